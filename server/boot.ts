@@ -1,0 +1,37 @@
+// The boot steps between "services exist" and "serve": migrate, seed the demo data on an empty
+// database, deploy the shipped processes. Shared by main.ts, tests and the bench.
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from './db.ts';
+import { processesDir, type Services } from './services.ts';
+import { seedDemo } from '../db/seeds/demo.ts';
+
+export const SHIPPED_PROCESSES = ['borrowing'];
+
+/** Deploys processes/<key>.bpmn for each shipped key; identical XML keeps its version. */
+export async function deployShippedProcesses(s: Services): Promise<void> {
+  for (const key of SHIPPED_PROCESSES) {
+    const file = path.join(processesDir, `${key}.bpmn`);
+    if (!fs.existsSync(file)) continue;
+    const xml = fs.readFileSync(file, 'utf8');
+    await s.db.transaction(async (trx) => {
+      const { deployment, created } = await s.engine.definitions.deploy(trx, xml, null, 'shipped with Dangan');
+      if (created) {
+        await s.audit.record(trx, {
+          action: 'process.deploy',
+          actorName: 'system',
+          objectType: 'deployment',
+          objectId: deployment.id,
+          detail: { key, version: deployment.version, sha256: deployment.sha256 },
+        });
+        s.log.info({ key, version: deployment.version }, 'deployed process');
+      }
+    });
+  }
+}
+
+export async function prepare(s: Services, opts: { demo: boolean }): Promise<void> {
+  await migrate(s.db);
+  if (opts.demo && (await seedDemo(s.db, s.clock))) s.log.info('seeded demo data');
+  await deployShippedProcesses(s);
+}

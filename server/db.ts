@@ -1,0 +1,69 @@
+// The database handle: embedded SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set.
+// Knex appears only in store files, migrations and here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from './config.ts';
+
+export type Db = Knex;
+export type Trx = Knex.Transaction;
+/** Either the root handle or a transaction: store functions accept both. */
+export type Q = Knex | Knex.Transaction;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const migrationsDir = path.join(root, 'db', 'migrations');
+
+export function knexConfig(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Knex.Config {
+  const migrations = { directory: migrationsDir, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  if (config.databaseUrl) {
+    return {
+      client: 'pg',
+      connection: config.databaseUrl,
+      pool: { min: 0, max: 10 },
+      migrations,
+    };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return {
+    client: 'better-sqlite3',
+    connection: { filename: path.join(config.dataDir, 'dangan.sqlite') },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 5000');
+        done(null, conn);
+      },
+    },
+    migrations,
+  };
+}
+
+export function createDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Db {
+  return knexFactory(knexConfig(config));
+}
+
+export const isPg = (q: Q): boolean => (q.client.config.client as string) === 'pg';
+
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest();
+}
+
+/** SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers on its single connection. */
+export function forUpdate<T extends Knex.QueryBuilder>(q: Q, qb: T): T {
+  return (isPg(q) ? qb.forUpdate() : qb) as T;
+}
+
+/** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */
+export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
+
+export const parseJson = <T>(v: unknown, fallback: T): T => {
+  if (v === null || v === undefined || v === '') return fallback;
+  if (typeof v === 'string') return JSON.parse(v) as T;
+  return v as T;
+};

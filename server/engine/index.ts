@@ -1,0 +1,313 @@
+// The workflow runtime's public face. Every command takes the caller's transaction: the caller
+// (a domain service) owns it and writes its own rows and the audit row into it, so a command and
+// everything it causes commit or roll back together. The runtime knows no archive rule.
+import { randomUUID } from 'node:crypto';
+import type { Q, Trx } from '../db.ts';
+import { parseJson } from '../db.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import { Definitions, type LoadedDefinition } from './definitions.ts';
+import { FormRegistry } from './forms.ts';
+import { Run } from './run.ts';
+import * as store from './store.ts';
+import type { InstanceRow, TaskRow } from './store.ts';
+import type { Actor, EngineDeps } from './types.ts';
+import type { DanganLintContext } from './lint/rules.ts';
+
+export type { Actor } from './types.ts';
+export { ServiceRegistry } from './types.ts';
+
+export interface EngineOptions extends EngineDeps {
+  forms: FormRegistry;
+  roles: string[];
+}
+
+export interface StartResult {
+  id: string;
+  processKey: string;
+  version: number;
+  status: string;
+  businessKey: string | null;
+  activeElements: string[];
+}
+
+/** Keys the engine sets itself; forms and callers may not overwrite them. */
+const RESERVED = new Set(['initiator', 'initiatorOrgId', 'orgScopes']);
+
+export class WorkflowEngine {
+  readonly definitions: Definitions;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.definitions = new Definitions(opts.clock, () => this.lintContext());
+  }
+
+  get forms(): FormRegistry {
+    return this.opts.forms;
+  }
+
+  lintContext(): DanganLintContext {
+    return {
+      services: this.opts.services.names(),
+      roles: this.opts.roles,
+      forms: this.opts.forms.keys(),
+      timerMinCycleSeconds: this.opts.timerMinCycleSeconds,
+      timerMaxRepetitions: this.opts.timerMaxRepetitions,
+    };
+  }
+
+  private checkForm(formKey: string | undefined | null, variables: Record<string, unknown>): void {
+    for (const k of Object.keys(variables)) {
+      if (RESERVED.has(k)) throw errors.validation([{ field: k, message: 'reserved' }], `"${k}" cannot be set`);
+    }
+    if (!formKey) {
+      if (Object.keys(variables).length) throw errors.validation([{ field: '', message: 'this step takes no input' }]);
+      return;
+    }
+    const problems = this.opts.forms.validate(formKey, variables);
+    if (problems.length) throw errors.validation(problems, '表单填写有误 / The form has errors');
+  }
+
+  // -- start --------------------------------------------------------------------------------------
+
+  async start(
+    trx: Trx,
+    input: { processKey: string; variables: Record<string, unknown>; actor: Actor; businessKey?: string },
+  ): Promise<StartResult> {
+    const def = await this.definitions.latest(trx, input.processKey);
+    if (!def.meta.starters.some((r) => input.actor.roles.includes(r))) {
+      throw errors.forbidden(`Only ${def.meta.starters.join(', ')} may start ${input.processKey}`);
+    }
+    this.checkForm(def.meta.startFormKey, input.variables);
+    return this.startWith(trx, def, input);
+  }
+
+  /** Starts a definition without the starter-role and form checks (for domain-triggered processes). */
+  async startWith(
+    trx: Trx,
+    def: LoadedDefinition,
+    input: { variables: Record<string, unknown>; actor: Actor | null; businessKey?: string },
+  ): Promise<StartResult> {
+    const now = iso(this.opts.clock.now());
+    const row: InstanceRow = {
+      id: randomUUID(),
+      deployment_id: def.deployment.id,
+      process_key: def.deployment.process_key,
+      version: def.deployment.version,
+      business_key: input.businessKey ?? null,
+      status: 'running',
+      rev: 0,
+      state: '{}',
+      variables: '{}',
+      active_elements: '[]',
+      started_by: input.actor?.id ?? null,
+      started_at: now,
+      ended_at: null,
+      end_reason: null,
+    };
+    await store.insertInstance(trx, row);
+    const run = new Run(trx, def, row, input.actor, this.opts);
+    await run.startFresh({
+      ...input.variables,
+      initiator: input.actor?.id ?? null,
+      initiatorOrgId: input.actor?.orgUnitId ?? null,
+    });
+    const { status } = await run.persist();
+    return {
+      id: row.id,
+      processKey: row.process_key,
+      version: row.version,
+      status,
+      businessKey: row.business_key,
+      activeElements: run.activeElementIds(),
+    };
+  }
+
+  // -- recovering an instance for a command --------------------------------------------------------
+
+  private async open(trx: Trx, instanceId: string, actor: Actor | null): Promise<Run> {
+    const inst = await store.lockInstance(trx, instanceId);
+    if (!inst) throw errors.notFound('Process instance');
+    if (inst.status !== 'running' && inst.status !== 'incident') {
+      throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+    }
+    const def = await this.definitions.load(trx, inst.deployment_id);
+    const run = new Run(trx, def, inst, actor, this.opts);
+    await run.recover();
+    return run;
+  }
+
+  // -- tasks ----------------------------------------------------------------------------------------
+
+  /** May this actor work on the task? Assignee, or holder of the candidate role in the candidate org. */
+  canWork(task: TaskRow, actor: Actor): boolean {
+    if (task.assignee_id !== null && task.assignee_id !== undefined) return task.assignee_id === actor.id;
+    if (!task.candidate_role || !actor.roles.includes(task.candidate_role)) return false;
+    return task.candidate_org_id === null || task.candidate_org_id === actor.orgUnitId;
+  }
+
+  /** The task, read under the instance lock so that concurrent commands see each other's result. */
+  private async lockedTask(trx: Trx, taskId: string): Promise<TaskRow> {
+    const pre = await store.findTask(trx, taskId);
+    if (!pre) throw errors.notFound('Task');
+    await store.lockInstance(trx, pre.instance_id);
+    return (await store.findTask(trx, taskId))!;
+  }
+
+  private checkOpenAndAllowed(task: TaskRow, actor: Actor): void {
+    const isCandidate = this.canWork(task, actor) || (task.assignee_id !== null && this.couldClaim(task, actor));
+    if (task.status !== 'open') {
+      // Someone who could never see the task learns nothing about its state.
+      if (!isCandidate && task.completed_by !== actor.id) throw errors.notCandidate();
+      throw errors.taskNotOpen(task.status);
+    }
+    if (!this.canWork(task, actor)) {
+      if (this.couldClaim(task, actor)) throw errors.conflict('TASK_CLAIMED', 'Another user has claimed this task');
+      throw errors.notCandidate();
+    }
+  }
+
+  private couldClaim(task: TaskRow, actor: Actor): boolean {
+    return (
+      !!task.candidate_role &&
+      actor.roles.includes(task.candidate_role) &&
+      (task.candidate_org_id === null || task.candidate_org_id === actor.orgUnitId)
+    );
+  }
+
+  async claim(trx: Trx, taskId: string, actor: Actor): Promise<TaskRow> {
+    const task = await this.lockedTask(trx, taskId);
+    if (task.status !== 'open') {
+      if (!this.couldClaim(task, actor) && task.assignee_id !== actor.id) throw errors.notCandidate();
+      throw errors.taskNotOpen(task.status);
+    }
+    if (task.assignee_id === actor.id) return task;
+    if (!this.couldClaim(task, actor)) throw errors.notCandidate();
+    if (task.assignee_id !== null) throw errors.conflict('TASK_CLAIMED', 'Another user has claimed this task');
+    const patch = { assignee_id: actor.id, claimed_at: iso(this.opts.clock.now()) };
+    await store.updateTask(trx, task.id, patch);
+    return { ...task, ...patch };
+  }
+
+  async unclaim(trx: Trx, taskId: string, actor: Actor): Promise<TaskRow> {
+    const task = await this.lockedTask(trx, taskId);
+    if (task.assignee_id !== actor.id) {
+      if (!this.couldClaim(task, actor)) throw errors.notCandidate();
+      throw errors.conflict('NOT_CLAIMED_BY_YOU', 'Only the user who claimed the task can release it');
+    }
+    if (task.status !== 'open') throw errors.taskNotOpen(task.status);
+    if (!task.candidate_role) throw errors.conflict('TASK_ASSIGNED', 'This task is assigned to you by the process');
+    await store.updateTask(trx, task.id, { assignee_id: null, claimed_at: null });
+    return { ...task, assignee_id: null, claimed_at: null };
+  }
+
+  async complete(
+    trx: Trx,
+    taskId: string,
+    actor: Actor,
+    variables: Record<string, unknown>,
+  ): Promise<{ task: TaskRow; instance: { id: string; status: string; activeElements: string[] } }> {
+    const task = await this.lockedTask(trx, taskId);
+    this.checkOpenAndAllowed(task, actor);
+    this.checkForm(task.form_key, variables);
+
+    const run = await this.open(trx, task.instance_id, actor);
+    const api = run.postponedTask(task.element_id, task.execution_id);
+    if (!api) throw errors.taskNotOpen('not waiting');
+    const decision = typeof variables.decision === 'string' ? variables.decision : null;
+    const comment = typeof variables.comment === 'string' ? variables.comment : null;
+    run.completion = { executionId: task.execution_id, detail: { decision, by: actor.username } };
+    Object.assign(api.environment.variables.dangan, variables);
+    api.signal(variables);
+    await run.settle();
+    const { status } = await run.persist({ completedTaskId: task.id });
+    const now = iso(this.opts.clock.now());
+    const patch: Partial<TaskRow> = {
+      status: 'completed',
+      completed_at: now,
+      completed_by: actor.id,
+      assignee_id: task.assignee_id ?? actor.id,
+      claimed_at: task.claimed_at ?? now,
+      outcome: decision,
+      comment: comment?.slice(0, 2000) ?? null,
+    };
+    await store.updateTask(trx, task.id, patch);
+    return {
+      task: { ...task, ...patch },
+      instance: { id: task.instance_id, status, activeElements: run.activeElementIds() },
+    };
+  }
+
+  // -- messages and timers ---------------------------------------------------------------------------
+
+  /** Delivers a message to a waiting receive task or message catch event (e.g. a transfer receipt). */
+  async deliver(trx: Trx, instanceId: string, elementId: string, payload: Record<string, unknown>, actor: Actor | null) {
+    const run = await this.open(trx, instanceId, actor);
+    const api = run.execution.getPostponed().find((a: any) => a.id === elementId);
+    if (!api) throw errors.conflict('NOT_WAITING', `The case is not waiting at ${elementId}`);
+    Object.assign(api.environment.variables.dangan, payload);
+    api.signal(payload);
+    await run.settle();
+    const { status } = await run.persist();
+    return { id: instanceId, status, activeElements: run.activeElementIds() };
+  }
+
+  /**
+   * Fires one due timer job: exactly once, because the job is closed in the same transaction as the
+   * state change. A job whose timer is no longer active is closed as cancelled.
+   */
+  async fireJob(trx: Trx, jobId: string): Promise<'fired' | 'skipped' | 'stale'> {
+    const pre = await store.findJob(trx, jobId);
+    if (!pre) return 'skipped';
+    await store.lockInstance(trx, pre.instance_id);
+    const job = await store.findJob(trx, jobId);
+    if (!job || job.status !== 'pending') return 'skipped';
+    const now = iso(this.opts.clock.now());
+    const inst = await store.findInstance(trx, job.instance_id);
+    if (!inst || (inst.status !== 'running' && inst.status !== 'incident')) {
+      if (inst?.status === 'suspended') return 'skipped';
+      await store.updateJob(trx, job.id, { status: 'cancelled', done_at: now });
+      return 'stale';
+    }
+    const run = await this.open(trx, job.instance_id, null);
+    const waiting = run.execution
+      .getPostponed()
+      .some((a: any) => a.id === job.element_id);
+    if (!waiting) {
+      await store.updateJob(trx, job.id, { status: 'cancelled', done_at: now });
+      return 'stale';
+    }
+    run.execution.cancelActivity({ id: job.element_id, executionId: job.execution_id });
+    await run.settle();
+    await run.persist({ firingJobId: job.id });
+    await store.updateJob(trx, job.id, { status: 'done', done_at: now, lock_owner: null, locked_until: null, attempts: job.attempts + 1 });
+    return 'fired';
+  }
+
+  /** Ends a case without running it further: open tasks and timers are cancelled. */
+  async terminate(trx: Trx, instanceId: string, reason: string): Promise<void> {
+    const inst = await store.lockInstance(trx, instanceId);
+    if (!inst) throw errors.notFound('Process instance');
+    if (inst.status === 'completed' || inst.status === 'terminated') {
+      throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+    }
+    const now = iso(this.opts.clock.now());
+    for (const t of await store.openTasksOf(trx, instanceId)) {
+      await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
+    }
+    for (const j of await store.pendingJobsOf(trx, instanceId)) {
+      await store.updateJob(trx, j.id, { status: 'cancelled', done_at: now });
+    }
+    const ok = await store.saveInstance(trx, instanceId, inst.rev, { status: 'terminated', ended_at: now, end_reason: reason.slice(0, 500) });
+    if (!ok) throw errors.conflict('CONCURRENT_MODIFICATION', 'The case was changed by someone else');
+  }
+
+  // -- reads ----------------------------------------------------------------------------------------
+
+  async instanceView(q: Q, instanceId: string) {
+    const inst = await store.findInstance(q, instanceId);
+    if (!inst) throw errors.notFound('Process instance');
+    const [history, tasks] = await Promise.all([store.historyOf(q, instanceId), store.tasksOfInstance(q, instanceId)]);
+    const activeElements = parseJson<string[]>(inst.active_elements, []);
+    return { instance: inst, history, tasks, activeElements };
+  }
+}

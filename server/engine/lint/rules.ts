@@ -1,0 +1,308 @@
+// Dangan's own bpmnlint rules: what a diagram may contain so that it can never run code on the
+// server and can never spin. Pure functions over moddle elements, no Node APIs: the modeler in
+// the browser runs the very same rules for live checking (issue: process administration).
+import { parseExpression } from '@bpmn-io/feelin';
+
+/** What the rules need to know about the installation. */
+export interface DanganLintContext {
+  /** Names of the registered domain services (`${environment.services.NAME}`). */
+  services: string[];
+  /** Role codes a user task or a starter may name. */
+  roles: string[];
+  /** Known form keys (processes/forms/*.form.json). */
+  forms: string[];
+  timerMinCycleSeconds: number;
+  timerMaxRepetitions: number;
+}
+
+type Node = any;
+interface Reporter {
+  report(id: string, message: string, path?: unknown): void;
+}
+type Rule = { check(node: Node, reporter: Reporter): void; meta?: unknown };
+type RuleFactory = (config?: any) => Rule;
+
+const is = (node: Node, type: string): boolean => typeof node?.$instanceOf === 'function' && node.$instanceOf(type);
+const idOf = (node: Node): string => node.id ?? node.$parent?.id ?? node.$parent?.$parent?.id ?? 'definitions';
+
+const SERVICE_EXPR = /^\$\{environment\.services\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const FEEL = (s: string) => s.trim().startsWith('=');
+
+function feelSyntaxError(expr: string): string | null {
+  try {
+    const tree = parseExpression(expr.trim().slice(1), {}, undefined);
+    let bad: string | null = null;
+    tree.iterate({
+      enter(n: { type: { isError: boolean }; from: number }) {
+        if (n.type.isError && !bad) bad = `FEEL syntax error at ${n.from}`;
+      },
+    });
+    return bad;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+// -- 1. no code: script tasks, scripts in extensions, Java-style hooks --------------------------
+const noScript: RuleFactory = () => ({
+  check(node, reporter) {
+    if (is(node, 'bpmn:ScriptTask')) reporter.report(node.id, '不允许脚本任务 / Script tasks are not allowed');
+    if (node.$type === 'camunda:Script') reporter.report(idOf(node), '不允许脚本 / Scripts are not allowed');
+    for (const attr of ['class', 'delegateExpression', 'expression']) {
+      if (typeof node[attr] === 'string' && node[attr] && (node.$type?.startsWith('camunda:') || is(node, 'bpmn:Task'))) {
+        reporter.report(idOf(node), `不支持 camunda:${attr} / camunda:${attr} is not supported: use a registered service`);
+      }
+    }
+    if ((is(node, 'bpmn:ServiceTask') || is(node, 'bpmn:SendTask') || is(node, 'bpmn:BusinessRuleTask')) && node.type) {
+      reporter.report(node.id, `不支持 camunda:type / camunda:type="${node.type}" is not supported`);
+    }
+    if (node.$type === 'camunda:ExecutionListener' || node.$type === 'camunda:TaskListener') {
+      reporter.report(idOf(node), '不支持监听器 / Execution and task listeners are not supported');
+    }
+  },
+});
+
+// -- 2. no language= on expressions (they would go to the script engine) -------------------------
+const noScriptCondition: RuleFactory = () => ({
+  check(node, reporter) {
+    if (is(node, 'bpmn:FormalExpression') && node.language) {
+      reporter.report(idOf(node.$parent), `不允许脚本条件 / language="${node.language}" is not allowed: write a FEEL expression starting with =`);
+    }
+  },
+});
+
+// -- 3. expressions: FEEL (=) or a registered service, nothing else -------------------------------
+function* stringsOf(node: Node): Generator<[string, string]> {
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('$') || key === 'id') continue;
+    if (typeof value === 'string') yield [key, value];
+  }
+  for (const [key, value] of Object.entries(node.$attrs ?? {})) {
+    if (typeof value === 'string' && !key.startsWith('xmlns')) yield [key, value];
+  }
+}
+
+const allowedExpressions: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    const services = new Set(config?.services ?? []);
+    for (const [key, value] of stringsOf(node)) {
+      if (value.includes('${')) {
+        const m = SERVICE_EXPR.exec(value.trim());
+        const isImpl = key === 'implementation';
+        if (!m || !isImpl) {
+          reporter.report(idOf(node), `不允许的表达式 / Expression "${value}" in ${key} is not allowed: use FEEL (=…) or \${environment.services.NAME}`);
+        } else if (!services.has(m[1])) {
+          reporter.report(idOf(node), `未注册的服务 / Unknown service "${m[1]}"; registered: ${[...services].join(', ')}`);
+        }
+      } else if (FEEL(value) && (key === 'body' || key.startsWith('camunda:') || ['assignee', 'candidateGroups', 'dueDate', 'formKey'].includes(key))) {
+        const err = feelSyntaxError(value);
+        if (err) reporter.report(idOf(node), `FEEL 表达式有误 / ${key}: ${err}`);
+      }
+    }
+  },
+});
+
+// -- 4. service tasks name a registered service ----------------------------------------------
+const serviceImplementation: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!(is(node, 'bpmn:ServiceTask') || is(node, 'bpmn:SendTask') || is(node, 'bpmn:BusinessRuleTask'))) return;
+    if (!node.implementation) {
+      reporter.report(node.id, '服务任务须指定已注册的服务 / A service task needs implementation="${environment.services.NAME}"');
+      return;
+    }
+    const m = SERVICE_EXPR.exec(String(node.implementation).trim());
+    if (m && !(config?.services ?? []).includes(m[1])) {
+      reporter.report(node.id, `未注册的服务 / Unknown service "${m[1]}"`);
+    }
+  },
+});
+
+// -- 5. every user task has an assignment rule naming one known role ------------------------------
+const userTaskAssignment: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:UserTask')) return;
+    const roles = new Set(config?.roles ?? []);
+    const assignee = node.assignee as string | undefined;
+    const groups = node.candidateGroups as string | undefined;
+    if (!assignee && !groups) {
+      reporter.report(node.id, '用户任务须指定处理人或候选角色 / A user task needs camunda:assignee or camunda:candidateGroups');
+      return;
+    }
+    if (groups && !FEEL(groups)) {
+      const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
+      if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
+      for (const g of list) if (!roles.has(g)) reporter.report(node.id, `未知角色 / Unknown role "${g}"`);
+    }
+    if (node.formKey && !FEEL(node.formKey) && config?.forms && !config.forms.includes(node.formKey)) {
+      reporter.report(node.id, `未知表单 / Unknown form "${node.formKey}"`);
+    }
+  },
+});
+
+// -- 6. the process says who may start it --------------------------------------------------------
+const processStarters: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:Process') || !node.isExecutable) return;
+    const starters = String(node.candidateStarterGroups ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!starters.length) {
+      reporter.report(node.id, '须指定可发起角色 / The process needs camunda:candidateStarterGroups');
+    }
+    for (const s of starters) if (!(config?.roles ?? []).includes(s)) reporter.report(node.id, `未知角色 / Unknown role "${s}"`);
+  },
+});
+
+// -- 7. timers bounded: cycles R<n>/<duration ≥ minimum>, n ≤ maximum ------------------------------
+const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
+
+export function durationSeconds(iso: string): number | null {
+  const m = ISO_DURATION.exec(iso.trim());
+  if (!m) return null;
+  const n = (s?: string) => (s ? parseFloat(s) : 0);
+  return (
+    n(m[1]) * 365 * 86400 + n(m[2]) * 30 * 86400 + n(m[3]) * 7 * 86400 + n(m[4]) * 86400 +
+    n(m[6]) * 3600 + n(m[7]) * 60 + n(m[8])
+  );
+}
+
+/** Checks a literal timeCycle value; returns the problem or null. Also used at run time. */
+export function cycleProblem(value: string, minSeconds: number, maxRepetitions: number): string | null {
+  const m = /^R(\d*)\/(P[^/]+)$/.exec(value.trim());
+  if (!m) return `周期须写作 R<次数>/<间隔> / timeCycle "${value}" must be R<n>/<duration>`;
+  if (m[1] === '') return `周期须有次数上限 / timeCycle "${value}" repeats without bound`;
+  if (Number(m[1]) > maxRepetitions) return `周期次数超过 ${maxRepetitions} / timeCycle "${value}" repeats more than ${maxRepetitions} times`;
+  const secs = durationSeconds(m[2]);
+  if (secs === null) return `无效的间隔 / invalid duration in "${value}"`;
+  if (secs < minSeconds) return `周期间隔不得少于 ${minSeconds / 3600} 小时 / timeCycle "${value}" is shorter than ${minSeconds} s`;
+  return null;
+}
+
+const timerBounds: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:TimerEventDefinition')) return;
+    const where = idOf(node.$parent);
+    const kinds = ['timeCycle', 'timeDuration', 'timeDate'].filter((k) => node[k]);
+    if (kinds.length !== 1) {
+      reporter.report(where, '定时器须且只能有一种定义 / A timer needs exactly one of timeCycle, timeDuration, timeDate');
+      return;
+    }
+    const value = String(node[kinds[0]].body ?? '').trim();
+    if (!value) return reporter.report(where, '定时器值为空 / The timer has no value');
+    if (FEEL(value)) return; // checked again when it resolves at run time
+    if (kinds[0] === 'timeCycle') {
+      const p = cycleProblem(value, config?.timerMinCycleSeconds ?? 3600, config?.timerMaxRepetitions ?? 1000);
+      if (p) reporter.report(where, p);
+    } else if (kinds[0] === 'timeDuration') {
+      if (durationSeconds(value) === null) reporter.report(where, `无效的时长 / invalid timeDuration "${value}"`);
+    } else if (Number.isNaN(Date.parse(value))) {
+      reporter.report(where, `无效的日期 / invalid timeDate "${value}"`);
+    }
+  },
+});
+
+// -- 8. no cycle of the flow without a wait state -----------------------------------------------
+const WAIT_TYPES = ['bpmn:UserTask', 'bpmn:ReceiveTask', 'bpmn:ManualTask', 'bpmn:IntermediateCatchEvent', 'bpmn:EventBasedGateway'];
+
+function flowGraph(container: Node): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  const add = (a: string, b: string) => {
+    if (!edges.has(a)) edges.set(a, []);
+    edges.get(a)!.push(b);
+  };
+  for (const el of container.flowElements ?? []) {
+    if (is(el, 'bpmn:SequenceFlow') && el.sourceRef && el.targetRef) add(el.sourceRef.id, el.targetRef.id);
+    if (is(el, 'bpmn:BoundaryEvent') && el.attachedToRef) add(el.attachedToRef.id, el.id);
+  }
+  return edges;
+}
+
+/** Strongly connected components (Tarjan), iterative enough for diagram sizes. */
+function sccs(edges: Map<string, string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const nodes = new Set<string>([...edges.keys(), ...[...edges.values()].flat()]);
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1 || (edges.get(v) ?? []).includes(v)) out.push(comp);
+    }
+  };
+  for (const n of nodes) if (!idx.has(n)) visit(n);
+  return out;
+}
+
+const noLoopWithoutWait: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!(is(node, 'bpmn:Process') || is(node, 'bpmn:SubProcess'))) return;
+    const byId = new Map<string, Node>((node.flowElements ?? []).map((e: Node) => [e.id, e]));
+    for (const comp of sccs(flowGraph(node))) {
+      const waits = comp.some((id) => {
+        const el = byId.get(id);
+        return el && (WAIT_TYPES.some((t) => is(el, t)) || (is(el, 'bpmn:BoundaryEvent') && el.eventDefinitions?.length));
+      });
+      if (!waits) {
+        reporter.report(comp[0], `循环中没有等待环节 / The loop through ${comp.join(', ')} has no wait state`);
+      }
+    }
+  },
+});
+
+// -- 9. bpmn-engine issue #200: a parallel join after an XOR join does not wait -----------------
+const noParallelJoinAfterXorJoin: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:ParallelGateway') || (node.incoming ?? []).length < 2) return;
+    const seen = new Set<string>();
+    const walk = (flow: Node): boolean => {
+      const src = flow.sourceRef;
+      if (!src || seen.has(src.id)) return false;
+      seen.add(src.id);
+      if (is(src, 'bpmn:ParallelGateway') && (src.outgoing ?? []).length > 1) return false;
+      if (is(src, 'bpmn:ExclusiveGateway') && (src.incoming ?? []).length > 1) return true;
+      return (src.incoming ?? []).some(walk);
+    };
+    if ((node.incoming ?? []).some(walk)) {
+      reporter.report(node.id, '并行汇聚前不得有排他汇聚 / A parallel join after an exclusive join does not wait in bpmn-engine (#200)');
+    }
+  },
+});
+
+export const danganRules: Record<string, RuleFactory> = {
+  'no-script': noScript,
+  'no-script-condition': noScriptCondition,
+  'allowed-expressions': allowedExpressions,
+  'service-implementation': serviceImplementation,
+  'user-task-assignment': userTaskAssignment,
+  'process-starters': processStarters,
+  'timer-bounds': timerBounds,
+  'no-loop-without-wait': noLoopWithoutWait,
+  'no-parallel-join-after-xor-join': noParallelJoinAfterXorJoin,
+};
+
+/** The lint configuration: bpmnlint's recommended rules plus ours, all errors. */
+export function lintConfig(ctx: DanganLintContext) {
+  const rules: Record<string, unknown> = {
+    // A Chinese office labels every step; unlabeled gateways are fine.
+    'bpmnlint/label-required': 'warn',
+  };
+  for (const name of Object.keys(danganRules)) rules[`dangan/${name}`] = ['error', ctx];
+  return { extends: 'bpmnlint:recommended', rules };
+}

@@ -1,0 +1,381 @@
+// One command's life with bpmn-engine: build an engine from the cached definition, recover the
+// saved state (or start fresh), act, run until every token waits, and collect what happened
+// (history, new and finished tasks, timers) for the caller to write in the same transaction.
+// The engine object is dropped afterwards: nothing of an instance stays in memory.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { Engine as BpmnEngine } from 'bpmn-engine';
+import { Timers } from 'bpmn-elements';
+import type { Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import { createExpressions, evalFeel, feelContext, refuseScripts, VARS } from './expressions.ts';
+import { cycleProblem, durationSeconds } from './lint/rules.ts';
+import { moddleOptions } from './moddle.ts';
+import type { LoadedDefinition } from './definitions.ts';
+import type { HistoryRow, InstanceRow, JobRow, TaskRow } from './store.ts';
+import * as store from './store.ts';
+import type { Actor, EngineDeps, ServiceContext } from './types.ts';
+
+/** A diagram that runs more steps than this in one command is stopped (a loop with no wait). */
+const MAX_STEPS_PER_COMMAND = 5000;
+/** Sort key of tasks without a due date: after every real date. */
+export const NO_DUE = '9999-12-31T23:59:59.999Z';
+
+interface TimerRef {
+  owner?: { id: string; executionId: string; timerType?: string; timeCycle?: string; expireAt?: Date | string };
+  delay: number;
+}
+
+export class ProcessError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super(422, 'PROCESS_ERROR', message, cause instanceof Error ? { cause: cause.message } : undefined);
+  }
+}
+
+export class Run {
+  readonly engine: any;
+  readonly listener = new EventEmitter();
+  readonly history: HistoryRow[] = [];
+  readonly newTasks: TaskRow[] = [];
+  /** Execution ids of user tasks that left during this command. */
+  readonly leftUserTasks = new Set<string>();
+  private readonly timers = new Timers({ setTimeout: (() => null) as any, clearTimeout: (() => undefined) as any });
+  private readonly pending = new Set<Promise<unknown>>();
+  private failure: unknown = null;
+  private resuming = false;
+  private steps = 0;
+  ended = false;
+  /** Detail attached to the end row of the task being completed. */
+  completion?: { executionId: string; detail: Record<string, unknown> };
+
+  constructor(
+    readonly trx: Trx,
+    readonly def: LoadedDefinition,
+    readonly instance: InstanceRow,
+    readonly actor: Actor | null,
+    private readonly deps: EngineDeps,
+  ) {
+    const expressions = createExpressions({
+      service: (name) => this.serviceFunction(name),
+      params: deps.params,
+    });
+    this.engine = new BpmnEngine({
+      name: instance.id,
+      sourceContext: def.sourceContext as any,
+      moddleOptions,
+      expressions,
+      scripts: refuseScripts as any,
+      timers: this.timers,
+      settings: { enableDummyService: false },
+    });
+    this.engine.on('error', (err: unknown) => this.fail(err));
+    this.engine.on('end', () => {
+      this.ended = true;
+    });
+    this.wireListener();
+  }
+
+  private get clock(): Clock {
+    return this.deps.clock;
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+  }
+
+  // -- engine events → rows --------------------------------------------------------------------
+
+  private wireListener(): void {
+    const l = this.listener;
+    const historyRow = (api: any, event: string, detail?: Record<string, unknown>) => {
+      const info = this.def.meta.elements.get(api.id);
+      this.history.push({
+        instance_id: this.instance.id,
+        element_id: api.id,
+        element_type: api.type ?? info?.type ?? 'unknown',
+        element_name: info?.name ?? api.name ?? null,
+        event,
+        execution_id: api.content?.executionId ?? null,
+        actor_id: this.actor?.id ?? null,
+        at: iso(this.clock.now()),
+        detail: detail ? JSON.stringify(detail) : null,
+      });
+    };
+    l.on('activity.start', (api: any) => {
+      if (this.resuming) return;
+      if (++this.steps > MAX_STEPS_PER_COMMAND) {
+        this.fail(new ProcessError(`More than ${MAX_STEPS_PER_COMMAND} steps without a wait state`));
+        this.engine.stop();
+        return;
+      }
+      historyRow(api, 'start');
+    });
+    l.on('activity.end', (api: any) => {
+      if (this.resuming) return;
+      const detail =
+        this.completion && this.completion.executionId === api.content?.executionId ? this.completion.detail : undefined;
+      historyRow(api, 'end', detail);
+    });
+    l.on('activity.timeout', (api: any) => {
+      if (!this.resuming) historyRow(api, 'timeout');
+    });
+    l.on('activity.wait', (api: any) => {
+      if (this.resuming || api.content?.isRecovered) return;
+      if (api.type === 'bpmn:UserTask') {
+        try {
+          this.newTasks.push(this.taskFromWait(api));
+        } catch (e) {
+          this.fail(e);
+        }
+      }
+    });
+    l.on('activity.leave', (api: any) => {
+      if (api.type === 'bpmn:UserTask' && api.content?.executionId) this.leftUserTasks.add(api.content.executionId);
+    });
+  }
+
+  private resolveText(value: string | undefined, vars: Record<string, unknown>): unknown {
+    if (value === undefined || value === null || value === '') return undefined;
+    const t = String(value).trim();
+    if (t.startsWith('=')) return evalFeel(t.slice(1), feelContext(vars, this.deps.params));
+    return t;
+  }
+
+  private taskFromWait(api: any): TaskRow {
+    const info = this.def.meta.elements.get(api.id);
+    const vars = (api.environment?.variables?.[VARS] ?? {}) as Record<string, unknown>;
+    const assigneeValue = this.resolveText(info?.assignee, vars);
+    const assignee = assigneeValue === undefined || assigneeValue === null ? null : Number(assigneeValue);
+    if (assignee !== null && !Number.isInteger(assignee)) {
+      throw new ProcessError(`Task ${api.id}: assignee "${String(assigneeValue)}" is not a user id`);
+    }
+    const role = this.resolveText(info?.candidateGroups, vars) as string | undefined;
+    const formKey = this.resolveText(info?.formKey, vars) as string | undefined;
+    const due = this.resolveText(info?.dueDate, vars);
+    const dueAt = due === undefined || due === null ? null : this.dueAt(due, api.id);
+    return {
+      id: randomUUID(),
+      instance_id: this.instance.id,
+      process_key: this.instance.process_key,
+      element_id: api.id,
+      execution_id: api.content.executionId,
+      name: info?.name ?? api.id,
+      assignee_id: assignee,
+      candidate_role: role ? String(role).trim() : null,
+      candidate_org_id: role ? this.deps.candidateOrg(String(role).trim(), vars) : null,
+      form_key: formKey ?? null,
+      due_at: dueAt,
+      sort_due: dueAt ?? NO_DUE,
+      status: 'open',
+      created_at: iso(this.clock.now()),
+      claimed_at: assignee !== null ? iso(this.clock.now()) : null,
+      completed_at: null,
+      completed_by: null,
+      outcome: null,
+      comment: null,
+    };
+  }
+
+  /** A due date is an ISO duration from now (P3D) or an ISO date / date-time. */
+  private dueAt(value: unknown, elementId: string): string {
+    if (value instanceof Date) return iso(value);
+    const s = String(value);
+    const secs = s.startsWith('P') ? durationSeconds(s) : null;
+    if (secs !== null) return iso(new Date(this.clock.now().getTime() + secs * 1000));
+    const t = Date.parse(s);
+    if (Number.isNaN(t)) throw new ProcessError(`Task ${elementId}: due date "${s}" is neither a duration nor a date`);
+    return iso(new Date(t));
+  }
+
+  // -- services --------------------------------------------------------------------------------
+
+  private serviceFunction(name: string): Function | undefined {
+    const service = this.deps.services.get(name);
+    if (!service) return undefined;
+    const run = this;
+    return function danganService(this: any, _scope: unknown, callback: (err: unknown, out?: unknown) => void) {
+      const activity = this;
+      const vars = activity.environment.variables[VARS] as Record<string, unknown>;
+      const ctx: ServiceContext = {
+        trx: run.trx,
+        clock: run.clock,
+        actor: run.actor,
+        instanceId: run.instance.id,
+        processKey: run.instance.process_key,
+        elementId: activity.id,
+        variables: structuredClone(vars),
+        params: run.deps.params,
+        setBusinessKey: (key: string) => {
+          run.instance.business_key = key;
+        },
+      };
+      const p = Promise.resolve()
+        .then(() => service(ctx))
+        .then(
+          (out) => {
+            if (out && typeof out === 'object') Object.assign(vars, out);
+            callback(null, out ?? {});
+          },
+          (err) => {
+            run.fail(err);
+            callback(err);
+          },
+        )
+        .finally(() => run.pending.delete(p));
+      run.pending.add(p);
+    };
+  }
+
+  // -- driving the engine ----------------------------------------------------------------------
+
+  async startFresh(variables: Record<string, unknown>): Promise<void> {
+    await this.engine.execute({ listener: this.listener, variables: { [VARS]: variables } });
+    await this.settle();
+  }
+
+  async recover(): Promise<void> {
+    const state = JSON.parse(this.instance.state);
+    this.resuming = true;
+    this.engine.recover(state);
+    await this.engine.resume({ listener: this.listener });
+    await this.settle();
+    this.resuming = false;
+  }
+
+  get execution(): any {
+    return this.engine.execution;
+  }
+
+  /** Runs until every token waits (user task, timer, message) or the process ended. */
+  async settle(): Promise<void> {
+    for (let spins = 0; ; spins++) {
+      if (this.failure) throw this.asError(this.failure);
+      if (this.pending.size) {
+        await Promise.allSettled([...this.pending]);
+        continue;
+      }
+      await new Promise((r) => setImmediate(r));
+      if (this.failure) throw this.asError(this.failure);
+      if (!this.pending.size && this.engine.activityStatus !== 'executing') return;
+      if (spins > 100_000) throw new ProcessError('The engine did not come to rest');
+    }
+  }
+
+  private asError(e: unknown): Error {
+    if (e instanceof AppError) return e;
+    const inner = (e as any)?.source?.error ?? (e as any)?.inner;
+    if (inner instanceof AppError) return inner;
+    return new ProcessError(`流程执行出错 / The process failed: ${(e as Error)?.message ?? String(e)}`, e);
+  }
+
+  /** Our variables as the process sees them now. */
+  variables(state: any): Record<string, unknown> {
+    const procs = state?.definitions?.[0]?.execution?.processes ?? [];
+    for (const p of procs) {
+      const v = p?.environment?.variables?.[VARS];
+      if (v) return v;
+    }
+    return state?.definitions?.[0]?.environment?.variables?.[VARS] ?? {};
+  }
+
+  postponedTask(elementId: string, executionId: string): any | undefined {
+    return this.execution
+      ?.getPostponed()
+      .find((a: any) => a.id === elementId && a.content?.executionId === executionId);
+  }
+
+  activeElementIds(): string[] {
+    const ids = (this.execution?.getPostponed() ?? [])
+      .filter((a: any) => a.type !== 'bpmn:SequenceFlow' && a.type !== 'bpmn:MessageFlow')
+      .map((a: any) => a.id as string);
+    return [...new Set<string>(ids)];
+  }
+
+  // -- writing ---------------------------------------------------------------------------------
+
+  /**
+   * Writes state, tasks, timers-as-jobs and history. `firingJobId` is the job being fired by this
+   * command (it is closed by the caller, not reconciled away).
+   */
+  async persist(opts: { firingJobId?: string; completedTaskId?: string } = {}): Promise<{ status: string; variables: Record<string, unknown> }> {
+    const state = await this.engine.getState();
+    for (const d of state.definitions ?? []) delete d.source;
+    const variables = this.variables(state);
+    const now = iso(this.clock.now());
+    const trx = this.trx;
+
+    for (const t of this.newTasks) await store.insertTask(trx, t);
+    const newIds = new Set(this.newTasks.map((t) => t.execution_id));
+    for (const t of await store.openTasksOf(trx, this.instance.id)) {
+      if (t.id === opts.completedTaskId || newIds.has(t.execution_id)) continue;
+      if (this.leftUserTasks.has(t.execution_id)) {
+        await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
+      }
+    }
+
+    await this.reconcileTimers(opts.firingJobId);
+    await store.insertHistory(trx, this.history);
+
+    const status = this.ended ? 'completed' : this.instance.status === 'incident' ? 'incident' : 'running';
+    if (this.ended) {
+      for (const t of await store.openTasksOf(trx, this.instance.id)) {
+        if (t.id !== opts.completedTaskId) await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
+      }
+    }
+    const saved = await store.saveInstance(trx, this.instance.id, this.instance.rev, {
+      status: status as InstanceRow['status'],
+      state: JSON.stringify(state),
+      variables: JSON.stringify(variables),
+      active_elements: JSON.stringify(this.ended ? [] : this.activeElementIds()),
+      business_key: this.instance.business_key,
+      ...(this.ended ? { ended_at: now } : {}),
+    });
+    if (!saved) throw new AppError(409, 'CONCURRENT_MODIFICATION', 'The case was changed by someone else; reload and retry');
+    return { status, variables };
+  }
+
+  private async reconcileTimers(firingJobId?: string): Promise<void> {
+    const trx = this.trx;
+    const pending = await store.pendingJobsOf(trx, this.instance.id);
+    const byExec = new Map(pending.map((j) => [j.execution_id, j]));
+    const active = new Set<string>();
+    const now = this.clock.now();
+    for (const ref of this.timers.executing as TimerRef[]) {
+      const owner = ref.owner;
+      if (!owner?.executionId) continue;
+      if (owner.timerType === 'timeCycle' && owner.timeCycle) {
+        const problem = cycleProblem(String(owner.timeCycle), this.deps.timerMinCycleSeconds, this.deps.timerMaxRepetitions);
+        if (problem) throw new ProcessError(problem);
+      }
+      active.add(owner.executionId);
+      if (byExec.has(owner.executionId)) continue;
+      const dueAt =
+        owner.timerType === 'timeDate' && owner.expireAt
+          ? new Date(owner.expireAt)
+          : new Date(now.getTime() + Math.max(0, ref.delay));
+      const job: JobRow = {
+        id: randomUUID(),
+        type: 'timer',
+        instance_id: this.instance.id,
+        element_id: owner.id,
+        execution_id: owner.executionId,
+        due_at: iso(dueAt),
+        status: 'pending',
+        retries_left: this.deps.jobMaxRetries,
+        attempts: 0,
+        last_error: null,
+        lock_owner: null,
+        locked_until: null,
+        created_at: iso(now),
+        done_at: null,
+      };
+      await store.insertJob(trx, job);
+    }
+    for (const j of pending) {
+      if (j.id === firingJobId || active.has(j.execution_id)) continue;
+      await store.updateJob(trx, j.id, { status: 'cancelled', done_at: iso(now), lock_owner: null, locked_until: null });
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Domain errors with a stable `code` and an HTTP status. The HTTP layer turns them into
+// {code, message, details}; the client translates by code. Anything else is a logged 500.
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+export const errors = {
+  validation: (details: unknown, message = 'Invalid input') => new AppError(400, 'VALIDATION_FAILED', message, details),
+  unauthenticated: (message = 'Login required') => new AppError(401, 'UNAUTHENTICATED', message),
+  loginFailed: () => new AppError(401, 'LOGIN_FAILED', 'Wrong username or password, or the account is locked'),
+  totpRequired: () => new AppError(401, 'TOTP_REQUIRED', 'A one-time code from the authenticator is required'),
+  forbidden: (message = 'Not allowed') => new AppError(403, 'FORBIDDEN', message),
+  notCandidate: () => new AppError(403, 'NOT_CANDIDATE', 'You are not a candidate for this task'),
+  /** Out of scope answers the same as absent (DESIGN.md "People, scope and access"). */
+  notFound: (what = 'Resource') => new AppError(404, 'NOT_FOUND', `${what} not found`),
+  taskNotOpen: (status: string) => new AppError(409, 'TASK_NOT_OPEN', `The task is not open (status: ${status})`),
+  conflict: (code: string, message: string, details?: unknown) => new AppError(409, code, message, details),
+  bpmnInvalid: (details: unknown) => new AppError(422, 'BPMN_INVALID', 'The diagram cannot be deployed', details),
+  /** A rule of the field was broken; `rule` names it so the user sees which. */
+  rule: (rule: string, message: string, details?: Record<string, unknown>) =>
+    new AppError(422, 'RULE_VIOLATION', message, { rule, ...details }),
+  payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body too large'),
+  unsupportedMedia: () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON (application/json)'),
+  foreignOrigin: () => new AppError(403, 'FOREIGN_ORIGIN', 'Cross-site request refused'),
+  rateLimited: () => new AppError(429, 'RATE_LIMITED', 'Too many requests; wait a moment'),
+};

@@ -1,0 +1,76 @@
+// A route is data: method, path, permission, zod schemas and a handler. The same definitions
+// register the express handlers, generate the OpenAPI document and drive the route × role test.
+import type { Request, Response } from 'express';
+import type { ZodType } from 'zod';
+import type { z } from 'zod';
+import type { Permission } from './policy.ts';
+import type { SessionUser } from '../people/sessions.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface Ctx<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The logged-in user; null only on public routes. */
+  user: SessionUser;
+  ip: string;
+  req: Request;
+  res: Response;
+}
+
+/** A non-JSON answer (images, PDFs, CSV). */
+export interface RawReply {
+  raw: Buffer | string;
+  contentType: string;
+  headers?: Record<string, string>;
+  status?: number;
+}
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  permission: Permission;
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+  /** Also accept these raw body types (the body arrives as a string). */
+  rawBody?: string[];
+  response?: ZodType;
+  /** Declared response content type when not JSON. */
+  produces?: string;
+  status?: number;
+  handler: (ctx: Ctx<any, any, any>) => Promise<unknown>;
+}
+
+type Inferred<T> = T extends ZodType ? z.infer<T> : undefined;
+
+export function route<
+  P extends ZodType | undefined = undefined,
+  Q extends ZodType | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+  R extends ZodType | undefined = undefined,
+>(def: {
+  method: Method;
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  permission: Permission;
+  params?: P;
+  query?: Q;
+  body?: B;
+  rawBody?: string[];
+  response?: R;
+  produces?: string;
+  status?: number;
+  handler: (ctx: Ctx<Inferred<P>, Inferred<Q>, Inferred<B>>) => Promise<(R extends ZodType ? z.input<R> : unknown) | RawReply>;
+}): RouteDef {
+  return def as RouteDef;
+}
+
+export const isRaw = (v: unknown): v is RawReply =>
+  typeof v === 'object' && v !== null && 'raw' in v && 'contentType' in v;

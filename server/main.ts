@@ -1,0 +1,45 @@
+// Boot: config → db (migrate) → services (engine) → demo seed and shipped processes → jobs → http.
+// The only file that listens.
+import { loadConfig, ConfigError } from './config.ts';
+import { createDb } from './db.ts';
+import { createLogger } from './logger.ts';
+import { systemClock } from './clock.ts';
+import { createServices } from './services.ts';
+import { prepare } from './boot.ts';
+import { createApp } from './app.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  const db = createDb(config);
+  const services = createServices({ config, db, clock: systemClock, log });
+  await prepare(services, { demo: config.demo });
+  services.jobs.start();
+  const app = createApp(services);
+  const server = app.listen(config.port, config.host, () => {
+    log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
+  });
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.close();
+    await services.jobs.stop();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

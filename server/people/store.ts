@@ -1,0 +1,131 @@
+// SQL for org units, users, roles and sessions.
+import type { Q } from '../db.ts';
+import { bool } from '../db.ts';
+
+export interface OrgUnitRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  path: string;
+  is_custodian: boolean;
+  sort_order: number;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  org_unit_id: number;
+  password_hash: string;
+  password_changed_at: string;
+  must_change_password: boolean;
+  failed_logins: number;
+  locked_until: string | null;
+  totp_secret: string | null;
+  disabled: boolean;
+  is_demo: boolean;
+  language: string;
+  email: string | null;
+  created_at: string;
+}
+
+const userFromDb = (r: any): UserRow => ({
+  ...r,
+  must_change_password: bool(r.must_change_password),
+  disabled: bool(r.disabled),
+  is_demo: bool(r.is_demo),
+});
+const orgFromDb = (r: any): OrgUnitRow => ({ ...r, is_custodian: bool(r.is_custodian) });
+
+export async function findUserByUsername(q: Q, username: string): Promise<UserRow | undefined> {
+  const r = await q('users').where({ username }).first();
+  return r ? userFromDb(r) : undefined;
+}
+
+export async function findUser(q: Q, id: number): Promise<UserRow | undefined> {
+  const r = await q('users').where({ id }).first();
+  return r ? userFromDb(r) : undefined;
+}
+
+export async function rolesOf(q: Q, userId: number): Promise<string[]> {
+  const rows = await q('user_roles').where({ user_id: userId }).orderBy('role').select('role');
+  return rows.map((r: { role: string }) => r.role);
+}
+
+export async function recordFailedLogin(q: Q, id: number, failed: number, lockedUntil: string | null): Promise<void> {
+  await q('users').where({ id }).update({ failed_logins: failed, locked_until: lockedUntil });
+}
+
+export async function resetFailedLogins(q: Q, id: number): Promise<void> {
+  await q('users').where({ id }).update({ failed_logins: 0, locked_until: null });
+}
+
+export async function insertUser(q: Q, row: Omit<UserRow, 'id'>, roles: string[]): Promise<number> {
+  const [ret] = await q('users').insert(row).returning('id');
+  const id = typeof ret === 'object' ? ret.id : ret;
+  if (roles.length) await q('user_roles').insert(roles.map((role) => ({ user_id: id, role })));
+  return id;
+}
+
+export async function findOrgUnit(q: Q, id: number): Promise<OrgUnitRow | undefined> {
+  const r = await q('org_units').where({ id }).first();
+  return r ? orgFromDb(r) : undefined;
+}
+
+export async function findOrgUnitByCode(q: Q, code: string): Promise<OrgUnitRow | undefined> {
+  const r = await q('org_units').where({ code }).first();
+  return r ? orgFromDb(r) : undefined;
+}
+
+export async function insertOrgUnit(
+  q: Q,
+  row: { code: string; name: string; kind: string; parent_id: number | null; is_custodian?: boolean; sort_order?: number },
+): Promise<OrgUnitRow> {
+  const parent = row.parent_id ? await findOrgUnit(q, row.parent_id) : undefined;
+  const [ret] = await q('org_units')
+    .insert({ ...row, is_custodian: row.is_custodian ?? false, sort_order: row.sort_order ?? 0, path: '/' })
+    .returning('id');
+  const id: number = typeof ret === 'object' ? ret.id : ret;
+  const path = `${parent ? parent.path : '/'}${id}/`;
+  await q('org_units').where({ id }).update({ path });
+  return (await findOrgUnit(q, id))!;
+}
+
+export async function countUsers(q: Q): Promise<number> {
+  const r = await q('users').count<{ n: number | string }[]>({ n: '*' });
+  return Number(r[0].n);
+}
+
+// Sessions ---------------------------------------------------------------------------------
+
+export interface SessionRow {
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export async function insertSession(q: Q, row: SessionRow): Promise<void> {
+  await q('sessions').insert(row);
+}
+
+export async function findSession(q: Q, id: string): Promise<SessionRow | undefined> {
+  return q('sessions').where({ id }).first();
+}
+
+export async function touchSession(q: Q, id: string, at: string): Promise<void> {
+  await q('sessions').where({ id }).update({ last_seen_at: at });
+}
+
+export async function deleteSession(q: Q, id: string): Promise<void> {
+  await q('sessions').where({ id }).delete();
+}
+
+export async function deleteSessionsOf(q: Q, userId: number): Promise<number> {
+  return q('sessions').where({ user_id: userId }).delete();
+}

@@ -1,0 +1,123 @@
+// HTTP routes of the workflow API (DESIGN.md "API"): definitions, instances, tasks.
+import { route } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import type { Services } from '../services.ts';
+import {
+  completeBody,
+  completeResult,
+  definitionSchema,
+  deployBody,
+  deployResult,
+  idParams,
+  instanceSchema,
+  startBody,
+  startResult,
+  taskList,
+  taskListQuery,
+  taskSchema,
+} from './schema.ts';
+
+export function workflowRoutes(s: Services) {
+  const wf = s.workflow;
+  return [
+    route({
+      method: 'get',
+      path: '/api/process-definitions',
+      summary: 'Latest version of each process',
+      tags: ['processes'],
+      permission: 'process.read',
+      response: z.array(definitionSchema),
+      handler: () => wf.listDefinitions(),
+    }),
+    route({
+      method: 'post',
+      path: '/api/process-definitions',
+      summary: 'Deploy a BPMN diagram as a new version',
+      description:
+        'Body: BPMN XML (application/xml) or JSON {xml, note}. The diagram is parsed and linted; a rejected diagram answers 422 BPMN_INVALID with every finding in details.',
+      tags: ['processes'],
+      permission: 'process.deploy',
+      body: z.union([z.string().min(1).max(2_000_000), deployBody]),
+      rawBody: ['application/xml', 'text/xml'],
+      response: deployResult,
+      status: 201,
+      handler: ({ body, user, ip }) =>
+        typeof body === 'string' ? wf.deploy(user, ip, body) : wf.deploy(user, ip, body.xml, body.note),
+    }),
+    route({
+      method: 'post',
+      path: '/api/process-instances',
+      summary: 'Start a process',
+      description: 'Variables are the fields of the process start form; see each process below.',
+      tags: ['processes'],
+      permission: 'instance.start',
+      body: startBody,
+      response: startResult,
+      status: 201,
+      handler: ({ body, user, ip }) => wf.start(user, ip, body.processKey, body.variables),
+    }),
+    route({
+      method: 'get',
+      path: '/api/process-instances/:id',
+      summary: 'A case: status, active steps, history, tasks',
+      tags: ['processes'],
+      permission: 'instance.read',
+      params: idParams,
+      response: instanceSchema,
+      handler: ({ params, user }) => wf.getInstance(user, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks',
+      summary: "The caller's tasks",
+      description: 'filter=open (default: mine and offered to my roles), mine, candidate, completed; pages of `limit`.',
+      tags: ['tasks'],
+      permission: 'task.read',
+      query: taskListQuery,
+      response: taskList,
+      handler: ({ query, user }) => wf.listTasks(user, query.filter, query.processKey, query.offset, query.limit),
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks/:id',
+      summary: 'One task with its form',
+      tags: ['tasks'],
+      permission: 'task.read',
+      params: idParams,
+      response: taskSchema.extend({ form: z.unknown() }),
+      handler: ({ params, user }) => wf.getTask(user, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/tasks/:id/claim',
+      summary: 'Claim a task offered to my role',
+      tags: ['tasks'],
+      permission: 'task.work',
+      params: idParams,
+      response: taskSchema,
+      handler: ({ params, user, ip }) => wf.claim(user, ip, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/tasks/:id/unclaim',
+      summary: 'Give a claimed task back to the group',
+      tags: ['tasks'],
+      permission: 'task.work',
+      params: idParams,
+      response: taskSchema,
+      handler: ({ params, user, ip }) => wf.unclaim(user, ip, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/tasks/:id/complete',
+      summary: 'Complete a task with its form variables',
+      description: 'Answers 409 TASK_NOT_OPEN when the task is no longer open, 403 NOT_CANDIDATE when the caller may not work it.',
+      tags: ['tasks'],
+      permission: 'task.work',
+      params: idParams,
+      body: completeBody,
+      response: completeResult,
+      handler: ({ params, body, user, ip }) => wf.complete(user, ip, params.id, body.variables),
+    }),
+  ];
+}
