@@ -103,10 +103,15 @@ export function createExpressions(deps: ExpressionDeps) {
   };
 }
 
-/** Script tasks and language= conditions: refused, always. */
+/**
+ * Script tasks and language= conditions: refused, always. bpmn-elements asks for a script for
+ * every condition; without a language it must get none, so that the condition goes to the
+ * expression resolver above.
+ */
 export const refuseScripts = {
   register() {},
-  getScript(language: string, activity: { id: string }) {
+  getScript(language: string | undefined, activity: { id: string }) {
+    if (!language) return undefined;
     return {
       execute(_scope: unknown, callback: (err: Error) => void) {
         callback(new ExpressionError(`Scripts are disabled (${language} in ${activity?.id})`));

@@ -336,6 +336,19 @@ export class Run {
     return { status, variables };
   }
 
+  /**
+   * When a new timer is due, by our clock: a date as written; a duration or a cycle's interval
+   * from now. (bpmn-engine's own expireAt is computed from the wall clock, not from ours.)
+   */
+  private timerDueAt(owner: NonNullable<TimerRef['owner']>, delay: number, now: Date): Date {
+    if (owner.timerType === 'timeDate' && owner.expireAt) return new Date(owner.expireAt);
+    const value = owner.timerType ? (owner as Record<string, unknown>)[owner.timerType] : undefined;
+    const text = typeof value === 'string' ? value.trim() : '';
+    const duration = owner.timerType === 'timeCycle' ? text.split('/').pop() ?? '' : text;
+    const secs = durationSeconds(duration);
+    return new Date(now.getTime() + (secs !== null ? secs * 1000 : Math.max(0, delay)));
+  }
+
   private async reconcileTimers(firingJobId?: string): Promise<void> {
     const trx = this.trx;
     const pending = await store.pendingJobsOf(trx, this.instance.id);
@@ -351,10 +364,7 @@ export class Run {
       }
       active.add(owner.executionId);
       if (byExec.has(owner.executionId)) continue;
-      const dueAt =
-        owner.timerType === 'timeDate' && owner.expireAt
-          ? new Date(owner.expireAt)
-          : new Date(now.getTime() + Math.max(0, ref.delay));
+      const dueAt = this.timerDueAt(owner, ref.delay, now);
       const job: JobRow = {
         id: randomUUID(),
         type: 'timer',

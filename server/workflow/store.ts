@@ -44,7 +44,7 @@ export async function inbox(
   if (!ps.length) return { rows: [], total: 0 };
   const n = offset + limit;
   const subs = ps.map((p, i) => q.select('*').from(p(q).select('*').orderBy('sort_due').limit(n).as(`k${i}`)));
-  const union = subs.length === 1 ? subs[0] : subs[0].unionAll(subs.slice(1), true);
+  const union = subs.length === 1 ? subs[0] : subs[0].unionAll(subs.slice(1), false);
   const page = await q
     .select('u.*', 'pi.business_key')
     .from(union.as('u'))

@@ -1,0 +1,56 @@
+// A small HTTP client with a cookie jar, for API tests that act as a user would.
+import { generate } from 'otplib';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class HttpClient {
+  private cookie = '';
+  constructor(readonly base: string) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      if (typeof body === 'string') payload = body;
+      else {
+        payload = JSON.stringify(body);
+        h['content-type'] ??= 'application/json';
+      }
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const set = res.headers.getSetCookie?.() ?? [];
+    for (const c of set) {
+      const [pair] = c.split(';');
+      const [name, value] = pair.split('=');
+      if (name === 'dangan_sid') this.cookie = value ? `${name}=${value}` : '';
+      if (/Expires=Thu, 01 Jan 1970/.test(c)) this.cookie = '';
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body ?? {}, headers);
+  }
+
+  async login(username: string, password = DEMO_PASSWORD, epochMs?: number): Promise<Answer> {
+    let res = await this.post('/api/auth/login', { username, password });
+    if (res.status === 401 && res.body?.code === 'TOTP_REQUIRED') {
+      const totp = await generate({ secret: DEMO_TOTP_SECRET, ...(epochMs ? { epoch: Math.floor(epochMs / 1000) } : {}) });
+      res = await this.post('/api/auth/login', { username, password, totp });
+    }
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  }
+}

@@ -1,0 +1,68 @@
+// A whole Dangan for a test: fresh database, demo data, shipped processes, an HTTP server on a
+// port the OS picks on 127.0.0.1, and a movable clock. close() stops everything.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { MovableClock } from '../../server/clock.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createServices, type Services } from '../../server/services.ts';
+import { prepare } from '../../server/boot.ts';
+import { createApp } from '../../server/app.ts';
+import { createTestDb, type TestDb } from './db.ts';
+import { HttpClient } from './http.ts';
+
+export interface TestSystem {
+  services: Services;
+  clock: MovableClock;
+  url: string;
+  testDb: TestDb;
+  /** A new client (own cookie jar), logged in as the demo user. */
+  as(username: string): Promise<HttpClient>;
+  client(): HttpClient;
+  /** Rebuilds services and app on the same database (a server restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSystem(opts: { env?: Record<string, string>; clock?: MovableClock; demo?: boolean } = {}): Promise<TestSystem> {
+  const testDb = await createTestDb(opts.env);
+  const clock = opts.clock ?? new MovableClock('2026-11-02T01:00:00.000Z');
+  const log = createLogger('silent');
+  let services = createServices({ config: testDb.config, db: testDb.db, clock, log });
+  await prepare(services, { demo: opts.demo ?? true });
+  let server: Server;
+  const listen = () =>
+    new Promise<Server>((resolve) => {
+      const srv = createApp(services).listen(0, '127.0.0.1', () => resolve(srv));
+    });
+  server = await listen();
+  const sys: TestSystem = {
+    get services() {
+      return services;
+    },
+    clock,
+    get url() {
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    testDb,
+    client: () => new HttpClient(sys.url),
+    async as(username: string) {
+      const c = new HttpClient(sys.url);
+      await c.login(username, undefined, clock.now().getTime());
+      return c;
+    },
+    async restart() {
+      await services.jobs.stop();
+      await new Promise((r) => server.close(r));
+      services = createServices({ config: testDb.config, db: testDb.db, clock, log });
+      await prepare(services, { demo: opts.demo ?? true });
+      server = await listen();
+    },
+    async close() {
+      await services.jobs.stop();
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      await testDb.drop();
+    },
+  } as TestSystem;
+  return sys;
+}
