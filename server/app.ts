@@ -17,9 +17,15 @@ import { systemRoutes } from './system/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
-/** Every route of the API, in one list: registration, OpenAPI and the route × role test use it. */
+/** Every route module of the API, one line each: registration, OpenAPI and the route × role test use them. */
+const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
+  systemRoutes,
+  peopleRoutes,
+  workflowRoutes,
+];
+
 export function allRoutes(s: Services): RouteDef[] {
-  return [...systemRoutes(s), ...peopleRoutes(s), ...workflowRoutes(s)];
+  return ROUTE_MODULES.flatMap((m) => m(s));
 }
 
 declare module 'express-serve-static-core' {

@@ -9,7 +9,7 @@ import type { Logger } from './logger.ts';
 import { AuditLog } from './audit/service.ts';
 import { Sessions } from './people/sessions.ts';
 import { PeopleService } from './people/service.ts';
-import { WorkflowEngine, ServiceRegistry } from './engine/index.ts';
+import { WorkflowEngine, ServiceRegistry, EngineHooks } from './engine/index.ts';
 import { FormRegistry } from './engine/forms.ts';
 import { JobRunner } from './engine/jobs.ts';
 import { WorkflowService } from './workflow/service.ts';
@@ -33,6 +33,7 @@ export interface Services extends Deps {
   engine: WorkflowEngine;
   workflow: WorkflowService;
   jobs: JobRunner;
+  // Domain services are added here, one line each (archives, access, notify, …).
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -48,11 +49,14 @@ export function createServices(deps: Deps): Services {
   const sessions = new Sessions(db, clock, config.session);
   const people = new PeopleService(db, clock, config.session, sessions, audit);
 
+  // Domains register the named services their diagrams call, and listen to engine events.
   const registry = new ServiceRegistry();
+  const hooks = new EngineHooks();
   registerRequestServices(registry);
 
   const engine = new WorkflowEngine({
     clock,
+    hooks,
     services: registry,
     params: config.params,
     candidateOrg,

@@ -15,7 +15,7 @@ import type { Actor, EngineDeps } from './types.ts';
 import type { DanganLintContext } from './lint/rules.ts';
 
 export type { Actor } from './types.ts';
-export { ServiceRegistry } from './types.ts';
+export { ServiceRegistry, EngineHooks } from './types.ts';
 
 export interface EngineOptions extends EngineDeps {
   forms: FormRegistry;
@@ -231,6 +231,7 @@ export class WorkflowEngine {
       comment: comment?.slice(0, 2000) ?? null,
     };
     await store.updateTask(trx, task.id, patch);
+    await this.opts.hooks.emit(trx, 'taskCompleted', { task: { ...task, ...patch }, actor, variables });
     return {
       task: { ...task, ...patch },
       instance: { id: task.instance_id, status, activeElements: run.activeElementIds() },
@@ -299,6 +300,12 @@ export class WorkflowEngine {
     }
     const ok = await store.saveInstance(trx, instanceId, inst.rev, { status: 'terminated', ended_at: now, end_reason: reason.slice(0, 500) });
     if (!ok) throw errors.conflict('CONCURRENT_MODIFICATION', 'The case was changed by someone else');
+    await this.opts.hooks.emit(trx, 'instanceEnded', {
+      instanceId,
+      processKey: inst.process_key,
+      status: 'terminated',
+      variables: parseJson<Record<string, unknown>>(inst.variables, {}),
+    });
   }
 
   // -- reads ----------------------------------------------------------------------------------------

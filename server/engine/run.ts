@@ -306,7 +306,10 @@ export class Run {
     const now = iso(this.clock.now());
     const trx = this.trx;
 
-    for (const t of this.newTasks) await store.insertTask(trx, t);
+    for (const t of this.newTasks) {
+      await store.insertTask(trx, t);
+      await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables });
+    }
     const newIds = new Set(this.newTasks.map((t) => t.execution_id));
     for (const t of await store.openTasksOf(trx, this.instance.id)) {
       if (t.id === opts.completedTaskId || newIds.has(t.execution_id)) continue;
@@ -333,6 +336,14 @@ export class Run {
       ...(this.ended ? { ended_at: now } : {}),
     });
     if (!saved) throw new AppError(409, 'CONCURRENT_MODIFICATION', 'The case was changed by someone else; reload and retry');
+    if (this.ended) {
+      await this.deps.hooks.emit(trx, 'instanceEnded', {
+        instanceId: this.instance.id,
+        processKey: this.instance.process_key,
+        status: 'completed',
+        variables,
+      });
+    }
     return { status, variables };
   }
 

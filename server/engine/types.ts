@@ -1,6 +1,7 @@
 // Types shared by the engine's parts and by the domains that register services with it.
 import type { Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
+import type { TaskRow } from './store.ts';
 
 export interface Actor {
   id: number;
@@ -46,7 +47,35 @@ export class ServiceRegistry {
   }
 }
 
+/** Things that happened in a command, for domains that react in the same transaction (mail, 督办). */
+export interface EngineEvents {
+  taskCreated: { task: TaskRow; variables: Record<string, unknown> };
+  taskCompleted: { task: TaskRow; actor: Actor; variables: Record<string, unknown> };
+  instanceEnded: { instanceId: string; processKey: string; status: 'completed' | 'terminated'; variables: Record<string, unknown> };
+}
+
+type Listener<K extends keyof EngineEvents> = (trx: Trx, event: EngineEvents[K]) => Promise<void>;
+
+/** Listeners run inside the command's transaction: if one throws, the whole command rolls back. */
+export class EngineHooks {
+  private readonly listeners: { [K in keyof EngineEvents]: Listener<K>[] } = {
+    taskCreated: [],
+    taskCompleted: [],
+    instanceEnded: [],
+  };
+
+  on<K extends keyof EngineEvents>(event: K, fn: Listener<K>): this {
+    this.listeners[event].push(fn);
+    return this;
+  }
+
+  async emit<K extends keyof EngineEvents>(trx: Trx, event: K, payload: EngineEvents[K]): Promise<void> {
+    for (const fn of this.listeners[event]) await fn(trx, payload);
+  }
+}
+
 export interface EngineDeps {
+  hooks: EngineHooks;
   clock: Clock;
   services: ServiceRegistry;
   params: Record<string, number>;
