@@ -1,0 +1,2 @@
+// Placeholder until the engine benchmark lands.
+export async function run(): Promise<void> {}

@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark section in turn, on SQLite, or on PostgreSQL when
+// DATABASE_URL is set. `npm run bench -- engine search` runs only the named sections.
+// Each section module exports `run(): Promise<void>` and prints its own figures.
+const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  engine: () => import('./engine.ts'),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const [name, load] of Object.entries(SECTIONS)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  await (await load()).run();
+}
