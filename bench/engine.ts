@@ -1,2 +1,138 @@
-// Placeholder until the engine benchmark lands.
-export async function run(): Promise<void> {}
+// The engine benchmark (issue 2): N borrowing cases (start, then the unit head, the archivist and
+// the chief approve: 4 commands) three ways —
+//   baseline  plain bpmn-engine in memory, XML parsed per instance, no persistence;
+//   engine    our runtime: cached definition, one DB transaction per command (SQLite, or
+//             PostgreSQL when DATABASE_URL is set), recover → act → persist;
+//   http      the real API over HTTP with logged-in users (each step: inbox read + complete).
+// Prints instances/s, p50/p95 ms per command, peak RSS and the ratios to the baseline.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { Engine } from 'bpmn-engine';
+import { startSystem } from '../test/helpers/server.ts';
+import { orgId } from '../test/helpers/workflow.ts';
+import { createExpressions, refuseScripts } from '../server/engine/expressions.ts';
+import { moddleOptions } from '../server/engine/moddle.ts';
+import { actorOf } from '../server/workflow/service.ts';
+import { processesDir } from '../server/services.ts';
+import { createBenchStats, peakRss, type Stats } from './stats.ts';
+
+const N = Number(process.env.BENCH_INSTANCES ?? 300);
+const WARMUP = 30;
+const STEPS = [
+  ['unitHeadReview', 'unithead1'],
+  ['archivistReview', 'archivist1'],
+  ['chiefApproval', 'chief1'],
+] as const;
+const decision = { decision: 'approve', comment: '同意。' };
+
+async function baseline(source: string, n: number, stats: Stats): Promise<void> {
+  const expressions = createExpressions({
+    service: (name) =>
+      name === 'prepareBorrowing'
+        ? (_scope: unknown, cb: (e: unknown, out?: unknown) => void) => setImmediate(() => cb(null, { orgScopes: {} }))
+        : undefined,
+    params: {},
+  });
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const engine = new Engine({ name: `b${i}`, source, moddleOptions, expressions, scripts: refuseScripts as any });
+    const listener = new EventEmitter();
+    const waits: any[] = [];
+    listener.on('wait', (api: any) => waits.push(api));
+    const ended = engine.waitFor('end');
+    await engine.execute({ listener, variables: { dangan: { purpose: '2' } } });
+    while (!waits.length) await new Promise((r) => setImmediate(r));
+    stats.add('start', performance.now() - t0);
+    for (let s = 0; s < STEPS.length; s++) {
+      const t1 = performance.now();
+      const api = waits.shift();
+      Object.assign(api.environment.variables.dangan, decision);
+      api.signal(decision);
+      if (s < STEPS.length - 1) while (!waits.length) await new Promise((r) => setImmediate(r));
+      else await ended;
+      stats.add('complete', performance.now() - t1);
+    }
+    stats.instance(performance.now() - t0);
+  }
+}
+
+export async function run(): Promise<void> {
+  const source = fs.readFileSync(path.join(processesDir, 'borrowing.bpmn'), 'utf8');
+  const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
+  console.log(`${N} borrowing cases × 4 commands (start + 3 approvals); database: ${db}`);
+
+  await baseline(source, WARMUP, createBenchStats());
+  const base = createBenchStats();
+  await baseline(source, N, base);
+
+  const sys = await startSystem();
+  try {
+    const s = sys.services;
+    const load = async (username: string) => {
+      const u = await s.db('users').where({ username }).first();
+      const roles = (await s.db('user_roles').where({ user_id: u.id })).map((r: { role: string }) => r.role);
+      return actorOf({ id: u.id, username, roles, orgUnitId: u.org_unit_id, displayName: '', language: 'zh', sessionId: '' });
+    };
+    const applicant = await load('applicant1');
+    const approvers = Object.fromEntries(await Promise.all(STEPS.map(async ([, u]) => [u, await load(u)])));
+    const variables = { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'onsite', reason: '干部考察需要查阅。' };
+
+    const engineCase = async (stats: Stats) => {
+      const t0 = performance.now();
+      const inst = await s.db.transaction((trx) => s.engine.start(trx, { processKey: 'borrowing', variables, actor: applicant }));
+      stats.add('start', performance.now() - t0);
+      for (const [, username] of STEPS) {
+        const task = await s.db('tasks').where({ instance_id: inst.id, status: 'open' }).first('id');
+        const t1 = performance.now();
+        await s.db.transaction((trx) => s.engine.complete(trx, task.id, approvers[username], decision));
+        stats.add('complete', performance.now() - t1);
+      }
+      stats.instance(performance.now() - t0);
+    };
+    for (let i = 0; i < WARMUP; i++) await engineCase(createBenchStats());
+    const eng = createBenchStats();
+    for (let i = 0; i < N; i++) await engineCase(eng);
+
+    const clients = {
+      applicant1: await sys.as('applicant1'),
+      unithead1: await sys.as('unithead1'),
+      archivist1: await sys.as('archivist1'),
+      chief1: await sys.as('chief1'),
+    };
+    const httpCase = async (stats: Stats) => {
+      const t0 = performance.now();
+      const started = await clients.applicant1.post('/api/process-instances', { processKey: 'borrowing', variables });
+      if (started.status !== 201) throw new Error(`start: ${started.status}`);
+      stats.add('start', performance.now() - t0);
+      for (const [elementId, username] of STEPS) {
+        const c = clients[username];
+        const t1 = performance.now();
+        const inbox = await c.get(`/api/tasks?filter=open&processKey=borrowing&limit=200`);
+        const task = inbox.body.items.find((x: any) => x.instanceId === started.body.id && x.elementId === elementId);
+        stats.add('inbox', performance.now() - t1);
+        const t2 = performance.now();
+        const done = await c.post(`/api/tasks/${task.id}/complete`, { variables: decision });
+        if (done.status !== 200) throw new Error(`complete: ${done.status}`);
+        stats.add('complete', performance.now() - t2);
+      }
+      stats.instance(performance.now() - t0);
+    };
+    for (let i = 0; i < WARMUP; i++) await httpCase(createBenchStats());
+    const http = createBenchStats();
+    for (let i = 0; i < N; i++) await httpCase(http);
+
+    const row = (name: string, st: Stats) => {
+      const r = st.summary();
+      return `${name.padEnd(9)} ${r.perSecond.toFixed(1).padStart(7)} inst/s   start p50 ${r.start.p50.toFixed(2)} p95 ${r.start.p95.toFixed(2)} ms   complete p50 ${r.complete.p50.toFixed(2)} p95 ${r.complete.p95.toFixed(2)} ms${r.inbox ? `   inbox p50 ${r.inbox.p50.toFixed(2)} p95 ${r.inbox.p95.toFixed(2)} ms` : ''}`;
+    };
+    console.log(row('baseline', base));
+    console.log(row('engine', eng));
+    console.log(row('http', http));
+    const b = base.summary().perSecond;
+    console.log(`ratio to baseline: engine ${(eng.summary().perSecond / b).toFixed(2)}×, http ${(http.summary().perSecond / b).toFixed(2)}×`);
+    console.log(`peak RSS ${Math.round(peakRss() / 1e6)} MB`);
+  } finally {
+    await sys.close();
+  }
+}

@@ -32,6 +32,8 @@ export interface DefinitionMeta {
   elements: Map<string, ElementInfo>;
   /** The process's documentation text, shown in OpenAPI and the UI. */
   documentation?: string;
+  /** Whether any timer event exists (else the jobs table need not be consulted). */
+  hasTimers: boolean;
 }
 
 export interface LoadedDefinition {
@@ -46,8 +48,10 @@ function extractMeta(root: any): DefinitionMeta {
   const proc = (root.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
   if (!proc) throw errors.bpmnInvalid([{ rule: 'single-executable-process', message: 'No executable process' }]);
   const elements = new Map<string, ElementInfo>();
+  let hasTimers = false;
   const walk = (container: any) => {
     for (const el of container.flowElements ?? []) {
+      if ((el.eventDefinitions ?? []).some((d: any) => d.$type === 'bpmn:TimerEventDefinition')) hasTimers = true;
       elements.set(el.id, {
         id: el.id,
         type: el.$type,
@@ -72,6 +76,7 @@ function extractMeta(root: any): DefinitionMeta {
     startFormKey: start?.formKey,
     elements,
     documentation: (proc.documentation ?? []).map((d: any) => d.text).join('\n') || undefined,
+    hasTimers,
   };
 }
 

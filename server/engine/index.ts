@@ -3,7 +3,7 @@
 // everything it causes commit or roll back together. The runtime knows no archive rule.
 import { randomUUID } from 'node:crypto';
 import type { Q, Trx } from '../db.ts';
-import { parseJson } from '../db.ts';
+import { isPg, parseJson } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { Definitions, type LoadedDefinition } from './definitions.ts';
@@ -124,8 +124,8 @@ export class WorkflowEngine {
 
   // -- recovering an instance for a command --------------------------------------------------------
 
-  private async open(trx: Trx, instanceId: string, actor: Actor | null): Promise<Run> {
-    const inst = await store.lockInstance(trx, instanceId);
+  private async open(trx: Trx, instanceId: string, actor: Actor | null, locked?: InstanceRow): Promise<Run> {
+    const inst = locked ?? (await store.lockInstance(trx, instanceId));
     if (!inst) throw errors.notFound('Process instance');
     if (inst.status !== 'running' && inst.status !== 'incident') {
       throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
@@ -146,11 +146,13 @@ export class WorkflowEngine {
   }
 
   /** The task, read under the instance lock so that concurrent commands see each other's result. */
-  private async lockedTask(trx: Trx, taskId: string): Promise<TaskRow> {
+  private async lockedTask(trx: Trx, taskId: string): Promise<{ task: TaskRow; instance: InstanceRow | undefined }> {
     const pre = await store.findTask(trx, taskId);
     if (!pre) throw errors.notFound('Task');
-    await store.lockInstance(trx, pre.instance_id);
-    return (await store.findTask(trx, taskId))!;
+    const instance = await store.lockInstance(trx, pre.instance_id);
+    // SQLite serialises writers, so the first read already is the locked one.
+    const task = isPg(trx) ? (await store.findTask(trx, taskId))! : pre;
+    return { task, instance };
   }
 
   private checkOpenAndAllowed(task: TaskRow, actor: Actor): void {
@@ -175,7 +177,7 @@ export class WorkflowEngine {
   }
 
   async claim(trx: Trx, taskId: string, actor: Actor): Promise<TaskRow> {
-    const task = await this.lockedTask(trx, taskId);
+    const { task } = await this.lockedTask(trx, taskId);
     if (task.status !== 'open') {
       if (!this.couldClaim(task, actor) && task.assignee_id !== actor.id) throw errors.notCandidate();
       throw errors.taskNotOpen(task.status);
@@ -189,7 +191,7 @@ export class WorkflowEngine {
   }
 
   async unclaim(trx: Trx, taskId: string, actor: Actor): Promise<TaskRow> {
-    const task = await this.lockedTask(trx, taskId);
+    const { task } = await this.lockedTask(trx, taskId);
     if (task.assignee_id !== actor.id) {
       if (!this.couldClaim(task, actor)) throw errors.notCandidate();
       throw errors.conflict('NOT_CLAIMED_BY_YOU', 'Only the user who claimed the task can release it');
@@ -206,11 +208,11 @@ export class WorkflowEngine {
     actor: Actor,
     variables: Record<string, unknown>,
   ): Promise<{ task: TaskRow; instance: { id: string; status: string; activeElements: string[] } }> {
-    const task = await this.lockedTask(trx, taskId);
+    const { task, instance } = await this.lockedTask(trx, taskId);
     this.checkOpenAndAllowed(task, actor);
     this.checkForm(task.form_key, variables);
 
-    const run = await this.open(trx, task.instance_id, actor);
+    const run = await this.open(trx, task.instance_id, actor, instance);
     const api = run.postponedTask(task.element_id, task.execution_id);
     if (!api) throw errors.taskNotOpen('not waiting');
     const decision = typeof variables.decision === 'string' ? variables.decision : null;

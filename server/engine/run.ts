@@ -18,6 +18,10 @@ import type { HistoryRow, InstanceRow, JobRow, TaskRow } from './store.ts';
 import * as store from './store.ts';
 import type { Actor, EngineDeps, ServiceContext } from './types.ts';
 
+/** bpmn-engine's default logger (debug) costs ~7 % per command even when disabled. */
+const silent = { debug() {}, error() {}, warn() {} };
+const SilentLogger = () => silent;
+
 /** A diagram that runs more steps than this in one command is stopped (a loop with no wait). */
 const MAX_STEPS_PER_COMMAND = 5000;
 /** Sort key of tasks without a due date: after every real date. */
@@ -69,6 +73,7 @@ export class Run {
       scripts: refuseScripts as any,
       timers: this.timers,
       settings: { enableDummyService: false },
+      Logger: SilentLogger,
     });
     this.engine.on('error', (err: unknown) => this.fail(err));
     this.engine.on('end', () => {
@@ -270,6 +275,18 @@ export class Run {
     return new ProcessError(`流程执行出错 / The process failed: ${(e as Error)?.message ?? String(e)}`, e);
   }
 
+  /** bpmn-engine's state without the serialised definition (the cache has it). */
+  private leanState(): any {
+    const execution = this.execution;
+    return {
+      name: this.engine.name,
+      state: execution.state,
+      stopped: execution.stopped,
+      environment: execution.environment.getState(),
+      definitions: execution.definitions.map((d: any) => d.getState()),
+    };
+  }
+
   /** Our variables as the process sees them now. */
   variables(state: any): Record<string, unknown> {
     const procs = state?.definitions?.[0]?.execution?.processes ?? [];
@@ -300,8 +317,7 @@ export class Run {
    * command (it is closed by the caller, not reconciled away).
    */
   async persist(opts: { firingJobId?: string; completedTaskId?: string } = {}): Promise<{ status: string; variables: Record<string, unknown> }> {
-    const state = await this.engine.getState();
-    for (const d of state.definitions ?? []) delete d.source;
+    const state = this.leanState();
     const variables = this.variables(state);
     const now = iso(this.clock.now());
     const trx = this.trx;
@@ -310,23 +326,22 @@ export class Run {
       await store.insertTask(trx, t);
       await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables });
     }
+    // User tasks that left without being completed (an interrupting timer, the end of the case).
     const newIds = new Set(this.newTasks.map((t) => t.execution_id));
-    for (const t of await store.openTasksOf(trx, this.instance.id)) {
-      if (t.id === opts.completedTaskId || newIds.has(t.execution_id)) continue;
-      if (this.leftUserTasks.has(t.execution_id)) {
-        await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
+    const left = [...this.leftUserTasks].filter((x) => x !== this.completion?.executionId && !newIds.has(x));
+    if (left.length || this.ended) {
+      for (const t of await store.openTasksOf(trx, this.instance.id)) {
+        if (t.id === opts.completedTaskId || newIds.has(t.execution_id)) continue;
+        if (this.ended || this.leftUserTasks.has(t.execution_id)) {
+          await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
+        }
       }
     }
 
-    await this.reconcileTimers(opts.firingJobId);
+    if (this.def.meta.hasTimers || opts.firingJobId) await this.reconcileTimers(opts.firingJobId);
     await store.insertHistory(trx, this.history);
 
     const status = this.ended ? 'completed' : this.instance.status === 'incident' ? 'incident' : 'running';
-    if (this.ended) {
-      for (const t of await store.openTasksOf(trx, this.instance.id)) {
-        if (t.id !== opts.completedTaskId) await store.updateTask(trx, t.id, { status: 'cancelled', completed_at: now });
-      }
-    }
     const saved = await store.saveInstance(trx, this.instance.id, this.instance.rev, {
       status: status as InstanceRow['status'],
       state: JSON.stringify(state),

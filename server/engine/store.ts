@@ -155,7 +155,7 @@ export async function updateTask(q: Q, id: string, patch: Partial<TaskRow>): Pro
 // History --------------------------------------------------------------------------------------
 
 export async function insertHistory(q: Q, rows: HistoryRow[]): Promise<void> {
-  if (rows.length) await q.batchInsert('history', rows as any[], 200);
+  for (let i = 0; i < rows.length; i += 100) await q('history').insert(rows.slice(i, i + 100));
 }
 
 export const historyOf = (q: Q, instanceId: string): Promise<HistoryRow[]> =>
