@@ -64,6 +64,7 @@ export function createServices(deps: Deps): Services {
     timerMinCycleSeconds: config.engine.timerMinCycleSeconds,
     timerMaxRepetitions: config.engine.timerMaxRepetitions,
     forms: new FormRegistry(path.join(processesDir, 'forms')),
+    decisionsDir: path.join(processesDir, 'decisions'),
     roles: [...ALL_ROLES],
   });
   const workflow = new WorkflowService(db, engine, audit);

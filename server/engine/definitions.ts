@@ -22,6 +22,8 @@ export interface ElementInfo {
   candidateGroups?: string;
   formKey?: string;
   dueDate?: string;
+  decisionRef?: string;
+  resultVariable?: string;
 }
 
 export interface DefinitionMeta {
@@ -60,6 +62,8 @@ function extractMeta(root: any): DefinitionMeta {
         candidateGroups: el.candidateGroups,
         formKey: el.formKey,
         dueDate: el.dueDate,
+        decisionRef: el.decisionRef,
+        resultVariable: el.resultVariable,
       });
       if (el.flowElements) walk(el);
     }
@@ -91,7 +95,7 @@ export class Definitions {
 
   constructor(
     private readonly clock: Clock,
-    private readonly lintContext: () => DanganLintContext,
+    private readonly lintContext: () => Promise<DanganLintContext>,
   ) {}
 
   /** The parsed definition of a deployment, from the cache after the first use. */
@@ -114,8 +118,8 @@ export class Definitions {
     return this.load(q, row.id);
   }
 
-  validate(xml: string) {
-    return validateBpmn(xml, this.lintContext());
+  async validate(xml: string) {
+    return validateBpmn(xml, await this.lintContext());
   }
 
   /**

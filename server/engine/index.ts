@@ -8,7 +8,9 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { Definitions, type LoadedDefinition } from './definitions.ts';
 import { FormRegistry } from './forms.ts';
-import { Run } from './run.ts';
+import { ProcessError, Run } from './run.ts';
+import { DecisionRegistry, evaluateDecision } from './decisions.ts';
+import { feelContext } from './expressions.ts';
 import * as store from './store.ts';
 import type { InstanceRow, TaskRow } from './store.ts';
 import type { Actor, EngineDeps } from './types.ts';
@@ -19,6 +21,8 @@ export { ServiceRegistry, EngineHooks } from './types.ts';
 
 export interface EngineOptions extends EngineDeps {
   forms: FormRegistry;
+  /** Folder of the DMN decision tables (processes/decisions). */
+  decisionsDir: string;
   roles: string[];
 }
 
@@ -36,20 +40,35 @@ const RESERVED = new Set(['initiator', 'initiatorOrgId', 'orgScopes']);
 
 export class WorkflowEngine {
   readonly definitions: Definitions;
+  private readonly decisionsLoaded: Promise<DecisionRegistry>;
 
   constructor(private readonly opts: EngineOptions) {
     this.definitions = new Definitions(opts.clock, () => this.lintContext());
+    this.decisionsLoaded = DecisionRegistry.load(opts.decisionsDir);
+    this.decisionsLoaded.catch(() => undefined);
+    // The one built-in service: a business rule task evaluates its decision table (FEEL only).
+    opts.services.register('decide', async (ctx) => {
+      const { decisionRef, resultVariable } = ctx.element;
+      const table = decisionRef ? (await this.decisionsLoaded).get(decisionRef) : undefined;
+      if (!table || !resultVariable) throw new ProcessError(`Decision "${decisionRef}" is not available for ${ctx.elementId}`);
+      return { [resultVariable]: evaluateDecision(table, feelContext(ctx.variables, opts.params)) };
+    });
+  }
+
+  decisions(): Promise<DecisionRegistry> {
+    return this.decisionsLoaded;
   }
 
   get forms(): FormRegistry {
     return this.opts.forms;
   }
 
-  lintContext(): DanganLintContext {
+  async lintContext(): Promise<DanganLintContext> {
     return {
       services: this.opts.services.names(),
       roles: this.opts.roles,
       forms: this.opts.forms.keys(),
+      decisions: (await this.decisionsLoaded).ids(),
       timerMinCycleSeconds: this.opts.timerMinCycleSeconds,
       timerMaxRepetitions: this.opts.timerMaxRepetitions,
     };

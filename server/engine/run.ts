@@ -210,6 +210,7 @@ export class Run {
         instanceId: run.instance.id,
         processKey: run.instance.process_key,
         elementId: activity.id,
+        element: run.def.meta.elements.get(activity.id) ?? { id: activity.id, type: activity.type, name: activity.name ?? activity.id },
         variables: structuredClone(vars),
         params: run.deps.params,
         setBusinessKey: (key: string) => {

@@ -19,6 +19,8 @@ export interface ServiceContext {
   instanceId: string;
   processKey: string;
   elementId: string;
+  /** What the diagram says about the calling element (name, decisionRef, …). */
+  element: { id: string; type: string; name: string; decisionRef?: string; resultVariable?: string };
   /** A copy of the process variables; return an object to merge new values in. */
   variables: Record<string, unknown>;
   params: Record<string, number>;

@@ -15,6 +15,7 @@ const ctx = {
   services: ['prepareBorrowing'],
   roles: ['applicant', 'unit_head', 'archivist', 'archive_chief', 'producer'],
   forms: ['approval', 'borrowing-start'],
+  decisions: ['borrowing-approval'],
   timerMinCycleSeconds: 3600,
   timerMaxRepetitions: 1000,
 };

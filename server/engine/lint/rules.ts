@@ -11,6 +11,8 @@ export interface DanganLintContext {
   roles: string[];
   /** Known form keys (processes/forms/*.form.json). */
   forms: string[];
+  /** Known decision table ids (processes/decisions/*.dmn). */
+  decisions: string[];
   timerMinCycleSeconds: number;
   timerMaxRepetitions: number;
 }
@@ -285,7 +287,26 @@ const noParallelJoinAfterXorJoin: RuleFactory = () => ({
   },
 });
 
+// -- 10. business rule tasks evaluate a known decision table into a named variable ---------------
+const businessRuleTask: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:BusinessRuleTask')) return;
+    if (!node.decisionRef) {
+      reporter.report(node.id, '规则任务须指定决策表 / A business rule task needs camunda:decisionRef');
+    } else if (!(config?.decisions ?? []).includes(node.decisionRef)) {
+      reporter.report(node.id, `未知决策表 / Unknown decision table "${node.decisionRef}"`);
+    }
+    if (!node.resultVariable || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(node.resultVariable)) {
+      reporter.report(node.id, '规则任务须指定结果变量 / A business rule task needs camunda:resultVariable');
+    }
+    if (String(node.implementation ?? '').trim() !== '${environment.services.decide}') {
+      reporter.report(node.id, '规则任务的实现须为 ${environment.services.decide} / implementation must be ${environment.services.decide}');
+    }
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
+  'business-rule-task': businessRuleTask,
   'no-script': noScript,
   'no-script-condition': noScriptCondition,
   'allowed-expressions': allowedExpressions,
