@@ -24,6 +24,8 @@ export interface ElementInfo {
   dueDate?: string;
   decisionRef?: string;
   resultVariable?: string;
+  /** Event definition kinds of an event element: 'message', 'timer', … */
+  events?: string[];
 }
 
 export interface DefinitionMeta {
@@ -64,6 +66,7 @@ function extractMeta(root: any): DefinitionMeta {
         dueDate: el.dueDate,
         decisionRef: el.decisionRef,
         resultVariable: el.resultVariable,
+        events: (el.eventDefinitions ?? []).map((d: any) => String(d.$type).replace(/^bpmn:/, '').replace(/EventDefinition$/, '').toLowerCase()),
       });
       if (el.flowElements) walk(el);
     }

@@ -193,3 +193,27 @@ test.serial('a job that keeps failing becomes an incident on its case', async (t
   t.is(await sys.services.jobs.pollOnce(), 0);
   void fire;
 });
+
+test.serial('a message interrupts a waiting task through its boundary event; only message events receive', async (t) => {
+  await deployFixture(sys.services, 'messages.bpmn');
+  const applicant = await actor('applicant1');
+  const inst = await sys.services.db.transaction((trx) =>
+    sys.services.engine.start(trx, { processKey: 'messages', variables: {}, actor: actorOf(applicant) }),
+  );
+  const deliver = (elementId: string, payload: Record<string, unknown>) =>
+    sys.services.db.transaction((trx) => sys.services.engine.deliver(trx, inst.id, elementId, payload, actorOf(applicant)));
+  const refused = await t.throwsAsync(deliver('loan', { decision: 'approve' }));
+  t.is((refused as any).code, 'NOT_A_MESSAGE_EVENT');
+  const early = await t.throwsAsync(deliver('waitReceipt', {}));
+  t.is((early as any).code, 'NOT_WAITING');
+
+  const r = await deliver('renew', { renewDays: 3 });
+  t.deepEqual(r.activeElements, ['approveRenewal']);
+  const tasks = await sys.services.db('tasks').where({ instance_id: inst.id }).orderBy('created_at');
+  t.deepEqual(tasks.map((x: any) => [x.element_id, x.status]), [
+    ['loan', 'cancelled'],
+    ['approveRenewal', 'open'],
+  ]);
+  const vars = JSON.parse((await sys.services.db('process_instances').where({ id: inst.id }).first()).variables);
+  t.is(vars.renewDays, 3);
+});

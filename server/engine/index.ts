@@ -264,6 +264,9 @@ export class WorkflowEngine {
   /** Delivers a message to a waiting receive task or message catch event (e.g. a transfer receipt). */
   async deliver(trx: Trx, instanceId: string, elementId: string, payload: Record<string, unknown>, actor: Actor | null) {
     const run = await this.open(trx, instanceId, actor);
+    const info = run.def.meta.elements.get(elementId);
+    const receives = info && (info.type === 'bpmn:ReceiveTask' || (info.events ?? []).includes('message'));
+    if (!receives) throw errors.conflict('NOT_A_MESSAGE_EVENT', `${elementId} does not receive messages`);
     const api = run.execution.getPostponed().find((a: any) => a.id === elementId);
     if (!api) throw errors.conflict('NOT_WAITING', `The case is not waiting at ${elementId}`);
     Object.assign(api.environment.variables.dangan, payload);
