@@ -13,7 +13,7 @@ test('the borrowing routing table decides by management level and mode', async (
   const table = reg.get('borrowing-approval')!;
   const route = (managementLevel: string, mode: string) => evaluateDecision(table, { managementLevel, mode });
   t.like(route('provincial', 'electronic'), { needsLeader: true, referUpward: true, rule: 'central' });
-  t.like(route('city', 'onsite'), { needsLeader: true, referUpward: false });
+  t.like(route('municipal', 'onsite'), { needsLeader: true, referUpward: false });
   t.like(route('county', 'loan'), { needsLeader: true, referUpward: false, rule: 'loan' });
   t.like(route('county', 'electronic'), { needsLeader: false, rule: 'local' });
   t.like(route('unit', 'onsite'), { needsLeader: false });
@@ -38,7 +38,7 @@ test.serial('a business rule task routes the case with the table', async (t) => 
       const def = await sys.services.engine.definitions.latest(trx, 'decide');
       return sys.services.engine.startWith(trx, def, { variables, actor });
     });
-  t.deepEqual((await start({ managementLevel: 'city', mode: 'onsite' })).activeElements, ['leader']);
+  t.deepEqual((await start({ managementLevel: 'municipal', mode: 'onsite' })).activeElements, ['leader']);
   t.deepEqual((await start({ managementLevel: 'county', mode: 'electronic' })).activeElements, ['chief']);
   // A case the table cannot read fails to start instead of taking a default path.
   const err = await t.throwsAsync(start({ mode: 'onsite' }));
