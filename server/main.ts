@@ -24,6 +24,7 @@ async function main() {
   const services = createServices({ config, db, clock: systemClock, log });
   await prepare(services, { demo: config.demo });
   services.jobs.start();
+  services.maintenance.start();
   const app = createApp(services);
   const server = app.listen(config.port, config.host, () => {
     log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
@@ -32,6 +33,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     server.close();
     await services.jobs.stop();
+    await services.maintenance.stop();
     await db.destroy();
     process.exit(0);
   };
