@@ -86,8 +86,10 @@ async function snapshotSqlite(config: Config, dest: string) {
   } finally {
     src.close();
   }
-  const copy = new Database(dest, { readonly: true });
+  // The copy is one self-contained file: out of WAL mode, so no -wal/-shm appear beside it.
+  const copy = new Database(dest);
   try {
+    copy.pragma('journal_mode = DELETE');
     const names = (copy.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
     const tables: Record<string, number> = {};
     for (const n of names) tables[n] = Number((copy.prepare(`SELECT count(*) AS n FROM "${n.replace(/"/g, '""')}"`).get() as { n: number }).n);

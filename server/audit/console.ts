@@ -36,9 +36,11 @@ export class AuditConsole {
 
   search(actor: Actor, ip: string | null, filter: store.AuditFilter, offset: number, limit: number) {
     return this.db.transaction(async (trx) => {
-      const { rows, total } = await store.search(trx, filter, offset, limit);
+      // Pin the result to the head as it is now, so the caller can page through a fixed set.
+      const maxSeq = filter.maxSeq ?? (await store.head(trx)).seq;
+      const { rows, total } = await store.search(trx, { ...filter, maxSeq }, offset, limit);
       await this.audit.record(trx, { actor, ip, action: 'audit.search', objectType: 'audit_log', detail: { filter: filterDetail(filter), total } });
-      return { items: rows.map(entryDto), total };
+      return { items: rows.map(entryDto), total, maxSeq };
     });
   }
 

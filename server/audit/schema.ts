@@ -21,6 +21,12 @@ export const auditFilterQuery = z
     outcome: z.enum(['success', 'failure', 'denied']).optional(),
     from: instant.optional().openapi({ description: 'Inclusive lower bound of the time, ISO-8601' }),
     to: instant.optional().openapi({ description: 'Exclusive upper bound of the time, ISO-8601' }),
+    maxSeq: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .openapi({ description: "Only rows up to this seq. Pass the first page's maxSeq when paging, so that new rows (each search is itself audited) do not shift the pages." }),
   })
   .strict();
 
@@ -48,7 +54,11 @@ export const auditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-export const auditPage = z.object({ items: z.array(auditEntrySchema), total: z.number().int() });
+export const auditPage = z.object({
+  items: z.array(auditEntrySchema),
+  total: z.number().int(),
+  maxSeq: z.number().int().openapi({ description: 'The newest seq this result considered; pass it back as maxSeq for the next pages' }),
+});
 
 export const verifyQuery = z
   .object({ from: z.enum(['start', 'checkpoint']).default('start').openapi({ description: 'Walk from the chain start (default) or from the last checkpoint' }) })

@@ -76,6 +76,8 @@ export interface AuditFilter {
   outcome?: string;
   from?: string;
   to?: string;
+  /** Only rows up to this seq: pins a result while new rows (the searches' own) arrive. */
+  maxSeq?: number;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -94,6 +96,7 @@ function filtered(q: Q, f: AuditFilter) {
   if (f.outcome) qb.where('outcome', f.outcome);
   if (f.from) qb.where('at', '>=', f.from);
   if (f.to) qb.where('at', '<', f.to);
+  if (f.maxSeq !== undefined) qb.where('seq', '<=', f.maxSeq);
   return qb;
 }
 
