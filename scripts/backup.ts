@@ -2,11 +2,10 @@
 // Backs up the database (online: the server may keep running) and the data folder into a new
 // folder (default BACKUP_DIR/<time>), records it in the ledger and the audit log, prints a summary.
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../server/config.ts';
+import { loadConfigOrExit } from '../server/config.ts';
 import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
-import { AuditLog } from '../server/audit/service.ts';
-import { CheckpointSigner } from '../server/audit/signer.ts';
+import { auditLogFor } from '../server/audit/service.ts';
 import { createBackup, MEDIA, type Medium } from '../server/admin/backup.ts';
 
 const { values } = parseArgs({
@@ -17,19 +16,10 @@ if (!(MEDIA as readonly string[]).includes(values.medium!)) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const db = createDb(config);
 try {
-  const audit = new AuditLog(db, systemClock, new CheckpointSigner(config.audit.keyFile), config.audit.retentionDays);
+  const audit = auditLogFor(config, db, systemClock);
   const b = await createBackup(
     { config, db, clock: systemClock, audit },
     { name: values.operator ? `os:${values.operator}` : undefined },

@@ -2,11 +2,10 @@
 // Creates the first system administrator, security administrator and auditor of an installation
 // (see server/admin/bootstrap.ts) and prints their initial passwords once. Migrates first.
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../server/config.ts';
+import { loadConfigOrExit } from '../server/config.ts';
 import { createDb, migrate } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
-import { AuditLog } from '../server/audit/service.ts';
-import { CheckpointSigner } from '../server/audit/signer.ts';
+import { auditLogFor } from '../server/audit/service.ts';
 import { createFirstAdmins } from '../server/admin/bootstrap.ts';
 
 const { values } = parseArgs({ options: { 'org-code': { type: 'string' }, 'org-name': { type: 'string' } } });
@@ -14,20 +13,11 @@ if (!values['org-code']) {
   console.error('usage: npm run admins:init -- --org-code <code> [--org-name <name>]');
   process.exit(2);
 }
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const db = createDb(config);
 try {
   await migrate(db);
-  const audit = new AuditLog(db, systemClock, new CheckpointSigner(config.audit.keyFile), config.audit.retentionDays);
+  const audit = auditLogFor(config, db, systemClock);
   await audit.syncRetention();
   const r = await createFirstAdmins(db, systemClock, audit, { code: values['org-code'], name: values['org-name'] });
   for (const c of r.created) console.log(`${c.role}\t${c.username}\t初始密码 / initial password: ${c.initialPassword}`);

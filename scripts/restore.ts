@@ -5,7 +5,7 @@
 // moved into <data dir>/pre-restore-<time>/ (PostgreSQL tables are dropped and recreated).
 // Stop the servers first: a restore replaces the database under them.
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../server/config.ts';
+import { loadConfigOrExit } from '../server/config.ts';
 import { restoreBackup, verifyBackup, RestoreError } from '../server/admin/restore.ts';
 
 const { values, positionals } = parseArgs({
@@ -17,16 +17,7 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 try {
   if (values.check) {
     const m = await verifyBackup(positionals[0]);

@@ -181,6 +181,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
+/** For main.ts and the command-line tools: the config, or the list of problems and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
 /**
  * The environment for a child process (pg_dump, pg_restore): ours plus the given variables. Kept
  * here so that this file stays the only one that touches process.env.

@@ -6,8 +6,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import { AuditLog } from './audit/service.ts';
-import { CheckpointSigner } from './audit/signer.ts';
+import { AuditLog, auditLogFor } from './audit/service.ts';
 import { AuditConsole } from './audit/console.ts';
 import { Sessions } from './people/sessions.ts';
 import { PeopleService } from './people/service.ts';
@@ -59,7 +58,7 @@ function candidateOrg(role: string, variables: Record<string, unknown>): number 
 
 export function createServices(deps: Deps): Services {
   const { config, db, clock, log } = deps;
-  const audit = new AuditLog(db, clock, new CheckpointSigner(config.audit.keyFile), config.audit.retentionDays);
+  const audit = auditLogFor(config, db, clock);
   const auditConsole = new AuditConsole(db, audit);
   const settings = new SettingsService(db, clock, config, audit);
   const sessions = new Sessions(db, clock, settings, audit);

@@ -23,6 +23,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('days').notNullable();
   });
   await knex('audit_retention').insert({ id: 1, days: 180 });
+  // The auditor searches by username (failed logins of unknown names have no actor_id).
+  await knex.schema.alterTable('audit_log', (t) => t.index(['actor', 'seq']));
 
   if (knex.client.config.client === 'pg') {
     await knex.raw(`

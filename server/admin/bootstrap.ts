@@ -47,22 +47,7 @@ export async function createFirstAdmins(
       const now = iso(clock.now());
       const id = await people.insertUser(
         trx,
-        {
-          username,
-          display_name: a.displayName,
-          org_unit_id: unit.id,
-          password_hash: await hashPassword(initialPassword),
-          password_changed_at: now,
-          must_change_password: true,
-          failed_logins: 0,
-          locked_until: null,
-          totp_secret: null,
-          disabled: false,
-          is_demo: false,
-          language: 'zh',
-          email: null,
-          created_at: now,
-        },
+        people.newAccountRow({ username, displayName: a.displayName, orgUnitId: unit.id, passwordHash: await hashPassword(initialPassword), now }),
         [a.role],
       );
       await audit.record(trx, { actorName: operator, action: 'user.create', objectType: 'user', objectId: id, detail: { username, roles: [a.role], bootstrap: true } });

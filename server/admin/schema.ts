@@ -1,7 +1,9 @@
 // Input and output shapes of the administrators' consoles.
-import { z, intId } from '../http/zod.ts';
+import { z, intId, paging } from '../http/zod.ts';
+export { pageQuery } from '../http/zod.ts';
 import { ALL_ROLES } from '../http/policy.ts';
 import { MEDIA } from './backup.ts';
+import { orgUnitRef } from '../people/schema.ts';
 
 export const idParams = z.object({ id: intId }).strict();
 
@@ -9,8 +11,7 @@ export const userListQuery = z
   .object({
     q: z.string().trim().min(1).max(64).optional().openapi({ description: 'Part of the username or display name' }),
     role: z.enum(ALL_ROLES).optional(),
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    ...paging,
   })
   .strict();
 
@@ -19,7 +20,7 @@ export const accountSchema = z
     id: z.number().int(),
     username: z.string(),
     displayName: z.string(),
-    orgUnit: z.object({ id: z.number().int(), name: z.string(), code: z.string() }),
+    orgUnit: orgUnitRef,
     roles: z.array(z.string()),
     email: z.string().nullable(),
     disabled: z.boolean(),
@@ -91,9 +92,5 @@ export const backupSchema = z
     auditSeq: z.number().int(),
   })
   .openapi('Backup');
-
-export const pageQuery = z
-  .object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) })
-  .strict();
 
 export const systemInfoSchema = z.object({ siteName: z.string(), loginNotice: z.string() }).openapi('SystemInfo');

@@ -1,7 +1,7 @@
 // SQL of the administrators' consoles: settings rows, accounts as the consoles list them, role
 // assignments, org units and roles for the pickers, and the backup ledger.
 import type { Q } from '../db.ts';
-import { bool, parseJson } from '../db.ts';
+import { bool, likeEscape, parseJson } from '../db.ts';
 
 // Settings ---------------------------------------------------------------------------------
 
@@ -72,8 +72,6 @@ async function withRoles(q: Q, rows: any[]): Promise<AccountRow[]> {
     roles: roles.filter((x: { user_id: number }) => x.user_id === r.id).map((x: { role: string }) => x.role),
   }));
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listAccounts(
   q: Q,

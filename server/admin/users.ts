@@ -85,22 +85,7 @@ export class UserAdminService {
       const now = iso(this.clock.now());
       const id = await people.insertUser(
         trx,
-        {
-          username: input.username,
-          display_name: input.displayName,
-          org_unit_id: input.orgUnitId,
-          password_hash: hash,
-          password_changed_at: now,
-          must_change_password: true,
-          failed_logins: 0,
-          locked_until: null,
-          totp_secret: null,
-          disabled: false,
-          is_demo: false,
-          language: 'zh',
-          email: input.email ?? null,
-          created_at: now,
-        },
+        people.newAccountRow({ username: input.username, displayName: input.displayName, orgUnitId: input.orgUnitId, passwordHash: hash, email: input.email, now }),
         [],
       );
       await this.audit.record(trx, { actor, ip, action: 'user.create', objectType: 'user', objectId: id, detail: { username: input.username, orgUnitId: input.orgUnitId } });

@@ -1,5 +1,5 @@
 // Input and output shapes of the auditor's console.
-import { z } from '../http/zod.ts';
+import { z, paging } from '../http/zod.ts';
 
 /** An instant in a query: any ISO-8601 date-time, normalised to the stored UTC text. */
 const instant = z
@@ -32,8 +32,7 @@ export const auditFilterQuery = z
 
 export const auditSearchQuery = auditFilterQuery
   .extend({
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    ...paging,
   })
   .strict();
 
@@ -89,12 +88,7 @@ export const checkpointSchema = z
   })
   .openapi('AuditCheckpoint');
 
-export const pageQuery = z
-  .object({
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict();
+export { pageQuery } from '../http/zod.ts';
 
 export const pruneResultSchema = z.object({
   deleted: z.number().int(),

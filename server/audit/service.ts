@@ -2,6 +2,7 @@
 // transaction, so a change and its audit row commit together; if the audit row cannot be written,
 // the change is refused. Checkpoints sign the head; prune deletes only rows past the retention
 // period, after signing checkpoints that keep the remaining chain verifiable.
+import type { Config } from '../config.ts';
 import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -164,3 +165,7 @@ export class AuditLog {
     return store.setRetentionDays(this.db, Math.max(MIN_RETENTION_DAYS, this.retentionDays));
   }
 }
+
+/** The audit log of an installation: its key file and retention from the config. */
+export const auditLogFor = (config: Pick<Config, 'audit'>, db: Db, clock: Clock): AuditLog =>
+  new AuditLog(db, clock, new CheckpointSigner(config.audit.keyFile), config.audit.retentionDays);

@@ -1,7 +1,7 @@
 // SQL for the audit log, its checkpoints and its retention. The head row is the lock under which
 // seq is assigned.
 import type { Q } from '../db.ts';
-import { forUpdate } from '../db.ts';
+import { forUpdate, likeEscape } from '../db.ts';
 import type { SignedCheckpoint } from './signer.ts';
 
 export interface AuditRow {
@@ -79,8 +79,6 @@ export interface AuditFilter {
   /** Only rows up to this seq: pins a result while new rows (the searches' own) arrive. */
   maxSeq?: number;
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function filtered(q: Q, f: AuditFilter) {
   const qb = q('audit_log');

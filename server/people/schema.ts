@@ -13,12 +13,15 @@ export const loginBody = z
   .strict()
   .openapi('LoginRequest');
 
+/** An org unit as other answers name it. */
+export const orgUnitRef = z.object({ id: z.number().int(), name: z.string(), code: z.string() });
+
 export const meSchema = z
   .object({
     id: z.number().int(),
     username: z.string(),
     displayName: z.string(),
-    orgUnit: z.object({ id: z.number().int(), name: z.string(), code: z.string() }),
+    orgUnit: orgUnitRef,
     roles: z.array(z.string()),
     language: z.string(),
     mustChangePassword: z

@@ -58,7 +58,7 @@ export class PeopleService {
       if (locked) {
         await this.sessions.endAllOf(trx, user.id);
         await this.audit.record(trx, {
-          actor: { id: user.id, username: user.username, roles: [], orgUnitId: user.org_unit_id },
+          actor: store.actorOfRow(user),
           ip,
           action: 'auth.lockout',
           objectType: 'user',
@@ -92,7 +92,7 @@ export class PeopleService {
       const fail = async (reason: string, againstAccount: boolean): Promise<Attempt> => {
         const { locked } = await this.countFailure(trx, policy, againstAccount ? user : undefined, ip);
         await this.audit.record(trx, {
-          actor: user ? { id: user.id, username: user.username, roles: [], orgUnitId: user.org_unit_id } : null,
+          actor: user ? store.actorOfRow(user) : null,
           actorName: input.username,
           ip,
           action: 'auth.login',

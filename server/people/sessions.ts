@@ -77,7 +77,7 @@ export class Sessions {
         if (n && user && this.audit) {
           const reason = user.disabled ? 'disabled' : now >= absoluteDeadline ? 'absolute_timeout' : 'idle_timeout';
           await this.audit.record(trx, {
-            actor: { id: user.id, username: user.username, roles: [], orgUnitId: user.org_unit_id },
+            actor: store.actorOfRow(user),
             ip,
             action: 'auth.session_end',
             objectType: 'user',

@@ -117,6 +117,29 @@ export async function rateCleanup(q: Q, before: string): Promise<number> {
   return q('rate_limits').where('window_start', '<', before).delete();
 }
 
+/** A new, enabled, non-demo account whose (initial) password must be changed at the first login. */
+export function newAccountRow(a: { username: string; displayName: string; orgUnitId: number; passwordHash: string; email?: string | null; now: string }): Omit<UserRow, 'id'> {
+  return {
+    username: a.username,
+    display_name: a.displayName,
+    org_unit_id: a.orgUnitId,
+    password_hash: a.passwordHash,
+    password_changed_at: a.now,
+    must_change_password: true,
+    failed_logins: 0,
+    locked_until: null,
+    totp_secret: null,
+    disabled: false,
+    is_demo: false,
+    language: 'zh',
+    email: a.email ?? null,
+    created_at: a.now,
+  };
+}
+
+/** The audit actor for a user row when the session (and so the roles) is not at hand. */
+export const actorOfRow = (u: UserRow) => ({ id: u.id, username: u.username, roles: [] as string[], orgUnitId: u.org_unit_id });
+
 export async function insertUser(q: Q, row: Omit<UserRow, 'id'>, roles: string[]): Promise<number> {
   const [ret] = await q('users').insert(row).returning('id');
   const id = typeof ret === 'object' ? ret.id : ret;

@@ -94,3 +94,13 @@ test('unknown fields are refused, API answers are not cached, errors show no int
   t.is(missing.status, 404);
   t.deepEqual(Object.keys(missing.body).sort(), ['code', 'message']);
 });
+
+test('the OpenAPI document names every route with its permission', async (t) => {
+  const res = await fetch(`${sys.url}/api/openapi.json`);
+  t.is(res.status, 200);
+  const doc = (await res.json()) as any;
+  t.truthy(doc.paths['/api/admin/security-policy'].put.requestBody);
+  t.regex(doc.paths['/api/audit/export.csv'].get.description, /Permission: audit.read \(auditor\)/);
+  t.regex(doc.paths['/api/admin/users/{id}/roles'].put.description, /SEPARATION_OF_DUTIES/);
+  t.truthy(doc.components.schemas.Me.properties.mustChangePassword);
+});
