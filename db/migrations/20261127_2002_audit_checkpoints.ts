@@ -24,7 +24,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex('audit_retention').insert({ id: 1, days: 180 });
   // The auditor searches by username (failed logins of unknown names have no actor_id).
-  await knex.schema.alterTable('audit_log', (t) => t.index(['actor', 'seq']));
+  await knex.schema.alterTable('audit_log', (t) => t.index(['actor', 'at']));
 
   if (knex.client.config.client === 'pg') {
     await knex.raw(`

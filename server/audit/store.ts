@@ -100,7 +100,8 @@ function filtered(q: Q, f: AuditFilter) {
 
 export async function search(q: Q, f: AuditFilter, offset: number, limit: number): Promise<{ rows: AuditRow[]; total: number }> {
   const [{ n }] = await filtered(q, f).count<{ n: number | string }[]>({ n: '*' });
-  const rows = await filtered(q, f).orderBy('seq', 'desc').offset(offset).limit(limit);
+  // Newest first by time, as every index of audit_log ends in `at`; seq breaks ties.
+  const rows = await filtered(q, f).orderBy('at', 'desc').orderBy('seq', 'desc').offset(offset).limit(limit);
   return { rows: rows.map(rowFromDb), total: Number(n) };
 }
 
