@@ -14,6 +14,9 @@ import { SESSION_COOKIE, type SessionUser } from './people/sessions.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { workflowRoutes } from './workflow/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { adminUserRoutes } from './admin/routes.ts';
+import { adminConsoleRoutes } from './admin/console-routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -22,6 +25,9 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   systemRoutes,
   peopleRoutes,
   workflowRoutes,
+  auditRoutes,
+  adminUserRoutes,
+  adminConsoleRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {
@@ -34,9 +40,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function createApp(s: Services) {
+/** `routes` replaces allRoutes(s): the route × role test serves stand-in handlers through the same pipeline. */
+export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer the client's address comes from X-Forwarded-For (rate limits, audit).
+  if (s.config.trustProxy) app.set('trust proxy', /^\d+$/.test(s.config.trustProxy) ? Number(s.config.trustProxy) : s.config.trustProxy);
   app.set('etag', false);
   app.use(
     helmet({
@@ -59,7 +68,7 @@ export function createApp(s: Services) {
     }),
   );
 
-  const routes = allRoutes(s);
+  const routes = opts.routes ?? allRoutes(s);
   const rawTypes = [...new Set(routes.flatMap((r) => r.rawBody ?? []))];
   app.use('/api', sameOrigin);
   app.use('/api', express.json({ limit: '1mb', strict: true }));
@@ -74,7 +83,7 @@ export function createApp(s: Services) {
   });
   app.use('/api', async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      req.user = await s.sessions.resolve(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+      req.user = await s.sessions.resolve(parseCookies(req.headers.cookie)[SESSION_COOKIE], req.ip ?? null);
       next();
     } catch (e) {
       next(e);
@@ -88,6 +97,10 @@ export function createApp(s: Services) {
         const user = req.user ?? null;
         if (POLICY[r.permission] !== 'public') {
           if (!user) throw errors.unauthenticated();
+          // An initial or expired password, or a missing second factor: that step comes first,
+          // whatever the route (so every route answers the same until it is done).
+          if (!r.allowPending && user.mustChangePassword) throw errors.passwordChangeRequired();
+          if (!r.allowPending && user.mustEnrollTotp) throw errors.totpEnrolmentRequired();
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
         }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));

@@ -32,6 +32,8 @@ export async function deployShippedProcesses(s: Services): Promise<void> {
 
 export async function prepare(s: Services, opts: { demo: boolean }): Promise<void> {
   await migrate(s.db);
+  // The delete trigger of audit_log reads the retention from the database (never below 180 days).
+  await s.audit.syncRetention();
   if (opts.demo && (await seedDemo(s.db, s.clock))) s.log.info('seeded demo data');
   await deployShippedProcesses(s);
 }

@@ -2,6 +2,7 @@
 // Nothing else in the server reads process.env: tests build a Config with loadConfig({...}).
 import path from 'node:path';
 import { z } from 'zod';
+import { ALL_ROLES } from './http/policy.ts';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const bool = (def: boolean) =>
@@ -46,6 +47,32 @@ const envSchema = z.object({
   INBOUND_REVIEW_DAYS: int(60),
   MATERIAL_HANDOVER_DAYS: int(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
+
+  // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
+  // administrator overrides them in the settings table; these are the values of a fresh install.
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8, 'must be at least 8').max(64).default(8),
+  PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
+  PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24).default(5),
+  /** 0: passwords never expire. */
+  PASSWORD_MAX_AGE_DAYS: int(90),
+  /** Business roles that must also give a TOTP code (the three administrators always must). */
+  TOTP_ROLES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .refine((roles) => roles.every((r) => (ALL_ROLES as readonly string[]).includes(r)), `roles are among ${ALL_ROLES.join(', ')}`),
+  /** Failed logins from one IP address within the window before that address is refused (429). */
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(10).default(600),
+  /** Express "trust proxy": set it (e.g. `loopback` or `1`) behind a load balancer, so rate limits see client IPs. */
+  TRUST_PROXY: z.string().default(''),
+
+  // Audit checkpoints and backups.
+  /** Ed25519 private key that signs audit checkpoints; default <data dir>/keys/audit-ed25519.pem. */
+  AUDIT_KEY_FILE: z.string().optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440, 'at most 1440 (one day)').default(60),
+  /** Where `npm run backup` and the console write backups; default <data dir>/backups. */
+  BACKUP_DIR: z.string().optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -76,7 +103,19 @@ export interface Config {
     inboundReviewDays: number;
     materialHandoverDays: number;
   };
-  audit: { retentionDays: number };
+  audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
+  /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
+  security: {
+    passwordMinLength: number;
+    passwordMinClasses: number;
+    passwordHistory: number;
+    passwordMaxAgeDays: number;
+    totpRoles: string[];
+    ipMaxFailures: number;
+    ipWindowSeconds: number;
+  };
+  trustProxy: string;
+  backup: { dir: string };
 }
 
 export class ConfigError extends Error {
@@ -92,11 +131,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DANGAN_DATA_DIR);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DANGAN_DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL || undefined,
     logLevel: e.LOG_LEVEL,
     demo: e.DANGAN_DEMO,
@@ -122,6 +162,42 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       inboundReviewDays: e.INBOUND_REVIEW_DAYS,
       materialHandoverDays: e.MATERIAL_HANDOVER_DAYS,
     },
-    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
+    audit: {
+      retentionDays: e.AUDIT_RETENTION_DAYS,
+      keyFile: path.resolve(e.AUDIT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-ed25519.pem')),
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
+    security: {
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      passwordMinClasses: e.PASSWORD_MIN_CLASSES,
+      passwordHistory: e.PASSWORD_HISTORY,
+      passwordMaxAgeDays: e.PASSWORD_MAX_AGE_DAYS,
+      totpRoles: e.TOTP_ROLES,
+      ipMaxFailures: e.LOGIN_IP_MAX_FAILURES,
+      ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
+    },
+    trustProxy: e.TRUST_PROXY,
+    backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')) },
   };
+}
+
+/** For main.ts and the command-line tools: the config, or the list of problems and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The environment for a child process (pg_dump, pg_restore): ours plus the given variables. Kept
+ * here so that this file stays the only one that touches process.env.
+ */
+export function childProcessEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }

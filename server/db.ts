@@ -59,6 +59,9 @@ export function forUpdate<T extends Knex.QueryBuilder>(q: Q, qb: T): T {
   return (isPg(q) ? qb.forUpdate() : qb) as T;
 }
 
+/** Escapes LIKE wildcards; use with `LIKE ? ESCAPE '\\'` (same on SQLite and PostgreSQL). */
+export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */
 export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 

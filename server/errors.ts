@@ -33,5 +33,16 @@ export const errors = {
   payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body too large'),
   unsupportedMedia: () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON (application/json)'),
   foreignOrigin: () => new AppError(403, 'FOREIGN_ORIGIN', 'Cross-site request refused'),
-  rateLimited: () => new AppError(429, 'RATE_LIMITED', 'Too many requests; wait a moment'),
+  rateLimited: () => new AppError(429, 'RATE_LIMITED', '尝试过于频繁，请稍后再试 / Too many attempts; wait a moment'),
+  /** The session may only change its password (initial or expired password) until it does. */
+  passwordChangeRequired: () =>
+    new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改密码 / Change your password first'),
+  /** The session may only enrol a TOTP authenticator until it does. */
+  totpEnrolmentRequired: () =>
+    new AppError(403, 'TOTP_ENROLMENT_REQUIRED', '请先绑定动态口令 / Enrol an authenticator first'),
+  /** Each broken rule of the password policy is one entry of details. */
+  passwordPolicy: (details: Array<{ rule: string; message: string; [k: string]: unknown }>) =>
+    new AppError(400, 'PASSWORD_POLICY', '新密码不符合密码策略 / The new password breaks the password policy', details),
+  currentPasswordWrong: () => new AppError(400, 'CURRENT_PASSWORD_WRONG', '当前密码不正确 / The current password is wrong'),
+  totpInvalid: () => new AppError(400, 'TOTP_INVALID', '动态口令不正确 / The one-time code is wrong'),
 };

@@ -1,6 +1,6 @@
 // Boot: config → db (migrate) → services (engine) → demo seed and shipped processes → jobs → http.
 // The only file that listens.
-import { loadConfig, ConfigError } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { createDb } from './db.ts';
 import { createLogger } from './logger.ts';
 import { systemClock } from './clock.ts';
@@ -9,21 +9,13 @@ import { prepare } from './boot.ts';
 import { createApp } from './app.ts';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const db = createDb(config);
   const services = createServices({ config, db, clock: systemClock, log });
   await prepare(services, { demo: config.demo });
   services.jobs.start();
+  services.maintenance.start();
   const app = createApp(services);
   const server = app.listen(config.port, config.host, () => {
     log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
@@ -32,6 +24,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     server.close();
     await services.jobs.stop();
+    await services.maintenance.stop();
     await db.destroy();
     process.exit(0);
   };

@@ -6,9 +6,15 @@ import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import { AuditLog } from './audit/service.ts';
+import { AuditLog, auditLogFor } from './audit/service.ts';
+import { AuditConsole } from './audit/console.ts';
 import { Sessions } from './people/sessions.ts';
 import { PeopleService } from './people/service.ts';
+import { CredentialsService } from './people/credentials.ts';
+import { LoginThrottle } from './people/throttle.ts';
+import { SettingsService } from './admin/settings.ts';
+import { UserAdminService } from './admin/users.ts';
+import { SecurityMaintenance } from './admin/maintenance.ts';
 import { WorkflowEngine, ServiceRegistry, EngineHooks } from './engine/index.ts';
 import { FormRegistry } from './engine/forms.ts';
 import { JobRunner } from './engine/jobs.ts';
@@ -28,8 +34,15 @@ export interface Deps {
 
 export interface Services extends Deps {
   audit: AuditLog;
+  auditConsole: AuditConsole;
+  settings: SettingsService;
   sessions: Sessions;
   people: PeopleService;
+  credentials: CredentialsService;
+  throttle: LoginThrottle;
+  users: UserAdminService;
+  /** Periodic audit checkpoints and clean-up; main.ts starts it, tests call runOnce(). */
+  maintenance: SecurityMaintenance;
   engine: WorkflowEngine;
   workflow: WorkflowService;
   jobs: JobRunner;
@@ -45,9 +58,15 @@ function candidateOrg(role: string, variables: Record<string, unknown>): number 
 
 export function createServices(deps: Deps): Services {
   const { config, db, clock, log } = deps;
-  const audit = new AuditLog(db, clock);
-  const sessions = new Sessions(db, clock, config.session);
-  const people = new PeopleService(db, clock, config.session, sessions, audit);
+  const audit = auditLogFor(config, db, clock);
+  const auditConsole = new AuditConsole(db, audit);
+  const settings = new SettingsService(db, clock, config, audit);
+  const sessions = new Sessions(db, clock, settings, audit);
+  const throttle = new LoginThrottle(db, clock);
+  const people = new PeopleService(db, clock, settings, sessions, audit, throttle);
+  const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people);
+  const users = new UserAdminService(db, clock, sessions, audit);
+  const maintenance = new SecurityMaintenance(log.child({ module: 'security' }), config.audit.checkpointMinutes * 60_000, audit, throttle);
 
   // Domains register the named services their diagrams call, and listen to engine events.
   const registry = new ServiceRegistry();
@@ -72,5 +91,5 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, sessions, people, engine, workflow, jobs };
+  return { ...deps, audit, auditConsole, settings, sessions, people, credentials, throttle, users, maintenance, engine, workflow, jobs };
 }

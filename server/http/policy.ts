@@ -16,8 +16,18 @@ export const POLICY = {
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],
   'task.work': [...BUSINESS_ROLES],
-  // Audit: the auditor only.
+  // The three administrators (三员), each through their own console and nothing else.
+  // Audit: the auditor only (the log of everyone, the other two administrators included).
   'audit.read': ['auditor'],
+  'audit.manage': ['auditor'],
+  // Accounts: both the system and the security administrator see them; the system administrator
+  // creates, disables, unlocks and resets them; the security administrator grants roles and scopes.
+  'users.read': ['sys_admin', 'sec_admin'],
+  'users.manage': ['sys_admin'],
+  'roles.manage': ['sec_admin'],
+  'security.policy': ['sec_admin'],
+  'system.settings': ['sys_admin'],
+  'backup.manage': ['sys_admin'],
 } as const satisfies Record<string, 'public' | 'authenticated' | readonly Role[]>;
 
 export type Permission = keyof typeof POLICY;

@@ -34,6 +34,11 @@ export interface RouteDef {
   description?: string;
   tags: string[];
   permission: Permission;
+  /**
+   * Answer even while the session must first change its password or enrol an authenticator
+   * (me, logout, the change itself). Every other route then answers 403 with the pending step.
+   */
+  allowPending?: boolean;
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
@@ -60,6 +65,7 @@ export function route<
   description?: string;
   tags: string[];
   permission: Permission;
+  allowPending?: boolean;
   params?: P;
   query?: Q;
   body?: B;

@@ -10,6 +10,13 @@ export { z };
 export const intId = z.coerce.number().int().positive();
 export const uuid = z.string().uuid();
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** Paging of list queries: `{...paging}` in a query object; pageQuery when that is all there is. */
+export const paging = {
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
+export const pageQuery = z.object(paging).strict();
+
 export const errorSchema = z
   .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
   .openapi('Error');

@@ -1,5 +1,5 @@
 // Password hashing with scrypt from node:crypto. Format: scrypt$N$r$p$salt$hash (base64).
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -35,4 +35,22 @@ let dummy: string | undefined;
 export async function burnPasswordCheck(password: string): Promise<void> {
   dummy ??= await hashPassword('not-a-real-password');
   await verifyPassword(password, dummy);
+}
+
+const INITIAL_SETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '@#%+=?!'];
+
+/**
+ * A random initial password (shown once to the system administrator, changed at first login):
+ * 16 characters with every class, without look-alikes (0/O, 1/l/I).
+ */
+export function generateInitialPassword(length = 16): string {
+  const all = INITIAL_SETS.join('');
+  const pick = (set: string) => set[randomInt(set.length)];
+  const chars = INITIAL_SETS.map(pick);
+  while (chars.length < length) chars.push(pick(all));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
 }

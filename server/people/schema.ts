@@ -1,4 +1,4 @@
-// Input and output shapes of the people API.
+// Input and output shapes of the people API (login, own password, own authenticator).
 import { z } from '../http/zod.ts';
 
 export const loginBody = z
@@ -13,13 +13,42 @@ export const loginBody = z
   .strict()
   .openapi('LoginRequest');
 
+/** An org unit as other answers name it. */
+export const orgUnitRef = z.object({ id: z.number().int(), name: z.string(), code: z.string() });
+
 export const meSchema = z
   .object({
     id: z.number().int(),
     username: z.string(),
     displayName: z.string(),
-    orgUnit: z.object({ id: z.number().int(), name: z.string(), code: z.string() }),
+    orgUnit: orgUnitRef,
     roles: z.array(z.string()),
     language: z.string(),
+    mustChangePassword: z
+      .boolean()
+      .openapi({ description: 'While true, every route but me, logout, password and TOTP enrolment answers 403 PASSWORD_CHANGE_REQUIRED' }),
+    mustEnrollTotp: z
+      .boolean()
+      .openapi({ description: 'While true, every route but me, logout, password and TOTP enrolment answers 403 TOTP_ENROLMENT_REQUIRED' }),
   })
   .openapi('Me');
+
+export const changePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(200),
+    newPassword: z.string().min(1).max(128),
+  })
+  .strict()
+  .openapi('ChangePasswordRequest');
+
+export const totpSetupResult = z
+  .object({
+    secret: z.string().openapi({ description: 'Base32 secret to type into the authenticator' }),
+    otpauthUri: z.string().openapi({ description: 'otpauth:// URI for a QR code' }),
+  })
+  .openapi('TotpSetup');
+
+export const totpConfirmBody = z
+  .object({ code: z.string().regex(/^\d{6}$/, 'six digits') })
+  .strict()
+  .openapi('TotpConfirmRequest');

@@ -1,16 +1,19 @@
-// Login, logout and "who am I". Failed attempts count towards a lockout that answers with the
-// same generic error as a wrong password; the three administrators need a TOTP code.
-import { verify as verifyTotp } from 'otplib';
-import type { Db } from '../db.ts';
+// Login, logout and "who am I". Every answer to a failed login is the same generic LOGIN_FAILED
+// (unknown user, wrong password, wrong code, disabled or locked account alike); the difference is
+// only in the audit row. Failures count towards the account's lockout and the address's limit.
+// A login always issues a new session token and ends the session presented with it.
+import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
-import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
-import { ADMIN_ROLES } from '../http/policy.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import type { SessionUser, Sessions } from './sessions.ts';
+import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
+import type { LoginThrottle } from './throttle.ts';
+import { totpValid } from './totp.ts';
 import * as store from './store.ts';
+import type { UserRow } from './store.ts';
 
 export interface LoginInput {
   username: string;
@@ -25,6 +28,8 @@ export interface Me {
   orgUnit: { id: number; name: string; code: string };
   roles: string[];
   language: string;
+  mustChangePassword: boolean;
+  mustEnrollTotp: boolean;
 }
 
 type Attempt = { ok: true; token: string } | { ok: false; error: Error };
@@ -33,71 +38,102 @@ export class PeopleService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly cfg: Config['session'],
+    private readonly policy: PolicySource,
     private readonly sessions: Sessions,
     private readonly audit: AuditLog,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  /** Returns a session token. Failures are counted and audited even though the call throws. */
-  async login(input: LoginInput, ip: string | null, userAgent: string | null): Promise<{ token: string; user: Me }> {
+  /**
+   * Counts a failed credential check: towards the account's lockout (when the account is known)
+   * and the address's limit, auditing the moment either trips. Runs in the attempt's transaction.
+   */
+  async countFailure(trx: Trx, policy: SecurityPolicy, user: UserRow | undefined, ip: string | null): Promise<{ locked: boolean }> {
+    let locked = false;
+    if (user) {
+      const failed = user.failed_logins + 1;
+      locked = failed >= policy.lockout.maxFailures;
+      const until = locked ? iso(new Date(this.clock.now().getTime() + policy.lockout.lockSeconds * 1000)) : null;
+      await store.recordFailedLogin(trx, user.id, locked ? 0 : failed, until);
+      if (locked) {
+        await this.sessions.endAllOf(trx, user.id);
+        await this.audit.record(trx, {
+          actor: store.actorOfRow(user),
+          ip,
+          action: 'auth.lockout',
+          objectType: 'user',
+          objectId: user.id,
+          outcome: 'denied',
+          detail: { failures: failed, lockedUntil: until },
+        });
+      }
+    }
+    const n = await this.throttle.recordFailure(trx, ip, policy);
+    if (n === policy.rateLimit.ipMaxFailures) {
+      await this.audit.record(trx, {
+        ip,
+        action: 'auth.ip_blocked',
+        objectType: 'ip',
+        objectId: ip ?? undefined,
+        outcome: 'denied',
+        detail: { failures: n, windowSeconds: policy.rateLimit.ipWindowSeconds },
+      });
+    }
+    return { locked };
+  }
+
+  /** Returns a new session token. Failures are counted and audited even though the call throws. */
+  async login(input: LoginInput, ip: string | null, userAgent: string | null, presentedToken?: string): Promise<{ token: string; user: Me }> {
+    const policy = await this.policy.current();
+    if (await this.throttle.blocked(ip, policy)) throw errors.rateLimited();
     const attempt = await this.db.transaction(async (trx): Promise<Attempt> => {
       const user = await store.findUserByUsername(trx, input.username);
-      const fail = async (reason: string): Promise<Attempt> => {
+      /** Every failure counts for the address; only a wrong password or code counts for the account. */
+      const fail = async (reason: string, againstAccount: boolean): Promise<Attempt> => {
+        const { locked } = await this.countFailure(trx, policy, againstAccount ? user : undefined, ip);
         await this.audit.record(trx, {
-          actor: user ? { id: user.id, username: user.username, roles: [] } : null,
+          actor: user ? store.actorOfRow(user) : null,
           actorName: input.username,
           ip,
           action: 'auth.login',
           objectType: 'user',
           objectId: user?.id,
           outcome: 'failure',
-          detail: { reason },
+          detail: { reason: locked ? `${reason}_locked` : reason },
         });
         return { ok: false, error: errors.loginFailed() };
       };
       if (!user || user.disabled) {
         await burnPasswordCheck(input.password);
-        return fail(user ? 'disabled' : 'unknown_user');
+        return fail(user ? 'disabled' : 'unknown_user', false);
       }
       const now = this.clock.now();
       if (user.locked_until && new Date(user.locked_until) > now) {
+        // Even the right password does not open a locked account; the answer stays the same.
         await burnPasswordCheck(input.password);
-        return fail('locked');
+        return fail('locked', false);
       }
-      const registerFailure = async (reason: string) => {
-        const failed = user.failed_logins + 1;
-        const lock = failed >= this.cfg.maxFailures;
-        await store.recordFailedLogin(
-          trx,
-          user.id,
-          lock ? 0 : failed,
-          lock ? iso(new Date(now.getTime() + this.cfg.lockSeconds * 1000)) : null,
-        );
-        return fail(lock ? `${reason}_locked` : reason);
-      };
-      if (!(await verifyPassword(input.password, user.password_hash))) return registerFailure('bad_password');
+      if (!(await verifyPassword(input.password, user.password_hash))) return fail('bad_password', true);
 
       const roles = await store.rolesOf(trx, user.id);
-      const needsTotp = !!user.totp_secret || roles.some((r) => (ADMIN_ROLES as readonly string[]).includes(r));
-      if (needsTotp) {
+      if (user.totp_secret) {
         if (!input.totp) return { ok: false, error: errors.totpRequired() };
-        if (!user.totp_secret) return fail('totp_not_enrolled');
-        const check = await verifyTotp({
-          secret: user.totp_secret,
-          token: input.totp,
-          epoch: Math.floor(now.getTime() / 1000),
-          epochTolerance: 30,
-        });
-        if (!check.valid) return registerFailure('bad_totp');
+        if (!(await totpValid(user.totp_secret, input.totp, now))) return fail('bad_totp', true);
       }
-      await store.resetFailedLogins(trx, user.id);
+      await store.recordLogin(trx, user.id, iso(now));
+      await this.sessions.destroyToken(trx, presentedToken);
       const token = await this.sessions.create(trx, user.id, ip, userAgent);
+      const pending = [
+        ...(mustChangePassword(user, policy, now) ? ['password_change'] : []),
+        ...(!user.totp_secret && totpRequiredFor(roles, policy) ? ['totp_enrolment'] : []),
+      ];
       await this.audit.record(trx, {
         actor: { id: user.id, username: user.username, roles, orgUnitId: user.org_unit_id },
         ip,
         action: 'auth.login',
         objectType: 'user',
         objectId: user.id,
+        detail: { factors: user.totp_secret ? 2 : 1, ...(pending.length ? { pending } : {}) },
       });
       return { ok: true, token };
     });
@@ -117,13 +153,17 @@ export class PeopleService {
     const user = await store.findUser(this.db, userId);
     if (!user) throw errors.notFound('User');
     const org = await store.findOrgUnit(this.db, user.org_unit_id);
+    const roles = await store.rolesOf(this.db, user.id);
+    const policy = await this.policy.current();
     return {
       id: user.id,
       username: user.username,
       displayName: user.display_name,
       orgUnit: { id: org!.id, name: org!.name, code: org!.code },
-      roles: await store.rolesOf(this.db, user.id),
+      roles,
       language: user.language,
+      mustChangePassword: mustChangePassword(user, policy, this.clock.now()),
+      mustEnrollTotp: !user.totp_secret && totpRequiredFor(roles, policy),
     };
   }
 }

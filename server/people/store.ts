@@ -29,6 +29,8 @@ export interface UserRow {
   language: string;
   email: string | null;
   created_at: string;
+  last_login_at?: string | null;
+  totp_pending_secret?: string | null;
 }
 
 const userFromDb = (r: any): UserRow => ({
@@ -61,6 +63,82 @@ export async function recordFailedLogin(q: Q, id: number, failed: number, locked
 export async function resetFailedLogins(q: Q, id: number): Promise<void> {
   await q('users').where({ id }).update({ failed_logins: 0, locked_until: null });
 }
+
+export async function recordLogin(q: Q, id: number, at: string): Promise<void> {
+  await q('users').where({ id }).update({ failed_logins: 0, locked_until: null, last_login_at: at });
+}
+
+export async function setPassword(q: Q, id: number, hash: string, changedAt: string, mustChange: boolean): Promise<void> {
+  await q('users').where({ id }).update({
+    password_hash: hash,
+    password_changed_at: changedAt,
+    must_change_password: mustChange,
+    failed_logins: 0,
+    locked_until: null,
+  });
+}
+
+export async function setTotp(q: Q, id: number, fields: { totp_secret?: string | null; totp_pending_secret?: string | null }): Promise<void> {
+  await q('users').where({ id }).update(fields);
+}
+
+// Password history ------------------------------------------------------------------------
+
+export async function pushPasswordHistory(q: Q, userId: number, hash: string, at: string, keep: number): Promise<void> {
+  await q('password_history').insert({ user_id: userId, password_hash: hash, replaced_at: at });
+  const old = await q('password_history').where({ user_id: userId }).orderBy('id', 'desc').offset(Math.max(keep, 0)).select('id');
+  if (old.length) await q('password_history').whereIn('id', old.map((r: { id: number }) => r.id)).delete();
+}
+
+/** Hashes of the passwords a user had before the current one, newest first. */
+export async function passwordHistory(q: Q, userId: number, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await q('password_history').where({ user_id: userId }).orderBy('id', 'desc').limit(limit).select('password_hash');
+  return rows.map((r: { password_hash: string }) => r.password_hash);
+}
+
+// Per-IP rate limits (in the database, so the limit holds across servers) -----------------------
+
+export async function rateCount(q: Q, bucket: string, windowStart: string): Promise<number> {
+  const r = await q('rate_limits').where({ bucket, window_start: windowStart }).first('count');
+  return r ? Number(r.count) : 0;
+}
+
+export async function rateIncrement(q: Q, bucket: string, windowStart: string): Promise<number> {
+  const [r] = await q('rate_limits')
+    .insert({ bucket, window_start: windowStart, count: 1 })
+    .onConflict(['bucket', 'window_start'])
+    .merge({ count: q.raw('rate_limits.count + 1') })
+    .returning('count');
+  return Number(typeof r === 'object' ? r.count : r);
+}
+
+export async function rateCleanup(q: Q, before: string): Promise<number> {
+  return q('rate_limits').where('window_start', '<', before).delete();
+}
+
+/** A new, enabled, non-demo account whose (initial) password must be changed at the first login. */
+export function newAccountRow(a: { username: string; displayName: string; orgUnitId: number; passwordHash: string; email?: string | null; now: string }): Omit<UserRow, 'id'> {
+  return {
+    username: a.username,
+    display_name: a.displayName,
+    org_unit_id: a.orgUnitId,
+    password_hash: a.passwordHash,
+    password_changed_at: a.now,
+    must_change_password: true,
+    failed_logins: 0,
+    locked_until: null,
+    totp_secret: null,
+    disabled: false,
+    is_demo: false,
+    language: 'zh',
+    email: a.email ?? null,
+    created_at: a.now,
+  };
+}
+
+/** The audit actor for a user row when the session (and so the roles) is not at hand. */
+export const actorOfRow = (u: UserRow) => ({ id: u.id, username: u.username, roles: [] as string[], orgUnitId: u.org_unit_id });
 
 export async function insertUser(q: Q, row: Omit<UserRow, 'id'>, roles: string[]): Promise<number> {
   const [ret] = await q('users').insert(row).returning('id');
@@ -122,10 +200,12 @@ export async function touchSession(q: Q, id: string, at: string): Promise<void> 
   await q('sessions').where({ id }).update({ last_seen_at: at });
 }
 
-export async function deleteSession(q: Q, id: string): Promise<void> {
-  await q('sessions').where({ id }).delete();
+export async function deleteSession(q: Q, id: string): Promise<number> {
+  return q('sessions').where({ id }).delete();
 }
 
-export async function deleteSessionsOf(q: Q, userId: number): Promise<number> {
-  return q('sessions').where({ user_id: userId }).delete();
+export async function deleteSessionsOf(q: Q, userId: number, exceptId?: string): Promise<number> {
+  const qb = q('sessions').where({ user_id: userId });
+  if (exceptId) qb.whereNot({ id: exceptId });
+  return qb.delete();
 }

@@ -1,4 +1,4 @@
-// Health and the audit verification endpoint of DESIGN.md's API.
+// Health of the API (the audit verification endpoint lives in server/audit/routes.ts).
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
@@ -19,25 +19,6 @@ export function systemRoutes(s: Services) {
         } catch {
           return { status: 'degraded' as const, db: 'down' as const };
         }
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/api/audit/verify',
-      summary: 'Verify the audit hash chain (auditor only)',
-      tags: ['audit'],
-      permission: 'audit.read',
-      response: z.object({
-        ok: z.boolean(),
-        entries: z.number().int(),
-        headSeq: z.number().int(),
-        firstBadSeq: z.number().int().optional(),
-        reason: z.string().optional(),
-      }),
-      async handler({ user, ip }) {
-        const result = await s.audit.verify();
-        await s.audit.record(null, { actor: user, ip, action: 'audit.verify', objectType: 'audit_log', detail: { ok: result.ok } });
-        return result;
       },
     }),
   ];

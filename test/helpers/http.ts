@@ -1,5 +1,5 @@
 // A small HTTP client with a cookie jar, for API tests that act as a user would.
-import { generate } from 'otplib';
+import { totpCode } from '../../server/people/totp.ts';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
 
 export interface Answer<T = any> {
@@ -47,7 +47,7 @@ export class HttpClient {
   async login(username: string, password = DEMO_PASSWORD, epochMs?: number): Promise<Answer> {
     let res = await this.post('/api/auth/login', { username, password });
     if (res.status === 401 && res.body?.code === 'TOTP_REQUIRED') {
-      const totp = await generate({ secret: DEMO_TOTP_SECRET, ...(epochMs ? { epoch: Math.floor(epochMs / 1000) } : {}) });
+      const totp = await totpCode(DEMO_TOTP_SECRET, new Date(epochMs ?? Date.now()));
       res = await this.post('/api/auth/login', { username, password, totp });
     }
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);

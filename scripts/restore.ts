@@ -1,0 +1,36 @@
+// `npm run restore -- <backup folder> [--force] [--check]`
+// Verifies the backup (manifest, every sha256, the database copy) before replacing anything, then
+// restores into DANGAN_DATA_DIR / DATABASE_URL and checks row counts and the audit chain.
+// --check only verifies. Without --force an occupied target is refused; with it, what was there is
+// moved into <data dir>/pre-restore-<time>/ (PostgreSQL tables are dropped and recreated).
+// Stop the servers first: a restore replaces the database under them.
+import { parseArgs } from 'node:util';
+import { loadConfigOrExit } from '../server/config.ts';
+import { restoreBackup, verifyBackup, RestoreError } from '../server/admin/restore.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { force: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, operator: { type: 'string' } },
+});
+if (positionals.length !== 1) {
+  console.error('usage: npm run restore -- <backup folder> [--force] [--check]');
+  process.exit(2);
+}
+
+const config = loadConfigOrExit();
+try {
+  if (values.check) {
+    const m = await verifyBackup(positionals[0]);
+    console.log(`备份完好 / backup verified: ${m.kind}, created ${m.createdAt}, ${m.files.length + 1} files, audit seq ${m.auditHead.seq}`);
+  } else {
+    const r = await restoreBackup(config, positionals[0], { force: values.force, operator: values.operator ? `os:${values.operator}` : undefined });
+    console.log(`恢复${r.ok ? '完成' : '存在问题'} / restore ${r.ok ? 'done' : 'finished with problems'}: ${r.kind} backup of ${r.createdAt}, ${r.tables} tables`);
+    for (const m of r.countMismatches) console.log(`  row count differs: ${m.table} expected ${m.expected}, found ${m.actual}`);
+    console.log(`  audit chain: ${r.audit.ok ? `valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`);
+    if (r.movedAsideTo) console.log(`  what was there before is kept in ${r.movedAsideTo}`);
+    if (!r.ok) process.exitCode = 1;
+  }
+} catch (e) {
+  console.error(`${e instanceof RestoreError ? '拒绝恢复 / restore refused' : '恢复失败 / restore failed'}: ${e instanceof Error ? e.message : e}`);
+  process.exitCode = 1;
+}

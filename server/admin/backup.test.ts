@@ -1,0 +1,177 @@
+// Backups as the system administrator runs them: from the console or `npm run backup`, into a
+// folder whose manifest and SHA256SUMS check out (with coreutils too), recorded in the ledger;
+// `npm run restore` into an empty folder gives the same rows and a valid audit chain, and refuses
+// a damaged backup or an occupied target before touching anything.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+import test from 'ava';
+import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
+import { usingPg } from '../../test/helpers/db.ts';
+import { projectRoot } from '../services.ts';
+import { createDb } from '../db.ts';
+import { loadConfig } from '../config.ts';
+import { AuditLog } from '../audit/service.ts';
+import { CheckpointSigner } from '../audit/signer.ts';
+import { MovableClock } from '../clock.ts';
+
+let sys: TestSystem;
+const scan = randomBytes(50_000);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-backup-test-'));
+const pgDatabases: string[] = [];
+
+test.before(async () => {
+  sys = await startSystem();
+  const dir = path.join(sys.testDb.dataDir, 'scans', '0001', '0002');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'page-001.jpg'), scan);
+  fs.mkdirSync(path.join(sys.testDb.dataDir, 'attachments'));
+  fs.writeFileSync(path.join(sys.testDb.dataDir, 'attachments', '说明.txt'), '附件内容');
+  // Some life in the database first.
+  for (const u of ['applicant1', 'archivist1', 'auditor']) await sys.as(u);
+});
+test.after.always(async () => {
+  await sys?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  if (pgDatabases.length) {
+    const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+    for (const name of pgDatabases) await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  }
+});
+
+/** A target for a restore: an empty folder and, on PostgreSQL, an empty database. */
+async function emptyTarget(name: string): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const dataDir = path.join(tmp, name);
+  fs.mkdirSync(dataDir);
+  if (!usingPg) return { dataDir };
+  const db = `dangan_r_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${db}`);
+  await admin.destroy();
+  pgDatabases.push(db);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${db}`;
+  return { dataDir, databaseUrl: url.toString() };
+}
+
+function npmScript(script: string, args: string[], target: { dataDir: string; databaseUrl?: string }) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
+  delete env.DATABASE_URL;
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', `${script}.ts`), ...args], { env, encoding: 'utf8', cwd: projectRoot, timeout: 120_000 });
+}
+
+const source = () => ({ dataDir: sys.testDb.dataDir, databaseUrl: sys.testDb.config.databaseUrl });
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+test.serial('the system administrator backs up from the console; the ledger shows time, medium, operator, size and hash', async (t) => {
+  const admin = await sys.as('sysadmin');
+  const res = await admin.post('/api/admin/backups', { medium: 'optical' });
+  t.is(res.status, 201);
+  const b = res.body;
+  t.is(b.operator, 'sysadmin');
+  t.is(b.medium, 'optical');
+  t.is(b.kind, usingPg ? 'pg' : 'sqlite');
+  t.true(b.path.startsWith(path.join(sys.testDb.dataDir, 'backups')));
+  t.is(b.sha256, sha256(path.join(b.path, 'manifest.json')));
+  const manifest = JSON.parse(fs.readFileSync(path.join(b.path, 'manifest.json'), 'utf8'));
+  const total = fs.readdirSync(b.path, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(b.path, f)).isFile());
+  t.is(b.size, total.reduce((s, f) => s + fs.statSync(path.join(b.path, f)).size, 0));
+  t.truthy(manifest.files.find((f: any) => f.path === 'files/scans/0001/0002/page-001.jpg' && f.sha256 === createHash('sha256').update(scan).digest('hex')));
+  t.truthy(manifest.files.find((f: any) => f.path === 'files/attachments/说明.txt'));
+  t.truthy(manifest.files.find((f: any) => f.path.startsWith('keys/') && f.path.endsWith('.pub.pem')));
+  t.false(manifest.files.some((f: any) => f.path.includes('backups/')), 'no backup inside a backup');
+  t.true(manifest.tables.users >= 12);
+  for (const f of total) t.false(fs.readFileSync(path.join(b.path, f)).includes('PRIVATE KEY'), `${f} holds no private key`);
+  // Anyone can check the copy with coreutils.
+  const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: b.path, encoding: 'utf8' });
+  t.is(check.status, 0, check.stdout + check.stderr);
+  // A checkpoint signed just before the snapshot is inside it.
+  const cp = await sys.services.db('audit_checkpoints').where({ reason: 'backup' }).orderBy('id', 'desc').first();
+  t.true(Number(cp.seq) <= manifest.auditHead.seq);
+
+  const ledger = await admin.get('/api/admin/backups');
+  t.is(ledger.status, 200);
+  t.deepEqual(ledger.body.items[0], b);
+  const row = await sys.services.db('audit_log').where({ action: 'backup.create' }).orderBy('seq', 'desc').first();
+  t.is(row.actor, 'sysadmin');
+  t.is(JSON.parse(row.detail).sha256, b.sha256);
+});
+
+test.serial('npm run backup, then npm run restore into an empty folder: identical rows and a valid audit chain', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const backup = npmScript('backup', ['--out', out, '--operator', 'tester', '--medium', 'usb'], source());
+  t.is(backup.status, 0, backup.stderr);
+  t.regex(backup.stdout, /备份完成/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  const ledger = await (await sys.as('sysadmin')).get('/api/admin/backups');
+  t.is(ledger.body.items[0].operator, 'os:tester');
+  t.is(ledger.body.items[0].medium, 'usb');
+
+  const target = await emptyTarget('restored');
+  const restore = npmScript('restore', [out], target);
+  t.is(restore.status, 0, restore.stdout + restore.stderr);
+  t.regex(restore.stdout, /audit chain: valid/);
+
+  const config = loadConfig({ NODE_ENV: 'test', DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
+  const db = createDb(config);
+  t.teardown(() => db.destroy());
+  for (const [table, n] of Object.entries(manifest.tables as Record<string, number>)) {
+    const [{ c }] = await db(table).count({ c: '*' });
+    // The restore writes exactly one row of its own into the log, after comparing the counts.
+    t.is(Number(c), table === 'audit_log' ? n + 1 : n, table);
+  }
+  const last = await db('audit_log').orderBy('seq', 'desc').first();
+  t.is(last.action, 'backup.restore');
+  t.is(Number(last.seq), manifest.auditHead.seq + 1);
+  const v = await new AuditLog(db, new MovableClock(), new CheckpointSigner(config.audit.keyFile)).verify();
+  t.true(v.ok, JSON.stringify(v));
+  t.true(v.checkpoints >= 1, 'the checkpoints verify with the public key that came along');
+  t.deepEqual(fs.readFileSync(path.join(target.dataDir, 'scans', '0001', '0002', 'page-001.jpg')), scan);
+  t.is(fs.readFileSync(path.join(target.dataDir, 'attachments', '说明.txt'), 'utf8'), '附件内容');
+  t.false(fs.existsSync(config.audit.keyFile), 'no private key travels');
+});
+
+test.serial('a damaged backup is refused before anything is replaced', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const damaged = path.join(tmp, 'damaged');
+  fs.cpSync(out, damaged, { recursive: true });
+  const page = path.join(damaged, 'files', 'scans', '0001', '0002', 'page-001.jpg');
+  const bytes = fs.readFileSync(page);
+  bytes[1000] ^= 0xff;
+  fs.writeFileSync(page, bytes);
+  const target = await emptyTarget('never-restored');
+  const res = npmScript('restore', [damaged], target);
+  t.is(res.status, 1);
+  t.regex(res.stderr, /拒绝恢复.*page-001\.jpg: sha256 does not match/);
+  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+  if (target.databaseUrl) {
+    const db = knexFactory({ client: 'pg', connection: target.databaseUrl, pool: { min: 0, max: 1 } });
+    const r = await db.raw(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+    await db.destroy();
+    t.is(Number(r.rows[0].n), 0);
+  }
+  const check = npmScript('restore', [damaged, '--check'], target);
+  t.is(check.status, 1);
+});
+
+test.serial('an occupied target is refused without --force; with it, the old files are kept aside', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('occupied');
+  t.is(npmScript('restore', [out], target).status, 0);
+  fs.writeFileSync(path.join(target.dataDir, 'scans', 'newer.jpg'), 'later scan');
+  const refused = npmScript('restore', [out], target);
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, /not empty/);
+  const forced = npmScript('restore', [out, '--force'], target);
+  t.is(forced.status, 0, forced.stdout + forced.stderr);
+  t.regex(forced.stdout, /audit chain: valid/);
+  const aside = fs.readdirSync(target.dataDir).find((n) => n.startsWith('pre-restore-'))!;
+  t.truthy(aside);
+  t.is(fs.readFileSync(path.join(target.dataDir, aside, 'scans', 'newer.jpg'), 'utf8'), 'later scan', 'kept, not deleted');
+  t.false(fs.existsSync(path.join(target.dataDir, 'scans', 'newer.jpg')));
+});

@@ -1,0 +1,187 @@
+// Backups (数据备份): the database (SQLite's online backup API through better-sqlite3, or
+// pg_dump inside one REPEATABLE READ snapshot on PostgreSQL) plus the files of the data folder
+// (the page scans and other uploads), into one folder with a manifest (row counts, the audit head,
+// the size and sha256 of every file) and SHA256SUMS. The audit key's public half goes along so a
+// restored system can still verify its checkpoints; the private key never does. Each backup is
+// signed into the audit chain first (a checkpoint), then recorded in the ledger and the audit log.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Config } from '../config.ts';
+import type { Db } from '../db.ts';
+import { isPg } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { Actor, AuditLog } from '../audit/service.ts';
+import { copyHashed, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
+import * as store from './store.ts';
+
+export const MANIFEST_FORMAT = 'dangan-backup/1';
+export const SQLITE_FILE = 'dangan.sqlite';
+export const MEDIA = ['disk', 'optical', 'usb', 'tape', 'remote'] as const;
+export type Medium = (typeof MEDIA)[number];
+
+export interface BackupManifest {
+  format: typeof MANIFEST_FORMAT;
+  createdAt: string;
+  kind: 'sqlite' | 'pg';
+  database: FileEntry;
+  /** Rows per table in the copy, counted inside the same snapshot. */
+  tables: Record<string, number>;
+  auditHead: { seq: number; hash: string };
+  /** The data folder's files (files/…) and the audit public keys (keys/…). */
+  files: FileEntry[];
+  operator: string;
+  medium: string;
+}
+
+export interface BackupOperator {
+  actor?: Actor | null;
+  /** For the command line: 'os:<account>'. */
+  name?: string;
+  ip?: string | null;
+}
+
+export interface BackupDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** Top-level entries of the data folder that are not backed up: the database itself, keys, backups. */
+function dataEntries(config: Config, outDir: string): string[] {
+  if (!fs.existsSync(config.dataDir)) return [];
+  const skip = new Set([SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, `${SQLITE_FILE}-journal`]);
+  const inside = (p: string) => {
+    const rel = path.relative(config.dataDir, p);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep)[0] : null;
+  };
+  for (const p of [outDir, config.backup.dir, path.dirname(config.audit.keyFile)]) {
+    const top = inside(p);
+    if (top) skip.add(top);
+  }
+  return fs
+    .readdirSync(config.dataDir)
+    .filter((n) => !skip.has(n) && !n.startsWith('pre-restore-') && !n.startsWith('.'))
+    .sort();
+}
+
+async function countTables(q: Db | import('../db.ts').Trx, names: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of names.sort()) {
+    const [{ n }] = await q(t).count<{ n: number | string }[]>({ n: '*' });
+    out[t] = Number(n);
+  }
+  return out;
+}
+
+async function snapshotSqlite(config: Config, dest: string) {
+  // Not opened read-only: a read-only connection cannot open a WAL database whose -shm is gone.
+  const src = new Database(path.join(config.dataDir, SQLITE_FILE), { fileMustExist: true, timeout: 5000 });
+  try {
+    await src.backup(dest);
+  } finally {
+    src.close();
+  }
+  // The copy is one self-contained file: out of WAL mode, so no -wal/-shm appear beside it.
+  const copy = new Database(dest);
+  try {
+    copy.pragma('journal_mode = DELETE');
+    const names = (copy.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
+    const tables: Record<string, number> = {};
+    for (const n of names) tables[n] = Number((copy.prepare(`SELECT count(*) AS n FROM "${n.replace(/"/g, '""')}"`).get() as { n: number }).n);
+    const head = copy.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
+    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash } };
+  } finally {
+    copy.close();
+  }
+}
+
+/** pg_dump and the row counts read the same exported snapshot, so the counts describe the dump. */
+async function snapshotPg(db: Db, databaseUrl: string, dest: string) {
+  return db.transaction(async (trx) => {
+    await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const snap = (await trx.raw('SELECT pg_export_snapshot() AS s')).rows[0].s as string;
+    const names = (await trx.raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map(
+      (r: { table_name: string }) => r.table_name,
+    );
+    const tables = await countTables(trx, names);
+    const head = await trx('audit_head').where({ id: 1 }).first();
+    await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snap}`, `--file=${dest}`], databaseUrl);
+    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash as string } };
+  });
+}
+
+export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string } = {}) {
+  const { config, db, clock, audit } = deps;
+  const medium = opts.medium ?? 'disk';
+  const createdAt = iso(clock.now());
+  const dir = path.resolve(opts.outDir ?? path.join(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')));
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw errors.conflict('BACKUP_FOLDER_NOT_EMPTY', `备份目录不为空 / The backup folder ${dir} is not empty`);
+  const operator = who.actor?.username ?? who.name ?? `os:${os.userInfo().username}`;
+
+  // The checkpoint goes into the copy: a restored system can verify its chain up to here.
+  await audit.checkpoint('backup');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    const kind = isPg(db) ? 'pg' : 'sqlite';
+    fs.mkdirSync(path.join(dir, 'database'));
+    const dbRel = kind === 'pg' ? 'database/dangan.pgdump' : `database/${SQLITE_FILE}`;
+    const dbFile = path.join(dir, dbRel);
+    const snap = kind === 'pg' ? await snapshotPg(db, config.databaseUrl!, dbFile) : await snapshotSqlite(config, dbFile);
+    const database: FileEntry = { path: dbRel, size: fs.statSync(dbFile).size, sha256: await sha256File(dbFile) };
+
+    const files: FileEntry[] = [];
+    for (const top of dataEntries(config, dir)) {
+      const src = path.join(config.dataDir, top);
+      const rels = fs.statSync(src).isDirectory() ? walkFiles(src).map((r) => `${top}/${r}`) : [top];
+      for (const rel of rels) files.push(await copyHashed(path.join(config.dataDir, rel), path.join(dir, 'files', rel), `files/${rel}`));
+    }
+    fs.mkdirSync(path.join(dir, 'keys'));
+    const keyDir = path.dirname(config.audit.keyFile);
+    const publicKeys = [[`${audit.signer.keyId()}.pub.pem`, audit.signer.publicKeyPem()]];
+    for (const f of fs.readdirSync(keyDir).filter((n) => n.endsWith('.pub.pem'))) publicKeys.push([f, fs.readFileSync(path.join(keyDir, f), 'utf8')]);
+    for (const [name, pem] of new Map(publicKeys.map(([n, p]) => [n, p]))) {
+      fs.writeFileSync(path.join(dir, 'keys', name), pem);
+      files.push({ path: `keys/${name}`, size: Buffer.byteLength(pem), sha256: await sha256File(path.join(dir, 'keys', name)) });
+    }
+
+    const manifest: BackupManifest = { format: MANIFEST_FORMAT, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const manifestEntry: FileEntry = { path: 'manifest.json', size: fs.statSync(path.join(dir, 'manifest.json')).size, sha256: await sha256File(path.join(dir, 'manifest.json')) };
+    writeSums(dir, [manifestEntry, database, ...files]);
+    const size = [manifestEntry, database, ...files].reduce((s, f) => s + f.size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
+
+    return await db.transaction(async (trx) => {
+      const row = await store.insertBackup(trx, {
+        at: createdAt,
+        kind,
+        medium,
+        operator_id: who.actor?.id ?? null,
+        operator: operator.slice(0, 100),
+        path: dir.slice(0, 500),
+        size,
+        sha256: manifestEntry.sha256,
+        files: files.length + 1,
+        audit_seq: snap.auditHead.seq,
+      });
+      await audit.record(trx, {
+        actor: who.actor ?? null,
+        actorName: who.actor ? undefined : operator,
+        ip: who.ip ?? null,
+        action: 'backup.create',
+        objectType: 'backup',
+        objectId: row.id,
+        detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length },
+      });
+      return { ...row, manifest };
+    });
+  } catch (e) {
+    // Nothing half-done: a failed backup leaves no folder that looks like a backup.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,155 @@
+// Restore (数据恢复) from a backup folder. Everything is verified before anything is replaced:
+// the manifest's format, every file against SHA256SUMS and the manifest, the SQLite copy's
+// integrity and row counts, and that the target is empty (or --force, which moves what was there
+// into pre-restore-<time>/ rather than deleting it; on PostgreSQL it drops and recreates the
+// tables). Afterwards the row counts are compared with the manifest and the audit chain is
+// verified; then the restore itself is written to the audit log.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Config } from '../config.ts';
+import { createDb } from '../db.ts';
+import { systemClock, iso } from '../clock.ts';
+import { AuditLog } from '../audit/service.ts';
+import { CheckpointSigner, keyIdOf } from '../audit/signer.ts';
+import type { VerifyResult } from '../audit/verify.ts';
+import { readSums, runPgTool, sha256File } from './backup-files.ts';
+import { MANIFEST_FORMAT, SQLITE_FILE, type BackupManifest } from './backup.ts';
+import { createPublicKey } from 'node:crypto';
+
+export class RestoreError extends Error {}
+
+export interface RestoreReport {
+  ok: boolean;
+  kind: 'sqlite' | 'pg';
+  createdAt: string;
+  tables: number;
+  /** Tables whose row count differs from the manifest (empty when all match). */
+  countMismatches: Array<{ table: string; expected: number; actual: number }>;
+  audit: VerifyResult;
+  movedAsideTo?: string;
+}
+
+/** Checks a backup folder without touching anything; returns its manifest. */
+export async function verifyBackup(folder: string): Promise<BackupManifest> {
+  const mfile = path.join(folder, 'manifest.json');
+  if (!fs.existsSync(mfile)) throw new RestoreError(`${folder}: no manifest.json`);
+  const manifest = JSON.parse(fs.readFileSync(mfile, 'utf8')) as BackupManifest;
+  if (manifest.format !== MANIFEST_FORMAT) throw new RestoreError(`unknown backup format ${manifest.format}`);
+  const sums = readSums(folder);
+  const listed = new Map(sums.map((s) => [s.path, s.sha256]));
+  for (const e of [manifest.database, ...manifest.files]) {
+    if (listed.get(e.path) !== e.sha256) throw new RestoreError(`${e.path}: not in SHA256SUMS or listed with another hash`);
+  }
+  if (!listed.has('manifest.json')) throw new RestoreError('SHA256SUMS does not cover manifest.json');
+  for (const s of sums) {
+    const file = path.join(folder, ...s.path.split('/'));
+    if (path.relative(folder, file).startsWith('..')) throw new RestoreError(`${s.path}: outside the backup folder`);
+    if (!fs.existsSync(file)) throw new RestoreError(`${s.path}: missing`);
+    if ((await sha256File(file)) !== s.sha256) throw new RestoreError(`${s.path}: sha256 does not match (damaged or altered)`);
+  }
+  if (manifest.kind === 'sqlite') {
+    const copy = new Database(path.join(folder, manifest.database.path), { readonly: true, fileMustExist: true });
+    try {
+      const check = copy.prepare('PRAGMA integrity_check').pluck().all();
+      if (check.length !== 1 || check[0] !== 'ok') throw new RestoreError(`database copy fails integrity_check: ${check.slice(0, 3).join('; ')}`);
+      for (const [t, n] of Object.entries(manifest.tables)) {
+        const actual = Number(copy.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get());
+        if (actual !== n) throw new RestoreError(`database copy: ${t} has ${actual} rows, the manifest says ${n}`);
+      }
+    } finally {
+      copy.close();
+    }
+  }
+  return manifest;
+}
+
+async function pgTableCount(config: Config): Promise<number> {
+  const db = createDb(config);
+  try {
+    const r = await db.raw(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+    return Number(r.rows[0].n);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; operator?: string } = {}): Promise<RestoreReport> {
+  const manifest = await verifyBackup(folder);
+  const kind = config.databaseUrl ? 'pg' : 'sqlite';
+  if (manifest.kind !== kind) throw new RestoreError(`a ${manifest.kind} backup cannot be restored into ${kind}`);
+
+  // What would be replaced; refused unless --force.
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const sqliteFiles = [SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`].filter((f) => fs.existsSync(path.join(config.dataDir, f)));
+  const tops = [...new Set(manifest.files.filter((f) => f.path.startsWith('files/')).map((f) => f.path.split('/')[1]))];
+  const occupied = [
+    ...(kind === 'sqlite' ? sqliteFiles : []),
+    ...tops.filter((t) => fs.existsSync(path.join(config.dataDir, t))),
+  ];
+  const witness = new CheckpointSigner(config.audit.keyFile).witnessFile;
+  const pgTables = kind === 'pg' ? await pgTableCount(config) : 0;
+  if ((occupied.length || pgTables) && !opts.force) {
+    throw new RestoreError(`the target is not empty (${[...occupied, ...(pgTables ? [`${pgTables} tables in the database`] : [])].join(', ')}); use --force to replace it`);
+  }
+
+  let aside: string | undefined;
+  const moveAside = (abs: string, name: string) => {
+    aside ??= path.join(config.dataDir, `pre-restore-${iso(systemClock.now()).replace(/[:.]/g, '-')}`);
+    fs.mkdirSync(aside, { recursive: true });
+    fs.renameSync(abs, path.join(aside, name));
+  };
+  for (const name of occupied) moveAside(path.join(config.dataDir, name), name);
+  // Checkpoints witnessed after the backup describe rows the restored database does not have.
+  if (fs.existsSync(witness)) moveAside(witness, path.basename(witness));
+
+  const src = path.join(folder, ...manifest.database.path.split('/'));
+  if (kind === 'sqlite') {
+    const tmp = path.join(config.dataDir, `${SQLITE_FILE}.restoring`);
+    fs.copyFileSync(src, tmp);
+    fs.renameSync(tmp, path.join(config.dataDir, SQLITE_FILE));
+  } else {
+    const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...(pgTables ? ['--clean', '--if-exists'] : [])];
+    await runPgTool('pg_restore', [...args, `--dbname=${pgDbName(config.databaseUrl!)}`, src], config.databaseUrl!);
+  }
+  for (const f of manifest.files.filter((e) => e.path.startsWith('files/'))) {
+    const to = path.join(config.dataDir, ...f.path.split('/').slice(1));
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(path.join(folder, ...f.path.split('/')), to);
+  }
+  // Public keys of the backup become trusted here (retired keys), unless one is this system's own.
+  const signer = new CheckpointSigner(config.audit.keyFile);
+  const own = fs.existsSync(config.audit.keyFile) ? signer.keyId() : null;
+  for (const f of manifest.files.filter((e) => e.path.startsWith('keys/'))) {
+    const pem = fs.readFileSync(path.join(folder, ...f.path.split('/')), 'utf8');
+    const id = keyIdOf(createPublicKey(pem));
+    if (id === own) continue;
+    fs.mkdirSync(signer.keyDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(signer.keyDir, `${id}.pub.pem`), pem);
+  }
+
+  const db = createDb(config);
+  try {
+    const countMismatches: RestoreReport['countMismatches'] = [];
+    for (const [table, expected] of Object.entries(manifest.tables)) {
+      const [{ n }] = await db(table).count<{ n: number | string }[]>({ n: '*' });
+      if (Number(n) !== expected) countMismatches.push({ table, expected, actual: Number(n) });
+    }
+    const audit = new AuditLog(db, systemClock, signer, config.audit.retentionDays);
+    const verified = await audit.verify();
+    const ok = countMismatches.length === 0 && verified.ok;
+    await audit.record(null, {
+      actorName: opts.operator ?? `os:${os.userInfo().username}`,
+      action: 'backup.restore',
+      objectType: 'backup',
+      outcome: ok ? 'success' : 'failure',
+      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok },
+    });
+    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside };
+  } finally {
+    await db.destroy();
+  }
+}
+
+const pgDbName = (url: string) => decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));

@@ -1,0 +1,134 @@
+// HTTP routes of the account consoles: the system administrator's (create, disable, enable,
+// unlock, reset password) and the security administrator's (roles, org unit scope, TOTP reset).
+// Both read the account list; neither reaches business data.
+import { route } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import type { Services } from '../services.ts';
+import * as store from './store.ts';
+import {
+  accountPage,
+  accountSchema,
+  createUserBody,
+  idParams,
+  initialPasswordResult,
+  orgUnitBody,
+  orgUnitSchema,
+  roleSchema,
+  rolesBody,
+  userListQuery,
+} from './schema.ts';
+
+export function adminUserRoutes(s: Services) {
+  const u = s.users;
+  const userAction = (path: string, summary: string, act: (user: any, ip: string, id: number) => Promise<unknown>) =>
+    route({
+      method: 'post',
+      path: `/api/admin/users/:id/${path}`,
+      summary,
+      tags: ['admin'],
+      permission: 'users.manage',
+      params: idParams,
+      response: accountSchema,
+      handler: ({ params, user, ip }) => act(user, ip, params.id) as Promise<z.input<typeof accountSchema>>,
+    });
+  return [
+    route({
+      method: 'get',
+      path: '/api/admin/users',
+      summary: 'Accounts, by username',
+      tags: ['admin'],
+      permission: 'users.read',
+      query: userListQuery,
+      response: accountPage,
+      handler: ({ query }) => u.list({ text: query.q, role: query.role, offset: query.offset, limit: query.limit }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/users/:id',
+      summary: 'One account',
+      tags: ['admin'],
+      permission: 'users.read',
+      params: idParams,
+      response: accountSchema,
+      handler: ({ params }) => u.get(params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/users',
+      summary: 'Create an account (no roles yet; the security administrator grants them)',
+      description: 'Answers the account and a random initial password, shown once; the user must change it at the first login. 409 USERNAME_TAKEN.',
+      tags: ['admin'],
+      permission: 'users.manage',
+      body: createUserBody,
+      response: initialPasswordResult,
+      status: 201,
+      handler: ({ body, user, ip }) => u.create(user, ip, body),
+    }),
+    userAction('disable', 'Disable an account and end all its sessions', (user, ip, id) => u.setDisabled(user, ip, id, true)),
+    userAction('enable', 'Enable a disabled account', (user, ip, id) => u.setDisabled(user, ip, id, false)),
+    userAction('unlock', 'Lift a lockout after failed logins', (user, ip, id) => u.unlock(user, ip, id)),
+    route({
+      method: 'post',
+      path: '/api/admin/users/:id/reset-password',
+      summary: 'Reset a password to a random initial one (must change at next login); ends its sessions',
+      tags: ['admin'],
+      permission: 'users.manage',
+      params: idParams,
+      response: initialPasswordResult,
+      handler: ({ params, user, ip }) => u.resetPassword(user, ip, params.id),
+    }),
+    route({
+      method: 'put',
+      path: '/api/admin/users/:id/roles',
+      summary: "Set an account's roles",
+      description:
+        '422 RULE_VIOLATION rule SEPARATION_OF_DUTIES when the set would give one account two of sys_admin, sec_admin, auditor, or one of them with any other role; LAST_ADMINISTRATOR when it would leave no enabled holder of one of them; NOT_OWN_ACCOUNT for your own.',
+      tags: ['admin'],
+      permission: 'roles.manage',
+      params: idParams,
+      body: rolesBody,
+      response: accountSchema,
+      handler: ({ params, body, user, ip }) => u.setRoles(user, ip, params.id, body.roles),
+    }),
+    route({
+      method: 'put',
+      path: '/api/admin/users/:id/org-unit',
+      summary: "Move an account to another org unit (its data scope)",
+      tags: ['admin'],
+      permission: 'roles.manage',
+      params: idParams,
+      body: orgUnitBody,
+      response: accountSchema,
+      handler: ({ params, body, user, ip }) => u.setOrgUnit(user, ip, params.id, body.orgUnitId),
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/users/:id/totp-reset',
+      summary: 'Forget a lost authenticator; the user enrols a new one at the next login',
+      tags: ['admin'],
+      permission: 'roles.manage',
+      params: idParams,
+      response: accountSchema,
+      handler: ({ params, user, ip }) => u.resetTotp(user, ip, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/roles',
+      summary: 'The roles an account can hold',
+      tags: ['admin'],
+      permission: 'users.read',
+      response: z.array(roleSchema),
+      handler: async () => (await store.roles(s.db)).map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind })),
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/org-units',
+      summary: 'Org units, for placing accounts',
+      tags: ['admin'],
+      permission: 'users.read',
+      response: z.array(orgUnitSchema),
+      handler: async () =>
+        (await store.orgUnits(s.db)).map((o) => ({ id: o.id, code: o.code, name: o.name, kind: o.kind, parentId: o.parent_id, path: o.path, isCustodian: o.is_custodian })),
+    }),
+  ];
+}

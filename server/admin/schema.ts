@@ -1,0 +1,96 @@
+// Input and output shapes of the administrators' consoles.
+import { z, intId, paging } from '../http/zod.ts';
+export { pageQuery } from '../http/zod.ts';
+import { ALL_ROLES } from '../http/policy.ts';
+import { MEDIA } from './backup.ts';
+import { orgUnitRef } from '../people/schema.ts';
+
+export const idParams = z.object({ id: intId }).strict();
+
+export const userListQuery = z
+  .object({
+    q: z.string().trim().min(1).max(64).optional().openapi({ description: 'Part of the username or display name' }),
+    role: z.enum(ALL_ROLES).optional(),
+    ...paging,
+  })
+  .strict();
+
+export const accountSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    displayName: z.string(),
+    orgUnit: orgUnitRef,
+    roles: z.array(z.string()),
+    email: z.string().nullable(),
+    disabled: z.boolean(),
+    locked: z.boolean(),
+    lockedUntil: z.string().nullable(),
+    mustChangePassword: z.boolean(),
+    totpEnrolled: z.boolean(),
+    lastLoginAt: z.string().nullable(),
+    createdAt: z.string(),
+    isDemo: z.boolean(),
+  })
+  .openapi('Account');
+
+export const accountPage = z.object({ items: z.array(accountSchema), total: z.number().int() });
+
+export const createUserBody = z
+  .object({
+    username: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.-]{2,31}$/, '3–32 个字母、数字或 _.-，以字母开头 / 3–32 letters, digits or _.-, starting with a letter'),
+    displayName: z.string().trim().min(1).max(100),
+    orgUnitId: intId,
+    email: z.string().email().max(200).nullish(),
+  })
+  .strict()
+  .openapi('CreateUserRequest');
+
+export const initialPasswordResult = z
+  .object({
+    user: accountSchema,
+    initialPassword: z.string().openapi({ description: 'Shown once; the user must change it at the first login' }),
+  })
+  .openapi('AccountWithInitialPassword');
+
+export const rolesBody = z
+  .object({ roles: z.array(z.enum(ALL_ROLES)).max(ALL_ROLES.length) })
+  .strict()
+  .openapi('SetRolesRequest');
+
+export const orgUnitBody = z.object({ orgUnitId: intId }).strict().openapi('SetOrgUnitRequest');
+
+export const roleSchema = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.string() });
+
+export const orgUnitSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  parentId: z.number().int().nullable(),
+  path: z.string(),
+  isCustodian: z.boolean(),
+});
+
+export const backupBody = z
+  .object({ medium: z.enum(MEDIA).default('disk').openapi({ description: 'Where the copy is going (the ledger records it)' }) })
+  .strict();
+
+export const backupSchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    kind: z.string(),
+    medium: z.string(),
+    operator: z.string(),
+    path: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    files: z.number().int(),
+    auditSeq: z.number().int(),
+  })
+  .openapi('Backup');
+
+export const systemInfoSchema = z.object({ siteName: z.string(), loginNotice: z.string() }).openapi('SystemInfo');

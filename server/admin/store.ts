@@ -1,0 +1,168 @@
+// SQL of the administrators' consoles: settings rows, accounts as the consoles list them, role
+// assignments, org units and roles for the pickers, and the backup ledger.
+import type { Q } from '../db.ts';
+import { bool, likeEscape, parseJson } from '../db.ts';
+
+// Settings ---------------------------------------------------------------------------------
+
+export async function settingRows(q: Q): Promise<Record<string, unknown>> {
+  const rows = await q('settings').select('key', 'value');
+  return Object.fromEntries(rows.map((r: { key: string; value: string }) => [r.key, parseJson(r.value, null)]));
+}
+
+export async function putSetting(q: Q, key: string, value: unknown, at: string, by: number | null): Promise<void> {
+  await q('settings')
+    .insert({ key, value: JSON.stringify(value), updated_at: at, updated_by: by })
+    .onConflict('key')
+    .merge(['value', 'updated_at', 'updated_by']);
+}
+
+// Accounts ---------------------------------------------------------------------------------
+
+export interface AccountRow {
+  id: number;
+  username: string;
+  display_name: string;
+  org_unit_id: number;
+  org_name: string;
+  org_code: string;
+  disabled: boolean;
+  is_demo: boolean;
+  must_change_password: boolean;
+  password_changed_at: string;
+  locked_until: string | null;
+  totp_enrolled: boolean;
+  last_login_at: string | null;
+  created_at: string;
+  email: string | null;
+  roles: string[];
+}
+
+function accounts(q: Q) {
+  return q('users as u')
+    .join('org_units as o', 'o.id', 'u.org_unit_id')
+    .select(
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.org_unit_id',
+      'o.name as org_name',
+      'o.code as org_code',
+      'u.disabled',
+      'u.is_demo',
+      'u.must_change_password',
+      'u.password_changed_at',
+      'u.locked_until',
+      q.raw('CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS totp_enrolled'),
+      'u.last_login_at',
+      'u.created_at',
+      'u.email',
+    );
+}
+
+async function withRoles(q: Q, rows: any[]): Promise<AccountRow[]> {
+  const ids = rows.map((r) => r.id);
+  const roles = ids.length ? await q('user_roles').whereIn('user_id', ids).orderBy('role').select('user_id', 'role') : [];
+  return rows.map((r) => ({
+    ...r,
+    disabled: bool(r.disabled),
+    is_demo: bool(r.is_demo),
+    must_change_password: bool(r.must_change_password),
+    totp_enrolled: bool(r.totp_enrolled),
+    roles: roles.filter((x: { user_id: number }) => x.user_id === r.id).map((x: { role: string }) => x.role),
+  }));
+}
+
+export async function listAccounts(
+  q: Q,
+  f: { text?: string; role?: string; offset: number; limit: number },
+): Promise<{ rows: AccountRow[]; total: number }> {
+  const filtered = () => {
+    const qb = accounts(q);
+    if (f.text) {
+      const like = `%${likeEscape(f.text)}%`;
+      qb.where((w) => w.whereRaw(`u.username LIKE ? ESCAPE '\\'`, [like]).orWhereRaw(`u.display_name LIKE ? ESCAPE '\\'`, [like]));
+    }
+    if (f.role) qb.whereIn('u.id', q('user_roles').where({ role: f.role }).select('user_id'));
+    return qb;
+  };
+  const [{ n }] = await filtered().clearSelect().count<{ n: number | string }[]>({ n: '*' });
+  const rows = await filtered().orderBy('u.username').offset(f.offset).limit(f.limit);
+  return { rows: await withRoles(q, rows), total: Number(n) };
+}
+
+export async function findAccount(q: Q, id: number): Promise<AccountRow | undefined> {
+  const rows = await accounts(q).where('u.id', id);
+  return rows.length ? (await withRoles(q, rows))[0] : undefined;
+}
+
+export async function usernameTaken(q: Q, username: string): Promise<boolean> {
+  return !!(await q('users').whereRaw('lower(username) = ?', [username.toLowerCase()]).first('id'));
+}
+
+export async function setDisabled(q: Q, id: number, disabled: boolean): Promise<void> {
+  await q('users').where({ id }).update({ disabled, ...(disabled ? {} : { failed_logins: 0, locked_until: null }) });
+}
+
+export async function unlock(q: Q, id: number): Promise<void> {
+  await q('users').where({ id }).update({ failed_logins: 0, locked_until: null });
+}
+
+export async function setOrgUnit(q: Q, id: number, orgUnitId: number): Promise<void> {
+  await q('users').where({ id }).update({ org_unit_id: orgUnitId });
+}
+
+export async function clearTotp(q: Q, id: number): Promise<void> {
+  await q('users').where({ id }).update({ totp_secret: null, totp_pending_secret: null });
+}
+
+export async function replaceRoles(q: Q, userId: number, roles: string[]): Promise<void> {
+  await q('user_roles').where({ user_id: userId }).delete();
+  if (roles.length) await q('user_roles').insert(roles.map((role) => ({ user_id: userId, role })));
+}
+
+/** Enabled accounts holding a role, optionally not counting one user. */
+export async function enabledHolders(q: Q, role: string, exceptUserId?: number): Promise<number> {
+  const qb = q('user_roles as ur').join('users as u', 'u.id', 'ur.user_id').where({ 'ur.role': role, 'u.disabled': false });
+  if (exceptUserId !== undefined) qb.whereNot('u.id', exceptUserId);
+  const [{ n }] = await qb.count<{ n: number | string }[]>({ n: '*' });
+  return Number(n);
+}
+
+export async function roles(q: Q): Promise<Array<{ code: string; name_zh: string; name_en: string; kind: string }>> {
+  return q('roles').orderBy('kind').orderBy('code');
+}
+
+export async function orgUnits(q: Q): Promise<Array<{ id: number; code: string; name: string; kind: string; parent_id: number | null; path: string; is_custodian: boolean }>> {
+  const rows = await q('org_units').orderBy('path').select('id', 'code', 'name', 'kind', 'parent_id', 'path', 'is_custodian');
+  return rows.map((r: any) => ({ ...r, is_custodian: bool(r.is_custodian) }));
+}
+
+// Backup ledger --------------------------------------------------------------------------------
+
+export interface BackupRow {
+  id: number;
+  at: string;
+  kind: string;
+  medium: string;
+  operator_id: number | null;
+  operator: string;
+  path: string;
+  size: number;
+  sha256: string;
+  files: number;
+  audit_seq: number;
+}
+
+const backupFromDb = (r: any): BackupRow => ({ ...r, size: Number(r.size), audit_seq: Number(r.audit_seq) });
+
+export async function insertBackup(q: Q, row: Omit<BackupRow, 'id'>): Promise<BackupRow> {
+  const [ret] = await q('backups').insert(row).returning('id');
+  return { ...row, id: typeof ret === 'object' ? ret.id : ret };
+}
+
+export async function listBackups(q: Q, offset: number, limit: number): Promise<{ rows: BackupRow[]; total: number }> {
+  const [{ n }] = await q('backups').count<{ n: number | string }[]>({ n: '*' });
+  const rows = await q('backups').orderBy('id', 'desc').offset(offset).limit(limit);
+  return { rows: rows.map(backupFromDb), total: Number(n) };
+}

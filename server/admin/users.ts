@@ -1,0 +1,172 @@
+// Accounts as the administrators manage them. The system administrator creates, disables,
+// enables, unlocks and resets accounts (a reset gives a random initial password that must be
+// changed at the next login); the security administrator grants roles, moves a user to another
+// org unit (their scope) and resets a lost authenticator. Nobody manages their own account here,
+// the 三员 separation holds for every role set, and the last enabled holder of an administrator
+// role cannot be disabled or stripped of it. Every change is audited in its transaction.
+import type { Db, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import { ADMIN_ROLES } from '../http/policy.ts';
+import type { Actor, AuditLog } from '../audit/service.ts';
+import type { Sessions } from '../people/sessions.ts';
+import { generateInitialPassword, hashPassword } from '../people/passwords.ts';
+import * as people from '../people/store.ts';
+import { assertRoleSet } from './separation.ts';
+import * as store from './store.ts';
+
+export const accountDto = (r: store.AccountRow, now: Date) => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  orgUnit: { id: r.org_unit_id, name: r.org_name, code: r.org_code },
+  roles: r.roles,
+  email: r.email,
+  disabled: r.disabled,
+  locked: !!r.locked_until && new Date(r.locked_until) > now,
+  lockedUntil: r.locked_until && new Date(r.locked_until) > now ? r.locked_until : null,
+  mustChangePassword: r.must_change_password,
+  totpEnrolled: r.totp_enrolled,
+  lastLoginAt: r.last_login_at,
+  createdAt: r.created_at,
+  isDemo: r.is_demo,
+});
+
+export type AccountDto = ReturnType<typeof accountDto>;
+
+const isAdminRole = (r: string) => (ADMIN_ROLES as readonly string[]).includes(r);
+
+export class UserAdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly sessions: Sessions,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(f: { text?: string; role?: string; offset: number; limit: number }) {
+    const { rows, total } = await store.listAccounts(this.db, f);
+    const now = this.clock.now();
+    return { items: rows.map((r) => accountDto(r, now)), total };
+  }
+
+  async get(id: number): Promise<AccountDto> {
+    const row = await store.findAccount(this.db, id);
+    if (!row) throw errors.notFound('User');
+    return accountDto(row, this.clock.now());
+  }
+
+  /** Loads the target inside the transaction; nobody manages their own account from a console. */
+  private async target(trx: Trx, actor: Actor, id: number): Promise<store.AccountRow> {
+    const row = await store.findAccount(trx, id);
+    if (!row) throw errors.notFound('User');
+    if (row.id === actor.id) throw errors.rule('NOT_OWN_ACCOUNT', '不能在管理控制台中管理自己的账号 / You cannot manage your own account here');
+    return row;
+  }
+
+  /** The last enabled holder of sys_admin, sec_admin or auditor stays: the system would lose a duty. */
+  private async assertNotLastAdmin(trx: Trx, row: store.AccountRow, losing: string[]): Promise<void> {
+    for (const role of losing.filter(isAdminRole)) {
+      if (!row.disabled && (await store.enabledHolders(trx, role, row.id)) === 0) {
+        throw errors.rule('LAST_ADMINISTRATOR', `${role} 至少需要保留一个可用账号 / At least one enabled ${role} account must remain`, { role });
+      }
+    }
+  }
+
+  async create(actor: Actor, ip: string | null, input: { username: string; displayName: string; orgUnitId: number; email?: string | null }) {
+    const initialPassword = generateInitialPassword();
+    const hash = await hashPassword(initialPassword);
+    const id = await this.db.transaction(async (trx) => {
+      if (await store.usernameTaken(trx, input.username)) throw errors.conflict('USERNAME_TAKEN', '用户名已存在 / The username is taken');
+      if (!(await people.findOrgUnit(trx, input.orgUnitId))) {
+        throw errors.validation([{ field: 'orgUnitId', message: '单位不存在 / No such org unit' }]);
+      }
+      const now = iso(this.clock.now());
+      const id = await people.insertUser(
+        trx,
+        people.newAccountRow({ username: input.username, displayName: input.displayName, orgUnitId: input.orgUnitId, passwordHash: hash, email: input.email, now }),
+        [],
+      );
+      await this.audit.record(trx, { actor, ip, action: 'user.create', objectType: 'user', objectId: id, detail: { username: input.username, orgUnitId: input.orgUnitId } });
+      return id;
+    });
+    return { user: await this.get(id), initialPassword };
+  }
+
+  async setDisabled(actor: Actor, ip: string | null, id: number, disabled: boolean): Promise<AccountDto> {
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      if (row.disabled === disabled) {
+        throw errors.conflict(disabled ? 'ALREADY_DISABLED' : 'ALREADY_ENABLED', disabled ? '账号已停用 / Already disabled' : '账号已启用 / Already enabled');
+      }
+      if (disabled) await this.assertNotLastAdmin(trx, row, row.roles);
+      await store.setDisabled(trx, id, disabled);
+      const ended = disabled ? await this.sessions.endAllOf(trx, id) : 0;
+      await this.audit.record(trx, {
+        actor,
+        ip,
+        action: disabled ? 'user.disable' : 'user.enable',
+        objectType: 'user',
+        objectId: id,
+        detail: disabled ? { sessionsEnded: ended } : undefined,
+      });
+    });
+    return this.get(id);
+  }
+
+  async resetPassword(actor: Actor, ip: string | null, id: number): Promise<{ user: AccountDto; initialPassword: string }> {
+    const initialPassword = generateInitialPassword();
+    const hash = await hashPassword(initialPassword);
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      await store.unlock(trx, id);
+      await people.setPassword(trx, id, hash, iso(this.clock.now()), true);
+      const ended = await this.sessions.endAllOf(trx, id);
+      await this.audit.record(trx, { actor, ip, action: 'user.password_reset', objectType: 'user', objectId: row.id, detail: { sessionsEnded: ended } });
+    });
+    return { user: await this.get(id), initialPassword };
+  }
+
+  async unlock(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      await store.unlock(trx, id);
+      await this.audit.record(trx, { actor, ip, action: 'user.unlock', objectType: 'user', objectId: row.id });
+    });
+    return this.get(id);
+  }
+
+  async setRoles(actor: Actor, ip: string | null, id: number, roles: string[]): Promise<AccountDto> {
+    const wanted = [...new Set(roles)].sort();
+    assertRoleSet(wanted);
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      await this.assertNotLastAdmin(trx, row, row.roles.filter((r) => !wanted.includes(r)));
+      await store.replaceRoles(trx, id, wanted);
+      await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
+    });
+    return this.get(id);
+  }
+
+  async setOrgUnit(actor: Actor, ip: string | null, id: number, orgUnitId: number): Promise<AccountDto> {
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      if (!(await people.findOrgUnit(trx, orgUnitId))) throw errors.validation([{ field: 'orgUnitId', message: '单位不存在 / No such org unit' }]);
+      await store.setOrgUnit(trx, id, orgUnitId);
+      await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
+    });
+    return this.get(id);
+  }
+
+  /** A lost authenticator: the user enrols a new one at the next login (their sessions end now). */
+  async resetTotp(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
+    await this.db.transaction(async (trx) => {
+      const row = await this.target(trx, actor, id);
+      await store.clearTotp(trx, id);
+      const ended = await this.sessions.endAllOf(trx, id);
+      await this.audit.record(trx, { actor, ip, action: 'user.totp_reset', objectType: 'user', objectId: row.id, detail: { sessionsEnded: ended } });
+    });
+    return this.get(id);
+  }
+}
