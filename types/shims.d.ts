@@ -4,6 +4,7 @@ declare module 'bpmn-moddle' {
     constructor(packages?: Record<string, unknown>);
     fromXML(xml: string, typeName?: string): Promise<{ rootElement: any; references: any[]; warnings: any[]; elementsById: Record<string, any> }>;
     toXML(element: any, options?: Record<string, unknown>): Promise<{ xml: string }>;
+    create(type: string, attrs?: Record<string, unknown>): any;
   }
 }
 declare module 'bpmn-auto-layout' {
