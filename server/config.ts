@@ -46,6 +46,14 @@ const envSchema = z.object({
   INBOUND_REVIEW_DAYS: int(60),
   MATERIAL_HANDOVER_DAYS: int(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
+
+  // Inbox and cases (server/workflow/).
+  /** A task is "due soon" (yellow light) when its due date is less than this far away. */
+  INBOX_DUE_SOON_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  /** How often an open inbox asks whether anything changed (ETag polling). */
+  INBOX_POLL_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
+  ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(200).default(10),
+  ATTACHMENTS_PER_CASE: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -77,6 +85,8 @@ export interface Config {
     materialHandoverDays: number;
   };
   audit: { retentionDays: number };
+  inbox: { dueSoonHours: number; pollSeconds: number };
+  attachments: { maxBytes: number; maxPerCase: number };
 }
 
 export class ConfigError extends Error {
@@ -123,5 +133,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       materialHandoverDays: e.MATERIAL_HANDOVER_DAYS,
     },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
+    inbox: { dueSoonHours: e.INBOX_DUE_SOON_HOURS, pollSeconds: e.INBOX_POLL_SECONDS },
+    attachments: { maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerCase: e.ATTACHMENTS_PER_CASE },
   };
 }

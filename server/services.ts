@@ -13,6 +13,9 @@ import { WorkflowEngine, ServiceRegistry, EngineHooks } from './engine/index.ts'
 import { FormRegistry } from './engine/forms.ts';
 import { JobRunner } from './engine/jobs.ts';
 import { WorkflowService } from './workflow/service.ts';
+import { InboxService } from './workflow/inbox.ts';
+import { CaseService, registerCaseHooks } from './workflow/cases.ts';
+import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices } from './requests/services.ts';
 import { ALL_ROLES } from './http/policy.ts';
 
@@ -32,6 +35,9 @@ export interface Services extends Deps {
   people: PeopleService;
   engine: WorkflowEngine;
   workflow: WorkflowService;
+  inbox: InboxService;
+  cases: CaseService;
+  attachments: AttachmentService;
   jobs: JobRunner;
   // Domain services are added here, one line each (archives, access, notify, …).
 }
@@ -53,6 +59,7 @@ export function createServices(deps: Deps): Services {
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
   registerRequestServices(registry);
+  registerCaseHooks(hooks, clock);
 
   const engine = new WorkflowEngine({
     clock,
@@ -66,10 +73,13 @@ export function createServices(deps: Deps): Services {
     forms: new FormRegistry(path.join(processesDir, 'forms')),
     roles: [...ALL_ROLES],
   });
-  const workflow = new WorkflowService(db, engine, audit);
+  const inbox = new InboxService(db, clock, config.inbox);
+  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt));
+  const cases = new CaseService(db, engine, audit, clock);
+  const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);
   const jobs = new JobRunner(db, clock, log.child({ module: 'jobs' }), (id) => workflow.fireJob(id), {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, sessions, people, engine, workflow, jobs };
+  return { ...deps, audit, sessions, people, engine, workflow, inbox, cases, attachments, jobs };
 }
