@@ -14,6 +14,7 @@ export const definitionSchema = z
     deployedAt: z.string(),
     startFormKey: z.string().nullable(),
     starters: z.array(z.string()),
+    description: z.string().nullable().openapi({ description: "The process's documentation text" }),
   })
   .openapi('ProcessDefinition');
 

@@ -40,6 +40,7 @@ export class WorkflowService {
           deployedAt: r.deployed_at,
           startFormKey: def.meta.startFormKey ?? null,
           starters: def.meta.starters,
+          description: def.meta.documentation ?? null,
         };
       }),
     );
