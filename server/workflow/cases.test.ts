@@ -174,6 +174,7 @@ test.serial('the case view names the people and says who may withdraw; the task 
   const inst = await applicant.get(`/api/process-instances/${id}`);
   t.like(inst.body, {
     processName: '查阅/借阅干部人事档案',
+    subject: '电子查阅：拟提拔考察，需查阅干部档案。',
     initiatorName: '王建国',
     initiatorOrgName: '乌海市纪委监委',
     startFormKey: 'borrowing-start',

@@ -67,6 +67,7 @@ test.serial('the open inbox lists my groups’ tasks by due date with the due st
   t.is(a.initiatorName, '王建国');
   t.is(a.initiatorOrgName, '乌海市纪委监委');
   t.is(a.name, '档案管理员受理审查');
+  t.is(a.subject, '电子查阅：拟提拔考察，需查阅干部档案。');
   t.is(res.body.serverTime, sys.clock.now().toISOString());
 });
 
@@ -83,6 +84,7 @@ test.serial('filters: due state, process, applying unit with its subtree, and te
   t.deepEqual(await q(`q=${encodeURIComponent('高志远')}`), [ids.B], 'applicant name');
   t.deepEqual(await q(`q=${encodeURIComponent('人力资源')}`), [ids.B], 'unit name');
   t.deepEqual(await q(`q=${encodeURIComponent('登记')}`), [ids.C], 'task name');
+  t.deepEqual(await q(`q=${encodeURIComponent('职称评聘')}`), [ids.B], 'the case subject the process set');
   t.deepEqual(await q(`q=${encodeURIComponent('借阅')}&due=overdue`), [ids.A], 'filters combine');
   t.deepEqual(await q(`q=${encodeURIComponent('%')}`), [], 'LIKE wildcards are taken literally');
   const bad = await archivist.get('/api/tasks?due=yesterday');
@@ -141,7 +143,8 @@ test.serial('completed by me, with the same filters', async (t) => {
   t.is(done.status, 200);
   t.deepEqual(names(done), [ids.D, ids.A], 'most recently completed first');
   t.true(done.body.items.every((i: any) => i.status === 'completed' && i.outcome === 'approve'));
-  t.deepEqual(names(await unitHead.get(`/api/tasks?filter=completed&q=${encodeURIComponent('巡察')}`)), []);
+  t.deepEqual(names(await unitHead.get(`/api/tasks?filter=completed&q=${encodeURIComponent('巡察')}`)), [ids.D]);
+  t.deepEqual(names(await unitHead.get(`/api/tasks?filter=completed&q=${encodeURIComponent('无此内容')}`)), []);
   t.is((await unitHead.get('/api/tasks?filter=completed&processKey=nodue')).body.total, 0);
 });
 

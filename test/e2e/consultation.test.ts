@@ -120,7 +120,7 @@ test.serial('a consultation application goes from the requester through every ap
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的申请' }).click();
   await p.getByRole('heading', { name: '我的申请', level: 1 }).waitFor();
   await p.getByText('已办结 · 已批准').first().waitFor();
-  await p.getByRole('link', { name: '查阅/借阅干部人事档案' }).first().click();
+  await p.getByRole('link', { name: /^电子查阅：拟提拔考察/ }).first().click();
   await p.getByRole('heading', { name: '办理过程' }).waitFor();
   for (const text of ['张志强', '情况属实，同意查阅。', '刘晓燕', '材料齐全，予以受理。', '陈立新', '同意电子查阅。', '办结：已批准']) {
     await p.getByText(text).first().waitFor();

@@ -26,14 +26,19 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
     const t = el.target?.id;
     if (doneSet.has(s) && (doneSet.has(t) || activeSet.has(t))) canvas.addMarker(el.id, 'dg-taken');
   }
-  canvas.zoom('fit-viewport', 'auto');
+  // Fit with a margin, once the container has its final size.
+  const fit = () => {
+    canvas.resized();
+    canvas.zoom('fit-viewport', 'auto');
+    canvas.zoom(canvas.zoom() * 0.94, 'auto');
+  };
+  fit();
+  requestAnimationFrame(fit);
   return {
     zoom(step) {
       canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * (step > 0 ? 1.25 : 0.8))));
     },
-    fit() {
-      canvas.zoom('fit-viewport', 'auto');
-    },
+    fit,
     destroy() {
       viewer.destroy();
     },

@@ -28,6 +28,15 @@ export function formatDateTime(iso: string | number | Date | null | undefined): 
   return `${formatDate(iso)} ${formatTime(iso)}`;
 }
 
+/** Compact for lists: "10月28日 09:00" within the current year (by the server's clock), else in full. */
+export function formatShortDateTime(iso: string | null | undefined, now: number): string {
+  if (!iso) return '';
+  const year = (d: number | string) => fmt('en-GB', { year: 'numeric' }).format(new Date(d));
+  if (year(iso) !== year(now)) return formatDateTime(iso);
+  const day = fmt(loc(), { month: i18n.locale === 'zh' ? 'long' : 'short', day: 'numeric' }).format(new Date(iso));
+  return `${day} ${formatTime(iso)}`;
+}
+
 /** A calendar date 'YYYY-MM-DD' (no zone: it is a day, not an instant). */
 export function formatCalendarDate(ymd: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
