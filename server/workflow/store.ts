@@ -41,13 +41,9 @@ type Part = (q: Q) => Knex.QueryBuilder;
 /** LIKE pattern for a user's text, with the wildcards of the text itself escaped. */
 export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+/** Filters on the task row itself: process and due state. */
+function applyTaskFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
   if (f.processKey) qb.andWhere('t.process_key', f.processKey);
-  if (f.unitPath) qb.andWhere('c.initiator_org_path', 'like', `${f.unitPath}%`);
-  if (f.text) {
-    const p = likePattern(f.text);
-    qb.andWhere((w) => w.whereRaw("c.search_text like ? escape '\\'", [p]).orWhereRaw("lower(t.name) like ? escape '\\'", [p]));
-  }
   switch (f.due) {
     case 'overdue':
       qb.andWhere('t.sort_due', '<', f.now);
@@ -65,9 +61,27 @@ function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
   return qb;
 }
 
+/** Filters that need the case row (applying unit, text): the join is made only for them. */
+const needsCase = (f?: InboxFilter) => !!(f?.unitPath || f?.text);
+
+function applyCaseFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+  qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+  if (f.unitPath) qb.andWhere('c.initiator_org_path', 'like', `${f.unitPath}%`);
+  if (f.text) {
+    const p = likePattern(f.text);
+    qb.andWhere((w) => w.whereRaw("c.search_text like ? escape '\\'", [p]).orWhereRaw("lower(t.name) like ? escape '\\'", [p]));
+  }
+  return qb;
+}
+
+function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+  applyTaskFilter(qb, f);
+  return needsCase(f) ? applyCaseFilter(qb, f) : qb;
+}
+
 function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
   const base = (q: Q) => {
-    const qb = q('tasks as t').leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id').where('t.status', 'open');
+    const qb = q('tasks as t').where('t.status', 'open');
     return f ? applyFilter(qb, f) : qb;
   };
   const out: Part[] = [];
@@ -96,18 +110,18 @@ export async function inbox(
   if (!ps.length) return { rows: [], total: 0 };
   const n = offset + limit;
   const order = sort === 'due' ? 't.sort_due' : 't.created_at';
-  const subs = ps.map((p, i) =>
-    q.select('*').from(p(q).select('t.*', ...CASE_COLUMNS).orderBy(order).limit(n).as(`k${i}`)),
-  );
+  const subs = ps.map((p, i) => q.select('*').from(p(q).select('t.*').orderBy(order).limit(n).as(`k${i}`)));
   const union = subs.length === 1 ? subs[0] : subs[0].unionAll(subs.slice(1), false);
   const outerOrder =
     sort === 'due'
       ? [{ column: 'u.sort_due' }, { column: 'u.created_at' }, { column: 'u.id' }]
       : [{ column: 'u.created_at' }, { column: 'u.id' }];
+  // The case, instance and assignee are joined to the page's rows only, not to every candidate.
   const page = await q
-    .select('u.*', 'pi.business_key', 'au.display_name as assignee_name')
+    .select('u.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
     .from(union.as('u'))
     .join('process_instances as pi', 'pi.id', 'u.instance_id')
+    .leftJoin('workflow_cases as c', 'c.instance_id', 'u.instance_id')
     .leftJoin('users as au', 'au.id', 'u.assignee_id')
     .orderBy(outerOrder)
     .limit(limit)
@@ -125,10 +139,14 @@ export async function completedBy(
   limit: number,
 ): Promise<{ rows: InboxRow[]; total: number }> {
   const base = () => {
-    const b = q('tasks as t').leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id').where('t.completed_by', userId);
+    const b = q('tasks as t').where('t.completed_by', userId);
     return f ? applyFilter(b, { ...f, due: undefined }) : b;
   };
+  const withCase = needsCase(f);
   const rows = await base()
+    .modify((qb) => {
+      if (!withCase) qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+    })
     .join('process_instances as pi', 'pi.id', 't.instance_id')
     .leftJoin('users as au', 'au.id', 't.assignee_id')
     .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
@@ -183,10 +201,11 @@ export async function inboxFacets(
   filter: 'mine' | 'candidate' | 'open' | 'completed',
   key: InboxKey,
 ): Promise<{ processes: Facet[]; units: Facet[] }> {
+  const withCase = (qb: Knex.QueryBuilder) => qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
   const ps: Part[] =
     filter === 'completed'
-      ? [(qq) => qq('tasks as t').leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id').where('t.completed_by', key.userId)]
-      : parts(filter, key);
+      ? [(qq) => withCase(qq('tasks as t').where('t.completed_by', key.userId))]
+      : parts(filter, key).map((p) => (qq: Q) => withCase(p(qq)));
   const processes = new Map<string, Facet>();
   const units = new Map<string, Facet>();
   const add = (m: Map<string, Facet>, id: unknown, name: unknown, n: unknown) => {

@@ -75,7 +75,7 @@ test.serial('a consultation application goes from the requester through every ap
   await p.getByRole('button', { name: '提交申请' }).click();
   await p.getByText('表单中有 4 处需要修改').waitFor();
   t.is(posted.length, 0, 'nothing was sent');
-  t.true(await p.getByLabel('管档单位').evaluate((el) => el === document.activeElement), 'focus moves to the first problem');
+  t.true(await p.getByLabel('管档单位').evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus moves to the first problem');
 
   await p.getByLabel('管档单位').selectOption({ label: '乌海市委组织部干部档案室' });
   await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配等' });

@@ -32,13 +32,13 @@ test.serial('new work appears without a reload; filters, tabs, claim and release
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办/ }).click();
   await total(p, 2).waitFor();
   t.is(await rows().count(), 2);
-  await p.evaluate(() => ((window as any).__sameDocument = true));
+  await p.evaluate(() => ((globalThis as any).__sameDocument = true));
 
   // Work arrives while the page is open: it shows up by itself within a poll or two.
   await atArchive(sys, 'applicant2', 'unithead1', REASONS[2], '4');
   await total(p, 3).waitFor({ timeout: 15_000 });
   t.is(await rows().count(), 3);
-  t.true(await p.evaluate(() => (window as any).__sameDocument === true), 'the page was not reloaded');
+  t.true(await p.evaluate(() => (globalThis as any).__sameDocument === true), 'the page was not reloaded');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办\s*3/ }).waitFor({ timeout: 15_000 });
 
   // Filter by applying unit (from the menu of units present) and by text; the URL keeps them.
@@ -88,9 +88,9 @@ test.serial('a tablet shows the same inbox as cards', async (t) => {
     await login(tablet.page, sys.url, 'archivist1');
     await tablet.page.goto(`${sys.url}/inbox`);
     await total(tablet.page, 3).waitFor();
-    const display = await tablet.page.locator('table.inbox tbody tr').first().evaluate((el) => getComputedStyle(el).display);
+    const display = await tablet.page.locator('table.inbox tbody tr').first().evaluate((el: any) => el.ownerDocument.defaultView.getComputedStyle(el).display);
     t.not(display, 'table-row', 'rows become cards');
-    const overflow = await tablet.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await tablet.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth > (globalThis as any).innerWidth);
     t.false(overflow, 'no horizontal scrolling');
     t.deepEqual(tablet.problems, []);
   } finally {

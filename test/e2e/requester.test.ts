@@ -54,11 +54,11 @@ test.serial('English at the switch of a menu, Chinese again after', async (t) =>
   await nav.getByRole('link', { name: /Tasks/ }).click();
   await p.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
   await p.getByRole('tab', { name: /To claim/ }).waitFor();
-  t.is(await p.evaluate(() => document.documentElement.lang), 'en');
+  t.is(await p.evaluate(() => (globalThis as any).document.documentElement.lang), 'en');
   await p.reload();
   await p.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
   await p.getByLabel('Language').selectOption('zh');
   await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
-  t.is(await p.evaluate(() => document.documentElement.lang), 'zh-CN');
+  t.is(await p.evaluate(() => (globalThis as any).document.documentElement.lang), 'zh-CN');
   t.deepEqual(b.problems, []);
 });

@@ -25,7 +25,7 @@ test.serial('the idle notice comes a minute before the timeout; "continue" keeps
     t.false(await notice.isVisible());
     await notice.waitFor({ timeout: 15_000 });
     await notice.getByText(/将在 \d+ 秒后自动退出/).waitFor();
-    t.true(await notice.getByRole('button', { name: '继续使用' }).evaluate((el) => el === document.activeElement), 'focus is on "continue"');
+    t.true(await notice.getByRole('button', { name: '继续使用' }).evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus is on "continue"');
     await notice.getByRole('button', { name: '继续使用' }).click();
     await notice.waitFor({ state: 'hidden' });
     await p.getByRole('navigation', { name: '主导航' }).waitFor();
@@ -85,5 +85,24 @@ test.serial('a wrong password is refused with a clear message, and the keyboard 
     await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
     t.true(b.problems.length > 0);
     t.true(b.problems.every((m) => /401/.test(m)), b.problems.join('\n'));
+  });
+});
+
+test.serial('an administrator is asked for the one-time code after the password', async (t) => {
+  await withSystem({}, async (sys, b) => {
+    const p = b.page;
+    await p.goto(`${sys.url}/login`);
+    await p.getByLabel('用户名').fill('sysadmin');
+    await p.getByLabel('密码').fill('Dangan@2026');
+    await p.getByRole('button', { name: '登录' }).click();
+    const code = p.getByLabel('动态验证码');
+    await code.waitFor();
+    t.true(await code.evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus moves to the code');
+    await p.getByText('请输入身份验证器上显示的 6 位数字').waitFor();
+    await code.fill('000000');
+    await p.getByRole('button', { name: '登录' }).click();
+    // A wrong code is refused (the message depends on the security piece's TOTP checks).
+    await p.getByRole('alert').waitFor();
+    t.is((await sys.services.db('sessions')).length, 0, 'no session without the right code');
   });
 });
