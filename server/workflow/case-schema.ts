@@ -2,6 +2,7 @@
 // forms, and the UI bootstrap.
 import { z, uuid } from '../http/zod.ts';
 import { meSchema } from '../people/schema.ts';
+import { instanceSchema } from './schema.ts';
 
 export const applicationsQuery = z
   .object({
@@ -11,21 +12,21 @@ export const applicationsQuery = z
   })
   .strict();
 
-export const application = z
-  .object({
-    id: uuid,
-    processKey: z.string(),
-    processName: z.string(),
-    version: z.number().int(),
-    businessKey: z.string().nullable(),
-    subject: z.string().nullable(),
-    status: z.string(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    outcome: z.string().nullable(),
-    currentSteps: z.array(z.string()),
-    canWithdraw: z.boolean(),
+export const application = instanceSchema
+  .pick({
+    id: true,
+    processKey: true,
+    processName: true,
+    version: true,
+    businessKey: true,
+    subject: true,
+    status: true,
+    startedAt: true,
+    endedAt: true,
+    outcome: true,
+    canWithdraw: true,
   })
+  .extend({ currentSteps: z.array(z.string()).openapi({ description: 'Names of the steps waiting now' }) })
   .openapi('Application');
 
 export const applicationList = z.object({ items: z.array(application), total: z.number().int() }).openapi('ApplicationList');

@@ -1,13 +1,17 @@
-// The browser's form validation (client/src/lib/forms/validate.ts) and the server's
-// (server/engine/forms.ts) must agree: run both over the shipped forms and a form with every
-// field type, on valid, missing, wrong-typed, boundary and unknown inputs, and compare the
-// fields each one flags.
+// The browser and the server validate forms with one implementation (shared/forms.ts): the
+// browser through client/src/lib/forms/validate.ts, the server through FormRegistry. Run both
+// entry points over the shipped forms and a form with every field type, on valid, missing,
+// wrong-typed, boundary and unknown inputs, and compare the fields each one flags; and every
+// problem has words in both UI languages and on the server.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { evaluate } from '@bpmn-io/feelin';
-import { FormRegistry } from '../../server/engine/forms.ts';
+import { FormRegistry, problemMessage } from '../../server/engine/forms.ts';
+import { PROBLEM_CODES } from '../../shared/forms.ts';
+import { zh } from '../../client/src/lib/i18n/zh.ts';
+import { en } from '../../client/src/lib/i18n/en.ts';
 import { processesDir } from '../../server/services.ts';
 import { validateForm, submittable } from '../../client/src/lib/forms/validate.ts';
 import type { FormSchema } from '../../client/src/lib/forms/schema.ts';
@@ -133,4 +137,12 @@ test('what the browser submits drops empty and hidden values, and the server acc
   t.deepEqual(server.validate('every-type', data), []);
   const withCopy = submittable(EVERY_TYPE.components, { ...typed, copy: true } as any, hide);
   t.is(withCopy.copyReason, '不会提交');
+});
+
+test('every problem code is worded in Chinese and English in the browser and on the server', (t) => {
+  for (const code of PROBLEM_CODES) {
+    t.truthy((zh.form as Record<string, string>)[code], `zh form.${code}`);
+    t.truthy((en.form as Record<string, string>)[code], `en form.${code}`);
+    t.regex(problemMessage({ field: 'x', code, n: 3, type: 't' }), / \/ /, `server ${code}`);
+  }
 });

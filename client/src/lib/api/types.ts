@@ -212,13 +212,16 @@ export type Application = {
   processName: string;
   version: number;
   businessKey: string | null;
+  /** What the case is about (the process sets variables.caseSubject) */
   subject: string | null;
   status: string;
   startedAt: string;
   endedAt: string | null;
+  /** How it ended: the end event's name, 'withdrawn' or 'terminated' */
   outcome: string | null;
-  currentSteps: Array<string>;
   canWithdraw: boolean;
+  /** Names of the steps waiting now */
+  currentSteps: Array<string>;
 };
 
 export type WithdrawResult = {

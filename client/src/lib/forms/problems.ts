@@ -5,7 +5,7 @@ import type { Problem } from './validate.ts';
 export function problemTexts(problems: Problem[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of problems) {
-    const text = i18n.tx(`form.${p.code}`, p.n === undefined ? undefined : { n: p.n });
+    const text = i18n.tx(`form.${p.code}`, { n: p.n ?? '', type: p.type ?? '' });
     out[p.field] = out[p.field] ? `${out[p.field]}；${text}` : text;
   }
   return out;

@@ -1,41 +1,9 @@
-// The form-js schema subset that Dangan's forms use (processes/forms/*.form.json): the same
-// component types the server validates (server/engine/forms.ts). Custom widgets are chosen by
-// form-js "custom properties": properties.widget = 'cadre' | 'org-unit' (properties.custodian = 'true').
-export interface FormValue {
-  label: string;
-  value: string;
-}
-
-export interface FormComponent {
-  type: string;
-  id?: string;
-  key?: string;
-  path?: string;
-  label?: string;
-  description?: string;
-  text?: string;
-  values?: FormValue[];
-  validate?: { required?: boolean; minLength?: number; maxLength?: number; min?: number; max?: number; pattern?: string };
-  conditional?: { hide?: string };
-  subtype?: string;
-  components?: FormComponent[];
-  decimalDigits?: number;
-  increment?: number;
-  readonly?: boolean;
-  disabled?: boolean;
-  properties?: Record<string, string>;
-}
-
-export interface FormSchema {
-  id?: string;
-  type: string;
-  components: FormComponent[];
-}
-
-export type Data = Record<string, unknown>;
-
-/** Types that carry no value (shown or skipped). */
-export const STATIC = new Set(['text', 'spacer', 'separator', 'image', 'html', 'button', 'iframe', 'table', 'expression']);
+// Form schemas in the browser: the shared types (shared/forms.ts, the same the server validates
+// with) and helpers for rendering. Custom widgets are chosen by form-js "custom properties":
+// properties.widget = 'cadre' | 'org-unit' (with properties.custodian = 'true').
+export { STATIC, type Data, type FormComponent, type FormSchema, type FormValue } from '../../../../shared/forms.ts';
+import type { FormComponent } from '../../../../shared/forms.ts';
+import { STATIC } from '../../../../shared/forms.ts';
 
 export const widgetOf = (c: FormComponent): string | undefined => c.properties?.widget;
 

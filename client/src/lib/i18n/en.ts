@@ -1,5 +1,5 @@
 // English. The same keys as zh.ts (the type makes a missing or extra key a compile error).
-import type { Dictionary } from './index.svelte.ts';
+import type { Dictionary } from './types.ts';
 
 export const en: Dictionary = {
   app: {
@@ -295,14 +295,16 @@ export const en: Dictionary = {
     max: 'At most {n}',
     integer: 'Must be a whole number',
     boolean: 'Must be yes or no',
+    choice: 'Must be one of the options',
     option: 'Not one of the options',
+    optionList: 'Must be a list of options',
     options: 'Contains an invalid option',
     minItems: 'Choose at least {n}',
     minEntries: 'At least {n} entries',
     duplicates: 'Duplicates',
     date: 'Invalid date',
     list: 'Must be a list',
-    unknown: 'Unsupported field type',
+    unknown: 'Unsupported field type {type}',
     unknownField: 'Unknown field',
     malformed: 'Malformed entry',
     choose: 'Choose…',

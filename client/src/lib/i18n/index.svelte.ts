@@ -3,12 +3,9 @@
 import { zh } from './zh.ts';
 import { en } from './en.ts';
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
-export type Dictionary = Widen<typeof zh>;
-type Leaves<T, P extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
-}[keyof T & string];
-export type MessageKey = Leaves<typeof zh>;
+import type { Dictionary, MessageKey } from './types.ts';
+
+export type { Dictionary, MessageKey };
 export type Locale = 'zh' | 'en';
 
 const DICTS: Record<Locale, Dictionary> = { zh, en };
