@@ -6,7 +6,7 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
-import type { HistoryRow, TaskRow } from '../engine/store.ts';
+import type { HistoryRow } from '../engine/store.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './store.ts';

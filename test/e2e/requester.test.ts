@@ -62,3 +62,17 @@ test.serial('English at the switch of a menu, Chinese again after', async (t) =>
   t.is(await p.evaluate(() => (globalThis as any).document.documentElement.lang), 'zh-CN');
   t.deepEqual(b.problems, []);
 });
+
+test.serial('the process administrator gets a workbench without business entries and without refused requests', async (t) => {
+  const other = await openBrowser(sys.url);
+  try {
+    await login(other.page, sys.url, 'procadmin');
+    await other.page.getByText('您的角色（流程管理员）不办理档案业务事项').waitFor();
+    const links = await other.page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
+    t.deepEqual(links.map((l) => l.trim()), ['工作台']);
+    await other.page.waitForTimeout(500);
+    t.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+});
