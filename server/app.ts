@@ -13,6 +13,8 @@ import { buildOpenApi } from './http/openapi.ts';
 import { SESSION_COOKIE, type SessionUser } from './people/sessions.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { workflowRoutes } from './workflow/routes.ts';
+import { caseRoutes } from './workflow/case-routes.ts';
+import { uiRoutes } from './workflow/ui-routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { adminUserRoutes } from './admin/routes.ts';
@@ -28,6 +30,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   auditRoutes,
   adminUserRoutes,
   adminConsoleRoutes,
+  caseRoutes,
+  uiRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {
@@ -73,17 +77,28 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   app.use('/api', sameOrigin);
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: '2mb' }));
+  const BINARY = 'application/octet-stream';
+  const anyBinary = routes.some((r) => r.binaryBody);
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     // JSON only: a body in any other type (form posts included) is refused, not ignored.
+    // Binary bodies pass here and are refused below by every route that does not take one.
     const len = Number(req.get('content-length') ?? 0);
-    if ((len > 0 || req.get('transfer-encoding')) && !req.is('application/json') && !rawTypes.some((t) => req.is(t))) {
+    if (
+      (len > 0 || req.get('transfer-encoding')) &&
+      !req.is('application/json') &&
+      !rawTypes.some((t) => req.is(t)) &&
+      !(anyBinary && req.is(BINARY))
+    ) {
       return next(errors.unsupportedMedia());
     }
     next();
   });
   app.use('/api', async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      req.user = await s.sessions.resolve(parseCookies(req.headers.cookie)[SESSION_COOKIE], req.ip ?? null);
+      // X-Dangan-Background: 1 marks the client's automatic refreshes: they are not user activity.
+      req.user = await s.sessions.resolve(parseCookies(req.headers.cookie)[SESSION_COOKIE], req.ip ?? null, {
+        touch: req.get('x-dangan-background') !== '1',
+      });
       next();
     } catch (e) {
       next(e);
@@ -92,7 +107,18 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
 
   for (const r of routes) {
     if (!(r.permission in POLICY)) throw new Error(`Route ${r.method} ${r.path} has no declared permission`);
-    app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+    const binary = r.binaryBody
+      ? [
+          // Authorise before reading a large body: a stranger's upload is refused unread.
+          (req: Request, _res: Response, next: NextFunction) => {
+            if (POLICY[r.permission] === 'public') return next();
+            if (!req.user) return next(errors.unauthenticated());
+            next(isAllowed(r.permission, req.user.roles) ? undefined : errors.forbidden());
+          },
+          express.raw({ type: BINARY, limit: r.binaryBody.maxBytes }),
+        ]
+      : [];
+    app[r.method](r.path, ...binary, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const user = req.user ?? null;
         if (POLICY[r.permission] !== 'public') {
@@ -103,11 +129,14 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           if (!r.allowPending && user.mustEnrollTotp) throw errors.totpEnrolmentRequired();
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
         }
+        if (!r.binaryBody && req.is(BINARY)) throw errors.unsupportedMedia();
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));
         const ctx = {
           params: r.params ? r.params.parse(req.params) : req.params,
           query: r.query ? r.query.parse(req.query) : {},
-          body: r.body ? r.body.parse(isRawBody ? req.body : (req.body ?? {})) : undefined,
+          body: r.binaryBody
+            ? Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+            : r.body ? r.body.parse(isRawBody ? req.body : (req.body ?? {})) : undefined,
           user: user as SessionUser,
           ip: req.ip ?? '',
           req,

@@ -73,6 +73,13 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440, 'at most 1440 (one day)').default(60),
   /** Where `npm run backup` and the console write backups; default <data dir>/backups. */
   BACKUP_DIR: z.string().optional(),
+  // Inbox and cases (server/workflow/).
+  /** A task is "due soon" (yellow light) when its due date is less than this far away. */
+  INBOX_DUE_SOON_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  /** How often an open inbox asks whether anything changed (ETag polling). */
+  INBOX_POLL_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
+  ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(200).default(10),
+  ATTACHMENTS_PER_CASE: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -116,6 +123,8 @@ export interface Config {
   };
   trustProxy: string;
   backup: { dir: string };
+  inbox: { dueSoonHours: number; pollSeconds: number };
+  attachments: { maxBytes: number; maxPerCase: number };
 }
 
 export class ConfigError extends Error {
@@ -178,6 +187,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     trustProxy: e.TRUST_PROXY,
     backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')) },
+    inbox: { dueSoonHours: e.INBOX_DUE_SOON_HOURS, pollSeconds: e.INBOX_POLL_SECONDS },
+    attachments: { maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerCase: e.ATTACHMENTS_PER_CASE },
   };
 }
 

@@ -19,6 +19,9 @@ import { WorkflowEngine, ServiceRegistry, EngineHooks } from './engine/index.ts'
 import { FormRegistry } from './engine/forms.ts';
 import { JobRunner } from './engine/jobs.ts';
 import { WorkflowService } from './workflow/service.ts';
+import { InboxService } from './workflow/inbox.ts';
+import { CaseService, registerCaseHooks } from './workflow/cases.ts';
+import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices } from './requests/services.ts';
 import { ALL_ROLES } from './http/policy.ts';
 
@@ -45,6 +48,9 @@ export interface Services extends Deps {
   maintenance: SecurityMaintenance;
   engine: WorkflowEngine;
   workflow: WorkflowService;
+  inbox: InboxService;
+  cases: CaseService;
+  attachments: AttachmentService;
   jobs: JobRunner;
   // Domain services are added here, one line each (archives, access, notify, …).
 }
@@ -72,6 +78,7 @@ export function createServices(deps: Deps): Services {
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
   registerRequestServices(registry);
+  registerCaseHooks(hooks, clock);
 
   const engine = new WorkflowEngine({
     clock,
@@ -86,10 +93,13 @@ export function createServices(deps: Deps): Services {
     decisionsDir: path.join(processesDir, 'decisions'),
     roles: [...ALL_ROLES],
   });
-  const workflow = new WorkflowService(db, engine, audit);
+  const inbox = new InboxService(db, clock, config.inbox);
+  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt));
+  const cases = new CaseService(db, engine, audit, clock);
+  const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);
   const jobs = new JobRunner(db, clock, log.child({ module: 'jobs' }), (id) => workflow.fireJob(id), {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, auditConsole, settings, sessions, people, credentials, throttle, users, maintenance, engine, workflow, jobs };
+  return { ...deps, audit, auditConsole, settings, sessions, people, credentials, throttle, users, maintenance, engine, workflow, inbox, cases, attachments, jobs };
 }

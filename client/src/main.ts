@@ -1,3 +1,4 @@
+// Entry: styles, the router and the session; everything else is loaded per page.
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';

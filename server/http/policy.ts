@@ -16,6 +16,12 @@ export const POLICY = {
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],
   'task.work': [...BUSINESS_ROLES],
+  // The requester's side and the case file (server/workflow/): scope is checked per case.
+  'application.read': [...BUSINESS_ROLES],
+  'instance.withdraw': [...BUSINESS_ROLES],
+  'case.contribute': [...BUSINESS_ROLES],
+  'form.read': [...BUSINESS_ROLES, 'process_admin'],
+  'lookup.read': [...BUSINESS_ROLES, 'process_admin'],
   // The three administrators (三员), each through their own console and nothing else.
   // Audit: the auditor only (the log of everyone, the other two administrators included).
   'audit.read': ['auditor'],

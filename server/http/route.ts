@@ -44,6 +44,8 @@ export interface RouteDef {
   body?: ZodType;
   /** Also accept these raw body types (the body arrives as a string). */
   rawBody?: string[];
+  /** Takes an application/octet-stream body up to maxBytes; ctx.body is then a Buffer. */
+  binaryBody?: { maxBytes: number };
   response?: ZodType;
   /** Declared response content type when not JSON. */
   produces?: string;
@@ -70,10 +72,11 @@ export function route<
   query?: Q;
   body?: B;
   rawBody?: string[];
+  binaryBody?: { maxBytes: number };
   response?: R;
   produces?: string;
   status?: number;
-  handler: (ctx: Ctx<Inferred<P>, Inferred<Q>, Inferred<B>>) => Promise<(R extends ZodType ? z.input<R> : unknown) | RawReply>;
+  handler: (ctx: Ctx<Inferred<P>, Inferred<Q>, B extends ZodType ? Inferred<B> : Buffer>) => Promise<(R extends ZodType ? z.input<R> : unknown) | RawReply>;
 }): RouteDef {
   return def as RouteDef;
 }

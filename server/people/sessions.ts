@@ -55,8 +55,12 @@ export class Sessions {
     return token;
   }
 
-  /** The user behind a cookie token, or null when absent, expired (idle or absolute) or disabled. */
-  async resolve(token: string | undefined, ip: string | null = null): Promise<SessionUser | null> {
+  /**
+   * The user behind a cookie token, or null when absent, expired (idle or absolute) or disabled.
+   * `touch: false` (the browser's background polls) reads without counting as activity, so an
+   * open inbox that refreshes itself still idles out.
+   */
+  async resolve(token: string | undefined, ip: string | null = null, opts: { touch?: boolean } = {}): Promise<SessionUser | null> {
     if (!token || token.length > 100) return null;
     const id = hashToken(token);
     const s = await store.findSession(this.db, id);
@@ -88,7 +92,7 @@ export class Sessions {
       });
       return null;
     }
-    if (now - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    if (opts.touch !== false && now - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) {
       await store.touchSession(this.db, id, iso(nowDate));
     }
     const roles = await store.rolesOf(this.db, user.id);

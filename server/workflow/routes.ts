@@ -2,6 +2,7 @@
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
+import { conditional } from './etag.ts';
 import {
   completeBody,
   completeResult,
@@ -12,6 +13,10 @@ import {
   instanceSchema,
   startBody,
   startResult,
+  facetsQuery,
+  inboxFacets,
+  inboxSummary,
+  taskDetail,
   taskList,
   taskListQuery,
   taskSchema,
@@ -69,22 +74,52 @@ export function workflowRoutes(s: Services) {
     route({
       method: 'get',
       path: '/api/tasks',
-      summary: "The caller's tasks",
-      description: 'filter=open (default: mine and offered to my roles), mine, candidate, completed; pages of `limit`.',
+      summary: "The caller's tasks (待办)",
+      description:
+        'filter=open (default: mine and offered to my roles), mine, candidate, completed; filters by process, due state, ' +
+        'applying unit (with its subtree) and text; sort by due date or age; pages of `limit`. Poll with If-None-Match: ' +
+        'an unchanged list answers 304.',
       tags: ['tasks'],
       permission: 'task.read',
       query: taskListQuery,
       response: taskList,
-      handler: ({ query, user }) => wf.listTasks(user, query.filter, query.processKey, query.offset, query.limit),
+      async handler({ query, user, req, res }) {
+        const r = await s.inbox.list(user, query);
+        return conditional(req, res, { items: r.items, total: r.total }, r);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks/summary',
+      summary: 'Counts for the workbench (工作台): open, mine, offered, overdue, due soon, my open applications',
+      description: 'Poll with If-None-Match: unchanged counts answer 304.',
+      tags: ['tasks'],
+      permission: 'task.read',
+      response: inboxSummary,
+      async handler({ user, req, res }) {
+        const r = await s.inbox.summary(user);
+        const { serverTime: _t, ...counts } = r;
+        return conditional(req, res, counts, r);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks/facets',
+      summary: 'Processes and applying units present in my list, with counts (for the filter menus)',
+      tags: ['tasks'],
+      permission: 'task.read',
+      query: facetsQuery,
+      response: inboxFacets,
+      handler: ({ query, user }) => s.inbox.facets(user, query.filter),
     }),
     route({
       method: 'get',
       path: '/api/tasks/:id',
-      summary: 'One task with its form',
+      summary: 'One task with its form and what the caller may do with it',
       tags: ['tasks'],
       permission: 'task.read',
       params: idParams,
-      response: taskSchema.extend({ form: z.unknown() }),
+      response: taskDetail,
       handler: ({ params, user }) => wf.getTask(user, params.id),
     }),
     route({

@@ -14,6 +14,7 @@ export const definitionSchema = z
     deployedAt: z.string(),
     startFormKey: z.string().nullable(),
     starters: z.array(z.string()),
+    description: z.string().nullable().openapi({ description: "The process's documentation text" }),
   })
   .openapi('ProcessDefinition');
 
@@ -79,33 +80,100 @@ export const taskSchema = z
   })
   .openapi('Task');
 
+export const caseTaskSchema = taskSchema
+  .extend({ assigneeName: z.string().nullable(), completedByName: z.string().nullable(), comment: z.string().nullable() })
+  .openapi('CaseTask');
+
 export const instanceSchema = z
   .object({
     id: uuid,
     processKey: z.string(),
+    processName: z.string(),
     version: z.number().int(),
     businessKey: z.string().nullable(),
+    subject: z.string().nullable().openapi({ description: 'What the case is about (the process sets variables.caseSubject)' }),
     status: z.string(),
+    outcome: z.string().nullable().openapi({ description: "How it ended: the end event's name, 'withdrawn' or 'terminated'" }),
+    endReason: z.string().nullable(),
     startedBy: z.number().int().nullable(),
+    initiatorName: z.string().nullable(),
+    initiatorOrgName: z.string().nullable(),
     startedAt: z.string(),
     endedAt: z.string().nullable(),
+    startFormKey: z.string().nullable(),
+    canWithdraw: z.boolean(),
     activeElements: z.array(z.string()),
     variables: z.record(z.string(), z.unknown()),
     history: z.array(historyEntry),
-    tasks: z.array(taskSchema),
+    tasks: z.array(caseTaskSchema),
   })
   .openapi('ProcessInstance');
+
+export const dueState = z.enum(['overdue', 'soon', 'later', 'none']).openapi('DueState', {
+  description: 'overdue: past its due date; soon: due within INBOX_DUE_SOON_HOURS; later; none: no due date',
+});
 
 export const taskListQuery = z
   .object({
     filter: z.enum(['mine', 'candidate', 'completed', 'open']).default('open'),
     processKey: z.string().max(100).optional(),
+    due: dueState.optional(),
+    unitId: z.coerce.number().int().positive().optional().openapi({ description: "The applying unit, with the units below it" }),
+    q: z.string().max(100).optional().openapi({ description: 'Text in the case subject, business key, process, task, applicant or unit' }),
+    sort: z.enum(['due', 'age']).default('due').openapi({ description: 'due: earliest due date first; age: waiting longest first' }),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 
-export const taskList = z.object({ items: z.array(taskSchema), total: z.number().int() }).openapi('TaskList');
+export const inboxItem = taskSchema
+  .extend({
+    processName: z.string(),
+    subject: z.string().nullable(),
+    initiatorName: z.string().nullable(),
+    initiatorOrgName: z.string().nullable(),
+    assigneeName: z.string().nullable(),
+    claimedAt: z.string().nullable(),
+    dueState,
+  })
+  .openapi('InboxItem');
+
+export const taskList = z
+  .object({ items: z.array(inboxItem), total: z.number().int(), serverTime: z.string() })
+  .openapi('TaskList', { description: 'Answers 304 to a matching If-None-Match (poll with the ETag)' });
+
+export const inboxSummary = z
+  .object({
+    open: z.number().int(),
+    mine: z.number().int(),
+    candidate: z.number().int(),
+    overdue: z.number().int(),
+    soon: z.number().int(),
+    none: z.number().int(),
+    applicationsOpen: z.number().int(),
+    dueSoonHours: z.number().int(),
+    serverTime: z.string(),
+  })
+  .openapi('InboxSummary');
+
+const facet = z.object({ id: z.string(), name: z.string(), count: z.number().int() });
+export const inboxFacets = z.object({ processes: z.array(facet), units: z.array(facet) }).openapi('InboxFacets');
+export const facetsQuery = z.object({ filter: z.enum(['mine', 'candidate', 'completed', 'open']).default('open') }).strict();
+
+export const taskDetail = taskSchema
+  .extend({
+    processName: z.string(),
+    subject: z.string().nullable(),
+    assigneeName: z.string().nullable(),
+    completedByName: z.string().nullable(),
+    comment: z.string().nullable(),
+    dueState,
+    canComplete: z.boolean(),
+    canClaim: z.boolean(),
+    canUnclaim: z.boolean(),
+    form: z.unknown(),
+  })
+  .openapi('TaskDetail');
 
 export const completeBody = z
   .object({ variables: variablesSchema.default({}) })

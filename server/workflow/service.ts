@@ -6,37 +6,26 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
-import type { HistoryRow, TaskRow } from '../engine/store.ts';
+import type { HistoryRow } from '../engine/store.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './store.ts';
+import { taskDto } from './dto.ts';
+import { syncCase } from './cases.ts';
+import * as casesStore from './cases-store.ts';
+import { assertCanReadCase } from './scope.ts';
+import type { DueState } from './store.ts';
 
 export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.username, roles: u.roles, orgUnitId: u.orgUnitId });
 
-export function taskDto(t: TaskRow & { business_key?: string | null }) {
-  return {
-    id: t.id,
-    name: t.name,
-    instanceId: t.instance_id,
-    processKey: t.process_key,
-    elementId: t.element_id,
-    businessKey: t.business_key ?? null,
-    status: t.status,
-    assigneeId: t.assignee_id,
-    candidateRole: t.candidate_role,
-    formKey: t.form_key,
-    dueAt: t.due_at,
-    createdAt: t.created_at,
-    completedAt: t.completed_at,
-    outcome: t.outcome,
-  };
-}
+export { taskDto };
 
 export class WorkflowService {
   constructor(
     private readonly db: Db,
     private readonly engine: WorkflowEngine,
     private readonly audit: AuditLog,
+    private readonly dueState: (dueAt: string | null) => DueState,
   ) {}
 
   async listDefinitions() {
@@ -51,6 +40,7 @@ export class WorkflowService {
           deployedAt: r.deployed_at,
           startFormKey: def.meta.startFormKey ?? null,
           starters: def.meta.starters,
+          description: def.meta.documentation ?? null,
         };
       }),
     );
@@ -109,6 +99,8 @@ export class WorkflowService {
   async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
     return this.db.transaction(async (trx) => {
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
+      const saved = await engineStore.findInstance(trx, result.id);
+      await syncCase(trx, result.id, parseJson<Record<string, unknown>>(saved?.variables, {}));
       await this.audit.record(trx, {
         actor: user,
         ip,
@@ -121,26 +113,37 @@ export class WorkflowService {
     });
   }
 
-  private async assertCanRead(user: SessionUser, instanceId: string): Promise<void> {
-    if (user.roles.includes('process_admin')) return;
-    const ok = await store.isInvolved(this.db, instanceId, { userId: user.id, roles: user.roles, orgUnitId: user.orgUnitId });
-    if (!ok) throw errors.notFound('Process instance');
-  }
-
   async getInstance(user: SessionUser, id: string) {
-    await this.assertCanRead(user, id);
+    await assertCanReadCase(this.db, user, id);
     const view = await this.engine.instanceView(this.db, id);
-    const names = await store.usernames(this.db, view.history.map((h) => h.actor_id!).filter(Boolean));
     const i = view.instance;
+    const [names, kase, def] = await Promise.all([
+      store.usernames(this.db, [
+        ...view.history.map((h) => h.actor_id!),
+        ...view.tasks.flatMap((t) => [t.assignee_id!, t.completed_by!]),
+      ]),
+      casesStore.findCase(this.db, id),
+      this.engine.definitions.load(this.db, i.deployment_id),
+    ]);
+    const name = (uid: number | null) => (uid ? (names.get(uid) ?? null) : null);
+    const active = ['running', 'incident', 'suspended'].includes(i.status);
     return {
       id: i.id,
       processKey: i.process_key,
+      processName: def.deployment.name,
       version: i.version,
       businessKey: i.business_key,
+      subject: kase?.subject ?? null,
       status: i.status,
+      outcome: kase?.outcome ?? null,
+      endReason: i.end_reason,
       startedBy: i.started_by,
+      initiatorName: kase?.initiator_name ?? null,
+      initiatorOrgName: kase?.initiator_org_name ?? null,
       startedAt: i.started_at,
       endedAt: i.ended_at,
+      startFormKey: def.meta.startFormKey ?? null,
+      canWithdraw: active && i.started_by === user.id && !view.tasks.some((t) => t.status === 'completed'),
       activeElements: view.activeElements,
       variables: parseJson<Record<string, unknown>>(i.variables, {}),
       history: view.history.map((h: HistoryRow) => ({
@@ -148,37 +151,52 @@ export class WorkflowService {
         elementType: h.element_type,
         elementName: h.element_name,
         event: h.event,
-        actor: h.actor_id ? (names.get(h.actor_id) ?? null) : null,
+        actor: name(h.actor_id),
         at: h.at,
         detail: parseJson<Record<string, unknown> | null>(h.detail, null),
       })),
-      tasks: view.tasks.map((t) => taskDto({ ...t, business_key: i.business_key })),
+      tasks: view.tasks.map((t) => ({
+        ...taskDto({ ...t, business_key: i.business_key }),
+        assigneeName: name(t.assignee_id),
+        completedByName: name(t.completed_by),
+        comment: t.comment,
+      })),
     };
-  }
-
-  async listTasks(user: SessionUser, filter: 'mine' | 'candidate' | 'completed' | 'open', processKey: string | undefined, offset: number, limit: number) {
-    const key = { userId: user.id, roles: user.roles, orgUnitId: user.orgUnitId };
-    const { rows, total } =
-      filter === 'completed'
-        ? await store.completedBy(this.db, user.id, processKey, offset, limit)
-        : await store.inbox(this.db, filter, key, processKey, offset, limit);
-    return { items: rows.map(taskDto), total };
   }
 
   async getTask(user: SessionUser, id: string) {
     const t = await engineStore.findTask(this.db, id);
     if (!t) throw errors.notFound('Task');
     const actor = actorOf(user);
-    const visible =
-      this.engine.canWork(t, actor) ||
-      t.completed_by === user.id ||
-      (t.status === 'open' && t.assignee_id === null && this.engine.canWork({ ...t, assignee_id: null }, actor));
+    const couldClaim =
+      t.status === 'open' && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
+    const visible = this.engine.canWork(t, actor) || t.completed_by === user.id || couldClaim;
     if (!visible) throw errors.notFound('Task');
-    const inst = await engineStore.findInstance(this.db, t.instance_id);
+    const [inst, kase, names] = await Promise.all([
+      engineStore.findInstance(this.db, t.instance_id),
+      casesStore.findCase(this.db, t.instance_id),
+      store.usernames(this.db, [t.assignee_id!, t.completed_by!]),
+    ]);
     return {
       ...taskDto({ ...t, business_key: inst?.business_key ?? null }),
+      processName: kase?.process_name ?? t.process_key,
+      subject: kase?.subject ?? null,
+      assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
+      completedByName: t.completed_by ? (names.get(t.completed_by) ?? null) : null,
+      comment: t.comment,
+      dueState: t.status === 'open' ? this.dueState(t.due_at) : ('none' as DueState),
+      canComplete: t.status === 'open' && this.engine.canWork(t, actor),
+      canClaim: couldClaim && t.assignee_id === null,
+      canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
       form: t.form_key ? (this.engine.forms.get(t.form_key) ?? null) : null,
     };
+  }
+
+  /** A form-js schema of processes/forms/, for the start page and read-only summaries. */
+  form(key: string) {
+    const form = this.engine.forms.get(key);
+    if (!form) throw errors.notFound('Form');
+    return form;
   }
 
   private taskCommand<T>(user: SessionUser, ip: string, action: string, taskId: string, fn: (trx: any) => Promise<T>, detail?: (r: T) => Record<string, unknown>) {

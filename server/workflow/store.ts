@@ -1,9 +1,11 @@
 // Inbox and instance-scope queries over the tasks table. The inbox is a UNION of one indexed
-// "ORDER BY sort_due LIMIT n" per access key (assignee; each role × org), which stays fast at a
-// million tasks where a single OR query does not (ENGINE-NOTES "Cost").
+// "ORDER BY <sort> LIMIT n" per access key (assignee; each role × org), which stays fast at a
+// million tasks where a single OR query does not (ENGINE-NOTES "Cost"). The access keys of one user
+// are disjoint (a task has one assignee or one candidate role), so counts simply add up.
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
+import { NO_DUE } from '../engine/run.ts';
 
 export interface InboxKey {
   userId: number;
@@ -11,45 +13,117 @@ export interface InboxKey {
   orgUnitId: number;
 }
 
+export type DueState = 'overdue' | 'soon' | 'later' | 'none';
+
+/** Filters of the inbox. Instants are ISO text: `now` and `soonUntil` come from the service's clock. */
+export interface InboxFilter {
+  processKey?: string;
+  due?: DueState;
+  /** Materialised path of a unit: cases started in that unit or below it. */
+  unitPath?: string;
+  /** Lower-cased search text. */
+  text?: string;
+  now: string;
+  soonUntil: string;
+}
+
+export type InboxRow = TaskRow & {
+  business_key: string | null;
+  process_name: string | null;
+  subject: string | null;
+  initiator_name: string | null;
+  initiator_org_name: string | null;
+  assignee_name: string | null;
+};
+
 type Part = (q: Q) => Knex.QueryBuilder;
 
-function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, processKey?: string): Part[] {
-  const withProcess = (qb: Knex.QueryBuilder) => (processKey ? qb.andWhere('process_key', processKey) : qb);
-  const out: Part[] = [];
-  if (filter === 'mine' || filter === 'open') {
-    out.push((q) => withProcess(q('tasks').where({ status: 'open', assignee_id: k.userId })));
+/** LIKE pattern for a user's text, with the wildcards of the text itself escaped. */
+export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Filters on the task row itself: process and due state. */
+function applyTaskFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+  if (f.processKey) qb.andWhere('t.process_key', f.processKey);
+  switch (f.due) {
+    case 'overdue':
+      qb.andWhere('t.sort_due', '<', f.now);
+      break;
+    case 'soon':
+      qb.andWhere('t.sort_due', '>=', f.now).andWhere('t.sort_due', '<', f.soonUntil);
+      break;
+    case 'later':
+      qb.andWhere('t.sort_due', '>=', f.soonUntil).andWhere('t.sort_due', '<', NO_DUE);
+      break;
+    case 'none':
+      qb.andWhere('t.sort_due', NO_DUE);
+      break;
   }
+  return qb;
+}
+
+/** Filters that need the case row (applying unit, text): the join is made only for them. */
+const needsCase = (f?: InboxFilter) => !!(f?.unitPath || f?.text);
+
+function applyCaseFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+  qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+  if (f.unitPath) qb.andWhere('c.initiator_org_path', 'like', `${f.unitPath}%`);
+  if (f.text) {
+    const p = likePattern(f.text);
+    qb.andWhere((w) => w.whereRaw("c.search_text like ? escape '\\'", [p]).orWhereRaw("lower(t.name) like ? escape '\\'", [p]));
+  }
+  return qb;
+}
+
+function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
+  applyTaskFilter(qb, f);
+  return needsCase(f) ? applyCaseFilter(qb, f) : qb;
+}
+
+function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
+  const base = (q: Q) => {
+    const qb = q('tasks as t').where('t.status', 'open');
+    return f ? applyFilter(qb, f) : qb;
+  };
+  const out: Part[] = [];
+  if (filter === 'mine' || filter === 'open') out.push((q) => base(q).andWhere('t.assignee_id', k.userId));
   if (filter === 'candidate' || filter === 'open') {
     for (const role of k.roles) {
-      out.push((q) =>
-        withProcess(q('tasks').where({ status: 'open', candidate_role: role, candidate_org_id: k.orgUnitId }).whereNull('assignee_id')),
-      );
-      out.push((q) =>
-        withProcess(q('tasks').where({ status: 'open', candidate_role: role }).whereNull('candidate_org_id').whereNull('assignee_id')),
-      );
+      out.push((q) => base(q).andWhere({ 't.candidate_role': role, 't.candidate_org_id': k.orgUnitId }).whereNull('t.assignee_id'));
+      out.push((q) => base(q).andWhere('t.candidate_role', role).whereNull('t.candidate_org_id').whereNull('t.assignee_id'));
     }
   }
   return out;
 }
 
+const CASE_COLUMNS = ['c.process_name', 'c.subject', 'c.initiator_name', 'c.initiator_org_name'];
+
 export async function inbox(
   q: Q,
   filter: 'mine' | 'candidate' | 'open',
   key: InboxKey,
-  processKey: string | undefined,
+  f: InboxFilter,
+  sort: 'due' | 'age',
   offset: number,
   limit: number,
-): Promise<{ rows: (TaskRow & { business_key: string | null })[]; total: number }> {
-  const ps = parts(filter, key, processKey);
+): Promise<{ rows: InboxRow[]; total: number }> {
+  const ps = parts(filter, key, f);
   if (!ps.length) return { rows: [], total: 0 };
   const n = offset + limit;
-  const subs = ps.map((p, i) => q.select('*').from(p(q).select('*').orderBy('sort_due').limit(n).as(`k${i}`)));
+  const order = sort === 'due' ? 't.sort_due' : 't.created_at';
+  const subs = ps.map((p, i) => q.select('*').from(p(q).select('t.*').orderBy(order).limit(n).as(`k${i}`)));
   const union = subs.length === 1 ? subs[0] : subs[0].unionAll(subs.slice(1), false);
+  const outerOrder =
+    sort === 'due'
+      ? [{ column: 'u.sort_due' }, { column: 'u.created_at' }, { column: 'u.id' }]
+      : [{ column: 'u.created_at' }, { column: 'u.id' }];
+  // The case, instance and assignee are joined to the page's rows only, not to every candidate.
   const page = await q
-    .select('u.*', 'pi.business_key')
+    .select('u.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
     .from(union.as('u'))
     .join('process_instances as pi', 'pi.id', 'u.instance_id')
-    .orderBy([{ column: 'u.sort_due' }, { column: 'u.created_at' }, { column: 'u.id' }])
+    .leftJoin('workflow_cases as c', 'c.instance_id', 'u.instance_id')
+    .leftJoin('users as au', 'au.id', 'u.assignee_id')
+    .orderBy(outerOrder)
     .limit(limit)
     .offset(offset);
   const counts = await Promise.all(ps.map((p) => p(q).count<{ n: number | string }[]>({ n: '*' })));
@@ -60,22 +134,99 @@ export async function inbox(
 export async function completedBy(
   q: Q,
   userId: number,
-  processKey: string | undefined,
+  f: Omit<InboxFilter, 'due'> | undefined,
   offset: number,
   limit: number,
-): Promise<{ rows: (TaskRow & { business_key: string | null })[]; total: number }> {
+): Promise<{ rows: InboxRow[]; total: number }> {
   const base = () => {
     const b = q('tasks as t').where('t.completed_by', userId);
-    return processKey ? b.andWhere('t.process_key', processKey) : b;
+    return f ? applyFilter(b, { ...f, due: undefined }) : b;
   };
+  const withCase = needsCase(f);
   const rows = await base()
+    .modify((qb) => {
+      if (!withCase) qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+    })
     .join('process_instances as pi', 'pi.id', 't.instance_id')
-    .select('t.*', 'pi.business_key')
-    .orderBy('t.completed_at', 'desc')
+    .leftJoin('users as au', 'au.id', 't.assignee_id')
+    .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
+    .orderBy([{ column: 't.completed_at', order: 'desc' }, { column: 't.id' }])
     .limit(limit)
     .offset(offset);
   const [{ n }] = await base().count<{ n: number | string }[]>({ n: '*' });
   return { rows, total: Number(n) };
+}
+
+export interface InboxCounts {
+  open: number;
+  mine: number;
+  candidate: number;
+  overdue: number;
+  soon: number;
+  none: number;
+}
+
+/** Counts of the open inbox by access path and due state, one aggregate query per access key. */
+export async function inboxCounts(q: Q, key: InboxKey, now: string, soonUntil: string): Promise<InboxCounts> {
+  const out: InboxCounts = { open: 0, mine: 0, candidate: 0, overdue: 0, soon: 0, none: 0 };
+  const run = async (p: Part, kind: 'mine' | 'candidate') => {
+    const [r] = await p(q).select({
+      n: q.raw('count(*)'),
+      overdue: q.raw('sum(case when t.sort_due < ? then 1 else 0 end)', [now]),
+      soon: q.raw('sum(case when t.sort_due >= ? and t.sort_due < ? then 1 else 0 end)', [now, soonUntil]),
+      none: q.raw('sum(case when t.sort_due = ? then 1 else 0 end)', [NO_DUE]),
+    });
+    const n = Number(r?.n ?? 0);
+    out.open += n;
+    out[kind] += n;
+    out.overdue += Number(r?.overdue ?? 0);
+    out.soon += Number(r?.soon ?? 0);
+    out.none += Number(r?.none ?? 0);
+  };
+  const mine = parts('mine', key);
+  const cand = parts('candidate', key);
+  await Promise.all([...mine.map((p) => run(p, 'mine')), ...cand.map((p) => run(p, 'candidate'))]);
+  return out;
+}
+
+export interface Facet {
+  id: string;
+  name: string;
+  count: number;
+}
+
+/** The processes and applying units present in a user's open inbox or completed list, with counts. */
+export async function inboxFacets(
+  q: Q,
+  filter: 'mine' | 'candidate' | 'open' | 'completed',
+  key: InboxKey,
+): Promise<{ processes: Facet[]; units: Facet[] }> {
+  const withCase = (qb: Knex.QueryBuilder) => qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+  const ps: Part[] =
+    filter === 'completed'
+      ? [(qq) => withCase(qq('tasks as t').where('t.completed_by', key.userId))]
+      : parts(filter, key).map((p) => (qq: Q) => withCase(p(qq)));
+  const processes = new Map<string, Facet>();
+  const units = new Map<string, Facet>();
+  const add = (m: Map<string, Facet>, id: unknown, name: unknown, n: unknown) => {
+    if (id === null || id === undefined) return;
+    const k = String(id);
+    const f = m.get(k) ?? { id: k, name: String(name ?? k), count: 0 };
+    f.count += Number(n);
+    m.set(k, f);
+  };
+  await Promise.all(
+    ps.map(async (p) => {
+      const [byProcess, byUnit] = await Promise.all([
+        p(q).select('t.process_key', q.raw('max(c.process_name) as name'), q.raw('count(*) as n')).groupBy('t.process_key'),
+        p(q).select('c.initiator_org_id', q.raw('max(c.initiator_org_name) as name'), q.raw('count(*) as n')).groupBy('c.initiator_org_id'),
+      ]);
+      for (const r of byProcess) add(processes, r.process_key, r.name, r.n);
+      for (const r of byUnit) add(units, r.initiator_org_id, r.name, r.n);
+    }),
+  );
+  const sorted = (m: Map<string, Facet>) => [...m.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh'));
+  return { processes: sorted(processes), units: sorted(units) };
 }
 
 /** Has this user had anything to do with the case: started it, holds or held one of its tasks? */
@@ -104,4 +255,25 @@ export async function usernames(q: Q, ids: number[]): Promise<Map<number, string
   if (!unique.length) return new Map();
   const rows = await q('users').whereIn('id', unique).select('id', 'display_name');
   return new Map(rows.map((r: { id: number; display_name: string }) => [r.id, r.display_name]));
+}
+
+export async function orgUnitPath(q: Q, id: number): Promise<string | undefined> {
+  const r = await q('org_units').where({ id }).first('path');
+  return r?.path;
+}
+
+export interface OrgUnitOption {
+  id: number;
+  name: string;
+  code: string;
+  parent_id: number | null;
+  path: string;
+  is_custodian: boolean | number;
+}
+
+/** The org tree for pickers (names are directory data, not case data). */
+export function orgUnits(q: Q, custodianOnly: boolean): Promise<OrgUnitOption[]> {
+  const b = q('org_units').select('id', 'name', 'code', 'parent_id', 'path', 'is_custodian').orderBy('id');
+  if (custodianOnly) b.where('is_custodian', true);
+  return b;
 }

@@ -9,15 +9,15 @@ export interface Answer<T = any> {
 }
 
 export class HttpClient {
-  private cookie = '';
+  cookie = '';
   constructor(readonly base: string) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
-    let payload: string | undefined;
+    let payload: string | Uint8Array | undefined;
     if (body !== undefined) {
-      if (typeof body === 'string') payload = body;
+      if (typeof body === 'string' || body instanceof Uint8Array) payload = body;
       else {
         payload = JSON.stringify(body);
         h['content-type'] ??= 'application/json';

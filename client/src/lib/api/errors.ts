@@ -1,0 +1,30 @@
+// Turns any failure into a sentence for the user, by error code, in the current language.
+import { i18n } from '../i18n/index.svelte.ts';
+import { ApiError } from './client.ts';
+
+/** Field-level messages of a VALIDATION_FAILED answer: field → message in the current language. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (e instanceof ApiError && e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)) {
+    for (const d of e.details as Array<{ field?: string; message?: string }>) {
+      if (d?.field !== undefined && d.message) out[d.field] = i18n.serverText(d.message);
+    }
+  }
+  return out;
+}
+
+export function errorText(e: unknown): string {
+  if (!(e instanceof ApiError)) return i18n.t('errors.generic');
+  if (e.code === 'NETWORK') return i18n.t('errors.network');
+  if (e.code === 'INTERNAL') return i18n.t('errors.INTERNAL', { id: String((e.details as any)?.correlationId ?? '').slice(0, 8) });
+  // A broken rule says which; the server's own sentence names it best.
+  if (e.code === 'RULE_VIOLATION' || e.code === 'ATTACHMENT_TYPE' || e.code === 'TOO_MANY_ATTACHMENTS') {
+    return i18n.serverText(e.message);
+  }
+  if (e.code === 'VALIDATION_FAILED') {
+    const fields = Object.values(fieldErrors(e));
+    return fields.length ? `${i18n.t('errors.VALIDATION_FAILED')}（${fields.join('；')}）` : i18n.t('errors.VALIDATION_FAILED');
+  }
+  if (i18n.has(`errors.${e.code}`)) return i18n.tx(`errors.${e.code}`);
+  return e.message ? i18n.serverText(e.message) : i18n.t('errors.generic');
+}

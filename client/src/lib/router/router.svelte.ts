@@ -1,0 +1,86 @@
+// History-API routing. Routes are data (routes.ts): a pattern and a lazily imported page, so each
+// page is its own chunk. Plain <a href> links inside the app are intercepted, so links stay real
+// links (keyboard, middle-click, "open in new tab" all work).
+import type { Component } from 'svelte';
+
+export interface RouteDef {
+  path: string;
+  load: () => Promise<{ default: Component<any> }>;
+  /** Open without a session (the login page). */
+  public?: boolean;
+}
+
+export interface Match {
+  route: RouteDef;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  path: string;
+}
+
+function compile(path: string): RegExp {
+  const src = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '(?<$1>[^/]+)');
+  return new RegExp(`^${src}/?$`);
+}
+
+export class Router {
+  current = $state<Match | null>(null);
+  private readonly table: Array<{ re: RegExp; route: RouteDef }>;
+
+  constructor(
+    routes: RouteDef[],
+    private readonly fallback: RouteDef,
+  ) {
+    this.table = routes.map((route) => ({ re: compile(route.path), route }));
+  }
+
+  match(url: URL): Match {
+    for (const { re, route } of this.table) {
+      const m = re.exec(url.pathname);
+      if (m) {
+        const params: Record<string, string> = {};
+        for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+        return { route, params, query: url.searchParams, path: url.pathname };
+      }
+    }
+    return { route: this.fallback, params: {}, query: url.searchParams, path: url.pathname };
+  }
+
+  start(): void {
+    this.current = this.match(new URL(location.href));
+    addEventListener('popstate', () => {
+      this.current = this.match(new URL(location.href));
+    });
+    document.addEventListener('click', (e) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element | null)?.closest?.('a');
+      if (!a || a.target || a.hasAttribute('download') || a.getAttribute('rel') === 'external') return;
+      const href = a.getAttribute('href');
+      if (!href || href.startsWith('#')) return;
+      const url = new URL(href, location.href);
+      if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+      e.preventDefault();
+      this.navigate(url.pathname + url.search + url.hash);
+    });
+  }
+
+  navigate(to: string, opts: { replace?: boolean } = {}): void {
+    const url = new URL(to, location.href);
+    if (opts.replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    this.current = this.match(url);
+    if (!opts.replace) scrollTo(0, 0);
+  }
+
+  /** Updates the query string of the current page without a new history entry per keystroke. */
+  setQuery(values: Record<string, string | number | null | undefined>, opts: { push?: boolean } = {}): void {
+    const url = new URL(location.href);
+    for (const [k, v] of Object.entries(values)) {
+      if (v === null || v === undefined || v === '') url.searchParams.delete(k);
+      else url.searchParams.set(k, String(v));
+    }
+    if (url.href === location.href) return;
+    if (opts.push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+    this.current = this.match(url);
+  }
+}

@@ -1,0 +1,19 @@
+// The client's URLs (a fixed contract: mails link to them) and the page behind each, loaded
+// lazily. The process modeler (issue 6) and the reading room (issue 9) add their lines here.
+import { Router, type RouteDef } from './router.svelte.ts';
+
+export const ROUTES: RouteDef[] = [
+  { path: '/login', load: () => import('../../pages/login/LoginPage.svelte'), public: true },
+  { path: '/', load: () => import('../../pages/workbench/WorkbenchPage.svelte') },
+  { path: '/inbox', load: () => import('../../pages/inbox/InboxPage.svelte') },
+  { path: '/tasks/:taskId', load: () => import('../../pages/task/TaskPage.svelte') },
+  { path: '/start', load: () => import('../../pages/start/StartListPage.svelte') },
+  { path: '/start/:processKey', load: () => import('../../pages/start/StartFormPage.svelte') },
+  { path: '/applications', load: () => import('../../pages/applications/ApplicationsPage.svelte') },
+  { path: '/applications/:instanceId', load: () => import('../../pages/applications/ApplicationPage.svelte') },
+  { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
+];
+
+const NOT_FOUND: RouteDef = { path: '*', load: () => import('../../pages/notfound/NotFoundPage.svelte') };
+
+export const router = new Router(ROUTES, NOT_FOUND);

@@ -1,0 +1,145 @@
+// Who is logged in, the server's settings, the server's clock, and the idle timeout: a notice
+// before the server would end the session, and a clean return to /login when it has.
+import type { ClientSettings, Me } from '../api/types.ts';
+import { ApiError, call, onApi } from '../api/client.ts';
+import { i18n } from '../i18n/index.svelte.ts';
+import { router } from '../router/routes.ts';
+
+/** The server only records activity every 15 s; stop that much earlier to be on the safe side. */
+const SERVER_TOUCH_SLACK_MS = 20_000;
+const WARN_BEFORE_MS = 60_000;
+
+export type MeWithPolicy = Me & { mustChangePassword?: boolean };
+
+class Session {
+  user = $state<MeWithPolicy | null>(null);
+  settings = $state<ClientSettings | null>(null);
+  ready = $state(false);
+  /** Seconds until the idle logout, while the warning shows; null otherwise. */
+  idleSecondsLeft = $state<number | null>(null);
+  canStart = $state(false);
+  private clockOffset = 0;
+  private lastActivity = Date.now();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor() {
+    onApi('activity', () => {
+      this.lastActivity = Date.now();
+      this.idleSecondsLeft = null;
+    });
+    onApi('unauthenticated', () => {
+      if (this.user) this.ended('expired');
+    });
+  }
+
+  /** Server time now, by the server's clock (deadlines and ages are measured against it). */
+  now(): number {
+    return Date.now() + this.clockOffset;
+  }
+
+  syncClock(serverTime: string | undefined): void {
+    if (serverTime) this.clockOffset = new Date(serverTime).getTime() - Date.now();
+  }
+
+  hasRole(...roles: string[]): boolean {
+    return !!this.user?.roles.some((r) => roles.includes(r));
+  }
+
+  get isBusinessUser(): boolean {
+    return this.hasRole('applicant', 'unit_head', 'archivist', 'archive_chief', 'auth_leader', 'producer');
+  }
+
+  async boot(): Promise<void> {
+    try {
+      const b = await call('GET /api/ui/bootstrap');
+      this.settings = b.settings;
+      this.syncClock(b.serverTime);
+      await this.signedIn(b.user as MeWithPolicy | null);
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  private async signedIn(user: MeWithPolicy | null): Promise<void> {
+    this.user = user;
+    if (!user) return;
+    if (!i18n.chosen && (user.language === 'en' || user.language === 'zh')) i18n.set(user.language, false);
+    this.lastActivity = Date.now();
+    this.startIdleWatch();
+    this.canStart = false;
+    if (this.isBusinessUser && !user.mustChangePassword) {
+      try {
+        const defs = await call('GET /api/process-definitions');
+        this.canStart = defs.some((d) => d.starters.some((r) => user.roles.includes(r)));
+      } catch {
+        this.canStart = false;
+      }
+    }
+  }
+
+  /** 'ok', or 'totp' when the account needs a one-time code. Other failures throw ApiError. */
+  async login(username: string, password: string, totp?: string): Promise<'ok' | 'totp'> {
+    try {
+      const me = await call('POST /api/auth/login', { body: { username, password, ...(totp ? { totp } : {}) } });
+      await this.signedIn(me as MeWithPolicy);
+      return 'ok';
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') return 'totp';
+      throw e;
+    }
+  }
+
+  async refreshMe(): Promise<void> {
+    this.user = (await call('GET /api/me')) as MeWithPolicy;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await call('POST /api/auth/logout');
+    } catch {
+      /* the session may already be gone */
+    }
+    this.ended('loggedOut');
+  }
+
+  /** The session is over: forget the user and go to the login page, remembering where we were. */
+  ended(reason: 'idle' | 'expired' | 'loggedOut'): void {
+    this.stopIdleWatch();
+    this.user = null;
+    this.idleSecondsLeft = null;
+    const here = location.pathname + location.search;
+    const next = reason !== 'loggedOut' && !here.startsWith('/login') ? `&next=${encodeURIComponent(here)}` : '';
+    router.navigate(`/login?reason=${reason}${next}`, { replace: true });
+  }
+
+  private startIdleWatch(): void {
+    this.stopIdleWatch();
+    this.timer = setInterval(() => this.checkIdle(), 1000);
+  }
+
+  private stopIdleWatch(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private checkIdle(): void {
+    if (!this.user || !this.settings) return;
+    const limit = this.settings.sessionIdleSeconds * 1000 - SERVER_TOUCH_SLACK_MS;
+    const left = limit - (Date.now() - this.lastActivity);
+    if (left <= 0) {
+      void call('POST /api/auth/logout', { background: true }).catch(() => undefined);
+      this.ended('idle');
+    } else if (left <= WARN_BEFORE_MS) {
+      this.idleSecondsLeft = Math.ceil(left / 1000);
+    } else if (this.idleSecondsLeft !== null) {
+      this.idleSecondsLeft = null;
+    }
+  }
+
+  /** "Stay logged in": any foreground request renews the session on the server. */
+  async stay(): Promise<void> {
+    await call('GET /api/me');
+  }
+}
+
+export const session = new Session();

@@ -1,0 +1,177 @@
+// SQL for the case index (workflow_cases), "my applications", and a case's comments and
+// attachments. Rows are returned typed.
+import type { Q } from '../db.ts';
+
+export interface CaseRow {
+  instance_id: string;
+  process_key: string;
+  process_name: string;
+  subject: string | null;
+  initiator_id: number | null;
+  initiator_name: string | null;
+  initiator_org_id: number | null;
+  initiator_org_name: string | null;
+  initiator_org_path: string | null;
+  search_text: string;
+  started_at: string;
+  ended_at: string | null;
+  outcome: string | null;
+  outcome_element_id: string | null;
+}
+
+export interface CommentRow {
+  id: number;
+  instance_id: string;
+  author_id: number;
+  body: string;
+  created_at: string;
+}
+
+export interface AttachmentRow {
+  id: string;
+  instance_id: string;
+  uploader_id: number;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  created_at: string;
+}
+
+export const findCase = (q: Q, instanceId: string): Promise<CaseRow | undefined> =>
+  q('workflow_cases').where({ instance_id: instanceId }).first();
+
+/** Inserts the case row unless it exists (two hooks of one command may both try). */
+export async function insertCase(q: Q, row: CaseRow): Promise<void> {
+  await q('workflow_cases').insert(row).onConflict('instance_id').ignore();
+}
+
+export async function updateCase(q: Q, instanceId: string, patch: Partial<CaseRow>): Promise<void> {
+  await q('workflow_cases').where({ instance_id: instanceId }).update(patch);
+}
+
+/** What the case row is built from: the instance, its process name, the initiator and unit. */
+export async function caseSource(q: Q, instanceId: string) {
+  return q('process_instances as pi')
+    .join('process_deployments as d', 'd.id', 'pi.deployment_id')
+    .leftJoin('users as u', 'u.id', 'pi.started_by')
+    .leftJoin('org_units as o', 'o.id', 'u.org_unit_id')
+    .where('pi.id', instanceId)
+    .first(
+      'pi.id',
+      'pi.process_key',
+      'pi.business_key',
+      'pi.started_by',
+      'pi.started_at',
+      'd.name as process_name',
+      'u.display_name as initiator_name',
+      'o.id as org_id',
+      'o.name as org_name',
+      'o.path as org_path',
+    ) as Promise<
+    | {
+        id: string;
+        process_key: string;
+        business_key: string | null;
+        started_by: number | null;
+        started_at: string;
+        process_name: string;
+        initiator_name: string | null;
+        org_id: number | null;
+        org_name: string | null;
+        org_path: string | null;
+      }
+    | undefined
+  >;
+}
+
+/** The end event a completed case reached last (the history row is written before the hook runs). */
+export const lastEndEvent = (q: Q, instanceId: string): Promise<{ element_id: string; element_name: string | null } | undefined> =>
+  q('history')
+    .where({ instance_id: instanceId, element_type: 'bpmn:EndEvent', event: 'end' })
+    .orderBy('id', 'desc')
+    .first('element_id', 'element_name');
+
+// My applications -------------------------------------------------------------------------------
+
+export type ApplicationRow = CaseRow & { status: string; business_key: string | null; version: number };
+
+export async function applicationsOf(
+  q: Q,
+  userId: number,
+  state: 'open' | 'closed' | 'all',
+  offset: number,
+  limit: number,
+): Promise<{ rows: ApplicationRow[]; total: number }> {
+  const base = () => {
+    const b = q('workflow_cases as c').join('process_instances as pi', 'pi.id', 'c.instance_id').where('c.initiator_id', userId);
+    if (state === 'open') b.whereIn('pi.status', ['running', 'incident', 'suspended']);
+    if (state === 'closed') b.whereIn('pi.status', ['completed', 'terminated']);
+    return b;
+  };
+  const rows = await base()
+    .select('c.*', 'pi.status', 'pi.business_key', 'pi.version')
+    .orderBy([{ column: 'c.started_at', order: 'desc' }, { column: 'c.instance_id' }])
+    .limit(limit)
+    .offset(offset);
+  const [{ n }] = await base().count<{ n: number | string }[]>({ n: '*' });
+  return { rows, total: Number(n) };
+}
+
+export const countOpenApplications = async (q: Q, userId: number): Promise<number> => {
+  const [{ n }] = await q('workflow_cases as c')
+    .join('process_instances as pi', 'pi.id', 'c.instance_id')
+    .where('c.initiator_id', userId)
+    .whereIn('pi.status', ['running', 'incident', 'suspended'])
+    .count<{ n: number | string }[]>({ n: '*' });
+  return Number(n);
+};
+
+/** Open task names per instance, for "now at …" in the list. */
+export async function openStepsOf(q: Q, instanceIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!instanceIds.length) return out;
+  const rows = await q('tasks').whereIn('instance_id', instanceIds).andWhere('status', 'open').orderBy('created_at').select('instance_id', 'name');
+  for (const r of rows) out.set(r.instance_id, [...(out.get(r.instance_id) ?? []), r.name]);
+  return out;
+}
+
+/** Instances in which some task has been decided: withdrawal is no longer possible there. */
+export async function decidedInstances(q: Q, instanceIds: string[]): Promise<Set<string>> {
+  if (!instanceIds.length) return new Set();
+  const rows = await q('tasks').whereIn('instance_id', instanceIds).andWhere('status', 'completed').distinct('instance_id');
+  return new Set(rows.map((r: { instance_id: string }) => r.instance_id));
+}
+
+// Comments and attachments ----------------------------------------------------------------------
+
+export async function insertComment(q: Q, row: Omit<CommentRow, 'id'>): Promise<number> {
+  const [ret] = await q('case_comments').insert(row).returning('id');
+  return typeof ret === 'object' ? ret.id : ret;
+}
+
+export const commentsOf = (q: Q, instanceId: string): Promise<(CommentRow & { author_name: string })[]> =>
+  q('case_comments as cc')
+    .join('users as u', 'u.id', 'cc.author_id')
+    .where('cc.instance_id', instanceId)
+    .orderBy('cc.id')
+    .select('cc.*', 'u.display_name as author_name');
+
+export async function insertAttachment(q: Q, row: AttachmentRow): Promise<void> {
+  await q('case_attachments').insert(row);
+}
+
+export const attachmentsOf = (q: Q, instanceId: string): Promise<(AttachmentRow & { uploader_name: string })[]> =>
+  q('case_attachments as a')
+    .join('users as u', 'u.id', 'a.uploader_id')
+    .where('a.instance_id', instanceId)
+    .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
+    .select('a.*', 'u.display_name as uploader_name');
+
+export const findAttachment = (q: Q, id: string): Promise<AttachmentRow | undefined> => q('case_attachments').where({ id }).first();
+
+export async function countAttachments(q: Q, instanceId: string): Promise<number> {
+  const [{ n }] = await q('case_attachments').where({ instance_id: instanceId }).count<{ n: number | string }[]>({ n: '*' });
+  return Number(n);
+}

@@ -1,0 +1,194 @@
+// The requester's side of a case: the case index kept by engine hooks, "my applications",
+// withdrawal while nobody has decided yet, comments, and the diagram with done and active steps.
+import type { Db, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { EngineHooks, WorkflowEngine } from '../engine/index.ts';
+import * as engineStore from '../engine/store.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as store from './cases-store.ts';
+import type { ApplicationRow, CaseRow } from './cases-store.ts';
+import { assertCanReadCase, canReadCase } from './scope.ts';
+
+const ACTIVE = ['running', 'incident', 'suspended'];
+
+/** What the inbox search box matches for a case. */
+function searchText(parts: Array<string | null | undefined>): string {
+  return parts.filter(Boolean).join(' ').toLowerCase().slice(0, 1000);
+}
+
+/** A process may say what a case is about by setting the variable `caseSubject` (shown in lists). */
+function subjectOf(variables: Record<string, unknown>): string | null {
+  const s = variables.caseSubject;
+  return typeof s === 'string' && s.trim() ? s.trim().slice(0, 300) : null;
+}
+
+/**
+ * Creates or refreshes the case row of an instance. Idempotent; called by the engine hooks and
+ * after a start (when the business key the start service set has been saved).
+ */
+export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>): Promise<void> {
+  const src = await store.caseSource(trx, instanceId);
+  if (!src) return;
+  const existing = await store.findCase(trx, instanceId);
+  const subject = subjectOf(variables) ?? existing?.subject ?? null;
+  const text = searchText([src.process_name, src.business_key, subject, src.initiator_name, src.org_name]);
+  if (!existing) {
+    const row: CaseRow = {
+      instance_id: instanceId,
+      process_key: src.process_key,
+      process_name: src.process_name,
+      subject,
+      initiator_id: src.started_by,
+      initiator_name: src.initiator_name,
+      initiator_org_id: src.org_id,
+      initiator_org_name: src.org_name,
+      initiator_org_path: src.org_path,
+      search_text: text,
+      started_at: src.started_at,
+      ended_at: null,
+      outcome: null,
+      outcome_element_id: null,
+    };
+    await store.insertCase(trx, row);
+  } else if (existing.subject !== subject || existing.search_text !== text) {
+    await store.updateCase(trx, instanceId, { subject, search_text: text });
+  }
+}
+
+/** Keeps workflow_cases in step with the engine, inside the engine's own transactions. */
+export function registerCaseHooks(hooks: EngineHooks, clock: Clock): void {
+  hooks.on('taskCreated', (trx, ev) => syncCase(trx, ev.task.instance_id, ev.variables));
+  hooks.on('instanceEnded', async (trx, ev) => {
+    await syncCase(trx, ev.instanceId, ev.variables);
+    let outcome: string | null = null;
+    let element: string | null = null;
+    if (ev.status === 'terminated') outcome = 'terminated';
+    else if (typeof ev.variables.outcome === 'string' && ev.variables.outcome) outcome = ev.variables.outcome.slice(0, 200);
+    const end = ev.status === 'completed' ? await store.lastEndEvent(trx, ev.instanceId) : undefined;
+    if (end) {
+      element = end.element_id;
+      outcome ??= end.element_name ?? end.element_id;
+    }
+    await store.updateCase(trx, ev.instanceId, { ended_at: iso(clock.now()), outcome, outcome_element_id: element });
+  });
+}
+
+export class CaseService {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: WorkflowEngine,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  private application(r: ApplicationRow, steps: Map<string, string[]>, decided: Set<string>) {
+    return {
+      id: r.instance_id,
+      processKey: r.process_key,
+      processName: r.process_name,
+      version: r.version,
+      businessKey: r.business_key,
+      subject: r.subject,
+      status: r.status,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      outcome: r.outcome,
+      currentSteps: steps.get(r.instance_id) ?? [],
+      canWithdraw: ACTIVE.includes(r.status) && !decided.has(r.instance_id),
+    };
+  }
+
+  async applications(user: SessionUser, state: 'open' | 'closed' | 'all', offset: number, limit: number) {
+    const { rows, total } = await store.applicationsOf(this.db, user.id, state, offset, limit);
+    const ids = rows.map((r) => r.instance_id);
+    const [steps, decided] = await Promise.all([store.openStepsOf(this.db, ids), store.decidedInstances(this.db, ids)]);
+    return { items: rows.map((r) => this.application(r, steps, decided)), total };
+  }
+
+  /** May the caller withdraw this case now? (Only the initiator, only while nobody has decided.) */
+  async withdrawable(user: SessionUser, instanceId: string, inst?: { started_by: number | null; status: string }): Promise<boolean> {
+    const i = inst ?? (await engineStore.findInstance(this.db, instanceId));
+    if (!i || i.started_by !== user.id || !ACTIVE.includes(i.status)) return false;
+    return !(await store.decidedInstances(this.db, [instanceId])).has(instanceId);
+  }
+
+  /**
+   * 撤回: ends the case with the applicant's reason. Under the instance lock, so it cannot cross an
+   * approver's decision: whichever commits first wins, the other gets 409.
+   */
+  async withdraw(user: SessionUser, ip: string, instanceId: string, reason: string) {
+    return this.db.transaction(async (trx) => {
+      const inst = await engineStore.lockInstance(trx, instanceId);
+      if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
+      if (inst.started_by !== user.id) throw errors.forbidden('只有申请人可以撤回申请 / Only the applicant may withdraw');
+      if (!ACTIVE.includes(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      if ((await store.decidedInstances(trx, [instanceId])).has(instanceId)) {
+        throw errors.conflict('ALREADY_DECIDED', '已有审批人作出决定，不能撤回 / An approver has already decided');
+      }
+      await this.engine.terminate(trx, instanceId, reason);
+      await store.updateCase(trx, instanceId, { outcome: 'withdrawn' });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'instance.withdraw',
+        objectType: 'process_instance',
+        objectId: instanceId,
+        detail: { processKey: inst.process_key },
+      });
+      return { id: instanceId, status: 'terminated', outcome: 'withdrawn' };
+    });
+  }
+
+  async comments(user: SessionUser, instanceId: string) {
+    await assertCanReadCase(this.db, user, instanceId);
+    const rows = await store.commentsOf(this.db, instanceId);
+    return rows.map((r) => ({ id: r.id, authorId: r.author_id, authorName: r.author_name, body: r.body, createdAt: r.created_at }));
+  }
+
+  async addComment(user: SessionUser, ip: string, instanceId: string, body: string) {
+    return this.db.transaction(async (trx) => {
+      const inst = await engineStore.lockInstance(trx, instanceId);
+      if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
+      if (!ACTIVE.includes(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      const createdAt = iso(this.clock.now());
+      const id = await store.insertComment(trx, { instance_id: instanceId, author_id: user.id, body, created_at: createdAt });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'case.comment',
+        objectType: 'process_instance',
+        objectId: instanceId,
+        detail: { commentId: id },
+      });
+      return { id, authorId: user.id, authorName: user.displayName, body, createdAt };
+    });
+  }
+
+  /** The BPMN of the instance's own version, with the steps done and the steps waiting. */
+  async diagram(user: SessionUser, instanceId: string) {
+    await assertCanReadCase(this.db, user, instanceId);
+    const view = await this.engine.instanceView(this.db, instanceId);
+    const dep = await engineStore.findDeployment(this.db, view.instance.deployment_id);
+    const done = [...new Set(view.history.filter((h) => h.event === 'end').map((h) => h.element_id))];
+    return {
+      processKey: view.instance.process_key,
+      version: view.instance.version,
+      xml: dep!.xml,
+      activeElements: view.activeElements,
+      doneElements: done.filter((id) => !view.activeElements.includes(id)),
+    };
+  }
+
+  /** The latest version's diagram, for the start page ("how will my application go?"). */
+  async definitionDiagram(user: SessionUser, processKey: string) {
+    const row = await engineStore.latestDeployment(this.db, processKey);
+    if (!row) throw errors.notFound('Process');
+    const def = await this.engine.definitions.load(this.db, row.id);
+    const isProcessAdmin = user.roles.includes('process_admin');
+    if (!isProcessAdmin && !def.meta.starters.some((r) => user.roles.includes(r))) throw errors.notFound('Process');
+    return { processKey, version: row.version, xml: row.xml, activeElements: [] as string[], doneElements: [] as string[] };
+  }
+}

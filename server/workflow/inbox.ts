@@ -1,0 +1,86 @@
+// The inbox (待办): my tasks, my groups' unclaimed tasks and what I completed, with filters, two
+// sort orders, counts for the workbench (工作台) and the facets that fill the filter menus. Due
+// states are decided here, by the service's clock, so every client shows the same lights.
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import { taskDto } from './dto.ts';
+import { inboxKey } from './scope.ts';
+import * as store from './store.ts';
+import { countOpenApplications } from './cases-store.ts';
+import type { DueState, InboxRow } from './store.ts';
+
+export type InboxFilterName = 'open' | 'mine' | 'candidate' | 'completed';
+
+export interface InboxQuery {
+  filter: InboxFilterName;
+  processKey?: string;
+  due?: DueState;
+  unitId?: number;
+  q?: string;
+  sort: 'due' | 'age';
+  offset: number;
+  limit: number;
+}
+
+export class InboxService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly cfg: Config['inbox'],
+  ) {}
+
+  /** Now and the end of the "due soon" window, as ISO text comparable with tasks.sort_due. */
+  window(): { now: string; soonUntil: string } {
+    const now = this.clock.now();
+    return { now: iso(now), soonUntil: iso(new Date(now.getTime() + this.cfg.dueSoonHours * 3_600_000)) };
+  }
+
+  dueState(dueAt: string | null, w = this.window()): DueState {
+    if (!dueAt) return 'none';
+    if (dueAt < w.now) return 'overdue';
+    if (dueAt < w.soonUntil) return 'soon';
+    return 'later';
+  }
+
+  item(r: InboxRow, w = this.window()) {
+    return {
+      ...taskDto(r),
+      processName: r.process_name ?? r.process_key,
+      subject: r.subject ?? null,
+      initiatorName: r.initiator_name ?? null,
+      initiatorOrgName: r.initiator_org_name ?? null,
+      assigneeName: r.assignee_name ?? null,
+      claimedAt: r.claimed_at ?? null,
+      dueState: r.status === 'open' ? this.dueState(r.due_at, w) : ('none' as DueState),
+    };
+  }
+
+  async list(user: SessionUser, query: InboxQuery) {
+    const w = this.window();
+    const text = query.q?.trim().toLowerCase() || undefined;
+    let unitPath: string | undefined;
+    if (query.unitId !== undefined) unitPath = (await store.orgUnitPath(this.db, query.unitId)) ?? '/none/';
+    const f = { processKey: query.processKey, due: query.due, unitPath, text, ...w };
+    const { rows, total } =
+      query.filter === 'completed'
+        ? await store.completedBy(this.db, user.id, f, query.offset, query.limit)
+        : await store.inbox(this.db, query.filter, inboxKey(user), f, query.sort, query.offset, query.limit);
+    return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
+  }
+
+  async summary(user: SessionUser) {
+    const w = this.window();
+    const [counts, applicationsOpen] = await Promise.all([
+      store.inboxCounts(this.db, inboxKey(user), w.now, w.soonUntil),
+      countOpenApplications(this.db, user.id),
+    ]);
+    return { ...counts, applicationsOpen, dueSoonHours: this.cfg.dueSoonHours, serverTime: w.now };
+  }
+
+  facets(user: SessionUser, filter: InboxFilterName) {
+    return store.inboxFacets(this.db, filter, inboxKey(user));
+  }
+}

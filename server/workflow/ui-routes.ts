@@ -1,0 +1,54 @@
+// What the browser needs before anything else: who is logged in (null instead of a 401, so the
+// login page loads without a failed request) and the settings it must honour; plus the org
+// tree for pickers.
+import { route } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import type { Services } from '../services.ts';
+import { bool } from '../db.ts';
+import { iso } from '../clock.ts';
+import { bootstrap } from './case-schema.ts';
+import { ATTACHMENT_TYPES } from './attachments.ts';
+import { orgUnits } from './store.ts';
+
+export function uiRoutes(s: Services) {
+  return [
+    route({
+      method: 'get',
+      path: '/api/ui/bootstrap',
+      summary: 'The logged-in user (or null) and the client settings',
+      tags: ['ui'],
+      permission: 'public',
+      response: bootstrap,
+      handler: async ({ user }) => ({
+        user: user ? await s.people.me(user.id) : null,
+        settings: {
+          sessionIdleSeconds: s.config.session.idleSeconds,
+          pollSeconds: s.config.inbox.pollSeconds,
+          dueSoonHours: s.config.inbox.dueSoonHours,
+          attachmentMaxBytes: s.config.attachments.maxBytes,
+          attachmentTypes: Object.keys(ATTACHMENT_TYPES),
+        },
+        serverTime: iso(s.clock.now()),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/lookups/org-units',
+      summary: 'Org units for pickers; custodian=true: only the offices that hold archives (管档单位)',
+      tags: ['ui'],
+      permission: 'lookup.read',
+      query: z.object({ custodian: z.enum(['true', 'false']).default('false') }).strict(),
+      response: z.array(
+        z.object({ id: z.number().int(), name: z.string(), code: z.string(), parentId: z.number().int().nullable(), isCustodian: z.boolean() }),
+      ),
+      handler: async ({ query }) =>
+        (await orgUnits(s.db, query.custodian === 'true')).map((o) => ({
+          id: o.id,
+          name: o.name,
+          code: o.code,
+          parentId: o.parent_id,
+          isCustodian: bool(o.is_custodian),
+        })),
+    }),
+  ];
+}

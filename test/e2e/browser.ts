@@ -1,0 +1,91 @@
+// Real-browser testing: Debian's chromium driven by playwright-core, a fresh profile per run,
+// no network beyond our own server. Every console error, page error, failed request and HTTP
+// error answer is collected, so a test can fail on any of them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Browsing {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Everything that went wrong in the page: console errors, page errors, failed requests. */
+  problems: string[];
+  /** Requests that left our own server (there must be none). */
+  outside: string[];
+  close(): Promise<void>;
+}
+
+/** A browser on a fresh profile, with one page watched for problems. */
+export async function openBrowser(baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Browsing> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const problems: string[] = [];
+  const outside: string[] = [];
+  const origin = new URL(baseUrl).origin;
+  const watch = (page: Page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => {
+      // A navigation away aborts in-flight polls: that is not a failure of the product.
+      if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+    });
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+    });
+  };
+  context.on('page', watch);
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  return {
+    browser: context.browser()!,
+    context,
+    page,
+    problems,
+    outside,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the login page as a user would. */
+export async function login(page: Page, baseUrl: string, username: string, password = 'Dangan@2026'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('navigation', { name: '主导航' }).waitFor();
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+}
