@@ -14,6 +14,8 @@ import { SESSION_COOKIE, type SessionUser } from './people/sessions.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { workflowRoutes } from './workflow/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { notifyRoutes } from './notify/routes.ts';
+import { deadlineRoutes } from './deadlines/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -22,6 +24,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   systemRoutes,
   peopleRoutes,
   workflowRoutes,
+  notifyRoutes,
+  deadlineRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -15,6 +15,12 @@ import { JobRunner } from './engine/jobs.ts';
 import { WorkflowService } from './workflow/service.ts';
 import { registerRequestServices } from './requests/services.ts';
 import { ALL_ROLES } from './http/policy.ts';
+import { NotifyService } from './notify/service.ts';
+import { NotificationSettings } from './notify/settings.ts';
+import { OutboxAdmin } from './notify/outbox.ts';
+import { MailWorker } from './notify/worker.ts';
+import { DeadlineService } from './deadlines/service.ts';
+import { registerDeadlineServices } from './deadlines/process-services.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -33,6 +39,11 @@ export interface Services extends Deps {
   engine: WorkflowEngine;
   workflow: WorkflowService;
   jobs: JobRunner;
+  notify: NotifyService;
+  notifySettings: NotificationSettings;
+  outbox: OutboxAdmin;
+  mailer: MailWorker;
+  deadlines: DeadlineService;
   // Domain services are added here, one line each (archives, access, notify, …).
 }
 
@@ -53,6 +64,14 @@ export function createServices(deps: Deps): Services {
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
   registerRequestServices(registry);
+  const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
+  const deadlines = new DeadlineService(db, clock, config);
+  notify.register(hooks);
+  deadlines.register(hooks);
+  registerDeadlineServices(registry, deadlines, notify);
+  const notifySettings = new NotificationSettings(db, clock, config, audit);
+  const outbox = new OutboxAdmin(db, clock, config, audit);
+  const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
 
   const engine = new WorkflowEngine({
     clock,
@@ -71,5 +90,5 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, sessions, people, engine, workflow, jobs };
+  return { ...deps, audit, sessions, people, engine, workflow, jobs, notify, notifySettings, outbox, mailer, deadlines };
 }

@@ -16,6 +16,11 @@ export const POLICY = {
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],
   'task.work': [...BUSINESS_ROLES],
+  // 督办: business users, each within their scope; the administrators see no business deadlines.
+  'deadline.read': [...BUSINESS_ROLES],
+  // The mail outbox (mail stays there without SMTP_URL; incidents): the system administrator.
+  'outbox.read': ['sys_admin'],
+  'outbox.retry': ['sys_admin'],
   // Audit: the auditor only.
   'audit.read': ['auditor'],
 } as const satisfies Record<string, 'public' | 'authenticated' | readonly Role[]>;
