@@ -126,28 +126,6 @@ export async function moveHeld(q: Q, userId: number, holdUntil: string): Promise
 
 // -- the worker ---------------------------------------------------------------------------------
 
-/** Claims due pending messages for this worker (SKIP LOCKED on PostgreSQL: one worker per message). */
-export async function claimDue(trx: Trx, now: string, owner: string, until: string, batch: number): Promise<MailRow[]> {
-  let qb = trx('mail_outbox')
-    .where({ status: 'pending' })
-    .andWhere('next_attempt_at', '<=', now)
-    .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(batch);
-  if (isPg(trx)) qb = qb.forUpdate().skipLocked();
-  const rows: MailRow[] = await qb;
-  const mine: MailRow[] = [];
-  for (const r of rows) {
-    const n = await trx('mail_outbox')
-      .where({ id: r.id, status: 'pending' })
-      .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-      .update({ lock_owner: owner, locked_until: until });
-    if (n === 1) mine.push({ ...r, lock_owner: owner, locked_until: until });
-  }
-  return mine;
-}
-
 /** Updates a message this worker still holds; 0 when the lock was lost meanwhile. */
 export async function updateClaimed(q: Q, id: string, owner: string, patch: Partial<MailRow>): Promise<number> {
   return q('mail_outbox').where({ id, lock_owner: owner, status: 'pending' }).update(patch);
