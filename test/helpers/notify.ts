@@ -1,6 +1,8 @@
 // Helpers for notification and 督办 tests: act as a demo user inside the engine, start a fixture
 // with variables, and call a registered engine service directly, as a diagram's service task would.
-import type { TestSystem } from './server.ts';
+import { startSystem, type TestSystem } from './server.ts';
+import { TestSmtp } from './smtp.ts';
+import { deployFixture } from './fixtures.ts';
 import type { HttpClient } from './http.ts';
 import type { Actor } from '../../server/engine/types.ts';
 import { ServiceRegistry } from '../../server/engine/types.ts';
@@ -64,4 +66,17 @@ export async function asAdmin(sys: TestSystem, username: string): Promise<HttpCl
   const c = sys.client();
   (c as unknown as { cookie: string }).cookie = `dangan_sid=${token}`;
   return c;
+}
+
+/** A whole system that mails through a real SMTP server started for the test; fixtures deployed. */
+export async function startMailSystem(opts: { env?: Record<string, string>; fixtures?: string[] } = {}) {
+  const smtp = await TestSmtp.start();
+  const sys = await startSystem({ env: { SMTP_URL: smtp.url, ...opts.env } });
+  for (const f of opts.fixtures ?? []) await deployFixture(sys.services, f);
+  return { sys, smtp };
+}
+
+export async function closeMailSystem(sys: TestSystem | undefined, smtp: TestSmtp | undefined): Promise<void> {
+  await sys?.close();
+  await smtp?.stop();
 }

@@ -5,10 +5,9 @@
 // stays in the outbox for the system administrator only.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { TestSmtp } from '../helpers/smtp.ts';
-import { deployFixture } from '../helpers/fixtures.ts';
+import type { TestSmtp } from '../helpers/smtp.ts';
 import { orgId } from '../helpers/workflow.ts';
-import { asAdmin, outbox, startAs, userId } from '../helpers/notify.ts';
+import { asAdmin, closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 import { ServiceRegistry } from '../../server/engine/types.ts';
 import { registerNotice, type NoticeBuilder } from '../../server/notify/notices.ts';
 
@@ -16,14 +15,9 @@ let sys: TestSystem;
 let smtp: TestSmtp;
 
 test.before(async () => {
-  smtp = await TestSmtp.start();
-  sys = await startSystem({ env: { SMTP_URL: smtp.url } });
-  await deployFixture(sys.services, 'assigned.bpmn');
+  ({ sys, smtp } = await startMailSystem({ fixtures: ['assigned.bpmn'] }));
 });
-test.after.always(async () => {
-  await sys?.close();
-  await smtp?.stop();
-});
+test.after.always(() => closeMailSystem(sys, smtp));
 
 const send = () => sys.services.mailer.pollOnce();
 const setEmail = (username: string, email: string | null) => sys.services.db('users').where({ username }).update({ email });

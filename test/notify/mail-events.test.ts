@@ -2,26 +2,19 @@
 // subject and a link into the UI: tasks offered and assigned, decisions, and the loan reminders fired
 // by timers under a movable clock.
 import test from 'ava';
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { TestSmtp } from '../helpers/smtp.ts';
+import type { TestSystem } from '../helpers/server.ts';
+import type { TestSmtp } from '../helpers/smtp.ts';
 import { approve, completeAt, orgId, reject, taskAt } from '../helpers/workflow.ts';
-import { deployFixture } from '../helpers/fixtures.ts';
-import { outbox, startAs, userId } from '../helpers/notify.ts';
+import { closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 
 const PUBLIC = 'https://archive.dangan.example';
 let sys: TestSystem;
 let smtp: TestSmtp;
 
 test.before(async () => {
-  smtp = await TestSmtp.start();
-  sys = await startSystem({ env: { SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC } });
-  await deployFixture(sys.services, 'loan-notices.bpmn');
-  await deployFixture(sys.services, 'assigned.bpmn');
+  ({ sys, smtp } = await startMailSystem({ env: { PUBLIC_URL: PUBLIC }, fixtures: ['loan-notices.bpmn', 'assigned.bpmn'] }));
 });
-test.after.always(async () => {
-  await sys?.close();
-  await smtp?.stop();
-});
+test.after.always(() => closeMailSystem(sys, smtp));
 
 const send = () => sys.services.mailer.pollOnce();
 const inboxOf = (user: string) => smtp.to(`${user}@dangan.example`);

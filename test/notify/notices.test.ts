@@ -1,11 +1,10 @@
 // The notice services the lead's processes will call (transfers, hand-over, review), run directly
 // as a service task would, and each user's settings: muting an event, the daily digest.
 import test from 'ava';
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { TestSmtp } from '../helpers/smtp.ts';
+import type { TestSystem } from '../helpers/server.ts';
+import type { TestSmtp } from '../helpers/smtp.ts';
 import { orgId } from '../helpers/workflow.ts';
-import { deployFixture } from '../helpers/fixtures.ts';
-import { callService, outbox, startAs, userId } from '../helpers/notify.ts';
+import { callService, closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 
 const PUBLIC = 'https://archive.dangan.example';
 let sys: TestSystem;
@@ -15,17 +14,12 @@ let receiver: number;
 let producerOrg: number;
 
 test.before(async () => {
-  smtp = await TestSmtp.start();
-  sys = await startSystem({ env: { SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC } });
-  await deployFixture(sys.services, 'assigned.bpmn');
+  ({ sys, smtp } = await startMailSystem({ env: { PUBLIC_URL: PUBLIC }, fixtures: ['assigned.bpmn'] }));
   custodian = await orgId(sys, '150300-ZZB-DAS');
   receiver = await orgId(sys, '150302-ZZB-DAS');
   producerOrg = await orgId(sys, '150300-RSJ');
 });
-test.after.always(async () => {
-  await sys?.close();
-  await smtp?.stop();
-});
+test.after.always(() => closeMailSystem(sys, smtp));
 
 const send = () => sys.services.mailer.pollOnce();
 const inboxOf = (user: string) => smtp.to(`${user}@dangan.example`);
