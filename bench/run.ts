@@ -5,6 +5,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   engine: () => import('./engine.ts'),
   audit: () => import('./audit.ts'),
   inbox: () => import('./inbox.ts'),
+  notify: () => import('./notify.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -19,6 +19,8 @@ import { systemRoutes } from './system/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { adminUserRoutes } from './admin/routes.ts';
 import { adminConsoleRoutes } from './admin/console-routes.ts';
+import { notifyRoutes } from './notify/routes.ts';
+import { deadlineRoutes } from './deadlines/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -32,6 +34,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   adminConsoleRoutes,
   caseRoutes,
   uiRoutes,
+  notifyRoutes,
+  deadlineRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

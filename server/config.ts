@@ -23,9 +23,30 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo org, users and cadres on an empty database (DESIGN.md "Demo data"). */
   DANGAN_DEMO: bool(true),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
   /** Public base URL used in links inside mails. */
-  PUBLIC_URL: z.string().default('http://localhost:3000'),
+  PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('http://localhost:3000'),
+
+  // Mail (server/notify/). Recipients come only from the user directory; their domains must be listed here.
+  MAIL_FROM: z.string().regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}$/, 'must be a plain address like noreply@dangan.example').default('noreply@dangan.example'),
+  MAIL_FROM_NAME: z.string().regex(/^[^\r\n\x00-\x1f\x7f]{1,80}$/, 'one line, at most 80 characters').default('干部人事档案管理系统'),
+  /** Comma-separated domains mail may be sent to (exact match, case-insensitive). */
+  MAIL_ALLOWED_DOMAINS: z
+    .string()
+    .default('dangan.example')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'each must be a domain name like dangan.example')).min(1, 'at least one domain')),
+  MAIL_POLL_MS: int(5000),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  MAIL_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** How long a worker holds a claimed message; longer than any SMTP timeout. */
+  MAIL_LOCK_SECONDS: z.coerce.number().int().min(10).default(300),
+  /** Hour (Asia/Shanghai) of the daily digest for users who chose one and did not pick an hour. */
+  MAIL_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+
+  // 督办 (server/deadlines/): a deadline's light turns yellow in the last N % of its span.
+  DEADLINE_YELLOW_PERCENT: z.coerce.number().int().min(1).max(99).default(20),
 
   // Sessions and login (DOMAIN.md §7 parameters; 等保 level 3 typical values).
   SESSION_IDLE_SECONDS: int(600),
@@ -94,6 +115,18 @@ export interface Config {
   demo: boolean;
   smtpUrl?: string;
   publicUrl: string;
+  mail: {
+    from: string;
+    fromName: string;
+    allowedDomains: string[];
+    pollMs: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    retryMaxSeconds: number;
+    lockSeconds: number;
+    digestHour: number;
+  };
+  deadlines: { yellowPercent: number };
   session: { idleSeconds: number; absoluteSeconds: number; maxFailures: number; lockSeconds: number };
   engine: {
     jobPollMs: number;
@@ -150,7 +183,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     demo: e.DANGAN_DEMO,
     smtpUrl: e.SMTP_URL || undefined,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    mail: {
+      from: e.MAIL_FROM,
+      fromName: e.MAIL_FROM_NAME,
+      allowedDomains: e.MAIL_ALLOWED_DOMAINS,
+      pollMs: e.MAIL_POLL_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      retryMaxSeconds: e.MAIL_RETRY_MAX_SECONDS,
+      lockSeconds: e.MAIL_LOCK_SECONDS,
+      digestHour: e.MAIL_DIGEST_HOUR,
+    },
+    deadlines: { yellowPercent: e.DEADLINE_YELLOW_PERCENT },
     session: {
       idleSeconds: e.SESSION_IDLE_SECONDS,
       absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS,

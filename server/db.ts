@@ -61,6 +61,34 @@ export function forUpdate<T extends Knex.QueryBuilder>(q: Q, qb: T): T {
 
 /** Escapes LIKE wildcards; use with `LIKE ? ESCAPE '\\'` (same on SQLite and PostgreSQL). */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * Claims up to `batch` due rows of a work table (jobs, mail_outbox) for `owner` until `until`: rows
+ * with status 'pending', due by `dueColumn`, and unlocked or with an expired lock. SKIP LOCKED on
+ * PostgreSQL lets concurrent workers take different rows; the conditional update makes each claim
+ * hold on SQLite too. Run it in its own short transaction.
+ */
+export async function claimDue<T extends { id: string }>(
+  trx: Trx,
+  table: string,
+  o: { dueColumn: string; now: string; owner: string; until: string; batch: number },
+): Promise<T[]> {
+  const unlocked = (w: Knex.QueryBuilder) => w.whereNull('locked_until').orWhere('locked_until', '<', o.now);
+  let q = trx(table)
+    .where({ status: 'pending' })
+    .andWhere(o.dueColumn, '<=', o.now)
+    .andWhere(unlocked)
+    .orderBy(o.dueColumn)
+    .orderBy('id')
+    .limit(o.batch);
+  if (isPg(trx)) q = q.forUpdate().skipLocked();
+  const rows: T[] = await q;
+  const mine: T[] = [];
+  for (const r of rows) {
+    const n = await trx(table).where({ id: r.id, status: 'pending' }).andWhere(unlocked).update({ lock_owner: o.owner, locked_until: o.until });
+    if (n === 1) mine.push({ ...r, lock_owner: o.owner, locked_until: o.until });
+  }
+  return mine;
+}
 
 /** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */
 export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';

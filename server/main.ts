@@ -1,4 +1,4 @@
-// Boot: config → db (migrate) → services (engine) → demo seed and shipped processes → jobs → http.
+// Boot: config → db (migrate) → services (engine) → demo seed and shipped processes → jobs, mail → http.
 // The only file that listens.
 import { loadConfigOrExit } from './config.ts';
 import { createDb } from './db.ts';
@@ -16,6 +16,8 @@ async function main() {
   await prepare(services, { demo: config.demo });
   services.jobs.start();
   services.maintenance.start();
+  services.mailer.start();
+  if (!services.mailer.sending) log.warn('SMTP_URL is not set: mail stays in the outbox (GET /api/admin/outbox)');
   const app = createApp(services);
   const server = app.listen(config.port, config.host, () => {
     log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
@@ -25,6 +27,7 @@ async function main() {
     server.close();
     await services.jobs.stop();
     await services.maintenance.stop();
+    await services.mailer.stop();
     await db.destroy();
     process.exit(0);
   };

@@ -24,6 +24,12 @@ import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices } from './requests/services.ts';
 import { ALL_ROLES } from './http/policy.ts';
+import { NotifyService } from './notify/service.ts';
+import { NotificationSettings } from './notify/settings.ts';
+import { OutboxAdmin } from './notify/outbox.ts';
+import { MailWorker } from './notify/worker.ts';
+import { DeadlineService } from './deadlines/service.ts';
+import { registerDeadlineServices } from './deadlines/process-services.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -52,6 +58,11 @@ export interface Services extends Deps {
   cases: CaseService;
   attachments: AttachmentService;
   jobs: JobRunner;
+  notify: NotifyService;
+  notifySettings: NotificationSettings;
+  outbox: OutboxAdmin;
+  mailer: MailWorker;
+  deadlines: DeadlineService;
   // Domain services are added here, one line each (archives, access, notify, …).
 }
 
@@ -79,6 +90,14 @@ export function createServices(deps: Deps): Services {
   const hooks = new EngineHooks();
   registerRequestServices(registry);
   registerCaseHooks(hooks, clock);
+  const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
+  const deadlines = new DeadlineService(db, clock, config);
+  notify.register(hooks);
+  deadlines.register(hooks);
+  registerDeadlineServices(registry, deadlines, notify);
+  const notifySettings = new NotificationSettings(db, clock, config, audit);
+  const outbox = new OutboxAdmin(db, clock, config, audit);
+  const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
 
   const engine = new WorkflowEngine({
     clock,
@@ -101,5 +120,27 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, auditConsole, settings, sessions, people, credentials, throttle, users, maintenance, engine, workflow, inbox, cases, attachments, jobs };
+  return {
+    ...deps,
+    audit,
+    auditConsole,
+    settings,
+    sessions,
+    people,
+    credentials,
+    throttle,
+    users,
+    maintenance,
+    engine,
+    workflow,
+    inbox,
+    cases,
+    attachments,
+    jobs,
+    notify,
+    notifySettings,
+    outbox,
+    mailer,
+    deadlines,
+  };
 }

@@ -2,7 +2,8 @@
 // after a restart. A job that keeps failing becomes an incident that an administrator can retry.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db.ts';
-import { isPg } from '../db.ts';
+import { claimDue } from '../db.ts';
+import { Poller } from '../poller.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -19,9 +20,7 @@ export type FireJob = (jobId: string) => Promise<'fired' | 'skipped' | 'stale'>;
 
 export class JobRunner {
   readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
+  private readonly poller: Poller<number>;
 
   constructor(
     private readonly db: Db,
@@ -29,35 +28,21 @@ export class JobRunner {
     private readonly log: Logger,
     private readonly fire: FireJob,
     private readonly opts: JobRunnerOptions,
-  ) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.pollOnce();
-      } catch (e) {
-        this.log.error({ err: e }, 'job poll failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+  ) {
+    this.poller = new Poller(() => this.drain(), { pollMs: opts.pollMs, log, what: 'job poll' });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => 0);
+  start(): void {
+    this.poller.start();
+  }
+
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Claims and fires every due job once; returns how many fired. Safe to call concurrently. */
   pollOnce(): Promise<number> {
-    const p = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.drain());
-    this.running = p;
-    return p;
+    return this.poller.pollOnce();
   }
 
   private async drain(): Promise<number> {
@@ -78,27 +63,11 @@ export class JobRunner {
   }
 
   private async claimDue(): Promise<JobRow[]> {
-    const now = iso(this.clock.now());
-    const until = iso(new Date(this.clock.now().getTime() + this.opts.lockSeconds * 1000));
-    return this.db.transaction(async (trx) => {
-      let q = trx('jobs')
-        .where({ status: 'pending' })
-        .andWhere('due_at', '<=', now)
-        .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-        .orderBy('due_at')
-        .limit(this.opts.batch ?? 20);
-      if (isPg(trx)) q = q.forUpdate().skipLocked();
-      const rows: JobRow[] = await q;
-      const mine: JobRow[] = [];
-      for (const r of rows) {
-        const n = await trx('jobs')
-          .where({ id: r.id, status: 'pending' })
-          .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-          .update({ lock_owner: this.owner, locked_until: until });
-        if (n === 1) mine.push(r);
-      }
-      return mine;
-    });
+    const now = this.clock.now();
+    const until = iso(new Date(now.getTime() + this.opts.lockSeconds * 1000));
+    return this.db.transaction((trx) =>
+      claimDue<JobRow>(trx, 'jobs', { dueColumn: 'due_at', now: iso(now), owner: this.owner, until, batch: this.opts.batch ?? 20 }),
+    );
   }
 
   private async release(id: string): Promise<void> {

@@ -24,6 +24,12 @@ export const POLICY = {
   'lookup.read': [...BUSINESS_ROLES, 'process_admin'],
   // The three administrators (三员), each through their own console and nothing else.
   // Audit: the auditor only (the log of everyone, the other two administrators included).
+  // 督办: business users, each within their scope; the administrators see no business deadlines.
+  'deadline.read': [...BUSINESS_ROLES],
+  // The mail outbox (mail stays there without SMTP_URL; incidents): the system administrator.
+  'outbox.read': ['sys_admin'],
+  'outbox.retry': ['sys_admin'],
+  // Audit: the auditor only.
   'audit.read': ['auditor'],
   'audit.manage': ['auditor'],
   // Accounts: both the system and the security administrator see them; the system administrator

@@ -52,6 +52,7 @@ export async function startSystem(opts: { env?: Record<string, string>; clock?: 
     },
     async restart() {
       await services.jobs.stop();
+      await services.mailer.stop();
       await new Promise((r) => server.close(r));
       services = createServices({ config: testDb.config, db: testDb.db, clock, log });
       await prepare(services, { demo: opts.demo ?? true });
@@ -59,6 +60,7 @@ export async function startSystem(opts: { env?: Record<string, string>; clock?: 
     },
     async close() {
       await services.jobs.stop();
+      await services.mailer.stop();
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
       await testDb.drop();

@@ -1,0 +1,56 @@
+// Shapes of the 督办 API.
+import { z, intId, uuid } from '../http/zod.ts';
+import { DEADLINE_KINDS } from './store.ts';
+
+const kind = z.enum(DEADLINE_KINDS);
+const light = z.enum(['green', 'yellow', 'red']);
+const lights = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() });
+
+export const deadlineSchema = z
+  .object({
+    id: z.string(),
+    kind,
+    subject: z.string(),
+    instanceId: z.string().nullable(),
+    orgUnit: z.object({ id: z.number().int(), name: z.string() }),
+    custodianOrg: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+    openedAt: z.string(),
+    warnAt: z.string(),
+    dueAt: z.string(),
+    status: z.enum(['open', 'closed', 'cancelled']),
+    closedAt: z.string().nullable(),
+    light: light.nullable().openapi({ description: 'green until warnAt, yellow until dueAt, red after; null when closed' }),
+    closedLate: z.boolean().nullable(),
+    daysLeft: z.number().int().nullable(),
+  })
+  .openapi('Deadline');
+
+export const deadlineQuery = z
+  .object({
+    kind: kind.optional(),
+    light: light.optional().openapi({ description: 'implies status=open' }),
+    status: z.enum(['open', 'closed', 'cancelled', 'all']).default('open'),
+    orgUnitId: intId.optional(),
+    instanceId: uuid.optional(),
+    dueBefore: z.string().datetime().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const deadlineList = z
+  .object({ now: z.string(), total: z.number().int(), items: z.array(deadlineSchema) })
+  .openapi('DeadlineList');
+
+export const deadlineCounts = z
+  .object({
+    now: z.string(),
+    open: z.number().int(),
+    green: z.number().int(),
+    yellow: z.number().int(),
+    red: z.number().int(),
+    byKind: z.record(kind, lights),
+  })
+  .openapi('DeadlineCounts');
+
+export const deadlineParams = z.object({ id: uuid }).strict();

@@ -1,0 +1,194 @@
+// 督办: one list of every deadline someone must meet — loan due dates, transfer receipts (30 days),
+// material hand-over (1 month after formation), transfer (2 months) and inbound review (2 months)
+// limits, the end of an electronic viewing window (DOMAIN.md §1.2–1.4, §6, §7). Processes open and
+// close deadlines in their own transaction; the list shows each with a light under the service clock:
+// green until warn_at, yellow until due_at, red from due_at on (until it is closed).
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { EngineHooks } from '../engine/types.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as people from '../people/store.ts';
+import { oneLine } from '../notify/templates.ts';
+import { endOfBeijingDay } from '../notify/beijing.ts';
+import * as store from './store.ts';
+import type { DeadlineKind, DeadlineListRow, DeadlineRow, Filter, Light, Scope } from './store.ts';
+
+export interface OpenDeadlineInput {
+  kind: DeadlineKind;
+  /** A case reference for the list ("查阅/借阅干部人事档案 JY-2026-0012"), never record content. */
+  subject: string;
+  instanceId?: string | null;
+  /** Tells apart several deadlines of one kind in one case; default ''. */
+  ref?: string;
+  /** An instant, or a Beijing calendar day 'YYYY-MM-DD' (met until the end of that day). */
+  dueAt: Date | string;
+  /** Whose people see it. */
+  orgUnitId: number;
+  /** The archive office answerable for it: its staff and leaders see it too. */
+  custodianOrgId?: number | null;
+  /** When the light turns yellow; default: the last DEADLINE_YELLOW_PERCENT of the span from now. */
+  warnAt?: Date | string;
+}
+
+export type CloseTarget = { id: string } | { instanceId: string; kind?: DeadlineKind; ref?: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** An instant from a Date, an ISO instant, or a Beijing calendar day (its end). */
+export function toInstant(value: Date | string, field = 'dueAt'): Date {
+  const d = value instanceof Date ? value : DAY.test(value) ? endOfBeijingDay(value) : new Date(value);
+  if (Number.isNaN(d.getTime())) throw errors.validation([{ field, message: 'expected an ISO instant or YYYY-MM-DD' }]);
+  return d;
+}
+
+/** `days` after a start: a calendar day counts in whole Beijing days (met until that day's end). */
+export function addDays(start: Date | string, days: number): Date {
+  if (typeof start === 'string' && DAY.test(start)) {
+    const [y, m, d] = start.split('-').map(Number);
+    const day = new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+    return endOfBeijingDay(day);
+  }
+  return new Date(toInstant(start, 'start').getTime() + days * DAY_MS);
+}
+
+export function lightOf(row: Pick<DeadlineRow, 'warn_at' | 'due_at'>, now: Date): Light {
+  const t = iso(now);
+  if (row.due_at <= t) return 'red';
+  return row.warn_at <= t ? 'yellow' : 'green';
+}
+
+export function scopeOf(user: Pick<SessionUser, 'orgUnitId' | 'roles'>): Scope {
+  return {
+    orgUnitId: user.orgUnitId,
+    custodianStaff: user.roles.includes('archivist') || user.roles.includes('archive_chief'),
+    leader: user.roles.includes('auth_leader'),
+  };
+}
+
+export class DeadlineService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: Pick<Config, 'deadlines'>,
+  ) {}
+
+  /**
+   * Opens a deadline in the caller's transaction. For a case, (instanceId, kind, ref) names one open
+   * deadline: opening it again moves it (a renewal) instead of adding a second one.
+   */
+  async openDeadline(trx: Trx, input: OpenDeadlineInput): Promise<DeadlineRow> {
+    const subject = oneLine(input.subject, 200);
+    if (!subject) throw errors.validation([{ field: 'subject', message: 'required' }]);
+    const ref = oneLine(input.ref ?? '', 100);
+    const now = this.clock.now();
+    const due = toInstant(input.dueAt);
+    const warn = input.warnAt
+      ? toInstant(input.warnAt, 'warnAt')
+      : new Date(due.getTime() - Math.max(0, due.getTime() - now.getTime()) * (this.config.deadlines.yellowPercent / 100));
+    if (warn.getTime() > due.getTime()) throw errors.validation([{ field: 'warnAt', message: 'must not be after dueAt' }]);
+    for (const [field, id] of [['orgUnitId', input.orgUnitId], ['custodianOrgId', input.custodianOrgId]] as const) {
+      if (id !== null && id !== undefined && !(await people.findOrgUnit(trx, id))) {
+        throw errors.validation([{ field, message: `org unit ${id} does not exist` }]);
+      }
+    }
+    if (input.instanceId) {
+      const cur = await store.lockOpen(trx, input.instanceId, input.kind, ref);
+      if (cur) {
+        const patch = { subject, due_at: iso(due), warn_at: iso(warn), org_unit_id: input.orgUnitId, custodian_org_id: input.custodianOrgId ?? null };
+        await store.updateDeadline(trx, cur.id, patch);
+        return { ...cur, ...patch };
+      }
+    }
+    const row: DeadlineRow = {
+      id: randomUUID(),
+      kind: input.kind,
+      subject,
+      instance_id: input.instanceId ?? null,
+      ref,
+      org_unit_id: input.orgUnitId,
+      custodian_org_id: input.custodianOrgId ?? null,
+      opened_at: iso(now),
+      warn_at: iso(warn),
+      due_at: iso(due),
+      status: 'open',
+      closed_at: null,
+    };
+    await store.insertDeadline(trx, row);
+    return row;
+  }
+
+  /** Closes open deadlines (met: 'closed'; no longer owed: 'cancelled'); returns how many. */
+  async closeDeadline(trx: Trx, target: CloseTarget, status: 'closed' | 'cancelled' = 'closed'): Promise<number> {
+    const at = iso(this.clock.now());
+    if ('id' in target) return store.closeWhere(trx, { id: target.id }, status, at);
+    return store.closeWhere(trx, { instance_id: target.instanceId, kind: target.kind, ref: target.ref }, status, at);
+  }
+
+  /** The open deadline of a kind in a case (ref ''), if any. */
+  openOf(trx: Trx, instanceId: string, kind: DeadlineKind, ref = ''): Promise<DeadlineRow | undefined> {
+    return store.lockOpen(trx, instanceId, kind, ref);
+  }
+
+  /** A case that ends owes nothing more: its open deadlines close (or are cancelled when it was terminated). */
+  register(hooks: EngineHooks): void {
+    hooks.on('instanceEnded', async (trx, ev) => {
+      await this.closeDeadline(trx, { instanceId: ev.instanceId }, ev.status === 'terminated' ? 'cancelled' : 'closed');
+    });
+  }
+
+  // -- reads ----------------------------------------------------------------------------------------
+
+  private dto(r: DeadlineListRow, now: Date) {
+    const open = r.status === 'open';
+    return {
+      id: r.id,
+      kind: r.kind,
+      subject: r.subject,
+      instanceId: r.instance_id,
+      orgUnit: { id: r.org_unit_id, name: r.org_name },
+      custodianOrg: r.custodian_org_id ? { id: r.custodian_org_id, name: r.custodian_name ?? '' } : null,
+      openedAt: r.opened_at,
+      warnAt: r.warn_at,
+      dueAt: r.due_at,
+      status: r.status,
+      closedAt: r.closed_at,
+      /** null once closed; `closedLate` then says whether it was met. */
+      light: open ? lightOf(r, now) : null,
+      closedLate: open ? null : !!r.closed_at && r.closed_at > r.due_at,
+      /** Whole days left, rounded up; 0 or negative once due. */
+      daysLeft: open ? Math.ceil((new Date(r.due_at).getTime() - now.getTime()) / DAY_MS) : null,
+    };
+  }
+
+  async list(user: SessionUser, f: Filter, page: { limit: number; offset: number }) {
+    const now = this.clock.now();
+    const { rows, total } = await store.listDeadlines(this.db, scopeOf(user), f, iso(now), page);
+    return { now: iso(now), total, items: rows.map((r) => this.dto(r, now)) };
+  }
+
+  async get(user: SessionUser, id: string) {
+    const row = await store.findInScope(this.db, scopeOf(user), id);
+    if (!row) throw errors.notFound('Deadline');
+    return this.dto(row, this.clock.now());
+  }
+
+  async counts(user: SessionUser) {
+    const now = this.clock.now();
+    const rows = await store.countLights(this.db, scopeOf(user), iso(now));
+    const zero = () => ({ green: 0, yellow: 0, red: 0 });
+    const byKind = Object.fromEntries(store.DEADLINE_KINDS.map((k) => [k, zero()])) as Record<DeadlineKind, ReturnType<typeof zero>>;
+    const total = zero();
+    for (const r of rows) {
+      byKind[r.kind] = { green: r.green, yellow: r.yellow, red: r.red };
+      total.green += r.green;
+      total.yellow += r.yellow;
+      total.red += r.red;
+    }
+    return { now: iso(now), open: total.green + total.yellow + total.red, ...total, byKind };
+  }
+}

@@ -1,0 +1,67 @@
+// Shapes of the notify API: the logged-in user's settings and the administrator's outbox.
+import { z, uuid } from '../http/zod.ts';
+import { NOTICE_EVENTS } from './templates.ts';
+import { MAIL_STATUSES } from './store.ts';
+
+const event = z.enum(NOTICE_EVENTS);
+
+export const settingsSchema = z
+  .object({
+    digest: z.boolean(),
+    digestHour: z.number().int().min(0).max(23),
+    digestHourIsDefault: z.boolean(),
+    events: z.array(z.object({ event, enabled: z.boolean(), mandatory: z.boolean() })),
+  })
+  .openapi('NotificationSettings');
+
+export const settingsBody = z
+  .object({
+    digest: z.boolean().optional(),
+    digestHour: z.number().int().min(0).max(23).nullable().optional().openapi({ description: 'Hour of the daily digest, Beijing time; null: the installation default' }),
+    events: z.partialRecord(event, z.boolean()).optional().openapi({ description: 'Turn optional events on (true) or off (false); deadline warnings cannot be turned off' }),
+  })
+  .strict()
+  .openapi('NotificationSettingsChange');
+
+export const mailSchema = z
+  .object({
+    id: z.string(),
+    event: z.string(),
+    recipientId: z.number().int(),
+    to: z.string().nullable(),
+    language: z.string(),
+    subject: z.string(),
+    link: z.string(),
+    instanceId: z.string().nullable(),
+    status: z.enum(MAIL_STATUSES),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    holdUntil: z.string().nullable(),
+    digestId: z.string().nullable(),
+    lastError: z.string().nullable(),
+    messageId: z.string(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+  })
+  .openapi('Mail');
+
+export const mailDetailSchema = mailSchema.extend({ body: z.string() }).openapi('MailDetail');
+
+export const outboxQuery = z
+  .object({
+    status: z.enum(MAIL_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const outboxList = z
+  .object({
+    sending: z.boolean().openapi({ description: 'false when SMTP_URL is not set: mail stays here' }),
+    counts: z.record(z.enum(MAIL_STATUSES), z.number().int()),
+    total: z.number().int(),
+    items: z.array(mailSchema),
+  })
+  .openapi('Outbox');
+
+export const mailParams = z.object({ id: uuid }).strict();

@@ -1,0 +1,190 @@
+// Notifications: turn an event into outbox rows, in the caller's transaction, so that a message
+// exists exactly when the change it tells of was committed. Recipients are user ids or a role within
+// an org unit, resolved against the directory here and nowhere else: no address ever comes from a
+// request. Each row passes the envelope checks before it is written; a refused one is kept (status
+// `refused`, visible to the system administrator) and audited, and does not block the event.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { Logger } from '../logger.ts';
+import type { EngineEvents, EngineHooks } from '../engine/types.ts';
+import * as engineStore from '../engine/store.ts';
+import { checkAddress, checkSubject } from './envelope.ts';
+import { MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
+import { formatInstant, nextDigestAt } from './beijing.ts';
+import * as store from './store.ts';
+import type { MailRow, Recipient } from './store.ts';
+
+/** A value that reads differently per language (a role's name, an outcome). */
+export type VarValue = string | number | { zh: string; en: string };
+
+export type RecipientSpec = { userId: number } | { role: string; orgUnitId: number | null };
+
+export interface Notice {
+  event: NoticeEvent;
+  recipients: RecipientSpec[];
+  vars: Record<string, VarValue>;
+  link: LinkSpec;
+  instanceId?: string | null;
+  /** Names this notice; one message per key and recipient, however often it is enqueued. */
+  key: string;
+}
+
+export interface NotifyResult {
+  queued: number;
+  held: number;
+  muted: number;
+  refused: number;
+}
+
+/** '<hash>@domain': the same key always gives the same Message-ID, so a resend is recognisably the same mail. */
+export function messageIdFor(key: string, from: string): string {
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}.dangan@${from.slice(from.lastIndexOf('@') + 1)}>`;
+}
+
+const keyFit = (key: string) => (key.length <= 200 ? key : `${key.slice(0, 130)}#${createHash('sha256').update(key).digest('hex')}`);
+
+/** A short case number for mails when the process set no business key. */
+export const caseRefOf = (instanceId: string, businessKey: string | null | undefined) =>
+  businessKey ? oneLine(businessKey, 100) : instanceId.slice(0, 8).toUpperCase();
+
+export class NotifyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: Pick<Config, 'publicUrl' | 'mail'>,
+    private readonly audit: AuditLog,
+    readonly log?: Logger,
+  ) {}
+
+  /** Writes the notice's messages in `trx`. Never throws for one bad recipient: that one is refused. */
+  async notify(trx: Trx, notice: Notice): Promise<NotifyResult> {
+    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0 };
+    const recipients = await this.resolve(trx, notice.recipients);
+    const settings = await store.settingsOf(trx, recipients.map((r) => r.id));
+    const now = this.clock.now();
+    const url = linkUrl(this.config.publicUrl, notice.link);
+    for (const user of recipients) {
+      const s = settings.get(user.id);
+      if (s?.muted_events.includes(notice.event) && !MANDATORY_EVENTS.includes(notice.event)) {
+        result.muted++;
+        continue;
+      }
+      const lang: Lang = user.language === 'en' ? 'en' : 'zh';
+      const vars: Record<string, string> = { recipientName: oneLine(user.display_name, 100) };
+      for (const [k, v] of Object.entries(notice.vars)) vars[k] = typeof v === 'object' ? v[lang] : String(v);
+      const { subject, body } = render(notice.event, lang, vars, url);
+      const key = keyFit(`${notice.key}:u${user.id}`);
+      const problem = checkAddress(user.email, this.config.mail.allowedDomains) ?? checkSubject(subject);
+      const hold = !problem && s?.digest ? nextDigestAt(now, s.digest_hour ?? this.config.mail.digestHour) : null;
+      const row: MailRow = {
+        id: randomUUID(),
+        idempotency_key: key,
+        message_id: messageIdFor(key, this.config.mail.from),
+        event: notice.event,
+        recipient_id: user.id,
+        to_address: user.email?.slice(0, 200) ?? null,
+        language: lang,
+        // A refused subject is stored folded, so that nothing downstream ever sees the break.
+        subject: problem ? oneLine(subject, 300) : subject,
+        body,
+        link: url,
+        instance_id: notice.instanceId ?? null,
+        status: problem ? 'refused' : hold ? 'held' : 'pending',
+        hold_until: hold ? iso(hold) : null,
+        digest_id: null,
+        attempts: 0,
+        next_attempt_at: iso(now),
+        last_error: problem,
+        lock_owner: null,
+        locked_until: null,
+        created_at: iso(now),
+        sent_at: null,
+      };
+      if (!(await store.insertMessage(trx, row))) continue;
+      if (problem) {
+        result.refused++;
+        await this.audit.record(trx, {
+          actorName: 'system',
+          action: 'mail.refused',
+          objectType: 'mail',
+          objectId: row.id,
+          outcome: 'denied',
+          detail: { event: notice.event, recipientId: user.id, problem },
+        });
+      } else if (hold) result.held++;
+      else result.queued++;
+    }
+    return result;
+  }
+
+  /** User ids and role-in-unit specs → active directory users, each once. */
+  async resolve(trx: Trx, specs: RecipientSpec[]): Promise<Recipient[]> {
+    const seen = new Map<number, Recipient>();
+    const ids = specs.filter((s): s is { userId: number } => 'userId' in s).map((s) => s.userId);
+    for (const u of await store.activeUsers(trx, ids)) seen.set(u.id, u);
+    for (const s of specs) {
+      if ('role' in s) for (const u of await store.holdersOf(trx, s.role, s.orgUnitId)) seen.set(u.id, u);
+    }
+    return [...seen.values()];
+  }
+
+  // -- engine events ----------------------------------------------------------------------------------
+
+  register(hooks: EngineHooks): void {
+    hooks.on('taskCreated', (trx, ev) => this.onTaskCreated(trx, ev));
+    hooks.on('instanceEnded', (trx, ev) => this.onInstanceEnded(trx, ev));
+  }
+
+  /** "A task assigned to me or offered to my role." */
+  private async onTaskCreated(trx: Trx, { task }: EngineEvents['taskCreated']): Promise<void> {
+    const info = await store.caseInfo(trx, task.instance_id);
+    const vars: Record<string, VarValue> = {
+      taskName: oneLine(task.name),
+      processName: oneLine(info?.process_name ?? task.process_key),
+      caseRef: caseRefOf(task.instance_id, info?.business_key),
+      dueAt: formatInstant(task.due_at),
+    };
+    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}` };
+    if (task.assignee_id !== null && task.assignee_id !== undefined) {
+      await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id }] });
+    } else if (task.candidate_role) {
+      const role = await store.roleName(trx, task.candidate_role);
+      vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
+      await this.notify(trx, { ...base, event: 'task_offered', recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
+    }
+  }
+
+  /**
+   * "My application decided": the initiator learns how the case ended. The outcome is the variable
+   * `outcome` ('approved' | 'rejected') when the process sets one; otherwise the end event reached,
+   * when its id is `approved` or `rejected` (the shipped diagrams' convention); otherwise 'completed'.
+   * A terminated case is 'terminated'.
+   */
+  private async onInstanceEnded(trx: Trx, ev: EngineEvents['instanceEnded']): Promise<void> {
+    const initiator = ev.variables.initiator;
+    if (typeof initiator !== 'number' || !Number.isInteger(initiator)) return;
+    let outcome = 'completed';
+    if (ev.status === 'terminated') outcome = 'terminated';
+    else if (ev.variables.outcome === 'approved' || ev.variables.outcome === 'rejected') outcome = ev.variables.outcome;
+    else {
+      const ends = (await engineStore.historyOf(trx, ev.instanceId))
+        .filter((h) => h.element_type === 'bpmn:EndEvent' && h.event === 'end')
+        .map((h) => h.element_id);
+      const last = ends.at(-1);
+      if (last === 'approved' || last === 'rejected') outcome = last;
+    }
+    const info = await store.caseInfo(trx, ev.instanceId);
+    await this.notify(trx, {
+      event: 'application_decided',
+      recipients: [{ userId: initiator }],
+      vars: { processName: oneLine(info?.process_name ?? ev.processKey), caseRef: caseRefOf(ev.instanceId, info?.business_key), outcome },
+      link: { application: ev.instanceId },
+      instanceId: ev.instanceId,
+      key: `decided:${ev.instanceId}`,
+    });
+  }
+}

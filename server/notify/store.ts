@@ -1,0 +1,178 @@
+// SQL of the notify room: the mail outbox, notification settings, and the directory reads that turn
+// user ids or a role within an org unit into recipients.
+import type { Q, Trx } from '../db.ts';
+import { bool, isPg, parseJson } from '../db.ts';
+
+export type MailStatus = 'pending' | 'held' | 'digested' | 'sent' | 'incident' | 'refused';
+export const MAIL_STATUSES: readonly MailStatus[] = ['pending', 'held', 'digested', 'sent', 'incident', 'refused'];
+
+export interface MailRow {
+  id: string;
+  idempotency_key: string;
+  message_id: string;
+  event: string;
+  recipient_id: number;
+  to_address: string | null;
+  language: string;
+  subject: string;
+  body: string;
+  link: string;
+  instance_id: string | null;
+  status: MailStatus;
+  hold_until: string | null;
+  digest_id: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  lock_owner: string | null;
+  locked_until: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface Recipient {
+  id: number;
+  username: string;
+  display_name: string;
+  email: string | null;
+  language: string;
+  org_unit_id: number;
+}
+
+export interface SettingsRow {
+  user_id: number;
+  muted_events: string[];
+  digest: boolean;
+  digest_hour: number | null;
+  updated_at: string;
+}
+
+const RECIPIENT_COLS = ['u.id', 'u.username', 'u.display_name', 'u.email', 'u.language', 'u.org_unit_id'];
+
+/** Writes a message unless one with the same idempotency key exists; true when written. */
+export async function insertMessage(q: Q, row: MailRow): Promise<boolean> {
+  const ret = await q('mail_outbox').insert(row).onConflict('idempotency_key').ignore().returning('id');
+  return ret.length > 0;
+}
+
+export async function findMessage(q: Q, id: string): Promise<MailRow | undefined> {
+  return q('mail_outbox').where({ id }).first();
+}
+
+export async function activeUsers(q: Q, ids: number[]): Promise<Recipient[]> {
+  if (!ids.length) return [];
+  return q('users as u').whereIn('u.id', ids).andWhere('u.disabled', false).select(RECIPIENT_COLS).orderBy('u.id');
+}
+
+/** Active holders of a role in an org unit (any unit when orgUnitId is null). */
+export async function holdersOf(q: Q, role: string, orgUnitId: number | null): Promise<Recipient[]> {
+  let qb = q('users as u')
+    .join('user_roles as r', 'r.user_id', 'u.id')
+    .where('r.role', role)
+    .andWhere('u.disabled', false);
+  if (orgUnitId !== null) qb = qb.andWhere('u.org_unit_id', orgUnitId);
+  return qb.select(RECIPIENT_COLS).orderBy('u.id');
+}
+
+export async function roleName(q: Q, code: string): Promise<{ name_zh: string; name_en: string } | undefined> {
+  return q('roles').where({ code }).first('name_zh', 'name_en');
+}
+
+export async function orgName(q: Q, id: number | null | undefined): Promise<string | null> {
+  if (!id) return null;
+  const r = await q('org_units').where({ id }).first('name');
+  return r?.name ?? null;
+}
+
+/** The case as a mail names it: its process name and business key. */
+export async function caseInfo(q: Q, instanceId: string): Promise<{ business_key: string | null; process_name: string; started_by: number | null } | undefined> {
+  return q('process_instances as i')
+    .join('process_deployments as d', 'd.id', 'i.deployment_id')
+    .where('i.id', instanceId)
+    .first('i.business_key', 'd.name as process_name', 'i.started_by');
+}
+
+// -- settings ---------------------------------------------------------------------------------
+
+export async function settingsOf(q: Q, userIds: number[]): Promise<Map<number, SettingsRow>> {
+  if (!userIds.length) return new Map();
+  const rows = await q('notification_settings').whereIn('user_id', userIds);
+  return new Map(
+    rows.map((r: any) => [
+      r.user_id,
+      { user_id: r.user_id, muted_events: parseJson<string[]>(r.muted_events, []), digest: bool(r.digest), digest_hour: r.digest_hour ?? null, updated_at: r.updated_at },
+    ]),
+  );
+}
+
+export async function saveSettings(q: Q, row: SettingsRow): Promise<void> {
+  await q('notification_settings')
+    .insert({ ...row, muted_events: JSON.stringify(row.muted_events) })
+    .onConflict('user_id')
+    .merge();
+}
+
+/** Held messages of a user go out on their own (the user turned the digest off). */
+export async function releaseHeld(q: Q, userId: number, now: string): Promise<number> {
+  return q('mail_outbox')
+    .where({ recipient_id: userId, status: 'held' })
+    .update({ status: 'pending', hold_until: null, next_attempt_at: now });
+}
+
+/** Held messages wait for the user's new digest hour. */
+export async function moveHeld(q: Q, userId: number, holdUntil: string): Promise<number> {
+  return q('mail_outbox').where({ recipient_id: userId, status: 'held' }).update({ hold_until: holdUntil });
+}
+
+// -- the worker ---------------------------------------------------------------------------------
+
+/** Updates a message this worker still holds; 0 when the lock was lost meanwhile. */
+export async function updateClaimed(q: Q, id: string, owner: string, patch: Partial<MailRow>): Promise<number> {
+  return q('mail_outbox').where({ id, lock_owner: owner, status: 'pending' }).update(patch);
+}
+
+export async function updateMessage(q: Q, id: string, patch: Partial<MailRow>): Promise<number> {
+  return q('mail_outbox').where({ id }).update(patch);
+}
+
+/** Recipients with held messages whose digest time has come. */
+export async function dueDigestRecipients(q: Q, now: string): Promise<number[]> {
+  const rows: Array<{ recipient_id: number }> = await q('mail_outbox')
+    .where({ status: 'held' })
+    .andWhere('hold_until', '<=', now)
+    .distinct('recipient_id')
+    .orderBy('recipient_id');
+  return rows.map((r) => r.recipient_id);
+}
+
+export async function lockHeld(trx: Trx, recipientId: number, now: string): Promise<MailRow[]> {
+  let qb = trx('mail_outbox')
+    .where({ recipient_id: recipientId, status: 'held' })
+    .andWhere('hold_until', '<=', now)
+    .orderBy('created_at')
+    .orderBy('id');
+  if (isPg(trx)) qb = qb.forUpdate();
+  return qb;
+}
+
+export async function markDigested(q: Q, ids: string[], digestId: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await q('mail_outbox').whereIn('id', ids.slice(i, i + 500)).update({ status: 'digested', digest_id: digestId, hold_until: null });
+  }
+}
+
+// -- admin reads ----------------------------------------------------------------------------------
+
+export async function listMessages(q: Q, f: { status?: MailStatus; limit: number; offset: number }): Promise<{ rows: MailRow[]; total: number }> {
+  const base = () => (f.status ? q('mail_outbox').where({ status: f.status }) : q('mail_outbox'));
+  const [rows, count] = await Promise.all([
+    base().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset),
+    base().count<{ n: number | string }[]>({ n: '*' }),
+  ]);
+  return { rows, total: Number(count[0].n) };
+}
+
+export async function countByStatus(q: Q): Promise<Record<string, number>> {
+  const rows = await q('mail_outbox').groupBy('status').select('status').count<{ status: string; n: number | string }[]>({ n: '*' });
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,0 +1,171 @@
+// The messages Dangan sends: one template per event, in Chinese and English (the recipient's
+// language), each with a link into the UI. Plain text only: nothing in a mail is HTML, so nothing a
+// user typed can become markup. Values are case references and directory names, never record content
+// (the system administrator can read the outbox, and the 三员 see no business data).
+
+export const NOTICE_EVENTS = [
+  'task_assigned',
+  'task_offered',
+  'application_decided',
+  'loan_due_soon',
+  'loan_overdue',
+  'receipt_chase',
+  'handover_due',
+  'transfer_due',
+  'review_due',
+] as const;
+export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
+export type MailEvent = NoticeEvent | 'digest';
+
+/** Deadline warnings of the field (DOMAIN.md §1.2–1.4): a user may get them in the digest, never turn them off. */
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due'];
+
+export type Lang = 'zh' | 'en';
+export type Vars = Record<string, string>;
+
+/** Where a message points: the client routes fixed with the UI (`/tasks/:id`, `/applications/:id`, …). */
+export type LinkSpec = { task: string } | { application: string } | { deadlines: true } | { inbox: true };
+
+export function linkUrl(publicUrl: string, link: LinkSpec): string {
+  if ('task' in link) return `${publicUrl}/tasks/${encodeURIComponent(link.task)}`;
+  if ('application' in link) return `${publicUrl}/applications/${encodeURIComponent(link.application)}`;
+  if ('deadlines' in link) return `${publicUrl}/deadlines`;
+  return `${publicUrl}/inbox`;
+}
+
+/** Names and labels on one line: BPMN labels carry line breaks for layout, and a name is not a paragraph. */
+export const oneLine = (s: string | null | undefined, max = 200): string =>
+  (s ?? '').replace(/[\s\x00-\x1f\x7f\u2028\u2029\u0085]+/g, ' ').trim().slice(0, max);
+
+type Text = { subject: string; lines: string[] };
+type Template = Record<Lang, (v: Vars) => Text>;
+
+const greet = { zh: (v: Vars) => `${v.recipientName}，您好：`, en: (v: Vars) => `Dear ${v.recipientName},` };
+const due = { zh: (v: Vars) => (v.dueAt ? `，请在 ${v.dueAt} 前办理` : ''), en: (v: Vars) => (v.dueAt ? `, due by ${v.dueAt} (Beijing time)` : '') };
+
+const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结' };
+const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed' };
+
+export const TEMPLATES: Record<NoticeEvent, Template> = {
+  task_assigned: {
+    zh: (v) => ({
+      subject: `【档案】新的待办：${v.taskName}（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”已交由您办理${due.zh(v)}。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] New task: ${v.taskName} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) is assigned to you${due.en(v)}.`],
+    }),
+  },
+  task_offered: {
+    zh: (v) => ({
+      subject: `【档案】待认领：${v.taskName}（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”已提交给您单位的${v.roleName}${due.zh(v)}。请登录认领并办理。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Task for your role: ${v.taskName} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) is offered to the ${v.roleName} of your unit${due.en(v)}. Log in to claim it.`],
+    }),
+  },
+  application_decided: {
+    zh: (v) => ({
+      subject: `【档案】您的申请${OUTCOME_ZH[v.outcome] ?? '已办结'}：${v.processName}（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您提交的“${v.processName}”（编号 ${v.caseRef}）${OUTCOME_ZH[v.outcome] ?? '已办结'}。审批意见请登录查看。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Your application was ${OUTCOME_EN[v.outcome] ?? 'completed'}: ${v.processName} (${v.caseRef})`,
+      lines: [greet.en(v), '', `Your application "${v.processName}" (case ${v.caseRef}) was ${OUTCOME_EN[v.outcome] ?? 'completed'}. Log in to read the opinions.`],
+    }),
+  },
+  loan_due_soon: {
+    zh: (v) => ({
+      subject: `【档案】借阅档案将于 ${v.dueAt} 到期（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt} 前归还档案室，归还时当面核对。如需续借，请在到期前重新申请审批。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Borrowed archive due ${v.dueAt} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The archive you borrowed (case ${v.caseRef}) must be back at the archive office by ${v.dueAt} (Beijing time), where it is checked with you. To keep it longer, ask for a renewal before it is due.`],
+    }),
+  },
+  loan_overdue: {
+    zh: (v) => ({
+      subject: `【档案】借阅档案已逾期：${v.borrowerName}（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `${v.borrowerOrg}${v.borrowerName}借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt} 归还，现已逾期，请督促其立即归还。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Borrowed archive overdue: ${v.borrowerName} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The archive borrowed by ${v.borrowerName} of ${v.borrowerOrg} (case ${v.caseRef}) was due on ${v.dueAt} (Beijing time) and is overdue. Please see that it is returned at once.`],
+    }),
+  },
+  receipt_chase: {
+    zh: (v) => ({
+      subject: `【档案】催退回执：${v.fromOrg}转递的档案（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `${v.fromOrg}于 ${v.sentAt} 转递的干部人事档案（转递单 ${v.caseRef}）尚未收到回执。请核收后在回执上签名盖章，立即退回。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Receipt outstanding: archive transferred by ${v.fromOrg} (${v.caseRef})`,
+      lines: [greet.en(v), '', `${v.fromOrg} sent an archive on ${v.sentAt} (transfer ${v.caseRef}) and has no receipt yet. Please check it in, sign and seal the receipt, and return it at once.`],
+    }),
+  },
+  handover_due: {
+    zh: (v) => ({
+      subject: `【档案】材料移交期限：${v.dueAt} 前（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您单位形成的干部人事档案材料（编号 ${v.caseRef}）应在形成后1个月内、即 ${v.dueAt} 前移交干部人事档案工作机构（《干部人事档案工作条例》第二十条）。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Material hand-over due by ${v.dueAt} (${v.caseRef})`,
+      lines: [greet.en(v), '', `Archive material formed by your unit (case ${v.caseRef}) must be handed to the archive office within one month of its formation, by ${v.dueAt} (Beijing time) (Regulations art. 20).`],
+    }),
+  },
+  transfer_due: {
+    zh: (v) => ({
+      subject: `【档案】档案转递期限：${v.dueAt} 前（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `管理权限变动后，干部人事档案（编号 ${v.caseRef}）应在2个月内、即 ${v.dueAt} 前完成核对整理和转递（《干部人事档案工作条例》第二十五条）。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Archive transfer due by ${v.dueAt} (${v.caseRef})`,
+      lines: [greet.en(v), '', `After the change of authority, the archive (case ${v.caseRef}) must be checked and transferred within two months, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+    }),
+  },
+  review_due: {
+    zh: (v) => ({
+      subject: `【档案】转入档案审核入库期限：${v.dueAt} 前（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `接收的干部人事档案（编号 ${v.caseRef}）应在接收之日起2个月内、即 ${v.dueAt} 前完成审核入库（《干部人事档案工作条例》第二十五条）。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Review of a received archive due by ${v.dueAt} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within two months of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+    }),
+  },
+};
+
+const FOOTER = {
+  zh: (url: string) => ['', `办理入口：${url}`, '', '此邮件由干部人事档案管理系统自动发送，请勿回复。'],
+  en: (url: string) => ['', `Open: ${url}`, '', 'Sent automatically by Dangan; please do not reply.'],
+};
+
+export function render(event: NoticeEvent, lang: Lang, vars: Vars, url: string): { subject: string; body: string } {
+  const text = TEMPLATES[event][lang](vars);
+  return { subject: text.subject, body: [...text.lines, ...FOOTER[lang](url)].join('\n') };
+}
+
+/** The daily digest: one line per held message, each with its own link. */
+export function renderDigest(
+  lang: Lang,
+  recipientName: string,
+  day: string,
+  items: Array<{ subject: string; link: string }>,
+  inboxUrl: string,
+): { subject: string; body: string } {
+  const list = items.flatMap((m, i) => [`${i + 1}. ${m.subject}`, `   ${m.link}`]);
+  if (lang === 'en') {
+    return {
+      subject: `[Dangan] Daily digest ${day}: ${items.length} notice(s)`,
+      body: [greet.en({ recipientName }), '', `Your notices of the past day:`, '', ...list, ...FOOTER.en(inboxUrl)].join('\n'),
+    };
+  }
+  return {
+    subject: `【档案】每日通知汇总 ${day}（${items.length} 条）`,
+    body: [greet.zh({ recipientName }), '', '以下是您近一日的通知：', '', ...list, ...FOOTER.zh(inboxUrl)].join('\n'),
+  };
+}
