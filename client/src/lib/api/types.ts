@@ -428,6 +428,144 @@ export type ClientSettings = {
   attachmentTypes: Array<string>;
 };
 
+export type NotificationSettings = {
+  digest: boolean;
+  digestHour: number;
+  digestHourIsDefault: boolean;
+  events: Array<{
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due";
+    enabled: boolean;
+    mandatory: boolean;
+  }>;
+};
+
+export type NotificationSettingsChange = {
+  digest?: boolean;
+  /** Hour of the daily digest, Beijing time; null: the installation default */
+  digestHour?: number | null;
+  /** Turn optional events on (true) or off (false); deadline warnings cannot be turned off */
+  events?: {
+    task_assigned?: boolean;
+    task_offered?: boolean;
+    application_decided?: boolean;
+    loan_due_soon?: boolean;
+    loan_overdue?: boolean;
+    receipt_chase?: boolean;
+    handover_due?: boolean;
+    transfer_due?: boolean;
+    review_due?: boolean;
+  };
+};
+
+export type Outbox = {
+  /** false when SMTP_URL is not set: mail stays here */
+  sending: boolean;
+  counts: {
+    pending?: number;
+    held?: number;
+    digested?: number;
+    sent?: number;
+    incident?: number;
+    refused?: number;
+  };
+  total: number;
+  items: Array<Mail>;
+};
+
+export type Mail = {
+  id: string;
+  event: string;
+  recipientId: number;
+  to: string | null;
+  language: string;
+  subject: string;
+  link: string;
+  instanceId: string | null;
+  status: "pending" | "held" | "digested" | "sent" | "incident" | "refused";
+  attempts: number;
+  nextAttemptAt: string | null;
+  holdUntil: string | null;
+  digestId: string | null;
+  lastError: string | null;
+  messageId: string;
+  createdAt: string;
+  sentAt: string | null;
+};
+
+export type MailDetail = Mail & {
+  body: string;
+};
+
+export type DeadlineCounts = {
+  now: string;
+  open: number;
+  green: number;
+  yellow: number;
+  red: number;
+  byKind: {
+    loan_due?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+    receipt?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+    handover?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+    transfer?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+    review?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+    viewing_window?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
+  };
+};
+
+export type DeadlineList = {
+  now: string;
+  total: number;
+  items: Array<Deadline>;
+};
+
+export type Deadline = {
+  id: string;
+  kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window";
+  subject: string;
+  instanceId: string | null;
+  orgUnit: {
+    id: number;
+    name: string;
+  };
+  custodianOrg: {
+    id: number;
+    name: string;
+  } | null;
+  openedAt: string;
+  warnAt: string;
+  dueAt: string;
+  status: "open" | "closed" | "cancelled";
+  closedAt: string | null;
+  /** green until warnAt, yellow until dueAt, red after; null when closed */
+  light: "green" | "yellow" | "red" | null;
+  closedLate: boolean | null;
+  daysLeft: number | null;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -891,5 +1029,61 @@ export interface ApiRoutes {
       parentId: number | null;
       isCustodian: boolean;
     }>;
+  };
+  /** My notification settings */
+  "GET /api/me/notification-settings": {
+    params: never;
+    query: never;
+    body: never;
+    response: NotificationSettings;
+  };
+  /** Change my notification settings */
+  "PUT /api/me/notification-settings": {
+    params: never;
+    query: never;
+    body: NotificationSettingsChange;
+    response: NotificationSettings;
+  };
+  /** The mail outbox: waiting, sent, failed (incident) and refused messages */
+  "GET /api/admin/outbox": {
+    params: never;
+    query: { status?: "pending" | "held" | "digested" | "sent" | "incident" | "refused"; limit?: number; offset?: number | null };
+    body: never;
+    response: Outbox;
+  };
+  /** One message with its text */
+  "GET /api/admin/outbox/:id": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: MailDetail;
+  };
+  /** Send a failed or refused message again, to the recipient's current address */
+  "POST /api/admin/outbox/:id/retry": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: Mail;
+  };
+  /** Open deadlines in my scope by light and kind (工作台) */
+  "GET /api/deadlines/counts": {
+    params: never;
+    query: never;
+    body: never;
+    response: DeadlineCounts;
+  };
+  /** 督办: deadlines in my scope, soonest first, with green/yellow/red lights */
+  "GET /api/deadlines": {
+    params: never;
+    query: { kind?: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window"; light?: "green" | "yellow" | "red"; status?: "open" | "closed" | "cancelled" | "all"; orgUnitId?: number; instanceId?: string; dueBefore?: string; limit?: number; offset?: number | null };
+    body: never;
+    response: DeadlineList;
+  };
+  /** One deadline */
+  "GET /api/deadlines/:id": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: Deadline;
   };
 }
