@@ -14,6 +14,8 @@ import { SESSION_COOKIE, type SessionUser } from './people/sessions.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { workflowRoutes } from './workflow/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { archiveRoutes } from './archives/routes.ts';
+import { accessRoutes } from './access/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -22,6 +24,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   systemRoutes,
   peopleRoutes,
   workflowRoutes,
+  archiveRoutes,
+  accessRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {
@@ -64,10 +68,13 @@ export function createApp(s: Services) {
   app.use('/api', sameOrigin);
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: '2mb' }));
+  // Binary uploads (page scans, import files): only on routes that declare the type.
+  const binaryTypes = [...new Set(routes.flatMap((r) => r.binaryBody ?? []))];
+  if (binaryTypes.length) app.use('/api', express.raw({ type: binaryTypes, limit: '20mb' }));
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     // JSON only: a body in any other type (form posts included) is refused, not ignored.
     const len = Number(req.get('content-length') ?? 0);
-    if ((len > 0 || req.get('transfer-encoding')) && !req.is('application/json') && !rawTypes.some((t) => req.is(t))) {
+    if ((len > 0 || req.get('transfer-encoding')) && !req.is('application/json') && ![...rawTypes, ...binaryTypes].some((t) => req.is(t))) {
       return next(errors.unsupportedMedia());
     }
     next();
@@ -91,10 +98,12 @@ export function createApp(s: Services) {
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
         }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));
+        const isBinary = Buffer.isBuffer(req.body) && (r.binaryBody ?? []).some((t) => req.is(t));
+        if (r.binaryBody && !isBinary) throw errors.unsupportedMedia();
         const ctx = {
           params: r.params ? r.params.parse(req.params) : req.params,
           query: r.query ? r.query.parse(req.query) : {},
-          body: r.body ? r.body.parse(isRawBody ? req.body : (req.body ?? {})) : undefined,
+          body: isBinary ? req.body : r.body ? r.body.parse(isRawBody ? req.body : (req.body ?? {})) : undefined,
           user: user as SessionUser,
           ip: req.ip ?? '',
           req,

@@ -15,6 +15,11 @@ import { JobRunner } from './engine/jobs.ts';
 import { WorkflowService } from './workflow/service.ts';
 import { registerRequestServices } from './requests/services.ts';
 import { ALL_ROLES } from './http/policy.ts';
+import { AccessRules } from './access/rules.ts';
+import { AvoidanceService } from './access/service.ts';
+import { ArchivesService } from './archives/service.ts';
+import { ArchiveViews } from './archives/views.ts';
+import { Scans } from './archives/scans.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -34,6 +39,10 @@ export interface Services extends Deps {
   workflow: WorkflowService;
   jobs: JobRunner;
   // Domain services are added here, one line each (archives, access, notify, …).
+  access: AccessRules;
+  avoidance: AvoidanceService;
+  archives: ArchivesService;
+  archiveViews: ArchiveViews;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -71,5 +80,10 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  return { ...deps, audit, sessions, people, engine, workflow, jobs };
+  const access = new AccessRules(clock);
+  const scans = new Scans(config.dataDir, clock);
+  const archives = new ArchivesService(db, clock, audit, access, scans);
+  const archiveViews = new ArchiveViews(db, audit, access, scans);
+  const avoidance = new AvoidanceService(db, clock, audit);
+  return { ...deps, audit, sessions, people, engine, workflow, jobs, access, avoidance, archives, archiveViews };
 }

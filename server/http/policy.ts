@@ -16,6 +16,14 @@ export const POLICY = {
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],
   'task.work': [...BUSINESS_ROLES],
+  // Archives: everyone with a business role may ask; server/access decides what each one sees.
+  'org.read': [...BUSINESS_ROLES, 'process_admin', 'sys_admin', 'sec_admin', 'auditor'],
+  'archive.read': [...BUSINESS_ROLES],
+  'archive.write': ['archivist', 'archive_chief'],
+  'archive.import': ['archivist', 'archive_chief'],
+  'custody.manage': ['archive_chief'],
+  // Avoidance lists (档案人员规避) are the security administrator's.
+  'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.
   'audit.read': ['auditor'],
 } as const satisfies Record<string, 'public' | 'authenticated' | readonly Role[]>;

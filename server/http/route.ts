@@ -39,6 +39,8 @@ export interface RouteDef {
   body?: ZodType;
   /** Also accept these raw body types (the body arrives as a string). */
   rawBody?: string[];
+  /** Accept a binary body of these types (scans, spreadsheets): the handler gets a Buffer as body. */
+  binaryBody?: string[];
   response?: ZodType;
   /** Declared response content type when not JSON. */
   produces?: string;
@@ -64,6 +66,7 @@ export function route<
   query?: Q;
   body?: B;
   rawBody?: string[];
+  binaryBody?: string[];
   response?: R;
   produces?: string;
   status?: number;
