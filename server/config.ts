@@ -22,6 +22,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo org, users and cadres on an empty database (DESIGN.md "Demo data"). */
   DANGAN_DEMO: bool(true),
+  /** Render the demo's page scans in the background after start (db/seeds/demo-scans.ts). */
+  DANGAN_DEMO_SCANS: bool(true),
   SMTP_URL: z.string().optional(),
   /** Public base URL used in links inside mails. */
   PUBLIC_URL: z.string().default('http://localhost:3000'),
@@ -58,6 +60,7 @@ export interface Config {
   databaseUrl?: string;
   logLevel: string;
   demo: boolean;
+  demoScans: boolean;
   smtpUrl?: string;
   publicUrl: string;
   session: { idleSeconds: number; absoluteSeconds: number; maxFailures: number; lockSeconds: number };
@@ -100,6 +103,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL || undefined,
     logLevel: e.LOG_LEVEL,
     demo: e.DANGAN_DEMO,
+    demoScans: e.DANGAN_DEMO && e.DANGAN_DEMO_SCANS,
     smtpUrl: e.SMTP_URL || undefined,
     publicUrl: e.PUBLIC_URL,
     session: {
