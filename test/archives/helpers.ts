@@ -51,3 +51,11 @@ export async function sessionOf(sys: TestSystem, username: string) {
   (c as unknown as { cookie: string }).cookie = `dangan_sid=${token}`;
   return c;
 }
+
+/** POSTs raw bytes (a scan, a spreadsheet) with the client's session. */
+export async function postBytes(client: { base: string }, path: string, body: Buffer | string, contentType: string) {
+  const cookie = (client as unknown as { cookie: string }).cookie;
+  const res = await fetch(client.base + path, { method: 'POST', headers: { cookie, 'content-type': contentType }, body });
+  const text = await res.text();
+  return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text };
+}
