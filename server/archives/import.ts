@@ -57,7 +57,7 @@ export function normaliseCategory(v: string): string {
 }
 
 interface PlannedCadre { line: number; sheet: string; input: CadreInput; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
-interface PlannedMaterial { line: number; sheet: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
+interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
 
 export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions) {
   const problems: ImportProblem[] = [];
@@ -162,6 +162,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           materials.push({
             line: r.line,
             sheet: sheet.name,
+            seqColumn: col('e01z212'),
             archiveNo,
             categoryCode,
             itemNo,
@@ -185,7 +186,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   }
   for (const m of materials.filter((x) => x.itemNo !== null)) {
     const taken = used.get(key(m.archiveNo, m.categoryCode))!;
-    if (taken.has(m.itemNo!)) problems.push({ sheet: m.sheet, row: m.line, column: 'e01z212', problem: `序号 ${seqNo(m.categoryCode, m.itemNo!)} 已被使用 / already used` });
+    if (taken.has(m.itemNo!)) problems.push({ sheet: m.sheet, row: m.line, column: m.seqColumn, problem: `序号 ${seqNo(m.categoryCode, m.itemNo!)} 已被使用 / already used` });
     taken.add(m.itemNo!);
   }
   for (const m of materials.filter((x) => x.itemNo === null)) {
