@@ -3,6 +3,7 @@
 // Each section module exports `run(): Promise<void>` and prints its own figures.
 const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   engine: () => import('./engine.ts'),
+  search: () => import('./search.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

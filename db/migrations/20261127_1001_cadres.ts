@@ -47,8 +47,11 @@ export async function up(knex: Knex): Promise<void> {
     t.string('name_initials', 20).notNullable();
     t.string('created_at', 30).notNullable();
     t.string('updated_at', 30).notNullable();
-    t.index(['custodian_org_id', 'name_pinyin', 'id'], 'cadres_scope_sort');
-    t.index(['custodian_org_id', 'name_initials', 'name', 'id_number', 'org_unit_id', 'id'], 'cadres_scope_search');
+    // The search reads only this index (covering): scope, sort order and every searched column.
+    t.index(['custodian_org_id', 'name_pinyin', 'id', 'name_initials', 'name', 'id_number', 'org_unit_id'], 'cadres_scope_search');
+    // Prefix searches seek these ranges instead of scanning the office's holdings.
+    t.index(['custodian_org_id', 'name_initials', 'name_pinyin', 'id'], 'cadres_scope_initials');
+    t.index(['custodian_org_id', 'id_number'], 'cadres_scope_id_number');
     t.index(['name_pinyin', 'id'], 'cadres_sort');
     t.index(['org_unit_id']);
   });

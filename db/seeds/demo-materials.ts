@@ -18,6 +18,8 @@ export function materialsFor(r: Rng, p: PersonSeed, level: string, today: string
   const out: DemoMaterial[] = [];
   const add = (category: string, title: string, formed: string, pages: number, extra: Partial<DemoMaterial> = {}) => {
     if (formed > today) return;
+    // A copy is made after the original is formed, and not after today.
+    if (extra.copy_date && (extra.copy_date < formed || extra.copy_date > today)) extra.copy_date = formed < `${year(today) - 1}-01-01` ? date(year(today) - 1, between(r, 1, 12), between(r, 1, 28)) : today;
     out.push({ category, title, formed_date: formed, pages, is_copy: false, copy_date: null, remark: null, ...extra });
   };
   const ws = p.work_start_date;

@@ -24,7 +24,7 @@ const LINES: Record<string, string[]> = {
   '10': ['经检查，该同志身体健康状况良好。', '兹介绍该同志前往你处，请接洽。', '以上情况属实，特此证明。'],
 };
 
-export async function renderDemoScans(s: Services, log: Logger, signal: AbortSignal): Promise<void> {
+export async function renderDemoScans(s: Services, log: Logger, signal: AbortSignal, opts: { maxMaterials?: number } = {}): Promise<void> {
   const q = s.db;
   const targets = await q('archives').where({ digital_status: 'partial' }).orderBy('id').select('id');
   if (!targets.length) return;
@@ -35,9 +35,10 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     .where('a.digital_status', 'partial')
     .whereNotExists(q('page_images as p').whereRaw('p.material_id = m.id').select('p.id'))
     .orderBy([{ column: 'm.archive_id' }, { column: 'm.id' }])
-    .select('m.id', 'm.archive_id', 'm.title', 'm.seq_no', 'm.pages', 'm.formed_date', 'm.category_code', 'c.name', 'c.gender', 'c.birth_date', 'u.name as unit');
+    .select('m.id', 'm.archive_id', 'm.title', 'm.seq_no', 'm.pages', 'm.formed_date', 'm.category_code', 'c.name', 'c.gender', 'c.birth_date', 'u.name as unit')
+    .limit(opts.maxMaterials ?? 1_000_000);
   const pending = new Set(todo.map((m: { archive_id: number }) => m.archive_id));
-  for (const t of targets) if (!pending.has(t.id)) await archiveStore.setDigitalStatus(q, t.id, 'done', iso(s.clock.now()));
+  if (opts.maxMaterials === undefined) for (const t of targets) if (!pending.has(t.id)) await archiveStore.setDigitalStatus(q, t.id, 'done', iso(s.clock.now()));
   const totalPages = todo.reduce((n: number, m: { pages: number }) => n + m.pages, 0);
   log.info({ archives: targets.length, materials: todo.length, pages: totalPages }, 'rendering demo page scans in the background');
   const renderer = new PageRenderer();
@@ -60,7 +61,7 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     }
     await s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, pages));
     done += m.pages;
-    const last = i === todo.length - 1 || todo[i + 1].archive_id !== m.archive_id;
+    const last = opts.maxMaterials === undefined && (i === todo.length - 1 || todo[i + 1].archive_id !== m.archive_id);
     if (last) await archiveStore.setDigitalStatus(s.db, m.archive_id, 'done', iso(s.clock.now()));
     if (done >= nextReport || i === todo.length - 1) {
       log.info({ pages: done, of: totalPages, seconds: Math.round((Date.now() - started) / 1000) }, 'demo page scans');

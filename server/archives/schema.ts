@@ -25,7 +25,15 @@ export const cadreHit = z.object({
   post: z.string().nullable(),
   managementLevel: z.string(),
 });
-export const searchResult = z.object({ items: z.array(cadreHit), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }).openapi('CadreSearchResult');
+export const searchResult = z
+  .object({
+    items: z.array(cadreHit),
+    total: z.number().int().openapi({ description: 'number of matches, exact up to 1000; see totalExact' }),
+    totalExact: z.boolean().openapi({ description: 'false when there are more than 1000 matches (show "1000+")' }),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  })
+  .openapi('CadreSearchResult');
 
 export const cadreBody = z
   .object({

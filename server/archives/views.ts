@@ -52,10 +52,11 @@ export class ArchiveViews {
 
   async search(user: SessionUser, ip: string, params: SearchParams) {
     const scope = await this.access.scopeFilter(this.db, user);
-    const { items, total } = await searchCadres(this.db, scope, params);
+    const { items, total, totalExact } = await searchCadres(this.db, scope, params);
     await this.audit.record(null, { actor: user, ip, action: 'cadre.search', objectType: 'cadre', detail: { total, returned: items.length } });
     return {
       total,
+      totalExact,
       offset: params.offset,
       limit: params.limit,
       items: items.map((h) => ({
