@@ -60,7 +60,7 @@ export class ArchivesService {
   async registerCadre(user: SessionUser, ip: string, input: cadres.CadreInput & { archive: { archiveNo?: string; volumes: number; storeRoom?: string; cabinet?: string; shelf?: string } }) {
     return this.db.transaction(async (trx) => {
       const office = await people.findOrgUnit(trx, user.orgUnitId);
-      if (!office?.is_custodian) throw errors.forbidden('只有管档单位的档案管理员可以建档 / Only archivists of a custodian office set up archives');
+      if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以建档 / Only archivists of a custodian office set up archives');
       const cadreId = await cadres.createCadre(trx, this.clock, input);
       const archive = await archives.createArchive(trx, this.clock, { cadreId, kind: 'original', custodianOrgId: office.id, ...input.archive }, actorRef(user));
       await this.audit.record(trx, { actor: user, ip, action: 'cadre.create', objectType: 'cadre', objectId: cadreId, detail: { archiveId: archive.id } });
@@ -114,7 +114,7 @@ export class ArchivesService {
   /** 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row. */
   async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean) {
     const office = await people.findOrgUnit(this.db, user.orgUnitId);
-    if (!office?.is_custodian) throw errors.forbidden('只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
+    if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
     const sheets = await readImportFile(file);
     const audit = (report: { imported: boolean; counts: object; errors: unknown[] }) => ({
       actor: user,
@@ -139,7 +139,7 @@ export class ArchivesService {
   async addCustodyRange(user: SessionUser, ip: string, input: { rootOrgId: number; managementLevels: string[]; archiveKind: ArchiveKind; note?: string }) {
     return this.db.transaction(async (trx) => {
       const office = await people.findOrgUnit(trx, user.orgUnitId);
-      if (!office?.is_custodian) throw errors.forbidden('只有管档单位的档案室负责人可以设定管档范围 / Only the chief of a custodian office sets its ranges');
+      if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案室负责人可以设定管档范围 / Only the chief of a custodian office sets its ranges');
       if (!(await people.findOrgUnit(trx, input.rootOrgId))) throw errors.validation([{ field: 'rootOrgId', message: '单位不存在 / no such unit' }]);
       const id = await store.insertCustodyRange(trx, {
         custodian_org_id: office.id,
