@@ -9,7 +9,7 @@ import { iso } from '../../server/clock.ts';
 import * as archiveStore from '../../server/archives/archive-store.ts';
 import { GENDERS } from '../../server/archives/codes.ts';
 import { PageRenderer } from './page-render.ts';
-import { pick, prng } from './demo-cadres.ts';
+import { prng } from './demo-cadres.ts';
 
 const LINES: Record<string, string[]> = {
   '1': ['本人简历：自入学起至今，按时间顺序填写，不得间断。', '学习和工作经历均有证明人，所填内容真实准确。', '家庭主要成员及重要社会关系情况如实填写。'],
@@ -51,7 +51,9 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     const r = prng(m.id);
     const pages: Buffer[] = [];
     for (let pageNo = 1; pageNo <= m.pages; pageNo++) {
-      const lines = Array.from({ length: pageNo === 1 ? 5 : 10 }, () => pick(r, LINES[m.category_code.split('-')[0]] ?? LINES['10']));
+      const pool = LINES[m.category_code.split('-')[0]] ?? LINES['10'];
+      const start = Math.floor(r() * pool.length);
+      const lines = pool.map((_, k) => pool[(start + k) % pool.length]);
       pages.push(
         await renderer.render({
           title: m.title, seqNo: m.seq_no, pageNo, pages: m.pages, cadreName: m.name, gender: GENDERS[m.gender as '1' | '2']?.zh ?? '',

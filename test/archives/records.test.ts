@@ -101,6 +101,10 @@ test.serial('page scans: one file and row per page with sha256, dpi, size; check
   t.deepEqual(up.body.findings.map((f: any) => f.code), ['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_MISSING', 'PAGE_MISSING']);
   const notImage = await postBytes(archivist, `/api/materials/${m.id}/pages`, 'not an image', 'image/jpeg');
   t.is(notImage.status, 400);
+  t.is((await postBytes(archivist, `/api/materials/${m.id}/pages`, await page(300), 'image/gif')).status, 415);
+  // Another office's archivist cannot add pages to it: 404, and nothing added.
+  t.is((await postBytes(await sys.as('receiver1'), `/api/materials/${m.id}/pages`, await page(300), 'image/jpeg')).status, 404);
+  t.is(Number((await s.db('page_images').where({ material_id: m.id }).count({ n: '*' }))[0].n), 1);
   const empty = await t.throwsAsync(s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, [])));
   t.is((empty as any).code, 'VALIDATION_FAILED');
   await s.db.transaction(async (trx) => s.archives.addPageScans(trx, m.id, [await page(300, 230), await page(150, 220), await page(300, 230)]));
