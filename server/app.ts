@@ -21,6 +21,8 @@ import { adminUserRoutes } from './admin/routes.ts';
 import { adminConsoleRoutes } from './admin/console-routes.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { deadlineRoutes } from './deadlines/routes.ts';
+import { archiveRoutes } from './archives/routes.ts';
+import { accessRoutes } from './access/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -36,6 +38,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   uiRoutes,
   notifyRoutes,
   deadlineRoutes,
+  archiveRoutes,
+  accessRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {
@@ -81,8 +85,9 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   app.use('/api', sameOrigin);
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: '2mb' }));
-  const BINARY = 'application/octet-stream';
-  const anyBinary = routes.some((r) => r.binaryBody);
+  // Binary uploads (attachments, page scans, import files): only routes that declare them take one.
+  const binaryTypesOf = (r: RouteDef) => r.binaryBody?.types ?? ['application/octet-stream'];
+  const binaryTypes = [...new Set(routes.filter((r) => r.binaryBody).flatMap(binaryTypesOf))];
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     // JSON only: a body in any other type (form posts included) is refused, not ignored.
     // Binary bodies pass here and are refused below by every route that does not take one.
@@ -91,7 +96,7 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
       (len > 0 || req.get('transfer-encoding')) &&
       !req.is('application/json') &&
       !rawTypes.some((t) => req.is(t)) &&
-      !(anyBinary && req.is(BINARY))
+      !binaryTypes.some((t) => req.is(t))
     ) {
       return next(errors.unsupportedMedia());
     }
@@ -119,7 +124,7 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
             if (!req.user) return next(errors.unauthenticated());
             next(isAllowed(r.permission, req.user.roles) ? undefined : errors.forbidden());
           },
-          express.raw({ type: BINARY, limit: r.binaryBody.maxBytes }),
+          express.raw({ type: binaryTypesOf(r), limit: r.binaryBody.maxBytes }),
         ]
       : [];
     app[r.method](r.path, ...binary, async (req: Request, res: Response, next: NextFunction) => {
@@ -133,7 +138,9 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           if (!r.allowPending && user.mustEnrollTotp) throw errors.totpEnrolmentRequired();
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
         }
-        if (!r.binaryBody && req.is(BINARY)) throw errors.unsupportedMedia();
+        if (r.binaryBody ? !binaryTypesOf(r).some((t) => req.is(t)) : binaryTypes.some((t) => req.is(t))) {
+          throw errors.unsupportedMedia();
+        }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));
         const ctx = {
           params: r.params ? r.params.parse(req.params) : req.params,

@@ -23,6 +23,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo org, users and cadres on an empty database (DESIGN.md "Demo data"). */
   DANGAN_DEMO: bool(true),
+  /** Render the demo's page scans in the background after start (db/seeds/demo-scans.ts). */
+  DANGAN_DEMO_SCANS: bool(true),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
   /** Public base URL used in links inside mails. */
   PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('http://localhost:3000'),
@@ -113,6 +115,7 @@ export interface Config {
   databaseUrl?: string;
   logLevel: string;
   demo: boolean;
+  demoScans: boolean;
   smtpUrl?: string;
   publicUrl: string;
   mail: {
@@ -182,6 +185,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL || undefined,
     logLevel: e.LOG_LEVEL,
     demo: e.DANGAN_DEMO,
+    demoScans: e.DANGAN_DEMO && e.DANGAN_DEMO_SCANS,
     smtpUrl: e.SMTP_URL || undefined,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     mail: {

@@ -7,6 +7,7 @@ import { systemClock } from './clock.ts';
 import { createServices } from './services.ts';
 import { prepare } from './boot.ts';
 import { createApp } from './app.ts';
+import { renderDemoScans } from '../db/seeds/demo-scans.ts';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -22,8 +23,14 @@ async function main() {
   const server = app.listen(config.port, config.host, () => {
     log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
   });
+  // The demo's page images are rendered after the server listens (minutes on 2 cores).
+  const background = new AbortController();
+  if (config.demoScans) {
+    void renderDemoScans(services, log.child({ module: 'demo-scans' }), background.signal).catch((err) => log.error({ err }, 'demo page scans failed'));
+  }
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
+    background.abort();
     server.close();
     await services.jobs.stop();
     await services.maintenance.stop();

@@ -30,6 +30,11 @@ import { OutboxAdmin } from './notify/outbox.ts';
 import { MailWorker } from './notify/worker.ts';
 import { DeadlineService } from './deadlines/service.ts';
 import { registerDeadlineServices } from './deadlines/process-services.ts';
+import { AccessRules } from './access/rules.ts';
+import { AvoidanceService } from './access/service.ts';
+import { ArchivesService } from './archives/service.ts';
+import { ArchiveViews } from './archives/views.ts';
+import { Scans } from './archives/scans.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -64,6 +69,10 @@ export interface Services extends Deps {
   mailer: MailWorker;
   deadlines: DeadlineService;
   // Domain services are added here, one line each (archives, access, notify, …).
+  access: AccessRules;
+  avoidance: AvoidanceService;
+  archives: ArchivesService;
+  archiveViews: ArchiveViews;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -120,6 +129,11 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
+  const access = new AccessRules(clock);
+  const scans = new Scans(config.dataDir, clock);
+  const archives = new ArchivesService(db, clock, audit, access, scans);
+  const archiveViews = new ArchiveViews(db, audit, access, scans);
+  const avoidance = new AvoidanceService(db, clock, audit);
   return {
     ...deps,
     audit,
@@ -142,5 +156,9 @@ export function createServices(deps: Deps): Services {
     outbox,
     mailer,
     deadlines,
+    access,
+    avoidance,
+    archives,
+    archiveViews,
   };
 }

@@ -16,3 +16,21 @@ declare module 'dmn-moddle' {
     fromXML(xml: string, typeName?: string): Promise<{ rootElement: any; warnings: any[] }>;
   }
 }
+declare module 'opentype.js' {
+  export type PathCommand =
+    | { type: 'M' | 'L'; x: number; y: number }
+    | { type: 'Q'; x1: number; y1: number; x: number; y: number }
+    | { type: 'C'; x1: number; y1: number; x2: number; y2: number; x: number; y: number }
+    | { type: 'Z' };
+  export interface Path {
+    commands: PathCommand[];
+  }
+  export interface Font {
+    unitsPerEm: number;
+    getPath(text: string, x: number, y: number, fontSize: number): Path;
+    getAdvanceWidth(text: string, fontSize: number): number;
+  }
+  export function parse(buffer: ArrayBuffer): Font;
+  const opentype: { parse: typeof parse };
+  export default opentype;
+}

@@ -5,6 +5,7 @@ import type { Clock } from '../../server/clock.ts';
 import { iso } from '../../server/clock.ts';
 import { hashPassword } from '../../server/people/passwords.ts';
 import * as people from '../../server/people/store.ts';
+import { seedArchiveDemo } from './demo-archives.ts';
 
 export const DEMO_PASSWORD = 'Dangan@2026';
 /** RFC 6238 demo secret shared by the three administrators (demo only). */
@@ -114,6 +115,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
         u.roles,
       );
     }
+    await seedArchiveDemo(trx, clock);
   });
   return true;
 }

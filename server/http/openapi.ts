@@ -14,6 +14,7 @@ export function buildOpenApi(routes: RouteDef[], processDocs: string) {
     const content: Record<string, { schema: any }> = {};
     if (r.body) content['application/json'] = { schema: r.body };
     for (const t of r.rawBody ?? []) content[t] = { schema: { type: 'string' } };
+    for (const t of r.binaryBody ? (r.binaryBody.types ?? ['application/octet-stream']) : []) content[t] = { schema: { type: 'string', format: 'binary' } };
     registry.registerPath({
       method: r.method,
       path: r.path.replace(/:([A-Za-z_]+)/g, '{$1}'),
@@ -26,7 +27,7 @@ export function buildOpenApi(routes: RouteDef[], processDocs: string) {
       request: {
         ...(r.params ? { params: r.params as any } : {}),
         ...(r.query ? { query: r.query as any } : {}),
-        ...(r.body ? { body: { content } } : {}),
+        ...(r.body || r.binaryBody ? { body: { content } } : {}),
       },
       responses: {
         [r.status ?? 200]: r.produces

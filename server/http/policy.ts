@@ -29,6 +29,14 @@ export const POLICY = {
   // The mail outbox (mail stays there without SMTP_URL; incidents): the system administrator.
   'outbox.read': ['sys_admin'],
   'outbox.retry': ['sys_admin'],
+  // Archives: everyone with a business role may ask; server/access decides what each one sees.
+  'org.read': [...BUSINESS_ROLES, 'process_admin', 'sys_admin', 'sec_admin', 'auditor'],
+  'archive.read': [...BUSINESS_ROLES],
+  'archive.write': ['archivist', 'archive_chief'],
+  'archive.import': ['archivist', 'archive_chief'],
+  'custody.manage': ['archive_chief'],
+  // Avoidance lists (档案人员规避) are the security administrator's.
+  'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.
   'audit.read': ['auditor'],
   'audit.manage': ['auditor'],

@@ -44,8 +44,11 @@ export interface RouteDef {
   body?: ZodType;
   /** Also accept these raw body types (the body arrives as a string). */
   rawBody?: string[];
-  /** Takes an application/octet-stream body up to maxBytes; ctx.body is then a Buffer. */
-  binaryBody?: { maxBytes: number };
+  /**
+   * Takes a binary body of these types (default application/octet-stream) up to maxBytes; ctx.body
+   * is then a Buffer. Permission is checked before the body is read.
+   */
+  binaryBody?: { types?: string[]; maxBytes: number };
   response?: ZodType;
   /** Declared response content type when not JSON. */
   produces?: string;
@@ -72,7 +75,7 @@ export function route<
   query?: Q;
   body?: B;
   rawBody?: string[];
-  binaryBody?: { maxBytes: number };
+  binaryBody?: { types?: string[]; maxBytes: number };
   response?: R;
   produces?: string;
   status?: number;

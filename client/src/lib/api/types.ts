@@ -566,6 +566,176 @@ export type Deadline = {
   daysLeft: number | null;
 };
 
+export type CadreSearchResult = {
+  items: Array<{
+    id: number;
+    name: string;
+    gender: string;
+    birthDate: string;
+    unitId: number;
+    unitName: string;
+    post: string | null;
+    managementLevel: string;
+  }>;
+  /** number of matches, exact up to 1000; see totalExact */
+  total: number;
+  /** false when there are more than 1000 matches (show "1000+") */
+  totalExact: boolean;
+  offset: number;
+  limit: number;
+};
+
+export type NewCadre = {
+  name: string;
+  /** GB/T 2261.1: 1 男, 2 女 */
+  gender: "1" | "2";
+  birthDate: string;
+  ethnicity: string;
+  nativePlace: string;
+  politicalStatus: string;
+  partyJoinDate?: string | null;
+  workStartDate?: string | null;
+  idNumber: string;
+  education?: string | null;
+  degree?: string | null;
+  unitId: number;
+  post?: string | null;
+  managementLevel: "central" | "provincial" | "municipal" | "county" | "unit";
+  archive?: {
+    archiveNo?: string;
+    volumes?: number;
+    storeRoom?: string;
+    cabinet?: string;
+    shelf?: string;
+  };
+};
+
+export type Cadre = {
+  id: number;
+  name: string;
+  gender: string;
+  genderLabel: string;
+  birthDate: string;
+  ethnicity: string;
+  nativePlace: string;
+  politicalStatus: string;
+  partyJoinDate: string | null;
+  workStartDate: string | null;
+  idNumber: string;
+  education: string | null;
+  degree: string | null;
+  unitId: number;
+  unitName: string;
+  post: string | null;
+  managementLevel: string;
+  managementLevelLabel: string;
+  family: Array<{
+    id: number;
+    name: string;
+    relation: string;
+    birthDate: string | null;
+    relatedCadreId: number | null;
+    workUnit: string | null;
+  }>;
+  archives: Array<{
+    id: number;
+    cadreId: number;
+    archiveNo: string;
+    kind: string;
+    kindLabel: string;
+    volumes: number;
+    custodianOrgId: number;
+    custodianName: string;
+    location: {
+      storeRoom: string | null;
+      cabinet: string | null;
+      shelf: string | null;
+    };
+    status: string;
+    statusLabel: string;
+    digitalStatus: string;
+    digitalStatusLabel: string;
+  }>;
+};
+
+export type Archive = {
+  id: number;
+  cadreId: number;
+  archiveNo: string;
+  kind: string;
+  kindLabel: string;
+  volumes: number;
+  custodianOrgId: number;
+  custodianName: string;
+  location: {
+    storeRoom: string | null;
+    cabinet: string | null;
+    shelf: string | null;
+  };
+  status: string;
+  statusLabel: string;
+  digitalStatus: string;
+  digitalStatusLabel: string;
+  cadre: {
+    id: number;
+    name: string;
+    unitName: string;
+    post: string | null;
+  };
+  access: "custody" | "grant";
+  grantedCategories: Array<string> | null;
+  statusHistory: Array<{
+    fromStatus: string | null;
+    toStatus: string;
+    reason: string;
+    instanceId: string | null;
+    actorId: number | null;
+    at: string;
+  }>;
+};
+
+export type Catalogue = {
+  archiveId: number;
+  categories: Array<{
+    code: string;
+    numeral: string;
+    name: string;
+    parentCode: string | null;
+    materials: Array<Material>;
+  }>;
+};
+
+export type Material = {
+  id: number;
+  archiveId: number;
+  categoryCode: string;
+  itemNo: number;
+  revision: number;
+  seqNo: string;
+  title: string;
+  formedDate: string;
+  pages: number;
+  isCopy: boolean;
+  copyDate: string | null;
+  remark: string | null;
+  producerOrgId: number | null;
+  supersedesMaterialId: number | null;
+  filedAt: string;
+  scannedPages?: number;
+};
+
+export type NewMaterial = {
+  categoryCode: string;
+  title: string;
+  titleCode?: string | null;
+  formedDate: string;
+  pages: number;
+  isCopy?: boolean;
+  copyDate?: string | null;
+  remark?: string | null;
+  producerOrgId?: number | null;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -1085,5 +1255,251 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: Deadline;
+  };
+  /** The org tree (单位), custodian offices marked */
+  "GET /api/org-units": {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: number;
+      code: string;
+      name: string;
+      kind: string;
+      parentId: number | null;
+      path: string;
+      isCustodian: boolean;
+      sortOrder: number;
+    }>;
+  };
+  /** The catalogue categories (十大类 and sub-categories) */
+  "GET /api/catalog-categories": {
+    params: never;
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** Custody ranges (管档范围): which office holds which cadres */
+  "GET /api/custody-ranges": {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: number;
+      custodianOrgId: number;
+      rootOrgId: number;
+      managementLevels: Array<string>;
+      archiveKind: string;
+      note: string | null;
+    }>;
+  };
+  /** Add a custody range to the caller's office */
+  "POST /api/custody-ranges": {
+    params: never;
+    query: never;
+    body: {
+      rootOrgId: number;
+      managementLevels: Array<"central" | "provincial" | "municipal" | "county" | "unit">;
+      archiveKind?: "original" | "copy";
+      note?: string;
+    };
+    response: {
+      id: number;
+      custodianOrgId: number;
+      rootOrgId: number;
+      managementLevels: Array<string>;
+      archiveKind: string;
+      note: string | null;
+    };
+  };
+  /** Remove a custody range of the caller's office */
+  "DELETE /api/custody-ranges/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: {
+      ok: true;
+    };
+  };
+  /** Search cadres in scope */
+  "GET /api/cadres": {
+    params: never;
+    query: { q?: string; unitId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: CadreSearchResult;
+  };
+  /** Register a cadre with a 正本 archive held by the caller's office */
+  "POST /api/cadres": {
+    params: never;
+    query: never;
+    body: NewCadre;
+    response: {
+      cadreId: number;
+      archiveId: number;
+      archiveNo: string;
+    };
+  };
+  /** A cadre record (audited) */
+  "GET /api/cadres/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Cadre;
+  };
+  /** Versioned changes of the A01 fields */
+  "GET /api/cadres/:id/history": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** Add a family member (家庭成员) to a cadre held by the caller’s office */
+  "POST /api/cadres/:id/family-members": {
+    params: { id: number };
+    query: never;
+    body: {
+      name: string;
+      relation: string;
+      birthDate?: string | null;
+      idNumber?: string | null;
+      relatedCadreId?: number | null;
+      workUnit?: string | null;
+    };
+    response: {
+      id: number;
+    };
+  };
+  /** An archive: number, kind, location, status and its history (audited) */
+  "GET /api/archives/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Archive;
+  };
+  /** The catalogue (目录) by category; a grant shows only its categories (audited) */
+  "GET /api/archives/:id/catalogue": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Catalogue;
+  };
+  /** File a material under the next free 序号 of its category */
+  "POST /api/archives/:id/materials": {
+    params: { id: number };
+    query: never;
+    body: NewMaterial;
+    response: Material;
+  };
+  /** A material with its page images (audited) */
+  "GET /api/materials/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** Correct a filed material: a new row with the same 序号 supersedes it (the old row never changes) */
+  "POST /api/materials/:id/supersede": {
+    params: { id: number };
+    query: never;
+    body: {
+      title?: string;
+      titleCode?: string | null;
+      formedDate?: string;
+      pages?: number;
+      isCopy?: boolean;
+      copyDate?: string | null;
+      remark?: string | null;
+      producerOrgId?: number | null;
+      reason: string;
+    };
+    response: Material;
+  };
+  /** One scanned page (image; audited as page.view) */
+  "GET /api/materials/:id/pages/:pageNo": {
+    params: { id: number; pageNo: number };
+    query: never;
+    body: never;
+    response: Blob;
+  };
+  /** Add one scanned page (JPEG, PNG or TIFF body) after the last page */
+  "POST /api/materials/:id/pages": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: {
+      pages: Array<{
+        pageNo: number;
+        format: string;
+        sha256: string;
+        dpi: number | null;
+        colourMode: string;
+        width: number;
+        height: number;
+        bytes: number;
+      }>;
+      findings: Array<{
+        code: string;
+        pageNo?: number;
+        message: string;
+      }>;
+    };
+  };
+  /** Findings of the scans against the catalogue row (page count, gaps, dpi, integrity) */
+  "GET /api/materials/:id/scan-check": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** 历史数据迁移: import cadres, archives and catalogue rows from CSV or XLSX */
+  "POST /api/imports": {
+    params: never;
+    query: { dryRun?: "0" | "1" | "true" | "false" };
+    body: never;
+    response: unknown;
+  };
+  /** Avoidance list entries in force */
+  "GET /api/avoidance-entries": {
+    params: never;
+    query: { userId?: number };
+    body: never;
+    response: Array<{
+      id: number;
+      userId: number;
+      username: string;
+      cadreId: number;
+      cadreName: string;
+      reason: string;
+      createdAt: string;
+    }>;
+  };
+  /** Add a cadre to a user’s avoidance list (by cadre id or ID number) */
+  "POST /api/avoidance-entries": {
+    params: never;
+    query: never;
+    body: {
+      userId: number;
+      cadreId?: number;
+      cadreIdNumber?: string;
+      reason: string;
+    };
+    response: {
+      id: number;
+      userId: number;
+      username: string;
+      cadreId: number;
+      cadreName: string;
+      reason: string;
+      createdAt: string;
+    };
+  };
+  /** Lift an avoidance entry (kept for the record) */
+  "DELETE /api/avoidance-entries/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: {
+      ok: true;
+    };
   };
 }

@@ -1,0 +1,28 @@
+// HTTP routes of the avoidance lists (档案人员规避), for the security administrator.
+import { route } from '../http/route.ts';
+import { z, intId } from '../http/zod.ts';
+import type { Services } from '../services.ts';
+
+const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreName: z.string(), reason: z.string(), createdAt: z.string() });
+
+export function accessRoutes(s: Services) {
+  const tags = ['access'];
+  return [
+    route({ method: 'get', path: '/api/avoidance-entries', summary: 'Avoidance list entries in force', tags, permission: 'avoidance.manage', query: z.object({ userId: intId.optional() }), response: z.array(entry), handler: ({ query }) => s.avoidance.list(query.userId) }),
+    route({
+      method: 'post',
+      path: '/api/avoidance-entries',
+      summary: 'Add a cadre to a user’s avoidance list (by cadre id or ID number)',
+      tags,
+      permission: 'avoidance.manage',
+      body: z
+        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: z.string().regex(/^\d{17}[\dX]$/).optional(), reason: z.string().trim().min(1).max(200) })
+        .strict()
+        .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: 'give cadreId or cadreIdNumber', path: ['cadreId'] }),
+      response: entry,
+      status: 201,
+      handler: ({ user, ip, body }) => s.avoidance.add(user, ip, body),
+    }),
+    route({ method: 'delete', path: '/api/avoidance-entries/:id', summary: 'Lift an avoidance entry (kept for the record)', tags, permission: 'avoidance.manage', params: z.object({ id: intId }), response: z.object({ ok: z.literal(true) }), handler: ({ user, ip, params }) => s.avoidance.remove(user, ip, params.id) }),
+  ];
+}

@@ -1,0 +1,131 @@
+// Who may read which cadre and archive (DESIGN.md "People, scope and access"; DOMAIN.md §1.7):
+// - archivists and archive chiefs: archives held by their own office (their org unit, when it is
+//   a custodian office);
+// - auth_leader: archives held by custodian offices inside their org subtree;
+// - anyone with a business role: archives opened to them by an archive_grants row inside its
+//   time window by the service's clock (only the granted categories);
+// - nobody: their own archive (users.cadre_id), a relative's (family_members, both directions),
+//   or a cadre on their avoidance list; the 三员 and process_admin see no business data at all.
+// Out of scope answers 404, the same as absent: callers turn a denial into errors.notFound.
+import type { Q } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { bool, parseJson } from '../db.ts';
+import { errors } from '../errors.ts';
+import * as store from './store.ts';
+
+export interface Viewer {
+  id: number;
+  roles: readonly string[];
+  orgUnitId: number;
+}
+
+export type Relation = 'self' | 'relative' | 'avoided';
+export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category';
+
+export interface Scope {
+  /** Archives held by these offices are readable in full. */
+  custodianOrgIds: number[];
+  /** Open grants: archive → granted category codes. */
+  grants: Map<number, { cadreId: number; categories: string[] }>;
+  /** Cadres to show in lists besides those whose 正本 is held in custodianOrgIds (副本, grants). */
+  extraCadreIds: number[];
+  /** Never shown, whatever else says so. */
+  excludedCadreIds: number[];
+}
+
+export type ArchiveCheck =
+  | { ok: true; archiveId: number; cadreId: number; via: 'custody' | 'grant'; categories: string[] | null }
+  | { ok: false; reason: DenyReason };
+
+const EXCLUSIVE = ['sys_admin', 'sec_admin', 'auditor', 'process_admin'];
+
+/** A granted code covers itself and its sub-categories ('4' covers '4-2'). */
+export const categoryCovered = (granted: readonly string[], code: string): boolean =>
+  granted.some((g) => code === g || code.startsWith(`${g}-`));
+
+export class AccessRules {
+  constructor(private readonly clock: Clock) {}
+
+  /** The custodian offices whose holdings the user reads by role. */
+  async custodianOffices(q: Q, user: Viewer): Promise<number[]> {
+    if (user.roles.some((r) => EXCLUSIVE.includes(r))) return [];
+    const out = new Set<number>();
+    const org = await store.orgOf(q, user.orgUnitId);
+    if (!org) return [];
+    if ((user.roles.includes('archivist') || user.roles.includes('archive_chief')) && bool(org.is_custodian)) out.add(org.id);
+    if (user.roles.includes('auth_leader')) for (const id of await store.custodiansUnder(q, org.path)) out.add(id);
+    return [...out];
+  }
+
+  /** Cadres the user may never see: self, relatives, avoidance list. */
+  async exclusions(q: Q, userId: number): Promise<Map<number, Relation>> {
+    const out = new Map<number, Relation>();
+    for (const id of await store.avoidedCadreIds(q, userId)) out.set(id, 'avoided');
+    const mine = await store.userCadreId(q, userId);
+    if (mine) {
+      for (const id of await store.relativeCadreIds(q, mine)) out.set(id, 'relative');
+      out.set(mine, 'self');
+    }
+    return out;
+  }
+
+  /** 'self' | 'relative' | 'avoided' | null: what ties the user to the cadre (borrowing start check). */
+  async relationTo(q: Q, userId: number, cadreId: number): Promise<Relation | null> {
+    return (await this.exclusions(q, userId)).get(cadreId) ?? null;
+  }
+
+  /** Everything a list query needs to filter by scope in SQL (see applyCadreScope in the search). */
+  async scopeFilter(q: Q, user: Viewer): Promise<Scope> {
+    const custodianOrgIds = await this.custodianOffices(q, user);
+    const grants = new Map<number, { cadreId: number; categories: string[] }>();
+    if (!user.roles.some((r) => EXCLUSIVE.includes(r))) {
+      for (const g of await store.openGrants(q, user.id, iso(this.clock.now()))) {
+        const prev = grants.get(g.archive_id);
+        const cats = parseJson<string[]>(g.categories, []);
+        grants.set(g.archive_id, { cadreId: g.cadre_id, categories: [...new Set([...(prev?.categories ?? []), ...cats])] });
+      }
+    }
+    const extra = new Set(await store.copyHoldings(q, custodianOrgIds));
+    for (const g of grants.values()) extra.add(g.cadreId);
+    const excluded = await this.exclusions(q, user.id);
+    return { custodianOrgIds, grants, extraCadreIds: [...extra], excludedCadreIds: [...excluded.keys()] };
+  }
+
+  async checkArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string } = {}): Promise<ArchiveCheck> {
+    const archive = await q('archives').where({ id: archiveId }).first('id', 'cadre_id', 'custodian_org_id');
+    if (!archive) return { ok: false, reason: 'absent' };
+    const relation = await this.relationTo(q, user.id, archive.cadre_id);
+    if (relation) return { ok: false, reason: relation };
+    if ((await this.custodianOffices(q, user)).includes(archive.custodian_org_id)) {
+      return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'custody', categories: null };
+    }
+    if (user.roles.some((r) => EXCLUSIVE.includes(r))) return { ok: false, reason: 'out_of_scope' };
+    const open = await store.openGrants(q, user.id, iso(this.clock.now()), archiveId);
+    if (!open.length) return { ok: false, reason: 'out_of_scope' };
+    const categories = [...new Set(open.flatMap((g) => parseJson<string[]>(g.categories, [])))];
+    if (opts.categoryCode && !categoryCovered(categories, opts.categoryCode)) return { ok: false, reason: 'category' };
+    return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'grant', categories };
+  }
+
+  /** A cadre is readable when one of their archives is (custody or an open grant). */
+  async checkCadre(q: Q, user: Viewer, cadreId: number): Promise<{ ok: true } | { ok: false; reason: DenyReason }> {
+    const archives = await q('archives').where({ cadre_id: cadreId }).select('id');
+    const cadre = archives.length ? true : !!(await q('cadres').where({ id: cadreId }).first('id'));
+    if (!cadre) return { ok: false, reason: 'absent' };
+    const relation = await this.relationTo(q, user.id, cadreId);
+    if (relation) return { ok: false, reason: relation };
+    for (const a of archives) if ((await this.checkArchive(q, user, a.id)).ok) return { ok: true };
+    return { ok: false, reason: 'out_of_scope' };
+  }
+
+  async assertCanReadCadre(q: Q, user: Viewer, cadreId: number): Promise<void> {
+    if (!(await this.checkCadre(q, user, cadreId)).ok) throw errors.notFound('Cadre');
+  }
+
+  async assertCanReadArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string } = {}) {
+    const check = await this.checkArchive(q, user, archiveId, opts);
+    if (!check.ok) throw errors.notFound('Archive');
+    return check;
+  }
+}

@@ -1,0 +1,62 @@
+// The avoidance lists (档案人员规避), kept by the security administrator: which cadres a user must
+// never see (former colleagues, parties to a case …). Lifting an entry keeps it for the record.
+// The sec_admin sees only what managing the list needs: the cadre's id and name.
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as people from '../people/store.ts';
+import * as cadreStore from '../archives/store.ts';
+import * as store from './store.ts';
+
+export class AvoidanceService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(userId?: number) {
+    const rows = await store.listAvoidance(this.db, userId);
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, username: r.username, cadreId: r.cadre_id, cadreName: r.cadre_name, reason: r.reason, createdAt: r.created_at }));
+  }
+
+  async add(admin: SessionUser, ip: string, input: { userId: number; cadreId?: number; cadreIdNumber?: string; reason: string }) {
+    return this.db.transaction(async (trx) => {
+      const user = await people.findUser(trx, input.userId);
+      if (!user) throw errors.validation([{ field: 'userId', message: '用户不存在 / no such user' }]);
+      const cadre = input.cadreId
+        ? await cadreStore.findCadre(trx, input.cadreId)
+        : input.cadreIdNumber
+          ? await cadreStore.findCadreByIdNumber(trx, input.cadreIdNumber)
+          : undefined;
+      if (!cadre) throw errors.validation([{ field: input.cadreId ? 'cadreId' : 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
+      if (await store.activeAvoidance(trx, user.id, cadre.id)) {
+        throw errors.conflict('AVOIDANCE_EXISTS', '该用户已对该干部回避 / The user already avoids this cadre');
+      }
+      const id = await store.insertAvoidance(trx, {
+        user_id: user.id,
+        cadre_id: cadre.id,
+        reason: input.reason,
+        created_by: admin.id,
+        created_at: iso(this.clock.now()),
+        removed_at: null,
+        removed_by: null,
+      });
+      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id } });
+      return { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) };
+    });
+  }
+
+  async remove(admin: SessionUser, ip: string, id: number) {
+    await this.db.transaction(async (trx) => {
+      const e = await store.findAvoidance(trx, id);
+      if (!e || e.removed_at) throw errors.notFound('Avoidance entry');
+      await store.removeAvoidance(trx, id, iso(this.clock.now()), admin.id);
+      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.remove', objectType: 'avoidance', objectId: id, detail: { userId: e.user_id, cadreId: e.cadre_id } });
+    });
+    return { ok: true as const };
+  }
+}

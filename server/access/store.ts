@@ -1,0 +1,118 @@
+// SQL behind the access rules: custodian offices by org, grants, avoidance entries, relatives.
+import type { Q } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+
+export interface GrantRow {
+  id: number;
+  grantee_user_id: number;
+  archive_id: number;
+  categories: string;
+  valid_from: string;
+  valid_until: string;
+  revoked_at: string | null;
+  instance_id: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface AvoidanceRow {
+  id: number;
+  user_id: number;
+  cadre_id: number;
+  reason: string;
+  created_by: number | null;
+  created_at: string;
+  removed_at: string | null;
+  removed_by: number | null;
+}
+
+export async function userCadreId(q: Q, userId: number): Promise<number | null> {
+  const r = await q('users').where({ id: userId }).first('cadre_id');
+  return r?.cadre_id ?? null;
+}
+
+export async function orgOf(q: Q, orgId: number): Promise<{ id: number; path: string; is_custodian: unknown } | undefined> {
+  return q('org_units').where({ id: orgId }).first('id', 'path', 'is_custodian');
+}
+
+/** Custodian offices in the org subtree at `path` (the office itself included). */
+export async function custodiansUnder(q: Q, path: string): Promise<number[]> {
+  const rows = await q('org_units').where('path', 'like', `${path}%`).andWhere('is_custodian', true).select('id');
+  return rows.map((r: { id: number }) => r.id);
+}
+
+/** Grants open at `now` for a user (optionally for one archive). */
+export async function openGrants(q: Q, userId: number, now: string, archiveId?: number): Promise<Array<GrantRow & { cadre_id: number }>> {
+  const qb = q('archive_grants as g')
+    .join('archives as a', 'a.id', 'g.archive_id')
+    .where('g.grantee_user_id', userId)
+    .whereNull('g.revoked_at')
+    .where('g.valid_from', '<=', now)
+    .where('g.valid_until', '>', now)
+    .select('g.*', 'a.cadre_id');
+  if (archiveId !== undefined) qb.where('g.archive_id', archiveId);
+  return qb;
+}
+
+export async function insertGrant(q: Q, row: Omit<GrantRow, 'id'>): Promise<number> {
+  const [ret] = await q('archive_grants').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function avoidedCadreIds(q: Q, userId: number): Promise<number[]> {
+  const rows = await q('avoidance_entries').where({ user_id: userId }).whereNull('removed_at').select('cadre_id');
+  return rows.map((r: { cadre_id: number }) => r.cadre_id);
+}
+
+/**
+ * Cadres related to `cadreId` by a family_members row in either direction, matched by
+ * related_cadre_id or by ID number (a relative entered before they became a cadre).
+ */
+export async function relativeCadreIds(q: Q, cadreId: number): Promise<number[]> {
+  const me = await q('cadres').where({ id: cadreId }).first('id_number');
+  const mine = await q('family_members').where({ cadre_id: cadreId }).select('related_cadre_id', 'id_number');
+  const out = new Set<number>();
+  const ids = mine.map((m: { id_number: string | null }) => m.id_number).filter((v: string | null): v is string => !!v);
+  for (const m of mine) if (m.related_cadre_id) out.add(m.related_cadre_id);
+  if (ids.length) for (const r of await q('cadres').whereIn('id_number', ids).select('id')) out.add(r.id);
+  const theirs = q('family_members').where({ related_cadre_id: cadreId });
+  if (me?.id_number) theirs.orWhere({ id_number: me.id_number });
+  for (const r of await theirs.select('cadre_id')) out.add(r.cadre_id);
+  out.delete(cadreId);
+  return [...out];
+}
+
+/** 副本 archives held by these offices (the cadre's derived custodian points at the 正本). */
+export async function copyHoldings(q: Q, custodianOrgIds: number[]): Promise<number[]> {
+  if (!custodianOrgIds.length) return [];
+  const rows = await q('archives').whereIn('custodian_org_id', custodianOrgIds).andWhere('kind', 'copy').select('cadre_id');
+  return rows.map((r: { cadre_id: number }) => r.cadre_id);
+}
+
+export async function listAvoidance(q: Q, userId?: number): Promise<Array<AvoidanceRow & { cadre_name: string; username: string }>> {
+  const qb = q('avoidance_entries as e')
+    .join('cadres as c', 'c.id', 'e.cadre_id')
+    .join('users as u', 'u.id', 'e.user_id')
+    .whereNull('e.removed_at')
+    .orderBy('e.id')
+    .select('e.*', 'c.name as cadre_name', 'u.username');
+  if (userId !== undefined) qb.where('e.user_id', userId);
+  return qb;
+}
+
+export async function findAvoidance(q: Q, id: number): Promise<AvoidanceRow | undefined> {
+  return q('avoidance_entries').where({ id }).first();
+}
+
+export async function activeAvoidance(q: Q, userId: number, cadreId: number): Promise<AvoidanceRow | undefined> {
+  return q('avoidance_entries').where({ user_id: userId, cadre_id: cadreId }).whereNull('removed_at').first();
+}
+
+export async function insertAvoidance(q: Q, row: Omit<AvoidanceRow, 'id'>): Promise<number> {
+  const [ret] = await q('avoidance_entries').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function removeAvoidance(q: Q, id: number, at: string, by: number): Promise<void> {
+  await q('avoidance_entries').where({ id }).update({ removed_at: at, removed_by: by });
+}

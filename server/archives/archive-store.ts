@@ -1,0 +1,103 @@
+// SQL for archives and their status history. Whenever an archive's custodian is set, the cadre's
+// derived custodian_org_id (the holder of the 正本) is set in the same statement sequence.
+import type { Q } from '../db.ts';
+import { forUpdate } from '../db.ts';
+import { idOf } from './store.ts';
+
+export interface ArchiveRow {
+  id: number;
+  cadre_id: number;
+  archive_no: string;
+  kind: string;
+  volumes: number;
+  custodian_org_id: number;
+  store_room: string | null;
+  cabinet: string | null;
+  shelf: string | null;
+  status: string;
+  digital_status: string;
+  last_audit_score: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusHistoryRow {
+  id: number;
+  archive_id: number;
+  from_status: string | null;
+  to_status: string;
+  reason: string;
+  instance_id: string | null;
+  actor_id: number | null;
+  at: string;
+}
+
+/** Keeps cadres.custodian_org_id equal to the holder of the cadre's 正本 (or its only archive). */
+async function syncCadreCustodian(q: Q, cadreId: number): Promise<void> {
+  const rows: ArchiveRow[] = await q('archives').where({ cadre_id: cadreId }).orderBy('id');
+  const main = rows.find((r) => r.kind === 'original') ?? rows[0];
+  await q('cadres').where({ id: cadreId }).update({ custodian_org_id: main ? main.custodian_org_id : null });
+}
+
+export async function insertArchive(q: Q, row: Omit<ArchiveRow, 'id'>): Promise<number> {
+  const [ret] = await q('archives').insert(row).returning('id');
+  await syncCadreCustodian(q, row.cadre_id);
+  return idOf(ret);
+}
+
+export async function findArchive(q: Q, id: number): Promise<ArchiveRow | undefined> {
+  return q('archives').where({ id }).first();
+}
+
+/** The archive row locked for the rest of the transaction (PostgreSQL; SQLite serialises writers). */
+export async function lockArchive(q: Q, id: number): Promise<ArchiveRow | undefined> {
+  return forUpdate(q, q('archives').where({ id }).first());
+}
+
+export async function findArchiveByNo(q: Q, archiveNo: string): Promise<ArchiveRow | undefined> {
+  return q('archives').where({ archive_no: archiveNo }).first();
+}
+
+export async function existingArchiveNos(q: Q, nos: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < nos.length; i += 500) {
+    for (const r of await q('archives').whereIn('archive_no', nos.slice(i, i + 500)).select('archive_no')) out.add(r.archive_no);
+  }
+  return out;
+}
+
+export async function archivesOfCadre(q: Q, cadreId: number): Promise<ArchiveRow[]> {
+  return q('archives').where({ cadre_id: cadreId }).orderBy('id');
+}
+
+export async function setStatus(q: Q, id: number, status: string, at: string): Promise<void> {
+  await q('archives').where({ id }).update({ status, updated_at: at });
+}
+
+export async function setDigitalStatus(q: Q, id: number, digitalStatus: string, at: string): Promise<void> {
+  await q('archives').where({ id }).update({ digital_status: digitalStatus, updated_at: at });
+}
+
+export async function setCustodian(q: Q, archive: ArchiveRow, custodianOrgId: number, at: string): Promise<void> {
+  await q('archives').where({ id: archive.id }).update({ custodian_org_id: custodianOrgId, updated_at: at });
+  await syncCadreCustodian(q, archive.cadre_id);
+}
+
+export async function insertStatusHistory(q: Q, row: Omit<StatusHistoryRow, 'id'>): Promise<void> {
+  await q('archive_status_history').insert(row);
+}
+
+export async function statusHistory(q: Q, archiveId: number): Promise<StatusHistoryRow[]> {
+  return q('archive_status_history').where({ archive_id: archiveId }).orderBy('id');
+}
+
+/** The highest number used in archive numbers of the form `<prefix>NNNNN`. */
+export async function maxArchiveSerial(q: Q, prefix: string): Promise<number> {
+  const rows = await q('archives').where('archive_no', 'like', `${prefix}%`).select('archive_no');
+  let max = 0;
+  for (const r of rows) {
+    const n = Number(String(r.archive_no).slice(prefix.length));
+    if (Number.isInteger(n) && n > max) max = n;
+  }
+  return max;
+}

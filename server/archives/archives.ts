@@ -1,0 +1,159 @@
+// Archives and custody: which office holds a cadre (custody ranges, the most specific one wins),
+// creating an archive, and changeArchiveStatus / changeArchiveCustodian — the only writers of an
+// archive's status and custodian, each recorded in archive_status_history.
+import type { Q, Trx } from '../db.ts';
+import { parseJson, bool } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import * as people from '../people/store.ts';
+import { ARCHIVE_STATUSES, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus } from './codes.ts';
+import * as store from './store.ts';
+import * as archiveStore from './archive-store.ts';
+import type { ArchiveRow } from './archive-store.ts';
+import type { ActorRef } from './cadres.ts';
+
+export interface Custody {
+  custodianOrgId: number;
+  archiveKind: ArchiveKind;
+  rangeId: number;
+}
+
+/**
+ * The office that should hold a cadre of this unit and level: among the ranges whose org subtree
+ * contains the unit and whose levels include the level, the one with the deepest root.
+ */
+export async function custodianFor(q: Q, orgUnitId: number, level: string): Promise<Custody | null> {
+  const unit = await people.findOrgUnit(q, orgUnitId);
+  if (!unit) return null;
+  let best: { depth: number; c: Custody } | null = null;
+  for (const r of await store.listCustodyRanges(q)) {
+    if (!parseJson<string[]>(r.management_levels, []).includes(level)) continue;
+    const root = await people.findOrgUnit(q, r.root_org_id);
+    if (!root || !unit.path.startsWith(root.path)) continue;
+    const depth = root.path.split('/').length;
+    if (!best || depth > best.depth) best = { depth, c: { custodianOrgId: r.custodian_org_id, archiveKind: r.archive_kind as ArchiveKind, rangeId: r.id } };
+  }
+  return best?.c ?? null;
+}
+
+export interface ArchiveInput {
+  cadreId: number;
+  archiveNo?: string;
+  kind: ArchiveKind;
+  volumes: number;
+  custodianOrgId: number;
+  storeRoom?: string | null;
+  cabinet?: string | null;
+  shelf?: string | null;
+  status?: ArchiveStatus;
+}
+
+/** The next free 档案号 of an office: `<office code>-NNNNN`. */
+export async function nextArchiveNo(q: Q, custodianOrgId: number): Promise<string> {
+  const org = await people.findOrgUnit(q, custodianOrgId);
+  const prefix = `${org!.code}-`;
+  return `${prefix}${String((await archiveStore.maxArchiveSerial(q, prefix)) + 1).padStart(5, '0')}`;
+}
+
+export async function createArchive(trx: Q, clock: Clock, input: ArchiveInput, actor: ActorRef | null, reason = '建档 / archive set up'): Promise<ArchiveRow> {
+  const custodian = await people.findOrgUnit(trx, input.custodianOrgId);
+  if (!custodian || !custodian.is_custodian) throw errors.rule('custodian', '所选单位不是管档单位 / The unit does not hold archives');
+  if (!(await store.findCadre(trx, input.cadreId))) throw errors.notFound('Cadre');
+  const existing = await archiveStore.archivesOfCadre(trx, input.cadreId);
+  if (input.kind === 'original' && existing.some((a) => a.kind === 'original')) {
+    throw errors.rule('one_original', '该干部已有正本档案 / The cadre already has an original archive');
+  }
+  if (existing.some((a) => a.kind === input.kind && a.custodian_org_id === input.custodianOrgId)) {
+    throw errors.rule('one_per_office', '该单位已保管该干部的同类档案 / This office already holds such an archive of the cadre');
+  }
+  const archiveNo = input.archiveNo ?? (await nextArchiveNo(trx, input.custodianOrgId));
+  if (await archiveStore.findArchiveByNo(trx, archiveNo)) throw errors.conflict('ARCHIVE_NO_TAKEN', '档案号已被使用 / The archive number is taken', { archiveNo });
+  const now = iso(clock.now());
+  const status = input.status ?? 'in_stock';
+  const id = await archiveStore.insertArchive(trx, {
+    cadre_id: input.cadreId,
+    archive_no: archiveNo,
+    kind: input.kind,
+    volumes: input.volumes,
+    custodian_org_id: input.custodianOrgId,
+    store_room: input.storeRoom ?? null,
+    cabinet: input.cabinet ?? null,
+    shelf: input.shelf ?? null,
+    status,
+    digital_status: 'none',
+    last_audit_score: null,
+    created_at: now,
+    updated_at: now,
+  });
+  await archiveStore.insertStatusHistory(trx, { archive_id: id, from_status: null, to_status: status, reason, instance_id: null, actor_id: actor?.id ?? null, at: now });
+  return (await archiveStore.findArchive(trx, id))!;
+}
+
+export interface StatusChange {
+  archiveId: number;
+  to: ArchiveStatus;
+  reason: string;
+  actor: ActorRef | null;
+  instanceId?: string;
+}
+
+/** Moves an archive along the transition table (codes.ts) and records the change. */
+export async function changeArchiveStatus(trx: Trx, clock: Clock, change: StatusChange): Promise<ArchiveRow> {
+  if (!(change.to in ARCHIVE_STATUSES)) throw errors.validation([{ field: 'to', message: `未知状态 ${change.to} / unknown status` }]);
+  if (!change.reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明原因 / a reason is required' }]);
+  const archive = await archiveStore.lockArchive(trx, change.archiveId);
+  if (!archive) throw errors.notFound('Archive');
+  const from = archive.status as ArchiveStatus;
+  if (!STATUS_TRANSITIONS[from]?.includes(change.to)) {
+    throw errors.rule(
+      'archive_status',
+      `档案状态不能从“${ARCHIVE_STATUSES[from]?.zh ?? from}”变为“${ARCHIVE_STATUSES[change.to].zh}” / The archive cannot go from ${from} to ${change.to}`,
+      { from, to: change.to, allowed: STATUS_TRANSITIONS[from] ?? [] },
+    );
+  }
+  const now = iso(clock.now());
+  await archiveStore.setStatus(trx, archive.id, change.to, now);
+  await archiveStore.insertStatusHistory(trx, {
+    archive_id: archive.id,
+    from_status: from,
+    to_status: change.to,
+    reason: change.reason.slice(0, 500),
+    instance_id: change.instanceId ?? null,
+    actor_id: change.actor?.id ?? null,
+    at: now,
+  });
+  return { ...archive, status: change.to, updated_at: now };
+}
+
+/**
+ * A transferred archive arrives at its new office: the custodian changes and the archive is in
+ * stock there. Allowed from 转出中 / 已转出 only, so a transfer is the only way custody moves.
+ */
+export async function changeArchiveCustodian(
+  trx: Trx,
+  clock: Clock,
+  change: { archiveId: number; toOrgId: number; reason: string; actor: ActorRef | null; instanceId?: string },
+): Promise<ArchiveRow> {
+  const archive = await archiveStore.lockArchive(trx, change.archiveId);
+  if (!archive) throw errors.notFound('Archive');
+  const to = await people.findOrgUnit(trx, change.toOrgId);
+  if (!to || !bool(to.is_custodian)) throw errors.rule('custodian', '接收单位不是管档单位 / The receiving unit does not hold archives');
+  if (to.id === archive.custodian_org_id) throw errors.rule('same_custodian', '接收单位与原保管单位相同 / The archive is already held there');
+  if (!['transferring', 'transferred'].includes(archive.status)) {
+    throw errors.rule('archive_status', '只有转出中或已转出的档案才能变更保管单位 / Only an archive being transferred can change custodian', { from: archive.status });
+  }
+  const now = iso(clock.now());
+  await archiveStore.setCustodian(trx, archive, to.id, now);
+  await archiveStore.setStatus(trx, archive.id, 'in_stock', now);
+  await archiveStore.insertStatusHistory(trx, {
+    archive_id: archive.id,
+    from_status: archive.status,
+    to_status: 'in_stock',
+    reason: `${change.reason} (custodian ${archive.custodian_org_id} → ${to.id})`.slice(0, 500),
+    instance_id: change.instanceId ?? null,
+    actor_id: change.actor?.id ?? null,
+    at: now,
+  });
+  return { ...archive, custodian_org_id: to.id, status: 'in_stock', updated_at: now };
+}

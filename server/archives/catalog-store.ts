@@ -1,0 +1,123 @@
+// SQL for the catalogue: categories, materials (append-only: there is no update or delete
+// function here, and the database refuses both) and page images.
+import type { Q } from '../db.ts';
+import { bool } from '../db.ts';
+import { idOf } from './store.ts';
+
+export interface CategoryRow {
+  code: string;
+  numeral: string;
+  name: string;
+  parent_code: string | null;
+  divided: boolean;
+  sort_order: number;
+  active: boolean;
+  edition: string;
+}
+
+export interface MaterialRow {
+  id: number;
+  archive_id: number;
+  category_code: string;
+  item_no: number;
+  revision: number;
+  seq_no: string;
+  title: string;
+  title_code: string | null;
+  formed_date: string;
+  pages: number;
+  is_copy: boolean;
+  copy_date: string | null;
+  remark: string | null;
+  producer_org_id: number | null;
+  instance_id: string | null;
+  supersedes_material_id: number | null;
+  supersede_reason: string | null;
+  filed_by: number | null;
+  filed_at: string;
+}
+
+export interface PageImageRow {
+  id: number;
+  material_id: number;
+  page_no: number;
+  file: string;
+  format: string;
+  sha256: string;
+  dpi: number | null;
+  colour_mode: string;
+  width: number;
+  height: number;
+  bytes: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+const categoryFromDb = (r: any): CategoryRow => ({ ...r, divided: bool(r.divided), active: bool(r.active) });
+const materialFromDb = (r: any): MaterialRow => ({ ...r, is_copy: bool(r.is_copy) });
+
+export async function listCategories(q: Q): Promise<CategoryRow[]> {
+  return (await q('catalog_categories').orderBy('sort_order')).map(categoryFromDb);
+}
+
+export async function maxItemNo(q: Q, archiveId: number, categoryCode: string): Promise<number> {
+  const r = await q('materials').where({ archive_id: archiveId, category_code: categoryCode }).max({ n: 'item_no' }).first();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertMaterial(q: Q, row: Omit<MaterialRow, 'id'>): Promise<MaterialRow> {
+  const [ret] = await q('materials').insert(row).returning('id');
+  return { id: idOf(ret), ...row };
+}
+
+/** Many rows at once (demo seed, import); item numbers are already assigned by the caller. */
+export async function insertMaterials(q: Q, rows: Array<Omit<MaterialRow, 'id'>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await q('materials').insert(rows.slice(i, i + 200));
+}
+
+export async function findMaterial(q: Q, id: number): Promise<MaterialRow | undefined> {
+  const r = await q('materials').where({ id }).first();
+  return r ? materialFromDb(r) : undefined;
+}
+
+export async function isSuperseded(q: Q, id: number): Promise<boolean> {
+  return !!(await q('materials').where({ supersedes_material_id: id }).first('id'));
+}
+
+export async function lastRevision(q: Q, archiveId: number, categoryCode: string, itemNo: number): Promise<number> {
+  const r = await q('materials').where({ archive_id: archiveId, category_code: categoryCode, item_no: itemNo }).max({ n: 'revision' }).first();
+  return Number(r?.n ?? 0);
+}
+
+/** The current catalogue of an archive: rows nobody supersedes, optionally only some categories. */
+export async function currentMaterials(q: Q, archiveId: number, categories?: string[]): Promise<MaterialRow[]> {
+  const qb = q('materials as m')
+    .where('m.archive_id', archiveId)
+    .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
+    .orderBy([{ column: 'm.category_code' }, { column: 'm.item_no' }])
+    .select('m.*');
+  if (categories) qb.whereIn('m.category_code', categories);
+  return (await qb).map(materialFromDb);
+}
+
+export async function insertPageImage(q: Q, row: Omit<PageImageRow, 'id'>): Promise<PageImageRow> {
+  const [ret] = await q('page_images').insert(row).returning('id');
+  return { id: idOf(ret), ...row };
+}
+
+export async function pagesOf(q: Q, materialId: number): Promise<PageImageRow[]> {
+  return q('page_images').where({ material_id: materialId }).orderBy('page_no');
+}
+
+export async function findPage(q: Q, materialId: number, pageNo: number): Promise<PageImageRow | undefined> {
+  return q('page_images').where({ material_id: materialId, page_no: pageNo }).first();
+}
+
+export async function pageCounts(q: Q, materialIds: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < materialIds.length; i += 500) {
+    const rows = await q('page_images').whereIn('material_id', materialIds.slice(i, i + 500)).groupBy('material_id').select('material_id').count({ n: '*' });
+    for (const r of rows as any[]) out.set(Number(r.material_id), Number(r.n));
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+// The catalogue (目录): filing a material under the next free 份号 of its category, and
+// correcting one by a superseding row (the filed row itself never changes: DB triggers refuse).
+// 序号 = category code + item number: '4-1-3', '1-5' (DOMAIN.md §2.2).
+import type { Q, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import * as people from '../people/store.ts';
+import * as archiveStore from './archive-store.ts';
+import * as catalog from './catalog-store.ts';
+import type { CategoryRow, MaterialRow } from './catalog-store.ts';
+import type { ActorRef, Problem } from './cadres.ts';
+import { isCalendarDate } from './validate.ts';
+
+export const seqNo = (categoryCode: string, itemNo: number): string => `${categoryCode}-${itemNo}`;
+
+export interface MaterialInput {
+  archiveId: number;
+  categoryCode: string;
+  title: string;
+  titleCode?: string | null;
+  formedDate: string;
+  pages: number;
+  isCopy: boolean;
+  copyDate?: string | null;
+  remark?: string | null;
+  producerOrgId?: number | null;
+  instanceId?: string | null;
+  actor: ActorRef | null;
+}
+
+/** Format and rule problems of a catalogue row (DOMAIN.md §2.2 and the 2009 filing rules). */
+export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, categories: CategoryRow[], today: string): Problem[] {
+  const out: Problem[] = [];
+  const cat = categories.find((c) => c.code === m.categoryCode);
+  if (!cat || !cat.active) out.push({ field: 'categoryCode', message: `无此类别 ${m.categoryCode} / unknown category` });
+  else if (cat.divided) out.push({ field: 'categoryCode', message: `第${cat.numeral}类须归入其小类（如 ${cat.code}-1） / file under a sub-category such as ${cat.code}-1` });
+  if (!m.title?.trim()) out.push({ field: 'title', message: '材料名称必填 / title is required' });
+  else if (m.title.length > 200) out.push({ field: 'title', message: '材料名称过长 / title too long' });
+  if (!isCalendarDate(m.formedDate ?? '')) out.push({ field: 'formedDate', message: '材料形成时间须为完整的年月日 / the formation date must be a full date YYYY-MM-DD' });
+  else if (m.formedDate > today) out.push({ field: 'formedDate', message: '材料形成时间晚于今天 / the formation date is in the future' });
+  if (!Number.isInteger(m.pages) || m.pages <= 0) out.push({ field: 'pages', message: '页数须为正整数 / pages must be a positive whole number' });
+  else if (m.pages > 2000) out.push({ field: 'pages', message: '页数过大 / too many pages' });
+  if (m.isCopy) {
+    if (!m.copyDate) out.push({ field: 'copyDate', message: '复印件须注明复制时间 / a copy needs its copy date' });
+    else if (!isCalendarDate(m.copyDate)) out.push({ field: 'copyDate', message: '复制时间须为完整日期 / the copy date must be a full date' });
+    else if (isCalendarDate(m.formedDate ?? '') && m.copyDate < m.formedDate) out.push({ field: 'copyDate', message: '复制时间早于形成时间 / copied before it was formed' });
+  } else if (m.copyDate) out.push({ field: 'copyDate', message: '原件不填复制时间 / only a copy has a copy date' });
+  if (m.remark && m.remark.length > 200) out.push({ field: 'remark', message: '备注过长 / remark too long' });
+  return out;
+}
+
+async function validate(trx: Q, clock: Clock, input: Omit<MaterialInput, 'archiveId' | 'actor'>): Promise<void> {
+  const problems = materialProblems(input, await catalog.listCategories(trx), iso(clock.now()).slice(0, 10));
+  if (input.producerOrgId && !(await people.findOrgUnit(trx, input.producerOrgId))) problems.push({ field: 'producerOrgId', message: '形成单位不存在 / no such unit' });
+  if (problems.length) throw errors.validation(problems, '目录信息有误 / The catalogue entry has problems');
+}
+
+/**
+ * Files a material under the next free item number of (archive, category). The archive row is
+ * locked first (FOR UPDATE on PostgreSQL, SQLite serialises writers), so concurrent filings into
+ * one archive queue up and never take the same number; the unique index is the backstop.
+ */
+export async function fileMaterial(trx: Trx, clock: Clock, input: MaterialInput): Promise<MaterialRow> {
+  await validate(trx, clock, input);
+  const archive = await archiveStore.lockArchive(trx, input.archiveId);
+  if (!archive) throw errors.notFound('Archive');
+  if (['transferred', 'archived_state'].includes(archive.status)) {
+    throw errors.rule('archive_status', '档案已转出或移交，不能归档新材料 / The archive has left this office', { status: archive.status });
+  }
+  const itemNo = (await catalog.maxItemNo(trx, archive.id, input.categoryCode)) + 1;
+  return catalog.insertMaterial(trx, {
+    archive_id: archive.id,
+    category_code: input.categoryCode,
+    item_no: itemNo,
+    revision: 0,
+    seq_no: seqNo(input.categoryCode, itemNo),
+    title: input.title.trim(),
+    title_code: input.titleCode ?? null,
+    formed_date: input.formedDate,
+    pages: input.pages,
+    is_copy: input.isCopy,
+    copy_date: input.isCopy ? (input.copyDate ?? null) : null,
+    remark: input.remark?.trim() || null,
+    producer_org_id: input.producerOrgId ?? null,
+    instance_id: input.instanceId ?? null,
+    supersedes_material_id: null,
+    supersede_reason: null,
+    filed_by: input.actor?.id ?? null,
+    filed_at: iso(clock.now()),
+  });
+}
+
+/**
+ * A correction of a filed material: a new row with the same 序号 and the next revision that
+ * supersedes the old one. The old row stays as it was; the catalogue shows the newest.
+ */
+export async function supersedeMaterial(
+  trx: Trx,
+  clock: Clock,
+  input: { materialId: number; reason: string; actor: ActorRef | null; instanceId?: string | null } & Partial<Omit<MaterialInput, 'archiveId' | 'actor' | 'categoryCode'>>,
+): Promise<MaterialRow> {
+  const old = await catalog.findMaterial(trx, input.materialId);
+  if (!old) throw errors.notFound('Material');
+  await archiveStore.lockArchive(trx, old.archive_id);
+  if (await catalog.isSuperseded(trx, old.id)) throw errors.conflict('MATERIAL_SUPERSEDED', '该材料已被更正，请更正最新的一条 / This material was already corrected; correct the newest row');
+  if (!input.reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明更正原因 / a reason is required' }]);
+  const next = {
+    categoryCode: old.category_code,
+    title: input.title ?? old.title,
+    titleCode: input.titleCode === undefined ? old.title_code : input.titleCode,
+    formedDate: input.formedDate ?? old.formed_date,
+    pages: input.pages ?? old.pages,
+    isCopy: input.isCopy ?? old.is_copy,
+    copyDate: input.copyDate === undefined ? old.copy_date : input.copyDate,
+    remark: input.remark === undefined ? old.remark : input.remark,
+    producerOrgId: input.producerOrgId === undefined ? old.producer_org_id : input.producerOrgId,
+  };
+  await validate(trx, clock, next);
+  return catalog.insertMaterial(trx, {
+    archive_id: old.archive_id,
+    category_code: old.category_code,
+    item_no: old.item_no,
+    revision: (await catalog.lastRevision(trx, old.archive_id, old.category_code, old.item_no)) + 1,
+    seq_no: old.seq_no,
+    title: next.title.trim(),
+    title_code: next.titleCode ?? null,
+    formed_date: next.formedDate,
+    pages: next.pages,
+    is_copy: next.isCopy,
+    copy_date: next.isCopy ? (next.copyDate ?? null) : null,
+    remark: next.remark?.trim() || null,
+    producer_org_id: next.producerOrgId ?? null,
+    instance_id: input.instanceId ?? null,
+    supersedes_material_id: old.id,
+    supersede_reason: input.reason.trim().slice(0, 500),
+    filed_by: input.actor?.id ?? null,
+    filed_at: iso(clock.now()),
+  });
+}

@@ -1,0 +1,66 @@
+// The code lists of the archive domain, with their Chinese and English labels: management
+// levels, archive kinds and statuses (with the transition table), digital statuses, genders.
+// Codes are what the database and the API carry; labels are for people.
+
+export const MANAGEMENT_LEVELS = {
+  central: { zh: '中管', en: 'Central' },
+  provincial: { zh: '省管', en: 'Provincial' },
+  municipal: { zh: '市管', en: 'Municipal' },
+  county: { zh: '县管', en: 'County' },
+  unit: { zh: '单位管', en: 'Unit' },
+} as const;
+export type ManagementLevel = keyof typeof MANAGEMENT_LEVELS;
+export const MANAGEMENT_LEVEL_CODES = Object.keys(MANAGEMENT_LEVELS) as [ManagementLevel, ...ManagementLevel[]];
+
+export const ARCHIVE_KINDS = { original: { zh: '正本', en: 'Original' }, copy: { zh: '副本', en: 'Copy' } } as const;
+export type ArchiveKind = keyof typeof ARCHIVE_KINDS;
+export const ARCHIVE_KIND_CODES = Object.keys(ARCHIVE_KINDS) as [ArchiveKind, ...ArchiveKind[]];
+
+export const ARCHIVE_STATUSES = {
+  in_stock: { zh: '在库', en: 'In stock' },
+  on_loan: { zh: '借出', en: 'On loan' },
+  digitizing: { zh: '数字化中', en: 'Being digitised' },
+  transferring: { zh: '转出中', en: 'Being transferred' },
+  transferred: { zh: '已转出', en: 'Transferred out' },
+  retired: { zh: '离退', en: 'Retired' },
+  deceased: { zh: '死亡', en: 'Deceased' },
+  archived_state: { zh: '已移交档案馆', en: 'Handed to the state archives' },
+} as const;
+export type ArchiveStatus = keyof typeof ARCHIVE_STATUSES;
+export const ARCHIVE_STATUS_CODES = Object.keys(ARCHIVE_STATUSES) as [ArchiveStatus, ...ArchiveStatus[]];
+
+/**
+ * Allowed status changes. A loan, a digitisation batch or a transfer returns the archive to the
+ * shelf; a transfer that arrives sets the receiving office as custodian and puts it in stock
+ * (changeArchiveCustodian). 离退 archives can still be lent, digitised or transferred; a
+ * deceased cadre's archive may go to the state archives (已移交档案馆), which is final.
+ */
+export const STATUS_TRANSITIONS: Record<ArchiveStatus, readonly ArchiveStatus[]> = {
+  in_stock: ['on_loan', 'digitizing', 'transferring', 'retired', 'deceased'],
+  on_loan: ['in_stock'],
+  digitizing: ['in_stock'],
+  transferring: ['transferred', 'in_stock'],
+  transferred: ['in_stock'],
+  retired: ['on_loan', 'digitizing', 'transferring', 'deceased', 'archived_state', 'in_stock'],
+  deceased: ['on_loan', 'digitizing', 'archived_state'],
+  archived_state: [],
+};
+
+export const DIGITAL_STATUSES = {
+  none: { zh: '未数字化', en: 'Not digitised' },
+  partial: { zh: '部分数字化', en: 'Partly digitised' },
+  done: { zh: '已数字化', en: 'Digitised' },
+  verified: { zh: '已验收', en: 'Verified' },
+} as const;
+export type DigitalStatus = keyof typeof DIGITAL_STATUSES;
+export const DIGITAL_STATUS_CODES = Object.keys(DIGITAL_STATUSES) as [DigitalStatus, ...DigitalStatus[]];
+
+/** GB/T 2261.1: 1 男, 2 女. */
+export const GENDERS = { '1': { zh: '男', en: 'Male' }, '2': { zh: '女', en: 'Female' } } as const;
+export type Gender = keyof typeof GENDERS;
+
+export const COLOUR_MODES = ['color', 'gray', 'bw'] as const;
+export type ColourMode = (typeof COLOUR_MODES)[number];
+
+/** Minimum scan resolution of DOMAIN.md §3 (≥ 200 dpi; unverified for the cadre standard). */
+export const MIN_SCAN_DPI = 200;

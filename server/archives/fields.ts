@@ -1,0 +1,56 @@
+// The A01 fields of a cadre: column, A01 code (DOMAIN.md §2.2), labels and kind. The import reads
+// its headers from here and updateCadreField checks its field names against it.
+import { GENDERS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
+import { idNumberProblems, isCalendarDate } from './validate.ts';
+
+export type FieldKind = 'text' | 'date' | 'gender' | 'id_number' | 'level' | 'org';
+
+export interface CadreField {
+  column: string;
+  a01?: string;
+  zh: string;
+  en: string;
+  kind: FieldKind;
+  required: boolean;
+  max: number;
+}
+
+export const CADRE_FIELDS: CadreField[] = [
+  { column: 'name', a01: 'a0101', zh: '姓名', en: 'name', kind: 'text', required: true, max: 50 },
+  { column: 'gender', a01: 'a0104', zh: '性别', en: 'gender', kind: 'gender', required: true, max: 1 },
+  { column: 'birth_date', a01: 'a0107', zh: '出生日期', en: 'birth date', kind: 'date', required: true, max: 10 },
+  { column: 'native_place', a01: 'a0111a', zh: '籍贯', en: 'native place', kind: 'text', required: true, max: 50 },
+  { column: 'ethnicity', a01: 'a0117', zh: '民族', en: 'ethnicity', kind: 'text', required: true, max: 20 },
+  { column: 'work_start_date', a01: 'a0134', zh: '参加工作日期', en: 'work start date', kind: 'date', required: false, max: 10 },
+  { column: 'political_status', a01: 'a0141', zh: '政治面貌', en: 'political status', kind: 'text', required: true, max: 20 },
+  { column: 'party_join_date', a01: 'a0144', zh: '入党日期', en: 'party join date', kind: 'date', required: false, max: 10 },
+  { column: 'id_number', a01: 'a0184', zh: '身份证号', en: 'ID number', kind: 'id_number', required: true, max: 18 },
+  { column: 'education', zh: '学历', en: 'education', kind: 'text', required: false, max: 20 },
+  { column: 'degree', zh: '学位', en: 'degree', kind: 'text', required: false, max: 20 },
+  { column: 'org_unit_id', zh: '工作单位', en: 'unit', kind: 'org', required: true, max: 64 },
+  { column: 'post', zh: '职务', en: 'post', kind: 'text', required: false, max: 100 },
+  { column: 'management_level', zh: '管理权限', en: 'management level', kind: 'level', required: true, max: 12 },
+];
+
+export const fieldByName = (name: string): CadreField | undefined =>
+  CADRE_FIELDS.find((f) => f.column === name || f.a01 === name.toLowerCase());
+
+/** Format problem of one value, or null. Org existence is checked by the caller (needs the db). */
+export function valueProblem(f: CadreField, value: string | null): string | null {
+  if (value === null || value === '') return f.required ? '必填 / required' : null;
+  if (value.length > f.max) return `不能超过${f.max}个字符 / at most ${f.max} characters`;
+  switch (f.kind) {
+    case 'date':
+      return isCalendarDate(value) ? null : '应为完整日期 YYYY-MM-DD / must be a full date YYYY-MM-DD';
+    case 'gender':
+      return value in GENDERS ? null : '性别代码应为1（男）或2（女） / gender code must be 1 (male) or 2 (female)';
+    case 'id_number':
+      return idNumberProblems(value)[0] ?? null;
+    case 'level':
+      return (MANAGEMENT_LEVEL_CODES as string[]).includes(value)
+        ? null
+        : `管理权限应为 ${MANAGEMENT_LEVEL_CODES.join('/')} 之一 / management level must be one of ${MANAGEMENT_LEVEL_CODES.join(', ')}`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,137 @@
+// HTTP routes of the archive domain: org tree and custody, cadre search and records, archives,
+// the catalogue, page scans and the import. Thin: parse, call one service function, answer.
+import { route } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import type { Services } from '../services.ts';
+import * as S from './schema.ts';
+
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/tiff'];
+const IMPORT_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'];
+const ok = z.object({ ok: z.literal(true) });
+
+export function archiveRoutes(s: Services) {
+  const v = s.archiveViews;
+  const a = s.archives;
+  const tags = ['archives'];
+  return [
+    route({ method: 'get', path: '/api/org-units', summary: 'The org tree (单位), custodian offices marked', tags: ['org'], permission: 'org.read', response: z.array(S.orgUnitSchema), handler: () => v.orgUnits() }),
+    route({ method: 'get', path: '/api/catalog-categories', summary: 'The catalogue categories (十大类 and sub-categories)', tags: ['org'], permission: 'org.read', handler: () => v.categories() }),
+    route({ method: 'get', path: '/api/custody-ranges', summary: 'Custody ranges (管档范围): which office holds which cadres', tags: ['org'], permission: 'org.read', response: z.array(S.custodySchema), handler: () => a.listCustodyRanges() }),
+    route({ method: 'post', path: '/api/custody-ranges', summary: "Add a custody range to the caller's office", tags: ['org'], permission: 'custody.manage', body: S.custodyBody, response: S.custodySchema, status: 201, handler: ({ user, ip, body }) => a.addCustodyRange(user, ip, body) }),
+    route({ method: 'delete', path: '/api/custody-ranges/:id', summary: "Remove a custody range of the caller's office", tags: ['org'], permission: 'custody.manage', params: S.idParams, response: ok, handler: ({ user, ip, params }) => a.removeCustodyRange(user, ip, params.id) }),
+    route({
+      method: 'get',
+      path: '/api/cadres',
+      summary: 'Search cadres in scope',
+      description: 'Name (contains), pinyin initials or full pinyin (prefix), ID number (prefix), unit name; `unitId` limits to a unit subtree. Sorted by pinyin. Only cadres the caller may read.',
+      tags,
+      permission: 'archive.read',
+      query: S.searchQuery,
+      response: S.searchResult,
+      handler: ({ user, ip, query }) => v.search(user, ip, query),
+    }),
+    route({
+      method: 'post',
+      path: '/api/cadres',
+      summary: "Register a cadre with a 正本 archive held by the caller's office",
+      tags,
+      permission: 'archive.write',
+      body: S.cadreBody,
+      response: z.object({ cadreId: z.number().int(), archiveId: z.number().int(), archiveNo: z.string() }),
+      status: 201,
+      handler: ({ user, ip, body }) =>
+        a.registerCadre(user, ip, {
+          name: body.name,
+          gender: body.gender,
+          birth_date: body.birthDate,
+          ethnicity: body.ethnicity,
+          native_place: body.nativePlace,
+          political_status: body.politicalStatus,
+          party_join_date: body.partyJoinDate ?? null,
+          work_start_date: body.workStartDate ?? null,
+          id_number: body.idNumber,
+          education: body.education ?? null,
+          degree: body.degree ?? null,
+          org_unit_id: body.unitId,
+          post: body.post ?? null,
+          management_level: body.managementLevel,
+          archive: body.archive,
+        }),
+    }),
+    route({ method: 'get', path: '/api/cadres/:id', summary: 'A cadre record (audited)', tags, permission: 'archive.read', params: S.idParams, response: S.cadreSchema, handler: ({ user, ip, params }) => v.cadre(user, ip, params.id) }),
+    route({ method: 'get', path: '/api/cadres/:id/history', summary: 'Versioned changes of the A01 fields', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.cadreHistory(user, ip, params.id) }),
+    route({
+      method: 'post',
+      path: '/api/cadres/:id/family-members',
+      summary: 'Add a family member (家庭成员) to a cadre held by the caller’s office',
+      tags,
+      permission: 'archive.write',
+      params: S.idParams,
+      body: S.familyBody,
+      response: z.object({ id: z.number().int() }),
+      status: 201,
+      handler: ({ user, ip, params, body }) => a.addFamily(user, ip, { cadreId: params.id, ...body }),
+    }),
+    route({ method: 'get', path: '/api/archives/:id', summary: 'An archive: number, kind, location, status and its history (audited)', tags, permission: 'archive.read', params: S.idParams, response: S.archiveSchema, handler: ({ user, ip, params }) => v.archive(user, ip, params.id) }),
+    route({ method: 'get', path: '/api/archives/:id/catalogue', summary: 'The catalogue (目录) by category; a grant shows only its categories (audited)', tags, permission: 'archive.read', params: S.idParams, response: S.catalogueSchema, handler: ({ user, ip, params }) => v.catalogue(user, ip, params.id) }),
+    route({
+      method: 'post',
+      path: '/api/archives/:id/materials',
+      summary: 'File a material under the next free 序号 of its category',
+      tags,
+      permission: 'archive.write',
+      params: S.idParams,
+      body: S.materialBody,
+      response: S.materialSchema,
+      status: 201,
+      handler: ({ user, ip, params, body }) => a.fileMaterialAs(user, ip, { archiveId: params.id, ...body }),
+    }),
+    route({ method: 'get', path: '/api/materials/:id', summary: 'A material with its page images (audited)', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.material(user, ip, params.id) }),
+    route({
+      method: 'post',
+      path: '/api/materials/:id/supersede',
+      summary: 'Correct a filed material: a new row with the same 序号 supersedes it (the old row never changes)',
+      tags,
+      permission: 'archive.write',
+      params: S.idParams,
+      body: S.supersedeBody,
+      response: S.materialSchema,
+      status: 201,
+      handler: ({ user, ip, params, body }) => a.supersedeAs(user, ip, { materialId: params.id, ...body }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/materials/:id/pages/:pageNo',
+      summary: 'One scanned page (image; audited as page.view)',
+      tags,
+      permission: 'archive.read',
+      params: S.pageParams,
+      produces: 'image/jpeg',
+      handler: ({ user, ip, params }) => v.page(user, ip, params.id, params.pageNo),
+    }),
+    route({
+      method: 'post',
+      path: '/api/materials/:id/pages',
+      summary: 'Add one scanned page (JPEG, PNG or TIFF body) after the last page',
+      tags,
+      permission: 'archive.write',
+      params: S.idParams,
+      binaryBody: { types: IMAGE_TYPES, maxBytes: 20 * 1024 * 1024 },
+      response: z.object({ pages: z.array(S.pageSchema), findings: z.array(S.findingSchema) }),
+      status: 201,
+      handler: ({ user, ip, params, body }) => a.uploadPages(user, ip, params.id, [body as unknown as Buffer]),
+    }),
+    route({ method: 'get', path: '/api/materials/:id/scan-check', summary: 'Findings of the scans against the catalogue row (page count, gaps, dpi, integrity)', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.scanFindings(user, ip, params.id) }),
+    route({
+      method: 'post',
+      path: '/api/imports',
+      summary: '历史数据迁移: import cadres, archives and catalogue rows from CSV or XLSX',
+      description: 'Sheets with a0101… columns are cadres (+ archive columns); sheets with e01z211… are catalogue rows. `dryRun=true` (the default) reports every bad row and writes nothing; a real run imports everything in one transaction or nothing.',
+      tags,
+      permission: 'archive.import',
+      query: S.importQuery,
+      binaryBody: { types: IMPORT_TYPES, maxBytes: 20 * 1024 * 1024 },
+      handler: ({ user, ip, query, body }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun),
+    }),
+  ];
+}

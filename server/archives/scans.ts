@@ -1,0 +1,150 @@
+// Page scans: one image file per page under <DANGAN_DATA_DIR>/scans/<archive>/<material>/, a
+// page_images row each (sha256, dpi, colour mode, size, bytes read with sharp), and checkScans —
+// the findings of a material's pages against its catalogue row (the reading room adds more).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import sharp, { type Metadata } from 'sharp';
+import type { Q } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import * as catalog from './catalog-store.ts';
+import type { PageImageRow } from './catalog-store.ts';
+import { MIN_SCAN_DPI, type ColourMode } from './codes.ts';
+
+const FORMATS: Record<string, { ext: string; type: string }> = {
+  jpeg: { ext: 'jpg', type: 'image/jpeg' },
+  png: { ext: 'png', type: 'image/png' },
+  tiff: { ext: 'tif', type: 'image/tiff' },
+};
+
+export const MAX_PAGE_BYTES = 20 * 1024 * 1024;
+
+export interface ScanFinding {
+  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED';
+  pageNo?: number;
+  message: string;
+}
+
+export interface ImageFacts {
+  format: string;
+  dpi: number | null;
+  colourMode: ColourMode;
+  width: number;
+  height: number;
+}
+
+/** Reads what the file says about itself; refuses anything that is not a JPEG, PNG or TIFF image. */
+export async function imageFacts(buf: Buffer): Promise<ImageFacts> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: 100_000_000 }).metadata();
+  } catch {
+    throw errors.validation([{ field: 'page', message: '不是可识别的图像 / not a readable image' }]);
+  }
+  if (!meta.format || !FORMATS[meta.format] || !meta.width || !meta.height) {
+    throw errors.validation([{ field: 'page', message: '只接受 JPEG、PNG、TIFF 图像 / only JPEG, PNG or TIFF images' }]);
+  }
+  const channels = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0);
+  const bw = channels === 1 && (meta as { bitsPerSample?: number }).bitsPerSample === 1;
+  return {
+    format: meta.format,
+    dpi: meta.density ? Math.round(meta.density) : null,
+    colourMode: channels >= 3 ? 'color' : bw ? 'bw' : 'gray',
+    width: meta.width,
+    height: meta.height,
+  };
+}
+
+export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?? 'application/octet-stream';
+
+export class Scans {
+  readonly root: string;
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock,
+  ) {
+    this.root = path.join(dataDir, 'scans');
+  }
+
+  /**
+   * Appends pages (buffers or file paths) after the material's last page. Files are written
+   * under names that include their hash, so a rolled-back transaction leaves at worst an
+   * unreferenced file and never overwrites a page that a committed row points at.
+   */
+  async addPageScans(trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null): Promise<PageImageRow[]> {
+    const material = await catalog.findMaterial(trx, materialId);
+    if (!material) throw errors.notFound('Material');
+    if (!pages.length) throw errors.validation([{ field: 'pages', message: '没有页面 / no pages' }]);
+    const existing = await catalog.pagesOf(trx, materialId);
+    let pageNo = existing.reduce((m, p) => Math.max(m, p.page_no), 0);
+    const out: PageImageRow[] = [];
+    for (const page of pages) {
+      const buf = typeof page === 'string' ? fs.readFileSync(page) : page;
+      if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
+      const facts = await imageFacts(buf);
+      const sha256 = createHash('sha256').update(buf).digest('hex');
+      pageNo += 1;
+      const rel = path.posix.join(String(material.archive_id), String(material.id), `${String(pageNo).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
+      const abs = path.join(this.root, rel);
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+      fs.writeFileSync(abs, buf);
+      out.push(
+        await catalog.insertPageImage(trx, {
+          material_id: material.id,
+          page_no: pageNo,
+          file: rel,
+          format: facts.format,
+          sha256,
+          dpi: facts.dpi,
+          colour_mode: facts.colourMode,
+          width: facts.width,
+          height: facts.height,
+          bytes: buf.length,
+          created_by: actorId,
+          created_at: iso(this.clock.now()),
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** The bytes of one page, checked against the recorded sha256 (a changed file is not served). */
+  async readPage(q: Q, materialId: number, pageNo: number): Promise<{ row: PageImageRow; data: Buffer } | null> {
+    const row = await catalog.findPage(q, materialId, pageNo);
+    if (!row) return null;
+    const abs = path.join(this.root, row.file);
+    if (!fs.existsSync(abs)) return null;
+    const data = fs.readFileSync(abs);
+    if (createHash('sha256').update(data).digest('hex') !== row.sha256) throw errors.conflict('SCAN_CHANGED', '图像文件与登记的校验值不符 / The image file does not match its recorded hash');
+    return { row, data };
+  }
+
+  /** Findings for a material's scans: page count against 页数, gaps, duplicates, dpi, integrity. */
+  async checkScans(q: Q, materialId: number): Promise<ScanFinding[]> {
+    const material = await catalog.findMaterial(q, materialId);
+    if (!material) throw errors.notFound('Material');
+    const pages = await catalog.pagesOf(q, materialId);
+    const out: ScanFinding[] = [];
+    if (pages.length !== material.pages) {
+      out.push({ code: 'PAGE_COUNT', message: `扫描页数 ${pages.length} 与目录页数 ${material.pages} 不符 / ${pages.length} pages scanned, the catalogue says ${material.pages}` });
+    }
+    const nos = new Set(pages.map((p) => p.page_no));
+    for (let n = 1; n <= material.pages; n++) if (!nos.has(n)) out.push({ code: 'PAGE_MISSING', pageNo: n, message: `缺第 ${n} 页 / page ${n} is missing` });
+    const seen = new Map<string, number>();
+    for (const p of pages) {
+      const first = seen.get(p.sha256);
+      if (first !== undefined) out.push({ code: 'PAGE_DUPLICATE', pageNo: p.page_no, message: `第 ${p.page_no} 页与第 ${first} 页相同 / page ${p.page_no} repeats page ${first}` });
+      else seen.set(p.sha256, p.page_no);
+      if (p.dpi === null) out.push({ code: 'NO_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页未记录分辨率 / page ${p.page_no} has no resolution` });
+      else if (p.dpi < MIN_SCAN_DPI) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${MIN_SCAN_DPI} / below ${MIN_SCAN_DPI} dpi` });
+      const abs = path.join(this.root, p.file);
+      if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / the image file is missing` });
+      else if (createHash('sha256').update(fs.readFileSync(abs)).digest('hex') !== p.sha256) {
+        out.push({ code: 'FILE_CHANGED', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件已被改动 / the image file changed` });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,223 @@
+// Input and output shapes of the archive API (zod; the OpenAPI document is generated from them).
+import { z, intId, isoDate } from '../http/zod.ts';
+import { ARCHIVE_KIND_CODES, MANAGEMENT_LEVEL_CODES } from './codes.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optText = (max: number) => z.string().trim().max(max).nullish();
+
+export const idParams = z.object({ id: intId });
+export const pageParams = z.object({ id: intId, pageNo: intId });
+
+export const searchQuery = z.object({
+  q: z.string().max(40).optional().openapi({ description: '姓名（包含）、拼音首字母或全拼（前缀）、身份证号（前缀）、单位名称' }),
+  unitId: intId.optional().openapi({ description: 'only cadres of this unit and the units under it' }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const cadreHit = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  gender: z.string(),
+  birthDate: z.string(),
+  unitId: z.number().int(),
+  unitName: z.string(),
+  post: z.string().nullable(),
+  managementLevel: z.string(),
+});
+export const searchResult = z
+  .object({
+    items: z.array(cadreHit),
+    total: z.number().int().openapi({ description: 'number of matches, exact up to 1000; see totalExact' }),
+    totalExact: z.boolean().openapi({ description: 'false when there are more than 1000 matches (show "1000+")' }),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  })
+  .openapi('CadreSearchResult');
+
+export const cadreBody = z
+  .object({
+    name: text(50),
+    gender: z.enum(['1', '2']).openapi({ description: 'GB/T 2261.1: 1 男, 2 女' }),
+    birthDate: isoDate,
+    ethnicity: text(20),
+    nativePlace: text(50),
+    politicalStatus: text(20),
+    partyJoinDate: isoDate.nullish(),
+    workStartDate: isoDate.nullish(),
+    idNumber: z.string().regex(/^\d{17}[\dX]$/, '18 characters'),
+    education: optText(20),
+    degree: optText(20),
+    unitId: intId,
+    post: optText(100),
+    managementLevel: z.enum(MANAGEMENT_LEVEL_CODES),
+    archive: z
+      .object({
+        archiveNo: z.string().trim().min(1).max(40).regex(/^[\w\-\u4e00-\u9fa5（）()〔〕]+$/).optional(),
+        volumes: z.number().int().min(1).max(50).default(1),
+        storeRoom: z.string().trim().max(40).optional(),
+        cabinet: z.string().trim().max(40).optional(),
+        shelf: z.string().trim().max(40).optional(),
+      })
+      .strict()
+      .default({ volumes: 1 }),
+  })
+  .strict()
+  .openapi('NewCadre');
+
+export const familyBody = z
+  .object({
+    name: text(50),
+    relation: text(20),
+    birthDate: isoDate.nullish(),
+    idNumber: z.string().regex(/^\d{17}[\dX]$/).nullish(),
+    relatedCadreId: intId.nullish(),
+    workUnit: optText(100),
+  })
+  .strict();
+
+export const materialBody = z
+  .object({
+    categoryCode: z.string().regex(/^\d{1,2}(-\d{1,2})?$/),
+    title: text(200),
+    titleCode: optText(20),
+    formedDate: z.string().max(10),
+    pages: z.number().int(),
+    isCopy: z.boolean().default(false),
+    copyDate: z.string().max(10).nullish(),
+    remark: optText(200),
+    producerOrgId: intId.nullish(),
+  })
+  .strict()
+  .openapi('NewMaterial');
+
+export const supersedeBody = materialBody
+  .omit({ categoryCode: true })
+  .partial()
+  .extend({ reason: text(500) })
+  .strict();
+
+export const materialSchema = z
+  .object({
+    id: z.number().int(),
+    archiveId: z.number().int(),
+    categoryCode: z.string(),
+    itemNo: z.number().int(),
+    revision: z.number().int(),
+    seqNo: z.string(),
+    title: z.string(),
+    formedDate: z.string(),
+    pages: z.number().int(),
+    isCopy: z.boolean(),
+    copyDate: z.string().nullable(),
+    remark: z.string().nullable(),
+    producerOrgId: z.number().int().nullable(),
+    supersedesMaterialId: z.number().int().nullable(),
+    filedAt: z.string(),
+    scannedPages: z.number().int().optional(),
+  })
+  .openapi('Material');
+
+export const pageSchema = z.object({
+  pageNo: z.number().int(),
+  format: z.string(),
+  sha256: z.string(),
+  dpi: z.number().int().nullable(),
+  colourMode: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+});
+
+export const findingSchema = z.object({ code: z.string(), pageNo: z.number().int().optional(), message: z.string() });
+
+const archiveCore = {
+  id: z.number().int(),
+  cadreId: z.number().int(),
+  archiveNo: z.string(),
+  kind: z.string(),
+  kindLabel: z.string(),
+  volumes: z.number().int(),
+  custodianOrgId: z.number().int(),
+  custodianName: z.string(),
+  location: z.object({ storeRoom: z.string().nullable(), cabinet: z.string().nullable(), shelf: z.string().nullable() }),
+  status: z.string(),
+  statusLabel: z.string(),
+  digitalStatus: z.string(),
+  digitalStatusLabel: z.string(),
+};
+
+export const cadreSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    gender: z.string(),
+    genderLabel: z.string(),
+    birthDate: z.string(),
+    ethnicity: z.string(),
+    nativePlace: z.string(),
+    politicalStatus: z.string(),
+    partyJoinDate: z.string().nullable(),
+    workStartDate: z.string().nullable(),
+    idNumber: z.string(),
+    education: z.string().nullable(),
+    degree: z.string().nullable(),
+    unitId: z.number().int(),
+    unitName: z.string(),
+    post: z.string().nullable(),
+    managementLevel: z.string(),
+    managementLevelLabel: z.string(),
+    family: z.array(z.object({ id: z.number().int(), name: z.string(), relation: z.string(), birthDate: z.string().nullable(), relatedCadreId: z.number().int().nullable(), workUnit: z.string().nullable() })),
+    archives: z.array(z.object(archiveCore)),
+  })
+  .openapi('Cadre');
+
+export const archiveSchema = z
+  .object({
+    ...archiveCore,
+    cadre: z.object({ id: z.number().int(), name: z.string(), unitName: z.string(), post: z.string().nullable() }),
+    access: z.enum(['custody', 'grant']),
+    grantedCategories: z.array(z.string()).nullable(),
+    statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), at: z.string() })),
+  })
+  .openapi('Archive');
+
+export const catalogueSchema = z
+  .object({
+    archiveId: z.number().int(),
+    categories: z.array(z.object({ code: z.string(), numeral: z.string(), name: z.string(), parentCode: z.string().nullable(), materials: z.array(materialSchema) })),
+  })
+  .openapi('Catalogue');
+
+export const custodyBody = z
+  .object({
+    rootOrgId: intId,
+    managementLevels: z.array(z.enum(MANAGEMENT_LEVEL_CODES)).min(1),
+    archiveKind: z.enum(ARCHIVE_KIND_CODES).default('original'),
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict();
+
+export const custodySchema = z.object({
+  id: z.number().int(),
+  custodianOrgId: z.number().int(),
+  rootOrgId: z.number().int(),
+  managementLevels: z.array(z.string()),
+  archiveKind: z.string(),
+  note: z.string().nullable(),
+});
+
+export const orgUnitSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  parentId: z.number().int().nullable(),
+  path: z.string(),
+  isCustodian: z.boolean(),
+  sortOrder: z.number().int(),
+});
+
+export const importQuery = z.object({
+  dryRun: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+});

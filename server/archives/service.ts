@@ -1,0 +1,166 @@
+// The archive domain's service: the transaction-level functions the processes call (inside the
+// engine's transaction: updateCadreField, changeArchiveStatus, changeArchiveCustodian,
+// fileMaterial, supersedeMaterial, addPageScans, checkScans, custodianFor) and the archivist's
+// own writes over HTTP, each one transaction with its audit row. Reads are in views.ts.
+import type { Db, Q, Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as people from '../people/store.ts';
+import type { AccessRules } from '../access/rules.ts';
+import * as cadres from './cadres.ts';
+import * as archives from './archives.ts';
+import * as catalogue from './catalogue.ts';
+import * as store from './store.ts';
+import * as archiveStore from './archive-store.ts';
+import * as catalog from './catalog-store.ts';
+import type { Scans } from './scans.ts';
+import { custodyDto, materialDto, pageDto } from './dto.ts';
+import type { ArchiveKind } from './codes.ts';
+import { readImportFile } from './import-read.ts';
+import { runImport } from './import.ts';
+
+const actorRef = (u: SessionUser) => ({ id: u.id, username: u.username, displayName: u.displayName });
+
+export class ArchivesService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    readonly scans: Scans,
+  ) {}
+
+  // -- the domain API for processes (call inside your transaction) --------------------------
+  createCadre = (trx: Q, input: cadres.CadreInput) => cadres.createCadre(trx, this.clock, input);
+  addFamilyMember = (trx: Q, input: cadres.FamilyInput) => cadres.addFamilyMember(trx, this.clock, input);
+  updateCadreField = (trx: Trx, change: cadres.FieldChange) => cadres.updateCadreField(trx, this.clock, change);
+  createArchive = (trx: Q, input: archives.ArchiveInput, actor: cadres.ActorRef | null) => archives.createArchive(trx, this.clock, input, actor);
+  changeArchiveStatus = (trx: Trx, change: archives.StatusChange) => archives.changeArchiveStatus(trx, this.clock, change);
+  changeArchiveCustodian = (trx: Trx, change: Parameters<typeof archives.changeArchiveCustodian>[2]) => archives.changeArchiveCustodian(trx, this.clock, change);
+  custodianFor = (q: Q, orgUnitId: number, level: string) => archives.custodianFor(q, orgUnitId, level);
+  fileMaterial = (trx: Trx, input: catalogue.MaterialInput) => catalogue.fileMaterial(trx, this.clock, input);
+  supersedeMaterial = (trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) => catalogue.supersedeMaterial(trx, this.clock, input);
+  addPageScans = (trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null) => this.scans.addPageScans(trx, materialId, pages, actorId);
+  checkScans = (materialId: number, q: Q = this.db) => this.scans.checkScans(q, materialId);
+
+  // -- archivists' writes over HTTP -----------------------------------------------------------
+
+  /** The archive, if the user is an archivist or chief of the office that holds it; else 404. */
+  private async writableArchive(trx: Q, user: SessionUser, archiveId: number) {
+    const check = await this.access.checkArchive(trx, user, archiveId);
+    const archive = check.ok ? await archiveStore.findArchive(trx, archiveId) : undefined;
+    if (!check.ok || check.via !== 'custody' || !archive || archive.custodian_org_id !== user.orgUnitId) throw errors.notFound('Archive');
+    return archive;
+  }
+
+  /** A new cadre with a 正本 archive held by the caller's own office. */
+  async registerCadre(user: SessionUser, ip: string, input: cadres.CadreInput & { archive: { archiveNo?: string; volumes: number; storeRoom?: string; cabinet?: string; shelf?: string } }) {
+    return this.db.transaction(async (trx) => {
+      const office = await people.findOrgUnit(trx, user.orgUnitId);
+      if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以建档 / Only archivists of a custodian office set up archives');
+      const cadreId = await cadres.createCadre(trx, this.clock, input);
+      const archive = await archives.createArchive(trx, this.clock, { cadreId, kind: 'original', custodianOrgId: office.id, ...input.archive }, actorRef(user));
+      await this.audit.record(trx, { actor: user, ip, action: 'cadre.create', objectType: 'cadre', objectId: cadreId, detail: { archiveId: archive.id } });
+      return { cadreId, archiveId: archive.id, archiveNo: archive.archive_no };
+    });
+  }
+
+  async addFamily(user: SessionUser, ip: string, input: cadres.FamilyInput) {
+    return this.db.transaction(async (trx) => {
+      const held = await archiveStore.archivesOfCadre(trx, input.cadreId);
+      const mine = held.find((a) => a.custodian_org_id === user.orgUnitId);
+      if (!mine) throw errors.notFound('Cadre');
+      await this.writableArchive(trx, user, mine.id);
+      const id = await cadres.addFamilyMember(trx, this.clock, input);
+      await this.audit.record(trx, { actor: user, ip, action: 'cadre.family_add', objectType: 'cadre', objectId: input.cadreId, detail: { familyMemberId: id } });
+      return { id };
+    });
+  }
+
+  async fileMaterialAs(user: SessionUser, ip: string, input: Omit<catalogue.MaterialInput, 'actor'>) {
+    return this.db.transaction(async (trx) => {
+      await this.writableArchive(trx, user, input.archiveId);
+      const m = await catalogue.fileMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
+      await this.audit.record(trx, { actor: user, ip, action: 'material.file', objectType: 'material', objectId: m.id, detail: { archiveId: m.archive_id, seqNo: m.seq_no } });
+      return materialDto(m);
+    });
+  }
+
+  async supersedeAs(user: SessionUser, ip: string, input: Omit<Parameters<typeof catalogue.supersedeMaterial>[2], 'actor'>) {
+    return this.db.transaction(async (trx) => {
+      const old = await catalog.findMaterial(trx, input.materialId);
+      if (!old) throw errors.notFound('Material');
+      await this.writableArchive(trx, user, old.archive_id);
+      const m = await catalogue.supersedeMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
+      await this.audit.record(trx, { actor: user, ip, action: 'material.supersede', objectType: 'material', objectId: m.id, detail: { supersedes: old.id, seqNo: m.seq_no } });
+      return materialDto(m);
+    });
+  }
+
+  async uploadPages(user: SessionUser, ip: string, materialId: number, pages: Buffer[]) {
+    return this.db.transaction(async (trx) => {
+      const m = await catalog.findMaterial(trx, materialId);
+      if (!m) throw errors.notFound('Material');
+      await this.writableArchive(trx, user, m.archive_id);
+      const rows = await this.scans.addPageScans(trx, materialId, pages, user.id);
+      await this.audit.record(trx, { actor: user, ip, action: 'page.upload', objectType: 'material', objectId: materialId, detail: { pages: rows.map((r) => r.page_no) } });
+      return { pages: rows.map(pageDto), findings: await this.scans.checkScans(trx, materialId) };
+    });
+  }
+
+  /** 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row. */
+  async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean) {
+    const office = await people.findOrgUnit(this.db, user.orgUnitId);
+    if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
+    const sheets = await readImportFile(file);
+    const audit = (report: { imported: boolean; counts: object; errors: unknown[] }) => ({
+      actor: user,
+      ip,
+      action: dryRun ? 'import.dry_run' : 'import.run',
+      objectType: 'org_unit',
+      objectId: office.id,
+      outcome: report.errors.length ? ('failure' as const) : ('success' as const),
+      detail: { imported: report.imported, counts: report.counts, problems: report.errors.length },
+    });
+    const report = await runImport(this.db, this.clock, sheets, { dryRun, onlyOffice: office.id, actor: actorRef(user) }, (trx, r) => this.audit.record(trx, audit(r)).then(() => undefined));
+    if (!report.imported) await this.audit.record(null, audit(report));
+    return report;
+  }
+
+  // -- custody ranges (archive chief of the office) ---------------------------------------------
+
+  async listCustodyRanges() {
+    return (await store.listCustodyRanges(this.db)).map(custodyDto);
+  }
+
+  async addCustodyRange(user: SessionUser, ip: string, input: { rootOrgId: number; managementLevels: string[]; archiveKind: ArchiveKind; note?: string }) {
+    return this.db.transaction(async (trx) => {
+      const office = await people.findOrgUnit(trx, user.orgUnitId);
+      if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案室负责人可以设定管档范围 / Only the chief of a custodian office sets its ranges');
+      if (!(await people.findOrgUnit(trx, input.rootOrgId))) throw errors.validation([{ field: 'rootOrgId', message: '单位不存在 / no such unit' }]);
+      const id = await store.insertCustodyRange(trx, {
+        custodian_org_id: office.id,
+        root_org_id: input.rootOrgId,
+        management_levels: JSON.stringify([...new Set(input.managementLevels)]),
+        archive_kind: input.archiveKind,
+        note: input.note ?? null,
+        created_at: iso(this.clock.now()),
+      });
+      await this.audit.record(trx, { actor: user, ip, action: 'custody.add', objectType: 'custody_range', objectId: id });
+      return custodyDto((await store.findCustodyRange(trx, id))!);
+    });
+  }
+
+  async removeCustodyRange(user: SessionUser, ip: string, id: number) {
+    await this.db.transaction(async (trx) => {
+      const r = await store.findCustodyRange(trx, id);
+      if (!r || r.custodian_org_id !== user.orgUnitId) throw errors.notFound('Custody range');
+      await store.deleteCustodyRange(trx, id);
+      await this.audit.record(trx, { actor: user, ip, action: 'custody.remove', objectType: 'custody_range', objectId: id });
+    });
+    return { ok: true as const };
+  }
+}

@@ -1,0 +1,184 @@
+// Reading the archive over HTTP: every read checks scope on the server and writes an audit row in
+// the same request — `<kind>.view` on success, `<kind>.view_denied` (outcome 'denied', with a reason
+// code only) when out of scope or absent, which then answers 404 exactly as absent does.
+import type { Db, Q } from '../db.ts';
+import { bool } from '../db.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as people from '../people/store.ts';
+import { categoryCovered, type AccessRules, type DenyReason } from '../access/rules.ts';
+import * as store from './store.ts';
+import * as archiveStore from './archive-store.ts';
+import * as catalog from './catalog-store.ts';
+import type { Scans } from './scans.ts';
+import { contentTypeOf } from './scans.ts';
+import { searchCadres, type SearchParams } from './search.ts';
+import { archiveDto, cadreDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
+
+type Kind = 'cadre' | 'archive' | 'catalog' | 'material' | 'page';
+const NOUN: Record<Kind, string> = { cadre: 'Cadre', archive: 'Archive', catalog: 'Archive', material: 'Material', page: 'Page' };
+class Denied {
+  constructor(readonly reason: DenyReason) {}
+}
+
+export class ArchiveViews {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    private readonly scans: Scans,
+  ) {}
+
+  /** Runs a read in one transaction with its audit row; a denial is audited, committed, then 404. */
+  private async view<T>(user: SessionUser, ip: string, kind: Kind, objectId: string | number, read: (trx: Q) => Promise<T | Denied>, detail?: (v: T) => Record<string, unknown>): Promise<T> {
+    const result = await this.db.transaction(async (trx) => {
+      const r = await read(trx);
+      const denied = r instanceof Denied;
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: denied ? `${kind}.view_denied` : `${kind}.view`,
+        objectType: kind === 'catalog' ? 'archive' : kind,
+        objectId,
+        outcome: denied ? 'denied' : 'success',
+        detail: denied ? { reason: r.reason } : detail?.(r as T),
+      });
+      return r;
+    });
+    if (result instanceof Denied) throw errors.notFound(NOUN[kind]);
+    return result;
+  }
+
+  async search(user: SessionUser, ip: string, params: SearchParams) {
+    const scope = await this.access.scopeFilter(this.db, user);
+    const { items, total, totalExact } = await searchCadres(this.db, scope, params);
+    await this.audit.record(null, { actor: user, ip, action: 'cadre.search', objectType: 'cadre', detail: { total, returned: items.length } });
+    return {
+      total,
+      totalExact,
+      offset: params.offset,
+      limit: params.limit,
+      items: items.map((h) => ({
+        id: h.id,
+        name: h.name,
+        gender: h.gender,
+        birthDate: h.birth_date,
+        unitId: h.org_unit_id,
+        unitName: h.unit_name,
+        post: h.post,
+        managementLevel: h.management_level,
+      })),
+    };
+  }
+
+  private async unitName(q: Q, id: number): Promise<string> {
+    return (await people.findOrgUnit(q, id))?.name ?? '';
+  }
+
+  async cadre(user: SessionUser, ip: string, cadreId: number) {
+    return this.view(user, ip, 'cadre', cadreId, async (trx) => {
+      const check = await this.access.checkCadre(trx, user, cadreId);
+      if (!check.ok) return new Denied(check.reason);
+      const c = (await store.findCadre(trx, cadreId))!;
+      const visible = [];
+      for (const a of await archiveStore.archivesOfCadre(trx, cadreId)) {
+        if ((await this.access.checkArchive(trx, user, a.id)).ok) visible.push(archiveDto(a, await this.unitName(trx, a.custodian_org_id)));
+      }
+      return {
+        ...cadreDto(c, await this.unitName(trx, c.org_unit_id)),
+        family: (await store.familyOf(trx, cadreId)).map(familyDto),
+        archives: visible,
+      };
+    });
+  }
+
+  async cadreHistory(user: SessionUser, ip: string, cadreId: number) {
+    return this.view(user, ip, 'cadre', cadreId, async (trx) => {
+      const check = await this.access.checkCadre(trx, user, cadreId);
+      if (!check.ok) return new Denied(check.reason);
+      return { items: (await store.fieldHistory(trx, cadreId)).map(historyDto) };
+    }, () => ({ part: 'history' }));
+  }
+
+  async archive(user: SessionUser, ip: string, archiveId: number) {
+    return this.view(user, ip, 'archive', archiveId, async (trx) => {
+      const check = await this.access.checkArchive(trx, user, archiveId);
+      if (!check.ok) return new Denied(check.reason);
+      const a = (await archiveStore.findArchive(trx, archiveId))!;
+      const c = (await store.findCadre(trx, a.cadre_id))!;
+      return {
+        ...archiveDto(a, await this.unitName(trx, a.custodian_org_id)),
+        cadre: { id: c.id, name: c.name, unitName: await this.unitName(trx, c.org_unit_id), post: c.post },
+        access: check.via,
+        grantedCategories: check.categories,
+        statusHistory: (await archiveStore.statusHistory(trx, archiveId)).map(statusHistoryDto),
+      };
+    });
+  }
+
+  /** The catalogue grouped by category, as printed: heading rows with the materials under them. */
+  async catalogue(user: SessionUser, ip: string, archiveId: number) {
+    return this.view(user, ip, 'catalog', archiveId, async (trx) => {
+      const check = await this.access.checkArchive(trx, user, archiveId);
+      if (!check.ok) return new Denied(check.reason);
+      const cats = (await catalog.listCategories(trx)).filter((c) => !check.categories || categoryCovered(check.categories, c.code));
+      const materials = await catalog.currentMaterials(trx, archiveId, cats.map((c) => c.code));
+      const scanned = await catalog.pageCounts(trx, materials.map((m) => m.id));
+      return {
+        archiveId,
+        categories: cats.map((c) => ({
+          code: c.code,
+          numeral: c.numeral,
+          name: c.name,
+          parentCode: c.parent_code,
+          materials: materials.filter((m) => m.category_code === c.code).map((m) => materialDto(m, scanned.get(m.id) ?? 0)),
+        })),
+      };
+    }, (v) => ({ materials: v.categories.reduce((n, c) => n + c.materials.length, 0) }));
+  }
+
+  /** A material's row and its pages, if its archive and category are readable. */
+  private async readableMaterial(trx: Q, user: SessionUser, materialId: number) {
+    const m = await catalog.findMaterial(trx, materialId);
+    if (!m) return new Denied('absent');
+    const check = await this.access.checkArchive(trx, user, m.archive_id, { categoryCode: m.category_code });
+    return check.ok ? m : new Denied(check.reason);
+  }
+
+  async material(user: SessionUser, ip: string, materialId: number) {
+    return this.view(user, ip, 'material', materialId, async (trx) => {
+      const m = await this.readableMaterial(trx, user, materialId);
+      if (m instanceof Denied) return m;
+      const pages = await catalog.pagesOf(trx, materialId);
+      return { ...materialDto(m, pages.length), superseded: await catalog.isSuperseded(trx, m.id), pageImages: pages.map(pageDto) };
+    });
+  }
+
+  async page(user: SessionUser, ip: string, materialId: number, pageNo: number) {
+    return this.view(user, ip, 'page', `${materialId}/${pageNo}`, async (trx) => {
+      const m = await this.readableMaterial(trx, user, materialId);
+      if (m instanceof Denied) return m;
+      const page = await this.scans.readPage(trx, materialId, pageNo);
+      if (!page) return new Denied('absent');
+      return { raw: page.data, contentType: contentTypeOf(page.row.format), headers: { 'X-Content-SHA256': page.row.sha256 } };
+    }, () => ({ materialId, pageNo }));
+  }
+
+  async scanFindings(user: SessionUser, ip: string, materialId: number) {
+    return this.view(user, ip, 'material', materialId, async (trx) => {
+      const m = await this.readableMaterial(trx, user, materialId);
+      if (m instanceof Denied) return m;
+      return { materialId, findings: await this.scans.checkScans(trx, materialId) };
+    }, () => ({ part: 'scan_check' }));
+  }
+
+  async orgUnits() {
+    const rows = await this.db('org_units').orderBy([{ column: 'path' }]).select('id', 'code', 'name', 'kind', 'parent_id', 'path', 'is_custodian', 'sort_order');
+    return rows.map((r: any) => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, parentId: r.parent_id, path: r.path, isCustodian: bool(r.is_custodian), sortOrder: r.sort_order }));
+  }
+
+  async categories() {
+    return (await catalog.listCategories(this.db)).map((c) => ({ code: c.code, numeral: c.numeral, name: c.name, parentCode: c.parent_code, divided: c.divided, active: c.active }));
+  }
+}

@@ -1,0 +1,120 @@
+// Applicants see no archive except through an open grant (only its categories, only inside its
+// window by the service's clock); a grant never overrides self/relative; the security
+// administrator's avoidance list hides a cadre from a user at once, and lifting it shows it again.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { auditRows, cadreNamed, materialIn, plainArchiveOf, sessionOf } from './helpers.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+async function grant(username: string, archiveId: number, categories: string[], hours = 24) {
+  const u = await sys.services.db('users').where({ username }).first();
+  const now = sys.clock.now().getTime();
+  await sys.services.db('archive_grants').insert({
+    grantee_user_id: u.id,
+    archive_id: archiveId,
+    categories: JSON.stringify(categories),
+    valid_from: new Date(now - 60_000).toISOString(),
+    valid_until: new Date(now + hours * 3600_000).toISOString(),
+    created_at: new Date(now).toISOString(),
+  });
+}
+
+test.serial('an applicant sees no archive without a grant, and only the granted categories with one', async (t) => {
+  let applicant = await sys.as('applicant1');
+  const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 3);
+  t.is((await applicant.get(`/api/archives/${target.archiveId}`)).status, 404);
+  t.is((await applicant.get(`/api/cadres/${target.cadreId}`)).status, 404);
+  t.deepEqual((await applicant.get('/api/cadres')).body, { items: [], total: 0, totalExact: true, offset: 0, limit: 20 });
+
+  await grant('applicant1', target.archiveId, ['1', '4']);
+  const a = await applicant.get(`/api/archives/${target.archiveId}`);
+  t.is(a.status, 200);
+  t.is(a.body.access, 'grant');
+  t.deepEqual(a.body.grantedCategories, ['1', '4']);
+  const cat = await applicant.get(`/api/archives/${target.archiveId}/catalogue`);
+  t.deepEqual(cat.body.categories.map((c: any) => c.code), ['1', '4', '4-1', '4-2', '4-3', '4-4']);
+  t.is((await applicant.get(`/api/materials/${(await materialIn(sys, target.archiveId, '4-1')).id}`)).status, 200);
+  // A material of a category not granted is as absent as any other.
+  const party = await materialIn(sys, target.archiveId, '6');
+  const res = await applicant.get(`/api/materials/${party.id}`);
+  t.is(res.status, 404);
+  const rows = await auditRows(sys, 'material.view_denied');
+  t.deepEqual(JSON.parse(rows[rows.length - 1].detail), { reason: 'category' });
+  // The cadre is found by search while the grant is open.
+  const found = await applicant.get(`/api/cadres?q=${encodeURIComponent(target.name)}`);
+  t.deepEqual(found.body.items.map((i: any) => i.id), [target.cadreId]);
+
+  // After the window (the service's clock), nothing.
+  sys.clock.advanceDays(2);
+  applicant = await sys.as('applicant1'); // the old session timed out meanwhile
+  t.is((await applicant.get(`/api/archives/${target.archiveId}`)).status, 404);
+  t.is((await applicant.get(`/api/cadres?q=${encodeURIComponent(target.name)}`)).body.total, 0);
+  sys.clock.advanceDays(-2);
+  applicant = await sys.as('applicant1');
+  // A revoked grant opens nothing either.
+  await sys.services.db('archive_grants').where({ archive_id: target.archiveId }).update({ revoked_at: sys.clock.now().toISOString() });
+  t.is((await applicant.get(`/api/archives/${target.archiveId}`)).status, 404);
+});
+
+test.serial("a grant never opens the grantee's own archive or a relative's", async (t) => {
+  const applicant2 = await sys.as('applicant2');
+  const spouse = await cadreNamed(sys, '张建军');
+  const own = await sys.services.db('archives').where({ cadre_id: (await sys.services.db('users').where({ username: 'applicant2' }).first()).cadre_id }).first();
+  await grant('applicant2', spouse.archive.id, ['1']);
+  await grant('applicant2', own.id, ['1']);
+  t.is((await applicant2.get(`/api/archives/${spouse.archive.id}`)).status, 404);
+  t.is((await applicant2.get(`/api/archives/${own.id}`)).status, 404);
+  t.is((await applicant2.get('/api/cadres')).body.total, 0);
+});
+
+test.serial('the avoidance list: set by the security administrator, effective at once, lifted on record', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const secadmin = await sessionOf(sys, 'secadmin');
+  const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 5);
+  t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 200);
+  const archivistUser = await sys.services.db('users').where({ username: 'archivist1' }).first();
+
+  // Only the security administrator manages the lists.
+  t.is((await archivist.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: '同学关系' })).status, 403);
+  t.is((await (await sys.as('chief1')).get('/api/avoidance-entries')).status, 403);
+
+  const bad = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, reason: '同学关系' });
+  t.is(bad.status, 400);
+  const added = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: '同学关系' });
+  t.is(added.status, 201);
+  t.is(added.body.cadreName, target.name);
+  const twice = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: '同学关系' });
+  t.is(twice.status, 409);
+
+  t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 404);
+  t.is((await archivist.get(`/api/cadres/${target.cadreId}`)).status, 404);
+  const search = await archivist.get(`/api/cadres?q=${encodeURIComponent(target.name)}`);
+  t.false(search.body.items.some((i: any) => i.id === target.cadreId));
+  const rows = await auditRows(sys, 'cadre.view_denied');
+  t.deepEqual(JSON.parse(rows[rows.length - 1].detail), { reason: 'avoided' });
+  // The colleague is not affected.
+  t.is((await (await sys.as('chief1')).get(`/api/archives/${target.archiveId}`)).status, 200);
+
+  const list = await secadmin.get(`/api/avoidance-entries?userId=${archivistUser.id}`);
+  t.true(list.body.some((e: any) => e.id === added.body.id));
+  t.is((await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`)).status, 200);
+  t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 200);
+  const kept = await sys.services.db('avoidance_entries').where({ id: added.body.id }).first();
+  t.truthy(kept.removed_at);
+  t.is((await auditRows(sys, 'avoidance.add')).length, 1);
+  t.is((await auditRows(sys, 'avoidance.remove')).length, 1);
+});
+
+test.serial('the demo avoidance entry hides one 市管 cadre from archivist1', async (t) => {
+  const entry = await sys.services.db('avoidance_entries as e').join('users as u', 'u.id', 'e.user_id').where('u.username', 'archivist1').whereNull('e.removed_at').first('e.cadre_id');
+  const archive = await sys.services.db('archives').where({ cadre_id: entry.cadre_id }).first();
+  t.is((await (await sys.as('archivist1')).get(`/api/archives/${archive.id}`)).status, 404);
+  t.is((await (await sys.as('chief1')).get(`/api/archives/${archive.id}`)).status, 200);
+});

@@ -1,0 +1,161 @@
+// 历史数据迁移: a file with one bad row imports nothing and names the row (dry run and real run,
+// over the API and from the CLI); a clean file imports cadres, archives and catalogue rows in one
+// go; archivists import into their own office only.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import ExcelJS from 'exceljs';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { idCheckDigit } from '../../server/archives/validate.ts';
+import { plainArchiveOf, postBytes } from './helpers.ts';
+import { projectRoot } from '../../server/services.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const id = (birth: string, seq: string, area = '150303') => {
+  const first = `${area}${birth.replace(/-/g, '')}${seq}`;
+  return first + idCheckDigit(first);
+};
+const HEAD = 'a0101,a0104,a0107,a0111a,a0117,a0134,a0141,a0144,a0184,education,unit_code,post,management_level,archive_no,volumes,store_room,cabinet,shelf';
+const row = (name: string, gender: string, birth: string, seq: string, over: Partial<Record<string, string>> = {}) => {
+  const v: Record<string, string> = {
+    a0101: name, a0104: gender, a0107: birth.replace(/-/g, ''), a0111a: '内蒙古乌海', a0117: '汉族', a0134: `${Number(birth.slice(0, 4)) + 22}0801`, a0141: '中共党员',
+    a0144: `${Number(birth.slice(0, 4)) + 25}0701`, a0184: id(birth, seq), education: '大学本科', unit_code: '150303-ZF', post: '科员', management_level: '县管',
+    archive_no: `MIG-${seq}`, volumes: '1', store_room: '二号库房', cabinet: '12号柜', shelf: '第3格', ...over,
+  };
+  return HEAD.split(',').map((h) => v[h]).join(',');
+};
+const count = async (table: string) => Number((await sys.services.db(table).count({ n: '*' }))[0].n);
+const counts = async () => [await count('cadres'), await count('archives'), await count('materials')];
+
+test.serial('one bad row: the dry run and the real run both import nothing and name the row and column', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const csv = [HEAD, row('韩立平', '1', '1985-03-12', '101'), row('贾秀英', '2', '1987-11-02', '102', { a0184: `${id('1987-11-02', '102').slice(0, 17)}0` }), row('乔振华', '1', '1983-06-30', '103')].join('\n');
+  const before = await counts();
+  for (const dryRun of ['true', 'false']) {
+    const res = await postBytes(archivist, `/api/imports?dryRun=${dryRun}`, `\ufeff${csv}`, 'text/csv');
+    t.is(res.status, 200);
+    t.false(res.body.imported);
+    t.deepEqual(res.body.errors.map((e: any) => [e.row, e.column]), [[3, 'a0184']]);
+    t.regex(res.body.errors[0].problem, /校验位/);
+    t.deepEqual(await counts(), before);
+  }
+  const audits = await sys.services.db('audit_log').whereIn('action', ['import.dry_run', 'import.run']).orderBy('seq');
+  t.deepEqual(audits.map((a: any) => [a.action, a.outcome]), [['import.dry_run', 'failure'], ['import.run', 'failure']]);
+});
+
+test.serial('every bad row is reported, with the problems a migration meets', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const csv = [
+    HEAD,
+    row('甲', '3', '1985-03-12', '201'), // gender code
+    row('乙', '2', '1985-13-01', '202', { a0184: id('1985-12-01', '202') }), // no such date
+    row('丙', '1', '1985-03-12', '203', { unit_code: 'NOPE' }),
+    row('丁', '1', '1985-03-12', '203'), // same ID number as row 4
+    row('戊', '1', '1985-03-12', '205', { management_level: '处级' }),
+    row('己', '1', '1985-03-12', '207', { archive_no: 'MIG-207', a0134: '19900101' }), // works at 4
+  ].join('\n');
+  const res = await postBytes(archivist, '/api/imports', csv, 'text/csv');
+  const rows = new Map<number, string[]>();
+  for (const e of res.body.errors) rows.set(e.row, [...(rows.get(e.row) ?? []), e.column]);
+  t.deepEqual([...rows.keys()], [2, 3, 4, 5, 6, 7]);
+  t.true(rows.get(2)!.includes('a0104'));
+  t.true(rows.get(3)!.includes('a0107'));
+  t.true(rows.get(4)!.includes('unit_code'));
+  t.true(rows.get(5)!.includes('a0184'));
+  t.true(rows.get(6)!.includes('management_level'));
+  t.true(rows.get(7)!.includes('a0134'));
+  t.true(res.body.dryRun);
+});
+
+test.serial('an XLSX with a cadre sheet and a catalogue sheet imports everything in one go', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const existing = await plainArchiveOf(sys, '150300-ZZB-DAS', 4);
+  const existingNo = (await sys.services.db('archives').where({ id: existing.archiveId }).first()).archive_no;
+  const maxSeven = Number((await sys.services.db('materials').where({ archive_id: existing.archiveId, category_code: '7' }).max({ n: 'item_no' }).first())?.n ?? 0);
+  const wb = new ExcelJS.Workbook();
+  const cadres = wb.addWorksheet('干部');
+  cadres.addRow(['姓名', '性别', '出生日期', '籍贯', '民族', '参加工作时间', '政治面貌', '入党时间', '身份证号', '学历', '单位代码', '职务', '管理权限', '档案号', '档案类型', '卷数']);
+  cadres.addRow(['韩立平', '男', new Date(Date.UTC(1985, 2, 12)), '内蒙古乌海', '蒙古族', new Date(Date.UTC(2007, 7, 1)), '中共党员', new Date(Date.UTC(2010, 6, 1)), id('1985-03-12', '301'), '大学本科', '150303-ZF', '科员', '县管', 'MIG-301', '正本', 1]);
+  cadres.addRow(['贾秀英', '女', '1987-11-02', '内蒙古包头', '汉族', '2009-08-01', '群众', '', id('1987-11-02', '302'), '研究生', '150300-WJW', '二级主任科员', '单位管', 'MIG-302', '正本', 1]);
+  const cat = wb.addWorksheet('目录');
+  cat.addRow(['档案号', '材料类别', '序号', '材料名称', '材料形成时间', '页数', '复印件', '复制时间', '备注']);
+  cat.addRow(['MIG-301', '1', '', '干部履历表', '20071201', 4, '否', '', '']);
+  cat.addRow(['MIG-301', '41', '', '高等学校毕业生登记表', '2007-07-01', 2, '否', '', '']);
+  cat.addRow(['MIG-301', '4-1', '', '学士学位证书', '2007-07-01', 1, '是', '2020-05-06', '复印件']);
+  cat.addRow(['MIG-302', '99', '', '干部健康检查表', '2024-04-10', 2, '否', '', '']);
+  cat.addRow(['MIG-302', '9-2', '9-2-5', '干部任免审批表', '2022-06-01', 2, '否', '', '原目录序号']);
+  cat.addRow([existingNo, '7', '', '公务员嘉奖审批表', '2025-01-15', 1, '否', '', '']);
+  const buf = Buffer.from(await wb.xlsx.writeBuffer());
+  const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const dry = await postBytes(archivist, '/api/imports?dryRun=true', buf, type);
+  t.deepEqual(dry.body.errors, []);
+  t.deepEqual(dry.body.counts, { cadres: 2, archives: 2, materials: 6 });
+  const before = await counts();
+  const res = await postBytes(archivist, '/api/imports?dryRun=false', buf, type);
+  t.is(res.status, 200);
+  t.true(res.body.imported);
+  t.deepEqual(await counts(), [before[0] + 2, before[1] + 2, before[2] + 6]);
+  const a301 = await sys.services.db('archives').where({ archive_no: 'MIG-301' }).first();
+  const city = await sys.services.db('org_units').where({ code: '150300-ZZB-DAS' }).first();
+  t.is(a301.custodian_org_id, city.id);
+  const m301 = await sys.services.db('materials').where({ archive_id: a301.id }).orderBy('id');
+  t.deepEqual(m301.map((m: any) => m.seq_no), ['1-1', '4-1-1', '4-1-2']);
+  t.is(m301[2].copy_date, '2020-05-06');
+  const c301 = await sys.services.db('cadres').where({ id: a301.cadre_id }).first();
+  t.deepEqual([c301.birth_date, c301.work_start_date, c301.gender, c301.management_level, c301.ethnicity], ['1985-03-12', '2007-08-01', '1', 'county', '蒙古族']);
+  const m302 = await sys.services.db('materials as m').join('archives as a', 'a.id', 'm.archive_id').where('a.archive_no', 'MIG-302').orderBy('m.id').select('m.seq_no');
+  t.deepEqual(m302.map((m: any) => m.seq_no), ['10-1', '9-2-5']);
+  const added = await sys.services.db('materials').where({ archive_id: existing.archiveId, category_code: '7' }).orderBy('item_no', 'desc').first();
+  t.is(added.seq_no, `7-${maxSeven + 1}`);
+  // The same file again: every row now collides with what is there, and nothing more is written.
+  const again = await postBytes(archivist, '/api/imports?dryRun=false', buf, type);
+  t.false(again.body.imported);
+  t.true(again.body.errors.some((e: any) => e.sheet === '干部' && e.row === 2 && e.column === '身份证号'));
+  t.true(again.body.errors.some((e: any) => e.sheet === '目录' && e.row === 6 && e.column === '序号'));
+  t.deepEqual(await counts(), [before[0] + 2, before[1] + 2, before[2] + 6]);
+});
+
+test.serial('an archivist imports into her own office only; applicants may not import at all', async (t) => {
+  const receiver = await sys.as('receiver1');
+  const city = await plainArchiveOf(sys, '150300-ZZB-DAS', 6);
+  const no = (await sys.services.db('archives').where({ id: city.archiveId }).first()).archive_no;
+  const csv = `archive_no,e01z211,e01z211a,e01z227,e01z224\n${no},7,嘉奖审批表,2025-02-01,1\n`;
+  const res = await postBytes(receiver, '/api/imports?dryRun=false', csv, 'text/csv');
+  t.deepEqual(res.body.errors.map((e: any) => [e.row, e.column]), [[2, 'archive_no']]);
+  const cadre = `${HEAD},custodian_code\n${row('韩立新', '1', '1985-03-12', '401')},150300-ZZB-DAS\n`;
+  const other = await postBytes(receiver, '/api/imports', cadre, 'text/csv');
+  t.true(other.body.errors.some((e: any) => e.column === 'custodian_code'));
+  t.is((await postBytes(await sys.as('applicant1'), '/api/imports', csv, 'text/csv')).status, 403);
+  t.is((await postBytes(await sys.as('archivist1'), '/api/imports', csv, 'application/json')).status, 400);
+});
+
+test.serial('the CLI: a file with one bad row exits 1, names the row, and imports nothing', async (t) => {
+  const dir = fs.mkdtempSync(path.join(sys.testDb.dataDir, 'cli-'));
+  const file = path.join(dir, 'cadres.csv');
+  fs.writeFileSync(file, [HEAD, row('韩立军', '1', '1984-03-12', '501'), row('贾丽', '2', '1986-11-02', '502', { a0107: '1986-11-31' })].join('\n'));
+  const env = { ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) };
+  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args], { env, cwd: projectRoot }).then(
+    (r) => ({ code: 0, out: r.stdout }),
+    (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
+  );
+  const before = await counts();
+  const bad = await run(file, '--dry-run');
+  t.is(bad.code, 1);
+  t.regex(bad.out, /第 3 行 列 a0107/);
+  t.is((await run(file)).code, 1);
+  t.deepEqual(await counts(), before);
+  fs.writeFileSync(file, [HEAD, row('韩立军', '1', '1984-03-12', '501')].join('\n'));
+  const ok = await run(file, '--custodian', '150300-ZZB-DAS');
+  t.is(ok.code, 0, ok.out);
+  t.regex(ok.out, /已导入干部 1 人/);
+  t.deepEqual(await counts(), [before[0] + 1, before[1] + 1, before[2]]);
+});
