@@ -138,7 +138,10 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           if (!r.allowPending && user.mustEnrollTotp) throw errors.totpEnrolmentRequired();
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
         }
-        if (r.binaryBody ? !binaryTypesOf(r).some((t) => req.is(t)) : binaryTypes.some((t) => req.is(t))) {
+        // A binary route refuses a body of another type (an empty request reaches the handler,
+        // which refuses an empty file itself); other routes refuse binary bodies.
+        const hasBody = Number(req.get('content-length') ?? 0) > 0 || !!req.get('transfer-encoding');
+        if (r.binaryBody ? hasBody && !binaryTypesOf(r).some((t) => req.is(t)) : binaryTypes.some((t) => req.is(t))) {
           throw errors.unsupportedMedia();
         }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));

@@ -30,7 +30,7 @@ export const POLICY = {
   'outbox.read': ['sys_admin'],
   'outbox.retry': ['sys_admin'],
   // Archives: everyone with a business role may ask; server/access decides what each one sees.
-  'org.read': [...BUSINESS_ROLES, 'process_admin', 'sys_admin', 'sec_admin', 'auditor'],
+  'org.read': [...BUSINESS_ROLES, 'process_admin'],
   'archive.read': [...BUSINESS_ROLES],
   'archive.write': ['archivist', 'archive_chief'],
   'archive.import': ['archivist', 'archive_chief'],

@@ -67,7 +67,11 @@ test.after.always(async () => {
 });
 
 const pathOf = (r: RouteDef) => r.path.replace(/:([A-Za-z_]+)/g, '1');
-const call = (c: HttpClient, r: RouteDef) => c.request(r.method.toUpperCase(), pathOf(r), r.method === 'get' ? undefined : {});
+/** A minimal request: an empty JSON object, or one byte of the declared type for an upload route. */
+const call = (c: HttpClient, r: RouteDef) =>
+  r.binaryBody
+    ? c.request(r.method.toUpperCase(), pathOf(r), new Uint8Array([0]), { 'content-type': r.binaryBody.types?.[0] ?? 'application/octet-stream' })
+    : c.request(r.method.toUpperCase(), pathOf(r), r.method === 'get' ? undefined : {});
 /** The same cookie against the twin server. */
 const onTwin = (c: HttpClient) => Object.assign(Object.create(HttpClient.prototype), c, { base: twinUrl }) as HttpClient;
 
