@@ -34,3 +34,10 @@ declare module 'opentype.js' {
   const opentype: { parse: typeof parse };
   export default opentype;
 }
+declare module '@0dep/piso' {
+  export class ISOInterval {
+    constructor(source: string, enforceUTC?: boolean);
+    parse(): { repeat?: number; getExpireAt(compareDate?: Date, startDate?: Date): Date };
+  }
+  export function getDate(isoDateSource: string, enforceUTC?: boolean): Date;
+}

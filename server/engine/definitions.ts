@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { parseBpmn } from './moddle.ts';
+import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
 import * as store from './store.ts';
@@ -46,7 +47,7 @@ export interface LoadedDefinition {
   meta: DefinitionMeta;
 }
 
-const typeResolver = TypeResolver(Elements as any);
+const typeResolver = TypeResolver({ ...(Elements as any), TimerEventDefinition: ClockedTimerEventDefinition });
 
 function extractMeta(root: any): DefinitionMeta {
   const proc = (root.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);

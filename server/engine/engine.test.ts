@@ -217,3 +217,22 @@ test.serial('a message interrupts a waiting task through its boundary event; onl
   const vars = JSON.parse((await sys.services.db('process_instances').where({ id: inst.id }).first()).variables);
   t.is(vars.renewDays, 3);
 });
+
+test.serial('a timeDate timer waits for our clock, even when the wall clock is already past it (regression)', async (t) => {
+  await deployFixture(sys.services, 'timedate.bpmn');
+  const applicant = await actor('applicant1');
+  // The service clock stands ten days behind the wall clock; the due date is two days ahead of it.
+  sys.clock.set(new Date(Date.now() - 10 * DAY));
+  const dueAt = new Date(sys.clock.now().getTime() + 2 * DAY).toISOString();
+  const inst = await sys.services.db.transaction(async (trx) =>
+    sys.services.engine.startWith(trx, await sys.services.engine.definitions.latest(trx, 'timedate'), { variables: { dueAt }, actor: actorOf(applicant) }),
+  );
+  t.deepEqual(inst.activeElements.sort(), ['due', 'wait']);
+  const [job] = await jobsOf(inst.id);
+  t.is(job.due_at, dueAt);
+  sys.clock.advance(2 * DAY - 1000);
+  t.is(await sys.services.jobs.pollOnce(), 0);
+  sys.clock.advance(2000);
+  t.is(await sys.services.jobs.pollOnce(), 1);
+  t.is((await sys.services.db('process_instances').where({ id: inst.id }).first()).status, 'completed');
+});

@@ -61,6 +61,8 @@ export class Run {
     readonly actor: Actor | null,
     private readonly deps: EngineDeps,
   ) {
+    // Timers compute their remaining time against our clock (timer-definition.ts).
+    (this.timers as unknown as { now: () => Date }).now = () => deps.clock.now();
     const expressions = createExpressions({
       service: (name) => this.serviceFunction(name),
       params: deps.params,
@@ -363,17 +365,10 @@ export class Run {
     return { status, variables };
   }
 
-  /**
-   * When a new timer is due, by our clock: a date as written; a duration or a cycle's interval
-   * from now. (bpmn-engine's own expireAt is computed from the wall clock, not from ours.)
-   */
+  /** When a new timer is due: a date as written; otherwise the engine's delay, which it computes by our clock. */
   private timerDueAt(owner: NonNullable<TimerRef['owner']>, delay: number, now: Date): Date {
     if (owner.timerType === 'timeDate' && owner.expireAt) return new Date(owner.expireAt);
-    const value = owner.timerType ? (owner as Record<string, unknown>)[owner.timerType] : undefined;
-    const text = typeof value === 'string' ? value.trim() : '';
-    const duration = owner.timerType === 'timeCycle' ? text.split('/').pop() ?? '' : text;
-    const secs = durationSeconds(duration);
-    return new Date(now.getTime() + (secs !== null ? secs * 1000 : Math.max(0, delay)));
+    return new Date(now.getTime() + Math.max(0, delay));
   }
 
   private async reconcileTimers(firingJobId?: string): Promise<void> {
