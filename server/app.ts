@@ -24,6 +24,7 @@ import { deadlineRoutes } from './deadlines/routes.ts';
 import { archiveRoutes } from './archives/routes.ts';
 import { accessRoutes } from './access/routes.ts';
 import { materialRoutes } from './materials/routes.ts';
+import { correctionRoutes } from './corrections/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -42,6 +43,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   archiveRoutes,
   accessRoutes,
   materialRoutes,
+  correctionRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

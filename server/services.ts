@@ -37,6 +37,7 @@ import { ArchiveViews } from './archives/views.ts';
 import { Scans } from './archives/scans.ts';
 import { MaterialsService } from './materials/service.ts';
 import { IntakeScans } from './materials/scans.ts';
+import { CorrectionsService } from './corrections/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -76,6 +77,7 @@ export interface Services extends Deps {
   archives: ArchivesService;
   archiveViews: ArchiveViews;
   materials: MaterialsService;
+  corrections: CorrectionsService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -141,6 +143,8 @@ export function createServices(deps: Deps): Services {
   // notice's case); they register before anything is deployed (boot.ts).
   const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
   materials.register(registry);
+  const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
+  corrections.register(registry);
   return {
     ...deps,
     audit,
@@ -168,5 +172,6 @@ export function createServices(deps: Deps): Services {
     archives,
     archiveViews,
     materials,
+    corrections,
   };
 }
