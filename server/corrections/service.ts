@@ -56,11 +56,10 @@ export class CorrectionsService {
   }
 
   private async record(q: Q, c: CorrectionRow) {
-    const [evidence, cadre, users] = await Promise.all([
-      store.evidenceOf(q, c.id),
-      cadreStore.findCadre(q, c.cadre_id),
-      namesOf(q, 'users', [c.opened_by, c.chief_id, c.authority_id]),
-    ]);
+    // One after another: q is the audit transaction (one connection; pg refuses overlapping queries).
+    const evidence = await store.evidenceOf(q, c.id);
+    const cadre = await cadreStore.findCadre(q, c.cadre_id);
+    const users = await namesOf(q, 'users', [c.opened_by, c.chief_id, c.authority_id]);
     const history = c.history_id ? await q('cadre_field_history').where({ id: c.history_id }).first() : undefined;
     const user = (id: number | null) => (id ? { id, name: users.get(id) ?? '' } : null);
     const item = c.item as Item;

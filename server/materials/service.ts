@@ -61,7 +61,10 @@ export class MaterialsService {
   }
 
   private async recordOf(q: Q, intake: IntakeRow, view: View) {
-    const [events, scans, cadre] = await Promise.all([store.eventsOf(q, intake.id), store.scansOf(q, intake.id), cadreStore.findCadre(q, intake.cadre_id)]);
+    // One after another: q may be a transaction (one connection; pg refuses overlapping queries).
+    const events = await store.eventsOf(q, intake.id);
+    const scans = await store.scansOf(q, intake.id);
+    const cadre = await cadreStore.findCadre(q, intake.cadre_id);
     const users = await store.namesOf(q, 'users', [intake.handler_id, intake.receiver_id, intake.filed_by, ...events.map((e) => e.actor_id)]);
     const orgs = await store.namesOf(q, 'org_units', [intake.custodian_org_id, intake.producer_org_id]);
     const notice = intake.notice_id ? await store.findNotice(q, intake.notice_id) : undefined;
