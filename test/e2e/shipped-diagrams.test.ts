@@ -53,7 +53,7 @@ test('every shipped diagram imports into bpmn-js without warnings, every element
   t.true(files.includes('material-collection.bpmn') && files.includes('correction.bpmn') && files.includes('collection-notice.bpmn'));
   for (const file of files) {
     const xml = fs.readFileSync(path.join(processesDir, file), 'utf8');
-    const r = await b.page.evaluate((x) => (window as any).importDiagram(x), xml);
+    const r = await b.page.evaluate((x) => (globalThis as any).importDiagram(x), xml);
     t.deepEqual(r.warnings, [], file);
     // Every flow element of the process has a shape or an edge.
     const ids = [...xml.matchAll(/<bpmn:(?!process|definitions|documentation|message\b|conditionExpression|timerEventDefinition|messageEventDefinition|timeDuration|timeDate|incoming|outgoing)\w+ id="([^"]+)"/g)].map((m) => m[1]);
@@ -64,7 +64,7 @@ test('every shipped diagram imports into bpmn-js without warnings, every element
   t.deepEqual(b.problems, []);
   // The check can fail: a diagram without the shape of one task is caught.
   const xml = fs.readFileSync(path.join(processesDir, 'correction.bpmn'), 'utf8').replace(/<bpmndi:BPMNShape id="investigate_di"[\s\S]*?<\/bpmndi:BPMNShape>/, '');
-  const broken = await b.page.evaluate((x) => (window as any).importDiagram(x), xml);
+  const broken = await b.page.evaluate((x) => (globalThis as any).importDiagram(x), xml);
   t.false(broken.drawn.includes('investigate'));
   t.true(broken.warnings.length > 0);
 });
