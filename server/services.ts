@@ -142,9 +142,9 @@ export function createServices(deps: Deps): Services {
   // The processes' domain services need the engine (a material's arrival ends its collection
   // notice's case); they register before anything is deployed (boot.ts).
   const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
-  materials.register(registry);
+  materials.register(registry, hooks);
   const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
-  corrections.register(registry);
+  corrections.register(registry, hooks);
   return {
     ...deps,
     audit,

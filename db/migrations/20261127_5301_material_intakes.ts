@@ -69,7 +69,7 @@ export async function up(knex: Knex): Promise<void> {
     /** The last day of the hand-over period (formation + MATERIAL_HANDOVER_DAYS, Beijing days). */
     t.string('handover_due', 10).notNullable();
     t.boolean('late').notNullable();
-    /** received (已接收) | returned (已退回) | ledgered (已入台账) | filed (已归档) */
+    /** received (已接收) | returned (已退回) | ledgered (已入台账) | filed (已归档) | withdrawn (已撤回) */
     t.string('status', 12).notNullable();
     /** 1 at registration, +1 at each resubmission. */
     t.integer('round').notNullable();
@@ -91,7 +91,7 @@ export async function up(knex: Knex): Promise<void> {
     t.increments('id');
     t.integer('intake_id').notNullable().references('id').inTable('material_intakes');
     t.integer('round').notNullable();
-    /** registered | returned | resubmitted | accepted | filed */
+    /** registered | returned | resubmitted | accepted | filed | withdrawn */
     t.string('kind', 16).notNullable();
     t.integer('actor_id').references('id').inTable('users');
     t.string('at', 30).notNullable();

@@ -42,7 +42,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('authority_at', 30);
     /** 上级批复文号 (required for 出生日期 and 参加工作时间). */
     t.string('superior_reply_no', 100);
-    /** open | investigated | proposed | approved | rejected */
+    /** open | investigated | proposed | approved | rejected | withdrawn */
     t.string('status', 12).notNullable();
     /** chief | authority: where a rejected case was stopped. */
     t.string('rejected_stage', 12);

@@ -6,7 +6,7 @@ export const idParams = z.object({ id: intId });
 export const caseParams = z.object({ instanceId: uuid });
 export const listQuery = z
   .object({
-    status: z.enum(['open', 'investigated', 'proposed', 'approved', 'rejected']).optional(),
+    status: z.enum(['open', 'investigated', 'proposed', 'approved', 'rejected', 'withdrawn']).optional(),
     cadreId: intId.optional(),
     item: z.enum(ITEM_CODES).optional(),
     ...paging,

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Q } from '../db.ts';
 import { parseJson } from '../db.ts';
 import { errors } from '../errors.ts';
-import type { ServiceRegistry } from '../engine/types.ts';
+import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
+import { iso } from '../clock.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as cadreStore from '../archives/store.ts';
 import { namesOf } from '../materials/store.ts';
@@ -15,7 +16,7 @@ import { correctionServices, type CorrectionDeps } from './process.ts';
 import * as store from './store.ts';
 import type { CorrectionRow, CorrectionStatus } from './store.ts';
 
-const STATUSES: Record<CorrectionStatus, string> = { open: '调查核实', investigated: '待认定', proposed: '待审批', approved: '已更正', rejected: '不予更正' };
+const STATUSES: Record<CorrectionStatus, string> = { open: '调查核实', investigated: '待认定', proposed: '待审批', approved: '已更正', rejected: '不予更正', withdrawn: '已撤回' };
 const TRIGGERS: Record<string, string> = { intake: '材料接收审核发现', transfer_review: '转入审核发现', pre_appointment: '任前审核', special_review: '专项审核', cadre_request: '干部本人申请' };
 
 export class CorrectionsService {
@@ -25,8 +26,17 @@ export class CorrectionsService {
     this.deps = { ...base, evidence: loadEvidenceMap(base.config.corrections.evidenceFile ?? path.join(processesDir, 'correction-evidence.json')) };
   }
 
-  register(registry: ServiceRegistry): void {
+  register(registry: ServiceRegistry, hooks: EngineHooks): void {
     for (const [name, fn] of Object.entries(correctionServices(this.deps))) registry.register(name, fn);
+    // A case withdrawn before anyone decided (or terminated) is no longer under way: a new case on
+    // the same item may open.
+    hooks.on('instanceEnded', async (trx, ev) => {
+      if (ev.status !== 'terminated' || ev.processKey !== 'correction') return;
+      const c = await store.correctionOfInstance(trx, ev.instanceId);
+      if (c && ['open', 'investigated', 'proposed'].includes(c.status)) {
+        await store.updateCorrection(trx, c.id, { status: 'withdrawn', updated_at: iso(this.deps.clock.now()) });
+      }
+    });
   }
 
   private async scope(q: Q, user: SessionUser) {

@@ -3,7 +3,7 @@ import type { Q } from '../db.ts';
 import { bool, forUpdate } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 
-export type CorrectionStatus = 'open' | 'investigated' | 'proposed' | 'approved' | 'rejected';
+export type CorrectionStatus = 'open' | 'investigated' | 'proposed' | 'approved' | 'rejected' | 'withdrawn';
 
 export interface CorrectionRow {
   id: number;

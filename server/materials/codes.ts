@@ -10,6 +10,8 @@ export const INTAKE_STATUSES: Record<IntakeStatus, { zh: string; en: string }> =
   returned: { zh: '已退回', en: 'Returned' },
   ledgered: { zh: '已入台账', en: 'Entered in the ledger' },
   filed: { zh: '已归档', en: 'Filed' },
+  /** The case was withdrawn or terminated before filing. */
+  withdrawn: { zh: '已撤回', en: 'Withdrawn' },
 };
 
 /** The review checklist: every item must be ticked to accept (form material-review, field passedChecks). */

@@ -8,7 +8,7 @@ export const scanParams = z.object({ id: intId, seq: intId });
 
 export const ledgerQuery = z
   .object({
-    status: z.enum(['received', 'returned', 'ledgered', 'filed']).optional().openapi({ description: '已接收 / 已退回 / 已入台账 / 已归档' }),
+    status: z.enum(['received', 'returned', 'ledgered', 'filed', 'withdrawn']).optional().openapi({ description: '已接收 / 已退回 / 已入台账 / 已归档 / 已撤回' }),
     late: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')

@@ -5,7 +5,7 @@
 import type { Q } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
-import type { ServiceRegistry } from '../engine/types.ts';
+import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as cadreStore from '../archives/store.ts';
 import { contentTypeOf } from '../archives/scans.ts';
@@ -27,9 +27,24 @@ export class MaterialsService {
     this.notices = noticeServices(d);
   }
 
-  register(registry: ServiceRegistry): void {
+  register(registry: ServiceRegistry, hooks: EngineHooks): void {
     for (const [name, fn] of Object.entries(intakeServices(this.d))) registry.register(name, fn);
     registry.register('openCollectionNotice', this.notices.openCollectionNotice);
+    // A case ended from outside (the producer's 撤回 before any review, an administrator's
+    // termination) leaves no intake waiting in the ledger and no notice open.
+    hooks.on('instanceEnded', async (trx, ev) => {
+      if (ev.status !== 'terminated') return;
+      const at = iso(this.d.clock.now());
+      if (ev.processKey === 'material-collection') {
+        const intake = await store.intakeOfInstance(trx, ev.instanceId);
+        if (!intake || intake.status === 'filed') return;
+        await store.updateIntake(trx, intake.id, { status: 'withdrawn', updated_at: at });
+        await store.insertEvent(trx, { intake_id: intake.id, round: intake.round, kind: 'withdrawn', actor_id: null, at, comment: null, detail: null });
+      } else if (ev.processKey === 'collection-notice') {
+        const notice = await store.noticeOfInstance(trx, ev.instanceId);
+        if (notice?.status === 'open') await store.updateNotice(trx, notice.id, { status: 'withdrawn', closed_at: at, closed_reason: '流程已终止 / case ended' });
+      }
+    });
   }
 
   // -- scope ----------------------------------------------------------------------------------

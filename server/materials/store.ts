@@ -3,7 +3,7 @@ import type { Q } from '../db.ts';
 import { bool, forUpdate } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 
-export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed';
+export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed' | 'withdrawn';
 export type NoticeStatus = 'open' | 'answered' | 'withdrawn';
 
 export interface IntakeRow {
@@ -50,7 +50,7 @@ export interface IntakeEventRow {
   id: number;
   intake_id: number;
   round: number;
-  kind: 'registered' | 'returned' | 'resubmitted' | 'accepted' | 'filed';
+  kind: 'registered' | 'returned' | 'resubmitted' | 'accepted' | 'filed' | 'withdrawn';
   actor_id: number | null;
   at: string;
   comment: string | null;

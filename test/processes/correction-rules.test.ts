@@ -113,3 +113,15 @@ test.serial('the records: the office and its leaders read them; another office, 
   const filtered = await archivist.get('/api/corrections?item=ethnicity&status=open');
   t.true(filtered.body.items.every((i: any) => i.item === 'ethnicity' && i.status === 'open'));
 });
+
+test.serial('a correction withdrawn before anyone decided no longer blocks a new case on the same item', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 2 });
+  const archivist = await sys.as('archivist1');
+  const variables = { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', trigger: 'special_review', reason: '专项审核发现。' };
+  const first = await archivist.post('/api/process-instances', { processKey: 'correction', variables });
+  t.is(first.status, 201);
+  t.is((await archivist.post('/api/process-instances', { processKey: 'correction', variables })).body.details?.rule, 'correction_open');
+  t.is((await archivist.post(`/api/process-instances/${first.body.id}/withdraw`, { reason: '立案有误，撤回。' })).status, 200);
+  t.is((await sys.services.db('corrections').where({ instance_id: first.body.id }).first()).status, 'withdrawn');
+  t.is((await archivist.post('/api/process-instances', { processKey: 'correction', variables })).status, 201);
+});

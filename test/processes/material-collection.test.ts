@@ -222,3 +222,20 @@ test.serial('the ledger is scoped: the other office sees nothing, the producing 
 });
 
 void today;
+
+test.serial('given a hand-over nobody has reviewed yet, the producer withdraws it: the ledger says 已撤回, no task is left, no scan can be added', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 6 });
+  const { producer, res } = await register(registration(cadre, daysAgo(sys, 2)));
+  const id = res.body.id;
+  const w = await producer.post(`/api/process-instances/${id}/withdraw`, { reason: '材料报错了对象，撤回重报。' });
+  t.is(w.status, 200, JSON.stringify(w.body));
+  const intake = await intakeOf(id);
+  t.is(intake.status, 'withdrawn');
+  t.deepEqual(await sys.services.db('tasks').where({ instance_id: id }).pluck('status'), ['cancelled']);
+  const record = (await producer.get(`/api/material-intakes/${intake.id}`)).body;
+  t.is(record.statusLabel, '已撤回');
+  t.deepEqual(record.events.map((e: any) => e.kind), ['registered', 'withdrawn']);
+  t.false(record.canUpload);
+  t.is((await uploadScan(producer, intake.id, await pageScan(9))).status, 409);
+  t.true((await (await sys.as('archivist1')).get('/api/material-intakes?status=withdrawn')).body.items.some((i: any) => i.id === intake.id));
+});

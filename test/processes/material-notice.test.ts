@@ -149,3 +149,14 @@ test.serial('a notice sent after the deadline has passed is red at once, and rem
   t.deepEqual((await mailsTo('producer1', id)).map((m: any) => m.event), ['handover_due', 'handover_due']);
   t.is((await noticeOf(id)).status, 'open', 'still waiting for the material');
 });
+
+test.serial('a notice case withdrawn from the case page ends the notice and cancels its deadline too', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const { archivist, res } = await sendNotice(cadre.id, daysAgo(sys, 3));
+  const w = await archivist.post(`/api/process-instances/${res.body.id}/withdraw`, { reason: '发错单位。' });
+  t.is(w.status, 200, JSON.stringify(w.body));
+  t.like(await noticeOf(res.body.id), { status: 'withdrawn' });
+  t.is((await db('deadlines').where({ instance_id: res.body.id }).first()).status, 'cancelled');
+  t.is(await countOf(sys, 'jobs', { instance_id: res.body.id, status: 'pending' }), 0);
+});

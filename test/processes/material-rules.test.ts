@@ -160,3 +160,19 @@ test.serial('规避: an archivist cannot review a material of her own archive, n
   t.false((await archivist.get('/api/material-intakes?limit=500')).body.items.some((i: any) => i.id === intake.id));
   t.true((await (await sys.as('chief1')).get('/api/material-intakes?limit=500')).body.items.some((i: any) => i.id === intake.id));
 });
+
+test.serial('an intake takes at most 1000 uploads, withdrawn ones included', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 3 });
+  const res = await start(registration(cadre, daysAgo(sys, 4)));
+  const intake = await intakeOf(res.body.id);
+  const producer = await sys.as('producer1');
+  t.is((await uploadScan(producer, intake.id, await pageScan(1))).status, 201);
+  const row = await sys.services.db('material_intake_scans').where({ intake_id: intake.id }).first();
+  const { id: _id, ...copy } = row;
+  const rows = Array.from({ length: 999 }, (_, i) => ({ ...copy, seq: i + 2, withdrawn_at: copy.created_at, withdrawn_by: copy.created_by }));
+  for (let i = 0; i < rows.length; i += 200) await sys.services.db('material_intake_scans').insert(rows.slice(i, i + 200));
+  const refused = await uploadScan(producer, intake.id, await pageScan(2));
+  t.is(refused.status, 422);
+  t.is(refused.body.details.rule, 'scan_limit');
+  t.is(await countOf(sys, 'material_intake_scans', { intake_id: intake.id }), 1000);
+});

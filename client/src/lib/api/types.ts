@@ -1770,7 +1770,7 @@ export interface ApiRoutes {
   /** 材料接收台账: the intakes the caller may see, newest first */
   "GET /api/material-intakes": {
     params: never;
-    query: { status?: "received" | "returned" | "ledgered" | "filed"; late?: "true" | "false"; cadreId?: number; from?: string; to?: string; offset?: number | null; limit?: number };
+    query: { status?: "received" | "returned" | "ledgered" | "filed" | "withdrawn"; late?: "true" | "false"; cadreId?: number; from?: string; to?: string; offset?: number | null; limit?: number };
     body: never;
     response: MaterialLedger;
   };
@@ -1840,7 +1840,7 @@ export interface ApiRoutes {
   /** 信息更正 cases of the caller’s archive offices, newest first */
   "GET /api/corrections": {
     params: never;
-    query: { status?: "open" | "investigated" | "proposed" | "approved" | "rejected"; cadreId?: number; item?: "birth_date" | "party_join_date" | "work_start_date" | "education" | "degree" | "work_history" | "cadre_status" | "name" | "ethnicity" | "native_place"; offset?: number | null; limit?: number };
+    query: { status?: "open" | "investigated" | "proposed" | "approved" | "rejected" | "withdrawn"; cadreId?: number; item?: "birth_date" | "party_join_date" | "work_start_date" | "education" | "degree" | "work_history" | "cadre_status" | "name" | "ethnicity" | "native_place"; offset?: number | null; limit?: number };
     body: never;
     response: {
       total: number;

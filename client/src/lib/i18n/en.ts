@@ -350,6 +350,7 @@ export const en: Dictionary = {
     ev_resubmitted: 'Handed over again',
     ev_accepted: 'Accepted into the ledger',
     ev_filed: 'Filed',
+    ev_withdrawn: 'Withdrawn',
     unchecked: 'Review points not passed: {items}',
     mismatches: 'Key fields that differ: {items}',
     scans: 'Page scans',

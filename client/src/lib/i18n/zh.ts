@@ -348,6 +348,7 @@ export const zh = {
     ev_resubmitted: '重新移交',
     ev_accepted: '鉴别合格，入台账',
     ev_filed: '归档',
+    ev_withdrawn: '已撤回',
     unchecked: '未通过的鉴别要点：{items}',
     mismatches: '不一致的关键信息：{items}',
     scans: '扫描件',
