@@ -57,6 +57,34 @@ export async function imageFacts(buf: Buffer): Promise<ImageFacts> {
   };
 }
 
+/** What a stored image file is: where (relative to the root), its hash and what it says about itself. */
+export interface StoredImage {
+  file: string;
+  format: string;
+  sha256: string;
+  dpi: number | null;
+  colour_mode: ColourMode;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * Checks and writes one page image as <root>/<dir>/<NNN>-<sha12>.<ext> — a name of ids and the
+ * hash only, so a rolled-back transaction leaves at worst an unreferenced file and never
+ * overwrites a file a committed row points at.
+ */
+export async function writeImage(root: string, dir: string, n: number, buf: Buffer): Promise<StoredImage> {
+  if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
+  const facts = await imageFacts(buf);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const file = path.posix.join(dir, `${String(n).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
+  const abs = path.join(root, file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, buf, { mode: 0o600 });
+  return { file, format: facts.format, sha256, dpi: facts.dpi, colour_mode: facts.colourMode, width: facts.width, height: facts.height, bytes: buf.length };
+}
+
 export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?? 'application/octet-stream';
 
 export class Scans {
@@ -81,31 +109,9 @@ export class Scans {
     let pageNo = existing.reduce((m, p) => Math.max(m, p.page_no), 0);
     const out: PageImageRow[] = [];
     for (const page of pages) {
-      const buf = typeof page === 'string' ? fs.readFileSync(page) : page;
-      if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
-      const facts = await imageFacts(buf);
-      const sha256 = createHash('sha256').update(buf).digest('hex');
       pageNo += 1;
-      const rel = path.posix.join(String(material.archive_id), String(material.id), `${String(pageNo).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
-      const abs = path.join(this.root, rel);
-      fs.mkdirSync(path.dirname(abs), { recursive: true });
-      fs.writeFileSync(abs, buf);
-      out.push(
-        await catalog.insertPageImage(trx, {
-          material_id: material.id,
-          page_no: pageNo,
-          file: rel,
-          format: facts.format,
-          sha256,
-          dpi: facts.dpi,
-          colour_mode: facts.colourMode,
-          width: facts.width,
-          height: facts.height,
-          bytes: buf.length,
-          created_by: actorId,
-          created_at: iso(this.clock.now()),
-        }),
-      );
+      const image = await writeImage(this.root, path.posix.join(String(material.archive_id), String(material.id)), pageNo, typeof page === 'string' ? fs.readFileSync(page) : page);
+      out.push(await catalog.insertPageImage(trx, { material_id: material.id, page_no: pageNo, ...image, created_by: actorId, created_at: iso(this.clock.now()) }));
     }
     return out;
   }

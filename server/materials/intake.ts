@@ -14,10 +14,10 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
-import { APPOINTMENT_CATEGORY, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches } from './codes.ts';
+import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches } from './codes.ts';
 import { actorOf, addCalendarDays, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
-import type { IntakeRow } from './store.ts';
+import type { IntakeRow, IntakeStatus } from './store.ts';
 
 const ARCHIVE_GONE = ['transferred', 'archived_state'];
 
@@ -45,12 +45,22 @@ export function registrationProblems(v: Record<string, unknown>, today: string):
   return null;
 }
 
+/** A digitised archive (DOMAIN.md §3) takes a new material only with its page images. */
+function assertScansIfDigitised(archive: { digital_status: string }, active: unknown[]): void {
+  if (!active.length && archive.digital_status !== 'none') {
+    throw errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
+  }
+}
+
 export function intakeServices(d: MaterialsDeps) {
   const { clock, audit } = d;
 
-  async function lockedIntake(ctx: ServiceContext): Promise<IntakeRow> {
+  /** The case's intake, locked, in the state the step expects; with the worker's 规避 checked. */
+  async function intakeAt(ctx: ServiceContext, status: IntakeStatus, avoid: boolean): Promise<IntakeRow> {
     const intake = await store.lockIntake(ctx.trx, idVar(ctx, 'intakeId'));
     if (!intake) throw errors.notFound('Material intake');
+    if (intake.status !== status) throw errors.conflict('INTAKE_STATE', `材料状态为“${INTAKE_STATUSES[intake.status].zh}”，不能办理此步骤 / The intake is ${intake.status}, not ${status}`);
+    if (avoid) await assertNotAvoided(ctx.trx, d.access, actorOf(ctx), intake.cadre_id);
     return intake;
   }
 
@@ -153,9 +163,7 @@ export function intakeServices(d: MaterialsDeps) {
 
   async function checkMaterialReview(ctx: ServiceContext) {
     const actor = actorOf(ctx);
-    const intake = await lockedIntake(ctx);
-    if (intake.status !== 'received') throw errors.conflict('INTAKE_STATE', `材料状态为 ${intake.status}，不能鉴别 / The intake is ${intake.status}`);
-    await assertNotAvoided(ctx.trx, d.access, actor, intake.cadre_id);
+    const intake = await intakeAt(ctx, 'received', true);
     const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
     const mismatches = keyFieldMismatches(intake, cadre);
     const passed = new Set(Array.isArray(ctx.variables.passedChecks) ? (ctx.variables.passedChecks as string[]) : []);
@@ -173,9 +181,7 @@ export function intakeServices(d: MaterialsDeps) {
       if (unchecked.length) {
         throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map((c) => ({ code: c, label: REVIEW_CHECKS[c] })) });
       }
-      if (!active.length && archive.digital_status !== 'none') {
-        throw errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
-      }
+      assertScansIfDigitised(archive, active);
       if (scanFindings.length) throw errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings: scanFindings });
       await store.updateIntake(ctx.trx, intake.id, { status: 'ledgered', receiver_id: actor.id, accepted_at: at, updated_at: at });
       await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'accepted', actor_id: actor.id, at, comment, detail: JSON.stringify({ scans: active.length }) });
@@ -204,8 +210,7 @@ export function intakeServices(d: MaterialsDeps) {
 
   async function recordResubmission(ctx: ServiceContext) {
     const actor = actorOf(ctx);
-    const intake = await lockedIntake(ctx);
-    if (intake.status !== 'returned') throw errors.conflict('INTAKE_STATE', `材料状态为 ${intake.status}，不能重新移交 / The intake is ${intake.status}`);
+    const intake = await intakeAt(ctx, 'returned', false);
     const v = ctx.variables;
     if (String(v.formedDate) > beijingDay(clock.now())) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future');
     const at = iso(clock.now());
@@ -236,14 +241,10 @@ export function intakeServices(d: MaterialsDeps) {
 
   async function fileIntoCatalogue(ctx: ServiceContext) {
     const actor = actorOf(ctx);
-    const intake = await lockedIntake(ctx);
-    if (intake.status !== 'ledgered') throw errors.conflict('INTAKE_STATE', `材料状态为 ${intake.status}，不能归档 / The intake is ${intake.status}`);
-    await assertNotAvoided(ctx.trx, d.access, actor, intake.cadre_id);
+    const intake = await intakeAt(ctx, 'ledgered', true);
     const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
     const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
-    if (!active.length && archive.digital_status !== 'none') {
-      throw errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
-    }
+    assertScansIfDigitised(archive, active);
     const remark = str(ctx.variables.remark) ?? (intake.is_copy ? '复印件' : null);
     const material = await d.archives.fileMaterial(ctx.trx, {
       archiveId: intake.archive_id,

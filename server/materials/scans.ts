@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
-import { FORMATS, MAX_PAGE_BYTES, imageFacts, scanFindings, type ScanFinding } from '../archives/scans.ts';
+import { scanFindings, writeImage, type ScanFinding } from '../archives/scans.ts';
 import * as store from './store.ts';
 import type { IntakeRow, IntakeScanRow } from './store.ts';
 
@@ -25,30 +25,9 @@ export class IntakeScans {
   /** Appends one page after the intake's last upload. A rolled-back upload leaves at worst an unreferenced file. */
   async add(trx: Q, intake: IntakeRow, buf: Buffer, actorId: number, at: string): Promise<IntakeScanRow> {
     if (!buf.length) throw errors.validation([{ field: 'page', message: '没有上传文件 / no file' }]);
-    if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
-    const facts = await imageFacts(buf);
-    const sha256 = createHash('sha256').update(buf).digest('hex');
     const seq = (await store.maxScanSeq(trx, intake.id)) + 1;
-    const file = path.posix.join(String(intake.id), `${String(seq).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
-    const abs = path.join(this.root, file);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, buf, { mode: 0o600 });
-    return store.insertScan(trx, {
-      intake_id: intake.id,
-      seq,
-      file,
-      format: facts.format,
-      sha256,
-      dpi: facts.dpi,
-      colour_mode: facts.colourMode,
-      width: facts.width,
-      height: facts.height,
-      bytes: buf.length,
-      created_by: actorId,
-      created_at: at,
-      withdrawn_at: null,
-      withdrawn_by: null,
-    });
+    const image = await writeImage(this.root, String(intake.id), seq, buf);
+    return store.insertScan(trx, { intake_id: intake.id, seq, ...image, created_by: actorId, created_at: at, withdrawn_at: null, withdrawn_by: null });
   }
 
   /** The bytes of one scan, checked against its recorded sha256 (a changed file is not served). */

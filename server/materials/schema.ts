@@ -21,7 +21,8 @@ export const ledgerQuery = z
   })
   .strict();
 
-const ledgerItem = z.object({
+/** What the ledger row and the full record both say about an intake. */
+const intakeBase = {
   id: z.number().int(),
   intakeNo: z.string(),
   instanceId: z.string(),
@@ -31,17 +32,20 @@ const ledgerItem = z.object({
   late: z.boolean(),
   handoverDue: z.string(),
   registeredAt: z.string(),
-  cadreId: z.number().int(),
-  cadreName: z.string(),
-  producerOrgId: z.number().int(),
-  producerOrgName: z.string(),
   title: z.string(),
   categoryCode: z.string(),
   formedDate: z.string(),
   pages: z.number().int(),
   isCopy: z.boolean(),
-  seqNo: z.string().nullable(),
   filedAt: z.string().nullable(),
+};
+const ledgerItem = z.object({
+  ...intakeBase,
+  cadreId: z.number().int(),
+  cadreName: z.string(),
+  producerOrgId: z.number().int(),
+  producerOrgName: z.string(),
+  seqNo: z.string().nullable(),
 });
 export const ledgerResult = z.object({ total: z.number().int(), items: z.array(ledgerItem) }).openapi('MaterialLedger');
 
@@ -64,25 +68,12 @@ export const scanState = z.object({ scans: z.array(scan), scanFindings: z.array(
 
 export const intakeRecord = z
   .object({
-    id: z.number().int(),
-    intakeNo: z.string(),
-    instanceId: z.string(),
-    status: z.string(),
-    statusLabel: z.string(),
-    round: z.number().int(),
-    late: z.boolean(),
-    handoverDue: z.string(),
-    registeredAt: z.string(),
+    ...intakeBase,
     cadre: named,
     archiveId: z.number().int().nullable(),
     custodianOrg: named,
     producerOrg: named,
     handler: named.nullable(),
-    title: z.string(),
-    categoryCode: z.string(),
-    formedDate: z.string(),
-    pages: z.number().int(),
-    isCopy: z.boolean(),
     copyDate: z.string().nullable(),
     copySealed: z.boolean(),
     approval: z.object({ authority: z.string().nullable(), date: z.string().nullable(), docNo: z.string().nullable() }),
@@ -95,7 +86,6 @@ export const intakeRecord = z
     receiver: named.nullable(),
     acceptedAt: z.string().nullable(),
     material: z.object({ id: z.number().int(), seqNo: z.string().nullable() }).nullable(),
-    filedAt: z.string().nullable(),
     filedBy: named.nullable(),
     noticeNo: z.string().nullable(),
     view: z.enum(['archive', 'producer']),

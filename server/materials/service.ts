@@ -75,7 +75,7 @@ export class MaterialsService {
     return { total, items: rows.map(ledgerItemDto) };
   }
 
-  private async recordOf(q: Q, intake: IntakeRow, view: View) {
+  private async recordOf(q: Q, intake: IntakeRow, view: View, userId: number) {
     // One after another: q may be a transaction (one connection; pg refuses overlapping queries).
     const events = await store.eventsOf(q, intake.id);
     const scans = await store.scansOf(q, intake.id);
@@ -92,7 +92,8 @@ export class MaterialsService {
       scans: scanList(scans),
       /** What the archive's checks would find in the scans now (until the material is filed). */
       scanFindings: intake.status === 'filed' || !active.length ? [] : this.d.scans.precheck(intake, active),
-      canUpload: open && view === 'producer' && intake.handler_id !== null,
+      /** Only the producer who handed it over, until it is accepted. */
+      canUpload: open && view === 'producer' && intake.handler_id === userId,
     };
   }
 
@@ -110,8 +111,7 @@ export class MaterialsService {
         detail: view ? { view } : { reason: intake ? 'out_of_scope' : 'absent' },
       });
       if (!intake || !view) return null;
-      const record = await this.recordOf(trx, intake, view);
-      return { ...record, canUpload: record.canUpload && intake.handler_id === user.id };
+      return this.recordOf(trx, intake, view, user.id);
     });
     if (!out) throw errors.notFound('Material intake');
     return out;

@@ -3,10 +3,7 @@
 import sharp from 'sharp';
 import type { TestSystem } from '../helpers/server.ts';
 import type { HttpClient } from '../helpers/http.ts';
-import { hashPassword } from '../../server/people/passwords.ts';
-import * as people from '../../server/people/store.ts';
-import { iso } from '../../server/clock.ts';
-import { DEMO_PASSWORD } from '../../db/seeds/demo.ts';
+import { addUser } from '../helpers/users.ts';
 import { beijingDay } from '../../server/notify/beijing.ts';
 
 /** A cadre whose 正本 the city office holds, unrelated to any demo user; `digitised` picks the archive kind. */
@@ -73,31 +70,8 @@ export async function uploadScan(client: HttpClient, intakeId: number, buf: Buff
 
 /** A second producer of the same unit as producer1 (another 经办人 of the 人社局). */
 export async function secondProducer(sys: TestSystem): Promise<string> {
-  const s = sys.services;
   const username = 'producer2';
-  if (!(await s.db('users').where({ username }).first())) {
-    const org = await s.db('org_units').where({ code: '150300-RSJ' }).first();
-    await people.insertUser(
-      s.db,
-      {
-        username,
-        display_name: '钱芳',
-        org_unit_id: org.id,
-        password_hash: await hashPassword(DEMO_PASSWORD),
-        password_changed_at: iso(sys.clock.now()),
-        must_change_password: false,
-        failed_logins: 0,
-        locked_until: null,
-        totp_secret: null,
-        disabled: false,
-        is_demo: true,
-        language: 'zh',
-        email: `${username}@dangan.example`,
-        created_at: iso(sys.clock.now()),
-      },
-      ['producer'],
-    );
-  }
+  if (!(await sys.services.db('users').where({ username }).first())) await addUser(sys, { username, displayName: '钱芳', org: '150300-RSJ', roles: ['producer'] });
   return username;
 }
 

@@ -748,17 +748,17 @@ export type MaterialLedger = {
     late: boolean;
     handoverDue: string;
     registeredAt: string;
-    cadreId: number;
-    cadreName: string;
-    producerOrgId: number;
-    producerOrgName: string;
     title: string;
     categoryCode: string;
     formedDate: string;
     pages: number;
     isCopy: boolean;
-    seqNo: string | null;
     filedAt: string | null;
+    cadreId: number;
+    cadreName: string;
+    producerOrgId: number;
+    producerOrgName: string;
+    seqNo: string | null;
   }>;
 };
 
@@ -772,6 +772,12 @@ export type MaterialIntake = {
   late: boolean;
   handoverDue: string;
   registeredAt: string;
+  title: string;
+  categoryCode: string;
+  formedDate: string;
+  pages: number;
+  isCopy: boolean;
+  filedAt: string | null;
   cadre: {
     id: number;
     name: string;
@@ -789,11 +795,6 @@ export type MaterialIntake = {
     id: number;
     name: string;
   } | null;
-  title: string;
-  categoryCode: string;
-  formedDate: string;
-  pages: number;
-  isCopy: boolean;
   copyDate: string | null;
   copySealed: boolean;
   approval: {
@@ -828,7 +829,6 @@ export type MaterialIntake = {
     id: number;
     seqNo: string | null;
   } | null;
-  filedAt: string | null;
   filedBy: {
     id: number;
     name: string;
