@@ -133,3 +133,47 @@ test.serial('the investigation of a correction picks its basis from the evidence
   await logout(p);
   t.deepEqual(b.problems, []);
 });
+
+test.serial('the archive office starts a correction and a collection notice from their start forms, picking the cadre by search', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 2 });
+  const first = await db('materials').where({ archive_id: cadre.archive_id, category_code: '1' }).orderBy('item_no').first();
+  const pick = async () => {
+    const box = p.getByRole('combobox', { name: /^干部/ });
+    await box.fill(cadre.name);
+    await p.getByRole('listbox').getByRole('option', { name: new RegExp(cadre.name) }).first().waitFor();
+    await box.press('Enter');
+    await p.getByText(`已选择：${cadre.name}`, { exact: false }).waitFor();
+  };
+
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/start/correction`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await pick();
+  await p.getByLabel(/^更正项目/).selectOption({ label: '民族' });
+  await p.getByLabel(/^拟认定的值/).fill('回族');
+  await p.getByLabel(/^来源/).selectOption({ label: '干部本人申请' });
+  await p.getByLabel(/^情况说明/).fill('本人申请更正民族。');
+  await p.getByLabel(/^记载的值/).fill('汉族');
+  await p.getByLabel(/^所据材料序号/).fill(first.seq_no);
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '更正事项' }).waitFor();
+  await p.getByRole('cell', { name: first.seq_no, exact: true }).first().waitFor();
+  const c = await db('corrections').where({ cadre_id: cadre.id, item: 'ethnicity' }).first();
+  t.deepEqual(JSON.parse(c.recorded_values), [{ value: '汉族', seqNos: [first.seq_no] }]);
+
+  await p.goto(`${sys.url}/start/collection-notice`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await pick();
+  await p.getByLabel(/^材料形成单位/).selectOption({ label: '乌海市人力资源和社会保障局' });
+  await p.getByLabel(/^应移交的材料/).fill('2026年度公务员年度考核登记表');
+  await p.getByLabel(/^材料类别/).selectOption({ label: '三、考核鉴定材料' });
+  await p.getByLabel(/^材料形成时间/).fill(daysAgo(sys, 10));
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByText('材料催收：2026年度公务员年度考核登记表').first().waitFor();
+  const n = await db('collection_notices').where({ cadre_id: cadre.id }).first();
+  t.is(n.status, 'open');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+});
