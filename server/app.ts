@@ -23,6 +23,8 @@ import { notifyRoutes } from './notify/routes.ts';
 import { deadlineRoutes } from './deadlines/routes.ts';
 import { archiveRoutes } from './archives/routes.ts';
 import { accessRoutes } from './access/routes.ts';
+import { materialRoutes } from './materials/routes.ts';
+import { correctionRoutes } from './corrections/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -40,6 +42,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   deadlineRoutes,
   archiveRoutes,
   accessRoutes,
+  materialRoutes,
+  correctionRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -69,6 +69,19 @@ const envSchema = z.object({
   TRANSFER_DEADLINE_DAYS: int(60),
   INBOUND_REVIEW_DAYS: int(60),
   MATERIAL_HANDOVER_DAYS: int(30),
+  // 材料收集归档 and 信息更正 (server/materials/, server/corrections/): the time each step has, as the
+  // due dates of its tasks (FEEL `params.*` in the diagrams). 归档 within a month of receipt is from
+  // memory in DOMAIN.md §1.2 (unverified); the others are the office's own service levels.
+  MATERIAL_REVIEW_DAYS: z.coerce.number().int().min(1).max(365).default(5),
+  MATERIAL_RESUBMIT_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  MATERIAL_FILING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CORRECTION_INVESTIGATE_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  CORRECTION_OPINION_DAYS: z.coerce.number().int().min(1).max(365).default(5),
+  CORRECTION_APPROVAL_DAYS: z.coerce.number().int().min(1).max(365).default(10),
+  /** Category (类号) of the 认定表 a correction files (DOMAIN.md §6.6: 五类 or 九类 by local practice, unverified). */
+  CORRECTION_FILING_CATEGORY: z.string().regex(/^\d{1,2}(-\d)?$/, 'a category code such as 5 or 9-2').default('5'),
+  /** JSON file naming which materials record which item and which the cadre filled in (default: processes/correction-evidence.json). */
+  CORRECTION_EVIDENCE_FILE: z.string().optional(),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
 
   // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
@@ -145,7 +158,15 @@ export interface Config {
     transferDeadlineDays: number;
     inboundReviewDays: number;
     materialHandoverDays: number;
+    materialReviewDays: number;
+    materialResubmitDays: number;
+    materialFilingDays: number;
+    correctionInvestigateDays: number;
+    correctionOpinionDays: number;
+    correctionApprovalDays: number;
   };
+  /** 信息更正: where the 认定表 is filed and the evidence map (server/corrections/evidence.ts). */
+  corrections: { filingCategory: string; evidenceFile?: string };
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
   security: {
@@ -219,6 +240,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       transferDeadlineDays: e.TRANSFER_DEADLINE_DAYS,
       inboundReviewDays: e.INBOUND_REVIEW_DAYS,
       materialHandoverDays: e.MATERIAL_HANDOVER_DAYS,
+      materialReviewDays: e.MATERIAL_REVIEW_DAYS,
+      materialResubmitDays: e.MATERIAL_RESUBMIT_DAYS,
+      materialFilingDays: e.MATERIAL_FILING_DAYS,
+      correctionInvestigateDays: e.CORRECTION_INVESTIGATE_DAYS,
+      correctionOpinionDays: e.CORRECTION_OPINION_DAYS,
+      correctionApprovalDays: e.CORRECTION_APPROVAL_DAYS,
+    },
+    corrections: {
+      filingCategory: e.CORRECTION_FILING_CATEGORY,
+      evidenceFile: e.CORRECTION_EVIDENCE_FILE ? path.resolve(e.CORRECTION_EVIDENCE_FILE) : undefined,
     },
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,

@@ -35,6 +35,9 @@ import { AvoidanceService } from './access/service.ts';
 import { ArchivesService } from './archives/service.ts';
 import { ArchiveViews } from './archives/views.ts';
 import { Scans } from './archives/scans.ts';
+import { MaterialsService } from './materials/service.ts';
+import { IntakeScans } from './materials/scans.ts';
+import { CorrectionsService } from './corrections/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -73,6 +76,8 @@ export interface Services extends Deps {
   avoidance: AvoidanceService;
   archives: ArchivesService;
   archiveViews: ArchiveViews;
+  materials: MaterialsService;
+  corrections: CorrectionsService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -134,6 +139,12 @@ export function createServices(deps: Deps): Services {
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
+  // The processes' domain services need the engine (a material's arrival ends its collection
+  // notice's case); they register before anything is deployed (boot.ts).
+  const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
+  materials.register(registry, hooks);
+  const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
+  corrections.register(registry, hooks);
   return {
     ...deps,
     audit,
@@ -160,5 +171,7 @@ export function createServices(deps: Deps): Services {
     avoidance,
     archives,
     archiveViews,
+    materials,
+    corrections,
   };
 }

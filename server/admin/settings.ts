@@ -5,7 +5,7 @@
 // another server is seen within CACHE_MS, one made here at once.
 import type { ZodType } from 'zod';
 import type { Config } from '../config.ts';
-import type { Db } from '../db.ts';
+import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -69,9 +69,9 @@ export class SettingsService implements PolicySource {
   ) {}
 
   /** Every setting's value: the stored override, else the config default. */
-  async values(): Promise<Record<string, unknown>> {
+  async values(q: Q = this.db): Promise<Record<string, unknown>> {
     if (this.cache && performance.now() - this.cache.at < CACHE_MS) return this.cache.values;
-    const stored = await store.settingRows(this.db);
+    const stored = await store.settingRows(q);
     const values: Record<string, unknown> = {};
     for (const [key, def] of Object.entries(SETTINGS)) {
       const parsed = key in stored ? def.schema.safeParse(stored[key]) : undefined;
@@ -93,8 +93,8 @@ export class SettingsService implements PolicySource {
     return out;
   }
 
-  async current(): Promise<SecurityPolicy> {
-    const v = await this.values();
+  async current(q?: Q): Promise<SecurityPolicy> {
+    const v = await this.values(q);
     return {
       password: {
         minLength: v['password.minLength'] as number,

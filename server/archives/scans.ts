@@ -13,7 +13,7 @@ import * as catalog from './catalog-store.ts';
 import type { PageImageRow } from './catalog-store.ts';
 import { MIN_SCAN_DPI, type ColourMode } from './codes.ts';
 
-const FORMATS: Record<string, { ext: string; type: string }> = {
+export const FORMATS: Record<string, { ext: string; type: string }> = {
   jpeg: { ext: 'jpg', type: 'image/jpeg' },
   png: { ext: 'png', type: 'image/png' },
   tiff: { ext: 'tif', type: 'image/tiff' },
@@ -57,6 +57,34 @@ export async function imageFacts(buf: Buffer): Promise<ImageFacts> {
   };
 }
 
+/** What a stored image file is: where (relative to the root), its hash and what it says about itself. */
+export interface StoredImage {
+  file: string;
+  format: string;
+  sha256: string;
+  dpi: number | null;
+  colour_mode: ColourMode;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * Checks and writes one page image as <root>/<dir>/<NNN>-<sha12>.<ext> — a name of ids and the
+ * hash only, so a rolled-back transaction leaves at worst an unreferenced file and never
+ * overwrites a file a committed row points at.
+ */
+export async function writeImage(root: string, dir: string, n: number, buf: Buffer): Promise<StoredImage> {
+  if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
+  const facts = await imageFacts(buf);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const file = path.posix.join(dir, `${String(n).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
+  const abs = path.join(root, file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, buf, { mode: 0o600 });
+  return { file, format: facts.format, sha256, dpi: facts.dpi, colour_mode: facts.colourMode, width: facts.width, height: facts.height, bytes: buf.length };
+}
+
 export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?? 'application/octet-stream';
 
 export class Scans {
@@ -81,31 +109,9 @@ export class Scans {
     let pageNo = existing.reduce((m, p) => Math.max(m, p.page_no), 0);
     const out: PageImageRow[] = [];
     for (const page of pages) {
-      const buf = typeof page === 'string' ? fs.readFileSync(page) : page;
-      if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
-      const facts = await imageFacts(buf);
-      const sha256 = createHash('sha256').update(buf).digest('hex');
       pageNo += 1;
-      const rel = path.posix.join(String(material.archive_id), String(material.id), `${String(pageNo).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);
-      const abs = path.join(this.root, rel);
-      fs.mkdirSync(path.dirname(abs), { recursive: true });
-      fs.writeFileSync(abs, buf);
-      out.push(
-        await catalog.insertPageImage(trx, {
-          material_id: material.id,
-          page_no: pageNo,
-          file: rel,
-          format: facts.format,
-          sha256,
-          dpi: facts.dpi,
-          colour_mode: facts.colourMode,
-          width: facts.width,
-          height: facts.height,
-          bytes: buf.length,
-          created_by: actorId,
-          created_at: iso(this.clock.now()),
-        }),
-      );
+      const image = await writeImage(this.root, path.posix.join(String(material.archive_id), String(material.id)), pageNo, typeof page === 'string' ? fs.readFileSync(page) : page);
+      out.push(await catalog.insertPageImage(trx, { material_id: material.id, page_no: pageNo, ...image, created_by: actorId, created_at: iso(this.clock.now()) }));
     }
     return out;
   }
@@ -125,26 +131,34 @@ export class Scans {
   async checkScans(q: Q, materialId: number): Promise<ScanFinding[]> {
     const material = await catalog.findMaterial(q, materialId);
     if (!material) throw errors.notFound('Material');
-    const pages = await catalog.pagesOf(q, materialId);
-    const out: ScanFinding[] = [];
-    if (pages.length !== material.pages) {
-      out.push({ code: 'PAGE_COUNT', message: `扫描页数 ${pages.length} 与目录页数 ${material.pages} 不符 / ${pages.length} pages scanned, the catalogue says ${material.pages}` });
-    }
-    const nos = new Set(pages.map((p) => p.page_no));
-    for (let n = 1; n <= material.pages; n++) if (!nos.has(n)) out.push({ code: 'PAGE_MISSING', pageNo: n, message: `缺第 ${n} 页 / page ${n} is missing` });
-    const seen = new Map<string, number>();
-    for (const p of pages) {
-      const first = seen.get(p.sha256);
-      if (first !== undefined) out.push({ code: 'PAGE_DUPLICATE', pageNo: p.page_no, message: `第 ${p.page_no} 页与第 ${first} 页相同 / page ${p.page_no} repeats page ${first}` });
-      else seen.set(p.sha256, p.page_no);
-      if (p.dpi === null) out.push({ code: 'NO_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页未记录分辨率 / page ${p.page_no} has no resolution` });
-      else if (p.dpi < MIN_SCAN_DPI) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${MIN_SCAN_DPI} / below ${MIN_SCAN_DPI} dpi` });
-      const abs = path.join(this.root, p.file);
-      if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / the image file is missing` });
-      else if (createHash('sha256').update(fs.readFileSync(abs)).digest('hex') !== p.sha256) {
-        out.push({ code: 'FILE_CHANGED', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件已被改动 / the image file changed` });
-      }
-    }
-    return out;
+    return scanFindings(this.root, material.pages, await catalog.pagesOf(q, materialId));
   }
+}
+
+/**
+ * The findings of a set of page images against the page count they should have: gaps, duplicates,
+ * resolution, and whether each file under `root` still matches its sha256. Used for filed
+ * materials (checkScans) and for scans handed over with a material before it is filed.
+ */
+export function scanFindings(root: string, declaredPages: number, pages: Array<Pick<PageImageRow, 'page_no' | 'sha256' | 'dpi' | 'file'>>): ScanFinding[] {
+  const out: ScanFinding[] = [];
+  if (pages.length !== declaredPages) {
+    out.push({ code: 'PAGE_COUNT', message: `扫描页数 ${pages.length} 与目录页数 ${declaredPages} 不符 / ${pages.length} pages scanned, the catalogue says ${declaredPages}` });
+  }
+  const nos = new Set(pages.map((p) => p.page_no));
+  for (let n = 1; n <= declaredPages; n++) if (!nos.has(n)) out.push({ code: 'PAGE_MISSING', pageNo: n, message: `缺第 ${n} 页 / page ${n} is missing` });
+  const seen = new Map<string, number>();
+  for (const p of pages) {
+    const first = seen.get(p.sha256);
+    if (first !== undefined) out.push({ code: 'PAGE_DUPLICATE', pageNo: p.page_no, message: `第 ${p.page_no} 页与第 ${first} 页相同 / page ${p.page_no} repeats page ${first}` });
+    else seen.set(p.sha256, p.page_no);
+    if (p.dpi === null) out.push({ code: 'NO_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页未记录分辨率 / page ${p.page_no} has no resolution` });
+    else if (p.dpi < MIN_SCAN_DPI) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${MIN_SCAN_DPI} / below ${MIN_SCAN_DPI} dpi` });
+    const abs = path.join(root, p.file);
+    if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / the image file is missing` });
+    else if (createHash('sha256').update(fs.readFileSync(abs)).digest('hex') !== p.sha256) {
+      out.push({ code: 'FILE_CHANGED', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件已被改动 / the image file changed` });
+    }
+  }
+  return out;
 }

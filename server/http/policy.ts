@@ -35,6 +35,13 @@ export const POLICY = {
   'archive.write': ['archivist', 'archive_chief'],
   'archive.import': ['archivist', 'archive_chief'],
   'custody.manage': ['archive_chief'],
+  // 材料收集归档 (server/materials/): the ledger for the archive office's staff and leaders and for
+  // producing units (their own hand-overs); scans by producers; withdrawing a 催收 by the office.
+  'material.read': ['archivist', 'archive_chief', 'auth_leader', 'producer'],
+  'material.scan': ['producer'],
+  'material.chase': ['archivist', 'archive_chief'],
+  // 信息更正 (server/corrections/): the archive office and the leaders who approve.
+  'correction.read': ['archivist', 'archive_chief', 'auth_leader'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

@@ -182,3 +182,15 @@ test.serial('TOTP for a business role by policy: enrol first, then a code is req
   t.false(JSON.stringify(await sys.services.db('audit_log').where({ object_id: String(id) })).includes(secret), 'no secret in the log');
   await sec.request('PUT', '/api/admin/security-policy', { totp: { roles: [] } });
 });
+
+test.serial('regression: a login whose settings cache runs out during the password check does not deadlock SQLite', async (t) => {
+  // The policy was read through the root handle inside the login transaction: when the 5 s cache
+  // had expired meanwhile (a slow scrypt under load), SQLite's single connection waited on itself
+  // for the pool's 60 s timeout and the login answered 500.
+  const s = sys.services;
+  const user = await s.db('users').where({ username: 'archivist1' }).first();
+  (s.settings as unknown as { cache: unknown }).cache = null;
+  const created = s.db.transaction((trx) => s.sessions.create(trx, user.id, '127.0.0.1', 'test'));
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('session creation hung')), 5000));
+  t.is(typeof (await Promise.race([created, timeout])), 'string');
+});

@@ -1,6 +1,7 @@
 // The security policy that authentication follows (password rules, lockout, sessions, TOTP, per-IP
 // limits). Its values come from a PolicySource: the settings the security administrator keeps
 // (server/admin/settings.ts), over config.ts defaults. The rules here are pure functions.
+import type { Q } from '../db.ts';
 import type { Config } from '../config.ts';
 import { ADMIN_ROLES } from '../http/policy.ts';
 
@@ -13,7 +14,11 @@ export interface SecurityPolicy {
 }
 
 export interface PolicySource {
-  current(): Promise<SecurityPolicy>;
+  /**
+   * Inside a transaction, pass it: on SQLite (one connection) a read through the root handle
+   * would wait for the transaction that holds the connection — a deadlock until the pool times out.
+   */
+  current(q?: Q): Promise<SecurityPolicy>;
 }
 
 export function defaultPolicy(config: Pick<Config, 'session' | 'security'>): SecurityPolicy {

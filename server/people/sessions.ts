@@ -42,7 +42,7 @@ export class Sessions {
   async create(q: Q, userId: number, ip: string | null, userAgent: string | null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const { session } = await this.policy.current();
+    const { session } = await this.policy.current(q);
     await store.insertSession(q, {
       id: hashToken(token),
       user_id: userId,

@@ -126,6 +126,20 @@ export async function uploadAttachment(instanceId: string, file: File) {
 
 export const attachmentUrl = (id: string) => buildUrl('/api/attachments/:id', { id });
 
+/** Uploads one page scan to a material intake (the body is the image itself). */
+export async function uploadIntakeScan(intakeId: number, file: File) {
+  const key = 'POST /api/material-intakes/:id/scans';
+  const res = await send(key, buildUrl('/api/material-intakes/:id/scans', { id: intakeId }), {
+    method: 'POST',
+    body: file,
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+  });
+  if (!res.ok) throw await toError(res);
+  return (await res.json()) as ApiRoutes[typeof key]['response'];
+}
+
+export const intakeScanUrl = (intakeId: number, seq: number) => buildUrl('/api/material-intakes/:id/scans/:seq', { id: intakeId, seq });
+
 /**
  * A JSON call to a route that another piece adds and that is not in the generated types yet
  * (the password change, the cadre search). Prefer `call` wherever the route is known.

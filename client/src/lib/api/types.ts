@@ -736,6 +736,271 @@ export type NewMaterial = {
   producerOrgId?: number | null;
 };
 
+export type MaterialLedger = {
+  total: number;
+  items: Array<{
+    id: number;
+    intakeNo: string;
+    instanceId: string;
+    status: string;
+    statusLabel: string;
+    round: number;
+    late: boolean;
+    handoverDue: string;
+    registeredAt: string;
+    title: string;
+    categoryCode: string;
+    formedDate: string;
+    pages: number;
+    isCopy: boolean;
+    filedAt: string | null;
+    cadreId: number;
+    cadreName: string;
+    producerOrgId: number;
+    producerOrgName: string;
+    seqNo: string | null;
+  }>;
+};
+
+export type MaterialIntake = {
+  id: number;
+  intakeNo: string;
+  instanceId: string;
+  status: string;
+  statusLabel: string;
+  round: number;
+  late: boolean;
+  handoverDue: string;
+  registeredAt: string;
+  title: string;
+  categoryCode: string;
+  formedDate: string;
+  pages: number;
+  isCopy: boolean;
+  filedAt: string | null;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  archiveId: number | null;
+  custodianOrg: {
+    id: number;
+    name: string;
+  };
+  producerOrg: {
+    id: number;
+    name: string;
+  };
+  handler: {
+    id: number;
+    name: string;
+  } | null;
+  copyDate: string | null;
+  copySealed: boolean;
+  approval: {
+    authority: string | null;
+    date: string | null;
+    docNo: string | null;
+  };
+  delivery: {
+    method: string;
+    label: string;
+    confidentialNo: string | null;
+  };
+  stated: {
+    name: string;
+    birthDate: string;
+    workStartDate: string | null;
+    partyJoinDate: string | null;
+  };
+  /** archive staff only: where the material and the archive disagree */
+  keyFieldMismatches: Array<{
+    field: string;
+    label: string;
+    stated: string;
+    archive: string;
+  }> | null;
+  receiver: {
+    id: number;
+    name: string;
+  } | null;
+  acceptedAt: string | null;
+  material: {
+    id: number;
+    seqNo: string | null;
+  } | null;
+  filedBy: {
+    id: number;
+    name: string;
+  } | null;
+  noticeNo: string | null;
+  view: "archive" | "producer";
+  events: Array<{
+    round: number;
+    kind: string;
+    actor: string | null;
+    at: string;
+    comment: string | null;
+    detail: {
+      [key: string]: unknown;
+    } | null;
+  }>;
+  scans: Array<{
+    seq: number;
+    /** page of the material; null when withdrawn */
+    pageNo: number | null;
+    format: string;
+    dpi: number | null;
+    colourMode: string;
+    width: number;
+    height: number;
+    bytes: number;
+    sha256: string;
+    createdAt: string;
+    withdrawnAt: string | null;
+  }>;
+  scanFindings: Array<{
+    code: string;
+    pageNo?: number;
+    message: string;
+  }>;
+  canUpload: boolean;
+};
+
+export type IntakeScans = {
+  scans: Array<{
+    seq: number;
+    /** page of the material; null when withdrawn */
+    pageNo: number | null;
+    format: string;
+    dpi: number | null;
+    colourMode: string;
+    width: number;
+    height: number;
+    bytes: number;
+    sha256: string;
+    createdAt: string;
+    withdrawnAt: string | null;
+  }>;
+  scanFindings: Array<{
+    code: string;
+    pageNo?: number;
+    message: string;
+  }>;
+};
+
+export type CollectionNotice = {
+  id: number;
+  noticeNo: string;
+  instanceId: string;
+  status: string;
+  statusLabel: string;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  producerOrg: {
+    id: number;
+    name: string;
+  };
+  custodianOrg: {
+    id: number;
+    name: string;
+  };
+  title: string;
+  categoryCode: string;
+  formedDate: string;
+  dueAt: string;
+  note: string | null;
+  intake: {
+    id: number;
+    intakeNo: string | null;
+  } | null;
+  createdAt: string;
+  closedAt: string | null;
+  closedReason: string | null;
+};
+
+export type Correction = {
+  id: number;
+  caseNo: string;
+  instanceId: string;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  archiveId: number;
+  item: string;
+  itemLabel: string;
+  /** the A01 column the item updates; null for 工作经历 and 干部身份 */
+  field: string | null;
+  oldValue: string | null;
+  proposedValue: string;
+  newValue: string | null;
+  currentValue: string | null;
+  recordedValues: Array<{
+    value: string;
+    seqNos: Array<string>;
+  }>;
+  trigger: string;
+  triggerLabel: string;
+  reason: string;
+  evidence: Array<{
+    materialId: number;
+    seqNo: string;
+    title: string;
+    formedDate: string;
+    selfFilled: boolean;
+    defaultBasis: boolean;
+    recordedValue: string | null;
+  }>;
+  findings: string | null;
+  basis: Array<{
+    materialId: number;
+    seqNo: string;
+  }>;
+  setAsideReason: string | null;
+  chief: {
+    by: {
+      id: number;
+      name: string;
+    } | null;
+    decision: string | null;
+    opinion: string | null;
+    at: string | null;
+  };
+  authority: {
+    by: {
+      id: number;
+      name: string;
+    } | null;
+    decision: string | null;
+    opinion: string | null;
+    at: string | null;
+  };
+  superiorReplyNo: string | null;
+  status: string;
+  statusLabel: string;
+  rejectedStage: string | null;
+  filedMaterial: {
+    id: number;
+    seqNo: string | null;
+  } | null;
+  history: {
+    field: string;
+    version: number;
+    oldValue: string | null;
+    newValue: string | null;
+    at: string;
+  } | null;
+  effectiveAt: string | null;
+  openedBy: {
+    id: number;
+    name: string;
+  } | null;
+  openedAt: string;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -1501,5 +1766,116 @@ export interface ApiRoutes {
     response: {
       ok: true;
     };
+  };
+  /** 材料接收台账: the intakes the caller may see, newest first */
+  "GET /api/material-intakes": {
+    params: never;
+    query: { status?: "received" | "returned" | "ledgered" | "filed" | "withdrawn"; late?: "true" | "false"; cadreId?: number; from?: string; to?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: MaterialLedger;
+  };
+  /** An intake: the material, review events (退回记录, 鉴别意见), scans, the catalogue row it became (audited) */
+  "GET /api/material-intakes/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: MaterialIntake;
+  };
+  /** The intake of a material-collection case (audited) */
+  "GET /api/material-intakes/by-case/:instanceId": {
+    params: { instanceId: string };
+    query: never;
+    body: never;
+    response: MaterialIntake;
+  };
+  /** Add one page scan (JPEG, PNG or TIFF body) to an intake, after its last one */
+  "POST /api/material-intakes/:id/scans": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: IntakeScans;
+  };
+  /** Withdraw a scan of an intake (kept on record, no longer a page) */
+  "POST /api/material-intakes/:id/scans/:seq/withdraw": {
+    params: { id: number; seq: number };
+    query: never;
+    body: never;
+    response: IntakeScans;
+  };
+  /** One scan of an intake (image; audited) */
+  "GET /api/material-intakes/:id/scans/:seq": {
+    params: { id: number; seq: number };
+    query: never;
+    body: never;
+    response: Blob;
+  };
+  /** 材料催收通知: sent by the caller’s office, or addressed to the caller’s unit */
+  "GET /api/collection-notices": {
+    params: never;
+    query: { status?: "open" | "answered" | "withdrawn"; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<CollectionNotice>;
+    };
+  };
+  /** One collection notice */
+  "GET /api/collection-notices/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: CollectionNotice;
+  };
+  /** Withdraw an open collection notice: its case ends and its hand-over deadline is cancelled */
+  "POST /api/collection-notices/:id/withdraw": {
+    params: { id: number };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: {
+      ok: true;
+    };
+  };
+  /** 信息更正 cases of the caller’s archive offices, newest first */
+  "GET /api/corrections": {
+    params: never;
+    query: { status?: "open" | "investigated" | "proposed" | "approved" | "rejected" | "withdrawn"; cadreId?: number; item?: "birth_date" | "party_join_date" | "work_start_date" | "education" | "degree" | "work_history" | "cadre_status" | "name" | "ethnicity" | "native_place"; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<{
+        id: number;
+        caseNo: string;
+        instanceId: string;
+        cadre: {
+          id: number;
+          name: string;
+        };
+        item: string;
+        itemLabel: string;
+        oldValue: string | null;
+        newValue: string | null;
+        status: string;
+        statusLabel: string;
+        openedAt: string;
+        effectiveAt: string | null;
+        filedSeqNo: string | null;
+      }>;
+    };
+  };
+  /** A correction case: item, old and new value, evidence table, basis, opinions, reply number, the filed 认定表 (audited) */
+  "GET /api/corrections/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Correction;
+  };
+  /** The correction of a correction case (audited) */
+  "GET /api/corrections/by-case/:instanceId": {
+    params: { instanceId: string };
+    query: never;
+    body: never;
+    response: Correction;
   };
 }

@@ -1,0 +1,290 @@
+// The service tasks of material-collection.bpmn (材料收集归档, DOMAIN.md §1.2, §6.5), each inside the
+// engine command's transaction with its audit row:
+//   registerMaterial      登记: the cadre by name + 身份证号, the filing conditions, the ledger row,
+//                         late hand-over flagged, a collection notice answered;
+//   checkMaterialReview   鉴别: key fields compared with the archive on the server, checklist and
+//                         scans checked; accepting a material that fails any of them is refused;
+//   recordResubmission    重新移交 after a return (the values before it kept in the event);
+//   fileIntoCatalogue     归档: 类号 and 序号 (fileMaterial), pages, the scans as page images.
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { ServiceContext } from '../engine/types.ts';
+import * as cadreStore from '../archives/store.ts';
+import * as archiveStore from '../archives/archive-store.ts';
+import * as catalog from '../archives/catalog-store.ts';
+import { caseNumber } from '../shared/sequences.ts';
+import { beijingDay } from '../notify/beijing.ts';
+import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches } from './codes.ts';
+import { actorOf, addCalendarDays, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
+import * as store from './store.ts';
+import type { IntakeRow, IntakeStatus } from './store.ts';
+
+const ARCHIVE_GONE = ['transferred', 'archived_state'];
+
+/** The conditions a material must meet to be handed over at all (DOMAIN.md §1.2 [S12][S15]). */
+export function registrationProblems(v: Record<string, unknown>, today: string): { rule: string; message: string; details?: Record<string, unknown> } | null {
+  const formed = String(v.formedDate);
+  if (formed > today) return { rule: 'formed_date_future', message: '材料形成时间晚于今天 / The formation date is in the future' };
+  if (v.isCopy === true) {
+    const copyDate = str(v.copyDate);
+    if (!copyDate || v.copySealed !== true) {
+      return { rule: 'copy_needs_date_and_seal', message: '复制件须注明复制时间并加盖公章 / A copy must show its copy date and carry a seal' };
+    }
+    if (copyDate < formed || copyDate > today) return { rule: 'copy_date', message: '复制时间须在形成时间之后、不晚于今天 / The copy date must fall between formation and today' };
+  }
+  if (String(v.categoryCode) === APPOINTMENT_CATEGORY) {
+    const missing = ['approvalAuthority', 'approvalDate', 'approvalDocNo'].filter((k) => !str(v[k]));
+    if (missing.length) {
+      return { rule: 'appointment_formalities', message: '任免材料须写明批准机关、批准时间和文号 / An appointment material must show the approving body, date and document number', details: { missing } };
+    }
+    if (String(v.approvalDate) > today) return { rule: 'appointment_formalities', message: '批准时间晚于今天 / The approval date is in the future', details: { missing: [] } };
+  }
+  if (v.deliveryMethod === 'confidential' && !str(v.confidentialNo)) {
+    return { rule: 'confidential_number', message: '机要交通移交须填写机要编号 / A hand-over by confidential courier needs its number' };
+  }
+  return null;
+}
+
+/** A digitised archive (DOMAIN.md §3) takes a new material only with its page images. */
+function assertScansIfDigitised(archive: { digital_status: string }, active: unknown[]): void {
+  if (!active.length && archive.digital_status !== 'none') {
+    throw errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
+  }
+}
+
+export function intakeServices(d: MaterialsDeps) {
+  const { clock, audit } = d;
+
+  /** The case's intake, locked, in the state the step expects; with the worker's 规避 checked. */
+  async function intakeAt(ctx: ServiceContext, status: IntakeStatus, avoid: boolean): Promise<IntakeRow> {
+    const intake = await store.lockIntake(ctx.trx, idVar(ctx, 'intakeId'));
+    if (!intake) throw errors.notFound('Material intake');
+    if (intake.status !== status) throw errors.conflict('INTAKE_STATE', `材料状态为“${INTAKE_STATUSES[intake.status].zh}”，不能办理此步骤 / The intake is ${intake.status}, not ${status}`);
+    if (avoid) await assertNotAvoided(ctx.trx, d.access, actorOf(ctx), intake.cadre_id);
+    return intake;
+  }
+
+  async function registerMaterial(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const v = ctx.variables;
+    const now = clock.now();
+    const today = beijingDay(now);
+    // Producers cannot search cadres: the name and the ID number must both match one record, and a
+    // miss answers the same whichever of the two was wrong.
+    const idNumber = String(v.cadreIdNumber).trim().toUpperCase();
+    const cadre = await cadreStore.findCadreByIdNumber(ctx.trx, idNumber);
+    if (!cadre || cadre.name !== String(v.cadreName).trim()) {
+      throw errors.rule('cadre_not_found', '未找到姓名与身份证号相符的干部 / No cadre has this name and ID number');
+    }
+    const archive = (await archiveStore.archivesOfCadre(ctx.trx, cadre.id)).find((a) => a.kind === 'original');
+    // Decision (README): an archive held outside Dangan is out of scope; such a material goes by
+    // 散材料转递 to its custodian, outside this process.
+    if (!archive || ARCHIVE_GONE.includes(archive.status)) {
+      throw errors.rule('archive_not_held', '该干部的档案不由本系统的管档单位保管，请按散材料转递办理 / The cadre’s archive is not held by an office in this system; send the material to its custodian');
+    }
+    const problem = registrationProblems(v, today);
+    if (problem) throw errors.rule(problem.rule, problem.message, problem.details);
+    const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);
+    if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
+
+    const handoverDue = addCalendarDays(String(v.formedDate), ctx.params.materialHandoverDays);
+    const late = today > handoverDue;
+    const intakeNo = await caseNumber(ctx.trx, '收材', now);
+    ctx.setBusinessKey(intakeNo);
+    const at = iso(now);
+    const notice = await store.openNoticeFor(ctx.trx, cadre.id, actor.orgUnitId, String(v.categoryCode));
+    const intakeId = await store.insertIntake(ctx.trx, {
+      intake_no: intakeNo,
+      instance_id: ctx.instanceId,
+      cadre_id: cadre.id,
+      archive_id: archive.id,
+      custodian_org_id: archive.custodian_org_id,
+      producer_org_id: actor.orgUnitId,
+      handler_id: actor.id,
+      title: String(v.title).trim(),
+      category_code: String(v.categoryCode),
+      formed_date: String(v.formedDate),
+      pages: Number(v.pages),
+      is_copy: v.isCopy === true,
+      copy_date: v.isCopy === true ? str(v.copyDate) : null,
+      copy_sealed: v.isCopy === true && v.copySealed === true,
+      approval_authority: str(v.approvalAuthority),
+      approval_date: str(v.approvalDate),
+      approval_doc_no: str(v.approvalDocNo),
+      delivery_method: v.deliveryMethod === 'confidential' ? 'confidential' : 'hand',
+      confidential_no: v.deliveryMethod === 'confidential' ? str(v.confidentialNo) : null,
+      stated_name: String(v.statedName).trim(),
+      stated_birth_date: String(v.statedBirthDate),
+      stated_work_start_date: str(v.statedWorkStartDate),
+      stated_party_join_date: str(v.statedPartyJoinDate),
+      registered_at: at,
+      handover_due: handoverDue,
+      late,
+      status: 'received',
+      round: 1,
+      notice_id: notice?.id ?? null,
+      receiver_id: null,
+      accepted_at: null,
+      material_id: null,
+      seq_no: null,
+      filed_at: null,
+      filed_by: null,
+      updated_at: at,
+    });
+    await store.insertEvent(ctx.trx, { intake_id: intakeId, round: 1, kind: 'registered', actor_id: actor.id, at, comment: null, detail: JSON.stringify({ late, handoverDue }) });
+    if (notice) {
+      // The material a collection notice asked for has arrived: the notice's case ends and its
+      // hand-over deadline closes, in this same transaction.
+      await store.updateNotice(ctx.trx, notice.id, { status: 'answered', intake_id: intakeId, closed_at: at });
+      await d.engine.deliver(ctx.trx, notice.instance_id, 'materialArrived', { answeredBy: intakeNo }, actor);
+    }
+    await audit.record(ctx.trx, {
+      actor,
+      action: 'material.register',
+      objectType: 'material_intake',
+      objectId: intakeId,
+      orgUnitId: archive.custodian_org_id,
+      detail: { intakeNo, late, handoverDue, noticeNo: notice?.notice_no ?? null },
+    });
+    const title = String(v.title).trim();
+    return {
+      intakeId,
+      intakeNo,
+      cadreId: cadre.id,
+      archiveId: archive.id,
+      custodianOrgId: archive.custodian_org_id,
+      producerOrgId: actor.orgUnitId,
+      late,
+      handoverDue,
+      caseSubject: `材料移交：${title.length > 30 ? `${title.slice(0, 30)}…` : title}（${cadre.name}）${late ? '【逾期移交】' : ''}`,
+      orgScopes: { archivist: archive.custodian_org_id, archive_chief: archive.custodian_org_id },
+    };
+  }
+
+  async function checkMaterialReview(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const intake = await intakeAt(ctx, 'received', true);
+    const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
+    const mismatches = keyFieldMismatches(intake, cadre);
+    const passed = new Set(Array.isArray(ctx.variables.passedChecks) ? (ctx.variables.passedChecks as string[]) : []);
+    const unchecked = REVIEW_CHECK_CODES.filter((c) => !passed.has(c));
+    const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
+    const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
+    const scanFindings = active.length ? d.scans.precheck(intake, active) : [];
+    const at = iso(clock.now());
+    const comment = String(ctx.variables.comment ?? '').trim();
+
+    if (ctx.variables.decision === 'accept') {
+      if (mismatches.length) {
+        throw errors.rule('key_fields_mismatch', `材料记载的${mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches });
+      }
+      if (unchecked.length) {
+        throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map((c) => ({ code: c, label: REVIEW_CHECKS[c] })) });
+      }
+      assertScansIfDigitised(archive, active);
+      if (scanFindings.length) throw errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings: scanFindings });
+      await store.updateIntake(ctx.trx, intake.id, { status: 'ledgered', receiver_id: actor.id, accepted_at: at, updated_at: at });
+      await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'accepted', actor_id: actor.id, at, comment, detail: JSON.stringify({ scans: active.length }) });
+      await audit.record(ctx.trx, { actor, action: 'material.accept', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
+      return { reviewOutcome: 'accepted' };
+    }
+    await store.updateIntake(ctx.trx, intake.id, { status: 'returned', updated_at: at });
+    await store.insertEvent(ctx.trx, {
+      intake_id: intake.id,
+      round: intake.round,
+      kind: 'returned',
+      actor_id: actor.id,
+      at,
+      comment,
+      detail: JSON.stringify({ unchecked, mismatches, scanFindings }),
+    });
+    await audit.record(ctx.trx, {
+      actor,
+      action: 'material.return',
+      objectType: 'material_intake',
+      objectId: intake.id,
+      detail: { intakeNo: intake.intake_no, round: intake.round, unchecked: unchecked.length, mismatches: mismatches.map((m) => m.field) },
+    });
+    return { reviewOutcome: 'returned', returnCount: intake.round };
+  }
+
+  async function recordResubmission(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const intake = await intakeAt(ctx, 'returned', false);
+    const v = ctx.variables;
+    if (String(v.formedDate) > beijingDay(clock.now())) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future');
+    const at = iso(clock.now());
+    const before = {
+      formedDate: intake.formed_date,
+      pages: intake.pages,
+      statedName: intake.stated_name,
+      statedBirthDate: intake.stated_birth_date,
+      statedWorkStartDate: intake.stated_work_start_date,
+      statedPartyJoinDate: intake.stated_party_join_date,
+    };
+    const round = intake.round + 1;
+    await store.updateIntake(ctx.trx, intake.id, {
+      status: 'received',
+      round,
+      formed_date: String(v.formedDate),
+      pages: Number(v.pages),
+      stated_name: String(v.statedName).trim(),
+      stated_birth_date: String(v.statedBirthDate),
+      stated_work_start_date: str(v.statedWorkStartDate),
+      stated_party_join_date: str(v.statedPartyJoinDate),
+      updated_at: at,
+    });
+    await store.insertEvent(ctx.trx, { intake_id: intake.id, round, kind: 'resubmitted', actor_id: actor.id, at, comment: String(v.correction ?? '').trim(), detail: JSON.stringify({ before }) });
+    await audit.record(ctx.trx, { actor, action: 'material.resubmit', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round } });
+    return { round };
+  }
+
+  async function fileIntoCatalogue(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const intake = await intakeAt(ctx, 'ledgered', true);
+    const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
+    const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
+    assertScansIfDigitised(archive, active);
+    const remark = str(ctx.variables.remark) ?? (intake.is_copy ? '复印件' : null);
+    const material = await d.archives.fileMaterial(ctx.trx, {
+      archiveId: intake.archive_id,
+      categoryCode: String(ctx.variables.categoryCode),
+      title: intake.title,
+      formedDate: intake.formed_date,
+      pages: Number(ctx.variables.pages),
+      isCopy: intake.is_copy,
+      copyDate: intake.copy_date,
+      remark,
+      producerOrgId: intake.producer_org_id,
+      instanceId: ctx.instanceId,
+      actor: { id: actor.id, username: actor.username },
+    });
+    if (active.length) {
+      await d.archives.addPageScans(ctx.trx, material.id, active.map((s) => d.scans.pathOf(s)), actor.id);
+      // The pages counted at filing must be the pages scanned: the archive's own check decides.
+      const findings = await d.archives.checkScans(material.id, ctx.trx);
+      if (findings.length) throw errors.rule('scan_check', '扫描件与归档页数不符 / The scans do not match the filed material', { findings });
+    }
+    const at = iso(clock.now());
+    await store.updateIntake(ctx.trx, intake.id, { status: 'filed', material_id: material.id, seq_no: material.seq_no, filed_at: at, filed_by: actor.id, updated_at: at });
+    await store.insertEvent(ctx.trx, {
+      intake_id: intake.id,
+      round: intake.round,
+      kind: 'filed',
+      actor_id: actor.id,
+      at,
+      comment: remark,
+      detail: JSON.stringify({ materialId: material.id, seqNo: material.seq_no, categoryCode: material.category_code, pages: material.pages, scans: active.length }),
+    });
+    await audit.record(ctx.trx, {
+      actor,
+      action: 'material.file',
+      objectType: 'material',
+      objectId: material.id,
+      detail: { intakeNo: intake.intake_no, archiveId: material.archive_id, seqNo: material.seq_no, scans: active.length },
+    });
+    return { materialId: material.id, seqNo: material.seq_no };
+  }
+
+  return { registerMaterial, checkMaterialReview, recordResubmission, fileIntoCatalogue };
+}

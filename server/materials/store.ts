@@ -1,0 +1,272 @@
+// SQL for the intake ledger (台账): intakes, their events and page scans, and collection notices.
+import type { Q } from '../db.ts';
+import { bool, forUpdate } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+
+export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed' | 'withdrawn';
+export type NoticeStatus = 'open' | 'answered' | 'withdrawn';
+
+export interface IntakeRow {
+  id: number;
+  intake_no: string;
+  instance_id: string;
+  cadre_id: number;
+  archive_id: number;
+  custodian_org_id: number;
+  producer_org_id: number;
+  handler_id: number;
+  title: string;
+  category_code: string;
+  formed_date: string;
+  pages: number;
+  is_copy: boolean;
+  copy_date: string | null;
+  copy_sealed: boolean;
+  approval_authority: string | null;
+  approval_date: string | null;
+  approval_doc_no: string | null;
+  delivery_method: string;
+  confidential_no: string | null;
+  stated_name: string;
+  stated_birth_date: string;
+  stated_work_start_date: string | null;
+  stated_party_join_date: string | null;
+  registered_at: string;
+  handover_due: string;
+  late: boolean;
+  status: IntakeStatus;
+  round: number;
+  notice_id: number | null;
+  receiver_id: number | null;
+  accepted_at: string | null;
+  material_id: number | null;
+  seq_no: string | null;
+  filed_at: string | null;
+  filed_by: number | null;
+  updated_at: string;
+}
+
+export interface IntakeEventRow {
+  id: number;
+  intake_id: number;
+  round: number;
+  kind: 'registered' | 'returned' | 'resubmitted' | 'accepted' | 'filed' | 'withdrawn';
+  actor_id: number | null;
+  at: string;
+  comment: string | null;
+  detail: string | null;
+}
+
+export interface IntakeScanRow {
+  id: number;
+  intake_id: number;
+  seq: number;
+  file: string;
+  format: string;
+  sha256: string;
+  dpi: number | null;
+  colour_mode: string;
+  width: number;
+  height: number;
+  bytes: number;
+  created_by: number;
+  created_at: string;
+  withdrawn_at: string | null;
+  withdrawn_by: number | null;
+}
+
+export interface NoticeRow {
+  id: number;
+  notice_no: string;
+  instance_id: string;
+  custodian_org_id: number;
+  producer_org_id: number;
+  cadre_id: number;
+  title: string;
+  category_code: string;
+  formed_date: string;
+  due_at: string;
+  note: string | null;
+  status: NoticeStatus;
+  intake_id: number | null;
+  created_by: number;
+  created_at: string;
+  closed_at: string | null;
+  closed_reason: string | null;
+}
+
+const intakeFromDb = (r: any): IntakeRow => ({ ...r, is_copy: bool(r.is_copy), copy_sealed: bool(r.copy_sealed), late: bool(r.late) });
+
+// -- intakes ------------------------------------------------------------------------------------
+
+export async function insertIntake(q: Q, row: Omit<IntakeRow, 'id'>): Promise<number> {
+  const [ret] = await q('material_intakes').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function findIntake(q: Q, id: number): Promise<IntakeRow | undefined> {
+  const r = await q('material_intakes').where({ id }).first();
+  return r ? intakeFromDb(r) : undefined;
+}
+
+/** The intake locked for the rest of the transaction (PostgreSQL; SQLite serialises writers). */
+export async function lockIntake(q: Q, id: number): Promise<IntakeRow | undefined> {
+  const r = await forUpdate(q, q('material_intakes').where({ id }).first());
+  return r ? intakeFromDb(r) : undefined;
+}
+
+export async function intakeOfInstance(q: Q, instanceId: string): Promise<IntakeRow | undefined> {
+  const r = await q('material_intakes').where({ instance_id: instanceId }).first();
+  return r ? intakeFromDb(r) : undefined;
+}
+
+export async function updateIntake(q: Q, id: number, patch: Partial<IntakeRow>): Promise<void> {
+  await q('material_intakes').where({ id }).update(patch);
+}
+
+export interface LedgerFilter {
+  /** Offices whose intakes the reader sees by role (archive staff, leaders). */
+  custodianOrgIds: number[];
+  /** A producing unit whose own registrations the reader sees (producers). */
+  producerOrgId: number | null;
+  excludedCadreIds: number[];
+  status?: IntakeStatus;
+  late?: boolean;
+  cadreId?: number;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Who reads which rows: the archive side (its offices, minus the cadres the reader must not see)
+ * and the producing side (a unit's own hand-overs). Shared by the ledger and the notices list.
+ */
+export function scopeWhere(w: any, alias: string, f: Pick<LedgerFilter, 'custodianOrgIds' | 'producerOrgId' | 'excludedCadreIds'>): void {
+  w.where((x: any) => {
+    if (f.custodianOrgIds.length) {
+      x.orWhere((c: any) => {
+        c.whereIn(`${alias}.custodian_org_id`, f.custodianOrgIds);
+        if (f.excludedCadreIds.length) c.whereNotIn(`${alias}.cadre_id`, f.excludedCadreIds);
+      });
+    }
+    if (f.producerOrgId !== null) x.orWhere(`${alias}.producer_org_id`, f.producerOrgId);
+    if (!f.custodianOrgIds.length && f.producerOrgId === null) x.whereRaw('1 = 0');
+  });
+}
+
+function ledgerWhere(q: Q, f: LedgerFilter) {
+  const qb = q('material_intakes as i');
+  scopeWhere(qb, 'i', f);
+  if (f.status) qb.where('i.status', f.status);
+  if (f.late !== undefined) qb.where('i.late', f.late);
+  if (f.cadreId) qb.where('i.cadre_id', f.cadreId);
+  if (f.from) qb.where('i.registered_at', '>=', f.from);
+  if (f.to) qb.where('i.registered_at', '<', f.to);
+  return qb;
+}
+
+export async function listIntakes(q: Q, f: LedgerFilter, page: { limit: number; offset: number }) {
+  const [{ n }] = await ledgerWhere(q, f).count({ n: '*' });
+  const rows = await ledgerWhere(q, f)
+    .join('cadres as c', 'c.id', 'i.cadre_id')
+    .join('org_units as p', 'p.id', 'i.producer_org_id')
+    .orderBy([{ column: 'i.registered_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('i.*', 'c.name as cadre_name', 'p.name as producer_org_name');
+  return { total: Number(n), rows: rows.map((r: any) => ({ ...intakeFromDb(r), cadre_name: r.cadre_name as string, producer_org_name: r.producer_org_name as string })) };
+}
+
+export async function insertEvent(q: Q, row: Omit<IntakeEventRow, 'id'>): Promise<void> {
+  await q('material_intake_events').insert(row);
+}
+
+export async function eventsOf(q: Q, intakeId: number): Promise<IntakeEventRow[]> {
+  return q('material_intake_events').where({ intake_id: intakeId }).orderBy('id');
+}
+
+// -- scans ------------------------------------------------------------------------------------
+
+export async function insertScan(q: Q, row: Omit<IntakeScanRow, 'id'>): Promise<IntakeScanRow> {
+  const [ret] = await q('material_intake_scans').insert(row).returning('id');
+  return { id: idOf(ret), ...row };
+}
+
+export async function scansOf(q: Q, intakeId: number, opts: { activeOnly?: boolean } = {}): Promise<IntakeScanRow[]> {
+  const qb = q('material_intake_scans').where({ intake_id: intakeId }).orderBy('seq');
+  if (opts.activeOnly) qb.whereNull('withdrawn_at');
+  return qb;
+}
+
+export async function findScan(q: Q, intakeId: number, seq: number): Promise<IntakeScanRow | undefined> {
+  return q('material_intake_scans').where({ intake_id: intakeId, seq }).first();
+}
+
+export async function maxScanSeq(q: Q, intakeId: number): Promise<number> {
+  const r = await q('material_intake_scans').where({ intake_id: intakeId }).max({ n: 'seq' }).first();
+  return Number(r?.n ?? 0);
+}
+
+export async function withdrawScan(q: Q, id: number, at: string, by: number): Promise<void> {
+  await q('material_intake_scans').where({ id }).whereNull('withdrawn_at').update({ withdrawn_at: at, withdrawn_by: by });
+}
+
+// -- collection notices ------------------------------------------------------------------------
+
+export async function insertNotice(q: Q, row: Omit<NoticeRow, 'id'>): Promise<number> {
+  const [ret] = await q('collection_notices').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function findNotice(q: Q, id: number): Promise<NoticeRow | undefined> {
+  return q('collection_notices').where({ id }).first();
+}
+
+export async function lockNotice(q: Q, id: number): Promise<NoticeRow | undefined> {
+  return forUpdate(q, q('collection_notices').where({ id }).first());
+}
+
+export async function noticeOfInstance(q: Q, instanceId: string): Promise<NoticeRow | undefined> {
+  return q('collection_notices').where({ instance_id: instanceId }).first();
+}
+
+/** The oldest open notice a new intake answers: same cadre, same producing unit, same category. */
+export async function openNoticeFor(q: Q, cadreId: number, producerOrgId: number, categoryCode: string): Promise<NoticeRow | undefined> {
+  return forUpdate(
+    q,
+    q('collection_notices')
+      .where({ cadre_id: cadreId, producer_org_id: producerOrgId, category_code: categoryCode, status: 'open' })
+      .orderBy('id')
+      .first(),
+  );
+}
+
+export async function updateNotice(q: Q, id: number, patch: Partial<NoticeRow>): Promise<void> {
+  await q('collection_notices').where({ id }).update(patch);
+}
+
+export async function listNotices(q: Q, f: Pick<LedgerFilter, 'custodianOrgIds' | 'producerOrgId' | 'excludedCadreIds'> & { status?: NoticeStatus }, page: { limit: number; offset: number }) {
+  const where = () => {
+    const qb = q('collection_notices as n');
+    scopeWhere(qb, 'n', f);
+    if (f.status) qb.where('n.status', f.status);
+    return qb;
+  };
+  const [{ n }] = await where().count({ n: '*' });
+  const rows = await where()
+    .join('cadres as c', 'c.id', 'n.cadre_id')
+    .join('org_units as p', 'p.id', 'n.producer_org_id')
+    .orderBy([{ column: 'n.created_at', order: 'desc' }, { column: 'n.id', order: 'desc' }])
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('n.*', 'c.name as cadre_name', 'p.name as producer_org_name');
+  return { total: Number(n), rows: rows as Array<NoticeRow & { cadre_name: string; producer_org_name: string }> };
+}
+
+/** Display names of users and org units, for the records' readers. */
+export async function namesOf(q: Q, table: 'users' | 'org_units', ids: Array<number | null | undefined>): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids.filter((x): x is number => typeof x === 'number'))];
+  if (!wanted.length) return new Map();
+  const rows = await q(table).whereIn('id', wanted).select('id', table === 'users' ? 'display_name as name' : 'name');
+  return new Map(rows.map((r: any) => [Number(r.id), String(r.name)]));
+}

@@ -1,0 +1,179 @@
+// 材料收集归档 and 信息更正 in a real browser, by clicking: the producer hands a material over and
+// uploads its scan on the case page; the archivist sees the key fields checked against the archive,
+// accepts and files it; a correction's investigation picks its basis from the evidence table with
+// the material picker. Any console error, page error, failed request or HTTP error fails the test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { clientDist } from '../../server/app.ts';
+import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { daysAgo, pageScan, plainCadre } from '../processes/material-helpers.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+let tmp: string;
+
+test.before(async () => {
+  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
+  sys = await startSystem();
+  b = await openBrowser(sys.url);
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-scan-'));
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function openTask(p: Page, step: string) {
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办/ }).click();
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
+  await p.getByRole('link', { name: `办理：${step}` }).first().click();
+  await p.getByRole('heading', { name: step, level: 1 }).waitFor();
+}
+
+async function submitTask(p: Page) {
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
+}
+
+test.serial('a producer hands a material over with its scan; the archivist sees the key fields agree, accepts it and files it', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false });
+  const scanFile = path.join(tmp, '第1页.jpg');
+  fs.writeFileSync(scanFile, await pageScan(1));
+
+  await login(p, sys.url, 'producer1');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发起申请' }).click();
+  await p.getByRole('heading', { name: '干部人事档案材料收集归档' }).waitFor();
+  await p.getByRole('link', { name: '填写申请' }).click();
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await p.getByLabel('干部姓名').fill(cadre.name);
+  await p.getByLabel('干部身份证号').fill(cadre.id_number);
+  await p.getByLabel('材料名称').fill('2026年度公务员年度考核登记表');
+  await p.getByLabel('拟归类别').selectOption({ label: '三、考核鉴定材料' });
+  await p.getByLabel('材料形成时间（落款日期，多个日期取最晚）').fill(daysAgo(sys, 6));
+  await p.getByLabel('页数（每一单面为一页）').fill('1');
+  await p.getByRole('radio', { name: '专人送交' }).check();
+  await p.getByLabel(/^姓名/).fill(cadre.name);
+  await p.getByLabel(/^出生时间/).fill(cadre.birth_date);
+  // The 任免 fields appear only for category 9-2; the copy date only for a copy.
+  t.is(await p.getByLabel('批准文号（任免材料）').count(), 0);
+  await p.getByRole('button', { name: '提交申请' }).click();
+
+  // The case page: the ledger entry, then the scan goes up.
+  await p.getByRole('heading', { name: '材料移交登记' }).waitFor();
+  await p.getByText('已接收').first().waitFor();
+  await p.getByText('尚未上传扫描件。').waitFor();
+  await p.locator('input[type="file"][accept*="image/jpeg"]').setInputFiles(scanFile);
+  await p.getByText('第 1 页').waitFor();
+  const intake = await db('material_intakes').where({ cadre_id: cadre.id }).orderBy('id', 'desc').first();
+  t.is(await db('material_intake_scans').where({ intake_id: intake.id }).count({ n: '*' }).then(([r]) => Number(r.n)), 1);
+  // The producer's view carries nothing the archive records.
+  t.is(await p.getByText('关键信息与档案核对').count(), 0);
+  await logout(p);
+
+  await login(p, sys.url, 'archivist1');
+  await openTask(p, '接收鉴别');
+  await p.getByText('姓名、出生时间、参加工作时间、入党时间与档案一致。').waitFor();
+  for (const label of ['办理完毕', '对象明确', '齐全完整', '文字清楚', '内容真实', '填写规范', '手续完备', '原件或注明复制时间并盖章的复制件', '纸张规格和书写材料符合要求']) {
+    await p.getByRole('checkbox', { name: label }).check();
+  }
+  await p.getByRole('radio', { name: '合格，准予归档' }).check();
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('经鉴别，材料合格。');
+  await submitTask(p);
+  // The next task of the same case opens: filing.
+  await p.getByRole('heading', { name: '整理归档（类号、页数）', level: 1 }).waitFor();
+  await p.getByLabel(/^类号/).selectOption({ label: '三、考核鉴定材料' });
+  await p.getByLabel('页数（每一单面为一页）').fill('1');
+  await submitTask(p);
+  await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+
+  const filed = await db('material_intakes').where({ id: intake.id }).first();
+  t.is(filed.status, 'filed');
+  t.regex(filed.seq_no, /^3-\d+$/);
+  t.is(await db('page_images').where({ material_id: filed.material_id }).count({ n: '*' }).then(([r]) => Number(r.n)), 1);
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('the investigation of a correction picks its basis from the evidence table', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 1 });
+  const [y, m] = cadre.work_start_date.split('-').map(Number);
+  const proposed = m > 1 ? `${y}-${String(m - 1).padStart(2, '0')}-01` : `${y - 1}-12-01`;
+  const archivist = await sys.as('archivist1');
+  const started = await archivist.post('/api/process-instances', {
+    processKey: 'correction',
+    variables: { cadreId: cadre.id, item: 'work_start_date', proposedValue: proposed, trigger: 'special_review', reason: '专项审核发现参加工作时间记载不一致。' },
+  });
+  t.is(started.status, 201);
+  const basis = (await db('correction_evidence as e').join('corrections as c', 'c.id', 'e.correction_id').where('c.instance_id', started.body.id).where('e.default_basis', true).first('e.seq_no', 'e.title')) as { seq_no: string; title: string };
+
+  await login(p, sys.url, 'archivist1');
+  await openTask(p, '调查核实');
+  await p.getByRole('heading', { name: '更正事项' }).waitFor();
+  await p.getByRole('cell', { name: basis.title }).first().waitFor();
+  const picker = p.getByRole('group').filter({ hasText: '证据表中的材料' });
+  await picker.getByRole('checkbox', { name: new RegExp(`${basis.seq_no}\\s*${basis.title}`) }).check();
+  await p.getByText('已选 1 份').waitFor();
+  await p.getByLabel('调查核实情况').fill('经查录用审批表，参加工作时间应提前一个月。');
+  await p.getByLabel('拟认定的值（日期写作 YYYY-MM-DD）').fill(proposed);
+  await submitTask(p);
+  await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  const c = await db('corrections').where({ instance_id: started.body.id }).first();
+  t.is(c.status, 'investigated');
+  t.deepEqual(JSON.parse(c.basis).map((x: any) => x.seqNo), [basis.seq_no]);
+  await logout(p);
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('the archive office starts a correction and a collection notice from their start forms, picking the cadre by search', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 2 });
+  const first = await db('materials').where({ archive_id: cadre.archive_id, category_code: '1' }).orderBy('item_no').first();
+  const pick = async () => {
+    const box = p.getByRole('combobox', { name: /^干部/ });
+    await box.fill(cadre.name);
+    await p.getByRole('listbox').getByRole('option', { name: new RegExp(cadre.name) }).first().waitFor();
+    await box.press('Enter');
+    await p.getByText(`已选择：${cadre.name}`, { exact: false }).waitFor();
+  };
+
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/start/correction`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await pick();
+  await p.getByLabel(/^更正项目/).selectOption({ label: '民族' });
+  await p.getByLabel(/^拟认定的值/).fill('回族');
+  await p.getByLabel(/^来源/).selectOption({ label: '干部本人申请' });
+  await p.getByLabel(/^情况说明/).fill('本人申请更正民族。');
+  await p.getByLabel(/^记载的值/).fill('汉族');
+  await p.getByLabel(/^所据材料序号/).fill(first.seq_no);
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '更正事项' }).waitFor();
+  await p.getByRole('cell', { name: first.seq_no, exact: true }).first().waitFor();
+  const c = await db('corrections').where({ cadre_id: cadre.id, item: 'ethnicity' }).first();
+  t.deepEqual(JSON.parse(c.recorded_values), [{ value: '汉族', seqNos: [first.seq_no] }]);
+
+  await p.goto(`${sys.url}/start/collection-notice`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await pick();
+  await p.getByLabel(/^材料形成单位/).selectOption({ label: '乌海市人力资源和社会保障局' });
+  await p.getByLabel(/^应移交的材料/).fill('2026年度公务员年度考核登记表');
+  await p.getByLabel(/^材料类别/).selectOption({ label: '三、考核鉴定材料' });
+  await p.getByLabel(/^材料形成时间/).fill(daysAgo(sys, 10));
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByText('材料催收：2026年度公务员年度考核登记表').first().waitFor();
+  const n = await db('collection_notices').where({ cadre_id: cadre.id }).first();
+  t.is(n.status, 'open');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+});

@@ -1,0 +1,127 @@
+// Every rule of a correction case broken once: 422 RULE_VIOLATION naming the rule (400 naming the
+// field for a malformed value, 404 for a cadre out of scope), and nothing written. And who reads
+// the records.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { approve, completeAt } from '../helpers/workflow.ts';
+import { cadreNamed, cadreOfUser } from '../archives/helpers.ts';
+import { countOf, plainCadre } from './material-helpers.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const written = () =>
+  Promise.all([
+    ...['process_instances', 'corrections', 'correction_evidence', 'tasks', 'sequences', 'materials', 'cadre_field_history'].map((x) => countOf(sys, x)),
+    sys.services.db('audit_log').where('action', 'like', 'correction.%').count({ n: '*' }).then(([r]) => Number(r.n)),
+  ]);
+
+async function refused(t: any, as: string, variables: Record<string, unknown>, expect: { status: number; rule?: string; field?: string }) {
+  const client = await sys.as(as);
+  const before = await written();
+  const res = await client.post('/api/process-instances', { processKey: 'correction', variables: { trigger: 'special_review', reason: '专项审核发现。', ...variables } });
+  t.is(res.status, expect.status, JSON.stringify(res.body));
+  if (expect.rule) t.is(res.body.details?.rule, expect.rule, JSON.stringify(res.body));
+  if (expect.field) t.true(res.body.details.some((d: any) => d.field === expect.field), JSON.stringify(res.body.details));
+  t.deepEqual(await written(), before);
+  return res;
+}
+
+test.serial('opening: a cadre the office does not hold is not found; a 副本 is corrected by the holder of the 正本', async (t) => {
+  const db = sys.services.db;
+  const foreign = await db('archives as a').join('org_units as o', 'o.id', 'a.custodian_org_id').where('o.code', '150302-ZZB-DAS').first('a.cadre_id');
+  const res = await refused(t, 'archivist1', { cadreId: foreign.cadre_id, item: 'name', proposedValue: '张三' }, { status: 404 });
+  t.is(res.body.code, 'NOT_FOUND');
+  const copy = await db('archives as a').join('org_units as o', 'o.id', 'a.custodian_org_id').where('o.code', '150300-ZZB-DAS').where('a.kind', 'copy').first('a.cadre_id');
+  t.truthy(copy, 'the demo has 副本 of 省管 cadres');
+  await refused(t, 'archivist1', { cadreId: copy.cadre_id, item: 'ethnicity', proposedValue: '蒙古族' }, { status: 422, rule: 'original_elsewhere' });
+});
+
+test.serial('opening: a value equal to the record, a malformed date, a date before the 14th birthday, unknown 序号, a second open case on the same item', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false });
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'work_start_date', proposedValue: cadre.work_start_date }, { status: 422, rule: 'no_change' });
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'work_start_date', proposedValue: '1990-13-01' }, { status: 400, field: 'proposedValue' });
+  const tooEarly = `${Number(cadre.birth_date.slice(0, 4)) + 10}${cadre.birth_date.slice(4)}`;
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'work_start_date', proposedValue: tooEarly }, { status: 400, field: 'proposedValue' });
+  const unknown = await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', recordedValues: [{ value: '汉族', seqNos: '1-1, 1-99' }] }, { status: 422, rule: 'evidence_material' });
+  t.deepEqual(unknown.body.details.unknown, ['1-99']);
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', recordedValues: [{ value: '汉族', seqNos: '第一份' }] }, { status: 400, field: 'recordedValues[0].seqNos' });
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'salary', proposedValue: '1' }, { status: 400, field: 'item' });
+  await refused(t, 'producer1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
+  await refused(t, 'chief1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
+
+  const first = await (await sys.as('archivist1')).post('/api/process-instances', { processKey: 'correction', variables: { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', trigger: 'special_review', reason: '专项审核发现。' } });
+  t.is(first.status, 201);
+  await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '满族' }, { status: 422, rule: 'correction_open' });
+  // Another item of the same cadre may run at the same time.
+  const other = await (await sys.as('archivist1')).post('/api/process-instances', { processKey: 'correction', variables: { cadreId: cadre.id, item: 'native_place', proposedValue: '内蒙古包头', trigger: 'special_review', reason: '专项审核发现。' } });
+  t.is(other.status, 201);
+});
+
+test.serial('investigation: basis materials must be in the catalogue; the value must still differ from the record', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 1 });
+  const archivist = await sys.as('archivist1');
+  const res = await archivist.post('/api/process-instances', { processKey: 'correction', variables: { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', trigger: 'special_review', reason: '专项审核发现。' } });
+  const id = res.body.id;
+  const bad = await completeAt(archivist, id, 'investigate', { basisMaterials: ['1-1', '7-77'], findings: '见材料。', proposedValue: '回族' });
+  t.is(bad.status, 422);
+  t.is(bad.body.details.rule, 'basis_material');
+  t.deepEqual(bad.body.details.unknown, ['7-77']);
+  const same = await completeAt(archivist, id, 'investigate', { basisMaterials: ['1-1'], findings: '见材料。', proposedValue: (await sys.services.db('cadres').where({ id: cadre.id }).first()).ethnicity });
+  t.is(same.body.details.rule, 'no_change');
+  const empty = await completeAt(archivist, id, 'investigate', { basisMaterials: [], findings: '见材料。', proposedValue: '回族' });
+  t.is(empty.status, 400);
+  t.is((await sys.services.db('corrections').where({ instance_id: id }).first()).status, 'open');
+});
+
+test.serial('规避: nobody opens a correction of their own archive; the chief gives no opinion on her brother’s', async (t) => {
+  const { cadre: own } = await cadreOfUser(sys, 'archivist1');
+  await refused(t, 'archivist1', { cadreId: own.id, item: 'ethnicity', proposedValue: '回族' }, { status: 422, rule: 'avoidance' });
+  const { cadre: brother } = await cadreNamed(sys, '陈立军');
+  const archivist = await sys.as('archivist1');
+  const res = await archivist.post('/api/process-instances', { processKey: 'correction', variables: { cadreId: brother.id, item: 'native_place', proposedValue: '内蒙古包头', trigger: 'special_review', reason: '专项审核发现。' } });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const first = await sys.services.db('materials as m').join('archives as a', 'a.id', 'm.archive_id').where('a.cadre_id', brother.id).where('m.category_code', '1').first('m.seq_no');
+  t.is((await completeAt(archivist, res.body.id, 'investigate', { basisMaterials: [first.seq_no], findings: '见履历表。', proposedValue: '内蒙古包头' })).status, 200);
+  const chief = await completeAt(await sys.as('chief1'), res.body.id, 'chiefOpinion', approve());
+  t.is(chief.status, 422);
+  t.is(chief.body.details.rule, 'avoidance');
+  t.is((await sys.services.db('corrections').where({ instance_id: res.body.id }).first()).chief_decision, null);
+});
+
+test.serial('the records: the office and its leaders read them; another office, a producer and out-of-scope ids get nothing', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const list = await archivist.get('/api/corrections');
+  t.is(list.status, 200);
+  t.true(list.body.total >= 3);
+  const one = list.body.items[0];
+  t.is((await archivist.get(`/api/corrections/${one.id}`)).status, 200);
+  t.true(!!(await sys.services.db('audit_log').where({ action: 'correction.view', object_id: String(one.id) }).first()));
+  t.is((await (await sys.as('leader1')).get(`/api/corrections/${one.id}`)).status, 200);
+  const receiver = await sys.as('receiver1');
+  t.deepEqual((await receiver.get('/api/corrections')).body.total, 0);
+  t.is((await receiver.get(`/api/corrections/${one.id}`)).status, 404);
+  t.is((await receiver.get(`/api/corrections/by-case/${one.instanceId}`)).status, 404);
+  t.is((await (await sys.as('producer1')).get('/api/corrections')).status, 403);
+  t.is((await archivist.get('/api/corrections/999999')).status, 404);
+  t.true(!!(await sys.services.db('audit_log').where({ action: 'correction.view_denied' }).first()));
+  const filtered = await archivist.get('/api/corrections?item=ethnicity&status=open');
+  t.true(filtered.body.items.every((i: any) => i.item === 'ethnicity' && i.status === 'open'));
+});
+
+test.serial('a correction withdrawn before anyone decided no longer blocks a new case on the same item', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 2 });
+  const archivist = await sys.as('archivist1');
+  const variables = { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', trigger: 'special_review', reason: '专项审核发现。' };
+  const first = await archivist.post('/api/process-instances', { processKey: 'correction', variables });
+  t.is(first.status, 201);
+  t.is((await archivist.post('/api/process-instances', { processKey: 'correction', variables })).body.details?.rule, 'correction_open');
+  t.is((await archivist.post(`/api/process-instances/${first.body.id}/withdraw`, { reason: '立案有误，撤回。' })).status, 200);
+  t.is((await sys.services.db('corrections').where({ instance_id: first.body.id }).first()).status, 'withdrawn');
+  t.is((await archivist.post('/api/process-instances', { processKey: 'correction', variables })).status, 201);
+});

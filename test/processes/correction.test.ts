@@ -1,0 +1,212 @@
+// 信息更正 on the real processes/correction.bpmn, walked over HTTP by the demo users: opening with the
+// evidence table, investigation, the chief's opinion, approval by the leader with management
+// authority (a superior's reply for 出生日期 and 参加工作时间), the 认定表 filed as a new material, the
+// cadre's field history — and every original material untouched.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { approve, completeAt, reject, taskAt } from '../helpers/workflow.ts';
+import { plainCadre, today } from './material-helpers.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const correctionOf = (instanceId: string) => sys.services.db('corrections').where({ instance_id: instanceId }).first();
+const catalogueOf = (archiveId: number) => sys.services.db('materials').where({ archive_id: archiveId }).orderBy('id');
+const firstIn = async (archiveId: number, category: string, title?: string) => {
+  const q = sys.services.db('materials').where({ archive_id: archiveId, category_code: category }).orderBy('formed_date');
+  if (title) q.where('title', 'like', `%${title}%`);
+  return q.first();
+};
+
+async function open(variables: Record<string, unknown>) {
+  const archivist = await sys.as('archivist1');
+  const res = await archivist.post('/api/process-instances', { processKey: 'correction', variables: { trigger: 'special_review', reason: '专项审核中发现记载不一致。', ...variables } });
+  return { archivist, res };
+}
+
+/** A work start date a month before the recorded one (still after the 14th birthday). */
+const monthEarlier = (d: string) => {
+  const [y, m] = d.split('-').map(Number);
+  return m > 1 ? `${y}-${String(m - 1).padStart(2, '0')}-01` : `${y - 1}-12-01`;
+};
+
+test.serial('given a wrong 参加工作时间, when investigated, proposed by the chief and approved with the superior’s reply, then the 认定表 is a new material, the field changes with its history, and no original material changed', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false });
+  const before = await catalogueOf(cadre.archive_id);
+  const resume = await firstIn(cadre.archive_id, '1');
+  const hiring = await firstIn(cadre.archive_id, '9-2', '录用审批表');
+  const proposed = monthEarlier(cadre.work_start_date);
+
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'work_start_date', proposedValue: proposed, recordedValues: [{ value: cadre.work_start_date, seqNos: `${resume.seq_no}` }] });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  t.regex(res.body.businessKey, /^更正-2026-\d{4}$/);
+  t.deepEqual(res.body.activeElements, ['investigate']);
+  const id = res.body.id;
+  const c0 = await correctionOf(id);
+  t.like(c0, { item: 'work_start_date', field: 'work_start_date', old_value: cadre.work_start_date, proposed_value: proposed, status: 'open', archive_id: cadre.archive_id });
+
+  // The evidence table: materials that record the item, oldest first, the hiring approval as default basis.
+  const opened = await archivist.get(`/api/corrections/by-case/${id}`);
+  t.is(opened.status, 200);
+  const ev = opened.body.evidence;
+  t.true(ev.length >= 3);
+  t.deepEqual([...ev].sort((a: any, b: any) => a.formedDate.localeCompare(b.formedDate)).map((e: any) => e.seqNo), ev.map((e: any) => e.seqNo));
+  t.deepEqual(ev.filter((e: any) => e.defaultBasis).map((e: any) => e.seqNo), [hiring.seq_no]);
+  t.is(ev.find((e: any) => e.seqNo === resume.seq_no).recordedValue, cadre.work_start_date);
+  t.deepEqual(opened.body.recordedValues, [{ value: cadre.work_start_date, seqNos: [resume.seq_no] }]);
+
+  t.is((await completeAt(archivist, id, 'investigate', { basisMaterials: [hiring.seq_no], findings: '经查录用审批表及工资审批表，参加工作时间应为该月。', proposedValue: proposed })).status, 200);
+  t.is((await correctionOf(id)).status, 'investigated');
+  const chief = await sys.as('chief1');
+  t.is((await completeAt(chief, id, 'chiefOpinion', approve('同意按录用审批表认定，报部领导审批。'))).status, 200);
+  const leader = await sys.as('leader1');
+  t.truthy(await taskAt(leader, id, 'authorityApproval'));
+
+  // Approving without the superior's reply is refused, and nothing moves.
+  const refused = await completeAt(leader, id, 'authorityApproval', approve('同意。'));
+  t.is(refused.status, 422);
+  t.is(refused.body.details.rule, 'superior_reply_required');
+  t.like(await correctionOf(id), { status: 'proposed', authority_decision: null });
+  t.is((await db('cadres').where({ id: cadre.id }).first()).work_start_date, cadre.work_start_date);
+  t.truthy(await taskAt(leader, id, 'authorityApproval'));
+
+  const done = await completeAt(leader, id, 'authorityApproval', { ...approve('同意更正。'), superiorReplyNo: '内组干审〔2026〕8号' });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.is(done.body.instance.status, 'completed');
+
+  // Then: the record, the new material, the field and its history.
+  const c = await correctionOf(id);
+  t.like(c, { status: 'approved', new_value: proposed, superior_reply_no: '内组干审〔2026〕8号', chief_decision: 'approve', authority_decision: 'approve' });
+  const filed = await db('materials').where({ id: c.filed_material_id }).first();
+  t.like(filed, { archive_id: cadre.archive_id, category_code: '5', title: '干部人事档案参加工作时间审核认定表', formed_date: today(sys), pages: 1, instance_id: id, supersedes_material_id: null });
+  t.regex(filed.remark, /内组干审〔2026〕8号/);
+  t.is(filed.seq_no, c.filed_seq_no);
+  t.is((await db('cadres').where({ id: cadre.id }).first()).work_start_date, proposed);
+  const history = await archivist.get(`/api/cadres/${cadre.id}/history`);
+  const h = history.body.items.find((x: any) => x.field === 'work_start_date');
+  t.like(h, { oldValue: cadre.work_start_date, newValue: proposed, basisMaterialId: filed.id, basisInstanceId: id, actor: '赵文华' });
+  const record = (await archivist.get(`/api/corrections/${c.id}`)).body;
+  t.like(record, { statusLabel: '已更正', itemLabel: '参加工作时间', oldValue: cadre.work_start_date, newValue: proposed, currentValue: proposed, superiorReplyNo: '内组干审〔2026〕8号' });
+  t.deepEqual(record.basis, [{ materialId: hiring.id, seqNo: hiring.seq_no }]);
+  t.like(record.chief, { decision: 'approve', opinion: '同意按录用审批表认定，报部领导审批。', by: { name: '陈立新' } });
+  t.like(record.authority, { decision: 'approve', by: { name: '赵文华' } });
+  t.deepEqual(record.filedMaterial, { id: filed.id, seqNo: filed.seq_no });
+  t.like(record.history, { field: 'work_start_date', oldValue: cadre.work_start_date, newValue: proposed });
+  const vars = JSON.parse((await db('process_instances').where({ id }).first()).variables);
+  t.is(vars.outcome, 'approved');
+  t.true(!!(await db('history').where({ instance_id: id, element_id: 'corrected', event: 'end' }).first()));
+
+  // No original material changed or removed: every row before is still there, unchanged, not superseded.
+  t.deepEqual(await db('materials').where({ archive_id: cadre.archive_id }).whereNot({ id: filed.id }).orderBy('id'), before);
+  t.is(await db('materials').whereIn('supersedes_material_id', before.map((m: any) => m.id)).first(), undefined);
+});
+
+test.serial('given a birth date recorded wrongly, the earliest material the cadre filled in decides: setting it aside without a reason is refused; with it as basis the correction goes through', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 1 });
+  // Given: an old record whose birth date disagrees with the ID number and the early forms (历史数据).
+  const right = cadre.birth_date;
+  const wrong = `${right.slice(0, 8)}${right.slice(8) === '01' ? '02' : '01'}`;
+  await db('cadres').where({ id: cadre.id }).update({ birth_date: wrong });
+  const before = await catalogueOf(cadre.archive_id);
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'birth_date', proposedValue: right, trigger: 'cadre_request', reason: '本人申请，称出生日期记载有误。' });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const ev = (await archivist.get(`/api/corrections/by-case/${id}`)).body.evidence;
+  const selfFilled = ev.filter((e: any) => e.selfFilled);
+  t.true(selfFilled.length >= 2);
+  const earliest = selfFilled[0];
+  t.true(earliest.defaultBasis);
+  t.true(ev.every((e: any) => e.formedDate >= ev[0].formedDate));
+  const later = selfFilled[selfFilled.length - 1];
+
+  const refused = await completeAt(archivist, id, 'investigate', { basisMaterials: [later.seqNo], findings: '依据较晚的履历表。', proposedValue: right });
+  t.is(refused.status, 422);
+  t.is(refused.body.details.rule, 'birth_date_basis');
+  t.is(refused.body.details.earliest.seqNo, earliest.seqNo);
+  t.is((await correctionOf(id)).status, 'open');
+
+  t.is((await completeAt(archivist, id, 'investigate', { basisMaterials: [earliest.seqNo, later.seqNo], findings: '经核对最早的本人填写材料和户口底账，出生日期应为身份证记载之日。', proposedValue: right })).status, 200);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve())).status, 200);
+  const leader = await sys.as('leader1');
+  t.is((await completeAt(leader, id, 'authorityApproval', approve())).body.details.rule, 'superior_reply_required');
+  t.is((await completeAt(leader, id, 'authorityApproval', { ...approve(), superiorReplyNo: '内组干审〔2026〕9号' })).status, 200);
+  t.is((await db('cadres').where({ id: cadre.id }).first()).birth_date, right);
+  const c = await correctionOf(id);
+  const h = await db('cadre_field_history').where({ id: c.history_id }).first();
+  t.like(h, { field: 'birth_date', old_value: wrong, new_value: right, basis_material_id: c.filed_material_id });
+  t.deepEqual(await db('materials').where({ archive_id: cadre.archive_id }).whereNot({ id: c.filed_material_id }).orderBy('id'), before);
+});
+
+test.serial('a birth date may rest on other evidence when the reason to set the earliest material aside is written down', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 2 });
+  const right = cadre.birth_date;
+  await db('cadres').where({ id: cadre.id }).update({ birth_date: `${right.slice(0, 8)}${right.slice(8) === '01' ? '02' : '01'}` });
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'birth_date', proposedValue: right });
+  const ev = (await archivist.get(`/api/corrections/by-case/${res.body.id}`)).body.evidence;
+  const other = ev.find((e: any) => !e.defaultBasis);
+  const ok = await completeAt(archivist, res.body.id, 'investigate', { basisMaterials: [other.seqNo], findings: '最早材料有涂改痕迹。', proposedValue: right, setAsideReason: '最早的入团志愿书出生日期处有涂改，经鉴定不予采信，以户口底账为准。' });
+  t.is(ok.status, 200);
+  t.like(await correctionOf(res.body.id), { status: 'investigated', set_aside_reason: '最早的入团志愿书出生日期处有涂改，经鉴定不予采信，以户口底账为准。' });
+});
+
+test.serial('the chief’s 不予更正 ends the case: no approval asked, nothing filed, the cadre unchanged', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 3 });
+  const before = await catalogueOf(cadre.archive_id);
+  const resume = await firstIn(cadre.archive_id, '6', '入党志愿书');
+  const proposed = `${cadre.party_join_date.slice(0, 4)}-${cadre.party_join_date.slice(5, 7) === '07' ? '06' : '07'}-01`;
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'party_join_date', proposedValue: proposed });
+  const id = res.body.id;
+  t.is((await completeAt(archivist, id, 'investigate', { basisMaterials: [resume.seq_no], findings: '入党志愿书支部大会通过日期不清。', proposedValue: proposed })).status, 200);
+  const done = await completeAt(await sys.as('chief1'), id, 'chiefOpinion', reject('证据不足，维持原记载。'));
+  t.is(done.status, 200);
+  t.is(done.body.instance.status, 'completed');
+  t.like(await correctionOf(id), { status: 'rejected', rejected_stage: 'chief', chief_decision: 'reject', filed_material_id: null, authority_decision: null });
+  t.deepEqual(await db('tasks').where({ instance_id: id }).orderBy('created_at').pluck('element_id'), ['investigate', 'chiefOpinion']);
+  t.is((await db('cadres').where({ id: cadre.id }).first()).party_join_date, cadre.party_join_date);
+  t.deepEqual(await catalogueOf(cadre.archive_id), before);
+  t.is(JSON.parse((await db('process_instances').where({ id }).first()).variables).outcome, 'rejected');
+  t.true(!!(await db('history').where({ instance_id: id, element_id: 'rejected', event: 'end' }).first()));
+  t.is(await db('cadre_field_history').where({ cadre_id: cadre.id }).first(), undefined);
+});
+
+test.serial('the approving body’s 不批准 ends the case without a reply number; nothing filed', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const before = await catalogueOf(cadre.archive_id);
+  const hiring = await firstIn(cadre.archive_id, '9-2', '录用审批表');
+  const proposed = monthEarlier(cadre.work_start_date);
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'work_start_date', proposedValue: proposed });
+  const id = res.body.id;
+  await completeAt(archivist, id, 'investigate', { basisMaterials: [hiring.seq_no], findings: '见录用审批表。', proposedValue: proposed });
+  await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve());
+  const done = await completeAt(await sys.as('leader1'), id, 'authorityApproval', reject('待上级批复后再议。'));
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.like(await correctionOf(id), { status: 'rejected', rejected_stage: 'authority', authority_decision: 'reject', superior_reply_no: null, filed_material_id: null });
+  t.is((await db('cadres').where({ id: cadre.id }).first()).work_start_date, cadre.work_start_date);
+  t.deepEqual(await catalogueOf(cadre.archive_id), before);
+});
+
+test.serial('a correction of 工作经历 (no structured field) files the 认定表 and changes no cadre field', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 5 });
+  const before = await db('cadres').where({ id: cadre.id }).first();
+  const resume = await firstIn(cadre.archive_id, '1');
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'work_history', proposedValue: '2008.03—2010.06 乌海市人社局办公室科员' });
+  const id = res.body.id;
+  await completeAt(archivist, id, 'investigate', { basisMaterials: [resume.seq_no], findings: '核对任免审批表，补记该段经历。', proposedValue: '2008.03—2010.06 乌海市人社局办公室科员' });
+  await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve());
+  t.is((await completeAt(await sys.as('leader1'), id, 'authorityApproval', approve('同意。'))).status, 200);
+  const c = await correctionOf(id);
+  t.like(c, { status: 'approved', field: null, history_id: null });
+  t.truthy(c.filed_material_id);
+  t.deepEqual(await db('cadres').where({ id: cadre.id }).first(), before);
+});
