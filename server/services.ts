@@ -35,6 +35,8 @@ import { AvoidanceService } from './access/service.ts';
 import { ArchivesService } from './archives/service.ts';
 import { ArchiveViews } from './archives/views.ts';
 import { Scans } from './archives/scans.ts';
+import { TransferService } from './transfers/service.ts';
+import { registerTransferServices } from './transfers/process.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -73,6 +75,7 @@ export interface Services extends Deps {
   avoidance: AvoidanceService;
   archives: ArchivesService;
   archiveViews: ArchiveViews;
+  transfers: TransferService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -104,6 +107,14 @@ export function createServices(deps: Deps): Services {
   notify.register(hooks);
   deadlines.register(hooks);
   registerDeadlineServices(registry, deadlines, notify);
+  const access = new AccessRules(clock);
+  const scans = new Scans(config.dataDir, clock);
+  const archives = new ArchivesService(db, clock, audit, access, scans);
+  // The engine is built below; the transfer services reach it when a case runs, never before.
+  const transferDeps = { db, clock, config, audit, archives, access, notify, engine: () => engine };
+  registerTransferServices(registry, transferDeps);
+  const transfers = new TransferService(transferDeps);
+  transfers.register(hooks);
   const notifySettings = new NotificationSettings(db, clock, config, audit);
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
@@ -129,9 +140,6 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  const access = new AccessRules(clock);
-  const scans = new Scans(config.dataDir, clock);
-  const archives = new ArchivesService(db, clock, audit, access, scans);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   return {
@@ -160,5 +168,6 @@ export function createServices(deps: Deps): Services {
     avoidance,
     archives,
     archiveViews,
+    transfers,
   };
 }

@@ -35,6 +35,9 @@ export const POLICY = {
   'archive.write': ['archivist', 'archive_chief'],
   'archive.import': ['archivist', 'archive_chief'],
   'custody.manage': ['archive_chief'],
+  // 转递: the archive offices' staff and their leaders read the orders of their offices; archivists act.
+  'transfer.read': ['archivist', 'archive_chief', 'auth_leader'],
+  'transfer.record': ['archivist'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

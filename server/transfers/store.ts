@@ -1,0 +1,315 @@
+// SQL of the 转递 room: transfer orders, chase records, defective returns, position changes, and the
+// reads the orders need from the archive domain's tables (the archives an office holds of a cadre,
+// the size of their current catalogue, the 名册). Constraint errors become domain errors here.
+import type { Knex } from 'knex';
+import type { Q } from '../db.ts';
+import { forUpdate } from '../db.ts';
+import { errors } from '../errors.ts';
+
+export interface OrderArchive {
+  archiveId: number;
+  kind: string;
+  volumes: number;
+  archiveNo: string;
+  newArchiveNo?: string;
+}
+
+export interface OrderRow {
+  id: number;
+  direction: 'out' | 'in';
+  case_no: string;
+  instance_id: string;
+  peer_order_id: number | null;
+  status: string;
+  open_key: string | null;
+  cadre_id: number | null;
+  cadre_name: string;
+  cadre_id_number: string;
+  unit_and_post: string | null;
+  reason: string;
+  from_org_id: number | null;
+  from_unit_name: string;
+  to_org_id: number | null;
+  to_unit_name: string;
+  destination_kind: string;
+  notice_no: string | null;
+  notice_date: string | null;
+  secrecy_review: string | null;
+  secrecy_review_date: string | null;
+  management_level: string | null;
+  archives: string;
+  volumes_main: number | null;
+  volumes_copy: number | null;
+  material_count: number | null;
+  method: string | null;
+  couriers: string | null;
+  slip_word: string | null;
+  slip_no: string | null;
+  sent_at: string | null;
+  sent_by: number | null;
+  due_at: string | null;
+  receipt_at: string | null;
+  receipt_signer: string | null;
+  receipt_source: string | null;
+  receipt_recorded_by: number | null;
+  incoming_cadre: string | null;
+  stored_at: string | null;
+  stored_by: number | null;
+  opened_by: number | null;
+  opened_at: string;
+  updated_at: string;
+}
+
+export interface ChaseRow {
+  id: number;
+  order_id: number;
+  seq: number;
+  channel: string;
+  note: string | null;
+  actor_id: number | null;
+  at: string;
+}
+
+export interface ReturnRow {
+  id: number;
+  order_id: number;
+  in_order_id: number | null;
+  slip_no: string | null;
+  reason: string;
+  source: string;
+  actor_id: number | null;
+  at: string;
+}
+
+export interface PositionChangeRow {
+  id: number;
+  cadre_id: number;
+  from_unit_id: number;
+  from_post: string | null;
+  from_level: string;
+  to_unit_id: number;
+  to_post: string | null;
+  to_level: string;
+  notice_no: string;
+  notice_date: string;
+  office_id: number;
+  transfer_order_id: number | null;
+  recorded_by: number;
+  recorded_at: string;
+}
+
+const idOf = (ret: unknown): number => Number(typeof ret === 'object' && ret !== null ? (ret as { id: number }).id : ret);
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+};
+
+/** A second open order for the same archive loses on the open_key index: the same error as the service check. */
+const openConflict = () =>
+  errors.rule('transfer_open', '该档案已有未办结的转递 / This archive already has an open transfer');
+
+export async function insertOrder(q: Q, row: Omit<OrderRow, 'id'>): Promise<number> {
+  try {
+    const [ret] = await q('transfer_orders').insert(row).returning('id');
+    return idOf(ret);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw openConflict();
+    throw e;
+  }
+}
+
+export async function updateOrder(q: Q, id: number, patch: Partial<OrderRow>): Promise<void> {
+  try {
+    await q('transfer_orders').where({ id }).update(patch);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw openConflict();
+    throw e;
+  }
+}
+
+export async function findOrder(q: Q, id: number): Promise<OrderRow | undefined> {
+  return q('transfer_orders').where({ id }).first();
+}
+
+export async function lockOrder(q: Q, id: number): Promise<OrderRow | undefined> {
+  return forUpdate(q, q('transfer_orders').where({ id }).first());
+}
+
+export async function orderOfInstance(q: Q, instanceId: string): Promise<OrderRow | undefined> {
+  return forUpdate(q, q('transfer_orders').where({ instance_id: instanceId }).first());
+}
+
+export async function openOrder(q: Q, openKey: string): Promise<OrderRow | undefined> {
+  return q('transfer_orders').where({ open_key: openKey }).first();
+}
+
+export interface OrderFilter {
+  direction?: 'out' | 'in';
+  status?: string;
+  cadreId?: number;
+}
+
+/** Orders the offices may see: out orders they sent, in orders they receive. Newest first. */
+export async function listOrders(q: Q, officeIds: number[], f: OrderFilter, page: { limit: number; offset: number }) {
+  const base = (): Knex.QueryBuilder => {
+    const qb = q('transfer_orders as o').where((w) =>
+      w
+        .where((o) => o.where('o.direction', 'out').whereIn('o.from_org_id', officeIds.length ? officeIds : [-1]))
+        .orWhere((i) => i.where('o.direction', 'in').whereIn('o.to_org_id', officeIds.length ? officeIds : [-1])),
+    );
+    if (f.direction) qb.where('o.direction', f.direction);
+    if (f.status) qb.where('o.status', f.status);
+    if (f.cadreId) qb.where('o.cadre_id', f.cadreId);
+    return qb;
+  };
+  const [{ n }] = await base().count({ n: '*' });
+  const rows: OrderRow[] = await base().orderBy('o.id', 'desc').limit(page.limit).offset(page.offset).select('o.*');
+  return { total: Number(n), rows };
+}
+
+export async function nextChaseSeq(q: Q, orderId: number): Promise<number> {
+  const r = await q('transfer_chases').where({ order_id: orderId }).max({ n: 'seq' }).first();
+  return Number(r?.n ?? 0) + 1;
+}
+
+export async function insertChase(q: Q, row: Omit<ChaseRow, 'id'>): Promise<number> {
+  const [ret] = await q('transfer_chases').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function chasesOf(q: Q, orderId: number): Promise<ChaseRow[]> {
+  return q('transfer_chases').where({ order_id: orderId }).orderBy('seq');
+}
+
+export async function insertReturn(q: Q, row: Omit<ReturnRow, 'id'>): Promise<number> {
+  const [ret] = await q('transfer_returns').insert(row).returning('id');
+  return idOf(ret);
+}
+
+/** Returns recorded against an order, as sender (order_id) or receiver (in_order_id). */
+export async function returnsOf(q: Q, orderId: number): Promise<ReturnRow[]> {
+  return q('transfer_returns').where({ order_id: orderId }).orWhere({ in_order_id: orderId }).orderBy('id');
+}
+
+export async function insertPositionChange(q: Q, row: Omit<PositionChangeRow, 'id'>): Promise<number> {
+  const [ret] = await q('position_changes').insert(row).returning('id');
+  return idOf(ret);
+}
+
+export async function setPositionChangeOrder(q: Q, id: number, orderId: number): Promise<void> {
+  await q('position_changes').where({ id }).update({ transfer_order_id: orderId });
+}
+
+export async function positionChangesOf(q: Q, cadreId: number): Promise<PositionChangeRow[]> {
+  return q('position_changes').where({ cadre_id: cadreId }).orderBy('id');
+}
+
+export async function positionChangeOfOrder(q: Q, orderId: number): Promise<PositionChangeRow | undefined> {
+  return q('position_changes').where({ transfer_order_id: orderId }).first();
+}
+
+// -- reads of the archive domain's tables ---------------------------------------------------------
+
+export interface HeldArchive {
+  id: number;
+  kind: string;
+  volumes: number;
+  archive_no: string;
+  status: string;
+}
+
+/** The archives of a cadre an office holds and has not yet sent away for good. */
+export async function heldArchives(q: Q, officeId: number, cadreId: number): Promise<HeldArchive[]> {
+  return q('archives')
+    .where({ custodian_org_id: officeId, cadre_id: cadreId })
+    .whereNotIn('status', ['transferred', 'archived_state'])
+    .orderBy('id')
+    .select('id', 'kind', 'volumes', 'archive_no', 'status');
+}
+
+/** Every archive of a cadre anywhere in Dangan that is still held (not transferred out of it). */
+export async function archivesHeldAnywhere(q: Q, cadreId: number): Promise<Array<HeldArchive & { custodian_org_id: number }>> {
+  return q('archives')
+    .where({ cadre_id: cadreId })
+    .whereNotIn('status', ['transferred', 'archived_state'])
+    .select('id', 'kind', 'volumes', 'archive_no', 'status', 'custodian_org_id');
+}
+
+/** 材料份: the current catalogue rows (none superseded) of the archives. */
+export async function materialCount(q: Q, archiveIds: number[]): Promise<number> {
+  if (!archiveIds.length) return 0;
+  const [{ n }] = await q('materials as m')
+    .whereIn('m.archive_id', archiveIds)
+    .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
+    .count({ n: '*' });
+  return Number(n);
+}
+
+export interface RosterRow {
+  archive_id: number;
+  archive_no: string;
+  kind: string;
+  volumes: number;
+  status: string;
+  store_room: string | null;
+  cabinet: string | null;
+  shelf: string | null;
+  cadre_id: number;
+  cadre_name: string;
+  unit_name: string;
+  post: string | null;
+  management_level: string;
+}
+
+/** 名册: the archives an office holds (transferred ones have left it), by archive number. */
+export async function roster(q: Q, officeId: number, excludedCadreIds: number[], page: { limit: number; offset: number }) {
+  const base = () =>
+    q('archives as a')
+      .join('cadres as c', 'c.id', 'a.cadre_id')
+      .where('a.custodian_org_id', officeId)
+      .whereNotIn('a.status', ['transferred', 'archived_state'])
+      .whereNotIn('a.cadre_id', excludedCadreIds.length ? excludedCadreIds : [-1]);
+  const [{ n }] = await base().count({ n: '*' });
+  const rows: RosterRow[] = await base()
+    .join('org_units as u', 'u.id', 'c.org_unit_id')
+    .orderBy('a.archive_no')
+    .limit(page.limit)
+    .offset(page.offset)
+    .select(
+      'a.id as archive_id',
+      'a.archive_no',
+      'a.kind',
+      'a.volumes',
+      'a.status',
+      'a.store_room',
+      'a.cabinet',
+      'a.shelf',
+      'c.id as cadre_id',
+      'c.name as cadre_name',
+      'u.name as unit_name',
+      'c.post',
+      'c.management_level',
+    );
+  return { total: Number(n), rows };
+}
+
+/** The approvals of a transfer-out case (转出审批单): completed approval tasks, oldest first. */
+export async function approvalsOf(q: Q, instanceId: string) {
+  return q('tasks as t')
+    .leftJoin('users as u', 'u.id', 't.completed_by')
+    .where('t.instance_id', instanceId)
+    .whereIn('t.element_id', ['chiefApproval', 'leaderApproval'])
+    .where('t.status', 'completed')
+    .orderBy('t.completed_at')
+    .select('t.element_id', 't.name', 't.outcome', 't.comment', 't.completed_at', 'u.display_name as by_name') as Promise<
+    Array<{ element_id: string; name: string; outcome: string | null; comment: string | null; completed_at: string; by_name: string | null }>
+  >;
+}
+
+export async function userNames(q: Q, ids: Array<number | null>): Promise<Map<number, string>> {
+  const unique = [...new Set(ids.filter((x): x is number => typeof x === 'number'))];
+  if (!unique.length) return new Map();
+  const rows = await q('users').whereIn('id', unique).select('id', 'display_name');
+  return new Map(rows.map((r: { id: number; display_name: string }) => [r.id, r.display_name]));
+}
