@@ -132,13 +132,13 @@ export class TransferService {
     const barred = await this.d.access.relationTo(this.db, user.id, cadreId);
     if (!held.length || barred || !(await this.offices(this.db, user)).includes(user.orgUnitId)) throw errors.notFound('Cadre');
     const rows = await store.positionChangesOf(this.db, cadreId);
-    const units = await this.unitNames(rows.flatMap((r) => [r.from_unit_id, r.to_unit_id]));
+    const units = await this.unitNames(this.db, rows.flatMap((r) => [r.from_unit_id, r.to_unit_id]));
     return { items: rows.map((r) => ({ ...positionChangeDto(r, units), transferOrderId: r.transfer_order_id })) };
   }
 
-  private async unitNames(ids: number[]): Promise<Map<number, string>> {
+  private async unitNames(q: Trx | TransferDeps['db'], ids: number[]): Promise<Map<number, string>> {
     const unique = [...new Set(ids)];
-    const rows = unique.length ? await this.db('org_units').whereIn('id', unique).select('id', 'name') : [];
+    const rows = unique.length ? await q('org_units').whereIn('id', unique).select('id', 'name') : [];
     return new Map(rows.map((r: { id: number; name: string }) => [r.id, r.name]));
   }
 
@@ -159,7 +159,7 @@ export class TransferService {
       const returns = await store.returnsOf(trx, o.id);
       const names = await store.userNames(trx, [o.sent_by, o.receipt_recorded_by, o.stored_by, o.opened_by, ...chases.map((c) => c.actor_id), ...returns.map((r) => r.actor_id)]);
       const change = await store.positionChangeOfOrder(trx, o.id);
-      const units = change ? await this.unitNames([change.from_unit_id, change.to_unit_id]) : new Map();
+      const units = change ? await this.unitNames(trx, [change.from_unit_id, change.to_unit_id]) : new Map();
       const approvals = o.direction === 'out' ? await store.approvalsOf(trx, o.instance_id) : [];
       await this.d.audit.record(trx, { actor: user, ip, action: 'transfer.view', objectType: 'transfer_order', objectId: o.id });
       return orderDetailDto(o, {

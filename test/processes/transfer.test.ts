@@ -173,3 +173,143 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is((await instance(sys, inId)).status, 'completed');
   t.is((await db('deadlines').where({ instance_id: inId, kind: 'review' }).first()).status, 'closed');
 });
+
+test.serial('given a sent archive, when receiver1 returns it as defective, the sender prepares it again and re-sends it', async (t) => {
+  const db = sys.services.db;
+  const cadre = await cityCadre(sys);
+  const city = await orgId(sys, CITY);
+  const archivist = await sys.as('archivist1');
+  const receiver = await sys.as('receiver1');
+  const id = (await moveToHaibowan(sys, archivist, cadre.cadreId)).body.transfer.instanceId;
+  await prepareAndApprove(sys, id, cadre.cadreId);
+  t.is((await send(sys, id)).status, 200);
+  const firstSlip = (await order(sys, id)).slip_no;
+  const inId = (await inCaseOf(sys, id))!;
+
+  // When receiver1 finds it incomplete and sends it back
+  const back = await completeAt(receiver, inId, 'checkPackage', { decision: 'return', comment: '缺少2025年度考核登记表，目录与材料不符。' });
+  t.is(back.status, 200, JSON.stringify(back.body));
+
+  // Then the receiving case ends as returned, custody has not moved, and the archive is back on the sender's shelf
+  t.is((await instance(sys, inId)).status, 'completed');
+  const inOrder = await order(sys, inId);
+  t.is(inOrder.status, 'returned');
+  t.is(inOrder.open_key, null);
+  const arch = await archiveRow(sys, cadre.archiveId);
+  t.is(arch.custodian_org_id, city);
+  t.is(arch.status, 'in_stock');
+  const history = await db('archive_status_history').where({ archive_id: cadre.archiveId }).orderBy('id');
+  t.deepEqual(history.slice(-2).map((h: any) => `${h.from_status}→${h.to_status}`), ['in_stock→transferring', 'transferring→in_stock']);
+
+  // and the sender's case is back at preparation, marked 被退回, with the reason recorded and the limit watched again
+  const out = await order(sys, id);
+  t.is(out.status, 'returned');
+  t.deepEqual(await openTasks(sys, id), ['prepareArchive']);
+  const returns = await db('transfer_returns').where({ order_id: out.id });
+  t.is(returns.length, 1);
+  t.is(returns[0].reason, '缺少2025年度考核登记表，目录与材料不符。');
+  t.is(returns[0].in_order_id, inOrder.id);
+  t.is(returns[0].source, 'dangan');
+  t.is(returns[0].slip_no, `乌海档转字第${firstSlip}号`);
+  const limits = await db('deadlines').where({ instance_id: id, kind: 'transfer' }).orderBy('opened_at');
+  t.deepEqual(limits.map((d: any) => d.status), ['closed', 'open']);
+  t.is(limits[1].due_at, limits[0].due_at);
+  t.is((await db('deadlines').where({ instance_id: id, kind: 'receipt' }).first()).status, 'closed');
+  t.is((await db('jobs').where({ instance_id: id, element_id: 'chase', status: 'pending' })).length, 0);
+  const detail = await archivist.get(`/api/transfers/${out.id}`);
+  t.is(detail.body.statusLabel, '被退回');
+  t.is(detail.body.returns[0].by, '周海涛');
+
+  // When the archivist files the missing material, prepares again (counts include it) and re-sends
+  await sys.services.db.transaction((trx) =>
+    sys.services.archives.fileMaterial(trx, { archiveId: cadre.archiveId, categoryCode: '3', title: '2025年度考核登记表', formedDate: '2026-01-10', pages: 2, isCopy: false, actor: null }),
+  );
+  await prepareAndApprove(sys, id, cadre.cadreId);
+  t.is((await send(sys, id)).status, 200);
+
+  // Then a new slip number goes with it, and a new transfer-in case waits for receiver1
+  const resent = await order(sys, id);
+  t.is(resent.status, 'sent');
+  t.not(resent.slip_no, firstSlip);
+  t.is(resent.material_count, (await counts(sys, cadre.cadreId)).materialCount);
+  const inId2 = (await inCaseOf(sys, id))!;
+  t.not(inId2, inId);
+  t.is((await completeAt(receiver, inId2, 'checkPackage', { decision: 'accept', comment: '已补齐，查收无误。' })).status, 200);
+  t.is((await order(sys, id)).status, 'receipted');
+  t.is((await archiveRow(sys, cadre.archiveId)).custodian_org_id, await orgId(sys, HBW));
+  t.is((await instance(sys, id)).status, 'completed');
+});
+
+test.serial('a 市管 cadre needs the leader; the chief or the leader may send it back to preparation', async (t) => {
+  const db = sys.services.db;
+  const cadre = await cityCadre(sys, 0, 'municipal');
+  const archivist = await sys.as('archivist1');
+  // 市管 → 县管 in 海勃湾区 (e.g. appointed 区委书记's deputy there)
+  const res = await moveToHaibowan(sys, archivist, cadre.cadreId);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.transfer.instanceId;
+  t.is((await order(sys, id)).management_level, 'municipal');
+  const full = { complete: 'yes', ...(await counts(sys, cadre.cadreId)) };
+
+  // the chief sends it back first
+  t.is((await completeAt(await sys.as('archivist1'), id, 'prepareArchive', full)).status, 200);
+  sys.clock.advance(3_600_000);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', { decision: 'reject', comment: '任免文件未附，补齐后再报。' })).status, 200);
+  t.deepEqual(await openTasks(sys, id), ['prepareArchive']);
+  t.is((await order(sys, id)).status, 'preparing');
+
+  // then approves; the leader is asked (转出审批单) and sends it back too
+  t.is((await completeAt(await sys.as('archivist1'), id, 'prepareArchive', full)).status, 200);
+  sys.clock.advance(3_600_000);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', { decision: 'approve', comment: '同意。' })).status, 200);
+  t.deepEqual(await openTasks(sys, id), ['leaderApproval']);
+  t.falsy(await taskAt(await sys.as('archivist1'), id, 'leaderApproval'));
+  sys.clock.advance(3_600_000);
+  t.is((await completeAt(await sys.as('leader1'), id, 'leaderApproval', { decision: 'reject', comment: '待任职公示期满后再转。' })).status, 200);
+  t.deepEqual(await openTasks(sys, id), ['prepareArchive']);
+
+  // the third time both agree and the slip can be issued
+  t.is((await completeAt(await sys.as('archivist1'), id, 'prepareArchive', full)).status, 200);
+  sys.clock.advance(3_600_000);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', { decision: 'approve', comment: '同意。' })).status, 200);
+  sys.clock.advance(3_600_000);
+  t.is((await completeAt(await sys.as('leader1'), id, 'leaderApproval', { decision: 'approve', comment: '同意转出。' })).status, 200);
+  t.deepEqual(await openTasks(sys, id), ['issueSlip']);
+
+  // the order shows the 转出审批单: every opinion, in order
+  const detail = await (await sys.as('archivist1')).get(`/api/transfers/${(await order(sys, id)).id}`);
+  t.deepEqual(
+    detail.body.approvals.map((a: any) => `${a.step}:${a.decision}:${a.by}`),
+    ['chiefApproval:reject:陈立新', 'chiefApproval:approve:陈立新', 'leaderApproval:reject:赵文华', 'chiefApproval:approve:陈立新', 'leaderApproval:approve:赵文华'],
+  );
+  t.is(detail.body.positionChange.from.managementLevel, 'municipal');
+  t.is(detail.body.positionChange.to.unitName, '海勃湾区新华街道办事处');
+  // the leader reads the city office's orders; the receiving office's archivist does not
+  t.is((await (await sys.as('leader1')).get(`/api/transfers/${detail.body.id}`)).status, 200);
+  t.is((await (await sys.as('receiver1')).get(`/api/transfers/${detail.body.id}`)).status, 404);
+  t.is((await db('transfer_orders').where({ instance_id: id }).first()).status, 'approving');
+});
+
+test.serial('the archivist may cancel a transfer during preparation (the 任免 was withdrawn); the archive stays', async (t) => {
+  const db = sys.services.db;
+  const cadre = await cityCadre(sys);
+  const archivist = await sys.as('archivist1');
+  const id = (await moveToHaibowan(sys, archivist, cadre.cadreId)).body.transfer.instanceId;
+  const done = await completeAt(archivist, id, 'prepareArchive', { complete: 'cancel', comment: '任免决定已撤销（乌组任〔2026〕18号）。' });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  const o = await order(sys, id);
+  t.is(o.status, 'cancelled');
+  t.is(o.open_key, null);
+  t.is((await instance(sys, id)).status, 'completed');
+  t.is((await db('jobs').where({ instance_id: id, status: 'pending' })).length, 0);
+  t.true((await db('deadlines').where({ instance_id: id })).every((d: any) => d.status === 'closed'));
+  const arch = await archiveRow(sys, cadre.archiveId);
+  t.is(arch.status, 'in_stock');
+  t.is(arch.custodian_org_id, await orgId(sys, CITY));
+  // a new transfer of the same archive may start again
+  const again = await archivist.post('/api/process-instances', {
+    processKey: 'transfer',
+    variables: { cadreId: cadre.cadreId, reason: 'transfer', destinationKind: 'office', toCustodianOrgId: await orgId(sys, HBW), noticeNo: '乌组任〔2026〕19号', noticeDate: '2026-11-02' },
+  });
+  t.is(again.status, 201, JSON.stringify(again.body));
+});
