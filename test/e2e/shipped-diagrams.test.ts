@@ -50,7 +50,7 @@ for (const file of files) {
   test.serial(`${file} opens in bpmn-js without warnings, every element laid out`, async (t) => {
     const xml = fs.readFileSync(path.join(processesDir, file), 'utf8');
     const result = await b.page.evaluate(async (source: string) => {
-      const w = window as any;
+      const w = globalThis as any;
       w.viewer?.destroy();
       w.viewer = new w.BpmnJS({ container: '#canvas' });
       const { warnings } = await w.viewer.importXML(source);
