@@ -51,6 +51,7 @@ export function transferRoutes(s: Services) {
       tags,
       permission: 'transfer.read',
       params: S.idParams,
+      response: S.orderDetail,
       handler: ({ user, ip, params }) => t.get(user, ip, params.id),
     }),
     route({

@@ -125,3 +125,37 @@ export const rosterList = z.object({
     }),
   ),
 });
+
+const party = z.object({ name: z.string(), partyMember: z.boolean() });
+const levelSide = z.object({ unitId: z.number().int(), unitName: z.string(), post: nullableText, managementLevel: z.string(), managementLevelLabel: z.string() });
+export const orderDetail = orderSummary
+  .extend({
+    cadreIdNumber: z.string(),
+    unitAndPost: nullableText,
+    destinationKind: z.string(),
+    destinationKindLabel: z.string(),
+    peerOrderId: z.number().int().nullable(),
+    noticeNo: nullableText,
+    noticeDate: nullableText,
+    secrecyReview: nullableText,
+    secrecyReviewDate: nullableText,
+    managementLevel: nullableText,
+    archives: z.array(z.object({ archiveId: z.number().int(), kind: z.string(), kindLabel: z.string(), volumes: z.number().int(), archiveNo: z.string(), newArchiveNo: z.string().optional() })),
+    volumesMain: z.number().int().nullable(),
+    volumesCopy: z.number().int().nullable(),
+    materialCount: z.number().int().nullable(),
+    method: nullableText,
+    methodLabel: nullableText,
+    couriers: z.array(party),
+    sentBy: nullableText,
+    receipt: z.object({ at: z.string(), signer: nullableText, source: nullableText, recordedBy: nullableText }).nullable(),
+    storedBy: nullableText,
+    openedBy: nullableText,
+    approvals: z.array(z.object({ step: z.string(), name: z.string(), decision: nullableText, comment: nullableText, by: nullableText, at: z.string() })).openapi({ description: '转出审批单: every opinion in order' }),
+    chases: z.array(z.object({ seq: z.number().int(), channel: z.string(), channelLabel: z.string(), note: nullableText, by: nullableText, at: z.string() })),
+    returns: z.array(z.object({ slip: nullableText, reason: z.string(), source: z.string(), by: nullableText, at: z.string() })),
+    positionChange: z
+      .object({ id: z.number().int(), from: levelSide, to: levelSide, noticeNo: z.string(), noticeDate: z.string(), recordedAt: z.string() })
+      .nullable(),
+  })
+  .openapi('TransferOrder');

@@ -313,3 +313,19 @@ test.serial('the archivist may cancel a transfer during preparation (the 任免 
   });
   t.is(again.status, 201, JSON.stringify(again.body));
 });
+
+test.serial('a transfer the archivist withdraws before anyone acted is cancelled; its limit is cancelled too', async (t) => {
+  const db = sys.services.db;
+  const cadre = await cityCadre(sys);
+  const archivist = await sys.as('archivist1');
+  const id = (await moveToHaibowan(sys, archivist, cadre.cadreId)).body.transfer.instanceId;
+  const res = await archivist.post(`/api/process-instances/${id}/withdraw`, { reason: '通知登记错误。' });
+  t.is(res.status, 200, JSON.stringify(res.body));
+  const o = await order(sys, id);
+  t.is(o.status, 'cancelled');
+  t.is(o.open_key, null);
+  t.is((await instance(sys, id)).status, 'terminated');
+  t.deepEqual((await db('deadlines').where({ instance_id: id })).map((d: any) => d.status), ['cancelled']);
+  t.is((await db('jobs').where({ instance_id: id, status: 'pending' })).length, 0);
+  t.is((await archiveRow(sys, cadre.archiveId)).status, 'in_stock');
+});

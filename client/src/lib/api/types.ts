@@ -773,6 +773,89 @@ export type TransferOrderSummary = {
   openedAt: string;
 };
 
+export type TransferOrder = TransferOrderSummary & {
+  cadreIdNumber: string;
+  unitAndPost: string | null;
+  destinationKind: string;
+  destinationKindLabel: string;
+  peerOrderId: number | null;
+  noticeNo: string | null;
+  noticeDate: string | null;
+  secrecyReview: string | null;
+  secrecyReviewDate: string | null;
+  managementLevel: string | null;
+  archives: Array<{
+    archiveId: number;
+    kind: string;
+    kindLabel: string;
+    volumes: number;
+    archiveNo: string;
+    newArchiveNo?: string;
+  }>;
+  volumesMain: number | null;
+  volumesCopy: number | null;
+  materialCount: number | null;
+  method: string | null;
+  methodLabel: string | null;
+  couriers: Array<{
+    name: string;
+    partyMember: boolean;
+  }>;
+  sentBy: string | null;
+  receipt: {
+    at: string;
+    signer: string | null;
+    source: string | null;
+    recordedBy: string | null;
+  } | null;
+  storedBy: string | null;
+  openedBy: string | null;
+  /** 转出审批单: every opinion in order */
+  approvals: Array<{
+    step: string;
+    name: string;
+    decision: string | null;
+    comment: string | null;
+    by: string | null;
+    at: string;
+  }>;
+  chases: Array<{
+    seq: number;
+    channel: string;
+    channelLabel: string;
+    note: string | null;
+    by: string | null;
+    at: string;
+  }>;
+  returns: Array<{
+    slip: string | null;
+    reason: string;
+    source: string;
+    by: string | null;
+    at: string;
+  }>;
+  positionChange: {
+    id: number;
+    from: {
+      unitId: number;
+      unitName: string;
+      post: string | null;
+      managementLevel: string;
+      managementLevelLabel: string;
+    };
+    to: {
+      unitId: number;
+      unitName: string;
+      post: string | null;
+      managementLevel: string;
+      managementLevelLabel: string;
+    };
+    noticeNo: string;
+    noticeDate: string;
+    recordedAt: string;
+  } | null;
+};
+
 export type TransferSlip = {
   orderId: number;
   caseNo: string;
@@ -1637,7 +1720,7 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: never;
-    response: unknown;
+    response: TransferOrder;
   };
   /** The transfer slip (转递单: 存根, 正文, 回执) for printing (audited) */
   "GET /api/transfers/:id/slip": {
