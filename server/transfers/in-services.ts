@@ -17,6 +17,9 @@ import { dayOf } from './dates.ts';
 import * as store from './store.ts';
 import type { OrderArchive, OrderRow } from './store.ts';
 
+/** What the registration knows of an arriving archive, from the sender's order or from the form. */
+type Arrival = Pick<OrderRow, 'cadre_name' | 'cadre_id_number' | 'from_unit_name'> & Partial<OrderRow>;
+
 const count = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
 
 /** A cadre new to Dangan, from the registration form: gender and birth date come from the ID number. */
@@ -98,7 +101,7 @@ async function registerByHand(d: TransferDeps, ctx: ServiceContext) {
       volumes_copy: volumesCopy,
       material_count: count(ctx.variables.materialCount),
       incoming_cadre: newCadre ? JSON.stringify(newCadre) : null,
-    } satisfies Partial<OrderRow>,
+    } satisfies Arrival,
   };
 }
 
@@ -106,7 +109,7 @@ async function registerIncomingTransfer(d: TransferDeps, ctx: ServiceContext) {
   const outId = Number(ctx.variables.outOrderId);
   const out = Number.isInteger(outId) ? await store.findOrder(ctx.trx, outId) : undefined;
   let office: { id: number; name: string };
-  let fields: Partial<OrderRow>;
+  let fields: Arrival;
   if (out) {
     office = (await people.findOrgUnit(ctx.trx, out.to_org_id!))!;
     fields = {
@@ -141,42 +144,12 @@ async function registerIncomingTransfer(d: TransferDeps, ctx: ServiceContext) {
     direction: 'in',
     case_no: caseNo,
     instance_id: ctx.instanceId,
-    peer_order_id: null,
     status: 'checking',
     open_key: openKey,
-    cadre_id: null,
-    cadre_name: '',
-    cadre_id_number: '',
-    unit_and_post: null,
     reason: 'transfer',
-    from_org_id: null,
-    from_unit_name: '',
     to_org_id: office.id,
     to_unit_name: office.name,
     destination_kind: 'office',
-    notice_no: null,
-    notice_date: null,
-    secrecy_review: null,
-    secrecy_review_date: null,
-    management_level: null,
-    archives: '[]',
-    volumes_main: null,
-    volumes_copy: null,
-    material_count: null,
-    method: null,
-    couriers: null,
-    slip_word: null,
-    slip_no: null,
-    sent_at: null,
-    sent_by: null,
-    due_at: null,
-    receipt_at: null,
-    receipt_signer: null,
-    receipt_source: null,
-    receipt_recorded_by: null,
-    incoming_cadre: null,
-    stored_at: null,
-    stored_by: null,
     opened_by: ctx.actor?.id ?? null,
     opened_at: iso(now),
     updated_at: iso(now),

@@ -109,7 +109,17 @@ const isUniqueViolation = (e: unknown): boolean => {
 const openConflict = () =>
   errors.rule('transfer_open', '该档案已有未办结的转递 / This archive already has an open transfer');
 
-export async function insertOrder(q: Q, row: Omit<OrderRow, 'id'>): Promise<number> {
+type Required = 'direction' | 'case_no' | 'instance_id' | 'status' | 'cadre_name' | 'cadre_id_number' | 'reason' | 'from_unit_name' | 'to_unit_name' | 'destination_kind' | 'opened_at' | 'updated_at';
+
+/** A new order: the given columns, every other one empty. */
+export async function insertOrder(q: Q, given: Pick<OrderRow, Required> & Partial<Omit<OrderRow, 'id' | Required>>): Promise<number> {
+  const row: Omit<OrderRow, 'id'> = {
+    peer_order_id: null, open_key: null, cadre_id: null, unit_and_post: null, from_org_id: null, to_org_id: null, notice_no: null, notice_date: null,
+    secrecy_review: null, secrecy_review_date: null, management_level: null, archives: '[]', volumes_main: null, volumes_copy: null, material_count: null,
+    method: null, couriers: null, slip_word: null, slip_no: null, sent_at: null, sent_by: null, due_at: null, receipt_at: null, receipt_signer: null,
+    receipt_source: null, receipt_recorded_by: null, incoming_cadre: null, stored_at: null, stored_by: null, opened_by: null,
+    ...given,
+  };
   try {
     const [ret] = await q('transfer_orders').insert(row).returning('id');
     return idOf(ret);

@@ -201,13 +201,15 @@ test.serial('an archive from outside that is incomplete is sent back: nothing of
   const db = sys.services.db;
   const receiver = await sys.as('receiver1');
   const idNo = idNumber('1979-08-30', 42);
-  const res = await receiver.post('/api/process-instances', {
-    processKey: 'transfer-in',
-    variables: {
-      fromUnit: '包头市委组织部干部档案室', slipNo: '包组档转字第2026-0210号', cadreName: '韩志刚', cadreIdNumber: idNo, volumesMain: 1, volumesCopy: 0, materialCount: 20,
-      unitId: await orgId(sys, '150302-CZJ'), managementLevel: 'unit', ethnicity: '蒙古族', nativePlace: '内蒙古包头', politicalStatus: '中共党员',
-    },
-  });
+  const arrival = async (slipNo: string, materialCount: number) =>
+    receiver.post('/api/process-instances', {
+      processKey: 'transfer-in',
+      variables: {
+        fromUnit: '包头市委组织部干部档案室', slipNo, cadreName: '韩志刚', cadreIdNumber: idNo, volumesMain: 1, volumesCopy: 0, materialCount,
+        unitId: await orgId(sys, '150302-CZJ'), managementLevel: 'unit', ethnicity: '蒙古族', nativePlace: '内蒙古包头', politicalStatus: '中共党员',
+      },
+    });
+  const res = await arrival('包组档转字第2026-0210号', 20);
   t.is(res.status, 201, JSON.stringify(res.body));
   t.is((await completeAt(receiver, res.body.id, 'checkPackage', { decision: 'return', comment: '档案未密封，无转递单原件，退回。' })).status, 200);
   const o = await order(sys, res.body.id);
@@ -217,12 +219,6 @@ test.serial('an archive from outside that is incomplete is sent back: nothing of
   const ret = await db('transfer_returns').where({ order_id: o.id }).first();
   t.is(ret.reason, '档案未密封，无转递单原件，退回。');
   // the same archive can be registered again when it comes back complete
-  const again = await receiver.post('/api/process-instances', {
-    processKey: 'transfer-in',
-    variables: {
-      fromUnit: '包头市委组织部干部档案室', slipNo: '包组档转字第2026-0233号', cadreName: '韩志刚', cadreIdNumber: idNo, volumesMain: 1, volumesCopy: 0, materialCount: 21,
-      unitId: await orgId(sys, '150302-CZJ'), managementLevel: 'unit', ethnicity: '蒙古族', nativePlace: '内蒙古包头', politicalStatus: '中共党员',
-    },
-  });
+  const again = await arrival('包组档转字第2026-0233号', 21);
   t.is(again.status, 201, JSON.stringify(again.body));
 });
