@@ -53,6 +53,8 @@ async function registerByHand(d: TransferDeps, ctx: ServiceContext) {
   const office = await ownOffice(ctx);
   const name = text(ctx, 'cadreName', 'cadre_name', '干部姓名').slice(0, 50);
   const idNumber = text(ctx, 'cadreIdNumber', 'cadre_id_number', '身份证号').toUpperCase();
+  const fromUnit = text(ctx, 'fromUnit', 'from_unit', '转出单位').slice(0, 100);
+  const slipNo = text(ctx, 'slipNo', 'slip_no', '转递单字号').slice(0, 60);
   const volumesMain = count(ctx.variables.volumesMain);
   const volumesCopy = count(ctx.variables.volumesCopy);
   if (volumesMain + volumesCopy < 1) throw errors.rule('volumes_required', '正本、副本至少一卷 / At least one volume arrives');
@@ -94,8 +96,8 @@ async function registerByHand(d: TransferDeps, ctx: ServiceContext) {
       unit_and_post: [unit?.name, known?.post ?? newCadre?.post].filter(Boolean).join(' ').slice(0, 200),
       reason: 'transfer',
       from_org_id: null,
-      from_unit_name: text(ctx, 'fromUnit', 'from_unit', '转出单位').slice(0, 100),
-      slip_no: text(ctx, 'slipNo', 'slip_no', '转递单字号').slice(0, 60),
+      from_unit_name: fromUnit,
+      slip_no: slipNo,
       management_level: level,
       volumes_main: volumesMain,
       volumes_copy: volumesCopy,

@@ -265,3 +265,34 @@ test.serial('registering an arrival by hand: what Dangan knows decides', async (
   refused(t, await register(ok), 'transfer_open');
   t.deepEqual(await footprint(), mid);
 });
+
+test.serial('what the forms ask for, the services check again (a diagram or form an administrator changed)', async (t) => {
+  const cadre = await cityCadre(sys);
+  const before = await footprint();
+  const start = { cadreId: cadre.cadreId, reason: 'transfer', destinationKind: 'office', toCustodianOrgId: await orgId(sys, HBW), noticeNo: '乌组干〔2026〕70号', noticeDate: today() };
+  const rule = async (service: string, variables: Record<string, unknown>, username = 'archivist1') =>
+    ((await t.throwsAsync(callService(sys, service, '00000000-0000-4000-8000-000000000000', variables, username))) as any).details?.rule;
+  t.is(await rule('openTransfer', { ...start, reason: 'archive' }), 'transfer_reason');
+  t.is(await rule('openTransfer', { ...start, destinationKind: 'embassy' }), 'destination_kind');
+  t.is(await rule('openTransfer', { ...start, destinationKind: 'outside_office' }), 'destination_required');
+  t.is(await rule('openTransfer', { ...start, noticeNo: ' ' }), 'notice_no');
+  t.is(await rule('openTransfer', { ...start, noticeDate: '2026-13-01' }), 'notice_date');
+  t.is(await rule('openTransfer', { ...start, reason: 'expulsion', destinationKind: 'outside_office', toUnitName: '某市档案室' }), 'secrecy_review');
+  const arrival = { fromUnit: '包头市委组织部干部档案室', slipNo: '包组档转字第2026-0400号', cadreName: '某某', cadreIdNumber: idNumber('1988-01-01', 90), volumesMain: 1, volumesCopy: 0, materialCount: 10 };
+  t.is(await rule('registerIncomingTransfer', { ...arrival, fromUnit: '' }, 'receiver1'), 'from_unit');
+  t.is(await rule('registerIncomingTransfer', { ...arrival, slipNo: '' }, 'receiver1'), 'slip_no');
+  t.is(await rule('registerIncomingTransfer', { ...arrival, cadreName: '' }, 'receiver1'), 'cadre_name');
+  t.deepEqual(await footprint(), before);
+
+  // storing needs the shelf mark
+  const receiver = await sys.as('receiver1');
+  const reg = await receiver.post('/api/process-instances', {
+    processKey: 'transfer-in',
+    variables: { ...arrival, unitId: await orgId(sys, '150302-XH'), managementLevel: 'county', ethnicity: '汉族', nativePlace: '内蒙古乌海', politicalStatus: '群众' },
+  });
+  t.is(reg.status, 201, JSON.stringify(reg.body));
+  t.is((await completeAt(receiver, reg.body.id, 'checkPackage', { decision: 'accept', comment: '无误。' })).status, 200);
+  const e = await t.throwsAsync(callService(sys, 'storeIncomingArchive', reg.body.id, { reviewed: true, room: ' ', cabinet: '1', shelf: '1' }, 'receiver1'));
+  t.is((e as any).details.rule, 'shelf_mark');
+  t.is((await order(sys, reg.body.id)).status, 'receipted');
+});
