@@ -2,7 +2,8 @@
 import { parseJson } from '../db.ts';
 import { CHASE_CHANNELS, DESTINATION_KINDS, IN_STATUSES, METHODS, OUT_STATUSES, REASONS, label } from './codes.ts';
 import { slipText } from './slip.ts';
-import type { ChaseRow, OrderArchive, OrderRow, PositionChangeRow, ReturnRow, RosterRow } from './store.ts';
+import type { ChaseRow, OrderArchive, OrderRow, PositionChangeRow, ReturnRow } from './store.ts';
+import type { RosterRow } from './holdings-store.ts';
 import { ARCHIVE_KINDS, ARCHIVE_STATUSES, MANAGEMENT_LEVELS } from '../archives/codes.ts';
 
 export const orderSummaryDto = (o: OrderRow) => ({

@@ -15,6 +15,7 @@ import { caseNumber } from '../shared/sequences.ts';
 import { actorRef, optText, orderOf, ownOffice, text, type TransferDeps } from './context.ts';
 import { dayOf } from './dates.ts';
 import * as store from './store.ts';
+import * as holdings from './holdings-store.ts';
 import type { OrderArchive, OrderRow } from './store.ts';
 
 /** What the registration knows of an arriving archive, from the sender's order or from the form. */
@@ -64,7 +65,7 @@ async function registerByHand(d: TransferDeps, ctx: ServiceContext) {
   let level: string;
   if (known) {
     if (known.name !== name) throw errors.rule('cadre_mismatch', '姓名与系统中该身份证号的干部不符 / The name does not match the cadre with this ID number');
-    const held = await store.archivesHeldAnywhere(ctx.trx, known.id);
+    const held = await holdings.archivesHeldAnywhere(ctx.trx, known.id);
     const here = held.find((a) => a.custodian_org_id === office.id);
     if (here) throw errors.rule('already_held', '本单位已保管该干部的档案 / This office already holds that archive');
     const kinds = [...(volumesMain ? ['original'] : []), ...(volumesCopy ? ['copy'] : [])];

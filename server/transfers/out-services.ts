@@ -9,8 +9,6 @@ import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import { caseNumber, nextNumber } from '../shared/sequences.ts';
 import { addDays } from '../deadlines/service.ts';
-import { caseVars } from '../notify/notices.ts';
-import { formatInstant } from '../notify/beijing.ts';
 import { syncCase } from '../workflow/cases.ts';
 import { parseJson } from '../db.ts';
 import { DESTINATION_KINDS, METHODS, OFFICE_DESTINATIONS, REASONS, SPECIAL_REASONS, type DestinationKind, type Reason } from './codes.ts';
@@ -18,24 +16,25 @@ import { actorRef, optText, orderOf, ownOffice, text, type TransferDeps } from '
 import { dayOf, isDay, secondsUntil } from './dates.ts';
 import { slipText } from './slip.ts';
 import * as store from './store.ts';
+import * as holdings from './holdings-store.ts';
 import type { OrderArchive } from './store.ts';
 
 /** 正本卷, 副本卷 and 材料份 of the archives an office holds of a cadre, as the records say. */
 export async function recordedCounts(ctx: ServiceContext, officeId: number, cadreId: number) {
-  const held = await store.heldArchives(ctx.trx, officeId, cadreId);
+  const held = await holdings.heldArchives(ctx.trx, officeId, cadreId);
   const sum = (kind: string) => held.filter((a) => a.kind === kind).reduce((n, a) => n + a.volumes, 0);
   return {
     held,
     volumesMain: sum('original'),
     volumesCopy: sum('copy'),
-    materialCount: await store.materialCount(ctx.trx, held.map((a) => a.id)),
+    materialCount: await holdings.materialCount(ctx.trx, held.map((a) => a.id)),
   };
 }
 
-const snapshot = (held: store.HeldArchive[]): OrderArchive[] => held.map((a) => ({ archiveId: a.id, kind: a.kind, volumes: a.volumes, archiveNo: a.archive_no }));
+const snapshot = (held: holdings.HeldArchive[]): OrderArchive[] => held.map((a) => ({ archiveId: a.id, kind: a.kind, volumes: a.volumes, archiveNo: a.archive_no }));
 
 /** Every volume must be on the shelf: not lent, not at the scanner (整本转递，不得分批). */
-function assertAllPresent(held: store.HeldArchive[]) {
+function assertAllPresent(held: holdings.HeldArchive[]) {
   const away = held.filter((a) => !['in_stock', 'retired'].includes(a.status));
   if (away.length) {
     throw errors.rule('archive_away', '档案借出或数字化中，须全部收回后才能转出 / Every volume must be back on the shelf before the transfer', {
@@ -48,7 +47,7 @@ async function openTransfer(d: TransferDeps, ctx: ServiceContext) {
   const office = await ownOffice(ctx);
   const cadreId = Number(ctx.variables.cadreId);
   const cadre = Number.isInteger(cadreId) ? await cadreStore.findCadre(ctx.trx, cadreId) : undefined;
-  const held = cadre ? await store.heldArchives(ctx.trx, office.id, cadre.id) : [];
+  const held = cadre ? await holdings.heldArchives(ctx.trx, office.id, cadre.id) : [];
   // Absent, held elsewhere, or the archivist's own, a relative's or an avoided cadre's: one answer.
   if (!cadre || !held.length || (await d.access.relationTo(ctx.trx, ctx.actor!.id, cadre.id))) {
     throw errors.rule('cadre_not_held', '本单位未保管该干部的档案 / This office does not hold an archive of that cadre', { cadreId: ctx.variables.cadreId });
@@ -245,85 +244,10 @@ async function startTransferIn(d: TransferDeps, ctx: ServiceContext, orderId: nu
   await syncCase(ctx.trx, started.id, parseJson<Record<string, unknown>>(saved?.variables, {}));
 }
 
-async function chaseReceipt(d: TransferDeps, ctx: ServiceContext) {
-  const order = await orderOf(ctx);
-  // Outside Dangan the sender chases by telephone or letter: the chaseByLetter task records it.
-  if (order.to_org_id === null) return;
-  const seq = await store.nextChaseSeq(ctx.trx, order.id);
-  const { processName, caseRef } = await caseVars(ctx);
-  await d.notify.notify(ctx.trx, {
-    event: 'receipt_chase',
-    recipients: [{ role: 'archivist', orgUnitId: order.to_org_id }],
-    vars: { processName, caseRef: slipText(order.slip_word, order.slip_no) || caseRef, fromOrg: order.from_unit_name, sentAt: formatInstant(order.sent_at) },
-    link: { deadlines: true },
-    instanceId: ctx.instanceId,
-    key: `transfer-chase:${order.id}:${seq}`,
-  });
-  await store.insertChase(ctx.trx, { order_id: order.id, seq, channel: 'mail', note: `第${seq}次催问回执 / chase ${seq}`, actor_id: null, at: iso(ctx.clock.now()) });
-}
-
-async function recordChase(ctx: ServiceContext) {
-  const order = await orderOf(ctx);
-  const seq = await store.nextChaseSeq(ctx.trx, order.id);
-  await store.insertChase(ctx.trx, {
-    order_id: order.id,
-    seq,
-    channel: String(ctx.variables.channel ?? 'other').slice(0, 10),
-    note: optText(ctx.variables.chaseNote, 500),
-    actor_id: ctx.actor?.id ?? null,
-    at: iso(ctx.clock.now()),
-  });
-}
-
-async function recordTransferReturned(d: TransferDeps, ctx: ServiceContext) {
-  const order = await orderOf(ctx);
-  const actor = await actorRef(ctx);
-  for (const a of parseJson<OrderArchive[]>(order.archives, [])) {
-    await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'in_stock', reason: `被退回 ${order.case_no}`, actor, instanceId: ctx.instanceId });
-  }
-  const inOrderId = Number(ctx.variables.returnInOrderId);
-  await store.insertReturn(ctx.trx, {
-    order_id: order.id,
-    in_order_id: Number.isInteger(inOrderId) && inOrderId > 0 ? inOrderId : null,
-    slip_no: slipText(order.slip_word, order.slip_no),
-    reason: optText(ctx.variables.returnReason, 1000) ?? '',
-    source: ctx.variables.returnSource === 'paper' ? 'paper' : 'dangan',
-    actor_id: ctx.actor?.id ?? null,
-    at: iso(ctx.clock.now()),
-  });
-  await store.updateOrder(ctx.trx, order.id, { status: 'returned', peer_order_id: null, updated_at: iso(ctx.clock.now()) });
-  return { transferSentAt: null };
-}
-
-async function finishTransferOut(d: TransferDeps, ctx: ServiceContext) {
-  const order = await orderOf(ctx);
-  // Inside Dangan the receiving office took custody when it signed; outside, the archive has left.
-  if (order.to_org_id === null) {
-    const actor = await actorRef(ctx);
-    for (const a of parseJson<OrderArchive[]>(order.archives, [])) {
-      await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'transferred', reason: `已转出，回执已退回 ${order.case_no}`, actor, instanceId: ctx.instanceId });
-    }
-  }
-  await store.updateOrder(ctx.trx, order.id, {
-    status: 'receipted',
-    open_key: null,
-    receipt_at: String(ctx.variables.receiptAt ?? iso(ctx.clock.now())).slice(0, 30),
-    receipt_signer: optText(ctx.variables.receiptSignedBy, 50),
-    receipt_source: ctx.variables.receiptSource === 'paper' ? 'paper' : 'dangan',
-    receipt_recorded_by: ctx.actor?.id ?? null,
-    updated_at: iso(ctx.clock.now()),
-  });
-  return { outcome: 'transferred' };
-}
-
 export function registerTransferOutServices(registry: ServiceRegistry, d: TransferDeps): void {
   registry.register('openTransfer', (ctx) => openTransfer(d, ctx));
   registry.register('recordPreparation', recordPreparation);
   registry.register('returnToPreparation', returnToPreparation);
   registry.register('cancelTransfer', cancelTransfer);
   registry.register('sendTransfer', (ctx) => sendTransfer(d, ctx));
-  registry.register('chaseReceipt', (ctx) => chaseReceipt(d, ctx));
-  registry.register('recordChase', recordChase);
-  registry.register('recordTransferReturned', (ctx) => recordTransferReturned(d, ctx));
-  registry.register('finishTransferOut', (ctx) => finishTransferOut(d, ctx));
 }

@@ -17,6 +17,7 @@ import { dayOf } from './dates.ts';
 import { buildSlip } from './slip.ts';
 import { chaseDto, orderDetailDto, orderSummaryDto, positionChangeDto, returnDto, rosterDto } from './dto.ts';
 import * as store from './store.ts';
+import * as holdings from './holdings-store.ts';
 import type { OrderFilter, OrderRow } from './store.ts';
 import type { PositionChangeBody, ReceiptBody, ReturnBody } from './schema.ts';
 
@@ -58,7 +59,7 @@ export class TransferService {
   async recordPositionChange(user: SessionUser, ip: string, cadreId: number, body: PositionChangeBody) {
     return this.db.transaction(async (trx) => {
       const office = await people.findOrgUnit(trx, user.orgUnitId);
-      const held = office?.is_custodian ? await store.heldArchives(trx, office.id, cadreId) : [];
+      const held = office?.is_custodian ? await holdings.heldArchives(trx, office.id, cadreId) : [];
       if (!office || !held.length || (await this.d.access.relationTo(trx, user.id, cadreId))) throw errors.notFound('Cadre');
       const cadre = (await cadreStore.findCadre(trx, cadreId))!;
       const unit = await people.findOrgUnit(trx, body.unitId);
@@ -128,7 +129,7 @@ export class TransferService {
   }
 
   async positionChanges(user: SessionUser, cadreId: number) {
-    const held = await store.heldArchives(this.db, user.orgUnitId, cadreId);
+    const held = await holdings.heldArchives(this.db, user.orgUnitId, cadreId);
     const barred = await this.d.access.relationTo(this.db, user.id, cadreId);
     if (!held.length || barred || !(await this.offices(this.db, user)).includes(user.orgUnitId)) throw errors.notFound('Cadre');
     const rows = await store.positionChangesOf(this.db, cadreId);
@@ -146,10 +147,10 @@ export class TransferService {
 
   async list(user: SessionUser, f: OrderFilter, page: { limit: number; offset: number }) {
     const offices = await this.offices(this.db, user);
-    const { total, rows } = await store.listOrders(this.db, offices, f, page);
-    const barred = await this.d.access.exclusions(this.db, user.id);
-    // A barred cadre's order is left out of the page; `total` counts what the offices hold.
-    return { total, items: rows.filter((o) => !o.cadre_id || !barred.has(o.cadre_id)).map(orderSummaryDto) };
+    // Nobody sees the transfer of their own archive, a relative's or an avoided cadre's.
+    const barred = [...(await this.d.access.exclusions(this.db, user.id)).keys()];
+    const { total, rows } = await store.listOrders(this.db, offices, barred, f, page);
+    return { total, items: rows.map(orderSummaryDto) };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
@@ -157,10 +158,10 @@ export class TransferService {
       const o = await this.visibleOrder(trx, user, id);
       const chases = await store.chasesOf(trx, o.id);
       const returns = await store.returnsOf(trx, o.id);
-      const names = await store.userNames(trx, [o.sent_by, o.receipt_recorded_by, o.stored_by, o.opened_by, ...chases.map((c) => c.actor_id), ...returns.map((r) => r.actor_id)]);
+      const names = await holdings.userNames(trx, [o.sent_by, o.receipt_recorded_by, o.stored_by, o.opened_by, ...chases.map((c) => c.actor_id), ...returns.map((r) => r.actor_id)]);
       const change = await store.positionChangeOfOrder(trx, o.id);
       const units = change ? await this.unitNames(trx, [change.from_unit_id, change.to_unit_id]) : new Map();
-      const approvals = o.direction === 'out' ? await store.approvalsOf(trx, o.instance_id) : [];
+      const approvals = o.direction === 'out' ? await holdings.approvalsOf(trx, o.instance_id) : [];
       await this.d.audit.record(trx, { actor: user, ip, action: 'transfer.view', objectType: 'transfer_order', objectId: o.id });
       return orderDetailDto(o, {
         names,
@@ -178,7 +179,7 @@ export class TransferService {
       const o = await this.visibleOrder(trx, user, id);
       const sent = o.direction === 'out' ? o : o.peer_order_id ? await store.findOrder(trx, o.peer_order_id) : undefined;
       if (!sent?.slip_no || !sent.sent_at) throw errors.notFound('Transfer slip');
-      const sender = sent.sent_by ? (await store.userNames(trx, [sent.sent_by])).get(sent.sent_by) ?? null : null;
+      const sender = sent.sent_by ? (await holdings.userNames(trx, [sent.sent_by])).get(sent.sent_by) ?? null : null;
       await this.d.audit.record(trx, { actor: user, ip, action: 'transfer.view', objectType: 'transfer_order', objectId: o.id, detail: { part: 'slip' } });
       return { orderId: o.id, caseNo: sent.case_no, ...buildSlip(sent, sender) };
     });
@@ -224,7 +225,7 @@ export class TransferService {
     if (id === undefined || !offices.includes(id)) throw errors.notFound('Archive office');
     const office = (await people.findOrgUnit(this.db, id))!;
     const barred = [...(await this.d.access.exclusions(this.db, user.id)).keys()];
-    const { total, rows } = await store.roster(this.db, id, barred, page);
+    const { total, rows } = await holdings.roster(this.db, id, barred, page);
     return { office: { id: office.id, name: office.name }, total, items: rows.map(rosterDto) };
   }
 }

@@ -329,3 +329,28 @@ test.serial('a transfer the archivist withdraws before anyone acted is cancelled
   t.is((await db('jobs').where({ instance_id: id, status: 'pending' })).length, 0);
   t.is((await archiveRow(sys, cadre.archiveId)).status, 'in_stock');
 });
+
+test.serial("the orders are scoped: an office sees its own, and nobody sees the transfer of a relative's archive", async (t) => {
+  const db = sys.services.db;
+  const brother = await db('cadres').where({ name: '陈立军' }).first();
+  const res = await moveToHaibowan(sys, await sys.as('archivist1'), brother.id);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const orderId = res.body.transfer.orderId;
+  const ids = async (username: string, query = '') => (await (await sys.as(username)).get(`/api/transfers?limit=500${query}`)).body.items.map((o: any) => o.id);
+  t.true((await ids('archivist1')).includes(orderId));
+  t.true((await ids('leader1')).includes(orderId));
+  t.false((await ids('chief1')).includes(orderId), 'chief1 is his brother');
+  t.is((await (await sys.as('chief1')).get(`/api/transfers/${orderId}`)).status, 404);
+  t.false((await ids('receiver1')).includes(orderId), 'another office');
+  t.is((await (await sys.as('receiver1')).get(`/api/transfers/${orderId}`)).status, 404);
+  t.is((await (await sys.as('applicant1')).get('/api/transfers')).status, 403);
+  // the in orders are the receiving office's
+  const inIds = await ids('receiver1', '&direction=in');
+  const outIds = await ids('archivist1', '&direction=out');
+  t.true(inIds.length > 0);
+  t.true(inIds.every((id: number) => !outIds.includes(id)));
+  // viewing an order is audited
+  const viewed = await db('audit_log').where({ action: 'transfer.view', object_id: String(orderId) });
+  t.is((await (await sys.as('archivist1')).get(`/api/transfers/${orderId}`)).status, 200);
+  t.is((await db('audit_log').where({ action: 'transfer.view', object_id: String(orderId) })).length, viewed.length + 1);
+});
