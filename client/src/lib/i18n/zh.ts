@@ -362,7 +362,7 @@ export const zh = {
     colSlip: '转递单',
     colDates: '发出 / 回执',
     roster: '名册',
-    rosterIntro: '本单位现保管的档案（已转出的不在名册内）：共 {n} 卷',
+    rosterIntro: '本单位现保管的档案（已转出的不在名册内）：共 {n} 份',
     positionTitle: '登记任免（调动）通知',
     positionIntro: '干部管理权限或工作单位变动后，按管档范围应由其他单位保管的，自动发起转出，2 个月期限自通知日期起算。',
     cadre: '干部',
