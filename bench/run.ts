@@ -8,6 +8,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   notify: () => import('./notify.ts'),
   search: () => import('./search.ts'),
   materials: () => import('./materials.ts'),
+  transfers: () => import('./transfers.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

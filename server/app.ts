@@ -25,6 +25,7 @@ import { archiveRoutes } from './archives/routes.ts';
 import { accessRoutes } from './access/routes.ts';
 import { materialRoutes } from './materials/routes.ts';
 import { correctionRoutes } from './corrections/routes.ts';
+import { transferRoutes } from './transfers/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -44,6 +45,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   accessRoutes,
   materialRoutes,
   correctionRoutes,
+  transferRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

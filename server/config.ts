@@ -82,6 +82,19 @@ const envSchema = z.object({
   CORRECTION_FILING_CATEGORY: z.string().regex(/^\d{1,2}(-\d)?$/, 'a category code such as 5 or 9-2').default('5'),
   /** JSON file naming which materials record which item and which the cadre filled in (default: processes/correction-evidence.json). */
   CORRECTION_EVIDENCE_FILE: z.string().optional(),
+  /** 专人送取: how many named couriers carry a transferred archive (DOMAIN.md §1.3: 2 名中共党员 [S19]). */
+  TRANSFER_COURIERS: z.coerce.number().int().min(1).max(5).default(2),
+  /**
+   * The 字 of each office's transfer slips (转递单 “__字第__号”), as `office code=字` pairs separated by
+   * commas, e.g. `150300-ZZB-DAS=乌组档转,150302-ZZB-DAS=海组档转`. An office not listed uses the first
+   * two characters of its name + 档转.
+   */
+  TRANSFER_SLIP_WORDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^=\s]{1,40}=[^=,\s]{1,20}$/, 'each must be <office code>=<字>')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
 
   // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
@@ -164,9 +177,12 @@ export interface Config {
     correctionInvestigateDays: number;
     correctionOpinionDays: number;
     correctionApprovalDays: number;
+    transferCouriers: number;
   };
   /** 信息更正: where the 认定表 is filed and the evidence map (server/corrections/evidence.ts). */
   corrections: { filingCategory: string; evidenceFile?: string };
+  /** 转递 (server/transfers/): the 字 of each office's transfer slips, by office code. */
+  transfers: { slipWords: Record<string, string> };
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
   security: {
@@ -246,11 +262,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       correctionInvestigateDays: e.CORRECTION_INVESTIGATE_DAYS,
       correctionOpinionDays: e.CORRECTION_OPINION_DAYS,
       correctionApprovalDays: e.CORRECTION_APPROVAL_DAYS,
+      transferCouriers: e.TRANSFER_COURIERS,
     },
     corrections: {
       filingCategory: e.CORRECTION_FILING_CATEGORY,
       evidenceFile: e.CORRECTION_EVIDENCE_FILE ? path.resolve(e.CORRECTION_EVIDENCE_FILE) : undefined,
     },
+    transfers: { slipWords: e.TRANSFER_SLIP_WORDS },
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,
       keyFile: path.resolve(e.AUDIT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-ed25519.pem')),

@@ -38,6 +38,8 @@ import { Scans } from './archives/scans.ts';
 import { MaterialsService } from './materials/service.ts';
 import { IntakeScans } from './materials/scans.ts';
 import { CorrectionsService } from './corrections/service.ts';
+import { TransferService } from './transfers/service.ts';
+import { registerTransferServices } from './transfers/process.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -78,6 +80,7 @@ export interface Services extends Deps {
   archiveViews: ArchiveViews;
   materials: MaterialsService;
   corrections: CorrectionsService;
+  transfers: TransferService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -109,6 +112,14 @@ export function createServices(deps: Deps): Services {
   notify.register(hooks);
   deadlines.register(hooks);
   registerDeadlineServices(registry, deadlines, notify);
+  const access = new AccessRules(clock);
+  const scans = new Scans(config.dataDir, clock);
+  const archives = new ArchivesService(db, clock, audit, access, scans);
+  // The engine is built below; the transfer services reach it when a case runs, never before.
+  const transferDeps = { db, clock, config, audit, archives, access, notify, engine: () => engine };
+  registerTransferServices(registry, transferDeps);
+  const transfers = new TransferService(transferDeps);
+  transfers.register(hooks);
   const notifySettings = new NotificationSettings(db, clock, config, audit);
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
@@ -134,9 +145,6 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  const access = new AccessRules(clock);
-  const scans = new Scans(config.dataDir, clock);
-  const archives = new ArchivesService(db, clock, audit, access, scans);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   // The processes' domain services need the engine (a material's arrival ends its collection
@@ -173,5 +181,6 @@ export function createServices(deps: Deps): Services {
     archiveViews,
     materials,
     corrections,
+    transfers,
   };
 }

@@ -83,6 +83,11 @@ export async function setCustodian(q: Q, archive: ArchiveRow, custodianOrgId: nu
   await syncCadreCustodian(q, archive.cadre_id);
 }
 
+/** Shelf mark of an archive taken into stock: its number in the holding office and where it stands. */
+export async function setShelfMark(q: Q, id: number, mark: { archive_no: string; store_room: string; cabinet: string; shelf: string }, at: string): Promise<void> {
+  await q('archives').where({ id }).update({ ...mark, updated_at: at });
+}
+
 export async function insertStatusHistory(q: Q, row: Omit<StatusHistoryRow, 'id'>): Promise<void> {
   await q('archive_status_history').insert(row);
 }

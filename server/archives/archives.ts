@@ -157,3 +157,25 @@ export async function changeArchiveCustodian(
   });
   return { ...archive, custodian_org_id: to.id, status: 'in_stock', updated_at: now };
 }
+
+/**
+ * 入库 of a received archive (转入 审核入库): the holding office's own 档案号 (kept when the archive
+ * already carries one of this office, else the next free one) and its place (库房/柜/格). Only an
+ * archive in stock at that office; its status does not change.
+ */
+export async function shelveArchive(
+  trx: Trx,
+  clock: Clock,
+  input: { archiveId: number; officeId: number; storeRoom: string; cabinet: string; shelf: string },
+): Promise<ArchiveRow> {
+  const archive = await archiveStore.lockArchive(trx, input.archiveId);
+  if (!archive || archive.custodian_org_id !== input.officeId) throw errors.notFound('Archive');
+  if (archive.status !== 'in_stock') {
+    throw errors.rule('archive_status', '只有在库的档案才能入库上架 / Only an archive in stock can be shelved', { from: archive.status });
+  }
+  const office = await people.findOrgUnit(trx, input.officeId);
+  const archiveNo = archive.archive_no.startsWith(`${office!.code}-`) ? archive.archive_no : await nextArchiveNo(trx, input.officeId);
+  const mark = { archive_no: archiveNo, store_room: input.storeRoom, cabinet: input.cabinet, shelf: input.shelf };
+  await archiveStore.setShelfMark(trx, archive.id, mark, iso(clock.now()));
+  return { ...archive, ...mark };
+}

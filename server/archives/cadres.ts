@@ -87,7 +87,8 @@ export interface FieldChange {
   /** Column name ('birth_date') or A01 code ('a0107'). */
   field: string;
   value: string | number | null;
-  basis: { materialId?: number; instanceId?: string };
+  /** A filed material, a process instance, or an official document (文号, e.g. a 任免 notice). */
+  basis: { materialId?: number; instanceId?: string; document?: string };
   actor: ActorRef | null;
 }
 
@@ -95,8 +96,9 @@ export interface FieldChange {
 export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChange): Promise<FieldHistoryRow> {
   const f = fieldByName(change.field);
   if (!f) throw errors.validation([{ field: 'field', message: `未知字段 ${change.field} / unknown field` }]);
-  if (!change.basis.materialId && !change.basis.instanceId) {
-    throw errors.rule('basis_required', '更正干部信息须有依据（材料或流程） / A change needs a basis: a material or a process', { field: f.column });
+  const document = change.basis.document?.trim().slice(0, 60) || undefined;
+  if (!change.basis.materialId && !change.basis.instanceId && !document) {
+    throw errors.rule('basis_required', '更正干部信息须有依据（材料、流程或文件） / A change needs a basis: a material, a process or a document', { field: f.column });
   }
   const cadre = await store.findCadre(trx, change.cadreId);
   if (!cadre) throw errors.notFound('Cadre');
@@ -131,6 +133,7 @@ export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChan
     new_value: stored === null ? null : String(stored),
     basis_material_id: change.basis.materialId ?? null,
     basis_instance_id: change.basis.instanceId ?? null,
+    ...(document ? { basis_document: document } : {}),
     actor_id: change.actor?.id ?? null,
     actor_name: change.actor ? (change.actor.displayName ?? change.actor.username) : 'system',
     at: now,

@@ -44,6 +44,7 @@ export const historyDto = (h: FieldHistoryRow) => ({
   newValue: h.new_value,
   basisMaterialId: h.basis_material_id,
   basisInstanceId: h.basis_instance_id,
+  basisDocument: h.basis_document ?? null,
   actor: h.actor_name,
   at: h.at,
 });

@@ -41,6 +41,7 @@ export class ArchivesService {
   changeArchiveStatus = (trx: Trx, change: archives.StatusChange) => archives.changeArchiveStatus(trx, this.clock, change);
   changeArchiveCustodian = (trx: Trx, change: Parameters<typeof archives.changeArchiveCustodian>[2]) => archives.changeArchiveCustodian(trx, this.clock, change);
   custodianFor = (q: Q, orgUnitId: number, level: string) => archives.custodianFor(q, orgUnitId, level);
+  shelveArchive = (trx: Trx, input: Parameters<typeof archives.shelveArchive>[2]) => archives.shelveArchive(trx, this.clock, input);
   fileMaterial = (trx: Trx, input: catalogue.MaterialInput) => catalogue.fileMaterial(trx, this.clock, input);
   supersedeMaterial = (trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) => catalogue.supersedeMaterial(trx, this.clock, input);
   addPageScans = (trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null) => this.scans.addPageScans(trx, materialId, pages, actorId);

@@ -46,6 +46,8 @@ export interface FieldHistoryRow {
   new_value: string | null;
   basis_material_id: number | null;
   basis_instance_id: string | null;
+  /** An official document (文号), e.g. the 任免/调动 notice of a position change. */
+  basis_document?: string | null;
   actor_id: number | null;
   actor_name: string | null;
   at: string;

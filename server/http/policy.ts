@@ -42,6 +42,9 @@ export const POLICY = {
   'material.chase': ['archivist', 'archive_chief'],
   // 信息更正 (server/corrections/): the archive office and the leaders who approve.
   'correction.read': ['archivist', 'archive_chief', 'auth_leader'],
+  // 转递: the archive offices' staff and their leaders read the orders of their offices; archivists act.
+  'transfer.read': ['archivist', 'archive_chief', 'auth_leader'],
+  'transfer.record': ['archivist'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

@@ -7,7 +7,7 @@ import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { AuditLog } from '../audit/service.ts';
-import { mustChangePassword, totpRequiredFor, type PolicySource } from './policy.ts';
+import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
 import * as store from './store.ts';
 
 export const SESSION_COOKIE = 'dangan_sid';
@@ -39,10 +39,15 @@ export class Sessions {
     private readonly audit?: AuditLog,
   ) {}
 
-  async create(q: Q, userId: number, ip: string | null, userAgent: string | null): Promise<string> {
+  /**
+   * `policy`: the one the caller already read. Inside a transaction on SQLite (one connection) a
+   * policy read through the root handle, when the settings cache has just expired, would wait for
+   * the connection the transaction holds: the login then hung for a minute under load.
+   */
+  async create(q: Q, userId: number, ip: string | null, userAgent: string | null, policy?: SecurityPolicy): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const { session } = await this.policy.current(q);
+    const { session } = policy ?? (await this.policy.current(q));
     await store.insertSession(q, {
       id: hashToken(token),
       user_id: userId,

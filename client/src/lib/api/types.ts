@@ -1001,6 +1001,182 @@ export type Correction = {
   openedAt: string;
 };
 
+export type PositionChange = {
+  /** 新任职单位 (org unit id) */
+  unitId: number;
+  /** 新职务; omitted: unchanged; "" or null: none */
+  post?: string | null;
+  /** 新的管理权限 */
+  managementLevel: "central" | "provincial" | "municipal" | "county" | "unit";
+  /** 任免（调动）通知文号 */
+  noticeNo: string;
+  /** 通知日期; the 2-month transfer limit counts from it */
+  noticeDate: string;
+};
+
+export type TransferOrderSummary = {
+  id: number;
+  direction: "out" | "in";
+  caseNo: string;
+  instanceId: string;
+  status: string;
+  statusLabel: string;
+  cadreId: number | null;
+  cadreName: string;
+  fromUnit: string;
+  fromOrgId: number | null;
+  toUnit: string;
+  toOrgId: number | null;
+  reason: string;
+  reasonLabel: string;
+  /** 转递单字号, e.g. 乌海档转字第2026-0007号 */
+  slip: string | null;
+  dueAt: string | null;
+  sentAt: string | null;
+  receiptAt: string | null;
+  storedAt: string | null;
+  openedAt: string;
+};
+
+export type TransferOrder = TransferOrderSummary & {
+  cadreIdNumber: string;
+  unitAndPost: string | null;
+  destinationKind: string;
+  destinationKindLabel: string;
+  peerOrderId: number | null;
+  noticeNo: string | null;
+  noticeDate: string | null;
+  secrecyReview: string | null;
+  secrecyReviewDate: string | null;
+  managementLevel: string | null;
+  archives: Array<{
+    archiveId: number;
+    kind: string;
+    kindLabel: string;
+    volumes: number;
+    archiveNo: string;
+    newArchiveNo?: string;
+  }>;
+  volumesMain: number | null;
+  volumesCopy: number | null;
+  materialCount: number | null;
+  method: string | null;
+  methodLabel: string | null;
+  couriers: Array<{
+    name: string;
+    partyMember: boolean;
+  }>;
+  sentBy: string | null;
+  receipt: {
+    at: string;
+    signer: string | null;
+    source: string | null;
+    recordedBy: string | null;
+  } | null;
+  storedBy: string | null;
+  openedBy: string | null;
+  /** 转出审批单: every opinion in order */
+  approvals: Array<{
+    step: string;
+    name: string;
+    decision: string | null;
+    comment: string | null;
+    by: string | null;
+    at: string;
+  }>;
+  chases: Array<{
+    seq: number;
+    channel: string;
+    channelLabel: string;
+    note: string | null;
+    by: string | null;
+    at: string;
+  }>;
+  returns: Array<{
+    slip: string | null;
+    reason: string;
+    source: string;
+    by: string | null;
+    at: string;
+  }>;
+  positionChange: {
+    id: number;
+    from: {
+      unitId: number;
+      unitName: string;
+      post: string | null;
+      managementLevel: string;
+      managementLevelLabel: string;
+    };
+    to: {
+      unitId: number;
+      unitName: string;
+      post: string | null;
+      managementLevel: string;
+      managementLevelLabel: string;
+    };
+    noticeNo: string;
+    noticeDate: string;
+    recordedAt: string;
+  } | null;
+};
+
+export type TransferSlip = {
+  orderId: number;
+  caseNo: string;
+  word: string | null;
+  number: string | null;
+  text: string;
+  date: string | null;
+  fromUnit: string;
+  toUnit: string;
+  method: string | null;
+  methodLabel: string;
+  couriers: Array<{
+    name: string;
+    partyMember: boolean;
+  }>;
+  persons: Array<{
+    name: string;
+    unitAndPost: string;
+    reason: string;
+    volumesMain: number;
+    volumesCopy: number;
+    materialCount: number;
+  }>;
+  /** 存根 */
+  stub: {
+    text: string;
+    date: string | null;
+    number: string;
+  };
+  /** 正文 */
+  body: {
+    text: string;
+    sender: string | null;
+  };
+  /** 回执 */
+  receipt: {
+    text: string;
+    returned: boolean;
+    signer: string | null;
+    at: string | null;
+    source: string | null;
+  };
+};
+
+export type PaperReceipt = {
+  /** 回执上接收单位的签收日期 */
+  receivedOn: string;
+  /** 回执上的收件人签名 */
+  signer: string;
+};
+
+export type PaperReturn = {
+  /** 退回原因（不全、不规范或手续不完备） */
+  reason: string;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -1877,5 +2053,99 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: Correction;
+  };
+  /** Record a position change (任免/调动) of a cadre held by my office */
+  "POST /api/cadres/:id/position-changes": {
+    params: { id: number };
+    query: never;
+    body: PositionChange;
+    response: {
+      positionChangeId: number;
+      cadreId: number;
+      newCustodian: {
+        id: number;
+        name: string;
+      } | null;
+      transfer: {
+        orderId: number;
+        instanceId: string;
+        caseNo: string;
+        dueAt: string | null;
+      } | null;
+    };
+  };
+  /** Position changes recorded for a cadre held by my office */
+  "GET /api/cadres/:id/position-changes": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** Transfer orders of my office: out (sent by it) and in (received by it), newest first */
+  "GET /api/transfers": {
+    params: never;
+    query: { direction?: "out" | "in"; status?: "preparing" | "approving" | "sent" | "returned" | "receipted" | "cancelled" | "checking" | "stored"; cadreId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<TransferOrderSummary>;
+    };
+  };
+  /** One transfer order with its approvals (转出审批单), chase records, returns and receipt (audited) */
+  "GET /api/transfers/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: TransferOrder;
+  };
+  /** The transfer slip (转递单: 存根, 正文, 回执) for printing (audited) */
+  "GET /api/transfers/:id/slip": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: TransferSlip;
+  };
+  /** Record the paper receipt (回执) of a receiver outside Dangan */
+  "POST /api/transfers/:id/receipt": {
+    params: { id: number };
+    query: never;
+    body: PaperReceipt;
+    response: TransferOrderSummary;
+  };
+  /** Record that a receiver outside Dangan sent the archive back as defective */
+  "POST /api/transfers/:id/return": {
+    params: { id: number };
+    query: never;
+    body: PaperReturn;
+    response: TransferOrderSummary;
+  };
+  /** 名册: the archives my office holds (transferred ones have left it) */
+  "GET /api/roster": {
+    params: never;
+    query: { officeId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      office: {
+        id: number;
+        name: string;
+      };
+      total: number;
+      items: Array<{
+        archiveId: number;
+        archiveNo: string;
+        kind: string;
+        kindLabel: string;
+        volumes: number;
+        status: string;
+        statusLabel: string;
+        location: string | null;
+        cadreId: number;
+        cadreName: string;
+        unitName: string;
+        post: string | null;
+        managementLevel: string;
+        managementLevelLabel: string;
+      }>;
+    };
   };
 }

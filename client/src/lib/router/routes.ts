@@ -12,6 +12,8 @@ export const ROUTES: RouteDef[] = [
   { path: '/applications', load: () => import('../../pages/applications/ApplicationsPage.svelte') },
   { path: '/applications/:instanceId', load: () => import('../../pages/applications/ApplicationPage.svelte') },
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
+  { path: '/transfers', load: () => import('../../pages/transfers/TransfersPage.svelte') },
+  { path: '/transfers/:id', load: () => import('../../pages/transfers/TransferPage.svelte') },
 ];
 
 const NOT_FOUND: RouteDef = { path: '*', load: () => import('../../pages/notfound/NotFoundPage.svelte') };

@@ -1,0 +1,12 @@
+// Registers the engine services of transfer.bpmn and transfer-in.bpmn (one line in services.ts).
+import type { ServiceRegistry } from '../engine/types.ts';
+import type { TransferDeps } from './context.ts';
+import { registerTransferOutServices } from './out-services.ts';
+import { registerTransferInServices } from './in-services.ts';
+import { registerReceiptServices } from './receipt-services.ts';
+
+export function registerTransferServices(registry: ServiceRegistry, deps: TransferDeps): void {
+  registerTransferOutServices(registry, deps);
+  registerReceiptServices(registry, deps);
+  registerTransferInServices(registry, deps);
+}
