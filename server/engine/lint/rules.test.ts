@@ -82,3 +82,8 @@ test('the shipped processes pass with the installation\'s real services, roles a
     await sys.drop();
   }
 });
+
+test('sub-processes are refused until the runtime supports them', async (t) => {
+  const r = await lint('subprocess.bpmn');
+  t.true(found(r).includes('dangan/no-subprocess@inner'));
+});

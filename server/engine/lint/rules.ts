@@ -305,7 +305,18 @@ const businessRuleTask: RuleFactory = (config: DanganLintContext) => ({
   },
 });
 
+// -- 11. no sub-processes or call activities: the runtime keeps task rows and timers for the
+// top level of a process only, so a task inside one would never reach an inbox ---------------
+const noSubProcess: RuleFactory = () => ({
+  check(node, reporter) {
+    if (is(node, 'bpmn:SubProcess') || is(node, 'bpmn:CallActivity') || is(node, 'bpmn:Transaction')) {
+      reporter.report(node.id, '暂不支持子流程和调用活动 / Sub-processes and call activities are not supported: draw the steps in the main process');
+    }
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
+  'no-subprocess': noSubProcess,
   'business-rule-task': businessRuleTask,
   'no-script': noScript,
   'no-script-condition': noScriptCondition,
