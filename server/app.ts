@@ -23,6 +23,7 @@ import { notifyRoutes } from './notify/routes.ts';
 import { deadlineRoutes } from './deadlines/routes.ts';
 import { archiveRoutes } from './archives/routes.ts';
 import { accessRoutes } from './access/routes.ts';
+import { requestRoutes } from './requests/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -40,6 +41,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   deadlineRoutes,
   archiveRoutes,
   accessRoutes,
+  requestRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -6,7 +6,7 @@ import { migrate } from './db.ts';
 import { processesDir, type Services } from './services.ts';
 import { seedDemo } from '../db/seeds/demo.ts';
 
-export const SHIPPED_PROCESSES = ['borrowing'];
+export const SHIPPED_PROCESSES = ['borrowing', 'copy-request'];
 
 /** Deploys processes/<key>.bpmn for each shipped key; identical XML keeps its version. */
 export async function deployShippedProcesses(s: Services): Promise<void> {

@@ -69,6 +69,9 @@ const envSchema = z.object({
   TRANSFER_DEADLINE_DAYS: int(60),
   INBOUND_REVIEW_DAYS: int(60),
   MATERIAL_HANDOVER_DAYS: int(30),
+  /** 查阅/借阅, 复制 (server/requests/): the longest electronic viewing window a request may ask for, and the days after copying within which the using unit reports filing or destruction (unverified local practice). */
+  MAX_VIEWING_DAYS: int(5),
+  COPY_DISPOSITION_DAYS: int(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
 
   // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
@@ -145,6 +148,8 @@ export interface Config {
     transferDeadlineDays: number;
     inboundReviewDays: number;
     materialHandoverDays: number;
+    maxViewingDays: number;
+    copyDispositionDays: number;
   };
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
@@ -219,6 +224,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       transferDeadlineDays: e.TRANSFER_DEADLINE_DAYS,
       inboundReviewDays: e.INBOUND_REVIEW_DAYS,
       materialHandoverDays: e.MATERIAL_HANDOVER_DAYS,
+      maxViewingDays: e.MAX_VIEWING_DAYS,
+      copyDispositionDays: e.COPY_DISPOSITION_DAYS,
     },
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,

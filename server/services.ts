@@ -22,7 +22,7 @@ import { WorkflowService } from './workflow/service.ts';
 import { InboxService } from './workflow/inbox.ts';
 import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
-import { registerRequestServices } from './requests/services.ts';
+import { registerRequestServices, RequestsService } from './requests/service.ts';
 import { ALL_ROLES } from './http/policy.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
@@ -73,6 +73,7 @@ export interface Services extends Deps {
   avoidance: AvoidanceService;
   archives: ArchivesService;
   archiveViews: ArchiveViews;
+  requests: RequestsService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -97,10 +98,14 @@ export function createServices(deps: Deps): Services {
   // Domains register the named services their diagrams call, and listen to engine events.
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
-  registerRequestServices(registry);
   registerCaseHooks(hooks, clock);
   const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
   const deadlines = new DeadlineService(db, clock, config);
+  const access = new AccessRules(clock);
+  const scans = new Scans(config.dataDir, clock);
+  const archives = new ArchivesService(db, clock, audit, access, scans);
+  const requestDeps = { access, archives, deadlines, notify };
+  registerRequestServices(registry, hooks, requestDeps, clock);
   notify.register(hooks);
   deadlines.register(hooks);
   registerDeadlineServices(registry, deadlines, notify);
@@ -129,9 +134,7 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  const access = new AccessRules(clock);
-  const scans = new Scans(config.dataDir, clock);
-  const archives = new ArchivesService(db, clock, audit, access, scans);
+  const requests = new RequestsService(db, clock, audit, engine, requestDeps, config.params);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   return {
@@ -160,5 +163,6 @@ export function createServices(deps: Deps): Services {
     avoidance,
     archives,
     archiveViews,
+    requests,
   };
 }
