@@ -7,7 +7,7 @@ import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { AuditLog } from '../audit/service.ts';
-import { mustChangePassword, totpRequiredFor, type PolicySource } from './policy.ts';
+import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
 import * as store from './store.ts';
 
 export const SESSION_COOKIE = 'dangan_sid';
@@ -39,10 +39,15 @@ export class Sessions {
     private readonly audit?: AuditLog,
   ) {}
 
-  async create(q: Q, userId: number, ip: string | null, userAgent: string | null): Promise<string> {
+  /**
+   * `policy`: the policy the caller already read. A caller inside a transaction must pass it: on
+   * SQLite (one connection) reading the settings again after their cache expired would wait for
+   * the connection its own transaction holds (a slow password check under load took > 5 s).
+   */
+  async create(q: Q, userId: number, ip: string | null, userAgent: string | null, policy?: SecurityPolicy): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const { session } = await this.policy.current();
+    const { session } = policy ?? (await this.policy.current());
     await store.insertSession(q, {
       id: hashToken(token),
       user_id: userId,
