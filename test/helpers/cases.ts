@@ -67,7 +67,7 @@ export async function borrowingVariables(sys: TestSystem, applicant: string, cad
   const base: Record<string, unknown> = {
     cadreName: cadre.name,
     cadreIdNumber: cadre.idNumber,
-    coApplicants: [String(await colleagueOf(sys, applicant))],
+    coApplicants: over.coApplicants ?? [String(await colleagueOf(sys, applicant))],
     purpose: '2',
     reason: REASONS[0],
     mode,
@@ -87,7 +87,7 @@ export async function copyVariables(sys: TestSystem, applicant: string, cadre: D
   return {
     cadreName: cadre.name,
     cadreIdNumber: cadre.idNumber,
-    coApplicants: [String(await colleagueOf(sys, applicant))],
+    coApplicants: over.coApplicants ?? [String(await colleagueOf(sys, applicant))],
     kind: 'copy',
     purpose: '2',
     reason: '干部考察需要复制任免审批表。',
