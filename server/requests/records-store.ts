@@ -93,11 +93,11 @@ export async function findRequestInScope(q: Q, s: RecordScope, id: number): Prom
 function officeBook(q: Q, table: string, s: RecordScope) {
   const qb = q(`${table} as e`)
     .join('utilization_requests as r', 'r.id', 'e.request_id')
-    .join('cadres as c', 'c.id', 'e.cadre_id')
+    .join('cadres as c', 'c.id', 'r.cadre_id')
     .join('archives as a', 'a.id', 'e.archive_id')
     .join('org_units as ro', 'ro.id', 'r.requester_org_id')
     .whereIn('e.custodian_org_id', s.offices.length ? s.offices : [-1]);
-  if (s.excluded.length) qb.whereNotIn('e.cadre_id', s.excluded);
+  if (s.excluded.length) qb.whereNotIn('r.cadre_id', s.excluded);
   return qb;
 }
 
@@ -143,7 +143,7 @@ export async function listCopies(
     .orderBy('e.id', 'desc')
     .limit(page.limit)
     .offset(page.offset)
-    .select('e.*', 'r.case_no', 'r.instance_id', 'c.name as cadre_name', 'a.archive_no', 'ro.name as recipient_org_name', 'cu.display_name as certified_by_name');
+    .select('e.*', 'r.cadre_id', 'r.case_no', 'r.instance_id', 'c.name as cadre_name', 'a.archive_no', 'ro.name as recipient_org_name', 'cu.display_name as certified_by_name');
   return { rows, total: Number(n) };
 }
 
