@@ -2,6 +2,7 @@
 // sorting by due date and by age; pages; counts for the workbench; facets; ETag polling; and
 // background polls that do not keep an idle session alive.
 import test from 'ava';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { approve, orgId, taskAt } from '../../test/helpers/workflow.ts';
 import { deployFixture } from '../../test/helpers/fixtures.ts';
@@ -17,7 +18,7 @@ async function apply(username: string, reason: string) {
   const applicant = await sys.as(username);
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason },
+    variables: await borrowingVariables(sys, username, await demoCadre(sys), { purpose: '2', mode: 'electronic', reason }),
   });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   return res.body.id as string;
