@@ -7,6 +7,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   inbox: () => import('./inbox.ts'),
   notify: () => import('./notify.ts'),
   search: () => import('./search.ts'),
+  requests: () => import('./requests.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
