@@ -154,5 +154,6 @@ test('the OpenAPI document carries the records’ routes and the processes’ do
   }
   const text = JSON.stringify(doc.body);
   t.true(text.includes('copy-request'));
-  t.true(text.includes('target-not-held'));
+  t.true(text.includes('renewal-after-due'));
+  t.true(text.includes('复制、摘录干部人事档案材料'));
 });
