@@ -2,7 +2,8 @@
 // process's RSS and heap stay flat once warmed up (a parked engine would hold ~670 KB each).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
-import { approve, orgId } from '../../test/helpers/workflow.ts';
+import { approve } from '../../test/helpers/workflow.ts';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
 import { actorOf } from '../workflow/service.ts';
 
 let sys: TestSystem;
@@ -26,8 +27,7 @@ test('RSS stays flat across 5,000 instances', async (t) => {
   };
   const applicant = await load('applicant1');
   const unitHead = await load('unithead1');
-  const custodianOrgId = await orgId(sys, '150300-ZZB-DAS');
-  const variables = { custodianOrgId, purpose: '2', mode: 'onsite', reason: '干部考察需要查阅。' };
+  const variables = await borrowingVariables(sys, 'applicant1', await demoCadre(sys), { mode: 'onsite', reason: '干部考察需要查阅。' });
 
   const one = async (i: number) => {
     const inst = await s.db.transaction((trx) => s.engine.start(trx, { processKey: 'borrowing', variables, actor: applicant }));

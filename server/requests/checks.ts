@@ -16,7 +16,6 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { ArchiveRow } from '../archives/archive-store.ts';
 import type { CadreRow } from '../archives/store.ts';
-import * as records from './records-store.ts';
 
 /** 《条例》第三十一条 items 1–7, and 8: 干部本人及亲属合法权益代查 (DOMAIN.md §1.4). */
 export const PURPOSES: Record<string, string> = {
@@ -172,8 +171,5 @@ export async function checkMaterials(q: Q, archiveId: number, value: unknown) {
 
 /** The names a form's read-out shows for ids (FormReadout: `<key>Labels`). */
 export const labelsOf = (applicants: Applicant[]) => Object.fromEntries(applicants.filter((a) => !a.isInitiator).map((a) => [String(a.id), a.name]));
-
-/** Active applicants of the user's own unit, for the co-applicant picker. */
-export const colleagues = (q: Q, userId: number) => records.colleagues(q, userId);
 
 export const jsonList = (v: string | null): string[] => parseJson<string[]>(v, []);

@@ -11,7 +11,6 @@ export const MODES: Record<string, string> = { electronic: '电子查阅', onsit
 export const KINDS: Record<string, string> = { copy: '复制', extract: '摘录' };
 
 const DAY_MS = 86_400_000;
-const OFFSET_MS = 8 * 3_600_000;
 
 /** The case's request, locked for the command (every step of a case changes it). */
 export async function requestOf(ctx: ServiceContext): Promise<RequestRow> {
@@ -72,4 +71,3 @@ export const short = (s: unknown, n = 40): string => {
   return t.length > n ? `${t.slice(0, n)}…` : t;
 };
 
-export { OFFSET_MS };

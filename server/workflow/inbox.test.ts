@@ -37,6 +37,7 @@ test.before(async () => {
   sys = await startSystem();
   await addUser(sys, { username: 'applicant3', displayName: '高志远', org: '150300-RSJ', roles: ['applicant'] });
   await addUser(sys, { username: 'unithead3', displayName: '马秀兰', org: '150300-RSJ', roles: ['unit_head'] });
+  await addUser(sys, { username: 'applicant4', displayName: '罗晓东', org: '150300-RSJ', roles: ['applicant'] });
   await deployFixture(sys.services, 'inbox-nodue.bpmn');
   // A: 纪委监委, reaches the archivist at T0 (due T0+3d).
   ids.A = await apply('applicant1', '拟提拔考察，需查阅干部档案。');

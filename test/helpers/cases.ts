@@ -3,7 +3,11 @@
 // target by name and ID number with a colleague as co-applicant, and the approvers' steps.
 import type { TestSystem } from './server.ts';
 import { approve, taskAt } from './workflow.ts';
+import { randomUUID } from 'node:crypto';
 import { beijingDay } from '../../server/notify/beijing.ts';
+import { EngineHooks, ServiceRegistry } from '../../server/engine/types.ts';
+import { registerRequestServices } from '../../server/requests/service.ts';
+import { actor } from './notify.ts';
 
 export const REASONS = [
   '拟提拔考察，需查阅该同志干部人事档案中的任免、考核材料。',
@@ -121,4 +125,30 @@ export async function atArchive(sys: TestSystem, applicant: string, unitHead: st
   const id = await fileConsultation(sys, applicant, reason, purpose);
   await approveStep(sys, unitHead, id, 'unitHeadReview', '情况属实，同意。');
   return id;
+}
+
+/**
+ * Runs one of the request processes' engine services directly, in its own transaction, the way its
+ * service task would (for rules the forms stop before the service can see them).
+ */
+export async function callRequestService(sys: TestSystem, name: string, variables: Record<string, unknown>, opts: { instanceId?: string; as?: string | null } = {}) {
+  const s = sys.services;
+  const registry = new ServiceRegistry();
+  registerRequestServices(registry, new EngineHooks(), { access: s.access, archives: s.archives, deadlines: s.deadlines, notify: s.notify }, sys.clock);
+  const who = opts.as === null ? null : await actor(sys, opts.as ?? 'applicant1');
+  const inst = opts.instanceId ? await s.db('process_instances').where({ id: opts.instanceId }).first() : undefined;
+  return s.db.transaction((trx) =>
+    registry.get(name)!({
+      trx,
+      clock: sys.clock,
+      actor: who,
+      instanceId: opts.instanceId ?? randomUUID(),
+      processKey: inst?.process_key ?? 'borrowing',
+      elementId: name,
+      element: { id: name, type: 'bpmn:ServiceTask', name },
+      variables: { ...(inst ? JSON.parse(inst.variables) : {}), ...variables },
+      params: s.config.params,
+      setBusinessKey: () => undefined,
+    }),
+  );
 }

@@ -3,14 +3,11 @@
 // request, no task, no case number used up — except the auditor's row of the refusal. A wrong
 // name/ID pair teaches the applicant nothing beyond "not in any office's holdings".
 import test from 'ava';
-import { randomUUID } from 'node:crypto';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approve, completeAt } from '../helpers/workflow.ts';
 import { addUser } from '../helpers/users.ts';
 import { actor } from '../helpers/notify.ts';
-import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
-import { EngineHooks, ServiceRegistry } from '../../server/engine/types.ts';
-import { registerRequestServices } from '../../server/requests/service.ts';
+import { approveStep, borrowingVariables, callRequestService, copyVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
 
 let sys: TestSystem;
 let cadre: DemoCadre;
@@ -153,30 +150,17 @@ test.serial('purpose and mode outside their lists: the form refuses them first (
   const res = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '9' }) });
   t.is(res.status, 400);
   t.is(res.body.code, 'VALIDATION_FAILED');
-  const registry = new ServiceRegistry();
-  const s = sys.services;
-  registerRequestServices(registry, new EngineHooks(), { access: s.access, archives: s.archives, deadlines: s.deadlines, notify: s.notify }, sys.clock);
-  const a = await actor(sys, 'applicant1');
-  const call = async (variables: Record<string, unknown>) =>
-    s.db.transaction((trx) =>
-      registry.get('checkBorrowingRequest')!({
-        trx,
-        clock: sys.clock,
-        actor: a,
-        instanceId: randomUUID(),
-        processKey: 'borrowing',
-        elementId: 'checkRequest',
-        element: { id: 'checkRequest', type: 'bpmn:ServiceTask', name: '申请检查' },
-        variables,
-        params: s.config.params,
-        setBusinessKey: () => undefined,
-      }),
-    );
+  const call = (variables: Record<string, unknown>) => callRequestService(sys, 'checkBorrowingRequest', variables);
   const base = await borrowingVariables(sys, 'applicant1', cadre);
   const purpose = await t.throwsAsync(call({ ...base, purpose: '9' }));
   t.is((purpose as any).details.rule, 'purpose');
   const mode = await t.throwsAsync(call({ ...base, mode: 'post' }));
   t.is((mode as any).details.rule, 'mode');
+  const kind = await t.throwsAsync(callRequestService(sys, 'checkCopyRequest', { ...(await copyVariables(sys, 'applicant1', cadre)), kind: 'photo' }));
+  t.is((kind as any).details.rule, 'kind');
+  // Only an applicant files (a case started by the system has no actor).
+  const nobody = await t.throwsAsync(callRequestService(sys, 'checkBorrowingRequest', base, { as: null }));
+  t.is((nobody as any).details.rule, 'applicant');
 });
 
 test.serial('granted-within-request: the chief cannot open a category nobody asked for; the chief’s task stays open', async (t) => {

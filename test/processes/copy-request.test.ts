@@ -5,7 +5,7 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approve, completeAt, reject, taskAt } from '../helpers/workflow.ts';
-import { approveStep, copyVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { approveStep, callRequestService, copyVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -170,6 +170,9 @@ test.serial('approved-within-request, copies-not-made, disposition-date: refused
   const unmade = await completeAt(archivist, id, 'makeCopies', { ...SEAL, made: false });
   t.is(unmade.status, 422);
   t.is(unmade.body.details.rule, 'copies-not-made');
+  const unsealed = await completeAt(archivist, id, 'makeCopies', { ...SEAL, sealText: '   ' });
+  t.is(unsealed.status, 422);
+  t.is(unsealed.body.details.rule, 'seal-required');
   t.is((await copiesOf(id)).length, 0);
   t.is((await completeAt(archivist, id, 'makeCopies', SEAL)).status, 200);
 
@@ -181,5 +184,8 @@ test.serial('approved-within-request, copies-not-made, disposition-date: refused
   const yesterday = new Date(Date.parse(`${todayIn(sys)}T12:00:00+08:00`) - DAY).toISOString().slice(0, 10);
   const early = await completeAt(applicant, id, 'confirmDisposition', { disposition: 'filed', dispositionDate: yesterday });
   t.is(early.body.details.rule, 'disposition-date');
+  // A disposition outside filed/destroyed (the form's radio refuses it first).
+  const odd = await t.throwsAsync(callRequestService(sys, 'recordCopyDisposition', { disposition: 'lost', dispositionDate: todayIn(sys) }, { instanceId: id }));
+  t.is((odd as any).details.rule, 'disposition');
   t.true((await copiesOf(id)).every((r: any) => r.disposition === null));
 });
