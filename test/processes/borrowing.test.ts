@@ -276,3 +276,44 @@ test.serial('the archivists of another office are not offered the request; the l
   const leaderTask = await db()('tasks').where({ instance_id: id, element_id: 'leaderApproval' }).first();
   t.is(leaderTask.candidate_org_id, await orgId(sys, '150300-ZZB'));
 });
+
+// Carried over from the foundation's first borrowing test: who may work a task, and what a decision needs.
+test.serial('the wrong user gets 403 NOT_CANDIDATE; a finished task 409 TASK_NOT_OPEN; a decision without a comment is refused and nothing moves', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 5);
+  const { id } = await start(cadre);
+  const unitHead = await sys.as('unithead1');
+  const task = await taskAt(unitHead, id, 'unitHeadReview');
+  const wrong = await (await sys.as('archivist1')).post(`/api/tasks/${task.id}/complete`, { variables: approve() });
+  t.is(wrong.status, 403);
+  t.is(wrong.body.code, 'NOT_CANDIDATE');
+  t.is((await (await sys.as('applicant1')).post(`/api/tasks/${task.id}/complete`, { variables: approve() })).status, 403);
+
+  const bare = await unitHead.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'approve' } });
+  t.is(bare.status, 400);
+  t.is(bare.body.code, 'VALIDATION_FAILED');
+  t.true(bare.body.details.some((d: any) => d.field === 'comment'));
+  const odd = await unitHead.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'maybe', comment: '看看再说' } });
+  t.is(odd.status, 400);
+  t.truthy(await taskAt(unitHead, id, 'unitHeadReview'), 'still open');
+  t.is((await db()('request_approvals').where({ request_id: (await requestOf(id)).id })).length, 0);
+
+  t.is((await unitHead.post(`/api/tasks/${task.id}/complete`, { variables: approve() })).status, 200);
+  const again = await unitHead.post(`/api/tasks/${task.id}/complete`, { variables: approve() });
+  t.is(again.status, 409);
+  t.is(again.body.code, 'TASK_NOT_OPEN');
+});
+
+test.serial('claim and unclaim: a claimed task leaves the group and comes back', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 6);
+  const { id } = await start(cadre);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  const archivist = await sys.as('archivist1');
+  const task = await taskAt(archivist, id, 'archivistReview');
+  const claimed = await archivist.post(`/api/tasks/${task.id}/claim`);
+  t.is(claimed.status, 200);
+  t.is(claimed.body.assigneeId, (await archivist.get('/api/me')).body.id);
+  t.true((await archivist.get('/api/tasks?filter=mine')).body.items.some((x: any) => x.id === task.id));
+  t.false((await archivist.get('/api/tasks?filter=candidate')).body.items.some((x: any) => x.id === task.id));
+  t.is((await archivist.post(`/api/tasks/${task.id}/unclaim`)).status, 200);
+  t.true((await archivist.get('/api/tasks?filter=candidate')).body.items.some((x: any) => x.id === task.id));
+});
