@@ -1,20 +1,18 @@
-// The engine benchmark (issue 2): N borrowing cases (start, then the unit head, the archivist and
-// the chief approve: 4 commands) three ways —
+// The engine benchmark (issue 2): N cases of a three-step approval chain (start, then the unit
+// head, the archivist and the chief approve: 4 commands; test/fixtures/approval-chain.bpmn, the
+// foundation's first borrowing diagram, so the figures stay comparable) three ways —
 //   baseline  plain bpmn-engine in memory, XML parsed per instance, no persistence;
 //   engine    our runtime: cached definition, one DB transaction per command (SQLite, or
 //             PostgreSQL when DATABASE_URL is set), recover → act → persist;
 //   http      the real API over HTTP with logged-in users (each step: inbox read + complete).
 // Prints instances/s, p50/p95 ms per command, peak RSS and the ratios to the baseline.
-import fs from 'node:fs';
-import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import { startSystem } from '../test/helpers/server.ts';
-import { orgId } from '../test/helpers/workflow.ts';
+import { deployFixture, fixture } from '../test/helpers/fixtures.ts';
 import { createExpressions, refuseScripts } from '../server/engine/expressions.ts';
 import { moddleOptions } from '../server/engine/moddle.ts';
 import { actorOf } from '../server/workflow/service.ts';
-import { processesDir } from '../server/services.ts';
 import { createBenchStats, peakRss, type Stats } from './stats.ts';
 
 const N = Number(process.env.BENCH_INSTANCES ?? 300);
@@ -27,13 +25,7 @@ const STEPS = [
 const decision = { decision: 'approve', comment: '同意。' };
 
 async function baseline(source: string, n: number, stats: Stats): Promise<void> {
-  const expressions = createExpressions({
-    service: (name) =>
-      name === 'prepareBorrowing'
-        ? (_scope: unknown, cb: (e: unknown, out?: unknown) => void) => setImmediate(() => cb(null, { orgScopes: {} }))
-        : undefined,
-    params: {},
-  });
+  const expressions = createExpressions({ service: () => undefined, params: {} });
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const engine = new Engine({ name: `b${i}`, source, moddleOptions, expressions, scripts: refuseScripts as any });
@@ -58,9 +50,9 @@ async function baseline(source: string, n: number, stats: Stats): Promise<void> 
 }
 
 export async function run(): Promise<void> {
-  const source = fs.readFileSync(path.join(processesDir, 'borrowing.bpmn'), 'utf8');
+  const source = fixture('approval-chain.bpmn');
   const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
-  console.log(`${N} borrowing cases × 4 commands (start + 3 approvals); database: ${db}`);
+  console.log(`${N} approval-chain cases × 4 commands (start + 3 approvals); database: ${db}`);
 
   await baseline(source, WARMUP, createBenchStats());
   const base = createBenchStats();
@@ -69,6 +61,7 @@ export async function run(): Promise<void> {
   const sys = await startSystem();
   try {
     const s = sys.services;
+    await deployFixture(s, 'approval-chain.bpmn');
     const load = async (username: string) => {
       const u = await s.db('users').where({ username }).first();
       const roles = (await s.db('user_roles').where({ user_id: u.id })).map((r: { role: string }) => r.role);
@@ -76,11 +69,11 @@ export async function run(): Promise<void> {
     };
     const applicant = await load('applicant1');
     const approvers = Object.fromEntries(await Promise.all(STEPS.map(async ([, u]) => [u, await load(u)])));
-    const variables = { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'onsite', reason: '干部考察需要查阅。' };
+    const variables = {};
 
     const engineCase = async (stats: Stats) => {
       const t0 = performance.now();
-      const inst = await s.db.transaction((trx) => s.engine.start(trx, { processKey: 'borrowing', variables, actor: applicant }));
+      const inst = await s.db.transaction((trx) => s.engine.start(trx, { processKey: 'approvalChain', variables, actor: applicant }));
       stats.add('start', performance.now() - t0);
       for (const [, username] of STEPS) {
         const task = await s.db('tasks').where({ instance_id: inst.id, status: 'open' }).first('id');
@@ -102,13 +95,13 @@ export async function run(): Promise<void> {
     };
     const httpCase = async (stats: Stats) => {
       const t0 = performance.now();
-      const started = await clients.applicant1.post('/api/process-instances', { processKey: 'borrowing', variables });
+      const started = await clients.applicant1.post('/api/process-instances', { processKey: 'approvalChain', variables });
       if (started.status !== 201) throw new Error(`start: ${started.status}`);
       stats.add('start', performance.now() - t0);
       for (const [elementId, username] of STEPS) {
         const c = clients[username];
         const t1 = performance.now();
-        const inbox = await c.get(`/api/tasks?filter=open&processKey=borrowing&limit=200`);
+        const inbox = await c.get(`/api/tasks?filter=open&processKey=approvalChain&limit=200`);
         const task = inbox.body.items.find((x: any) => x.instanceId === started.body.id && x.elementId === elementId);
         stats.add('inbox', performance.now() - t1);
         const t2 = performance.now();

@@ -8,6 +8,8 @@ import { createServices } from '../server/services.ts';
 import { prepare } from '../server/boot.ts';
 import { createTestDb } from '../test/helpers/db.ts';
 import { TestSmtp } from '../test/helpers/smtp.ts';
+import type { TestSystem } from '../test/helpers/server.ts';
+import { borrowingVariables, demoCadre } from '../test/helpers/cases.ts';
 import { scopeOf } from '../server/deadlines/service.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -41,7 +43,9 @@ export async function run(): Promise<void> {
     // 1b. What the taskCreated hook adds to an engine command (start → first task offered to a role).
     const applicant = users.find((u: any) => u.username === 'applicant1');
     const actor = { id: applicant.id, username: 'applicant1', roles: ['applicant'], orgUnitId: applicant.org_unit_id };
-    const variables = { custodianOrgId: chief.org_unit_id, purpose: '2', mode: 'onsite', reason: '干部考察需要查阅。' };
+    // The helpers read the database and the clock of a test system: give them this one's.
+    const sys = { services: s, clock } as unknown as TestSystem;
+    const variables = await borrowingVariables(sys, 'applicant1', await demoCadre(sys), { mode: 'onsite', reason: '干部考察需要查阅。' });
     const starts = async () => {
       const xs: number[] = [];
       for (let i = 0; i < 300; i++) {

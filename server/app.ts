@@ -26,6 +26,7 @@ import { accessRoutes } from './access/routes.ts';
 import { materialRoutes } from './materials/routes.ts';
 import { correctionRoutes } from './corrections/routes.ts';
 import { transferRoutes } from './transfers/routes.ts';
+import { requestRoutes } from './requests/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -46,6 +47,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   materialRoutes,
   correctionRoutes,
   transferRoutes,
+  requestRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

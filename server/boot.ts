@@ -6,7 +6,15 @@ import { migrate } from './db.ts';
 import { processesDir, type Services } from './services.ts';
 import { seedDemo } from '../db/seeds/demo.ts';
 
-export const SHIPPED_PROCESSES = ['borrowing', 'transfer-in', 'transfer', 'material-collection', 'collection-notice', 'correction'];
+export const SHIPPED_PROCESSES = [
+  'borrowing',
+  'copy-request',
+  'transfer-in',
+  'transfer',
+  'material-collection',
+  'collection-notice',
+  'correction',
+];
 
 /** Deploys processes/<key>.bpmn for each shipped key; identical XML keeps its version. */
 export async function deployShippedProcesses(s: Services): Promise<void> {

@@ -95,6 +95,9 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^=\s]{1,40}=[^=,\s]{1,20}$/, 'each must be <office code>=<字>')))
     .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  /** 查阅/借阅, 复制 (server/requests/): the longest electronic viewing window a request may ask for, and the days after copying within which the using unit reports filing or destruction (unverified local practice). */
+  MAX_VIEWING_DAYS: int(5),
+  COPY_DISPOSITION_DAYS: int(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
 
   // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
@@ -178,6 +181,8 @@ export interface Config {
     correctionOpinionDays: number;
     correctionApprovalDays: number;
     transferCouriers: number;
+    maxViewingDays: number;
+    copyDispositionDays: number;
   };
   /** 信息更正: where the 认定表 is filed and the evidence map (server/corrections/evidence.ts). */
   corrections: { filingCategory: string; evidenceFile?: string };
@@ -263,6 +268,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       correctionOpinionDays: e.CORRECTION_OPINION_DAYS,
       correctionApprovalDays: e.CORRECTION_APPROVAL_DAYS,
       transferCouriers: e.TRANSFER_COURIERS,
+      maxViewingDays: e.MAX_VIEWING_DAYS,
+      copyDispositionDays: e.COPY_DISPOSITION_DAYS,
     },
     corrections: {
       filingCategory: e.CORRECTION_FILING_CATEGORY,

@@ -22,7 +22,7 @@ import { WorkflowService } from './workflow/service.ts';
 import { InboxService } from './workflow/inbox.ts';
 import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
-import { registerRequestServices } from './requests/services.ts';
+import { registerRequestServices, RequestsService } from './requests/service.ts';
 import { ALL_ROLES } from './http/policy.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
@@ -81,6 +81,7 @@ export interface Services extends Deps {
   materials: MaterialsService;
   corrections: CorrectionsService;
   transfers: TransferService;
+  requests: RequestsService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -105,16 +106,17 @@ export function createServices(deps: Deps): Services {
   // Domains register the named services their diagrams call, and listen to engine events.
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
-  registerRequestServices(registry);
   registerCaseHooks(hooks, clock);
   const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
   const deadlines = new DeadlineService(db, clock, config);
-  notify.register(hooks);
-  deadlines.register(hooks);
-  registerDeadlineServices(registry, deadlines, notify);
   const access = new AccessRules(clock);
   const scans = new Scans(config.dataDir, clock);
   const archives = new ArchivesService(db, clock, audit, access, scans);
+  const requestDeps = { access, archives, deadlines, notify };
+  registerRequestServices(registry, hooks, requestDeps, clock);
+  notify.register(hooks);
+  deadlines.register(hooks);
+  registerDeadlineServices(registry, deadlines, notify);
   // The engine is built below; the transfer services reach it when a case runs, never before.
   const transferDeps = { db, clock, config, audit, archives, access, notify, engine: () => engine };
   registerTransferServices(registry, transferDeps);
@@ -145,6 +147,7 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
+  const requests = new RequestsService(db, clock, audit, engine, requestDeps, config.params);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   // The processes' domain services need the engine (a material's arrival ends its collection
@@ -182,5 +185,6 @@ export function createServices(deps: Deps): Services {
     materials,
     corrections,
     transfers,
+    requests,
   };
 }

@@ -3,7 +3,8 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { deployFixture } from '../../test/helpers/fixtures.ts';
-import { approve, orgId, taskAt } from '../../test/helpers/workflow.ts';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
+import { approve, taskAt } from '../../test/helpers/workflow.ts';
 import { JobRunner } from './jobs.ts';
 import { createLogger } from '../logger.ts';
 import { actorOf } from '../workflow/service.ts';
@@ -24,7 +25,7 @@ async function startBorrowing() {
   const applicant = await sys.as('applicant1');
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '6', mode: 'onsite', reason: '熟悉了解干部情况。' },
+    variables: await borrowingVariables(sys, 'applicant1', await demoCadre(sys), { purpose: '6', mode: 'onsite', reason: '熟悉了解干部情况。' }),
   });
   return res.body.id as string;
 }
@@ -209,7 +210,8 @@ test.serial('a message interrupts a waiting task through its boundary event; onl
 
   const r = await deliver('renew', { renewDays: 3 });
   t.deepEqual(r.activeElements, ['approveRenewal']);
-  const tasks = await sys.services.db('tasks').where({ instance_id: inst.id }).orderBy('created_at');
+  // Both tasks carry the same (movable) clock instant: order ties by status, or PostgreSQL may swap them.
+  const tasks = await sys.services.db('tasks').where({ instance_id: inst.id }).orderBy('created_at').orderBy('status');
   t.deepEqual(tasks.map((x: any) => [x.element_id, x.status]), [
     ['loan', 'cancelled'],
     ['approveRenewal', 'open'],

@@ -45,6 +45,14 @@ export const POLICY = {
   // 转递: the archive offices' staff and their leaders read the orders of their offices; archivists act.
   'transfer.read': ['archivist', 'archive_chief', 'auth_leader'],
   'transfer.record': ['archivist'],
+  // 利用 records (server/requests/): every business user may ask, each sees the records of their
+  // scope; the office books (查阅登记簿, 复制登记) are for the office's staff and the leaders above it.
+  'request.read': [...BUSINESS_ROLES],
+  'register.read': ['archivist', 'archive_chief', 'auth_leader'],
+  'loan.read': [...BUSINESS_ROLES],
+  'loan.renew': ['applicant'],
+  'grant.read': [...BUSINESS_ROLES],
+  'colleague.read': ['applicant'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

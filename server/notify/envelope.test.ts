@@ -53,6 +53,8 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     borrowerOrg: '乌海市纪委监委',
     fromOrg: '乌海市委组织部干部档案室',
     sentAt: '2026-10-01 10:00',
+    copyCount: '4',
+    certifiedAt: '2026-11-02 10:00',
   };
   for (const event of NOTICE_EVENTS) {
     for (const lang of ['zh', 'en'] as const) {

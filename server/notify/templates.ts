@@ -13,6 +13,7 @@ export const NOTICE_EVENTS = [
   'handover_due',
   'transfer_due',
   'review_due',
+  'copy_disposition_due',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -135,6 +136,16 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Review of a received archive due by ${v.dueAt} (${v.caseRef})`,
       lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within two months of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+    }),
+  },
+  copy_disposition_due: {
+    zh: (v) => ({
+      subject: `【档案】请报告复制件的处置情况（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您单位于 ${v.certifiedAt} 取得的干部人事档案复制件（编号 ${v.caseRef}，共 ${v.copyCount} 份）用后应由使用单位存档或登记销毁。请登录报告处置情况。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Please report what became of the archive copies (${v.caseRef})`,
+      lines: [greet.en(v), '', `The ${v.copyCount} certified copies your unit received on ${v.certifiedAt} (case ${v.caseRef}) must be filed by the using unit or destroyed on record after use. Log in to report which.`],
     }),
   },
 };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { orgId } from '../../test/helpers/workflow.ts';
 import type { HttpClient } from '../../test/helpers/http.ts';
@@ -23,7 +24,7 @@ async function apply() {
   const applicant = await sys.as('applicant1');
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅。' },
+    variables: await borrowingVariables(sys, 'applicant1', await demoCadre(sys), { purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅。' }),
   });
   return { applicant, id: res.body.id as string };
 }

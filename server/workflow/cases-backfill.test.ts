@@ -25,7 +25,7 @@ test('instances without a case row get one; existing rows are left alone', async
   const keptBefore = await db('workflow_cases').where({ instance_id: kept }).first();
 
   // The engine hook wrote the same thing when the case ended.
-  t.like(await db('workflow_cases').where({ instance_id: rejected }).first(), { outcome: '已驳回', outcome_element_id: 'rejected' });
+  t.like(await db('workflow_cases').where({ instance_id: rejected }).first(), { outcome: 'rejected', outcome_element_id: 'rejected' });
 
   await db('workflow_cases').whereIn('instance_id', [running, rejected]).delete();
   await backfill(db);

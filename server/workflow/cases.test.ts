@@ -2,6 +2,7 @@
 // decision, never crossing a decision), comments, the diagram of the case's own version, forms,
 // the task's own flags and the public bootstrap.
 import test from 'ava';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { approve, orgId, taskAt } from '../../test/helpers/workflow.ts';
 import { addUser } from '../../test/helpers/users.ts';
@@ -19,7 +20,7 @@ async function apply(username = 'applicant1', reason = '拟提拔考察，需查
   const applicant = await sys.as(username);
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason },
+    variables: await borrowingVariables(sys, username, await demoCadre(sys), { purpose: '2', mode: 'electronic', reason }),
   });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   return { applicant, id: res.body.id as string };
@@ -34,7 +35,7 @@ test.serial('my applications: newest first, with the step each is at and whether
   const second = await apply();
   const others = await (await sys.as('applicant2')).post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '6', mode: 'onsite', reason: '了解干部情况。' },
+    variables: await borrowingVariables(sys, 'applicant2', await demoCadre(sys), { purpose: '6', mode: 'onsite', reason: '了解干部情况。' }),
   });
   const unitHead = await sys.as('unithead1');
   const task = await taskAt(unitHead, first.id, 'unitHeadReview');
@@ -153,7 +154,7 @@ test.serial("the diagram is the case's own version, with done and active steps; 
   t.is(d.body.version, 1);
   t.is(d.body.xml, original);
   t.deepEqual(d.body.activeElements, ['archivistReview']);
-  for (const el of ['start', 'prepare', 'unitHeadReview', 'unitHeadDecision']) t.true(d.body.doneElements.includes(el), el);
+  for (const el of ['start', 'checkRequest', 'route', 'unitHeadReview', 'unitHeadDecision']) t.true(d.body.doneElements.includes(el), el);
   t.false(d.body.doneElements.includes('archivistReview'));
   t.is((await (await sys.as('receiver1')).get(`/api/process-instances/${id}/diagram`)).status, 404);
 

@@ -2,6 +2,7 @@
 // sorting by due date and by age; pages; counts for the workbench; facets; ETag polling; and
 // background polls that do not keep an idle session alive.
 import test from 'ava';
+import { borrowingVariables, demoCadre } from '../../test/helpers/cases.ts';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { approve, orgId, taskAt } from '../../test/helpers/workflow.ts';
 import { deployFixture } from '../../test/helpers/fixtures.ts';
@@ -17,7 +18,7 @@ async function apply(username: string, reason: string) {
   const applicant = await sys.as(username);
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason },
+    variables: await borrowingVariables(sys, username, await demoCadre(sys), { purpose: '2', mode: 'electronic', reason }),
   });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   return res.body.id as string;
@@ -36,6 +37,7 @@ test.before(async () => {
   sys = await startSystem();
   await addUser(sys, { username: 'applicant3', displayName: '高志远', org: '150300-RSJ', roles: ['applicant'] });
   await addUser(sys, { username: 'unithead3', displayName: '马秀兰', org: '150300-RSJ', roles: ['unit_head'] });
+  await addUser(sys, { username: 'applicant4', displayName: '罗晓东', org: '150300-RSJ', roles: ['applicant'] });
   await deployFixture(sys.services, 'inbox-nodue.bpmn');
   // A: 纪委监委, reaches the archivist at T0 (due T0+3d).
   ids.A = await apply('applicant1', '拟提拔考察，需查阅干部档案。');

@@ -2,7 +2,7 @@
 // transaction with its audit row.
 import type { Db } from '../db.ts';
 import { parseJson } from '../db.ts';
-import { errors } from '../errors.ts';
+import { errors, isAppError } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
@@ -97,6 +97,21 @@ export class WorkflowService {
   }
 
   async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
+    try {
+      return await this.startIn(user, ip, processKey, variables);
+    } catch (e) {
+      // A start refused by a rule of the field (e.g. a consultation naming a cadre no office holds)
+      // leaves nothing behind but this row: repeated refusals are visible to the auditor. Only the
+      // rule's name is kept, never what was typed.
+      if (isAppError(e) && e.code === 'RULE_VIOLATION') {
+        const rule = (e.details as { rule?: unknown } | undefined)?.rule;
+        await this.audit.record(null, { actor: user, ip, action: 'instance.start', outcome: 'denied', objectType: 'process', objectId: processKey, detail: { rule: typeof rule === 'string' ? rule : null } });
+      }
+      throw e;
+    }
+  }
+
+  private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
     return this.db.transaction(async (trx) => {
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
       const saved = await engineStore.findInstance(trx, result.id);

@@ -116,7 +116,18 @@ test('the shipped forms: the same agreement', (t) => {
   const server = new FormRegistry(dir);
   const samples: Record<string, Record<string, unknown>> = {
     approval: { decision: 'approve', comment: '同意。' },
-    'borrowing-start': { custodianOrgId: 4, purpose: '2', mode: 'electronic', reason: '拟提拔考察。' },
+    'borrowing-start': {
+      cadreName: '张建军',
+      cadreIdNumber: '150302197205061234',
+      coApplicants: ['3'],
+      purpose: '2',
+      reason: '拟提拔考察。',
+      mode: 'electronic',
+      categories: ['1', '9'],
+      viewFrom: '2026-11-03',
+      viewDays: 2,
+    },
+    'copy-start': { cadreName: '张建军', cadreIdNumber: '15030219720506123X', coApplicants: ['3'], kind: 'copy', purpose: '2', reason: '复制任免表。', materials: ['9-2-1'], copies: 2 },
   };
   for (const key of server.keys()) {
     const schema = server.get(key) as unknown as FormSchema;

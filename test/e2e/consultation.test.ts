@@ -1,20 +1,27 @@
-// The consultation application (查阅/借阅) walked in a real browser, by clicking, from the
-// requester through every approver to the end. Any console error, page error, failed request
-// or HTTP error answer fails the test, and nothing may be requested from outside our server.
+// The consultation application (查阅/借阅, electronic) walked in a real browser, by clicking: the
+// requester names the cadre by name and ID number and a colleague as co-applicant, every approver
+// decides in the inbox (the chief narrowing the categories), the requester ends the reading and
+// the case closes with its 查阅登记簿 entry. Then a loan's borrower asks for a renewal on the
+// application page. Any console error, page error, failed request or HTTP error answer fails the
+// test, and nothing may be requested from outside our server.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { completeAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
 
 let sys: TestSystem;
 let b: Browsing;
+let cadre: DemoCadre;
 
 test.before(async () => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
   sys = await startSystem();
+  cadre = await demoCadre(sys, 'county');
   b = await openBrowser(sys.url);
 });
 test.after.always(async () => {
@@ -31,12 +38,13 @@ async function openInboxTask(p: Page, step: string) {
   await p.getByRole('heading', { name: step, level: 1 }).waitFor();
 }
 
-async function decide(p: Page, username: string, step: string, comment: string) {
+async function decide(p: Page, username: string, step: string, comment: string, extra?: (p: Page) => Promise<void>) {
   await login(p, sys.url, username);
   await p.getByTestId('count-open').filter({ hasText: '1' }).waitFor();
   await openInboxTask(p, step);
-  // The approver sees the application and the applicant's attachment before deciding.
-  await p.getByText('乌海市委组织部干部档案室').first().waitFor();
+  // The approver sees the application — the cadre, both applicants by name — and the attachment.
+  await p.getByText(cadre.name).first().waitFor();
+  await p.getByText('李红梅').first().waitFor();
   await p.getByRole('link', { name: '下载 查阅审批表（盖章）.pdf' }).waitFor();
   await p.locator('.djs-element.dg-active').first().waitFor();
 
@@ -45,6 +53,7 @@ async function decide(p: Page, username: string, step: string, comment: string) 
   await p.getByRole('button', { name: '提交办理意见' }).click();
   await p.getByText('请填写意见说明').or(p.getByText('必填')).first().waitFor();
 
+  await extra?.(p);
   await p.getByLabel('意见说明').fill(comment);
   await p.getByRole('button', { name: '提交办理意见' }).click();
   const dialog = p.getByRole('dialog', { name: '确认提交' });
@@ -55,7 +64,7 @@ async function decide(p: Page, username: string, step: string, comment: string) 
   await logout(p);
 }
 
-test.serial('a consultation application goes from the requester through every approver to the end, by clicking', async (t) => {
+test.serial('a consultation goes from the requester through every approver to the reading and its register entry, by clicking', async (t) => {
   const p = b.page;
   const db = sys.services.db;
 
@@ -64,7 +73,7 @@ test.serial('a consultation application goes from the requester through every ap
   await p.getByRole('heading', { name: '王建国，您好' }).waitFor();
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发起申请' }).click();
   await p.getByRole('heading', { name: '查阅/借阅干部人事档案' }).waitFor();
-  await p.getByRole('link', { name: '填写申请' }).click();
+  await p.getByRole('link', { name: '填写申请' }).first().click();
   await p.getByRole('button', { name: '提交申请' }).waitFor();
 
   // Client-side validation mirrors the server's: an empty form never leaves the browser.
@@ -73,14 +82,19 @@ test.serial('a consultation application goes from the requester through every ap
     if (r.method() === 'POST' && r.url().endsWith('/api/process-instances')) posted.push(r.url());
   });
   await p.getByRole('button', { name: '提交申请' }).click();
-  await p.getByText('表单中有 4 处需要修改').waitFor();
+  await p.getByText('表单中有 8 处需要修改').waitFor();
   t.is(posted.length, 0, 'nothing was sent');
-  t.true(await p.getByLabel('管档单位').evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus moves to the first problem');
+  t.true(await p.getByLabel('被查阅干部姓名').evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus moves to the first problem');
 
-  await p.getByLabel('管档单位').selectOption({ label: '乌海市委组织部干部档案室' });
-  await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配等' });
-  await p.getByRole('radio', { name: '电子查阅' }).check();
+  await p.getByLabel('被查阅干部姓名').fill(cadre.name);
+  await p.getByLabel('被查阅干部身份证号').fill(cadre.idNumber);
+  await p.getByRole('checkbox', { name: '李红梅' }).check();
+  await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配、职级晋升等' });
   await p.getByLabel('查阅理由').fill('拟提拔考察，需查阅该同志干部人事档案中的任免、考核材料。');
+  await p.getByRole('radio', { name: '电子查阅' }).check();
+  for (const c of ['一、履历材料', '三、考核鉴定材料', '九、工资、任免、出国和会议代表材料']) await p.getByRole('checkbox', { name: c }).check();
+  await p.getByLabel('拟查阅日期').fill(todayIn(sys));
+  await p.getByLabel('电子查阅时限（天）').fill('2');
   await p.locator('input[type=file]').setInputFiles({ name: '查阅审批表（盖章）.pdf', mimeType: 'application/pdf', buffer: PDF });
   await p.getByText('查阅审批表（盖章）.pdf').waitFor();
   await p.getByRole('button', { name: '提交申请' }).click();
@@ -95,40 +109,87 @@ test.serial('a consultation application goes from the requester through every ap
   const instanceId = new URL(p.url()).pathname.split('/').pop()!;
   const inst = await db('process_instances').where({ id: instanceId }).first();
   t.is(inst.status, 'running');
-  t.like(JSON.parse(inst.variables), { purpose: '2', mode: 'electronic', custodianOrgId: (await db('org_units').where({ code: '150300-ZZB-DAS' }).first()).id });
+  t.regex(inst.business_key, /^查借-\d{4}-\d{4}$/);
+  const coApplicant = (await db('users').where({ username: 'applicant2' }).first()).id;
+  t.like(JSON.parse(inst.variables), { purpose: '2', mode: 'electronic', cadreName: cadre.name, cadreIdNumber: cadre.idNumber, coApplicants: [String(coApplicant)], categories: ['1', '3', '9'], viewDays: 2 });
   t.is((await db('case_attachments').where({ instance_id: instanceId })).length, 1);
   await logout(p);
 
-  // Every approver, each in the inbox, each by clicking.
+  // Every approver, each in the inbox, each by clicking; the chief grants two of the three categories.
   await decide(p, 'unithead1', '单位负责人审核', '情况属实，同意查阅。');
   await decide(p, 'archivist1', '档案管理员受理审查', '材料齐全，予以受理。');
-  await decide(p, 'chief1', '档案室负责人审批', '同意电子查阅。');
+  await decide(p, 'chief1', '档案室负责人审批', '同意查阅履历和任免材料。', async (pg) => {
+    await pg.getByRole('checkbox', { name: '一、履历材料' }).check();
+    await pg.getByRole('checkbox', { name: '九、工资、任免、出国和会议代表材料' }).check();
+  });
+  const req = await db('utilization_requests').where({ instance_id: instanceId }).first();
+  t.like(req, { status: 'authorized', granted_categories: JSON.stringify(['1', '9']) });
+  t.is((await db('archive_grants').where({ instance_id: instanceId })).length, 2);
 
-  const tasks = await db('tasks').where({ instance_id: instanceId }).orderBy('created_at');
+  // The requester reads (the reading room is issue 9), then ends the reading and signs.
+  await login(p, sys.url, 'applicant1');
+  await openInboxTask(p, '电子阅档（结束阅档）');
+  await p.getByRole('checkbox', { name: '本人确认遵守查阅纪律' }).check();
+  await p.getByLabel('查阅情况说明').fill('已查阅履历和任免材料。');
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
+  await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+
+  const tasks = await db('tasks').where({ instance_id: instanceId });
+  const order = ['unitHeadReview', 'archivistReview', 'chiefApproval', 'electronicReading'];
   t.deepEqual(
-    tasks.map((x: any) => [x.element_id, x.status, x.outcome]),
+    tasks.sort((x: any, y: any) => order.indexOf(x.element_id) - order.indexOf(y.element_id)).map((x: any) => [x.element_id, x.status, x.outcome]),
     [
       ['unitHeadReview', 'completed', 'approve'],
       ['archivistReview', 'completed', 'approve'],
       ['chiefApproval', 'completed', 'approve'],
+      ['electronicReading', 'completed', null],
     ],
   );
   t.is((await db('process_instances').where({ id: instanceId }).first()).status, 'completed');
+  t.like(await db('reading_register').where({ request_id: req.id }).first(), { mode: 'electronic', end_reason: 'finished', note: '已查阅履历和任免材料。' });
+  t.true((await db('archive_grants').where({ instance_id: instanceId })).every((g: any) => g.revoked_at));
 
   // The requester sees the outcome, who decided what, and the finished diagram.
-  await login(p, sys.url, 'applicant1');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的申请' }).click();
   await p.getByRole('heading', { name: '我的申请', level: 1 }).waitFor();
   await p.getByText('已办结 · 已批准').first().waitFor();
   await p.getByRole('link', { name: /^电子查阅：拟提拔考察/ }).first().click();
   await p.getByRole('heading', { name: '办理过程' }).waitFor();
-  for (const text of ['张志强', '情况属实，同意查阅。', '刘晓燕', '材料齐全，予以受理。', '陈立新', '同意电子查阅。', '办结：已批准']) {
+  for (const text of ['张志强', '情况属实，同意查阅。', '刘晓燕', '材料齐全，予以受理。', '陈立新', '同意查阅履历和任免材料。', '办结：已批准']) {
     await p.getByText(text).first().waitFor();
   }
-  await p.locator('[data-element-id="approved"].dg-done').waitFor();
+  await p.locator('[data-element-id="done"].dg-done').waitFor();
   t.false(await p.getByRole('button', { name: '撤回申请' }).isVisible());
   await logout(p);
 
   t.deepEqual(b.problems, [], 'no console error, page error or failed request');
   t.deepEqual(b.outside, [], 'nothing requested from outside our server');
+});
+
+test.serial('a loan’s borrower sees the due date on the application and asks for a renewal, which goes to the chief', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const target = await demoCadre(sys, 'county', 1);
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', target, { mode: 'loan', loanDays: 5 }) });
+  const id = res.body.id as string;
+  for (const [u, step] of [['unithead1', 'unitHeadReview'], ['archivist1', 'archivistReview'], ['chief1', 'chiefApproval'], ['leader1', 'leaderApproval']]) await approveStep(sys, u, id, step);
+  t.is((await completeAt(await sys.as('archivist1'), id, 'loanCheckout', { checkedAgainstCatalogue: true, sealed: true })).status, 200);
+
+  await login(p, sys.url, 'applicant1');
+  await p.goto(`${sys.url}/applications/${id}`);
+  await p.getByRole('heading', { name: '借阅档案' }).waitFor();
+  await p.getByText(/^应于 .* 前归还$/).waitFor();
+  await p.getByRole('button', { name: '申请续借' }).click();
+  const dialog = p.getByRole('dialog', { name: '申请续借' });
+  await dialog.getByLabel('续借天数').fill('3');
+  await dialog.getByLabel('续借理由').fill('考察工作延长，需继续使用。');
+  await dialog.getByRole('button', { name: '申请续借' }).click();
+  await p.getByText('续借申请已提交，等待审批。').waitFor();
+  await p.getByText('续借申请审批中。').waitFor();
+  t.like(await db('loan_renewals').orderBy('id', 'desc').first(), { days: 3, status: 'pending', reason: '考察工作延长，需继续使用。' });
+  t.is((await db('tasks').where({ instance_id: id, element_id: 'renewalApproval', status: 'open' })).length, 1);
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
 });

@@ -13,6 +13,8 @@ test.before(async () => {
   sys = await startSystem({ env: { INBOX_POLL_SECONDS: '5' } });
   await addUser(sys, { username: 'applicant3', displayName: '高志远', org: '150300-RSJ', roles: ['applicant'] });
   await addUser(sys, { username: 'unithead3', displayName: '马秀兰', org: '150300-RSJ', roles: ['unit_head'] });
+  // Every request needs a second applicant of the same unit (查(借)阅 by two or more).
+  await addUser(sys, { username: 'applicant4', displayName: '罗晓东', org: '150300-RSJ', roles: ['applicant'] });
   b = await openBrowser(sys.url);
 });
 test.after.always(async () => {

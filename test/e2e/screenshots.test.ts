@@ -10,7 +10,7 @@ import { MovableClock } from '../../server/clock.ts';
 import { projectRoot } from '../../server/services.ts';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
-import { approveStep, atArchive, fileConsultation, REASONS } from '../helpers/cases.ts';
+import { approveStep, atArchive, demoCadre, fileConsultation, REASONS } from '../helpers/cases.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
 
 const HOUR = 3_600_000;
@@ -27,6 +27,8 @@ test.before(async () => {
   sys = await startSystem({ clock });
   await addUser(sys, { username: 'applicant3', displayName: '高志远', org: '150300-RSJ', roles: ['applicant'] });
   await addUser(sys, { username: 'unithead3', displayName: '马秀兰', org: '150300-RSJ', roles: ['unit_head'] });
+  // Every request needs a second applicant of the same unit (查(借)阅 by two or more).
+  await addUser(sys, { username: 'applicant4', displayName: '罗晓东', org: '150300-RSJ', roles: ['applicant'] });
   const at = (hoursBeforeNow: number) => clock.set(new Date(new Date(NOW).getTime() - hoursBeforeNow * HOUR));
 
   at(120);
@@ -94,10 +96,14 @@ test.serial('the start form and an application, as the requester sees them', asy
   await p.getByRole('button', { name: '退出登录' }).click();
   await login(p, sys.url, 'applicant1');
   await p.goto(`${sys.url}/start/borrowing`);
-  await p.getByLabel('管档单位').selectOption({ label: '乌海市委组织部干部档案室' });
-  await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配等' });
-  await p.getByRole('radio', { name: '电子查阅' }).check();
+  const target = await demoCadre(sys);
+  await p.getByLabel('被查阅干部姓名').fill(target.name);
+  await p.getByLabel('被查阅干部身份证号').fill(target.idNumber);
+  await p.getByRole('checkbox', { name: '李红梅' }).check();
+  await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配、职级晋升等' });
   await p.getByLabel('查阅理由').fill('拟提拔考察，需查阅该同志干部人事档案中的任免、考核材料。');
+  await p.getByRole('radio', { name: '电子查阅' }).check();
+  for (const c of ['一、履历材料', '九、工资、任免、出国和会议代表材料']) await p.getByRole('checkbox', { name: c }).check();
   await p.getByRole('button', { name: '查看审批流程' }).click();
   await p.locator('.djs-element').first().waitFor();
   await p.waitForTimeout(300);

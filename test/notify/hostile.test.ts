@@ -7,6 +7,7 @@ import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import type { TestSmtp } from '../helpers/smtp.ts';
 import { orgId } from '../helpers/workflow.ts';
+import { borrowingVariables, demoCadre } from '../helpers/cases.ts';
 import { asAdmin, closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 import { ServiceRegistry } from '../../server/engine/types.ts';
 import { registerNotice, type NoticeBuilder } from '../../server/notify/notices.ts';
@@ -154,7 +155,7 @@ test.serial('without SMTP_URL mail stays in the outbox, readable by the system a
     const applicant = await quiet.as('applicant1');
     const res = await applicant.post('/api/process-instances', {
       processKey: 'borrowing',
-      variables: { custodianOrgId: await orgId(quiet, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅干部档案。' },
+      variables: await borrowingVariables(quiet, 'applicant1', await demoCadre(quiet, 'county')),
     });
     t.is(res.status, 201);
     t.false(quiet.services.mailer.sending);

@@ -6,6 +6,7 @@ import type { TestSystem } from '../helpers/server.ts';
 import type { TestSmtp } from '../helpers/smtp.ts';
 import { approve, completeAt, orgId, reject, taskAt } from '../helpers/workflow.ts';
 import { closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
+import { borrowingVariables, demoCadre } from '../helpers/cases.ts';
 
 const PUBLIC = 'https://archive.dangan.example';
 let sys: TestSystem;
@@ -23,7 +24,7 @@ async function startBorrowing() {
   const applicant = await sys.as('applicant1');
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: await orgId(sys, '150300-ZZB-DAS'), purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅干部档案。' },
+    variables: await borrowingVariables(sys, 'applicant1', await demoCadre(sys, 'county'), { reason: '拟提拔考察，需查阅干部档案。' }),
   });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   return res.body.id as string;
@@ -61,10 +62,12 @@ test.serial('the initiator learns the decision — approved or not — with a li
   await completeAt(await sys.as('unithead1'), id, 'unitHeadReview', approve());
   await completeAt(await sys.as('archivist1'), id, 'archivistReview', approve());
   await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve('同意查阅。'));
+  // The case ends (and the decision is mailed) when the applicant has read and ended the reading.
+  await completeAt(await sys.as('applicant1'), id, 'electronicReading', { confirmed: true });
   await send();
   const approved = inboxOf('applicant1').filter((m) => m.subject.includes('您的申请'));
   t.is(approved.length, 1);
-  t.regex(approved[0].subject, /^【档案】您的申请已批准：查阅\/借阅干部人事档案（[0-9A-F]{8}）$/);
+  t.regex(approved[0].subject, /^【档案】您的申请已批准：查阅\/借阅干部人事档案（查借-\d{4}-\d{4}）$/);
   t.true(approved[0].text.includes(`${PUBLIC}/applications/${id}`));
 
   const id2 = await startBorrowing();

@@ -4,6 +4,7 @@ import test from 'ava';
 import type { TestSystem } from '../helpers/server.ts';
 import type { TestSmtp } from '../helpers/smtp.ts';
 import { orgId } from '../helpers/workflow.ts';
+import { borrowingVariables, demoCadre } from '../helpers/cases.ts';
 import { callService, closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 
 const PUBLIC = 'https://archive.dangan.example';
@@ -111,7 +112,7 @@ test.serial('settings: a muted event writes no mail; a deadline warning cannot b
   const applicant = await sys.as('applicant1');
   const res = await applicant.post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: { custodianOrgId: custodian, purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅干部档案。' },
+    variables: await borrowingVariables(sys, 'applicant1', await demoCadre(sys, 'county')),
   });
   t.is(res.status, 201);
   t.is(await outbox(sys).where({ instance_id: res.body.id }).count({ n: '*' }).then((r) => Number(r[0].n)), 0);

@@ -433,7 +433,7 @@ export type NotificationSettings = {
   digestHour: number;
   digestHourIsDefault: boolean;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -454,6 +454,7 @@ export type NotificationSettingsChange = {
     handover_due?: boolean;
     transfer_due?: boolean;
     review_due?: boolean;
+    copy_disposition_due?: boolean;
   };
 };
 
@@ -1176,6 +1177,312 @@ export type PaperReturn = {
   /** 退回原因（不全、不规范或手续不完备） */
   reason: string;
 };
+
+export type UseRequestList = {
+  total: number;
+  items: Array<UseRequest>;
+};
+
+export type UseRequest = {
+  id: number;
+  instanceId: string;
+  caseNo: string;
+  kind: "consult" | "loan" | "copy" | "extract";
+  /** electronic | onsite | loan; null for copy and extract */
+  mode: string | null;
+  /** 《条例》第三十一条 item 1–7; 8 = 干部本人及亲属合法权益代查 */
+  purpose: string;
+  reason: string;
+  /** in_review | approved | rejected | authorized | on_loan | overdue | copied | closed | withdrawn */
+  status: string;
+  requesterOrg: {
+    id: number;
+    name: string;
+  };
+  initiator: {
+    id: number;
+    name: string;
+  };
+  applicants: Array<{
+    userId: number;
+    name: string;
+    isInitiator: boolean;
+  }>;
+  cadre: {
+    id: number;
+    name: string;
+    managementLevel: string;
+  };
+  archive: {
+    id: number;
+    archiveNo: string;
+  };
+  custodianOrg: {
+    id: number;
+    name: string;
+  };
+  categories: Array<string>;
+  grantedCategories: Array<string> | null;
+  materials: Array<{
+    seqNo: string;
+    materialId: number;
+    title: string;
+    pages: number;
+  }> | null;
+  approvedMaterials: Array<string> | null;
+  copies: number | null;
+  viewFrom: string | null;
+  viewDays: number | null;
+  loanDays: number | null;
+  window: {
+    start: string;
+    end: string;
+  } | null;
+  route: {
+    needsLeader?: boolean;
+    referUpward?: boolean;
+  } | null;
+  createdAt: string;
+  decidedAt: string | null;
+  closedAt: string | null;
+};
+
+export type UseRequestDetail = UseRequest & {
+  approvals: Array<{
+    step: string;
+    stepName: string;
+    role: string | null;
+    userId: number;
+    userName: string;
+    decision: string;
+    opinion: string | null;
+    at: string;
+  }>;
+  registerEntryId: number | null;
+  loanId: number | null;
+  copyCount: number;
+};
+
+export type ReadingRegister = {
+  total: number;
+  items: Array<ReadingRegisterEntry>;
+};
+
+export type ReadingRegisterEntry = {
+  id: number;
+  requestId: number;
+  caseNo: string;
+  instanceId: string;
+  custodianOrgId: number;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  archiveNo: string;
+  requesterOrgName: string;
+  mode: string;
+  readers: Array<{
+    id: number;
+    name: string;
+  }>;
+  purpose: string;
+  reason: string;
+  categories: Array<string>;
+  startedAt: string;
+  endedAt: string;
+  /** finished | window_expired | onsite | returned | damaged | lost */
+  endReason: string;
+  signedBy: number | null;
+  signedAt: string | null;
+  recordedBy: number | null;
+  note: string | null;
+};
+
+export type CopyRegister = {
+  total: number;
+  items: Array<CopyRecord>;
+};
+
+export type CopyRecord = {
+  id: number;
+  serialNo: string;
+  requestId: number;
+  caseNo: string;
+  instanceId: string;
+  custodianOrgId: number;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  archiveNo: string;
+  materialId: number;
+  seqNo: string;
+  title: string;
+  pages: {
+    from: number;
+    to: number;
+  };
+  copyNo: number;
+  copies: number;
+  kind: string;
+  sealText: string;
+  certification: string;
+  certifiedBy: {
+    id: number;
+    name: string;
+  };
+  certifiedAt: string;
+  recipientOrg: {
+    id: number;
+    name: string;
+  };
+  purpose: string;
+  /** filed | destroyed; null until the using unit reports */
+  disposition: string | null;
+  dispositionDate: string | null;
+  dispositionNote: string | null;
+  /** whether the certified PDF exists (issue 9) */
+  hasPdf: boolean;
+};
+
+export type LoanList = {
+  now: string;
+  total: number;
+  items: Array<Loan>;
+};
+
+export type Loan = {
+  id: number;
+  requestId: number;
+  caseNo: string;
+  instanceId: string;
+  archive: {
+    id: number;
+    archiveNo: string;
+  };
+  cadre: {
+    name: string;
+  };
+  borrower: {
+    id: number;
+    name: string;
+  };
+  borrowerOrg: {
+    id: number;
+    name: string;
+  };
+  custodianOrgId: number;
+  checkedOutAt: string;
+  dueAt: string;
+  overdue: boolean;
+  /** on_loan | overdue | returned | lost */
+  status: string;
+  materialCount: number;
+  pageCount: number;
+  returnedAt: string | null;
+  checkResult: string | null;
+  checkNote: string | null;
+};
+
+export type LoanDetail = {
+  id: number;
+  requestId: number;
+  caseNo: string;
+  instanceId: string;
+  archive: {
+    id: number;
+    archiveNo: string;
+  };
+  cadre: {
+    name: string;
+  };
+  borrower: {
+    id: number;
+    name: string;
+  };
+  borrowerOrg: {
+    id: number;
+    name: string;
+  };
+  custodianOrgId: number;
+  checkedOutAt: string;
+  dueAt: string;
+  overdue: boolean;
+  /** on_loan | overdue | returned | lost */
+  status: string;
+  materialCount: number;
+  pageCount: number;
+  returnedAt: string | null;
+  checkResult: string | null;
+  checkNote: string | null;
+  snapshot: Array<{
+    materialId: number;
+    seqNo: string;
+    title: string;
+    pages: number;
+  }>;
+  renewals: Array<{
+    id: number;
+    requestedAt: string;
+    days: number;
+    reason: string;
+    status: string;
+    decidedAt: string | null;
+    oldDueAt: string;
+    newDueAt: string | null;
+  }>;
+  notices: Array<{
+    kind: string;
+    dueAt: string;
+    at: string;
+  }>;
+  lossReport: {
+    kind: string;
+    finding: string;
+    openedAt: string;
+    report: string | null;
+    reportedTo: string | null;
+    reportedAt: string | null;
+  } | null;
+};
+
+export type RenewalRequested = {
+  renewalId: number;
+  loanId: number;
+  status: "pending";
+  days: number;
+  activeElements: Array<string>;
+};
+
+export type ViewingGrants = {
+  now: string;
+  items: Array<ViewingGrant>;
+};
+
+export type ViewingGrant = {
+  id: number;
+  requestId: number;
+  caseNo: string;
+  instanceId: string;
+  archiveId: number;
+  archiveNo: string;
+  cadre: {
+    id: number;
+    name: string;
+  };
+  purpose: string;
+  /** category codes; '4' covers 4-1 … 4-4 */
+  categories: Array<string>;
+  validFrom: string;
+  validUntil: string;
+  revokedAt: string | null;
+  open: boolean;
+};
+
+export type Colleagues = Array<{
+  id: number;
+  name: string;
+}>;
 
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
@@ -2147,5 +2454,72 @@ export interface ApiRoutes {
         managementLevelLabel: string;
       }>;
     };
+  };
+  /** Requests to use an archive (查阅/借阅, 复制/摘录) in my scope, newest first */
+  "GET /api/requests": {
+    params: never;
+    query: { kind?: "consult" | "loan" | "copy" | "extract"; status?: string; instanceId?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: UseRequestList;
+  };
+  /** One request (申请单): applicants, purpose, categories or materials, window, approval opinions */
+  "GET /api/requests/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: UseRequestDetail;
+  };
+  /** 查阅登记簿 of the archive offices in my scope, latest first */
+  "GET /api/reading-register": {
+    params: never;
+    query: { custodianOrgId?: number; from?: string; to?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: ReadingRegister;
+  };
+  /** 复制登记: one row per certified copy or extract, with its disposition */
+  "GET /api/copy-register": {
+    params: never;
+    query: { custodianOrgId?: number; disposition?: "open" | "filed" | "destroyed"; requestId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: CopyRegister;
+  };
+  /** Loans of paper archives in my scope: current (default), overdue, past or all; soonest due first */
+  "GET /api/loans": {
+    params: never;
+    query: { state?: "current" | "overdue" | "past" | "all"; offset?: number | null; limit?: number };
+    body: never;
+    response: LoanList;
+  };
+  /** One loan: the 出借清单 snapshot, renewals, reminders sent, and the loss report if any */
+  "GET /api/loans/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: LoanDetail;
+  };
+  /** 申请续借: the borrower asks for more days before the due date; the case goes back to approval */
+  "POST /api/loans/:id/renewal": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** days added to the due date; at most MAX_LOAN_DAYS */
+      days: number;
+      reason: string;
+    };
+    response: RenewalRequested;
+  };
+  /** The viewing grants I hold through approved requests (for the reading room): current (default) or all */
+  "GET /api/me/grants": {
+    params: never;
+    query: { state?: "current" | "all" };
+    body: never;
+    response: ViewingGrants;
+  };
+  /** The applicants of my unit (me excepted): whom a request may name as co-applicants */
+  "GET /api/lookups/co-applicants": {
+    params: never;
+    query: never;
+    body: never;
+    response: Colleagues;
   };
 }

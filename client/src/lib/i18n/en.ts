@@ -237,6 +237,10 @@ export const en: Dictionary = {
     terminated: 'Terminated',
     withdrawn: 'Withdrawn',
   },
+  outcome: {
+    approved: 'approved',
+    rejected: 'not approved',
+  },
   timeline: {
     submitted: 'Application submitted',
     arrived: 'Reached “{name}”',
@@ -322,6 +326,14 @@ export const en: Dictionary = {
     cadreClear: 'Choose again',
     cadreSelected: 'Selected: {name}',
     cadreUnavailable: 'Cadre search is not available.',
+    colleaguesNone: 'Nobody else in your unit is an applicant; a consultation needs two or more.',
+    colleaguesUnavailable: 'The list of applicants of your unit is not available.',
+    seqAdd: 'Add',
+    seqPlaceholder: 'e.g. 4-1-3',
+    seqBad: 'A catalogue number looks like 1-3 or 4-1-2',
+    seqDuplicate: 'Already listed',
+    seqRemove: 'Remove {seq}',
+    seqNone: 'No materials listed yet.',
   },
   intake: {
     title: 'Material hand-over',
@@ -491,6 +503,17 @@ export const en: Dictionary = {
     openInCase: 'Case history',
     startByHand: 'Start a transfer by hand',
     notFound: 'No such transfer order, or it is not your office’s.',
+  },
+  renewal: {
+    title: 'Borrowed archive',
+    due: 'Due back by {date}',
+    overdue: 'Overdue: return it at once',
+    ask: 'Ask for a renewal',
+    days: 'Days to add',
+    reason: 'Reason',
+    body: 'Ask before the due date; the archive chief and the leader with authority decide again.',
+    sent: 'Renewal requested; waiting for approval.',
+    pending: 'A renewal is being decided.',
   },
   notFound: {
     title: 'Page not found',

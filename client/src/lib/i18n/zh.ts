@@ -235,6 +235,10 @@ export const zh = {
     terminated: '已终止',
     withdrawn: '已撤回',
   },
+  outcome: {
+    approved: '已批准',
+    rejected: '已驳回',
+  },
   timeline: {
     submitted: '提交申请',
     arrived: '送达「{name}」',
@@ -320,6 +324,14 @@ export const zh = {
     cadreClear: '重新选择',
     cadreSelected: '已选择：{name}',
     cadreUnavailable: '干部检索暂不可用。',
+    colleaguesNone: '本单位没有其他查档人员，无法两人以上共同查阅。',
+    colleaguesUnavailable: '本单位查档人员名单暂不可用。',
+    seqAdd: '添加',
+    seqPlaceholder: '如 4-1-3',
+    seqBad: '序号格式应如 1-3、4-1-2',
+    seqDuplicate: '该序号已列出',
+    seqRemove: '删除 {seq}',
+    seqNone: '尚未列出材料。',
   },
   intake: {
     title: '材料移交登记',
@@ -489,6 +501,17 @@ export const zh = {
     openInCase: '办理过程',
     startByHand: '手工发起转出',
     notFound: '转递单不存在，或不属于本单位。',
+  },
+  renewal: {
+    title: '借阅档案',
+    due: '应于 {date} 前归还',
+    overdue: '已逾期，请立即归还',
+    ask: '申请续借',
+    days: '续借天数',
+    reason: '续借理由',
+    body: '续借须在到期前申请，经档案室负责人和有干部管理权限的领导重新审批。',
+    sent: '续借申请已提交，等待审批。',
+    pending: '续借申请审批中。',
   },
   notFound: {
     title: '页面不存在',

@@ -1,0 +1,262 @@
+// The engine services of 查阅/借阅 (processes/borrowing.bpmn) up to the loan: the start check,
+// the approved categories, approval and rejection, electronic viewing (grants per applicant for the
+// approved categories inside the window, revoked when the reader ends or the window runs out) and
+// on-site reading; each use ends with its 查阅登记簿 entry. The loan steps are in loans.ts.
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
+import { categoryCovered } from '../access/rules.ts';
+import * as accessStore from '../access/store.ts';
+import { caseNumber } from '../shared/sequences.ts';
+import type { RequestDeps } from './deps.ts';
+import { checkApplicants, checkCategories, checkPurpose, checkRelations, jsonList, labelsOf, resolveTarget, type Applicant } from './checks.ts';
+import { beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
+import * as store from './store.ts';
+import type { RequestRow } from './store.ts';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
+/** Whole days from a form field: a positive integer, else 0 (then the rule refuses it). */
+const days = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 0);
+
+export async function applicantsOfRequest(ctx: ServiceContext, req: RequestRow): Promise<Applicant[]> {
+  return (await store.applicantsOf(ctx.trx, [req.id])).map((a) => ({ id: a.user_id, name: a.display_name, isInitiator: !!a.is_initiator }));
+}
+
+/** Writes the 查阅登记簿 entry that closes a use, and closes the request. */
+export async function closeWithRegisterEntry(
+  ctx: ServiceContext,
+  req: RequestRow,
+  entry: { mode: string; startedAt: string; endedAt: string; endReason: string; signedBy: number | null; signedAt: string | null; recordedBy: number | null; note: string | null; categories?: string[] },
+): Promise<void> {
+  const readers = (await applicantsOfRequest(ctx, req)).map((a) => ({ id: a.id, name: a.name }));
+  const now = iso(ctx.clock.now());
+  await store.insertRegisterEntry(ctx.trx, {
+    request_id: req.id,
+    custodian_org_id: req.custodian_org_id,
+    archive_id: req.archive_id,
+    cadre_id: req.cadre_id,
+    mode: entry.mode,
+    readers: JSON.stringify(readers),
+    purpose: req.purpose,
+    categories: JSON.stringify(entry.categories ?? jsonList(req.granted_categories ?? req.categories)),
+    started_at: entry.startedAt,
+    ended_at: entry.endedAt,
+    end_reason: entry.endReason,
+    signed_by: entry.signedBy,
+    signed_at: entry.signedAt,
+    recorded_by: entry.recordedBy,
+    note: entry.note ? entry.note.slice(0, 1000) : null,
+    created_at: now,
+  });
+  await store.updateRequest(ctx.trx, req.id, { status: 'closed', closed_at: now });
+}
+
+export function registerBorrowingServices(registry: ServiceRegistry, deps: RequestDeps): void {
+  const { access, deadlines } = deps;
+
+  /** 申请检查: every rule of DOMAIN.md §6.1 step 2 and §6.2, then the request row and the case number. */
+  registry.register('checkBorrowingRequest', async (ctx) => {
+    const actor = ctx.actor;
+    if (!actor) throw errors.rule('applicant', '申请须由查档人员提交 / A request is filed by an applicant');
+    const v = ctx.variables;
+    const mode = str(v.mode);
+    if (!MODES[mode]) throw errors.rule('mode', '利用方式须为电子查阅、现场查阅或借出 / The mode must be electronic, on-site or loan', { mode });
+    const purpose = checkPurpose(v.purpose);
+    const categories = await checkCategories(ctx.trx, v.categories);
+    const applicants = await checkApplicants(ctx.trx, actor.id, v.coApplicants);
+    const target = await resolveTarget(ctx.trx, v.cadreName, v.cadreIdNumber);
+    await checkRelations(ctx.trx, access, applicants, target.cadre.id);
+
+    const now = ctx.clock.now();
+    let viewFrom: string | null = null;
+    if (mode === 'loan') {
+      const n = days(v.loanDays);
+      if (!n || n > ctx.params.maxLoanDays) {
+        throw errors.rule('loan-days', `借阅天数须为 1 至 ${ctx.params.maxLoanDays} 天 / A loan lasts 1 to ${ctx.params.maxLoanDays} days`, { max: ctx.params.maxLoanDays, loanDays: v.loanDays ?? null });
+      }
+    } else {
+      viewFrom = str(v.viewFrom);
+      if (!isDay(viewFrom) || viewFrom < today(now)) {
+        throw errors.rule('viewing-date', '拟查阅日期须为今天或以后的日期 / The reading date must be today or later', { viewFrom: viewFrom || null });
+      }
+      if (mode === 'electronic') {
+        const n = days(v.viewDays);
+        if (!n || n > ctx.params.maxViewingDays) {
+          throw errors.rule('viewing-days', `电子查阅时限须为 1 至 ${ctx.params.maxViewingDays} 天 / An electronic viewing window lasts 1 to ${ctx.params.maxViewingDays} days`, { max: ctx.params.maxViewingDays, viewDays: v.viewDays ?? null });
+        }
+      }
+    }
+
+    const caseNo = await caseNumber(ctx.trx, '查借', now);
+    ctx.setBusinessKey(caseNo);
+    const requestId = await store.insertRequest(ctx.trx, {
+      instance_id: ctx.instanceId,
+      case_no: caseNo,
+      kind: mode === 'loan' ? 'loan' : 'consult',
+      mode,
+      purpose,
+      reason: str(v.reason).slice(0, 1000),
+      requester_org_id: actor.orgUnitId,
+      initiator_id: actor.id,
+      cadre_id: target.cadre.id,
+      archive_id: target.archive.id,
+      custodian_org_id: target.custodianOrgId,
+      management_level: target.cadre.management_level,
+      categories: JSON.stringify(categories),
+      granted_categories: null,
+      materials: null,
+      approved_materials: null,
+      copies: null,
+      view_from: viewFrom,
+      view_days: mode === 'electronic' ? days(v.viewDays) : null,
+      loan_days: mode === 'loan' ? days(v.loanDays) : null,
+      window_start: null,
+      window_end: null,
+      route: null,
+      status: 'in_review',
+      created_at: iso(now),
+      decided_at: null,
+      closed_at: null,
+    });
+    await store.insertApplicants(ctx.trx, applicants.map((a) => ({ request_id: requestId, user_id: a.id, display_name: a.name, is_initiator: a.isInitiator })));
+    return {
+      requestId,
+      caseNo,
+      cadreId: target.cadre.id,
+      archiveId: target.archive.id,
+      custodianOrgId: target.custodianOrgId,
+      managementLevel: target.cadre.management_level,
+      borrowerId: actor.id,
+      borrowerOrgId: actor.orgUnitId,
+      coApplicantsLabels: labelsOf(applicants),
+      caseSubject: `${MODES[mode]}：${short(v.reason)}`,
+      // The unit head of the applying unit; the archive office's archivists and chief; the leaders
+      // of the organisation department above the office (干部管理权限).
+      orgScopes: { unit_head: actor.orgUnitId, archivist: target.custodianOrgId, archive_chief: target.custodianOrgId, auth_leader: target.leaderOrgId },
+    };
+  });
+
+  /** 核定准予查阅的类别: the chief may narrow the request, never widen it. */
+  registry.register('fixGrantedCategories', async (ctx) => {
+    const req = await requestOf(ctx);
+    const requested = jsonList(req.categories);
+    const chosen = Array.isArray(ctx.variables.grantedCategories) ? ctx.variables.grantedCategories.map(String) : [];
+    const granted = chosen.length ? [...new Set(chosen)] : requested;
+    const wider = granted.filter((g) => !categoryCovered(requested, g));
+    if (wider.length) {
+      throw errors.rule('granted-within-request', `准予查阅的类别超出了申请的类别：${wider.join('、')} / Categories beyond the request: ${wider.join(', ')}`, { categories: wider });
+    }
+    await store.updateRequest(ctx.trx, req.id, { granted_categories: JSON.stringify(granted) });
+    return { grantedCategories: granted };
+  });
+
+  registry.register('approveBorrowingRequest', async (ctx) => {
+    const req = await requestOf(ctx);
+    await store.updateRequest(ctx.trx, req.id, {
+      status: 'approved',
+      decided_at: iso(ctx.clock.now()),
+      route: JSON.stringify(ctx.variables.route ?? null),
+      granted_categories: req.granted_categories ?? req.categories,
+    });
+    return { outcome: 'approved' };
+  });
+
+  /** Both processes: the request ends rejected (the opinions are in request_approvals). */
+  registry.register('rejectRequest', async (ctx) => {
+    const req = await requestOf(ctx);
+    const now = iso(ctx.clock.now());
+    await store.updateRequest(ctx.trx, req.id, { status: 'rejected', decided_at: now, closed_at: now, granted_categories: null, route: JSON.stringify(ctx.variables.route ?? null) });
+    return { outcome: 'rejected' };
+  });
+
+  /**
+   * 授予电子查阅权限: one grant per applicant for the approved categories, from the requested day
+   * (or now, if approval came later) to the end of the window's last Beijing day.
+   */
+  registry.register('grantViewing', async (ctx) => {
+    const req = await requestOf(ctx);
+    const now = ctx.clock.now();
+    const from = req.view_from && req.view_from > today(now) ? req.view_from : today(now);
+    const start = new Date(Math.max(now.getTime(), startOfBeijingDay(from).getTime()));
+    const end = endOfBeijingDay(plusDays(from, (req.view_days ?? 1) - 1));
+    const categories = req.granted_categories ?? req.categories;
+    for (const a of await applicantsOfRequest(ctx, req)) {
+      await accessStore.insertGrant(ctx.trx, {
+        grantee_user_id: a.id,
+        archive_id: req.archive_id,
+        categories,
+        valid_from: iso(start),
+        valid_until: iso(end),
+        revoked_at: null,
+        instance_id: ctx.instanceId,
+        created_by: ctx.actor?.id ?? null,
+        created_at: iso(now),
+      });
+    }
+    await store.updateRequest(ctx.trx, req.id, { status: 'authorized', window_start: iso(start), window_end: iso(end) });
+    await deadlines.openDeadline(ctx.trx, {
+      kind: 'viewing_window',
+      subject: `查阅/借阅干部人事档案 ${req.case_no}`,
+      instanceId: ctx.instanceId,
+      dueAt: end,
+      orgUnitId: req.requester_org_id,
+      custodianOrgId: req.custodian_org_id,
+    });
+    return { grant: { validFrom: iso(start), validUntil: iso(end) }, viewingEndsIn: durationUntil(now, end) };
+  });
+
+  /** 收回权限并登记: the reader ended (and signs), or the window ran out (nobody signs). */
+  registry.register('closeViewing', async (ctx) => {
+    const req = await requestOf(ctx);
+    const confirmed = ctx.variables.confirmed;
+    if (confirmed === false) {
+      throw errors.rule('reading-confirmation', '结束阅档须确认遵守查阅纪律 / Ending the reading needs the confirmation of the reading rules');
+    }
+    const now = iso(ctx.clock.now());
+    const finished = confirmed === true;
+    await store.revokeGrantsOfInstance(ctx.trx, ctx.instanceId, now);
+    await deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'viewing_window' });
+    await closeWithRegisterEntry(ctx, req, {
+      mode: 'electronic',
+      startedAt: req.window_start ?? now,
+      endedAt: finished || !req.window_end || req.window_end > now ? now : req.window_end,
+      endReason: finished ? 'finished' : 'window_expired',
+      signedBy: finished ? req.initiator_id : null,
+      signedAt: finished ? now : null,
+      recordedBy: null,
+      note: finished ? str(ctx.variables.comment) || null : '查阅时限届满，系统自动收回权限 / the window ran out; access withdrawn',
+    });
+    return { readingEnded: finished ? 'finished' : 'window_expired' };
+  });
+
+  /** 现场查阅登记: identities checked, accompanied, the readers signed; the times of the reading. */
+  registry.register('registerOnsiteReading', async (ctx) => {
+    const v = ctx.variables;
+    if (v.identityChecked !== true || v.accompanied !== true || v.readersSigned !== true) {
+      throw errors.rule('onsite-checks', '须核验身份、全程陪同并由查档人员在登记簿签字 / Check identities, accompany the reading and have the readers sign the register');
+    }
+    const req = await requestOf(ctx);
+    const now = ctx.clock.now();
+    const day = str(v.readingDate);
+    const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+    const start = isDay(day) && hhmm.test(str(v.readingStartedAt)) ? beijingTime(day, str(v.readingStartedAt)) : null;
+    const end = isDay(day) && hhmm.test(str(v.readingEndedAt)) ? beijingTime(day, str(v.readingEndedAt)) : null;
+    const approvedDay = req.decided_at ? beijingDay(new Date(req.decided_at)) : day;
+    if (!start || !end || end.getTime() <= start.getTime() || end.getTime() > now.getTime() || day < approvedDay) {
+      throw errors.rule('reading-times', '查阅时间须在批准之后、已经结束，且结束晚于开始 / The reading must lie after the approval, be over, and end after it began', {
+        readingDate: day || null,
+      });
+    }
+    await closeWithRegisterEntry(ctx, req, {
+      mode: 'onsite',
+      startedAt: iso(start),
+      endedAt: iso(end),
+      endReason: 'onsite',
+      signedBy: req.initiator_id,
+      signedAt: iso(end),
+      recordedBy: ctx.actor?.id ?? null,
+      note: str(v.comment) || null,
+    });
+  });
+}

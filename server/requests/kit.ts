@@ -1,0 +1,73 @@
+// Small pieces the request services share: the case's request row, time arithmetic in Beijing
+// days, timer durations measured by the service clock, and the labels of modes and kinds.
+import { iso } from '../clock.ts';
+import { ProcessError } from '../engine/run.ts';
+import type { ServiceContext } from '../engine/types.ts';
+import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
+import * as store from './store.ts';
+import type { RequestRow } from './store.ts';
+
+export const MODES: Record<string, string> = { electronic: '电子查阅', onsite: '现场查阅', loan: '借出纸质档案' };
+export const KINDS: Record<string, string> = { copy: '复制', extract: '摘录' };
+
+const DAY_MS = 86_400_000;
+
+/** The case's request, locked for the command (every step of a case changes it). */
+export async function requestOf(ctx: ServiceContext): Promise<RequestRow> {
+  const row = await store.lockRequestOfInstance(ctx.trx, ctx.instanceId);
+  if (!row) throw new ProcessError(`No request belongs to case ${ctx.instanceId} (${ctx.elementId})`);
+  return row;
+}
+
+export const actorRef = (ctx: ServiceContext) => (ctx.actor ? { id: ctx.actor.id, username: ctx.actor.username } : null);
+
+/** 'YYYY-MM-DD' plus n calendar days. */
+export function plusDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The first millisecond of a Beijing calendar day. */
+export const startOfBeijingDay = (day: string): Date => new Date(endOfBeijingDay(day).getTime() + 1 - DAY_MS);
+
+/** A Beijing day and 'HH:MM' as an instant. */
+export function beijingTime(day: string, hhmm: string): Date {
+  const [h, m] = hhmm.split(':').map(Number);
+  return new Date(startOfBeijingDay(day).getTime() + (h * 60 + m) * 60_000);
+}
+
+export { beijingDay, endOfBeijingDay };
+
+/**
+ * A timer's duration until `at`, by the service clock. The diagrams' timers use durations, not
+ * dates: bpmn-elements compares a timeDate with the machine's wall clock, whereas a duration is
+ * turned into a job due at (service clock + duration) by the engine (server/engine/run.ts).
+ */
+export function durationUntil(now: Date, at: Date | string): string {
+  const ms = new Date(at).getTime() - now.getTime();
+  return `PT${Math.max(0, Math.ceil(ms / 1000))}S`;
+}
+
+/** 09:00 Beijing on the day before the due day (or now, when that has passed): the loan reminder. */
+export function reminderAt(now: Date, dueAt: Date): Date {
+  const dueDay = beijingDay(new Date(dueAt.getTime()));
+  const at = new Date(startOfBeijingDay(plusDays(dueDay, -1)).getTime() + 9 * 3_600_000);
+  return at.getTime() < now.getTime() ? now : at;
+}
+
+/** The loan's due instant and the durations of its reminder and overdue timers. */
+export function loanTimers(now: Date, dueAt: Date | string) {
+  const due = new Date(dueAt);
+  return { loanDueAt: iso(due), loanRemindIn: durationUntil(now, reminderAt(now, due)), loanDueIn: durationUntil(now, due) };
+}
+
+export const isDay = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
+
+export const today = (now: Date): string => beijingDay(new Date(now.getTime()));
+
+/** One line, at most n characters: the subject lists show. */
+export const short = (s: unknown, n = 40): string => {
+  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > n ? `${t.slice(0, n)}…` : t;
+};
+

@@ -1,0 +1,216 @@
+// Shapes of the 利用 API: requests (申请单), the reading register, loans and renewals, the copy
+// register, viewing grants, and the co-applicant picker.
+import { z, intId, paging, uuid } from '../http/zod.ts';
+
+const ref = z.object({ id: z.number().int(), name: z.string() });
+const ts = z.string();
+const nts = z.string().nullable();
+
+export const requestSchema = z
+  .object({
+    id: z.number().int(),
+    instanceId: z.string(),
+    caseNo: z.string(),
+    kind: z.enum(['consult', 'loan', 'copy', 'extract']),
+    mode: z.string().nullable().openapi({ description: 'electronic | onsite | loan; null for copy and extract' }),
+    purpose: z.string().openapi({ description: '《条例》第三十一条 item 1–7; 8 = 干部本人及亲属合法权益代查' }),
+    reason: z.string(),
+    status: z.string().openapi({ description: 'in_review | approved | rejected | authorized | on_loan | overdue | copied | closed | withdrawn' }),
+    requesterOrg: ref,
+    initiator: ref,
+    applicants: z.array(z.object({ userId: z.number().int(), name: z.string(), isInitiator: z.boolean() })),
+    cadre: z.object({ id: z.number().int(), name: z.string(), managementLevel: z.string() }),
+    archive: z.object({ id: z.number().int(), archiveNo: z.string() }),
+    custodianOrg: ref,
+    categories: z.array(z.string()),
+    grantedCategories: z.array(z.string()).nullable(),
+    materials: z.array(z.object({ seqNo: z.string(), materialId: z.number().int(), title: z.string(), pages: z.number().int() })).nullable(),
+    approvedMaterials: z.array(z.string()).nullable(),
+    copies: z.number().int().nullable(),
+    viewFrom: nts,
+    viewDays: z.number().int().nullable(),
+    loanDays: z.number().int().nullable(),
+    window: z.object({ start: ts, end: ts }).nullable(),
+    route: z.object({ needsLeader: z.boolean().optional(), referUpward: z.boolean().optional() }).nullable(),
+    createdAt: ts,
+    decidedAt: nts,
+    closedAt: nts,
+  })
+  .openapi('UseRequest');
+
+export const requestDetail = requestSchema
+  .extend({
+    approvals: z.array(
+      z.object({ step: z.string(), stepName: z.string(), role: z.string().nullable(), userId: z.number().int(), userName: z.string(), decision: z.string(), opinion: nts, at: ts }),
+    ),
+    registerEntryId: z.number().int().nullable(),
+    loanId: z.number().int().nullable(),
+    copyCount: z.number().int(),
+  })
+  .openapi('UseRequestDetail');
+
+export const requestList = z.object({ total: z.number().int(), items: z.array(requestSchema) }).openapi('UseRequestList');
+
+export const requestQuery = z
+  .object({
+    kind: z.enum(['consult', 'loan', 'copy', 'extract']).optional(),
+    status: z.string().max(12).optional(),
+    instanceId: uuid.optional(),
+    ...paging,
+  })
+  .strict();
+
+export const registerEntry = z
+  .object({
+    id: z.number().int(),
+    requestId: z.number().int(),
+    caseNo: z.string(),
+    instanceId: z.string(),
+    custodianOrgId: z.number().int(),
+    cadre: ref,
+    archiveNo: z.string(),
+    requesterOrgName: z.string(),
+    mode: z.string(),
+    readers: z.array(ref),
+    purpose: z.string(),
+    reason: z.string(),
+    categories: z.array(z.string()),
+    startedAt: ts,
+    endedAt: ts,
+    endReason: z.string().openapi({ description: 'finished | window_expired | onsite | returned | damaged | lost' }),
+    signedBy: z.number().int().nullable(),
+    signedAt: nts,
+    recordedBy: z.number().int().nullable(),
+    note: nts,
+  })
+  .openapi('ReadingRegisterEntry');
+
+export const registerList = z.object({ total: z.number().int(), items: z.array(registerEntry) }).openapi('ReadingRegister');
+
+export const registerQuery = z
+  .object({
+    custodianOrgId: intId.optional(),
+    from: z.string().datetime().optional(),
+    to: z.string().datetime().optional(),
+    ...paging,
+  })
+  .strict();
+
+const loanBase = z.object({
+  id: z.number().int(),
+  requestId: z.number().int(),
+  caseNo: z.string(),
+  instanceId: z.string(),
+  archive: z.object({ id: z.number().int(), archiveNo: z.string() }),
+  cadre: z.object({ name: z.string() }),
+  borrower: ref,
+  borrowerOrg: ref,
+  custodianOrgId: z.number().int(),
+  checkedOutAt: ts,
+  dueAt: ts,
+  overdue: z.boolean(),
+  status: z.string().openapi({ description: 'on_loan | overdue | returned | lost' }),
+  materialCount: z.number().int(),
+  pageCount: z.number().int(),
+  returnedAt: nts,
+  checkResult: nts,
+  checkNote: nts,
+});
+
+export const loanSchema = loanBase.openapi('Loan');
+
+export const loanDetail = loanBase
+  .extend({
+    snapshot: z.array(z.object({ materialId: z.number().int(), seqNo: z.string(), title: z.string(), pages: z.number().int() })),
+    renewals: z.array(
+      z.object({ id: z.number().int(), requestedAt: ts, days: z.number().int(), reason: z.string(), status: z.string(), decidedAt: nts, oldDueAt: ts, newDueAt: nts }),
+    ),
+    notices: z.array(z.object({ kind: z.string(), dueAt: ts, at: ts })),
+    lossReport: z
+      .object({ kind: z.string(), finding: z.string(), openedAt: ts, report: nts, reportedTo: nts, reportedAt: nts })
+      .nullable(),
+  })
+  .openapi('LoanDetail');
+
+export const loanList = z.object({ now: ts, total: z.number().int(), items: z.array(loanSchema) }).openapi('LoanList');
+
+export const loanQuery = z
+  .object({ state: z.enum(['current', 'overdue', 'past', 'all']).default('current'), ...paging })
+  .strict();
+
+export const renewalBody = z
+  .object({
+    days: z.number().int().min(1).max(365).openapi({ description: 'days added to the due date; at most MAX_LOAN_DAYS' }),
+    reason: z.string().trim().min(4).max(500),
+  })
+  .strict();
+
+export const renewalAnswer = z
+  .object({ renewalId: z.number().int(), loanId: z.number().int(), status: z.literal('pending'), days: z.number().int(), activeElements: z.array(z.string()) })
+  .openapi('RenewalRequested');
+
+export const copySchema = z
+  .object({
+    id: z.number().int(),
+    serialNo: z.string(),
+    requestId: z.number().int(),
+    caseNo: z.string(),
+    instanceId: z.string(),
+    custodianOrgId: z.number().int(),
+    cadre: ref,
+    archiveNo: z.string(),
+    materialId: z.number().int(),
+    seqNo: z.string(),
+    title: z.string(),
+    pages: z.object({ from: z.number().int(), to: z.number().int() }),
+    copyNo: z.number().int(),
+    copies: z.number().int(),
+    kind: z.string(),
+    sealText: z.string(),
+    certification: z.string(),
+    certifiedBy: ref,
+    certifiedAt: ts,
+    recipientOrg: ref,
+    purpose: z.string(),
+    disposition: nts.openapi({ description: 'filed | destroyed; null until the using unit reports' }),
+    dispositionDate: nts,
+    dispositionNote: nts,
+    hasPdf: z.boolean().openapi({ description: 'whether the certified PDF exists (issue 9)' }),
+  })
+  .openapi('CopyRecord');
+
+export const copyList = z.object({ total: z.number().int(), items: z.array(copySchema) }).openapi('CopyRegister');
+
+export const copyQuery = z
+  .object({
+    custodianOrgId: intId.optional(),
+    disposition: z.enum(['open', 'filed', 'destroyed']).optional(),
+    requestId: intId.optional(),
+    ...paging,
+  })
+  .strict();
+
+export const grantSchema = z
+  .object({
+    id: z.number().int(),
+    requestId: z.number().int(),
+    caseNo: z.string(),
+    instanceId: z.string(),
+    archiveId: z.number().int(),
+    archiveNo: z.string(),
+    cadre: ref,
+    purpose: z.string(),
+    categories: z.array(z.string()).openapi({ description: "category codes; '4' covers 4-1 … 4-4" }),
+    validFrom: ts,
+    validUntil: ts,
+    revokedAt: nts,
+    open: z.boolean(),
+  })
+  .openapi('ViewingGrant');
+
+export const grantList = z.object({ now: ts, items: z.array(grantSchema) }).openapi('ViewingGrants');
+export const grantQuery = z.object({ state: z.enum(['current', 'all']).default('current') }).strict();
+
+export const colleagueList = z.array(ref).openapi('Colleagues');
+
+export const idParams = z.object({ id: intId }).strict();
