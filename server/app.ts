@@ -21,6 +21,7 @@ import { adminUserRoutes } from './admin/routes.ts';
 import { adminConsoleRoutes } from './admin/console-routes.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { deadlineRoutes } from './deadlines/routes.ts';
+import { processAdminRoutes } from './processes/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -36,6 +37,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   uiRoutes,
   notifyRoutes,
   deadlineRoutes,
+  processAdminRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {
