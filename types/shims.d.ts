@@ -30,3 +30,22 @@ declare module 'bpmnlint/rules/*' {
   const rule: (config?: unknown) => unknown;
   export default rule;
 }
+// The modeler's packages (client/src/lib/modeler/) ship no declarations.
+declare module 'bpmn-js-properties-panel' {
+  export const BpmnPropertiesPanelModule: any;
+  export const BpmnPropertiesProviderModule: any;
+  export function useService(name: string, strict?: boolean): any;
+}
+declare module '@bpmn-io/properties-panel' {
+  export const Group: any;
+  export function SelectEntry(props: any): any;
+  export function TextFieldEntry(props: any): any;
+  export function CheckboxEntry(props: any): any;
+  export function isSelectEntryEdited(el: unknown): boolean;
+  export function isTextFieldEntryEdited(el: unknown): boolean;
+  export function isCheckboxEntryEdited(el: unknown): boolean;
+}
+declare module 'camunda-bpmn-js-behaviors/lib/camunda-platform' {
+  const module: any;
+  export default module;
+}

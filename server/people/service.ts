@@ -122,7 +122,7 @@ export class PeopleService {
       }
       await store.recordLogin(trx, user.id, iso(now));
       await this.sessions.destroyToken(trx, presentedToken);
-      const token = await this.sessions.create(trx, user.id, ip, userAgent);
+      const token = await this.sessions.create(trx, user.id, ip, userAgent, policy);
       const pending = [
         ...(mustChangePassword(user, policy, now) ? ['password_change'] : []),
         ...(!user.totp_secret && totpRequiredFor(roles, policy) ? ['totp_enrolment'] : []),

@@ -7,7 +7,7 @@ import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { AuditLog } from '../audit/service.ts';
-import { mustChangePassword, totpRequiredFor, type PolicySource } from './policy.ts';
+import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
 import * as store from './store.ts';
 
 export const SESSION_COOKIE = 'dangan_sid';
@@ -39,10 +39,15 @@ export class Sessions {
     private readonly audit?: AuditLog,
   ) {}
 
-  async create(q: Q, userId: number, ip: string | null, userAgent: string | null): Promise<string> {
+  /**
+   * `policy`: the caller's copy when it holds a transaction — reading the settings again through
+   * the root handle inside a SQLite transaction (one connection) would wait for ever once the
+   * settings cache has expired.
+   */
+  async create(q: Q, userId: number, ip: string | null, userAgent: string | null, policy?: SecurityPolicy): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const { session } = await this.policy.current();
+    const { session } = policy ?? (await this.policy.current());
     await store.insertSession(q, {
       id: hashToken(token),
       user_id: userId,

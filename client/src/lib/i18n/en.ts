@@ -1,4 +1,5 @@
 // English. The same keys as zh.ts (the type makes a missing or extra key a compile error).
+import { adminEn } from './admin.en.ts';
 import type { Dictionary } from './types.ts';
 
 export const en: Dictionary = {
@@ -349,10 +350,22 @@ export const en: Dictionary = {
     FOREIGN_ORIGIN: 'Request refused.',
     PROCESS_ERROR: 'The process failed; contact the process administrator.',
     INTERNAL: 'Internal error; contact the system administrator (reference {id}).',
+    INSTANCE_SUSPENDED: 'The process administrator has suspended this case; it cannot be worked on for now.',
+    BPMN_INVALID: 'The diagram did not pass the check and cannot be deployed.',
+    FORM_INVALID: 'A form uses something that cannot be used.',
+    VERSION_CONFLICT: 'Someone updated the process meanwhile: start from the latest version.',
+    NO_CHANGES: 'Nothing changed: there is nothing to deploy.',
+    PROCESS_EXISTS: 'A process with this key exists already.',
+    APPROVAL_REQUIRED: 'Deployments need the approval of a second process administrator.',
+    PROPOSAL_DECIDED: 'That proposal has been decided already.',
+    NOT_AN_INCIDENT: 'The job is not an incident.',
+    NOT_SUSPENDED: 'The case is not suspended.',
+    NOT_RUNNING: 'Only a running case can be suspended.',
   },
   notFound: {
     title: 'Page not found',
     body: 'The page you asked for does not exist.',
     home: 'Back to the workbench',
   },
+  admin: adminEn,
 };

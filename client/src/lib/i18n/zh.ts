@@ -1,4 +1,5 @@
 // 中文 (default). Every string the UI shows has a key here and the same key in en.ts.
+import { adminZh } from './admin.zh.ts';
 export const zh = {
   app: {
     name: '档案',
@@ -347,10 +348,22 @@ export const zh = {
     FOREIGN_ORIGIN: '请求来源不被允许。',
     PROCESS_ERROR: '流程执行出错，请联系流程管理员。',
     INTERNAL: '系统内部错误，请联系系统管理员（编号 {id}）。',
+    INSTANCE_SUSPENDED: '该案件已被流程管理员暂停，暂不能办理。',
+    BPMN_INVALID: '流程图未通过校验，不能部署。',
+    FORM_INVALID: '表单中有无法使用的内容。',
+    VERSION_CONFLICT: '流程已被他人更新，请基于最新版本修改。',
+    NO_CHANGES: '与当前版本相同，没有需要部署的修改。',
+    PROCESS_EXISTS: '已有相同标识的流程。',
+    APPROVAL_REQUIRED: '部署须经另一名流程管理员批准。',
+    PROPOSAL_DECIDED: '该部署申请已处理。',
+    NOT_AN_INCIDENT: '该作业不是故障，无需重试。',
+    NOT_SUSPENDED: '案件未暂停。',
+    NOT_RUNNING: '只能暂停办理中的案件。',
   },
   notFound: {
     title: '页面不存在',
     body: '您访问的页面不存在。',
     home: '返回工作台',
   },
+  admin: adminZh,
 };

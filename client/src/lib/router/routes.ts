@@ -12,6 +12,15 @@ export const ROUTES: RouteDef[] = [
   { path: '/applications', load: () => import('../../pages/applications/ApplicationsPage.svelte') },
   { path: '/applications/:instanceId', load: () => import('../../pages/applications/ApplicationPage.svelte') },
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
+  // The process administrator (issue 6): 流程管理 and 运行监控.
+  { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
+  { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
+  { path: '/admin/processes/:key/edit', load: () => import('../../pages/admin/ModelerPage.svelte') },
+  { path: '/admin/processes/:key/diff', load: () => import('../../pages/admin/DiffPage.svelte') },
+  { path: '/admin/processes/:key/versions/:version', load: () => import('../../pages/admin/VersionPage.svelte') },
+  { path: '/admin/proposals/:id', load: () => import('../../pages/admin/ProposalPage.svelte') },
+  { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte') },
+  { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte') },
 ];
 
 const NOT_FOUND: RouteDef = { path: '*', load: () => import('../../pages/notfound/NotFoundPage.svelte') };

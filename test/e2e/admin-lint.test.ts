@@ -1,0 +1,105 @@
+// The live check in a real browser: an invalid edit — a script task, and a user task with no
+// assignment rule — is flagged on the canvas (marker and badge on each element, the list below),
+// deploying stays disabled, and the same diagram sent to the API is refused with the same findings.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { clientDist } from '../../server/app.ts';
+import { openBrowser, login, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
+import { selectShape } from './modeler-ui.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+
+test.before(async () => {
+  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
+  sys = await startSystem();
+  b = await openBrowser(sys.url, { width: 1440, height: 900 });
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+/** Creates a task on an empty spot of the canvas and changes its type through the context pad; returns its id. */
+async function addTask(p: Page, at: { x: number; y: number }, name: string, replaceWith: string): Promise<string> {
+  await p.locator('.djs-palette [data-action="create.task"]').click();
+  await p.mouse.move(at.x - 20, at.y - 20, { steps: 4 });
+  await p.mouse.move(at.x, at.y, { steps: 4 });
+  await p.mouse.click(at.x, at.y);
+  await p.locator('.djs-direct-editing-parent').waitFor();
+  await p.keyboard.type(name);
+  await p.mouse.click(at.x + 150, at.y + 120);
+  await selectShape(p, name);
+  await p.locator('.djs-context-pad.open [data-action="replace"]').click();
+  await p.locator(`.djs-popup [data-id="${replaceWith}"]`).click();
+  return (await p.locator('.djs-shape', { hasText: name }).getAttribute('data-element-id'))!;
+}
+
+test.serial('a script task and a user task without an assignee are flagged on the canvas, cannot be deployed, and the API refuses them', async (t) => {
+  const p = b.page;
+  const versions = await sys.services.db('process_deployments').where({ process_key: 'borrowing' });
+  await login(p, sys.url, 'procadmin');
+  await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+
+  const canvas = (await p.getByRole('application', { name: '流程图编辑区' }).boundingBox())!;
+  const scriptId = await addTask(p, { x: canvas.x + 300, y: canvas.y + 90 }, '自动计算借阅期限', 'replace-with-script-task');
+  const userId = await addTask(p, { x: canvas.x + 520, y: canvas.y + 90 }, '复核', 'replace-with-user-task');
+
+  // Flagged on the canvas: a red marker and a badge on each, naming what is wrong.
+  for (const id of [scriptId, userId]) {
+    await p.locator(`.djs-element[data-element-id="${id}"].dg-lint-error`).waitFor();
+    await p.locator(`.dg-lint-badge[data-element-id="${id}"]`).waitFor();
+  }
+  t.regex((await p.locator(`.dg-lint-badge[data-element-id="${scriptId}"]`).getAttribute('title'))!, /不允许脚本任务/);
+  t.regex((await p.locator(`.dg-lint-badge[data-element-id="${userId}"]`).getAttribute('title'))!, /须指定处理人或候选角色/);
+  await p.getByTestId('lint-state').getByText(/个错误/).waitFor();
+  const deploy = p.getByRole('button', { name: '部署新版本' });
+  t.true(await deploy.isDisabled(), 'deploying is disabled while an error remains');
+  await p.getByText(/修正后才能部署/).first().waitFor();
+  await shot(p, 'modeler-check');
+
+  // Clicking a finding selects its element.
+  await p.getByTestId('lint-findings').locator(`li[data-element="${scriptId}"][data-rule="dangan/no-script"] button`).first().click();
+  await p.locator('.bio-properties-panel-header-type', { hasText: /脚本任务/ }).waitFor();
+
+  // The same diagram, exported from the modeler and sent to the API, is refused with the same errors.
+  const browserErrors = await p.getByTestId('lint-findings').locator('li.error').evaluateAll((lis) =>
+    lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-element')}`).sort(),
+  );
+  const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: '导出 BPMN' }).click()]);
+  const xml = fs.readFileSync((await download.path())!, 'utf8');
+  const admin = await sys.as('procadmin');
+  const res = await admin.post('/api/admin/deployments', { xml, processKey: 'borrowing', baseVersion: 1, note: '增加两个环节', forms: {} });
+  t.is(res.status, 422);
+  t.is(res.body.code, 'BPMN_INVALID');
+  const apiErrors = res.body.details.map((d: any) => `${d.rule} ${d.elementId ?? ''}`).sort();
+  t.deepEqual(apiErrors, browserErrors, 'the browser and the server find the same errors');
+  t.true(apiErrors.includes(`dangan/no-script ${scriptId}`));
+  t.true(apiErrors.includes(`dangan/user-task-assignment ${userId}`));
+  const direct = await admin.request('POST', '/api/process-definitions', xml, { 'content-type': 'application/xml' });
+  t.is(direct.status, 422);
+  t.deepEqual((await sys.services.db('process_deployments').where({ process_key: 'borrowing' })).length, versions.length, 'nothing was deployed');
+
+  // Fixed in the panel (a role for the user task, the script task deleted), it can be deployed.
+  await selectShape(p, '复核');
+  const panel = p.getByRole('complementary', { name: '属性' });
+  const group = p.locator('.bio-properties-panel-group-header', { hasText: '办理人与期限' });
+  if (!(await group.getAttribute('class'))?.includes('open')) await group.click();
+  await panel.getByLabel('候选角色').selectOption('archivist');
+  await selectShape(p, '自动计算借阅期限');
+  await p.locator('.djs-context-pad.open [data-action="delete"]').click();
+  // The user task is still unconnected: the check says so, and deploying stays disabled.
+  await p.getByTestId('lint-findings').locator(`li[data-element="${scriptId}"]`).first().waitFor({ state: 'detached' });
+  await p.getByTestId('lint-findings').locator(`li[data-rule="dangan/user-task-assignment"]`).first().waitFor({ state: 'detached' });
+  const left = await p.getByTestId('lint-findings').locator('li.error').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-element')}`));
+  t.true(left.length > 0 && left.every((f) => f.endsWith(userId)), left.join('; '));
+  t.true(await deploy.isDisabled());
+
+  t.deepEqual(b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), [], 'no console error, page error or failed request');
+  t.deepEqual(b.outside, [], 'nothing requested from outside our server');
+});
