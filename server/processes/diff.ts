@@ -43,6 +43,9 @@ function eventDefinitions(el: any): Fields {
   return out;
 }
 
+/** Fields that name another element: compared by id, shown as "名称（id）". */
+const REFERENCES = new Set(['source', 'target', 'attachedTo']);
+
 /** The fields of one element that matter to how a case runs (or to what people read). */
 function fieldsOf(el: any, parent: any): Fields {
   const f: Fields = { type: el.$type, name: text(el.name) };
@@ -127,10 +130,15 @@ export async function diffVersions(
       continue;
     }
     const changes: FieldChange[] = [];
+    const named = (elements: Map<string, Fields>, id: string | null) => {
+      const name = id ? elements.get(id)?.name : null;
+      return name ? `${name.replace(/\s+/g, ' ')}（${id}）` : id;
+    };
     for (const field of new Set([...Object.keys(f), ...Object.keys(g)])) {
       const x = f[field] ?? null;
       const y = g[field] ?? null;
-      if (x !== y) changes.push({ field, from: x, to: y });
+      if (x === y) continue;
+      changes.push(REFERENCES.has(field) ? { field, from: named(a, x), to: named(b, y) } : { field, from: x, to: y });
     }
     if (changes.length) changed.push({ ...ref(id, g), changes });
   }

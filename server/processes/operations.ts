@@ -74,9 +74,10 @@ export class OperationsService {
     };
   }
 
+  /** The steps a case waits at, named; timers armed on a step's border are not steps of their own. */
   private async stepNames(deploymentId: string, ids: string[]) {
     const def = await this.engine.definitions.load(this.db, deploymentId);
-    return ids.map((id) => ({ id, name: def.meta.elements.get(id)?.name ?? id }));
+    return ids.filter((id) => def.meta.elements.get(id)?.type !== 'bpmn:BoundaryEvent').map((id) => ({ id, name: def.meta.elements.get(id)?.name ?? id }));
   }
 
   async instances(qy: InstanceQuery) {
@@ -136,7 +137,7 @@ export class OperationsService {
       endedAt: inst.ended_at,
       endReason: inst.end_reason,
       initiatorOrgName: orgName,
-      activeSteps: ACTIVE.has(inst.status) ? active.map((x) => ({ id: x, name: name(x) ?? x })) : [],
+      activeSteps: ACTIVE.has(inst.status) ? await this.stepNames(inst.deployment_id, active) : [],
       incidents: jobs.filter((j: any) => j.status === 'incident').length,
       xml: def.deployment.xml,
       activeElements: ACTIVE.has(inst.status) ? active : [],
@@ -148,7 +149,7 @@ export class OperationsService {
         return {
           at: h.at,
           elementId: h.element_id,
-          elementName: h.element_name,
+          elementName: h.element_name ?? name(h.element_id),
           elementType: h.element_type,
           event: h.event,
           // Who completed a step or acted on the case; the rows a command writes on the way carry

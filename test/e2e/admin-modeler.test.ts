@@ -97,6 +97,7 @@ test.serial('the process administrator adds an approval step for a new role and 
   await panel.getByLabel('办理期限').fill('P3D');
   await panel.getByLabel('办理期限').press('Tab');
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+  await p.getByRole('button', { name: '适应窗口' }).click();
   await shot(p, 'modeler');
 
   // Deployed as version 2 with a change note.
@@ -108,6 +109,21 @@ test.serial('the process administrator adds an approval step for a new role and 
   await dialog.getByRole('button', { name: '部署新版本' }).click();
   await p.getByText(`已部署为第 ${v1.version + 1} 版。`).waitFor();
   await p.getByRole('heading', { name: '流程管理', level: 1 }).waitFor();
+
+  // The versions, and what changed between them, side by side.
+  const row = p.locator('tr[data-process="borrowing"]');
+  await row.getByRole('button', { name: '版本记录' }).click();
+  const latest = p.locator(`li[data-version="${v1.version + 1}"]`);
+  await latest.getByText(`增加“${stepName}”环节`).waitFor();
+  await latest.getByText('吴国平').waitFor();
+  await latest.getByRole('link', { name: '与上一版对比' }).click();
+  await p.getByRole('heading', { name: '版本对比：borrowing' }).waitFor();
+  const changes = p.getByTestId('diff-list');
+  await changes.locator('li.added', { hasText: stepName }).waitFor();
+  await changes.locator('li.changed', { hasText: flow.id }).getByText(target.id).waitFor();
+  await p.locator('.djs-element.dg-added').first().waitFor({ state: 'attached' });
+  await p.locator('.djs-element.dg-changed').first().waitFor({ state: 'attached' });
+  await shot(p, 'version-diff');
 
   const v2 = await db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
   t.is(v2.version, v1.version + 1);

@@ -54,7 +54,9 @@ function addBadges(viewer: any, extras: DiagramExtras): void {
       el.append(i);
     }
     if (extras.onBadge) el.addEventListener('click', () => extras.onBadge!(b.id));
-    overlays.add(b.id, 'dangan-count', { position: { bottom: 12, left: -10 }, html: el });
+    // Above the top-right corner: clear of the label below an event and of timers on a task's border.
+    const small = registry.get(b.id).width < 60;
+    overlays.add(b.id, 'dangan-count', { position: small ? { top: -16, right: 6 } : { top: -14, right: 18 }, html: el });
   }
 }
 
@@ -75,11 +77,14 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
   }
   for (const [id, cls] of Object.entries(extras.marks ?? {})) if (registry.get(id)) canvas.addMarker(id, cls);
   addBadges(viewer, extras);
-  // Fit with a margin, once the container has its final size.
+  // Fit with a margin, once the container has its final size; a small diagram is enlarged up to
+  // 1.5× ('fit-viewport' alone never zooms in).
   const fit = () => {
     canvas.resized();
     canvas.zoom('fit-viewport', 'auto');
-    canvas.zoom(canvas.zoom() * 0.94, 'auto');
+    const { inner, outer } = canvas.viewbox();
+    const scale = inner.width && inner.height ? Math.min(outer.width / inner.width, outer.height / inner.height) : 1;
+    canvas.zoom(Math.min(scale * 0.94, 1.5), 'auto');
   };
   fit();
   requestAnimationFrame(fit);

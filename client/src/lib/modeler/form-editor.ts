@@ -5,6 +5,7 @@ import { FormEditor } from '@bpmn-io/form-js';
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import '@bpmn-io/form-js/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js/dist/assets/properties-panel.css';
+import './form-editor.css';
 import { checkFormSchema, type FormFinding } from '../../../../shared/form-schema.ts';
 import type { FormSchema } from '../../../../shared/forms.ts';
 
