@@ -6,6 +6,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   audit: () => import('./audit.ts'),
   inbox: () => import('./inbox.ts'),
   notify: () => import('./notify.ts'),
+  admin: () => import('./admin.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

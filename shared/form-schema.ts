@@ -95,7 +95,8 @@ export function checkFormSchema(schema: unknown): FormFinding[] {
       // An input: a plain, unique, unreserved key, options for a choice, and only the checks we run.
       if (typeof c.key !== 'string' || !KEY.test(c.key)) add(where, '字段标识须以字母开头，只含字母、数字、下划线 / The key must be a plain name (letters, digits, _)');
       else checkKey(c.key, where, keys);
-      if (CHOICE.has(c.type)) {
+      // A choice lists its options, unless a custom widget (properties.widget, a picker) supplies them.
+      if (CHOICE.has(c.type) && !(c.values === undefined && c.properties?.widget)) {
         const values = c.values;
         if (!Array.isArray(values) || !values.length) add(where, '选项字段须列出选项 / A choice field needs its options');
         else {
