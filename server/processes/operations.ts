@@ -56,14 +56,13 @@ export class OperationsService {
     const [active, incidents, counts] = await Promise.all([
       store.activeElementsOf(this.db, row.id),
       store.incidentsPerElement(this.db, row.id),
-      store.statusCounts(this.db, row.id),
+      store.caseCounts(this.db, row.id),
     ]);
     const perElement = new Map<string, { active: number; incidents: number }>();
     const at = (id: string) => perElement.get(id) ?? perElement.set(id, { active: 0, incidents: 0 }).get(id)!;
     for (const r of active) for (const id of new Set(parseJson<string[]>(r.active_elements, []))) at(id).active++;
     for (const [id, n] of incidents) at(id).incidents += n;
-    const totals = { running: 0, incident: 0, suspended: 0, completed: 0, terminated: 0 };
-    for (const c of counts) totals[c.status] = c.n;
+    const totals = counts.get(row.id) ?? store.noCases();
     return {
       key,
       version,

@@ -21,7 +21,6 @@ import * as store from './store.ts';
 import type { ProposalListRow, ProposalRow } from './store.ts';
 
 type Forms = Record<string, FormSchema>;
-const EMPTY_COUNTS = { running: 0, incident: 0, suspended: 0, completed: 0, terminated: 0 };
 const sha = (xml: string) => createHash('sha256').update(xml).digest('hex');
 const pub = (f: Finding[]) => f.map((x) => ({ rule: x.rule, elementId: x.elementId, message: x.message, category: x.category }));
 
@@ -40,13 +39,7 @@ export class ProcessAdminService {
   }
 
   async list() {
-    const [versions, counts, pending] = await Promise.all([store.allVersions(this.db), store.statusCounts(this.db), store.pendingByKey(this.db)]);
-    const byDeployment = new Map<string, typeof EMPTY_COUNTS>();
-    for (const c of counts) {
-      const m = byDeployment.get(c.deployment_id) ?? { ...EMPTY_COUNTS };
-      m[c.status] = c.n;
-      byDeployment.set(c.deployment_id, m);
-    }
+    const [versions, byDeployment, pending] = await Promise.all([store.allVersions(this.db), store.caseCounts(this.db), store.pendingByKey(this.db)]);
     const byKey = new Map<string, store.VersionRow[]>();
     for (const v of versions) byKey.set(v.process_key, [...(byKey.get(v.process_key) ?? []), v]);
     return [...byKey.entries()].map(([key, rows]) => ({
@@ -54,7 +47,7 @@ export class ProcessAdminService {
       name: rows[0].name,
       latestVersion: rows[0].version,
       pendingProposals: pending.get(key) ?? 0,
-      versions: rows.map((r) => ({ ...this.summary(r), counts: byDeployment.get(r.id) ?? { ...EMPTY_COUNTS } })),
+      versions: rows.map((r) => ({ ...this.summary(r), counts: byDeployment.get(r.id) ?? store.noCases() })),
     }));
   }
 
@@ -71,12 +64,10 @@ export class ProcessAdminService {
     if (!row) throw errors.notFound('Process version');
     const [forms, counts, latest] = await Promise.all([
       this.formsOf(this.db, row.id),
-      store.statusCounts(this.db, row.id),
+      store.caseCounts(this.db, row.id),
       engineStore.latestDeployment(this.db, key),
     ]);
-    const c = { ...EMPTY_COUNTS };
-    for (const x of counts) c[x.status] = x.n;
-    return { ...this.summary(row), key, xml: row.xml, latest: latest?.version === row.version, forms, counts: c };
+    return { ...this.summary(row), key, xml: row.xml, latest: latest?.version === row.version, forms, counts: counts.get(row.id) ?? store.noCases() };
   }
 
   /** Problems of edited forms, each named by its form key. */

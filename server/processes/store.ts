@@ -28,12 +28,21 @@ export const findVersion = (q: Q, key: string, version: number) =>
     .where({ 'd.process_key': key, 'd.version': version })
     .first('d.*', 'u.display_name as deployed_by_name');
 
-/** Cases per deployment and status. */
-export async function statusCounts(q: Q, deploymentId?: string): Promise<Array<{ deployment_id: string; status: InstanceStatus; n: number }>> {
+export type CaseCounts = Record<InstanceStatus, number>;
+export const noCases = (): CaseCounts => ({ running: 0, incident: 0, suspended: 0, completed: 0, terminated: 0 });
+
+/** Cases per deployment by status (every status present, zero when none). */
+export async function caseCounts(q: Q, deploymentId?: string): Promise<Map<string, CaseCounts>> {
   const qb = q('process_instances').select('deployment_id', 'status').count({ n: '*' }).groupBy('deployment_id', 'status');
   if (deploymentId) qb.where({ deployment_id: deploymentId });
   const rows = (await qb) as unknown as Array<{ deployment_id: string; status: InstanceStatus; n: number | string }>;
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  const out = new Map<string, CaseCounts>();
+  for (const r of rows) {
+    const c = out.get(r.deployment_id) ?? noCases();
+    c[r.status] = Number(r.n);
+    out.set(r.deployment_id, c);
+  }
+  return out;
 }
 
 // Proposals ------------------------------------------------------------------------------------

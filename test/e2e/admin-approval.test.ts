@@ -1,36 +1,24 @@
 // Four eyes on deployments (DEPLOY_REQUIRES_APPROVAL=true), in a real browser: one process
 // administrator changes a due date and submits the change for approval; nothing is deployed; a
 // second process administrator reviews what changes and approves it, which deploys version 2.
-import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
-import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
-import { clientDist } from '../../server/app.ts';
-import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { login, logout } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
 import { shot } from './shots.ts';
 
-let sys: TestSystem;
-let b: Browsing;
-
-test.before(async () => {
-  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  sys = await startSystem({ env: { DEPLOY_REQUIRES_APPROVAL: 'true' } });
-  await addUser(sys, { username: 'procadmin_b', displayName: '钱晓梅', org: '150300-ZZB', roles: ['process_admin'] });
-  b = await openBrowser(sys.url, { width: 1440, height: 900 });
-});
-test.after.always(async () => {
-  await b?.close();
-  await sys?.close();
+const suite = adminSuite({
+  env: { DEPLOY_REQUIRES_APPROVAL: 'true' },
+  prepare: (sys) => addUser(sys, { username: 'procadmin_b', displayName: '钱晓梅', org: '150300-ZZB', roles: ['process_admin'] }).then(() => undefined),
 });
 
 test.serial('a change waits for a second process administrator, who reviews what it changes and approves it', async (t) => {
-  const p = b.page;
-  const db = sys.services.db;
+  const p = suite.b.page;
+  const db = suite.sys.services.db;
   const v1 = await db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
 
-  await login(p, sys.url, 'procadmin');
-  await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+  await login(p, suite.sys.url, 'procadmin');
+  await p.goto(`${suite.sys.url}/admin/processes/borrowing/edit`);
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
   // Change the due date of the first user task with a due date.
   const step = await p.locator('.djs-shape[data-element-id]').evaluateAll((els) =>
@@ -57,7 +45,7 @@ test.serial('a change waits for a second process administrator, who reviews what
   t.is(await p.getByRole('button', { name: '批准并部署' }).count(), 0);
   await logout(p);
 
-  await login(p, sys.url, 'procadmin_b');
+  await login(p, suite.sys.url, 'procadmin_b');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
   await p.getByRole('heading', { name: '待审批的部署' }).waitFor();
   await p.locator('tr[data-process="borrowing"]').getByText('待审批 1').waitFor();
@@ -75,6 +63,6 @@ test.serial('a change waits for a second process administrator, who reviews what
   t.regex(v2.xml, /camunda:dueDate="P5D"/);
   const approved = await db('audit_log').where({ action: 'process.approve', actor: 'procadmin_b' }).first();
   t.is(JSON.parse(approved.detail).sha256, v2.sha256);
-  t.deepEqual(b.problems, []);
-  t.deepEqual(b.outside, []);
+  t.deepEqual(suite.b.problems, []);
+  t.deepEqual(suite.b.outside, []);
 });

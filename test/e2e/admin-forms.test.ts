@@ -2,51 +2,37 @@
 // the first approval step in the form-js editor (only the field types Dangan supports are offered),
 // adds a required field, applies it and deploys. The new version carries the edited form; a case
 // filed before keeps the old form, a new case must fill in the new field.
-import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
 import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { clientDist } from '../../server/app.ts';
 import { fileConsultation, REASONS } from '../helpers/cases.ts';
 import { firstUserTask } from '../helpers/bpmn-edit.ts';
 import { answer } from '../helpers/drive.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
 import { shot } from './shots.ts';
 
-let sys: TestSystem;
-let b: Browsing;
-
-test.before(async () => {
-  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  sys = await startSystem();
-  b = await openBrowser(sys.url, { width: 1440, height: 900 });
-});
-test.after.always(async () => {
-  await b?.close();
-  await sys?.close();
-});
+const suite = adminSuite();
 
 /** The open task of a case, as the user who may do it sees it. */
 async function firstTask(instanceId: string) {
-  const task = await sys.services.db('tasks').where({ instance_id: instanceId, status: 'open' }).first();
-  const holder = await sys.services.db('users as u').join('user_roles as r', 'r.user_id', 'u.id').where('r.role', task.candidate_role).where('u.org_unit_id', task.candidate_org_id).first('u.username');
-  const c = await sys.as(holder.username);
+  const task = await suite.sys.services.db('tasks').where({ instance_id: instanceId, status: 'open' }).first();
+  const holder = await suite.sys.services.db('users as u').join('user_roles as r', 'r.user_id', 'u.id').where('r.role', task.candidate_role).where('u.org_unit_id', task.candidate_org_id).first('u.username');
+  const c = await suite.sys.as(holder.username);
   return { c, task: (await c.get(`/api/tasks/${task.id}`)).body };
 }
 
 test.serial('a field added in the form editor deploys with the new version; a case filed before keeps its form', async (t) => {
-  const p = b.page;
-  const db = sys.services.db;
+  const p = suite.b.page;
+  const db = suite.sys.services.db;
   const v1 = await db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
   const { rootElement } = await new BpmnModdle({ camunda }).fromXML(v1.xml);
   const step = firstUserTask(rootElement.rootElements.find((e: any) => e.$type === 'bpmn:Process'));
   const formKey: string = step.formKey;
-  const before = await fileConsultation(sys, 'applicant1', REASONS[2]);
+  const before = await fileConsultation(suite.sys, 'applicant1', REASONS[2]);
 
-  await login(p, sys.url, 'procadmin');
-  await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+  await login(p, suite.sys.url, 'procadmin');
+  await p.goto(`${suite.sys.url}/admin/processes/borrowing/edit`);
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
   await p.locator(`.djs-shape[data-element-id="${step.id}"]`).click();
   await p.getByRole('button', { name: `编辑表单“${formKey}”` }).click();
@@ -104,7 +90,7 @@ test.serial('a field added in the form editor deploys with the new version; a ca
   const a = await firstTask(before);
   t.false(a.task.form.components.some((c: any) => c.key === 'reviewNo'));
   t.is((await a.c.post(`/api/tasks/${a.task.id}/complete`, { variables: answer(a.task.form.components) })).status, 200);
-  const after = await fileConsultation(sys, 'applicant2', REASONS[3]);
+  const after = await fileConsultation(suite.sys, 'applicant2', REASONS[3]);
   const n = await firstTask(after);
   t.true(n.task.form.components.some((c: any) => c.key === 'reviewNo'));
   const refused = await n.c.post(`/api/tasks/${n.task.id}/complete`, { variables: answer(a.task.form.components) });
@@ -112,6 +98,6 @@ test.serial('a field added in the form editor deploys with the new version; a ca
   t.true(refused.body.details.some((d: any) => d.field === 'reviewNo'));
   t.is((await n.c.post(`/api/tasks/${n.task.id}/complete`, { variables: answer(n.task.form.components) })).status, 200);
 
-  t.deepEqual(b.problems, []);
-  t.deepEqual(b.outside, []);
+  t.deepEqual(suite.b.problems, []);
+  t.deepEqual(suite.b.outside, []);
 });

@@ -2,27 +2,14 @@
 // assignment rule — is flagged on the canvas (marker and badge on each element, the list below),
 // deploying stays disabled, and the same diagram sent to the API is refused with the same findings.
 import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { clientDist } from '../../server/app.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
 import { shot } from './shots.ts';
 import { selectShape } from './modeler-ui.ts';
 
-let sys: TestSystem;
-let b: Browsing;
-
-test.before(async () => {
-  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  sys = await startSystem();
-  b = await openBrowser(sys.url, { width: 1440, height: 900 });
-});
-test.after.always(async () => {
-  await b?.close();
-  await sys?.close();
-});
+const suite = adminSuite();
 
 /** Creates a task on an empty spot of the canvas and changes its type through the context pad; returns its id. */
 async function addTask(p: Page, at: { x: number; y: number }, name: string, replaceWith: string): Promise<string> {
@@ -40,10 +27,10 @@ async function addTask(p: Page, at: { x: number; y: number }, name: string, repl
 }
 
 test.serial('a script task and a user task without an assignee are flagged on the canvas, cannot be deployed, and the API refuses them', async (t) => {
-  const p = b.page;
-  const versions = await sys.services.db('process_deployments').where({ process_key: 'borrowing' });
-  await login(p, sys.url, 'procadmin');
-  await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+  const p = suite.b.page;
+  const versions = await suite.sys.services.db('process_deployments').where({ process_key: 'borrowing' });
+  await login(p, suite.sys.url, 'procadmin');
+  await p.goto(`${suite.sys.url}/admin/processes/borrowing/edit`);
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
 
   const canvas = (await p.getByRole('application', { name: '流程图编辑区' }).boundingBox())!;
@@ -73,7 +60,7 @@ test.serial('a script task and a user task without an assignee are flagged on th
   );
   const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: '导出 BPMN' }).click()]);
   const xml = fs.readFileSync((await download.path())!, 'utf8');
-  const admin = await sys.as('procadmin');
+  const admin = await suite.sys.as('procadmin');
   const res = await admin.post('/api/admin/deployments', { xml, processKey: 'borrowing', baseVersion: 1, note: '增加两个环节', forms: {} });
   t.is(res.status, 422);
   t.is(res.body.code, 'BPMN_INVALID');
@@ -83,7 +70,7 @@ test.serial('a script task and a user task without an assignee are flagged on th
   t.true(apiErrors.includes(`dangan/user-task-assignment ${userId}`));
   const direct = await admin.request('POST', '/api/process-definitions', xml, { 'content-type': 'application/xml' });
   t.is(direct.status, 422);
-  t.deepEqual((await sys.services.db('process_deployments').where({ process_key: 'borrowing' })).length, versions.length, 'nothing was deployed');
+  t.deepEqual((await suite.sys.services.db('process_deployments').where({ process_key: 'borrowing' })).length, versions.length, 'nothing was deployed');
 
   // Fixed in the panel (a role for the user task, the script task deleted), it can be deployed.
   await selectShape(p, '复核');
@@ -100,6 +87,6 @@ test.serial('a script task and a user task without an assignee are flagged on th
   t.true(left.length > 0 && left.every((f) => f.endsWith(userId)), left.join('; '));
   t.true(await deploy.isDisabled());
 
-  t.deepEqual(b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), [], 'no console error, page error or failed request');
-  t.deepEqual(b.outside, [], 'nothing requested from outside our server');
+  t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), [], 'no console error, page error or failed request');
+  t.deepEqual(suite.b.outside, [], 'nothing requested from outside our server');
 });

@@ -4,33 +4,19 @@
 // and a due date, and deploys version 2 with a change note. A case filed before still finishes on
 // version 1; a new case passes the new step first. Written against whatever borrowing diagram is
 // deployed: it finds the first user task reached from the start event.
-import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { clientDist } from '../../server/app.ts';
 import { fileConsultation, REASONS } from '../helpers/cases.ts';
 import { firstUserTask, rolesUsed } from '../helpers/bpmn-edit.ts';
 import { finishCase } from '../helpers/drive.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
 import { selectShape } from './modeler-ui.ts';
 import { shot } from './shots.ts';
 
-let sys: TestSystem;
-let b: Browsing;
-
-test.before(async () => {
-  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  sys = await startSystem();
-  b = await openBrowser(sys.url, { width: 1440, height: 900 });
-});
-test.after.always(async () => {
-  await b?.close();
-  await sys?.close();
-});
+const suite = adminSuite();
 
 /** The centre of an element on the screen. */
 async function centre(p: Page, elementId: string) {
@@ -39,8 +25,8 @@ async function centre(p: Page, elementId: string) {
 }
 
 test.serial('the process administrator adds an approval step for a new role and deploys version 2; old cases finish on version 1', async (t) => {
-  const p = b.page;
-  const db = sys.services.db;
+  const p = suite.b.page;
+  const db = suite.sys.services.db;
   const v1 = await db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
   const { rootElement } = await new BpmnModdle({ camunda }).fromXML(v1.xml);
   const proc = rootElement.rootElements.find((e: any) => e.$type === 'bpmn:Process');
@@ -51,10 +37,10 @@ test.serial('the process administrator adds an approval step for a new role and 
   const stepName = role === 'auth_leader' ? '分管领导审核' : '新增审核环节';
 
   // Given a case filed on version 1.
-  const before = await fileConsultation(sys, 'applicant1', REASONS[0]);
+  const before = await fileConsultation(suite.sys, 'applicant1', REASONS[0]);
 
   // The process administrator opens the process in the modeler.
-  await login(p, sys.url, 'procadmin');
+  await login(p, suite.sys.url, 'procadmin');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
   await p.getByRole('heading', { name: '流程管理', level: 1 }).waitFor();
   await p.getByRole('link', { name: `编辑 ${v1.name}` }).click();
@@ -136,24 +122,24 @@ test.serial('the process administrator adds an approval step for a new role and 
   t.true(proc2.flowElements.some((e: any) => e.$type === 'bpmn:SequenceFlow' && e.sourceRef === step && e.targetRef.id === target.id));
 
   // The case filed before finishes on version 1, never meeting the new step.
-  const steps = await finishCase(sys, before);
+  const steps = await finishCase(suite.sys, before);
   const old = await db('process_instances').where({ id: before }).first();
   t.is(old.version, v1.version);
   t.is(old.status, 'completed');
   t.false(steps.includes(step.id));
 
   // A new case passes the new step first, offered to the holders of the new role.
-  const after = await fileConsultation(sys, 'applicant2', REASONS[1]);
+  const after = await fileConsultation(suite.sys, 'applicant2', REASONS[1]);
   const fresh = await db('process_instances').where({ id: after }).first();
   t.is(fresh.version, v2.version);
   t.deepEqual(JSON.parse(fresh.active_elements), [step.id]);
-  const newSteps = await finishCase(sys, after);
+  const newSteps = await finishCase(suite.sys, after);
   t.is(newSteps[0], step.id);
   t.is(newSteps[1], target.id);
   const newTask = await db('tasks').where({ instance_id: after, element_id: step.id }).first();
   const holder = await db('user_roles').where({ user_id: newTask.completed_by }).first();
   t.is(holder.role, role);
 
-  t.deepEqual(b.problems, [], 'no console error, page error or failed request');
-  t.deepEqual(b.outside, [], 'nothing requested from outside our server');
+  t.deepEqual(suite.b.problems, [], 'no console error, page error or failed request');
+  t.deepEqual(suite.b.outside, [], 'nothing requested from outside our server');
 });

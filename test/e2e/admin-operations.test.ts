@@ -2,33 +2,22 @@
 // each step, suspended, finished, cancelled): the version page shows the right totals and, on the
 // diagram, the right number of cases and incidents per element; a click lists those cases; on a
 // case page the administrator retries an incident, suspends and resumes, and cancels with a reason.
-import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
-import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { clientDist } from '../../server/app.ts';
 import { scriptedLoad, type Expected } from '../helpers/ops-load.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
 import { shot } from './shots.ts';
 
-let sys: TestSystem;
-let b: Browsing;
 let expected: Expected;
-
-test.before(async () => {
-  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  sys = await startSystem();
-  expected = await scriptedLoad(sys, 2);
-  b = await openBrowser(sys.url, { width: 1440, height: 900 });
-});
-test.after.always(async () => {
-  await b?.close();
-  await sys?.close();
+const suite = adminSuite({
+  prepare: async (sys) => {
+    expected = await scriptedLoad(sys, 2);
+  },
 });
 
 test.serial('the operations view shows the right counts per status and per element after a scripted load', async (t) => {
-  const p = b.page;
-  await login(p, sys.url, 'procadmin');
+  const p = suite.b.page;
+  await login(p, suite.sys.url, 'procadmin');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
   const row = p.locator('tr[data-process="filing"]');
   await row.getByRole('link', { name: '运行监控', exact: true }).click();
@@ -64,12 +53,12 @@ test.serial('the operations view shows the right counts per status and per eleme
   await p.getByRole('button', { name: '查询' }).click();
   await p.getByTestId('instances-total').getByText(`共 ${expected.ids.incident.length} 件`).waitFor();
   t.deepEqual((await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')))).sort(), [...expected.ids.incident].sort());
-  t.deepEqual(b.problems, []);
+  t.deepEqual(suite.b.problems, []);
 });
 
 test.serial('on a case page the administrator retries an incident, suspends and resumes, and cancels with a reason', async (t) => {
-  const p = b.page;
-  const db = sys.services.db;
+  const p = suite.b.page;
+  const db = suite.sys.services.db;
   const id = expected.ids.incident[0];
   await p.locator(`tr[data-instance="${id}"] a`).click();
   await p.getByTestId('case-status').getByText('故障').waitFor();
@@ -85,7 +74,7 @@ test.serial('on a case page the administrator retries an incident, suspends and 
   await p.getByTestId('case-status').getByText('办理中').waitFor();
   t.is((await db('process_instances').where({ id }).first()).status, 'running');
   t.is((await db('jobs').where({ instance_id: id, element_id: 'remind' }).first()).status, 'pending');
-  await sys.services.jobs.pollOnce();
+  await suite.sys.services.jobs.pollOnce();
   t.is((await db('jobs').where({ instance_id: id, element_id: 'remind' }).first()).status, 'done');
 
   // Suspend with a reason; resume.
@@ -116,6 +105,6 @@ test.serial('on a case page the administrator retries an incident, suspends and 
     ['instance.inspect', 'instance.suspend', 'instance.resume', 'instance.cancel'],
   );
   t.truthy(await db('audit_log').where({ action: 'job.retry', actor: 'procadmin' }).first());
-  t.deepEqual(b.problems, []);
-  t.deepEqual(b.outside, []);
+  t.deepEqual(suite.b.problems, []);
+  t.deepEqual(suite.b.outside, []);
 });
