@@ -48,7 +48,7 @@ test.serial('a script task and a user task without an assignee are flagged on th
   const deploy = p.getByRole('button', { name: '部署新版本' });
   t.true(await deploy.isDisabled(), 'deploying is disabled while an error remains');
   await p.getByText(/修正后才能部署/).first().waitFor();
-  await shot(p, 'modeler-check');
+  await shot(p, 'modeler-check', { fullPage: true });
 
   // Clicking a finding selects its element.
   await p.getByTestId('lint-findings').locator(`li[data-element="${scriptId}"][data-rule="dangan/no-script"] button`).first().click();
@@ -89,4 +89,35 @@ test.serial('a script task and a user task without an assignee are flagged on th
 
   t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), [], 'no console error, page error or failed request');
   t.deepEqual(suite.b.outside, [], 'nothing requested from outside our server');
+});
+
+test.serial('a new process starts from a template, is checked like any other, and deploys as version 1', async (t) => {
+  const p = suite.b.page;
+  await p.goto(`${suite.sys.url}/admin/processes`);
+  await p.getByRole('link', { name: '新建流程' }).click();
+  await p.getByLabel('流程标识').fill('1bad key');
+  await p.getByRole('button', { name: '确认' }).click();
+  await p.getByText('新流程的标识，部署后不能修改').waitFor();
+  await p.getByLabel('流程标识').fill('leave-request');
+  await p.getByLabel('流程', { exact: true }).fill('请假审批');
+  await p.getByRole('button', { name: '确认' }).click();
+  // The template has no starters yet: the check says so, on the process.
+  const finding = p.getByTestId('lint-findings').locator('li[data-rule="dangan/process-starters"]');
+  await finding.getByText('须指定可发起角色').waitFor();
+  await finding.getByText('请假审批（leave-request）').waitFor();
+  t.true(await p.getByRole('button', { name: '部署新版本' }).isDisabled());
+
+  await p.locator('.bio-properties-panel-group-header', { hasText: '可发起角色' }).click();
+  await p.getByRole('complementary', { name: '属性' }).getByLabel('查档人员（applicant）').check();
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+  await p.getByRole('button', { name: '部署新版本' }).click();
+  const dialog = p.getByRole('dialog', { name: '部署新版本' });
+  await dialog.getByLabel('变更说明').fill('新建请假审批流程');
+  await dialog.getByRole('button', { name: '部署新版本' }).click();
+  await p.getByText('已部署为第 1 版。').waitFor();
+  await p.locator('tr[data-process="leave-request"]').getByText('请假审批').waitFor();
+  const dep = await suite.sys.services.db('process_deployments').where({ process_key: 'leave-request' }).first();
+  t.like(dep, { version: 1, name: '请假审批', note: '新建请假审批流程' });
+  t.regex(dep.xml, /camunda:candidateStarterGroups="applicant"/);
+  t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), []);
 });

@@ -8,8 +8,8 @@ import { projectRoot } from '../../server/services.ts';
 
 const OUT = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs', 'screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-shots-'));
 
-export async function shot(page: Page, name: string): Promise<string> {
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
   return file;
 }
