@@ -9,6 +9,7 @@ import { errors } from '../errors.ts';
 import { Definitions, type FormSource, type LoadedDefinition } from './definitions.ts';
 import { FormRegistry, validateAgainst } from './forms.ts';
 import type { FormSchema } from '../../shared/forms.ts';
+import { formOf, formSource } from './versioned-forms.ts';
 import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
 import { feelContext } from './expressions.ts';
@@ -77,33 +78,13 @@ export class WorkflowEngine {
     };
   }
 
-  /**
-   * Where the forms of a new version come from. 'files': processes/forms/ first (the shipped
-   * processes at start-up), 'previous': the latest version of the same process first (an
-   * administrator's edit keeps the forms edited before); then the other, then the newest deployed
-   * schema of the key (a form created in the browser for another process). `given` wins over all.
-   */
+  /** Where the forms of a new version come from (versioned-forms.ts). */
   formSource(q: Q, prefer: 'files' | 'previous', given: Record<string, FormSchema> = {}): FormSource {
-    return async (keys, processKey) => {
-      const out: Record<string, FormSchema> = {};
-      const latest = await store.latestDeployment(q, processKey);
-      const previous = latest ? (await this.definitions.load(q, latest.id)).forms : new Map<string, FormSchema>();
-      const newest = new Map((await store.newestDeployedForms(q)).map((f) => [f.form_key, f.schema]));
-      for (const k of keys) {
-        const file = this.opts.forms.get(k);
-        const prev = previous.get(k);
-        const found = given[k] ?? (prefer === 'files' ? (file ?? prev) : (prev ?? file));
-        const newestSchema = newest.get(k);
-        if (found) out[k] = found;
-        else if (newestSchema) out[k] = JSON.parse(newestSchema) as FormSchema;
-      }
-      return out;
-    };
+    return formSource(q, this.definitions, this.opts.forms, prefer, given);
   }
 
-  /** The form a step of this version shows: its own copy, else the installation's file. */
   formOf(def: LoadedDefinition, key: string): FormSchema | undefined {
-    return def.forms.get(key) ?? this.opts.forms.get(key);
+    return formOf(def, this.opts.forms, key);
   }
 
   /** The form of a key as the case of `deploymentId` knows it. */

@@ -102,6 +102,7 @@ test.serial('the process administrator adds an approval step for a new role and 
   const latest = p.locator(`li[data-version="${v1.version + 1}"]`);
   await latest.getByText(`增加“${stepName}”环节`).waitFor();
   await latest.getByText('吴国平').waitFor();
+  await shot(p, 'processes');
   await latest.getByRole('link', { name: '与上一版对比' }).click();
   await p.getByRole('heading', { name: '版本对比：borrowing' }).waitFor();
   const changes = p.getByTestId('diff-list');

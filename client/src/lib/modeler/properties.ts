@@ -9,9 +9,10 @@ import { Group, SelectEntry, TextFieldEntry, CheckboxEntry, isSelectEntryEdited,
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import type { ModelerContext } from './context.ts';
+import { timerEntries } from './timer-entries.ts';
 
-type Translate = (s: string, r?: Record<string, string>) => string;
-type Entry = { id: string; component: (props: any) => unknown; isEdited?: (el: unknown) => boolean };
+export type Translate = (s: string, r?: Record<string, string>) => string;
+export type Entry = { id: string; component: (props: any) => unknown; isEdited?: (el: unknown) => boolean };
 
 const SERVICE = /^\$\{environment\.services\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const KEPT_STANDARD_GROUPS = new Set(['general', 'documentation']);
@@ -167,64 +168,6 @@ function conditionEntry(): Entry {
     },
     isEdited: isTextFieldEntryEdited,
   };
-}
-
-const TIMER_TYPES = [
-  { value: 'timeDuration', label: 'Duration' },
-  { value: 'timeDate', label: 'Date' },
-  { value: 'timeCycle', label: 'Cycle' },
-];
-
-function timerEntries(definition: any): Entry[] {
-  const kind = () => TIMER_TYPES.find((t) => definition.get(t.value))?.value ?? '';
-  const setKind = (element: any, commandStack: any, bpmnFactory: any, next: string, body?: string) => {
-    const props: Record<string, unknown> = { timeDate: undefined, timeDuration: undefined, timeCycle: undefined };
-    if (next) props[next] = bpmnFactory.create('bpmn:FormalExpression', { body: body ?? '' });
-    commandStack.execute('element.updateModdleProperties', { element, moddleElement: definition, properties: props });
-  };
-  return [
-    {
-      id: 'dangan-timerType',
-      component: function TimerType(props: { element: any }) {
-        const translate = useService('translate') as Translate;
-        const commandStack = useService('commandStack');
-        const bpmnFactory = useService('bpmnFactory');
-        return SelectEntry({
-          element: props.element,
-          id: 'dangan-timerType',
-          label: translate('Timer type'),
-          getValue: kind,
-          setValue: (v: string) => setKind(props.element, commandStack, bpmnFactory, v, definition.get(kind())?.get('body')),
-          getOptions: () => [{ value: '', label: translate('<none>') }, ...TIMER_TYPES.map((t) => ({ value: t.value, label: translate(t.label) }))],
-        });
-      },
-      isEdited: isSelectEntryEdited,
-    },
-    {
-      id: 'dangan-timerValue',
-      component: function TimerValue(props: { element: any }) {
-        const translate = useService('translate') as Translate;
-        const commandStack = useService('commandStack') as any;
-        const bpmnFactory = useService('bpmnFactory');
-        const debounce = useService('debounceInput');
-        return TextFieldEntry({
-          element: props.element,
-          id: 'dangan-timerValue',
-          label: translate('Timer value'),
-          description: translate('Duration PT2H or P3D; date 2026-12-01T09:00:00+08:00; cycle R3/P1D (at least an hour apart, bounded); or FEEL, e.g. ="P" + string(params.receiptChaseDays) + "D"'),
-          debounce,
-          getValue: () => definition.get(kind())?.get('body') ?? '',
-          setValue: (v: string) => {
-            const k = kind() || 'timeDuration';
-            const expr = definition.get(k);
-            if (!expr) setKind(props.element, commandStack, bpmnFactory, k, v);
-            else commandStack.execute('element.updateModdleProperties', { element: props.element, moddleElement: expr, properties: { body: v } });
-          },
-        });
-      },
-      isEdited: isTextFieldEntryEdited,
-    },
-  ];
 }
 
 function serviceEntry(ctx: ModelerContext): Entry {
