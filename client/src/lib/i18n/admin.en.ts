@@ -4,7 +4,6 @@ import type { adminZh } from './admin.zh.ts';
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const adminEn: Widen<typeof adminZh> = {
-  nav: { processes: 'Processes', operations: 'Operations' },
   processes: {
     title: 'Processes',
     intro: 'Change approval steps, who does them, deadlines and forms here; a change that passes the check deploys as a new version. Cases already filed finish on their version.',

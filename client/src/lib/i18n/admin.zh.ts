@@ -1,6 +1,5 @@
 // 中文: the process administrator's pages (流程管理, 流程设计, 运行监控). Same keys in admin.en.ts.
 export const adminZh = {
-  nav: { processes: '流程管理', operations: '运行监控' },
   processes: {
     title: '流程管理',
     intro: '在这里修改审批环节、办理人、期限和表单，校验通过后部署为新版本；正在办理的案件仍按原版本运行。',

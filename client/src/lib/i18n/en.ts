@@ -1,5 +1,4 @@
 // English. The same keys as zh.ts (the type makes a missing or extra key a compile error).
-import { adminEn } from './admin.en.ts';
 import type { Dictionary } from './types.ts';
 
 export const en: Dictionary = {
@@ -27,6 +26,8 @@ export const en: Dictionary = {
     start: 'New application',
     applications: 'My applications',
     deadlines: 'Deadlines',
+    processes: 'Processes',
+    operations: 'Operations',
   },
   header: {
     user: 'Signed in as',
@@ -367,5 +368,4 @@ export const en: Dictionary = {
     body: 'The page you asked for does not exist.',
     home: 'Back to the workbench',
   },
-  admin: adminEn,
 };

@@ -1,5 +1,4 @@
 // 中文 (default). Every string the UI shows has a key here and the same key in en.ts.
-import { adminZh } from './admin.zh.ts';
 export const zh = {
   app: {
     name: '档案',
@@ -25,6 +24,8 @@ export const zh = {
     start: '发起申请',
     applications: '我的申请',
     deadlines: '督办',
+    processes: '流程管理',
+    operations: '运行监控',
   },
   header: {
     user: '当前用户',
@@ -365,5 +366,4 @@ export const zh = {
     body: '您访问的页面不存在。',
     home: '返回工作台',
   },
-  admin: adminZh,
 };
