@@ -158,7 +158,8 @@ function bundleSizes(): void {
   for (const key of Object.keys(manifest).filter((k) => k.startsWith('src/pages/')).sort()) {
     const all = jsClosure(manifest, [entryKey, key]);
     const own = [...all].filter((f) => !entry.has(f));
-    const withBpmn = [...viewerFiles].some((f) => all.has(f));
+    // The bundler's runtime helper chunk is shared by many chunks and says nothing about bpmn-js.
+    const withBpmn = [...viewerFiles].some((f) => all.has(f) && !f.includes('rolldown-runtime'));
     const name = key.replace('src/pages/', '').replace('.svelte', '');
     console.log(
       `  ${name.padEnd(44)} ${kb(gz(all)).padStart(9)} gz in all (${kb(gz(own))} beyond the entry)${withBpmn ? '  ⚠ bpmn-js loaded eagerly' : ''}`,

@@ -10,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   materials: () => import('./materials.ts'),
   transfers: () => import('./transfers.ts'),
   requests: () => import('./requests.ts'),
+  admin: () => import('./admin.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -27,6 +27,7 @@ import { materialRoutes } from './materials/routes.ts';
 import { correctionRoutes } from './corrections/routes.ts';
 import { transferRoutes } from './transfers/routes.ts';
 import { requestRoutes } from './requests/routes.ts';
+import { processAdminRoutes } from './processes/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -48,6 +49,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   correctionRoutes,
   transferRoutes,
   requestRoutes,
+  processAdminRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -23,7 +23,7 @@ export async function deployShippedProcesses(s: Services): Promise<void> {
     if (!fs.existsSync(file)) continue;
     const xml = fs.readFileSync(file, 'utf8');
     await s.db.transaction(async (trx) => {
-      const { deployment, created } = await s.engine.definitions.deploy(trx, xml, null, 'shipped with Dangan');
+      const { deployment, created } = await s.engine.definitions.deploy(trx, xml, null, '随系统安装部署 / shipped with Dangan');
       if (created) {
         await s.audit.record(trx, {
           action: 'process.deploy',

@@ -62,6 +62,8 @@ const envSchema = z.object({
   JOB_LOCK_SECONDS: int(60),
   TIMER_MIN_CYCLE_SECONDS: int(3600),
   TIMER_MAX_REPETITIONS: int(1000),
+  /** Process administration (server/processes/): a deployment waits for a second process administrator. */
+  DEPLOY_REQUIRES_APPROVAL: bool(false),
 
   // Archive rules (DOMAIN.md §7 "Parameters"; unverified values stay configurable).
   MAX_LOAN_DAYS: int(7),
@@ -167,6 +169,8 @@ export interface Config {
     timerMinCycleSeconds: number;
     timerMaxRepetitions: number;
   };
+  /** Process administration: four eyes on deployments when set. */
+  processes: { requireApproval: boolean };
   /** Archive parameters handed to process diagrams as `params` (never literals in diagrams). */
   params: {
     maxLoanDays: number;
@@ -255,6 +259,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timerMinCycleSeconds: e.TIMER_MIN_CYCLE_SECONDS,
       timerMaxRepetitions: e.TIMER_MAX_REPETITIONS,
     },
+    processes: { requireApproval: e.DEPLOY_REQUIRES_APPROVAL },
     params: {
       maxLoanDays: e.MAX_LOAN_DAYS,
       receiptChaseDays: e.RECEIPT_CHASE_DAYS,

@@ -27,6 +27,8 @@ export const errors = {
   taskNotOpen: (status: string) => new AppError(409, 'TASK_NOT_OPEN', `The task is not open (status: ${status})`),
   conflict: (code: string, message: string, details?: unknown) => new AppError(409, code, message, details),
   bpmnInvalid: (details: unknown) => new AppError(422, 'BPMN_INVALID', 'The diagram cannot be deployed', details),
+  /** An edited form-js schema uses what Dangan cannot render or check; details: [{formKey, where, message}]. */
+  formInvalid: (details: unknown) => new AppError(422, 'FORM_INVALID', '表单无法使用 / A form cannot be used', details),
   /** A rule of the field was broken; `rule` names it so the user sees which. */
   rule: (rule: string, message: string, details?: Record<string, unknown>) =>
     new AppError(422, 'RULE_VIOLATION', message, { rule, ...details }),

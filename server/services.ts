@@ -23,7 +23,7 @@ import { InboxService } from './workflow/inbox.ts';
 import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices, RequestsService } from './requests/service.ts';
-import { ALL_ROLES } from './http/policy.ts';
+import { ADMIN_ROLES, ALL_ROLES } from './http/policy.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
 import { OutboxAdmin } from './notify/outbox.ts';
@@ -40,6 +40,8 @@ import { IntakeScans } from './materials/scans.ts';
 import { CorrectionsService } from './corrections/service.ts';
 import { TransferService } from './transfers/service.ts';
 import { registerTransferServices } from './transfers/process.ts';
+import { ProcessAdminService } from './processes/service.ts';
+import { OperationsService } from './processes/operations.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -73,6 +75,10 @@ export interface Services extends Deps {
   outbox: OutboxAdmin;
   mailer: MailWorker;
   deadlines: DeadlineService;
+  /** 流程管理: versions, forms, deployments and their approval, diffs (the process administrator). */
+  processes: ProcessAdminService;
+  /** 运行监控: counts per element, the case list, suspend/resume/cancel, incident retry. */
+  operations: OperationsService;
   // Domain services are added here, one line each (archives, access, notify, …).
   access: AccessRules;
   avoidance: AvoidanceService;
@@ -137,12 +143,15 @@ export function createServices(deps: Deps): Services {
     timerMaxRepetitions: config.engine.timerMaxRepetitions,
     forms: new FormRegistry(path.join(processesDir, 'forms')),
     decisionsDir: path.join(processesDir, 'decisions'),
-    roles: [...ALL_ROLES],
+    // The three administrators (三员) handle no business: no step of a process may name them.
+    roles: ALL_ROLES.filter((r) => !(ADMIN_ROLES as readonly string[]).includes(r)),
   });
   const inbox = new InboxService(db, clock, config.inbox);
   const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt));
   const cases = new CaseService(db, engine, audit, clock);
   const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);
+  const processes = new ProcessAdminService(db, engine, audit, clock, config.processes.requireApproval);
+  const operations = new OperationsService(db, engine, audit, clock, config.engine.jobMaxRetries);
   const jobs = new JobRunner(db, clock, log.child({ module: 'jobs' }), (id) => workflow.fireJob(id), {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
@@ -186,5 +195,7 @@ export function createServices(deps: Deps): Services {
     corrections,
     transfers,
     requests,
+    processes,
+    operations,
   };
 }

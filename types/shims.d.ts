@@ -41,3 +41,36 @@ declare module '@0dep/piso' {
   }
   export function getDate(isoDateSource: string, enforceUTC?: boolean): Date;
 }
+// bpmnlint ships CommonJS without declarations; the linter and rules are served statically
+// (server/engine/lint/linter.ts).
+declare module 'bpmnlint/lib/linter.js' {
+  const Linter: new (options: { config?: unknown; resolver: unknown }) => { lint(root: unknown): Promise<Record<string, Array<{ id?: string; message: string; category: string }>>> };
+  export default Linter;
+}
+declare module 'bpmnlint/config/recommended.js' {
+  const config: { rules: Record<string, unknown> };
+  export default config;
+}
+declare module 'bpmnlint/rules/*' {
+  const rule: (config?: unknown) => unknown;
+  export default rule;
+}
+// The modeler's packages (client/src/lib/modeler/) ship no declarations.
+declare module 'bpmn-js-properties-panel' {
+  export const BpmnPropertiesPanelModule: any;
+  export const BpmnPropertiesProviderModule: any;
+  export function useService(name: string, strict?: boolean): any;
+}
+declare module '@bpmn-io/properties-panel' {
+  export const Group: any;
+  export function SelectEntry(props: any): any;
+  export function TextFieldEntry(props: any): any;
+  export function CheckboxEntry(props: any): any;
+  export function isSelectEntryEdited(el: unknown): boolean;
+  export function isTextFieldEntryEdited(el: unknown): boolean;
+  export function isCheckboxEntryEdited(el: unknown): boolean;
+}
+declare module 'camunda-bpmn-js-behaviors/lib/camunda-platform' {
+  const module: any;
+  export default module;
+}

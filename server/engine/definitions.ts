@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as Elements from 'bpmn-elements';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import type { Q } from '../db.ts';
+import type { FormSchema } from '../../shared/forms.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -13,7 +14,7 @@ import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
 import * as store from './store.ts';
-import type { DeploymentRow } from './store.ts';
+import type { DeploymentFormRow, DeploymentRow } from './store.ts';
 
 export interface ElementInfo {
   id: string;
@@ -39,13 +40,22 @@ export interface DefinitionMeta {
   documentation?: string;
   /** Whether any timer event exists (else the jobs table need not be consulted). */
   hasTimers: boolean;
+  /** Form keys the diagram names literally (start event and user tasks); FEEL keys resolve at run time. */
+  formKeys: string[];
 }
 
 export interface LoadedDefinition {
   deployment: DeploymentRow;
   sourceContext: unknown;
   meta: DefinitionMeta;
+  /** The forms this version carries (empty for versions deployed before forms were versioned). */
+  forms: Map<string, FormSchema>;
 }
+
+/** Finds the schema of each form key a new version names; the caller decides where forms come from. */
+export type FormSource = (keys: string[], processKey: string) => Promise<Record<string, FormSchema>>;
+
+export const formSha = (schema: FormSchema): string => createHash('sha256').update(JSON.stringify(schema)).digest('hex');
 
 const typeResolver = TypeResolver({ ...(Elements as any), TimerEventDefinition: ClockedTimerEventDefinition });
 
@@ -74,6 +84,11 @@ function extractMeta(root: any): DefinitionMeta {
   };
   walk(proc);
   const start = (proc.flowElements ?? []).find((e: any) => e.$type === 'bpmn:StartEvent' && !e.eventDefinitions?.length);
+  const formKeys = new Set<string>();
+  for (const el of elements.values()) {
+    const k = el.formKey?.trim();
+    if (k && !k.startsWith('=') && (el.type === 'bpmn:UserTask' || el.type === 'bpmn:StartEvent')) formKeys.add(k);
+  }
   return {
     processId: proc.id,
     processName: proc.name ?? proc.id,
@@ -85,13 +100,22 @@ function extractMeta(root: any): DefinitionMeta {
     elements,
     documentation: (proc.documentation ?? []).map((d: any) => d.text).join('\n') || undefined,
     hasTimers,
+    formKeys: [...formKeys].sort(),
   };
 }
 
-async function buildDefinition(deployment: DeploymentRow): Promise<LoadedDefinition> {
+async function buildDefinition(deployment: DeploymentRow, formRows: DeploymentFormRow[]): Promise<LoadedDefinition> {
   const parsed = await parseBpmn(deployment.xml);
   const sourceContext = serializer(parsed.moddleContext, typeResolver);
-  return { deployment, sourceContext, meta: extractMeta(parsed.rootElement) };
+  const forms = new Map(formRows.map((f) => [f.form_key, JSON.parse(f.schema) as FormSchema]));
+  return { deployment, sourceContext, meta: extractMeta(parsed.rootElement), forms };
+}
+
+/** Same forms: the same keys with the same content. A version without stored forms predates them. */
+function sameForms(stored: DeploymentFormRow[], next: Record<string, FormSchema>): boolean {
+  if (!stored.length) return true;
+  const keys = Object.keys(next);
+  return stored.length === keys.length && stored.every((r) => next[r.form_key] !== undefined && formSha(next[r.form_key]) === r.sha256);
 }
 
 export class Definitions {
@@ -99,16 +123,19 @@ export class Definitions {
 
   constructor(
     private readonly clock: Clock,
-    private readonly lintContext: () => Promise<DanganLintContext>,
+    /** The installation's lint context; with `q`, forms deployed earlier count as known too. */
+    private readonly lintContext: (q?: Q) => Promise<DanganLintContext>,
+    /** Where forms come from when the caller names no source: the files of processes/forms first. */
+    private readonly defaultForms: (q: Q) => FormSource,
   ) {}
 
   /** The parsed definition of a deployment, from the cache after the first use. */
   load(q: Q, deploymentId: string): Promise<LoadedDefinition> {
     let p = this.cache.get(deploymentId);
     if (!p) {
-      p = store.findDeployment(q, deploymentId).then((row) => {
+      p = Promise.all([store.findDeployment(q, deploymentId), store.formsOfDeployment(q, deploymentId)]).then(([row, forms]) => {
         if (!row) throw errors.notFound('Deployment');
-        return buildDefinition(row);
+        return buildDefinition(row, forms);
       });
       p.catch(() => this.cache.delete(deploymentId));
       this.cache.set(deploymentId, p);
@@ -122,26 +149,39 @@ export class Definitions {
     return this.load(q, row.id);
   }
 
-  async validate(xml: string) {
-    return validateBpmn(xml, await this.lintContext());
+  /** The lint of a deployment; `extraFormKeys` are forms that come with it (edited in the browser). */
+  async validate(xml: string, opts: { q?: Q; extraFormKeys?: string[] } = {}) {
+    const ctx = await this.lintContext(opts.q);
+    const extraFormKeys = opts.extraFormKeys ?? [];
+    return validateBpmn(xml, { ...ctx, forms: [...new Set([...ctx.forms, ...extraFormKeys])] });
   }
 
   /**
-   * Validates and stores a new version. Deploying XML identical to the latest version of the same
-   * key returns that version instead of creating a new one (start-up deploys stay idempotent).
+   * Validates and stores a new version with the forms it names (from `forms`). Deploying the XML
+   * and forms of the latest version of the same key returns that version instead of creating a
+   * new one (start-up deploys stay idempotent; a changed form file alone makes a new version).
    */
   async deploy(
     q: Q,
     xml: string,
     actorId: number | null,
     note?: string,
+    opts: { forms?: FormSource; extraFormKeys?: string[] } = {},
   ): Promise<{ deployment: DeploymentRow; created: boolean; warnings: Finding[] }> {
-    const result = await this.validate(xml);
+    const result = await this.validate(xml, { q, extraFormKeys: opts.extraFormKeys });
+    const forms = opts.forms ?? this.defaultForms(q);
     if (!result.ok) throw errors.bpmnInvalid(result.errors);
     const meta = extractMeta(result.parsed!.rootElement);
+    const carried = await forms(meta.formKeys, meta.processId);
+    const missing = meta.formKeys.filter((k) => !carried[k]);
+    if (missing.length) {
+      throw errors.bpmnInvalid(missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' })));
+    }
     const sha256 = createHash('sha256').update(xml).digest('hex');
     const latest = await store.latestDeployment(q, meta.processId);
-    if (latest && latest.sha256 === sha256) return { deployment: latest, created: false, warnings: result.warnings };
+    if (latest && latest.sha256 === sha256 && sameForms(await store.formsOfDeployment(q, latest.id), carried)) {
+      return { deployment: latest, created: false, warnings: result.warnings };
+    }
     const row: DeploymentRow = {
       id: randomUUID(),
       process_key: meta.processId,
@@ -154,6 +194,10 @@ export class Definitions {
       note: note ?? null,
     };
     await store.insertDeployment(q, row);
+    await store.insertDeploymentForms(
+      q,
+      meta.formKeys.map((k) => ({ deployment_id: row.id, form_key: k, schema: JSON.stringify(carried[k]), sha256: formSha(carried[k]) })),
+    );
     return { deployment: row, created: true, warnings: result.warnings };
   }
 }

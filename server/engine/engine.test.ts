@@ -210,11 +210,12 @@ test.serial('a message interrupts a waiting task through its boundary event; onl
 
   const r = await deliver('renew', { renewDays: 3 });
   t.deepEqual(r.activeElements, ['approveRenewal']);
-  // Both tasks carry the same (movable) clock instant: order ties by status, or PostgreSQL may swap them.
-  const tasks = await sys.services.db('tasks').where({ instance_id: inst.id }).orderBy('created_at').orderBy('status');
+  // Both rows carry the same instant (the clock stands still): order by step, not by time, or
+  // PostgreSQL may return them either way.
+  const tasks = await sys.services.db('tasks').where({ instance_id: inst.id }).orderBy('element_id');
   t.deepEqual(tasks.map((x: any) => [x.element_id, x.status]), [
-    ['loan', 'cancelled'],
     ['approveRenewal', 'open'],
+    ['loan', 'cancelled'],
   ]);
   const vars = JSON.parse((await sys.services.db('process_instances').where({ id: inst.id }).first()).variables);
   t.is(vars.renewDays, 3);

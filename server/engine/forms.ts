@@ -90,6 +90,11 @@ export class FormRegistry {
   validate(key: string, data: Record<string, unknown>): FieldProblem[] {
     const schema = this.forms.get(key);
     if (!schema) return [{ field: '', message: `未知表单 / unknown form ${key}` }];
-    return validateForm(schema, data, hide).map((p) => ({ field: p.field, message: problemMessage(p) }));
+    return validateAgainst(schema, data);
   }
+}
+
+/** Every problem with the submitted data against one schema (a deployment's own copy of a form). */
+export function validateAgainst(schema: FormSchema, data: Record<string, unknown>): FieldProblem[] {
+  return validateForm(schema, data, hide).map((p) => ({ field: p.field, message: problemMessage(p) }));
 }

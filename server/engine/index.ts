@@ -6,8 +6,10 @@ import type { Q, Trx } from '../db.ts';
 import { isPg, parseJson } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
-import { Definitions, type LoadedDefinition } from './definitions.ts';
-import { FormRegistry } from './forms.ts';
+import { Definitions, type FormSource, type LoadedDefinition } from './definitions.ts';
+import { FormRegistry, validateAgainst } from './forms.ts';
+import type { FormSchema } from '../../shared/forms.ts';
+import { formOf, formSource } from './versioned-forms.ts';
 import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
 import { feelContext } from './expressions.ts';
@@ -43,7 +45,7 @@ export class WorkflowEngine {
   private readonly decisionsLoaded: Promise<DecisionRegistry>;
 
   constructor(private readonly opts: EngineOptions) {
-    this.definitions = new Definitions(opts.clock, () => this.lintContext());
+    this.definitions = new Definitions(opts.clock, (q) => this.lintContext(q), (q) => this.formSource(q, 'files'));
     this.decisionsLoaded = DecisionRegistry.load(opts.decisionsDir);
     this.decisionsLoaded.catch(() => undefined);
     // The one built-in service: a business rule task evaluates its decision table (FEEL only).
@@ -63,18 +65,34 @@ export class WorkflowEngine {
     return this.opts.forms;
   }
 
-  async lintContext(): Promise<DanganLintContext> {
+  /** What the lint rules know of this installation; with `q`, forms deployed earlier count too. */
+  async lintContext(q?: Q): Promise<DanganLintContext> {
+    const deployed = q ? (await store.newestDeployedForms(q)).map((f) => f.form_key) : [];
     return {
       services: this.opts.services.names(),
       roles: this.opts.roles,
-      forms: this.opts.forms.keys(),
+      forms: [...new Set([...this.opts.forms.keys(), ...deployed])].sort(),
       decisions: (await this.decisionsLoaded).ids(),
       timerMinCycleSeconds: this.opts.timerMinCycleSeconds,
       timerMaxRepetitions: this.opts.timerMaxRepetitions,
     };
   }
 
-  private checkForm(formKey: string | undefined | null, variables: Record<string, unknown>): void {
+  /** Where the forms of a new version come from (versioned-forms.ts). */
+  formSource(q: Q, prefer: 'files' | 'previous', given: Record<string, FormSchema> = {}): FormSource {
+    return formSource(q, this.definitions, this.opts.forms, prefer, given);
+  }
+
+  formOf(def: LoadedDefinition, key: string): FormSchema | undefined {
+    return formOf(def, this.opts.forms, key);
+  }
+
+  /** The form of a key as the case of `deploymentId` knows it. */
+  async formFor(q: Q, deploymentId: string, key: string): Promise<FormSchema | undefined> {
+    return this.formOf(await this.definitions.load(q, deploymentId), key);
+  }
+
+  private checkForm(def: LoadedDefinition, formKey: string | undefined | null, variables: Record<string, unknown>): void {
     for (const k of Object.keys(variables)) {
       if (RESERVED.has(k)) throw errors.validation([{ field: k, message: 'reserved' }], `"${k}" cannot be set`);
     }
@@ -82,7 +100,8 @@ export class WorkflowEngine {
       if (Object.keys(variables).length) throw errors.validation([{ field: '', message: 'this step takes no input' }]);
       return;
     }
-    const problems = this.opts.forms.validate(formKey, variables);
+    const schema = this.formOf(def, formKey);
+    const problems = schema ? validateAgainst(schema, variables) : [{ field: '', message: `未知表单 / unknown form ${formKey}` }];
     if (problems.length) throw errors.validation(problems, '表单填写有误 / The form has errors');
   }
 
@@ -96,7 +115,7 @@ export class WorkflowEngine {
     if (!def.meta.starters.some((r) => input.actor.roles.includes(r))) {
       throw errors.forbidden(`Only ${def.meta.starters.join(', ')} may start ${input.processKey}`);
     }
-    this.checkForm(def.meta.startFormKey, input.variables);
+    this.checkForm(def, def.meta.startFormKey, input.variables);
     return this.startWith(trx, def, input);
   }
 
@@ -146,6 +165,9 @@ export class WorkflowEngine {
   private async open(trx: Trx, instanceId: string, actor: Actor | null, locked?: InstanceRow): Promise<Run> {
     const inst = locked ?? (await store.lockInstance(trx, instanceId));
     if (!inst) throw errors.notFound('Process instance');
+    if (inst.status === 'suspended') {
+      throw errors.conflict('INSTANCE_SUSPENDED', '案件已被流程管理员暂停，暂不能办理 / The case is suspended by the process administrator');
+    }
     if (inst.status !== 'running' && inst.status !== 'incident') {
       throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
     }
@@ -229,7 +251,9 @@ export class WorkflowEngine {
   ): Promise<{ task: TaskRow; instance: { id: string; status: string; activeElements: string[] } }> {
     const { task, instance } = await this.lockedTask(trx, taskId);
     this.checkOpenAndAllowed(task, actor);
-    this.checkForm(task.form_key, variables);
+    if (!instance) throw errors.notFound('Process instance');
+    // The forms of the case's own version: a case started before a form changed keeps its form.
+    this.checkForm(await this.definitions.load(trx, instance.deployment_id), task.form_key, variables);
 
     const run = await this.open(trx, task.instance_id, actor, instance);
     const api = run.postponedTask(task.element_id, task.execution_id);

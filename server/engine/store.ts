@@ -107,6 +107,33 @@ export async function insertDeployment(q: Q, row: DeploymentRow): Promise<void> 
   await q('process_deployments').insert(row);
 }
 
+// The forms a deployment carries --------------------------------------------------------------
+
+export interface DeploymentFormRow {
+  deployment_id: string;
+  form_key: string;
+  schema: string;
+  sha256: string;
+}
+
+export const formsOfDeployment = (q: Q, deploymentId: string): Promise<DeploymentFormRow[]> =>
+  q('deployment_forms').where({ deployment_id: deploymentId }).orderBy('form_key');
+
+export async function insertDeploymentForms(q: Q, rows: DeploymentFormRow[]): Promise<void> {
+  if (rows.length) await q('deployment_forms').insert(rows);
+}
+
+/** The most recently deployed schema of each form key (forms created in the browser live only here). */
+export async function newestDeployedForms(q: Q): Promise<DeploymentFormRow[]> {
+  const rows: Array<DeploymentFormRow & { deployed_at: string; version: number }> = await q('deployment_forms as f')
+    .join('process_deployments as d', 'd.id', 'f.deployment_id')
+    .select('f.*', 'd.deployed_at', 'd.version')
+    .orderBy([{ column: 'd.deployed_at', order: 'desc' }, { column: 'd.version', order: 'desc' }]);
+  const seen = new Map<string, DeploymentFormRow>();
+  for (const r of rows) if (!seen.has(r.form_key)) seen.set(r.form_key, { deployment_id: r.deployment_id, form_key: r.form_key, schema: r.schema, sha256: r.sha256 });
+  return [...seen.values()];
+}
+
 // Instances -----------------------------------------------------------------------------------
 
 export const findInstance = (q: Q, id: string): Promise<InstanceRow | undefined> =>
@@ -175,3 +202,13 @@ export async function updateJob(q: Q, id: string, patch: Partial<JobRow>): Promi
 }
 
 export const findJob = (q: Q, id: string): Promise<JobRow | undefined> => q('jobs').where({ id }).first();
+
+export async function countIncidentJobs(q: Q, instanceId: string): Promise<number> {
+  const row = await q('jobs').where({ instance_id: instanceId, status: 'incident' }).count<{ n: number | string }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** Clears the locks of a case's pending jobs, so that the next poll takes them at once. */
+export async function releasePendingJobs(q: Q, instanceId: string): Promise<void> {
+  await q('jobs').where({ instance_id: instanceId, status: 'pending' }).update({ lock_owner: null, locked_until: null });
+}

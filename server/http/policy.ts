@@ -12,6 +12,10 @@ export const POLICY = {
   // Workflow: business users work processes; the process admin reads and deploys them.
   'process.read': [...BUSINESS_ROLES, 'process_admin'],
   'process.deploy': ['process_admin'],
+  // Process administration (server/processes/): versions, forms, proposals, and 运行监控 — the
+  // process administrator only; no business user sees how other people's cases run.
+  'process.admin': ['process_admin'],
+  'process.operate': ['process_admin'],
   'instance.start': [...BUSINESS_ROLES],
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],

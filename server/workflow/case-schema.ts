@@ -74,6 +74,9 @@ export const diagram = z
 
 export const formKeyParams = z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 export const processKeyParams = z.object({ key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/) });
+export const formQuery = z
+  .object({ processKey: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/).optional(), instanceId: z.string().uuid().optional() })
+  .strict();
 
 export const clientSettings = z
   .object({

@@ -39,7 +39,8 @@ export function workflowRoutes(s: Services) {
       path: '/api/process-definitions',
       summary: 'Deploy a BPMN diagram as a new version',
       description:
-        'Body: BPMN XML (application/xml) or JSON {xml, note}. The diagram is parsed and linted; a rejected diagram answers 422 BPMN_INVALID with every finding in details.',
+        'Body: BPMN XML (application/xml) or JSON {xml, note}. The diagram is parsed and linted; a rejected diagram answers 422 BPMN_INVALID with every finding in details. ' +
+        'The forms it names come from the previous version, else processes/forms/. With DEPLOY_REQUIRES_APPROVAL set it answers 409 APPROVAL_REQUIRED: use POST /api/admin/deployments.',
       tags: ['processes'],
       permission: 'process.deploy',
       body: z.union([z.string().min(1).max(2_000_000), deployBody]),
@@ -47,7 +48,7 @@ export function workflowRoutes(s: Services) {
       response: deployResult,
       status: 201,
       handler: ({ body, user, ip }) =>
-        typeof body === 'string' ? wf.deploy(user, ip, body) : wf.deploy(user, ip, body.xml, body.note),
+        typeof body === 'string' ? s.processes.deployDirect(user, ip, body) : s.processes.deployDirect(user, ip, body.xml, body.note),
     }),
     route({
       method: 'post',

@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
 import type { HistoryRow } from '../engine/store.ts';
+import type { LoadedDefinition } from '../engine/definitions.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './store.ts';
@@ -49,9 +50,8 @@ export class WorkflowService {
   /** Markdown for the OpenAPI description: each process's start variables and task outcomes. */
   async processDocs(): Promise<string> {
     const rows = await engineStore.latestDeployments(this.db);
-    const forms = this.engine.forms;
-    const fields = (key: string | undefined | null) => {
-      const form = key ? forms.get(key) : undefined;
+    const fields = (def: LoadedDefinition, key: string | undefined | null) => {
+      const form = key ? this.engine.formOf(def, key) : undefined;
       if (!form) return '  (no input)';
       const flat = (cs: any[]): any[] => cs.flatMap((c) => (c.components ? flat(c.components) : [c]));
       return flat(form.components)
@@ -67,33 +67,13 @@ export class WorkflowService {
       const def = await this.engine.definitions.load(this.db, r.id);
       parts.push(`### \`${r.process_key}\` ${r.name} (v${r.version}); started by ${def.meta.starters.join(', ')}`);
       if (def.meta.documentation) parts.push(def.meta.documentation);
-      parts.push(`Start variables:\n${fields(def.meta.startFormKey)}`);
+      parts.push(`Start variables:\n${fields(def, def.meta.startFormKey)}`);
       for (const el of def.meta.elements.values()) {
         if (el.type !== 'bpmn:UserTask') continue;
-        parts.push(`Task \`${el.id}\` ${el.name} (${el.candidateGroups ?? el.assignee ?? ''}):\n${fields(el.formKey)}`);
+        parts.push(`Task \`${el.id}\` ${el.name} (${el.candidateGroups ?? el.assignee ?? ''}):\n${fields(def, el.formKey)}`);
       }
     }
     return parts.join('\n\n');
-  }
-
-  async deploy(user: SessionUser, ip: string, xml: string, note?: string) {
-    return this.db.transaction(async (trx) => {
-      const { deployment, created, warnings } = await this.engine.definitions.deploy(trx, xml, user.id, note);
-      await this.audit.record(trx, {
-        actor: user,
-        ip,
-        action: 'process.deploy',
-        objectType: 'deployment',
-        objectId: deployment.id,
-        detail: { key: deployment.process_key, version: deployment.version, sha256: deployment.sha256, created },
-      });
-      return {
-        key: deployment.process_key,
-        version: deployment.version,
-        created,
-        warnings: warnings.map((w) => ({ rule: w.rule, elementId: w.elementId, message: w.message })),
-      };
-    });
   }
 
   async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
@@ -203,13 +183,28 @@ export class WorkflowService {
       canComplete: t.status === 'open' && this.engine.canWork(t, actor),
       canClaim: couldClaim && t.assignee_id === null,
       canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
-      form: t.form_key ? (this.engine.forms.get(t.form_key) ?? null) : null,
+      form: t.form_key && inst ? ((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
     };
   }
 
-  /** A form-js schema of processes/forms/, for the start page and read-only summaries. */
-  form(key: string) {
-    const form = this.engine.forms.get(key);
+  /**
+   * A form-js schema for the start page (`processKey`: the latest version's copy) and read-only
+   * summaries (`instanceId`: the copy of the case's own version); without either, the
+   * installation's file, else the most recently deployed copy.
+   */
+  async form(user: SessionUser, key: string, at: { processKey?: string; instanceId?: string } = {}) {
+    let form;
+    if (at.instanceId) {
+      await assertCanReadCase(this.db, user, at.instanceId);
+      const inst = await engineStore.findInstance(this.db, at.instanceId);
+      form = inst ? await this.engine.formFor(this.db, inst.deployment_id, key) : undefined;
+    } else if (at.processKey) {
+      const latest = await engineStore.latestDeployment(this.db, at.processKey);
+      form = latest ? await this.engine.formFor(this.db, latest.id, key) : undefined;
+    } else {
+      const deployed = (await engineStore.newestDeployedForms(this.db)).find((f) => f.form_key === key);
+      form = this.engine.forms.get(key) ?? (deployed ? JSON.parse(deployed.schema) : undefined);
+    }
     if (!form) throw errors.notFound('Form');
     return form;
   }

@@ -63,13 +63,13 @@ test.serial('English at the switch of a menu, Chinese again after', async (t) =>
   t.deepEqual(b.problems, []);
 });
 
-test.serial('the process administrator gets a workbench without business entries and without refused requests', async (t) => {
+test.serial('the process administrator gets a workbench without business entries, the process administration entries, and no refused requests', async (t) => {
   const other = await openBrowser(sys.url);
   try {
     await login(other.page, sys.url, 'procadmin');
     await other.page.getByText('您的角色（流程管理员）不办理档案业务事项').waitFor();
     const links = await other.page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
-    t.deepEqual(links.map((l) => l.trim()), ['工作台']);
+    t.deepEqual(links.map((l) => l.trim()), ['工作台', '流程管理', '运行监控']);
     await other.page.waitForTimeout(500);
     t.deepEqual(other.problems, []);
   } finally {

@@ -26,7 +26,7 @@ export interface TestSystem {
 export async function startSystem(opts: { env?: Record<string, string>; clock?: MovableClock; demo?: boolean } = {}): Promise<TestSystem> {
   const testDb = await createTestDb(opts.env);
   const clock = opts.clock ?? new MovableClock('2026-11-02T01:00:00.000Z');
-  const log = createLogger('silent');
+  const log = createLogger(process.env.TEST_LOG ?? 'silent');
   let services = createServices({ config: testDb.config, db: testDb.db, clock, log });
   await prepare(services, { demo: opts.demo ?? true });
   let server: Server;

@@ -1484,6 +1484,289 @@ export type Colleagues = Array<{
   name: string;
 }>;
 
+export type LintContext = {
+  services: Array<string>;
+  roles: Array<string>;
+  forms: Array<string>;
+  decisions: Array<string>;
+  timerMinCycleSeconds: number;
+  timerMaxRepetitions: number;
+  requireApproval: boolean;
+};
+
+export type AdminProcess = {
+  key: string;
+  name: string;
+  latestVersion: number;
+  versions: Array<{
+    id: string;
+    version: number;
+    name: string;
+    deployedAt: string;
+    deployedByName: string | null;
+    note: string | null;
+    sha256: string;
+    counts: {
+      running: number;
+      incident: number;
+      suspended: number;
+      completed: number;
+      terminated: number;
+    };
+  }>;
+  pendingProposals: number;
+};
+
+export type ProcessVersion = {
+  id: string;
+  version: number;
+  name: string;
+  deployedAt: string;
+  deployedByName: string | null;
+  note: string | null;
+  sha256: string;
+  counts: {
+    running: number;
+    incident: number;
+    suspended: number;
+    completed: number;
+    terminated: number;
+  };
+  key: string;
+  xml: string;
+  latest: boolean;
+  forms: {
+    [key: string]: unknown;
+  };
+};
+
+export type VersionDiffResult = VersionDiff & {
+  key: string;
+  from: {
+    version: number;
+    xml: string;
+  };
+  to: {
+    version: number;
+    xml: string;
+  };
+};
+
+export type VersionDiff = {
+  added: Array<{
+    id: string;
+    type: string;
+    name: string | null;
+  }>;
+  removed: Array<{
+    id: string;
+    type: string;
+    name: string | null;
+  }>;
+  changed: Array<{
+    id: string;
+    type: string;
+    name: string | null;
+    changes: Array<{
+      field: string;
+      from: string | null;
+      to: string | null;
+    }>;
+  }>;
+  forms: Array<{
+    key: string;
+    change: "added" | "removed" | "changed";
+    fieldsAdded: Array<string>;
+    fieldsRemoved: Array<string>;
+  }>;
+};
+
+export type ValidationResult = {
+  ok: boolean;
+  errors: Array<{
+    rule: string;
+    elementId?: string;
+    message: string;
+    category: "error" | "warn";
+  }>;
+  warnings: Array<{
+    rule: string;
+    elementId?: string;
+    message: string;
+    category: "error" | "warn";
+  }>;
+  formFindings: Array<{
+    formKey: string;
+    where: string;
+    message: string;
+  }>;
+};
+
+export type DeploymentResult = {
+  outcome: "deployed" | "proposed";
+  key: string;
+  version: number | null;
+  proposalId: string | null;
+  warnings: Array<{
+    rule: string;
+    elementId?: string;
+    message: string;
+    category: "error" | "warn";
+  }>;
+};
+
+export type DeploymentRequest = {
+  xml: string;
+  processKey: string | null;
+  baseVersion: number | null;
+  note: string;
+  forms?: {
+    [key: string]: {
+      type: string;
+      components: Array<unknown>;
+      [key: string]: unknown;
+    };
+  };
+};
+
+export type DeploymentProposal = {
+  id: string;
+  processKey: string;
+  name: string;
+  baseVersion: number | null;
+  note: string;
+  sha256: string;
+  proposedByName: string | null;
+  proposedAt: string;
+  status: "pending" | "approved" | "rejected" | "withdrawn";
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  version: number | null;
+  mine: boolean;
+};
+
+export type DeploymentProposalDetail = DeploymentProposal & {
+  xml: string;
+  forms: {
+    [key: string]: unknown;
+  };
+  baseXml: string | null;
+  diff: VersionDiff;
+};
+
+export type VersionStats = {
+  key: string;
+  version: number;
+  name: string;
+  xml: string;
+  totals: {
+    running: number;
+    incident: number;
+    suspended: number;
+    completed: number;
+    terminated: number;
+  };
+  elements: Array<{
+    elementId: string;
+    active: number;
+    incidents: number;
+  }>;
+};
+
+export type AdminInstanceList = {
+  items: Array<{
+    id: string;
+    processKey: string;
+    processName: string;
+    version: number;
+    businessKey: string | null;
+    status: "running" | "incident" | "suspended" | "completed" | "terminated";
+    startedAt: string;
+    endedAt: string | null;
+    initiatorOrgName: string | null;
+    activeSteps: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidents: number;
+  }>;
+  total: number;
+};
+
+export type AdminInstance = {
+  id: string;
+  processKey: string;
+  processName: string;
+  version: number;
+  businessKey: string | null;
+  status: "running" | "incident" | "suspended" | "completed" | "terminated";
+  startedAt: string;
+  endedAt: string | null;
+  initiatorOrgName: string | null;
+  activeSteps: Array<{
+    id: string;
+    name: string;
+  }>;
+  incidents: number;
+  endReason: string | null;
+  xml: string;
+  activeElements: Array<string>;
+  doneElements: Array<string>;
+  incidentElements: Array<string>;
+  variables: Array<{
+    name: string;
+    type: string;
+    routing: Array<{
+      path: string;
+      value: string | number | boolean | null;
+    }>;
+  }>;
+  timeline: Array<{
+    at: string;
+    elementId: string;
+    elementName: string | null;
+    elementType: string;
+    event: string;
+    actorName: string | null;
+    outcome: string | null;
+  }>;
+  jobs: Array<{
+    id: string;
+    elementId: string;
+    elementName: string | null;
+    dueAt: string;
+    status: string;
+    attempts: number;
+    retriesLeft: number;
+    lastError: string | null;
+  }>;
+  tasks: Array<{
+    id: string;
+    elementId: string;
+    name: string;
+    status: string;
+    candidateRole: string | null;
+    candidateOrgName: string | null;
+    assigneeName: string | null;
+    createdAt: string;
+    dueAt: string | null;
+    completedAt: string | null;
+  }>;
+};
+
+export type InstanceActionResult = {
+  id: string;
+  status: "running" | "incident" | "suspended" | "completed" | "terminated";
+};
+
+export type JobRetryResult = {
+  jobId: string;
+  instanceId: string;
+  status: "running" | "incident" | "suspended" | "completed" | "terminated";
+  jobStatus: string;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -1882,10 +2165,10 @@ export interface ApiRoutes {
     body: never;
     response: Diagram;
   };
-  /** A form-js schema (processes/forms/<key>.form.json) */
+  /** A form-js schema: as a case carries it (instanceId), as the latest version of a process carries it (processKey), or the installation’s */
   "GET /api/forms/:key": {
     params: { key: string };
-    query: never;
+    query: { processKey?: string; instanceId?: string };
     body: never;
     response: {
       type: string;
@@ -2521,5 +2804,150 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: Colleagues;
+  };
+  /** What the deploy-time check knows of this installation (services, roles, forms, decisions, timer limits) */
+  "GET /api/admin/lint-context": {
+    params: never;
+    query: never;
+    body: never;
+    response: LintContext;
+  };
+  /** Every process with its versions: who deployed each, when, why, and how many cases run on it */
+  "GET /api/admin/processes": {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<AdminProcess>;
+  };
+  /** One version: its BPMN, the forms it carries, its cases */
+  "GET /api/admin/processes/:key/versions/:version": {
+    params: { key: string; version: number };
+    query: never;
+    body: never;
+    response: ProcessVersion;
+  };
+  /** What changed between two versions: elements added, removed, changed; forms */
+  "GET /api/admin/processes/:key/diff": {
+    params: { key: string };
+    query: { from: number; to: number };
+    body: never;
+    response: VersionDiffResult;
+  };
+  /** Checks a diagram and its edited forms with the deploy-time rules, changing nothing */
+  "POST /api/admin/processes/validate": {
+    params: never;
+    query: never;
+    body: {
+      xml: string;
+      forms?: {
+        [key: string]: {
+          type: string;
+          components: Array<unknown>;
+          [key: string]: unknown;
+        };
+      };
+    };
+    response: ValidationResult;
+  };
+  /** Deploys an edit as a new version with a change note (or proposes it for a second approval) */
+  "POST /api/admin/deployments": {
+    params: never;
+    query: never;
+    body: DeploymentRequest;
+    response: DeploymentResult;
+  };
+  /** Deployments waiting for (or decided by) a second approval */
+  "GET /api/admin/deployments/proposals": {
+    params: never;
+    query: { status?: "pending" | "all" };
+    body: never;
+    response: Array<DeploymentProposal>;
+  };
+  /** One proposal with its diagram, forms and what it changes against its base version */
+  "GET /api/admin/deployments/proposals/:id": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: DeploymentProposalDetail;
+  };
+  /** Approves and deploys a proposal (another process administrator than the proposer) */
+  "POST /api/admin/deployments/proposals/:id/approve": {
+    params: { id: string };
+    query: never;
+    body: {
+      note?: string;
+    };
+    response: DeploymentResult;
+  };
+  /** Rejects a proposal with a reason (another process administrator than the proposer) */
+  "POST /api/admin/deployments/proposals/:id/reject": {
+    params: { id: string };
+    query: never;
+    body: {
+      note: string;
+    };
+    response: DeploymentProposal;
+  };
+  /** The proposer withdraws a pending proposal */
+  "POST /api/admin/deployments/proposals/:id/withdraw": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: DeploymentProposal;
+  };
+  /** Cases of one version: totals by status, and per element the cases waiting there and the incidents */
+  "GET /api/admin/processes/:key/versions/:version/stats": {
+    params: { key: string; version: number };
+    query: never;
+    body: never;
+    response: VersionStats;
+  };
+  /** Cases by process, version, status, start date (Beijing days, inclusive) and waiting element */
+  "GET /api/admin/instances": {
+    params: never;
+    query: { processKey?: string; version?: number; status?: "running" | "incident" | "suspended" | "completed" | "terminated"; startedFrom?: string; startedTo?: string; elementId?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: AdminInstanceList;
+  };
+  /** One case for operations: diagram, routing variables, timeline, jobs, tasks (audited) */
+  "GET /api/admin/instances/:id": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: AdminInstance;
+  };
+  /** Suspends a running case: its tasks cannot be completed and its timers wait */
+  "POST /api/admin/instances/:id/suspend": {
+    params: { id: string };
+    query: never;
+    body: {
+      reason?: string;
+    };
+    response: InstanceActionResult;
+  };
+  /** Resumes a suspended case (overdue timers fire at once) */
+  "POST /api/admin/instances/:id/resume": {
+    params: { id: string };
+    query: never;
+    body: {
+      reason?: string;
+    };
+    response: InstanceActionResult;
+  };
+  /** Cancels a case with a reason: open tasks and timers end, the case is terminated */
+  "POST /api/admin/instances/:id/cancel": {
+    params: { id: string };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: InstanceActionResult;
+  };
+  /** Puts an incident job back in the queue with fresh retries; the case leaves "incident" */
+  "POST /api/admin/jobs/:id/retry": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: JobRetryResult;
   };
 }

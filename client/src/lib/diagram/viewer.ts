@@ -1,5 +1,7 @@
 // The bpmn-js NavigatedViewer with a case's done and active steps marked. Imported dynamically
 // by DiagramView only, so bpmn-js (~430 kB gz) never weighs on pages without a diagram.
+// The process administrator's pages add badges (cases waiting and incidents per element), extra
+// markers (a diff's added/removed/changed elements) and clicks on elements.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -11,7 +13,54 @@ export interface ShownDiagram {
   destroy(): void;
 }
 
-export async function showDiagram(container: HTMLElement, xml: string, done: string[], active: string[]): Promise<ShownDiagram> {
+export interface Badge {
+  id: string;
+  /** Cases waiting at the element. */
+  active: number;
+  incidents: number;
+  /** Accessible text of the badge. */
+  label: string;
+}
+
+export interface DiagramExtras {
+  badges?: Badge[];
+  /** Element id → marker class (dg-added, dg-removed, dg-changed, dg-incident). */
+  marks?: Record<string, string>;
+  /** Called with the element's id when its badge is clicked. */
+  onBadge?: (id: string) => void;
+}
+
+function addBadges(viewer: any, extras: DiagramExtras): void {
+  const overlays = viewer.get('overlays') as any;
+  const registry = viewer.get('elementRegistry') as any;
+  for (const b of extras.badges ?? []) {
+    if (!registry.get(b.id) || (!b.active && !b.incidents)) continue;
+    // Built with textContent: element names come from the diagram, which is untrusted.
+    const el = document.createElement(extras.onBadge ? 'button' : 'span');
+    el.className = 'dg-count';
+    el.dataset.elementId = b.id;
+    el.setAttribute('aria-label', b.label);
+    el.title = b.label;
+    if (b.active) {
+      const a = document.createElement('span');
+      a.className = 'dg-count-active';
+      a.textContent = String(b.active);
+      el.append(a);
+    }
+    if (b.incidents) {
+      const i = document.createElement('span');
+      i.className = 'dg-count-incident';
+      i.textContent = `⚠ ${b.incidents}`;
+      el.append(i);
+    }
+    if (extras.onBadge) el.addEventListener('click', () => extras.onBadge!(b.id));
+    // Above the top-right corner: clear of the label below an event and of timers on a task's border.
+    const small = registry.get(b.id).width < 60;
+    overlays.add(b.id, 'dangan-count', { position: small ? { top: -16, right: 6 } : { top: -14, right: 18 }, html: el });
+  }
+}
+
+export async function showDiagram(container: HTMLElement, xml: string, done: string[], active: string[], extras: DiagramExtras = {}): Promise<ShownDiagram> {
   const viewer = new NavigatedViewer({ container });
   await viewer.importXML(xml);
   const canvas = viewer.get('canvas') as any;
@@ -26,11 +75,16 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
     const t = el.target?.id;
     if (doneSet.has(s) && (doneSet.has(t) || activeSet.has(t))) canvas.addMarker(el.id, 'dg-taken');
   }
-  // Fit with a margin, once the container has its final size.
+  for (const [id, cls] of Object.entries(extras.marks ?? {})) if (registry.get(id)) canvas.addMarker(id, cls);
+  addBadges(viewer, extras);
+  // Fit with a margin, once the container has its final size; a small diagram is enlarged up to
+  // 1.5× ('fit-viewport' alone never zooms in).
   const fit = () => {
     canvas.resized();
     canvas.zoom('fit-viewport', 'auto');
-    canvas.zoom(canvas.zoom() * 0.94, 'auto');
+    const { inner, outer } = canvas.viewbox();
+    const scale = inner.width && inner.height ? Math.min(outer.width / inner.width, outer.height / inner.height) : 1;
+    canvas.zoom(Math.min(scale * 0.94, 1.5), 'auto');
   };
   fit();
   requestAnimationFrame(fit);

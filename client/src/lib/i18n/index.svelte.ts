@@ -39,6 +39,11 @@ class I18n {
     return typeof localStorage !== 'undefined' && !!localStorage.getItem(STORE_KEY);
   }
 
+  /** Adds a section of strings loaded with the pages that use it (lib/i18n/admin.ts). */
+  register(section: string, dicts: Record<Locale, object>): void {
+    for (const locale of Object.keys(DICTS) as Locale[]) (DICTS[locale] as Record<string, unknown>)[section] = dicts[locale];
+  }
+
   has(key: string): boolean {
     return lookup(DICTS[this.locale], key) !== undefined;
   }

@@ -14,6 +14,15 @@ export const ROUTES: RouteDef[] = [
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
   { path: '/transfers', load: () => import('../../pages/transfers/TransfersPage.svelte') },
   { path: '/transfers/:id', load: () => import('../../pages/transfers/TransferPage.svelte') },
+  // The process administrator (issue 6): 流程管理 and 运行监控.
+  { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
+  { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
+  { path: '/admin/processes/:key/edit', load: () => import('../../pages/admin/ModelerPage.svelte') },
+  { path: '/admin/processes/:key/diff', load: () => import('../../pages/admin/DiffPage.svelte') },
+  { path: '/admin/processes/:key/versions/:version', load: () => import('../../pages/admin/VersionPage.svelte') },
+  { path: '/admin/proposals/:id', load: () => import('../../pages/admin/ProposalPage.svelte') },
+  { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte') },
+  { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte') },
 ];
 
 const NOT_FOUND: RouteDef = { path: '*', load: () => import('../../pages/notfound/NotFoundPage.svelte') };

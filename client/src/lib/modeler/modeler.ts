@@ -1,0 +1,137 @@
+// The process modeler: bpmn-js Modeler with the camunda descriptor and behaviours, a properties
+// panel restricted to what the engine reads (properties.ts), Chinese labels (translate.ts) and the
+// live check (lint.ts) after every change. Imported dynamically by the modeler page only: bpmn-js
+// and the panel never weigh on other pages.
+import Modeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import './modeler.css';
+import { danganPropertiesModule } from './properties.ts';
+import { translateModule, type Locale } from './translate.ts';
+import { contextModule, type ModelerContext } from './context.ts';
+import { checkDiagram, LintOverlays, type CheckResult, type Finding } from './lint.ts';
+
+export type { CheckResult, Finding };
+
+export interface OpenModeler {
+  saveXML(): Promise<string>;
+  /** Runs the check now (it also runs by itself after each change). */
+  check(): Promise<CheckResult>;
+  select(elementId: string): void;
+  /** The business object of the selected element, or null. */
+  selected(): { id: string; type: string; formKey?: string } | null;
+  /** Sets camunda:formKey on an element (after a new form was created). */
+  setFormKey(elementId: string, key: string): void;
+  fit(): void;
+  destroy(): void;
+  readonly modeler: any;
+}
+
+export async function openModeler(opts: {
+  container: HTMLElement;
+  panel: HTMLElement;
+  xml: string;
+  ctx: ModelerContext;
+  locale: () => Locale;
+  describe: (f: Finding) => string;
+  onCheck: (r: CheckResult) => void;
+  onChange: () => void;
+  onSelect: (el: { id: string; type: string; formKey?: string } | null) => void;
+}): Promise<OpenModeler> {
+  const modeler: any = new Modeler({
+    container: opts.container,
+    propertiesPanel: { parent: opts.panel },
+    additionalModules: [
+      BpmnPropertiesPanelModule,
+      BpmnPropertiesProviderModule,
+      CamundaBehaviorsModule,
+      danganPropertiesModule,
+      translateModule(opts.locale),
+      contextModule(opts.ctx),
+    ],
+    moddleExtensions: { camunda: camundaModdle },
+  });
+  await modeler.importXML(opts.xml);
+  const canvas = modeler.get('canvas');
+  const overlays = new LintOverlays(modeler);
+  const selectionOf = (el: any) => (el ? { id: el.id, type: el.type, formKey: el.businessObject?.get?.('camunda:formKey') } : null);
+
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<CheckResult> | null = null;
+  const select = (id: string) => {
+    const el = modeler.get('elementRegistry').get(id);
+    if (!el) return;
+    modeler.get('selection').select(el);
+    canvas.scrollToElement?.(el);
+  };
+  const check = async (): Promise<CheckResult> => {
+    const r = await checkDiagram(modeler, opts.ctx.lintContext());
+    overlays.show(r, opts.describe, select);
+    opts.onCheck(r);
+    return r;
+  };
+  modeler.on('commandStack.changed', () => {
+    opts.onChange();
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = check();
+      // A failed check must not leave the page "checking" for ever: report it as an error.
+      running.catch((e) => opts.onCheck({ errors: [{ rule: 'parse', message: String(e?.message ?? e), category: 'error' }], warnings: [] }));
+    }, 250);
+  });
+  // Listeners return nothing: a diagram-js listener that returns a value stops the event.
+  modeler.on('selection.changed', (e: any) => {
+    opts.onSelect(selectionOf(e.newSelection?.length === 1 ? e.newSelection[0] : null));
+  });
+  modeler.on('element.changed', (e: any) => {
+    const sel = modeler.get('selection').get();
+    if (sel.length === 1 && sel[0] === e.element) opts.onSelect(selectionOf(e.element));
+  });
+
+  // Fit with a margin, and clear of the palette on the left; again once the page has its layout.
+  const fit = () => {
+    canvas.resized();
+    canvas.zoom('fit-viewport', 'auto');
+    canvas.zoom(canvas.zoom() * 0.88, 'auto');
+    canvas.scroll({ dx: 40, dy: 0 });
+  };
+  fit();
+  requestAnimationFrame(fit);
+  running = check();
+  await running;
+
+  return {
+    modeler,
+    async saveXML() {
+      return (await modeler.saveXML({ format: true })).xml;
+    },
+    async check() {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (running) await running;
+      running = check();
+      return running;
+    },
+    select,
+    selected() {
+      const sel = modeler.get('selection').get();
+      return sel.length === 1 ? selectionOf(sel[0]) : null;
+    },
+    setFormKey(elementId, key) {
+      const el = modeler.get('elementRegistry').get(elementId);
+      if (el) modeler.get('modeling').updateProperties(el, { 'camunda:formKey': key });
+    },
+    fit,
+    destroy() {
+      if (timer) clearTimeout(timer);
+      modeler.destroy();
+    },
+  };
+}

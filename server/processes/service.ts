@@ -1,0 +1,280 @@
+// Process administration: the versions of each process, validating an edit (diagram and forms)
+// with the deploy-time rules, deploying it as a new version with a change note — or, when
+// DEPLOY_REQUIRES_APPROVAL is set, proposing it until ANOTHER process administrator approves —
+// and the diff between versions. Every change is audited in its own transaction with the XML's
+// sha256. Running cases stay on their version (the engine never moves them).
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db, Q, Trx } from '../db.ts';
+import { forUpdate } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { WorkflowEngine } from '../engine/index.ts';
+import type { Finding } from '../engine/lint/linter.ts';
+import * as engineStore from '../engine/store.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import type { FormSchema } from '../../shared/forms.ts';
+import { checkFormSchema } from '../../shared/form-schema.ts';
+import { diffVersions } from './diff.ts';
+import * as store from './store.ts';
+import type { ProposalListRow, ProposalRow } from './store.ts';
+
+type Forms = Record<string, FormSchema>;
+const sha = (xml: string) => createHash('sha256').update(xml).digest('hex');
+const pub = (f: Finding[]) => f.map((x) => ({ rule: x.rule, elementId: x.elementId, message: x.message, category: x.category }));
+
+export class ProcessAdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: WorkflowEngine,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly requireApproval: boolean,
+  ) {}
+
+  /** What the modeler's live check needs: the same context the deploy-time lint uses. */
+  async lintContext() {
+    return { ...(await this.engine.lintContext(this.db)), requireApproval: this.requireApproval };
+  }
+
+  async list() {
+    const [versions, byDeployment, pending] = await Promise.all([store.allVersions(this.db), store.caseCounts(this.db), store.pendingByKey(this.db)]);
+    const byKey = new Map<string, store.VersionRow[]>();
+    for (const v of versions) byKey.set(v.process_key, [...(byKey.get(v.process_key) ?? []), v]);
+    return [...byKey.entries()].map(([key, rows]) => ({
+      key,
+      name: rows[0].name,
+      latestVersion: rows[0].version,
+      pendingProposals: pending.get(key) ?? 0,
+      versions: rows.map((r) => ({ ...this.summary(r), counts: byDeployment.get(r.id) ?? store.noCases() })),
+    }));
+  }
+
+  private summary(r: store.VersionRow) {
+    return { id: r.id, version: r.version, name: r.name, deployedAt: r.deployed_at, deployedByName: r.deployed_by_name, note: r.note, sha256: r.sha256 };
+  }
+
+  private async formsOf(q: Q, deploymentId: string): Promise<Forms> {
+    return Object.fromEntries((await this.engine.definitions.load(q, deploymentId)).forms);
+  }
+
+  async version(key: string, version: number) {
+    const row = await store.findVersion(this.db, key, version);
+    if (!row) throw errors.notFound('Process version');
+    const [forms, counts, latest] = await Promise.all([
+      this.formsOf(this.db, row.id),
+      store.caseCounts(this.db, row.id),
+      engineStore.latestDeployment(this.db, key),
+    ]);
+    return { ...this.summary(row), key, xml: row.xml, latest: latest?.version === row.version, forms, counts: counts.get(row.id) ?? store.noCases() };
+  }
+
+  /** Problems of edited forms, each named by its form key. */
+  private formFindings(forms: Forms) {
+    return Object.entries(forms).flatMap(([formKey, schema]) => checkFormSchema(schema).map((f) => ({ formKey, ...f })));
+  }
+
+  async validate(xml: string, forms: Forms) {
+    const result = await this.engine.definitions.validate(xml, { q: this.db, extraFormKeys: Object.keys(forms) });
+    const formFindings = this.formFindings(forms);
+    return { ok: result.ok && !formFindings.length, errors: pub(result.errors), warnings: pub(result.warnings), formFindings };
+  }
+
+  /** Parse + lint + form checks; the process id of a valid diagram. Throws 422 with every finding. */
+  private async checked(q: Q, xml: string, forms: Forms): Promise<{ key: string; name: string; warnings: Finding[] }> {
+    const formFindings = this.formFindings(forms);
+    if (formFindings.length) throw errors.formInvalid(formFindings);
+    const result = await this.engine.definitions.validate(xml, { q, extraFormKeys: Object.keys(forms) });
+    if (!result.ok) throw errors.bpmnInvalid(pub(result.errors));
+    const proc = (result.parsed!.rootElement.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+    return { key: proc.id, name: proc.name ?? proc.id, warnings: result.warnings };
+  }
+
+  /** The edit must start from the latest version of its own process (or create a new process). */
+  private async checkBase(trx: Trx, key: string, editing: string | null, baseVersion: number | null): Promise<void> {
+    if (editing !== null && editing !== key) {
+      throw errors.rule('process-key-changed', `流程标识不可修改（应为 ${editing}）/ The process id must stay "${editing}"`, { expected: editing, found: key });
+    }
+    const latest = await forUpdate(trx, trx('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first('version'));
+    if (editing === null && latest) throw errors.conflict('PROCESS_EXISTS', `流程“${key}”已存在 / A process "${key}" already exists`);
+    if (editing !== null && (latest?.version ?? null) !== baseVersion) {
+      throw errors.conflict('VERSION_CONFLICT', `流程已更新为第 ${latest?.version} 版，请基于最新版本修改 / Version ${latest?.version} was deployed meanwhile: start from it`, {
+        latestVersion: latest?.version ?? null,
+      });
+    }
+  }
+
+  /** Stores a new version with its forms (edited ones first, then those of the previous version). */
+  private async deployNow(trx: Trx, user: SessionUser, ip: string, xml: string, note: string, forms: Forms, extra: Record<string, unknown> = {}) {
+    const { deployment, created, warnings } = await this.engine.definitions.deploy(trx, xml, user.id, note, {
+      forms: this.engine.formSource(trx, 'previous', forms),
+      extraFormKeys: Object.keys(forms),
+    });
+    if (created) {
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'process.deploy',
+        objectType: 'deployment',
+        objectId: deployment.id,
+        detail: { key: deployment.process_key, version: deployment.version, sha256: deployment.sha256, ...extra },
+      });
+    }
+    return { deployment, created, warnings };
+  }
+
+  /** The modeler's deploy: a new version now, or a proposal when a second person must approve. */
+  async submit(user: SessionUser, ip: string, body: { xml: string; processKey: string | null; baseVersion: number | null; note: string; forms: Forms }) {
+    const { key, name, warnings } = await this.checked(this.db, body.xml, body.forms);
+    return this.db.transaction(async (trx) => {
+      await this.checkBase(trx, key, body.processKey, body.baseVersion);
+      if (this.requireApproval) {
+        const latest = await engineStore.latestDeployment(trx, key);
+        if (latest?.sha256 === sha(body.xml) && !Object.keys(body.forms).length) {
+          throw errors.conflict('NO_CHANGES', '与当前版本相同，无需提交 / Nothing changed');
+        }
+        const row: ProposalRow = {
+          id: randomUUID(),
+          process_key: key,
+          name: name.slice(0, 200),
+          base_version: body.baseVersion,
+          xml: body.xml,
+          sha256: sha(body.xml),
+          forms: JSON.stringify(body.forms),
+          note: body.note,
+          proposed_by: user.id,
+          proposed_at: iso(this.clock.now()),
+          status: 'pending',
+          decided_by: null,
+          decided_at: null,
+          decision_note: null,
+          deployment_id: null,
+        };
+        await store.insertProposal(trx, row);
+        await this.audit.record(trx, {
+          actor: user,
+          ip,
+          action: 'process.propose',
+          objectType: 'deployment_proposal',
+          objectId: row.id,
+          detail: { key, baseVersion: body.baseVersion, sha256: row.sha256 },
+        });
+        return { outcome: 'proposed' as const, key, version: null, proposalId: row.id, warnings: pub(warnings) };
+      }
+      const r = await this.deployNow(trx, user, ip, body.xml, body.note, body.forms);
+      if (!r.created) throw errors.conflict('NO_CHANGES', '与当前版本相同，未生成新版本 / Nothing changed: no new version');
+      return { outcome: 'deployed' as const, key, version: r.deployment.version, proposalId: null, warnings: pub(r.warnings) };
+    });
+  }
+
+  /** POST /api/process-definitions (XML from tools): no base check; identical XML keeps its version. */
+  async deployDirect(user: SessionUser, ip: string, xml: string, note?: string) {
+    if (this.requireApproval) {
+      throw errors.conflict('APPROVAL_REQUIRED', '部署须经另一名流程管理员批准，请在流程管理中提交 / Deployments need a second approval: submit through /api/admin/deployments');
+    }
+    return this.db.transaction(async (trx) => {
+      const r = await this.deployNow(trx, user, ip, xml, note ?? '', {});
+      return { key: r.deployment.process_key, version: r.deployment.version, created: r.created, warnings: pub(r.warnings) };
+    });
+  }
+
+  // -- proposals ------------------------------------------------------------------------------
+
+  private proposalDto(r: ProposalListRow, user: SessionUser) {
+    return {
+      id: r.id,
+      processKey: r.process_key,
+      name: r.name,
+      baseVersion: r.base_version,
+      note: r.note,
+      sha256: r.sha256,
+      proposedByName: r.proposed_by_name,
+      proposedAt: r.proposed_at,
+      status: r.status,
+      decidedByName: r.decided_by_name,
+      decidedAt: r.decided_at,
+      decisionNote: r.decision_note,
+      version: r.version,
+      mine: r.proposed_by === user.id,
+    };
+  }
+
+  async proposals(user: SessionUser, status: 'pending' | 'all') {
+    return (await store.proposals(this.db, { status: status === 'pending' ? 'pending' : undefined })).map((r) => this.proposalDto(r, user));
+  }
+
+  async proposal(user: SessionUser, id: string) {
+    const [row] = await store.proposals(this.db, { id });
+    const full = await this.db('deployment_proposals').where({ id }).first('xml', 'forms');
+    if (!row || !full) throw errors.notFound('Proposal');
+    const forms = JSON.parse(full.forms) as Forms;
+    const base = row.base_version ? await store.findVersion(this.db, row.process_key, row.base_version) : undefined;
+    const baseForms = base ? await this.formsOf(this.db, base.id) : {};
+    const diff = await diffVersions(
+      { xml: base?.xml ?? '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="empty"/>', forms: baseForms },
+      { xml: full.xml, forms: { ...baseForms, ...forms } },
+    );
+    return { ...this.proposalDto(row, user), xml: full.xml, forms, baseXml: base?.xml ?? null, diff };
+  }
+
+  private async decide(user: SessionUser, id: string, trx: Trx): Promise<ProposalRow> {
+    const p = await store.lockProposal(trx, id);
+    if (!p) throw errors.notFound('Proposal');
+    if (p.status !== 'pending') throw errors.conflict('PROPOSAL_DECIDED', `该提议已处理（${p.status}）/ The proposal is already ${p.status}`);
+    return p;
+  }
+
+  async approve(user: SessionUser, ip: string, id: string, note?: string) {
+    return this.db.transaction(async (trx) => {
+      const p = await this.decide(user, id, trx);
+      if (p.proposed_by === user.id) {
+        throw errors.rule('second-approver', '须由另一名流程管理员批准 / Another process administrator must approve this deployment');
+      }
+      await this.checkBase(trx, p.process_key, p.base_version === null ? null : p.process_key, p.base_version);
+      const forms = JSON.parse(p.forms) as Forms;
+      await this.checked(trx, p.xml, forms); // the installation may have changed since it was proposed
+      const r = await this.deployNow(trx, user, ip, p.xml, p.note, forms, { proposalId: p.id, proposedBy: p.proposed_by });
+      if (!r.created) throw errors.conflict('NO_CHANGES', '与当前版本相同，未生成新版本 / Nothing changed: no new version');
+      const now = iso(this.clock.now());
+      await store.updateProposal(trx, p.id, { status: 'approved', decided_by: user.id, decided_at: now, decision_note: note ?? null, deployment_id: r.deployment.id });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'process.approve',
+        objectType: 'deployment_proposal',
+        objectId: p.id,
+        detail: { key: p.process_key, version: r.deployment.version, sha256: p.sha256, proposedBy: p.proposed_by },
+      });
+      return { outcome: 'deployed' as const, key: p.process_key, version: r.deployment.version, proposalId: p.id, warnings: pub(r.warnings) };
+    });
+  }
+
+  /** Reject (another administrator) or withdraw (the proposer): the proposal ends without a version. */
+  async close(user: SessionUser, ip: string, id: string, how: 'rejected' | 'withdrawn', note?: string) {
+    return this.db.transaction(async (trx) => {
+      const p = await this.decide(user, id, trx);
+      if (how === 'withdrawn' && p.proposed_by !== user.id) throw errors.forbidden('只有提议人可以撤回 / Only the proposer may withdraw');
+      if (how === 'rejected' && p.proposed_by === user.id) throw errors.rule('second-approver', '不能驳回自己的提议，可撤回 / Withdraw your own proposal instead');
+      await store.updateProposal(trx, p.id, { status: how, decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: note ?? null });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: how === 'rejected' ? 'process.reject' : 'process.withdraw',
+        objectType: 'deployment_proposal',
+        objectId: p.id,
+        detail: { key: p.process_key, sha256: p.sha256 },
+      });
+      const [row] = await store.proposals(trx, { id });
+      return this.proposalDto(row, user);
+    });
+  }
+
+  async diff(key: string, from: number, to: number) {
+    const [a, b] = await Promise.all([store.findVersion(this.db, key, from), store.findVersion(this.db, key, to)]);
+    if (!a || !b) throw errors.notFound('Process version');
+    const [fa, fb] = await Promise.all([this.formsOf(this.db, a.id), this.formsOf(this.db, b.id)]);
+    const d = await diffVersions({ xml: a.xml, forms: fa }, { xml: b.xml, forms: fb });
+    return { key, from: { version: from, xml: a.xml }, to: { version: to, xml: b.xml }, ...d };
+  }
+}

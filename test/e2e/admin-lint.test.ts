@@ -1,0 +1,123 @@
+// The live check in a real browser: an invalid edit — a script task, and a user task with no
+// assignment rule — is flagged on the canvas (marker and badge on each element, the list below),
+// deploying stays disabled, and the same diagram sent to the API is refused with the same findings.
+import fs from 'node:fs';
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
+import { shot } from './shots.ts';
+import { selectShape } from './modeler-ui.ts';
+
+const suite = adminSuite();
+
+/** Creates a task on an empty spot of the canvas and changes its type through the context pad; returns its id. */
+async function addTask(p: Page, at: { x: number; y: number }, name: string, replaceWith: string): Promise<string> {
+  await p.locator('.djs-palette [data-action="create.task"]').click();
+  await p.mouse.move(at.x - 20, at.y - 20, { steps: 4 });
+  await p.mouse.move(at.x, at.y, { steps: 4 });
+  await p.mouse.click(at.x, at.y);
+  await p.locator('.djs-direct-editing-parent').waitFor();
+  await p.keyboard.type(name);
+  await p.mouse.click(at.x + 150, at.y + 120);
+  await selectShape(p, name);
+  await p.locator('.djs-context-pad.open [data-action="replace"]').click();
+  await p.locator(`.djs-popup [data-id="${replaceWith}"]`).click();
+  return (await p.locator('.djs-shape', { hasText: name }).getAttribute('data-element-id'))!;
+}
+
+test.serial('a script task and a user task without an assignee are flagged on the canvas, cannot be deployed, and the API refuses them', async (t) => {
+  const p = suite.b.page;
+  const versions = await suite.sys.services.db('process_deployments').where({ process_key: 'borrowing' });
+  await login(p, suite.sys.url, 'procadmin');
+  await p.goto(`${suite.sys.url}/admin/processes/borrowing/edit`);
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+
+  const canvas = (await p.getByRole('application', { name: '流程图编辑区' }).boundingBox())!;
+  const scriptId = await addTask(p, { x: canvas.x + 300, y: canvas.y + 90 }, '自动计算借阅期限', 'replace-with-script-task');
+  const userId = await addTask(p, { x: canvas.x + 520, y: canvas.y + 90 }, '复核', 'replace-with-user-task');
+
+  // Flagged on the canvas: a red marker and a badge on each, naming what is wrong.
+  for (const id of [scriptId, userId]) {
+    await p.locator(`.djs-element[data-element-id="${id}"].dg-lint-error`).waitFor();
+    await p.locator(`.dg-lint-badge[data-element-id="${id}"]`).waitFor();
+  }
+  t.regex((await p.locator(`.dg-lint-badge[data-element-id="${scriptId}"]`).getAttribute('title'))!, /不允许脚本任务/);
+  t.regex((await p.locator(`.dg-lint-badge[data-element-id="${userId}"]`).getAttribute('title'))!, /须指定处理人或候选角色/);
+  await p.getByTestId('lint-state').getByText(/个错误/).waitFor();
+  const deploy = p.getByRole('button', { name: '部署新版本' });
+  t.true(await deploy.isDisabled(), 'deploying is disabled while an error remains');
+  await p.getByText(/修正后才能部署/).first().waitFor();
+  await shot(p, 'modeler-check', { fullPage: true });
+
+  // Clicking a finding selects its element.
+  await p.getByTestId('lint-findings').locator(`li[data-element="${scriptId}"][data-rule="dangan/no-script"] button`).first().click();
+  await p.locator('.bio-properties-panel-header-type', { hasText: /脚本任务/ }).waitFor();
+
+  // The same diagram, exported from the modeler and sent to the API, is refused with the same errors.
+  const browserErrors = await p.getByTestId('lint-findings').locator('li.error').evaluateAll((lis) =>
+    lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-element')}`).sort(),
+  );
+  const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: '导出 BPMN' }).click()]);
+  const xml = fs.readFileSync((await download.path())!, 'utf8');
+  const admin = await suite.sys.as('procadmin');
+  const res = await admin.post('/api/admin/deployments', { xml, processKey: 'borrowing', baseVersion: 1, note: '增加两个环节', forms: {} });
+  t.is(res.status, 422);
+  t.is(res.body.code, 'BPMN_INVALID');
+  const apiErrors = res.body.details.map((d: any) => `${d.rule} ${d.elementId ?? ''}`).sort();
+  t.deepEqual(apiErrors, browserErrors, 'the browser and the server find the same errors');
+  t.true(apiErrors.includes(`dangan/no-script ${scriptId}`));
+  t.true(apiErrors.includes(`dangan/user-task-assignment ${userId}`));
+  const direct = await admin.request('POST', '/api/process-definitions', xml, { 'content-type': 'application/xml' });
+  t.is(direct.status, 422);
+  t.deepEqual((await suite.sys.services.db('process_deployments').where({ process_key: 'borrowing' })).length, versions.length, 'nothing was deployed');
+
+  // Fixed in the panel (a role for the user task, the script task deleted), it can be deployed.
+  await selectShape(p, '复核');
+  const panel = p.getByRole('complementary', { name: '属性' });
+  const group = p.locator('.bio-properties-panel-group-header', { hasText: '办理人与期限' });
+  if (!(await group.getAttribute('class'))?.includes('open')) await group.click();
+  await panel.getByLabel('候选角色').selectOption('archivist');
+  await selectShape(p, '自动计算借阅期限');
+  await p.locator('.djs-context-pad.open [data-action="delete"]').click();
+  // The user task is still unconnected: the check says so, and deploying stays disabled.
+  await p.getByTestId('lint-findings').locator(`li[data-element="${scriptId}"]`).first().waitFor({ state: 'detached' });
+  await p.getByTestId('lint-findings').locator(`li[data-rule="dangan/user-task-assignment"]`).first().waitFor({ state: 'detached' });
+  const left = await p.getByTestId('lint-findings').locator('li.error').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-element')}`));
+  t.true(left.length > 0 && left.every((f) => f.endsWith(userId)), left.join('; '));
+  t.true(await deploy.isDisabled());
+
+  t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), [], 'no console error, page error or failed request');
+  t.deepEqual(suite.b.outside, [], 'nothing requested from outside our server');
+});
+
+test.serial('a new process starts from a template, is checked like any other, and deploys as version 1', async (t) => {
+  const p = suite.b.page;
+  await p.goto(`${suite.sys.url}/admin/processes`);
+  await p.getByRole('link', { name: '新建流程' }).click();
+  await p.getByLabel('流程标识').fill('1bad key');
+  await p.getByRole('button', { name: '确认' }).click();
+  await p.getByText('新流程的标识，部署后不能修改').waitFor();
+  await p.getByLabel('流程标识').fill('leave-request');
+  await p.getByLabel('流程', { exact: true }).fill('请假审批');
+  await p.getByRole('button', { name: '确认' }).click();
+  // The template has no starters yet: the check says so, on the process.
+  const finding = p.getByTestId('lint-findings').locator('li[data-rule="dangan/process-starters"]');
+  await finding.getByText('须指定可发起角色').waitFor();
+  await finding.getByText('请假审批（leave-request）').waitFor();
+  t.true(await p.getByRole('button', { name: '部署新版本' }).isDisabled());
+
+  await p.locator('.bio-properties-panel-group-header', { hasText: '可发起角色' }).click();
+  await p.getByRole('complementary', { name: '属性' }).getByLabel('查档人员（applicant）').check();
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+  await p.getByRole('button', { name: '部署新版本' }).click();
+  const dialog = p.getByRole('dialog', { name: '部署新版本' });
+  await dialog.getByLabel('变更说明').fill('新建请假审批流程');
+  await dialog.getByRole('button', { name: '部署新版本' }).click();
+  await p.getByText('已部署为第 1 版。').waitFor();
+  await p.locator('tr[data-process="leave-request"]').getByText('请假审批').waitFor();
+  const dep = await suite.sys.services.db('process_deployments').where({ process_key: 'leave-request' }).first();
+  t.like(dep, { version: 1, name: '请假审批', note: '新建请假审批流程' });
+  t.regex(dep.xml, /camunda:candidateStarterGroups="applicant"/);
+  t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), []);
+});

@@ -1,0 +1,110 @@
+// 运行监控 in a real browser after a scripted load of mixed cases (incidents, cases waiting at
+// each step, suspended, finished, cancelled): the version page shows the right totals and, on the
+// diagram, the right number of cases and incidents per element; a click lists those cases; on a
+// case page the administrator retries an incident, suspends and resumes, and cancels with a reason.
+import test from 'ava';
+import { scriptedLoad, type Expected } from '../helpers/ops-load.ts';
+import { login } from './browser.ts';
+import { adminSuite } from './admin-setup.ts';
+import { shot } from './shots.ts';
+
+let expected: Expected;
+const suite = adminSuite({
+  prepare: async (sys) => {
+    expected = await scriptedLoad(sys, 2);
+  },
+});
+
+test.serial('the operations view shows the right counts per status and per element after a scripted load', async (t) => {
+  const p = suite.b.page;
+  await login(p, suite.sys.url, 'procadmin');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
+  const row = p.locator('tr[data-process="filing"]');
+  await row.getByRole('link', { name: '运行监控', exact: true }).click();
+  await p.getByRole('heading', { name: /材料归档审核（运行监控测试） · 第 1 版/ }).waitFor();
+
+  for (const [status, n] of Object.entries(expected.totals)) {
+    t.is(await p.getByTestId(`total-${status}`).locator('.n').textContent(), String(n), status);
+  }
+  // On the diagram: cases waiting and incidents per element.
+  for (const [id, want] of Object.entries(expected.elements)) {
+    const badge = p.locator(`.dg-count[data-element-id="${id}"]`);
+    await badge.waitFor();
+    // The reminder timer on the first step's border shows its incidents only.
+    if (id === 'remind') t.is(await badge.locator('.dg-count-active').count(), 0);
+    else t.is(await badge.locator('.dg-count-active').textContent(), String(want.active), `${id} waiting`);
+    if (want.incidents) t.is(await badge.locator('.dg-count-incident').textContent(), `⚠ ${want.incidents}`, `${id} incidents`);
+    else t.is(await badge.locator('.dg-count-incident').count(), 0, `${id} has no incident`);
+  }
+  t.is(await p.locator('.dg-count[data-element-id="done"]').count(), 0, 'nobody waits at an end event');
+  t.true(await p.locator('.djs-element[data-element-id="remind"].dg-incident').isVisible());
+  await shot(p, 'operations');
+
+  // A click on a count lists the cases waiting there.
+  await p.locator('.dg-count[data-element-id="approve"]').click();
+  await p.getByTestId('instances-total').getByText(`共 ${expected.elements.approve.active} 件`).waitFor();
+  t.is(await p.locator('tbody tr').count(), expected.elements.approve.active);
+  t.is(await p.locator('tbody tr', { hasText: '已暂停' }).count(), expected.ids.suspended.length);
+
+  // Filters: incidents of this process, at any step.
+  await p.getByRole('link', { name: '清除环节筛选' }).click();
+  await p.getByTestId('instances-total').getByText(`共 ${Object.values(expected.totals).reduce((a, x) => a + x, 0)} 件`).waitFor();
+  await p.getByLabel('状态').selectOption('incident');
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.getByTestId('instances-total').getByText(`共 ${expected.ids.incident.length} 件`).waitFor();
+  t.deepEqual((await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')))).sort(), [...expected.ids.incident].sort());
+  t.deepEqual(suite.b.problems, []);
+});
+
+test.serial('on a case page the administrator retries an incident, suspends and resumes, and cancels with a reason', async (t) => {
+  const p = suite.b.page;
+  const db = suite.sys.services.db;
+  const id = expected.ids.incident[0];
+  await p.locator(`tr[data-instance="${id}"] a`).click();
+  await p.getByTestId('case-status').getByText('故障').waitFor();
+  await p.getByText('为保护档案信息').waitFor();
+  const job = p.locator('tr[data-job]', { hasText: '两小时未办提醒' });
+  await job.getByText('故障').waitFor();
+  await job.getByText(/reminder gateway unavailable|催办通知网关不可用/).waitFor();
+  await p.locator('.djs-element[data-element-id="remind"].dg-incident').waitFor();
+  await shot(p, 'operations-case');
+
+  await job.getByRole('button', { name: '重试' }).click();
+  await p.getByText('已重新排队，将尽快执行。').waitFor();
+  await p.getByTestId('case-status').getByText('办理中').waitFor();
+  t.is((await db('process_instances').where({ id }).first()).status, 'running');
+  t.is((await db('jobs').where({ instance_id: id, element_id: 'remind' }).first()).status, 'pending');
+  await suite.sys.services.jobs.pollOnce();
+  t.is((await db('jobs').where({ instance_id: id, element_id: 'remind' }).first()).status, 'done');
+
+  // Suspend with a reason; resume.
+  await p.getByRole('button', { name: '暂停', exact: true }).click();
+  let dialog = p.getByRole('dialog', { name: '暂停案件' });
+  await dialog.getByLabel('原因（可选）').fill('等待申请单位补充材料');
+  await dialog.getByRole('button', { name: '暂停案件' }).click();
+  await p.getByTestId('case-status').getByText('已暂停').waitFor();
+  t.is((await db('process_instances').where({ id }).first()).status, 'suspended');
+  await p.getByRole('button', { name: '恢复' }).click();
+  dialog = p.getByRole('dialog', { name: '恢复案件' });
+  await dialog.getByRole('button', { name: '恢复案件' }).click();
+  await p.getByTestId('case-status').getByText('办理中').waitFor();
+
+  // Cancel: the reason is required.
+  await p.getByRole('button', { name: '取消案件' }).click();
+  dialog = p.getByRole('dialog', { name: '取消案件' });
+  await dialog.getByRole('button', { name: '取消案件' }).click();
+  await dialog.getByText('至少 2 个字').waitFor();
+  await dialog.getByLabel('原因').fill('申请人已调离，不再办理');
+  await dialog.getByRole('button', { name: '取消案件' }).click();
+  await p.getByTestId('case-status').getByText('已终止').waitFor();
+  await p.getByText('流程管理员取消：申请人已调离，不再办理').waitFor();
+  const inst = await db('process_instances').where({ id }).first();
+  t.is(inst.status, 'terminated');
+  t.deepEqual(
+    (await db('audit_log').where({ object_id: id }).whereIn('action', ['instance.suspend', 'instance.resume', 'instance.cancel', 'instance.inspect']).orderBy('seq')).map((r: any) => r.action).filter((a: string, i: number, all: string[]) => a !== 'instance.inspect' || all.indexOf(a) === i),
+    ['instance.inspect', 'instance.suspend', 'instance.resume', 'instance.cancel'],
+  );
+  t.truthy(await db('audit_log').where({ action: 'job.retry', actor: 'procadmin' }).first());
+  t.deepEqual(suite.b.problems, []);
+  t.deepEqual(suite.b.outside, []);
+});

@@ -1,0 +1,42 @@
+// The check of edited forms (shared/form-schema.ts): every shipped form passes it — so an
+// administrator can open any of them in the form editor and apply it unchanged — and what Dangan
+// cannot render or validate is refused, each with its own finding.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { checkFormSchema } from '../../shared/form-schema.ts';
+import { processesDir } from '../../server/services.ts';
+
+const forms = path.join(processesDir, 'forms');
+
+test('every shipped form passes the check', (t) => {
+  const files = fs.readdirSync(forms).filter((f) => f.endsWith('.form.json'));
+  t.true(files.length > 0);
+  for (const f of files) t.deepEqual(checkFormSchema(JSON.parse(fs.readFileSync(path.join(forms, f), 'utf8'))), [], f);
+});
+
+test('a picker widget supplies the options of a choice; plain choices must list theirs', (t) => {
+  const picker = { type: 'default', components: [{ type: 'taglist', key: 'people', properties: { widget: 'user-picker' } }] };
+  t.deepEqual(checkFormSchema(picker), []);
+  const bare = { type: 'default', components: [{ type: 'select', key: 'level' }] };
+  t.is(checkFormSchema(bare).length, 1);
+  const dup = { type: 'default', components: [{ type: 'radio', key: 'x', values: [{ label: 'a', value: '1' }, { label: 'b', value: '1' }] }] };
+  t.regex(checkFormSchema(dup)[0].message, /Duplicate option value/);
+});
+
+test('refused: unsupported types, bad keys, reserved keys, unknown checks, bad patterns, broken FEEL, too deep or too big', (t) => {
+  const f = (components: unknown[]) => checkFormSchema({ type: 'default', components }).map((x) => x.message).join('\n');
+  t.regex(f([{ type: 'iframe', url: 'https://example.org' }]), /iframe/);
+  t.regex(f([{ type: 'textfield', key: '1abc' }]), /plain name/);
+  t.regex(f([{ type: 'textfield', key: 'orgScopes' }]), /reserved/);
+  t.regex(f([{ type: 'textfield', key: 'a', validate: { validationType: 'email' } }]), /validationType/);
+  t.regex(f([{ type: 'textfield', key: 'a', validate: { pattern: '(' } }]), /pattern/);
+  t.regex(f([{ type: 'textfield', key: 'a', conditional: { hide: '=x > ' } }]), /hide condition/);
+  t.regex(f([{ type: 'textfield', key: 'a', label: '{{ secret }}' }]), /template/);
+  t.regex(f([{ type: 'textfield', key: 'a', validate: { minLength: 5, maxLength: 2 } }]), /minLength exceeds maxLength/);
+  const deep = (n: number): unknown => (n === 0 ? { type: 'textfield', key: 'z' } : { type: 'group', components: [deep(n - 1)] });
+  t.regex(f([deep(6)]), /nest deeper/);
+  t.regex(f(Array.from({ length: 201 }, (_, i) => ({ type: 'textfield', key: `k${i}` }))), /More than 200/);
+  t.deepEqual(checkFormSchema('nope'), [{ where: '', message: '表单须为 JSON 对象 / A form is a JSON object' }]);
+  t.regex(checkFormSchema({ type: 'custom', components: [] })[0].message, /must be "default"/);
+});
