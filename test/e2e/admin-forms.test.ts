@@ -60,9 +60,14 @@ test.serial('a field added in the form editor deploys with the new version; a ca
   };
   await open('General', 'label');
   const labelBox = dialog.locator('[data-entry-id="label"] [contenteditable="true"]');
+  // The panel re-renders the new field's entries once more after the drop: type only into the
+  // settled editor, and read back what it holds.
+  await labelBox.filter({ hasText: 'Text field' }).waitFor();
   await labelBox.click();
   await p.keyboard.press('Control+A');
   await p.keyboard.type('审核编号');
+  // The panel commits a typed value after a pause: wait until the form itself shows the label.
+  await dialog.locator('.fjs-form-field-label', { hasText: '审核编号' }).first().waitFor();
   await dialog.locator('[data-entry-id="key"] input').fill('reviewNo');
   await open('Validation', 'required');
   await dialog.locator('[data-entry-id="required"] input').check();

@@ -108,6 +108,9 @@ export async function openModeler(opts: {
   return {
     modeler,
     async saveXML() {
+      // Not edited (only forms changed): the very bytes that were loaded, so the deployed diagram
+      // keeps its sha256 and the version diff shows no change.
+      if (!modeler.get('commandStack').canUndo()) return opts.xml;
       return (await modeler.saveXML({ format: true })).xml;
     },
     async check() {
