@@ -325,10 +325,7 @@ export class Run {
     const now = iso(this.clock.now());
     const trx = this.trx;
 
-    for (const t of this.newTasks) {
-      await store.insertTask(trx, t);
-      await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables });
-    }
+    for (const t of this.newTasks) await store.insertTask(trx, t);
     // User tasks that left without being completed (an interrupting timer, the end of the case).
     const newIds = new Set(this.newTasks.map((t) => t.execution_id));
     const left = [...this.leftUserTasks].filter((x) => x !== this.completion?.executionId && !newIds.has(x));
@@ -354,6 +351,9 @@ export class Run {
       ...(this.ended ? { ended_at: now } : {}),
     });
     if (!saved) throw new AppError(409, 'CONCURRENT_MODIFICATION', 'The case was changed by someone else; reload and retry');
+    // Hooks run after the instance row is saved: a task's first mail names the case by the
+    // business key a service of this very command has just set.
+    for (const t of this.newTasks) await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables });
     if (this.ended) {
       await this.deps.hooks.emit(trx, 'instanceEnded', {
         instanceId: this.instance.id,

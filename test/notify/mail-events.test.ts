@@ -40,7 +40,10 @@ test.serial('a task offered to a role mails each holder of that role in the unit
   t.is(smtp.received.length, before + 1, 'only the unit head of the applicant’s unit');
   t.deepEqual(mail.envelopeTo, ['unithead1@dangan.example']);
   t.is(mail.envelopeFrom, 'noreply@dangan.example');
-  t.regex(mail.subject, /^【档案】待认领：单位负责人审核（[0-9A-F]{8}）$/);
+  // The first task's mail already names the case by its number, set by the start check of this command.
+  const caseNo = (await sys.services.db('process_instances').where({ id }).first()).business_key;
+  t.regex(caseNo, /^查借/);
+  t.is(mail.subject, `【档案】待认领：单位负责人审核（${caseNo}）`);
   t.true(mail.text.includes(`${PUBLIC}/tasks/${task.id}`));
   t.true(mail.text.includes('张志强，您好'));
   t.true(mail.text.includes('查阅/借阅干部人事档案'));
@@ -99,7 +102,8 @@ test.serial('a user who prefers English gets the English text', async (t) => {
     const id = await startBorrowing();
     await send();
     const mail = inboxOf('unithead1').at(-1)!;
-    t.regex(mail.subject, /^\[Dangan\] Task for your role: 单位负责人审核 \([0-9A-F]{8}\)$/);
+    const caseNo = (await sys.services.db('process_instances').where({ id }).first()).business_key;
+    t.is(mail.subject, `[Dangan] Task for your role: 单位负责人审核 (${caseNo})`);
     t.true(mail.text.includes('Dear 张志强,'));
     t.true(mail.text.includes('offered to the Unit head of your unit'));
     const task = await sys.services.db('tasks').where({ instance_id: id, element_id: 'unitHeadReview' }).first();
