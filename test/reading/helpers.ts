@@ -30,7 +30,8 @@ export async function scanPages(sys: TestSystem, materialId: number, pages: numb
   await sys.services.db.transaction((trx) => sys.services.archives.addPageScans(trx, materialId, images));
 }
 
-export async function readingCase(sys: TestSystem, nth = 0): Promise<ReadingCase> {
+/** `over`: start variables to change (e.g. `{ viewDays: 1 }` for a window ending tonight). */
+export async function readingCase(sys: TestSystem, nth = 0, over: Record<string, unknown> = {}): Promise<ReadingCase> {
   const db = sys.services.db;
   const cadre = await demoCadre(sys, 'county', nth);
   const first = (prefix: string) => db('materials').where({ archive_id: cadre.archiveId }).where('category_code', 'like', `${prefix}%`).orderBy('id').first('id');
@@ -42,7 +43,7 @@ export async function readingCase(sys: TestSystem, nth = 0): Promise<ReadingCase
   await scanPages(sys, refused, 1, cadre.name);
 
   const c = await sys.as('applicant1');
-  const res = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { categories: ['1', '9'] }) });
+  const res = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { categories: ['1', '9'], ...over }) });
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
   const instanceId = res.body.id as string;
   await approveStep(sys, 'unithead1', instanceId, 'unitHeadReview');
