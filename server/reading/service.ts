@@ -19,7 +19,7 @@ import * as catalog from '../archives/catalog-store.ts';
 import type { PageImageRow } from '../archives/catalog-store.ts';
 import type { Scans } from '../archives/scans.ts';
 import type { WorkflowService } from '../workflow/service.ts';
-import { formatInstant } from '../notify/beijing.ts';
+import { beijingDay, formatInstant } from '../notify/beijing.ts';
 import { Derivatives } from './derivatives.ts';
 import { watermarkPage } from './watermark.ts';
 import * as store from './store.ts';
@@ -132,9 +132,12 @@ export class ReadingRoom {
   }
 
   /** What the watermark says: who reads, for which request, when (Beijing time, to the minute). */
-  async watermarkLines(q: Q, user: SessionUser, g: ReadingGrantRow): Promise<string[]> {
+  async watermarkLines(q: Q, user: SessionUser, g: ReadingGrantRow): Promise<{ lines: string[]; tileLines: string[] }> {
     const unit = (await people.findOrgUnit(q, user.orgUnitId))?.name ?? '';
-    return [`查阅人 ${user.displayName} ${unit}`.trim(), g.case_no ?? `授权 ${g.id}`, formatInstant(this.d.clock.now())];
+    const who = [`查阅人 ${user.displayName} ${unit}`.trim(), g.case_no ?? `授权 ${g.id}`];
+    const now = this.d.clock.now();
+    // The tiles carry the day (drawn once a day per reader), the bottom line the minute.
+    return { lines: [...who, formatInstant(now)], tileLines: [...who, beijingDay(now)] };
   }
 
   /**
@@ -148,7 +151,8 @@ export class ReadingRoom {
     const { g, page } = found;
     const width = size === 'page' ? this.d.pageWidth : this.d.thumbWidth;
     const clean = await this.derivatives.get(path.join(this.d.scans.root, page.file), page.sha256, width);
-    const image = await watermarkPage(clean, await this.watermarkLines(this.d.db, user, g), { quality: size === 'page' ? 82 : 70 });
+    const { lines, tileLines } = await this.watermarkLines(this.d.db, user, g);
+    const image = await watermarkPage(clean, lines, { tileLines, quality: size === 'page' ? 82 : 70 });
     await this.d.db.transaction(async (trx) => {
       const at = iso(this.d.clock.now());
       await this.d.audit.record(trx, {

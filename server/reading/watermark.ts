@@ -1,9 +1,10 @@
 // The reading-room watermark: every page image a reader sees is rendered here with the reader's
 // name, unit, request number and time burned into its pixels — tiled diagonally across the page,
 // semi-transparent, plus a clear line along the bottom. The text is drawn as SVG paths (text-paths.ts)
-// so librsvg needs no system font. The overlay (the diagonal tile repeated, the bottom band) is
-// rasterised once per (lines, size) and kept in a small LRU: a reader paging through an archive
-// within the same minute reuses it, and the per-page cost is decode + blend + encode.
+// so librsvg needs no system font. The two overlays — the diagonal tile repeated over the page (the
+// costly one) and the bottom band — are rasterised once per (text, size) and kept in a small LRU,
+// each separately: the tiles may carry text that changes daily (opts.tileLines) while the band
+// carries the minute, so a new minute redraws only the band. Per page: decode + blend + encode.
 // There is no code path that returns the source without compositing: callers can rely on
 // "the result is never the clean scan".
 import sharp from 'sharp';
@@ -13,6 +14,11 @@ export interface WatermarkOptions {
   maxWidth?: number; // scale down to this width first (screen size); default: keep size
   format?: 'jpeg' | 'png'; // default 'jpeg'
   quality?: number; // jpeg quality, default 80
+  /**
+   * The text of the diagonal tiles, when it should change less often than `lines` (the reading
+   * room tiles name, unit, request and day; the bottom line adds the minute). Default: `lines`.
+   */
+  tileLines?: string[];
 }
 
 export interface WatermarkedImage {
@@ -71,26 +77,17 @@ function bandSvg(lines: string[], width: number, height: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${bh}"><rect width="${width}" height="${bh}" fill="#fff" fill-opacity="0.82"/>${glyphs}</svg>`;
 }
 
-/** Rasterises the tile repeated over the page and the band at the bottom, once per (lines, size). */
-async function buildOverlay(lines: string[], width: number, height: number): Promise<SparseOverlay> {
-  const tile = Buffer.from(tileSvg(lines, width, height));
-  const band = Buffer.from(bandSvg(lines, width, height));
-  const rgba = await sharp({ create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-    .composite([
-      { input: tile, tile: true, blend: 'over' },
-      { input: band, gravity: 'south', blend: 'over' },
-    ])
-    .raw()
-    .toBuffer();
+/** Sparse form of an RGBA raster whose pixel (x, y) lands on page pixel (x + dx, y + dy). */
+function sparse(rgba: Buffer, w: number, h: number, pageWidth: number, dy: number): SparseOverlay {
   let n = 0;
   for (let i = 3; i < rgba.length; i += 4) if (rgba[i]) n++;
   const index = new Uint32Array(n);
   const alpha = new Uint8Array(n);
   const premul = new Uint8Array(n * 3);
-  for (let p = 0, k = 0; p < width * height; p++) {
+  for (let p = 0, k = 0; p < w * h; p++) {
     const a = rgba[p * 4 + 3];
     if (!a) continue;
-    index[k] = p;
+    index[k] = (Math.floor(p / w) + dy) * pageWidth + (p % w);
     alpha[k] = a;
     for (let c = 0; c < 3; c++) premul[k * 3 + c] = Math.round((rgba[p * 4 + c] * a) / 255);
     k++;
@@ -98,18 +95,43 @@ async function buildOverlay(lines: string[], width: number, height: number): Pro
   return { index, alpha, premul };
 }
 
-async function overlayFor(lines: string[], width: number, height: number): Promise<SparseOverlay> {
-  const key = `${width}x${height}\n${lines.join('\n')}`;
+/** The diagonal tiles repeated over the whole page. */
+async function buildTiles(lines: string[], width: number, height: number): Promise<SparseOverlay> {
+  const rgba = await sharp({ create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .composite([{ input: Buffer.from(tileSvg(lines, width, height)), tile: true, blend: 'over' }])
+    .raw()
+    .toBuffer();
+  return sparse(rgba, width, height, width, 0);
+}
+
+/** The clear line at the bottom: a small raster, cheap to redraw every minute. */
+async function buildBand(lines: string[], width: number, height: number): Promise<SparseOverlay> {
+  const { data, info } = await sharp(Buffer.from(bandSvg(lines, width, height))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return sparse(data, info.width, info.height, width, height - info.height);
+}
+
+async function cached(kind: string, lines: string[], width: number, height: number, build: typeof buildTiles): Promise<SparseOverlay> {
+  const key = `${kind} ${width}x${height}\n${lines.join('\n')}`;
   const hit = overlays.get(key);
   if (hit) {
     overlays.delete(key); // re-insert: Map order is the LRU order
     overlays.set(key, hit);
     return hit;
   }
-  const made = await buildOverlay(lines, width, height);
+  const made = await build(lines, width, height);
   overlays.set(key, made);
   while (overlays.size > OVERLAY_CACHE_MAX) overlays.delete(overlays.keys().next().value!);
   return made;
+}
+
+function blend(px: Buffer, { index, alpha, premul }: SparseOverlay): void {
+  for (let k = 0; k < index.length; k++) {
+    const j = index[k] * 3;
+    const keep = 255 - alpha[k];
+    px[j] = premul[k * 3] + ((px[j] * keep) / 255) | 0;
+    px[j + 1] = premul[k * 3 + 1] + ((px[j + 1] * keep) / 255) | 0;
+    px[j + 2] = premul[k * 3 + 2] + ((px[j + 2] * keep) / 255) | 0;
+  }
 }
 
 /** Renders a page scan with the watermark burned into its pixels; never returns the clean bytes. */
@@ -123,7 +145,11 @@ export async function watermarkPage(source: Buffer | string /* file path */, lin
   const scale = opts.maxWidth && opts.maxWidth < srcW ? opts.maxWidth / srcW : 1;
   const width = Math.max(1, Math.round(srcW * scale));
   const height = Math.max(1, Math.round(srcH * scale));
-  const overlay = await overlayFor(text, width, height);
+  const tileText = (opts.tileLines ?? text).map((l) => l.trim()).filter(Boolean);
+  const [tiles, band] = await Promise.all([
+    cached('tiles', tileText.length ? tileText : text, width, height, buildTiles),
+    cached('band', text, width, height, buildBand),
+  ]);
 
   let img = sharp(source).autoOrient();
   if (scale !== 1) img = img.resize(width, height, { fit: 'fill' });
@@ -133,14 +159,8 @@ export async function watermarkPage(source: Buffer | string /* file path */, lin
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.width !== width || info.height !== height || info.channels !== 3) throw new Error('watermarkPage: unexpected decode');
-  const { index, alpha, premul } = overlay;
-  for (let k = 0; k < index.length; k++) {
-    const j = index[k] * 3;
-    const keep = 255 - alpha[k];
-    px[j] = premul[k * 3] + ((px[j] * keep) / 255) | 0;
-    px[j + 1] = premul[k * 3 + 1] + ((px[j + 1] * keep) / 255) | 0;
-    px[j + 2] = premul[k * 3 + 2] + ((px[j + 2] * keep) / 255) | 0;
-  }
+  blend(px, tiles);
+  blend(px, band); // on top: the clear line stays readable over the tiles
   const format = opts.format ?? 'jpeg';
   const raw = sharp(px, { raw: { width, height, channels: 3 } });
   const data = await (format === 'png' ? raw.png() : raw.jpeg({ quality: opts.quality ?? 80 })).toBuffer();

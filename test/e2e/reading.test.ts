@@ -52,7 +52,7 @@ test.serial('a reader reads three pages of the granted archive by clicking, and 
   const loaded = async (n: number) => {
     await p.getByTestId('page-of').filter({ hasText: `第 ${n} / 3 页` }).waitFor();
     await p.waitForFunction((src) => {
-      const img = document.querySelector('img.page') as HTMLImageElement | null;
+      const img = (globalThis as any).document.querySelector('img.page');
       return !!img && img.complete && img.naturalWidth > 0 && img.src.endsWith(src);
     }, `/materials/${rc.materials.granted}/pages/${n}`);
   };
@@ -64,9 +64,9 @@ test.serial('a reader reads three pages of the granted archive by clicking, and 
   t.true(await p.getByRole('button', { name: '下一页' }).isDisabled(), 'the last page');
 
   // No way to save: the page image is not draggable, no download link, the context menu is refused.
-  t.false(await page.evaluate((img: HTMLImageElement) => img.draggable));
+  t.false(await page.evaluate((img: any) => img.draggable));
   t.is(await p.locator('a[download]').count(), 0);
-  t.false(await page.evaluate((img) => img.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true }))), 'context menu prevented');
+  t.false(await page.evaluate((img: any) => img.dispatchEvent(new (globalThis as any).MouseEvent('contextmenu', { bubbles: true, cancelable: true }))), 'context menu prevented');
   await p.getByRole('button', { name: '第 2 页缩略图' }).waitFor();
   await shot(p, 'reading-room');
 

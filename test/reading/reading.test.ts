@@ -99,10 +99,12 @@ test.serial('a page comes watermarked with the reader, unit, request number and 
   // and matches clearly worse a watermark with another reader's name, or no watermark at all.
   const clean = await sharp(stored).resize({ width: 1600 }).flatten({ background: '#ffffff' }).jpeg({ quality: 88 }).toBuffer();
   const when = formatInstant(sys.clock.now());
-  const expected = await watermarkPage(clean, ['查阅人 王建国 乌海市纪委监委', rc.caseNo, when], { quality: 82 });
-  const stranger = await watermarkPage(clean, ['查阅人 李红梅 乌海市纪委监委', rc.caseNo, when], { quality: 82 });
+  const day = when.slice(0, 10);
+  const expected = await watermarkPage(clean, ['查阅人 王建国 乌海市纪委监委', rc.caseNo, when], { quality: 82, tileLines: ['查阅人 王建国 乌海市纪委监委', rc.caseNo, day] });
+  const stranger = await watermarkPage(clean, ['查阅人 李红梅 乌海市纪委监委', rc.caseNo, when], { quality: 82, tileLines: ['查阅人 李红梅 乌海市纪委监委', rc.caseNo, day] });
   const band = { left: 0, top: meta.height! - 40, width: 1600, height: 40 };
   const own = await meanDiff(res.data, expected.data, band);
+  t.true((await meanDiff(res.data, expected.data)) < 0.5, 'the whole page is the expected rendering');
   t.true(own < 1.5, `the expected watermark: ${own}`);
   t.true((await meanDiff(res.data, stranger.data, band)) > own + 1, 'another name is visibly different');
   t.true((await changedShare(res.data, clean, band.top)) > 0.02, 'the whole page carries the diagonal text');
