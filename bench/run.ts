@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   transfers: () => import('./transfers.ts'),
   requests: () => import('./requests.ts'),
   admin: () => import('./admin.ts'),
+  watermark: () => import('./watermark.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

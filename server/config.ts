@@ -74,6 +74,9 @@ const envSchema = z.object({
   // 材料收集归档 and 信息更正 (server/materials/, server/corrections/): the time each step has, as the
   // due dates of its tasks (FEEL `params.*` in the diagrams). 归档 within a month of receipt is from
   // memory in DOMAIN.md §1.2 (unverified); the others are the office's own service levels.
+  // The reading room (server/reading/): the width of the watermarked page and of its thumbnails.
+  READING_PAGE_WIDTH: z.coerce.number().int().min(400).max(4000).default(1600),
+  READING_THUMB_WIDTH: z.coerce.number().int().min(60).max(600).default(200),
   MATERIAL_REVIEW_DAYS: z.coerce.number().int().min(1).max(365).default(5),
   MATERIAL_RESUBMIT_DAYS: z.coerce.number().int().min(1).max(365).default(15),
   MATERIAL_FILING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -207,6 +210,8 @@ export interface Config {
   backup: { dir: string };
   inbox: { dueSoonHours: number; pollSeconds: number };
   attachments: { maxBytes: number; maxPerCase: number };
+  /** The reading room: widths (px) of the watermarked page and thumbnails served to readers. */
+  reading: { pageWidth: number; thumbWidth: number };
 }
 
 export class ConfigError extends Error {
@@ -299,6 +304,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')) },
     inbox: { dueSoonHours: e.INBOX_DUE_SOON_HOURS, pollSeconds: e.INBOX_POLL_SECONDS },
     attachments: { maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerCase: e.ATTACHMENTS_PER_CASE },
+    reading: { pageWidth: e.READING_PAGE_WIDTH, thumbWidth: e.READING_THUMB_WIDTH },
   };
 }
 

@@ -42,6 +42,7 @@ import { TransferService } from './transfers/service.ts';
 import { registerTransferServices } from './transfers/process.ts';
 import { ProcessAdminService } from './processes/service.ts';
 import { OperationsService } from './processes/operations.ts';
+import { ReadingRoom } from './reading/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -88,6 +89,8 @@ export interface Services extends Deps {
   corrections: CorrectionsService;
   transfers: TransferService;
   requests: RequestsService;
+  /** 阅档室: watermarked pages inside a grant's window (server/reading/). */
+  reading: ReadingRoom;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -159,6 +162,7 @@ export function createServices(deps: Deps): Services {
   const requests = new RequestsService(db, clock, audit, engine, requestDeps, config.params);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
+  const reading = new ReadingRoom({ db, clock, audit, access, scans, workflow, dataDir: config.dataDir, pageWidth: config.reading.pageWidth, thumbWidth: config.reading.thumbWidth });
   // The processes' domain services need the engine (a material's arrival ends its collection
   // notice's case); they register before anything is deployed (boot.ts).
   const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
@@ -195,6 +199,7 @@ export function createServices(deps: Deps): Services {
     corrections,
     transfers,
     requests,
+    reading,
     processes,
     operations,
   };

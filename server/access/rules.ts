@@ -21,7 +21,8 @@ export interface Viewer {
 }
 
 export type Relation = 'self' | 'relative' | 'avoided';
-export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category';
+/** 'reading_room': a grant holder asked for a clean scan (readers see pages watermarked only). */
+export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category' | 'reading_room';
 
 export interface Scope {
   /** Archives held by these offices are readable in full. */

@@ -159,6 +159,10 @@ export class ArchiveViews {
     return this.view(user, ip, 'page', `${materialId}/${pageNo}`, async (trx) => {
       const m = await this.readableMaterial(trx, user, materialId);
       if (m instanceof Denied) return m;
+      // The clean scan is the custodian office's working copy; a reader holding only a grant sees
+      // the page in the reading room (server/reading/), watermarked.
+      const check = await this.access.checkArchive(trx, user, m.archive_id);
+      if (!check.ok || check.via !== 'custody') return new Denied('reading_room');
       const page = await this.scans.readPage(trx, materialId, pageNo);
       if (!page) return new Denied('absent');
       return { raw: page.data, contentType: contentTypeOf(page.row.format), headers: { 'X-Content-SHA256': page.row.sha256 } };

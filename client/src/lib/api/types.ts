@@ -1767,6 +1767,56 @@ export type JobRetryResult = {
   jobStatus: string;
 };
 
+export type ReadingSession = {
+  grant: {
+    id: number;
+    requestId: number | null;
+    caseNo: string | null;
+    archiveId: number;
+    archiveNo: string;
+    cadre: {
+      id: number;
+      name: string;
+    };
+    categories: Array<string>;
+    validFrom: string;
+    validUntil: string;
+  };
+  /** the server's time; count down from remainingSeconds, not the browser's clock */
+  now: string;
+  remainingSeconds: number;
+  /** the reader's open 电子阅档 task, completed by 结束阅档 */
+  readingTaskId: string | null;
+  categories: Array<{
+    code: string;
+    numeral: string;
+    name: string;
+    parentCode: string | null;
+    materials: Array<{
+      id: number;
+      seqNo: string;
+      title: string;
+      formedDate: string;
+      /** 页数 in the catalogue */
+      pages: number;
+      /** page images on file; 0 = not digitised */
+      scannedPages: number;
+    }>;
+  }>;
+};
+
+export type ReadingClock = {
+  open: boolean;
+  now: string;
+  validUntil: string;
+  remainingSeconds: number;
+};
+
+export type ReadingEnded = {
+  ended: boolean;
+  taskCompleted: boolean;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -2949,5 +2999,44 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: JobRetryResult;
+  };
+  /** Open the reading room of one of my viewing grants: the catalogue of the granted categories and the time left (audited) */
+  "GET /api/reading/:grantId": {
+    params: { grantId: number };
+    query: never;
+    body: never;
+    response: ReadingSession;
+  };
+  /** The server's time and the seconds left in the grant's window (for the countdown) */
+  "GET /api/reading/:grantId/clock": {
+    params: { grantId: number };
+    query: never;
+    body: never;
+    response: ReadingClock;
+  };
+  /** One page at screen size with the reader's watermark burned in (JPEG; no-store; audited as page.view and counted in page_views) */
+  "GET /api/reading/:grantId/materials/:materialId/pages/:pageNo": {
+    params: { grantId: number; materialId: number; pageNo: number };
+    query: never;
+    body: never;
+    response: Blob;
+  };
+  /** A page's thumbnail, watermarked too (JPEG; no-store; audited as page.thumbnail) */
+  "GET /api/reading/:grantId/materials/:materialId/pages/:pageNo/thumbnail": {
+    params: { grantId: number; materialId: number; pageNo: number };
+    query: never;
+    body: never;
+    response: Blob;
+  };
+  /** 结束阅档: completes my 电子阅档 task (the case then revokes its grants), or ends my own grant as a co-applicant */
+  "POST /api/reading/:grantId/end": {
+    params: { grantId: number };
+    query: never;
+    body: {
+      /** 本人确认遵守查阅纪律 (must be true) */
+      confirmed: boolean;
+      comment?: string;
+    };
+    response: ReadingEnded;
   };
 }

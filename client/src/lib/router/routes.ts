@@ -14,6 +14,9 @@ export const ROUTES: RouteDef[] = [
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
   { path: '/transfers', load: () => import('../../pages/transfers/TransfersPage.svelte') },
   { path: '/transfers/:id', load: () => import('../../pages/transfers/TransferPage.svelte') },
+  // The reading room (issue 9): my current grants, and one grant's reading session.
+  { path: '/reading', load: () => import('../../pages/reading/ReadingListPage.svelte') },
+  { path: '/reading/:grantId', load: () => import('../../pages/reading/ReadingRoomPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
   { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
   { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
