@@ -13,6 +13,7 @@ import type { SessionUser } from '../people/sessions.ts';
 import * as records from './records-store.ts';
 import type { Page, RecordScope } from './records-store.ts';
 import * as store from './store.ts';
+import { pageViewCounts } from '../reading/store.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 export class RequestRecords {
@@ -70,7 +71,9 @@ export class RequestRecords {
 
   async readingRegister(user: SessionUser, f: { custodianOrgId?: number; from?: string; to?: string }, page: Page) {
     const { rows, total } = await records.listRegister(this.db, await this.officeScope(user, f.custodianOrgId), f, page);
-    return { total, items: rows.map(registerDto) };
+    // How many pages the readers of each entry looked at in the reading room (page_views).
+    const views = await pageViewCounts(this.db, rows.map((e) => e.request_id as number));
+    return { total, items: rows.map((e) => ({ ...registerDto(e), pageViews: views.get(e.request_id as number) ?? 0 })) };
   }
 
   async copyRegister(user: SessionUser, f: { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number }, page: Page) {

@@ -82,6 +82,7 @@ export const registerEntry = z
     signedAt: nts,
     recordedBy: z.number().int().nullable(),
     note: nts,
+    pageViews: z.number().int().openapi({ description: 'page images the readers viewed in the reading room for this request' }),
   })
   .openapi('ReadingRegisterEntry');
 

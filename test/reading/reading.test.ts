@@ -207,6 +207,11 @@ test.serial('结束阅档: a co-applicant ends their own grant; the initiator co
   t.truthy((await db()('archive_grants').where({ id: rc.grants.applicant1 }).first()).revoked_at);
   const req = await db()('utilization_requests').where({ instance_id: rc.instanceId }).first();
   t.like(await db()('reading_register').where({ request_id: req.id }).first(), { end_reason: 'finished', note: '已查阅履历材料。' });
+  // The 查阅登记簿 entry counts the pages its readers viewed in the reading room.
+  const views = Number((await db()('page_views').where({ request_id: req.id }).count({ n: '*' }))[0].n);
+  t.true(views > 0);
+  const book = await (await sys.as('archivist1')).get('/api/reading-register');
+  t.like(book.body.items.find((e: any) => e.requestId === req.id), { caseNo: req.case_no, pageViews: views });
   t.is((await reader.get(pageUrl(rc.grants.applicant1, rc.materials.granted))).status, 404);
   t.is(JSON.parse((await lastAudit('page.view_denied')).detail).reason, 'revoked');
 });

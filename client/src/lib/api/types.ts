@@ -1296,6 +1296,8 @@ export type ReadingRegisterEntry = {
   signedAt: string | null;
   recordedBy: number | null;
   note: string | null;
+  /** page images the readers viewed in the reading room for this request */
+  pageViews: number;
 };
 
 export type CopyRegister = {
