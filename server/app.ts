@@ -28,6 +28,7 @@ import { correctionRoutes } from './corrections/routes.ts';
 import { transferRoutes } from './transfers/routes.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { processAdminRoutes } from './processes/routes.ts';
+import { qualityRoutes } from './quality/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -50,6 +51,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   transferRoutes,
   requestRoutes,
   processAdminRoutes,
+  qualityRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -42,6 +42,7 @@ import { TransferService } from './transfers/service.ts';
 import { registerTransferServices } from './transfers/process.ts';
 import { ProcessAdminService } from './processes/service.ts';
 import { OperationsService } from './processes/operations.ts';
+import { QualityService } from './quality/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -88,6 +89,8 @@ export interface Services extends Deps {
   corrections: CorrectionsService;
   transfers: TransferService;
   requests: RequestsService;
+  /** 扫描质检: records every scan check, lists the failing materials (server/quality/). */
+  quality: QualityService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -116,8 +119,9 @@ export function createServices(deps: Deps): Services {
   const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
   const deadlines = new DeadlineService(db, clock, config);
   const access = new AccessRules(clock);
-  const scans = new Scans(config.dataDir, clock);
+  const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
+  const quality = new QualityService(db, clock, audit, access, archives);
   const requestDeps = { access, archives, deadlines, notify };
   registerRequestServices(registry, hooks, requestDeps, clock);
   notify.register(hooks);
@@ -161,7 +165,7 @@ export function createServices(deps: Deps): Services {
   const avoidance = new AvoidanceService(db, clock, audit);
   // The processes' domain services need the engine (a material's arrival ends its collection
   // notice's case); they register before anything is deployed (boot.ts).
-  const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
+  const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir, config.scans.minDpi) });
   materials.register(registry, hooks);
   const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
   corrections.register(registry, hooks);
@@ -195,6 +199,7 @@ export function createServices(deps: Deps): Services {
     corrections,
     transfers,
     requests,
+    quality,
     processes,
     operations,
   };

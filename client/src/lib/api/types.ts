@@ -1767,6 +1767,56 @@ export type JobRetryResult = {
   jobStatus: string;
 };
 
+export type FailingScans = {
+  total: number;
+  items: Array<{
+    checkId: number;
+    materialId: number;
+    seqNo: string;
+    title: string;
+    archiveId: number;
+    archiveNo: string;
+    custodianOrgId: number;
+    cadreId: number;
+    cadreName: string;
+    trigger: "filing" | "upload" | "material" | "archive";
+    checkedAt: string;
+    checkedByName: string | null;
+    pagesDeclared: number;
+    pagesScanned: number;
+    minDpi: number;
+    findings: Array<ScanFinding>;
+  }>;
+};
+
+export type ScanFinding = {
+  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH";
+  pageNo?: number;
+  message: string;
+};
+
+export type MaterialScanCheck = {
+  materialId: number;
+  seqNo: string;
+  passed: boolean;
+  findings: Array<ScanFinding>;
+};
+
+export type ArchiveScanCheck = {
+  archiveId: number;
+  checked: number;
+  /** materials without scans, not checked (the archive is not marked digitised) */
+  notScanned: number;
+  failing: number;
+  results: Array<{
+    materialId: number;
+    seqNo: string;
+    title: string;
+    passed: boolean;
+    findings: Array<ScanFinding>;
+  }>;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -2949,5 +2999,26 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: JobRetryResult;
+  };
+  /** 扫描质检不合格清单: materials whose newest scan check failed, in the caller’s archive offices */
+  "GET /api/scan-checks/failing": {
+    params: never;
+    query: { archiveId?: number; custodianOrgId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: FailingScans;
+  };
+  /** Check a material’s scans now (page count, dpi, readable, size, sha256) and record the result */
+  "POST /api/materials/:id/scan-checks": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: MaterialScanCheck;
+  };
+  /** Check every scanned material of an archive (every material when it is marked digitised) */
+  "POST /api/archives/:id/scan-checks": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: ArchiveScanCheck;
   };
 }
