@@ -1,14 +1,9 @@
 // Renders a demo page that looks like a scanned form: the material's title, the cadre's name,
 // ruled lines, the 序号 pencilled top right and the page number bottom right, a seal on the first
-// page. Chinese text is drawn as SVG paths from the Noto Sans SC font shipped through npm
-// (opentype.js), so no system CJK font is needed; sharp turns the SVG into a 200 dpi grey JPEG.
-import fs from 'node:fs';
-import path from 'node:path';
-import opentype, { type Font, type PathCommand } from 'opentype.js';
+// page. Chinese text is drawn as SVG paths (server/reading/text-paths.ts: the Noto Sans SC font
+// shipped through npm), so no system CJK font is needed; sharp turns the SVG into a 200 dpi grey JPEG.
 import sharp from 'sharp';
-import { projectRoot } from '../../server/services.ts';
-
-export const FONT_FILE = path.join(projectRoot, 'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
+import { textPaths } from '../../server/reading/text-paths.ts';
 
 /** A4 at 100 px per inch for drawing; the JPEG is scaled to 200 dpi (1654 × 2339). */
 const W = 827;
@@ -30,63 +25,14 @@ export interface PageSpec {
   jitter: number;
 }
 
-const num = (n: number) => String(Math.round(n * 10) / 10);
-
-/**
- * SVG path data with a separator between every number: opentype.js's own toPathData drops the
- * space before a 0 ("72.20" for "72.2 0"), which breaks glyphs such as 守 and 行.
- */
-function pathData(cmds: PathCommand[]): string {
-  return cmds
-    .map((c) => {
-      switch (c.type) {
-        case 'M':
-        case 'L':
-          return `${c.type}${num(c.x)} ${num(c.y)}`;
-        case 'Q':
-          return `Q${num(c.x1)} ${num(c.y1)} ${num(c.x)} ${num(c.y)}`;
-        case 'C':
-          return `C${num(c.x1)} ${num(c.y1)} ${num(c.x2)} ${num(c.y2)} ${num(c.x)} ${num(c.y)}`;
-        default:
-          return 'Z';
-      }
-    })
-    .join('');
-}
-
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export class PageRenderer {
-  private readonly font: Font;
-  /** Glyph outlines at 100 units per em, drawn once per character. */
-  private readonly glyphs = new Map<string, { d: string; advance: number }>();
-
-  constructor(fontFile = FONT_FILE) {
-    const buf = fs.readFileSync(fontFile);
-    this.font = opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  }
-
-  private glyph(ch: string) {
-    let g = this.glyphs.get(ch);
-    if (!g) {
-      g = { d: pathData(this.font.getPath(ch, 0, 0, 100).commands), advance: this.font.getAdvanceWidth(ch, 100) };
-      this.glyphs.set(ch, g);
-    }
-    return g;
-  }
+  private readonly paths = textPaths();
 
   /** Text as paths; `anchor` right aligns at x when 'end'. */
   text(s: string, x: number, y: number, size: number, opts: { fill?: string; anchor?: 'start' | 'end' | 'middle' } = {}): string {
-    const k = size / 100;
-    const width = [...s].reduce((w, ch) => w + this.glyph(ch).advance * k, 0);
-    let cx = opts.anchor === 'end' ? x - width : opts.anchor === 'middle' ? x - width / 2 : x;
-    const parts: string[] = [];
-    for (const ch of s) {
-      const g = this.glyph(ch);
-      if (g.d) parts.push(`<path transform="translate(${cx.toFixed(1)} ${y}) scale(${k})" d="${g.d}"/>`);
-      cx += g.advance * k;
-    }
-    return `<g fill="${opts.fill ?? '#1e1e1e'}">${parts.join('')}</g>`;
+    return this.paths.text(s, x, y, size, opts);
   }
 
   svg(p: PageSpec): string {
