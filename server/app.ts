@@ -29,6 +29,7 @@ import { transferRoutes } from './transfers/routes.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { processAdminRoutes } from './processes/routes.ts';
 import { qualityRoutes } from './quality/routes.ts';
+import { copyRoutes } from './copies/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -52,6 +53,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   requestRoutes,
   processAdminRoutes,
   qualityRoutes,
+  copyRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

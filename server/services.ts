@@ -43,6 +43,7 @@ import { registerTransferServices } from './transfers/process.ts';
 import { ProcessAdminService } from './processes/service.ts';
 import { OperationsService } from './processes/operations.ts';
 import { QualityService } from './quality/service.ts';
+import { CopiesService } from './copies/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -91,6 +92,8 @@ export interface Services extends Deps {
   requests: RequestsService;
   /** 扫描质检: records every scan check, lists the failing materials (server/quality/). */
   quality: QualityService;
+  /** 复制件 PDFs: made once per register row, downloads audited (server/copies/). */
+  copies: CopiesService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -122,6 +125,7 @@ export function createServices(deps: Deps): Services {
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const quality = new QualityService(db, clock, audit, access, archives);
+  const copies = new CopiesService(db, clock, audit, access, scans, config.dataDir, config.scans.copyPdfMaxPx);
   const requestDeps = { access, archives, deadlines, notify };
   registerRequestServices(registry, hooks, requestDeps, clock);
   notify.register(hooks);
@@ -200,6 +204,7 @@ export function createServices(deps: Deps): Services {
     transfers,
     requests,
     quality,
+    copies,
     processes,
     operations,
   };

@@ -72,7 +72,7 @@ test.serial('a low-resolution page and a file that does not decode are flagged b
   const a = await plainArchiveOf(sys, '150300-ZZB-DAS', 4);
   const m = await unscannedMaterial(a.archiveId, 3);
   const good = await page(300, 222);
-  const noisy = await sharp({ create: { width: 800, height: 1130, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).toColourspace('b-w').jpeg().withMetadata({ density: 300 }).toBuffer();
+  const noisy = await sharp({ create: { width: 800, height: 1130, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).toColourspace('b-w').jpeg().withMetadata({ density: 300 }).toBuffer();
   const truncated = noisy.subarray(0, noisy.length >> 1); // the header reads, the image does not
   const s = sys.services;
   await s.db.transaction(async (trx) => s.archives.addPageScans(trx, m.id, [good, await page(150, 221), truncated]));
@@ -164,7 +164,7 @@ test.serial('checking a whole archive checks its scanned materials and counts th
   const a = await plainArchiveOf(sys, '150300-ZZB-DAS', 6);
   const m1 = await unscannedMaterial(a.archiveId, 1);
   const s = sys.services;
-  const pages = [];
+  const pages: Buffer[] = [];
   for (let n = 1; n <= m1.pages; n++) pages.push(await page(300, 150 + n));
   await s.db.transaction(async (trx) => s.archives.addPageScans(trx, m1.id, pages));
   const m2 = await unscannedMaterial(a.archiveId, 2);

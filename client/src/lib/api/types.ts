@@ -1817,6 +1817,20 @@ export type ArchiveScanCheck = {
   }>;
 };
 
+export type CopyPdf = {
+  copyId: number;
+  serialNo: string;
+  pages: {
+    from: number;
+    to: number;
+  };
+  sha256: string;
+  bytes: number;
+  madeAt: string;
+  /** false when the PDF existed already (the same bytes are kept) */
+  created: boolean;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -3020,5 +3034,24 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: ArchiveScanCheck;
+  };
+  /** 制作复制件 PDF: the approved pages, watermarked, and the certification page (once per copy) */
+  "POST /api/copy-register/:id/pdf": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** first page to copy (default: the register row’s) */
+      pageFrom?: number;
+      /** last page to copy (default: the register row’s) */
+      pageTo?: number;
+    };
+    response: CopyPdf;
+  };
+  /** Download the certified PDF of a copy (audited): the office’s staff, and the applicants until they report disposal */
+  "GET /api/copy-register/:id/pdf": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Blob;
   };
 }
