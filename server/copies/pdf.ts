@@ -34,7 +34,8 @@ function wrap(text: string, size: number, max: number): string[] {
   const out: string[] = [];
   let line = '';
   for (const ch of text) {
-    if (tp.width(line + ch, size) > max && line) {
+    // Closing punctuation never starts a line (禁则): it may stick out past the margin instead.
+    if (tp.width(line + ch, size) > max && line && !'，。、；：！？）》」'.includes(ch)) {
       out.push(line);
       line = '';
     }
@@ -72,7 +73,7 @@ export async function renderCertification(c: Certification): Promise<Buffer> {
     parts.push(tp.text(line, m + 20, y, size, { fill: '#111' }));
     y += size * 1.6;
   }
-  y = Math.max(y + 120, H - 620);
+  y = Math.max(y + 200, H - 620);
   // The seal: its text in a red ring, as the office's electronic seal is recorded (text, not an image of a seal).
   const cx = W - m - 190;
   const cy = y + 90;

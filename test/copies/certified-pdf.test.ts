@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import sharp from 'sharp';
 import { PDFDocument, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import type { HttpClient } from '../helpers/http.ts';
 import { approveStep, copyVariables, demoCadre, todayIn } from '../helpers/cases.ts';
+import { certifiedCase, type CertifiedCase } from './helpers.ts';
 import { auditRows } from '../archives/helpers.ts';
 import { watermarkPage } from '../../server/reading/watermark.ts';
 import { copyWatermarkLines } from '../../server/copies/service.ts';
@@ -20,24 +20,14 @@ import { copyWatermarkLines } from '../../server/copies/service.ts';
 let sys: TestSystem;
 test.before(async () => {
   sys = await startSystem();
-  fixture = await certifiedCase();
+  fixture = await certifiedCase(sys);
 });
 test.after.always(async () => {
   await sys?.close();
 });
 
 const db = () => sys.services.db;
-const SEAL = { made: true, sealText: '中共乌海市委组织部干部档案室（印）', certification: '经核对与原件一致。' };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** A distinct page scan at 200 dpi (A5 size keeps the test quick). */
-async function scan(n: number) {
-  return sharp({ create: { width: 1169, height: 1654, channels: 3, background: { r: 250 - n * 7, g: 245, b: 235 } } })
-    .toColourspace('b-w')
-    .jpeg()
-    .withMetadata({ density: 200 })
-    .toBuffer();
-}
 
 async function getBytes(client: HttpClient, url: string) {
   const res = await fetch(client.base + url, { headers: { cookie: client.cookie } });
@@ -57,31 +47,7 @@ async function pdfImages(pdf: Buffer) {
   });
 }
 
-let fixture: { instanceId: string; requestId: number; approved: any; other: any; rows: any[] };
-
-/** A copy request for two materials, the chief approving the first, the archivist certifying 2 copies. */
-async function certifiedCase() {
-  const cadre = await demoCadre(sys, 'county', 3);
-  const c = await sys.as('applicant1');
-  const started = await c.post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre) });
-  if (started.status !== 201) throw new Error(JSON.stringify(started.body));
-  const instanceId = started.body.id;
-  const req = await db()('utilization_requests').where({ instance_id: instanceId }).first();
-  const asked = JSON.parse(req.materials);
-  const [approved, other] = await Promise.all(asked.map((m: any) => db()('materials').where({ id: m.materialId }).first()));
-  const s = sys.services;
-  for (const m of [approved, other]) {
-    const pages: Buffer[] = [];
-    for (let n = 1; n <= m.pages; n++) pages.push(await scan(n + m.id));
-    await s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, pages));
-  }
-  await approveStep(sys, 'unithead1', instanceId, 'unitHeadReview');
-  await approveStep(sys, 'chief1', instanceId, 'chiefApproval', '同意复制第一份。', { approvedMaterials: [approved.seq_no] });
-  const made = await completeAt(await sys.as('archivist1'), instanceId, 'makeCopies', SEAL);
-  if (made.status !== 200) throw new Error(JSON.stringify(made.body));
-  const rows = await db()('copy_records').where({ request_id: req.id }).orderBy('id');
-  return { instanceId, requestId: req.id, approved, other, rows };
-}
+let fixture: CertifiedCase;
 
 test.serial('the PDF of a copy holds exactly the approved pages, each the watermarked render of its own scan, and the certification page; made once, downloaded as the same bytes', async (t) => {
   const { approved, rows } = fixture;

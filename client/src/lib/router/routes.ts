@@ -14,6 +14,9 @@ export const ROUTES: RouteDef[] = [
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
   { path: '/transfers', load: () => import('../../pages/transfers/TransfersPage.svelte') },
   { path: '/transfers/:id', load: () => import('../../pages/transfers/TransferPage.svelte') },
+  // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
+  { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
+  { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
   { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
   { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
