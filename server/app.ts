@@ -29,6 +29,8 @@ import { transferRoutes } from './transfers/routes.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { processAdminRoutes } from './processes/routes.ts';
 import { readingRoutes } from './reading/routes.ts';
+import { qualityRoutes } from './quality/routes.ts';
+import { copyRoutes } from './copies/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -52,6 +54,8 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   requestRoutes,
   processAdminRoutes,
   readingRoutes,
+  qualityRoutes,
+  copyRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -103,6 +103,10 @@ const envSchema = z.object({
   /** 查阅/借阅, 复制 (server/requests/): the longest electronic viewing window a request may ask for, and the days after copying within which the using unit reports filing or destruction (unverified local practice). */
   MAX_VIEWING_DAYS: int(5),
   COPY_DISPOSITION_DAYS: int(30),
+  /** Scan quality checks (server/quality/): the lowest resolution a page scan may have (DOMAIN.md §3: ≥ 200 dpi, unverified for the cadre standard). */
+  SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(200),
+  /** Certified copies (server/copies/): the longest side, in pixels, of a watermarked page in the PDF (0: the scan's own size). */
+  COPY_PDF_MAX_PX: z.coerce.number().int().min(0).max(10000).default(0),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),
 
   // Security policy defaults (等保 level 3 typical values, DOMAIN.md §4.2). The security
@@ -195,6 +199,8 @@ export interface Config {
   corrections: { filingCategory: string; evidenceFile?: string };
   /** 转递 (server/transfers/): the 字 of each office's transfer slips, by office code. */
   transfers: { slipWords: Record<string, string> };
+  /** Scan quality checks (server/quality/) and certified copies (server/copies/). */
+  scans: { minDpi: number; copyPdfMaxPx: number };
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
   security: {
@@ -286,6 +292,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       evidenceFile: e.CORRECTION_EVIDENCE_FILE ? path.resolve(e.CORRECTION_EVIDENCE_FILE) : undefined,
     },
     transfers: { slipWords: e.TRANSFER_SLIP_WORDS },
+    scans: { minDpi: e.SCAN_MIN_DPI, copyPdfMaxPx: e.COPY_PDF_MAX_PX },
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,
       keyFile: path.resolve(e.AUDIT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-ed25519.pem')),

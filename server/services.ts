@@ -43,6 +43,8 @@ import { registerTransferServices } from './transfers/process.ts';
 import { ProcessAdminService } from './processes/service.ts';
 import { OperationsService } from './processes/operations.ts';
 import { ReadingRoom } from './reading/service.ts';
+import { QualityService } from './quality/service.ts';
+import { CopiesService } from './copies/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -91,6 +93,10 @@ export interface Services extends Deps {
   requests: RequestsService;
   /** 阅档室: watermarked pages inside a grant's window (server/reading/). */
   reading: ReadingRoom;
+  /** 扫描质检: records every scan check, lists the failing materials (server/quality/). */
+  quality: QualityService;
+  /** 复制件 PDFs: made once per register row, downloads audited (server/copies/). */
+  copies: CopiesService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -119,8 +125,10 @@ export function createServices(deps: Deps): Services {
   const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
   const deadlines = new DeadlineService(db, clock, config);
   const access = new AccessRules(clock);
-  const scans = new Scans(config.dataDir, clock);
+  const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
+  const quality = new QualityService(db, clock, audit, access, archives);
+  const copies = new CopiesService(db, clock, audit, access, scans, config.dataDir, config.scans.copyPdfMaxPx);
   const requestDeps = { access, archives, deadlines, notify };
   registerRequestServices(registry, hooks, requestDeps, clock);
   notify.register(hooks);
@@ -165,7 +173,7 @@ export function createServices(deps: Deps): Services {
   const reading = new ReadingRoom({ db, clock, audit, access, scans, workflow, dataDir: config.dataDir, pageWidth: config.reading.pageWidth, thumbWidth: config.reading.thumbWidth });
   // The processes' domain services need the engine (a material's arrival ends its collection
   // notice's case); they register before anything is deployed (boot.ts).
-  const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir) });
+  const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir, config.scans.minDpi) });
   materials.register(registry, hooks);
   const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
   corrections.register(registry, hooks);
@@ -200,6 +208,8 @@ export function createServices(deps: Deps): Services {
     transfers,
     requests,
     reading,
+    quality,
+    copies,
     processes,
     operations,
   };

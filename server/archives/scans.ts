@@ -1,6 +1,8 @@
 // Page scans: one image file per page under <DANGAN_DATA_DIR>/scans/<archive>/<material>/, a
 // page_images row each (sha256, dpi, colour mode, size, bytes read with sharp), and checkScans —
-// the findings of a material's pages against its catalogue row (the reading room adds more).
+// the findings of a material's pages against its catalogue row: page count, gaps, duplicates,
+// resolution (SCAN_MIN_DPI), integrity (sha256) and whether each image still decodes at its
+// recorded size. A listener (server/quality) records the checks made at filing, upload or on demand.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -22,7 +24,7 @@ export const FORMATS: Record<string, { ext: string; type: string }> = {
 export const MAX_PAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ScanFinding {
-  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED';
+  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED' | 'UNREADABLE' | 'SIZE_MISMATCH';
   pageNo?: number;
   message: string;
 }
@@ -87,11 +89,31 @@ export async function writeImage(root: string, dir: string, n: number, buf: Buff
 
 export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?? 'application/octet-stream';
 
+/** Why a check ran: a material filed through 材料收集归档, pages uploaded, or an archivist asking. */
+export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive';
+
+export interface ScanCheck {
+  materialId: number;
+  archiveId: number;
+  trigger: ScanCheckTrigger;
+  actorId: number | null;
+  declaredPages: number;
+  scannedPages: number;
+  minDpi: number;
+  findings: ScanFinding[];
+}
+
+/** Told of every recorded check, inside the caller's transaction (server/quality keeps them). */
+export type ScanCheckListener = (q: Q, check: ScanCheck) => Promise<void>;
+
 export class Scans {
   readonly root: string;
+  /** Set by server/quality: records a check when checkScans is asked to. */
+  onChecked: ScanCheckListener | null = null;
   constructor(
     dataDir: string,
     private readonly clock: Clock,
+    readonly minDpi: number = MIN_SCAN_DPI,
   ) {
     this.root = path.join(dataDir, 'scans');
   }
@@ -127,12 +149,58 @@ export class Scans {
     return { row, data };
   }
 
-  /** Findings for a material's scans: page count against 页数, gaps, duplicates, dpi, integrity. */
-  async checkScans(q: Q, materialId: number): Promise<ScanFinding[]> {
+  /**
+   * Findings for a material's scans: page count against 页数, gaps, duplicates, dpi, integrity, and
+   * whether every image decodes at its recorded size. With `record`, the check is handed to the
+   * listener (server/quality) in the same transaction, so a rolled-back filing records nothing.
+   */
+  async checkScans(q: Q, materialId: number, record?: { trigger: ScanCheckTrigger; actorId: number | null }): Promise<ScanFinding[]> {
     const material = await catalog.findMaterial(q, materialId);
     if (!material) throw errors.notFound('Material');
-    return scanFindings(this.root, material.pages, await catalog.pagesOf(q, materialId));
+    const pages = await catalog.pagesOf(q, materialId);
+    const findings = [...scanFindings(this.root, material.pages, pages, this.minDpi), ...(await imageFindings(this.root, pages))];
+    if (record && this.onChecked) {
+      await this.onChecked(q, {
+        materialId,
+        archiveId: material.archive_id,
+        trigger: record.trigger,
+        actorId: record.actorId,
+        declaredPages: material.pages,
+        scannedPages: pages.length,
+        minDpi: this.minDpi,
+        findings,
+      });
+    }
+    return findings;
   }
+}
+
+/**
+ * Decodes every page that is on disk (sharp, failing on truncated or damaged data) and compares
+ * its size with the recorded one: a file whose header reads but whose image does not is caught
+ * here, not when a reader opens it.
+ */
+export async function imageFindings(root: string, pages: Array<Pick<PageImageRow, 'page_no' | 'file' | 'width' | 'height'>>): Promise<ScanFinding[]> {
+  const out: ScanFinding[] = [];
+  for (const p of pages) {
+    const abs = path.join(root, p.file);
+    if (!fs.existsSync(abs)) continue;
+    let info: { width: number; height: number };
+    try {
+      ({ info } = await sharp(abs, { failOn: 'truncated', limitInputPixels: 100_000_000 }).raw().toBuffer({ resolveWithObject: true }));
+    } catch {
+      out.push({ code: 'UNREADABLE', pageNo: p.page_no, message: `第 ${p.page_no} 页图像无法读取 / page ${p.page_no} cannot be decoded` });
+      continue;
+    }
+    if (info.width !== p.width || info.height !== p.height) {
+      out.push({
+        code: 'SIZE_MISMATCH',
+        pageNo: p.page_no,
+        message: `第 ${p.page_no} 页图像尺寸 ${info.width}×${info.height} 与登记的 ${p.width}×${p.height} 不符 / page ${p.page_no} is ${info.width}×${info.height}, recorded ${p.width}×${p.height}`,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -140,7 +208,7 @@ export class Scans {
  * resolution, and whether each file under `root` still matches its sha256. Used for filed
  * materials (checkScans) and for scans handed over with a material before it is filed.
  */
-export function scanFindings(root: string, declaredPages: number, pages: Array<Pick<PageImageRow, 'page_no' | 'sha256' | 'dpi' | 'file'>>): ScanFinding[] {
+export function scanFindings(root: string, declaredPages: number, pages: Array<Pick<PageImageRow, 'page_no' | 'sha256' | 'dpi' | 'file'>>, minDpi: number = MIN_SCAN_DPI): ScanFinding[] {
   const out: ScanFinding[] = [];
   if (pages.length !== declaredPages) {
     out.push({ code: 'PAGE_COUNT', message: `扫描页数 ${pages.length} 与目录页数 ${declaredPages} 不符 / ${pages.length} pages scanned, the catalogue says ${declaredPages}` });
@@ -153,7 +221,7 @@ export function scanFindings(root: string, declaredPages: number, pages: Array<P
     if (first !== undefined) out.push({ code: 'PAGE_DUPLICATE', pageNo: p.page_no, message: `第 ${p.page_no} 页与第 ${first} 页相同 / page ${p.page_no} repeats page ${first}` });
     else seen.set(p.sha256, p.page_no);
     if (p.dpi === null) out.push({ code: 'NO_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页未记录分辨率 / page ${p.page_no} has no resolution` });
-    else if (p.dpi < MIN_SCAN_DPI) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${MIN_SCAN_DPI} / below ${MIN_SCAN_DPI} dpi` });
+    else if (p.dpi < minDpi) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${minDpi} / below ${minDpi} dpi` });
     const abs = path.join(root, p.file);
     if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / the image file is missing` });
     else if (createHash('sha256').update(fs.readFileSync(abs)).digest('hex') !== p.sha256) {

@@ -45,7 +45,7 @@ export class ArchivesService {
   fileMaterial = (trx: Trx, input: catalogue.MaterialInput) => catalogue.fileMaterial(trx, this.clock, input);
   supersedeMaterial = (trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) => catalogue.supersedeMaterial(trx, this.clock, input);
   addPageScans = (trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null) => this.scans.addPageScans(trx, materialId, pages, actorId);
-  checkScans = (materialId: number, q: Q = this.db) => this.scans.checkScans(q, materialId);
+  checkScans = (materialId: number, q: Q = this.db, record?: Parameters<Scans['checkScans']>[2]) => this.scans.checkScans(q, materialId, record);
 
   // -- archivists' writes over HTTP -----------------------------------------------------------
 
@@ -108,7 +108,7 @@ export class ArchivesService {
       await this.writableArchive(trx, user, m.archive_id);
       const rows = await this.scans.addPageScans(trx, materialId, pages, user.id);
       await this.audit.record(trx, { actor: user, ip, action: 'page.upload', objectType: 'material', objectId: materialId, detail: { pages: rows.map((r) => r.page_no) } });
-      return { pages: rows.map(pageDto), findings: await this.scans.checkScans(trx, materialId) };
+      return { pages: rows.map(pageDto), findings: await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id }) };
     });
   }
 

@@ -262,7 +262,7 @@ export function intakeServices(d: MaterialsDeps) {
     if (active.length) {
       await d.archives.addPageScans(ctx.trx, material.id, active.map((s) => d.scans.pathOf(s)), actor.id);
       // The pages counted at filing must be the pages scanned: the archive's own check decides.
-      const findings = await d.archives.checkScans(material.id, ctx.trx);
+      const findings = await d.archives.checkScans(material.id, ctx.trx, { trigger: 'filing', actorId: actor.id });
       if (findings.length) throw errors.rule('scan_check', '扫描件与归档页数不符 / The scans do not match the filed material', { findings });
     }
     const at = iso(clock.now());

@@ -14,7 +14,10 @@ import type { IntakeRow, IntakeScanRow } from './store.ts';
 
 export class IntakeScans {
   readonly root: string;
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly minDpi?: number,
+  ) {
     this.root = path.join(dataDir, 'intake-scans');
   }
 
@@ -44,6 +47,6 @@ export class IntakeScans {
    * (checkScans): the page count against the pages declared, gaps, duplicates, resolution, integrity.
    */
   precheck(intake: Pick<IntakeRow, 'pages'>, active: IntakeScanRow[]): ScanFinding[] {
-    return scanFindings(this.root, intake.pages, active.map((s, i) => ({ page_no: i + 1, sha256: s.sha256, dpi: s.dpi, file: s.file })));
+    return scanFindings(this.root, intake.pages, active.map((s, i) => ({ page_no: i + 1, sha256: s.sha256, dpi: s.dpi, file: s.file })), this.minDpi);
   }
 }

@@ -1819,6 +1819,70 @@ export type ReadingEnded = {
   taskCompleted: boolean;
 };
 
+export type FailingScans = {
+  total: number;
+  items: Array<{
+    checkId: number;
+    materialId: number;
+    seqNo: string;
+    title: string;
+    archiveId: number;
+    archiveNo: string;
+    custodianOrgId: number;
+    cadreId: number;
+    cadreName: string;
+    trigger: "filing" | "upload" | "material" | "archive";
+    checkedAt: string;
+    checkedByName: string | null;
+    pagesDeclared: number;
+    pagesScanned: number;
+    minDpi: number;
+    findings: Array<ScanFinding>;
+  }>;
+};
+
+export type ScanFinding = {
+  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH";
+  pageNo?: number;
+  message: string;
+};
+
+export type MaterialScanCheck = {
+  materialId: number;
+  seqNo: string;
+  passed: boolean;
+  findings: Array<ScanFinding>;
+};
+
+export type ArchiveScanCheck = {
+  archiveId: number;
+  checked: number;
+  /** materials without scans, not checked (the archive is not marked digitised) */
+  notScanned: number;
+  failing: number;
+  results: Array<{
+    materialId: number;
+    seqNo: string;
+    title: string;
+    passed: boolean;
+    findings: Array<ScanFinding>;
+  }>;
+};
+
+export type CopyPdf = {
+  copyId: number;
+  serialNo: string;
+  pages: {
+    from: number;
+    to: number;
+  };
+  sha256: string;
+  bytes: number;
+  madeAt: string;
+  /** false when the PDF existed already (the same bytes are kept) */
+  created: boolean;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -3040,5 +3104,45 @@ export interface ApiRoutes {
       comment?: string;
     };
     response: ReadingEnded;
+  };
+  /** 扫描质检不合格清单: materials whose newest scan check failed, in the caller’s archive offices */
+  "GET /api/scan-checks/failing": {
+    params: never;
+    query: { archiveId?: number; custodianOrgId?: number; offset?: number | null; limit?: number };
+    body: never;
+    response: FailingScans;
+  };
+  /** Check a material’s scans now (page count, dpi, readable, size, sha256) and record the result */
+  "POST /api/materials/:id/scan-checks": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: MaterialScanCheck;
+  };
+  /** Check every scanned material of an archive (every material when it is marked digitised) */
+  "POST /api/archives/:id/scan-checks": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: ArchiveScanCheck;
+  };
+  /** 制作复制件 PDF: the approved pages, watermarked, and the certification page (once per copy) */
+  "POST /api/copy-register/:id/pdf": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** first page to copy (default: the register row’s) */
+      pageFrom?: number;
+      /** last page to copy (default: the register row’s) */
+      pageTo?: number;
+    };
+    response: CopyPdf;
+  };
+  /** Download the certified PDF of a copy (audited): the office’s staff, and the applicants until they report disposal */
+  "GET /api/copy-register/:id/pdf": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: Blob;
   };
 }

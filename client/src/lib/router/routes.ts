@@ -17,6 +17,9 @@ export const ROUTES: RouteDef[] = [
   // The reading room (issue 9): my current grants, and one grant's reading session.
   { path: '/reading', load: () => import('../../pages/reading/ReadingListPage.svelte') },
   { path: '/reading/:grantId', load: () => import('../../pages/reading/ReadingRoomPage.svelte') },
+  // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
+  { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
+  { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
   { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
   { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },

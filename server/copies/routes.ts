@@ -1,0 +1,34 @@
+// HTTP routes of certified copies: make the PDF of a 复制登记 row, download it. Thin.
+import { route } from '../http/route.ts';
+import type { Services } from '../services.ts';
+import * as S from './schema.ts';
+
+export function copyRoutes(s: Services) {
+  const c = s.copies;
+  const tags = ['requests'];
+  return [
+    route({
+      method: 'post',
+      path: '/api/copy-register/:id/pdf',
+      summary: '制作复制件 PDF: the approved pages, watermarked, and the certification page (once per copy)',
+      description: 'The archivist of the office that holds the archive. Refused (422, audited) when the request is not approved (`copy-not-approved`), the material is not an approved one of the request’s archive (`copy-outside-approval`), or the pages lie outside the register row (`pages-outside-approval`); 404 out of scope. Asked again, answers the PDF already made (`created: false`).',
+      tags,
+      permission: 'copy.produce',
+      params: S.idParams,
+      body: S.produceBody,
+      response: S.copyPdf,
+      status: 201,
+      handler: ({ user, ip, params, body }) => c.produce(user, ip, params.id, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/copy-register/:id/pdf',
+      summary: 'Download the certified PDF of a copy (audited): the office’s staff, and the applicants until they report disposal',
+      tags,
+      permission: 'copy.download',
+      params: S.idParams,
+      produces: 'application/pdf',
+      handler: ({ user, ip, params }) => c.download(user, ip, params.id),
+    }),
+  ];
+}

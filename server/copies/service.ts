@@ -1,0 +1,189 @@
+// 复制件 as certified PDFs (DOMAIN.md §1.4, §6.3, §1.7): for a row of the 复制登记 (one certified copy
+// of one approved material, registered by the copy-request process's 逐份登记 step), the archivist
+// of the custodian office makes the PDF once — exactly the approved pages, each watermarked in its
+// pixels with the request number, purpose and copy serial, plus the 核证页 — and it is kept under the
+// data folder with its sha256. Downloads serve those bytes, audited, to the office's staff and to
+// the applicants on the request until they report the copies filed or destroyed.
+// Nothing outside the approval is exported: the request must be approved, the material one the
+// chief approved and of the request's archive, the pages within the register row; every refusal is
+// audited (outcome denied, the rule only).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { AccessRules } from '../access/rules.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import type { Scans } from '../archives/scans.ts';
+import * as catalog from '../archives/catalog-store.ts';
+import { beijingDay } from '../notify/beijing.ts';
+import { PURPOSES } from '../requests/checks.ts';
+import type { RequestRow } from '../requests/store.ts';
+import { watermarkPage } from '../reading/watermark.ts';
+import { buildCopyPdf, renderCertification, type CopyPage } from './pdf.ts';
+import * as store from './store.ts';
+import type { CopyPdfRow } from './store.ts';
+
+/** Requests whose approval has been recorded (the copy process sets copied, then closed). */
+const APPROVED = ['approved', 'copied', 'closed'];
+const KIND_LABEL = { copy: '复制件', extract: '摘录件' } as const;
+
+/** The watermark of every page of a copy: request number, purpose, serial and day (DOMAIN.md §6.3). */
+export function copyWatermarkLines(row: Pick<CopyPdfRow, 'serial_no' | 'certified_at' | 'kind'>, request: Pick<RequestRow, 'case_no' | 'purpose'>): string[] {
+  return [`申请号 ${request.case_no}`, `用途 ${PURPOSES[request.purpose] ?? request.purpose}`, `${KIND_LABEL[row.kind]} ${row.serial_no} ${beijingDay(new Date(row.certified_at))}`];
+}
+
+class Refused {
+  constructor(
+    readonly reason: string,
+    readonly error: Error,
+  ) {}
+}
+
+export class CopiesService {
+  readonly root: string;
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    private readonly scans: Scans,
+    dataDir: string,
+    private readonly maxPx: number,
+  ) {
+    this.root = path.join(dataDir, 'copies');
+  }
+
+  private async refuse(user: SessionUser, ip: string, action: string, copyId: number, r: Refused): Promise<never> {
+    await this.audit.record(null, { actor: user, ip, action, objectType: 'copy_record', objectId: copyId, outcome: 'denied', detail: { reason: r.reason } });
+    throw r.error;
+  }
+
+  /** The row, if the user is on the staff of the office that holds it and not tied to the cadre. */
+  private async officeRow(user: SessionUser, copyId: number): Promise<CopyPdfRow | Refused> {
+    const row = await store.findCopy(this.db, copyId);
+    if (!row) return new Refused('absent', errors.notFound('Copy'));
+    const check = await this.access.checkArchive(this.db, user, row.archive_id);
+    if (!check.ok || check.via !== 'custody' || user.orgUnitId !== row.custodian_org_id) return new Refused(check.ok ? 'out_of_scope' : check.reason, errors.notFound('Copy'));
+    return row;
+  }
+
+  /** Checks the row against the request's approval and the catalogue: what the PDF may contain. */
+  private async approvedPages(row: CopyPdfRow, range: { pageFrom?: number; pageTo?: number }): Promise<{ request: RequestRow; pages: number[] } | Refused> {
+    const request = await store.findRequest(this.db, row.request_id);
+    if (!request || !['copy', 'extract'].includes(request.kind) || !APPROVED.includes(request.status)) {
+      return new Refused('not_approved', errors.rule('copy-not-approved', '申请尚未批准或已驳回，不能制作复制件 / The request is not approved', { status: request?.status ?? null }));
+    }
+    const approved = JSON.parse(request.approved_materials ?? '[]') as string[];
+    const material = await catalog.findMaterial(this.db, row.material_id);
+    if (!material || row.archive_id !== request.archive_id || material.archive_id !== request.archive_id || material.seq_no !== row.seq_no || !approved.includes(row.seq_no)) {
+      return new Refused('material_not_approved', errors.rule('copy-outside-approval', '该材料不在批准复制的范围内 / This material is not among the approved ones'));
+    }
+    const from = range.pageFrom ?? row.page_from;
+    const to = range.pageTo ?? row.page_to;
+    if (from > to || from < Math.max(1, row.page_from) || to > Math.min(row.page_to, material.pages)) {
+      return new Refused('pages_not_approved', errors.rule('pages-outside-approval', `页码须在批准的第 ${row.page_from}–${row.page_to} 页之内 / Pages must lie within the approved ${row.page_from}–${row.page_to}`, { approved: { from: row.page_from, to: row.page_to } }));
+    }
+    return { request, pages: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
+  }
+
+  /** Makes the certified PDF of a register row, once; asked again, answers the one made. */
+  async produce(user: SessionUser, ip: string, copyId: number, range: { pageFrom?: number; pageTo?: number }) {
+    const row = await this.officeRow(user, copyId);
+    if (row instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, row);
+    const ok = await this.approvedPages(row, range);
+    if (ok instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, ok);
+    if (row.pdf_file) {
+      const same = (range.pageFrom ?? row.page_from) === row.page_from && (range.pageTo ?? row.page_to) === row.page_to;
+      if (!same) throw errors.conflict('PDF_EXISTS', '该复制件的 PDF 已制作，页码不能再改 / The PDF of this copy exists; its pages cannot change');
+      return { ...this.pdfInfo(row), created: false };
+    }
+    const { request, pages } = ok;
+    const lines = copyWatermarkLines(row, request);
+    const rendered: CopyPage[] = [];
+    for (const pageNo of pages) {
+      const scan = await this.scans.readPage(this.db, row.material_id, pageNo);
+      if (!scan) throw errors.rule('scans-missing', `第 ${pageNo} 页没有扫描件，不能制作电子复制件 / Page ${pageNo} has no scan`, { pageNo });
+      const wm = await watermarkPage(scan.data, lines, { format: 'jpeg', quality: 85, maxWidth: this.maxPx || undefined });
+      rendered.push({ jpeg: wm.data, width: wm.width, height: wm.height, dpi: (scan.row.dpi ?? 200) * (wm.width / scan.row.width) });
+    }
+    const names = await store.certificationNames(this.db, row, request);
+    const kind = KIND_LABEL[row.kind];
+    const certification = await renderCertification({
+      title: `干部人事档案材料${kind}核证页`,
+      rows: [
+        [`${kind}编号`, `${row.serial_no}（第 ${row.copy_no} 份，共 ${row.copies} 份）`],
+        ['申请号', request.case_no],
+        ['用途', PURPOSES[request.purpose] ?? request.purpose],
+        ['干部', `${names.cadreName}（档案号 ${names.archiveNo}）`],
+        ['材料', `${row.seq_no}　${row.title}`],
+        ['页码', `第 ${pages[0]}–${pages.at(-1)} 页，共 ${pages.length} 页`],
+        ['接收单位', names.recipientName],
+        ['管档单位', names.officeName],
+      ],
+      certification: row.certification,
+      sealText: row.seal_text,
+      certifiedBy: names.certifiedByName,
+      certifiedDay: beijingDay(new Date(row.certified_at)),
+      footer: `本${kind}经核对与档案原件一致，须与本核证页一并使用；用后由使用单位存档或登记销毁。`,
+    });
+    const pdf = await buildCopyPdf(rendered, certification, { title: `${kind} ${row.serial_no}`, subject: request.case_no, at: new Date(row.certified_at) });
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    // Ids and the hash only in the name: a rolled-back or losing attempt leaves at worst an unreferenced file.
+    const file = path.posix.join(String(row.request_id), `${row.id}-${sha256.slice(0, 12)}.pdf`);
+    fs.mkdirSync(path.join(this.root, String(row.request_id)), { recursive: true });
+    fs.writeFileSync(path.join(this.root, file), pdf, { mode: 0o600 });
+
+    const made = await this.db.transaction(async (trx) => {
+      const locked = (await store.findCopy(trx, copyId, true))!;
+      if (locked.pdf_file) return { row: locked, created: false }; // another archivist's request won
+      const at = iso(this.clock.now());
+      const v = { pdf_file: file, pdf_sha256: sha256, pdf_bytes: pdf.length, pdf_made_by: user.id, pdf_made_at: at, page_from: pages[0], page_to: pages.at(-1)! };
+      await store.setPdf(trx, copyId, v);
+      await this.audit.record(trx, { actor: user, ip, action: 'copy.pdf_create', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, requestId: row.request_id, pages: pages.length, sha256 } });
+      return { row: { ...locked, ...v }, created: true };
+    });
+    if (!made.created && made.row.pdf_file !== file) fs.rmSync(path.join(this.root, file), { force: true });
+    return { ...this.pdfInfo(made.row), created: made.created };
+  }
+
+  private pdfInfo(row: CopyPdfRow) {
+    return { copyId: row.id, serialNo: row.serial_no, pages: { from: row.page_from, to: row.page_to }, sha256: row.pdf_sha256!, bytes: row.pdf_bytes!, madeAt: row.pdf_made_at! };
+  }
+
+  /** The PDF's bytes for the office's staff, or for an applicant on the request until the copies are disposed of. */
+  async download(user: SessionUser, ip: string, copyId: number) {
+    const row = await store.findCopy(this.db, copyId);
+    let reason: string | null = row ? null : 'absent';
+    if (row) {
+      const office = await this.officeRow(user, copyId);
+      if (office instanceof Refused) {
+        const applicant = user.roles.includes('applicant') && (await store.isApplicant(this.db, row.request_id, user.id));
+        const related = applicant ? await this.access.relationTo(this.db, user.id, (await store.findRequest(this.db, row.request_id))!.cadre_id) : null;
+        if (!applicant || related) reason = related ?? office.reason;
+        else if (row.disposition) reason = 'disposed';
+      }
+      if (!reason && !row.pdf_file) reason = 'no_pdf';
+    }
+    if (reason || !row) return this.refuse(user, ip, 'copy.pdf_download_denied', copyId, new Refused(reason ?? 'absent', errors.notFound('Copy')));
+    const data = fs.existsSync(path.join(this.root, row.pdf_file!)) ? fs.readFileSync(path.join(this.root, row.pdf_file!)) : null;
+    if (!data || createHash('sha256').update(data).digest('hex') !== row.pdf_sha256) {
+      await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, outcome: 'failure', detail: { reason: data ? 'changed' : 'missing' } });
+      throw errors.conflict('PDF_CHANGED', '复制件 PDF 与登记的校验值不符 / The PDF does not match its recorded hash');
+    }
+    await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, sha256: row.pdf_sha256 } });
+    const name = `${row.serial_no}.pdf`;
+    return {
+      raw: data,
+      contentType: 'application/pdf',
+      headers: {
+        'Cache-Control': 'no-store',
+        'Content-Disposition': `attachment; filename="copy-${row.id}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'X-Content-SHA256': row.pdf_sha256!,
+      },
+    };
+  }
+}

@@ -1,0 +1,98 @@
+// Scan quality control (扫描质检, DOMAIN.md §3): records every check of a material's scans (at
+// filing through 材料收集归档, on upload, on demand for a material or a whole archive) and lists the
+// materials whose newest check failed, for the archive offices in the caller's scope. The checks
+// themselves are the archive's own (Scans.checkScans): page count against 页数, gaps, duplicates,
+// resolution ≥ SCAN_MIN_DPI, sha256, and that each image decodes at its recorded size.
+import type { Db, Q } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { AccessRules } from '../access/rules.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import type { ArchivesService } from '../archives/service.ts';
+import type { ScanCheck, ScanFinding } from '../archives/scans.ts';
+import * as catalog from '../archives/catalog-store.ts';
+import * as archiveStore from '../archives/archive-store.ts';
+import * as store from './store.ts';
+
+/** An archive that says it is digitised must have every material scanned; others only what was scanned. */
+const DIGITISED = ['done', 'verified'];
+
+export class QualityService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    private readonly archives: ArchivesService,
+  ) {
+    archives.scans.onChecked = (q, check) => this.record(q, check);
+  }
+
+  private async record(q: Q, c: ScanCheck): Promise<void> {
+    await store.insertCheck(q, {
+      material_id: c.materialId,
+      archive_id: c.archiveId,
+      trigger: c.trigger,
+      checked_at: iso(this.clock.now()),
+      checked_by: c.actorId,
+      min_dpi: c.minDpi,
+      pages_declared: c.declaredPages,
+      pages_scanned: c.scannedPages,
+      passed: c.findings.length === 0,
+      findings: JSON.stringify(c.findings),
+    });
+  }
+
+  /** The archive if the user's office holds it (archivist or chief, no avoidance tie); else a denial, audited. */
+  private async heldArchive(user: SessionUser, ip: string, archiveId: number | undefined, object: { type: string; id: number }) {
+    const check = archiveId === undefined ? { ok: false as const, reason: 'absent' as const } : await this.access.checkArchive(this.db, user, archiveId);
+    if (check.ok && check.via === 'custody') return;
+    await this.audit.record(null, { actor: user, ip, action: 'scan_check.run', objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason: check.ok ? 'out_of_scope' : check.reason } });
+    throw errors.notFound(object.type === 'archive' ? 'Archive' : 'Material');
+  }
+
+  /** Checks one material now and records the result. */
+  async checkMaterial(user: SessionUser, ip: string, materialId: number) {
+    const material = await catalog.findMaterial(this.db, materialId);
+    await this.heldArchive(user, ip, material?.archive_id, { type: 'material', id: materialId });
+    return this.db.transaction(async (trx) => {
+      const findings = await this.archives.checkScans(materialId, trx, { trigger: 'material', actorId: user.id });
+      await this.audit.record(trx, { actor: user, ip, action: 'scan_check.run', objectType: 'material', objectId: materialId, detail: { passed: !findings.length, codes: codesOf(findings) } });
+      return { materialId, seqNo: material!.seq_no, passed: !findings.length, findings };
+    });
+  }
+
+  /**
+   * Checks every scanned material of an archive (every material, when the archive is marked
+   * digitised). Each check is committed on its own: decoding a whole archive's pages takes seconds,
+   * and the embedded database must not be held for that long.
+   */
+  async checkArchive(user: SessionUser, ip: string, archiveId: number) {
+    await this.heldArchive(user, ip, archiveId, { type: 'archive', id: archiveId });
+    const archive = (await archiveStore.findArchive(this.db, archiveId))!;
+    const all = await store.materialsWithScanCounts(this.db, archiveId);
+    const due = DIGITISED.includes(archive.digital_status) ? all : all.filter((m) => m.scanned > 0);
+    const results: Array<{ materialId: number; seqNo: string; title: string; passed: boolean; findings: ScanFinding[] }> = [];
+    for (const m of due) {
+      const findings = await this.archives.checkScans(m.id, this.db, { trigger: 'archive', actorId: user.id });
+      results.push({ materialId: m.id, seqNo: m.seq_no, title: m.title, passed: !findings.length, findings });
+    }
+    const failing = results.filter((r) => !r.passed).length;
+    await this.audit.record(null, { actor: user, ip, action: 'scan_check.run', objectType: 'archive', objectId: archiveId, detail: { checked: results.length, failing } });
+    return { archiveId, checked: results.length, notScanned: all.length - due.length, failing, results };
+  }
+
+  /** 质检不合格清单: materials whose newest check failed, in the archive offices the user reads by role. */
+  async failing(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; limit: number; offset: number }) {
+    const offices = await this.access.custodianOffices(this.db, user);
+    if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
+    const excludedCadreIds = [...(await this.access.exclusions(this.db, user.id)).keys()];
+    const { rows, total } = await store.listFailing(this.db, { offices, excludedCadreIds }, f, f);
+    await this.audit.record(null, { actor: user, ip, action: 'scan_check.list', objectType: 'scan_check', detail: { total, returned: rows.length } });
+    return { total, items: rows };
+  }
+}
+
+const codesOf = (findings: ScanFinding[]) => [...new Set(findings.map((x) => x.code))];

@@ -1,0 +1,50 @@
+// A copy request certified and registered, for the certified-copy tests and screenshots: two named
+// materials with page scans, the chief approving the first, the archivist certifying two copies.
+import sharp from 'sharp';
+import type { TestSystem } from '../helpers/server.ts';
+import { completeAt } from '../helpers/workflow.ts';
+import { approveStep, copyVariables, demoCadre } from '../helpers/cases.ts';
+
+export const SEAL = { made: true, sealText: '中共乌海市委组织部干部档案室（印）', certification: '经核对与原件一致。' };
+
+export interface CertifiedCase {
+  instanceId: string;
+  requestId: number;
+  approved: any;
+  other: any;
+  rows: any[];
+}
+
+/** A distinct page scan at 200 dpi (A5 size keeps the test quick). */
+export async function scan(n: number) {
+  return sharp({ create: { width: 1169, height: 1654, channels: 3, background: { r: 250 - n * 7, g: 245, b: 235 } } })
+    .toColourspace('b-w')
+    .jpeg()
+    .withMetadata({ density: 200 })
+    .toBuffer();
+}
+
+/** A copy request for two materials, the chief approving the first, the archivist certifying 2 copies. */
+export async function certifiedCase(sys: TestSystem, nth = 3): Promise<CertifiedCase> {
+  const cadre = await demoCadre(sys, 'county', nth);
+  const c = await sys.as('applicant1');
+  const started = await c.post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre) });
+  if (started.status !== 201) throw new Error(JSON.stringify(started.body));
+  const instanceId = started.body.id;
+  const req = await sys.services.db('utilization_requests').where({ instance_id: instanceId }).first();
+  const asked = JSON.parse(req.materials);
+  const [approved, other] = await Promise.all(asked.map((m: any) => sys.services.db('materials').where({ id: m.materialId }).first()));
+  const s = sys.services;
+  for (const m of [approved, other]) {
+    const pages: Buffer[] = [];
+    for (let n = 1; n <= m.pages; n++) pages.push(await scan(n + m.id));
+    await s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, pages));
+  }
+  await approveStep(sys, 'unithead1', instanceId, 'unitHeadReview');
+  await approveStep(sys, 'chief1', instanceId, 'chiefApproval', '同意复制第一份。', { approvedMaterials: [approved.seq_no] });
+  const made = await completeAt(await sys.as('archivist1'), instanceId, 'makeCopies', SEAL);
+  if (made.status !== 200) throw new Error(JSON.stringify(made.body));
+  const rows = await sys.services.db('copy_records').where({ request_id: req.id }).orderBy('id');
+  return { instanceId, requestId: req.id, approved, other, rows };
+}
+
