@@ -157,8 +157,8 @@ export function createServices(deps: Deps): Services {
     // The three administrators (三员) handle no business: no step of a process may name them.
     roles: ALL_ROLES.filter((r) => !(ADMIN_ROLES as readonly string[]).includes(r)),
   });
-  const inbox = new InboxService(db, clock, config.inbox);
-  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt));
+  const inbox = new InboxService(db, clock, config.inbox, access);
+  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access);
   const cases = new CaseService(db, engine, audit, clock);
   const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);
   const processes = new ProcessAdminService(db, engine, audit, clock, config.processes.requireApproval);

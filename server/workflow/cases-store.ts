@@ -17,6 +17,8 @@ export interface CaseRow {
   ended_at: string | null;
   outcome: string | null;
   outcome_element_id: string | null;
+  /** The cadre the case concerns (variable `cadreId`), for avoidance. */
+  cadre_id: number | null;
 }
 
 export interface CommentRow {

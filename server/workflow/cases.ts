@@ -29,11 +29,18 @@ function subjectOf(variables: Record<string, unknown>): string | null {
  * Creates or refreshes the case row of an instance. Idempotent; called by the engine hooks and
  * after a start (when the business key the start service set has been saved).
  */
+/** The cadre a case concerns: the process variable `cadreId` the start services set. */
+export function cadreOf(variables: Record<string, unknown>): number | null {
+  const n = Number(variables.cadreId);
+  return variables.cadreId !== null && variables.cadreId !== '' && Number.isInteger(n) && n > 0 ? n : null;
+}
+
 export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>): Promise<void> {
   const src = await store.caseSource(trx, instanceId);
   if (!src) return;
   const existing = await store.findCase(trx, instanceId);
   const subject = subjectOf(variables) ?? existing?.subject ?? null;
+  const cadreId = cadreOf(variables) ?? existing?.cadre_id ?? null;
   const text = searchText([src.process_name, src.business_key, subject, src.initiator_name, src.org_name]);
   if (!existing) {
     const row: CaseRow = {
@@ -51,10 +58,11 @@ export async function syncCase(trx: Trx, instanceId: string, variables: Record<s
       ended_at: null,
       outcome: null,
       outcome_element_id: null,
+      cadre_id: cadreId,
     };
     await store.insertCase(trx, row);
-  } else if (existing.subject !== subject || existing.search_text !== text) {
-    await store.updateCase(trx, instanceId, { subject, search_text: text });
+  } else if (existing.subject !== subject || existing.search_text !== text || existing.cadre_id !== cadreId) {
+    await store.updateCase(trx, instanceId, { subject, search_text: text, cadre_id: cadreId });
   }
 }
 

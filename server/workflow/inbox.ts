@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { SessionUser } from '../people/sessions.ts';
+import type { AccessRules } from '../access/rules.ts';
 import { taskDto } from './dto.ts';
 import { inboxKey } from './scope.ts';
 import * as store from './store.ts';
@@ -30,7 +31,14 @@ export class InboxService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly cfg: Config['inbox'],
+    private readonly access: AccessRules,
   ) {}
+
+  /** The user's access keys, less the cases of cadres they must avoid (档案人员回避). */
+  private async keyOf(user: SessionUser): Promise<store.InboxKey> {
+    const excluded = [...(await this.access.exclusions(this.db, user.id)).keys()];
+    return { ...inboxKey(user), excludedCadres: excluded };
+  }
 
   /** Now and the end of the "due soon" window, as ISO text comparable with tasks.sort_due. */
   window(): { now: string; soonUntil: string } {
@@ -67,20 +75,20 @@ export class InboxService {
     const { rows, total } =
       query.filter === 'completed'
         ? await store.completedBy(this.db, user.id, f, query.offset, query.limit)
-        : await store.inbox(this.db, query.filter, inboxKey(user), f, query.sort, query.offset, query.limit);
+        : await store.inbox(this.db, query.filter, await this.keyOf(user), f, query.sort, query.offset, query.limit);
     return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
   }
 
   async summary(user: SessionUser) {
     const w = this.window();
     const [counts, applicationsOpen] = await Promise.all([
-      store.inboxCounts(this.db, inboxKey(user), w.now, w.soonUntil),
+      store.inboxCounts(this.db, await this.keyOf(user), w.now, w.soonUntil),
       countOpenApplications(this.db, user.id),
     ]);
     return { ...counts, applicationsOpen, dueSoonHours: this.cfg.dueSoonHours, serverTime: w.now };
   }
 
-  facets(user: SessionUser, filter: InboxFilterName) {
-    return store.inboxFacets(this.db, filter, inboxKey(user));
+  async facets(user: SessionUser, filter: InboxFilterName) {
+    return store.inboxFacets(this.db, filter, await this.keyOf(user));
   }
 }

@@ -1,8 +1,9 @@
 // The workflow API's rules: who may deploy, start, read and work what; each command is one
 // transaction with its audit row.
-import type { Db } from '../db.ts';
+import type { Db, Q } from '../db.ts';
+import type { AccessRules, Relation } from '../access/rules.ts';
 import { parseJson } from '../db.ts';
-import { errors, isAppError } from '../errors.ts';
+import { AppError, errors, isAppError } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
@@ -21,13 +22,32 @@ export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.usern
 
 export { taskDto };
 
+/** A task refused because its case concerns a cadre the user must avoid; answers 404 like absent. */
+class Avoidance extends AppError {
+  constructor(readonly relation: Relation) {
+    super(404, 'NOT_FOUND', 'Task not found');
+  }
+}
+
 export class WorkflowService {
   constructor(
     private readonly db: Db,
     private readonly engine: WorkflowEngine,
     private readonly audit: AuditLog,
     private readonly dueState: (dueAt: string | null) => DueState,
+    private readonly access: AccessRules,
   ) {}
+
+  /**
+   * 档案人员回避: nobody opens, claims or completes a task of a case about themselves, a relative or
+   * a cadre on their avoidance list (the case's cadre is the process variable `cadreId`). The inbox
+   * leaves such tasks out; this guards the task routes themselves.
+   */
+  private async assertNotAvoiding(q: Q, user: SessionUser, instanceId: string): Promise<void> {
+    const kase = await casesStore.findCase(q, instanceId);
+    const relation = kase?.cadre_id ? await this.access.relationTo(q, user.id, kase.cadre_id) : null;
+    if (relation) throw new Avoidance(relation);
+  }
 
   async listDefinitions() {
     const rows = await engineStore.latestDeployments(this.db);
@@ -167,6 +187,7 @@ export class WorkflowService {
       t.status === 'open' && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
     const visible = this.engine.canWork(t, actor) || t.completed_by === user.id || couldClaim;
     if (!visible) throw errors.notFound('Task');
+    await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, t.instance_id));
     const [inst, kase, names] = await Promise.all([
       engineStore.findInstance(this.db, t.instance_id),
       casesStore.findCase(this.db, t.instance_id),
@@ -209,8 +230,22 @@ export class WorkflowService {
     return form;
   }
 
+  /** Runs `fn`; an avoidance refusal leaves a denied audit row (naming the relation, nothing else). */
+  private async denied<T>(user: SessionUser, ip: string | null, action: string, taskId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof Avoidance) {
+        await this.audit.record(null, { actor: user, ip, action, outcome: 'denied', objectType: 'task', objectId: taskId, detail: { reason: e.relation } });
+      }
+      throw e;
+    }
+  }
+
   private taskCommand<T>(user: SessionUser, ip: string, action: string, taskId: string, fn: (trx: any) => Promise<T>, detail?: (r: T) => Record<string, unknown>) {
-    return this.db.transaction(async (trx) => {
+    return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
+      const task = await engineStore.findTask(trx, taskId);
+      if (task) await this.assertNotAvoiding(trx, user, task.instance_id);
       const result = await fn(trx);
       await this.audit.record(trx, {
         actor: user,
@@ -221,7 +256,7 @@ export class WorkflowService {
         detail: detail?.(result),
       });
       return result;
-    });
+    }));
   }
 
   claim(user: SessionUser, ip: string, taskId: string) {

@@ -11,6 +11,8 @@ export interface InboxKey {
   userId: number;
   roles: string[];
   orgUnitId: number;
+  /** Cadres whose cases the user must not work on (self, relatives, avoidance list). */
+  excludedCadres?: number[];
 }
 
 export type DueState = 'overdue' | 'soon' | 'later' | 'none';
@@ -80,8 +82,13 @@ function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
 }
 
 function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
+  const excluded = k.excludedCadres ?? [];
   const base = (q: Q) => {
     const qb = q('tasks as t').where('t.status', 'open');
+    // Most users avoid nobody: the subquery is added only for those who do.
+    if (excluded.length) {
+      qb.whereNotExists((s) => s.select(q.raw('1')).from('workflow_cases as xc').whereRaw('xc.instance_id = t.instance_id').whereIn('xc.cadre_id', excluded));
+    }
     return f ? applyFilter(qb, f) : qb;
   };
   const out: Part[] = [];

@@ -1,0 +1,60 @@
+// 档案人员回避 in the inbox: an archivist on the avoidance list of a cadre is not offered the cases
+// about that cadre. The task is missing from their inbox and counts, and opening, claiming or
+// completing it by id answers 404 like absent, with a denied audit row. Once the security
+// administrator lifts the entry, the same archivist works the task again.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { actor } from '../helpers/notify.ts';
+import { approve } from '../helpers/workflow.ts';
+import { approveStep, demoCadre, fileConsultation, REASONS, type DemoCadre } from '../helpers/cases.ts';
+
+let sys: TestSystem;
+let cadre: DemoCadre;
+test.before(async () => {
+  sys = await startSystem();
+  cadre = await demoCadre(sys, 'county', 7);
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const db = () => sys.services.db;
+
+test.serial('an archivist who must avoid the cadre neither sees nor works the task; lifted, they do', async (t) => {
+  const id = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', cadre);
+  t.is((await db()('workflow_cases').where({ instance_id: id }).first()).cadre_id, cadre.id, 'the case knows its cadre');
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  const task = await db()('tasks').where({ instance_id: id, element_id: 'archivistReview', status: 'open' }).first();
+  t.truthy(task, 'the archivists of the custodian office are offered the review');
+
+  const archivist = await sys.as('archivist1');
+  const inboxIds = async () => (await archivist.get('/api/tasks?filter=open&limit=200')).body.items.map((x: any) => x.id);
+  const openCount = async () => (await archivist.get('/api/tasks/summary')).body.open;
+  t.true((await inboxIds()).includes(task.id));
+  const countBefore = await openCount();
+
+  const me = await actor(sys, 'archivist1');
+  const sec = await actor(sys, 'secadmin');
+  await db()('avoidance_entries').insert({ user_id: me.id, cadre_id: cadre.id, reason: '同学关系', created_by: sec.id, created_at: sys.clock.now().toISOString(), removed_at: null, removed_by: null });
+
+  t.false((await inboxIds()).includes(task.id), 'not in the inbox');
+  t.is(await openCount(), countBefore - 1, 'not counted on the workbench');
+  for (const [method, url, action] of [
+    ['get', `/api/tasks/${task.id}`, 'task.view'],
+    ['post', `/api/tasks/${task.id}/claim`, 'task.claim'],
+    ['post', `/api/tasks/${task.id}/complete`, 'task.complete'],
+  ] as const) {
+    const res = method === 'get' ? await archivist.get(url) : await archivist.post(url, method === 'post' && url.endsWith('complete') ? { variables: approve() } : {});
+    t.is(res.status, 404, `${action}: ${JSON.stringify(res.body)}`);
+    t.is(res.body.code, 'NOT_FOUND');
+    const row = await db()('audit_log').where({ action, object_id: task.id, outcome: 'denied' }).orderBy('seq', 'desc').first();
+    t.is(JSON.parse(row.detail).reason, 'avoided', `${action} is audited`);
+    t.false(row.detail.includes('同学关系'), 'the entry itself stays the security administrator’s');
+  }
+  const after = await db()('tasks').where({ id: task.id }).first();
+  t.like(after, { status: 'open', assignee_id: null }, 'nothing changed');
+
+  await db()('avoidance_entries').where({ user_id: me.id, cadre_id: cadre.id }).update({ removed_at: sys.clock.now().toISOString(), removed_by: sec.id });
+  t.true((await inboxIds()).includes(task.id));
+  t.is((await archivist.post(`/api/tasks/${task.id}/claim`, {})).status, 200);
+});
