@@ -131,6 +131,8 @@ const envSchema = z.object({
   // Audit checkpoints and backups.
   /** Ed25519 private key that signs audit checkpoints; default <data dir>/keys/audit-ed25519.pem. */
   AUDIT_KEY_FILE: z.string().optional(),
+  /** AES-256 key (32 bytes, base64) that encrypts TOTP secrets at rest; default <data dir>/keys/totp-aes256.key. */
+  TOTP_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440, 'at most 1440 (one day)').default(60),
   /** Where `npm run backup` and the console write backups; default <data dir>/backups. */
   BACKUP_DIR: z.string().optional(),
@@ -202,6 +204,8 @@ export interface Config {
   /** Scan quality checks (server/quality/) and certified copies (server/copies/). */
   scans: { minDpi: number; copyPdfMaxPx: number };
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
+  /** The key file that encrypts TOTP secrets in the database. */
+  totpKeyFile: string;
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
   security: {
     passwordMinLength: number;
@@ -293,6 +297,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     transfers: { slipWords: e.TRANSFER_SLIP_WORDS },
     scans: { minDpi: e.SCAN_MIN_DPI, copyPdfMaxPx: e.COPY_PDF_MAX_PX },
+    totpKeyFile: path.resolve(e.TOTP_KEY_FILE ?? path.join(dataDir, 'keys', 'totp-aes256.key')),
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,
       keyFile: path.resolve(e.AUDIT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-ed25519.pem')),

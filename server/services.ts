@@ -10,6 +10,7 @@ import { AuditLog, auditLogFor } from './audit/service.ts';
 import { AuditConsole } from './audit/console.ts';
 import { Sessions } from './people/sessions.ts';
 import { PeopleService } from './people/service.ts';
+import { SecretBox } from './people/secret-box.ts';
 import { CredentialsService } from './people/credentials.ts';
 import { LoginThrottle } from './people/throttle.ts';
 import { SettingsService } from './admin/settings.ts';
@@ -63,6 +64,8 @@ export interface Services extends Deps {
   sessions: Sessions;
   people: PeopleService;
   credentials: CredentialsService;
+  /** Encrypts TOTP secrets at rest (key file outside the database). */
+  secrets: SecretBox;
   throttle: LoginThrottle;
   users: UserAdminService;
   /** Periodic audit checkpoints and clean-up; main.ts starts it, tests call runOnce(). */
@@ -113,8 +116,9 @@ export function createServices(deps: Deps): Services {
   const settings = new SettingsService(db, clock, config, audit);
   const sessions = new Sessions(db, clock, settings, audit);
   const throttle = new LoginThrottle(db, clock);
-  const people = new PeopleService(db, clock, settings, sessions, audit, throttle);
-  const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people);
+  const secrets = new SecretBox(config.totpKeyFile);
+  const people = new PeopleService(db, clock, settings, sessions, audit, throttle, secrets);
+  const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people, secrets);
   const users = new UserAdminService(db, clock, sessions, audit);
   const maintenance = new SecurityMaintenance(log.child({ module: 'security' }), config.audit.checkpointMinutes * 60_000, audit, throttle);
 
@@ -185,6 +189,7 @@ export function createServices(deps: Deps): Services {
     sessions,
     people,
     credentials,
+    secrets,
     throttle,
     users,
     maintenance,

@@ -2,6 +2,10 @@
 // the right password does not open, a new session at every login, idle and absolute timeouts,
 // disabled users thrown out at once, and the TOTP second factor (always for the 三员).
 import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SecretBox } from './secret-box.ts';
 import { totpCode } from './totp.ts';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { HttpClient } from '../../test/helpers/http.ts';
@@ -180,7 +184,40 @@ test.serial('TOTP for a business role by policy: enrol first, then a code is req
   const id = await userId('receiver1');
   t.deepEqual((await auditRows('auth.totp_enroll', id)).map((r: any) => r.outcome), ['failure', 'success']);
   t.false(JSON.stringify(await sys.services.db('audit_log').where({ object_id: String(id) })).includes(secret), 'no secret in the log');
+  const stored = (await sys.services.db('users').where({ id }).first()).totp_secret as string;
+  t.regex(stored, /^v1:/, 'the secret is stored encrypted');
+  t.false(stored.includes(secret));
   await sec.request('PUT', '/api/admin/security-policy', { totp: { roles: [] } });
+});
+
+test.serial('TOTP secrets at rest: encrypted under a key file outside the database; a copy of the row alone gives nothing', async (t) => {
+  const { db, secrets, config } = sys.services;
+  // The demo seed wrote the 三员's secret in clear; the start encrypted it.
+  const admins = await db('users').whereIn('username', ['sysadmin', 'secadmin', 'auditor']).select('totp_secret');
+  t.is(admins.length, 3);
+  for (const a of admins) {
+    t.regex(a.totp_secret, /^v1:/);
+    t.is(secrets.open(a.totp_secret), DEMO_TOTP_SECRET);
+  }
+  t.is((await fs.promises.stat(config.totpKeyFile)).mode & 0o777, 0o600);
+  // Under another key (a database restored without its key file) the secret does not open, and the
+  // right code of the real secret does not log in.
+  const other = new SecretBox(path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dangan-key-')), 'k'));
+  t.is(other.open(admins[0].totp_secret), null);
+  const sysadmin = await db('users').where({ username: 'sysadmin' }).first();
+  await db('users').where({ id: sysadmin.id }).update({ totp_secret: other.seal(DEMO_TOTP_SECRET) });
+  try {
+    const res = await attempt('sysadmin', DEMO_PASSWORD, await code());
+    t.is(res.status, 401);
+    t.is(res.body.code, 'LOGIN_FAILED');
+  } finally {
+    await db('users').where({ id: sysadmin.id }).update({ totp_secret: sysadmin.totp_secret, failed_logins: 0, locked_until: null });
+  }
+  // A secret written in clear (a tool, an older installation) is sealed at the next start.
+  await db('users').where({ id: sysadmin.id }).update({ totp_pending_secret: 'KRUGS4ZANFZSAYJAONSWG4TFOQ' });
+  t.is(await secrets.sealClearSecrets(db), 1);
+  t.is(secrets.open((await db('users').where({ id: sysadmin.id }).first()).totp_pending_secret), 'KRUGS4ZANFZSAYJAONSWG4TFOQ');
+  await db('users').where({ id: sysadmin.id }).update({ totp_pending_secret: null });
 });
 
 test.serial('regression: a login whose settings cache runs out during the password check does not deadlock SQLite', async (t) => {

@@ -13,6 +13,7 @@ import { historyBreak, passwordRuleBreaks, type PolicySource } from './policy.ts
 import type { SessionUser, Sessions } from './sessions.ts';
 import type { Me, PeopleService } from './service.ts';
 import { totpValid } from './totp.ts';
+import type { SecretBox } from './secret-box.ts';
 import type { LoginThrottle } from './throttle.ts';
 import * as store from './store.ts';
 
@@ -29,6 +30,7 @@ export class CredentialsService {
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
     private readonly people: PeopleService,
+    private readonly secrets: SecretBox,
   ) {}
 
   async changePassword(user: SessionUser, ip: string | null, currentPassword: string, newPassword: string): Promise<Me> {
@@ -75,7 +77,7 @@ export class CredentialsService {
       if (!u) throw errors.unauthenticated();
       if (u.totp_secret) throw errors.conflict('TOTP_ALREADY_ENROLLED', '已绑定动态口令；如需更换请联系安全保密管理员 / Already enrolled; ask the security administrator to reset it');
       const secret = generateSecret();
-      await store.setTotp(trx, u.id, { totp_pending_secret: secret });
+      await store.setTotp(trx, u.id, { totp_pending_secret: this.secrets.seal(secret) });
       await this.audit.record(trx, { actor: user, ip, action: 'auth.totp_setup', objectType: 'user', objectId: u.id });
       return { secret, otpauthUri: generateURI({ issuer: TOTP_ISSUER, label: u.username, secret }) };
     });
@@ -90,7 +92,8 @@ export class CredentialsService {
       if (!u) return { ok: false, error: errors.unauthenticated() };
       if (u.totp_secret) return { ok: false, error: errors.conflict('TOTP_ALREADY_ENROLLED', '已绑定动态口令 / Already enrolled') };
       if (!u.totp_pending_secret) return { ok: false, error: errors.conflict('TOTP_NOT_STARTED', '请先获取绑定密钥 / Start the enrolment first') };
-      if (!(await totpValid(u.totp_pending_secret, code, this.clock.now()))) {
+      const pending = this.secrets.open(u.totp_pending_secret);
+      if (!pending || !(await totpValid(pending, code, this.clock.now()))) {
         await this.people.countFailure(trx, policy, u, ip);
         await this.audit.record(trx, { actor: user, ip, action: 'auth.totp_enroll', objectType: 'user', objectId: u.id, outcome: 'failure', detail: { reason: 'bad_totp' } });
         return { ok: false, error: errors.totpInvalid() };

@@ -11,6 +11,7 @@ import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import type { SessionUser, Sessions } from './sessions.ts';
 import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
 import type { LoginThrottle } from './throttle.ts';
+import type { SecretBox } from './secret-box.ts';
 import { totpValid } from './totp.ts';
 import * as store from './store.ts';
 import type { UserRow } from './store.ts';
@@ -42,6 +43,7 @@ export class PeopleService {
     private readonly sessions: Sessions,
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
+    private readonly secrets: SecretBox,
   ) {}
 
   /**
@@ -118,7 +120,8 @@ export class PeopleService {
       const roles = await store.rolesOf(trx, user.id);
       if (user.totp_secret) {
         if (!input.totp) return { ok: false, error: errors.totpRequired() };
-        if (!(await totpValid(user.totp_secret, input.totp, now))) return fail('bad_totp', true);
+        const secret = this.secrets.open(user.totp_secret);
+        if (!secret || !(await totpValid(secret, input.totp, now))) return fail('bad_totp', true);
       }
       await store.recordLogin(trx, user.id, iso(now));
       await this.sessions.destroyToken(trx, presentedToken);
