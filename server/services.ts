@@ -127,8 +127,8 @@ export function createServices(deps: Deps): Services {
   const hooks = new EngineHooks();
   registerCaseHooks(hooks, clock);
   const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
-  const deadlines = new DeadlineService(db, clock, config);
   const access = new AccessRules(clock);
+  const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const quality = new QualityService(db, clock, audit, access, archives);

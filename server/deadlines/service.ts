@@ -3,6 +3,7 @@
 // limits, the end of an electronic viewing window (DOMAIN.md §1.2–1.4, §6, §7). Processes open and
 // close deadlines in their own transaction; the list shows each with a light under the service clock:
 // green until warn_at, yellow until due_at, red from due_at on (until it is closed).
+import type { AccessRules } from '../access/rules.ts';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db, Trx } from '../db.ts';
@@ -75,7 +76,13 @@ export class DeadlineService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'deadlines'>,
+    private readonly access: AccessRules,
   ) {}
+
+  /** The caller's scope, less the cases of cadres they must avoid (self, relative, avoidance list). */
+  private async scope(user: SessionUser): Promise<Scope> {
+    return { ...scopeOf(user), excludedCadres: [...(await this.access.exclusions(this.db, user.id)).keys()] };
+  }
 
   /**
    * Opens a deadline in the caller's transaction. For a case, (instanceId, kind, ref) names one open
@@ -167,19 +174,19 @@ export class DeadlineService {
 
   async list(user: SessionUser, f: Filter, page: { limit: number; offset: number }) {
     const now = this.clock.now();
-    const { rows, total } = await store.listDeadlines(this.db, scopeOf(user), f, iso(now), page);
+    const { rows, total } = await store.listDeadlines(this.db, await this.scope(user), f, iso(now), page);
     return { now: iso(now), total, items: rows.map((r) => this.dto(r, now)) };
   }
 
   async get(user: SessionUser, id: string) {
-    const row = await store.findInScope(this.db, scopeOf(user), id);
+    const row = await store.findInScope(this.db, await this.scope(user), id);
     if (!row) throw errors.notFound('Deadline');
     return this.dto(row, this.clock.now());
   }
 
   async counts(user: SessionUser) {
     const now = this.clock.now();
-    const rows = await store.countLights(this.db, scopeOf(user), iso(now));
+    const rows = await store.countLights(this.db, await this.scope(user), iso(now));
     const zero = () => ({ green: 0, yellow: 0, red: 0 });
     const byKind = Object.fromEntries(store.DEADLINE_KINDS.map((k) => [k, zero()])) as Record<DeadlineKind, ReturnType<typeof zero>>;
     const total = zero();

@@ -37,6 +37,8 @@ export interface Scope {
   orgUnitId: number;
   custodianStaff: boolean;
   leader: boolean;
+  /** Cadres the user must avoid: the deadlines of cases about them are left out. */
+  excludedCadres?: number[];
 }
 
 export interface Filter {
@@ -76,6 +78,10 @@ export async function closeWhere(
 }
 
 function scoped(qb: Knex.QueryBuilder, s: Scope): Knex.QueryBuilder {
+  if (s.excludedCadres?.length) {
+    const excluded = s.excludedCadres;
+    qb.whereNotExists((sub: Knex.QueryBuilder) => sub.select('xc.instance_id').from('workflow_cases as xc').whereRaw('xc.instance_id = d.instance_id').whereIn('xc.cadre_id', excluded));
+  }
   return qb.where((w) => {
     w.where('d.org_unit_id', s.orgUnitId);
     if (s.custodianStaff) w.orWhere('d.custodian_org_id', s.orgUnitId);

@@ -100,6 +100,30 @@ test.serial('scope: the unit, the answerable archive office and its leaders see 
   await sys.services.db.transaction((trx) => sys.services.deadlines.closeDeadline(trx, { instanceId: id }));
 });
 
+test.serial('a case about a cadre the archivist must avoid: its deadline is neither listed, counted nor opened for them', async (t) => {
+  sys.clock.set(T0);
+  const id = await caseOf('applicant1');
+  await callService(sys, 'openLoanDeadline', id, { custodianOrgId: cityArchive });
+  const db = sys.services.db;
+  const cadre = await db('cadres').orderBy('id').first('id');
+  await db('workflow_cases').where({ instance_id: id }).update({ cadre_id: cadre.id });
+  const deadlineId = (await seen('archivist1', `instanceId=${id}`)).items[0].id;
+  const redBefore = (await (await sys.as('archivist1')).get('/api/deadlines/counts')).body;
+  const me = await db('users').where({ username: 'archivist1' }).first();
+  const sec = await db('users').where({ username: 'secadmin' }).first();
+  await db('avoidance_entries').insert({ user_id: me.id, cadre_id: cadre.id, reason: '亲属以外的利害关系', created_by: sec.id, created_at: T0, removed_at: null, removed_by: null });
+  try {
+    const c = await sys.as('archivist1');
+    t.is((await c.get(`/api/deadlines?instanceId=${id}`)).body.total, 0);
+    t.is((await c.get(`/api/deadlines/${deadlineId}`)).status, 404);
+    t.is((await c.get('/api/deadlines/counts')).body.open, redBefore.open - 1);
+    t.is((await seen('chief1', `instanceId=${id}`)).total, 1, 'the chief still sees it');
+  } finally {
+    await db('avoidance_entries').where({ user_id: me.id, cadre_id: cadre.id }).delete();
+    await db.transaction((trx) => sys.services.deadlines.closeDeadline(trx, { instanceId: id }));
+  }
+});
+
 test.serial('counts for 工作台 and filters by kind, light, status and unit', async (t) => {
   sys.clock.set(T0);
   const t0 = Date.parse(T0);
