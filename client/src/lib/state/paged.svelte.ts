@@ -1,0 +1,34 @@
+// A paged list read from the API: the current page's items (null while the first page loads), the
+// total, the offset and the failure of the last load. List pages (我的申请, 转递, 复制登记, 扫描质检)
+// share it; each passes how to fetch one page.
+export const PAGE_SIZE = 50;
+
+export class PagedList<T> {
+  items = $state<T[] | null>(null);
+  total = $state(0);
+  offset = $state(0);
+  failure = $state<unknown>(null);
+
+  constructor(
+    private readonly fetchPage: (page: { offset: number; limit: number }) => Promise<{ items: T[]; total: number }>,
+    readonly limit = PAGE_SIZE,
+  ) {}
+
+  /** Loads the current page again (after an action, or a retry). */
+  load = async (): Promise<void> => {
+    this.failure = null;
+    try {
+      const r = await this.fetchPage({ offset: this.offset, limit: this.limit });
+      this.items = r.items;
+      this.total = r.total;
+    } catch (e) {
+      this.failure = e;
+    }
+  };
+
+  /** Goes to the page starting at `offset` (0 after a filter changed). */
+  page = (offset: number): Promise<void> => {
+    this.offset = offset;
+    return this.load();
+  };
+}
