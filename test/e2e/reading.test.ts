@@ -36,6 +36,8 @@ test.after.always(async () => {
 test.serial('a reader reads three pages of the granted archive by clicking, and the viewer ends when the server says the window is over', async (t) => {
   const p = b.page;
   await login(p, sys.url, 'applicant1');
+  // The workbench counts the grants open now (the reader holds exactly one).
+  await p.getByTestId('count-grants').filter({ hasText: '1' }).waitFor();
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '阅档室' }).click();
   await p.getByRole('heading', { name: '阅档室', level: 1 }).waitFor();
   await p.getByRole('cell', { name: rc.caseNo }).waitFor();

@@ -105,6 +105,8 @@ export const en: Dictionary = {
     applications: 'My open applications',
     goInbox: 'Open tasks',
     goApplications: 'My applications',
+    reading: 'Reading room: archives open to me',
+    goReading: 'Enter the reading room',
     urgent: 'Most urgent',
     noUrgent: 'Nothing to do.',
     recent: 'My recent applications',

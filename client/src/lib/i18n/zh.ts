@@ -103,6 +103,8 @@ export const zh = {
     applications: '我的在办申请',
     goInbox: '查看待办',
     goApplications: '查看我的申请',
+    reading: '阅档室：可查阅的档案',
+    goReading: '进入阅档室',
     urgent: '最需要处理的事项',
     noUrgent: '没有待办事项。',
     recent: '我最近的申请',
