@@ -56,7 +56,9 @@ test.serial('扫描质检: the failing materials with their findings; checking a
   for (let n = 2; n <= failing[0].pages; n++) await postBytes(archivist, `/api/materials/${failing[0].id}/pages`, await page(300, 100 + n), 'image/jpeg');
   await p.locator('table.qc tbody tr', { hasText: failing[0].cadre }).getByRole('button', { name: '重新检查' }).click();
   await p.getByText(`${failing[0].seq_no} 已通过质检`).waitFor();
-  await p.waitForFunction("document.querySelectorAll('table.qc tbody tr').length === 1");
+  // (A locator wait, not a string predicate: the page's CSP refuses eval.)
+  await p.locator('table.qc tbody tr', { hasText: failing[0].cadre }).waitFor({ state: 'detached' });
+  t.is(await p.locator('table.qc tbody tr').count(), 1);
   t.is(await p.locator('table.qc tbody tr', { hasText: failing[1].cadre }).count(), 1);
   t.deepEqual(b.problems, []);
 });

@@ -53,10 +53,13 @@ test.serial('a reader reads three pages of the granted archive by clicking, and 
   const page = p.locator('img.page');
   const loaded = async (n: number) => {
     await p.getByTestId('page-of').filter({ hasText: `第 ${n} / 3 页` }).waitFor();
-    await p.waitForFunction((src) => {
-      const img = (globalThis as any).document.querySelector('img.page');
-      return !!img && img.complete && img.naturalWidth > 0 && img.src.endsWith(src);
-    }, `/materials/${rc.materials.granted}/pages/${n}`);
+    // Locator waits and evaluate() only: a polled waitForFunction evaluates a string in the page,
+    // which the page's CSP (no eval) refuses.
+    const img = p.locator(`img.page[src$="/materials/${rc.materials.granted}/pages/${n}"]`);
+    await img.waitFor();
+    const decoded = () => img.evaluate((el: any) => el.complete && el.naturalWidth > 0);
+    for (let i = 0; i < 150 && !(await decoded()); i++) await p.waitForTimeout(100);
+    t.true(await decoded(), `page ${n} is shown`);
   };
   await loaded(1);
   await p.getByRole('button', { name: '下一页' }).click();
