@@ -71,6 +71,11 @@ export class AccessRules {
     return out;
   }
 
+  /** The ids of those cadres, for list queries that leave them out. */
+  async excludedCadreIds(q: Q, userId: number): Promise<number[]> {
+    return [...(await this.exclusions(q, userId)).keys()];
+  }
+
   /** 'self' | 'relative' | 'avoided' | null: what ties the user to the cadre (borrowing start check). */
   async relationTo(q: Q, userId: number, cadreId: number): Promise<Relation | null> {
     return (await this.exclusions(q, userId)).get(cadreId) ?? null;
@@ -89,8 +94,7 @@ export class AccessRules {
     }
     const extra = new Set(await store.copyHoldings(q, custodianOrgIds));
     for (const g of grants.values()) extra.add(g.cadreId);
-    const excluded = await this.exclusions(q, user.id);
-    return { custodianOrgIds, grants, extraCadreIds: [...extra], excludedCadreIds: [...excluded.keys()] };
+    return { custodianOrgIds, grants, extraCadreIds: [...extra], excludedCadreIds: await this.excludedCadreIds(q, user.id) };
   }
 
   async checkArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string } = {}): Promise<ArchiveCheck> {

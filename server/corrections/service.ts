@@ -40,7 +40,7 @@ export class CorrectionsService {
   }
 
   private async scope(q: Q, user: SessionUser) {
-    return { custodianOrgIds: await this.deps.access.custodianOffices(q, user), excludedCadreIds: [...(await this.deps.access.exclusions(q, user.id)).keys()] };
+    return { custodianOrgIds: await this.deps.access.custodianOffices(q, user), excludedCadreIds: await this.deps.access.excludedCadreIds(q, user.id) };
   }
 
   async list(user: SessionUser, f: { status?: CorrectionStatus; cadreId?: number; item?: Item; limit: number; offset: number }) {

@@ -81,7 +81,7 @@ export class DeadlineService {
 
   /** The caller's scope, less the cases of cadres they must avoid (self, relative, avoidance list). */
   private async scope(user: SessionUser): Promise<Scope> {
-    return { ...scopeOf(user), excludedCadres: [...(await this.access.exclusions(this.db, user.id)).keys()] };
+    return { ...scopeOf(user), excludedCadres: await this.access.excludedCadreIds(this.db, user.id) };
   }
 
   /**

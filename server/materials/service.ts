@@ -50,11 +50,10 @@ export class MaterialsService {
   // -- scope ----------------------------------------------------------------------------------
 
   private async scope(q: Q, user: SessionUser) {
-    const excluded = await this.d.access.exclusions(q, user.id);
     return {
       custodianOrgIds: await this.d.access.custodianOffices(q, user),
       producerOrgId: user.roles.includes('producer') ? user.orgUnitId : null,
-      excludedCadreIds: [...excluded.keys()],
+      excludedCadreIds: await this.d.access.excludedCadreIds(q, user.id),
     };
   }
 

@@ -88,7 +88,7 @@ export class QualityService {
   async failing(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; limit: number; offset: number }) {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
-    const excludedCadreIds = [...(await this.access.exclusions(this.db, user.id)).keys()];
+    const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
     const { rows, total } = await store.listFailing(this.db, { offices, excludedCadreIds }, f, f);
     await this.audit.record(null, { actor: user, ip, action: 'scan_check.list', objectType: 'scan_check', detail: { total, returned: rows.length } });
     return { total, items: rows };

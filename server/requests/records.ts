@@ -29,7 +29,7 @@ export class RequestRecords {
       orgUnitId: user.orgUnitId,
       offices: await this.access.custodianOffices(q, user),
       unitHead: user.roles.includes('unit_head'),
-      excluded: [...(await this.access.exclusions(q, user.id)).keys()],
+      excluded: await this.access.excludedCadreIds(q, user.id),
     };
   }
 

@@ -148,7 +148,7 @@ export class TransferService {
   async list(user: SessionUser, f: OrderFilter, page: { limit: number; offset: number }) {
     const offices = await this.offices(this.db, user);
     // Nobody sees the transfer of their own archive, a relative's or an avoided cadre's.
-    const barred = [...(await this.d.access.exclusions(this.db, user.id)).keys()];
+    const barred = await this.d.access.excludedCadreIds(this.db, user.id);
     const { total, rows } = await store.listOrders(this.db, offices, barred, f, page);
     return { total, items: rows.map(orderSummaryDto) };
   }
@@ -224,7 +224,7 @@ export class TransferService {
     const id = officeId ?? (offices.length === 1 ? offices[0] : undefined);
     if (id === undefined || !offices.includes(id)) throw errors.notFound('Archive office');
     const office = (await people.findOrgUnit(this.db, id))!;
-    const barred = [...(await this.d.access.exclusions(this.db, user.id)).keys()];
+    const barred = await this.d.access.excludedCadreIds(this.db, user.id);
     const { total, rows } = await holdings.roster(this.db, id, barred, page);
     return { office: { id: office.id, name: office.name }, total, items: rows.map(rosterDto) };
   }

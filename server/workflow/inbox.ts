@@ -36,7 +36,7 @@ export class InboxService {
 
   /** The user's access keys, less the cases of cadres they must avoid (档案人员回避). */
   private async keyOf(user: SessionUser): Promise<store.InboxKey> {
-    const excluded = [...(await this.access.exclusions(this.db, user.id)).keys()];
+    const excluded = await this.access.excludedCadreIds(this.db, user.id);
     return { ...inboxKey(user), excludedCadres: excluded };
   }
 
