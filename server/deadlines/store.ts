@@ -1,5 +1,6 @@
 // SQL of the 督办 room: deadlines, read through the caller's scope, with the light computed from the
 // service clock's "now" (so a movable clock moves the lights, and filtering by light is an index range).
+import { withoutCasesAbout } from '../workflow/cases-store.ts';
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import { forUpdate } from '../db.ts';
@@ -78,11 +79,7 @@ export async function closeWhere(
 }
 
 function scoped(qb: Knex.QueryBuilder, s: Scope): Knex.QueryBuilder {
-  if (s.excludedCadres?.length) {
-    const excluded = s.excludedCadres;
-    qb.whereNotExists((sub: Knex.QueryBuilder) => sub.select('xc.instance_id').from('workflow_cases as xc').whereRaw('xc.instance_id = d.instance_id').whereIn('xc.cadre_id', excluded));
-  }
-  return qb.where((w) => {
+  return withoutCasesAbout(qb, 'd.instance_id', s.excludedCadres).where((w) => {
     w.where('d.org_unit_id', s.orgUnitId);
     if (s.custodianStaff) w.orWhere('d.custodian_org_id', s.orgUnitId);
     if (s.leader) {

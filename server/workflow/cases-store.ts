@@ -1,5 +1,6 @@
 // SQL for the case index (workflow_cases), "my applications", and a case's comments and
 // attachments. Rows are returned typed.
+import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 
 export interface CaseRow {
@@ -39,6 +40,23 @@ export interface AttachmentRow {
   sha256: string;
   storage_key: string;
   created_at: string;
+}
+
+/**
+ * Leaves out rows whose case concerns one of `cadreIds` (档案人员回避): a NOT EXISTS on the case row,
+ * added only when the user avoids anybody, so the usual query keeps its plan.
+ */
+export function withoutCasesAbout<T extends Knex.QueryBuilder>(qb: T, instanceColumn: string, cadreIds: readonly number[] | undefined): T {
+  if (cadreIds?.length) {
+    qb.whereNotExists((sub: Knex.QueryBuilder) => sub.select('xc.instance_id').from('workflow_cases as xc').whereRaw('xc.instance_id = ??', [instanceColumn]).whereIn('xc.cadre_id', cadreIds));
+  }
+  return qb;
+}
+
+/** The cadre the case of a task concerns, if the case names one. */
+export async function cadreOfTask(q: Q, taskId: string): Promise<number | null> {
+  const row = await q('tasks as t').join('workflow_cases as c', 'c.instance_id', 't.instance_id').where('t.id', taskId).first('c.cadre_id');
+  return row?.cadre_id ?? null;
 }
 
 export const findCase = (q: Q, instanceId: string): Promise<CaseRow | undefined> =>

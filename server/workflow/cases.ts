@@ -32,7 +32,7 @@ function subjectOf(variables: Record<string, unknown>): string | null {
 /** The cadre a case concerns: the process variable `cadreId` the start services set. */
 export function cadreOf(variables: Record<string, unknown>): number | null {
   const n = Number(variables.cadreId);
-  return variables.cadreId !== null && variables.cadreId !== '' && Number.isInteger(n) && n > 0 ? n : null;
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>): Promise<void> {

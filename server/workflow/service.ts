@@ -43,9 +43,9 @@ export class WorkflowService {
    * a cadre on their avoidance list (the case's cadre is the process variable `cadreId`). The inbox
    * leaves such tasks out; this guards the task routes themselves.
    */
-  private async assertNotAvoiding(q: Q, user: SessionUser, instanceId: string): Promise<void> {
-    const kase = await casesStore.findCase(q, instanceId);
-    const relation = kase?.cadre_id ? await this.access.relationTo(q, user.id, kase.cadre_id) : null;
+  private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string): Promise<void> {
+    const cadreId = await casesStore.cadreOfTask(q, taskId);
+    const relation = cadreId ? await this.access.relationTo(q, user.id, cadreId) : null;
     if (relation) throw new Avoidance(relation);
   }
 
@@ -187,7 +187,7 @@ export class WorkflowService {
       t.status === 'open' && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
     const visible = this.engine.canWork(t, actor) || t.completed_by === user.id || couldClaim;
     if (!visible) throw errors.notFound('Task');
-    await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, t.instance_id));
+    await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, id));
     const [inst, kase, names] = await Promise.all([
       engineStore.findInstance(this.db, t.instance_id),
       casesStore.findCase(this.db, t.instance_id),
@@ -244,8 +244,7 @@ export class WorkflowService {
 
   private taskCommand<T>(user: SessionUser, ip: string, action: string, taskId: string, fn: (trx: any) => Promise<T>, detail?: (r: T) => Record<string, unknown>) {
     return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
-      const task = await engineStore.findTask(trx, taskId);
-      if (task) await this.assertNotAvoiding(trx, user, task.instance_id);
+      await this.assertNotAvoiding(trx, user, taskId);
       const result = await fn(trx);
       await this.audit.record(trx, {
         actor: user,

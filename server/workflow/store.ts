@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { NO_DUE } from '../engine/run.ts';
+import { withoutCasesAbout } from './cases-store.ts';
 
 export interface InboxKey {
   userId: number;
@@ -82,13 +83,8 @@ function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
 }
 
 function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
-  const excluded = k.excludedCadres ?? [];
   const base = (q: Q) => {
-    const qb = q('tasks as t').where('t.status', 'open');
-    // Most users avoid nobody: the subquery is added only for those who do.
-    if (excluded.length) {
-      qb.whereNotExists((s) => s.select(q.raw('1')).from('workflow_cases as xc').whereRaw('xc.instance_id = t.instance_id').whereIn('xc.cadre_id', excluded));
-    }
+    const qb = withoutCasesAbout(q('tasks as t').where('t.status', 'open'), 't.instance_id', k.excludedCadres);
     return f ? applyFilter(qb, f) : qb;
   };
   const out: Part[] = [];
