@@ -1,5 +1,6 @@
 // Every setting of Dangan, read from the environment once and validated with zod.
 // Nothing else in the server reads process.env: tests build a Config with loadConfig({...}).
+import { MIN_SCAN_DPI } from './archives/codes.ts';
 import path from 'node:path';
 import { z } from 'zod';
 import { ALL_ROLES } from './http/policy.ts';
@@ -104,7 +105,7 @@ const envSchema = z.object({
   MAX_VIEWING_DAYS: int(5),
   COPY_DISPOSITION_DAYS: int(30),
   /** Scan quality checks (server/quality/): the lowest resolution a page scan may have (DOMAIN.md §3: ≥ 200 dpi, unverified for the cadre standard). */
-  SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(200),
+  SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(MIN_SCAN_DPI),
   /** Certified copies (server/copies/): the longest side, in pixels, of a watermarked page in the PDF (0: the scan's own size). */
   COPY_PDF_MAX_PX: z.coerce.number().int().min(0).max(10000).default(0),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 (网络安全法 第二十一条)').default(180),

@@ -62,5 +62,5 @@ export type Gender = keyof typeof GENDERS;
 export const COLOUR_MODES = ['color', 'gray', 'bw'] as const;
 export type ColourMode = (typeof COLOUR_MODES)[number];
 
-/** Minimum scan resolution of DOMAIN.md §3 (≥ 200 dpi; unverified for the cadre standard). */
+/** Minimum scan resolution of DOMAIN.md §3 (≥ 200 dpi; unverified for the cadre standard): the default of SCAN_MIN_DPI. */
 export const MIN_SCAN_DPI = 200;

@@ -13,7 +13,7 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as catalog from './catalog-store.ts';
 import type { PageImageRow } from './catalog-store.ts';
-import { MIN_SCAN_DPI, type ColourMode } from './codes.ts';
+import type { ColourMode } from './codes.ts';
 
 export const FORMATS: Record<string, { ext: string; type: string }> = {
   jpeg: { ext: 'jpg', type: 'image/jpeg' },
@@ -113,7 +113,7 @@ export class Scans {
   constructor(
     dataDir: string,
     private readonly clock: Clock,
-    readonly minDpi: number = MIN_SCAN_DPI,
+    readonly minDpi: number,
   ) {
     this.root = path.join(dataDir, 'scans');
   }
@@ -208,7 +208,7 @@ export async function imageFindings(root: string, pages: Array<Pick<PageImageRow
  * resolution, and whether each file under `root` still matches its sha256. Used for filed
  * materials (checkScans) and for scans handed over with a material before it is filed.
  */
-export function scanFindings(root: string, declaredPages: number, pages: Array<Pick<PageImageRow, 'page_no' | 'sha256' | 'dpi' | 'file'>>, minDpi: number = MIN_SCAN_DPI): ScanFinding[] {
+export function scanFindings(root: string, declaredPages: number, pages: Array<Pick<PageImageRow, 'page_no' | 'sha256' | 'dpi' | 'file'>>, minDpi: number): ScanFinding[] {
   const out: ScanFinding[] = [];
   if (pages.length !== declaredPages) {
     out.push({ code: 'PAGE_COUNT', message: `扫描页数 ${pages.length} 与目录页数 ${declaredPages} 不符 / ${pages.length} pages scanned, the catalogue says ${declaredPages}` });

@@ -16,7 +16,7 @@ export class IntakeScans {
   readonly root: string;
   constructor(
     dataDir: string,
-    private readonly minDpi?: number,
+    private readonly minDpi: number,
   ) {
     this.root = path.join(dataDir, 'intake-scans');
   }
