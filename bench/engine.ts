@@ -2,20 +2,31 @@
 // head, the archivist and the chief approve: 4 commands; test/fixtures/approval-chain.bpmn, the
 // foundation's first borrowing diagram, so the figures stay comparable) three ways —
 //   baseline  plain bpmn-engine in memory, XML parsed per instance, no persistence;
-//   engine    our runtime: cached definition, one DB transaction per command (SQLite, or
-//             PostgreSQL when DATABASE_URL is set), recover → act → persist;
+//   module    the engine module alone: cached definition, one DB transaction per command (SQLite,
+//             or PostgreSQL when DATABASE_URL is set), recover → act → persist its own rows
+//             (instance, tasks, history), no domain listening;
+//   engine    the same engine as the system wires it: its hooks also keep the case index and
+//             write the task notices (workflow_cases, mail_outbox) in each command;
 //   http      the real API over HTTP with logged-in users (each step: inbox read + complete).
-// Prints instances/s, p50/p95 ms per command, peak RSS and the ratios to the baseline.
+// Prints instances/s, p50/p95 ms per command, peak RSS and the ratios to the baseline. The three
+// run in interleaved rounds (baseline, engine, http, baseline, …) so that a change in the machine's
+// load during the run weighs on all three alike; each round's ratios are printed too.
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import { startSystem } from '../test/helpers/server.ts';
 import { deployFixture, fixture } from '../test/helpers/fixtures.ts';
 import { createExpressions, refuseScripts } from '../server/engine/expressions.ts';
 import { moddleOptions } from '../server/engine/moddle.ts';
 import { actorOf } from '../server/workflow/service.ts';
+import { EngineHooks, ServiceRegistry, WorkflowEngine } from '../server/engine/index.ts';
+import { FormRegistry } from '../server/engine/forms.ts';
+import { NON_ADMIN_ROLES } from '../server/http/policy.ts';
+import { processesDir } from '../server/services.ts';
 import { createBenchStats, peakRss, type Stats } from './stats.ts';
 
 const N = Number(process.env.BENCH_INSTANCES ?? 300);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const WARMUP = 30;
 const STEPS = [
   ['unitHeadReview', 'unithead1'],
@@ -49,14 +60,19 @@ async function baseline(source: string, n: number, stats: Stats): Promise<void> 
   }
 }
 
+/** Records into the whole run's figures and the round's at once. */
+function both(a: Stats, b: Stats): Stats {
+  return {
+    add: (command, ms) => (a.add(command, ms), b.add(command, ms)),
+    instance: (ms) => (a.instance(ms), b.instance(ms)),
+    summary: () => a.summary(),
+  };
+}
+
 export async function run(): Promise<void> {
   const source = fixture('approval-chain.bpmn');
   const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
   console.log(`${N} approval-chain cases × 4 commands (start + 3 approvals); database: ${db}`);
-
-  await baseline(source, WARMUP, createBenchStats());
-  const base = createBenchStats();
-  await baseline(source, N, base);
 
   const sys = await startSystem();
   try {
@@ -71,21 +87,33 @@ export async function run(): Promise<void> {
     const approvers = Object.fromEntries(await Promise.all(STEPS.map(async ([, u]) => [u, await load(u)])));
     const variables = {};
 
-    const engineCase = async (stats: Stats) => {
+    // The module alone: the same options as services.ts, without the domains' hooks and services.
+    const moduleEngine = new WorkflowEngine({
+      clock: s.clock,
+      hooks: new EngineHooks(),
+      services: new ServiceRegistry(),
+      params: s.config.params,
+      candidateOrg: () => null,
+      jobMaxRetries: s.config.engine.jobMaxRetries,
+      timerMinCycleSeconds: s.config.engine.timerMinCycleSeconds,
+      timerMaxRepetitions: s.config.engine.timerMaxRepetitions,
+      forms: new FormRegistry(path.join(processesDir, 'forms')),
+      decisionsDir: path.join(processesDir, 'decisions'),
+      roles: [...NON_ADMIN_ROLES],
+    });
+
+    const engineCase = (engine: WorkflowEngine) => async (stats: Stats) => {
       const t0 = performance.now();
-      const inst = await s.db.transaction((trx) => s.engine.start(trx, { processKey: 'approvalChain', variables, actor: applicant }));
+      const inst = await s.db.transaction((trx) => engine.start(trx, { processKey: 'approvalChain', variables, actor: applicant }));
       stats.add('start', performance.now() - t0);
       for (const [, username] of STEPS) {
         const task = await s.db('tasks').where({ instance_id: inst.id, status: 'open' }).first('id');
         const t1 = performance.now();
-        await s.db.transaction((trx) => s.engine.complete(trx, task.id, approvers[username], decision));
+        await s.db.transaction((trx) => engine.complete(trx, task.id, approvers[username], decision));
         stats.add('complete', performance.now() - t1);
       }
       stats.instance(performance.now() - t0);
     };
-    for (let i = 0; i < WARMUP; i++) await engineCase(createBenchStats());
-    const eng = createBenchStats();
-    for (let i = 0; i < N; i++) await engineCase(eng);
 
     const clients = {
       applicant1: await sys.as('applicant1'),
@@ -111,19 +139,42 @@ export async function run(): Promise<void> {
       }
       stats.instance(performance.now() - t0);
     };
+
+    const moduleCase = engineCase(moduleEngine);
+    const systemCase = engineCase(s.engine);
+    await baseline(source, WARMUP, createBenchStats());
+    for (let i = 0; i < WARMUP; i++) await moduleCase(createBenchStats());
+    for (let i = 0; i < WARMUP; i++) await systemCase(createBenchStats());
     for (let i = 0; i < WARMUP; i++) await httpCase(createBenchStats());
+    const base = createBenchStats();
+    const mod = createBenchStats();
+    const eng = createBenchStats();
     const http = createBenchStats();
-    for (let i = 0; i < N; i++) await httpCase(http);
+    const perRound = Math.ceil(N / ROUNDS);
+    const rounds: string[] = [];
+    for (let r = 0, done = 0; done < N; r++, done += perRound) {
+      const n = Math.min(perRound, N - done);
+      const [b, m, e, h] = [createBenchStats(), createBenchStats(), createBenchStats(), createBenchStats()];
+      await baseline(source, n, both(base, b));
+      for (let i = 0; i < n; i++) await moduleCase(both(mod, m));
+      for (let i = 0; i < n; i++) await systemCase(both(eng, e));
+      for (let i = 0; i < n; i++) await httpCase(both(http, h));
+      const ratio = (x: Stats) => `${(x.summary().perSecond / b.summary().perSecond).toFixed(2)}×`;
+      rounds.push([m, e, h].map(ratio).join('/'));
+    }
 
     const row = (name: string, st: Stats) => {
       const r = st.summary();
       return `${name.padEnd(9)} ${r.perSecond.toFixed(1).padStart(7)} inst/s   start p50 ${r.start.p50.toFixed(2)} p95 ${r.start.p95.toFixed(2)} ms   complete p50 ${r.complete.p50.toFixed(2)} p95 ${r.complete.p95.toFixed(2)} ms${r.inbox ? `   inbox p50 ${r.inbox.p50.toFixed(2)} p95 ${r.inbox.p95.toFixed(2)} ms` : ''}`;
     };
     console.log(row('baseline', base));
+    console.log(row('module', mod));
     console.log(row('engine', eng));
     console.log(row('http', http));
     const b = base.summary().perSecond;
-    console.log(`ratio to baseline: engine ${(eng.summary().perSecond / b).toFixed(2)}×, http ${(http.summary().perSecond / b).toFixed(2)}×`);
+    const ratio = (x: Stats) => `${(x.summary().perSecond / b).toFixed(2)}×`;
+    console.log(`ratio to baseline: module ${ratio(mod)}, engine ${ratio(eng)}, http ${ratio(http)}`);
+    console.log(`rounds (module/engine/http): ${rounds.join('  ')}`);
     console.log(`peak RSS ${Math.round(peakRss() / 1e6)} MB`);
   } finally {
     await sys.close();

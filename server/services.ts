@@ -24,7 +24,7 @@ import { InboxService } from './workflow/inbox.ts';
 import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices, RequestsService } from './requests/service.ts';
-import { ADMIN_ROLES, ALL_ROLES } from './http/policy.ts';
+import { NON_ADMIN_ROLES } from './http/policy.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
 import { OutboxAdmin } from './notify/outbox.ts';
@@ -159,7 +159,7 @@ export function createServices(deps: Deps): Services {
     forms: new FormRegistry(path.join(processesDir, 'forms')),
     decisionsDir: path.join(processesDir, 'decisions'),
     // The three administrators (三员) handle no business: no step of a process may name them.
-    roles: ALL_ROLES.filter((r) => !(ADMIN_ROLES as readonly string[]).includes(r)),
+    roles: [...NON_ADMIN_ROLES],
   });
   const inbox = new InboxService(db, clock, config.inbox, access);
   const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access);

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { z } from '../http/zod.ts';
-import { ALL_ROLES, ADMIN_ROLES } from '../http/policy.ts';
+import { NON_ADMIN_ROLES } from '../http/policy.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import type { PolicySource, SecurityPolicy } from '../people/policy.ts';
 import * as store from './store.ts';
@@ -24,7 +24,7 @@ interface SettingDef {
 }
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const NON_ADMIN_ROLES = ALL_ROLES.filter((r) => !(ADMIN_ROLES as readonly string[]).includes(r)) as [string, ...string[]];
+
 
 /** Every setting: its owner, the values it accepts, and its default. Keys are group.name. */
 export const SETTINGS: Record<string, SettingDef> = {

@@ -144,9 +144,9 @@ export class Definitions {
   }
 
   async latest(q: Q, processKey: string): Promise<LoadedDefinition> {
-    const row = await store.latestDeployment(q, processKey);
-    if (!row) throw errors.notFound('Process');
-    return this.load(q, row.id);
+    const id = await store.latestDeploymentId(q, processKey);
+    if (!id) throw errors.notFound('Process');
+    return this.load(q, id);
   }
 
   /** The lint of a deployment; `extraFormKeys` are forms that come with it (edited in the browser). */

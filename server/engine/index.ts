@@ -348,11 +348,13 @@ export class WorkflowEngine {
     }
     const ok = await store.saveInstance(trx, instanceId, inst.rev, { status: 'terminated', ended_at: now, end_reason: reason.slice(0, 500) });
     if (!ok) throw errors.conflict('CONCURRENT_MODIFICATION', 'The case was changed by someone else');
+    const def = await this.definitions.load(trx, inst.deployment_id);
     await this.opts.hooks.emit(trx, 'instanceEnded', {
       instanceId,
       processKey: inst.process_key,
       status: 'terminated',
       variables: parseJson<Record<string, unknown>>(inst.variables, {}),
+      case: { businessKey: inst.business_key, processName: def.deployment.name },
     });
   }
 

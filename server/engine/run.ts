@@ -353,13 +353,15 @@ export class Run {
     if (!saved) throw new AppError(409, 'CONCURRENT_MODIFICATION', 'The case was changed by someone else; reload and retry');
     // Hooks run after the instance row is saved: a task's first mail names the case by the
     // business key a service of this very command has just set.
-    for (const t of this.newTasks) await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables });
+    const facts = { businessKey: this.instance.business_key, processName: this.def.deployment.name };
+    for (const t of this.newTasks) await this.deps.hooks.emit(trx, 'taskCreated', { task: t, variables, case: facts });
     if (this.ended) {
       await this.deps.hooks.emit(trx, 'instanceEnded', {
         instanceId: this.instance.id,
         processKey: this.instance.process_key,
         status: 'completed',
         variables,
+        case: facts,
       });
     }
     return { status, variables };

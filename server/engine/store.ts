@@ -93,6 +93,12 @@ export const findDeployment = (q: Q, id: string): Promise<DeploymentRow | undefi
 export const latestDeployment = (q: Q, key: string): Promise<DeploymentRow | undefined> =>
   q('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first();
 
+/** The id alone: a start needs no XML from the database when the definition is cached. */
+export async function latestDeploymentId(q: Q, key: string): Promise<string | undefined> {
+  const row = await q('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first('id');
+  return row?.id;
+}
+
 export async function latestDeployments(q: Q): Promise<DeploymentRow[]> {
   const latest = q('process_deployments').select('process_key').max({ v: 'version' }).groupBy('process_key').as('l');
   return q('process_deployments as d')

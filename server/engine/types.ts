@@ -50,10 +50,17 @@ export class ServiceRegistry {
 }
 
 /** Things that happened in a command, for domains that react in the same transaction (mail, 督办). */
+/** What every listener would otherwise read back from the instance and its deployment. */
+export interface CaseFacts {
+  businessKey: string | null;
+  /** The deployment's process name. */
+  processName: string;
+}
+
 export interface EngineEvents {
-  taskCreated: { task: TaskRow; variables: Record<string, unknown> };
+  taskCreated: { task: TaskRow; variables: Record<string, unknown>; case: CaseFacts };
   taskCompleted: { task: TaskRow; actor: Actor; variables: Record<string, unknown> };
-  instanceEnded: { instanceId: string; processKey: string; status: 'completed' | 'terminated'; variables: Record<string, unknown> };
+  instanceEnded: { instanceId: string; processKey: string; status: 'completed' | 'terminated'; variables: Record<string, unknown>; case: CaseFacts };
 }
 
 type Listener<K extends keyof EngineEvents> = (trx: Trx, event: EngineEvents[K]) => Promise<void>;

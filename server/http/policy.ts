@@ -3,6 +3,8 @@
 export const BUSINESS_ROLES = ['applicant', 'unit_head', 'archivist', 'archive_chief', 'auth_leader', 'producer'] as const;
 export const ADMIN_ROLES = ['sys_admin', 'sec_admin', 'auditor'] as const;
 export const ALL_ROLES = [...BUSINESS_ROLES, 'process_admin', ...ADMIN_ROLES] as const;
+/** Everyone but the three administrators (三员), who handle no business. */
+export const NON_ADMIN_ROLES = [...BUSINESS_ROLES, 'process_admin'] as const;
 export type Role = (typeof ALL_ROLES)[number];
 
 /** 'public': no session needed. 'authenticated': any logged-in user. Otherwise a role list. */

@@ -140,12 +140,11 @@ export class NotifyService {
   }
 
   /** "A task assigned to me or offered to my role." */
-  private async onTaskCreated(trx: Trx, { task }: EngineEvents['taskCreated']): Promise<void> {
-    const info = await store.caseInfo(trx, task.instance_id);
+  private async onTaskCreated(trx: Trx, { task, case: facts }: EngineEvents['taskCreated']): Promise<void> {
     const vars: Record<string, VarValue> = {
       taskName: oneLine(task.name),
-      processName: oneLine(info?.process_name ?? task.process_key),
-      caseRef: caseRefOf(task.instance_id, info?.business_key),
+      processName: oneLine(facts.processName),
+      caseRef: caseRefOf(task.instance_id, facts.businessKey),
       dueAt: formatInstant(task.due_at),
     };
     const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}` };
@@ -177,11 +176,10 @@ export class NotifyService {
       const last = ends.at(-1);
       if (last === 'approved' || last === 'rejected') outcome = last;
     }
-    const info = await store.caseInfo(trx, ev.instanceId);
     await this.notify(trx, {
       event: 'application_decided',
       recipients: [{ userId: initiator }],
-      vars: { processName: oneLine(info?.process_name ?? ev.processKey), caseRef: caseRefOf(ev.instanceId, info?.business_key), outcome },
+      vars: { processName: oneLine(ev.case.processName), caseRef: caseRefOf(ev.instanceId, ev.case.businessKey), outcome },
       link: { application: ev.instanceId },
       instanceId: ev.instanceId,
       key: `decided:${ev.instanceId}`,

@@ -6,6 +6,7 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { EngineHooks, WorkflowEngine } from '../engine/index.ts';
+import type { CaseFacts } from '../engine/types.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
@@ -35,12 +36,20 @@ export function cadreOf(variables: Record<string, unknown>): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>): Promise<void> {
-  const src = await store.caseSource(trx, instanceId);
-  if (!src) return;
+export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>, facts?: CaseFacts): Promise<void> {
   const existing = await store.findCase(trx, instanceId);
   const subject = subjectOf(variables) ?? existing?.subject ?? null;
   const cadreId = cadreOf(variables) ?? existing?.cadre_id ?? null;
+  if (existing && facts) {
+    // The initiator and their unit are fixed when the row is made; the event brings the rest.
+    const text = searchText([facts.processName, facts.businessKey, subject, existing.initiator_name, existing.initiator_org_name]);
+    if (existing.subject !== subject || existing.search_text !== text || existing.cadre_id !== cadreId) {
+      await store.updateCase(trx, instanceId, { subject, search_text: text, cadre_id: cadreId });
+    }
+    return;
+  }
+  const src = await store.caseSource(trx, instanceId);
+  if (!src) return;
   const text = searchText([src.process_name, src.business_key, subject, src.initiator_name, src.org_name]);
   if (!existing) {
     const row: CaseRow = {
@@ -68,9 +77,9 @@ export async function syncCase(trx: Trx, instanceId: string, variables: Record<s
 
 /** Keeps workflow_cases in step with the engine, inside the engine's own transactions. */
 export function registerCaseHooks(hooks: EngineHooks, clock: Clock): void {
-  hooks.on('taskCreated', (trx, ev) => syncCase(trx, ev.task.instance_id, ev.variables));
+  hooks.on('taskCreated', (trx, ev) => syncCase(trx, ev.task.instance_id, ev.variables, ev.case));
   hooks.on('instanceEnded', async (trx, ev) => {
-    await syncCase(trx, ev.instanceId, ev.variables);
+    await syncCase(trx, ev.instanceId, ev.variables, ev.case);
     let outcome: string | null = null;
     let element: string | null = null;
     if (ev.status === 'terminated') outcome = 'terminated';
