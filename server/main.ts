@@ -6,7 +6,7 @@ import { createLogger } from './logger.ts';
 import { systemClock } from './clock.ts';
 import { createServices } from './services.ts';
 import { prepare } from './boot.ts';
-import { createApp } from './app.ts';
+import { createApp, serve } from './app.ts';
 import { renderDemoScans } from '../db/seeds/demo-scans.ts';
 
 async function main() {
@@ -20,7 +20,7 @@ async function main() {
   services.mailer.start();
   if (!services.mailer.sending) log.warn('SMTP_URL is not set: mail stays in the outbox (GET /api/admin/outbox)');
   const app = createApp(services);
-  const server = app.listen(config.port, config.host, () => {
+  const server = serve(app, config.port, config.host, () => {
     log.info(`Dangan listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`);
   });
   // The demo's page images are rendered after the server listens (minutes on 2 cores).

@@ -6,7 +6,7 @@ import { MovableClock } from '../../server/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createServices, type Services } from '../../server/services.ts';
 import { prepare } from '../../server/boot.ts';
-import { createApp } from '../../server/app.ts';
+import { createApp, serve } from '../../server/app.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { HttpClient } from './http.ts';
 
@@ -32,7 +32,7 @@ export async function startSystem(opts: { env?: Record<string, string>; clock?: 
   let server: Server;
   const listen = () =>
     new Promise<Server>((resolve) => {
-      const srv = createApp(services).listen(0, '127.0.0.1', () => resolve(srv));
+      const srv = serve(createApp(services), 0, '127.0.0.1', () => resolve(srv));
     });
   server = await listen();
   const sys: TestSystem = {
