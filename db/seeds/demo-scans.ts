@@ -3,6 +3,9 @@
 // this in the background after the server listens: material by material, each in its own
 // transaction through addPageScans, progress in the log, and an archive becomes 'done' when every
 // material has its pages. It resumes after a restart (only materials without pages are rendered).
+// Each material's scans are checked as they are filed (扫描质检, recorded in scan_checks), and one
+// material of the second digitised archive is scanned a page short, as happens at a scanner, so
+// that the demo's 扫描质检 list shows what a failing check looks like.
 import type { Services } from '../../server/services.ts';
 import type { Logger } from '../../server/logger.ts';
 import { iso } from '../../server/clock.ts';
@@ -41,6 +44,7 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
   if (opts.maxMaterials === undefined) for (const t of targets) if (!pending.has(t.id)) await archiveStore.setDigitalStatus(q, t.id, 'done', iso(s.clock.now()));
   const totalPages = todo.reduce((n: number, m: { pages: number }) => n + m.pages, 0);
   log.info({ archives: targets.length, materials: todo.length, pages: totalPages }, 'rendering demo page scans in the background');
+  const shortOne = await pageShortMaterial(q);
   const renderer = new PageRenderer();
   let done = 0;
   let nextReport = 500;
@@ -50,7 +54,8 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     const m = todo[i];
     const r = prng(m.id);
     const pages: Buffer[] = [];
-    for (let pageNo = 1; pageNo <= m.pages; pageNo++) {
+    const scanned = m.id === shortOne ? m.pages - 1 : m.pages;
+    for (let pageNo = 1; pageNo <= scanned; pageNo++) {
       const pool = LINES[m.category_code.split('-')[0]] ?? LINES['10'];
       const start = Math.floor(r() * pool.length);
       const lines = pool.map((_, k) => pool[(start + k) % pool.length]);
@@ -61,8 +66,11 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
         }),
       );
     }
-    await s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, pages));
-    done += m.pages;
+    await s.db.transaction(async (trx) => {
+      await s.archives.addPageScans(trx, m.id, pages);
+      await s.archives.checkScans(m.id, trx, { trigger: 'upload', actorId: null });
+    });
+    done += scanned;
     const last = opts.maxMaterials === undefined && (i === todo.length - 1 || todo[i + 1].archive_id !== m.archive_id);
     if (last) await archiveStore.setDigitalStatus(s.db, m.archive_id, 'done', iso(s.clock.now()));
     if (done >= nextReport || i === todo.length - 1) {
@@ -70,4 +78,15 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
       nextReport += 500;
     }
   }
+}
+
+/**
+ * The material scanned a page short: the first with 3 pages or more of the second digitised demo
+ * archive (by id, whatever its progress, so that a resumed rendering picks the same one).
+ */
+export async function pageShortMaterial(q: Services['db']): Promise<number | undefined> {
+  const second = await q('archives').whereNot('digital_status', 'none').orderBy('id').offset(1).first('id');
+  if (!second) return undefined;
+  const row = await q('materials').where('archive_id', second.id).andWhere('pages', '>=', 3).orderBy('id').first('id');
+  return row?.id;
 }

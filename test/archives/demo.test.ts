@@ -92,5 +92,8 @@ test('the background renderer files the pages of digitised demo archives through
   const materials = [...new Set(pages.map((p: any) => p.mid))];
   t.is(materials.length, 2);
   for (const id of materials) t.deepEqual(await sys.services.archives.checkScans(id as number), []);
+  // Each rendered material was checked as it was filed, and passed (扫描质检).
+  const checks = await db('scan_checks').whereIn('material_id', materials).select('material_id', 'passed', 'trigger');
+  t.deepEqual(checks.map((c: any) => [c.material_id, !!c.passed, c.trigger]).sort(), materials.map((id) => [id, true, 'upload']).sort());
   t.true(pages.every((p: any) => p.dpi === 200 && p.colour_mode === 'gray'));
 });
