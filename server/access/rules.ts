@@ -61,12 +61,12 @@ export class AccessRules {
 
   /** Cadres the user may never see: self, relatives, avoidance list. */
   async exclusions(q: Q, userId: number): Promise<Map<number, Relation>> {
+    // The closest tie names the relation: self before relative before the avoidance list.
+    const rank: Record<Relation, number> = { avoided: 0, relative: 1, self: 2 };
     const out = new Map<number, Relation>();
-    for (const id of await store.avoidedCadreIds(q, userId)) out.set(id, 'avoided');
-    const mine = await store.userCadreId(q, userId);
-    if (mine) {
-      for (const id of await store.relativeCadreIds(q, mine)) out.set(id, 'relative');
-      out.set(mine, 'self');
+    for (const { cadre_id: id, tie } of await store.cadreTies(q, userId)) {
+      const known = out.get(id);
+      if (!known || rank[tie] > rank[known]) out.set(id, tie);
     }
     return out;
   }

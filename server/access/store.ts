@@ -26,11 +26,6 @@ export interface AvoidanceRow {
   removed_by: number | null;
 }
 
-export async function userCadreId(q: Q, userId: number): Promise<number | null> {
-  const r = await q('users').where({ id: userId }).first('cadre_id');
-  return r?.cadre_id ?? null;
-}
-
 export async function orgOf(q: Q, orgId: number): Promise<{ id: number; path: string; is_custodian: unknown } | undefined> {
   return q('org_units').where({ id: orgId }).first('id', 'path', 'is_custodian');
 }
@@ -59,27 +54,24 @@ export async function insertGrant(q: Q, row: Omit<GrantRow, 'id'>): Promise<numb
   return idOf(ret);
 }
 
-export async function avoidedCadreIds(q: Q, userId: number): Promise<number[]> {
-  const rows = await q('avoidance_entries').where({ user_id: userId }).whereNull('removed_at').select('cadre_id');
-  return rows.map((r: { cadre_id: number }) => r.cadre_id);
-}
-
 /**
- * Cadres related to `cadreId` by a family_members row in either direction, matched by
- * related_cadre_id or by ID number (a relative entered before they became a cadre).
+ * Every cadre tied to a user, with the tie, in one query (it runs on every list the user opens):
+ * the user's avoidance list; the cadre the user is; that cadre's relatives by a family_members row
+ * in either direction, matched by related_cadre_id or by ID number (a relative entered before they
+ * became a cadre). A cadre may come more than once with different ties.
  */
-export async function relativeCadreIds(q: Q, cadreId: number): Promise<number[]> {
-  const me = await q('cadres').where({ id: cadreId }).first('id_number');
-  const mine = await q('family_members').where({ cadre_id: cadreId }).select('related_cadre_id', 'id_number');
-  const out = new Set<number>();
-  const ids = mine.map((m: { id_number: string | null }) => m.id_number).filter((v: string | null): v is string => !!v);
-  for (const m of mine) if (m.related_cadre_id) out.add(m.related_cadre_id);
-  if (ids.length) for (const r of await q('cadres').whereIn('id_number', ids).select('id')) out.add(r.id);
-  const theirs = q('family_members').where({ related_cadre_id: cadreId });
-  if (me?.id_number) theirs.orWhere({ id_number: me.id_number });
-  for (const r of await theirs.select('cadre_id')) out.add(r.cadre_id);
-  out.delete(cadreId);
-  return [...out];
+export async function cadreTies(q: Q, userId: number): Promise<Array<{ cadre_id: number; tie: 'avoided' | 'self' | 'relative' }>> {
+  const mine = () => q('users').where('id', userId).whereNotNull('cadre_id').select('cadre_id');
+  // A literal, not a bound parameter: PostgreSQL cannot type a parameter across UNION ALL.
+  const tie = (name: 'avoided' | 'self' | 'relative') => q.raw(`'${name}' as tie`);
+  const ties = [
+    q('users').where('id', userId).whereNotNull('cadre_id').select('cadre_id', tie('self')),
+    q('family_members as f').whereIn('f.cadre_id', mine()).whereNotNull('f.related_cadre_id').select('f.related_cadre_id as cadre_id', tie('relative')),
+    q('family_members as f').join('cadres as r', 'r.id_number', 'f.id_number').whereIn('f.cadre_id', mine()).select('r.id as cadre_id', tie('relative')),
+    q('family_members as f').whereIn('f.related_cadre_id', mine()).select('f.cadre_id', tie('relative')),
+    q('family_members as f').join('cadres as me', 'me.id_number', 'f.id_number').whereIn('me.id', mine()).select('f.cadre_id', tie('relative')),
+  ];
+  return q('avoidance_entries').where({ user_id: userId }).whereNull('removed_at').select('cadre_id', tie('avoided')).unionAll(ties);
 }
 
 /** 副本 archives held by these offices (the cadre's derived custodian points at the 正本). */

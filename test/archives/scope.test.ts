@@ -140,3 +140,48 @@ test.serial('the leader reads the holdings of custodian offices in his org subtr
   t.is(res.status, 403);
   t.is(await sys.services.db('materials').where({ archive_id: city.archiveId, title: '嘉奖审批表', formed_date: '2026-01-10' }).first(), undefined);
 });
+
+test.serial('the ties of a user: every direction of the family record, by cadre id or ID number; self outranks relative outranks the avoidance list', async (t) => {
+  const s = sys.services;
+  const db = s.db;
+  // A user who is a cadre, and four other cadres, each tied to them one way.
+  const cadres = await db('cadres').whereNotNull('id_number').orderBy('id').limit(60).select('id', 'id_number');
+  const user = await db('users').where({ username: 'producer1' }).first('id', 'cadre_id');
+  const before = await s.access.exclusions(db, user.id);
+  t.deepEqual([...before], [[user.cadre_id, 'self']]);
+  const [fwdId, fwdNo, backId, backNo, avoided] = cadres.filter((c: any) => c.id !== user.cadre_id).slice(0, 5);
+  const me = await db('cadres').where({ id: user.cadre_id }).first('id', 'id_number');
+  const now = '2026-11-02T01:00:00.000Z';
+  const row = (cadreId: number, extra: object) => ({ cadre_id: cadreId, name: '某某', relation: '兄弟姐妹', created_at: now, ...extra });
+  await db('family_members').insert([
+    row(me.id, { related_cadre_id: fwdId.id }), // my record names them by cadre id
+    row(me.id, { id_number: fwdNo.id_number }), // my record names them by ID number only
+    row(backId.id, { related_cadre_id: me.id }), // their record names me by cadre id
+    row(backNo.id, { id_number: me.id_number }), // their record names me by ID number only
+  ]);
+  await db('avoidance_entries').insert([
+    { user_id: user.id, cadre_id: avoided.id, reason: '同一科室', created_at: now, created_by: user.id },
+    { user_id: user.id, cadre_id: fwdId.id, reason: '亲属', created_at: now, created_by: user.id },
+    { user_id: user.id, cadre_id: me.id, reason: '本人', created_at: now, created_by: user.id },
+  ]);
+  const ties = await s.access.exclusions(db, user.id);
+  t.deepEqual(
+    Object.fromEntries([...ties].sort((a, b) => a[0] - b[0])),
+    Object.fromEntries(
+      [
+        [me.id, 'self'],
+        [fwdId.id, 'relative'],
+        [fwdNo.id, 'relative'],
+        [backId.id, 'relative'],
+        [backNo.id, 'relative'],
+        [avoided.id, 'avoided'],
+      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    ),
+  );
+  // A user who is no cadre is tied only by their avoidance list.
+  const notCadre = await db('users as u')
+    .whereNull('u.cadre_id')
+    .whereNotExists(db('avoidance_entries as e').whereRaw('e.user_id = u.id').select('e.id'))
+    .first('u.id');
+  t.deepEqual([...(await s.access.exclusions(db, notCadre.id))], []);
+});
