@@ -68,8 +68,9 @@ export class Sessions {
   async resolve(token: string | undefined, ip: string | null = null, opts: { touch?: boolean } = {}): Promise<SessionUser | null> {
     if (!token || token.length > 100) return null;
     const id = hashToken(token);
-    const s = await store.findSession(this.db, id);
-    if (!s) return null;
+    const found = await store.findSessionWithUser(this.db, id);
+    if (!found) return null;
+    const { session: s, user } = found;
     const policy = await this.policy.current();
     const nowDate = this.clock.now();
     const now = nowDate.getTime();
@@ -79,7 +80,6 @@ export class Sessions {
       new Date(s.expires_at).getTime(),
       new Date(s.created_at).getTime() + policy.session.absoluteSeconds * 1000,
     );
-    const user = await store.findUser(this.db, s.user_id);
     if (now >= absoluteDeadline || now >= idleDeadline || !user || user.disabled) {
       await this.db.transaction(async (trx) => {
         const n = await store.deleteSession(trx, id);

@@ -192,8 +192,35 @@ export async function insertSession(q: Q, row: SessionRow): Promise<void> {
   await q('sessions').insert(row);
 }
 
-export async function findSession(q: Q, id: string): Promise<SessionRow | undefined> {
-  return q('sessions').where({ id }).first();
+/** A session and its user in one read (every request makes it); `user` is absent if the row is gone. */
+export async function findSessionWithUser(q: Q, id: string): Promise<{ session: SessionRow; user?: UserRow } | undefined> {
+  const r = await q('sessions as s')
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .where('s.id', id)
+    .first(
+      'u.*',
+      's.id as session_id',
+      's.user_id as session_user_id',
+      's.created_at as session_created_at',
+      's.last_seen_at as session_last_seen_at',
+      's.expires_at as session_expires_at',
+      's.ip as session_ip',
+      's.user_agent as session_user_agent',
+    );
+  if (!r) return undefined;
+  const session: SessionRow = {
+    id: r.session_id,
+    user_id: r.session_user_id,
+    created_at: r.session_created_at,
+    last_seen_at: r.session_last_seen_at,
+    expires_at: r.session_expires_at,
+    ip: r.session_ip,
+    user_agent: r.session_user_agent,
+  };
+  if (r.id === null || r.id === undefined) return { session };
+  const user: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) if (!k.startsWith('session_')) user[k] = v;
+  return { session, user: userFromDb(user) };
 }
 
 export async function touchSession(q: Q, id: string, at: string): Promise<void> {
