@@ -126,8 +126,8 @@ export function createServices(deps: Deps): Services {
   const registry = new ServiceRegistry();
   const hooks = new EngineHooks();
   registerCaseHooks(hooks, clock);
-  const notify = new NotifyService(db, clock, config, audit, log.child({ module: 'notify' }));
   const access = new AccessRules(clock);
+  const notify = new NotifyService(db, clock, config, audit, (q, userId) => access.exclusions(q, userId), log.child({ module: 'notify' }));
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineEvents, EngineHooks } from '../engine/types.ts';
 import * as engineStore from '../engine/store.ts';
+import { cadreOf } from '../workflow/cases.ts';
 import { checkAddress, checkSubject } from './envelope.ts';
 import { MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
 import { formatInstant, nextDigestAt } from './beijing.ts';
@@ -31,6 +32,12 @@ export interface Notice {
   instanceId?: string | null;
   /** Names this notice; one message per key and recipient, however often it is enqueued. */
   key: string;
+  /**
+   * 档案人员回避: recipients tied to this cadre (self, relative, avoidance list) get nothing, named
+   * or by role. Unset, holders of a role are still left out when the case `instanceId` is about a
+   * cadre they must avoid; users named by id are not (an initiator hears of their own case).
+   */
+  avoidCadreId?: number | null;
 }
 
 export interface NotifyResult {
@@ -38,6 +45,8 @@ export interface NotifyResult {
   held: number;
   muted: number;
   refused: number;
+  /** Left out because they must avoid the case's cadre. */
+  avoided: number;
 }
 
 /** '<hash>@domain': the same key always gives the same Message-ID, so a resend is recognisably the same mail. */
@@ -57,13 +66,19 @@ export class NotifyService {
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'publicUrl' | 'mail'>,
     private readonly audit: AuditLog,
+    /** The cadres a user is tied to (AccessRules.exclusions). */
+    private readonly tiesOf: (q: Trx, userId: number) => Promise<Map<number, unknown>>,
     readonly log?: Logger,
   ) {}
 
   /** Writes the notice's messages in `trx`. Never throws for one bad recipient: that one is refused. */
   async notify(trx: Trx, notice: Notice): Promise<NotifyResult> {
-    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0 };
-    const recipients = await this.resolve(trx, notice.recipients);
+    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0 };
+    const recipients: Recipient[] = [];
+    for (const user of await this.resolve(trx, notice.recipients)) {
+      if (await this.mustAvoid(trx, notice, user)) result.avoided++;
+      else recipients.push(user);
+    }
     const settings = await store.settingsOf(trx, recipients.map((r) => r.id));
     const now = this.clock.now();
     const url = linkUrl(this.config.publicUrl, notice.link);
@@ -121,15 +136,25 @@ export class NotifyService {
     return result;
   }
 
-  /** User ids and role-in-unit specs → active directory users, each once. */
-  async resolve(trx: Trx, specs: RecipientSpec[]): Promise<Recipient[]> {
-    const seen = new Map<number, Recipient>();
+  /** User ids and role-in-unit specs → active directory users, each once (`byRole`: reached through a role only). */
+  async resolve(trx: Trx, specs: RecipientSpec[]): Promise<Array<Recipient & { byRole: boolean }>> {
+    const seen = new Map<number, Recipient & { byRole: boolean }>();
     const ids = specs.filter((s): s is { userId: number } => 'userId' in s).map((s) => s.userId);
-    for (const u of await store.activeUsers(trx, ids)) seen.set(u.id, u);
+    for (const u of await store.activeUsers(trx, ids)) seen.set(u.id, { ...u, byRole: false });
     for (const s of specs) {
-      if ('role' in s) for (const u of await store.holdersOf(trx, s.role, s.orgUnitId)) seen.set(u.id, u);
+      if (!('role' in s)) continue;
+      for (const u of await store.holdersOf(trx, s.role, s.orgUnitId)) if (!seen.has(u.id)) seen.set(u.id, { ...u, byRole: true });
     }
     return [...seen.values()];
+  }
+
+  private async mustAvoid(trx: Trx, notice: Notice, user: Recipient & { byRole: boolean }): Promise<boolean> {
+    let cadreId = notice.avoidCadreId;
+    if (cadreId === undefined) {
+      if (!user.byRole || !notice.instanceId) return false;
+      cadreId = await store.caseCadre(trx, notice.instanceId);
+    }
+    return cadreId !== null && (await this.tiesOf(trx, user.id)).has(cadreId);
   }
 
   // -- engine events ----------------------------------------------------------------------------------
@@ -140,14 +165,15 @@ export class NotifyService {
   }
 
   /** "A task assigned to me or offered to my role." */
-  private async onTaskCreated(trx: Trx, { task, case: facts }: EngineEvents['taskCreated']): Promise<void> {
+  private async onTaskCreated(trx: Trx, { task, case: facts, variables }: EngineEvents['taskCreated']): Promise<void> {
     const vars: Record<string, VarValue> = {
       taskName: oneLine(task.name),
       processName: oneLine(facts.processName),
       caseRef: caseRefOf(task.instance_id, facts.businessKey),
       dueAt: formatInstant(task.due_at),
     };
-    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}` };
+    // Whoever must avoid the case's cadre cannot see or work the task (WorkflowService): no notice either.
+    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}`, avoidCadreId: cadreOf(variables) };
     if (task.assignee_id !== null && task.assignee_id !== undefined) {
       await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id }] });
     } else if (task.candidate_role) {

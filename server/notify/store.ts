@@ -74,6 +74,12 @@ export async function holdersOf(q: Q, role: string, orgUnitId: number | null): P
   return qb.select(RECIPIENT_COLS).orderBy('u.id');
 }
 
+/** The cadre a case is about (workflow_cases.cadre_id), if it is known yet. */
+export async function caseCadre(q: Q, instanceId: string): Promise<number | null> {
+  const row = await q('workflow_cases').where({ instance_id: instanceId }).first('cadre_id');
+  return row?.cadre_id ?? null;
+}
+
 export async function roleName(q: Q, code: string): Promise<{ name_zh: string; name_en: string } | undefined> {
   return q('roles').where({ code }).first('name_zh', 'name_en');
 }

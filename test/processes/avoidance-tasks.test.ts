@@ -58,3 +58,30 @@ test.serial('an archivist who must avoid the cadre neither sees nor works the ta
   t.true((await inboxIds()).includes(task.id));
   t.is((await archivist.post(`/api/tasks/${task.id}/claim`, {})).status, 200);
 });
+
+test.serial('no notice of the task goes to an archivist who must avoid the cadre; the office’s other archivists get theirs', async (t) => {
+  const other = await demoCadre(sys, 'county', 8);
+  const me = await actor(sys, 'archivist1');
+  const chief = await actor(sys, 'chief1');
+  const sec = await actor(sys, 'secadmin');
+  await db()('avoidance_entries').insert({ user_id: me.id, cadre_id: other.id, reason: '同学关系', created_by: sec.id, created_at: sys.clock.now().toISOString(), removed_at: null, removed_by: null });
+  // A second archivist in the same office: the chief takes the role too.
+  await db()('user_roles').insert({ user_id: chief.id, role: 'archivist' });
+  t.teardown(() => db()('user_roles').where({ user_id: chief.id, role: 'archivist' }).delete());
+
+  const id = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', other);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  const task = await db()('tasks').where({ instance_id: id, element_id: 'archivistReview', status: 'open' }).first();
+  const offered = (await db()('mail_outbox').where({ event: 'task_offered', instance_id: id }).select('recipient_id', 'link')).filter((m: any) => m.link.includes(task.id));
+  t.deepEqual(offered.map((m: any) => m.recipient_id), [chief.id], 'the chief is told, the avoiding archivist is not');
+
+  // Any notice to the archivists' role about this case leaves them out; one addressed to them by name does not.
+  const result = await db().transaction((trx) =>
+    sys.services.notify.notify(trx, { event: 'task_offered', recipients: [{ role: 'archivist', orgUnitId: task.candidate_org_id }], vars: { taskName: 'x', processName: 'y', caseRef: 'z', dueAt: '', roleName: 'r' }, link: { task: task.id }, instanceId: id, key: `test:role:${id}` }),
+  );
+  t.like(result, { queued: 1, avoided: 1 });
+  const named = await db().transaction((trx) =>
+    sys.services.notify.notify(trx, { event: 'task_assigned', recipients: [{ userId: me.id }], vars: { taskName: 'x', processName: 'y', caseRef: 'z', dueAt: '' }, link: { task: task.id }, instanceId: id, key: `test:named:${id}` }),
+  );
+  t.like(named, { queued: 1, avoided: 0 });
+});
