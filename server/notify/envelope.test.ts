@@ -52,6 +52,7 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     borrowerName: '王建国',
     borrowerOrg: '乌海市纪委监委',
     fromOrg: '乌海市委组织部干部档案室',
+    orgName: '乌海市委组织部干部档案室',
     sentAt: '2026-10-01 10:00',
     copyCount: '4',
     certifiedAt: '2026-11-02 10:00',

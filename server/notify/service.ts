@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineEvents, EngineHooks } from '../engine/types.ts';
 import * as engineStore from '../engine/store.ts';
+import type { TaskRow } from '../engine/store.ts';
 import { cadreOf } from '../workflow/cases.ts';
 import { checkAddress, checkSubject } from './envelope.ts';
 import { MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
@@ -174,13 +175,33 @@ export class NotifyService {
     };
     // Whoever must avoid the case's cadre cannot see or work the task (WorkflowService): no notice either.
     const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}`, avoidCadreId: cadreOf(variables) };
+    let sent: NotifyResult;
+    let orgId = task.candidate_org_id;
     if (task.assignee_id !== null && task.assignee_id !== undefined) {
-      await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id }] });
+      sent = await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id }] });
+      vars.roleName = { zh: '指定办理人', en: 'assignee' };
+      orgId = await store.orgOfUser(trx, task.assignee_id);
     } else if (task.candidate_role) {
       const role = await store.roleName(trx, task.candidate_role);
       vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
-      await this.notify(trx, { ...base, event: 'task_offered', recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
+      sent = await this.notify(trx, { ...base, event: 'task_offered', recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
+    } else return;
+    const reached = sent.queued + sent.held + sent.muted + sent.refused;
+    if (sent.avoided > 0 && reached === 0) await this.onUnstaffed(trx, task, vars, orgId, base.avoidCadreId);
+  }
+
+  /**
+   * Everyone who could work a task must avoid the case's cadre, so the case would wait unseen: the
+   * archive chief of that unit (who can find a colleague) and the process administrators (who watch
+   * the running cases) are told. The cadre is never named; a chief who must avoid them is not told.
+   */
+  private async onUnstaffed(trx: Trx, task: TaskRow, vars: Record<string, VarValue>, orgId: number | null, avoidCadreId: number | null): Promise<void> {
+    const orgName = oneLine((await store.orgName(trx, orgId)) ?? '—');
+    const notice = { event: 'task_unstaffed' as const, vars: { ...vars, orgName }, instanceId: task.instance_id, avoidCadreId };
+    if (orgId !== null && task.candidate_role !== 'archive_chief') {
+      await this.notify(trx, { ...notice, recipients: [{ role: 'archive_chief', orgUnitId: orgId }], link: { deadlines: true }, key: `unstaffed:${task.id}:chief` });
     }
+    await this.notify(trx, { ...notice, recipients: [{ role: 'process_admin', orgUnitId: null }], link: { instance: task.instance_id }, key: `unstaffed:${task.id}:admin` });
   }
 
   /**

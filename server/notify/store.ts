@@ -74,6 +74,11 @@ export async function holdersOf(q: Q, role: string, orgUnitId: number | null): P
   return qb.select(RECIPIENT_COLS).orderBy('u.id');
 }
 
+export async function orgOfUser(q: Q, userId: number): Promise<number | null> {
+  const row = await q('users').where({ id: userId }).first('org_unit_id');
+  return row?.org_unit_id ?? null;
+}
+
 /** The cadre a case is about (workflow_cases.cadre_id), if it is known yet. */
 export async function caseCadre(q: Q, instanceId: string): Promise<number | null> {
   const row = await q('workflow_cases').where({ instance_id: instanceId }).first('cadre_id');

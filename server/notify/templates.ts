@@ -14,21 +14,23 @@ export const NOTICE_EVENTS = [
   'transfer_due',
   'review_due',
   'copy_disposition_due',
+  'task_unstaffed',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
 
 /** Deadline warnings of the field (DOMAIN.md §1.2–1.4): a user may get them in the digest, never turn them off. */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due'];
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed'];
 
 export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
 
 /** Where a message points: the client routes fixed with the UI (`/tasks/:id`, `/applications/:id`, …). */
-export type LinkSpec = { task: string } | { application: string } | { deadlines: true } | { inbox: true };
+export type LinkSpec = { task: string } | { application: string } | { instance: string } | { deadlines: true } | { inbox: true };
 
 export function linkUrl(publicUrl: string, link: LinkSpec): string {
   if ('task' in link) return `${publicUrl}/tasks/${encodeURIComponent(link.task)}`;
+  if ('instance' in link) return `${publicUrl}/admin/instances/${encodeURIComponent(link.instance)}`;
   if ('application' in link) return `${publicUrl}/applications/${encodeURIComponent(link.application)}`;
   if ('deadlines' in link) return `${publicUrl}/deadlines`;
   return `${publicUrl}/inbox`;
@@ -146,6 +148,26 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Please report what became of the archive copies (${v.caseRef})`,
       lines: [greet.en(v), '', `The ${v.copyCount} certified copies your unit received on ${v.certifiedAt} (case ${v.caseRef}) must be filed by the using unit or destroyed on record after use. Log in to report which.`],
+    }),
+  },
+  task_unstaffed: {
+    zh: (v) => ({
+      subject: `【档案】待办无人可办：${v.taskName}（${v.caseRef}）`,
+      lines: [
+        greet.zh(v),
+        '',
+        `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但担任该岗位的人员均须回避本案所涉干部，案件因此停在这一步。`,
+        '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Nobody may work a task: ${v.taskName} (${v.caseRef})`,
+      lines: [
+        greet.en(v),
+        '',
+        `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but everyone holding that role must avoid the cadre the case concerns, so the case waits at this step.`,
+        'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+      ],
     }),
   },
 };

@@ -85,3 +85,32 @@ test.serial('no notice of the task goes to an archivist who must avoid the cadre
   );
   t.like(named, { queued: 1, avoided: 0 });
 });
+
+test.serial('when everyone who could work the task must avoid the cadre, the chief and the process administrators are told, without the cadre’s name', async (t) => {
+  const third = await demoCadre(sys, 'county', 9);
+  const me = await actor(sys, 'archivist1'); // the office's only archivist
+  const sec = await actor(sys, 'secadmin');
+  await db()('avoidance_entries').insert({ user_id: me.id, cadre_id: third.id, reason: '同学关系', created_by: sec.id, created_at: sys.clock.now().toISOString(), removed_at: null, removed_by: null });
+
+  const id = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', third);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  const task = await db()('tasks').where({ instance_id: id, element_id: 'archivistReview', status: 'open' }).first();
+  const mails = await db()('mail_outbox').where({ instance_id: id }).whereIn('event', ['task_offered', 'task_unstaffed']).select('event', 'recipient_id', 'subject', 'body', 'link');
+  t.false(mails.some((m: any) => m.event === 'task_offered' && m.link.includes(task.id)), 'the avoiding archivist is not offered it');
+  const unstaffed = mails.filter((m: any) => m.event === 'task_unstaffed');
+  const chief = await actor(sys, 'chief1');
+  const procadmin = await actor(sys, 'procadmin');
+  t.deepEqual(unstaffed.map((m: any) => m.recipient_id).sort(), [chief.id, procadmin.id].sort());
+  const toAdmin = unstaffed.find((m: any) => m.recipient_id === procadmin.id);
+  t.true(toAdmin.link.endsWith(`/admin/instances/${id}`));
+  t.regex(toAdmin.subject, /待办无人可办：档案管理员受理审查|Nobody may work a task: 档案管理员受理审查/);
+  t.regex(toAdmin.body, /均须回避|must avoid/);
+  for (const m of unstaffed) t.false(`${m.subject}${m.body}`.includes(third.name), 'the cadre is not named');
+
+  // With a second archivist in the office, the next such task is simply offered to them.
+  await db()('user_roles').insert({ user_id: chief.id, role: 'archivist' });
+  t.teardown(() => db()('user_roles').where({ user_id: chief.id, role: 'archivist' }).delete());
+  const again = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', third);
+  await approveStep(sys, 'unithead1', again, 'unitHeadReview');
+  t.is(await db()('mail_outbox').where({ instance_id: again, event: 'task_unstaffed' }).count({ n: '*' }).first().then((r: any) => Number(r.n)), 0);
+});

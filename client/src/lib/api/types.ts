@@ -433,7 +433,7 @@ export type NotificationSettings = {
   digestHour: number;
   digestHourIsDefault: boolean;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -455,6 +455,7 @@ export type NotificationSettingsChange = {
     transfer_due?: boolean;
     review_due?: boolean;
     copy_disposition_due?: boolean;
+    task_unstaffed?: boolean;
   };
 };
 
