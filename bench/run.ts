@@ -12,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   requests: () => import('./requests.ts'),
   admin: () => import('./admin.ts'),
   watermark: () => import('./watermark.ts'),
+  copies: () => import('./copies.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,4 +1,4 @@
-// HTTP routes of certified copies: make the PDF of a 复制登记 row, download it. Thin.
+// HTTP routes of certified copies: a case's 复制登记 rows, make the PDF of a row, download it. Thin.
 import { route } from '../http/route.ts';
 import type { Services } from '../services.ts';
 import * as S from './schema.ts';
@@ -7,6 +7,17 @@ export function copyRoutes(s: Services) {
   const c = s.copies;
   const tags = ['requests'];
   return [
+    route({
+      method: 'get',
+      path: '/api/copy-register/by-case/:instanceId',
+      summary: 'The 复制登记 rows of one copy-request case, with their PDF state (audited)',
+      description: 'The same rows and scope as `GET /api/copy-register` (the holding office’s archivists and chief, the leaders above it; never about a cadre the caller must avoid). 404 when the case is absent, not a copy request, or out of scope.',
+      tags,
+      permission: 'register.read',
+      params: S.caseParams,
+      response: S.copyList,
+      handler: ({ user, ip, params }) => c.ofCase(user, ip, params.instanceId),
+    }),
     route({
       method: 'post',
       path: '/api/copy-register/:id/pdf',

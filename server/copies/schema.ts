@@ -1,7 +1,9 @@
 // Shapes of the certified-copy API.
-import { z, intId } from '../http/zod.ts';
+import { z, intId, uuid } from '../http/zod.ts';
+export { copyList } from '../requests/schema.ts';
 
 export const idParams = z.object({ id: intId });
+export const caseParams = z.object({ instanceId: uuid });
 
 export const produceBody = z
   .object({

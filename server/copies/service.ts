@@ -22,6 +22,7 @@ import * as catalog from '../archives/catalog-store.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { PURPOSES } from '../requests/checks.ts';
 import type { RequestRow } from '../requests/store.ts';
+import { RequestRecords } from '../requests/records.ts';
 import { watermarkPage } from '../reading/watermark.ts';
 import { buildCopyPdf, renderCertification, type CopyPage } from './pdf.ts';
 import * as store from './store.ts';
@@ -30,6 +31,8 @@ import type { CopyPdfRow } from './store.ts';
 /** Requests whose approval has been recorded (the copy process sets copied, then closed). */
 const APPROVED = ['approved', 'copied', 'closed'];
 const KIND_LABEL = { copy: '复制件', extract: '摘录件' } as const;
+/** A case registers (approved materials × at most 5 copies) rows; its page lists them all up to this. */
+const CASE_ROWS = 500;
 
 /** The watermark of every page of a copy: request number, purpose, serial and day (DOMAIN.md §6.3). */
 export function copyWatermarkLines(row: Pick<CopyPdfRow, 'serial_no' | 'certified_at' | 'kind'>, request: Pick<RequestRow, 'case_no' | 'purpose'>): string[] {
@@ -45,6 +48,8 @@ class Refused {
 
 export class CopiesService {
   readonly root: string;
+  /** The 复制登记 as the register reads it (scope and rows): the case view shares its rules. */
+  private readonly records: RequestRecords;
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -55,6 +60,30 @@ export class CopiesService {
     private readonly maxPx: number,
   ) {
     this.root = path.join(dataDir, 'copies');
+    this.records = new RequestRecords(db, clock, access);
+  }
+
+  /**
+   * The 复制登记 rows of one copy-request case, for its case page, with their PDF state: exactly what
+   * the register shows the same user (the holding office's staff, the leaders above it; never about a
+   * cadre they must avoid). Absent, not a copy case, or out of scope answers 404 alike; both audited
+   * (the row count, never content).
+   */
+  async ofCase(user: SessionUser, ip: string, instanceId: string) {
+    const request = await store.findRequestOfInstance(this.db, instanceId);
+    const entry = { actor: user, ip, objectType: 'process_instance', objectId: instanceId };
+    let reason: string | null = 'absent';
+    if (request && request.kind in KIND_LABEL) {
+      const offices = (await this.records.scope(this.db, user)).offices;
+      reason = (await this.access.relationTo(this.db, user.id, request.cadre_id)) ?? (offices.includes(request.custodian_org_id) ? null : 'out_of_scope');
+    }
+    if (reason || !request) {
+      await this.audit.record(null, { ...entry, action: 'copy.case_list_denied', outcome: 'denied', detail: { reason: reason ?? 'absent' } });
+      throw errors.notFound('Copy request');
+    }
+    const list = await this.records.copyRegister(user, { requestId: request.id }, { limit: CASE_ROWS, offset: 0 });
+    await this.audit.record(null, { ...entry, action: 'copy.case_list', detail: { requestId: request.id, rows: list.total } });
+    return list;
   }
 
   private async refuse(user: SessionUser, ip: string, action: string, copyId: number, r: Refused): Promise<never> {

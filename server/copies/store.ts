@@ -20,6 +20,10 @@ export async function findRequest(q: Q, id: number): Promise<RequestRow | undefi
   return q('utilization_requests').where({ id }).first();
 }
 
+export async function findRequestOfInstance(q: Q, instanceId: string): Promise<RequestRow | undefined> {
+  return q('utilization_requests').where({ instance_id: instanceId }).first();
+}
+
 export async function isApplicant(q: Q, requestId: number, userId: number): Promise<boolean> {
   return !!(await q('request_applicants').where({ request_id: requestId, user_id: userId }).first('id'));
 }

@@ -11,7 +11,7 @@ import { PDFDocument, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib'
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import type { HttpClient } from '../helpers/http.ts';
-import { approveStep, copyVariables, demoCadre, todayIn } from '../helpers/cases.ts';
+import { approveStep, copyVariables, demoCadre, fileConsultation, todayIn } from '../helpers/cases.ts';
 import { certifiedCase, type CertifiedCase } from './helpers.ts';
 import { auditRows } from '../archives/helpers.ts';
 import { watermarkPage } from '../../server/reading/watermark.ts';
@@ -192,6 +192,54 @@ test.serial('callers out of scope: another office’s archivist gets 404, the ch
   t.deepEqual(denied, [[String(row.id), 'out_of_scope'], ['99999999', 'absent']]);
   t.is((await (await sys.as('chief1')).post(`/api/copy-register/${row.id}/pdf`, {})).status, 403);
   t.is((await (await sys.as('applicant1')).post(`/api/copy-register/${row.id}/pdf`, {})).status, 403);
+});
+
+test.serial('a case’s register rows: the office’s staff and the leader above it see them with their PDF state; another office, an avoided cadre, a case of another kind and an absent id answer 404; applicants and unit heads 403; audited', async (t) => {
+  const url = (id: string) => `/api/copy-register/by-case/${id}`;
+  const [first, second] = fixture.rows;
+  // The request's rows: the two registered (both PDFs made above, the second of its last page only,
+  // which the row now records) and the two forged into it by the test before (no PDF).
+  const inDb = await db()('copy_records').where({ request_id: fixture.requestId }).orderBy('id');
+  t.is(inDb.length, 4);
+  const expected = inDb.map((r: any) => [r.id, r.serial_no, r.pdf_file !== null, { from: r.page_from, to: r.page_to }]);
+  t.deepEqual(expected.slice(0, 2), [[first.id, first.serial_no, true, { from: 1, to: first.page_to }], [second.id, second.serial_no, true, { from: second.page_to, to: second.page_to }]]);
+  for (const who of ['archivist1', 'chief1', 'leader1']) {
+    const res = await (await sys.as(who)).get(url(fixture.instanceId));
+    t.is(res.status, 200, `${who}: ${JSON.stringify(res.body)}`);
+    t.is(res.body.total, 4);
+    t.deepEqual(res.body.items.map((i: any) => [i.id, i.serialNo, i.hasPdf, i.pages]).sort((a: any, b: any) => a[0] - b[0]), expected);
+  }
+  const seen = (await auditRows(sys, 'copy.case_list')).slice(-3);
+  t.deepEqual(seen.map((r: any) => [r.object_type, r.object_id, JSON.parse(r.detail)]), Array(3).fill(['process_instance', fixture.instanceId, { requestId: fixture.requestId, rows: 4 }]));
+
+  // A copy case about the cadre archivist1 must avoid: the chief sees it (nothing registered yet), archivist1 does not.
+  const avoided = await db()('avoidance_entries as v').join('users as u', 'u.id', 'v.user_id').join('cadres as c', 'c.id', 'v.cadre_id').join('archives as a', 'a.cadre_id', 'c.id')
+    .where({ 'u.username': 'archivist1', 'a.kind': 'original' }).first('c.id', 'c.name', 'c.id_number as idNumber', 'c.management_level as level', 'a.id as archiveId', 'a.custodian_org_id as custodianOrgId');
+  const started = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', avoided) });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  t.like((await (await sys.as('chief1')).get(url(started.body.id))).body, { total: 0, items: [] });
+  const consultation = await fileConsultation(sys, 'applicant1', '干部考察需要查阅履历材料。');
+  const refused: Array<[string, string, string]> = [
+    ['receiver1', fixture.instanceId, 'out_of_scope'],
+    ['archivist1', started.body.id, 'avoided'],
+    ['archivist1', consultation, 'absent'],
+    ['archivist1', '00000000-0000-4000-8000-000000000000', 'absent'],
+  ];
+  for (const [who, id, reason] of refused) {
+    const res = await (await sys.as(who)).get(url(id));
+    t.is(res.status, 404, `${who} ${reason}`);
+    t.is(res.body.code, 'NOT_FOUND');
+    const audit = (await auditRows(sys, 'copy.case_list_denied')).at(-1);
+    t.like(audit, { object_id: id, outcome: 'denied' });
+    t.deepEqual(JSON.parse(audit.detail), { reason });
+  }
+  for (const who of ['applicant1', 'unithead1']) {
+    const res = await (await sys.as(who)).get(url(fixture.instanceId));
+    t.is(res.status, 403, who);
+    t.is(res.body.code, 'FORBIDDEN');
+  }
+  t.is((await (await sys.as('archivist1')).get(url('not-a-uuid'))).status, 400);
+  t.is((await auditRows(sys, 'copy.case_list')).length, 4, 'refusals wrote no success row');
 });
 
 test.serial('once the using unit reports the copies destroyed, the applicants can no longer download them; the office still can', async (t) => {

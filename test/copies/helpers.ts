@@ -24,27 +24,47 @@ export async function scan(n: number) {
     .toBuffer();
 }
 
-/** A copy request for two materials, the chief approving the first, the archivist certifying 2 copies. */
-export async function certifiedCase(sys: TestSystem, nth = 3): Promise<CertifiedCase> {
+export interface CaseOptions {
+  /** Copies per approved material (the process allows 1–5; default 2). */
+  copies?: number;
+  /** File a new material of this many pages into the cadre's archive first and ask for it (approved) instead of the first one. */
+  pages?: number;
+  /** Each page's scan (default: `scan`, an A5 page at 200 dpi). */
+  scanOf?: (n: number) => Promise<Buffer>;
+}
+
+/**
+ * A copy request for two materials of the nth clean county cadre, the chief approving the first,
+ * the archivist certifying the copies (2 by default). The certified-copy tests, the browser test and
+ * `npm run bench -- copies` share it.
+ */
+export async function certifiedCase(sys: TestSystem, nth = 3, opts: CaseOptions = {}): Promise<CertifiedCase> {
+  const s = sys.services;
   const cadre = await demoCadre(sys, 'county', nth);
+  const over: Record<string, unknown> = { copies: opts.copies ?? 2 };
+  if (opts.pages) {
+    const filed = await s.db.transaction((trx) =>
+      s.archives.fileMaterial(trx, { archiveId: cadre.archiveId, categoryCode: '3', title: '干部考察材料', formedDate: '2020-06-18', pages: opts.pages!, isCopy: false, actor: null }),
+    );
+    const first = await s.db('materials').where({ archive_id: cadre.archiveId }).orderBy('id').first('seq_no');
+    over.materials = [filed.seq_no, first.seq_no];
+  }
   const c = await sys.as('applicant1');
-  const started = await c.post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre) });
+  const started = await c.post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre, over) });
   if (started.status !== 201) throw new Error(JSON.stringify(started.body));
   const instanceId = started.body.id;
-  const req = await sys.services.db('utilization_requests').where({ instance_id: instanceId }).first();
+  const req = await s.db('utilization_requests').where({ instance_id: instanceId }).first();
   const asked = JSON.parse(req.materials);
-  const [approved, other] = await Promise.all(asked.map((m: any) => sys.services.db('materials').where({ id: m.materialId }).first()));
-  const s = sys.services;
+  const [approved, other] = await Promise.all(asked.map((m: any) => s.db('materials').where({ id: m.materialId }).first()));
   for (const m of [approved, other]) {
     const pages: Buffer[] = [];
-    for (let n = 1; n <= m.pages; n++) pages.push(await scan(n + m.id));
+    for (let n = 1; n <= m.pages; n++) pages.push(await (opts.scanOf ?? scan)(n + m.id));
     await s.db.transaction((trx) => s.archives.addPageScans(trx, m.id, pages));
   }
   await approveStep(sys, 'unithead1', instanceId, 'unitHeadReview');
   await approveStep(sys, 'chief1', instanceId, 'chiefApproval', '同意复制第一份。', { approvedMaterials: [approved.seq_no] });
   const made = await completeAt(await sys.as('archivist1'), instanceId, 'makeCopies', SEAL);
   if (made.status !== 200) throw new Error(JSON.stringify(made.body));
-  const rows = await sys.services.db('copy_records').where({ request_id: req.id }).orderBy('id');
+  const rows = await s.db('copy_records').where({ request_id: req.id }).orderBy('id');
   return { instanceId, requestId: req.id, approved, other, rows };
 }
-

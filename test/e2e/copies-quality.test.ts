@@ -1,13 +1,19 @@
 // The archivist's 扫描质检 list and 复制登记 in chromium: a failing material shows its findings in
 // Chinese and passes after the missing page is uploaded and it is checked again; a copy's PDF is
-// made from the register and its download link appears. Screenshots: docs/screenshots/scan-quality.png
-// and copy-register.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+// made from the register for a narrower run of pages chosen in its dialog (wrong choices explained
+// before anything is sent, the server's refusal shown there too, progress while it works) and the
+// downloaded file holds those pages and the certification page; the case page lists the case's
+// copies and leads to the register. Screenshots: docs/screenshots/scan-quality.png, copy-register.png,
+// copy-pdf-range.png, copy-pdf-progress.png, copy-case.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import test from 'ava';
 import sharp from 'sharp';
+import { PDFDocument } from 'pdf-lib';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { plainArchiveOf, postBytes } from '../archives/helpers.ts';
 import { certifiedCase, type CertifiedCase } from '../copies/helpers.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, logout, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -20,7 +26,7 @@ const page = (dpi: number, shade: number) =>
 
 test.before(async () => {
   sys = await startSystem();
-  copyCase = await certifiedCase(sys, 2);
+  copyCase = await certifiedCase(sys, 2, { copies: 3 });
   const archivist = await sys.as('archivist1');
   await archivist.post(`/api/copy-register/${copyCase.rows[0].id}/pdf`, {});
   // Two materials with scan problems: one page short; a page at 150 dpi.
@@ -63,24 +69,153 @@ test.serial('扫描质检: the failing materials with their findings; checking a
   t.deepEqual(b.problems, []);
 });
 
-test.serial('复制登记: the register row links its PDF; the archivist makes the other copy’s PDF from the row', async (t) => {
+const registerRow = (serial: string) => b.page.locator('table.register tbody tr', { hasText: serial });
+/** Problems of the page other than the answers to `url` (expected refusals). */
+const otherProblems = (url: string) => b.problems.filter((x) => !x.includes(url) && !x.includes('status of 422'));
+
+test.serial('复制登记: the archivist chooses a narrower run of pages by clicking and typing; wrong choices are explained first; the PDF holds those pages and the certification page', async (t) => {
   const p = b.page;
+  const row = copyCase.rows[1];
+  const last = row.page_to;
+  t.true(last >= 3, 'the approved material has at least 3 pages');
   await p.getByRole('link', { name: '复制登记' }).click();
   await p.getByRole('heading', { name: '复制登记' }).waitFor();
-  const first = p.locator('table.register tbody tr', { hasText: copyCase.rows[0].serial_no });
-  const link = first.getByRole('link', { name: '下载 PDF' });
+  const link = registerRow(copyCase.rows[0].serial_no).getByRole('link', { name: '下载 PDF' });
   await link.waitFor();
   t.is(await link.getAttribute('href'), `/api/copy-register/${copyCase.rows[0].id}/pdf`);
-  const second = p.locator('table.register tbody tr', { hasText: copyCase.rows[1].serial_no });
-  await second.getByRole('button', { name: '制作 PDF' }).click();
-  await p.getByText(`${copyCase.rows[1].serial_no} 的 PDF 已制作`).waitFor();
-  await second.getByRole('link', { name: '下载 PDF' }).waitFor();
-  t.truthy((await sys.services.db('copy_records').where({ id: copyCase.rows[1].id }).first()).pdf_file);
-  const response = await p.request.get(`${sys.url}/api/copy-register/${copyCase.rows[0].id}/pdf`);
-  t.is(response.status(), 200);
-  t.is(response.headers()['content-type'], 'application/pdf');
-  t.is((await response.body()).subarray(0, 5).toString(), '%PDF-');
+  const posts: string[] = [];
+  p.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/copy-register/') && posts.push(r.url()));
+
+  await registerRow(row.serial_no).getByRole('button', { name: '制作 PDF' }).click();
+  const dialog = p.getByRole('dialog', { name: '制作电子复制件' });
+  await dialog.waitFor();
+  const from = dialog.getByLabel('起始页');
+  const to = dialog.getByLabel('结束页');
+  // Every approved page by default.
+  t.is(await from.inputValue(), '1');
+  t.is(await to.inputValue(), String(last));
+  await dialog.getByText(`PDF 将含第 1–${last} 页，共 ${last} 页，另加 1 页核证页，合计 ${last + 1} 页。`).waitFor();
+
+  // Empty, beyond the approved pages, reversed: said in the dialog, the field marked, nothing sent.
+  const submit = dialog.getByRole('button', { name: '制作 PDF' });
+  const alert = dialog.getByRole('alert');
+  await from.fill('');
+  await submit.click();
+  t.is(await alert.innerText(), '请填写起始页和结束页');
+  t.is(await from.getAttribute('aria-invalid'), 'true');
+  t.true(await from.evaluate((el: any) => el === el.ownerDocument.activeElement), 'the wrong field has the focus');
+  await from.fill('2');
+  await to.fill(String(last + 1));
+  await submit.click();
+  t.is(await alert.innerText(), `页码须在批准的第 1–${last} 页之内`);
+  t.is(await to.getAttribute('aria-invalid'), 'true');
+  await to.fill('1');
+  t.is(await alert.innerText(), '起始页不能大于结束页');
+  t.deepEqual(posts, [], 'nothing was sent for a wrong choice');
+
+  // Pages 2–3: typed, then the arrow key, as a keyboard user would.
+  await to.fill('2');
+  await to.press('ArrowUp');
+  t.is(await to.inputValue(), '3');
+  await dialog.getByText('PDF 将含第 2–3 页，共 2 页，另加 1 页核证页，合计 3 页。').waitFor();
+  t.is(await alert.count(), 0);
+  await shot(p, 'copy-pdf-range');
+
+  // Held at the server's door so that the progress can be seen; Enter submits.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const pdfUrl = `**/api/copy-register/${row.id}/pdf`;
+  await p.route(pdfUrl, async (route) => {
+    if (route.request().method() === 'POST') await gate;
+    await route.continue();
+  });
+  await to.press('Enter');
+  await dialog.getByRole('status').getByText('正在制作第 2–3 页的 PDF').waitFor();
+  t.true(await dialog.getByRole('button', { name: '制作中…' }).isDisabled());
+  t.true(await from.isDisabled());
+  await p.keyboard.press('Escape');
+  t.true(await dialog.isVisible(), 'Esc does not hide a PDF being made');
+  await shot(p, 'copy-pdf-progress');
+  release();
+  await p.getByText(`${row.serial_no} 的 PDF 已制作（第 2–3 页及核证页）`).waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  await p.unroute(pdfUrl);
+  t.deepEqual(posts, [`${sys.url}/api/copy-register/${row.id}/pdf`]);
+  const stored = await sys.services.db('copy_records').where({ id: row.id }).first();
+  t.like(stored, { page_from: 2, page_to: 3 });
+  await registerRow(row.serial_no).getByText('2–3').waitFor();
+
+  // The download, as the browser saves it: 2 pages + the certification page, the recorded bytes.
+  const [download] = await Promise.all([p.waitForEvent('download'), registerRow(row.serial_no).getByRole('link', { name: '下载 PDF' }).click()]);
+  const bytes = fs.readFileSync((await download.path())!);
+  t.is(createHash('sha256').update(bytes).digest('hex'), stored.pdf_sha256);
+  t.is((await PDFDocument.load(bytes)).getPageCount(), 3);
+  t.is(download.suggestedFilename(), `${row.serial_no}.pdf`);
   await shot(p, 'copy-register', { fullPage: true });
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('复制登记: the server’s refusal is shown in the dialog when the row changed meanwhile, and the list then shows the change', async (t) => {
+  const p = b.page;
+  const row = copyCase.rows[2];
+  const last = row.page_to;
+  await registerRow(row.serial_no).getByRole('button', { name: '制作 PDF' }).click();
+  const dialog = p.getByRole('dialog', { name: '制作电子复制件' });
+  await dialog.getByText(`批准复制第 1–${last} 页`).waitFor();
+  // Another session of the office makes this copy's PDF of its last page first.
+  const other = await (await sys.as('archivist1')).post(`/api/copy-register/${row.id}/pdf`, { pageFrom: last, pageTo: last });
+  t.is(other.status, 201);
+  await dialog.getByRole('button', { name: '制作 PDF' }).click();
+  const alert = dialog.getByRole('alert');
+  await alert.waitFor();
+  t.is(await alert.innerText(), `页码须在批准的第 ${last}–${last} 页之内`);
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await registerRow(row.serial_no).getByRole('link', { name: '下载 PDF' }).waitFor();
+  t.true((await registerRow(row.serial_no).innerText()).includes(`${last}–${last}`));
+  t.is((await sys.services.db('copy_records').where({ id: row.id }).first()).page_from, last, 'the refused choice changed nothing');
+  t.deepEqual(otherProblems(`/api/copy-register/${row.id}/pdf`), []);
+  b.problems.length = 0;
+});
+
+test.serial('the case page lists the case’s copies with their PDF state and leads to the register; the unit head’s view of the case has none', async (t) => {
+  const p = b.page;
+  const [r0, r1, r2] = copyCase.rows;
+  const caseNo = (await sys.services.db('utilization_requests').where({ id: copyCase.requestId }).first()).case_no;
+  // The archivist's own 逐份登记 task of the case.
+  const task = await sys.services.db('tasks').where({ instance_id: copyCase.instanceId, element_id: 'makeCopies' }).first();
+  await p.goto(`${sys.url}/tasks/${task.id}`);
+  const section = p.getByRole('region', { name: '本案复制登记' });
+  await section.waitFor();
+  const rows = section.locator('tbody tr');
+  t.is(await rows.count(), 3);
+  for (const r of [r0, r1, r2]) {
+    const tr = section.locator('tbody tr', { hasText: r.serial_no });
+    t.is(await tr.getByRole('link', { name: '下载 PDF' }).getAttribute('href'), `/api/copy-register/${r.id}/pdf`);
+  }
+  t.true((await section.locator('tbody tr', { hasText: r1.serial_no }).innerText()).includes('2–3'));
+  await shot(p, 'copy-case', { fullPage: true });
+
+  // The link: the register, narrowed to this case.
+  await section.getByRole('link', { name: '到复制登记查看本案' }).click();
+  await p.getByText(`只看申请 ${caseNo}`).waitFor();
+  t.is(new URL(p.url()).searchParams.get('requestId'), String(copyCase.requestId));
+  t.is(await p.locator('table.register tbody tr').count(), 3);
+  // From the register's case number back to the case (its application page shows the same section).
+  await registerRow(r0.serial_no).getByRole('link', { name: caseNo }).click();
+  await p.getByRole('region', { name: '本案复制登记' }).locator('tbody tr').first().waitFor();
+  t.is(await p.getByRole('region', { name: '本案复制登记' }).locator('tbody tr').count(), 3);
+  t.deepEqual(b.problems, []);
+
+  // The unit head took part in the case but does not read the register: no section, not even asked.
+  const asked: string[] = [];
+  p.on('request', (r) => r.url().includes('/api/copy-register') && asked.push(r.url()));
+  await logout(p);
+  await login(p, sys.url, 'unithead1');
+  await p.goto(`${sys.url}/applications/${copyCase.instanceId}`);
+  await p.getByRole('heading', { name: '申请概要' }).waitFor();
+  t.is(await p.getByRole('region', { name: '本案复制登记' }).count(), 0);
+  t.deepEqual(asked, []);
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });

@@ -3127,6 +3127,13 @@ export interface ApiRoutes {
     body: never;
     response: ArchiveScanCheck;
   };
+  /** The 复制登记 rows of one copy-request case, with their PDF state (audited) */
+  "GET /api/copy-register/by-case/:instanceId": {
+    params: { instanceId: string };
+    query: never;
+    body: never;
+    response: CopyRegister;
+  };
   /** 制作复制件 PDF: the approved pages, watermarked, and the certification page (once per copy) */
   "POST /api/copy-register/:id/pdf": {
     params: { id: number };
