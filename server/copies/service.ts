@@ -60,7 +60,7 @@ export class CopiesService {
     private readonly maxPx: number,
   ) {
     this.root = path.join(dataDir, 'copies');
-    this.records = new RequestRecords(db, clock, access);
+    this.records = new RequestRecords(db, clock, access, audit);
   }
 
   /**
@@ -81,7 +81,7 @@ export class CopiesService {
       await this.audit.record(null, { ...entry, action: 'copy.case_list_denied', outcome: 'denied', detail: { reason: reason ?? 'absent' } });
       throw errors.notFound('Copy request');
     }
-    const list = await this.records.copyRegister(user, { requestId: request.id }, { limit: CASE_ROWS, offset: 0 });
+    const list = await this.records.copyRows(user, { requestId: request.id }, { limit: CASE_ROWS, offset: 0 });
     await this.audit.record(null, { ...entry, action: 'copy.case_list', detail: { requestId: request.id, rows: list.total } });
     return list;
   }

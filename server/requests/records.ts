@@ -4,11 +4,13 @@
 //   archivists and chiefs — their own office's records; auth_leader — the offices under them;
 //   applicants — the requests they are on and their loans; unit heads — their unit's requests and loans.
 // Nobody sees records about a cadre they must avoid (self, relative, avoidance list).
+// Every read is audited: a list with its counts only, one record with its id, a refusal as `denied`.
 import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { AccessRules } from '../access/rules.ts';
+import type { AuditLog } from '../audit/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as records from './records-store.ts';
 import type { Page, RecordScope } from './records-store.ts';
@@ -16,12 +18,27 @@ import * as store from './store.ts';
 import { pageViewCounts } from '../reading/store.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
+type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
+
 export class RequestRecords {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly access: AccessRules,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** A list read: what was asked for (filters, never free text) and how much came back. */
+  private async listed(user: SessionUser, ip: string | null, action: string, filters: Record<string, unknown>, total: number, returned: number) {
+    const detail: Record<string, unknown> = { total, returned };
+    for (const [k, v] of Object.entries(filters)) if (v !== undefined) detail[k] = v;
+    await this.audit.record(null, { actor: user, ip, action, objectType: action.split('.')[0], detail });
+  }
+
+  /** One record read, or refused (absent or out of scope: the same 404, told apart nowhere). */
+  private async viewed(user: SessionUser, ip: string | null, kind: 'request' | 'loan', id: number, found: boolean) {
+    await this.audit.record(null, { actor: user, ip, action: `${kind}.view`, objectType: kind, objectId: id, ...(found ? {} : { outcome: 'denied' as const, detail: { reason: 'absent_or_out_of_scope' } }) });
+  }
 
   async scope(q: Q, user: SessionUser): Promise<RecordScope> {
     return {
@@ -44,14 +61,16 @@ export class RequestRecords {
     return (await records.colleagues(this.db, user.id)).map((u) => ({ id: u.id, name: u.display_name }));
   }
 
-  async listRequests(user: SessionUser, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
+  async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
     const { rows, total } = await records.listRequests(this.db, await this.scope(this.db, user), f, page);
     const applicants = await store.applicantsOf(this.db, rows.map((r) => r.id));
+    await this.listed(user, ip, 'request.list', f, total, rows.length);
     return { total, items: rows.map((r) => requestDto(r, applicants)) };
   }
 
-  async getRequest(user: SessionUser, id: number) {
+  async getRequest(user: SessionUser, ip: string | null, id: number) {
     const row = await records.findRequestInScope(this.db, await this.scope(this.db, user), id);
+    await this.viewed(user, ip, 'request', id, !!row);
     if (!row) throw errors.notFound('Request');
     const [applicants, approvals, entry, loan, copies] = await Promise.all([
       store.applicantsOf(this.db, [row.id]),
@@ -69,21 +88,30 @@ export class RequestRecords {
     };
   }
 
-  async readingRegister(user: SessionUser, f: { custodianOrgId?: number; from?: string; to?: string }, page: Page) {
+  async readingRegister(user: SessionUser, ip: string | null, f: { custodianOrgId?: number; from?: string; to?: string }, page: Page) {
     const { rows, total } = await records.listRegister(this.db, await this.officeScope(user, f.custodianOrgId), f, page);
     // How many pages the readers of each entry looked at in the reading room (page_views).
     const views = await pageViewCounts(this.db, rows.map((e) => e.request_id as number));
+    await this.listed(user, ip, 'reading_register.list', f, total, rows.length);
     return { total, items: rows.map((e) => ({ ...registerDto(e), pageViews: views.get(e.request_id as number) ?? 0 })) };
   }
 
-  async copyRegister(user: SessionUser, f: { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number }, page: Page) {
+  async copyRegister(user: SessionUser, ip: string | null, f: CopyFilter, page: Page) {
+    const list = await this.copyRows(user, f, page);
+    await this.listed(user, ip, 'copy_register.list', f, list.total, list.items.length);
+    return list;
+  }
+
+  /** The register's rows without an audit row: for a caller that audits the read its own way. */
+  async copyRows(user: SessionUser, f: CopyFilter, page: Page) {
     const { rows, total } = await records.listCopies(this.db, await this.officeScope(user, f.custodianOrgId), f, page);
     return { total, items: rows.map(copyDto) };
   }
 
-  async listLoans(user: SessionUser, state: 'current' | 'overdue' | 'past' | 'all', page: Page) {
+  async listLoans(user: SessionUser, ip: string | null, state: 'current' | 'overdue' | 'past' | 'all', page: Page) {
     const now = iso(this.clock.now());
     const { rows, total } = await records.listLoans(this.db, await this.scope(this.db, user), { state, now }, page);
+    await this.listed(user, ip, 'loan.list', { state }, total, rows.length);
     return { now, total, items: rows.map((l) => loanDto(l, now)) };
   }
 
@@ -91,8 +119,9 @@ export class RequestRecords {
     return !!(await records.findLoanInScope(q, await this.scope(q, user), id));
   }
 
-  async getLoan(user: SessionUser, id: number) {
+  async getLoan(user: SessionUser, ip: string | null, id: number) {
     const row = await records.findLoanInScope(this.db, await this.scope(this.db, user), id);
+    await this.viewed(user, ip, 'loan', id, !!row);
     if (!row) throw errors.notFound('Loan');
     const [renewals, notices, lossReport] = await Promise.all([store.renewalsOf(this.db, id), store.noticesOf(this.db, id), store.lossReportOf(this.db, id)]);
     return loanDetailDto(row, iso(this.clock.now()), { renewals, notices, lossReport });

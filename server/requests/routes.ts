@@ -34,9 +34,9 @@ export function requestRoutes(s: Services) {
       permission: 'request.read',
       query: requestQuery,
       response: requestList,
-      handler: ({ user, query }) => {
+      handler: ({ user, ip, query }) => {
         const { limit, offset, ...f } = query;
-        return r.listRequests(user, f, { limit, offset });
+        return r.listRequests(user, ip, f, { limit, offset });
       },
     }),
     route({
@@ -47,7 +47,7 @@ export function requestRoutes(s: Services) {
       permission: 'request.read',
       params: idParams,
       response: requestDetail,
-      handler: ({ user, params }) => r.getRequest(user, params.id),
+      handler: ({ user, ip, params }) => r.getRequest(user, ip, params.id),
     }),
     route({
       method: 'get',
@@ -57,9 +57,9 @@ export function requestRoutes(s: Services) {
       permission: 'register.read',
       query: registerQuery,
       response: registerList,
-      handler: ({ user, query }) => {
+      handler: ({ user, ip, query }) => {
         const { limit, offset, ...f } = query;
-        return r.readingRegister(user, f, { limit, offset });
+        return r.readingRegister(user, ip, f, { limit, offset });
       },
     }),
     route({
@@ -71,9 +71,9 @@ export function requestRoutes(s: Services) {
       permission: 'register.read',
       query: copyQuery,
       response: copyList,
-      handler: ({ user, query }) => {
+      handler: ({ user, ip, query }) => {
         const { limit, offset, ...f } = query;
-        return r.copyRegister(user, f, { limit, offset });
+        return r.copyRegister(user, ip, f, { limit, offset });
       },
     }),
     route({
@@ -84,7 +84,7 @@ export function requestRoutes(s: Services) {
       permission: 'loan.read',
       query: loanQuery,
       response: loanList,
-      handler: ({ user, query }) => r.listLoans(user, query.state, { limit: query.limit, offset: query.offset }),
+      handler: ({ user, ip, query }) => r.listLoans(user, ip, query.state, { limit: query.limit, offset: query.offset }),
     }),
     route({
       method: 'get',
@@ -94,7 +94,7 @@ export function requestRoutes(s: Services) {
       permission: 'loan.read',
       params: idParams,
       response: loanDetail,
-      handler: ({ user, params }) => r.getLoan(user, params.id),
+      handler: ({ user, ip, params }) => r.getLoan(user, ip, params.id),
     }),
     route({
       method: 'post',

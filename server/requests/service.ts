@@ -74,7 +74,7 @@ export class RequestsService {
     deps: RequestDeps,
     private readonly params: { maxLoanDays: number },
   ) {
-    this.records = new RequestRecords(db, clock, deps.access);
+    this.records = new RequestRecords(db, clock, deps.access, audit);
   }
 
   /**

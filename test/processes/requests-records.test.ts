@@ -129,6 +129,31 @@ test('the 复制登记: one row per copy, with the open dispositions; the PDF pl
   t.is((await (await sys.as('receiver1')).get('/api/copy-register')).body.total, 0);
 });
 
+test.serial('every read of the records is audited: lists with their counts and filters, one record by id, a refusal as denied', async (t) => {
+  const db = sys.services.db;
+  const archivist = await sys.as('archivist1');
+  const me = await db('users').where({ username: 'archivist1' }).first('id');
+  const after = (await db('audit_log').max({ m: 'seq' }).first())!.m as number;
+  const rows = async () =>
+    (await db('audit_log').where('seq', '>', after).andWhere({ actor_id: me.id }).orderBy('seq').select('action', 'object_id', 'outcome', 'detail')).map((r: any) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
+  const id = await requestId(ids.loan);
+  const loan = (await archivist.get('/api/loans?state=all')).body.items.find((l: any) => l.instanceId === ids.loan);
+  t.is((await archivist.get('/api/reading-register?from=2026-01-01T00:00:00.000Z')).status, 200);
+  await archivist.get('/api/copy-register?disposition=open');
+  await archivist.get(`/api/requests/${id}`);
+  await archivist.get(`/api/loans/${loan.id}`);
+  t.is((await archivist.get('/api/requests/999999')).status, 404);
+  const got = await rows();
+  t.like(got[0], { action: 'loan.list', outcome: 'success', detail: { state: 'all', returned: got[0].detail.total } });
+  t.like(got[1], { action: 'reading_register.list', detail: { from: '2026-01-01T00:00:00.000Z' } });
+  t.like(got[2], { action: 'copy_register.list', detail: { disposition: 'open' } });
+  t.true(got[2].detail.total >= 4);
+  t.like(got[3], { action: 'request.view', object_id: String(id), outcome: 'success' });
+  t.like(got[4], { action: 'loan.view', object_id: String(loan.id), outcome: 'success' });
+  t.like(got[5], { action: 'request.view', object_id: '999999', outcome: 'denied', detail: { reason: 'absent_or_out_of_scope' } });
+  t.is(got.length, 6);
+});
+
 test('my grants: the reading room’s list of what a user may read, and for which request', async (t) => {
   const none = await (await sys.as('applicant1')).get('/api/me/grants');
   t.deepEqual(none.body.items, [], 'the finished reading revoked its grants');
