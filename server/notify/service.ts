@@ -76,8 +76,10 @@ export class NotifyService {
   async notify(trx: Trx, notice: Notice): Promise<NotifyResult> {
     const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0 };
     const recipients: Recipient[] = [];
+    const avoid = await this.cadreToAvoid(trx, notice);
     for (const user of await this.resolve(trx, notice.recipients)) {
-      if (await this.mustAvoid(trx, notice, user)) result.avoided++;
+      const applies = avoid !== null && (avoid.everyone || user.byRole);
+      if (applies && (await this.tiesOf(trx, user.id)).has(avoid.cadreId)) result.avoided++;
       else recipients.push(user);
     }
     const settings = await store.settingsOf(trx, recipients.map((r) => r.id));
@@ -149,13 +151,12 @@ export class NotifyService {
     return [...seen.values()];
   }
 
-  private async mustAvoid(trx: Trx, notice: Notice, user: Recipient & { byRole: boolean }): Promise<boolean> {
-    let cadreId = notice.avoidCadreId;
-    if (cadreId === undefined) {
-      if (!user.byRole || !notice.instanceId) return false;
-      cadreId = await store.caseCadre(trx, notice.instanceId);
-    }
-    return cadreId !== null && (await this.tiesOf(trx, user.id)).has(cadreId);
+  /** The cadre whose ties keep recipients out (see Notice.avoidCadreId), read once per notice. */
+  private async cadreToAvoid(trx: Trx, notice: Notice): Promise<{ cadreId: number; everyone: boolean } | null> {
+    if (notice.avoidCadreId !== undefined) return notice.avoidCadreId === null ? null : { cadreId: notice.avoidCadreId, everyone: true };
+    if (!notice.instanceId || !notice.recipients.some((r) => 'role' in r)) return null;
+    const cadreId = await store.caseCadre(trx, notice.instanceId);
+    return cadreId === null ? null : { cadreId, everyone: false };
   }
 
   // -- engine events ----------------------------------------------------------------------------------
