@@ -74,7 +74,7 @@ export class CopiesService {
     const entry = { actor: user, ip, objectType: 'process_instance', objectId: instanceId };
     let reason: string | null = 'absent';
     if (request && request.kind in KIND_LABEL) {
-      const offices = (await this.records.scope(this.db, user)).offices;
+      const offices = await this.access.custodianOffices(this.db, user);
       reason = (await this.access.relationTo(this.db, user.id, request.cadre_id)) ?? (offices.includes(request.custodian_org_id) ? null : 'out_of_scope');
     }
     if (reason || !request) {
