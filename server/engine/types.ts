@@ -49,7 +49,6 @@ export class ServiceRegistry {
   }
 }
 
-/** Things that happened in a command, for domains that react in the same transaction (mail, 督办). */
 /** What every listener would otherwise read back from the instance and its deployment. */
 export interface CaseFacts {
   businessKey: string | null;
@@ -57,6 +56,7 @@ export interface CaseFacts {
   processName: string;
 }
 
+/** Things that happened in a command, for domains that react in the same transaction (mail, 督办). */
 export interface EngineEvents {
   taskCreated: { task: TaskRow; variables: Record<string, unknown>; case: CaseFacts };
   taskCompleted: { task: TaskRow; actor: Actor; variables: Record<string, unknown> };

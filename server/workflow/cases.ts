@@ -26,16 +26,17 @@ function subjectOf(variables: Record<string, unknown>): string | null {
   return typeof s === 'string' && s.trim() ? s.trim().slice(0, 300) : null;
 }
 
-/**
- * Creates or refreshes the case row of an instance. Idempotent; called by the engine hooks and
- * after a start (when the business key the start service set has been saved).
- */
 /** The cadre a case concerns: the process variable `cadreId` the start services set. */
 export function cadreOf(variables: Record<string, unknown>): number | null {
   const n = Number(variables.cadreId);
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+/**
+ * Creates or refreshes the case row of an instance. Idempotent; called by the engine hooks (with the
+ * event's facts, so an existing row needs no join) and after a start (when the business key the start
+ * service set has been saved).
+ */
 export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>, facts?: CaseFacts): Promise<void> {
   const existing = await store.findCase(trx, instanceId);
   const subject = subjectOf(variables) ?? existing?.subject ?? null;
