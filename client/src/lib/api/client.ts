@@ -1,6 +1,7 @@
 // The one way the browser talks to the server: typed by the generated ApiRoutes, errors as
 // ApiError {status, code, message, details}. A 401 anywhere but the login tells the session.
 // Background requests (the inbox's polls) say so in a header: they do not count as activity.
+// A logout first cancels the requests still in flight (abortSessionRequests).
 import type { ApiRoutes } from './types.ts';
 
 export type RouteKey = keyof ApiRoutes;
@@ -12,7 +13,6 @@ export interface CallOptions<K extends RouteKey> {
   body?: Opt<ApiRoutes[K]['body']>;
   /** An automatic refresh, not a user action (does not keep the session alive). */
   background?: boolean;
-  signal?: AbortSignal;
 }
 
 export class ApiError extends Error {
@@ -58,13 +58,26 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, body?.code ?? `HTTP_${res.status}`, body?.message ?? res.statusText, body?.details);
 }
 
+/** Every request of the session but the login: aborted together when the user logs out. */
+let session = new AbortController();
+
+/**
+ * Cancels the requests still in flight (a page's first load, a poll) before a logout: answered after
+ * the server ended the session, they would come back 401 and read as "session expired".
+ */
+export function abortSessionRequests(): void {
+  session.abort();
+  session = new AbortController();
+}
+
 async function send(key: string, url: string, init: RequestInit, background?: boolean): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/json');
   if (background) headers.set('x-dangan-background', '1');
+  const signal = key === 'POST /api/auth/login' || key === 'POST /api/auth/logout' ? undefined : session.signal;
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers, credentials: 'same-origin' });
+    res = await fetch(url, { ...init, signal, headers, credentials: 'same-origin' });
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', (e as Error)?.message ?? 'network');
@@ -82,7 +95,7 @@ async function send(key: string, url: string, init: RequestInit, background?: bo
 export async function call<K extends RouteKey>(key: K, opts: CallOptions<K> = {}): Promise<ApiRoutes[K]['response']> {
   const [method, path] = (key as string).split(' ');
   const url = buildUrl(path, opts.params as any, opts.query as any);
-  const init: RequestInit = { method, signal: opts.signal };
+  const init: RequestInit = { method };
   if (opts.body !== undefined) {
     init.body = JSON.stringify(opts.body);
     init.headers = { 'content-type': 'application/json' };
@@ -106,7 +119,7 @@ export async function poll<K extends RouteKey>(
 ): Promise<{ changed: false } | { changed: true; data: ApiRoutes[K]['response']; etag: string | null }> {
   const [, path] = (key as string).split(' ');
   const url = buildUrl(path, opts.params as any, opts.query as any);
-  const res = await send(key, url, { method: 'GET', signal: opts.signal, headers: etag ? { 'if-none-match': etag } : {} }, opts.background);
+  const res = await send(key, url, { method: 'GET', headers: etag ? { 'if-none-match': etag } : {} }, opts.background);
   if (res.status === 304) return { changed: false };
   if (!res.ok) throw await toError(res);
   return { changed: true, data: await res.json(), etag: res.headers.get('etag') };

@@ -1,7 +1,7 @@
 // Who is logged in, the server's settings, the server's clock, and the idle timeout: a notice
 // before the server would end the session, and a clean return to /login when it has.
 import type { ClientSettings, Me } from '../api/types.ts';
-import { ApiError, call, onApi } from '../api/client.ts';
+import { abortSessionRequests, ApiError, call, onApi } from '../api/client.ts';
 import { i18n } from '../i18n/index.svelte.ts';
 import { router } from '../router/routes.ts';
 
@@ -94,6 +94,7 @@ class Session {
   }
 
   async logout(): Promise<void> {
+    abortSessionRequests();
     try {
       await call('POST /api/auth/logout');
     } catch {
@@ -127,6 +128,7 @@ class Session {
     const limit = this.settings.sessionIdleSeconds * 1000 - SERVER_TOUCH_SLACK_MS;
     const left = limit - (Date.now() - this.lastActivity);
     if (left <= 0) {
+      abortSessionRequests();
       void call('POST /api/auth/logout', { background: true }).catch(() => undefined);
       this.ended('idle');
     } else if (left <= WARN_BEFORE_MS) {
