@@ -106,3 +106,47 @@ test.serial('an administrator is asked for the one-time code after the password'
     t.is((await sys.services.db('sessions')).length, 0, 'no session without the right code');
   });
 });
+
+test.serial('a logout while a page is still loading: nothing of the page reaches the server after, and the login page says logged out', async (t) => {
+  await withSystem({}, async (sys, b) => {
+    const p = b.page;
+    await login(p, sys.url, 'archivist1');
+    const nav = p.getByRole('navigation', { name: '主导航' });
+    await nav.getByRole('link', { name: /待办/ }).click(); // the inbox's code is loaded once
+    await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
+    await nav.getByRole('link', { name: /工作台/ }).click();
+    await p.getByText('没有待办事项。').waitFor();
+
+    // The inbox's requests are held until the server has ended the session: any that went out
+    // would then be answered 401.
+    const loggedOut = p.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    const held: string[] = [];
+    await p.route(/\/api\/tasks(\?|\/facets)/, async (route) => {
+      held.push(route.request().url());
+      await loggedOut;
+      await route.continue().catch(() => undefined);
+    });
+    // The user opens 待办 and logs out before its first load has started.
+    await p.evaluate(() => {
+      const nav = document.querySelector('nav[aria-label="主导航"]')!;
+      (Array.from(nav.querySelectorAll('a')).find((a) => a.textContent?.includes('待办')) as HTMLElement).click();
+      (Array.from(document.querySelectorAll('button')).find((x) => x.textContent?.includes('退出登录')) as HTMLElement).click();
+    });
+    await p.getByRole('heading', { name: '登录' }).waitFor();
+    await loggedOut;
+    await p.waitForTimeout(300); // time for a held request to come back
+    t.regex(p.url(), /\/login\?reason=loggedOut/);
+    t.false(await p.getByText('登录已失效，请重新登录。').isVisible());
+    t.deepEqual(b.problems, [], `held: ${held.join(', ')}`);
+
+    // The next login works as before.
+    await p.unroute(/\/api\/tasks(\?|\/facets)/);
+    await p.getByLabel('用户名').fill('archivist1');
+    await p.getByLabel('密码').fill('Dangan@2026');
+    await p.getByRole('button', { name: '登录' }).click();
+    await nav.getByRole('link', { name: /待办/ }).click();
+    await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
+    await p.getByText('待办已全部处理完毕。').waitFor();
+    t.deepEqual(b.problems, []);
+  });
+});

@@ -1,7 +1,7 @@
 // The one way the browser talks to the server: typed by the generated ApiRoutes, errors as
 // ApiError {status, code, message, details}. A 401 anywhere but the login tells the session.
 // Background requests (the inbox's polls) say so in a header: they do not count as activity.
-// A logout first cancels the requests still in flight (abortSessionRequests).
+// A logout first cancels the session's requests, in flight or yet to come (abortSessionRequests).
 import type { ApiRoutes } from './types.ts';
 
 export type RouteKey = keyof ApiRoutes;
@@ -62,12 +62,18 @@ async function toError(res: Response): Promise<ApiError> {
 let session = new AbortController();
 
 /**
- * Cancels the requests still in flight (a page's first load, a poll) before a logout: answered after
- * the server ended the session, they would come back 401 and read as "session expired".
+ * Ends the session's requests before a logout: those in flight (a page's first load, a poll) are
+ * cancelled, and any a page starts before the logout is over never leaves the browser. Answered
+ * after the server ended the session, they would come back 401 and read as "session expired".
+ * The next sign-in opens a new session (openSessionRequests).
  */
 export function abortSessionRequests(): void {
   session.abort();
-  session = new AbortController();
+}
+
+/** A user is signed in: the session's requests may go out again. */
+export function openSessionRequests(): void {
+  if (session.signal.aborted) session = new AbortController();
 }
 
 async function send(key: string, url: string, init: RequestInit, background?: boolean): Promise<Response> {

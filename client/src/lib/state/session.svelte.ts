@@ -1,7 +1,7 @@
 // Who is logged in, the server's settings, the server's clock, and the idle timeout: a notice
 // before the server would end the session, and a clean return to /login when it has.
 import type { ClientSettings, Me } from '../api/types.ts';
-import { abortSessionRequests, ApiError, call, onApi } from '../api/client.ts';
+import { abortSessionRequests, ApiError, call, onApi, openSessionRequests } from '../api/client.ts';
 import { i18n } from '../i18n/index.svelte.ts';
 import { router } from '../router/routes.ts';
 
@@ -63,6 +63,7 @@ class Session {
   private async signedIn(user: MeWithPolicy | null): Promise<void> {
     this.user = user;
     if (!user) return;
+    openSessionRequests();
     if (!i18n.chosen && (user.language === 'en' || user.language === 'zh')) i18n.set(user.language, false);
     this.lastActivity = Date.now();
     this.startIdleWatch();
