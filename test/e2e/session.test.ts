@@ -127,11 +127,12 @@ test.serial('a logout while a page is still loading: nothing of the page reaches
       await route.continue().catch(() => undefined);
     });
     // The user opens 待办 and logs out before its first load has started.
-    await p.evaluate(() => {
-      const nav = document.querySelector('nav[aria-label="主导航"]')!;
-      (Array.from(nav.querySelectorAll('a')).find((a) => a.textContent?.includes('待办')) as HTMLElement).click();
-      (Array.from(document.querySelectorAll('button')).find((x) => x.textContent?.includes('退出登录')) as HTMLElement).click();
-    });
+    const inboxLink = await nav.getByRole('link', { name: /待办/ }).elementHandle();
+    const logoutButton = await p.getByRole('button', { name: '退出登录' }).elementHandle();
+    await p.evaluate(([link, button]: any[]) => {
+      link.click();
+      button.click();
+    }, [inboxLink, logoutButton]);
     await p.getByRole('heading', { name: '登录' }).waitFor();
     await loggedOut;
     await p.waitForTimeout(300); // time for a held request to come back
