@@ -12,7 +12,6 @@
 // run in interleaved rounds (baseline, engine, http, baseline, …) so that a change in the machine's
 // load during the run weighs on all three alike; each round's ratios are printed too.
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import { startSystem } from '../test/helpers/server.ts';
 import { deployFixture, fixture } from '../test/helpers/fixtures.ts';
@@ -20,9 +19,7 @@ import { createExpressions, refuseScripts } from '../server/engine/expressions.t
 import { moddleOptions } from '../server/engine/moddle.ts';
 import { actorOf } from '../server/workflow/service.ts';
 import { EngineHooks, ServiceRegistry, WorkflowEngine } from '../server/engine/index.ts';
-import { FormRegistry } from '../server/engine/forms.ts';
-import { NON_ADMIN_ROLES } from '../server/http/policy.ts';
-import { processesDir } from '../server/services.ts';
+import { createWorkflowEngine } from '../server/services.ts';
 import { createBenchStats, peakRss, type Stats } from './stats.ts';
 
 const N = Number(process.env.BENCH_INSTANCES ?? 300);
@@ -87,19 +84,11 @@ export async function run(): Promise<void> {
     const approvers = Object.fromEntries(await Promise.all(STEPS.map(async ([, u]) => [u, await load(u)])));
     const variables = {};
 
-    // The module alone: the same options as services.ts, without the domains' hooks and services.
-    const moduleEngine = new WorkflowEngine({
-      clock: s.clock,
+    // The module alone: configured as the system configures it, without the domains' hooks and services.
+    const moduleEngine = createWorkflowEngine(s.config, s.clock, {
       hooks: new EngineHooks(),
       services: new ServiceRegistry(),
-      params: s.config.params,
       candidateOrg: () => null,
-      jobMaxRetries: s.config.engine.jobMaxRetries,
-      timerMinCycleSeconds: s.config.engine.timerMinCycleSeconds,
-      timerMaxRepetitions: s.config.engine.timerMaxRepetitions,
-      forms: new FormRegistry(path.join(processesDir, 'forms')),
-      decisionsDir: path.join(processesDir, 'decisions'),
-      roles: [...NON_ADMIN_ROLES],
     });
 
     const engineCase = (engine: WorkflowEngine) => async (stats: Stats) => {

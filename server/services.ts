@@ -109,6 +109,29 @@ function candidateOrg(role: string, variables: Record<string, unknown>): number 
   return typeof v === 'number' && Number.isInteger(v) ? v : null;
 }
 
+/**
+ * The engine as configured for this system. The domains bring the hooks, the registered services
+ * and the unit a role's candidates come from; the benchmark builds one with none of them.
+ */
+export function createWorkflowEngine(
+  config: Config,
+  clock: Clock,
+  wiring: { hooks: EngineHooks; services: ServiceRegistry; candidateOrg: (role: string, variables: Record<string, unknown>) => number | null },
+): WorkflowEngine {
+  return new WorkflowEngine({
+    clock,
+    ...wiring,
+    params: config.params,
+    jobMaxRetries: config.engine.jobMaxRetries,
+    timerMinCycleSeconds: config.engine.timerMinCycleSeconds,
+    timerMaxRepetitions: config.engine.timerMaxRepetitions,
+    forms: new FormRegistry(path.join(processesDir, 'forms')),
+    decisionsDir: path.join(processesDir, 'decisions'),
+    // The three administrators (三员) handle no business: no step of a process may name them.
+    roles: [...NON_ADMIN_ROLES],
+  });
+}
+
 export function createServices(deps: Deps): Services {
   const { config, db, clock, log } = deps;
   const audit = auditLogFor(config, db, clock);
@@ -147,20 +170,7 @@ export function createServices(deps: Deps): Services {
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
 
-  const engine = new WorkflowEngine({
-    clock,
-    hooks,
-    services: registry,
-    params: config.params,
-    candidateOrg,
-    jobMaxRetries: config.engine.jobMaxRetries,
-    timerMinCycleSeconds: config.engine.timerMinCycleSeconds,
-    timerMaxRepetitions: config.engine.timerMaxRepetitions,
-    forms: new FormRegistry(path.join(processesDir, 'forms')),
-    decisionsDir: path.join(processesDir, 'decisions'),
-    // The three administrators (三员) handle no business: no step of a process may name them.
-    roles: [...NON_ADMIN_ROLES],
-  });
+  const engine = createWorkflowEngine(config, clock, { hooks, services: registry, candidateOrg });
   const inbox = new InboxService(db, clock, config.inbox, access);
   const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access);
   const cases = new CaseService(db, engine, audit, clock);
