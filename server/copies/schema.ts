@@ -1,6 +1,6 @@
 // Shapes of the certified-copy API.
 import { z, intId, uuid } from '../http/zod.ts';
-export { copyList } from '../requests/schema.ts';
+import { copyList } from '../requests/schema.ts';
 
 export const idParams = z.object({ id: intId });
 export const caseParams = z.object({ instanceId: uuid });
@@ -23,3 +23,9 @@ export const copyPdf = z
     created: z.boolean().openapi({ description: 'false when the PDF existed already (the same bytes are kept)' }),
   })
   .openapi('CopyPdf');
+
+export const caseCopies = copyList
+  .extend({
+    viewer: z.enum(['office', 'applicant']).openapi({ description: 'office: read as the register; applicant: the caller is on the request (downloads until the disposal is reported)' }),
+  })
+  .openapi('CaseCopies');

@@ -66,24 +66,31 @@ export class CopiesService {
   /**
    * The 复制登记 rows of one copy-request case, for its case page, with their PDF state: exactly what
    * the register shows the same user (the holding office's staff, the leaders above it; never about a
-   * cadre they must avoid). Absent, not a copy case, or out of scope answers 404 alike; both audited
-   * (the row count, never content).
+   * cadre they must avoid), and to the applicants on the request their own request's rows, which
+   * they download until they report the copies filed or destroyed. `viewer` says which. Absent, not
+   * a copy case, or out of scope answers 404 alike; both audited (the row count, never content).
    */
   async ofCase(user: SessionUser, ip: string, instanceId: string) {
     const request = await store.findRequestOfInstance(this.db, instanceId);
     const entry = { actor: user, ip, objectType: 'process_instance', objectId: instanceId };
     let reason: string | null = 'absent';
+    let viewer: 'office' | 'applicant' = 'office';
     if (request && request.kind in KIND_LABEL) {
-      const offices = await this.access.custodianOffices(this.db, user);
-      reason = (await this.access.relationTo(this.db, user.id, request.cadre_id)) ?? (offices.includes(request.custodian_org_id) ? null : 'out_of_scope');
+      reason = await this.access.relationTo(this.db, user.id, request.cadre_id);
+      if (!reason && !(await this.access.custodianOffices(this.db, user)).includes(request.custodian_org_id)) {
+        const applicant = user.roles.includes('applicant') && (await store.isApplicant(this.db, request.id, user.id));
+        if (applicant) viewer = 'applicant';
+        else reason = 'out_of_scope';
+      }
     }
     if (reason || !request) {
       await this.audit.record(null, { ...entry, action: 'copy.case_list_denied', outcome: 'denied', detail: { reason: reason ?? 'absent' } });
       throw errors.notFound('Copy request');
     }
-    const list = await this.records.copyRows(user, { requestId: request.id }, { limit: CASE_ROWS, offset: 0 });
-    await this.audit.record(null, { ...entry, action: 'copy.case_list', detail: { requestId: request.id, rows: list.total } });
-    return list;
+    const page = { limit: CASE_ROWS, offset: 0 };
+    const list = viewer === 'office' ? await this.records.copyRows(user, { requestId: request.id }, page) : await this.records.copyRowsOfRequest(request, page);
+    await this.audit.record(null, { ...entry, action: 'copy.case_list', detail: { requestId: request.id, rows: list.total, viewer } });
+    return { ...list, viewer };
   }
 
   private async refuse(user: SessionUser, ip: string, action: string, copyId: number, r: Refused): Promise<never> {

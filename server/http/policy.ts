@@ -62,10 +62,12 @@ export const POLICY = {
   // Scan quality control (server/quality/): the office's staff and the leaders above read the list;
   // the office's staff run checks. Certified copies (server/copies/): the archivist makes the PDF;
   // downloading is checked per copy (the office, and the applicants until they report disposal).
+  // A copy case's rows: those who read the register, and the applicants of that request.
   'scan.read': ['archivist', 'archive_chief', 'auth_leader'],
   'scan.check': ['archivist', 'archive_chief'],
   'copy.produce': ['archivist'],
   'copy.download': ['archivist', 'archive_chief', 'applicant'],
+  'copy.case_read': ['archivist', 'archive_chief', 'auth_leader', 'applicant'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

@@ -108,6 +108,16 @@ export class RequestRecords {
     return { total, items: rows.map(copyDto) };
   }
 
+  /**
+   * One request's register rows, for a caller already checked to be an applicant on it (and not tied
+   * to its cadre): the request's own office book, narrowed to the request.
+   */
+  async copyRowsOfRequest(request: Pick<store.RequestRow, 'id' | 'custodian_org_id'>, page: Page) {
+    const scope: RecordScope = { userId: -1, orgUnitId: -1, offices: [request.custodian_org_id], unitHead: false, excluded: [] };
+    const { rows, total } = await records.listCopies(this.db, scope, { requestId: request.id }, page);
+    return { total, items: rows.map(copyDto) };
+  }
+
   async listLoans(user: SessionUser, ip: string | null, state: 'current' | 'overdue' | 'past' | 'all', page: Page) {
     const now = iso(this.clock.now());
     const { rows, total } = await records.listLoans(this.db, await this.scope(this.db, user), { state, now }, page);

@@ -14,6 +14,7 @@ import type { HttpClient } from '../helpers/http.ts';
 import { approveStep, copyVariables, demoCadre, fileConsultation, todayIn } from '../helpers/cases.ts';
 import { certifiedCase, type CertifiedCase } from './helpers.ts';
 import { auditRows } from '../archives/helpers.ts';
+import { addUser } from '../helpers/users.ts';
 import { watermarkPage } from '../../server/reading/watermark.ts';
 import { copyWatermarkLines } from '../../server/copies/service.ts';
 
@@ -194,7 +195,7 @@ test.serial('callers out of scope: another office’s archivist gets 404, the ch
   t.is((await (await sys.as('applicant1')).post(`/api/copy-register/${row.id}/pdf`, {})).status, 403);
 });
 
-test.serial('a case’s register rows: the office’s staff and the leader above it see them with their PDF state; another office, an avoided cadre, a case of another kind and an absent id answer 404; applicants and unit heads 403; audited', async (t) => {
+test.serial('a case’s register rows: the office’s staff and the leader above it see them with their PDF state, the request’s applicants their own copies; another office, another applicant, an avoided cadre, a case of another kind and an absent id answer 404; unit heads 403; audited', async (t) => {
   const url = (id: string) => `/api/copy-register/by-case/${id}`;
   const [first, second] = fixture.rows;
   // The request's rows: the two registered (both PDFs made above, the second of its last page only,
@@ -209,8 +210,20 @@ test.serial('a case’s register rows: the office’s staff and the leader above
     t.is(res.body.total, 4);
     t.deepEqual(res.body.items.map((i: any) => [i.id, i.serialNo, i.hasPdf, i.pages]).sort((a: any, b: any) => a[0] - b[0]), expected);
   }
-  const seen = (await auditRows(sys, 'copy.case_list')).slice(-3);
-  t.deepEqual(seen.map((r: any) => [r.object_type, r.object_id, JSON.parse(r.detail)]), Array(3).fill(['process_instance', fixture.instanceId, { requestId: fixture.requestId, rows: 4 }]));
+  // The initiator and the co-applicant read the same rows, as applicants.
+  for (const who of ['applicant1', 'applicant2']) {
+    const res = await (await sys.as(who)).get(url(fixture.instanceId));
+    t.is(res.status, 200, `${who}: ${JSON.stringify(res.body)}`);
+    t.is(res.body.viewer, 'applicant');
+    t.deepEqual(res.body.items.map((i: any) => [i.id, i.serialNo, i.hasPdf, i.pages]).sort((a: any, b: any) => a[0] - b[0]), expected);
+  }
+  const seen = (await auditRows(sys, 'copy.case_list')).slice(-5);
+  t.deepEqual(
+    seen.map((r: any) => [r.object_type, r.object_id, JSON.parse(r.detail)]),
+    [...Array(3).fill('office'), 'applicant', 'applicant'].map((viewer) => ['process_instance', fixture.instanceId, { requestId: fixture.requestId, rows: 4, viewer }]),
+  );
+  const outsider = await addUser(sys, { username: 'applicant9', displayName: '赵外人', org: '150300-JW', roles: ['applicant'] });
+  t.true(outsider > 0);
 
   // A copy case about the cadre archivist1 must avoid: the chief sees it (nothing registered yet), archivist1 does not.
   const avoided = await db()('avoidance_entries as v').join('users as u', 'u.id', 'v.user_id').join('cadres as c', 'c.id', 'v.cadre_id').join('archives as a', 'a.cadre_id', 'c.id')
@@ -221,6 +234,7 @@ test.serial('a case’s register rows: the office’s staff and the leader above
   const consultation = await fileConsultation(sys, 'applicant1', '干部考察需要查阅履历材料。');
   const refused: Array<[string, string, string]> = [
     ['receiver1', fixture.instanceId, 'out_of_scope'],
+    ['applicant9', fixture.instanceId, 'out_of_scope'],
     ['archivist1', started.body.id, 'avoided'],
     ['archivist1', consultation, 'absent'],
     ['archivist1', '00000000-0000-4000-8000-000000000000', 'absent'],
@@ -233,13 +247,11 @@ test.serial('a case’s register rows: the office’s staff and the leader above
     t.like(audit, { object_id: id, outcome: 'denied' });
     t.deepEqual(JSON.parse(audit.detail), { reason });
   }
-  for (const who of ['applicant1', 'unithead1']) {
-    const res = await (await sys.as(who)).get(url(fixture.instanceId));
-    t.is(res.status, 403, who);
-    t.is(res.body.code, 'FORBIDDEN');
-  }
+  const head = await (await sys.as('unithead1')).get(url(fixture.instanceId));
+  t.is(head.status, 403);
+  t.is(head.body.code, 'FORBIDDEN');
   t.is((await (await sys.as('archivist1')).get(url('not-a-uuid'))).status, 400);
-  t.is((await auditRows(sys, 'copy.case_list')).length, 4, 'refusals wrote no success row');
+  t.is((await auditRows(sys, 'copy.case_list')).length, 6, 'refusals wrote no success row');
 });
 
 test.serial('once the using unit reports the copies destroyed, the applicants can no longer download them; the office still can', async (t) => {
@@ -249,5 +261,8 @@ test.serial('once the using unit reports the copies destroyed, the applicants ca
   t.is(done.status, 200, JSON.stringify(done.body));
   t.is((await getBytes(applicant, `/api/copy-register/${row.id}/pdf`)).status, 404);
   t.is(JSON.parse((await auditRows(sys, 'copy.pdf_download_denied')).at(-1).detail).reason, 'disposed');
+  // the case page tells the applicants why: every copy of the request reads 已销毁
+  const listed = await applicant.get(`/api/copy-register/by-case/${fixture.instanceId}`);
+  t.deepEqual([...new Set(listed.body.items.map((i: any) => i.disposition))], ['destroyed']);
   t.is((await getBytes(await sys.as('archivist1'), `/api/copy-register/${row.id}/pdf`)).status, 200);
 });

@@ -3,8 +3,9 @@
 // made from the register for a narrower run of pages chosen in its dialog (wrong choices explained
 // before anything is sent, the server's refusal shown there too, progress while it works) and the
 // downloaded file holds those pages and the certification page; the case page lists the case's
-// copies and leads to the register. Screenshots: docs/screenshots/scan-quality.png, copy-register.png,
-// copy-pdf-range.png, copy-pdf-progress.png, copy-case.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+// copies and leads to the register; the applicant's application page lists them with their PDFs
+// until the copies are reported destroyed. Screenshots: docs/screenshots/scan-quality.png, copy-register.png,
+// copy-pdf-range.png, copy-pdf-progress.png, copy-case.png, copy-applicant.png (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import test from 'ava';
@@ -13,6 +14,7 @@ import { PDFDocument } from 'pdf-lib';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { plainArchiveOf, postBytes } from '../archives/helpers.ts';
 import { certifiedCase, type CertifiedCase } from '../copies/helpers.ts';
+import { todayIn } from '../helpers/cases.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
@@ -216,6 +218,40 @@ test.serial('the case page lists the case’s copies with their PDF state and le
   await p.getByRole('heading', { name: '申请概要' }).waitFor();
   t.is(await p.getByRole('region', { name: '本案复制登记' }).count(), 0);
   t.deepEqual(asked, []);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('the applicant’s application page lists the request’s copies and downloads their PDFs until the copies are reported destroyed', async (t) => {
+  const p = b.page;
+  const [r0] = copyCase.rows;
+  await logout(p);
+  await login(p, sys.url, 'applicant1');
+  await p.goto(`${sys.url}/applications/${copyCase.instanceId}`);
+  const section = p.getByRole('region', { name: '本案复制登记' });
+  await section.getByText('档案室为本申请制作的复制件').waitFor();
+  const rows = section.locator('tbody tr');
+  t.is(await rows.count(), 3);
+  for (const r of copyCase.rows) {
+    const tr = section.locator('tbody tr', { hasText: r.serial_no });
+    t.is(await tr.getByRole('link', { name: '下载 PDF' }).getAttribute('href'), `/api/copy-register/${r.id}/pdf`);
+    t.true((await tr.innerText()).includes('未报告'));
+  }
+  t.is(await section.getByRole('link', { name: '到复制登记查看本案' }).count(), 0, 'applicants do not read the register');
+  const [download] = await Promise.all([p.waitForEvent('download'), section.locator('tbody tr', { hasText: r0.serial_no }).getByRole('link', { name: '下载 PDF' }).click()]);
+  const stored = await sys.services.db('copy_records').where({ id: r0.id }).first();
+  t.is(createHash('sha256').update(fs.readFileSync((await download.path())!)).digest('hex'), stored.pdf_sha256);
+  await shot(p, 'copy-applicant', { fullPage: true });
+
+  // The using unit reports the copies destroyed (its 报告 task): the PDFs are no longer offered.
+  const task = await sys.services.db('tasks').where({ instance_id: copyCase.instanceId, element_id: 'confirmDisposition', status: 'open' }).first();
+  t.truthy(task, 'the applicant has the disposition task');
+  const done = await (await sys.as('applicant1')).post(`/api/tasks/${task.id}/complete`, { variables: { disposition: 'destroyed', dispositionDate: todayIn(sys) } });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  await p.reload();
+  await section.locator('tbody tr').first().waitFor();
+  t.is(await section.getByRole('link', { name: '下载 PDF' }).count(), 0);
+  t.is(await section.locator('tbody tr', { hasText: '已销毁' }).count(), 3);
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });

@@ -1870,6 +1870,11 @@ export type ArchiveScanCheck = {
   }>;
 };
 
+export type CaseCopies = CopyRegister & {
+  /** office: read as the register; applicant: the caller is on the request (downloads until the disposal is reported) */
+  viewer: "office" | "applicant";
+};
+
 export type CopyPdf = {
   copyId: number;
   serialNo: string;
@@ -3132,7 +3137,7 @@ export interface ApiRoutes {
     params: { instanceId: string };
     query: never;
     body: never;
-    response: CopyRegister;
+    response: CaseCopies;
   };
   /** 制作复制件 PDF: the approved pages, watermarked, and the certification page (once per copy) */
   "POST /api/copy-register/:id/pdf": {

@@ -510,6 +510,7 @@ export const en: Dictionary = {
     submit: 'Make PDF',
     caseTitle: 'Copies of this case',
     caseIntro: 'The copies registered for this case and their electronic copies (PDF). Make PDFs and choose their pages in the copy register.',
+    caseIntroApplicant: 'The copies the archive office made for this request. Their PDFs can be downloaded, and every download is recorded; once you report them filed or destroyed they can no longer be downloaded.',
     caseEmpty: 'No copies registered for this case yet (they are registered at the 逐份登记 step).',
     caseOpen: 'Open this case in the copy register',
     caseMore: '{n} copies; the first {m} are listed here.',

@@ -508,6 +508,7 @@ export const zh = {
     submit: '制作 PDF',
     caseTitle: '本案复制登记',
     caseIntro: '本案登记的复制件及其电子复制件（PDF）。制作 PDF、选择页码请到复制登记。',
+    caseIntroApplicant: '档案室为本申请制作的复制件。电子复制件（PDF）可下载，每次下载都有记录；报告存档或销毁后不能再下载。',
     caseEmpty: '本案还没有登记复制件（在“逐份登记”一步登记）。',
     caseOpen: '到复制登记查看本案',
     caseMore: '共 {n} 份，此处列出前 {m} 份。',
