@@ -24,6 +24,7 @@ import { InboxService } from './workflow/inbox.ts';
 import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices, RequestsService } from './requests/service.ts';
+import { RequestRecords } from './requests/records.ts';
 import { NON_ADMIN_ROLES } from './http/policy.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
@@ -155,7 +156,9 @@ export function createServices(deps: Deps): Services {
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const quality = new QualityService(db, clock, audit, access, archives);
-  const copies = new CopiesService(db, clock, audit, access, scans, config.dataDir, config.scans.copyPdfMaxPx);
+  // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
+  const records = new RequestRecords(db, clock, access, audit);
+  const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
   const requestDeps = { access, archives, deadlines, notify };
   registerRequestServices(registry, hooks, requestDeps, clock);
   notify.register(hooks);
@@ -181,7 +184,7 @@ export function createServices(deps: Deps): Services {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
   });
-  const requests = new RequestsService(db, clock, audit, engine, requestDeps, config.params);
+  const requests = new RequestsService(db, clock, audit, engine, records, config.params);
   const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   const reading = new ReadingRoom({ db, clock, audit, access, scans, workflow, dataDir: config.dataDir, pageWidth: config.reading.pageWidth, thumbWidth: config.reading.thumbWidth });

@@ -22,7 +22,7 @@ import * as catalog from '../archives/catalog-store.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { PURPOSES } from '../requests/checks.ts';
 import type { RequestRow } from '../requests/store.ts';
-import { RequestRecords } from '../requests/records.ts';
+import type { RequestRecords } from '../requests/records.ts';
 import { watermarkPage } from '../reading/watermark.ts';
 import { buildCopyPdf, renderCertification, type CopyPage } from './pdf.ts';
 import * as store from './store.ts';
@@ -48,19 +48,18 @@ class Refused {
 
 export class CopiesService {
   readonly root: string;
-  /** The 复制登记 as the register reads it (scope and rows): the case view shares its rules. */
-  private readonly records: RequestRecords;
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
     private readonly scans: Scans,
+    /** The 复制登记 as the register reads it (scope and rows): the case view shares its rules. */
+    private readonly records: RequestRecords,
     dataDir: string,
     private readonly maxPx: number,
   ) {
     this.root = path.join(dataDir, 'copies');
-    this.records = new RequestRecords(db, clock, access, audit);
   }
 
   /**

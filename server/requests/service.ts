@@ -16,7 +16,7 @@ import { registerBorrowingServices } from './borrowing.ts';
 import { registerLoanServices } from './loans.ts';
 import { registerCopyServices } from './copies.ts';
 import { endOfBeijingDay, plusDays, today } from './kit.ts';
-import { RequestRecords } from './records.ts';
+import type { RequestRecords } from './records.ts';
 import * as store from './store.ts';
 
 /** The processes whose cases are requests to use an archive. */
@@ -64,18 +64,15 @@ export function registerRequestServices(registry: ServiceRegistry, hooks: Engine
 }
 
 export class RequestsService {
-  readonly records: RequestRecords;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly engine: WorkflowEngine,
-    deps: RequestDeps,
+    /** The records' reader, shared with the certified copies. */
+    readonly records: RequestRecords,
     private readonly params: { maxLoanDays: number },
-  ) {
-    this.records = new RequestRecords(db, clock, deps.access, audit);
-  }
+  ) {}
 
   /**
    * 申请续借: only the borrower, while the archive is out and before it is due, one renewal at a
