@@ -21,6 +21,9 @@ import type { DanganLintContext } from './lint/rules.ts';
 export type { Actor } from './types.ts';
 export { ServiceRegistry, EngineHooks } from './types.ts';
 
+/** 转办 to someone who cannot take the task: one answer for every reason, so none is revealed. */
+export const reassignTargetRefused = () => errors.rule('reassign-target', '所选人员不能办理此环节 / The chosen person cannot work on this step');
+
 export interface EngineOptions extends EngineDeps {
   forms: FormRegistry;
   /** Folder of the DMN decision tables (processes/decisions). */
@@ -241,6 +244,56 @@ export class WorkflowEngine {
     if (!task.candidate_role) throw errors.conflict('TASK_ASSIGNED', 'This task is assigned to you by the process');
     await store.updateTask(trx, task.id, { assignee_id: null, claimed_at: null });
     return { ...task, assignee_id: null, claimed_at: null };
+  }
+
+  /** May this actor hand the task on (转办)? Throws the refusal a command would answer. */
+  assertMayHandOn(task: TaskRow, actor: Actor, asOperator: boolean): void {
+    const allowed = asOperator || task.assignee_id === actor.id || (task.assignee_id === null && this.couldClaim(task, actor));
+    if (!allowed) {
+      if (!this.couldClaim(task, actor)) throw errors.notCandidate();
+      if (task.status === 'open') throw errors.conflict('TASK_CLAIMED', 'Another user has claimed this task');
+    }
+    if (task.status !== 'open') throw errors.taskNotOpen(task.status);
+    if (!task.candidate_role) throw errors.conflict('TASK_ASSIGNED', 'This task is assigned by the process and cannot be handed on');
+  }
+
+  /**
+   * 转办: hands an open task of a candidate role to another holder of that role (in the task's unit,
+   * when it has one). The caller is the task's assignee, a candidate while nobody has claimed it, or
+   * — `asOperator` — the process administrator. A task the process assigned to a person by name is
+   * not handed on. Every refusal of the target reads the same (422 `reassign-target`): the caller
+   * learns nothing about why a colleague cannot take it. The case's history records who gave it to whom.
+   */
+  async reassign(
+    trx: Trx,
+    taskId: string,
+    actor: Actor,
+    target: Actor & { displayName: string },
+    opts: { reason: string; asOperator?: boolean },
+  ): Promise<{ task: TaskRow; fromId: number | null }> {
+    const { task, instance } = await this.lockedTask(trx, taskId);
+    this.assertMayHandOn(task, actor, !!opts.asOperator);
+    if (!instance || instance.status === 'suspended') throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${instance?.status ?? 'absent'}`);
+    if (target.id === task.assignee_id || !this.couldClaim(task, target)) throw reassignTargetRefused();
+    const now = iso(this.opts.clock.now());
+    const patch = { assignee_id: target.id, claimed_at: now };
+    await store.updateTask(trx, task.id, patch);
+    await store.insertHistory(trx, [
+      {
+        instance_id: task.instance_id,
+        element_id: task.element_id,
+        element_type: 'bpmn:UserTask',
+        element_name: task.name,
+        event: 'reassign',
+        execution_id: task.execution_id,
+        actor_id: actor.id,
+        at: now,
+        detail: JSON.stringify({ taskId: task.id, fromId: task.assignee_id, toId: target.id, toName: target.displayName, reason: opts.reason }),
+      },
+    ]);
+    const moved = { ...task, ...patch };
+    await this.opts.hooks.emit(trx, 'taskReassigned', { task: moved, fromId: task.assignee_id, actor, instanceId: task.instance_id });
+    return { task: moved, fromId: task.assignee_id };
   }
 
   async complete(

@@ -60,6 +60,8 @@ export interface CaseFacts {
 export interface EngineEvents {
   taskCreated: { task: TaskRow; variables: Record<string, unknown>; case: CaseFacts };
   taskCompleted: { task: TaskRow; actor: Actor; variables: Record<string, unknown> };
+  /** 转办: the task has a new assignee (`fromId`: the one before, null when it was unclaimed). */
+  taskReassigned: { task: TaskRow; fromId: number | null; actor: Actor; instanceId: string };
   instanceEnded: { instanceId: string; processKey: string; status: 'completed' | 'terminated'; variables: Record<string, unknown>; case: CaseFacts };
 }
 
@@ -70,6 +72,7 @@ export class EngineHooks {
   private readonly listeners: { [K in keyof EngineEvents]: Listener<K>[] } = {
     taskCreated: [],
     taskCompleted: [],
+    taskReassigned: [],
     instanceEnded: [],
   };
 

@@ -61,6 +61,11 @@ const keyFit = (key: string) => (key.length <= 200 ? key : `${key.slice(0, 130)}
 export const caseRefOf = (instanceId: string, businessKey: string | null | undefined) =>
   businessKey ? oneLine(businessKey, 100) : instanceId.slice(0, 8).toUpperCase();
 
+/** What a task notice says of its task: the step, the process, the case number and the due time. */
+function taskVars(task: TaskRow, processName: string, businessKey: string | null | undefined): Record<string, VarValue> {
+  return { taskName: oneLine(task.name), processName: oneLine(processName), caseRef: caseRefOf(task.instance_id, businessKey), dueAt: formatInstant(task.due_at) };
+}
+
 export class NotifyService {
   constructor(
     private readonly db: Db,
@@ -163,17 +168,13 @@ export class NotifyService {
 
   register(hooks: EngineHooks): void {
     hooks.on('taskCreated', (trx, ev) => this.onTaskCreated(trx, ev));
+    hooks.on('taskReassigned', (trx, ev) => this.onTaskReassigned(trx, ev));
     hooks.on('instanceEnded', (trx, ev) => this.onInstanceEnded(trx, ev));
   }
 
   /** "A task assigned to me or offered to my role." */
   private async onTaskCreated(trx: Trx, { task, case: facts, variables }: EngineEvents['taskCreated']): Promise<void> {
-    const vars: Record<string, VarValue> = {
-      taskName: oneLine(task.name),
-      processName: oneLine(facts.processName),
-      caseRef: caseRefOf(task.instance_id, facts.businessKey),
-      dueAt: formatInstant(task.due_at),
-    };
+    const vars = taskVars(task, facts.processName, facts.businessKey);
     // Whoever must avoid the case's cadre cannot see or work the task (WorkflowService): no notice either.
     const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}`, avoidCadreId: cadreOf(variables) };
     let sent: NotifyResult;
@@ -189,6 +190,14 @@ export class NotifyService {
     } else return;
     const reached = sent.queued + sent.held + sent.muted + sent.refused;
     if (sent.avoided > 0 && reached === 0) await this.onUnstaffed(trx, task, vars, orgId, base.avoidCadreId);
+  }
+
+  /** 转办: the colleague who now holds the task is told, as for a task assigned to them. */
+  private async onTaskReassigned(trx: Trx, { task }: EngineEvents['taskReassigned']): Promise<void> {
+    const info = await store.caseInfo(trx, task.instance_id);
+    const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
+    const key = `task:${task.id}:to:${task.assignee_id}:${task.claimed_at}`;
+    await this.notify(trx, { event: 'task_assigned', vars, link: { task: task.id }, instanceId: task.instance_id, key, recipients: [{ userId: task.assignee_id! }] });
   }
 
   /**

@@ -4,6 +4,7 @@ import { route } from '../http/route.ts';
 import { z, uuid } from '../http/zod.ts';
 import type { Services } from '../services.ts';
 import * as S from './schema.ts';
+import { reassignBody, reassignCandidates, taskSchema } from '../workflow/schema.ts';
 
 export function processAdminRoutes(s: Services) {
   const admin = s.processes;
@@ -190,6 +191,28 @@ export function processAdminRoutes(s: Services) {
       body: S.reasonBody,
       response: S.actionResult,
       handler: ({ params, body, user, ip }) => ops.cancel(user, ip, params.id, body.reason),
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/tasks/:id/reassign-candidates',
+      summary: '转办 from 运行监控: the holders of the task’s role in its unit who may take it over',
+      tags,
+      permission: 'process.operate',
+      params: z.object({ id: uuid }).strict(),
+      response: reassignCandidates,
+      handler: ({ params, user }) => s.workflow.reassignCandidates(user, params.id, true),
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/tasks/:id/reassign',
+      summary: '转办 from 运行监控: hands an open task (claimed or not) to a holder of its role, with the reason',
+      description: 'For a task whose assignee is away. The same rules and answers as `POST /api/tasks/:id/reassign`, audited as `task.reassign_operator`.',
+      tags,
+      permission: 'process.operate',
+      params: z.object({ id: uuid }).strict(),
+      body: reassignBody,
+      response: taskSchema,
+      handler: ({ params, body, user, ip }) => s.workflow.reassign(user, ip, params.id, body, true),
     }),
     route({
       method: 'post',

@@ -4,6 +4,8 @@ import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
 import { conditional } from './etag.ts';
 import {
+  reassignBody,
+  reassignCandidates,
   completeBody,
   completeResult,
   definitionSchema,
@@ -142,6 +144,30 @@ export function workflowRoutes(s: Services) {
       params: idParams,
       response: taskSchema,
       handler: ({ params, user, ip }) => wf.unclaim(user, ip, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks/:id/reassign-candidates',
+      summary: '转办: the colleagues the task may be handed to',
+      description: 'For the task’s assignee, or a candidate while nobody has claimed it: the active holders of its role in its unit, the caller, the assignee and anyone tied to the case’s cadre left out.',
+      tags: ['tasks'],
+      permission: 'task.work',
+      params: idParams,
+      response: reassignCandidates,
+      handler: ({ params, user }) => wf.reassignCandidates(user, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/tasks/:id/reassign',
+      summary: '转办: hand the task to a colleague who holds its role, with the reason',
+      description:
+        'The assignee, or a candidate while nobody has claimed it. 409 TASK_ASSIGNED for a task the process assigned by name, TASK_CLAIMED when another user holds it, TASK_NOT_OPEN when it is done; 422 `reassign-target` when the colleague cannot take it (one answer for every reason). Recorded in the case history and the audit log; the colleague is notified.',
+      tags: ['tasks'],
+      permission: 'task.work',
+      params: idParams,
+      body: reassignBody,
+      response: taskSchema,
+      handler: ({ params, body, user, ip }) => wf.reassign(user, ip, params.id, body),
     }),
     route({
       method: 'post',

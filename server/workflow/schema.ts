@@ -171,6 +171,7 @@ export const taskDetail = taskSchema
     canComplete: z.boolean(),
     canClaim: z.boolean(),
     canUnclaim: z.boolean(),
+    canReassign: z.boolean().openapi({ description: '转办: the caller may hand the task to another holder of its role' }),
     form: z.unknown(),
   })
   .openapi('TaskDetail');
@@ -187,3 +188,17 @@ export const completeResult = z
   .openapi('CompleteTaskResult');
 
 export const idParams = z.object({ id: uuid });
+
+export const reassignBody = z
+  .object({
+    userId: z.number().int().positive(),
+    reason: z.string().trim().min(2).max(200),
+  })
+  .strict()
+  .openapi('ReassignTaskRequest', { description: '转办: the colleague who takes the task over, and why (kept in the case history)' });
+
+export const reassignCandidates = z
+  .object({
+    items: z.array(z.object({ id: z.number().int(), name: z.string(), orgName: z.string() })),
+  })
+  .openapi('ReassignCandidates', { description: 'The active holders of the task’s role in its unit, the caller, the assignee and anyone tied to the case’s cadre left out' });

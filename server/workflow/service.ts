@@ -5,9 +5,9 @@ import type { AccessRules, Relation } from '../access/rules.ts';
 import { parseJson } from '../db.ts';
 import { AppError, errors, isAppError } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
-import type { WorkflowEngine } from '../engine/index.ts';
+import { reassignTargetRefused, type WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
-import type { HistoryRow } from '../engine/store.ts';
+import type { HistoryRow, TaskRow } from '../engine/store.ts';
 import type { LoadedDefinition } from '../engine/definitions.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
@@ -204,6 +204,7 @@ export class WorkflowService {
       canComplete: t.status === 'open' && this.engine.canWork(t, actor),
       canClaim: couldClaim && t.assignee_id === null,
       canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
+      canReassign: this.mayHandOn(t, actor),
       form: t.form_key && inst ? ((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
     };
   }
@@ -264,6 +265,69 @@ export class WorkflowService {
 
   unclaim(user: SessionUser, ip: string, taskId: string) {
     return this.taskCommand(user, ip, 'task.unclaim', taskId, async (trx) => taskDto(await this.engine.unclaim(trx, taskId, actorOf(user))));
+  }
+
+  private mayHandOn(task: TaskRow, actor: Actor, asOperator = false): boolean {
+    try {
+      this.engine.assertMayHandOn(task, actor, asOperator);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The task, if this caller may hand it on (转办); else the refusal a command would answer. */
+  private async handOnTask(q: Q, user: SessionUser, taskId: string, asOperator: boolean): Promise<TaskRow> {
+    const task = await engineStore.findTask(q, taskId);
+    if (!task) throw errors.notFound('Task');
+    this.engine.assertMayHandOn(task, actorOf(user), asOperator);
+    return task;
+  }
+
+  /** Whether the case's cadre ties this user to it (self, relative, avoidance list). */
+  private async tiedToCase(q: Q, userId: number, cadreId: number | null): Promise<boolean> {
+    return cadreId !== null && (await this.access.relationTo(q, userId, cadreId)) !== null;
+  }
+
+  /**
+   * Whom the task may be handed to (转办): the active holders of its role in its unit, but not the
+   * caller, the assignee, or anyone who must avoid the case's cadre (they are left out silently).
+   */
+  async reassignCandidates(user: SessionUser, taskId: string, asOperator = false) {
+    return this.denied(user, null, 'task.view', taskId, async () => {
+      await this.assertNotAvoiding(this.db, user, taskId);
+      const task = await this.handOnTask(this.db, user, taskId, asOperator);
+      const cadreId = await casesStore.cadreOfTask(this.db, taskId);
+      const holders = await store.holdersOf(this.db, task.candidate_role!, task.candidate_org_id, [user.id, task.assignee_id]);
+      const items = [];
+      for (const h of holders) if (!(await this.tiedToCase(this.db, h.id, cadreId))) items.push({ id: h.id, name: h.display_name, orgName: h.org_name });
+      return { items };
+    });
+  }
+
+  /**
+   * 转办: the task goes to a colleague who holds its role, with the reason in the case history and
+   * the audit log, and a notice to the colleague. The task's assignee hands it on, a candidate
+   * while nobody has claimed it, or the process administrator from 运行监控 (`asOperator`).
+   * A colleague who cannot take it (no such role or unit, disabled, tied to the cadre) is refused
+   * with one answer for every reason.
+   */
+  reassign(user: SessionUser, ip: string, taskId: string, body: { userId: number; reason: string }, asOperator = false) {
+    return this.taskCommand(
+      user,
+      ip,
+      asOperator ? 'task.reassign_operator' : 'task.reassign',
+      taskId,
+      async (trx) => {
+        await this.handOnTask(trx, user, taskId, asOperator);
+        const target = await store.targetUser(trx, body.userId);
+        if (!target || target.disabled || (await this.tiedToCase(trx, target.id, await casesStore.cadreOfTask(trx, taskId)))) throw reassignTargetRefused();
+        const to = { id: target.id, username: target.username, roles: target.roles, orgUnitId: target.org_unit_id, displayName: target.display_name };
+        const r = await this.engine.reassign(trx, taskId, actorOf(user), to, { reason: body.reason, asOperator });
+        return { task: taskDto(r.task), fromId: r.fromId };
+      },
+      (r) => ({ fromId: r.fromId, toId: r.task.assigneeId }),
+    ).then((r) => r.task);
   }
 
   complete(user: SessionUser, ip: string, taskId: string, variables: Record<string, unknown>) {

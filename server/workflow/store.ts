@@ -280,3 +280,22 @@ export function orgUnits(q: Q, custodianOnly: boolean): Promise<OrgUnitOption[]>
   if (custodianOnly) b.where('is_custodian', true);
   return b;
 }
+
+/** 转办 candidates: the active holders of a role (in one unit, or anywhere), by unit and name; at most 200. */
+export async function holdersOf(q: Q, role: string, orgUnitId: number | null, except: Array<number | null>): Promise<Array<{ id: number; display_name: string; org_name: string }>> {
+  const qb = q('users as u')
+    .join('user_roles as r', 'r.user_id', 'u.id')
+    .join('org_units as o', 'o.id', 'u.org_unit_id')
+    .where({ 'r.role': role, 'u.disabled': false })
+    .whereNotIn('u.id', except.filter((x): x is number => x !== null));
+  if (orgUnitId !== null) qb.where('u.org_unit_id', orgUnitId);
+  return qb.orderBy(['o.name', 'u.display_name', 'u.id']).limit(200).select('u.id', 'u.display_name', 'o.name as org_name');
+}
+
+/** A user as a 转办 target: the account, its roles, whether it may work at all. */
+export async function targetUser(q: Q, id: number): Promise<{ id: number; username: string; display_name: string; org_unit_id: number; disabled: boolean; roles: string[] } | undefined> {
+  const u = await q('users').where({ id }).first('id', 'username', 'display_name', 'org_unit_id', 'disabled');
+  if (!u) return undefined;
+  const roles = (await q('user_roles').where({ user_id: id }).select('role')).map((r: { role: string }) => r.role);
+  return { ...u, disabled: !!u.disabled, roles };
+}

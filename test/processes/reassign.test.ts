@@ -1,0 +1,173 @@
+// 转办: an archivist who cannot finish a task (leave, a business trip) hands it to a colleague of the
+// office who holds the same role, with the reason. The colleague is mailed (a real SMTP server),
+// the case history and the audit log say who gave it to whom, and only the colleague works it now.
+// Whom it may go to is the task's own candidates: not another office, not another role, not a
+// disabled account, not someone tied to the case's cadre — refused with one answer for every reason.
+// The process administrator hands on a task whose assignee is away, from 运行监控.
+import test from 'ava';
+import type { TestSystem } from '../helpers/server.ts';
+import type { TestSmtp } from '../helpers/smtp.ts';
+import { addUser } from '../helpers/users.ts';
+import { approve } from '../helpers/workflow.ts';
+import { actor, asAdmin, closeMailSystem, startAs, startMailSystem, userId } from '../helpers/notify.ts';
+import { approveStep, demoCadre, fileConsultation, REASONS, type DemoCadre } from '../helpers/cases.ts';
+
+let sys: TestSystem;
+let smtp: TestSmtp;
+let cadre: DemoCadre;
+const CITY = '150300-ZZB-DAS';
+
+test.before(async () => {
+  ({ sys, smtp } = await startMailSystem({ fixtures: ['assigned.bpmn'] }));
+  cadre = await demoCadre(sys, 'county', 5);
+  await addUser(sys, { username: 'archivist2', displayName: '周代办', org: CITY, roles: ['archivist'] });
+  await addUser(sys, { username: 'archivist3', displayName: '吴回避', org: CITY, roles: ['archivist'] });
+  const gone = await addUser(sys, { username: 'archivist4', displayName: '郑离职', org: CITY, roles: ['archivist'] });
+  await sys.services.db('users').where({ id: gone }).update({ disabled: true });
+  // archivist3 must avoid the cadre of every case below.
+  const sec = await actor(sys, 'secadmin');
+  await sys.services.db('avoidance_entries').insert({
+    user_id: await userId(sys, 'archivist3'),
+    cadre_id: cadre.id,
+    reason: '同学关系',
+    created_by: sec.id,
+    created_at: sys.clock.now().toISOString(),
+    removed_at: null,
+    removed_by: null,
+  });
+});
+test.after.always(() => closeMailSystem(sys, smtp));
+
+const db = () => sys.services.db;
+
+/** A consultation of the cadre waiting at the city office's 受理审查, unclaimed. */
+async function atReview(): Promise<{ id: string; taskId: string }> {
+  const id = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', cadre);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  const task = await db()('tasks').where({ instance_id: id, element_id: 'archivistReview', status: 'open' }).first();
+  return { id, taskId: task.id };
+}
+
+test.serial('the assignee hands the task to a colleague: the colleague is mailed and works it; the history and the audit log say who, to whom and why', async (t) => {
+  const { id, taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  t.is((await a1.post(`/api/tasks/${taskId}/claim`, {})).status, 200);
+  t.true((await a1.get(`/api/tasks/${taskId}`)).body.canReassign);
+
+  // The colleagues offered: the office's other active archivists not tied to the cadre.
+  const offered = await a1.get(`/api/tasks/${taskId}/reassign-candidates`);
+  t.is(offered.status, 200);
+  t.deepEqual(offered.body.items.map((u: any) => u.name), ['周代办']);
+  t.is(offered.body.items[0].orgName, '乌海市委组织部干部档案室');
+
+  const to = await userId(sys, 'archivist2');
+  await sys.services.mailer.pollOnce();
+  const mailsBefore = smtp.to('archivist2@dangan.example').length;
+  const res = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: to, reason: '本人出差一周，请代为受理。' });
+  t.is(res.status, 200, JSON.stringify(res.body));
+  t.is(res.body.assigneeId, to);
+
+  // Only the colleague works it now.
+  const done = await a1.post(`/api/tasks/${taskId}/complete`, { variables: approve() });
+  t.is(done.status, 409);
+  t.is(done.body.code, 'TASK_CLAIMED');
+  const a2 = await sys.as('archivist2');
+  const view = await a2.get(`/api/tasks/${taskId}`);
+  t.like(view.body, { canComplete: true, assigneeName: '周代办' });
+
+  // The colleague is told by mail, with the task's link.
+  await sys.services.mailer.pollOnce();
+  const mails = smtp.to('archivist2@dangan.example');
+  t.is(mails.length, mailsBefore + 1);
+  t.regex(mails.at(-1)!.subject, /档案管理员受理审查/);
+  t.true(mails.at(-1)!.text.includes(`/tasks/${taskId}`));
+
+  // The case history (what the applicant's timeline reads) and the audit log.
+  const history = (await (await sys.as('applicant1')).get(`/api/process-instances/${id}`)).body.history.filter((h: any) => h.event === 'reassign');
+  t.is(history.length, 1);
+  t.like(history[0], { elementId: 'archivistReview', actor: (await db()('users').where({ username: 'archivist1' }).first()).display_name });
+  t.like(history[0].detail, { taskId, toId: to, toName: '周代办', reason: '本人出差一周，请代为受理。' });
+  const audit = await db()('audit_log').where({ action: 'task.reassign', object_id: taskId }).first();
+  t.is(audit.actor, 'archivist1');
+  t.deepEqual(JSON.parse(audit.detail), { fromId: await userId(sys, 'archivist1'), toId: to });
+
+  t.is((await a2.post(`/api/tasks/${taskId}/complete`, { variables: approve() })).status, 200);
+});
+
+test.serial('an unclaimed task: a candidate hands it to a colleague; the candidates list and the target are checked the same way', async (t) => {
+  const { taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  const refusedTo = async (username: string | number) => {
+    const uid = typeof username === 'number' ? username : await userId(sys, username);
+    const res = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: uid, reason: '请代为受理。' });
+    return [res.status, res.body.details?.rule ?? res.body.code];
+  };
+  // Another office's archivist, another role, a disabled account, one who must avoid the cadre, nobody:
+  // one answer, which says nothing of the reason.
+  for (const who of ['receiver1', 'chief1', 'archivist4', 'archivist3', 99_999_999]) t.deepEqual(await refusedTo(who), [422, 'reassign-target'], String(who));
+  const bodies = await Promise.all(
+    ['archivist3', 'receiver1'].map(async (u) => (await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, u), reason: '请代为受理。' })).body.message),
+  );
+  t.is(bodies[0], bodies[1]);
+  t.is((await db()('tasks').where({ id: taskId }).first()).assignee_id, null, 'nothing changed');
+  t.is(await db()('audit_log').where({ action: 'task.reassign', object_id: taskId }).count({ n: '*' }).first().then((r: any) => Number(r.n)), 0);
+
+  // The reason is required; unknown fields are refused.
+  t.is((await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: ' ' })).status, 400);
+  t.is((await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。', assignee: 1 })).status, 400);
+
+  // Not a candidate at all: 403, and nothing about the colleagues.
+  const other = await sys.as('receiver1');
+  t.is((await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' })).status, 403);
+  t.is((await other.get(`/api/tasks/${taskId}/reassign-candidates`)).status, 403);
+  t.false((await (await sys.as('chief1')).get(`/api/tasks/${taskId}`)).body.canReassign ?? false);
+
+  // archivist1 (a candidate, nobody has claimed it) hands it to archivist2.
+  const ok = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' });
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  // archivist1 now is neither assignee nor free to hand it on: the colleague holds it.
+  const again = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '还是我来。' });
+  t.is(again.status, 409);
+  t.is(again.body.code, 'TASK_CLAIMED');
+  t.false((await a1.get(`/api/tasks/${taskId}`)).body.canReassign);
+  // The colleague cannot hand it to the one who holds it already (themselves).
+  t.deepEqual(
+    [(await (await sys.as('archivist2')).post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '自己。' })).body.details?.rule],
+    ['reassign-target'],
+  );
+});
+
+test.serial('a task the process assigned by name is not handed on; a finished one neither', async (t) => {
+  const started = await startAs(sys, 'assigned', 'applicant1', {});
+  const task = await db()('tasks').where({ instance_id: started.id, status: 'open' }).first();
+  const me = await sys.as('applicant1');
+  t.false((await me.get(`/api/tasks/${task.id}`)).body.canReassign);
+  const res = await me.post(`/api/tasks/${task.id}/reassign`, { userId: await userId(sys, 'applicant2'), reason: '请代为补充。' });
+  t.is(res.status, 409);
+  t.is(res.body.code, 'TASK_ASSIGNED');
+
+  const { taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  t.is((await a1.post(`/api/tasks/${taskId}/complete`, { variables: approve() })).status, 200);
+  const late = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' });
+  t.is(late.status, 409);
+  t.is(late.body.code, 'TASK_NOT_OPEN');
+});
+
+test.serial('the process administrator hands on a claimed task whose assignee is away; business users may not use that route', async (t) => {
+  const { id, taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  t.is((await a1.post(`/api/tasks/${taskId}/claim`, {})).status, 200);
+  const admin = await asAdmin(sys, 'procadmin');
+  const offered = await admin.get(`/api/admin/tasks/${taskId}/reassign-candidates`);
+  t.is(offered.status, 200);
+  t.deepEqual(offered.body.items.map((u: any) => u.name), ['周代办']);
+  const res = await admin.post(`/api/admin/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '原经办人休假，改由周代办受理。' });
+  t.is(res.status, 200, JSON.stringify(res.body));
+  t.like(await db()('tasks').where({ id: taskId }).first(), { assignee_id: await userId(sys, 'archivist2'), status: 'open' });
+  const audit = await db()('audit_log').where({ action: 'task.reassign_operator', object_id: taskId }).first();
+  t.is(audit.actor, 'procadmin');
+  const [h] = await db()('history').where({ instance_id: id, event: 'reassign' });
+  t.is(JSON.parse(h.detail).fromId, await userId(sys, 'archivist1'));
+  t.is((await a1.post(`/api/admin/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '我自己。' })).status, 403);
+});
