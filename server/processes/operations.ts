@@ -24,7 +24,7 @@ import * as store from './store.ts';
 
 const ACTIVE = new Set(['running', 'incident', 'suspended']);
 /** History events written by the operations below (their actor is a process administrator). */
-const OPS_EVENTS = new Set(['suspend', 'resume', 'retry', 'cancel']);
+const OPS_EVENTS = new Set(['suspend', 'resume', 'retry', 'cancel', 'reassign']);
 const DAY_MS = 86_400_000;
 /** 'YYYY-MM-DD' in Beijing → the UTC instant that day starts. */
 const beijingStart = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`));

@@ -205,7 +205,22 @@ export type TaskDetail = Task & {
   canComplete: boolean;
   canClaim: boolean;
   canUnclaim: boolean;
+  /** 转办: the caller may hand the task to another holder of its role */
+  canReassign: boolean;
   form?: unknown;
+};
+
+export type ReassignCandidates = {
+  items: Array<{
+    id: number;
+    name: string;
+    orgName: string;
+  }>;
+};
+
+export type ReassignTaskRequest = {
+  userId: number;
+  reason: string;
 };
 
 export type CompleteTaskResult = {
@@ -2015,6 +2030,20 @@ export interface ApiRoutes {
     body: never;
     response: Task;
   };
+  /** 转办: the colleagues the task may be handed to */
+  "GET /api/tasks/:id/reassign-candidates": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: ReassignCandidates;
+  };
+  /** 转办: hand the task to a colleague who holds its role, with the reason */
+  "POST /api/tasks/:id/reassign": {
+    params: { id: string };
+    query: never;
+    body: ReassignTaskRequest;
+    response: Task;
+  };
   /** Complete a task with its form variables */
   "POST /api/tasks/:id/complete": {
     params: { id: string };
@@ -3064,6 +3093,20 @@ export interface ApiRoutes {
       reason: string;
     };
     response: InstanceActionResult;
+  };
+  /** 转办 from 运行监控: the holders of the task’s role in its unit who may take it over */
+  "GET /api/admin/tasks/:id/reassign-candidates": {
+    params: { id: string };
+    query: never;
+    body: never;
+    response: ReassignCandidates;
+  };
+  /** 转办 from 运行监控: hands an open task (claimed or not) to a holder of its role, with the reason */
+  "POST /api/admin/tasks/:id/reassign": {
+    params: { id: string };
+    query: never;
+    body: ReassignTaskRequest;
+    response: Task;
   };
   /** Puts an incident job back in the queue with fresh retries; the case leaves "incident" */
   "POST /api/admin/jobs/:id/retry": {

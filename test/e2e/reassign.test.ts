@@ -1,0 +1,97 @@
+// 转办 in chromium: archivist1, who holds a consultation's 受理审查, hands it to a colleague of the
+// office through the task page's dialog (an empty choice and an empty reason are explained first);
+// the colleague finds it in the inbox and the case timeline says who gave it to whom and why. The
+// process administrator then hands it back from 运行监控. Screenshots: docs/screenshots/reassign.png,
+// reassign-ops.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { addUser } from '../helpers/users.ts';
+import { approveStep, demoCadre, fileConsultation, REASONS } from '../helpers/cases.ts';
+import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+let caseId: string;
+let taskId: string;
+
+test.before(async () => {
+  sys = await startSystem();
+  await addUser(sys, { username: 'archivist2', displayName: '周代办', org: '150300-ZZB-DAS', roles: ['archivist'] });
+  caseId = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', await demoCadre(sys, 'county', 6));
+  await approveStep(sys, 'unithead1', caseId, 'unitHeadReview');
+  taskId = (await sys.services.db('tasks').where({ instance_id: caseId, element_id: 'archivistReview', status: 'open' }).first()).id;
+  const claimed = await (await sys.as('archivist1')).post(`/api/tasks/${taskId}/claim`, {});
+  if (claimed.status !== 200) throw new Error(JSON.stringify(claimed.body));
+  b = await openBrowser(sys.url, { width: 1280, height: 860 });
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+test.serial('the assignee hands the task to a colleague by clicking; the colleague has it in the inbox, the timeline says why', async (t) => {
+  const p = b.page;
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/tasks/${taskId}`);
+  await p.getByRole('heading', { name: '档案管理员受理审查', level: 1 }).waitFor();
+  await p.getByRole('button', { name: '转办' }).click();
+  const dialog = p.getByRole('dialog', { name: '转办' });
+  const who = dialog.getByLabel('接办人');
+  await who.waitFor();
+  // Only the colleague is offered (not archivist1 herself, not the other office's receiver1).
+  t.deepEqual(await who.locator('option').allTextContents(), ['请选择接办人', '周代办（乌海市委组织部干部档案室）']);
+
+  // Nothing chosen, no reason: explained in the dialog, nothing sent.
+  const posts: string[] = [];
+  p.on('request', (r) => r.method() === 'POST' && r.url().includes('/reassign') && posts.push(r.url()));
+  await dialog.getByRole('button', { name: '确认转办' }).click();
+  await dialog.getByText('请选择接办人', { exact: true }).nth(1).waitFor();
+  t.is(await who.getAttribute('aria-invalid'), 'true');
+  t.true(await who.evaluate((el: any) => el === el.ownerDocument.activeElement), 'the colleague field has the focus');
+  await who.selectOption({ label: '周代办（乌海市委组织部干部档案室）' });
+  await dialog.getByRole('button', { name: '确认转办' }).click();
+  await dialog.getByText('请填写转办理由（至少 2 个字）').waitFor();
+  t.deepEqual(posts, []);
+  await dialog.getByLabel('转办理由').fill('本人出差一周，请代为受理。');
+  await shot(p, 'reassign');
+  await dialog.getByRole('button', { name: '确认转办' }).click();
+  await p.getByText('已转办给周代办').waitFor();
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
+  t.is(posts.length, 1);
+  t.is((await sys.services.db('tasks').where({ id: taskId }).first()).assignee_id, (await sys.services.db('users').where({ username: 'archivist2' }).first()).id);
+  await logout(p);
+
+  await login(p, sys.url, 'archivist2');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办/ }).click();
+  await p.getByRole('link', { name: '办理：档案管理员受理审查' }).click();
+  await p.getByRole('heading', { name: '档案管理员受理审查', level: 1 }).waitFor();
+  const entry = p.locator('.timeline li', { hasText: '转办：「档案管理员受理审查」交给 周代办' });
+  await entry.waitFor();
+  t.true((await entry.innerText()).includes('本人出差一周，请代为受理。'));
+  t.true(await p.getByRole('button', { name: '提交办理意见' }).isVisible(), 'the colleague works it');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('运行监控: the process administrator hands the task back to archivist1, with the reason', async (t) => {
+  const p = b.page;
+  await login(p, sys.url, 'procadmin');
+  await p.goto(`${sys.url}/admin/instances/${caseId}`);
+  const row = p.locator('section', { has: p.getByRole('heading', { name: '任务' }) }).locator('tbody tr', { hasText: '档案管理员受理审查' });
+  t.true((await row.innerText()).includes('周代办'));
+  await row.getByRole('button', { name: '转办' }).click();
+  const dialog = p.getByRole('dialog', { name: '转办' });
+  await dialog.getByLabel('接办人').selectOption({ label: '刘晓燕（乌海市委组织部干部档案室）' });
+  await dialog.getByLabel('转办理由').fill('周代办休假，交回原经办人。');
+  await shot(p, 'reassign-ops');
+  await dialog.getByRole('button', { name: '确认转办' }).click();
+  await p.getByText('已转办给刘晓燕').waitFor();
+  await row.getByText('刘晓燕').waitFor();
+  t.true((await p.locator('.timeline').innerText()).includes('转办'));
+  const audit = await sys.services.db('audit_log').where({ action: 'task.reassign_operator', object_id: taskId }).first();
+  t.is(audit.actor, 'procadmin');
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
