@@ -2,7 +2,7 @@
 // its light in words (红灯·超期, 黄灯·临期, 绿灯·正常) and the days left or over; the light buttons
 // carry the counts and filter the list (kept in the URL, so a reload keeps it), the kind and state
 // selects narrow it; another office's deadline is not there. Screenshot: docs/screenshots/deadlines.png
-// (UPDATE_SCREENSHOTS=1), else a temp folder.
+// (UPDATE_SCREENSHOTS=1), else a temp folder. The workbench's 督办 tile counts them and leads to the red ones.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { deployFixture } from '../helpers/fixtures.ts';
@@ -41,6 +41,12 @@ test.after.always(async () => {
 test.serial('the office’s deadlines with their lights, days and filters', async (t) => {
   const p = b.page;
   await login(p, sys.url, 'archivist1');
+  // The workbench's tile: three open, one red, one yellow; it leads to the red ones.
+  const tile = p.locator('a.tile', { has: p.getByTestId('count-deadlines') });
+  await tile.waitFor();
+  t.is(await p.getByTestId('count-deadlines').innerText(), '3');
+  t.true((await tile.innerText()).includes('红灯 1 · 黄灯 1'));
+  t.is(await tile.getAttribute('href'), '/deadlines?light=red');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '督办' }).click();
   await p.getByRole('heading', { name: '督办', level: 1 }).waitFor();
   const rows = p.locator('table.deadlines tbody tr');

@@ -113,6 +113,8 @@ export const en: Dictionary = {
     noRecent: 'No applications yet.',
     startNew: 'New application',
     adminNote: 'Your roles ({roles}) do not work archive cases; the workbench shows only what your roles use.',
+    deadlines: 'Deadlines',
+    deadlinesHint: 'red {red} · yellow {yellow}',
     soonHint: 'due within {hours} h',
   },
   inbox: {

@@ -111,6 +111,8 @@ export const zh = {
     noRecent: '还没有提交过申请。',
     startNew: '发起新申请',
     adminNote: '您的角色（{roles}）不办理档案业务事项，工作台仅显示与您角色相关的入口。',
+    deadlines: '督办事项',
+    deadlinesHint: '红灯 {red} · 黄灯 {yellow}',
     soonHint: '{hours} 小时内到期',
   },
   inbox: {
