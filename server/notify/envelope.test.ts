@@ -56,6 +56,8 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     sentAt: '2026-10-01 10:00',
     copyCount: '4',
     certifiedAt: '2026-11-02 10:00',
+    toName: '周代办',
+    byName: '流程管理员',
   };
   for (const event of NOTICE_EVENTS) {
     for (const lang of ['zh', 'en'] as const) {

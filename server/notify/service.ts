@@ -192,12 +192,19 @@ export class NotifyService {
     if (sent.avoided > 0 && reached === 0) await this.onUnstaffed(trx, task, vars, orgId, base.avoidCadreId);
   }
 
-  /** 转办: the colleague who now holds the task is told, as for a task assigned to them. */
-  private async onTaskReassigned(trx: Trx, { task }: EngineEvents['taskReassigned']): Promise<void> {
+  /**
+   * 转办: the colleague who now holds the task is told, as for a task assigned to them; the one who
+   * held it is told too when someone else (the process administrator) took it from them.
+   */
+  private async onTaskReassigned(trx: Trx, { task, fromId, actor }: EngineEvents['taskReassigned']): Promise<void> {
     const info = await store.caseInfo(trx, task.instance_id);
     const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
     const key = `task:${task.id}:to:${task.assignee_id}:${task.claimed_at}`;
     await this.notify(trx, { event: 'task_assigned', vars, link: { task: task.id }, instanceId: task.instance_id, key, recipients: [{ userId: task.assignee_id! }] });
+    if (fromId === null || fromId === actor.id) return;
+    const names = new Map((await store.activeUsers(trx, [task.assignee_id!, actor.id])).map((u) => [u.id, oneLine(u.display_name, 100)]));
+    const taken = { ...vars, toName: names.get(task.assignee_id!) ?? '—', byName: names.get(actor.id) ?? '—' };
+    await this.notify(trx, { event: 'task_taken', vars: taken, link: { inbox: true }, instanceId: task.instance_id, key: `${key}:from:${fromId}`, recipients: [{ userId: fromId }] });
   }
 
   /**

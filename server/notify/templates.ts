@@ -15,6 +15,7 @@ export const NOTICE_EVENTS = [
   'review_due',
   'copy_disposition_due',
   'task_unstaffed',
+  'task_taken',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -148,6 +149,16 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Please report what became of the archive copies (${v.caseRef})`,
       lines: [greet.en(v), '', `The ${v.copyCount} certified copies your unit received on ${v.certifiedAt} (case ${v.caseRef}) must be filed by the using unit or destroyed on record after use. Log in to report which.`],
+    }),
+  },
+  task_taken: {
+    zh: (v) => ({
+      subject: `【档案】待办已转办：${v.taskName}（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您名下“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”已由${v.byName}转交${v.toName}办理，您无需再办理。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Task handed on: ${v.taskName} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}), which you held, was handed to ${v.toName} by ${v.byName}. You need not work it any more.`],
     }),
   },
   task_unstaffed: {

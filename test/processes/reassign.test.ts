@@ -3,7 +3,7 @@
 // the case history and the audit log say who gave it to whom, and only the colleague works it now.
 // Whom it may go to is the task's own candidates: not another office, not another role, not a
 // disabled account, not someone tied to the case's cadre — refused with one answer for every reason.
-// The process administrator hands on a task whose assignee is away, from 运行监控.
+// The process administrator hands on a task whose assignee is away, from 运行监控; the assignee is told.
 import test from 'ava';
 import type { TestSystem } from '../helpers/server.ts';
 import type { TestSmtp } from '../helpers/smtp.ts';
@@ -170,4 +170,12 @@ test.serial('the process administrator hands on a claimed task whose assignee is
   const [h] = await db()('history').where({ instance_id: id, event: 'reassign' });
   t.is(JSON.parse(h.detail).fromId, await userId(sys, 'archivist1'));
   t.is((await a1.post(`/api/admin/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '我自己。' })).status, 403);
+
+  // archivist1, who held it, learns by mail that it was handed on, and to whom; archivist2 gets the task's mail.
+  await sys.services.mailer.pollOnce();
+  const [taken] = smtp.to('archivist1@dangan.example').filter((m) => m.subject.startsWith('【档案】待办已转办'));
+  t.truthy(taken, 'archivist1 is told');
+  t.regex(taken.subject, /档案管理员受理审查/);
+  t.true(taken.text.includes('转交周代办办理'));
+  t.false(taken.text.includes('休假'), 'the reason stays in the case');
 });

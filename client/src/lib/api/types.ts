@@ -448,7 +448,7 @@ export type NotificationSettings = {
   digestHour: number;
   digestHourIsDefault: boolean;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -471,6 +471,7 @@ export type NotificationSettingsChange = {
     review_due?: boolean;
     copy_disposition_due?: boolean;
     task_unstaffed?: boolean;
+    task_taken?: boolean;
   };
 };
 
