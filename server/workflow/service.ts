@@ -168,7 +168,7 @@ export class WorkflowService {
         event: h.event,
         actor: name(h.actor_id),
         at: h.at,
-        detail: parseJson<Record<string, unknown> | null>(h.detail, null),
+        detail: this.historyDetail(h, user, view.tasks),
       })),
       tasks: view.tasks.map((t) => ({
         ...taskDto({ ...t, business_key: i.business_key }),
@@ -177,6 +177,21 @@ export class WorkflowService {
         comment: t.comment,
       })),
     };
+  }
+
+  /**
+   * A history row's detail as this reader may see it. The reason given for a 转办 is the staff's
+   * business (it may say why someone stands aside): it is shown to the people of that hand-over and
+   * to the holders of the task's role, not to the applicant.
+   */
+  private historyDetail(h: HistoryRow, user: SessionUser, tasks: TaskRow[]): Record<string, unknown> | null {
+    const detail = parseJson<Record<string, unknown> | null>(h.detail, null);
+    if (h.event !== 'reassign' || !detail) return detail;
+    const task = tasks.find((t) => t.id === detail.taskId);
+    const staff = [h.actor_id, detail.fromId, detail.toId].includes(user.id) || (!!task?.candidate_role && user.roles.includes(task.candidate_role));
+    if (staff) return detail;
+    const { reason: _reason, ...rest } = detail;
+    return rest;
   }
 
   async getTask(user: SessionUser, id: string) {

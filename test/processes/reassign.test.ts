@@ -82,11 +82,15 @@ test.serial('the assignee hands the task to a colleague: the colleague is mailed
   t.regex(mails.at(-1)!.subject, /档案管理员受理审查/);
   t.true(mails.at(-1)!.text.includes(`/tasks/${taskId}`));
 
-  // The case history (what the applicant's timeline reads) and the audit log.
-  const history = (await (await sys.as('applicant1')).get(`/api/process-instances/${id}`)).body.history.filter((h: any) => h.event === 'reassign');
+  // The case history (what the timeline reads): the staff read the reason, the applicant only the fact.
+  const reassigns = async (who: string) => (await (await sys.as(who)).get(`/api/process-instances/${id}`)).body.history.filter((h: any) => h.event === 'reassign');
+  const history = await reassigns('archivist2');
   t.is(history.length, 1);
   t.like(history[0], { elementId: 'archivistReview', actor: (await db()('users').where({ username: 'archivist1' }).first()).display_name });
   t.like(history[0].detail, { taskId, toId: to, toName: '周代办', reason: '本人出差一周，请代为受理。' });
+  const applicantSees = await reassigns('applicant1');
+  t.like(applicantSees[0].detail, { toName: '周代办' });
+  t.false('reason' in applicantSees[0].detail, 'the applicant does not read why the staff handed it on');
   const audit = await db()('audit_log').where({ action: 'task.reassign', object_id: taskId }).first();
   t.is(audit.actor, 'archivist1');
   t.deepEqual(JSON.parse(audit.detail), { fromId: await userId(sys, 'archivist1'), toId: to });
