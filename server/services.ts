@@ -174,7 +174,7 @@ export function createServices(deps: Deps): Services {
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
 
   const engine = createWorkflowEngine(config, clock, { hooks, services: registry, candidateOrg });
-  const inbox = new InboxService(db, clock, config.inbox, access);
+  const inbox = new InboxService(db, clock, config.inbox, access, audit);
   const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access);
   const cases = new CaseService(db, engine, audit, clock);
   const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);

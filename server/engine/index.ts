@@ -246,9 +246,13 @@ export class WorkflowEngine {
     return { ...task, assignee_id: null, claimed_at: null };
   }
 
-  /** May this actor hand the task on (转办)? Throws the refusal a command would answer. */
-  assertMayHandOn(task: TaskRow, actor: Actor, asOperator: boolean): void {
-    const allowed = asOperator || task.assignee_id === actor.id || (task.assignee_id === null && this.couldClaim(task, actor));
+  /**
+   * May this actor hand the task on (转办)? Throws the refusal a command would answer. `override`:
+   * the caller answers for the task's work whoever holds it (decided by the domain: the process
+   * administrator, the head of the task's unit).
+   */
+  assertMayHandOn(task: TaskRow, actor: Actor, override: boolean): void {
+    const allowed = override || task.assignee_id === actor.id || (task.assignee_id === null && this.couldClaim(task, actor));
     if (!allowed) {
       if (!this.couldClaim(task, actor)) throw errors.notCandidate();
       if (task.status === 'open') throw errors.conflict('TASK_CLAIMED', 'Another user has claimed this task');
@@ -260,7 +264,7 @@ export class WorkflowEngine {
   /**
    * 转办: hands an open task of a candidate role to another holder of that role (in the task's unit,
    * when it has one). The caller is the task's assignee, a candidate while nobody has claimed it, or
-   * — `asOperator` — the process administrator. A task the process assigned to a person by name is
+   * one who answers for the task's work (`override`). A task the process assigned to a person by name is
    * not handed on. Every refusal of the target reads the same (422 `reassign-target`): the caller
    * learns nothing about why a colleague cannot take it. The case's history records who gave it to whom.
    */
@@ -269,10 +273,10 @@ export class WorkflowEngine {
     taskId: string,
     actor: Actor,
     target: Actor & { displayName: string },
-    opts: { reason: string; asOperator?: boolean },
+    opts: { reason: string; override?: boolean },
   ): Promise<{ task: TaskRow; fromId: number | null }> {
     const { task, instance } = await this.lockedTask(trx, taskId);
-    this.assertMayHandOn(task, actor, !!opts.asOperator);
+    this.assertMayHandOn(task, actor, !!opts.override);
     if (!instance || instance.status === 'suspended') throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${instance?.status ?? 'absent'}`);
     if (target.id === task.assignee_id || !this.couldClaim(task, target)) throw reassignTargetRefused();
     const now = iso(this.opts.clock.now());

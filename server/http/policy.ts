@@ -22,6 +22,8 @@ export const POLICY = {
   'instance.read': [...BUSINESS_ROLES, 'process_admin'],
   'task.read': [...BUSINESS_ROLES],
   'task.work': [...BUSINESS_ROLES],
+  // 督办 of the office's work: the archive chief sees the office's open tasks and hands them on.
+  'task.oversee': ['archive_chief'],
   // The requester's side and the case file (server/workflow/): scope is checked per case.
   'application.read': [...BUSINESS_ROLES],
   'instance.withdraw': [...BUSINESS_ROLES],

@@ -7,6 +7,7 @@ import { iso } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import type { AccessRules } from '../access/rules.ts';
+import type { AuditLog } from '../audit/service.ts';
 import { taskDto } from './dto.ts';
 import { inboxKey } from './scope.ts';
 import * as store from './store.ts';
@@ -32,6 +33,7 @@ export class InboxService {
     private readonly clock: Clock,
     private readonly cfg: Config['inbox'],
     private readonly access: AccessRules,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The user's access keys, less the cases of cadres they must avoid (档案人员回避). */
@@ -76,6 +78,19 @@ export class InboxService {
       query.filter === 'completed'
         ? await store.completedBy(this.db, user.id, f, query.offset, query.limit)
         : await store.inbox(this.db, query.filter, await this.keyOf(user), f, query.sort, query.offset, query.limit);
+    return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
+  }
+
+  /**
+   * 督办 of the office's work: the archive chief's view of every open task of the office's roles,
+   * with who holds it, so that a task held by someone away can be handed on (转办). Audited (the
+   * count, never content).
+   */
+  async officeTasks(user: SessionUser, ip: string | null, query: { due?: DueState; offset: number; limit: number }) {
+    const w = this.window();
+    const excluded = await this.access.excludedCadreIds(this.db, user.id);
+    const { rows, total } = await store.unitTasks(this.db, user.orgUnitId, excluded, { due: query.due, ...w }, query.offset, query.limit);
+    await this.audit.record(null, { actor: user, ip, action: 'task.office_list', objectType: 'org_unit', objectId: user.orgUnitId, detail: { due: query.due ?? null, total, returned: rows.length } });
     return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
   }
 

@@ -21,6 +21,7 @@ import {
   taskDetail,
   taskList,
   taskListQuery,
+  officeTaskQuery,
   taskSchema,
 } from './schema.ts';
 
@@ -117,6 +118,17 @@ export function workflowRoutes(s: Services) {
     }),
     route({
       method: 'get',
+      path: '/api/tasks/office',
+      summary: '督办: the open tasks of my office’s roles, claimed or not, with who holds them (the archive chief)',
+      description: 'Soonest due first; `due` narrows to a due state. Cases about cadres the chief must avoid are left out. Audited `task.office_list`. The chief may hand any of them on (`POST /api/tasks/:id/reassign`).',
+      tags: ['tasks'],
+      permission: 'task.oversee',
+      query: officeTaskQuery,
+      response: taskList,
+      handler: ({ query, user, ip }) => s.inbox.officeTasks(user, ip, query),
+    }),
+    route({
+      method: 'get',
       path: '/api/tasks/:id',
       summary: 'One task with its form and what the caller may do with it',
       tags: ['tasks'],
@@ -149,7 +161,7 @@ export function workflowRoutes(s: Services) {
       method: 'get',
       path: '/api/tasks/:id/reassign-candidates',
       summary: '转办: the colleagues the task may be handed to',
-      description: 'For the task’s assignee, or a candidate while nobody has claimed it: the active holders of its role in its unit, the caller, the assignee and anyone tied to the case’s cadre left out.',
+      description: 'For the task’s assignee, a candidate while nobody has claimed it, or the archive chief of the task’s office: the active holders of its role in its unit, the caller, the assignee and anyone tied to the case’s cadre left out.',
       tags: ['tasks'],
       permission: 'task.work',
       params: idParams,
@@ -161,7 +173,7 @@ export function workflowRoutes(s: Services) {
       path: '/api/tasks/:id/reassign',
       summary: '转办: hand the task to a colleague who holds its role, with the reason',
       description:
-        'The assignee, or a candidate while nobody has claimed it. 409 TASK_ASSIGNED for a task the process assigned by name, TASK_CLAIMED when another user holds it, TASK_NOT_OPEN when it is done; 422 `reassign-target` when the colleague cannot take it (one answer for every reason). Recorded in the case history and the audit log; the colleague is notified.',
+        'The assignee, a candidate while nobody has claimed it, or the archive chief of the task’s office (督办). 409 TASK_ASSIGNED for a task the process assigned by name, TASK_CLAIMED when another user holds it, TASK_NOT_OPEN when it is done; 422 `reassign-target` when the colleague cannot take it (one answer for every reason). Recorded in the case history and the audit log; the colleague is notified.',
       tags: ['tasks'],
       permission: 'task.work',
       params: idParams,

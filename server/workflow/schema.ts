@@ -126,6 +126,14 @@ export const taskListQuery = z
   })
   .strict();
 
+export const officeTaskQuery = z
+  .object({
+    due: dueState.optional(),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
 export const inboxItem = taskSchema
   .extend({
     processName: z.string(),

@@ -219,7 +219,7 @@ export class WorkflowService {
       canComplete: t.status === 'open' && this.engine.canWork(t, actor),
       canClaim: couldClaim && t.assignee_id === null,
       canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
-      canReassign: this.mayHandOn(t, actor),
+      canReassign: this.mayHandOn(t, user),
       form: t.form_key && inst ? ((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
     };
   }
@@ -282,9 +282,14 @@ export class WorkflowService {
     return this.taskCommand(user, ip, 'task.unclaim', taskId, async (trx) => taskDto(await this.engine.unclaim(trx, taskId, actorOf(user))));
   }
 
-  private mayHandOn(task: TaskRow, actor: Actor, asOperator = false): boolean {
+  /** 转办 by authority: the archive chief answers for the work of the office's tasks, whoever holds them. */
+  private headsUnitOf(task: TaskRow, user: SessionUser): boolean {
+    return user.roles.includes('archive_chief') && task.candidate_org_id !== null && task.candidate_org_id === user.orgUnitId;
+  }
+
+  private mayHandOn(task: TaskRow, user: SessionUser): boolean {
     try {
-      this.engine.assertMayHandOn(task, actor, asOperator);
+      this.engine.assertMayHandOn(task, actorOf(user), this.headsUnitOf(task, user));
       return true;
     } catch {
       return false;
@@ -292,11 +297,12 @@ export class WorkflowService {
   }
 
   /** The task, if this caller may hand it on (转办); else the refusal a command would answer. */
-  private async handOnTask(q: Q, user: SessionUser, taskId: string, asOperator: boolean): Promise<TaskRow> {
+  private async handOnTask(q: Q, user: SessionUser, taskId: string, asOperator: boolean): Promise<{ task: TaskRow; override: boolean }> {
     const task = await engineStore.findTask(q, taskId);
     if (!task) throw errors.notFound('Task');
-    this.engine.assertMayHandOn(task, actorOf(user), asOperator);
-    return task;
+    const override = asOperator || this.headsUnitOf(task, user);
+    this.engine.assertMayHandOn(task, actorOf(user), override);
+    return { task, override };
   }
 
   /** Whether the case's cadre ties this user to it (self, relative, avoidance list). */
@@ -311,7 +317,7 @@ export class WorkflowService {
   async reassignCandidates(user: SessionUser, taskId: string, asOperator = false) {
     return this.denied(user, null, 'task.view', taskId, async () => {
       await this.assertNotAvoiding(this.db, user, taskId);
-      const task = await this.handOnTask(this.db, user, taskId, asOperator);
+      const { task } = await this.handOnTask(this.db, user, taskId, asOperator);
       const cadreId = await casesStore.cadreOfTask(this.db, taskId);
       const holders = await store.holdersOf(this.db, task.candidate_role!, task.candidate_org_id, [user.id, task.assignee_id]);
       const items = [];
@@ -323,7 +329,8 @@ export class WorkflowService {
   /**
    * 转办: the task goes to a colleague who holds its role, with the reason in the case history and
    * the audit log, and a notice to the colleague. The task's assignee hands it on, a candidate
-   * while nobody has claimed it, or the process administrator from 运行监控 (`asOperator`).
+   * while nobody has claimed it, the archive chief of the task's office (督办), or the process
+   * administrator from 运行监控 (`asOperator`).
    * A colleague who cannot take it (no such role or unit, disabled, tied to the cadre) is refused
    * with one answer for every reason.
    */
@@ -334,14 +341,14 @@ export class WorkflowService {
       asOperator ? 'task.reassign_operator' : 'task.reassign',
       taskId,
       async (trx) => {
-        await this.handOnTask(trx, user, taskId, asOperator);
+        const { override } = await this.handOnTask(trx, user, taskId, asOperator);
         const target = await store.targetUser(trx, body.userId);
         if (!target || target.disabled || (await this.tiedToCase(trx, target.id, await casesStore.cadreOfTask(trx, taskId)))) throw reassignTargetRefused();
         const to = { id: target.id, username: target.username, roles: target.roles, orgUnitId: target.org_unit_id, displayName: target.display_name };
-        const r = await this.engine.reassign(trx, taskId, actorOf(user), to, { reason: body.reason, asOperator });
-        return { task: taskDto(r.task), fromId: r.fromId };
+        const r = await this.engine.reassign(trx, taskId, actorOf(user), to, { reason: body.reason, override });
+        return { task: taskDto(r.task), fromId: r.fromId, asHead: override && !asOperator };
       },
-      (r) => ({ fromId: r.fromId, toId: r.task.assigneeId }),
+      (r) => ({ fromId: r.fromId, toId: r.task.assigneeId, ...(r.asHead ? { asHead: true } : {}) }),
     ).then((r) => r.task);
   }
 

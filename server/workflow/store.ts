@@ -134,6 +134,24 @@ export async function inbox(
   return { rows: page, total };
 }
 
+/**
+ * 督办: the open tasks of one unit's roles (candidate_org_id = the unit), claimed or not, soonest due
+ * first, less the cases about cadres the reader must avoid.
+ */
+export async function unitTasks(q: Q, orgUnitId: number, excludedCadres: number[], f: Pick<InboxFilter, 'due' | 'now' | 'soonUntil'>, offset: number, limit: number): Promise<{ rows: InboxRow[]; total: number }> {
+  const base = () => applyTaskFilter(withoutCasesAbout(q('tasks as t').where({ 't.status': 'open', 't.candidate_org_id': orgUnitId }), 't.instance_id', excludedCadres), f as InboxFilter);
+  const rows = await base()
+    .join('process_instances as pi', 'pi.id', 't.instance_id')
+    .leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id')
+    .leftJoin('users as au', 'au.id', 't.assignee_id')
+    .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
+    .orderBy([{ column: 't.sort_due' }, { column: 't.created_at' }, { column: 't.id' }])
+    .limit(limit)
+    .offset(offset);
+  const [{ n }] = await base().count<{ n: number | string }[]>({ n: '*' });
+  return { rows, total: Number(n) };
+}
+
 export async function completedBy(
   q: Q,
   userId: number,

@@ -1,8 +1,9 @@
 // 转办 in chromium: archivist1, who holds a consultation's 受理审查, hands it to a colleague of the
 // office through the task page's dialog (an empty choice and an empty reason are explained first);
 // the colleague finds it in the inbox and the case timeline says who gave it to whom and why. The
-// process administrator then hands it back from 运行监控. Screenshots: docs/screenshots/reassign.png,
-// reassign-ops.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+// process administrator then hands it back from 运行监控, and the archive chief hands it on again from
+// 督办's list of the office's open steps. Screenshots: docs/screenshots/reassign.png,
+// reassign-ops.png, office-tasks.png (UPDATE_SCREENSHOTS=1), else a temp folder.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
@@ -92,6 +93,28 @@ test.serial('运行监控: the process administrator hands the task back to arch
   t.true((await p.locator('.timeline').innerText()).includes('转办'));
   const audit = await sys.services.db('audit_log').where({ action: 'task.reassign_operator', object_id: taskId }).first();
   t.is(audit.actor, 'procadmin');
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('督办: the archive chief sees who holds the office’s open steps and hands one on', async (t) => {
+  const p = b.page;
+  await logout(p);
+  await login(p, sys.url, 'chief1');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '督办' }).click();
+  const section = p.getByRole('region', { name: '本室在办事项' });
+  const row = section.locator('tbody tr', { hasText: '档案管理员受理审查' });
+  await row.waitFor();
+  t.true((await row.innerText()).includes('刘晓燕'), 'held by archivist1 since the administrator gave it back');
+  await shot(p, 'office-tasks', { fullPage: true });
+  await row.getByRole('button', { name: '转办' }).click();
+  const dialog = p.getByRole('dialog', { name: '转办' });
+  await dialog.getByLabel('接办人').selectOption({ label: '周代办（乌海市委组织部干部档案室）' });
+  await dialog.getByLabel('转办理由').fill('刘晓燕出差，改由周代办受理。');
+  await dialog.getByRole('button', { name: '确认转办' }).click();
+  await p.getByText('已转办给周代办').waitFor();
+  await row.getByText('周代办').waitFor();
+  t.is((await sys.services.db('tasks').where({ id: taskId }).first()).assignee_id, (await sys.services.db('users').where({ username: 'archivist2' }).first()).id);
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });

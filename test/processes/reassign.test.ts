@@ -124,7 +124,6 @@ test.serial('an unclaimed task: a candidate hands it to a colleague; the candida
   const other = await sys.as('receiver1');
   t.is((await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' })).status, 403);
   t.is((await other.get(`/api/tasks/${taskId}/reassign-candidates`)).status, 403);
-  t.false((await (await sys.as('chief1')).get(`/api/tasks/${taskId}`)).body.canReassign ?? false);
 
   // archivist1 (a candidate, nobody has claimed it) hands it to archivist2.
   const ok = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' });
@@ -182,4 +181,47 @@ test.serial('the process administrator hands on a claimed task whose assignee is
   t.regex(taken.subject, /档案管理员受理审查/);
   t.true(taken.text.includes('转交周代办办理'));
   t.false(taken.text.includes('休假'), 'the reason stays in the case');
+});
+
+test.serial('督办: the archive chief sees the office’s open tasks with who holds them and hands one on; another office’s chief may not', async (t) => {
+  const { taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  t.is((await a1.post(`/api/tasks/${taskId}/claim`, {})).status, 200);
+  // A case about a cadre chief1 must avoid, waiting at the same office.
+  const avoided = await demoCadre(sys, 'county', 8);
+  const sec = await actor(sys, 'secadmin');
+  await db()('avoidance_entries').insert({ user_id: await userId(sys, 'chief1'), cadre_id: avoided.id, reason: '亲属关系', created_by: sec.id, created_at: sys.clock.now().toISOString(), removed_at: null, removed_by: null });
+  const hidden = await fileConsultation(sys, 'applicant1', REASONS[1], '2', 'electronic', avoided);
+  await approveStep(sys, 'unithead1', hidden, 'unitHeadReview');
+  const hiddenTask = (await db()('tasks').where({ instance_id: hidden, status: 'open' }).first()).id;
+
+  const chief = await sys.as('chief1');
+  const list = await chief.get('/api/tasks/office?limit=200');
+  t.is(list.status, 200, JSON.stringify(list.body));
+  const ids = list.body.items.map((x: any) => x.id);
+  t.true(ids.includes(taskId));
+  t.false(ids.includes(hiddenTask), 'not a case about a cadre the chief must avoid');
+  t.like(list.body.items.find((x: any) => x.id === taskId), { assigneeName: '刘晓燕', name: '档案管理员受理审查' });
+  const city = (await db()('org_units').where({ code: CITY }).first()).id;
+  const orgs = await db()('tasks').whereIn('id', ids).distinct('candidate_org_id', 'status');
+  t.deepEqual(orgs, [{ candidate_org_id: city, status: 'open' }], 'only the office’s open tasks');
+  t.is(list.body.total, ids.length);
+  t.is(JSON.parse((await db()('audit_log').where({ action: 'task.office_list', actor: 'chief1' }).orderBy('seq', 'desc').first()).detail).total, list.body.total);
+  t.is((await a1.get('/api/tasks/office')).status, 403, 'archivists do not oversee');
+
+  // The chief hands it to archivist2; archivist1 is told.
+  t.deepEqual((await chief.get(`/api/tasks/${taskId}/reassign-candidates`)).body.items.map((u: any) => u.name), ['周代办']);
+  const res = await chief.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '刘晓燕出差，改由周代办受理。' });
+  t.is(res.status, 200, JSON.stringify(res.body));
+  const audit = await db()('audit_log').where({ action: 'task.reassign', object_id: taskId, actor: 'chief1' }).first();
+  t.deepEqual(JSON.parse(audit.detail), { fromId: await userId(sys, 'archivist1'), toId: await userId(sys, 'archivist2'), asHead: true });
+  await sys.services.mailer.pollOnce();
+  t.true(smtp.to('archivist1@dangan.example').some((m) => m.subject.startsWith('【档案】待办已转办') && m.text.includes('转交周代办办理')));
+
+  // The district office's chief: not their office.
+  await addUser(sys, { username: 'chief2', displayName: '孙主任', org: '150302-ZZB-DAS', roles: ['archive_chief'] });
+  const other = await sys.as('chief2');
+  t.false((await other.get('/api/tasks/office?limit=200')).body.items.some((x: any) => x.id === taskId));
+  const refused = await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '越权。' });
+  t.is(refused.status, 403);
 });

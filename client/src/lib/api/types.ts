@@ -2010,6 +2010,13 @@ export interface ApiRoutes {
     body: never;
     response: InboxFacets;
   };
+  /** 督办: the open tasks of my office’s roles, claimed or not, with who holds them (the archive chief) */
+  "GET /api/tasks/office": {
+    params: never;
+    query: { due?: DueState; offset?: number | null; limit?: number };
+    body: never;
+    response: TaskList;
+  };
   /** One task with its form and what the caller may do with it */
   "GET /api/tasks/:id": {
     params: { id: string };
