@@ -296,13 +296,18 @@ export class WorkflowService {
     }
   }
 
-  /** The task, if this caller may hand it on (转办); else the refusal a command would answer. */
-  private async handOnTask(q: Q, user: SessionUser, taskId: string, asOperator: boolean): Promise<{ task: TaskRow; override: boolean }> {
+  /**
+   * The task, if this caller may hand it on (转办); else the refusal a command would answer.
+   * `asHead`: the chief hands on a task that is neither theirs nor free for them to take.
+   */
+  private async handOnTask(q: Q, user: SessionUser, taskId: string, asOperator: boolean): Promise<{ task: TaskRow; override: boolean; asHead: boolean }> {
     const task = await engineStore.findTask(q, taskId);
     if (!task) throw errors.notFound('Task');
+    const actor = actorOf(user);
     const override = asOperator || this.headsUnitOf(task, user);
-    this.engine.assertMayHandOn(task, actorOf(user), override);
-    return { task, override };
+    this.engine.assertMayHandOn(task, actor, override);
+    const own = task.assignee_id === user.id || (task.assignee_id === null && this.engine.canWork(task, actor));
+    return { task, override, asHead: override && !asOperator && !own };
   }
 
   /** Whether the case's cadre ties this user to it (self, relative, avoidance list). */
@@ -341,12 +346,12 @@ export class WorkflowService {
       asOperator ? 'task.reassign_operator' : 'task.reassign',
       taskId,
       async (trx) => {
-        const { override } = await this.handOnTask(trx, user, taskId, asOperator);
+        const { override, asHead } = await this.handOnTask(trx, user, taskId, asOperator);
         const target = await store.targetUser(trx, body.userId);
         if (!target || target.disabled || (await this.tiedToCase(trx, target.id, await casesStore.cadreOfTask(trx, taskId)))) throw reassignTargetRefused();
         const to = { id: target.id, username: target.username, roles: target.roles, orgUnitId: target.org_unit_id, displayName: target.display_name };
         const r = await this.engine.reassign(trx, taskId, actorOf(user), to, { reason: body.reason, override });
-        return { task: taskDto(r.task), fromId: r.fromId, asHead: override && !asOperator };
+        return { task: taskDto(r.task), fromId: r.fromId, asHead };
       },
       (r) => ({ fromId: r.fromId, toId: r.task.assigneeId, ...(r.asHead ? { asHead: true } : {}) }),
     ).then((r) => r.task);
