@@ -67,11 +67,14 @@ test.serial('the office’s deadlines with their lights, days and filters', asyn
 
   // 红灯 narrows to the overdue one, pressed, in the URL; a reload keeps it.
   const red = p.getByRole('button', { name: /^红灯·超期/ });
+  const heading = await p.$('h1');
   await red.click();
   await p.waitForURL(/light=red/);
   await rows.nth(1).waitFor({ state: 'detached' });
   t.is(await rows.count(), 1);
   t.is(await red.getAttribute('aria-pressed'), 'true');
+  // The same page, filtered in place: a new query string does not re-mount it (no flash of a spinner).
+  t.true(await heading!.evaluate((el: any) => el.isConnected));
   await p.reload();
   await rows.first().waitFor();
   t.is(await rows.count(), 1);

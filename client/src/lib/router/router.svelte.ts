@@ -23,7 +23,12 @@ function compile(path: string): RegExp {
 }
 
 export class Router {
-  current = $state<Match | null>(null);
+  /**
+   * Raw, not a deep proxy: each navigation replaces the match whole, and its `route` must stay the
+   * very object of the table, so that a new query string on the same page is the same route (a
+   * proxy per match made every setQuery look like another route, and the shell re-mounted the page).
+   */
+  current = $state.raw<Match | null>(null);
   private readonly table: Array<{ re: RegExp; route: RouteDef }>;
 
   constructor(
