@@ -2,6 +2,7 @@
 // user ids or a role within an org unit into recipients.
 import type { Q, Trx } from '../db.ts';
 import { bool, isPg, parseJson } from '../db.ts';
+import { roleHolders } from '../people/store.ts';
 
 export type MailStatus = 'pending' | 'held' | 'digested' | 'sent' | 'incident' | 'refused';
 export const MAIL_STATUSES: readonly MailStatus[] = ['pending', 'held', 'digested', 'sent', 'incident', 'refused'];
@@ -66,12 +67,7 @@ export async function activeUsers(q: Q, ids: number[]): Promise<Recipient[]> {
 
 /** Active holders of a role in an org unit (any unit when orgUnitId is null). */
 export async function holdersOf(q: Q, role: string, orgUnitId: number | null): Promise<Recipient[]> {
-  let qb = q('users as u')
-    .join('user_roles as r', 'r.user_id', 'u.id')
-    .where('r.role', role)
-    .andWhere('u.disabled', false);
-  if (orgUnitId !== null) qb = qb.andWhere('u.org_unit_id', orgUnitId);
-  return qb.select(RECIPIENT_COLS).orderBy('u.id');
+  return roleHolders(q, role, orgUnitId).select(RECIPIENT_COLS).orderBy('u.id');
 }
 
 export async function orgOfUser(q: Q, userId: number): Promise<number | null> {

@@ -1,4 +1,5 @@
 // SQL for org units, users, roles and sessions.
+import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import { bool } from '../db.ts';
 
@@ -40,6 +41,15 @@ const userFromDb = (r: any): UserRow => ({
   is_demo: bool(r.is_demo),
 });
 const orgFromDb = (r: any): OrgUnitRow => ({ ...r, is_custodian: bool(r.is_custodian) });
+
+/**
+ * The active holders of a role in an org unit (any unit when orgUnitId is null), as `users as u`:
+ * the caller picks the columns (a mail's recipients, a 转办 list with unit names).
+ */
+export function roleHolders(q: Q, role: string, orgUnitId: number | null): Knex.QueryBuilder {
+  const qb = q('users as u').join('user_roles as r', 'r.user_id', 'u.id').where('r.role', role).andWhere('u.disabled', false);
+  return orgUnitId === null ? qb : qb.andWhere('u.org_unit_id', orgUnitId);
+}
 
 export async function findUserByUsername(q: Q, username: string): Promise<UserRow | undefined> {
   const r = await q('users').where({ username }).first();

@@ -7,6 +7,7 @@ import type { Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { NO_DUE } from '../engine/run.ts';
 import { withoutCasesAbout } from './cases-store.ts';
+import { roleHolders } from '../people/store.ts';
 
 export interface InboxKey {
   userId: number;
@@ -301,13 +302,12 @@ export function orgUnits(q: Q, custodianOnly: boolean): Promise<OrgUnitOption[]>
 
 /** 转办 candidates: the active holders of a role (in one unit, or anywhere), by unit and name; at most 200. */
 export async function holdersOf(q: Q, role: string, orgUnitId: number | null, except: Array<number | null>): Promise<Array<{ id: number; display_name: string; org_name: string }>> {
-  const qb = q('users as u')
-    .join('user_roles as r', 'r.user_id', 'u.id')
+  return roleHolders(q, role, orgUnitId)
     .join('org_units as o', 'o.id', 'u.org_unit_id')
-    .where({ 'r.role': role, 'u.disabled': false })
-    .whereNotIn('u.id', except.filter((x): x is number => x !== null));
-  if (orgUnitId !== null) qb.where('u.org_unit_id', orgUnitId);
-  return qb.orderBy(['o.name', 'u.display_name', 'u.id']).limit(200).select('u.id', 'u.display_name', 'o.name as org_name');
+    .whereNotIn('u.id', except.filter((x): x is number => x !== null))
+    .orderBy(['o.name', 'u.display_name', 'u.id'])
+    .limit(200)
+    .select('u.id', 'u.display_name', 'o.name as org_name');
 }
 
 /** A user as a 转办 target: the account, its roles, whether it may work at all. */
