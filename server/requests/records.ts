@@ -97,20 +97,15 @@ export class RequestRecords {
   }
 
   async copyRegister(user: SessionUser, ip: string | null, f: CopyFilter, page: Page) {
-    const list = await this.copyRows(user, f, page);
-    await this.listed(user, ip, 'copy_register.list', f, list.total, list.items.length);
-    return list;
-  }
-
-  /** The register's rows without an audit row: for a caller that audits the read its own way. */
-  async copyRows(user: SessionUser, f: CopyFilter, page: Page) {
     const { rows, total } = await records.listCopies(this.db, await this.officeScope(user, f.custodianOrgId), f, page);
+    await this.listed(user, ip, 'copy_register.list', f, total, rows.length);
     return { total, items: rows.map(copyDto) };
   }
 
   /**
-   * One request's register rows, for a caller already checked to be an applicant on it (and not tied
-   * to its cadre): the request's own office book, narrowed to the request.
+   * One request's register rows, without an audit row, for a caller that has already checked the
+   * reader against the request (its office or its applicants, never tied to its cadre) and audits
+   * the read its own way: the request's own office book, narrowed to the request.
    */
   async copyRowsOfRequest(request: Pick<store.RequestRow, 'id' | 'custodian_org_id'>, page: Page) {
     const scope: RecordScope = { userId: -1, orgUnitId: -1, offices: [request.custodian_org_id], unitHead: false, excluded: [] };
