@@ -101,6 +101,15 @@ function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilt
 
 const CASE_COLUMNS = ['c.process_name', 'c.subject', 'c.initiator_name', 'c.initiator_org_name'];
 
+/** A page of tasks (`tasks as t`) as lists show them: with its case, business key and assignee's name. */
+function pageColumns(qb: Knex.QueryBuilder, caseJoined = false): Knex.QueryBuilder {
+  if (!caseJoined) qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+  return qb
+    .join('process_instances as pi', 'pi.id', 't.instance_id')
+    .leftJoin('users as au', 'au.id', 't.assignee_id')
+    .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name');
+}
+
 export async function inbox(
   q: Q,
   filter: 'mine' | 'candidate' | 'open',
@@ -141,11 +150,7 @@ export async function inbox(
  */
 export async function unitTasks(q: Q, orgUnitId: number, excludedCadres: number[], f: Pick<InboxFilter, 'due' | 'now' | 'soonUntil'>, offset: number, limit: number): Promise<{ rows: InboxRow[]; total: number }> {
   const base = () => applyTaskFilter(withoutCasesAbout(q('tasks as t').where({ 't.status': 'open', 't.candidate_org_id': orgUnitId }), 't.instance_id', excludedCadres), f as InboxFilter);
-  const rows = await base()
-    .join('process_instances as pi', 'pi.id', 't.instance_id')
-    .leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id')
-    .leftJoin('users as au', 'au.id', 't.assignee_id')
-    .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
+  const rows = await pageColumns(base())
     .orderBy([{ column: 't.sort_due' }, { column: 't.created_at' }, { column: 't.id' }])
     .limit(limit)
     .offset(offset);
@@ -165,13 +170,7 @@ export async function completedBy(
     return f ? applyFilter(b, { ...f, due: undefined }) : b;
   };
   const withCase = needsCase(f);
-  const rows = await base()
-    .modify((qb) => {
-      if (!withCase) qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
-    })
-    .join('process_instances as pi', 'pi.id', 't.instance_id')
-    .leftJoin('users as au', 'au.id', 't.assignee_id')
-    .select('t.*', ...CASE_COLUMNS, 'pi.business_key', 'au.display_name as assignee_name')
+  const rows = await pageColumns(base(), withCase)
     .orderBy([{ column: 't.completed_at', order: 'desc' }, { column: 't.id' }])
     .limit(limit)
     .offset(offset);
