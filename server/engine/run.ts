@@ -32,6 +32,32 @@ interface TimerRef {
   delay: number;
 }
 
+/** A bpmn-engine for one command on a cached, parsed definition: no scripts, our expressions and timers. */
+export function bpmnEngine(name: string, sourceContext: unknown, expressions: unknown, timers?: unknown): any {
+  return new BpmnEngine({
+    name,
+    sourceContext: sourceContext as any,
+    moddleOptions,
+    expressions: expressions as any,
+    scripts: refuseScripts as any,
+    ...(timers ? { timers: timers as any } : {}),
+    settings: { enableDummyService: false },
+    Logger: SilentLogger,
+  });
+}
+
+/** bpmn-engine's state without the serialised definition (the definition cache has it). */
+export function leanState(engine: any): any {
+  const execution = engine.execution;
+  return {
+    name: engine.name,
+    state: execution.state,
+    stopped: execution.stopped,
+    environment: execution.environment.getState(),
+    definitions: execution.definitions.map((d: any) => d.getState()),
+  };
+}
+
 export class ProcessError extends AppError {
   constructor(message: string, cause?: unknown) {
     super(422, 'PROCESS_ERROR', message, cause instanceof Error ? { cause: cause.message } : undefined);
@@ -67,16 +93,7 @@ export class Run {
       service: (name) => this.serviceFunction(name),
       params: deps.params,
     });
-    this.engine = new BpmnEngine({
-      name: instance.id,
-      sourceContext: def.sourceContext as any,
-      moddleOptions,
-      expressions,
-      scripts: refuseScripts as any,
-      timers: this.timers,
-      settings: { enableDummyService: false },
-      Logger: SilentLogger,
-    });
+    this.engine = bpmnEngine(instance.id, def.sourceContext, expressions, this.timers);
     this.engine.on('error', (err: unknown) => this.fail(err));
     this.engine.on('end', () => {
       this.ended = true;
@@ -282,18 +299,6 @@ export class Run {
     return new ProcessError(`流程执行出错 / The process failed: ${(e as Error)?.message ?? String(e)}`, e);
   }
 
-  /** bpmn-engine's state without the serialised definition (the cache has it). */
-  private leanState(): any {
-    const execution = this.execution;
-    return {
-      name: this.engine.name,
-      state: execution.state,
-      stopped: execution.stopped,
-      environment: execution.environment.getState(),
-      definitions: execution.definitions.map((d: any) => d.getState()),
-    };
-  }
-
   /** Our variables as the process sees them now. */
   variables(state: any): Record<string, unknown> {
     const procs = state?.definitions?.[0]?.execution?.processes ?? [];
@@ -324,7 +329,7 @@ export class Run {
    * command (it is closed by the caller, not reconciled away).
    */
   async persist(opts: { firingJobId?: string; completedTaskId?: string } = {}): Promise<{ status: string; variables: Record<string, unknown> }> {
-    const state = this.leanState();
+    const state = leanState(this.engine);
     const variables = this.variables(state);
     const now = iso(this.clock.now());
     const trx = this.trx;
