@@ -70,7 +70,7 @@ export class Sessions {
     const id = hashToken(token);
     const found = await store.findSessionWithUser(this.db, id);
     if (!found) return null;
-    const { session: s, user } = found;
+    const { session: s, user, roles } = found;
     const policy = await this.policy.current();
     const nowDate = this.clock.now();
     const now = nowDate.getTime();
@@ -100,7 +100,6 @@ export class Sessions {
     if (opts.touch !== false && now - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) {
       await store.touchSession(this.db, id, iso(nowDate));
     }
-    const roles = await store.rolesOf(this.db, user.id);
     return {
       id: user.id,
       username: user.username,

@@ -1,7 +1,7 @@
 // SQL for org units, users, roles and sessions.
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
-import { bool } from '../db.ts';
+import { bool, isPg } from '../db.ts';
 
 export interface OrgUnitRow {
   id: number;
@@ -202,8 +202,12 @@ export async function insertSession(q: Q, row: SessionRow): Promise<void> {
   await q('sessions').insert(row);
 }
 
-/** A session and its user in one read (every request makes it); `user` is absent if the row is gone. */
-export async function findSessionWithUser(q: Q, id: string): Promise<{ session: SessionRow; user?: UserRow } | undefined> {
+/**
+ * A session, its user and the user's roles in one read (every request makes it); `user` is absent
+ * if the row is gone.
+ */
+export async function findSessionWithUser(q: Q, id: string): Promise<{ session: SessionRow; user?: UserRow; roles: string[] } | undefined> {
+  const joined = isPg(q) ? "string_agg(r.role, ',')" : "group_concat(r.role, ',')";
   const r = await q('sessions as s')
     .leftJoin('users as u', 'u.id', 's.user_id')
     .where('s.id', id)
@@ -216,8 +220,11 @@ export async function findSessionWithUser(q: Q, id: string): Promise<{ session: 
       's.expires_at as session_expires_at',
       's.ip as session_ip',
       's.user_agent as session_user_agent',
+      q.raw(`(select ${joined} from user_roles r where r.user_id = u.id) as session_roles`),
     );
   if (!r) return undefined;
+  // Role codes are [a-z_]: a comma cannot be part of one.
+  const roles = r.session_roles ? String(r.session_roles).split(',').sort() : [];
   const session: SessionRow = {
     id: r.session_id,
     user_id: r.session_user_id,
@@ -227,10 +234,10 @@ export async function findSessionWithUser(q: Q, id: string): Promise<{ session: 
     ip: r.session_ip,
     user_agent: r.session_user_agent,
   };
-  if (r.id === null || r.id === undefined) return { session };
+  if (r.id === null || r.id === undefined) return { session, roles: [] };
   const user: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!k.startsWith('session_')) user[k] = v;
-  return { session, user: userFromDb(user) };
+  return { session, user: userFromDb(user), roles };
 }
 
 export async function touchSession(q: Q, id: string, at: string): Promise<void> {
