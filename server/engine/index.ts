@@ -38,6 +38,9 @@ export interface StartResult {
   status: string;
   businessKey: string | null;
   activeElements: string[];
+  /** The deployment's process name and the variables after the start: for the domain's own rows, not for the API. */
+  processName: string;
+  variables: Record<string, unknown>;
 }
 
 /** Keys the engine sets itself; forms and callers may not overwrite them. */
@@ -152,7 +155,7 @@ export class WorkflowEngine {
       initiator: input.actor?.id ?? null,
       initiatorOrgId: input.actor?.orgUnitId ?? null,
     });
-    const { status } = await run.persist();
+    const { status, variables } = await run.persist();
     return {
       id: row.id,
       processKey: row.process_key,
@@ -160,6 +163,8 @@ export class WorkflowEngine {
       status,
       businessKey: row.business_key,
       activeElements: run.activeElementIds(),
+      processName: def.deployment.name,
+      variables,
     };
   }
 

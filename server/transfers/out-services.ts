@@ -9,8 +9,7 @@ import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import { caseNumber, nextNumber } from '../shared/sequences.ts';
 import { addDays } from '../deadlines/service.ts';
-import { syncCase } from '../workflow/cases.ts';
-import { parseJson } from '../db.ts';
+import { indexStartedCase } from '../workflow/cases.ts';
 import { DESTINATION_KINDS, METHODS, OFFICE_DESTINATIONS, REASONS, SPECIAL_REASONS, type DestinationKind, type Reason } from './codes.ts';
 import { actorRef, optText, orderOf, ownOffice, text, type TransferDeps } from './context.ts';
 import { dayOf, isDay, secondsUntil } from './dates.ts';
@@ -240,8 +239,7 @@ async function startTransferIn(d: TransferDeps, ctx: ServiceContext, orderId: nu
   });
   const inOrder = await store.orderOfInstance(ctx.trx, started.id);
   await store.updateOrder(ctx.trx, order.id, { peer_order_id: inOrder!.id });
-  const saved = await ctx.trx('process_instances').where({ id: started.id }).first('variables');
-  await syncCase(ctx.trx, started.id, parseJson<Record<string, unknown>>(saved?.variables, {}));
+  await indexStartedCase(ctx.trx, started);
 }
 
 export function registerTransferOutServices(registry: ServiceRegistry, d: TransferDeps): void {

@@ -3,7 +3,6 @@
 // ones it receives), the slip, the paper receipt or paper return of a receiver outside Dangan, and the
 // 名册. Each write is one transaction with its audit row; out of scope answers 404 like absent.
 import type { Trx } from '../db.ts';
-import { parseJson } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { EngineHooks } from '../engine/types.ts';
@@ -11,7 +10,7 @@ import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import { actorOf } from '../workflow/service.ts';
-import { syncCase } from '../workflow/cases.ts';
+import { indexStartedCase } from '../workflow/cases.ts';
 import type { TransferDeps } from './context.ts';
 import { dayOf } from './dates.ts';
 import { buildSlip } from './slip.ts';
@@ -112,8 +111,7 @@ export class TransferService {
             fromLevel: cadre.management_level,
           },
         });
-        const saved = await trx('process_instances').where({ id: started.id }).first('variables');
-        await syncCase(trx, started.id, parseJson<Record<string, unknown>>(saved?.variables, {}));
+        await indexStartedCase(trx, started);
         const order = (await store.orderOfInstance(trx, started.id))!;
         transfer = { orderId: order.id, instanceId: started.id, caseNo: order.case_no, dueAt: order.due_at };
         await this.d.audit.record(trx, { actor: user, ip, action: 'instance.start', objectType: 'process_instance', objectId: started.id, detail: { processKey: 'transfer', version: started.version, positionChangeId: changeId } });

@@ -7,6 +7,7 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { EngineHooks, WorkflowEngine } from '../engine/index.ts';
 import type { CaseFacts } from '../engine/types.ts';
+import type { StartResult } from '../engine/index.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
@@ -34,8 +35,7 @@ export function cadreOf(variables: Record<string, unknown>): number | null {
 
 /**
  * Creates or refreshes the case row of an instance. Idempotent; called by the engine hooks (with the
- * event's facts, so an existing row needs no join) and after a start (when the business key the start
- * service set has been saved).
+ * event's facts, so an existing row needs no join) and after a start (indexStartedCase).
  */
 export async function syncCase(trx: Trx, instanceId: string, variables: Record<string, unknown>, facts?: CaseFacts): Promise<void> {
   const existing = await store.findCase(trx, instanceId);
@@ -74,6 +74,14 @@ export async function syncCase(trx: Trx, instanceId: string, variables: Record<s
   } else if (existing.subject !== subject || existing.search_text !== text || existing.cadre_id !== cadreId) {
     await store.updateCase(trx, instanceId, { subject, search_text: text, cadre_id: cadreId });
   }
+}
+
+/**
+ * After a start: the case row. The hooks have made it when the start created a task; a start that
+ * waits for a timer or a message first has none yet.
+ */
+export function indexStartedCase(trx: Trx, started: StartResult): Promise<void> {
+  return syncCase(trx, started.id, started.variables, { businessKey: started.businessKey, processName: started.processName });
 }
 
 /** Keeps workflow_cases in step with the engine, inside the engine's own transactions. */

@@ -13,7 +13,7 @@ import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './store.ts';
 import { taskDto } from './dto.ts';
-import { syncCase } from './cases.ts';
+import { indexStartedCase } from './cases.ts';
 import * as casesStore from './cases-store.ts';
 import { assertCanReadCase } from './scope.ts';
 import type { DueState } from './store.ts';
@@ -114,8 +114,7 @@ export class WorkflowService {
   private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
     return this.db.transaction(async (trx) => {
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
-      const saved = await engineStore.findInstance(trx, result.id);
-      await syncCase(trx, result.id, parseJson<Record<string, unknown>>(saved?.variables, {}));
+      await indexStartedCase(trx, result);
       await this.audit.record(trx, {
         actor: user,
         ip,
@@ -124,7 +123,8 @@ export class WorkflowService {
         objectId: result.id,
         detail: { processKey, version: result.version },
       });
-      return result;
+      const { id, processKey: key, version, status, businessKey, activeElements } = result;
+      return { id, processKey: key, version, status, businessKey, activeElements };
     });
   }
 
