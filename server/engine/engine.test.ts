@@ -239,3 +239,21 @@ test.serial('a timeDate timer waits for our clock, even when the wall clock is a
   t.is(await sys.services.jobs.pollOnce(), 1);
   t.is((await sys.services.db('process_instances').where({ id: inst.id }).first()).status, 'completed');
 });
+
+test.serial('a case whose start waits for a timer first is in 我的申请 at once; the start answers only what the API declares', async (t) => {
+  await deployFixture(sys.services, 'start-wait.bpmn');
+  const applicant = await sys.as('applicant1');
+  const res = await applicant.post('/api/process-instances', { processKey: 'startWait', variables: {} });
+  t.is(res.status, 201);
+  // The process variables (the initiator, what start services add) stay on the server.
+  t.deepEqual(Object.keys(res.body).sort(), ['activeElements', 'businessKey', 'id', 'processKey', 'status', 'version']);
+  t.deepEqual(res.body.activeElements, ['cooling']);
+  t.is((await sys.services.db('tasks').where({ instance_id: res.body.id })).length, 0, 'no task yet');
+  const mine = (await applicant.get('/api/applications?state=open&limit=100')).body.items.find((a: any) => a.id === res.body.id);
+  t.like(mine, { processName: '先等待后办理', status: 'running' });
+
+  sys.clock.advance(2 * HOUR + 1000);
+  await sys.services.jobs.pollOnce();
+  const work = await sys.services.db('tasks').where({ instance_id: res.body.id, element_id: 'work' }).first();
+  t.is(work?.status, 'open');
+});
