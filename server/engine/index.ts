@@ -3,7 +3,7 @@
 // everything it causes commit or roll back together. The runtime knows no archive rule.
 import { randomUUID } from 'node:crypto';
 import type { Q, Trx } from '../db.ts';
-import { isPg, parseJson } from '../db.ts';
+import { parseJson } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { Definitions, type FormSource, type LoadedDefinition } from './definitions.ts';
@@ -196,11 +196,10 @@ export class WorkflowEngine {
 
   /** The task, read under the instance lock so that concurrent commands see each other's result. */
   private async lockedTask(trx: Trx, taskId: string): Promise<{ task: TaskRow; instance: InstanceRow | undefined }> {
-    const pre = await store.findTask(trx, taskId);
-    if (!pre) throw errors.notFound('Task');
-    const instance = await store.lockInstance(trx, pre.instance_id);
-    // SQLite serialises writers, so the first read already is the locked one.
-    const task = isPg(trx) ? (await store.findTask(trx, taskId))! : pre;
+    // The lock first, then the task: a concurrent command on the case has committed by then.
+    const instance = await store.lockInstanceOfTask(trx, taskId);
+    const task = await store.findTask(trx, taskId);
+    if (!task) throw errors.notFound('Task');
     return { task, instance };
   }
 

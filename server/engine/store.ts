@@ -148,6 +148,10 @@ export const findInstance = (q: Q, id: string): Promise<InstanceRow | undefined>
 export const lockInstance = (q: Q, id: string): Promise<InstanceRow | undefined> =>
   forUpdate(q, q('process_instances').where({ id }).first());
 
+/** The instance of a task, locked like lockInstance (one round trip instead of two). */
+export const lockInstanceOfTask = (q: Q, taskId: string): Promise<InstanceRow | undefined> =>
+  forUpdate(q, q('process_instances').whereIn('id', q('tasks').where({ id: taskId }).select('instance_id')).first());
+
 export async function insertInstance(q: Q, row: InstanceRow): Promise<void> {
   await q('process_instances').insert(row);
 }
