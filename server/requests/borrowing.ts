@@ -7,9 +7,8 @@ import { errors } from '../errors.ts';
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import { categoryCovered } from '../access/rules.ts';
 import * as accessStore from '../access/store.ts';
-import { caseNumber } from '../shared/sequences.ts';
 import type { RequestDeps } from './deps.ts';
-import { checkApplicants, checkCategories, checkPurpose, checkRelations, jsonList, labelsOf, resolveTarget, type Applicant } from './checks.ts';
+import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
 import { beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
@@ -88,48 +87,28 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       }
     }
 
-    const caseNo = await caseNumber(ctx.trx, '查借', now);
-    ctx.setBusinessKey(caseNo);
-    const requestId = await store.insertRequest(ctx.trx, {
-      instance_id: ctx.instanceId,
-      case_no: caseNo,
-      kind: mode === 'loan' ? 'loan' : 'consult',
-      mode,
-      purpose,
-      reason: str(v.reason).slice(0, 1000),
-      requester_org_id: actor.orgUnitId,
-      initiator_id: actor.id,
-      cadre_id: target.cadre.id,
-      archive_id: target.archive.id,
-      custodian_org_id: target.custodianOrgId,
-      management_level: target.cadre.management_level,
-      categories: JSON.stringify(categories),
-      granted_categories: null,
-      materials: null,
-      approved_materials: null,
-      copies: null,
-      view_from: viewFrom,
-      view_days: mode === 'electronic' ? days(v.viewDays) : null,
-      loan_days: mode === 'loan' ? days(v.loanDays) : null,
-      window_start: null,
-      window_end: null,
-      route: null,
-      status: 'in_review',
-      created_at: iso(now),
-      decided_at: null,
-      closed_at: null,
+    const filed = await fileRequest(ctx, {
+      prefix: '查借',
+      actor,
+      applicants,
+      target,
+      reason: v.reason,
+      row: {
+        kind: mode === 'loan' ? 'loan' : 'consult',
+        mode,
+        purpose,
+        categories: JSON.stringify(categories),
+        materials: null,
+        copies: null,
+        view_from: viewFrom,
+        view_days: mode === 'electronic' ? days(v.viewDays) : null,
+        loan_days: mode === 'loan' ? days(v.loanDays) : null,
+      },
     });
-    await store.insertApplicants(ctx.trx, applicants.map((a) => ({ request_id: requestId, user_id: a.id, display_name: a.name, is_initiator: a.isInitiator })));
     return {
-      requestId,
-      caseNo,
-      cadreId: target.cadre.id,
-      archiveId: target.archive.id,
-      custodianOrgId: target.custodianOrgId,
-      managementLevel: target.cadre.management_level,
+      ...filed,
       borrowerId: actor.id,
       borrowerOrgId: actor.orgUnitId,
-      coApplicantsLabels: labelsOf(applicants),
       caseSubject: `${MODES[mode]}：${short(v.reason)}`,
       // The unit head of the applying unit; the archive office's archivists and chief; the leaders
       // of the organisation department above the office (干部管理权限).

@@ -16,6 +16,11 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { ArchiveRow } from '../archives/archive-store.ts';
 import type { CadreRow } from '../archives/store.ts';
+import { iso } from '../clock.ts';
+import type { Actor, ServiceContext } from '../engine/types.ts';
+import { caseNumber } from '../shared/sequences.ts';
+import * as store from './store.ts';
+import type { RequestRow } from './store.ts';
 
 /** 《条例》第三十一条 items 1–7, and 8: 干部本人及亲属合法权益代查 (DOMAIN.md §1.4). */
 export const PURPOSES: Record<string, string> = {
@@ -173,3 +178,54 @@ export async function checkMaterials(q: Q, archiveId: number, value: unknown) {
 export const labelsOf = (applicants: Applicant[]) => Object.fromEntries(applicants.filter((a) => !a.isInitiator).map((a) => [String(a.id), a.name]));
 
 export const jsonList = (v: string | null): string[] => parseJson<string[]>(v, []);
+
+/** What a request's start adds on top of the rows every request has. */
+type RequestSpecifics = Pick<
+  RequestRow,
+  'kind' | 'mode' | 'purpose' | 'categories' | 'materials' | 'copies' | 'view_from' | 'view_days' | 'loan_days'
+>;
+
+/**
+ * Files a request once its start checks have passed: the case number (the case's business key),
+ * the request row in review, and its applicants. Returns the process variables every request sets.
+ */
+export async function fileRequest(
+  ctx: ServiceContext,
+  input: { prefix: string; actor: Actor; applicants: Applicant[]; target: Target; reason: unknown; row: RequestSpecifics },
+) {
+  const { actor, applicants, target } = input;
+  const now = ctx.clock.now();
+  const caseNo = await caseNumber(ctx.trx, input.prefix, now);
+  ctx.setBusinessKey(caseNo);
+  const requestId = await store.insertRequest(ctx.trx, {
+    ...input.row,
+    instance_id: ctx.instanceId,
+    case_no: caseNo,
+    reason: str(input.reason).slice(0, 1000),
+    requester_org_id: actor.orgUnitId,
+    initiator_id: actor.id,
+    cadre_id: target.cadre.id,
+    archive_id: target.archive.id,
+    custodian_org_id: target.custodianOrgId,
+    management_level: target.cadre.management_level,
+    granted_categories: null,
+    approved_materials: null,
+    window_start: null,
+    window_end: null,
+    route: null,
+    status: 'in_review',
+    created_at: iso(now),
+    decided_at: null,
+    closed_at: null,
+  });
+  await store.insertApplicants(ctx.trx, applicants.map((a) => ({ request_id: requestId, user_id: a.id, display_name: a.name, is_initiator: a.isInitiator })));
+  return {
+    requestId,
+    caseNo,
+    cadreId: target.cadre.id,
+    archiveId: target.archive.id,
+    custodianOrgId: target.custodianOrgId,
+    managementLevel: target.cadre.management_level,
+    coApplicantsLabels: labelsOf(applicants),
+  };
+}

@@ -9,9 +9,8 @@ import type { ServiceRegistry } from '../engine/types.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { registerNotice } from '../notify/notices.ts';
 import { formatInstant } from '../notify/beijing.ts';
-import { caseNumber } from '../shared/sequences.ts';
 import type { RequestDeps } from './deps.ts';
-import { checkApplicants, checkMaterials, checkPurpose, checkRelations, jsonList, labelsOf, resolveTarget } from './checks.ts';
+import { checkApplicants, checkMaterials, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget } from './checks.ts';
 import { isDay, KINDS, requestOf, short, today } from './kit.ts';
 import * as store from './store.ts';
 
@@ -40,47 +39,26 @@ export function registerCopyServices(registry: ServiceRegistry, deps: RequestDep
     const materials = await checkMaterials(ctx.trx, target.archive.id, v.materials);
     const copies = typeof v.copies === 'number' && Number.isInteger(v.copies) && v.copies > 0 ? v.copies : 1;
 
-    const now = ctx.clock.now();
-    const caseNo = await caseNumber(ctx.trx, '复制', now);
-    ctx.setBusinessKey(caseNo);
-    const requestId = await store.insertRequest(ctx.trx, {
-      instance_id: ctx.instanceId,
-      case_no: caseNo,
-      kind: kind as 'copy' | 'extract',
-      mode: null,
-      purpose,
-      reason: str(v.reason).slice(0, 1000),
-      requester_org_id: actor.orgUnitId,
-      initiator_id: actor.id,
-      cadre_id: target.cadre.id,
-      archive_id: target.archive.id,
-      custodian_org_id: target.custodianOrgId,
-      management_level: target.cadre.management_level,
-      categories: JSON.stringify([...new Set(materials.map((m) => m.seqNo.replace(/-\d+$/, '')))]),
-      granted_categories: null,
-      materials: JSON.stringify(materials),
-      approved_materials: null,
-      copies: kind === 'extract' ? 1 : copies,
-      view_from: null,
-      view_days: null,
-      loan_days: null,
-      window_start: null,
-      window_end: null,
-      route: null,
-      status: 'in_review',
-      created_at: iso(now),
-      decided_at: null,
-      closed_at: null,
+    const filed = await fileRequest(ctx, {
+      prefix: '复制',
+      actor,
+      applicants,
+      target,
+      reason: v.reason,
+      row: {
+        kind: kind as 'copy' | 'extract',
+        mode: null,
+        purpose,
+        categories: JSON.stringify([...new Set(materials.map((m) => m.seqNo.replace(/-\d+$/, '')))]),
+        materials: JSON.stringify(materials),
+        copies: kind === 'extract' ? 1 : copies,
+        view_from: null,
+        view_days: null,
+        loan_days: null,
+      },
     });
-    await store.insertApplicants(ctx.trx, applicants.map((a) => ({ request_id: requestId, user_id: a.id, display_name: a.name, is_initiator: a.isInitiator })));
     return {
-      requestId,
-      caseNo,
-      cadreId: target.cadre.id,
-      archiveId: target.archive.id,
-      custodianOrgId: target.custodianOrgId,
-      managementLevel: target.cadre.management_level,
-      coApplicantsLabels: labelsOf(applicants),
+      ...filed,
       caseSubject: `${KINDS[kind]}：${short(v.reason)}`,
       orgScopes: { unit_head: actor.orgUnitId, archivist: target.custodianOrgId, archive_chief: target.custodianOrgId },
     };
