@@ -31,6 +31,7 @@ import { requestRoutes } from './requests/routes.ts';
 import { processAdminRoutes } from './processes/routes.ts';
 import { readingRoutes } from './reading/routes.ts';
 import { qualityRoutes } from './quality/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
@@ -57,6 +58,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   readingRoutes,
   qualityRoutes,
   copyRoutes,
+  reportRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -46,6 +46,7 @@ import { ProcessAdminService } from './processes/service.ts';
 import { OperationsService } from './processes/operations.ts';
 import { ReadingRoom } from './reading/service.ts';
 import { QualityService } from './quality/service.ts';
+import { ReportsService } from './reports/service.ts';
 import { CopiesService } from './copies/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +100,8 @@ export interface Services extends Deps {
   reading: ReadingRoom;
   /** 扫描质检: records every scan check, lists the failing materials (server/quality/). */
   quality: QualityService;
+  /** 统计分析: holdings and a year's work of the caller's archive offices (server/reports/). */
+  reports: ReportsService;
   /** 复制件 PDFs: made once per register row, downloads audited (server/copies/). */
   copies: CopiesService;
 }
@@ -156,6 +159,7 @@ export function createServices(deps: Deps): Services {
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const quality = new QualityService(db, clock, audit, access, archives);
+  const reports = new ReportsService(db, clock, audit, access);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
@@ -227,6 +231,7 @@ export function createServices(deps: Deps): Services {
     requests,
     reading,
     quality,
+    reports,
     copies,
     processes,
     operations,

@@ -70,6 +70,8 @@ export const POLICY = {
   'copy.produce': ['archivist'],
   'copy.download': ['archivist', 'archive_chief', 'applicant'],
   'copy.case_read': ['archivist', 'archive_chief', 'auth_leader', 'applicant'],
+  // 统计分析 (server/reports/): counts of the office's holdings and work, for its staff and the leaders above.
+  'report.read': ['archivist', 'archive_chief', 'auth_leader'],
   // Avoidance lists (档案人员规避) are the security administrator's.
   'avoidance.manage': ['sec_admin'],
   // Audit: the auditor only.

@@ -1,0 +1,38 @@
+// Shapes of 统计分析: one summary of an office's (or a leader's offices') holdings and a year's work.
+import { z, intId } from '../http/zod.ts';
+
+export const summaryQuery = z
+  .object({
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+    custodianOrgId: intId.optional(),
+  })
+  .strict();
+
+const counted = z.object({ code: z.string(), zh: z.string(), en: z.string(), n: z.number().int() });
+
+export const summary = z
+  .object({
+    year: z.number().int(),
+    custodianOrgId: z.number().int().nullable().openapi({ description: 'the one office asked for; null: every office in the caller’s scope' }),
+    offices: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    holdings: z.object({
+      total: z.number().int(),
+      held: z.number().int().openapi({ description: 'archives still held: not transferred out, not handed to the state archives' }),
+      digitised: z.number().int().openapi({ description: 'held archives digitised or verified' }),
+      byStatus: z.array(counted),
+      byLevel: z.array(counted),
+      byDigital: z.array(counted),
+    }),
+    use: z.object({
+      total: z.number().int(),
+      byKind: z.array(
+        z.object({ code: z.string(), zh: z.string(), en: z.string(), total: z.number().int(), open: z.number().int(), closed: z.number().int(), rejected: z.number().int(), withdrawn: z.number().int() }),
+      ),
+    }),
+    transfers: z.object({
+      out: z.object({ total: z.number().int(), byStatus: z.array(counted) }),
+      in: z.object({ total: z.number().int(), byStatus: z.array(counted) }),
+    }),
+    materials: z.object({ total: z.number().int(), late: z.number().int(), byStatus: z.array(counted) }),
+  })
+  .openapi('ReportSummary');

@@ -1,0 +1,87 @@
+// 统计分析: an office's figures move with its work, each office sees its own, the leader above sees
+// the offices under it together or one by one, and nobody else sees any.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { fileConsultation } from '../helpers/cases.ts';
+import { completeAt, reject } from '../helpers/workflow.ts';
+import { ARCHIVE_STATUSES, DIGITAL_STATUSES } from '../../server/archives/codes.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const summary = async (username: string, query = '') => (await sys.as(username)).get(`/api/reports/summary${query}`);
+const officeOf = async (username: string): Promise<number> => (await sys.services.db('users').where({ username }).first()).org_unit_id;
+const consult = (s: any) => s.use.byKind.find((k: any) => k.code === 'consult');
+
+test.serial('the office’s figures move with its work: requests filed, rejected and withdrawn this year', async (t) => {
+  const before = await summary('archivist1');
+  t.is(before.status, 200);
+  const office = await officeOf('archivist1');
+  t.deepEqual(before.body.offices.map((o: any) => o.id), [office]);
+
+  // Holdings add up, and every status is listed, with zero where the office has none.
+  const h = before.body.holdings;
+  t.is(h.total, h.byStatus.reduce((a: number, r: any) => a + r.n, 0));
+  t.is(h.total, h.byLevel.reduce((a: number, r: any) => a + r.n, 0));
+  t.deepEqual(h.byStatus.map((r: any) => r.code).slice(0, Object.keys(ARCHIVE_STATUSES).length), Object.keys(ARCHIVE_STATUSES));
+  t.deepEqual(h.byDigital.map((r: any) => r.code).slice(0, Object.keys(DIGITAL_STATUSES).length), Object.keys(DIGITAL_STATUSES));
+  const held = await sys.services.db('archives').where({ custodian_org_id: office }).whereNotIn('status', ['transferred', 'archived_state']).count({ n: '*' });
+  t.is(h.held, Number(held[0].n));
+  t.true(h.digitised <= h.held);
+
+  const open = await fileConsultation(sys, 'applicant1', '干部考察需要查阅任免材料。');
+  const rejected = await fileConsultation(sys, 'applicant1', '干部考察需要查阅考核材料。');
+  await completeAt(await sys.as('unithead1'), rejected, 'unitHeadReview', reject());
+  const withdrawn = await fileConsultation(sys, 'applicant1', '干部考察需要查阅履历材料。');
+  t.is((await (await sys.as('applicant1')).post(`/api/process-instances/${withdrawn}/withdraw`, { reason: '考察已取消。' })).status, 200);
+  t.truthy(open);
+
+  const after = await summary('archivist1');
+  t.is(after.body.use.total - before.body.use.total, 3);
+  const [b, a] = [consult(before.body), consult(after.body)];
+  t.deepEqual(
+    { total: a.total - b.total, open: a.open - b.open, rejected: a.rejected - b.rejected, withdrawn: a.withdrawn - b.withdrawn, closed: a.closed - b.closed },
+    { total: 3, open: 1, rejected: 1, withdrawn: 1, closed: 0 },
+  );
+  t.is(a.zh, '查阅');
+
+  // Next year nothing has happened yet; the holdings are the same.
+  const next = await summary('archivist1', `?year=${after.body.year + 1}`);
+  t.is(next.body.use.total, 0);
+  t.is(next.body.transfers.out.total + next.body.transfers.in.total + next.body.materials.total, 0);
+  t.is(next.body.holdings.total, after.body.holdings.total);
+
+  const audit = await sys.services.db('audit_log').where({ action: 'report.read', actor: 'archivist1', outcome: 'success' });
+  t.is(audit.length, 3);
+});
+
+test.serial('each office sees its own; the leader above sees the offices under it; nobody else sees any', async (t) => {
+  const mine = await officeOf('archivist1');
+  const theirs = await summary('receiver1');
+  t.is(theirs.status, 200);
+  t.notDeepEqual(theirs.body.offices.map((o: any) => o.id), [mine]);
+  // The requests of the first test were about a cadre of archivist1's office, not receiver1's.
+  t.is(consult(theirs.body).total, 0);
+
+  const leader = await summary('leader1');
+  t.true(leader.body.offices.some((o: any) => o.id === mine));
+  t.true(leader.body.holdings.total >= (await summary('archivist1')).body.holdings.total);
+  const one = await summary('leader1', `?custodianOrgId=${mine}`);
+  t.is(one.body.custodianOrgId, mine);
+  t.deepEqual(one.body.holdings, (await summary('archivist1')).body.holdings);
+  t.deepEqual(one.body.use, (await summary('archivist1')).body.use);
+
+  // Another office's figures: 404 like an office that does not exist, and a denied audit row.
+  const refused = await summary('receiver1', `?custodianOrgId=${mine}`);
+  t.is(refused.status, 404);
+  t.truthy(await sys.services.db('audit_log').where({ action: 'report.read', actor: 'receiver1', outcome: 'denied' }).first());
+  t.is((await summary('applicant1')).status, 403);
+  t.is((await summary('unithead1')).status, 403);
+  t.is((await summary('archivist1', '?year=1999')).status, 400);
+  t.is((await summary('archivist1', '?secret=1')).status, 400);
+});
