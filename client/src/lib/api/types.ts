@@ -1905,6 +1905,84 @@ export type CopyPdf = {
   created: boolean;
 };
 
+export type ReportSummary = {
+  year: number;
+  /** the one office asked for; null: every office in the caller’s scope */
+  custodianOrgId: number | null;
+  offices: Array<{
+    id: number;
+    name: string;
+  }>;
+  holdings: {
+    total: number;
+    /** archives still held: not transferred out, not handed to the state archives */
+    held: number;
+    /** held archives digitised or verified */
+    digitised: number;
+    byStatus: Array<{
+      code: string;
+      zh: string;
+      en: string;
+      n: number;
+    }>;
+    byLevel: Array<{
+      code: string;
+      zh: string;
+      en: string;
+      n: number;
+    }>;
+    byDigital: Array<{
+      code: string;
+      zh: string;
+      en: string;
+      n: number;
+    }>;
+  };
+  use: {
+    total: number;
+    byKind: Array<{
+      code: string;
+      zh: string;
+      en: string;
+      total: number;
+      open: number;
+      closed: number;
+      rejected: number;
+      withdrawn: number;
+    }>;
+  };
+  transfers: {
+    out: {
+      total: number;
+      byStatus: Array<{
+        code: string;
+        zh: string;
+        en: string;
+        n: number;
+      }>;
+    };
+    in: {
+      total: number;
+      byStatus: Array<{
+        code: string;
+        zh: string;
+        en: string;
+        n: number;
+      }>;
+    };
+  };
+  materials: {
+    total: number;
+    late: number;
+    byStatus: Array<{
+      code: string;
+      zh: string;
+      en: string;
+      n: number;
+    }>;
+  };
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -3208,5 +3286,12 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: Blob;
+  };
+  /** 统计分析: holdings, digitisation, use, transfers and material intake of the caller’s archive offices for a year (audited) */
+  "GET /api/reports/summary": {
+    params: never;
+    query: { year?: number; custodianOrgId?: number };
+    body: never;
+    response: ReportSummary;
   };
 }

@@ -20,6 +20,8 @@ export const ROUTES: RouteDef[] = [
   // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
   { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
   { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
+  // 统计分析: holdings and the year's work of my archive offices.
+  { path: '/reports', load: () => import('../../pages/reports/ReportsPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
   { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
   { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
