@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from './config.ts';
 
+/**
+ * SQLite's page cache, in MiB (the default is 2): the cadre search's covering index at 100,000
+ * cadres (~8 MiB) stays in memory (bench/search.ts). It fills as the database grows, in RSS.
+ */
+export const SQLITE_CACHE_MIB = 64;
+
 export type Db = Knex;
 export type Trx = Knex.Transaction;
 /** Either the root handle or a transaction: store functions accept both. */
@@ -38,9 +44,7 @@ export function knexConfig(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Kne
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
-        // 64 MiB of page cache (the default is 2 MiB): the cadre search's covering index at
-        // 100,000 cadres (~8 MiB) stays in memory (bench/search.ts).
-        conn.pragma('cache_size = -65536');
+        conn.pragma(`cache_size = -${SQLITE_CACHE_MIB * 1024}`);
         done(null, conn);
       },
     },

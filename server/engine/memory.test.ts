@@ -1,10 +1,12 @@
 // The engine keeps nothing of an instance in memory after a command: over 5,000 instances the
-// process's RSS and heap stay flat once warmed up (a parked engine would hold ~670 KB each).
+// process's heap stays flat once warmed up, and its RSS grows by no more than SQLite's page cache
+// filling as the database grows (a parked engine would hold ~670 KB each: 3.3 GB).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { approve } from '../../test/helpers/workflow.ts';
 import { deployFixture } from '../../test/helpers/fixtures.ts';
 import { actorOf } from '../workflow/service.ts';
+import { SQLITE_CACHE_MIB } from '../db.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -53,6 +55,11 @@ test('RSS stays flat across 5,000 instances', async (t) => {
   const end = measure();
   t.log(`RSS after warm-up ${mb(warm.rss)} MB, samples ${samples.join(', ')} MB; heap ${mb(warm.heapUsed)} → ${mb(end.heapUsed)} MB`);
   t.is(Number((await s.db('process_instances').count({ n: '*' }).first())!.n), 5500);
-  t.true(end.rss - warm.rss < 80e6, `RSS grew by ${mb(end.rss - warm.rss)} MB`);
+  // On SQLite the page cache (db.ts) fills as 5,000 cases are written: measured, RSS grows by
+  // 66–84 MB with it and by ~10 MB with a 2 MiB cache. The budget is that cache and 40 MB of
+  // allocator noise (the same on PostgreSQL): ~21 KB a case, far below a parked engine. The heap
+  // bound below is the finer one.
+  const budget = SQLITE_CACHE_MIB * 1024 * 1024 + 40e6;
+  t.true(end.rss - warm.rss < budget, `RSS grew by ${mb(end.rss - warm.rss)} MB (budget ${mb(budget)} MB)`);
   t.true(end.heapUsed - warm.heapUsed < 16e6, `heap grew by ${mb(end.heapUsed - warm.heapUsed)} MB`);
 });
