@@ -21,7 +21,7 @@ export const summary = z
       digitised: z.number().int().openapi({ description: 'held archives digitised or verified' }),
       byStatus: z.array(counted),
       byLevel: z.array(counted),
-      byDigital: z.array(counted),
+      byDigital: z.array(counted).openapi({ description: 'the held archives by digital status' }),
     }),
     use: z.object({
       total: z.number().int(),

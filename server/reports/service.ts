@@ -65,7 +65,7 @@ export class ReportsService {
     const year = query.year ?? new Date(this.clock.now().getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
     const { from, to } = beijingYear(year);
 
-    const archives = await store.archiveCounts(this.db, chosen);
+    const archives = await store.archiveCounts(this.db, chosen, GONE);
     const requests = await store.requestCounts(this.db, chosen, from, to);
     const transfers = await store.transferCounts(this.db, chosen, from, to);
     const intakes = await store.intakeCounts(this.db, chosen, from, to);
@@ -93,8 +93,8 @@ export class ReportsService {
       holdings: {
         total: sum(archives.byStatus),
         held: sum(held),
-        // Digitised among the held archives: those gone elsewhere are no longer the office's work.
-        digitised: await this.digitisedHeld(chosen),
+        // Digitisation counts the held archives: those gone elsewhere are no longer the office's work.
+        digitised: sum(archives.byDigital.filter((r) => DIGITISED.includes(r.key))),
         byStatus: labelled(ARCHIVE_STATUSES, archives.byStatus),
         byLevel: labelled(MANAGEMENT_LEVELS, archives.byLevel),
         byDigital: labelled(DIGITAL_STATUSES, archives.byDigital),
@@ -109,9 +109,5 @@ export class ReportsService {
     };
     await this.audit.record(null, { actor: user, ip, action: 'report.read', objectType: 'report', objectId: 'summary', detail: { year, offices: chosen } });
     return result;
-  }
-
-  private digitisedHeld(offices: number[]): Promise<number> {
-    return store.countArchives(this.db, offices, { statusNotIn: GONE, digitalIn: DIGITISED });
   }
 }

@@ -16,19 +16,16 @@ function counted<K extends string>(rows: Array<Record<string, unknown>>, keys: r
   });
 }
 
-/** Archives held by the offices, by status, digital status and the cadre's management level. */
-export async function archiveCounts(q: Q, offices: number[]): Promise<{ byStatus: Keyed[]; byDigital: Keyed[]; byLevel: Keyed[] }> {
+/**
+ * Archives of the offices by status and by the cadre's management level; those still held (status
+ * not in `gone`) by digital status.
+ */
+export async function archiveCounts(q: Q, offices: number[], gone: string[]): Promise<{ byStatus: Keyed[]; byDigital: Keyed[]; byLevel: Keyed[] }> {
   const base = () => q('archives as a').whereIn('a.custodian_org_id', offices);
   const byStatus = await base().select('a.status as key').count({ n: '*' }).groupBy('a.status');
-  const byDigital = await base().select('a.digital_status as key').count({ n: '*' }).groupBy('a.digital_status');
+  const byDigital = await base().whereNotIn('a.status', gone).select('a.digital_status as key').count({ n: '*' }).groupBy('a.digital_status');
   const byLevel = await base().join('cadres as c', 'c.id', 'a.cadre_id').select('c.management_level as key').count({ n: '*' }).groupBy('c.management_level');
   return { byStatus: counted(byStatus, ['key']), byDigital: counted(byDigital, ['key']), byLevel: counted(byLevel, ['key']) };
-}
-
-/** Archives of the offices whose status is not in one list and whose digital status is in another. */
-export async function countArchives(q: Q, offices: number[], f: { statusNotIn: string[]; digitalIn: string[] }): Promise<number> {
-  const [r] = await q('archives').whereIn('custodian_org_id', offices).whereNotIn('status', f.statusNotIn).whereIn('digital_status', f.digitalIn).count({ n: '*' });
-  return Number(r?.n ?? 0);
 }
 
 /** Requests to use an archive of the offices, filed in [from, to), by kind and status. */
