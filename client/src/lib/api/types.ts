@@ -1931,6 +1931,7 @@ export type ReportSummary = {
       en: string;
       n: number;
     }>;
+    /** the held archives by digital status */
     byDigital: Array<{
       code: string;
       zh: string;
