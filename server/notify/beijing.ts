@@ -33,3 +33,6 @@ export function endOfBeijingDay(day: string): Date {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + 1) - OFFSET_MS - 1);
 }
+
+/** The first millisecond of a Beijing calendar day. */
+export const startOfBeijingDay = (day: string): Date => new Date(endOfBeijingDay(day).getTime() + 1 - DAY_MS);

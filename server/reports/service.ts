@@ -14,6 +14,7 @@ import type { SessionUser } from '../people/sessions.ts';
 import { ARCHIVE_STATUSES, DIGITAL_STATUSES, MANAGEMENT_LEVELS } from '../archives/codes.ts';
 import { IN_STATUSES, OUT_STATUSES } from '../transfers/codes.ts';
 import { INTAKE_STATUSES } from '../materials/codes.ts';
+import { beijingDay, startOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
 
 type Labels = Record<string, { zh: string; en: string }>;
@@ -27,11 +28,10 @@ const REQUEST_KINDS: Labels = {
 /** No longer in the office's keeping. */
 const GONE = ['transferred', 'archived_state'];
 const DIGITISED = ['done', 'verified'];
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
-/** The Beijing calendar year of an instant, and its bounds as UTC ISO strings. */
-export function beijingYear(year: number): { from: string; to: string } {
-  const start = (y: number) => new Date(Date.UTC(y, 0, 1) - BEIJING_OFFSET_MS).toISOString();
+/** A Beijing calendar year as [from, to) in UTC ISO strings. */
+function yearBounds(year: number): { from: string; to: string } {
+  const start = (y: number) => startOfBeijingDay(`${y}-01-01`).toISOString();
   return { from: start(year), to: start(year + 1) };
 }
 
@@ -62,8 +62,8 @@ export class ReportsService {
       throw errors.notFound('Archive office');
     }
     const chosen = one !== undefined ? [one] : offices;
-    const year = query.year ?? new Date(this.clock.now().getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
-    const { from, to } = beijingYear(year);
+    const year = query.year ?? Number(beijingDay(this.clock.now()).slice(0, 4));
+    const { from, to } = yearBounds(year);
 
     const archives = await store.archiveCounts(this.db, chosen, GONE);
     const requests = await store.requestCounts(this.db, chosen, from, to);

@@ -3,14 +3,12 @@
 import { iso } from '../clock.ts';
 import { ProcessError } from '../engine/run.ts';
 import type { ServiceContext } from '../engine/types.ts';
-import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
+import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
 
 export const MODES: Record<string, string> = { electronic: '电子查阅', onsite: '现场查阅', loan: '借出纸质档案' };
 export const KINDS: Record<string, string> = { copy: '复制', extract: '摘录' };
-
-const DAY_MS = 86_400_000;
 
 /** The case's request, locked for the command (every step of a case changes it). */
 export async function requestOf(ctx: ServiceContext): Promise<RequestRow> {
@@ -27,8 +25,6 @@ export function plusDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-/** The first millisecond of a Beijing calendar day. */
-export const startOfBeijingDay = (day: string): Date => new Date(endOfBeijingDay(day).getTime() + 1 - DAY_MS);
 
 /** A Beijing day and 'HH:MM' as an instant. */
 export function beijingTime(day: string, hhmm: string): Date {
@@ -36,7 +32,7 @@ export function beijingTime(day: string, hhmm: string): Date {
   return new Date(startOfBeijingDay(day).getTime() + (h * 60 + m) * 60_000);
 }
 
-export { beijingDay, endOfBeijingDay };
+export { beijingDay, endOfBeijingDay, startOfBeijingDay };
 
 /**
  * A timer's duration until `at`, by the service clock. The diagrams' timers use durations, not
