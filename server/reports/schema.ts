@@ -14,7 +14,7 @@ export const summary = z
   .object({
     year: z.number().int(),
     custodianOrgId: z.number().int().nullable().openapi({ description: 'the one office asked for; null: every office in the caller’s scope' }),
-    offices: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    offices: z.array(z.object({ id: z.number().int(), name: z.string() })).openapi({ description: 'every archive office in the caller’s scope, to choose from' }),
     holdings: z.object({
       total: z.number().int(),
       held: z.number().int().openapi({ description: 'archives still held: not transferred out, not handed to the state archives' }),

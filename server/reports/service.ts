@@ -69,7 +69,7 @@ export class ReportsService {
     const requests = await store.requestCounts(this.db, chosen, from, to);
     const transfers = await store.transferCounts(this.db, chosen, from, to);
     const intakes = await store.intakeCounts(this.db, chosen, from, to);
-    const names = await store.officeNames(this.db, chosen);
+    const names = await store.officeNames(this.db, offices);
 
     const held = archives.byStatus.filter((r) => !GONE.includes(r.key));
     const byKind = Object.entries(REQUEST_KINDS).map(([code, l]) => {

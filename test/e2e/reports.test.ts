@@ -62,5 +62,10 @@ test.serial('the archivist’s statistics: holdings, digitisation and this year�
   // The district office had no request this year.
   await p.getByTestId('report-use-total').filter({ hasText: /^0$/ }).waitFor();
   t.regex(p.url(), /office=\d+/);
+  // After a reload the choice is still there, with every office to choose from.
+  await p.reload();
+  await p.getByTestId('report-use-total').filter({ hasText: /^0$/ }).waitFor();
+  t.is(await office.locator('option:checked').textContent(), '海勃湾区委组织部干部档案室');
+  t.is(await office.locator('option').count(), 3);
   t.deepEqual(b.problems, []);
 });

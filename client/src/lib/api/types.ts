@@ -1909,6 +1909,7 @@ export type ReportSummary = {
   year: number;
   /** the one office asked for; null: every office in the caller’s scope */
   custodianOrgId: number | null;
+  /** every archive office in the caller’s scope, to choose from */
   offices: Array<{
     id: number;
     name: string;
