@@ -2,7 +2,8 @@
 // ~4,600 pages takes minutes on a 2-core machine, longer than a start may take, so main.ts runs
 // this in the background after the server listens: material by material, each in its own
 // transaction through addPageScans, progress in the log, and an archive becomes 'done' when every
-// material has its pages. It resumes after a restart (only materials without pages are rendered).
+// material has its pages — except the archive with the page-short material, which stays 'partial':
+// 已数字化 means every material passes its check (POST /api/archives/:id/digital-status). It resumes after a restart (only materials without pages are rendered).
 // Each material's scans are checked as they are filed (扫描质检, recorded in scan_checks), and one
 // material of the second digitised archive is scanned a page short, as happens at a scanner, so
 // that the demo's 扫描质检 list shows what a failing check looks like.
@@ -41,10 +42,12 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     .select('m.id', 'm.archive_id', 'm.title', 'm.seq_no', 'm.pages', 'm.formed_date', 'm.category_code', 'c.name', 'c.gender', 'c.birth_date', 'u.name as unit')
     .limit(opts.maxMaterials ?? 1_000_000);
   const pending = new Set(todo.map((m: { archive_id: number }) => m.archive_id));
-  if (opts.maxMaterials === undefined) for (const t of targets) if (!pending.has(t.id)) await archiveStore.setDigitalStatus(q, t.id, 'done', iso(s.clock.now()));
+  const shortOne = await pageShortMaterial(q);
+  const shortArchive = shortOne === undefined ? undefined : (await q('materials').where({ id: shortOne }).first('archive_id'))?.archive_id;
+  const complete = (archiveId: number) => (archiveId === shortArchive ? Promise.resolve() : archiveStore.setDigitalStatus(q, archiveId, 'done', iso(s.clock.now())));
+  if (opts.maxMaterials === undefined) for (const t of targets) if (!pending.has(t.id)) await complete(t.id);
   const totalPages = todo.reduce((n: number, m: { pages: number }) => n + m.pages, 0);
   log.info({ archives: targets.length, materials: todo.length, pages: totalPages }, 'rendering demo page scans in the background');
-  const shortOne = await pageShortMaterial(q);
   const renderer = new PageRenderer();
   let done = 0;
   let nextReport = 500;
@@ -72,7 +75,7 @@ export async function renderDemoScans(s: Services, log: Logger, signal: AbortSig
     });
     done += scanned;
     const last = opts.maxMaterials === undefined && (i === todo.length - 1 || todo[i + 1].archive_id !== m.archive_id);
-    if (last) await archiveStore.setDigitalStatus(s.db, m.archive_id, 'done', iso(s.clock.now()));
+    if (last) await complete(m.archive_id);
     if (done >= nextReport || i === todo.length - 1) {
       log.info({ pages: done, of: totalPages, seconds: Math.round((Date.now() - started) / 1000) }, 'demo page scans');
       nextReport += 500;

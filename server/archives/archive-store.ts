@@ -78,6 +78,30 @@ export async function setDigitalStatus(q: Q, id: number, digitalStatus: string, 
   await q('archives').where({ id }).update({ digital_status: digitalStatus, updated_at: at });
 }
 
+export interface DigitalHistoryRow {
+  id: number;
+  archive_id: number;
+  from_status: string;
+  to_status: string;
+  note: string | null;
+  actor_id: number | null;
+  at: string;
+  checked: number;
+}
+
+export async function insertDigitalHistory(q: Q, row: Omit<DigitalHistoryRow, 'id'>): Promise<void> {
+  await q('archive_digital_history').insert(row);
+}
+
+/** The digital-status moves of an archive, oldest first, with the actor's display name. */
+export async function digitalHistory(q: Q, archiveId: number): Promise<Array<DigitalHistoryRow & { actor_name: string | null }>> {
+  return q('archive_digital_history as h')
+    .leftJoin('users as u', 'u.id', 'h.actor_id')
+    .where('h.archive_id', archiveId)
+    .orderBy('h.id')
+    .select('h.*', 'u.display_name as actor_name');
+}
+
 export async function setCustodian(q: Q, archive: ArchiveRow, custodianOrgId: number, at: string): Promise<void> {
   await q('archives').where({ id: archive.id }).update({ custodian_org_id: custodianOrgId, updated_at: at });
   await syncCadreCustodian(q, archive.cadre_id);

@@ -1,13 +1,14 @@
 // Archives and custody: which office holds a cadre (custody ranges, the most specific one wins),
 // creating an archive, and changeArchiveStatus / changeArchiveCustodian — the only writers of an
-// archive's status and custodian, each recorded in archive_status_history.
+// archive's status and custodian, each recorded in archive_status_history — and
+// changeDigitalStatus, the only writer of its digital status (archive_digital_history).
 import type { Q, Trx } from '../db.ts';
 import { parseJson, bool } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
-import { ARCHIVE_STATUSES, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus } from './codes.ts';
+import { ARCHIVE_STATUSES, DIGITAL_STATUSES, DIGITAL_TRANSITIONS, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus, type DigitalStatus } from './codes.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
 import type { ArchiveRow } from './archive-store.ts';
@@ -178,4 +179,67 @@ export async function shelveArchive(
   const mark = { archive_no: archiveNo, store_room: input.storeRoom, cabinet: input.cabinet, shelf: input.shelf };
   await archiveStore.setShelfMark(trx, archive.id, mark, iso(clock.now()));
   return { ...archive, ...mark };
+}
+
+/** The digital-status targets a holder of these roles may move an archive in this status to. */
+export function digitalTargets(from: string, roles: readonly string[]): DigitalStatus[] {
+  const moves = DIGITAL_TRANSITIONS[from as DigitalStatus] ?? {};
+  return (Object.keys(moves) as DigitalStatus[]).filter((to) => moves[to]!.roles.some((r) => roles.includes(r)));
+}
+
+/**
+ * Refuses a digital-status move the table or the caller's roles do not allow, one made from a status
+ * the archive no longer has (`seen`), or a move down without a note.
+ */
+export function assertDigitalMove(from: string, to: DigitalStatus, roles: readonly string[], note: string | null, seen = from): void {
+  const move = DIGITAL_TRANSITIONS[from as DigitalStatus]?.[to];
+  if (from !== seen || !move || !move.roles.some((r) => roles.includes(r))) {
+    const name = (s: string) => DIGITAL_STATUSES[s as DigitalStatus]?.zh ?? s;
+    throw errors.rule('digital_status', `数字化状态不能由您从“${name(from)}”变为“${name(to)}” / You cannot move the digital status from ${from} to ${to}`, {
+      from,
+      to,
+      allowed: digitalTargets(from, roles),
+    });
+  }
+  if (move.down && !note) throw errors.validation([{ field: 'note', message: '退回须写明原因 / a move back needs a note' }]);
+}
+
+export interface DigitalChange {
+  archiveId: number;
+  /** The status the caller saw; the move is refused when the archive has moved on since. */
+  from: string;
+  to: DigitalStatus;
+  note: string | null;
+  actor: ActorRef & { roles: readonly string[] };
+  /** How many materials' scans the caller checked for this move. */
+  checked: number;
+}
+
+/**
+ * Moves an archive's digital status along DIGITAL_TRANSITIONS and records the move. The caller has
+ * locked the archive and checked the scans the target needs; this checks the table, the role, the
+ * note of a move down and that 验收 is never by the person who marked the archive 已数字化.
+ */
+export async function changeDigitalStatus(trx: Trx, clock: Clock, change: DigitalChange): Promise<ArchiveRow> {
+  const archive = await archiveStore.lockArchive(trx, change.archiveId);
+  if (!archive) throw errors.notFound('Archive');
+  assertDigitalMove(archive.digital_status, change.to, change.actor.roles, change.note, change.from);
+  if (change.to === 'verified') {
+    const markedDone = (await archiveStore.digitalHistory(trx, archive.id)).filter((h) => h.to_status === 'done').at(-1);
+    if (markedDone?.actor_id === change.actor.id) {
+      throw errors.rule('four_eyes', '验收须由标记“已数字化”以外的人进行 / The archive must be verified by someone other than who marked it digitised');
+    }
+  }
+  const now = iso(clock.now());
+  await archiveStore.setDigitalStatus(trx, archive.id, change.to, now);
+  await archiveStore.insertDigitalHistory(trx, {
+    archive_id: archive.id,
+    from_status: archive.digital_status,
+    to_status: change.to,
+    note: change.note,
+    actor_id: change.actor.id,
+    at: now,
+    checked: change.checked,
+  });
+  return { ...archive, digital_status: change.to, updated_at: now };
 }

@@ -55,6 +55,21 @@ export const DIGITAL_STATUSES = {
 export type DigitalStatus = keyof typeof DIGITAL_STATUSES;
 export const DIGITAL_STATUS_CODES = Object.keys(DIGITAL_STATUSES) as [DigitalStatus, ...DigitalStatus[]];
 
+/**
+ * The moves of an archive's digital status (数字化进度) and who makes each. Up to 已数字化 needs every
+ * current material scanned with a passing check; 已验收 (数据验收) is the archive chief's, and never by
+ * the person who marked the archive 已数字化. A move down (a defect found after the fact) needs a note.
+ */
+export const DIGITAL_TRANSITIONS: Record<DigitalStatus, Partial<Record<DigitalStatus, { roles: readonly string[]; down?: true }>>> = {
+  none: { partial: { roles: ['archivist', 'archive_chief'] }, done: { roles: ['archivist', 'archive_chief'] } },
+  partial: { done: { roles: ['archivist', 'archive_chief'] } },
+  done: { verified: { roles: ['archive_chief'] }, partial: { roles: ['archivist', 'archive_chief'], down: true } },
+  verified: { done: { roles: ['archive_chief'], down: true }, partial: { roles: ['archive_chief'], down: true } },
+};
+
+/** The statuses whose archive claims every material is scanned. */
+export const DIGITISED_STATUSES: readonly DigitalStatus[] = ['done', 'verified'];
+
 /** GB/T 2261.1: 1 男, 2 女. */
 export const GENDERS = { '1': { zh: '男', en: 'Male' }, '2': { zh: '女', en: 'Female' } } as const;
 export type Gender = keyof typeof GENDERS;

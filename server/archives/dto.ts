@@ -1,7 +1,7 @@
 // Rows → API objects (camelCase), with the code labels a screen shows.
 import { ARCHIVE_KINDS, ARCHIVE_STATUSES, DIGITAL_STATUSES, GENDERS, MANAGEMENT_LEVELS } from './codes.ts';
 import type { CadreRow, FamilyMemberRow, FieldHistoryRow, CustodyRangeRow } from './store.ts';
-import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
+import type { ArchiveRow, DigitalHistoryRow, StatusHistoryRow } from './archive-store.ts';
 import type { MaterialRow, PageImageRow } from './catalog-store.ts';
 import { parseJson } from '../db.ts';
 
@@ -72,6 +72,16 @@ export const statusHistoryDto = (h: StatusHistoryRow) => ({
   instanceId: h.instance_id,
   actorId: h.actor_id,
   at: h.at,
+});
+
+export const digitalHistoryDto = (h: DigitalHistoryRow & { actor_name: string | null }) => ({
+  fromStatus: h.from_status,
+  toStatus: h.to_status,
+  note: h.note,
+  actorId: h.actor_id,
+  actorName: h.actor_name,
+  at: h.at,
+  checked: h.checked,
 });
 
 export const materialDto = (m: MaterialRow, scannedPages?: number) => ({

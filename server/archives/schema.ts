@@ -179,6 +179,10 @@ export const archiveSchema = z
     access: z.enum(['custody', 'grant']),
     grantedCategories: z.array(z.string()).nullable(),
     statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), at: z.string() })),
+    digitalHistory: z.array(
+      z.object({ fromStatus: z.string(), toStatus: z.string(), note: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string(), checked: z.number().int() }),
+    ),
+    digitalTransitions: z.array(z.string()).openapi({ description: 'the digital statuses the caller may move the archive to now (POST /api/archives/:id/digital-status)' }),
   })
   .openapi('Archive');
 

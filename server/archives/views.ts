@@ -14,7 +14,8 @@ import * as catalog from './catalog-store.ts';
 import type { Scans } from './scans.ts';
 import { contentTypeOf } from './scans.ts';
 import { searchCadres, type SearchParams } from './search.ts';
-import { archiveDto, cadreDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
+import { archiveDto, cadreDto, digitalHistoryDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
+import { digitalTargets } from './archives.ts';
 
 type Kind = 'cadre' | 'archive' | 'catalog' | 'material' | 'page';
 const NOUN: Record<Kind, string> = { cadre: 'Cadre', archive: 'Archive', catalog: 'Archive', material: 'Material', page: 'Page' };
@@ -113,6 +114,9 @@ export class ArchiveViews {
         access: check.via,
         grantedCategories: check.categories,
         statusHistory: (await archiveStore.statusHistory(trx, archiveId)).map(statusHistoryDto),
+        digitalHistory: (await archiveStore.digitalHistory(trx, archiveId)).map(digitalHistoryDto),
+        // The office's staff only: a reader through a grant moves nothing.
+        digitalTransitions: check.via === 'custody' ? digitalTargets(a.digital_status, user.roles) : [],
       };
     });
   }

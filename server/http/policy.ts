@@ -67,6 +67,8 @@ export const POLICY = {
   // A copy case's rows: those who read the register, and the applicants of that request.
   'scan.read': ['archivist', 'archive_chief', 'auth_leader'],
   'scan.check': ['archivist', 'archive_chief'],
+  // 数字化进度: the office's staff mark an archive partly digitised or digitised; the chief verifies it.
+  'archive.digitise': ['archivist', 'archive_chief'],
   'copy.produce': ['archivist'],
   'copy.download': ['archivist', 'archive_chief', 'applicant'],
   'copy.case_read': ['archivist', 'archive_chief', 'auth_leader', 'applicant'],

@@ -38,5 +38,18 @@ export function qualityRoutes(s: Services) {
       response: S.archiveCheck,
       handler: ({ user, ip, params }) => q.checkArchive(user, ip, params.id),
     }),
+    route({
+      method: 'post',
+      path: '/api/archives/:id/digital-status',
+      summary: '数字化进度: mark an archive partly digitised, digitised (every material’s scans pass a check made now) or verified (验收, the archive chief)',
+      description:
+        'Moves: none → partial | done; partial → done; done → verified (archive_chief, not the person who marked it done) | partial; verified → done | partial (archive_chief). A move back needs a note. 422 RULE_VIOLATION with details.rule = digital_status (move not allowed), digital_scans (details.failing lists the materials whose newest check failed, details.notScanned counts those without scans) or four_eyes.',
+      tags,
+      permission: 'archive.digitise',
+      params: S.idParams,
+      body: S.digitalBody,
+      response: S.digitalChange,
+      handler: ({ user, ip, params, body }) => q.changeDigitalStatus(user, ip, params.id, body),
+    }),
   ];
 }

@@ -1,5 +1,6 @@
 // Shapes of the scan quality API: a finding, a check's result, the list of failing materials.
 import { z, intId, paging } from '../http/zod.ts';
+import { DIGITAL_STATUS_CODES } from '../archives/codes.ts';
 
 export const idParams = z.object({ id: intId });
 
@@ -15,13 +16,15 @@ export const materialCheck = z
   .object({ materialId: z.number().int(), seqNo: z.string(), passed: z.boolean(), findings: z.array(finding) })
   .openapi('MaterialScanCheck');
 
+const checkResult = z.object({ materialId: z.number().int(), seqNo: z.string(), title: z.string(), passed: z.boolean(), findings: z.array(finding) });
+
 export const archiveCheck = z
   .object({
     archiveId: z.number().int(),
     checked: z.number().int(),
     notScanned: z.number().int().openapi({ description: 'materials without scans, not checked (the archive is not marked digitised)' }),
     failing: z.number().int(),
-    results: z.array(z.object({ materialId: z.number().int(), seqNo: z.string(), title: z.string(), passed: z.boolean(), findings: z.array(finding) })),
+    results: z.array(checkResult),
   })
   .openapi('ArchiveScanCheck');
 
@@ -52,3 +55,21 @@ export const failingList = z
     ),
   })
   .openapi('FailingScans');
+
+export const digitalBody = z
+  .object({
+    to: z.enum(DIGITAL_STATUS_CODES).exclude(['none']).openapi({ description: 'partial 部分数字化 · done 已数字化 · verified 已验收 (archive chief)' }),
+    note: z.string().trim().max(500).optional().openapi({ description: 'why; required for a move back (done → partial, verified → done or partial)' }),
+  })
+  .strict();
+
+export const digitalChange = z
+  .object({
+    archiveId: z.number().int(),
+    fromStatus: z.string(),
+    toStatus: z.string(),
+    toStatusLabel: z.string(),
+    checked: z.number().int().openapi({ description: 'materials whose scans were checked for this move' }),
+    results: z.array(checkResult),
+  })
+  .openapi('DigitalStatusChange');

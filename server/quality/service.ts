@@ -3,6 +3,8 @@
 // materials whose newest check failed, for the archive offices in the caller's scope. The checks
 // themselves are the archive's own (Scans.checkScans): page count against 页数, gaps, duplicates,
 // resolution ≥ SCAN_MIN_DPI, sha256, and that each image decodes at its recorded size.
+// It also moves an archive's digital status (数字化进度): 已数字化 and 已验收 only after a fresh check
+// of every current material has passed.
 import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -14,10 +16,11 @@ import type { ArchivesService } from '../archives/service.ts';
 import type { ScanCheck, ScanFinding } from '../archives/scans.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
+import { assertDigitalMove, changeDigitalStatus } from '../archives/archives.ts';
+import { DIGITAL_STATUSES, DIGITAL_TRANSITIONS, DIGITISED_STATUSES, type DigitalStatus } from '../archives/codes.ts';
 import * as store from './store.ts';
 
-/** An archive that says it is digitised must have every material scanned; others only what was scanned. */
-const DIGITISED = ['done', 'verified'];
+type CheckResult = { materialId: number; seqNo: string; title: string; passed: boolean; findings: ScanFinding[] };
 
 export class QualityService {
   constructor(
@@ -46,10 +49,10 @@ export class QualityService {
   }
 
   /** The archive if the user's office holds it (archivist or chief, no avoidance tie); else a denial, audited. */
-  private async heldArchive(user: SessionUser, ip: string, archiveId: number | undefined, object: { type: string; id: number }) {
+  private async heldArchive(user: SessionUser, ip: string, archiveId: number | undefined, object: { type: string; id: number }, action = 'scan_check.run') {
     const check = archiveId === undefined ? { ok: false as const, reason: 'absent' as const } : await this.access.checkArchive(this.db, user, archiveId);
     if (check.ok && check.via === 'custody') return;
-    await this.audit.record(null, { actor: user, ip, action: 'scan_check.run', objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason: check.ok ? 'out_of_scope' : check.reason } });
+    await this.audit.record(null, { actor: user, ip, action, objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason: check.ok ? 'out_of_scope' : check.reason } });
     throw errors.notFound(object.type === 'archive' ? 'Archive' : 'Material');
   }
 
@@ -72,16 +75,58 @@ export class QualityService {
   async checkArchive(user: SessionUser, ip: string, archiveId: number) {
     await this.heldArchive(user, ip, archiveId, { type: 'archive', id: archiveId });
     const archive = (await archiveStore.findArchive(this.db, archiveId))!;
+    const { results, notScanned } = await this.runChecks(user, archiveId, DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus));
+    const failing = results.filter((r) => !r.passed).length;
+    await this.audit.record(null, { actor: user, ip, action: 'scan_check.run', objectType: 'archive', objectId: archiveId, detail: { checked: results.length, failing } });
+    return { archiveId, checked: results.length, notScanned, failing, results };
+  }
+
+  /** Checks the scanned materials of an archive, or all of its current materials; each check commits on its own. */
+  private async runChecks(user: SessionUser, archiveId: number, everyMaterial: boolean) {
     const all = await store.materialsWithScanCounts(this.db, archiveId);
-    const due = DIGITISED.includes(archive.digital_status) ? all : all.filter((m) => m.scanned > 0);
-    const results: Array<{ materialId: number; seqNo: string; title: string; passed: boolean; findings: ScanFinding[] }> = [];
+    const due = everyMaterial ? all : all.filter((m) => m.scanned > 0);
+    const results: CheckResult[] = [];
     for (const m of due) {
       const findings = await this.archives.checkScans(m.id, this.db, { trigger: 'archive', actorId: user.id });
       results.push({ materialId: m.id, seqNo: m.seq_no, title: m.title, passed: !findings.length, findings });
     }
-    const failing = results.filter((r) => !r.passed).length;
-    await this.audit.record(null, { actor: user, ip, action: 'scan_check.run', objectType: 'archive', objectId: archiveId, detail: { checked: results.length, failing } });
-    return { archiveId, checked: results.length, notScanned: all.length - due.length, failing, results };
+    return { results, notScanned: all.length - due.length };
+  }
+
+  /**
+   * Moves an archive's digital status (DIGITAL_TRANSITIONS). To 部分数字化: some material has scans.
+   * To 已数字化 or 已验收: every current material is checked now (each check committed on its own, as
+   * above), and the move commits only if the newest check of every current material passed — read
+   * again under the archive's lock, so a page uploaded meanwhile counts. A move down needs a note.
+   */
+  async changeDigitalStatus(user: SessionUser, ip: string, archiveId: number, body: { to: DigitalStatus; note?: string }) {
+    await this.heldArchive(user, ip, archiveId, { type: 'archive', id: archiveId }, 'archive.digital_status');
+    const from = (await archiveStore.findArchive(this.db, archiveId))!.digital_status;
+    const note = body.note?.trim() || null;
+    assertDigitalMove(from, body.to, user.roles, note);
+    const up = !DIGITAL_TRANSITIONS[from as DigitalStatus]![body.to]!.down;
+    const fullCheck = up && DIGITISED_STATUSES.includes(body.to);
+    const { results } = fullCheck ? await this.runChecks(user, archiveId, true) : { results: [] };
+    return this.db.transaction(async (trx) => {
+      if (up) {
+        const state = await store.currentCheckState(trx, archiveId);
+        const failing = fullCheck ? state.filter((m) => !m.passed) : [];
+        if (fullCheck && (!state.length || failing.length)) {
+          throw errors.rule('digital_scans', `${failing.length} 份材料的扫描件未通过检查，不能标记为“${DIGITAL_STATUSES[body.to].zh}” / ${failing.length} materials do not pass the scan check`, {
+            checked: results.length,
+            notScanned: state.filter((m) => m.scanned === 0).length,
+            failing: failing.map((m) => ({ materialId: m.id, seqNo: m.seq_no, title: m.title, findings: m.findings })),
+          });
+        }
+        if (!fullCheck && !state.some((m) => m.scanned > 0)) {
+          throw errors.rule('digital_scans', '该档案还没有扫描件 / The archive has no scanned pages yet', { checked: 0, notScanned: state.length, failing: [] });
+        }
+      }
+      const actor = { id: user.id, username: user.username, roles: user.roles };
+      const archive = await changeDigitalStatus(trx, this.clock, { archiveId, from, to: body.to, note, actor, checked: results.length });
+      await this.audit.record(trx, { actor: user, ip, action: 'archive.digital_status', objectType: 'archive', objectId: archiveId, detail: { from, to: body.to, checked: results.length } });
+      return { archiveId, fromStatus: from, toStatus: archive.digital_status, toStatusLabel: DIGITAL_STATUSES[body.to].zh, checked: results.length, results };
+    });
   }
 
   /** 质检不合格清单: materials whose newest check failed, in the archive offices the user reads by role. */

@@ -114,3 +114,17 @@ export async function materialsWithScanCounts(q: Q, archiveId: number): Promise<
     .count({ scanned: 'p.id' });
   return rows.map((r: any) => ({ id: r.id, seq_no: r.seq_no, title: r.title, pages: r.pages, scanned: Number(r.scanned) }));
 }
+
+/**
+ * Each current material of an archive with its page-image count and its newest check (passed is
+ * false when it was never checked): what 已数字化 requires, read under the caller's lock.
+ */
+export async function currentCheckState(q: Q, archiveId: number) {
+  const materials = await materialsWithScanCounts(q, archiveId);
+  const checks = new Map<number, { passed: unknown; findings: string }>();
+  for (const c of await q('scan_checks as s').where('s.archive_id', archiveId).whereNotExists(newest(q)).select('s.material_id', 's.passed', 's.findings')) checks.set(c.material_id, c);
+  return materials.map((m) => {
+    const c = checks.get(m.id);
+    return { ...m, passed: c ? bool(c.passed) : false, findings: c ? parseJson<ScanFinding[]>(c.findings, []) : [] };
+  });
+}
