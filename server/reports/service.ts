@@ -11,11 +11,14 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import { ARCHIVE_STATUSES, DIGITAL_STATUSES, MANAGEMENT_LEVELS } from '../archives/codes.ts';
+import { ARCHIVE_STATUSES, DIGITAL_STATUSES, DIGITISED_STATUSES, MANAGEMENT_LEVELS, type DigitalStatus } from '../archives/codes.ts';
 import { IN_STATUSES, OUT_STATUSES } from '../transfers/codes.ts';
 import { INTAKE_STATUSES } from '../materials/codes.ts';
 import { beijingDay, startOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
+import { summaryCsv } from './csv.ts';
+
+type SummaryQuery = { year?: number; custodianOrgId?: number };
 
 type Labels = Record<string, { zh: string; en: string }>;
 
@@ -27,7 +30,6 @@ const REQUEST_KINDS: Labels = {
 };
 /** No longer in the office's keeping. */
 const GONE = ['transferred', 'archived_state'];
-const DIGITISED = ['done', 'verified'];
 
 /** A Beijing calendar year as [from, to) in UTC ISO strings. */
 function yearBounds(year: number): { from: string; to: string } {
@@ -54,11 +56,21 @@ export class ReportsService {
     private readonly access: AccessRules,
   ) {}
 
-  async summary(user: SessionUser, ip: string, query: { year?: number; custodianOrgId?: number }) {
+  summary(user: SessionUser, ip: string, query: SummaryQuery) {
+    return this.figures(user, ip, query, 'report.read');
+  }
+
+  /** The same figures as a CSV document for a spreadsheet (audited as report.export). */
+  async summaryCsv(user: SessionUser, ip: string, query: SummaryQuery) {
+    const figures = await this.figures(user, ip, query, 'report.export');
+    return { year: figures.year, csv: summaryCsv(figures) };
+  }
+
+  private async figures(user: SessionUser, ip: string, query: SummaryQuery, action: string) {
     const offices = await this.access.custodianOffices(this.db, user);
     const one = query.custodianOrgId;
     if (one !== undefined && !offices.includes(one)) {
-      await this.audit.record(null, { actor: user, ip, action: 'report.read', objectType: 'org_unit', objectId: one, outcome: 'denied', detail: { reason: 'out_of_scope' } });
+      await this.audit.record(null, { actor: user, ip, action, objectType: 'org_unit', objectId: one, outcome: 'denied', detail: { reason: 'out_of_scope' } });
       throw errors.notFound('Archive office');
     }
     const chosen = one !== undefined ? [one] : offices;
@@ -94,7 +106,7 @@ export class ReportsService {
         total: sum(archives.byStatus),
         held: sum(held),
         // Digitisation counts the held archives: those gone elsewhere are no longer the office's work.
-        digitised: sum(archives.byDigital.filter((r) => DIGITISED.includes(r.key))),
+        digitised: sum(archives.byDigital.filter((r) => DIGITISED_STATUSES.includes(r.key as DigitalStatus))),
         byStatus: labelled(ARCHIVE_STATUSES, archives.byStatus),
         byLevel: labelled(MANAGEMENT_LEVELS, archives.byLevel),
         byDigital: labelled(DIGITAL_STATUSES, archives.byDigital),
@@ -107,7 +119,9 @@ export class ReportsService {
         byStatus: labelled(INTAKE_STATUSES, intakes.map((r) => ({ key: r.status, n: r.n }))),
       },
     };
-    await this.audit.record(null, { actor: user, ip, action: 'report.read', objectType: 'report', objectId: 'summary', detail: { year, offices: chosen } });
+    await this.audit.record(null, { actor: user, ip, action, objectType: 'report', objectId: 'summary', detail: { year, offices: chosen } });
     return result;
   }
 }
+
+export type Summary = Awaited<ReturnType<ReportsService['summary']>>;

@@ -101,3 +101,38 @@ test.serial('each office sees its own; the leader above sees the offices under i
   t.is((await summary('archivist1', '?year=1999')).status, 400);
   t.is((await summary('archivist1', '?secret=1')).status, 400);
 });
+
+test.serial('the figures export as CSV for a spreadsheet: the same counts as the page, Chinese first, audited; another office is 404', async (t) => {
+  const chief = await sys.as('chief1');
+  const json = (await chief.get('/api/reports/summary?year=2026')).body;
+  const res = await fetch(`${sys.url}/api/reports/summary.csv?year=2026`, { headers: { cookie: (chief as any).cookie } });
+  t.is(res.status, 200);
+  t.regex(res.headers.get('content-type')!, /^text\/csv; charset=utf-8/);
+  t.regex(res.headers.get('content-disposition')!, /attachment; filename="report-2026-all-\d{4}-\d{2}-\d{2}\.csv"/);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  t.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so a spreadsheet reads the Chinese');
+  const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+  t.is(lines[0], `统计分析 Statistics 2026,${json.offices[0].name}`);
+  t.is(lines[2], '部分 Section,项目 Item,数量 Count');
+  const count = (section: string, item: string) => {
+    const row = lines.find((l) => l.startsWith(`${section},${item},`));
+    return row === undefined ? undefined : Number(row.split(',').at(-1));
+  };
+  t.is(count('库存 Holdings', '档案总数 All archives'), json.holdings.total);
+  t.is(count('库存 Holdings', '在管 Held'), json.holdings.held);
+  t.is(count('数字化 Digitisation', '已数字化或已验收 Digitised or verified'), json.holdings.digitised);
+  for (const d of json.holdings.byDigital) t.is(count('数字化 Digitisation', `${d.zh} ${d.en}`), d.n);
+  const c = consult(json);
+  t.is(count('利用·查阅 Use · Consultation', '申请 Filed'), c.total);
+  t.is(count('利用·查阅 Use · Consultation', '未批准 Not approved'), c.rejected);
+  t.is(count('材料收集 Material intake', '逾期移交 Handed over late'), json.materials.late);
+  t.true(c.total > 0, 'the year has consultations (filed by the test above)');
+
+  const audit = await sys.services.db('audit_log').where({ action: 'report.export' }).orderBy('seq', 'desc').first();
+  t.like(audit, { actor: 'chief1', outcome: 'success', object_type: 'report' });
+
+  const other = await (await sys.as('receiver1')).get(`/api/reports/summary.csv?custodianOrgId=${await officeOf('chief1')}`);
+  t.is(other.status, 404);
+  t.is((await sys.services.db('audit_log').where({ action: 'report.export', outcome: 'denied' })).length, 1);
+  t.is((await (await sys.as('applicant1')).get('/api/reports/summary.csv')).status, 403);
+});
