@@ -108,6 +108,7 @@ export class QualityService {
     const fullCheck = up && DIGITISED_STATUSES.includes(body.to);
     const { results } = fullCheck ? await this.runChecks(user, archiveId, true) : { results: [] };
     return this.db.transaction(async (trx) => {
+      await archiveStore.lockArchive(trx, archiveId);
       if (up) {
         const state = await store.currentCheckState(trx, archiveId);
         const failing = fullCheck ? state.filter((m) => !m.passed) : [];
