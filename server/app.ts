@@ -32,6 +32,7 @@ import { processAdminRoutes } from './processes/routes.ts';
 import { readingRoutes } from './reading/routes.ts';
 import { qualityRoutes } from './quality/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
@@ -59,6 +60,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   qualityRoutes,
   copyRoutes,
   reportRoutes,
+  inventoryRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

@@ -47,6 +47,7 @@ import { OperationsService } from './processes/operations.ts';
 import { ReadingRoom } from './reading/service.ts';
 import { QualityService } from './quality/service.ts';
 import { ReportsService } from './reports/service.ts';
+import { StockChecks } from './inventory/service.ts';
 import { CopiesService } from './copies/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,6 +103,8 @@ export interface Services extends Deps {
   quality: QualityService;
   /** 统计分析: holdings and a year's work of the caller's archive offices (server/reports/). */
   reports: ReportsService;
+  /** 库房核对: the registers checked against the shelves (server/inventory/). */
+  stockChecks: StockChecks;
   /** 复制件 PDFs: made once per register row, downloads audited (server/copies/). */
   copies: CopiesService;
 }
@@ -160,6 +163,7 @@ export function createServices(deps: Deps): Services {
   const archives = new ArchivesService(db, clock, audit, access, scans);
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
+  const stockChecks = new StockChecks(db, clock, audit, access);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
@@ -232,6 +236,7 @@ export function createServices(deps: Deps): Services {
     reading,
     quality,
     reports,
+    stockChecks,
     copies,
     processes,
     operations,

@@ -112,6 +112,11 @@ export async function setShelfMark(q: Q, id: number, mark: { archive_no: string;
   await q('archives').where({ id }).update({ ...mark, updated_at: at });
 }
 
+/** The place of an archive (库房/柜/格) without touching its number. */
+export async function setLocation(q: Q, id: number, place: { store_room: string | null; cabinet: string | null; shelf: string | null }, at: string): Promise<void> {
+  await q('archives').where({ id }).update({ ...place, updated_at: at });
+}
+
 export async function insertStatusHistory(q: Q, row: Omit<StatusHistoryRow, 'id'>): Promise<void> {
   await q('archive_status_history').insert(row);
 }

@@ -181,6 +181,32 @@ export async function shelveArchive(
   return { ...archive, ...mark };
 }
 
+/**
+ * Sets the register's place of an archive to where it actually stands (库房核对 found it elsewhere),
+ * recorded in the status history with the old and new place; the status does not change.
+ */
+export async function relocateArchive(
+  trx: Trx,
+  clock: Clock,
+  change: { archiveId: number; place: { storeRoom: string | null; cabinet: string | null; shelf: string | null }; reason: string; actor: ActorRef | null },
+): Promise<void> {
+  const archive = await archiveStore.lockArchive(trx, change.archiveId);
+  if (!archive) throw errors.notFound('Archive');
+  const mark = (p: { store_room: string | null; cabinet: string | null; shelf: string | null }) => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
+  const to = { store_room: change.place.storeRoom, cabinet: change.place.cabinet, shelf: change.place.shelf };
+  const now = iso(clock.now());
+  await archiveStore.setLocation(trx, archive.id, to, now);
+  await archiveStore.insertStatusHistory(trx, {
+    archive_id: archive.id,
+    from_status: archive.status,
+    to_status: archive.status,
+    reason: `${change.reason}: ${mark(archive)} → ${mark(to)}`.slice(0, 500),
+    instance_id: null,
+    actor_id: change.actor?.id ?? null,
+    at: now,
+  });
+}
+
 /** The digital-status targets a holder of these roles may move an archive in this status to. */
 export function digitalTargets(from: string, roles: readonly string[]): DigitalStatus[] {
   const moves = DIGITAL_TRANSITIONS[from as DigitalStatus] ?? {};

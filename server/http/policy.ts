@@ -69,6 +69,10 @@ export const POLICY = {
   'scan.check': ['archivist', 'archive_chief'],
   // 数字化进度: the office's staff mark an archive partly digitised or digitised; the chief verifies it.
   'archive.digitise': ['archivist', 'archive_chief'],
+  // 库房核对: the office's staff check the shelves, the chief closes; the leaders above read.
+  'stock.read': ['archivist', 'archive_chief', 'auth_leader'],
+  'stock.check': ['archivist', 'archive_chief'],
+  'stock.close': ['archive_chief'],
   'copy.produce': ['archivist'],
   'copy.download': ['archivist', 'archive_chief', 'applicant'],
   'copy.case_read': ['archivist', 'archive_chief', 'auth_leader', 'applicant'],

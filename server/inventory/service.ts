@@ -1,0 +1,187 @@
+// 库房核对 (DOMAIN.md §1.7: the registers are checked against the holdings every year). An archivist
+// of an office opens a check: it lists every archive the register has on the shelf (在库, 离退休,
+// 去世) with its number and place at that moment, and counts those away (借出, 数字化, 转出中). The
+// office's staff mark each archive found — in its place, or elsewhere with where — or missing, by
+// its number as on the spine; the chief closes the check, with a note when archives are left
+// unchecked, and may set the register's place of each archive found elsewhere to where it stands.
+//
+// Scope: the caller's archive offices (custodianOffices); leaders above read. One open check per
+// office. A cadre the caller must avoid (self, relative, avoidance list) is neither listed nor
+// markable by that caller; it still counts in the totals and another colleague checks it.
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { AccessRules } from '../access/rules.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import { relocateArchive } from '../archives/archives.ts';
+import { beijingDay } from '../notify/beijing.ts';
+import { ITEM_RESULTS, ITEM_RESULT_CODES, type ItemResult } from './codes.ts';
+import * as store from './store.ts';
+import type { ItemRow, StockCheckRow } from './store.ts';
+
+type Place = { storeRoom: string; cabinet: string; shelf: string };
+
+const placeOf = (store_room: string | null, cabinet: string | null, shelf: string | null) => ({ storeRoom: store_room, cabinet, shelf });
+const samePlace = (i: ItemRow, p: Place) => (i.store_room ?? '') === p.storeRoom && (i.cabinet ?? '') === p.cabinet && (i.shelf ?? '') === p.shelf;
+
+function itemDto(i: ItemRow & { cadre_id: number; cadre_name?: string; checked_by_name?: string | null }) {
+  return {
+    archiveId: i.archive_id,
+    archiveNo: i.archive_no,
+    cadreId: i.cadre_id,
+    cadreName: i.cadre_name ?? null,
+    expected: placeOf(i.store_room, i.cabinet, i.shelf),
+    result: i.result,
+    resultLabel: ITEM_RESULTS[i.result].zh,
+    found: i.result === 'misplaced' ? placeOf(i.found_store_room, i.found_cabinet, i.found_shelf) : null,
+    note: i.note,
+    checkedAt: i.checked_at,
+    checkedByName: i.checked_by_name ?? null,
+  };
+}
+
+function progressOf(counts: Record<string, number>) {
+  const byResult = Object.fromEntries(ITEM_RESULT_CODES.map((r) => [r, counts[r] ?? 0])) as Record<ItemResult, number>;
+  const total = ITEM_RESULT_CODES.reduce((a, r) => a + byResult[r], 0);
+  return { total, checked: total - byResult.unchecked, byResult };
+}
+
+export class StockChecks {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+  ) {}
+
+  /** The check if it belongs to one of the caller's offices; else an audited denial and 404. */
+  private async checkInScope(user: SessionUser, ip: string, id: number, action: string): Promise<StockCheckRow> {
+    const check = await store.findCheck(this.db, id);
+    if (check && (await this.access.custodianOffices(this.db, user)).includes(check.custodian_org_id)) return check;
+    await this.audit.record(null, { actor: user, ip, action, objectType: 'stock_check', objectId: id, outcome: 'denied', detail: { reason: check ? 'out_of_scope' : 'absent' } });
+    throw errors.notFound('Stock check');
+  }
+
+  async start(user: SessionUser, ip: string, body: { custodianOrgId?: number; title?: string }) {
+    const offices = await this.access.custodianOffices(this.db, user);
+    const office = body.custodianOrgId ?? (offices.length === 1 ? offices[0] : undefined);
+    if (office === undefined || !offices.includes(office)) {
+      await this.audit.record(null, { actor: user, ip, action: 'stock_check.start', objectType: 'org_unit', objectId: body.custodianOrgId, outcome: 'denied', detail: { reason: 'out_of_scope' } });
+      throw errors.notFound('Archive office');
+    }
+    const id = await this.db.transaction(async (trx) => {
+      const open = await store.openCheckOf(trx, office);
+      if (open) throw errors.conflict('STOCK_CHECK_OPEN', `本室已有进行中的核对“${open.title}” / The office already has an open stock check`, { id: open.id });
+      const now = this.clock.now();
+      const title = body.title ?? `${beijingDay(now).slice(0, 4)}年度库房核对`;
+      const newId = await store.insertCheck(trx, { custodian_org_id: office, title, started_by: user.id, started_at: iso(now) });
+      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.start', objectType: 'stock_check', objectId: newId, detail: { office } });
+      return newId;
+    });
+    return this.get(user, ip, id);
+  }
+
+  async list(user: SessionUser, ip: string, f: { custodianOrgId?: number }) {
+    const offices = await this.access.custodianOffices(this.db, user);
+    if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
+    const rows = await store.listChecks(this.db, f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices);
+    await this.audit.record(null, { actor: user, ip, action: 'stock_check.list', objectType: 'stock_check', detail: { returned: rows.length } });
+    return {
+      items: await Promise.all(
+        rows.map(async (r: any) => ({ ...this.checkDto(r), officeName: r.office_name, startedByName: r.started_by_name, closedByName: r.closed_by_name, progress: progressOf(await store.resultCounts(this.db, r.id)) })),
+      ),
+    };
+  }
+
+  private checkDto(c: StockCheckRow) {
+    return {
+      id: c.id,
+      custodianOrgId: c.custodian_org_id,
+      title: c.title,
+      status: c.status,
+      startedAt: c.started_at,
+      away: c.away,
+      closedAt: c.closed_at,
+      closeNote: c.close_note,
+      locationsFixed: c.locations_fixed,
+    };
+  }
+
+  async get(user: SessionUser, ip: string, id: number) {
+    const check = await this.checkInScope(user, ip, id, 'stock_check.view');
+    const progress = progressOf(await store.resultCounts(this.db, id));
+    await this.audit.record(null, { actor: user, ip, action: 'stock_check.view', objectType: 'stock_check', objectId: id });
+    return { ...this.checkDto(check), progress };
+  }
+
+  async items(user: SessionUser, ip: string, id: number, f: { result?: ItemResult; q?: string; offset: number; limit: number }) {
+    await this.checkInScope(user, ip, id, 'stock_check.view');
+    const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
+    const { total, rows } = await store.listItems(this.db, id, { result: f.result, q: f.q, excludedCadreIds }, f);
+    await this.audit.record(null, { actor: user, ip, action: 'stock_check.items', objectType: 'stock_check', objectId: id, detail: { total, returned: rows.length } });
+    return { total, items: rows.map(itemDto) };
+  }
+
+  /**
+   * Marks an archive, found by its number, as found (in its place, or elsewhere when `place` differs
+   * from the register's) or missing. A later mark replaces an earlier one while the check is open.
+   */
+  async mark(user: SessionUser, ip: string, id: number, body: { archiveNo: string; result: 'found' | 'missing'; place?: Place; note?: string }) {
+    await this.checkInScope(user, ip, id, 'stock_check.mark');
+    const excluded = new Set(await this.access.excludedCadreIds(this.db, user.id));
+    return this.db.transaction(async (trx) => {
+      const check = (await store.lockCheck(trx, id))!;
+      if (check.status !== 'open') throw errors.conflict('STOCK_CHECK_CLOSED', '本次核对已结束 / The stock check is closed');
+      const item = await store.itemByNo(trx, id, body.archiveNo);
+      if (!item || excluded.has(item.cadre_id)) {
+        throw errors.rule('not_in_check', `档案号 ${body.archiveNo} 不在本次核对的范围内 / Archive ${body.archiveNo} is not in this stock check`, { archiveNo: body.archiveNo });
+      }
+      const elsewhere = body.result === 'found' && body.place !== undefined && !samePlace(item, body.place);
+      const result: ItemResult = body.result === 'missing' ? 'missing' : elsewhere ? 'misplaced' : 'found';
+      const patch = {
+        result,
+        found_store_room: elsewhere ? body.place!.storeRoom : null,
+        found_cabinet: elsewhere ? body.place!.cabinet : null,
+        found_shelf: elsewhere ? body.place!.shelf : null,
+        note: body.note ?? null,
+        checked_by: user.id,
+        checked_at: iso(this.clock.now()),
+      };
+      await store.updateItem(trx, item.id, patch);
+      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.mark', objectType: 'archive', objectId: item.archive_id, detail: { check: id, result, was: item.result } });
+      return itemDto({ ...item, ...patch, checked_by_name: user.displayName });
+    });
+  }
+
+  /**
+   * Closes a check (the chief). Archives left unchecked need a note saying why; `fixLocations` sets
+   * the register's place of every archive found elsewhere to where it was found.
+   */
+  async close(user: SessionUser, ip: string, id: number, body: { note?: string; fixLocations: boolean }) {
+    await this.checkInScope(user, ip, id, 'stock_check.close');
+    await this.db.transaction(async (trx) => {
+      const check = (await store.lockCheck(trx, id))!;
+      if (check.status !== 'open') throw errors.conflict('STOCK_CHECK_CLOSED', '本次核对已结束 / The stock check is closed');
+      const { byResult } = progressOf(await store.resultCounts(trx, id));
+      const note = body.note?.trim() || null;
+      if (byResult.unchecked && !note) {
+        throw errors.validation([{ field: 'note', message: `还有 ${byResult.unchecked} 份档案未核对，结束须写明原因 / ${byResult.unchecked} archives are not checked; say why` }]);
+      }
+      if (body.fixLocations) {
+        for (const i of await store.misplacedItems(trx, id)) {
+          await relocateArchive(trx, this.clock, {
+            archiveId: i.archive_id,
+            place: placeOf(i.found_store_room, i.found_cabinet, i.found_shelf),
+            reason: `库房核对“${check.title}”位置更正 / stock check`,
+            actor: { id: user.id, username: user.username },
+          });
+        }
+      }
+      await store.closeCheck(trx, id, { closed_by: user.id, closed_at: iso(this.clock.now()), close_note: note, locations_fixed: body.fixLocations });
+      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.close', objectType: 'stock_check', objectId: id, detail: { ...byResult, fixLocations: body.fixLocations } });
+    });
+    return this.get(user, ip, id);
+  }
+}

@@ -1,0 +1,126 @@
+// SQL of 库房核对: the checks of an office, their items (one per archive expected on the shelf,
+// with the register's number and place when the check began) and what was found.
+import type { Q } from '../db.ts';
+import { bool, forUpdate } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+import { AWAY, ON_SHELF, type ItemResult } from './codes.ts';
+
+export interface StockCheckRow {
+  id: number;
+  custodian_org_id: number;
+  title: string;
+  status: 'open' | 'closed';
+  started_by: number;
+  started_at: string;
+  away: number;
+  closed_by: number | null;
+  closed_at: string | null;
+  close_note: string | null;
+  locations_fixed: boolean;
+}
+
+export interface ItemRow {
+  id: number;
+  check_id: number;
+  archive_id: number;
+  archive_no: string;
+  store_room: string | null;
+  cabinet: string | null;
+  shelf: string | null;
+  result: ItemResult;
+  found_store_room: string | null;
+  found_cabinet: string | null;
+  found_shelf: string | null;
+  note: string | null;
+  checked_by: number | null;
+  checked_at: string | null;
+}
+
+const check = (r: any): StockCheckRow => ({ ...r, locations_fixed: bool(r.locations_fixed) });
+
+export async function openCheckOf(q: Q, officeId: number): Promise<StockCheckRow | undefined> {
+  const r = await q('stock_checks').where({ custodian_org_id: officeId, status: 'open' }).first();
+  return r ? check(r) : undefined;
+}
+
+export async function findCheck(q: Q, id: number): Promise<StockCheckRow | undefined> {
+  const r = await q('stock_checks').where({ id }).first();
+  return r ? check(r) : undefined;
+}
+
+export async function lockCheck(q: Q, id: number): Promise<StockCheckRow | undefined> {
+  const r = await forUpdate(q, q('stock_checks').where({ id }).first());
+  return r ? check(r) : undefined;
+}
+
+/**
+ * Opens a check of an office: one item per archive the register has on the shelf, with its number
+ * and place now, and the count of those away. Returns the new check's id.
+ */
+export async function insertCheck(q: Q, row: { custodian_org_id: number; title: string; started_by: number; started_at: string }): Promise<number> {
+  const [{ n: away }] = await q('archives').where({ custodian_org_id: row.custodian_org_id }).whereIn('status', AWAY).count({ n: '*' });
+  const [ret] = await q('stock_checks').insert({ ...row, status: 'open', away: Number(away), locations_fixed: false }).returning('id');
+  const id = idOf(ret);
+  const shelved = await q('archives').where({ custodian_org_id: row.custodian_org_id }).whereIn('status', ON_SHELF).orderBy('id').select('id', 'archive_no', 'store_room', 'cabinet', 'shelf');
+  for (let i = 0; i < shelved.length; i += 200) {
+    await q('stock_check_items').insert(
+      shelved.slice(i, i + 200).map((a: any) => ({ check_id: id, archive_id: a.id, archive_no: a.archive_no, store_room: a.store_room, cabinet: a.cabinet, shelf: a.shelf, result: 'unchecked' })),
+    );
+  }
+  return id;
+}
+
+/** The item of an archive number in a check, with the cadre it belongs to. */
+export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number }) | undefined> {
+  return q('stock_check_items as i').join('archives as a', 'a.id', 'i.archive_id').where({ 'i.check_id': checkId, 'i.archive_no': archiveNo }).first('i.*', 'a.cadre_id');
+}
+
+export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Promise<void> {
+  await q('stock_check_items').where({ id }).update(patch);
+}
+
+export async function resultCounts(q: Q, checkId: number): Promise<Record<string, number>> {
+  const rows = await q('stock_check_items').where({ check_id: checkId }).select('result').count({ n: '*' }).groupBy('result');
+  return Object.fromEntries(rows.map((r: any) => [r.result, Number(r.n)]));
+}
+
+export async function listChecks(q: Q, offices: number[]) {
+  return q('stock_checks as s')
+    .join('org_units as o', 'o.id', 's.custodian_org_id')
+    .leftJoin('users as u', 'u.id', 's.started_by')
+    .leftJoin('users as c', 'c.id', 's.closed_by')
+    .whereIn('s.custodian_org_id', offices.length ? offices : [-1])
+    .orderBy('s.id', 'desc')
+    .select('s.*', 'o.name as office_name', 'u.display_name as started_by_name', 'c.display_name as closed_by_name');
+}
+
+export async function listItems(
+  q: Q,
+  checkId: number,
+  f: { result?: string; q?: string; excludedCadreIds: number[] },
+  page: { offset: number; limit: number },
+): Promise<{ total: number; rows: Array<ItemRow & { cadre_id: number; cadre_name: string; checked_by_name: string | null }> }> {
+  const filtered = () => {
+    const qb = q('stock_check_items as i').join('archives as a', 'a.id', 'i.archive_id').join('cadres as c', 'c.id', 'a.cadre_id').where('i.check_id', checkId);
+    if (f.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', f.excludedCadreIds);
+    if (f.result) qb.where('i.result', f.result);
+    if (f.q) qb.where((w) => w.where('i.archive_no', 'like', `%${f.q}%`).orWhere('c.name', 'like', `%${f.q}%`));
+    return qb;
+  };
+  const [{ n }] = await filtered().count({ n: '*' });
+  const rows = await filtered()
+    .leftJoin('users as u', 'u.id', 'i.checked_by')
+    .orderBy([{ column: 'i.store_room' }, { column: 'i.cabinet' }, { column: 'i.shelf' }, { column: 'i.archive_no' }])
+    .offset(page.offset)
+    .limit(page.limit)
+    .select('i.*', 'a.cadre_id', 'c.name as cadre_name', 'u.display_name as checked_by_name');
+  return { total: Number(n), rows };
+}
+
+export async function misplacedItems(q: Q, checkId: number): Promise<ItemRow[]> {
+  return q('stock_check_items').where({ check_id: checkId, result: 'misplaced' }).orderBy('id');
+}
+
+export async function closeCheck(q: Q, id: number, patch: { closed_by: number; closed_at: string; close_note: string | null; locations_fixed: boolean }): Promise<void> {
+  await q('stock_checks').where({ id }).update({ ...patch, status: 'closed' });
+}
