@@ -710,6 +710,17 @@ export type Archive = {
     actorId: number | null;
     at: string;
   }>;
+  digitalHistory: Array<{
+    fromStatus: string;
+    toStatus: string;
+    note: string | null;
+    actorId: number | null;
+    actorName: string | null;
+    at: string;
+    checked: number;
+  }>;
+  /** the digital statuses the caller may move the archive to now (POST /api/archives/:id/digital-status) */
+  digitalTransitions: Array<string>;
 };
 
 export type Catalogue = {
@@ -1886,6 +1897,22 @@ export type ArchiveScanCheck = {
   }>;
 };
 
+export type DigitalStatusChange = {
+  archiveId: number;
+  fromStatus: string;
+  toStatus: string;
+  toStatusLabel: string;
+  /** materials whose scans were checked for this move */
+  checked: number;
+  results: Array<{
+    materialId: number;
+    seqNo: string;
+    title: string;
+    passed: boolean;
+    findings: Array<ScanFinding>;
+  }>;
+};
+
 export type CaseCopies = CopyRegister & {
   /** office: read as the register; applicant: the caller is on the request (downloads until the disposal is reported) */
   viewer: "office" | "applicant";
@@ -1983,6 +2010,51 @@ export type ReportSummary = {
       n: number;
     }>;
   };
+};
+
+export type StockCheck = {
+  id: number;
+  custodianOrgId: number;
+  title: string;
+  status: "open" | "closed";
+  startedAt: string;
+  /** archives away from the shelf when the check began (借出, 数字化, 转出中): not checked */
+  away: number;
+  closedAt: string | null;
+  closeNote: string | null;
+  locationsFixed: boolean;
+  progress: {
+    total: number;
+    checked: number;
+    byResult: {
+      unchecked: number;
+      found: number;
+      misplaced: number;
+      missing: number;
+    };
+  };
+};
+
+export type StockCheckItem = {
+  archiveId: number;
+  archiveNo: string;
+  cadreId: number;
+  cadreName: string | null;
+  expected: {
+    storeRoom: string | null;
+    cabinet: string | null;
+    shelf: string | null;
+  };
+  result: "unchecked" | "found" | "misplaced" | "missing";
+  resultLabel: string;
+  found: {
+    storeRoom: string | null;
+    cabinet: string | null;
+    shelf: string | null;
+  } | null;
+  note: string | null;
+  checkedAt: string | null;
+  checkedByName: string | null;
 };
 
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
@@ -3263,6 +3335,18 @@ export interface ApiRoutes {
     body: never;
     response: ArchiveScanCheck;
   };
+  /** 数字化进度: mark an archive partly digitised, digitised (every material’s scans pass a check made now) or verified (验收, the archive chief) */
+  "POST /api/archives/:id/digital-status": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** partial 部分数字化 · done 已数字化 · verified 已验收 (archive chief) */
+      to: "partial" | "done" | "verified";
+      /** why; required for a move back (done → partial, verified → done or partial) */
+      note?: string;
+    };
+    response: DigitalStatusChange;
+  };
   /** The 复制登记 rows of one copy-request case, with their PDF state (audited) */
   "GET /api/copy-register/by-case/:instanceId": {
     params: { instanceId: string };
@@ -3295,5 +3379,84 @@ export interface ApiRoutes {
     query: { year?: number; custodianOrgId?: number };
     body: never;
     response: ReportSummary;
+  };
+  /** 统计分析 as CSV (section, item, count; UTF-8 with BOM) for a spreadsheet (audited as report.export) */
+  "GET /api/reports/summary.csv": {
+    params: never;
+    query: { year?: number; custodianOrgId?: number };
+    body: never;
+    response: Blob;
+  };
+  /** 库房核对: the stock checks of the caller’s archive offices, newest first */
+  "GET /api/stock-checks": {
+    params: never;
+    query: { custodianOrgId?: number };
+    body: never;
+    response: {
+      items: Array<StockCheck & {
+        officeName: string;
+        startedByName: string | null;
+        closedByName: string | null;
+      }>;
+    };
+  };
+  /** Open a stock check of an office: every archive the register has on the shelf, with its place now */
+  "POST /api/stock-checks": {
+    params: never;
+    query: never;
+    body: {
+      /** the office to check; may be left out when the caller has one */
+      custodianOrgId?: number;
+      /** default: <year>年度库房核对 */
+      title?: string;
+    };
+    response: StockCheck;
+  };
+  /** A stock check with its progress */
+  "GET /api/stock-checks/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: StockCheck;
+  };
+  /** The archives of a stock check, by place; filter by result or 档案号/name */
+  "GET /api/stock-checks/:id/items": {
+    params: { id: number };
+    query: { result?: "unchecked" | "found" | "misplaced" | "missing"; q?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<StockCheckItem>;
+    };
+  };
+  /** Mark an archive, by its number, found (in its place, or elsewhere with `place`) or missing */
+  "POST /api/stock-checks/:id/marks": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** the number on the archive’s spine */
+      archiveNo: string;
+      result: "found" | "missing";
+      /** where it was found, when that is not where the register says (found only) */
+      place?: {
+        storeRoom: string;
+        cabinet: string;
+        shelf: string;
+      };
+      note?: string;
+    };
+    response: StockCheckItem;
+  };
+  /** Close a stock check (archive chief); a note is required when archives are left unchecked */
+  "POST /api/stock-checks/:id/close": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** required when archives are left unchecked */
+      note?: string;
+      /** set the register’s place of each archive found elsewhere to where it was found */
+      fixLocations?: boolean;
+    };
+    response: StockCheck;
   };
 }
