@@ -20,6 +20,10 @@ export const ROUTES: RouteDef[] = [
   // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
   { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
   { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
+  // 档案管理: the cadre search, a cadre's record, an archive with its catalogue, scans and 数字化.
+  { path: '/archives', load: () => import('../../pages/archives/ArchiveSearchPage.svelte') },
+  { path: '/archives/:id', load: () => import('../../pages/archives/ArchivePage.svelte') },
+  { path: '/cadres/:id', load: () => import('../../pages/archives/CadrePage.svelte') },
   // 统计分析: holdings and the year's work of my archive offices.
   { path: '/reports', load: () => import('../../pages/reports/ReportsPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.

@@ -1,0 +1,17 @@
+// The archive domain's codes as words in the user's language (the tables of server/archives/codes.ts,
+// copied into the dictionaries): gender, management level, archive kind, status, digital status.
+// An unknown code reads as the server's Chinese label when there is one, else as the code itself.
+import { i18n } from '../i18n/index.svelte.ts';
+
+export type CodeTable = 'gender' | 'level' | 'kind' | 'status' | 'digital';
+
+export function codeLabel(table: CodeTable, code: string | null | undefined, serverLabel?: string): string {
+  if (!code) return '—';
+  return i18n.tx(`codes.${table}.${code}`, undefined, serverLabel ?? code);
+}
+
+/** 库房 / 柜 / 格, whichever are recorded. */
+export function shelfMark(loc: { storeRoom: string | null; cabinet: string | null; shelf: string | null }): string {
+  const parts = [loc.storeRoom, loc.cabinet, loc.shelf].filter((p): p is string => !!p);
+  return parts.length ? parts.join(' / ') : '—';
+}
