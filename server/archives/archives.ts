@@ -251,7 +251,8 @@ export async function changeDigitalStatus(trx: Trx, clock: Clock, change: Digita
   if (!archive) throw errors.notFound('Archive');
   assertDigitalMove(archive.digital_status, change.to, change.actor.roles, change.note, change.from);
   if (change.to === 'verified') {
-    const markedDone = (await archiveStore.digitalHistory(trx, archive.id)).filter((h) => h.to_status === 'done').at(-1);
+    // Who last declared the archive complete: a move up to 已数字化, not a 验收 withdrawn back to it.
+    const markedDone = (await archiveStore.digitalHistory(trx, archive.id)).filter((h) => h.to_status === 'done' && !DIGITAL_TRANSITIONS[h.from_status as DigitalStatus]?.done?.down).at(-1);
     if (markedDone?.actor_id === change.actor.id) {
       throw errors.rule('four_eyes', '验收须由标记“已数字化”以外的人进行 / The archive must be verified by someone other than who marked it digitised');
     }

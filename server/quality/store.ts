@@ -108,8 +108,10 @@ export async function materialsWithScanCounts(q: Q, archiveId: number): Promise<
     .where('m.archive_id', archiveId)
     .whereNotExists(q('materials as x').whereRaw('x.supersedes_material_id = m.id').select('x.id'))
     .leftJoin('page_images as p', 'p.material_id', 'm.id')
-    .groupBy('m.id', 'm.seq_no', 'm.title', 'm.pages', 'm.category_code', 'm.item_no')
-    .orderBy([{ column: 'm.category_code' }, { column: 'm.item_no' }])
+    // In catalogue order: by the category's place in the ten categories (一 … 十), then 序号.
+    .join('catalog_categories as k', 'k.code', 'm.category_code')
+    .groupBy('m.id', 'm.seq_no', 'm.title', 'm.pages', 'k.sort_order', 'm.item_no')
+    .orderBy([{ column: 'k.sort_order' }, { column: 'm.item_no' }])
     .select('m.id', 'm.seq_no', 'm.title', 'm.pages')
     .count({ scanned: 'p.id' });
   return rows.map((r: any) => ({ id: r.id, seq_no: r.seq_no, title: r.title, pages: r.pages, scanned: Number(r.scanned) }));

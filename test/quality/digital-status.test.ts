@@ -63,6 +63,10 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
   const byId = (x: number, y: number) => x - y;
   t.deepEqual(refused.body.details.failing.map((f: any) => f.materialId).sort(byId), rest.map((m: { id: number }) => m.id).sort(byId));
   t.true(refused.body.details.failing.every((f: any) => f.findings.some((x: any) => x.code === 'PAGE_COUNT')));
+  // Listed in catalogue order (一 … 十, then 序号), as the archivist reads the catalogue.
+  const catalogue = await (await sys.as('archivist1')).get(`/api/archives/${a.archiveId}/catalogue`);
+  const inOrder = catalogue.body.categories.flatMap((c: any) => c.materials.map((m: any) => m.id)).filter((id: number) => id !== first.id);
+  t.deepEqual(refused.body.details.failing.map((f: any) => f.materialId), inOrder);
   t.is(await digitalStatus(a.archiveId), 'none');
   t.is((await db()('archive_digital_history').where({ archive_id: a.archiveId })).length, 0);
   t.is(
@@ -94,12 +98,16 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
   t.is(verified.status, 200, JSON.stringify(verified.body));
   t.like(verified.body, { fromStatus: 'done', toStatus: 'verified', checked: a.materials.length });
 
-  // A move back needs a note; the chief who last declared it 已数字化 may not verify it herself.
+  // A move back needs a note. Withdrawing a 验收 is no declaration that the archive is complete: the
+  // chief may verify it again. But once she herself marks it 已数字化, 验收 must be someone else's.
   const noNote = await move('chief1', a.archiveId, { to: 'done' });
   t.is(noNote.status, 400);
   t.is(noNote.body.code, 'VALIDATION_FAILED');
   t.is((await move('chief1', a.archiveId, { to: 'done', note: '   ' })).status, 400, 'a blank note is no note');
   t.is((await move('chief1', a.archiveId, { to: 'done', note: '复核发现第3页模糊，重扫' })).status, 200);
+  t.is((await move('chief1', a.archiveId, { to: 'verified', note: '重扫后复验' })).status, 200);
+  t.is((await move('chief1', a.archiveId, { to: 'partial', note: '补扫新材料' })).status, 200);
+  t.is((await move('chief1', a.archiveId, { to: 'done' })).status, 200);
   const ownVerify = await move('chief1', a.archiveId, { to: 'verified' });
   t.is(ownVerify.status, 422);
   t.is(ownVerify.body.details.rule, 'four_eyes');
@@ -109,24 +117,28 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
   const view = await (await sys.as('chief1')).get(`/api/archives/${a.archiveId}`);
   t.is(view.status, 200);
   t.like(view.body, { digitalStatus: 'done', digitalStatusLabel: '已数字化' });
+  const n = a.materials.length;
   t.deepEqual(
     view.body.digitalHistory.map((h: any) => [h.fromStatus, h.toStatus, h.note, h.checked]),
     [
       ['none', 'partial', '第一批扫描', 0],
-      ['partial', 'done', null, a.materials.length],
-      ['done', 'verified', '验收合格', a.materials.length],
+      ['partial', 'done', null, n],
+      ['done', 'verified', '验收合格', n],
       ['verified', 'done', '复核发现第3页模糊，重扫', 0],
+      ['done', 'verified', '重扫后复验', n],
+      ['verified', 'partial', '补扫新材料', 0],
+      ['partial', 'done', null, n],
     ],
   );
   const names = Object.fromEntries((await db()('users').whereIn('username', ['archivist1', 'chief1']).select('username', 'display_name')).map((u: any) => [u.username, u.display_name]));
   t.deepEqual(
     view.body.digitalHistory.map((h: any) => h.actorName),
-    [names.archivist1, names.archivist1, names.chief1, names.chief1],
+    [names.archivist1, names.archivist1, ...Array(5).fill(names.chief1)],
   );
   t.deepEqual(view.body.digitalTransitions, ['verified', 'partial'], 'the chief may verify (and be refused by the four-eyes rule) or move it back');
 
   const rows = (await auditRows(sys, 'archive.digital_status')).filter((r: any) => r.object_id === String(a.archiveId) && r.outcome === 'success');
-  t.is(rows.length, 4, 'each move is audited');
+  t.is(rows.length, 7, 'each move is audited');
 });
 
 test.serial('a material that fails its newest check keeps an archive from 已数字化 even when every material is scanned', async (t) => {
