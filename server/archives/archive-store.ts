@@ -121,8 +121,9 @@ export async function insertStatusHistory(q: Q, row: Omit<StatusHistoryRow, 'id'
   await q('archive_status_history').insert(row);
 }
 
-export async function statusHistory(q: Q, archiveId: number): Promise<StatusHistoryRow[]> {
-  return q('archive_status_history').where({ archive_id: archiveId }).orderBy('id');
+/** The status changes of an archive, oldest first, with the actor's display name. */
+export async function statusHistory(q: Q, archiveId: number): Promise<Array<StatusHistoryRow & { actor_name: string | null }>> {
+  return q('archive_status_history as h').leftJoin('users as u', 'u.id', 'h.actor_id').where('h.archive_id', archiveId).orderBy('h.id').select('h.*', 'u.display_name as actor_name');
 }
 
 /** The highest number used in archive numbers of the form `<prefix>NNNNN`. */

@@ -65,12 +65,13 @@ export const archiveDto = (a: ArchiveRow, custodianName: string) => ({
   digitalStatusLabel: label(DIGITAL_STATUSES, a.digital_status),
 });
 
-export const statusHistoryDto = (h: StatusHistoryRow) => ({
+export const statusHistoryDto = (h: StatusHistoryRow & { actor_name?: string | null }) => ({
   fromStatus: h.from_status,
   toStatus: h.to_status,
   reason: h.reason,
   instanceId: h.instance_id,
   actorId: h.actor_id,
+  actorName: h.actor_name ?? null,
   at: h.at,
 });
 

@@ -15,7 +15,7 @@ export function archiveRoutes(s: Services) {
   const tags = ['archives'];
   return [
     route({ method: 'get', path: '/api/org-units', summary: 'The org tree (单位), custodian offices marked', tags: ['org'], permission: 'org.read', response: z.array(S.orgUnitSchema), handler: () => v.orgUnits() }),
-    route({ method: 'get', path: '/api/catalog-categories', summary: 'The catalogue categories (十大类 and sub-categories)', tags: ['org'], permission: 'org.read', handler: () => v.categories() }),
+    route({ method: 'get', path: '/api/catalog-categories', summary: 'The catalogue categories (十大类 and sub-categories)', tags: ['org'], permission: 'org.read', response: S.categoryListSchema, handler: () => v.categories() }),
     route({ method: 'get', path: '/api/custody-ranges', summary: 'Custody ranges (管档范围): which office holds which cadres', tags: ['org'], permission: 'org.read', response: z.array(S.custodySchema), handler: () => a.listCustodyRanges() }),
     route({ method: 'post', path: '/api/custody-ranges', summary: "Add a custody range to the caller's office", tags: ['org'], permission: 'custody.manage', body: S.custodyBody, response: S.custodySchema, status: 201, handler: ({ user, ip, body }) => a.addCustodyRange(user, ip, body) }),
     route({ method: 'delete', path: '/api/custody-ranges/:id', summary: "Remove a custody range of the caller's office", tags: ['org'], permission: 'custody.manage', params: S.idParams, response: ok, handler: ({ user, ip, params }) => a.removeCustodyRange(user, ip, params.id) }),
@@ -59,7 +59,7 @@ export function archiveRoutes(s: Services) {
         }),
     }),
     route({ method: 'get', path: '/api/cadres/:id', summary: 'A cadre record (audited)', tags, permission: 'archive.read', params: S.idParams, response: S.cadreSchema, handler: ({ user, ip, params }) => v.cadre(user, ip, params.id) }),
-    route({ method: 'get', path: '/api/cadres/:id/history', summary: 'Versioned changes of the A01 fields', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.cadreHistory(user, ip, params.id) }),
+    route({ method: 'get', path: '/api/cadres/:id/history', summary: 'Versioned changes of the A01 fields', tags, permission: 'archive.read', params: S.idParams, response: S.fieldHistorySchema, handler: ({ user, ip, params }) => v.cadreHistory(user, ip, params.id) }),
     route({
       method: 'post',
       path: '/api/cadres/:id/family-members',
@@ -86,7 +86,7 @@ export function archiveRoutes(s: Services) {
       status: 201,
       handler: ({ user, ip, params, body }) => a.fileMaterialAs(user, ip, { archiveId: params.id, ...body }),
     }),
-    route({ method: 'get', path: '/api/materials/:id', summary: 'A material with its page images (audited)', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.material(user, ip, params.id) }),
+    route({ method: 'get', path: '/api/materials/:id', summary: 'A material with its page images (audited)', tags, permission: 'archive.read', params: S.idParams, response: S.materialDetailSchema, handler: ({ user, ip, params }) => v.material(user, ip, params.id) }),
     route({
       method: 'post',
       path: '/api/materials/:id/supersede',
@@ -121,7 +121,7 @@ export function archiveRoutes(s: Services) {
       status: 201,
       handler: ({ user, ip, params, body }) => a.uploadPages(user, ip, params.id, [body as unknown as Buffer]),
     }),
-    route({ method: 'get', path: '/api/materials/:id/scan-check', summary: 'Findings of the scans against the catalogue row (page count, gaps, dpi, integrity)', tags, permission: 'archive.read', params: S.idParams, handler: ({ user, ip, params }) => v.scanFindings(user, ip, params.id) }),
+    route({ method: 'get', path: '/api/materials/:id/scan-check', summary: 'Findings of the scans against the catalogue row (page count, gaps, dpi, integrity)', tags, permission: 'archive.read', params: S.idParams, response: S.scanFindingsSchema, handler: ({ user, ip, params }) => v.scanFindings(user, ip, params.id) }),
     route({
       method: 'post',
       path: '/api/imports',

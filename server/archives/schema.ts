@@ -131,6 +131,32 @@ export const pageSchema = z.object({
 
 export const findingSchema = z.object({ code: z.string(), pageNo: z.number().int().optional(), message: z.string() });
 
+export const materialDetailSchema = materialSchema
+  .extend({ superseded: z.boolean().openapi({ description: 'a later row with the same 序号 replaces it' }), pageImages: z.array(pageSchema) })
+  .openapi('MaterialDetail');
+
+export const scanFindingsSchema = z.object({ materialId: z.number().int(), findings: z.array(findingSchema) });
+
+export const fieldHistorySchema = z.object({
+  items: z.array(
+    z.object({
+      field: z.string(),
+      version: z.number().int(),
+      oldValue: z.string().nullable(),
+      newValue: z.string().nullable(),
+      basisMaterialId: z.number().int().nullable(),
+      basisInstanceId: z.string().nullable(),
+      basisDocument: z.string().nullable(),
+      actor: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const categoryListSchema = z.array(
+  z.object({ code: z.string(), numeral: z.string(), name: z.string(), parentCode: z.string().nullable(), divided: z.boolean(), active: z.boolean() }),
+);
+
 const archiveCore = {
   id: z.number().int(),
   cadreId: z.number().int(),
@@ -178,7 +204,7 @@ export const archiveSchema = z
     cadre: z.object({ id: z.number().int(), name: z.string(), unitName: z.string(), post: z.string().nullable() }),
     access: z.enum(['custody', 'grant']),
     grantedCategories: z.array(z.string()).nullable(),
-    statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), at: z.string() })),
+    statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string() })),
     digitalHistory: z.array(
       z.object({ fromStatus: z.string(), toStatus: z.string(), note: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string(), checked: z.number().int() }),
     ),

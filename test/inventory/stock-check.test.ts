@@ -82,6 +82,9 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
   const history = await db()('archive_status_history').where({ archive_id: b.id }).orderBy('id', 'desc').first();
   t.regex(history.reason, /^库房核对“2026年度库房核对”位置更正/);
   t.true(history.reason.endsWith(`${b.store_room}/${b.cabinet}/${b.shelf} → ${elsewhere.storeRoom}/Z9/99`));
+  const shown = (await chief.get(`/api/archives/${b.id}`)).body;
+  t.like(shown, { location: { storeRoom: elsewhere.storeRoom, cabinet: 'Z9', shelf: '99' } });
+  t.like(shown.statusHistory.at(-1), { reason: history.reason, actorName: (await db()('users').where({ username: 'chief1' }).first()).display_name });
 
   // A closed check takes no marks; a new one may start.
   t.like(await mark({ archiveNo: a.archive_no, result: 'found' }), { status: 409, body: { code: 'STOCK_CHECK_CLOSED' } });

@@ -708,6 +708,7 @@ export type Archive = {
     reason: string;
     instanceId: string | null;
     actorId: number | null;
+    actorName: string | null;
     at: string;
   }>;
   digitalHistory: Array<{
@@ -763,6 +764,21 @@ export type NewMaterial = {
   copyDate?: string | null;
   remark?: string | null;
   producerOrgId?: number | null;
+};
+
+export type MaterialDetail = Material & {
+  /** a later row with the same 序号 replaces it */
+  superseded: boolean;
+  pageImages: Array<{
+    pageNo: number;
+    format: string;
+    sha256: string;
+    dpi: number | null;
+    colourMode: string;
+    width: number;
+    height: number;
+    bytes: number;
+  }>;
 };
 
 export type MaterialLedger = {
@@ -2619,7 +2635,14 @@ export interface ApiRoutes {
     params: never;
     query: never;
     body: never;
-    response: unknown;
+    response: Array<{
+      code: string;
+      numeral: string;
+      name: string;
+      parentCode: string | null;
+      divided: boolean;
+      active: boolean;
+    }>;
   };
   /** Custody ranges (管档范围): which office holds which cadres */
   "GET /api/custody-ranges": {
@@ -2693,7 +2716,19 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: never;
-    response: unknown;
+    response: {
+      items: Array<{
+        field: string;
+        version: number;
+        oldValue: string | null;
+        newValue: string | null;
+        basisMaterialId: number | null;
+        basisInstanceId: string | null;
+        basisDocument: string | null;
+        actor: string | null;
+        at: string;
+      }>;
+    };
   };
   /** Add a family member (家庭成员) to a cadre held by the caller’s office */
   "POST /api/cadres/:id/family-members": {
@@ -2737,7 +2772,7 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: never;
-    response: unknown;
+    response: MaterialDetail;
   };
   /** Correct a filed material: a new row with the same 序号 supersedes it (the old row never changes) */
   "POST /api/materials/:id/supersede": {
@@ -2791,7 +2826,14 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: never;
-    response: unknown;
+    response: {
+      materialId: number;
+      findings: Array<{
+        code: string;
+        pageNo?: number;
+        message: string;
+      }>;
+    };
   };
   /** 历史数据迁移: import cadres, archives and catalogue rows from CSV or XLSX */
   "POST /api/imports": {
