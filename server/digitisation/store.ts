@@ -1,0 +1,129 @@
+// SQL of 数字化出库/回库: the batches of an office, their archives, and the archives a batch may take.
+import type { Q } from '../db.ts';
+import { forUpdate } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+import type { ArchiveRow } from '../archives/archive-store.ts';
+import { OPEN_STATUSES, type BatchStatus, type Purpose } from './codes.ts';
+
+export interface BatchRow {
+  id: number;
+  case_no: string;
+  instance_id: string;
+  custodian_org_id: number;
+  purpose: Purpose;
+  expected_return_date: string;
+  note: string | null;
+  started_by: number;
+  status: BatchStatus;
+  chief_id: number | null;
+  chief_decision: string | null;
+  chief_comment: string | null;
+  decided_at: string | null;
+  handed_over_by: number | null;
+  out_at: string | null;
+  returned_by: number | null;
+  returned_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemRow {
+  id: number;
+  batch_id: number;
+  archive_id: number;
+  archive_no: string;
+  status_before: string | null;
+  out_at: string | null;
+  back_at: string | null;
+}
+
+export async function insertBatch(q: Q, row: Omit<BatchRow, 'id'>, archives: Array<Pick<ArchiveRow, 'id' | 'archive_no'>>): Promise<number> {
+  const [ret] = await q('digitisation_batches').insert(row).returning('id');
+  const id = idOf(ret);
+  for (let i = 0; i < archives.length; i += 100) {
+    await q('digitisation_batch_items').insert(archives.slice(i, i + 100).map((a) => ({ batch_id: id, archive_id: a.id, archive_no: a.archive_no, status_before: null, out_at: null, back_at: null })));
+  }
+  return id;
+}
+
+export async function findBatch(q: Q, id: number): Promise<BatchRow | undefined> {
+  return q('digitisation_batches').where({ id }).first();
+}
+
+export async function batchOfInstance(q: Q, instanceId: string): Promise<BatchRow | undefined> {
+  return q('digitisation_batches').where({ instance_id: instanceId }).first();
+}
+
+export async function lockBatch(q: Q, id: number): Promise<BatchRow | undefined> {
+  return forUpdate(q, q('digitisation_batches').where({ id }).first());
+}
+
+export async function updateBatch(q: Q, id: number, patch: Partial<BatchRow>): Promise<void> {
+  await q('digitisation_batches').where({ id }).update(patch);
+}
+
+export async function itemsOf(q: Q, batchId: number): Promise<ItemRow[]> {
+  return q('digitisation_batch_items').where({ batch_id: batchId }).orderBy('id');
+}
+
+export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Promise<void> {
+  await q('digitisation_batch_items').where({ id }).update(patch);
+}
+
+/** The office's archives with these numbers, locked for the rest of the transaction (in id order: no deadlock). */
+export async function lockArchivesByNo(q: Q, officeId: number, archiveNos: string[]): Promise<ArchiveRow[]> {
+  return forUpdate(q, q('archives').where({ custodian_org_id: officeId }).whereIn('archive_no', archiveNos).orderBy('id'));
+}
+
+/** The archives with these ids, locked, in id order. */
+export async function lockArchives(q: Q, ids: number[]): Promise<ArchiveRow[]> {
+  if (!ids.length) return [];
+  return forUpdate(q, q('archives').whereIn('id', ids).orderBy('id'));
+}
+
+/** Of these archives, those in a batch that has not ended, with that batch's case number. */
+export async function inOpenBatches(q: Q, archiveIds: number[]): Promise<Array<{ archive_id: number; case_no: string }>> {
+  if (!archiveIds.length) return [];
+  return q('digitisation_batch_items as i')
+    .join('digitisation_batches as b', 'b.id', 'i.batch_id')
+    .whereIn('i.archive_id', archiveIds)
+    .whereIn('b.status', OPEN_STATUSES as BatchStatus[])
+    .select('i.archive_id', 'b.case_no');
+}
+
+export interface BatchFilter {
+  custodianOrgIds: number[];
+  status?: BatchStatus;
+}
+
+function where(q: Q, f: BatchFilter) {
+  const qb = q('digitisation_batches as b');
+  if (!f.custodianOrgIds.length) qb.whereRaw('1 = 0');
+  else qb.whereIn('b.custodian_org_id', f.custodianOrgIds);
+  if (f.status) qb.where('b.status', f.status);
+  return qb;
+}
+
+export type BatchListRow = BatchRow & { office_name: string; started_by_name: string; item_count: number };
+
+export async function listBatches(q: Q, f: BatchFilter, page: { limit: number; offset: number }): Promise<{ total: number; rows: BatchListRow[] }> {
+  const [{ n }] = await where(q, f).count({ n: '*' });
+  const rows = await where(q, f)
+    .join('org_units as o', 'o.id', 'b.custodian_org_id')
+    .join('users as u', 'u.id', 'b.started_by')
+    .orderBy([{ column: 'b.created_at', order: 'desc' }, { column: 'b.id', order: 'desc' }])
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('b.*', 'o.name as office_name', 'u.display_name as started_by_name', q('digitisation_batch_items as i').whereRaw('i.batch_id = b.id').count('*').as('item_count'));
+  return { total: Number(n), rows: rows.map((r: any) => ({ ...r, item_count: Number(r.item_count) })) };
+}
+
+/** A batch's archives with their cadre and the archive's status now. */
+export async function itemsWithArchives(q: Q, batchId: number) {
+  return (await q('digitisation_batch_items as i')
+    .join('archives as a', 'a.id', 'i.archive_id')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .where('i.batch_id', batchId)
+    .orderBy('i.id')
+    .select('i.*', 'a.cadre_id', 'c.name as cadre_name', 'a.status as archive_status')) as Array<ItemRow & { cadre_id: number; cadre_name: string; archive_status: string }>;
+}
