@@ -14,6 +14,7 @@ export const SHIPPED_PROCESSES = [
   'material-collection',
   'collection-notice',
   'correction',
+  'digitisation-batch',
 ];
 
 /** Deploys processes/<key>.bpmn for each shipped key; identical XML keeps its version. */

@@ -104,6 +104,8 @@ const envSchema = z.object({
   /** 查阅/借阅, 复制 (server/requests/): the longest electronic viewing window a request may ask for, and the days after copying within which the using unit reports filing or destruction (unverified local practice). */
   MAX_VIEWING_DAYS: int(5),
   COPY_DISPOSITION_DAYS: int(30),
+  /** 数字化出库 (server/digitisation/): the latest expected return date a batch may name, in days from its start. */
+  DIGITISATION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   /** Scan quality checks (server/quality/): the lowest resolution a page scan may have (DOMAIN.md §3: ≥ 200 dpi, unverified for the cadre standard). */
   SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(MIN_SCAN_DPI),
   /** Certified copies (server/copies/): the longest side, in pixels, of a watermarked page in the PDF (0: the scan's own size). */
@@ -197,6 +199,7 @@ export interface Config {
     transferCouriers: number;
     maxViewingDays: number;
     copyDispositionDays: number;
+    digitisationMaxDays: number;
   };
   /** 信息更正: where the 认定表 is filed and the evidence map (server/corrections/evidence.ts). */
   corrections: { filingCategory: string; evidenceFile?: string };
@@ -291,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       transferCouriers: e.TRANSFER_COURIERS,
       maxViewingDays: e.MAX_VIEWING_DAYS,
       copyDispositionDays: e.COPY_DISPOSITION_DAYS,
+      digitisationMaxDays: e.DIGITISATION_MAX_DAYS,
     },
     corrections: {
       filingCategory: e.CORRECTION_FILING_CATEGORY,

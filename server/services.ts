@@ -49,6 +49,7 @@ import { QualityService } from './quality/service.ts';
 import { ReportsService } from './reports/service.ts';
 import { StockChecks } from './inventory/service.ts';
 import { CopiesService } from './copies/service.ts';
+import { DigitisationService } from './digitisation/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -107,6 +108,8 @@ export interface Services extends Deps {
   stockChecks: StockChecks;
   /** 复制件 PDFs: made once per register row, downloads audited (server/copies/). */
   copies: CopiesService;
+  /** 数字化出库/回库: the batches of archives taken to the scanners and back (server/digitisation/). */
+  digitisation: DigitisationService;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -202,6 +205,8 @@ export function createServices(deps: Deps): Services {
   materials.register(registry, hooks);
   const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
   corrections.register(registry, hooks);
+  const digitisation = new DigitisationService({ db, clock, audit, access, archives });
+  digitisation.register(registry, hooks);
   return {
     ...deps,
     audit,
@@ -238,6 +243,7 @@ export function createServices(deps: Deps): Services {
     reports,
     stockChecks,
     copies,
+    digitisation,
     processes,
     operations,
   };
