@@ -34,6 +34,7 @@ import { qualityRoutes } from './quality/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
+import { digitisationRoutes } from './digitisation/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -61,6 +62,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   copyRoutes,
   reportRoutes,
   inventoryRoutes,
+  digitisationRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

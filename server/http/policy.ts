@@ -73,6 +73,8 @@ export const POLICY = {
   'stock.read': ['archivist', 'archive_chief', 'auth_leader'],
   'stock.check': ['archivist', 'archive_chief'],
   'stock.close': ['archive_chief'],
+  // 数字化出库/回库 (server/digitisation/): the office's register of batches, for its staff and the leaders above.
+  'digitisation.read': ['archivist', 'archive_chief', 'auth_leader'],
   'copy.produce': ['archivist'],
   'copy.download': ['archivist', 'archive_chief', 'applicant'],
   'copy.case_read': ['archivist', 'archive_chief', 'auth_leader', 'applicant'],

@@ -2073,6 +2073,65 @@ export type StockCheckItem = {
   checkedByName: string | null;
 };
 
+export type DigitisationBatch = {
+  id: number;
+  caseNo: string;
+  instanceId: string;
+  custodianOrgId: number;
+  officeName: string;
+  purpose: "scan" | "rescan" | "repair";
+  purposeLabel: string;
+  /** YYYY-MM-DD (Beijing); the 回库登记 is due at its end */
+  expectedReturnDate: string;
+  status: "review" | "approved" | "out" | "returned" | "rejected" | "withdrawn";
+  statusLabel: string;
+  /** out, and the expected return date has passed */
+  overdue: boolean;
+  /** archives in the batch (those of cadres the caller must avoid included) */
+  itemCount: number;
+  startedBy: {
+    id: number;
+    name: string;
+  };
+  createdAt: string;
+  outAt: string | null;
+  returnedAt: string | null;
+  note: string | null;
+  decision: {
+    by: {
+      id: number;
+      name: string;
+    } | null;
+    decision: string | null;
+    comment: string | null;
+    at: string | null;
+  };
+  handedOverBy: {
+    id: number;
+    name: string;
+  } | null;
+  returnedBy: {
+    id: number;
+    name: string;
+  } | null;
+  /** the archives, in the order listed; those of cadres the caller must avoid are left out */
+  items: Array<DigitisationBatchItem>;
+};
+
+export type DigitisationBatchItem = {
+  archiveId: number;
+  /** the number when the batch was registered */
+  archiveNo: string;
+  cadreName: string;
+  /** the archive’s status now */
+  archiveStatus: "in_stock" | "on_loan" | "digitizing" | "transferring" | "transferred" | "retired" | "deceased" | "archived_state";
+  archiveStatusLabel: string;
+  /** the status it left the shelf from (set at the hand-over) */
+  statusBefore: string | null;
+  outAt: string | null;
+  backAt: string | null;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -3500,5 +3559,52 @@ export interface ApiRoutes {
       fixLocations?: boolean;
     };
     response: StockCheck;
+  };
+  /** 数字化出库/回库: the batches of the caller’s archive offices, newest first (audited) */
+  "GET /api/digitisation-batches": {
+    params: never;
+    query: { status?: "review" | "approved" | "out" | "returned" | "rejected" | "withdrawn"; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<{
+        id: number;
+        caseNo: string;
+        instanceId: string;
+        custodianOrgId: number;
+        officeName: string;
+        purpose: "scan" | "rescan" | "repair";
+        purposeLabel: string;
+        /** YYYY-MM-DD (Beijing); the 回库登记 is due at its end */
+        expectedReturnDate: string;
+        status: "review" | "approved" | "out" | "returned" | "rejected" | "withdrawn";
+        statusLabel: string;
+        /** out, and the expected return date has passed */
+        overdue: boolean;
+        /** archives in the batch (those of cadres the caller must avoid included) */
+        itemCount: number;
+        startedBy: {
+          id: number;
+          name: string;
+        };
+        createdAt: string;
+        outAt: string | null;
+        returnedAt: string | null;
+      }>;
+    };
+  };
+  /** A batch with its archives: number, cadre, the archive’s status now, out and back times (audited) */
+  "GET /api/digitisation-batches/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: DigitisationBatch;
+  };
+  /** The batch of a digitisation-batch case (audited) */
+  "GET /api/digitisation-batches/by-case/:instanceId": {
+    params: { instanceId: string };
+    query: never;
+    body: never;
+    response: DigitisationBatch;
   };
 }
