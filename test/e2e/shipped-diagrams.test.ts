@@ -50,7 +50,7 @@ test('every shipped diagram imports into bpmn-js without warnings, every element
   await b.page.setContent('<!doctype html><html><body></body></html>');
   await b.page.addScriptTag({ content: bundle.outputFiles[0].text });
   const files = fs.readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'));
-  t.true(files.includes('material-collection.bpmn') && files.includes('correction.bpmn') && files.includes('collection-notice.bpmn'));
+  t.true(files.includes('material-collection.bpmn') && files.includes('correction.bpmn') && files.includes('collection-notice.bpmn') && files.includes('digitisation-batch.bpmn'));
   for (const file of files) {
     const xml = fs.readFileSync(path.join(processesDir, file), 'utf8');
     const r = await b.page.evaluate((x) => (globalThis as any).importDiagram(x), xml);

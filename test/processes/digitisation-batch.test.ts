@@ -1,0 +1,346 @@
+// 数字化出库/回库 on the real processes/digitisation-batch.bpmn, walked over HTTP by the demo users:
+// archivist1 lists archives for the scanners, chief1 approves the 出库申请, archivist1 hands them
+// over (在库/离退 → 数字化中, each move on the archive's history naming the case) and registers their
+// return (→ 在库, 离退 restored); the reject path and withdrawal; every start refusal; a hand-over
+// refused because an archive was lent meanwhile; and the register, scoped to the office.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import type { HttpClient } from '../helpers/http.ts';
+import { approve, completeAt, reject, taskAt } from '../helpers/workflow.ts';
+import { approveStep, borrowingVariables, todayIn } from '../helpers/cases.ts';
+import { addUser } from '../helpers/users.ts';
+import { addCalendarDays } from '../../server/materials/deps.ts';
+import { endOfBeijingDay } from '../../server/notify/beijing.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const CITY = '150300-ZZB-DAS';
+const OTHER = '150302-ZZB-DAS';
+const db = () => sys.services.db;
+const userId = async (u: string) => (await db()('users').where({ username: u }).first('id')).id as number;
+const officeId = async (code: string) => (await db()('org_units').where({ code }).first('id')).id as number;
+const batchOf = (instanceId: string) => db()('digitisation_batches').where({ instance_id: instanceId }).first();
+const itemsOf = async (instanceId: string) => db()('digitisation_batch_items').where({ batch_id: (await batchOf(instanceId)).id }).orderBy('id');
+const statusOf = async (archiveId: number) => (await db()('archives').where({ id: archiveId }).first('status')).status as string;
+const historyOf = (archiveId: number, instanceId: string) => db()('archive_status_history').where({ archive_id: archiveId, instance_id: instanceId }).orderBy('id');
+const inDays = (n: number) => addCalendarDays(todayIn(sys), n);
+
+interface Shelved {
+  id: number;
+  archive_no: string;
+  cadre_id: number;
+  name: string;
+  id_number: string;
+  management_level: string;
+  status: string;
+}
+
+/** Archives picked by one test, so that no two tests take the same one. */
+const taken = new Set<number>();
+
+/**
+ * `n` archives the city office holds with this status, of cadres no demo user is tied to (self,
+ * relative, avoidance list), in no batch and picked by no other test.
+ */
+async function shelved(n: number, opts: { status?: string; office?: string; level?: string } = {}): Promise<Shelved[]> {
+  const q = db();
+  const rows = await q('archives as a')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .where({ 'a.custodian_org_id': await officeId(opts.office ?? CITY), 'a.status': opts.status ?? 'in_stock', 'a.kind': 'original' })
+    .modify((qb) => {
+      if (opts.level) qb.where('c.management_level', opts.level);
+    })
+    .whereNotIn('c.id', q('users').whereNotNull('cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', q('family_members').whereNotNull('related_cadre_id').select('related_cadre_id'))
+    .whereNotIn('c.id', q('family_members').whereNotNull('related_cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', q('avoidance_entries').select('cadre_id'))
+    .whereNotIn('a.id', q('digitisation_batch_items').select('archive_id'))
+    .whereNotIn('a.id', [...taken, -1])
+    .orderBy('a.id')
+    .limit(n)
+    .select('a.id', 'a.archive_no', 'a.cadre_id', 'c.name', 'c.id_number', 'c.management_level', 'a.status');
+  if (rows.length < n) throw new Error(`only ${rows.length} ${opts.status ?? 'in_stock'} archives left`);
+  for (const r of rows) taken.add(r.id);
+  return rows;
+}
+
+/** The archive a tie of the user points at (self, relative, avoided), held by the city office. */
+async function tiedArchive(username: string, tie: 'self' | 'relative' | 'avoided'): Promise<{ id: number; archive_no: string; cadre_id: number }> {
+  const ties = await sys.services.access.exclusions(db(), await userId(username));
+  const cadreIds = [...ties].filter(([, t]) => t === tie).map(([id]) => id);
+  const a = await db()('archives').whereIn('cadre_id', cadreIds.length ? cadreIds : [-1]).where({ custodian_org_id: await officeId(CITY), status: 'in_stock' }).orderBy('id').first('id', 'archive_no', 'cadre_id');
+  if (!a) throw new Error(`${username} has no ${tie} archive in the city office`);
+  return a;
+}
+
+const startForm = (nos: string[], over: Record<string, unknown> = {}) => ({ archiveNos: nos.join('\n'), purpose: 'scan', expectedReturnDate: inDays(30), note: '委托加工单位到馆扫描。', ...over });
+
+async function startBatch(c: HttpClient, nos: string[], over: Record<string, unknown> = {}) {
+  return c.post('/api/process-instances', { processKey: 'digitisation-batch', variables: startForm(nos, over) });
+}
+
+/** Lends the archive out through the whole 借阅 case (approved by the chain, checked out). */
+async function lend(a: Shelved): Promise<string> {
+  const office = await officeId(CITY);
+  const cadre = { id: a.cadre_id, name: a.name, idNumber: a.id_number, level: a.management_level, archiveId: a.id, custodianOrgId: office };
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { mode: 'loan', loanDays: 5 }) });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  const id = res.body.id as string;
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  await approveStep(sys, 'chief1', id, 'chiefApproval');
+  await approveStep(sys, 'leader1', id, 'leaderApproval', '同意借出，按期归还。');
+  const out = await completeAt(await sys.as('archivist1'), id, 'loanCheckout', { checkedAgainstCatalogue: true, sealed: true, comment: '已密封。' });
+  if (out.status !== 200) throw new Error(JSON.stringify(out.body));
+  return id;
+}
+
+test.serial('given archives on the shelf, when archivist1 asks, chief1 approves, the archives are handed over and registered back, then they go 在库/离退 → 数字化中 → back, each move on their history naming the case', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [a, b] = await shelved(2);
+  const [r] = await shelved(1, { status: 'retired' });
+  const returnDate = inDays(30);
+  const res = await startBatch(archivist, [a.archive_no, ` ${b.archive_no} `, '', r.archive_no], { expectedReturnDate: returnDate });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  t.regex(res.body.businessKey, /^数字化-2026-\d{4}$/);
+  t.deepEqual(res.body.activeElements, ['chiefApproval']);
+  const id = res.body.id as string;
+  const caseNo = res.body.businessKey as string;
+  t.like(await batchOf(id), { case_no: caseNo, status: 'review', purpose: 'scan', expected_return_date: returnDate, custodian_org_id: await officeId(CITY), started_by: await userId('archivist1'), note: '委托加工单位到馆扫描。' });
+  t.deepEqual((await itemsOf(id)).map((i: any) => [i.archive_id, i.archive_no, i.out_at]), [[a.id, a.archive_no, null], [b.id, b.archive_no, null], [r.id, r.archive_no, null]]);
+  t.is((await db()('workflow_cases').where({ instance_id: id }).first()).subject, '数字化出库：3 份（扫描）');
+  t.is(await statusOf(a.id), 'in_stock', 'nothing leaves before the hand-over');
+
+  // 出库审批: the archivist cannot decide it; the chief of the office approves.
+  t.falsy(await taskAt(archivist, id, 'chiefApproval'));
+  const chief = await sys.as('chief1');
+  t.is((await completeAt(chief, id, 'chiefApproval', approve('同意出库扫描，按期回库。'))).status, 200);
+  t.like(await batchOf(id), { status: 'approved', chief_id: await userId('chief1'), chief_decision: 'approve', chief_comment: '同意出库扫描，按期回库。' });
+  t.deepEqual(await historyOf(a.id, id), []);
+
+  // 出库交接: without counting against the list it is refused and nothing moves; counted, every archive is 数字化中.
+  const uncounted = await completeAt(archivist, id, 'handover', { counted: false });
+  t.is(uncounted.status, 422);
+  t.is(uncounted.body.details.rule, 'handover_checks');
+  t.is(await statusOf(a.id), 'in_stock');
+  const out = await completeAt(archivist, id, 'handover', { counted: true, comment: '共三卷，交接无误。' });
+  t.is(out.status, 200, JSON.stringify(out.body));
+  for (const x of [a, b, r]) {
+    t.is(await statusOf(x.id), 'digitizing', x.archive_no);
+    const [h] = await historyOf(x.id, id);
+    t.like(h, { from_status: x.status, to_status: 'digitizing', actor_id: await userId('archivist1') });
+    t.true(h.reason.includes(caseNo), h.reason);
+  }
+  const outItems = await itemsOf(id);
+  t.deepEqual(outItems.map((i: any) => i.status_before), ['in_stock', 'in_stock', 'retired']);
+  t.true(outItems.every((i: any) => i.out_at && !i.back_at));
+  t.like(await batchOf(id), { status: 'out', handed_over_by: await userId('archivist1') });
+
+  // 回库登记 is due at the end of the expected day: the inbox and 督办 show that.
+  const task = await taskAt(archivist, id, 'registerReturn');
+  t.is(task.dueAt, endOfBeijingDay(returnDate).toISOString());
+  const back = await completeAt(archivist, id, 'registerReturn', { complete: true, comment: '已装订复原。' });
+  t.is(back.status, 200, JSON.stringify(back.body));
+  t.is(back.body.instance.status, 'completed');
+  t.is(await statusOf(a.id), 'in_stock');
+  t.is(await statusOf(b.id), 'in_stock');
+  t.is(await statusOf(r.id), 'retired', 'a 离退 archive is 离退 again');
+  t.deepEqual((await historyOf(a.id, id)).map((h: any) => [h.from_status, h.to_status]), [['in_stock', 'digitizing'], ['digitizing', 'in_stock']]);
+  t.deepEqual((await historyOf(r.id, id)).map((h: any) => [h.from_status, h.to_status]), [['retired', 'digitizing'], ['digitizing', 'in_stock'], ['in_stock', 'retired']]);
+  t.true((await historyOf(a.id, id)).every((h: any) => h.reason.includes(caseNo)));
+  t.like(await batchOf(id), { status: 'returned', returned_by: await userId('archivist1') });
+  t.true((await itemsOf(id)).every((i: any) => !!i.back_at));
+  const vars = JSON.parse((await db()('process_instances').where({ id }).first()).variables);
+  t.is(vars.outcome, 'approved');
+  t.truthy(await db()('history').where({ instance_id: id, element_id: 'returned', event: 'end' }).first());
+
+  // The register: the office's list and the batch with its archives as they are now.
+  const list = await archivist.get('/api/digitisation-batches?status=returned');
+  t.is(list.status, 200);
+  const row = list.body.items.find((x: any) => x.instanceId === id);
+  t.like(row, { caseNo, status: 'returned', statusLabel: '已回库', purposeLabel: '扫描', itemCount: 3, overdue: false, startedBy: { name: '刘晓燕' } });
+  const record = await archivist.get(`/api/digitisation-batches/${row.id}`);
+  t.is(record.status, 200);
+  t.like(record.body, { caseNo, decision: { decision: 'approve', by: { name: '陈立新' } }, handedOverBy: { name: '刘晓燕' }, returnedBy: { name: '刘晓燕' } });
+  t.deepEqual(record.body.items.map((i: any) => [i.archiveNo, i.cadreName, i.archiveStatus, i.statusBefore]), [
+    [a.archive_no, a.name, 'in_stock', 'in_stock'],
+    [b.archive_no, b.name, 'in_stock', 'in_stock'],
+    [r.archive_no, r.name, 'retired', 'retired'],
+  ]);
+  t.true(record.body.items.every((i: any) => i.outAt && i.backAt));
+  t.deepEqual((await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body.id, row.id);
+  // Each read is audited.
+  const audits = await db()('audit_log').where({ actor_id: await userId('archivist1') }).whereIn('action', ['digitisation_batch.list', 'digitisation_batch.view']).orderBy('seq');
+  t.deepEqual(audits.map((x: any) => [x.action, x.outcome]), [['digitisation_batch.list', 'success'], ['digitisation_batch.view', 'success'], ['digitisation_batch.view', 'success']]);
+});
+
+test.serial('given a batch the chief rejects, then it ends 已驳回 and no archive moved; its archives may go in a new batch, which the starter may withdraw before anyone decides', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [a] = await shelved(1);
+  const res = await startBatch(archivist, [a.archive_no], { purpose: 'repair' });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id as string;
+  t.is((await db()('workflow_cases').where({ instance_id: id }).first()).subject, '数字化出库：1 份（修裱）');
+  const done = await completeAt(await sys.as('chief1'), id, 'chiefApproval', reject('本季度修裱计划已满，下季度再报。'));
+  t.is(done.status, 200);
+  t.is(done.body.instance.status, 'completed');
+  t.like(await batchOf(id), { status: 'rejected', chief_decision: 'reject' });
+  t.is(JSON.parse((await db()('process_instances').where({ id }).first()).variables).outcome, 'rejected');
+  t.truthy(await db()('history').where({ instance_id: id, element_id: 'rejected', event: 'end' }).first());
+  t.is(await statusOf(a.id), 'in_stock');
+  t.deepEqual(await historyOf(a.id, id), []);
+
+  // A rejected batch holds nothing: the archive goes into a new one; withdrawn, that one holds nothing either.
+  const again = await startBatch(archivist, [a.archive_no]);
+  t.is(again.status, 201, JSON.stringify(again.body));
+  const w = await archivist.post(`/api/process-instances/${again.body.id}/withdraw`, { reason: '清单有误，重新申请。' });
+  t.is(w.status, 200, JSON.stringify(w.body));
+  t.is((await batchOf(again.body.id)).status, 'withdrawn');
+  t.is((await startBatch(archivist, [a.archive_no])).status, 201);
+});
+
+test.serial('given a deputy who is both archivist and chief, the 出库申请 they asked for is approved by another chief, not by themselves', async (t) => {
+  await addUser(sys, { username: 'deputy1', displayName: '副主任', org: CITY, roles: ['archivist', 'archive_chief'] });
+  const deputy = await sys.as('deputy1');
+  const [a] = await shelved(1);
+  const res = await startBatch(deputy, [a.archive_no]);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const own = await completeAt(deputy, res.body.id, 'chiefApproval', approve());
+  t.is(own.status, 422);
+  t.is(own.body.details.rule, 'approver_is_starter');
+  t.is((await batchOf(res.body.id)).status, 'review');
+  t.is((await completeAt(await sys.as('chief1'), res.body.id, 'chiefApproval', approve())).status, 200);
+  t.is((await batchOf(res.body.id)).status, 'approved');
+});
+
+test.serial('the start check refuses, naming the numbers: another office’s, an unknown one, one the starter must avoid (all alike), a lent one, one listed twice, one in an open batch, too many, a return date in the past or too far ahead — and writes nothing', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [ok, lentOne, inBatch] = await shelved(3, { level: 'county' });
+  const [theirs] = await shelved(1, { office: OTHER });
+  const self = await tiedArchive('archivist1', 'self');
+  const avoided = await tiedArchive('archivist1', 'avoided');
+  await lend(lentOne);
+  t.is(await statusOf(lentOne.id), 'on_loan');
+  const open = await startBatch(archivist, [inBatch.archive_no]);
+  t.is(open.status, 201);
+
+  const batches = async () => Number((await db()('digitisation_batches').count({ n: '*' }))[0].n);
+  const before = await batches();
+  const fromSeq = Number((await db()('audit_log').max({ m: 'seq' }))[0].m);
+  const refused = async (nos: string[], rule: string, over: Record<string, unknown> = {}) => {
+    const res = await startBatch(archivist, nos, over);
+    t.is(res.status, 422, `${rule}: ${JSON.stringify(res.body)}`);
+    t.is(res.body.code, 'RULE_VIOLATION');
+    t.is(res.body.details.rule, rule);
+    return res.body;
+  };
+
+  // Not held: another office's, unknown, self and avoided — one answer, the numbers as typed.
+  for (const no of [theirs.archive_no, '150300-ZZB-DAS-99999', self.archive_no, avoided.archive_no]) {
+    const body = await refused([ok.archive_no, no], 'archive_not_held');
+    t.deepEqual(body.details.archiveNos, [no]);
+    t.is(body.message, `档案号 ${no} 不是本室保管的档案 / Archive ${no} is not held by your office`);
+  }
+  t.deepEqual((await refused([lentOne.archive_no, ok.archive_no], 'archive_not_on_shelf')).details.archiveNos, [lentOne.archive_no]);
+  t.deepEqual((await refused([ok.archive_no, inBatch.archive_no, ok.archive_no], 'archive_duplicates')).details.archiveNos, [ok.archive_no]);
+  const inOpen = await refused([ok.archive_no, inBatch.archive_no], 'archive_in_open_batch');
+  t.deepEqual(inOpen.details.archiveNos, [inBatch.archive_no]);
+  t.deepEqual(inOpen.details.caseNos, [open.body.businessKey]);
+  t.like((await refused(Array.from({ length: 201 }, (_, i) => `X-${i}`), 'archive_count')).details, { count: 201, max: 200 });
+  t.like((await refused([ok.archive_no], 'return_date', { expectedReturnDate: inDays(-1) })).details, { earliest: todayIn(sys), latest: inDays(90) });
+  await refused([ok.archive_no], 'return_date', { expectedReturnDate: inDays(91) });
+  // The last day allowed and today are fine (the batch is withdrawn again at once).
+  for (const day of [inDays(90), todayIn(sys)]) {
+    const res = await startBatch(archivist, [ok.archive_no], { expectedReturnDate: day });
+    t.is(res.status, 201, JSON.stringify(res.body));
+    t.is((await archivist.post(`/api/process-instances/${res.body.id}/withdraw`, { reason: '仅为核对期限。' })).status, 200);
+  }
+  // An empty list never reaches the rule: the form requires the field.
+  t.is((await startBatch(archivist, [])).status, 400);
+
+  t.is(await batches(), before + 2, 'the refusals wrote no batch');
+  t.is(await statusOf(ok.id), 'in_stock');
+  // Each refusal is on the audit log with its rule, never the numbers typed.
+  const denied = await db()('audit_log').where({ action: 'instance.start', outcome: 'denied', object_id: 'digitisation-batch' }).where('seq', '>', fromSeq).orderBy('seq');
+  t.is(denied.length, 10);
+  t.deepEqual(JSON.parse(denied[0].detail), { rule: 'archive_not_held' });
+  t.false(denied.some((d: any) => d.detail.includes(theirs.archive_no)));
+});
+
+test.serial('given an approved batch, when one of its archives is lent meanwhile, then the hand-over is refused naming it and nothing moves; once it is back the hand-over goes through', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [x, y] = await shelved(2, { level: 'county' });
+  const res = await startBatch(archivist, [x.archive_no, y.archive_no]);
+  t.is(res.status, 201);
+  const id = res.body.id as string;
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
+  const loan = await lend(x);
+  t.is(await statusOf(x.id), 'on_loan');
+
+  const refused = await completeAt(archivist, id, 'handover', { counted: true });
+  t.is(refused.status, 422);
+  t.is(refused.body.details.rule, 'archive_not_on_shelf');
+  t.deepEqual(refused.body.details.archiveNos, [x.archive_no]);
+  t.regex(refused.body.message, new RegExp(x.archive_no));
+  // Nothing changed: the other archive is on the shelf, no history, the batch and the task wait.
+  t.is(await statusOf(y.id), 'in_stock');
+  t.deepEqual(await historyOf(y.id, id), []);
+  t.is((await batchOf(id)).status, 'approved');
+  t.true((await itemsOf(id)).every((i: any) => !i.out_at && !i.status_before));
+  t.truthy(await taskAt(archivist, id, 'handover'));
+
+  // The borrower brings it back; now the whole batch leaves.
+  t.is((await completeAt(archivist, loan, 'loanReturn', { intact: 'yes', comment: '完好无缺。' })).status, 200);
+  t.is(await statusOf(x.id), 'in_stock');
+  t.is((await completeAt(archivist, id, 'handover', { counted: true })).status, 200);
+  t.is(await statusOf(x.id), 'digitizing');
+  t.is(await statusOf(y.id), 'digitizing');
+
+  // Archives out: the case cannot be terminated from 运行监控 (the register would lose them).
+  const cancel = await (await sys.as('procadmin')).post(`/api/admin/instances/${id}/cancel`, { reason: '测试终止。' });
+  t.is(cancel.status, 409, JSON.stringify(cancel.body));
+  t.is(cancel.body.code, 'DIGITISATION_BATCH_OUT');
+  t.is((await db()('process_instances').where({ id }).first()).status, 'running');
+  t.is(await statusOf(x.id), 'digitizing');
+  t.is((await completeAt(archivist, id, 'registerReturn', { complete: true })).status, 200);
+});
+
+test.serial('the register is the office’s: the other office’s archivist gets 404 (audited as denied), an applicant 403, the leader above reads it; a cadre the reader must avoid is left out of the items', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [a] = await shelved(1);
+  const brother = await tiedArchive('chief1', 'relative');
+  const res = await startBatch(archivist, [a.archive_no, brother.archive_no]);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const batch = await batchOf(res.body.id);
+
+  const mine = await archivist.get(`/api/digitisation-batches/${batch.id}`);
+  t.deepEqual(mine.body.items.map((i: any) => i.archiveNo), [a.archive_no, brother.archive_no]);
+  const chief = await sys.as('chief1');
+  const hers = await chief.get(`/api/digitisation-batches/${batch.id}`);
+  t.is(hers.status, 200);
+  t.is(hers.body.itemCount, 2);
+  t.deepEqual(hers.body.items.map((i: any) => i.archiveNo), [a.archive_no]);
+  const leader = await sys.as('leader1');
+  t.is((await leader.get(`/api/digitisation-batches/${batch.id}`)).status, 200);
+  t.true((await leader.get('/api/digitisation-batches?status=review')).body.items.some((x: any) => x.id === batch.id));
+
+  const receiver = await sys.as('receiver1');
+  const other = await receiver.get(`/api/digitisation-batches/${batch.id}`);
+  t.is(other.status, 404);
+  t.is(other.body.code, 'NOT_FOUND');
+  t.is((await receiver.get('/api/digitisation-batches/999999')).status, 404);
+  t.false((await receiver.get('/api/digitisation-batches')).body.items.some((x: any) => x.id === batch.id));
+  const denied = await db()('audit_log').where({ actor_id: await userId('receiver1'), action: 'digitisation_batch.view' }).orderBy('seq');
+  t.deepEqual(denied.map((d: any) => [d.object_id, d.outcome, JSON.parse(d.detail).reason]), [[String(batch.id), 'denied', 'out_of_scope'], ['999999', 'denied', 'absent']]);
+
+  const applicant = await sys.as('applicant1');
+  t.is((await applicant.get(`/api/digitisation-batches/${batch.id}`)).status, 403);
+  t.is((await applicant.get('/api/digitisation-batches')).status, 403);
+  t.is((await archivist.get('/api/digitisation-batches?status=lost')).status, 400);
+});
