@@ -24,6 +24,9 @@ export const ROUTES: RouteDef[] = [
   { path: '/archives', load: () => import('../../pages/archives/ArchiveSearchPage.svelte') },
   { path: '/archives/:id', load: () => import('../../pages/archives/ArchivePage.svelte') },
   { path: '/cadres/:id', load: () => import('../../pages/archives/CadrePage.svelte') },
+  // 库房核对: the office's stock checks, and one check with its marking box and items.
+  { path: '/stock-checks', load: () => import('../../pages/stock-checks/StockChecksPage.svelte') },
+  { path: '/stock-checks/:id', load: () => import('../../pages/stock-checks/StockCheckPage.svelte') },
   // 统计分析: holdings and the year's work of my archive offices.
   { path: '/reports', load: () => import('../../pages/reports/ReportsPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.

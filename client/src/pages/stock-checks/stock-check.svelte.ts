@@ -1,0 +1,118 @@
+// One stock check's page state: the check with its progress, and the page of its items the
+// filter asks for (result, 档案号/name, offset — all three mirrored in the URL, so a reload or a
+// link keeps them). Marks refresh both quietly, without the spinner of a first load.
+import type { ApiRoutes, StockCheck, StockCheckItem } from '../../lib/api/types.ts';
+import { call } from '../../lib/api/client.ts';
+import { router } from '../../lib/router/routes.ts';
+import { RESULT_CODES, type ItemResult } from '../../lib/components/stock-checks/results.ts';
+
+export const PAGE_SIZE = 50;
+type CheckMeta = ApiRoutes['GET /api/stock-checks']['response']['items'][number];
+
+export class StockCheckState {
+  check = $state<StockCheck | null>(null);
+  /** Who started and closed it and the office's name (the list's row of this check). */
+  meta = $state<CheckMeta | null>(null);
+  failure = $state<unknown>(null);
+
+  result = $state<ItemResult | ''>('');
+  q = $state('');
+  offset = $state(0);
+  items = $state<StockCheckItem[] | null>(null);
+  total = $state(0);
+  loading = $state(false);
+  itemsFailure = $state<unknown>(null);
+
+  private seq = 0;
+
+  constructor(
+    readonly id: number,
+    query: URLSearchParams,
+  ) {
+    const r = query.get('result') as ItemResult;
+    if (RESULT_CODES.includes(r)) this.result = r;
+    this.q = query.get('q') ?? '';
+    const o = Number(query.get('offset'));
+    this.offset = Number.isInteger(o) && o > 0 ? o : 0;
+  }
+
+  get open(): boolean {
+    return this.check?.status === 'open';
+  }
+
+  async loadCheck(): Promise<void> {
+    try {
+      this.check = await call('GET /api/stock-checks/:id', { params: { id: this.id } });
+      this.failure = null;
+    } catch (e) {
+      this.failure = e;
+    }
+  }
+
+  /** The office's name and who started or closed the check: only the list carries them. */
+  async loadMeta(): Promise<void> {
+    if (!this.check) return;
+    try {
+      const list = await call('GET /api/stock-checks', { query: { custodianOrgId: this.check.custodianOrgId } });
+      this.meta = list.items.find((c) => c.id === this.id) ?? null;
+    } catch {
+      /* the header shows what the check itself says */
+    }
+  }
+
+  async loadItems(): Promise<void> {
+    const mine = ++this.seq;
+    this.loading = true;
+    try {
+      const text = this.q.trim();
+      const r = await call('GET /api/stock-checks/:id/items', {
+        params: { id: this.id },
+        query: { result: this.result || undefined, q: text || undefined, offset: this.offset, limit: PAGE_SIZE },
+      });
+      if (mine !== this.seq) return;
+      // A page the list no longer reaches (fewer matches since): back to the first.
+      if (!r.items.length && this.offset > 0) {
+        this.offset = 0;
+        this.syncUrl();
+        return this.loadItems();
+      }
+      this.items = r.items;
+      this.total = r.total;
+      this.itemsFailure = null;
+    } catch (e) {
+      if (mine === this.seq) this.itemsFailure = e;
+    } finally {
+      if (mine === this.seq) this.loading = false;
+    }
+  }
+
+  async load(): Promise<void> {
+    await this.loadCheck();
+    if (!this.check) return;
+    await Promise.all([this.loadItems(), this.loadMeta()]);
+  }
+
+  /** After a mark: the progress and the visible page. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.loadCheck(), this.loadItems()]);
+  }
+
+  private syncUrl(): void {
+    router.setQuery({ result: this.result || null, q: this.q.trim() || null, offset: this.offset || null });
+  }
+
+  /** The filter changed: URL first, then the first page of the new list. */
+  filter(change: { result?: ItemResult | ''; q?: string }): Promise<void> {
+    if (change.result !== undefined) this.result = change.result;
+    if (change.q !== undefined) this.q = change.q;
+    this.offset = 0;
+    this.syncUrl();
+    return this.loadItems();
+  }
+
+  page(offset: number): Promise<void> {
+    this.offset = offset;
+    this.syncUrl();
+    return this.loadItems();
+  }
+}
