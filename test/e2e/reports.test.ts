@@ -1,6 +1,7 @@
 // 统计分析 in chromium: the city office's archivist opens 统计分析 from the navigation and sees the
 // office's holdings, digitisation and this year's use with the request just filed counted; the year
-// is kept in the URL; the leader above picks one of the offices under him. Screenshot:
+// is kept in the URL; the leader above picks one of the offices under him; the CSV link downloads the
+// figures of the year and office shown. Screenshot:
 // docs/screenshots/reports.png (UPDATE_SCREENSHOTS=1), else a temp folder.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
@@ -67,5 +68,32 @@ test.serial('the archivist’s statistics: holdings, digitisation and this year�
   await p.getByTestId('report-use-total').filter({ hasText: /^0$/ }).waitFor();
   t.is(await office.locator('option:checked').textContent(), '海勃湾区委组织部干部档案室');
   t.is(await office.locator('option').count(), 3);
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('统计分析: the CSV link carries the page’s year and office, and answers the figures as text/csv with the session’s cookie', async (t) => {
+  const p = b.page;
+  // Still the leader, with the district office chosen; now last year too.
+  const year = Number(await p.getByLabel('年度').inputValue()) - 1;
+  await p.getByLabel('年度').selectOption(String(year));
+  await p.waitForURL(new RegExp(`year=${year}`));
+  const office = new URL(p.url()).searchParams.get('office');
+  t.truthy(office);
+  const link = p.getByRole('link', { name: '导出 CSV' });
+  t.not(await link.getAttribute('download'), null, 'a download, not a page of the app');
+  const href = await link.getAttribute('href');
+  const url = new URL(href!, sys.url);
+  t.is(url.pathname, '/api/reports/summary.csv');
+  t.is(url.searchParams.get('year'), String(year));
+  t.is(url.searchParams.get('custodianOrgId'), office);
+
+  const res = await p.request.get(url.href);
+  t.is(res.status(), 200);
+  t.regex(res.headers()['content-type'] ?? '', /^text\/csv/);
+  t.regex(res.headers()['content-disposition'] ?? '', new RegExp(`report-${year}-${office}-`));
+  const text = await res.text();
+  t.true(text.includes('部分'), text.slice(0, 200));
+  // Without the session's cookie the same address is refused.
+  t.is((await fetch(url.href)).status, 401);
   t.deepEqual(b.problems, []);
 });
