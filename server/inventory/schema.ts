@@ -56,9 +56,12 @@ export const stockCheck = z
   .object({
     id: z.number().int(),
     custodianOrgId: z.number().int(),
+    officeName: z.string(),
     title: z.string(),
     status: z.enum(['open', 'closed']),
     startedAt: z.string(),
+    startedByName: z.string().nullable(),
+    closedByName: z.string().nullable(),
     away: z.number().int().openapi({ description: 'archives away from the shelf when the check began (借出, 数字化, 转出中): not checked' }),
     closedAt: z.string().nullable(),
     closeNote: z.string().nullable(),
@@ -67,9 +70,7 @@ export const stockCheck = z
   })
   .openapi('StockCheck');
 
-export const stockCheckList = z.object({
-  items: z.array(stockCheck.extend({ officeName: z.string(), startedByName: z.string().nullable(), closedByName: z.string().nullable() })),
-});
+export const stockCheckList = z.object({ items: z.array(stockCheck) });
 
 export const stockItem = z
   .object({

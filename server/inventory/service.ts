@@ -86,34 +86,34 @@ export class StockChecks {
   async list(user: SessionUser, ip: string, f: { custodianOrgId?: number }) {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
-    const rows = await store.listChecks(this.db, f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices);
+    const rows = await store.namedChecks(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices });
     await this.audit.record(null, { actor: user, ip, action: 'stock_check.list', objectType: 'stock_check', detail: { returned: rows.length } });
-    return {
-      items: await Promise.all(
-        rows.map(async (r: any) => ({ ...this.checkDto(r), officeName: r.office_name, startedByName: r.started_by_name, closedByName: r.closed_by_name, progress: progressOf(await store.resultCounts(this.db, r.id)) })),
-      ),
-    };
+    return { items: await Promise.all(rows.map((r) => this.checkDto(r))) };
   }
 
-  private checkDto(c: StockCheckRow) {
+  private async checkDto(c: store.NamedCheckRow) {
     return {
       id: c.id,
       custodianOrgId: c.custodian_org_id,
+      officeName: c.office_name,
       title: c.title,
       status: c.status,
       startedAt: c.started_at,
+      startedByName: c.started_by_name,
       away: c.away,
       closedAt: c.closed_at,
+      closedByName: c.closed_by_name,
       closeNote: c.close_note,
       locationsFixed: c.locations_fixed,
+      progress: progressOf(await store.resultCounts(this.db, c.id)),
     };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
-    const check = await this.checkInScope(user, ip, id, 'stock_check.view');
-    const progress = progressOf(await store.resultCounts(this.db, id));
+    await this.checkInScope(user, ip, id, 'stock_check.view');
+    const [check] = await store.namedChecks(this.db, { id });
     await this.audit.record(null, { actor: user, ip, action: 'stock_check.view', objectType: 'stock_check', objectId: id });
-    return { ...this.checkDto(check), progress };
+    return this.checkDto(check);
   }
 
   async items(user: SessionUser, ip: string, id: number, f: { result?: ItemResult; q?: string; offset: number; limit: number }) {

@@ -1,7 +1,7 @@
 // SQL of 库房核对: the checks of an office, their items (one per archive expected on the shelf,
 // with the register's number and place when the check began) and what was found.
 import type { Q } from '../db.ts';
-import { bool, forUpdate } from '../db.ts';
+import { bool, forUpdate, likeEscape } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 import { AWAY, ON_SHELF, type ItemResult } from './codes.ts';
 
@@ -71,8 +71,12 @@ export async function insertCheck(q: Q, row: { custodian_org_id: number; title: 
 }
 
 /** The item of an archive number in a check, with the cadre it belongs to. */
-export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number }) | undefined> {
-  return q('stock_check_items as i').join('archives as a', 'a.id', 'i.archive_id').where({ 'i.check_id': checkId, 'i.archive_no': archiveNo }).first('i.*', 'a.cadre_id');
+export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number; cadre_name: string }) | undefined> {
+  return q('stock_check_items as i')
+    .join('archives as a', 'a.id', 'i.archive_id')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .where({ 'i.check_id': checkId, 'i.archive_no': archiveNo })
+    .first('i.*', 'a.cadre_id', 'c.name as cadre_name');
 }
 
 export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Promise<void> {
@@ -84,14 +88,19 @@ export async function resultCounts(q: Q, checkId: number): Promise<Record<string
   return Object.fromEntries(rows.map((r: any) => [r.result, Number(r.n)]));
 }
 
-export async function listChecks(q: Q, offices: number[]) {
-  return q('stock_checks as s')
+export type NamedCheckRow = StockCheckRow & { office_name: string; started_by_name: string | null; closed_by_name: string | null };
+
+/** Checks with the office's and the people's names: of these offices (newest first), or the one of this id. */
+export async function namedChecks(q: Q, where: { offices: number[] } | { id: number }): Promise<NamedCheckRow[]> {
+  const qb = q('stock_checks as s')
     .join('org_units as o', 'o.id', 's.custodian_org_id')
     .leftJoin('users as u', 'u.id', 's.started_by')
     .leftJoin('users as c', 'c.id', 's.closed_by')
-    .whereIn('s.custodian_org_id', offices.length ? offices : [-1])
     .orderBy('s.id', 'desc')
     .select('s.*', 'o.name as office_name', 'u.display_name as started_by_name', 'c.display_name as closed_by_name');
+  if ('id' in where) qb.where('s.id', where.id);
+  else qb.whereIn('s.custodian_org_id', where.offices.length ? where.offices : [-1]);
+  return (await qb).map((r: any) => check(r) as NamedCheckRow);
 }
 
 export async function listItems(
@@ -104,7 +113,10 @@ export async function listItems(
     const qb = q('stock_check_items as i').join('archives as a', 'a.id', 'i.archive_id').join('cadres as c', 'c.id', 'a.cadre_id').where('i.check_id', checkId);
     if (f.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', f.excludedCadreIds);
     if (f.result) qb.where('i.result', f.result);
-    if (f.q) qb.where((w) => w.where('i.archive_no', 'like', `%${f.q}%`).orWhere('c.name', 'like', `%${f.q}%`));
+    if (f.q) {
+      const like = `%${likeEscape(f.q)}%`;
+      qb.where((w) => w.whereRaw(`i.archive_no LIKE ? ESCAPE '\\'`, [like]).orWhereRaw(`c.name LIKE ? ESCAPE '\\'`, [like]));
+    }
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });

@@ -23,7 +23,7 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
   // One archive is lent out before the check: it is away, counted, not checked.
   const lent = await db()('archives').where({ custodian_org_id: office, status: 'in_stock' }).orderBy('id', 'desc').first();
   await db().transaction((trx) => sys.services.archives.changeArchiveStatus(trx, { archiveId: lent.id, to: 'on_loan', reason: '借出（测试）', actor: null }));
-  const onShelf = await db()('archives').where({ custodian_org_id: office }).whereIn('status', ['in_stock', 'retired', 'deceased']).orderBy('id');
+  const onShelf = await db()('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where({ 'a.custodian_org_id': office }).whereIn('a.status', ['in_stock', 'retired', 'deceased']).orderBy('a.id').select('a.*', 'c.name');
   const away = await db()('archives').where({ custodian_org_id: office }).whereIn('status', ['on_loan', 'digitizing', 'transferring']).count({ n: '*' });
 
   const archivist = await sys.as('archivist1');
@@ -50,7 +50,7 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
   const elsewhere = { storeRoom: b.store_room, cabinet: 'Z9', shelf: '99' };
   const moved = await mark({ archiveNo: b.archive_no, result: 'found', place: elsewhere, note: '错架' });
   t.like(moved.body, { result: 'misplaced', resultLabel: '位置不符', found: elsewhere, note: '错架' });
-  t.like((await mark({ archiveNo: c.archive_no, result: 'missing', note: '架上未见' })).body, { result: 'missing', found: null });
+  t.like((await mark({ archiveNo: c.archive_no, result: 'missing', note: '架上未见' })).body, { result: 'missing', found: null, cadreName: c.name });
 
   // Numbers outside the check, a place for a missing archive, bad input.
   t.like(await mark({ archiveNo: 'NO-SUCH-1', result: 'found' }), { status: 422, body: { details: { rule: 'not_in_check' } } });
@@ -61,6 +61,9 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
 
   const progress = (await archivist.get(`/api/stock-checks/${id}`)).body.progress;
   t.deepEqual(progress, { total: onShelf.length, checked: 3, byResult: { unchecked: onShelf.length - 3, found: 1, misplaced: 1, missing: 1 } });
+  // The search takes % and _ as themselves, not as wildcards.
+  t.is((await archivist.get(`/api/stock-checks/${id}/items?q=${encodeURIComponent('%')}`)).body.total, 0);
+  t.is((await archivist.get(`/api/stock-checks/${id}/items?q=_`)).body.total, 0);
   const missing = await archivist.get(`/api/stock-checks/${id}/items?result=missing`);
   t.deepEqual(missing.body.items.map((i: any) => i.archiveNo), [c.archive_no]);
   t.is((await archivist.get(`/api/stock-checks/${id}/items?q=${encodeURIComponent(b.archive_no)}`)).body.items[0].checkedByName, (await db()('users').where({ username: 'archivist1' }).first()).display_name);
@@ -92,7 +95,9 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
   t.is(next.status, 201);
   const list = await archivist.get('/api/stock-checks');
   t.deepEqual(list.body.items.map((x: any) => [x.title, x.status]), [['复查', 'open'], ['2026年度库房核对', 'closed']]);
-  t.like(list.body.items[1], { closedByName: (await db()('users').where({ username: 'chief1' }).first()).display_name, progress: { checked: 3 } });
+  const chiefName = (await db()('users').where({ username: 'chief1' }).first()).display_name;
+  t.like(list.body.items[1], { closedByName: chiefName, progress: { checked: 3 } });
+  t.like((await archivist.get(`/api/stock-checks/${id}`)).body, { officeName: list.body.items[1].officeName, closedByName: chiefName, startedByName: (await db()('users').where({ username: 'archivist1' }).first()).display_name });
   t.is((await chief.post(`/api/stock-checks/${next.body.id}/close`, { note: '测试结束' })).status, 200);
 
   const marks = (await auditRows(sys, 'stock_check.mark')).filter((r: any) => r.outcome === 'success');

@@ -2031,9 +2031,12 @@ export type ReportSummary = {
 export type StockCheck = {
   id: number;
   custodianOrgId: number;
+  officeName: string;
   title: string;
   status: "open" | "closed";
   startedAt: string;
+  startedByName: string | null;
+  closedByName: string | null;
   /** archives away from the shelf when the check began (借出, 数字化, 转出中): not checked */
   away: number;
   closedAt: string | null;
@@ -3494,11 +3497,7 @@ export interface ApiRoutes {
     query: { custodianOrgId?: number };
     body: never;
     response: {
-      items: Array<StockCheck & {
-        officeName: string;
-        startedByName: string | null;
-        closedByName: string | null;
-      }>;
+      items: Array<StockCheck>;
     };
   };
   /** Open a stock check of an office: every archive the register has on the shelf, with its place now */

@@ -1,18 +1,15 @@
 // One stock check's page state: the check with its progress, and the page of its items the
 // filter asks for (result, 档案号/name, offset — all three mirrored in the URL, so a reload or a
 // link keeps them). Marks refresh both quietly, without the spinner of a first load.
-import type { ApiRoutes, StockCheck, StockCheckItem } from '../../lib/api/types.ts';
+import type { StockCheck, StockCheckItem } from '../../lib/api/types.ts';
 import { call } from '../../lib/api/client.ts';
 import { router } from '../../lib/router/routes.ts';
 import { RESULT_CODES, type ItemResult } from '../../lib/components/stock-checks/results.ts';
 
 export const PAGE_SIZE = 50;
-type CheckMeta = ApiRoutes['GET /api/stock-checks']['response']['items'][number];
 
 export class StockCheckState {
   check = $state<StockCheck | null>(null);
-  /** Who started and closed it and the office's name (the list's row of this check). */
-  meta = $state<CheckMeta | null>(null);
   failure = $state<unknown>(null);
 
   result = $state<ItemResult | ''>('');
@@ -49,17 +46,6 @@ export class StockCheckState {
     }
   }
 
-  /** The office's name and who started or closed the check: only the list carries them. */
-  async loadMeta(): Promise<void> {
-    if (!this.check) return;
-    try {
-      const list = await call('GET /api/stock-checks', { query: { custodianOrgId: this.check.custodianOrgId } });
-      this.meta = list.items.find((c) => c.id === this.id) ?? null;
-    } catch {
-      /* the header shows what the check itself says */
-    }
-  }
-
   async loadItems(): Promise<void> {
     const mine = ++this.seq;
     this.loading = true;
@@ -89,7 +75,7 @@ export class StockCheckState {
   async load(): Promise<void> {
     await this.loadCheck();
     if (!this.check) return;
-    await Promise.all([this.loadItems(), this.loadMeta()]);
+    await this.loadItems();
   }
 
   /** After a mark: the progress and the visible page. */
