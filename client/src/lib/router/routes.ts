@@ -27,6 +27,9 @@ export const ROUTES: RouteDef[] = [
   // 库房核对: the office's stock checks, and one check with its marking box and items.
   { path: '/stock-checks', load: () => import('../../pages/stock-checks/StockChecksPage.svelte') },
   { path: '/stock-checks/:id', load: () => import('../../pages/stock-checks/StockCheckPage.svelte') },
+  // 数字化出库: the office's batches sent for digitisation, and one batch with its archives.
+  { path: '/digitisation-batches', load: () => import('../../pages/digitisation-batches/DigitisationBatchesPage.svelte') },
+  { path: '/digitisation-batches/:id', load: () => import('../../pages/digitisation-batches/DigitisationBatchPage.svelte') },
   // 统计分析: holdings and the year's work of my archive offices.
   { path: '/reports', load: () => import('../../pages/reports/ReportsPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
