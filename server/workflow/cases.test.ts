@@ -201,6 +201,50 @@ test.serial('the case view names the people and says who may withdraw; the task 
   t.like(decided, { completedByName: '张志强', outcome: 'approve', comment: '情况属实。' });
 });
 
+test.serial("the archive office's staff read the cases that went through the office, except one about a cadre they must avoid", async (t) => {
+  const read = async (username: string, id: string) => (await (await sys.as(username)).get(`/api/process-instances/${id}`)).status;
+  // Before the case reaches the office, the office has no part in it.
+  const { id } = await apply();
+  t.is(await read('chief1', id), 404);
+  t.is(await read('archivist2', id), 404);
+  const unitHead = await sys.as('unithead1');
+  await unitHead.post(`/api/tasks/${(await taskAt(unitHead, id, 'unitHeadReview')).id}/complete`, { variables: approve('同意。') });
+  // At the office: the chief, whose own step has not come, and every archivist read it, with its
+  // comments and diagram; another office, a leader above and the process administrator do not.
+  t.is(await read('chief1', id), 200);
+  t.is(await read('archivist2', id), 200);
+  t.is((await (await sys.as('chief1')).get(`/api/process-instances/${id}/comments`)).status, 200);
+  t.is((await (await sys.as('chief1')).get(`/api/process-instances/${id}/diagram`)).status, 200);
+  for (const other of ['receiver1', 'leader1', 'procadmin']) t.is(await read(other, id), 404, other);
+  // The office reads it; only the applicant withdraws it.
+  t.is((await (await sys.as('chief1')).post(`/api/process-instances/${id}/withdraw`, { reason: '代为撤回' })).status, 403);
+
+  // A case about the chief's relative: the office's colleague reads it, she does not.
+  const db = sys.services.db;
+  const chief = await db('users').where({ username: 'chief1' }).first('id');
+  const tied = new Set((await sys.services.access.excludedCadreIds(db, chief.id)) as number[]);
+  const relative = await db('cadres as c')
+    .join('archives as a', 'a.cadre_id', 'c.id')
+    .whereIn('c.id', [...tied])
+    .where({ 'a.kind': 'original', 'a.status': 'in_stock', 'a.custodian_org_id': await orgId(sys, '150300-ZZB-DAS') })
+    .first('c.id', 'c.name', 'c.id_number', 'c.management_level', 'a.id as archive_id', 'a.custodian_org_id');
+  t.truthy(relative, 'the demo holds a relative of chief1 in her office');
+  const applicant = await sys.as('applicant1');
+  const started = await applicant.post('/api/process-instances', {
+    processKey: 'borrowing',
+    variables: await borrowingVariables(
+      sys,
+      'applicant1',
+      { id: relative.id, name: relative.name, idNumber: relative.id_number, level: relative.management_level, archiveId: relative.archive_id, custodianOrgId: relative.custodian_org_id },
+      { purpose: '2', mode: 'electronic', reason: '拟提拔考察，需查阅干部档案。' },
+    ),
+  });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  await unitHead.post(`/api/tasks/${(await taskAt(unitHead, started.body.id, 'unitHeadReview')).id}/complete`, { variables: approve('同意。') });
+  t.is(await read('archivist2', started.body.id), 200);
+  t.is(await read('chief1', started.body.id), 404);
+});
+
 test.serial('forms, org lookups and the public bootstrap', async (t) => {
   const applicant = await sys.as('applicant1');
   const form = await applicant.get('/api/forms/approval');

@@ -1,17 +1,24 @@
 // Who may read a case: everyone involved in it (the initiator, a present or past assignee, a
-// candidate of an open task). Anyone else gets 404, the same as for a case that does not exist
-// (DESIGN.md "People, scope and access"). The process administrator is no exception: they keep
+// candidate of an open task), and the staff of the archive office the case went through (its
+// archivists and chief: the registers and 督办 list the office's cases, and a colleague takes over
+// a case by 转办) — except a case about a cadre they must avoid (self, relative, avoidance list).
+// Anyone else gets 404, the same as for a case that does not exist (DESIGN.md "People, scope and
+// access"). The process administrator is no exception: they keep
 // cases running through 运行监控 (server/processes/), which shows what operations need and not
 // the application's content, comments or attachments (DOMAIN.md §4, least privilege).
 import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import { isInvolved, type InboxKey } from './store.ts';
+import { isInvolved, officeCase, type InboxKey } from './store.ts';
+import { cadreTies } from '../access/store.ts';
 
 export const inboxKey = (u: SessionUser): InboxKey => ({ userId: u.id, roles: u.roles, orgUnitId: u.orgUnitId });
 
 export async function canReadCase(q: Q, user: SessionUser, instanceId: string): Promise<boolean> {
-  return isInvolved(q, instanceId, inboxKey(user));
+  if (await isInvolved(q, instanceId, inboxKey(user))) return true;
+  const office = await officeCase(q, instanceId, inboxKey(user));
+  if (!office) return false;
+  return office.cadreId === null || !(await cadreTies(q, user.id)).some((t) => t.cadre_id === office.cadreId);
 }
 
 export async function assertCanReadCase(q: Q, user: SessionUser, instanceId: string): Promise<void> {

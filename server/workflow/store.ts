@@ -271,6 +271,22 @@ export async function isInvolved(q: Q, instanceId: string, key: InboxKey): Promi
   return !!task;
 }
 
+/** The office's staff roles: a case that ever had a task for them at an office is that office's case. */
+const OFFICE_ROLES = ['archivist', 'archive_chief'];
+
+/**
+ * Whether a case is the user's office's: the user is an archivist or the chief of an archive office,
+ * and some task of the case (open or done) was for that office's staff. Answers the cadre the case
+ * concerns (null when it names none) so the caller can apply avoidance.
+ */
+export async function officeCase(q: Q, instanceId: string, key: InboxKey): Promise<{ cadreId: number | null } | null> {
+  if (!key.roles.some((r) => OFFICE_ROLES.includes(r))) return null;
+  const task = await q('tasks').where({ instance_id: instanceId, candidate_org_id: key.orgUnitId }).whereIn('candidate_role', OFFICE_ROLES).first('id');
+  if (!task) return null;
+  const c = await q('workflow_cases').where({ instance_id: instanceId }).first('cadre_id');
+  return { cadreId: c?.cadre_id ?? null };
+}
+
 export async function usernames(q: Q, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids.filter((x) => x !== null && x !== undefined))];
   if (!unique.length) return new Map();

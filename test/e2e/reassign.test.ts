@@ -115,6 +115,12 @@ test.serial('督办: the archive chief sees who holds the office’s open steps 
   await p.getByText('已转办给周代办').waitFor();
   await row.getByText('周代办').waitFor();
   t.is((await sys.services.db('tasks').where({ id: taskId }).first()).assignee_id, (await sys.services.db('users').where({ username: 'archivist2' }).first()).id);
+  // The chief opens the case from the list: her own step has not come, she reads it as the office's.
+  await row.getByRole('link').click();
+  await p.waitForURL(/\/applications\/[0-9a-f-]+$/);
+  await p.locator('.timeline').waitFor();
+  t.true((await p.locator('.timeline').innerText()).includes('转办'));
+  t.is(await p.getByRole('button', { name: '撤回申请' }).count(), 0, 'only the applicant withdraws');
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });
