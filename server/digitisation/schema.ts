@@ -9,6 +9,8 @@ export const caseParams = z.object({ instanceId: uuid });
 export const listQuery = z
   .object({
     status: z.enum(BATCH_STATUS_CODES).optional().openapi({ description: 'review 待审批 · approved 待出库 · out 已出库 · returned 已回库 · rejected 已驳回 · withdrawn 已撤回' }),
+    custodianOrgId: intId.optional().openapi({ description: 'one of the caller’s archive offices (a leader over several)' }),
+    overdue: z.enum(['true', 'false']).optional().transform((v) => v === 'true').openapi({ description: 'true: only batches out past their expected return date' }),
     ...paging,
   })
   .strict();
@@ -43,7 +45,7 @@ export const batchItem = z
     cadreName: z.string(),
     archiveStatus: z.enum(ARCHIVE_STATUS_CODES).openapi({ description: 'the archive’s status now' }),
     archiveStatusLabel: z.string(),
-    statusBefore: z.string().nullable().openapi({ description: 'the status it left the shelf from (set at the hand-over)' }),
+    statusBefore: z.enum(ARCHIVE_STATUS_CODES).nullable().openapi({ description: 'the status it left the shelf from (set at the hand-over)' }),
     outAt: z.string().nullable(),
     backAt: z.string().nullable(),
   })

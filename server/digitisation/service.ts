@@ -60,10 +60,13 @@ export class DigitisationService {
     };
   }
 
-  async list(user: SessionUser, ip: string, f: { status?: BatchStatus; limit: number; offset: number }) {
-    const custodianOrgIds = await this.d.access.custodianOffices(this.d.db, user);
-    const { total, rows } = await store.listBatches(this.d.db, { custodianOrgIds, status: f.status }, f);
-    await this.d.audit.record(null, { actor: user, ip, action: 'digitisation_batch.list', objectType: 'digitisation_batch', detail: { status: f.status ?? null, total, returned: rows.length } });
+  async list(user: SessionUser, ip: string, f: { status?: BatchStatus; custodianOrgId?: number; overdue?: boolean; limit: number; offset: number }) {
+    const offices = await this.d.access.custodianOffices(this.d.db, user);
+    if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
+    const custodianOrgIds = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
+    const overdueOn = f.overdue ? beijingDay(this.d.clock.now()) : undefined;
+    const { total, rows } = await store.listBatches(this.d.db, { custodianOrgIds, status: f.status, overdueOn }, f);
+    await this.d.audit.record(null, { actor: user, ip, action: 'digitisation_batch.list', objectType: 'digitisation_batch', detail: { status: f.status ?? null, office: f.custodianOrgId ?? null, overdue: !!f.overdue, total, returned: rows.length } });
     return { total, items: rows.map((r) => this.summary(r)) };
   }
 
@@ -88,7 +91,7 @@ export class DigitisationService {
           cadreName: i.cadre_name,
           archiveStatus: i.archive_status as ArchiveStatus,
           archiveStatusLabel: ARCHIVE_STATUSES[i.archive_status as ArchiveStatus]?.zh ?? i.archive_status,
-          statusBefore: i.status_before,
+          statusBefore: i.status_before as ArchiveStatus | null,
           outAt: i.out_at,
           backAt: i.back_at,
         })),

@@ -94,6 +94,8 @@ export async function inOpenBatches(q: Q, archiveIds: number[]): Promise<Array<{
 export interface BatchFilter {
   custodianOrgIds: number[];
   status?: BatchStatus;
+  /** Out past the expected return date: batches out whose date is before this Beijing day. */
+  overdueOn?: string;
 }
 
 function where(q: Q, f: BatchFilter) {
@@ -101,6 +103,7 @@ function where(q: Q, f: BatchFilter) {
   if (!f.custodianOrgIds.length) qb.whereRaw('1 = 0');
   else qb.whereIn('b.custodian_org_id', f.custodianOrgIds);
   if (f.status) qb.where('b.status', f.status);
+  if (f.overdueOn) qb.where('b.status', 'out').where('b.expected_return_date', '<', f.overdueOn);
   return qb;
 }
 

@@ -193,6 +193,16 @@ test.serial('the register lists the batch 已出库 with its archives; the statu
   await row.waitFor();
   t.regex(p.url(), /status=out/);
   t.is(await filter.getByRole('button', { name: '已出库' }).getAttribute('aria-pressed'), 'true');
+  // 逾期未回库: the batch is out but not yet due, so it is not listed — exactly as the server says.
+  await filter.getByRole('button', { name: '逾期未回库' }).click();
+  await p.waitForURL(/overdue=1/);
+  const overdue = (await api.get('/api/digitisation-batches?status=out&overdue=true')).body;
+  t.false(overdue.items.some((b: any) => b.caseNo === caseNo));
+  if (overdue.total === 0) await p.getByText('没有逾期未回库的批次。').waitFor();
+  else await p.getByTestId('batches-total').filter({ hasText: `共 ${overdue.total} 批` }).waitFor();
+  t.is(await row.count(), 0);
+  await p.goBack();
+  await row.waitFor();
 
   // The batch's page: its facts and both archives, 数字化中, each linking to its archive.
   await row.getByRole('link', { name: caseNo }).click();

@@ -102,7 +102,7 @@ async function lend(a: Shelved): Promise<string> {
 }
 
 test.serial('given archives on the shelf, when archivist1 asks, chief1 approves, the archives are handed over and registered back, then they go 在库/离退 → 数字化中 → back, each move on their history naming the case', async (t) => {
-  const archivist = await sys.as('archivist1');
+  let archivist = await sys.as('archivist1');
   const [a, b] = await shelved(2);
   const [r] = await shelved(1, { status: 'retired' });
   const returnDate = inDays(30);
@@ -145,6 +145,17 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   // 回库登记 is due at the end of the expected day: the inbox and 督办 show that.
   const task = await taskAt(archivist, id, 'registerReturn');
   t.is(task.dueAt, endOfBeijingDay(returnDate).toISOString());
+
+  // Not overdue yet. A day past the expected return the register lists it as overdue, in the office's
+  // list and in the filter; another office cannot ask for this office's list.
+  t.false((await archivist.get('/api/digitisation-batches?overdue=true')).body.items.some((x: any) => x.instanceId === id));
+  sys.clock.advance(31 * 86_400_000);
+  archivist = await sys.as('archivist1');
+  const late = await archivist.get(`/api/digitisation-batches?overdue=true&custodianOrgId=${await officeId(CITY)}`);
+  t.is(late.status, 200);
+  t.like(late.body.items.find((x: any) => x.instanceId === id), { status: 'out', overdue: true });
+  t.true(late.body.items.every((x: any) => x.overdue));
+  t.is((await (await sys.as('receiver1')).get(`/api/digitisation-batches?custodianOrgId=${await officeId(CITY)}`)).status, 404);
   const back = await completeAt(archivist, id, 'registerReturn', { complete: true, comment: '已装订复原。' });
   t.is(back.status, 200, JSON.stringify(back.body));
   t.is(back.body.instance.status, 'completed');
@@ -177,7 +188,14 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.deepEqual((await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body.id, row.id);
   // Each read is audited.
   const audits = await db()('audit_log').where({ actor_id: await userId('archivist1') }).whereIn('action', ['digitisation_batch.list', 'digitisation_batch.view']).orderBy('seq');
-  t.deepEqual(audits.map((x: any) => [x.action, x.outcome]), [['digitisation_batch.list', 'success'], ['digitisation_batch.view', 'success'], ['digitisation_batch.view', 'success']]);
+  t.deepEqual(audits.map((x: any) => [x.action, x.outcome]), [
+    ['digitisation_batch.list', 'success'],
+    ['digitisation_batch.list', 'success'],
+    ['digitisation_batch.list', 'success'],
+    ['digitisation_batch.view', 'success'],
+    ['digitisation_batch.view', 'success'],
+  ]);
+  t.like(JSON.parse(audits[1].detail), { overdue: true, office: await officeId(CITY) });
 });
 
 test.serial('given a batch the chief rejects, then it ends 已驳回 and no archive moved; its archives may go in a new batch, which the starter may withdraw before anyone decides', async (t) => {

@@ -2130,7 +2130,7 @@ export type DigitisationBatchItem = {
   archiveStatus: "in_stock" | "on_loan" | "digitizing" | "transferring" | "transferred" | "retired" | "deceased" | "archived_state";
   archiveStatusLabel: string;
   /** the status it left the shelf from (set at the hand-over) */
-  statusBefore: string | null;
+  statusBefore: "in_stock" | "on_loan" | "digitizing" | "transferring" | "transferred" | "retired" | "deceased" | "archived_state" | null;
   outAt: string | null;
   backAt: string | null;
 };
@@ -3562,7 +3562,7 @@ export interface ApiRoutes {
   /** 数字化出库/回库: the batches of the caller’s archive offices, newest first (audited) */
   "GET /api/digitisation-batches": {
     params: never;
-    query: { status?: "review" | "approved" | "out" | "returned" | "rejected" | "withdrawn"; offset?: number | null; limit?: number };
+    query: { status?: "review" | "approved" | "out" | "returned" | "rejected" | "withdrawn"; custodianOrgId?: number; overdue?: "true" | "false"; offset?: number | null; limit?: number };
     body: never;
     response: {
       total: number;

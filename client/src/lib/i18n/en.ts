@@ -938,6 +938,8 @@ export const en: Dictionary = {
     startNew: 'Ask to take out a batch',
     filter: 'Filter by status',
     all: 'All',
+    overdueOnly: 'Overdue only',
+    emptyOverdue: 'No batch is overdue.',
     list: 'Batches',
     empty: 'No digitisation batches yet.',
     emptyFiltered: 'No batches “{status}”.',

@@ -936,6 +936,8 @@ export const zh = {
     startNew: '登记出库申请',
     filter: '按状态筛选',
     all: '全部',
+    overdueOnly: '逾期未回库',
+    emptyOverdue: '没有逾期未回库的批次。',
     list: '出库批次',
     empty: '还没有数字化出库批次。',
     emptyFiltered: '没有“{status}”的批次。',
