@@ -46,6 +46,11 @@ export const STATUS_TRANSITIONS: Record<ArchiveStatus, readonly ArchiveStatus[]>
   archived_state: [],
 };
 
+/** The register says these stand on the shelf (在库, 离退, 去世): 库房核对 checks them; a 数字化出库 takes them. */
+export const ON_SHELF: readonly string[] = ['in_stock', 'retired', 'deceased'] satisfies ArchiveStatus[];
+/** The register says these are away from the shelf (借出, 数字化中, 转出中). */
+export const AWAY: readonly string[] = ['on_loan', 'digitizing', 'transferring'] satisfies ArchiveStatus[];
+
 export const DIGITAL_STATUSES = {
   none: { zh: '未数字化', en: 'Not digitised' },
   partial: { zh: '部分数字化', en: 'Partly digitised' },

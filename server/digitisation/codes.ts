@@ -1,5 +1,5 @@
-// The code lists of 数字化出库/回库: what a batch is taken out for, the states of a batch, and the
-// archive statuses a batch may take from the shelf.
+// The code lists of 数字化出库/回库: what a batch is taken out for and the states of a batch. The
+// archive statuses a batch may take from the shelf are archives/codes.ts ON_SHELF.
 
 export const PURPOSES = {
   scan: { zh: '扫描', en: 'Scanning' },
@@ -22,9 +22,6 @@ export const BATCH_STATUS_CODES = Object.keys(BATCH_STATUSES) as [BatchStatus, .
 
 /** A batch in these states holds its archives: no other batch may take them. */
 export const OPEN_STATUSES: readonly BatchStatus[] = ['review', 'approved', 'out'];
-
-/** On the shelf (在库, 离退, 死亡): what may leave for the scanners (the 库房核对 also checks these). */
-export const ON_SHELF = ['in_stock', 'retired', 'deceased'];
 
 /** At most this many archives in one batch (one hand-over list, one trolley's worth). */
 export const MAX_BATCH_ARCHIVES = 200;

@@ -18,8 +18,8 @@ import * as people from '../people/store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import { actorOf, addCalendarDays, idVar, str } from '../materials/deps.ts';
-import { ARCHIVE_STATUSES, type ArchiveStatus } from '../archives/codes.ts';
-import { MAX_BATCH_ARCHIVES, ON_SHELF, PURPOSES, type Purpose } from './codes.ts';
+import { ARCHIVE_STATUSES, ON_SHELF, type ArchiveStatus } from '../archives/codes.ts';
+import { MAX_BATCH_ARCHIVES, PURPOSES, type Purpose } from './codes.ts';
 import * as store from './store.ts';
 import type { BatchRow } from './store.ts';
 

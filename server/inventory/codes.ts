@@ -1,9 +1,5 @@
-// 库房核对: which archives a stock check expects on the shelf, and what a check finds of each.
-
-/** The register says these stand on the shelf: they are checked. */
-export const ON_SHELF = ['in_stock', 'retired', 'deceased'];
-/** The register says these are away (lent, at the scanners, being transferred): counted, not checked. */
-export const AWAY = ['on_loan', 'digitizing', 'transferring'];
+// 库房核对: what a check finds of each archive it expects on the shelf (archives/codes.ts ON_SHELF;
+// those AWAY are counted, not checked).
 
 export const ITEM_RESULTS = {
   unchecked: { zh: '未核对', en: 'Not checked' },

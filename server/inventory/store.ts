@@ -3,7 +3,8 @@
 import type { Q } from '../db.ts';
 import { bool, forUpdate, likeEscape } from '../db.ts';
 import { idOf } from '../archives/store.ts';
-import { AWAY, ON_SHELF, type ItemResult } from './codes.ts';
+import { AWAY, ON_SHELF } from '../archives/codes.ts';
+import type { ItemResult } from './codes.ts';
 
 export interface StockCheckRow {
   id: number;
