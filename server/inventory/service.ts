@@ -19,7 +19,7 @@ import { relocateArchive } from '../archives/archives.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { ITEM_RESULTS, ITEM_RESULT_CODES, type ItemResult } from './codes.ts';
 import * as store from './store.ts';
-import type { ItemRow, StockCheckRow } from './store.ts';
+import type { ItemRow } from './store.ts';
 
 type Place = { storeRoom: string; cabinet: string; shelf: string };
 
@@ -57,8 +57,8 @@ export class StockChecks {
   ) {}
 
   /** The check if it belongs to one of the caller's offices; else an audited denial and 404. */
-  private async checkInScope(user: SessionUser, ip: string, id: number, action: string): Promise<StockCheckRow> {
-    const check = await store.findCheck(this.db, id);
+  private async checkInScope(user: SessionUser, ip: string, id: number, action: string): Promise<store.NamedCheckRow> {
+    const [check] = await store.namedChecks(this.db, { id });
     if (check && (await this.access.custodianOffices(this.db, user)).includes(check.custodian_org_id)) return check;
     await this.audit.record(null, { actor: user, ip, action, objectType: 'stock_check', objectId: id, outcome: 'denied', detail: { reason: check ? 'out_of_scope' : 'absent' } });
     throw errors.notFound('Stock check');
@@ -88,10 +88,11 @@ export class StockChecks {
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
     const rows = await store.namedChecks(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices });
     await this.audit.record(null, { actor: user, ip, action: 'stock_check.list', objectType: 'stock_check', detail: { returned: rows.length } });
-    return { items: await Promise.all(rows.map((r) => this.checkDto(r))) };
+    const counts = await store.resultCounts(this.db, rows.map((r) => r.id));
+    return { items: rows.map((r) => this.checkDto(r, counts.get(r.id)!)) };
   }
 
-  private async checkDto(c: store.NamedCheckRow) {
+  private checkDto(c: store.NamedCheckRow, counts: Record<string, number>) {
     return {
       id: c.id,
       custodianOrgId: c.custodian_org_id,
@@ -105,15 +106,15 @@ export class StockChecks {
       closedByName: c.closed_by_name,
       closeNote: c.close_note,
       locationsFixed: c.locations_fixed,
-      progress: progressOf(await store.resultCounts(this.db, c.id)),
+      progress: progressOf(counts),
     };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
-    await this.checkInScope(user, ip, id, 'stock_check.view');
-    const [check] = await store.namedChecks(this.db, { id });
+    const check = await this.checkInScope(user, ip, id, 'stock_check.view');
+    const counts = await store.resultCounts(this.db, [id]);
     await this.audit.record(null, { actor: user, ip, action: 'stock_check.view', objectType: 'stock_check', objectId: id });
-    return this.checkDto(check);
+    return this.checkDto(check, counts.get(id)!);
   }
 
   async items(user: SessionUser, ip: string, id: number, f: { result?: ItemResult; q?: string; offset: number; limit: number }) {
@@ -164,7 +165,7 @@ export class StockChecks {
     await this.db.transaction(async (trx) => {
       const check = (await store.lockCheck(trx, id))!;
       if (check.status !== 'open') throw errors.conflict('STOCK_CHECK_CLOSED', '本次核对已结束 / The stock check is closed');
-      const { byResult } = progressOf(await store.resultCounts(trx, id));
+      const { byResult } = progressOf((await store.resultCounts(trx, [id])).get(id)!);
       const note = body.note?.trim() || null;
       if (byResult.unchecked && !note) {
         throw errors.validation([{ field: 'note', message: `还有 ${byResult.unchecked} 份档案未核对，结束须写明原因 / ${byResult.unchecked} archives are not checked; say why` }]);

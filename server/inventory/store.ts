@@ -44,11 +44,6 @@ export async function openCheckOf(q: Q, officeId: number): Promise<StockCheckRow
   return r ? check(r) : undefined;
 }
 
-export async function findCheck(q: Q, id: number): Promise<StockCheckRow | undefined> {
-  const r = await q('stock_checks').where({ id }).first();
-  return r ? check(r) : undefined;
-}
-
 export async function lockCheck(q: Q, id: number): Promise<StockCheckRow | undefined> {
   const r = await forUpdate(q, q('stock_checks').where({ id }).first());
   return r ? check(r) : undefined;
@@ -84,9 +79,13 @@ export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Pro
   await q('stock_check_items').where({ id }).update(patch);
 }
 
-export async function resultCounts(q: Q, checkId: number): Promise<Record<string, number>> {
-  const rows = await q('stock_check_items').where({ check_id: checkId }).select('result').count({ n: '*' }).groupBy('result');
-  return Object.fromEntries(rows.map((r: any) => [r.result, Number(r.n)]));
+/** How many items of each check have each result, in one query: check id → result → count. */
+export async function resultCounts(q: Q, checkIds: number[]): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>(checkIds.map((id) => [id, {}]));
+  if (!checkIds.length) return out;
+  const rows = await q('stock_check_items').whereIn('check_id', checkIds).select('check_id', 'result').count({ n: '*' }).groupBy('check_id', 'result');
+  for (const r of rows as any[]) out.get(r.check_id)![r.result] = Number(r.n);
+  return out;
 }
 
 export type NamedCheckRow = StockCheckRow & { office_name: string; started_by_name: string | null; closed_by_name: string | null };
