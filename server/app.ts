@@ -35,6 +35,7 @@ import { reportRoutes } from './reports/routes.ts';
 import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 import { digitisationRoutes } from './digitisation/routes.ts';
+import { reviewRoutes } from './reviews/routes.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -63,6 +64,7 @@ const ROUTE_MODULES: Array<(s: Services) => RouteDef[]> = [
   reportRoutes,
   inventoryRoutes,
   digitisationRoutes,
+  reviewRoutes,
 ];
 
 export function allRoutes(s: Services): RouteDef[] {

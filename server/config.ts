@@ -106,6 +106,8 @@ const envSchema = z.object({
   COPY_DISPOSITION_DAYS: int(30),
   /** 数字化出库 (server/digitisation/): the latest expected return date a batch may name, in days from its start. */
   DIGITISATION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+  /** 专项审核 (server/reviews/): the lowest score of a 合格 archive, out of the standard's 100 (unverified local practice). */
+  REVIEW_PASS_SCORE: z.coerce.number().min(0).max(100).default(80),
   /** Scan quality checks (server/quality/): the lowest resolution a page scan may have (DOMAIN.md §3: ≥ 200 dpi, unverified for the cadre standard). */
   SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(MIN_SCAN_DPI),
   /** Certified copies (server/copies/): the longest side, in pixels, of a watermarked page in the PDF (0: the scan's own size). */
@@ -200,6 +202,7 @@ export interface Config {
     maxViewingDays: number;
     copyDispositionDays: number;
     digitisationMaxDays: number;
+    reviewPassScore: number;
   };
   /** 信息更正: where the 认定表 is filed and the evidence map (server/corrections/evidence.ts). */
   corrections: { filingCategory: string; evidenceFile?: string };
@@ -295,6 +298,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxViewingDays: e.MAX_VIEWING_DAYS,
       copyDispositionDays: e.COPY_DISPOSITION_DAYS,
       digitisationMaxDays: e.DIGITISATION_MAX_DAYS,
+      reviewPassScore: e.REVIEW_PASS_SCORE,
     },
     corrections: {
       filingCategory: e.CORRECTION_FILING_CATEGORY,

@@ -50,6 +50,7 @@ import { ReportsService } from './reports/service.ts';
 import { StockChecks } from './inventory/service.ts';
 import { CopiesService } from './copies/service.ts';
 import { DigitisationService } from './digitisation/service.ts';
+import { ArchiveReviews } from './reviews/service.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -110,6 +111,8 @@ export interface Services extends Deps {
   copies: CopiesService;
   /** 数字化出库/回库: the batches of archives taken to the scanners and back (server/digitisation/). */
   digitisation: DigitisationService;
+  /** 专项审核: archives scored against the review standard, confirmed by the chief (server/reviews/). */
+  reviews: ArchiveReviews;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -167,6 +170,7 @@ export function createServices(deps: Deps): Services {
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
   const stockChecks = new StockChecks(db, clock, audit, access);
+  const reviews = new ArchiveReviews(db, clock, audit, access, config.params.reviewPassScore);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
@@ -244,6 +248,7 @@ export function createServices(deps: Deps): Services {
     stockChecks,
     copies,
     digitisation,
+    reviews,
     processes,
     operations,
   };

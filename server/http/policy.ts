@@ -73,6 +73,10 @@ export const POLICY = {
   'stock.read': ['archivist', 'archive_chief', 'auth_leader'],
   'stock.check': ['archivist', 'archive_chief'],
   'stock.close': ['archive_chief'],
+  // 专项审核 (server/reviews/): the office's staff score archives, the chief confirms; the leaders above read.
+  'review.read': ['archivist', 'archive_chief', 'auth_leader'],
+  'review.score': ['archivist', 'archive_chief'],
+  'review.decide': ['archive_chief'],
   // 数字化出库/回库 (server/digitisation/): the office's register of batches, for its staff and the leaders above.
   'digitisation.read': ['archivist', 'archive_chief', 'auth_leader'],
   'copy.produce': ['archivist'],

@@ -2135,6 +2135,83 @@ export type DigitisationBatchItem = {
   backAt: string | null;
 };
 
+export type ArchiveReviewSummary = {
+  id: number;
+  archiveId: number;
+  archiveNo: string;
+  cadreId: number;
+  cadreName: string;
+  custodianOrgId: number;
+  officeName: string;
+  status: "draft" | "submitted" | "confirmed" | "cancelled";
+  statusLabel: string;
+  reviewerId: number;
+  reviewerName: string | null;
+  startedAt: string;
+  submittedAt: string | null;
+  /** points kept: the total of the standard less the deductions (live while being reviewed) */
+  score: number;
+  maxScore: number;
+  vetoed: boolean;
+  /** the pass mark (REVIEW_PASS_SCORE when submitted) */
+  passScore: number;
+  /** 合格/不合格 once confirmed; null before */
+  passed: boolean | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  returns: number;
+};
+
+export type ArchiveReview = {
+  id: number;
+  archiveId: number;
+  archiveNo: string;
+  cadreId: number;
+  cadreName: string;
+  custodianOrgId: number;
+  officeName: string;
+  status: "draft" | "submitted" | "confirmed" | "cancelled";
+  statusLabel: string;
+  reviewerId: number;
+  reviewerName: string | null;
+  startedAt: string;
+  submittedAt: string | null;
+  /** points kept: the total of the standard less the deductions (live while being reviewed) */
+  score: number;
+  maxScore: number;
+  vetoed: boolean;
+  /** the pass mark (REVIEW_PASS_SCORE when submitted) */
+  passScore: number;
+  /** 合格/不合格 once confirmed; null before */
+  passed: boolean | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  returns: number;
+  summary: string | null;
+  items: Array<{
+    no: number;
+    criterion: string;
+    deductionRule: string;
+    maxScore: number;
+    /** 单项否决 item */
+    veto: boolean;
+    /** catalogue categories where its materials are filed */
+    categoryCodes: Array<string>;
+    mark: {
+      deduction: number;
+      veto: boolean;
+      note: string;
+      materialIds: Array<number>;
+      markedByName: string | null;
+      markedAt: string;
+    } | null;
+  }>;
+  /** what the caller may do now */
+  actions: Array<"mark" | "submit" | "cancel" | "confirm" | "return">;
+};
+
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
 export interface ApiRoutes {
   /** Liveness and database reachability */
@@ -3605,5 +3682,76 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: DigitisationBatch;
+  };
+  /** 专项审核: the reviews of the caller’s archive offices, newest first */
+  "GET /api/reviews": {
+    params: never;
+    query: { archiveId?: number; custodianOrgId?: number; status?: "draft" | "submitted" | "confirmed" | "cancelled"; result?: "passed" | "failed"; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<ArchiveReviewSummary>;
+    };
+  };
+  /** Open a review of an archive the caller’s office holds (one under way per archive: 409 REVIEW_OPEN) */
+  "POST /api/reviews": {
+    params: never;
+    query: never;
+    body: {
+      archiveId: number;
+    };
+    response: ArchiveReview;
+  };
+  /** A review: the standard, each item’s mark, the score and what the caller may do */
+  "GET /api/reviews/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: ArchiveReview;
+  };
+  /** Mark an item of the standard (the reviewer, while being reviewed): points off, a veto, what is wrong, the materials concerned */
+  "PUT /api/reviews/:id/items/:no": {
+    params: { id: number; no: number };
+    query: never;
+    body: {
+      /** points taken off this item (at most its maxScore); 0 with veto false clears the mark */
+      deduction: number;
+      /** 单项否决 items only: the item fails, and the archive with it */
+      veto?: boolean;
+      /** what is wrong or missing; required for a deduction or a veto */
+      note?: string;
+      /** materials of the archive the finding concerns */
+      materialIds?: Array<number>;
+    };
+    response: ArchiveReview;
+  };
+  /** Submit with the reviewer’s opinion; the score and the pass mark are fixed */
+  "POST /api/reviews/:id/submit": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** 审核意见 */
+      summary: string;
+    };
+    response: ArchiveReview;
+  };
+  /** The office’s chief confirms the score (合格/不合格) or sends the review back with a reason */
+  "POST /api/reviews/:id/decide": {
+    params: { id: number };
+    query: never;
+    body: {
+      decision: "confirm" | "return";
+      note?: string;
+    };
+    response: ArchiveReview;
+  };
+  /** Withdraw a review being made (its reviewer or the office’s chief), with a reason */
+  "POST /api/reviews/:id/cancel": {
+    params: { id: number };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: ArchiveReview;
   };
 }

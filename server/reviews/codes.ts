@@ -1,0 +1,18 @@
+// 专项审核: the states of an archive review. The reviewer scores (审核中) and submits (待复核); the
+// office's chief confirms the score (已认定) or sends it back to the reviewer. A draft may be
+// withdrawn (已撤销).
+
+export const REVIEW_STATUSES = {
+  draft: { zh: '审核中', en: 'Being reviewed' },
+  submitted: { zh: '待复核', en: 'Awaiting confirmation' },
+  confirmed: { zh: '已认定', en: 'Confirmed' },
+  cancelled: { zh: '已撤销', en: 'Withdrawn' },
+} as const;
+export type ReviewStatus = keyof typeof REVIEW_STATUSES;
+export const REVIEW_STATUS_CODES = Object.keys(REVIEW_STATUSES) as [ReviewStatus, ...ReviewStatus[]];
+
+/** A review still under way: one per archive at a time. */
+export const OPEN_REVIEW: readonly ReviewStatus[] = ['draft', 'submitted'];
+
+/** Deductions go in half points (the standard's finest rule is 每缺一份扣0.5分). */
+export const DEDUCTION_STEP = 0.5;

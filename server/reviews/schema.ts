@@ -1,0 +1,102 @@
+// Shapes of 专项审核: open a review of an archive, mark an item of the standard, submit, decide,
+// and the answers.
+import { z, intId, paging } from '../http/zod.ts';
+import { DEDUCTION_STEP, REVIEW_STATUS_CODES } from './codes.ts';
+
+export const idParams = z.object({ id: intId });
+export const itemParams = z.object({ id: intId, no: z.coerce.number().int().min(1).max(999) });
+
+export const startBody = z.object({ archiveId: intId }).strict();
+
+export const listQuery = z
+  .object({
+    archiveId: intId.optional(),
+    custodianOrgId: intId.optional(),
+    status: z.enum(REVIEW_STATUS_CODES).optional(),
+    result: z.enum(['passed', 'failed']).optional().openapi({ description: 'confirmed reviews only: 合格 or 不合格' }),
+    ...paging,
+  })
+  .strict();
+
+export const markBody = z
+  .object({
+    deduction: z
+      .number()
+      .min(0)
+      .max(100)
+      .refine((d) => Number.isInteger(d / DEDUCTION_STEP), { message: `扣分以 ${DEDUCTION_STEP} 分为单位 / deductions go in steps of ${DEDUCTION_STEP}` })
+      .openapi({ description: 'points taken off this item (at most its maxScore); 0 with veto false clears the mark' }),
+    veto: z.boolean().default(false).openapi({ description: '单项否决 items only: the item fails, and the archive with it' }),
+    note: z.string().trim().max(500).default('').openapi({ description: 'what is wrong or missing; required for a deduction or a veto' }),
+    materialIds: z.array(intId).max(20).default([]).openapi({ description: 'materials of the archive the finding concerns' }),
+  })
+  .strict()
+  .refine((b) => (b.deduction === 0 && !b.veto) || b.note.length > 0, { path: ['note'], message: '扣分须写明原因 / say what is wrong' });
+
+export const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+
+export const submitBody = z.object({ summary: z.string().trim().min(1).max(1000).openapi({ description: '审核意见' }) }).strict();
+
+export const decideBody = z
+  .object({
+    decision: z.enum(['confirm', 'return']),
+    note: z.string().trim().max(500).default(''),
+  })
+  .strict()
+  .refine((b) => b.decision === 'confirm' || b.note.length > 0, { path: ['note'], message: '退回须写明原因 / say why it goes back' });
+
+const mark = z.object({
+  deduction: z.number(),
+  veto: z.boolean(),
+  note: z.string(),
+  materialIds: z.array(z.number().int()),
+  markedByName: z.string().nullable(),
+  markedAt: z.string(),
+});
+
+const item = z.object({
+  no: z.number().int(),
+  criterion: z.string(),
+  deductionRule: z.string(),
+  maxScore: z.number(),
+  veto: z.boolean().openapi({ description: '单项否决 item' }),
+  categoryCodes: z.array(z.string()).openapi({ description: 'catalogue categories where its materials are filed' }),
+  mark: mark.nullable(),
+});
+
+const summaryFields = {
+  id: z.number().int(),
+  archiveId: z.number().int(),
+  archiveNo: z.string(),
+  cadreId: z.number().int(),
+  cadreName: z.string(),
+  custodianOrgId: z.number().int(),
+  officeName: z.string(),
+  status: z.enum(REVIEW_STATUS_CODES),
+  statusLabel: z.string(),
+  reviewerId: z.number().int(),
+  reviewerName: z.string().nullable(),
+  startedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  score: z.number().openapi({ description: 'points kept: the total of the standard less the deductions (live while being reviewed)' }),
+  maxScore: z.number(),
+  vetoed: z.boolean(),
+  passScore: z.number().openapi({ description: 'the pass mark (REVIEW_PASS_SCORE when submitted)' }),
+  passed: z.boolean().nullable().openapi({ description: '合格/不合格 once confirmed; null before' }),
+  decidedByName: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  returns: z.number().int(),
+};
+
+export const reviewSummary = z.object(summaryFields).openapi('ArchiveReviewSummary');
+export const reviewList = z.object({ total: z.number().int(), items: z.array(reviewSummary) });
+
+export const review = z
+  .object({
+    ...summaryFields,
+    summary: z.string().nullable(),
+    items: z.array(item),
+    actions: z.array(z.enum(['mark', 'submit', 'cancel', 'confirm', 'return'])).openapi({ description: 'what the caller may do now' }),
+  })
+  .openapi('ArchiveReview');

@@ -1,0 +1,243 @@
+// 专项审核 (DOMAIN.md §1.6, §6.6): an archive scored against the review standard (review_items, 23
+// items and 100 points, seeded from the Hebei system's 档案审核标准). A member of the office that
+// holds the archive opens a review and marks each item found wanting — points off, within the
+// item's points, in half points, with what is wrong and the materials concerned; a failing 单项否决
+// item is marked as a veto. The reviewer submits with an opinion; the score and the pass mark
+// (REVIEW_PASS_SCORE, unverified local practice) are fixed then. The office's chief, not the
+// reviewer (谁审核、谁负责, and a second pair of eyes), confirms — 合格 when no veto failed and the
+// score reaches the pass mark, else 不合格 — or sends it back with a reason. A draft may be
+// withdrawn by its reviewer or the chief. One open review per archive.
+//
+// Scope: reading, the caller's archive offices (custodianOffices: the office's staff, the leaders
+// above) without the cadres the caller must avoid; writing, the staff of the office holding the
+// archive. Everything else is an audited 404.
+import type { Db, Q } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { AccessRules } from '../access/rules.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import * as archiveStore from '../archives/archive-store.ts';
+import { REVIEW_STATUSES, type ReviewStatus } from './codes.ts';
+import * as store from './store.ts';
+import type { NamedReviewRow } from './store.ts';
+
+/** Archives no longer held: 已转出, 已移交档案馆. */
+const GONE = ['transferred', 'archived_state'];
+
+type Action = 'mark' | 'submit' | 'cancel' | 'confirm' | 'return';
+
+/** Points taken off and whether a veto item failed. */
+const tally = (marks: Array<{ deduction: number; veto: boolean }>) => ({ deducted: marks.reduce((a, m) => a + m.deduction, 0), vetoed: marks.some((m) => m.veto) });
+/** Drafts (and drafts given up) show the score as marked so far; submitted reviews the score fixed then. */
+const liveScore = (status: ReviewStatus) => status === 'draft' || status === 'cancelled';
+
+export class ArchiveReviews {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    private readonly passScore: number,
+  ) {}
+
+  private async deny(user: SessionUser, ip: string, action: string, object: { type: string; id?: number }, reason: string): Promise<never> {
+    await this.audit.record(null, { actor: user, ip, action, objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason } });
+    throw errors.notFound(object.type === 'archive' ? 'Archive' : 'Review');
+  }
+
+  /** The review if the caller reads it (one of their offices, no avoidance tie); else an audited 404. */
+  private async readable(user: SessionUser, ip: string, id: number, action: string): Promise<NamedReviewRow> {
+    const r = await store.namedReview(this.db, id);
+    if (!r) return this.deny(user, ip, action, { type: 'archive_review', id }, 'absent');
+    const relation = await this.access.relationTo(this.db, user.id, r.cadre_id);
+    if (relation) return this.deny(user, ip, action, { type: 'archive_review', id }, relation);
+    if (!(await this.access.custodianOffices(this.db, user)).includes(r.custodian_org_id)) return this.deny(user, ip, action, { type: 'archive_review', id }, 'out_of_scope');
+    return r;
+  }
+
+  /** As readable, and the caller works in the office that holds the archive. */
+  private async writable(user: SessionUser, ip: string, id: number, action: string): Promise<NamedReviewRow> {
+    const r = await this.readable(user, ip, id, action);
+    if (r.custodian_org_id !== user.orgUnitId) return this.deny(user, ip, action, { type: 'archive_review', id }, 'not_office_staff');
+    return r;
+  }
+
+  async start(user: SessionUser, ip: string, body: { archiveId: number }) {
+    const check = await this.access.checkArchive(this.db, user, body.archiveId);
+    const archive = await archiveStore.findArchive(this.db, body.archiveId);
+    if (!check.ok || check.via !== 'custody' || archive?.custodian_org_id !== user.orgUnitId) {
+      return this.deny(user, ip, 'review.start', { type: 'archive', id: body.archiveId }, check.ok ? 'not_office_staff' : check.reason);
+    }
+    const id = await this.db.transaction(async (trx) => {
+      const locked = (await archiveStore.lockArchive(trx, body.archiveId))!;
+      if (GONE.includes(locked.status)) throw errors.rule('archive_gone', '该档案已转出或移交，不能审核 / The archive is no longer held here', { status: locked.status });
+      const open = await store.openReviewOf(trx, body.archiveId);
+      if (open) throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[open.status].zh}） / The archive already has a review under way`, { id: open.id });
+      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()) });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId } });
+      return newId;
+    });
+    return this.answer(user, id);
+  }
+
+  async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; offset: number; limit: number }) {
+    const offices = await this.access.custodianOffices(this.db, user);
+    if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
+    const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
+    const scope = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
+    const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result }, f);
+    await this.audit.record(null, { actor: user, ip, action: 'review.list', objectType: 'archive_review', detail: { total, returned: rows.length } });
+    const maxScore = total ? await this.maxScore() : 0;
+    const live = await Promise.all(rows.map((r) => (liveScore(r.status) ? this.deductions(r.id) : Promise.resolve(null))));
+    return { total, items: rows.map((r, i) => this.summary(r, maxScore, live[i])) };
+  }
+
+  async get(user: SessionUser, ip: string, id: number) {
+    await this.readable(user, ip, id, 'review.view');
+    await this.audit.record(null, { actor: user, ip, action: 'review.view', objectType: 'archive_review', objectId: id });
+    return this.answer(user, id);
+  }
+
+  /**
+   * Marks an item of the standard: points off (within the item's points), a veto (单项否决 items
+   * only), what is wrong and the materials concerned. No deduction and no veto clears the mark.
+   */
+  async mark(user: SessionUser, ip: string, id: number, itemNo: number, body: { deduction: number; veto: boolean; note: string; materialIds: number[] }) {
+    await this.writable(user, ip, id, 'review.mark');
+    await this.db.transaction(async (trx) => {
+      const r = await this.lockFor(trx, id, 'draft');
+      if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以评分 / Only the reviewer marks the items');
+      const item = (await store.standard(trx)).find((i) => i.no === itemNo);
+      if (!item) throw errors.notFound('Review item');
+      if (body.deduction > item.max_score) throw errors.rule('deduction_max', `第 ${itemNo} 项最多扣 ${item.max_score} 分 / Item ${itemNo} is worth ${item.max_score} points`, { maxScore: item.max_score });
+      if (body.veto && !item.veto) throw errors.rule('not_veto_item', `第 ${itemNo} 项不是单项否决项 / Item ${itemNo} is not a veto item`);
+      const materialIds = [...new Set(body.materialIds)];
+      const known = await store.materialsOfArchive(trx, r.archive_id, materialIds);
+      const foreign = materialIds.filter((m) => !known.has(m));
+      if (foreign.length) throw errors.rule('material_not_in_archive', '所选材料不属于该档案 / Materials not in this archive', { materialIds: foreign });
+      const clear = body.deduction === 0 && !body.veto;
+      await store.setMark(trx, id, itemNo, clear ? null : { deduction: body.deduction, veto: body.veto, note: body.note, material_ids: materialIds, marked_by: user.id, marked_at: iso(this.clock.now()) });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.mark', objectType: 'archive_review', objectId: id, detail: { item: itemNo, deduction: body.deduction, veto: body.veto } });
+    });
+    return this.answer(user, id);
+  }
+
+  /** The reviewer submits with an opinion; the score, the veto and the pass mark are fixed now. */
+  async submit(user: SessionUser, ip: string, id: number, body: { summary: string }) {
+    await this.writable(user, ip, id, 'review.submit');
+    await this.db.transaction(async (trx) => {
+      const r = await this.lockFor(trx, id, 'draft');
+      if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以提交 / Only the reviewer submits');
+      const { deducted, vetoed } = await this.deductions(id, trx);
+      const score = (await this.maxScore(trx)) - deducted;
+      await store.updateReview(trx, id, { status: 'submitted', submitted_at: iso(this.clock.now()), summary: body.summary, score, vetoed, pass_score: this.passScore });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.submit', objectType: 'archive_review', objectId: id, detail: { score, vetoed } });
+    });
+    return this.answer(user, id);
+  }
+
+  /** The office's chief, not the reviewer, confirms the score (合格/不合格) or sends it back with a reason. */
+  async decide(user: SessionUser, ip: string, id: number, body: { decision: 'confirm' | 'return'; note: string }) {
+    await this.writable(user, ip, id, 'review.decide');
+    await this.db.transaction(async (trx) => {
+      const r = await this.lockFor(trx, id, 'submitted');
+      if (r.reviewer_id === user.id) throw errors.rule('four_eyes', '审核人不能认定自己的审核 / The reviewer cannot confirm their own review');
+      const decided = { decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.note || null };
+      if (body.decision === 'confirm') {
+        const passed = !r.vetoed && r.score! >= r.pass_score!;
+        await store.updateReview(trx, id, { ...decided, status: 'confirmed', passed });
+        await this.audit.record(trx, { actor: user, ip, action: 'review.confirm', objectType: 'archive_review', objectId: id, detail: { score: r.score, vetoed: r.vetoed, passed } });
+      } else {
+        await store.updateReview(trx, id, { ...decided, status: 'draft', returns: r.returns + 1 });
+        await this.audit.record(trx, { actor: user, ip, action: 'review.return', objectType: 'archive_review', objectId: id });
+      }
+    });
+    return this.answer(user, id);
+  }
+
+  /** A draft given up, by its reviewer or the office's chief, with a reason; the archive is free for a new review. */
+  async cancel(user: SessionUser, ip: string, id: number, body: { reason: string }) {
+    await this.writable(user, ip, id, 'review.cancel');
+    await this.db.transaction(async (trx) => {
+      const r = await this.lockFor(trx, id, 'draft');
+      if (r.reviewer_id !== user.id && !user.roles.includes('archive_chief')) throw errors.forbidden('只有审核人或档案室负责人可以撤销 / Only the reviewer or the chief withdraws a review');
+      await store.updateReview(trx, id, { status: 'cancelled', decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.reason });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.cancel', objectType: 'archive_review', objectId: id });
+    });
+    return this.answer(user, id);
+  }
+
+  private async lockFor(trx: Q, id: number, status: ReviewStatus) {
+    const r = (await store.lockReview(trx, id))!;
+    if (r.status !== status) throw errors.conflict('REVIEW_STATE', `该审核当前为“${REVIEW_STATUSES[r.status].zh}” / The review is ${REVIEW_STATUSES[r.status].en.toLowerCase()}`, { status: r.status });
+    return r;
+  }
+
+  private async maxScore(q: Q = this.db): Promise<number> {
+    return (await store.standard(q)).reduce((a, i) => a + i.max_score, 0);
+  }
+
+  private async deductions(id: number, q: Q = this.db) {
+    return tally(await store.marks(q, id));
+  }
+
+  private summary(r: NamedReviewRow, maxScore: number, live: { deducted: number; vetoed: boolean } | null) {
+    return {
+      id: r.id,
+      archiveId: r.archive_id,
+      archiveNo: r.archive_no,
+      cadreId: r.cadre_id,
+      cadreName: r.cadre_name,
+      custodianOrgId: r.custodian_org_id,
+      officeName: r.office_name,
+      status: r.status,
+      statusLabel: REVIEW_STATUSES[r.status].zh,
+      reviewerId: r.reviewer_id,
+      reviewerName: r.reviewer_name,
+      startedAt: r.started_at,
+      submittedAt: r.submitted_at,
+      score: live ? maxScore - live.deducted : r.score!,
+      maxScore,
+      vetoed: live ? live.vetoed : !!r.vetoed,
+      passScore: r.pass_score ?? this.passScore,
+      passed: r.status === 'confirmed' ? r.passed : null,
+      decidedByName: r.decided_by_name,
+      decidedAt: r.decided_at,
+      decisionNote: r.decision_note,
+      returns: r.returns,
+    };
+  }
+
+  /** The review as the caller sees it: the standard with each item's mark, and what the caller may do. */
+  private async answer(user: SessionUser, id: number) {
+    const r = (await store.namedReview(this.db, id))!;
+    const standard = await store.standard(this.db);
+    const marks = new Map((await store.marks(this.db, id)).map((m) => [m.item_no, m]));
+    const maxScore = standard.reduce((a, i) => a + i.max_score, 0);
+    const live = liveScore(r.status) ? tally([...marks.values()]) : null;
+    const staff = r.custodian_org_id === user.orgUnitId;
+    const actions: Action[] = [];
+    if (staff && r.status === 'draft' && r.reviewer_id === user.id) actions.push('mark', 'submit');
+    if (staff && r.status === 'draft' && (r.reviewer_id === user.id || user.roles.includes('archive_chief'))) actions.push('cancel');
+    if (staff && r.status === 'submitted' && r.reviewer_id !== user.id && user.roles.includes('archive_chief')) actions.push('confirm', 'return');
+    return {
+      ...this.summary(r, maxScore, live),
+      summary: r.summary,
+      items: standard.map((i) => {
+        const m = marks.get(i.no);
+        return {
+          no: i.no,
+          criterion: i.criterion,
+          deductionRule: i.deduction_rule,
+          maxScore: i.max_score,
+          veto: i.veto,
+          categoryCodes: i.category_codes,
+          mark: m ? { deduction: m.deduction, veto: m.veto, note: m.note, materialIds: m.material_ids, markedByName: m.marked_by_name, markedAt: m.marked_at } : null,
+        };
+      }),
+      actions,
+    };
+  }
+}

@@ -1,0 +1,142 @@
+// SQL of 专项审核: the review standard, the reviews of archives and their marks (one per item of
+// the standard the reviewer found wanting).
+import type { Q } from '../db.ts';
+import { bool, forUpdate } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+import { OPEN_REVIEW, type ReviewStatus } from './codes.ts';
+
+export interface StandardItemRow {
+  no: number;
+  criterion: string;
+  deduction_rule: string;
+  max_score: number;
+  veto: boolean;
+  category_codes: string[];
+}
+
+export interface ReviewRow {
+  id: number;
+  archive_id: number;
+  custodian_org_id: number;
+  status: ReviewStatus;
+  reviewer_id: number;
+  started_at: string;
+  submitted_at: string | null;
+  summary: string | null;
+  score: number | null;
+  vetoed: boolean | null;
+  pass_score: number | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  passed: boolean | null;
+  returns: number;
+}
+
+export interface MarkRow {
+  id: number;
+  review_id: number;
+  item_no: number;
+  deduction: number;
+  veto: boolean;
+  note: string;
+  material_ids: number[];
+  marked_by: number;
+  marked_at: string;
+}
+
+const nullableBool = (v: unknown): boolean | null => (v === null || v === undefined ? null : bool(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const review = (r: any): ReviewRow => ({ ...r, score: num(r.score), pass_score: num(r.pass_score), vetoed: nullableBool(r.vetoed), passed: nullableBool(r.passed) });
+const mark = (r: any): MarkRow => ({ ...r, deduction: Number(r.deduction), veto: bool(r.veto), material_ids: JSON.parse(r.material_ids) });
+
+/** The active items of the standard, by number. */
+export async function standard(q: Q): Promise<StandardItemRow[]> {
+  const rows = await q('review_items').where({ active: true }).orderBy('no');
+  return rows.map((r: any) => ({ no: r.no, criterion: r.criterion, deduction_rule: r.deduction_rule, max_score: Number(r.max_score), veto: bool(r.veto), category_codes: JSON.parse(r.category_codes) }));
+}
+
+export async function openReviewOf(q: Q, archiveId: number): Promise<ReviewRow | undefined> {
+  const r = await q('archive_reviews').where({ archive_id: archiveId }).whereIn('status', OPEN_REVIEW).first();
+  return r ? review(r) : undefined;
+}
+
+export async function insertReview(q: Q, row: { archive_id: number; custodian_org_id: number; reviewer_id: number; started_at: string }): Promise<number> {
+  const [ret] = await q('archive_reviews').insert({ ...row, status: 'draft', returns: 0 }).returning('id');
+  return idOf(ret);
+}
+
+export async function lockReview(q: Q, id: number): Promise<ReviewRow | undefined> {
+  const r = await forUpdate(q, q('archive_reviews').where({ id }).first());
+  return r ? review(r) : undefined;
+}
+
+export async function updateReview(q: Q, id: number, patch: Partial<Omit<ReviewRow, 'id'>>): Promise<void> {
+  await q('archive_reviews').where({ id }).update(patch);
+}
+
+export type NamedReviewRow = ReviewRow & {
+  archive_no: string;
+  cadre_id: number;
+  cadre_name: string;
+  office_name: string;
+  reviewer_name: string | null;
+  decided_by_name: string | null;
+};
+
+function named(q: Q) {
+  return q('archive_reviews as r')
+    .join('archives as a', 'a.id', 'r.archive_id')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .join('org_units as o', 'o.id', 'r.custodian_org_id')
+    .leftJoin('users as u', 'u.id', 'r.reviewer_id')
+    .leftJoin('users as d', 'd.id', 'r.decided_by');
+}
+const NAMED_COLUMNS = ['r.*', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'o.name as office_name', 'u.display_name as reviewer_name', 'd.display_name as decided_by_name'];
+
+export async function namedReview(q: Q, id: number): Promise<NamedReviewRow | undefined> {
+  const r = await named(q).where('r.id', id).first(NAMED_COLUMNS);
+  return r ? (review(r) as NamedReviewRow) : undefined;
+}
+
+export interface ListFilter {
+  offices: number[];
+  excludedCadreIds: number[];
+  archiveId?: number;
+  status?: ReviewStatus;
+  result?: 'passed' | 'failed';
+}
+
+/** Reviews of these offices, newest first, without the cadres the caller must avoid. */
+export async function listReviews(q: Q, f: ListFilter, page: { offset: number; limit: number }): Promise<{ total: number; rows: NamedReviewRow[] }> {
+  const filtered = () => {
+    const qb = named(q).whereIn('r.custodian_org_id', f.offices.length ? f.offices : [-1]);
+    if (f.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', f.excludedCadreIds);
+    if (f.archiveId !== undefined) qb.where('r.archive_id', f.archiveId);
+    if (f.status) qb.where('r.status', f.status);
+    if (f.result) qb.where({ 'r.status': 'confirmed', 'r.passed': f.result === 'passed' });
+    return qb;
+  };
+  const [{ n }] = await filtered().count({ n: '*' });
+  const rows = await filtered().orderBy('r.id', 'desc').offset(page.offset).limit(page.limit).select(NAMED_COLUMNS);
+  return { total: Number(n), rows: rows.map((r: any) => review(r) as NamedReviewRow) };
+}
+
+export async function marks(q: Q, reviewId: number): Promise<Array<MarkRow & { marked_by_name: string | null }>> {
+  const rows = await q('archive_review_marks as m').leftJoin('users as u', 'u.id', 'm.marked_by').where('m.review_id', reviewId).orderBy('m.item_no').select('m.*', 'u.display_name as marked_by_name');
+  return rows.map((r: any) => ({ ...mark(r), marked_by_name: r.marked_by_name }));
+}
+
+/** Sets (or replaces) the mark of an item; `null` clears it. */
+export async function setMark(q: Q, reviewId: number, itemNo: number, m: Omit<MarkRow, 'id' | 'review_id' | 'item_no'> | null): Promise<void> {
+  await q('archive_review_marks').where({ review_id: reviewId, item_no: itemNo }).delete();
+  if (m) await q('archive_review_marks').insert({ review_id: reviewId, item_no: itemNo, ...m, material_ids: JSON.stringify(m.material_ids) });
+}
+
+/** The ids among `ids` that are materials of the archive (any revision: a finding may concern an older one). */
+export async function materialsOfArchive(q: Q, archiveId: number, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await q('materials').where({ archive_id: archiveId }).whereIn('id', ids).select('id');
+  return new Set(rows.map((r: any) => Number(r.id)));
+}
