@@ -34,5 +34,15 @@ export const summary = z
       in: z.object({ total: z.number().int(), byStatus: z.array(counted) }),
     }),
     materials: z.object({ total: z.number().int(), late: z.number().int(), byStatus: z.array(counted) }),
+    reviews: z
+      .object({
+        confirmed: z.number().int(),
+        passed: z.number().int(),
+        failed: z.number().int(),
+        vetoed: z.number().int().openapi({ description: '不合格 by a failed 单项否决 item' }),
+        meanScore: z.number().nullable(),
+        underWay: z.number().int().openapi({ description: 'reviews being made or awaiting confirmation now' }),
+      })
+      .openapi({ description: '专项审核 confirmed in the year' }),
   })
   .openapi('ReportSummary');

@@ -1,6 +1,6 @@
 // 统计分析 (DOMAIN.md §5, the consolidated module list): what an archive office holds and what it
 // did in a year — 库存 by status and management level, 数字化进度, 利用 (查阅/借阅/复制/摘录) by
-// outcome, 转递 out and in, 材料收集 with the late hand-overs. For the office's archivists and
+// outcome, 转递 out and in, 材料收集 with the late hand-overs, 专项审核 合格/不合格. For the office's archivists and
 // chief, and for the leaders above it (their offices together, or one of them).
 //
 // Counts only: no cadre is named, so the avoidance list does not narrow them (a count of the
@@ -48,6 +48,20 @@ function labelled(table: Labels, rows: Array<{ key: string; n: number }>) {
 
 const sum = (rows: Array<{ n: number }>) => rows.reduce((a, r) => a + r.n, 0);
 
+/** 专项审核: the reviews confirmed in the year, 合格 and 不合格 (of these, by a veto), their mean score; those under way now. */
+function reviewFigures(r: Awaited<ReturnType<typeof store.reviewCounts>>) {
+  const confirmed = sum(r.confirmed);
+  const points = r.confirmed.reduce((a, x) => a + x.points, 0);
+  return {
+    confirmed,
+    passed: sum(r.confirmed.filter((x) => x.passed)),
+    failed: sum(r.confirmed.filter((x) => !x.passed)),
+    vetoed: sum(r.confirmed.filter((x) => x.vetoed)),
+    meanScore: confirmed ? Math.round((points / confirmed) * 10) / 10 : null,
+    underWay: r.underWay,
+  };
+}
+
 export class ReportsService {
   constructor(
     private readonly db: Db,
@@ -81,6 +95,7 @@ export class ReportsService {
     const requests = await store.requestCounts(this.db, chosen, from, to);
     const transfers = await store.transferCounts(this.db, chosen, from, to);
     const intakes = await store.intakeCounts(this.db, chosen, from, to);
+    const reviews = await store.reviewCounts(this.db, chosen, from, to);
     const names = await store.officeNames(this.db, offices);
 
     const held = archives.byStatus.filter((r) => !GONE.includes(r.key));
@@ -118,6 +133,7 @@ export class ReportsService {
         late: sum(intakes.filter((r) => r.late)),
         byStatus: labelled(INTAKE_STATUSES, intakes.map((r) => ({ key: r.status, n: r.n }))),
       },
+      reviews: reviewFigures(reviews),
     };
     await this.audit.record(null, { actor: user, ip, action, objectType: 'report', objectId: 'summary', detail: { year, offices: chosen } });
     return result;

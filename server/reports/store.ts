@@ -1,6 +1,7 @@
 // The counts behind 统计分析: grouped reads of archives, requests, transfer orders and material
 // intakes for a set of archive offices. Each answers rows of (group keys…, n).
 import type { Q } from '../db.ts';
+import { OPEN_REVIEW } from '../reviews/codes.ts';
 
 export interface Keyed {
   key: string;
@@ -62,6 +63,25 @@ export async function intakeCounts(q: Q, offices: number[], from: string, to: st
     .count({ n: '*' })
     .groupBy('status', 'late');
   return rows.map((r: Record<string, unknown>) => ({ status: String(r.status), late: r.late === true || r.late === 1, n: Number(r.n) }));
+}
+
+/** Reviews (专项审核) of the offices confirmed in [from, to) by result and veto, with their scores summed; and those under way now. */
+export async function reviewCounts(q: Q, offices: number[], from: string, to: string) {
+  const rows = await q('archive_reviews')
+    .whereIn('custodian_org_id', offices)
+    .where({ status: 'confirmed' })
+    .where('decided_at', '>=', from)
+    .where('decided_at', '<', to)
+    .select('passed', 'vetoed')
+    .count({ n: '*' })
+    .sum({ points: 'score' })
+    .groupBy('passed', 'vetoed');
+  const [{ n: underWay }] = await q('archive_reviews').whereIn('custodian_org_id', offices).whereIn('status', OPEN_REVIEW).count({ n: '*' });
+  const truthy = (v: unknown) => v === true || v === 1;
+  return {
+    confirmed: rows.map((r: Record<string, unknown>) => ({ passed: truthy(r.passed), vetoed: truthy(r.vetoed), n: Number(r.n), points: Number(r.points) })),
+    underWay: Number(underWay),
+  };
 }
 
 export async function officeNames(q: Q, ids: number[]): Promise<Array<{ id: number; name: string }>> {

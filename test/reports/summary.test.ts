@@ -126,6 +126,7 @@ test.serial('the figures export as CSV for a spreadsheet: the same counts as the
   t.is(count('利用·查阅 Use · Consultation', '申请 Filed'), c.total);
   t.is(count('利用·查阅 Use · Consultation', '未批准 Not approved'), c.rejected);
   t.is(count('材料收集 Material intake', '逾期移交 Handed over late'), json.materials.late);
+  t.is(count('专项审核 Archive reviews', '不合格 Failed'), json.reviews.failed);
   t.true(c.total > 0, 'the year has consultations (filed by the test above)');
 
   const audit = await sys.services.db('audit_log').where({ action: 'report.export' }).orderBy('seq', 'desc').first();

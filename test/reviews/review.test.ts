@@ -126,6 +126,10 @@ test.serial('the pass mark, four eyes, withdrawing a draft', async (t) => {
     (await chief.get(`/api/reviews?archiveId=${c.id}&status=confirmed`)).body.items.map((r: any) => r.id),
     [rc.id],
   );
+
+  // 统计分析 counts the year's confirmed reviews: the veto at 95, 79.5 and 80; the third review is under way.
+  const figures = (await chief.get('/api/reports/summary')).body.reviews;
+  t.deepEqual(figures, { confirmed: 3, passed: 1, failed: 2, vetoed: 1, meanScore: 84.8, underWay: 1 });
 });
 
 test.serial('another office and an avoided cadre get 404, audited; an archive gone cannot be reviewed', async (t) => {

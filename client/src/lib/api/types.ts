@@ -2026,6 +2026,17 @@ export type ReportSummary = {
       n: number;
     }>;
   };
+  /** 专项审核 confirmed in the year */
+  reviews: {
+    confirmed: number;
+    passed: number;
+    failed: number;
+    /** 不合格 by a failed 单项否决 item */
+    vetoed: number;
+    meanScore: number | null;
+    /** reviews being made or awaiting confirmation now */
+    underWay: number;
+  };
 };
 
 export type StockCheck = {
