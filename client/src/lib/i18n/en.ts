@@ -1004,4 +1004,15 @@ export const en: Dictionary = {
     body: 'The page you asked for does not exist.',
     home: 'Back to the workbench',
   },
+  scanView: {
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    zoomInKey: 'Zoom in (+ key)',
+    zoomOutKey: 'Zoom out (- key)',
+    fitWidth: 'Fit width',
+    zoomLabel: 'Zoom {n}%',
+    frame: 'Scanned page (scrolls when zoomed in)',
+    thumbnails: 'Page thumbnails',
+    thumbOf: 'Page {n}',
+  },
 };

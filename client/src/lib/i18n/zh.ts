@@ -1002,4 +1002,15 @@ export const zh = {
     body: '您访问的页面不存在。',
     home: '返回工作台',
   },
+  scanView: {
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    zoomInKey: '放大（+ 键）',
+    zoomOutKey: '缩小（- 键）',
+    fitWidth: '适合宽度',
+    zoomLabel: '缩放 {n}%',
+    frame: '扫描页（放大后可滚动查看）',
+    thumbnails: '页面缩略图',
+    thumbOf: '第 {n} 页',
+  },
 };

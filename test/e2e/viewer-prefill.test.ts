@@ -1,0 +1,141 @@
+// Three small things an archive office notices, in chromium. The scan viewer: zoom (放大/缩小/
+// 适合宽度 and the + and - keys) changes the percentage shown and the size of the page, which
+// scrolls inside its frame when larger; the thumbnails below turn to the page clicked, the shown
+// one marked. Screenshot: docs/screenshots/archive-scans-zoom.png (UPDATE_SCREENSHOTS=1), else a
+// temp folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { demoCadre, type DemoCadre } from '../helpers/cases.ts';
+import { scanPages } from '../reading/helpers.ts';
+import { clientDist } from '../../server/app.ts';
+import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+let cadre: DemoCadre;
+/** A material of the cadre's archive with 3 or more pages, every page scanned for the test. */
+let material: { id: number; seqNo: string; title: string; pages: number };
+
+test.before(async () => {
+  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
+  sys = await startSystem();
+  cadre = await demoCadre(sys, 'county', 0);
+  const m = await sys.services.db('materials').where({ archive_id: cadre.archiveId }).where('pages', '>=', 3).orderBy('pages').first('id', 'seq_no', 'title', 'pages');
+  if (!m) throw new Error('no material of 3 pages or more');
+  material = { id: m.id, seqNo: m.seq_no, title: m.title, pages: m.pages };
+  await scanPages(sys, material.id, material.pages, cadre.name);
+  b = await openBrowser(sys.url, { width: 1280, height: 900 });
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+/** Waits until the image has arrived and decoded (a locator wait: the page's CSP refuses eval). */
+async function decoded(p: Page, selector: string): Promise<boolean> {
+  const img = p.locator(selector);
+  await img.waitFor();
+  const ok = () => img.evaluate((el: any) => el.complete && el.naturalWidth > 0);
+  for (let i = 0; i < 150 && !(await ok()); i++) await p.waitForTimeout(100);
+  return ok();
+}
+const percentOf = async (p: Page) => Number(/^(\d+)%$/.exec((await p.getByTestId('scan-zoom').textContent()) ?? '')?.[1]);
+const widthOf = async (p: Page) => (await p.locator('img.scan').boundingBox())!.width;
+/** Waits for the percentage to leave `from` (the page is re-laid out after a tick). */
+async function changed(p: Page, from: number): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const now = await percentOf(p);
+    if (now !== from) return now;
+    await p.waitForTimeout(50);
+  }
+  return from;
+}
+
+test.serial('the scan viewer zooms with 放大/缩小/适合宽度 and the keys, the page scrolling in its frame; a thumbnail turns to its page', async (t) => {
+  const p = b.page;
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/archives/${cadre.archiveId}`);
+  const row = p.locator(`tr.material[data-material="${material.id}"]`);
+  await row.getByRole('button', { name: /^查看扫描件/ }).click();
+  const dialog = p.getByRole('dialog', { name: `${material.seqNo} ${material.title}` });
+  await dialog.getByTestId('scan-page-of').filter({ hasText: `第 1 / ${material.pages} 页` }).waitFor();
+  t.true(await decoded(p, `img.scan[src$="/materials/${material.id}/pages/1"]`), 'page 1 is shown');
+
+  // The page opens whole in the frame.
+  const stage = dialog.getByTestId('scan-stage');
+  const frame = (await stage.boundingBox())!;
+  const whole = await percentOf(p);
+  t.true(whole > 0 && whole <= 100, `whole page at ${whole}%`);
+  const img0 = (await p.locator('img.scan').boundingBox())!;
+  t.true(img0.height <= frame.height && img0.width <= frame.width, 'the whole page fits the frame');
+  t.false(await stage.evaluate((el) => el.scrollHeight > el.clientHeight), 'nothing to scroll');
+
+  // 放大: a larger percentage and a larger page, which now scrolls in the frame.
+  await dialog.getByRole('button', { name: '放大', exact: true }).click();
+  const larger = await changed(p, whole);
+  t.true(larger > whole, `${larger}% after ${whole}%`);
+  const w1 = await widthOf(p);
+  t.true(w1 > img0.width, 'the page grew');
+  t.true(Math.abs(w1 / img0.width - larger / whole) < 0.05, 'in proportion to the percentage');
+  await dialog.getByRole('button', { name: '放大', exact: true }).click();
+  const largest = await changed(p, larger);
+  t.true(largest > larger);
+  t.true(await stage.evaluate((el) => el.scrollHeight > el.clientHeight), 'the frame scrolls the page');
+  await stage.evaluate((el) => el.scrollBy(0, 200));
+  t.true(await stage.evaluate((el) => el.scrollTop > 0), 'scrolled down');
+
+  // 缩小 and the keys: - then + (the focus anywhere in the dialog).
+  await dialog.getByRole('button', { name: '缩小', exact: true }).click();
+  t.is(await changed(p, largest), larger);
+  await p.keyboard.press('-');
+  const afterMinus = await changed(p, larger);
+  t.true(afterMinus < larger, `- : ${afterMinus}%`);
+  t.true((await widthOf(p)) < w1);
+  await p.keyboard.press('+');
+  t.is(await changed(p, afterMinus), larger, '+ zooms back in');
+
+  // 适合宽度: 100%, the page as wide as the frame (less its padding).
+  await dialog.getByRole('button', { name: '适合宽度' }).click();
+  t.is(await changed(p, larger), 100);
+  const fit = await widthOf(p);
+  const inner = await stage.evaluate((el) => el.clientWidth);
+  t.true(Math.abs(fit - (inner - 16)) <= 2, `page ${fit}px in a frame ${inner}px wide`);
+  await dialog.getByRole('button', { name: '放大', exact: true }).click();
+  t.is(await changed(p, 100), 125);
+  await stage.evaluate((el) => el.scrollTo(0, 0));
+  await shot(p, 'archive-scans-zoom');
+
+  // No zooming past 400%: the button is disabled there.
+  for (let i = 0; i < 10 && !(await dialog.getByRole('button', { name: '放大', exact: true }).isDisabled()); i++) await dialog.getByRole('button', { name: '放大', exact: true }).click();
+  t.is(await percentOf(p), 400);
+
+  // The thumbnails: one per page, the first marked; a click on the last shows it, and the zoom stays.
+  const thumbs = dialog.getByRole('list', { name: '页面缩略图' }).getByRole('button');
+  t.is(await thumbs.count(), material.pages);
+  t.is(await thumbs.nth(0).getAttribute('aria-current'), 'true');
+  const last = dialog.getByRole('button', { name: `第 ${material.pages} 页`, exact: true });
+  await last.click();
+  await dialog.getByTestId('scan-page-of').filter({ hasText: `第 ${material.pages} / ${material.pages} 页` }).waitFor();
+  t.true(await decoded(p, `img.scan[src$="/materials/${material.id}/pages/${material.pages}"]`), 'the last page is shown');
+  t.is(await last.getAttribute('aria-current'), 'true');
+  t.is(await thumbs.nth(0).getAttribute('aria-current'), null);
+  t.is(await percentOf(p), 400);
+  t.is(await dialog.getByRole('button', { name: '下一页' }).isDisabled(), true);
+  // The arrow keys still turn the pages.
+  await p.keyboard.press('ArrowLeft');
+  await dialog.getByTestId('scan-page-of').filter({ hasText: `第 ${material.pages - 1} / ${material.pages} 页` }).waitFor();
+  t.is(await thumbs.nth(material.pages - 2).getAttribute('aria-current'), 'true');
+  // The thumbnails are the page images of the office's own viewer, nothing else.
+  t.true((await thumbs.locator('img').first().getAttribute('src'))!.endsWith(`/api/materials/${material.id}/pages/1`));
+  t.true(await thumbs.locator('img').first().evaluate((el: any) => el.loading === 'lazy'));
+
+  await dialog.getByRole('button', { name: '关闭' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+  await logout(p);
+});
