@@ -6,6 +6,7 @@ import { iso } from '../../server/clock.ts';
 import { hashPassword } from '../../server/people/passwords.ts';
 import * as people from '../../server/people/store.ts';
 import { seedArchiveDemo } from './demo-archives.ts';
+import { seedReviewDemo } from './demo-reviews.ts';
 
 export const DEMO_PASSWORD = 'Dangan@2026';
 /** RFC 6238 demo secret shared by the three administrators (demo only). */
@@ -116,6 +117,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
       );
     }
     await seedArchiveDemo(trx, clock);
+    await seedReviewDemo(trx, clock);
   });
   return true;
 }
