@@ -1,8 +1,11 @@
 // Three small things an archive office notices, in chromium. The scan viewer: zoom (放大/缩小/
 // 适合宽度 and the + and - keys) changes the percentage shown and the size of the page, which
 // scrolls inside its frame when larger; the thumbnails below turn to the page clicked, the shown
-// one marked. Screenshot: docs/screenshots/archive-scans-zoom.png (UPDATE_SCREENSHOTS=1), else a
-// temp folder.
+// one marked. 库房核对: an archivist of one office starts a check without choosing; a chief who is
+// also the leader over the city's offices (two offices) must choose the office in the start
+// dialog, and the check is of the office chosen; an office the server no longer counts as hers is
+// refused with a message that says so. Screenshot: docs/screenshots/archive-scans-zoom.png
+// (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -10,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { demoCadre, type DemoCadre } from '../helpers/cases.ts';
 import { scanPages } from '../reading/helpers.ts';
+import { addUser } from '../helpers/users.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
@@ -28,6 +32,8 @@ test.before(async () => {
   if (!m) throw new Error('no material of 3 pages or more');
   material = { id: m.id, seqNo: m.seq_no, title: m.title, pages: m.pages };
   await scanPages(sys, material.id, material.pages, cadre.name);
+  // A chief who is also the leader over 乌海市: the city's office and 海勃湾区's are both hers.
+  await addUser(sys, { username: 'chiefleader', displayName: '钱卫东', org: '150300', roles: ['archive_chief', 'auth_leader'] });
   b = await openBrowser(sys.url, { width: 1280, height: 900 });
 });
 test.after.always(async () => {
@@ -136,6 +142,64 @@ test.serial('the scan viewer zooms with 放大/缩小/适合宽度 and the keys,
   await dialog.getByRole('button', { name: '关闭' }).click();
   await dialog.waitFor({ state: 'hidden' });
   t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+  await logout(p);
+});
+
+const office = (code: string) => sys.services.db('org_units').where({ code }).first('id', 'name');
+/** The 404 the test asks for (an office no longer the chief's), with the console line chromium logs for it. */
+const refused = [/^HTTP 404: POST .*\/api\/stock-checks$/, /^console: Failed to load resource: .*status of 404/];
+
+test.serial('库房核对: one office starts without a choice; a chief of two offices chooses the office, and an office no longer hers is refused by name', async (t) => {
+  const p = b.page;
+  const city = await office('150300-ZZB-DAS');
+  const district = await office('150302-ZZB-DAS');
+
+  // archivist1 holds one office: no select, the check is of her office.
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/stock-checks`);
+  await p.getByRole('heading', { name: '库房核对', level: 1 }).waitFor();
+  await p.getByRole('button', { name: '开始核对' }).click();
+  let start = p.getByRole('dialog', { name: '开始库房核对' });
+  await start.getByLabel('核对名称').waitFor();
+  t.is(await start.getByLabel('核对的档案室').count(), 0, 'no office to choose');
+  await start.getByRole('button', { name: '取消' }).click();
+  await start.waitFor({ state: 'hidden' });
+  await logout(p);
+
+  // The chief of two offices: the select lists both; starting without a choice is stopped here.
+  await login(p, sys.url, 'chiefleader');
+  await p.goto(`${sys.url}/stock-checks`);
+  await p.getByRole('heading', { name: '库房核对', level: 1 }).waitFor();
+  await p.getByRole('button', { name: '开始核对' }).click();
+  start = p.getByRole('dialog', { name: '开始库房核对' });
+  const select = start.getByLabel('核对的档案室');
+  await select.waitFor();
+  t.deepEqual(await select.locator('option').allTextContents(), ['请选择', city.name, district.name]);
+  await start.getByText('您管理 2 个档案室，每次核对其中一个。').waitFor();
+  await start.getByLabel('核对名称').fill('海勃湾区年终核对（测试）');
+  await start.getByRole('button', { name: '开始核对' }).click();
+  await start.getByText('请选择要核对的档案室。').waitFor();
+  t.is(await select.getAttribute('aria-invalid'), 'true');
+  t.true(await select.evaluate((el) => el === (globalThis as any).document.activeElement), 'the select has the focus');
+  t.is(await sys.services.db('stock_checks').count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0].n)), 0, 'nothing started');
+
+  // An office the server no longer counts as hers (海勃湾区's stops holding archives meanwhile):
+  // refused, and the message says why.
+  await sys.services.db('org_units').where({ id: district.id }).update({ is_custodian: false });
+  await select.selectOption({ label: district.name });
+  await start.getByRole('button', { name: '开始核对' }).click();
+  await start.getByRole('alert').filter({ hasText: '所选档案室不在您的管理范围内，不能开始核对。请刷新页面后重新选择。' }).waitFor();
+  await sys.services.db('org_units').where({ id: district.id }).update({ is_custodian: true });
+
+  // Chosen and started: the check is of 海勃湾区's office.
+  await start.getByRole('button', { name: '开始核对' }).click();
+  await p.getByRole('heading', { name: '海勃湾区年终核对（测试）', level: 1 }).waitFor();
+  const id = Number(/\/stock-checks\/(\d+)$/.exec(new URL(p.url()).pathname)?.[1]);
+  const row = await sys.services.db('stock_checks').where({ id }).first();
+  t.is(row.custodian_org_id, district.id);
+  t.deepEqual(b.problems.filter((x) => !refused.some((re) => re.test(x))), []);
+  t.is(b.problems.filter((x) => refused[0].test(x)).length, 1, 'one refusal');
   t.deepEqual(b.outside, []);
   await logout(p);
 });

@@ -1015,4 +1015,11 @@ export const en: Dictionary = {
     thumbnails: 'Page thumbnails',
     thumbOf: 'Page {n}',
   },
+  stockStart: {
+    office: 'Archive office to check',
+    officeHint: 'You hold {n} archive offices; a check covers one.',
+    chooseOffice: 'Choose the archive office to check.',
+    officeRefused: 'The office chosen is not in your scope, so no check was started. Reload the page and choose again.',
+    noOffice: 'No archive office to check could be found: your unit is not an archive office, or you hold several and this page could not list them. Ask the system administrator to check your unit and roles.',
+  },
 };

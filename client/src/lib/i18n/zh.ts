@@ -1013,4 +1013,11 @@ export const zh = {
     thumbnails: '页面缩略图',
     thumbOf: '第 {n} 页',
   },
+  stockStart: {
+    office: '核对的档案室',
+    officeHint: '您管理 {n} 个档案室，每次核对其中一个。',
+    chooseOffice: '请选择要核对的档案室。',
+    officeRefused: '所选档案室不在您的管理范围内，不能开始核对。请刷新页面后重新选择。',
+    noOffice: '未能确定要核对的档案室：您的单位不是档案室，或您管理多个档案室而本页未能列出。请联系系统管理员核对您的单位和角色。',
+  },
 };
