@@ -4,7 +4,9 @@
 // one marked. 库房核对: an archivist of one office starts a check without choosing; a chief who is
 // also the leader over the city's offices (two offices) must choose the office in the start
 // dialog, and the check is of the office chosen; an office the server no longer counts as hers is
-// refused with a message that says so. Screenshot: docs/screenshots/archive-scans-zoom.png
+// refused with a message that says so. 发起申请: the start form of 材料催收 takes its first values
+// from the query string — a number for the cadre and the unit, the text, a select's option — and
+// ignores what is not a field or not of its kind; the user still edits and sends. Screenshot: docs/screenshots/archive-scans-zoom.png
 // (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -200,6 +202,54 @@ test.serial('库房核对: one office starts without a choice; a chief of two of
   t.is(row.custodian_org_id, district.id);
   t.deepEqual(b.problems.filter((x) => !refused.some((re) => re.test(x))), []);
   t.is(b.problems.filter((x) => refused[0].test(x)).length, 1, 'one refusal');
+  t.deepEqual(b.outside, []);
+  await logout(p);
+});
+
+test.serial('the start form takes its first values from the URL, ignores what does not fit, and the user still edits and sends', async (t) => {
+  const p = b.page;
+  const producer = await office('150300-RSJ');
+  await login(p, sys.url, 'archivist1');
+  const form = p.locator('#start-form');
+  const category = form.getByLabel(/^材料类别/);
+  const unit = form.getByLabel(/^材料形成单位/);
+  const title = form.getByLabel(/^应移交的材料/);
+  const note = form.getByLabel(/^说明/);
+  const date = form.getByLabel(/^材料形成时间/);
+
+  // What does not fit is left out: not a number, not an option, a date field, no such field.
+  const bad = new URLSearchParams({ cadreId: '12abc', producerOrgId: '0x1f', categoryCode: '4-9', formedDate: '2026-10-01', decision: 'approve', foo: 'bar' });
+  await p.goto(`${sys.url}/start/collection-notice?${bad}`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await form.getByRole('combobox', { name: /^干部/ }).waitFor();
+  t.is(await category.inputValue(), '');
+  t.is(await unit.inputValue(), '');
+  t.is(await date.inputValue(), '');
+  t.is(await title.inputValue(), '');
+
+  // The cadre, the unit, the material's title and category, a note: each in its field.
+  const wanted = '学历学位证书复印件（2020年）';
+  const good = new URLSearchParams({ cadreId: String(cadre.id), producerOrgId: String(producer.id), title: wanted, categoryCode: '4-1', note: '经核对档案目录缺少此件。' });
+  await p.goto(`${sys.url}/start/collection-notice?${good}`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await form.getByText(`已选择：#${cadre.id}`).waitFor();
+  t.is(await title.inputValue(), wanted);
+  t.is(await category.inputValue(), '4-1');
+  t.is(await category.locator('option:checked').textContent(), '4-1 学历学位材料');
+  await unit.locator('option', { hasText: producer.name }).waitFor({ state: 'attached' });
+  t.is(await unit.inputValue(), String(producer.id));
+  t.is(await note.inputValue(), '经核对档案目录缺少此件。');
+  t.is(await date.inputValue(), '', 'a date is not taken from the URL');
+
+  // The user still edits what came from the URL, fills in the rest and sends.
+  await title.fill('学位证书复印件');
+  await category.selectOption({ label: '4-2 专业技术职务（职称）材料' });
+  await date.fill('2026-09-30');
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByText('材料催收：学位证书复印件').first().waitFor();
+  const n = await sys.services.db('collection_notices').where({ cadre_id: cadre.id }).first();
+  t.like(n, { producer_org_id: producer.id, title: '学位证书复印件', category_code: '4-2', formed_date: '2026-09-30' });
+  t.deepEqual(b.problems.filter((x) => !refused.some((re) => re.test(x))), []);
   t.deepEqual(b.outside, []);
   await logout(p);
 });
