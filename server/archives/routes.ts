@@ -14,6 +14,16 @@ export function archiveRoutes(s: Services) {
   const a = s.archives;
   const tags = ['archives'];
   return [
+    route({
+      method: 'get',
+      path: '/api/archive-offices',
+      summary: 'The archive offices whose holdings the caller reads by role: their own (archivist, chief), those under them (leader)',
+      description: '`own` marks the office the caller works in: the one where the caller may also act (库房核对, 专项审核).',
+      tags: ['org'],
+      permission: 'archive.read',
+      response: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), own: z.boolean() })),
+      handler: ({ user }) => v.myOffices(user),
+    }),
     route({ method: 'get', path: '/api/org-units', summary: 'The org tree (单位), custodian offices marked', tags: ['org'], permission: 'org.read', response: z.array(S.orgUnitSchema), handler: () => v.orgUnits() }),
     route({ method: 'get', path: '/api/catalog-categories', summary: 'The catalogue categories (十大类 and sub-categories)', tags: ['org'], permission: 'org.read', response: S.categoryListSchema, handler: () => v.categories() }),
     route({ method: 'get', path: '/api/custody-ranges', summary: 'Custody ranges (管档范围): which office holds which cadres', tags: ['org'], permission: 'org.read', response: z.array(S.custodySchema), handler: () => a.listCustodyRanges() }),

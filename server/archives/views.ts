@@ -186,6 +186,13 @@ export class ArchiveViews {
     return rows.map((r: any) => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, parentId: r.parent_id, path: r.path, isCustodian: bool(r.is_custodian), sortOrder: r.sort_order }));
   }
 
+  /** The archive offices whose holdings the user reads by role (AccessRules.custodianOffices), in tree order. */
+  async myOffices(user: SessionUser) {
+    const ids = await this.access.custodianOffices(this.db, user);
+    const rows = ids.length ? await this.db('org_units').whereIn('id', ids).orderBy('path').select('id', 'code', 'name') : [];
+    return rows.map((r: any) => ({ id: r.id, code: r.code, name: r.name, own: r.id === user.orgUnitId }));
+  }
+
   async categories() {
     return (await catalog.listCategories(this.db)).map((c) => ({ code: c.code, numeral: c.numeral, name: c.name, parentCode: c.parent_code, divided: c.divided, active: c.active }));
   }

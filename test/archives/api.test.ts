@@ -29,6 +29,14 @@ test('the org tree and the ten categories with their sub-categories', async (t) 
   t.deepEqual(cats.body.filter((c: any) => c.parentCode === '9').map((c: any) => c.code), ['9-1', '9-2', '9-3', '9-4']);
 });
 
+test('each user’s archive offices: the archivist’s own, the offices under the leader’s unit, none for an applicant', async (t) => {
+  const offices = async (username: string) => (await (await sys.as(username)).get('/api/archive-offices')).body;
+  t.deepEqual((await offices('archivist1')).map((o: any) => [o.name, o.own]), [['乌海市委组织部干部档案室', true]]);
+  t.deepEqual((await offices('receiver1')).map((o: any) => o.name), ['海勃湾区委组织部干部档案室']);
+  t.deepEqual((await offices('leader1')).map((o: any) => [o.name, o.own]), [['乌海市委组织部干部档案室', false]]);
+  t.deepEqual(await offices('applicant1'), []);
+});
+
 test('custody ranges: read by all, set and removed by the chief of the office they belong to', async (t) => {
   const chief = await sys.as('chief1');
   const ranges = await chief.get('/api/custody-ranges');

@@ -2764,6 +2764,18 @@ export interface ApiRoutes {
     body: never;
     response: Deadline;
   };
+  /** The archive offices whose holdings the caller reads by role: their own (archivist, chief), those under them (leader) */
+  "GET /api/archive-offices": {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: number;
+      code: string;
+      name: string;
+      own: boolean;
+    }>;
+  };
   /** The org tree (单位), custodian offices marked */
   "GET /api/org-units": {
     params: never;
