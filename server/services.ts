@@ -209,7 +209,7 @@ export function createServices(deps: Deps): Services {
   materials.register(registry, hooks);
   const corrections = new CorrectionsService({ db, clock, audit, access, archives, config }, processesDir);
   corrections.register(registry, hooks);
-  const digitisation = new DigitisationService({ db, clock, audit, access, archives });
+  const digitisation = new DigitisationService({ db, clock, audit, access, archives, deadlines });
   digitisation.register(registry, hooks);
   return {
     ...deps,

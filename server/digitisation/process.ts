@@ -13,6 +13,7 @@ import { errors } from '../errors.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { ArchivesService } from '../archives/service.ts';
 import type { AuditLog } from '../audit/service.ts';
+import type { DeadlineService } from '../deadlines/service.ts';
 import type { ServiceContext } from '../engine/types.ts';
 import * as people from '../people/store.ts';
 import { caseNumber } from '../shared/sequences.ts';
@@ -25,6 +26,8 @@ import type { BatchRow } from './store.ts';
 
 export interface DigitisationDeps {
   audit: AuditLog;
+  /** 督办: the expected return day of a batch that is out. */
+  deadlines: DeadlineService;
   access: AccessRules;
   archives: ArchivesService;
 }
@@ -185,6 +188,15 @@ export function digitisationServices(d: DigitisationDeps) {
       await store.updateItem(ctx.trx, i.id, { status_before: before, out_at: at });
     }
     await store.updateBatch(ctx.trx, batch.id, { status: 'out', handed_over_by: actor.id, out_at: at, updated_at: at });
+    // 督办: due at the end of the expected return day; it closes when the case ends (回库登记).
+    await d.deadlines.openDeadline(ctx.trx, {
+      kind: 'digitisation_return',
+      subject: `数字化出库 ${batch.case_no}（${items.length} 卷）`,
+      instanceId: ctx.instanceId,
+      dueAt: batch.expected_return_date,
+      orgUnitId: batch.custodian_org_id,
+      custodianOrgId: batch.custodian_org_id,
+    });
     await audit.record(ctx.trx, { actor, action: 'digitisation_batch.out', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, archives: items.length } });
   }
 

@@ -145,6 +145,10 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   // 回库登记 is due at the end of the expected day: the inbox and 督办 show that.
   const task = await taskAt(archivist, id, 'registerReturn');
   t.is(task.dueAt, endOfBeijingDay(returnDate).toISOString());
+  const watch = async (who = archivist) => (await who.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
+  const [due] = await watch();
+  t.like(due, { subject: `数字化出库 ${caseNo}（3 卷）`, dueAt: endOfBeijingDay(returnDate).toISOString(), status: 'open', light: 'green' });
+  t.is((await watch(await sys.as('chief1'))).length, 1, 'the chief sees it in 督办 too');
 
   // Not overdue yet. A day past the expected return the register lists it as overdue, in the office's
   // list and in the filter; another office cannot ask for this office's list.
@@ -155,6 +159,7 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.is(late.status, 200);
   t.like(late.body.items.find((x: any) => x.instanceId === id), { status: 'out', overdue: true });
   t.true(late.body.items.every((x: any) => x.overdue));
+  t.like((await watch())[0], { status: 'open', light: 'red' });
   t.is((await (await sys.as('receiver1')).get(`/api/digitisation-batches?custodianOrgId=${await officeId(CITY)}`)).status, 404);
   const back = await completeAt(archivist, id, 'registerReturn', { complete: true, comment: '已装订复原。' });
   t.is(back.status, 200, JSON.stringify(back.body));
@@ -167,6 +172,7 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.true((await historyOf(a.id, id)).every((h: any) => h.reason.includes(caseNo)));
   t.like(await batchOf(id), { status: 'returned', returned_by: await userId('archivist1') });
   t.true((await itemsOf(id)).every((i: any) => !!i.back_at));
+  t.like((await watch())[0], { status: 'closed', light: null });
   const vars = JSON.parse((await db()('process_instances').where({ id }).first()).variables);
   t.is(vars.outcome, 'approved');
   t.truthy(await db()('history').where({ instance_id: id, element_id: 'returned', event: 'end' }).first());

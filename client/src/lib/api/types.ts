@@ -551,6 +551,11 @@ export type DeadlineCounts = {
       yellow: number;
       red: number;
     };
+    digitisation_return?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
   };
 };
 
@@ -562,7 +567,7 @@ export type DeadlineList = {
 
 export type Deadline = {
   id: string;
-  kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window";
+  kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return";
   subject: string;
   instanceId: string | null;
   orgUnit: {
@@ -2753,7 +2758,7 @@ export interface ApiRoutes {
   /** 督办: deadlines in my scope, soonest first, with green/yellow/red lights */
   "GET /api/deadlines": {
     params: never;
-    query: { kind?: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window"; light?: "green" | "yellow" | "red"; status?: "open" | "closed" | "cancelled" | "all"; orgUnitId?: number; instanceId?: string; dueBefore?: string; limit?: number; offset?: number | null };
+    query: { kind?: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return"; light?: "green" | "yellow" | "red"; status?: "open" | "closed" | "cancelled" | "all"; orgUnitId?: number; instanceId?: string; dueBefore?: string; limit?: number; offset?: number | null };
     body: never;
     response: DeadlineList;
   };
