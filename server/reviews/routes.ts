@@ -29,6 +29,15 @@ export function reviewRoutes(s: Services) {
       status: 201,
       handler: ({ user, ip, body }) => r.start(user, ip, body),
     }),
+    route({
+      method: 'get',
+      path: '/api/reviews/counts',
+      summary: 'For the 工作台: my reviews being made (`mine`) and, for the office’s chief, those awaiting her confirmation (`toConfirm`)',
+      tags,
+      permission: 'review.read',
+      response: S.reviewCounts,
+      handler: ({ user }) => r.counts(user),
+    }),
     route({ method: 'get', path: '/api/reviews/:id', summary: 'A review: the standard, each item’s mark, the score and what the caller may do', tags, permission: 'review.read', params: S.idParams, response: S.review, handler: ({ user, ip, params }) => r.get(user, ip, params.id) }),
     route({
       method: 'put',

@@ -89,6 +89,8 @@ const summaryFields = {
   returns: z.number().int(),
 };
 
+export const reviewCounts = z.object({ mine: z.number().int(), toConfirm: z.number().int() });
+
 export const reviewSummary = z.object(summaryFields).openapi('ArchiveReviewSummary');
 export const reviewList = z.object({ total: z.number().int(), items: z.array(reviewSummary) });
 

@@ -94,6 +94,12 @@ export class ArchiveReviews {
     return { total, items: rows.map((r, i) => this.summary(r, maxScore, live[i])) };
   }
 
+  /** Counts for the 工作台 (no cadre named, so not audited, like the 督办 counts). */
+  async counts(user: SessionUser) {
+    const excluded = await this.access.excludedCadreIds(this.db, user.id);
+    return store.counts(this.db, { id: user.id, orgUnitId: user.orgUnitId, chief: user.roles.includes('archive_chief') }, excluded);
+  }
+
   async get(user: SessionUser, ip: string, id: number) {
     await this.readable(user, ip, id, 'review.view');
     await this.audit.record(null, { actor: user, ip, action: 'review.view', objectType: 'archive_review', objectId: id });

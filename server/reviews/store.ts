@@ -123,6 +123,16 @@ export async function listReviews(q: Q, f: ListFilter, page: { offset: number; l
   return { total: Number(n), rows: rows.map((r: any) => review(r) as NamedReviewRow) };
 }
 
+/** For the 工作台: the user's own reviews being made, and (for a chief) the office's reviews awaiting confirmation by someone other than their reviewer. */
+export async function counts(q: Q, user: { id: number; orgUnitId: number; chief: boolean }, excludedCadreIds: number[]): Promise<{ mine: number; toConfirm: number }> {
+  const [{ n: mine }] = await q('archive_reviews').where({ reviewer_id: user.id, status: 'draft' }).count({ n: '*' });
+  if (!user.chief) return { mine: Number(mine), toConfirm: 0 };
+  const qb = q('archive_reviews as r').join('archives as a', 'a.id', 'r.archive_id').where({ 'r.custodian_org_id': user.orgUnitId, 'r.status': 'submitted' }).whereNot('r.reviewer_id', user.id);
+  if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);
+  const [{ n: toConfirm }] = await qb.count({ n: '*' });
+  return { mine: Number(mine), toConfirm: Number(toConfirm) };
+}
+
 export async function marks(q: Q, reviewId: number): Promise<Array<MarkRow & { marked_by_name: string | null }>> {
   const rows = await q('archive_review_marks as m').leftJoin('users as u', 'u.id', 'm.marked_by').where('m.review_id', reviewId).orderBy('m.item_no').select('m.*', 'u.display_name as marked_by_name');
   return rows.map((r: any) => ({ ...mark(r), marked_by_name: r.marked_by_name }));

@@ -69,10 +69,17 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   t.is((await archivist.post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).status, 403);
   t.deepEqual((await chief.get(`/api/reviews/${id}`)).body.actions, ['confirm', 'return']);
 
+  // The 工作台 counts: the chief has it to confirm (beside the demo's one), the archivist none of hers open.
+  const counts = async (who: typeof chief) => (await who.get('/api/reviews/counts')).body;
+  t.like(await counts(chief), { toConfirm: 2 });
+  t.like(await counts(archivist), { mine: 0, toConfirm: 0 });
+
   // Sent back with a reason; the reviewer marks the veto item and submits again.
   t.is((await chief.post(`/api/reviews/${id}/decide`, { decision: 'return' })).status, 400);
   const back = await chief.post(`/api/reviews/${id}/decide`, { decision: 'return', note: '履历表照片未核' });
   t.like(back.body, { status: 'draft', returns: 1, decisionNote: '履历表照片未核' });
+  t.like(await counts(archivist), { mine: 1 });
+  t.like(await counts(chief), { toConfirm: 1 });
   t.like((await item(1, { deduction: 0, veto: true, note: '1999年履历表无照片和组织印章' })).body, { score: 95, vetoed: true });
   await archivist.post(`/api/reviews/${id}/submit`, { summary: '履历表不合要求，单项否决' });
   const confirmed = await chief.post(`/api/reviews/${id}/decide`, { decision: 'confirm', note: '同意' });

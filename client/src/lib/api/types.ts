@@ -3730,6 +3730,16 @@ export interface ApiRoutes {
     };
     response: ArchiveReview;
   };
+  /** For the 工作台: my reviews being made (`mine`) and, for the office’s chief, those awaiting her confirmation (`toConfirm`) */
+  "GET /api/reviews/counts": {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      mine: number;
+      toConfirm: number;
+    };
+  };
   /** A review: the standard, each item’s mark, the score and what the caller may do */
   "GET /api/reviews/:id": {
     params: { id: number };
