@@ -170,7 +170,7 @@ export function createServices(deps: Deps): Services {
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
   const stockChecks = new StockChecks(db, clock, audit, access);
-  const reviews = new ArchiveReviews(db, clock, audit, access, config.params.reviewPassScore);
+  const reviews = new ArchiveReviews(db, clock, audit, access, notify, config.params.reviewPassScore);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);

@@ -16,6 +16,8 @@ export const NOTICE_EVENTS = [
   'copy_disposition_due',
   'task_unstaffed',
   'task_taken',
+  'review_submitted',
+  'review_returned',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -27,12 +29,13 @@ export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
 
 /** Where a message points: the client routes fixed with the UI (`/tasks/:id`, `/applications/:id`, …). */
-export type LinkSpec = { task: string } | { application: string } | { instance: string } | { deadlines: true } | { inbox: true };
+export type LinkSpec = { task: string } | { application: string } | { instance: string } | { review: number } | { deadlines: true } | { inbox: true };
 
 export function linkUrl(publicUrl: string, link: LinkSpec): string {
   if ('task' in link) return `${publicUrl}/tasks/${encodeURIComponent(link.task)}`;
   if ('instance' in link) return `${publicUrl}/admin/instances/${encodeURIComponent(link.instance)}`;
   if ('application' in link) return `${publicUrl}/applications/${encodeURIComponent(link.application)}`;
+  if ('review' in link) return `${publicUrl}/reviews/${link.review}`;
   if ('deadlines' in link) return `${publicUrl}/deadlines`;
   return `${publicUrl}/inbox`;
 }
@@ -139,6 +142,26 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Review of a received archive due by ${v.dueAt} (${v.caseRef})`,
       lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within two months of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+    }),
+  },
+  review_submitted: {
+    zh: (v) => ({
+      subject: `【档案】专项审核待认定：档案 ${v.archiveNo}`,
+      lines: [greet.zh(v), '', `${v.reviewerName} 已提交档案 ${v.archiveNo} 的专项审核，请登录复核并认定（合格或不合格），或退回修改。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Archive review to confirm: archive ${v.archiveNo}`,
+      lines: [greet.en(v), '', `${v.reviewerName} has submitted the review of archive ${v.archiveNo}. Log in to confirm it (passed or failed) or send it back.`],
+    }),
+  },
+  review_returned: {
+    zh: (v) => ({
+      subject: `【档案】专项审核被退回：档案 ${v.archiveNo}`,
+      lines: [greet.zh(v), '', `您提交的档案 ${v.archiveNo} 专项审核已由 ${v.chiefName} 退回，请登录查看退回原因并修改后重新提交。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Archive review sent back: archive ${v.archiveNo}`,
+      lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.archiveNo}. Log in to read why, then mend and submit it again.`],
     }),
   },
   copy_disposition_due: {

@@ -17,6 +17,7 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
+import type { NotifyService } from '../notify/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import { REVIEW_STATUSES, type ReviewStatus } from './codes.ts';
@@ -39,6 +40,7 @@ export class ArchiveReviews {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
+    private readonly notify: NotifyService,
     private readonly passScore: number,
   ) {}
 
@@ -132,21 +134,31 @@ export class ArchiveReviews {
 
   /** The reviewer submits with an opinion; the score, the veto and the pass mark are fixed now. */
   async submit(user: SessionUser, ip: string, id: number, body: { summary: string }) {
-    await this.writable(user, ip, id, 'review.submit');
+    const named = await this.writable(user, ip, id, 'review.submit');
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以提交 / Only the reviewer submits');
       const { deducted, vetoed } = await this.deductions(id, trx);
       const score = (await this.maxScore(trx)) - deducted;
-      await store.updateReview(trx, id, { status: 'submitted', submitted_at: iso(this.clock.now()), summary: body.summary, score, vetoed, pass_score: this.passScore });
+      const at = iso(this.clock.now());
+      await store.updateReview(trx, id, { status: 'submitted', submitted_at: at, summary: body.summary, score, vetoed, pass_score: this.passScore });
       await this.audit.record(trx, { actor: user, ip, action: 'review.submit', objectType: 'archive_review', objectId: id, detail: { score, vetoed } });
+      // The office's chiefs hear of it (not one tied to the cadre); the archive number, never the cadre's name.
+      await this.notify.notify(trx, {
+        event: 'review_submitted',
+        recipients: [{ role: 'archive_chief', orgUnitId: r.custodian_org_id }],
+        vars: { archiveNo: named.archive_no, reviewerName: user.displayName },
+        link: { review: id },
+        avoidCadreId: named.cadre_id,
+        key: `review:${id}:submitted:${at}`,
+      });
     });
     return this.answer(user, id);
   }
 
   /** The office's chief, not the reviewer, confirms the score (合格/不合格) or sends it back with a reason. */
   async decide(user: SessionUser, ip: string, id: number, body: { decision: 'confirm' | 'return'; note: string }) {
-    await this.writable(user, ip, id, 'review.decide');
+    const named = await this.writable(user, ip, id, 'review.decide');
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'submitted');
       if (r.reviewer_id === user.id) throw errors.rule('four_eyes', '审核人不能认定自己的审核 / The reviewer cannot confirm their own review');
@@ -158,6 +170,14 @@ export class ArchiveReviews {
       } else {
         await store.updateReview(trx, id, { ...decided, status: 'draft', returns: r.returns + 1 });
         await this.audit.record(trx, { actor: user, ip, action: 'review.return', objectType: 'archive_review', objectId: id });
+        await this.notify.notify(trx, {
+          event: 'review_returned',
+          recipients: [{ userId: r.reviewer_id }],
+          vars: { archiveNo: named.archive_no, chiefName: user.displayName },
+          link: { review: id },
+          avoidCadreId: named.cadre_id,
+          key: `review:${id}:returned:${r.returns + 1}`,
+        });
       }
     });
     return this.answer(user, id);

@@ -66,6 +66,13 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   const submitted = await archivist.post(`/api/reviews/${id}/submit`, { summary: '履历材料不全，其余符合要求' });
   t.like(submitted.body, { status: 'submitted', score: 95, passScore: 80, summary: '履历材料不全，其余符合要求', actions: [] });
   t.like(await item(4, { deduction: 1, note: 'x' }), { status: 409, body: { code: 'REVIEW_STATE' } });
+  // The office's chiefs are told by mail: the archive's number and a link, not the cadre's name.
+  const mails = async (event: string) => db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': event }).where('m.link', 'like', `%/reviews/${id}`).orderBy('u.username').select('u.username', 'm.subject', 'm.body');
+  const cadreName = (await db()('cadres').where({ id: a.cadre_id }).first()).name;
+  const told = await mails('review_submitted');
+  t.deepEqual(told.map((m: any) => m.username), ['chief1', 'chief2']);
+  t.is(told[0].subject, `【档案】专项审核待认定：档案 ${a.archive_no}`);
+  t.false(told.some((m: any) => m.body.includes(cadreName)));
   t.is((await archivist.post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).status, 403);
   t.deepEqual((await chief.get(`/api/reviews/${id}`)).body.actions, ['confirm', 'return']);
 
@@ -78,6 +85,7 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   t.is((await chief.post(`/api/reviews/${id}/decide`, { decision: 'return' })).status, 400);
   const back = await chief.post(`/api/reviews/${id}/decide`, { decision: 'return', note: '履历表照片未核' });
   t.like(back.body, { status: 'draft', returns: 1, decisionNote: '履历表照片未核' });
+  t.deepEqual((await mails('review_returned')).map((m: any) => m.username), ['archivist1']);
   t.like(await counts(archivist), { mine: 1 });
   t.like(await counts(chief), { toConfirm: 1 });
   t.like((await item(1, { deduction: 0, veto: true, note: '1999年履历表无照片和组织印章' })).body, { score: 95, vetoed: true });

@@ -448,7 +448,7 @@ export type NotificationSettings = {
   digestHour: number;
   digestHourIsDefault: boolean;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -472,6 +472,8 @@ export type NotificationSettingsChange = {
     copy_disposition_due?: boolean;
     task_unstaffed?: boolean;
     task_taken?: boolean;
+    review_submitted?: boolean;
+    review_returned?: boolean;
   };
 };
 
