@@ -27,6 +27,9 @@ export const ROUTES: RouteDef[] = [
   // 库房核对: the office's stock checks, and one check with its marking box and items.
   { path: '/stock-checks', load: () => import('../../pages/stock-checks/StockChecksPage.svelte') },
   { path: '/stock-checks/:id', load: () => import('../../pages/stock-checks/StockCheckPage.svelte') },
+  // 专项审核: the office's archive reviews, and one review's scoring sheet.
+  { path: '/reviews', load: () => import('../../pages/reviews/ReviewsPage.svelte') },
+  { path: '/reviews/:id', load: () => import('../../pages/reviews/ReviewPage.svelte') },
   // 数字化出库: the office's batches sent for digitisation, and one batch with its archives.
   { path: '/digitisation-batches', load: () => import('../../pages/digitisation-batches/DigitisationBatchesPage.svelte') },
   { path: '/digitisation-batches/:id', load: () => import('../../pages/digitisation-batches/DigitisationBatchPage.svelte') },
