@@ -141,6 +141,10 @@ test.serial('the chief sends it back with a reason; the archivist reads it, mark
   const p = b.page;
   await logout(p);
   await login(p, sys.url, 'chief1');
+  // The 工作台 tells her what awaits her confirmation: the demo's review and this one.
+  await p.goto(`${sys.url}/`);
+  await p.getByTestId('count-reviews-confirm').filter({ hasText: '2' }).waitFor();
+  t.is((await (await sys.as('chief1')).get('/api/reviews/counts')).body.toConfirm, 2);
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '专项审核' }).click();
   await p.getByRole('heading', { name: '专项审核', level: 1 }).waitFor();
   await p.getByRole('tab', { name: '待复核' }).click();
