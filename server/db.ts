@@ -99,6 +99,15 @@ export function forUpdate<T extends Knex.QueryBuilder>(q: Q, qb: T): T {
 
 /** Escapes LIKE wildcards; use with `LIKE ? ESCAPE '\\'` (same on SQLite and PostgreSQL). */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Rows where any of `columns` contains `text` literally (its % and _ are not wildcards). */
+export function whereContains<T extends Knex.QueryBuilder>(qb: T, columns: readonly string[], text: string): T {
+  const like = `%${likeEscape(text)}%`;
+  return qb.where((w) => {
+    for (const c of columns) w.orWhereRaw(`?? LIKE ? ESCAPE '\\'`, [c, like]);
+  }) as T;
+}
+
 /**
  * Claims up to `batch` due rows of a work table (jobs, mail_outbox) for `owner` until `until`: rows
  * with status 'pending', due by `dueColumn`, and unlocked or with an expired lock. SKIP LOCKED on

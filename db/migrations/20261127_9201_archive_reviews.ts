@@ -86,6 +86,21 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['custodian_org_id', 'status'], 'archive_reviews_office');
   });
 
+  /** What happened to a review, in order: each submission, return, confirmation and withdrawal, with its note. */
+  await knex.schema.createTable('archive_review_events', (t) => {
+    t.increments('id');
+    t.integer('review_id').notNullable().references('id').inTable('archive_reviews');
+    /** submit | return | confirm | cancel */
+    t.string('action', 10).notNullable();
+    t.integer('actor_id').notNullable().references('id').inTable('users');
+    t.string('at', 30).notNullable();
+    /** The opinion (submit), the reason (return, cancel) or the chief's note (confirm). */
+    t.string('note', 1000);
+    /** The score at a submission or confirmation. */
+    t.double('score');
+    t.index(['review_id'], 'archive_review_events_review');
+  });
+
   await knex.schema.createTable('archive_review_marks', (t) => {
     t.increments('id');
     t.integer('review_id').notNullable().references('id').inTable('archive_reviews');
@@ -104,6 +119,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('archive_review_marks');
+  await knex.schema.dropTable('archive_review_events');
   await knex.schema.dropTable('archive_reviews');
   await knex.schema.dropTable('review_items');
 }

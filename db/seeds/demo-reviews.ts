@@ -75,6 +75,8 @@ export async function seedReviewDemo(trx: Knex.Transaction, clock: Clock): Promi
       })
       .returning('id');
     const reviewId = typeof ret === 'object' ? ret.id : ret;
+    await trx('archive_review_events').insert({ review_id: reviewId, action: 'submit', actor_id: archivist.id, at: at(r.daysAgo, 3), note: r.summary, score });
+    if (r.status === 'confirmed') await trx('archive_review_events').insert({ review_id: reviewId, action: 'confirm', actor_id: chief.id, at: at(r.daysAgo - 1), note: '同意审核意见', score });
     for (const [itemNo, deduction, note, category] of r.findings) {
       const material = category ? await trx('materials').where({ archive_id: archiveId, category_code: category }).orderBy('item_no').first('id') : undefined;
       await trx('archive_review_marks').insert({ review_id: reviewId, item_no: itemNo, deduction, veto: false, note, material_ids: JSON.stringify(material ? [material.id] : []), marked_by: archivist.id, marked_at: at(r.daysAgo, 1) });

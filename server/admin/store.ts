@@ -1,7 +1,7 @@
 // SQL of the administrators' consoles: settings rows, accounts as the consoles list them, role
 // assignments, org units and roles for the pickers, and the backup ledger.
 import type { Q } from '../db.ts';
-import { bool, likeEscape, parseJson } from '../db.ts';
+import { bool, parseJson, whereContains } from '../db.ts';
 
 // Settings ---------------------------------------------------------------------------------
 
@@ -79,10 +79,7 @@ export async function listAccounts(
 ): Promise<{ rows: AccountRow[]; total: number }> {
   const filtered = () => {
     const qb = accounts(q);
-    if (f.text) {
-      const like = `%${likeEscape(f.text)}%`;
-      qb.where((w) => w.whereRaw(`u.username LIKE ? ESCAPE '\\'`, [like]).orWhereRaw(`u.display_name LIKE ? ESCAPE '\\'`, [like]));
-    }
+    if (f.text) whereContains(qb, ['u.username', 'u.display_name'], f.text);
     if (f.role) qb.whereIn('u.id', q('user_roles').where({ role: f.role }).select('user_id'));
     return qb;
   };

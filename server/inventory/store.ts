@@ -1,7 +1,7 @@
 // SQL of 库房核对: the checks of an office, their items (one per archive expected on the shelf,
 // with the register's number and place when the check began) and what was found.
 import type { Q } from '../db.ts';
-import { bool, forUpdate, likeEscape } from '../db.ts';
+import { bool, forUpdate, whereContains } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 import { AWAY, ON_SHELF } from '../archives/codes.ts';
 import type { ItemResult } from './codes.ts';
@@ -113,10 +113,7 @@ export async function listItems(
     const qb = q('stock_check_items as i').join('archives as a', 'a.id', 'i.archive_id').join('cadres as c', 'c.id', 'a.cadre_id').where('i.check_id', checkId);
     if (f.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', f.excludedCadreIds);
     if (f.result) qb.where('i.result', f.result);
-    if (f.q) {
-      const like = `%${likeEscape(f.q)}%`;
-      qb.where((w) => w.whereRaw(`i.archive_no LIKE ? ESCAPE '\\'`, [like]).orWhereRaw(`c.name LIKE ? ESCAPE '\\'`, [like]));
-    }
+    if (f.q) whereContains(qb, ['i.archive_no', 'c.name'], f.q);
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });

@@ -14,6 +14,7 @@ export const listQuery = z
     custodianOrgId: intId.optional(),
     status: z.enum(REVIEW_STATUS_CODES).optional(),
     result: z.enum(['passed', 'failed']).optional().openapi({ description: 'confirmed reviews only: 合格 or 不合格' }),
+    q: z.string().trim().min(1).max(40).optional().openapi({ description: '档案号 or the cadre’s name (contains)' }),
     ...paging,
   })
   .strict();
@@ -33,9 +34,9 @@ export const markBody = z
   .strict()
   .refine((b) => (b.deduction === 0 && !b.veto) || b.note.length > 0, { path: ['note'], message: '扣分须写明原因 / say what is wrong' });
 
-export const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const cancelBody = z.object({ reason: z.string().trim().min(1, '请写明撤销原因 / say why').max(500) }).strict();
 
-export const submitBody = z.object({ summary: z.string().trim().min(1).max(1000).openapi({ description: '审核意见' }) }).strict();
+export const submitBody = z.object({ summary: z.string().trim().min(1, '请填写审核意见 / give the review’s opinion').max(1000).openapi({ description: '审核意见' }) }).strict();
 
 export const decideBody = z
   .object({
@@ -100,5 +101,8 @@ export const review = z
     summary: z.string().nullable(),
     items: z.array(item),
     actions: z.array(z.enum(['mark', 'submit', 'cancel', 'confirm', 'return'])).openapi({ description: 'what the caller may do now' }),
+    history: z
+      .array(z.object({ action: z.enum(['submit', 'return', 'confirm', 'cancel']), actorName: z.string().nullable(), at: z.string(), note: z.string().nullable(), score: z.number().nullable() }))
+      .openapi({ description: 'every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first' }),
   })
   .openapi('ArchiveReview');

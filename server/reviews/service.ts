@@ -84,12 +84,12 @@ export class ArchiveReviews {
     return this.answer(user, id);
   }
 
-  async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; offset: number; limit: number }) {
+  async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; q?: string; offset: number; limit: number }) {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
     const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
     const scope = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
-    const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result }, f);
+    const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result, q: f.q }, f);
     await this.audit.record(null, { actor: user, ip, action: 'review.list', objectType: 'archive_review', detail: { total, returned: rows.length } });
     const maxScore = total ? await this.maxScore() : 0;
     const live = await Promise.all(rows.map((r) => (liveScore(r.status) ? this.deductions(r.id) : Promise.resolve(null))));
@@ -142,6 +142,7 @@ export class ArchiveReviews {
       const score = (await this.maxScore(trx)) - deducted;
       const at = iso(this.clock.now());
       await store.updateReview(trx, id, { status: 'submitted', submitted_at: at, summary: body.summary, score, vetoed, pass_score: this.passScore });
+      await store.insertEvent(trx, { review_id: id, action: 'submit', actor_id: user.id, at, note: body.summary, score });
       await this.audit.record(trx, { actor: user, ip, action: 'review.submit', objectType: 'archive_review', objectId: id, detail: { score, vetoed } });
       // The office's chiefs hear of it (not one tied to the cadre); the archive number, never the cadre's name.
       await this.notify.notify(trx, {
@@ -163,12 +164,14 @@ export class ArchiveReviews {
       const r = await this.lockFor(trx, id, 'submitted');
       if (r.reviewer_id === user.id) throw errors.rule('four_eyes', '审核人不能认定自己的审核 / The reviewer cannot confirm their own review');
       const decided = { decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.note || null };
+      await store.insertEvent(trx, { review_id: id, action: body.decision, actor_id: user.id, at: decided.decided_at, note: decided.decision_note, score: body.decision === 'confirm' ? r.score : null });
       if (body.decision === 'confirm') {
         const passed = !r.vetoed && r.score! >= r.pass_score!;
         await store.updateReview(trx, id, { ...decided, status: 'confirmed', passed });
         await this.audit.record(trx, { actor: user, ip, action: 'review.confirm', objectType: 'archive_review', objectId: id, detail: { score: r.score, vetoed: r.vetoed, passed } });
       } else {
-        await store.updateReview(trx, id, { ...decided, status: 'draft', returns: r.returns + 1 });
+        // Back to the reviewer: the submission's time goes (the history keeps it), the reason stays on show.
+        await store.updateReview(trx, id, { ...decided, status: 'draft', returns: r.returns + 1, submitted_at: null });
         await this.audit.record(trx, { actor: user, ip, action: 'review.return', objectType: 'archive_review', objectId: id });
         await this.notify.notify(trx, {
           event: 'review_returned',
@@ -189,7 +192,9 @@ export class ArchiveReviews {
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id && !user.roles.includes('archive_chief')) throw errors.forbidden('只有审核人或档案室负责人可以撤销 / Only the reviewer or the chief withdraws a review');
-      await store.updateReview(trx, id, { status: 'cancelled', decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.reason });
+      const at = iso(this.clock.now());
+      await store.updateReview(trx, id, { status: 'cancelled', decided_by: user.id, decided_at: at, decision_note: body.reason });
+      await store.insertEvent(trx, { review_id: id, action: 'cancel', actor_id: user.id, at, note: body.reason, score: null });
       await this.audit.record(trx, { actor: user, ip, action: 'review.cancel', objectType: 'archive_review', objectId: id });
     });
     return this.answer(user, id);
@@ -241,6 +246,7 @@ export class ArchiveReviews {
     const r = (await store.namedReview(this.db, id))!;
     const standard = await store.standard(this.db);
     const marks = new Map((await store.marks(this.db, id)).map((m) => [m.item_no, m]));
+    const history = await store.events(this.db, id);
     const maxScore = standard.reduce((a, i) => a + i.max_score, 0);
     const live = liveScore(r.status) ? tally([...marks.values()]) : null;
     const staff = r.custodian_org_id === user.orgUnitId;
@@ -264,6 +270,7 @@ export class ArchiveReviews {
         };
       }),
       actions,
+      history: history.map((e) => ({ action: e.action, actorName: e.actor_name, at: e.at, note: e.note, score: e.score })),
     };
   }
 }

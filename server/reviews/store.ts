@@ -1,7 +1,7 @@
 // SQL of 专项审核: the review standard, the reviews of archives and their marks (one per item of
 // the standard the reviewer found wanting).
 import type { Q } from '../db.ts';
-import { bool, forUpdate } from '../db.ts';
+import { bool, forUpdate, whereContains } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 import { OPEN_REVIEW, type ReviewStatus } from './codes.ts';
 
@@ -106,6 +106,8 @@ export interface ListFilter {
   archiveId?: number;
   status?: ReviewStatus;
   result?: 'passed' | 'failed';
+  /** 档案号 or the cadre's name, contains. */
+  q?: string;
 }
 
 /** Reviews of these offices, newest first, without the cadres the caller must avoid. */
@@ -116,6 +118,7 @@ export async function listReviews(q: Q, f: ListFilter, page: { offset: number; l
     if (f.archiveId !== undefined) qb.where('r.archive_id', f.archiveId);
     if (f.status) qb.where('r.status', f.status);
     if (f.result) qb.where({ 'r.status': 'confirmed', 'r.passed': f.result === 'passed' });
+    if (f.q) whereContains(qb, ['a.archive_no', 'c.name'], f.q);
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });
@@ -142,6 +145,24 @@ export async function marks(q: Q, reviewId: number): Promise<Array<MarkRow & { m
 export async function setMark(q: Q, reviewId: number, itemNo: number, m: Omit<MarkRow, 'id' | 'review_id' | 'item_no'> | null): Promise<void> {
   await q('archive_review_marks').where({ review_id: reviewId, item_no: itemNo }).delete();
   if (m) await q('archive_review_marks').insert({ review_id: reviewId, item_no: itemNo, ...m, material_ids: JSON.stringify(m.material_ids) });
+}
+
+export interface EventRow {
+  review_id: number;
+  action: 'submit' | 'return' | 'confirm' | 'cancel';
+  actor_id: number;
+  at: string;
+  note: string | null;
+  score: number | null;
+}
+
+export async function insertEvent(q: Q, row: EventRow): Promise<void> {
+  await q('archive_review_events').insert(row);
+}
+
+export async function events(q: Q, reviewId: number): Promise<Array<EventRow & { actor_name: string | null }>> {
+  const rows = await q('archive_review_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.review_id', reviewId).orderBy('e.id').select('e.*', 'u.display_name as actor_name');
+  return rows.map((r: any) => ({ ...r, score: num(r.score) }));
 }
 
 /** The ids among `ids` that are materials of the archive (any revision: a finding may concern an older one). */

@@ -62,7 +62,9 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
 
   // The chief may neither decide a draft nor be asked before submission; the archivist may not decide.
   t.like(await chief.post(`/api/reviews/${id}/decide`, { decision: 'confirm' }), { status: 409, body: { code: 'REVIEW_STATE' } });
-  t.is((await archivist.post(`/api/reviews/${id}/submit`, {})).status, 400);
+  const noOpinion = await archivist.post(`/api/reviews/${id}/submit`, { summary: ' ' });
+  t.is(noOpinion.status, 400);
+  t.regex(JSON.stringify(noOpinion.body), /请填写审核意见/);
   const submitted = await archivist.post(`/api/reviews/${id}/submit`, { summary: '履历材料不全，其余符合要求' });
   t.like(submitted.body, { status: 'submitted', score: 95, passScore: 80, summary: '履历材料不全，其余符合要求', actions: [] });
   t.like(await item(4, { deduction: 1, note: 'x' }), { status: 409, body: { code: 'REVIEW_STATE' } });
@@ -84,7 +86,7 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   // Sent back with a reason; the reviewer marks the veto item and submits again.
   t.is((await chief.post(`/api/reviews/${id}/decide`, { decision: 'return' })).status, 400);
   const back = await chief.post(`/api/reviews/${id}/decide`, { decision: 'return', note: '履历表照片未核' });
-  t.like(back.body, { status: 'draft', returns: 1, decisionNote: '履历表照片未核' });
+  t.like(back.body, { status: 'draft', returns: 1, decisionNote: '履历表照片未核', submittedAt: null });
   t.deepEqual((await mails('review_returned')).map((m: any) => m.username), ['archivist1']);
   t.like(await counts(archivist), { mine: 1 });
   t.like(await counts(chief), { toConfirm: 1 });
@@ -93,6 +95,20 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   const confirmed = await chief.post(`/api/reviews/${id}/decide`, { decision: 'confirm', note: '同意' });
   t.like(confirmed.body, { status: 'confirmed', statusLabel: '已认定', score: 95, vetoed: true, passed: false, decisionNote: '同意', actions: [] });
   t.is(confirmed.body.decidedByName, (await db()('users').where({ username: 'chief1' }).first()).display_name);
+  // The history keeps every step with its note, the return reason too.
+  t.deepEqual(
+    confirmed.body.history.map((e: any) => [e.action, e.note, e.score]),
+    [
+      ['submit', '履历材料不全，其余符合要求', 95],
+      ['return', '履历表照片未核', null],
+      ['submit', '履历表不合要求，单项否决', 95],
+      ['confirm', '同意', 95],
+    ],
+  );
+  // The list finds it by 档案号 or the cadre's name; % is no wildcard.
+  t.true((await chief.get(`/api/reviews?q=${encodeURIComponent(a.archive_no)}`)).body.items.some((r: any) => r.id === id));
+  t.true((await chief.get(`/api/reviews?q=${encodeURIComponent(cadreName)}`)).body.items.some((r: any) => r.id === id));
+  t.is((await chief.get(`/api/reviews?q=${encodeURIComponent('%')}`)).body.total, 0);
 
   // The 不合格 list holds it; the 合格 list does not. The leader above reads it, cannot score.
   const leader = await sys.as('leader1');

@@ -2228,6 +2228,14 @@ export type ArchiveReview = {
   }>;
   /** what the caller may do now */
   actions: Array<"mark" | "submit" | "cancel" | "confirm" | "return">;
+  /** every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first */
+  history: Array<{
+    action: "submit" | "return" | "confirm" | "cancel";
+    actorName: string | null;
+    at: string;
+    note: string | null;
+    score: number | null;
+  }>;
 };
 
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
@@ -3716,7 +3724,7 @@ export interface ApiRoutes {
   /** 专项审核: the reviews of the caller’s archive offices, newest first */
   "GET /api/reviews": {
     params: never;
-    query: { archiveId?: number; custodianOrgId?: number; status?: "draft" | "submitted" | "confirmed" | "cancelled"; result?: "passed" | "failed"; offset?: number | null; limit?: number };
+    query: { archiveId?: number; custodianOrgId?: number; status?: "draft" | "submitted" | "confirmed" | "cancelled"; result?: "passed" | "failed"; q?: string; offset?: number | null; limit?: number };
     body: never;
     response: {
       total: number;
