@@ -218,6 +218,15 @@ test.serial('the chief confirms it 不合格; each item that lost points links t
   t.is(await row(p, 10).getByRole('link', { name: '就第 10 项发起材料催收' }).getAttribute('href'), href10);
   t.is(await row(p, 1).getByRole('link', { name: /发起材料催收/ }).count(), 0);
 
+  // 审核记录: both submissions, the return with its reason, the confirmation — in order.
+  const steps = p.getByTestId('review-history').locator('li');
+  t.is(await steps.count(), 4);
+  t.deepEqual(
+    (await steps.locator('strong').allTextContents()).map((s) => s.trim()),
+    ['提交复核', '退回', '提交复核', '认定'],
+  );
+  t.true((await steps.nth(1).textContent())!.includes('第1项履历表照片和印章未核'));
+
   // The list: 不合格 holds it, flagged 单项否决; the tab is in the URL and survives a reload.
   await p.getByRole('link', { name: '专项审核' }).first().click();
   await p.getByRole('tab', { name: '不合格' }).click();
@@ -235,6 +244,14 @@ test.serial('the chief confirms it 不合格; each item that lost points links t
   await p.waitForURL(/status=draft/);
   await p.getByTestId('reviews-total').waitFor();
   t.is(await listed.count(), 0);
+
+  // The search by 档案号, across the tabs: just this archive's review.
+  await p.getByRole('tab', { name: '全部' }).click();
+  await p.getByRole('searchbox', { name: '档案号或姓名' }).fill(archive.archiveNo);
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.waitForURL(new RegExp(`q=${encodeURIComponent(archive.archiveNo)}`));
+  await p.getByTestId('reviews-total').filter({ hasText: '1' }).waitFor();
+  t.is(await listed.count(), 1);
   t.deepEqual(otherProblems(), []);
 });
 
