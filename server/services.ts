@@ -200,9 +200,9 @@ export function createServices(deps: Deps): Services {
     lockSeconds: config.engine.jobLockSeconds,
   });
   const requests = new RequestsService(db, clock, audit, engine, records, config.params);
-  const archiveViews = new ArchiveViews(db, audit, access, scans);
   const avoidance = new AvoidanceService(db, clock, audit);
   const reading = new ReadingRoom({ db, clock, audit, access, scans, workflow, dataDir: config.dataDir, pageWidth: config.reading.pageWidth, thumbWidth: config.reading.thumbWidth });
+  const archiveViews = new ArchiveViews(db, audit, access, scans, { derivatives: reading.derivatives, width: config.reading.thumbWidth });
   // The processes' domain services need the engine (a material's arrival ends its collection
   // notice's case); they register before anything is deployed (boot.ts).
   const materials = new MaterialsService({ db, clock, audit, access, archives, engine, deadlines, scans: new IntakeScans(config.dataDir, config.scans.minDpi) });

@@ -120,6 +120,16 @@ export function archiveRoutes(s: Services) {
       handler: ({ user, ip, params }) => v.page(user, ip, params.id, params.pageNo),
     }),
     route({
+      method: 'get',
+      path: '/api/materials/:id/pages/:pageNo/thumbnail',
+      summary: 'A scanned page scaled down for the viewer’s thumbnail strip (JPEG, READING_THUMB_WIDTH wide; audited as page.thumbnail)',
+      tags,
+      permission: 'archive.read',
+      params: S.pageParams,
+      produces: 'image/jpeg',
+      handler: ({ user, ip, params }) => v.thumbnail(user, ip, params.id, params.pageNo),
+    }),
+    route({
       method: 'post',
       path: '/api/materials/:id/pages',
       summary: 'Add one scanned page (JPEG, PNG or TIFF body) after the last page',

@@ -11,7 +11,9 @@ import { categoryCovered, type AccessRules, type DenyReason } from '../access/ru
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
+import path from 'node:path';
 import type { Scans } from './scans.ts';
+import type { Derivatives } from '../reading/derivatives.ts';
 import { contentTypeOf } from './scans.ts';
 import { searchCadres, type SearchParams } from './search.ts';
 import { archiveDto, cadreDto, digitalHistoryDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
@@ -29,6 +31,8 @@ export class ArchiveViews {
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
     private readonly scans: Scans,
+    /** Scaled-down clean copies of the scans (shared with the reading room's cache). */
+    private readonly thumbs: { derivatives: Derivatives; width: number },
   ) {}
 
   /** Runs a read in one transaction with its audit row; a denial is audited, committed, then 404. */
@@ -171,6 +175,29 @@ export class ArchiveViews {
       if (!page) return new Denied('absent');
       return { raw: page.data, contentType: contentTypeOf(page.row.format), headers: { 'X-Content-SHA256': page.row.sha256 } };
     }, () => ({ materialId, pageNo }));
+  }
+
+  /**
+   * A page's thumbnail for the office's scan viewer: the same rule as the page (the custodian office,
+   * no tie), a JPEG from the derivative cache. Made outside any transaction (sharp holds no lock);
+   * audited as page.thumbnail once it is made, or as page.view_denied.
+   */
+  async thumbnail(user: SessionUser, ip: string, materialId: number, pageNo: number) {
+    const objectId = `${materialId}/${pageNo}`;
+    const found = await (async () => {
+      const m = await this.readableMaterial(this.db, user, materialId);
+      if (m instanceof Denied) return m;
+      const check = await this.access.checkArchive(this.db, user, m.archive_id);
+      if (!check.ok || check.via !== 'custody') return new Denied('reading_room');
+      return (await catalog.findPage(this.db, materialId, pageNo)) ?? new Denied('absent');
+    })();
+    if (found instanceof Denied) {
+      await this.audit.record(null, { actor: user, ip, action: 'page.view_denied', objectType: 'page', objectId, outcome: 'denied', detail: { reason: found.reason, size: 'thumbnail' } });
+      throw errors.notFound('Page');
+    }
+    const data = await this.thumbs.derivatives.get(path.join(this.scans.root, found.file), found.sha256, this.thumbs.width);
+    await this.audit.record(null, { actor: user, ip, action: 'page.thumbnail', objectType: 'page', objectId, detail: { materialId, pageNo } });
+    return { raw: data, contentType: 'image/jpeg', headers: { 'Cache-Control': 'no-store, private' } };
   }
 
   async scanFindings(user: SessionUser, ip: string, materialId: number) {

@@ -122,4 +122,15 @@ test.serial('page scans: one file and row per page with sha256, dpi, size; check
   const ok = await archivist.get(`/api/materials/${m.id}/pages/1`);
   t.is(ok.status, 200);
   t.is(ok.headers.get('x-content-sha256'), rows[0].sha256);
+
+  // The viewer's thumbnails: the page scaled to READING_THUMB_WIDTH, audited as page.thumbnail; the
+  // changed file is refused like the page; another office gets 404 and a denied row.
+  const thumb = await fetch(`${sys.url}/api/materials/${m.id}/pages/1/thumbnail`, { headers: { cookie: (archivist as any).cookie } });
+  t.is(thumb.status, 200);
+  t.is(thumb.headers.get('content-type'), 'image/jpeg');
+  t.is((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).width, s.config.reading.thumbWidth);
+  t.truthy(await s.db('audit_log').where({ action: 'page.thumbnail', object_id: `${m.id}/1`, actor: 'archivist1' }).first());
+  t.like(await archivist.get(`/api/materials/${m.id}/pages/2/thumbnail`), { status: 409, body: { code: 'SCAN_CHANGED' } });
+  t.is((await (await sys.as('receiver1')).get(`/api/materials/${m.id}/pages/1/thumbnail`)).status, 404);
+  t.truthy(await s.db('audit_log').where({ action: 'page.view_denied', object_id: `${m.id}/1`, actor: 'receiver1' }).first());
 });

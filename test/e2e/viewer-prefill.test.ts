@@ -137,9 +137,13 @@ test.serial('the scan viewer zooms with 放大/缩小/适合宽度 and the keys,
   await p.keyboard.press('ArrowLeft');
   await dialog.getByTestId('scan-page-of').filter({ hasText: `第 ${material.pages - 1} / ${material.pages} 页` }).waitFor();
   t.is(await thumbs.nth(material.pages - 2).getAttribute('aria-current'), 'true');
-  // The thumbnails are the page images of the office's own viewer, nothing else.
-  t.true((await thumbs.locator('img').first().getAttribute('src'))!.endsWith(`/api/materials/${material.id}/pages/1`));
-  t.true(await thumbs.locator('img').first().evaluate((el: any) => el.loading === 'lazy'));
+  // The thumbnails are the server's scaled-down copies of the office's pages, loaded lazily, each
+  // read audited as page.thumbnail; the first one has been shown.
+  const first = thumbs.locator('img').first();
+  t.true((await first.getAttribute('src'))!.endsWith(`/api/materials/${material.id}/pages/1/thumbnail`));
+  t.true(await first.evaluate((el: any) => el.loading === 'lazy'));
+  t.true(await first.evaluate((el: any) => el.complete && el.naturalWidth > 0 && el.naturalWidth <= 200));
+  t.truthy(await sys.services.db('audit_log').where({ action: 'page.thumbnail', object_id: `${material.id}/1`, actor: 'archivist1' }).first());
 
   await dialog.getByRole('button', { name: '关闭' }).click();
   await dialog.waitFor({ state: 'hidden' });

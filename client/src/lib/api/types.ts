@@ -2975,6 +2975,13 @@ export interface ApiRoutes {
     body: never;
     response: Blob;
   };
+  /** A scanned page scaled down for the viewer’s thumbnail strip (JPEG, READING_THUMB_WIDTH wide; audited as page.thumbnail) */
+  "GET /api/materials/:id/pages/:pageNo/thumbnail": {
+    params: { id: number; pageNo: number };
+    query: never;
+    body: never;
+    response: Blob;
+  };
   /** Add one scanned page (JPEG, PNG or TIFF body) after the last page */
   "POST /api/materials/:id/pages": {
     params: { id: number };
