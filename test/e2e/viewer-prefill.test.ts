@@ -236,7 +236,8 @@ test.serial('the start form takes its first values from the URL, ignores what do
   const good = new URLSearchParams({ cadreId: String(cadre.id), producerOrgId: String(producer.id), title: wanted, categoryCode: '4-1', note: '经核对档案目录缺少此件。' });
   await p.goto(`${sys.url}/start/collection-notice?${good}`);
   await p.getByRole('button', { name: '提交申请' }).waitFor();
-  await form.getByText(`已选择：#${cadre.id}`).waitFor();
+  // The cadre shows by name (the picker reads the record the URL names), not as a bare number.
+  await form.getByText(new RegExp(`^已选择：${cadre.name}`)).waitFor();
   t.is(await title.inputValue(), wanted);
   t.is(await category.inputValue(), '4-1');
   t.is(await category.locator('option:checked').textContent(), '4-1 学历学位材料');
