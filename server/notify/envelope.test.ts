@@ -58,6 +58,8 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     certifiedAt: '2026-11-02 10:00',
     toName: '周代办',
     byName: '流程管理员',
+    reviewerName: '刘晓燕',
+    chiefName: '陈立新',
   };
   for (const event of NOTICE_EVENTS) {
     for (const lang of ['zh', 'en'] as const) {

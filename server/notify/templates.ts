@@ -146,22 +146,22 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
   },
   review_submitted: {
     zh: (v) => ({
-      subject: `【档案】专项审核待认定：档案 ${v.archiveNo}`,
-      lines: [greet.zh(v), '', `${v.reviewerName} 已提交档案 ${v.archiveNo} 的专项审核，请登录复核并认定（合格或不合格），或退回修改。`],
+      subject: `【档案】专项审核待认定：档案 ${v.caseRef}`,
+      lines: [greet.zh(v), '', `${v.reviewerName} 已提交档案 ${v.caseRef} 的专项审核，请登录复核并认定（合格或不合格），或退回修改。`],
     }),
     en: (v) => ({
-      subject: `[Dangan] Archive review to confirm: archive ${v.archiveNo}`,
-      lines: [greet.en(v), '', `${v.reviewerName} has submitted the review of archive ${v.archiveNo}. Log in to confirm it (passed or failed) or send it back.`],
+      subject: `[Dangan] Archive review to confirm: archive ${v.caseRef}`,
+      lines: [greet.en(v), '', `${v.reviewerName} has submitted the review of archive ${v.caseRef}. Log in to confirm it (passed or failed) or send it back.`],
     }),
   },
   review_returned: {
     zh: (v) => ({
-      subject: `【档案】专项审核被退回：档案 ${v.archiveNo}`,
-      lines: [greet.zh(v), '', `您提交的档案 ${v.archiveNo} 专项审核已由 ${v.chiefName} 退回，请登录查看退回原因并修改后重新提交。`],
+      subject: `【档案】专项审核被退回：档案 ${v.caseRef}`,
+      lines: [greet.zh(v), '', `您提交的档案 ${v.caseRef} 专项审核已由 ${v.chiefName} 退回，请登录查看退回原因并修改后重新提交。`],
     }),
     en: (v) => ({
-      subject: `[Dangan] Archive review sent back: archive ${v.archiveNo}`,
-      lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.archiveNo}. Log in to read why, then mend and submit it again.`],
+      subject: `[Dangan] Archive review sent back: archive ${v.caseRef}`,
+      lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.caseRef}. Log in to read why, then mend and submit it again.`],
     }),
   },
   copy_disposition_due: {

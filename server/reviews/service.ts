@@ -18,14 +18,14 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { NotifyService } from '../notify/service.ts';
+import type { ReviewCampaigns } from './campaigns.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import { REVIEW_STATUSES, type ReviewStatus } from './codes.ts';
+import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 import type { NamedReviewRow } from './store.ts';
 
-/** Archives no longer held: 已转出, 已移交档案馆. */
-const GONE = ['transferred', 'archived_state'];
 
 type Action = 'mark' | 'submit' | 'cancel' | 'confirm' | 'return';
 
@@ -41,6 +41,7 @@ export class ArchiveReviews {
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
     private readonly notify: NotifyService,
+    private readonly campaigns: ReviewCampaigns,
     private readonly passScore: number,
   ) {}
 
@@ -66,7 +67,7 @@ export class ArchiveReviews {
     return r;
   }
 
-  async start(user: SessionUser, ip: string, body: { archiveId: number }) {
+  async start(user: SessionUser, ip: string, body: { archiveId: number; campaignId?: number }) {
     const check = await this.access.checkArchive(this.db, user, body.archiveId);
     const archive = await archiveStore.findArchive(this.db, body.archiveId);
     if (!check.ok || check.via !== 'custody' || archive?.custodian_org_id !== user.orgUnitId) {
@@ -75,21 +76,22 @@ export class ArchiveReviews {
     const id = await this.db.transaction(async (trx) => {
       const locked = (await archiveStore.lockArchive(trx, body.archiveId))!;
       if (GONE.includes(locked.status)) throw errors.rule('archive_gone', '该档案已转出或移交，不能审核 / The archive is no longer held here', { status: locked.status });
+      if (body.campaignId !== undefined) await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id);
       const open = await store.openReviewOf(trx, body.archiveId);
       if (open) throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[open.status].zh}） / The archive already has a review under way`, { id: open.id });
-      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()) });
-      await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId } });
+      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: body.campaignId ?? null } });
       return newId;
     });
     return this.answer(user, id);
   }
 
-  async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; q?: string; offset: number; limit: number }) {
+  async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; q?: string; campaignId?: number; offset: number; limit: number }) {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
     const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
     const scope = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
-    const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result, q: f.q }, f);
+    const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result, q: f.q, campaignId: f.campaignId }, f);
     await this.audit.record(null, { actor: user, ip, action: 'review.list', objectType: 'archive_review', detail: { total, returned: rows.length } });
     const maxScore = total ? await this.maxScore() : 0;
     const live = await Promise.all(rows.map((r) => (liveScore(r.status) ? this.deductions(r.id) : Promise.resolve(null))));
@@ -148,7 +150,7 @@ export class ArchiveReviews {
       await this.notify.notify(trx, {
         event: 'review_submitted',
         recipients: [{ role: 'archive_chief', orgUnitId: r.custodian_org_id }],
-        vars: { archiveNo: named.archive_no, reviewerName: user.displayName },
+        vars: { caseRef: named.archive_no, reviewerName: user.displayName },
         link: { review: id },
         avoidCadreId: named.cadre_id,
         key: `review:${id}:submitted:${at}`,
@@ -176,7 +178,7 @@ export class ArchiveReviews {
         await this.notify.notify(trx, {
           event: 'review_returned',
           recipients: [{ userId: r.reviewer_id }],
-          vars: { archiveNo: named.archive_no, chiefName: user.displayName },
+          vars: { caseRef: named.archive_no, chiefName: user.displayName },
           link: { review: id },
           avoidCadreId: named.cadre_id,
           key: `review:${id}:returned:${r.returns + 1}`,
@@ -238,6 +240,8 @@ export class ArchiveReviews {
       decidedAt: r.decided_at,
       decisionNote: r.decision_note,
       returns: r.returns,
+      campaignId: r.campaign_id,
+      campaignTitle: r.campaign_title,
     };
   }
 
