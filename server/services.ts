@@ -51,6 +51,7 @@ import { StockChecks } from './inventory/service.ts';
 import { CopiesService } from './copies/service.ts';
 import { DigitisationService } from './digitisation/service.ts';
 import { ArchiveReviews } from './reviews/service.ts';
+import { ReviewCampaigns } from './reviews/campaigns.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -113,6 +114,8 @@ export interface Services extends Deps {
   digitisation: DigitisationService;
   /** 专项审核: archives scored against the review standard, confirmed by the chief (server/reviews/). */
   reviews: ArchiveReviews;
+  /** 专项审核工作: an office's campaigns of reviews with their progress (server/reviews/). */
+  reviewCampaigns: ReviewCampaigns;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -170,7 +173,8 @@ export function createServices(deps: Deps): Services {
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
   const stockChecks = new StockChecks(db, clock, audit, access);
-  const reviews = new ArchiveReviews(db, clock, audit, access, notify, config.params.reviewPassScore);
+  const reviewCampaigns = new ReviewCampaigns(db, clock, audit, access, deadlines);
+  const reviews = new ArchiveReviews(db, clock, audit, access, notify, reviewCampaigns, config.params.reviewPassScore);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
@@ -249,6 +253,7 @@ export function createServices(deps: Deps): Services {
     copies,
     digitisation,
     reviews,
+    reviewCampaigns,
     processes,
     operations,
   };

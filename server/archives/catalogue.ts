@@ -11,6 +11,7 @@ import * as catalog from './catalog-store.ts';
 import type { CategoryRow, MaterialRow } from './catalog-store.ts';
 import type { ActorRef, Problem } from './cadres.ts';
 import { isCalendarDate } from './validate.ts';
+import { GONE } from './codes.ts';
 
 export const seqNo = (categoryCode: string, itemNo: number): string => `${categoryCode}-${itemNo}`;
 
@@ -65,7 +66,7 @@ export async function fileMaterial(trx: Trx, clock: Clock, input: MaterialInput)
   await validate(trx, clock, input);
   const archive = await archiveStore.lockArchive(trx, input.archiveId);
   if (!archive) throw errors.notFound('Archive');
-  if (['transferred', 'archived_state'].includes(archive.status)) {
+  if (GONE.includes(archive.status)) {
     throw errors.rule('archive_status', '档案已转出或移交，不能归档新材料 / The archive has left this office', { status: archive.status });
   }
   const itemNo = (await catalog.maxItemNo(trx, archive.id, input.categoryCode)) + 1;

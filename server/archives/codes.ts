@@ -48,6 +48,8 @@ export const STATUS_TRANSITIONS: Record<ArchiveStatus, readonly ArchiveStatus[]>
 
 /** The register says these stand on the shelf (在库, 离退, 去世): 库房核对 checks them; a 数字化出库 takes them. */
 export const ON_SHELF: readonly string[] = ['in_stock', 'retired', 'deceased'] satisfies ArchiveStatus[];
+/** No longer in the office's keeping (已转出, 已移交档案馆): not counted as held, not reviewed. */
+export const GONE: readonly string[] = ['transferred', 'archived_state'] satisfies ArchiveStatus[];
 /** The register says these are away from the shelf (借出, 数字化中, 转出中). */
 export const AWAY: readonly string[] = ['on_loan', 'digitizing', 'transferring'] satisfies ArchiveStatus[];
 

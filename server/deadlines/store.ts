@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import { forUpdate } from '../db.ts';
 
-export const DEADLINE_KINDS = ['loan_due', 'receipt', 'handover', 'transfer', 'review', 'viewing_window', 'digitisation_return'] as const;
+export const DEADLINE_KINDS = ['loan_due', 'receipt', 'handover', 'transfer', 'review', 'viewing_window', 'digitisation_return', 'review_campaign'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 export type DeadlineStatus = 'open' | 'closed' | 'cancelled';
 export type Light = 'green' | 'yellow' | 'red';

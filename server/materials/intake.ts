@@ -18,8 +18,8 @@ import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECK
 import { actorOf, addCalendarDays, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
 import type { IntakeRow, IntakeStatus } from './store.ts';
+import { GONE } from '../archives/codes.ts';
 
-const ARCHIVE_GONE = ['transferred', 'archived_state'];
 
 /** The conditions a material must meet to be handed over at all (DOMAIN.md §1.2 [S12][S15]). */
 export function registrationProblems(v: Record<string, unknown>, today: string): { rule: string; message: string; details?: Record<string, unknown> } | null {
@@ -79,7 +79,7 @@ export function intakeServices(d: MaterialsDeps) {
     const archive = (await archiveStore.archivesOfCadre(ctx.trx, cadre.id)).find((a) => a.kind === 'original');
     // Decision (README): an archive held outside Dangan is out of scope; such a material goes by
     // 散材料转递 to its custodian, outside this process.
-    if (!archive || ARCHIVE_GONE.includes(archive.status)) {
+    if (!archive || GONE.includes(archive.status)) {
       throw errors.rule('archive_not_held', '该干部的档案不由本系统的管档单位保管，请按散材料转递办理 / The cadre’s archive is not held by an office in this system; send the material to its custodian');
     }
     const problem = registrationProblems(v, today);

@@ -11,7 +11,7 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import { ARCHIVE_STATUSES, DIGITAL_STATUSES, DIGITISED_STATUSES, MANAGEMENT_LEVELS, type DigitalStatus } from '../archives/codes.ts';
+import { ARCHIVE_STATUSES, DIGITAL_STATUSES, DIGITISED_STATUSES, GONE, MANAGEMENT_LEVELS, type DigitalStatus } from '../archives/codes.ts';
 import { IN_STATUSES, OUT_STATUSES } from '../transfers/codes.ts';
 import { INTAKE_STATUSES } from '../materials/codes.ts';
 import { beijingDay, startOfBeijingDay } from '../notify/beijing.ts';
@@ -28,8 +28,6 @@ const REQUEST_KINDS: Labels = {
   copy: { zh: '复制', en: 'Copy' },
   extract: { zh: '摘录', en: 'Extract' },
 };
-/** No longer in the office's keeping. */
-const GONE = ['transferred', 'archived_state'];
 
 /** A Beijing calendar year as [from, to) in UTC ISO strings. */
 function yearBounds(year: number): { from: string; to: string } {

@@ -21,7 +21,7 @@ function counted<K extends string>(rows: Array<Record<string, unknown>>, keys: r
  * Archives of the offices by status and by the cadre's management level; those still held (status
  * not in `gone`) by digital status.
  */
-export async function archiveCounts(q: Q, offices: number[], gone: string[]): Promise<{ byStatus: Keyed[]; byDigital: Keyed[]; byLevel: Keyed[] }> {
+export async function archiveCounts(q: Q, offices: number[], gone: readonly string[]): Promise<{ byStatus: Keyed[]; byDigital: Keyed[]; byLevel: Keyed[] }> {
   const base = () => q('archives as a').whereIn('a.custodian_org_id', offices);
   const byStatus = await base().select('a.status as key').count({ n: '*' }).groupBy('a.status');
   const byDigital = await base().whereNotIn('a.status', gone).select('a.digital_status as key').count({ n: '*' }).groupBy('a.digital_status');

@@ -16,3 +16,14 @@ export const OPEN_REVIEW: readonly ReviewStatus[] = ['draft', 'submitted'];
 
 /** Deductions go in half points (the standard's finest rule is 每缺一份扣0.5分). */
 export const DEDUCTION_STEP = 0.5;
+
+/** 专项审核工作: where each archive of a campaign stands, by its newest review made for the campaign. */
+export const CAMPAIGN_ITEM_STATES = {
+  not_started: { zh: '未开始', en: 'Not started' },
+  draft: { zh: '审核中', en: 'Being reviewed' },
+  submitted: { zh: '待复核', en: 'Awaiting confirmation' },
+  passed: { zh: '合格', en: 'Passed' },
+  failed: { zh: '不合格', en: 'Failed' },
+} as const;
+export type CampaignItemState = keyof typeof CAMPAIGN_ITEM_STATES;
+export const CAMPAIGN_ITEM_STATE_CODES = Object.keys(CAMPAIGN_ITEM_STATES) as [CampaignItemState, ...CampaignItemState[]];

@@ -1,12 +1,13 @@
 // Shapes of 专项审核: open a review of an archive, mark an item of the standard, submit, decide,
 // and the answers.
-import { z, intId, paging } from '../http/zod.ts';
-import { DEDUCTION_STEP, REVIEW_STATUS_CODES } from './codes.ts';
+import { z, intId, isoDate, paging } from '../http/zod.ts';
+import { MANAGEMENT_LEVEL_CODES } from '../archives/codes.ts';
+import { CAMPAIGN_ITEM_STATE_CODES, DEDUCTION_STEP, REVIEW_STATUS_CODES } from './codes.ts';
 
 export const idParams = z.object({ id: intId });
 export const itemParams = z.object({ id: intId, no: z.coerce.number().int().min(1).max(999) });
 
-export const startBody = z.object({ archiveId: intId }).strict();
+export const startBody = z.object({ archiveId: intId, campaignId: intId.optional().openapi({ description: 'the 专项审核工作 the review is made for (open, of the office, listing the archive)' }) }).strict();
 
 export const listQuery = z
   .object({
@@ -15,6 +16,7 @@ export const listQuery = z
     status: z.enum(REVIEW_STATUS_CODES).optional(),
     result: z.enum(['passed', 'failed']).optional().openapi({ description: 'confirmed reviews only: 合格 or 不合格' }),
     q: z.string().trim().min(1).max(40).optional().openapi({ description: '档案号 or the cadre’s name (contains)' }),
+    campaignId: intId.optional(),
     ...paging,
   })
   .strict();
@@ -88,6 +90,8 @@ const summaryFields = {
   decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable(),
   returns: z.number().int(),
+  campaignId: z.number().int().nullable(),
+  campaignTitle: z.string().nullable(),
 };
 
 export const reviewCounts = z.object({ mine: z.number().int(), toConfirm: z.number().int() });
@@ -106,3 +110,69 @@ export const review = z
       .openapi({ description: 'every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first' }),
   })
   .openapi('ArchiveReview');
+
+// 专项审核工作 (review campaigns)
+
+export const campaignStartBody = z
+  .object({
+    title: z.string().trim().min(1, '请填写名称 / give a title').max(100),
+    managementLevels: z.array(z.enum(MANAGEMENT_LEVEL_CODES)).max(MANAGEMENT_LEVEL_CODES.length).default([]).openapi({ description: 'the cadres’ management levels it covers; [] = every archive the office holds' }),
+    dueDate: isoDate.openapi({ description: 'Beijing day by which the reviews are to be confirmed (today … three years ahead)' }),
+  })
+  .strict();
+
+export const campaignListQuery = z.object({ custodianOrgId: intId.optional() }).strict();
+
+export const campaignItemsQuery = z
+  .object({
+    state: z.enum(CAMPAIGN_ITEM_STATE_CODES).optional(),
+    q: z.string().trim().min(1).max(40).optional().openapi({ description: '档案号 or the cadre’s name (contains)' }),
+    ...paging,
+  })
+  .strict();
+
+export const campaignCloseBody = z.object({ note: z.string().trim().max(500).optional().openapi({ description: 'required when archives are left unconfirmed' }) }).strict();
+
+export const campaign = z
+  .object({
+    id: z.number().int(),
+    custodianOrgId: z.number().int(),
+    officeName: z.string(),
+    title: z.string(),
+    managementLevels: z.array(z.enum(MANAGEMENT_LEVEL_CODES)),
+    dueDate: z.string(),
+    overdue: z.boolean().openapi({ description: 'open, past its due day, archives unconfirmed' }),
+    status: z.enum(['open', 'closed']),
+    startedAt: z.string(),
+    startedByName: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    closedByName: z.string().nullable(),
+    closeNote: z.string().nullable(),
+    progress: z.object({
+      total: z.number().int(),
+      confirmed: z.number().int(),
+      byState: z.object(Object.fromEntries(CAMPAIGN_ITEM_STATE_CODES.map((s) => [s, z.number().int()])) as Record<(typeof CAMPAIGN_ITEM_STATE_CODES)[number], z.ZodNumber>),
+    }),
+  })
+  .openapi('ReviewCampaign');
+
+export const campaignList = z.object({ items: z.array(campaign) });
+
+export const campaignItems = z.object({
+  total: z.number().int(),
+  items: z.array(
+    z.object({
+      archiveId: z.number().int(),
+      archiveNo: z.string(),
+      cadreId: z.number().int(),
+      cadreName: z.string(),
+      managementLevel: z.string(),
+      managementLevelLabel: z.string(),
+      state: z.enum(CAMPAIGN_ITEM_STATE_CODES),
+      stateLabel: z.string(),
+      reviewId: z.number().int().nullable(),
+      score: z.number().nullable(),
+      vetoed: z.boolean().nullable(),
+    }),
+  ),
+});

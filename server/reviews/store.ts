@@ -31,6 +31,7 @@ export interface ReviewRow {
   decision_note: string | null;
   passed: boolean | null;
   returns: number;
+  campaign_id: number | null;
 }
 
 export interface MarkRow {
@@ -62,7 +63,7 @@ export async function openReviewOf(q: Q, archiveId: number): Promise<ReviewRow |
   return r ? review(r) : undefined;
 }
 
-export async function insertReview(q: Q, row: { archive_id: number; custodian_org_id: number; reviewer_id: number; started_at: string }): Promise<number> {
+export async function insertReview(q: Q, row: { archive_id: number; custodian_org_id: number; reviewer_id: number; started_at: string; campaign_id: number | null }): Promise<number> {
   const [ret] = await q('archive_reviews').insert({ ...row, status: 'draft', returns: 0 }).returning('id');
   return idOf(ret);
 }
@@ -83,6 +84,7 @@ export type NamedReviewRow = ReviewRow & {
   office_name: string;
   reviewer_name: string | null;
   decided_by_name: string | null;
+  campaign_title: string | null;
 };
 
 function named(q: Q) {
@@ -91,9 +93,10 @@ function named(q: Q) {
     .join('cadres as c', 'c.id', 'a.cadre_id')
     .join('org_units as o', 'o.id', 'r.custodian_org_id')
     .leftJoin('users as u', 'u.id', 'r.reviewer_id')
-    .leftJoin('users as d', 'd.id', 'r.decided_by');
+    .leftJoin('users as d', 'd.id', 'r.decided_by')
+    .leftJoin('review_campaigns as k', 'k.id', 'r.campaign_id');
 }
-const NAMED_COLUMNS = ['r.*', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'o.name as office_name', 'u.display_name as reviewer_name', 'd.display_name as decided_by_name'];
+const NAMED_COLUMNS = ['r.*', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'o.name as office_name', 'u.display_name as reviewer_name', 'd.display_name as decided_by_name', 'k.title as campaign_title'];
 
 export async function namedReview(q: Q, id: number): Promise<NamedReviewRow | undefined> {
   const r = await named(q).where('r.id', id).first(NAMED_COLUMNS);
@@ -108,6 +111,7 @@ export interface ListFilter {
   result?: 'passed' | 'failed';
   /** 档案号 or the cadre's name, contains. */
   q?: string;
+  campaignId?: number;
 }
 
 /** Reviews of these offices, newest first, without the cadres the caller must avoid. */
@@ -119,6 +123,7 @@ export async function listReviews(q: Q, f: ListFilter, page: { offset: number; l
     if (f.status) qb.where('r.status', f.status);
     if (f.result) qb.where({ 'r.status': 'confirmed', 'r.passed': f.result === 'passed' });
     if (f.q) whereContains(qb, ['a.archive_no', 'c.name'], f.q);
+    if (f.campaignId !== undefined) qb.where('r.campaign_id', f.campaignId);
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });

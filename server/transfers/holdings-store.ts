@@ -1,6 +1,7 @@
 // SQL reads 转递 makes of other rooms' tables: the archives an office holds of a cadre, the size of
 // their current catalogue, the 名册 of an office, the approvals of a case, users' names.
 import type { Q } from '../db.ts';
+import { GONE } from '../archives/codes.ts';
 
 export interface HeldArchive {
   id: number;
@@ -14,7 +15,7 @@ export interface HeldArchive {
 export async function heldArchives(q: Q, officeId: number, cadreId: number): Promise<HeldArchive[]> {
   return q('archives')
     .where({ custodian_org_id: officeId, cadre_id: cadreId })
-    .whereNotIn('status', ['transferred', 'archived_state'])
+    .whereNotIn('status', GONE)
     .orderBy('id')
     .select('id', 'kind', 'volumes', 'archive_no', 'status');
 }
@@ -23,7 +24,7 @@ export async function heldArchives(q: Q, officeId: number, cadreId: number): Pro
 export async function archivesHeldAnywhere(q: Q, cadreId: number): Promise<Array<HeldArchive & { custodian_org_id: number }>> {
   return q('archives')
     .where({ cadre_id: cadreId })
-    .whereNotIn('status', ['transferred', 'archived_state'])
+    .whereNotIn('status', GONE)
     .select('id', 'kind', 'volumes', 'archive_no', 'status', 'custodian_org_id');
 }
 
@@ -59,7 +60,7 @@ export async function roster(q: Q, officeId: number, excludedCadreIds: number[],
     q('archives as a')
       .join('cadres as c', 'c.id', 'a.cadre_id')
       .where('a.custodian_org_id', officeId)
-      .whereNotIn('a.status', ['transferred', 'archived_state'])
+      .whereNotIn('a.status', GONE)
       .whereNotIn('a.cadre_id', excludedCadreIds.length ? excludedCadreIds : [-1]);
   const [{ n }] = await base().count({ n: '*' });
   const rows: RosterRow[] = await base()

@@ -558,6 +558,11 @@ export type DeadlineCounts = {
       yellow: number;
       red: number;
     };
+    review_campaign?: {
+      green: number;
+      yellow: number;
+      red: number;
+    };
   };
 };
 
@@ -569,7 +574,7 @@ export type DeadlineList = {
 
 export type Deadline = {
   id: string;
-  kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return";
+  kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return" | "review_campaign";
   subject: string;
   instanceId: string | null;
   orgUnit: {
@@ -2179,6 +2184,8 @@ export type ArchiveReviewSummary = {
   decidedAt: string | null;
   decisionNote: string | null;
   returns: number;
+  campaignId: number | null;
+  campaignTitle: string | null;
 };
 
 export type ArchiveReview = {
@@ -2207,6 +2214,8 @@ export type ArchiveReview = {
   decidedAt: string | null;
   decisionNote: string | null;
   returns: number;
+  campaignId: number | null;
+  campaignTitle: string | null;
   summary: string | null;
   items: Array<{
     no: number;
@@ -2236,6 +2245,34 @@ export type ArchiveReview = {
     note: string | null;
     score: number | null;
   }>;
+};
+
+export type ReviewCampaign = {
+  id: number;
+  custodianOrgId: number;
+  officeName: string;
+  title: string;
+  managementLevels: Array<"central" | "provincial" | "municipal" | "county" | "unit">;
+  dueDate: string;
+  /** open, past its due day, archives unconfirmed */
+  overdue: boolean;
+  status: "open" | "closed";
+  startedAt: string;
+  startedByName: string | null;
+  closedAt: string | null;
+  closedByName: string | null;
+  closeNote: string | null;
+  progress: {
+    total: number;
+    confirmed: number;
+    byState: {
+      not_started: number;
+      draft: number;
+      submitted: number;
+      passed: number;
+      failed: number;
+    };
+  };
 };
 
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
@@ -2768,7 +2805,7 @@ export interface ApiRoutes {
   /** 督办: deadlines in my scope, soonest first, with green/yellow/red lights */
   "GET /api/deadlines": {
     params: never;
-    query: { kind?: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return"; light?: "green" | "yellow" | "red"; status?: "open" | "closed" | "cancelled" | "all"; orgUnitId?: number; instanceId?: string; dueBefore?: string; limit?: number; offset?: number | null };
+    query: { kind?: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return" | "review_campaign"; light?: "green" | "yellow" | "red"; status?: "open" | "closed" | "cancelled" | "all"; orgUnitId?: number; instanceId?: string; dueBefore?: string; limit?: number; offset?: number | null };
     body: never;
     response: DeadlineList;
   };
@@ -3731,7 +3768,7 @@ export interface ApiRoutes {
   /** 专项审核: the reviews of the caller’s archive offices, newest first */
   "GET /api/reviews": {
     params: never;
-    query: { archiveId?: number; custodianOrgId?: number; status?: "draft" | "submitted" | "confirmed" | "cancelled"; result?: "passed" | "failed"; q?: string; offset?: number | null; limit?: number };
+    query: { archiveId?: number; custodianOrgId?: number; status?: "draft" | "submitted" | "confirmed" | "cancelled"; result?: "passed" | "failed"; q?: string; campaignId?: number; offset?: number | null; limit?: number };
     body: never;
     response: {
       total: number;
@@ -3744,6 +3781,8 @@ export interface ApiRoutes {
     query: never;
     body: {
       archiveId: number;
+      /** the 专项审核工作 the review is made for (open, of the office, listing the archive) */
+      campaignId?: number;
     };
     response: ArchiveReview;
   };
@@ -3808,5 +3847,66 @@ export interface ApiRoutes {
       reason: string;
     };
     response: ArchiveReview;
+  };
+  /** 专项审核工作: the campaigns of the caller’s offices with their progress, newest first */
+  "GET /api/review-campaigns": {
+    params: never;
+    query: { custodianOrgId?: number };
+    body: never;
+    response: {
+      items: Array<ReviewCampaign>;
+    };
+  };
+  /** Open a campaign of the caller’s office (the chief): the archives it holds now of the management levels named, a due day (a 督办 row) */
+  "POST /api/review-campaigns": {
+    params: never;
+    query: never;
+    body: {
+      title: string;
+      /** the cadres’ management levels it covers; [] = every archive the office holds */
+      managementLevels?: Array<"central" | "provincial" | "municipal" | "county" | "unit">;
+      /** Beijing day by which the reviews are to be confirmed (today … three years ahead) */
+      dueDate: string;
+    };
+    response: ReviewCampaign;
+  };
+  /** A campaign with its progress (未开始, 审核中, 待复核, 合格, 不合格) */
+  "GET /api/review-campaigns/:id": {
+    params: { id: number };
+    query: never;
+    body: never;
+    response: ReviewCampaign;
+  };
+  /** The campaign’s archives in 档案号 order with where each one’s review stands; filter by state or 档案号/name */
+  "GET /api/review-campaigns/:id/items": {
+    params: { id: number };
+    query: { state?: "not_started" | "draft" | "submitted" | "passed" | "failed"; q?: string; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<{
+        archiveId: number;
+        archiveNo: string;
+        cadreId: number;
+        cadreName: string;
+        managementLevel: string;
+        managementLevelLabel: string;
+        state: "not_started" | "draft" | "submitted" | "passed" | "failed";
+        stateLabel: string;
+        reviewId: number | null;
+        score: number | null;
+        vetoed: boolean | null;
+      }>;
+    };
+  };
+  /** Close a campaign (the office’s chief); a note is required when archives are left unconfirmed */
+  "POST /api/review-campaigns/:id/close": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** required when archives are left unconfirmed */
+      note?: string;
+    };
+    response: ReviewCampaign;
   };
 }

@@ -1,0 +1,118 @@
+// SQL of 专项审核工作 (review campaigns): the campaigns of an office, the archives each listed when it
+// opened, and the newest review made for it of each archive.
+import type { Q } from '../db.ts';
+import { bool, forUpdate } from '../db.ts';
+import { idOf } from '../archives/store.ts';
+
+export interface CampaignRow {
+  id: number;
+  custodian_org_id: number;
+  title: string;
+  management_levels: string[];
+  due_date: string;
+  status: 'open' | 'closed';
+  started_by: number;
+  started_at: string;
+  closed_by: number | null;
+  closed_at: string | null;
+  close_note: string | null;
+  deadline_id: string | null;
+}
+
+export type NamedCampaignRow = CampaignRow & { office_name: string; started_by_name: string | null; closed_by_name: string | null };
+
+const campaign = (r: any): any => ({ ...r, management_levels: JSON.parse(r.management_levels) });
+
+export async function lockCampaign(q: Q, id: number): Promise<CampaignRow | undefined> {
+  const r = await forUpdate(q, q('review_campaigns').where({ id }).first());
+  return r ? campaign(r) : undefined;
+}
+
+/** Campaigns with the office's and the people's names: of these offices (newest first), or the one of this id. */
+export async function namedCampaigns(q: Q, where: { offices: number[] } | { id: number }): Promise<NamedCampaignRow[]> {
+  const qb = q('review_campaigns as c')
+    .join('org_units as o', 'o.id', 'c.custodian_org_id')
+    .leftJoin('users as s', 's.id', 'c.started_by')
+    .leftJoin('users as e', 'e.id', 'c.closed_by')
+    .orderBy('c.id', 'desc')
+    .select('c.*', 'o.name as office_name', 's.display_name as started_by_name', 'e.display_name as closed_by_name');
+  if ('id' in where) qb.where('c.id', where.id);
+  else qb.whereIn('c.custodian_org_id', where.offices.length ? where.offices : [-1]);
+  return (await qb).map(campaign);
+}
+
+/**
+ * Opens a campaign: one item per archive the office holds now (not gone elsewhere) whose cadre is of
+ * one of `levels` (all when empty). Returns the new id and how many archives it lists.
+ */
+export async function insertCampaign(
+  q: Q,
+  row: Omit<CampaignRow, 'id' | 'status' | 'closed_by' | 'closed_at' | 'close_note' | 'deadline_id'>,
+  gone: readonly string[],
+): Promise<{ id: number; archives: number }> {
+  const held = q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where('a.custodian_org_id', row.custodian_org_id).whereNotIn('a.status', gone);
+  if (row.management_levels.length) held.whereIn('c.management_level', row.management_levels);
+  const archiveIds: number[] = (await held.orderBy('a.id').select('a.id')).map((r: any) => Number(r.id));
+  if (!archiveIds.length) return { id: 0, archives: 0 };
+  const [ret] = await q('review_campaigns').insert({ ...row, management_levels: JSON.stringify(row.management_levels), status: 'open' }).returning('id');
+  const id = idOf(ret);
+  for (let i = 0; i < archiveIds.length; i += 200) {
+    await q('review_campaign_items').insert(archiveIds.slice(i, i + 200).map((archive_id) => ({ campaign_id: id, archive_id })));
+  }
+  return { id, archives: archiveIds.length };
+}
+
+export async function updateCampaign(q: Q, id: number, patch: Partial<Omit<CampaignRow, 'id' | 'management_levels'>>): Promise<void> {
+  await q('review_campaigns').where({ id }).update(patch);
+}
+
+export async function hasItem(q: Q, campaignId: number, archiveId: number): Promise<boolean> {
+  return !!(await q('review_campaign_items').where({ campaign_id: campaignId, archive_id: archiveId }).first('id'));
+}
+
+export interface ItemRow {
+  archive_id: number;
+  archive_no: string;
+  cadre_id: number;
+  cadre_name: string;
+  management_level: string;
+  review_id: number | null;
+  review_status: string | null;
+  score: number | null;
+  passed: boolean | null;
+  vetoed: boolean | null;
+}
+
+/**
+ * Every archive of the campaigns with its newest review made for the campaign (withdrawn ones do not
+ * count), without the cadres in `excludedCadreIds`; by campaign, in 档案号 order.
+ */
+export async function itemsWithReviews(q: Q, campaignIds: number[], excludedCadreIds: number[]): Promise<Map<number, ItemRow[]>> {
+  const out = new Map<number, ItemRow[]>(campaignIds.map((id) => [id, []]));
+  if (!campaignIds.length) return out;
+  const latest = q('archive_reviews').whereIn('campaign_id', campaignIds).whereNot('status', 'cancelled').groupBy('campaign_id', 'archive_id').select('campaign_id', 'archive_id').max({ id: 'id' });
+  const qb = q('review_campaign_items as i')
+    .join('archives as a', 'a.id', 'i.archive_id')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .leftJoin(latest.as('l'), (j) => j.on('l.campaign_id', 'i.campaign_id').andOn('l.archive_id', 'i.archive_id'))
+    .leftJoin('archive_reviews as r', 'r.id', 'l.id')
+    .whereIn('i.campaign_id', campaignIds)
+    .orderBy('a.archive_no')
+    .select('i.campaign_id', 'a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed');
+  if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);
+  for (const r of (await qb) as any[]) {
+    out.get(r.campaign_id)!.push({
+      archive_id: r.archive_id,
+      archive_no: r.archive_no,
+      cadre_id: r.cadre_id,
+      cadre_name: r.cadre_name,
+      management_level: r.management_level,
+      review_id: r.review_id ?? null,
+      review_status: r.review_status ?? null,
+      score: r.score === null || r.score === undefined ? null : Number(r.score),
+      passed: r.passed === null || r.passed === undefined ? null : bool(r.passed),
+      vetoed: r.vetoed === null || r.vetoed === undefined ? null : bool(r.vetoed),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+// 专项审核工作 (review campaigns, DOMAIN.md §6.6 "Related"): the office's chief opens a campaign — a
+// title, the management levels it covers (or every archive), the day by which the reviews are to be
+// confirmed. It lists the archives the office holds at that moment; each review started for the
+// campaign names it (ArchiveReviews.start), and the campaign shows, archive by archive, how far the
+// work has come: 未开始, 审核中, 待复核, 合格, 不合格. Its due day is a 督办 row. The chief closes it,
+// with a note when archives are left unconfirmed.
+//
+// Scope: like 库房核对 — the caller's offices read (the leaders above too); the office's chief
+// opens and closes. A cadre the caller must avoid is not listed to that caller, and still counts.
+import type { Db, Q } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import { errors } from '../errors.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { AccessRules } from '../access/rules.ts';
+import type { DeadlineService } from '../deadlines/service.ts';
+import type { SessionUser } from '../people/sessions.ts';
+import { beijingDay } from '../notify/beijing.ts';
+import { addCalendarDays } from '../materials/deps.ts';
+import * as people from '../people/store.ts';
+import { GONE, MANAGEMENT_LEVELS, type ManagementLevel } from '../archives/codes.ts';
+import { CAMPAIGN_ITEM_STATES, type CampaignItemState } from './codes.ts';
+import * as store from './campaign-store.ts';
+import type { ItemRow, NamedCampaignRow } from './campaign-store.ts';
+
+/** The latest due day a campaign may name: three years ahead. */
+const MAX_DAYS = 3 * 366;
+
+const stateOf = (i: ItemRow): CampaignItemState =>
+  i.review_id === null ? 'not_started' : i.review_status === 'confirmed' ? (i.passed ? 'passed' : 'failed') : (i.review_status as CampaignItemState);
+
+function progressOf(items: ItemRow[]) {
+  const byState = Object.fromEntries(Object.keys(CAMPAIGN_ITEM_STATES).map((s) => [s, 0])) as Record<CampaignItemState, number>;
+  for (const i of items) byState[stateOf(i)]++;
+  return { total: items.length, confirmed: byState.passed + byState.failed, byState };
+}
+
+export class ReviewCampaigns {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly access: AccessRules,
+    private readonly deadlines: DeadlineService,
+  ) {}
+
+  /** The campaign if one of the caller's offices runs it; else an audited 404. */
+  private async readable(user: SessionUser, ip: string, id: number, action: string): Promise<NamedCampaignRow> {
+    const [c] = await store.namedCampaigns(this.db, { id });
+    if (c && (await this.access.custodianOffices(this.db, user)).includes(c.custodian_org_id)) return c;
+    await this.audit.record(null, { actor: user, ip, action, objectType: 'review_campaign', objectId: id, outcome: 'denied', detail: { reason: c ? 'out_of_scope' : 'absent' } });
+    throw errors.notFound('Review campaign');
+  }
+
+  private dto(c: NamedCampaignRow, items: ItemRow[], today: string) {
+    const progress = progressOf(items);
+    return {
+      id: c.id,
+      custodianOrgId: c.custodian_org_id,
+      officeName: c.office_name,
+      title: c.title,
+      managementLevels: c.management_levels as ManagementLevel[],
+      dueDate: c.due_date,
+      overdue: c.status === 'open' && today > c.due_date && progress.confirmed < progress.total,
+      status: c.status,
+      startedAt: c.started_at,
+      startedByName: c.started_by_name,
+      closedAt: c.closed_at,
+      closedByName: c.closed_by_name,
+      closeNote: c.close_note,
+      progress,
+    };
+  }
+
+  async start(user: SessionUser, ip: string, body: { title: string; managementLevels: ManagementLevel[]; dueDate: string }) {
+    const office = await people.findOrgUnit(this.db, user.orgUnitId);
+    if (!office?.is_custodian) {
+      await this.audit.record(null, { actor: user, ip, action: 'review_campaign.start', objectType: 'org_unit', objectId: user.orgUnitId, outcome: 'denied', detail: { reason: 'not_an_archive_office' } });
+      throw errors.notFound('Archive office');
+    }
+    const today = beijingDay(this.clock.now());
+    const latest = addCalendarDays(today, MAX_DAYS);
+    if (body.dueDate < today || body.dueDate > latest) {
+      throw errors.rule('due_date', `完成日期须在 ${today} 至 ${latest} 之间 / The due day must lie between ${today} and ${latest}`, { earliest: today, latest });
+    }
+    const levels = [...new Set(body.managementLevels)];
+    const id = await this.db.transaction(async (trx) => {
+      const now = iso(this.clock.now());
+      const made = await store.insertCampaign(trx, { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now }, GONE);
+      if (!made.archives) {
+        throw errors.rule('campaign_empty', '本室没有符合条件的在管档案 / The office holds no archive of these management levels', { managementLevels: levels });
+      }
+      const deadline = await this.deadlines.openDeadline(trx, {
+        kind: 'review_campaign',
+        subject: `专项审核 ${body.title}（${made.archives} 卷）`,
+        dueAt: body.dueDate,
+        orgUnitId: office.id,
+        custodianOrgId: office.id,
+      });
+      await store.updateCampaign(trx, made.id, { deadline_id: deadline.id });
+      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.start', objectType: 'review_campaign', objectId: made.id, detail: { archives: made.archives, managementLevels: levels, dueDate: body.dueDate } });
+      return made.id;
+    });
+    return this.get(user, ip, id);
+  }
+
+  async list(user: SessionUser, ip: string, f: { custodianOrgId?: number }) {
+    const offices = await this.access.custodianOffices(this.db, user);
+    if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
+    const rows = await store.namedCampaigns(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices });
+    const items = await store.itemsWithReviews(this.db, rows.map((r) => r.id), []);
+    await this.audit.record(null, { actor: user, ip, action: 'review_campaign.list', objectType: 'review_campaign', detail: { returned: rows.length } });
+    const today = beijingDay(this.clock.now());
+    return { items: rows.map((r) => this.dto(r, items.get(r.id)!, today)) };
+  }
+
+  async get(user: SessionUser, ip: string, id: number) {
+    const c = await this.readable(user, ip, id, 'review_campaign.view');
+    const items = await store.itemsWithReviews(this.db, [id], []);
+    await this.audit.record(null, { actor: user, ip, action: 'review_campaign.view', objectType: 'review_campaign', objectId: id });
+    return this.dto(c, items.get(id)!, beijingDay(this.clock.now()));
+  }
+
+  /** The campaign's archives with the state of each one's review, without the cadres the caller must avoid. */
+  async items(user: SessionUser, ip: string, id: number, f: { state?: CampaignItemState; q?: string; offset: number; limit: number }) {
+    await this.readable(user, ip, id, 'review_campaign.view');
+    const excluded = await this.access.excludedCadreIds(this.db, user.id);
+    const all = (await store.itemsWithReviews(this.db, [id], excluded)).get(id)!;
+    const text = f.q?.toLowerCase();
+    const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
+    await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });
+    return {
+      total: matching.length,
+      items: matching.slice(f.offset, f.offset + f.limit).map((i) => ({
+        archiveId: i.archive_id,
+        archiveNo: i.archive_no,
+        cadreId: i.cadre_id,
+        cadreName: i.cadre_name,
+        managementLevel: i.management_level,
+        managementLevelLabel: MANAGEMENT_LEVELS[i.management_level as ManagementLevel]?.zh ?? i.management_level,
+        state: stateOf(i),
+        stateLabel: CAMPAIGN_ITEM_STATES[stateOf(i)].zh,
+        reviewId: i.review_id,
+        score: i.score,
+        vetoed: i.vetoed,
+      })),
+    };
+  }
+
+  /** The chief closes the campaign; archives left unconfirmed need a note saying why. Its 督办 row closes. */
+  async close(user: SessionUser, ip: string, id: number, body: { note?: string }) {
+    const c = await this.readable(user, ip, id, 'review_campaign.close');
+    if (c.custodian_org_id !== user.orgUnitId) {
+      await this.audit.record(null, { actor: user, ip, action: 'review_campaign.close', objectType: 'review_campaign', objectId: id, outcome: 'denied', detail: { reason: 'not_office_staff' } });
+      throw errors.notFound('Review campaign');
+    }
+    await this.db.transaction(async (trx) => {
+      const locked = (await store.lockCampaign(trx, id))!;
+      if (locked.status !== 'open') throw errors.conflict('CAMPAIGN_CLOSED', '该专项审核工作已结束 / The campaign is closed');
+      const { total, confirmed } = progressOf((await store.itemsWithReviews(trx, [id], [])).get(id)!);
+      const note = body.note?.trim() || null;
+      if (confirmed < total && !note) {
+        throw errors.validation([{ field: 'note', message: `还有 ${total - confirmed} 份档案未认定，结束须写明原因 / ${total - confirmed} archives are not confirmed; say why` }]);
+      }
+      await store.updateCampaign(trx, id, { status: 'closed', closed_by: user.id, closed_at: iso(this.clock.now()), close_note: note });
+      if (locked.deadline_id) await this.deadlines.closeDeadline(trx, { id: locked.deadline_id }, confirmed < total ? 'cancelled' : 'closed');
+      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.close', objectType: 'review_campaign', objectId: id, detail: { total, confirmed } });
+    });
+    return this.get(user, ip, id);
+  }
+
+  /** For ArchiveReviews.start: the open campaign of the caller's office that lists the archive; else a refusal. */
+  async assertOpenFor(trx: Q, campaignId: number, archiveId: number, officeId: number): Promise<void> {
+    const c = await store.lockCampaign(trx, campaignId);
+    if (!c || c.custodian_org_id !== officeId) throw errors.rule('not_in_campaign', '该档案不在此专项审核工作中 / The archive is not in this campaign', { campaignId });
+    if (c.status !== 'open') throw errors.conflict('CAMPAIGN_CLOSED', '该专项审核工作已结束 / The campaign is closed');
+    if (!(await store.hasItem(trx, campaignId, archiveId))) throw errors.rule('not_in_campaign', '该档案不在此专项审核工作中 / The archive is not in this campaign', { campaignId });
+  }
+}

@@ -1,0 +1,113 @@
+// 专项审核工作: the chief opens a campaign over the office's archives of some management levels with a
+// due day (a 督办 row); reviews made for it name it; the campaign shows each archive's state and the
+// progress; the chief closes it, with a note when archives are left unconfirmed. Other offices see
+// nothing; a cadre the caller must avoid is not listed to them and still counts.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { addCalendarDays } from '../../server/materials/deps.ts';
+import { beijingDay } from '../../server/notify/beijing.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const db = () => sys.services.db;
+const user = async (username: string) => db()('users').where({ username }).first();
+const inDays = (n: number) => addCalendarDays(beijingDay(sys.clock.now()), n);
+
+test.serial('a campaign from opening to closing: its archives, reviews made for it, progress, the 督办 row, closing with a note', async (t) => {
+  const chief = await sys.as('chief1');
+  const archivist = await sys.as('archivist1');
+  const office = (await user('chief1')).org_unit_id;
+  const municipal = await db()('archives as a')
+    .join('cadres as c', 'c.id', 'a.cadre_id')
+    .where({ 'a.custodian_org_id': office, 'c.management_level': 'municipal' })
+    .whereNotIn('a.status', ['transferred', 'archived_state'])
+    .orderBy('a.archive_no')
+    .select('a.id', 'a.archive_no', 'a.cadre_id');
+  t.true(municipal.length >= 3);
+
+  // Refusals: the archivist may not open one; a due day in the past; levels the office holds none of.
+  t.is((await archivist.post('/api/review-campaigns', { title: 'x', managementLevels: ['municipal'], dueDate: inDays(30) })).status, 403);
+  t.like(await chief.post('/api/review-campaigns', { title: 'x', managementLevels: ['municipal'], dueDate: inDays(-1) }), { status: 422, body: { details: { rule: 'due_date' } } });
+  t.like(await chief.post('/api/review-campaigns', { title: 'x', managementLevels: ['central'], dueDate: inDays(30) }), { status: 422, body: { details: { rule: 'campaign_empty' } } });
+  t.is((await chief.post('/api/review-campaigns', { title: '', managementLevels: [], dueDate: inDays(30) })).status, 400);
+  t.is(await db()('review_campaigns').count({ n: '*' }).then((r: any) => Number(r[0].n)), 0, 'nothing written by a refusal');
+
+  const opened = await chief.post('/api/review-campaigns', { title: '2026年市管干部档案专项审核', managementLevels: ['municipal'], dueDate: inDays(60) });
+  t.is(opened.status, 201, JSON.stringify(opened.body));
+  const id = opened.body.id;
+  t.like(opened.body, { status: 'open', managementLevels: ['municipal'], dueDate: inDays(60), overdue: false, progress: { total: municipal.length, confirmed: 0, byState: { not_started: municipal.length } } });
+  const watch = await db()('deadlines').where({ kind: 'review_campaign', status: 'open' }).first();
+  t.like(watch, { subject: `专项审核 2026年市管干部档案专项审核（${municipal.length} 卷）`, custodian_org_id: office });
+
+  // A review made for the campaign names it; an archive not in it is refused.
+  const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);
+  const [first, second] = municipal.filter((x: any) => !tied.has(x.cadre_id));
+  t.truthy(first && second);
+  const started = await archivist.post('/api/reviews', { archiveId: first.id, campaignId: id });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  t.like(started.body, { campaignId: id, campaignTitle: '2026年市管干部档案专项审核' });
+  const county = await db()('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where({ 'a.custodian_org_id': office, 'c.management_level': 'county', 'a.status': 'in_stock' }).whereNotIn('a.cadre_id', [...tied]).first('a.id');
+  t.like(await archivist.post('/api/reviews', { archiveId: county.id, campaignId: id }), { status: 422, body: { details: { rule: 'not_in_campaign' } } });
+
+  // The items and the progress follow the review: 审核中, then 合格 once confirmed.
+  const itemOf = async (archiveId: number) => (await chief.get(`/api/review-campaigns/${id}/items?limit=500`)).body.items.find((i: any) => i.archiveId === archiveId);
+  t.like(await itemOf(first.id), { state: 'draft', stateLabel: '审核中', reviewId: started.body.id });
+  t.like(await itemOf(second.id), { state: 'not_started', reviewId: null });
+  await put(archivist, `/api/reviews/${started.body.id}/items/10`, { deduction: 1, note: '缺培训材料' });
+  await archivist.post(`/api/reviews/${started.body.id}/submit`, { summary: '基本齐全' });
+  t.like(await itemOf(first.id), { state: 'submitted' });
+  await chief.post(`/api/reviews/${started.body.id}/decide`, { decision: 'confirm' });
+  t.like(await itemOf(first.id), { state: 'passed', score: 99 });
+  t.like((await chief.get(`/api/review-campaigns/${id}`)).body.progress, { total: municipal.length, confirmed: 1, byState: { passed: 1, not_started: municipal.length - 1 } });
+  // The filters: by state, by 档案号; the campaign's reviews in the review list.
+  t.deepEqual((await chief.get(`/api/review-campaigns/${id}/items?state=passed`)).body.items.map((i: any) => i.archiveId), [first.id]);
+  t.is((await chief.get(`/api/review-campaigns/${id}/items?q=${encodeURIComponent(second.archive_no)}`)).body.items[0].archiveId, second.id);
+  t.deepEqual((await chief.get(`/api/reviews?campaignId=${id}`)).body.items.map((r: any) => r.id), [started.body.id]);
+
+  // Other offices: 404, audited; the list leaves it out.
+  const receiver = await sys.as('receiver1');
+  t.is((await receiver.get(`/api/review-campaigns/${id}`)).status, 404);
+  t.is((await receiver.get(`/api/review-campaigns/${id}/items`)).status, 404);
+  t.false((await receiver.get('/api/review-campaigns')).body.items.some((c: any) => c.id === id));
+  t.truthy(await db()('audit_log').where({ action: 'review_campaign.view', object_id: String(id), actor: 'receiver1', outcome: 'denied' }).first());
+
+  // Past its due day with archives unconfirmed it is overdue, and its 督办 row red.
+  sys.clock.advance(61 * 86_400_000);
+  const late = await sys.as('chief1');
+  t.like((await late.get(`/api/review-campaigns/${id}`)).body, { overdue: true });
+  t.true((await late.get('/api/deadlines?light=red')).body.items.some((d: any) => d.kind === 'review_campaign'));
+
+  // Closing: a note is required while archives are unconfirmed; then no review may start for it.
+  const noNote = await late.post(`/api/review-campaigns/${id}/close`, {});
+  t.is(noNote.status, 400);
+  t.regex(JSON.stringify(noNote.body), new RegExp(`还有 ${municipal.length - 1} 份档案未认定`));
+  const closed = await late.post(`/api/review-campaigns/${id}/close`, { note: '其余档案转入明年' });
+  t.like(closed.body, { status: 'closed', closeNote: '其余档案转入明年', overdue: false });
+  t.like(await db()('deadlines').where({ id: watch.id }).first(), { status: 'cancelled' });
+  t.like(await (await sys.as('archivist1')).post('/api/reviews', { archiveId: second.id, campaignId: id }), { status: 409, body: { code: 'CAMPAIGN_CLOSED' } });
+  t.like(await late.post(`/api/review-campaigns/${id}/close`, { note: '再次' }), { status: 409, body: { code: 'CAMPAIGN_CLOSED' } });
+});
+
+test.serial('a cadre the caller must avoid is not listed to them, and still counts', async (t) => {
+  const chief = await sys.as('chief1');
+  const office = (await user('chief1')).org_unit_id;
+  const tied = await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id);
+  const relative = await db()('archives').where({ custodian_org_id: office }).whereIn('cadre_id', tied).whereNotIn('status', ['transferred', 'archived_state']).first('id');
+  t.truthy(relative, 'the demo holds a relative of chief1 in her office');
+  const opened = (await chief.post('/api/review-campaigns', { title: '全部档案专项审核', managementLevels: [], dueDate: inDays(90) })).body;
+  const held = await db()('archives').where({ custodian_org_id: office }).whereNotIn('status', ['transferred', 'archived_state']).count({ n: '*' });
+  t.is(opened.progress.total, Number(held[0].n), 'every archive the office holds, the relative’s too');
+  const listed = (await chief.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body;
+  t.is(listed.total, opened.progress.total - (await db()('archives').where({ custodian_org_id: office }).whereIn('cadre_id', tied).whereNotIn('status', ['transferred', 'archived_state']).count({ n: '*' }).then((r: any) => Number(r[0].n))));
+  t.false(listed.items.some((i: any) => i.archiveId === relative.id));
+  const archivistSees = (await (await sys.as('archivist1')).get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body.items;
+  t.true(archivistSees.some((i: any) => i.archiveId === relative.id));
+});
+
+const put = (c: Awaited<ReturnType<TestSystem['as']>>, path: string, body: unknown) => c.request('PUT', path, body);
