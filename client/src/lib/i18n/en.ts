@@ -308,7 +308,7 @@ export const en: Dictionary = {
     lights: { red: 'Red · overdue', yellow: 'Yellow · due soon', green: 'Green · on time' },
     kindLabel: 'Kind',
     allKinds: 'All kinds',
-    kind: { loan_due: 'Loan return', receipt: 'Transfer receipt', handover: 'Material hand-over', transfer: 'Transfer', review: 'Review on arrival', viewing_window: 'Viewing window', digitisation_return: 'Digitisation return' },
+    kind: { loan_due: 'Loan return', receipt: 'Transfer receipt', handover: 'Material hand-over', transfer: 'Transfer', review: 'Review on arrival', viewing_window: 'Viewing window', digitisation_return: 'Digitisation return', review_campaign: 'Review campaign' },
     statusLabel: 'State',
     statuses: { open: 'Open', closed: 'Done', cancelled: 'Cancelled', all: 'All' },
     colLight: 'Light',

@@ -306,7 +306,7 @@ export const zh = {
     lights: { red: '红灯·超期', yellow: '黄灯·临期', green: '绿灯·正常' },
     kindLabel: '类型',
     allKinds: '全部类型',
-    kind: { loan_due: '借出归还', receipt: '转递回执', handover: '材料移交', transfer: '档案转递', review: '接收审核入库', viewing_window: '查阅时限', digitisation_return: '数字化回库' },
+    kind: { loan_due: '借出归还', receipt: '转递回执', handover: '材料移交', transfer: '档案转递', review: '接收审核入库', viewing_window: '查阅时限', digitisation_return: '数字化回库', review_campaign: '专项审核工作' },
     statusLabel: '状态',
     statuses: { open: '进行中', closed: '已办结', cancelled: '已取消', all: '全部' },
     colLight: '督办灯',
