@@ -30,6 +30,9 @@ export const ROUTES: RouteDef[] = [
   // 专项审核: the office's archive reviews, and one review's scoring sheet.
   { path: '/reviews', load: () => import('../../pages/reviews/ReviewsPage.svelte') },
   { path: '/reviews/:id', load: () => import('../../pages/reviews/ReviewPage.svelte') },
+  // 专项审核工作: the office's review campaigns, and one campaign with its archives and progress.
+  { path: '/review-campaigns', load: () => import('../../pages/review-campaigns/ReviewCampaignsPage.svelte') },
+  { path: '/review-campaigns/:id', load: () => import('../../pages/review-campaigns/ReviewCampaignPage.svelte') },
   // 数字化出库: the office's batches sent for digitisation, and one batch with its archives.
   { path: '/digitisation-batches', load: () => import('../../pages/digitisation-batches/DigitisationBatchesPage.svelte') },
   { path: '/digitisation-batches/:id', load: () => import('../../pages/digitisation-batches/DigitisationBatchPage.svelte') },
