@@ -21,6 +21,7 @@ import * as people from '../people/store.ts';
 import { GONE, MANAGEMENT_LEVELS, type ManagementLevel } from '../archives/codes.ts';
 import { CAMPAIGN_ITEM_STATES, type CampaignItemState } from './codes.ts';
 import * as store from './campaign-store.ts';
+import * as reviewStore from './store.ts';
 import type { ItemRow, NamedCampaignRow } from './campaign-store.ts';
 
 /** The latest due day a campaign may name: three years ahead. */
@@ -52,8 +53,13 @@ export class ReviewCampaigns {
     throw errors.notFound('Review campaign');
   }
 
-  private dto(c: NamedCampaignRow, items: ItemRow[], today: string) {
+  private dto(c: NamedCampaignRow, items: ItemRow[], today: string, user: SessionUser) {
     const progress = progressOf(items);
+    // What the caller may do: the office's staff start reviews for an open campaign; its chief closes it.
+    const staff = c.status === 'open' && c.custodian_org_id === user.orgUnitId;
+    const actions: Array<'start_review' | 'close'> = [];
+    if (staff && user.roles.some((r) => r === 'archivist' || r === 'archive_chief')) actions.push('start_review');
+    if (staff && user.roles.includes('archive_chief')) actions.push('close');
     return {
       id: c.id,
       custodianOrgId: c.custodian_org_id,
@@ -69,6 +75,7 @@ export class ReviewCampaigns {
       closedByName: c.closed_by_name,
       closeNote: c.close_note,
       progress,
+      actions,
     };
   }
 
@@ -111,14 +118,14 @@ export class ReviewCampaigns {
     const items = await store.itemsWithReviews(this.db, rows.map((r) => r.id), []);
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.list', objectType: 'review_campaign', detail: { returned: rows.length } });
     const today = beijingDay(this.clock.now());
-    return { items: rows.map((r) => this.dto(r, items.get(r.id)!, today)) };
+    return { items: rows.map((r) => this.dto(r, items.get(r.id)!, today, user)) };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
     const c = await this.readable(user, ip, id, 'review_campaign.view');
     const items = await store.itemsWithReviews(this.db, [id], []);
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.view', objectType: 'review_campaign', objectId: id });
-    return this.dto(c, items.get(id)!, beijingDay(this.clock.now()));
+    return this.dto(c, items.get(id)!, beijingDay(this.clock.now()), user);
   }
 
   /** The campaign's archives with the state of each one's review, without the cadres the caller must avoid. */
@@ -129,8 +136,10 @@ export class ReviewCampaigns {
     const text = f.q?.toLowerCase();
     const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });
+    const maxScore = (await reviewStore.standard(this.db)).reduce((a, i) => a + i.max_score, 0);
     return {
       total: matching.length,
+      maxScore,
       items: matching.slice(f.offset, f.offset + f.limit).map((i) => ({
         archiveId: i.archive_id,
         archiveNo: i.archive_no,
@@ -143,6 +152,7 @@ export class ReviewCampaigns {
         reviewId: i.review_id,
         score: i.score,
         vetoed: i.vetoed,
+        passed: i.review_status === 'confirmed' ? i.passed : null,
       })),
     };
   }

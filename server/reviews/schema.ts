@@ -148,6 +148,7 @@ export const campaign = z
     closedAt: z.string().nullable(),
     closedByName: z.string().nullable(),
     closeNote: z.string().nullable(),
+    actions: z.array(z.enum(['start_review', 'close'])).openapi({ description: 'what the caller may do now: start reviews for it (the office’s staff), close it (its chief)' }),
     progress: z.object({
       total: z.number().int(),
       confirmed: z.number().int(),
@@ -160,6 +161,7 @@ export const campaignList = z.object({ items: z.array(campaign) });
 
 export const campaignItems = z.object({
   total: z.number().int(),
+  maxScore: z.number().openapi({ description: 'the standard’s total points, to read each score against' }),
   items: z.array(
     z.object({
       archiveId: z.number().int(),
@@ -173,6 +175,7 @@ export const campaignItems = z.object({
       reviewId: z.number().int().nullable(),
       score: z.number().nullable(),
       vetoed: z.boolean().nullable(),
+      passed: z.boolean().nullable().openapi({ description: '合格/不合格 once confirmed' }),
     }),
   ),
 });

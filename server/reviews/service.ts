@@ -73,17 +73,28 @@ export class ArchiveReviews {
     if (!check.ok || check.via !== 'custody' || archive?.custodian_org_id !== user.orgUnitId) {
       return this.deny(user, ip, 'review.start', { type: 'archive', id: body.archiveId }, check.ok ? 'not_office_staff' : check.reason);
     }
-    const id = await this.db.transaction(async (trx) => {
+    const made = await this.db.transaction(async (trx): Promise<{ id: number } | { open: store.ReviewRow; adopted: boolean }> => {
       const locked = (await archiveStore.lockArchive(trx, body.archiveId))!;
       if (GONE.includes(locked.status)) throw errors.rule('archive_gone', '该档案已转出或移交，不能审核 / The archive is no longer held here', { status: locked.status });
       if (body.campaignId !== undefined) await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id);
       const open = await store.openReviewOf(trx, body.archiveId);
-      if (open) throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[open.status].zh}） / The archive already has a review under way`, { id: open.id });
+      if (open) {
+        // A review under way made for no campaign becomes the campaign's: the same work, counted there.
+        const adopt = body.campaignId !== undefined && open.campaign_id === null;
+        if (adopt) {
+          await store.updateReview(trx, open.id, { campaign_id: body.campaignId });
+          await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: open.id, detail: { campaign: body.campaignId } });
+        }
+        return { open, adopted: adopt };
+      }
       const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null });
       await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: body.campaignId ?? null } });
-      return newId;
+      return { id: newId };
     });
-    return this.answer(user, id);
+    if ('open' in made) {
+      throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[made.open.status].zh}） / The archive already has a review under way`, { id: made.open.id, adopted: made.adopted });
+    }
+    return this.answer(user, made.id);
   }
 
   async list(user: SessionUser, ip: string, f: { archiveId?: number; custodianOrgId?: number; status?: ReviewStatus; result?: 'passed' | 'failed'; q?: string; campaignId?: number; offset: number; limit: number }) {

@@ -163,10 +163,10 @@ test.serial('the chief confirms it on the sheet; the campaign shows 合格 with 
   await p.getByRole('tab', { name: /^合格/ }).click();
   await p.waitForURL(/state=passed/);
   await p.getByTestId('items-total').filter({ hasText: '共 1 份' }).waitFor();
-  await row(p).filter({ hasText: '合格' }).filter({ hasText: '99 分' }).waitFor();
+  await row(p).filter({ hasText: '合格' }).filter({ hasText: '99 / 100' }).waitFor();
   t.is(await row(p).getByRole('link', { name: `查看 ${archive.archiveNo} 的审核` }).getAttribute('href'), `/reviews/${reviewId}`);
   await p.reload();
-  await row(p).filter({ hasText: '合格' }).filter({ hasText: '99 分' }).waitFor();
+  await row(p).filter({ hasText: '合格' }).filter({ hasText: '99 / 100' }).waitFor();
   t.is(await p.getByRole('tab', { name: /^合格/ }).getAttribute('aria-selected'), 'true');
   t.is(await p.locator('table.items tbody tr').count(), 1);
 

@@ -42,6 +42,9 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   t.is(opened.status, 201, JSON.stringify(opened.body));
   const id = opened.body.id;
   t.like(opened.body, { status: 'open', managementLevels: ['municipal'], dueDate: inDays(60), overdue: false, progress: { total: municipal.length, confirmed: 0, byState: { not_started: municipal.length } } });
+  t.deepEqual(opened.body.actions, ['start_review', 'close']);
+  t.deepEqual((await archivist.get(`/api/review-campaigns/${id}`)).body.actions, ['start_review']);
+  t.deepEqual((await (await sys.as('leader1')).get(`/api/review-campaigns/${id}`)).body.actions, []);
   const watch = await db()('deadlines').where({ kind: 'review_campaign', status: 'open' }).first();
   t.like(watch, { subject: `专项审核 2026年市管干部档案专项审核（${municipal.length} 卷）`, custodian_org_id: office });
 
@@ -63,12 +66,23 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   await archivist.post(`/api/reviews/${started.body.id}/submit`, { summary: '基本齐全' });
   t.like(await itemOf(first.id), { state: 'submitted' });
   await chief.post(`/api/reviews/${started.body.id}/decide`, { decision: 'confirm' });
-  t.like(await itemOf(first.id), { state: 'passed', score: 99 });
+  t.like(await itemOf(first.id), { state: 'passed', score: 99, passed: true });
+  t.is((await chief.get(`/api/review-campaigns/${id}/items?state=passed`)).body.maxScore, 100);
+
+  // A review under way made for no campaign becomes the campaign's when the campaign asks for it.
+  const loose = await archivist.post('/api/reviews', { archiveId: second.id });
+  t.is(loose.status, 201);
+  t.like(await itemOf(second.id), { state: 'not_started' });
+  t.like(await archivist.post('/api/reviews', { archiveId: second.id, campaignId: id }), { status: 409, body: { code: 'REVIEW_OPEN', details: { id: loose.body.id, adopted: true } } });
+  t.like(await itemOf(second.id), { state: 'draft', reviewId: loose.body.id });
+  t.like((await archivist.get(`/api/reviews/${loose.body.id}`)).body, { campaignId: id });
+  await archivist.post(`/api/reviews/${loose.body.id}/cancel`, { reason: '稍后再审' });
+  t.like(await itemOf(second.id), { state: 'not_started', reviewId: null });
   t.like((await chief.get(`/api/review-campaigns/${id}`)).body.progress, { total: municipal.length, confirmed: 1, byState: { passed: 1, not_started: municipal.length - 1 } });
   // The filters: by state, by 档案号; the campaign's reviews in the review list.
   t.deepEqual((await chief.get(`/api/review-campaigns/${id}/items?state=passed`)).body.items.map((i: any) => i.archiveId), [first.id]);
   t.is((await chief.get(`/api/review-campaigns/${id}/items?q=${encodeURIComponent(second.archive_no)}`)).body.items[0].archiveId, second.id);
-  t.deepEqual((await chief.get(`/api/reviews?campaignId=${id}`)).body.items.map((r: any) => r.id), [started.body.id]);
+  t.deepEqual((await chief.get(`/api/reviews?campaignId=${id}`)).body.items.map((r: any) => [r.id, r.status]), [[loose.body.id, 'cancelled'], [started.body.id, 'confirmed']]);
 
   // Other offices: 404, audited; the list leaves it out.
   const receiver = await sys.as('receiver1');
@@ -88,7 +102,7 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   t.is(noNote.status, 400);
   t.regex(JSON.stringify(noNote.body), new RegExp(`还有 ${municipal.length - 1} 份档案未认定`));
   const closed = await late.post(`/api/review-campaigns/${id}/close`, { note: '其余档案转入明年' });
-  t.like(closed.body, { status: 'closed', closeNote: '其余档案转入明年', overdue: false });
+  t.like(closed.body, { status: 'closed', closeNote: '其余档案转入明年', overdue: false, actions: [] });
   t.like(await db()('deadlines').where({ id: watch.id }).first(), { status: 'cancelled' });
   t.like(await (await sys.as('archivist1')).post('/api/reviews', { archiveId: second.id, campaignId: id }), { status: 409, body: { code: 'CAMPAIGN_CLOSED' } });
   t.like(await late.post(`/api/review-campaigns/${id}/close`, { note: '再次' }), { status: 409, body: { code: 'CAMPAIGN_CLOSED' } });

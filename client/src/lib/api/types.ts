@@ -2262,6 +2262,8 @@ export type ReviewCampaign = {
   closedAt: string | null;
   closedByName: string | null;
   closeNote: string | null;
+  /** what the caller may do now: start reviews for it (the office’s staff), close it (its chief) */
+  actions: Array<"start_review" | "close">;
   progress: {
     total: number;
     confirmed: number;
@@ -3884,6 +3886,8 @@ export interface ApiRoutes {
     body: never;
     response: {
       total: number;
+      /** the standard’s total points, to read each score against */
+      maxScore: number;
       items: Array<{
         archiveId: number;
         archiveNo: string;
@@ -3896,6 +3900,8 @@ export interface ApiRoutes {
         reviewId: number | null;
         score: number | null;
         vetoed: boolean | null;
+        /** 合格/不合格 once confirmed */
+        passed: boolean | null;
       }>;
     };
   };
