@@ -26,7 +26,6 @@ import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 import type { NamedReviewRow } from './store.ts';
 
-
 type Action = 'mark' | 'submit' | 'cancel' | 'confirm' | 'return';
 
 /** Points taken off and whether a veto item failed. */

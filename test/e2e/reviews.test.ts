@@ -251,8 +251,12 @@ test.serial('the chief confirms it 不合格; each item that lost points links t
   await p.getByRole('searchbox', { name: '档案号或姓名' }).fill(archive.archiveNo);
   await p.getByRole('button', { name: '查询' }).click();
   await p.waitForURL(new RegExp(`q=${encodeURIComponent(archive.archiveNo)}`));
-  await listed.waitFor();
-  t.is(await p.locator('tr[data-review]').count(), 1);
+  // The answer to the search has come when one row is left (全部 shows this review among others).
+  // Polled with locators (the page's CSP refuses a string waitForFunction evaluates).
+  const rows = p.locator('tr[data-review]');
+  const answered = async () => (await rows.count()) === 1 && (await listed.count()) === 1;
+  for (let i = 0; i < 150 && !(await answered()); i++) await p.waitForTimeout(100);
+  t.true(await answered(), 'the search leaves this review alone');
   t.is((await p.getByTestId('reviews-total').textContent())?.trim(), '共 1 份');
   t.deepEqual(otherProblems(), []);
 });
