@@ -87,16 +87,33 @@ export interface ItemRow {
  * Every archive of the campaigns with its newest review made for the campaign (withdrawn ones do not
  * count), without the cadres in `excludedCadreIds`; by campaign, in 档案号 order.
  */
+/** The campaigns' items joined with their newest review made for the campaign (withdrawn ones do not count). */
+function withLatestReview(q: Q, campaignIds: number[]) {
+  const latest = q('archive_reviews').whereIn('campaign_id', campaignIds).whereNot('status', 'cancelled').groupBy('campaign_id', 'archive_id').select('campaign_id', 'archive_id').max({ id: 'id' });
+  return q('review_campaign_items as i')
+    .leftJoin(latest.as('l'), (j) => j.on('l.campaign_id', 'i.campaign_id').andOn('l.archive_id', 'i.archive_id'))
+    .leftJoin('archive_reviews as r', 'r.id', 'l.id')
+    .whereIn('i.campaign_id', campaignIds);
+}
+
+/**
+ * How many archives of each campaign stand where, counted in the database: campaign id → rows of
+ * (review status or null when not started, passed, n). Every archive counts, avoided cadres too.
+ */
+export async function stateCounts(q: Q, campaignIds: number[]): Promise<Map<number, Array<{ status: string | null; passed: boolean | null; n: number }>>> {
+  const out = new Map<number, Array<{ status: string | null; passed: boolean | null; n: number }>>(campaignIds.map((id) => [id, []]));
+  if (!campaignIds.length) return out;
+  const rows = await withLatestReview(q, campaignIds).groupBy('i.campaign_id', 'r.status', 'r.passed').select('i.campaign_id', 'r.status', 'r.passed').count({ n: '*' });
+  for (const r of rows as any[]) out.get(r.campaign_id)!.push({ status: r.status ?? null, passed: r.passed === null || r.passed === undefined ? null : bool(r.passed), n: Number(r.n) });
+  return out;
+}
+
 export async function itemsWithReviews(q: Q, campaignIds: number[], excludedCadreIds: number[]): Promise<Map<number, ItemRow[]>> {
   const out = new Map<number, ItemRow[]>(campaignIds.map((id) => [id, []]));
   if (!campaignIds.length) return out;
-  const latest = q('archive_reviews').whereIn('campaign_id', campaignIds).whereNot('status', 'cancelled').groupBy('campaign_id', 'archive_id').select('campaign_id', 'archive_id').max({ id: 'id' });
-  const qb = q('review_campaign_items as i')
+  const qb = withLatestReview(q, campaignIds)
     .join('archives as a', 'a.id', 'i.archive_id')
     .join('cadres as c', 'c.id', 'a.cadre_id')
-    .leftJoin(latest.as('l'), (j) => j.on('l.campaign_id', 'i.campaign_id').andOn('l.archive_id', 'i.archive_id'))
-    .leftJoin('archive_reviews as r', 'r.id', 'l.id')
-    .whereIn('i.campaign_id', campaignIds)
     .orderBy('a.archive_no')
     .select('i.campaign_id', 'a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed');
   if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);

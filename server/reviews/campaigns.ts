@@ -27,13 +27,17 @@ import type { ItemRow, NamedCampaignRow } from './campaign-store.ts';
 /** The latest due day a campaign may name: three years ahead. */
 const MAX_DAYS = 3 * 366;
 
-const stateOf = (i: ItemRow): CampaignItemState =>
-  i.review_id === null ? 'not_started' : i.review_status === 'confirmed' ? (i.passed ? 'passed' : 'failed') : (i.review_status as CampaignItemState);
+/** Where an archive stands by the status and result of its newest review for the campaign (none: not started). */
+const stateFrom = (status: string | null, passed: boolean | null): CampaignItemState =>
+  status === null ? 'not_started' : status === 'confirmed' ? (passed ? 'passed' : 'failed') : (status as CampaignItemState);
+const stateOf = (i: ItemRow): CampaignItemState => stateFrom(i.review_status, i.passed);
 
-function progressOf(items: ItemRow[]) {
+/** The progress from the database's counts (store.stateCounts). */
+function progressOf(counts: Array<{ status: string | null; passed: boolean | null; n: number }>) {
   const byState = Object.fromEntries(Object.keys(CAMPAIGN_ITEM_STATES).map((s) => [s, 0])) as Record<CampaignItemState, number>;
-  for (const i of items) byState[stateOf(i)]++;
-  return { total: items.length, confirmed: byState.passed + byState.failed, byState };
+  for (const c of counts) byState[stateFrom(c.status, c.passed)] += c.n;
+  const total = counts.reduce((a, c) => a + c.n, 0);
+  return { total, confirmed: byState.passed + byState.failed, byState };
 }
 
 export class ReviewCampaigns {
@@ -53,8 +57,8 @@ export class ReviewCampaigns {
     throw errors.notFound('Review campaign');
   }
 
-  private dto(c: NamedCampaignRow, items: ItemRow[], today: string, user: SessionUser) {
-    const progress = progressOf(items);
+  private dto(c: NamedCampaignRow, counts: Parameters<typeof progressOf>[0], today: string, user: SessionUser) {
+    const progress = progressOf(counts);
     // What the caller may do: the office's staff start reviews for an open campaign; its chief closes it.
     const staff = c.status === 'open' && c.custodian_org_id === user.orgUnitId;
     const actions: Array<'start_review' | 'close'> = [];
@@ -115,17 +119,17 @@ export class ReviewCampaigns {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
     const rows = await store.namedCampaigns(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices });
-    const items = await store.itemsWithReviews(this.db, rows.map((r) => r.id), []);
+    const counts = await store.stateCounts(this.db, rows.map((r) => r.id));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.list', objectType: 'review_campaign', detail: { returned: rows.length } });
     const today = beijingDay(this.clock.now());
-    return { items: rows.map((r) => this.dto(r, items.get(r.id)!, today, user)) };
+    return { items: rows.map((r) => this.dto(r, counts.get(r.id)!, today, user)) };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
     const c = await this.readable(user, ip, id, 'review_campaign.view');
-    const items = await store.itemsWithReviews(this.db, [id], []);
+    const counts = await store.stateCounts(this.db, [id]);
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.view', objectType: 'review_campaign', objectId: id });
-    return this.dto(c, items.get(id)!, beijingDay(this.clock.now()), user);
+    return this.dto(c, counts.get(id)!, beijingDay(this.clock.now()), user);
   }
 
   /** The campaign's archives with the state of each one's review, without the cadres the caller must avoid. */
@@ -136,7 +140,7 @@ export class ReviewCampaigns {
     const text = f.q?.toLowerCase();
     const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });
-    const maxScore = (await reviewStore.standard(this.db)).reduce((a, i) => a + i.max_score, 0);
+    const maxScore = await reviewStore.maxScore(this.db);
     return {
       total: matching.length,
       maxScore,
@@ -167,7 +171,7 @@ export class ReviewCampaigns {
     await this.db.transaction(async (trx) => {
       const locked = (await store.lockCampaign(trx, id))!;
       if (locked.status !== 'open') throw errors.conflict('CAMPAIGN_CLOSED', '该专项审核工作已结束 / The campaign is closed');
-      const { total, confirmed } = progressOf((await store.itemsWithReviews(trx, [id], [])).get(id)!);
+      const { total, confirmed } = progressOf((await store.stateCounts(trx, [id])).get(id)!);
       const note = body.note?.trim() || null;
       if (confirmed < total && !note) {
         throw errors.validation([{ field: 'note', message: `还有 ${total - confirmed} 份档案未认定，结束须写明原因 / ${total - confirmed} archives are not confirmed; say why` }]);

@@ -103,9 +103,10 @@ export class ArchiveReviews {
     const scope = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
     const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result, q: f.q, campaignId: f.campaignId }, f);
     await this.audit.record(null, { actor: user, ip, action: 'review.list', objectType: 'archive_review', detail: { total, returned: rows.length } });
-    const maxScore = total ? await this.maxScore() : 0;
-    const live = await Promise.all(rows.map((r) => (liveScore(r.status) ? this.deductions(r.id) : Promise.resolve(null))));
-    return { total, items: rows.map((r, i) => this.summary(r, maxScore, live[i])) };
+    const maxScore = total ? await store.maxScore(this.db) : 0;
+    // The live score of every draft on the page in one query, not one per row.
+    const live = await store.tallies(this.db, rows.filter((r) => liveScore(r.status)).map((r) => r.id));
+    return { total, items: rows.map((r) => this.summary(r, maxScore, live.get(r.id) ?? null)) };
   }
 
   /** Counts for the 工作台 (no cadre named, so not audited, like the 督办 counts). */
@@ -150,8 +151,8 @@ export class ArchiveReviews {
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以提交 / Only the reviewer submits');
-      const { deducted, vetoed } = await this.deductions(id, trx);
-      const score = (await this.maxScore(trx)) - deducted;
+      const { deducted, vetoed } = (await store.tallies(trx, [id])).get(id)!;
+      const score = (await store.maxScore(trx)) - deducted;
       const at = iso(this.clock.now());
       await store.updateReview(trx, id, { status: 'submitted', submitted_at: at, summary: body.summary, score, vetoed, pass_score: this.passScore });
       await store.insertEvent(trx, { review_id: id, action: 'submit', actor_id: user.id, at, note: body.summary, score });
@@ -218,14 +219,6 @@ export class ArchiveReviews {
     return r;
   }
 
-  private async maxScore(q: Q = this.db): Promise<number> {
-    return (await store.standard(q)).reduce((a, i) => a + i.max_score, 0);
-  }
-
-  private async deductions(id: number, q: Q = this.db) {
-    return tally(await store.marks(q, id));
-  }
-
   private summary(r: NamedReviewRow, maxScore: number, live: { deducted: number; vetoed: boolean } | null) {
     return {
       id: r.id,
@@ -261,7 +254,7 @@ export class ArchiveReviews {
     const standard = await store.standard(this.db);
     const marks = new Map((await store.marks(this.db, id)).map((m) => [m.item_no, m]));
     const history = await store.events(this.db, id);
-    const maxScore = standard.reduce((a, i) => a + i.max_score, 0);
+    const maxScore = store.totalPoints(standard);
     const live = liveScore(r.status) ? tally([...marks.values()]) : null;
     const staff = r.custodian_org_id === user.orgUnitId;
     const actions: Action[] = [];

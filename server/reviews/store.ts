@@ -58,6 +58,13 @@ export async function standard(q: Q): Promise<StandardItemRow[]> {
   return rows.map((r: any) => ({ no: r.no, criterion: r.criterion, deduction_rule: r.deduction_rule, max_score: Number(r.max_score), veto: bool(r.veto), category_codes: JSON.parse(r.category_codes) }));
 }
 
+/** The points of the standard's items together (100 for the seeded standard). */
+export const totalPoints = (items: readonly StandardItemRow[]): number => items.reduce((a, i) => a + i.max_score, 0);
+
+export async function maxScore(q: Q): Promise<number> {
+  return totalPoints(await standard(q));
+}
+
 export async function openReviewOf(q: Q, archiveId: number): Promise<ReviewRow | undefined> {
   const r = await q('archive_reviews').where({ archive_id: archiveId }).whereIn('status', OPEN_REVIEW).first();
   return r ? review(r) : undefined;
@@ -144,6 +151,18 @@ export async function counts(q: Q, user: { id: number; orgUnitId: number; chief:
 export async function marks(q: Q, reviewId: number): Promise<Array<MarkRow & { marked_by_name: string | null }>> {
   const rows = await q('archive_review_marks as m').leftJoin('users as u', 'u.id', 'm.marked_by').where('m.review_id', reviewId).orderBy('m.item_no').select('m.*', 'u.display_name as marked_by_name');
   return rows.map((r: any) => ({ ...mark(r), marked_by_name: r.marked_by_name }));
+}
+
+/** Points taken off so far and whether a veto item failed, for each of these reviews, in one query. */
+export async function tallies(q: Q, reviewIds: number[]): Promise<Map<number, { deducted: number; vetoed: boolean }>> {
+  const out = new Map<number, { deducted: number; vetoed: boolean }>(reviewIds.map((id) => [id, { deducted: 0, vetoed: false }]));
+  if (!reviewIds.length) return out;
+  const rows = await q('archive_review_marks')
+    .whereIn('review_id', reviewIds)
+    .groupBy('review_id')
+    .select('review_id', q.raw('SUM(deduction) AS deducted'), q.raw('SUM(CASE WHEN veto THEN 1 ELSE 0 END) AS vetoes'));
+  for (const r of rows as any[]) out.set(Number(r.review_id), { deducted: Number(r.deducted), vetoed: Number(r.vetoes) > 0 });
+  return out;
 }
 
 /** Sets (or replaces) the mark of an item; `null` clears it. */
