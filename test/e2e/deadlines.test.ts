@@ -85,10 +85,29 @@ test.serial('the office’s deadlines with their lights, days and filters', asyn
   await p.getByLabel('类型').selectOption({ label: '档案转递' });
   await rows.nth(1).waitFor({ state: 'detached' });
   t.true((await rows.first().innerText()).includes('档案转递'));
-  // Nothing is done yet.
+  // Nothing is done yet. Two filters changed in quick succession, the answer to the first (全部类型,
+  // open) held back until the second's (已办结) is shown: the older answer must not overwrite it.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let holding = true;
+  await p.route(/\/api\/deadlines\?/, async (route) => {
+    if (holding && !route.request().url().includes('status=closed')) {
+      holding = false;
+      await held;
+    }
+    await route.continue();
+  });
+  const older = p.waitForEvent('requestfinished', (r) => /\/api\/deadlines\?/.test(r.url()) && r.url().includes('status=open'));
   await p.getByLabel('类型').selectOption({ label: '全部类型' });
   await p.getByLabel('状态').selectOption({ label: '已办结' });
-  await p.getByText('没有符合条件的督办事项。').waitFor();
+  const empty = p.getByText('没有符合条件的督办事项。');
+  await empty.waitFor();
+  release();
+  await older;
+  await p.waitForTimeout(300); // the page's turn to handle the late answer
+  t.true(await empty.isVisible(), 'the late answer to 全部类型 did not replace 已办结’s');
+  t.is(await rows.count(), 0);
+  await p.unroute(/\/api\/deadlines\?/);
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });

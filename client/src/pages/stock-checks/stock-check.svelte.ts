@@ -4,6 +4,7 @@
 import type { StockCheck, StockCheckItem } from '../../lib/api/types.ts';
 import { call } from '../../lib/api/client.ts';
 import { router } from '../../lib/router/routes.ts';
+import { Turns } from '../../lib/state/turns.ts';
 import { RESULT_CODES, type ItemResult } from '../../lib/components/stock-checks/results.ts';
 
 export const PAGE_SIZE = 50;
@@ -20,7 +21,7 @@ export class StockCheckState {
   loading = $state(false);
   itemsFailure = $state<unknown>(null);
 
-  private seq = 0;
+  private readonly turns = new Turns();
 
   constructor(
     readonly id: number,
@@ -47,7 +48,7 @@ export class StockCheckState {
   }
 
   async loadItems(): Promise<void> {
-    const mine = ++this.seq;
+    const current = this.turns.take();
     this.loading = true;
     try {
       const text = this.q.trim();
@@ -55,7 +56,7 @@ export class StockCheckState {
         params: { id: this.id },
         query: { result: this.result || undefined, q: text || undefined, offset: this.offset, limit: PAGE_SIZE },
       });
-      if (mine !== this.seq) return;
+      if (!current()) return;
       // A page the list no longer reaches (fewer matches since): back to the first.
       if (!r.items.length && this.offset > 0) {
         this.offset = 0;
@@ -66,9 +67,9 @@ export class StockCheckState {
       this.total = r.total;
       this.itemsFailure = null;
     } catch (e) {
-      if (mine === this.seq) this.itemsFailure = e;
+      if (current()) this.itemsFailure = e;
     } finally {
-      if (mine === this.seq) this.loading = false;
+      if (current()) this.loading = false;
     }
   }
 
