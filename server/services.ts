@@ -52,6 +52,7 @@ import { CopiesService } from './copies/service.ts';
 import { DigitisationService } from './digitisation/service.ts';
 import { ArchiveReviews } from './reviews/service.ts';
 import { ReviewCampaigns } from './reviews/campaigns.ts';
+import { ReviewStandards } from './reviews/standards.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const processesDir = path.join(projectRoot, 'processes');
@@ -116,6 +117,8 @@ export interface Services extends Deps {
   reviews: ArchiveReviews;
   /** 专项审核工作: an office's campaigns of reviews with their progress (server/reviews/). */
   reviewCampaigns: ReviewCampaigns;
+  /** 审核标准: the review standard's versions, published by the process administrator (server/reviews/standards.ts). */
+  reviewStandards: ReviewStandards;
 }
 
 /** The org unit whose holders of a role are a task's candidates: set by each process's start service. */
@@ -175,6 +178,7 @@ export function createServices(deps: Deps): Services {
   const stockChecks = new StockChecks(db, clock, audit, access);
   const reviewCampaigns = new ReviewCampaigns(db, clock, audit, access, deadlines);
   const reviews = new ArchiveReviews(db, clock, audit, access, notify, reviewCampaigns, config.params.reviewPassScore);
+  const reviewStandards = new ReviewStandards(db, clock, audit, config.params.reviewPassScore);
   // The use records (申请单, 查阅登记簿, 复制登记, loans) as each user may read them: one reader for all.
   const records = new RequestRecords(db, clock, access, audit);
   const copies = new CopiesService(db, clock, audit, access, scans, records, config.dataDir, config.scans.copyPdfMaxPx);
@@ -254,6 +258,7 @@ export function createServices(deps: Deps): Services {
     digitisation,
     reviews,
     reviewCampaigns,
+    reviewStandards,
     processes,
     operations,
   };

@@ -49,7 +49,9 @@ export async function seedReviewDemo(trx: Knex.Transaction, clock: Clock): Promi
     .orderBy('id', 'desc')
     .limit(REVIEWS.length)
     .select('id');
-  const maxScore = Number((await trx('review_items').where({ active: true }).sum({ s: 'max_score' }))[0].s);
+  // On the newest version of the 审核标准 (the seeded one on a fresh installation).
+  const version = Number((await trx('review_standards').max({ v: 'version' }))[0].v);
+  const maxScore = Number((await trx('review_standard_items').where({ version }).sum({ s: 'max_score' }))[0].s);
   const at = (daysAgo: number, hours = 0) => iso(new Date(clock.now().getTime() - daysAgo * 86_400_000 + hours * 3_600_000));
 
   for (const [i, r] of REVIEWS.entries()) {
@@ -59,6 +61,7 @@ export async function seedReviewDemo(trx: Knex.Transaction, clock: Clock): Promi
       .insert({
         archive_id: archiveId,
         custodian_org_id: archivist.org_unit_id,
+        standard_version: version,
         status: r.status,
         reviewer_id: archivist.id,
         started_at: at(r.daysAgo),

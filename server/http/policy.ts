@@ -77,6 +77,9 @@ export const POLICY = {
   'review.read': ['archivist', 'archive_chief', 'auth_leader'],
   'review.score': ['archivist', 'archive_chief'],
   'review.decide': ['archive_chief'],
+  // 审核标准 (server/reviews/standards.ts): read by whoever reviews or configures; published by the process administrator.
+  'review_standard.read': ['archivist', 'archive_chief', 'auth_leader', 'process_admin'],
+  'review_standard.publish': ['process_admin'],
   // 数字化出库/回库 (server/digitisation/): the office's register of batches, for its staff and the leaders above.
   'digitisation.read': ['archivist', 'archive_chief', 'auth_leader'],
   'copy.produce': ['archivist'],

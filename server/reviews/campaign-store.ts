@@ -81,6 +81,7 @@ export interface ItemRow {
   score: number | null;
   passed: boolean | null;
   vetoed: boolean | null;
+  standard_version: number | null;
 }
 
 /**
@@ -115,7 +116,7 @@ export async function itemsWithReviews(q: Q, campaignIds: number[], excludedCadr
     .join('archives as a', 'a.id', 'i.archive_id')
     .join('cadres as c', 'c.id', 'a.cadre_id')
     .orderBy('a.archive_no')
-    .select('i.campaign_id', 'a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed');
+    .select('i.campaign_id', 'a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed', 'r.standard_version');
   if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);
   for (const r of (await qb) as any[]) {
     out.get(r.campaign_id)!.push({
@@ -129,6 +130,7 @@ export async function itemsWithReviews(q: Q, campaignIds: number[], excludedCadr
       score: r.score === null || r.score === undefined ? null : Number(r.score),
       passed: r.passed === null || r.passed === undefined ? null : bool(r.passed),
       vetoed: r.vetoed === null || r.vetoed === undefined ? null : bool(r.vetoed),
+      standard_version: r.standard_version ?? null,
     });
   }
   return out;

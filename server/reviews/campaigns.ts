@@ -140,10 +140,10 @@ export class ReviewCampaigns {
     const text = f.q?.toLowerCase();
     const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });
-    const maxScore = await reviewStore.maxScore(this.db);
+    const points = await reviewStore.maxScores(this.db);
     return {
       total: matching.length,
-      maxScore,
+      maxScore: points.get(await reviewStore.currentVersion(this.db)) ?? 0,
       items: matching.slice(f.offset, f.offset + f.limit).map((i) => ({
         archiveId: i.archive_id,
         archiveNo: i.archive_no,
@@ -157,6 +157,7 @@ export class ReviewCampaigns {
         score: i.score,
         vetoed: i.vetoed,
         passed: i.review_status === 'confirmed' ? i.passed : null,
+        maxScore: i.standard_version === null ? null : (points.get(i.standard_version) ?? null),
       })),
     };
   }

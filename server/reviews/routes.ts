@@ -90,6 +90,20 @@ export function reviewRoutes(s: Services) {
       response: S.campaignItems,
       handler: ({ user, ip, params, query }) => s.reviewCampaigns.items(user, ip, params.id, query),
     }),
+    route({ method: 'get', path: '/api/review-standards', summary: '审核标准: every version, newest first, with its points, veto items and the reviews made on it', tags, permission: 'review_standard.read', response: S.standardList, handler: () => s.reviewStandards.list() }),
+    route({ method: 'get', path: '/api/review-standards/:version', summary: 'One version of the 审核标准 with its items', tags, permission: 'review_standard.read', params: S.versionParams, response: S.standardVersion, handler: ({ params }) => s.reviewStandards.get(params.version) }),
+    route({
+      method: 'post',
+      path: '/api/review-standards',
+      summary: 'Publish the next version of the 审核标准 (process administrator): its items and the basis it rests on; reviews under way keep theirs',
+      description: '409 STANDARD_CHANGED when a version newer than baseVersion was published meanwhile; 422 RULE_VIOLATION category_unknown, pass_unreachable (fewer points than the pass mark), standard_unchanged.',
+      tags,
+      permission: 'review_standard.publish',
+      body: S.publishBody,
+      response: S.standardVersion,
+      status: 201,
+      handler: ({ user, ip, body }) => s.reviewStandards.publish(user, ip, body),
+    }),
     route({ method: 'post', path: '/api/review-campaigns/:id/close', summary: 'Close a campaign (the office’s chief); a note is required when archives are left unconfirmed', tags, permission: 'review.decide', params: S.idParams, body: S.campaignCloseBody, response: S.campaign, handler: ({ user, ip, params, body }) => s.reviewCampaigns.close(user, ip, params.id, body) }),
   ];
 }

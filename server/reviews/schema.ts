@@ -92,6 +92,7 @@ const summaryFields = {
   returns: z.number().int(),
   campaignId: z.number().int().nullable(),
   campaignTitle: z.string().nullable(),
+  standardVersion: z.number().int().openapi({ description: 'the version of the 审核标准 the review is scored on (the newest when it was opened)' }),
 };
 
 export const reviewCounts = z.object({ mine: z.number().int(), toConfirm: z.number().int() });
@@ -161,7 +162,7 @@ export const campaignList = z.object({ items: z.array(campaign) });
 
 export const campaignItems = z.object({
   total: z.number().int(),
-  maxScore: z.number().openapi({ description: 'the standard’s total points, to read each score against' }),
+  maxScore: z.number().openapi({ description: 'the newest standard’s total points' }),
   items: z.array(
     z.object({
       archiveId: z.number().int(),
@@ -176,6 +177,68 @@ export const campaignItems = z.object({
       score: z.number().nullable(),
       vetoed: z.boolean().nullable(),
       passed: z.boolean().nullable().openapi({ description: '合格/不合格 once confirmed' }),
+      maxScore: z.number().nullable().openapi({ description: 'the total points of the standard version the review is scored on; null without a review' }),
     }),
   ),
 });
+
+// 审核标准 (standards.ts): its versions, one version's items, and the next version to publish.
+export const versionParams = z.object({ version: z.coerce.number().int().min(1).max(100_000) });
+
+const standardItem = z.object({
+  no: z.number().int(),
+  criterion: z.string(),
+  deductionRule: z.string(),
+  maxScore: z.number(),
+  veto: z.boolean().openapi({ description: '单项否决 item' }),
+  categoryCodes: z.array(z.string()),
+});
+
+const versionHead = {
+  version: z.number().int(),
+  basis: z.string().openapi({ description: '依据: the document the version rests on, or why it changed' }),
+  publishedByName: z.string().nullable().openapi({ description: 'null for the seeded first version' }),
+  publishedAt: z.string(),
+};
+
+export const standardList = z
+  .object({
+    current: z.number().int().openapi({ description: 'the version new reviews are made on' }),
+    passScore: z.number().openapi({ description: 'the pass mark (REVIEW_PASS_SCORE)' }),
+    items: z.array(
+      z.object({
+        ...versionHead,
+        items: z.number().int(),
+        vetoItems: z.number().int(),
+        points: z.number(),
+        reviews: z.number().int().openapi({ description: 'reviews made on this version' }),
+      }),
+    ),
+  })
+  .openapi('ReviewStandardList');
+
+export const standardVersion = z
+  .object({ ...versionHead, current: z.boolean(), points: z.number(), passScore: z.number(), items: z.array(standardItem) })
+  .openapi('ReviewStandard');
+
+const newItem = z
+  .object({
+    criterion: z.string().trim().min(2).max(400).openapi({ description: '审核内容: what the archive must hold or show' }),
+    deductionRule: z.string().trim().min(1).max(200).openapi({ description: '扣分标准' }),
+    maxScore: z
+      .number()
+      .min(DEDUCTION_STEP)
+      .max(100)
+      .refine((d) => Number.isInteger(d / DEDUCTION_STEP), { message: `分值以 ${DEDUCTION_STEP} 分为单位 / points go in steps of ${DEDUCTION_STEP}` }),
+    veto: z.boolean(),
+    categoryCodes: z.array(z.string().trim().min(1).max(4)).max(8).openapi({ description: 'catalogue categories where the item’s materials are filed (may be empty)' }),
+  })
+  .strict();
+
+export const publishBody = z
+  .object({
+    baseVersion: z.number().int().min(1).openapi({ description: 'the version the editor started from (409 STANDARD_CHANGED when another was published since)' }),
+    basis: z.string().trim().min(2).max(200),
+    items: z.array(newItem).min(1).max(60).openapi({ description: 'the items in order; they are numbered 1… as given' }),
+  })
+  .strict();

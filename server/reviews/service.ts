@@ -1,5 +1,6 @@
-// 专项审核 (DOMAIN.md §1.6, §6.6): an archive scored against the review standard (review_items, 23
-// items and 100 points, seeded from the Hebei system's 档案审核标准). A member of the office that
+// 专项审核 (DOMAIN.md §1.6, §6.6): an archive scored against the review standard (a version of it:
+// standards.ts; version 1 is the Hebei system's 档案审核标准, 23 items and 100 points). A review is
+// scored on the version it was opened on, whatever was published since. A member of the office that
 // holds the archive opens a review and marks each item found wanting — points off, within the
 // item's points, in half points, with what is wrong and the materials concerned; a failing 单项否决
 // item is marked as a veto. The reviewer submits with an opinion; the score and the pass mark
@@ -86,7 +87,8 @@ export class ArchiveReviews {
         }
         return { open, adopted: adopt };
       }
-      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null });
+      const standardVersion = await store.currentVersion(trx);
+      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null, standard_version: standardVersion });
       await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: body.campaignId ?? null } });
       return { id: newId };
     });
@@ -103,10 +105,10 @@ export class ArchiveReviews {
     const scope = f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices;
     const { total, rows } = await store.listReviews(this.db, { offices: scope, excludedCadreIds, archiveId: f.archiveId, status: f.status, result: f.result, q: f.q, campaignId: f.campaignId }, f);
     await this.audit.record(null, { actor: user, ip, action: 'review.list', objectType: 'archive_review', detail: { total, returned: rows.length } });
-    const maxScore = total ? await store.maxScore(this.db) : 0;
+    const points = total ? await store.maxScores(this.db) : new Map<number, number>();
     // The live score of every draft on the page in one query, not one per row.
     const live = await store.tallies(this.db, rows.filter((r) => liveScore(r.status)).map((r) => r.id));
-    return { total, items: rows.map((r) => this.summary(r, maxScore, live.get(r.id) ?? null)) };
+    return { total, items: rows.map((r) => this.summary(r, points.get(r.standard_version) ?? 0, live.get(r.id) ?? null)) };
   }
 
   /** Counts for the 工作台 (no cadre named, so not audited, like the 督办 counts). */
@@ -130,7 +132,7 @@ export class ArchiveReviews {
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以评分 / Only the reviewer marks the items');
-      const item = (await store.standard(trx)).find((i) => i.no === itemNo);
+      const item = (await store.standard(trx, r.standard_version)).find((i) => i.no === itemNo);
       if (!item) throw errors.notFound('Review item');
       if (body.deduction > item.max_score) throw errors.rule('deduction_max', `第 ${itemNo} 项最多扣 ${item.max_score} 分 / Item ${itemNo} is worth ${item.max_score} points`, { maxScore: item.max_score });
       if (body.veto && !item.veto) throw errors.rule('not_veto_item', `第 ${itemNo} 项不是单项否决项 / Item ${itemNo} is not a veto item`);
@@ -152,7 +154,7 @@ export class ArchiveReviews {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以提交 / Only the reviewer submits');
       const { deducted, vetoed } = (await store.tallies(trx, [id])).get(id)!;
-      const score = (await store.maxScore(trx)) - deducted;
+      const score = store.totalPoints(await store.standard(trx, r.standard_version)) - deducted;
       const at = iso(this.clock.now());
       await store.updateReview(trx, id, { status: 'submitted', submitted_at: at, summary: body.summary, score, vetoed, pass_score: this.passScore });
       await store.insertEvent(trx, { review_id: id, action: 'submit', actor_id: user.id, at, note: body.summary, score });
@@ -245,13 +247,14 @@ export class ArchiveReviews {
       returns: r.returns,
       campaignId: r.campaign_id,
       campaignTitle: r.campaign_title,
+      standardVersion: r.standard_version,
     };
   }
 
   /** The review as the caller sees it: the standard with each item's mark, and what the caller may do. */
   private async answer(user: SessionUser, id: number) {
     const r = (await store.namedReview(this.db, id))!;
-    const standard = await store.standard(this.db);
+    const standard = await store.standard(this.db, r.standard_version);
     const marks = new Map((await store.marks(this.db, id)).map((m) => [m.item_no, m]));
     const history = await store.events(this.db, id);
     const maxScore = store.totalPoints(standard);

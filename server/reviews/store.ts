@@ -1,4 +1,4 @@
-// SQL of 专项审核: the review standard, the reviews of archives and their marks (one per item of
+// SQL of 专项审核: the review standard's versions, the reviews of archives and their marks (one per item of
 // the standard the reviewer found wanting).
 import type { Q } from '../db.ts';
 import { bool, forUpdate, whereContains } from '../db.ts';
@@ -32,6 +32,7 @@ export interface ReviewRow {
   passed: boolean | null;
   returns: number;
   campaign_id: number | null;
+  standard_version: number;
 }
 
 export interface MarkRow {
@@ -52,17 +53,57 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const review = (r: any): ReviewRow => ({ ...r, score: num(r.score), pass_score: num(r.pass_score), vetoed: nullableBool(r.vetoed), passed: nullableBool(r.passed) });
 const mark = (r: any): MarkRow => ({ ...r, deduction: Number(r.deduction), veto: bool(r.veto), material_ids: JSON.parse(r.material_ids) });
 
-/** The active items of the standard, by number. */
-export async function standard(q: Q): Promise<StandardItemRow[]> {
-  const rows = await q('review_items').where({ active: true }).orderBy('no');
-  return rows.map((r: any) => ({ no: r.no, criterion: r.criterion, deduction_rule: r.deduction_rule, max_score: Number(r.max_score), veto: bool(r.veto), category_codes: JSON.parse(r.category_codes) }));
+const item = (r: any): StandardItemRow => ({ no: r.no, criterion: r.criterion, deduction_rule: r.deduction_rule, max_score: Number(r.max_score), veto: bool(r.veto), category_codes: JSON.parse(r.category_codes) });
+
+/** The items of a version of the standard, by number. */
+export async function standard(q: Q, version: number): Promise<StandardItemRow[]> {
+  return (await q('review_standard_items').where({ version }).orderBy('no')).map(item);
 }
 
 /** The points of the standard's items together (100 for the seeded standard). */
 export const totalPoints = (items: readonly StandardItemRow[]): number => items.reduce((a, i) => a + i.max_score, 0);
 
-export async function maxScore(q: Q): Promise<number> {
-  return totalPoints(await standard(q));
+/** Each version's points, items and veto items. */
+export async function versionTotals(q: Q): Promise<Map<number, { points: number; items: number; vetoes: number }>> {
+  const rows = await q('review_standard_items')
+    .groupBy('version')
+    .select('version', q.raw('SUM(max_score) AS points'), q.raw('COUNT(*) AS items'), q.raw('SUM(CASE WHEN veto THEN 1 ELSE 0 END) AS vetoes'));
+  return new Map(rows.map((r: any) => [Number(r.version), { points: Number(r.points), items: Number(r.items), vetoes: Number(r.vetoes) }]));
+}
+
+/** The points of every version, for pages that list reviews made on several. */
+export async function maxScores(q: Q): Promise<Map<number, number>> {
+  return new Map([...(await versionTotals(q))].map(([v, t]) => [v, t.points]));
+}
+
+export interface VersionRow {
+  version: number;
+  basis: string;
+  published_by: number | null;
+  published_by_name: string | null;
+  published_at: string;
+}
+
+/** The newest version: the one new reviews are made on. */
+export async function currentVersion(q: Q): Promise<number> {
+  const r = await q('review_standards').max({ v: 'version' }).first();
+  return Number(r?.v ?? 0);
+}
+
+/** Every version, newest first. */
+export async function versions(q: Q): Promise<VersionRow[]> {
+  return q('review_standards as s').leftJoin('users as u', 'u.id', 's.published_by').orderBy('s.version', 'desc').select('s.*', 'u.display_name as published_by_name');
+}
+
+/** How many reviews each version was used by. */
+export async function reviewsPerVersion(q: Q): Promise<Map<number, number>> {
+  const rows = await q('archive_reviews').groupBy('standard_version').select('standard_version', q.raw('COUNT(*) AS n'));
+  return new Map(rows.map((r: any) => [Number(r.standard_version), Number(r.n)]));
+}
+
+export async function insertVersion(q: Q, v: { version: number; basis: string; published_by: number; published_at: string }, items: StandardItemRow[]): Promise<void> {
+  await q('review_standards').insert(v);
+  await q('review_standard_items').insert(items.map((i) => ({ version: v.version, no: i.no, criterion: i.criterion, deduction_rule: i.deduction_rule, max_score: i.max_score, veto: i.veto, category_codes: JSON.stringify(i.category_codes) })));
 }
 
 export async function openReviewOf(q: Q, archiveId: number): Promise<ReviewRow | undefined> {
@@ -70,7 +111,7 @@ export async function openReviewOf(q: Q, archiveId: number): Promise<ReviewRow |
   return r ? review(r) : undefined;
 }
 
-export async function insertReview(q: Q, row: { archive_id: number; custodian_org_id: number; reviewer_id: number; started_at: string; campaign_id: number | null }): Promise<number> {
+export async function insertReview(q: Q, row: { archive_id: number; custodian_org_id: number; reviewer_id: number; started_at: string; campaign_id: number | null; standard_version: number }): Promise<number> {
   const [ret] = await q('archive_reviews').insert({ ...row, status: 'draft', returns: 0 }).returning('id');
   return idOf(ret);
 }

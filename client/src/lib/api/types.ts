@@ -2186,6 +2186,8 @@ export type ArchiveReviewSummary = {
   returns: number;
   campaignId: number | null;
   campaignTitle: string | null;
+  /** the version of the 审核标准 the review is scored on (the newest when it was opened) */
+  standardVersion: number;
 };
 
 export type ArchiveReview = {
@@ -2216,6 +2218,8 @@ export type ArchiveReview = {
   returns: number;
   campaignId: number | null;
   campaignTitle: string | null;
+  /** the version of the 审核标准 the review is scored on (the newest when it was opened) */
+  standardVersion: number;
   summary: string | null;
   items: Array<{
     no: number;
@@ -2275,6 +2279,47 @@ export type ReviewCampaign = {
       failed: number;
     };
   };
+};
+
+export type ReviewStandardList = {
+  /** the version new reviews are made on */
+  current: number;
+  /** the pass mark (REVIEW_PASS_SCORE) */
+  passScore: number;
+  items: Array<{
+    version: number;
+    /** 依据: the document the version rests on, or why it changed */
+    basis: string;
+    /** null for the seeded first version */
+    publishedByName: string | null;
+    publishedAt: string;
+    items: number;
+    vetoItems: number;
+    points: number;
+    /** reviews made on this version */
+    reviews: number;
+  }>;
+};
+
+export type ReviewStandard = {
+  version: number;
+  /** 依据: the document the version rests on, or why it changed */
+  basis: string;
+  /** null for the seeded first version */
+  publishedByName: string | null;
+  publishedAt: string;
+  current: boolean;
+  points: number;
+  passScore: number;
+  items: Array<{
+    no: number;
+    criterion: string;
+    deductionRule: string;
+    maxScore: number;
+    /** 单项否决 item */
+    veto: boolean;
+    categoryCodes: Array<string>;
+  }>;
 };
 
 /** Every route: "METHOD /path" → its path params, query, JSON body and JSON answer. */
@@ -3886,7 +3931,7 @@ export interface ApiRoutes {
     body: never;
     response: {
       total: number;
-      /** the standard’s total points, to read each score against */
+      /** the newest standard’s total points */
       maxScore: number;
       items: Array<{
         archiveId: number;
@@ -3902,8 +3947,46 @@ export interface ApiRoutes {
         vetoed: boolean | null;
         /** 合格/不合格 once confirmed */
         passed: boolean | null;
+        /** the total points of the standard version the review is scored on; null without a review */
+        maxScore: number | null;
       }>;
     };
+  };
+  /** 审核标准: every version, newest first, with its points, veto items and the reviews made on it */
+  "GET /api/review-standards": {
+    params: never;
+    query: never;
+    body: never;
+    response: ReviewStandardList;
+  };
+  /** Publish the next version of the 审核标准 (process administrator): its items and the basis it rests on; reviews under way keep theirs */
+  "POST /api/review-standards": {
+    params: never;
+    query: never;
+    body: {
+      /** the version the editor started from (409 STANDARD_CHANGED when another was published since) */
+      baseVersion: number;
+      basis: string;
+      /** the items in order; they are numbered 1… as given */
+      items: Array<{
+        /** 审核内容: what the archive must hold or show */
+        criterion: string;
+        /** 扣分标准 */
+        deductionRule: string;
+        maxScore: number;
+        veto: boolean;
+        /** catalogue categories where the item’s materials are filed (may be empty) */
+        categoryCodes: Array<string>;
+      }>;
+    };
+    response: ReviewStandard;
+  };
+  /** One version of the 审核标准 with its items */
+  "GET /api/review-standards/:version": {
+    params: { version: number };
+    query: never;
+    body: never;
+    response: ReviewStandard;
   };
   /** Close a campaign (the office’s chief); a note is required when archives are left unconfirmed */
   "POST /api/review-campaigns/:id/close": {
