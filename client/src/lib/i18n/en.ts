@@ -995,7 +995,8 @@ export const en: Dictionary = {
   },
   reviews: {
     title: 'Archive reviews',
-    intro: 'An archive scored item by item against the 23-item review standard (100 points): the reviewer takes points off where it falls short, says what is wrong and names the materials concerned, and submits; the office’s chief confirms it 合格 (passed) or 不合格 (failed). A failed veto item fails the archive whatever its score.',
+    standardVersion: 'Review standard, version {n}',
+    intro: 'An archive scored item by item against the review standard (at first 23 items and 100 points; each review keeps the version in force when it began): the reviewer takes points off where it falls short, says what is wrong and names the materials concerned, and submits; the office’s chief confirms it 合格 (passed) or 不合格 (failed). A failed veto item fails the archive whatever its score.',
     tabs: 'Filter by status',
     tab: { all: 'All', draft: 'Being reviewed', submitted: 'Awaiting confirmation', confirmed: 'Confirmed', failed: 'Failed', cancelled: 'Withdrawn' },
     status: { draft: 'Being reviewed', submitted: 'Awaiting confirmation', confirmed: 'Confirmed', cancelled: 'Withdrawn' },
