@@ -12,6 +12,8 @@ export const deadlineSchema = z
     kind,
     subject: z.string(),
     instanceId: z.string().nullable(),
+    caseReadable: z.boolean().openapi({ description: 'the caller may open the case (/applications/:instanceId)' }),
+    campaignId: z.number().int().nullable().openapi({ description: 'the 专项审核工作 of a review_campaign deadline' }),
     orgUnit: z.object({ id: z.number().int(), name: z.string() }),
     custodianOrg: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     openedAt: z.string(),

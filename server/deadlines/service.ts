@@ -16,6 +16,7 @@ import * as people from '../people/store.ts';
 import { oneLine } from '../notify/templates.ts';
 import { endOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
+import { readableCases } from '../workflow/scope.ts';
 import type { DeadlineKind, DeadlineListRow, DeadlineRow, Filter, Light, Scope } from './store.ts';
 
 export interface OpenDeadlineInput {
@@ -150,13 +151,17 @@ export class DeadlineService {
 
   // -- reads ----------------------------------------------------------------------------------------
 
-  private dto(r: DeadlineListRow, now: Date) {
+  /** `caseReadable`: whether the caller may open the row's case (its page links to it then). */
+  private dto(r: DeadlineListRow, now: Date, caseReadable: boolean) {
     const open = r.status === 'open';
     return {
       id: r.id,
       kind: r.kind,
       subject: r.subject,
       instanceId: r.instance_id,
+      caseReadable,
+      // A campaign's deadline has no case: its ref is the campaign's id (server/reviews/campaigns.ts).
+      campaignId: r.kind === 'review_campaign' && /^\d+$/.test(r.ref) ? Number(r.ref) : null,
       orgUnit: { id: r.org_unit_id, name: r.org_name },
       custodianOrg: r.custodian_org_id ? { id: r.custodian_org_id, name: r.custodian_name ?? '' } : null,
       openedAt: r.opened_at,
@@ -175,13 +180,15 @@ export class DeadlineService {
   async list(user: SessionUser, f: Filter, page: { limit: number; offset: number }) {
     const now = this.clock.now();
     const { rows, total } = await store.listDeadlines(this.db, await this.scope(user), f, iso(now), page);
-    return { now: iso(now), total, items: rows.map((r) => this.dto(r, now)) };
+    const readable = await readableCases(this.db, user, rows.flatMap((r) => (r.instance_id ? [r.instance_id] : [])));
+    return { now: iso(now), total, items: rows.map((r) => this.dto(r, now, !!r.instance_id && readable.has(r.instance_id))) };
   }
 
   async get(user: SessionUser, id: string) {
     const row = await store.findInScope(this.db, await this.scope(user), id);
     if (!row) throw errors.notFound('Deadline');
-    return this.dto(row, this.clock.now());
+    const readable = row.instance_id ? await readableCases(this.db, user, [row.instance_id]) : new Set<string>();
+    return this.dto(row, this.clock.now(), !!row.instance_id && readable.has(row.instance_id));
   }
 
   async counts(user: SessionUser) {

@@ -104,6 +104,8 @@ export class ReviewCampaigns {
       const deadline = await this.deadlines.openDeadline(trx, {
         kind: 'review_campaign',
         subject: `专项审核 ${body.title}（${made.archives} 卷）`,
+        // No case: the ref names the campaign, so that the 督办 list can lead to it.
+        ref: String(made.id),
         dueAt: body.dueDate,
         orgUnitId: office.id,
         custodianOrgId: office.id,

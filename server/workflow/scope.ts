@@ -9,16 +9,25 @@
 import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import { isInvolved, officeCase, type InboxKey } from './store.ts';
+import { involvedIn, officeCases, type InboxKey } from './store.ts';
 import { cadreTies } from '../access/store.ts';
 
 export const inboxKey = (u: SessionUser): InboxKey => ({ userId: u.id, roles: u.roles, orgUnitId: u.orgUnitId });
 
+/** Of these cases, those the user may read (in a few queries, whatever their number: for lists). */
+export async function readableCases(q: Q, user: SessionUser, instanceIds: string[]): Promise<Set<string>> {
+  const ids = [...new Set(instanceIds)];
+  const readable = await involvedIn(q, ids, inboxKey(user));
+  const office = await officeCases(q, ids.filter((id) => !readable.has(id)), inboxKey(user));
+  if (office.size) {
+    const tied = new Set((await cadreTies(q, user.id)).map((t) => t.cadre_id));
+    for (const [id, cadreId] of office) if (cadreId === null || !tied.has(cadreId)) readable.add(id);
+  }
+  return readable;
+}
+
 export async function canReadCase(q: Q, user: SessionUser, instanceId: string): Promise<boolean> {
-  if (await isInvolved(q, instanceId, inboxKey(user))) return true;
-  const office = await officeCase(q, instanceId, inboxKey(user));
-  if (!office) return false;
-  return office.cadreId === null || !(await cadreTies(q, user.id)).some((t) => t.cadre_id === office.cadreId);
+  return (await readableCases(q, user, [instanceId])).has(instanceId);
 }
 
 export async function assertCanReadCase(q: Q, user: SessionUser, instanceId: string): Promise<void> {

@@ -250,12 +250,12 @@ export async function inboxFacets(
   return { processes: sorted(processes), units: sorted(units) };
 }
 
-/** Has this user had anything to do with the case: started it, holds or held one of its tasks? */
-export async function isInvolved(q: Q, instanceId: string, key: InboxKey): Promise<boolean> {
-  const started = await q('process_instances').where({ id: instanceId, started_by: key.userId }).first('id');
-  if (started) return true;
-  const task = await q('tasks')
-    .where('instance_id', instanceId)
+/** Of these cases, those the user has had anything to do with: started them, holds or held one of their tasks. */
+export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Promise<Set<string>> {
+  if (!instanceIds.length) return new Set();
+  const started = await q('process_instances').whereIn('id', instanceIds).where({ started_by: key.userId }).pluck('id');
+  const tasks = await q('tasks')
+    .whereIn('instance_id', instanceIds)
     .andWhere((w) =>
       w
         .where('assignee_id', key.userId)
@@ -267,24 +267,24 @@ export async function isInvolved(q: Q, instanceId: string, key: InboxKey): Promi
             .andWhere((o) => o.where('candidate_org_id', key.orgUnitId).orWhereNull('candidate_org_id')),
         ),
     )
-    .first('id');
-  return !!task;
+    .distinct()
+    .pluck('instance_id');
+  return new Set<string>([...started, ...tasks]);
 }
 
 /** The office's staff roles: a case that ever had a task for them at an office is that office's case. */
 const OFFICE_ROLES = ['archivist', 'archive_chief'];
 
 /**
- * Whether a case is the user's office's: the user is an archivist or the chief of an archive office,
- * and some task of the case (open or done) was for that office's staff. Answers the cadre the case
- * concerns (null when it names none) so the caller can apply avoidance.
+ * Of these cases, the user's office's, each with the cadre it concerns: the user is an archivist or
+ * the chief of an archive office, and some task of the case (open or done) was for that office's staff.
  */
-export async function officeCase(q: Q, instanceId: string, key: InboxKey): Promise<{ cadreId: number | null } | null> {
-  if (!key.roles.some((r) => OFFICE_ROLES.includes(r))) return null;
-  const task = await q('tasks').where({ instance_id: instanceId, candidate_org_id: key.orgUnitId }).whereIn('candidate_role', OFFICE_ROLES).first('id');
-  if (!task) return null;
-  const c = await q('workflow_cases').where({ instance_id: instanceId }).first('cadre_id');
-  return { cadreId: c?.cadre_id ?? null };
+export async function officeCases(q: Q, instanceIds: string[], key: InboxKey): Promise<Map<string, number | null>> {
+  if (!instanceIds.length || !key.roles.some((r) => OFFICE_ROLES.includes(r))) return new Map();
+  const ids = await q('tasks').whereIn('instance_id', instanceIds).where({ candidate_org_id: key.orgUnitId }).whereIn('candidate_role', OFFICE_ROLES).distinct().pluck('instance_id');
+  if (!ids.length) return new Map();
+  const cadres = new Map<string, number | null>((await q('workflow_cases').whereIn('instance_id', ids).select('instance_id', 'cadre_id')).map((c: any) => [c.instance_id, c.cadre_id ?? null]));
+  return new Map(ids.map((id: string) => [id, cadres.get(id) ?? null]));
 }
 
 export async function usernames(q: Q, ids: number[]): Promise<Map<number, string>> {

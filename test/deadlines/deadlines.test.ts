@@ -82,7 +82,11 @@ test.serial('scope: the unit, the answerable archive office and its leaders see 
   for (const who of ['applicant1', 'applicant2', 'unithead1', 'archivist1', 'chief1', 'leader1']) {
     const c = await sys.as(who);
     t.is((await c.get(`/api/deadlines?instanceId=${id}`)).body.total, 1, who);
-    t.is((await c.get(`/api/deadlines/${deadlineId}`)).status, 200, who);
+    const one = await c.get(`/api/deadlines/${deadlineId}`);
+    t.is(one.status, 200, who);
+    // Only the applicant had a part in this case (no task of it went to the office): only she opens it from 督办.
+    t.is(one.body.caseReadable, who === 'applicant1', who);
+    t.is((await c.get(`/api/deadlines?instanceId=${id}`)).body.items[0].caseReadable, who === 'applicant1', who);
   }
   for (const who of ['receiver1', 'producer1']) {
     const c = await sys.as(who);

@@ -147,8 +147,10 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.is(task.dueAt, endOfBeijingDay(returnDate).toISOString());
   const watch = async (who = archivist) => (await who.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
   const [due] = await watch();
-  t.like(due, { subject: `数字化出库 ${caseNo}（3 卷）`, dueAt: endOfBeijingDay(returnDate).toISOString(), status: 'open', light: 'green' });
-  t.is((await watch(await sys.as('chief1'))).length, 1, 'the chief sees it in 督办 too');
+  t.like(due, { subject: `数字化出库 ${caseNo}（3 卷）`, dueAt: endOfBeijingDay(returnDate).toISOString(), status: 'open', light: 'green', caseReadable: true, campaignId: null });
+  t.like((await watch(await sys.as('chief1')))[0], { id: due.id, caseReadable: true }, 'the chief sees it in 督办 too, and may open the case');
+  // The leader above watches the office's 督办 but does not open its cases.
+  t.like((await watch(await sys.as('leader1')))[0], { id: due.id, caseReadable: false });
 
   // Not overdue yet. A day past the expected return the register lists it as overdue, in the office's
   // list and in the filter; another office cannot ask for this office's list.

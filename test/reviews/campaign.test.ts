@@ -47,6 +47,8 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   t.deepEqual((await (await sys.as('leader1')).get(`/api/review-campaigns/${id}`)).body.actions, []);
   const watch = await db()('deadlines').where({ kind: 'review_campaign', status: 'open' }).first();
   t.like(watch, { subject: `专项审核 2026年市管干部档案专项审核（${municipal.length} 卷）`, custodian_org_id: office });
+  // The 督办 row leads to the campaign (it has no case to open).
+  t.like((await archivist.get(`/api/deadlines/${watch.id}`)).body, { kind: 'review_campaign', campaignId: id, instanceId: null, caseReadable: false });
 
   // A review made for the campaign names it; an archive not in it is refused.
   const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);

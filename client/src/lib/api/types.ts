@@ -577,6 +577,10 @@ export type Deadline = {
   kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return" | "review_campaign";
   subject: string;
   instanceId: string | null;
+  /** the caller may open the case (/applications/:instanceId) */
+  caseReadable: boolean;
+  /** the 专项审核工作 of a review_campaign deadline */
+  campaignId: number | null;
   orgUnit: {
     id: number;
     name: string;
