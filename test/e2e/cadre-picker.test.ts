@@ -3,6 +3,7 @@
 // documented answer ({items: [{id, name, unitName, post}], total}) is served by the test at the
 // browser's network layer. Replace the stand-in with the real GET /api/cadres when it lands.
 import test from 'ava';
+import type { Route } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { deployFixture } from '../helpers/fixtures.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
@@ -78,5 +79,39 @@ test.serial('nothing found is said so; "choose again" clears the choice', async 
   await p.getByRole('combobox', { name: '查阅对象' }).waitFor();
   await p.getByRole('button', { name: '提交申请' }).click();
   await p.getByText('表单中有 2 处需要修改').waitFor();
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('regression: an answer to a text since erased does not open the list under the empty box', async (t) => {
+  const p = b.page;
+  await p.goto(`${sys.url}/start/cadrepick`);
+  const box = p.getByRole('combobox', { name: '查阅对象' });
+  await box.waitFor();
+  // The answer to 赵 is held at the network until the user has emptied the box again.
+  let asked!: () => void;
+  const out = new Promise<void>((r) => (asked = r));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const hold = async (route: Route) => {
+    if (new URL(route.request().url()).searchParams.get('q') === '赵') {
+      asked();
+      await held;
+    }
+    await route.fallback();
+  };
+  await p.route('**/api/cadres?**', hold);
+  await box.fill('赵');
+  await out;
+  await box.fill('');
+  const late = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/cadres' && new URL(r.url()).searchParams.get('q') === '赵');
+  release();
+  await late;
+  await p.waitForTimeout(300); // the page's turn to handle the late answer
+  t.false(await p.getByRole('listbox').isVisible(), 'the late answer to 赵 did not open the list under the empty box');
+  t.is(await box.getAttribute('aria-expanded'), 'false');
+  await p.unroute('**/api/cadres?**', hold);
+  // The box still searches as before.
+  await box.fill('赵');
+  await p.getByRole('option', { name: /赵明/ }).waitFor();
   t.deepEqual(b.problems, []);
 });
