@@ -4,6 +4,7 @@ import type { DueState, InboxFacets, InboxItem } from '../../lib/api/types.ts';
 import { call, poll } from '../../lib/api/client.ts';
 import { router } from '../../lib/router/routes.ts';
 import { session } from '../../lib/state/session.svelte.ts';
+import { Turns } from '../../lib/state/turns.ts';
 
 export type ListFilter = 'open' | 'mine' | 'candidate' | 'completed';
 export const PAGE_SIZE = 50;
@@ -29,7 +30,9 @@ export class InboxState {
 
   private etag: string | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private seq = 0;
+  /** The list and the filter menus each apply only the answer to their newest request. */
+  private readonly listTurns = new Turns();
+  private readonly facetTurns = new Turns();
 
   constructor(query: URLSearchParams) {
     const f = query.get('filter') as ListFilter;
@@ -76,11 +79,11 @@ export class InboxState {
   }
 
   async load(background: boolean): Promise<void> {
-    const mine = ++this.seq;
+    const current = this.listTurns.take();
     if (!background) this.loading = true;
     try {
       const r = await poll('GET /api/tasks', background ? this.etag : null, { query: this.query(), background });
-      if (mine !== this.seq) return;
+      if (!current()) return;
       if (r.changed) {
         this.items = r.data.items;
         this.total = r.data.total;
@@ -90,15 +93,18 @@ export class InboxState {
       }
       this.error = null;
     } catch (e) {
-      if (mine === this.seq && !background) this.error = e;
+      if (current() && !background) this.error = e;
     } finally {
-      if (mine === this.seq) this.loading = false;
+      if (current()) this.loading = false;
     }
   }
 
+  /** The menus of the tab shown: a slower answer for the tab left before must not replace them. */
   async loadFacets(): Promise<void> {
+    const current = this.facetTurns.take();
     try {
-      this.facets = await call('GET /api/tasks/facets', { query: { filter: this.filter } });
+      const facets = await call('GET /api/tasks/facets', { query: { filter: this.filter } });
+      if (current()) this.facets = facets;
     } catch {
       /* the menus keep what they had */
     }
