@@ -22,6 +22,8 @@ export class StockCheckState {
   itemsFailure = $state<unknown>(null);
 
   private readonly turns = new Turns();
+  /** Marks in quick succession each refresh the progress: the newest answer counts. */
+  private readonly checkTurns = new Turns();
 
   constructor(
     readonly id: number,
@@ -39,11 +41,14 @@ export class StockCheckState {
   }
 
   async loadCheck(): Promise<void> {
+    const current = this.checkTurns.take();
     try {
-      this.check = await call('GET /api/stock-checks/:id', { params: { id: this.id } });
+      const check = await call('GET /api/stock-checks/:id', { params: { id: this.id } });
+      if (!current()) return;
+      this.check = check;
       this.failure = null;
     } catch (e) {
-      this.failure = e;
+      if (current()) this.failure = e;
     }
   }
 
