@@ -3,19 +3,27 @@
 import type { InboxSummary } from '../api/types.ts';
 import { poll } from '../api/client.ts';
 import { session } from './session.svelte.ts';
+import { Turns } from './turns.ts';
 
 class Counts {
   value = $state<InboxSummary | null>(null);
   private etag: string | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private running = false;
+  private readonly turns = new Turns();
 
+  /**
+   * Asks again. A poll skips its tick while an earlier ask is still out; a refresh after an action
+   * (background false) always asks, and only the newest answer counts — a poll sent before the
+   * action must not leave the counts as they were before it.
+   */
   async refresh(background = true): Promise<void> {
-    if (!session.isBusinessUser || this.running) return;
+    if (!session.isBusinessUser || (background && this.running)) return;
+    const current = this.turns.take();
     this.running = true;
     try {
       const r = await poll('GET /api/tasks/summary', this.etag, { background });
-      if (r.changed) {
+      if (current() && r.changed) {
         this.value = r.data;
         this.etag = r.etag;
         session.syncClock(r.data.serverTime);
@@ -23,7 +31,7 @@ class Counts {
     } catch {
       /* a missed refresh is retried at the next tick */
     } finally {
-      this.running = false;
+      if (current()) this.running = false;
     }
   }
 
@@ -45,6 +53,9 @@ class Counts {
 
   reset(): void {
     this.stop();
+    // An answer still on its way belongs to the session that ended.
+    this.turns.take();
+    this.running = false;
     this.value = null;
     this.etag = null;
   }
