@@ -177,6 +177,8 @@ test.serial('the register lists the batch 已出库 with its archives; the statu
   const filter = p.getByRole('group', { name: '按状态筛选' });
   await filter.getByRole('button', { name: '已出库' }).click();
   await p.waitForURL(/status=out/);
+  // The row is listed under 全部 too: wait until the 已出库 answer is in (the list's spinner gone).
+  await filter.getByRole('status').waitFor({ state: 'detached' });
   await row.waitFor();
   await p.reload();
   await row.filter({ hasText: '已出库' }).waitFor();

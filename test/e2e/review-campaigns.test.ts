@@ -102,6 +102,7 @@ test.serial('the archivist finds it from /reviews, filters 未开始, starts a r
   await login(p, sys.url, 'archivist1');
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '专项审核' }).click();
   await p.getByRole('link', { name: '专项审核工作', exact: true }).click();
+  await p.getByRole('heading', { name: '专项审核工作', level: 1 }).waitFor();
   t.is(await p.getByRole('button', { name: '新建专项审核工作' }).count(), 0, 'only the chief opens a campaign');
   await p.locator(`tr[data-campaign="${campaignId}"]`).getByRole('link', { name: title }).click();
   await p.getByRole('heading', { name: title, level: 1 }).waitFor();
@@ -172,6 +173,8 @@ test.serial('the chief confirms it on the sheet; the campaign shows 合格 with 
 
   await p.getByRole('tab', { name: /^全部/ }).click();
   await p.waitForURL((u) => !u.searchParams.has('state'));
+  // The 合格 tab listed the row too: wait until 全部's own answer is in (the list's spinner gone).
+  await p.getByRole('tabpanel').getByRole('status').waitFor({ state: 'detached' });
   await row(p).filter({ hasText: '合格' }).waitFor();
   await p.waitForTimeout(200);
   await shot(p, 'review-campaign');
@@ -207,6 +210,10 @@ test.serial('a month on, the leader above reads the campaign, overdue, and can n
   t.is(await p.getByRole('button', { name: /开始审核|结束|新建/ }).count(), 0);
   await p.getByRole('searchbox', { name: '档案号或姓名' }).fill(archive.archiveNo);
   await p.getByRole('button', { name: '查询' }).click();
+  // 全部 lists the row too: wait until the search's own answer is in (the list's spinner gone).
+  await p.waitForURL(new RegExp(`q=${encodeURIComponent(archive.archiveNo)}`));
+  await p.getByRole('tabpanel').getByRole('status').waitFor({ state: 'detached' });
+  await p.getByTestId('items-total').filter({ hasText: '共 1 份' }).waitFor();
   await row(p).getByRole('link', { name: `查看 ${archive.archiveNo} 的审核` }).waitFor();
   t.deepEqual(otherProblems(), []);
 });

@@ -231,6 +231,8 @@ test.serial('the chief confirms it 不合格; each item that lost points links t
   await p.getByRole('link', { name: '专项审核' }).first().click();
   await p.getByRole('tab', { name: '不合格' }).click();
   await p.waitForURL(/result=failed/);
+  // 全部 lists the review with the same words: wait until the 不合格 answer is in (no spinner left).
+  await p.getByRole('tabpanel').getByRole('status').waitFor({ state: 'detached' });
   const listed = p.locator(`tr[data-review="${reviewId}"]`);
   await listed.filter({ hasText: '已认定' }).filter({ hasText: '不合格' }).filter({ hasText: '单项否决' }).filter({ hasText: '93 / 100' }).waitFor();
   t.is(await listed.getByRole('link', { name: archive.archiveNo, exact: true }).getAttribute('href'), `/archives/${archive.id}`);

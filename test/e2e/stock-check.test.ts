@@ -115,6 +115,8 @@ test.serial('the archivist starts a check, scans archives in place, marks one el
   await box.press('Enter');
   await lines.first().filter({ hasText: 'NO-SUCH-9' }).filter({ hasText: '不在本次核对的范围内' }).waitFor();
   t.true(await focused(box));
+  // The progress read 2 before the refusal too: the server's count says that nothing was added.
+  t.like((await api.get(`/api/stock-checks/${checkId}`)).body.progress, { checked: 2 });
   await progress(p).filter({ hasText: `已核对 2 / ${total} 份` }).waitFor();
 
   // 位置不符: the place is required, all three parts; then the archive is marked where it stands.
@@ -163,6 +165,10 @@ test.serial('the archivist starts a check, scans archives in place, marks one el
   await p.getByRole('tab', { name: /^全部/ }).click();
   await p.getByRole('searchbox', { name: '查找档案号或姓名' }).fill(elsewhere.cadreName);
   await p.waitForURL(/q=/);
+  // The rows of 未找到, then of 全部, stay until the search's answer comes: wait until only the
+  // cadre's own rows are left (the missing archive is another cadre's).
+  t.not(missing.cadreName, elsewhere.cadreName);
+  await rows.filter({ hasNotText: elsewhere.cadreName }).first().waitFor({ state: 'detached' });
   await row(p, elsewhere.archiveNo).filter({ hasText: '位置不符' }).waitFor();
   const byName = (await api.get(`/api/stock-checks/${checkId}/items?q=${encodeURIComponent(elsewhere.cadreName)}`)).body.total;
   await p.getByTestId('items-total').filter({ hasText: `共 ${byName} 份` }).waitFor();
