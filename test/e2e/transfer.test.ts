@@ -128,7 +128,11 @@ test.serial('a transfer from the city office to 海勃湾区, started and worked
   await p.getByLabel('库房').fill('2');
   await p.getByRole('textbox', { name: /^柜/ }).fill('7');
   await p.getByRole('textbox', { name: /^格/ }).fill('4');
+  // The toast of the step before (已提交。接下来办理：审核入库) may still be up: wait until this
+  // step's answer has taken the page elsewhere, then for its own toast.
+  const storing = p.url();
   await submit(p);
+  await p.waitForURL((u) => u.href !== storing);
   await p.getByText(/已提交/).first().waitFor();
   await logout(p);
 
