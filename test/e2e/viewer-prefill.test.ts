@@ -163,8 +163,11 @@ test.serial('库房核对: one office starts without a choice; a chief of two of
 
   // archivist1 holds one office: no select, the check is of her office.
   await login(p, sys.url, 'archivist1');
+  // The select would come with the answer about her offices: the dialog is opened after it.
+  const asked = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/archive-offices');
   await p.goto(`${sys.url}/stock-checks`);
   await p.getByRole('heading', { name: '库房核对', level: 1 }).waitFor();
+  t.is((await asked).status(), 200);
   await p.getByRole('button', { name: '开始核对' }).click();
   let start = p.getByRole('dialog', { name: '开始库房核对' });
   await start.getByLabel('核对名称').waitFor();
