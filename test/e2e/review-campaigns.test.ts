@@ -215,6 +215,14 @@ test.serial('a month on, the leader above reads the campaign, overdue, and can n
   await p.getByRole('tabpanel').getByRole('status').waitFor({ state: 'detached' });
   await p.getByTestId('items-total').filter({ hasText: '共 1 份' }).waitFor();
   await row(p).getByRole('link', { name: `查看 ${archive.archiveNo} 的审核` }).waitFor();
+  // 督办 lists the campaign red, and its subject leads back to the campaign.
+  await p.goto(`${sys.url}/deadlines?light=red`);
+  const watch = p.locator('table.deadlines tbody tr', { hasText: title });
+  await watch.waitFor();
+  t.true((await watch.innerText()).includes('红灯·超期'));
+  await watch.getByRole('link', { name: new RegExp(`专项审核 ${title}`) }).click();
+  await p.getByRole('heading', { name: title, level: 1 }).waitFor();
+  t.is(new URL(p.url()).pathname, `/review-campaigns/${campaignId}`);
   t.deepEqual(otherProblems(), []);
 });
 
