@@ -33,6 +33,8 @@ export const ROUTES: RouteDef[] = [
   // 专项审核工作: the office's review campaigns, and one campaign with its archives and progress.
   { path: '/review-campaigns', load: () => import('../../pages/review-campaigns/ReviewCampaignsPage.svelte') },
   { path: '/review-campaigns/:id', load: () => import('../../pages/review-campaigns/ReviewCampaignPage.svelte') },
+  // 审核标准: its versions, one version's items, and the process administrator's editor (?edit=1).
+  { path: '/review-standards', load: () => import('../../pages/review-standards/ReviewStandardsPage.svelte') },
   // 数字化出库: the office's batches sent for digitisation, and one batch with its archives.
   { path: '/digitisation-batches', load: () => import('../../pages/digitisation-batches/DigitisationBatchesPage.svelte') },
   { path: '/digitisation-batches/:id', load: () => import('../../pages/digitisation-batches/DigitisationBatchPage.svelte') },
