@@ -29,9 +29,16 @@ export interface NewItem {
 
 const itemDto = (i: StandardItemRow) => ({ no: i.no, criterion: i.criterion, deductionRule: i.deduction_rule, maxScore: i.max_score, veto: i.veto, categoryCodes: i.category_codes });
 
-/** The items as stored, numbered 1… in the order given. */
-const numbered = (items: NewItem[]): StandardItemRow[] =>
-  items.map((i, n) => ({ no: n + 1, criterion: i.criterion, deduction_rule: i.deductionRule, max_score: i.maxScore, veto: i.veto, category_codes: [...new Set(i.categoryCodes)] }));
+/** The items as stored, numbered 1… in the order given; each item's categories once each, in the catalogue's order. */
+const numbered = (items: NewItem[], order: Map<string, number>): StandardItemRow[] =>
+  items.map((i, n) => ({
+    no: n + 1,
+    criterion: i.criterion,
+    deduction_rule: i.deductionRule,
+    max_score: i.maxScore,
+    veto: i.veto,
+    category_codes: [...new Set(i.categoryCodes)].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+  }));
 
 const sameItems = (a: StandardItemRow[], b: StandardItemRow[]) => JSON.stringify(a.map(itemDto)) === JSON.stringify(b.map(itemDto));
 
@@ -72,10 +79,11 @@ export class ReviewStandards {
    * was published meanwhile, 409 STANDARD_CHANGED, so nobody overwrites a change they did not see.
    */
   async publish(user: SessionUser, ip: string, body: { baseVersion: number; basis: string; items: NewItem[] }) {
-    const items = numbered(body.items);
-    const known = new Set((await listCategories(this.db)).map((c) => c.code));
-    const unknown = [...new Set(items.flatMap((i) => i.category_codes))].filter((c) => !known.has(c));
+    // The categories in use now: one retired from the catalogue is not named by a new version.
+    const order = new Map((await listCategories(this.db)).filter((c) => c.active).map((c) => [c.code, c.sort_order]));
+    const unknown = [...new Set(body.items.flatMap((i) => i.categoryCodes))].filter((c) => !order.has(c));
     if (unknown.length) throw errors.rule('category_unknown', `未知的材料类别：${unknown.join('、')} / Unknown catalogue categories`, { codes: unknown });
+    const items = numbered(body.items, order);
     const points = store.totalPoints(items);
     if (points < this.passScore) {
       throw errors.rule('pass_unreachable', `总分 ${points} 低于合格线 ${this.passScore} 分，任何档案都不能合格 / The points (${points}) are below the pass mark (${this.passScore})`, { points, passScore: this.passScore });

@@ -104,6 +104,17 @@ test.serial('refused: a version published meanwhile, nothing changed, unknown ca
     body: { details: { rule: 'category_unknown', codes: ['11', '4-9'] } },
   });
   t.like(await publish({ items: items.slice(0, 5) }), { status: 422, body: { details: { rule: 'pass_unreachable', passScore: 80 } } });
+  // A category retired from the catalogue is not named by a new version.
+  await db()('catalog_categories').where({ code: '7' }).update({ active: false });
+  try {
+    t.like(await publish({ items: items.map((i, n) => (n === 0 ? { ...i, categoryCodes: ['1', '7'] } : i)) }), { status: 422, body: { details: { rule: 'category_unknown', codes: ['7'] } } });
+  } finally {
+    await db()('catalog_categories').where({ code: '7' }).update({ active: true });
+  }
+  // The same categories in another order, or named twice, are the same standard.
+  const reordered = items.map((i) => ({ ...i, categoryCodes: [...i.categoryCodes].reverse().concat(i.categoryCodes) }));
+  t.true(reordered.some((i, n) => i.categoryCodes[0] !== items[n].categoryCodes[0]), 'some item names two categories');
+  t.like(await publish({ items: reordered }), { status: 422, body: { details: { rule: 'standard_unchanged' } } });
   const bad = [
     { basis: '' },
     { items: [] },
