@@ -69,7 +69,7 @@ test.serial('the process administrator gets a workbench without business entries
     await login(other.page, sys.url, 'procadmin');
     await other.page.getByText('您的角色（流程管理员）不办理档案业务事项').waitFor();
     const links = await other.page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
-    t.deepEqual(links.map((l) => l.trim()), ['工作台', '流程管理', '运行监控']);
+    t.deepEqual(links.map((l) => l.trim()), ['工作台', '流程管理', '运行监控', '审核标准']);
     await other.page.waitForTimeout(500);
     t.deepEqual(other.problems, []);
   } finally {
