@@ -253,9 +253,11 @@ export async function inboxFacets(
 /** Of these cases, those the user has had anything to do with: started them, holds or held one of their tasks. */
 export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Promise<Set<string>> {
   if (!instanceIds.length) return new Set();
-  const started = await q('process_instances').whereIn('id', instanceIds).where({ started_by: key.userId }).pluck('id');
+  const started: string[] = await q('process_instances').whereIn('id', instanceIds).where({ started_by: key.userId }).pluck('id');
+  const rest = instanceIds.filter((id) => !started.includes(id));
+  if (!rest.length) return new Set(started);
   const tasks = await q('tasks')
-    .whereIn('instance_id', instanceIds)
+    .whereIn('instance_id', rest)
     .andWhere((w) =>
       w
         .where('assignee_id', key.userId)
