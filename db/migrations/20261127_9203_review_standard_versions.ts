@@ -2,7 +2,9 @@
 // and a change would have rewritten the items of reviews already confirmed. Now every publication
 // is a version (review_standards) with its own items (review_standard_items), the basis it rests on
 // (依据, e.g. the provincial notice) and who published it. A review keeps the version it was opened
-// on; new reviews take the newest. The seeded Hebei standard becomes version 1.
+// on; new reviews take the newest, except those made for a 专项审核工作: a campaign is scored on the
+// version in force when it opened (review_campaigns.standard_version), so that its results compare.
+// The seeded Hebei standard becomes version 1.
 //
 // The marks referred to review_items(no); that reference cannot name a version, so the marks table
 // is rebuilt without it (the service checks the item against the review's version). Rebuilt, not
@@ -72,10 +74,11 @@ export async function up(knex: Knex): Promise<void> {
     );
   }
   // The reference to the version is declared on PostgreSQL only: on SQLite it would keep a rollback
-  // from dropping review_standards (see down). The service alone sets the column, to the newest
-  // version. After a rollback on SQLite the column is still there.
-  if (!(await knex.schema.hasColumn('archive_reviews', 'standard_version'))) {
-    await knex.schema.alterTable('archive_reviews', (t) => {
+  // from dropping review_standards (see down). The services alone set the columns. After a rollback
+  // on SQLite the columns are still there.
+  for (const table of ['archive_reviews', 'review_campaigns']) {
+    if (await knex.schema.hasColumn(table, 'standard_version')) continue;
+    await knex.schema.alterTable(table, (t) => {
       const c = t.integer('standard_version').notNullable().defaultTo(1);
       if (pg(knex)) c.references('version').inTable('review_standards');
     });
@@ -100,7 +103,9 @@ export async function down(knex: Knex): Promise<void> {
   await rebuildMarks(knex, true);
   // SQLite drops a column by rebuilding the table, which the tables referring to archive_reviews
   // forbid inside the migration's transaction; there the column stays (unused, default 1).
-  if (pg(knex)) await knex.schema.alterTable('archive_reviews', (t) => t.dropColumn('standard_version'));
+  if (pg(knex)) {
+    for (const table of ['archive_reviews', 'review_campaigns']) await knex.schema.alterTable(table, (t) => t.dropColumn('standard_version'));
+  }
   await knex.schema.dropTable('review_standard_items');
   await knex.schema.dropTable('review_standards');
 }

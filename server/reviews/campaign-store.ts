@@ -17,6 +17,8 @@ export interface CampaignRow {
   closed_at: string | null;
   close_note: string | null;
   deadline_id: string | null;
+  /** The 审核标准 version its reviews are scored on: the one in force when it opened. */
+  standard_version: number;
 }
 
 export type NamedCampaignRow = CampaignRow & { office_name: string; started_by_name: string | null; closed_by_name: string | null };

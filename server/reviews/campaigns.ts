@@ -78,6 +78,7 @@ export class ReviewCampaigns {
       closedAt: c.closed_at,
       closedByName: c.closed_by_name,
       closeNote: c.close_note,
+      standardVersion: c.standard_version,
       progress,
       actions,
     };
@@ -97,7 +98,11 @@ export class ReviewCampaigns {
     const levels = [...new Set(body.managementLevels)];
     const id = await this.db.transaction(async (trx) => {
       const now = iso(this.clock.now());
-      const made = await store.insertCampaign(trx, { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now }, GONE);
+      const made = await store.insertCampaign(
+        trx,
+        { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now, standard_version: await reviewStore.currentVersion(trx) },
+        GONE,
+      );
       if (!made.archives) {
         throw errors.rule('campaign_empty', '本室没有符合条件的在管档案 / The office holds no archive of these management levels', { managementLevels: levels });
       }
@@ -136,7 +141,7 @@ export class ReviewCampaigns {
 
   /** The campaign's archives with the state of each one's review, without the cadres the caller must avoid. */
   async items(user: SessionUser, ip: string, id: number, f: { state?: CampaignItemState; q?: string; offset: number; limit: number }) {
-    await this.readable(user, ip, id, 'review_campaign.view');
+    const c = await this.readable(user, ip, id, 'review_campaign.view');
     const excluded = await this.access.excludedCadreIds(this.db, user.id);
     const all = (await store.itemsWithReviews(this.db, [id], excluded)).get(id)!;
     const text = f.q?.toLowerCase();
@@ -145,7 +150,7 @@ export class ReviewCampaigns {
     const points = await reviewStore.maxScores(this.db);
     return {
       total: matching.length,
-      maxScore: points.get(await reviewStore.currentVersion(this.db)) ?? 0,
+      maxScore: points.get(c.standard_version) ?? 0,
       items: matching.slice(f.offset, f.offset + f.limit).map((i) => ({
         archiveId: i.archive_id,
         archiveNo: i.archive_no,
@@ -187,10 +192,12 @@ export class ReviewCampaigns {
   }
 
   /** For ArchiveReviews.start: the open campaign of the caller's office that lists the archive; else a refusal. */
-  async assertOpenFor(trx: Q, campaignId: number, archiveId: number, officeId: number): Promise<void> {
+  /** Refuses a review for a campaign that is closed, of another office or without the archive; else the campaign's 审核标准 version. */
+  async assertOpenFor(trx: Q, campaignId: number, archiveId: number, officeId: number): Promise<number> {
     const c = await store.lockCampaign(trx, campaignId);
     if (!c || c.custodian_org_id !== officeId) throw errors.rule('not_in_campaign', '该档案不在此专项审核工作中 / The archive is not in this campaign', { campaignId });
     if (c.status !== 'open') throw errors.conflict('CAMPAIGN_CLOSED', '该专项审核工作已结束 / The campaign is closed');
     if (!(await store.hasItem(trx, campaignId, archiveId))) throw errors.rule('not_in_campaign', '该档案不在此专项审核工作中 / The archive is not in this campaign', { campaignId });
+    return c.standard_version;
   }
 }

@@ -149,6 +149,7 @@ export const campaign = z
     closedAt: z.string().nullable(),
     closedByName: z.string().nullable(),
     closeNote: z.string().nullable(),
+    standardVersion: z.number().int().openapi({ description: 'the 审核标准 version its reviews are scored on: the one in force when it opened' }),
     actions: z.array(z.enum(['start_review', 'close'])).openapi({ description: 'what the caller may do now: start reviews for it (the office’s staff), close it (its chief)' }),
     progress: z.object({
       total: z.number().int(),
@@ -162,7 +163,7 @@ export const campaignList = z.object({ items: z.array(campaign) });
 
 export const campaignItems = z.object({
   total: z.number().int(),
-  maxScore: z.number().openapi({ description: 'the newest standard’s total points' }),
+  maxScore: z.number().openapi({ description: 'the total points of the campaign’s version of the standard' }),
   items: z.array(
     z.object({
       archiveId: z.number().int(),

@@ -76,24 +76,31 @@ export class ArchiveReviews {
     const made = await this.db.transaction(async (trx): Promise<{ id: number } | { open: store.ReviewRow; adopted: boolean }> => {
       const locked = (await archiveStore.lockArchive(trx, body.archiveId))!;
       if (GONE.includes(locked.status)) throw errors.rule('archive_gone', '该档案已转出或移交，不能审核 / The archive is no longer held here', { status: locked.status });
-      if (body.campaignId !== undefined) await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id);
+      // A campaign's reviews are scored on its version of the standard; others on the newest.
+      const campaignVersion = body.campaignId !== undefined ? await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id) : null;
       const open = await store.openReviewOf(trx, body.archiveId);
       if (open) {
-        // A review under way made for no campaign becomes the campaign's: the same work, counted there.
-        const adopt = body.campaignId !== undefined && open.campaign_id === null;
+        // A review under way made for no campaign becomes the campaign's: the same work, counted
+        // there — when it is scored on the campaign's version of the standard.
+        const adopt = campaignVersion !== null && open.campaign_id === null && open.standard_version === campaignVersion;
         if (adopt) {
           await store.updateReview(trx, open.id, { campaign_id: body.campaignId });
           await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: open.id, detail: { campaign: body.campaignId } });
         }
         return { open, adopted: adopt };
       }
-      const standardVersion = await store.currentVersion(trx);
+      const standardVersion = campaignVersion ?? (await store.currentVersion(trx));
       const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null, standard_version: standardVersion });
       await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: body.campaignId ?? null } });
       return { id: newId };
     });
     if ('open' in made) {
-      throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[made.open.status].zh}） / The archive already has a review under way`, { id: made.open.id, adopted: made.adopted });
+      throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[made.open.status].zh}） / The archive already has a review under way`, {
+        id: made.open.id,
+        adopted: made.adopted,
+        campaignId: made.adopted ? body.campaignId : made.open.campaign_id,
+        standardVersion: made.open.standard_version,
+      });
     }
     return this.answer(user, made.id);
   }

@@ -23,6 +23,8 @@ let sys: TestSystem;
 let b: Browsing;
 /** A 市管 archive of the office none of the three must avoid, with no review under way. */
 let archive: { id: number; archiveNo: string; cadreName: string };
+/** Another such archive: it gets a review made for no campaign, on a newer standard. */
+let other: { id: number; archiveNo: string };
 /** The office's 市管 archives: the campaign's size. */
 let total: number;
 let campaignId: number;
@@ -46,9 +48,10 @@ test.before(async () => {
     .orderBy('a.archive_no')
     .select('a.id', 'a.archive_no', 'a.cadre_id', 'c.name');
   total = municipal.length;
-  const fit = municipal.find((a: any) => !tied.has(a.cadre_id) && !underWay.has(a.id));
-  if (!fit || total < 2) throw new Error('the demo holds no 市管 archive fit for the test');
+  const [fit, second] = municipal.filter((a: any) => !tied.has(a.cadre_id) && !underWay.has(a.id));
+  if (!second || total < 2) throw new Error('the demo holds no two 市管 archives fit for the test');
   archive = { id: fit.id, archiveNo: fit.archive_no, cadreName: fit.name };
+  other = { id: second.id, archiveNo: second.archive_no };
   b = await openBrowser(sys.url, { width: 1280, height: 900 });
 });
 test.after.always(async () => {
@@ -59,7 +62,12 @@ test.after.always(async () => {
 const row = (p: Page) => p.locator(`table.items tr[data-archive-no="${archive.archiveNo}"]`);
 const progress = (p: Page, text: string) => p.getByTestId('campaign-progress').filter({ hasText: text }).waitFor();
 /** The refusals the test asks for: the past due day (422), closing without a note (400). */
-const expected = [/^HTTP 422: POST .*\/api\/review-campaigns$/, /^HTTP 400: POST .*\/api\/review-campaigns\/\d+\/close$/, /^console: Failed to load resource: .*status of (422|400)/];
+const expected = [
+  /^HTTP 422: POST .*\/api\/review-campaigns$/,
+  /^HTTP 400: POST .*\/api\/review-campaigns\/\d+\/close$/,
+  /^HTTP 409: POST .*\/api\/reviews$/,
+  /^console: Failed to load resource: .*status of (422|400|409)/,
+];
 const otherProblems = () => b.problems.filter((x) => !expected.some((re) => re.test(x)));
 
 test.serial('the chief opens a campaign for 市管 from the 专项审核 page; a past due day is refused with the server’s reason', async (t) => {
@@ -142,6 +150,30 @@ test.serial('the archivist finds it from /reviews, filters 未开始, starts a r
   await p.getByRole('heading', { name: title, level: 1 }).waitFor();
   await p.getByRole('tab', { name: /^全部/ }).click();
   await row(p).filter({ hasText: '待复核' }).getByRole('link', { name: `查看 ${archive.archiveNo} 的审核` }).waitFor();
+  t.deepEqual(otherProblems(), []);
+});
+
+test.serial('a review under way on a newer 审核标准 is not taken into the campaign: the row says so and leads to it', async (t) => {
+  const p = b.page;
+  // The standard changes after the campaign opened; a review of another of its archives is made for no campaign.
+  const admin = await sys.as('procadmin');
+  const { current } = (await admin.get('/api/review-standards')).body;
+  const items = (await admin.get(`/api/review-standards/${current}`)).body.items.map(({ no: _no, ...i }: any) => i);
+  t.is((await admin.post('/api/review-standards', { baseVersion: current, basis: '删除第23项（测试）', items: items.slice(0, -1) })).status, 201);
+  const alone = await (await sys.as('archivist1')).post('/api/reviews', { archiveId: other.id });
+  t.like(alone.body, { standardVersion: current + 1, campaignId: null });
+
+  await p.goto(`${sys.url}/review-campaigns/${campaignId}?q=${encodeURIComponent(other.archiveNo)}`);
+  await p.getByRole('heading', { name: title, level: 1 }).waitFor();
+  t.is(await p.getByTestId('campaign-standard').innerText(), `审核标准第 ${current} 版`);
+  const otherRow = p.locator(`table.items tr[data-archive-no="${other.archiveNo}"]`);
+  await otherRow.filter({ hasText: '未开始' }).getByRole('button', { name: `开始审核 ${other.archiveNo}` }).click();
+  const notice = p.getByTestId('review-elsewhere');
+  await notice.waitFor();
+  t.true((await notice.innerText()).includes(`不属于本专项审核工作（按审核标准第 ${current + 1} 版评分）`));
+  t.is(await notice.getByRole('link', { name: '查看该审核' }).getAttribute('href'), `/reviews/${alone.body.id}`);
+  t.is(new URL(p.url()).pathname, `/review-campaigns/${campaignId}`, 'the page stays on the campaign');
+  t.is((await sys.services.db('archive_reviews').where({ id: alone.body.id }).first()).campaign_id, null);
   t.deepEqual(otherProblems(), []);
 });
 
@@ -251,7 +283,8 @@ test.serial('the chief closes the campaign: refused without a note while archive
   t.is(await p.getByRole('button', { name: /^开始审核/ }).count(), 0, 'no review starts for a closed campaign');
   t.is(await p.getByTestId('campaign-due').getByText('逾期').count(), 0, 'a closed campaign is not overdue');
   t.like((await (await sys.as('chief1')).get(`/api/review-campaigns/${campaignId}`)).body, { status: 'closed', closeNote: '其余档案转入明年专项审核' });
-  t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 2, b.problems.join('\n'));
+  // The three refusals the test asked for (422, 409, 400), each once.
+  t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 3, b.problems.join('\n'));
   t.deepEqual(otherProblems(), []);
   t.deepEqual(b.outside, []);
 });

@@ -127,3 +127,49 @@ test.serial('a cadre the caller must avoid is not listed to them, and still coun
 });
 
 const put = (c: Awaited<ReturnType<TestSystem['as']>>, path: string, body: unknown) => c.request('PUT', path, body);
+
+test.serial('a campaign is scored on the 审核标准 in force when it opened, whatever is published later', async (t) => {
+  const chief = await sys.as('chief1');
+  const archivist = await sys.as('archivist1');
+  const admin = await sys.as('procadmin');
+  const office = (await user('chief1')).org_unit_id;
+  const opened = (await chief.post('/api/review-campaigns', { title: '县管干部档案专项审核', managementLevels: ['county'], dueDate: inDays(60) })).body;
+  const before = (await admin.get('/api/review-standards')).body.current;
+  t.is(opened.standardVersion, before);
+
+  // A new version: the last item dropped (3 points fewer).
+  const items = (await admin.get(`/api/review-standards/${before}`)).body.items.map(({ no: _no, ...i }: any) => i);
+  const published = await admin.post('/api/review-standards', { baseVersion: before, basis: '删除第23项', items: items.slice(0, -1) });
+  t.is(published.status, 201, JSON.stringify(published.body));
+  const points = (v: number) => admin.get(`/api/review-standards/${v}`).then((r) => r.body.points as number);
+  t.is(await points(before + 1), (await points(before)) - 3);
+
+  const tied = new Set(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id));
+  const reviewed = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));
+  const county = (await db()('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where({ 'a.custodian_org_id': office, 'c.management_level': 'county', 'a.status': 'in_stock' }).orderBy('a.id').select('a.id', 'a.cadre_id')).filter(
+    (a: any) => !tied.has(a.cadre_id) && !reviewed.has(a.id),
+  );
+  const [a, b] = county;
+  t.truthy(a && b);
+
+  // Made for the campaign: its version. Made for nothing: the newest.
+  const forCampaign = await archivist.post('/api/reviews', { archiveId: a.id, campaignId: opened.id });
+  t.like(forCampaign.body, { standardVersion: before, maxScore: await points(before), campaignId: opened.id });
+  t.is(forCampaign.body.items.length, items.length);
+  const alone = await archivist.post('/api/reviews', { archiveId: b.id });
+  t.like(alone.body, { standardVersion: before + 1, maxScore: await points(before + 1), campaignId: null });
+  // …and so it cannot join the campaign: it would be scored on another standard than the others.
+  t.like(await archivist.post('/api/reviews', { archiveId: b.id, campaignId: opened.id }), {
+    status: 409,
+    body: { code: 'REVIEW_OPEN', details: { id: alone.body.id, adopted: false, campaignId: null, standardVersion: before + 1 } },
+  });
+  t.is((await db()('archive_reviews').where({ id: alone.body.id }).first()).campaign_id, null);
+
+  // The campaign's page reads its scores against its own version; a campaign opened now takes the new one.
+  t.like((await chief.get(`/api/review-campaigns/${opened.id}`)).body, { standardVersion: before });
+  const listed = (await archivist.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body;
+  t.is(listed.maxScore, await points(before));
+  t.like(listed.items.find((i: any) => i.archiveId === a.id), { reviewId: forCampaign.body.id, maxScore: await points(before) });
+  const later = (await chief.post('/api/review-campaigns', { title: '复查', managementLevels: ['county'], dueDate: inDays(30) })).body;
+  t.is(later.standardVersion, before + 1);
+});

@@ -2270,6 +2270,8 @@ export type ReviewCampaign = {
   closedAt: string | null;
   closedByName: string | null;
   closeNote: string | null;
+  /** the 审核标准 version its reviews are scored on: the one in force when it opened */
+  standardVersion: number;
   /** what the caller may do now: start reviews for it (the office’s staff), close it (its chief) */
   actions: Array<"start_review" | "close">;
   progress: {
@@ -3935,7 +3937,7 @@ export interface ApiRoutes {
     body: never;
     response: {
       total: number;
-      /** the newest standard’s total points */
+      /** the total points of the campaign’s version of the standard */
       maxScore: number;
       items: Array<{
         archiveId: number;
