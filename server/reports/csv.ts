@@ -40,7 +40,7 @@ export function summaryCsv(s: Summary): string {
     ['专项审核 Archive reviews', '合格 Passed', s.reviews.passed],
     ['专项审核 Archive reviews', '不合格 Failed', s.reviews.failed],
     ['专项审核 Archive reviews', '其中单项否决 Failed by a veto item', s.reviews.vetoed],
-    ...(s.reviews.meanScore === null ? [] : [['专项审核 Archive reviews', '平均得分 Mean score', s.reviews.meanScore] as Row]),
+    ...(s.reviews.meanScore === null ? [] : [['专项审核 Archive reviews', '平均得分（百分制） Mean score (of 100)', s.reviews.meanScore] as Row]),
     ['专项审核 Archive reviews', '进行中 Under way', s.reviews.underWay],
   ];
   return csvDocument([[`统计分析 Statistics ${s.year}`, scope], [], ['部分 Section', '项目 Item', '数量 Count'], ...rows]);

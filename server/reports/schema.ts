@@ -40,7 +40,7 @@ export const summary = z
         passed: z.number().int(),
         failed: z.number().int(),
         vetoed: z.number().int().openapi({ description: '不合格 by a failed 单项否决 item' }),
-        meanScore: z.number().nullable(),
+        meanScore: z.number().nullable().openapi({ description: 'the mean score on a 100-point scale (each score against its 审核标准 version’s total), one decimal' }),
         underWay: z.number().int().openapi({ description: 'reviews being made or awaiting confirmation now' }),
       })
       .openapi({ description: '专项审核 confirmed in the year' }),

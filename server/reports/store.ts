@@ -67,15 +67,16 @@ export async function intakeCounts(q: Q, offices: number[], from: string, to: st
 
 /** Reviews (专项审核) of the offices confirmed in [from, to) by result and veto, with their scores summed; and those under way now. */
 export async function reviewCounts(q: Q, offices: number[], from: string, to: string) {
-  const rows = await q('archive_reviews')
-    .whereIn('custodian_org_id', offices)
-    .where({ status: 'confirmed' })
-    .where('decided_at', '>=', from)
-    .where('decided_at', '<', to)
-    .select('passed', 'vetoed')
-    .count({ n: '*' })
-    .sum({ points: 'score' })
-    .groupBy('passed', 'vetoed');
+  // Points on a 100-point scale: each score against the total of the 审核标准 version it was made on.
+  const totals = q('review_standard_items').groupBy('version').select('version', q.raw('SUM(max_score) AS total')).as('v');
+  const rows = await q('archive_reviews as r')
+    .join(totals, 'v.version', 'r.standard_version')
+    .whereIn('r.custodian_org_id', offices)
+    .where({ 'r.status': 'confirmed' })
+    .where('r.decided_at', '>=', from)
+    .where('r.decided_at', '<', to)
+    .select('r.passed', 'r.vetoed', q.raw('COUNT(*) AS n'), q.raw('SUM(r.score * 100.0 / v.total) AS points'))
+    .groupBy('r.passed', 'r.vetoed');
   const [{ n: underWay }] = await q('archive_reviews').whereIn('custodian_org_id', offices).whereIn('status', OPEN_REVIEW).count({ n: '*' });
   const truthy = (v: unknown) => v === true || v === 1;
   return {

@@ -20,10 +20,11 @@ type Item = { no: number; criterion: string; deductionRule: string; maxScore: nu
 /** A version's items as a publication takes them (without their numbers). */
 const asNew = (items: Item[]) => items.map(({ no: _no, ...i }) => i);
 
-/** Archives of archivist1's office on the shelf that archivist1 need not avoid and that have no review yet. */
+/** Archives of archivist1's office on the shelf that neither archivist1 nor chief1 must avoid and that have no review yet. */
 async function freeArchives(): Promise<number[]> {
   const me = await db()('users').where({ username: 'archivist1' }).first();
-  const tied = new Set(await sys.services.access.excludedCadreIds(db(), me.id));
+  const chief = await db()('users').where({ username: 'chief1' }).first();
+  const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), me.id)), ...(await sys.services.access.excludedCadreIds(db(), chief.id))]);
   const reviewed = await db()('archive_reviews').pluck('archive_id');
   const rows = await db()('archives').where({ custodian_org_id: me.org_unit_id, status: 'in_stock' }).whereNotIn('id', [...reviewed, -1]).orderBy('id').select('id', 'cadre_id');
   return rows.filter((a: any) => !tied.has(a.cadre_id)).map((a: any) => a.id);
@@ -89,6 +90,19 @@ test.serial('a new version: published with its basis; a review under way keeps i
   t.like(listed, { maxScore: 102, score: 90, standardVersion: 2 });
   const theOld = (await archivist.get(`/api/reviews?archiveId=${first}`)).body.items[0];
   t.like(theOld, { maxScore: 100, score: 99, standardVersion: 1 });
+
+  // Both confirmed: 统计分析's mean counts each score out of 100 against its own version's total
+  // (99 of 100 and 90 of 102), not the raw points of two different standards.
+  const chief = await sys.as('chief1');
+  const before = (await chief.get('/api/reports/summary')).body.reviews;
+  t.is((await archivist.post(`/api/reviews/${fresh.body.id}/submit`, { summary: '学历材料缺失。' })).status, 200);
+  for (const id of [old.body.id, fresh.body.id]) t.like((await chief.post(`/api/reviews/${id}/decide`, { decision: 'confirm', note: '' })).body, { status: 'confirmed' });
+  const after = (await chief.get('/api/reports/summary')).body.reviews;
+  t.is(after.confirmed, before.confirmed + 2);
+  const expected = (before.meanScore * before.confirmed + 99 + (90 * 100) / 102) / after.confirmed;
+  t.true(Math.abs(after.meanScore - expected) <= 0.1, `${after.meanScore} ≈ ${expected}`);
+  const raw = (before.meanScore * before.confirmed + 99 + 90) / after.confirmed;
+  t.true(Math.abs(after.meanScore - raw) > 0.1, 'the raw points would give another mean');
 });
 
 test.serial('refused: a version published meanwhile, nothing changed, unknown categories, fewer points than the pass mark, bad input, anyone but the administrator', async (t) => {

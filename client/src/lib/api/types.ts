@@ -2049,6 +2049,7 @@ export type ReportSummary = {
     failed: number;
     /** 不合格 by a failed 单项否决 item */
     vetoed: number;
+    /** the mean score on a 100-point scale (each score against its 审核标准 version’s total), one decimal */
     meanScore: number | null;
     /** reviews being made or awaiting confirmation now */
     underWay: number;

@@ -541,7 +541,7 @@ export const en: Dictionary = {
     reviewsPassed: 'Passed',
     reviewsFailed: 'Failed',
     reviewsVetoed: 'Of which by a veto item',
-    reviewsMean: 'Mean score',
+    reviewsMean: 'Mean score (of 100)',
     reviewsUnderWay: 'Under way',
     reviewsFailedLink: 'The failed archives',
     late: 'handed over late',

@@ -539,7 +539,7 @@ export const zh = {
     reviewsPassed: '合格',
     reviewsFailed: '不合格',
     reviewsVetoed: '其中单项否决',
-    reviewsMean: '平均得分',
+    reviewsMean: '平均得分（百分制）',
     reviewsUnderWay: '正在审核',
     reviewsFailedLink: '查看不合格档案',
     late: '其中逾期移交',
