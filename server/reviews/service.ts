@@ -1,6 +1,7 @@
 // 专项审核 (DOMAIN.md §1.6, §6.6): an archive scored against the review standard (a version of it:
 // standards.ts; version 1 is the Hebei system's 档案审核标准, 23 items and 100 points). A review is
-// scored on the version it was opened on, whatever was published since. A member of the office that
+// scored on the version it was opened on, whatever was published since: the newest then, or for a
+// review made for a 专项审核工作 the campaign's (the one in force when the campaign opened). A member of the office that
 // holds the archive opens a review and marks each item found wanting — points off, within the
 // item's points, in half points, with what is wrong and the materials concerned; a failing 单项否决
 // item is marked as a veto. The reviewer submits with an opinion; the score and the pass mark

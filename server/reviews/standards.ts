@@ -2,7 +2,8 @@
 // administrator publishes a new version (items, points, 单项否决, the catalogue categories each
 // item's materials are filed in) with the basis it rests on — the provincial standard changes, or
 // the office adapts it. Nothing is edited in place: a review is scored on the version it was opened
-// on (a confirmed 不合格 stays readable against the items it failed), new reviews take the newest.
+// on (a confirmed 不合格 stays readable against the items it failed), new reviews take the newest,
+// and a campaign's reviews the version in force when the campaign opened (campaigns.ts).
 //
 // Decision: publishing belongs to the process administrator, who keeps the other configuration of
 // how Dangan's work runs (diagrams, forms); the archive office decides the content and the basis
