@@ -154,6 +154,19 @@ export class ArchiveViews {
     return check.ok ? m : new Denied(check.reason);
   }
 
+  /**
+   * The material if the caller's office keeps its archive: the clean scans are the office's working
+   * copy; a reader holding only a grant sees the pages in the reading room (server/reading/),
+   * watermarked. One access check serves both questions.
+   */
+  private async keptMaterial(q: Q, user: SessionUser, materialId: number) {
+    const m = await catalog.findMaterial(q, materialId);
+    if (!m) return new Denied('absent');
+    const check = await this.access.checkArchive(q, user, m.archive_id, { categoryCode: m.category_code });
+    if (!check.ok) return new Denied(check.reason);
+    return check.via === 'custody' ? m : new Denied('reading_room');
+  }
+
   async material(user: SessionUser, ip: string, materialId: number) {
     return this.view(user, ip, 'material', materialId, async (trx) => {
       const m = await this.readableMaterial(trx, user, materialId);
@@ -165,12 +178,8 @@ export class ArchiveViews {
 
   async page(user: SessionUser, ip: string, materialId: number, pageNo: number) {
     return this.view(user, ip, 'page', `${materialId}/${pageNo}`, async (trx) => {
-      const m = await this.readableMaterial(trx, user, materialId);
+      const m = await this.keptMaterial(trx, user, materialId);
       if (m instanceof Denied) return m;
-      // The clean scan is the custodian office's working copy; a reader holding only a grant sees
-      // the page in the reading room (server/reading/), watermarked.
-      const check = await this.access.checkArchive(trx, user, m.archive_id);
-      if (!check.ok || check.via !== 'custody') return new Denied('reading_room');
       const page = await this.scans.readPage(trx, materialId, pageNo);
       if (!page) return new Denied('absent');
       return { raw: page.data, contentType: contentTypeOf(page.row.format), headers: { 'X-Content-SHA256': page.row.sha256 } };
@@ -184,13 +193,8 @@ export class ArchiveViews {
    */
   async thumbnail(user: SessionUser, ip: string, materialId: number, pageNo: number) {
     const objectId = `${materialId}/${pageNo}`;
-    const found = await (async () => {
-      const m = await this.readableMaterial(this.db, user, materialId);
-      if (m instanceof Denied) return m;
-      const check = await this.access.checkArchive(this.db, user, m.archive_id);
-      if (!check.ok || check.via !== 'custody') return new Denied('reading_room');
-      return (await catalog.findPage(this.db, materialId, pageNo)) ?? new Denied('absent');
-    })();
+    const m = await this.keptMaterial(this.db, user, materialId);
+    const found = m instanceof Denied ? m : ((await catalog.findPage(this.db, materialId, pageNo)) ?? new Denied('absent'));
     if (found instanceof Denied) {
       await this.audit.record(null, { actor: user, ip, action: 'page.view_denied', objectType: 'page', objectId, outcome: 'denied', detail: { reason: found.reason, size: 'thumbnail' } });
       throw errors.notFound('Page');
