@@ -139,6 +139,10 @@ export async function claimDue<T extends { id: string }>(
 
 /** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */
 export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
+/** A nullable column's boolean (SQLite's 0/1, PostgreSQL's true/false), null kept. */
+export const nullableBool = (v: unknown): boolean | null => (v === null || v === undefined ? null : bool(v));
+/** A nullable numeric column (PostgreSQL answers numeric and double aggregates as strings), null kept. */
+export const nullableNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export const parseJson = <T>(v: unknown, fallback: T): T => {
   if (v === null || v === undefined || v === '') return fallback;

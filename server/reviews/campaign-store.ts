@@ -1,7 +1,7 @@
 // SQL of 专项审核工作 (review campaigns): the campaigns of an office, the archives each listed when it
 // opened, and the newest review made for it of each archive.
 import type { Q } from '../db.ts';
-import { bool, forUpdate } from '../db.ts';
+import { forUpdate, nullableBool, nullableNum } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 
 export interface CampaignRow {
@@ -86,10 +86,6 @@ export interface ItemRow {
   standard_version: number | null;
 }
 
-/**
- * Every archive of the campaigns with its newest review made for the campaign (withdrawn ones do not
- * count), without the cadres in `excludedCadreIds`; by campaign, in 档案号 order.
- */
 /** The campaigns' items joined with their newest review made for the campaign (withdrawn ones do not count). */
 function withLatestReview(q: Q, campaignIds: number[]) {
   const latest = q('archive_reviews').whereIn('campaign_id', campaignIds).whereNot('status', 'cancelled').groupBy('campaign_id', 'archive_id').select('campaign_id', 'archive_id').max({ id: 'id' });
@@ -107,33 +103,32 @@ export async function stateCounts(q: Q, campaignIds: number[]): Promise<Map<numb
   const out = new Map<number, Array<{ status: string | null; passed: boolean | null; n: number }>>(campaignIds.map((id) => [id, []]));
   if (!campaignIds.length) return out;
   const rows = await withLatestReview(q, campaignIds).groupBy('i.campaign_id', 'r.status', 'r.passed').select('i.campaign_id', 'r.status', 'r.passed').count({ n: '*' });
-  for (const r of rows as any[]) out.get(r.campaign_id)!.push({ status: r.status ?? null, passed: r.passed === null || r.passed === undefined ? null : bool(r.passed), n: Number(r.n) });
+  for (const r of rows as any[]) out.get(r.campaign_id)!.push({ status: r.status ?? null, passed: nullableBool(r.passed), n: Number(r.n) });
   return out;
 }
 
-export async function itemsWithReviews(q: Q, campaignIds: number[], excludedCadreIds: number[]): Promise<Map<number, ItemRow[]>> {
-  const out = new Map<number, ItemRow[]>(campaignIds.map((id) => [id, []]));
-  if (!campaignIds.length) return out;
-  const qb = withLatestReview(q, campaignIds)
+/**
+ * Every archive of a campaign with its newest review made for the campaign (withdrawn ones do not
+ * count), without the cadres in `excludedCadreIds`, in 档案号 order.
+ */
+export async function itemsWithReviews(q: Q, campaignId: number, excludedCadreIds: number[]): Promise<ItemRow[]> {
+  const qb = withLatestReview(q, [campaignId])
     .join('archives as a', 'a.id', 'i.archive_id')
     .join('cadres as c', 'c.id', 'a.cadre_id')
     .orderBy('a.archive_no')
-    .select('i.campaign_id', 'a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed', 'r.standard_version');
+    .select('a.id as archive_id', 'a.archive_no', 'a.cadre_id', 'c.name as cadre_name', 'c.management_level', 'r.id as review_id', 'r.status as review_status', 'r.score', 'r.passed', 'r.vetoed', 'r.standard_version');
   if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);
-  for (const r of (await qb) as any[]) {
-    out.get(r.campaign_id)!.push({
-      archive_id: r.archive_id,
-      archive_no: r.archive_no,
-      cadre_id: r.cadre_id,
-      cadre_name: r.cadre_name,
-      management_level: r.management_level,
-      review_id: r.review_id ?? null,
-      review_status: r.review_status ?? null,
-      score: r.score === null || r.score === undefined ? null : Number(r.score),
-      passed: r.passed === null || r.passed === undefined ? null : bool(r.passed),
-      vetoed: r.vetoed === null || r.vetoed === undefined ? null : bool(r.vetoed),
-      standard_version: r.standard_version ?? null,
-    });
-  }
-  return out;
+  return ((await qb) as any[]).map((r) => ({
+    archive_id: r.archive_id,
+    archive_no: r.archive_no,
+    cadre_id: r.cadre_id,
+    cadre_name: r.cadre_name,
+    management_level: r.management_level,
+    review_id: r.review_id ?? null,
+    review_status: r.review_status ?? null,
+    score: nullableNum(r.score),
+    passed: nullableBool(r.passed),
+    vetoed: nullableBool(r.vetoed),
+    standard_version: nullableNum(r.standard_version),
+  }));
 }

@@ -143,7 +143,7 @@ export class ReviewCampaigns {
   async items(user: SessionUser, ip: string, id: number, f: { state?: CampaignItemState; q?: string; offset: number; limit: number }) {
     const c = await this.readable(user, ip, id, 'review_campaign.view');
     const excluded = await this.access.excludedCadreIds(this.db, user.id);
-    const all = (await store.itemsWithReviews(this.db, [id], excluded)).get(id)!;
+    const all = await store.itemsWithReviews(this.db, id, excluded);
     const text = f.q?.toLowerCase();
     const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });

@@ -69,7 +69,7 @@ export class ReviewStandards {
 
   /** One version with its items. */
   async get(version: number) {
-    const v = (await store.versions(this.db)).find((r) => r.version === version);
+    const v = await store.findVersion(this.db, version);
     if (!v) throw errors.notFound('Review standard version');
     const items = await store.standard(this.db, version);
     return { ...this.head(v), current: version === (await store.currentVersion(this.db)), points: store.totalPoints(items), passScore: this.passScore, items: items.map(itemDto) };

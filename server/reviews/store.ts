@@ -1,7 +1,7 @@
 // SQL of 专项审核: the review standard's versions, the reviews of archives and their marks (one per item of
 // the standard the reviewer found wanting).
 import type { Q } from '../db.ts';
-import { bool, forUpdate, whereContains } from '../db.ts';
+import { bool, forUpdate, nullableBool, nullableNum, whereContains } from '../db.ts';
 import { idOf } from '../archives/store.ts';
 import { OPEN_REVIEW, type ReviewStatus } from './codes.ts';
 
@@ -47,10 +47,8 @@ export interface MarkRow {
   marked_at: string;
 }
 
-const nullableBool = (v: unknown): boolean | null => (v === null || v === undefined ? null : bool(v));
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-const review = (r: any): ReviewRow => ({ ...r, score: num(r.score), pass_score: num(r.pass_score), vetoed: nullableBool(r.vetoed), passed: nullableBool(r.passed) });
+const review = (r: any): ReviewRow => ({ ...r, score: nullableNum(r.score), pass_score: nullableNum(r.pass_score), vetoed: nullableBool(r.vetoed), passed: nullableBool(r.passed) });
 const mark = (r: any): MarkRow => ({ ...r, deduction: Number(r.deduction), veto: bool(r.veto), material_ids: JSON.parse(r.material_ids) });
 
 const item = (r: any): StandardItemRow => ({ no: r.no, criterion: r.criterion, deduction_rule: r.deduction_rule, max_score: Number(r.max_score), veto: bool(r.veto), category_codes: JSON.parse(r.category_codes) });
@@ -90,9 +88,15 @@ export async function currentVersion(q: Q): Promise<number> {
   return Number(r?.v ?? 0);
 }
 
+const namedVersions = (q: Q) => q('review_standards as s').leftJoin('users as u', 'u.id', 's.published_by').select('s.*', 'u.display_name as published_by_name');
+
 /** Every version, newest first. */
 export async function versions(q: Q): Promise<VersionRow[]> {
-  return q('review_standards as s').leftJoin('users as u', 'u.id', 's.published_by').orderBy('s.version', 'desc').select('s.*', 'u.display_name as published_by_name');
+  return namedVersions(q).orderBy('s.version', 'desc');
+}
+
+export async function findVersion(q: Q, version: number): Promise<VersionRow | undefined> {
+  return namedVersions(q).where('s.version', version).first();
 }
 
 /** How many reviews each version was used by. */
@@ -227,7 +231,7 @@ export async function insertEvent(q: Q, row: EventRow): Promise<void> {
 
 export async function events(q: Q, reviewId: number): Promise<Array<EventRow & { actor_name: string | null }>> {
   const rows = await q('archive_review_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.review_id', reviewId).orderBy('e.id').select('e.*', 'u.display_name as actor_name');
-  return rows.map((r: any) => ({ ...r, score: num(r.score) }));
+  return rows.map((r: any) => ({ ...r, score: nullableNum(r.score) }));
 }
 
 /** The ids among `ids` that are materials of the archive (any revision: a finding may concern an older one). */
