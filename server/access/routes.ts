@@ -18,7 +18,7 @@ export function accessRoutes(s: Services) {
       body: z
         .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: z.string().regex(/^\d{17}[\dX]$/).optional(), reason: z.string().trim().min(1).max(200) })
         .strict()
-        .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: 'give cadreId or cadreIdNumber', path: ['cadreId'] }),
+        .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: '请选定干部或填写身份证号（二者选一） / give cadreId or cadreIdNumber', path: ['cadreId'] }),
       response: entry,
       status: 201,
       handler: ({ user, ip, body }) => s.avoidance.add(user, ip, body),

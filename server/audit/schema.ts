@@ -14,7 +14,7 @@ export const auditFilterQuery = z
     role: z.string().regex(/^[a-z_]{2,40}$/).optional().openapi({ description: 'Rows written by a holder of this role' }),
     action: z
       .string()
-      .regex(/^[a-z_.]{1,64}\*?$/, 'an action such as auth.login, or a prefix such as auth.*')
+      .regex(/^[a-z_.]{1,64}\*?$/, '操作名如 auth.login，或前缀如 auth.* / an action such as auth.login, or a prefix such as auth.*')
       .optional(),
     objectType: z.string().min(1).max(40).optional(),
     objectId: z.string().min(1).max(64).optional(),

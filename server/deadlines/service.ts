@@ -44,7 +44,7 @@ const DAY_MS = 86_400_000;
 /** An instant from a Date, an ISO instant, or a Beijing calendar day (its end). */
 export function toInstant(value: Date | string, field = 'dueAt'): Date {
   const d = value instanceof Date ? value : DAY.test(value) ? endOfBeijingDay(value) : new Date(value);
-  if (Number.isNaN(d.getTime())) throw errors.validation([{ field, message: 'expected an ISO instant or YYYY-MM-DD' }]);
+  if (Number.isNaN(d.getTime())) throw errors.validation([{ field, message: '时间应写作 YYYY-MM-DD 或 ISO 时刻 / expected an ISO instant or YYYY-MM-DD' }]);
   return d;
 }
 
@@ -91,14 +91,14 @@ export class DeadlineService {
    */
   async openDeadline(trx: Trx, input: OpenDeadlineInput): Promise<DeadlineRow> {
     const subject = oneLine(input.subject, 200);
-    if (!subject) throw errors.validation([{ field: 'subject', message: 'required' }]);
+    if (!subject) throw errors.validation([{ field: 'subject', message: '必填 / required' }]);
     const ref = oneLine(input.ref ?? '', 100);
     const now = this.clock.now();
     const due = toInstant(input.dueAt);
     const warn = input.warnAt
       ? toInstant(input.warnAt, 'warnAt')
       : new Date(due.getTime() - Math.max(0, due.getTime() - now.getTime()) * (this.config.deadlines.yellowPercent / 100));
-    if (warn.getTime() > due.getTime()) throw errors.validation([{ field: 'warnAt', message: 'must not be after dueAt' }]);
+    if (warn.getTime() > due.getTime()) throw errors.validation([{ field: 'warnAt', message: '提醒时间不能晚于期限 / must not be after dueAt' }]);
     for (const [field, id] of [['orgUnitId', input.orgUnitId], ['custodianOrgId', input.custodianOrgId]] as const) {
       if (id !== null && id !== undefined && !(await people.findOrgUnit(trx, id))) {
         throw errors.validation([{ field, message: `org unit ${id} does not exist` }]);

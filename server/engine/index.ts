@@ -100,10 +100,10 @@ export class WorkflowEngine {
 
   private checkForm(def: LoadedDefinition, formKey: string | undefined | null, variables: Record<string, unknown>): void {
     for (const k of Object.keys(variables)) {
-      if (RESERVED.has(k)) throw errors.validation([{ field: k, message: 'reserved' }], `"${k}" cannot be set`);
+      if (RESERVED.has(k)) throw errors.validation([{ field: k, message: '系统保留的名称 / reserved' }], `"${k}" cannot be set`);
     }
     if (!formKey) {
-      if (Object.keys(variables).length) throw errors.validation([{ field: '', message: 'this step takes no input' }]);
+      if (Object.keys(variables).length) throw errors.validation([{ field: '', message: '这一步不需要填写内容 / this step takes no input' }]);
       return;
     }
     const schema = this.formOf(def, formKey);

@@ -7,7 +7,7 @@ export const loginBody = z
     password: z.string().min(1).max(200),
     totp: z
       .string()
-      .regex(/^\d{6}$/, 'six digits')
+      .regex(/^\d{6}$/, '须为六位数字 / six digits')
       .optional(),
   })
   .strict()
@@ -49,6 +49,6 @@ export const totpSetupResult = z
   .openapi('TotpSetup');
 
 export const totpConfirmBody = z
-  .object({ code: z.string().regex(/^\d{6}$/, 'six digits') })
+  .object({ code: z.string().regex(/^\d{6}$/, '须为六位数字 / six digits') })
   .strict()
   .openapi('TotpConfirmRequest');

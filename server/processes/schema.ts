@@ -2,8 +2,8 @@
 // and 运行监控 (operations).
 import { z, uuid, isoDate, paging } from '../http/zod.ts';
 
-export const processKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/, 'a process key');
-export const formKey = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a form key');
+export const processKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/, '流程标识只能含字母、数字、下划线、点和连字符 / a process key');
+export const formKey = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, '表单标识只能含字母、数字、下划线和连字符 / a form key');
 export const keyParams = z.object({ key: processKey }).strict();
 export const versionParams = z.object({ key: processKey, version: z.coerce.number().int().positive() }).strict();
 export const idParams = z.object({ id: uuid }).strict();

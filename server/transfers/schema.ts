@@ -4,7 +4,7 @@ import { MANAGEMENT_LEVEL_CODES } from '../archives/codes.ts';
 import { isCalendarDate } from '../archives/validate.ts';
 import { ORDER_STATUS_CODES } from './codes.ts';
 
-const day = isoDate.refine(isCalendarDate, 'not a calendar date');
+const day = isoDate.refine(isCalendarDate, '不是有效的日期 / not a calendar date');
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const idParams = z.object({ id: intId });

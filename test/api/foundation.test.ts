@@ -45,6 +45,12 @@ test('errors have a stable code: unknown route, unauthenticated, malformed JSON,
   const bad = await c.request('POST', '/api/auth/login', '{"username":', { 'content-type': 'application/json' });
   t.is(bad.status, 400);
   t.is(bad.body.code, 'VALIDATION_FAILED');
+  // zod's own refusals read in both languages, Chinese first, like the messages the schemas write.
+  const unfilled = await c.post('/api/auth/login', { username: 'x'.repeat(65) });
+  t.is(unfilled.status, 400);
+  const said = Object.fromEntries(unfilled.body.details.map((d: { field: string; message: string }) => [d.field, d.message]));
+  t.regex(said.username, /^最多 64 个字 \/ Too big/);
+  t.regex(said.password, /^必填 \/ Invalid input/);
   const form = await c.request('POST', '/api/auth/login', 'username=a&password=b', { 'content-type': 'application/x-www-form-urlencoded' });
   t.is(form.status, 415);
   const foreign = await c.request('POST', '/api/auth/login', { username: 'applicant1', password: 'x' }, { origin: 'https://evil.example' });
