@@ -36,6 +36,13 @@ export const en: Dictionary = {
     reports: 'Statistics',
     processes: 'Processes',
     operations: 'Operations',
+    console: {
+      users: 'Users',
+      settings: 'System settings',
+      backups: 'Backups',
+      security: 'Security policy',
+      audit: 'Audit log',
+    },
   },
   header: {
     user: 'Signed in as',

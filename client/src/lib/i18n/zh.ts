@@ -34,6 +34,13 @@ export const zh = {
     reports: '统计分析',
     processes: '流程管理',
     operations: '运行监控',
+    console: {
+      users: '用户管理',
+      settings: '系统设置',
+      backups: '数据备份',
+      security: '安全策略',
+      audit: '审计日志',
+    },
   },
   header: {
     user: '当前用户',

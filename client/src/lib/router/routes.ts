@@ -49,6 +49,13 @@ export const ROUTES: RouteDef[] = [
   { path: '/admin/proposals/:id', load: () => import('../../pages/admin/ProposalPage.svelte') },
   { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte') },
   { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte') },
+  // The three administrators' consoles (三员): accounts, system settings and backups, the security
+  // policy, the audit log. Each page is also gated on the server by its permission.
+  { path: '/console/users', load: () => import('../../pages/console/UsersPage.svelte') },
+  { path: '/console/settings', load: () => import('../../pages/console/SettingsPage.svelte') },
+  { path: '/console/security', load: () => import('../../pages/console/SecurityPolicyPage.svelte') },
+  { path: '/console/backups', load: () => import('../../pages/console/BackupsPage.svelte') },
+  { path: '/console/audit', load: () => import('../../pages/console/AuditPage.svelte') },
 ];
 
 const NOT_FOUND: RouteDef = { path: '*', load: () => import('../../pages/notfound/NotFoundPage.svelte') };
