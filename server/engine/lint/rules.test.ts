@@ -83,6 +83,13 @@ test('the shipped processes pass with the installation\'s real services, roles a
   }
 });
 
+test('loop and multi-instance markers are refused at deploy, not when a case reaches them', async (t) => {
+  const r = await lint('loop-markers.bpmn');
+  const mine = found(r).filter((f) => f.startsWith('dangan/no-loop-markers@'));
+  t.deepEqual(mine.sort(), ['dangan/no-loop-markers@parallel', 'dangan/no-loop-markers@repeat', 'dangan/no-loop-markers@sequential']);
+  t.true(r.errors.some((e) => e.elementId === 'parallel' && e.message.startsWith('暂不支持多实例')));
+});
+
 test('sub-processes are refused until the runtime supports them', async (t) => {
   const r = await lint('subprocess.bpmn');
   t.true(found(r).includes('dangan/no-subprocess@inner'));

@@ -315,8 +315,24 @@ const noSubProcess: RuleFactory = () => ({
   },
 });
 
+// -- 12. no loop or multi-instance markers: a task row stands for one execution of a step, and the
+// engine refuses a marker without cardinality or collection only when the case reaches it ---------
+const noLoopMarkers: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:Activity') || !node.loopCharacteristics) return;
+    const multi = is(node.loopCharacteristics, 'bpmn:MultiInstanceLoopCharacteristics');
+    reporter.report(
+      node.id,
+      multi
+        ? '暂不支持多实例（会签）环节 / Multi-instance activities are not supported: draw one task per approver, or a parallel gateway'
+        : '暂不支持循环环节 / Loop activities are not supported: draw the way back with a gateway and a sequence flow',
+    );
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
   'no-subprocess': noSubProcess,
+  'no-loop-markers': noLoopMarkers,
   'business-rule-task': businessRuleTask,
   'no-script': noScript,
   'no-script-condition': noScriptCondition,
