@@ -92,7 +92,7 @@ function checkValue(c: FormComponent, key: string, v: unknown, out: Problem[]): 
     case 'textfield':
     case 'textarea': {
       if (typeof v !== 'string') return bad('text');
-      if (r.minLength !== undefined && [...v].length < r.minLength) bad('minLength', r.minLength);
+      if (r.minLength !== undefined && [...v.trim()].length < r.minLength) bad('minLength', r.minLength);
       if (r.maxLength !== undefined && [...v].length > r.maxLength) bad('maxLength', r.maxLength);
       if (r.pattern && !new RegExp(`^(?:${r.pattern})$`).test(v)) bad('pattern');
       return;
@@ -177,7 +177,8 @@ function walk(components: FormComponent[], data: Data, scope: Data, prefix: stri
     allowed.add(c.key);
     const v = data[c.key];
     if (isHidden(c, scope, hide)) continue;
-    if (v === undefined || v === null || v === '') {
+    // Text of nothing but spaces is no answer: a reason of six spaces does not fill 查阅理由.
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
       if (c.validate?.required) out.push({ field: prefix + c.key, code: 'required' });
       continue;
     }

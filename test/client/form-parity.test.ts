@@ -111,6 +111,17 @@ test('every field type: the browser flags exactly the fields the server flags', 
   t.deepEqual(validateForm(EVERY_TYPE, VALID, hide), [], 'the valid input is valid');
 });
 
+test('text of nothing but spaces is no answer: a required field is unfilled, a minimum counts what is written', (t) => {
+  const server = serverRegistry([EVERY_TYPE]);
+  for (const check of [(d: Record<string, unknown>) => server.validate('every-type', d), (d: Record<string, unknown>) => validateForm(EVERY_TYPE, d, hide)]) {
+    const blank = check({ ...VALID, name: '      ' });
+    t.deepEqual(blank.map((p) => p.field), ['name']);
+    t.regex(JSON.stringify(blank), /required|必填/);
+    t.deepEqual(fieldsOf(check({ ...VALID, name: ' 王 ' })), ['name'], 'one character between spaces is under the minimum of 2');
+    t.deepEqual(check({ ...VALID, name: ' 王建 ' }), []);
+  }
+});
+
 test('the shipped forms: the same agreement', (t) => {
   const dir = path.join(processesDir, 'forms');
   const server = new FormRegistry(dir);
