@@ -19,6 +19,12 @@ export const en: Dictionary = {
     refresh: 'Refresh',
     updated: 'Updated',
   },
+  leave: {
+    heading: 'Discard what you have not saved?',
+    body: 'What you entered is not saved yet and will be lost if you leave.',
+    stay: 'Keep editing',
+    discard: 'Discard and leave',
+  },
   nav: {
     main: 'Main navigation',
     workbench: 'Workbench',

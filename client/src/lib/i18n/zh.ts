@@ -17,6 +17,12 @@ export const zh = {
     refresh: '刷新',
     updated: '已更新',
   },
+  leave: {
+    heading: '放弃未保存的内容？',
+    body: '您填写的内容尚未保存，离开后将丢失。',
+    stay: '继续编辑',
+    discard: '放弃并离开',
+  },
   nav: {
     main: '主导航',
     workbench: '工作台',
