@@ -316,6 +316,9 @@ export class WorkflowEngine {
     // The forms of the case's own version: a case started before a form changed keeps its form.
     this.checkForm(await this.definitions.load(trx, instance.deployment_id), task.form_key, variables);
 
+    // The completion's instant is the command's first: the steps it reaches and the case's end come
+    // after the decision that caused them, in every timeline sorted by time.
+    const now = iso(this.opts.clock.now());
     const run = await this.open(trx, task.instance_id, actor, instance);
     const api = run.postponedTask(task.element_id, task.execution_id);
     if (!api) throw errors.taskNotOpen('not waiting');
@@ -326,7 +329,6 @@ export class WorkflowEngine {
     api.signal(variables);
     await run.settle();
     const { status } = await run.persist({ completedTaskId: task.id });
-    const now = iso(this.opts.clock.now());
     const patch: Partial<TaskRow> = {
       status: 'completed',
       completed_at: now,

@@ -275,7 +275,7 @@ export const en: Dictionary = {
     submitted: 'Application submitted',
     arrived: 'Reached “{name}”',
     arrivedTo: 'waiting for the {role}',
-    handled: '{name}',
+    handled: '{name} · done',
     cancelled: '“{name}” cancelled',
     ended: 'Closed: {name}',
     withdrawn: 'Withdrawn by the applicant',

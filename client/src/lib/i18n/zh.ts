@@ -273,7 +273,7 @@ export const zh = {
     submitted: '提交申请',
     arrived: '送达「{name}」',
     arrivedTo: '待 {role} 办理',
-    handled: '{name}',
+    handled: '{name} · 已办理',
     cancelled: '「{name}」已取消',
     ended: '办结：{name}',
     withdrawn: '申请人撤回申请',
