@@ -399,6 +399,11 @@ export const en: Dictionary = {
   intake: {
     title: 'Material hand-over',
     status: 'Ledger status',
+    st_received: 'Received',
+    st_returned: 'Returned for correction',
+    st_ledgered: 'Entered in the ledger',
+    st_filed: 'Filed',
+    st_withdrawn: 'Withdrawn',
     round: 'Hand-over no. {n}',
     late: 'Late (due by {due})',
     onTime: 'On time (due by {due})',

@@ -397,6 +397,11 @@ export const zh = {
   intake: {
     title: '材料移交登记',
     status: '台账状态',
+    st_received: '已接收',
+    st_returned: '已退回',
+    st_ledgered: '已入台账',
+    st_filed: '已归档',
+    st_withdrawn: '已撤回',
     round: '第 {n} 次移交',
     late: '逾期移交（应于 {due} 前）',
     onTime: '按期移交（期限 {due}）',
