@@ -235,6 +235,9 @@ export class Run {
         setBusinessKey: (key: string) => {
           run.instance.business_key = key;
         },
+        get businessKey() {
+          return run.instance.business_key;
+        },
       };
       const p = Promise.resolve()
         .then(() => service(ctx))

@@ -25,6 +25,8 @@ export interface ServiceContext {
   variables: Record<string, unknown>;
   params: Record<string, number>;
   setBusinessKey(key: string): void;
+  /** The case number as this command has it: set by an earlier service of the same command, before the row is saved. */
+  readonly businessKey?: string | null;
 }
 
 /** A named domain service; the returned object is merged into the process variables. */

@@ -49,7 +49,7 @@ const request = z
 /** processName and caseRef of the calling case: every notice template names the case. */
 export async function caseVars(ctx: ServiceContext): Promise<{ processName: string; caseRef: string }> {
   const info = await store.caseInfo(ctx.trx, ctx.instanceId);
-  return { processName: oneLine(info?.process_name ?? ctx.processKey), caseRef: caseRefOf(ctx.instanceId, info?.business_key) };
+  return { processName: oneLine(info?.process_name ?? ctx.processKey), caseRef: caseRefOf(ctx.instanceId, ctx.businessKey ?? info?.business_key) };
 }
 
 /**

@@ -68,6 +68,9 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   const deadline = await db('deadlines').where({ instance_id: id, kind: 'transfer' }).first();
   t.is(deadline.due_at, due);
   t.is(deadline.status, 'open');
+  // 督办 names the case by the number the same command gave it, not by its internal id
+  t.regex(out.case_no, /^转出-2026-\d{4}$/);
+  t.true(deadline.subject.endsWith(` ${out.case_no}`), deadline.subject);
   const limitJob = await db('jobs').where({ instance_id: id, element_id: 'transferLimit', status: 'pending' }).first();
   t.is(limitJob.due_at, due);
   // the archive does not move before it is sent
@@ -157,6 +160,7 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   const review = await db('deadlines').where({ instance_id: inId, kind: 'review' }).first();
   t.is(review.status, 'open');
   t.is(review.org_unit_id, hbw);
+  t.true(review.subject.endsWith(` ${(await order(sys, inId)).case_no}`), review.subject);
   const store = await taskAt(receiver, inId, 'reviewAndStore');
   t.is(store.dueAt, review.due_at);
 
