@@ -6,10 +6,11 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import { categoryCovered } from '../access/rules.ts';
+import { formatInstant } from '../notify/beijing.ts';
 import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
-import { beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
+import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
 
@@ -138,7 +139,7 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       route: JSON.stringify(ctx.variables.route ?? null),
       granted_categories: req.granted_categories ?? req.categories,
     });
-    return { outcome: 'approved' };
+    return { outcome: 'approved', ...APPROVERS_WORDS_END };
   });
 
   /** Both processes: the request ends rejected (the opinions are in request_approvals). */
@@ -194,6 +195,16 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     }
     const now = iso(ctx.clock.now());
     const finished = confirmed === true;
+    // Nothing can have been read before the window opens: ending then would throw away an approved
+    // use and write a register entry that ends before it starts. The task stays open.
+    if (finished && req.window_start && now < req.window_start) {
+      const opens = formatInstant(req.window_start);
+      throw errors.rule(
+        'reading-not-started',
+        `查阅时限自 ${opens} 起，尚未开始，不能结束阅档。届时请进入阅档室查阅，查阅完毕再结束；如不再查阅，无需操作，时限届满后系统自动收回权限 / The viewing window opens at ${opens} (Beijing): the reading cannot end before it; read then and end it, or leave it to close by itself`,
+        { windowStart: req.window_start },
+      );
+    }
     await store.revokeGrantsOfInstance(ctx.trx, ctx.instanceId, now);
     await deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'viewing_window' });
     await closeWithRegisterEntry(ctx, req, {

@@ -11,7 +11,7 @@ import { registerNotice } from '../notify/notices.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkMaterials, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget } from './checks.ts';
-import { isDay, KINDS, requestOf, short, today } from './kit.ts';
+import { APPROVERS_WORDS_END, isDay, KINDS, requestOf, short, today } from './kit.ts';
 import * as store from './store.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
@@ -75,7 +75,7 @@ export function registerCopyServices(registry: ServiceRegistry, deps: RequestDep
       throw errors.rule('approved-within-request', `准予复制的材料须在申请所列材料之内：${others.join('、')} / Only materials named in the request can be approved: ${others.join(', ')}`, { materials: others });
     }
     await store.updateRequest(ctx.trx, req.id, { status: 'approved', approved_materials: JSON.stringify(approved), decided_at: iso(ctx.clock.now()) });
-    return { outcome: 'approved', approvedMaterials: approved };
+    return { outcome: 'approved', approvedMaterials: approved, ...APPROVERS_WORDS_END };
   });
 
   /** 逐份登记: one row per copy of each approved material, certified now by the archivist. */

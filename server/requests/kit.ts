@@ -17,6 +17,14 @@ export async function requestOf(ctx: ServiceContext): Promise<RequestRow> {
   return row;
 }
 
+/**
+ * The approvers' 意见说明 (`comment`) ends with the approval. A later form has its own optional 说明
+ * under the same key; left empty there, the variable would still hold the approver's words and the
+ * 查阅登记簿 or the 处置说明 would record them as the reader's. Returned by the service that records
+ * the approval, so the next step starts without a comment.
+ */
+export const APPROVERS_WORDS_END = { comment: null };
+
 export const actorRef = (ctx: ServiceContext) => (ctx.actor ? { id: ctx.actor.id, username: ctx.actor.username } : null);
 
 /** 'YYYY-MM-DD' plus n calendar days. */

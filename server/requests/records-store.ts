@@ -139,8 +139,11 @@ export async function listCopies(
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });
-  const rows = await filtered()
-    .orderBy('e.id', 'desc')
+  const ordered = filtered();
+  // The office's book: newest first. One request's copies: by their number (-01, -02, … -100).
+  if (f.requestId) ordered.orderByRaw('length(e.serial_no), e.serial_no');
+  else ordered.orderBy('e.id', 'desc');
+  const rows = await ordered
     .limit(page.limit)
     .offset(page.offset)
     .select('e.*', 'r.cadre_id', 'r.case_no', 'r.instance_id', 'c.name as cadre_name', 'a.archive_no', 'ro.name as recipient_org_name', 'cu.display_name as certified_by_name');

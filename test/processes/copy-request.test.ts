@@ -85,6 +85,30 @@ test.serial('given two named materials, when the chief approves one of them, the
   t.is(await db()('materials').where({ archive_id: cadre.archiveId }).count({ n: '*' }).then((r: any) => Number(r[0].n)), (await db()('materials').where({ archive_id: cadre.archiveId })).length);
 });
 
+test.serial('the steps after the chief: the archivist reads which materials were approved, the case lists its copies by number, and an empty 说明 of the disposition is not the chief’s comment', async (t) => {
+  const cadre = await demoCadre(sys, 'unit', 6);
+  const { id, businessKey } = await started(cadre);
+  const asked = JSON.parse((await requestOf(id)).materials);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'chief1', id, 'chiefApproval', '同意复制第一份。', { approvedMaterials: [asked[0].seqNo] });
+  // What the archivist's case panel reads: the requested materials and the approved ones.
+  const archivist = await sys.as('archivist1');
+  const shown = await archivist.get(`/api/requests?instanceId=${id}`);
+  t.is(shown.status, 200);
+  t.like(shown.body.items[0], { materials: asked, approvedMaterials: [asked[0].seqNo], copies: 2 });
+
+  t.is((await completeAt(archivist, id, 'makeCopies', SEAL)).status, 200);
+  const panel = await (await sys.as('applicant1')).get(`/api/copy-register/by-case/${id}`);
+  t.is(panel.status, 200);
+  t.deepEqual(panel.body.items.map((r: any) => r.serialNo), [`${businessKey}-01`, `${businessKey}-02`]);
+  const office = await archivist.get(`/api/copy-register/by-case/${id}`);
+  t.deepEqual(office.body.items.map((r: any) => r.serialNo), [`${businessKey}-01`, `${businessKey}-02`]);
+
+  const reported = await completeAt(await sys.as('applicant1'), id, 'confirmDisposition', { disposition: 'filed', dispositionDate: todayIn(sys) });
+  t.is(reported.status, 200, JSON.stringify(reported.body));
+  for (const r of await copiesOf(id)) t.like(r, { disposition: 'filed', disposition_note: null });
+});
+
 test.serial('an extract: one certified extract per approved material, whatever copies says; the chief approving nothing narrower approves all', async (t) => {
   const cadre = await demoCadre(sys, 'unit', 1);
   const { id } = await started(cadre, { kind: 'extract', copies: undefined }, 3);
