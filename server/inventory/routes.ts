@@ -31,7 +31,7 @@ export function inventoryRoutes(s: Services) {
       permission: 'stock.check',
       params: S.idParams,
       body: S.markBody,
-      response: S.stockItem,
+      response: S.markedItem,
       handler: ({ user, ip, params, body }) => c.mark(user, ip, params.id, body),
     }),
     route({

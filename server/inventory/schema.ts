@@ -89,3 +89,12 @@ export const stockItem = z
   .openapi('StockCheckItem');
 
 export const stockItems = z.object({ total: z.number().int(), items: z.array(stockItem) });
+
+export const markedItem = stockItem
+  .extend({
+    awayNow: z
+      .object({ status: z.string(), label: z.string() })
+      .nullable()
+      .openapi({ description: 'found on a shelf while the register has the archive away now (借出, 数字化, 转出中): the mark stands, the register disagrees' }),
+  })
+  .openapi('StockCheckMark');

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import { relocateArchive } from '../archives/archives.ts';
+import { ARCHIVE_STATUSES, AWAY, type ArchiveStatus } from '../archives/codes.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { ITEM_RESULTS, ITEM_RESULT_CODES, type ItemResult } from './codes.ts';
 import * as store from './store.ts';
@@ -150,9 +151,15 @@ export class StockChecks {
         checked_by: user.id,
         checked_at: iso(this.clock.now()),
       };
+      // Found on a shelf while the register has it away (借出, 数字化, 转出中, since the check opened):
+      // the mark stands — that is what the shelf shows — and the answer says the register disagrees.
+      const awayNow = result !== 'missing' && AWAY.includes(item.archive_status) ? (item.archive_status as ArchiveStatus) : null;
       await store.updateItem(trx, item.id, patch);
-      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.mark', objectType: 'archive', objectId: item.archive_id, detail: { check: id, result, was: item.result } });
-      return itemDto({ ...item, ...patch, checked_by_name: user.displayName });
+      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.mark', objectType: 'archive', objectId: item.archive_id, detail: { check: id, result, was: item.result, ...(awayNow ? { awayNow } : {}) } });
+      return {
+        ...itemDto({ ...item, ...patch, checked_by_name: user.displayName }),
+        awayNow: awayNow && { status: awayNow, label: ARCHIVE_STATUSES[awayNow].zh },
+      };
     });
   }
 

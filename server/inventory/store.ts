@@ -67,12 +67,14 @@ export async function insertCheck(q: Q, row: { custodian_org_id: number; title: 
 }
 
 /** The item of an archive number in a check, with the cadre it belongs to. */
-export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number; cadre_name: string }) | undefined> {
+/** An item by the number on the spine, in any case of its letters (a scanner or a hand may type "zzb"); with the archive's status now. */
+export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number; cadre_name: string; archive_status: string }) | undefined> {
   return q('stock_check_items as i')
     .join('archives as a', 'a.id', 'i.archive_id')
     .join('cadres as c', 'c.id', 'a.cadre_id')
-    .where({ 'i.check_id': checkId, 'i.archive_no': archiveNo })
-    .first('i.*', 'a.cadre_id', 'c.name as cadre_name');
+    .where('i.check_id', checkId)
+    .whereRaw('upper(i.archive_no) = upper(?)', [archiveNo])
+    .first('i.*', 'a.cadre_id', 'c.name as cadre_name', 'a.status as archive_status');
 }
 
 export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Promise<void> {

@@ -924,6 +924,7 @@ export const en: Dictionary = {
     pending: 'Marking…',
     recent: 'Scanned now',
     foundAt: 'found at {place}',
+    awayNow: 'the register has it as “{status}”, yet it is on the shelf: please check',
     items: 'Archives of the check',
     tabs: 'Filter by result',
     all: 'All',

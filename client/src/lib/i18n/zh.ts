@@ -922,6 +922,7 @@ export const zh = {
     pending: '正在标记…',
     recent: '本次扫描',
     foundAt: '实际位置 {place}',
+    awayNow: '登记为「{status}」，却在架上：请核实',
     items: '核对清单',
     tabs: '按核对结果筛选',
     all: '全部',
