@@ -2104,6 +2104,14 @@ export type StockCheckItem = {
   checkedByName: string | null;
 };
 
+export type StockCheckMark = StockCheckItem & {
+  /** found on a shelf while the register has the archive away now (借出, 数字化, 转出中): the mark stands, the register disagrees */
+  awayNow: {
+    status: string;
+    label: string;
+  } | null;
+};
+
 export type DigitisationBatch = {
   id: number;
   caseNo: string;
@@ -3758,7 +3766,7 @@ export interface ApiRoutes {
       };
       note?: string;
     };
-    response: StockCheckItem;
+    response: StockCheckMark;
   };
   /** Close a stock check (archive chief); a note is required when archives are left unchecked */
   "POST /api/stock-checks/:id/close": {
