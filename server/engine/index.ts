@@ -427,7 +427,9 @@ export class WorkflowEngine {
     const inst = await store.findInstance(q, instanceId);
     if (!inst) throw errors.notFound('Process instance');
     const [history, tasks] = await Promise.all([store.historyOf(q, instanceId), store.tasksOfInstance(q, instanceId)]);
-    const activeElements = parseJson<string[]>(inst.active_elements, []);
+    // A case that ended (withdrawn, terminated) waits nowhere, whatever step it stopped at.
+    const live = inst.status === 'running' || inst.status === 'incident' || inst.status === 'suspended';
+    const activeElements = live ? parseJson<string[]>(inst.active_elements, []) : [];
     return { instance: inst, history, tasks, activeElements };
   }
 }

@@ -262,6 +262,9 @@ test.serial('withdrawn before any decision: the request says withdrawn and the u
   t.is(res.status, 200);
   t.like(await requestOf(id), { status: 'withdrawn' });
   t.falsy(await taskAt(await sys.as('unithead1'), id, 'unitHeadReview'));
+  // Nothing is current any more: the diagram marks no step as waiting, the case lists none.
+  t.like((await applicant.get(`/api/process-instances/${id}/diagram`)).body, { activeElements: [] });
+  t.like((await applicant.get(`/api/process-instances/${id}`)).body, { status: 'terminated', activeElements: [] });
 });
 
 test.serial('the archivists of another office are not offered the request; the leader is the one above the holding office', async (t) => {
