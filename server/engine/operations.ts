@@ -40,25 +40,25 @@ function historyRow(inst: InstanceRow, event: string, actorId: number, now: Date
  * Suspends a running case (or one with an incident): its tasks cannot be completed, messages are
  * refused and the job poller skips its timers until it is resumed (overdue timers then fire).
  */
-export async function suspend(trx: Trx, instanceId: string, actorId: number, now: Date): Promise<InstanceRow> {
+export async function suspend(trx: Trx, instanceId: string, actorId: number, now: Date, reason?: string): Promise<InstanceRow> {
   const inst = await locked(trx, instanceId);
   if (inst.status !== 'running' && inst.status !== 'incident') {
     throw errors.conflict('NOT_RUNNING', `只能暂停运行中的案件 / Only a running case can be suspended (it is ${inst.status})`);
   }
   await setStatus(trx, inst, 'suspended');
-  await store.insertHistory(trx, [historyRow(inst, 'suspend', actorId, now, { from: inst.status })]);
+  await store.insertHistory(trx, [historyRow(inst, 'suspend', actorId, now, { from: inst.status, ...(reason ? { reason } : {}) })]);
   return { ...inst, status: 'suspended', rev: inst.rev + 1 };
 }
 
 /** Resumes a suspended case: back to 'incident' while a job of it is still an incident, else 'running'. */
-export async function resume(trx: Trx, instanceId: string, actorId: number, now: Date): Promise<InstanceRow> {
+export async function resume(trx: Trx, instanceId: string, actorId: number, now: Date, reason?: string): Promise<InstanceRow> {
   const inst = await locked(trx, instanceId);
   if (inst.status !== 'suspended') throw errors.conflict('NOT_SUSPENDED', `案件未暂停 / The case is not suspended (it is ${inst.status})`);
   const status: InstanceStatus = (await incidentJobs(trx, instanceId)) > 0 ? 'incident' : 'running';
   await setStatus(trx, inst, status);
   // The poller put off the timers it skipped while suspended: make them due at the next poll.
   await store.releasePendingJobs(trx, instanceId);
-  await store.insertHistory(trx, [historyRow(inst, 'resume', actorId, now, { to: status })]);
+  await store.insertHistory(trx, [historyRow(inst, 'resume', actorId, now, { to: status, ...(reason ? { reason } : {}) })]);
   return { ...inst, status, rev: inst.rev + 1 };
 }
 

@@ -90,6 +90,10 @@ test.serial('a suspended case cannot be worked and its timers wait; resumed, ove
   const id = expected.ids.review[0];
   t.is((await admin.post(`/api/admin/instances/${id}/suspend`, { reason: '核实申请材料' })).body.status, 'suspended');
   t.like(JSON.parse((await audited('instance.suspend', id)).detail), { processKey: 'filing', reason: '核实申请材料' });
+  // The case's timeline names the process (not its key) and the reason given.
+  const shown = (await admin.get(`/api/admin/instances/${id}`)).body;
+  t.like(shown.timeline.find((e: any) => e.event === 'suspend'), { elementName: shown.processName, reason: '核实申请材料', actorName: '吴国平' });
+  t.not(shown.processName, 'filing');
   t.is((await admin.post(`/api/admin/instances/${id}/suspend`, {})).body.code, 'NOT_RUNNING');
 
   const archivist = await sys.as('archivist1');
@@ -128,6 +132,7 @@ test.serial('cancelling needs a reason, ends the case, its tasks and timers, and
   t.deepEqual((await sys.services.db('tasks').where({ instance_id: id })).map((x: any) => x.status), ['cancelled']);
   t.false((await sys.services.db('jobs').where({ instance_id: id })).some((j: any) => j.status === 'pending'), 'no timer left');
   t.like(JSON.parse((await audited('instance.cancel', id)).detail), { reason: '重复提交的申请' });
+  t.like((await admin.get(`/api/admin/instances/${id}`)).body.timeline.find((e: any) => e.event === 'cancel'), { reason: '重复提交的申请' });
   t.is((await admin.post(`/api/admin/instances/${id}/cancel`, { reason: '再次取消' })).body.code, 'INSTANCE_NOT_ACTIVE');
   t.is((await admin.post(`/api/admin/instances/${id}/suspend`, {})).body.code, 'NOT_RUNNING');
 });

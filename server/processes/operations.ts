@@ -148,7 +148,8 @@ export class OperationsService {
         return {
           at: h.at,
           elementId: h.element_id,
-          elementName: h.element_name ?? name(h.element_id),
+          // The case's own rows (suspend, resume, cancel) name the process, not its key.
+          elementName: h.element_type === 'process' ? def.deployment.name : (h.element_name ?? name(h.element_id)),
           elementType: h.element_type,
           event: h.event,
           // Who completed a step or acted on the case; the rows a command writes on the way carry
@@ -156,6 +157,8 @@ export class OperationsService {
           actorName: h.event === 'end' && h.element_type === 'bpmn:UserTask' ? (h.actor_name ?? null) : OPS_EVENTS.has(h.event) ? (h.actor_name ?? null) : null,
           // The decision of a step (approve / reject) routes the case; comments are not shown.
           outcome: typeof detail?.decision === 'string' ? detail.decision : null,
+          // The reason the process administrator gave for an operation (theirs, not the application's).
+          reason: OPS_EVENTS.has(h.event) && typeof detail?.reason === 'string' ? detail.reason : null,
         };
       }),
       jobs: jobs.map((j: any) => ({
@@ -189,7 +192,7 @@ export class OperationsService {
 
   async suspend(user: SessionUser, ip: string, id: string, reason?: string) {
     return this.db.transaction(async (trx) => {
-      const inst = await ops.suspend(trx, id, user.id, this.clock.now());
+      const inst = await ops.suspend(trx, id, user.id, this.clock.now(), reason);
       await this.record(trx, user, ip, 'instance.suspend', id, { processKey: inst.process_key, version: inst.version, reason: reason ?? null });
       return { id, status: inst.status };
     });
@@ -197,7 +200,7 @@ export class OperationsService {
 
   async resume(user: SessionUser, ip: string, id: string, reason?: string) {
     return this.db.transaction(async (trx) => {
-      const inst = await ops.resume(trx, id, user.id, this.clock.now());
+      const inst = await ops.resume(trx, id, user.id, this.clock.now(), reason);
       await this.record(trx, user, ip, 'instance.resume', id, { processKey: inst.process_key, version: inst.version, reason: reason ?? null });
       return { id, status: inst.status };
     });
@@ -210,7 +213,7 @@ export class OperationsService {
       if (!inst) throw errors.notFound('Process instance');
       await this.engine.terminate(trx, id, `流程管理员取消：${reason}`);
       await engineStore.insertHistory(trx, [
-        { instance_id: id, element_id: inst.process_key, element_type: 'process', element_name: null, event: 'cancel', execution_id: null, actor_id: user.id, at: iso(this.clock.now()), detail: null },
+        { instance_id: id, element_id: inst.process_key, element_type: 'process', element_name: null, event: 'cancel', execution_id: null, actor_id: user.id, at: iso(this.clock.now()), detail: JSON.stringify({ reason }) },
       ]);
       await this.record(trx, user, ip, 'instance.cancel', id, { processKey: inst.process_key, version: inst.version, reason });
       return { id, status: 'terminated' as const };

@@ -190,7 +190,7 @@ export const instanceDetail = instanceSummary
     incidentElements: z.array(z.string()),
     variables: z.array(z.object({ name: z.string(), type: z.string(), routing: z.array(z.object({ path: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })) })),
     timeline: z.array(
-      z.object({ at: z.string(), elementId: z.string(), elementName: z.string().nullable(), elementType: z.string(), event: z.string(), actorName: z.string().nullable(), outcome: z.string().nullable() }),
+      z.object({ at: z.string(), elementId: z.string(), elementName: z.string().nullable(), elementType: z.string(), event: z.string(), actorName: z.string().nullable(), outcome: z.string().nullable(), reason: z.string().nullable() }),
     ),
     jobs: z.array(
       z.object({
