@@ -18,6 +18,11 @@ const suite = adminSuite({
 test.serial('the operations view shows the right counts per status and per element after a scripted load', async (t) => {
   const p = suite.b.page;
   await login(p, suite.sys.url, 'procadmin');
+  // The workbench leads the process administrator to the three pages of the role, each with a line on what it is for.
+  const entries = p.getByTestId('admin-entries').getByRole('link');
+  await entries.first().waitFor();
+  t.deepEqual((await entries.locator('.label').allTextContents()).map((x) => x.trim()), ['流程管理', '运行监控', '审核标准']);
+  await entries.filter({ hasText: '运行监控' }).filter({ hasText: '处理异常' }).waitFor();
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
   const row = p.locator('tr[data-process="filing"]');
   await row.getByRole('link', { name: '运行监控', exact: true }).click();
