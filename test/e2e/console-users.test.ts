@@ -1,0 +1,163 @@
+// 用户管理 in a real browser: the system administrator creates an account (its initial password
+// shown once), finds it and disables and enables it; the security administrator grants it a
+// business role and sees a 三员 combination refused in words; the auditor has no such page.
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../server/people/totp.ts';
+import { DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
+import { adminSuite } from './admin-setup.ts';
+import { logout } from './browser.ts';
+import { shot } from './shots.ts';
+
+const suite = adminSuite();
+
+/** The 三员 log in with their password and then the authenticator's code (by the server's clock). */
+async function loginAdmin(page: Page, username: string) {
+  await page.context().clearCookies(); // whatever an earlier test left
+  await page.goto(`${suite.sys.url}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('Dangan@2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, suite.sys.clock.now()));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('navigation', { name: '主导航' }).waitFor();
+  suite.b.problems.length = 0; // the first answer was 401 TOTP_REQUIRED
+}
+
+const row = (page: Page, username: string) => page.locator(`tr[data-username="${username}"]`);
+
+async function search(page: Page, text: string) {
+  await page.getByLabel('用户名或姓名').fill(text);
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+}
+
+test.serial('the system administrator creates an account, sees its password once, finds it, disables and enables it', async (t) => {
+  const { sys, b } = suite;
+  const p = b.page;
+  await loginAdmin(p, 'sysadmin');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).click();
+  await p.getByRole('heading', { name: '用户管理', level: 1 }).waitFor();
+  await row(p, 'archivist1').waitFor();
+  t.is(await p.getByRole('button', { name: '授予角色' }).count(), 0, 'no security administrator actions for the system administrator');
+  await row(p, 'sysadmin').getByText('本人账号').waitFor();
+
+  // The form: missing fields at their field, then the server's refusal of a bad username at it.
+  await p.getByRole('button', { name: '新建账号' }).click();
+  const dlg = p.getByRole('dialog', { name: '新建账号' });
+  await dlg.getByRole('button', { name: '创建' }).click();
+  t.is(await dlg.getByLabel('姓名').getAttribute('aria-invalid'), 'true');
+  t.is(await dlg.getByText('必填').count(), 3);
+  const unit = await sys.services.db('org_units').where({ code: '150300-ZZB' }).first();
+  await dlg.getByLabel('用户名').fill('9lives');
+  await dlg.getByLabel('姓名').fill('张伟');
+  await dlg.getByLabel('所属单位').selectOption(String(unit.id));
+  await dlg.getByRole('button', { name: '创建' }).click();
+  await dlg.getByText(/3–32 个字母、数字或 _.-，以字母开头/).waitFor();
+  t.is(await dlg.getByLabel('用户名').getAttribute('aria-invalid'), 'true');
+  await dlg.getByLabel('用户名').fill('archivist1');
+  await dlg.getByRole('button', { name: '创建' }).click();
+  await dlg.getByText('该用户名已被使用').waitFor();
+  await dlg.getByLabel('用户名').fill('zhangwei');
+  await dlg.getByRole('button', { name: '创建' }).click();
+
+  const shown = p.getByRole('dialog', { name: '账号已创建' });
+  await shown.getByText('初始密码只显示这一次，关闭后无法再次查看。', { exact: false }).waitFor();
+  const password = (await shown.locator('output').textContent())?.trim() ?? '';
+  t.true(password.length >= 8, 'the initial password is shown');
+  await shot(p, 'console-users-password-once');
+  await shown.getByRole('button', { name: '我已记下，关闭' }).click();
+  await shown.waitFor({ state: 'hidden' });
+  t.is(await p.getByText(password).count(), 0, 'the password is gone once the dialog closed');
+
+  await search(p, 'zhang');
+  const r = row(p, 'zhangwei');
+  await r.waitFor();
+  t.is(await p.locator('tbody tr').count(), 1);
+  await r.getByText('未授予角色').waitFor();
+  await r.getByText('须修改密码').waitFor();
+  await r.getByText('已启用').waitFor();
+
+  await r.getByRole('button', { name: '停用' }).click();
+  const confirm = p.getByRole('dialog', { name: '停用账号' });
+  await confirm.getByText('立即退出所有会话').waitFor();
+  await confirm.getByRole('button', { name: '停用' }).click();
+  await r.getByText('已停用').waitFor();
+  t.true((await sys.services.db('users').where({ username: 'zhangwei' }).first()).disabled == true);
+  await r.getByRole('button', { name: '启用' }).click();
+  await p.getByRole('dialog', { name: '启用账号' }).getByRole('button', { name: '启用' }).click();
+  await r.getByText('已启用').waitFor();
+  t.true((await sys.services.db('users').where({ username: 'zhangwei' }).first()).disabled == false);
+
+  await search(p, '');
+  await row(p, 'archivist1').waitFor();
+  await shot(p, 'console-users-sysadmin', { fullPage: true });
+  await logout(p);
+  // The only failed answers are the refused forms (each also reported on the console).
+  t.deepEqual(b.problems.filter((m) => !/HTTP (400|409): POST .*\/api\/admin\/users$|status of (400|409)/.test(m)), []);
+});
+
+test.serial('the security administrator grants a business role; a 三员 combination is refused with its reason', async (t) => {
+  const { sys, b } = suite;
+  const p = b.page;
+  await loginAdmin(p, 'secadmin');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).click();
+  await search(p, 'zhangwei');
+  const r = row(p, 'zhangwei');
+  await r.waitFor();
+  t.is(await p.getByRole('button', { name: '停用' }).count(), 0, 'no system administrator actions for the security administrator');
+  t.is(await p.getByRole('button', { name: '新建账号' }).count(), 0);
+
+  await r.getByRole('button', { name: '授予角色' }).click();
+  const dlg = p.getByRole('dialog', { name: '授予角色：张伟（zhangwei）' });
+  await dlg.getByText('三员分立：', { exact: false }).waitFor();
+  await dlg.getByLabel('档案管理员').check();
+  await dlg.getByRole('button', { name: '保存' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  await r.getByText('档案管理员').waitFor();
+  const id = (await sys.services.db('users').where({ username: 'zhangwei' }).first()).id;
+  const held = async () => (await sys.services.db('user_roles').where({ user_id: id })).map((x: any) => x.role).sort();
+  t.deepEqual(await held(), ['archivist']);
+
+  await r.getByRole('button', { name: '授予角色' }).click();
+  await dlg.getByLabel('安全审计员').check();
+  await dlg.getByRole('button', { name: '保存' }).click();
+  await dlg.getByRole('alert').getByText('违反三员分立：安全审计员不能兼任业务角色或流程管理员。').waitFor();
+  t.true(await dlg.isVisible(), 'the dialog stays open with the reason');
+  await shot(p, 'console-users-secadmin-refused');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  t.deepEqual(await held(), ['archivist'], 'the refused set changed nothing');
+
+  // Two administrator roles at once are refused too, naming both.
+  await r.getByRole('button', { name: '授予角色' }).click();
+  await dlg.getByLabel('档案管理员').uncheck();
+  await dlg.getByLabel('系统管理员').check();
+  await dlg.getByLabel('安全审计员').check();
+  await dlg.getByRole('button', { name: '保存' }).click();
+  await dlg.getByRole('alert').getByText('系统管理员、安全保密管理员、安全审计员不能由同一账号兼任（系统管理员、安全审计员）', { exact: false }).waitFor();
+  await dlg.getByRole('button', { name: '取消' }).click();
+
+  await search(p, '');
+  await row(p, 'archivist1').waitFor();
+  await shot(p, 'console-users-secadmin', { fullPage: true });
+  await logout(p);
+  t.deepEqual(b.problems.filter((m) => !/HTTP 422: PUT .*\/api\/admin\/users\/\d+\/roles$|status of 422/.test(m)), []);
+});
+
+test.serial('the auditor has no 用户管理 link and is refused at its address', async (t) => {
+  const { b } = suite;
+  const p = b.page;
+  await loginAdmin(p, 'auditor');
+  const nav = p.getByRole('navigation', { name: '主导航' });
+  await nav.getByRole('link', { name: '审计日志' }).waitFor();
+  t.is(await nav.getByRole('link', { name: '用户管理' }).count(), 0);
+  const asked: string[] = [];
+  p.on('request', (req) => {
+    if (req.url().includes('/api/admin/')) asked.push(req.url());
+  });
+  await p.goto(`${suite.sys.url}/console/users`);
+  await p.getByRole('heading', { name: '用户管理', level: 1 }).waitFor();
+  await p.getByRole('alert').getByText('您无权使用用户管理。').waitFor();
+  t.is(await p.locator('table').count(), 0);
+  t.deepEqual(asked, [], 'the page asks the server nothing it would refuse');
+  t.deepEqual(b.problems, []);
+});
