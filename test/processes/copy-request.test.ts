@@ -194,9 +194,12 @@ test.serial('approved-within-request, copies-not-made, disposition-date: refused
   const unmade = await completeAt(archivist, id, 'makeCopies', { ...SEAL, made: false });
   t.is(unmade.status, 422);
   t.is(unmade.body.details.rule, 'copies-not-made');
+  // A seal of nothing but spaces: the form refuses it first; the step's own rule says the same.
   const unsealed = await completeAt(archivist, id, 'makeCopies', { ...SEAL, sealText: '   ' });
-  t.is(unsealed.status, 422);
-  t.is(unsealed.body.details.rule, 'seal-required');
+  t.is(unsealed.status, 400);
+  t.true(unsealed.body.details.some((d: any) => d.field === 'sealText'));
+  const bare = await t.throwsAsync(callRequestService(sys, 'registerCopies', { ...SEAL, sealText: '   ' }, { instanceId: id, as: 'archivist1' }));
+  t.is((bare as any).details.rule, 'seal-required');
   t.is((await copiesOf(id)).length, 0);
   t.is((await completeAt(archivist, id, 'makeCopies', SEAL)).status, 200);
 
