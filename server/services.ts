@@ -198,7 +198,7 @@ export function createServices(deps: Deps): Services {
 
   const engine = createWorkflowEngine(config, clock, { hooks, services: registry, candidateOrg });
   const inbox = new InboxService(db, clock, config.inbox, access, audit);
-  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access);
+  const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access, config.params);
   const cases = new CaseService(db, engine, audit, clock);
   const attachments = new AttachmentService(db, audit, clock, config.attachments, config.dataDir);
   const processes = new ProcessAdminService(db, engine, audit, clock, config.processes.requireApproval);

@@ -14,7 +14,7 @@ export const definitionSchema = z
     deployedAt: z.string(),
     startFormKey: z.string().nullable(),
     starters: z.array(z.string()),
-    description: z.string().nullable().openapi({ description: "The process's documentation text" }),
+    description: z.string().nullable().openapi({ description: "What the process is for, in plain words: the first paragraph of its documentation, configured values filled in" }),
   })
   .openapi('ProcessDefinition');
 

@@ -16,6 +16,7 @@ import { taskDto } from './dto.ts';
 import { indexStartedCase } from './cases.ts';
 import * as casesStore from './cases-store.ts';
 import { assertCanReadCase } from './scope.ts';
+import { fillParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 
 export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.username, roles: u.roles, orgUnitId: u.orgUnitId });
@@ -36,6 +37,8 @@ export class WorkflowService {
     private readonly audit: AuditLog,
     private readonly dueState: (dueAt: string | null) => DueState,
     private readonly access: AccessRules,
+    /** The installation's archive parameters, filled into the processes' documentation. */
+    private readonly params: Record<string, number>,
   ) {}
 
   /**
@@ -61,7 +64,7 @@ export class WorkflowService {
           deployedAt: r.deployed_at,
           startFormKey: def.meta.startFormKey ?? null,
           starters: def.meta.starters,
-          description: def.meta.documentation ?? null,
+          description: processSummary(def.meta.documentation, this.params),
         };
       }),
     );
@@ -86,7 +89,7 @@ export class WorkflowService {
     for (const r of rows) {
       const def = await this.engine.definitions.load(this.db, r.id);
       parts.push(`### \`${r.process_key}\` ${r.name} (v${r.version}); started by ${def.meta.starters.join(', ')}`);
-      if (def.meta.documentation) parts.push(def.meta.documentation);
+      if (def.meta.documentation) parts.push(fillParams(def.meta.documentation, this.params));
       parts.push(`Start variables:\n${fields(def, def.meta.startFormKey)}`);
       for (const el of def.meta.elements.values()) {
         if (el.type !== 'bpmn:UserTask') continue;
