@@ -69,6 +69,7 @@ export const scanState = z.object({ scans: z.array(scan), scanFindings: z.array(
 export const intakeRecord = z
   .object({
     ...intakeBase,
+    categoryLabel: z.string().openapi({ description: 'the category as people read it: 三、考核鉴定材料, 4-1 学历学位材料' }),
     cadre: named,
     archiveId: z.number().int().nullable(),
     custodianOrg: named,

@@ -82,10 +82,13 @@ export class MaterialsService {
     const users = await store.namesOf(q, 'users', [intake.handler_id, intake.receiver_id, intake.filed_by, ...events.map((e) => e.actor_id)]);
     const orgs = await store.namesOf(q, 'org_units', [intake.custodian_org_id, intake.producer_org_id]);
     const notice = intake.notice_id ? await store.findNotice(q, intake.notice_id) : undefined;
+    const categoryLabel = await store.categoryLabel(q, intake.category_code);
     const active = scans.filter((s) => !s.withdrawn_at);
     const open = intake.status === 'received' || intake.status === 'returned';
     return {
       ...intakeDto(intake, { view, names: { users, orgs }, cadreName: cadre!.name, mismatches: view === 'archive' ? keyFieldMismatches(intake, cadre!) : null, noticeNo: notice?.notice_no ?? null }),
+      /** The category as people read it (the code when the catalogue does not know it). */
+      categoryLabel: categoryLabel ?? intake.category_code,
       view,
       events: events.map((e) => eventDto(e, view, users)),
       scans: scanList(scans),

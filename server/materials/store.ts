@@ -263,6 +263,13 @@ export async function listNotices(q: Q, f: Pick<LedgerFilter, 'custodianOrgIds' 
   return { total: Number(n), rows: rows as Array<NoticeRow & { cadre_name: string; producer_org_name: string }> };
 }
 
+/** How a catalogue category reads: "三、考核鉴定材料" for one of the ten, "4-1 学历学位材料" for a sub-category. */
+export async function categoryLabel(q: Q, code: string): Promise<string | null> {
+  const c = await q('catalog_categories').where({ code }).first('numeral', 'name', 'parent_code');
+  if (!c) return null;
+  return c.parent_code ? `${code} ${c.name}` : `${c.numeral}、${c.name}`;
+}
+
 /** Display names of users and org units, for the records' readers. */
 export async function namesOf(q: Q, table: 'users' | 'org_units', ids: Array<number | null | undefined>): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((x): x is number => typeof x === 'number'))];

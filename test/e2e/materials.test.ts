@@ -68,6 +68,13 @@ test.serial('a producer hands a material over with its scan; the archivist sees 
   // The case page: the ledger entry, then the scan goes up.
   await p.getByRole('heading', { name: '材料移交登记' }).waitFor();
   await p.getByText('已接收').first().waitFor();
+  // The ledger names the category, and says its status in the user's language.
+  await p.getByText('2026年度公务员年度考核登记表（三、考核鉴定材料）').waitFor();
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByText('Ledger status').waitFor();
+  t.is(await p.getByText('Received', { exact: true }).count(), 1);
+  t.is(await p.getByText('已接收', { exact: true }).count(), 0);
+  await p.getByLabel('Language').selectOption('zh');
   await p.getByText('尚未上传扫描件。').waitFor();
   await p.locator('input[type="file"][accept*="image/jpeg"]').setInputFiles(scanFile);
   await p.getByText('第 1 页').waitFor();
@@ -80,6 +87,7 @@ test.serial('a producer hands a material over with its scan; the archivist sees 
   await login(p, sys.url, 'archivist1');
   await openTask(p, '接收鉴别');
   await p.getByText('姓名、出生时间、参加工作时间、入党时间与档案一致。').waitFor();
+  await p.getByText('2026年度公务员年度考核登记表（三、考核鉴定材料）').waitFor();
   for (const label of ['办理完毕', '对象明确', '齐全完整', '文字清楚', '内容真实', '填写规范', '手续完备', '原件或注明复制时间并盖章的复制件', '纸张规格和书写材料符合要求']) {
     await p.getByRole('checkbox', { name: label }).check();
   }

@@ -48,6 +48,7 @@ test.serial('given a material formed last week, when the producer hands it over 
   t.deepEqual(mine.body.scans.map((s: any) => s.pageNo), [1, 2]);
   t.deepEqual(mine.body.scanFindings, []);
   t.is(mine.body.keyFieldMismatches, null);
+  t.is(mine.body.categoryLabel, '三、考核鉴定材料');
 
   // The archivist of the custodian office is offered the review, the other office's is not.
   const archivist = await sys.as('archivist1');
@@ -99,6 +100,7 @@ test.serial('given a material that goes back twice, when the producer corrects a
   const { producer, res } = await register(registration(cadre, daysAgo(sys, 3), { title: '干部任免审批表', categoryCode: '9-2', approvalAuthority: '中共乌海市委', approvalDate: daysAgo(sys, 3), approvalDocNo: '乌党任〔2026〕12号' }));
   t.is(res.status, 201, JSON.stringify(res.body));
   const id = res.body.id;
+  t.is((await producer.get(`/api/material-intakes/by-case/${id}`)).body.categoryLabel, '9-2 任免材料');
   const archivist = await sys.as('archivist1');
 
   for (const round of [1, 2]) {

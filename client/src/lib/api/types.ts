@@ -54,7 +54,7 @@ export type ProcessDefinition = {
   deployedAt: string;
   startFormKey: string | null;
   starters: Array<string>;
-  /** The process's documentation text */
+  /** What the process is for, in plain words: the first paragraph of its documentation, configured values filled in */
   description: string | null;
 };
 
@@ -839,6 +839,8 @@ export type MaterialIntake = {
   pages: number;
   isCopy: boolean;
   filedAt: string | null;
+  /** the category as people read it: 三、考核鉴定材料, 4-1 学历学位材料 */
+  categoryLabel: string;
   cadre: {
     id: number;
     name: string;
@@ -1792,6 +1794,7 @@ export type AdminInstance = {
     event: string;
     actorName: string | null;
     outcome: string | null;
+    reason: string | null;
   }>;
   jobs: Array<{
     id: string;
