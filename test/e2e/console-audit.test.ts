@@ -1,0 +1,233 @@
+// The security auditor's console (审计日志) in a real browser: a search by action and outcome shows
+// exactly the matching rows, pages stay on the rows of the first search, a row's detail is shown
+// as text, the chain verifies, a checkpoint is signed and listed, the export carries the filters
+// and answers CSV. The system administrator is refused and has no link to it.
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { totpCode } from '../../server/people/totp.ts';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
+import { openBrowser, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+/** A username typed at the login that is markup: it must come back as text. */
+const MARKUP = '<img src=x onerror="window.__xss=1">';
+
+test.before(async () => {
+  sys = await startSystem();
+  // Failed logins, before the auditor looks: a wrong password and an unknown (markup) name.
+  const c = sys.client();
+  t401(await c.post('/api/auth/login', { username: 'archivist1', password: 'wrong-password' }));
+  t401(await c.post('/api/auth/login', { username: MARKUP, password: 'whatever' }));
+  await sys.client().login('archivist1'); // a successful one, which the filter must leave out
+  b = await openBrowser(sys.url, { width: 1024, height: 800 });
+});
+
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+function t401(res: { status: number }) {
+  if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
+}
+
+/** The login page with the one-time code, as an administrator logs in. */
+async function loginWithCode(page: Page, username: string) {
+  await page.goto(`${sys.url}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, sys.clock.now()));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('navigation', { name: '主导航' }).waitFor();
+}
+
+/** What went wrong in the page, but for the 401 that asks an administrator for the one-time code. */
+const unexpected = () => b.problems.filter((m) => !/401/.test(m) || !/auth\/login|status of 401/.test(m));
+
+const rowSeqs = (page: Page) => page.locator('table[aria-label="审计记录"] tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+
+test.serial('the auditor searches by action and outcome, opens a row, verifies, signs a checkpoint and exports', async (t) => {
+  const p = b.page;
+  await loginWithCode(p, 'auditor');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计日志' }).click();
+  await p.getByRole('heading', { name: '审计日志', level: 1 }).waitFor();
+  await p.locator('table[aria-label="审计记录"]').waitFor();
+
+  // 登录 失败: exactly the failed logins, newest first.
+  await p.getByLabel('操作', { exact: true }).fill('auth.login');
+  await p.getByLabel('结果').selectOption({ label: '失败' });
+  await p.getByRole('button', { name: '查询' }).click();
+  const failed = await sys.services.db('audit_log').where({ action: 'auth.login', outcome: 'failure' }).orderBy('seq', 'desc').select('seq');
+  t.is(failed.length, 2);
+  await p.getByTestId('audit-total').getByText(/共 2 条记录/).waitFor();
+  t.deepEqual(await rowSeqs(p), failed.map((r) => Number(r.seq)));
+  const table = p.locator('table[aria-label="审计记录"]');
+  t.is(await table.getByText('登录', { exact: true }).count(), 2, 'the action has its Chinese name');
+  t.is(await table.getByText('失败', { exact: true }).count(), 2);
+  await table.getByText(MARKUP, { exact: true }).waitFor(); // the markup name, as text
+  t.is(await p.evaluate(() => (globalThis as any).__xss), undefined);
+  await shot(p, 'console-audit-search');
+
+  // The wrong password's row in full: who typed what, and why it failed.
+  const wrongPassword = failed[1].seq;
+  await p.getByRole('button', { name: `第 ${wrongPassword} 条记录的详情` }).click();
+  const dialog = p.getByRole('dialog', { name: `审计记录 #${wrongPassword}` });
+  await dialog.waitFor();
+  await dialog.getByText('archivist1').first().waitFor();
+  const detail = dialog.getByTestId('audit-detail');
+  t.is(await detail.locator('dt').innerText(), 'reason');
+  t.is(await detail.locator('dd').innerText(), 'bad_password');
+  await shot(p, 'console-audit-detail');
+  await dialog.getByRole('button', { name: '关闭' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // The export carries the filters and the pinned head, and answers the same rows as CSV.
+  const href = (await p.getByTestId('audit-export').getAttribute('href'))!;
+  const url = new URL(href, sys.url);
+  t.is(url.pathname, '/api/audit/export.csv');
+  t.is(url.searchParams.get('action'), 'auth.login');
+  t.is(url.searchParams.get('outcome'), 'failure');
+  t.truthy(url.searchParams.get('maxSeq'));
+  const csv = await p.request.get(url.href);
+  t.is(csv.status(), 200);
+  t.regex(csv.headers()['content-type'], /^text\/csv/);
+  const lines = (await csv.text()).trim().split(/\r?\n/);
+  t.is(lines.length, 1 + 2, 'a header and the two failed logins');
+  t.true(lines.slice(1).every((l) => l.includes('auth.login') && l.includes('failure')));
+
+  // 完整性校验: the chain is intact.
+  await p.getByRole('tab', { name: '完整性校验' }).click();
+  await p.getByRole('button', { name: '开始校验' }).click();
+  const verdict = p.getByTestId('verify-result');
+  await verdict.getByText('校验通过：日志完整，未被改动。').waitFor();
+  t.regex(await verdict.innerText(), /共核对 \d+ 条记录/);
+  await shot(p, 'console-audit-verify');
+
+  // 签名检查点: one signed now is listed at the head's seq.
+  await p.getByRole('tab', { name: '签名检查点' }).click();
+  const before = (await sys.services.db('audit_checkpoints').count({ n: '*' }))[0].n;
+  await p.getByRole('button', { name: '立即签名检查点' }).click();
+  await p.getByText(/已签名检查点：第 \d+ 条记录。/).waitFor();
+  const newest = await sys.services.db('audit_checkpoints').orderBy('id', 'desc').first();
+  t.is(Number((await sys.services.db('audit_checkpoints').count({ n: '*' }))[0].n), Number(before) + 1);
+  const row = p.locator(`tr[data-checkpoint="${newest.id}"]`);
+  await row.waitFor();
+  t.is(await row.locator('td').first().innerText(), String(newest.seq));
+  t.true((await row.innerText()).includes('手动'));
+  await shot(p, 'console-audit-checkpoints');
+
+  // 清理 asks first, saying what goes and that checkpoints come first; cancelling deletes nothing.
+  await p.getByRole('tab', { name: '清理' }).click();
+  await p.getByRole('button', { name: '清理过期记录…' }).click();
+  const confirm = p.getByRole('dialog', { name: '确认清理过期审计记录' });
+  await confirm.getByText(/早于保存期限（不少于 180 天）/).waitFor();
+  await confirm.getByText(/签名检查点/).waitFor();
+  await shot(p, 'console-audit-prune');
+  const rows = Number((await sys.services.db('audit_log').count({ n: '*' }))[0].n);
+  await confirm.getByRole('button', { name: '取消' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  t.false(await p.getByTestId('prune-result').isVisible());
+  // No prune ran: no audit.prune row, and the log only grew.
+  t.is((await sys.services.db('audit_log').where({ action: 'audit.prune' })).length, 0);
+  t.true(Number((await sys.services.db('audit_log').count({ n: '*' }))[0].n) >= rows);
+
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('the next page stays on the rows of the first search, whatever was written since', async (t) => {
+  const p = b.page;
+  const write = (n: number) => sys.services.audit.record(null, { actorName: 'system', action: 'job.retry', objectType: 'job', objectId: n, detail: { n } });
+  for (let i = 0; i < 60; i++) await write(i);
+  await p.getByRole('tab', { name: '日志查询' }).click();
+  await p.getByRole('button', { name: '清除条件' }).click();
+  await p.getByLabel('操作', { exact: true }).fill('job.*');
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.getByTestId('audit-total').getByText(/共 60 条记录/).waitFor();
+  t.is((await rowSeqs(p)).length, 50);
+  t.is(await p.locator('table[aria-label="审计记录"] tbody tr').first().locator('td').nth(3).innerText(), '后台任务 · retry\njob.retry');
+
+  for (let i = 60; i < 63; i++) await write(i); // written while the auditor reads page 1
+  await p.getByRole('button', { name: '下一页' }).click();
+  await p.getByText('第 2 / 2 页').waitFor();
+  const page2 = await rowSeqs(p);
+  const expected = await sys.services.db('audit_log').where({ action: 'job.retry' }).orderBy('seq', 'asc').limit(10).select('seq');
+  t.deepEqual(page2, expected.map((r) => Number(r.seq)).reverse(), 'the ten oldest, none of the three new ones');
+  t.regex(await p.getByTestId('audit-total').innerText(), /共 60 条记录/);
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('a slow answer to an earlier search never overwrites the newer one', async (t) => {
+  const p = b.page;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await p.route(/\/api\/audit\/entries\?.*action=job/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await p.getByLabel('操作', { exact: true }).fill('job.*');
+  await p.getByRole('button', { name: '查询' }).click(); // held
+  await p.getByLabel('操作', { exact: true }).fill('auth.login');
+  await p.getByRole('button', { name: '查询' }).click();
+  const logins = (await sys.services.db('audit_log').where({ action: 'auth.login' }).orderBy('seq', 'desc').select('seq')).map((r) => Number(r.seq));
+  await p.getByTestId('audit-total').getByText(`共 ${logins.length} 条记录`, { exact: false }).waitFor();
+  const late = p.waitForResponse(/\/api\/audit\/entries\?.*action=job/);
+  release();
+  await late;
+  await p.waitForTimeout(200); // time for the late answer to be (wrongly) shown
+  t.deepEqual(await rowSeqs(p), logins);
+  t.regex(await p.getByTestId('audit-total').innerText(), new RegExp(`共 ${logins.length} 条记录`));
+  await p.unroute(/\/api\/audit\/entries/);
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('a confirmed prune says what the server did: nothing is younger than 180 days here', async (t) => {
+  const p = b.page;
+  await p.getByRole('tab', { name: '清理' }).click();
+  await p.getByRole('button', { name: '清理过期记录…' }).click();
+  await p.getByRole('dialog', { name: '确认清理过期审计记录' }).getByRole('button', { name: '确认清理' }).click();
+  await p.getByTestId('prune-result').getByText(/没有早于 2026年5月6日 09:00 的记录，未删除任何记录（保存期限 180 天）/).waitFor();
+  const prunes = await sys.services.db('audit_log').where({ action: 'audit.prune' });
+  t.is(prunes.length, 1);
+  t.deepEqual(JSON.parse(prunes[0].detail), { cutoff: '2026-05-06T01:00:00.000Z', retentionDays: 180, throughSeq: 0 });
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('a row changed behind the application fails the check at its seq, in red, with what it means', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const target = await db('audit_log').where({ action: 'auth.login', outcome: 'failure', actor: 'archivist1' }).first();
+  // What someone with database rights would do: take the trigger away and make the failure a success.
+  if (db.client.config.client === 'pg') await db.raw('DROP TRIGGER audit_log_no_update ON audit_log');
+  else await db.raw('DROP TRIGGER audit_log_no_update');
+  await db('audit_log').where({ seq: target.seq }).update({ outcome: 'success' });
+
+  await p.getByRole('tab', { name: '完整性校验' }).click();
+  await p.getByRole('button', { name: '开始校验' }).click();
+  const verdict = p.getByTestId('verify-result');
+  await verdict.getByText(`校验未通过：自第 ${target.seq} 条记录起日志不可信。`).waitFor();
+  await verdict.getByText(/该记录的内容与其哈希不符：记录在写入后被改动过。/).waitFor();
+  t.is(await verdict.getAttribute('role'), 'alert');
+  t.is(await verdict.evaluate((el) => (globalThis as any).getComputedStyle(el).color), 'rgb(163, 32, 26)'); // --c-danger
+  await shot(p, 'console-audit-verify-broken');
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('the system administrator is refused the audit log and has no link to it', async (t) => {
+  const p = b.page;
+  await logout(p);
+  await loginWithCode(p, 'sysadmin');
+  const nav = p.getByRole('navigation', { name: '主导航' });
+  await nav.getByRole('link', { name: '用户管理' }).waitFor();
+  t.is(await nav.getByRole('link', { name: '审计日志' }).count(), 0);
+  await p.goto(`${sys.url}/console/audit`);
+  await p.getByTestId('audit-refused').getByText('您无权查看审计日志').waitFor();
+  t.is(await p.getByRole('tab').count(), 0);
+  await shot(p, 'console-audit-refused');
+  const api = await p.request.get(`${sys.url}/api/audit/entries`);
+  t.is(api.status(), 403);
+  t.is((await api.json()).code, 'FORBIDDEN');
+});
