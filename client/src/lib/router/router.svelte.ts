@@ -29,6 +29,11 @@ export class Router {
    * proxy per match made every setQuery look like another route, and the shell re-mounted the page).
    */
   current = $state.raw<Match | null>(null);
+  /**
+   * Asked when the browser's back or forward button has changed the URL: true keeps the page as
+   * it is (a page with unsaved work asks first, and puts its URL back; see state/leave-guard).
+   */
+  holdHistory: ((to: URL) => boolean) | null = null;
   private readonly table: Array<{ re: RegExp; route: RouteDef }>;
 
   constructor(
@@ -53,7 +58,9 @@ export class Router {
   start(): void {
     this.current = this.match(new URL(location.href));
     addEventListener('popstate', () => {
-      this.current = this.match(new URL(location.href));
+      const url = new URL(location.href);
+      if (this.holdHistory?.(url)) return;
+      this.current = this.match(url);
     });
     document.addEventListener('click', (e) => {
       if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
