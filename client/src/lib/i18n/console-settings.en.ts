@@ -19,7 +19,7 @@ export const consoleSettingsEn: Shape<typeof consoleSettingsZh> = {
     clean: 'These are the settings in force.',
     dirty: '{n} unsaved change(s).',
     savedAt: 'Saved at {time}; the new settings are in force.',
-    refused: 'The server did not accept these changes; correct them as shown below and save again.',
+    refused: 'The server did not accept these changes; correct them as the red notes under each setting say, and save again.',
     current: 'In force: {value}',
     range: 'Allowed {min}–{max}',
     chars: '{n}/{max} characters',

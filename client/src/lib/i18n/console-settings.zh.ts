@@ -15,7 +15,7 @@ export const consoleSettingsZh = {
     clean: '当前显示的是正在生效的设置。',
     dirty: '有 {n} 项未保存的更改。',
     savedAt: '已于 {time} 保存，新设置已生效。',
-    refused: '服务器未接受这些更改，请按下方提示修改后重新保存。',
+    refused: '服务器未接受这些更改，请按各项下方的红色提示修改后重新保存。',
     current: '当前生效值：{value}',
     range: '可设范围 {min}–{max}',
     chars: '{n}/{max} 字',
