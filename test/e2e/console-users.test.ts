@@ -88,12 +88,39 @@ test.serial('the system administrator creates an account, sees its password once
   await r.getByText('已启用').waitFor();
   t.true((await sys.services.db('users').where({ username: 'zhangwei' }).first()).disabled == false);
 
+  // A new password, shown once; the account must change it again.
+  await r.getByRole('button', { name: '重置密码' }).click();
+  await p.getByRole('dialog', { name: '重置密码' }).getByRole('button', { name: '重置密码' }).click();
+  const reset = p.getByRole('dialog', { name: '密码已重置' });
+  const second = (await reset.locator('output').textContent())?.trim() ?? '';
+  t.true(second.length >= 8 && second !== password);
+  await reset.getByText('只显示这一次', { exact: false }).waitFor();
+  await reset.getByRole('button', { name: '我已记下，关闭' }).click();
+
+  // A locked account shows so and can be unlocked.
+  await sys.services.db('users').where({ username: 'applicant2' }).update({ locked_until: new Date(sys.clock.now().getTime() + 3600_000).toISOString() });
+  await search(p, 'applicant2');
+  const locked = row(p, 'applicant2');
+  await locked.getByText('已锁定').waitFor();
+  await locked.getByRole('button', { name: '解锁' }).click();
+  await p.getByRole('dialog', { name: '解锁账号' }).getByRole('button', { name: '解锁' }).click();
+  await locked.getByRole('button', { name: '解锁' }).waitFor({ state: 'detached' });
+  t.is(await locked.getByText('已锁定').count(), 0);
+
+  // The only auditor cannot be disabled: the refusal stands in the dialog, in words.
+  await search(p, 'auditor');
+  await row(p, 'auditor').getByRole('button', { name: '停用' }).click();
+  const last = p.getByRole('dialog', { name: '停用账号' });
+  await last.getByRole('button', { name: '停用' }).click();
+  await last.getByRole('alert').getByText('不能这样做：须至少保留一个启用的安全审计员账号。').waitFor();
+  await last.getByRole('button', { name: '取消' }).click();
+
   await search(p, '');
   await row(p, 'archivist1').waitFor();
   await shot(p, 'console-users-sysadmin', { fullPage: true });
   await logout(p);
   // The only failed answers are the refused forms (each also reported on the console).
-  t.deepEqual(b.problems.filter((m) => !/HTTP (400|409): POST .*\/api\/admin\/users$|status of (400|409)/.test(m)), []);
+  t.deepEqual(b.problems.filter((m) => !/HTTP (400|409): POST .*\/api\/admin\/users$|HTTP 422: POST .*\/disable$|status of (400|409|422)/.test(m)), []);
 });
 
 test.serial('the security administrator grants a business role; a 三员 combination is refused with its reason', async (t) => {
@@ -136,6 +163,29 @@ test.serial('the security administrator grants a business role; a 三员 combina
   await dlg.getByRole('alert').getByText('系统管理员、安全保密管理员、安全审计员不能由同一账号兼任（系统管理员、安全审计员）', { exact: false }).waitFor();
   await dlg.getByRole('button', { name: '取消' }).click();
 
+  // The last auditor keeps the role.
+  await search(p, 'auditor');
+  await row(p, 'auditor').getByRole('button', { name: '授予角色' }).click();
+  const only = p.getByRole('dialog', { name: '授予角色：何静（auditor）' });
+  await only.getByLabel('安全审计员').uncheck();
+  await only.getByRole('button', { name: '保存' }).click();
+  await only.getByRole('alert').getByText('不能这样做：须至少保留一个启用的安全审计员账号。').waitFor();
+  await only.getByRole('button', { name: '取消' }).click();
+
+  // Another org unit, from the picker; a lost authenticator reset.
+  await search(p, 'zhangwei');
+  await r.getByRole('button', { name: '调整单位' }).click();
+  const move = p.getByRole('dialog', { name: '调整单位：张伟（zhangwei）' });
+  const other = await sys.services.db('org_units').where({ code: '150300-ZZB-DAS' }).first();
+  await move.getByLabel('所属单位').selectOption(String(other.id));
+  await move.getByRole('button', { name: '保存' }).click();
+  await r.getByText(other.name).waitFor();
+  t.is((await sys.services.db('users').where({ id }).first()).org_unit_id, other.id);
+  await search(p, 'sysadmin');
+  await row(p, 'sysadmin').getByRole('button', { name: '重置动态口令' }).click();
+  await p.getByRole('dialog', { name: '重置动态口令' }).getByRole('button', { name: '重置动态口令' }).click();
+  await row(p, 'sysadmin').getByText('未绑定动态口令').waitFor();
+
   await search(p, '');
   await row(p, 'archivist1').waitFor();
   await shot(p, 'console-users-secadmin', { fullPage: true });
@@ -159,5 +209,21 @@ test.serial('the auditor has no 用户管理 link and is refused at its address'
   await p.getByRole('alert').getByText('您无权使用用户管理。').waitFor();
   t.is(await p.locator('table').count(), 0);
   t.deepEqual(asked, [], 'the page asks the server nothing it would refuse');
+  await shot(p, 'console-users-auditor-refused');
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('at 1024 px the list and its actions fit', async (t) => {
+  const { b } = suite;
+  const p = b.page;
+  await loginAdmin(p, 'secadmin'); // sysadmin's authenticator was reset above
+  await p.setViewportSize({ width: 1024, height: 768 });
+  await p.goto(`${suite.sys.url}/console/users`);
+  await row(p, 'archivist1').getByRole('button', { name: '调整单位' }).waitFor();
+  await shot(p, 'console-users-1024', { fullPage: true });
+  const width = (await p.evaluate('document.documentElement.scrollWidth')) as number;
+  t.true(width <= 1024, `no sideways scrolling of the page (${width} px)`);
+  const table = p.locator('.table-scroll');
+  t.true(await table.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the table fits without scrolling, its actions visible');
   t.deepEqual(b.problems, []);
 });

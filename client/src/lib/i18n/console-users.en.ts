@@ -18,7 +18,7 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
   total: '{n} accounts',
   create: 'New account',
   col: {
-    name: 'Name',
+    name: 'Name / username',
     username: 'Username',
     unit: 'Org unit',
     roles: 'Roles',

@@ -14,7 +14,7 @@ export const consoleUsersZh = {
   total: '共 {n} 个账号',
   create: '新建账号',
   col: {
-    name: '姓名',
+    name: '姓名 / 用户名',
     username: '用户名',
     unit: '所属单位',
     roles: '角色',
