@@ -184,6 +184,22 @@ test.serial('a slow answer to an earlier search never overwrites the newer one',
   t.deepEqual(unexpected(), []);
 });
 
+test.serial('an action the server refuses is said at its field; the rows and their export stay those shown', async (t) => {
+  const p = b.page;
+  const href = await p.getByTestId('audit-export').getAttribute('href');
+  await p.getByLabel('操作', { exact: true }).fill('Auth.Login');
+  await p.getByRole('button', { name: '查询' }).click();
+  const field = p.getByLabel('操作', { exact: true });
+  await p.locator('#au-action-err').getByText('操作名如 auth.login，或前缀如 auth.*').waitFor();
+  t.is(await field.getAttribute('aria-invalid'), 'true');
+  t.is(await field.getAttribute('aria-describedby'), 'au-action-err');
+  t.is(await p.getByTestId('audit-export').getAttribute('href'), href);
+  t.true(await p.locator('table[aria-label="审计记录"]').isVisible());
+  await shot(p, 'console-audit-field-error');
+  t.true(b.problems.some((m) => /HTTP 400: GET .*\/api\/audit\/entries/.test(m)));
+  b.problems.length = 0;
+});
+
 test.serial('a confirmed prune says what the server did: nothing is younger than 180 days here', async (t) => {
   const p = b.page;
   await p.getByRole('tab', { name: '清理' }).click();
@@ -213,6 +229,19 @@ test.serial('a row changed behind the application fails the check at its seq, in
   t.is(await verdict.getAttribute('role'), 'alert');
   t.is(await verdict.evaluate((el) => (globalThis as any).getComputedStyle(el).color), 'rgb(163, 32, 26)'); // --c-danger
   await shot(p, 'console-audit-verify-broken');
+  t.deepEqual(unexpected(), []);
+});
+
+test.serial('in English, the page speaks English', async (t) => {
+  const p = b.page;
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+  await p.getByRole('tab', { name: 'Search' }).click();
+  await p.getByRole('columnheader', { name: 'Outcome' }).waitFor();
+  t.true(await p.locator('table[aria-label="Audit entries"]').getByText('Login', { exact: true }).first().isVisible());
+  await shot(p, 'console-audit-english');
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByRole('heading', { name: '审计日志', level: 1 }).waitFor();
   t.deepEqual(unexpected(), []);
 });
 

@@ -61,24 +61,23 @@ export class AuditSearch {
   private readonly turns = new Turns();
 
   /** A new search: its first page, pinned to the log's head as it is now. */
-  run = (filter: AuditFilter): Promise<void> => {
-    this.applied = { ...filter };
-    return this.fetch(0, undefined);
-  };
+  run = (filter: AuditFilter): Promise<void> => this.fetch({ ...filter }, 0, undefined);
 
   /** Another page of the same search (same rows). */
-  page = (offset: number): Promise<void> => this.fetch(offset, this.maxSeq);
+  page = (offset: number): Promise<void> => this.fetch(this.applied, offset, this.maxSeq);
 
   /** The current page again (a retry). */
-  reload = (): Promise<void> => this.fetch(this.offset, this.maxSeq);
+  reload = (): Promise<void> => this.fetch(this.applied, this.offset, this.maxSeq);
 
-  private async fetch(offset: number, maxSeq: number | undefined): Promise<void> {
+  /** The filter becomes the applied one only with its answer: a refused filter leaves the rows shown and their export as they were. */
+  private async fetch(filter: AuditFilter, offset: number, maxSeq: number | undefined): Promise<void> {
     const current = this.turns.take();
     this.loading = true;
     this.failure = null;
     try {
-      const r = await call('GET /api/audit/entries', { query: { ...filterQuery(this.applied, maxSeq), offset, limit: AUDIT_PAGE_SIZE } });
+      const r = await call('GET /api/audit/entries', { query: { ...filterQuery(filter, maxSeq), offset, limit: AUDIT_PAGE_SIZE } });
       if (!current()) return;
+      this.applied = filter;
       this.items = r.items;
       this.total = r.total;
       this.maxSeq = r.maxSeq;
