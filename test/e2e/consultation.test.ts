@@ -2,7 +2,8 @@
 // requester names the cadre by name and ID number and a colleague as co-applicant, every approver
 // decides in the inbox (the chief narrowing the categories), the requester ends the reading and
 // the case closes with its 查阅登记簿 entry. Then a loan's borrower asks for a renewal on the
-// application page. Any console error, page error, failed request or HTTP error answer fails the
+// application page. A reading approved for tomorrow says when it opens and cannot be ended today.
+// Any console error, page error, failed request or HTTP error answer fails the
 // test, and nothing may be requested from outside our server.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
+import { beijingDay } from '../../server/notify/beijing.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -191,5 +194,43 @@ test.serial('a loan’s borrower sees the due date on the application and asks f
   t.is((await db('tasks').where({ instance_id: id, element_id: 'renewalApproval', status: 'open' })).length, 1);
   await logout(p);
   t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('a reading approved for tomorrow: the reading room and the task say when it opens, and ending it today is refused with that time; nothing is lost', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const target = await demoCadre(sys, 'county', 2);
+  const tomorrow = beijingDay(new Date(sys.clock.now().getTime() + 24 * 3_600_000));
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', target, { viewFrom: tomorrow, viewDays: 1 }) });
+  const id = res.body.id as string;
+  for (const [u, step] of [['unithead1', 'unitHeadReview'], ['archivist1', 'archivistReview'], ['chief1', 'chiefApproval']]) await approveStep(sys, u, id, step);
+
+  await login(p, sys.url, 'applicant1');
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '阅档室' }).click();
+  const row = p.getByRole('row').filter({ hasText: res.body.businessKey });
+  await row.getByTestId('opens-at').filter({ hasText: /^自 .+ 00:00 起可查阅$/ }).waitFor();
+  t.is(await row.getByRole('link').count(), 0, 'no way in before the window opens');
+  await shot(p, 'reading-not-open-list');
+
+  await openInboxTask(p, '电子阅档（结束阅档）');
+  await p.getByTestId('window-not-open').filter({ hasText: /^查阅时限自 .+ 00:00 起，至 .+ 23:59 止/ }).waitFor();
+  t.is(await p.getByRole('link', { name: '进入阅档室阅读档案' }).count(), 0);
+  await shot(p, 'reading-not-open-task');
+  await p.getByRole('checkbox', { name: /本人确认遵守查阅纪律/ }).check();
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
+  await p.getByRole('alert').filter({ hasText: /^查阅时限自 .+ 起，尚未开始，不能结束阅档/ }).waitFor();
+
+  // Nothing moved: the task is still the reader's, the grants stand, the register has no entry.
+  t.is((await db('tasks').where({ instance_id: id, element_id: 'electronicReading', status: 'open' })).length, 1);
+  t.true((await db('archive_grants').where({ instance_id: id })).every((g: any) => g.revoked_at === null));
+  t.is((await db('reading_register').where({ request_id: (await db('utilization_requests').where({ instance_id: id }).first()).id })).length, 0);
+  await logout(p);
+  // The one HTTP error is the refusal itself.
+  t.deepEqual(b.problems.map((x) => x.replace(/\/api\/tasks\/[^/]+\//, '/api/tasks/:id/')), [
+    `HTTP 422: POST ${sys.url}/api/tasks/:id/complete`,
+    'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+  ]);
   t.deepEqual(b.outside, []);
 });

@@ -1,16 +1,16 @@
 // 复制/摘录 in a real browser: the requester lists the materials by 序号 (the entry widget checks
 // each number's form, refuses a duplicate, lets one be removed), the chief approves only one of
-// them in the same widget, and the requester reports the copies destroyed. The unit head and the
-// archivist act over the API. Any console error, page error or failed request fails the test.
+// them in the same widget, the archivist makes the copies reading which materials were approved, and
+// the requester reports the copies destroyed, listed by their number. The unit head acts over the API. Any console error, page error or failed request fails the test.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approveStep, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
-import { completeAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -86,11 +86,34 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await logout(p);
   t.is((await db('utilization_requests').where({ instance_id: id }).first()).approved_materials, JSON.stringify([seqs[0]]));
 
-  t.is((await completeAt(await sys.as('archivist1'), id, 'makeCopies', { made: true, sealText: '干部档案室（印）', certification: '与原件核对一致。' })).status, 200);
+  // The archivist reads what the chief approved beside the request, and sees which box is required.
+  await login(p, sys.url, 'archivist1');
+  await openTask(p, '制作复制件、签注意见并加盖公章');
+  const approval = p.getByTestId('copy-approval');
+  await approval.getByRole('heading', { name: '准予复制的材料' }).waitFor();
+  t.regex((await approval.textContent()) ?? '', /只制作准予的材料，每份 2 份/);
+  const decided = approval.locator('tbody tr');
+  t.deepEqual(await decided.locator('td:first-child').allTextContents(), seqs.slice(0, 2));
+  t.deepEqual(await decided.locator('td:last-child').allTextContents(), ['准予', '未准予']);
+  const made = p.getByRole('checkbox', { name: /^复制件已由档案管理员制作并核对无误/ });
+  t.is(await made.getAttribute('aria-required'), 'true');
+  t.true(await p.locator('label.check', { hasText: '复制件已由档案管理员制作并核对无误' }).locator('.req').isVisible());
+  await shot(p, 'copy-certify-approved', { fullPage: true });
+  await made.check();
+  await p.getByRole('textbox', { name: /^加盖公章/ }).fill('干部档案室（印）');
+  await p.getByRole('textbox', { name: /^签注意见/ }).fill('与原件核对一致。');
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
+  await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  await logout(p);
 
-  // The requester reports what became of the two copies.
+  // The requester reports what became of the two copies, listed by their number.
   await login(p, sys.url, 'applicant1');
   await openTask(p, '使用单位报告存档或销毁情况');
+  const caseNo = (await db('utilization_requests').where({ instance_id: id }).first()).case_no;
+  const serials = p.locator('table.case-copies tbody tr td:first-child');
+  await serials.first().waitFor();
+  t.deepEqual(await serials.allTextContents(), [`${caseNo}-01`, `${caseNo}-02`]);
   await p.getByRole('radio', { name: '已登记销毁' }).check();
   await p.getByLabel('处置日期').fill(todayIn(sys));
   await p.getByRole('button', { name: '提交办理意见' }).click();
