@@ -1,7 +1,7 @@
 // The modeler's undeployed work, kept in the tab's sessionStorage while it is unsaved: a session
 // that expires mid-work (the deploy answered 401, the page went to the login) or a reload loses
-// nothing, and the modeler offers it again when it opens. One per process key ('new' for a
-// process not deployed yet); deploying or giving the work up forgets it.
+// nothing, and the modeler offers it again when it opens. One per user and process key ('new' for
+// a process not deployed yet), the page's slot; deploying or giving the work up forgets it.
 import type { FormSchema } from '../forms/schema.ts';
 
 export interface KeptDraft {
