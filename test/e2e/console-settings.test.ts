@@ -59,6 +59,10 @@ const formState = (p: Page) => p.getByTestId('form-state');
 
 test.serial('the system administrator sets the system name and login notice, confirming old → new; the login page shows them as text', async (t) => {
   const p = b.page;
+  // Nothing set yet: the system's default name, and the built-in notice.
+  await p.goto(`${sys.url}/login`);
+  await p.getByTestId('site-name').filter({ hasText: /^干部人事档案管理系统$/ }).waitFor();
+  t.is(await p.getByTestId('login-notice').textContent(), '本系统仅限授权人员使用，所有操作均被记录。');
   await loginAdmin(p, 'sysadmin');
   t.is(await nav(p).getByRole('link', { name: '安全策略' }).count(), 0, 'not the security administrator’s page');
   await nav(p).getByRole('link', { name: '系统设置' }).click();
@@ -90,8 +94,9 @@ test.serial('the system administrator sets the system name and login notice, con
   t.log(await shot(p, 'console-settings', { fullPage: true }));
 
   await logout(p);
-  t.is(await p.getByTestId('site-name').textContent(), siteName);
+  await p.getByTestId('site-name').filter({ hasText: siteName }).waitFor();
   const shown = p.getByTestId('login-notice');
+  await shown.filter({ hasText: '系统维护通知' }).waitFor();
   t.is(await shown.textContent(), notice, 'the notice as text, markup and all');
   t.is(await shown.locator('b').count(), 0, 'no markup made of it');
   t.true((await shown.innerText()).includes('\n'), 'its line break kept');
@@ -116,18 +121,15 @@ test.serial('an empty system name is refused at its field and nothing changes; l
   t.is((await sys.client().get('/api/system/info')).body.siteName, siteName, 'the name in force is unchanged');
   t.log(await shot(p, 'console-settings-refused', { fullPage: true }));
 
-  // Leaving asks; saying no keeps the edit on the page.
-  let asked = '';
-  p.once('dialog', (d) => {
-    asked = d.message();
-    void d.dismiss();
-  });
+  // Leaving asks; 继续编辑 keeps the edit on the page, 放弃并离开 goes.
   await nav(p).getByRole('link', { name: '数据备份' }).click();
-  t.regex(asked, /未保存的更改/);
-  t.is(await name.inputValue(), '   ', 'the edit is still there');
+  const ask = p.getByRole('dialog', { name: '放弃未保存的内容？' });
+  await ask.getByText('有设置的更改尚未保存').waitFor();
+  await ask.getByRole('button', { name: '继续编辑' }).click();
   await p.getByRole('heading', { name: '系统设置', level: 1 }).waitFor();
-  p.once('dialog', (d) => void d.accept());
+  t.is(await name.inputValue(), '   ', 'the edit is still there');
   await nav(p).getByRole('link', { name: '数据备份' }).click();
+  await ask.getByRole('button', { name: '放弃并离开' }).click();
   await p.getByRole('heading', { name: '数据备份', level: 1 }).waitFor();
 });
 
@@ -197,8 +199,9 @@ test.serial('the security administrator raises the minimum password length; 6, u
   t.true(await minLength.evaluate((el: any) => el === el.ownerDocument.activeElement), 'focus on the refused field');
   t.is((await policy()).password.minLength, 12, 'unchanged');
   t.log(await shot(p, 'console-security-refused'));
-  p.once('dialog', (d) => void d.accept());
-  await logout(p);
+  await p.getByRole('button', { name: '退出登录' }).click();
+  await p.getByRole('dialog', { name: '放弃未保存的内容？' }).getByRole('button', { name: '放弃并离开' }).click();
+  await p.getByRole('heading', { name: '登录' }).waitFor();
 });
 
 test.serial('the auditor has neither the links nor the pages', async (t) => {
