@@ -221,6 +221,18 @@ test.serial('at 1024 px the list and its actions fit', async (t) => {
   await p.goto(`${suite.sys.url}/console/users`);
   await row(p, 'archivist1').getByRole('button', { name: '调整单位' }).waitFor();
   await shot(p, 'console-users-1024', { fullPage: true });
+
+  // The role filter asks the server for that role's holders only.
+  await p.getByLabel('角色', { exact: true }).selectOption('archivist');
+  await row(p, 'applicant1').waitFor({ state: 'detached' });
+  t.deepEqual(await p.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-username'))), ['archivist1', 'receiver1', 'zhangwei']);
+
+  // In English, the page and its role names follow the language.
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+  await row(p, 'archivist1').getByText('Archivist', { exact: true }).waitFor();
+  await row(p, 'archivist1').getByRole('button', { name: 'Roles' }).waitFor();
+  await p.getByLabel('Language').selectOption('zh');
   const width = (await p.evaluate('document.documentElement.scrollWidth')) as number;
   t.true(width <= 1024, `no sideways scrolling of the page (${width} px)`);
   const table = p.locator('.table-scroll');
