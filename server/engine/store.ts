@@ -99,6 +99,22 @@ export async function latestDeploymentId(q: Q, key: string): Promise<string | un
   return row?.id;
 }
 
+// -- processes withdrawn from 发起申请 (停用) ---------------------------------------------------------
+
+export interface RetiredRow {
+  process_key: string;
+  reason: string;
+  retired_by: number;
+  retired_at: string;
+}
+
+export const retiredProcess = (q: Q, key: string): Promise<RetiredRow | undefined> => q('retired_processes').where({ process_key: key }).first();
+
+export async function retiredProcesses(q: Q): Promise<Map<string, RetiredRow & { retired_by_name: string }>> {
+  const rows = await q('retired_processes as r').join('users as u', 'u.id', 'r.retired_by').select('r.*', 'u.display_name as retired_by_name');
+  return new Map(rows.map((r: RetiredRow & { retired_by_name: string }) => [r.process_key, r]));
+}
+
 export async function latestDeployments(q: Q): Promise<DeploymentRow[]> {
   const latest = q('process_deployments').select('process_key').max({ v: 'version' }).groupBy('process_key').as('l');
   return q('process_deployments as d')

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { fixture } from '../../test/helpers/fixtures.ts';
-import { fileConsultation } from '../../test/helpers/cases.ts';
+import { copyVariables, demoCadre, fileConsultation } from '../../test/helpers/cases.ts';
 import { approve, taskAt } from '../../test/helpers/workflow.ts';
 import { insertStepBeforeFirstTask } from '../../test/helpers/bpmn-edit.ts';
 import { asAdmin } from '../../test/helpers/notify.ts';
@@ -213,6 +213,43 @@ test.serial('the diff between two versions names elements added, changed and rem
   t.deepEqual(forms.body.forms, [{ key: 'approval', change: 'changed', fieldsAdded: ['reviewNo'], fieldsRemoved: [] }]);
   t.deepEqual(forms.body.added, []);
   t.is((await admin.get(`/api/admin/processes/borrowing/diff?from=1&to=${p.latestVersion + 1}`)).status, 404);
+});
+
+test.serial('a withdrawn process (停用) takes no new application, its running cases go on, and it can be put back', async (t) => {
+  const applicant = await sys.as('applicant1');
+  const cadre = await demoCadre(sys, 'county', 6);
+  const fileCopy = async () => applicant.post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre) });
+  const running = await fileCopy();
+  t.is(running.status, 201, JSON.stringify(running.body));
+  const admin = await sys.as('procadmin');
+  t.is((await admin.post('/api/admin/processes/copy-request/retire', { reason: ' ' })).status, 400, 'a reason is required');
+  t.is((await admin.post('/api/admin/processes/no-such/retire', { reason: '测试停用' })).status, 404);
+  t.is((await applicant.post('/api/admin/processes/copy-request/retire', { reason: '测试停用' })).status, 403);
+
+  const retired = await admin.post('/api/admin/processes/copy-request/retire', { reason: '复制改由新流程办理' });
+  t.is(retired.status, 200, JSON.stringify(retired.body));
+  t.like(retired.body, { key: 'copy-request', retired: { reason: '复制改由新流程办理', retiredByName: '吴国平' } });
+  t.like((await admin.post('/api/admin/processes/copy-request/retire', { reason: '再次停用' })).body, { code: 'PROCESS_RETIRED' });
+  t.like(((await admin.get('/api/admin/processes')).body as any[]).find((p) => p.key === 'copy-request'), { retired: { reason: '复制改由新流程办理' } });
+
+  // 发起申请 no longer offers it, and a start is refused in words; the case filed before goes on.
+  t.false(((await applicant.get('/api/process-definitions')).body as any[]).some((d) => d.key === 'copy-request'));
+  const refused = await fileCopy();
+  t.is(refused.status, 409);
+  t.like(refused.body, { code: 'PROCESS_RETIRED' });
+  t.regex(refused.body.message, /^该流程已停用/);
+  const unitHead = await sys.as('unithead1');
+  const task = await taskAt(unitHead, running.body.id, 'unitHeadReview');
+  t.is((await unitHead.post(`/api/tasks/${task.id}/complete`, { variables: approve() })).status, 200);
+
+  const back = await admin.post('/api/admin/processes/copy-request/reinstate', {});
+  t.like(back.body, { key: 'copy-request', retired: null });
+  t.like((await admin.post('/api/admin/processes/copy-request/reinstate', {})).body, { code: 'PROCESS_NOT_RETIRED' });
+  t.true(((await applicant.get('/api/process-definitions')).body as any[]).some((d) => d.key === 'copy-request'));
+  t.is((await fileCopy()).status, 201);
+  const audited = await sys.services.db('audit_log').whereIn('action', ['process.retire', 'process.reinstate']).orderBy('seq');
+  t.deepEqual(audited.map((r: any) => [r.action, r.object_id]), [['process.retire', 'copy-request'], ['process.reinstate', 'copy-request']]);
+  t.like(JSON.parse(audited[0].detail), { reason: '复制改由新流程办理' });
 });
 
 test.serial('only the process administrator administers processes; nobody else learns of cases through it', async (t) => {

@@ -41,6 +41,12 @@ export const versionSummary = z.object({
   counts,
 });
 
+/** A process withdrawn from 发起申请 (停用): why, when, by whom; null while it takes applications. */
+const retirement = z
+  .object({ reason: z.string(), retiredAt: z.string(), retiredByName: z.string() })
+  .nullable()
+  .openapi({ description: 'withdrawn from 发起申请 (停用): no new applications; null while it takes them' });
+
 export const processSummary = z
   .object({
     key: z.string(),
@@ -48,8 +54,13 @@ export const processSummary = z
     latestVersion: z.number().int(),
     versions: z.array(versionSummary),
     pendingProposals: z.number().int(),
+    retired: retirement,
   })
   .openapi('AdminProcess');
+
+export const retireBody = z.object({ reason: z.string().trim().min(2, '请写明停用原因 / say why').max(500) }).strict();
+export const reinstateBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const retirementResult = z.object({ key: z.string(), retired: retirement });
 
 export const versionDetail = versionSummary
   .extend({

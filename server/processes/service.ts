@@ -21,6 +21,8 @@ import * as store from './store.ts';
 import type { ProposalListRow, ProposalRow } from './store.ts';
 
 type Forms = Record<string, FormSchema>;
+const retiredDto = (r: (engineStore.RetiredRow & { retired_by_name: string }) | undefined) =>
+  r ? { reason: r.reason, retiredAt: r.retired_at, retiredByName: r.retired_by_name } : null;
 const sha = (xml: string) => createHash('sha256').update(xml).digest('hex');
 const pub = (f: Finding[]) => f.map((x) => ({ rule: x.rule, elementId: x.elementId, message: x.message, category: x.category }));
 
@@ -39,7 +41,12 @@ export class ProcessAdminService {
   }
 
   async list() {
-    const [versions, byDeployment, pending] = await Promise.all([store.allVersions(this.db), store.caseCounts(this.db), store.pendingByKey(this.db)]);
+    const [versions, byDeployment, pending, retired] = await Promise.all([
+      store.allVersions(this.db),
+      store.caseCounts(this.db),
+      store.pendingByKey(this.db),
+      engineStore.retiredProcesses(this.db),
+    ]);
     const byKey = new Map<string, store.VersionRow[]>();
     for (const v of versions) byKey.set(v.process_key, [...(byKey.get(v.process_key) ?? []), v]);
     return [...byKey.entries()].map(([key, rows]) => ({
@@ -47,8 +54,38 @@ export class ProcessAdminService {
       name: rows[0].name,
       latestVersion: rows[0].version,
       pendingProposals: pending.get(key) ?? 0,
+      retired: retiredDto(retired.get(key)),
       versions: rows.map((r) => ({ ...this.summary(r), counts: byDeployment.get(r.id) ?? store.noCases() })),
     }));
+  }
+
+  /**
+   * Withdraws a process from 发起申请 (停用): nobody can file a new application on it; running cases
+   * go on on their versions, and cases a service starts (a transfer-in) are not affected. The
+   * reason is kept and shown; reinstating (恢复) makes it startable again. Both are audited.
+   */
+  async retire(user: SessionUser, ip: string, key: string, reason: string) {
+    await this.db.transaction(async (trx) => {
+      if (!(await engineStore.latestDeploymentId(trx, key))) throw errors.notFound('Process');
+      if (await engineStore.retiredProcess(trx, key)) throw errors.conflict('PROCESS_RETIRED', '该流程已停用 / The process is already withdrawn');
+      await trx('retired_processes').insert({ process_key: key, reason, retired_by: user.id, retired_at: iso(this.clock.now()) });
+      await this.audit.record(trx, { actor: user, ip, action: 'process.retire', objectType: 'process', objectId: key, detail: { reason } });
+    });
+    return this.retirement(key);
+  }
+
+  async reinstate(user: SessionUser, ip: string, key: string, reason?: string) {
+    await this.db.transaction(async (trx) => {
+      const was = await engineStore.retiredProcess(trx, key);
+      if (!was) throw errors.conflict('PROCESS_NOT_RETIRED', '该流程未停用 / The process is not withdrawn');
+      await trx('retired_processes').where({ process_key: key }).delete();
+      await this.audit.record(trx, { actor: user, ip, action: 'process.reinstate', objectType: 'process', objectId: key, detail: { reason: reason ?? null, retiredAt: was.retired_at } });
+    });
+    return this.retirement(key);
+  }
+
+  private async retirement(key: string) {
+    return { key, retired: retiredDto((await engineStore.retiredProcesses(this.db)).get(key)) };
   }
 
   private summary(r: store.VersionRow) {

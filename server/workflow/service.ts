@@ -52,8 +52,10 @@ export class WorkflowService {
     if (relation) throw new Avoidance(relation);
   }
 
+  /** The processes one may file an application on: the latest version of each, without those withdrawn (停用). */
   async listDefinitions() {
-    const rows = await engineStore.latestDeployments(this.db);
+    const [all, retired] = await Promise.all([engineStore.latestDeployments(this.db), engineStore.retiredProcesses(this.db)]);
+    const rows = all.filter((r) => !retired.has(r.process_key));
     return Promise.all(
       rows.map(async (r) => {
         const def = await this.engine.definitions.load(this.db, r.id);
@@ -116,6 +118,11 @@ export class WorkflowService {
 
   private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
     return this.db.transaction(async (trx) => {
+      // A process withdrawn from 发起申请 takes no new application; cases a service starts (a
+      // transfer-in after a transfer-out) and the cases already running go on.
+      if (await engineStore.retiredProcess(trx, processKey)) {
+        throw errors.conflict('PROCESS_RETIRED', '该流程已停用，不再受理新的申请 / This process is withdrawn: it takes no new applications');
+      }
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
       await indexStartedCase(trx, result);
       await this.audit.record(trx, {

@@ -110,6 +110,33 @@ test.serial('on a case page the administrator retries an incident, suspends and 
     ['instance.inspect', 'instance.suspend', 'instance.resume', 'instance.cancel'],
   );
   t.truthy(await db('audit_log').where({ action: 'job.retry', actor: 'procadmin' }).first());
+  // The suspend and cancel reasons are on the case's timeline, under the process's name.
+  await p.getByRole('listitem').filter({ hasText: '暂停' }).filter({ hasText: '「等待申请单位补充材料」' }).waitFor();
   t.deepEqual(suite.b.problems, []);
   t.deepEqual(suite.b.outside, []);
+});
+
+test.serial('the process administrator withdraws a process from 发起申请 (停用) with a reason, and reinstates it', async (t) => {
+  const p = suite.b.page;
+  const applicant = await suite.sys.as('applicant1');
+  const offered = async () => ((await applicant.get('/api/process-definitions')).body as Array<{ key: string }>).some((d) => d.key === 'filing');
+  t.true(await offered());
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '流程管理' }).click();
+  const row = p.locator('tr[data-process="filing"]');
+  await row.getByRole('button', { name: /^停用/ }).click();
+  const dialog = p.getByRole('dialog', { name: /^停用流程：/ });
+  await dialog.getByText('已在办理中的案件按原版本继续办理').waitFor();
+  await dialog.getByRole('button', { name: '停用' }).click();
+  await dialog.getByText('至少 2 个字').waitFor();
+  await dialog.getByLabel('停用原因').fill('测试流程，不再受理');
+  await dialog.getByRole('button', { name: '停用' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await row.getByTestId('retired').waitFor();
+  await row.getByText('测试流程，不再受理').waitFor();
+  t.false(await offered());
+  await row.getByRole('button', { name: /^恢复/ }).click();
+  await p.getByRole('dialog', { name: /^恢复流程：/ }).getByRole('button', { name: '恢复' }).click();
+  await row.getByTestId('retired').waitFor({ state: 'detached' });
+  t.true(await offered());
+  t.deepEqual(suite.b.problems, []);
 });

@@ -1579,6 +1579,12 @@ export type AdminProcess = {
     };
   }>;
   pendingProposals: number;
+  /** withdrawn from 发起申请 (停用): no new applications; null while it takes them */
+  retired: {
+    reason: string;
+    retiredAt: string;
+    retiredByName: string;
+  } | null;
 };
 
 export type ProcessVersion = {
@@ -3464,6 +3470,40 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: ProcessVersion;
+  };
+  /** Withdraw a process from 发起申请 (停用): no new applications; running cases go on */
+  "POST /api/admin/processes/:key/retire": {
+    params: { key: string };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: {
+      key: string;
+      /** withdrawn from 发起申请 (停用): no new applications; null while it takes them */
+      retired: {
+        reason: string;
+        retiredAt: string;
+        retiredByName: string;
+      } | null;
+    };
+  };
+  /** Put a withdrawn process back on 发起申请 (恢复) */
+  "POST /api/admin/processes/:key/reinstate": {
+    params: { key: string };
+    query: never;
+    body: {
+      reason?: string;
+    };
+    response: {
+      key: string;
+      /** withdrawn from 发起申请 (停用): no new applications; null while it takes them */
+      retired: {
+        reason: string;
+        retiredAt: string;
+        retiredByName: string;
+      } | null;
+    };
   };
   /** What changed between two versions: elements added, removed, changed; forms */
   "GET /api/admin/processes/:key/diff": {
