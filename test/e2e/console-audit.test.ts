@@ -70,6 +70,8 @@ test.serial('the auditor searches by action and outcome, opens a row, verifies, 
   t.is(await table.getByText('失败', { exact: true }).count(), 2);
   await table.getByText(MARKUP, { exact: true }).waitFor(); // the markup name, as text
   t.is(await p.evaluate(() => (globalThis as any).__xss), undefined);
+  const page = await p.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth, client: (globalThis as any).document.documentElement.clientWidth }));
+  t.true(page.scroll <= page.client, 'at 1024 px the page does not scroll sideways');
   await shot(p, 'console-audit-search');
 
   // The wrong password's row in full: who typed what, and why it failed.
