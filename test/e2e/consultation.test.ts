@@ -93,7 +93,17 @@ test.serial('a consultation goes from the requester through every approver to th
   await p.getByLabel('被查阅干部身份证号').fill(cadre.idNumber);
   await p.getByRole('checkbox', { name: '李红梅' }).check();
   await p.getByLabel(/利用目的/).selectOption({ label: '干部录用、聘用、考核、考察、任免、调配、职级晋升等' });
-  await p.getByLabel('查阅理由').fill('拟提拔考察，需查阅该同志干部人事档案中的任免、考核材料。');
+  // The limit counts characters as the server does: a rare character (𠀀, two UTF-16 units) does
+  // not stop the typing one character early, and going over shows the count in red.
+  const reason = p.getByLabel('查阅理由');
+  await reason.fill('');
+  await reason.focus();
+  await p.keyboard.insertText(`𠀀${'甲'.repeat(999)}`);
+  t.is([...(await reason.inputValue())].length, 1000, 'all 1,000 characters are kept');
+  await p.getByText('1000 / 1000 字').waitFor();
+  await p.keyboard.insertText('乙');
+  await p.locator('.counter.over').filter({ hasText: '1001 / 1000 字' }).waitFor();
+  await reason.fill('拟提拔考察，需查阅该同志干部人事档案中的任免、考核材料。');
   await p.getByRole('radio', { name: '电子查阅' }).check();
   for (const c of ['一、履历材料', '三、考核鉴定材料', '九、工资、任免、出国和会议代表材料']) await p.getByRole('checkbox', { name: c }).check();
   await p.getByLabel('拟查阅日期').fill(todayIn(sys));
