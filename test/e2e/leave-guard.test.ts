@@ -210,3 +210,34 @@ test.serial('the modeler asks before the sidebar or the crumb leaves undeployed 
   t.true(b.problems.every((m) => /401/.test(m)), b.problems.join('\n'));
   t.deepEqual(b.outside, []);
 });
+
+test.serial('a new process not deployed yet survives a reload: offered back with its key, and 丢弃 forgets it', async (t) => {
+  const p = b.page;
+  await p.goto(`${sys.url}/admin/processes/new`);
+  await p.getByLabel('流程标识').fill('leave-kept');
+  await p.getByLabel('流程', { exact: true }).fill('暂存测试流程');
+  await p.getByRole('button', { name: '确认' }).click();
+  await p.locator('.djs-shape', { hasText: '办结' }).first().waitFor();
+  await renameFirstStep(p, '办结', '办理完毕');
+
+  // The reload is let through at the browser's question; the work comes back on offer.
+  p.once('dialog', (d) => void d.accept());
+  await p.reload();
+  const kept = p.getByTestId('kept-draft');
+  await kept.getByText(/您上次新建的流程“leave-kept”尚未部署（.+暂存）。/).waitFor();
+  await kept.getByRole('button', { name: '载入未部署的修改' }).click();
+  await p.getByRole('heading', { name: '新建流程', level: 1 }).waitFor();
+  await p.getByText('leave-kept · 新流程').waitFor();
+  await p.locator('.djs-shape', { hasText: '办理完毕' }).first().waitFor();
+
+  // Offered again after another reload, and this time given up: a fresh start.
+  p.once('dialog', (d) => void d.accept());
+  await p.reload();
+  await kept.getByRole('button', { name: '丢弃' }).click();
+  await p.getByLabel('流程标识').waitFor();
+  t.is(await p.getByLabel('流程标识').inputValue(), '');
+  await p.reload();
+  await p.getByLabel('流程标识').waitFor();
+  t.is(await kept.count(), 0);
+  t.true(b.problems.every((m) => /401/.test(m)), b.problems.join('\n'));
+});
