@@ -73,17 +73,17 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     if (mode === 'loan') {
       const n = days(v.loanDays);
       if (!n || n > ctx.params.maxLoanDays) {
-        throw errors.rule('loan-days', `借阅天数须为 1 至 ${ctx.params.maxLoanDays} 天 / A loan lasts 1 to ${ctx.params.maxLoanDays} days`, { max: ctx.params.maxLoanDays, loanDays: v.loanDays ?? null });
+        throw errors.rule('loan-days', `借阅天数须为 1 至 ${ctx.params.maxLoanDays} 天 / A loan lasts 1 to ${ctx.params.maxLoanDays} days`, { field: 'loanDays', max: ctx.params.maxLoanDays, loanDays: v.loanDays ?? null });
       }
     } else {
       viewFrom = str(v.viewFrom);
       if (!isDay(viewFrom) || viewFrom < today(now)) {
-        throw errors.rule('viewing-date', '拟查阅日期须为今天或以后的日期 / The reading date must be today or later', { viewFrom: viewFrom || null });
+        throw errors.rule('viewing-date', '拟查阅日期须为今天或以后的日期 / The reading date must be today or later', { field: 'viewFrom', viewFrom: viewFrom || null });
       }
       if (mode === 'electronic') {
         const n = days(v.viewDays);
         if (!n || n > ctx.params.maxViewingDays) {
-          throw errors.rule('viewing-days', `电子查阅时限须为 1 至 ${ctx.params.maxViewingDays} 天 / An electronic viewing window lasts 1 to ${ctx.params.maxViewingDays} days`, { max: ctx.params.maxViewingDays, viewDays: v.viewDays ?? null });
+          throw errors.rule('viewing-days', `电子查阅时限须为 1 至 ${ctx.params.maxViewingDays} 天 / An electronic viewing window lasts 1 to ${ctx.params.maxViewingDays} days`, { field: 'viewDays', max: ctx.params.maxViewingDays, viewDays: v.viewDays ?? null });
         }
       }
     }

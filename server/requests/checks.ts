@@ -62,7 +62,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 export function checkPurpose(purpose: unknown): string {
   const p = str(purpose);
   if (!PURPOSES[p]) {
-    throw errors.rule('purpose', '利用目的须为《条例》第三十一条所列事项或干部本人及亲属合法权益代查 / The purpose must be one of the items of article 31, or a lawful-rights enquiry for the cadre or relatives', { purpose: p });
+    throw errors.rule('purpose', '利用目的须为《条例》第三十一条所列事项或干部本人及亲属合法权益代查 / The purpose must be one of the items of article 31, or a lawful-rights enquiry for the cadre or relatives', { field: 'purpose', purpose: p });
   }
   return p;
 }
@@ -73,7 +73,7 @@ export async function checkCategories(q: Q, value: unknown): Promise<string[]> {
   const active = new Set((await catalog.listCategories(q)).filter((c) => c.active).map((c) => c.code));
   const bad = list.filter((c) => !active.has(c));
   if (!list.length || bad.length) {
-    throw errors.rule('categories', `查阅类别无效：${bad.join('、') || '（未选择）'} / Unknown or retired categories: ${bad.join(', ') || '(none chosen)'}`, { categories: bad });
+    throw errors.rule('categories', `查阅类别无效：${bad.join('、') || '（未选择）'} / Unknown or retired categories: ${bad.join(', ') || '(none chosen)'}`, { field: 'categories', categories: bad });
   }
   return [...new Set(list)];
 }
@@ -90,24 +90,24 @@ export async function checkApplicants(q: Q, initiatorId: number, coApplicants: u
   for (const v of raw) {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0 || String(v).trim() !== String(n)) {
-      throw errors.rule('co-applicant-eligible', '同行查档人员须从本单位查档人员中选择 / Co-applicants are chosen from the applicants of your unit', { value: String(v).slice(0, 20) });
+      throw errors.rule('co-applicant-eligible', '同行查档人员须从本单位查档人员中选择 / Co-applicants are chosen from the applicants of your unit', { field: 'coApplicants', value: String(v).slice(0, 20) });
     }
     if (n !== initiatorId && !ids.includes(n)) ids.push(n);
   }
   if (ids.length + 1 > MAX_APPLICANTS) {
-    throw errors.rule('applicants-max', `查档人员不得超过 ${MAX_APPLICANTS} 人 / At most ${MAX_APPLICANTS} applicants`, { max: MAX_APPLICANTS });
+    throw errors.rule('applicants-max', `查档人员不得超过 ${MAX_APPLICANTS} 人 / At most ${MAX_APPLICANTS} applicants`, { field: 'coApplicants', max: MAX_APPLICANTS });
   }
   const out: Applicant[] = [{ id: initiator.id, name: initiator.display_name, isInitiator: true }];
   for (const id of ids) {
     const u = await people.findUser(q, id);
     const ok = !!u && !u.disabled && u.org_unit_id === initiator.org_unit_id && (await people.rolesOf(q, id)).includes('applicant');
     if (!ok) {
-      throw errors.rule('co-applicant-eligible', '同行查档人员须为本单位在岗的查档人员 / Each co-applicant must be an active applicant of your own unit', { userId: id });
+      throw errors.rule('co-applicant-eligible', '同行查档人员须为本单位在岗的查档人员 / Each co-applicant must be an active applicant of your own unit', { field: 'coApplicants', userId: id });
     }
     out.push({ id, name: u!.display_name, isInitiator: false });
   }
   if (out.length < 2) {
-    throw errors.rule('applicants-min-two', '查(借)阅须由两名以上查档人员共同办理 / At least two applicants are required', { count: out.length });
+    throw errors.rule('applicants-min-two', '查(借)阅须由两名以上查档人员共同办理 / At least two applicants are required', { field: 'coApplicants', count: out.length });
   }
   return out;
 }
@@ -161,12 +161,12 @@ export const SEQ_NO = /^(?:[1-9]|10)(?:-[1-9]\d?){1,2}$/;
 export async function checkMaterials(q: Q, archiveId: number, value: unknown) {
   const list = Array.isArray(value) ? [...new Set(value.map((v) => str(v)))] : [];
   if (!list.length || list.some((s) => !SEQ_NO.test(s))) {
-    throw errors.rule('material-numbers', '材料须按序号逐份列明（如 4-1-3） / List each material by its catalogue number, e.g. 4-1-3', { count: list.length });
+    throw errors.rule('material-numbers', '材料须按序号逐份列明（如 4-1-3） / List each material by its catalogue number, e.g. 4-1-3', { field: 'materials', count: list.length });
   }
   const current = await catalog.currentMaterials(q, archiveId);
   const bySeq = new Map(current.map((m) => [m.seq_no, m]));
   if (list.some((s) => !bySeq.has(s))) {
-    throw errors.rule('materials-not-in-catalogue', '所列材料序号有的不在该干部的档案目录中 / Some of the listed numbers are not in the cadre’s catalogue', { count: list.length });
+    throw errors.rule('materials-not-in-catalogue', '所列材料序号有的不在该干部的档案目录中 / Some of the listed numbers are not in the cadre’s catalogue', { field: 'materials', count: list.length });
   }
   return list.map((s) => {
     const m = bySeq.get(s)!;

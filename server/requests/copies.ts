@@ -150,7 +150,7 @@ export function registerCopyServices(registry: ServiceRegistry, deps: RequestDep
     const day = str(v.dispositionDate);
     const certifiedDay = made[0] ? today(new Date(made[0].certified_at)) : day;
     if (!isDay(day) || day > today(ctx.clock.now()) || day < certifiedDay) {
-      throw errors.rule('disposition-date', '处置日期须在复制之后且不晚于今天 / The disposition date lies between the copying and today', { dispositionDate: day || null });
+      throw errors.rule('disposition-date', '处置日期须在复制之后且不晚于今天 / The disposition date lies between the copying and today', { field: 'dispositionDate', dispositionDate: day || null });
     }
     const disposition = v.disposition === 'filed' || v.disposition === 'destroyed' ? v.disposition : null;
     if (!disposition) throw errors.rule('disposition', '须说明复制件已存档或已销毁 / Say whether the copies were filed or destroyed');

@@ -16,7 +16,7 @@ import { taskDto } from './dto.ts';
 import { indexStartedCase } from './cases.ts';
 import * as casesStore from './cases-store.ts';
 import { assertCanReadCase } from './scope.ts';
-import { fillParams, processSummary } from './summary.ts';
+import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 
 export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.username, roles: u.roles, orgUnitId: u.orgUnitId });
@@ -230,7 +230,7 @@ export class WorkflowService {
       canClaim: couldClaim && t.assignee_id === null,
       canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
       canReassign: this.mayHandOn(t, user),
-      form: t.form_key && inst ? ((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
+      form: t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
     };
   }
 
@@ -253,7 +253,12 @@ export class WorkflowService {
       form = this.engine.forms.get(key) ?? (deployed ? JSON.parse(deployed.schema) : undefined);
     }
     if (!form) throw errors.notFound('Form');
-    return form;
+    return this.withParams(form);
+  }
+
+  /** A form with the installation's values in its texts ({params.maxViewingDays} → 5). */
+  private withParams<T>(form: T): T {
+    return form ? formWithParams(form, this.params) : form;
   }
 
   /** Runs `fn`; an avoidance refusal leaves a denied audit row (naming the relation, nothing else). */

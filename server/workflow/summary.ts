@@ -11,6 +11,18 @@ export function fillParams(text: string, params: Record<string, number>): string
   return text.replace(PARAM, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
+/** A form as users read it: `{params.NAME}` in labels and descriptions shown as the configured value ("不超过 5 天"). */
+export function formWithParams<T>(form: T, params: Record<string, number>): T {
+  const fill = (c: any): any => {
+    if (!c || typeof c !== 'object') return c;
+    const out = { ...c };
+    for (const k of ['label', 'description', 'text'] as const) if (typeof out[k] === 'string') out[k] = fillParams(out[k], params);
+    if (Array.isArray(out.components)) out.components = out.components.map(fill);
+    return out;
+  };
+  return fill(form);
+}
+
 /** The documentation's first paragraph, values filled in; null when the process has none. */
 export function processSummary(documentation: string | undefined, params: Record<string, number>): string | null {
   const first = documentation?.trim().split(/\n\s*\n/)[0]?.trim();

@@ -107,9 +107,20 @@ test.serial('a consultation goes from the requester through every approver to th
   await p.getByRole('radio', { name: '电子查阅' }).check();
   for (const c of ['一、履历材料', '三、考核鉴定材料', '九、工资、任免、出国和会议代表材料']) await p.getByRole('checkbox', { name: c }).check();
   await p.getByLabel('拟查阅日期').fill(todayIn(sys));
-  await p.getByLabel('电子查阅时限（天）').fill('2');
+  // The hint names the configured limit; the server's refusal of a longer window stands at the field.
+  const days = p.getByLabel('电子查阅时限（天）');
+  await p.getByText('不超过 5 天（规定的电子查阅时限）').waitFor();
+  await days.fill('9');
   await p.locator('input[type=file]').setInputFiles({ name: '查阅审批表（盖章）.pdf', mimeType: 'application/pdf', buffer: PDF });
   await p.getByText('查阅审批表（盖章）.pdf').waitFor();
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  t.is(await days.getAttribute('aria-invalid'), 'true');
+  t.true(await days.evaluate((el) => el === el.ownerDocument.activeElement), 'the refused field has the focus');
+  const described = (await days.getAttribute('aria-describedby'))!.split(' ');
+  t.regex((await p.locator(`[id="${described.at(-1)}"]`).textContent()) ?? '', /电子查阅时限须为 1 至 5 天/);
+  t.deepEqual(b.problems.splice(0), [`HTTP 422: POST ${sys.url}/api/process-instances`, 'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)'], 'the one refusal, and nothing else');
+  await days.fill('2');
   await p.getByRole('button', { name: '提交申请' }).click();
 
   // The application page: in progress, at the unit head, with the attachment and the diagram.

@@ -209,9 +209,9 @@ test.serial('the limits are configuration: with MAX_LOAN_DAYS=3 a five-day loan 
     const c = await other.as('applicant1');
     const five = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(other, 'applicant1', target, { mode: 'loan', loanDays: 5 }) });
     t.is(five.status, 422);
-    t.like(five.body.details, { rule: 'loan-days', max: 3 });
+    t.like(five.body.details, { rule: 'loan-days', field: 'loanDays', max: 3 });
     const two = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(other, 'applicant1', target, { viewDays: 2 }) });
-    t.like(two.body.details, { rule: 'viewing-days', max: 1 });
+    t.like(two.body.details, { rule: 'viewing-days', field: 'viewDays', max: 1 });
     const three = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(other, 'applicant1', target, { mode: 'loan', loanDays: 3 }) });
     t.is(three.status, 201);
   } finally {

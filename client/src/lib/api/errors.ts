@@ -2,7 +2,11 @@
 import { i18n } from '../i18n/index.svelte.ts';
 import { ApiError } from './client.ts';
 
-/** Field-level messages of a VALIDATION_FAILED answer: field → message in the current language. */
+/**
+ * Field-level messages, field → message in the current language: each of a VALIDATION_FAILED
+ * answer's details, and a rule's refusal that names the field it is about (`details.field`, e.g.
+ * 电子查阅时限须为 1 至 5 天 at viewDays), so that it is shown where it is to be mended.
+ */
 export function fieldErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (e instanceof ApiError && e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)) {
@@ -10,6 +14,8 @@ export function fieldErrors(e: unknown): Record<string, string> {
       if (d?.field !== undefined && d.message) out[d.field] = i18n.serverText(d.message);
     }
   }
+  const field = e instanceof ApiError && e.code === 'RULE_VIOLATION' ? (e.details as { field?: unknown } | undefined)?.field : undefined;
+  if (typeof field === 'string' && field && e instanceof ApiError) out[field] = i18n.serverText(e.message);
   return out;
 }
 
