@@ -5,9 +5,7 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { totpCode } from '../../server/people/totp.ts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
-import { openBrowser, logout, type Browsing } from './browser.ts';
+import { openBrowser, logout, loginWithCode as loginAs, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -35,15 +33,7 @@ function t401(res: { status: number }) {
 }
 
 /** The login page with the one-time code, as an administrator logs in. */
-async function loginWithCode(page: Page, username: string) {
-  await page.goto(`${sys.url}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, sys.clock.now()));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
-}
+const loginWithCode = (page: Page, username: string) => loginAs(page, sys.url, username, sys.clock.now());
 
 /** What went wrong in the page, but for the 401 that asks an administrator for the one-time code. */
 const unexpected = () => b.problems.filter((m) => !/401/.test(m) || !/auth\/login|status of 401/.test(m));

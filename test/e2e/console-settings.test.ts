@@ -13,9 +13,7 @@ import test from 'ava';
 import type { Page, Route } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
-import { totpCode } from '../../server/people/totp.ts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
-import { openBrowser, logout, type Browsing } from './browser.ts';
+import { openBrowser, logout, loginWithCode, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -43,15 +41,7 @@ const expected = [
 const otherProblems = () => b.problems.filter((x) => !expected.some((re) => re.test(x)));
 
 /** An administrator's login through the page: password, then the one-time code. */
-async function loginAdmin(p: Page, username: string) {
-  await p.goto(`${sys.url}/login`);
-  await p.getByLabel('用户名').fill(username);
-  await p.getByLabel('密码').fill(DEMO_PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, sys.clock.now()));
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.getByRole('navigation', { name: '主导航' }).waitFor();
-}
+const loginAdmin = (p: Page, username: string) => loginWithCode(p, sys.url, username, sys.clock.now());
 
 const nav = (p: Page) => p.getByRole('navigation', { name: '主导航' });
 const field = (p: Page, key: string) => p.locator(`[data-field="${key}"]`);

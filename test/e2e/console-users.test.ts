@@ -3,10 +3,8 @@
 // business role and sees a 三员 combination refused in words; the auditor has no such page.
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { totpCode } from '../../server/people/totp.ts';
-import { DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
 import { adminSuite } from './admin-setup.ts';
-import { logout } from './browser.ts';
+import { loginWithCode, logout } from './browser.ts';
 import { shot } from './shots.ts';
 
 const suite = adminSuite();
@@ -14,13 +12,7 @@ const suite = adminSuite();
 /** The 三员 log in with their password and then the authenticator's code (by the server's clock). */
 async function loginAdmin(page: Page, username: string) {
   await page.context().clearCookies(); // whatever an earlier test left
-  await page.goto(`${suite.sys.url}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('Dangan@2026');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, suite.sys.clock.now()));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
+  await loginWithCode(page, suite.sys.url, username, suite.sys.clock.now());
   suite.b.problems.length = 0; // the first answer was 401 TOTP_REQUIRED
 }
 

@@ -114,7 +114,7 @@ test.serial('a consultation goes from the requester through every approver to th
   await p.locator('input[type=file]').setInputFiles({ name: '查阅审批表（盖章）.pdf', mimeType: 'application/pdf', buffer: PDF });
   await p.getByText('查阅审批表（盖章）.pdf').waitFor();
   await p.getByRole('button', { name: '提交申请' }).click();
-  await p.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  await p.waitForFunction(() => (globalThis as any).document.activeElement?.getAttribute('aria-invalid') === 'true');
   t.is(await days.getAttribute('aria-invalid'), 'true');
   t.true(await days.evaluate((el) => el === el.ownerDocument.activeElement), 'the refused field has the focus');
   const described = (await days.getAttribute('aria-describedby'))!.split(' ');
