@@ -103,5 +103,5 @@ export async function loginWithCode(page: Page, baseUrl: string, username: strin
 
 export async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: '退出登录' }).click();
-  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
 }

@@ -191,7 +191,7 @@ test.serial('the security administrator raises the minimum password length; 6, u
   t.log(await shot(p, 'console-security-refused'));
   await p.getByRole('button', { name: '退出登录' }).click();
   await p.getByRole('dialog', { name: '放弃未保存的内容？' }).getByRole('button', { name: '放弃并离开' }).click();
-  await p.getByRole('heading', { name: '登录' }).waitFor();
+  await p.getByRole('heading', { name: '登录', exact: true }).waitFor();
 });
 
 test.serial('the auditor has neither the links nor the pages', async (t) => {

@@ -133,7 +133,7 @@ test.serial('a logout while a page is still loading: nothing of the page reaches
       link.click();
       button.click();
     }, [inboxLink, logoutButton]);
-    await p.getByRole('heading', { name: '登录' }).waitFor();
+    await p.getByRole('heading', { name: '登录', exact: true }).waitFor();
     await loggedOut;
     await p.waitForTimeout(300); // time for a held request to come back
     t.regex(p.url(), /\/login\?reason=loggedOut/);
