@@ -22,6 +22,21 @@ function compile(path: string): RegExp {
   return new RegExp(`^${src}/?$`);
 }
 
+/**
+ * Where a plain left click goes inside the app (path, query and hash), or null when the browser
+ * should handle it: a modified click, a new window, a download, another origin, the API, a hash.
+ */
+export function inAppTarget(e: MouseEvent): string | null {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return null;
+  const a = (e.target as Element | null)?.closest?.('a');
+  if (!a || a.target || a.hasAttribute('download') || a.getAttribute('rel') === 'external') return null;
+  const href = a.getAttribute('href');
+  if (!href || href.startsWith('#')) return null;
+  const url = new URL(href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return null;
+  return url.pathname + url.search + url.hash;
+}
+
 export class Router {
   /**
    * Raw, not a deep proxy: each navigation replaces the match whole, and its `route` must stay the
@@ -63,15 +78,10 @@ export class Router {
       this.current = this.match(url);
     });
     document.addEventListener('click', (e) => {
-      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      const a = (e.target as Element | null)?.closest?.('a');
-      if (!a || a.target || a.hasAttribute('download') || a.getAttribute('rel') === 'external') return;
-      const href = a.getAttribute('href');
-      if (!href || href.startsWith('#')) return;
-      const url = new URL(href, location.href);
-      if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+      const to = inAppTarget(e);
+      if (to === null) return;
       e.preventDefault();
-      this.navigate(url.pathname + url.search + url.hash);
+      this.navigate(to);
     });
   }
 

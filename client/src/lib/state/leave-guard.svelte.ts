@@ -5,6 +5,7 @@
 // own question. Navigation by the code itself is not asked about: after a save the page is no
 // longer dirty, and a session that has ended cannot be kept (the modeler keeps its draft aside).
 import { router } from '../router/routes.ts';
+import { inAppTarget } from '../router/router.svelte.ts';
 import { session } from './session.svelte.ts';
 
 /** Where the user was going when asked. */
@@ -107,14 +108,10 @@ export class LeaveGuard {
       this.ask({ kind: 'logout' });
       return;
     }
-    const a = target?.closest?.('a');
-    if (!a || a.target || a.hasAttribute('download') || a.getAttribute('rel') === 'external') return;
-    const href = a.getAttribute('href');
-    if (!href || href.startsWith('#')) return;
-    const url = new URL(href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    const to = inAppTarget(e);
+    if (to === null) return;
     e.preventDefault();
     e.stopPropagation();
-    this.ask({ kind: 'link', to: url.pathname + url.search + url.hash });
+    this.ask({ kind: 'link', to });
   }
 }
