@@ -4,7 +4,7 @@
 // case page the administrator retries an incident, suspends and resumes, and cancels with a reason.
 import test from 'ava';
 import { scriptedLoad, type Expected } from '../helpers/ops-load.ts';
-import { login } from './browser.ts';
+import { login, logout } from './browser.ts';
 import { adminSuite } from './admin-setup.ts';
 import { shot } from './shots.ts';
 
@@ -138,5 +138,25 @@ test.serial('the process administrator withdraws a process from 发起申请 (�
   await p.getByRole('dialog', { name: /^恢复流程：/ }).getByRole('button', { name: '恢复' }).click();
   await row.getByTestId('retired').waitFor({ state: 'detached' });
   t.true(await offered());
+  t.deepEqual(suite.b.problems, []);
+});
+
+test.serial('another role opening a process administrator’s page is told it is not theirs, and the page asks the server nothing', async (t) => {
+  const p = suite.b.page;
+  await logout(p);
+  await login(p, suite.sys.url, 'archivist1');
+  const asked: string[] = [];
+  const watch = (r: { url(): string }) => {
+    if (r.url().includes('/api/admin/')) asked.push(r.url());
+  };
+  p.on('request', watch);
+  for (const path of ['/admin/processes', '/admin/instances']) {
+    await p.goto(`${suite.sys.url}${path}`);
+    await p.getByRole('heading', { name: '无权使用此页面', level: 1 }).waitFor();
+    await p.getByText('此页面不属于您的角色（档案管理员）').waitFor();
+    t.is(await p.getByRole('link', { name: '新建流程' }).count(), 0);
+  }
+  p.off('request', watch);
+  t.deepEqual(asked, []);
   t.deepEqual(suite.b.problems, []);
 });

@@ -1161,6 +1161,10 @@ export const en: Dictionary = {
     },
     digital: { none: 'Not digitised', partial: 'Partly digitised', done: 'Digitised', verified: 'Verified' },
   },
+  noAccess: {
+    title: 'Not a page of your role',
+    body: 'This page is not for your roles ({roles}); start from the workbench or the navigation.',
+  },
   notFound: {
     title: 'Page not found',
     body: 'The page you asked for does not exist.',

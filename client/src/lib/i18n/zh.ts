@@ -1159,6 +1159,10 @@ export const zh = {
     },
     digital: { none: '未数字化', partial: '部分数字化', done: '已数字化', verified: '已验收' },
   },
+  noAccess: {
+    title: '无权使用此页面',
+    body: '此页面不属于您的角色（{roles}），请从工作台或左侧导航进入您的工作。',
+  },
   notFound: {
     title: '页面不存在',
     body: '您访问的页面不存在。',

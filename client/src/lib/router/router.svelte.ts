@@ -8,6 +8,8 @@ export interface RouteDef {
   load: () => Promise<{ default: Component<any> }>;
   /** Open without a session (the login page). */
   public?: boolean;
+  /** The roles whose page it is; anyone else is shown NoAccessPage instead (the server refuses on its own). */
+  roles?: readonly string[];
 }
 
 export interface Match {

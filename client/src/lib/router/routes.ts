@@ -2,6 +2,9 @@
 // lazily. The process modeler (issue 6) and the reading room (issue 9) add their lines here.
 import { Router, type RouteDef } from './router.svelte.ts';
 
+/** The process administrator's pages (流程管理, 运行监控). */
+const PROCESS_ADMIN = ['process_admin'] as const;
+
 export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../../pages/login/LoginPage.svelte'), public: true },
   { path: '/', load: () => import('../../pages/workbench/WorkbenchPage.svelte') },
@@ -41,14 +44,14 @@ export const ROUTES: RouteDef[] = [
   // 统计分析: holdings and the year's work of my archive offices.
   { path: '/reports', load: () => import('../../pages/reports/ReportsPage.svelte') },
   // The process administrator (issue 6): 流程管理 and 运行监控.
-  { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte') },
-  { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte') },
-  { path: '/admin/processes/:key/edit', load: () => import('../../pages/admin/ModelerPage.svelte') },
-  { path: '/admin/processes/:key/diff', load: () => import('../../pages/admin/DiffPage.svelte') },
-  { path: '/admin/processes/:key/versions/:version', load: () => import('../../pages/admin/VersionPage.svelte') },
-  { path: '/admin/proposals/:id', load: () => import('../../pages/admin/ProposalPage.svelte') },
-  { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte') },
-  { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte') },
+  { path: '/admin/processes', load: () => import('../../pages/admin/ProcessListPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/processes/new', load: () => import('../../pages/admin/ModelerPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/processes/:key/edit', load: () => import('../../pages/admin/ModelerPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/processes/:key/diff', load: () => import('../../pages/admin/DiffPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/processes/:key/versions/:version', load: () => import('../../pages/admin/VersionPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/proposals/:id', load: () => import('../../pages/admin/ProposalPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte'), roles: PROCESS_ADMIN },
+  { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte'), roles: PROCESS_ADMIN },
   // The three administrators' consoles (三员): accounts, system settings and backups, the security
   // policy, the audit log. Each page is also gated on the server by its permission.
   { path: '/console/users', load: () => import('../../pages/console/UsersPage.svelte') },
