@@ -1348,7 +1348,6 @@ export const en: Dictionary = {
     unchanged: 'Every item is as in the version in force: there is nothing to publish.',
     leaveHeading: 'Discard your unpublished changes?',
     leaveBody: 'Your changes to the review standard are not published and will be lost if you leave.',
-    stay: 'Keep editing',
     discard: 'Discard changes',
     pickerHeading: 'Catalogue categories of item {no}',
     pickerIntro: 'When reviewing, the item lists the archive’s materials in these categories (and their sub-categories); none lists every material. At most 8.',

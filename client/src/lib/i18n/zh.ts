@@ -1346,7 +1346,6 @@ export const zh = {
     unchanged: '各项目与现行版本完全相同，无需发布新版本。',
     leaveHeading: '放弃未发布的修改？',
     leaveBody: '您对审核标准的修改尚未发布，离开后将丢失。',
-    stay: '继续编辑',
     discard: '放弃修改',
     pickerHeading: '第 {no} 项的材料类别',
     pickerIntro: '专项审核时，该项目列出档案中这些类别（含其小类）的材料；不选即列出全部材料。最多选 8 个。',
