@@ -63,6 +63,23 @@ test.serial('English at the switch of a menu, Chinese again after', async (t) =>
   t.deepEqual(b.problems, []);
 });
 
+test.serial('in English, a field with two problems lists them with an English separator', async (t) => {
+  const p = b.page;
+  await logout(p);
+  await login(p, sys.url, 'applicant1');
+  await p.getByLabel('语言').selectOption('en');
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: 'Submit application' }).click();
+  await p.locator('#start-form .error-text').first().waitFor();
+  const errors = await p.locator('#start-form .error-text').allTextContents();
+  t.true(errors.length > 0);
+  t.true(errors.some((e) => /Required; /.test(e)), errors.join(' | '));
+  t.false(errors.some((e) => e.includes('；')), errors.join(' | '));
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByRole('heading', { level: 1 }).first().waitFor();
+  t.deepEqual(b.problems, []);
+});
+
 test.serial('the process administrator gets a workbench without business entries, the process administration entries, and no refused requests', async (t) => {
   const other = await openBrowser(sys.url);
   try {

@@ -29,7 +29,8 @@ export function errorText(e: unknown): string {
   }
   if (e.code === 'VALIDATION_FAILED') {
     const fields = Object.values(fieldErrors(e));
-    return fields.length ? `${i18n.t('errors.VALIDATION_FAILED')}（${fields.join('；')}）` : i18n.t('errors.VALIDATION_FAILED');
+    const text = i18n.t('errors.VALIDATION_FAILED');
+    return fields.length ? i18n.t('app.withDetails', { text, details: fields.join(i18n.t('app.listSep')) }) : text;
   }
   if (i18n.has(`errors.${e.code}`)) return i18n.tx(`errors.${e.code}`);
   return e.message ? i18n.serverText(e.message) : i18n.t('errors.generic');

@@ -18,6 +18,8 @@ export const en: Dictionary = {
     none: 'None',
     refresh: 'Refresh',
     updated: 'Updated',
+    listSep: '; ',
+    withDetails: '{text} ({details})',
   },
   leave: {
     heading: 'Discard what you have not saved?',

@@ -16,6 +16,9 @@ export const zh = {
     none: '无',
     refresh: '刷新',
     updated: '已更新',
+    /** Between the items of a list in a sentence, and a sentence with its details. */
+    listSep: '；',
+    withDetails: '{text}（{details}）',
   },
   leave: {
     heading: '放弃未保存的内容？',
