@@ -18,9 +18,14 @@ async function loginAdmin(page: Page, username: string) {
 
 const row = (page: Page, username: string) => page.locator(`tr[data-username="${username}"]`);
 
+/** Searches, and waits until the table shows the answer: only matching usernames, or (for '') more than one row. */
 async function search(page: Page, text: string) {
   await page.getByLabel('用户名或姓名').fill(text);
   await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await page.waitForFunction((q) => {
+    const names = [...(globalThis as any).document.querySelectorAll('tr[data-username]')].map((tr: any) => String(tr.getAttribute('data-username')));
+    return q ? names.length > 0 && names.every((n) => n.includes(q)) : names.length > 1;
+  }, text);
 }
 
 test.serial('the system administrator creates an account, sees its password once, finds it, disables and enables it', async (t) => {
