@@ -98,6 +98,10 @@ test.serial('a new process starts from a template, is checked like any other, an
   await p.getByLabel('流程标识').fill('1bad key');
   await p.getByRole('button', { name: '确认' }).click();
   await p.getByText('新流程的标识，部署后不能修改').waitFor();
+  // A key already deployed is refused at the key, before anything is drawn.
+  await p.getByLabel('流程标识').fill('borrowing');
+  await p.getByRole('button', { name: '确认' }).click();
+  await p.locator('#new-key-hint.error-text').filter({ hasText: '已有相同标识的流程。' }).waitFor();
   await p.getByLabel('流程标识').fill('leave-request');
   await p.getByLabel('流程', { exact: true }).fill('请假审批');
   await p.getByRole('button', { name: '确认' }).click();
