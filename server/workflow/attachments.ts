@@ -15,19 +15,9 @@ import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
 import { assertCanReadCase, canReadCase } from './scope.ts';
 
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-/** Extension → content type and the magic bytes the file must start with. No HTML, SVG or macros. */
-export const ATTACHMENT_TYPES: Record<string, { type: string; magic: number[][] }> = {
-  pdf: { type: 'application/pdf', magic: [[0x25, 0x50, 0x44, 0x46, 0x2d]] },
-  png: { type: 'image/png', magic: [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]] },
-  jpg: { type: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]] },
-  jpeg: { type: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]] },
-  tif: { type: 'image/tiff', magic: [[0x49, 0x49, 0x2a, 0x00], [0x4d, 0x4d, 0x00, 0x2a]] },
-  tiff: { type: 'image/tiff', magic: [[0x49, 0x49, 0x2a, 0x00], [0x4d, 0x4d, 0x00, 0x2a]] },
-  ofd: { type: 'application/ofd', magic: [ZIP] },
-  docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', magic: [ZIP] },
-  xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', magic: [ZIP] },
-};
+import { ATTACHMENT_TYPES, bytesMatch } from '../../shared/attachment-types.ts';
+
+export { ATTACHMENT_TYPES };
 
 const ACTIVE = ['running', 'incident', 'suspended'];
 
@@ -45,7 +35,7 @@ export function sniffType(fileName: string, bytes: Buffer): string {
   if (!spec) {
     throw new AppError(415, 'ATTACHMENT_TYPE', `不支持的文件类型，可上传：${accepted} / File type not accepted; allowed: ${accepted}`, { accepted });
   }
-  if (!spec.magic.some((m) => m.every((b, i) => bytes[i] === b))) {
+  if (!bytesMatch(ext, bytes)) {
     throw new AppError(415, 'ATTACHMENT_TYPE', `文件内容与扩展名 .${ext} 不符 / The file's content is not ${ext}`, { accepted });
   }
   return spec.type;

@@ -111,6 +111,10 @@ test.serial('a consultation goes from the requester through every approver to th
   const days = p.getByLabel('电子查阅时限（天）');
   await p.getByText('不超过 5 天（规定的电子查阅时限）').waitFor();
   await days.fill('9');
+  // A file whose bytes are not what its name says is refused when chosen, before anything is filed.
+  await p.locator('input[type=file]').setInputFiles({ name: '审批表.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await p.getByText('文件「审批表.pdf」的内容不是 .pdf 文件，未添加。').waitFor();
+  t.is(await p.getByText('审批表.pdf', { exact: true }).count(), 0);
   await p.locator('input[type=file]').setInputFiles({ name: '查阅审批表（盖章）.pdf', mimeType: 'application/pdf', buffer: PDF });
   await p.getByText('查阅审批表（盖章）.pdf').waitFor();
   await p.getByRole('button', { name: '提交申请' }).click();

@@ -324,6 +324,7 @@ export const en: Dictionary = {
     closed: 'The application is closed: no more comments or attachments.',
     tooLarge: '“{name}” is larger than {size}.',
     badType: '“{name}” is not an accepted file type.',
+    badContent: '“{name}” is not really a .{ext} file; it was not added.',
   },
   deadlines: {
     title: 'Deadlines',

@@ -323,6 +323,7 @@ export const zh = {
     closed: '申请已办结，不能再留言或上传附件。',
     tooLarge: '文件「{name}」超过 {size}。',
     badType: '文件「{name}」的类型不受支持。',
+    badContent: '文件「{name}」的内容不是 .{ext} 文件，未添加。',
   },
   deadlines: {
     title: '督办',
