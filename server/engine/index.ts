@@ -428,8 +428,7 @@ export class WorkflowEngine {
     if (!inst) throw errors.notFound('Process instance');
     const [history, tasks] = await Promise.all([store.historyOf(q, instanceId), store.tasksOfInstance(q, instanceId)]);
     // A case that ended (withdrawn, terminated) waits nowhere, whatever step it stopped at.
-    const live = inst.status === 'running' || inst.status === 'incident' || inst.status === 'suspended';
-    const activeElements = live ? parseJson<string[]>(inst.active_elements, []) : [];
+    const activeElements = store.isLive(inst.status) ? parseJson<string[]>(inst.active_elements, []) : [];
     return { instance: inst, history, tasks, activeElements };
   }
 }

@@ -15,6 +15,9 @@ export interface DeploymentRow {
 }
 
 export type InstanceStatus = 'running' | 'completed' | 'terminated' | 'incident' | 'suspended';
+/** The statuses of a case that has not ended: it waits somewhere, may be worked, withdrawn or cancelled. */
+export const LIVE_STATUSES: readonly InstanceStatus[] = ['running', 'incident', 'suspended'];
+export const isLive = (status: string): boolean => (LIVE_STATUSES as readonly string[]).includes(status);
 
 export interface InstanceRow {
   id: string;

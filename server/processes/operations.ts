@@ -22,7 +22,6 @@ import type { SessionUser } from '../people/sessions.ts';
 import { routingPaths, visibleVariables } from './routing.ts';
 import * as store from './store.ts';
 
-const ACTIVE = new Set(['running', 'incident', 'suspended']);
 /** History events written by the operations below (their actor is a process administrator). */
 const OPS_EVENTS = new Set(['suspend', 'resume', 'retry', 'cancel', 'reassign']);
 const DAY_MS = 86_400_000;
@@ -101,7 +100,7 @@ export class OperationsService {
         startedAt: r.started_at,
         endedAt: r.ended_at,
         initiatorOrgName: r.initiator_org_name,
-        activeSteps: ACTIVE.has(r.status) ? await this.stepNames(r.deployment_id, parseJson<string[]>(r.active_elements, [])) : [],
+        activeSteps: engineStore.isLive(r.status) ? await this.stepNames(r.deployment_id, parseJson<string[]>(r.active_elements, [])) : [],
         incidents: incidents.get(r.id) ?? 0,
       })),
     );
@@ -136,10 +135,10 @@ export class OperationsService {
       endedAt: inst.ended_at,
       endReason: inst.end_reason,
       initiatorOrgName: orgName,
-      activeSteps: ACTIVE.has(inst.status) ? await this.stepNames(inst.deployment_id, active) : [],
+      activeSteps: engineStore.isLive(inst.status) ? await this.stepNames(inst.deployment_id, active) : [],
       incidents: jobs.filter((j: any) => j.status === 'incident').length,
       xml: def.deployment.xml,
-      activeElements: ACTIVE.has(inst.status) ? active : [],
+      activeElements: engineStore.isLive(inst.status) ? active : [],
       doneElements: done,
       incidentElements: [...new Set(jobs.filter((j: any) => j.status === 'incident').map((j: any) => j.element_id as string))],
       variables: visibleVariables(parseJson<Record<string, unknown>>(inst.variables, {}), await paths),

@@ -2,7 +2,7 @@
 // deployment proposals, and the operations queries (counts per element, the instance list).
 import type { Q } from '../db.ts';
 import { forUpdate, likeEscape } from '../db.ts';
-import type { InstanceStatus } from '../engine/store.ts';
+import { LIVE_STATUSES, type InstanceStatus } from '../engine/store.ts';
 
 export interface VersionRow {
   id: string;
@@ -107,7 +107,7 @@ export async function pendingByKey(q: Q): Promise<Map<string, number>> {
 
 /** The waiting elements of every unfinished case of a deployment (counted per element by the caller). */
 export const activeElementsOf = (q: Q, deploymentId: string): Promise<Array<{ active_elements: string }>> =>
-  q('process_instances').where({ deployment_id: deploymentId }).whereIn('status', ['running', 'incident', 'suspended']).select('active_elements');
+  q('process_instances').where({ deployment_id: deploymentId }).whereIn('status', LIVE_STATUSES).select('active_elements');
 
 export async function incidentsPerElement(q: Q, deploymentId: string): Promise<Map<string, number>> {
   const rows: Array<{ element_id: string; n: number | string }> = await q('jobs as j')

@@ -19,7 +19,6 @@ import { ATTACHMENT_TYPES, bytesMatch } from '../../shared/attachment-types.ts';
 
 export { ATTACHMENT_TYPES };
 
-const ACTIVE = ['running', 'incident', 'suspended'];
 
 /** A display name safe to store and to send back: no path, no control characters, bounded. */
 export function cleanFileName(name: string): string {
@@ -102,7 +101,7 @@ export class AttachmentService {
       await this.db.transaction(async (trx) => {
         const inst = await engineStore.lockInstance(trx, instanceId);
         if (!inst) throw errors.notFound('Process instance');
-        if (!ACTIVE.includes(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+        if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
         if ((await store.countAttachments(trx, instanceId)) >= this.cfg.maxPerCase) {
           throw errors.conflict('TOO_MANY_ATTACHMENTS', `每个案件最多 ${this.cfg.maxPerCase} 个附件 / At most ${this.cfg.maxPerCase} attachments per case`);
         }

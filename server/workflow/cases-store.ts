@@ -2,6 +2,7 @@
 // attachments. Rows are returned typed.
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
+import { LIVE_STATUSES } from '../engine/store.ts';
 
 export interface CaseRow {
   instance_id: string;
@@ -126,7 +127,7 @@ export async function applicationsOf(
 ): Promise<{ rows: ApplicationRow[]; total: number }> {
   const base = () => {
     const b = q('workflow_cases as c').join('process_instances as pi', 'pi.id', 'c.instance_id').where('c.initiator_id', userId);
-    if (state === 'open') b.whereIn('pi.status', ['running', 'incident', 'suspended']);
+    if (state === 'open') b.whereIn('pi.status', LIVE_STATUSES);
     if (state === 'closed') b.whereIn('pi.status', ['completed', 'terminated']);
     return b;
   };
@@ -143,7 +144,7 @@ export const countOpenApplications = async (q: Q, userId: number): Promise<numbe
   const [{ n }] = await q('workflow_cases as c')
     .join('process_instances as pi', 'pi.id', 'c.instance_id')
     .where('c.initiator_id', userId)
-    .whereIn('pi.status', ['running', 'incident', 'suspended'])
+    .whereIn('pi.status', LIVE_STATUSES)
     .count<{ n: number | string }[]>({ n: '*' });
   return Number(n);
 };

@@ -14,7 +14,6 @@ import * as store from './cases-store.ts';
 import type { ApplicationRow, CaseRow } from './cases-store.ts';
 import { assertCanReadCase, canReadCase } from './scope.ts';
 
-const ACTIVE = ['running', 'incident', 'suspended'];
 
 /** What the inbox search box matches for a case. */
 function searchText(parts: Array<string | null | undefined>): string {
@@ -123,7 +122,7 @@ export class CaseService {
       endedAt: r.ended_at,
       outcome: r.outcome,
       currentSteps: steps.get(r.instance_id) ?? [],
-      canWithdraw: ACTIVE.includes(r.status) && !decided.has(r.instance_id),
+      canWithdraw: engineStore.isLive(r.status) && !decided.has(r.instance_id),
     };
   }
 
@@ -137,7 +136,7 @@ export class CaseService {
   /** May the caller withdraw this case now? (Only the initiator, only while nobody has decided.) */
   async withdrawable(user: SessionUser, instanceId: string, inst?: { started_by: number | null; status: string }): Promise<boolean> {
     const i = inst ?? (await engineStore.findInstance(this.db, instanceId));
-    if (!i || i.started_by !== user.id || !ACTIVE.includes(i.status)) return false;
+    if (!i || i.started_by !== user.id || !engineStore.isLive(i.status)) return false;
     return !(await store.decidedInstances(this.db, [instanceId])).has(instanceId);
   }
 
@@ -150,7 +149,7 @@ export class CaseService {
       const inst = await engineStore.lockInstance(trx, instanceId);
       if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
       if (inst.started_by !== user.id) throw errors.forbidden('只有申请人可以撤回申请 / Only the applicant may withdraw');
-      if (!ACTIVE.includes(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
       if ((await store.decidedInstances(trx, [instanceId])).has(instanceId)) {
         throw errors.conflict('ALREADY_DECIDED', '已有审批人作出决定，不能撤回 / An approver has already decided');
       }
@@ -178,7 +177,7 @@ export class CaseService {
     return this.db.transaction(async (trx) => {
       const inst = await engineStore.lockInstance(trx, instanceId);
       if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
-      if (!ACTIVE.includes(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
       const createdAt = iso(this.clock.now());
       const id = await store.insertComment(trx, { instance_id: instanceId, author_id: user.id, body, created_at: createdAt });
       await this.audit.record(trx, {

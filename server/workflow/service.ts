@@ -151,7 +151,7 @@ export class WorkflowService {
       this.engine.definitions.load(this.db, i.deployment_id),
     ]);
     const name = (uid: number | null) => (uid ? (names.get(uid) ?? null) : null);
-    const active = ['running', 'incident', 'suspended'].includes(i.status);
+    const active = engineStore.isLive(i.status);
     return {
       id: i.id,
       processKey: i.process_key,
