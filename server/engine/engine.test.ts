@@ -196,6 +196,7 @@ test.serial('a job that keeps failing becomes an incident on its case', async (t
 });
 
 test.serial('a message interrupts a waiting task through its boundary event; only message events receive', async (t) => {
+  // The fixture uses two steps the domains deliver to (ServiceRegistry.receives): renewalRequested, awaitReceipt.
   await deployFixture(sys.services, 'messages.bpmn');
   const applicant = await actor('applicant1');
   const inst = await sys.services.db.transaction((trx) =>
@@ -205,10 +206,10 @@ test.serial('a message interrupts a waiting task through its boundary event; onl
     sys.services.db.transaction((trx) => sys.services.engine.deliver(trx, inst.id, elementId, payload, actorOf(applicant)));
   const refused = await t.throwsAsync(deliver('loan', { decision: 'approve' }));
   t.is((refused as any).code, 'NOT_A_MESSAGE_EVENT');
-  const early = await t.throwsAsync(deliver('waitReceipt', {}));
+  const early = await t.throwsAsync(deliver('awaitReceipt', {}));
   t.is((early as any).code, 'NOT_WAITING');
 
-  const r = await deliver('renew', { renewDays: 3 });
+  const r = await deliver('renewalRequested', { renewDays: 3 });
   t.deepEqual(r.activeElements, ['approveRenewal']);
   // Both rows carry the same instant (the clock stands still): order by step, not by time, or
   // PostgreSQL may return them either way.

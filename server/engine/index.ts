@@ -76,6 +76,7 @@ export class WorkflowEngine {
     const deployed = q ? (await store.newestDeployedForms(q)).map((f) => f.form_key) : [];
     return {
       services: this.opts.services.names(),
+      messages: this.opts.services.messageSteps(),
       roles: this.opts.roles,
       forms: [...new Set([...this.opts.forms.keys(), ...deployed])].sort(),
       decisions: (await this.decisionsLoaded).ids(),
@@ -354,6 +355,7 @@ export class WorkflowEngine {
     const info = run.def.meta.elements.get(elementId);
     const receives = info && (info.type === 'bpmn:ReceiveTask' || (info.events ?? []).includes('message'));
     if (!receives) throw errors.conflict('NOT_A_MESSAGE_EVENT', `${elementId} does not receive messages`);
+    if (!this.opts.services.delivers(elementId)) throw new Error(`${elementId} is not a registered message step (ServiceRegistry.receives)`);
     const api = run.execution.getPostponed().find((a: any) => a.id === elementId);
     if (!api) throw errors.conflict('NOT_WAITING', `The case is not waiting at ${elementId}`);
     Object.assign(api.environment.variables.dangan, payload);

@@ -32,8 +32,15 @@ export interface ServiceContext {
 /** A named domain service; the returned object is merged into the process variables. */
 export type DomainService = (ctx: ServiceContext) => Promise<Record<string, unknown> | void>;
 
+/**
+ * What the domains offer the engine: the named services a diagram may call, and the steps they
+ * deliver messages to. A receive task or message event that no domain delivers to would wait for
+ * ever, so the lint refuses it (rule deliverable-waits) and `deliver` refuses an unregistered step.
+ */
 export class ServiceRegistry {
   private readonly services = new Map<string, DomainService>();
+  /** Element id of a receive task or message catch event → who delivers to it. */
+  private readonly messages = new Map<string, string>();
 
   register(name: string, fn: DomainService): this {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Invalid service name ${name}`);
@@ -48,6 +55,22 @@ export class ServiceRegistry {
 
   names(): string[] {
     return [...this.services.keys()].sort();
+  }
+
+  /** Declares that a domain delivers messages to the step `elementId` (`engine.deliver`). */
+  receives(elementId: string, deliveredBy: string): this {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(elementId)) throw new Error(`Invalid message step ${elementId}`);
+    if (this.messages.has(elementId)) throw new Error(`Message step ${elementId} registered twice`);
+    this.messages.set(elementId, deliveredBy);
+    return this;
+  }
+
+  delivers(elementId: string): boolean {
+    return this.messages.has(elementId);
+  }
+
+  messageSteps(): string[] {
+    return [...this.messages.keys()].sort();
   }
 }
 

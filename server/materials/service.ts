@@ -30,6 +30,8 @@ export class MaterialsService {
   register(registry: ServiceRegistry, hooks: EngineHooks): void {
     for (const [name, fn] of Object.entries(intakeServices(this.d))) registry.register(name, fn);
     registry.register('openCollectionNotice', this.notices.openCollectionNotice);
+    registry.receives('materialArrived', '材料登记 / registering the material (intake.ts)');
+    registry.receives('noticeWithdrawn', '撤回征集通知 / withdrawing the notice (notices.ts)');
     // A case ended from outside (the producer's 撤回 before any review, an administrator's
     // termination) leaves no intake waiting in the ledger and no notice open.
     hooks.on('instanceEnded', async (trx, ev) => {

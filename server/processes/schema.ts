@@ -19,6 +19,7 @@ export const editedForms = z
 export const lintContext = z
   .object({
     services: z.array(z.string()),
+    messages: z.array(z.string()),
     roles: z.array(z.string()),
     forms: z.array(z.string()),
     decisions: z.array(z.string()),

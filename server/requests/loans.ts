@@ -23,6 +23,7 @@ async function loanOf(ctx: ServiceContext, req: RequestRow): Promise<LoanRow> {
 
 export function registerLoanServices(registry: ServiceRegistry, deps: RequestDeps): void {
   const { archives, deadlines } = deps;
+  registry.receives('renewalRequested', '续借申请 / a renewal request (RequestService.requestRenewal)');
 
   const openDue = (ctx: ServiceContext, req: RequestRow, loan: Pick<LoanRow, 'borrower_org_id' | 'custodian_org_id'>, dueAt: Date) =>
     deadlines.openDeadline(ctx.trx, {

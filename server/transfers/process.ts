@@ -9,4 +9,6 @@ export function registerTransferServices(registry: ServiceRegistry, deps: Transf
   registerTransferOutServices(registry, deps);
   registerReceiptServices(registry, deps);
   registerTransferInServices(registry, deps);
+  registry.receives('awaitReceipt', '回执：纸质登记或接收方在系统中签收 / the receipt, on paper or signed in Dangan');
+  registry.receives('returnedDefective', '退回：接收方退回不合格档案 / the receiver returns a defective archive');
 }

@@ -15,6 +15,7 @@ const NodeResolver = require('bpmnlint/lib/resolver/node-resolver.js');
 
 const ctx: DanganLintContext = {
   services: ['prepareBorrowing', 'decide'],
+  messages: [],
   roles: ['applicant', 'unit_head', 'archivist', 'archive_chief'],
   forms: ['approval', 'borrowing-start'],
   decisions: [],

@@ -13,6 +13,7 @@ import { createLogger } from '../../logger.ts';
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'lint');
 const ctx = {
   services: ['prepareBorrowing'],
+  messages: ['awaitReceipt'],
   roles: ['applicant', 'unit_head', 'archivist', 'archive_chief', 'producer'],
   forms: ['approval', 'borrowing-start'],
   decisions: ['borrowing-approval'],
@@ -93,4 +94,13 @@ test('loop and multi-instance markers are refused at deploy, not when a case rea
 test('sub-processes are refused until the runtime supports them', async (t) => {
   const r = await lint('subprocess.bpmn');
   t.true(found(r).includes('dangan/no-subprocess@inner'));
+});
+
+test('a wait nothing can end is refused: manual tasks, signals, and messages no domain delivers', async (t) => {
+  const r = await lint('waits.bpmn');
+  const mine = found(r).filter((f) => f.startsWith('dangan/deliverable-waits@'));
+  // awaitReceipt is a step the installation delivers to (ServiceRegistry.receives); the others are not.
+  t.deepEqual(mine.sort(), ['dangan/deliverable-waits@inbox', 'dangan/deliverable-waits@letter', 'dangan/deliverable-waits@manual', 'dangan/deliverable-waits@signalled']);
+  const inbox = r.errors.find((e) => e.elementId === 'inbox' && e.rule === 'dangan/deliverable-waits');
+  t.regex(inbox!.message, /没有业务功能向此环节送达消息.*awaitReceipt/);
 });

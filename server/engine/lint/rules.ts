@@ -7,6 +7,8 @@ import { parseExpression } from '@bpmn-io/feelin';
 export interface DanganLintContext {
   /** Names of the registered domain services (`${environment.services.NAME}`). */
   services: string[];
+  /** Steps (element ids) a domain delivers messages to: receive tasks and message catch events. */
+  messages: string[];
   /** Role codes a user task or a starter may name. */
   roles: string[];
   /** Known form keys (processes/forms/*.form.json). */
@@ -330,7 +332,33 @@ const noLoopMarkers: RuleFactory = () => ({
   },
 });
 
+// -- 13. every wait can end: a receive task or a message event waits for a message that only a
+// domain delivers (ServiceRegistry.receives); nothing completes a manual task, sends a signal or
+// re-evaluates a conditional event, so a case reaching one would wait for ever ------------------
+const deliverableWaits: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (is(node, 'bpmn:ManualTask')) {
+      reporter.report(node.id, '手工任务在本系统中无人能办结，案件会停在这里：请改用用户任务并指定办理角色 / A manual task can never be completed here: use a user task with a candidate role');
+      return;
+    }
+    const defs: Node[] = is(node, 'bpmn:CatchEvent') ? (node.eventDefinitions ?? []) : [];
+    if (defs.some((d) => is(d, 'bpmn:SignalEventDefinition') || is(d, 'bpmn:ConditionalEventDefinition'))) {
+      reporter.report(node.id, '本系统不发送信号，也不重新计算条件事件：请改用消息、定时器或用户任务 / Dangan sends no signals and re-evaluates no conditional events: use a message, a timer or a user task');
+    }
+    const receives = is(node, 'bpmn:ReceiveTask') || defs.some((d) => is(d, 'bpmn:MessageEventDefinition'));
+    const steps: string[] = config.messages ?? [];
+    if (receives && !steps.includes(node.id)) {
+      const known = steps.join(', ') || '—';
+      reporter.report(
+        node.id,
+        `没有业务功能向此环节送达消息，案件会一直等待；可接收消息的环节编号：${known} / Nothing in Dangan delivers a message to ${node.id}: the case would wait for ever. Steps that receive messages: ${known}`,
+      );
+    }
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
+  'deliverable-waits': deliverableWaits,
   'no-subprocess': noSubProcess,
   'no-loop-markers': noLoopMarkers,
   'business-rule-task': businessRuleTask,
