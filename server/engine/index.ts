@@ -15,11 +15,12 @@ import { DecisionRegistry, evaluateDecision } from './decisions.ts';
 import { feelContext } from './expressions.ts';
 import * as store from './store.ts';
 import type { InstanceRow, TaskRow } from './store.ts';
-import type { Actor, EngineDeps } from './types.ts';
+import type { Actor, BlockedChoice, EngineDeps } from './types.ts';
 import type { DanganLintContext } from './lint/rules.ts';
 
 export type { Actor } from './types.ts';
 export { ServiceRegistry, EngineHooks } from './types.ts';
+export type { BlockedChoice } from './types.ts';
 
 /** 转办 to someone who cannot take the task: one answer for every reason, so none is revealed. */
 export const reassignTargetRefused = () => errors.rule('reassign-target', '所选人员不能办理此环节 / The chosen person cannot work on this step');
@@ -348,6 +349,12 @@ export class WorkflowEngine {
   }
 
   // -- messages and timers ---------------------------------------------------------------------------
+
+  /** What the domain would refuse on this open task's form (ServiceRegistry.checksChoices). */
+  async blockedChoices(q: Q, task: TaskRow): Promise<BlockedChoice[]> {
+    const check = task.status === 'open' && task.form_key ? this.opts.services.choiceCheck(task.form_key) : undefined;
+    return check ? check(q, task) : [];
+  }
 
   /** Delivers a message to a waiting receive task or message catch event (e.g. a transfer receipt). */
   async deliver(trx: Trx, instanceId: string, elementId: string, payload: Record<string, unknown>, actor: Actor | null) {

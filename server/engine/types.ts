@@ -1,5 +1,5 @@
 // Types shared by the engine's parts and by the domains that register services with it.
-import type { Trx } from '../db.ts';
+import type { Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { TaskRow } from './store.ts';
 
@@ -32,15 +32,28 @@ export interface ServiceContext {
 /** A named domain service; the returned object is merged into the process variables. */
 export type DomainService = (ctx: ServiceContext) => Promise<Record<string, unknown> | void>;
 
+/** A choice on a task's form that the domain's service would refuse, known before the user submits. */
+export interface BlockedChoice {
+  field: string;
+  value: string;
+  /** The refusal the service would give (bilingual, like its error). */
+  message: string;
+}
+
+/** What a domain can tell in advance about a task with a given form: the choices it would refuse. */
+export type ChoiceCheck = (q: Q, task: TaskRow) => Promise<BlockedChoice[]>;
+
 /**
- * What the domains offer the engine: the named services a diagram may call, and the steps they
- * deliver messages to. A receive task or message event that no domain delivers to would wait for
- * ever, so the lint refuses it (rule deliverable-waits) and `deliver` refuses an unregistered step.
+ * What the domains offer the engine: the named services a diagram may call, the steps they
+ * deliver messages to, and the choices on task forms they would refuse. A receive task or message
+ * event that no domain delivers to would wait for ever, so the lint refuses it (rule
+ * deliverable-waits) and `deliver` refuses an unregistered step.
  */
 export class ServiceRegistry {
   private readonly services = new Map<string, DomainService>();
   /** Element id of a receive task or message catch event → who delivers to it. */
   private readonly messages = new Map<string, string>();
+  private readonly choiceChecks = new Map<string, ChoiceCheck>();
 
   register(name: string, fn: DomainService): this {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Invalid service name ${name}`);
@@ -71,6 +84,17 @@ export class ServiceRegistry {
 
   messageSteps(): string[] {
     return [...this.messages.keys()].sort();
+  }
+
+  /** Declares what the domain would refuse on tasks whose form is `formKey` (shown before submitting). */
+  checksChoices(formKey: string, check: ChoiceCheck): this {
+    if (this.choiceChecks.has(formKey)) throw new Error(`Choice check for form ${formKey} registered twice`);
+    this.choiceChecks.set(formKey, check);
+    return this;
+  }
+
+  choiceCheck(formKey: string): ChoiceCheck | undefined {
+    return this.choiceChecks.get(formKey);
   }
 }
 

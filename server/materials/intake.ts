@@ -7,8 +7,9 @@
 //   recordResubmission    重新移交 after a return (the values before it kept in the event);
 //   fileIntoCatalogue     归档: 类号 and 序号 (fileMaterial), pages, the scans as page images.
 import { iso } from '../clock.ts';
-import { errors } from '../errors.ts';
-import type { ServiceContext } from '../engine/types.ts';
+import { errors, type AppError } from '../errors.ts';
+import type { Q } from '../db.ts';
+import type { ChoiceCheck, ServiceContext } from '../engine/types.ts';
 import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
@@ -46,10 +47,41 @@ export function registrationProblems(v: Record<string, unknown>, today: string):
 }
 
 /** A digitised archive (DOMAIN.md §3) takes a new material only with its page images. */
-function assertScansIfDigitised(archive: { digital_status: string }, active: unknown[]): void {
+function scansRequired(archive: { digital_status: string }, active: unknown[]): AppError | undefined {
   if (!active.length && archive.digital_status !== 'none') {
-    throw errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
+    return errors.rule('scans_required', '该档案已数字化，材料须附扫描件 / The archive is digitised: the material needs its page scans');
   }
+}
+
+/**
+ * What forbids accepting (合格) a received material whatever the reviewer ticks: key fields that
+ * differ from the archive, a digitised archive (DOMAIN.md §3) without the material's page images,
+ * scans that fail the checks. The review service refuses with these; the task page is told them
+ * before the reviewer confirms (`acceptBlocks` → BlockedChoice).
+ */
+async function acceptBlocks(q: Q, d: MaterialsDeps, intake: IntakeRow): Promise<{ keyFields?: AppError; scans?: AppError }> {
+  const cadre = (await cadreStore.findCadre(q, intake.cadre_id))!;
+  const archive = (await archiveStore.findArchive(q, intake.archive_id))!;
+  const active = await store.scansOf(q, intake.id, { activeOnly: true });
+  const mismatches = keyFieldMismatches(intake, cadre);
+  const out: { keyFields?: AppError; scans?: AppError } = {};
+  if (mismatches.length) {
+    out.keyFields = errors.rule('key_fields_mismatch', `材料记载的${mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches });
+  }
+  out.scans = scansRequired(archive, active);
+  const findings = active.length ? d.scans.precheck(intake, active) : [];
+  if (findings.length) out.scans = errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings });
+  return out;
+}
+
+/** The task page's early warning: 合格 on 接收鉴别 would be refused, and why. */
+export function materialReviewChoices(d: MaterialsDeps): ChoiceCheck {
+  return async (q, task) => {
+    const intake = await store.intakeOfInstance(q, task.instance_id);
+    if (!intake || intake.status !== 'received') return [];
+    const blocks = await acceptBlocks(q, d, intake);
+    return [blocks.keyFields, blocks.scans].filter((e) => !!e).map((e) => ({ field: 'decision', value: 'accept', message: e.message }));
+  };
 }
 
 export function intakeServices(d: MaterialsDeps) {
@@ -169,20 +201,17 @@ export function intakeServices(d: MaterialsDeps) {
     const passed = new Set(Array.isArray(ctx.variables.passedChecks) ? (ctx.variables.passedChecks as string[]) : []);
     const unchecked = REVIEW_CHECK_CODES.filter((c) => !passed.has(c));
     const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
-    const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
     const scanFindings = active.length ? d.scans.precheck(intake, active) : [];
     const at = iso(clock.now());
     const comment = String(ctx.variables.comment ?? '').trim();
 
     if (ctx.variables.decision === 'accept') {
-      if (mismatches.length) {
-        throw errors.rule('key_fields_mismatch', `材料记载的${mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches });
-      }
+      const blocks = await acceptBlocks(ctx.trx, d, intake);
+      if (blocks.keyFields) throw blocks.keyFields;
       if (unchecked.length) {
         throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map((c) => ({ code: c, label: REVIEW_CHECKS[c] })) });
       }
-      assertScansIfDigitised(archive, active);
-      if (scanFindings.length) throw errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings: scanFindings });
+      if (blocks.scans) throw blocks.scans;
       await store.updateIntake(ctx.trx, intake.id, { status: 'ledgered', receiver_id: actor.id, accepted_at: at, updated_at: at });
       await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'accepted', actor_id: actor.id, at, comment, detail: JSON.stringify({ scans: active.length }) });
       await audit.record(ctx.trx, { actor, action: 'material.accept', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
@@ -244,7 +273,8 @@ export function intakeServices(d: MaterialsDeps) {
     const intake = await intakeAt(ctx, 'ledgered', true);
     const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
     const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
-    assertScansIfDigitised(archive, active);
+    const missing = scansRequired(archive, active);
+    if (missing) throw missing;
     const remark = str(ctx.variables.remark) ?? (intake.is_copy ? '复印件' : null);
     const material = await d.archives.fileMaterial(ctx.trx, {
       archiveId: intake.archive_id,

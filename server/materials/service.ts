@@ -11,7 +11,7 @@ import * as cadreStore from '../archives/store.ts';
 import { contentTypeOf } from '../archives/scans.ts';
 import { keyFieldMismatches } from './codes.ts';
 import type { MaterialsDeps } from './deps.ts';
-import { intakeServices } from './intake.ts';
+import { intakeServices, materialReviewChoices } from './intake.ts';
 import { noticeServices } from './notices.ts';
 import { eventDto, intakeDto, ledgerItemDto, noticeDto, scanList, type View } from './dto.ts';
 import * as store from './store.ts';
@@ -30,6 +30,7 @@ export class MaterialsService {
   register(registry: ServiceRegistry, hooks: EngineHooks): void {
     for (const [name, fn] of Object.entries(intakeServices(this.d))) registry.register(name, fn);
     registry.register('openCollectionNotice', this.notices.openCollectionNotice);
+    registry.checksChoices('material-review', materialReviewChoices(this.d));
     registry.receives('materialArrived', '材料登记 / registering the material (intake.ts)');
     registry.receives('noticeWithdrawn', '撤回征集通知 / withdrawing the notice (notices.ts)');
     // A case ended from outside (the producer's 撤回 before any review, an administrator's

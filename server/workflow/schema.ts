@@ -181,6 +181,9 @@ export const taskDetail = taskSchema
     canUnclaim: z.boolean(),
     canReassign: z.boolean().openapi({ description: '转办: the caller may hand the task to another holder of its role' }),
     form: z.unknown(),
+    blockedChoices: z
+      .array(z.object({ field: z.string(), value: z.string(), message: z.string() }))
+      .openapi({ description: 'Choices on the form that completing would refuse now (e.g. 合格 on a material whose key fields differ), with the refusal' }),
   })
   .openapi('TaskDetail');
 

@@ -231,6 +231,7 @@ export class WorkflowService {
       canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
       canReassign: this.mayHandOn(t, user),
       form: t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
+      blockedChoices: this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
     };
   }
 

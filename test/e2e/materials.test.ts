@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
-import { daysAgo, pageScan, plainCadre } from '../processes/material-helpers.ts';
+import { daysAgo, pageScan, plainCadre, registration } from '../processes/material-helpers.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -110,6 +110,39 @@ test.serial('a producer hands a material over with its scan; the archivist sees 
   t.deepEqual(b.outside, []);
 });
 
+
+test.serial('given a material whose birth date differs from the archive, 合格 is refused at the conclusion before any confirmation; 退回补正 goes on', async (t) => {
+  const p = b.page;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 3 });
+  const wrongBirth = `${Number(cadre.birth_date.slice(0, 4)) + 1}${cadre.birth_date.slice(4)}`;
+  const producer = await sys.as('producer1');
+  const res = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 4), { statedBirthDate: wrongBirth }) });
+  t.is(res.status, 201);
+
+  await login(p, sys.url, 'archivist1');
+  await openTask(p, '接收鉴别');
+  for (const label of ['办理完毕', '对象明确', '齐全完整', '文字清楚', '内容真实', '填写规范', '手续完备', '原件或注明复制时间并盖章的复制件', '纸张规格和书写材料符合要求']) {
+    await p.getByRole('checkbox', { name: label }).check();
+  }
+  await p.getByRole('radio', { name: '合格，准予归档' }).check();
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('经鉴别，材料合格。');
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  // Said at the conclusion, in the user's language, and no confirmation is asked for.
+  await p.getByText('材料记载的出生时间与档案不一致，须退回').waitFor();
+  t.is(await p.getByRole('dialog', { name: '确认提交' }).count(), 0);
+  await p.screenshot({ path: path.join(tmp, 'review-refused.png'), fullPage: true });
+  if (process.env.SHOTS_DIR) fs.copyFileSync(path.join(tmp, 'review-refused.png'), path.join(process.env.SHOTS_DIR, 'material-review-refused.png'));
+  t.is((await sys.services.db('material_intakes').where({ instance_id: res.body.id }).first()).status, 'received');
+
+  await p.getByRole('radio', { name: '退回补正' }).check();
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('出生时间与档案记载不一致，请核实后出具说明。');
+  await submitTask(p);
+  await p.getByRole('heading', { name: '待办', level: 1 }).or(p.getByText(/已提交/)).first().waitFor();
+  t.is((await sys.services.db('material_intakes').where({ instance_id: res.body.id }).first()).status, 'returned');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
 test.serial('the investigation of a correction picks its basis from the evidence table', async (t) => {
   const p = b.page;
   const db = sys.services.db;

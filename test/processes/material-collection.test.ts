@@ -52,8 +52,11 @@ test.serial('given a material formed last week, when the producer hands it over 
 
   // The archivist of the custodian office is offered the review, the other office's is not.
   const archivist = await sys.as('archivist1');
-  t.truthy(await taskAt(archivist, id, 'reviewMaterial'));
+  const review = await taskAt(archivist, id, 'reviewMaterial');
+  t.truthy(review);
   t.falsy(await taskAt(await sys.as('receiver1'), id, 'reviewMaterial'));
+  // Key fields agree and the scans pass: the task page is told of no choice it would refuse.
+  t.deepEqual((await archivist.get(`/api/tasks/${review.id}`)).body.blockedChoices, []);
   const theirs = await archivist.get(`/api/material-intakes/${intake.id}`);
   t.is(theirs.body.view, 'archive');
   t.deepEqual(theirs.body.keyFieldMismatches, []);
@@ -151,6 +154,12 @@ test.serial('given a material whose birth date differs from the archive, accepti
   const archivist = await sys.as('archivist1');
   const view = await archivist.get(`/api/material-intakes/by-case/${id}`);
   t.deepEqual(view.body.keyFieldMismatches, [{ field: 'birthDate', label: '出生时间', stated: wrongBirth, archive: cadre.birth_date }]);
+  // The task page is told before the reviewer confirms that 合格 would be refused, and why.
+  const review = await taskAt(archivist, id, 'reviewMaterial');
+  const detail = (await archivist.get(`/api/tasks/${review.id}`)).body;
+  t.is(detail.blockedChoices.length, 1);
+  t.like(detail.blockedChoices[0], { field: 'decision', value: 'accept' });
+  t.regex(detail.blockedChoices[0].message, /^材料记载的出生时间与档案不一致，须退回/);
 
   const auditBefore = await countOf(sys, 'audit_log');
   const refused = await completeAt(archivist, id, 'reviewMaterial', accept());

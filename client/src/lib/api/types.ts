@@ -208,6 +208,12 @@ export type TaskDetail = Task & {
   /** 转办: the caller may hand the task to another holder of its role */
   canReassign: boolean;
   form?: unknown;
+  /** Choices on the form that completing would refuse now (e.g. 合格 on a material whose key fields differ), with the refusal */
+  blockedChoices: Array<{
+    field: string;
+    value: string;
+    message: string;
+  }>;
 };
 
 export type ReassignCandidates = {
@@ -1550,6 +1556,7 @@ export type Colleagues = Array<{
 
 export type LintContext = {
   services: Array<string>;
+  messages: Array<string>;
   roles: Array<string>;
   forms: Array<string>;
   decisions: Array<string>;
