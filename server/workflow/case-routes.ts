@@ -19,6 +19,7 @@ import {
   withdrawBody,
   withdrawResult,
 } from './case-schema.ts';
+import { openCaseList, openCasesFor, openCasesQuery } from './open-cases.ts';
 
 /** Content-Disposition for a user-named file: an ASCII fallback and the exact UTF-8 name. */
 export function contentDisposition(fileName: string): string {
@@ -70,6 +71,20 @@ export function caseRoutes(s: Services) {
       params: processKeyParams,
       response: diagram,
       handler: ({ params, user }) => s.cases.definitionDiagram(user, params.key),
+    }),
+    route({
+      method: 'get',
+      path: '/api/process-definitions/:key/open-cases',
+      summary: 'My open cases of this process about a cadre (before filing another: a warning, not a refusal)',
+      description:
+        'The cadre as the start form names it: cadreId, or cadreName with cadreIdNumber. Only the caller’s own running cases, ' +
+        'oldest first, with case number, start time and the steps waiting now; an unknown cadre answers an empty list.',
+      tags: ['applications'],
+      permission: 'application.read',
+      params: processKeyParams,
+      query: openCasesQuery,
+      response: openCaseList,
+      handler: ({ params, query, user }) => openCasesFor(s.db, user, params.key, query),
     }),
     route({
       method: 'get',

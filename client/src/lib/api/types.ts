@@ -412,6 +412,20 @@ export type Diagram = {
   doneElements: Array<string>;
 };
 
+export type OpenCaseList = {
+  items: Array<OpenCase>;
+};
+
+export type OpenCase = {
+  id: string;
+  /** The case number (business key), when the process gives one */
+  caseNo: string | null;
+  subject: string | null;
+  startedAt: string;
+  /** Names of the steps waiting now */
+  currentSteps: Array<string>;
+};
+
 export type CaseComment = {
   id: number;
   authorId: number;
@@ -2771,6 +2785,13 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: Diagram;
+  };
+  /** My open cases of this process about a cadre (before filing another: a warning, not a refusal) */
+  "GET /api/process-definitions/:key/open-cases": {
+    params: { key: string };
+    query: { cadreId?: number; cadreName?: string; cadreIdNumber?: string };
+    body: never;
+    response: OpenCaseList;
   };
   /** A form-js schema: as a case carries it (instanceId), as the latest version of a process carries it (processKey), or the installation’s */
   "GET /api/forms/:key": {
