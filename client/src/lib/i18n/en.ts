@@ -251,6 +251,18 @@ export const en: Dictionary = {
     hideDiagram: 'Hide the approval path',
     fixErrors: '{n} field(s) need attention; see the marked fields.',
     notFound: 'No such process, or you may not start it.',
+    // Duplicate requests: the caller's own open cases of this process about the same cadre.
+    duplicateOne: 'You already have an open application about this cadre: ',
+    duplicateMany: 'You already have {n} open applications about this cadre:',
+    duplicateDetail: ' ({date}, now at {step})',
+    duplicateDetailNoStep: ' ({date})',
+    duplicateEnd: '.',
+    duplicateAsk: ' Submit another one anyway?',
+    duplicateHint: 'If another application is needed (for a different purpose, say), go on filling in the form and confirm when you submit. Nothing you have entered is lost.',
+    duplicateNewTab: ' (opens in a new tab)',
+    duplicateTitle: 'An application is still open',
+    duplicateBack: 'Back to the form',
+    duplicateConfirm: 'Submit anyway',
   },
   applications: {
     title: 'My applications',

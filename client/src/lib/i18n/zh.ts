@@ -250,6 +250,18 @@ export const zh = {
     hideDiagram: '收起审批流程',
     fixErrors: '表单中有 {n} 处需要修改，请检查标红的项目。',
     notFound: '没有这个申请事项，或您无权发起。',
+    // Duplicate requests: the caller's own open cases of this process about the same cadre.
+    duplicateOne: '您已有一件针对该干部的未办结申请：',
+    duplicateMany: '您已有 {n} 件针对该干部的未办结申请：',
+    duplicateDetail: '（{date}，当前环节 {step}）',
+    duplicateDetailNoStep: '（{date}）',
+    duplicateEnd: '。',
+    duplicateAsk: '仍要提交吗？',
+    duplicateHint: '如确需再次申请（例如利用目的不同），可以继续填写，提交时再确认一次。已填写的内容不会丢失。',
+    duplicateNewTab: '（在新标签页中打开）',
+    duplicateTitle: '已有未办结的申请',
+    duplicateBack: '返回修改',
+    duplicateConfirm: '仍要提交',
   },
   applications: {
     title: '我的申请',

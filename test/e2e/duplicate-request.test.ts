@@ -1,0 +1,153 @@
+// Duplicate requests in a real browser: an applicant who already has an open 查阅 request about a
+// cadre starts a second one for the same cadre. Once the name and ID number are in, the start page
+// warns with the first case's number, date and current step (a link to it, in a new tab); submitting
+// asks once, "返回修改" keeps everything typed, "仍要提交" files the second case. Another cadre
+// gets no warning. Shown at 1024 px wide.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { clientDist } from '../../server/app.ts';
+import { openBrowser, login, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+let cadre: DemoCadre;
+let other: DemoCadre;
+const SHOTS = '/tmp/helper-32';
+
+test.before(async () => {
+  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
+  sys = await startSystem();
+  cadre = await demoCadre(sys, 'county', 0);
+  other = await demoCadre(sys, 'county', 1);
+  b = await openBrowser(sys.url, { width: 1024, height: 768 });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+const openCasesAnswer = (p: Page) => p.waitForResponse((r) => r.url().includes('/open-cases?'));
+
+/** Names the cadre as the form asks (name and ID number), waiting for the page's check. */
+async function nameCadre(p: Page, target: DemoCadre) {
+  const answered = openCasesAnswer(p);
+  await p.getByLabel('被查阅干部姓名').fill(target.name);
+  await p.getByLabel('被查阅干部身份证号').fill(target.idNumber);
+  return answered;
+}
+
+async function fillTheRest(p: Page, reason: string) {
+  await p.getByRole('checkbox', { name: '李红梅' }).check();
+  await p.getByLabel(/利用目的/).selectOption({ value: '2' });
+  await p.getByLabel('查阅理由').fill(reason);
+  await p.getByRole('radio', { name: '电子查阅' }).check();
+  await p.getByRole('checkbox', { name: '一、履历材料' }).check();
+  await p.getByLabel('拟查阅日期').fill(todayIn(sys));
+  await p.getByLabel('电子查阅时限（天）').fill('2');
+}
+
+const myBorrowings = async () =>
+  (await sys.services.db('workflow_cases').where({ initiator_id: (await sys.services.db('users').where({ username: 'applicant1' }).first()).id, process_key: 'borrowing', cadre_id: cadre.id }).orderBy('started_at')).map(
+    (c: { instance_id: string }) => c.instance_id,
+  );
+
+test.serial('a second request for the same cadre warns with the first case’s number, asks once, and is filed after the confirmation', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  await login(p, sys.url, 'applicant1');
+
+  // The first request: nothing open about this cadre, so no warning and no question.
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  t.deepEqual((await (await nameCadre(p, cadre)).json()).items, []);
+  await fillTheRest(p, '拟提拔考察，需查阅该同志的履历材料。');
+  t.is(await p.locator('.notice-warn').count(), 0);
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '办理过程' }).waitFor();
+  const [firstId] = await myBorrowings();
+  const first = await db('process_instances').where({ id: firstId }).first();
+  t.regex(first.business_key, /^查借-\d{4}-\d{4}$/);
+  sys.clock.advance(2 * 60_000);
+
+  // The second one for the same cadre: the warning as soon as the cadre is named.
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await nameCadre(p, cadre);
+  const box = p.locator('.notice-warn').filter({ hasText: '您已有一件针对该干部的未办结申请' });
+  await box.waitFor();
+  t.is(
+    (await box.locator('p').first().textContent())!.replace(/\s+/g, ' ').trim(),
+    `您已有一件针对该干部的未办结申请：${first.business_key}（在新标签页中打开）（2026年11月2日 09:00，当前环节 单位负责人审核）。仍要提交吗？`,
+  );
+  const link = box.getByRole('link', { name: new RegExp(`^${first.business_key}`) });
+  t.is(await link.getAttribute('href'), `/applications/${firstId}`);
+  t.is(await link.getAttribute('target'), '_blank', 'the form stays open in this tab');
+  t.truthy(await box.getByText('如确需再次申请（例如利用目的不同），可以继续填写，提交时再确认一次。').count());
+  await fillTheRest(p, '职级晋升需要核对学历学位材料。');
+  await box.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: `${SHOTS}/duplicate-warning-1024.png` });
+  await shot(p, 'duplicate-warning');
+
+  // In English too, and the form keeps what was typed across the switch.
+  await p.getByLabel('语言').selectOption('en');
+  await p.locator('.notice-warn').filter({ hasText: `You already have an open application about this cadre: ${first.business_key}` }).filter({ hasText: 'Submit another one anyway?' }).waitFor();
+  await p.screenshot({ path: `${SHOTS}/duplicate-warning-en-1024.png` });
+  await p.getByLabel('Language').selectOption('zh');
+  await box.waitFor();
+
+  // Submitting asks once; 返回修改 files nothing and keeps the form as it was.
+  await p.getByRole('button', { name: '提交申请' }).click();
+  const dialog = p.getByRole('dialog', { name: '已有未办结的申请' });
+  await dialog.getByRole('link', { name: new RegExp(`^${first.business_key}`) }).waitFor();
+  await dialog.getByText('仍要提交吗？').waitFor();
+  await p.screenshot({ path: `${SHOTS}/duplicate-dialog-1024.png` });
+  await dialog.getByRole('button', { name: '返回修改' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  t.deepEqual(await myBorrowings(), [firstId], 'nothing filed');
+  t.is(await p.getByLabel('被查阅干部姓名').inputValue(), cadre.name);
+  t.is(await p.getByLabel('查阅理由').inputValue(), '职级晋升需要核对学历学位材料。');
+  t.true(await p.getByRole('checkbox', { name: '一、履历材料' }).isChecked());
+
+  // Asked again until confirmed; 仍要提交 files the second case.
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await dialog.getByRole('button', { name: '仍要提交' }).click();
+  await p.getByRole('heading', { name: '办理过程' }).waitFor();
+  await p.getByText('申请已提交。').waitFor();
+  const both = await myBorrowings();
+  t.is(both.length, 2);
+  t.is(both[0], firstId);
+  t.is(new URL(p.url()).pathname, `/applications/${both[1]}`);
+  const second = await db('process_instances').where({ id: both[1] }).first();
+  t.not(second.business_key, first.business_key);
+  t.is(JSON.parse(second.variables).reason, '职级晋升需要核对学历学位材料。');
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('another cadre: no warning and no question; with two open, both are listed', async (t) => {
+  const p = b.page;
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  t.deepEqual((await (await nameCadre(p, other)).json()).items, []);
+  t.is(await p.locator('.notice-warn').count(), 0);
+
+  // The same cadre again: now two open cases, each with its number.
+  const answered = openCasesAnswer(p);
+  await p.getByLabel('被查阅干部姓名').fill(cadre.name);
+  await p.getByLabel('被查阅干部身份证号').fill(cadre.idNumber);
+  await answered;
+  const box = p.locator('.notice-warn').filter({ hasText: '您已有 2 件针对该干部的未办结申请' });
+  await box.waitFor();
+  const keys = (await sys.services.db('process_instances').whereIn('id', await myBorrowings()).orderBy('started_at').select('business_key')).map((r: { business_key: string }) => r.business_key);
+  const links = (await box.getByRole('link').allTextContents()).map((l) => l.replace('（在新标签页中打开）', ''));
+  t.deepEqual(links, keys, 'oldest first');
+  await box.getByText('（2026年11月2日 09:02，当前环节 单位负责人审核）').waitFor();
+  await box.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: `${SHOTS}/duplicate-two-1024.png` });
+  t.deepEqual(b.problems, []);
+});
