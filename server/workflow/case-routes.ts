@@ -73,7 +73,9 @@ export function caseRoutes(s: Services) {
       handler: ({ params, user }) => s.cases.definitionDiagram(user, params.key),
     }),
     route({
-      method: 'get',
+      // POST, not GET: the body may carry an ID number (身份证号), which must not travel in a URL
+      // that proxies and access logs keep. It reads only.
+      method: 'post',
       path: '/api/process-definitions/:key/open-cases',
       summary: 'My open cases of this process about a cadre (before filing another: a warning, not a refusal)',
       description:
@@ -82,9 +84,9 @@ export function caseRoutes(s: Services) {
       tags: ['applications'],
       permission: 'application.read',
       params: processKeyParams,
-      query: openCasesQuery,
+      body: openCasesQuery,
       response: openCaseList,
-      handler: ({ params, query, user }) => openCasesFor(s.db, user, params.key, query),
+      handler: ({ params, body, user }) => openCasesFor(s.db, user, params.key, body),
     }),
     route({
       method: 'get',

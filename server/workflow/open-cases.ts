@@ -1,11 +1,11 @@
-// Duplicate requests: before filing, the start page asks whether the caller already has an open case
+// Duplicate requests: before filing, the start page asks (POST …/open-cases) whether the caller already has an open case
 // of the same process about the same cadre. A warning, not a refusal (a second request may have
 // another purpose). Only the caller's own cases are answered, so nothing is learnt about anybody
 // else's work or about whether a cadre exists: an unknown cadre answers what a known one without
 // open cases answers.
 import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
-import { z, intId } from '../http/zod.ts';
+import { z } from '../http/zod.ts';
 import * as engineStore from '../engine/store.ts';
 import { LIVE_STATUSES } from '../engine/store.ts';
 import { findCadreByIdNumber } from '../archives/store.ts';
@@ -15,7 +15,7 @@ import { openStepsOf } from './cases-store.ts';
 /** The cadre as the start form names it: picked by id, or written as name and ID number (利用 forms). */
 export const openCasesQuery = z
   .object({
-    cadreId: intId.optional().openapi({ description: 'The cadre picked in the form (forms with the cadre picker)' }),
+    cadreId: z.number().int().positive().optional().openapi({ description: 'The cadre picked in the form (forms with the cadre picker)' }),
     cadreName: z.string().trim().min(1).max(100).optional().openapi({ description: 'With cadreIdNumber: the cadre as a 利用 form names it' }),
     cadreIdNumber: z
       .string()

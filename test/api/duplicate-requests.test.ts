@@ -1,4 +1,4 @@
-// Duplicate requests (GET /api/process-definitions/:key/open-cases): before filing, the start page
+// Duplicate requests (POST /api/process-definitions/:key/open-cases): before filing, the start page
 // asks for the caller's own open cases of the process about the cadre the form names. Another
 // user's cases, ended and withdrawn ones, another cadre's and another process's are not answered;
 // a malformed query is refused in both languages.
@@ -27,9 +27,9 @@ async function file(applicant: string, target: DemoCadre, processKey = 'borrowin
   return res.body;
 }
 
-const byName = (c: DemoCadre) => `cadreName=${encodeURIComponent(c.name)}&cadreIdNumber=${c.idNumber}`;
-async function openCases(username: string, query: string, processKey = 'borrowing') {
-  const res = await (await sys.as(username)).get(`/api/process-definitions/${processKey}/open-cases?${query}`);
+const byName = (c: DemoCadre) => ({ cadreName: c.name, cadreIdNumber: c.idNumber });
+async function openCases(username: string, query: Record<string, unknown>, processKey = 'borrowing') {
+  const res = await (await sys.as(username)).post(`/api/process-definitions/${processKey}/open-cases`, query);
   if (res.status !== 200) throw new Error(`open-cases: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.items as Array<{ id: string; caseNo: string | null; subject: string | null; startedAt: string; currentSteps: string[] }>;
 }
@@ -55,8 +55,8 @@ test.serial('only my own open case of the process about that cadre is answered: 
   t.is(items[0].startedAt, (await sys.services.db('workflow_cases').where({ instance_id: mine.id }).first()).started_at);
 
   // The same cadre by the picker's id; the ID number in lower case and the name with spaces, as typed.
-  t.deepEqual((await openCases('applicant1', `cadreId=${cadre.id}`)).map((i) => i.id), [mine.id]);
-  const typed = `cadreName=${encodeURIComponent(` ${cadre.name[0]} ${cadre.name.slice(1)} `)}&cadreIdNumber=${cadre.idNumber.toLowerCase()}`;
+  t.deepEqual((await openCases('applicant1', { cadreId: cadre.id })).map((i) => i.id), [mine.id]);
+  const typed = { cadreName: ` ${cadre.name[0]} ${cadre.name.slice(1)} `, cadreIdNumber: cadre.idNumber.toLowerCase() };
   t.deepEqual((await openCases('applicant1', typed)).map((i) => i.id), [mine.id]);
 
   // The other user sees their own case and not mine.
@@ -67,8 +67,8 @@ test.serial('only my own open case of the process about that cadre is answered: 
   // The unit head holds a task of my case but did not file it: nothing.
   t.deepEqual(await openCases('unithead1', byName(cadre)), []);
   // A name that does not go with the ID number names nobody, like an unknown cadre.
-  t.deepEqual(await openCases('applicant1', `cadreName=${encodeURIComponent('张冒名')}&cadreIdNumber=${cadre.idNumber}`), []);
-  t.deepEqual(await openCases('applicant1', `cadreId=999999`), []);
+  t.deepEqual(await openCases('applicant1', { cadreName: '张冒名', cadreIdNumber: cadre.idNumber }), []);
+  t.deepEqual(await openCases('applicant1', { cadreId: 999999 }), []);
 });
 
 test('a malformed query is refused with 400 in both languages; an unknown process with 404', async (t) => {
@@ -76,36 +76,37 @@ test('a malformed query is refused with 400 in both languages; an unknown proces
   const said = (res: { body: { details: Array<{ field: string; message: string }> } }) =>
     Object.fromEntries(res.body.details.map((d) => [d.field, d.message]));
 
-  const none = await c.get('/api/process-definitions/borrowing/open-cases');
+  const none = await c.post('/api/process-definitions/borrowing/open-cases', {});
   t.is(none.status, 400);
   t.is(none.body.code, 'VALIDATION_FAILED');
   t.regex(said(none).cadreId, /^请给出干部编号，或干部姓名和身份证号（二者选一） \/ give cadreId, or cadreName with cadreIdNumber$/);
 
-  const both = await c.get(`/api/process-definitions/borrowing/open-cases?cadreId=${cadre.id}&${byName(cadre)}`);
+  const both = await c.post('/api/process-definitions/borrowing/open-cases', { cadreId: cadre.id, ...byName(cadre) });
   t.is(both.status, 400);
   t.regex(said(both).cadreId, /二者选一/);
 
-  const badId = await c.get(`/api/process-definitions/borrowing/open-cases?cadreName=${encodeURIComponent(cadre.name)}&cadreIdNumber=12345`);
+  const badId = await c.post('/api/process-definitions/borrowing/open-cases', { cadreName: cadre.name, cadreIdNumber: '12345' });
   t.is(badId.status, 400);
   t.regex(said(badId).cadreIdNumber, /^身份证号应为 18 位，末位可为 X \/ expected an 18-digit ID number/);
 
-  const notANumber = await c.get('/api/process-definitions/borrowing/open-cases?cadreId=abc');
+  const notANumber = await c.post('/api/process-definitions/borrowing/open-cases', { cadreId: 'abc' });
   t.is(notANumber.status, 400);
   t.regex(said(notANumber).cadreId, /^应为数字 \/ Invalid input/);
 
-  const stray = await c.get(`/api/process-definitions/borrowing/open-cases?cadreId=${cadre.id}&userId=1`);
+  const stray = await c.post('/api/process-definitions/borrowing/open-cases', { cadreId: cadre.id, userId: 1 });
   t.is(stray.status, 400);
   t.regex(stray.body.details.map((d: { message: string }) => d.message).join(' '), /不认识的项：userId \/ Unrecognized key/);
 
-  const unknown = await c.get(`/api/process-definitions/no-such-process/open-cases?cadreId=${cadre.id}`);
+  const unknown = await c.post('/api/process-definitions/no-such-process/open-cases', { cadreId: cadre.id });
   t.is(unknown.status, 404);
   t.is(unknown.body.code, 'NOT_FOUND');
 });
 
-test('the route is in the OpenAPI document with its query and answer', async (t) => {
+test('the route is in the OpenAPI document as a POST with its body and answer', async (t) => {
   const doc = (await sys.client().get('/api/openapi.json')).body;
-  const op = doc.paths['/api/process-definitions/{key}/open-cases']?.get;
+  const op = doc.paths['/api/process-definitions/{key}/open-cases']?.post;
   t.truthy(op);
-  t.deepEqual(op.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort(), ['cadreId', 'cadreIdNumber', 'cadreName']);
+  t.falsy(doc.paths['/api/process-definitions/{key}/open-cases']?.get, 'never in a URL: the ID number goes in the body');
+  t.truthy(op.requestBody);
   t.truthy(doc.components.schemas.OpenCaseList);
 });

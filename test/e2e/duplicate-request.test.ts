@@ -32,7 +32,7 @@ test.after.always(async () => {
   await sys?.close();
 });
 
-const openCasesAnswer = (p: Page) => p.waitForResponse((r) => r.url().includes('/open-cases?'));
+const openCasesAnswer = (p: Page) => p.waitForResponse((r) => r.url().endsWith('/open-cases') && r.request().method() === 'POST');
 
 /** Names the cadre as the form asks (name and ID number), waiting for the page's check. */
 async function nameCadre(p: Page, target: DemoCadre) {

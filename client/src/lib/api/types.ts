@@ -2787,10 +2787,16 @@ export interface ApiRoutes {
     response: Diagram;
   };
   /** My open cases of this process about a cadre (before filing another: a warning, not a refusal) */
-  "GET /api/process-definitions/:key/open-cases": {
+  "POST /api/process-definitions/:key/open-cases": {
     params: { key: string };
-    query: { cadreId?: number; cadreName?: string; cadreIdNumber?: string };
-    body: never;
+    query: never;
+    body: {
+      /** The cadre picked in the form (forms with the cadre picker) */
+      cadreId?: number;
+      /** With cadreIdNumber: the cadre as a 利用 form names it */
+      cadreName?: string;
+      cadreIdNumber?: string;
+    };
     response: OpenCaseList;
   };
   /** A form-js schema: as a case carries it (instanceId), as the latest version of a process carries it (processKey), or the installation’s */

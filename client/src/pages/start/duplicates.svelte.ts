@@ -1,6 +1,6 @@
 // Duplicate requests: once the start form names a cadre (the picker's id, or the name and ID number
 // of a 利用 form), the page asks the server for the caller's own open cases of the same process
-// about that cadre (GET /api/process-definitions/:key/open-cases). Any there are shown as a warning,
+// about that cadre (POST /api/process-definitions/:key/open-cases). Any there are shown as a warning,
 // and filing needs one explicit confirmation for that cadre. A warning only: a failed check never
 // stops the filing, and nothing in the form is touched.
 import type { OpenCase } from '../../lib/api/types.ts';
@@ -60,7 +60,7 @@ export class DuplicateCheck {
 
   private async ask(key: string, current: () => boolean): Promise<void> {
     try {
-      const r = await call('GET /api/process-definitions/:key/open-cases', { params: { key: this.processKey }, query: JSON.parse(key) as CadreQuery });
+      const r = await call('POST /api/process-definitions/:key/open-cases', { params: { key: this.processKey }, body: JSON.parse(key) as CadreQuery });
       if (!current()) return;
       this.items = r.items;
       this.checkedKey = key;
