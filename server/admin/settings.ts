@@ -11,6 +11,7 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { z } from '../http/zod.ts';
 import { NON_ADMIN_ROLES } from '../http/policy.ts';
+import { SETTING_LIMITS, type LimitedSetting } from '../../shared/setting-limits.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import type { PolicySource, SecurityPolicy } from '../people/policy.ts';
 import * as store from './store.ts';
@@ -23,24 +24,27 @@ interface SettingDef {
   default: (c: Config) => unknown;
 }
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A whole number in the setting's range (shared/setting-limits.ts). */
+const int = (key: LimitedSetting) => z.number().int().min(SETTING_LIMITS[key].min).max(SETTING_LIMITS[key].max);
+/** Text of the setting's length, trimmed. */
+const text = (key: LimitedSetting) => z.string().trim().min(SETTING_LIMITS[key].min).max(SETTING_LIMITS[key].max);
 
 
 /** Every setting: its owner, the values it accepts, and its default. Keys are group.name. */
 export const SETTINGS: Record<string, SettingDef> = {
-  'password.minLength': { owner: 'sec_admin', schema: int(8, 64), default: (c) => c.security.passwordMinLength },
-  'password.minClasses': { owner: 'sec_admin', schema: int(1, 4), default: (c) => c.security.passwordMinClasses },
-  'password.historyCount': { owner: 'sec_admin', schema: int(0, 24), default: (c) => c.security.passwordHistory },
-  'password.maxAgeDays': { owner: 'sec_admin', schema: int(0, 3650), default: (c) => c.security.passwordMaxAgeDays },
-  'lockout.maxFailures': { owner: 'sec_admin', schema: int(1, 100), default: (c) => c.session.maxFailures },
-  'lockout.lockSeconds': { owner: 'sec_admin', schema: int(60, 7 * 86400), default: (c) => c.session.lockSeconds },
-  'session.idleSeconds': { owner: 'sec_admin', schema: int(60, 86400), default: (c) => c.session.idleSeconds },
-  'session.absoluteSeconds': { owner: 'sec_admin', schema: int(300, 7 * 86400), default: (c) => c.session.absoluteSeconds },
+  'password.minLength': { owner: 'sec_admin', schema: int('password.minLength'), default: (c) => c.security.passwordMinLength },
+  'password.minClasses': { owner: 'sec_admin', schema: int('password.minClasses'), default: (c) => c.security.passwordMinClasses },
+  'password.historyCount': { owner: 'sec_admin', schema: int('password.historyCount'), default: (c) => c.security.passwordHistory },
+  'password.maxAgeDays': { owner: 'sec_admin', schema: int('password.maxAgeDays'), default: (c) => c.security.passwordMaxAgeDays },
+  'lockout.maxFailures': { owner: 'sec_admin', schema: int('lockout.maxFailures'), default: (c) => c.session.maxFailures },
+  'lockout.lockSeconds': { owner: 'sec_admin', schema: int('lockout.lockSeconds'), default: (c) => c.session.lockSeconds },
+  'session.idleSeconds': { owner: 'sec_admin', schema: int('session.idleSeconds'), default: (c) => c.session.idleSeconds },
+  'session.absoluteSeconds': { owner: 'sec_admin', schema: int('session.absoluteSeconds'), default: (c) => c.session.absoluteSeconds },
   'totp.roles': { owner: 'sec_admin', schema: z.array(z.enum(NON_ADMIN_ROLES)).max(NON_ADMIN_ROLES.length), default: (c) => c.security.totpRoles },
-  'rateLimit.ipMaxFailures': { owner: 'sec_admin', schema: int(1, 100_000), default: (c) => c.security.ipMaxFailures },
-  'rateLimit.ipWindowSeconds': { owner: 'sec_admin', schema: int(10, 86400), default: (c) => c.security.ipWindowSeconds },
-  'system.siteName': { owner: 'sys_admin', schema: z.string().trim().min(1).max(60), default: () => '干部人事档案管理系统' },
-  'system.loginNotice': { owner: 'sys_admin', schema: z.string().trim().max(500), default: () => '' },
+  'rateLimit.ipMaxFailures': { owner: 'sec_admin', schema: int('rateLimit.ipMaxFailures'), default: (c) => c.security.ipMaxFailures },
+  'rateLimit.ipWindowSeconds': { owner: 'sec_admin', schema: int('rateLimit.ipWindowSeconds'), default: (c) => c.security.ipWindowSeconds },
+  'system.siteName': { owner: 'sys_admin', schema: text('system.siteName'), default: () => '干部人事档案管理系统' },
+  'system.loginNotice': { owner: 'sys_admin', schema: text('system.loginNotice'), default: () => '' },
 };
 
 /** The nested object schema of one owner's settings ({group: {name: value}}); all optional for a change. */

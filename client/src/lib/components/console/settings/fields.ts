@@ -1,10 +1,11 @@
 // The fields of the two settings forms (系统设置, 安全策略): their key (group.name, as the server's
-// field errors name them), their kind, and the range the server accepts. The server's schema
-// (server/admin/settings.ts) is the authority and refuses anything outside it; the ranges here
-// only say so beforehand.
+// field errors name them), their kind, and the range the server accepts, read from the same
+// shared/setting-limits.ts as the server's schemas (server/admin/settings.ts), which refuse anything
+// outside it; the page only says so beforehand.
 import { i18n } from '../../../i18n/index.svelte.ts';
 import { formatDuration } from '../../../format/dates.ts';
 import { tc } from '../../../i18n/console-settings.ts';
+import { SETTING_LIMITS } from '../../../../../../shared/setting-limits.ts';
 
 export type Unit = 'chars' | 'classes' | 'times' | 'days' | 'seconds';
 
@@ -20,16 +21,14 @@ export interface FormDef {
   groups: Array<{ name: string; fields: FieldDef[] }>;
 }
 
-const DAY = 86_400;
-
 export const SYSTEM_FORM: FormDef = {
   section: 'settings',
   groups: [
     {
       name: 'system',
       fields: [
-        { key: 'system.siteName', kind: 'text', max: 60 },
-        { key: 'system.loginNotice', kind: 'textarea', max: 500 },
+        { key: 'system.siteName', kind: 'text', max: SETTING_LIMITS['system.siteName'].max },
+        { key: 'system.loginNotice', kind: 'textarea', max: SETTING_LIMITS['system.loginNotice'].max },
       ],
     },
   ],
@@ -44,32 +43,32 @@ export const SECURITY_FORM: FormDef = {
     {
       name: 'password',
       fields: [
-        { key: 'password.minLength', kind: 'int', min: 8, max: 64, unit: 'chars' },
-        { key: 'password.minClasses', kind: 'int', min: 1, max: 4, unit: 'classes' },
-        { key: 'password.historyCount', kind: 'int', min: 0, max: 24, unit: 'times' },
-        { key: 'password.maxAgeDays', kind: 'int', min: 0, max: 3650, unit: 'days' },
+        { key: 'password.minLength', kind: 'int', ...SETTING_LIMITS['password.minLength'], unit: 'chars' },
+        { key: 'password.minClasses', kind: 'int', ...SETTING_LIMITS['password.minClasses'], unit: 'classes' },
+        { key: 'password.historyCount', kind: 'int', ...SETTING_LIMITS['password.historyCount'], unit: 'times' },
+        { key: 'password.maxAgeDays', kind: 'int', ...SETTING_LIMITS['password.maxAgeDays'], unit: 'days' },
       ],
     },
     {
       name: 'lockout',
       fields: [
-        { key: 'lockout.maxFailures', kind: 'int', min: 1, max: 100, unit: 'times' },
-        { key: 'lockout.lockSeconds', kind: 'int', min: 60, max: 7 * DAY, unit: 'seconds' },
+        { key: 'lockout.maxFailures', kind: 'int', ...SETTING_LIMITS['lockout.maxFailures'], unit: 'times' },
+        { key: 'lockout.lockSeconds', kind: 'int', ...SETTING_LIMITS['lockout.lockSeconds'], unit: 'seconds' },
       ],
     },
     {
       name: 'session',
       fields: [
-        { key: 'session.idleSeconds', kind: 'int', min: 60, max: DAY, unit: 'seconds' },
-        { key: 'session.absoluteSeconds', kind: 'int', min: 300, max: 7 * DAY, unit: 'seconds' },
+        { key: 'session.idleSeconds', kind: 'int', ...SETTING_LIMITS['session.idleSeconds'], unit: 'seconds' },
+        { key: 'session.absoluteSeconds', kind: 'int', ...SETTING_LIMITS['session.absoluteSeconds'], unit: 'seconds' },
       ],
     },
     { name: 'totp', fields: [{ key: 'totp.roles', kind: 'roles', options: TOTP_ROLES }] },
     {
       name: 'rateLimit',
       fields: [
-        { key: 'rateLimit.ipMaxFailures', kind: 'int', min: 1, max: 100_000, unit: 'times' },
-        { key: 'rateLimit.ipWindowSeconds', kind: 'int', min: 10, max: DAY, unit: 'seconds' },
+        { key: 'rateLimit.ipMaxFailures', kind: 'int', ...SETTING_LIMITS['rateLimit.ipMaxFailures'], unit: 'times' },
+        { key: 'rateLimit.ipWindowSeconds', kind: 'int', ...SETTING_LIMITS['rateLimit.ipWindowSeconds'], unit: 'seconds' },
       ],
     },
   ],
