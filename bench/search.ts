@@ -112,7 +112,7 @@ export async function run(): Promise<void> {
   const server = createApp(s).listen(0, '127.0.0.1');
   await new Promise((ok) => server.once('listening', ok));
   const http = new HttpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  await http.login('archivist1', undefined, clock.now().getTime());
+  await http.login('archivist1');
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {
     const p = kinds[i % kinds.length][1]();

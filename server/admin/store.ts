@@ -110,7 +110,7 @@ export async function setOrgUnit(q: Q, id: number, orgUnitId: number): Promise<v
 }
 
 export async function clearTotp(q: Q, id: number): Promise<void> {
-  await q('users').where({ id }).update({ totp_secret: null, totp_pending_secret: null });
+  await q('users').where({ id }).update({ totp_secret: null, totp_pending_secret: null, totp_last_step: null });
 }
 
 export async function replaceRoles(q: Q, userId: number, roles: string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { historyBreak, passwordRuleBreaks, type PolicySource } from './policy.ts';
 import type { SessionUser, Sessions } from './sessions.ts';
 import type { Me, PeopleService } from './service.ts';
-import { totpValid } from './totp.ts';
+import { totpCheck } from './totp.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { LoginThrottle } from './throttle.ts';
 import * as store from './store.ts';
@@ -93,12 +93,15 @@ export class CredentialsService {
       if (u.totp_secret) return { ok: false, error: errors.conflict('TOTP_ALREADY_ENROLLED', '已绑定动态口令 / Already enrolled') };
       if (!u.totp_pending_secret) return { ok: false, error: errors.conflict('TOTP_NOT_STARTED', '请先获取绑定密钥 / Start the enrolment first') };
       const pending = this.secrets.open(u.totp_pending_secret);
-      if (!pending || !(await totpValid(pending, code, this.clock.now()))) {
+      // A new secret: no step of it has been used yet. The confirming code's step is recorded, so
+      // the same code does not log in afterwards.
+      const check = pending ? await totpCheck(pending, code, this.clock.now(), null) : null;
+      if (!check?.ok) {
         await this.people.countFailure(trx, policy, u, ip);
         await this.audit.record(trx, { actor: user, ip, action: 'auth.totp_enroll', objectType: 'user', objectId: u.id, outcome: 'failure', detail: { reason: 'bad_totp' } });
         return { ok: false, error: errors.totpInvalid() };
       }
-      await store.setTotp(trx, u.id, { totp_secret: u.totp_pending_secret, totp_pending_secret: null });
+      await store.setTotp(trx, u.id, { totp_secret: u.totp_pending_secret, totp_pending_secret: null, totp_last_step: check.step });
       await store.resetFailedLogins(trx, u.id);
       await this.audit.record(trx, { actor: user, ip, action: 'auth.totp_enroll', objectType: 'user', objectId: u.id });
       return { ok: true, value: null };

@@ -1,6 +1,7 @@
 // Login, logout and "who am I". Every answer to a failed login is the same generic LOGIN_FAILED
 // (unknown user, wrong password, wrong code, disabled or locked account alike); the difference is
 // only in the audit row. Failures count towards the account's lockout and the address's limit.
+// A TOTP code is accepted once: its time step is recorded with the login (RFC 6238 §5.2).
 // A login always issues a new session token and ends the session presented with it.
 import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
@@ -12,7 +13,7 @@ import type { SessionUser, Sessions } from './sessions.ts';
 import { mustChangePassword, totpRequiredFor, type PolicySource, type SecurityPolicy } from './policy.ts';
 import type { LoginThrottle } from './throttle.ts';
 import type { SecretBox } from './secret-box.ts';
-import { totpValid } from './totp.ts';
+import { totpCheck } from './totp.ts';
 import * as store from './store.ts';
 import type { UserRow } from './store.ts';
 
@@ -121,7 +122,11 @@ export class PeopleService {
       if (user.totp_secret) {
         if (!input.totp) return { ok: false, error: errors.totpRequired() };
         const secret = this.secrets.open(user.totp_secret);
-        if (!secret || !(await totpValid(secret, input.totp, now))) return fail('bad_totp', true);
+        if (!secret) return fail('bad_totp', true);
+        // A code is good once: a replayed one is refused and counted like a wrong one.
+        const check = await totpCheck(secret, input.totp, now, user.totp_last_step ?? null);
+        if (!check.ok) return fail(check.reason, true);
+        if (!(await store.claimTotpStep(trx, user.id, check.step))) return fail('totp_replayed', true);
       }
       await store.recordLogin(trx, user.id, iso(now));
       await this.sessions.destroyToken(trx, presentedToken);

@@ -32,10 +32,13 @@ export interface UserRow {
   created_at: string;
   last_login_at?: string | null;
   totp_pending_secret?: string | null;
+  /** The last TOTP time step a code was accepted for (RFC 6238 §5.2); null: none since enrolment. */
+  totp_last_step?: number | null;
 }
 
 const userFromDb = (r: any): UserRow => ({
   ...r,
+  totp_last_step: r.totp_last_step == null ? null : Number(r.totp_last_step),
   must_change_password: bool(r.must_change_password),
   disabled: bool(r.disabled),
   is_demo: bool(r.is_demo),
@@ -88,8 +91,22 @@ export async function setPassword(q: Q, id: number, hash: string, changedAt: str
   });
 }
 
-export async function setTotp(q: Q, id: number, fields: { totp_secret?: string | null; totp_pending_secret?: string | null }): Promise<void> {
+export async function setTotp(q: Q, id: number, fields: { totp_secret?: string | null; totp_pending_secret?: string | null; totp_last_step?: number | null }): Promise<void> {
   await q('users').where({ id }).update(fields);
+}
+
+/**
+ * Records `step` as the user's last accepted TOTP step, unless that step or a later one is recorded
+ * already: false then (the code was used meanwhile). One conditional UPDATE, so of two logins with
+ * the same code only one gets the row (PostgreSQL re-checks the condition after the other commits;
+ * SQLite runs one transaction at a time).
+ */
+export async function claimTotpStep(q: Q, id: number, step: number): Promise<boolean> {
+  const n = await q('users')
+    .where({ id })
+    .andWhere((w) => w.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+    .update({ totp_last_step: step });
+  return n === 1;
 }
 
 // Password history ------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { totpCode } from '../../server/people/totp.ts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../db/seeds/demo.ts';
+import { DEMO_PASSWORD } from '../../db/seeds/demo.ts';
+import { withFreshTotp, type TotpSystem } from '../helpers/totp.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -88,17 +88,22 @@ export async function login(page: Page, baseUrl: string, username: string, passw
 }
 
 /**
- * Logs one of the 三员 in through the login page: the password, then the authenticator's code by the
- * server's clock (`now`). The first answer is 401 TOTP_REQUIRED, which the page watch records.
+ * Logs one of the 三员 in through the login page: the password, then the authenticator's code for a
+ * time step the server has not accepted for this user yet (a code is good once; test/helpers/totp.ts
+ * moves the test clock on when needed). The first answer is 401 TOTP_REQUIRED, which the page watch
+ * records.
  */
-export async function loginWithCode(page: Page, baseUrl: string, username: string, now: Date): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('动态验证码').fill(await totpCode(DEMO_TOTP_SECRET, now));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '主导航' }).waitFor();
+export async function loginWithCode(page: Page, sys: TotpSystem & { url: string }, username: string): Promise<void> {
+  await withFreshTotp(sys, username, async (code) => {
+    if (!code) throw new Error(`${username} has no authenticator`);
+    await page.goto(`${sys.url}/login`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel('动态验证码').fill(code);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('navigation', { name: '主导航' }).waitFor();
+  });
 }
 
 export async function logout(page: Page): Promise<void> {

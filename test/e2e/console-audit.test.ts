@@ -33,7 +33,7 @@ function t401(res: { status: number }) {
 }
 
 /** The login page with the one-time code, as an administrator logs in. */
-const loginWithCode = (page: Page, username: string) => loginAs(page, sys.url, username, sys.clock.now());
+const loginWithCode = (page: Page, username: string) => loginAs(page, sys, username);
 
 /** What went wrong in the page, but for the 401 that asks an administrator for the one-time code. */
 const unexpected = () => b.problems.filter((m) => !/401/.test(m) || !/auth\/login|status of 401/.test(m));

@@ -41,7 +41,7 @@ const expected = [
 const otherProblems = () => b.problems.filter((x) => !expected.some((re) => re.test(x)));
 
 /** An administrator's login through the page: password, then the one-time code. */
-const loginAdmin = (p: Page, username: string) => loginWithCode(p, sys.url, username, sys.clock.now());
+const loginAdmin = (p: Page, username: string) => loginWithCode(p, sys, username);
 
 const nav = (p: Page) => p.getByRole('navigation', { name: '主导航' });
 const field = (p: Page, key: string) => p.locator(`[data-field="${key}"]`);

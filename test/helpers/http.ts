@@ -44,10 +44,14 @@ export class HttpClient {
     return this.request<T>('POST', path, body ?? {}, headers);
   }
 
-  async login(username: string, password = DEMO_PASSWORD, epochMs?: number): Promise<Answer> {
+  /**
+   * Logs in; when the server asks for a one-time code, sends `totp` (a code is good once: see
+   * test/helpers/totp.ts, which TestSystem.as uses), else the demo secret's code for the real time.
+   */
+  async login(username: string, password = DEMO_PASSWORD, totp?: string): Promise<Answer> {
     let res = await this.post('/api/auth/login', { username, password });
     if (res.status === 401 && res.body?.code === 'TOTP_REQUIRED') {
-      const totp = await totpCode(DEMO_TOTP_SECRET, new Date(epochMs ?? Date.now()));
+      totp ??= await totpCode(DEMO_TOTP_SECRET, new Date());
       res = await this.post('/api/auth/login', { username, password, totp });
     }
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);

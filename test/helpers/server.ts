@@ -9,13 +9,14 @@ import { prepare } from '../../server/boot.ts';
 import { createApp, serve } from '../../server/app.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { HttpClient } from './http.ts';
+import { withFreshTotp } from './totp.ts';
 
 export interface TestSystem {
   services: Services;
   clock: MovableClock;
   url: string;
   testDb: TestDb;
-  /** A new client (own cookie jar), logged in as the demo user. */
+  /** A new client (own cookie jar), logged in as the demo user (an administrator with a fresh code: helpers/totp.ts). */
   as(username: string): Promise<HttpClient>;
   client(): HttpClient;
   /** Rebuilds services and app on the same database (a server restart). */
@@ -47,7 +48,8 @@ export async function startSystem(opts: { env?: Record<string, string>; clock?: 
     client: () => new HttpClient(sys.url),
     async as(username: string) {
       const c = new HttpClient(sys.url);
-      await c.login(username, undefined, clock.now().getTime());
+      // An administrator's code is good once: each login brings a code for a step not used yet.
+      await withFreshTotp(sys, username, (code) => c.login(username, undefined, code));
       return c;
     },
     async restart() {
