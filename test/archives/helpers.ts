@@ -41,8 +41,8 @@ export async function auditRows(sys: TestSystem, action: string) {
 }
 
 /**
- * A client with a session made directly in the database. For the 三员: the demo TOTP secret is
- * shorter than otplib 13 accepts, so their password + TOTP login fails in tests (told the lead).
+ * A client with a session made directly in the database, without a login (no login audit row, no
+ * TOTP step used). `sys.as` logs in the real way, with password and a fresh TOTP code.
  */
 export async function sessionOf(sys: TestSystem, username: string) {
   const u = await sys.services.db('users').where({ username }).first();
