@@ -6,6 +6,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import './markers.css';
+import { fittedZoom, openReadable, startOf } from './readable-zoom.ts';
 
 export interface ShownDiagram {
   zoom(step: number): void;
@@ -78,19 +79,29 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
   for (const [id, cls] of Object.entries(extras.marks ?? {})) if (registry.get(id)) canvas.addMarker(id, cls);
   addBadges(viewer, extras);
   // Fit with a margin, once the container has its final size; a small diagram is enlarged up to
-  // 1.5× ('fit-viewport' alone never zooms in).
+  // 1.5× ('fit-viewport' alone never zooms in). A large one opens at a readable zoom instead,
+  // around what the reader looks at first (readable-zoom.ts).
   const fit = () => {
     canvas.resized();
     canvas.zoom('fit-viewport', 'auto');
-    const { inner, outer } = canvas.viewbox();
-    const scale = inner.width && inner.height ? Math.min(outer.width / inner.width, outer.height / inner.height) : 1;
-    canvas.zoom(Math.min(scale * 0.94, 1.5), 'auto');
+    canvas.zoom(Math.min(fittedZoom(canvas, 0.94), 1.5), 'auto');
   };
-  fit();
-  requestAnimationFrame(fit);
+  // Where the reader looks first: the case's current step, else an element with cases waiting or
+  // an incident, else a changed element of a diff; the leftmost of them. Else the start.
+  const leftmost = (ids: string[]) => ids.map((id) => registry.get(id)).filter((e: any) => e && !e.waypoints).sort((a: any, b: any) => a.x - b.x)[0];
+  const point =
+    leftmost(active) ??
+    leftmost((extras.badges ?? []).filter((b) => b.active || b.incidents).map((b) => b.id)) ??
+    leftmost(Object.keys(extras.marks ?? {}));
+  const open = () => {
+    fit();
+    openReadable(canvas, canvas.zoom(), point ?? startOf(canvas, registry), { left: 40, centre: !!point });
+  };
+  open();
+  requestAnimationFrame(open);
   return {
     zoom(step) {
-      canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * (step > 0 ? 1.25 : 0.8))));
+      canvas.zoom(Math.min(4, Math.max(0.1, canvas.zoom() * (step > 0 ? 1.25 : 0.8))));
     },
     fit,
     destroy() {

@@ -1,7 +1,8 @@
 // The process modeler: bpmn-js Modeler with the camunda descriptor and behaviours, a properties
-// panel restricted to what the engine reads (properties.ts), Chinese labels (translate.ts) and the
-// live check (lint.ts) after every change. Imported dynamically by the modeler page only: bpmn-js
-// and the panel never weigh on other pages.
+// panel restricted to what the engine reads (properties.ts), Chinese labels (translate.ts) that
+// follow the language switch (relabel), the live check (lint.ts) after every change, and a large
+// diagram opened at a readable zoom (../diagram/readable-zoom.ts). Imported dynamically by the
+// modeler page only: bpmn-js and the panel never weigh on other pages.
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
@@ -15,6 +16,10 @@ import { danganPropertiesModule } from './properties.ts';
 import { translateModule, type Locale } from './translate.ts';
 import { contextModule, type ModelerContext } from './context.ts';
 import { checkDiagram, LintOverlays, type CheckResult, type Finding } from './lint.ts';
+import { fittedZoom, openReadable, READABLE_ZOOM, startOf } from '../diagram/readable-zoom.ts';
+
+/** Screen pixels left of the start event when a large diagram opens: the palette is there. */
+const PALETTE_CLEARANCE = 150;
 
 export type { CheckResult, Finding };
 
@@ -28,6 +33,10 @@ export interface OpenModeler {
   /** Sets camunda:formKey on an element (after a new form was created). */
   setFormKey(elementId: string, key: string): void;
   fit(): void;
+  /** One step in (1) or out (-1). */
+  zoom(step: number): void;
+  /** Redraws the labels bpmn-js drew in the language now chosen. */
+  relabel(): void;
   destroy(): void;
   readonly modeler: any;
 }
@@ -42,6 +51,8 @@ export async function openModeler(opts: {
   onCheck: (r: CheckResult) => void;
   onChange: () => void;
   onSelect: (el: { id: string; type: string; formKey?: string } | null) => void;
+  /** The canvas's zoom, whenever it changes (1 = 100 %). */
+  onZoom?: (scale: number) => void;
 }): Promise<OpenModeler> {
   const modeler: any = new Modeler({
     container: opts.container,
@@ -62,6 +73,8 @@ export async function openModeler(opts: {
   const selectionOf = (el: any) => (el ? { id: el.id, type: el.type, formKey: el.businessObject?.get?.('camunda:formKey') } : null);
 
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The last check's findings, shown again in the other language when the administrator switches. */
+  let last: CheckResult | null = null;
   let running: Promise<CheckResult> | null = null;
   const select = (id: string) => {
     const el = modeler.get('elementRegistry').get(id);
@@ -72,6 +85,7 @@ export async function openModeler(opts: {
   const check = async (): Promise<CheckResult> => {
     const r = await checkDiagram(modeler, opts.ctx.lintContext());
     overlays.show(r, opts.describe, select);
+    last = r;
     opts.onCheck(r);
     return r;
   };
@@ -93,15 +107,25 @@ export async function openModeler(opts: {
     if (sel.length === 1 && sel[0] === e.element) opts.onSelect(selectionOf(e.element));
   });
 
-  // Fit with a margin, and clear of the palette on the left; again once the page has its layout.
+  modeler.on('canvas.viewbox.changed', (e: any) => {
+    opts.onZoom?.(e.viewbox.scale);
+  });
+
+  // Fit with a margin, and clear of the palette on the left (适应窗口). A diagram too large to read
+  // fitted opens at a readable zoom at its start event instead (readable-zoom.ts); again once the
+  // page has its layout.
   const fit = () => {
     canvas.resized();
     canvas.zoom('fit-viewport', 'auto');
     canvas.zoom(canvas.zoom() * 0.88, 'auto');
     canvas.scroll({ dx: 40, dy: 0 });
   };
-  fit();
-  requestAnimationFrame(fit);
+  const open = () => {
+    if (fittedZoom(canvas, 0.88) >= READABLE_ZOOM) fit();
+    else openReadable(canvas, 0, startOf(canvas, modeler.get('elementRegistry')), { left: PALETTE_CLEARANCE });
+  };
+  open();
+  requestAnimationFrame(open);
   running = check();
   await running;
 
@@ -132,6 +156,23 @@ export async function openModeler(opts: {
       if (el) modeler.get('modeling').updateProperties(el, { 'camunda:formKey': key });
     },
     fit,
+    zoom(step) {
+      canvas.zoom(Math.min(4, Math.max(0.1, canvas.zoom() * (step > 0 ? 1.25 : 0.8))));
+    },
+    relabel() {
+      // bpmn-js asks `translate` when it draws: redraw what is on screen in the new language —
+      // the palette (diagram-js listens to i18n.changed), the properties panel (it re-renders on
+      // providersChanged, keeping the selection and whatever is typed), an open context pad and
+      // the findings' badges. The diagram, its undo stack and the selection are untouched.
+      const bus = modeler.get('eventBus');
+      bus.fire('i18n.changed');
+      bus.fire('propertiesPanel.providersChanged');
+      const pad = modeler.get('contextPad');
+      const sel = modeler.get('selection').get();
+      if (pad.isOpen() && sel.length) pad.open(sel.length === 1 ? sel[0] : sel, true);
+      modeler.get('popupMenu').close();
+      if (last) overlays.show(last, opts.describe, select);
+    },
     destroy() {
       if (timer) clearTimeout(timer);
       modeler.destroy();

@@ -1,6 +1,8 @@
 // Chinese labels for bpmn-js, its properties panel and Dangan's own panel entries, through the
 // `translate` service bpmn-js looks up (passed in additionalModules). English is the identity.
-// Strings missing here stay English: the e2e test lists none on the pages it opens.
+// Strings missing here stay English: the e2e test lists none on the pages it opens. The service
+// reads the UI's language each time it is asked; what is already drawn is redrawn on a switch
+// (OpenModeler.relabel).
 const ZH: Record<string, string> = {
   // Palette and tools
   'Activate hand tool': '抓手工具（拖动画布）',
