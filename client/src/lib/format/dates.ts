@@ -1,47 +1,34 @@
-// Dates and durations the Chinese way, always in Asia/Shanghai whatever the browser's zone:
-// 2026年11月2日 09:00; "3 天后到期", "已逾期 5 小时". Instants come from the server as ISO UTC.
+// Dates and durations in the UI's language, always in Asia/Shanghai whatever the browser's zone:
+// 2026年11月2日 09:00 / 2 Nov 2026, 09:00; "3 天后到期", "已逾期 5 小时". Instants come from the
+// server as ISO UTC. The words themselves are date-text.ts's; every page prints dates through here.
 import { i18n } from '../i18n/index.svelte.ts';
+import { calendarDateText, dateText, dateTimeText, shortDateTimeText, timeText } from './date-text.ts';
 
-export const ZONE = 'Asia/Shanghai';
+export { ZONE, localInputValue } from './date-text.ts';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function fmt(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = locale + JSON.stringify(opts);
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, { timeZone: ZONE, ...opts })));
-  return f;
-}
-
-const loc = () => (i18n.locale === 'zh' ? 'zh-CN' : 'en-GB');
+const locale = () => i18n.locale;
 
 export function formatDate(iso: string | number | Date | null | undefined): string {
-  if (iso === null || iso === undefined || iso === '') return '';
-  return fmt(loc(), { year: 'numeric', month: i18n.locale === 'zh' ? 'long' : 'short', day: 'numeric' }).format(new Date(iso));
+  return dateText(locale(), iso);
 }
 
 export function formatTime(iso: string | number | Date): string {
-  return fmt(loc(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return timeText(locale(), iso);
 }
 
+/** 2026年11月27日 16:00 / 27 Nov 2026, 16:00. */
 export function formatDateTime(iso: string | number | Date | null | undefined): string {
-  if (iso === null || iso === undefined || iso === '') return '';
-  return `${formatDate(iso)} ${formatTime(iso)}`;
+  return dateTimeText(locale(), iso);
 }
 
 /** Compact for lists: "10月28日 09:00" within the current year (by the server's clock), else in full. */
 export function formatShortDateTime(iso: string | null | undefined, now: number): string {
-  if (!iso) return '';
-  const year = (d: number | string) => fmt('en-GB', { year: 'numeric' }).format(new Date(d));
-  if (year(iso) !== year(now)) return formatDateTime(iso);
-  const day = fmt(loc(), { month: i18n.locale === 'zh' ? 'long' : 'short', day: 'numeric' }).format(new Date(iso));
-  return `${day} ${formatTime(iso)}`;
+  return shortDateTimeText(locale(), iso, now);
 }
 
-/** A calendar date 'YYYY-MM-DD' (no zone: it is a day, not an instant). */
-export function formatCalendarDate(ymd: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return ymd;
-  return i18n.locale === 'zh' ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : ymd;
+/** A calendar date 'YYYY-MM-DD' (no zone: it is a day, not an instant): 2026年11月27日 / 27 Nov 2026. */
+export function formatCalendarDate(ymd: string | null | undefined): string {
+  return calendarDateText(locale(), ymd);
 }
 
 /** "3 天 4 小时", "5 小时", "20 分钟": the two largest units of a duration. */
