@@ -23,7 +23,8 @@ export const deadlineSchema = z
     closedAt: z.string().nullable(),
     light: light.nullable().openapi({ description: 'green until warnAt, yellow until dueAt, red after; null when closed' }),
     closedLate: z.boolean().nullable(),
-    daysLeft: z.number().int().nullable(),
+    daysLeft: z.number().int().nullable().openapi({ description: 'Calendar days (Beijing) from today to the due day: 0 when due today, negative once the day is past' }),
+    overdue: z.boolean().nullable().openapi({ description: 'The due instant has passed (null once closed)' }),
   })
   .openapi('Deadline');
 

@@ -14,7 +14,7 @@ import type { EngineHooks } from '../engine/types.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import { oneLine } from '../notify/templates.ts';
-import { endOfBeijingDay } from '../notify/beijing.ts';
+import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
 import { readableCases } from '../workflow/scope.ts';
 import type { DeadlineKind, DeadlineListRow, DeadlineRow, Filter, Light, Scope } from './store.ts';
@@ -172,8 +172,10 @@ export class DeadlineService {
       /** null once closed; `closedLate` then says whether it was met. */
       light: open ? lightOf(r, now) : null,
       closedLate: open ? null : !!r.closed_at && r.closed_at > r.due_at,
-      /** Whole days left, rounded up; 0 or negative once due. */
-      daysLeft: open ? Math.ceil((new Date(r.due_at).getTime() - now.getTime()) / DAY_MS) : null,
+      /** Calendar days (Beijing) from today to the due day: 0 when due today, negative once the day is past. */
+      daysLeft: open ? (Date.parse(beijingDay(new Date(r.due_at))) - Date.parse(beijingDay(now))) / DAY_MS : null,
+      /** The due instant has passed (it may still be today). */
+      overdue: open ? Date.parse(r.due_at) <= now.getTime() : null,
     };
   }
 

@@ -55,7 +55,11 @@ test.serial('each kind turns from green to yellow to red as the clock moves, at 
     const span = Date.parse(k.due) - t0;
     t.true(Math.abs(Date.parse(d.dueAt) - Date.parse(d.warnAt) - span * 0.2) <= 1, k.service);
     t.is(d.light, 'green', k.service);
-    t.is(d.daysLeft, Math.ceil(span / DAY));
+    // Days left count Beijing calendar days: a deadline later today is due today (0), not 1 day away.
+    const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+    t.is(d.daysLeft, (Date.parse(beijingDay(Date.parse(k.due))) - Date.parse(beijingDay(t0))) / DAY, k.service);
+    t.false(d.overdue, k.service);
+    if (k.service === 'openViewingWindowDeadline') t.is(d.daysLeft, 0, 'eight hours ahead, the same Beijing day: due today');
     const checks: Array<[number, string]> = [
       [Date.parse(d.warnAt) - 1, 'green'],
       [Date.parse(d.warnAt), 'yellow'],
@@ -67,6 +71,7 @@ test.serial('each kind turns from green to yellow to red as the clock moves, at 
       sys.clock.set(at(when));
       const [now] = (await seen(k.viewer, `instanceId=${id}`)).items;
       t.is(now.light, light, `${k.service} at ${at(when)}`);
+      t.is(now.overdue, when >= Date.parse(d.dueAt), `${k.service} overdue at ${at(when)}`);
     }
     t.true((await seen(k.viewer, `instanceId=${id}`)).items[0].daysLeft <= -30);
     await sys.services.db.transaction((trx) => sys.services.deadlines.closeDeadline(trx, { instanceId: id }));

@@ -617,7 +617,10 @@ export type Deadline = {
   /** green until warnAt, yellow until dueAt, red after; null when closed */
   light: "green" | "yellow" | "red" | null;
   closedLate: boolean | null;
+  /** Calendar days (Beijing) from today to the due day: 0 when due today, negative once the day is past */
   daysLeft: number | null;
+  /** The due instant has passed (null once closed) */
+  overdue: boolean | null;
 };
 
 export type CadreSearchResult = {
