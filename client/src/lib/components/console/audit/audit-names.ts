@@ -1,5 +1,6 @@
 // Words for the log's codes: an action's name ("auth.login" → 登录), else its domain's word with
-// the rest of the code ("stock_check.mark" → 库房核对 · mark), else the code itself; outcomes.
+// the verb's ("stock_check.mark" → 库房核对 · 标记) or the rest of the code, else the code itself;
+// outcomes.
 import { i18n } from '../../../i18n/index.svelte.ts';
 import { consoleAuditZh } from '../../../i18n/console-audit.zh.ts';
 
@@ -9,7 +10,11 @@ export function actionName(action: string): string {
   const dot = action.indexOf('.');
   const domain = dot > 0 ? action.slice(0, dot) : action;
   const domainKey = `consoleAudit.domains.${domain}`;
-  if (dot > 0 && i18n.has(domainKey)) return `${i18n.tx(domainKey)} · ${action.slice(dot + 1)}`;
+  if (dot > 0 && i18n.has(domainKey)) {
+    const verb = action.slice(dot + 1);
+    const verbKey = `consoleAudit.verbs.${verb}`;
+    return `${i18n.tx(domainKey)} · ${i18n.has(verbKey) ? i18n.tx(verbKey) : verb}`;
+  }
   return action;
 }
 

@@ -1,0 +1,44 @@
+// The auditor reads every action the server records in words (console/audit/audit-names.ts): an
+// action's own name, or its domain's word with its verb's. The codes are collected from the
+// server's source (`action: 'x.y'`, and the read actions handed to audit helpers), so a new action
+// without words fails here rather than showing "专项审核工作 · list" in the console.
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { consoleAuditZh } from '../../client/src/lib/i18n/console-audit.zh.ts';
+import { consoleAuditEn } from '../../client/src/lib/i18n/console-audit.en.ts';
+
+function serverFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return serverFiles(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const READ_VERBS = 'view|list|items|search|export|read|view_denied|case_list|case_list_denied|thumbnail';
+function recordedActions(): string[] {
+  const codes = new Set<string>();
+  for (const file of serverFiles(path.resolve('server'))) {
+    const src = fs.readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/action: '([a-z_]+\.[a-z_]+)'/g)) codes.add(m[1]);
+    for (const m of src.matchAll(new RegExp(`[(,] ?'([a-z_]+\\.(?:${READ_VERBS}))'`, 'g'))) codes.add(m[1]);
+  }
+  return [...codes].sort();
+}
+
+function worded(dict: typeof consoleAuditZh, code: string): boolean {
+  const [domain, verb] = code.split('.');
+  const own = (dict.actions as Record<string, Record<string, string>>)[domain]?.[verb];
+  const domainWord = (dict.domains as Record<string, string>)[domain];
+  const verbWord = (dict.verbs as Record<string, string>)[verb];
+  return !!own || (!!domainWord && !!verbWord);
+}
+
+test('every action the server records has words in Chinese and in English', (t) => {
+  const codes = recordedActions();
+  t.true(codes.length > 80, `found ${codes.length} action codes`);
+  t.true(codes.includes('review_campaign.list') && codes.includes('auth.login'), 'the scan finds the server’s actions');
+  t.deepEqual(codes.filter((c) => !worded(consoleAuditZh, c)), [], 'Chinese');
+  t.deepEqual(codes.filter((c) => !worded(consoleAuditEn as typeof consoleAuditZh, c)), [], 'English');
+});
