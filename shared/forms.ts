@@ -81,6 +81,13 @@ export interface Problem {
 export type HideFn = (expression: string, scope: Data) => boolean;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day that exists: Date.parse takes 2026-02-30 for 2 March, so the day must come back unchanged. */
+export function isCalendarDay(v: string): boolean {
+  if (!DATE.test(v)) return false;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+}
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 function checkValue(c: FormComponent, key: string, v: unknown, out: Problem[]): void {
@@ -124,7 +131,7 @@ function checkValue(c: FormComponent, key: string, v: unknown, out: Problem[]): 
     }
     case 'datetime': {
       const re = c.subtype === 'date' ? DATE : DATETIME;
-      if (typeof v !== 'string' || !re.test(v) || Number.isNaN(Date.parse(v))) bad('date');
+      if (typeof v !== 'string' || !re.test(v) || Number.isNaN(Date.parse(v)) || !isCalendarDay(v.slice(0, 10))) bad('date');
       return;
     }
     default:

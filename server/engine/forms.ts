@@ -52,7 +52,7 @@ export function problemMessage(p: Problem): string {
     case 'duplicates':
       return '有重复 / duplicates';
     case 'date':
-      return '日期格式不对 / invalid date';
+      return '不是有效的日期 / not a valid date';
     case 'list':
       return '须为列表 / must be a list';
     case 'malformed':

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { bilingualIssue } from './zod-messages.ts';
+import { isCalendarDay } from '../../shared/forms.ts';
 
 extendZodWithOpenApi(z);
 z.config({ localeError: bilingualIssue });
@@ -11,7 +12,10 @@ export { z };
 /** Path ids: positive integers or UUIDs, nothing else reaches a query. */
 export const intId = z.coerce.number().int().positive();
 export const uuid = z.string().uuid();
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 YYYY-MM-DD / expected YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期应写作 YYYY-MM-DD / expected YYYY-MM-DD')
+  .refine(isCalendarDay, '不是有效的日期 / not a date that exists');
 /** Paging of list queries: `{...paging}` in a query object; pageQuery when that is all there is. */
 export const paging = {
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),

@@ -10,6 +10,7 @@ import test from 'ava';
 import { evaluate } from '@bpmn-io/feelin';
 import { FormRegistry, problemMessage } from '../../server/engine/forms.ts';
 import { PROBLEM_CODES } from '../../shared/forms.ts';
+import { isoDate } from '../../server/http/zod.ts';
 import { zh } from '../../client/src/lib/i18n/zh.ts';
 import { en } from '../../client/src/lib/i18n/en.ts';
 import { processesDir } from '../../server/services.ts';
@@ -120,6 +121,20 @@ test('text of nothing but spaces is no answer: a required field is unfilled, a m
     t.deepEqual(fieldsOf(check({ ...VALID, name: ' 王 ' })), ['name'], 'one character between spaces is under the minimum of 2');
     t.deepEqual(check({ ...VALID, name: ' 王建 ' }), []);
   }
+});
+
+test('a day that does not exist is no date, in a form and in an API date: 2026-02-30 is not 2 March', (t) => {
+  const server = serverRegistry([EVERY_TYPE]);
+  for (const check of [(d: Record<string, unknown>) => server.validate('every-type', d), (d: Record<string, unknown>) => validateForm(EVERY_TYPE, d, hide)]) {
+    for (const day of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-13-01']) {
+      t.deepEqual(fieldsOf(check({ ...VALID, from: day })), ['from'], day);
+    }
+    t.deepEqual(check({ ...VALID, from: '2028-02-29' }), [], 'a leap day exists');
+  }
+  t.deepEqual(validateForm(EVERY_TYPE, { ...VALID, from: '2026-02-30' }, hide).map((p) => p.code), ['date']);
+  t.false(isoDate.safeParse('2026-02-30').success);
+  t.regex(isoDate.safeParse('2026-02-30').error!.issues[0].message, /^不是有效的日期 \/ not a date that exists$/);
+  t.true(isoDate.safeParse('2028-02-29').success);
 });
 
 test('the shipped forms: the same agreement', (t) => {

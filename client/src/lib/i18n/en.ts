@@ -397,7 +397,7 @@ export const en: Dictionary = {
     minItems: 'Choose at least {n}',
     minEntries: 'At least {n} entries',
     duplicates: 'Duplicates',
-    date: 'Invalid date',
+    date: 'Not a valid date',
     list: 'Must be a list',
     unknown: 'Unsupported field type {type}',
     unknownField: 'Unknown field',

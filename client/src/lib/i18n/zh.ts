@@ -396,7 +396,7 @@ export const zh = {
     minItems: '至少选 {n} 项',
     minEntries: '至少 {n} 项',
     duplicates: '有重复',
-    date: '日期格式不对',
+    date: '不是有效的日期',
     list: '须为列表',
     unknown: '不支持的字段类型 {type}',
     unknownField: '未知字段',
