@@ -179,7 +179,7 @@ export class WorkflowEngine {
       throw errors.conflict('INSTANCE_SUSPENDED', '案件已被流程管理员暂停，暂不能办理 / The case is suspended by the process administrator');
     }
     if (inst.status !== 'running' && inst.status !== 'incident') {
-      throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      throw errors.instanceNotActive(inst.status);
     }
     const def = await this.definitions.load(trx, inst.deployment_id);
     const run = new Run(trx, def, inst, actor, this.opts);
@@ -283,7 +283,7 @@ export class WorkflowEngine {
   ): Promise<{ task: TaskRow; fromId: number | null }> {
     const { task, instance } = await this.lockedTask(trx, taskId);
     this.assertMayHandOn(task, actor, !!opts.override);
-    if (!instance || instance.status === 'suspended') throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${instance?.status ?? 'absent'}`);
+    if (!instance || instance.status === 'suspended') throw errors.instanceNotActive(instance?.status ?? 'absent');
     if (target.id === task.assignee_id || !this.couldClaim(task, target)) throw reassignTargetRefused();
     const now = iso(this.opts.clock.now());
     const patch = { assignee_id: target.id, claimed_at: now };
@@ -409,7 +409,7 @@ export class WorkflowEngine {
     const inst = await store.lockInstance(trx, instanceId);
     if (!inst) throw errors.notFound('Process instance');
     if (inst.status === 'completed' || inst.status === 'terminated') {
-      throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      throw errors.instanceNotActive(inst.status);
     }
     const now = iso(this.opts.clock.now());
     for (const t of await store.openTasksOf(trx, instanceId)) {

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
-import { AppError, errors, isAppError } from '../errors.ts';
+import { AppError, errors, INVALID_INPUT, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -50,17 +50,17 @@ export function toErrorBody(err: unknown, log: Logger, req: Request): { status: 
       status: 400,
       body: {
         code: 'VALIDATION_FAILED',
-        message: 'Invalid input',
+        message: INVALID_INPUT,
         details: err.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
       },
     };
   }
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.too.large') return toErrorBody(errors.payloadTooLarge(), log, req);
-  if (e?.type === 'entity.parse.failed') return toErrorBody(errors.validation([], 'Malformed JSON'), log, req);
+  if (e?.type === 'entity.parse.failed') return toErrorBody(errors.validation([], 'JSON 格式有误 / Malformed JSON'), log, req);
   const correlationId = randomUUID();
   log.error({ err, correlationId, method: req.method, url: req.originalUrl }, 'unhandled error');
-  return { status: 500, body: { code: 'INTERNAL', message: 'Internal error', details: { correlationId } } };
+  return { status: 500, body: { code: 'INTERNAL', message: '系统内部错误 / Internal error', details: { correlationId } } };
 }
 
 export { AppError };

@@ -18,12 +18,13 @@ export const NOTICE_EVENTS = [
   'task_taken',
   'review_submitted',
   'review_returned',
+  'review_unstaffed',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
 
 /** Deadline warnings of the field (DOMAIN.md §1.2–1.4): a user may get them in the digest, never turn them off. */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed'];
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed'];
 
 export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
@@ -162,6 +163,26 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Archive review sent back: archive ${v.caseRef}`,
       lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.caseRef}. Log in to read why, then mend and submit it again.`],
+    }),
+  },
+  review_unstaffed: {
+    zh: (v) => ({
+      subject: `【档案】专项审核无人可认定：档案 ${v.caseRef}`,
+      lines: [
+        greet.zh(v),
+        '',
+        `档案 ${v.caseRef} 的专项审核已提交，应由${v.orgName}的档案室负责人认定，但担任该岗位的人员均为审核人本人或须回避该档案所涉干部（或该室没有档案室负责人），审核因此停在“待复核”。`,
+        '请商请安全保密管理员为该室另一名工作人员授予档案室负责人岗位，由其认定；审核人也可撤回提交。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Nobody may confirm an archive review: archive ${v.caseRef}`,
+      lines: [
+        greet.en(v),
+        '',
+        `The review of archive ${v.caseRef} has been submitted and falls to the archive chief of ${v.orgName} to confirm, but everyone holding that role is its reviewer or must avoid the cadre the archive concerns (or the office has no chief), so the review waits awaiting confirmation.`,
+        'Please ask the security administrator to give the archive chief role to another member of that office, who can then confirm it; the reviewer may also take the submission back.',
+      ],
     }),
   },
   copy_disposition_due: {

@@ -38,6 +38,8 @@ export const markBody = z
 
 export const cancelBody = z.object({ reason: z.string().trim().min(1, '请写明撤销原因 / say why').max(500) }).strict();
 
+export const withdrawBody = z.object({ reason: z.string().trim().min(1, '请写明撤回原因 / say why').max(500) }).strict();
+
 export const submitBody = z.object({ summary: z.string().trim().min(1, '请填写审核意见 / give the review’s opinion').max(1000).openapi({ description: '审核意见' }) }).strict();
 
 export const decideBody = z
@@ -105,9 +107,13 @@ export const review = z
     ...summaryFields,
     summary: z.string().nullable(),
     items: z.array(item),
-    actions: z.array(z.enum(['mark', 'submit', 'cancel', 'confirm', 'return'])).openapi({ description: 'what the caller may do now' }),
+    confirmable: z
+      .boolean()
+      .nullable()
+      .openapi({ description: 'submitted reviews: whether a chief of the office may confirm it (false: every chief is its reviewer or must avoid the cadre, or there is none — review_unstaffed was sent); else null' }),
+    actions: z.array(z.enum(['mark', 'submit', 'withdraw', 'cancel', 'confirm', 'return'])).openapi({ description: 'what the caller may do now (withdraw: 撤回提交, the reviewer takes back a submission nobody has decided)' }),
     history: z
-      .array(z.object({ action: z.enum(['submit', 'return', 'confirm', 'cancel']), actorName: z.string().nullable(), at: z.string(), note: z.string().nullable(), score: z.number().nullable() }))
+      .array(z.object({ action: z.enum(['submit', 'withdraw', 'return', 'confirm', 'cancel']), actorName: z.string().nullable(), at: z.string(), note: z.string().nullable(), score: z.number().nullable() }))
       .openapi({ description: 'every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first' }),
   })
   .openapi('ArchiveReview');

@@ -10,10 +10,19 @@
 // score reaches the pass mark, else 不合格 — or sends it back with a reason. A draft may be
 // withdrawn by its reviewer or the chief. One open review per archive.
 //
+// 回避 may leave a submission with nobody to confirm it: every chief of the office is the reviewer or
+// must avoid the cadre (self, relative, avoidance list), or the office has no chief. As with a task
+// nobody may work (task_unstaffed), the submission is still taken, the reviewer is told in the answer
+// (`confirmable: false`), and the leaders above the office (auth_leader, who read its reviews:
+// 分级负责) and the process administrators get `review_unstaffed` — the remedy is the security
+// administrator giving 档案室负责人 to a colleague, who then confirms. Until someone decides, the
+// reviewer may take the submission back (撤回提交: 待复核 → 审核中) and then withdraw the review, so it
+// is never stuck with its author unable to act.
+//
 // Scope: reading, the caller's archive offices (custodianOffices: the office's staff, the leaders
 // above) without the cadres the caller must avoid; writing, the staff of the office holding the
 // archive. Everything else is an audited 404.
-import type { Db, Q } from '../db.ts';
+import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -28,7 +37,7 @@ import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 import type { NamedReviewRow } from './store.ts';
 
-type Action = 'mark' | 'submit' | 'cancel' | 'confirm' | 'return';
+type Action = 'mark' | 'submit' | 'withdraw' | 'cancel' | 'confirm' | 'return';
 
 /** Points taken off and whether a veto item failed. */
 const tally = (marks: Array<{ deduction: number; veto: boolean }>) => ({ deducted: marks.reduce((a, m) => a + m.deduction, 0), vetoed: marks.some((m) => m.veto) });
@@ -69,7 +78,8 @@ export class ArchiveReviews {
   }
 
   async start(user: SessionUser, ip: string, body: { archiveId: number; campaignId?: number }) {
-    const check = await this.access.checkArchive(this.db, user, body.archiveId);
+    // The register record answers for an archive that has left: refused below as 'archive_gone'.
+    const check = await this.access.checkArchive(this.db, user, body.archiveId, { register: true });
     const archive = await archiveStore.findArchive(this.db, body.archiveId);
     if (!check.ok || check.via !== 'custody' || archive?.custodian_org_id !== user.orgUnitId) {
       return this.deny(user, ip, 'review.start', { type: 'archive', id: body.archiveId }, check.ok ? 'not_office_staff' : check.reason);
@@ -176,6 +186,44 @@ export class ArchiveReviews {
         avoidCadreId: named.cadre_id,
         key: `review:${id}:submitted:${at}`,
       });
+      if (!(await this.confirmers(trx, r, named.cadre_id)).length) await this.onUnstaffed(trx, named, at);
+    });
+    return this.answer(user, id);
+  }
+
+  /** The office's chiefs who may confirm the review: active, not its reviewer, not tied to the cadre. */
+  private async confirmers(q: Q, r: { custodian_org_id: number; reviewer_id: number }, cadreId: number): Promise<number[]> {
+    const out: number[] = [];
+    for (const id of await store.activeRoleHolders(q, 'archive_chief', r.custodian_org_id)) {
+      if (id !== r.reviewer_id && !(await this.access.relationTo(q, id, cadreId))) out.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * Nobody in the office may confirm: the leaders above the office (auth_leader of the units it
+   * belongs to, who read its reviews) and the process administrators are told, as for a task nobody
+   * may work. The archive's number and the office, never the cadre; a leader tied to the cadre is not told.
+   */
+  private async onUnstaffed(trx: Trx, r: NamedReviewRow, at: string): Promise<void> {
+    const notice = { event: 'review_unstaffed' as const, vars: { caseRef: r.archive_no, orgName: r.office_name }, avoidCadreId: r.cadre_id };
+    const above = await store.unitsAbove(trx, r.custodian_org_id);
+    if (above.length) {
+      await this.notify.notify(trx, { ...notice, recipients: above.map((orgUnitId) => ({ role: 'auth_leader', orgUnitId })), link: { review: r.id }, key: `review:${r.id}:unstaffed:${at}:leaders` });
+    }
+    await this.notify.notify(trx, { ...notice, recipients: [{ role: 'process_admin', orgUnitId: null }], link: { inbox: true }, key: `review:${r.id}:unstaffed:${at}:admins` });
+  }
+
+  /** 撤回提交: the reviewer takes back a submission nobody has decided yet (待复核 → 审核中), with a reason. */
+  async withdraw(user: SessionUser, ip: string, id: number, body: { reason: string }) {
+    await this.writable(user, ip, id, 'review.withdraw');
+    await this.db.transaction(async (trx) => {
+      const r = await this.lockFor(trx, id, 'submitted');
+      if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以撤回提交 / Only the reviewer takes a submission back');
+      const at = iso(this.clock.now());
+      await store.updateReview(trx, id, { status: 'draft', submitted_at: null });
+      await store.insertEvent(trx, { review_id: id, action: 'withdraw', actor_id: user.id, at, note: body.reason, score: null });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.withdraw', objectType: 'archive_review', objectId: id });
     });
     return this.answer(user, id);
   }
@@ -271,9 +319,11 @@ export class ArchiveReviews {
     const actions: Action[] = [];
     if (staff && r.status === 'draft' && r.reviewer_id === user.id) actions.push('mark', 'submit');
     if (staff && r.status === 'draft' && (r.reviewer_id === user.id || user.roles.includes('archive_chief'))) actions.push('cancel');
+    if (staff && r.status === 'submitted' && r.reviewer_id === user.id) actions.push('withdraw');
     if (staff && r.status === 'submitted' && r.reviewer_id !== user.id && user.roles.includes('archive_chief')) actions.push('confirm', 'return');
     return {
       ...this.summary(r, maxScore, live),
+      confirmable: r.status === 'submitted' ? (await this.confirmers(this.db, r, r.cadre_id)).length > 0 : null,
       summary: r.summary,
       items: standard.map((i) => {
         const m = marks.get(i.no);

@@ -3,6 +3,7 @@
 import type { Q } from '../db.ts';
 import { bool, forUpdate, nullableBool, nullableNum, whereContains } from '../db.ts';
 import { idOf } from '../archives/store.ts';
+import { roleHolders } from '../people/store.ts';
 import { OPEN_REVIEW, type ReviewStatus } from './codes.ts';
 
 export interface StandardItemRow {
@@ -218,7 +219,7 @@ export async function setMark(q: Q, reviewId: number, itemNo: number, m: Omit<Ma
 
 export interface EventRow {
   review_id: number;
-  action: 'submit' | 'return' | 'confirm' | 'cancel';
+  action: 'submit' | 'withdraw' | 'return' | 'confirm' | 'cancel';
   actor_id: number;
   at: string;
   note: string | null;
@@ -239,4 +240,20 @@ export async function materialsOfArchive(q: Q, archiveId: number, ids: number[])
   if (!ids.length) return new Set();
   const rows = await q('materials').where({ archive_id: archiveId }).whereIn('id', ids).select('id');
   return new Set(rows.map((r: any) => Number(r.id)));
+}
+
+/** Active holders of a role in exactly this org unit, by id. */
+export async function activeRoleHolders(q: Q, role: string, orgUnitId: number): Promise<number[]> {
+  return (await roleHolders(q, role, orgUnitId).orderBy('u.id').select('u.id')).map((r: any) => Number(r.id));
+}
+
+/** The org units above this one, nearest first. */
+export async function unitsAbove(q: Q, orgUnitId: number): Promise<number[]> {
+  const out: number[] = [];
+  let parent = (await q('org_units').where({ id: orgUnitId }).first('parent_id'))?.parent_id ?? null;
+  while (parent !== null && !out.includes(Number(parent))) {
+    out.push(Number(parent));
+    parent = (await q('org_units').where({ id: parent }).first('parent_id'))?.parent_id ?? null;
+  }
+  return out;
 }

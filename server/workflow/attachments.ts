@@ -13,7 +13,8 @@ import type { AuditLog } from '../audit/service.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
-import { assertCanReadCase, canReadCase } from './scope.ts';
+import { canReadCase } from './scope.ts';
+import { assertReadsCase, caseRead } from './case-reads.ts';
 
 import { ATTACHMENT_TYPES, bytesMatch } from '../../shared/attachment-types.ts';
 
@@ -66,9 +67,12 @@ export class AttachmentService {
     };
   }
 
-  async list(user: SessionUser, instanceId: string) {
-    await assertCanReadCase(this.db, user, instanceId);
-    return (await store.attachmentsOf(this.db, instanceId)).map((r) => this.dto(r));
+  /** Audited `case.attachments` with the count only (a 404 as denied). */
+  async list(user: SessionUser, ip: string | null, instanceId: string) {
+    await assertReadsCase(this.db, this.audit, user, ip, instanceId, 'case.attachments');
+    const rows = await store.attachmentsOf(this.db, instanceId);
+    await caseRead(this.audit, user, ip, instanceId, 'case.attachments', { returned: rows.length });
+    return rows.map((r) => this.dto(r));
   }
 
   async upload(user: SessionUser, ip: string, instanceId: string, rawName: string, bytes: Buffer) {
@@ -101,7 +105,7 @@ export class AttachmentService {
       await this.db.transaction(async (trx) => {
         const inst = await engineStore.lockInstance(trx, instanceId);
         if (!inst) throw errors.notFound('Process instance');
-        if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+        if (!engineStore.isLive(inst.status)) throw errors.instanceNotActive(inst.status);
         if ((await store.countAttachments(trx, instanceId)) >= this.cfg.maxPerCase) {
           throw errors.conflict('TOO_MANY_ATTACHMENTS', `每个案件最多 ${this.cfg.maxPerCase} 个附件 / At most ${this.cfg.maxPerCase} attachments per case`);
         }
@@ -123,10 +127,21 @@ export class AttachmentService {
     return this.dto({ ...row, uploader_name: user.displayName });
   }
 
-  /** The file, checked against its recorded sha256; each download is audited. */
+  /** The file, checked against its recorded sha256; each download is audited, a 404 as denied. */
   async download(user: SessionUser, ip: string, attachmentId: string) {
     const row = await store.findAttachment(this.db, attachmentId);
-    if (!row || !(await canReadCase(this.db, user, row.instance_id))) throw errors.notFound('Attachment');
+    if (!row || !(await canReadCase(this.db, user, row.instance_id))) {
+      await this.audit.record(null, {
+        actor: user,
+        ip,
+        action: 'attachment.download',
+        outcome: 'denied',
+        objectType: 'case_attachment',
+        objectId: attachmentId,
+        detail: { reason: 'absent_or_out_of_scope' },
+      });
+      throw errors.notFound('Attachment');
+    }
     const bytes = fs.readFileSync(path.join(this.root, row.storage_key));
     if (createHash('sha256').update(bytes).digest('hex') !== row.sha256) {
       throw new AppError(500, 'ATTACHMENT_CORRUPT', '附件已损坏，请联系系统管理员 / The stored file does not match its checksum');

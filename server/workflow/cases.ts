@@ -12,7 +12,8 @@ import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
 import type { ApplicationRow, CaseRow } from './cases-store.ts';
-import { assertCanReadCase, canReadCase } from './scope.ts';
+import { canReadCase } from './scope.ts';
+import { assertReadsCase, caseRead } from './case-reads.ts';
 
 
 /** What the inbox search box matches for a case. */
@@ -149,7 +150,7 @@ export class CaseService {
       const inst = await engineStore.lockInstance(trx, instanceId);
       if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
       if (inst.started_by !== user.id) throw errors.forbidden('只有申请人可以撤回申请 / Only the applicant may withdraw');
-      if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      if (!engineStore.isLive(inst.status)) throw errors.instanceNotActive(inst.status);
       if ((await store.decidedInstances(trx, [instanceId])).has(instanceId)) {
         throw errors.conflict('ALREADY_DECIDED', '已有审批人作出决定，不能撤回 / An approver has already decided');
       }
@@ -167,9 +168,11 @@ export class CaseService {
     });
   }
 
-  async comments(user: SessionUser, instanceId: string) {
-    await assertCanReadCase(this.db, user, instanceId);
+  /** Audited `case.comments` with the count only (a 404 as denied). */
+  async comments(user: SessionUser, ip: string | null, instanceId: string) {
+    await assertReadsCase(this.db, this.audit, user, ip, instanceId, 'case.comments');
     const rows = await store.commentsOf(this.db, instanceId);
+    await caseRead(this.audit, user, ip, instanceId, 'case.comments', { returned: rows.length });
     return rows.map((r) => ({ id: r.id, authorId: r.author_id, authorName: r.author_name, body: r.body, createdAt: r.created_at }));
   }
 
@@ -177,7 +180,7 @@ export class CaseService {
     return this.db.transaction(async (trx) => {
       const inst = await engineStore.lockInstance(trx, instanceId);
       if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
-      if (!engineStore.isLive(inst.status)) throw errors.conflict('INSTANCE_NOT_ACTIVE', `The case is ${inst.status}`);
+      if (!engineStore.isLive(inst.status)) throw errors.instanceNotActive(inst.status);
       const createdAt = iso(this.clock.now());
       const id = await store.insertComment(trx, { instance_id: instanceId, author_id: user.id, body, created_at: createdAt });
       await this.audit.record(trx, {
@@ -193,8 +196,8 @@ export class CaseService {
   }
 
   /** The BPMN of the instance's own version, with the steps done and the steps waiting. */
-  async diagram(user: SessionUser, instanceId: string) {
-    await assertCanReadCase(this.db, user, instanceId);
+  async diagram(user: SessionUser, ip: string | null, instanceId: string) {
+    await assertReadsCase(this.db, this.audit, user, ip, instanceId, 'case.diagram');
     const view = await this.engine.instanceView(this.db, instanceId);
     const dep = await engineStore.findDeployment(this.db, view.instance.deployment_id);
     const done = [...new Set(view.history.filter((h) => h.event === 'end').map((h) => h.element_id))];

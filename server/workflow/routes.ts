@@ -73,7 +73,7 @@ export function workflowRoutes(s: Services) {
       permission: 'instance.read',
       params: idParams,
       response: instanceSchema,
-      handler: ({ params, user }) => wf.getInstance(user, params.id),
+      handler: ({ params, user, ip }) => wf.getInstance(user, ip, params.id),
     }),
     route({
       method: 'get',

@@ -3,7 +3,7 @@
 import type { Db, Q } from '../db.ts';
 import type { AccessRules, Relation } from '../access/rules.ts';
 import { parseJson } from '../db.ts';
-import { AppError, errors, isAppError } from '../errors.ts';
+import { AppError, errors, isAppError, notFoundMessage } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { reassignTargetRefused, type WorkflowEngine } from '../engine/index.ts';
 import type { Actor } from '../engine/types.ts';
@@ -15,7 +15,7 @@ import * as store from './store.ts';
 import { taskDto } from './dto.ts';
 import { indexStartedCase } from './cases.ts';
 import * as casesStore from './cases-store.ts';
-import { assertCanReadCase } from './scope.ts';
+import { assertReadsCase, caseRead } from './case-reads.ts';
 import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 
@@ -26,7 +26,7 @@ export { taskDto };
 /** A task refused because its case concerns a cadre the user must avoid; answers 404 like absent. */
 class Avoidance extends AppError {
   constructor(readonly relation: Relation) {
-    super(404, 'NOT_FOUND', 'Task not found');
+    super(404, 'NOT_FOUND', notFoundMessage('Task'));
   }
 }
 
@@ -138,8 +138,9 @@ export class WorkflowService {
     });
   }
 
-  async getInstance(user: SessionUser, id: string) {
-    await assertCanReadCase(this.db, user, id);
+  /** The case page's read: audited `case.view` (a 404 as denied); it names the cadre. */
+  async getInstance(user: SessionUser, ip: string | null, id: string) {
+    await assertReadsCase(this.db, this.audit, user, ip, id, 'case.view');
     const view = await this.engine.instanceView(this.db, id);
     const i = view.instance;
     const [names, kase, def] = await Promise.all([
@@ -152,6 +153,7 @@ export class WorkflowService {
     ]);
     const name = (uid: number | null) => (uid ? (names.get(uid) ?? null) : null);
     const active = engineStore.isLive(i.status);
+    await caseRead(this.audit, user, ip, id, 'case.view', { processKey: i.process_key, businessKey: i.business_key });
     return {
       id: i.id,
       processKey: i.process_key,
@@ -240,10 +242,10 @@ export class WorkflowService {
    * summaries (`instanceId`: the copy of the case's own version); without either, the
    * installation's file, else the most recently deployed copy.
    */
-  async form(user: SessionUser, key: string, at: { processKey?: string; instanceId?: string } = {}) {
+  async form(user: SessionUser, ip: string | null, key: string, at: { processKey?: string; instanceId?: string } = {}) {
     let form;
     if (at.instanceId) {
-      await assertCanReadCase(this.db, user, at.instanceId);
+      await assertReadsCase(this.db, this.audit, user, ip, at.instanceId, 'case.form');
       const inst = await engineStore.findInstance(this.db, at.instanceId);
       form = inst ? await this.engine.formFor(this.db, inst.deployment_id, key) : undefined;
     } else if (at.processKey) {

@@ -140,7 +140,7 @@ test.serial('the next page stays on the rows of the first search, whatever was w
   await p.getByRole('button', { name: '查询' }).click();
   await p.getByTestId('audit-total').getByText(/共 60 条记录/).waitFor();
   t.is((await rowSeqs(p)).length, 50);
-  t.is(await p.locator('table[aria-label="审计记录"] tbody tr').first().locator('td').nth(3).innerText(), '后台任务 · retry\njob.retry');
+  t.is(await p.locator('table[aria-label="审计记录"] tbody tr').first().locator('td').nth(3).innerText(), '后台任务 · 重试\njob.retry');
 
   for (let i = 60; i < 63; i++) await write(i); // written while the auditor reads page 1
   await p.getByRole('button', { name: '下一页' }).click();

@@ -284,3 +284,49 @@ test.serial('the leader above reads the sheet and changes nothing', async (t) =>
   t.deepEqual(otherProblems(), []);
   t.deepEqual(b.outside, []);
 });
+
+test.serial('nobody in the office may confirm (the chief must avoid the cadre): the reviewer is told at submission and takes it back', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const chiefId = (await db('users').where({ username: 'chief1' }).first()).id;
+  const office = (await db('users').where({ username: 'chief1' }).first()).org_unit_id;
+  const relative = await db('archives').where({ custodian_org_id: office, status: 'in_stock' }).whereIn('cadre_id', await sys.services.access.excludedCadreIds(db, chiefId)).whereNotIn('id', db('archive_reviews').whereIn('status', ['draft', 'submitted']).select('archive_id')).first('id', 'archive_no');
+  t.truthy(relative, 'the demo holds a relative of chief1, the office’s only chief here');
+  const api = await sys.as('archivist1');
+  const id = (await api.post('/api/reviews', { archiveId: relative.id })).body.id;
+  t.is((await api.request('PUT', `/api/reviews/${id}/items/10`, { deduction: 1, note: '缺培训材料' })).status, 200);
+
+  await logout(p);
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/reviews/${id}`);
+  await p.getByRole('heading', { name: `专项审核 · ${relative.archive_no}`, level: 1 }).waitFor();
+  t.is(await p.getByTestId('review-unstaffed').count(), 0, 'nothing to say while being reviewed');
+  await p.getByRole('button', { name: '提交复核' }).click();
+  const submit = p.getByRole('dialog', { name: '提交复核' });
+  await submit.getByLabel('审核意见').fill('基本齐全');
+  await submit.getByRole('button', { name: '提交复核' }).click();
+  await submit.waitFor({ state: 'hidden' });
+  await p.getByText('已提交，但本室暂无人可以认定，已通知上级分管领导和流程管理员。').waitFor();
+  await p.locator('h1 [data-status="submitted"]').filter({ hasText: '待复核' }).waitFor();
+  const told = p.getByTestId('review-unstaffed');
+  await told.filter({ hasText: '本室无人可以认定本审核' }).filter({ hasText: '须回避该档案所涉干部' }).filter({ hasText: '您可以撤回提交' }).waitFor();
+  await p.waitForTimeout(300);
+  await shot(p, 'review-unstaffed');
+  await p.screenshot({ path: '/tmp/helper37/review-unstaffed.png' }).catch(() => undefined);
+
+  // 撤回提交: a reason is required; then the sheet is hers again, the history says so.
+  await p.getByRole('button', { name: '撤回提交' }).click();
+  const back = p.getByRole('dialog', { name: '撤回提交' });
+  await back.getByRole('button', { name: '撤回提交' }).click();
+  await back.getByRole('alert').filter({ hasText: '请填写撤回原因。' }).waitFor();
+  await back.getByLabel('撤回原因').fill('本室负责人须回避，待另行安排');
+  await back.getByRole('button', { name: '撤回提交' }).click();
+  await back.waitFor({ state: 'hidden' });
+  await p.locator('h1 [data-status="draft"]').filter({ hasText: '审核中' }).waitFor();
+  await p.getByTestId('review-history').getByText('撤回提交').waitFor();
+  await p.getByTestId('review-history').getByText('本室负责人须回避，待另行安排').waitFor();
+  t.is(await told.count(), 0);
+  await p.getByRole('button', { name: '撤销审核' }).waitFor();
+  t.like((await api.get(`/api/reviews/${id}`)).body, { status: 'draft', confirmable: null });
+  t.deepEqual(otherProblems(), []);
+});

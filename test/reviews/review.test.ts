@@ -66,7 +66,8 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   t.is(noOpinion.status, 400);
   t.regex(JSON.stringify(noOpinion.body), /请填写审核意见/);
   const submitted = await archivist.post(`/api/reviews/${id}/submit`, { summary: '履历材料不全，其余符合要求' });
-  t.like(submitted.body, { status: 'submitted', score: 95, passScore: 80, summary: '履历材料不全，其余符合要求', actions: [] });
+  t.like(submitted.body, { status: 'submitted', score: 95, passScore: 80, summary: '履历材料不全，其余符合要求', confirmable: true });
+  t.deepEqual(submitted.body.actions, ['withdraw'], 'the reviewer may take it back until decided, nothing else');
   t.like(await item(4, { deduction: 1, note: 'x' }), { status: 409, body: { code: 'REVIEW_STATE' } });
   // The office's chiefs are told by mail: the archive's number and a link, not the cadre's name.
   const mails = async (event: string) => db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': event }).where('m.link', 'like', `%/reviews/${id}`).orderBy('u.username').select('u.username', 'm.subject', 'm.body');
@@ -212,4 +213,63 @@ test.serial('another office and an avoided cadre get 404, audited; an archive go
   const [, , , , gone] = await freeArchives();
   await db()('archives').where({ id: gone.id }).update({ status: 'transferred' });
   t.like(await (await sys.as('archivist1')).post('/api/reviews', { archiveId: gone.id }), { status: 422, body: { details: { rule: 'archive_gone' } } });
+});
+
+test.serial('nobody in the office may confirm (回避): the submission is taken, the reviewer is told, the leaders above and the process administrators get review_unstaffed; the reviewer may take it back', async (t) => {
+  // chief1's brother is held in her office; chief2, the office's other chief, is away (disabled).
+  const office = (await db()('users').where({ username: 'chief1' }).first()).org_unit_id;
+  const tied = await sys.services.access.excludedCadreIds(db(), await userId('chief1'));
+  const relative = await db()('archives').where({ custodian_org_id: office, status: 'in_stock' }).whereIn('cadre_id', tied).first('id', 'archive_no', 'cadre_id');
+  t.truthy(relative);
+  await db()('users').where({ username: 'chief2' }).update({ disabled: true });
+  t.teardown(() => db()('users').where({ username: 'chief2' }).update({ disabled: false }));
+  const archivist = await sys.as('archivist1');
+  const chief = await sys.as('chief1');
+  const open = await db()('archive_reviews').where({ archive_id: relative.id }).whereIn('status', ['draft', 'submitted']).first('id');
+  const id = open?.id ?? (await archivist.post('/api/reviews', { archiveId: relative.id })).body.id;
+  await put(archivist, `/api/reviews/${id}/items/10`, { deduction: 1, note: '缺培训材料' });
+
+  const submitted = await archivist.post(`/api/reviews/${id}/submit`, { summary: '基本齐全' });
+  t.is(submitted.status, 200, JSON.stringify(submitted.body));
+  t.like(submitted.body, { status: 'submitted', confirmable: false });
+  t.deepEqual(submitted.body.actions, ['withdraw']);
+
+  // Nobody gets review_submitted; the leader above (who reads the office's reviews) and the process
+  // administrators get review_unstaffed — the archive and the office, never the cadre.
+  const mails = async (event: string) => db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': event }).where('m.idempotency_key', 'like', `review:${id}:%`).orderBy('u.username').select('u.username', 'm.subject', 'm.body', 'm.link');
+  t.deepEqual(await mails('review_submitted'), []);
+  const told = await mails('review_unstaffed');
+  t.deepEqual(told.map((m: any) => m.username), ['leader1', 'procadmin']);
+  t.is(told[0].subject, `【档案】专项审核无人可认定：档案 ${relative.archive_no}`);
+  t.regex(told[0].body, /须回避该档案所涉干部/);
+  t.regex(told[0].link, new RegExp(`/reviews/${id}$`));
+  const cadreName = (await db()('cadres').where({ id: relative.cadre_id }).first()).name;
+  t.false(told.some((m: any) => m.body.includes(cadreName)));
+  t.like((await (await sys.as('leader1')).get(`/api/reviews/${id}`)).body, { status: 'submitted', confirmable: false, actions: [] });
+
+  // The chief still may not see it; the reviewer may not confirm her own.
+  t.is((await chief.get(`/api/reviews/${id}`)).status, 404);
+  t.is((await chief.post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).status, 404);
+  t.is((await archivist.post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).status, 403);
+
+  // 撤回提交: the reviewer alone, with a reason, while nobody has decided; then it is hers to mend or withdraw.
+  t.is((await archivist.post(`/api/reviews/${id}/withdraw`, { reason: ' ' })).status, 400);
+  t.is((await chief.post(`/api/reviews/${id}/withdraw`, { reason: '代撤' })).status, 404);
+  const back = await archivist.post(`/api/reviews/${id}/withdraw`, { reason: '本室负责人须回避，待另行安排' });
+  t.is(back.status, 200, JSON.stringify(back.body));
+  t.like(back.body, { status: 'draft', submittedAt: null, confirmable: null });
+  t.deepEqual(back.body.actions, ['mark', 'submit', 'cancel']);
+  t.deepEqual(back.body.history.slice(-2).map((e: any) => [e.action, e.note]), [['submit', '基本齐全'], ['withdraw', '本室负责人须回避，待另行安排']]);
+  t.like(await archivist.post(`/api/reviews/${id}/withdraw`, { reason: '再次' }), { status: 409, body: { code: 'REVIEW_STATE' } });
+  t.truthy(await db()('audit_log').where({ action: 'review.withdraw', object_id: String(id) }).first());
+
+  // A chief who may confirm is back: the submission is confirmable and is confirmed; a decided review cannot be taken back.
+  await db()('users').where({ username: 'chief2' }).update({ disabled: false });
+  sys.clock.advance(60_000);
+  const again = await archivist.post(`/api/reviews/${id}/submit`, { summary: '基本齐全，已复核' });
+  t.like(again.body, { status: 'submitted', confirmable: true });
+  t.deepEqual((await mails('review_submitted')).map((m: any) => m.username), ['chief2']);
+  t.is((await mails('review_unstaffed')).length, 2, 'no new review_unstaffed');
+  t.like((await (await sys.as('chief2')).post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).body, { status: 'confirmed', passed: true });
+  t.like(await archivist.post(`/api/reviews/${id}/withdraw`, { reason: '晚了' }), { status: 409, body: { code: 'REVIEW_STATE' } });
 });

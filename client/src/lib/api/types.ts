@@ -468,7 +468,7 @@ export type NotificationSettings = {
   digestHour: number;
   digestHourIsDefault: boolean;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -494,6 +494,7 @@ export type NotificationSettingsChange = {
     task_taken?: boolean;
     review_submitted?: boolean;
     review_returned?: boolean;
+    review_unstaffed?: boolean;
   };
 };
 
@@ -2285,11 +2286,13 @@ export type ArchiveReview = {
       markedAt: string;
     } | null;
   }>;
-  /** what the caller may do now */
-  actions: Array<"mark" | "submit" | "cancel" | "confirm" | "return">;
+  /** submitted reviews: whether a chief of the office may confirm it (false: every chief is its reviewer or must avoid the cadre, or there is none — review_unstaffed was sent); else null */
+  confirmable: boolean | null;
+  /** what the caller may do now (withdraw: 撤回提交, the reviewer takes back a submission nobody has decided) */
+  actions: Array<"mark" | "submit" | "withdraw" | "cancel" | "confirm" | "return">;
   /** every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first */
   history: Array<{
-    action: "submit" | "return" | "confirm" | "cancel";
+    action: "submit" | "withdraw" | "return" | "confirm" | "cancel";
     actorName: string | null;
     at: string;
     note: string | null;
@@ -2813,7 +2816,7 @@ export interface ApiRoutes {
       [key: string]: unknown;
     };
   };
-  /** Comments on a case */
+  /** Comments on a case (audited case.comments) */
   "GET /api/process-instances/:id/comments": {
     params: { id: string };
     query: never;
@@ -2827,7 +2830,7 @@ export interface ApiRoutes {
     body: CommentRequest;
     response: CaseComment;
   };
-  /** Attachments of a case */
+  /** Attachments of a case (audited case.attachments) */
   "GET /api/process-instances/:id/attachments": {
     params: { id: string };
     query: never;
