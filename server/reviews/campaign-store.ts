@@ -51,17 +51,47 @@ export async function insertCampaign(
   q: Q,
   row: Omit<CampaignRow, 'id' | 'status' | 'closed_by' | 'closed_at' | 'close_note' | 'deadline_id'>,
   gone: readonly string[],
-): Promise<{ id: number; archives: number }> {
+): Promise<{ id: number; archives: number; overlapping?: { id: number; title: string; shared: number } }> {
   const held = q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where('a.custodian_org_id', row.custodian_org_id).whereNotIn('a.status', gone);
   if (row.management_levels.length) held.whereIn('c.management_level', row.management_levels);
   const archiveIds: number[] = (await held.orderBy('a.id').select('a.id')).map((r: any) => Number(r.id));
   if (!archiveIds.length) return { id: 0, archives: 0 };
+  const overlapping = await openCampaignOver(q, row.custodian_org_id, archiveIds);
+  if (overlapping) return { id: 0, archives: archiveIds.length, overlapping };
   const [ret] = await q('review_campaigns').insert({ ...row, management_levels: JSON.stringify(row.management_levels), status: 'open' }).returning('id');
   const id = idOf(ret);
   for (let i = 0; i < archiveIds.length; i += 200) {
     await q('review_campaign_items').insert(archiveIds.slice(i, i + 200).map((archive_id) => ({ campaign_id: id, archive_id })));
   }
   return { id, archives: archiveIds.length };
+}
+
+/**
+ * Serialises the opening of campaigns of one office (a row lock on the office; SQLite runs one
+ * transaction at a time anyway), so that two requests at once cannot both find no open campaign
+ * over the same archives.
+ */
+export async function lockOffice(q: Q, officeId: number): Promise<void> {
+  await forUpdate(q, q('org_units').where({ id: officeId }).first('id'));
+}
+
+/** The open campaign of the office (the oldest) that already lists one of these archives, with how many it shares. */
+export async function openCampaignOver(q: Q, officeId: number, archiveIds: number[]): Promise<{ id: number; title: string; shared: number } | undefined> {
+  const shared = new Map<number, number>();
+  for (let i = 0; i < archiveIds.length; i += 500) {
+    const rows = await q('review_campaign_items as i')
+      .join('review_campaigns as c', 'c.id', 'i.campaign_id')
+      .where({ 'c.custodian_org_id': officeId, 'c.status': 'open' })
+      .whereIn('i.archive_id', archiveIds.slice(i, i + 500))
+      .groupBy('c.id')
+      .select('c.id')
+      .count({ n: '*' });
+    for (const r of rows as any[]) shared.set(Number(r.id), (shared.get(Number(r.id)) ?? 0) + Number(r.n));
+  }
+  if (!shared.size) return undefined;
+  const id = Math.min(...shared.keys());
+  const c = await q('review_campaigns').where({ id }).first('title');
+  return { id, title: c.title, shared: shared.get(id)! };
 }
 
 export async function updateCampaign(q: Q, id: number, patch: Partial<Omit<CampaignRow, 'id' | 'management_levels'>>): Promise<void> {

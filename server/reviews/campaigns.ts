@@ -3,7 +3,9 @@
 // confirmed. It lists the archives the office holds at that moment; each review started for the
 // campaign names it (ArchiveReviews.start), and the campaign shows, archive by archive, how far the
 // work has come: 未开始, 审核中, 待复核, 合格, 不合格. Its due day is a 督办 row. The chief closes it,
-// with a note when archives are left unconfirmed.
+// with a note when archives are left unconfirmed. An archive is in one open campaign at most: a
+// second one over any of the same archives is refused (409 CAMPAIGN_OPEN, naming the first), checked
+// under a lock on the office so that two requests at once cannot both pass.
 //
 // Scope: like 库房核对 — the caller's offices read (the leaders above too); the office's chief
 // opens and closes. A cadre the caller must avoid is not listed to that caller, and still counts.
@@ -98,11 +100,16 @@ export class ReviewCampaigns {
     const levels = [...new Set(body.managementLevels)];
     const id = await this.db.transaction(async (trx) => {
       const now = iso(this.clock.now());
+      await store.lockOffice(trx, office.id);
       const made = await store.insertCampaign(
         trx,
         { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now, standard_version: await reviewStore.currentVersion(trx) },
         GONE,
       );
+      if (made.overlapping) {
+        const o = made.overlapping;
+        throw errors.conflict('CAMPAIGN_OPEN', `本室进行中的专项审核工作“${o.title}”（第 ${o.id} 号）已包含其中 ${o.shared} 卷档案，请在其中审核或先结束该工作 / The open campaign “${o.title}” (no. ${o.id}) already lists ${o.shared} of these archives: review them there, or close it first`, { campaignId: o.id, title: o.title, shared: o.shared });
+      }
       if (!made.archives) {
         throw errors.rule('campaign_empty', '本室没有符合条件的在管档案 / The office holds no archive of these management levels', { managementLevels: levels });
       }

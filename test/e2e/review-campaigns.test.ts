@@ -66,6 +66,7 @@ const expected = [
   /^HTTP 422: POST .*\/api\/review-campaigns$/,
   /^HTTP 400: POST .*\/api\/review-campaigns\/\d+\/close$/,
   /^HTTP 409: POST .*\/api\/reviews$/,
+  /^HTTP 409: POST .*\/api\/review-campaigns$/,
   /^console: Failed to load resource: .*status of (422|400|409)/,
 ];
 const otherProblems = () => b.problems.filter((x) => !expected.some((re) => re.test(x)));
@@ -211,14 +212,25 @@ test.serial('the chief confirms it on the sheet; the campaign shows 合格 with 
   await p.waitForTimeout(200);
   await shot(p, 'review-campaign');
 
-  // The list, with a second campaign over every archive for company.
-  const api = await sys.as('chief1');
-  t.is((await api.post('/api/review-campaigns', { title: '2027年全部在管档案专项审核（测试）', managementLevels: [], dueDate: inDays(200) })).status, 201);
+  // A second campaign over every archive would list the 市管 ones again: refused in the dialog,
+  // naming the open one. One over the 县管 archives only is apart from it, and keeps it company.
+  await p.getByRole('link', { name: '专项审核工作', exact: true }).click();
+  await p.getByRole('button', { name: '新建专项审核工作' }).click();
+  const second = p.getByRole('dialog', { name: '新建专项审核工作' });
+  await second.getByLabel('名称').fill('2027年全部在管档案专项审核（测试）');
+  await second.getByLabel('完成日期').fill(inDays(200));
+  await second.getByRole('button', { name: '新建' }).click();
+  await second.getByRole('alert').filter({ hasText: `本室进行中的专项审核工作“${title}”（第 ${campaignId} 号）已包含其中` }).waitFor();
+  t.is(Number((await sys.services.db('review_campaigns').count({ n: '*' }))[0].n), 1, 'nothing opened by the refusal');
+  await second.getByLabel('名称').fill('2027年县管干部档案专项审核（测试）');
+  await second.getByRole('checkbox', { name: '县管' }).check();
+  await second.getByRole('button', { name: '新建' }).click();
+  await p.waitForURL((u) => /\/review-campaigns\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${campaignId}`));
   await p.getByRole('link', { name: '专项审核工作', exact: true }).click();
   const listed = p.locator(`tr[data-campaign="${campaignId}"]`);
   await listed.filter({ hasText: '市管' }).filter({ hasText: '进行中' }).filter({ hasText: `已认定 1 / ${total} 份` }).waitFor();
   t.is(await p.locator('tr[data-campaign]').count(), 2);
-  await p.locator('tr[data-campaign]').first().filter({ hasText: '全部' }).waitFor();
+  await p.locator('tr[data-campaign]').first().filter({ hasText: '县管' }).waitFor();
   t.is(await p.getByText('逾期').count(), 0, 'nothing is overdue yet');
   t.deepEqual(otherProblems(), []);
 });
@@ -283,8 +295,8 @@ test.serial('the chief closes the campaign: refused without a note while archive
   t.is(await p.getByRole('button', { name: /^开始审核/ }).count(), 0, 'no review starts for a closed campaign');
   t.is(await p.getByTestId('campaign-due').getByText('逾期').count(), 0, 'a closed campaign is not overdue');
   t.like((await (await sys.as('chief1')).get(`/api/review-campaigns/${campaignId}`)).body, { status: 'closed', closeNote: '其余档案转入明年专项审核' });
-  // The three refusals the test asked for (422, 409, 400), each once.
-  t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 3, b.problems.join('\n'));
+  // The four refusals the test asked for (422, 409 twice: a review, a second campaign; 400), each once.
+  t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 4, b.problems.join('\n'));
   t.deepEqual(otherProblems(), []);
   t.deepEqual(b.outside, []);
 });

@@ -124,6 +124,7 @@ test.serial('a cadre the caller must avoid is not listed to them, and still coun
   t.false(listed.items.some((i: any) => i.archiveId === relative.id));
   const archivistSees = (await (await sys.as('archivist1')).get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body.items;
   t.true(archivistSees.some((i: any) => i.archiveId === relative.id));
+  t.is((await chief.post(`/api/review-campaigns/${opened.id}/close`, { note: '改为分级开展' })).status, 200);
 });
 
 const put = (c: Awaited<ReturnType<TestSystem['as']>>, path: string, body: unknown) => c.request('PUT', path, body);
@@ -170,6 +171,32 @@ test.serial('a campaign is scored on the 审核标准 in force when it opened, w
   const listed = (await archivist.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body;
   t.is(listed.maxScore, await points(before));
   t.like(listed.items.find((i: any) => i.archiveId === a.id), { reviewId: forCampaign.body.id, maxScore: await points(before) });
+  t.is((await chief.post(`/api/review-campaigns/${opened.id}/close`, { note: '标准已修订，重新开展' })).status, 200);
   const later = (await chief.post('/api/review-campaigns', { title: '复查', managementLevels: ['county'], dueDate: inDays(30) })).body;
   t.is(later.standardVersion, before + 1);
+});
+
+test.serial('an archive is in one open campaign at most: a second campaign over any of the same archives is refused, naming the first, even when both requests come at once', async (t) => {
+  const chief = await sys.as('chief1');
+  for (const c of (await chief.get('/api/review-campaigns')).body.items.filter((c: any) => c.status === 'open')) await chief.post(`/api/review-campaigns/${c.id}/close`, { note: '重新安排' });
+  const watches = async () => Number((await db()('deadlines').where({ kind: 'review_campaign', status: 'open' }).count({ n: '*' }))[0].n);
+  t.is(await watches(), 0);
+
+  // The same request twice at once (a double click): one campaign, one 督办 row; the other is told which.
+  const body = { title: '县管干部档案专项审核（复查）', managementLevels: ['county'], dueDate: inDays(45) };
+  const both = await Promise.all([chief.post('/api/review-campaigns', body), chief.post('/api/review-campaigns', body)]);
+  t.deepEqual(both.map((r) => r.status).sort(), [201, 409]);
+  const made = both.find((r) => r.status === 201)!.body;
+  const refused = both.find((r) => r.status === 409)!.body;
+  t.like(refused, { code: 'CAMPAIGN_OPEN', details: { campaignId: made.id, title: body.title, shared: made.progress.total } });
+  t.regex(refused.message, new RegExp(`进行中的专项审核工作“${body.title.replace(/[()（）]/g, '.')}”（第 ${made.id} 号）.*/ The open campaign`));
+  t.is(Number((await db()('review_campaigns').where({ status: 'open' }).count({ n: '*' }))[0].n), 1);
+  t.is(await watches(), 1);
+
+  // Every archive overlaps the county ones: refused. 市管 archives are apart: a campaign of their own is fine.
+  t.like(await chief.post('/api/review-campaigns', { title: '全部档案', managementLevels: [], dueDate: inDays(45) }), { status: 409, body: { code: 'CAMPAIGN_OPEN', details: { campaignId: made.id } } });
+  t.is((await chief.post('/api/review-campaigns', { title: '市管档案', managementLevels: ['municipal'], dueDate: inDays(45) })).status, 201);
+  // Once the first is closed, its archives may be in a new one.
+  await chief.post(`/api/review-campaigns/${made.id}/close`, { note: '复查改期' });
+  t.is((await chief.post('/api/review-campaigns', body)).status, 201);
 });
