@@ -10,6 +10,7 @@ import { formatInstant } from '../notify/beijing.ts';
 import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
+import { categoryScans, checkElectronicReadable, electronicGrantable } from './digitisation.ts';
 import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
@@ -67,6 +68,9 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     const applicants = await checkApplicants(ctx.trx, actor.id, v.coApplicants);
     const target = await resolveTarget(ctx.trx, v.cadreName, v.cadreIdNumber);
     await checkRelations(ctx.trx, access, applicants, target.cadre.id);
+    // 电子查阅 reads page images: none in the requested categories would open an empty reading room
+    // (《条例》第二十三条, DOMAIN.md §1.4 and §6.1 step 6; server/requests/digitisation.ts).
+    if (mode === 'electronic') await checkElectronicReadable(ctx.trx, target.archive.id, categories);
 
     const now = ctx.clock.now();
     let viewFrom: string | null = null;
@@ -127,8 +131,11 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     if (wider.length) {
       throw errors.rule('granted-within-request', `准予查阅的类别超出了申请的类别：${wider.join('、')} / Categories beyond the request: ${wider.join(', ')}`, { categories: wider });
     }
-    await store.updateRequest(ctx.trx, req.id, { granted_categories: JSON.stringify(granted) });
-    return { grantedCategories: granted };
+    // Electronic viewing: only categories with page images (digitisation.ts); left empty, the
+    // requested ones that have them.
+    const fixed = req.mode === 'electronic' ? await electronicGrantable(ctx.trx, req.archive_id, requested, chosen.length ? granted : null) : granted;
+    await store.updateRequest(ctx.trx, req.id, { granted_categories: JSON.stringify(fixed) });
+    return { grantedCategories: fixed };
   });
 
   registry.register('approveBorrowingRequest', async (ctx) => {
@@ -160,7 +167,20 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     const from = req.view_from && req.view_from > today(now) ? req.view_from : today(now);
     const start = new Date(Math.max(now.getTime(), startOfBeijingDay(from).getTime()));
     const end = endOfBeijingDay(plusDays(from, (req.view_days ?? 1) - 1));
-    const categories = req.granted_categories ?? req.categories;
+    // Scans may have been withdrawn since the chief's approval (a superseding catalogue row without
+    // pages): the grant keeps the categories that still have page images, and none is refused —
+    // a grant of nothing readable never happens (digitisation.ts).
+    const approvedCategories = jsonList(req.granted_categories ?? req.categories);
+    const readable = (await categoryScans(ctx.trx, req.archive_id, approvedCategories)).filter((c) => c.scannedPages > 0).map((c) => c.code);
+    if (!readable.length) {
+      throw errors.rule(
+        'electronic-not-digitised',
+        '准予查阅的类别现已没有数字化档案材料，不能授予电子查阅权限：请不予同意，由申请单位改为到档案室查阅 / The approved categories no longer have page images, so no electronic viewing can be granted: reject it and let the applicants ask to read on site',
+        { categories: approvedCategories },
+      );
+    }
+    const categories = JSON.stringify(readable);
+    if (readable.length !== approvedCategories.length) await store.updateRequest(ctx.trx, req.id, { granted_categories: categories });
     for (const a of await applicantsOfRequest(ctx, req)) {
       await accessStore.insertGrant(ctx.trx, {
         grantee_user_id: a.id,

@@ -1,6 +1,7 @@
 // Rows of the 利用 records as the API shows them (camelCase, JSON columns parsed).
 import { parseJson } from '../db.ts';
 import type { RequestListRow } from './records-store.ts';
+import type { CategoryScans } from './digitisation.ts';
 import type { ApplicantRow, ApprovalRow, LoanNoticeRow, LossReportRow, RenewalRow, RequestKind } from './store.ts';
 
 export const applicantDto = (a: ApplicantRow) => ({ userId: a.user_id, name: a.display_name, isInitiator: !!a.is_initiator });
@@ -16,7 +17,7 @@ export const approvalDto = (a: ApprovalRow) => ({
   at: a.at,
 });
 
-export function requestDto(r: RequestListRow, applicants: ApplicantRow[]) {
+export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digitisation: CategoryScans[] | null = null) {
   return {
     id: r.id as number,
     instanceId: r.instance_id as string,
@@ -45,6 +46,7 @@ export function requestDto(r: RequestListRow, applicants: ApplicantRow[]) {
     createdAt: r.created_at as string,
     decidedAt: (r.decided_at ?? null) as string | null,
     closedAt: (r.closed_at ?? null) as string | null,
+    digitisation,
   };
 }
 

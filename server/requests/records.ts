@@ -6,6 +6,7 @@
 // Nobody sees records about a cadre they must avoid (self, relative, avoidance list).
 // Every read is audited: a list with its counts only, one record with its id, a refusal as `denied`.
 import type { Db, Q } from '../db.ts';
+import { parseJson } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -16,6 +17,7 @@ import * as records from './records-store.ts';
 import type { Page, RecordScope } from './records-store.ts';
 import * as store from './store.ts';
 import { pageViewCounts } from '../reading/store.ts';
+import { categoryScans, type CategoryScans } from './digitisation.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
@@ -61,15 +63,29 @@ export class RequestRecords {
     return (await records.colleagues(this.db, user.id)).map((u) => ({ id: u.id, name: u.display_name }));
   }
 
+  /**
+   * What of an electronic consultation's categories is digitised, for those who approve and grant
+   * it: the archive office and the leaders above it (their scope's offices). Applicants and unit
+   * heads, who may not read the catalogue before a grant, get null, as every other request does.
+   */
+  private async digitisation(scope: RecordScope, r: records.RequestListRow): Promise<CategoryScans[] | null> {
+    if (r.mode !== 'electronic' || !scope.offices.includes(r.custodian_org_id as number)) return null;
+    return categoryScans(this.db, r.archive_id as number, parseJson<string[]>(r.categories as string | null, []));
+  }
+
   async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
-    const { rows, total } = await records.listRequests(this.db, await this.scope(this.db, user), f, page);
+    const scope = await this.scope(this.db, user);
+    const { rows, total } = await records.listRequests(this.db, scope, f, page);
     const applicants = await store.applicantsOf(this.db, rows.map((r) => r.id));
+    const scans = new Map<number, CategoryScans[] | null>();
+    for (const r of rows) scans.set(r.id as number, await this.digitisation(scope, r));
     await this.listed(user, ip, 'request.list', f, total, rows.length);
-    return { total, items: rows.map((r) => requestDto(r, applicants)) };
+    return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null)) };
   }
 
   async getRequest(user: SessionUser, ip: string | null, id: number) {
-    const row = await records.findRequestInScope(this.db, await this.scope(this.db, user), id);
+    const scope = await this.scope(this.db, user);
+    const row = await records.findRequestInScope(this.db, scope, id);
     await this.viewed(user, ip, 'request', id, !!row);
     if (!row) throw errors.notFound('Request');
     const [applicants, approvals, entry, loan, copies] = await Promise.all([
@@ -80,7 +96,7 @@ export class RequestRecords {
       store.copiesOf(this.db, row.id),
     ]);
     return {
-      ...requestDto(row, applicants),
+      ...requestDto(row, applicants, await this.digitisation(scope, row)),
       approvals: approvals.map(approvalDto),
       registerEntryId: entry?.id ?? null,
       loanId: loan?.id ?? null,

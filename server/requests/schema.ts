@@ -35,6 +35,19 @@ export const requestSchema = z
     createdAt: ts,
     decidedAt: nts,
     closedAt: nts,
+    digitisation: z
+      .array(
+        z.object({
+          code: z.string(),
+          numeral: z.string(),
+          name: z.string(),
+          materials: z.number().int().openapi({ description: 'current catalogue rows in the category' }),
+          scannedMaterials: z.number().int().openapi({ description: 'of them, those with page images' }),
+          scannedPages: z.number().int().openapi({ description: 'page images on file; 0 = not digitised, cannot be read electronically' }),
+        }),
+      )
+      .nullable()
+      .openapi({ description: 'electronic consultations, for the archive office and the leaders above it only: per requested category, what is digitised now; null otherwise' }),
   })
   .openapi('UseRequest');
 

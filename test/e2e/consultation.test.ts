@@ -10,7 +10,7 @@ import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { approveStep, borrowingVariables, demoCadre, ensureScanned, todayIn, type DemoCadre } from '../helpers/cases.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { beijingDay } from '../../server/notify/beijing.ts';
@@ -25,6 +25,8 @@ test.before(async () => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
   sys = await startSystem();
   cadre = await demoCadre(sys, 'county');
+  // Categories 一 and 九 have a scanned page each; 三 has none (电子查阅 reads page images).
+  await ensureScanned(sys, cadre.archiveId, ['1', '9']);
   b = await openBrowser(sys.url);
 });
 test.after.always(async () => {
@@ -145,8 +147,26 @@ test.serial('a consultation goes from the requester through every approver to th
 
   // Every approver, each in the inbox, each by clicking; the chief grants two of the three categories.
   await decide(p, 'unithead1', '单位负责人审核', '情况属实，同意查阅。');
-  await decide(p, 'archivist1', '档案管理员受理审查', '材料齐全，予以受理。');
+  // The archivist and the chief see what of each requested category is digitised.
+  const digitisation = async (pg: Page, who: string) => {
+    const panel = pg.getByTestId('request-digitisation');
+    await panel.getByRole('heading', { name: '申请类别的数字化情况' }).waitFor();
+    const rows = await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+    const pagesOf = async (code: string) =>
+      Number((await db('page_images as p').join('materials as m', 'm.id', 'p.material_id').where('m.archive_id', cadre.archiveId).where((w) => w.where('m.category_code', code).orWhere('m.category_code', 'like', `${code}-%`)).count({ n: '*' }))[0].n);
+    t.is(await pagesOf('1'), 1);
+    t.is(rows[0][0], '一、履历材料');
+    t.regex(rows[0][1]!, /^已数字化 1 页（1\/\d+ 份材料）$/);
+    t.deepEqual(rows[1], ['三、考核鉴定材料', '未数字化']);
+    t.is(rows[2][0], '九、工资、任免、出国和会议代表材料');
+    t.regex(rows[2][1]!, /^已数字化 1 页/);
+    fs.mkdirSync('/tmp/helper-38', { recursive: true });
+    await panel.scrollIntoViewIfNeeded();
+    await pg.screenshot({ path: `/tmp/helper-38/digitisation-${who}.png` });
+  };
+  await decide(p, 'archivist1', '档案管理员受理审查', '材料齐全，予以受理。', (pg) => digitisation(pg, 'archivist'));
   await decide(p, 'chief1', '档案室负责人审批', '同意查阅履历和任免材料。', async (pg) => {
+    await digitisation(pg, 'chief');
     await pg.getByRole('checkbox', { name: '一、履历材料' }).check();
     await pg.getByRole('checkbox', { name: '九、工资、任免、出国和会议代表材料' }).check();
   });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { demoCadre, todayIn, type DemoCadre, ensureScanned } from '../helpers/cases.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
@@ -24,6 +24,8 @@ test.before(async () => {
   sys = await startSystem();
   cadre = await demoCadre(sys, 'county', 0);
   other = await demoCadre(sys, 'county', 1);
+  // 电子查阅 needs page images in a requested category (server/requests/digitisation.ts).
+  for (const c of [cadre, other]) await ensureScanned(sys, c.archiveId, ['1']);
   b = await openBrowser(sys.url, { width: 1024, height: 768 });
   fs.mkdirSync(SHOTS, { recursive: true });
 });

@@ -4,6 +4,7 @@
 import type { TestSystem } from './server.ts';
 import { approve, taskAt } from './workflow.ts';
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { beijingDay } from '../../server/notify/beijing.ts';
 import { EngineHooks, ServiceRegistry } from '../../server/engine/types.ts';
 import { registerRequestServices } from '../../server/requests/service.ts';
@@ -66,8 +67,30 @@ export async function colleagueOf(sys: TestSystem, username: string): Promise<nu
 export const todayIn = (sys: TestSystem): string => beijingDay(sys.clock.now());
 
 /** The start variables of a consultation about `cadre` (electronic for 2 days from today by default). */
+/**
+ * One page image on the first material of each category that has none, so that an electronic
+ * request for them can be filed and granted (电子查阅 needs page images: server/requests/digitisation.ts).
+ * The demo's scans are rendered by the running server only, never in tests.
+ */
+export async function ensureScanned(sys: TestSystem, archiveId: number, categories: string[]): Promise<void> {
+  const db = sys.services.db;
+  for (const code of categories) {
+    const materials = db('materials').where({ archive_id: archiveId }).where((w) => w.where('category_code', code).orWhere('category_code', 'like', `${code}-%`));
+    const scanned = await materials.clone().whereExists(db('page_images as p').whereRaw('p.material_id = materials.id').select('p.id')).first('id');
+    if (scanned) continue;
+    const m = await materials.clone().orderBy('id').first('id');
+    if (!m) continue;
+    const page = await sharp({ create: { width: 400, height: 560, channels: 3, background: '#f4f1e8' } }).jpeg().withDensity(200).toBuffer();
+    await db.transaction((trx) => sys.services.archives.addPageScans(trx, m.id, [page]));
+  }
+}
+
 export async function borrowingVariables(sys: TestSystem, applicant: string, cadre: DemoCadre, over: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const { scanned, ...given } = over;
+  over = given;
   const mode = (over.mode as string | undefined) ?? 'electronic';
+  // `scanned: false`: leave the archive as it is (a test of the digitisation rule).
+  if (mode === 'electronic' && scanned !== false) await ensureScanned(sys, cadre.archiveId, (over.categories as string[] | undefined) ?? ['1', '9']);
   const base: Record<string, unknown> = {
     cadreName: cadre.name,
     cadreIdNumber: cadre.idNumber,

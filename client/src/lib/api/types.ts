@@ -1331,6 +1331,18 @@ export type UseRequest = {
   createdAt: string;
   decidedAt: string | null;
   closedAt: string | null;
+  /** electronic consultations, for the archive office and the leaders above it only: per requested category, what is digitised now; null otherwise */
+  digitisation: Array<{
+    code: string;
+    numeral: string;
+    name: string;
+    /** current catalogue rows in the category */
+    materials: number;
+    /** of them, those with page images */
+    scannedMaterials: number;
+    /** page images on file; 0 = not digitised, cannot be read electronically */
+    scannedPages: number;
+  }> | null;
 };
 
 export type UseRequestDetail = UseRequest & {

@@ -598,6 +598,17 @@ export const en: Dictionary = {
     exportCsv: 'Export CSV',
     exportHint: 'Download the figures of the chosen year and office (CSV, opens in a spreadsheet)',
   },
+  requestScans: {
+    title: 'Digitisation of the requested categories',
+    intro: 'An electronic viewing shows only digitised materials (with page images). Grant only digitised categories; with none chosen, the requested categories that are digitised are granted. The applicants can ask separately to read the others on site.',
+    category: 'Category',
+    state: 'Digitisation',
+    done: 'Digitised, {pages} pages',
+    partial: 'Digitised, {pages} pages ({scanned} of {materials} materials)',
+    none: 'Not digitised',
+    empty: 'No materials',
+    noneReadable: 'None of the requested categories has page images now: an electronic viewing would show nothing.',
+  },
   copies: {
     title: 'Copy register',
     intro: 'One row per certified copy or extract. The electronic copy (PDF) holds only the approved pages, each watermarked with the request number and purpose, and ends with the certification page.',

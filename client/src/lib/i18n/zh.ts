@@ -597,6 +597,17 @@ export const zh = {
     exportCsv: '导出 CSV',
     exportHint: '下载所选年度和档案室的统计数字（CSV，可用电子表格打开）',
   },
+  requestScans: {
+    title: '申请类别的数字化情况',
+    intro: '电子查阅只能查阅已数字化（有页面图像）的材料。准予查阅的类别须已数字化；不选择类别时，按申请类别中已数字化的类别批准。未数字化的类别可由申请单位另行申请到档案室查阅。',
+    category: '类别',
+    state: '数字化情况',
+    done: '已数字化 {pages} 页',
+    partial: '已数字化 {pages} 页（{scanned}/{materials} 份材料）',
+    none: '未数字化',
+    empty: '无材料',
+    noneReadable: '所申请的类别目前均无页面图像，电子查阅将无可查阅的内容。',
+  },
   copies: {
     title: '复制登记',
     intro: '每份经签注、盖章的复制件、摘录件一行。电子复制件（PDF）只含批准的页面，每页带申请号和用途水印，末页为核证页。',
