@@ -16,7 +16,7 @@ function serverFiles(dir: string): string[] {
   });
 }
 
-const READ_VERBS = 'view|list|items|search|export|read|view_denied|case_list|case_list_denied|thumbnail';
+const READ_VERBS = 'view|list|items|search|export|read|view_denied|case_list|case_list_denied|thumbnail|comments|attachments|diagram|form';
 function recordedActions(): string[] {
   const codes = new Set<string>();
   for (const file of serverFiles(path.resolve('server'))) {
