@@ -404,8 +404,8 @@ export class WorkflowEngine {
     return 'fired';
   }
 
-  /** Ends a case without running it further: open tasks and timers are cancelled. */
-  async terminate(trx: Trx, instanceId: string, reason: string): Promise<void> {
+  /** Ends a case without running it further: open tasks and timers are cancelled. `by`: who ended it. */
+  async terminate(trx: Trx, instanceId: string, reason: string, by: number | null = null): Promise<void> {
     const inst = await store.lockInstance(trx, instanceId);
     if (!inst) throw errors.notFound('Process instance');
     if (inst.status === 'completed' || inst.status === 'terminated') {
@@ -425,6 +425,7 @@ export class WorkflowEngine {
       instanceId,
       processKey: inst.process_key,
       status: 'terminated',
+      endedBy: by,
       variables: parseJson<Record<string, unknown>>(inst.variables, {}),
       case: { businessKey: inst.business_key, processName: def.deployment.name },
     });

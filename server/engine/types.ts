@@ -111,7 +111,15 @@ export interface EngineEvents {
   taskCompleted: { task: TaskRow; actor: Actor; variables: Record<string, unknown> };
   /** 转办: the task has a new assignee (`fromId`: the one before, null when it was unclaimed). */
   taskReassigned: { task: TaskRow; fromId: number | null; actor: Actor; instanceId: string };
-  instanceEnded: { instanceId: string; processKey: string; status: 'completed' | 'terminated'; variables: Record<string, unknown>; case: CaseFacts };
+  instanceEnded: {
+    instanceId: string;
+    processKey: string;
+    status: 'completed' | 'terminated';
+    variables: Record<string, unknown>;
+    case: CaseFacts;
+    /** Who terminated the case (the applicant withdrawing it, an administrator); absent when it ran to its end. */
+    endedBy?: number | null;
+  };
 }
 
 type Listener<K extends keyof EngineEvents> = (trx: Trx, event: EngineEvents[K]) => Promise<void>;

@@ -230,6 +230,8 @@ export class NotifyService {
   private async onInstanceEnded(trx: Trx, ev: EngineEvents['instanceEnded']): Promise<void> {
     const initiator = ev.variables.initiator;
     if (typeof initiator !== 'number' || !Number.isInteger(initiator)) return;
+    // The applicant withdrew it (撤回): they know, and "已终止，审批意见请登录查看" would be wrong.
+    if (ev.status === 'terminated' && ev.endedBy === initiator) return;
     let outcome = 'completed';
     if (ev.status === 'terminated') outcome = 'terminated';
     else if (ev.variables.outcome === 'approved' || ev.variables.outcome === 'rejected') outcome = ev.variables.outcome;

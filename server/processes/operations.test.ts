@@ -132,6 +132,10 @@ test.serial('cancelling needs a reason, ends the case, its tasks and timers, and
   t.deepEqual((await sys.services.db('tasks').where({ instance_id: id })).map((x: any) => x.status), ['cancelled']);
   t.false((await sys.services.db('jobs').where({ instance_id: id })).some((j: any) => j.status === 'pending'), 'no timer left');
   t.like(JSON.parse((await audited('instance.cancel', id)).detail), { reason: '重复提交的申请' });
+  // Ended by somebody else than the applicant: the applicant is told (a withdrawal is not: cases.test.ts).
+  const told = await sys.services.db('mail_outbox').where({ instance_id: id, event: 'application_decided' });
+  t.is(told.length, 1);
+  t.regex(told[0].subject, /已终止/);
   t.like((await admin.get(`/api/admin/instances/${id}`)).body.timeline.find((e: any) => e.event === 'cancel'), { reason: '重复提交的申请' });
   t.is((await admin.post(`/api/admin/instances/${id}/cancel`, { reason: '再次取消' })).body.code, 'INSTANCE_NOT_ACTIVE');
   t.is((await admin.post(`/api/admin/instances/${id}/suspend`, {})).body.code, 'NOT_RUNNING');

@@ -210,7 +210,7 @@ export class OperationsService {
     return this.db.transaction(async (trx) => {
       const inst = await engineStore.lockInstance(trx, id);
       if (!inst) throw errors.notFound('Process instance');
-      await this.engine.terminate(trx, id, `流程管理员取消：${reason}`);
+      await this.engine.terminate(trx, id, `流程管理员取消：${reason}`, user.id);
       await engineStore.insertHistory(trx, [
         { instance_id: id, element_id: inst.process_key, element_type: 'process', element_name: null, event: 'cancel', execution_id: null, actor_id: user.id, at: iso(this.clock.now()), detail: JSON.stringify({ reason }) },
       ]);

@@ -80,6 +80,8 @@ test.serial('withdrawal: only the applicant, with a reason; the case ends, its t
   t.is(rows.length, 1);
   t.is(rows[0].actor, 'applicant1');
   t.false(String(rows[0].detail).includes('查阅事由'), 'no free text in the audit detail');
+  // The applicant withdrew it: no "您的申请已终止 … 审批意见请登录查看" mail to them.
+  t.deepEqual(await sys.services.db('mail_outbox').where({ instance_id: id, event: 'application_decided' }).select('id'), []);
 
   const again = await applicant.post(`/api/process-instances/${id}/withdraw`, { reason: '再撤一次。' });
   t.is(again.status, 409);

@@ -154,7 +154,7 @@ export class CaseService {
       if ((await store.decidedInstances(trx, [instanceId])).has(instanceId)) {
         throw errors.conflict('ALREADY_DECIDED', '已有审批人作出决定，不能撤回 / An approver has already decided');
       }
-      await this.engine.terminate(trx, instanceId, reason);
+      await this.engine.terminate(trx, instanceId, reason, user.id);
       await store.updateCase(trx, instanceId, { outcome: 'withdrawn' });
       await this.audit.record(trx, {
         actor: user,
