@@ -56,6 +56,7 @@ export const historyEntry = z.object({
   elementType: z.string(),
   elementName: z.string().nullable(),
   event: z.string(),
+  caught: z.string().nullable().openapi({ description: "For a boundary or catch event: what it caught ('message', 'timer', …)" }),
   actor: z.string().nullable(),
   at: z.string(),
   detail: z.record(z.string(), z.unknown()).nullable(),
@@ -81,7 +82,12 @@ export const taskSchema = z
   .openapi('Task');
 
 export const caseTaskSchema = taskSchema
-  .extend({ assigneeName: z.string().nullable(), completedByName: z.string().nullable(), comment: z.string().nullable() })
+  .extend({
+    assigneeName: z.string().nullable(),
+    completedByName: z.string().nullable(),
+    comment: z.string().nullable(),
+    outcomeLabel: z.string().nullable().openapi({ description: "The decision in its form's words (the chosen option's label), when the form has one" }),
+  })
   .openapi('CaseTask');
 
 export const instanceSchema = z
@@ -101,6 +107,10 @@ export const instanceSchema = z
     startedAt: z.string(),
     endedAt: z.string().nullable(),
     startFormKey: z.string().nullable(),
+    cadre: z
+      .object({ id: z.number().int(), name: z.string(), unitName: z.string().nullable(), post: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'The cadre the case concerns (variables.cadreId), named for the start form read-out' }),
     canWithdraw: z.boolean(),
     activeElements: z.array(z.string()),
     variables: z.record(z.string(), z.unknown()),

@@ -153,6 +153,7 @@ export class WorkflowService {
     ]);
     const name = (uid: number | null) => (uid ? (names.get(uid) ?? null) : null);
     const active = engineStore.isLive(i.status);
+    const outcomeLabels = await this.outcomeLabels(i.deployment_id, view.tasks);
     await caseRead(this.audit, user, ip, id, 'case.view', { processKey: i.process_key, businessKey: i.business_key });
     return {
       id: i.id,
@@ -170,6 +171,8 @@ export class WorkflowService {
       startedAt: i.started_at,
       endedAt: i.ended_at,
       startFormKey: def.meta.startFormKey ?? null,
+      // The start form's cadre field reads as a name, for readers who cannot search cadres.
+      cadre: kase?.cadre_id ? await store.cadreDisplay(this.db, kase.cadre_id) : null,
       canWithdraw: active && i.started_by === user.id && !view.tasks.some((t) => t.status === 'completed'),
       activeElements: view.activeElements,
       variables: parseJson<Record<string, unknown>>(i.variables, {}),
@@ -178,6 +181,7 @@ export class WorkflowService {
         elementType: h.element_type,
         elementName: h.element_name,
         event: h.event,
+        caught: this.caught(def, h.element_id),
         actor: name(h.actor_id),
         at: h.at,
         detail: this.historyDetail(h, user, view.tasks),
@@ -187,8 +191,29 @@ export class WorkflowService {
         assigneeName: name(t.assignee_id),
         completedByName: name(t.completed_by),
         comment: t.comment,
+        outcomeLabel: outcomeLabels.get(t.id) ?? null,
       })),
     };
+  }
+
+  /** What a boundary or catch event caught ('message', 'timer'): the diagram says, not the row's type. */
+  private caught(def: LoadedDefinition, elementId: string): string | null {
+    const el = def.meta.elements.get(elementId);
+    return el && /CatchEvent|BoundaryEvent/.test(el.type) ? (el.events?.[0] ?? null) : null;
+  }
+
+  /** A decision as its task's form words it ("与转递单、目录相符，签退回执"), for the timeline. */
+  private async outcomeLabels(deploymentId: string, tasks: TaskRow[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const forms = new Map<string, Awaited<ReturnType<WorkflowEngine['formFor']>>>();
+    for (const t of tasks) {
+      if (!t.outcome || !t.form_key) continue;
+      if (!forms.has(t.form_key)) forms.set(t.form_key, await this.engine.formFor(this.db, deploymentId, t.form_key).catch(() => undefined));
+      const decision = forms.get(t.form_key)?.components.find((c) => c.key === 'decision');
+      const label = decision?.values?.find((v) => v.value === t.outcome)?.label;
+      if (label) out.set(t.id, label);
+    }
+    return out;
   }
 
   /**

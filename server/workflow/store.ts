@@ -296,6 +296,12 @@ export async function usernames(q: Q, ids: number[]): Promise<Map<number, string
   return new Map(rows.map((r: { id: number; display_name: string }) => [r.id, r.display_name]));
 }
 
+/** The cadre a case concerns as its readers see it named (the case subject already names them). */
+export async function cadreDisplay(q: Q, id: number): Promise<{ id: number; name: string; unitName: string | null; post: string | null } | null> {
+  const r = await q('cadres as c').leftJoin('org_units as u', 'u.id', 'c.org_unit_id').where('c.id', id).first('c.id', 'c.name', 'u.name as unit_name', 'c.post');
+  return r ? { id: r.id, name: r.name, unitName: r.unit_name ?? null, post: r.post ?? null } : null;
+}
+
 export async function orgUnitPath(q: Q, id: number): Promise<string | undefined> {
   const r = await q('org_units').where({ id }).first('path');
   return r?.path;

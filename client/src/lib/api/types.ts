@@ -110,6 +110,13 @@ export type ProcessInstance = {
   startedAt: string;
   endedAt: string | null;
   startFormKey: string | null;
+  /** The cadre the case concerns (variables.cadreId), named for the start form read-out */
+  cadre: {
+    id: number;
+    name: string;
+    unitName: string | null;
+    post: string | null;
+  } | null;
   canWithdraw: boolean;
   activeElements: Array<string>;
   variables: {
@@ -120,6 +127,8 @@ export type ProcessInstance = {
     elementType: string;
     elementName: string | null;
     event: string;
+    /** For a boundary or catch event: what it caught ('message', 'timer', …) */
+    caught: string | null;
     actor: string | null;
     at: string;
     detail: {
@@ -133,6 +142,8 @@ export type CaseTask = Task & {
   assigneeName: string | null;
   completedByName: string | null;
   comment: string | null;
+  /** The decision in its form's words (the chosen option's label), when the form has one */
+  outcomeLabel: string | null;
 };
 
 export type Task = {
@@ -3381,6 +3392,13 @@ export interface ApiRoutes {
   /** One transfer order with its approvals (转出审批单), chase records, returns and receipt (audited) */
   "GET /api/transfers/:id": {
     params: { id: number };
+    query: never;
+    body: never;
+    response: TransferOrder;
+  };
+  /** The transfer order of a transfer or transfer-in case, as on /transfers/:id (audited) */
+  "GET /api/transfers/by-case/:instanceId": {
+    params: { instanceId: string };
     query: never;
     body: never;
     response: TransferOrder;
