@@ -151,7 +151,7 @@ export async function changeArchiveCustodian(
     archive_id: archive.id,
     from_status: archive.status,
     to_status: 'in_stock',
-    reason: `${change.reason} (custodian ${archive.custodian_org_id} → ${to.id})`.slice(0, 500),
+    reason: `${change.reason}（${(await people.findOrgUnit(trx, archive.custodian_org_id))?.name ?? archive.custodian_org_id} → ${to.name}）`.slice(0, 500),
     instance_id: change.instanceId ?? null,
     actor_id: change.actor?.id ?? null,
     at: now,

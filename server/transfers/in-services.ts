@@ -169,6 +169,8 @@ async function registerIncomingTransfer(d: TransferDeps, ctx: ServiceContext) {
 async function returnDefectiveTransfer(d: TransferDeps, ctx: ServiceContext) {
   const order = await orderOf(ctx);
   const reason = optText(ctx.variables.comment, 1000) ?? '';
+  // The form asks for 说明 only on a return (an acceptance needs none): the reason is checked here.
+  if (!reason) throw errors.rule('return_reason', '退回须写明原因 / Say why the archive is returned', { field: 'comment' });
   const now = iso(ctx.clock.now());
   await store.updateOrder(ctx.trx, order.id, { status: 'returned', open_key: null, updated_at: now });
   if (order.peer_order_id !== null) {

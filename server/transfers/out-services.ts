@@ -167,6 +167,10 @@ async function cancelTransfer(ctx: ServiceContext) {
   return { outcome: 'cancelled' };
 }
 
+/** A courier's name as recorded: full-width forms folded, spaces collapsed, none between Chinese characters. */
+export const courierName = (name: string) =>
+  name.normalize('NFKC').trim().replace(/\s+/g, ' ').replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '');
+
 /** The 字 of an office's slips: configured, else the first two characters of its name + 档转. */
 const slipWord = (d: TransferDeps, office: { code: string; name: string }) => d.config.transfers.slipWords[office.code] ?? `${office.name.slice(0, 2)}档转`;
 
@@ -180,12 +184,16 @@ async function sendTransfer(d: TransferDeps, ctx: ServiceContext) {
   let couriers: Array<{ name: string; partyMember: boolean }> = [];
   if (method === 'courier') {
     const list = Array.isArray(ctx.variables.couriers) ? (ctx.variables.couriers as Array<Record<string, unknown>>) : [];
-    couriers = list.map((c) => ({ name: typeof c?.name === 'string' ? c.name.trim() : '', partyMember: c?.partyMember === true }));
+    couriers = list.map((c) => ({ name: typeof c?.name === 'string' ? courierName(c.name) : '', partyMember: c?.partyMember === true }));
     const n = ctx.params.transferCouriers;
-    if (couriers.length !== n || couriers.some((c) => !c.name) || new Set(couriers.map((c) => c.name)).size !== couriers.length) {
+    // "王强" and "王 强" are one person: names compare without spaces and case.
+    if (couriers.length !== n || couriers.some((c) => !c.name) || new Set(couriers.map((c) => c.name.replace(/\s/g, '').toLowerCase())).size !== couriers.length) {
       throw errors.rule('courier_count', `派专人送取须有 ${n} 名不同的送取人员 / Named couriers: exactly ${n} different people`, { required: n, given: couriers.length });
     }
-    if (couriers.some((c) => !c.partyMember)) throw errors.rule('courier_party_member', '送取人员须为中共党员 / The couriers must be Party members');
+    const notMembers = couriers.filter((c) => !c.partyMember).map((c) => c.name);
+    if (notMembers.length) {
+      throw errors.rule('courier_party_member', `送取人员须为中共党员，${notMembers.join('、')}不是 / The couriers must be Party members; not: ${notMembers.join(', ')}`, { field: 'couriers', couriers: notMembers });
+    }
   }
   if (ctx.variables.sealed !== true) throw errors.rule('package_sealed', '档案须密封并在封口处加盖公章后才能发出 / Seal the package and stamp the seams first');
 

@@ -56,6 +56,17 @@ export function transferRoutes(s: Services) {
     }),
     route({
       method: 'get',
+      path: '/api/transfers/by-case/:instanceId',
+      summary: 'The transfer order of a transfer or transfer-in case, as on /transfers/:id (audited)',
+      description: 'For the case page: what the approvers decide on (counts, 转出审批单) and the returns the sender must put right. 404 when the reader does not see the order.',
+      tags,
+      permission: 'transfer.read',
+      params: S.caseParams,
+      response: S.orderDetail,
+      handler: ({ user, ip, params }) => t.ofCase(user, ip, params.instanceId),
+    }),
+    route({
+      method: 'get',
       path: '/api/transfers/:id/slip',
       summary: 'The transfer slip (转递单: 存根, 正文, 回执) for printing (audited)',
       tags,

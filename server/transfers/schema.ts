@@ -1,5 +1,5 @@
 // Input and output shapes of the 转递 API (zod; the OpenAPI document is generated from them).
-import { z, intId, isoDate, paging } from '../http/zod.ts';
+import { z, intId, isoDate, paging, uuid } from '../http/zod.ts';
 import { MANAGEMENT_LEVEL_CODES } from '../archives/codes.ts';
 import { isCalendarDate } from '../archives/validate.ts';
 import { ORDER_STATUS_CODES } from './codes.ts';
@@ -8,6 +8,7 @@ const day = isoDate.refine(isCalendarDate, '不是有效的日期 / not a calend
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const idParams = z.object({ id: intId });
+export const caseParams = z.object({ instanceId: uuid });
 
 export const positionChangeBody = z
   .object({

@@ -171,6 +171,13 @@ export class TransferService {
     });
   }
 
+  /** The order of a case, for its task pages; 404 like absent when the reader does not see it. */
+  async ofCase(user: SessionUser, ip: string, instanceId: string) {
+    const o = await store.orderOfInstance(this.db, instanceId);
+    if (!o) throw errors.notFound('Transfer order');
+    return this.get(user, ip, o.id);
+  }
+
   /** The slip of a sent order; the receiving office reads the slip it received. */
   async slip(user: SessionUser, ip: string, id: number) {
     return this.db.transaction(async (trx) => {

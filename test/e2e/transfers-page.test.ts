@@ -65,7 +65,16 @@ test.serial('recording a 任免 notice starts the transfer; the slip is shown an
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(sys.clock.now());
   await p.getByLabel('签收日期').fill(today);
   await p.getByLabel('收件人', { exact: true }).fill('张伟');
+  // the receipt takes the archive off the 名册 for good: a dialog says so first, and 取消 changes nothing
   await p.getByRole('button', { name: '登记纸质回执' }).click();
+  const confirm = p.getByRole('dialog', { name: '确认登记纸质回执' });
+  await confirm.getByText(/永久移出本单位名册，不能撤销/).waitFor();
+  await confirm.getByText(/收件人：张伟/).waitFor();
+  await confirm.getByRole('button', { name: '取消' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  t.is((await order(sys, started.body.id)).status, 'sent');
+  await p.getByRole('button', { name: '登记纸质回执' }).click();
+  await confirm.getByRole('button', { name: '登记回执' }).click();
   await p.getByText('回执已登记，档案已移出名册。').waitFor();
   await p.getByText(/张伟于.*签收（纸质回执）/).waitFor();
   t.is(await p.getByText('接收单位在系统外').count(), 0);
@@ -75,4 +84,62 @@ test.serial('recording a 任免 notice starts the transfer; the slip is shown an
 
   t.deepEqual(b.problems, [], 'no console error, page error or failed request');
   t.deepEqual(b.outside, []);
+});
+
+test.serial('a return on paper is confirmed first; at 1024 px status and slip number stay on one line; in English the codes read in English', async (t) => {
+  const p = b.page;
+  const leaving = await cityCadre(sys);
+  const started = await (await sys.as('archivist1')).post('/api/process-instances', {
+    processKey: 'transfer',
+    variables: { cadreId: leaving.cadreId, reason: 'transfer', destinationKind: 'outside_office', toUnitName: '包头市委组织部干部档案室', noticeNo: '乌组干〔2026〕63号', noticeDate: '2026-11-01' },
+  });
+  await prepareAndApprove(sys, started.body.id, leaving.cadreId);
+  t.is((await send(sys, started.body.id)).status, 200);
+  const o = await order(sys, started.body.id);
+
+  await p.setViewportSize({ width: 1024, height: 800 });
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/transfers`);
+  const row = p.getByRole('row', { name: new RegExp(o.case_no) });
+  await row.waitFor();
+  t.is(await p.locator('.table-scroll > table').count(), 1, 'the table scrolls inside its wrapper');
+  // a text's line boxes: one each, no "待审/批", no slip number over three lines
+  const lines = (text: string) =>
+    row.getByRole('cell', { name: text, exact: true }).evaluate((td) => {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+    });
+  t.is(await lines('已发出'), 1);
+  t.is(await lines(`乌海档转字第${o.slip_no}号`), 1);
+  await p.screenshot({ path: '/tmp/helper-39/transfers-1024.png', fullPage: true });
+
+  // 登记退回 is confirmed in a dialog naming what follows
+  await row.getByRole('link', { name: o.case_no }).click();
+  await p.getByLabel('退回原因').fill('缺少任免审批表。');
+  await p.getByRole('button', { name: '登记退回' }).click();
+  const confirm = p.getByRole('dialog', { name: '确认登记退回' });
+  await confirm.getByText(/案件回到“核对整理”/).waitFor();
+  await confirm.getByText('退回原因：缺少任免审批表。').waitFor();
+  t.is((await order(sys, started.body.id)).status, 'sent');
+  await confirm.getByRole('button', { name: '登记退回' }).click();
+  await p.getByText('已登记退回，请重新核对整理后再转。').waitFor();
+  t.is((await order(sys, started.body.id)).status, 'returned');
+
+  // in English: statuses, reasons, kinds and destinations by code
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByText(/· Returned as defective$/).waitFor();
+  await p.getByText('Moved to another unit').waitFor();
+  await p.getByText(/Archive office outside Dangan/).waitFor();
+  await p.getByText(new RegExp(`^Original ${leaving.archiveNo}`)).waitFor();
+  const facts = p.locator('section', { has: p.locator('#f-h') });
+  t.notRegex((await p.locator('.page-head').textContent()) + ((await facts.textContent()) ?? ''), /被退回|调出|正本|已发出|系统外/);
+  await p.screenshot({ path: '/tmp/helper-39/transfer-english.png', fullPage: true });
+  await p.goto(`${sys.url}/transfers`);
+  await p.getByRole('row', { name: new RegExp(o.case_no) }).getByRole('cell', { name: 'Returned as defective', exact: true }).waitFor();
+  await p.getByLabel('Language').selectOption('zh');
+  await logout(p);
+  await p.setViewportSize({ width: 1280, height: 800 });
+
+  t.deepEqual(b.problems, [], 'no console error, page error or failed request');
 });
