@@ -6,12 +6,17 @@
 //   time window by the service's clock (only the granted categories);
 // - nobody: their own archive (users.cadre_id), a relative's (family_members, both directions),
 //   or a cadre on their avoidance list; the 三员 and process_admin see no business data at all.
+// - an archive that has left the office (已转出, 已移交档案馆: codes.ts GONE) keeps only its register
+//   record for the office that held it (number, status, history, asked with `register: true`): its
+//   catalogue, pages and copies are nobody's here any more (DOMAIN.md §1.7: digital archives follow
+//   the paper's rules for 转递), and no grant opens it (reason 'gone').
 // Out of scope answers 404, the same as absent: callers turn a denial into errors.notFound.
 import type { Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { bool, parseJson } from '../db.ts';
 import { errors } from '../errors.ts';
+import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 
 export interface Viewer {
@@ -22,7 +27,8 @@ export interface Viewer {
 
 export type Relation = 'self' | 'relative' | 'avoided';
 /** 'reading_room': a grant holder asked for a clean scan (readers see pages watermarked only). */
-export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category' | 'reading_room';
+/** 'gone': the archive has left the office (GONE) and its contents were asked for. */
+export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category' | 'reading_room' | 'gone';
 
 export interface Scope {
   /** Archives held by these offices are readable in full. */
@@ -36,7 +42,8 @@ export interface Scope {
 }
 
 export type ArchiveCheck =
-  | { ok: true; archiveId: number; cadreId: number; via: 'custody' | 'grant'; categories: string[] | null }
+  /** `gone`: only with `register: true` — the office that held the archive reads its register record. */
+  | { ok: true; archiveId: number; cadreId: number; via: 'custody' | 'grant'; categories: string[] | null; gone: boolean }
   | { ok: false; reason: DenyReason };
 
 const EXCLUSIVE = ['sys_admin', 'sec_admin', 'auditor', 'process_admin'];
@@ -87,6 +94,7 @@ export class AccessRules {
     const grants = new Map<number, { cadreId: number; categories: string[] }>();
     if (!user.roles.some((r) => EXCLUSIVE.includes(r))) {
       for (const g of await store.openGrants(q, user.id, iso(this.clock.now()))) {
+        if (GONE.includes(g.archive_status)) continue; // no grant opens an archive that has left the office
         const prev = grants.get(g.archive_id);
         const cats = parseJson<string[]>(g.categories, []);
         grants.set(g.archive_id, { cadreId: g.cadre_id, categories: [...new Set([...(prev?.categories ?? []), ...cats])] });
@@ -97,30 +105,38 @@ export class AccessRules {
     return { custodianOrgIds, grants, extraCadreIds: [...extra], excludedCadreIds: await this.excludedCadreIds(q, user.id) };
   }
 
-  async checkArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string } = {}): Promise<ArchiveCheck> {
-    const archive = await q('archives').where({ id: archiveId }).first('id', 'cadre_id', 'custodian_org_id');
+  /**
+   * Whether the user reads the archive. An archive that has left the office (GONE) is denied
+   * ('gone') unless `register` asks only for its register record (number, status, history), which
+   * the office that held it keeps reading; the answer then says `gone`, and nothing may change it.
+   */
+  async checkArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string; register?: boolean } = {}): Promise<ArchiveCheck> {
+    const archive = await q('archives').where({ id: archiveId }).first('id', 'cadre_id', 'custodian_org_id', 'status');
     if (!archive) return { ok: false, reason: 'absent' };
     const relation = await this.relationTo(q, user.id, archive.cadre_id);
     if (relation) return { ok: false, reason: relation };
+    const gone = GONE.includes(archive.status);
     if ((await this.custodianOffices(q, user)).includes(archive.custodian_org_id)) {
-      return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'custody', categories: null };
+      if (gone && !opts.register) return { ok: false, reason: 'gone' };
+      return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'custody', categories: null, gone };
     }
     if (user.roles.some((r) => EXCLUSIVE.includes(r))) return { ok: false, reason: 'out_of_scope' };
     const open = await store.openGrants(q, user.id, iso(this.clock.now()), archiveId);
+    if (open.length && gone) return { ok: false, reason: 'gone' };
     if (!open.length) return { ok: false, reason: 'out_of_scope' };
     const categories = [...new Set(open.flatMap((g) => parseJson<string[]>(g.categories, [])))];
     if (opts.categoryCode && !categoryCovered(categories, opts.categoryCode)) return { ok: false, reason: 'category' };
-    return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'grant', categories };
+    return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'grant', categories, gone: false };
   }
 
-  /** A cadre is readable when one of their archives is (custody or an open grant). */
+  /** A cadre is readable when one of their archives is (custody or an open grant; an archive gone from the office by its register record). */
   async checkCadre(q: Q, user: Viewer, cadreId: number): Promise<{ ok: true } | { ok: false; reason: DenyReason }> {
     const archives = await q('archives').where({ cadre_id: cadreId }).select('id');
     const cadre = archives.length ? true : !!(await q('cadres').where({ id: cadreId }).first('id'));
     if (!cadre) return { ok: false, reason: 'absent' };
     const relation = await this.relationTo(q, user.id, cadreId);
     if (relation) return { ok: false, reason: relation };
-    for (const a of archives) if ((await this.checkArchive(q, user, a.id)).ok) return { ok: true };
+    for (const a of archives) if ((await this.checkArchive(q, user, a.id, { register: true })).ok) return { ok: true };
     return { ok: false, reason: 'out_of_scope' };
   }
 
@@ -128,7 +144,7 @@ export class AccessRules {
     if (!(await this.checkCadre(q, user, cadreId)).ok) throw errors.notFound('Cadre');
   }
 
-  async assertCanReadArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string } = {}) {
+  async assertCanReadArchive(q: Q, user: Viewer, archiveId: number, opts: { categoryCode?: string; register?: boolean } = {}) {
     const check = await this.checkArchive(q, user, archiveId, opts);
     if (!check.ok) throw errors.notFound('Archive');
     return check;

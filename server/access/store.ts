@@ -37,14 +37,14 @@ export async function custodiansUnder(q: Q, path: string): Promise<number[]> {
 }
 
 /** Grants open at `now` for a user (optionally for one archive). */
-export async function openGrants(q: Q, userId: number, now: string, archiveId?: number): Promise<Array<GrantRow & { cadre_id: number }>> {
+export async function openGrants(q: Q, userId: number, now: string, archiveId?: number): Promise<Array<GrantRow & { cadre_id: number; archive_status: string }>> {
   const qb = q('archive_grants as g')
     .join('archives as a', 'a.id', 'g.archive_id')
     .where('g.grantee_user_id', userId)
     .whereNull('g.revoked_at')
     .where('g.valid_from', '<=', now)
     .where('g.valid_until', '>', now)
-    .select('g.*', 'a.cadre_id');
+    .select('g.*', 'a.cadre_id', 'a.status as archive_status');
   if (archiveId !== undefined) qb.where('g.archive_id', archiveId);
   return qb;
 }

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
-import { ARCHIVE_STATUSES, DIGITAL_STATUSES, DIGITAL_TRANSITIONS, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus, type DigitalStatus } from './codes.ts';
+import { ARCHIVE_STATUSES, DIGITAL_STATUSES, GONE, DIGITAL_TRANSITIONS, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus, type DigitalStatus } from './codes.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
 import type { ArchiveRow } from './archive-store.ts';
@@ -192,6 +192,7 @@ export async function relocateArchive(
 ): Promise<void> {
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive) throw errors.notFound('Archive');
+  assertKept(archive);
   const mark = (p: { store_room: string | null; cabinet: string | null; shelf: string | null }) => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
   const to = { store_room: change.place.storeRoom, cabinet: change.place.cabinet, shelf: change.place.shelf };
   const now = iso(clock.now());
@@ -205,6 +206,17 @@ export async function relocateArchive(
     actor_id: change.actor?.id ?? null,
     at: now,
   });
+}
+
+/**
+ * Refuses any change to an archive that has left the office (已转出, 已移交档案馆: GONE): its paper
+ * is gone, and the digital copy follows the paper (DOMAIN.md §1.7). 422 RULE_VIOLATION, rule
+ * 'archive_gone', as the 审核 and the 材料归档 refuse it.
+ */
+export function assertKept(archive: { id: number; status: string }): void {
+  if (GONE.includes(archive.status)) {
+    throw errors.rule('archive_gone', `档案${ARCHIVE_STATUSES[archive.status as ArchiveStatus]?.zh ?? '已离开本室'}，本室不能再更改 / The archive has left this office (${archive.status}); it can no longer be changed here`, { archiveId: archive.id, status: archive.status });
+  }
 }
 
 /** The digital-status targets a holder of these roles may move an archive in this status to. */
@@ -249,6 +261,7 @@ export interface DigitalChange {
 export async function changeDigitalStatus(trx: Trx, clock: Clock, change: DigitalChange): Promise<ArchiveRow> {
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive) throw errors.notFound('Archive');
+  assertKept(archive);
   assertDigitalMove(archive.digital_status, change.to, change.actor.roles, change.note, change.from);
   if (change.to === 'verified') {
     // Who last declared the archive complete: a move up to 已数字化, not a 验收 withdrawn back to it.

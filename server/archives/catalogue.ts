@@ -12,6 +12,7 @@ import type { CategoryRow, MaterialRow } from './catalog-store.ts';
 import type { ActorRef, Problem } from './cadres.ts';
 import { isCalendarDate } from './validate.ts';
 import { GONE } from './codes.ts';
+import { assertKept } from './archives.ts';
 
 export const seqNo = (categoryCode: string, itemNo: number): string => `${categoryCode}-${itemNo}`;
 
@@ -103,7 +104,7 @@ export async function supersedeMaterial(
 ): Promise<MaterialRow> {
   const old = await catalog.findMaterial(trx, input.materialId);
   if (!old) throw errors.notFound('Material');
-  await archiveStore.lockArchive(trx, old.archive_id);
+  assertKept((await archiveStore.lockArchive(trx, old.archive_id))!);
   if (await catalog.isSuperseded(trx, old.id)) throw errors.conflict('MATERIAL_SUPERSEDED', '该材料已被更正，请更正最新的一条 / This material was already corrected; correct the newest row');
   if (!input.reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明更正原因 / a reason is required' }]);
   const next = {

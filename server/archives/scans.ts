@@ -14,6 +14,7 @@ import { errors } from '../errors.ts';
 import * as catalog from './catalog-store.ts';
 import type { PageImageRow } from './catalog-store.ts';
 import type { ColourMode } from './codes.ts';
+import { assertKept } from './archives.ts';
 
 export const FORMATS: Record<string, { ext: string; type: string }> = {
   jpeg: { ext: 'jpg', type: 'image/jpeg' },
@@ -126,6 +127,7 @@ export class Scans {
   async addPageScans(trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null): Promise<PageImageRow[]> {
     const material = await catalog.findMaterial(trx, materialId);
     if (!material) throw errors.notFound('Material');
+    assertKept((await trx('archives').where({ id: material.archive_id }).first('id', 'status'))!);
     if (!pages.length) throw errors.validation([{ field: 'pages', message: '没有页面 / no pages' }]);
     const existing = await catalog.pagesOf(trx, materialId);
     let pageNo = existing.reduce((m, p) => Math.max(m, p.page_no), 0);

@@ -49,11 +49,15 @@ export class ArchivesService {
 
   // -- archivists' writes over HTTP -----------------------------------------------------------
 
-  /** The archive, if the user is an archivist or chief of the office that holds it; else 404. */
+  /**
+   * The archive, if the user is an archivist or chief of the office that holds it; else 404. One
+   * that has left the office (已转出, 已移交档案馆) is refused as a rule (archives.assertKept).
+   */
   private async writableArchive(trx: Q, user: SessionUser, archiveId: number) {
-    const check = await this.access.checkArchive(trx, user, archiveId);
+    const check = await this.access.checkArchive(trx, user, archiveId, { register: true });
     const archive = check.ok ? await archiveStore.findArchive(trx, archiveId) : undefined;
     if (!check.ok || check.via !== 'custody' || !archive || archive.custodian_org_id !== user.orgUnitId) throw errors.notFound('Archive');
+    archives.assertKept(archive);
     return archive;
   }
 

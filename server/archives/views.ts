@@ -1,6 +1,8 @@
 // Reading the archive over HTTP: every read checks scope on the server and writes an audit row in
 // the same request — `<kind>.view` on success, `<kind>.view_denied` (outcome 'denied', with a reason
-// code only) when out of scope or absent, which then answers 404 exactly as absent does.
+// code only) when out of scope or absent, which then answers 404 exactly as absent does. An archive
+// that has left the office (已转出, 已移交档案馆) shows the office that held it its register record
+// only (number, status, history): its catalogue, materials, pages and thumbnails are denied ('gone').
 import type { Db, Q } from '../db.ts';
 import { bool } from '../db.ts';
 import { errors } from '../errors.ts';
@@ -88,7 +90,7 @@ export class ArchiveViews {
       const c = (await store.findCadre(trx, cadreId))!;
       const visible = [];
       for (const a of await archiveStore.archivesOfCadre(trx, cadreId)) {
-        if ((await this.access.checkArchive(trx, user, a.id)).ok) visible.push(archiveDto(a, await this.unitName(trx, a.custodian_org_id)));
+        if ((await this.access.checkArchive(trx, user, a.id, { register: true })).ok) visible.push(archiveDto(a, await this.unitName(trx, a.custodian_org_id)));
       }
       return {
         ...cadreDto(c, await this.unitName(trx, c.org_unit_id)),
@@ -108,7 +110,7 @@ export class ArchiveViews {
 
   async archive(user: SessionUser, ip: string, archiveId: number) {
     return this.view(user, ip, 'archive', archiveId, async (trx) => {
-      const check = await this.access.checkArchive(trx, user, archiveId);
+      const check = await this.access.checkArchive(trx, user, archiveId, { register: true });
       if (!check.ok) return new Denied(check.reason);
       const a = (await archiveStore.findArchive(trx, archiveId))!;
       const c = (await store.findCadre(trx, a.cadre_id))!;
@@ -119,8 +121,8 @@ export class ArchiveViews {
         grantedCategories: check.categories,
         statusHistory: (await archiveStore.statusHistory(trx, archiveId)).map(statusHistoryDto),
         digitalHistory: (await archiveStore.digitalHistory(trx, archiveId)).map(digitalHistoryDto),
-        // The office's staff only: a reader through a grant moves nothing.
-        digitalTransitions: check.via === 'custody' ? digitalTargets(a.digital_status, user.roles) : [],
+        // The office's staff only: a reader through a grant moves nothing, nor does anyone an archive that has left.
+        digitalTransitions: check.via === 'custody' && !check.gone ? digitalTargets(a.digital_status, user.roles) : [],
       };
     });
   }

@@ -15,8 +15,8 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import { relocateArchive } from '../archives/archives.ts';
-import { ARCHIVE_STATUSES, AWAY, type ArchiveStatus } from '../archives/codes.ts';
+import { assertKept, relocateArchive } from '../archives/archives.ts';
+import { ARCHIVE_STATUSES, AWAY, GONE, type ArchiveStatus } from '../archives/codes.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { ITEM_RESULTS, ITEM_RESULT_CODES, type ItemResult } from './codes.ts';
 import * as store from './store.ts';
@@ -140,6 +140,8 @@ export class StockChecks {
       if (!item || excluded.has(item.cadre_id)) {
         throw errors.rule('not_in_check', `档案号 ${body.archiveNo} 不在本次核对的范围内 / Archive ${body.archiveNo} is not in this stock check`, { archiveNo: body.archiveNo });
       }
+      // Transferred out (or handed to the state archives) since the check opened: no longer the office's to mark.
+      assertKept({ id: item.archive_id, status: item.archive_status });
       const elsewhere = body.result === 'found' && body.place !== undefined && !samePlace(item, body.place);
       const result: ItemResult = body.result === 'missing' ? 'missing' : elsewhere ? 'misplaced' : 'found';
       const patch = {
@@ -179,6 +181,8 @@ export class StockChecks {
       }
       if (body.fixLocations) {
         for (const i of await store.misplacedItems(trx, id)) {
+          // Left the office since the check opened (转出, or custody moved): its place is no longer ours to set.
+          if (GONE.includes(i.archive_status) || i.custodian_org_id !== check.custodian_org_id) continue;
           await relocateArchive(trx, this.clock, {
             archiveId: i.archive_id,
             place: placeOf(i.found_store_room, i.found_cabinet, i.found_shelf),

@@ -128,8 +128,13 @@ export async function listItems(
   return { total: Number(n), rows };
 }
 
-export async function misplacedItems(q: Q, checkId: number): Promise<ItemRow[]> {
-  return q('stock_check_items').where({ check_id: checkId, result: 'misplaced' }).orderBy('id');
+/** Items found elsewhere, with their archive's status and holder now (it may have left since the check opened). */
+export async function misplacedItems(q: Q, checkId: number): Promise<Array<ItemRow & { archive_status: string; custodian_org_id: number }>> {
+  return q('stock_check_items as i')
+    .join('archives as a', 'a.id', 'i.archive_id')
+    .where({ 'i.check_id': checkId, 'i.result': 'misplaced' })
+    .orderBy('i.id')
+    .select('i.*', 'a.status as archive_status', 'a.custodian_org_id');
 }
 
 export async function closeCheck(q: Q, id: number, patch: { closed_by: number; closed_at: string; close_note: string | null; locations_fixed: boolean }): Promise<void> {

@@ -16,7 +16,7 @@ import type { ArchivesService } from '../archives/service.ts';
 import type { ScanCheck, ScanFinding } from '../archives/scans.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
-import { assertDigitalMove, changeDigitalStatus } from '../archives/archives.ts';
+import { assertDigitalMove, assertKept, changeDigitalStatus } from '../archives/archives.ts';
 import { DIGITAL_STATUSES, DIGITAL_TRANSITIONS, DIGITISED_STATUSES, type DigitalStatus } from '../archives/codes.ts';
 import * as store from './store.ts';
 
@@ -48,11 +48,17 @@ export class QualityService {
     });
   }
 
-  /** The archive if the user's office holds it (archivist or chief, no avoidance tie); else a denial, audited. */
+  /**
+   * The archive if the user's office holds it (archivist or chief, no avoidance tie); else a denial,
+   * audited: 404 out of scope, or the rule 'archive_gone' (422) when it has left the office
+   * (已转出, 已移交档案馆) — nothing is checked or moved on it any more.
+   */
   private async heldArchive(user: SessionUser, ip: string, archiveId: number | undefined, object: { type: string; id: number }, action = 'scan_check.run') {
-    const check = archiveId === undefined ? { ok: false as const, reason: 'absent' as const } : await this.access.checkArchive(this.db, user, archiveId);
-    if (check.ok && check.via === 'custody') return;
-    await this.audit.record(null, { actor: user, ip, action, objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason: check.ok ? 'out_of_scope' : check.reason } });
+    const check = archiveId === undefined ? { ok: false as const, reason: 'absent' as const } : await this.access.checkArchive(this.db, user, archiveId, { register: true });
+    if (check.ok && check.via === 'custody' && !check.gone) return;
+    const reason = !check.ok ? check.reason : check.via !== 'custody' ? 'out_of_scope' : 'gone';
+    await this.audit.record(null, { actor: user, ip, action, objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason } });
+    if (reason === 'gone') assertKept((await archiveStore.findArchive(this.db, archiveId!))!);
     throw errors.notFound(object.type === 'archive' ? 'Archive' : 'Material');
   }
 

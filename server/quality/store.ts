@@ -3,6 +3,7 @@
 import type { Q } from '../db.ts';
 import { bool, parseJson } from '../db.ts';
 import type { ScanCheckTrigger, ScanFinding } from '../archives/scans.ts';
+import { GONE } from '../archives/codes.ts';
 
 export interface ScanCheckRow {
   id: number;
@@ -60,7 +61,9 @@ export async function listFailing(
       .whereNotExists(newest(q))
       // A superseded material is no longer in the catalogue: its successor is checked on its own.
       .whereNotExists(q('materials as x').whereRaw('x.supersedes_material_id = m.id').select('x.id'))
-      .whereIn('a.custodian_org_id', scope.offices.length ? scope.offices : [-1]);
+      .whereIn('a.custodian_org_id', scope.offices.length ? scope.offices : [-1])
+      // An archive that has left the office (已转出, 已移交档案馆) is no longer its to check, nor its catalogue to list.
+      .whereNotIn('a.status', GONE);
     if (scope.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', scope.excludedCadreIds);
     if (f.archiveId) qb.where('s.archive_id', f.archiveId);
     if (f.custodianOrgId) qb.where('a.custodian_org_id', f.custodianOrgId);

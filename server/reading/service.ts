@@ -15,6 +15,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import { categoryCovered, type AccessRules } from '../access/rules.ts';
+import { GONE } from '../archives/codes.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { PageImageRow } from '../archives/catalog-store.ts';
 import type { Scans } from '../archives/scans.ts';
@@ -25,7 +26,7 @@ import { watermarkPage } from './watermark.ts';
 import * as store from './store.ts';
 import type { ReadingGrantRow } from './store.ts';
 
-export type ReadingDenial = 'absent' | 'not_grantee' | 'revoked' | 'before_window' | 'after_window' | 'self' | 'relative' | 'avoided' | 'other_archive' | 'category' | 'no_page';
+export type ReadingDenial = 'absent' | 'not_grantee' | 'revoked' | 'before_window' | 'after_window' | 'self' | 'relative' | 'avoided' | 'other_archive' | 'category' | 'no_page' | 'gone';
 
 class Denied {
   constructor(readonly reason: ReadingDenial) {}
@@ -51,7 +52,7 @@ export class ReadingRoom {
     this.derivatives = new Derivatives(d.dataDir);
   }
 
-  /** The grant, if it is the user's, open now, and its archive not one they must avoid. */
+  /** The grant, if it is the user's, open now, and its archive still held and not one they must avoid. */
   private async openGrant(q: Q, user: SessionUser, grantId: number): Promise<ReadingGrantRow | Denied> {
     const g = await store.findGrant(q, grantId);
     if (!g) return new Denied('absent');
@@ -60,6 +61,8 @@ export class ReadingRoom {
     const now = iso(this.d.clock.now());
     if (now < g.valid_from) return new Denied('before_window');
     if (now >= g.valid_until) return new Denied('after_window');
+    // The archive has left the office (已转出, 已移交档案馆): its digital copy goes with the paper.
+    if (GONE.includes(g.archive_status)) return new Denied('gone');
     const relation = await this.d.access.relationTo(q, user.id, g.cadre_id);
     return relation ? new Denied(relation) : g;
   }
