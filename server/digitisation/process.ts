@@ -32,11 +32,14 @@ export interface DigitisationDeps {
   archives: ArchivesService;
 }
 
-/** The numbers as typed: one a line (commas, spaces and 、 separate too), blanks dropped. */
+/**
+ * The numbers as typed: one a line (commas, spaces and 、 separate too), blanks dropped, in upper
+ * case — a number is matched regardless of case, as the 库房核对 matches it.
+ */
 export const parseArchiveNos = (text: unknown): string[] =>
   String(typeof text === 'string' ? text : '')
     .split(/[\s,，、;；]+/)
-    .map((s) => s.trim())
+    .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
 
 /** 'A、B、C' for a message, shortened after ten numbers (details carry them all). */
@@ -88,7 +91,7 @@ export function digitisationServices(d: DigitisationDeps) {
     const office = await people.findOrgUnit(ctx.trx, actor.orgUnitId);
     const found = office?.is_custodian ? await store.lockArchivesByNo(ctx.trx, office.id, typed) : [];
     const excluded = new Set(await d.access.excludedCadreIds(ctx.trx, actor.id));
-    const byNo = new Map(found.filter((a) => !excluded.has(a.cadre_id)).map((a) => [a.archive_no, a]));
+    const byNo = new Map(found.filter((a) => !excluded.has(a.cadre_id)).map((a) => [a.archive_no.toUpperCase(), a]));
     const notHeld = typed.filter((n) => !byNo.has(n));
     if (notHeld.length) throw NOT_HELD(notHeld);
     const archives = typed.map((n) => byNo.get(n)!);

@@ -70,9 +70,16 @@ export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Pro
   await q('digitisation_batch_items').where({ id }).update(patch);
 }
 
-/** The office's archives with these numbers, locked for the rest of the transaction (in id order: no deadlock). */
+/**
+ * The office's archives with these numbers (given in upper case; matched regardless of case), locked
+ * for the rest of the transaction (in id order: no deadlock).
+ */
 export async function lockArchivesByNo(q: Q, officeId: number, archiveNos: string[]): Promise<ArchiveRow[]> {
-  return forUpdate(q, q('archives').where({ custodian_org_id: officeId }).whereIn('archive_no', archiveNos).orderBy('id'));
+  const upper = archiveNos.map((n) => n.toUpperCase());
+  if (!upper.length) return [];
+  // A batch takes at most MAX_BATCH_ARCHIVES numbers: one IN list.
+  const qb = q('archives').where({ custodian_org_id: officeId }).whereRaw(`upper(archive_no) in (${upper.map(() => '?').join(', ')})`, upper);
+  return forUpdate(q, qb.orderBy('id'));
 }
 
 /** The archives with these ids, locked, in id order. */

@@ -245,6 +245,18 @@ test.serial('given a deputy who is both archivist and chief, the 出库申请 th
   t.is((await batchOf(res.body.id)).status, 'approved');
 });
 
+test.serial('a number typed in lower case, with spaces, is the register’s number (as the 库房核对 matches it): the batch starts with it; the same number typed in two cases is listed twice', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [a, b] = await shelved(2);
+  t.not(a.archive_no.toLowerCase(), a.archive_no, 'the register’s numbers have letters');
+  const res = await startBatch(archivist, [`  ${a.archive_no.toLowerCase()} `, b.archive_no]);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  t.deepEqual((await itemsOf(res.body.id)).map((i: any) => [i.archive_id, i.archive_no]), [[a.id, a.archive_no], [b.id, b.archive_no]]);
+  t.is((await archivist.post(`/api/process-instances/${res.body.id}/withdraw`, { reason: '仅为核对档案号。' })).status, 200);
+  const twice = await startBatch(archivist, [a.archive_no.toLowerCase(), a.archive_no]);
+  t.like(twice, { status: 422, body: { details: { rule: 'archive_duplicates', archiveNos: [a.archive_no] } } });
+});
+
 test.serial('the start check refuses, naming the numbers: another office’s, an unknown one, one the starter must avoid (all alike), a lent one, one listed twice, one in an open batch, too many, a return date in the past or too far ahead — and writes nothing', async (t) => {
   const archivist = await sys.as('archivist1');
   const [ok, lentOne, inBatch] = await shelved(3, { level: 'county' });
