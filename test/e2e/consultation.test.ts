@@ -279,3 +279,45 @@ test.serial('a reading approved for tomorrow: the reading room and the task say 
   ]);
   t.deepEqual(b.outside, []);
 });
+
+test.serial('an electronic request for categories that are not digitised is refused at 利用方式 with the reason; asking to read on site is filed', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const target = await demoCadre(sys, 'county', 7);
+  b.problems.splice(0); // the previous test's refusal (ending a reading too early) is its own
+  const pages = Number((await db('page_images as p').join('materials as m', 'm.id', 'p.material_id').where('m.archive_id', target.archiveId).count({ n: '*' }))[0].n);
+  t.is(pages, 0, 'no page images in this archive');
+  await login(p, sys.url, 'applicant1');
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await p.getByLabel('被查阅干部姓名').fill(target.name);
+  await p.getByLabel('被查阅干部身份证号').fill(target.idNumber);
+  await p.getByRole('checkbox', { name: '李红梅' }).check();
+  await p.getByLabel(/利用目的/).selectOption({ value: '2' });
+  await p.getByLabel('查阅理由').fill('干部日常管理中需熟悉了解干部，查阅履历材料。');
+  await p.getByRole('radio', { name: '电子查阅' }).check();
+  for (const c of ['一、履历材料', '九、工资、任免、出国和会议代表材料']) await p.getByRole('checkbox', { name: c }).check();
+  await p.getByLabel('拟查阅日期').fill(todayIn(sys));
+  await p.getByLabel('电子查阅时限（天）').fill('1');
+  await p.getByRole('button', { name: '提交申请' }).click();
+  // The refusal stands at the mode field (its radio group describes itself by it), in words the
+  // applicant can act on.
+  const radio = p.getByRole('radio', { name: '电子查阅' });
+  const group = p.getByRole('radiogroup', { name: /利用方式/ });
+  const error = group.locator('.error-text');
+  await error.waitFor();
+  t.is(await error.textContent(), '所申请类别的档案材料尚未数字化，不能电子查阅，请改为到档案室查阅');
+  t.true(((await group.getAttribute('aria-describedby')) ?? '').split(' ').includes((await error.getAttribute('id'))!));
+  fs.mkdirSync('/tmp/helper-38', { recursive: true });
+  await radio.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: '/tmp/helper-38/refused-at-mode.png' });
+  t.deepEqual(b.problems.splice(0), [`HTTP 422: POST ${sys.url}/api/process-instances`, 'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+  t.is((await db('utilization_requests').where({ cadre_id: target.id })).length, 0, 'nothing filed');
+
+  await p.getByRole('radio', { name: '到档案室现场查阅' }).check();
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '办理过程' }).waitFor();
+  t.like(await db('utilization_requests').where({ cadre_id: target.id }).first(), { mode: 'onsite', status: 'in_review' });
+  await logout(p);
+  t.deepEqual(b.problems, []);
+});
