@@ -2,20 +2,18 @@
 // read "27 Nov 2026" and "27 Nov 2026, 16:00" (Beijing time), never an ISO string, while the value
 // kept for the process is unchanged; and the large borrowing diagram opens readable at the step the
 // case waits at instead of fitted into an unreadable strip.
-import fs from 'node:fs';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { fileConsultation, REASONS } from '../helpers/cases.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
-const SHOTS = '/tmp/helper-33';
 
 test.before(async () => {
   sys = await startSystem();
   b = await openBrowser(sys.url);
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 test.after.always(async () => {
   await b?.close();
@@ -59,9 +57,9 @@ test.serial('in English the application’s form date and filing time read as da
   const box = (await canvas.boundingBox())!;
   const active = (await p.locator('.djs-element.dg-active').first().boundingBox())!;
   t.true(active.x >= box.x && active.x + active.width <= box.x + box.width && active.y >= box.y && active.y + active.height <= box.y + box.height, 'the current step is on screen');
-  await p.screenshot({ path: `${SHOTS}/application-english-1280.png`, fullPage: true });
+  await shot(p, 'application-english-1280', { fullPage: true });
   await p.setViewportSize({ width: 1024, height: 768 });
-  await p.screenshot({ path: `${SHOTS}/application-english-1024.png`, fullPage: true });
+  await shot(p, 'application-english-1024', { fullPage: true });
 
   // The value kept for the process is the day as it was filed.
   t.is(JSON.parse((await sys.services.db('process_instances').where({ id }).first()).variables).viewFrom, viewFrom);

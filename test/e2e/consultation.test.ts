@@ -160,9 +160,8 @@ test.serial('a consultation goes from the requester through every approver to th
     t.deepEqual(rows[1], ['三、考核鉴定材料', '未数字化']);
     t.is(rows[2][0], '九、工资、任免、出国和会议代表材料');
     t.regex(rows[2][1]!, /^已数字化 1 页/);
-    fs.mkdirSync('/tmp/helper-38', { recursive: true });
     await panel.scrollIntoViewIfNeeded();
-    await pg.screenshot({ path: `/tmp/helper-38/digitisation-${who}.png` });
+    await shot(pg, `digitisation-${who}`);
   };
   await decide(p, 'archivist1', '档案管理员受理审查', '材料齐全，予以受理。', (pg) => digitisation(pg, 'archivist'));
   await decide(p, 'chief1', '档案室负责人审批', '同意查阅履历和任免材料。', async (pg) => {
@@ -308,9 +307,8 @@ test.serial('an electronic request for categories that are not digitised is refu
   await error.waitFor();
   t.is(await error.textContent(), '所申请类别的档案材料尚未数字化，不能电子查阅，请改为到档案室查阅');
   t.true(((await group.getAttribute('aria-describedby')) ?? '').split(' ').includes((await error.getAttribute('id'))!));
-  fs.mkdirSync('/tmp/helper-38', { recursive: true });
   await radio.scrollIntoViewIfNeeded();
-  await p.screenshot({ path: '/tmp/helper-38/refused-at-mode.png' });
+  await shot(p, 'electronic-refused-at-mode');
   t.deepEqual(b.problems.splice(0), [`HTTP 422: POST ${sys.url}/api/process-instances`, 'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
   t.is((await db('utilization_requests').where({ cadre_id: target.id })).length, 0, 'nothing filed');
 

@@ -2,7 +2,7 @@
 // cadre named in the summary and the archivist's counts and the order on the case; receiver1 cannot
 // return an archive without saying why but accepts without a comment; after a return archivist1's
 // new preparation task says why (date, reason, who) and the timeline shows the return; the timeline
-// words 查收 as its form does. Screenshots in /tmp/helper-39/.
+// words 查收 as its form does. Screenshots through shots.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -11,14 +11,13 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
 import { cityCadre, completeAt, counts, inCaseOf, moveToHaibowan, order, prepareAndApprove, send } from '../processes/transfer-helpers.ts';
+import { shot } from './shots.ts';
 
-const SHOTS = '/tmp/helper-39';
 let sys: TestSystem;
 let b: Browsing;
 
 test.before(async () => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
-  fs.mkdirSync(SHOTS, { recursive: true });
   sys = await startSystem();
   b = await openBrowser(sys.url);
 });
@@ -62,7 +61,7 @@ test.serial('chief1 approves a transfer seeing the cadre by name, the counted vo
   await panel.getByText('待审批').waitFor();
   const link = panel.getByRole('link', { name: `查看转递单 ${o.case_no}` });
   t.is(await link.getAttribute('href'), `/transfers/${o.id}`);
-  await p.screenshot({ path: `${SHOTS}/chief-approval.png`, fullPage: true });
+  await shot(p, 'transfer-chief-approval', { fullPage: true });
 
   await p.getByRole('radio', { name: '同意', exact: true }).check();
   await p.getByLabel('意见说明').fill('同意转出。');
@@ -106,7 +105,7 @@ test.serial('a return needs its reason; the sender’s new preparation says why;
   await panel.getByText('被退回').waitFor();
   await p.getByRole('heading', { name: '办理过程' }).waitFor();
   await p.locator('.timeline').getByText('接收单位退回').waitFor();
-  await p.screenshot({ path: `${SHOTS}/returned-preparation.png`, fullPage: true });
+  await shot(p, 'transfer-returned-preparation', { fullPage: true });
   await logout(p);
 
   // re-sent; 查收 accepted without a comment
@@ -120,7 +119,7 @@ test.serial('a return needs its reason; the sender’s new preparation says why;
   await p.getByRole('heading', { name: '审核入库', level: 1 }).waitFor();
   await p.locator('.timeline').getByText('对照转递单和目录查收 · 与转递单、目录相符，签退回执').waitFor();
   t.is(await p.getByText('合格，准予归档').count(), 0);
-  await p.screenshot({ path: `${SHOTS}/accepted-timeline.png`, fullPage: true });
+  await shot(p, 'transfer-accepted-timeline', { fullPage: true });
   await logout(p);
   t.is((await order(sys, id)).status, 'receipted');
   t.deepEqual(b.problems, [], 'no console error, page error or failed request');

@@ -7,6 +7,7 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
 import { cityCadre, order, prepareAndApprove, send } from '../processes/transfer-helpers.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -105,14 +106,14 @@ test.serial('a return on paper is confirmed first; at 1024 px status and slip nu
   t.is(await p.locator('.table-scroll > table').count(), 1, 'the table scrolls inside its wrapper');
   // a text's line boxes: one each, no "待审/批", no slip number over three lines
   const lines = (text: string) =>
-    row.getByRole('cell', { name: text, exact: true }).evaluate((td) => {
-      const r = document.createRange();
+    row.getByRole('cell', { name: text, exact: true }).evaluate((td: any) => {
+      const r = td.ownerDocument.createRange();
       r.selectNodeContents(td);
-      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+      return new Set([...r.getClientRects()].map((x: any) => Math.round(x.top))).size;
     });
   t.is(await lines('已发出'), 1);
   t.is(await lines(`乌海档转字第${o.slip_no}号`), 1);
-  await p.screenshot({ path: '/tmp/helper-39/transfers-1024.png', fullPage: true });
+  await shot(p, 'transfers-1024', { fullPage: true });
 
   // 登记退回 is confirmed in a dialog naming what follows
   await row.getByRole('link', { name: o.case_no }).click();
@@ -134,7 +135,7 @@ test.serial('a return on paper is confirmed first; at 1024 px status and slip nu
   await p.getByText(new RegExp(`^Original ${leaving.archiveNo}`)).waitFor();
   const facts = p.locator('section', { has: p.locator('#f-h') });
   t.notRegex((await p.locator('.page-head').textContent()) + ((await facts.textContent()) ?? ''), /被退回|调出|正本|已发出|系统外/);
-  await p.screenshot({ path: '/tmp/helper-39/transfer-english.png', fullPage: true });
+  await shot(p, 'transfer-english', { fullPage: true });
   await p.goto(`${sys.url}/transfers`);
   await p.getByRole('row', { name: new RegExp(o.case_no) }).getByRole('cell', { name: 'Returned as defective', exact: true }).waitFor();
   await p.getByLabel('Language').selectOption('zh');

@@ -4014,6 +4014,15 @@ export interface ApiRoutes {
     };
     response: ArchiveReview;
   };
+  /** 撤回提交: the reviewer takes back a submission nobody has decided yet (待复核 → 审核中), with a reason */
+  "POST /api/reviews/:id/withdraw": {
+    params: { id: number };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: ArchiveReview;
+  };
   /** Withdraw a review being made (its reviewer or the office’s chief), with a reason */
   "POST /api/reviews/:id/cancel": {
     params: { id: number };
