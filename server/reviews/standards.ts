@@ -84,6 +84,16 @@ export class ReviewStandards {
     const order = new Map((await listCategories(this.db)).filter((c) => c.active).map((c) => [c.code, c.sort_order]));
     const unknown = [...new Set(body.items.flatMap((i) => i.categoryCodes))].filter((c) => !order.has(c));
     if (unknown.length) throw errors.rule('category_unknown', `未知的材料类别：${unknown.join('、')} / Unknown catalogue categories`, { codes: unknown });
+    // Two items with one criterion would score one fault twice (or once as a veto, once not).
+    const seen = new Map<string, number>();
+    for (const [n, item] of body.items.entries()) {
+      const key = item.criterion.replace(/\s+/g, '');
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw errors.rule('criterion_repeated', `第 ${first + 1} 项与第 ${n + 1} 项的审核内容相同 / Items ${first + 1} and ${n + 1} have the same criterion`, { items: [first + 1, n + 1] });
+      }
+      seen.set(key, n);
+    }
     const items = numbered(body.items, order);
     const points = store.totalPoints(items);
     if (points < this.passScore) {

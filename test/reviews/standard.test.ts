@@ -118,6 +118,9 @@ test.serial('refused: a version published meanwhile, nothing changed, unknown ca
     body: { details: { rule: 'category_unknown', codes: ['11', '4-9'] } },
   });
   t.like(await publish({ items: items.slice(0, 5) }), { status: 422, body: { details: { rule: 'pass_unreachable', passScore: 80 } } });
+  // One criterion twice (here once as a veto item, once not) would score one fault twice.
+  const twice = items.map((i, n) => (n === 1 ? { ...i, criterion: ` ${items[0].criterion} ` } : i));
+  t.like(await publish({ items: twice }), { status: 422, body: { details: { rule: 'criterion_repeated', items: [1, 2] } } });
   // A category retired from the catalogue is not named by a new version.
   await db()('catalog_categories').where({ code: '7' }).update({ active: false });
   try {
