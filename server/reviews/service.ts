@@ -177,16 +177,19 @@ export class ArchiveReviews {
       await store.updateReview(trx, id, { status: 'submitted', submitted_at: at, summary: body.summary, score, vetoed, pass_score: this.passScore });
       await store.insertEvent(trx, { review_id: id, action: 'submit', actor_id: user.id, at, note: body.summary, score });
       await this.audit.record(trx, { actor: user, ip, action: 'review.submit', objectType: 'archive_review', objectId: id, detail: { score, vetoed } });
-      // The office's chiefs hear of it (not one tied to the cadre); the archive number, never the cadre's name.
-      await this.notify.notify(trx, {
-        event: 'review_submitted',
-        recipients: [{ role: 'archive_chief', orgUnitId: r.custodian_org_id }],
-        vars: { caseRef: named.archive_no, reviewerName: user.displayName },
-        link: { review: id },
-        avoidCadreId: named.cadre_id,
-        key: `review:${id}:submitted:${at}`,
-      });
-      if (!(await this.confirmers(trx, r, named.cadre_id)).length) await this.onUnstaffed(trx, named, at);
+      // The office's chiefs who may confirm it hear of it — not its reviewer (谁审核、谁负责: he may
+      // not confirm his own), not one tied to the cadre; the archive number, never the cadre's name.
+      const confirmers = await this.confirmers(trx, r, named.cadre_id);
+      if (confirmers.length) {
+        await this.notify.notify(trx, {
+          event: 'review_submitted',
+          recipients: confirmers.map((userId) => ({ userId })),
+          vars: { caseRef: named.archive_no, reviewerName: user.displayName },
+          link: { review: id },
+          avoidCadreId: named.cadre_id,
+          key: `review:${id}:submitted:${at}`,
+        });
+      } else await this.onUnstaffed(trx, named, at);
     });
     return this.answer(user, id);
   }

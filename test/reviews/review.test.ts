@@ -133,6 +133,9 @@ test.serial('the pass mark, four eyes, withdrawing a draft', async (t) => {
   const rb = (await chief.post('/api/reviews', { archiveId: b.id })).body;
   for (const [no, deduction] of [[9, 10], [11, 7], [15, 3.5]] as const) t.is((await put(chief, `/api/reviews/${rb.id}/items/${no}`, { deduction, note: '缺材料' })).status, 200);
   t.like((await chief.post(`/api/reviews/${rb.id}/submit`, { summary: '学历、职称、入党材料缺失' })).body, { score: 79.5 });
+  // Only the other chief is asked to confirm: the reviewer may not confirm her own (four eyes).
+  const asked = await db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': 'review_submitted' }).where('m.link', 'like', `%/reviews/${rb.id}`).select('u.username');
+  t.deepEqual(asked.map((m: any) => m.username), ['chief2']);
   t.like(await chief.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' }), { status: 422, body: { details: { rule: 'four_eyes' } } });
   t.like((await chief2.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' })).body, { passed: false, vetoed: false, score: 79.5 });
 
