@@ -32,6 +32,9 @@ test.serial('已转出: the archive page shows the register record and the notic
   t.is(await p.getByRole('heading', { name: '档案目录' }).count(), 0);
   t.is(await p.getByRole('heading', { name: '数字化', exact: true }).count(), 0);
   t.true((await p.locator('main').innerText()).includes('已转出'));
+  // Its past reviews stay readable, but no new 专项审核 is offered (the server refuses it: archive_gone).
+  await p.getByRole('heading', { name: '专项审核' }).waitFor();
+  t.is(await p.getByRole('button', { name: '开始专项审核' }).count(), 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-gone-'));
   await p.screenshot({ path: path.join(dir, 'archive-gone.png'), fullPage: true });
   t.log(path.join(dir, 'archive-gone.png'));

@@ -2,6 +2,10 @@
 // copied into the dictionaries): gender, management level, archive kind, status, digital status.
 // An unknown code reads as the server's Chinese label when there is one, else as the code itself.
 import { i18n } from '../i18n/index.svelte.ts';
+import { GONE } from '../../../../server/archives/codes.ts';
+
+/** An archive that has left the office (已转出, 已移交档案馆): its register record only, no new work. */
+export const isGone = (status: string): boolean => GONE.includes(status);
 
 export type CodeTable = 'gender' | 'level' | 'kind' | 'status' | 'digital';
 
