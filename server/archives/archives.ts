@@ -167,7 +167,7 @@ export async function changeArchiveCustodian(
 export async function shelveArchive(
   trx: Trx,
   clock: Clock,
-  input: { archiveId: number; officeId: number; storeRoom: string; cabinet: string; shelf: string },
+  input: { archiveId: number; officeId: number; storeRoom: string; cabinet: string; shelf: string; instanceId?: string | null; actor?: ActorRef | null },
 ): Promise<ArchiveRow> {
   const archive = await archiveStore.lockArchive(trx, input.archiveId);
   if (!archive || archive.custodian_org_id !== input.officeId) throw errors.notFound('Archive');
@@ -177,7 +177,20 @@ export async function shelveArchive(
   const office = await people.findOrgUnit(trx, input.officeId);
   const archiveNo = archive.archive_no.startsWith(`${office!.code}-`) ? archive.archive_no : await nextArchiveNo(trx, input.officeId);
   const mark = { archive_no: archiveNo, store_room: input.storeRoom, cabinet: input.cabinet, shelf: input.shelf };
-  await archiveStore.setShelfMark(trx, archive.id, mark, iso(clock.now()));
+  const now = iso(clock.now());
+  await archiveStore.setShelfMark(trx, archive.id, mark, now);
+  // The register keeps what the archive was called and where it stood before, so the sending
+  // office's number can still be traced from the archive.
+  const place = (p: { store_room: string | null; cabinet: string | null; shelf: string | null }) => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
+  await archiveStore.insertStatusHistory(trx, {
+    archive_id: archive.id,
+    from_status: archive.status,
+    to_status: archive.status,
+    reason: `入库上架：档案号 ${archive.archive_no} → ${archiveNo}，位置 ${place(archive)} → ${place(mark)}`.slice(0, 500),
+    instance_id: input.instanceId ?? null,
+    actor_id: input.actor?.id ?? null,
+    at: now,
+  });
   return { ...archive, ...mark };
 }
 

@@ -239,7 +239,7 @@ async function storeIncomingArchive(d: TransferDeps, ctx: ServiceContext) {
   const place = { storeRoom: text(ctx, 'room', 'shelf_mark', '库房'), cabinet: text(ctx, 'cabinet', 'shelf_mark', '柜'), shelf: text(ctx, 'shelf', 'shelf_mark', '格') };
   const archives = parseJson<OrderArchive[]>(order.archives, []);
   for (const a of archives) {
-    const shelved = await d.archives.shelveArchive(ctx.trx, { archiveId: a.archiveId, officeId: order.to_org_id!, ...place });
+    const shelved = await d.archives.shelveArchive(ctx.trx, { archiveId: a.archiveId, officeId: order.to_org_id!, ...place, instanceId: ctx.instanceId, actor: ctx.actor });
     a.newArchiveNo = shelved.archive_no;
   }
   const now = iso(ctx.clock.now());

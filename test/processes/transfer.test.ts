@@ -165,6 +165,7 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is(store.dueAt, review.due_at);
 
   // When receiver1 reviews and stores it
+  const before = await archiveRow(sys, cadre.archiveId);
   const stored = await completeAt(receiver, inId, 'reviewAndStore', { reviewed: true, room: '2', cabinet: '14', shelf: '3', comment: '三龄二历一身份无误。' });
   t.is(stored.status, 200, JSON.stringify(stored.body));
   const shelved = await archiveRow(sys, cadre.archiveId);
@@ -174,6 +175,10 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is(done.status, 'stored');
   t.is(JSON.parse(done.archives)[0].newArchiveNo, shelved.archive_no);
   t.is(JSON.parse(done.archives)[0].archiveNo, cadre.archiveNo);
+  // The archive's register keeps the sending office's number and place: traceable from the archive.
+  const last = await db('archive_status_history').where({ archive_id: cadre.archiveId }).orderBy('id', 'desc').first();
+  t.is(last.reason, `入库上架：档案号 ${cadre.archiveNo} → ${shelved.archive_no}，位置 ${[before.store_room, before.cabinet, before.shelf].map((x: string | null) => x ?? '—').join('/')} → 2/14/3`);
+  t.is(last.instance_id, inId);
   t.is((await instance(sys, inId)).status, 'completed');
   t.is((await db('deadlines').where({ instance_id: inId, kind: 'review' }).first()).status, 'closed');
 });
