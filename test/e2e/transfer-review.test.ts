@@ -84,7 +84,10 @@ test.serial('a return needs its reason; the sender’s new preparation says why;
   // 退回 without a reason: the field says so, the case does not move
   await openTask(p, 'receiver1', '对照转递单和目录查收');
   await p.getByRole('radio', { name: '不全、不规范或手续不完备，退回转出单位' }).check();
+  // Wait for the server's answer itself: the field's label also says 退回须写明原因.
+  const answered = p.waitForResponse((r) => r.url().endsWith('/complete') && r.request().method() === 'POST');
   await submit(p);
+  t.is((await answered).status(), 422);
   await p.getByText(/退回须写明原因/).first().waitFor();
   t.is((await order(sys, inId)).status, 'checking');
   const refused = b.problems.filter((x) => /HTTP 422: POST .*\/complete$/.test(x));
