@@ -15,10 +15,11 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
-import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches } from './codes.ts';
+import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches, type KeyFieldMismatch } from './codes.ts';
 import { actorOf, addCalendarDays, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
-import type { IntakeRow, IntakeStatus } from './store.ts';
+import type { IntakeRow, IntakeScanRow, IntakeStatus } from './store.ts';
+import type { ScanFinding } from '../archives/scans.ts';
 import { GONE } from '../archives/codes.ts';
 
 
@@ -59,19 +60,29 @@ function scansRequired(archive: { digital_status: string }, active: unknown[]): 
  * scans that fail the checks. The review service refuses with these; the task page is told them
  * before the reviewer confirms (`acceptBlocks` → BlockedChoice).
  */
-async function acceptBlocks(q: Q, d: MaterialsDeps, intake: IntakeRow): Promise<{ keyFields?: AppError; scans?: AppError }> {
-  const cadre = (await cadreStore.findCadre(q, intake.cadre_id))!;
-  const archive = (await archiveStore.findArchive(q, intake.archive_id))!;
-  const active = await store.scansOf(q, intake.id, { activeOnly: true });
-  const mismatches = keyFieldMismatches(intake, cadre);
+interface ReviewFacts {
+  mismatches: KeyFieldMismatch[];
+  archive: { digital_status: string };
+  active: IntakeScanRow[];
+  scanFindings: ScanFinding[];
+}
+
+function acceptBlocks(f: ReviewFacts): { keyFields?: AppError; scans?: AppError } {
   const out: { keyFields?: AppError; scans?: AppError } = {};
-  if (mismatches.length) {
-    out.keyFields = errors.rule('key_fields_mismatch', `材料记载的${mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches });
+  if (f.mismatches.length) {
+    out.keyFields = errors.rule('key_fields_mismatch', `材料记载的${f.mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches: f.mismatches });
   }
-  out.scans = scansRequired(archive, active);
-  const findings = active.length ? d.scans.precheck(intake, active) : [];
-  if (findings.length) out.scans = errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings });
+  out.scans = scansRequired(f.archive, f.active);
+  if (f.scanFindings.length) out.scans = errors.rule('scan_check', '扫描件不合格，须退回 / The scans do not pass; return the material', { findings: f.scanFindings });
   return out;
+}
+
+/** What the review of a received material weighs, read once per command. */
+async function reviewFacts(q: Q, d: MaterialsDeps, intake: IntakeRow): Promise<ReviewFacts> {
+  const cadre = await cadreStore.findCadre(q, intake.cadre_id);
+  const archive = await archiveStore.findArchive(q, intake.archive_id);
+  const active = await store.scansOf(q, intake.id, { activeOnly: true });
+  return { mismatches: keyFieldMismatches(intake, cadre!), archive: archive!, active, scanFindings: active.length ? d.scans.precheck(intake, active) : [] };
 }
 
 /** The task page's early warning: 合格 on 接收鉴别 would be refused, and why. */
@@ -79,7 +90,7 @@ export function materialReviewChoices(d: MaterialsDeps): ChoiceCheck {
   return async (q, task) => {
     const intake = await store.intakeOfInstance(q, task.instance_id);
     if (!intake || intake.status !== 'received') return [];
-    const blocks = await acceptBlocks(q, d, intake);
+    const blocks = acceptBlocks(await reviewFacts(q, d, intake));
     return [blocks.keyFields, blocks.scans].filter((e) => !!e).map((e) => ({ field: 'decision', value: 'accept', message: e.message }));
   };
 }
@@ -196,17 +207,15 @@ export function intakeServices(d: MaterialsDeps) {
   async function checkMaterialReview(ctx: ServiceContext) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'received', true);
-    const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
-    const mismatches = keyFieldMismatches(intake, cadre);
+    const facts = await reviewFacts(ctx.trx, d, intake);
+    const { mismatches, active, scanFindings } = facts;
     const passed = new Set(Array.isArray(ctx.variables.passedChecks) ? (ctx.variables.passedChecks as string[]) : []);
     const unchecked = REVIEW_CHECK_CODES.filter((c) => !passed.has(c));
-    const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
-    const scanFindings = active.length ? d.scans.precheck(intake, active) : [];
     const at = iso(clock.now());
     const comment = String(ctx.variables.comment ?? '').trim();
 
     if (ctx.variables.decision === 'accept') {
-      const blocks = await acceptBlocks(ctx.trx, d, intake);
+      const blocks = acceptBlocks(facts);
       if (blocks.keyFields) throw blocks.keyFields;
       if (unchecked.length) {
         throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map((c) => ({ code: c, label: REVIEW_CHECKS[c] })) });
