@@ -23,9 +23,11 @@ export interface CategoryScans {
   scannedPages: number;
 }
 
-/** Per requested code, in the order asked: '4' counts 4-1 … 4-4. */
-export async function categoryScans(q: Q, archiveId: number, codes: string[]): Promise<CategoryScans[]> {
-  const all = await catalog.listCategories(q);
+type Categories = Awaited<ReturnType<typeof catalog.listCategories>>;
+
+/** Per requested code, in the order asked: '4' counts 4-1 … 4-4. `all`: the categories, when already read. */
+export async function categoryScans(q: Q, archiveId: number, codes: string[], all?: Categories): Promise<CategoryScans[]> {
+  all ??= await catalog.listCategories(q);
   const covered = all.filter((c) => categoryCovered(codes, c.code)).map((c) => c.code);
   const materials = covered.length ? await catalog.currentMaterials(q, archiveId, covered) : [];
   const pages = await catalog.pageCounts(q, materials.map((m) => m.id));

@@ -18,6 +18,7 @@ import type { Page, RecordScope } from './records-store.ts';
 import * as store from './store.ts';
 import { pageViewCounts } from '../reading/store.ts';
 import { categoryScans, type CategoryScans } from './digitisation.ts';
+import { listCategories } from '../archives/catalog-store.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
@@ -68,9 +69,9 @@ export class RequestRecords {
    * it: the archive office and the leaders above it (their scope's offices). Applicants and unit
    * heads, who may not read the catalogue before a grant, get null, as every other request does.
    */
-  private async digitisation(scope: RecordScope, r: records.RequestListRow): Promise<CategoryScans[] | null> {
+  private async digitisation(scope: RecordScope, r: records.RequestListRow, categories?: Awaited<ReturnType<typeof listCategories>>): Promise<CategoryScans[] | null> {
     if (r.mode !== 'electronic' || !scope.offices.includes(r.custodian_org_id as number)) return null;
-    return categoryScans(this.db, r.archive_id as number, parseJson<string[]>(r.categories as string | null, []));
+    return categoryScans(this.db, r.archive_id as number, parseJson<string[]>(r.categories as string | null, []), categories);
   }
 
   async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
@@ -78,7 +79,9 @@ export class RequestRecords {
     const { rows, total } = await records.listRequests(this.db, scope, f, page);
     const applicants = await store.applicantsOf(this.db, rows.map((r) => r.id));
     const scans = new Map<number, CategoryScans[] | null>();
-    for (const r of rows) scans.set(r.id as number, await this.digitisation(scope, r));
+    // The catalogue's categories once for the page, not once per electronic request.
+    const categories = rows.some((r) => r.mode === 'electronic') ? await listCategories(this.db) : undefined;
+    for (const r of rows) scans.set(r.id as number, await this.digitisation(scope, r, categories));
     await this.listed(user, ip, 'request.list', f, total, rows.length);
     return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null)) };
   }
