@@ -91,6 +91,11 @@ export async function createArchive(trx: Q, clock: Clock, input: ArchiveInput, a
   return (await archiveStore.findArchive(trx, id))!;
 }
 
+type Place = { store_room: string | null; cabinet: string | null; shelf: string | null };
+
+/** 库房/柜/格 as the status history writes it, '—' for what is not recorded. */
+const placeText = (p: Place): string => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
+
 export interface StatusChange {
   archiveId: number;
   to: ArchiveStatus;
@@ -147,16 +152,20 @@ export async function changeArchiveCustodian(
   const now = iso(clock.now());
   await archiveStore.setCustodian(trx, archive, to.id, now);
   await archiveStore.setStatus(trx, archive.id, 'in_stock', now);
+  // The sender's shelf means nothing in the new office: the archive has no place there until 入库
+  // gives it one. The sender's number and place stay in the history, for tracing.
+  await archiveStore.setLocation(trx, archive.id, { store_room: null, cabinet: null, shelf: null }, now);
+  const from = (await people.findOrgUnit(trx, archive.custodian_org_id))?.name ?? archive.custodian_org_id;
   await archiveStore.insertStatusHistory(trx, {
     archive_id: archive.id,
     from_status: archive.status,
     to_status: 'in_stock',
-    reason: `${change.reason}（${(await people.findOrgUnit(trx, archive.custodian_org_id))?.name ?? archive.custodian_org_id} → ${to.name}）`.slice(0, 500),
+    reason: `${change.reason}（${from} → ${to.name}；原档案号 ${archive.archive_no}，原位置 ${placeText(archive)}）`.slice(0, 500),
     instance_id: change.instanceId ?? null,
     actor_id: change.actor?.id ?? null,
     at: now,
   });
-  return { ...archive, custodian_org_id: to.id, status: 'in_stock', updated_at: now };
+  return { ...archive, custodian_org_id: to.id, status: 'in_stock', store_room: null, cabinet: null, shelf: null, updated_at: now };
 }
 
 /**
@@ -181,12 +190,11 @@ export async function shelveArchive(
   await archiveStore.setShelfMark(trx, archive.id, mark, now);
   // The register keeps what the archive was called and where it stood before, so the sending
   // office's number can still be traced from the archive.
-  const place = (p: { store_room: string | null; cabinet: string | null; shelf: string | null }) => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
   await archiveStore.insertStatusHistory(trx, {
     archive_id: archive.id,
     from_status: archive.status,
     to_status: archive.status,
-    reason: `入库上架：档案号 ${archive.archive_no} → ${archiveNo}，位置 ${place(archive)} → ${place(mark)}`.slice(0, 500),
+    reason: `入库上架：档案号 ${archive.archive_no} → ${archiveNo}，位置 ${placeText(archive)} → ${placeText(mark)}`.slice(0, 500),
     instance_id: input.instanceId ?? null,
     actor_id: input.actor?.id ?? null,
     at: now,
@@ -206,7 +214,6 @@ export async function relocateArchive(
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive) throw errors.notFound('Archive');
   assertKept(archive);
-  const mark = (p: { store_room: string | null; cabinet: string | null; shelf: string | null }) => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
   const to = { store_room: change.place.storeRoom, cabinet: change.place.cabinet, shelf: change.place.shelf };
   const now = iso(clock.now());
   await archiveStore.setLocation(trx, archive.id, to, now);
@@ -214,7 +221,7 @@ export async function relocateArchive(
     archive_id: archive.id,
     from_status: archive.status,
     to_status: archive.status,
-    reason: `${change.reason}: ${mark(archive)} → ${mark(to)}`.slice(0, 500),
+    reason: `${change.reason}: ${placeText(archive)} → ${placeText(to)}`.slice(0, 500),
     instance_id: null,
     actor_id: change.actor?.id ?? null,
     at: now,

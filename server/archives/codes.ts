@@ -86,3 +86,7 @@ export type ColourMode = (typeof COLOUR_MODES)[number];
 
 /** Minimum scan resolution of DOMAIN.md §3 (≥ 200 dpi; unverified for the cadre standard): the default of SCAN_MIN_DPI. */
 export const MIN_SCAN_DPI = 200;
+
+/** An archive in stock with no place recorded: received, not yet 入库上架. */
+export const awaitingShelving = (a: { status: string; store_room: string | null; cabinet: string | null; shelf: string | null }): boolean =>
+  a.status === 'in_stock' && !a.store_room && !a.cabinet && !a.shelf;

@@ -1,5 +1,5 @@
 // Rows → API objects (camelCase), with the code labels a screen shows.
-import { ARCHIVE_KINDS, ARCHIVE_STATUSES, DIGITAL_STATUSES, GENDERS, MANAGEMENT_LEVELS } from './codes.ts';
+import { ARCHIVE_KINDS, ARCHIVE_STATUSES, DIGITAL_STATUSES, GENDERS, MANAGEMENT_LEVELS, awaitingShelving } from './codes.ts';
 import type { CadreRow, FamilyMemberRow, FieldHistoryRow, CustodyRangeRow } from './store.ts';
 import type { ArchiveRow, DigitalHistoryRow, StatusHistoryRow } from './archive-store.ts';
 import type { MaterialRow, PageImageRow } from './catalog-store.ts';
@@ -49,7 +49,11 @@ export const historyDto = (h: FieldHistoryRow) => ({
   at: h.at,
 });
 
-export const archiveDto = (a: ArchiveRow, custodianName: string) => ({
+/**
+ * An archive as the register shows it. `awaitingShelving`: received, no place yet (入库 gives one);
+ * `senderNumber`: its number is still the sending office's, to be replaced at 入库.
+ */
+export const archiveDto = (a: ArchiveRow, custodian: { name: string; code: string }) => ({
   id: a.id,
   cadreId: a.cadre_id,
   archiveNo: a.archive_no,
@@ -57,8 +61,10 @@ export const archiveDto = (a: ArchiveRow, custodianName: string) => ({
   kindLabel: label(ARCHIVE_KINDS, a.kind),
   volumes: a.volumes,
   custodianOrgId: a.custodian_org_id,
-  custodianName,
+  custodianName: custodian.name,
   location: { storeRoom: a.store_room, cabinet: a.cabinet, shelf: a.shelf },
+  awaitingShelving: awaitingShelving(a),
+  senderNumber: awaitingShelving(a) && !a.archive_no.startsWith(`${custodian.code}-`),
   status: a.status,
   statusLabel: label(ARCHIVE_STATUSES, a.status),
   digitalStatus: a.digital_status,

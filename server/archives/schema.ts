@@ -167,6 +167,8 @@ const archiveCore = {
   custodianOrgId: z.number().int(),
   custodianName: z.string(),
   location: z.object({ storeRoom: z.string().nullable(), cabinet: z.string().nullable(), shelf: z.string().nullable() }),
+  awaitingShelving: z.boolean().describe('received and not yet 入库上架: no place in this office yet'),
+  senderNumber: z.boolean().describe('the number is still the sending office\'s, replaced at 入库'),
   status: z.string(),
   statusLabel: z.string(),
   digitalStatus: z.string(),

@@ -80,7 +80,12 @@ export class ArchiveViews {
   }
 
   private async unitName(q: Q, id: number): Promise<string> {
-    return (await people.findOrgUnit(q, id))?.name ?? '';
+    return (await this.unit(q, id)).name;
+  }
+
+  private async unit(q: Q, id: number): Promise<{ name: string; code: string }> {
+    const u = await people.findOrgUnit(q, id);
+    return { name: u?.name ?? '', code: u?.code ?? '' };
   }
 
   async cadre(user: SessionUser, ip: string, cadreId: number) {
@@ -90,7 +95,7 @@ export class ArchiveViews {
       const c = (await store.findCadre(trx, cadreId))!;
       const visible = [];
       for (const a of await archiveStore.archivesOfCadre(trx, cadreId)) {
-        if ((await this.access.checkArchive(trx, user, a.id, { register: true })).ok) visible.push(archiveDto(a, await this.unitName(trx, a.custodian_org_id)));
+        if ((await this.access.checkArchive(trx, user, a.id, { register: true })).ok) visible.push(archiveDto(a, await this.unit(trx, a.custodian_org_id)));
       }
       return {
         ...cadreDto(c, await this.unitName(trx, c.org_unit_id)),
@@ -115,7 +120,7 @@ export class ArchiveViews {
       const a = (await archiveStore.findArchive(trx, archiveId))!;
       const c = (await store.findCadre(trx, a.cadre_id))!;
       return {
-        ...archiveDto(a, await this.unitName(trx, a.custodian_org_id)),
+        ...archiveDto(a, await this.unit(trx, a.custodian_org_id)),
         cadre: { id: c.id, name: c.name, unitName: await this.unitName(trx, c.org_unit_id), post: c.post },
         access: check.via,
         grantedCategories: check.categories,

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
 import { cityCadre, counts, orgId } from '../processes/transfer-helpers.ts';
 
 let sys: TestSystem;
@@ -121,6 +122,16 @@ test.serial('a transfer from the city office to 海勃湾区, started and worked
   await submit(p);
   await p.getByText(/已提交/).first().waitFor();
   t.is((await db('archives').where({ id: cadre.archiveId }).first()).custodian_org_id, await orgId(sys, '150302-ZZB-DAS'));
+
+  // Between the receipt and 入库 the archive page says it has no place here yet, and that its
+  // number is still the sender's (read in a second tab of the same session).
+  const view = await p.context().newPage();
+  await view.goto(`${sys.url}/archives/${cadre.archiveId}`);
+  await view.getByTestId('archive-location').getByText('待入库上架').waitFor();
+  t.is(await view.getByTestId('archive-no').textContent(), cadre.archiveNo);
+  t.regex((await view.getByTestId('sender-number').textContent()) ?? '', /转出单位的档案号，入库时改编/);
+  await shot(view, 'archive-awaiting-shelving');
+  await view.close();
 
   // … and stores it after the review (the next task opens by itself).
   await p.getByRole('heading', { name: '审核入库', level: 1 }).waitFor();

@@ -74,7 +74,9 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   const limitJob = await db('jobs').where({ instance_id: id, element_id: 'transferLimit', status: 'pending' }).first();
   t.is(limitJob.due_at, due);
   // the archive does not move before it is sent
-  t.is((await archiveRow(sys, cadre.archiveId)).status, 'in_stock');
+  const atSender = await archiveRow(sys, cadre.archiveId);
+  t.is(atSender.status, 'in_stock');
+  t.truthy(atSender.store_room);
   const prep = await taskAt(archivist, id, 'prepareArchive');
   t.truthy(prep);
   t.is(prep.dueAt, due);
@@ -145,6 +147,16 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.true(receiptSlip.body.receipt.returned);
   t.is(receiptSlip.body.receipt.signer, '周海涛');
 
+  // The sender's shelf means nothing at 海勃湾: the archive has no place there until 入库, its number
+  // is marked as the sender's, and the history keeps the sender's number and place.
+  t.deepEqual([arch.store_room, arch.cabinet, arch.shelf], [null, null, null]);
+  const received = (await receiver.get(`/api/archives/${cadre.archiveId}`)).body;
+  t.is(received.archiveNo, cadre.archiveNo);
+  t.true(received.awaitingShelving);
+  t.true(received.senderNumber);
+  const arrival = await db('archive_status_history').where({ archive_id: cadre.archiveId }).orderBy('id', 'desc').first();
+  t.true(arrival.reason.endsWith(`；原档案号 ${cadre.archiveNo}，原位置 ${atSender.store_room}/${atSender.cabinet}/${atSender.shelf}）`), arrival.reason);
+
   // the city's 名册 no longer lists it; 海勃湾's does
   const cityRoster = await archivist.get('/api/roster?limit=500');
   t.is(cityRoster.status, 200);
@@ -165,7 +177,6 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is(store.dueAt, review.due_at);
 
   // When receiver1 reviews and stores it
-  const before = await archiveRow(sys, cadre.archiveId);
   const stored = await completeAt(receiver, inId, 'reviewAndStore', { reviewed: true, room: '2', cabinet: '14', shelf: '3', comment: '三龄二历一身份无误。' });
   t.is(stored.status, 200, JSON.stringify(stored.body));
   const shelved = await archiveRow(sys, cadre.archiveId);
@@ -177,7 +188,10 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is(JSON.parse(done.archives)[0].archiveNo, cadre.archiveNo);
   // The archive's register keeps the sending office's number and place: traceable from the archive.
   const last = await db('archive_status_history').where({ archive_id: cadre.archiveId }).orderBy('id', 'desc').first();
-  t.is(last.reason, `入库上架：档案号 ${cadre.archiveNo} → ${shelved.archive_no}，位置 ${[before.store_room, before.cabinet, before.shelf].map((x: string | null) => x ?? '—').join('/')} → 2/14/3`);
+  t.is(last.reason, `入库上架：档案号 ${cadre.archiveNo} → ${shelved.archive_no}，位置 —/—/— → 2/14/3`);
+  const storedView = (await receiver.get(`/api/archives/${cadre.archiveId}`)).body;
+  t.false(storedView.awaitingShelving);
+  t.false(storedView.senderNumber);
   t.is(last.instance_id, inId);
   t.is((await instance(sys, inId)).status, 'completed');
   t.is((await db('deadlines').where({ instance_id: inId, kind: 'review' }).first()).status, 'closed');

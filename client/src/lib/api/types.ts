@@ -720,6 +720,10 @@ export type Cadre = {
       cabinet: string | null;
       shelf: string | null;
     };
+    /** received and not yet 入库上架: no place in this office yet */
+    awaitingShelving: boolean;
+    /** the number is still the sending office's, replaced at 入库 */
+    senderNumber: boolean;
     status: string;
     statusLabel: string;
     digitalStatus: string;
@@ -741,6 +745,10 @@ export type Archive = {
     cabinet: string | null;
     shelf: string | null;
   };
+  /** received and not yet 入库上架: no place in this office yet */
+  awaitingShelving: boolean;
+  /** the number is still the sending office's, replaced at 入库 */
+  senderNumber: boolean;
   status: string;
   statusLabel: string;
   digitalStatus: string;

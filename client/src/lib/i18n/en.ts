@@ -887,6 +887,8 @@ export const en: Dictionary = {
     passed: 'Passed',
     failed: 'Failed',
     grantOnly: 'You see this archive through a consultation grant: only the granted categories are listed; read the scans in the reading room.',
+    awaitingShelving: 'Awaiting storage (no place in this office yet)',
+    senderNumber: ' (the sending office’s number, replaced at storage)',
     gone: 'This archive has left the office (transferred out or handed to the state archives): only its register record and history remain here; its catalogue, scans and copies are no longer read here, and it can no longer be changed.',
     notFound: 'No such archive, or not in your scope.',
   },
