@@ -199,6 +199,7 @@ export const en: Dictionary = {
   task: {
     caseSummary: 'Application',
     applicant: 'Applicant',
+    bySystem: 'Started by Dangan',
     unit: 'Applying unit',
     submittedAt: 'Submitted',
     businessKey: 'Number',

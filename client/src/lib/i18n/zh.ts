@@ -198,6 +198,7 @@ export const zh = {
   task: {
     caseSummary: '申请概要',
     applicant: '申请人',
+    bySystem: '系统自动发起',
     unit: '申请单位',
     submittedAt: '提交时间',
     businessKey: '编号',
