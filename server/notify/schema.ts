@@ -10,6 +10,7 @@ export const settingsSchema = z
     digest: z.boolean(),
     digestHour: z.number().int().min(0).max(23),
     digestHourIsDefault: z.boolean(),
+    defaultDigestHour: z.number().int().min(0).max(23).openapi({ description: 'MAIL_DIGEST_HOUR: the hour while digestHourIsDefault' }),
     events: z.array(z.object({ event, enabled: z.boolean(), mandatory: z.boolean() })),
   })
   .openapi('NotificationSettings');

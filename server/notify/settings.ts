@@ -16,6 +16,8 @@ export interface SettingsView {
   digestHour: number;
   /** Whether the user picked the hour or has the installation's default. */
   digestHourIsDefault: boolean;
+  /** The installation's hour (MAIL_DIGEST_HOUR), which applies while the user picked none. */
+  defaultDigestHour: number;
   events: Array<{ event: NoticeEvent; enabled: boolean; mandatory: boolean }>;
 }
 
@@ -45,6 +47,7 @@ export class NotificationSettings {
       digest: s?.digest ?? false,
       digestHour: s?.digest_hour ?? this.config.mail.digestHour,
       digestHourIsDefault: s?.digest_hour === null || s?.digest_hour === undefined,
+      defaultDigestHour: this.config.mail.digestHour,
       events: NOTICE_EVENTS.map((event) => {
         const mandatory = MANDATORY_EVENTS.includes(event);
         return { event, enabled: mandatory || !muted.has(event), mandatory };

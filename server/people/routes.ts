@@ -5,7 +5,7 @@ import { z } from '../http/zod.ts';
 import { parseCookies } from '../http/middleware.ts';
 import type { Services } from '../services.ts';
 import { SESSION_COOKIE } from './sessions.ts';
-import { changePasswordBody, loginBody, meSchema, totpConfirmBody, totpSetupResult } from './schema.ts';
+import { changePasswordBody, languageBody, loginBody, meSchema, totpConfirmBody, totpSetupResult } from './schema.ts';
 
 export function peopleRoutes(s: Services) {
   return [
@@ -54,6 +54,19 @@ export function peopleRoutes(s: Services) {
       allowPending: true,
       response: meSchema,
       handler: ({ user }) => s.people.me(user.id),
+    }),
+    route({
+      method: 'put',
+      path: '/api/me/language',
+      summary: 'Change my language (zh or en): my mails follow it',
+      description:
+        'The browser calls it when I switch the language while logged in, and from 个人设置. Audited as user.language (from, to); the same language again writes nothing. Answers even while a password change is due (the page asking for it has the switch).',
+      tags: ['auth'],
+      permission: 'authenticated',
+      allowPending: true,
+      body: languageBody,
+      response: meSchema,
+      handler: ({ body, user, ip }) => s.people.setLanguage(user, ip, body.language),
     }),
     route({
       method: 'post',

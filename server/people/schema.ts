@@ -23,7 +23,8 @@ export const meSchema = z
     displayName: z.string(),
     orgUnit: orgUnitRef,
     roles: z.array(z.string()),
-    language: z.string(),
+    language: z.string().openapi({ description: 'zh or en: the language of my mails, and of the screens on a browser where I have not picked one since' }),
+    email: z.string().nullable().openapi({ description: 'Where my mails go (the system administrator records it); null: none' }),
     mustChangePassword: z
       .boolean()
       .openapi({ description: 'While true, every route but me, logout, password and TOTP enrolment answers 403 PASSWORD_CHANGE_REQUIRED' }),
@@ -32,6 +33,14 @@ export const meSchema = z
       .openapi({ description: 'While true, every route but me, logout, password and TOTP enrolment answers 403 TOTP_ENROLMENT_REQUIRED' }),
   })
   .openapi('Me');
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const languageBody = z
+  .object({ language: z.enum(LANGUAGES) })
+  .strict()
+  .openapi('LanguageChange');
 
 export const changePasswordBody = z
   .object({

@@ -16,6 +16,7 @@ import type { SecretBox } from './secret-box.ts';
 import { totpCheck } from './totp.ts';
 import * as store from './store.ts';
 import type { UserRow } from './store.ts';
+import type { Language } from './schema.ts';
 
 export interface LoginInput {
   username: string;
@@ -30,6 +31,7 @@ export interface Me {
   orgUnit: { id: number; name: string; code: string };
   roles: string[];
   language: string;
+  email: string | null;
   mustChangePassword: boolean;
   mustEnrollTotp: boolean;
 }
@@ -157,6 +159,28 @@ export class PeopleService {
     });
   }
 
+  /**
+   * My language: mails follow it, and a browser where I have not picked one shows it. Audited like
+   * my other settings (`user.language`, from → to); the same language again changes nothing.
+   */
+  async setLanguage(user: SessionUser, ip: string | null, language: Language): Promise<Me> {
+    await this.db.transaction(async (trx) => {
+      const row = await store.findUser(trx, user.id);
+      if (!row) throw errors.notFound('User');
+      if (row.language === language) return;
+      await store.setLanguage(trx, user.id, language);
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'user.language',
+        objectType: 'user',
+        objectId: user.id,
+        detail: { from: row.language, to: language },
+      });
+    });
+    return this.me(user.id);
+  }
+
   async me(userId: number): Promise<Me> {
     const user = await store.findUser(this.db, userId);
     if (!user) throw errors.notFound('User');
@@ -170,6 +194,7 @@ export class PeopleService {
       orgUnit: { id: org!.id, name: org!.name, code: org!.code },
       roles,
       language: user.language,
+      email: user.email,
       mustChangePassword: mustChangePassword(user, policy, this.clock.now()),
       mustEnrollTotp: !user.totp_secret && totpRequiredFor(roles, policy),
     };

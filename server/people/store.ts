@@ -158,10 +158,16 @@ export function newAccountRow(a: { username: string; displayName: string; orgUni
     totp_secret: null,
     disabled: false,
     is_demo: false,
+    // Chinese until the user picks (PUT /api/me/language, the header's switch, 个人设置).
     language: 'zh',
     email: a.email ?? null,
     created_at: a.now,
   };
+}
+
+/** The language of the user's mails (and of their screens on a browser where they picked none). */
+export async function setLanguage(q: Q, id: number, language: string): Promise<void> {
+  await q('users').where({ id }).update({ language });
 }
 
 /** The audit actor for a user row when the session (and so the roles) is not at hand. */
