@@ -4,6 +4,7 @@
 import type { Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
+import { beijingDay } from '../notify/beijing.ts';
 import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
 import { CADRE_FIELDS, fieldByName, valueProblem } from './fields.ts';
@@ -54,7 +55,7 @@ export function cadreProblems(c: Record<string, unknown>, today: string): Proble
 
 export async function createCadre(trx: Q, clock: Clock, input: CadreInput): Promise<number> {
   const now = iso(clock.now());
-  const problems = cadreProblems(input as never, now.slice(0, 10));
+  const problems = cadreProblems(input as never, beijingDay(clock.now()));
   if (!(await people.findOrgUnit(trx, input.org_unit_id))) problems.push({ field: 'org_unit_id', message: '单位不存在 / no such unit' });
   if (problems.length) throw errors.validation(problems, '干部信息有误 / The cadre record has problems');
   if (await store.findCadreByIdNumber(trx, input.id_number)) {
@@ -116,7 +117,7 @@ export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChan
     if (!Number.isInteger(stored) || !(await people.findOrgUnit(trx, stored))) throw errors.validation([{ field: f.column, message: '单位不存在 / no such unit' }]);
   }
   const next: CadreRow = { ...cadre, [f.column]: stored };
-  const consistency = cadreProblems(next as never, now.slice(0, 10)).filter((p) => p.field === f.column || f.column === 'birth_date' || f.column === 'gender');
+  const consistency = cadreProblems(next as never, beijingDay(clock.now())).filter((p) => p.field === f.column || f.column === 'birth_date' || f.column === 'gender');
   if (consistency.length) throw errors.validation(consistency, '更正后的信息不一致 / The corrected record would be inconsistent');
   const old = (cadre as unknown as Record<string, unknown>)[f.column];
   if (String(old ?? '') === String(stored ?? '')) throw errors.rule('no_change', '新值与原值相同 / The new value equals the current one', { field: f.column });

@@ -4,6 +4,7 @@
 import type { Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
+import { beijingDay } from '../notify/beijing.ts';
 import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
 import * as archiveStore from './archive-store.ts';
@@ -53,7 +54,7 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
 }
 
 async function validate(trx: Q, clock: Clock, input: Omit<MaterialInput, 'archiveId' | 'actor'>): Promise<void> {
-  const problems = materialProblems(input, await catalog.listCategories(trx), iso(clock.now()).slice(0, 10));
+  const problems = materialProblems(input, await catalog.listCategories(trx), beijingDay(clock.now()));
   if (input.producerOrgId && !(await people.findOrgUnit(trx, input.producerOrgId))) problems.push({ field: 'producerOrgId', message: '形成单位不存在 / no such unit' });
   if (problems.length) throw errors.validation(problems, '目录信息有误 / The catalogue entry has problems');
 }

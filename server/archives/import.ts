@@ -5,6 +5,7 @@
 import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
+import { beijingDay } from '../notify/beijing.ts';
 import { bool } from '../db.ts';
 import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
 import { cadreProblems, createCadre, type ActorRef, type CadreInput } from './cadres.ts';
@@ -61,7 +62,7 @@ interface PlannedMaterial { line: number; sheet: string; seqColumn: string; arch
 
 export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions) {
   const problems: ImportProblem[] = [];
-  const today = iso(clock.now()).slice(0, 10);
+  const today = beijingDay(clock.now());
   const cadres: PlannedCadre[] = [];
   const materials: PlannedMaterial[] = [];
   const orgs = new Map<string, { id: number; is_custodian: boolean; name: string }>();

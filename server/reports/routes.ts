@@ -1,6 +1,6 @@
 // HTTP routes of 统计分析. Thin: parse, call one service function, answer.
 import { route } from '../http/route.ts';
-import { iso } from '../clock.ts';
+import { beijingDay } from '../notify/beijing.ts';
 import type { Services } from '../services.ts';
 import * as S from './schema.ts';
 
@@ -30,7 +30,7 @@ export function reportRoutes(s: Services) {
         return {
           raw: csv,
           contentType: 'text/csv; charset=utf-8',
-          headers: { 'Content-Disposition': `attachment; filename="report-${year}-${office}-${iso(s.clock.now()).slice(0, 10)}.csv"` },
+          headers: { 'Content-Disposition': `attachment; filename="report-${year}-${office}-${beijingDay(s.clock.now())}.csv"` },
         };
       },
     }),

@@ -97,6 +97,22 @@ test.serial('filing checks: full date, pages > 0, a copy needs its copy date, su
   t.is(await count(), before + 1);
 });
 
+test.serial('"today" is the Beijing calendar day: at 01:30 in Beijing a material formed that day is filed, the next day refused', async (t) => {
+  const was = sys.clock.now();
+  // 2026-11-28 01:30 in Beijing is still 2026-11-27 in UTC
+  sys.clock.set('2026-11-27T17:30:00.000Z');
+  try {
+    const archivist = await sys.as('archivist1');
+    const filed = await archivist.post(`/api/archives/${archiveId}/materials`, material({ categoryCode: '7', title: '公务员嘉奖审批表', formedDate: '2026-11-28', pages: 1 }));
+    t.is(filed.status, 201, JSON.stringify(filed.body));
+    const early = await archivist.post(`/api/archives/${archiveId}/materials`, material({ categoryCode: '7', title: '公务员嘉奖审批表', formedDate: '2026-11-29', pages: 1 }));
+    t.is(early.status, 400);
+    t.true(early.body.details.some((d: any) => d.field === 'formedDate'));
+  } finally {
+    sys.clock.set(was);
+  }
+});
+
 test.serial('archive status moves only along the transition table, each change recorded', async (t) => {
   const s = sys.services;
   const a = await s.db.transaction((trx) => s.archives.changeArchiveStatus(trx, { archiveId, to: 'on_loan', reason: '借阅', actor: null, instanceId: 'case-1' }));
