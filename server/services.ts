@@ -25,7 +25,11 @@ import { CaseService, registerCaseHooks } from './workflow/cases.ts';
 import { AttachmentService } from './workflow/attachments.ts';
 import { registerRequestServices, RequestsService } from './requests/service.ts';
 import { RequestRecords } from './requests/records.ts';
-import { NON_ADMIN_ROLES } from './http/policy.ts';
+import { BUSINESS_ROLES } from './http/policy.ts';
+import type { Q, Trx } from './db.ts';
+import type { IncidentListener } from './engine/incidents.ts';
+import { caseRefOf } from './notify/service.ts';
+import { oneLine } from './notify/templates.ts';
 import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
 import { OutboxAdmin } from './notify/outbox.ts';
@@ -129,25 +133,67 @@ function candidateOrg(role: string, variables: Record<string, unknown>): number 
 }
 
 /**
+ * A user may work tasks when holding a business role (policy.ts: task.work). A disabled account
+ * is not refused here: its task is told as unstaffed (notify) and can be handed on.
+ */
+async function mayWorkTasks(q: Q, userId: number): Promise<boolean> {
+  const rows: Array<{ role: string }> = await q('user_roles').where({ user_id: userId }).whereIn('role', [...BUSINESS_ROLES]).select('role').limit(1);
+  return rows.length > 0;
+}
+
+/**
+ * An incident of a case (a failed command, a timer job that kept failing) is told to the process
+ * administrators, once per case and element (the mail's key): the step, the process and the case
+ * number, never the case's content; the error itself is on the case's page in 运行监控.
+ */
+function incidentNotice(notify: NotifyService, engine: () => WorkflowEngine): IncidentListener {
+  return async (trx: Trx, { instanceId, elementId }) => {
+    const inst = await trx('process_instances').where({ id: instanceId }).first();
+    if (!inst) return;
+    const def = await engine().definitions.load(trx, inst.deployment_id);
+    const step = def.meta.elements.get(elementId)?.name ?? elementId;
+    await notify.notify(trx, {
+      event: 'process_incident',
+      recipients: [{ role: 'process_admin', orgUnitId: null }],
+      vars: { processName: oneLine(def.deployment.name), caseRef: caseRefOf(instanceId, inst.business_key), stepName: oneLine(step) },
+      link: { instance: instanceId },
+      instanceId,
+      key: `incident:${instanceId}:${elementId}`,
+      avoidCadreId: null,
+    });
+  };
+}
+
+/**
  * The engine as configured for this system. The domains bring the hooks, the registered services
  * and the unit a role's candidates come from; the benchmark builds one with none of them.
  */
 export function createWorkflowEngine(
   config: Config,
   clock: Clock,
-  wiring: { hooks: EngineHooks; services: ServiceRegistry; candidateOrg: (role: string, variables: Record<string, unknown>) => number | null },
+  wiring: {
+    hooks: EngineHooks;
+    services: ServiceRegistry;
+    candidateOrg: (role: string, variables: Record<string, unknown>) => number | null;
+    /** Faults of the diagram become incidents (written with this handle) and notices; unset, they are only answered. */
+    db?: Db;
+    onIncident?: IncidentListener;
+    warn?: (facts: Record<string, unknown>, message: string) => void;
+  },
 ): WorkflowEngine {
   return new WorkflowEngine({
     clock,
     ...wiring,
+    mayWorkTasks,
     params: config.params,
     jobMaxRetries: config.engine.jobMaxRetries,
     timerMinCycleSeconds: config.engine.timerMinCycleSeconds,
     timerMaxRepetitions: config.engine.timerMaxRepetitions,
     forms: new FormRegistry(path.join(processesDir, 'forms')),
     decisionsDir: path.join(processesDir, 'decisions'),
-    // The three administrators (三员) handle no business: no step of a process may name them.
-    roles: [...NON_ADMIN_ROLES],
+    // The three administrators (三员) and the process administrator handle no business (policy.ts
+    // gives them no task.work): no step of a process may name them, nor may they start one.
+    roles: [...BUSINESS_ROLES],
   });
 }
 
@@ -196,7 +242,16 @@ export function createServices(deps: Deps): Services {
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
 
-  const engine = createWorkflowEngine(config, clock, { hooks, services: registry, candidateOrg });
+  const engineLog = log.child({ module: 'engine' });
+  const onIncident = incidentNotice(notify, () => engine);
+  const engine = createWorkflowEngine(config, clock, {
+    hooks,
+    services: registry,
+    candidateOrg,
+    db,
+    onIncident,
+    warn: (facts, message) => engineLog.warn(facts, message),
+  });
   const inbox = new InboxService(db, clock, config.inbox, access, audit);
   const workflow = new WorkflowService(db, engine, audit, (dueAt) => inbox.dueState(dueAt), access, config.params);
   const cases = new CaseService(db, engine, audit, clock);
@@ -206,6 +261,7 @@ export function createServices(deps: Deps): Services {
   const jobs = new JobRunner(db, clock, log.child({ module: 'jobs' }), (id) => workflow.fireJob(id), {
     pollMs: config.engine.jobPollMs,
     lockSeconds: config.engine.jobLockSeconds,
+    onIncident,
   });
   const requests = new RequestsService(db, clock, audit, engine, records, config.params);
   const avoidance = new AvoidanceService(db, clock, audit);

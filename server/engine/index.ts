@@ -2,7 +2,7 @@
 // (a domain service) owns it and writes its own rows and the audit row into it, so a command and
 // everything it causes commit or roll back together. The runtime knows no archive rule.
 import { randomUUID } from 'node:crypto';
-import type { Q, Trx } from '../db.ts';
+import type { Db, Q, Trx } from '../db.ts';
 import { parseJson } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -12,6 +12,7 @@ import type { FormSchema } from '../../shared/forms.ts';
 import { formOf, formSource } from './versioned-forms.ts';
 import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
+import { closeIncidentsOf, faultAnswer, IncidentRecorder, incidentMessage, isDiagramFault, type IncidentListener } from './incidents.ts';
 import { feelContext } from './expressions.ts';
 import * as store from './store.ts';
 import type { InstanceRow, TaskRow } from './store.ts';
@@ -30,6 +31,14 @@ export interface EngineOptions extends EngineDeps {
   /** Folder of the DMN decision tables (processes/decisions). */
   decisionsDir: string;
   roles: string[];
+  /**
+   * The root handle: a fault of the diagram in a command on a running case is recorded as an
+   * incident in a transaction of its own once the command's has rolled back (incidents.ts).
+   * Unset (the benchmark): faults are only answered.
+   */
+  db?: Db;
+  /** Told of each new incident, inside its transaction (the process administrators' notice). */
+  onIncident?: IncidentListener;
 }
 
 export interface StartResult {
@@ -50,8 +59,10 @@ const RESERVED = new Set(['initiator', 'initiatorOrgId', 'orgScopes']);
 export class WorkflowEngine {
   readonly definitions: Definitions;
   private readonly decisionsLoaded: Promise<DecisionRegistry>;
+  private readonly incidents: IncidentRecorder;
 
   constructor(private readonly opts: EngineOptions) {
+    this.incidents = new IncidentRecorder(opts.db, opts.clock, opts.onIncident, (facts, message) => opts.warn?.(facts, message));
     this.definitions = new Definitions(opts.clock, (q) => this.lintContext(q), (q) => this.formSource(q, 'files'));
     this.decisionsLoaded = DecisionRegistry.load(opts.decisionsDir);
     this.decisionsLoaded.catch(() => undefined);
@@ -66,6 +77,26 @@ export class WorkflowEngine {
 
   decisions(): Promise<DecisionRegistry> {
     return this.decisionsLoaded;
+  }
+
+  /** Resolves once the incidents of failed commands so far are written (they follow the rollback). */
+  incidentsSettled(): Promise<void> {
+    return this.incidents.settled();
+  }
+
+  /**
+   * A command on a live case failed. A fault of the diagram becomes an incident at the element it
+   * happened (written after `trx` has ended) and the user is told their action was not saved; a
+   * domain's refusal passes unchanged. `acted`: the execution the command acted on.
+   */
+  private faulted(trx: Trx, e: unknown, run: Run | undefined, instanceId: string, acted: { elementId: string; executionId: string }): unknown {
+    if (!isDiagramFault(e) || !run) return e;
+    const site = run.faultSite ?? { elementId: acted.elementId, executionId: acted.executionId };
+    const name = run.def.meta.elements.get(site.elementId)?.name ?? null;
+    const error = incidentMessage(e, site.elementId, name);
+    this.opts.warn?.({ instanceId, elementId: site.elementId, err: error }, 'process fault');
+    this.incidents.afterRollback(trx, { instanceId, elementId: site.elementId, executionId: acted.executionId, error });
+    return faultAnswer(e, name ?? site.elementId, this.incidents.enabled);
   }
 
   get forms(): FormRegistry {
@@ -327,10 +358,17 @@ export class WorkflowEngine {
     const decision = typeof variables.decision === 'string' ? variables.decision : null;
     const comment = typeof variables.comment === 'string' ? variables.comment : null;
     run.completion = { executionId: task.execution_id, detail: { decision, by: actor.username } };
-    Object.assign(api.environment.variables.dangan, variables);
-    api.signal(variables);
-    await run.settle();
-    const { status } = await run.persist({ completedTaskId: task.id });
+    let status: string;
+    try {
+      Object.assign(api.environment.variables.dangan, variables);
+      api.signal(variables);
+      await run.settle();
+      ({ status } = await run.persist({ completedTaskId: task.id }));
+    } catch (e) {
+      throw this.faulted(trx, e, run, task.instance_id, { elementId: task.element_id, executionId: task.execution_id });
+    }
+    // A step that failed before (an incident) has now moved on: its incident is closed.
+    status = await closeIncidentsOf(trx, this.opts.clock, task.instance_id, task.execution_id, status);
     const patch: Partial<TaskRow> = {
       status: 'completed',
       completed_at: now,
@@ -365,10 +403,17 @@ export class WorkflowEngine {
     if (!this.opts.services.delivers(elementId)) throw new Error(`${elementId} is not a registered message step (ServiceRegistry.receives)`);
     const api = run.execution.getPostponed().find((a: any) => a.id === elementId);
     if (!api) throw errors.conflict('NOT_WAITING', `The case is not waiting at ${elementId}`);
-    Object.assign(api.environment.variables.dangan, payload);
-    api.signal(payload);
-    await run.settle();
-    const { status } = await run.persist();
+    const executionId = String(api.content?.executionId ?? elementId);
+    let status: string;
+    try {
+      Object.assign(api.environment.variables.dangan, payload);
+      api.signal(payload);
+      await run.settle();
+      ({ status } = await run.persist());
+    } catch (e) {
+      throw this.faulted(trx, e, run, instanceId, { elementId, executionId });
+    }
+    status = await closeIncidentsOf(trx, this.opts.clock, instanceId, executionId, status);
     return { id: instanceId, status, activeElements: run.activeElementIds() };
   }
 
@@ -418,6 +463,8 @@ export class WorkflowEngine {
     for (const j of await store.pendingJobsOf(trx, instanceId)) {
       await store.updateJob(trx, j.id, { status: 'cancelled', done_at: now });
     }
+    // A failed command's incident ends with its case (nothing is left to fail).
+    await trx('jobs').where({ instance_id: instanceId, type: 'command', status: 'incident' }).update({ status: 'cancelled', done_at: now });
     const ok = await store.saveInstance(trx, instanceId, inst.rev, { status: 'terminated', ended_at: now, end_reason: reason.slice(0, 500) });
     if (!ok) throw errors.conflict('CONCURRENT_MODIFICATION', 'The case was changed by someone else');
     const def = await this.definitions.load(trx, inst.deployment_id);

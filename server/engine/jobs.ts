@@ -9,11 +9,14 @@ import { iso } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import * as store from './store.ts';
 import type { JobRow } from './store.ts';
+import type { IncidentListener } from './incidents.ts';
 
 export interface JobRunnerOptions {
   pollMs: number;
   lockSeconds: number;
   batch?: number;
+  /** Told when a job becomes an incident, inside that transaction (the process administrators' notice). */
+  onIncident?: IncidentListener;
 }
 
 export type FireJob = (jobId: string) => Promise<'fired' | 'skipped' | 'stale'>;
@@ -108,6 +111,7 @@ export class JobRunner {
             detail: JSON.stringify({ error: message.slice(0, 500) }),
           },
         ]);
+        await this.opts.onIncident?.(trx, { instanceId: job.instance_id, elementId: job.element_id, error: message });
       } else {
         const backoffMs = 30_000 * 2 ** (attempts - 1);
         await store.updateJob(trx, job.id, {

@@ -78,7 +78,12 @@ export async function retryJob(
   const inst = await locked(trx, pre.instance_id);
   const job = (await store.findJob(trx, jobId))!;
   if (job.status !== 'incident') throw errors.conflict('NOT_AN_INCIDENT', `该作业不是故障 / The job is not an incident (it is ${job.status})`);
-  const patch = { status: 'pending' as const, retries_left: Math.max(1, retries), due_at: iso(now), lock_owner: null, locked_until: null };
+  // A failed command (incidents.ts) has nothing to run again: its user tries again from the task.
+  // "Retry" closes the incident; the next failure of the step opens it anew.
+  const patch =
+    job.type === 'command'
+      ? { status: 'done' as const, done_at: iso(now), lock_owner: null, locked_until: null }
+      : { status: 'pending' as const, retries_left: Math.max(1, retries), due_at: iso(now), lock_owner: null, locked_until: null };
   await store.updateJob(trx, job.id, patch);
   let status = inst.status;
   if (inst.status === 'incident' && (await incidentJobs(trx, inst.id)) === 0) {

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { createExpressions, evalFeel, feelContext, refuseScripts, VARS } from './expressions.ts';
-import { cycleProblem, durationSeconds } from './lint/rules.ts';
+import { cycleProblem, dueDateProblem, durationSeconds } from './lint/rules.ts';
 import { moddleOptions } from './moddle.ts';
 import type { LoadedDefinition } from './definitions.ts';
 import type { HistoryRow, InstanceRow, JobRow, TaskRow } from './store.ts';
@@ -24,6 +24,8 @@ const SilentLogger = () => silent;
 
 /** A diagram that runs more steps than this in one command is stopped (a loop with no wait). */
 const MAX_STEPS_PER_COMMAND = 5000;
+/** The prefix of a fault the engine itself raised (an expression, a parse): its detail follows in English. */
+export const PROCESS_FAILED = '流程执行出错 / The process failed: ';
 /** Sort key of tasks without a due date: after every real date. */
 export const NO_DUE = '9999-12-31T23:59:59.999Z';
 
@@ -64,6 +66,12 @@ export class ProcessError extends AppError {
   }
 }
 
+/** Where a command's fault happened: the element and its execution (for the incident). */
+export interface FaultSite {
+  elementId: string;
+  executionId: string | null;
+}
+
 export class Run {
   readonly engine: any;
   readonly listener = new EventEmitter();
@@ -74,6 +82,9 @@ export class Run {
   private readonly timers = new Timers({ setTimeout: (() => null) as any, clearTimeout: (() => undefined) as any });
   private readonly pending = new Set<Promise<unknown>>();
   private failure: unknown = null;
+  /** The element the engine was at when the command failed (the last one started, or the one that said so). */
+  faultSite: FaultSite | null = null;
+  private lastStarted: FaultSite | null = null;
   private resuming = false;
   private steps = 0;
   ended = false;
@@ -105,8 +116,10 @@ export class Run {
     return this.deps.clock;
   }
 
-  private fail(err: unknown): void {
-    this.failure ??= err;
+  private fail(err: unknown, site?: FaultSite): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.faultSite = site ?? this.lastStarted;
   }
 
   // -- engine events → rows --------------------------------------------------------------------
@@ -129,8 +142,9 @@ export class Run {
     };
     l.on('activity.start', (api: any) => {
       if (this.resuming) return;
+      this.lastStarted = { elementId: api.id, executionId: api.content?.executionId ?? null };
       if (++this.steps > MAX_STEPS_PER_COMMAND) {
-        this.fail(new ProcessError(`More than ${MAX_STEPS_PER_COMMAND} steps without a wait state`));
+        this.fail(new ProcessError(`一次办理中执行了超过 ${MAX_STEPS_PER_COMMAND} 个环节，流程中有不等待的循环 / More than ${MAX_STEPS_PER_COMMAND} steps without a wait state`));
         this.engine.stop();
         return;
       }
@@ -151,7 +165,7 @@ export class Run {
         try {
           this.newTasks.push(this.taskFromWait(api));
         } catch (e) {
-          this.fail(e);
+          this.fail(e, { elementId: api.id, executionId: api.content?.executionId ?? null });
         }
       }
     });
@@ -173,12 +187,19 @@ export class Run {
     const assigneeValue = this.resolveText(info?.assignee, vars);
     const assignee = assigneeValue === undefined || assigneeValue === null ? null : Number(assigneeValue);
     if (assignee !== null && !Number.isInteger(assignee)) {
-      throw new ProcessError(`Task ${api.id}: assignee "${String(assigneeValue)}" is not a user id`);
+      throw new ProcessError(`环节 ${api.id} 的办理人“${String(assigneeValue)}”不是用户编号 / Task ${api.id}: assignee "${String(assigneeValue)}" is not a user id`);
     }
     const role = this.resolveText(info?.candidateGroups, vars) as string | undefined;
+    const roleCode = role === undefined || role === null || role === '' ? null : String(role).trim();
+    // A role nobody may work tasks with (process_admin, the 三员) or no role at all: the task would
+    // wait unseen for ever. A fault of the diagram: the command fails and the case gets an incident.
+    if (assignee === null && (roleCode === null || (this.deps.roles && !this.deps.roles.includes(roleCode)))) {
+      throw new ProcessError(
+        `环节 ${api.id} 的候选角色“${roleCode ?? ''}”不是可办理业务的角色 / Task ${api.id}: candidate role "${roleCode ?? ''}" is not a role that works tasks`,
+      );
+    }
     const formKey = this.resolveText(info?.formKey, vars) as string | undefined;
-    const due = this.resolveText(info?.dueDate, vars);
-    const dueAt = due === undefined || due === null ? null : this.dueAt(due, api.id);
+    const dueAt = this.dueAt(info?.dueDate, vars, api.id);
     return {
       id: randomUUID(),
       instance_id: this.instance.id,
@@ -187,8 +208,8 @@ export class Run {
       execution_id: api.content.executionId,
       name: info?.name ?? api.id,
       assignee_id: assignee,
-      candidate_role: role ? String(role).trim() : null,
-      candidate_org_id: role ? this.deps.candidateOrg(String(role).trim(), vars) : null,
+      candidate_role: roleCode,
+      candidate_org_id: roleCode ? this.deps.candidateOrg(roleCode, vars) : null,
       form_key: formKey ?? null,
       due_at: dueAt,
       sort_due: dueAt ?? NO_DUE,
@@ -202,15 +223,32 @@ export class Run {
     };
   }
 
-  /** A due date is an ISO duration from now (P3D) or an ISO date / date-time. */
-  private dueAt(value: unknown, elementId: string): string {
-    if (value instanceof Date) return iso(value);
-    const s = String(value);
-    const secs = s.startsWith('P') ? durationSeconds(s) : null;
-    if (secs !== null) return iso(new Date(this.clock.now().getTime() + secs * 1000));
-    const t = Date.parse(s);
-    if (Number.isNaN(t)) throw new ProcessError(`Task ${elementId}: due date "${s}" is neither a duration nor a date`);
-    return iso(new Date(t));
+  /**
+   * A due date is a positive ISO duration from now (P3D, at most ten years) or an ISO date /
+   * date-time (at most ten years ahead; one FEEL computed may have passed). A value that is neither
+   * — FEEL that resolved to nonsense, or a literal deployed before the lint refused it — gives the
+   * task no due date and a warning in the log: the date only orders the inbox and lights 督办, and
+   * the step must still reach its people; failing the command would stop the approver before it
+   * for a date. The same for FEEL that fails (a variable the case does not have).
+   */
+  private dueAt(text: string | undefined, vars: Record<string, unknown>, elementId: string): string | null {
+    let value: unknown;
+    let problem: string | null = null;
+    try {
+      value = this.resolveText(text, vars);
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    if (!problem && (value === undefined || value === null || value === '')) return null;
+    const now = this.clock.now().getTime();
+    const s = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : String(value ?? '').trim();
+    problem ??= dueDateProblem(s, now, true);
+    if (problem) {
+      this.deps.warn?.({ instanceId: this.instance.id, elementId, dueDate: text, value: s.slice(0, 100), problem }, 'task due date ignored');
+      return null;
+    }
+    const secs = /^P/.test(s) ? durationSeconds(s) : null;
+    return iso(new Date(secs !== null ? now + secs * 1000 : Date.parse(s)));
   }
 
   // -- services --------------------------------------------------------------------------------
@@ -299,7 +337,7 @@ export class Run {
     if (e instanceof AppError) return e;
     const inner = (e as any)?.source?.error ?? (e as any)?.inner;
     if (inner instanceof AppError) return inner;
-    return new ProcessError(`流程执行出错 / The process failed: ${(e as Error)?.message ?? String(e)}`, e);
+    return new ProcessError(`${PROCESS_FAILED}${(e as Error)?.message ?? String(e)}`, e);
   }
 
   /** Our variables as the process sees them now. */
@@ -337,6 +375,15 @@ export class Run {
     const now = iso(this.clock.now());
     const trx = this.trx;
 
+    // A FEEL assignee who may not work tasks (process_admin, a 三员): nobody would ever see the task.
+    if (this.deps.mayWorkTasks) {
+      for (const t of this.newTasks) {
+        if (t.assignee_id !== null && !(await this.deps.mayWorkTasks(trx, t.assignee_id))) {
+          this.faultSite = { elementId: t.element_id, executionId: t.execution_id };
+          throw new ProcessError(`环节 ${t.element_id} 指派给了不能办理业务的用户（编号 ${t.assignee_id}） / Task ${t.element_id} is assigned to user ${t.assignee_id}, who may not work tasks`);
+        }
+      }
+    }
     for (const t of this.newTasks) await store.insertTask(trx, t);
     // User tasks that left without being completed (an interrupting timer, the end of the case).
     const newIds = new Set(this.newTasks.map((t) => t.execution_id));
@@ -396,7 +443,10 @@ export class Run {
       if (!owner?.executionId) continue;
       if (owner.timerType === 'timeCycle' && owner.timeCycle) {
         const problem = cycleProblem(String(owner.timeCycle), this.deps.timerMinCycleSeconds, this.deps.timerMaxRepetitions);
-        if (problem) throw new ProcessError(problem);
+        if (problem) {
+          this.faultSite = { elementId: owner.id, executionId: owner.executionId };
+          throw new ProcessError(problem);
+        }
       }
       active.add(owner.executionId);
       if (byExec.has(owner.executionId)) continue;

@@ -73,7 +73,8 @@ export interface HistoryRow {
 
 export interface JobRow {
   id: string;
-  type: 'timer';
+  /** timer: a timer of the diagram; command: an incident of a command that failed on a fault of the diagram (incidents.ts). */
+  type: 'timer' | 'command';
   instance_id: string;
   element_id: string;
   execution_id: string;

@@ -153,4 +153,13 @@ export interface EngineDeps {
   jobMaxRetries: number;
   timerMinCycleSeconds: number;
   timerMaxRepetitions: number;
+  /**
+   * The roles a task may be offered to (the business roles). A FEEL candidate role that resolves
+   * to another is a fault of the diagram (an incident), not a task nobody may see. Unset: any.
+   */
+  roles?: readonly string[];
+  /** Whether a user may work tasks (holds a business role): a FEEL assignee who may not is a fault. Unset: anyone. */
+  mayWorkTasks?(q: Q, userId: number): Promise<boolean>;
+  /** Where the runtime tells of what it mends on its own (a due date FEEL resolved to nonsense). */
+  warn?(facts: Record<string, unknown>, message: string): void;
 }

@@ -19,12 +19,13 @@ export const NOTICE_EVENTS = [
   'review_submitted',
   'review_returned',
   'review_unstaffed',
+  'process_incident',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
 
 /** Deadline warnings of the field (DOMAIN.md §1.2–1.4): a user may get them in the digest, never turn them off. */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed'];
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident'];
 
 export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
@@ -163,6 +164,26 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Archive review sent back: archive ${v.caseRef}`,
       lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.caseRef}. Log in to read why, then mend and submit it again.`],
+    }),
+  },
+  process_incident: {
+    zh: (v) => ({
+      subject: `【档案】流程故障：${v.processName}（${v.caseRef}）`,
+      lines: [
+        greet.zh(v),
+        '',
+        `“${v.processName}”（编号 ${v.caseRef}）在“${v.stepName}”处出错：流程图的这一步无法执行，办理人的操作未能生效，案件停在这里。`,
+        '请在运行监控中查看该案件的故障详情；可在流程管理中修改流程图并部署新版本（已在办的案件仍按原版本运行），必要时转办或取消该案件。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Process incident: ${v.processName} (${v.caseRef})`,
+      lines: [
+        greet.en(v),
+        '',
+        `"${v.processName}" (case ${v.caseRef}) failed at "${v.stepName}": the diagram cannot run this step, the action taken on the case was not saved, and the case waits there.`,
+        'Please see the incident on the case in process monitoring; mend the diagram and deploy a new version in process administration (running cases stay on their version), and hand on or cancel the case if need be.',
+      ],
     }),
   },
   review_unstaffed: {

@@ -135,7 +135,7 @@ const userTaskAssignment: RuleFactory = (config: DanganLintContext) => ({
     if (groups && !FEEL(groups)) {
       const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
       if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
-      for (const g of list) if (!roles.has(g)) reporter.report(node.id, `未知角色 / Unknown role "${g}"`);
+      for (const g of list) if (!roles.has(g)) reporter.report(node.id, roleProblem(g));
     }
     if (node.formKey && !FEEL(node.formKey) && config?.forms && !config.forms.includes(node.formKey)) {
       reporter.report(node.id, `未知表单 / Unknown form "${node.formKey}"`);
@@ -151,7 +151,7 @@ const processStarters: RuleFactory = (config: DanganLintContext) => ({
     if (!starters.length) {
       reporter.report(node.id, '须指定可发起角色 / The process needs camunda:candidateStarterGroups');
     }
-    for (const s of starters) if (!(config?.roles ?? []).includes(s)) reporter.report(node.id, `未知角色 / Unknown role "${s}"`);
+    for (const s of starters) if (!(config?.roles ?? []).includes(s)) reporter.report(node.id, roleProblem(s));
   },
 });
 
@@ -254,21 +254,49 @@ function sccs(edges: Map<string, string[]>): string[][] {
   return out;
 }
 
-const noLoopWithoutWait: RuleFactory = () => ({
+const noLoopWithoutWait: RuleFactory = (config: DanganLintContext) => ({
   check(node, reporter) {
     if (!(is(node, 'bpmn:Process') || is(node, 'bpmn:SubProcess'))) return;
     const byId = new Map<string, Node>((node.flowElements ?? []).map((e: Node) => [e.id, e]));
+    const minSeconds = config?.timerMinCycleSeconds ?? 3600;
     for (const comp of sccs(flowGraph(node))) {
-      const waits = comp.some((id) => {
-        const el = byId.get(id);
-        return el && (WAIT_TYPES.some((t) => is(el, t)) || (is(el, 'bpmn:BoundaryEvent') && el.eventDefinitions?.length));
-      });
-      if (!waits) {
+      const members = comp.map((id) => byId.get(id)).filter(Boolean);
+      if (members.some((el) => loopWait(el, minSeconds) === 'wait')) continue;
+      const timers = members.filter((el) => loopWait(el, minSeconds) === 'short-timer');
+      if (timers.length) {
+        const ids = timers.map((el) => el.id).join(', ');
+        reporter.report(
+          timers[0].id,
+          `循环中只有不足 ${minSeconds / 3600} 小时的定时器（${ids}），案件会不停地空转：请把定时器时长写作不少于 ${minSeconds / 3600} 小时的固定时长（如 PT1H、P1D），或在循环中加入用户任务 / ` +
+            `The loop through ${comp.join(', ')} waits only at timers shorter than ${minSeconds} s or not known before the case runs (${ids}): the case would spin. Write a fixed duration of at least ${minSeconds} s (PT1H, P1D) or put a user task in the loop`,
+        );
+      } else {
         reporter.report(comp[0], `循环中没有等待环节 / The loop through ${comp.join(', ')} has no wait state`);
       }
     }
   },
 });
+
+/**
+ * Whether an element of a loop makes the loop wait: a user or receive task, a message catch, an
+ * event-based gateway ('wait'); a timer only when it certainly waits at least the minimum cycle —
+ * a literal duration of at least that long, or a cycle (bounded to at least that interval, at
+ * deploy and at run time). A shorter duration, a fixed date (past after its first firing) or a
+ * duration FEEL computes only when the case runs is a 'short-timer': a one-second timer in a loop
+ * wrote a history row every second for ever. Error and escalation boundaries fire at once: no wait.
+ */
+function loopWait(el: Node, minSeconds: number): 'wait' | 'short-timer' | 'none' {
+  if (WAIT_TYPES.filter((t) => t !== 'bpmn:IntermediateCatchEvent').some((t) => is(el, t))) return 'wait';
+  if (!is(el, 'bpmn:IntermediateCatchEvent') && !is(el, 'bpmn:BoundaryEvent')) return 'none';
+  const defs: Node[] = el.eventDefinitions ?? [];
+  if (defs.some((d) => !is(d, 'bpmn:TimerEventDefinition') && (is(d, 'bpmn:MessageEventDefinition') || is(d, 'bpmn:SignalEventDefinition') || is(d, 'bpmn:ConditionalEventDefinition')))) return 'wait';
+  const timer = defs.find((d) => is(d, 'bpmn:TimerEventDefinition'));
+  if (!timer) return 'none';
+  if (timer.timeCycle) return 'wait';
+  const duration = String(timer.timeDuration?.body ?? '').trim();
+  const secs = duration && !FEEL(duration) ? durationSeconds(duration) : null;
+  return secs !== null && secs >= minSeconds ? 'wait' : 'short-timer';
+}
 
 // -- 9. bpmn-engine issue #200: a parallel join after an XOR join does not wait -----------------
 const noParallelJoinAfterXorJoin: RuleFactory = () => ({
@@ -357,7 +385,97 @@ const deliverableWaits: RuleFactory = (config: DanganLintContext) => ({
   },
 });
 
+// -- 14. a step's role is a business role: process_admin and the three administrators (三员) never
+// take business steps (server/http/policy.ts gives them no task.work), so a task for them would
+// wait for ever, seen by nobody who may work it ------------------------------------------------
+const ADMIN_ROLE_NAMES: Record<string, string> = { process_admin: '流程管理员', sys_admin: '系统管理员', sec_admin: '安全保密管理员', auditor: '安全审计员' };
+
+/** The refusal of a role a step or a starter may not name (bilingual). */
+export function roleProblem(role: string): string {
+  const admin = ADMIN_ROLE_NAMES[role];
+  return admin
+    ? `${admin}（${role}）不办理业务，不能作为办理或发起角色：请选择业务角色 / ${role} takes no business steps and cannot work or start a case: choose a business role`
+    : `未知角色 / Unknown role "${role}"`;
+}
+
+/** A FEEL expression that is a single string literal (`="sec_admin"`): its text, else null. */
+function feelStringLiteral(expr: string): string | null {
+  const m = /^=\s*"([^"\\]*)"\s*$/.exec(expr.trim());
+  return m ? m[1] : null;
+}
+
+const businessRoles: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:UserTask')) return;
+    const groups = node.candidateGroups as string | undefined;
+    if (!groups || !FEEL(groups)) return; // literal roles: user-task-assignment
+    const literal = feelStringLiteral(groups);
+    if (literal === null) return; // resolved when the case runs, and checked then (run.ts)
+    const list = literal.split(',').map((g) => g.trim()).filter(Boolean);
+    if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
+    for (const g of list) if (!(config?.roles ?? []).includes(g)) reporter.report(node.id, roleProblem(g));
+  },
+});
+
+// -- 15. a task's due date: a positive ISO 8601 duration of at most ten years, or a date in the
+// future (at most ten years ahead); FEEL is checked when it resolves (run.ts) ------------------
+export const MAX_DUE_SECONDS = 10 * 365 * 86400;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * What is wrong with a due date's value, or null. `now` in ms; `allowPast`: at run time a date FEEL
+ * computed may already have passed (the task is overdue at once); a date written into the diagram
+ * never may.
+ */
+export function dueDateProblem(value: string, now: number, allowPast = false): string | null {
+  const v = value.trim();
+  const tenYears = MAX_DUE_SECONDS * 1000;
+  if (/^[+-]?P/.test(v)) {
+    const secs = durationSeconds(v);
+    if (secs === null) return `办理期限“${v}”不是有效的时长，请写作 ISO 8601 时长，如 P3D（3 天）、PT4H（4 小时） / due date "${v}" is not an ISO 8601 duration such as P3D or PT4H`;
+    if (secs <= 0) return `办理期限“${v}”须大于零 / due date "${v}" must be longer than zero`;
+    if (secs > MAX_DUE_SECONDS) return `办理期限“${v}”超过 10 年 / due date "${v}" is longer than 10 years`;
+    return null;
+  }
+  const t = ISO_DATE.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(t)) {
+    return `办理期限“${v}”既不是时长也不是日期：请写作 ISO 8601 时长（如 P3D）、日期（如 2027-06-30）或以 = 开头的 FEEL 表达式 / due date "${v}" is neither an ISO 8601 duration (P3D), a date (2027-06-30) nor a FEEL expression (=…)`;
+  }
+  if (!allowPast && t <= now) return `办理期限“${v}”已经过去 / due date "${v}" is in the past`;
+  if (t > now + tenYears) return `办理期限“${v}”在 10 年以后 / due date "${v}" is more than 10 years ahead`;
+  return null;
+}
+
+const dueDates: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:UserTask')) return;
+    const due = typeof node.dueDate === 'string' ? node.dueDate.trim() : '';
+    if (!due || FEEL(due)) return;
+    const problem = dueDateProblem(due, Date.now());
+    if (problem) reporter.report(node.id, problem);
+  },
+});
+
+// -- 16. a cycle FEEL computes names its repetitions literally: the run time refuses any value
+// that is not R<n>/<interval>, so =someVariable would fail only when a case reached the timer ----
+const feelTimeCycle: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:TimerEventDefinition') || !node.timeCycle) return;
+    const value = String(node.timeCycle.body ?? '').trim();
+    if (!FEEL(value)) return;
+    if (!/^=\s*"R\d+\/P/.test(value)) {
+      reporter.report(
+        idOf(node.$parent),
+        `以 FEEL 计算的周期须以字面的 "R<次数>/P…" 开头，如 ="R12/P" + string(params.days) + "D"，次数与间隔在运行时仍受检查 / A timeCycle computed by FEEL must begin with the literal "R<n>/P…", e.g. ="R12/P" + string(params.days) + "D"; "${value}" could be anything when a case reaches it`,
+      );
+    }
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
+  'business-roles': businessRoles,
+  'due-date': dueDates,
+  'feel-time-cycle': feelTimeCycle,
   'deliverable-waits': deliverableWaits,
   'no-subprocess': noSubProcess,
   'no-loop-markers': noLoopMarkers,
