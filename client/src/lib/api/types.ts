@@ -18,7 +18,10 @@ export type Me = {
     code: string;
   };
   roles: Array<string>;
+  /** zh or en: the language of my mails, and of the screens on a browser where I have not picked one since */
   language: string;
+  /** Where my mails go (the system administrator records it); null: none */
+  email: string | null;
   /** While true, every route but me, logout, password and TOTP enrolment answers 403 PASSWORD_CHANGE_REQUIRED */
   mustChangePassword: boolean;
   /** While true, every route but me, logout, password and TOTP enrolment answers 403 TOTP_ENROLMENT_REQUIRED */
@@ -29,6 +32,10 @@ export type LoginRequest = {
   username: string;
   password: string;
   totp?: string;
+};
+
+export type LanguageChange = {
+  language: "zh" | "en";
 };
 
 export type ChangePasswordRequest = {
@@ -478,6 +485,8 @@ export type NotificationSettings = {
   digest: boolean;
   digestHour: number;
   digestHourIsDefault: boolean;
+  /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
+  defaultDigestHour: number;
   events: Array<{
     event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed";
     enabled: boolean;
@@ -2437,6 +2446,13 @@ export interface ApiRoutes {
     params: never;
     query: never;
     body: never;
+    response: Me;
+  };
+  /** Change my language (zh or en): my mails follow it */
+  "PUT /api/me/language": {
+    params: never;
+    query: never;
+    body: LanguageChange;
     response: Me;
   };
   /** Change my password */

@@ -237,6 +237,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
       roles_change: 'Roles changed',
       scope_change: 'Org unit changed',
       totp_reset: 'Authenticator reset',
+      language: 'Own language changed',
     },
     config: { change: 'Configuration change' },
     backup: { create: 'Backup', restore: 'Restore' },

@@ -234,6 +234,7 @@ export const consoleAuditZh = {
       roles_change: '变更角色',
       scope_change: '变更所属单位',
       totp_reset: '重置身份验证器',
+      language: '变更本人语言',
     },
     config: { change: '修改配置' },
     backup: { create: '数据备份', restore: '数据恢复' },

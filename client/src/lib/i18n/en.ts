@@ -57,6 +57,8 @@ export const en: Dictionary = {
     language: 'Language',
     logout: 'Log out',
     roles: 'Roles',
+    settings: 'My settings',
+    languageNotSaved: 'The screens switched language, but your account could not be updated (mails keep the old language): {reason}',
   },
   roles: {
     applicant: 'Applicant',

@@ -1,5 +1,7 @@
 // i18n: Chinese first, English second. t('inbox.claim', {n: 3}) looks the key up in the current
-// language; the language is reactive state, chosen by the user and kept in localStorage.
+// language; the language is reactive state, chosen by the user and kept in localStorage. While
+// logged in, the account's language (users.language, which mails follow) and this browser's agree:
+// the session sends a pick to the account (onPick) and applies the account's at login (adopt).
 import { zh } from './zh.ts';
 import { en } from './en.ts';
 
@@ -10,6 +12,9 @@ export type Locale = 'zh' | 'en';
 
 const DICTS: Record<Locale, Dictionary> = { zh, en };
 const STORE_KEY = 'dangan.lang';
+/** Set while the stored language is the account's (taken from it or sent to it). */
+const ACCOUNT_KEY = 'dangan.lang.account';
+const storage = (): Storage | null => (typeof localStorage !== 'undefined' ? localStorage : null);
 
 function lookup(dict: Dictionary, key: string): string | undefined {
   let node: unknown = dict;
@@ -28,15 +33,42 @@ class I18n {
     if (saved === 'zh' || saved === 'en') this.set(saved, false);
   }
 
+  /** Told of every language the user picks (remember = true); the session sends it to the account. */
+  onPick: ((locale: Locale) => void) | null = null;
+
   set(locale: Locale, remember = true): void {
     this.locale = locale;
     if (typeof document !== 'undefined') document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
-    if (remember && typeof localStorage !== 'undefined') localStorage.setItem(STORE_KEY, locale);
+    if (!remember) return;
+    storage()?.setItem(STORE_KEY, locale);
+    storage()?.removeItem(ACCOUNT_KEY);
+    this.onPick?.(locale);
+  }
+
+  /** The account's language: shown now, and kept as this browser's (the login page shows it next). */
+  adopt(locale: Locale): void {
+    this.set(locale, false);
+    storage()?.setItem(STORE_KEY, locale);
+    this.accountHasIt();
+  }
+
+  /** The account now has the language shown (the session sent it). */
+  accountHasIt(): void {
+    storage()?.setItem(ACCOUNT_KEY, '1');
   }
 
   /** Whether the user picked a language on this browser (else the account's preference applies). */
   get chosen(): boolean {
-    return typeof localStorage !== 'undefined' && !!localStorage.getItem(STORE_KEY);
+    return !!storage()?.getItem(STORE_KEY);
+  }
+
+  /**
+   * A language picked on this browser that the account has not got: picked on the login page, or
+   * before accounts had a language of their own. At login it goes to the account; a language the
+   * account gave this browser, or got from it, gives way to the account's (changed elsewhere since).
+   */
+  get unsent(): boolean {
+    return this.chosen && !storage()?.getItem(ACCOUNT_KEY);
   }
 
   /** Adds a section of strings loaded with the pages that use it (lib/i18n/admin.ts). */

@@ -56,6 +56,8 @@ export const zh = {
     language: '语言',
     logout: '退出登录',
     roles: '角色',
+    settings: '个人设置',
+    languageNotSaved: '界面语言已切换，但未能保存到您的账户（邮件仍按原语言发送）：{reason}',
   },
   roles: {
     applicant: '查档人员',

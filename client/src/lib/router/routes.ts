@@ -14,6 +14,8 @@ export const ROUTES: RouteDef[] = [
   { path: '/start/:processKey', load: () => import('../../pages/start/StartFormPage.svelte') },
   { path: '/applications', load: () => import('../../pages/applications/ApplicationsPage.svelte') },
   { path: '/applications/:instanceId', load: () => import('../../pages/applications/ApplicationPage.svelte') },
+  // 个人设置: my notification settings and my language (from the header).
+  { path: '/settings', load: () => import('../../pages/settings/MySettingsPage.svelte') },
   { path: '/deadlines', load: () => import('../../pages/deadlines/DeadlinesPage.svelte') },
   { path: '/transfers', load: () => import('../../pages/transfers/TransfersPage.svelte') },
   { path: '/transfers/:id', load: () => import('../../pages/transfers/TransferPage.svelte') },

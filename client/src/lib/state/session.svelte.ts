@@ -2,7 +2,9 @@
 // before the server would end the session, and a clean return to /login when it has.
 import type { ClientSettings, Me } from '../api/types.ts';
 import { abortSessionRequests, ApiError, call, onApi, openSessionRequests } from '../api/client.ts';
-import { i18n } from '../i18n/index.svelte.ts';
+import { errorText } from '../api/errors.ts';
+import { i18n, type Locale } from '../i18n/index.svelte.ts';
+import { toasts } from './toasts.svelte.ts';
 import { router } from '../router/routes.ts';
 
 /** The server only records activity every 15 s; stop that much earlier to be on the safe side. */
@@ -30,6 +32,49 @@ class Session {
     onApi('unauthenticated', () => {
       if (this.user) this.ended('expired');
     });
+    // A language picked while logged in (the header's switch, the login page during a forced
+    // password change) becomes the account's: mails follow the language the user reads.
+    i18n.onPick = (locale) => {
+      if (this.user) void this.sendLanguage(locale);
+    };
+  }
+
+  /** Language changes go one after the other, so that quick switches end with the last one picked. */
+  private languageSends: Promise<unknown> = Promise.resolve();
+
+  /** Makes `locale` the account's language; the answer (Me) becomes the user. False when refused. */
+  sendLanguage(locale: Locale): Promise<boolean> {
+    const send = this.languageSends.then(() => this.putLanguage(locale));
+    this.languageSends = send;
+    return send;
+  }
+
+  private async putLanguage(locale: Locale): Promise<boolean> {
+    if (!this.user) return false;
+    if (this.user.language === locale) {
+      if (i18n.locale === locale) i18n.accountHasIt();
+      return true;
+    }
+    try {
+      const me = await call('PUT /api/me/language', { body: { language: locale } });
+      if (this.user) this.user = { ...this.user, ...me };
+      if (i18n.locale === locale) i18n.accountHasIt();
+      return true;
+    } catch (e) {
+      toasts.error(i18n.t('header.languageNotSaved', { reason: errorText(e) }));
+      return false;
+    }
+  }
+
+  /**
+   * At login (and on a reload with a session): one language for the account and this browser. A
+   * pick made here that the account has not got is sent to it; otherwise the account's applies —
+   * also on a new browser, and after the user changed it on another one.
+   */
+  private async agreeOnLanguage(user: MeWithPolicy): Promise<void> {
+    const account: Locale = user.language === 'en' ? 'en' : 'zh';
+    if (i18n.unsent && i18n.locale !== account) await this.sendLanguage(i18n.locale);
+    else i18n.adopt(account);
   }
 
   /** Server time now, by the server's clock (deadlines and ages are measured against it). */
@@ -64,7 +109,7 @@ class Session {
     this.user = user;
     if (!user) return;
     openSessionRequests();
-    if (!i18n.chosen && (user.language === 'en' || user.language === 'zh')) i18n.set(user.language, false);
+    await this.agreeOnLanguage(user);
     this.lastActivity = Date.now();
     this.startIdleWatch();
     this.canStart = false;
