@@ -61,6 +61,7 @@ export const adminEn: Widen<typeof adminZh> = {
     title: 'Modeler: {name}',
     newTitle: 'New process',
     basedOn: 'editing version {v}',
+    basedOnStale: 'editing version {v} (the process has since been updated to version {latest}; deploying will report the conflict)',
     newKey: 'new process',
     canvas: 'Diagram editor',
     panel: 'Properties',

@@ -57,6 +57,7 @@ export const adminZh = {
     title: '流程设计：{name}',
     newTitle: '新建流程',
     basedOn: '基于第 {v} 版修改',
+    basedOnStale: '基于第 {v} 版修改（该流程此后已更新为第 {latest} 版，部署时将提示冲突）',
     newKey: '新流程',
     canvas: '流程图编辑区',
     panel: '属性',

@@ -1,0 +1,62 @@
+// A draft kept from before a reload names the version it was made on: when another deployment has
+// made a newer version meanwhile, the modeler says "基于第 1 版修改（该流程此后已更新为第 2 版…）",
+// not "基于第 2 版修改" — the deploy will be refused as a conflict, and the page says why before.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { BpmnModdle } from 'bpmn-moddle';
+import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { firstUserTask } from '../helpers/bpmn-edit.ts';
+import { clientDist } from '../../server/app.ts';
+import { openBrowser, login, type Browsing } from './browser.ts';
+
+let sys: TestSystem;
+let b: Browsing;
+
+test.before(async () => {
+  if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
+  sys = await startSystem();
+  b = await openBrowser(sys.url, { width: 1280, height: 800 });
+});
+test.after.always(async () => {
+  await b?.close();
+  await sys?.close();
+});
+
+test.serial('a restored draft of version 1 says so, and that version 2 exists, after another deployment', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const v1 = await db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
+  const { rootElement } = await new BpmnModdle({ camunda }).fromXML(v1.xml);
+  const step = firstUserTask(rootElement.rootElements.find((e: any) => e.$type === 'bpmn:Process'));
+
+  await login(p, sys.url, 'procadmin');
+  await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+  t.regex(await p.getByTestId('modeler-base').innerText(), new RegExp(`基于第 ${v1.version} 版修改$`));
+  // An edit: renamed on the canvas, kept in the tab.
+  await p.locator('.djs-shape', { hasText: step.name }).first().dblclick();
+  await p.locator('.djs-direct-editing-parent').waitFor();
+  await p.keyboard.press('Control+A');
+  await p.keyboard.type(`${step.name}（草稿）`);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => Object.keys(sessionStorage).some((k) => k.startsWith('dangan.modeler-draft.')));
+
+  // Someone else deploys the next version meanwhile.
+  const other = v1.xml.replace(`name="${step.name}"`, `name="${step.name}（他人修改）"`);
+  t.not(other, v1.xml);
+  await db.transaction((trx) => sys.services.engine.definitions.deploy(trx, other, null));
+  const latest = v1.version + 1;
+
+  await p.reload();
+  const kept = p.getByTestId('kept-draft');
+  await kept.getByText(`此后该流程已更新为第 ${latest} 版`, { exact: false }).waitFor();
+  await kept.getByRole('button', { name: '载入未部署的修改' }).click();
+  await p.locator('.djs-shape', { hasText: `${step.name}（草稿）` }).first().waitFor();
+  const subtitle = await p.getByTestId('modeler-base').innerText();
+  t.regex(subtitle, new RegExp(`基于第 ${v1.version} 版修改（该流程此后已更新为第 ${latest} 版，部署时将提示冲突）`));
+  t.notRegex(subtitle, new RegExp(`基于第 ${latest} 版修改`));
+  fs.mkdirSync('/tmp/helper-47', { recursive: true });
+  await p.screenshot({ path: '/tmp/helper-47/modeler-stale-draft.png' });
+});
