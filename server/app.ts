@@ -36,6 +36,7 @@ import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 import { digitisationRoutes } from './digitisation/routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
+import { DIAGRAM_BODY_LIMIT, DIAGRAM_ROUTES } from './processes/schema.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -108,8 +109,11 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   const routes = opts.routes ?? allRoutes(s);
   const rawTypes = [...new Set(routes.flatMap((r) => r.rawBody ?? []))];
   app.use('/api', sameOrigin);
+  // A diagram may be up to 2 MB (MAX_DIAGRAM_BYTES) with its forms: the routes that take one read
+  // a larger body, so that the size check answers in words rather than a bare 413.
+  app.post(DIAGRAM_ROUTES, express.json({ limit: DIAGRAM_BODY_LIMIT, strict: true }));
   app.use('/api', express.json({ limit: '1mb', strict: true }));
-  if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: '2mb' }));
+  if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: DIAGRAM_BODY_LIMIT }));
   // Binary uploads (attachments, page scans, import files): only routes that declare them take one.
   const binaryTypesOf = (r: RouteDef) => r.binaryBody?.types ?? ['application/octet-stream'];
   const binaryTypes = [...new Set(routes.filter((r) => r.binaryBody).flatMap(binaryTypesOf))];

@@ -21,7 +21,26 @@ const SUPPORTED = new Set<string>([...SUPPORTED_INPUTS, ...SUPPORTED_CONTAINERS,
 const CHOICE = new Set(['radio', 'select', 'checklist', 'taglist']);
 const VALIDATE_KEYS = new Set(['required', 'minLength', 'maxLength', 'min', 'max', 'pattern']);
 /** Set by the engine itself; a form may not overwrite them (server/engine/index.ts RESERVED). */
-const RESERVED = new Set(['initiator', 'initiatorOrgId', 'orgScopes']);
+export const ENGINE_RESERVED: readonly string[] = ['initiator', 'initiatorOrgId', 'orgScopes'];
+const RESERVED = new Set(ENGINE_RESERVED);
+/**
+ * What a case is about, set by the process's start service after its checks (the cadre and
+ * archive after the name, ID number and 回避 checks; the request, the case number, the office, the
+ * approval route, the grant …). A start form may ask for some of them (the start service checks
+ * them); the form of a later step may not carry them — the deploy check refuses such a form and
+ * the engine refuses a task completion that sets one — or a step could switch the case to another
+ * cadre after the checks ran. Server: server/engine/lint/variables.ts and server/engine/index.ts.
+ */
+export const CASE_KEYS: readonly string[] = [
+  // every start service
+  'caseNo', 'caseSubject', 'custodianOrgId', 'managementLevel', 'cadreId', 'archiveId', 'route',
+  // 查阅/借阅, 复制/摘录
+  'requestId', 'borrowerId', 'borrowerOrgId', 'coApplicantsLabels', 'grant', 'loanId',
+  // 材料收集归档, 催收, 信息更正, 数字化
+  'intakeId', 'intakeNo', 'producerOrgId', 'noticeId', 'correctionId', 'batchId', 'archiveCount',
+  // 转递
+  'orderId', 'inOrderId', 'receiverOrgId', 'receiverInside',
+];
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_COMPONENTS = 200;
 const MAX_DEPTH = 4;

@@ -13,6 +13,9 @@ import { parseBpmn } from './moddle.ts';
 import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
+import { checkStepForms, checkVariables } from './lint/variables.ts';
+import { CASE_KEYS } from '../../shared/form-schema.ts';
+import { ENGINE_VARIABLES, SERVICE_OUTPUTS } from './service-outputs.ts';
 import * as store from './store.ts';
 import type { DeploymentFormRow, DeploymentRow } from './store.ts';
 
@@ -157,6 +160,14 @@ export class Definitions {
   }
 
   /**
+   * What the diagram's FEEL reads that nothing on the way supplies, with the forms the version
+   * would carry (lint/variables.ts). Needs the forms, so it runs once they are resolved.
+   */
+  variableFindings(root: unknown, forms: Record<string, FormSchema>): Finding[] {
+    return [...checkStepForms(root, forms, CASE_KEYS), ...checkVariables(root, forms, { serviceOutputs: SERVICE_OUTPUTS, engineVariables: ENGINE_VARIABLES })];
+  }
+
+  /**
    * Validates and stores a new version with the forms it names (from `forms`). Deploying the XML
    * and forms of the latest version of the same key returns that version instead of creating a
    * new one (start-up deploys stay idempotent; a changed form file alone makes a new version).
@@ -177,6 +188,8 @@ export class Definitions {
     if (missing.length) {
       throw errors.bpmnInvalid(missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' })));
     }
+    const unsupplied = this.variableFindings(result.parsed!.rootElement, carried);
+    if (unsupplied.length) throw errors.bpmnInvalid(unsupplied);
     const sha256 = createHash('sha256').update(xml).digest('hex');
     const latest = await store.latestDeployment(q, meta.processId);
     if (latest && latest.sha256 === sha256 && sameForms(await store.formsOfDeployment(q, latest.id), carried)) {

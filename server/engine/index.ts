@@ -10,6 +10,7 @@ import { Definitions, type FormSource, type LoadedDefinition } from './definitio
 import { FormRegistry, validateAgainst } from './forms.ts';
 import type { FormSchema } from '../../shared/forms.ts';
 import { formOf, formSource } from './versioned-forms.ts';
+import { CASE_KEYS, ENGINE_RESERVED } from '../../shared/form-schema.ts';
 import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
 import { closeIncidentsOf, faultAnswer, IncidentRecorder, incidentMessage, isDiagramFault, type IncidentListener } from './incidents.ts';
@@ -54,7 +55,9 @@ export interface StartResult {
 }
 
 /** Keys the engine sets itself; forms and callers may not overwrite them. */
-const RESERVED = new Set(['initiator', 'initiatorOrgId', 'orgScopes']);
+const RESERVED = new Set(ENGINE_RESERVED);
+/** What the case is about (shared/form-schema.ts CASE_KEYS): set at the start, never by a later step. */
+const CASE_RESERVED = new Set(CASE_KEYS);
 
 export class WorkflowEngine {
   readonly definitions: Definitions;
@@ -131,10 +134,13 @@ export class WorkflowEngine {
     return this.formOf(await this.definitions.load(q, deploymentId), key);
   }
 
-  private checkForm(def: LoadedDefinition, formKey: string | undefined | null, variables: Record<string, unknown>): void {
+  private checkForm(def: LoadedDefinition, formKey: string | undefined | null, variables: Record<string, unknown>, step = false): void {
     for (const k of Object.keys(variables)) {
       if (RESERVED.has(k)) throw errors.validation([{ field: k, message: '系统保留的名称 / reserved' }], `"${k}" cannot be set`);
     }
+      if (step && CASE_RESERVED.has(k)) {
+        throw errors.validation([{ field: k, message: '案件发起时已确定，办理环节不能修改 / fixed when the case started: a step cannot change it' }], `"${k}" cannot be set by a step`);
+      }
     if (!formKey) {
       if (Object.keys(variables).length) throw errors.validation([{ field: '', message: '这一步不需要填写内容 / this step takes no input' }]);
       return;
@@ -347,7 +353,7 @@ export class WorkflowEngine {
     this.checkOpenAndAllowed(task, actor);
     if (!instance) throw errors.notFound('Process instance');
     // The forms of the case's own version: a case started before a form changed keeps its form.
-    this.checkForm(await this.definitions.load(trx, instance.deployment_id), task.form_key, variables);
+    this.checkForm(await this.definitions.load(trx, instance.deployment_id), task.form_key, variables, true);
 
     // The completion's instant is the command's first: the steps it reaches and the case's end come
     // after the decision that caused them, in every timeline sorted by time.

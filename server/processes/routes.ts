@@ -65,6 +65,21 @@ export function processAdminRoutes(s: Services) {
       handler: ({ params, body, user, ip }) => admin.reinstate(user, ip, params.key, body.reason),
     }),
     route({
+      method: 'post',
+      path: '/api/admin/processes/:key/versions/:version/restore',
+      summary: '以此版本重新部署: deploys an earlier version again, its diagram and its forms, as the newest version',
+      description:
+        'The way back from an edit that broke something (re-sending the old XML keeps the edited forms of the latest version). ' +
+        'Answers like POST /api/admin/deployments: 201 deployed or proposed (DEPLOY_REQUIRES_APPROVAL), 409 NO_CHANGES when the version is the latest already, 404 for an unknown version.',
+      tags,
+      permission: 'process.deploy',
+      params: S.versionParams,
+      body: S.restoreBody,
+      response: S.submitResult,
+      status: 201,
+      handler: ({ params, body, user, ip }) => admin.restore(user, ip, params.key, params.version, body.note),
+    }),
+    route({
       method: 'get',
       path: '/api/admin/processes/:key/diff',
       summary: 'What changed between two versions: elements added, removed, changed; forms',
@@ -91,7 +106,9 @@ export function processAdminRoutes(s: Services) {
       summary: 'Deploys an edit as a new version with a change note (or proposes it for a second approval)',
       description:
         'outcome "deployed": a new version exists; "proposed": DEPLOY_REQUIRES_APPROVAL is set and another process administrator must approve. ' +
-        '422 BPMN_INVALID / FORM_INVALID with every finding; 409 VERSION_CONFLICT when baseVersion is no longer the latest, PROCESS_EXISTS, NO_CHANGES.',
+        '422 BPMN_INVALID / FORM_INVALID with every finding (among them what a condition, due date or timer reads that nothing on the way supplies); ' +
+        '409 VERSION_CONFLICT when baseVersion is no longer the latest, PROCESS_EXISTS (also a key differing only in case), NO_CHANGES; ' +
+        '404 when processKey names no process; 422 RULE_VIOLATION base-version when baseVersion does not exist, process-key-changed when the diagram\'s id differs.',
       tags,
       permission: 'process.deploy',
       body: S.submitBody,

@@ -9,12 +9,26 @@ export const versionParams = z.object({ key: processKey, version: z.coerce.numbe
 export const idParams = z.object({ id: uuid }).strict();
 
 const formSchemaValue = z.object({ type: z.string(), components: z.array(z.unknown()) }).passthrough();
-/** Forms edited in the browser: {key: schema}; at most 50, 200 kB in all. */
+/** Forms edited in the browser: {key: schema}; at most 50, 200,000 characters in all. */
 export const editedForms = z
   .record(formKey, formSchemaValue)
-  .refine((f) => Object.keys(f).length <= 50, 'at most 50 forms')
-  .refine((f) => JSON.stringify(f).length <= 200_000, 'forms too large')
+  .refine((f) => Object.keys(f).length <= 50, '一次最多提交 50 个表单 / At most 50 forms per deployment')
+  .refine((f) => JSON.stringify(f).length <= 200_000, '表单合计不得超过 200,000 字符 / The forms may not exceed 200,000 characters in all')
   .default({});
+
+/**
+ * A diagram: at most 2,000,000 bytes of UTF-8. The JSON body of the routes that carry one is
+ * parsed with DIAGRAM_BODY_LIMIT (server/app.ts), room for the diagram, the forms and the note, so
+ * the body limit never refuses what this accepts.
+ */
+export const MAX_DIAGRAM_BYTES = 2_000_000;
+export const DIAGRAM_BODY_LIMIT = '3mb';
+/** The routes whose body carries a diagram. */
+export const DIAGRAM_ROUTES = ['/api/admin/deployments', '/api/admin/processes/validate', '/api/process-definitions'];
+export const diagramXml = z
+  .string()
+  .min(1, '请提交流程图 / The diagram is empty')
+  .refine((x) => new TextEncoder().encode(x).length <= MAX_DIAGRAM_BYTES, '流程图不得超过 2 MB / The diagram may not exceed 2 MB');
 
 export const lintContext = z
   .object({
@@ -59,6 +73,7 @@ export const processSummary = z
   })
   .openapi('AdminProcess');
 
+export const restoreBody = z.object({ note: z.string().trim().min(2, '请填写变更说明 / a change note is required').max(500) }).strict();
 export const retireBody = z.object({ reason: z.string().trim().min(2, '请写明停用原因 / say why').max(500) }).strict();
 export const reinstateBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 export const retirementResult = z.object({ key: z.string(), retired: retirement });
@@ -75,14 +90,14 @@ export const versionDetail = versionSummary
 export const finding = z.object({ rule: z.string(), elementId: z.string().optional(), message: z.string(), category: z.enum(['error', 'warn']) });
 export const formFinding = z.object({ formKey: z.string(), where: z.string(), message: z.string() });
 
-export const validateBody = z.object({ xml: z.string().min(1).max(2_000_000), forms: editedForms }).strict();
+export const validateBody = z.object({ xml: diagramXml, forms: editedForms }).strict();
 export const validateResult = z
   .object({ ok: z.boolean(), errors: z.array(finding), warnings: z.array(finding), formFindings: z.array(formFinding) })
   .openapi('ValidationResult');
 
 export const submitBody = z
   .object({
-    xml: z.string().min(1).max(2_000_000),
+    xml: diagramXml,
     /** The process being edited; null for a new one. Its id in the XML must match. */
     processKey: processKey.nullable(),
     /** The version the edit started from; a newer version deployed meanwhile answers 409. */

@@ -8,7 +8,7 @@ import type { Db, Q, Trx } from '../db.ts';
 import { forUpdate } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
-import { errors } from '../errors.ts';
+import { AppError, errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Finding } from '../engine/lint/linter.ts';
@@ -24,6 +24,8 @@ type Forms = Record<string, FormSchema>;
 const retiredDto = (r: (engineStore.RetiredRow & { retired_by_name: string }) | undefined) =>
   r ? { reason: r.reason, retiredAt: r.retired_at, retiredByName: r.retired_by_name } : null;
 const sha = (xml: string) => createHash('sha256').update(xml).digest('hex');
+const keyChanged = (expected: string, found: string) =>
+  errors.rule('process-key-changed', `流程标识不可修改（应为 ${expected}） / The process id must stay "${expected}"`, { expected, found });
 const pub = (f: Finding[]) => f.map((x) => ({ rule: x.rule, elementId: x.elementId, message: x.message, category: x.category }));
 
 export class ProcessAdminService {
@@ -115,27 +117,69 @@ export class ProcessAdminService {
   async validate(xml: string, forms: Forms) {
     const result = await this.engine.definitions.validate(xml, { q: this.db, extraFormKeys: Object.keys(forms) });
     const formFindings = this.formFindings(forms);
-    return { ok: result.ok && !formFindings.length, errors: pub(result.errors), warnings: pub(result.warnings), formFindings };
+    const errorsFound = [...result.errors];
+    // What the diagram reads against the forms it would deploy with: only a diagram that passed the lint.
+    if (result.ok && !formFindings.length) errorsFound.push(...(await this.variableFindings(this.db, result.parsed!.rootElement, forms)));
+    return { ok: !errorsFound.length && !formFindings.length, errors: pub(errorsFound), warnings: pub(result.warnings), formFindings };
   }
 
-  /** Parse + lint + form checks; the process id of a valid diagram. Throws 422 with every finding. */
-  private async checked(q: Q, xml: string, forms: Forms): Promise<{ key: string; name: string; warnings: Finding[] }> {
+  /** The variables check with the forms a deployment of this diagram would carry (edited ones first). */
+  private async variableFindings(q: Q, root: any, forms: Forms): Promise<Finding[]> {
+    const proc = (root.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+    const keys = new Set<string>();
+    for (const el of proc?.flowElements ?? []) {
+      const k = typeof el.formKey === 'string' ? el.formKey.trim() : '';
+      if (k && !k.startsWith('=') && (el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:StartEvent')) keys.add(k);
+    }
+    const carried = await this.engine.formSource(q, 'previous', forms)([...keys], proc.id);
+    return this.engine.definitions.variableFindings(root, carried);
+  }
+
+  /**
+   * Parse + lint + form checks; the process id of a valid diagram. Throws 422 with every finding.
+   * An edit whose process id differs from the process being edited is refused as that, first: its
+   * shapes still name the old id, which the parser would only call an "unresolved reference".
+   */
+  private async checked(q: Q, xml: string, forms: Forms, editing: string | null = null): Promise<{ key: string; name: string; warnings: Finding[] }> {
     const formFindings = this.formFindings(forms);
     if (formFindings.length) throw errors.formInvalid(formFindings);
     const result = await this.engine.definitions.validate(xml, { q, extraFormKeys: Object.keys(forms) });
+    const proc = (result.parsed?.rootElement?.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+    if (editing !== null && proc && proc.id !== editing) throw keyChanged(editing, proc.id);
     if (!result.ok) throw errors.bpmnInvalid(pub(result.errors));
-    const proc = (result.parsed!.rootElement.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
     return { key: proc.id, name: proc.name ?? proc.id, warnings: result.warnings };
   }
 
-  /** The edit must start from the latest version of its own process (or create a new process). */
-  private async checkBase(trx: Trx, key: string, editing: string | null, baseVersion: number | null): Promise<void> {
-    if (editing !== null && editing !== key) {
-      throw errors.rule('process-key-changed', `流程标识不可修改（应为 ${editing}）/ The process id must stay "${editing}"`, { expected: editing, found: key });
+  /** The process an edit names: 404 when there is none (a new process is sent with processKey null). */
+  private async mustExist(q: Q, editing: string | null): Promise<void> {
+    if (editing !== null && !(await engineStore.latestDeploymentId(q, editing))) {
+      throw new AppError(404, 'NOT_FOUND', `流程“${editing}”不存在；新建流程请不填流程标识 / There is no process "${editing}": send processKey null for a new process`);
     }
+  }
+
+  /**
+   * The process an edit names must exist (404 otherwise: a new process is sent with processKey
+   * null); the edit must start from an existing version (422) that is still the latest (409). A
+   * new process may not take a key that differs from an existing one only in case.
+   */
+  private async checkBase(trx: Trx, key: string, editing: string | null, baseVersion: number | null): Promise<void> {
+    await this.mustExist(trx, editing);
+    if (editing !== null && editing !== key) throw keyChanged(editing, key);
     const latest = await forUpdate(trx, trx('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first('version'));
-    if (editing === null && latest) throw errors.conflict('PROCESS_EXISTS', `流程“${key}”已存在 / A process "${key}" already exists`);
-    if (editing !== null && (latest?.version ?? null) !== baseVersion) {
+    if (editing === null) {
+      if (latest) throw errors.conflict('PROCESS_EXISTS', `流程“${key}”已存在 / A process "${key}" already exists`);
+      const like = await trx('process_deployments').whereRaw('lower(process_key) = ?', [key.toLowerCase()]).first('process_key');
+      if (like) {
+        throw errors.conflict('PROCESS_EXISTS', `已有流程“${like.process_key}”，标识只差大小写，容易混淆，请换一个 / A process "${like.process_key}" exists: keys that differ only in case are refused`, { existing: like.process_key });
+      }
+      return;
+    }
+    if (baseVersion !== null && baseVersion > (latest?.version ?? 0)) {
+      throw errors.rule('base-version', `流程“${key}”没有第 ${baseVersion} 版（最新为第 ${latest?.version} 版） / Process "${key}" has no version ${baseVersion} (the latest is ${latest?.version})`, {
+        latestVersion: latest?.version ?? null,
+      });
+    }
+    if ((latest?.version ?? null) !== baseVersion) {
       throw errors.conflict('VERSION_CONFLICT', `流程已更新为第 ${latest?.version} 版，请基于最新版本修改 / Version ${latest?.version} was deployed meanwhile: start from it`, {
         latestVersion: latest?.version ?? null,
       });
@@ -163,7 +207,8 @@ export class ProcessAdminService {
 
   /** The modeler's deploy: a new version now, or a proposal when a second person must approve. */
   async submit(user: SessionUser, ip: string, body: { xml: string; processKey: string | null; baseVersion: number | null; note: string; forms: Forms }) {
-    const { key, name, warnings } = await this.checked(this.db, body.xml, body.forms);
+    await this.mustExist(this.db, body.processKey);
+    const { key, name, warnings } = await this.checked(this.db, body.xml, body.forms, body.processKey);
     return this.db.transaction(async (trx) => {
       await this.checkBase(trx, key, body.processKey, body.baseVersion);
       if (this.requireApproval) {
@@ -205,6 +250,22 @@ export class ProcessAdminService {
     });
   }
 
+  /**
+   * 以此版本重新部署: version N's diagram AND its forms deployed again as the newest version (or
+   * proposed, with DEPLOY_REQUIRES_APPROVAL), the way back from an edit that broke something.
+   * Sending the old XML alone is not enough: an edited form carries over from the latest version.
+   */
+  async restore(user: SessionUser, ip: string, key: string, version: number, note: string) {
+    const [row, latest] = await Promise.all([store.findVersion(this.db, key, version), engineStore.latestDeployment(this.db, key)]);
+    if (!row || !latest) throw errors.notFound('Process version');
+    const forms = await this.formsOf(this.db, row.id);
+    const named = (await this.engine.definitions.load(this.db, row.id)).meta.formKeys;
+    if (named.some((k) => !forms[k])) {
+      throw errors.rule('restore-forms', `第 ${version} 版部署时表单尚未随版本保存，无法原样恢复 / Version ${version} predates versioned forms: it cannot be restored as it was`);
+    }
+    return this.submit(user, ip, { xml: row.xml, processKey: key, baseVersion: latest.version, note, forms });
+  }
+
   /** POST /api/process-definitions (XML from tools): no base check; identical XML keeps its version. */
   async deployDirect(user: SessionUser, ip: string, xml: string, note?: string) {
     if (this.requireApproval) {
@@ -212,6 +273,14 @@ export class ProcessAdminService {
     }
     return this.db.transaction(async (trx) => {
       const r = await this.deployNow(trx, user, ip, xml, note ?? '', {});
+      if (r.created && r.deployment.version === 1) {
+        // A new process: refused (the transaction rolls back) when a key differing only in case exists.
+        const key = r.deployment.process_key;
+        const like = await trx('process_deployments').whereRaw('lower(process_key) = ?', [key.toLowerCase()]).whereNot({ process_key: key }).first('process_key');
+        if (like) {
+          throw errors.conflict('PROCESS_EXISTS', `已有流程“${like.process_key}”，标识只差大小写，容易混淆，请换一个 / A process "${like.process_key}" exists: keys that differ only in case are refused`, { existing: like.process_key });
+        }
+      }
       return { key: r.deployment.process_key, version: r.deployment.version, created: r.created, warnings: pub(r.warnings) };
     });
   }

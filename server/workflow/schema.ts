@@ -1,5 +1,6 @@
 // Shapes of the workflow API: process definitions, instances, tasks.
 import { z, uuid } from '../http/zod.ts';
+import { diagramXml } from '../processes/schema.ts';
 
 export const variablesSchema = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.unknown())
@@ -19,7 +20,7 @@ export const definitionSchema = z
   .openapi('ProcessDefinition');
 
 export const deployBody = z
-  .object({ xml: z.string().min(1).max(2_000_000), note: z.string().max(500).optional() })
+  .object({ xml: diagramXml, note: z.string().max(500).optional() })
   .strict()
   .openapi('DeployRequest');
 

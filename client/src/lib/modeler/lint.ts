@@ -3,7 +3,7 @@
 // at deploy time (server/engine/lint/linter.ts) with the installation's context. Findings are
 // shown on the canvas: a marker on the element and a badge with the count, the messages in its
 // title; the page lists them too.
-import { lintDefinitions, type Finding } from '../../../../server/engine/lint/linter.ts';
+import { lintDefinitions, parseMessage, type Finding } from '../../../../server/engine/lint/linter.ts';
 import type { DanganLintContext } from '../../../../server/engine/lint/rules.ts';
 
 export type { Finding };
@@ -19,9 +19,9 @@ export async function checkDiagram(modeler: any, ctx: DanganLintContext): Promis
   try {
     parsed = await modeler.get('moddle').fromXML(xml, 'bpmn:Definitions');
   } catch (e) {
-    return { errors: [{ rule: 'parse', message: `无法解析 BPMN / ${(e as Error).message}`, category: 'error' }], warnings: [] };
+    return { errors: [{ rule: 'parse', message: parseMessage((e as Error).message), category: 'error' }], warnings: [] };
   }
-  const errors: Finding[] = parsed.warnings.map((w) => ({ rule: 'parse', message: w.message, category: 'error' }));
+  const errors: Finding[] = [...new Set(parsed.warnings.map((w) => parseMessage(w.message)))].map((message) => ({ rule: 'parse', message, category: 'error' as const }));
   const lint = await lintDefinitions(parsed.rootElement, ctx);
   return { errors: [...errors, ...lint.errors], warnings: lint.warnings };
 }
