@@ -82,6 +82,7 @@ test.serial('a condition reading a missing variable: 422 to the approver, an inc
   t.is(view.body.incidents, 1);
   t.deepEqual(view.body.incidentElements, ['unitHeadDecision']);
   t.regex(view.body.jobs[0].lastError, /missingVar/);
+  t.is(view.body.jobs[0].type, 'command');
   const stats = await proc.get(`/api/admin/processes/faultChain/versions/1/stats`);
   t.is(stats.body.elements.find((e: any) => e.elementId === 'unitHeadDecision')?.incidents, 1);
   const list = await proc.get(`/api/admin/instances?processKey=faultChain&status=incident`);
@@ -160,4 +161,24 @@ test.serial('a FEEL due date that resolves to nonsense gives the task no due dat
   t.is(next.status, 'open');
   t.is(next.due_at, null);
   t.is((await db()('jobs').where({ instance_id: id })).length, 0);
+});
+
+test.serial('a timer job that keeps failing becomes an incident and the process administrators are told once', async (t) => {
+  const xml = fixture('timers.bpmn')
+    .replaceAll('"timers"', '"timersFault"')
+    .replace('<bpmn:userTask id="remind" name="催办" camunda:candidateGroups="archive_chief">', '<bpmn:userTask id="remind" name="催办" camunda:candidateGroups="=missingRole">');
+  await db().transaction((trx) => sys.services.engine.definitions.deploy(trx, xml, null));
+  const id = await start('timersFault');
+  sys.clock.advance(2 * 3_600_000 + 1000);
+  for (let i = 0; i < 3; i++) {
+    await sys.services.jobs.pollOnce();
+    sys.clock.advance(5 * 60_000);
+  }
+  const job = await db()('jobs').where({ instance_id: id, element_id: 'reminder' }).first();
+  t.is(job.status, 'incident');
+  t.regex(job.last_error, /missingRole/);
+  const admins = (await db()('user_roles').where({ role: 'process_admin' })).length;
+  const told = await db()('mail_outbox').where({ instance_id: id, event: 'process_incident' });
+  t.is(told.length, admins);
+  t.regex(told[0].body, /催办|提醒/);
 });

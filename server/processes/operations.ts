@@ -164,6 +164,7 @@ export class OperationsService {
         id: j.id,
         elementId: j.element_id,
         elementName: name(j.element_id),
+        type: j.type,
         dueAt: j.due_at,
         status: j.status,
         attempts: j.attempts,

@@ -224,6 +224,7 @@ export const instanceDetail = instanceSummary
         id: z.string(),
         elementId: z.string(),
         elementName: z.string().nullable(),
+        type: z.string().openapi({ description: 'timer: a timer of the diagram; command: a command that failed on a fault of the diagram (its retry closes it)' }),
         dueAt: z.string(),
         status: z.string(),
         attempts: z.number().int(),

@@ -41,7 +41,7 @@ test.serial('a restored draft of version 1 says so, and that version 2 exists, a
   await p.keyboard.press('Control+A');
   await p.keyboard.type(`${step.name}（草稿）`);
   await p.keyboard.press('Enter');
-  await p.waitForFunction(() => Object.keys(sessionStorage).some((k) => k.startsWith('dangan.modeler-draft.')));
+  await p.waitForFunction(`Object.keys(sessionStorage).some((k) => k.startsWith('dangan.modeler-draft.'))`);
 
   // Someone else deploys the next version meanwhile.
   const other = v1.xml.replace(`name="${step.name}"`, `name="${step.name}（他人修改）"`);

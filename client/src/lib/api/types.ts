@@ -1871,6 +1871,8 @@ export type AdminInstance = {
     id: string;
     elementId: string;
     elementName: string | null;
+    /** timer: a timer of the diagram; command: a command that failed on a fault of the diagram (its retry closes it) */
+    type: string;
     dueAt: string;
     status: string;
     attempts: number;
