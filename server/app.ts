@@ -117,6 +117,9 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   // Binary uploads (attachments, page scans, import files): only routes that declare them take one.
   const binaryTypesOf = (r: RouteDef) => r.binaryBody?.types ?? ['application/octet-stream'];
   const binaryTypes = [...new Set(routes.filter((r) => r.binaryBody).flatMap(binaryTypesOf))];
+  // An upload route's path, to tell a sender of the wrong type what that route takes.
+  const uploadRoutes = routes.filter((r) => r.binaryBody).map((r) => ({ r, path: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`) }));
+  const uploadAt = (req: Request) => uploadRoutes.find((u) => u.r.method === req.method.toLowerCase() && u.path.test(`${req.baseUrl}${req.path}`))?.r;
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     // JSON only: a body in any other type (form posts included) is refused, not ignored.
     // Binary bodies pass here and are refused below by every route that does not take one.
@@ -127,7 +130,8 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
       !rawTypes.some((t) => req.is(t)) &&
       !binaryTypes.some((t) => req.is(t))
     ) {
-      return next(errors.unsupportedMedia());
+      const upload = uploadAt(req);
+      return next(errors.unsupportedMedia(upload ? binaryTypesOf(upload) : undefined));
     }
     next();
   });
@@ -171,7 +175,7 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
         // which refuses an empty file itself); other routes refuse binary bodies.
         const hasBody = Number(req.get('content-length') ?? 0) > 0 || !!req.get('transfer-encoding');
         if (r.binaryBody ? hasBody && !binaryTypesOf(r).some((t) => req.is(t)) : binaryTypes.some((t) => req.is(t))) {
-          throw errors.unsupportedMedia();
+          throw errors.unsupportedMedia(r.binaryBody ? binaryTypesOf(r) : undefined);
         }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));
         const ctx = {

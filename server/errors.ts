@@ -73,6 +73,25 @@ const TASK_STATUS_ZH: Record<string, string> = { completed: '已办理', cancell
 export const notFoundMessage = (what: string): string =>
   `${NOUN_ZH[what] ? `未找到该${NOUN_ZH[what]}` : '未找到所请求的对象'} / ${what} not found`;
 
+const TYPE_NAMES: Record<string, string> = {
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/tiff': 'TIFF',
+  'text/csv': 'CSV',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
+  'application/pdf': 'PDF',
+};
+
+/** "请上传 JPEG、PNG 或 TIFF 文件（image/jpeg, …） / Upload a JPEG, PNG or TIFF file (…)". */
+export function uploadTypesText(types: string[]): string {
+  const named = [...new Set(types.map((t) => TYPE_NAMES[t]).filter((n): n is string => !!n))];
+  const list = types.join(', ');
+  if (!named.length) return `请以下列格式上传文件：${list} / Upload the file as ${list}`;
+  const zh = named.length > 1 ? `${named.slice(0, -1).join('、')} 或 ${named.at(-1)}` : named[0];
+  const en = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  return `请上传 ${zh} 文件（${list}） / Upload a ${en} file (${list})`;
+}
+
 /** The top line of a VALIDATION_FAILED answer; its details name each field. */
 export const INVALID_INPUT = '输入有误 / Invalid input';
 
@@ -98,7 +117,9 @@ export const errors = {
   rule: (rule: string, message: string, details?: Record<string, unknown>) =>
     new AppError(422, 'RULE_VIOLATION', message, { rule, ...details }),
   payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大 / Request body too large'),
-  unsupportedMedia: () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 JSON 格式提交 / Send JSON (application/json)'),
+  /** A JSON route, or an upload route naming the types it takes (uploadTypesText). */
+  unsupportedMedia: (accepted?: string[]) =>
+    new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', accepted?.length ? uploadTypesText(accepted) : '请以 JSON 格式提交 / Send JSON (application/json)', accepted?.length ? { accepted } : undefined),
   foreignOrigin: () => new AppError(403, 'FOREIGN_ORIGIN', '拒绝跨站请求 / Cross-site request refused'),
   rateLimited: () => new AppError(429, 'RATE_LIMITED', '尝试过于频繁，请稍后再试 / Too many attempts; wait a moment'),
   /** The session may only change its password (initial or expired password) until it does. */

@@ -15,6 +15,7 @@ import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
 import { closeIncidentsOf, faultAnswer, IncidentRecorder, incidentMessage, isDiagramFault, type IncidentListener } from './incidents.ts';
 import { feelContext } from './expressions.ts';
+import { notStarter } from './starters.ts';
 import * as store from './store.ts';
 import type { InstanceRow, TaskRow } from './store.ts';
 import type { Actor, BlockedChoice, EngineDeps } from './types.ts';
@@ -158,7 +159,7 @@ export class WorkflowEngine {
   ): Promise<StartResult> {
     const def = await this.definitions.latest(trx, input.processKey);
     if (!def.meta.starters.some((r) => input.actor.roles.includes(r))) {
-      throw errors.forbidden(`Only ${def.meta.starters.join(', ')} may start ${input.processKey}`);
+      throw await notStarter(trx, def.meta.starters, def.meta.processName);
     }
     this.checkForm(def, def.meta.startFormKey, input.variables);
     return this.startWith(trx, def, input);
