@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
       const review = await task(id, 'reviewMaterial');
       await timed(acc, () => s.db.transaction((trx) => s.engine.complete(trx, review, archivist, { passedChecks: ['finished', 'subject', 'complete', 'legible', 'truthful', 'wellFilled', 'formalities', 'originalOrSealedCopy', 'paperAndInk'], decision: 'accept', comment: '合格。' })));
       const file = await task(id, 'fileMaterial');
-      await timed(fil, () => s.db.transaction((trx) => s.engine.complete(trx, file, archivist, { categoryCode: '3', pages: 1 })));
+      await timed(fil, () => s.db.transaction((trx) => s.engine.complete(trx, file, archivist, { filedCategoryCode: '3', filedPages: 1 })));
     }
     const ms = performance.now() - t0;
     console.log(`material collection: ${N} cases in ${ms.toFixed(0)} ms = ${((N * 1000) / ms).toFixed(1)} cases/s (incl. task lookups)`);

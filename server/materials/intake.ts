@@ -23,8 +23,27 @@ import type { ScanFinding } from '../archives/scans.ts';
 import { GONE } from '../archives/codes.ts';
 
 
+type Problem = { rule: string; message: string; details?: Record<string, unknown> };
+
+const APPROVAL_FIELDS = ['approvalAuthority', 'approvalDate', 'approvalDocNo'] as const;
+
+/**
+ * A 任免 material (9-2) must show its approving body, date and 文号 (DOMAIN.md §1.2 [S15]): asked at
+ * registration and again at filing, when the archivist files a material under 9-2 that was handed
+ * over under another category.
+ */
+export function appointmentProblems(v: Record<string, unknown>, today: string): Problem | null {
+  if (String(v.categoryCode) !== APPOINTMENT_CATEGORY) return null;
+  const missing = APPROVAL_FIELDS.filter((k) => !str(v[k]));
+  if (missing.length) {
+    return { rule: 'appointment_formalities', message: '任免材料须写明批准机关、批准时间和文号 / An appointment material must show the approving body, date and document number', details: { missing } };
+  }
+  if (String(v.approvalDate) > today) return { rule: 'appointment_formalities', message: '批准时间晚于今天 / The approval date is in the future', details: { missing: [] } };
+  return null;
+}
+
 /** The conditions a material must meet to be handed over at all (DOMAIN.md §1.2 [S12][S15]). */
-export function registrationProblems(v: Record<string, unknown>, today: string): { rule: string; message: string; details?: Record<string, unknown> } | null {
+export function registrationProblems(v: Record<string, unknown>, today: string): Problem | null {
   const formed = String(v.formedDate);
   if (formed > today) return { rule: 'formed_date_future', message: '材料形成时间晚于今天 / The formation date is in the future' };
   if (v.isCopy === true) {
@@ -34,18 +53,27 @@ export function registrationProblems(v: Record<string, unknown>, today: string):
     }
     if (copyDate < formed || copyDate > today) return { rule: 'copy_date', message: '复制时间须在形成时间之后、不晚于今天 / The copy date must fall between formation and today' };
   }
-  if (String(v.categoryCode) === APPOINTMENT_CATEGORY) {
-    const missing = ['approvalAuthority', 'approvalDate', 'approvalDocNo'].filter((k) => !str(v[k]));
-    if (missing.length) {
-      return { rule: 'appointment_formalities', message: '任免材料须写明批准机关、批准时间和文号 / An appointment material must show the approving body, date and document number', details: { missing } };
-    }
-    if (String(v.approvalDate) > today) return { rule: 'appointment_formalities', message: '批准时间晚于今天 / The approval date is in the future', details: { missing: [] } };
-  }
+  const appointment = appointmentProblems(v, today);
+  if (appointment) return appointment;
   if (v.deliveryMethod === 'confidential' && !str(v.confidentialNo)) {
     return { rule: 'confidential_number', message: '机要交通移交须填写机要编号 / A hand-over by confidential courier needs its number' };
   }
   return null;
 }
+
+/**
+ * A material formed before the cadre was born is a typing error (1900-01-01), never a fact: refused
+ * at the field, at registration and at every resubmission.
+ */
+function formedBeforeBirth(formedDate: string, cadre: { birth_date: string | null }): AppError | undefined {
+  if (cadre.birth_date && formedDate < cadre.birth_date) {
+    return errors.rule('formed_before_birth', '材料形成时间早于干部的出生日期 / The formation date is before the cadre’s birth', { field: 'formedDate' });
+  }
+}
+
+/** The case subject of an intake: the material, the cadre, and 【逾期移交】 for a late hand-over. */
+const intakeSubject = (title: string, cadreName: string, late: boolean) =>
+  `材料移交：${title.length > 30 ? `${title.slice(0, 30)}…` : title}（${cadreName}）${late ? '【逾期移交】' : ''}`;
 
 /** A digitised archive (DOMAIN.md §3) takes a new material only with its page images. */
 function scansRequired(archive: { digital_status: string }, active: unknown[]): AppError | undefined {
@@ -127,6 +155,8 @@ export function intakeServices(d: MaterialsDeps) {
     }
     const problem = registrationProblems(v, today);
     if (problem) throw errors.rule(problem.rule, problem.message, problem.details);
+    const beforeBirth = formedBeforeBirth(String(v.formedDate), cadre);
+    if (beforeBirth) throw beforeBirth;
     const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);
     if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
 
@@ -189,7 +219,6 @@ export function intakeServices(d: MaterialsDeps) {
       orgUnitId: archive.custodian_org_id,
       detail: { intakeNo, late, handoverDue, noticeNo: notice?.notice_no ?? null },
     });
-    const title = String(v.title).trim();
     return {
       intakeId,
       intakeNo,
@@ -199,7 +228,7 @@ export function intakeServices(d: MaterialsDeps) {
       producerOrgId: actor.orgUnitId,
       late,
       handoverDue,
-      caseSubject: `材料移交：${title.length > 30 ? `${title.slice(0, 30)}…` : title}（${cadre.name}）${late ? '【逾期移交】' : ''}`,
+      caseSubject: intakeSubject(String(v.title).trim(), cadre.name, late),
       orgScopes: { archivist: archive.custodian_org_id, archive_chief: archive.custodian_org_id },
     };
   }
@@ -250,11 +279,25 @@ export function intakeServices(d: MaterialsDeps) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'returned', false);
     const v = ctx.variables;
-    if (String(v.formedDate) > beijingDay(clock.now())) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future');
+    const today = beijingDay(clock.now());
+    const formed = String(v.formedDate);
+    if (formed > today) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future', { field: 'formedDate' });
+    const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
+    const beforeBirth = formedBeforeBirth(formed, cadre);
+    if (beforeBirth) throw beforeBirth;
+    // A new formation date is a different document handed over today: its period is counted again
+    // from that date, and this resubmission is its hand-over (README "材料收集归档").
+    let { late, handover_due: handoverDue } = intake;
+    if (formed !== intake.formed_date) {
+      handoverDue = addCalendarDays(formed, ctx.params.materialHandoverDays);
+      late = today > handoverDue;
+    }
     const at = iso(clock.now());
     const before = {
       formedDate: intake.formed_date,
       pages: intake.pages,
+      late: intake.late,
+      handoverDue: intake.handover_due,
       statedName: intake.stated_name,
       statedBirthDate: intake.stated_birth_date,
       statedWorkStartDate: intake.stated_work_start_date,
@@ -264,17 +307,74 @@ export function intakeServices(d: MaterialsDeps) {
     await store.updateIntake(ctx.trx, intake.id, {
       status: 'received',
       round,
-      formed_date: String(v.formedDate),
+      formed_date: formed,
       pages: Number(v.pages),
+      handover_due: handoverDue,
+      late,
       stated_name: String(v.statedName).trim(),
       stated_birth_date: String(v.statedBirthDate),
       stated_work_start_date: str(v.statedWorkStartDate),
       stated_party_join_date: str(v.statedPartyJoinDate),
       updated_at: at,
     });
-    await store.insertEvent(ctx.trx, { intake_id: intake.id, round, kind: 'resubmitted', actor_id: actor.id, at, comment: String(v.correction ?? '').trim(), detail: JSON.stringify({ before }) });
-    await audit.record(ctx.trx, { actor, action: 'material.resubmit', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round } });
-    return { round };
+    await store.insertEvent(ctx.trx, { intake_id: intake.id, round, kind: 'resubmitted', actor_id: actor.id, at, comment: String(v.correction ?? '').trim(), detail: JSON.stringify({ before, late, handoverDue }) });
+    await audit.record(ctx.trx, { actor, action: 'material.resubmit', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round, late, handoverDue } });
+    return { round, late, handoverDue, caseSubject: intakeSubject(intake.title, cadre.name, late) };
+  }
+
+  /**
+   * What the archivist files differs from what was handed over only with a reason written down: a
+   * category other than the proposed one, a page count other than the hand-over's. A material filed
+   * under 9-2 shows its approval (from the hand-over, or given now), as at registration.
+   */
+  async function filingChanges(ctx: ServiceContext, intake: IntakeRow) {
+    const v = ctx.variables;
+    // The filing form's own names (filedCategoryCode …), so that the hand-over's values in the
+    // application (拟归类别, 页数) stay what the producer wrote; a case on a version before them
+    // filed with categoryCode and pages.
+    const filed = (key: string) => (v[`filed${key[0].toUpperCase()}${key.slice(1)}`] ?? v[key]) as unknown;
+    const categoryCode = String(filed('categoryCode'));
+    const pages = Number(filed('pages'));
+    const categoryReason = str(v.categoryReason);
+    const pagesReason = str(v.pagesReason);
+    const proposedLabel = (await store.categoryLabel(ctx.trx, intake.category_code)) ?? intake.category_code;
+    if (categoryCode !== intake.category_code && !categoryReason) {
+      throw errors.rule('category_reason', `归入的类别与移交时拟归的“${proposedLabel}”不同，须写明理由 / The category differs from the one proposed at hand-over (${intake.category_code}); give the reason`, {
+        field: 'categoryReason',
+        proposed: intake.category_code,
+      });
+    }
+    if (pages !== intake.pages && !pagesReason) {
+      throw errors.rule('pages_reason', `页数与移交登记的 ${intake.pages} 页不同，须写明原因 / The page count differs from the ${intake.pages} handed over; give the reason`, {
+        field: 'pagesReason',
+        handedOver: intake.pages,
+      });
+    }
+    const approval = {
+      approvalAuthority: str(v.filedApprovalAuthority) ?? intake.approval_authority,
+      approvalDate: str(v.filedApprovalDate) ?? intake.approval_date,
+      approvalDocNo: str(v.filedApprovalDocNo) ?? intake.approval_doc_no,
+    };
+    const appointment = appointmentProblems({ categoryCode, ...approval }, beijingDay(clock.now()));
+    if (appointment) {
+      const missing = (appointment.details?.missing as string[] | undefined) ?? [];
+      const field = missing[0] ?? 'approvalDate';
+      throw errors.rule(appointment.rule, appointment.message, { ...appointment.details, field: `filed${field[0].toUpperCase()}${field.slice(1)}` });
+    }
+    const changed = categoryCode !== intake.category_code || pages !== intake.pages;
+    return {
+      categoryCode,
+      pages,
+      approval: categoryCode === APPOINTMENT_CATEGORY ? approval : null,
+      // What the filing changed, for the intake record: the hand-over's values and the reasons.
+      changes: changed
+        ? {
+            handedOver: { categoryCode: intake.category_code, categoryLabel: proposedLabel, pages: intake.pages },
+            ...(categoryCode !== intake.category_code ? { categoryReason } : {}),
+            ...(pages !== intake.pages ? { pagesReason } : {}),
+          }
+        : null,
+    };
   }
 
   async function fileIntoCatalogue(ctx: ServiceContext) {
@@ -284,13 +384,14 @@ export function intakeServices(d: MaterialsDeps) {
     const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
     const missing = scansRequired(archive, active);
     if (missing) throw missing;
+    const filing = await filingChanges(ctx, intake);
     const remark = str(ctx.variables.remark) ?? (intake.is_copy ? '复印件' : null);
     const material = await d.archives.fileMaterial(ctx.trx, {
       archiveId: intake.archive_id,
-      categoryCode: String(ctx.variables.categoryCode),
+      categoryCode: filing.categoryCode,
       title: intake.title,
       formedDate: intake.formed_date,
-      pages: Number(ctx.variables.pages),
+      pages: filing.pages,
       isCopy: intake.is_copy,
       copyDate: intake.copy_date,
       remark,
@@ -305,7 +406,20 @@ export function intakeServices(d: MaterialsDeps) {
       if (findings.length) throw errors.rule('scan_check', '扫描件与归档页数不符 / The scans do not match the filed material', { findings });
     }
     const at = iso(clock.now());
-    await store.updateIntake(ctx.trx, intake.id, { status: 'filed', material_id: material.id, seq_no: material.seq_no, filed_at: at, filed_by: actor.id, updated_at: at });
+    // The ledger says what was filed: the category, the pages and the 序号 of the catalogue row.
+    await store.updateIntake(ctx.trx, intake.id, {
+      status: 'filed',
+      category_code: material.category_code,
+      pages: material.pages,
+      ...(filing.approval
+        ? { approval_authority: filing.approval.approvalAuthority, approval_date: filing.approval.approvalDate, approval_doc_no: filing.approval.approvalDocNo }
+        : {}),
+      material_id: material.id,
+      seq_no: material.seq_no,
+      filed_at: at,
+      filed_by: actor.id,
+      updated_at: at,
+    });
     await store.insertEvent(ctx.trx, {
       intake_id: intake.id,
       round: intake.round,
@@ -313,14 +427,14 @@ export function intakeServices(d: MaterialsDeps) {
       actor_id: actor.id,
       at,
       comment: remark,
-      detail: JSON.stringify({ materialId: material.id, seqNo: material.seq_no, categoryCode: material.category_code, pages: material.pages, scans: active.length }),
+      detail: JSON.stringify({ materialId: material.id, seqNo: material.seq_no, categoryCode: material.category_code, pages: material.pages, scans: active.length, ...filing.changes }),
     });
     await audit.record(ctx.trx, {
       actor,
       action: 'material.file',
       objectType: 'material',
       objectId: material.id,
-      detail: { intakeNo: intake.intake_no, archiveId: material.archive_id, seqNo: material.seq_no, scans: active.length },
+      detail: { intakeNo: intake.intake_no, archiveId: material.archive_id, seqNo: material.seq_no, scans: active.length, ...(filing.changes ? { handedOver: filing.changes.handedOver } : {}) },
     });
     return { materialId: material.id, seqNo: material.seq_no };
   }

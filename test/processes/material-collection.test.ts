@@ -65,7 +65,7 @@ test.serial('given a material formed last week, when the producer hands it over 
   t.is((await completeAt(archivist, id, 'reviewMaterial', accept())).status, 200);
   t.like(await intakeOf(id), { status: 'ledgered', receiver_id: (await db('users').where({ username: 'archivist1' }).first()).id });
   t.is((await uploadScan(producer, intake.id, await pageScan(3))).status, 409, 'no more scans once accepted');
-  const filed = await completeAt(archivist, id, 'fileMaterial', { categoryCode: '3', pages: 2 });
+  const filed = await completeAt(archivist, id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 });
   t.is(filed.status, 200, JSON.stringify(filed.body));
   t.is(filed.body.instance.status, 'completed');
 
@@ -128,7 +128,7 @@ test.serial('given a material that goes back twice, when the producer corrects a
     t.like(await intakeOf(id), { status: 'received', round: round + 1, pages: 2 + round, formed_date: daysAgo(sys, 2) });
   }
   t.is((await completeAt(archivist, id, 'reviewMaterial', accept())).status, 200);
-  const filed = await completeAt(archivist, id, 'fileMaterial', { categoryCode: '9-2', pages: 4, remark: '附考察材料' });
+  const filed = await completeAt(archivist, id, 'fileMaterial', { filedCategoryCode: '9-2', filedPages: 4, remark: '附考察材料' });
   t.is(filed.status, 200, JSON.stringify(filed.body));
   const intake = await intakeOf(id);
   t.like(intake, { status: 'filed', round: 3, approval_doc_no: '乌党任〔2026〕12号' });
@@ -137,7 +137,8 @@ test.serial('given a material that goes back twice, when the producer corrects a
   const record = (await producer.get(`/api/material-intakes/${intake.id}`)).body;
   t.deepEqual(record.events.map((e: any) => [e.kind, e.round]), [['registered', 1], ['returned', 1], ['resubmitted', 2], ['returned', 2], ['resubmitted', 3], ['accepted', 3], ['filed', 3]]);
   t.is(record.events[1].comment, '第1次退回：缺少单位盖章。');
-  t.deepEqual(record.events[1].detail.unchecked, ['formalities']);
+  // The review points that did not pass are named in words, not by their codes.
+  t.deepEqual(record.events[1].detail.unchecked, [{ code: 'formalities', label: '手续完备' }]);
   t.is(record.events[2].detail.before.pages, 2, 'the values before a resubmission are kept');
   const tasks = await db('tasks').where({ instance_id: id }).orderBy('created_at');
   t.deepEqual(tasks.map((x: any) => x.element_id), ['reviewMaterial', 'resubmitMaterial', 'reviewMaterial', 'resubmitMaterial', 'reviewMaterial', 'fileMaterial']);
@@ -233,6 +234,39 @@ test.serial('the ledger is scoped: the other office sees nothing, the producing 
 });
 
 void today;
+
+test.serial('given a material handed over on time, when the resubmission gives an earlier formation date, then the ledger recomputes its period and flags it late; a date before the cadre’s birth is refused', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 7 });
+  const { producer, res } = await register(registration(cadre, daysAgo(sys, 5)));
+  t.is(res.status, 201);
+  const id = res.body.id;
+  const registered = await intakeOf(id);
+  t.false(!!registered.late);
+  const archivist = await sys.as('archivist1');
+  t.is((await completeAt(archivist, id, 'reviewMaterial', sendBack('落款日期有误，请核实。'))).status, 200);
+  const resubmit = (formedDate: string) =>
+    completeAt(producer, id, 'resubmitMaterial', { correction: '已核实落款日期。', formedDate, pages: 2, statedName: cadre.name, statedBirthDate: cadre.birth_date });
+
+  // A formation date before the cadre was born is refused at the field; nothing changes.
+  const refused = await resubmit('1950-01-01');
+  t.is(refused.status, 422);
+  t.like(refused.body.details, { rule: 'formed_before_birth', field: 'formedDate' });
+  t.like(await intakeOf(id), { status: 'returned', formed_date: daysAgo(sys, 5), round: 1 });
+
+  const formed = daysAgo(sys, 45);
+  const ok = await resubmit(formed);
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  const after = await intakeOf(id);
+  const due = new Date(`${formed}T00:00:00Z`);
+  due.setUTCDate(due.getUTCDate() + 30);
+  t.like(after, { status: 'received', round: 2, formed_date: formed, handover_due: due.toISOString().slice(0, 10) });
+  t.true(!!after.late, 'late against the new formation date');
+  t.regex((await db('workflow_cases').where({ instance_id: id }).first()).subject, /【逾期移交】/);
+  const event = (await archivist.get(`/api/material-intakes/${after.id}`)).body.events.find((e: any) => e.kind === 'resubmitted');
+  t.like(event.detail, { late: true, handoverDue: after.handover_due, before: { formedDate: daysAgo(sys, 5), late: false, handoverDue: registered.handover_due } });
+  t.true((await archivist.get('/api/material-intakes?late=true&limit=500')).body.items.some((i: any) => i.id === after.id));
+});
 
 test.serial('given a hand-over nobody has reviewed yet, the producer withdraws it: the ledger says 已撤回, no task is left, no scan can be added', async (t) => {
   const cadre = await plainCadre(sys, { digitised: false, skip: 6 });

@@ -81,6 +81,15 @@ test.serial('the filing conditions: no future formation date, a copy needs its d
   await nothingWritten(t, () => start(registration(cadre, daysAgo(sys, 9), { cadreIdNumber: '15030219800101001' })), { status: 400, field: 'cadreIdNumber' });
   await nothingWritten(t, () => start(registration(cadre, daysAgo(sys, 9), { orgScopes: { archivist: 1 } })), { status: 400, field: 'orgScopes' });
   await nothingWritten(t, () => start(registration(cadre, daysAgo(sys, 9)), 'archivist1'), { status: 403 });
+  // A material formed before the cadre was born (1900-01-01 typed for 2019-01-01) is refused at the field.
+  const dayBeforeBirth = new Date(Date.parse(`${cadre.birth_date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  for (const formed of ['1900-01-01', dayBeforeBirth]) {
+    await nothingWritten(t, () => start(registration(cadre, formed)), { status: 422, rule: 'formed_before_birth' });
+  }
+  const beforeBirth = await start(registration(cadre, '1900-01-01'));
+  t.is(beforeBirth.body.details.field, 'formedDate');
+  t.is(beforeBirth.body.message, '材料形成时间早于干部的出生日期 / The formation date is before the cadre’s birth');
+  t.is((await start(registration(cadre, cadre.birth_date))).status, 201, 'formed on the day of birth is possible');
   // The same checks stand when a changed form stops asking (the server's own conditions).
   const d = today(sys);
   t.is(registrationProblems({ formedDate: daysAgo(sys, 1), categoryCode: '9-2' }, d)?.rule, 'appointment_formalities');
@@ -102,6 +111,15 @@ test.serial('scans: only the producer who handed it over uploads them, only imag
   const notImage = await producer.request('POST', `/api/material-intakes/${intake.id}/scans`, new TextEncoder().encode('not an image'), { 'content-type': 'image/jpeg' });
   t.is(notImage.status, 400);
   t.is((await producer.request('POST', `/api/material-intakes/${intake.id}/scans`, '{}', { 'content-type': 'application/json' })).status, 415);
+  // A PDF is refused with the types the route takes, not with "send JSON".
+  const pdf = await producer.request('POST', `/api/material-intakes/${intake.id}/scans`, new TextEncoder().encode('%PDF-1.4'), { 'content-type': 'application/pdf' });
+  t.is(pdf.status, 415);
+  t.is(pdf.body.code, 'UNSUPPORTED_MEDIA_TYPE');
+  t.is(pdf.body.message, '请上传 JPEG、PNG 或 TIFF 文件（image/jpeg, image/png, image/tiff） / Upload a JPEG, PNG or TIFF file (image/jpeg, image/png, image/tiff)');
+  const json = await producer.request('POST', `/api/material-intakes/${intake.id}/scans`, '{}', { 'content-type': 'application/json' });
+  t.is(json.body.message, pdf.body.message);
+  // A JSON route still asks for JSON.
+  t.regex((await producer.request('POST', '/api/collection-notices/1/withdraw', new TextEncoder().encode('%PDF-1.4'), { 'content-type': 'application/pdf' })).body.message, /^请以 JSON 格式提交/);
   for (const n of [1, 2, 3]) t.is((await uploadScan(producer, intake.id, await pageScan(n))).status, 201);
   const low = await uploadScan(producer, intake.id, await pageScan(4, 96));
   t.is(low.status, 201);
@@ -129,14 +147,15 @@ test.serial('scans: only the producer who handed it over uploads them, only imag
   t.is((await (await sys.as('receiver1')).get(`/api/material-intakes/${intake.id}/scans/3`)).status, 404);
 
   t.is((await completeAt(archivist, res.body.id, 'reviewMaterial', accept())).status, 200);
-  // Filing with a page count other than the scans' is refused by the archive's own check, and nothing is filed.
+  // Filing with a page count other than the scans' is refused by the archive's own check (even with
+  // a reason for differing from the hand-over), and nothing is filed.
   const before = await countOf(sys, 'materials', { archive_id: cadre.archive_id });
-  const wrong = await completeAt(archivist, res.body.id, 'fileMaterial', { categoryCode: '3', pages: 3 });
+  const wrong = await completeAt(archivist, res.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 3, pagesReason: '另有附页一页。' });
   t.is(wrong.status, 422);
   t.is(wrong.body.details.rule, 'scan_check');
   t.is(await countOf(sys, 'materials', { archive_id: cadre.archive_id }), before);
   t.is((await intakeOf(res.body.id)).status, 'ledgered');
-  const ok = await completeAt(archivist, res.body.id, 'fileMaterial', { categoryCode: '3', pages: 2 });
+  const ok = await completeAt(archivist, res.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 });
   t.is(ok.status, 200);
   const filed = await intakeOf(res.body.id);
   const pages = await sys.services.db('page_images').where({ material_id: filed.material_id }).orderBy('page_no');
@@ -184,4 +203,72 @@ test.serial('an intake takes at most 1000 uploads, withdrawn ones included', asy
   t.is(refused.status, 422);
   t.is(refused.body.details.rule, 'scan_limit');
   t.is(await countOf(sys, 'material_intake_scans', { intake_id: intake.id }), 1000);
+});
+
+test.serial('filing: a category or page count other than the hand-over’s needs its reason, 9-2 its formalities, and the ledger says what was filed', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const res = await start(registration(cadre, daysAgo(sys, 5), { pages: 3 }));
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const archivist = await sys.as('archivist1');
+  t.is((await completeAt(archivist, id, 'reviewMaterial', accept())).status, 200);
+  const materialsBefore = await countOf(sys, 'materials', { archive_id: cadre.archive_id });
+  const file = (v: Record<string, unknown>) => completeAt(archivist, id, 'fileMaterial', v);
+
+  // Another category than proposed (三类) without a reason: refused at the field, nothing filed.
+  const noReason = await file({ filedCategoryCode: '9-1', filedPages: 3 });
+  t.is(noReason.status, 422);
+  t.like(noReason.body.details, { rule: 'category_reason', field: 'categoryReason', proposed: '3' });
+  t.regex(noReason.body.message, /^归入的类别与移交时拟归的“三、考核鉴定材料”不同，须写明理由/);
+  // Another page count than handed over without a reason.
+  const pagesNoReason = await file({ filedCategoryCode: '3', filedPages: 5 });
+  t.is(pagesNoReason.status, 422);
+  t.like(pagesNoReason.body.details, { rule: 'pages_reason', field: 'pagesReason', handedOver: 3 });
+  // 9-2 asks for the approval the hand-over (三类) never gave — the same rule as at registration.
+  const reasons = { categoryReason: '系任免审批附件，应归任免材料。', pagesReason: '背面另有两页批示，移交时漏计。' };
+  const noApproval = await file({ filedCategoryCode: '9-2', filedPages: 5, ...reasons });
+  t.is(noApproval.status, 422);
+  t.like(noApproval.body.details, { rule: 'appointment_formalities', field: 'filedApprovalAuthority', missing: ['approvalAuthority', 'approvalDate', 'approvalDocNo'] });
+  const futureApproval = await file({ filedCategoryCode: '9-2', filedPages: 5, ...reasons, filedApprovalAuthority: '中共乌海市委', filedApprovalDate: '2999-01-01', filedApprovalDocNo: '乌党任〔2026〕20号' });
+  t.is(futureApproval.body.details?.rule, 'appointment_formalities');
+  t.is(await countOf(sys, 'materials', { archive_id: cadre.archive_id }), materialsBefore);
+  t.is((await intakeOf(id)).status, 'ledgered');
+
+  const approval = { approvalAuthority: '中共乌海市委', approvalDate: daysAgo(sys, 6), approvalDocNo: '乌党任〔2026〕20号' };
+  const ok = await file({ filedCategoryCode: '9-2', filedPages: 5, ...reasons, filedApprovalAuthority: approval.approvalAuthority, filedApprovalDate: approval.approvalDate, filedApprovalDocNo: approval.approvalDocNo });
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  const intake = await intakeOf(id);
+  const material = await db('materials').where({ id: intake.material_id }).first();
+  t.like(material, { category_code: '9-2', pages: 5 });
+  // The ledger records what was filed, not what was proposed.
+  t.like(intake, { status: 'filed', category_code: '9-2', pages: 5, seq_no: material.seq_no, approval_authority: '中共乌海市委', approval_doc_no: '乌党任〔2026〕20号', approval_date: approval.approvalDate });
+  const record = (await archivist.get(`/api/material-intakes/${intake.id}`)).body;
+  t.like(record, { categoryCode: '9-2', categoryLabel: '9-2 任免材料', pages: 5, material: { seqNo: material.seq_no } });
+  const filed = record.events.find((e: any) => e.kind === 'filed');
+  t.deepEqual(filed.detail.handedOver, { categoryCode: '3', categoryLabel: '三、考核鉴定材料', pages: 3 });
+  t.is(filed.detail.categoryReason, reasons.categoryReason);
+  t.is(filed.detail.pagesReason, reasons.pagesReason);
+  const ledger = (await archivist.get('/api/material-intakes?status=filed&limit=500')).body.items.find((i: any) => i.id === intake.id);
+  t.like(ledger, { categoryCode: '9-2', pages: 5, seqNo: material.seq_no });
+  // The application still reads as the producer handed it over (拟归类别 三类, 3 pages, no approval).
+  const application = (await (await sys.as('producer1')).get(`/api/process-instances/${id}`)).body.variables;
+  t.like(application, { categoryCode: '3', pages: 3 });
+  t.is(application.approvalAuthority, undefined);
+  const audit = await db('audit_log').where({ action: 'material.file', object_id: String(material.id) }).first();
+  t.deepEqual(JSON.parse(audit.detail).handedOver, { categoryCode: '3', categoryLabel: '三、考核鉴定材料', pages: 3 });
+});
+
+test.serial('filing a 9-2 material handed over as 9-2 takes its approval from the hand-over; filing as proposed needs no reason', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 5 });
+  const approval = { approvalAuthority: '中共乌海市委', approvalDate: daysAgo(sys, 6), approvalDocNo: '乌党任〔2026〕21号' };
+  const res = await start(registration(cadre, daysAgo(sys, 5), { title: '干部任免审批表', categoryCode: '9-2', ...approval }));
+  const archivist = await sys.as('archivist1');
+  t.is((await completeAt(archivist, res.body.id, 'reviewMaterial', accept())).status, 200);
+  const ok = await completeAt(archivist, res.body.id, 'fileMaterial', { filedCategoryCode: '9-2', filedPages: 2 });
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  const intake = await intakeOf(res.body.id);
+  t.like(intake, { status: 'filed', category_code: '9-2', pages: 2, approval_doc_no: '乌党任〔2026〕21号' });
+  const filed = (await archivist.get(`/api/material-intakes/${intake.id}`)).body.events.find((e: any) => e.kind === 'filed');
+  t.is(filed.detail.handedOver, undefined, 'nothing changed against the hand-over');
 });

@@ -114,7 +114,7 @@ test.serial('filing through 材料收集归档 records the check it passed', asy
   for (const n of [1, 2]) t.is((await uploadScan(producer, intake.id, await pageScan(n + 20))).status, 201);
   const archivist = await sys.as('archivist1');
   t.is((await completeAt(archivist, started.body.id, 'reviewMaterial', accept())).status, 200);
-  t.is((await completeAt(archivist, started.body.id, 'fileMaterial', { categoryCode: '3', pages: 2 })).status, 200);
+  t.is((await completeAt(archivist, started.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 })).status, 200);
   const filed = await db()('material_intakes').where({ id: intake.id }).first();
   const checks = await checksOf(filed.material_id);
   t.is(checks.length, 1);
