@@ -10,7 +10,8 @@ import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, logout, type Browsing } from './browser.ts';
-import { daysAgo, pageScan, plainCadre, registration } from '../processes/material-helpers.ts';
+import { accept, daysAgo, pageScan, plainCadre, registration, sendBack } from '../processes/material-helpers.ts';
+import { completeAt } from '../helpers/workflow.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -33,6 +34,20 @@ async function openTask(p: Page, step: string) {
   await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
   await p.getByRole('link', { name: `办理：${step}` }).first().click();
   await p.getByRole('heading', { name: step, level: 1 }).waitFor();
+}
+
+/** The 序号 and date cells of the evidence table whose text runs over more than one line. */
+async function brokenCells(p: Page): Promise<string[]> {
+  return p.locator('table tbody tr').evaluateAll((rows: any[]) =>
+    rows.flatMap((row) =>
+      [row.cells[0], row.cells[2]].filter(Boolean).flatMap((cell: any) => {
+        const range = cell.ownerDocument.createRange();
+        range.selectNodeContents(cell);
+        const lines = new Set([...range.getClientRects()].map((r: any) => Math.round(r.top)));
+        return lines.size > 1 ? [cell.textContent] : [];
+      }),
+    ),
+  );
 }
 
 async function submitTask(p: Page) {
@@ -165,7 +180,19 @@ test.serial('the investigation of a correction picks its basis from the evidence
   await picker.getByRole('checkbox', { name: new RegExp(`${basis.seq_no}\\s*${basis.title}`) }).check();
   await p.getByText('已选 1 份').waitFor();
   await p.getByLabel('调查核实情况').fill('经查录用审批表，参加工作时间应提前一个月。');
-  await p.getByLabel('拟认定的值（日期写作 YYYY-MM-DD）').fill(proposed);
+  await p.getByLabel('拟认定的值').fill(proposed);
+  // 序号 (9-2-1) and dates (2001-08-07) in the evidence table never break at their hyphens: at
+  // 1280 px in Chinese and at 1024 px in English.
+  await p.getByRole('cell', { name: basis.seq_no, exact: true }).first().waitFor();
+  t.deepEqual(await brokenCells(p), [], 'zh, 1280 px');
+  await p.setViewportSize({ width: 1024, height: 800 });
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByRole('heading', { name: 'Evidence' }).waitFor();
+  t.deepEqual(await brokenCells(p), [], 'en, 1024 px');
+  await p.screenshot({ path: path.join(tmp, 'evidence-1024-en.png'), fullPage: true });
+  if (process.env.SHOTS_DIR) fs.copyFileSync(path.join(tmp, 'evidence-1024-en.png'), path.join(process.env.SHOTS_DIR, 'correction-evidence-1024-en.png'));
+  await p.getByLabel('Language').selectOption('zh');
+  await p.setViewportSize({ width: 1280, height: 800 });
   await submitTask(p);
   await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
   const c = await db('corrections').where({ instance_id: started.body.id }).first();
@@ -201,6 +228,10 @@ test.serial('the archive office starts a correction and a collection notice from
   await p.getByRole('button', { name: '提交申请' }).click();
   await p.getByRole('heading', { name: '更正事项' }).waitFor();
   await p.getByRole('cell', { name: first.seq_no, exact: true }).first().waitFor();
+  // The summary reads each field by its label, without the hint shown under the input.
+  await p.getByText(`记载的值：汉族；所据材料序号：${first.seq_no}`).waitFor();
+  await p.getByText('拟认定的值', { exact: true }).first().waitFor();
+  t.is(await p.getByText('多个用逗号分隔').count(), 0);
   const c = await db('corrections').where({ cadre_id: cadre.id, item: 'ethnicity' }).first();
   t.deepEqual(JSON.parse(c.recorded_values), [{ value: '汉族', seqNos: [first.seq_no] }]);
 
@@ -217,4 +248,70 @@ test.serial('the archive office starts a correction and a collection notice from
   t.is(n.status, 'open');
   await logout(p);
   t.deepEqual(b.problems, []);
+});
+
+test.serial('a material filed under another category than proposed: the filing asks its reasons and the 任免 formalities; the record says 已归档 once, names the review points and the reasons', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const producer = await sys.as('producer1');
+  const archivist = await sys.as('archivist1');
+  const res = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 4), { pages: 3 }) });
+  t.is(res.status, 201);
+  const id = res.body.id;
+  t.is((await completeAt(archivist, id, 'reviewMaterial', sendBack())).status, 200);
+  t.is((await completeAt(producer, id, 'resubmitMaterial', { correction: '已加盖单位公章。', formedDate: daysAgo(sys, 4), pages: 3, statedName: cadre.name, statedBirthDate: cadre.birth_date })).status, 200);
+  t.is((await completeAt(archivist, id, 'reviewMaterial', accept())).status, 200);
+
+  await login(p, sys.url, 'archivist1');
+  await openTask(p, '整理归档（类号、页数）');
+  const problemsBefore = b.problems.length;
+  await p.getByLabel(/^类号/).selectOption({ label: '9-2 任免材料' });
+  await p.getByLabel('页数（每一单面为一页）').fill('5');
+  // The 任免 fields appear for 9-2.
+  await p.getByLabel('批准机关').waitFor();
+  await submitTask(p);
+  // Refused at the field that is missing: the reason for another category.
+  await p.getByText('归入的类别与移交时拟归的“三、考核鉴定材料”不同，须写明理由').first().waitFor();
+  t.is(await p.locator('#task-categoryReason').getAttribute('aria-invalid'), 'true');
+  await p.getByLabel('改归其他类别的理由').fill('系任免审批附件，应归任免材料。');
+  await submitTask(p);
+  await p.getByText('页数与移交登记的 3 页不同，须写明原因').first().waitFor();
+  await p.getByLabel('页数与移交登记不同的原因').fill('背面另有两页批示，移交时漏计。');
+  await submitTask(p);
+  await p.getByText('任免材料须写明批准机关、批准时间和文号').first().waitFor();
+  await p.getByLabel('批准机关').fill('中共乌海市委');
+  await p.getByLabel('批准时间').fill(daysAgo(sys, 5));
+  await p.getByLabel('批准文号').fill('乌党任〔2026〕30号');
+  await submitTask(p);
+  // Submitted (another open task of an earlier scenario may open next).
+  await p.getByText(/^已提交/).first().waitFor();
+  const intake = await db('material_intakes').where({ instance_id: id }).first();
+  t.like(intake, { status: 'filed', category_code: '9-2', pages: 5, approval_doc_no: '乌党任〔2026〕30号' });
+  // The three refusals were the server's answers (422), nothing else went wrong.
+  t.deepEqual(b.problems.slice(problemsBefore).filter((x) => !/422/.test(x)), []);
+  b.problems.splice(problemsBefore);
+  await logout(p);
+
+  await login(p, sys.url, 'producer1');
+  await p.goto(`${sys.url}/applications/${id}`);
+  await p.getByRole('heading', { name: '材料移交登记' }).waitFor();
+  const status = p.locator('dt', { hasText: '台账状态' }).locator('xpath=following-sibling::dd[1]');
+  t.is((await status.innerText()).trim(), `已归档 · 第 2 次移交 · 序号 ${intake.seq_no}`);
+  // The application reads as handed over: the category proposed, not the one filed.
+  t.is((await p.locator('dt', { hasText: '拟归类别' }).locator('xpath=following-sibling::dd[1]').innerText()).trim(), '三、考核鉴定材料');
+  await p.getByText(`${'2026年度公务员年度考核登记表'}（9-2 任免材料）`).waitFor();
+  await p.getByText('未通过的鉴别要点：手续完备').waitFor();
+  await p.getByText('归入 9-2 任免材料（移交时拟归 三、考核鉴定材料），理由：系任免审批附件，应归任免材料。').waitFor();
+  await p.getByText('归档 5 页（移交登记 3 页），原因：背面另有两页批示，移交时漏计。').waitFor();
+  t.is(await p.getByText('formalities').count(), 0);
+  await p.screenshot({ path: path.join(tmp, 'intake-filed.png'), fullPage: true });
+  if (process.env.SHOTS_DIR) fs.copyFileSync(path.join(tmp, 'intake-filed.png'), path.join(process.env.SHOTS_DIR, 'material-intake-filed.png'));
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByText('Review points not passed: Formalities complete').waitFor();
+  t.is((await p.locator('dt', { hasText: 'Ledger status' }).locator('xpath=following-sibling::dd[1]').innerText()).trim(), `Filed · Hand-over no. 2 · No. ${intake.seq_no}`);
+  await p.getByLabel('Language').selectOption('zh');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
 });

@@ -42,7 +42,7 @@ test.serial('opening: a cadre the office does not hold is not found; a 副本 is
   await refused(t, 'archivist1', { cadreId: copy.cadre_id, item: 'ethnicity', proposedValue: '蒙古族' }, { status: 422, rule: 'original_elsewhere' });
 });
 
-test.serial('opening: a value equal to the record, a malformed date, a date before the 14th birthday, unknown 序号, a second open case on the same item', async (t) => {
+test.serial('opening: a value equal to the record, a malformed date, a date before the 14th birthday, an unknown 民族, unknown 序号, a second open case on the same item', async (t) => {
   const cadre = await plainCadre(sys, { digitised: false });
   await refused(t, 'archivist1', { cadreId: cadre.id, item: 'work_start_date', proposedValue: cadre.work_start_date }, { status: 422, rule: 'no_change' });
   await refused(t, 'archivist1', { cadreId: cadre.id, item: 'work_start_date', proposedValue: '1990-13-01' }, { status: 400, field: 'proposedValue' });
@@ -52,7 +52,14 @@ test.serial('opening: a value equal to the record, a malformed date, a date befo
   t.deepEqual(unknown.body.details.unknown, ['1-99']);
   await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', recordedValues: [{ value: '汉族', seqNos: '第一份' }] }, { status: 400, field: 'recordedValues[0].seqNos' });
   await refused(t, 'archivist1', { cadreId: cadre.id, item: 'salary', proposedValue: '1' }, { status: 400, field: 'item' });
-  await refused(t, 'producer1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
+  // 民族 is one of the 56 names of GB/T 3304, written in full.
+  for (const name of ['火星族', '汉', 'Han']) {
+    const bad = await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: name }, { status: 400, field: 'proposedValue' });
+    t.regex(bad.body.details[0].message, /^须为 56 个民族的名称之一/);
+  }
+  // Who may not open a correction is told who may, in both languages.
+  const producer = await refused(t, 'producer1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
+  t.is(producer.body.message, '只有档案管理员可以发起“干部人事档案信息更正（审核认定）” / Only an archivist may start “干部人事档案信息更正（审核认定）”');
   await refused(t, 'chief1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
 
   const first = await (await sys.as('archivist1')).post('/api/process-instances', { processKey: 'correction', variables: { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族', trigger: 'special_review', reason: '专项审核发现。' } });
