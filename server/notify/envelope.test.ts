@@ -3,7 +3,7 @@
 import test from 'ava';
 import { checkAddress, checkSubject } from './envelope.ts';
 import { beijingDay, endOfBeijingDay, formatInstant, nextDigestAt } from './beijing.ts';
-import { NOTICE_EVENTS, oneLine, render } from './templates.ts';
+import { NOTICE_EVENTS, oneLine, render, type NoticeEvent } from './templates.ts';
 
 const DOMAINS = ['dangan.example', 'gov.example'];
 
@@ -60,6 +60,9 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     byName: '流程管理员',
     reviewerName: '刘晓燕',
     chiefName: '陈立新',
+    officeName: '乌海市委组织部干部档案室',
+    lentAt: '2026-11-02 10:00',
+    stepName: '档案室负责人审批',
   };
   for (const event of NOTICE_EVENTS) {
     for (const lang of ['zh', 'en'] as const) {
@@ -70,6 +73,29 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
       t.true(body.includes('https://archive.dangan.example/x'), `${event}/${lang}`);
       t.is(lang === 'zh', subject.startsWith('【档案】'));
     }
+  }
+  // The approval's next step, the renewal refused, and the reasons nobody may work a task, each worded.
+  const variants: Array<[NoticeEvent, Record<string, string>]> = [
+    ['application_decided', { nextStep: 'onsite', readOn: '2026-11-10' }],
+    ['application_decided', { nextStep: 'onsite_late', readOn: '2026-11-01' }],
+    ['application_decided', { nextStep: 'loan', loanDays: '5' }],
+    ['renewal_decided', { outcome: 'refused' }],
+    ['task_unstaffed', { why: 'vacant' }],
+    ['task_unstaffed', { why: 'assignee_gone' }],
+  ];
+  for (const [event, extra] of variants) {
+    for (const lang of ['zh', 'en'] as const) {
+      const { subject, body } = render(event, lang, { ...vars, ...extra }, 'https://archive.dangan.example/x');
+      t.false(/undefined|\[object/.test(subject + body), `${event}/${lang}/${JSON.stringify(extra)}`);
+    }
+  }
+});
+
+test('a task mail gives its due time as Beijing time, in Chinese as in English', (t) => {
+  const v = { recipientName: '刘晓燕', processName: '查阅/借阅干部人事档案', caseRef: 'JY-2026-0012', taskName: '档案管理员受理审查', roleName: '档案管理员', dueAt: '2026-12-01 01:45' };
+  for (const event of ['task_assigned', 'task_offered'] as const) {
+    t.true(render(event, 'zh', v, 'u').body.includes('请在 2026-12-01 01:45（北京时间）前办理'), event);
+    t.true(render(event, 'en', v, 'u').body.includes('due by 2026-12-01 01:45 (Beijing time)'), event);
   }
 });
 

@@ -75,7 +75,7 @@ export function registerNotice(registry: ServiceRegistry, notify: NotifyService,
       instanceId: ctx.instanceId,
       key: `notice:${name}:${ctx.instanceId}:${ctx.elementId}:${iso(ctx.clock.now())}`,
     });
-    if (result.queued + result.held + result.muted + result.refused === 0) {
+    if (result.queued + result.held + result.muted + result.refused + result.already === 0) {
       // Nobody holds the role there. Not fatal to the case (the 督办 list still shows the deadline),
       // but a gap in the office's set-up that the operator must see.
       notify.log?.warn({ service: name, template: spec.template, instanceId: ctx.instanceId }, 'notice reached no one');

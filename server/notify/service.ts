@@ -48,6 +48,8 @@ export interface NotifyResult {
   refused: number;
   /** Left out because they must avoid the case's cadre. */
   avoided: number;
+  /** Told already: a message with this notice's key exists for them. */
+  already: number;
 }
 
 /** '<hash>@domain': the same key always gives the same Message-ID, so a resend is recognisably the same mail. */
@@ -79,7 +81,7 @@ export class NotifyService {
 
   /** Writes the notice's messages in `trx`. Never throws for one bad recipient: that one is refused. */
   async notify(trx: Trx, notice: Notice): Promise<NotifyResult> {
-    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0 };
+    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0, already: 0 };
     const recipients: Recipient[] = [];
     const avoid = await this.cadreToAvoid(trx, notice);
     for (const user of await this.resolve(trx, notice.recipients)) {
@@ -127,7 +129,10 @@ export class NotifyService {
         created_at: iso(now),
         sent_at: null,
       };
-      if (!(await store.insertMessage(trx, row))) continue;
+      if (!(await store.insertMessage(trx, row))) {
+        result.already++;
+        continue;
+      }
       if (problem) {
         result.refused++;
         await this.audit.record(trx, {
@@ -172,24 +177,34 @@ export class NotifyService {
     hooks.on('instanceEnded', (trx, ev) => this.onInstanceEnded(trx, ev));
   }
 
-  /** "A task assigned to me or offered to my role." */
+  /**
+   * "A task assigned to me or offered to my role." A step the case comes back to after an
+   * interruption (申请续借 cancels 归还核对 and re-creates it once decided) is the same offer: its key
+   * is the first task's, so whoever was told then is not told again; a holder added since is.
+   */
   private async onTaskCreated(trx: Trx, { task, case: facts, variables }: EngineEvents['taskCreated']): Promise<void> {
     const vars = taskVars(task, facts.processName, facts.businessKey);
+    const offer = await store.firstOfResumedStep(trx, task);
     // Whoever must avoid the case's cadre cannot see or work the task (WorkflowService): no notice either.
-    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${task.id}`, avoidCadreId: cadreOf(variables) };
+    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId: cadreOf(variables) };
     let sent: NotifyResult;
     let orgId = task.candidate_org_id;
-    if (task.assignee_id !== null && task.assignee_id !== undefined) {
-      sent = await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id }] });
+    const assigned = task.assignee_id !== null && task.assignee_id !== undefined;
+    if (assigned) {
+      sent = await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id! }] });
       vars.roleName = { zh: '指定办理人', en: 'assignee' };
-      orgId = await store.orgOfUser(trx, task.assignee_id);
+      orgId = await store.orgOfUser(trx, task.assignee_id!);
     } else if (task.candidate_role) {
       const role = await store.roleName(trx, task.candidate_role);
       vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
       sent = await this.notify(trx, { ...base, event: 'task_offered', recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
     } else return;
-    const reached = sent.queued + sent.held + sent.muted + sent.refused;
-    if (sent.avoided > 0 && reached === 0) await this.onUnstaffed(trx, task, vars, orgId, base.avoidCadreId);
+    const reached = sent.queued + sent.held + sent.muted + sent.refused + sent.already;
+    if (reached > 0) return;
+    // Nobody may take it: all must avoid the cadre, nobody active holds the role there, or the
+    // assignee's account is disabled. The case would wait unseen.
+    const why = sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
+    await this.onUnstaffed(trx, task, { ...vars, why }, orgId, base.avoidCadreId, offer);
   }
 
   /**
@@ -208,17 +223,19 @@ export class NotifyService {
   }
 
   /**
-   * Everyone who could work a task must avoid the case's cadre, so the case would wait unseen: the
-   * archive chief of that unit (who can find a colleague) and the process administrators (who watch
-   * the running cases) are told. The cadre is never named; a chief who must avoid them is not told.
+   * Nobody may work a new task (`why`: everyone who could must avoid the case's cadre, nobody active
+   * holds the role in the task's unit, or the assignee's account is disabled), so the case would wait
+   * unseen: the archive chief of that unit (who can find a colleague), when there is one, and the
+   * process administrators (who watch the running cases) are told. The cadre is never named; a chief
+   * who must avoid them is not told.
    */
-  private async onUnstaffed(trx: Trx, task: TaskRow, vars: Record<string, VarValue>, orgId: number | null, avoidCadreId: number | null): Promise<void> {
+  private async onUnstaffed(trx: Trx, task: TaskRow, vars: Record<string, VarValue>, orgId: number | null, avoidCadreId: number | null, offer: string): Promise<void> {
     const orgName = oneLine((await store.orgName(trx, orgId)) ?? '—');
     const notice = { event: 'task_unstaffed' as const, vars: { ...vars, orgName }, instanceId: task.instance_id, avoidCadreId };
     if (orgId !== null && task.candidate_role !== 'archive_chief') {
-      await this.notify(trx, { ...notice, recipients: [{ role: 'archive_chief', orgUnitId: orgId }], link: { deadlines: true }, key: `unstaffed:${task.id}:chief` });
+      await this.notify(trx, { ...notice, recipients: [{ role: 'archive_chief', orgUnitId: orgId }], link: { deadlines: true }, key: `unstaffed:${offer}:chief` });
     }
-    await this.notify(trx, { ...notice, recipients: [{ role: 'process_admin', orgUnitId: null }], link: { instance: task.instance_id }, key: `unstaffed:${task.id}:admin` });
+    await this.notify(trx, { ...notice, recipients: [{ role: 'process_admin', orgUnitId: null }], link: { instance: task.instance_id }, key: `unstaffed:${offer}:admin` });
   }
 
   /**
@@ -248,7 +265,10 @@ export class NotifyService {
       vars: { processName: oneLine(ev.case.processName), caseRef: caseRefOf(ev.instanceId, ev.case.businessKey), outcome },
       link: { application: ev.instanceId },
       instanceId: ev.instanceId,
-      key: `decided:${ev.instanceId}`,
+      // One decision mail per case: a process that told the applicant of the approval when it was
+      // given (现场查阅, 借阅: server/requests/borrowing.ts) used this key, and the end says nothing
+      // new. A termination is news, and has its own.
+      key: outcome === 'terminated' ? `decided:${ev.instanceId}:terminated` : `decided:${ev.instanceId}`,
     });
   }
 }

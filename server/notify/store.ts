@@ -1,5 +1,6 @@
 // SQL of the notify room: the mail outbox, notification settings, and the directory reads that turn
 // user ids or a role within an org unit into recipients.
+import type { TaskRow } from '../engine/store.ts';
 import type { Q, Trx } from '../db.ts';
 import { bool, isPg, parseJson } from '../db.ts';
 import { roleHolders } from '../people/store.ts';
@@ -79,6 +80,32 @@ export async function orgOfUser(q: Q, userId: number): Promise<number | null> {
 export async function caseCadre(q: Q, instanceId: string): Promise<number | null> {
   const row = await q('workflow_cases').where({ instance_id: instanceId }).first('cadre_id');
   return row?.cadre_id ?? null;
+}
+
+/**
+ * The task this one resumes: walking back over the earlier tasks of the same step of the case, each
+ * cancelled while the case went on (an interrupting boundary event such as 申请续借 led back to the
+ * step) and offered to the same role in the same unit, or assigned to the same user. The first of
+ * that chain, or the task itself when it is new work.
+ */
+export async function firstOfResumedStep(q: Q, task: Pick<TaskRow, 'id' | 'instance_id' | 'element_id' | 'candidate_role' | 'candidate_org_id' | 'assignee_id'>): Promise<string> {
+  const earlier: TaskRow[] = await q('tasks').where({ instance_id: task.instance_id, element_id: task.element_id }).whereNot('id', task.id);
+  if (!earlier.length) return task.id;
+  // Newest first: by creation time, then by the order the engine started them (one command's
+  // instant is shared by all it does, and a test clock may stand still across commands).
+  const started = new Map<string, number>();
+  for (const h of await q('history').where({ instance_id: task.instance_id, element_id: task.element_id, event: 'start' }).select('execution_id', 'id')) {
+    started.set(h.execution_id, Math.min(started.get(h.execution_id) ?? Infinity, h.id));
+  }
+  earlier.sort((a, b) => b.created_at.localeCompare(a.created_at) || (started.get(b.execution_id) ?? 0) - (started.get(a.execution_id) ?? 0));
+  let first = task.id;
+  for (const t of earlier) {
+    if (t.status !== 'cancelled') break;
+    const same = task.candidate_role ? t.candidate_role === task.candidate_role && t.candidate_org_id === task.candidate_org_id : !t.candidate_role && t.assignee_id === task.assignee_id;
+    if (!same) break;
+    first = t.id;
+  }
+  return first;
 }
 
 export async function roleName(q: Q, code: string): Promise<{ name_zh: string; name_en: string } | undefined> {

@@ -20,6 +20,8 @@ export const NOTICE_EVENTS = [
   'review_returned',
   'review_unstaffed',
   'process_incident',
+  'loan_lent',
+  'renewal_decided',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -50,7 +52,39 @@ type Text = { subject: string; lines: string[] };
 type Template = Record<Lang, (v: Vars) => Text>;
 
 const greet = { zh: (v: Vars) => `${v.recipientName}，您好：`, en: (v: Vars) => `Dear ${v.recipientName},` };
-const due = { zh: (v: Vars) => (v.dueAt ? `，请在 ${v.dueAt} 前办理` : ''), en: (v: Vars) => (v.dueAt ? `, due by ${v.dueAt} (Beijing time)` : '') };
+const due = { zh: (v: Vars) => (v.dueAt ? `，请在 ${v.dueAt}（北京时间）前办理` : ''), en: (v: Vars) => (v.dueAt ? `, due by ${v.dueAt} (Beijing time)` : '') };
+
+/**
+ * What an approved 现场查阅 or 借阅 applicant does next (`nextStep`: onsite | onsite_late | loan), told
+ * when the approval is given: where to go (`officeName`), on which day (`readOn`), for how long
+ * (`loanDays`). Nothing about the cadre: the applicant knows whom they asked for.
+ */
+const nextStep = {
+  zh: (v: Vars): string[] => {
+    if (v.nextStep === 'onsite') return ['', `请于 ${v.readOn} 与共同申请的查档人员一同到${v.officeName}现场查阅，携带本人有效身份证件；档案管理员核验身份并全程陪同。`];
+    if (v.nextStep === 'onsite_late') return ['', `拟查阅日期 ${v.readOn} 已过。请与${v.officeName}另约查阅时间，届时与共同申请的查档人员一同前往，携带本人有效身份证件；档案管理员核验身份并全程陪同。`];
+    if (v.nextStep === 'loan') return ['', `请到${v.officeName}办理借出：档案管理员对照目录逐份清点、密封，由您签字领取。借阅期限 ${v.loanDays} 天，自借出之日起计算；借出时另行通知归还期限。`];
+    return [];
+  },
+  en: (v: Vars): string[] => {
+    if (v.nextStep === 'onsite') return ['', `Please come to ${v.officeName} on ${v.readOn} with your co-applicants to read the archive there, each with an identity document; an archivist checks your identities and stays with you throughout.`];
+    if (v.nextStep === 'onsite_late') return ['', `The planned reading day, ${v.readOn}, has passed. Please agree another day with ${v.officeName} and come then with your co-applicants, each with an identity document; an archivist checks your identities and stays with you throughout.`];
+    if (v.nextStep === 'loan') return ['', `Please collect the archive at ${v.officeName}: an archivist counts it against the catalogue and seals it, and you sign for it. The loan lasts ${v.loanDays} days from the day it is lent; you are told the return date then.`];
+    return [];
+  },
+};
+
+/** Why nobody may work a task (`why` of task_unstaffed). */
+const UNSTAFFED_WHY_ZH: Record<string, string> = {
+  avoided: '担任该岗位的人员均须回避本案所涉干部',
+  vacant: '该单位目前没有担任该岗位的在职人员',
+  assignee_gone: '指定的办理人账号已停用',
+};
+const UNSTAFFED_WHY_EN: Record<string, string> = {
+  avoided: 'everyone holding that role must avoid the cadre the case concerns',
+  vacant: 'nobody active in that unit holds that role',
+  assignee_gone: 'the account of the person it was assigned to is disabled',
+};
 
 const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结' };
 const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed' };
@@ -79,11 +113,11 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
   application_decided: {
     zh: (v) => ({
       subject: `【档案】您的申请${OUTCOME_ZH[v.outcome] ?? '已办结'}：${v.processName}（${v.caseRef}）`,
-      lines: [greet.zh(v), '', `您提交的“${v.processName}”（编号 ${v.caseRef}）${OUTCOME_ZH[v.outcome] ?? '已办结'}。审批意见请登录查看。`],
+      lines: [greet.zh(v), '', `您提交的“${v.processName}”（编号 ${v.caseRef}）${OUTCOME_ZH[v.outcome] ?? '已办结'}。审批意见请登录查看。`, ...nextStep.zh(v)],
     }),
     en: (v) => ({
       subject: `[Dangan] Your application was ${OUTCOME_EN[v.outcome] ?? 'completed'}: ${v.processName} (${v.caseRef})`,
-      lines: [greet.en(v), '', `Your application "${v.processName}" (case ${v.caseRef}) was ${OUTCOME_EN[v.outcome] ?? 'completed'}. Log in to read the opinions.`],
+      lines: [greet.en(v), '', `Your application "${v.processName}" (case ${v.caseRef}) was ${OUTCOME_EN[v.outcome] ?? 'completed'}. Log in to read the opinions.`, ...nextStep.en(v)],
     }),
   },
   loan_due_soon: {
@@ -216,6 +250,38 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [greet.en(v), '', `The ${v.copyCount} certified copies your unit received on ${v.certifiedAt} (case ${v.caseRef}) must be filed by the using unit or destroyed on record after use. Log in to report which.`],
     }),
   },
+  loan_lent: {
+    zh: (v) => ({
+      subject: `【档案】档案已借出，请于 ${v.dueAt} 前归还（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）已于 ${v.lentAt} 借出，请于 ${v.dueAt}（北京时间）前归还${v.officeName}，归还时当面核对。如需续借，请在到期前登录申请。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Archive lent to you, due back by ${v.dueAt} (${v.caseRef})`,
+      lines: [greet.en(v), '', `The archive you borrowed (case ${v.caseRef}) was lent to you on ${v.lentAt}. Please bring it back to ${v.officeName} by ${v.dueAt} (Beijing time), where it is checked with you. To keep it longer, log in and ask for a renewal before it is due.`],
+    }),
+  },
+  renewal_decided: {
+    zh: (v) =>
+      v.outcome === 'granted'
+        ? {
+            subject: `【档案】续借已批准，新的归还期限 ${v.dueAt}（${v.caseRef}）`,
+            lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）续借已批准，新的归还期限为 ${v.dueAt}（北京时间），请按期归还${v.officeName}。`],
+          }
+        : {
+            subject: `【档案】续借未获批准，请于 ${v.dueAt} 前归还（${v.caseRef}）`,
+            lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）续借未获批准，归还期限仍为 ${v.dueAt}（北京时间），请按期归还${v.officeName}。审批意见请登录查看。`],
+          },
+    en: (v) =>
+      v.outcome === 'granted'
+        ? {
+            subject: `[Dangan] Renewal granted, now due back by ${v.dueAt} (${v.caseRef})`,
+            lines: [greet.en(v), '', `The renewal of the archive you borrowed (case ${v.caseRef}) was granted. It is now due back at ${v.officeName} by ${v.dueAt} (Beijing time).`],
+          }
+        : {
+            subject: `[Dangan] Renewal not granted, due back by ${v.dueAt} (${v.caseRef})`,
+            lines: [greet.en(v), '', `The renewal of the archive you borrowed (case ${v.caseRef}) was not granted. It is still due back at ${v.officeName} by ${v.dueAt} (Beijing time). Log in to read the opinions.`],
+          },
+  },
   task_taken: {
     zh: (v) => ({
       subject: `【档案】待办已转办：${v.taskName}（${v.caseRef}）`,
@@ -232,8 +298,8 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [
         greet.zh(v),
         '',
-        `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但担任该岗位的人员均须回避本案所涉干部，案件因此停在这一步。`,
-        '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+        `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${UNSTAFFED_WHY_ZH[v.why] ?? UNSTAFFED_WHY_ZH.avoided}，案件因此停在这一步。`,
+        v.why === 'vacant' ? '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。' : '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
       ],
     }),
     en: (v) => ({
@@ -241,8 +307,8 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [
         greet.en(v),
         '',
-        `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but everyone holding that role must avoid the cadre the case concerns, so the case waits at this step.`,
-        'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+        `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${UNSTAFFED_WHY_EN[v.why] ?? UNSTAFFED_WHY_EN.avoided}, so the case waits at this step.`,
+        v.why === 'vacant' ? 'Please ask the security administrator to give the role to a member of that unit, who can then work it.' : 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
       ],
     }),
   },

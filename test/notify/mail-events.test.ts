@@ -93,7 +93,7 @@ test.serial('a task assigned to one user mails that user; a label’s line break
   const mail = inboxOf('applicant2').at(-1)!;
   t.regex(mail.subject, /^【档案】新的待办：补充 申请材料（[0-9A-F]{8}）$/);
   t.true(mail.text.includes(`${PUBLIC}/tasks/${task.id}`));
-  t.true(mail.text.includes('已交由您办理，请在 2026-11-04 09:00 前办理'));
+  t.true(mail.text.includes('已交由您办理，请在 2026-11-04 09:00（北京时间）前办理'));
 });
 
 test.serial('a user who prefers English gets the English text', async (t) => {
