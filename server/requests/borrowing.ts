@@ -7,6 +7,10 @@ import { errors } from '../errors.ts';
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import { categoryCovered } from '../access/rules.ts';
 import { formatInstant } from '../notify/beijing.ts';
+import { caseVars } from '../notify/notices.ts';
+import type { NotifyService } from '../notify/service.ts';
+import * as notifyStore from '../notify/store.ts';
+import { oneLine } from '../notify/templates.ts';
 import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
@@ -53,8 +57,31 @@ export async function closeWithRegisterEntry(
   await store.updateRequest(ctx.trx, req.id, { status: 'closed', closed_at: now });
 }
 
+/**
+ * 现场查阅 and 借阅: the applicant has no task of their own after the approval (电子查阅 has its
+ * 电子阅档 task, which mails them), so they are told at once where to go and when — the office by
+ * name, the planned day (or that it has passed), the loan's days. Under the case's decision key, so
+ * the end of the case does not say 已批准 again (NotifyService.onInstanceEnded). Never the cadre.
+ */
+async function tellApproved(ctx: ServiceContext, notify: NotifyService, req: RequestRow): Promise<void> {
+  const officeName = oneLine((await notifyStore.orgName(ctx.trx, req.custodian_org_id)) ?? '档案室');
+  const late = !!req.view_from && req.view_from < today(ctx.clock.now());
+  const next: Record<string, string> =
+    req.mode === 'loan'
+      ? { nextStep: 'loan', loanDays: String(req.loan_days ?? ctx.params.maxLoanDays) }
+      : { nextStep: late ? 'onsite_late' : 'onsite', readOn: req.view_from ?? today(ctx.clock.now()) };
+  await notify.notify(ctx.trx, {
+    event: 'application_decided',
+    recipients: [{ userId: req.initiator_id }],
+    vars: { ...(await caseVars(ctx)), outcome: 'approved', officeName, ...next },
+    link: { application: ctx.instanceId },
+    instanceId: ctx.instanceId,
+    key: `decided:${ctx.instanceId}`,
+  });
+}
+
 export function registerBorrowingServices(registry: ServiceRegistry, deps: RequestDeps): void {
-  const { access, deadlines } = deps;
+  const { access, deadlines, notify } = deps;
 
   /** 申请检查: every rule of DOMAIN.md §6.1 step 2 and §6.2, then the request row and the case number. */
   registry.register('checkBorrowingRequest', async (ctx) => {
@@ -146,6 +173,7 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       route: JSON.stringify(ctx.variables.route ?? null),
       granted_categories: req.granted_categories ?? req.categories,
     });
+    if (req.mode === 'onsite' || req.mode === 'loan') await tellApproved(ctx, notify, req);
     return { outcome: 'approved', ...APPROVERS_WORDS_END };
   });
 

@@ -1,12 +1,17 @@
 // The engine services of a loan (借阅, DOMAIN.md §6.2): check-out against the catalogue with a
 // snapshot, the archive 借出 and a due date on the 督办 list; the reminder and overdue records;
-// renewal granted or refused; the face-to-face return check that puts the archive back 在库 or
-// opens a loss report (第二十二条) that the chief completes.
+// renewal granted or refused (the borrower is told the return date each time); the face-to-face
+// return check that puts the archive back 在库 or opens a loss report (第二十二条) that the chief
+// completes.
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { ProcessError } from '../engine/run.ts';
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import * as catalog from '../archives/catalog-store.ts';
+import { formatInstant } from '../notify/beijing.ts';
+import { caseVars } from '../notify/notices.ts';
+import * as notifyStore from '../notify/store.ts';
+import { oneLine } from '../notify/templates.ts';
 import type { RequestDeps } from './deps.ts';
 import { closeWithRegisterEntry } from './borrowing.ts';
 import { actorRef, endOfBeijingDay, loanTimers, plusDays, requestOf, today } from './kit.ts';
@@ -22,7 +27,7 @@ async function loanOf(ctx: ServiceContext, req: RequestRow): Promise<LoanRow> {
 }
 
 export function registerLoanServices(registry: ServiceRegistry, deps: RequestDeps): void {
-  const { archives, deadlines } = deps;
+  const { archives, deadlines, notify } = deps;
   registry.receives('renewalRequested', '续借申请 / a renewal request (RequestService.requestRenewal)');
 
   const openDue = (ctx: ServiceContext, req: RequestRow, loan: Pick<LoanRow, 'borrower_org_id' | 'custodian_org_id'>, dueAt: Date) =>
@@ -34,6 +39,19 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
       orgUnitId: loan.borrower_org_id,
       custodianOrgId: loan.custodian_org_id,
     });
+
+  /** The borrower hears of the return date: when lent, and when a renewal is granted or refused. */
+  const tellBorrower = async (ctx: ServiceContext, loan: Pick<LoanRow, 'borrower_id' | 'custodian_org_id'>, event: 'loan_lent' | 'renewal_decided', key: string, vars: Record<string, string>) => {
+    const officeName = oneLine((await notifyStore.orgName(ctx.trx, loan.custodian_org_id)) ?? '档案室');
+    await notify.notify(ctx.trx, {
+      event,
+      recipients: [{ userId: loan.borrower_id }],
+      vars: { ...(await caseVars(ctx)), officeName, ...vars },
+      link: { application: ctx.instanceId },
+      instanceId: ctx.instanceId,
+      key,
+    });
+  };
 
   /** 登记借出: the 出借清单 is the current catalogue; due at the end of the last Beijing day. */
   registry.register('registerLoan', async (ctx) => {
@@ -67,6 +85,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     });
     await openDue(ctx, req, { borrower_org_id: borrowerOrg, custodian_org_id: req.custodian_org_id }, due);
     await store.updateRequest(ctx.trx, req.id, { status: 'on_loan' });
+    await tellBorrower(ctx, { borrower_id: req.initiator_id, custodian_org_id: req.custodian_org_id }, 'loan_lent', `lent:${ctx.instanceId}`, { lentAt: formatInstant(now), dueAt: formatInstant(due) });
     return { loanId, ...loanTimers(now, due) };
   });
 
@@ -96,6 +115,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     await store.updateLoan(ctx.trx, loan.id, { due_at: iso(due), status: 'on_loan' });
     await openDue(ctx, req, loan, due);
     await store.updateRequest(ctx.trx, req.id, { status: 'on_loan' });
+    await tellBorrower(ctx, loan, 'renewal_decided', `renewal:${renewal.id}`, { outcome: 'granted', dueAt: formatInstant(due) });
     return loanTimers(now, due);
   });
 
@@ -106,6 +126,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const renewal = await store.pendingRenewal(ctx.trx, loan.id);
     const now = ctx.clock.now();
     if (renewal) await store.updateRenewal(ctx.trx, renewal.id, { status: 'refused', decided_at: iso(now) });
+    await tellBorrower(ctx, loan, 'renewal_decided', `renewal:${renewal?.id ?? `${ctx.instanceId}:${iso(now)}`}`, { outcome: 'refused', dueAt: formatInstant(loan.due_at) });
     return loanTimers(now, loan.due_at);
   });
 

@@ -67,8 +67,10 @@ test.serial('given an approved loan, when the archivist checks it out, then the 
   t.like(await requestOf(id), { status: 'on_loan', kind: 'loan' });
   const deadline = await db()('deadlines').where({ instance_id: id, kind: 'loan_due' }).first();
   t.like(deadline, { status: 'open', due_at: due });
+  // The return check waits for the borrower: it has no due date of its own (the archivist is not
+  // late when the borrower is); the loan's due date is the 督办 deadline above.
   const task = await taskAt(await sys.as('archivist1'), id, 'loanReturn');
-  t.is(task.dueAt, due);
+  t.is(task.dueAt, null);
   const jobs = await db()('jobs').where({ instance_id: id, status: 'pending' }).orderBy('due_at');
   const remindAt = new Date(Date.parse(due) + 1 - 2 * DAY + 9 * HOUR).toISOString();
   t.deepEqual(jobs.map((j: any) => [j.element_id, j.due_at]), [
@@ -150,7 +152,7 @@ test.serial('given a loan, when the borrower asks for a renewal and the chief an
   t.like(await db()('loan_renewals').where({ loan_id: loan.id }).first(), { status: 'granted', new_due_at: newDue });
   t.like(await db()('deadlines').where({ instance_id: id, kind: 'loan_due', status: 'open' }).first(), { due_at: newDue });
   t.deepEqual(await open(id), ['loanReturn']);
-  t.is((await taskAt(await sys.as('archivist1'), id, 'loanReturn')).dueAt, newDue);
+  t.is((await taskAt(await sys.as('archivist1'), id, 'loanReturn')).dueAt, null, 'the return check has no due date of its own');
   const opinions = await db()('request_approvals').where({ request_id: loan.request_id }).orderBy('id');
   t.deepEqual(opinions.slice(-2).map((o: any) => [o.element_id, o.decision]), [['renewalApproval', 'approve'], ['renewalLeaderApproval', 'approve']]);
 
