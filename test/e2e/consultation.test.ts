@@ -236,6 +236,20 @@ test.serial('a loan’s borrower sees the due date on the application and asks f
   await p.getByText('续借申请审批中。').waitFor();
   t.like(await db('loan_renewals').orderBy('id', 'desc').first(), { days: 3, status: 'pending', reason: '考察工作延长，需继续使用。' });
   t.is((await db('tasks').where({ instance_id: id, element_id: 'renewalApproval', status: 'open' })).length, 1);
+  // The renewal interrupts the return check until it is decided; the timeline says 申请续借, never
+  // that the return was cancelled — while it is decided, nor after it is granted.
+  const timeline = p.locator('ol.timeline');
+  const cancelledReturn = timeline.getByText('「归还核对（对照目录当面清点）」已取消');
+  await timeline.getByText('申请续借').first().waitFor();
+  t.is(await cancelledReturn.count(), 0);
+  await approveStep(sys, 'chief1', id, 'renewalApproval', '同意续借三天。');
+  await approveStep(sys, 'leader1', id, 'renewalLeaderApproval');
+  await p.reload();
+  await timeline.getByText('续借审批（有干部管理权限的领导） · 同意').waitFor();
+  t.is(await timeline.getByText('送达「归还核对（对照目录当面清点）」').count(), 2, 'the step came back after the renewal');
+  t.is(await cancelledReturn.count(), 0);
+  await timeline.scrollIntoViewIfNeeded();
+  t.log(await shot(p, 'renewal-timeline', { fullPage: true }));
   await logout(p);
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
