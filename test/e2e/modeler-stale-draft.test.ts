@@ -10,6 +10,7 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { firstUserTask } from '../helpers/bpmn-edit.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
+import { selectShape } from './modeler-ui.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -59,4 +60,42 @@ test.serial('a restored draft of version 1 says so, and that version 2 exists, a
   t.notRegex(subtitle, new RegExp(`基于第 ${latest} 版修改`));
   fs.mkdirSync('/tmp/helper-47', { recursive: true });
   await p.screenshot({ path: '/tmp/helper-47/modeler-stale-draft.png' });
+});
+
+test.serial('a due date that is not a date is flagged at its step in the browser; the role select offers no administrator, labelled with the language\'s brackets', async (t) => {
+  const own = await openBrowser(sys.url, { width: 1280, height: 800 });
+  try {
+    const p = own.page;
+    const v = await sys.services.db('process_deployments').where({ process_key: 'borrowing' }).orderBy('version', 'desc').first();
+    const { rootElement } = await new BpmnModdle({ camunda }).fromXML(v.xml);
+    const step = firstUserTask(rootElement.rootElements.find((e: any) => e.$type === 'bpmn:Process'));
+    await login(p, sys.url, 'procadmin');
+    await p.goto(`${sys.url}/admin/processes/borrowing/edit`);
+    await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+    await selectShape(p, step.name);
+    const panel = p.getByRole('complementary', { name: '属性' });
+    const group = p.locator('.bio-properties-panel-group-header', { hasText: '办理人与期限' });
+    if (!(await group.getAttribute('class'))?.includes('open')) await group.click();
+    await panel.getByLabel('办理期限').fill('next tuesday');
+    const finding = p.getByTestId('lint-findings').locator(`li[data-rule="dangan/due-date"][data-element="${step.id}"]`);
+    await finding.waitFor();
+    t.regex(await finding.innerText(), /办理期限“next tuesday”既不是时长也不是日期/);
+    t.true(await p.getByRole('button', { name: '部署新版本' }).isDisabled());
+
+    const options = await panel.getByLabel('候选角色').locator('option').allInnerTexts();
+    t.true(options.some((o) => o === '档案管理员（archivist）'), options.join(' | '));
+    t.false(options.some((o) => /process_admin|sec_admin|sys_admin|auditor/.test(o)), options.join(' | '));
+    await p.screenshot({ path: '/tmp/helper-47/modeler-due-date.png' });
+    // In English: half-width brackets, and the finding in English.
+    await p.getByLabel('语言').selectOption('en');
+    const panelEn = p.getByRole('complementary', { name: 'Properties' });
+    await panelEn.getByLabel('Candidate role').waitFor();
+    const en = await panelEn.getByLabel('Candidate role').locator('option').allInnerTexts();
+    t.true(en.some((o) => /^\S.* \(archivist\)$/.test(o)), en.join(' | '));
+    t.false(en.some((o) => o.includes('（')), en.join(' | '));
+    t.regex(await finding.innerText(), /due date "next tuesday" is neither an ISO 8601 duration/);
+    await p.screenshot({ path: '/tmp/helper-47/modeler-due-date-en.png' });
+  } finally {
+    await own.close();
+  }
 });
