@@ -3628,6 +3628,15 @@ export interface ApiRoutes {
   "POST /api/admin/deployments": {
     params: never;
     query: never;
+  /** 以此版本重新部署: deploys an earlier version again, its diagram and its forms, as the newest version */
+  "POST /api/admin/processes/:key/versions/:version/restore": {
+    params: { key: string; version: number };
+    query: never;
+    body: {
+      note: string;
+    };
+    response: DeploymentResult;
+  };
     body: DeploymentRequest;
     response: DeploymentResult;
   };
