@@ -75,7 +75,7 @@ test.serial('查收 accepts without a comment; a return without its reason is re
   // the archive's history names the offices, not their ids
   const hist = await sys.services.db('archive_status_history').where({ archive_id: cadre.archiveId }).orderBy('id', 'desc').first();
   const inOrder = await order(sys, inId);
-  t.is(hist.reason, `转入 ${inOrder.case_no}（乌海市委组织部干部档案室 → 海勃湾区委组织部干部档案室）`);
+  t.true(hist.reason.startsWith(`转入 ${inOrder.case_no}（乌海市委组织部干部档案室 → 海勃湾区委组织部干部档案室；原档案号 ${cadre.archiveNo}，原位置 `), hist.reason);
   t.is((await archiveRow(sys, cadre.archiveId)).custodian_org_id, await orgId(sys, HBW));
 });
 
