@@ -274,6 +274,8 @@ test.serial('a material filed under another category than proposed: the filing a
   // Refused at the field that is missing: the reason for another category.
   await p.getByText('归入的类别与移交时拟归的“三、考核鉴定材料”不同，须写明理由').first().waitFor();
   t.is(await p.locator('#task-categoryReason').getAttribute('aria-invalid'), 'true');
+  await p.screenshot({ path: path.join(tmp, 'filing-reason.png'), fullPage: true });
+  if (process.env.SHOTS_DIR) fs.copyFileSync(path.join(tmp, 'filing-reason.png'), path.join(process.env.SHOTS_DIR, 'material-filing-reason.png'));
   await p.getByLabel('改归其他类别的理由').fill('系任免审批附件，应归任免材料。');
   await submitTask(p);
   await p.getByText('页数与移交登记的 3 页不同，须写明原因').first().waitFor();
