@@ -31,7 +31,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   // 材料收集归档, 催收 (server/materials)
   registerMaterial: ['intakeId', 'intakeNo', 'cadreId', 'archiveId', 'custodianOrgId', 'producerOrgId', 'late', 'handoverDue', 'caseSubject', 'orgScopes'],
   checkMaterialReview: ['reviewOutcome', 'returnCount'],
-  recordResubmission: ['round'],
+  recordResubmission: ['round', 'late', 'handoverDue', 'caseSubject'],
   fileIntoCatalogue: ['materialId', 'seqNo'],
   openCollectionNotice: ['reminderAfter', 'noticeId', 'noticeNo', 'producerOrgId', 'custodianOrgId', 'caseSubject'],
   notifyHandoverDue: [],
