@@ -3601,6 +3601,15 @@ export interface ApiRoutes {
       } | null;
     };
   };
+  /** 以此版本重新部署: deploys an earlier version again, its diagram and its forms, as the newest version */
+  "POST /api/admin/processes/:key/versions/:version/restore": {
+    params: { key: string; version: number };
+    query: never;
+    body: {
+      note: string;
+    };
+    response: DeploymentResult;
+  };
   /** What changed between two versions: elements added, removed, changed; forms */
   "GET /api/admin/processes/:key/diff": {
     params: { key: string };
@@ -3628,15 +3637,6 @@ export interface ApiRoutes {
   "POST /api/admin/deployments": {
     params: never;
     query: never;
-  /** 以此版本重新部署: deploys an earlier version again, its diagram and its forms, as the newest version */
-  "POST /api/admin/processes/:key/versions/:version/restore": {
-    params: { key: string; version: number };
-    query: never;
-    body: {
-      note: string;
-    };
-    response: DeploymentResult;
-  };
     body: DeploymentRequest;
     response: DeploymentResult;
   };
