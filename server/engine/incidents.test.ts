@@ -182,3 +182,37 @@ test.serial('a timer job that keeps failing becomes an incident and the process 
   t.is(told.length, admins);
   t.regex(told[0].body, /催办|提醒/);
 });
+
+test.serial('a one-second timer in a loop deployed before the lint refused it stops after ten turns with an incident, not for ever', async (t) => {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://dangan.example/test">
+  <bpmn:process id="spinLoop" name="空转" isExecutable="true" camunda:candidateStarterGroups="applicant">
+    <bpmn:startEvent id="start" name="开始" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+    <bpmn:intermediateCatchEvent id="wait" name="等一秒"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="again" />
+    <bpmn:exclusiveGateway id="again" name="再来？" default="f4" />
+    <bpmn:sequenceFlow id="f3" sourceRef="again" targetRef="wait"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=true</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4" sourceRef="again" targetRef="end" />
+    <bpmn:endEvent id="end" name="结束" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  // As it was deployed before the loop rule counted a short timer as no wait.
+  const { randomUUID, createHash } = await import('node:crypto');
+  await db()('process_deployments').insert({
+    id: randomUUID(), process_key: 'spinLoop', version: 1, name: '空转', xml,
+    sha256: createHash('sha256').update(xml).digest('hex'), deployed_by: null, deployed_at: sys.clock.now().toISOString(), note: 'before the rule',
+  });
+  const id = await start('spinLoop');
+  for (let i = 0; i < 20; i++) {
+    sys.clock.advance(61_000);
+    await sys.services.jobs.pollOnce();
+  }
+  const turns = await db()('history').where({ instance_id: id, element_id: 'wait', event: 'end' });
+  t.true(turns.length <= 10, `${turns.length} turns`);
+  const incident = await db()('jobs').where({ instance_id: id, element_id: 'wait', status: 'incident' }).first();
+  t.truthy(incident);
+  t.regex(incident.last_error, /空转|spins/);
+  t.is((await db()('process_instances').where({ id }).first()).status, 'incident');
+  t.is((await db()('jobs').where({ instance_id: id, status: 'pending' })).length, 0, 'nothing left to fire');
+});

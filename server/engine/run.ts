@@ -26,6 +26,8 @@ const SilentLogger = () => silent;
 const MAX_STEPS_PER_COMMAND = 5000;
 /** The prefix of a fault the engine itself raised (an expression, a parse): its detail follows in English. */
 export const PROCESS_FAILED = '流程执行出错 / The process failed: ';
+/** How often a short timer may be armed at one element of a case within the minimum cycle (refuseSpinningTimer). */
+const SPINNING_TIMER = 10;
 /** Sort key of tasks without a due date: after every real date. */
 export const NO_DUE = '9999-12-31T23:59:59.999Z';
 
@@ -432,6 +434,29 @@ export class Run {
     return new Date(now.getTime() + Math.max(0, delay));
   }
 
+  /**
+   * The run-time backstop of the lint's loop rule, for diagrams deployed before it: a timer due
+   * sooner than the minimum cycle, armed at the same element of the case SPINNING_TIMER times within
+   * that cycle already, is a loop that spins (a PT1S timer in a loop wrote a history row every
+   * second for ever). The command fails; its job retries and becomes an incident.
+   */
+  private async refuseSpinningTimer(owner: NonNullable<TimerRef['owner']>, dueAt: Date, now: Date): Promise<void> {
+    const cycleMs = this.deps.timerMinCycleSeconds * 1000;
+    if (dueAt.getTime() - now.getTime() >= cycleMs) return;
+    const row = await this.trx('jobs')
+      .where({ instance_id: this.instance.id, element_id: owner.id, type: 'timer' })
+      .where('created_at', '>=', iso(new Date(now.getTime() - cycleMs)))
+      .count<{ n: number | string }[]>({ n: '*' })
+      .first();
+    const n = Number(row?.n ?? 0);
+    if (n < SPINNING_TIMER) return;
+    this.faultSite = { elementId: owner.id, executionId: owner.executionId };
+    const hours = this.deps.timerMinCycleSeconds / 3600;
+    throw new ProcessError(
+      `定时器 ${owner.id} 在 ${hours} 小时内已启动 ${n} 次，流程在空转：请把循环中的定时器改为不少于 ${hours} 小时 / Timer ${owner.id} was armed ${n} times within ${this.deps.timerMinCycleSeconds} s: the loop spins; make the timer in the loop at least that long`,
+    );
+  }
+
   private async reconcileTimers(firingJobId?: string): Promise<void> {
     const trx = this.trx;
     const pending = await store.pendingJobsOf(trx, this.instance.id);
@@ -451,6 +476,7 @@ export class Run {
       active.add(owner.executionId);
       if (byExec.has(owner.executionId)) continue;
       const dueAt = this.timerDueAt(owner, ref.delay, now);
+      await this.refuseSpinningTimer(owner, dueAt, now);
       const job: JobRow = {
         id: randomUUID(),
         type: 'timer',
