@@ -191,6 +191,14 @@ export const taskDetail = taskSchema
     canClaim: z.boolean(),
     canUnclaim: z.boolean(),
     canReassign: z.boolean().openapi({ description: '转办: the caller may hand the task to another holder of its role' }),
+    caseReadable: z.boolean().openapi({ description: 'The caller may read the case (GET /api/process-instances/:id). When not, the subject and form are left out.' }),
+    closedReason: z
+      .enum(['done', 'doneByOther', 'withdrawn', 'terminated', 'stepCancelled'])
+      .nullable()
+      .openapi({
+        description:
+          'Why a task is no longer to be done: done (by the caller), doneByOther, withdrawn (the applicant withdrew the case), terminated (the process administrator ended it), stepCancelled (the case went on without this step); null while open',
+      }),
     form: z.unknown(),
     blockedChoices: z
       .array(z.object({ field: z.string(), value: z.string(), message: z.string() }))

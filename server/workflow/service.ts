@@ -16,6 +16,7 @@ import { taskDto } from './dto.ts';
 import { indexStartedCase } from './cases.ts';
 import * as casesStore from './cases-store.ts';
 import { assertReadsCase, caseRead } from './case-reads.ts';
+import { canReadCase } from './scope.ts';
 import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 
@@ -231,34 +232,64 @@ export class WorkflowService {
     return rest;
   }
 
+  /**
+   * Who may know that a task exists: whoever may work it, who completed it, a holder of its role in
+   * its unit (whatever its state: a colleague sees a task another has claimed or finished), and for
+   * the commands the archive chief of the task's office (督办 lists it). Anyone else gets 404 from
+   * every task route, the same as for a task that does not exist, so an id tells nothing; 403 is
+   * kept for a task the caller knows of but may not act on.
+   */
+  private seesTask(t: TaskRow, user: SessionUser): boolean {
+    const actor = actorOf(user);
+    const inGroup = !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
+    return this.engine.canWork(t, actor) || t.completed_by === user.id || inGroup;
+  }
+
+  /** The task for a command, or 404 when the caller may not know of it (see `seesTask`). */
+  private async assertKnowsTask(q: Q, user: SessionUser, taskId: string): Promise<void> {
+    const t = await engineStore.findTask(q, taskId);
+    if (!t || !(this.seesTask(t, user) || (t.status === 'open' && this.headsUnitOf(t, user)))) throw errors.notFound('Task');
+  }
+
+  /** Why a task is no longer to be done, in the facts the caller may know (no case content). */
+  private closedReason(t: TaskRow, user: SessionUser, inst: { status: string } | undefined, outcome: string | null | undefined) {
+    if (t.status === 'open') return null;
+    if (t.status === 'completed') return t.completed_by === user.id ? ('done' as const) : ('doneByOther' as const);
+    if (inst?.status === 'terminated') return outcome === 'withdrawn' ? ('withdrawn' as const) : ('terminated' as const);
+    return 'stepCancelled' as const;
+  }
+
   async getTask(user: SessionUser, id: string) {
     const t = await engineStore.findTask(this.db, id);
-    if (!t) throw errors.notFound('Task');
+    if (!t || !this.seesTask(t, user)) throw errors.notFound('Task');
     const actor = actorOf(user);
-    const couldClaim =
-      t.status === 'open' && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
-    const visible = this.engine.canWork(t, actor) || t.completed_by === user.id || couldClaim;
-    if (!visible) throw errors.notFound('Task');
+    const open = t.status === 'open';
+    const couldClaim = open && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
     await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, id));
-    const [inst, kase, names] = await Promise.all([
+    const [inst, kase, names, caseReadable] = await Promise.all([
       engineStore.findInstance(this.db, t.instance_id),
       casesStore.findCase(this.db, t.instance_id),
       store.usernames(this.db, [t.assignee_id!, t.completed_by!]),
+      canReadCase(this.db, user, t.instance_id),
     ]);
+    // A task no longer to be done whose case the caller may no longer read (a candidate of a
+    // withdrawn case): the page says why, and nothing of what the case was about.
     return {
       ...taskDto({ ...t, business_key: inst?.business_key ?? null }),
       processName: kase?.process_name ?? t.process_key,
-      subject: kase?.subject ?? null,
+      subject: caseReadable ? (kase?.subject ?? null) : null,
       assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
       completedByName: t.completed_by ? (names.get(t.completed_by) ?? null) : null,
-      comment: t.comment,
-      dueState: t.status === 'open' ? this.dueState(t.due_at) : ('none' as DueState),
-      canComplete: t.status === 'open' && this.engine.canWork(t, actor),
+      comment: caseReadable ? t.comment : null,
+      dueState: open ? this.dueState(t.due_at) : ('none' as DueState),
+      canComplete: open && this.engine.canWork(t, actor),
       canClaim: couldClaim && t.assignee_id === null,
-      canUnclaim: t.status === 'open' && t.assignee_id === user.id && !!t.candidate_role,
+      canUnclaim: open && t.assignee_id === user.id && !!t.candidate_role,
       canReassign: this.mayHandOn(t, user),
-      form: t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
-      blockedChoices: this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
+      caseReadable,
+      closedReason: this.closedReason(t, user, inst, kase?.outcome),
+      form: caseReadable && t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
+      blockedChoices: open && this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
     };
   }
 
@@ -303,6 +334,8 @@ export class WorkflowService {
 
   private taskCommand<T>(user: SessionUser, ip: string, action: string, taskId: string, fn: (trx: any) => Promise<T>, detail?: (r: T) => Record<string, unknown>) {
     return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
+      // The process administrator acts from 运行监控, which lists every task.
+      if (action !== 'task.reassign_operator') await this.assertKnowsTask(trx, user, taskId);
       await this.assertNotAvoiding(trx, user, taskId);
       const result = await fn(trx);
       await this.audit.record(trx, {
@@ -364,6 +397,7 @@ export class WorkflowService {
    */
   async reassignCandidates(user: SessionUser, taskId: string, asOperator = false) {
     return this.denied(user, null, 'task.view', taskId, async () => {
+      if (!asOperator) await this.assertKnowsTask(this.db, user, taskId);
       await this.assertNotAvoiding(this.db, user, taskId);
       const { task } = await this.handOnTask(this.db, user, taskId, asOperator);
       const cadreId = await casesStore.cadreOfTask(this.db, taskId);

@@ -73,7 +73,15 @@ function applyCaseFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuild
   if (f.unitPath) qb.andWhere('c.initiator_org_path', 'like', `${f.unitPath}%`);
   if (f.text) {
     const p = likePattern(f.text);
-    qb.andWhere((w) => w.whereRaw("c.search_text like ? escape '\\'", [p]).orWhereRaw("lower(t.name) like ? escape '\\'", [p]));
+    // The case's cadre by name or 档案号 (any of the cadre's archives): the inbox lists only the
+    // caller's own tasks, whose cases they read with the cadre named, less the cadres they avoid.
+    qb.andWhere((w) =>
+      w
+        .whereRaw("c.search_text like ? escape '\\'", [p])
+        .orWhereRaw("lower(t.name) like ? escape '\\'", [p])
+        .orWhereExists((e) => e.select('cd.id').from('cadres as cd').whereRaw('cd.id = c.cadre_id').andWhereRaw("lower(cd.name) like ? escape '\\'", [p]))
+        .orWhereExists((e) => e.select('ar.id').from('archives as ar').whereRaw('ar.cadre_id = c.cadre_id').andWhereRaw("lower(ar.archive_no) like ? escape '\\'", [p])),
+    );
   }
   return qb;
 }

@@ -120,10 +120,10 @@ test.serial('an unclaimed task: a candidate hands it to a colleague; the candida
   t.is((await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: ' ' })).status, 400);
   t.is((await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。', assignee: 1 })).status, 400);
 
-  // Not a candidate at all: 403, and nothing about the colleagues.
+  // Not a candidate at all (another office): 404 like a task that does not exist, and nothing about the colleagues.
   const other = await sys.as('receiver1');
-  t.is((await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' })).status, 403);
-  t.is((await other.get(`/api/tasks/${taskId}/reassign-candidates`)).status, 403);
+  t.is((await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' })).status, 404);
+  t.is((await other.get(`/api/tasks/${taskId}/reassign-candidates`)).status, 404);
 
   // archivist1 (a candidate, nobody has claimed it) hands it to archivist2.
   const ok = await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '请代为受理。' });
@@ -223,5 +223,5 @@ test.serial('督办: the archive chief sees the office’s open tasks with who h
   const other = await sys.as('chief2');
   t.false((await other.get('/api/tasks/office?limit=200')).body.items.some((x: any) => x.id === taskId));
   const refused = await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '越权。' });
-  t.is(refused.status, 403);
+  t.is(refused.status, 404, 'a task they do not see reads as absent');
 });

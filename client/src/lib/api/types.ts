@@ -225,6 +225,10 @@ export type TaskDetail = Task & {
   canUnclaim: boolean;
   /** 转办: the caller may hand the task to another holder of its role */
   canReassign: boolean;
+  /** The caller may read the case (GET /api/process-instances/:id). When not, the subject and form are left out. */
+  caseReadable: boolean;
+  /** Why a task is no longer to be done: done (by the caller), doneByOther, withdrawn (the applicant withdrew the case), terminated (the process administrator ended it), stepCancelled (the case went on without this step); null while open */
+  closedReason: "done" | "doneByOther" | "withdrawn" | "terminated" | "stepCancelled" | null;
   form?: unknown;
   /** Choices on the form that completing would refuse now (e.g. 合格 on a material whose key fields differ), with the refusal */
   blockedChoices: Array<{
