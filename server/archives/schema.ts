@@ -149,6 +149,13 @@ export const fieldHistorySchema = z.object({
       basisDocument: z.string().nullable(),
       actor: z.string().nullable(),
       at: z.string(),
+      basisMaterial: z
+        .object({ id: z.number().int(), archiveId: z.number().int(), seqNo: z.string(), title: z.string() })
+        .nullable()
+        .openapi({ description: 'the basis material when the caller may read it (its archive and category); null otherwise or when there is none' }),
+      basisCase: z
+        .object({ instanceId: z.string(), caseNo: z.string().nullable(), readable: z.boolean().openapi({ description: 'whether the caller may open the case' }) })
+        .nullable(),
     }),
   ),
 });

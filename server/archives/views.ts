@@ -20,6 +20,8 @@ import { contentTypeOf } from './scans.ts';
 import { searchCadres, type SearchParams } from './search.ts';
 import { archiveDto, cadreDto, digitalHistoryDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
 import { digitalTargets } from './archives.ts';
+import type { FieldHistoryRow } from './store.ts';
+import { readableCases } from '../workflow/scope.ts';
 
 type Kind = 'cadre' | 'archive' | 'catalog' | 'material' | 'page';
 const NOUN: Record<Kind, string> = { cadre: 'Cadre', archive: 'Archive', catalog: 'Archive', material: 'Material', page: 'Page' };
@@ -109,8 +111,31 @@ export class ArchiveViews {
     return this.view(user, ip, 'cadre', cadreId, async (trx) => {
       const check = await this.access.checkCadre(trx, user, cadreId);
       if (!check.ok) return new Denied(check.reason);
-      return { items: (await store.fieldHistory(trx, cadreId)).map(historyDto) };
+      return { items: await this.historyBases(trx, user, await store.fieldHistory(trx, cadreId)) };
     }, () => ({ part: 'history' }));
+  }
+
+  /**
+   * Each change with what it rests on as the caller may follow it: the basis material's 序号 and
+   * title where its archive and category are readable to the caller, the basis case's number and
+   * whether the caller may open it (server/workflow/scope.ts). The ids stay in the row either way.
+   */
+  private async historyBases(trx: Q, user: SessionUser, rows: FieldHistoryRow[]) {
+    const materials = new Map<number, { id: number; archiveId: number; seqNo: string; title: string } | null>();
+    for (const id of new Set(rows.flatMap((r) => (r.basis_material_id ? [r.basis_material_id] : [])))) {
+      const m = await this.readableMaterial(trx, user, id);
+      materials.set(id, m instanceof Denied ? null : { id: m.id, archiveId: m.archive_id, seqNo: m.seq_no, title: m.title });
+    }
+    const caseIds = [...new Set(rows.flatMap((r) => (r.basis_instance_id ? [r.basis_instance_id] : [])))];
+    const readable = await readableCases(trx, user, caseIds);
+    const keys = new Map<string, string | null>(
+      caseIds.length ? (await trx('process_instances').whereIn('id', caseIds).select('id', 'business_key')).map((r: { id: string; business_key: string | null }) => [r.id, r.business_key ?? null]) : [],
+    );
+    return rows.map((h) => ({
+      ...historyDto(h),
+      basisMaterial: h.basis_material_id ? (materials.get(h.basis_material_id) ?? null) : null,
+      basisCase: h.basis_instance_id ? { instanceId: h.basis_instance_id, caseNo: keys.get(h.basis_instance_id) ?? null, readable: readable.has(h.basis_instance_id) } : null,
+    }));
   }
 
   async archive(user: SessionUser, ip: string, archiveId: number) {

@@ -33,6 +33,7 @@ export const listResult = z.object({
       openedAt: z.string(),
       effectiveAt: z.string().nullable(),
       filedSeqNo: z.string().nullable(),
+      caseReadable: z.boolean().openapi({ description: 'whether the caller may open the case' }),
     }),
   ),
 });

@@ -10,6 +10,7 @@ import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
 import { iso } from '../clock.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as cadreStore from '../archives/store.ts';
+import { readableCases } from '../workflow/scope.ts';
 import { namesOf } from '../materials/store.ts';
 import { ITEMS, loadEvidenceMap, type Item } from './evidence.ts';
 import { correctionServices, type CorrectionDeps } from './process.ts';
@@ -45,6 +46,7 @@ export class CorrectionsService {
 
   async list(user: SessionUser, f: { status?: CorrectionStatus; cadreId?: number; item?: Item; limit: number; offset: number }) {
     const { total, rows } = await store.listCorrections(this.deps.db, { ...(await this.scope(this.deps.db, user)), ...f }, f);
+    const readable = await readableCases(this.deps.db, user, rows.map((r) => r.instance_id));
     return {
       total,
       items: rows.map((r) => ({
@@ -61,6 +63,7 @@ export class CorrectionsService {
         openedAt: r.opened_at,
         effectiveAt: r.effective_at,
         filedSeqNo: r.filed_seq_no,
+        caseReadable: readable.has(r.instance_id),
       })),
     };
   }

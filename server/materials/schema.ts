@@ -46,6 +46,7 @@ const ledgerItem = z.object({
   producerOrgId: z.number().int(),
   producerOrgName: z.string(),
   seqNo: z.string().nullable(),
+  caseReadable: z.boolean().openapi({ description: 'whether the caller may open the case' }),
 });
 export const ledgerResult = z.object({ total: z.number().int(), items: z.array(ledgerItem) }).openapi('MaterialLedger');
 
@@ -122,6 +123,6 @@ export const noticeRecord = z
     closedReason: z.string().nullable(),
   })
   .openapi('CollectionNotice');
-export const noticesResult = z.object({ total: z.number().int(), items: z.array(noticeRecord) });
+export const noticesResult = z.object({ total: z.number().int(), items: z.array(noticeRecord.extend({ caseReadable: z.boolean().openapi({ description: 'whether the caller may open the case' }) })) });
 
 export const withdrawBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();

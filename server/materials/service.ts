@@ -8,6 +8,7 @@ import { errors } from '../errors.ts';
 import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as cadreStore from '../archives/store.ts';
+import { readableCases } from '../workflow/scope.ts';
 import { contentTypeOf } from '../archives/scans.ts';
 import { keyFieldMismatches } from './codes.ts';
 import type { MaterialsDeps } from './deps.ts';
@@ -74,7 +75,8 @@ export class MaterialsService {
     const scope = await this.scope(this.d.db, user);
     const { total, rows } = await store.listIntakes(this.d.db, { ...scope, ...f }, f);
     await this.d.audit.record(null, { actor: user, ip, action: 'material_intake.list', objectType: 'material_intake', detail: { total, returned: rows.length } });
-    return { total, items: rows.map(ledgerItemDto) };
+    const readable = await readableCases(this.d.db, user, rows.map((r) => r.instance_id));
+    return { total, items: rows.map((r) => ({ ...ledgerItemDto(r), caseReadable: readable.has(r.instance_id) })) };
   }
 
   private async recordOf(q: Q, intake: IntakeRow, view: View, userId: number) {
@@ -205,7 +207,8 @@ export class MaterialsService {
   async listNotices(user: SessionUser, f: { status?: NoticeStatus; limit: number; offset: number }) {
     const scope = await this.scope(this.d.db, user);
     const { total, rows } = await store.listNotices(this.d.db, { ...scope, status: f.status }, f);
-    return { total, items: await Promise.all(rows.map((r) => this.noticeRecord(this.d.db, r))) };
+    const readable = await readableCases(this.d.db, user, rows.map((r) => r.instance_id));
+    return { total, items: (await Promise.all(rows.map((r) => this.noticeRecord(this.d.db, r)))).map((n) => ({ ...n, caseReadable: readable.has(n.instanceId) })) };
   }
 
   async notice(user: SessionUser, id: number) {

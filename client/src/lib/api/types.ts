@@ -876,6 +876,8 @@ export type MaterialLedger = {
     producerOrgId: number;
     producerOrgName: string;
     seqNo: string | null;
+    /** whether the caller may open the case */
+    caseReadable: boolean;
   }>;
 };
 
@@ -3105,6 +3107,19 @@ export interface ApiRoutes {
         basisDocument: string | null;
         actor: string | null;
         at: string;
+        /** the basis material when the caller may read it (its archive and category); null otherwise or when there is none */
+        basisMaterial: {
+          id: number;
+          archiveId: number;
+          seqNo: string;
+          title: string;
+        } | null;
+        basisCase: {
+          instanceId: string;
+          caseNo: string | null;
+          /** whether the caller may open the case */
+          readable: boolean;
+        } | null;
       }>;
     };
   };
@@ -3320,7 +3335,10 @@ export interface ApiRoutes {
     body: never;
     response: {
       total: number;
-      items: Array<CollectionNotice>;
+      items: Array<CollectionNotice & {
+        /** whether the caller may open the case */
+        caseReadable: boolean;
+      }>;
     };
   };
   /** One collection notice */
@@ -3365,6 +3383,8 @@ export interface ApiRoutes {
         openedAt: string;
         effectiveAt: string | null;
         filedSeqNo: string | null;
+        /** whether the caller may open the case */
+        caseReadable: boolean;
       }>;
     };
   };
