@@ -87,12 +87,20 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
     canvas.zoom(Math.min(fittedZoom(canvas, 0.94), 1.5), 'auto');
   };
   // Where the reader looks first: the case's current step, else an element with cases waiting or
-  // an incident, else a changed element of a diff; the leftmost of them. Else the start.
-  const leftmost = (ids: string[]) => ids.map((id) => registry.get(id)).filter((e: any) => e && !e.waypoints).sort((a: any, b: any) => a.x - b.x)[0];
+  // an incident, else a changed element of a diff; the leftmost of them. A case that has ended: the
+  // end it reached (else the last step it did). Else the start.
+  const shapesOf = (ids: string[]) => ids.map((id) => registry.get(id)).filter((e: any) => e && !e.waypoints).sort((a: any, b: any) => a.x - b.x);
+  const leftmost = (ids: string[]) => shapesOf(ids)[0];
+  const ended = () => {
+    if (active.length) return undefined;
+    const reached = shapesOf(done);
+    return reached.filter((e: any) => e.type === 'bpmn:EndEvent').pop() ?? reached.pop();
+  };
   const point =
     leftmost(active) ??
     leftmost((extras.badges ?? []).filter((b) => b.active || b.incidents).map((b) => b.id)) ??
-    leftmost(Object.keys(extras.marks ?? {}));
+    leftmost(Object.keys(extras.marks ?? {})) ??
+    ended();
   const open = () => {
     fit();
     openReadable(canvas, canvas.zoom(), point ?? startOf(canvas, registry), { left: 40, centre: !!point });
