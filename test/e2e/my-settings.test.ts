@@ -68,8 +68,7 @@ test.serial('digest and English saved on 个人设置 stay after a reload and on
   t.regex(p.url(), /\/settings$/);
   t.is(await p.getByLabel('汇总发送时间（北京时间）').inputValue(), '18');
   await shot(p, 'my-settings-zh-1280', { fullPage: true });
-  fs.mkdirSync('/tmp/helper-46', { recursive: true });
-  await p.screenshot({ path: '/tmp/helper-46/my-settings-zh-1280.png', fullPage: true });
+  await shot(p, 'my-settings-zh-1280', { fullPage: true });
 
   // Save: the page says so, the screens turn English, and the account has both.
   await p.getByRole('button', { name: '保存' }).click();
@@ -89,7 +88,7 @@ test.serial('digest and English saved on 个人设置 stay after a reload and on
   t.true(await p.getByRole('radio', { name: /One daily digest/ }).isChecked());
   t.is(await p.getByLabel('Digest hour (Beijing time)').inputValue(), '18');
   t.is(await p.getByLabel('Language of screens and mail').inputValue(), 'en');
-  await p.screenshot({ path: '/tmp/helper-46/my-settings-en-1280.png', fullPage: true });
+  await shot(p, 'my-settings-en-1280', { fullPage: true });
 
   // A new browser (nothing stored): the login page is Chinese, and the account's English applies after.
   const fresh = await openBrowser(sys.url, { width: 1024, height: 900 });
@@ -103,7 +102,7 @@ test.serial('digest and English saved on 个人设置 stay after a reload and on
     await q.locator('header').getByRole('link', { name: 'My settings' }).click();
     await q.getByRole('button', { name: 'Save' }).waitFor();
     t.true(await q.getByRole('radio', { name: /One daily digest/ }).isChecked());
-    await q.screenshot({ path: '/tmp/helper-46/my-settings-en-1024.png', fullPage: true });
+    await shot(q, 'my-settings-en-1024', { fullPage: true });
     t.deepEqual(fresh.problems, []);
   } finally {
     await fresh.close();
@@ -137,7 +136,7 @@ test.serial('the header’s language switch moves the account’s language, and 
   // Another user on a browser of their own.
   await b.context.clearCookies();
   await p.goto(`${sys.url}/login`);
-  await p.evaluate(() => localStorage.clear());
+  await p.evaluate(() => (globalThis as any).localStorage.clear());
   await login(p, sys.url, 'archivist1');
   await openSettings(p);
   t.is(await p.getByLabel('界面和邮件的语言').inputValue(), 'zh');
@@ -145,23 +144,23 @@ test.serial('the header’s language switch moves the account’s language, and 
   // The header's switch: the screens and the account (so the mails) follow, and this page shows it.
   await p.locator('header').getByLabel('语言').selectOption('en');
   await p.getByRole('heading', { name: 'My settings', level: 1 }).waitFor();
-  await p.waitForFunction(() => document.querySelector<HTMLSelectElement>('#my-language')?.value === 'en');
+  await p.waitForFunction(() => (globalThis as any).document.querySelector('#my-language')?.value === 'en');
   for (let i = 0; i < 50 && (await user('archivist1')).language !== 'en'; i++) await p.waitForTimeout(100);
   t.is((await user('archivist1')).language, 'en');
   t.is(await p.getByRole('status').filter({ hasText: 'No unsaved changes' }).count(), 1, 'not an unsaved change of the page');
   await p.setViewportSize({ width: 1024, height: 900 });
-  await p.screenshot({ path: '/tmp/helper-46/my-settings-en-1024-header.png', fullPage: false });
+  await shot(p, 'my-settings-en-1024-header', { fullPage: false });
   await p.locator('header').getByLabel('Language').selectOption('zh');
   await p.getByRole('heading', { name: '个人设置', level: 1 }).waitFor();
   for (let i = 0; i < 50 && (await user('archivist1')).language !== 'zh'; i++) await p.waitForTimeout(100);
   t.is((await user('archivist1')).language, 'zh');
-  await p.screenshot({ path: '/tmp/helper-46/my-settings-zh-1024.png', fullPage: true });
+  await shot(p, 'my-settings-zh-1024', { fullPage: true });
   await p.setViewportSize({ width: 1280, height: 900 });
 
   // A value the server does not take: its refusal stands at the language field, nothing is kept.
   await p.evaluate(() => {
-    const select = document.querySelector<HTMLSelectElement>('#my-language')!;
-    select.add(new Option('Français', 'fr'));
+    const g = globalThis as any;
+    g.document.querySelector('#my-language').add(new g.Option('Français', 'fr'));
   });
   await p.getByLabel('界面和邮件的语言').selectOption('fr');
   await p.getByRole('button', { name: '保存' }).click();
@@ -169,7 +168,7 @@ test.serial('the header’s language switch moves the account’s language, and 
   await error.waitFor();
   t.is(await error.textContent(), '不是可选的值');
   t.is(await p.getByLabel('界面和邮件的语言').getAttribute('aria-invalid'), 'true');
-  t.true(await p.getByLabel('界面和邮件的语言').evaluate((el) => el === document.activeElement), 'focus goes to the field');
+  t.true(await p.getByLabel('界面和邮件的语言').evaluate((el) => el === (globalThis as any).document.activeElement), 'focus goes to the field');
   t.is((await user('archivist1')).language, 'zh');
   t.deepEqual(
     b.problems.map((x) => x.replace(/http:\/\/127\.0\.0\.1:\d+/, '')),
