@@ -4,6 +4,9 @@ import { Router, type RouteDef } from './router.svelte.ts';
 
 /** The process administrator's pages (流程管理, 运行监控). */
 const PROCESS_ADMIN = ['process_admin'] as const;
+/** Who reads the 材料收集 台账 and 催收通知 (material.read), and the 信息更正 cases (correction.read). */
+const MATERIAL_READERS = ['archivist', 'archive_chief', 'auth_leader', 'producer'] as const;
+const CORRECTION_READERS = ['archivist', 'archive_chief', 'auth_leader'] as const;
 
 export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../../pages/login/LoginPage.svelte'), public: true },
@@ -25,6 +28,9 @@ export const ROUTES: RouteDef[] = [
   // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
   { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
   { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
+  // 材料收集: the 移交台账 and the 催收通知 (?tab=notices); 信息更正: the correction cases.
+  { path: '/material-intakes', load: () => import('../../pages/intakes/IntakesPage.svelte'), roles: MATERIAL_READERS },
+  { path: '/corrections', load: () => import('../../pages/corrections/CorrectionsPage.svelte'), roles: CORRECTION_READERS },
   // 档案管理: the cadre search, a cadre's record, an archive with its catalogue, scans and 数字化.
   { path: '/archives', load: () => import('../../pages/archives/ArchiveSearchPage.svelte') },
   { path: '/archives/:id', load: () => import('../../pages/archives/ArchivePage.svelte') },
