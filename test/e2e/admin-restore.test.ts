@@ -3,6 +3,7 @@
 import test from 'ava';
 import { login } from './browser.ts';
 import { adminSuite } from './admin-setup.ts';
+import { shot } from './shots.ts';
 
 const suite = adminSuite();
 
@@ -24,11 +25,11 @@ test.serial('an earlier version is deployed again with its forms from the versio
   const dialog = p.getByRole('dialog');
   await dialog.getByText(`第 ${v1.version} 版的流程图和它的表单将作为新版本部署`).waitFor();
   t.is(await dialog.locator('#restore-note').inputValue(), `恢复第 ${v1.version} 版（流程图和表单）`);
-  await p.screenshot({ path: '/tmp/helper-48/restore-dialog.png' });
+  await shot(p, 'restore-dialog');
   await dialog.getByRole('button', { name: '以此版本重新部署' }).click();
   await p.getByText(`已将「查阅/借阅干部人事档案」恢复为第 ${v1.version} 版的内容，部署为第 ${v2.body.version + 1} 版。`).waitFor();
   await p.locator(`li[data-version="${v2.body.version + 1}"]`).waitFor();
-  await p.screenshot({ path: '/tmp/helper-48/restore-done.png' });
+  await shot(p, 'restore-done');
 
   const v3 = (await admin.get(`/api/admin/processes/borrowing/versions/${v2.body.version + 1}`)).body;
   t.deepEqual(v3.forms.approval, v1.forms.approval);

@@ -17,7 +17,6 @@ let sys: TestSystem;
 let b: Browsing;
 let cadre: DemoCadre;
 let other: DemoCadre;
-const SHOTS = '/tmp/helper-32';
 
 test.before(async () => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
@@ -27,7 +26,6 @@ test.before(async () => {
   // 电子查阅 needs page images in a requested category (server/requests/digitisation.ts).
   for (const c of [cadre, other]) await ensureScanned(sys, c.archiveId, ['1']);
   b = await openBrowser(sys.url, { width: 1024, height: 768 });
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 test.after.always(async () => {
   await b?.close();
@@ -93,13 +91,13 @@ test.serial('a second request for the same cadre warns with the first case’s n
   t.truthy(await box.getByText('如确需再次申请（例如利用目的不同），可以继续填写，提交时再确认一次。').count());
   await fillTheRest(p, '职级晋升需要核对学历学位材料。');
   await box.scrollIntoViewIfNeeded();
-  await p.screenshot({ path: `${SHOTS}/duplicate-warning-1024.png` });
+  await shot(p, 'duplicate-warning-1024');
   await shot(p, 'duplicate-warning');
 
   // In English too, and the form keeps what was typed across the switch.
   await p.getByLabel('语言').selectOption('en');
   await p.locator('.notice-warn').filter({ hasText: `You already have an open application about this cadre: ${first.business_key}` }).filter({ hasText: 'Submit another one anyway?' }).waitFor();
-  await p.screenshot({ path: `${SHOTS}/duplicate-warning-en-1024.png` });
+  await shot(p, 'duplicate-warning-en-1024');
   await p.getByLabel('Language').selectOption('zh');
   await box.waitFor();
 
@@ -108,7 +106,7 @@ test.serial('a second request for the same cadre warns with the first case’s n
   const dialog = p.getByRole('dialog', { name: '已有未办结的申请' });
   await dialog.getByRole('link', { name: new RegExp(`^${first.business_key}`) }).waitFor();
   await dialog.getByText('仍要提交吗？').waitFor();
-  await p.screenshot({ path: `${SHOTS}/duplicate-dialog-1024.png` });
+  await shot(p, 'duplicate-dialog-1024');
   await dialog.getByRole('button', { name: '返回修改' }).click();
   await dialog.waitFor({ state: 'hidden' });
   t.deepEqual(await myBorrowings(), [firstId], 'nothing filed');
@@ -150,6 +148,6 @@ test.serial('another cadre: no warning and no question; with two open, both are 
   t.deepEqual(links, keys, 'oldest first');
   await box.getByText('（2026年11月2日 09:02，当前环节 单位负责人审核）').waitFor();
   await box.scrollIntoViewIfNeeded();
-  await p.screenshot({ path: `${SHOTS}/duplicate-two-1024.png` });
+  await shot(p, 'duplicate-two-1024');
   t.deepEqual(b.problems, []);
 });

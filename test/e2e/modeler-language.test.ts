@@ -3,7 +3,6 @@
 // opens at a readable zoom at its start event, not fitted into an unreadable strip; the zoom
 // buttons and 适应窗口 work. Switching to English while the properties panel is open relabels the
 // panel, palette and context pad at once, and an unsaved edit (and the tab's kept draft) stays.
-import fs from 'node:fs';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { BpmnModdle } from 'bpmn-moddle';
@@ -12,10 +11,9 @@ import { firstUserTask } from '../helpers/bpmn-edit.ts';
 import { login } from './browser.ts';
 import { adminSuite } from './admin-setup.ts';
 import { selectShape } from './modeler-ui.ts';
+import { shot } from './shots.ts';
 
 const suite = adminSuite();
-const SHOTS = '/tmp/helper-33';
-fs.mkdirSync(SHOTS, { recursive: true });
 
 /** The canvas's zoom, read from the SVG viewport's transform. */
 const scaleOf = (p: Page) =>
@@ -50,7 +48,7 @@ test.serial('a large diagram opens at a readable zoom at its start event; 放大
   const startBox = (await p.locator(`.djs-element[data-element-id="${start.id}"]`).boundingBox())!;
   t.true(startBox.x > palette.x + palette.width, 'the start event is right of the palette');
   t.true(startBox.height >= 36 * 0.75 - 1, 'an event is drawn at three quarters of its size');
-  await p.screenshot({ path: `${SHOTS}/modeler-large-1280.png` });
+  await shot(p, 'modeler-large-1280');
 
   // 适应窗口 shows all of it (small); 放大 and 缩小 step by a quarter.
   await p.getByRole('button', { name: '适应窗口' }).click();
@@ -71,7 +69,7 @@ test.serial('a large diagram opens at a readable zoom at its start event; 放大
   await p.waitForTimeout(100);
   t.is(await scaleOf(p), 0.75);
   t.true(await within(p, start.id));
-  await p.screenshot({ path: `${SHOTS}/modeler-large-1024.png` });
+  await shot(p, 'modeler-large-1024');
   await p.setViewportSize({ width: 1280, height: 800 });
   await p.reload();
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
@@ -109,9 +107,9 @@ test.serial('switching to English while the properties panel is open relabels it
   await p.getByRole('button', { name: 'Fit' }).waitFor();
   await p.getByRole('button', { name: 'Zoom in' }).waitFor();
   t.false(await p.getByRole('button', { name: 'Deploy new version' }).isDisabled(), 'the unsaved change is still there to deploy');
-  await p.screenshot({ path: `${SHOTS}/modeler-english-1280.png` });
+  await shot(p, 'modeler-english-1280');
   await p.setViewportSize({ width: 1024, height: 768 });
-  await p.screenshot({ path: `${SHOTS}/modeler-english-1024.png` });
+  await shot(p, 'modeler-english-1024');
   await p.setViewportSize({ width: 1280, height: 800 });
 
   // The diagram itself was not reloaded: the edit is in the model, and in the tab's kept draft.

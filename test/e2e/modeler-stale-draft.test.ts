@@ -11,6 +11,7 @@ import { firstUserTask } from '../helpers/bpmn-edit.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
 import { selectShape } from './modeler-ui.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -58,8 +59,7 @@ test.serial('a restored draft of version 1 says so, and that version 2 exists, a
   const subtitle = await p.getByTestId('modeler-base').innerText();
   t.regex(subtitle, new RegExp(`基于第 ${v1.version} 版修改（该流程此后已更新为第 ${latest} 版，部署时将提示冲突）`));
   t.notRegex(subtitle, new RegExp(`基于第 ${latest} 版修改`));
-  fs.mkdirSync('/tmp/helper-47', { recursive: true });
-  await p.screenshot({ path: '/tmp/helper-47/modeler-stale-draft.png' });
+  await shot(p, 'modeler-stale-draft');
 });
 
 test.serial('a due date that is not a date is flagged at its step in the browser; the role select offers no administrator, labelled with the language\'s brackets', async (t) => {
@@ -85,7 +85,7 @@ test.serial('a due date that is not a date is flagged at its step in the browser
     const options = await panel.getByLabel('候选角色').locator('option').allInnerTexts();
     t.true(options.some((o) => o === '档案管理员（archivist）'), options.join(' | '));
     t.false(options.some((o) => /process_admin|sec_admin|sys_admin|auditor/.test(o)), options.join(' | '));
-    await p.screenshot({ path: '/tmp/helper-47/modeler-due-date.png' });
+    await shot(p, 'modeler-due-date');
     // In English: half-width brackets, and the finding in English.
     await p.getByLabel('语言').selectOption('en');
     const panelEn = p.getByRole('complementary', { name: 'Properties' });
@@ -94,7 +94,7 @@ test.serial('a due date that is not a date is flagged at its step in the browser
     t.true(en.some((o) => /^\S.* \(archivist\)$/.test(o)), en.join(' | '));
     t.false(en.some((o) => o.includes('（')), en.join(' | '));
     t.regex(await finding.innerText(), /due date "next tuesday" is neither an ISO 8601 duration/);
-    await p.screenshot({ path: '/tmp/helper-47/modeler-due-date-en.png' });
+    await shot(p, 'modeler-due-date-en');
   } finally {
     await own.close();
   }

@@ -8,6 +8,7 @@ import { fixture } from '../helpers/fixtures.ts';
 import { approve, taskAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
+import { shot } from './shots.ts';
 
 let sys: TestSystem;
 let b: Browsing;
@@ -41,9 +42,8 @@ test.serial('a failed completion shows as an incident on the case page and is cl
   await jobs.getByText('在“单位负责人是否同意”（unitHeadDecision）处出错', { exact: false }).waitFor();
   const close = jobs.getByRole('button', { name: '关闭故障' });
   await close.waitFor();
-  fs.mkdirSync('/tmp/helper-47', { recursive: true });
   await jobs.scrollIntoViewIfNeeded();
-  await p.screenshot({ path: '/tmp/helper-47/ops-command-incident.png', fullPage: true });
+  await shot(p, 'ops-command-incident', { fullPage: true });
   await close.click();
   await p.getByText('故障已关闭。').waitFor();
   t.is((await sys.services.db('process_instances').where({ id }).first()).status, 'running');
