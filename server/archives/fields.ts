@@ -2,8 +2,9 @@
 // its headers from here and updateCadreField checks its field names against it.
 import { GENDERS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
 import { idNumberProblems, isCalendarDate } from './validate.ts';
+import { isEthnicity } from '../../shared/ethnicities.ts';
 
-export type FieldKind = 'text' | 'date' | 'gender' | 'id_number' | 'level' | 'org';
+export type FieldKind = 'text' | 'date' | 'gender' | 'id_number' | 'level' | 'ethnicity' | 'org';
 
 export interface CadreField {
   column: string;
@@ -20,7 +21,7 @@ export const CADRE_FIELDS: CadreField[] = [
   { column: 'gender', a01: 'a0104', zh: '性别', en: 'gender', kind: 'gender', required: true, max: 1 },
   { column: 'birth_date', a01: 'a0107', zh: '出生日期', en: 'birth date', kind: 'date', required: true, max: 10 },
   { column: 'native_place', a01: 'a0111a', zh: '籍贯', en: 'native place', kind: 'text', required: true, max: 50 },
-  { column: 'ethnicity', a01: 'a0117', zh: '民族', en: 'ethnicity', kind: 'text', required: true, max: 20 },
+  { column: 'ethnicity', a01: 'a0117', zh: '民族', en: 'ethnicity', kind: 'ethnicity', required: true, max: 20 },
   { column: 'work_start_date', a01: 'a0134', zh: '参加工作日期', en: 'work start date', kind: 'date', required: false, max: 10 },
   { column: 'political_status', a01: 'a0141', zh: '政治面貌', en: 'political status', kind: 'text', required: true, max: 20 },
   { column: 'party_join_date', a01: 'a0144', zh: '入党日期', en: 'party join date', kind: 'date', required: false, max: 10 },
@@ -42,6 +43,8 @@ export function valueProblem(f: CadreField, value: string | null): string | null
   switch (f.kind) {
     case 'date':
       return isCalendarDate(value) ? null : '应为完整日期 YYYY-MM-DD / must be a full date YYYY-MM-DD';
+    case 'ethnicity':
+      return isEthnicity(value) ? null : '须为 56 个民族的名称之一，如“汉族”“蒙古族”（GB/T 3304） / must name one of the 56 ethnic groups, e.g. 汉族 (GB/T 3304)';
     case 'gender':
       return value in GENDERS ? null : '性别代码应为1（男）或2（女） / gender code must be 1 (male) or 2 (female)';
     case 'id_number':

@@ -21,7 +21,6 @@ import type { MaterialRow } from '../archives/catalog-store.ts';
 import { cadreProblems } from '../archives/cadres.ts';
 import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
-import { isEthnicity } from '../../shared/ethnicities.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { actorOf, assertNotAvoided, idVar, str, type MaterialsDeps } from '../materials/deps.ts';
 import { ITEMS, REPLY_REQUIRED, buildEvidence, type EvidenceMap, type Item } from './evidence.ts';
@@ -50,9 +49,6 @@ function checkValue(item: Item, value: string, cadre: cadreStore.CadreRow, today
   const f = fieldByName(field)!;
   const problem = valueProblem(f, value);
   if (problem) throw errors.validation([{ field: 'proposedValue', message: problem }], '拟认定的值格式不对 / The proposed value is malformed');
-  if (item === 'ethnicity' && !isEthnicity(value)) {
-    throw errors.validation([{ field: 'proposedValue', message: '须为 56 个民族的名称之一，如“汉族”“蒙古族”（GB/T 3304） / must name one of the 56 ethnic groups, e.g. 汉族 (GB/T 3304)' }], '拟认定的民族不在民族名称表中 / The proposed ethnicity is not in the list');
-  }
   const next = { ...cadre, [field]: value };
   const inconsistent = cadreProblems(next as never, today).filter((p) => p.field === field || field === 'birth_date');
   if (inconsistent.length) throw errors.validation(inconsistent.map((p) => ({ field: 'proposedValue', message: p.message })), '更正后的信息不一致 / The corrected record would be inconsistent');

@@ -35,6 +35,8 @@ test.serial('an archivist registers a cadre with a 正本 archive in her own off
     [{ idNumber: `${idFor('1990-05-06', '911').slice(0, 17)}0` }, 'id_number'], // check digit
     [{ workStartDate: '2001-01-01' }, 'work_start_date'], // at age 10
     [{ gender: '2' }, 'id_number'], // gender digit odd = male
+    [{ ethnicity: '汉' }, 'ethnicity'], // not the full name of one of the 56 (GB/T 3304)
+    [{ ethnicity: '火星族' }, 'ethnicity'],
   ] as const) {
     const res = await archivist.post('/api/cadres', { ...body, ...over });
     t.is(res.status, 400, JSON.stringify(over));
