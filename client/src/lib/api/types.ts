@@ -492,7 +492,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed";
+    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -519,6 +519,9 @@ export type NotificationSettingsChange = {
     review_submitted?: boolean;
     review_returned?: boolean;
     review_unstaffed?: boolean;
+    process_incident?: boolean;
+    loan_lent?: boolean;
+    renewal_decided?: boolean;
   };
 };
 
@@ -1681,6 +1684,19 @@ export type ProcessVersion = {
   };
 };
 
+export type DeploymentResult = {
+  outcome: "deployed" | "proposed";
+  key: string;
+  version: number | null;
+  proposalId: string | null;
+  warnings: Array<{
+    rule: string;
+    elementId?: string;
+    message: string;
+    category: "error" | "warn";
+  }>;
+};
+
 export type VersionDiffResult = VersionDiff & {
   key: string;
   from: {
@@ -1740,19 +1756,6 @@ export type ValidationResult = {
     formKey: string;
     where: string;
     message: string;
-  }>;
-};
-
-export type DeploymentResult = {
-  outcome: "deployed" | "proposed";
-  key: string;
-  version: number | null;
-  proposalId: string | null;
-  warnings: Array<{
-    rule: string;
-    elementId?: string;
-    message: string;
-    category: "error" | "warn";
   }>;
 };
 
