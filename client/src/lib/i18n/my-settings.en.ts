@@ -42,7 +42,7 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       task_assigned: { label: 'Tasks assigned to me', help: 'A step is assigned to you, or a colleague hands a task on to you.' },
       task_offered: { label: 'Tasks for my role', help: 'A new task for a role you hold in your unit, to claim.' },
       task_taken: { label: 'My task handed on', help: 'The process administrator gave a task you held to someone else.' },
-      task_unstaffed: { label: 'Nobody can work a task', help: 'Everyone who could work a task must avoid the case (archive chief, process administrators).' },
+      task_unstaffed: { label: 'Nobody can work a task', help: 'Everyone who could work a task must avoid the case, or nobody holds its role (archive chief, process administrators).' },
       application_decided: { label: 'Decision on my application', help: 'An application you filed was approved, not approved, terminated or completed.' },
       loan_lent: { label: 'Archive lent', help: 'The archive you borrow is lent out, with the return date.' },
       loan_due_soon: { label: 'Loan due soon', help: 'A lent archive is due back in a day.' },

@@ -38,7 +38,7 @@ export const mySettingsZh = {
       task_assigned: { label: '交由我办理的待办', help: '一个步骤指定由您办理，或同事把待办转办给您。' },
       task_offered: { label: '提交给我所在角色的待办', help: '本单位您所担任角色的新待办，需认领后办理。' },
       task_taken: { label: '我的待办被转办', help: '流程管理员把您手上的待办转给了别人。' },
-      task_unstaffed: { label: '待办无人可办', help: '能办理某个待办的人都须回避，事项无人处理（档案室负责人、流程管理员）。' },
+      task_unstaffed: { label: '待办无人可办', help: '能办理某个待办的人都须回避，或无人担任该岗位，事项无人处理（档案室负责人、流程管理员）。' },
       application_decided: { label: '申请办理结果', help: '您发起的申请已批准、未获批准、已终止或已办结。' },
       loan_lent: { label: '档案已借出', help: '您借阅的档案已借出，告知归还期限。' },
       loan_due_soon: { label: '借阅即将到期', help: '借出的档案将在一天后到期。' },
