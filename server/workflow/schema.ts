@@ -199,6 +199,9 @@ export const taskDetail = taskSchema
         description:
           'Why a task is no longer to be done: done (by the caller), doneByOther, withdrawn (the applicant withdrew the case), terminated (the process administrator ended it), stepCancelled (the case went on without this step); null while open',
       }),
+    reopenedAs: z.string().nullable().openapi({
+      description: 'A cancelled task whose step the case came back to (a renewal re-creates 归还核对): the open task at that step the caller may know of',
+    }),
     form: z.unknown(),
     blockedChoices: z
       .array(z.object({ field: z.string(), value: z.string(), message: z.string() }))

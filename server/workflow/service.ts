@@ -259,6 +259,16 @@ export class WorkflowService {
     return 'stepCancelled' as const;
   }
 
+  /**
+   * A step the case came back to (申请续借 interrupts 归还核对 and re-creates it once decided): the
+   * open task at the same step that the caller may know of, so an old link leads to it.
+   */
+  private async reopenedAs(t: TaskRow, user: SessionUser): Promise<string | null> {
+    if (t.status !== 'cancelled') return null;
+    const again = (await engineStore.openTasksOf(this.db, t.instance_id)).find((o) => o.element_id === t.element_id && o.id !== t.id && this.seesTask(o, user));
+    return again?.id ?? null;
+  }
+
   async getTask(user: SessionUser, id: string) {
     const t = await engineStore.findTask(this.db, id);
     if (!t || !this.seesTask(t, user)) throw errors.notFound('Task');
@@ -288,6 +298,7 @@ export class WorkflowService {
       canReassign: this.mayHandOn(t, user),
       caseReadable,
       closedReason: this.closedReason(t, user, inst, kase?.outcome),
+      reopenedAs: await this.reopenedAs(t, user),
       form: caseReadable && t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
       blockedChoices: open && this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
     };

@@ -153,6 +153,11 @@ test.serial('given a loan, when the borrower asks for a renewal and the chief an
   t.like(await db()('deadlines').where({ instance_id: id, kind: 'loan_due', status: 'open' }).first(), { due_at: newDue });
   t.deepEqual(await open(id), ['loanReturn']);
   t.is((await taskAt(await sys.as('archivist1'), id, 'loanReturn')).dueAt, null, 'the return check has no due date of its own');
+  // The archivist's old link (the first 待认领 mail) leads to the return check as it is now.
+  const [first, again] = await db()('tasks').where({ instance_id: id, element_id: 'loanReturn' }).orderBy('created_at').orderBy('id');
+  const viaOldLink = await (await sys.as('archivist1')).get(`/api/tasks/${first.id}`);
+  t.like(viaOldLink.body, { status: 'cancelled', closedReason: 'stepCancelled', reopenedAs: again.id });
+  t.is((await (await sys.as('archivist1')).get(`/api/tasks/${again.id}`)).body.reopenedAs, null);
   const opinions = await db()('request_approvals').where({ request_id: loan.request_id }).orderBy('id');
   t.deepEqual(opinions.slice(-2).map((o: any) => [o.element_id, o.decision]), [['renewalApproval', 'approve'], ['renewalLeaderApproval', 'approve']]);
 

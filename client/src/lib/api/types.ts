@@ -229,6 +229,8 @@ export type TaskDetail = Task & {
   caseReadable: boolean;
   /** Why a task is no longer to be done: done (by the caller), doneByOther, withdrawn (the applicant withdrew the case), terminated (the process administrator ended it), stepCancelled (the case went on without this step); null while open */
   closedReason: "done" | "doneByOther" | "withdrawn" | "terminated" | "stepCancelled" | null;
+  /** A cancelled task whose step the case came back to (a renewal re-creates 归还核对): the open task at that step the caller may know of */
+  reopenedAs: string | null;
   form?: unknown;
   /** Choices on the form that completing would refuse now (e.g. 合格 on a material whose key fields differ), with the refusal */
   blockedChoices: Array<{

@@ -223,6 +223,7 @@ export const en: Dictionary = {
     closedWithdrawn: 'The applicant withdrew this application; the task is no longer to be done.',
     closedTerminated: 'This case was terminated; the task is no longer to be done.',
     closedDoneByOther: 'Done by someone else: {name} completed it on {time}.',
+    reopened: 'This step started again; here is its new task.',
     closedStepCancelled: 'The case no longer passes through this step; the task is no longer to be done.',
     closedNoCase: 'You can no longer view the contents of this case.',
     backToInbox: 'Back to my tasks',

@@ -222,6 +222,7 @@ export const zh = {
     closedWithdrawn: '申请人已撤回此申请，此任务无需再办理。',
     closedTerminated: '该案件已终止，此任务无需再办理。',
     closedDoneByOther: '已由他人办理：{name} 于 {time} 办理完毕。',
+    reopened: '该环节已重新开始，已转到新的待办。',
     closedStepCancelled: '案件已不再经过此环节，此任务无需再办理。',
     closedNoCase: '您已不能查看此案件的内容。',
     backToInbox: '返回待办',
