@@ -15,7 +15,7 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
   roleFilter: 'Role',
   allRoles: 'All roles',
   empty: 'No accounts match.',
-  total: '{n} accounts',
+  total: '{n} {n:account|accounts}',
   create: 'New account',
   col: {
     name: 'Name / username',

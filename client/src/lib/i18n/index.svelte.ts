@@ -4,6 +4,7 @@
 // the session sends a pick to the account (onPick) and applies the account's at login (adopt).
 import { zh } from './zh.ts';
 import { en } from './en.ts';
+import { fill } from './fill.ts';
 
 import type { Dictionary, MessageKey } from './types.ts';
 
@@ -83,7 +84,7 @@ class I18n {
   /** A key that is not known at compile time (error codes, roles from the server). */
   tx(key: string, params?: Record<string, string | number>, fallback?: string): string {
     const text = lookup(DICTS[this.locale], key) ?? lookup(zh, key) ?? fallback ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m)) : text;
+    return params ? fill(text, params) : text;
   }
 
   t = (key: MessageKey, params?: Record<string, string | number>): string => this.tx(key, params);
