@@ -14,4 +14,4 @@ i18n.register('consoleUsers', { zh: consoleUsersZh, en: consoleUsersEn });
 export const tu = (key: ConsoleUsersKey, params?: Record<string, string | number>): string => i18n.tx(`consoleUsers.${key}`, params);
 
 /** A role's name in the user's language (i18n `roles.*`), the code when unknown. */
-export const roleName = (code: string): string => i18n.tx(`roles.${code}`, undefined, code);
+export { roleName } from '../format/roles.ts';

@@ -2,7 +2,7 @@
 // field errors name them), their kind, and the range the server accepts, read from the same
 // shared/setting-limits.ts as the server's schemas (server/admin/settings.ts), which refuse anything
 // outside it; the page only says so beforehand.
-import { i18n } from '../../../i18n/index.svelte.ts';
+import { roleList } from '../../../format/roles.ts';
 import { formatDuration } from '../../../format/dates.ts';
 import { tc } from '../../../i18n/console-settings.ts';
 import { SETTING_LIMITS } from '../../../../../../shared/setting-limits.ts';
@@ -103,7 +103,7 @@ export function same(a: unknown, b: unknown): boolean {
 export function showValue(field: FieldDef, v: unknown): string {
   if (field.kind === 'roles') {
     const roles = Array.isArray(v) ? (v as string[]) : [];
-    return roles.length ? roles.map((r) => i18n.tx(`roles.${r}`, undefined, r)).join('、') : tc('form.none');
+    return roles.length ? roleList(roles) : tc('form.none');
   }
   if (field.kind === 'int') {
     if (typeof v !== 'number' || !Number.isFinite(v)) return tc('form.empty');

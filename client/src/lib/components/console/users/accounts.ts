@@ -4,6 +4,7 @@ import type { ApiRoutes } from '../../../api/types.ts';
 import { ApiError } from '../../../api/client.ts';
 import { errorText } from '../../../api/errors.ts';
 import { roleName, tu } from '../../../i18n/console-users.ts';
+import { roleList } from '../../../format/roles.ts';
 
 export type Account = ApiRoutes['GET /api/admin/users']['response']['items'][number];
 export type RoleInfo = ApiRoutes['GET /api/admin/roles']['response'][number];
@@ -24,7 +25,7 @@ export function refusalText(e: unknown): string {
     if (d.rule === 'LAST_ADMINISTRATOR' && d.role) return tu('refusal.lastAdmin', { role: roleName(d.role) });
     if (d.rule === 'SEPARATION_OF_DUTIES') {
       const admins = ADMIN.filter((r) => d.roles?.includes(r));
-      if (admins.length > 1) return tu('refusal.separationAdmins', { roles: admins.map(roleName).join('、') });
+      if (admins.length > 1) return tu('refusal.separationAdmins', { roles: roleList(admins) });
       if (admins.length === 1) return tu('refusal.separationMixed', { role: roleName(admins[0]) });
       return tu('refusal.separation');
     }
