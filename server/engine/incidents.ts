@@ -81,7 +81,17 @@ export async function writeIncident(trx: Trx, clock: Clock, f: IncidentFacts, on
     done_at: null,
   };
   await store.insertJob(trx, job);
-  if (inst.status === 'running') await store.saveInstance(trx, inst.id, inst.rev, { status: 'incident' });
+  await markIncident(trx, f, now, onNew);
+  return true;
+}
+
+/**
+ * What every new incident writes besides its job (a failed command's here, a timer job's in
+ * jobs.ts): a running case becomes 'incident', its timeline gets the row, and the listener (the
+ * process administrators' notice) is told.
+ */
+export async function markIncident(trx: Trx, f: IncidentFacts, at: string, onNew?: IncidentListener): Promise<void> {
+  await trx('process_instances').where({ id: f.instanceId, status: 'running' }).update({ status: 'incident' });
   await store.insertHistory(trx, [
     {
       instance_id: f.instanceId,
@@ -91,12 +101,11 @@ export async function writeIncident(trx: Trx, clock: Clock, f: IncidentFacts, on
       event: 'incident',
       execution_id: f.executionId,
       actor_id: null,
-      at: now,
+      at,
       detail: JSON.stringify({ error: f.error.slice(0, 500) }),
     },
   ]);
   await onNew?.(trx, { instanceId: f.instanceId, elementId: f.elementId, error: f.error });
-  return true;
 }
 
 /**

@@ -374,8 +374,10 @@ export class WorkflowEngine {
     } catch (e) {
       throw this.faulted(trx, e, run, task.instance_id, { elementId: task.element_id, executionId: task.execution_id });
     }
-    // A step that failed before (an incident) has now moved on: its incident is closed.
-    status = await closeIncidentsOf(trx, this.opts.clock, task.instance_id, task.execution_id, status);
+    // A step that failed before (an incident) has now moved on: its incident is closed. A case with
+    // an open command incident is 'incident' (commands are refused while suspended), so a running
+    // case skips the write.
+    if (instance.status === 'incident') status = await closeIncidentsOf(trx, this.opts.clock, task.instance_id, task.execution_id, status);
     const patch: Partial<TaskRow> = {
       status: 'completed',
       completed_at: now,
@@ -420,7 +422,7 @@ export class WorkflowEngine {
     } catch (e) {
       throw this.faulted(trx, e, run, instanceId, { elementId, executionId });
     }
-    status = await closeIncidentsOf(trx, this.opts.clock, instanceId, executionId, status);
+    if (run.instance.status === 'incident') status = await closeIncidentsOf(trx, this.opts.clock, instanceId, executionId, status);
     return { id: instanceId, status, activeElements: run.activeElementIds() };
   }
 

@@ -9,7 +9,7 @@ import { iso } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import * as store from './store.ts';
 import type { JobRow } from './store.ts';
-import type { IncidentListener } from './incidents.ts';
+import { markIncident, type IncidentListener } from './incidents.ts';
 
 export interface JobRunnerOptions {
   pollMs: number;
@@ -97,21 +97,7 @@ export class JobRunner {
           lock_owner: null,
           locked_until: null,
         });
-        await trx('process_instances').where({ id: job.instance_id, status: 'running' }).update({ status: 'incident' });
-        await store.insertHistory(trx, [
-          {
-            instance_id: job.instance_id,
-            element_id: job.element_id,
-            element_type: 'job',
-            element_name: null,
-            event: 'incident',
-            execution_id: job.execution_id,
-            actor_id: null,
-            at: iso(now),
-            detail: JSON.stringify({ error: message.slice(0, 500) }),
-          },
-        ]);
-        await this.opts.onIncident?.(trx, { instanceId: job.instance_id, elementId: job.element_id, error: message });
+        await markIncident(trx, { instanceId: job.instance_id, elementId: job.element_id, executionId: job.execution_id, error: message }, iso(now), this.opts.onIncident);
       } else {
         const backoffMs = 30_000 * 2 ** (attempts - 1);
         await store.updateJob(trx, job.id, {
