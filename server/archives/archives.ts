@@ -93,6 +93,9 @@ export async function createArchive(trx: Q, clock: Clock, input: ArchiveInput, a
 
 type Place = { store_room: string | null; cabinet: string | null; shelf: string | null };
 
+/** No place recorded: an archive received and not yet 入库上架. */
+const NO_PLACE: Place = { store_room: null, cabinet: null, shelf: null };
+
 /** 库房/柜/格 as the status history writes it, '—' for what is not recorded. */
 const placeText = (p: Place): string => [p.store_room, p.cabinet, p.shelf].map((x) => x ?? '—').join('/');
 
@@ -102,6 +105,8 @@ export interface StatusChange {
   reason: string;
   actor: ActorRef | null;
   instanceId?: string;
+  /** The archive comes back to an office that once sent it: its old shelf may hold another by now. */
+  clearPlace?: boolean;
 }
 
 /** Moves an archive along the transition table (codes.ts) and records the change. */
@@ -120,6 +125,7 @@ export async function changeArchiveStatus(trx: Trx, clock: Clock, change: Status
   }
   const now = iso(clock.now());
   await archiveStore.setStatus(trx, archive.id, change.to, now);
+  if (change.clearPlace) await archiveStore.setLocation(trx, archive.id, NO_PLACE, now);
   await archiveStore.insertStatusHistory(trx, {
     archive_id: archive.id,
     from_status: from,
@@ -129,7 +135,7 @@ export async function changeArchiveStatus(trx: Trx, clock: Clock, change: Status
     actor_id: change.actor?.id ?? null,
     at: now,
   });
-  return { ...archive, status: change.to, updated_at: now };
+  return { ...archive, ...(change.clearPlace ? NO_PLACE : {}), status: change.to, updated_at: now };
 }
 
 /**
@@ -154,7 +160,7 @@ export async function changeArchiveCustodian(
   await archiveStore.setStatus(trx, archive.id, 'in_stock', now);
   // The sender's shelf means nothing in the new office: the archive has no place there until 入库
   // gives it one. The sender's number and place stay in the history, for tracing.
-  await archiveStore.setLocation(trx, archive.id, { store_room: null, cabinet: null, shelf: null }, now);
+  await archiveStore.setLocation(trx, archive.id, NO_PLACE, now);
   const from = (await people.findOrgUnit(trx, archive.custodian_org_id))?.name ?? archive.custodian_org_id;
   await archiveStore.insertStatusHistory(trx, {
     archive_id: archive.id,
@@ -165,7 +171,7 @@ export async function changeArchiveCustodian(
     actor_id: change.actor?.id ?? null,
     at: now,
   });
-  return { ...archive, custodian_org_id: to.id, status: 'in_stock', store_room: null, cabinet: null, shelf: null, updated_at: now };
+  return { ...archive, custodian_org_id: to.id, status: 'in_stock', ...NO_PLACE, updated_at: now };
 }
 
 /**

@@ -4,6 +4,8 @@
 // Written down from the services' return values (and checked by running every shipped process).
 // Adding a returned key to a service listed here: add it here too, or a diagram reading it is
 // refused at deploy time (the shipped diagrams deploy at start-up, so a test shows it at once).
+import { ENGINE_RESERVED } from '../../shared/form-schema.ts';
+
 export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   // 查阅/借阅, 复制/摘录 (server/requests)
   checkBorrowingRequest: ['requestId', 'caseNo', 'cadreId', 'archiveId', 'custodianOrgId', 'managementLevel', 'coApplicantsLabels', 'borrowerId', 'borrowerOrgId', 'caseSubject', 'orgScopes'],
@@ -79,5 +81,8 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   notifyTransferDue: [],
 };
 
-/** Set by the engine on every case (server/engine/index.ts). */
-export const ENGINE_VARIABLES: readonly string[] = ['initiator', 'initiatorOrgId'];
+/**
+ * Set by the engine on every case (server/engine/index.ts): its reserved keys, less `orgScopes`,
+ * which no condition reads (it scopes the tasks).
+ */
+export const ENGINE_VARIABLES: readonly string[] = ENGINE_RESERVED.filter((k) => k !== 'orgScopes');

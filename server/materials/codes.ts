@@ -64,3 +64,6 @@ export function keyFieldMismatches(intake: IntakeRow, cadre: CadreRow): KeyField
   }
   return out;
 }
+
+/** A review point as a return names it: its code and its words (an unknown code reads as itself). */
+export const reviewPoint = (code: string) => ({ code, label: (REVIEW_CHECKS as Record<string, string>)[code] ?? code });

@@ -2,7 +2,7 @@
 // unit's view of an intake never carries what the archive records (a producer may not read the
 // archive): key-field mismatches show the field and the material's value only.
 import { parseJson } from '../db.ts';
-import { DELIVERY_METHODS, INTAKE_STATUSES, REVIEW_CHECKS, type KeyFieldMismatch } from './codes.ts';
+import { DELIVERY_METHODS, INTAKE_STATUSES, reviewPoint, type KeyFieldMismatch } from './codes.ts';
 import type { IntakeEventRow, IntakeRow, IntakeScanRow, NoticeRow } from './store.ts';
 
 export type View = 'archive' | 'producer';
@@ -32,8 +32,7 @@ export const ledgerItemDto = (r: IntakeRow & { cadre_name: string; producer_org_
   filedAt: r.filed_at,
 });
 
-const reviewPoint = (c: unknown) =>
-  typeof c === 'string' ? { code: c, label: (REVIEW_CHECKS as Record<string, string>)[c] ?? c } : c;
+const asReviewPoint = (c: unknown) => (typeof c === 'string' ? reviewPoint(c) : c);
 
 const stripArchive = (m: KeyFieldMismatch) => ({ field: m.field, label: m.label, stated: m.stated });
 
@@ -41,7 +40,7 @@ export function eventDto(e: IntakeEventRow, view: View, names: Map<number, strin
   const detail = parseJson<Record<string, unknown> | null>(e.detail, null);
   if (detail && view === 'producer' && Array.isArray(detail.mismatches)) detail.mismatches = (detail.mismatches as KeyFieldMismatch[]).map(stripArchive);
   // A return names the review points that did not pass: stored as codes, read with their labels.
-  if (detail && Array.isArray(detail.unchecked)) detail.unchecked = (detail.unchecked as unknown[]).map(reviewPoint);
+  if (detail && Array.isArray(detail.unchecked)) detail.unchecked = (detail.unchecked as unknown[]).map(asReviewPoint);
   return { round: e.round, kind: e.kind, actor: e.actor_id ? (names.get(e.actor_id) ?? null) : null, at: e.at, comment: e.comment, detail };
 }
 

@@ -15,9 +15,9 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
-import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, REVIEW_CHECKS, keyFieldMismatches, type KeyFieldMismatch } from './codes.ts';
-import { actorOf, addCalendarDays, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
-import { appointmentProblems, formedBeforeBirth, intakeSubject, registrationProblems } from './rules.ts';
+import { APPOINTMENT_CATEGORY, INTAKE_STATUSES, REVIEW_CHECK_CODES, keyFieldMismatches, reviewPoint, type KeyFieldMismatch } from './codes.ts';
+import { actorOf, assertNotAvoided, idVar, str, type MaterialsDeps } from './deps.ts';
+import { appointmentProblems, formedBeforeBirth, handoverTerms, intakeSubject, registrationProblems } from './rules.ts';
 import * as store from './store.ts';
 import type { IntakeRow, IntakeScanRow, IntakeStatus } from './store.ts';
 import type { ScanFinding } from '../archives/scans.ts';
@@ -111,8 +111,7 @@ export function intakeServices(d: MaterialsDeps) {
     const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);
     if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
 
-    const handoverDue = addCalendarDays(String(v.formedDate), ctx.params.materialHandoverDays);
-    const late = today > handoverDue;
+    const { handoverDue, late } = handoverTerms(String(v.formedDate), today, ctx.params.materialHandoverDays);
     const intakeNo = await caseNumber(ctx.trx, '收材', now);
     ctx.setBusinessKey(intakeNo);
     const at = iso(now);
@@ -198,7 +197,7 @@ export function intakeServices(d: MaterialsDeps) {
       const blocks = acceptBlocks(facts);
       if (blocks.keyFields) throw blocks.keyFields;
       if (unchecked.length) {
-        throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map((c) => ({ code: c, label: REVIEW_CHECKS[c] })) });
+        throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map(reviewPoint) });
       }
       if (blocks.scans) throw blocks.scans;
       await store.updateIntake(ctx.trx, intake.id, { status: 'ledgered', receiver_id: actor.id, accepted_at: at, updated_at: at });
@@ -239,10 +238,7 @@ export function intakeServices(d: MaterialsDeps) {
     // A new formation date is a different document handed over today: its period is counted again
     // from that date, and this resubmission is its hand-over (README "材料收集归档").
     let { late, handover_due: handoverDue } = intake;
-    if (formed !== intake.formed_date) {
-      handoverDue = addCalendarDays(formed, ctx.params.materialHandoverDays);
-      late = today > handoverDue;
-    }
+    if (formed !== intake.formed_date) ({ handoverDue, late } = handoverTerms(formed, today, ctx.params.materialHandoverDays));
     const at = iso(clock.now());
     const before = {
       formedDate: intake.formed_date,

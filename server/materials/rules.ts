@@ -2,7 +2,7 @@
 // material-collection.bpmn: at registration, at a resubmission, and at filing (9-2's formalities).
 import { errors, type AppError } from '../errors.ts';
 import { APPOINTMENT_CATEGORY } from './codes.ts';
-import { str } from './deps.ts';
+import { addCalendarDays, str } from './deps.ts';
 
 export type Problem = { rule: string; message: string; details?: Record<string, unknown> };
 
@@ -55,3 +55,9 @@ export function formedBeforeBirth(formedDate: string, cadre: { birth_date: strin
 /** The case subject of an intake: the material, the cadre, and 【逾期移交】 for a late hand-over. */
 export const intakeSubject = (title: string, cadreName: string, late: boolean) =>
   `材料移交：${title.length > 30 ? `${title.slice(0, 30)}…` : title}（${cadreName}）${late ? '【逾期移交】' : ''}`;
+
+/** The hand-over period of a material formed on `formed`: due `days` Beijing calendar days later, late after that. */
+export function handoverTerms(formed: string, today: string, days: number): { handoverDue: string; late: boolean } {
+  const handoverDue = addCalendarDays(formed, days);
+  return { handoverDue, late: today > handoverDue };
+}

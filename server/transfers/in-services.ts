@@ -192,9 +192,7 @@ async function receiveFromOutside(d: TransferDeps, ctx: ServiceContext, order: O
   if (gone && gone.custodian_org_id !== order.to_org_id) {
     row = await d.archives.changeArchiveCustodian(ctx.trx, { archiveId: gone.id, toOrgId: order.to_org_id!, reason, actor, instanceId: ctx.instanceId });
   } else if (gone) {
-    // Back in the office that once sent it: its old shelf may hold another archive by now.
-    row = await d.archives.changeArchiveStatus(ctx.trx, { archiveId: gone.id, to: 'in_stock', reason, actor, instanceId: ctx.instanceId });
-    await archiveStore.setLocation(ctx.trx, gone.id, { store_room: null, cabinet: null, shelf: null }, iso(ctx.clock.now()));
+    row = await d.archives.changeArchiveStatus(ctx.trx, { archiveId: gone.id, to: 'in_stock', reason, actor, instanceId: ctx.instanceId, clearPlace: true });
   } else {
     row = await createArchive(ctx.trx, ctx.clock, { cadreId, kind, volumes, custodianOrgId: order.to_org_id! }, actor, reason);
   }
