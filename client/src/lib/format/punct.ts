@@ -10,3 +10,6 @@ export const colon = (locale: Locale): string => (locale === 'zh' ? '：' : ': '
 
 /** Items joined by 、 in Chinese, by ", " in English. */
 export const listOf = (locale: Locale, items: readonly string[]): string => items.join(locale === 'zh' ? '、' : ', ');
+
+/** Clauses joined by ； in Chinese, by "; " in English. */
+export const clausesOf = (locale: Locale, items: readonly string[]): string => items.join(locale === 'zh' ? '；' : '; ');
