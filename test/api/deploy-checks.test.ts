@@ -87,6 +87,8 @@ test.serial('a step\'s form may not carry what the case is about (cadreId …); 
   // A version stored before this check (its approval form with cadreId): the completion is still refused.
   const id = await fileConsultation(sys, 'applicant1', '拟提拔考察，需查阅干部档案。');
   const inst = await sys.services.db('process_instances').where({ id }).first();
+  const cadreBefore = JSON.parse(inst.variables).cadreId;
+  t.true(Number.isInteger(cadreBefore) && cadreBefore !== 15);
   await sys.services.db('deployment_forms').where({ deployment_id: inst.deployment_id, form_key: 'approval' }).update({ schema: JSON.stringify(withIds) });
   (sys.services.engine.definitions as any).cache.clear();
   const head = await sys.as('unithead1');
@@ -97,6 +99,7 @@ test.serial('a step\'s form may not carry what the case is about (cadreId …); 
   t.regex(done.body.details[0].message, /案件发起时已确定/);
   const vars = JSON.parse((await sys.services.db('process_instances').where({ id }).first()).variables);
   t.not(vars.cadreId, 15);
+  t.is(vars.cadreId, cadreBefore, 'the case still concerns the cadre it was started for');
   await sys.services.db('deployment_forms').where({ deployment_id: inst.deployment_id, form_key: 'approval' }).update({ schema: JSON.stringify(approval) });
   (sys.services.engine.definitions as any).cache.clear();
 });

@@ -95,6 +95,7 @@ for (const lang of ['en', 'zh'] as const) {
       const left = p.locator('table.deadlines tbody tr td:last-child');
       for (const c of await left.all()) t.true(await c.evaluate((e: any) => e.scrollWidth <= e.clientWidth + 1), `days left cut: ${await c.innerText()}`);
       t.true((await left.allInnerTexts()).some((x) => /4/.test(x)));
+      t.true((await left.allInnerTexts()).some((x) => /(^|\s)(剩 4 天|4 days left)(\s|$)/.test(x)), 'the days left read whole: 剩 4 天 / 4 days left');
     });
   }
 }
