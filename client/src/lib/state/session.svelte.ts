@@ -42,28 +42,34 @@ class Session {
   /** Language changes go one after the other, so that quick switches end with the last one picked. */
   private languageSends: Promise<unknown> = Promise.resolve();
 
-  /** Makes `locale` the account's language; the answer (Me) becomes the user. False when refused. */
-  sendLanguage(locale: Locale): Promise<boolean> {
+  /**
+   * Makes `locale` the account's language, after the picks before it; the answer (Me) becomes the
+   * user. Rejects when the server refuses (个人设置 shows it at its field).
+   */
+  setLanguage(locale: Locale): Promise<void> {
     const send = this.languageSends.then(() => this.putLanguage(locale));
-    this.languageSends = send;
+    this.languageSends = send.catch(() => undefined);
     return send;
   }
 
-  private async putLanguage(locale: Locale): Promise<boolean> {
-    if (!this.user) return false;
-    if (this.user.language === locale) {
-      if (i18n.locale === locale) i18n.accountHasIt();
-      return true;
-    }
-    try {
+  /** The header's pick: as setLanguage, a refusal told in a toast. False when refused. */
+  sendLanguage(locale: Locale): Promise<boolean> {
+    return this.setLanguage(locale).then(
+      () => true,
+      (e) => {
+        toasts.error(i18n.t('header.languageNotSaved', { reason: errorText(e) }));
+        return false;
+      },
+    );
+  }
+
+  private async putLanguage(locale: Locale): Promise<void> {
+    if (!this.user) return;
+    if (this.user.language !== locale) {
       const me = await call('PUT /api/me/language', { body: { language: locale } });
       if (this.user) this.user = { ...this.user, ...me };
-      if (i18n.locale === locale) i18n.accountHasIt();
-      return true;
-    } catch (e) {
-      toasts.error(i18n.t('header.languageNotSaved', { reason: errorText(e) }));
-      return false;
     }
+    if (i18n.locale === locale) i18n.accountHasIt();
   }
 
   /**

@@ -113,8 +113,7 @@ export class MySettings {
       if (changed.includes('language')) {
         try {
           const language = this.draft.language;
-          const me = await call('PUT /api/me/language', { body: { language } });
-          if (session.user) session.user = { ...session.user, ...me };
+          await session.setLanguage(language);
           this.current = { ...this.current!, language };
           // The screens follow the account's language: mails and screens speak the same one.
           i18n.adopt(language);
