@@ -181,6 +181,16 @@ test.serial('a timer job that keeps failing becomes an incident and the process 
   const told = await db()('mail_outbox').where({ instance_id: id, event: 'process_incident' });
   t.is(told.length, admins);
   t.regex(told[0].body, /催办|提醒/);
+
+  // Retried, it fails again and becomes an incident at the same step once more: nobody is told twice.
+  t.is((await (await sys.as('procadmin')).post(`/api/admin/jobs/${job.id}/retry`, {})).status, 200);
+  for (let i = 0; i < 20 && (await db()('jobs').where({ id: job.id }).first()).status !== 'incident'; i++) {
+    await sys.services.jobs.pollOnce();
+    sys.clock.advance(30 * 60_000);
+  }
+  t.is((await db()('jobs').where({ id: job.id }).first()).status, 'incident');
+  t.true((await db()('history').where({ instance_id: id, element_id: 'reminder', event: 'incident' })).length >= 2, 'a second incident was recorded');
+  t.is((await db()('mail_outbox').where({ instance_id: id, event: 'process_incident' })).length, admins);
 });
 
 test.serial('a one-second timer in a loop deployed before the lint refused it stops after ten turns with an incident, not for ever', async (t) => {
