@@ -9,7 +9,7 @@ import type { FormSchema } from '../../shared/forms.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
-import { parseBpmn } from './moddle.ts';
+import { executableProcess, parseBpmn } from './moddle.ts';
 import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
@@ -63,7 +63,7 @@ export const formSha = (schema: FormSchema): string => createHash('sha256').upda
 const typeResolver = TypeResolver({ ...(Elements as any), TimerEventDefinition: ClockedTimerEventDefinition });
 
 function extractMeta(root: any): DefinitionMeta {
-  const proc = (root.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+  const proc = executableProcess(root);
   if (!proc) throw errors.bpmnInvalid([{ rule: 'single-executable-process', message: 'No executable process' }]);
   const elements = new Map<string, ElementInfo>();
   let hasTimers = false;
@@ -168,6 +168,20 @@ export class Definitions {
   }
 
   /**
+   * The forms a version of this (linted) diagram would carry, taken from `forms`, and what is wrong
+   * with them: a form named that nothing supplies, then what the FEEL reads that no form supplies.
+   */
+  async carriedForms(root: unknown, forms: FormSource): Promise<{ meta: DefinitionMeta; carried: Record<string, FormSchema>; findings: Finding[] }> {
+    const meta = extractMeta(root);
+    const carried = await forms(meta.formKeys, meta.processId);
+    const missing = meta.formKeys.filter((k) => !carried[k]);
+    const findings: Finding[] = missing.length
+      ? missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' }))
+      : this.variableFindings(root, carried);
+    return { meta, carried, findings };
+  }
+
+  /**
    * Validates and stores a new version with the forms it names (from `forms`). Deploying the XML
    * and forms of the latest version of the same key returns that version instead of creating a
    * new one (start-up deploys stay idempotent; a changed form file alone makes a new version).
@@ -182,14 +196,8 @@ export class Definitions {
     const result = await this.validate(xml, { q, extraFormKeys: opts.extraFormKeys });
     const forms = opts.forms ?? this.defaultForms(q);
     if (!result.ok) throw errors.bpmnInvalid(result.errors);
-    const meta = extractMeta(result.parsed!.rootElement);
-    const carried = await forms(meta.formKeys, meta.processId);
-    const missing = meta.formKeys.filter((k) => !carried[k]);
-    if (missing.length) {
-      throw errors.bpmnInvalid(missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' })));
-    }
-    const unsupplied = this.variableFindings(result.parsed!.rootElement, carried);
-    if (unsupplied.length) throw errors.bpmnInvalid(unsupplied);
+    const { meta, carried, findings } = await this.carriedForms(result.parsed!.rootElement, forms);
+    if (findings.length) throw errors.bpmnInvalid(findings);
     const sha256 = createHash('sha256').update(xml).digest('hex');
     const latest = await store.latestDeployment(q, meta.processId);
     if (latest && latest.sha256 === sha256 && sameForms(await store.formsOfDeployment(q, latest.id), carried)) {

@@ -18,3 +18,8 @@ export async function parseBpmn(xml: string): Promise<Parsed> {
   const warnings = (result.warnings ?? []).map((w: { message: string }) => w.message);
   return { rootElement: result.rootElement, moddleContext: result, warnings };
 }
+
+/** The one executable process of a parsed diagram (the lint refuses any other number), if any. */
+export function executableProcess(root: any): any | undefined {
+  return (root?.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+}

@@ -13,6 +13,7 @@ import type { AuditLog } from '../audit/service.ts';
 import type { WorkflowEngine } from '../engine/index.ts';
 import type { Finding } from '../engine/lint/linter.ts';
 import * as engineStore from '../engine/store.ts';
+import { executableProcess } from '../engine/moddle.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import type { FormSchema } from '../../shared/forms.ts';
 import { checkFormSchema } from '../../shared/form-schema.ts';
@@ -119,20 +120,8 @@ export class ProcessAdminService {
     const formFindings = this.formFindings(forms);
     const errorsFound = [...result.errors];
     // What the diagram reads against the forms it would deploy with: only a diagram that passed the lint.
-    if (result.ok && !formFindings.length) errorsFound.push(...(await this.variableFindings(this.db, result.parsed!.rootElement, forms)));
+    if (result.ok && !formFindings.length) errorsFound.push(...(await this.engine.definitions.carriedForms(result.parsed!.rootElement, this.engine.formSource(this.db, 'previous', forms))).findings);
     return { ok: !errorsFound.length && !formFindings.length, errors: pub(errorsFound), warnings: pub(result.warnings), formFindings };
-  }
-
-  /** The variables check with the forms a deployment of this diagram would carry (edited ones first). */
-  private async variableFindings(q: Q, root: any, forms: Forms): Promise<Finding[]> {
-    const proc = (root.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
-    const keys = new Set<string>();
-    for (const el of proc?.flowElements ?? []) {
-      const k = typeof el.formKey === 'string' ? el.formKey.trim() : '';
-      if (k && !k.startsWith('=') && (el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:StartEvent')) keys.add(k);
-    }
-    const carried = await this.engine.formSource(q, 'previous', forms)([...keys], proc.id);
-    return this.engine.definitions.variableFindings(root, carried);
   }
 
   /**
@@ -144,7 +133,7 @@ export class ProcessAdminService {
     const formFindings = this.formFindings(forms);
     if (formFindings.length) throw errors.formInvalid(formFindings);
     const result = await this.engine.definitions.validate(xml, { q, extraFormKeys: Object.keys(forms) });
-    const proc = (result.parsed?.rootElement?.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.isExecutable);
+    const proc = executableProcess(result.parsed?.rootElement);
     if (editing !== null && proc && proc.id !== editing) throw keyChanged(editing, proc.id);
     if (!result.ok) throw errors.bpmnInvalid(pub(result.errors));
     return { key: proc.id, name: proc.name ?? proc.id, warnings: result.warnings };
@@ -158,12 +147,11 @@ export class ProcessAdminService {
   }
 
   /**
-   * The process an edit names must exist (404 otherwise: a new process is sent with processKey
-   * null); the edit must start from an existing version (422) that is still the latest (409). A
-   * new process may not take a key that differs from an existing one only in case.
+   * The edit must start from an existing version (422) that is still the latest (409); that the
+   * process it names exists was checked before the lint (mustExist), and deployments are never
+   * deleted. A new process may not take a key that differs from an existing one only in case.
    */
   private async checkBase(trx: Trx, key: string, editing: string | null, baseVersion: number | null): Promise<void> {
-    await this.mustExist(trx, editing);
     if (editing !== null && editing !== key) throw keyChanged(editing, key);
     const latest = await forUpdate(trx, trx('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first('version'));
     if (editing === null) {

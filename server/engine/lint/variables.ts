@@ -16,6 +16,7 @@
 import { parseExpression } from '@bpmn-io/feelin';
 import type { FormComponent, FormSchema } from '../../../shared/forms.ts';
 import type { Finding } from './linter.ts';
+import { executableProcess } from '../moddle.ts';
 
 export interface VariableContext {
   /** Variables each service may return, by service name; a service not listed may supply anything. */
@@ -154,7 +155,7 @@ const feelOf = (s: unknown): string | null => (typeof s === 'string' && s.trim()
  * supply, and every literal compared against a radio or select that never offers it.
  */
 export function checkVariables(root: El, forms: Record<string, FormSchema>, vctx: VariableContext): Finding[] {
-  const proc = (root?.rootElements ?? []).find((e: El) => e.$type === 'bpmn:Process' && e.isExecutable);
+  const proc = executableProcess(root);
   if (!proc) return [];
   const elements: El[] = proc.flowElements ?? [];
   const nodes = elements.filter((e) => e.$type !== 'bpmn:SequenceFlow');
@@ -364,7 +365,7 @@ export function checkVariables(root: El, forms: Record<string, FormSchema>, vctx
  * switch the case after those checks. Start forms may ask for them; their start service checks them.
  */
 export function checkStepForms(root: El, forms: Record<string, FormSchema>, caseKeys: readonly string[]): Finding[] {
-  const proc = (root?.rootElements ?? []).find((e: El) => e.$type === 'bpmn:Process' && e.isExecutable);
+  const proc = executableProcess(root);
   const reserved = new Set(caseKeys);
   const out: Finding[] = [];
   for (const n of proc?.flowElements ?? []) {
