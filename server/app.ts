@@ -8,7 +8,7 @@ import type { Services } from './services.ts';
 import { projectRoot } from './services.ts';
 import { errors, isAppError } from './errors.ts';
 import { isAllowed, POLICY } from './http/policy.ts';
-import { isRaw, type RouteDef } from './http/route.ts';
+import { BODY_LIMIT, isRaw, type RouteDef } from './http/route.ts';
 import { parseCookies, sameOrigin, toErrorBody } from './http/middleware.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { SESSION_COOKIE, type SessionUser } from './people/sessions.ts';
@@ -36,7 +36,6 @@ import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 import { digitisationRoutes } from './digitisation/routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
-import { DIAGRAM_BODY_LIMIT, DIAGRAM_ROUTES } from './processes/schema.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -107,34 +106,7 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
   );
 
   const routes = opts.routes ?? allRoutes(s);
-  const rawTypes = [...new Set(routes.flatMap((r) => r.rawBody ?? []))];
   app.use('/api', sameOrigin);
-  // A diagram may be up to 2 MB (MAX_DIAGRAM_BYTES) with its forms: the routes that take one read
-  // a larger body, so that the size check answers in words rather than a bare 413.
-  app.post(DIAGRAM_ROUTES, express.json({ limit: DIAGRAM_BODY_LIMIT, strict: true }));
-  app.use('/api', express.json({ limit: '1mb', strict: true }));
-  if (rawTypes.length) app.use('/api', express.text({ type: rawTypes, limit: DIAGRAM_BODY_LIMIT }));
-  // Binary uploads (attachments, page scans, import files): only routes that declare them take one.
-  const binaryTypesOf = (r: RouteDef) => r.binaryBody?.types ?? ['application/octet-stream'];
-  const binaryTypes = [...new Set(routes.filter((r) => r.binaryBody).flatMap(binaryTypesOf))];
-  // An upload route's path, to tell a sender of the wrong type what that route takes.
-  const uploadRoutes = routes.filter((r) => r.binaryBody).map((r) => ({ r, path: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`) }));
-  const uploadAt = (req: Request) => uploadRoutes.find((u) => u.r.method === req.method.toLowerCase() && u.path.test(`${req.baseUrl}${req.path}`))?.r;
-  app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
-    // JSON only: a body in any other type (form posts included) is refused, not ignored.
-    // Binary bodies pass here and are refused below by every route that does not take one.
-    const len = Number(req.get('content-length') ?? 0);
-    if (
-      (len > 0 || req.get('transfer-encoding')) &&
-      !req.is('application/json') &&
-      !rawTypes.some((t) => req.is(t)) &&
-      !binaryTypes.some((t) => req.is(t))
-    ) {
-      const upload = uploadAt(req);
-      return next(errors.unsupportedMedia(upload ? binaryTypesOf(upload) : undefined));
-    }
-    next();
-  });
   app.use('/api', async (req: Request, _res: Response, next: NextFunction) => {
     try {
       // X-Dangan-Background: 1 marks the client's automatic refreshes: they are not user activity.
@@ -147,9 +119,19 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
     }
   });
 
+  // Binary uploads (attachments, page scans, import files): only routes that declare them take one.
+  const binaryTypesOf = (r: RouteDef) => r.binaryBody?.types ?? ['application/octet-stream'];
   for (const r of routes) {
     if (!(r.permission in POLICY)) throw new Error(`Route ${r.method} ${r.path} has no declared permission`);
-    const binary = r.binaryBody
+    // JSON unless the route declares other types: a body in any other type (form posts included)
+    // is refused, not ignored. An empty request reaches the handler, which refuses an empty file.
+    const accepted = r.binaryBody ? binaryTypesOf(r) : ['application/json', ...(r.rawBody ?? [])];
+    const bodyType = (req: Request, _res: Response, next: NextFunction) => {
+      const hasBody = Number(req.get('content-length') ?? 0) > 0 || !!req.get('transfer-encoding');
+      next(hasBody && !accepted.some((t) => req.is(t)) ? errors.unsupportedMedia(r.binaryBody ? accepted : undefined) : undefined);
+    };
+    const limit = r.bodyLimit ?? BODY_LIMIT;
+    const body = r.binaryBody
       ? [
           // Authorise before reading a large body: a stranger's upload is refused unread.
           (req: Request, _res: Response, next: NextFunction) => {
@@ -157,10 +139,10 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
             if (!req.user) return next(errors.unauthenticated());
             next(isAllowed(r.permission, req.user.roles) ? undefined : errors.forbidden());
           },
-          express.raw({ type: binaryTypesOf(r), limit: r.binaryBody.maxBytes }),
+          express.raw({ type: accepted, limit: r.binaryBody.maxBytes }),
         ]
-      : [];
-    app[r.method](r.path, ...binary, async (req: Request, res: Response, next: NextFunction) => {
+      : [express.json({ limit, strict: true }), ...(r.rawBody ? [express.text({ type: r.rawBody, limit })] : [])];
+    app[r.method](r.path, bodyType, ...body, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const user = req.user ?? null;
         if (POLICY[r.permission] !== 'public') {
@@ -170,12 +152,6 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           if (!r.allowPending && user.mustChangePassword) throw errors.passwordChangeRequired();
           if (!r.allowPending && user.mustEnrollTotp) throw errors.totpEnrolmentRequired();
           if (!isAllowed(r.permission, user.roles)) throw errors.forbidden();
-        }
-        // A binary route refuses a body of another type (an empty request reaches the handler,
-        // which refuses an empty file itself); other routes refuse binary bodies.
-        const hasBody = Number(req.get('content-length') ?? 0) > 0 || !!req.get('transfer-encoding');
-        if (r.binaryBody ? hasBody && !binaryTypesOf(r).some((t) => req.is(t)) : binaryTypes.some((t) => req.is(t))) {
-          throw errors.unsupportedMedia(r.binaryBody ? binaryTypesOf(r) : undefined);
         }
         const isRawBody = typeof req.body === 'string' && (r.rawBody ?? []).some((t) => req.is(t));
         const ctx = {

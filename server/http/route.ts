@@ -44,6 +44,8 @@ export interface RouteDef {
   body?: ZodType;
   /** Also accept these raw body types (the body arrives as a string). */
   rawBody?: string[];
+  /** The largest JSON or raw body the route reads (default BODY_LIMIT); larger ones answer 413. */
+  bodyLimit?: string;
   /**
    * Takes a binary body of these types (default application/octet-stream) up to maxBytes; ctx.body
    * is then a Buffer. Permission is checked before the body is read.
@@ -75,6 +77,7 @@ export function route<
   query?: Q;
   body?: B;
   rawBody?: string[];
+  bodyLimit?: string;
   binaryBody?: { types?: string[]; maxBytes: number };
   response?: R;
   produces?: string;
@@ -83,6 +86,9 @@ export function route<
 }): RouteDef {
   return def as RouteDef;
 }
+
+/** The largest JSON body a route reads unless it says otherwise (RouteDef.bodyLimit). */
+export const BODY_LIMIT = '1mb';
 
 export const isRaw = (v: unknown): v is RawReply =>
   typeof v === 'object' && v !== null && 'raw' in v && 'contentType' in v;

@@ -18,13 +18,11 @@ export const editedForms = z
 
 /**
  * A diagram: at most 2,000,000 bytes of UTF-8. The JSON body of the routes that carry one is
- * parsed with DIAGRAM_BODY_LIMIT (server/app.ts), room for the diagram, the forms and the note, so
+ * read up to DIAGRAM_BODY_LIMIT (their RouteDef.bodyLimit), room for the diagram, the forms and the note, so
  * the body limit never refuses what this accepts.
  */
 export const MAX_DIAGRAM_BYTES = 2_000_000;
 export const DIAGRAM_BODY_LIMIT = '3mb';
-/** The routes whose body carries a diagram. */
-export const DIAGRAM_ROUTES = ['/api/admin/deployments', '/api/admin/processes/validate', '/api/process-definitions'];
 export const diagramXml = z
   .string()
   .min(1, '请提交流程图 / The diagram is empty')

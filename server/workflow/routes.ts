@@ -1,5 +1,5 @@
 // HTTP routes of the workflow API (DESIGN.md "API"): definitions, instances, tasks.
-import { diagramXml } from '../processes/schema.ts';
+import { DIAGRAM_BODY_LIMIT, diagramXml } from '../processes/schema.ts';
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
@@ -47,6 +47,7 @@ export function workflowRoutes(s: Services) {
         'The forms it names come from the previous version, else processes/forms/. With DEPLOY_REQUIRES_APPROVAL set it answers 409 APPROVAL_REQUIRED: use POST /api/admin/deployments.',
       tags: ['processes'],
       permission: 'process.deploy',
+      bodyLimit: DIAGRAM_BODY_LIMIT,
       body: z.union([diagramXml, deployBody]),
       rawBody: ['application/xml', 'text/xml'],
       response: deployResult,
