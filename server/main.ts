@@ -18,6 +18,7 @@ async function main() {
   services.jobs.start();
   services.maintenance.start();
   services.mailer.start();
+  services.overdue.start();
   if (!services.mailer.sending) log.warn('SMTP_URL is not set: mail stays in the outbox (GET /api/admin/outbox)');
   const app = createApp(services);
   const server = serve(app, config.port, config.host, () => {
@@ -34,6 +35,7 @@ async function main() {
     server.close();
     await services.jobs.stop();
     await services.maintenance.stop();
+    await services.overdue.stop();
     await services.mailer.stop();
     await db.destroy();
     process.exit(0);

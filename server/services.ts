@@ -34,6 +34,7 @@ import { NotifyService } from './notify/service.ts';
 import { NotificationSettings } from './notify/settings.ts';
 import { OutboxAdmin } from './notify/outbox.ts';
 import { MailWorker } from './notify/worker.ts';
+import { OverdueTasks } from './notify/overdue.ts';
 import { DeadlineService } from './deadlines/service.ts';
 import { registerDeadlineServices } from './deadlines/process-services.ts';
 import { AccessRules } from './access/rules.ts';
@@ -91,6 +92,8 @@ export interface Services extends Deps {
   notifySettings: NotificationSettings;
   outbox: OutboxAdmin;
   mailer: MailWorker;
+  /** 待办逾期提醒: tells once of each task past its due time; main.ts starts it, tests call pollOnce(). */
+  overdue: OverdueTasks;
   deadlines: DeadlineService;
   /** 流程管理: versions, forms, deployments and their approval, diffs (the process administrator). */
   processes: ProcessAdminService;
@@ -241,6 +244,7 @@ export function createServices(deps: Deps): Services {
   const notifySettings = new NotificationSettings(db, clock, config, audit);
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
+  const overdue = new OverdueTasks(db, clock, notify, log.child({ module: 'overdue' }));
 
   const engineLog = log.child({ module: 'engine' });
   const onIncident = incidentNotice(notify, () => engine);
@@ -297,6 +301,7 @@ export function createServices(deps: Deps): Services {
     notifySettings,
     outbox,
     mailer,
+    overdue,
     deadlines,
     access,
     avoidance,

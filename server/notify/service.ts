@@ -208,6 +208,31 @@ export class NotifyService {
   }
 
   /**
+   * 待办逾期: the task's due time has passed and it is still open (overdue.ts finds it and marks it
+   * told in `trx`, so this runs once per task). Told as the new task was: its assignee when someone
+   * holds it, otherwise the holders of its role in its unit — whoever holds it now, so a task handed on
+   * before its due time tells the new holder, not the old. Whoever must avoid the case's cadre is left
+   * out. When nobody can be reached (a vacant role, all must avoid, the assignee's account disabled)
+   * nothing more goes out: task_unstaffed told the chief and the process administrators of that.
+   * The key names the step's first task and the due time: a step the case comes back to with the same
+   * due time is not told again; a later due time is news.
+   */
+  async onTaskOverdue(trx: Trx, task: TaskRow): Promise<NotifyResult | null> {
+    const info = await store.caseInfo(trx, task.instance_id);
+    const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
+    const offer = await store.firstOfResumedStep(trx, task);
+    const avoidCadreId = cadreOf(await store.caseVariables(trx, task.instance_id)) ?? (await store.caseCadre(trx, task.instance_id));
+    const base = { event: 'task_overdue' as const, link: { task: task.id }, instanceId: task.instance_id, key: `overdue:${offer}:${task.due_at}`, avoidCadreId };
+    if (task.assignee_id !== null && task.assignee_id !== undefined) {
+      return this.notify(trx, { ...base, vars, recipients: [{ userId: task.assignee_id }] });
+    }
+    if (!task.candidate_role) return null;
+    const role = await store.roleName(trx, task.candidate_role);
+    vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
+    return this.notify(trx, { ...base, vars, recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
+  }
+
+  /**
    * 转办: the colleague who now holds the task is told, as for a task assigned to them; the one who
    * held it is told too when someone else (the process administrator) took it from them.
    */

@@ -108,6 +108,47 @@ export async function firstOfResumedStep(q: Q, task: Pick<TaskRow, 'id' | 'insta
   return first;
 }
 
+/** The case's variables, as the engine keeps them (the cadre a task notice must avoid). */
+export async function caseVariables(q: Q, instanceId: string): Promise<Record<string, unknown>> {
+  const row = await q('process_instances').where({ id: instanceId }).first('variables');
+  return parseJson<Record<string, unknown>>(row?.variables, {});
+}
+
+// -- overdue tasks (overdue.ts) -------------------------------------------------------------------
+
+/** Where a sweep over overdue tasks has got to: the last task it took, in its order (sort_due, id). */
+export interface OverdueCursor {
+  sortDue: string;
+  id: string;
+}
+
+/**
+ * Open tasks whose due time passed before `now` and whom nobody has been told of yet, of cases that
+ * run (a suspended case waits: its tasks are told of once it is resumed), after `after`, oldest due
+ * first. Tasks without a due date sort at NO_DUE and never come.
+ */
+export async function overdueUntold(q: Q, now: string, limit: number, after: OverdueCursor | null): Promise<Array<{ id: string; sort_due: string }>> {
+  const qb = q('tasks as t')
+    .join('process_instances as i', 'i.id', 't.instance_id')
+    .where('t.status', 'open')
+    .whereNull('t.overdue_told_at')
+    .andWhere('t.sort_due', '<', now)
+    .whereIn('i.status', ['running', 'incident']);
+  if (after) {
+    qb.andWhere((w) => w.where('t.sort_due', '>', after.sortDue).orWhere((x) => x.where('t.sort_due', after.sortDue).andWhere('t.id', '>', after.id)));
+  }
+  return qb.orderBy('t.sort_due').orderBy('t.id').limit(limit).select('t.id', 't.sort_due');
+}
+
+/**
+ * Marks a task told of being overdue, if it still is open, overdue and untold: true for the one caller
+ * that made the change (a second server or a retry finds it marked and tells nobody).
+ */
+export async function markOverdueTold(q: Q, taskId: string, now: string): Promise<boolean> {
+  const n = await q('tasks').where({ id: taskId, status: 'open' }).whereNull('overdue_told_at').andWhere('sort_due', '<', now).update({ overdue_told_at: now });
+  return n === 1;
+}
+
 export async function roleName(q: Q, code: string): Promise<{ name_zh: string; name_en: string } | undefined> {
   return q('roles').where({ code }).first('name_zh', 'name_en');
 }

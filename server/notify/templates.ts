@@ -6,6 +6,7 @@
 export const NOTICE_EVENTS = [
   'task_assigned',
   'task_offered',
+  'task_overdue',
   'application_decided',
   'loan_due_soon',
   'loan_overdue',
@@ -26,8 +27,12 @@ export const NOTICE_EVENTS = [
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
 
-/** Deadline warnings of the field (DOMAIN.md §1.2–1.4): a user may get them in the digest, never turn them off. */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident'];
+/**
+ * Deadline warnings of the field (DOMAIN.md §1.2–1.4), a task's own due date passed (task_overdue:
+ * the one reminder the person who must act gets) and cases nobody can move: a user may get them in
+ * the digest, never turn them off.
+ */
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['task_overdue', 'loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident'];
 
 export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
@@ -108,6 +113,28 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Task for your role: ${v.taskName} (${v.caseRef})`,
       lines: [greet.en(v), '', `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) is offered to the ${v.roleName} of your unit${due.en(v)}. Log in to claim it.`],
+    }),
+  },
+  task_overdue: {
+    zh: (v) => ({
+      subject: `【档案】待办已逾期：${v.taskName}（${v.caseRef}）`,
+      lines: [
+        greet.zh(v),
+        '',
+        v.roleName
+          ? `“${v.processName}”（编号 ${v.caseRef}）中提交给您单位${v.roleName}的“${v.taskName}”应于 ${v.dueAt}（北京时间）前办理，现已逾期，尚无人认领。请尽快登录认领并办理。`
+          : `“${v.processName}”（编号 ${v.caseRef}）中由您办理的“${v.taskName}”应于 ${v.dueAt}（北京时间）前办理，现已逾期。请尽快办理。`,
+      ],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Task overdue: ${v.taskName} (${v.caseRef})`,
+      lines: [
+        greet.en(v),
+        '',
+        v.roleName
+          ? `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}), offered to the ${v.roleName} of your unit, was due by ${v.dueAt} (Beijing time) and is overdue; nobody has claimed it yet. Please log in, claim it and work it soon.`
+          : `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}), which you hold, was due by ${v.dueAt} (Beijing time) and is overdue. Please work it soon.`,
+      ],
     }),
   },
   application_decided: {

@@ -494,7 +494,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -508,6 +508,7 @@ export type NotificationSettingsChange = {
   events?: {
     task_assigned?: boolean;
     task_offered?: boolean;
+    task_overdue?: boolean;
     application_decided?: boolean;
     loan_due_soon?: boolean;
     loan_overdue?: boolean;

@@ -36,11 +36,13 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
     reason: {
       deadline: 'Deadline warnings of archive work cannot be turned off, but they can come in the daily digest.',
       stuck: 'Someone must know when a case is stuck and nobody can work it: it cannot be turned off, but it can come in the daily digest.',
+      overdue: 'Sent once, when a task you must act on is overdue: it cannot be turned off, but it can come in the daily digest.',
       other: 'This notice cannot be turned off, but it can come in the daily digest.',
     },
     names: {
       task_assigned: { label: 'Tasks assigned to me', help: 'A step is assigned to you, or a colleague hands a task on to you.' },
       task_offered: { label: 'Tasks for my role', help: 'A new task for a role you hold in your unit, to claim.' },
+      task_overdue: { label: 'Task overdue', help: 'A task assigned to you or offered to your role is past its due date and still open.' },
       task_taken: { label: 'My task handed on', help: 'The process administrator gave a task you held to someone else.' },
       task_unstaffed: { label: 'Nobody can work a task', help: 'Everyone who could work a task must avoid the case, or nobody holds its role (archive chief, process administrators).' },
       application_decided: { label: 'Decision on my application', help: 'An application you filed was approved, not approved, terminated or completed.' },

@@ -32,11 +32,13 @@ export const mySettingsZh = {
     reason: {
       deadline: '档案工作期限的督办提醒按规定不能关闭，可改为每日汇总。',
       stuck: '案件停住、无人能办时必须有人知晓，不能关闭，可改为每日汇总。',
+      overdue: '待办逾期只提醒一次，须办理的人必须知晓，不能关闭，可改为每日汇总。',
       other: '此项通知不能关闭，可改为每日汇总。',
     },
     names: {
       task_assigned: { label: '交由我办理的待办', help: '一个步骤指定由您办理，或同事把待办转办给您。' },
       task_offered: { label: '提交给我所在角色的待办', help: '本单位您所担任角色的新待办，需认领后办理。' },
+      task_overdue: { label: '待办已逾期', help: '交由您办理或提交给您所在角色的待办已超过办理期限，仍未办结。' },
       task_taken: { label: '我的待办被转办', help: '流程管理员把您手上的待办转给了别人。' },
       task_unstaffed: { label: '待办无人可办', help: '能办理某个待办的人都须回避，或无人担任该岗位，事项无人处理（档案室负责人、流程管理员）。' },
       application_decided: { label: '申请办理结果', help: '您发起的申请已批准、未获批准、已终止或已办结。' },
