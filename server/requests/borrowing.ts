@@ -15,7 +15,7 @@ import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
 import { categoryScans, checkElectronicReadable, electronicGrantable } from './digitisation.ts';
-import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
+import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plannedDayPassed, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
 
@@ -65,7 +65,7 @@ export async function closeWithRegisterEntry(
  */
 async function tellApproved(ctx: ServiceContext, notify: NotifyService, req: RequestRow): Promise<void> {
   const officeName = oneLine((await notifyStore.orgName(ctx.trx, req.custodian_org_id)) ?? '档案室');
-  const late = !!req.view_from && req.view_from < today(ctx.clock.now());
+  const late = plannedDayPassed(req.view_from, ctx.clock.now());
   const next: Record<string, string> =
     req.mode === 'loan'
       ? { nextStep: 'loan', loanDays: String(req.loan_days ?? ctx.params.maxLoanDays) }

@@ -17,7 +17,7 @@ export const approvalDto = (a: ApprovalRow) => ({
   at: a.at,
 });
 
-export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digitisation: CategoryScans[] | null = null) {
+export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digitisation: CategoryScans[] | null = null, plannedDayPassed = false) {
   return {
     id: r.id as number,
     instanceId: r.instance_id as string,
@@ -39,6 +39,7 @@ export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digiti
     approvedMaterials: r.approved_materials ? parseJson<string[]>(r.approved_materials, []) : null,
     copies: (r.copies ?? null) as number | null,
     viewFrom: (r.view_from ?? null) as string | null,
+    plannedDayPassed,
     viewDays: (r.view_days ?? null) as number | null,
     loanDays: (r.loan_days ?? null) as number | null,
     window: r.window_start ? { start: r.window_start as string, end: r.window_end as string } : null,

@@ -69,6 +69,13 @@ export const isDay = (v: unknown): v is string => typeof v === 'string' && /^\d{
 
 export const today = (now: Date): string => beijingDay(new Date(now.getTime()));
 
+/**
+ * The day the applicants planned to read on (view_from, 现场查阅 and 电子查阅) lies before today in
+ * Beijing: approved now, nobody can read on it. One rule for the approval mail (borrowing.ts) and the
+ * approvers' task page (records.ts, `plannedDayPassed`).
+ */
+export const plannedDayPassed = (viewFrom: string | null | undefined, now: Date): boolean => !!viewFrom && viewFrom < today(now);
+
 /** One line, at most n characters: the subject lists show. */
 export const short = (s: unknown, n = 40): string => {
   const t = String(s ?? '').replace(/\s+/g, ' ').trim();

@@ -19,6 +19,7 @@ import * as store from './store.ts';
 import { pageViewCounts } from '../reading/store.ts';
 import { categoryScans, type CategoryScans } from './digitisation.ts';
 import { listCategories } from '../archives/catalog-store.ts';
+import { plannedDayPassed } from './kit.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
@@ -74,6 +75,15 @@ export class RequestRecords {
     return categoryScans(this.db, r.archive_id as number, parseJson<string[]>(r.categories as string | null, []), categories);
   }
 
+  /**
+   * The planned day has passed while the request still awaits approval: said to those who arrange
+   * the reading (the archive office and the leaders above it), so the approver knows the applicants
+   * need another day. The applicants learn it from the approval mail (borrowing.ts, the same rule).
+   */
+  private plannedDayPassed(scope: RecordScope, r: records.RequestListRow): boolean {
+    return r.status === 'in_review' && scope.offices.includes(r.custodian_org_id as number) && plannedDayPassed(r.view_from as string | null, this.clock.now());
+  }
+
   async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
     const scope = await this.scope(this.db, user);
     const { rows, total } = await records.listRequests(this.db, scope, f, page);
@@ -83,7 +93,7 @@ export class RequestRecords {
     const categories = rows.some((r) => r.mode === 'electronic') ? await listCategories(this.db) : undefined;
     for (const r of rows) scans.set(r.id as number, await this.digitisation(scope, r, categories));
     await this.listed(user, ip, 'request.list', f, total, rows.length);
-    return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null)) };
+    return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null, this.plannedDayPassed(scope, r))) };
   }
 
   async getRequest(user: SessionUser, ip: string | null, id: number) {
@@ -99,7 +109,7 @@ export class RequestRecords {
       store.copiesOf(this.db, row.id),
     ]);
     return {
-      ...requestDto(row, applicants, await this.digitisation(scope, row)),
+      ...requestDto(row, applicants, await this.digitisation(scope, row), this.plannedDayPassed(scope, row)),
       approvals: approvals.map(approvalDto),
       registerEntryId: entry?.id ?? null,
       loanId: loan?.id ?? null,

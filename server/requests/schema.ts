@@ -28,6 +28,9 @@ export const requestSchema = z
     approvedMaterials: z.array(z.string()).nullable(),
     copies: z.number().int().nullable(),
     viewFrom: nts,
+    plannedDayPassed: z.boolean().openapi({
+      description: 'true while the request awaits approval and its planned day (viewFrom) is before today in Beijing, for the archive office and the leaders above it (who arrange the reading); false otherwise',
+    }),
     viewDays: z.number().int().nullable(),
     loanDays: z.number().int().nullable(),
     window: z.object({ start: ts, end: ts }).nullable(),

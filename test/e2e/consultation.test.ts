@@ -3,6 +3,7 @@
 // decides in the inbox (the chief narrowing the categories), the requester ends the reading and
 // the case closes with its 查阅登记簿 entry. Then a loan's borrower asks for a renewal on the
 // application page. A reading approved for tomorrow says when it opens and cannot be ended today.
+// An on-site reading whose planned day has passed warns the chief on the task page, and approves.
 // Any console error, page error, failed request or HTTP error answer fails the
 // test, and nothing may be requested from outside our server.
 import fs from 'node:fs';
@@ -332,4 +333,55 @@ test.serial('an electronic request for categories that are not digitised is refu
   t.like(await db('utilization_requests').where({ cadre_id: target.id }).first(), { mode: 'onsite', status: 'in_review' });
   await logout(p);
   t.deepEqual(b.problems, []);
+});
+
+test.serial('an on-site reading whose planned day passed before the chief decides: the task page warns, in Chinese and English, and the approval goes through', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const target = await demoCadre(sys, 'county', 8);
+  const planned = todayIn(sys);
+  const [y, m, d] = planned.split('-').map(Number);
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', target, { mode: 'onsite', viewFrom: planned }) });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id as string;
+  for (const [u, step] of [['unithead1', 'unitHeadReview'], ['archivist1', 'archivistReview']]) await approveStep(sys, u, id, step);
+  sys.clock.advance(2 * 24 * 3_600_000);
+
+  await login(p, sys.url, 'chief1');
+  const task = await db('tasks').where({ instance_id: id, element_id: 'chiefApproval', status: 'open' }).first();
+  await p.goto(`${sys.url}/tasks/${task.id}`);
+  const warning = p.getByTestId('planned-day-passed');
+  await warning.getByText('拟查阅日期已过').waitFor();
+  t.is(
+    (await warning.locator('p').textContent())?.trim(),
+    `申请的拟查阅日期（${y}年${m}月${d}日）已过。可以照常审批；批准后请与申请人另约查阅时间。批准通知会告诉申请人该日期已过、须与档案室另约。`,
+  );
+  // Said before the form, where the chief decides: on screen without scrolling past the decision.
+  const formTop = await p.locator('#task-form').evaluate((el) => el.getBoundingClientRect().top);
+  t.true((await warning.evaluate((el) => el.getBoundingClientRect().bottom)) <= formTop);
+  for (const width of [1280, 1024]) {
+    await p.setViewportSize({ width, height: 800 });
+    await warning.scrollIntoViewIfNeeded();
+    t.log(await shot(p, `planned-day-passed-zh-${width}`));
+  }
+  await p.getByLabel('语言').selectOption('en');
+  await warning.getByText('The planned reading day has passed').waitFor();
+  t.regex((await warning.locator('p').textContent()) ?? '', new RegExp(`^The applicants planned to read on ${d} [A-Z][a-z]{2} ${y}, which has passed\\.`));
+  for (const width of [1024, 1280]) {
+    await p.setViewportSize({ width, height: 800 });
+    await warning.scrollIntoViewIfNeeded();
+    t.log(await shot(p, `planned-day-passed-en-${width}`));
+  }
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByRole('heading', { name: '档案室负责人审批', level: 1 }).waitFor();
+
+  // A warning, not a stop: the chief approves, and once decided the page says nothing more.
+  await approveStep(sys, 'chief1', id, 'chiefApproval');
+  t.is((await db('utilization_requests').where({ instance_id: id }).first()).status, 'approved');
+  await Promise.all([p.waitForResponse((r) => r.url().includes('/api/requests?')), p.reload()]);
+  await p.getByRole('heading', { name: '申请概要' }).waitFor();
+  t.is(await warning.count(), 0);
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
 });

@@ -73,13 +73,24 @@ test.serial('an approved on-site reading: the applicant is told at the approval 
   t.is(inboxOf('applicant2').filter((m) => m.subject.includes(no) && m.subject.includes('您的申请')).length, 1);
 });
 
-test.serial('an on-site reading approved after its planned day: the mail says the day has passed and to agree another with the office', async (t) => {
+test.serial('an on-site reading approved after its planned day: the archive office’s approvers are told on the request, and the mail says the day has passed and to agree another with the office', async (t) => {
   const cadre = await demoCadre(sys, 'county', 21);
   const viewFrom = todayIn(sys);
   const id = await file('applicant2', cadre, { mode: 'onsite', viewFrom });
+  // The approvers' task page reads the same rule from the request (server/requests/kit.ts
+  // plannedDayPassed): the archive office is told while the request awaits approval, the
+  // applicants are not (the mail tells them), and nobody once it is decided.
+  const passedFor = async (user: string) => ((await (await sys.as(user)).get(`/api/requests?instanceId=${id}`)).body.items[0]?.plannedDayPassed as boolean);
+  t.false(await passedFor('chief1'), 'the planned day is today: not passed');
   await approveStep(sys, 'unithead1', id, 'unitHeadReview');
   sys.clock.advance(2 * DAY);
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  t.true(await passedFor('chief1'), 'the chief deciding is told the day has passed');
+  t.true(await passedFor('archivist1'));
+  t.false(await passedFor('applicant2'), 'the applicant is told by the approval mail, not here');
+  t.is((await (await sys.as('chief1')).get(`/api/requests/${(await db()('utilization_requests').where({ instance_id: id }).first()).id}`)).body.plannedDayPassed, true);
   await approveAll(id);
+  t.false(await passedFor('chief1'), 'decided: nothing left to warn about');
   await send();
   const no = await caseNo(id);
   const [mail] = inboxOf('applicant2').filter((m) => m.subject.includes(no) && m.subject.includes('已批准'));

@@ -1358,6 +1358,8 @@ export type UseRequest = {
   approvedMaterials: Array<string> | null;
   copies: number | null;
   viewFrom: string | null;
+  /** true while the request awaits approval and its planned day (viewFrom) is before today in Beijing, for the archive office and the leaders above it (who arrange the reading); false otherwise */
+  plannedDayPassed: boolean;
   viewDays: number | null;
   loanDays: number | null;
   window: {

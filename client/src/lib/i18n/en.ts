@@ -709,6 +709,11 @@ export const en: Dictionary = {
     empty: 'No materials',
     noneReadable: 'None of the requested categories has page images now: an electronic viewing would show nothing.',
   },
+  plannedDay: {
+    title: 'The planned reading day has passed',
+    onsite: 'The applicants planned to read on {day}, which has passed. You can decide as usual; once approved, agree another day with the applicants. The approval notice tells them the day has passed and to arrange a new one with the archive office.',
+    electronic: 'The applicants planned to start reading on {day}, which has passed. You can decide as usual; once approved, the electronic viewing window of {days} {days:day|days} runs from the day of approval.',
+  },
   copies: {
     title: 'Copy register',
     intro: 'One row per certified copy or extract. The electronic copy (PDF) holds only the approved pages, each watermarked with the request number and purpose, and ends with the certification page.',
