@@ -1,7 +1,8 @@
 // 运行监控 in a real browser after a scripted load of mixed cases (incidents, cases waiting at
 // each step, suspended, finished, cancelled): the version page shows the right totals and, on the
 // diagram, the right number of cases and incidents per element; a click lists those cases; on a
-// case page the administrator retries an incident, suspends and resumes, and cancels with a reason.
+// case page the administrator retries an incident, suspends and resumes, and cancels with a reason;
+// a stuck case's long timeline opens newest first with the step it waits at in view.
 import test from 'ava';
 import { scriptedLoad, type Expected } from '../helpers/ops-load.ts';
 import { login, logout } from './browser.ts';
@@ -114,6 +115,60 @@ test.serial('on a case page the administrator retries an incident, suspends and 
   await p.getByRole('listitem').filter({ hasText: '暂停' }).filter({ hasText: '「等待申请单位补充材料」' }).waitFor();
   t.deepEqual(suite.b.problems, []);
   t.deepEqual(suite.b.outside, []);
+});
+
+test.serial('a stuck case with a long history: its timeline opens newest first with the step it waits at in view and marked, in Chinese and English', async (t) => {
+  const p = suite.b.page;
+  const id = expected.ids.approve[0];
+  // Held up again and again while it waits at 档案室负责人审批 (half a minute apart: the browser's
+  // session stays alive).
+  const admin = await suite.sys.as('procadmin');
+  for (let i = 0; i < 8; i++) {
+    suite.sys.clock.advance(30_000);
+    t.is((await admin.post(`/api/admin/instances/${id}/suspend`, { reason: `等待核实第 ${i + 1} 次` })).status, 200);
+    suite.sys.clock.advance(30_000);
+    t.is((await admin.post(`/api/admin/instances/${id}/resume`, {})).status, 200);
+  }
+  await p.setViewportSize({ width: 1280, height: 800 });
+  await p.goto(`${suite.sys.url}/admin/instances/${id}`);
+  const box = p.getByTestId('ops-timeline');
+  const current = box.locator('li.current');
+  await current.filter({ hasText: '档案室负责人审批' }).filter({ hasText: '当前环节' }).waitFor();
+  t.is(await current.count(), 1);
+  await p.getByText('最新的在前').waitFor();
+  const times = await box.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
+  t.deepEqual(times, [...times].sort().reverse(), 'newest first');
+  t.regex((await box.locator('li').first().textContent()) ?? '', /恢复/);
+
+  /** The box is overflowing, and the current step's row lies inside what it shows without scrolling. */
+  const inView = async () =>
+    box.evaluate((ol) => {
+      const li = ol.querySelector('li.current')!;
+      const a = ol.getBoundingClientRect();
+      const b = li.getBoundingClientRect();
+      return { overflowing: ol.scrollHeight > ol.clientHeight + 10, scrolled: ol.scrollTop, visible: b.top >= a.top - 1 && b.bottom <= a.bottom + 1 };
+    });
+  t.deepEqual(await inView(), { overflowing: true, scrolled: 0, visible: true });
+  await box.scrollIntoViewIfNeeded();
+  t.log(await shot(p, 'operations-timeline-zh-1280'));
+  await p.setViewportSize({ width: 1024, height: 800 });
+  t.like(await inView(), { visible: true });
+  await box.scrollIntoViewIfNeeded();
+  t.log(await shot(p, 'operations-timeline-zh-1024'));
+
+  await p.getByLabel('语言').selectOption('en');
+  await current.filter({ hasText: 'Current step' }).waitFor();
+  await p.getByText('Newest first').waitFor();
+  t.like(await inView(), { visible: true });
+  await box.scrollIntoViewIfNeeded();
+  t.log(await shot(p, 'operations-timeline-en-1024'));
+  await p.setViewportSize({ width: 1280, height: 800 });
+  await box.scrollIntoViewIfNeeded();
+  t.log(await shot(p, 'operations-timeline-en-1280'));
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByText('最新的在前').waitFor();
+  await p.setViewportSize({ width: 1440, height: 900 });
+  t.deepEqual(suite.b.problems, []);
 });
 
 test.serial('the process administrator withdraws a process from 发起申请 (停用) with a reason, and reinstates it', async (t) => {

@@ -218,6 +218,8 @@ export const adminEn: Widen<typeof adminZh> = {
     varRouting: 'Values used for routing',
     hidden: '(not shown)',
     timeline: 'Timeline',
+    timelineOrder: 'Newest first',
+    currentStep: 'Current step',
     jobs: 'Timer jobs and incidents',
     tasks: 'Tasks',
     noJobs: 'No timer jobs.',

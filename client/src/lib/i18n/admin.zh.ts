@@ -214,6 +214,8 @@ export const adminZh = {
     varRouting: '流转所用的值',
     hidden: '（不显示）',
     timeline: '办理过程',
+    timelineOrder: '最新的在前',
+    currentStep: '当前环节',
     jobs: '定时作业与故障',
     tasks: '任务',
     noJobs: '没有定时作业。',
