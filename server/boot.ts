@@ -17,14 +17,24 @@ export const SHIPPED_PROCESSES = [
   'digitisation-batch',
 ];
 
-/** Deploys processes/<key>.bpmn for each shipped key; identical XML keeps its version. */
+/**
+ * Deploys processes/<key>.bpmn for each shipped key; identical XML and forms keep their version. A
+ * version a process administrator deployed is never replaced: a restart or an upgrade leaves it the
+ * latest, and a shipped file that changed meanwhile is only reported in the log.
+ */
 export async function deployShippedProcesses(s: Services): Promise<void> {
   for (const key of SHIPPED_PROCESSES) {
     const file = path.join(processesDir, `${key}.bpmn`);
     if (!fs.existsSync(file)) continue;
     const xml = fs.readFileSync(file, 'utf8');
     await s.db.transaction(async (trx) => {
-      const { deployment, created } = await s.engine.definitions.deploy(trx, xml, null, '随系统安装部署 / shipped with Dangan');
+      const { deployment, created, held } = await s.engine.definitions.deploy(trx, xml, null, '随系统安装部署 / shipped with Dangan', { shipped: true });
+      if (held) {
+        s.log.warn(
+          { key, version: deployment.version, file },
+          'the shipped diagram or its forms changed, but a process administrator deployed the latest version: it stays; compare and redeploy in 流程管理 if wanted',
+        );
+      }
       if (created) {
         await s.audit.record(trx, {
           action: 'process.deploy',

@@ -185,14 +185,16 @@ export class Definitions {
    * Validates and stores a new version with the forms it names (from `forms`). Deploying the XML
    * and forms of the latest version of the same key returns that version instead of creating a
    * new one (start-up deploys stay idempotent; a changed form file alone makes a new version).
+   * `shipped` (the start-up's deploy of processes/<key>.bpmn): when a person deployed the latest
+   * version, it stays the latest and nothing is stored.
    */
   async deploy(
     q: Q,
     xml: string,
     actorId: number | null,
     note?: string,
-    opts: { forms?: FormSource; extraFormKeys?: string[] } = {},
-  ): Promise<{ deployment: DeploymentRow; created: boolean; warnings: Finding[] }> {
+    opts: { forms?: FormSource; extraFormKeys?: string[]; shipped?: boolean } = {},
+  ): Promise<{ deployment: DeploymentRow; created: boolean; warnings: Finding[]; held?: boolean }> {
     const result = await this.validate(xml, { q, extraFormKeys: opts.extraFormKeys });
     const forms = opts.forms ?? this.defaultForms(q);
     if (!result.ok) throw errors.bpmnInvalid(result.errors);
@@ -200,6 +202,13 @@ export class Definitions {
     if (findings.length) throw errors.bpmnInvalid(findings);
     const sha256 = createHash('sha256').update(xml).digest('hex');
     const latest = await store.latestDeployment(q, meta.processId);
+    if (opts.shipped && latest && latest.deployed_by !== null) {
+      // A person's version is the latest: the shipped file never replaces it. `held`: the file
+      // differs from the last version the system deployed (an upgrade brought a new one).
+      const shipped = await store.latestShippedDeployment(q, meta.processId);
+      const held = !shipped || shipped.sha256 !== sha256 || !sameForms(await store.formsOfDeployment(q, shipped.id), carried);
+      return { deployment: latest, created: false, warnings: result.warnings, held };
+    }
     if (latest && latest.sha256 === sha256 && sameForms(await store.formsOfDeployment(q, latest.id), carried)) {
       return { deployment: latest, created: false, warnings: result.warnings };
     }

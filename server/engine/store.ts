@@ -97,6 +97,10 @@ export const findDeployment = (q: Q, id: string): Promise<DeploymentRow | undefi
 export const latestDeployment = (q: Q, key: string): Promise<DeploymentRow | undefined> =>
   q('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first();
 
+/** The latest version deployed by the system (the shipped file at a start-up), not by a person. */
+export const latestShippedDeployment = (q: Q, key: string): Promise<DeploymentRow | undefined> =>
+  q('process_deployments').where({ process_key: key }).whereNull('deployed_by').orderBy('version', 'desc').first();
+
 /** The id alone: a start needs no XML from the database when the definition is cached. */
 export async function latestDeploymentId(q: Q, key: string): Promise<string | undefined> {
   const row = await q('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first('id');

@@ -2,6 +2,8 @@
 // refusals (invalid diagrams and forms, stale bases, unchanged edits, changed keys), the diff, and
 // who may do any of it.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { fixture } from '../../test/helpers/fixtures.ts';
@@ -9,6 +11,7 @@ import { copyVariables, demoCadre, fileConsultation } from '../../test/helpers/c
 import { approve, taskAt } from '../../test/helpers/workflow.ts';
 import { insertStepBeforeFirstTask } from '../../test/helpers/bpmn-edit.ts';
 import { asAdmin } from '../../test/helpers/notify.ts';
+import { processesDir } from '../services.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -163,6 +166,34 @@ test.serial('forms are versioned with the process: a case keeps the form of its 
   });
   t.is(again.status, 201);
   t.true((await latest('borrowing')).forms.approval.components.some((c: any) => c.key === 'reviewNo'));
+});
+
+test.serial("a restart, or an upgrade with a changed shipped diagram, never replaces the administrator's version", async (t) => {
+  const cur = await latest('borrowing');
+  t.is(cur.deployedByName, '吴国平', 'the latest version is the administrator\'s');
+  const count = await deployments();
+  await sys.restart();
+  const after = await latest('borrowing');
+  t.is(after.version, cur.version, 'the latest is still the version the administrator deployed');
+  t.true(after.forms.approval.components.some((c: any) => c.key === 'reviewNo'), 'with its edited form');
+  t.is(await deployments(), count, 'the start-up stored no version');
+  const id = await fileConsultation(sys, 'applicant2', '干部调动需要核对任免材料。');
+  t.is((await sys.services.db('process_instances').where({ id }).first()).version, cur.version);
+
+  // An upgrade brings a changed borrowing.bpmn: held back (reported), nothing stored; for a key
+  // nobody edited, the changed file is the new version as before.
+  const shipped = (key: string) => fs.readFileSync(path.join(processesDir, `${key}.bpmn`), 'utf8');
+  const defs = sys.services.engine.definitions;
+  const note = '随系统安装部署 / shipped with Dangan';
+  const same = await defs.deploy(sys.services.db, shipped('borrowing'), null, note, { shipped: true });
+  t.like(same, { created: false, held: false });
+  t.is(same.deployment.version, cur.version);
+  const changed = await defs.deploy(sys.services.db, shipped('borrowing').replace('</bpmn:definitions>', '<!-- 2.0 -->\n</bpmn:definitions>'), null, note, { shipped: true });
+  t.like(changed, { created: false, held: true });
+  t.is(changed.deployment.version, cur.version);
+  t.is(await deployments(), count);
+  const other = await defs.deploy(sys.services.db, shipped('copy-request').replace('</bpmn:definitions>', '<!-- 2.0 -->\n</bpmn:definitions>'), null, note, { shipped: true });
+  t.true(other.created, 'a process no administrator edited takes the new shipped version');
 });
 
 test.serial('an edited form that uses what Dangan cannot show or check is refused with each finding', async (t) => {
