@@ -59,6 +59,15 @@ test.serial('the operations view shows the right counts per status and per eleme
   await p.getByRole('button', { name: '查询' }).click();
   await p.getByTestId('instances-total').getByText(`共 ${expected.ids.incident.length} 件`).waitFor();
   t.deepEqual((await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')))).sort(), [...expected.ids.incident].sort());
+  // A case number, or a part of it in any case, finds the case (kept in the URL with the other filters).
+  await suite.sys.services.db('process_instances').where({ id: expected.ids.incident[0] }).update({ business_key: 'GD-2026-0042' });
+  await p.getByLabel('案件编号').fill('gd-2026-004');
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.getByTestId('instances-total').getByText('共 1 件').waitFor();
+  t.regex(p.url(), /q=gd-2026-004/);
+  t.deepEqual(await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance'))), [expected.ids.incident[0]]);
+  t.is((await p.locator('tbody tr a').innerText()).trim(), 'GD-2026-0042');
+  await shot(p, 'operations-search');
   t.deepEqual(suite.b.problems, []);
 });
 
@@ -160,6 +169,12 @@ test.serial('a stuck case with a long history: its timeline opens newest first w
   await current.filter({ hasText: 'Current step' }).waitFor();
   await p.getByText('Newest first').waitFor();
   t.like(await inView(), { visible: true });
+  // The variables card beside it is narrow: its table (the long English heading) stays inside it.
+  const varsFit = await p.locator('section[aria-labelledby="vars-h"]').evaluate((card) => {
+    const table = card.querySelector('table')!;
+    return table.getBoundingClientRect().right <= card.getBoundingClientRect().right + 1;
+  });
+  t.true(varsFit, 'the variables table fits its card at 1024 px in English');
   await box.scrollIntoViewIfNeeded();
   t.log(await shot(p, 'operations-timeline-en-1024'));
   await p.setViewportSize({ width: 1280, height: 800 });
