@@ -13,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   admin: () => import('./admin.ts'),
   watermark: () => import('./watermark.ts'),
   copies: () => import('./copies.ts'),
+  import: () => import('./import.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,8 +1,10 @@
 // 历史数据迁移 from the command line: `npm run import -- <file.csv|file.xlsx> [--dry-run]
 // [--custodian <office code>] [--json]`. Checks every row first; imports nothing unless all rows
-// are valid, then everything in one transaction. Exit code 0 when imported (or a clean dry run),
-// 1 when rows were refused, 2 for a usage or configuration problem.
+// are valid, then everything in one transaction. Progress goes to stderr. Exit code 0 when imported
+// (or a clean dry run), 1 when rows were refused, 2 for a usage or configuration problem, a file
+// that cannot be read, or a database busy with the server's writes.
 import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig, ConfigError } from '../server/config.ts';
 import { createDb, migrate } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
@@ -26,13 +28,24 @@ function print(report: ImportReport) {
   if (json) return console.log(JSON.stringify(report, null, 2));
   const { cadres, materials } = report.counts;
   if (report.errors.length) {
-    console.log(`发现 ${report.errors.length} 处错误，未导入任何数据 / ${report.errors.length} problems found, nothing imported:`);
+    console.log(`发现 ${report.errorCount} 处错误，未导入任何数据 / ${report.errorCount} problems found, nothing imported:`);
     for (const e of report.errors) console.log(`  [${e.sheet}] 第 ${e.row} 行${e.column ? ` 列 ${e.column}` : ''}: ${e.problem}`);
   } else if (report.dryRun) {
     console.log(`试运行通过：可导入干部 ${cadres} 人、档案 ${report.counts.archives} 卷、目录 ${materials} 条（未写入） / dry run clean: ${cadres} cadres, ${materials} catalogue rows would be imported`);
   } else {
     console.log(`已导入干部 ${cadres} 人、档案 ${report.counts.archives} 卷、目录 ${materials} 条 / imported ${cadres} cadres, ${materials} catalogue rows`);
   }
+}
+
+/** Rows checked so far, at most once a second and at the end (stderr: stdout stays the report). */
+function progress() {
+  let last = 0;
+  return (checked: number, total: number) => {
+    const now = Date.now();
+    if (checked < total && now - last < 1000) return;
+    last = now;
+    console.error(`已检查 ${checked}/${total} 行 / ${checked} of ${total} rows checked`);
+  };
 }
 
 async function main() {
@@ -47,7 +60,10 @@ async function main() {
   }
   const db = createDb(config);
   try {
-    await migrate(db);
+    // Only when the schema is behind: migrating takes knex's migration lock, a write that would
+    // wait on (and fail behind) a server busy writing.
+    const [, pending] = await db.migrate.list();
+    if (pending.length) await migrate(db);
     let defaultOffice: number | undefined;
     if (custodianCode) {
       const office = await people.findOrgUnitByCode(db, custodianCode);
@@ -55,15 +71,16 @@ async function main() {
       defaultOffice = office.id;
     }
     const audit = new AuditLog(db, systemClock);
-    const sheets = await readImportFile(fs.readFileSync(file), file);
+    // A CSV's rows are named by the file's own name, not the path it was given as.
+    const sheets = await readImportFile(fs.readFileSync(file), path.basename(file));
     const entry = (r: ImportReport) => ({
       actorName: 'cli',
       action: dryRun ? 'import.dry_run' : 'import.run',
       objectType: 'file',
       outcome: r.errors.length ? ('failure' as const) : ('success' as const),
-      detail: { imported: r.imported, counts: r.counts, problems: r.errors.length },
+      detail: { imported: r.imported, counts: r.counts, problems: r.errorCount },
     });
-    const report = await runImport(db, systemClock, sheets, { dryRun, defaultOffice, actor: null }, (trx, r) => audit.record(trx, entry(r)).then(() => undefined));
+    const report = await runImport(db, systemClock, sheets, { dryRun, defaultOffice, actor: null, onProgress: progress() }, (trx, r) => audit.record(trx, entry(r)).then(() => undefined));
     if (!report.imported) await audit.record(null, entry(report));
     print(report);
     process.exitCode = report.errors.length ? 1 : 0;
@@ -72,7 +89,18 @@ async function main() {
   }
 }
 
+/** An error a person can act on: the message, then each detail on its own line; a stack only for a bug. */
+function explain(e: unknown): string {
+  const err = e as { message?: string; details?: unknown; code?: unknown; status?: number };
+  if (/^SQLITE_BUSY/.test(String(err?.code ?? ''))) return '服务正在写入数据库，请稍后重试 / The database is busy with the server\'s writes; try again in a moment';
+  if (typeof err?.status !== 'number') return String((e as Error)?.stack ?? e);
+  const lines = [err.message ?? ''];
+  if (Array.isArray(err.details)) for (const d of err.details) lines.push(`  ${d?.field ? `${d.field}: ` : ''}${d?.message ?? JSON.stringify(d)}`);
+  else if (err.details && typeof err.details === 'object' && !('rule' in err.details)) lines.push(`  ${JSON.stringify(err.details)}`);
+  return lines.join('\n');
+}
+
 main().catch((e) => {
-  console.error(e?.details ? `${e.message}: ${JSON.stringify(e.details)}` : e);
+  console.error(explain(e));
   process.exit(2);
 });

@@ -97,6 +97,17 @@ export function forUpdate<T extends Knex.QueryBuilder>(q: Q, qb: T): T {
   return (isPg(q) ? qb.forUpdate() : qb) as T;
 }
 
+/**
+ * Makes a transaction a write transaction from its first statement, as BEGIN IMMEDIATE would (knex
+ * always sends a plain BEGIN). On SQLite a no-op UPDATE takes the writer lock, waiting busy_timeout
+ * for another process's writer, so a transaction that reads and then writes cannot fail with
+ * SQLITE_BUSY_SNAPSHOT when another process (the server, `npm run import`) wrote in between.
+ * Call it first in the transaction. PostgreSQL: nothing.
+ */
+export async function takeWriterLock(trx: Trx): Promise<void> {
+  if (!isPg(trx)) await trx.raw('UPDATE knex_migrations SET id = id WHERE 0');
+}
+
 /** Escapes LIKE wildcards; use with `LIKE ? ESCAPE '\\'` (same on SQLite and PostgreSQL). */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 

@@ -2,18 +2,26 @@
 // e01z211 …). plan() checks EVERY row against the data and the database and numbers the materials;
 // nothing is written unless every row is valid, and then all of it in one transaction (a failure
 // anywhere rolls back everything). A dry run is plan() alone.
+//
+// A file may hold 50,000 rows a sheet, so the work is kept small and shared: plan() reads what it
+// compares against once, set-based (existing ID numbers, the archives named, their catalogues),
+// checks the rows in memory and lets the event loop serve other requests between batches of rows.
+// The write transaction takes SQLite's writer lock first, reads the same state again (a few
+// set-based queries), and when nothing it depends on moved since plan(), writes with multi-row
+// inserts; otherwise it plans again inside the transaction.
 import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { beijingDay } from '../notify/beijing.ts';
-import { bool } from '../db.ts';
+import { bool, parseJson, takeWriterLock } from '../db.ts';
+import { errors } from '../errors.ts';
 import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
-import { cadreProblems, createCadre, type ActorRef, type CadreInput } from './cadres.ts';
-import { createArchive, custodianFor } from './archives.ts';
+import { cadreProblems, type ActorRef, type CadreInput } from './cadres.ts';
 import { materialProblems, seqNo } from './catalogue.ts';
 import * as store from './store.ts';
-import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
+import * as io from './import-store.ts';
+import { nameKeys } from './pinyin.ts';
 import { normaliseDate } from './validate.ts';
 import type { Sheet } from './import-read.ts';
 
@@ -28,7 +36,10 @@ export interface ImportReport {
   dryRun: boolean;
   imported: boolean;
   counts: { cadres: number; archives: number; materials: number };
+  /** The problems, by sheet and row; the first `maxErrors` when the caller set a bound. */
   errors: ImportProblem[];
+  /** How many problems there are in all (more than errors.length when they were cut). */
+  errorCount: number;
 }
 
 export interface ImportOptions {
@@ -37,6 +48,10 @@ export interface ImportOptions {
   /** CLI default office when neither a custodian_code column nor a custody range names one. */
   defaultOffice?: number;
   actor: ActorRef | null;
+  /** Called now and then while rows are checked (the CLI prints it). */
+  onProgress?: (checked: number, total: number) => void;
+  /** Report at most this many problems (the API: a file of 40,000 bad rows is not answered with 100,000 lines). */
+  maxErrors?: number;
 }
 
 const CADRE_COLUMNS: Record<string, string> = {
@@ -60,18 +75,126 @@ export function normaliseCategory(v: string): string {
 interface PlannedCadre { line: number; sheet: string; input: CadreInput; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
 interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
 
-export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions) {
+/** Rows checked between two turns of the event loop (other requests are served in between). */
+const ROWS_PER_TURN = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** 材料名称 as compared for duplicates: outer and repeated (also full-width) spaces do not count. */
+const titleKey = (t: string) => t.replace(/[\s\u3000]+/g, ' ').trim();
+/**
+ * The same material (DOMAIN.md §2: one row of the catalogue is one document): same archive,
+ * category, title, date formed and pages. The 序号 is not part of it: it is the office's numbering,
+ * which a re-run may leave blank.
+ */
+const sameMaterial = (archiveNo: string, category: string, title: string, formed: string, pages: number) => [archiveNo, category, titleKey(title), formed, pages].join('\u0000');
+
+/** What plan() compares the file against, read set-based once. */
+interface State {
+  orgs: Map<string, { id: number; is_custodian: boolean; name: string; path: string }>;
+  categories: catalog.CategoryRow[];
+  ranges: Array<{ levels: string[]; rootOrgId: number; custodianOrgId: number }>;
+  takenIds: Set<string>;
+  archives: Map<string, io.ArchiveRef>;
+  catalogue: io.CatalogueKeyRow[];
+  /** Archive numbers (with the prefix) of offices that number archives the file leaves without one. */
+  serials: Map<string, string[]>;
+  /** Changes when anything plan() depends on changes (compared inside the write transaction). */
+  mark: string;
+}
+
+/** The ID numbers and archive numbers a file names (before any check). */
+function keysOf(sheets: Sheet[]) {
+  const ids = new Set<string>();
+  const nos = new Set<string>();
+  for (const sh of sheets) {
+    const cadres = sh.headers.has('a0101');
+    if (!cadres && !sh.headers.has('e01z211')) continue;
+    for (const r of sh.rows) {
+      if (cadres && r.values.a0184) ids.add(r.values.a0184.toUpperCase());
+      if (r.values.archive_no) nos.add(r.values.archive_no);
+    }
+  }
+  return { ids: [...ids], nos: [...nos] };
+}
+
+async function readState(q: Q, sheets: Sheet[], full: boolean): Promise<State> {
+  const { ids, nos } = keysOf(sheets);
+  const orgs = new Map<string, { id: number; is_custodian: boolean; name: string; path: string }>();
+  for (const o of await q('org_units').orderBy('id').select('id', 'code', 'name', 'is_custodian', 'path')) orgs.set(o.code, { id: Number(o.id), name: o.name, path: o.path, is_custodian: bool(o.is_custodian) });
+  const categories = await catalog.listCategories(q);
+  const ranges = (await store.listCustodyRanges(q)).map((r) => ({ levels: parseJson<string[]>(r.management_levels, []), rootOrgId: Number(r.root_org_id), custodianOrgId: Number(r.custodian_org_id) }));
+  const takenIds = new Set(await io.existingIdNumbers(q, ids));
+  const archives = new Map((await io.archivesByNo(q, nos)).map((a) => [a.archive_no, { id: Number(a.id), archive_no: a.archive_no, custodian_org_id: Number(a.custodian_org_id) }]));
+  const targetIds = [...archives.values()].map((a) => a.id).sort((a, b) => a - b);
+  const catalogue = full ? await io.catalogueOf(q, targetIds) : [];
+  const marks = full ? marksOf(catalogue) : await io.catalogueMarks(q, targetIds);
+  const mark = JSON.stringify([
+    [...orgs.entries()],
+    categories,
+    ranges,
+    [...takenIds].sort(),
+    [...archives.values()].sort((a, b) => a.id - b.id),
+    marks.sort((a, b) => a.archive_id - b.archive_id),
+    await io.maxId(q, 'cadres'),
+    await io.maxId(q, 'archives'),
+  ]);
+  return { orgs, categories, ranges, takenIds, archives, catalogue, serials: new Map(), mark };
+}
+
+function marksOf(rows: io.CatalogueKeyRow[]) {
+  const by = new Map<number, { archive_id: number; n: number; m: number }>();
+  for (const r of rows) {
+    const k = by.get(r.archive_id) ?? { archive_id: r.archive_id, n: 0, m: 0 };
+    k.n++;
+    k.m = Math.max(k.m, Number(r.id));
+    by.set(r.archive_id, k);
+  }
+  return [...by.values()];
+}
+
+/** The office that holds a unit's cadres of a management level (archives.ts custodianFor, in memory). */
+function custodianOf(state: State, unitId: number, level: string): number | undefined {
+  const byId = new Map([...state.orgs.values()].map((o) => [o.id, o]));
+  const unit = byId.get(unitId);
+  if (!unit) return undefined;
+  let best: { depth: number; office: number } | undefined;
+  for (const r of state.ranges) {
+    if (!r.levels.includes(level)) continue;
+    const root = byId.get(r.rootOrgId);
+    if (!root || !unit.path.startsWith(root.path)) continue;
+    const depth = root.path.split('/').length;
+    if (!best || depth > best.depth) best = { depth, office: r.custodianOrgId };
+  }
+  return best?.office;
+}
+
+export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions, given?: State) {
+  const state = given ?? (await readState(q, sheets, true));
   const problems: ImportProblem[] = [];
   const today = beijingDay(clock.now());
   const cadres: PlannedCadre[] = [];
   const materials: PlannedMaterial[] = [];
-  const orgs = new Map<string, { id: number; is_custodian: boolean; name: string }>();
-  for (const o of await q('org_units').select('id', 'code', 'name', 'is_custodian')) orgs.set(o.code, { id: o.id, name: o.name, is_custodian: bool(o.is_custodian) });
+  const { orgs, categories } = state;
   const orgByName = new Map([...orgs.values()].map((o) => [o.name, o]));
-  const categories = await catalog.listCategories(q);
+  const custody = new Map<string, number | undefined>();
   const seenIds = new Map<string, number>();
   const seenNos = new Map<string, number>();
   const fileArchives = new Set<string>();
+  // The catalogue already there: by archive number, the numbers taken per category and the materials.
+  const noOf = new Map([...state.archives.values()].map((a) => [a.id, a.archive_no]));
+  const there = new Map<string, string>();
+  const used = new Map<string, Set<number>>();
+  const key = (no: string, cat: string) => `${no}\u0000${cat}`;
+  for (const m of state.catalogue) {
+    const no = noOf.get(m.archive_id)!;
+    const k = key(no, m.category_code);
+    if (!used.has(k)) used.set(k, new Set());
+    used.get(k)!.add(Number(m.item_no));
+    there.set(sameMaterial(no, m.category_code, m.title, m.formed_date, Number(m.pages)), m.seq_no);
+  }
+  const inFile = new Map<string, { line: number; itemNo: number | null }>();
+  const total = sheets.reduce((n, sh) => n + sh.rows.length, 0);
+  let checked = 0;
 
   for (const sheet of sheets) {
     const col = (c: string) => sheet.headers.get(c) ?? c;
@@ -82,6 +205,10 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
       continue;
     }
     for (const r of sheet.rows) {
+      if (++checked % ROWS_PER_TURN === 0) {
+        opts.onProgress?.(checked, total);
+        await nextTurn();
+      }
       const v = r.values;
       const bad = (column: string | null, problem: string) => problems.push({ sheet: sheet.name, row: r.line, column: column && col(column), problem });
       if (isCadres) {
@@ -97,7 +224,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         if (!unit) bad('unit_code', v.unit_code ? `单位代码 ${v.unit_code} 不存在 / no unit with this code` : '必填 / required');
         if (c.id_number) {
           if (seenIds.has(c.id_number)) bad('a0184', `与第 ${seenIds.get(c.id_number)} 行身份证号重复 / same ID number as row ${seenIds.get(c.id_number)}`);
-          else if (await store.findCadreByIdNumber(q, c.id_number)) bad('a0184', '该身份证号的干部已存在 / a cadre with this ID number exists');
+          else if (state.takenIds.has(c.id_number)) bad('a0184', '该身份证号的干部已存在 / a cadre with this ID number exists');
           seenIds.set(c.id_number, r.line);
         }
         const kind = KIND_BY_LABEL[v.archive_kind || '正本'];
@@ -108,7 +235,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         if (archiveNo) {
           if (archiveNo.length > 40 || !/^[\w\-\u4e00-\u9fa5（）()〔〕]+$/.test(archiveNo)) bad('archive_no', '档案号格式不正确 / malformed archive number');
           else if (seenNos.has(archiveNo)) bad('archive_no', `与第 ${seenNos.get(archiveNo)} 行档案号重复 / same archive number as row ${seenNos.get(archiveNo)}`);
-          else if (await archiveStore.findArchiveByNo(q, archiveNo)) bad('archive_no', '档案号已被使用 / archive number taken');
+          else if (state.archives.has(archiveNo)) bad('archive_no', '档案号已被使用 / archive number taken');
           seenNos.set(archiveNo, r.line);
           fileArchives.add(archiveNo);
         }
@@ -118,8 +245,11 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           if (!o || !o.is_custodian) bad('custodian_code', '不是管档单位 / not a custodian office');
           else office = o.id;
         } else if (opts.onlyOffice) office = opts.onlyOffice;
-        else if (unit && c.management_level) office = (await custodianFor(q, unit.id, c.management_level))?.custodianOrgId ?? opts.defaultOffice;
-        else office = opts.defaultOffice;
+        else if (unit && c.management_level) {
+          const k = `${unit.id}\u0000${c.management_level}`;
+          if (!custody.has(k)) custody.set(k, custodianOf(state, unit.id, c.management_level));
+          office = custody.get(k) ?? opts.defaultOffice;
+        } else office = opts.defaultOffice;
         if (opts.onlyOffice && office !== undefined && office !== opts.onlyOffice) bad('custodian_code', '只能导入本档案室保管的档案 / you can import only into your own office');
         if (office === undefined && problems.length === before) bad('custodian_code', '无法确定管档单位 / no custodian office for this cadre');
         if (problems.length === before) {
@@ -136,7 +266,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         const before = problems.length;
         if (!archiveNo) bad('archive_no', '必填 / required');
         else if (!fileArchives.has(archiveNo)) {
-          const a = await archiveStore.findArchiveByNo(q, archiveNo);
+          const a = state.archives.get(archiveNo);
           if (!a || (opts.onlyOffice && a.custodian_org_id !== opts.onlyOffice)) bad('archive_no', `档案号 ${archiveNo} 不存在 / no such archive`);
         }
         const formed = normaliseDate(v.e01z227 ?? '') ?? (v.e01z227 || '');
@@ -160,6 +290,17 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           else producer = o.id;
         }
         if (problems.length === before) {
+          // A row already in the archive (a chunk imported twice) or twice in the file is refused:
+          // re-running a file never doubles the catalogue. Two rows of the file that carry different
+          // 序号 are two materials of the old catalogue and both go in.
+          const same = sameMaterial(archiveNo, categoryCode, m.title, formed, pages);
+          const seq = there.get(same);
+          const twin = inFile.get(same);
+          if (seq !== undefined) bad('e01z211a', `档案中已有同一份材料（序号 ${seq}，类别、名称、形成时间、页数均相同） / the archive already holds this material as ${seq} (same category, title, date formed and pages)`);
+          else if (twin && !(twin.itemNo !== null && itemNo !== null && twin.itemNo !== itemNo)) bad('e01z211a', `与第 ${twin.line} 行是同一份材料（类别、名称、形成时间、页数均相同） / the same material as row ${twin.line} (same category, title, date formed and pages)`);
+          else inFile.set(same, { line: r.line, itemNo });
+        }
+        if (problems.length === before) {
           materials.push({
             line: r.line,
             sheet: sheet.name,
@@ -173,31 +314,55 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
       }
     }
   }
+  opts.onProgress?.(checked, total);
   // 序号: explicit numbers must be free (in the file and in the database); the rest follow them.
-  const used = new Map<string, Set<number>>();
-  const key = (no: string, cat: string) => `${no}\u0000${cat}`;
-  for (const m of materials) {
+  const taken = (m: PlannedMaterial) => {
     const k = key(m.archiveNo, m.categoryCode);
-    if (!used.has(k)) {
-      const a = await archiveStore.findArchiveByNo(q, m.archiveNo);
-      const taken = new Set<number>();
-      if (a) for (const r of await q('materials').where({ archive_id: a.id, category_code: m.categoryCode }).select('item_no')) taken.add(r.item_no);
-      used.set(k, taken);
+    if (!used.has(k)) used.set(k, new Set());
+    return used.get(k)!;
+  };
+  for (const m of materials) {
+    if (m.itemNo === null) continue;
+    const t = taken(m);
+    if (t.has(m.itemNo)) problems.push({ sheet: m.sheet, row: m.line, column: m.seqColumn, problem: `序号 ${seqNo(m.categoryCode, m.itemNo)} 已被使用 / already used` });
+    t.add(m.itemNo);
+  }
+  const highest = new Map<string, number>();
+  for (const m of materials) {
+    if (m.itemNo !== null) continue;
+    const k = key(m.archiveNo, m.categoryCode);
+    const t = taken(m);
+    let top = highest.get(k);
+    if (top === undefined) {
+      top = 0;
+      for (const n of t) if (n > top) top = n;
     }
+    m.itemNo = top + 1;
+    t.add(m.itemNo);
+    highest.set(k, m.itemNo);
   }
-  for (const m of materials.filter((x) => x.itemNo !== null)) {
-    const taken = used.get(key(m.archiveNo, m.categoryCode))!;
-    if (taken.has(m.itemNo!)) problems.push({ sheet: m.sheet, row: m.line, column: m.seqColumn, problem: `序号 ${seqNo(m.categoryCode, m.itemNo!)} 已被使用 / already used` });
-    taken.add(m.itemNo!);
-  }
-  for (const m of materials.filter((x) => x.itemNo === null)) {
-    const taken = used.get(key(m.archiveNo, m.categoryCode))!;
-    m.itemNo = Math.max(0, ...taken) + 1;
-    taken.add(m.itemNo);
+  // 档案号 left blank: the office's next numbers, after those in the database and in the file.
+  const offices = [...new Set(cadres.filter((c) => !c.archive.archiveNo).map((c) => c.archive.custodianOrgId))];
+  for (const office of offices) {
+    const code = [...orgs.entries()].find(([, o]) => o.id === office)![0];
+    const prefix = `${code}-`;
+    if (!state.serials.has(prefix)) state.serials.set(prefix, await io.archiveNosLike(q, prefix));
+    let top = 0;
+    for (const no of [...state.serials.get(prefix)!, ...seenNos.keys()]) {
+      if (!no.startsWith(prefix)) continue;
+      const n = Number(no.slice(prefix.length));
+      if (Number.isInteger(n) && n > top) top = n;
+    }
+    for (const c of cadres) if (!c.archive.archiveNo && c.archive.custodianOrgId === office) c.archive.archiveNo = `${prefix}${String(++top).padStart(5, '0')}`;
   }
   problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet < b.sheet ? -1 : 1));
-  return { problems, cadres, materials };
+  return { problems, cadres, materials, state };
 }
+
+const BUSY = /^SQLITE_BUSY/;
+const isBusy = (e: unknown) => BUSY.test(String((e as { code?: unknown })?.code ?? ''));
+/** Tries of the write transaction when another process holds SQLite's writer lock (each waits busy_timeout). */
+const WRITE_TRIES = 3;
 
 /** Validates everything; unless dryRun and only when there is no problem, imports all of it. */
 export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: ImportOptions & { dryRun: boolean }, onCommit?: (trx: Trx, report: ImportReport) => Promise<void>): Promise<ImportReport> {
@@ -206,39 +371,87 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
     dryRun: opts.dryRun,
     imported,
     counts: { cadres: p.cadres.length, archives: p.cadres.length, materials: p.materials.length },
-    errors: p.problems,
+    errors: opts.maxErrors === undefined ? p.problems : p.problems.slice(0, opts.maxErrors),
+    errorCount: p.problems.length,
   });
   if (opts.dryRun || first.problems.length) return report(false);
-  return db.transaction(async (trx) => {
-    // Lock the archives that receive materials, then plan again inside the transaction: the
-    // numbers are taken against what is committed now, and concurrent filings wait for us.
-    const targets = new Set(sheets.flatMap((sh) => (sh.headers.has('e01z211') ? sh.rows.map((r) => r.values.archive_no).filter(Boolean) : [])));
-    for (const no of [...targets].sort()) {
-      const a = await archiveStore.findArchiveByNo(trx, no);
-      if (a) await archiveStore.lockArchive(trx, a.id);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (trx) => {
+        // The writer lock first (SQLite: a transaction that read and then writes fails with
+        // SQLITE_BUSY_SNAPSHOT when another process wrote in between), then the archives the file
+        // names (PostgreSQL: concurrent filings wait for us), then the state again: when nothing
+        // plan() read has moved, its numbers hold; else plan again against what is committed now.
+        await takeWriterLock(trx);
+        await io.lockArchives(trx, (await io.archivesByNo(trx, keysOf(sheets).nos)).map((a) => Number(a.id)));
+        const now = await readState(trx, sheets, false);
+        const p = now.mark === first.state.mark ? first : await plan(trx, clock, sheets, opts);
+        if (p.problems.length) return report(false, p);
+        await write(trx, clock, p, opts.actor);
+        const done = report(true, p);
+        await onCommit?.(trx, done);
+        return done;
+      });
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      if (attempt >= WRITE_TRIES) throw errors.conflict('DATABASE_BUSY', '服务正在写入数据库，请稍后重试 / The database is busy with other writes; try again in a moment');
+      await new Promise((r) => setTimeout(r, 200 * attempt));
     }
-    const p = await plan(trx, clock, sheets, opts);
-    if (p.problems.length) return report(false, p);
-    const archiveIds = new Map<string, number>();
-    for (const c of p.cadres) {
-      const cadreId = await createCadre(trx, clock, c.input);
-      const a = await createArchive(trx, clock, { cadreId, ...c.archive, archiveNo: c.archive.archiveNo ?? undefined }, opts.actor, '历史数据迁移 / imported');
-      if (c.archive.archiveNo) archiveIds.set(c.archive.archiveNo, a.id);
-    }
-    const now = iso(clock.now());
-    const rows = [];
-    for (const m of p.materials) {
-      let id = archiveIds.get(m.archiveNo);
-      if (id === undefined) {
-        id = (await archiveStore.findArchiveByNo(trx, m.archiveNo))!.id;
-        archiveIds.set(m.archiveNo, id);
-      }
-      rows.push({ ...m.row, archive_id: id, item_no: m.itemNo!, seq_no: seqNo(m.categoryCode, m.itemNo!), filed_by: opts.actor?.id ?? null, filed_at: now });
-    }
-    await catalog.insertMaterials(trx, rows);
-    const done = report(true, p);
-    await onCommit?.(trx, done);
-    return done;
-  });
+  }
 }
 
+/** The planned rows, with multi-row inserts; the event loop turns between batches. */
+async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>, actor: ActorRef | null): Promise<void> {
+  const now = iso(clock.now());
+  const cadreIds = await io.insertCadres(
+    trx,
+    p.cadres.map((c) => ({
+      name: c.input.name,
+      gender: c.input.gender,
+      birth_date: c.input.birth_date,
+      ethnicity: c.input.ethnicity,
+      native_place: c.input.native_place,
+      political_status: c.input.political_status,
+      party_join_date: c.input.party_join_date || null,
+      work_start_date: c.input.work_start_date || null,
+      id_number: c.input.id_number,
+      education: c.input.education || null,
+      degree: c.input.degree || null,
+      org_unit_id: c.input.org_unit_id,
+      post: c.input.post || null,
+      management_level: c.input.management_level,
+      // The cadre's only archive is its main one (archive-store syncCadreCustodian).
+      custodian_org_id: c.archive.custodianOrgId,
+      ...nameKeys(c.input.name),
+      created_at: now,
+      updated_at: now,
+    })),
+    nextTurn,
+  );
+  const archiveIds = await io.insertArchives(
+    trx,
+    p.cadres.map((c) => ({
+      cadre_id: cadreIds.get(c.input.id_number)!,
+      archive_no: c.archive.archiveNo!,
+      kind: c.archive.kind,
+      volumes: c.archive.volumes,
+      custodian_org_id: c.archive.custodianOrgId,
+      store_room: c.archive.storeRoom,
+      cabinet: c.archive.cabinet,
+      shelf: c.archive.shelf,
+      status: 'in_stock',
+      digital_status: 'none',
+      last_audit_score: null,
+      created_at: now,
+      updated_at: now,
+    })),
+    (archiveId, a) => ({ archive_id: archiveId, from_status: null, to_status: a.status, reason: '历史数据迁移 / imported', instance_id: null, actor_id: actor?.id ?? null, at: now }),
+    nextTurn,
+  );
+  for (const a of p.state.archives.values()) archiveIds.set(a.archive_no, a.id);
+  await io.insertMaterials(
+    trx,
+    p.materials.map((m) => ({ ...m.row, archive_id: archiveIds.get(m.archiveNo)!, item_no: m.itemNo!, seq_no: seqNo(m.categoryCode, m.itemNo!), filed_by: actor?.id ?? null, filed_at: now })),
+    nextTurn,
+  );
+}

@@ -121,16 +121,16 @@ export class ArchivesService {
     const office = await people.findOrgUnit(this.db, user.orgUnitId);
     if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
     const sheets = await readImportFile(file);
-    const audit = (report: { imported: boolean; counts: object; errors: unknown[] }) => ({
+    const audit = (report: { imported: boolean; counts: object; errors: unknown[]; errorCount: number }) => ({
       actor: user,
       ip,
       action: dryRun ? 'import.dry_run' : 'import.run',
       objectType: 'org_unit',
       objectId: office.id,
       outcome: report.errors.length ? ('failure' as const) : ('success' as const),
-      detail: { imported: report.imported, counts: report.counts, problems: report.errors.length },
+      detail: { imported: report.imported, counts: report.counts, problems: report.errorCount },
     });
-    const report = await runImport(this.db, this.clock, sheets, { dryRun, onlyOffice: office.id, actor: actorRef(user) }, (trx, r) => this.audit.record(trx, audit(r)).then(() => undefined));
+    const report = await runImport(this.db, this.clock, sheets, { dryRun, onlyOffice: office.id, actor: actorRef(user), maxErrors: 1000 }, (trx, r) => this.audit.record(trx, audit(r)).then(() => undefined));
     if (!report.imported) await this.audit.record(null, audit(report));
     return report;
   }
