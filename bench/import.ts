@@ -13,17 +13,19 @@ const CADRES = Number(process.env.IMPORT_BENCH_CADRES ?? 3000);
 const PER_ARCHIVE = Number(process.env.IMPORT_BENCH_PER_ARCHIVE ?? 10);
 
 const day = (i: number) => new Date(Date.UTC(1965, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-const idNumber = (birth: string) => {
-  const first = `150303${birth.replace(/-/g, '')}011`;
+const idNumber = (birth: string, seq: string) => {
+  const first = `150303${birth.replace(/-/g, '')}${seq}`;
   return first + idCheckDigit(first);
 };
 
 function cadreCsv(n: number): string {
   const lines = ['a0101,a0104,a0107,a0111a,a0117,a0134,a0141,a0144,a0184,education,unit_code,post,management_level,archive_no,volumes'];
   for (let i = 0; i < n; i++) {
-    const birth = day(i * 3);
+    // Born 1965–1992 (so joined the party by 2017), one man a day, the order code telling them apart.
+    const birth = day((i * 2) % 10_000);
+    const seq = String(11 + 2 * Math.floor((i * 2) / 10_000)).padStart(3, '0');
     const y = Number(birth.slice(0, 4));
-    lines.push(`迁移${i},1,${birth.replace(/-/g, '')},内蒙古乌海,汉族,${y + 22}0801,中共党员,${y + 25}0701,${idNumber(birth)},大学本科,150303-ZF,科员,县管,BEN-${String(i).padStart(5, '0')},1`);
+    lines.push(`迁移${i},1,${birth.replace(/-/g, '')},内蒙古乌海,汉族,${y + 22}0801,中共党员,${y + 25}0701,${idNumber(birth, seq)},大学本科,150303-ZF,科员,县管,BEN-${String(i).padStart(5, '0')},1`);
   }
   return lines.join('\n');
 }

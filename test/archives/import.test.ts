@@ -259,15 +259,17 @@ test.serial('the CLI imports while the server writes: it waits for the writer lo
   const child = spawn(process.execPath, cliArgs([file, '--custodian', '150300-ZZB-DAS']), { env: cliEnv(), cwd: projectRoot });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
+  let timer: NodeJS.Timeout | undefined;
   const checked = new Promise<void>((resolve) => {
     child.stderr.on('data', (d) => {
       out += d;
       if (/已检查 1\/1/.test(out)) resolve();
     });
-    setTimeout(resolve, 15_000);
+    timer = setTimeout(resolve, 15_000);
   });
   const code = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await checked;
+  clearTimeout(timer);
   await new Promise((r) => setTimeout(r, 500));
   await trx.commit();
   t.is(await code, 0, out);
