@@ -202,6 +202,10 @@ export const taskDetail = taskSchema
     reopenedAs: z.string().nullable().openapi({
       description: 'A cancelled task whose step the case came back to (a renewal re-creates 归还核对): the open task at that step the caller may know of',
     }),
+    handedOn: z
+      .object({ byName: z.string(), toName: z.string(), at: z.string() })
+      .nullable()
+      .openapi({ description: '转办: who handed the open task to its assignee, and when (the latest hand-over, while that person still holds it); null otherwise, and when the caller may not read the case' }),
     form: z.unknown(),
     blockedChoices: z
       .array(z.object({ field: z.string(), value: z.string(), message: z.string() }))

@@ -269,6 +269,20 @@ export class WorkflowService {
     return again?.id ?? null;
   }
 
+  /**
+   * Who handed the open task to its assignee (转办), so a colleague reads "陈立新 转交 王晓梅"
+   * rather than "王晓梅 认领"; null when the assignee took it by claiming (or got it otherwise).
+   */
+  private async handedOn(t: TaskRow): Promise<{ byName: string; toName: string; at: string } | null> {
+    if (t.assignee_id === null) return null;
+    const last = await store.lastHandOn(this.db, t.instance_id, t.id);
+    if (!last || last.toId !== t.assignee_id || last.actorId === null) return null;
+    const names = await store.usernames(this.db, [last.actorId, last.toId]);
+    const byName = names.get(last.actorId);
+    const toName = names.get(last.toId);
+    return byName && toName ? { byName, toName, at: last.at } : null;
+  }
+
   async getTask(user: SessionUser, id: string) {
     const t = await engineStore.findTask(this.db, id);
     if (!t || !this.seesTask(t, user)) throw errors.notFound('Task');
@@ -299,6 +313,7 @@ export class WorkflowService {
       caseReadable,
       closedReason: this.closedReason(t, user, inst, kase?.outcome),
       reopenedAs: await this.reopenedAs(t, user),
+      handedOn: open && caseReadable ? await this.handedOn(t) : null,
       form: caseReadable && t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
       blockedChoices: open && this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
     };

@@ -348,3 +348,24 @@ export async function targetUser(q: Q, id: number): Promise<{ id: number; userna
   const roles = (await q('user_roles').where({ user_id: id }).select('role')).map((r: { role: string }) => r.role);
   return { ...u, disabled: !!u.disabled, roles };
 }
+
+/**
+ * The task's latest 转办 (who handed it on, to whom, when), from the case history; the reason is
+ * left out. A task is handed on a few times at most, so the instance's reassign rows are few.
+ */
+export async function lastHandOn(q: Q, instanceId: string, taskId: string): Promise<{ actorId: number | null; toId: number | null; at: string } | undefined> {
+  const rows: Array<{ actor_id: number | null; at: string; detail: string | null }> = await q('history')
+    .where({ instance_id: instanceId, event: 'reassign' })
+    .orderBy('id', 'desc')
+    .select('actor_id', 'at', 'detail');
+  for (const r of rows) {
+    let d: { taskId?: unknown; toId?: unknown } = {};
+    try {
+      d = JSON.parse(r.detail ?? '{}');
+    } catch {
+      continue;
+    }
+    if (d.taskId === taskId) return { actorId: r.actor_id, toId: typeof d.toId === 'number' ? d.toId : null, at: r.at };
+  }
+  return undefined;
+}

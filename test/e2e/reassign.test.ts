@@ -124,3 +124,30 @@ test.serial('督办: the archive chief sees who holds the office’s open steps 
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });
+
+test.serial('handed on while being worked: the holder reads who handed it to whom, not “claimed”, and keeps what she wrote', async (t) => {
+  const p = b.page;
+  await logout(p);
+  await login(p, sys.url, 'archivist2');
+  b.problems.length = 0;
+  await p.goto(`${sys.url}/tasks/${taskId}`);
+  await p.getByRole('heading', { name: '档案管理员受理审查', level: 1 }).waitFor();
+  await p.getByRole('radio', { name: '同意', exact: true }).check();
+  await p.getByLabel('意见说明').fill('材料齐全，予以受理。');
+  // While 周代办 writes, the chief hands the step back to 刘晓燕.
+  const chief = await sys.as('chief1');
+  const back = await chief.post(`/api/tasks/${taskId}/reassign`, { userId: (await sys.services.db('users').where({ username: 'archivist1' }).first()).id, reason: '周代办另有急事。' });
+  t.is(back.status, 200, JSON.stringify(back.body));
+  await p.getByRole('button', { name: '提交办理意见' }).click();
+  await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
+  const notice = p.getByTestId('task-unsent');
+  await notice.waitFor();
+  const said = await notice.innerText();
+  t.true(said.includes('您的意见未提交：此任务已由 陈立新 转交 刘晓燕 办理。'), said);
+  t.true(said.includes('材料齐全，予以受理。'));
+  await p.getByText('此任务已由 陈立新 转交 刘晓燕 办理，您可以查看但不能办理。').waitFor();
+  t.false((await p.locator('main').innerText()).includes('刘晓燕 认领'), 'not said to have been claimed');
+  t.log(await shot(p, 'task-handed-on'));
+  t.true(b.problems.includes(`HTTP 409: POST ${sys.url}/api/tasks/${taskId}/complete`));
+  t.deepEqual(b.problems.filter((x) => !x.includes('409')), [], 'the refusal, nothing else');
+});

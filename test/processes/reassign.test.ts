@@ -52,7 +52,7 @@ test.serial('the assignee hands the task to a colleague: the colleague is mailed
   const { id, taskId } = await atReview();
   const a1 = await sys.as('archivist1');
   t.is((await a1.post(`/api/tasks/${taskId}/claim`, {})).status, 200);
-  t.true((await a1.get(`/api/tasks/${taskId}`)).body.canReassign);
+  t.like((await a1.get(`/api/tasks/${taskId}`)).body, { canReassign: true, handedOn: null });
 
   // The colleagues offered: the office's other active archivists not tied to the cadre.
   const offered = await a1.get(`/api/tasks/${taskId}/reassign-candidates`);
@@ -74,6 +74,10 @@ test.serial('the assignee hands the task to a colleague: the colleague is mailed
   const a2 = await sys.as('archivist2');
   const view = await a2.get(`/api/tasks/${taskId}`);
   t.like(view.body, { canComplete: true, assigneeName: '周代办' });
+  // The one it was taken from reads who handed it on (not "周代办 claimed it"); the reason stays out.
+  const seen = (await a1.get(`/api/tasks/${taskId}`)).body;
+  t.like(seen, { canComplete: false, handedOn: { byName: '刘晓燕', toName: '周代办' } });
+  t.deepEqual(Object.keys(seen.handedOn).sort(), ['at', 'byName', 'toName']);
 
   // The colleague is told by mail, with the task's link.
   await sys.services.mailer.pollOnce();

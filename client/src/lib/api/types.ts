@@ -231,6 +231,12 @@ export type TaskDetail = Task & {
   closedReason: "done" | "doneByOther" | "withdrawn" | "terminated" | "stepCancelled" | null;
   /** A cancelled task whose step the case came back to (a renewal re-creates 归还核对): the open task at that step the caller may know of */
   reopenedAs: string | null;
+  /** 转办: who handed the open task to its assignee, and when (the latest hand-over, while that person still holds it); null otherwise, and when the caller may not read the case */
+  handedOn: {
+    byName: string;
+    toName: string;
+    at: string;
+  } | null;
   form?: unknown;
   /** Choices on the form that completing would refuse now (e.g. 合格 on a material whose key fields differ), with the refusal */
   blockedChoices: Array<{
