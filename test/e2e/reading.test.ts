@@ -15,6 +15,7 @@ import { shot } from './shots.ts';
 let sys: TestSystem;
 let b: Browsing;
 let rc: ReadingCase;
+let rc2: ReadingCase;
 
 // 23:55 in Beijing: a one-day window ends at 23:59:59.999, five minutes on — inside the session's
 // 10-minute idle limit, so moving the server's clock past it does not log the reader out.
@@ -88,4 +89,34 @@ test.serial('a reader reads three pages of the granted archive by clicking, and 
 
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
+});
+
+test.serial('the reading room open in two windows: 结束阅档 in one, the other says the reading ended — not that time ran out', async (t) => {
+  const p = b.page;
+  rc2 = await readingCase(sys, 1, { viewDays: 1 });
+  const url = `${sys.url}/reading/${rc2.grants.applicant1}`;
+  const other = await b.context.newPage();
+  try {
+    await other.goto(url);
+    await other.getByTestId('time-left').waitFor();
+    await p.goto(url);
+    await p.getByTestId('time-left').waitFor();
+    b.problems.length = 0;
+    await p.getByRole('button', { name: '结束阅档' }).click();
+    const dialog = p.getByRole('dialog', { name: '结束阅档' });
+    await dialog.getByLabel('本人确认遵守查阅纪律').check();
+    await dialog.getByRole('button', { name: '结束阅档' }).click();
+    await p.getByTestId('reading-ended').filter({ hasText: '本次阅档已结束' }).waitFor();
+
+    // The other window learns it at its next sync with the server (every 10 s).
+    const ended = other.getByTestId('reading-ended');
+    await ended.waitFor({ timeout: 20_000 });
+    const said = await ended.innerText();
+    t.true(said.includes('本次阅档已结束'), said);
+    t.false(said.includes('查阅时限已到'), 'the window had not run out');
+    t.is(await other.locator('img.page').count(), 0);
+    t.log(await shot(other, 'reading-ended-elsewhere'));
+  } finally {
+    await other.close();
+  }
 });

@@ -50,7 +50,8 @@ export class ReadingClock {
     this.checking = true;
     try {
       const c = await call('GET /api/reading/:grantId/clock', { params: { grantId: this.grantId }, background: true });
-      if (!c.open) this.finish('expired');
+      // Closed before its end (结束阅档 in another window, the case withdrawn or ended): not "time is up".
+      if (!c.open) this.finish(Date.parse(c.now) < Date.parse(c.validUntil) ? 'finished' : 'expired');
       else this.sync(c.remainingSeconds);
     } catch {
       // A network hiccup: keep counting; the next sync decides.
