@@ -72,7 +72,7 @@ export function normaliseCategory(v: string): string {
   return t;
 }
 
-interface PlannedCadre { line: number; sheet: string; input: CadreInput; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
+interface PlannedCadre { line: number; sheet: string; input: CadreInput; nameKeys: ReturnType<typeof nameKeys>; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
 interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
 
 /** Rows checked between two turns of the event loop (other requests are served in between). */
@@ -257,6 +257,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
             line: r.line,
             sheet: sheet.name,
             input: { ...(c as unknown as CadreInput), org_unit_id: unit!.id },
+            // Pinyin here, while other requests are served between rows, not in the write transaction.
+            nameKeys: nameKeys(c.name!),
             archive: { archiveNo, kind, volumes, custodianOrgId: office!, storeRoom: v.store_room || null, cabinet: v.cabinet || null, shelf: v.shelf || null },
           });
         }
@@ -422,7 +424,7 @@ async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>
       management_level: c.input.management_level,
       // The cadre's only archive is its main one (archive-store syncCadreCustodian).
       custodian_org_id: c.archive.custodianOrgId,
-      ...nameKeys(c.input.name),
+      ...c.nameKeys,
       created_at: now,
       updated_at: now,
     })),
