@@ -21,6 +21,8 @@ export interface CaseRow {
   outcome_element_id: string | null;
   /** The cadre the case concerns (variable `cadreId`), for avoidance. */
   cadre_id: number | null;
+  /** The key the start page sent with the application (unique per initiator): a retry answers this case. */
+  start_key?: string | null;
 }
 
 export interface CommentRow {
@@ -67,6 +69,21 @@ export const findCase = (q: Q, instanceId: string): Promise<CaseRow | undefined>
 export async function insertCase(q: Q, row: CaseRow): Promise<void> {
   await q('workflow_cases').insert(row).onConflict('instance_id').ignore();
 }
+
+/** The case this user filed with this start key, as the start answered it. */
+export const caseOfStartKey = (q: Q, initiatorId: number, key: string) =>
+  q('workflow_cases as c')
+    .join('process_instances as pi', 'pi.id', 'c.instance_id')
+    .where({ 'c.initiator_id': initiatorId, 'c.start_key': key })
+    .first('pi.id', 'pi.process_key', 'pi.version', 'pi.status', 'pi.business_key', 'pi.active_elements') as Promise<
+    { id: string; process_key: string; version: number; status: string; business_key: string | null; active_elements: string } | undefined
+  >;
+
+/** Whether a failed write was a second case with a start key this user has used (the unique index). */
+export const isStartKeyTaken = (e: unknown): boolean => {
+  const err = e as { code?: string; constraint?: string; message?: string } | undefined;
+  return (err?.code === '23505' && err.constraint === 'workflow_cases_start_key') || /UNIQUE constraint failed: workflow_cases\.initiator_id, workflow_cases\.start_key/.test(err?.message ?? '');
+};
 
 export async function updateCase(q: Q, instanceId: string, patch: Partial<CaseRow>): Promise<void> {
   await q('workflow_cases').where({ instance_id: instanceId }).update(patch);

@@ -59,13 +59,16 @@ export function workflowRoutes(s: Services) {
       method: 'post',
       path: '/api/process-instances',
       summary: 'Start a process',
-      description: 'Variables are the fields of the process start form; see each process below.',
+      description:
+        'Variables are the fields of the process start form; see each process below. ' +
+        '`idempotencyKey` (a UUID the client makes once per application): the same user sending it again is answered the case it filed (201, `replayed: true`), nothing new is started; 409 IDEMPOTENCY_KEY_REUSED when it filed another process. ' +
+        '`version`: the process version whose start form was filled; 409 FORM_CHANGED (details: latest `version`, `added` field keys) when the latest version’s start form differs.',
       tags: ['processes'],
       permission: 'instance.start',
       body: startBody,
       response: startResult,
       status: 201,
-      handler: ({ body, user, ip }) => wf.start(user, ip, body.processKey, body.variables),
+      handler: ({ body, user, ip }) => wf.start(user, ip, body.processKey, body.variables, { idempotencyKey: body.idempotencyKey, version: body.version }),
     }),
     route({
       method: 'get',

@@ -37,6 +37,12 @@ export const startBody = z
   .object({
     processKey: z.string().min(1).max(100),
     variables: variablesSchema.default({}),
+    idempotencyKey: uuid.optional().openapi({
+      description: 'Made by the client once per application (a UUID). Sent again by the same user, e.g. a retry after a lost answer, it is answered the case it filed instead of filing another',
+    }),
+    version: z.number().int().positive().optional().openapi({
+      description: 'The process version whose start form the caller filled: 409 FORM_CHANGED when the latest version’s start form differs',
+    }),
   })
   .strict()
   .openapi('StartRequest');
@@ -49,6 +55,7 @@ export const startResult = z
     status: z.string(),
     businessKey: z.string().nullable(),
     activeElements: z.array(z.string()),
+    replayed: z.boolean().openapi({ description: 'true: this idempotencyKey had filed the case already; this answer is that case, nothing new was started' }),
   })
   .openapi('StartResult');
 

@@ -19,6 +19,16 @@ import { assertReadsCase, caseRead } from './case-reads.ts';
 import { canReadCase } from './scope.ts';
 import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
+import { STATIC, type FormComponent } from '../../shared/forms.ts';
+
+/** The fields of a form that hold a value (groups opened, a dynamic list by its path), as the page keys its data. */
+const fieldKeys = (cs: FormComponent[]): string[] =>
+  cs.flatMap((c) => {
+    if (STATIC.has(c.type)) return [];
+    if (c.type === 'group' || (c.type === 'dynamiclist' && !c.path)) return fieldKeys(c.components ?? []);
+    const k = c.key ?? c.path;
+    return k ? [k] : [];
+  });
 
 export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.username, roles: u.roles, orgUnitId: u.orgUnitId });
 
@@ -102,10 +112,25 @@ export class WorkflowService {
     return parts.join('\n\n');
   }
 
-  async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
+  /**
+   * Files an application. `idempotencyKey` (the start page makes one when the form opens): the
+   * same user sending the same key again — a retry after an answer lost on the network — is
+   * answered the case that key filed, `replayed: true`, and nothing new is started. `version`: the
+   * process version whose start form the caller filled; when the latest version's start form
+   * differs (deployed while the form was open), 409 FORM_CHANGED, so the page can show the new
+   * form keeping what was typed rather than fail on a field the user never saw.
+   */
+  async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>, opts: { idempotencyKey?: string; version?: number } = {}) {
+    const key = opts.idempotencyKey;
     try {
-      return await this.startIn(user, ip, processKey, variables);
+      return (key && (await this.filedWith(user, processKey, key))) || (await this.startIn(user, ip, processKey, variables, opts));
     } catch (e) {
+      // Two sends of one key at once: the second meets the first's row in the unique index once
+      // the first has committed, and answers its case.
+      if (key && casesStore.isStartKeyTaken(e)) {
+        const filed = await this.filedWith(user, processKey, key);
+        if (filed) return filed;
+      }
       // A start refused by a rule of the field (e.g. a consultation naming a cadre no office holds)
       // leaves nothing behind but this row: repeated refusals are visible to the auditor. Only the
       // rule's name is kept, never what was typed.
@@ -117,15 +142,50 @@ export class WorkflowService {
     }
   }
 
-  private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>) {
+  /** The case this user already filed with this key, answered as its start was (`replayed`). */
+  private async filedWith(user: SessionUser, processKey: string, key: string) {
+    const c = await casesStore.caseOfStartKey(this.db, user.id, key);
+    if (!c) return null;
+    if (c.process_key !== processKey) {
+      throw errors.conflict('IDEMPOTENCY_KEY_REUSED', '该提交标识已用于另一项申请 / This idempotency key was used for another application', { instanceId: c.id });
+    }
+    const { id, process_key, version, status, business_key } = c;
+    return { id, processKey: process_key, version, status, businessKey: business_key, activeElements: parseJson<string[]>(c.active_elements, []), replayed: true };
+  }
+
+  /**
+   * 409 FORM_CHANGED when the start form of the version the caller filled is not the latest
+   * version's. A new version that leaves the start form as it was takes the application as ever.
+   */
+  private async assertStartFormUnchanged(q: Q, processKey: string, filledVersion: number): Promise<void> {
+    const latest = await engineStore.latestDeployment(q, processKey);
+    if (!latest || latest.version === filledVersion) return;
+    const startForm = async (deploymentId: string) => {
+      const def = await this.engine.definitions.load(q, deploymentId);
+      return def.meta.startFormKey ? (this.engine.formOf(def, def.meta.startFormKey) ?? null) : null;
+    };
+    const filled = await store.deploymentAt(q, processKey, filledVersion);
+    const [before, now] = await Promise.all([filled ? startForm(filled.id) : undefined, startForm(latest.id)]);
+    if (filled && JSON.stringify(before) === JSON.stringify(now)) return;
+    const had = new Set(before ? fieldKeys(before.components) : []);
+    throw errors.conflict(
+      'FORM_CHANGED',
+      `申请表已更新为第 ${latest.version} 版，请按新表补填后重新提交 / The application form changed (version ${latest.version}): complete the new form and submit again`,
+      { version: latest.version, added: now ? fieldKeys(now.components).filter((k) => !had.has(k)) : [] },
+    );
+  }
+
+  private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>, opts: { idempotencyKey?: string; version?: number }) {
     return this.db.transaction(async (trx) => {
       // A process withdrawn from 发起申请 takes no new application; cases a service starts (a
       // transfer-in after a transfer-out) and the cases already running go on.
       if (await engineStore.retiredProcess(trx, processKey)) {
         throw errors.conflict('PROCESS_RETIRED', '该流程已停用，不再受理新的申请 / This process is withdrawn: it takes no new applications');
       }
+      if (opts.version !== undefined) await this.assertStartFormUnchanged(trx, processKey, opts.version);
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
       await indexStartedCase(trx, result);
+      if (opts.idempotencyKey) await casesStore.updateCase(trx, result.id, { start_key: opts.idempotencyKey });
       await this.audit.record(trx, {
         actor: user,
         ip,
@@ -135,7 +195,7 @@ export class WorkflowService {
         detail: { processKey, version: result.version },
       });
       const { id, processKey: key, version, status, businessKey, activeElements } = result;
-      return { id, processKey: key, version, status, businessKey, activeElements };
+      return { id, processKey: key, version, status, businessKey, activeElements, replayed: false };
     });
   }
 

@@ -349,6 +349,10 @@ export async function targetUser(q: Q, id: number): Promise<{ id: number; userna
   return { ...u, disabled: !!u.disabled, roles };
 }
 
+/** One version of a process, by its number. */
+export const deploymentAt = (q: Q, processKey: string, version: number): Promise<{ id: string } | undefined> =>
+  q('process_deployments').where({ process_key: processKey, version }).first('id');
+
 /**
  * The task's latest 转办 (who handed it on, to whom, when), from the case history; the reason is
  * left out. A task is handed on a few times at most, so the instance's reassign rows are few.

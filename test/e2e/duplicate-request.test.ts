@@ -151,3 +151,88 @@ test.serial('another cadre: no warning and no question; with two open, both are 
   await shot(p, 'duplicate-two-1024');
   t.deepEqual(b.problems, []);
 });
+
+test.serial('a lost answer to 提交申请: the page says it may be filed, and submitting again shows the case filed, not a second one', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const before = await myBorrowings();
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await nameCadre(p, cadre);
+  await fillTheRest(p, '干部调任前需核对该同志的任免材料。');
+
+  // The filing reaches the server, which files it; its answer never reaches the page.
+  let sent = 0;
+  await p.route('**/api/process-instances', async (route) => {
+    sent += 1;
+    await route.fetch();
+    await route.abort();
+  });
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('dialog', { name: '已有未办结的申请' }).getByRole('button', { name: '仍要提交' }).click();
+  const alert = p.locator('#start-form [role="alert"]');
+  await alert.filter({ hasText: '申请可能已经提交' }).waitFor();
+  t.is((await alert.textContent())!.trim(), '没有收到服务器的答复，申请可能已经提交。请检查网络后再次点击“提交申请”：同一份申请不会重复提交。');
+  await p.unroute('**/api/process-instances');
+  t.is(sent, 1);
+  const filed = (await myBorrowings()).filter((id) => !before.includes(id));
+  t.is(filed.length, 1, 'the server filed it');
+  t.is(await p.getByLabel('查阅理由').inputValue(), '干部调任前需核对该同志的任免材料。', 'the form keeps what was typed');
+  await alert.scrollIntoViewIfNeeded();
+  await shot(p, 'start-lost-answer-1024');
+
+  // Again: the server answers the case already filed; the page opens it as after any filing.
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '办理过程' }).waitFor();
+  await p.getByText('申请已提交。网络中断前的那次提交已经送达，没有重复提交。').waitFor();
+  t.is(new URL(p.url()).pathname, `/applications/${filed[0]}`);
+  t.deepEqual(await myBorrowings(), [...before, filed[0]], 'no second case');
+  t.is(JSON.parse((await db('process_instances').where({ id: filed[0] }).first()).variables).reason, '干部调任前需核对该同志的任免材料。');
+  await shot(p, 'start-lost-answer-retried-1024');
+  t.deepEqual(b.problems.splice(0), [`request failed: POST ${sys.url}/api/process-instances net::ERR_FAILED`, 'console: Failed to load resource: net::ERR_FAILED'], 'the lost answer only');
+});
+
+test.serial('a start form left open while a version adds a required field: the new form comes back with what was typed and names the new field', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  await p.goto(`${sys.url}/start/borrowing`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await nameCadre(p, other);
+  await fillTheRest(p, '年度考核需查阅该同志的考核材料。');
+
+  // Meanwhile the process administrator deploys a version whose start form asks for 联系电话.
+  const admin = await sys.as('procadmin');
+  const latest = ((await admin.get('/api/admin/processes')).body as Array<{ key: string; latestVersion: number }>).find((x) => x.key === 'borrowing')!.latestVersion;
+  const cur = (await admin.get(`/api/admin/processes/borrowing/versions/${latest}`)).body;
+  const form = cur.forms['borrowing-start'];
+  const edited = { ...form, components: [...form.components, { type: 'textfield', key: 'contactPhone', label: '联系电话', validate: { required: true, maxLength: 20 } }] };
+  const dep = await admin.post('/api/admin/deployments', { xml: cur.xml, processKey: 'borrowing', baseVersion: latest, note: '增加联系电话', forms: { 'borrowing-start': edited } });
+  t.is(dep.status, 201, JSON.stringify(dep.body));
+
+  const before = await db('workflow_cases').where({ process_key: 'borrowing' }).count({ n: '*' }).first();
+  await p.getByRole('button', { name: '提交申请' }).click();
+  const alert = p.locator('#start-form [role="alert"]');
+  await alert.filter({ hasText: '申请表已更新' }).waitFor();
+  t.is((await alert.textContent())!.trim(), '申请表已更新，请补填新增内容：联系电话');
+  const phone = p.getByLabel('联系电话');
+  t.is(await phone.getAttribute('aria-invalid'), 'true', 'the new field is marked');
+  t.true(await phone.evaluate((el) => el === el.ownerDocument.activeElement), 'and has the focus');
+  // Everything typed is still there.
+  t.is(await p.getByLabel('被查阅干部姓名').inputValue(), other.name);
+  t.is(await p.getByLabel('查阅理由').inputValue(), '年度考核需查阅该同志的考核材料。');
+  t.true(await p.getByRole('checkbox', { name: '一、履历材料' }).isChecked());
+  t.true(await p.getByRole('checkbox', { name: '李红梅' }).isChecked());
+  t.deepEqual(await db('workflow_cases').where({ process_key: 'borrowing' }).count({ n: '*' }).first(), before, 'nothing filed');
+  await phone.scrollIntoViewIfNeeded();
+  await shot(p, 'start-form-changed-1024');
+
+  await phone.fill('0471-6612345');
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '办理过程' }).waitFor();
+  await p.getByText('申请已提交。').waitFor();
+  const id = new URL(p.url()).pathname.split('/').pop()!;
+  const inst = await db('process_instances').where({ id }).first();
+  t.is(inst.version, dep.body.version);
+  t.like(JSON.parse(inst.variables), { contactPhone: '0471-6612345', reason: '年度考核需查阅该同志的考核材料。', cadreName: other.name });
+  t.deepEqual(b.problems.splice(0), [`HTTP 409: POST ${sys.url}/api/process-instances`, 'console: Failed to load resource: the server responded with a status of 409 (Conflict)'], 'the FORM_CHANGED answer only');
+});

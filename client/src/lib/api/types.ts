@@ -88,11 +88,17 @@ export type StartResult = {
   status: string;
   businessKey: string | null;
   activeElements: Array<string>;
+  /** true: this idempotencyKey had filed the case already; this answer is that case, nothing new was started */
+  replayed: boolean;
 };
 
 export type StartRequest = {
   processKey: string;
   variables?: Variables;
+  /** Made by the client once per application (a UUID). Sent again by the same user, e.g. a retry after a lost answer, it is answered the case it filed instead of filing another */
+  idempotencyKey?: string;
+  /** The process version whose start form the caller filled: 409 FORM_CHANGED when the latest version’s start form differs */
+  version?: number;
 };
 
 export type Variables = {
