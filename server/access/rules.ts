@@ -9,7 +9,9 @@
 // - an archive that has left the office (已转出, 已移交档案馆: codes.ts GONE) keeps only its register
 //   record for the office that held it (number, status, history, asked with `register: true`): its
 //   catalogue, pages and copies are nobody's here any more (DOMAIN.md §1.7: digital archives follow
-//   the paper's rules for 转递), and no grant opens it (reason 'gone').
+//   the paper's rules for 转递), and no grant opens it (reason 'gone'). Nor does a grant open an
+//   archive being sent (转出中) or one that now belongs to another office: a grant is the granting
+//   office's permission and ends with its custody (grantStillHeld; sendTransfer also revokes them).
 // Out of scope answers 404, the same as absent: callers turn a denial into errors.notFound.
 import type { Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
@@ -27,7 +29,7 @@ export interface Viewer {
 
 export type Relation = 'self' | 'relative' | 'avoided';
 /** 'reading_room': a grant holder asked for a clean scan (readers see pages watermarked only). */
-/** 'gone': the archive has left the office (GONE) and its contents were asked for. */
+/** 'gone': the archive has left the office (GONE) and its contents were asked for, or a grant's archive is leaving or has left the granting office (grantStillHeld). */
 export type DenyReason = Relation | 'absent' | 'out_of_scope' | 'category' | 'reading_room' | 'gone';
 
 export interface Scope {
@@ -47,6 +49,16 @@ export type ArchiveCheck =
   | { ok: false; reason: DenyReason };
 
 const EXCLUSIVE = ['sys_admin', 'sec_admin', 'auditor', 'process_admin'];
+
+/** A grant opens nothing while its archive is being sent (转出中) or has left the office (GONE). */
+const CLOSED_TO_GRANTS: readonly string[] = ['transferring', ...GONE];
+
+/**
+ * Whether a grant's archive is still the granting office's to open: not being sent, not gone, and
+ * still in the custody of the office whose request granted it (a grant without a request: status only).
+ */
+export const grantStillHeld = (g: { archive_status: string; archive_custodian_org_id: number; grant_office_id: number | null }): boolean =>
+  !CLOSED_TO_GRANTS.includes(g.archive_status) && (g.grant_office_id === null || g.grant_office_id === g.archive_custodian_org_id);
 
 /** A granted code covers itself and its sub-categories ('4' covers '4-2'). */
 export const categoryCovered = (granted: readonly string[], code: string): boolean =>
@@ -94,7 +106,7 @@ export class AccessRules {
     const grants = new Map<number, { cadreId: number; categories: string[] }>();
     if (!user.roles.some((r) => EXCLUSIVE.includes(r))) {
       for (const g of await store.openGrants(q, user.id, iso(this.clock.now()))) {
-        if (GONE.includes(g.archive_status)) continue; // no grant opens an archive that has left the office
+        if (!grantStillHeld(g)) continue; // no grant opens an archive that has left (or is leaving) the office
         const prev = grants.get(g.archive_id);
         const cats = parseJson<string[]>(g.categories, []);
         grants.set(g.archive_id, { cadreId: g.cadre_id, categories: [...new Set([...(prev?.categories ?? []), ...cats])] });
@@ -121,8 +133,9 @@ export class AccessRules {
       return { ok: true, archiveId, cadreId: archive.cadre_id, via: 'custody', categories: null, gone };
     }
     if (user.roles.some((r) => EXCLUSIVE.includes(r))) return { ok: false, reason: 'out_of_scope' };
-    const open = await store.openGrants(q, user.id, iso(this.clock.now()), archiveId);
-    if (open.length && gone) return { ok: false, reason: 'gone' };
+    const granted = await store.openGrants(q, user.id, iso(this.clock.now()), archiveId);
+    const open = granted.filter(grantStillHeld);
+    if (granted.length && !open.length) return { ok: false, reason: 'gone' };
     if (!open.length) return { ok: false, reason: 'out_of_scope' };
     const categories = [...new Set(open.flatMap((g) => parseJson<string[]>(g.categories, [])))];
     if (opts.categoryCode && !categoryCovered(categories, opts.categoryCode)) return { ok: false, reason: 'category' };

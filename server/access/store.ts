@@ -10,6 +10,8 @@ export interface GrantRow {
   valid_from: string;
   valid_until: string;
   revoked_at: string | null;
+  /** `archive_transferred` when the archive left the office that granted it; null for the ordinary ends. */
+  revoke_reason?: string | null;
   instance_id: string | null;
   created_by: number | null;
   created_at: string;
@@ -36,15 +38,19 @@ export async function custodiansUnder(q: Q, path: string): Promise<number[]> {
   return rows.map((r: { id: number }) => r.id);
 }
 
-/** Grants open at `now` for a user (optionally for one archive). */
-export async function openGrants(q: Q, userId: number, now: string, archiveId?: number): Promise<Array<GrantRow & { cadre_id: number; archive_status: string }>> {
+/** A grant with what decides whether its archive is still the granting office's to open (rules.ts grantStillHeld). */
+export type OpenGrantRow = GrantRow & { cadre_id: number; archive_status: string; archive_custodian_org_id: number; grant_office_id: number | null };
+
+/** Grants open at `now` for a user (optionally for one archive), with the office that granted each (its request's). */
+export async function openGrants(q: Q, userId: number, now: string, archiveId?: number): Promise<OpenGrantRow[]> {
   const qb = q('archive_grants as g')
     .join('archives as a', 'a.id', 'g.archive_id')
+    .leftJoin('utilization_requests as r', 'r.instance_id', 'g.instance_id')
     .where('g.grantee_user_id', userId)
     .whereNull('g.revoked_at')
     .where('g.valid_from', '<=', now)
     .where('g.valid_until', '>', now)
-    .select('g.*', 'a.cadre_id', 'a.status as archive_status');
+    .select('g.*', 'a.cadre_id', 'a.status as archive_status', 'a.custodian_org_id as archive_custodian_org_id', 'r.custodian_org_id as grant_office_id');
   if (archiveId !== undefined) qb.where('g.archive_id', archiveId);
   return qb;
 }
@@ -107,4 +113,16 @@ export async function insertAvoidance(q: Q, row: Omit<AvoidanceRow, 'id'>): Prom
 
 export async function removeAvoidance(q: Q, id: number, at: string, by: number): Promise<void> {
   await q('avoidance_entries').where({ id }).update({ removed_at: at, removed_by: by });
+}
+
+/**
+ * Ends every open grant on these archives because they left the office that granted them
+ * (`archive_transferred`); returns the grants ended, with their readers and cases.
+ */
+export async function revokeGrantsOfArchives(q: Q, archiveIds: number[], at: string, reason: string): Promise<Array<{ id: number; grantee_user_id: number; instance_id: string | null; archive_id: number }>> {
+  if (!archiveIds.length) return [];
+  // Open now or approved for a later day; one whose window has already run out is its timer's to close.
+  const open = await q('archive_grants').whereIn('archive_id', archiveIds).whereNull('revoked_at').where('valid_until', '>', at).select('id', 'grantee_user_id', 'instance_id', 'archive_id');
+  if (open.length) await q('archive_grants').whereIn('id', open.map((g: { id: number }) => g.id)).update({ revoked_at: at, revoke_reason: reason });
+  return open;
 }

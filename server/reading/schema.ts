@@ -34,7 +34,16 @@ export const sessionSchema = z
   .openapi('ReadingSession');
 
 export const clockSchema = z
-  .object({ open: z.boolean(), now: z.string(), validUntil: z.string(), remainingSeconds: z.number().int() })
+  .object({
+    open: z.boolean(),
+    now: z.string(),
+    validUntil: z.string(),
+    remainingSeconds: z.number().int(),
+    endedReason: z
+      .enum(['archive_transferred'])
+      .nullable()
+      .openapi({ description: 'archive_transferred: the archive left the office that granted the reading (档案已转出，阅档已终止); null otherwise' }),
+  })
   .openapi('ReadingClock');
 
 export const endBody = z

@@ -14,8 +14,7 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
-import { categoryCovered, type AccessRules } from '../access/rules.ts';
-import { GONE } from '../archives/codes.ts';
+import { categoryCovered, grantStillHeld, type AccessRules } from '../access/rules.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { PageImageRow } from '../archives/catalog-store.ts';
 import type { Scans } from '../archives/scans.ts';
@@ -61,8 +60,9 @@ export class ReadingRoom {
     const now = iso(this.d.clock.now());
     if (now < g.valid_from) return new Denied('before_window');
     if (now >= g.valid_until) return new Denied('after_window');
-    // The archive has left the office (已转出, 已移交档案馆): its digital copy goes with the paper.
-    if (GONE.includes(g.archive_status)) return new Denied('gone');
+    // The archive is being sent, has left the office (已转出, 已移交档案馆) or belongs to another
+    // office now: its digital copy goes with the paper, and the grant was that office's to give.
+    if (!grantStillHeld(g)) return new Denied('gone');
     const relation = await this.d.access.relationTo(q, user.id, g.cadre_id);
     return relation ? new Denied(relation) : g;
   }
@@ -114,13 +114,18 @@ export class ReadingRoom {
     return out;
   }
 
-  /** The server's time for the countdown: no record content, so no audit row; others' grants are absent. */
+  /**
+   * The server's time for the countdown: no record content, so no audit row; others' grants are
+   * absent. `endedReason` tells the reader why their own grant closed early: `archive_transferred`
+   * (the archive left the office: 档案已转出，阅档已终止), else null.
+   */
   async clock(user: SessionUser, grantId: number) {
     const g = await store.findGrant(this.d.db, grantId);
     if (!g || g.grantee_user_id !== user.id) throw errors.notFound('Reading session');
     const now = this.d.clock.now();
-    const open = !g.revoked_at && iso(now) >= g.valid_from && iso(now) < g.valid_until;
-    return { open, now: iso(now), validUntil: g.valid_until, remainingSeconds: open ? remaining(g, now) : 0 };
+    const transferred = g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !grantStillHeld(g));
+    const open = !g.revoked_at && !transferred && iso(now) >= g.valid_from && iso(now) < g.valid_until;
+    return { open, now: iso(now), validUntil: g.valid_until, remainingSeconds: open ? remaining(g, now) : 0, endedReason: transferred ? ('archive_transferred' as const) : null };
   }
 
   private async readablePage(q: Q, user: SessionUser, grantId: number, materialId: number, pageNo: number): Promise<{ g: ReadingGrantRow; page: PageImageRow } | Denied> {

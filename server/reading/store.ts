@@ -15,8 +15,13 @@ export interface ReadingGrantRow {
   case_no: string | null;
   archive_no: string;
   cadre_id: number;
-  /** The archive's status: a grant opens nothing once it has left the office (GONE). */
+  /** The archive's status and custodian: a grant opens nothing once it is leaving or has left the granting office (grantStillHeld). */
   archive_status: string;
+  archive_custodian_org_id: number;
+  /** The office whose request granted it (null for a grant without a request). */
+  grant_office_id: number | null;
+  /** `archive_transferred`: ended because the archive left the office; null otherwise. */
+  revoke_reason: string | null;
   cadre_name: string;
 }
 
@@ -26,7 +31,7 @@ export async function findGrant(q: Q, id: number): Promise<ReadingGrantRow | und
     .join('archives as a', 'a.id', 'g.archive_id')
     .join('cadres as c', 'c.id', 'a.cadre_id')
     .where('g.id', id)
-    .first('g.id', 'g.grantee_user_id', 'g.archive_id', 'g.categories', 'g.valid_from', 'g.valid_until', 'g.revoked_at', 'g.instance_id', 'r.id as request_id', 'r.case_no', 'a.archive_no', 'a.cadre_id', 'a.status as archive_status', 'c.name as cadre_name');
+    .first('g.id', 'g.grantee_user_id', 'g.archive_id', 'g.categories', 'g.valid_from', 'g.valid_until', 'g.revoked_at', 'g.revoke_reason', 'g.instance_id', 'r.id as request_id', 'r.case_no', 'r.custodian_org_id as grant_office_id', 'a.archive_no', 'a.cadre_id', 'a.status as archive_status', 'a.custodian_org_id as archive_custodian_org_id', 'c.name as cadre_name');
 }
 
 /** The reader's own open 电子阅档 task of the grant's case, if they have one (the initiator does). */

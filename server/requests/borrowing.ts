@@ -15,6 +15,7 @@ import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
 import { categoryScans, checkElectronicReadable, electronicGrantable } from './digitisation.ts';
+import { assertOnShelf, assertStillHeld } from './availability.ts';
 import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plannedDayPassed, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
 import type { RequestRow } from './store.ts';
@@ -167,6 +168,7 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
 
   registry.register('approveBorrowingRequest', async (ctx) => {
     const req = await requestOf(ctx);
+    await assertStillHeld(ctx.trx, req);
     await store.updateRequest(ctx.trx, req.id, {
       status: 'approved',
       decided_at: iso(ctx.clock.now()),
@@ -253,19 +255,27 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
         { windowStart: req.window_start },
       );
     }
+    // The archive was sent away while the window was open: the reading ended then (sendTransfer
+    // revoked the grants), whoever closes the case now — the reader signing, or the timer.
+    const transferredAt = await store.transferRevocationOfInstance(ctx.trx, ctx.instanceId);
     await store.revokeGrantsOfInstance(ctx.trx, ctx.instanceId, now);
     await deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'viewing_window' });
+    const endReason = transferredAt ? 'transferred' : finished ? 'finished' : 'window_expired';
     await closeWithRegisterEntry(ctx, req, {
       mode: 'electronic',
       startedAt: req.window_start ?? now,
-      endedAt: finished || !req.window_end || req.window_end > now ? now : req.window_end,
-      endReason: finished ? 'finished' : 'window_expired',
+      endedAt: transferredAt ?? (finished || !req.window_end || req.window_end > now ? now : req.window_end),
+      endReason,
       signedBy: finished ? req.initiator_id : null,
       signedAt: finished ? now : null,
       recordedBy: null,
-      note: finished ? str(ctx.variables.comment) || null : '查阅时限届满，系统自动收回权限 / the window ran out; access withdrawn',
+      note: finished
+        ? str(ctx.variables.comment) || null
+        : transferredAt
+          ? '档案已转出，阅档已终止 / the archive was transferred out; the reading ended'
+          : '查阅时限届满，系统自动收回权限 / the window ran out; access withdrawn',
     });
-    return { readingEnded: finished ? 'finished' : 'window_expired' };
+    return { readingEnded: endReason };
   });
 
   /** 现场查阅登记: identities checked, accompanied, the readers signed; the times of the reading. */
@@ -275,6 +285,9 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       throw errors.rule('onsite-checks', '须核验身份、全程陪同并由查档人员在登记簿签字 / Check identities, accompany the reading and have the readers sign the register');
     }
     const req = await requestOf(ctx);
+    // The register records a reading of the archive on this office's shelf: not one lent out, being
+    // scanned, being sent or gone (availability.ts; the task page warns before the archivist tries).
+    await assertOnShelf(ctx.trx, req, 'onsite');
     const now = ctx.clock.now();
     const day = str(v.readingDate);
     const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;

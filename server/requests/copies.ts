@@ -12,6 +12,7 @@ import { formatInstant } from '../notify/beijing.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkMaterials, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget } from './checks.ts';
 import { APPROVERS_WORDS_END, isDay, KINDS, requestOf, short, today } from './kit.ts';
+import { assertStillHeld } from './availability.ts';
 import * as store from './store.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
@@ -67,6 +68,7 @@ export function registerCopyServices(registry: ServiceRegistry, deps: RequestDep
   /** 记录批准的材料: the chief may approve fewer materials than asked for, never others. */
   registry.register('approveCopyRequest', async (ctx) => {
     const req = await requestOf(ctx);
+    await assertStillHeld(ctx.trx, req);
     const requested = (JSON.parse(req.materials ?? '[]') as RequestedMaterial[]).map((m) => m.seqNo);
     const chosen = Array.isArray(ctx.variables.approvedMaterials) ? ctx.variables.approvedMaterials.map((s) => str(s)) : [];
     const approved = chosen.length ? [...new Set(chosen)] : requested;

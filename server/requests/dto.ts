@@ -1,7 +1,9 @@
 // Rows of the 利用 records as the API shows them (camelCase, JSON columns parsed).
 import { parseJson } from '../db.ts';
+import { grantStillHeld } from '../access/rules.ts';
 import type { RequestListRow } from './records-store.ts';
 import type { CategoryScans } from './digitisation.ts';
+import type { ArchivePlace } from './availability.ts';
 import type { ApplicantRow, ApprovalRow, LoanNoticeRow, LossReportRow, RenewalRow, RequestKind } from './store.ts';
 
 export const applicantDto = (a: ApplicantRow) => ({ userId: a.user_id, name: a.display_name, isInitiator: !!a.is_initiator });
@@ -17,7 +19,7 @@ export const approvalDto = (a: ApprovalRow) => ({
   at: a.at,
 });
 
-export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digitisation: CategoryScans[] | null = null, plannedDayPassed = false) {
+export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digitisation: CategoryScans[] | null = null, plannedDayPassed = false, archivePlace: ArchivePlace | null = null) {
   return {
     id: r.id as number,
     instanceId: r.instance_id as string,
@@ -40,6 +42,7 @@ export function requestDto(r: RequestListRow, applicants: ApplicantRow[], digiti
     copies: (r.copies ?? null) as number | null,
     viewFrom: (r.view_from ?? null) as string | null,
     plannedDayPassed,
+    archivePlace,
     viewDays: (r.view_days ?? null) as number | null,
     loanDays: (r.loan_days ?? null) as number | null,
     window: r.window_start ? { start: r.window_start as string, end: r.window_end as string } : null,
@@ -150,5 +153,6 @@ export const grantDto = (g: RequestListRow, now: string) => ({
   validFrom: g.valid_from as string,
   validUntil: g.valid_until as string,
   revokedAt: (g.revoked_at ?? null) as string | null,
-  open: !g.revoked_at && (g.valid_from as string) <= now && (g.valid_until as string) > now,
+  endedReason: g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !grantStillHeld(g as Parameters<typeof grantStillHeld>[0])) ? ('archive_transferred' as const) : null,
+  open: !g.revoked_at && grantStillHeld(g as Parameters<typeof grantStillHeld>[0]) && (g.valid_from as string) <= now && (g.valid_until as string) > now,
 });

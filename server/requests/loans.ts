@@ -14,6 +14,7 @@ import * as notifyStore from '../notify/store.ts';
 import { oneLine } from '../notify/templates.ts';
 import type { RequestDeps } from './deps.ts';
 import { closeWithRegisterEntry } from './borrowing.ts';
+import { assertOnShelf } from './availability.ts';
 import { actorRef, endOfBeijingDay, loanTimers, plusDays, requestOf, today } from './kit.ts';
 import * as store from './store.ts';
 import type { LoanRow, RequestRow } from './store.ts';
@@ -59,6 +60,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
       throw errors.rule('checkout-checks', '出借前须对照目录逐份清点、密封，并由借阅人签字 / Before lending, check against the catalogue, seal the package and have the borrower sign');
     }
     const req = await requestOf(ctx);
+    await assertOnShelf(ctx.trx, req, 'loan');
     const now = ctx.clock.now();
     const materials = await catalog.currentMaterials(ctx.trx, req.archive_id);
     const snapshot = materials.map((m) => ({ materialId: m.id, seqNo: m.seq_no, title: m.title, pages: m.pages }));

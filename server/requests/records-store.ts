@@ -3,6 +3,7 @@
 // co-applicant picker's list of colleagues.
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
+import { grantStillHeld } from '../access/rules.ts';
 
 export interface RecordScope {
   userId: number;
@@ -203,7 +204,9 @@ export async function grantsOf(q: Q, userId: number, now: string, open: boolean)
     .where('g.grantee_user_id', userId)
     .orderBy('g.id', 'desc')
     .limit(200)
-    .select('g.*', 'r.id as request_id', 'r.case_no', 'r.purpose', 'c.name as cadre_name', 'a.archive_no', 'a.cadre_id');
+    .select('g.*', 'r.id as request_id', 'r.case_no', 'r.purpose', 'r.custodian_org_id as grant_office_id', 'c.name as cadre_name', 'a.archive_no', 'a.cadre_id', 'a.status as archive_status', 'a.custodian_org_id as archive_custodian_org_id');
   if (open) qb.whereNull('g.revoked_at').andWhere('g.valid_from', '<=', now).andWhere('g.valid_until', '>', now);
-  return qb;
+  const rows: RequestListRow[] = await qb;
+  // A grant whose archive left the granting office is not current, revoked or not (rules.ts grantStillHeld).
+  return open ? rows.filter((g) => grantStillHeld(g as Parameters<typeof grantStillHeld>[0])) : rows;
 }

@@ -20,6 +20,7 @@ import { pageViewCounts } from '../reading/store.ts';
 import { categoryScans, type CategoryScans } from './digitisation.ts';
 import { listCategories } from '../archives/catalog-store.ts';
 import { plannedDayPassed } from './kit.ts';
+import { archivePlace, type ArchivePlace } from './availability.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
@@ -84,16 +85,31 @@ export class RequestRecords {
     return r.status === 'in_review' && scope.offices.includes(r.custodian_org_id as number) && plannedDayPassed(r.view_from as string | null, this.clock.now());
   }
 
+  /**
+   * Where the archive stands, for those who approve and carry out a use still ahead (in review or
+   * approved): the archive office and the leaders above it. The task page warns when it is not on the
+   * office's shelf (借出, 转出中, held by another office …) before the archivist registers an on-site
+   * reading or lends it (availability.ts, the same rule). Null for everyone else and for finished requests.
+   */
+  private async archivePlaces(scope: RecordScope, rows: records.RequestListRow[]): Promise<Map<number, ArchivePlace>> {
+    const concerned = rows.filter((r) => ['in_review', 'approved'].includes(r.status as string) && scope.offices.includes(r.custodian_org_id as number));
+    if (!concerned.length) return new Map();
+    const archives = await this.db('archives').whereIn('id', [...new Set(concerned.map((r) => r.archive_id as number))]).select('id', 'status', 'custodian_org_id');
+    const byId = new Map(archives.map((a: { id: number; status: string; custodian_org_id: number }) => [a.id, a]));
+    return new Map(concerned.map((r) => [r.id as number, archivePlace(byId.get(r.archive_id as number)!, r.custodian_org_id as number)]));
+  }
+
   async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {
     const scope = await this.scope(this.db, user);
     const { rows, total } = await records.listRequests(this.db, scope, f, page);
+    const places = await this.archivePlaces(scope, rows);
     const applicants = await store.applicantsOf(this.db, rows.map((r) => r.id));
     const scans = new Map<number, CategoryScans[] | null>();
     // The catalogue's categories once for the page, not once per electronic request.
     const categories = rows.some((r) => r.mode === 'electronic') ? await listCategories(this.db) : undefined;
     for (const r of rows) scans.set(r.id as number, await this.digitisation(scope, r, categories));
     await this.listed(user, ip, 'request.list', f, total, rows.length);
-    return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null, this.plannedDayPassed(scope, r))) };
+    return { total, items: rows.map((r) => requestDto(r, applicants, scans.get(r.id as number) ?? null, this.plannedDayPassed(scope, r), places.get(r.id as number) ?? null)) };
   }
 
   async getRequest(user: SessionUser, ip: string | null, id: number) {
@@ -109,7 +125,7 @@ export class RequestRecords {
       store.copiesOf(this.db, row.id),
     ]);
     return {
-      ...requestDto(row, applicants, await this.digitisation(scope, row), this.plannedDayPassed(scope, row)),
+      ...requestDto(row, applicants, await this.digitisation(scope, row), this.plannedDayPassed(scope, row), (await this.archivePlaces(scope, [row])).get(row.id as number) ?? null),
       approvals: approvals.map(approvalDto),
       registerEntryId: entry?.id ?? null,
       loanId: loan?.id ?? null,

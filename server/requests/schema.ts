@@ -31,6 +31,17 @@ export const requestSchema = z
     plannedDayPassed: z.boolean().openapi({
       description: 'true while the request awaits approval and its planned day (viewFrom) is before today in Beijing, for the archive office and the leaders above it (who arrange the reading); false otherwise',
     }),
+    archivePlace: z
+      .object({
+        where: z.enum(['on_shelf', 'away', 'left']).openapi({ description: "on_shelf: 在库/离退/去世 in this office; away: 借出, 数字化中; left: 转出中, 已转出, 已移交档案馆 or held by another office" }),
+        status: z.string().openapi({ description: "the archive's status code" }),
+        otherOffice: z.boolean().openapi({ description: 'the archive now belongs to another office' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'for the archive office and the leaders above it, while the request is in review or approved: where its archive stands. An on-site reading is registered and a loan lent only when on_shelf; a use is approved only while not left. null otherwise',
+      }),
     viewDays: z.number().int().nullable(),
     loanDays: z.number().int().nullable(),
     window: z.object({ start: ts, end: ts }).nullable(),
@@ -93,7 +104,7 @@ export const registerEntry = z
     categories: z.array(z.string()),
     startedAt: ts,
     endedAt: ts,
-    endReason: z.string().openapi({ description: 'finished | window_expired | onsite | returned | damaged | lost' }),
+    endReason: z.string().openapi({ description: 'finished | window_expired | transferred (the archive was sent away during the electronic window) | onsite | returned | damaged | lost' }),
     signedBy: z.number().int().nullable(),
     signedAt: nts,
     recordedBy: z.number().int().nullable(),
@@ -221,6 +232,10 @@ export const grantSchema = z
     validFrom: ts,
     validUntil: ts,
     revokedAt: nts,
+    endedReason: z
+      .enum(['archive_transferred'])
+      .nullable()
+      .openapi({ description: 'archive_transferred: the reading ended because the archive left the office that granted it (档案已转出，阅档已终止); null otherwise' }),
     open: z.boolean(),
   })
   .openapi('ViewingGrant');

@@ -312,3 +312,9 @@ export async function revokeGrantsOfInstance(q: Q, instanceId: string, at: strin
 export async function grantsOfInstance(q: Q, instanceId: string): Promise<Array<{ id: number; grantee_user_id: number; archive_id: number; categories: string; valid_from: string; valid_until: string; revoked_at: string | null }>> {
   return q('archive_grants').where({ instance_id: instanceId }).orderBy('id');
 }
+
+/** When the archive's transfer ended this case's grants (sendTransfer: `archive_transferred`), if it did. */
+export async function transferRevocationOfInstance(q: Q, instanceId: string): Promise<string | null> {
+  const row = await q('archive_grants').where({ instance_id: instanceId, revoke_reason: 'archive_transferred' }).min({ at: 'revoked_at' }).first();
+  return (row?.at as string | null | undefined) ?? null;
+}

@@ -105,3 +105,28 @@ export async function userNames(q: Q, ids: Array<number | null>): Promise<Map<nu
   const rows = await q('users').whereIn('id', unique).select('id', 'display_name');
   return new Map(rows.map((r: { id: number; display_name: string }) => [r.id, r.display_name]));
 }
+
+/** An approved use of an archive not yet finished (utilization_requests of its office). */
+export interface OpenUse {
+  case_no: string;
+  kind: string;
+  mode: string | null;
+  status: string;
+  instance_id: string;
+}
+
+/**
+ * The uses that need the paper archive and are approved but not finished: an on-site reading not
+ * yet registered, a loan not yet lent or not yet back, copies not yet made (status `approved`,
+ * `on_loan`, `overdue`). Electronic viewing (`authorized`) reads the scans and ends when the archive
+ * is sent; copies already made (`copied`) wait only for the using unit's report.
+ */
+export async function openUses(q: Q, officeId: number, archiveIds: number[]): Promise<OpenUse[]> {
+  if (!archiveIds.length) return [];
+  return q('utilization_requests')
+    .whereIn('archive_id', archiveIds)
+    .where('custodian_org_id', officeId)
+    .whereIn('status', ['approved', 'on_loan', 'overdue'])
+    .orderBy('id')
+    .select('case_no', 'kind', 'mode', 'status', 'instance_id');
+}

@@ -1,7 +1,8 @@
 // The engine services of transfer.bpmn (转出, DOMAIN.md §1.3, §6.4): open the case and its order with
 // every start rule, check the preparation (whole archive, nothing kept back), send (method, couriers,
 // seal, slip number; the receiving office's transfer-in case when it works in Dangan), chase the
-// receipt, take a defective return back into preparation, and close on the receipt.
+// receipt, take a defective return back into preparation, and close on the receipt. The archive's
+// uses come first (uses.ts): preparation and sending wait for them, and the send ends its readings.
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -16,6 +17,7 @@ import { dayOf, isDay, secondsUntil } from './dates.ts';
 import { slipText } from './slip.ts';
 import * as store from './store.ts';
 import * as holdings from './holdings-store.ts';
+import { assertNoOpenUses, endViewingGrants } from './uses.ts';
 import type { OrderArchive } from './store.ts';
 
 /** 正本卷, 副本卷 and 材料份 of the archives an office holds of a cadre, as the records say. */
@@ -141,6 +143,7 @@ async function recordPreparation(ctx: ServiceContext) {
   if (result !== 'yes') return;
   const counts = await recordedCounts(ctx, order.from_org_id!, order.cadre_id!);
   assertAllPresent(counts.held);
+  await assertNoOpenUses(ctx, order.from_org_id!, counts.held);
   const given = { volumesMain: ctx.variables.volumesMain, volumesCopy: ctx.variables.volumesCopy, materialCount: ctx.variables.materialCount };
   const expected = { volumesMain: counts.volumesMain, volumesCopy: counts.volumesCopy, materialCount: counts.materialCount };
   if (given.volumesMain !== expected.volumesMain || given.volumesCopy !== expected.volumesCopy || given.materialCount !== expected.materialCount) {
@@ -199,10 +202,12 @@ async function sendTransfer(d: TransferDeps, ctx: ServiceContext) {
 
   const counts = await recordedCounts(ctx, order.from_org_id!, order.cadre_id!);
   assertAllPresent(counts.held);
+  await assertNoOpenUses(ctx, order.from_org_id!, counts.held);
   const actor = await actorRef(ctx);
   for (const a of counts.held) {
     await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.id, to: 'transferring', reason: `转递 ${order.case_no}`, actor, instanceId: ctx.instanceId });
   }
+  await endViewingGrants(d, ctx, order, counts.held);
   const office = (await people.findOrgUnit(ctx.trx, order.from_org_id!))!;
   const now = ctx.clock.now();
   const year = Number(dayOf(now).slice(0, 4));

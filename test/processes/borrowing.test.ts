@@ -190,6 +190,38 @@ test.serial('given an on-site reading, when the archivist records identities, co
   t.is(req.status, 'closed');
 });
 
+test.serial('an on-site reading is registered only from the shelf: the archive lent out meanwhile, the task page warns and completing is refused; back in stock, it goes through', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 7);
+  sys.clock.set(new Date(Date.parse(`${todayIn(sys)}T08:00:00+08:00`) + 24 * HOUR));
+  const { id } = await start(cadre, { mode: 'onsite' });
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  await approveStep(sys, 'chief1', id, 'chiefApproval');
+  // Meanwhile the paper file goes out on a loan.
+  await db().transaction((trx) => sys.services.archives.changeArchiveStatus(trx, { archiveId: cadre.archiveId, to: 'on_loan', reason: '借出 查借-2026-9999', actor: null }));
+  sys.clock.advance(4 * HOUR);
+  const archivist = await sys.as('archivist1');
+  // The task page knows before the archivist tries; the applicants are not told where the archive is.
+  t.deepEqual((await archivist.get(`/api/requests?instanceId=${id}`)).body.items[0].archivePlace, { where: 'away', status: 'on_loan', otherOffice: false });
+  t.is((await (await sys.as('applicant1')).get(`/api/requests?instanceId=${id}`)).body.items[0].archivePlace, null);
+  const reading = { identityChecked: true, accompanied: true, readersSigned: true, readingDate: todayIn(sys), readingStartedAt: '09:30', readingEndedAt: '10:45' };
+  const refused = await completeAt(archivist, id, 'onsiteReading', reading);
+  t.is(refused.status, 422);
+  t.is(refused.body.details.rule, 'archive_status');
+  t.like(refused.body.details, { status: 'on_loan', where: 'away' });
+  t.regex(refused.body.message, /借出.*不能登记现场查阅.* \/ The archive is on loan/);
+  const req = await requestOf(id);
+  t.is(await db()('reading_register').where({ request_id: req.id }).first(), undefined, 'no 查阅登记簿 entry');
+  t.is(req.status, 'approved');
+  t.truthy(await taskAt(archivist, id, 'onsiteReading'), 'the task is still open');
+  // Returned to the shelf: the same registration goes through.
+  await db().transaction((trx) => sys.services.archives.changeArchiveStatus(trx, { archiveId: cadre.archiveId, to: 'in_stock', reason: '归还', actor: null }));
+  t.like((await archivist.get(`/api/requests/${req.id}`)).body.archivePlace, { where: 'on_shelf', status: 'in_stock' });
+  const done = await completeAt(archivist, id, 'onsiteReading', reading);
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.like(await db()('reading_register').where({ request_id: req.id }).first(), { mode: 'onsite', end_reason: 'onsite' });
+});
+
 test.serial('routing by management level: a 市管 cadre also needs the leader; a 省管 cadre also the higher department’s reply', async (t) => {
   const municipal = await demoCadre(sys, 'municipal');
   const a = await start(municipal);

@@ -6,6 +6,7 @@ import type { ExecutionContext } from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
 import { cadreOfUser } from '../archives/helpers.ts';
+import { approveStep, borrowingVariables } from '../helpers/cases.ts';
 import {
   CITY,
   HBW,
@@ -170,6 +171,53 @@ test.serial('preparation: the counted volumes and materials must be the whole ar
   t.is((await order(sys, id)).status, 'preparing');
   await sys.services.db.transaction((trx) => sys.services.archives.changeArchiveStatus(trx, { archiveId: cadre.archiveId, to: 'in_stock', reason: '归还', actor: null }));
   t.is((await completeAt(archivist, id, 'prepareArchive', { complete: 'yes', ...whole })).status, 200);
+});
+
+test.serial('uses first: an approved on-site reading holds the archive back at preparation and sending (archive_in_use, listed); a request still in review cannot be approved once the archive is sent', async (t) => {
+  const db = sys.services.db;
+  const cadre = await cityCadre(sys);
+  const archivist = await sys.as('archivist1');
+  const id = (await moveToHaibowan(sys, archivist, cadre.cadreId)).body.transfer.instanceId;
+  const target = { id: cadre.cadreId, name: cadre.name, idNumber: cadre.idNumber, level: 'county', archiveId: cadre.archiveId, custodianOrgId: await orgId(sys, CITY) };
+  const fileRequest = async (mode: string) => {
+    const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', target, { mode }) });
+    t.is(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const onsite = await fileRequest('onsite');
+  for (const [user, step] of [['unithead1', 'unitHeadReview'], ['archivist1', 'archivistReview'], ['chief1', 'chiefApproval']]) await approveStep(sys, user, onsite, step);
+  const use = await db('utilization_requests').where({ instance_id: onsite }).first();
+  const whole = await counts(sys, cadre.cadreId);
+  const before = await footprint();
+  const held = await completeAt(archivist, id, 'prepareArchive', { complete: 'yes', ...whole });
+  refused(t, held, 'archive_in_use');
+  t.deepEqual(held.body.details.uses, [{ caseNo: use.case_no, kind: 'consult', mode: 'onsite', status: 'approved', instanceId: onsite }]);
+  t.true(held.body.message.includes(`${use.case_no}（现场查阅，已批准，未办结）`), held.body.message);
+  t.deepEqual(await footprint(), before);
+  t.deepEqual(await openTasks(sys, id), ['prepareArchive']);
+
+  // The readers come and the archivist registers the reading: the archive may be prepared and sent.
+  const now = sys.clock.now();
+  const hhmm = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  sys.clock.set(new Date(Date.parse(`${today()}T11:00:00+08:00`) > now.getTime() ? Date.parse(`${today()}T11:00:00+08:00`) : now.getTime() + 3_600_000));
+  const ended = new Date(sys.clock.now().getTime() - 60_000);
+  const registered = await completeAt(await sys.as('archivist1'), onsite, 'onsiteReading', {
+    identityChecked: true, accompanied: true, readersSigned: true, readingDate: today(), readingStartedAt: hhmm(new Date(ended.getTime() - 60_000)), readingEndedAt: hhmm(ended),
+  });
+  t.is(registered.status, 200, JSON.stringify(registered.body));
+  await prepareAndApprove(sys, id, cadre.cadreId);
+
+  // A request filed before the send and still in review does not hold it back …
+  const pending = await fileRequest('onsite');
+  await approveStep(sys, 'unithead1', pending, 'unitHeadReview');
+  t.is((await send(sys, id)).status, 200);
+  t.is((await archiveRow(sys, cadre.archiveId)).status, 'transferring');
+  // … but nobody can approve a use of an archive that has left: the approvers can only refuse it.
+  await approveStep(sys, 'archivist1', pending, 'archivistReview');
+  const chief = await sys.as('chief1');
+  refused(t, await completeAt(chief, pending, 'chiefApproval', { decision: 'approve', comment: '同意。' }), 'archive-left-office');
+  t.is((await db('utilization_requests').where({ instance_id: pending }).first()).status, 'in_review');
+  t.is((await completeAt(chief, pending, 'chiefApproval', { decision: 'reject', comment: '档案已转出。' })).status, 200);
 });
 
 test.serial('sending: never by post, never by the cadre; two Party members as couriers; sealed', async (t) => {

@@ -13,6 +13,8 @@ import type { HttpClient } from '../helpers/http.ts';
 import { watermarkPage } from '../../server/reading/watermark.ts';
 import { formatInstant } from '../../server/notify/beijing.ts';
 import { readingCase, type ReadingCase } from './helpers.ts';
+import { todayIn } from '../helpers/cases.ts';
+import { HBW, completeAt, inCaseOf, orgId, prepareAndApprove, send } from '../processes/transfer-helpers.ts';
 
 let sys: TestSystem;
 let rc: ReadingCase;
@@ -214,4 +216,53 @@ test.serial('结束阅档: a co-applicant ends their own grant; the initiator co
   t.like(book.body.items.find((e: any) => e.requestId === req.id), { caseNo: req.case_no, pageViews: views });
   t.is((await reader.get(pageUrl(rc.grants.applicant1, rc.materials.granted))).status, 404);
   t.is(JSON.parse((await lastAudit('page.view_denied')).detail).reason, 'revoked');
+});
+
+test.serial('the archive is sent to another office: the reading ends at once — grants revoked with the reason, pages refused, the room told why; no grant opens it there; the register says why', async (t) => {
+  const rc3 = await readingCase(sys, 2);
+  const r = await sys.as('applicant1');
+  const co = await sys.as('applicant2');
+  t.is((await r.get(`/api/reading/${rc3.grants.applicant1}`)).status, 200);
+  // archivist1 transfers the archive to 海勃湾区: an electronic reading does not hold it back (it reads the scans) …
+  const hbw = await orgId(sys, HBW);
+  const started = await (await sys.as('archivist1')).post('/api/process-instances', {
+    processKey: 'transfer',
+    variables: { cadreId: rc3.cadre.id, reason: 'transfer', destinationKind: 'office', toCustodianOrgId: hbw, noticeNo: '乌组任〔2026〕31号', noticeDate: todayIn(sys) },
+  });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  const id = started.body.id as string;
+  await prepareAndApprove(sys, id, rc3.cadre.id);
+  t.is((await image(r, pageUrl(rc3.grants.applicant1, rc3.materials.granted))).status, 200, 'still on the shelf: still readable');
+  // … and ends when it is sent.
+  t.is((await send(sys, id)).status, 200);
+  const sentAt = sys.clock.now().toISOString();
+  for (const g of Object.values(rc3.grants)) t.like(await db()('archive_grants').where({ id: g }).first(), { revoked_at: sentAt, revoke_reason: 'archive_transferred' });
+  t.like(JSON.parse((await lastAudit('grant.revoke')).detail), { reason: 'archive_transferred', grantIds: Object.values(rc3.grants).sort((a, b) => a - b) });
+  t.is((await r.get(`/api/reading/${rc3.grants.applicant1}`)).status, 404);
+  t.is((await image(r, pageUrl(rc3.grants.applicant1, rc3.materials.granted))).status, 404);
+  // The reader's room and list say why: 档案已转出，阅档已终止.
+  t.like((await r.get(`/api/reading/${rc3.grants.applicant1}/clock`)).body, { open: false, remainingSeconds: 0, endedReason: 'archive_transferred' });
+  t.like((await r.get('/api/me/grants?state=all')).body.items.find((g: any) => g.id === rc3.grants.applicant1), { open: false, endedReason: 'archive_transferred' });
+
+  // A grant nobody revoked (given before this rule) opens nothing either: not while 转出中 …
+  await db()('archive_grants').where({ id: rc3.grants.applicant2 }).update({ revoked_at: null, revoke_reason: null });
+  const refusedEverywhere = async () => {
+    t.is((await image(co, pageUrl(rc3.grants.applicant2, rc3.materials.granted))).status, 404);
+    t.is(JSON.parse((await lastAudit('page.view_denied')).detail).reason, 'gone');
+    t.is((await co.get(`/api/archives/${rc3.cadre.archiveId}`)).status, 404);
+    t.like((await co.get(`/api/reading/${rc3.grants.applicant2}/clock`)).body, { open: false, endedReason: 'archive_transferred' });
+    t.false((await co.get('/api/me/grants')).body.items.some((g: any) => g.id === rc3.grants.applicant2));
+  };
+  await refusedEverywhere();
+  // … nor once 海勃湾 has signed for it and the archive is theirs, in stock.
+  const signed = await completeAt(await sys.as('receiver1'), (await inCaseOf(sys, id))!, 'checkPackage', { decision: 'accept', comment: '与转递单、目录相符。' });
+  t.is(signed.status, 200, JSON.stringify(signed.body));
+  t.like(await db()('archives').where({ id: rc3.cadre.archiveId }).first(), { custodian_org_id: hbw, status: 'in_stock' });
+  await refusedEverywhere();
+
+  // The reader signs off from the 电子阅档 task: the 查阅登记簿 entry ends when the archive was sent, and says why.
+  const done = await r.post(`/api/reading/${rc3.grants.applicant1}/end`, { confirmed: true });
+  t.deepEqual(done.body, { ended: true, taskCompleted: true });
+  const req = await db()('utilization_requests').where({ instance_id: rc3.instanceId }).first();
+  t.like(await db()('reading_register').where({ request_id: req.id }).first(), { end_reason: 'transferred', ended_at: sentAt, signed_by: req.initiator_id });
 });
