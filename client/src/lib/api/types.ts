@@ -1372,6 +1372,15 @@ export type UseRequest = {
   viewFrom: string | null;
   /** true while the request awaits approval and its planned day (viewFrom) is before today in Beijing, for the archive office and the leaders above it (who arrange the reading); false otherwise */
   plannedDayPassed: boolean;
+  /** for the archive office and the leaders above it, while the request is in review or approved: where its archive stands. An on-site reading is registered and a loan lent only when on_shelf; a use is approved only while not left. null otherwise */
+  archivePlace: {
+    /** on_shelf: 在库/离退/去世 in this office; away: 借出, 数字化中; left: 转出中, 已转出, 已移交档案馆 or held by another office */
+    where: "on_shelf" | "away" | "left";
+    /** the archive's status code */
+    status: string;
+    /** the archive now belongs to another office */
+    otherOffice: boolean;
+  } | null;
   viewDays: number | null;
   loanDays: number | null;
   window: {
@@ -1442,7 +1451,7 @@ export type ReadingRegisterEntry = {
   categories: Array<string>;
   startedAt: string;
   endedAt: string;
-  /** finished | window_expired | onsite | returned | damaged | lost */
+  /** finished | window_expired | transferred (the archive was sent away during the electronic window) | onsite | returned | damaged | lost */
   endReason: string;
   signedBy: number | null;
   signedAt: string | null;
@@ -1630,6 +1639,8 @@ export type ViewingGrant = {
   validFrom: string;
   validUntil: string;
   revokedAt: string | null;
+  /** archive_transferred: the reading ended because the archive left the office that granted it (档案已转出，阅档已终止); null otherwise */
+  endedReason: "archive_transferred" | null;
   open: boolean;
 };
 
@@ -1974,6 +1985,8 @@ export type ReadingClock = {
   now: string;
   validUntil: string;
   remainingSeconds: number;
+  /** archive_transferred: the archive left the office that granted the reading (档案已转出，阅档已终止); null otherwise */
+  endedReason: "archive_transferred" | null;
 };
 
 export type ReadingEnded = {

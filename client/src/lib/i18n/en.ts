@@ -722,6 +722,14 @@ export const en: Dictionary = {
     empty: 'No materials',
     noneReadable: 'None of the requested categories has page images now: an electronic viewing would show nothing.',
   },
+  archivePlace: {
+    away: 'The archive is not on the shelf ({status})',
+    left: 'The archive has left this office ({status})',
+    otherOffice: 'now held by another office',
+    awayBody: 'An on-site reading can be registered, and the archive lent, only once it is back in stock.',
+    leftReview: 'A use of this archive can no longer be approved: refuse it.',
+    leftApproved: 'An on-site reading can no longer be registered, nor the archive lent; ask the process administrator to end this case.',
+  },
   plannedDay: {
     title: 'The planned reading day has passed',
     onsite: 'The applicants planned to read on {day}, which has passed. You can decide as usual; once approved, agree another day with the applicants. The approval notice tells them the day has passed and to arrange a new one with the archive office.',
@@ -902,6 +910,8 @@ export const en: Dictionary = {
     openTask: 'Open the reading room to read the archive',
     opensAt: 'Readable from {time}',
     notOpenYet: 'The viewing window opens at {from} and closes at {until}. Enter the reading room then and end the reading when done; it cannot be ended before the window opens.',
+    transferred: 'The archive has been transferred out: the reading has ended.',
+    transferredShort: 'Archive transferred out: reading ended',
   },
   renewal: {
     title: 'Borrowed archive',

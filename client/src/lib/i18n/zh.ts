@@ -721,6 +721,14 @@ export const zh = {
     empty: '无材料',
     noneReadable: '所申请的类别目前均无页面图像，电子查阅将无可查阅的内容。',
   },
+  archivePlace: {
+    away: '档案当前不在库（{status}）',
+    left: '档案已转出本档案室（{status}）',
+    otherOffice: '已由其他档案室保管',
+    awayBody: '现场查阅须待档案归还入库后才能登记，借出也须待档案在库后办理。',
+    leftReview: '不能再批准利用本档案，请不予同意。',
+    leftApproved: '不能再登记现场查阅或办理借出；请商流程管理员终止本案件。',
+  },
   plannedDay: {
     title: '拟查阅日期已过',
     onsite: '申请的拟查阅日期（{day}）已过。可以照常审批；批准后请与申请人另约查阅时间。批准通知会告诉申请人该日期已过、须与档案室另约。',
@@ -901,6 +909,8 @@ export const zh = {
     openTask: '进入阅档室阅读档案',
     opensAt: '自 {time} 起可查阅',
     notOpenYet: '查阅时限自 {from} 起，至 {until} 止。届时请进入阅档室查阅，查阅完毕再结束阅档；查阅时限开始前不能结束阅档。',
+    transferred: '档案已转出，阅档已终止。',
+    transferredShort: '档案已转出，阅档已终止',
   },
   renewal: {
     title: '借阅档案',
