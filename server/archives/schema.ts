@@ -9,7 +9,7 @@ export const idParams = z.object({ id: intId });
 export const pageParams = z.object({ id: intId, pageNo: intId });
 
 export const searchQuery = z.object({
-  q: z.string().max(40).optional().openapi({ description: '姓名（包含）、拼音首字母或全拼（前缀）、身份证号（前缀）、单位名称' }),
+  q: z.string().max(40).optional().openapi({ description: '姓名（包含）、拼音首字母或全拼（前缀）、身份证号（前缀）、档案号（前缀，不分大小写，仅本人可读的档案）、单位名称' }),
   unitId: intId.optional().openapi({ description: 'only cadres of this unit and the units under it' }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -24,6 +24,7 @@ export const cadreHit = z.object({
   unitName: z.string(),
   post: z.string().nullable(),
   managementLevel: z.string(),
+  archiveNos: z.array(z.string()).openapi({ description: '档案号 of the archives of the cadre the caller reads (正本 first); tells namesakes apart' }),
 });
 export const searchResult = z
   .object({

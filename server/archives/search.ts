@@ -1,6 +1,6 @@
 // Cadre search: name (contains), pinyin initials or full pinyin (prefix), ID number (prefix),
-// unit (the unitId subtree, or a unit whose name contains the text), filtered by scope in SQL
-// and sorted by pinyin. The scope test reads the covering index cadres_scope_search, which is
+// 档案号 (prefix, any case, of an archive the caller reads), unit (the unitId subtree, or a unit
+// whose name contains the text), filtered by scope in SQL and sorted by pinyin. The scope test reads the covering index cadres_scope_search, which is
 // why cadres carry the derived custodian_org_id (bench/search.ts measures it at 100,000 cadres).
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
@@ -24,6 +24,17 @@ export interface SearchHit {
   post: string | null;
   management_level: string;
   custodian_org_id: number | null;
+  /** The 档案号 of the cadre's archives the caller reads (held by their offices, or granted), 正本 first. */
+  archive_nos: string[];
+}
+
+/** The archives a scope reads: those its offices hold and those granted to it. */
+function readableArchives(qb: Knex.QueryBuilder, scope: Scope): Knex.QueryBuilder {
+  const granted = [...scope.grants.keys()];
+  return qb.where((w) => {
+    w.whereIn('ar.custodian_org_id', scope.custodianOrgIds.length ? scope.custodianOrgIds : [-1]);
+    if (granted.length) w.orWhereIn('ar.id', granted);
+  });
 }
 
 /**
@@ -87,12 +98,17 @@ type Branch = (qb: Knex.QueryBuilder) => void;
  * (initials, full pinyin, ID number); Chinese text is a substring test over the office's rows
  * in the covering index (instr/strpos, several times cheaper than LIKE '%…%').
  */
-async function branchesFor(q: Q, text: string): Promise<Branch[]> {
+async function branchesFor(q: Q, scope: Scope, text: string): Promise<Branch[]> {
   if (!text) return [() => undefined];
+  // A 档案号 (WH000123, 150300-0001) has a digit and no Chinese: its prefix in any case, among the
+  // archives the caller reads — one pass over archives, not a probe per cadre.
+  const archiveNo: Branch = (qb) =>
+    qb.whereIn('c.id', readableArchives(q('archives as ar'), scope).whereRaw('substr(upper(ar.archive_no), 1, ?) = ?', [text.length, text.toUpperCase()]).select('ar.cadre_id'));
   if (/^[0-9]{2,17}[0-9xX]?$/.test(text)) {
     const [lo, hi] = prefixRange(text.toUpperCase());
-    return [(qb) => qb.where('c.id_number', '>=', lo).andWhere('c.id_number', '<', hi)];
+    return [(qb) => qb.where('c.id_number', '>=', lo).andWhere('c.id_number', '<', hi), archiveNo];
   }
+  if (/[0-9]/.test(text) && /^[A-Za-z0-9][A-Za-z0-9\-_/.]*$/.test(text)) return [archiveNo];
   if (/^[a-zA-Z]{1,40}$/.test(text)) {
     const [lo, hi] = prefixRange(text.toLowerCase());
     return [(qb) => qb.where('c.name_initials', '>=', lo).andWhere('c.name_initials', '<', hi), (qb) => qb.where('c.name_pinyin', '>=', lo).andWhere('c.name_pinyin', '<', hi)];
@@ -115,7 +131,7 @@ export async function searchCadres(q: Q, scope: Scope, p: SearchParams): Promise
     unitIds = await orgSubtreeIds(q, (w) => w.where('id', p.unitId!));
     if (!unitIds.length) return { items: [], total: 0, totalExact: true };
   }
-  const branches = await branchesFor(q, (p.q ?? '').trim());
+  const branches = await branchesFor(q, scope, (p.q ?? '').trim());
   const queries = (part: typeof partA) =>
     branches.map((branch) => {
       const qb = part(q('cadres as c'), scope);
@@ -147,10 +163,15 @@ export async function searchCadres(q: Q, scope: Scope, p: SearchParams): Promise
   else if (!extra.length && a.length === 1) pageKeys = await keysOf(a, p.limit, p.offset);
   else pageKeys = mergeKeys(await keysOf(a, p.offset + p.limit), extra).slice(p.offset, p.offset + p.limit);
   if (!pageKeys.length) return { items: [], total, totalExact };
-  const rows: SearchHit[] = await q('cadres as c')
+  const rows: Omit<SearchHit, 'archive_nos'>[] = await q('cadres as c')
     .join('org_units as u', 'u.id', 'c.org_unit_id')
     .whereIn('c.id', pageKeys.map((k) => k.id))
     .select('c.id', 'c.name', 'c.gender', 'c.birth_date', 'c.org_unit_id', 'u.name as unit_name', 'c.post', 'c.management_level', 'c.custodian_org_id');
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const archives: { cadre_id: number; archive_no: string }[] = await readableArchives(q('archives as ar'), scope)
+    .whereIn('ar.cadre_id', pageKeys.map((k) => k.id))
+    .orderByRaw("case when ar.kind = 'original' then 0 else 1 end")
+    .orderBy('ar.archive_no')
+    .select('ar.cadre_id', 'ar.archive_no');
+  const byId = new Map(rows.map((r) => [r.id, { ...r, archive_nos: archives.filter((a) => a.cadre_id === r.id).map((a) => a.archive_no) }]));
   return { items: pageKeys.map((k) => byId.get(k.id)!).filter(Boolean), total, totalExact };
 }

@@ -77,6 +77,7 @@ export class ArchiveViews {
         unitName: h.unit_name,
         post: h.post,
         managementLevel: h.management_level,
+        archiveNos: h.archive_nos,
       })),
     };
   }

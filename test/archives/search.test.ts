@@ -1,8 +1,8 @@
-// Cadre search: by name, pinyin initials, full pinyin, ID number and unit; paged and sorted by
+// Cadre search: by name, pinyin initials, full pinyin, ID number, 档案号 and unit; paged and sorted by
 // pinyin; never a cadre outside the caller's scope (filtered in SQL, so totals are right too).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { cadreNamed, cadreOfUser } from './helpers.ts';
+import { cadreNamed, cadreOfUser, plainArchiveOf } from './helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -22,12 +22,44 @@ test('an archivist finds by name, initials, full pinyin and ID number prefix', a
     t.is(res.status, 200, term);
     t.true(res.body.items.some((i: any) => i.id === cadre.id), term);
     const hit = res.body.items.find((i: any) => i.id === cadre.id);
-    t.deepEqual(Object.keys(hit).sort(), ['birthDate', 'gender', 'id', 'managementLevel', 'name', 'post', 'unitId', 'unitName']);
+    t.deepEqual(Object.keys(hit).sort(), ['archiveNos', 'birthDate', 'gender', 'id', 'managementLevel', 'name', 'post', 'unitId', 'unitName']);
     t.is(hit.unitName, '乌海市财政局');
   }
   // A wildcard typed by the user is a literal character, not a pattern.
   t.is((await archivist.get(`/api/cadres?q=${q('%')}`)).body.total, 0);
   t.is((await archivist.get(`/api/cadres?q=${q('_')}`)).body.total, 0);
+});
+
+test('a 档案号 finds its cadre, whole or by its start, in any case — only among the archives the caller reads', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const receiver = await sys.as('receiver1');
+  // An office that numbers its archives WH…: one in the city office, one in the district office.
+  const mine = await plainArchiveOf(sys, '150300-ZZB-DAS');
+  const theirs = await plainArchiveOf(sys, '150302-ZZB-DAS');
+  await sys.services.db('archives').where({ id: mine.archiveId }).update({ archive_no: 'WH000123' });
+  await sys.services.db('archives').where({ id: theirs.archiveId }).update({ archive_no: 'WH000124' });
+  for (const term of ['WH000123', 'wh000123', 'WH00012', 'Wh0001']) {
+    const res = await archivist.get(`/api/cadres?q=${q(term)}`);
+    t.is(res.status, 200, term);
+    t.deepEqual(res.body.items.map((i: any) => i.id), [mine.cadreId], term);
+    t.is(res.body.total, 1, `${term}: the district office’s WH000124 is not the city archivist’s`);
+    t.deepEqual(res.body.items[0].archiveNos, ['WH000123'], 'the row names its 档案号');
+  }
+  t.is((await archivist.get(`/api/cadres?q=${q('WH000124')}`)).body.total, 0, 'another office’s 档案号 finds nothing');
+  t.deepEqual((await receiver.get(`/api/cadres?q=${q('wh000124')}`)).body.items.map((i: any) => i.id), [theirs.cadreId]);
+  t.is((await receiver.get(`/api/cadres?q=${q('WH000123')}`)).body.total, 0);
+  // Not a substring: the number's middle finds nothing; the demo's own numbers are found by their start.
+  t.is((await archivist.get(`/api/cadres?q=${q('000123')}`)).body.total, 0);
+  const other = await sys.services.db('archives').where({ id: (await plainArchiveOf(sys, '150300-ZZB-DAS', 1)).archiveId }).first();
+  const res = await archivist.get(`/api/cadres?q=${q(other.archive_no.toLowerCase())}`);
+  t.true(res.body.items.some((i: any) => i.id === other.cadre_id && i.archiveNos.includes(other.archive_no)), other.archive_no);
+  // Every row of a plain list names its archives' numbers, those the caller reads only.
+  const list = await archivist.get('/api/cadres?limit=50');
+  const city = await sys.services.db('org_units').where({ code: '150300-ZZB-DAS' }).first();
+  for (const i of list.body.items) {
+    const held = await sys.services.db('archives').where({ cadre_id: i.id, custodian_org_id: city.id }).pluck('archive_no');
+    t.deepEqual([...i.archiveNos].sort(), held.sort(), i.name);
+  }
 });
 
 test('results never leave the scope: the other office, self, relatives and the avoided are absent', async (t) => {

@@ -1,5 +1,5 @@
 // 档案管理 in chromium: the city office's archivist opens 档案管理 from the navigation, finds a cadre
-// by name (the search survives a reload and the way back), opens the cadre's record and the
+// by name and by 档案号 (the search survives a reload and the way back), opens the cadre's record and the
 // archive, sees every catalogue row the API lists, views a material's scans page by page and checks
 // them; 数字化: an archive whose materials are not scanned is not marked 已数字化 (the refusal lists
 // the failing materials, with the progress shown while the server checks), a scanned one is marked
@@ -113,7 +113,7 @@ test.serial('the archivist finds a cadre by name, opens the record and the archi
   await pager.getByText(`第 2 / ${pages} 页`).waitFor();
   t.is(await p.locator('table.cadres tbody tr').first().getByRole('link').textContent(), firstOfSecond);
 
-  await p.getByLabel('姓名、拼音、身份证号或单位').fill(plain.cadre.name);
+  await p.getByLabel('姓名、拼音、身份证号、档案号或单位').fill(plain.cadre.name);
   await p.getByRole('button', { name: '查询', exact: true }).click();
   await p.getByTestId('cadre-count').filter({ hasText: '共 1 人' }).waitFor();
   const hit = p.locator('table.cadres tbody tr');
@@ -125,7 +125,15 @@ test.serial('the archivist finds a cadre by name, opens the record and the archi
   // A reload keeps the search.
   await p.reload();
   await p.getByTestId('cadre-count').filter({ hasText: '共 1 人' }).waitFor();
-  t.is(await p.getByLabel('姓名、拼音、身份证号或单位').inputValue(), plain.cadre.name);
+  t.is(await p.getByLabel('姓名、拼音、身份证号、档案号或单位').inputValue(), plain.cadre.name);
+  // Each row names its 档案号 (namesakes told apart), and the number, typed in lower case, finds the cadre too.
+  t.is((await hit.getByTestId('archive-no').innerText()).trim(), plain.archive.archiveNo);
+  await p.getByLabel('姓名、拼音、身份证号、档案号或单位').fill(plain.archive.archiveNo.toLowerCase());
+  await p.getByRole('button', { name: '查询', exact: true }).click();
+  await p.waitForURL(new RegExp(`q=${encodeURIComponent(plain.archive.archiveNo.toLowerCase())}`));
+  await p.getByTestId('cadre-count').filter({ hasText: '共 1 人' }).waitFor();
+  t.is(await hit.getByRole('link').textContent(), plain.cadre.name);
+  await shot(p, 'archive-search-by-number');
 
   await hit.getByRole('link', { name: plain.cadre.name }).click();
   await p.getByRole('heading', { name: plain.cadre.name, level: 1 }).waitFor();
@@ -169,7 +177,7 @@ test.serial('the archivist finds a cadre by name, opens the record and the archi
   await p.goBack();
   await p.goBack();
   await p.getByTestId('cadre-count').filter({ hasText: '共 1 人' }).waitFor();
-  t.is(await p.getByLabel('姓名、拼音、身份证号或单位').inputValue(), plain.cadre.name);
+  t.is(await p.getByLabel('姓名、拼音、身份证号、档案号或单位').inputValue(), plain.archive.archiveNo.toLowerCase());
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });

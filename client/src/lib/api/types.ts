@@ -676,6 +676,8 @@ export type CadreSearchResult = {
     unitName: string;
     post: string | null;
     managementLevel: string;
+    /** 档案号 of the archives of the cadre the caller reads (正本 first); tells namesakes apart */
+    archiveNos: Array<string>;
   }>;
   /** number of matches, exact up to 1000; see totalExact */
   total: number;

@@ -942,9 +942,9 @@ export const en: Dictionary = {
   },
   archives: {
     title: 'Archive search',
-    intro: 'Find the cadres’ archives your office (or the offices under you) holds: type a name, pinyin initials, the first digits of an ID number or a unit’s name; leave it empty to list them all.',
-    search: 'Name, pinyin, ID number or unit',
-    placeholder: 'e.g. 张建军, zjj, 150302, 财政局',
+    intro: 'Find the cadres’ archives your office (or the offices under you) holds: type a name, pinyin initials, the start of an ID number or of an archive number (档案号), or a unit’s name; leave it empty to list them all.',
+    search: 'Name, pinyin, ID number, archive number or unit',
+    placeholder: 'e.g. 张建军, zjj, 150302, WH000123, 财政局',
     submit: 'Search',
     clear: 'Clear',
     found: '{n} {n:cadre|cadres}',
@@ -957,6 +957,7 @@ export const en: Dictionary = {
     unit: 'Unit',
     post: 'Post',
     level: 'Management level',
+    archiveNo: 'Archive no.',
   },
   cadre: {
     title: 'Cadre record',
