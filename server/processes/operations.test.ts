@@ -57,6 +57,25 @@ test.serial('the instance list filters by process, version, status, start day an
   t.is((await admin.get('/api/admin/instances?startedFrom=yesterday')).status, 400);
 });
 
+test.serial('the instance list finds a case by its number, whole or a part in any case — not by what the case is about', async (t) => {
+  const admin = await sys.as('procadmin');
+  const [one, two] = expected.ids.approve;
+  await sys.services.db('process_instances').where({ id: one }).update({ business_key: 'GD-2026-0042' });
+  await sys.services.db('process_instances').where({ id: two }).update({ business_key: 'GD-2026-0142' });
+  await sys.services.db('workflow_cases').where({ instance_id: one }).update({ subject: '张建军的档案归档', search_text: '张建军的档案归档 gd-2026-0042' });
+  const ids = async (q: string) => (await admin.get(`/api/admin/instances?q=${encodeURIComponent(q)}&limit=100`)).body.items.map((i: any) => i.id).sort();
+  t.deepEqual(await ids('GD-2026-0042'), [one]);
+  t.deepEqual(await ids('gd-2026-0042'), [one], 'any case');
+  t.deepEqual(await ids('0042'), [one], 'a part of the number');
+  t.deepEqual(await ids(' gd-2026-0 '), [one, two].sort(), 'trimmed; both numbers hold it');
+  const both = await admin.get(`/api/admin/instances?q=${encodeURIComponent('gd-2026')}&status=running&processKey=filing&limit=1`);
+  t.is(both.body.total, 2, 'with the other filters, the total counts every match');
+  // The administrator reads no records: the subject (a cadre's name) finds nothing.
+  t.deepEqual(await ids('张建军'), []);
+  t.deepEqual(await ids('%'), [], 'a typed wildcard is a literal character');
+  t.is((await admin.get(`/api/admin/instances?q=${'x'.repeat(61)}`)).status, 400);
+});
+
 test.serial('retrying an incident puts the job back with fresh retries; the case runs again and the reminder fires', async (t) => {
   const admin = await sys.as('procadmin');
   const id = expected.ids.incident[0];

@@ -35,6 +35,7 @@ export interface InstanceQuery {
   startedFrom?: string;
   startedTo?: string;
   elementId?: string;
+  q?: string;
   offset: number;
   limit: number;
 }
@@ -84,6 +85,7 @@ export class OperationsService {
       version: qy.version,
       status: qy.status,
       elementId: qy.elementId,
+      businessKey: qy.q || undefined,
       startedFrom: qy.startedFrom ? iso(beijingStart(qy.startedFrom)) : undefined,
       startedBefore: qy.startedTo ? iso(new Date(beijingStart(qy.startedTo).getTime() + DAY_MS)) : undefined,
     };

@@ -186,6 +186,9 @@ export const instancesQuery = z
     startedTo: isoDate.optional(),
     /** Waiting at this element. */
     elementId: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/).optional(),
+    q: z.string().trim().max(60).optional().openapi({
+      description: 'the case number (编号), whole or any part of it, in any case; never a cadre or a subject — the process administrator reads no records',
+    }),
     ...paging,
   })
   .strict();

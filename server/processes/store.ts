@@ -127,6 +127,8 @@ export interface InstanceFilter {
   startedFrom?: string;
   startedBefore?: string;
   elementId?: string;
+  /** A part of the case number (编号), any case. */
+  businessKey?: string;
 }
 
 export interface AdminInstanceRow {
@@ -153,6 +155,7 @@ function filtered(q: Q, f: InstanceFilter) {
   if (f.startedBefore) qb.where('i.started_at', '<', f.startedBefore);
   // active_elements is a JSON array of ids: '"<id>"' within it is that id exactly.
   if (f.elementId) qb.whereRaw(`i.active_elements LIKE ? ESCAPE '\\'`, [`%${likeEscape(JSON.stringify(f.elementId))}%`]);
+  if (f.businessKey) qb.whereRaw(`lower(i.business_key) LIKE ? ESCAPE '\\'`, [`%${likeEscape(f.businessKey.toLowerCase())}%`]);
   return qb;
 }
 

@@ -3748,7 +3748,7 @@ export interface ApiRoutes {
   /** Cases by process, version, status, start date (Beijing days, inclusive) and waiting element */
   "GET /api/admin/instances": {
     params: never;
-    query: { processKey?: string; version?: number; status?: "running" | "incident" | "suspended" | "completed" | "terminated"; startedFrom?: string; startedTo?: string; elementId?: string; offset?: number | null; limit?: number };
+    query: { processKey?: string; version?: number; status?: "running" | "incident" | "suspended" | "completed" | "terminated"; startedFrom?: string; startedTo?: string; elementId?: string; q?: string; offset?: number | null; limit?: number };
     body: never;
     response: AdminInstanceList;
   };

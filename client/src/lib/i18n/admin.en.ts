@@ -194,6 +194,8 @@ export const adminEn: Widen<typeof adminZh> = {
     anyStatus: 'Any status',
     startedFrom: 'Started from',
     startedTo: 'to',
+    q: 'Case number',
+    qPlaceholder: 'the number or a part, e.g. 0042',
     element: 'Waiting at',
     clearElement: 'Clear the step filter',
     apply: 'Search',

@@ -190,6 +190,8 @@ export const adminZh = {
     anyStatus: '全部状态',
     startedFrom: '发起日期自',
     startedTo: '至',
+    q: '案件编号',
+    qPlaceholder: '编号或其中一段，如 0042',
     element: '所在环节',
     clearElement: '清除环节筛选',
     apply: '查询',
