@@ -15,8 +15,9 @@ export const ledgerQuery = z
       .optional()
       .openapi({ description: 'only hand-overs later (true) or not later (false) than a month after formation' }),
     cadreId: intId.optional(),
-    from: isoDate.optional().openapi({ description: 'registered on or after this day (UTC)' }),
-    to: isoDate.optional().openapi({ description: 'registered before this day (UTC)' }),
+    q: z.string().trim().max(40).optional().openapi({ description: '登记号 (a part of it, any case) or the cadre’s name (a part of it)' }),
+    from: isoDate.optional().openapi({ description: 'registered on or after this day (Beijing time)' }),
+    to: isoDate.optional().openapi({ description: 'registered on or before this day (Beijing time)' }),
     ...paging,
   })
   .strict();

@@ -71,7 +71,7 @@ export class MaterialsService {
 
   // -- the ledger and an intake's record ---------------------------------------------------------
 
-  async ledger(user: SessionUser, ip: string, f: { status?: IntakeStatus; late?: boolean; cadreId?: number; from?: string; to?: string; limit: number; offset: number }) {
+  async ledger(user: SessionUser, ip: string, f: { status?: IntakeStatus; late?: boolean; cadreId?: number; q?: string; from?: string; to?: string; limit: number; offset: number }) {
     const scope = await this.scope(this.d.db, user);
     const { total, rows } = await store.listIntakes(this.d.db, { ...scope, ...f }, f);
     await this.d.audit.record(null, { actor: user, ip, action: 'material_intake.list', objectType: 'material_intake', detail: { total, returned: rows.length } });

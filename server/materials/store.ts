@@ -1,6 +1,8 @@
 // SQL for the intake ledger (台账): intakes, their events and page scans, and collection notices.
 import type { Q } from '../db.ts';
-import { bool, forUpdate } from '../db.ts';
+import { bool, forUpdate, likeEscape } from '../db.ts';
+import { iso } from '../clock.ts';
+import { endOfBeijingDay, startOfBeijingDay } from '../notify/beijing.ts';
 import { idOf } from '../archives/store.ts';
 
 export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed' | 'withdrawn';
@@ -133,6 +135,9 @@ export interface LedgerFilter {
   status?: IntakeStatus;
   late?: boolean;
   cadreId?: number;
+  /** A part of the 登记号 (any case) or of the cadre's name. */
+  q?: string;
+  /** Registered from / to these days, Beijing time, both inclusive ('YYYY-MM-DD'). */
   from?: string;
   to?: string;
 }
@@ -160,8 +165,15 @@ function ledgerWhere(q: Q, f: LedgerFilter) {
   if (f.status) qb.where('i.status', f.status);
   if (f.late !== undefined) qb.where('i.late', f.late);
   if (f.cadreId) qb.where('i.cadre_id', f.cadreId);
-  if (f.from) qb.where('i.registered_at', '>=', f.from);
-  if (f.to) qb.where('i.registered_at', '<', f.to);
+  if (f.from) qb.where('i.registered_at', '>=', iso(startOfBeijingDay(f.from)));
+  if (f.to) qb.where('i.registered_at', '<=', iso(endOfBeijingDay(f.to)));
+  if (f.q) {
+    const like = `%${likeEscape(f.q.toLowerCase())}%`;
+    // The rows are the reader's already: a name only narrows what the ledger would list anyway.
+    qb.where((w) =>
+      w.whereRaw(`lower(i.intake_no) LIKE ? ESCAPE '\\'`, [like]).orWhereIn('i.cadre_id', q('cadres').whereRaw(`name LIKE ? ESCAPE '\\'`, [like]).select('id')),
+    );
+  }
   return qb;
 }
 

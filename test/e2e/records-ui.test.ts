@@ -22,6 +22,8 @@ let b: Browsing;
 let cadre: Awaited<ReturnType<typeof plainCadre>>;
 let correction: { id: string; caseNo: string; proposed: string; filedSeq: string; filedId: number };
 let intakeNo: string;
+/** The cadre of that hand-over. */
+let intakeCadre: string;
 let copyCase: CertifiedCase;
 
 test.before(async () => {
@@ -47,6 +49,7 @@ test.before(async () => {
   const started = await (await sys.as('producer1')).post('/api/process-instances', { processKey: 'material-collection', variables: registration(other, daysAgo(sys, 45)) });
   if (started.status !== 201) throw new Error(JSON.stringify(started.body));
   intakeNo = (await db('material_intakes').where({ instance_id: started.body.id }).first()).intake_no;
+  intakeCadre = other.name;
   const rsj = await db('org_units').where({ code: '150300-RSJ' }).first();
   const notice = await archivist.post('/api/process-instances', { processKey: 'collection-notice', variables: { cadreId: other.id, producerOrgId: rsj.id, title: '2026年度干部考察材料', categoryCode: '3', formedDate: daysAgo(sys, 3) } });
   if (notice.status !== 201) throw new Error(JSON.stringify(notice.body));
@@ -169,6 +172,31 @@ test.serial('the 材料收集 台账, 催收通知 and 信息更正 lists: in th
   await p.waitForURL(/late=true/);
   await ledgerRow.waitFor();
   await shot(p, 'intakes-ledger-zh-1280');
+  // A part of the 登记号 in lower case, or the cadre's name, finds it (kept in the URL); other words
+  // and a registration day after today find nothing.
+  const box = p.getByRole('searchbox', { name: '登记号或干部姓名' });
+  await box.fill(intakeNo.slice(-7).toLowerCase());
+  await box.press('Enter');
+  await p.waitForURL((u) => u.searchParams.get('q') === intakeNo.slice(-7).toLowerCase());
+  await ledgerRow.waitFor();
+  t.is(await p.locator('tr[data-intake]').count(), await p.locator('tr[data-intake]', { hasText: intakeNo.slice(-7) }).count());
+  await box.fill('查无此人');
+  await p.getByRole('button', { name: '查询', exact: true }).click();
+  await p.getByText('没有符合条件的记录。').waitFor();
+  await box.fill(intakeCadre);
+  await box.press('Enter');
+  await ledgerRow.waitFor();
+  t.true((await p.locator('tr[data-intake]').allInnerTexts()).every((x) => x.includes(intakeCadre)));
+  await p.reload();
+  await ledgerRow.waitFor();
+  t.is(await box.inputValue(), intakeCadre, 'a reload keeps the search');
+  const tomorrow = new Date(sys.clock.now().getTime() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  await p.getByLabel('登记日期自').fill(tomorrow);
+  await p.waitForURL(new RegExp(`from=${tomorrow}`));
+  await p.getByText('没有符合条件的记录。').waitFor();
+  await shot(p, 'intakes-ledger-search-zh-1280');
+  await p.getByLabel('登记日期自').fill('');
+  await ledgerRow.waitFor();
   await p.getByRole('tab', { name: '催收通知' }).click();
   await p.waitForURL(/tab=notices/);
   const noticeRow = p.locator('tr[data-notice]').first();

@@ -233,6 +233,31 @@ test.serial('the ledger is scoped: the other office sees nothing, the producing 
   t.is((await archivist.get('/api/material-intakes/999999')).status, 404);
 });
 
+test.serial('the ledger finds an intake by a part of its 登记号 in any case or by the cadre’s name, and by the Beijing days it was registered', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const all = (await archivist.get('/api/material-intakes?limit=500')).body.items;
+  const one = all[0];
+  const ids = async (qs: string, who = archivist) => (await who.get(`/api/material-intakes?limit=500&${qs}`)).body.items.map((i: any) => i.id);
+  const tail = one.intakeNo.slice(-7); // 2026-0001 → 26-0001
+  t.true((await ids(`q=${encodeURIComponent(one.intakeNo)}`)).includes(one.id));
+  t.deepEqual(await ids(`q=${encodeURIComponent(one.intakeNo)}`), all.filter((i: any) => i.intakeNo.includes(one.intakeNo)).map((i: any) => i.id));
+  t.deepEqual(await ids(`q=${encodeURIComponent(tail)}`), all.filter((i: any) => i.intakeNo.includes(tail)).map((i: any) => i.id));
+  const byName = await ids(`q=${encodeURIComponent(one.cadreName)}`);
+  t.deepEqual(byName, all.filter((i: any) => i.cadreName.includes(one.cadreName)).map((i: any) => i.id));
+  t.true(byName.includes(one.id));
+  t.deepEqual(await ids(`q=${encodeURIComponent('%')}`), [], 'a typed wildcard is a literal character');
+  // The other office's archivist finds nothing by the same words.
+  t.deepEqual(await ids(`q=${encodeURIComponent(one.cadreName)}`, await sys.as('receiver1')), []);
+  // Registered at 00:30 on 2 March in Beijing (16:30 UTC on 1 March): a day of Beijing, both ends inclusive.
+  await sys.services.db('material_intakes').where({ id: one.id }).update({ registered_at: '2026-03-01T16:30:00.000Z' });
+  t.deepEqual(await ids('from=2026-03-02&to=2026-03-02'), [one.id]);
+  t.deepEqual(await ids('from=2026-03-01&to=2026-03-01'), []);
+  t.true((await ids('to=2026-03-02')).includes(one.id));
+  t.false((await ids('from=2026-03-03')).includes(one.id));
+  t.is((await archivist.get(`/api/material-intakes?q=${'x'.repeat(41)}`)).status, 400);
+  t.is((await archivist.get('/api/material-intakes?from=yesterday')).status, 400);
+});
+
 void today;
 
 test.serial('given a material handed over on time, when the resubmission gives an earlier formation date, then the ledger recomputes its period and flags it late; a date before the cadre’s birth is refused', async (t) => {
