@@ -100,6 +100,29 @@ for (const lang of ['en', 'zh'] as const) {
   }
 }
 
+test.serial('督办 titles my overdue tasks with the server’s total and pages them', async (t) => {
+  const p = b.page;
+  await p.setViewportSize({ width: 1280, height: 800 });
+  await p.goto(`${sys.url}/deadlines`);
+  const api = await (await sys.as('unithead1')).get('/api/tasks?filter=open&due=overdue&limit=1');
+  t.is(api.body.total, 12);
+  const part = p.getByRole('region', { name: /^已逾期/ });
+  const rows = part.locator('table.inbox tbody tr');
+  await rows.first().waitFor();
+  // The heading counts what the server counts, not the rows of the page.
+  t.is((await part.getByRole('heading').innerText()).trim(), `已逾期（${api.body.total}）`);
+  t.is(await rows.count(), 10, 'a page of ten');
+  const pager = part.getByRole('navigation', { name: '分页' });
+  await pager.getByText('第 1 / 2 页').waitFor();
+  const first = await rows.first().getAttribute('data-task-id');
+  await pager.getByRole('button', { name: '下一页' }).click();
+  await pager.getByText('第 2 / 2 页').waitFor();
+  t.is(await rows.count(), 2);
+  t.not(await rows.first().getAttribute('data-task-id'), first);
+  t.is(await p.getByRole('region', { name: /^即将到期/ }).count(), 0, 'nothing due soon: no empty part');
+  t.log(await shot(p, 'deadlines-mine-paged', { fullPage: true }));
+});
+
 test.serial('on a tablet the rows are cards that still name the case number first', async (t) => {
   const p = b.page;
   await p.setViewportSize({ width: 800, height: 1000 });

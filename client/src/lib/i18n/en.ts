@@ -403,6 +403,8 @@ export const en: Dictionary = {
     mineTitle: 'My tasks: overdue and due soon',
     overdue: 'Overdue',
     soon: 'Due soon',
+    overdueCount: 'Overdue ({n})',
+    soonCount: 'Due soon ({n})',
     empty: 'Nothing overdue or due soon.',
   },
   form: {

@@ -402,6 +402,8 @@ export const zh = {
     mineTitle: '我的待办：已逾期和即将到期',
     overdue: '已逾期',
     soon: '即将到期',
+    overdueCount: '已逾期（{n}）',
+    soonCount: '即将到期（{n}）',
     empty: '没有逾期或即将到期的事项。',
   },
   form: {
