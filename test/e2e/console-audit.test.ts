@@ -237,6 +237,34 @@ test.serial('in English, the page speaks English', async (t) => {
   t.deepEqual(unexpected(), []);
 });
 
+test.serial('at 1024 px a user’s name reads whole and 查看 is in view without scrolling the table, in Chinese and English', async (t) => {
+  const p = b.page;
+  for (const lang of ['zh', 'en'] as const) {
+    await p.goto(`${sys.url}/console/audit`);
+    if (lang === 'en') await p.getByLabel('语言').selectOption('en');
+    const table = p.locator(`table[aria-label="${lang === 'en' ? 'Audit entries' : '审计记录'}"]`);
+    const row = table.locator('tbody tr', { has: p.getByRole('cell', { name: 'auditor', exact: true }) }).first();
+    await row.waitFor();
+    t.log(await shot(p, `console-audit-${lang}-1024`));
+    // "auditor" on one line, not "au/dit/or".
+    const who = row.getByRole('cell', { name: 'auditor', exact: true });
+    const lines = await who.evaluate((e: any) => {
+      const r = e.ownerDocument.createRange();
+      r.selectNodeContents(e);
+      return r.getClientRects().length;
+    });
+    t.is(lines, 1, `${lang}: the name on one line`);
+    // The row's button is within the scrolling box's visible part.
+    const scroller = await table.locator('xpath=..').boundingBox();
+    const button = await row.getByRole('button').boundingBox();
+    t.true(button!.x + button!.width <= scroller!.x + scroller!.width + 1, `${lang}: the button ends at ${button!.x + button!.width}, the table's box at ${scroller!.x + scroller!.width}`);
+    t.false(await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth > (globalThis as any).document.documentElement.clientWidth), 'the page does not scroll sideways');
+  }
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByRole('heading', { name: '审计日志', level: 1 }).waitFor();
+  t.deepEqual(unexpected(), []);
+});
+
 test.serial('the system administrator is refused the audit log and has no link to it', async (t) => {
   const p = b.page;
   await logout(p);

@@ -80,6 +80,16 @@ for (const lang of ['en', 'zh'] as const) {
       const subject = first.locator('.subject');
       t.true((await subject.getAttribute('title'))!.includes(text), 'the tooltip names the case number');
       t.true((await subject.boundingBox())!.width >= 180, 'the subject has room to read');
+      // The applicant over the unit (王建国 / 乌海市纪委监委): each on one line, not broken into three or four.
+      const unitLines = await first.locator('td.applicant .sub').evaluate((e: any) => Math.round(e.getBoundingClientRect().height / parseFloat((globalThis as any).getComputedStyle(e).lineHeight)));
+      const nameLines = await first.locator('td.applicant').evaluate((e: any) => {
+        const r = e.ownerDocument.createRange();
+        r.setStart(e.firstChild, 0);
+        r.setEnd(e.firstChild, e.firstChild.textContent.length);
+        return Math.round(r.getBoundingClientRect().height / parseFloat((globalThis as any).getComputedStyle(e).lineHeight));
+      });
+      t.is(unitLines, 1, `the unit on one line: ${await first.locator('td.applicant').innerText()}`);
+      t.is(nameLines, 1, 'the applicant’s name on one line');
 
       await p.goto(`${sys.url}/deadlines`);
       await p.locator('table.deadlines tbody tr').nth(1).waitFor({ timeout: 8000 }).catch(async (e) => {

@@ -125,6 +125,37 @@ test.serial('督办: the archive chief sees who holds the office’s open steps 
   t.deepEqual(b.outside, []);
 });
 
+test.serial('督办 at 1024 px: the office’s open steps read in their columns, in Chinese and English, within the card', async (t) => {
+  const p = b.page;
+  await p.setViewportSize({ width: 1024, height: 800 });
+  try {
+    for (const lang of ['zh', 'en'] as const) {
+      await p.goto(`${sys.url}/deadlines`);
+      if (lang === 'en') await p.getByLabel('语言').selectOption('en');
+      const section = p.getByRole('region', { name: lang === 'en' ? /office/i : '本室在办事项' });
+      const row = section.locator('tbody tr').first();
+      await row.waitFor();
+      await section.getByRole('button', { name: lang === 'en' ? /Reassign|Hand/ : '转办' }).waitFor();
+      t.log(await shot(p, `office-tasks-${lang}-1024`, { fullPage: true }));
+      const box = await section.boundingBox();
+      const table = await section.locator('table').boundingBox();
+      t.true(table!.x + table!.width <= box!.x + box!.width + 1, `${lang}: the table ends within its card`);
+      // The step and the subject keep a readable width: a row is a few lines, not a column of words.
+      const [step, subject] = [await row.locator('td').nth(0).boundingBox(), await row.locator('td').nth(1).boundingBox()];
+      t.true(step!.width >= 110, `${lang}: step column ${step!.width} px`);
+      t.true(subject!.width >= 160, `${lang}: subject column ${subject!.width} px`);
+      t.true((await row.boundingBox())!.height <= 100, `${lang}: row ${(await row.boundingBox())!.height} px tall`);
+      // The hand-on button is in view without scrolling the table.
+      const action = await row.getByRole('button').boundingBox();
+      t.true(action!.x + action!.width <= box!.x + box!.width, `${lang}: the button is in view`);
+    }
+  } finally {
+    if (await p.getByLabel('Language').count()) await p.getByLabel('Language').selectOption('zh');
+    await p.setViewportSize({ width: 1280, height: 860 });
+  }
+  t.deepEqual(b.problems, []);
+});
+
 test.serial('handed on while being worked: the holder reads who handed it to whom, not “claimed”, and keeps what she wrote', async (t) => {
   const p = b.page;
   await logout(p);
