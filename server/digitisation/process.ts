@@ -5,8 +5,12 @@
 //                             starter, in no other open batch; a return date from today to
 //                             DIGITISATION_MAX_DAYS ahead — then the batch and its case number;
 //   decideDigitisationBatch   出库审批 recorded (approved / rejected), never by the one who asked;
-//   checkOutDigitisationBatch 出库交接: every archive still on the shelf → 数字化中 (or nothing moves);
-//   returnDigitisationBatch   回库登记: every archive → 在库; the batch is returned.
+//   checkOutDigitisationBatch 出库交接: every archive still on the shelf → 数字化中; one that is not
+//                             refuses the whole hand-over, unless the archivist leaves such archives
+//                             out of the batch with a reason (the rest go out; never all of them);
+//   returnDigitisationBatch   回库登记: every archive still out → 在库, or (部分回库) those listed —
+//                             the rest stay 数字化中, the batch stays out, optionally with a new
+//                             expected return date, and the diagram loops back to 回库登记.
 // Each broken rule is a 422 RULE_VIOLATION naming the archive numbers; the command rolls back whole.
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -168,24 +172,48 @@ export function digitisationServices(d: DigitisationDeps) {
 
   async function checkOutDigitisationBatch(ctx: ServiceContext) {
     const actor = actorOf(ctx);
-    if (ctx.variables.counted !== true) {
+    const v = ctx.variables;
+    if (v.counted !== true) {
       throw errors.rule('handover_checks', '出库前须按清单逐份清点，交接双方签字 / Count every archive against the list and sign the hand-over first');
     }
     const batch = await lockedBatch(ctx);
     if (batch.status !== 'approved') throw wrongState(batch, 'approved');
-    const items = await store.itemsOf(ctx.trx, batch.id);
+    const items = (await store.itemsOf(ctx.trx, batch.id)).filter((i) => !i.left_out_at);
     const archives = new Map((await store.lockArchives(ctx.trx, items.map((i) => i.archive_id))).map((a) => [a.id, a]));
-    // Every archive must still stand on the office's shelf (one lent meanwhile has not come back):
-    // otherwise nothing leaves, and the answer names them.
+    // Every archive must still stand on the office's shelf (one lent meanwhile has not come back).
+    // The archivist may leave such archives out of the batch, with a reason (the form's
+    // leaveOutAway): the rest go out. Otherwise nothing leaves, and the answer names them and says so.
     const away = items.filter((i) => {
       const a = archives.get(i.archive_id);
       return !a || a.custodian_org_id !== batch.custodian_org_id || !ON_SHELF.includes(a.status);
     });
-    if (away.length) throw NOT_ON_SHELF(away.map((i) => archives.get(i.archive_id)?.archive_no ?? i.archive_no), away.map((i) => statusLabel(archives.get(i.archive_id)?.status ?? '')));
+    const at = iso(ctx.clock.now());
+    if (away.length) {
+      const nos = away.map((i) => archives.get(i.archive_id)?.archive_no ?? i.archive_no);
+      const statuses = [...new Set(away.map((i) => statusLabel(archives.get(i.archive_id)?.status ?? '')))].join('、');
+      if (v.leaveOutAway !== true) {
+        throw errors.rule(
+          'archive_not_on_shelf',
+          `档案 ${listed(nos)} 不在库（${statuses}），不能出库。可勾选“不在库的档案移出本批”并写明原因，其余档案照常出库；或待其回库后再交接 / Archive ${nos.join(', ')} is not on the shelf: tick “leave the archives not on the shelf out of this batch” and give the reason to hand over the rest, or wait until it is back`,
+          { archiveNos: nos, leaveOut: true },
+        );
+      }
+      if (away.length === items.length) {
+        throw errors.rule(
+          'nothing_to_hand_over',
+          `本批档案均不在库（${statuses}），无可出库：待其回库后再交接，或请流程管理员在运行监控中终止本案 / No archive of the batch is on the shelf: hand over once they are back, or ask the process administrator to terminate the case`,
+          { archiveNos: nos },
+        );
+      }
+      const why = str(v.leaveOutReason);
+      if (!why) throw errors.rule('leave_out_reason', '请写明移出本批的原因 / Give the reason for leaving the archives out', { archiveNos: nos });
+      for (const i of away) await store.updateItem(ctx.trx, i.id, { left_out_at: at, left_out_reason: why.slice(0, 500) });
+      await audit.record(ctx.trx, { actor, action: 'digitisation_batch.leave_out', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, archiveNos: nos, reason: why.slice(0, 500) } });
+    }
+    const going = items.filter((i) => !away.includes(i));
     const reason = `数字化出库 ${batch.case_no}（${PURPOSES[batch.purpose].zh}）`;
     const who = { id: actor.id, username: actor.username };
-    const at = iso(ctx.clock.now());
-    for (const i of items) {
+    for (const i of going) {
       const before = archives.get(i.archive_id)!.status;
       await d.archives.changeArchiveStatus(ctx.trx, { archiveId: i.archive_id, to: 'digitizing', reason, actor: who, instanceId: ctx.instanceId });
       await store.updateItem(ctx.trx, i.id, { status_before: before, out_at: at });
@@ -194,26 +222,63 @@ export function digitisationServices(d: DigitisationDeps) {
     // 督办: due at the end of the expected return day; it closes when the case ends (回库登记).
     await d.deadlines.openDeadline(ctx.trx, {
       kind: 'digitisation_return',
-      subject: `数字化出库 ${batch.case_no}（${items.length} 卷）`,
+      subject: `数字化出库 ${batch.case_no}（${going.length} 卷）`,
       instanceId: ctx.instanceId,
       dueAt: batch.expected_return_date,
       orgUnitId: batch.custodian_org_id,
       custodianOrgId: batch.custodian_org_id,
     });
-    await audit.record(ctx.trx, { actor, action: 'digitisation_batch.out', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, archives: items.length } });
+    await audit.record(ctx.trx, { actor, action: 'digitisation_batch.out', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, archives: going.length, leftOut: away.length } });
   }
 
   async function returnDigitisationBatch(ctx: ServiceContext) {
     const actor = actorOf(ctx);
-    if (ctx.variables.complete !== true) {
+    const v = ctx.variables;
+    if (v.complete !== true) {
       throw errors.rule('return_checks', '回库前须按清单逐份清点、装订复原 / Count every archive against the list and restore its binding first');
     }
     const batch = await lockedBatch(ctx);
     if (batch.status !== 'out') throw wrongState(batch, 'out');
+    // The archives still away: handed over, not left out, not registered back in an earlier round.
+    const outstanding = (await store.itemsOf(ctx.trx, batch.id)).filter((i) => i.out_at && !i.back_at && !i.left_out_at);
+    const archives = new Map((await store.lockArchives(ctx.trx, outstanding.map((i) => i.archive_id))).map((a) => [a.id, a]));
+    // 部分回库 (the form's `partial`, version 2 of the diagram): only the numbers listed come back;
+    // the rest stay 数字化中 and the case waits at 回库登记 again. Without it every archive is back.
+    let back = outstanding;
+    if (v.partial === true) {
+      const typed = [...new Set(parseArchiveNos(v.returnedArchiveNos))];
+      if (!typed.length) throw errors.rule('return_none', '请填写本次回库的档案号 / List the archives that came back', {});
+      const byNo = new Map<string, (typeof outstanding)[number]>();
+      for (const i of outstanding) {
+        byNo.set(i.archive_no.toUpperCase(), i);
+        const now = archives.get(i.archive_id)?.archive_no;
+        if (now) byNo.set(now.toUpperCase(), i);
+      }
+      const unknown = typed.filter((n) => !byNo.has(n));
+      if (unknown.length) {
+        throw errors.rule('return_not_out', `档案号 ${listed(unknown)} 不是本批尚未回库的档案 / Archive ${unknown.join(', ')} is not an archive of this batch still out`, { archiveNos: unknown });
+      }
+      back = [...new Set(typed.map((n) => byNo.get(n)!))];
+    }
+    const missing = outstanding.filter((i) => !back.includes(i));
+    const today = beijingDay(ctx.clock.now());
+    let expected = batch.expected_return_date;
+    if (missing.length) {
+      const note = str(v.missingNote);
+      if (!note) throw errors.rule('missing_note', '请写明未回库档案的去向和原因 / Say where the archives not returned are and why', { archiveNos: missing.map((i) => i.archive_no) });
+      if (v.newExpectedReturnDate !== undefined && v.newExpectedReturnDate !== null && v.newExpectedReturnDate !== '') {
+        const latest = addCalendarDays(today, ctx.params.digitisationMaxDays);
+        const day = String(v.newExpectedReturnDate);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || day < today || day > latest) {
+          throw errors.rule('return_date', `预计回库日期须在 ${today} 至 ${latest} 之间 / The expected return date must lie between ${today} and ${latest}`, { earliest: today, latest, maxDays: ctx.params.digitisationMaxDays });
+        }
+        expected = day;
+      }
+    }
     const reason = `数字化回库 ${batch.case_no}`;
     const who = { id: actor.id, username: actor.username };
     const at = iso(ctx.clock.now());
-    for (const i of await store.itemsOf(ctx.trx, batch.id)) {
+    for (const i of back) {
       await d.archives.changeArchiveStatus(ctx.trx, { archiveId: i.archive_id, to: 'in_stock', reason, actor: who, instanceId: ctx.instanceId });
       // 数字化中 goes back to 在库 only (codes.ts); an archive that left as 离退 or 死亡 takes that
       // status again with a second recorded move, so the register says what it said before.
@@ -222,10 +287,44 @@ export function digitisationServices(d: DigitisationDeps) {
       }
       await store.updateItem(ctx.trx, i.id, { back_at: at });
     }
-    await store.updateBatch(ctx.trx, batch.id, { status: 'returned', returned_by: actor.id, returned_at: at, updated_at: at });
-    const late = beijingDay(ctx.clock.now()) > batch.expected_return_date;
-    await audit.record(ctx.trx, { actor, action: 'digitisation_batch.return', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, late } });
-    return { returnedLate: late };
+    const late = today > batch.expected_return_date;
+    const stillOut = missing.map((i) => archives.get(i.archive_id)?.archive_no ?? i.archive_no);
+    if (missing.length) {
+      // The batch stays out; a new expected date moves the 督办 and the next 回库登记's due date.
+      await store.updateBatch(ctx.trx, batch.id, { expected_return_date: expected, updated_at: at });
+      if (expected !== batch.expected_return_date) {
+        await d.deadlines.openDeadline(ctx.trx, {
+          kind: 'digitisation_return',
+          subject: `数字化出库 ${batch.case_no}（${missing.length} 卷未回库）`,
+          instanceId: ctx.instanceId,
+          dueAt: expected,
+          orgUnitId: batch.custodian_org_id,
+          custodianOrgId: batch.custodian_org_id,
+        });
+      }
+    } else {
+      await store.updateBatch(ctx.trx, batch.id, { status: 'returned', returned_by: actor.id, returned_at: at, updated_at: at });
+    }
+    await audit.record(ctx.trx, {
+      actor,
+      action: missing.length ? 'digitisation_batch.return_part' : 'digitisation_batch.return',
+      objectType: 'digitisation_batch',
+      objectId: batch.id,
+      detail: missing.length
+        ? { caseNo: batch.case_no, late, returned: back.length, stillOut, note: str(v.missingNote)!.slice(0, 500), expectedReturnDate: expected }
+        : { caseNo: batch.case_no, late, returned: back.length },
+    });
+    return {
+      returnedLate: late,
+      allReturned: missing.length === 0,
+      returnDueAt: iso(endOfBeijingDay(expected)),
+      // A completion's fields stay in the case's variables: the next 回库登记 starts from none of these.
+      complete: null,
+      partial: null,
+      returnedArchiveNos: null,
+      missingNote: null,
+      newExpectedReturnDate: null,
+    };
   }
 
   return { openDigitisationBatch, decideDigitisationBatch, checkOutDigitisationBatch, returnDigitisationBatch };

@@ -47,7 +47,9 @@ export const batchItem = z
     archiveStatusLabel: z.string(),
     statusBefore: z.enum(ARCHIVE_STATUS_CODES).nullable().openapi({ description: 'the status it left the shelf from (set at the hand-over)' }),
     outAt: z.string().nullable(),
-    backAt: z.string().nullable(),
+    backAt: z.string().nullable().openapi({ description: 'when it was registered back (a partial return registers some archives before the others)' }),
+    leftOutAt: z.string().nullable().openapi({ description: 'left out of the batch at the hand-over (not on the shelf then): it never went out' }),
+    leftOutReason: z.string().nullable(),
   })
   .openapi('DigitisationBatchItem');
 

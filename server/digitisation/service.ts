@@ -94,6 +94,8 @@ export class DigitisationService {
           statusBefore: i.status_before as ArchiveStatus | null,
           outAt: i.out_at,
           backAt: i.back_at,
+          leftOutAt: i.left_out_at,
+          leftOutReason: i.left_out_reason,
         })),
     };
   }

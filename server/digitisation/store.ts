@@ -35,13 +35,16 @@ export interface ItemRow {
   status_before: string | null;
   out_at: string | null;
   back_at: string | null;
+  /** Left out of the batch at the 出库交接 (not on the shelf then): when and why; it never went out. */
+  left_out_at: string | null;
+  left_out_reason: string | null;
 }
 
 export async function insertBatch(q: Q, row: Omit<BatchRow, 'id'>, archives: Array<Pick<ArchiveRow, 'id' | 'archive_no'>>): Promise<number> {
   const [ret] = await q('digitisation_batches').insert(row).returning('id');
   const id = idOf(ret);
   for (let i = 0; i < archives.length; i += 100) {
-    await q('digitisation_batch_items').insert(archives.slice(i, i + 100).map((a) => ({ batch_id: id, archive_id: a.id, archive_no: a.archive_no, status_before: null, out_at: null, back_at: null })));
+    await q('digitisation_batch_items').insert(archives.slice(i, i + 100).map((a) => ({ batch_id: id, archive_id: a.id, archive_no: a.archive_no, status_before: null, out_at: null, back_at: null, left_out_at: null, left_out_reason: null })));
   }
   return id;
 }
@@ -88,12 +91,17 @@ export async function lockArchives(q: Q, ids: number[]): Promise<ArchiveRow[]> {
   return forUpdate(q, q('archives').whereIn('id', ids).orderBy('id'));
 }
 
-/** Of these archives, those in a batch that has not ended, with that batch's case number. */
+/**
+ * Of these archives, those a batch that has not ended still holds, with that batch's case number:
+ * not one left out at the hand-over, nor one already registered back while others are still away.
+ */
 export async function inOpenBatches(q: Q, archiveIds: number[]): Promise<Array<{ archive_id: number; case_no: string }>> {
   if (!archiveIds.length) return [];
   return q('digitisation_batch_items as i')
     .join('digitisation_batches as b', 'b.id', 'i.batch_id')
     .whereIn('i.archive_id', archiveIds)
+    .whereNull('i.left_out_at')
+    .whereNull('i.back_at')
     .whereIn('b.status', OPEN_STATUSES as BatchStatus[])
     .select('i.archive_id', 'b.case_no');
 }

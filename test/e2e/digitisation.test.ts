@@ -4,8 +4,9 @@
 // case is made. chief1 opens the 出库审批 from 待办, sees the two numbers in the batch's panel and
 // approves; archivist1 ticks the 出库交接 — both archives are 数字化中 by the API — and the register
 // lists the batch 已出库, its page both archives; the status filter survives a reload and the way
-// back; the 回库登记 puts both back 在库. Screenshots: docs/screenshots/digitisation-task.png,
-// digitisation-batch.png (UPDATE_SCREENSHOTS=1), else a temp folder.
+// back; the 回库登记 puts one back 在库 (部分回库), opens again, and puts the other back. Screenshots:
+// docs/screenshots/digitisation-task.png, digitisation-batch.png, digitisation-return-part.png
+// (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -228,11 +229,29 @@ test.serial('the register lists the batch 已出库 with its archives; the statu
   t.deepEqual(otherProblems(), []);
 });
 
-test.serial('archivist1 registers the return: both archives are 在库 again and the batch 已回库', async (t) => {
+test.serial('archivist1 registers the return in two rounds: first the one archive back (部分回库), the other stays 数字化中 and 回库登记 opens again; then the other, and the batch is 已回库', async (t) => {
   t.truthy(batchId, 'the batch of the first test');
   const p = b.page;
   await openTask(p, '回库登记（清点、装订复原）');
-  await p.getByRole('checkbox', { name: '已按出库清单逐份清点，拆钉的已装订复原，全部回库' }).check();
+  const counted = p.getByRole('checkbox', { name: '已按出库清单逐份清点本次回库的档案，拆钉的已装订复原' });
+  t.is(await p.getByLabel('本次回库的档案号（每行一个）').count(), 0, 'shown only for 部分回库');
+  await p.getByRole('checkbox', { name: '部分回库（有档案本次未回库）' }).check();
+  await p.getByLabel('本次回库的档案号（每行一个）').fill(mine[0].archive_no);
+  await p.getByLabel('未回库档案的去向和原因').fill('纸张破损，扫描单位留存修裱。');
+  await counted.check();
+  await p.waitForTimeout(200);
+  await shot(p, 'digitisation-return-part');
+  const first = p.url();
+  await submitTask(p);
+  // The same step opens again for the archive still out.
+  await p.waitForURL((u) => u.toString() !== first);
+  await p.getByRole('heading', { name: '回库登记（清点、装订复原）', level: 1 }).waitFor();
+  await panelRow(p, mine[1].archive_no).filter({ hasText: '数字化中' }).waitFor();
+  await panelRow(p, mine[0].archive_no).filter({ hasText: '在库' }).waitFor();
+  t.is(await statusOf(mine[0].id), 'in_stock');
+  t.is(await statusOf(mine[1].id), 'digitizing');
+  t.false(await p.getByRole('checkbox', { name: '部分回库（有档案本次未回库）' }).isChecked(), 'the new round starts empty');
+  await counted.check();
   await submitTask(p);
   await p.getByText(/^已提交/).first().waitFor();
   for (const a of mine) t.is(await statusOf(a.id), 'in_stock', a.archive_no);

@@ -2,7 +2,11 @@
 // archivist1 lists archives for the scanners, chief1 approves the 出库申请, archivist1 hands them
 // over (在库/离退 → 数字化中, each move on the archive's history naming the case) and registers their
 // return (→ 在库, 离退 restored); the reject path and withdrawal; every start refusal; a hand-over
-// refused because an archive was lent meanwhile; and the register, scoped to the office.
+// refused because an archive was lent meanwhile, and the same with that archive left out of the batch
+// (the rest go out); a return in two rounds (部分回库, a new expected date); a case on version 1 of
+// the diagram; and the register, scoped to the office.
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import type { HttpClient } from '../helpers/http.ts';
@@ -326,6 +330,9 @@ test.serial('given an approved batch, when one of its archives is lent meanwhile
   t.is(refused.body.details.rule, 'archive_not_on_shelf');
   t.deepEqual(refused.body.details.archiveNos, [x.archive_no]);
   t.regex(refused.body.message, new RegExp(x.archive_no));
+  // The answer names the way out: leave it out of the batch, or wait until it is back.
+  t.regex(refused.body.message, /勾选“不在库的档案移出本批”并写明原因，其余档案照常出库；或待其回库后再交接/);
+  t.true(refused.body.details.leaveOut);
   // Nothing changed: the other archive is on the shelf, no history, the batch and the task wait.
   t.is(await statusOf(y.id), 'in_stock');
   t.deepEqual(await historyOf(y.id, id), []);
@@ -347,6 +354,128 @@ test.serial('given an approved batch, when one of its archives is lent meanwhile
   t.is((await db()('process_instances').where({ id }).first()).status, 'running');
   t.is(await statusOf(x.id), 'digitizing');
   t.is((await completeAt(archivist, id, 'registerReturn', { complete: true })).status, 200);
+});
+
+test.serial('given an approved batch of three, when one is lent meanwhile, then the archivist leaves it out with a reason and the other two go out; the left-out archive is free for a later batch; a batch whose archives are all away cannot be handed over at all', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [x, y, z] = await shelved(3, { level: 'county' });
+  const res = await startBatch(archivist, [x.archive_no, y.archive_no, z.archive_no]);
+  t.is(res.status, 201);
+  const id = res.body.id as string;
+  const caseNo = res.body.businessKey as string;
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
+  const loan = await lend(x);
+
+  // Ticked without a reason: refused, nothing moves.
+  const noReason = await completeAt(archivist, id, 'handover', { counted: true, leaveOutAway: true });
+  t.is(noReason.status, 400, JSON.stringify(noReason.body));
+  t.is(await statusOf(y.id), 'in_stock');
+  const out = await completeAt(archivist, id, 'handover', { counted: true, leaveOutAway: true, leaveOutReason: '该卷已借出，下批再扫。' });
+  t.is(out.status, 200, JSON.stringify(out.body));
+  t.deepEqual(out.body.instance.activeElements, ['registerReturn']);
+  t.is(await statusOf(x.id), 'on_loan', 'the lent archive stays lent');
+  t.is(await statusOf(y.id), 'digitizing');
+  t.is(await statusOf(z.id), 'digitizing');
+  t.deepEqual(await historyOf(x.id, id), []);
+  const items = await itemsOf(id);
+  t.like(items[0], { archive_id: x.id, out_at: null, status_before: null, left_out_reason: '该卷已借出，下批再扫。' });
+  t.truthy(items[0].left_out_at);
+  t.true(items.slice(1).every((i: any) => i.out_at && !i.left_out_at));
+  const audit = await db()('audit_log').where({ action: 'digitisation_batch.leave_out' }).orderBy('seq', 'desc').first();
+  t.deepEqual(JSON.parse(audit.detail), { caseNo, archiveNos: [x.archive_no], reason: '该卷已借出，下批再扫。' });
+  const due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.find((d: any) => d.kind === 'digitisation_return');
+  t.is(due.subject, `数字化出库 ${caseNo}（2 卷）`);
+
+  // The register shows it left out, with the reason.
+  const record = await archivist.get(`/api/digitisation-batches/by-case/${id}`);
+  t.is(record.status, 200);
+  t.like(record.body.items[0], { archiveNo: x.archive_no, archiveStatus: 'on_loan', outAt: null, leftOutReason: '该卷已借出，下批再扫。' });
+  t.truthy(record.body.items[0].leftOutAt);
+  t.is(record.body.items[1].leftOutAt, null);
+
+  // Back from the loan, the left-out archive goes into a new batch; the return of this one leaves it alone.
+  t.is((await completeAt(archivist, loan, 'loanReturn', { intact: 'yes', comment: '完好无缺。' })).status, 200);
+  const next = await startBatch(archivist, [x.archive_no]);
+  t.is(next.status, 201, JSON.stringify(next.body));
+  const back = await completeAt(archivist, id, 'registerReturn', { complete: true });
+  t.is(back.status, 200, JSON.stringify(back.body));
+  t.is(back.body.instance.status, 'completed');
+  t.is(await statusOf(y.id), 'in_stock');
+  t.is(await statusOf(x.id), 'in_stock');
+  t.deepEqual(await historyOf(x.id, id), []);
+  t.is((await archivist.post(`/api/process-instances/${next.body.id}/withdraw`, { reason: '下批再扫。' })).status, 200);
+
+  // Every archive away: nothing to hand over; the answer says how the case ends.
+  const [only] = await shelved(1, { level: 'county' });
+  const lone = await startBatch(archivist, [only.archive_no]);
+  t.is((await completeAt(await sys.as('chief1'), lone.body.id, 'chiefApproval', approve())).status, 200);
+  await lend(only);
+  const none = await completeAt(archivist, lone.body.id, 'handover', { counted: true, leaveOutAway: true, leaveOutReason: '已借出。' });
+  t.is(none.status, 422);
+  t.is(none.body.details.rule, 'nothing_to_hand_over');
+  t.regex(none.body.message, /请流程管理员在运行监控中终止本案/);
+  t.true((await itemsOf(lone.body.id)).every((i: any) => !i.left_out_at));
+  const cancel = await (await sys.as('procadmin')).post(`/api/admin/instances/${lone.body.id}/cancel`, { reason: '档案均已借出。' });
+  t.is(cancel.status, 200, JSON.stringify(cancel.body));
+  t.is((await batchOf(lone.body.id)).status, 'withdrawn');
+});
+
+test.serial('given a batch of three out, when the scanner keeps one, then the archivist registers two back with the reason and a new date: they are 在库, the third stays 数字化中, the case waits at 回库登记 due on the new day; the next registration brings it back and ends the case', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const [a, b] = await shelved(2);
+  const [r] = await shelved(1, { status: 'retired' });
+  const res = await startBatch(archivist, [a.archive_no, b.archive_no, r.archive_no], { expectedReturnDate: inDays(10) });
+  t.is(res.status, 201);
+  const id = res.body.id as string;
+  const caseNo = res.body.businessKey as string;
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
+  t.is((await completeAt(archivist, id, 'handover', { counted: true })).status, 200);
+
+  const part = { complete: true, partial: true, returnedArchiveNos: `${a.archive_no.toLowerCase()}\n${r.archive_no}`, missingNote: `${b.archive_no} 纸张破损，扫描单位留存修裱。` };
+  // A number that is not an archive of this batch still out, or no number, or no note: refused, nothing moves.
+  const wrong = await completeAt(archivist, id, 'registerReturn', { ...part, returnedArchiveNos: `${a.archive_no}\n150300-ZZB-DAS-99999` });
+  t.like(wrong, { status: 422, body: { details: { rule: 'return_not_out', archiveNos: ['150300-ZZB-DAS-99999'] } } });
+  t.is((await completeAt(archivist, id, 'registerReturn', { ...part, missingNote: undefined })).status, 400);
+  t.like(await completeAt(archivist, id, 'registerReturn', { ...part, newExpectedReturnDate: inDays(-1) }), { status: 422, body: { details: { rule: 'return_date' } } });
+  t.is(await statusOf(a.id), 'digitizing');
+
+  const first = await completeAt(archivist, id, 'registerReturn', { ...part, newExpectedReturnDate: inDays(20) });
+  t.is(first.status, 200, JSON.stringify(first.body));
+  t.is(first.body.instance.status, 'running');
+  t.deepEqual(first.body.instance.activeElements, ['registerReturn']);
+  t.is(await statusOf(a.id), 'in_stock');
+  t.is(await statusOf(r.id), 'retired');
+  t.is(await statusOf(b.id), 'digitizing', 'the archive the scanner keeps stays 数字化中');
+  t.like(await batchOf(id), { status: 'out', expected_return_date: inDays(20), returned_by: null });
+  const items = await itemsOf(id);
+  t.deepEqual(items.map((i: any) => !!i.back_at), [true, false, true]);
+  const task = await taskAt(archivist, id, 'registerReturn');
+  t.is(task.dueAt, endOfBeijingDay(inDays(20)).toISOString(), 'the next 回库登记 is due on the new day');
+  const due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
+  t.is(due.length, 1);
+  t.like(due[0], { status: 'open', subject: `数字化出库 ${caseNo}（1 卷未回库）` });
+  t.is(due[0].dueAt.slice(0, 10) >= inDays(19), true, due[0].dueAt);
+  const audit = await db()('audit_log').where({ action: 'digitisation_batch.return_part' }).orderBy('seq', 'desc').first();
+  t.like(JSON.parse(audit.detail), { caseNo, returned: 2, stillOut: [b.archive_no], expectedReturnDate: inDays(20) });
+  // An archive back already is free for a new batch while the rest are out; one still out is not.
+  const again = await startBatch(archivist, [a.archive_no]);
+  t.is(again.status, 201, JSON.stringify(again.body));
+  t.is((await archivist.post(`/api/process-instances/${again.body.id}/withdraw`, { reason: '仅为核对。' })).status, 200);
+  t.like(await startBatch(archivist, [b.archive_no]), { status: 422, body: { details: { rule: 'archive_not_on_shelf' } } });
+  // The register lists the batch as still out, the archive back with its time.
+  const record = (await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body;
+  t.is(record.status, 'out');
+  t.deepEqual(record.items.map((i: any) => [i.archiveNo, i.archiveStatus, !!i.backAt]), [[a.archive_no, 'in_stock', true], [b.archive_no, 'digitizing', false], [r.archive_no, 'retired', true]]);
+
+  // The next registration, without 部分回库 (what the first one typed is not carried over): the last one is back.
+  const last = await completeAt(archivist, id, 'registerReturn', { complete: true, comment: '修裱完毕，已回库。' });
+  t.is(last.status, 200, JSON.stringify(last.body));
+  t.is(last.body.instance.status, 'completed');
+  t.is(await statusOf(b.id), 'in_stock');
+  t.deepEqual((await historyOf(a.id, id)).map((h: any) => [h.from_status, h.to_status]), [['in_stock', 'digitizing'], ['digitizing', 'in_stock']], 'an archive back in the first round does not move again');
+  t.like(await batchOf(id), { status: 'returned', returned_by: await userId('archivist1') });
+  t.truthy(await db()('history').where({ instance_id: id, element_id: 'returned', event: 'end' }).first());
+  t.like((await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.find((d: any) => d.kind === 'digitisation_return'), { status: 'closed' });
 });
 
 test.serial('the register is the office’s: the other office’s archivist gets 404 (audited as denied), an applicant 403, the leader above reads it; a cadre the reader must avoid is left out of the items', async (t) => {
@@ -381,4 +510,43 @@ test.serial('the register is the office’s: the other office’s archivist gets
   t.is((await applicant.get(`/api/digitisation-batches/${batch.id}`)).status, 403);
   t.is((await applicant.get('/api/digitisation-batches')).status, 403);
   t.is((await archivist.get('/api/digitisation-batches?status=lost')).status, 400);
+});
+
+test.serial('a case started on version 1 of the diagram (one 回库登记, no 部分回库 or 移出本批 in its forms) still runs to its end on its own forms', async (t) => {
+  const engine = sys.services.engine;
+  const file = fs.readFileSync(path.join(process.cwd(), 'processes/digitisation-batch.bpmn'), 'utf8');
+  // Version 1 as shipped before: 档案回库 ends the case; the forms without the new fields.
+  const v1 = file
+    .replace('      <bpmn:incoming>someStillOut</bpmn:incoming>\n', '')
+    .replace(/<bpmn:sequenceFlow id="toAllBack"[\s\S]*?targetRef="registerReturn" \/>/, '<bpmn:sequenceFlow id="toReturned" sourceRef="returnBatch" targetRef="returned" />')
+    .replace(/<bpmndi:BPMNShape id="allBack_di"[\s\S]*?<\/bpmndi:BPMNShape>/, '')
+    .replace(/<bpmndi:BPMNEdge id="(toAllBack|someStillOut)_di"[\s\S]*?<\/bpmndi:BPMNEdge>/g, '');
+  t.false(v1.includes('allBack'));
+  const form = (key: string, drop: string[]) => {
+    const f = JSON.parse(fs.readFileSync(path.join(process.cwd(), `processes/forms/${key}.form.json`), 'utf8'));
+    return { ...f, components: f.components.filter((c: any) => !drop.includes(c.key)) };
+  };
+  const old = { 'digitisation-handover': form('digitisation-handover', ['leaveOutAway', 'leaveOutReason']), 'digitisation-return': form('digitisation-return', ['partial', 'returnedArchiveNos', 'missingNote', 'newExpectedReturnDate']) };
+  const v1dep = await db().transaction((trx) => engine.definitions.deploy(trx, v1, null, 'version 1', { forms: engine.formSource(trx, 'files', old) }));
+  t.true(v1dep.created);
+  const archivist = await sys.as('archivist1');
+  const [a, b] = await shelved(2);
+  const res = await startBatch(archivist, [a.archive_no, b.archive_no]);
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id as string;
+  // The shipped version 2 is deployed again (as at an upgrade's start-up); the case keeps version 1.
+  const v2dep = await db().transaction((trx) => engine.definitions.deploy(trx, file, null, 'version 2'));
+  t.true(v2dep.created);
+  t.is((await db()('process_instances').where({ id }).first()).deployment_id, v1dep.deployment.id);
+
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
+  t.is((await completeAt(archivist, id, 'handover', { counted: true })).status, 200);
+  // Its own 回库登记 form has no 部分回库: the field is refused; the whole batch comes back and the case ends.
+  t.is((await completeAt(archivist, id, 'registerReturn', { complete: true, partial: true, returnedArchiveNos: a.archive_no, missingNote: '—' })).status, 400);
+  const back = await completeAt(archivist, id, 'registerReturn', { complete: true });
+  t.is(back.status, 200, JSON.stringify(back.body));
+  t.is(back.body.instance.status, 'completed');
+  t.is(await statusOf(a.id), 'in_stock');
+  t.is(await statusOf(b.id), 'in_stock');
+  t.like(await batchOf(id), { status: 'returned' });
 });

@@ -2285,7 +2285,11 @@ export type DigitisationBatchItem = {
   /** the status it left the shelf from (set at the hand-over) */
   statusBefore: "in_stock" | "on_loan" | "digitizing" | "transferring" | "transferred" | "retired" | "deceased" | "archived_state" | null;
   outAt: string | null;
+  /** when it was registered back (a partial return registers some archives before the others) */
   backAt: string | null;
+  /** left out of the batch at the hand-over (not on the shelf then): it never went out */
+  leftOutAt: string | null;
+  leftOutReason: string | null;
 };
 
 export type ArchiveReviewSummary = {

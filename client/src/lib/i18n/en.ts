@@ -1218,6 +1218,8 @@ export const en: Dictionary = {
     colBefore: 'Status before',
     colOut: 'Out',
     colBack: 'Back',
+    leftOut: 'Left out of the batch, never went out',
+    leftOutReason: 'Reason: {reason}',
     hidden: 'Not listed to you: {n} {n:archive|archives} of cadres you must avoid.',
     noItems: 'The list has no archive you may see.',
     panelTitle: 'Archives of this batch',

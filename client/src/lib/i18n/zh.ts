@@ -1217,6 +1217,8 @@ export const zh = {
     colBefore: '出库前状态',
     colOut: '出库时间',
     colBack: '回库时间',
+    leftOut: '移出本批，未出库',
+    leftOutReason: '原因：{reason}',
     hidden: '另有 {n} 份档案涉及您须回避的干部，不向您列出。',
     noItems: '清单中没有您可以查看的档案。',
     panelTitle: '本批出库档案',
