@@ -30,8 +30,8 @@ export async function lockCampaign(q: Q, id: number): Promise<CampaignRow | unde
   return r ? campaign(r) : undefined;
 }
 
-/** Campaigns with the office's and the people's names: of these offices (newest first), or the one of this id. */
-export async function namedCampaigns(q: Q, where: { offices: number[] } | { id: number }): Promise<NamedCampaignRow[]> {
+/** Campaigns with the office's and the people's names: of these offices (newest first; those listing an archive), or the one of this id. */
+export async function namedCampaigns(q: Q, where: { offices: number[]; archiveId?: number } | { id: number }): Promise<NamedCampaignRow[]> {
   const qb = q('review_campaigns as c')
     .join('org_units as o', 'o.id', 'c.custodian_org_id')
     .leftJoin('users as s', 's.id', 'c.started_by')
@@ -39,7 +39,10 @@ export async function namedCampaigns(q: Q, where: { offices: number[] } | { id: 
     .orderBy('c.id', 'desc')
     .select('c.*', 'o.name as office_name', 's.display_name as started_by_name', 'e.display_name as closed_by_name');
   if ('id' in where) qb.where('c.id', where.id);
-  else qb.whereIn('c.custodian_org_id', where.offices.length ? where.offices : [-1]);
+  else {
+    qb.whereIn('c.custodian_org_id', where.offices.length ? where.offices : [-1]);
+    if (where.archiveId !== undefined) qb.whereIn('c.id', q('review_campaign_items').where({ archive_id: where.archiveId }).select('campaign_id'));
+  }
   return (await qb).map(campaign);
 }
 
@@ -161,4 +164,59 @@ export async function itemsWithReviews(q: Q, campaignId: number, excludedCadreId
     vetoed: nullableBool(r.vetoed),
     standard_version: nullableNum(r.standard_version),
   }));
+}
+
+/**
+ * The open campaign of the office that lists the archive (the oldest, though an archive is in one
+ * open campaign at most), with whether its newest review made for the campaign was confirmed 合格.
+ */
+export async function openCampaignListing(q: Q, officeId: number, archiveId: number): Promise<{ id: number; title: string; standard_version: number; passed: boolean } | undefined> {
+  const c = await q('review_campaign_items as i')
+    .join('review_campaigns as c', 'c.id', 'i.campaign_id')
+    .where({ 'c.custodian_org_id': officeId, 'c.status': 'open', 'i.archive_id': archiveId })
+    .orderBy('c.id')
+    .first('c.id', 'c.title', 'c.standard_version');
+  if (!c) return undefined;
+  const latest = await q('archive_reviews').where({ campaign_id: c.id, archive_id: archiveId }).whereNot('status', 'cancelled').orderBy('id', 'desc').first('status', 'passed');
+  return { id: Number(c.id), title: c.title, standard_version: Number(c.standard_version), passed: latest?.status === 'confirmed' && !!nullableBool(latest.passed) };
+}
+
+/**
+ * A campaign just opened takes the reviews under way (审核中, 待复核) of its archives that were made
+ * for no campaign and are scored on its version of the standard. Returns their ids.
+ */
+export async function adoptOpenReviews(q: Q, campaignId: number, version: number, open: readonly string[]): Promise<number[]> {
+  const listed = q('review_campaign_items').where({ campaign_id: campaignId }).select('archive_id');
+  const ids: number[] = (await q('archive_reviews').whereNull('campaign_id').whereIn('status', open).where({ standard_version: version }).whereIn('archive_id', listed).orderBy('id').pluck('id')).map(Number);
+  for (let i = 0; i < ids.length; i += 500) await q('archive_reviews').whereIn('id', ids.slice(i, i + 500)).update({ campaign_id: campaignId });
+  return ids;
+}
+
+export interface OutsideReview {
+  archive_id: number;
+  id: number;
+  status: string;
+  passed: boolean | null;
+  standard_version: number;
+  campaign_id: number | null;
+}
+
+/**
+ * For these archives of a campaign, the newest review not made for it that is under way, or was
+ * confirmed since the campaign opened: work on the archive the campaign does not count (another
+ * version of the standard, or a 合格 archive reviewed again).
+ */
+export async function outsideReviews(q: Q, campaignId: number, archiveIds: number[], since: string, open: readonly string[]): Promise<Map<number, OutsideReview>> {
+  const out = new Map<number, OutsideReview>();
+  if (!archiveIds.length) return out;
+  const rows = await q('archive_reviews')
+    .whereIn('archive_id', archiveIds)
+    .where((w) => w.whereNull('campaign_id').orWhereNot('campaign_id', campaignId))
+    .where((w) => w.whereIn('status', open).orWhere((c) => c.where('status', 'confirmed').where('decided_at', '>=', since)))
+    .orderBy('id', 'desc')
+    .select('archive_id', 'id', 'status', 'passed', 'standard_version', 'campaign_id');
+  for (const r of rows as any[]) {
+    if (!out.has(Number(r.archive_id))) out.set(Number(r.archive_id), { archive_id: Number(r.archive_id), id: Number(r.id), status: r.status, passed: nullableBool(r.passed), standard_version: Number(r.standard_version), campaign_id: r.campaign_id === null ? null : Number(r.campaign_id) });
+  }
+  return out;
 }

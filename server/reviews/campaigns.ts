@@ -1,7 +1,8 @@
 // 专项审核工作 (review campaigns, DOMAIN.md §6.6 "Related"): the office's chief opens a campaign — a
 // title, the management levels it covers (or every archive), the day by which the reviews are to be
-// confirmed. It lists the archives the office holds at that moment; each review started for the
-// campaign names it (ArchiveReviews.start), and the campaign shows, archive by archive, how far the
+// confirmed. It lists the archives the office holds at that moment; each review of them started
+// while it is open is made for it (ArchiveReviews.start), reviews under way on its version of the
+// standard join it when it opens, and the campaign shows, archive by archive, how far the
 // work has come: 未开始, 审核中, 待复核, 合格, 不合格. Its due day is a 督办 row. The chief closes it,
 // with a note when archives are left unconfirmed. An archive is in one open campaign at most: a
 // second one over any of the same archives is refused (409 CAMPAIGN_OPEN, naming the first), checked
@@ -21,7 +22,7 @@ import { beijingDay } from '../notify/beijing.ts';
 import { addCalendarDays } from '../materials/deps.ts';
 import * as people from '../people/store.ts';
 import { GONE, MANAGEMENT_LEVELS, type ManagementLevel } from '../archives/codes.ts';
-import { CAMPAIGN_ITEM_STATES, type CampaignItemState } from './codes.ts';
+import { CAMPAIGN_ITEM_STATES, OPEN_REVIEW, REVIEW_STATUSES, type CampaignItemState, type ReviewStatus } from './codes.ts';
 import * as store from './campaign-store.ts';
 import * as reviewStore from './store.ts';
 import type { ItemRow, NamedCampaignRow } from './campaign-store.ts';
@@ -101,9 +102,10 @@ export class ReviewCampaigns {
     const id = await this.db.transaction(async (trx) => {
       const now = iso(this.clock.now());
       await store.lockOffice(trx, office.id);
+      const version = await reviewStore.currentVersion(trx);
       const made = await store.insertCampaign(
         trx,
-        { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now, standard_version: await reviewStore.currentVersion(trx) },
+        { custodian_org_id: office.id, title: body.title, management_levels: levels, due_date: body.dueDate, started_by: user.id, started_at: now, standard_version: version },
         GONE,
       );
       if (made.overlapping) {
@@ -123,16 +125,20 @@ export class ReviewCampaigns {
         custodianOrgId: office.id,
       });
       await store.updateCampaign(trx, made.id, { deadline_id: deadline.id });
-      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.start', objectType: 'review_campaign', objectId: made.id, detail: { archives: made.archives, managementLevels: levels, dueDate: body.dueDate } });
+      // Reviews of its archives already under way on its version of the standard are its work too.
+      const adopted = await store.adoptOpenReviews(trx, made.id, version, OPEN_REVIEW);
+      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.start', objectType: 'review_campaign', objectId: made.id, detail: { archives: made.archives, managementLevels: levels, dueDate: body.dueDate, adoptedReviews: adopted } });
       return made.id;
     });
     return this.get(user, ip, id);
   }
 
-  async list(user: SessionUser, ip: string, f: { custodianOrgId?: number }) {
+  async list(user: SessionUser, ip: string, f: { custodianOrgId?: number; archiveId?: number }) {
     const offices = await this.access.custodianOffices(this.db, user);
     if (f.custodianOrgId !== undefined && !offices.includes(f.custodianOrgId)) throw errors.notFound('Archive office');
-    const rows = await store.namedCampaigns(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices });
+    // The campaigns listing an archive (its page): none for a cadre the caller must avoid.
+    const avoided = f.archiveId !== undefined && (await this.access.excludedCadreIds(this.db, user.id)).includes((await this.db('archives').where({ id: f.archiveId }).first('cadre_id'))?.cadre_id);
+    const rows = avoided ? [] : await store.namedCampaigns(this.db, { offices: f.custodianOrgId !== undefined ? [f.custodianOrgId] : offices, archiveId: f.archiveId });
     const counts = await store.stateCounts(this.db, rows.map((r) => r.id));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.list', objectType: 'review_campaign', detail: { returned: rows.length } });
     const today = beijingDay(this.clock.now());
@@ -155,10 +161,12 @@ export class ReviewCampaigns {
     const matching = all.filter((i) => (!f.state || stateOf(i) === f.state) && (!text || i.archive_no.toLowerCase().includes(text) || i.cadre_name.includes(f.q!)));
     await this.audit.record(null, { actor: user, ip, action: 'review_campaign.items', objectType: 'review_campaign', objectId: id, detail: { total: matching.length } });
     const points = await reviewStore.maxScores(this.db);
+    const page = matching.slice(f.offset, f.offset + f.limit);
+    const outside = await store.outsideReviews(this.db, id, page.map((i) => i.archive_id), c.started_at, OPEN_REVIEW);
     return {
       total: matching.length,
       maxScore: points.get(c.standard_version) ?? 0,
-      items: matching.slice(f.offset, f.offset + f.limit).map((i) => ({
+      items: page.map((i) => ({
         archiveId: i.archive_id,
         archiveNo: i.archive_no,
         cadreId: i.cadre_id,
@@ -172,6 +180,7 @@ export class ReviewCampaigns {
         vetoed: i.vetoed,
         passed: i.review_status === 'confirmed' ? i.passed : null,
         maxScore: i.standard_version === null ? null : (points.get(i.standard_version) ?? null),
+        outside: this.outsideDto(outside.get(i.archive_id)),
       })),
     };
   }
@@ -198,7 +207,25 @@ export class ReviewCampaigns {
     return this.get(user, ip, id);
   }
 
-  /** For ArchiveReviews.start: the open campaign of the caller's office that lists the archive; else a refusal. */
+  private outsideDto(o: store.OutsideReview | undefined) {
+    if (!o) return null;
+    const status = o.status as ReviewStatus;
+    return { reviewId: o.id, status, statusLabel: REVIEW_STATUSES[status]?.zh ?? status, passed: status === 'confirmed' ? o.passed : null, standardVersion: o.standard_version, campaignId: o.campaign_id };
+  }
+
+  /**
+   * The open campaign of the office that a review of the archive on `version` joins (ArchiveReviews:
+   * started without naming one, or confirmed while made for none): the one listing the archive, on
+   * that version of the standard, unless it already counts the archive 合格. An archive is in one
+   * open campaign at most (409 CAMPAIGN_OPEN), so there is no choice to make. `version` null: any
+   * (a review about to start takes the campaign's).
+   */
+  async joinable(trx: Q, officeId: number, archiveId: number, version: number | null): Promise<{ id: number; title: string; version: number } | null> {
+    const c = await store.openCampaignListing(trx, officeId, archiveId);
+    if (!c || c.passed || (version !== null && version !== c.standard_version)) return null;
+    return { id: c.id, title: c.title, version: c.standard_version };
+  }
+
   /** Refuses a review for a campaign that is closed, of another office or without the archive; else the campaign's 审核标准 version. */
   async assertOpenFor(trx: Q, campaignId: number, archiveId: number, officeId: number): Promise<number> {
     const c = await store.lockCampaign(trx, campaignId);

@@ -7,7 +7,14 @@ import { CAMPAIGN_ITEM_STATE_CODES, DEDUCTION_STEP, REVIEW_STATUS_CODES } from '
 export const idParams = z.object({ id: intId });
 export const itemParams = z.object({ id: intId, no: z.coerce.number().int().min(1).max(999) });
 
-export const startBody = z.object({ archiveId: intId, campaignId: intId.optional().openapi({ description: 'the 专项审核工作 the review is made for (open, of the office, listing the archive)' }) }).strict();
+export const startBody = z
+  .object({
+    archiveId: intId,
+    campaignId: intId
+      .optional()
+      .openapi({ description: 'the 专项审核工作 the review is made for (open, of the office, listing the archive); left out, the open campaign of the office listing the archive, unless it already counts it 合格' }),
+  })
+  .strict();
 
 export const listQuery = z
   .object({
@@ -24,28 +31,28 @@ export const listQuery = z
 export const markBody = z
   .object({
     deduction: z
-      .number()
-      .min(0)
-      .max(100)
+      .number({ error: '请填写扣分 / give the points off' })
+      .min(0, '扣分不能为负数 / points off cannot be negative')
+      .max(100, '扣分不能超过 100 分 / at most 100 points off')
       .refine((d) => Number.isInteger(d / DEDUCTION_STEP), { message: `扣分以 ${DEDUCTION_STEP} 分为单位 / deductions go in steps of ${DEDUCTION_STEP}` })
       .openapi({ description: 'points taken off this item (at most its maxScore); 0 with veto false clears the mark' }),
-    veto: z.boolean().default(false).openapi({ description: '单项否决 items only: the item fails, and the archive with it' }),
-    note: z.string().trim().max(500).default('').openapi({ description: 'what is wrong or missing; required for a deduction or a veto' }),
-    materialIds: z.array(intId).max(20).default([]).openapi({ description: 'materials of the archive the finding concerns' }),
+    veto: z.boolean({ error: '单项否决应为是或否 / veto is true or false' }).default(false).openapi({ description: '单项否决 items only: the item fails, and the archive with it' }),
+    note: z.string({ error: '问题说明应为文字 / the note is text' }).trim().max(500, '问题说明最多 500 个字 / at most 500 characters').default('').openapi({ description: 'what is wrong or missing; required for a deduction or a veto' }),
+    materialIds: z.array(intId).max(20, '最多选 20 份材料 / at most 20 materials').default([]).openapi({ description: 'materials of the archive the finding concerns' }),
   })
   .strict()
   .refine((b) => (b.deduction === 0 && !b.veto) || b.note.length > 0, { path: ['note'], message: '扣分须写明原因 / say what is wrong' });
 
-export const cancelBody = z.object({ reason: z.string().trim().min(1, '请写明撤销原因 / say why').max(500) }).strict();
+export const cancelBody = z.object({ reason: z.string({ error: '请写明撤销原因 / say why' }).trim().min(1, '请写明撤销原因 / say why').max(500, '原因最多 500 个字 / at most 500 characters') }).strict();
 
-export const withdrawBody = z.object({ reason: z.string().trim().min(1, '请写明撤回原因 / say why').max(500) }).strict();
+export const withdrawBody = z.object({ reason: z.string({ error: '请写明撤回原因 / say why' }).trim().min(1, '请写明撤回原因 / say why').max(500, '原因最多 500 个字 / at most 500 characters') }).strict();
 
-export const submitBody = z.object({ summary: z.string().trim().min(1, '请填写审核意见 / give the review’s opinion').max(1000).openapi({ description: '审核意见' }) }).strict();
+export const submitBody = z.object({ summary: z.string({ error: '请填写审核意见 / give the review’s opinion' }).trim().min(1, '请填写审核意见 / give the review’s opinion').max(1000, '审核意见最多 1000 个字 / at most 1000 characters').openapi({ description: '审核意见' }) }).strict();
 
 export const decideBody = z
   .object({
-    decision: z.enum(['confirm', 'return']),
-    note: z.string().trim().max(500).default(''),
+    decision: z.enum(['confirm', 'return'], { error: '请选择认定或退回 / confirm or return' }),
+    note: z.string({ error: '说明应为文字 / the note is text' }).trim().max(500, '说明最多 500 个字 / at most 500 characters').default(''),
   })
   .strict()
   .refine((b) => b.decision === 'confirm' || b.note.length > 0, { path: ['note'], message: '退回须写明原因 / say why it goes back' });
@@ -122,13 +129,13 @@ export const review = z
 
 export const campaignStartBody = z
   .object({
-    title: z.string().trim().min(1, '请填写名称 / give a title').max(100),
+    title: z.string({ error: '请填写名称 / give a title' }).trim().min(1, '请填写名称 / give a title').max(100, '名称最多 100 个字 / at most 100 characters'),
     managementLevels: z.array(z.enum(MANAGEMENT_LEVEL_CODES)).max(MANAGEMENT_LEVEL_CODES.length).default([]).openapi({ description: 'the cadres’ management levels it covers; [] = every archive the office holds' }),
     dueDate: isoDate.openapi({ description: 'Beijing day by which the reviews are to be confirmed (today … three years ahead)' }),
   })
   .strict();
 
-export const campaignListQuery = z.object({ custodianOrgId: intId.optional() }).strict();
+export const campaignListQuery = z.object({ custodianOrgId: intId.optional(), archiveId: intId.optional().openapi({ description: 'only the campaigns that list this archive' }) }).strict();
 
 export const campaignItemsQuery = z
   .object({
@@ -138,7 +145,7 @@ export const campaignItemsQuery = z
   })
   .strict();
 
-export const campaignCloseBody = z.object({ note: z.string().trim().max(500).optional().openapi({ description: 'required when archives are left unconfirmed' }) }).strict();
+export const campaignCloseBody = z.object({ note: z.string({ error: '说明应为文字 / the note is text' }).trim().max(500, '说明最多 500 个字 / at most 500 characters').optional().openapi({ description: 'required when archives are left unconfirmed' }) }).strict();
 
 export const campaign = z
   .object({
@@ -185,6 +192,17 @@ export const campaignItems = z.object({
       vetoed: z.boolean().nullable(),
       passed: z.boolean().nullable().openapi({ description: '合格/不合格 once confirmed' }),
       maxScore: z.number().nullable().openapi({ description: 'the total points of the standard version the review is scored on; null without a review' }),
+      outside: z
+        .object({
+          reviewId: z.number().int(),
+          status: z.enum(REVIEW_STATUS_CODES),
+          statusLabel: z.string(),
+          passed: z.boolean().nullable(),
+          standardVersion: z.number().int(),
+          campaignId: z.number().int().nullable(),
+        })
+        .nullable()
+        .openapi({ description: 'the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened (another version of the standard, or a 合格 archive reviewed again); else null' }),
     }),
   ),
 });
@@ -230,22 +248,41 @@ export const standardVersion = z
 
 const newItem = z
   .object({
-    criterion: z.string().trim().min(2).max(400).openapi({ description: '审核内容: what the archive must hold or show' }),
-    deductionRule: z.string().trim().min(1).max(200).openapi({ description: '扣分标准' }),
+    criterion: z
+      .string({ error: '请填写审核内容 / give the criterion' })
+      .trim()
+      .min(2, '审核内容至少 2 个字 / the criterion takes at least 2 characters')
+      .max(400, '审核内容最多 400 个字 / the criterion takes at most 400 characters')
+      .openapi({ description: '审核内容: what the archive must hold or show' }),
+    deductionRule: z
+      .string({ error: '请填写扣分标准 / give the deduction rule' })
+      .trim()
+      .min(1, '请填写扣分标准 / give the deduction rule')
+      .max(200, '扣分标准最多 200 个字 / the deduction rule takes at most 200 characters')
+      .openapi({ description: '扣分标准' }),
     maxScore: z
-      .number()
-      .min(DEDUCTION_STEP)
-      .max(100)
+      .number({ error: '请填写分值 / give the item’s points' })
+      .min(DEDUCTION_STEP, `分值至少 ${DEDUCTION_STEP} 分 / at least ${DEDUCTION_STEP} points`)
+      .max(100, '分值不能超过 100 分 / at most 100 points')
       .refine((d) => Number.isInteger(d / DEDUCTION_STEP), { message: `分值以 ${DEDUCTION_STEP} 分为单位 / points go in steps of ${DEDUCTION_STEP}` }),
-    veto: z.boolean(),
-    categoryCodes: z.array(z.string().trim().min(1).max(4)).max(8).openapi({ description: 'catalogue categories where the item’s materials are filed (may be empty)' }),
+    veto: z.boolean({ error: '请说明是否单项否决 / say whether it is a veto item' }),
+    categoryCodes: z
+      .array(z.string({ error: '材料类别应为文字 / a category is text' }).trim().min(1, '材料类别不能为空 / a category cannot be empty').max(4, '材料类别代码最多 4 个字 / a category code takes at most 4 characters'), {
+        error: '请给出材料类别（可为空列表） / give the categories (an empty list is fine)',
+      })
+      .max(8, '最多 8 个材料类别 / at most 8 categories')
+      .openapi({ description: 'catalogue categories where the item’s materials are filed (may be empty)' }),
   })
   .strict();
 
 export const publishBody = z
   .object({
-    baseVersion: z.number().int().min(1).openapi({ description: 'the version the editor started from (409 STANDARD_CHANGED when another was published since)' }),
-    basis: z.string().trim().min(2).max(200),
-    items: z.array(newItem).min(1).max(60).openapi({ description: 'the items in order; they are numbered 1… as given' }),
+    baseVersion: z.number({ error: '请给出所依据的版本 / give the version you started from' }).int('版本应为整数 / a version is a whole number').min(1, '版本至少为 1 / versions start at 1').openapi({ description: 'the version the editor started from (409 STANDARD_CHANGED when another was published since)' }),
+    basis: z.string({ error: '请填写依据 / give the basis' }).trim().min(2, '依据至少 2 个字 / the basis takes at least 2 characters').max(200, '依据最多 200 个字 / the basis takes at most 200 characters'),
+    items: z
+      .array(newItem, { error: '请给出审核项目 / give the items' })
+      .min(1, '至少 1 个审核项目 / at least one item')
+      .max(60, '最多 60 个审核项目 / at most 60 items')
+      .openapi({ description: 'the items in order; they are numbered 1… as given' }),
   })
   .strict();

@@ -10,6 +10,14 @@
 // score reaches the pass mark, else 不合格 — or sends it back with a reason. A draft may be
 // withdrawn by its reviewer or the chief. One open review per archive.
 //
+// 专项审核工作 (campaigns.ts): a review of an archive that an open campaign of the office lists is
+// that campaign's work, however it was started — from the campaign's page (naming it) or from the
+// archive's page (naming none: the server finds the campaign; an archive is in one open campaign at
+// most) — and is scored on the campaign's version of the standard. Reviews under way when a campaign
+// opens join it (campaigns.ts), and one made for no campaign joins when confirmed; in both cases only
+// on the campaign's version (another version's score would not compare), and never once the
+// campaign already counts the archive 合格 (a second look at a passed archive is its own).
+//
 // 回避 may leave a submission with nobody to confirm it: every chief of the office is the reviewer or
 // must avoid the cadre (self, relative, avoidance list), or the office has no chief. As with a task
 // nobody may work (task_unstaffed), the submission is still taken, the reviewer is told in the answer
@@ -84,32 +92,37 @@ export class ArchiveReviews {
     if (!check.ok || check.via !== 'custody' || archive?.custodian_org_id !== user.orgUnitId) {
       return this.deny(user, ip, 'review.start', { type: 'archive', id: body.archiveId }, check.ok ? 'not_office_staff' : check.reason);
     }
-    const made = await this.db.transaction(async (trx): Promise<{ id: number } | { open: store.ReviewRow; adopted: boolean }> => {
+    const made = await this.db.transaction(async (trx): Promise<{ id: number } | { open: store.ReviewRow; adopted: boolean; campaignId: number | null }> => {
       const locked = (await archiveStore.lockArchive(trx, body.archiveId))!;
       if (GONE.includes(locked.status)) throw errors.rule('archive_gone', '该档案已转出或移交，不能审核 / The archive is no longer held here', { status: locked.status });
-      // A campaign's reviews are scored on its version of the standard; others on the newest.
-      const campaignVersion = body.campaignId !== undefined ? await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id) : null;
+      // A campaign's reviews are scored on its version of the standard; others on the newest. Named
+      // or not, a review of an archive that an open campaign of the office lists (and does not yet
+      // count 合格) is made for it: the archive page's 开始专项审核 counts for the campaign too.
+      const campaign =
+        body.campaignId !== undefined
+          ? { id: body.campaignId, version: await this.campaigns.assertOpenFor(trx, body.campaignId, body.archiveId, locked.custodian_org_id) }
+          : await this.campaigns.joinable(trx, locked.custodian_org_id, body.archiveId, null);
       const open = await store.openReviewOf(trx, body.archiveId);
       if (open) {
         // A review under way made for no campaign becomes the campaign's: the same work, counted
         // there — when it is scored on the campaign's version of the standard.
-        const adopt = campaignVersion !== null && open.campaign_id === null && open.standard_version === campaignVersion;
+        const adopt = campaign !== null && open.campaign_id === null && open.standard_version === campaign.version;
         if (adopt) {
-          await store.updateReview(trx, open.id, { campaign_id: body.campaignId });
-          await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: open.id, detail: { campaign: body.campaignId } });
+          await store.updateReview(trx, open.id, { campaign_id: campaign.id });
+          await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: open.id, detail: { campaign: campaign.id } });
         }
-        return { open, adopted: adopt };
+        return { open, adopted: adopt, campaignId: adopt ? campaign.id : open.campaign_id };
       }
-      const standardVersion = campaignVersion ?? (await store.currentVersion(trx));
-      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: body.campaignId ?? null, standard_version: standardVersion });
-      await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: body.campaignId ?? null } });
+      const standardVersion = campaign?.version ?? (await store.currentVersion(trx));
+      const newId = await store.insertReview(trx, { archive_id: body.archiveId, custodian_org_id: locked.custodian_org_id, reviewer_id: user.id, started_at: iso(this.clock.now()), campaign_id: campaign?.id ?? null, standard_version: standardVersion });
+      await this.audit.record(trx, { actor: user, ip, action: 'review.start', objectType: 'archive_review', objectId: newId, detail: { archive: body.archiveId, campaign: campaign?.id ?? null, campaignNamed: body.campaignId !== undefined } });
       return { id: newId };
     });
     if ('open' in made) {
       throw errors.conflict('REVIEW_OPEN', `该档案已有进行中的审核（${REVIEW_STATUSES[made.open.status].zh}） / The archive already has a review under way`, {
         id: made.open.id,
         adopted: made.adopted,
-        campaignId: made.adopted ? body.campaignId : made.open.campaign_id,
+        campaignId: made.campaignId,
         standardVersion: made.open.standard_version,
       });
     }
@@ -241,7 +254,10 @@ export class ArchiveReviews {
       await store.insertEvent(trx, { review_id: id, action: body.decision, actor_id: user.id, at: decided.decided_at, note: decided.decision_note, score: body.decision === 'confirm' ? r.score : null });
       if (body.decision === 'confirm') {
         const passed = !r.vetoed && r.score! >= r.pass_score!;
-        await store.updateReview(trx, id, { ...decided, status: 'confirmed', passed });
+        // Made for no campaign, while an open one lists the archive on the same version: it counts there.
+        const joins = r.campaign_id === null ? await this.campaigns.joinable(trx, r.custodian_org_id, r.archive_id, r.standard_version) : null;
+        if (joins) await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: id, detail: { campaign: joins.id } });
+        await store.updateReview(trx, id, { ...decided, status: 'confirmed', passed, ...(joins ? { campaign_id: joins.id } : {}) });
         await this.audit.record(trx, { actor: user, ip, action: 'review.confirm', objectType: 'archive_review', objectId: id, detail: { score: r.score, vetoed: r.vetoed, passed } });
       } else {
         // Back to the reviewer: the submission's time goes (the history keeps it), the reason stays on show.

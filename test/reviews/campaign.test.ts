@@ -71,13 +71,20 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   t.like(await itemOf(first.id), { state: 'passed', score: 99, passed: true });
   t.is((await chief.get(`/api/review-campaigns/${id}/items?state=passed`)).body.maxScore, 100);
 
-  // A review under way made for no campaign becomes the campaign's when the campaign asks for it.
+  // Started from the archive's page, naming no campaign: the open campaign listing the archive is
+  // found and the review made for it; its page then leads to the review, not to a refusal.
+  t.deepEqual((await archivist.get(`/api/review-campaigns?archiveId=${second.id}`)).body.items.map((c: any) => c.id), [id]);
   const loose = await archivist.post('/api/reviews', { archiveId: second.id });
   t.is(loose.status, 201);
-  t.like(await itemOf(second.id), { state: 'not_started' });
-  t.like(await archivist.post('/api/reviews', { archiveId: second.id, campaignId: id }), { status: 409, body: { code: 'REVIEW_OPEN', details: { id: loose.body.id, adopted: true } } });
-  t.like(await itemOf(second.id), { state: 'draft', reviewId: loose.body.id });
-  t.like((await archivist.get(`/api/reviews/${loose.body.id}`)).body, { campaignId: id });
+  t.like(loose.body, { campaignId: id, campaignTitle: '2026年市管干部档案专项审核', standardVersion: opened.body.standardVersion });
+  t.like(await itemOf(second.id), { state: 'draft', reviewId: loose.body.id, outside: null });
+  t.like(await archivist.post('/api/reviews', { archiveId: second.id, campaignId: id }), { status: 409, body: { code: 'REVIEW_OPEN', details: { id: loose.body.id, campaignId: id } } });
+  // A 合格 archive reviewed again from its page stays outside the campaign, which keeps counting it 合格.
+  const again = await archivist.post('/api/reviews', { archiveId: first.id });
+  t.like(again.body, { status: 'draft', campaignId: null });
+  t.like(await itemOf(first.id), { state: 'passed', reviewId: started.body.id, outside: { reviewId: again.body.id, status: 'draft', campaignId: null } });
+  await archivist.post(`/api/reviews/${again.body.id}/cancel`, { reason: '误点' });
+  t.like(await itemOf(first.id), { outside: null });
   await archivist.post(`/api/reviews/${loose.body.id}/cancel`, { reason: '稍后再审' });
   t.like(await itemOf(second.id), { state: 'not_started', reviewId: null });
   t.like((await chief.get(`/api/review-campaigns/${id}`)).body.progress, { total: municipal.length, confirmed: 1, byState: { passed: 1, not_started: municipal.length - 1 } });
@@ -129,51 +136,91 @@ test.serial('a cadre the caller must avoid is not listed to them, and still coun
 
 const put = (c: Awaited<ReturnType<TestSystem['as']>>, path: string, body: unknown) => c.request('PUT', path, body);
 
-test.serial('a campaign is scored on the 审核标准 in force when it opened, whatever is published later', async (t) => {
+test.serial('a campaign is scored on the 审核标准 in force when it opened; reviews under way on it join when it opens, reviews started from the archive page join it, others stay outside and it says so', async (t) => {
   const chief = await sys.as('chief1');
   const archivist = await sys.as('archivist1');
   const admin = await sys.as('procadmin');
   const office = (await user('chief1')).org_unit_id;
-  const opened = (await chief.post('/api/review-campaigns', { title: '县管干部档案专项审核', managementLevels: ['county'], dueDate: inDays(60) })).body;
-  const before = (await admin.get('/api/review-standards')).body.current;
-  t.is(opened.standardVersion, before);
-
-  // A new version: the last item dropped (3 points fewer).
-  const items = (await admin.get(`/api/review-standards/${before}`)).body.items.map(({ no: _no, ...i }: any) => i);
-  const published = await admin.post('/api/review-standards', { baseVersion: before, basis: '删除第23项', items: items.slice(0, -1) });
-  t.is(published.status, 201, JSON.stringify(published.body));
+  const v0 = (await admin.get('/api/review-standards')).body.current;
+  const items = (await admin.get(`/api/review-standards/${v0}`)).body.items.map(({ no: _no, ...i }: any) => i);
   const points = (v: number) => admin.get(`/api/review-standards/${v}`).then((r) => r.body.points as number);
-  t.is(await points(before + 1), (await points(before)) - 3);
+  const publish = async (from: number, keep: number) => t.is((await admin.post('/api/review-standards', { baseVersion: from, basis: `保留前 ${keep} 项`, items: items.slice(0, keep) })).status, 201);
 
-  const tied = new Set(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id));
+  const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);
   const reviewed = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));
-  const county = (await db()('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where({ 'a.custodian_org_id': office, 'c.management_level': 'county', 'a.status': 'in_stock' }).orderBy('a.id').select('a.id', 'a.cadre_id')).filter(
-    (a: any) => !tied.has(a.cadre_id) && !reviewed.has(a.id),
-  );
-  const [a, b] = county;
-  t.truthy(a && b);
+  const free = (level: string) =>
+    db()('archives as a')
+      .join('cadres as c', 'c.id', 'a.cadre_id')
+      .where({ 'a.custodian_org_id': office, 'c.management_level': level, 'a.status': 'in_stock' })
+      .orderBy('a.id')
+      .select('a.id', 'a.cadre_id')
+      .then((rows: any[]) => rows.filter((a) => !tied.has(a.cadre_id) && !reviewed.has(a.id)));
+  const [a, b, c, d, e] = await free('county');
+  t.truthy(e, 'five county archives to review');
+  const [municipal] = await free('municipal');
 
-  // Made for the campaign: its version. Made for nothing: the newest.
-  const forCampaign = await archivist.post('/api/reviews', { archiveId: a.id, campaignId: opened.id });
-  t.like(forCampaign.body, { standardVersion: before, maxScore: await points(before), campaignId: opened.id });
-  t.is(forCampaign.body.items.length, items.length);
-  const alone = await archivist.post('/api/reviews', { archiveId: b.id });
-  t.like(alone.body, { standardVersion: before + 1, maxScore: await points(before + 1), campaignId: null });
-  // …and so it cannot join the campaign: it would be scored on another standard than the others.
-  t.like(await archivist.post('/api/reviews', { archiveId: b.id, campaignId: opened.id }), {
+  // Before the campaign: e reviewed on v0; then v1 is published and b (审核中) and c (待复核) are reviewed on it.
+  const onV0 = (await archivist.post('/api/reviews', { archiveId: e.id })).body;
+  t.like(onV0, { standardVersion: v0, campaignId: null });
+  await publish(v0, items.length - 1);
+  const v1 = v0 + 1;
+  const draftB = (await archivist.post('/api/reviews', { archiveId: b.id })).body;
+  const submittedC = (await archivist.post('/api/reviews', { archiveId: c.id })).body;
+  t.like(submittedC, { standardVersion: v1, campaignId: null });
+  t.is((await archivist.post(`/api/reviews/${submittedC.id}/submit`, { summary: '齐全' })).status, 200);
+
+  // The campaign opens on v1: b and c join it, as they stand; e, on v0, stays outside and the campaign says so.
+  const opened = (await chief.post('/api/review-campaigns', { title: '县管干部档案专项审核', managementLevels: ['county'], dueDate: inDays(60) })).body;
+  t.is(opened.standardVersion, v1);
+  t.like(opened.progress.byState, { draft: 1, submitted: 1 });
+  t.like((await archivist.get(`/api/reviews/${draftB.id}`)).body, { campaignId: opened.id });
+  t.deepEqual((await db()('audit_log').where({ action: 'review_campaign.start', object_id: String(opened.id) }).first().then((r: any) => JSON.parse(r.detail))).adoptedReviews, [draftB.id, submittedC.id]);
+  const itemOf = async (archiveId: number) => (await archivist.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body.items.find((i: any) => i.archiveId === archiveId);
+  t.like(await itemOf(b.id), { state: 'draft', reviewId: draftB.id, outside: null });
+  t.like(await itemOf(c.id), { state: 'submitted', reviewId: submittedC.id });
+  t.like(await itemOf(e.id), { state: 'not_started', reviewId: null, outside: { reviewId: onV0.id, status: 'draft', standardVersion: v0, campaignId: null } });
+  // …and cannot be taken in: it would be scored on another standard than the others.
+  t.like(await archivist.post('/api/reviews', { archiveId: e.id, campaignId: opened.id }), {
     status: 409,
-    body: { code: 'REVIEW_OPEN', details: { id: alone.body.id, adopted: false, campaignId: null, standardVersion: before + 1 } },
+    body: { code: 'REVIEW_OPEN', details: { id: onV0.id, adopted: false, campaignId: null, standardVersion: v0 } },
   });
-  t.is((await db()('archive_reviews').where({ id: alone.body.id }).first()).campaign_id, null);
+  // Confirmed meanwhile, c counts for the campaign; e, confirmed on v0, still does not — the campaign shows it beside the row.
+  t.like((await chief.post(`/api/reviews/${submittedC.id}/decide`, { decision: 'confirm' })).body, { campaignId: opened.id, passed: true });
+  t.like(await itemOf(c.id), { state: 'passed', reviewId: submittedC.id });
+  t.is((await archivist.post(`/api/reviews/${onV0.id}/submit`, { summary: '齐全' })).status, 200);
+  t.like((await chief.post(`/api/reviews/${onV0.id}/decide`, { decision: 'confirm' })).body, { campaignId: null, passed: true });
+  t.like(await itemOf(e.id), { state: 'not_started', outside: { reviewId: onV0.id, status: 'confirmed', passed: true, standardVersion: v0 } });
 
-  // The campaign's page reads its scores against its own version; a campaign opened now takes the new one.
-  t.like((await chief.get(`/api/review-campaigns/${opened.id}`)).body, { standardVersion: before });
+  // v2 is published. Made for the campaign, named or not (the archive page names none): its version, v1. Made for nothing: the newest.
+  await publish(v1, items.length - 2);
+  const v2 = v1 + 1;
+  const forCampaign = (await archivist.post('/api/reviews', { archiveId: a.id, campaignId: opened.id })).body;
+  t.like(forCampaign, { standardVersion: v1, maxScore: await points(v1), campaignId: opened.id });
+  t.is(forCampaign.items.length, items.length - 1);
+  const fromArchivePage = await archivist.post('/api/reviews', { archiveId: d.id });
+  t.is(fromArchivePage.status, 201);
+  t.like(fromArchivePage.body, { standardVersion: v1, campaignId: opened.id, campaignTitle: '县管干部档案专项审核' });
+  t.like(await itemOf(d.id), { state: 'draft', reviewId: fromArchivePage.body.id });
+  const alone = (await archivist.post('/api/reviews', { archiveId: municipal.id })).body;
+  t.like(alone, { standardVersion: v2, maxScore: await points(v2), campaignId: null });
+
+  // A review left outside before this rule (made for no campaign on the campaign's version) joins when confirmed.
+  await db()('archive_reviews').where({ id: forCampaign.id }).update({ campaign_id: null });
+  t.like(await itemOf(a.id), { state: 'not_started', outside: { reviewId: forCampaign.id } });
+  t.is((await archivist.post(`/api/reviews/${forCampaign.id}/submit`, { summary: '齐全' })).status, 200);
+  t.like((await chief.post(`/api/reviews/${forCampaign.id}/decide`, { decision: 'confirm' })).body, { campaignId: opened.id, status: 'confirmed' });
+  t.like(await itemOf(a.id), { state: 'passed', reviewId: forCampaign.id, outside: null });
+  t.truthy(await db()('audit_log').where({ action: 'review.adopt', object_id: String(forCampaign.id) }).first());
+  t.like((await chief.get(`/api/review-campaigns/${opened.id}`)).body.progress, { confirmed: 2, byState: { passed: 2, draft: 2 } });
+
+  // The campaign's page reads its scores against its own version; a campaign opened now takes the newest.
   const listed = (await archivist.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body;
-  t.is(listed.maxScore, await points(before));
-  t.like(listed.items.find((i: any) => i.archiveId === a.id), { reviewId: forCampaign.body.id, maxScore: await points(before) });
+  t.is(listed.maxScore, await points(v1));
+  t.like(listed.items.find((i: any) => i.archiveId === a.id), { maxScore: await points(v1) });
   t.is((await chief.post(`/api/review-campaigns/${opened.id}/close`, { note: '标准已修订，重新开展' })).status, 200);
   const later = (await chief.post('/api/review-campaigns', { title: '复查', managementLevels: ['county'], dueDate: inDays(30) })).body;
-  t.is(later.standardVersion, before + 1);
+  t.is(later.standardVersion, v2);
+  t.is((await chief.post(`/api/review-campaigns/${later.id}/close`, { note: '仅作测试' })).status, 200);
 });
 
 test.serial('an archive is in one open campaign at most: a second campaign over any of the same archives is refused, naming the first, even when both requests come at once', async (t) => {

@@ -55,6 +55,11 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   t.like(await item(2, { deduction: 0, veto: true, note: '否决' }), { status: 422, body: { details: { rule: 'not_veto_item' } } });
   t.like(await item(4, { deduction: 1, note: '缺照片', materialIds: [foreign.id] }), { status: 422, body: { details: { rule: 'material_not_in_archive', materialIds: [foreign.id] } } });
   for (const body of [{ deduction: 0.3, note: 'x' }, { deduction: 1 }, { deduction: -1, note: 'x' }, { deduction: 1, note: 'x', extra: 1 }]) t.is((await item(4, body)).status, 400, JSON.stringify(body));
+  // The refusals speak both languages in the schema's words, not zod's English.
+  const said = async (body: Record<string, unknown>) => (await item(4, body)).body.details.map((d: any) => `${d.field}: ${d.message}`);
+  t.deepEqual(await said({ deduction: -1, note: 'x' }), ['deduction: 扣分不能为负数 / points off cannot be negative']);
+  t.deepEqual(await said({ deduction: 1, note: 'x'.repeat(501) }), ['note: 问题说明最多 500 个字 / at most 500 characters']);
+  t.deepEqual(await said({ note: 'x' }), ['deduction: 请填写扣分 / give the points off']);
   t.is((await item(99, { deduction: 1, note: 'x' })).status, 404);
   // Clearing a mark gives the points back.
   t.like((await item(10, { deduction: 0 })).body, { score: 95 });

@@ -142,6 +142,18 @@ test.serial('refused: a version published meanwhile, nothing changed, unknown ca
     { extra: 1 },
   ];
   for (const body of bad) t.is((await publish(body)).status, 400, JSON.stringify(body));
+  // The messages are the schema's own, in both languages — not zod's English ("Invalid input: expected string…").
+  const said = async (body: Record<string, unknown>) => (await publish(body)).body.details.map((d: any) => `${d.field}: ${d.message}`);
+  const { criterion: _c, ...noCriterion } = items[0];
+  t.deepEqual(await said({ items: [noCriterion] }), ['items.0.criterion: 请填写审核内容 / give the criterion']);
+  t.deepEqual(await said({ basis: undefined }), ['basis: 请填写依据 / give the basis']);
+  t.deepEqual(await said({ items: [{ ...items[0], maxScore: -1, deductionRule: 'x'.repeat(201) }] }), [
+    'items.0.deductionRule: 扣分标准最多 200 个字 / the deduction rule takes at most 200 characters',
+    'items.0.maxScore: 分值至少 0.5 分 / at least 0.5 points',
+  ]);
+  for (const body of [{ items: [noCriterion] }, { basis: undefined }, { items: [] }, { items: [{ ...items[0], veto: 'yes' }] }, { baseVersion: 'x' }]) {
+    t.notRegex(JSON.stringify((await publish(body)).body.details), /Invalid input|Too small|Too big|expected/, JSON.stringify(body));
+  }
   for (const who of ['archivist1', 'chief1', 'leader1']) t.is((await publish({ items: items.slice(1) }, await sys.as(who))).status, 403, who);
   t.is((await (await sys.as('applicant1')).get('/api/review-standards')).status, 403);
   t.is((await db()('review_standards').max({ v: 'version' }))[0].v, current, 'nothing was published');
