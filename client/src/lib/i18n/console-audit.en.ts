@@ -243,5 +243,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     backup: { create: 'Backup', restore: 'Restore' },
     process: { deploy: 'Process deployed', propose: 'Deployment proposed', approve: 'Deployment approved', reject: 'Deployment rejected' },
     instance: { start: 'Case started', withdraw: 'Case withdrawn', inspect: 'Case inspected' },
+    grant: { revoke: 'Reading grant ended (archive transferred)' },
+    digitisation_batch: { leave_out: 'Archive left out of a digitisation batch', return_part: 'Digitisation batch partly returned' },
   },
 };

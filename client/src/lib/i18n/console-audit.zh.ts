@@ -240,5 +240,7 @@ export const consoleAuditZh = {
     backup: { create: '数据备份', restore: '数据恢复' },
     process: { deploy: '部署流程', propose: '提交流程部署', approve: '批准流程部署', reject: '驳回流程部署' },
     instance: { start: '发起事项', withdraw: '撤回事项', inspect: '查看案件' },
+    grant: { revoke: '终止查阅授权（档案转出）' },
+    digitisation_batch: { leave_out: '档案移出数字化批次', return_part: '数字化部分回库' },
   },
 };
