@@ -209,14 +209,15 @@ test.serial('the chief confirms it 不合格; each item that lost points links t
   await p.getByTestId('review-result').locator('[data-result="failed"]').filter({ hasText: '不合格' }).waitFor();
   t.like((await (await sys.as('chief1')).get(`/api/reviews/${reviewId}`)).body, { status: 'confirmed', passed: false, vetoed: true, score: 93 });
 
-  // 发起材料催收 on the two items that lost points, not on the veto item (no points off).
+  // 发起材料催收 on the two items that lost points, and on the veto item that failed the archive.
   const links = p.getByRole('link', { name: /^就第 \d+ 项发起材料催收$/ });
-  t.is(await links.count(), 2);
+  t.is(await links.count(), 3);
   const href3 = `/start/collection-notice?cadreId=${archive.cadreId}&title=${encodeURIComponent(notes[3])}&categoryCode=1`;
   const href10 = `/start/collection-notice?cadreId=${archive.cadreId}&title=${encodeURIComponent(notes[10])}&categoryCode=4-4`;
   t.is(await row(p, 3).getByRole('link', { name: '就第 3 项发起材料催收' }).getAttribute('href'), href3);
   t.is(await row(p, 10).getByRole('link', { name: '就第 10 项发起材料催收' }).getAttribute('href'), href10);
-  t.is(await row(p, 1).getByRole('link', { name: /发起材料催收/ }).count(), 0);
+  t.is(await row(p, 1).getByRole('link', { name: '就第 1 项发起材料催收' }).getAttribute('href'), `/start/collection-notice?cadreId=${archive.cadreId}&title=${encodeURIComponent(notes[1])}&categoryCode=1`);
+  t.is(await row(p, 2).getByRole('link', { name: /发起材料催收/ }).count(), 0, 'not on an item without a finding');
 
   // 审核记录: both submissions, the return with its reason, the confirmation — in order.
   const steps = p.getByTestId('review-history').locator('li');
@@ -312,7 +313,12 @@ test.serial('nobody in the office may confirm (the chief must avoid the cadre): 
   await told.filter({ hasText: '本室无人可以认定本审核' }).filter({ hasText: '须回避该档案所涉干部' }).filter({ hasText: '您可以撤回提交' }).waitFor();
   await p.waitForTimeout(300);
   await shot(p, 'review-unstaffed');
-  await shot(p, 'review-unstaffed');
+  // In English the notice's title takes a half-width colon.
+  await p.getByLabel('语言').selectOption('en');
+  await told.filter({ hasText: 'Nobody in the office may confirm this review: ' }).waitFor();
+  t.notRegex(await told.innerText(), /：/);
+  await p.getByLabel('Language').selectOption('zh');
+  await told.filter({ hasText: '本室无人可以认定本审核：' }).waitFor();
 
   // 撤回提交: a reason is required; then the sheet is hers again, the history says so.
   await p.getByRole('button', { name: '撤回提交' }).click();

@@ -4054,7 +4054,7 @@ export interface ApiRoutes {
     query: never;
     body: {
       archiveId: number;
-      /** the 专项审核工作 the review is made for (open, of the office, listing the archive) */
+      /** the 专项审核工作 the review is made for (open, of the office, listing the archive); left out, the open campaign of the office listing the archive, unless it already counts it 合格 */
       campaignId?: number;
     };
     response: ArchiveReview;
@@ -4133,7 +4133,7 @@ export interface ApiRoutes {
   /** 专项审核工作: the campaigns of the caller’s offices with their progress, newest first */
   "GET /api/review-campaigns": {
     params: never;
-    query: { custodianOrgId?: number };
+    query: { custodianOrgId?: number; archiveId?: number };
     body: never;
     response: {
       items: Array<ReviewCampaign>;
@@ -4184,6 +4184,15 @@ export interface ApiRoutes {
         passed: boolean | null;
         /** the total points of the standard version the review is scored on; null without a review */
         maxScore: number | null;
+        /** the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened (another version of the standard, or a 合格 archive reviewed again); else null */
+        outside: {
+          reviewId: number;
+          status: "draft" | "submitted" | "confirmed" | "cancelled";
+          statusLabel: string;
+          passed: boolean | null;
+          standardVersion: number;
+          campaignId: number | null;
+        } | null;
       }>;
     };
   };

@@ -1346,6 +1346,9 @@ export const en: Dictionary = {
     panelEmpty: 'This archive has not been reviewed yet.',
     start: 'Start a review',
     starting: 'Starting the review…',
+    inCampaign: 'This archive is in the open review campaign',
+    inCampaignCounts: 'A review started here counts for it, scored on version {version} of the standard.',
+    scoreNotFixed: 'The score is fixed when the review is submitted',
   },
   codes: {
     gender: { '1': 'Male', '2': 'Female' },
@@ -1446,6 +1449,8 @@ export const en: Dictionary = {
     startFailed: 'The review of {no} could not start: {error}',
     openElsewhere: '{no} already has a review under way that is not this campaign’s (scored on version {version} of the standard). Finish or withdraw it first, then start one for this campaign.',
     viewOpen: 'Open that review',
+    outside: 'A review on version {version} of the standard ({status}) does not count for this campaign',
+    outsideOf: 'Open the review of {no} that does not count for this campaign',
     standard: 'Review standard',
     view: 'View',
     viewOf: 'View the review of {no}',

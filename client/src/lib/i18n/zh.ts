@@ -1345,6 +1345,9 @@ export const zh = {
     panelEmpty: '本档案还没有专项审核。',
     start: '开始专项审核',
     starting: '正在开始审核…',
+    inCampaign: '本档案列入进行中的专项审核工作',
+    inCampaignCounts: '在此开始的审核计入该工作，按审核标准第 {version} 版评分。',
+    scoreNotFixed: '得分在提交复核时确定',
   },
   codes: {
     gender: { '1': '男', '2': '女' },
@@ -1445,6 +1448,8 @@ export const zh = {
     startFailed: '{no} 未能开始审核：{error}',
     openElsewhere: '{no} 已有一份进行中的审核，不属于本专项审核工作（按审核标准第 {version} 版评分）。请先完成或撤销该审核，再为本工作开始审核。',
     viewOpen: '查看该审核',
+    outside: '另有一份按审核标准第 {version} 版评分的审核（{status}），不计入本工作',
+    outsideOf: '查看 {no} 不计入本工作的审核',
     standard: '审核标准',
     view: '查看',
     viewOf: '查看 {no} 的审核',

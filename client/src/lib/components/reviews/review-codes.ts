@@ -27,7 +27,15 @@ export const points = (n: number): string => String(Math.round(n * 10) / 10);
 /** Of a finding's note, the words a 催收 title starts with (the form takes 200). */
 const TITLE_MAX = 100;
 
-/** 发起材料催收 for an item a confirmed review took points off: the cadre, what is missing, where it files. */
+/**
+ * Whether an item of a review is a finding to chase (发起材料催收): the review confirmed 不合格, and the
+ * item lost points or failed as a 单项否决 item (a veto takes no points, and fails the archive).
+ */
+export function collectable(review: Pick<ArchiveReview, 'status' | 'passed'>, item: Pick<ReviewItem, 'mark'>): boolean {
+  return review.status === 'confirmed' && review.passed === false && !!item.mark && (item.mark.deduction > 0 || item.mark.veto);
+}
+
+/** 发起材料催收 for an item a confirmed review took points off (or failed as a veto): the cadre, what is missing, where it files. */
 export function collectionHref(cadreId: number, item: ReviewItem): string {
   const text = (item.mark?.note.trim() || item.criterion).slice(0, TITLE_MAX);
   const parts = [`cadreId=${cadreId}`, `title=${encodeURIComponent(text)}`];
