@@ -245,6 +245,20 @@ export function assertKept(archive: { id: number; status: string }): void {
   }
 }
 
+/**
+ * 已验收 closes an archive's scans (数据验收, DOMAIN.md §3): no page is added or replaced until the
+ * archive chief withdraws the 验收 with a note (已验收 → 已数字化 / 部分数字化). 422 'digital_verified'.
+ */
+export function assertOpenForScans(archive: { id: number; digital_status: string }): void {
+  if (archive.digital_status === 'verified') {
+    throw errors.rule(
+      'digital_verified',
+      '档案已验收，不能再上传或替换扫描页；如需补扫或重扫，请档案室负责人先撤回验收（退回“已数字化”或“部分数字化”并写明原因） / The archive is verified: no page can be added or replaced until the archive chief withdraws the verification (a move back with a note)',
+      { archiveId: archive.id, digitalStatus: archive.digital_status },
+    );
+  }
+}
+
 /** The digital-status targets a holder of these roles may move an archive in this status to. */
 export function digitalTargets(from: string, roles: readonly string[]): DigitalStatus[] {
   const moves = DIGITAL_TRANSITIONS[from as DigitalStatus] ?? {};
@@ -258,8 +272,13 @@ export function digitalTargets(from: string, roles: readonly string[]): DigitalS
 export function assertDigitalMove(from: string, to: DigitalStatus, roles: readonly string[], note: string | null, seen = from): void {
   const move = DIGITAL_TRANSITIONS[from as DigitalStatus]?.[to];
   if (from !== seen || !move || !move.roles.some((r) => roles.includes(r))) {
-    const name = (s: string) => DIGITAL_STATUSES[s as DigitalStatus]?.zh ?? s;
-    throw errors.rule('digital_status', `数字化状态不能由您从“${name(from)}”变为“${name(to)}” / You cannot move the digital status from ${from} to ${to}`, {
+    const zh = (s: string) => DIGITAL_STATUSES[s as DigitalStatus]?.zh ?? s;
+    const en = (s: string) => DIGITAL_STATUSES[s as DigitalStatus]?.en ?? s;
+    const message =
+      from === to && from === seen
+        ? `档案已是“${zh(to)}” / The archive is already ${en(to)}`
+        : `数字化状态不能由您从“${zh(from)}”变为“${zh(to)}” / You cannot move the digital status from ${en(from)} to ${en(to)}`;
+    throw errors.rule('digital_status', message, {
       from,
       to,
       allowed: digitalTargets(from, roles),
@@ -308,4 +327,32 @@ export async function changeDigitalStatus(trx: Trx, clock: Clock, change: Digita
     checked: change.checked,
   });
   return { ...archive, digital_status: change.to, updated_at: now };
+}
+
+/**
+ * 已数字化 / 已验收 claim that every material's scans pass 扫描质检. When a recorded check of one of
+ * the archive's materials fails, the claim no longer holds: the archive goes back to 部分数字化 with
+ * a note naming the material and what was found (a fact the check established, not a decision, so
+ * the table's roles do not apply; `actorId` is who triggered the check, null for the system).
+ * Returns the status it left, or null when the archive was not marked digitised.
+ */
+export async function withdrawDigitisedForFailingCheck(
+  trx: Trx,
+  clock: Clock,
+  change: { archiveId: number; actorId: number | null; seqNo: string; codes: string[] },
+): Promise<DigitalStatus | null> {
+  const archive = await archiveStore.lockArchive(trx, change.archiveId);
+  if (!archive || !(['done', 'verified'] as string[]).includes(archive.digital_status)) return null;
+  const now = iso(clock.now());
+  await archiveStore.setDigitalStatus(trx, archive.id, 'partial', now);
+  await archiveStore.insertDigitalHistory(trx, {
+    archive_id: archive.id,
+    from_status: archive.digital_status,
+    to_status: 'partial',
+    note: `扫描质检未通过，自动退回：材料 ${change.seqNo}（${change.codes.join('、')}） / Scan check failed, moved back automatically: material ${change.seqNo} (${change.codes.join(', ')})`.slice(0, 500),
+    actor_id: change.actorId,
+    at: now,
+    checked: 1,
+  });
+  return archive.digital_status as DigitalStatus;
 }

@@ -105,6 +105,11 @@ export async function insertPageImage(q: Q, row: Omit<PageImageRow, 'id'>): Prom
   return { id: idOf(ret), ...row };
 }
 
+/** A rescanned page: the row keeps its id and page number and points at the new image. */
+export async function replacePageImage(q: Q, id: number, row: Omit<PageImageRow, 'id' | 'material_id' | 'page_no'>): Promise<void> {
+  await q('page_images').where({ id }).update(row);
+}
+
 export async function pagesOf(q: Q, materialId: number): Promise<PageImageRow[]> {
   return q('page_images').where({ material_id: materialId }).orderBy('page_no');
 }

@@ -9,6 +9,10 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/tiff'];
 const IMPORT_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'];
 const ok = z.object({ ok: z.literal(true) });
 
+const digitalAfter = z
+  .object({ status: z.string(), label: z.string(), from: z.string().nullable() })
+  .openapi({ description: 'the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化' });
+
 export function archiveRoutes(s: Services) {
   const v = s.archiveViews;
   const a = s.archives;
@@ -132,14 +136,31 @@ export function archiveRoutes(s: Services) {
     route({
       method: 'post',
       path: '/api/materials/:id/pages',
-      summary: 'Add one scanned page (JPEG, PNG or TIFF body) after the last page',
+      summary: 'Add one scanned page (JPEG, PNG or TIFF body) after the last page; refused on an archive 已验收 (422 digital_verified); a failing check moves an archive 已数字化 back to 部分数字化',
       tags,
       permission: 'archive.write',
       params: S.idParams,
       binaryBody: { types: IMAGE_TYPES, maxBytes: 20 * 1024 * 1024 },
-      response: z.object({ pages: z.array(S.pageSchema), findings: z.array(S.findingSchema) }),
+      response: z.object({
+        pages: z.array(S.pageSchema),
+        findings: z.array(S.findingSchema),
+        digitalStatus: digitalAfter,
+      }),
       status: 201,
       handler: ({ user, ip, params, body }) => a.uploadPages(user, ip, params.id, [body as unknown as Buffer]),
+    }),
+    route({
+      method: 'put',
+      path: '/api/materials/:id/pages/:pageNo',
+      summary: '重扫此页: replace one scanned page with a new image (JPEG, PNG or TIFF body); the material is checked again',
+      description:
+        'The page keeps its number; the old image stays on disk and its sha256 is in the audit row (page.replace). 404 when the page does not exist (new pages are added with POST …/pages); refused on an archive 已验收 (422 digital_verified); a failing check moves an archive 已数字化 back to 部分数字化.',
+      tags,
+      permission: 'archive.write',
+      params: S.pageParams,
+      binaryBody: { types: IMAGE_TYPES, maxBytes: 20 * 1024 * 1024 },
+      response: z.object({ page: S.pageSchema, findings: z.array(S.findingSchema), digitalStatus: digitalAfter }),
+      handler: ({ user, ip, params, body }) => a.replacePage(user, ip, params.id, params.pageNo, body as unknown as Buffer),
     }),
     route({ method: 'get', path: '/api/materials/:id/scan-check', summary: 'Findings of the scans against the catalogue row (page count, gaps, dpi, integrity)', tags, permission: 'archive.read', params: S.idParams, response: S.scanFindingsSchema, handler: ({ user, ip, params }) => v.scanFindings(user, ip, params.id) }),
     route({

@@ -140,6 +140,23 @@ export class Scans {
     return out;
   }
 
+  /**
+   * 重扫此页: page `pageNo` of a material gets a new image. The row keeps its page number and points
+   * at the new file; the old file stays on disk under its own name (ids and its hash), named with
+   * its sha256 in the caller's audit row, so a replaced page can always be produced again.
+   */
+  async replacePageScan(trx: Q, materialId: number, pageNo: number, page: Buffer, actorId: number | null): Promise<{ old: PageImageRow; row: PageImageRow }> {
+    const material = await catalog.findMaterial(trx, materialId);
+    if (!material) throw errors.notFound('Material');
+    assertKept((await trx('archives').where({ id: material.archive_id }).first('id', 'status'))!);
+    const old = await catalog.findPage(trx, materialId, pageNo);
+    if (!old) throw errors.notFound('Page');
+    const image = await writeImage(this.root, path.posix.join(String(material.archive_id), String(material.id)), pageNo, page);
+    const fields = { ...image, created_by: actorId, created_at: iso(this.clock.now()) };
+    await catalog.replacePageImage(trx, old.id, fields);
+    return { old, row: { ...old, ...fields } };
+  }
+
   /** The bytes of one page, checked against the recorded sha256 (a changed file is not served). */
   async readPage(q: Q, materialId: number, pageNo: number): Promise<{ row: PageImageRow; data: Buffer } | null> {
     const row = await catalog.findPage(q, materialId, pageNo);
@@ -223,11 +240,11 @@ export function scanFindings(root: string, declaredPages: number, pages: Array<P
     if (first !== undefined) out.push({ code: 'PAGE_DUPLICATE', pageNo: p.page_no, message: `第 ${p.page_no} 页与第 ${first} 页相同 / page ${p.page_no} repeats page ${first}` });
     else seen.set(p.sha256, p.page_no);
     if (p.dpi === null) out.push({ code: 'NO_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页未记录分辨率 / page ${p.page_no} has no resolution` });
-    else if (p.dpi < minDpi) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${minDpi} / below ${minDpi} dpi` });
+    else if (p.dpi < minDpi) out.push({ code: 'LOW_DPI', pageNo: p.page_no, message: `第 ${p.page_no} 页分辨率 ${p.dpi} dpi 低于 ${minDpi} / page ${p.page_no}: ${p.dpi} dpi, below ${minDpi} dpi` });
     const abs = path.join(root, p.file);
-    if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / the image file is missing` });
+    if (!fs.existsSync(abs)) out.push({ code: 'FILE_MISSING', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件缺失 / page ${p.page_no}: the image file is missing` });
     else if (createHash('sha256').update(fs.readFileSync(abs)).digest('hex') !== p.sha256) {
-      out.push({ code: 'FILE_CHANGED', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件已被改动 / the image file changed` });
+      out.push({ code: 'FILE_CHANGED', pageNo: p.page_no, message: `第 ${p.page_no} 页图像文件已被改动 / page ${p.page_no}: the image file changed` });
     }
   }
   return out;

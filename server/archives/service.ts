@@ -18,9 +18,15 @@ import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
 import type { Scans } from './scans.ts';
 import { custodyDto, materialDto, pageDto } from './dto.ts';
-import type { ArchiveKind } from './codes.ts';
+import { DIGITAL_STATUSES, type ArchiveKind } from './codes.ts';
 import { readImportFile } from './import-read.ts';
 import { runImport } from './import.ts';
+
+/** The archive's digital status now, and the one it had before (`from`) when a check moved it back. */
+async function digitalStatusAfter(q: Q, before: { id: number; digital_status: string }) {
+  const now = (await archiveStore.findArchive(q, before.id))!.digital_status;
+  return { status: now, label: DIGITAL_STATUSES[now as keyof typeof DIGITAL_STATUSES]?.zh ?? now, from: now === before.digital_status ? null : before.digital_status };
+}
 
 const actorRef = (u: SessionUser) => ({ id: u.id, username: u.username, displayName: u.displayName });
 
@@ -105,14 +111,47 @@ export class ArchivesService {
     });
   }
 
+  /**
+   * Adds scanned pages to a material and checks them (扫描质检, recorded). An archive 已验收 takes no
+   * new pages: 验收 closed it, and a rescan starts with the chief withdrawing the 验收 (a move back
+   * with a note). On an archive 已数字化, pages whose check fails move it back to 部分数字化
+   * (server/quality), and the answer says so in `digitalStatus`.
+   */
   async uploadPages(user: SessionUser, ip: string, materialId: number, pages: Buffer[]) {
     return this.db.transaction(async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
       if (!m) throw errors.notFound('Material');
-      await this.writableArchive(trx, user, m.archive_id);
+      const archive = await this.writableArchive(trx, user, m.archive_id);
+      archives.assertOpenForScans(archive);
       const rows = await this.scans.addPageScans(trx, materialId, pages, user.id);
       await this.audit.record(trx, { actor: user, ip, action: 'page.upload', objectType: 'material', objectId: materialId, detail: { pages: rows.map((r) => r.page_no) } });
-      return { pages: rows.map(pageDto), findings: await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id }) };
+      const findings = await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id });
+      return { pages: rows.map(pageDto), findings, digitalStatus: await digitalStatusAfter(trx, archive) };
+    });
+  }
+
+  /**
+   * 重扫此页: replaces page `pageNo` of a material with a new image and checks the material again
+   * (recorded). Refused on an archive 已验收, as an upload is; the old image's file and sha256 are
+   * in the audit row (page.replace); a failing check moves an archive 已数字化 back to 部分数字化.
+   */
+  async replacePage(user: SessionUser, ip: string, materialId: number, pageNo: number, page: Buffer) {
+    return this.db.transaction(async (trx) => {
+      const m = await catalog.findMaterial(trx, materialId);
+      if (!m) throw errors.notFound('Material');
+      const archive = await this.writableArchive(trx, user, m.archive_id);
+      archives.assertOpenForScans(archive);
+      const { old, row } = await this.scans.replacePageScan(trx, materialId, pageNo, page, user.id);
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'page.replace',
+        objectType: 'material',
+        objectId: materialId,
+        detail: { pageNo, oldSha256: old.sha256, oldFile: old.file, oldDpi: old.dpi, sha256: row.sha256, dpi: row.dpi },
+      });
+      const findings = await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id });
+      return { page: pageDto(row), findings, digitalStatus: await digitalStatusAfter(trx, archive) };
     });
   }
 

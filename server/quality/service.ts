@@ -4,8 +4,9 @@
 // themselves are the archive's own (Scans.checkScans): page count against 页数, gaps, duplicates,
 // resolution ≥ SCAN_MIN_DPI, sha256, and that each image decodes at its recorded size.
 // It also moves an archive's digital status (数字化进度): 已数字化 and 已验收 only after a fresh check
-// of every current material has passed.
-import type { Db, Q } from '../db.ts';
+// of every current material has passed, and back to 部分数字化 when a recorded check of one fails.
+import type { Db, Q, Trx } from '../db.ts';
+import * as people from '../people/store.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -16,7 +17,7 @@ import type { ArchivesService } from '../archives/service.ts';
 import type { ScanCheck, ScanFinding } from '../archives/scans.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
-import { assertDigitalMove, assertKept, changeDigitalStatus } from '../archives/archives.ts';
+import { assertDigitalMove, assertKept, changeDigitalStatus, withdrawDigitisedForFailingCheck } from '../archives/archives.ts';
 import { DIGITAL_STATUSES, DIGITAL_TRANSITIONS, DIGITISED_STATUSES, type DigitalStatus } from '../archives/codes.ts';
 import * as store from './store.ts';
 
@@ -46,6 +47,35 @@ export class QualityService {
       passed: c.findings.length === 0,
       findings: JSON.stringify(c.findings),
     });
+    if (c.findings.length) await this.withdrawDigitised(q, c);
+  }
+
+  /**
+   * A failing check of a material in an archive marked 已数字化 or 已验收 moves it back to 部分数字化
+   * (archives.withdrawDigitisedForFailingCheck), in the caller's transaction — or in its own when the
+   * check is committed on its own (an archive check) — audited as archive.digital_status {auto}.
+   */
+  private async withdrawDigitised(q: Q, c: ScanCheck): Promise<void> {
+    const archive = await archiveStore.findArchive(q, c.archiveId);
+    if (!archive || !DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
+    const material = (await catalog.findMaterial(q, c.materialId))!;
+    const codes = codesOf(c.findings);
+    const run = async (trx: Trx) => {
+      const from = await withdrawDigitisedForFailingCheck(trx, this.clock, { archiveId: c.archiveId, actorId: c.actorId, seqNo: material.seq_no, codes });
+      if (!from) return;
+      const user = c.actorId === null ? undefined : await people.findUser(trx, c.actorId);
+      const actor = user ? { id: user.id, username: user.username, roles: await people.rolesOf(trx, user.id), orgUnitId: user.org_unit_id } : null;
+      await this.audit.record(trx, {
+        actor,
+        actorName: actor ? undefined : 'system',
+        action: 'archive.digital_status',
+        objectType: 'archive',
+        objectId: c.archiveId,
+        detail: { from, to: 'partial', auto: true, materialId: c.materialId, trigger: c.trigger, codes },
+      });
+    };
+    if ((q as Trx).isTransaction) await run(q as Trx);
+    else await this.db.transaction(run);
   }
 
   /**
@@ -123,6 +153,8 @@ export class QualityService {
             checked: results.length,
             notScanned: state.filter((m) => m.scanned === 0).length,
             failing: failing.map((m) => ({ materialId: m.id, seqNo: m.seq_no, title: m.title, findings: m.findings })),
+            // A failing check moves an archive marked 已数字化 back to 部分数字化 (withdrawDigitised).
+            digitalStatus: (await archiveStore.findArchive(trx, archiveId))!.digital_status,
           });
         }
         if (!fullCheck && !state.some((m) => m.scanned > 0)) {

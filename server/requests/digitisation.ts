@@ -10,6 +10,7 @@ import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
 import { categoryCovered } from '../access/rules.ts';
 import * as catalog from '../archives/catalog-store.ts';
+import { categoriesFailingScanCheck } from '../quality/facts.ts';
 
 export interface CategoryScans {
   code: string;
@@ -58,8 +59,19 @@ export async function checkElectronicReadable(q: Q, archiveId: number, categorie
       { field: 'mode', categories },
     );
   }
+  // 扫描质检 (server/quality/facts.ts): scans failing their newest check are not the paper record.
+  const failing = await categoriesFailingScanCheck(q, archiveId, categories);
+  if (failing.length) throw scansFailing(scans.filter((c) => failing.includes(c.code)), 'categories');
   return scans;
 }
+
+/** A category holding a material whose scans fail 扫描质检 is not read on screen until it is rescanned. */
+const scansFailing = (failing: CategoryScans[], field: string) =>
+  errors.rule(
+    'electronic-scans-failing',
+    `以下类别的扫描件未通过扫描质检，暂不能电子查阅：${failing.map(label).join('；')}。请去掉这些类别或改为到档案室查阅 / The scans of these categories fail the scan check and cannot be read on screen: ${failing.map((c) => c.code).join(', ')} — leave them out or read on site`,
+    { field, categories: failing.map((c) => c.code) },
+  );
 
 /**
  * The chief's categories for an electronic viewing: each must have page images. Left empty (the
@@ -67,7 +79,12 @@ export async function checkElectronicReadable(q: Q, archiveId: number, categorie
  */
 export async function electronicGrantable(q: Q, archiveId: number, requested: string[], chosen: string[] | null): Promise<string[]> {
   const scans = await categoryScans(q, archiveId, chosen ?? requested);
-  const readable = scans.filter((c) => c.scannedPages > 0);
+  // 扫描质检 (server/quality/facts.ts): a failing category is not granted; "as requested" leaves it out.
+  const failing = await categoriesFailingScanCheck(q, archiveId, chosen ?? requested);
+  if (failing.length && (chosen || scans.every((c) => failing.includes(c.code) || c.scannedPages === 0))) {
+    throw scansFailing(scans.filter((c) => failing.includes(c.code)), 'grantedCategories');
+  }
+  const readable = scans.filter((c) => c.scannedPages > 0 && !failing.includes(c.code));
   if (!readable.length) {
     throw errors.rule(
       'electronic-not-digitised',

@@ -61,7 +61,7 @@ test.serial('扫描质检: the failing materials with their findings; checking a
   t.notRegex(text, /PAGE_COUNT|LOW_DPI|PAGE_MISSING/);
   const first = p.locator('table.qc tbody tr', { hasText: failing[0].cadre });
   t.false((await p.locator('table.qc .findings').allInnerTexts()).join('\n').includes(' / '), 'one language at a time');
-  t.is(await first.locator('.findings li').first().getAttribute('title'), 'PAGE_COUNT');
+  t.is(await first.locator('.findings li [title]').first().getAttribute('title'), 'PAGE_COUNT');
   // The cadre and the material lead to the archive.
   const archiveId = (await sys.services.db('materials').where({ id: failing[0].id }).first('archive_id')).archive_id;
   t.is(await first.getByRole('link', { name: failing[0].cadre }).getAttribute('href'), `/archives/${archiveId}`);
@@ -76,6 +76,37 @@ test.serial('扫描质检: the failing materials with their findings; checking a
   await p.locator('table.qc tbody tr', { hasText: failing[0].cadre }).waitFor({ state: 'detached' });
   t.is(await p.locator('table.qc tbody tr').count(), 1);
   t.is(await p.locator('table.qc tbody tr', { hasText: failing[1].cadre }).count(), 1);
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('扫描质检 in English at 1024 px: the low-resolution finding names the page and the value, the table fits its box, Check again in sight; Rescan this page replaces the page', async (t) => {
+  const p = b.page;
+  await p.setViewportSize({ width: 1024, height: 768 });
+  try {
+    await p.goto(`${sys.url}/quality`);
+    await p.getByLabel('语言').selectOption('en');
+    await p.getByRole('heading', { name: 'Scan checks', level: 1 }).waitFor();
+    const row = p.locator('table.qc tbody tr', { hasText: failing[1].cadre });
+    await row.waitFor();
+    t.regex(await row.locator('.findings').innerText(), /page \d+: 150 dpi, below 200 dpi/);
+    t.log(await shot(p, 'scan-quality-en-1024'));
+    t.false(await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth > (globalThis as any).document.documentElement.clientWidth), 'the page does not scroll sideways');
+    const box = await p.locator('table.qc').locator('xpath=..').boundingBox();
+    const button = await row.getByRole('button', { name: 'Check again' }).boundingBox();
+    t.true(button!.x + button!.width <= box!.x + box!.width + 1, `the button ends at ${button!.x + button!.width}, the table's box at ${box!.x + box!.width}`);
+
+    // 重扫此页 on the 150 dpi page: a new image replaces page 1; the page-count findings stay.
+    const chooser = p.waitForEvent('filechooser');
+    await row.getByRole('button', { name: 'Rescan page 1' }).click();
+    await (await chooser).setFiles({ name: 'page1.jpg', mimeType: 'image/jpeg', buffer: await page(300, 99) });
+    await p.getByText(`Page 1 of ${failing[1].seq_no} replaced; still`).waitFor();
+    await row.getByText(/150 dpi/).waitFor({ state: 'detached' });
+    t.regex(await row.locator('.findings').innerText(), /1 pages scanned, the catalogue says \d+/);
+    t.is((await sys.services.db('page_images').where({ material_id: failing[1].id, page_no: 1 }).first()).dpi, 300);
+  } finally {
+    await p.getByLabel('Language').selectOption('zh');
+    await p.setViewportSize({ width: 1360, height: 820 });
+  }
   t.deepEqual(b.problems, []);
 });
 

@@ -2,10 +2,12 @@
 // scanned, to 已数字化 only when a fresh check of every current material passes, and to 已验收 by the
 // archive chief — never by the person who marked it 已数字化. Moves back need a note; another office
 // gets 404 with a denied audit row; each move is in the archive's digital history.
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { auditRows, plainArchiveOf } from '../archives/helpers.ts';
+import { auditRows, plainArchiveOf, postBytes } from '../archives/helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -20,6 +22,9 @@ const db = () => sys.services.db;
 /** A small readable page at 300 dpi, distinct per shade. */
 const page = (shade: number) =>
   sharp({ create: { width: 60, height: 85, channels: 3, background: { r: shade, g: shade, b: shade } } }).jpeg().withMetadata({ density: 300 }).toBuffer();
+
+/** A readable page at 72 dpi, below SCAN_MIN_DPI. */
+const lowDpiPage = () => sharp({ create: { width: 60, height: 85, channels: 3, background: '#ddd' } }).jpeg().withMetadata({ density: 72 }).toBuffer();
 
 /** Scans every page of these materials, as a scanning process would file them. */
 async function scan(materials: Array<{ id: number; pages: number }>) {
@@ -172,4 +177,139 @@ test.serial('another office, a requester and bad input are refused; the refusal 
     t.is(r.status, 400, JSON.stringify(body));
   }
   t.is(await digitalStatus(a.archiveId), 'none');
+});
+
+/** A clean undigitised archive of the city office with no page image at all (untouched by the tests before). */
+async function unscannedArchive() {
+  for (let nth = 0; ; nth++) {
+    const a = await undigitisedArchive(nth);
+    const scanned = await db()('page_images as p').join('materials as m', 'm.id', 'p.material_id').where('m.archive_id', a.archiveId).first('p.id');
+    if (!scanned) return a;
+  }
+}
+
+/** An archive scanned in full and marked 已数字化 by archivist1. */
+async function digitisedArchive() {
+  const a = await unscannedArchive();
+  await scan(a.materials);
+  const done = await move('archivist1', a.archiveId, { to: 'done' });
+  if (done.status !== 200) throw new Error(JSON.stringify(done.body));
+  return a;
+}
+
+const summaryDigital = async () => {
+  const s = (await (await sys.as('chief1')).get('/api/reports/summary')).body.holdings;
+  const n = (code: string) => s.byDigital.find((x: any) => x.code === code)?.n ?? 0;
+  return { digitised: s.digitised as number, done: n('done'), partial: n('partial') };
+};
+
+test.serial('已验收 takes no new page until the chief withdraws it; a failing upload moves an archive 已数字化 back to 部分数字化 with a note, and 统计分析 stops counting it', async (t) => {
+  const a = await digitisedArchive();
+  const m = a.materials[0];
+  t.is((await move('chief1', a.archiveId, { to: 'verified' })).status, 200);
+  const pagesOf = async () => Number((await db()('page_images').where({ material_id: m.id }).count({ n: '*' }))[0].n);
+  const before = await pagesOf();
+
+  // 验收 closed the archive: an upload is refused and nothing is written.
+  const archivist = await sys.as('archivist1');
+  const refused = await postBytes(archivist, `/api/materials/${m.id}/pages`, await lowDpiPage(), 'image/jpeg');
+  t.is(refused.status, 422, JSON.stringify(refused.body));
+  t.is(refused.body.details.rule, 'digital_verified');
+  t.regex(refused.body.message, /^档案已验收，不能再上传或替换扫描页/);
+  t.is(await pagesOf(), before);
+  t.is(await digitalStatus(a.archiveId), 'verified');
+
+  // Asking for the status it already has says so in words, in both languages.
+  const same = await move('chief1', a.archiveId, { to: 'verified' });
+  t.is(same.status, 422);
+  t.is(same.body.message, '档案已是“已验收” / The archive is already Verified');
+
+  // The chief withdraws the 验收 (a move back with a note); a 72 dpi page then fails its check, and the
+  // archive is 部分数字化 again, with the reason in its digital history.
+  t.is((await move('chief1', a.archiveId, { to: 'done', note: '补扫第一份材料' })).status, 200);
+  const counted = await summaryDigital();
+  const up = await postBytes(archivist, `/api/materials/${m.id}/pages`, await lowDpiPage(), 'image/jpeg');
+  t.is(up.status, 201, JSON.stringify(up.body));
+  const n = before + 1;
+  const low = up.body.findings.find((f: any) => f.code === 'LOW_DPI');
+  t.is(low.message, `第 ${n} 页分辨率 72 dpi 低于 200 / page ${n}: 72 dpi, below 200 dpi`, 'the English half carries the page and the value');
+  t.deepEqual(up.body.digitalStatus, { status: 'partial', label: '部分数字化', from: 'done' });
+  t.is(await digitalStatus(a.archiveId), 'partial');
+  const view = await archivist.get(`/api/archives/${a.archiveId}`);
+  const last = view.body.digitalHistory.at(-1);
+  t.like(last, { fromStatus: 'done', toStatus: 'partial', checked: 1 });
+  t.regex(last.note, new RegExp(`^扫描质检未通过，自动退回：材料 ${m.seq_no}（PAGE_COUNT、.*LOW_DPI`));
+  t.is(last.actorName, (await db()('users').where({ username: 'archivist1' }).first()).display_name);
+  const audit = (await auditRows(sys, 'archive.digital_status')).at(-1);
+  t.like(audit, { object_id: String(a.archiveId), actor: 'archivist1', outcome: 'success' });
+  t.like(JSON.parse(audit.detail), { from: 'done', to: 'partial', auto: true, materialId: m.id, trigger: 'upload' });
+  t.deepEqual(await summaryDigital(), { digitised: counted.digitised - 1, done: counted.done - 1, partial: counted.partial + 1 });
+
+  // Marking it 已数字化 again waits for the material to pass.
+  t.is((await move('archivist1', a.archiveId, { to: 'done' })).body.details?.rule, 'digital_scans', 'the bad page still fails');
+});
+
+test.serial('a truncated page uploaded to an archive 已数字化 is caught by its check and moves the archive back', async (t) => {
+  const a = await digitisedArchive();
+  const m = a.materials.at(-1)!;
+  const noisy = await sharp({ create: { width: 400, height: 560, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .jpeg()
+    .withMetadata({ density: 300 })
+    .toBuffer();
+  const up = await postBytes(await sys.as('archivist1'), `/api/materials/${m.id}/pages`, noisy.subarray(0, noisy.length >> 1), 'image/jpeg');
+  t.is(up.status, 201, JSON.stringify(up.body));
+  t.true(up.body.findings.some((f: any) => f.code === 'UNREADABLE'));
+  t.like(up.body.digitalStatus, { status: 'partial', from: 'done' });
+  t.is(await digitalStatus(a.archiveId), 'partial');
+  // The archive page no longer offers 验收; the archivist may mark it 已数字化 again once it passes.
+  t.deepEqual((await (await sys.as('chief1')).get(`/api/archives/${a.archiveId}`)).body.digitalTransitions, ['done']);
+  const skip = await move('archivist1', a.archiveId, { to: 'verified' });
+  t.is(skip.body.message, '数字化状态不能由您从“部分数字化”变为“已验收” / You cannot move the digital status from Partly digitised to Verified');
+});
+
+/** PUT an image body (重扫此页), as postBytes does for POST. */
+async function putBytes(username: string, path: string, body: Buffer, contentType = 'image/jpeg') {
+  const client = await sys.as(username);
+  const res = await fetch(client.base + path, { method: 'PUT', headers: { cookie: (client as unknown as { cookie: string }).cookie, 'content-type': contentType }, body });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+test.serial('重扫此页 replaces a page in the middle: audited with the old image kept, checked again; a bad rescan moves 已数字化 back, a good one lets it be marked again', async (t) => {
+  const a = await digitisedArchive();
+  const m = a.materials.find((x) => x.pages >= 2) ?? a.materials[0];
+  const old = await db()('page_images').where({ material_id: m.id, page_no: 1 }).first();
+
+  // A 72 dpi rescan of page 1: the page count stays, the check fails, the archive goes back.
+  const bad = await putBytes('archivist1', `/api/materials/${m.id}/pages/1`, await lowDpiPage());
+  t.is(bad.status, 200, JSON.stringify(bad.body));
+  t.like(bad.body.page, { pageNo: 1, dpi: 72 });
+  t.deepEqual(bad.body.findings.map((f: any) => [f.code, f.pageNo]), [['LOW_DPI', 1]]);
+  t.like(bad.body.digitalStatus, { status: 'partial', from: 'done' });
+  t.is(Number((await db()('page_images').where({ material_id: m.id }).count({ n: '*' }))[0].n), m.pages, 'replaced, not appended');
+  const audit = (await auditRows(sys, 'page.replace')).at(-1);
+  t.like(audit, { actor: 'archivist1', object_id: String(m.id) });
+  t.like(JSON.parse(audit.detail), { pageNo: 1, oldSha256: old.sha256, oldFile: old.file, dpi: 72 });
+  t.true(fs.existsSync(path.join(sys.testDb.dataDir, 'scans', old.file)), 'the old image is kept on disk');
+
+  // A good rescan: the material passes again, leaves 扫描质检's list, and the archive may be marked 已数字化.
+  const good = await putBytes('archivist1', `/api/materials/${m.id}/pages/1`, await page(33));
+  t.is(good.status, 200);
+  t.deepEqual(good.body.findings, []);
+  t.like(good.body.digitalStatus, { status: 'partial', from: null });
+  const served = await fetch(`${(await sys.as('archivist1')).base}/api/materials/${m.id}/pages/1`, { headers: { cookie: ((await sys.as('archivist1')) as unknown as { cookie: string }).cookie } });
+  t.is(served.headers.get('x-content-sha256'), good.body.page.sha256, 'the page served is the rescan');
+  t.is((await (await sys.as('archivist1')).get(`/api/scan-checks/failing?archiveId=${a.archiveId}`)).body.total, 0);
+  t.is((await move('archivist1', a.archiveId, { to: 'done' })).status, 200);
+
+  // No such page (new pages are appended with POST), another office, not an image, a verified archive.
+  t.is((await putBytes('archivist1', `/api/materials/${m.id}/pages/${m.pages + 1}`, await page(34))).status, 404);
+  t.is((await putBytes('receiver1', `/api/materials/${m.id}/pages/1`, await page(35))).status, 404);
+  t.is((await putBytes('archivist1', `/api/materials/${m.id}/pages/1`, Buffer.from('not an image'))).status, 400);
+  t.is((await putBytes('applicant1', `/api/materials/${m.id}/pages/1`, await page(36))).status, 403);
+  t.is((await move('chief1', a.archiveId, { to: 'verified' })).status, 200);
+  const closed = await putBytes('archivist1', `/api/materials/${m.id}/pages/1`, await page(37));
+  t.is(closed.status, 422);
+  t.is(closed.body.details.rule, 'digital_verified');
+  t.is((await db()('page_images').where({ material_id: m.id, page_no: 1 }).first()).sha256, good.body.page.sha256, 'nothing changed');
 });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import test from 'ava';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { completeAt } from '../helpers/workflow.ts';
+import { completeAt, taskAt } from '../helpers/workflow.ts';
+import { approveStep, borrowingVariables, ensureScanned, type DemoCadre } from '../helpers/cases.ts';
 import { auditRows, cadreNamed, plainArchiveOf, postBytes } from '../archives/helpers.ts';
 import { accept, daysAgo, pageScan, plainCadre, registration, uploadScan } from '../processes/material-helpers.ts';
 import { Scans } from '../../server/archives/scans.ts';
@@ -177,4 +178,57 @@ test.serial('checking a whole archive checks its scanned materials and counts th
   t.deepEqual(res.body.results.map((r: any) => [r.materialId, r.passed]).sort(), [[m1.id, true], [m2.id, false]].sort());
   t.like((await checksOf(m2.id)).at(-1), { trigger: 'archive' });
   t.is((await (await sys.as('receiver1')).post(`/api/archives/${a.archiveId}/scan-checks`, {})).status, 404);
+});
+
+/** A clean cadre of the city office with an archive in stock and no scans, from the end of the list (far from those above). */
+async function lastCleanCadre(): Promise<DemoCadre> {
+  const city = await db()('org_units').where({ code: '150300-ZZB-DAS' }).first('id');
+  const r = await db()('cadres as c')
+    .join('archives as a', 'a.cadre_id', 'c.id')
+    .where({ 'a.custodian_org_id': city.id, 'a.kind': 'original', 'a.status': 'in_stock', 'a.digital_status': 'none' })
+    .whereNotIn('c.id', db()('users').whereNotNull('cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('related_cadre_id'))
+    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', db()('avoidance_entries').select('cadre_id'))
+    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where((w) => w.where('m.category_code', '9').orWhere('m.category_code', 'like', '9-%')).select('m.id'))
+    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where((w) => w.where('m.category_code', '1').orWhere('m.category_code', 'like', '1-%')).select('m.id'))
+    .orderBy('c.id', 'desc')
+    .first('c.id', 'c.name', 'c.id_number', 'c.management_level', 'a.id as archive_id', 'a.custodian_org_id');
+  return { id: r.id, name: r.name, idNumber: r.id_number, level: r.management_level, archiveId: r.archive_id, custodianOrgId: r.custodian_org_id };
+}
+
+test.serial('电子查阅 of a category whose scans fail 扫描质检 is refused at the start and at the chief’s approval; “as requested” leaves it out', async (t) => {
+  const cadre = await lastCleanCadre();
+  await ensureScanned(sys, cadre.archiveId, ['1', '9']);
+  const applicant = await sys.as('applicant1');
+  const start = async (categories: string[]) =>
+    applicant.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { mode: 'electronic', categories }) });
+  const before = await start(['1', '9']);
+  t.is(before.status, 201, JSON.stringify(before.body));
+  const id = before.body.id as string;
+
+  // Category 9's scanned material gets a page too many at 150 dpi: its newest check fails.
+  const m9 = await db()('materials as m').join('page_images as p', 'p.material_id', 'm.id').where('m.archive_id', cadre.archiveId).where((w) => w.where('m.category_code', '9').orWhere('m.category_code', 'like', '9-%')).first('m.id');
+  const up = await postBytes(await sys.as('archivist1'), `/api/materials/${m9.id}/pages`, await page(150, 90), 'image/jpeg');
+  t.is(up.status, 201);
+  t.true(up.body.findings.length > 0);
+
+  // A new electronic request naming category 9 is refused at the categories, saying which and why.
+  const refused = await start(['1', '9']);
+  t.is(refused.status, 422, JSON.stringify(refused.body));
+  t.like(refused.body.details, { rule: 'electronic-scans-failing', field: 'categories', categories: ['9'] });
+  t.regex(refused.body.message, /^以下类别的扫描件未通过扫描质检，暂不能电子查阅：九、工资、任免、出国和会议代表材料/);
+  t.is((await start(['1'])).status, 201, 'the sound category alone is accepted');
+
+  // The request made before: the chief cannot grant category 9 by name; "as requested" grants 1 only.
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  const chief = await sys.as('chief1');
+  const task = await taskAt(chief, id, 'chiefApproval');
+  const named = await chief.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'approve', comment: '同意。', grantedCategories: ['1', '9'] } });
+  t.is(named.status, 422, JSON.stringify(named.body));
+  t.like(named.body.details, { rule: 'electronic-scans-failing', field: 'grantedCategories', categories: ['9'] });
+  const asRequested = await chief.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'approve', comment: '同意查阅扫描合格的类别。' } });
+  t.is(asRequested.status, 200, JSON.stringify(asRequested.body));
+  t.deepEqual(JSON.parse((await db()('utilization_requests').where({ instance_id: id }).first()).granted_categories), ['1']);
 });

@@ -157,6 +157,18 @@ export async function uploadIntakeScan(intakeId: number, file: File) {
   return (await res.json()) as ApiRoutes[typeof key]['response'];
 }
 
+/** 重扫此页: replaces one scanned page of a material (the body is the image itself). */
+export async function replacePageScan(materialId: number, pageNo: number, file: File) {
+  const key = 'PUT /api/materials/:id/pages/:pageNo';
+  const res = await send(key, buildUrl('/api/materials/:id/pages/:pageNo', { id: materialId, pageNo }), {
+    method: 'PUT',
+    body: file,
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+  });
+  if (!res.ok) throw await toError(res);
+  return (await res.json()) as ApiRoutes[typeof key]['response'];
+}
+
 export const intakeScanUrl = (intakeId: number, seq: number) => buildUrl('/api/material-intakes/:id/scans/:seq', { id: intakeId, seq });
 
 /**

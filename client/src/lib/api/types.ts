@@ -3230,6 +3230,35 @@ export interface ApiRoutes {
     body: never;
     response: Blob;
   };
+  /** 重扫此页: replace one scanned page with a new image (JPEG, PNG or TIFF body); the material is checked again */
+  "PUT /api/materials/:id/pages/:pageNo": {
+    params: { id: number; pageNo: number };
+    query: never;
+    body: never;
+    response: {
+      page: {
+        pageNo: number;
+        format: string;
+        sha256: string;
+        dpi: number | null;
+        colourMode: string;
+        width: number;
+        height: number;
+        bytes: number;
+      };
+      findings: Array<{
+        code: string;
+        pageNo?: number;
+        message: string;
+      }>;
+      /** the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化 */
+      digitalStatus: {
+        status: string;
+        label: string;
+        from: string | null;
+      };
+    };
+  };
   /** A scanned page scaled down for the viewer’s thumbnail strip (JPEG, READING_THUMB_WIDTH wide; audited as page.thumbnail) */
   "GET /api/materials/:id/pages/:pageNo/thumbnail": {
     params: { id: number; pageNo: number };
@@ -3237,7 +3266,7 @@ export interface ApiRoutes {
     body: never;
     response: Blob;
   };
-  /** Add one scanned page (JPEG, PNG or TIFF body) after the last page */
+  /** Add one scanned page (JPEG, PNG or TIFF body) after the last page; refused on an archive 已验收 (422 digital_verified); a failing check moves an archive 已数字化 back to 部分数字化 */
   "POST /api/materials/:id/pages": {
     params: { id: number };
     query: never;
@@ -3258,6 +3287,12 @@ export interface ApiRoutes {
         pageNo?: number;
         message: string;
       }>;
+      /** the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化 */
+      digitalStatus: {
+        status: string;
+        label: string;
+        from: string | null;
+      };
     };
   };
   /** Findings of the scans against the catalogue row (page count, gaps, dpi, integrity) */

@@ -155,6 +155,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     add: 'add',
     remove: 'remove',
     upload: 'upload',
+    replace: 'replace',
     download: 'download',
     withdraw: 'withdraw',
     submit: 'submit',

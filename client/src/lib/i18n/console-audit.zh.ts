@@ -152,6 +152,7 @@ export const consoleAuditZh = {
     add: '添加',
     remove: '移除',
     upload: '上传',
+    replace: '替换',
     download: '下载',
     withdraw: '撤回',
     submit: '提交',

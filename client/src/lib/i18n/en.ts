@@ -676,6 +676,11 @@ export const en: Dictionary = {
     recheck: 'Check again',
     passed: '{seq} passes its scan check',
     stillFailing: '{seq} still has {n} {n:problem|problems}',
+    rescan: 'Rescan this page',
+    rescanPage: 'Rescan page {n}',
+    rescanned: 'Page {n} of {seq} replaced; it passes its scan check',
+    rescanStillFailing: 'Page {n} of {seq} replaced; still {k} {k:problem|problems}',
+    movedBack: 'The scans of archive {archive} fail their check: it is back to Partly digitised',
     trigger: { filing: 'at filing', upload: 'on upload', material: 'material', archive: 'archive' },
   },
   reports: {

@@ -675,6 +675,11 @@ export const zh = {
     recheck: '重新检查',
     passed: '{seq} 已通过质检',
     stillFailing: '{seq} 仍有 {n} 个问题',
+    rescan: '重扫此页',
+    rescanPage: '重扫第 {n} 页',
+    rescanned: '{seq} 第 {n} 页已替换，已通过质检',
+    rescanStillFailing: '{seq} 第 {n} 页已替换，仍有 {k} 个问题',
+    movedBack: '档案 {archive} 的扫描未通过质检，已退回“部分数字化”',
     trigger: { filing: '归档时', upload: '上传时', material: '按材料', archive: '按档案' },
   },
   reports: {
