@@ -1,7 +1,9 @@
 // 数字化进度: an archive's digital status moves from 未数字化 to 部分数字化 once some material is
 // scanned, to 已数字化 only when a fresh check of every current material passes, and to 已验收 by the
 // archive chief — never by the person who marked it 已数字化. Moves back need a note; another office
-// gets 404 with a denied audit row; each move is in the archive's digital history.
+// gets 404 with a denied audit row; each move is in the archive's digital history. A recorded check
+// that fails (an upload, a rescan, an on-demand check) moves an archive 已数字化 or 已验收 back to
+// 部分数字化 with a note; an archive 已验收 takes no new or replaced page; 重扫此页 replaces a page.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -312,4 +314,20 @@ test.serial('重扫此页 replaces a page in the middle: audited with the old im
   t.is(closed.status, 422);
   t.is(closed.body.details.rule, 'digital_verified');
   t.is((await db()('page_images').where({ material_id: m.id, page_no: 1 }).first()).sha256, good.body.page.sha256, 'nothing changed');
+});
+
+test.serial('a page changed on disk under an archive 已验收: the on-demand check finds it and the archive is 部分数字化 again, the history saying why', async (t) => {
+  const a = await digitisedArchive();
+  t.is((await move('chief1', a.archiveId, { to: 'verified' })).status, 200);
+  const m = a.materials[0];
+  const row = await db()('page_images').where({ material_id: m.id, page_no: 1 }).first();
+  fs.writeFileSync(path.join(sys.testDb.dataDir, 'scans', row.file), await page(12));
+  const res = await (await sys.as('chief1')).post(`/api/archives/${a.archiveId}/scan-checks`, {});
+  t.is(res.status, 200);
+  t.is(res.body.failing, 1);
+  t.is(await digitalStatus(a.archiveId), 'partial');
+  const last = (await (await sys.as('chief1')).get(`/api/archives/${a.archiveId}`)).body.digitalHistory.at(-1);
+  t.like(last, { fromStatus: 'verified', toStatus: 'partial' });
+  t.regex(last.note, /FILE_CHANGED/);
+  t.like(JSON.parse((await auditRows(sys, 'archive.digital_status')).at(-1).detail), { from: 'verified', to: 'partial', auto: true, trigger: 'archive' });
 });
