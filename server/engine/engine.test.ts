@@ -247,7 +247,8 @@ test.serial('a case whose start waits for a timer first is in 我的申请 at on
   const res = await applicant.post('/api/process-instances', { processKey: 'startWait', variables: {} });
   t.is(res.status, 201);
   // The process variables (the initiator, what start services add) stay on the server.
-  t.deepEqual(Object.keys(res.body).sort(), ['activeElements', 'businessKey', 'id', 'processKey', 'status', 'version']);
+  t.deepEqual(Object.keys(res.body).sort(), ['activeElements', 'businessKey', 'id', 'processKey', 'replayed', 'status', 'version']);
+  t.false(res.body.replayed, 'a first filing, not the answer to a repeated key');
   t.deepEqual(res.body.activeElements, ['cooling']);
   t.is((await sys.services.db('tasks').where({ instance_id: res.body.id })).length, 0, 'no task yet');
   const mine = (await applicant.get('/api/applications?state=open&limit=100')).body.items.find((a: any) => a.id === res.body.id);

@@ -94,7 +94,9 @@ test.serial('an archive transferred outside Dangan: after the paper receipt the 
   t.is(sent.status, 200, JSON.stringify(sent.body));
   t.is((await db()('archives').where({ id: archive.id }).first()).status, 'transferring');
 
-  // Before the receipt (转出中) the paper is still here: everything works as before.
+  // Before the receipt (转出中) the paper is still here: the office's own work goes on as before.
+  // The reader's electronic viewing ended when the archive was sent (its grant revoked; a grant
+  // opens nothing of an archive 转出中): their session and pages are 404 like an absent grant.
   t.deepEqual(await probe(rc, copy, stock.body.id, archive.archive_no), {
     catalogue: 200,
     material: 200,
@@ -102,8 +104,8 @@ test.serial('an archive transferred outside Dangan: after the paper receipt the 
     thumbnail: 200,
     scanFindings: 200,
     copyPdf: 200,
-    readingSession: 200,
-    readingPage: 200,
+    readingSession: 404,
+    readingPage: 404,
     scanCheckRun: 200,
     digitalStatus: 200,
     stockMark: 200,
@@ -160,8 +162,9 @@ test.serial('an archive transferred outside Dangan: after the paper receipt the 
     t.true(reasons.includes(r), `${r} in ${reasons.join(', ')}`);
   }
   t.true(
-    denied.some((r: any) => r.action === 'catalog.view_denied' && JSON.parse(r.detail).reason === 'gone' && JSON.parse(r.detail).grantId === rc.grants.applicant1),
-    'the reader’s session is refused and audited',
+    // (revoked: the grant ended when the archive was sent)
+    denied.some((r: any) => r.action === 'catalog.view_denied' && JSON.parse(r.detail).reason === 'revoked' && JSON.parse(r.detail).grantId === rc.grants.applicant1),
+    `the reader’s session is refused and audited: ${JSON.stringify(denied.filter((r: any) => JSON.parse(r.detail).grantId))}`,
   );
 
   // The register record stays: number, status 已转出, the history with the 转出, no digital move offered.
