@@ -62,6 +62,7 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     chiefName: '陈立新',
     officeName: '乌海市委组织部干部档案室',
     lentAt: '2026-11-02 10:00',
+    endedAt: '2026-11-02 15:00',
     stepName: '档案室负责人审批',
   };
   for (const event of NOTICE_EVENTS) {
@@ -79,6 +80,7 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     ['application_decided', { nextStep: 'onsite', readOn: '2026-11-10' }],
     ['application_decided', { nextStep: 'onsite_late', readOn: '2026-11-01' }],
     ['application_decided', { nextStep: 'loan', loanDays: '5' }],
+    ['application_decided', { outcome: 'not_read', nextStep: 'onsite_not_held' }],
     ['renewal_decided', { outcome: 'refused' }],
     ['task_unstaffed', { why: 'vacant' }],
     ['task_unstaffed', { why: 'assignee_gone' }],

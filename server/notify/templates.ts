@@ -23,6 +23,7 @@ export const NOTICE_EVENTS = [
   'process_incident',
   'loan_lent',
   'renewal_decided',
+  'reading_ended',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -68,12 +69,14 @@ const nextStep = {
   zh: (v: Vars): string[] => {
     if (v.nextStep === 'onsite') return ['', `请于 ${v.readOn} 与共同申请的查档人员一同到${v.officeName}现场查阅，携带本人有效身份证件；档案管理员核验身份并全程陪同。`];
     if (v.nextStep === 'onsite_late') return ['', `拟查阅日期 ${v.readOn} 已过。请与${v.officeName}另约查阅时间，届时与共同申请的查档人员一同前往，携带本人有效身份证件；档案管理员核验身份并全程陪同。`];
+    if (v.nextStep === 'onsite_not_held') return ['', `${v.officeName}登记本次现场查阅未进行（查档人员未到场或档案室取消），本申请已办结，不登记查阅登记簿。原因请登录查看；如仍需查阅，请重新提出申请。`];
     if (v.nextStep === 'loan') return ['', `请到${v.officeName}办理借出：档案管理员对照目录逐份清点、密封，由您签字领取。借阅期限 ${v.loanDays} 天，自借出之日起计算；借出时另行通知归还期限。`];
     return [];
   },
   en: (v: Vars): string[] => {
     if (v.nextStep === 'onsite') return ['', `Please come to ${v.officeName} on ${v.readOn} with your co-applicants to read the archive there, each with an identity document; an archivist checks your identities and stays with you throughout.`];
     if (v.nextStep === 'onsite_late') return ['', `The planned reading day, ${v.readOn}, has passed. Please agree another day with ${v.officeName} and come then with your co-applicants, each with an identity document; an archivist checks your identities and stays with you throughout.`];
+    if (v.nextStep === 'onsite_not_held') return ['', `${v.officeName} recorded that the on-site reading did not take place (the applicants did not come, or the office cancelled it). The application is closed and nothing is entered in the reading register. Log in to read the reason; to read the archive after all, file a new application.`];
     if (v.nextStep === 'loan') return ['', `Please collect the archive at ${v.officeName}: an archivist counts it against the catalogue and seals it, and you sign for it. The loan lasts ${v.loanDays} days from the day it is lent; you are told the return date then.`];
     return [];
   },
@@ -91,8 +94,8 @@ const UNSTAFFED_WHY_EN: Record<string, string> = {
   assignee_gone: 'the account of the person it was assigned to is disabled',
 };
 
-const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结' };
-const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed' };
+const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结', not_read: '已办结（未查阅）' };
+const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed', not_read: 'closed without a reading' };
 
 export const TEMPLATES: Record<NoticeEvent, Template> = {
   task_assigned: {
@@ -285,6 +288,17 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Archive lent to you, due back by ${v.dueAt} (${v.caseRef})`,
       lines: [greet.en(v), '', `The archive you borrowed (case ${v.caseRef}) was lent to you on ${v.lentAt}. Please bring it back to ${v.officeName} by ${v.dueAt} (Beijing time), where it is checked with you. To keep it longer, log in and ask for a renewal before it is due.`],
+    }),
+  },
+  // An electronic reading ended early because the archive was sent to another office (transfers/uses.ts).
+  reading_ended: {
+    zh: (v) => ({
+      subject: `【档案】电子查阅已终止：档案已转出（${v.caseRef}）`,
+      lines: [greet.zh(v), '', `您经批准的电子查阅（编号 ${v.caseRef}）所涉档案已于 ${v.endedAt}（北京时间）由${v.officeName}转出，查阅权限随之收回，阅档室不能再查看该档案。如仍需查阅，请向现保管该档案的档案室重新申请。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Electronic reading ended: the archive was transferred (${v.caseRef})`,
+      lines: [greet.en(v), '', `The archive of your approved electronic reading (case ${v.caseRef}) was sent away by ${v.officeName} on ${v.endedAt} (Beijing time). Your access ended with it, and the reading room no longer shows that archive. To read it after all, apply to the archive office that now holds it.`],
     }),
   },
   renewal_decided: {

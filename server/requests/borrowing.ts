@@ -59,6 +59,32 @@ export async function closeWithRegisterEntry(
 }
 
 /**
+ * An approved 现场查阅 that will not take place: the request is closed as not read (status closed,
+ * no register entry, so the transfer rule archive_in_use no longer counts it), the archivist's reason
+ * is an opinion of the 审批表 (decision not_held, written by the taskCompleted hook in service.ts), and the applicant gets application_decided with
+ * outcome not_read — under its own key, the approval mail having used the case's decision key. The
+ * mail does not carry the reason (typed text stays in the system): the applicant reads it there.
+ */
+async function onsiteNotHeld(ctx: ServiceContext, notify: NotifyService, reason: string): Promise<Record<string, unknown>> {
+  if (reason.length < 2) {
+    throw errors.rule('onsite-not-held-reason', '未查阅须写明原因（如查档人员未到场、档案室取消） / Say why the reading did not take place (the applicants did not come, the office cancelled)');
+  }
+  const req = await requestOf(ctx);
+  const now = iso(ctx.clock.now());
+  await store.updateRequest(ctx.trx, req.id, { status: 'closed', closed_at: now });
+  const officeName = oneLine((await notifyStore.orgName(ctx.trx, req.custodian_org_id)) ?? '档案室');
+  await notify.notify(ctx.trx, {
+    event: 'application_decided',
+    recipients: [{ userId: req.initiator_id }],
+    vars: { ...(await caseVars(ctx)), outcome: 'not_read', officeName, nextStep: 'onsite_not_held' },
+    link: { application: ctx.instanceId },
+    instanceId: ctx.instanceId,
+    key: `decided:${ctx.instanceId}:not_read`,
+  });
+  return { readingHeld: 'not_held' };
+}
+
+/**
  * 现场查阅 and 借阅: the applicant has no task of their own after the approval (电子查阅 has its
  * 电子阅档 task, which mails them), so they are told at once where to go and when — the office by
  * name, the planned day (or that it has passed), the loan's days. Under the case's decision key, so
@@ -281,6 +307,11 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
   /** 现场查阅登记: identities checked, accompanied, the readers signed; the times of the reading. */
   registry.register('registerOnsiteReading', async (ctx) => {
     const v = ctx.variables;
+    // 未查阅: the applicants did not come, or the office cancelled. The case ends without a 查阅登记簿
+    // entry (the register records readings that took place, signed by the readers — DOMAIN.md §6.1
+    // step 8), the reason is kept as the archivist's opinion on the 审批表, and the applicant is told.
+    // A form of an earlier version has no readingHeld: that is a reading, as before.
+    if (v.readingHeld === 'not_held') return onsiteNotHeld(ctx, notify, str(v.notHeldReason).trim());
     if (v.identityChecked !== true || v.accompanied !== true || v.readersSigned !== true) {
       throw errors.rule('onsite-checks', '须核验身份、全程陪同并由查档人员在登记簿签字 / Check identities, accompany the reading and have the readers sign the register');
     }

@@ -31,12 +31,15 @@ export function registerRequestServices(registry: ServiceRegistry, hooks: Engine
   // Every approve/reject of a request's task is an opinion on the 审批表: who, which step, when.
   hooks.on('taskCompleted', async (trx, ev) => {
     if (!REQUEST_PROCESSES.includes(ev.task.process_key)) return;
-    const decision = ev.variables.decision;
-    if (decision !== 'approve' && decision !== 'reject') return;
+    // 未查阅 on the 现场查阅 step is the archivist's opinion too, with its reason (borrowing.ts).
+    const notHeld = ev.task.element_id === 'onsiteReading' && ev.variables.readingHeld === 'not_held';
+    const decision = notHeld ? 'not_held' : ev.variables.decision;
+    if (decision !== 'approve' && decision !== 'reject' && decision !== 'not_held') return;
     const req = await store.requestOfInstance(trx, ev.task.instance_id);
     if (!req) return;
     const user = await people.findUser(trx, ev.actor.id);
-    const comment = typeof ev.variables.comment === 'string' ? ev.variables.comment : '';
+    const said = notHeld ? ev.variables.notHeldReason : ev.variables.comment;
+    const comment = typeof said === 'string' ? said.trim() : '';
     const reply = typeof ev.variables.replyRef === 'string' && ev.variables.replyRef.trim() ? `（批复文号：${ev.variables.replyRef.trim()}）` : '';
     await store.insertApproval(trx, {
       request_id: req.id,

@@ -7,6 +7,9 @@ import type { ServiceContext } from '../engine/types.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as accessStore from '../access/store.ts';
+import { formatInstant } from '../notify/beijing.ts';
+import * as notifyStore from '../notify/store.ts';
+import { oneLine } from '../notify/templates.ts';
 import type { TransferDeps } from './context.ts';
 import * as holdings from './holdings-store.ts';
 import type * as store from './store.ts';
@@ -56,4 +59,20 @@ export async function endViewingGrants(d: TransferDeps, ctx: ServiceContext, ord
     orgUnitId: order.from_org_id,
     detail: { reason: 'archive_transferred', caseNo: order.case_no, grantIds: ended.map((g) => g.id) },
   });
+  // Each reader is told by mail (reading_ended), not only by the reading room: their case number,
+  // the office that sent the archive, when — never the cadre.
+  const endedAt = formatInstant(ctx.clock.now());
+  const officeName = oneLine((await notifyStore.orgName(ctx.trx, order.from_org_id)) ?? '档案室');
+  for (const g of ended) {
+    if (!g.instance_id) continue;
+    const req = await ctx.trx('utilization_requests').where({ instance_id: g.instance_id }).first('case_no');
+    await d.notify.notify(ctx.trx, {
+      event: 'reading_ended',
+      recipients: [{ userId: g.grantee_user_id }],
+      vars: { caseRef: oneLine(req?.case_no ?? g.instance_id, 60), endedAt, officeName },
+      link: { application: g.instance_id },
+      instanceId: g.instance_id,
+      key: `reading_ended:${g.id}`,
+    });
+  }
 }

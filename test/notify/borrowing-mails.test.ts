@@ -8,7 +8,9 @@ import type { TestSmtp } from '../helpers/smtp.ts';
 import { completeAt, reject } from '../helpers/workflow.ts';
 import { actor, closeMailSystem, startMailSystem } from '../helpers/notify.ts';
 import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
-import { beijingDay } from '../../server/notify/beijing.ts';
+import { beijingDay, formatInstant } from '../../server/notify/beijing.ts';
+import { readingCase } from '../reading/helpers.ts';
+import { HBW, orgId, prepareAndApprove, send as sendTransfer } from '../processes/transfer-helpers.ts';
 
 const PUBLIC = 'https://archive.dangan.example';
 const CITY_OFFICE = '乌海市委组织部干部档案室';
@@ -71,6 +73,73 @@ test.serial('an approved on-site reading: the applicant is told at the approval 
   t.is(done.body.instance.status, 'completed');
   await send();
   t.is(inboxOf('applicant2').filter((m) => m.subject.includes(no) && m.subject.includes('您的申请')).length, 1);
+});
+
+test.serial('an approved on-site reading that does not take place: the archivist records 未查阅 with a reason, the case ends without a register entry, the applicant is told, and a transfer no longer counts it', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 21);
+  const viewFrom = beijingDay(new Date(sys.clock.now().getTime() + DAY));
+  const id = await file('applicant2', cadre, { mode: 'onsite', viewFrom });
+  await approveAll(id);
+  const req = await db()('utilization_requests').where({ instance_id: id }).first();
+  const { openUses } = await import('../../server/transfers/holdings-store.ts');
+  t.is((await openUses(db(), req.custodian_org_id, [cadre.archiveId])).length, 1, 'approved and not done: a transfer would be held back');
+  const archivist = await sys.as('archivist1');
+  // The form offers the choice; without a reason it is refused, and the case stays where it is.
+  const form = (await archivist.get(`/api/forms/onsite-reading?instanceId=${id}`)).body;
+  t.deepEqual(form.components[0].values.map((v: any) => v.value), ['held', 'not_held']);
+  const noReason = await completeAt(archivist, id, 'onsiteReading', { readingHeld: 'not_held' });
+  t.is(noReason.status, 400, JSON.stringify(noReason.body));
+  t.deepEqual(noReason.body.details.map((d: any) => d.field), ['notHeldReason']);
+  const blank = await completeAt(archivist, id, 'onsiteReading', { readingHeld: 'not_held', notHeldReason: '  甲 ' });
+  t.is(blank.status, 400, 'a reason of one character is no reason');
+  t.is((await db()('utilization_requests').where({ id: req.id }).first()).status, 'approved');
+
+  const done = await completeAt(archivist, id, 'onsiteReading', { readingHeld: 'not_held', notHeldReason: '查档人员逾期未到场，电话联系后表示不再查阅。' });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.is(done.body.instance.status, 'completed');
+  t.like(await db()('utilization_requests').where({ id: req.id }).first(), { status: 'closed' });
+  t.is(await db()('reading_register').where({ request_id: req.id }).first(), undefined, 'nothing was read: no 查阅登记簿 entry');
+  t.deepEqual(await openUses(db(), req.custodian_org_id, [cadre.archiveId]), [], 'archive_in_use no longer counts it');
+  // The reason is the archivist's opinion on the 审批表, which the applicant reads.
+  const seen = (await (await sys.as('applicant2')).get(`/api/requests/${req.id}`)).body;
+  t.like(seen.approvals.at(-1), { step: 'onsiteReading', decision: 'not_held', opinion: '查档人员逾期未到场，电话联系后表示不再查阅。' });
+
+  await send();
+  const no = await caseNo(id);
+  const mails = inboxOf('applicant2').filter((m) => m.subject.includes(no));
+  const told = mails.filter((m) => m.subject.includes('未查阅'));
+  t.is(told.length, 1);
+  t.is(told[0].subject, `【档案】您的申请已办结（未查阅）：查阅/借阅干部人事档案（${no}）`);
+  t.true(told[0].text.includes(`${CITY_OFFICE}登记本次现场查阅未进行`), told[0].text);
+  t.false(told[0].text.includes('逾期未到场'), 'the typed reason stays in the system');
+  t.is(mails.filter((m) => m.subject.includes('您的申请')).length, 2, 'the approval, then this; no third at the end');
+  assertNoCadre(t, cadre, mails);
+});
+
+test.serial('an electronic reading ended because the archive was sent to another office: each reader is told by mail (reading_ended, Beijing time, their case number, no cadre); a reader who turned it off is not', async (t) => {
+  const rc = await readingCase(sys, 22);
+  // applicant2 turned the notice off in 个人设置: it is optional (the reading room says so too).
+  const co = await sys.as('applicant2');
+  t.is((await co.request('PUT', '/api/me/notification-settings', { events: { reading_ended: false } })).status, 200);
+  t.like((await co.get('/api/me/notification-settings')).body.events.find((e: any) => e.event === 'reading_ended'), { enabled: false, mandatory: false });
+  const started = await (await sys.as('archivist1')).post('/api/process-instances', {
+    processKey: 'transfer',
+    variables: { cadreId: rc.cadre.id, reason: 'transfer', destinationKind: 'office', toCustodianOrgId: await orgId(sys, HBW), noticeNo: '乌组任〔2026〕32号', noticeDate: todayIn(sys) },
+  });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  await prepareAndApprove(sys, started.body.id, rc.cadre.id);
+  await send();
+  t.deepEqual(inboxOf('applicant1').filter((m) => m.subject.includes('电子查阅已终止')), [], 'nothing before the archive leaves');
+  t.is((await sendTransfer(sys, started.body.id)).status, 200);
+  const sentAt = formatInstant(sys.clock.now());
+  await send();
+  const told = inboxOf('applicant1').filter((m) => m.subject.includes(rc.caseNo) && m.subject.includes('电子查阅已终止'));
+  t.is(told.length, 1);
+  t.is(told[0].subject, `【档案】电子查阅已终止：档案已转出（${rc.caseNo}）`);
+  t.true(told[0].text.includes(`已于 ${sentAt}（北京时间）由${CITY_OFFICE}转出，查阅权限随之收回`), told[0].text);
+  t.true(told[0].text.includes(`${PUBLIC}/applications/${rc.instanceId}`));
+  assertNoCadre(t, rc.cadre, told);
+  t.deepEqual(inboxOf('applicant2').filter((m) => m.subject.includes('电子查阅已终止')), [], 'turned off');
 });
 
 test.serial('an on-site reading approved after its planned day: the archive office’s approvers are told on the request, and the mail says the day has passed and to agree another with the office', async (t) => {

@@ -46,6 +46,7 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       task_taken: { label: 'My task handed on', help: 'The process administrator gave a task you held to someone else.' },
       task_unstaffed: { label: 'Nobody can work a task', help: 'Everyone who could work a task must avoid the case, or nobody holds its role (archive chief, process administrators).' },
       application_decided: { label: 'Decision on my application', help: 'An application you filed was approved, not approved, terminated or completed.' },
+      reading_ended: { label: 'Electronic reading ended by a transfer', help: 'The archive you read or were about to read electronically was sent to another office, and your access ended.' },
       loan_lent: { label: 'Archive lent', help: 'The archive you borrow is lent out, with the return date.' },
       loan_due_soon: { label: 'Loan due soon', help: 'A lent archive is due back in a day.' },
       renewal_decided: { label: 'Renewal decided', help: 'A renewal was approved (with the new return date) or refused.' },

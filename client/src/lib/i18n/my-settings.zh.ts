@@ -42,6 +42,7 @@ export const mySettingsZh = {
       task_taken: { label: '我的待办被转办', help: '流程管理员把您手上的待办转给了别人。' },
       task_unstaffed: { label: '待办无人可办', help: '能办理某个待办的人都须回避，或无人担任该岗位，事项无人处理（档案室负责人、流程管理员）。' },
       application_decided: { label: '申请办理结果', help: '您发起的申请已批准、未获批准、已终止或已办结。' },
+      reading_ended: { label: '电子查阅因档案转出终止', help: '您正在或即将电子查阅的档案已转出本档案室，查阅权限随之收回。' },
       loan_lent: { label: '档案已借出', help: '您借阅的档案已借出，告知归还期限。' },
       loan_due_soon: { label: '借阅即将到期', help: '借出的档案将在一天后到期。' },
       renewal_decided: { label: '续借结果', help: '续借已批准（含新的归还期限）或未获批准。' },
