@@ -137,17 +137,25 @@ export function archiveRoutes(s: Services) {
       method: 'post',
       path: '/api/materials/:id/pages',
       summary: 'Add one scanned page (JPEG, PNG or TIFF body) after the last page; refused on an archive 已验收 (422 digital_verified); a failing check moves an archive 已数字化 back to 部分数字化',
+      description:
+        'With `pageNo` (the page this upload creates) a retry is safe: 201 when it is the next page; 200 with `replayed: true` and nothing written when that page already holds the same image (sha256); 409 PAGE_EXISTS when it holds another image (replace it with PUT …/pages/:pageNo); 409 PAGE_NOT_NEXT past the next page. Without `pageNo` the page is appended after the last one.',
       tags,
       permission: 'archive.write',
       params: S.idParams,
+      query: S.pageUploadQuery,
       binaryBody: { types: IMAGE_TYPES, maxBytes: 20 * 1024 * 1024 },
       response: z.object({
         pages: z.array(S.pageSchema),
         findings: z.array(S.findingSchema),
         digitalStatus: digitalAfter,
+        replayed: z.boolean().openapi({ description: 'true: the page was already there with this image (a retry); nothing was written' }),
       }),
       status: 201,
-      handler: ({ user, ip, params, body }) => a.uploadPages(user, ip, params.id, [body as unknown as Buffer]),
+      handler: async ({ user, ip, params, query, body }) => {
+        const answer = await a.uploadPages(user, ip, params.id, [body as unknown as Buffer], query.pageNo);
+        // A retry answers 200: nothing was created.
+        return answer.replayed ? { raw: JSON.stringify(answer), contentType: 'application/json', status: 200 } : answer;
+      },
     }),
     route({
       method: 'put',

@@ -7,6 +7,9 @@ const optText = (max: number) => z.string().trim().max(max).nullish();
 
 export const idParams = z.object({ id: intId });
 export const pageParams = z.object({ id: intId, pageNo: intId });
+export const pageUploadQuery = z.object({
+  pageNo: intId.max(2000, '页码过大 / page number too large').optional().openapi({ description: 'the page this upload creates; makes a retry safe (see the description)' }),
+});
 
 export const searchQuery = z.object({
   q: z.string().max(40).optional().openapi({ description: '姓名（包含）、拼音首字母或全拼（前缀）、身份证号（前缀）、档案号（前缀，不分大小写，仅本人可读的档案）、单位名称' }),

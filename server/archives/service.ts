@@ -2,6 +2,7 @@
 // engine's transaction: updateCadreField, changeArchiveStatus, changeArchiveCustodian,
 // fileMaterial, supersedeMaterial, addPageScans, checkScans, custodianFor) and the archivist's
 // own writes over HTTP, each one transaction with its audit row. Reads are in views.ts.
+import { createHash } from 'node:crypto';
 import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -117,17 +118,43 @@ export class ArchivesService {
    * with a note). On an archive 已数字化, pages whose check fails move it back to 部分数字化
    * (server/quality), and the answer says so in `digitalStatus`.
    */
-  async uploadPages(user: SessionUser, ip: string, materialId: number, pages: Buffer[]) {
+  async uploadPages(user: SessionUser, ip: string, materialId: number, pages: Buffer[], pageNo?: number) {
     return this.db.transaction(async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
       if (!m) throw errors.notFound('Material');
-      const archive = await this.writableArchive(trx, user, m.archive_id);
+      await this.writableArchive(trx, user, m.archive_id);
+      // Under the archive's lock, so a retry racing its own first attempt sees the page it wrote.
+      const archive = (await archiveStore.lockArchive(trx, m.archive_id))!;
+      if (pageNo !== undefined) {
+        const replay = await this.samePageAgain(trx, materialId, pageNo, pages);
+        if (replay) return { ...replay, digitalStatus: await digitalStatusAfter(trx, archive), replayed: true };
+      }
       archives.assertOpenForScans(archive);
       const rows = await this.scans.addPageScans(trx, materialId, pages, user.id);
       await this.audit.record(trx, { actor: user, ip, action: 'page.upload', objectType: 'material', objectId: materialId, detail: { pages: rows.map((r) => r.page_no) } });
       const findings = await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id });
-      return { pages: rows.map(pageDto), findings, digitalStatus: await digitalStatusAfter(trx, archive) };
+      return { pages: rows.map(pageDto), findings, digitalStatus: await digitalStatusAfter(trx, archive), replayed: false };
     });
+  }
+
+  /**
+   * An upload that names the page it creates (`pageNo`) is safe to retry: the page already there
+   * with the same sha256 is the answer (nothing written, the findings of a check not recorded);
+   * another image there is 409 PAGE_EXISTS (重扫此页 replaces a page); a number past the next one
+   * is 409 PAGE_NOT_NEXT. Null when `pageNo` is the next page, to be appended.
+   */
+  private async samePageAgain(trx: Q, materialId: number, pageNo: number, pages: Buffer[]) {
+    const existing = await catalog.pagesOf(trx, materialId);
+    const next = existing.reduce((n, p) => Math.max(n, p.page_no), 0) + 1;
+    if (pageNo === next) return null;
+    if (pageNo > next) {
+      throw errors.conflict('PAGE_NOT_NEXT', `下一页应为第 ${next} 页，不能上传第 ${pageNo} 页 / The next page is page ${next}, not page ${pageNo}`, { pageNo, next });
+    }
+    const row = existing.find((p) => p.page_no === pageNo)!;
+    if (pages.length !== 1 || createHash('sha256').update(pages[0]).digest('hex') !== row.sha256) {
+      throw errors.conflict('PAGE_EXISTS', `第 ${pageNo} 页已有另一幅图像；如需替换，请用“重扫此页” / Page ${pageNo} already holds another image; use Rescan this page to replace it`, { pageNo, next });
+    }
+    return { pages: [pageDto(row)], findings: await this.scans.checkScans(trx, materialId) };
   }
 
   /**

@@ -331,3 +331,47 @@ test.serial('a page changed on disk under an archive 已验收: the on-demand ch
   t.regex(last.note, /FILE_CHANGED/);
   t.like(JSON.parse((await auditRows(sys, 'archive.digital_status')).at(-1).detail), { from: 'verified', to: 'partial', auto: true, trigger: 'archive' });
 });
+
+test.serial('a page upload naming its page is safe to retry: the same image again is the page already there (200, nothing written), another image is 409 PAGE_EXISTS, a gap 409 PAGE_NOT_NEXT', async (t) => {
+  const a = await unscannedArchive();
+  const m = a.materials.find((x) => x.pages >= 2)!;
+  const archivist = await sys.as('archivist1');
+  const url = (q: string) => `/api/materials/${m.id}/pages${q}`;
+  const rows = () => db()('page_images').where({ material_id: m.id }).orderBy('page_no').select('page_no', 'sha256');
+  const checks = async () => Number((await db()('scan_checks').where({ material_id: m.id }).count({ n: '*' }))[0].n);
+  const uploads = async () => (await auditRows(sys, 'page.upload')).filter((r: any) => r.object_id === String(m.id)).length;
+
+  const one = await page(31);
+  const first = await postBytes(archivist, url('?pageNo=1'), one, 'image/jpeg');
+  t.is(first.status, 201, JSON.stringify(first.body));
+  t.is(first.body.replayed, false);
+  t.deepEqual(first.body.pages.map((p: any) => p.pageNo), [1]);
+  const written = { rows: await rows(), checks: await checks(), uploads: await uploads() };
+
+  // The answer was lost and the client sends the same page again: page 1 is the answer, no page 2.
+  const retry = await postBytes(archivist, url('?pageNo=1'), one, 'image/jpeg');
+  t.is(retry.status, 200, JSON.stringify(retry.body));
+  t.is(retry.body.replayed, true);
+  t.deepEqual(retry.body.pages, first.body.pages);
+  t.false(retry.body.findings.some((f: any) => f.code === 'PAGE_DUPLICATE'));
+  t.deepEqual({ rows: await rows(), checks: await checks(), uploads: await uploads() }, written, 'nothing written, no check recorded, no audit row');
+
+  // Another image under page 1 is a conflict: replacing is 重扫此页's work.
+  const other = await postBytes(archivist, url('?pageNo=1'), await page(201), 'image/jpeg');
+  t.is(other.status, 409, JSON.stringify(other.body));
+  t.is(other.body.code, 'PAGE_EXISTS');
+  t.is(other.body.message, '第 1 页已有另一幅图像；如需替换，请用“重扫此页” / Page 1 already holds another image; use Rescan this page to replace it');
+  // A number past the next page leaves a gap.
+  const gap = await postBytes(archivist, url('?pageNo=3'), await page(202), 'image/jpeg');
+  t.is(gap.status, 409);
+  t.like(gap.body, { code: 'PAGE_NOT_NEXT', details: { pageNo: 3, next: 2 } });
+  for (const bad of ['?pageNo=0', '?pageNo=x', '?pageNo=2001']) t.is((await postBytes(archivist, url(bad), await page(203), 'image/jpeg')).status, 400, bad);
+  t.deepEqual(await rows(), written.rows, 'refusals wrote nothing');
+
+  // The next page is appended; without pageNo an API client appends as before.
+  t.is((await postBytes(archivist, url('?pageNo=2'), await page(204), 'image/jpeg')).status, 201);
+  const plain = await postBytes(archivist, url(''), await page(205), 'image/jpeg');
+  t.is(plain.status, 201);
+  t.deepEqual(plain.body.pages.map((p: any) => p.pageNo), [3]);
+  t.deepEqual((await rows()).map((r: any) => r.page_no), [1, 2, 3]);
+});

@@ -3269,7 +3269,7 @@ export interface ApiRoutes {
   /** Add one scanned page (JPEG, PNG or TIFF body) after the last page; refused on an archive 已验收 (422 digital_verified); a failing check moves an archive 已数字化 back to 部分数字化 */
   "POST /api/materials/:id/pages": {
     params: { id: number };
-    query: never;
+    query: { pageNo?: number };
     body: never;
     response: {
       pages: Array<{
@@ -3293,6 +3293,8 @@ export interface ApiRoutes {
         label: string;
         from: string | null;
       };
+      /** true: the page was already there with this image (a retry); nothing was written */
+      replayed: boolean;
     };
   };
   /** Findings of the scans against the catalogue row (page count, gaps, dpi, integrity) */
