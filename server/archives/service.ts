@@ -19,7 +19,7 @@ import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
 import type { Scans } from './scans.ts';
 import { custodyDto, materialDto, pageDto } from './dto.ts';
-import { DIGITAL_STATUSES, type ArchiveKind } from './codes.ts';
+import { DIGITAL_STATUSES, DIGITISED_STATUSES, type ArchiveKind, type DigitalStatus } from './codes.ts';
 import { readImportFile } from './import-read.ts';
 import { runImport } from './import.ts';
 
@@ -97,6 +97,7 @@ export class ArchivesService {
       await this.writableArchive(trx, user, input.archiveId);
       const m = await catalogue.fileMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.file', objectType: 'material', objectId: m.id, detail: { archiveId: m.archive_id, seqNo: m.seq_no } });
+      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user);
       return materialDto(m);
     });
   }
@@ -108,8 +109,22 @@ export class ArchivesService {
       await this.writableArchive(trx, user, old.archive_id);
       const m = await catalogue.supersedeMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.supersede', objectType: 'material', objectId: m.id, detail: { supersedes: old.id, seqNo: m.seq_no } });
+      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user);
       return materialDto(m);
     });
+  }
+
+  /**
+   * A row filed or corrected here arrives without page images (they are uploaded to it afterwards),
+   * so in an archive 已数字化 or 已验收 it is a current material that fails 扫描质检. The filing is not
+   * refused — over HTTP the pages can only follow the row — but the claim no longer holds: the check
+   * is recorded (trigger `filing`, listed on /quality) and, as for any failing check, moves the
+   * archive back to 部分数字化 with a note naming the material (server/quality, audited {auto}).
+   */
+  private async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, user: SessionUser) {
+    const archive = (await archiveStore.findArchive(trx, archiveId))!;
+    if (!DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
+    await this.scans.checkScans(trx, materialId, { trigger: 'filing', actorId: user.id });
   }
 
   /**

@@ -375,3 +375,34 @@ test.serial('a page upload naming its page is safe to retry: the same image agai
   t.deepEqual(plain.body.pages.map((p: any) => p.pageNo), [3]);
   t.deepEqual((await rows()).map((r: any) => r.page_no), [1, 2, 3]);
 });
+
+test.serial('a material filed directly or corrected without pages moves an archive 已数字化 / 已验收 back to 部分数字化, the history naming it and /quality listing it', async (t) => {
+  const a = await digitisedArchive();
+  t.is((await move('chief1', a.archiveId, { to: 'verified' })).status, 200);
+  const archivist = await sys.as('archivist1');
+  const filed = await archivist.post(`/api/archives/${a.archiveId}/materials`, { categoryCode: '1', title: '干部履历表', formedDate: '2024-03-01', pages: 1 });
+  t.is(filed.status, 201, JSON.stringify(filed.body));
+  t.is(await digitalStatus(a.archiveId), 'partial', 'an unscanned current material: the archive is no longer digitised');
+  const last = (await archivist.get(`/api/archives/${a.archiveId}`)).body.digitalHistory.at(-1);
+  t.like(last, { fromStatus: 'verified', toStatus: 'partial', checked: 1 });
+  t.regex(last.note, new RegExp(`^扫描质检未通过，自动退回：材料 ${filed.body.seqNo}（PAGE_COUNT`));
+  t.like(await db()('scan_checks').where({ material_id: filed.body.id }).first(), { trigger: 'filing', pages_scanned: 0 });
+  const audit = (await auditRows(sys, 'archive.digital_status')).at(-1);
+  t.like(JSON.parse(audit.detail), { from: 'verified', to: 'partial', auto: true, materialId: filed.body.id, trigger: 'filing' });
+  const listed = (await archivist.get(`/api/scan-checks/failing?archiveId=${a.archiveId}`)).body.items.map((i: any) => i.materialId);
+  t.deepEqual(listed, [filed.body.id]);
+
+  // A 更正 row of a scanned material arrives without pages: the same.
+  const b = await digitisedArchive();
+  const corrected = await archivist.post(`/api/materials/${b.materials[0].id}/supersede`, { reason: '材料名称有误', title: '更正后的材料名称' });
+  t.is(corrected.status, 201, JSON.stringify(corrected.body));
+  t.is(await digitalStatus(b.archiveId), 'partial');
+  t.like((await archivist.get(`/api/archives/${b.archiveId}`)).body.digitalHistory.at(-1), { fromStatus: 'done', toStatus: 'partial' });
+
+  // An archive not marked digitised files without scans as before: no check, no move.
+  const c = await unscannedArchive();
+  const plain = await archivist.post(`/api/archives/${c.archiveId}/materials`, { categoryCode: '1', title: '干部履历表', formedDate: '2024-03-01', pages: 1 });
+  t.is(plain.status, 201);
+  t.is(await digitalStatus(c.archiveId), 'none');
+  t.is((await db()('scan_checks').where({ material_id: plain.body.id })).length, 0);
+});
