@@ -15,6 +15,7 @@ import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
 import { categoryScans, checkElectronicReadable, electronicGrantable } from './digitisation.ts';
+import { categoriesFailingScanCheck } from '../quality/facts.ts';
 import { assertOnShelf, assertStillHeld } from './availability.ts';
 import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plannedDayPassed, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
@@ -224,10 +225,20 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     const start = new Date(Math.max(now.getTime(), startOfBeijingDay(from).getTime()));
     const end = endOfBeijingDay(plusDays(from, (req.view_days ?? 1) - 1));
     // Scans may have been withdrawn since the chief's approval (a superseding catalogue row without
-    // pages): the grant keeps the categories that still have page images, and none is refused —
-    // a grant of nothing readable never happens (digitisation.ts).
+    // pages), or started failing 扫描质检 (server/quality/facts.ts): the grant keeps the categories
+    // that still have page images passing their checks, and none is refused — a grant of nothing
+    // readable never happens (digitisation.ts).
     const approvedCategories = jsonList(req.granted_categories ?? req.categories);
-    const readable = (await categoryScans(ctx.trx, req.archive_id, approvedCategories)).filter((c) => c.scannedPages > 0).map((c) => c.code);
+    const failing = await categoriesFailingScanCheck(ctx.trx, req.archive_id, approvedCategories);
+    const scanned = (await categoryScans(ctx.trx, req.archive_id, approvedCategories)).filter((c) => c.scannedPages > 0).map((c) => c.code);
+    const readable = scanned.filter((code) => !failing.includes(code));
+    if (!readable.length && failing.length) {
+      throw errors.rule(
+        'electronic-scans-failing',
+        `准予查阅的类别的扫描件现未通过扫描质检，不能授予电子查阅权限：${failing.join('、')}。请不予同意，由申请单位改为到档案室查阅，或待重扫后重新申请 / The scans of the approved categories now fail the scan check, so no electronic viewing can be granted: ${failing.join(', ')} — reject it and let the applicants read on site, or apply again once rescanned`,
+        { categories: approvedCategories, failing },
+      );
+    }
     if (!readable.length) {
       throw errors.rule(
         'electronic-not-digitised',

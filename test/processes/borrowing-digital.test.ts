@@ -143,3 +143,47 @@ test.serial('scans withdrawn before the grant: the grant keeps the categories st
   t.is((await db()('utilization_requests').where({ instance_id: b }).first()).status, 'in_review');
   t.truthy(await taskAt(await sys.as('leader1'), b, 'leaderApproval'), 'the leader may still reject');
 });
+
+test.serial('a category whose scans start failing 扫描质检 between the approval and the grant is left out of the grant; with nothing readable left the approval is refused', async (t) => {
+  const cadre = await demoCadre(sys, 'municipal', 1);
+  await ensureScanned(sys, cadre.archiveId, ['1', '9']);
+  const scannedIn = async (prefix: string) =>
+    (await db()('materials as m').join('page_images as p', 'p.material_id', 'm.id').where('m.archive_id', cadre.archiveId).where((w) => w.where('m.category_code', prefix).orWhere('m.category_code', 'like', `${prefix}-%`)).first('m.id')).id as number;
+  /** The on-demand check finds the material's scans wrong (an extra page: PAGE_COUNT) and records it. */
+  const failCheck = async (materialId: number) => {
+    const extra = await db()('page_images').where({ material_id: materialId }).first('file');
+    await db().transaction(async (trx) => {
+      await sys.services.archives.addPageScans(trx, materialId, [`${sys.services.archives.scans.root}/${extra.file}`]);
+      t.true((await sys.services.archives.checkScans(materialId, trx, { trigger: 'material', actorId: null })).length > 0);
+    });
+  };
+
+  const a = (await start(cadre, { mode: 'electronic', categories: ['1', '9'] })).body.id as string;
+  await approveStep(sys, 'unithead1', a, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', a, 'archivistReview');
+  await approveStep(sys, 'chief1', a, 'chiefApproval');
+  t.deepEqual(JSON.parse((await db()('utilization_requests').where({ instance_id: a }).first()).granted_categories), ['1', '9']);
+  // Category 9's scans fail their check before the leader decides: the readers get category 1 only.
+  await failCheck(await scannedIn('9'));
+  await approveStep(sys, 'leader1', a, 'leaderApproval');
+  const req = await db()('utilization_requests').where({ instance_id: a }).first();
+  t.is(req.status, 'authorized');
+  t.deepEqual(JSON.parse(req.granted_categories), ['1']);
+  const grants = await db()('archive_grants').where({ instance_id: a });
+  t.true(grants.length > 0);
+  for (const g of grants) t.deepEqual(JSON.parse(g.categories), ['1']);
+
+  // Another request for category 1 alone; its scans fail too before the leader decides.
+  const b = (await start(cadre, { mode: 'electronic', categories: ['1'] })).body.id as string;
+  await approveStep(sys, 'unithead1', b, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', b, 'archivistReview');
+  await approveStep(sys, 'chief1', b, 'chiefApproval');
+  await failCheck(await scannedIn('1'));
+  const refused = await complete('leader1', b, 'leaderApproval', { decision: 'approve', comment: '同意。' });
+  t.is(refused.status, 422, JSON.stringify(refused.body));
+  t.like(refused.body.details, { rule: 'electronic-scans-failing', failing: ['1'] });
+  t.regex(refused.body.message, /^准予查阅的类别的扫描件现未通过扫描质检，不能授予电子查阅权限：1。/);
+  t.is((await db()('archive_grants').where({ instance_id: b })).length, 0, 'no grant');
+  t.is((await db()('utilization_requests').where({ instance_id: b }).first()).status, 'in_review');
+  t.truthy(await taskAt(await sys.as('leader1'), b, 'leaderApproval'), 'the leader may still reject');
+});
