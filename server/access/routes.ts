@@ -5,6 +5,13 @@ import type { Services } from '../services.ts';
 
 const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreName: z.string(), reason: z.string(), createdAt: z.string() });
 
+/** Why an entry is lifted: lifting one lets the user see the cadre again, so it is as accountable as adding one. */
+const liftReason = z
+  .string({ error: '请填写解除回避的原因 / Give the reason for lifting the entry' })
+  .trim()
+  .min(2, '解除回避的原因至少 2 个字 / The reason needs at least 2 characters')
+  .max(500, '解除回避的原因最多 500 个字 / The reason may have at most 500 characters');
+
 export function accessRoutes(s: Services) {
   const tags = ['access'];
   return [
@@ -23,6 +30,17 @@ export function accessRoutes(s: Services) {
       status: 201,
       handler: ({ user, ip, body }) => s.avoidance.add(user, ip, body),
     }),
-    route({ method: 'delete', path: '/api/avoidance-entries/:id', summary: 'Lift an avoidance entry (kept for the record)', tags, permission: 'avoidance.manage', params: z.object({ id: intId }), response: z.object({ ok: z.literal(true) }), handler: ({ user, ip, params }) => s.avoidance.remove(user, ip, params.id) }),
+    route({
+      method: 'delete',
+      path: '/api/avoidance-entries/:id',
+      summary: 'Lift an avoidance entry (kept for the record), giving the reason',
+      description: 'The reason (2–500 characters) is written to the audit row `avoidance.remove`; without one 400 VALIDATION.',
+      tags,
+      permission: 'avoidance.manage',
+      params: z.object({ id: intId }),
+      body: z.object({ reason: liftReason }).strict(),
+      response: z.object({ ok: z.literal(true) }),
+      handler: ({ user, ip, params, body }) => s.avoidance.remove(user, ip, params.id, body.reason),
+    }),
   ];
 }

@@ -50,12 +50,12 @@ export class AvoidanceService {
     });
   }
 
-  async remove(admin: SessionUser, ip: string, id: number) {
+  async remove(admin: SessionUser, ip: string, id: number, reason: string) {
     await this.db.transaction(async (trx) => {
       const e = await store.findAvoidance(trx, id);
       if (!e || e.removed_at) throw errors.notFound('Avoidance entry');
       await store.removeAvoidance(trx, id, iso(this.clock.now()), admin.id);
-      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.remove', objectType: 'avoidance', objectId: id, detail: { userId: e.user_id, cadreId: e.cadre_id } });
+      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.remove', objectType: 'avoidance', objectId: id, detail: { userId: e.user_id, cadreId: e.cadre_id, reason } });
     });
     return { ok: true as const };
   }

@@ -104,12 +104,25 @@ test.serial('the avoidance list: set by the security administrator, effective at
 
   const list = await secadmin.get(`/api/avoidance-entries?userId=${archivistUser.id}`);
   t.true(list.body.some((e: any) => e.id === added.body.id));
-  t.is((await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`)).status, 200);
+  // Lifting an entry lets the user see the cadre again: it takes a reason, like adding one.
+  const bare = await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`);
+  t.is(bare.status, 400);
+  t.is(bare.body.code, 'VALIDATION_FAILED');
+  const short = await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`, { reason: ' 调 ' });
+  t.is(short.status, 400);
+  t.regex(JSON.stringify(short.body.details), /至少 2 个字/);
+  t.is((await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`, { reason: 'x'.repeat(501) })).status, 400);
+  t.falsy((await sys.services.db('avoidance_entries').where({ id: added.body.id }).first()).removed_at);
+  t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 404);
+  t.is((await auditRows(sys, 'avoidance.remove')).length, 0);
+  t.is((await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`, { reason: '同学已调离本市，经研究解除回避' })).status, 200);
   t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 200);
   const kept = await sys.services.db('avoidance_entries').where({ id: added.body.id }).first();
   t.truthy(kept.removed_at);
   t.is((await auditRows(sys, 'avoidance.add')).length, 1);
-  t.is((await auditRows(sys, 'avoidance.remove')).length, 1);
+  const lifted = await auditRows(sys, 'avoidance.remove');
+  t.is(lifted.length, 1);
+  t.is(JSON.parse(lifted[0].detail).reason, '同学已调离本市，经研究解除回避');
 });
 
 test.serial('the demo avoidance entry hides one 市管 cadre from archivist1', async (t) => {
