@@ -23,6 +23,8 @@ export interface CaseRow {
   cadre_id: number | null;
   /** The key the start page sent with the application (unique per initiator): a retry answers this case. */
   start_key?: string | null;
+  /** sha256 of what was sent with the start key (./start-hash.ts): the same key with another application is refused. */
+  start_hash?: string | null;
 }
 
 export interface CommentRow {
@@ -75,8 +77,8 @@ export const caseOfStartKey = (q: Q, initiatorId: number, key: string) =>
   q('workflow_cases as c')
     .join('process_instances as pi', 'pi.id', 'c.instance_id')
     .where({ 'c.initiator_id': initiatorId, 'c.start_key': key })
-    .first('pi.id', 'pi.process_key', 'pi.version', 'pi.status', 'pi.business_key', 'pi.active_elements') as Promise<
-    { id: string; process_key: string; version: number; status: string; business_key: string | null; active_elements: string } | undefined
+    .first('pi.id', 'pi.process_key', 'pi.version', 'pi.status', 'pi.business_key', 'pi.active_elements', 'c.start_hash') as Promise<
+    { id: string; process_key: string; version: number; status: string; business_key: string | null; active_elements: string; start_hash: string | null } | undefined
   >;
 
 /** Whether a failed write was a second case with a start key this user has used (the unique index). */

@@ -61,7 +61,7 @@ export function workflowRoutes(s: Services) {
       summary: 'Start a process',
       description:
         'Variables are the fields of the process start form; see each process below. ' +
-        '`idempotencyKey` (a UUID the client makes once per application): the same user sending it again is answered the case it filed (201, `replayed: true`), nothing new is started; 409 IDEMPOTENCY_KEY_REUSED when it filed another process. ' +
+        '`idempotencyKey` (a UUID the client makes once per application): the same user sending it again is answered the case it filed (201, `replayed: true`), nothing new is started; 409 IDEMPOTENCY_KEY_REUSED when it filed another application (another process, other variables or another version: a hash of them is kept with the key). ' +
         '`version`: the process version whose start form was filled; 409 FORM_CHANGED (details: latest `version`, `added` field keys) when the latest version’s start form differs.',
       tags: ['processes'],
       permission: 'instance.start',

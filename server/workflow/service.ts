@@ -20,6 +20,7 @@ import { canReadCase } from './scope.ts';
 import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 import { STATIC, type FormComponent } from '../../shared/forms.ts';
+import { startHash } from './start-hash.ts';
 
 /** The fields of a form that hold a value (groups opened, a dynamic list by its path), as the page keys its data. */
 const fieldKeys = (cs: FormComponent[]): string[] =>
@@ -115,20 +116,23 @@ export class WorkflowService {
   /**
    * Files an application. `idempotencyKey` (the start page makes one when the form opens): the
    * same user sending the same key again — a retry after an answer lost on the network — is
-   * answered the case that key filed, `replayed: true`, and nothing new is started. `version`: the
+   * answered the case that key filed, `replayed: true`, and nothing new is started; the same key
+   * with a different application (another process, other variables, another form version) is 409
+   * IDEMPOTENCY_KEY_REUSED, so a changed application is never silently dropped. `version`: the
    * process version whose start form the caller filled; when the latest version's start form
    * differs (deployed while the form was open), 409 FORM_CHANGED, so the page can show the new
    * form keeping what was typed rather than fail on a field the user never saw.
    */
   async start(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>, opts: { idempotencyKey?: string; version?: number } = {}) {
     const key = opts.idempotencyKey;
+    const hash = key ? startHash(processKey, variables, opts.version) : null;
     try {
-      return (key && (await this.filedWith(user, processKey, key))) || (await this.startIn(user, ip, processKey, variables, opts));
+      return (key && (await this.filedWith(user, processKey, key, hash))) || (await this.startIn(user, ip, processKey, variables, opts, hash));
     } catch (e) {
       // Two sends of one key at once: the second meets the first's row in the unique index once
       // the first has committed, and answers its case.
       if (key && casesStore.isStartKeyTaken(e)) {
-        const filed = await this.filedWith(user, processKey, key);
+        const filed = await this.filedWith(user, processKey, key, hash);
         if (filed) return filed;
       }
       // A start refused by a rule of the field (e.g. a consultation naming a cadre no office holds)
@@ -142,12 +146,22 @@ export class WorkflowService {
     }
   }
 
-  /** The case this user already filed with this key, answered as its start was (`replayed`). */
-  private async filedWith(user: SessionUser, processKey: string, key: string) {
+  /**
+   * The case this user already filed with this key, answered as its start was (`replayed`), when
+   * the request is the one that filed it; a case filed before hashes were kept (NULL) replays.
+   */
+  private async filedWith(user: SessionUser, processKey: string, key: string, hash: string | null) {
     const c = await casesStore.caseOfStartKey(this.db, user.id, key);
     if (!c) return null;
     if (c.process_key !== processKey) {
       throw errors.conflict('IDEMPOTENCY_KEY_REUSED', '该提交标识已用于另一项申请 / This idempotency key was used for another application', { instanceId: c.id });
+    }
+    if (c.start_hash !== null && c.start_hash !== hash) {
+      throw errors.conflict(
+        'IDEMPOTENCY_KEY_REUSED',
+        '这张申请表已提交过一份内容不同的申请，本次修改未提交；请在“我的申请”中查看已提交的申请 / An application with different content was already filed from this form; this change was not filed. See My applications for the one filed',
+        { instanceId: c.id },
+      );
     }
     const { id, process_key, version, status, business_key } = c;
     return { id, processKey: process_key, version, status, businessKey: business_key, activeElements: parseJson<string[]>(c.active_elements, []), replayed: true };
@@ -175,7 +189,7 @@ export class WorkflowService {
     );
   }
 
-  private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>, opts: { idempotencyKey?: string; version?: number }) {
+  private async startIn(user: SessionUser, ip: string, processKey: string, variables: Record<string, unknown>, opts: { idempotencyKey?: string; version?: number }, hash: string | null) {
     return this.db.transaction(async (trx) => {
       // A process withdrawn from 发起申请 takes no new application; cases a service starts (a
       // transfer-in after a transfer-out) and the cases already running go on.
@@ -185,7 +199,7 @@ export class WorkflowService {
       if (opts.version !== undefined) await this.assertStartFormUnchanged(trx, processKey, opts.version);
       const result = await this.engine.start(trx, { processKey, variables, actor: actorOf(user) });
       await indexStartedCase(trx, result);
-      if (opts.idempotencyKey) await casesStore.updateCase(trx, result.id, { start_key: opts.idempotencyKey });
+      if (opts.idempotencyKey) await casesStore.updateCase(trx, result.id, { start_key: opts.idempotencyKey, start_hash: hash });
       await this.audit.record(trx, {
         actor: user,
         ip,

@@ -98,6 +98,22 @@ test.serial('a retry with the same idempotency key files one case and answers it
   t.deepEqual(await casesOf('applicant1', third), [first.body.id], 'no second case');
   t.is(await sys.services.db('audit_log').where({ action: 'instance.start', object_id: first.body.id }).count({ n: '*' }).first().then((r) => Number(r!.n)), 1);
   t.is((await sys.services.db('workflow_cases').where({ instance_id: first.body.id }).first()).start_key, key);
+  // The same application with its fields in another order is the same application.
+  const reordered = Object.fromEntries(Object.entries(variables).reverse());
+  const shuffled = await me.post('/api/process-instances', { idempotencyKey: key, variables: reordered, processKey: 'borrowing' });
+  t.is(shuffled.status, 201, JSON.stringify(shuffled.body));
+  t.true(shuffled.body.replayed);
+
+  // A changed application under a used key is refused, never dropped behind the first case's answer.
+  const changed = { ...variables, reason: `${String((variables as Record<string, unknown>).reason ?? '')}（补充说明）` };
+  const differs = await me.post('/api/process-instances', { processKey: 'borrowing', variables: changed, idempotencyKey: key });
+  t.is(differs.status, 409, JSON.stringify(differs.body));
+  t.is(differs.body.code, 'IDEMPOTENCY_KEY_REUSED');
+  t.is(differs.body.details.instanceId, first.body.id);
+  const otherVersion = await me.post('/api/process-instances', { processKey: 'borrowing', variables, idempotencyKey: key, version: 1 });
+  t.is(otherVersion.status, 409);
+  t.is(otherVersion.body.code, 'IDEMPOTENCY_KEY_REUSED');
+  t.deepEqual(await casesOf('applicant1', third), [first.body.id], 'nothing filed by the refused sends');
 
   // Two sends of one new key at once: one case, both answered it.
   const both = await Promise.all([1, 2].map(() => me.post('/api/process-instances', { processKey: 'borrowing', variables, idempotencyKey: key.replace(/^.{8}/, '00000000') })));
