@@ -259,11 +259,15 @@ export async function inboxFacets(
 }
 
 /** Of these cases, those the user has had anything to do with: started them, holds or held one of their tasks. */
-export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Promise<Set<string>> {
-  if (!instanceIds.length) return new Set();
+/**
+ * Of these cases, those the user started, and those they work or worked on: a present or past
+ * assignee, or a candidate of an open task.
+ */
+export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Promise<{ started: Set<string>; worked: Set<string> }> {
+  if (!instanceIds.length) return { started: new Set(), worked: new Set() };
   const started: string[] = await q('process_instances').whereIn('id', instanceIds).where({ started_by: key.userId }).pluck('id');
   const rest = instanceIds.filter((id) => !started.includes(id));
-  if (!rest.length) return new Set(started);
+  if (!rest.length) return { started: new Set(started), worked: new Set() };
   const tasks = await q('tasks')
     .whereIn('instance_id', rest)
     .andWhere((w) =>
@@ -279,22 +283,27 @@ export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Pr
     )
     .distinct()
     .pluck('instance_id');
-  return new Set<string>([...started, ...tasks]);
+  return { started: new Set(started), worked: new Set(tasks) };
+}
+
+/** The cadre each of these cases concerns (null: none, or no case index row). */
+export async function casesCadres(q: Q, instanceIds: string[]): Promise<Map<string, number | null>> {
+  if (!instanceIds.length) return new Map();
+  const rows = await q('workflow_cases').whereIn('instance_id', instanceIds).select('instance_id', 'cadre_id');
+  const cadres = new Map<string, number | null>(rows.map((c: any) => [c.instance_id, c.cadre_id ?? null]));
+  return new Map(instanceIds.map((id) => [id, cadres.get(id) ?? null]));
 }
 
 /** The office's staff roles: a case that ever had a task for them at an office is that office's case. */
 const OFFICE_ROLES = ['archivist', 'archive_chief'];
 
 /**
- * Of these cases, the user's office's, each with the cadre it concerns: the user is an archivist or
- * the chief of an archive office, and some task of the case (open or done) was for that office's staff.
+ * Of these cases, the user's office's: the user is an archivist or the chief of an archive office,
+ * and some task of the case (open or done) was for that office's staff.
  */
-export async function officeCases(q: Q, instanceIds: string[], key: InboxKey): Promise<Map<string, number | null>> {
-  if (!instanceIds.length || !key.roles.some((r) => OFFICE_ROLES.includes(r))) return new Map();
-  const ids = await q('tasks').whereIn('instance_id', instanceIds).where({ candidate_org_id: key.orgUnitId }).whereIn('candidate_role', OFFICE_ROLES).distinct().pluck('instance_id');
-  if (!ids.length) return new Map();
-  const cadres = new Map<string, number | null>((await q('workflow_cases').whereIn('instance_id', ids).select('instance_id', 'cadre_id')).map((c: any) => [c.instance_id, c.cadre_id ?? null]));
-  return new Map(ids.map((id: string) => [id, cadres.get(id) ?? null]));
+export async function officeCases(q: Q, instanceIds: string[], key: InboxKey): Promise<string[]> {
+  if (!instanceIds.length || !key.roles.some((r) => OFFICE_ROLES.includes(r))) return [];
+  return q('tasks').whereIn('instance_id', instanceIds).where({ candidate_org_id: key.orgUnitId }).whereIn('candidate_role', OFFICE_ROLES).distinct().pluck('instance_id');
 }
 
 export async function usernames(q: Q, ids: number[]): Promise<Map<number, string>> {

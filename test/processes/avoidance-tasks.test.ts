@@ -53,9 +53,17 @@ test.serial('an archivist who must avoid the cadre neither sees nor works the ta
   }
   const after = await db()('tasks').where({ id: task.id }).first();
   t.like(after, { status: 'open', assignee_id: null }, 'nothing changed');
+  // Nor the case itself, though a task of it is offered to their role: no summary, no comments,
+  // no attachments, and nothing added to it.
+  for (const url of [`/api/process-instances/${id}`, `/api/process-instances/${id}/comments`, `/api/process-instances/${id}/attachments`]) {
+    t.is((await archivist.get(url)).status, 404, url);
+  }
+  t.is((await archivist.post(`/api/process-instances/${id}/comments`, { body: '不应能留言' })).status, 404);
+  t.is((await db()('case_comments').where({ instance_id: id })).length, 0, 'no comment was added');
 
   await db()('avoidance_entries').where({ user_id: me.id, cadre_id: cadre.id }).update({ removed_at: sys.clock.now().toISOString(), removed_by: sec.id });
   t.true((await inboxIds()).includes(task.id));
+  t.is((await archivist.get(`/api/process-instances/${id}`)).status, 200, 'lifted, the case reads again');
   t.is((await archivist.post(`/api/tasks/${task.id}/claim`, {})).status, 200);
 });
 
