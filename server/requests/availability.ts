@@ -16,12 +16,35 @@ export interface ArchivePlace {
   status: string;
   /** The archive now belongs to another office. */
   otherOffice: boolean;
+  /**
+   * On the shelf but listed in a 数字化 batch of this office not yet handed over (待审批/待出库):
+   * lent now, the batch's 出库交接 has to leave it out. A warning, not a refusal (README).
+   */
+  batch: { caseNo: string; status: 'review' | 'approved' } | null;
 }
 
-export function archivePlace(archive: { status: string; custodian_org_id: number }, officeId: number): ArchivePlace {
+export function archivePlace(archive: { status: string; custodian_org_id: number }, officeId: number, batch: ArchivePlace['batch'] = null): ArchivePlace {
   const otherOffice = archive.custodian_org_id !== officeId;
   const where: ArchiveWhere = otherOffice || archive.status === 'transferring' || GONE.includes(archive.status) ? 'left' : ON_SHELF.includes(archive.status) ? 'on_shelf' : 'away';
-  return { where, status: archive.status, otherOffice };
+  return { where, status: archive.status, otherOffice, batch: where === 'on_shelf' ? batch : null };
+}
+
+/** The open 数字化 batches of their offices that list these archives and have not taken them out yet. */
+export async function pendingBatches(q: Q, archiveIds: number[]): Promise<Map<string, NonNullable<ArchivePlace['batch']>>> {
+  const out = new Map<string, NonNullable<ArchivePlace['batch']>>();
+  if (!archiveIds.length) return out;
+  const rows = await q('digitisation_batch_items as i')
+    .join('digitisation_batches as b', 'b.id', 'i.batch_id')
+    .whereIn('i.archive_id', archiveIds)
+    .whereIn('b.status', ['review', 'approved'])
+    .whereNull('i.out_at')
+    .orderBy('b.id')
+    .select('i.archive_id', 'b.custodian_org_id', 'b.case_no', 'b.status');
+  for (const r of rows as Array<{ archive_id: number; custodian_org_id: number; case_no: string; status: 'review' | 'approved' }>) {
+    const key = `${r.archive_id}:${r.custodian_org_id}`;
+    if (!out.has(key)) out.set(key, { caseNo: r.case_no, status: r.status });
+  }
+  return out;
 }
 
 export async function placeOfRequestArchive(q: Q, req: Pick<RequestRow, 'archive_id' | 'custodian_org_id'>): Promise<ArchivePlace> {

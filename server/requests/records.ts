@@ -20,7 +20,7 @@ import { pageViewCounts } from '../reading/store.ts';
 import { categoryScans, type CategoryScans } from './digitisation.ts';
 import { listCategories } from '../archives/catalog-store.ts';
 import { plannedDayPassed } from './kit.ts';
-import { archivePlace, type ArchivePlace } from './availability.ts';
+import { archivePlace, pendingBatches, type ArchivePlace } from './availability.ts';
 import { approvalDto, copyDto, grantDto, loanDetailDto, loanDto, registerDto, requestDto } from './dto.ts';
 
 type CopyFilter = { custodianOrgId?: number; disposition?: 'open' | 'filed' | 'destroyed'; requestId?: number };
@@ -96,7 +96,8 @@ export class RequestRecords {
     if (!concerned.length) return new Map();
     const archives = await this.db('archives').whereIn('id', [...new Set(concerned.map((r) => r.archive_id as number))]).select('id', 'status', 'custodian_org_id');
     const byId = new Map(archives.map((a: { id: number; status: string; custodian_org_id: number }) => [a.id, a]));
-    return new Map(concerned.map((r) => [r.id as number, archivePlace(byId.get(r.archive_id as number)!, r.custodian_org_id as number)]));
+    const batches = await pendingBatches(this.db, [...byId.keys()]);
+    return new Map(concerned.map((r) => [r.id as number, archivePlace(byId.get(r.archive_id as number)!, r.custodian_org_id as number, batches.get(`${r.archive_id}:${r.custodian_org_id}`) ?? null)]));
   }
 
   async listRequests(user: SessionUser, ip: string | null, f: { kind?: string; status?: string; instanceId?: string }, page: Page) {

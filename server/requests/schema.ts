@@ -36,6 +36,10 @@ export const requestSchema = z
         where: z.enum(['on_shelf', 'away', 'left']).openapi({ description: "on_shelf: 在库/离退/去世 in this office; away: 借出, 数字化中; left: 转出中, 已转出, 已移交档案馆 or held by another office" }),
         status: z.string().openapi({ description: "the archive's status code" }),
         otherOffice: z.boolean().openapi({ description: 'the archive now belongs to another office' }),
+        batch: z
+          .object({ caseNo: z.string(), status: z.enum(['review', 'approved']) })
+          .nullable()
+          .openapi({ description: "on the shelf but listed in this office's 数字化 batch not yet handed over (review: 待审批, approved: 待出库): lending it now means the batch's 出库交接 leaves it out; null otherwise" }),
       })
       .nullable()
       .openapi({

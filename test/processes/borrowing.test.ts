@@ -202,7 +202,7 @@ test.serial('an on-site reading is registered only from the shelf: the archive l
   sys.clock.advance(4 * HOUR);
   const archivist = await sys.as('archivist1');
   // The task page knows before the archivist tries; the applicants are not told where the archive is.
-  t.deepEqual((await archivist.get(`/api/requests?instanceId=${id}`)).body.items[0].archivePlace, { where: 'away', status: 'on_loan', otherOffice: false });
+  t.deepEqual((await archivist.get(`/api/requests?instanceId=${id}`)).body.items[0].archivePlace, { where: 'away', status: 'on_loan', otherOffice: false, batch: null });
   t.is((await (await sys.as('applicant1')).get(`/api/requests?instanceId=${id}`)).body.items[0].archivePlace, null);
   const reading = { identityChecked: true, accompanied: true, readersSigned: true, readingDate: todayIn(sys), readingStartedAt: '09:30', readingEndedAt: '10:45' };
   const refused = await completeAt(archivist, id, 'onsiteReading', reading);

@@ -90,7 +90,7 @@ async function startBatch(c: HttpClient, nos: string[], over: Record<string, unk
 }
 
 /** Lends the archive out through the whole 借阅 case (approved by the chain, checked out). */
-async function lend(a: Shelved): Promise<string> {
+async function lend(a: Shelved, beforeCheckout?: (loanInstanceId: string) => Promise<void>): Promise<string> {
   const office = await officeId(CITY);
   const cadre = { id: a.cadre_id, name: a.name, idNumber: a.id_number, level: a.management_level, archiveId: a.id, custodianOrgId: office };
   const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { mode: 'loan', loanDays: 5 }) });
@@ -100,6 +100,7 @@ async function lend(a: Shelved): Promise<string> {
   await approveStep(sys, 'archivist1', id, 'archivistReview');
   await approveStep(sys, 'chief1', id, 'chiefApproval');
   await approveStep(sys, 'leader1', id, 'leaderApproval', '同意借出，按期归还。');
+  await beforeCheckout?.(id);
   const out = await completeAt(await sys.as('archivist1'), id, 'loanCheckout', { checkedAgainstCatalogue: true, sealed: true, comment: '已密封。' });
   if (out.status !== 200) throw new Error(JSON.stringify(out.body));
   return id;
@@ -322,7 +323,13 @@ test.serial('given an approved batch, when one of its archives is lent meanwhile
   t.is(res.status, 201);
   const id = res.body.id as string;
   t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
-  const loan = await lend(x);
+  // The check-out's task page warns that the archive is in this batch, not yet handed over (a
+  // warning: lending goes through, and the hand-over then leaves it out); the applicants are not told.
+  const loan = await lend(x, async (loanId) => {
+    const place = (await archivist.get(`/api/requests?instanceId=${loanId}`)).body.items[0].archivePlace;
+    t.deepEqual(place, { where: 'on_shelf', status: 'in_stock', otherOffice: false, batch: { caseNo: res.body.businessKey, status: 'approved' } });
+    t.is((await (await sys.as('applicant1')).get(`/api/requests?instanceId=${loanId}`)).body.items[0].archivePlace, null);
+  });
   t.is(await statusOf(x.id), 'on_loan');
 
   const refused = await completeAt(archivist, id, 'handover', { counted: true });

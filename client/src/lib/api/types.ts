@@ -506,7 +506,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -537,6 +537,7 @@ export type NotificationSettingsChange = {
     process_incident?: boolean;
     loan_lent?: boolean;
     renewal_decided?: boolean;
+    reading_ended?: boolean;
   };
 };
 
@@ -1382,6 +1383,11 @@ export type UseRequest = {
     status: string;
     /** the archive now belongs to another office */
     otherOffice: boolean;
+    /** on the shelf but listed in this office's 数字化 batch not yet handed over (review: 待审批, approved: 待出库): lending it now means the batch's 出库交接 leaves it out; null otherwise */
+    batch: {
+      caseNo: string;
+      status: "review" | "approved";
+    } | null;
   } | null;
   viewDays: number | null;
   loanDays: number | null;

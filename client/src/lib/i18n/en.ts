@@ -741,6 +741,9 @@ export const en: Dictionary = {
     awayBody: 'An on-site reading can be registered, and the archive lent, only once it is back in stock.',
     leftReview: 'A use of this archive can no longer be approved: refuse it.',
     leftApproved: 'An on-site reading can no longer be registered, nor the archive lent; ask the process administrator to end this case.',
+    batchReview: 'The archive is listed in digitisation batch {caseNo} (awaiting approval), not yet handed over',
+    batchApproved: 'The archive is listed in digitisation batch {caseNo} (approved, not yet handed over)',
+    batchBody: 'It can be lent as usual; the batch’s hand-over then has to leave it out with a reason, and it is digitised later. If the loan can wait, agree with the applicants to lend it once the batch is back.',
   },
   plannedDay: {
     title: 'The planned reading day has passed',
