@@ -2,6 +2,8 @@
 // routing by management level through the decision table, every rejection, the viewing grant and
 // its two ends (the reader ends it; the window runs out, with the movable clock), on-site reading,
 // and what each step writes — the request, the opinions, the grants, the 查阅登记簿 — and leaves alone.
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approve, completeAt, orgId, reject, taskAt } from '../helpers/workflow.ts';
@@ -220,6 +222,33 @@ test.serial('an on-site reading is registered only from the shelf: the archive l
   const done = await completeAt(archivist, id, 'onsiteReading', reading);
   t.is(done.status, 200, JSON.stringify(done.body));
   t.like(await db()('reading_register').where({ request_id: req.id }).first(), { mode: 'onsite', end_reason: 'onsite' });
+});
+
+test.serial('a case started while the 现场查阅 form had no 未查阅 choice keeps its form: the choice is refused there, and the reading is registered as before', async (t) => {
+  const engine = sys.services.engine;
+  const xml = fs.readFileSync(path.join(process.cwd(), 'processes/borrowing.bpmn'), 'utf8');
+  const shipped = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'processes/forms/onsite-reading.form.json'), 'utf8'));
+  const before = { ...shipped, components: shipped.components.filter((c: any) => !['readingHeld', 'notHeldReason'].includes(c.key)).map(({ conditional, ...c }: any) => c) };
+  const old = await db().transaction((trx) => engine.definitions.deploy(trx, xml, null, 'before 未查阅', { forms: engine.formSource(trx, 'files', { 'onsite-reading': before }) }));
+  t.true(old.created);
+  const cadre = await demoCadre(sys, 'county', 3);
+  sys.clock.set(new Date(Date.parse(`${todayIn(sys)}T08:00:00+08:00`) + 24 * HOUR));
+  const { id } = await start(cadre, { mode: 'onsite' });
+  // The shipped form is deployed again (as at an upgrade's start-up); the case keeps its version.
+  const now = await db().transaction((trx) => engine.definitions.deploy(trx, xml, null, 'with 未查阅'));
+  t.true(now.created);
+  t.is((await db()('process_instances').where({ id }).first()).deployment_id, old.deployment.id);
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  await approveStep(sys, 'chief1', id, 'chiefApproval');
+  sys.clock.advance(4 * HOUR);
+  const archivist = await sys.as('archivist1');
+  const notHeld = await completeAt(archivist, id, 'onsiteReading', { readingHeld: 'not_held', notHeldReason: '查档人员未到场。' });
+  t.is(notHeld.status, 400, 'its own form has no such field');
+  const done = await completeAt(archivist, id, 'onsiteReading', { identityChecked: true, accompanied: true, readersSigned: true, readingDate: todayIn(sys), readingStartedAt: '09:30', readingEndedAt: '10:45' });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.is(done.body.instance.status, 'completed');
+  t.like(await db()('reading_register').where({ request_id: (await requestOf(id)).id }).first(), { mode: 'onsite', end_reason: 'onsite' });
 });
 
 test.serial('routing by management level: a 市管 cadre also needs the leader; a 省管 cadre also the higher department’s reply', async (t) => {
