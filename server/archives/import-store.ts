@@ -5,6 +5,7 @@ import { isPg } from '../db.ts';
 import type { MaterialRow } from './catalog-store.ts';
 import type { CadreRow } from './store.ts';
 import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
+import { cadreTies } from '../access/store.ts';
 
 /** Keys per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const KEYS = 500;
@@ -22,11 +23,25 @@ export async function existingIdNumbers(q: Q, ids: string[]): Promise<string[]> 
 export interface ArchiveRef {
   id: number;
   archive_no: string;
+  cadre_id: number;
   custodian_org_id: number;
 }
 
 export async function archivesByNo(q: Q, nos: string[]): Promise<ArchiveRef[]> {
-  return inChunks(nos, (part) => q('archives').whereIn('archive_no', part).select('id', 'archive_no', 'custodian_org_id'));
+  return inChunks(nos, (part) => q('archives').whereIn('archive_no', part).select('id', 'archive_no', 'cadre_id', 'custodian_org_id'));
+}
+
+/**
+ * The importer's ties, read once a file (two queries, whatever its size): the cadres they must not
+ * touch (server/access cadreTies: the avoidance list, themself, relatives both ways) and the ID
+ * numbers of their relatives in their own family record (a relative who is no cadre yet, whom a
+ * cadre row of the file may be).
+ */
+export async function importerTies(q: Q, userId: number): Promise<{ cadreIds: number[]; relativeIdNumbers: string[] }> {
+  const cadreIds = [...new Set((await cadreTies(q, userId)).map((t) => Number(t.cadre_id)))].sort((a, b) => a - b);
+  const mine = q('users').where('id', userId).whereNotNull('cadre_id').select('cadre_id');
+  const ids: string[] = await q('family_members').whereIn('cadre_id', mine).whereNotNull('id_number').pluck('id_number');
+  return { cadreIds, relativeIdNumbers: [...new Set(ids.map((n) => n.trim().toUpperCase()))].sort() };
 }
 
 /** Locks the archives that receive catalogue rows (PostgreSQL; SQLite's writer lock covers it). */

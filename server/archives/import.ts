@@ -4,8 +4,9 @@
 // anywhere rolls back everything). A dry run is plan() alone.
 //
 // A file may hold 50,000 rows a sheet, so the work is kept small and shared: plan() reads what it
-// compares against once, set-based (existing ID numbers, the archives named, their catalogues),
-// checks the rows in memory and lets the event loop serve other requests between batches of rows.
+// compares against once, set-based (existing ID numbers, the archives named, the importer's ties
+// (回避), the catalogues of the archives they may file into), checks the rows in memory and lets
+// the event loop serve other requests between batches of rows.
 // The write transaction takes SQLite's writer lock first, reads the same state again (a few
 // set-based queries), and when nothing it depends on moved since plan(), writes with multi-row
 // inserts; otherwise it plans again inside the transaction.
@@ -75,6 +76,10 @@ export function normaliseCategory(v: string): string {
 interface PlannedCadre { line: number; sheet: string; input: CadreInput; nameKeys: ReturnType<typeof nameKeys>; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
 interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
 
+/** A cadre row whose ID number or 档案号 is on record already, wherever and whoever: neither names an office. */
+const TAKEN_ID = '该身份证号已登记，不能重复导入；如有疑问请与管档单位核实 / this ID number is registered already and cannot be imported again; if in doubt, check with the custodian office';
+const TAKEN_NO = '档案号已被使用（各管档单位的档案号均不能重复），请另填或留空由系统编号 / this archive number is in use (numbers are unique across all offices): give another or leave it blank to have one assigned';
+
 /** Rows checked between two turns of the event loop (other requests are served in between). */
 const ROWS_PER_TURN = 500;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -94,7 +99,13 @@ interface State {
   categories: catalog.CategoryRow[];
   ranges: Array<{ levels: string[]; rootOrgId: number; custodianOrgId: number }>;
   takenIds: Set<string>;
+  /** Every archive the file names (档案号 are unique across offices: a cadre row may not reuse one). */
   archives: Map<string, io.ArchiveRef>;
+  /** Those of them the importer may file into (catalogue rows); any other is answered as absent. */
+  open: Set<string>;
+  /** ID numbers of the importer's relatives (their family record): an archive a cadre row of the file sets up for one is not theirs to file into either. */
+  tiedIdNumbers: Set<string>;
+  /** The catalogues of the open archives. */
   catalogue: io.CatalogueKeyRow[];
   /** Archive numbers (with the prefix) of offices that number archives the file leaves without one. */
   serials: Map<string, string[]>;
@@ -117,15 +128,26 @@ function keysOf(sheets: Sheet[]) {
   return { ids: [...ids], nos: [...nos] };
 }
 
-async function readState(q: Q, sheets: Sheet[], full: boolean): Promise<State> {
+/**
+ * An archive the importer may file catalogue rows into: held by their office (API imports) and of
+ * no cadre tied to them — the rule of every read and write (server/access: avoidance list, self,
+ * relatives both ways). The CLI runs as the operator, with no user and so no ties.
+ */
+const openTo = (a: io.ArchiveRef, opts: ImportOptions, tied: Set<number>) => (!opts.onlyOffice || a.custodian_org_id === opts.onlyOffice) && !tied.has(a.cadre_id);
+
+async function readState(q: Q, sheets: Sheet[], full: boolean, opts: ImportOptions): Promise<State> {
   const { ids, nos } = keysOf(sheets);
   const orgs = new Map<string, { id: number; is_custodian: boolean; name: string; path: string }>();
   for (const o of await q('org_units').orderBy('id').select('id', 'code', 'name', 'is_custodian', 'path')) orgs.set(o.code, { id: Number(o.id), name: o.name, path: o.path, is_custodian: bool(o.is_custodian) });
   const categories = await catalog.listCategories(q);
   const ranges = (await store.listCustodyRanges(q)).map((r) => ({ levels: parseJson<string[]>(r.management_levels, []), rootOrgId: Number(r.root_org_id), custodianOrgId: Number(r.custodian_org_id) }));
   const takenIds = new Set(await io.existingIdNumbers(q, ids));
-  const archives = new Map((await io.archivesByNo(q, nos)).map((a) => [a.archive_no, { id: Number(a.id), archive_no: a.archive_no, custodian_org_id: Number(a.custodian_org_id) }]));
-  const targetIds = [...archives.values()].map((a) => a.id).sort((a, b) => a - b);
+  const archives = new Map((await io.archivesByNo(q, nos)).map((a) => [a.archive_no, { id: Number(a.id), archive_no: a.archive_no, cadre_id: Number(a.cadre_id), custodian_org_id: Number(a.custodian_org_id) }]));
+  const ties = opts.actor ? await io.importerTies(q, opts.actor.id) : { cadreIds: [], relativeIdNumbers: [] };
+  const tied = new Set(ties.cadreIds);
+  const reachable = [...archives.values()].filter((a) => openTo(a, opts, tied));
+  // Only the archives the importer may file into: another office's catalogue, or an avoided one's, is not read.
+  const targetIds = reachable.map((a) => a.id).sort((a, b) => a - b);
   const catalogue = full ? await io.catalogueOf(q, targetIds) : [];
   const marks = full ? marksOf(catalogue) : await io.catalogueMarks(q, targetIds);
   const mark = JSON.stringify([
@@ -134,11 +156,12 @@ async function readState(q: Q, sheets: Sheet[], full: boolean): Promise<State> {
     ranges,
     [...takenIds].sort(),
     [...archives.values()].sort((a, b) => a.id - b.id),
+    ties,
     marks.sort((a, b) => a.archive_id - b.archive_id),
     await io.maxId(q, 'cadres'),
     await io.maxId(q, 'archives'),
   ]);
-  return { orgs, categories, ranges, takenIds, archives, catalogue, serials: new Map(), mark };
+  return { orgs, categories, ranges, takenIds, archives, open: new Set(reachable.map((a) => a.archive_no)), tiedIdNumbers: new Set(ties.relativeIdNumbers), catalogue, serials: new Map(), mark };
 }
 
 function marksOf(rows: io.CatalogueKeyRow[]) {
@@ -169,7 +192,7 @@ function custodianOf(state: State, unitId: number, level: string): number | unde
 }
 
 export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions, given?: State) {
-  const state = given ?? (await readState(q, sheets, true));
+  const state = given ?? (await readState(q, sheets, true, opts));
   const problems: ImportProblem[] = [];
   const today = beijingDay(clock.now());
   const cadres: PlannedCadre[] = [];
@@ -179,7 +202,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   const custody = new Map<string, number | undefined>();
   const seenIds = new Map<string, number>();
   const seenNos = new Map<string, number>();
-  const fileArchives = new Set<string>();
+  /** Archive numbers the cadre rows of the file set up; true when the cadre is the importer's relative. */
+  const fileArchives = new Map<string, boolean>();
   // The catalogue already there: by archive number, the numbers taken per category and the materials.
   const noOf = new Map([...state.archives.values()].map((a) => [a.id, a.archive_no]));
   const there = new Map<string, string>();
@@ -224,7 +248,9 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         if (!unit) bad('unit_code', v.unit_code ? `单位代码 ${v.unit_code} 不存在 / no unit with this code` : '必填 / required');
         if (c.id_number) {
           if (seenIds.has(c.id_number)) bad('a0184', `与第 ${seenIds.get(c.id_number)} 行身份证号重复 / same ID number as row ${seenIds.get(c.id_number)}`);
-          else if (state.takenIds.has(c.id_number)) bad('a0184', '该身份证号的干部已存在 / a cadre with this ID number exists');
+          // Uniqueness cannot be kept without saying the number is taken; the answer names no office
+          // and no cadre, and is the same whoever holds the record (registration by hand: CADRE_EXISTS).
+          else if (state.takenIds.has(c.id_number)) bad('a0184', TAKEN_ID);
           seenIds.set(c.id_number, r.line);
         }
         const kind = KIND_BY_LABEL[v.archive_kind || '正本'];
@@ -235,9 +261,11 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         if (archiveNo) {
           if (archiveNo.length > 40 || !/^[\w\-\u4e00-\u9fa5（）()〔〕]+$/.test(archiveNo)) bad('archive_no', '档案号格式不正确 / malformed archive number');
           else if (seenNos.has(archiveNo)) bad('archive_no', `与第 ${seenNos.get(archiveNo)} 行档案号重复 / same archive number as row ${seenNos.get(archiveNo)}`);
-          else if (state.archives.has(archiveNo)) bad('archive_no', '档案号已被使用 / archive number taken');
+          else if (state.archives.has(archiveNo)) bad('archive_no', TAKEN_NO);
           seenNos.set(archiveNo, r.line);
-          fileArchives.add(archiveNo);
+          // Like registration by hand, a relative's record may be set up (the importer then no longer
+          // sees it); filing into it is refused below, as absent, like filing by hand afterwards.
+          fileArchives.set(archiveNo, !!c.id_number && state.tiedIdNumbers.has(c.id_number));
         }
         let office: number | undefined;
         if (v.custodian_code) {
@@ -267,10 +295,9 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         const categoryCode = normaliseCategory(v.e01z211 ?? '');
         const before = problems.length;
         if (!archiveNo) bad('archive_no', '必填 / required');
-        else if (!fileArchives.has(archiveNo)) {
-          const a = state.archives.get(archiveNo);
-          if (!a || (opts.onlyOffice && a.custodian_org_id !== opts.onlyOffice)) bad('archive_no', `档案号 ${archiveNo} 不存在 / no such archive`);
-        }
+        // An archive of another office or of a cadre tied to the importer answers exactly what an
+        // absent number answers (README "Who sees what"): same message, row and column.
+        else if (fileArchives.has(archiveNo) ? fileArchives.get(archiveNo) : !state.open.has(archiveNo)) bad('archive_no', `档案号 ${archiveNo} 不存在 / no such archive`);
         const formed = normaliseDate(v.e01z227 ?? '') ?? (v.e01z227 || '');
         const copy = YES[(v.is_copy ?? '').toLowerCase()];
         if (copy === undefined) bad('is_copy', '复印件应填 是 或 否 / must be 是 or 否');
@@ -386,7 +413,7 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
         // plan() read has moved, its numbers hold; else plan again against what is committed now.
         await takeWriterLock(trx);
         await io.lockArchives(trx, (await io.archivesByNo(trx, keysOf(sheets).nos)).map((a) => Number(a.id)));
-        const now = await readState(trx, sheets, false);
+        const now = await readState(trx, sheets, false, opts);
         const p = now.mark === first.state.mark ? first : await plan(trx, clock, sheets, opts);
         if (p.problems.length) return report(false, p);
         await write(trx, clock, p, opts.actor);

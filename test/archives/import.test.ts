@@ -1,6 +1,7 @@
 // 历史数据迁移: a file with one bad row imports nothing and names the row (dry run and real run,
 // over the API and from the CLI); a clean file imports cadres, archives and catalogue rows in one
-// go; archivists import into their own office only.
+// go; archivists import into their own office only, and never into an archive of a cadre they are
+// tied to (回避: avoidance list, self, relatives), which is answered as absent.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { idCheckDigit } from '../../server/archives/validate.ts';
 import { readImportFile } from '../../server/archives/import-read.ts';
 import { runImport } from '../../server/archives/import.ts';
 import { insertMaterial } from '../../server/archives/catalog-store.ts';
-import { plainArchiveOf, postBytes } from './helpers.ts';
+import { cadreNamed, cadreOfUser, plainArchiveOf, postBytes } from './helpers.ts';
 import { projectRoot } from '../../server/services.ts';
 
 let sys: TestSystem;
@@ -211,6 +212,148 @@ test.serial('a material filed while the file is being checked is not overwritten
   t.true(report.imported);
   t.is(await top(), n + 2);
   t.is((await sys.services.db('materials').where({ archive_id: target.archiveId, title: '嘉奖审批表（迁移）' }).first()).seq_no, `7-${n + 2}`);
+});
+
+// 回避: an archive of a cadre the importer is tied to (avoidance list, self, relatives both ways) is
+// answered exactly as an absent one — the rule of every read and write (server/access).
+const CAT = 'archive_no,e01z211,e01z211a,e01z227,e01z224';
+const catalogueFile = (...nos: string[]) => [CAT, ...nos.map((no) => `${no},1,回避测试材料,2020-01-01,2`)].join('\n');
+const absent = (row: number, no: string) => ({ sheet: 'CSV', row, column: 'archive_no', problem: `档案号 ${no} 不存在 / no such archive` });
+const materialsOf = async (...archiveIds: number[]) => Number((await sys.services.db('materials').whereIn('archive_id', archiveIds).count({ n: '*' }))[0].n);
+
+test.serial("an archive the importer must avoid, their own or a relative's is refused as absent, in the dry run and the real run; nothing is written", async (t) => {
+  const db = sys.services.db;
+  const archivistUser = await db('users').where({ username: 'archivist1' }).first();
+  const avoided = await db('avoidance_entries as e').join('archives as a', 'a.cadre_id', 'e.cadre_id').where('e.user_id', archivistUser.id).whereNull('e.removed_at').first('e.id as entryId', 'a.id', 'a.archive_no', 'a.custodian_org_id');
+  const own = (await cadreOfUser(sys, 'archivist1')).archive;
+  const brother = (await cadreNamed(sys, '陈立军')).archive;
+  const office = await db('org_units').where({ code: '150300-ZZB-DAS' }).first();
+  // All three are held by the importers' own office: only the tie refuses them.
+  t.deepEqual([avoided.custodian_org_id, own.custodian_org_id, brother.custodian_org_id], [office.id, office.id, office.id]);
+  const archivist = await sys.as('archivist1');
+  const chief = await sys.as('chief1');
+  const before = await counts();
+  const held = await materialsOf(avoided.id, own.id, brother.id);
+  for (const dryRun of [true, false]) {
+    // The tester's file: archivist1 into the cadre she must avoid; chief1 into his brother's archive.
+    const one = await postBytes(archivist, `/api/imports?dryRun=${dryRun}`, catalogueFile(avoided.archive_no), 'text/csv');
+    t.is(one.status, 200);
+    t.false(one.body.imported);
+    t.deepEqual(one.body.errors, [absent(2, avoided.archive_no)]);
+    t.deepEqual(one.body.counts.materials, 0);
+    const mixed = await postBytes(archivist, `/api/imports?dryRun=${dryRun}`, catalogueFile(avoided.archive_no, own.archive_no, 'NOPE-00404'), 'text/csv');
+    t.deepEqual(mixed.body.errors, [absent(2, avoided.archive_no), absent(3, own.archive_no), absent(4, 'NOPE-00404')]);
+    const relative = await postBytes(chief, `/api/imports?dryRun=${dryRun}`, catalogueFile(brother.archive_no), 'text/csv');
+    t.is(relative.status, 200);
+    t.false(relative.body.imported);
+    t.deepEqual(relative.body.errors, [absent(2, brother.archive_no)]);
+  }
+  t.deepEqual(await counts(), before);
+  t.is(await materialsOf(avoided.id, own.id, brother.id), held);
+  // A colleague of the office is not tied: the same rows are clean for them (dry run).
+  t.deepEqual((await postBytes(chief, '/api/imports?dryRun=true', catalogueFile(avoided.archive_no), 'text/csv')).body.errors, []);
+  t.deepEqual((await postBytes(archivist, '/api/imports?dryRun=true', catalogueFile(brother.archive_no), 'text/csv')).body.errors, []);
+  // Taken off the avoidance list, the archive is archivist1's to file into again (the tie, not the archive, refused it).
+  const entry = db('avoidance_entries').where({ id: avoided.entryId });
+  await entry.clone().update({ removed_at: new Date().toISOString(), removed_by: archivistUser.id });
+  try {
+    t.deepEqual((await postBytes(archivist, '/api/imports?dryRun=true', catalogueFile(avoided.archive_no), 'text/csv')).body.errors, []);
+  } finally {
+    await entry.clone().update({ removed_at: null, removed_by: null });
+  }
+});
+
+test.serial('an avoidance entry or a relative entered while the file is being checked holds: the write plans again and refuses the row', async (t) => {
+  const db = sys.services.db;
+  const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 14);
+  const no = (await db('archives').where({ id: target.archiveId }).first()).archive_no;
+  const [archivist, secadmin, office] = [await db('users').where({ username: 'archivist1' }).first(), await db('users').where({ username: 'secadmin' }).first(), await db('org_units').where({ code: '150300-ZZB-DAS' }).first()];
+  const sheets = await readImportFile(Buffer.from(catalogueFile(no)));
+  let entered: Promise<unknown> | undefined;
+  // When the check is done (the row clean), the security administrator puts the cadre on archivist1's list.
+  const onProgress = () => {
+    entered ??= db('avoidance_entries').insert({ user_id: archivist.id, cadre_id: target.cadreId, reason: '迁移期间新增回避', created_by: secadmin.id, created_at: new Date().toISOString(), removed_at: null, removed_by: null }).then((r) => r);
+  };
+  const held = await materialsOf(target.archiveId);
+  const report = await runImport(db, sys.clock, sheets, { dryRun: false, onlyOffice: office.id, actor: { id: archivist.id, username: 'archivist1' }, onProgress });
+  await entered;
+  t.false(report.imported);
+  t.deepEqual(report.errors, [absent(2, no)]);
+  t.is(await materialsOf(target.archiveId), held);
+  // The same for a relative entered in chief1's family record while a file sets up that relative's archive and files into it.
+  const chief = await db('users').where({ username: 'chief1' }).first();
+  const niece = id('2000-02-02', '822');
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('干部').addRows([HEAD.split(','), row('陈小梅', '2', '2000-02-02', '822', { archive_no: 'REL-822', a0144: '' }).split(',')]);
+  wb.addWorksheet('目录').addRows([CAT.split(','), ['REL-822', '1', '回避测试材料', '2020-01-01', 2]]);
+  const both = await readImportFile(Buffer.from(await wb.xlsx.writeBuffer()));
+  let family: Promise<unknown> | undefined;
+  const addNiece = () => {
+    family ??= db('family_members').insert({ cadre_id: chief.cadre_id, name: '陈小梅', relation: '侄女', birth_date: '2000-02-02', id_number: niece, related_cadre_id: null, work_unit: '学生', created_at: new Date().toISOString() }).then((r) => r);
+  };
+  const before = await counts();
+  const refused = await runImport(db, sys.clock, both, { dryRun: false, onlyOffice: office.id, actor: { id: chief.id, username: 'chief1' }, onProgress: addNiece });
+  await family;
+  t.false(refused.imported);
+  t.deepEqual(refused.errors.map((e) => [e.sheet, e.row, e.column, e.problem]), [['目录', 2, 'archive_no', '档案号 REL-822 不存在 / no such archive']]);
+  t.deepEqual(await counts(), before);
+});
+
+test.serial("a cadre sheet: the importer's own ID number is taken; a relative not yet a cadre may be set up, as by hand, but not filed into", async (t) => {
+  const db = sys.services.db;
+  const { cadre: me } = await cadreOfUser(sys, 'chief1');
+  // chief1's family record names a nephew who is no cadre yet, by ID number.
+  const nephew = id('1999-05-05', '811');
+  await db('family_members').insert({ cadre_id: me.id, name: '陈小军', relation: '侄子', birth_date: '1999-05-05', id_number: nephew, related_cadre_id: null, work_unit: '乌海市某企业', created_at: new Date().toISOString() });
+  const wb = new ExcelJS.Workbook();
+  const cadres = wb.addWorksheet('干部');
+  cadres.addRow(HEAD.split(','));
+  cadres.addRow(row('陈小军', '1', '1999-05-05', '811', { archive_no: 'REL-811', a0144: '' }).split(','));
+  cadres.addRow(row(me.name, me.gender, me.birth_date, '000', { a0184: me.id_number, archive_no: 'REL-812', a0134: me.work_start_date?.replace(/-/g, '') ?? '', a0144: '' }).split(','));
+  const cat = wb.addWorksheet('目录');
+  cat.addRow(CAT.split(','));
+  cat.addRow(['REL-811', '1', '回避测试材料', '2020-01-01', 2]);
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  const chief = await sys.as('chief1');
+  const before = await counts();
+  const res = await postBytes(chief, '/api/imports?dryRun=false', xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  t.false(res.body.imported);
+  t.deepEqual(
+    res.body.errors.map((e: any) => [e.sheet, e.row, e.column, e.problem]),
+    [
+      ['干部', 3, 'a0184', '该身份证号已登记，不能重复导入；如有疑问请与管档单位核实 / this ID number is registered already and cannot be imported again; if in doubt, check with the custodian office'],
+      ['目录', 2, 'archive_no', '档案号 REL-811 不存在 / no such archive'],
+    ],
+  );
+  t.deepEqual(await counts(), before);
+  // The nephew's record alone goes in (registration by hand has no rule against it); chief1 then does not see it.
+  const alone = await postBytes(chief, '/api/imports?dryRun=false', [HEAD, row('陈小军', '1', '1999-05-05', '811', { archive_no: 'REL-811', a0144: '' })].join('\n'), 'text/csv');
+  t.true(alone.body.imported, JSON.stringify(alone.body.errors));
+  const created = await db('cadres').where({ id_number: nephew }).first();
+  t.is((await chief.get(`/api/cadres/${created.id}`)).status, 404);
+  // Filing into it is refused to him as absent, and open to a colleague.
+  t.deepEqual((await postBytes(chief, '/api/imports?dryRun=true', catalogueFile('REL-811'), 'text/csv')).body.errors, [absent(2, 'REL-811')]);
+  t.deepEqual((await postBytes(await sys.as('archivist1'), '/api/imports?dryRun=true', catalogueFile('REL-811'), 'text/csv')).body.errors, []);
+});
+
+test.serial("an ID number or 档案号 on record is refused in the same words whichever office holds it: the answer names no office", async (t) => {
+  const db = sys.services.db;
+  const receiver = await sys.as('receiver1');
+  const mine = await plainArchiveOf(sys, '150302-ZZB-DAS', 1);
+  const city = await plainArchiveOf(sys, '150300-ZZB-DAS', 12);
+  const rowFor = async (cadreId: number, archiveNo: string) => {
+    const c = await db('cadres').where({ id: cadreId }).first();
+    return row(c.name, c.gender, c.birth_date, '000', { a0184: c.id_number, a0107: c.birth_date.replace(/-/g, ''), a0134: c.work_start_date?.replace(/-/g, '') ?? '', a0144: '', archive_no: archiveNo });
+  };
+  const nos = [(await db('archives').where({ id: mine.archiveId }).first()).archive_no, (await db('archives').where({ id: city.archiveId }).first()).archive_no];
+  const csv = [HEAD, await rowFor(mine.cadreId, nos[0]), await rowFor(city.cadreId, nos[1])].join('\n');
+  const res = await postBytes(receiver, '/api/imports?dryRun=true', csv, 'text/csv');
+  const byRow = (n: number) => res.body.errors.filter((e: any) => e.row === n).map((e: any) => [e.column, e.problem]);
+  t.deepEqual(byRow(2).map((e: string[]) => e[0]), ['a0184', 'archive_no']);
+  t.deepEqual(byRow(3), byRow(2));
+  // It says why and what to do, without saying where: numbers are unique across offices, give another or none.
+  t.is(byRow(2)[1][1], '档案号已被使用（各管档单位的档案号均不能重复），请另填或留空由系统编号 / this archive number is in use (numbers are unique across all offices): give another or leave it blank to have one assigned');
+  for (const [, problem] of byRow(3)) t.false(/海勃湾|乌海市|150300|150302|档案室/.test(problem), problem);
 });
 
 const cliEnv = () => ({ ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) });
