@@ -38,7 +38,7 @@ export async function assertNoOpenUses(ctx: ServiceContext, officeId: number, he
   const label = (u: holdings.OpenUse, lang: 'zh' | 'en') => `${u.case_no}（${USE_LABELS[u.mode ?? u.kind]?.[lang] ?? u.kind}，${USE_STATUS[u.status]?.[lang] ?? u.status}）`;
   throw errors.rule(
     'archive_in_use',
-    `档案尚有未办结的利用：${uses.map((u) => label(u, 'zh')).join('、')}。须先办结（登记现场查阅、收回借出的档案、登记复制件）或由流程管理员终止该案件，才能转出 / The archive still has uses to finish: ${uses.map((u) => label(u, 'en')).join(', ')}. Finish them (register the reading, take the loan back, register the copies) or have the process administrator end the case before the transfer`,
+    `档案尚有未办结的利用：${uses.map((u) => label(u, 'zh')).join('、')}。须先办结（登记现场查阅，查档人员不来的登记未查阅；收回借出的档案；登记复制件）或由流程管理员终止该案件，才能转出 / The archive still has uses to finish: ${uses.map((u) => label(u, 'en')).join(', ')}. Finish them (register the reading, or record it as not held if the readers will not come; take the loan back; register the copies) or have the process administrator end the case before the transfer`,
     { uses: uses.map((u) => ({ caseNo: u.case_no, kind: u.kind, mode: u.mode, status: u.status, instanceId: u.instance_id })) },
   );
 }
