@@ -210,7 +210,6 @@ export function createServices(deps: Deps): Services {
   const secrets = new SecretBox(config.totpKeyFile);
   const people = new PeopleService(db, clock, settings, sessions, audit, throttle, secrets);
   const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people, secrets);
-  const users = new UserAdminService(db, clock, sessions, audit);
   const maintenance = new SecurityMaintenance(log.child({ module: 'security' }), config.audit.checkpointMinutes * 60_000, audit, throttle);
 
   // Domains register the named services their diagrams call, and listen to engine events.
@@ -219,6 +218,7 @@ export function createServices(deps: Deps): Services {
   registerCaseHooks(hooks, clock);
   const access = new AccessRules(clock);
   const notify = new NotifyService(db, clock, config, audit, (q, userId) => access.exclusions(q, userId), log.child({ module: 'notify' }));
+  const users = new UserAdminService(db, clock, sessions, audit, notify);
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);

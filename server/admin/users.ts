@@ -13,6 +13,9 @@ import type { Actor, AuditLog } from '../audit/service.ts';
 import type { Sessions } from '../people/sessions.ts';
 import { generateInitialPassword, hashPassword } from '../people/passwords.ts';
 import * as people from '../people/store.ts';
+import type { NotifyService } from '../notify/service.ts';
+import { formatInstant } from '../notify/beijing.ts';
+import { oneLine } from '../notify/templates.ts';
 import { assertRoleSet } from './separation.ts';
 import * as store from './store.ts';
 
@@ -43,6 +46,7 @@ export class UserAdminService {
     private readonly clock: Clock,
     private readonly sessions: Sessions,
     private readonly audit: AuditLog,
+    private readonly notify: Pick<NotifyService, 'notify'>,
   ) {}
 
   async list(f: { text?: string; role?: string; offset: number; limit: number }) {
@@ -115,15 +119,29 @@ export class UserAdminService {
     return this.get(id);
   }
 
+  /**
+   * The system administrator alone could otherwise become any user: so the user is mailed at once
+   * (`password_reset`, mandatory and never digested: who reset it and when), and the initial
+   * password does not open the account from the address it was reset from (PeopleService.login).
+   */
   async resetPassword(actor: Actor, ip: string | null, id: number): Promise<{ user: AccountDto; initialPassword: string }> {
     const initialPassword = generateInitialPassword();
     const hash = await hashPassword(initialPassword);
     await this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
+      const now = this.clock.now();
       await store.unlock(trx, id);
-      await people.setPassword(trx, id, hash, iso(this.clock.now()), true);
+      await people.setPassword(trx, id, hash, iso(now), true);
       const ended = await this.sessions.endAllOf(trx, id);
       await this.audit.record(trx, { actor, ip, action: 'user.password_reset', objectType: 'user', objectId: row.id, detail: { sessionsEnded: ended } });
+      const by = actor.id ? await people.findUser(trx, actor.id) : undefined;
+      await this.notify.notify(trx, {
+        event: 'password_reset',
+        recipients: [{ userId: row.id }],
+        vars: { username: row.username, byName: by ? `${oneLine(by.display_name, 100)}（${by.username}）` : actor.username, resetAt: formatInstant(now) },
+        link: { inbox: true },
+        key: `password_reset:${row.id}:${iso(now)}`,
+      });
     });
     return { user: await this.get(id), initialPassword };
   }

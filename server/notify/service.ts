@@ -15,7 +15,7 @@ import * as engineStore from '../engine/store.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { cadreOf } from '../workflow/cases.ts';
 import { checkAddress, checkSubject } from './envelope.ts';
-import { MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
+import { IMMEDIATE_EVENTS, MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
 import { formatInstant, nextDigestAt } from './beijing.ts';
 import * as store from './store.ts';
 import type { MailRow, Recipient } from './store.ts';
@@ -104,7 +104,7 @@ export class NotifyService {
       const { subject, body } = render(notice.event, lang, vars, url);
       const key = keyFit(`${notice.key}:u${user.id}`);
       const problem = checkAddress(user.email, this.config.mail.allowedDomains) ?? checkSubject(subject);
-      const hold = !problem && s?.digest ? nextDigestAt(now, s.digest_hour ?? this.config.mail.digestHour) : null;
+      const hold = !problem && s?.digest && !IMMEDIATE_EVENTS.includes(notice.event) ? nextDigestAt(now, s.digest_hour ?? this.config.mail.digestHour) : null;
       const row: MailRow = {
         id: randomUUID(),
         idempotency_key: key,

@@ -24,6 +24,7 @@ export const NOTICE_EVENTS = [
   'loan_lent',
   'renewal_decided',
   'reading_ended',
+  'password_reset',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 export type MailEvent = NoticeEvent | 'digest';
@@ -33,7 +34,13 @@ export type MailEvent = NoticeEvent | 'digest';
  * the one reminder the person who must act gets) and cases nobody can move: a user may get them in
  * the digest, never turn them off.
  */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['task_overdue', 'loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident'];
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['task_overdue', 'loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident', 'password_reset'];
+
+/**
+ * Sent at once even to a user who chose the daily digest: a password reset they did not ask for
+ * is the moment to tell the security administrator, not tomorrow morning.
+ */
+export const IMMEDIATE_EVENTS: readonly NoticeEvent[] = ['password_reset'];
 
 export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
@@ -98,6 +105,28 @@ const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '�
 const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed', not_read: 'closed without a reading' };
 
 export const TEMPLATES: Record<NoticeEvent, Template> = {
+  password_reset: {
+    zh: (v) => ({
+      subject: '【档案】您的登录密码已被重置',
+      lines: [
+        greet.zh(v),
+        '',
+        `您的账号 ${v.username} 的登录密码已于 ${v.resetAt}（北京时间）由系统管理员${v.byName}重置。原密码已失效，您已登录的会话均已结束。`,
+        '新的初始密码由系统管理员另行交给您：请在您本人的计算机上登录，并按提示立即设置新密码（在系统管理员的计算机上不能用它登录）。',
+        '如果您没有申请重置密码，或登录时发现密码已被他人修改，请立即告知安全保密管理员和安全审计员。',
+      ],
+    }),
+    en: (v) => ({
+      subject: '[Dangan] Your password was reset',
+      lines: [
+        greet.en(v),
+        '',
+        `The password of your account ${v.username} was reset by the system administrator ${v.byName} at ${v.resetAt} (Beijing time). Your old password no longer works, and your sessions have ended.`,
+        'The system administrator gives you the new initial password separately: log in from your own computer and set a new password at once, as asked (it does not work from the administrator\'s computer).',
+        'If you did not ask for this, or you find at login that someone else has changed your password, tell the security administrator and the security auditor at once.',
+      ],
+    }),
+  },
   task_assigned: {
     zh: (v) => ({
       subject: `【档案】新的待办：${v.taskName}（${v.caseRef}）`,

@@ -9,9 +9,12 @@ import { orgId } from '../../test/helpers/workflow.ts';
 
 let sys: TestSystem;
 let admin: HttpClient;
+/** The system administrator's desk; users log in from their own (127.0.0.1), behind a trusted proxy. */
+const ADMIN_DESK = '10.20.0.7';
 test.before(async () => {
-  sys = await startSystem();
+  sys = await startSystem({ env: { TRUST_PROXY: 'loopback' } });
   admin = await sys.as('sysadmin');
+  admin.headers['x-forwarded-for'] = ADMIN_DESK;
 });
 test.after.always(async () => {
   await sys?.close();
@@ -26,6 +29,10 @@ async function newAccount(username: string) {
 test.serial('an initial password must be changed first; each broken rule is named', async (t) => {
   const { id, initial } = await newAccount('zhangsan');
   t.regex(initial, /^[A-Za-z0-9@#%+=?!]{16}$/);
+  // Not from the desk the account was created at: the administrator does not log in as the user.
+  const desk = sys.client();
+  desk.headers['x-forwarded-for'] = ADMIN_DESK;
+  t.is((await desk.post('/api/auth/login', { username: 'zhangsan', password: initial })).body.code, 'INITIAL_PASSWORD_SAME_ADDRESS');
   const c = sys.client();
   const login = await c.post('/api/auth/login', { username: 'zhangsan', password: initial });
   t.is(login.status, 200);
@@ -116,6 +123,7 @@ test.serial('a password expires after 90 days; demo accounts are exempt', async 
 
 test.serial('a reset by the system administrator gives a new initial password and ends the sessions', async (t) => {
   admin = await sys.as('sysadmin');
+  admin.headers['x-forwarded-for'] = ADMIN_DESK;
   const { id } = await newAccount('lisi');
   const reset = await admin.post(`/api/admin/users/${id}/reset-password`);
   t.is(reset.status, 200);
@@ -126,4 +134,43 @@ test.serial('a reset by the system administrator gives a new initial password an
   const row = await sys.services.db('audit_log').where({ action: 'user.password_reset', object_id: String(id) }).first();
   t.is(row.actor, 'sysadmin');
   t.false(JSON.stringify(row).includes(reset.body.initialPassword));
+});
+
+test.serial('the system administrator cannot become a user by a reset: the initial password does not open the account from their address, and the user is mailed at once', async (t) => {
+  // leader1 reads cadre records; the demo gives them a mailbox and the daily digest is asked for.
+  const leader = await sys.services.db('users').where({ username: 'leader1' }).first();
+  await sys.services.db('notification_settings').insert({ user_id: leader.id, digest: true, digest_hour: 8, muted_events: '["password_reset"]', updated_at: '2026-11-01T00:00:00.000Z' }).onConflict('user_id').merge();
+  const reset = await admin.post(`/api/admin/users/${leader.id}/reset-password`, {});
+  t.is(reset.status, 200);
+
+  // From the administrator's own desk the initial password is refused, and the auditor sees the try.
+  const there = sys.client();
+  there.headers['x-forwarded-for'] = ADMIN_DESK;
+  const refused = await there.post('/api/auth/login', { username: 'leader1', password: reset.body.initialPassword });
+  t.is(refused.status, 403);
+  t.is(refused.body.code, 'INITIAL_PASSWORD_SAME_ADDRESS');
+  t.regex(refused.body.message, /本人的计算机/);
+  t.is((await there.get('/api/cadres?q=%E5%BC%A0')).status, 401, 'no session was made');
+  const flagged = await sys.services.db('audit_log').where({ action: 'auth.reset_login_same_ip', object_id: String(leader.id) }).first();
+  t.is(flagged.outcome, 'denied');
+  t.is(flagged.ip, ADMIN_DESK);
+  t.deepEqual(JSON.parse(flagged.detail), { givenBy: 'sysadmin', given: 'reset' });
+  t.is((await sys.services.db('users').where({ id: leader.id }).first()).last_login_at, leader.last_login_at);
+
+  // The user is told at once — mandatory, not muted, not held for the digest — who reset it and when.
+  const mails = await sys.services.db('mail_outbox').where({ recipient_id: leader.id, event: 'password_reset' });
+  t.is(mails.length, 1);
+  t.is(mails[0].status, 'pending');
+  t.is(mails[0].to_address, leader.email);
+  t.regex(mails[0].subject, /登录密码已被重置/);
+  const beijing = new Date(sys.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  t.true(mails[0].body.includes(`的登录密码已于 ${beijing}（北京时间）由系统管理员郑明（sysadmin）重置`), mails[0].body);
+  t.false(mails[0].body.includes(reset.body.initialPassword));
+
+  // From their own computer the user logs in (a demo account is spared the change); the refusal
+  // counted against neither the account nor the address.
+  const own = await sys.client().post('/api/auth/login', { username: 'leader1', password: reset.body.initialPassword });
+  t.is(own.status, 200);
+  t.is(own.body.username, 'leader1');
+  t.is((await sys.services.db('users').where({ id: leader.id }).first()).failed_logins, 0);
 });

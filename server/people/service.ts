@@ -6,7 +6,7 @@
 import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
-import { errors } from '../errors.ts';
+import { AppError, errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import type { SessionUser, Sessions } from './sessions.ts';
@@ -35,6 +35,13 @@ export interface Me {
   mustChangePassword: boolean;
   mustEnrollTotp: boolean;
 }
+
+const initialPasswordHere = () =>
+  new AppError(
+    403,
+    'INITIAL_PASSWORD_SAME_ADDRESS',
+    '初始密码不能在系统管理员设置它的计算机上使用：请在您本人的计算机上登录，并立即设置新密码 / An initial password cannot be used from the computer the system administrator set it on: log in from your own computer and set a new password at once',
+  );
 
 type Attempt = { ok: true; token: string } | { ok: false; error: Error };
 
@@ -129,6 +136,23 @@ export class PeopleService {
         const check = await totpCheck(secret, input.totp, now, user.totp_last_step ?? null);
         if (!check.ok) return fail(check.reason, true);
         if (!(await store.claimTotpStep(trx, user.id, check.step))) return fail('totp_replayed', true);
+      }
+      // An initial password the system administrator gave does not open the account from the
+      // address it was given from: the administrator cannot become the user at their own desk.
+      if (user.must_change_password && ip) {
+        const given = await store.initialPasswordGiven(trx, user.id, user.password_changed_at);
+        if (given?.ip === ip) {
+          await this.audit.record(trx, {
+            actor: { id: user.id, username: user.username, roles, orgUnitId: user.org_unit_id },
+            ip,
+            action: 'auth.reset_login_same_ip',
+            objectType: 'user',
+            objectId: user.id,
+            outcome: 'denied',
+            detail: { givenBy: given.actor, given: given.action === 'user.create' ? 'create' : 'reset' },
+          });
+          return { ok: false, error: initialPasswordHere() };
+        }
       }
       await store.recordLogin(trx, user.id, iso(now));
       await this.sessions.destroyToken(trx, presentedToken);

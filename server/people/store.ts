@@ -64,6 +64,20 @@ export async function findUser(q: Q, id: number): Promise<UserRow | undefined> {
   return r ? userFromDb(r) : undefined;
 }
 
+/**
+ * Where the password the user holds now was given from, when the system administrator gave it (a
+ * reset or the account's creation) and the user has not changed it since: the newest such audit
+ * row at or after the password's change time.
+ */
+export async function initialPasswordGiven(q: Q, userId: number, since: string): Promise<{ action: string; actor: string | null; ip: string | null } | undefined> {
+  return q('audit_log')
+    .whereIn('action', ['user.password_reset', 'user.create'])
+    .andWhere({ object_type: 'user', object_id: String(userId), outcome: 'success' })
+    .andWhere('at', '>=', since)
+    .orderBy('seq', 'desc')
+    .first('action', 'actor', 'ip');
+}
+
 export async function rolesOf(q: Q, userId: number): Promise<string[]> {
   const rows = await q('user_roles').where({ user_id: userId }).orderBy('role').select('role');
   return rows.map((r: { role: string }) => r.role);

@@ -53,6 +53,11 @@ test.serial('digest and English saved on 个人设置 stay after a reload and on
   const why = await overdue.getByRole('checkbox').getAttribute('aria-describedby');
   t.regex((await p.locator(`[id="${why!.split(' ').at(-1)}"]`).textContent()) ?? '', /^档案工作期限的督办提醒按规定不能关闭，可改为每日汇总。$/);
   t.true(await p.getByRole('checkbox', { name: /提交给我所在角色的待办/ }).isEnabled());
+  // A password reset by the system administrator is always mailed, at once, under 账号安全.
+  const reset = p.getByRole('group', { name: '账号安全' }).locator('li[data-event="password_reset"]');
+  t.true(await reset.getByRole('checkbox', { name: /登录密码被重置/ }).isDisabled());
+  t.true(await reset.getByRole('checkbox').isChecked());
+  await p.getByText('账号被他人动过时您必须立即知晓：此项通知不能关闭，也不并入每日汇总，总是即时发送。').waitFor();
   t.is(await p.getByRole('status').filter({ hasText: '没有未保存的修改' }).count(), 1);
 
   // Unsaved changes: leaving by the navigation asks, and 继续编辑 keeps them.

@@ -10,10 +10,12 @@ export interface Answer<T = any> {
 
 export class HttpClient {
   cookie = '';
+  /** Sent with every request (e.g. `x-forwarded-for`, to act from another address behind TRUST_PROXY). */
+  headers: Record<string, string> = {};
   constructor(readonly base: string) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const h: Record<string, string> = { ...headers };
+    const h: Record<string, string> = { ...this.headers, ...headers };
     if (this.cookie) h.cookie = this.cookie;
     let payload: string | Uint8Array | undefined;
     if (body !== undefined) {

@@ -506,7 +506,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -538,6 +538,7 @@ export type NotificationSettingsChange = {
     loan_lent?: boolean;
     renewal_decided?: boolean;
     reading_ended?: boolean;
+    password_reset?: boolean;
   };
 };
 
@@ -3359,11 +3360,13 @@ export interface ApiRoutes {
       createdAt: string;
     };
   };
-  /** Lift an avoidance entry (kept for the record) */
+  /** Lift an avoidance entry (kept for the record), giving the reason */
   "DELETE /api/avoidance-entries/:id": {
     params: { id: number };
     query: never;
-    body: never;
+    body: {
+      reason: string;
+    };
     response: {
       ok: true;
     };

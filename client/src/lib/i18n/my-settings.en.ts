@@ -31,12 +31,14 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       applications: 'My applications',
       deadlines: 'Deadlines',
       reviews: 'Archive reviews',
+      account: 'Account security',
       other: 'Other',
     },
     reason: {
       deadline: 'Deadline warnings of archive work cannot be turned off, but they can come in the daily digest.',
       stuck: 'Someone must know when a case is stuck and nobody can work it: it cannot be turned off, but it can come in the daily digest.',
       overdue: 'Sent once, when a task you must act on is overdue: it cannot be turned off, but it can come in the daily digest.',
+      security: 'You must know at once when someone else touches your account: this notice cannot be turned off and never waits for the daily digest.',
       other: 'This notice cannot be turned off, but it can come in the daily digest.',
     },
     names: {
@@ -59,6 +61,7 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       review_submitted: { label: 'Archive review to confirm', help: 'A review is submitted for you to confirm (archive chief).' },
       review_returned: { label: 'Archive review returned', help: 'A review you submitted was returned for changes.' },
       review_unstaffed: { label: 'Nobody can confirm a review', help: 'Everyone who could confirm it must avoid the cadre (leader, process administrators).' },
+      password_reset: { label: 'My password was reset', help: 'The system administrator reset your password: says who did it and when.' },
       process_incident: { label: 'Process incident', help: 'A step of a diagram cannot run and the case is stuck (process administrators).' },
     },
   },

@@ -27,12 +27,14 @@ export const mySettingsZh = {
       applications: '我的申请',
       deadlines: '督办期限',
       reviews: '专项审核',
+      account: '账号安全',
       other: '其他',
     },
     reason: {
       deadline: '档案工作期限的督办提醒按规定不能关闭，可改为每日汇总。',
       stuck: '案件停住、无人能办时必须有人知晓，不能关闭，可改为每日汇总。',
       overdue: '待办逾期只提醒一次，须办理的人必须知晓，不能关闭，可改为每日汇总。',
+      security: '账号被他人动过时您必须立即知晓：此项通知不能关闭，也不并入每日汇总，总是即时发送。',
       other: '此项通知不能关闭，可改为每日汇总。',
     },
     names: {
@@ -55,6 +57,7 @@ export const mySettingsZh = {
       review_submitted: { label: '专项审核待认定', help: '有档案的审核结果提交给您认定（档案室负责人）。' },
       review_returned: { label: '专项审核被退回', help: '您提交的审核结果被退回修改。' },
       review_unstaffed: { label: '专项审核无人可认定', help: '能认定的人都须回避（领导、流程管理员）。' },
+      password_reset: { label: '登录密码被重置', help: '系统管理员重置了您的登录密码：告知由谁、于何时重置。' },
       process_incident: { label: '流程故障', help: '流程图的某一步无法执行，案件停住（流程管理员）。' },
     },
   },
