@@ -71,6 +71,8 @@ export function adminUserRoutes(s: Services) {
       method: 'post',
       path: '/api/admin/users/:id/reset-password',
       summary: 'Reset a password to a random initial one (must change at next login); ends its sessions',
+      description:
+        'The user is mailed `password_reset` at once (who and when; mandatory, never digested). The initial password does not log in from the address that reset it (403 INITIAL_PASSWORD_SAME_ADDRESS, audited `auth.reset_login_same_ip`).',
       tags: ['admin'],
       permission: 'users.manage',
       params: idParams,

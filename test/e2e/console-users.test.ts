@@ -92,6 +92,9 @@ test.serial('the system administrator creates an account, sees its password once
   const second = (await reset.locator('output').textContent())?.trim() ?? '';
   t.true(second.length >= 8 && second !== password);
   await reset.getByText('只显示这一次', { exact: false }).waitFor();
+  // The administrator is told the password does not work at this desk, and that the user was mailed.
+  await reset.getByText('在本机上不能用它登录。重置密码时，系统已即时发邮件告知本人', { exact: false }).waitFor();
+  t.is(await sys.services.db('mail_outbox').where({ event: 'password_reset', recipient_id: (await sys.services.db('users').where({ username: 'zhangwei' }).first()).id }).count({ n: '*' }).first().then((r) => Number(r!.n)), 1);
   await reset.getByRole('button', { name: '我已记下，关闭' }).click();
 
   // A locked account shows so and can be unlocked.

@@ -90,7 +90,7 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
     resetTitle: 'Password reset',
     account: 'Account: {name} ({username})',
     label: 'Initial password',
-    once: 'The initial password is shown this once only and cannot be seen again after closing. Hand it to the user by a safe way now; they must change it at the first login.',
+    once: 'The initial password is shown this once only and cannot be seen again after closing. Hand it to the user by a safe way now; they log in from their own computer and change it there (it does not work from this one). A reset is mailed to the user at once.',
     done: 'I have noted it, close',
   },
   roles: {
