@@ -60,7 +60,7 @@ export class NotificationSettings {
       .filter(([event, on]) => on === false && MANDATORY_EVENTS.includes(event as NoticeEvent))
       .map(([event]) => event);
     if (refused.length) {
-      throw errors.rule('mandatory_notice', '督办期限提醒不能关闭，可改为每日汇总 / Deadline warnings cannot be turned off; choose the daily digest instead', {
+      throw errors.rule('mandatory_notice', '此类提醒必须接收，不能关闭（期限提醒、无人可办、逾期等可改为每日汇总） / These notices cannot be turned off (deadline, unstaffed and overdue notices may come in the daily digest)', {
         events: refused,
       });
     }

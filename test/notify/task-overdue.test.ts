@@ -86,6 +86,7 @@ test.serial('a task done before its due time tells nobody; its open neighbour te
   const off = await applicant.request('PUT', '/api/me/notification-settings', { events: { task_overdue: false } });
   t.is(off.status, 422);
   t.deepEqual(off.body.details, { rule: 'mandatory_notice', events: ['task_overdue'] });
+  t.regex(off.body.message, /^此类提醒必须接收，不能关闭/, 'the refusal does not call it a deadline warning');
   const settings = (await applicant.get('/api/me/notification-settings')).body;
   t.like(settings.events.find((e: any) => e.event === 'task_overdue'), { enabled: true, mandatory: true });
 
