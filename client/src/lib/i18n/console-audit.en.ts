@@ -226,6 +226,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
       password_change: 'Password change',
       totp_setup: 'Authenticator secret made',
       totp_enroll: 'Authenticator enrolled',
+      reset_login_same_ip: 'Initial password used from the resetting administrator’s address (refused)',
     },
     authz: { denied: 'Access denied' },
     audit: { search: 'Audit search', export: 'Audit export', verify: 'Audit verification', checkpoint: 'Checkpoint signed', prune: 'Audit prune' },

@@ -223,6 +223,7 @@ export const consoleAuditZh = {
       password_change: '修改密码',
       totp_setup: '生成身份验证器密钥',
       totp_enroll: '绑定身份验证器',
+      reset_login_same_ip: '在重置密码的管理员地址上使用初始密码登录（已拒绝）',
     },
     authz: { denied: '越权访问被拒绝' },
     audit: { search: '查询审计日志', export: '导出审计日志', verify: '校验审计日志', checkpoint: '签名检查点', prune: '清理过期日志' },
