@@ -41,6 +41,15 @@ export type Data = Record<string, unknown>;
 /** Types that carry no value (shown or skipped). */
 export const STATIC = new Set(['text', 'spacer', 'separator', 'image', 'html', 'button', 'iframe', 'table', 'expression']);
 
+/** Every component with a value, groups flattened (dynamic lists kept as one entry). */
+export function valueFields(components: FormComponent[]): FormComponent[] {
+  return components.flatMap((c) => {
+    if (STATIC.has(c.type)) return [];
+    if (c.type === 'group' || (c.type === 'dynamiclist' && !c.path)) return valueFields(c.components ?? []);
+    return c.key || c.path ? [c] : [];
+  });
+}
+
 export const PROBLEM_CODES = [
   'required',
   'text',

@@ -221,7 +221,8 @@ export class NotifyService {
     const info = await store.caseInfo(trx, task.instance_id);
     const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
     const offer = await store.firstOfResumedStep(trx, task);
-    const avoidCadreId = cadreOf(await store.caseVariables(trx, task.instance_id)) ?? (await store.caseCadre(trx, task.instance_id));
+    // The case index keeps the case's cadre in step with its variables (workflow/cases.ts syncCase).
+    const avoidCadreId = await store.caseCadre(trx, task.instance_id);
     const base = { event: 'task_overdue' as const, link: { task: task.id }, instanceId: task.instance_id, key: `overdue:${offer}:${task.due_at}`, avoidCadreId };
     if (task.assignee_id !== null && task.assignee_id !== undefined) {
       return this.notify(trx, { ...base, vars, recipients: [{ userId: task.assignee_id }] });

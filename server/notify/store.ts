@@ -109,11 +109,6 @@ export async function firstOfResumedStep(q: Q, task: Pick<TaskRow, 'id' | 'insta
 }
 
 /** The case's variables, as the engine keeps them (the cadre a task notice must avoid). */
-export async function caseVariables(q: Q, instanceId: string): Promise<Record<string, unknown>> {
-  const row = await q('process_instances').where({ id: instanceId }).first('variables');
-  return parseJson<Record<string, unknown>>(row?.variables, {});
-}
-
 // -- overdue tasks (overdue.ts) -------------------------------------------------------------------
 
 /** Where a sweep over overdue tasks has got to: the last task it took, in its order (sort_due, id). */

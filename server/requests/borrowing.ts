@@ -14,8 +14,7 @@ import { oneLine } from '../notify/templates.ts';
 import * as accessStore from '../access/store.ts';
 import type { RequestDeps } from './deps.ts';
 import { checkApplicants, checkCategories, checkPurpose, checkRelations, fileRequest, jsonList, resolveTarget, type Applicant } from './checks.ts';
-import { categoryScans, checkElectronicReadable, electronicGrantable } from './digitisation.ts';
-import { categoriesFailingScanCheck } from '../quality/facts.ts';
+import { checkElectronicReadable, electronicGrantable, readableCategories } from './digitisation.ts';
 import { assertOnShelf, assertStillHeld } from './availability.ts';
 import { APPROVERS_WORDS_END, beijingDay, beijingTime, durationUntil, endOfBeijingDay, isDay, MODES, plannedDayPassed, plusDays, requestOf, short, startOfBeijingDay, today } from './kit.ts';
 import * as store from './store.ts';
@@ -229,9 +228,7 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     // that still have page images passing their checks, and none is refused — a grant of nothing
     // readable never happens (digitisation.ts).
     const approvedCategories = jsonList(req.granted_categories ?? req.categories);
-    const failing = await categoriesFailingScanCheck(ctx.trx, req.archive_id, approvedCategories);
-    const scanned = (await categoryScans(ctx.trx, req.archive_id, approvedCategories)).filter((c) => c.scannedPages > 0).map((c) => c.code);
-    const readable = scanned.filter((code) => !failing.includes(code));
+    const { failing, readable } = await readableCategories(ctx.trx, req.archive_id, approvedCategories);
     if (!readable.length && failing.length) {
       throw errors.rule(
         'electronic-scans-failing',

@@ -77,14 +77,22 @@ const scansFailing = (failing: CategoryScans[], field: string) =>
  * The chief's categories for an electronic viewing: each must have page images. Left empty (the
  * form's "as requested"), the requested categories that have page images; none at all refuses.
  */
+/**
+ * Of these categories, those read on screen now: with page images, none of them failing
+ * 扫描质检 (server/quality/facts.ts); with each category's scans and the failing ones.
+ */
+export async function readableCategories(q: Q, archiveId: number, codes: string[]) {
+  const scans = await categoryScans(q, archiveId, codes);
+  const failing = await categoriesFailingScanCheck(q, archiveId, codes);
+  return { scans, failing, readable: scans.filter((c) => c.scannedPages > 0 && !failing.includes(c.code)).map((c) => c.code) };
+}
+
 export async function electronicGrantable(q: Q, archiveId: number, requested: string[], chosen: string[] | null): Promise<string[]> {
-  const scans = await categoryScans(q, archiveId, chosen ?? requested);
-  // 扫描质检 (server/quality/facts.ts): a failing category is not granted; "as requested" leaves it out.
-  const failing = await categoriesFailingScanCheck(q, archiveId, chosen ?? requested);
+  // A failing category is not granted; "as requested" leaves it out.
+  const { scans, failing, readable } = await readableCategories(q, archiveId, chosen ?? requested);
   if (failing.length && (chosen || scans.every((c) => failing.includes(c.code) || c.scannedPages === 0))) {
     throw scansFailing(scans.filter((c) => failing.includes(c.code)), 'grantedCategories');
   }
-  const readable = scans.filter((c) => c.scannedPages > 0 && !failing.includes(c.code));
   if (!readable.length) {
     throw errors.rule(
       'electronic-not-digitised',
@@ -100,5 +108,5 @@ export async function electronicGrantable(q: Q, archiveId: number, requested: st
       { field: 'grantedCategories', categories: missing.map((c) => c.code) },
     );
   }
-  return readable.map((c) => c.code);
+  return readable;
 }

@@ -140,19 +140,22 @@ export const copyDto = (c: RequestListRow) => ({
   hasPdf: !!c.pdf_file,
 });
 
-export const grantDto = (g: RequestListRow, now: string) => ({
-  id: g.id as number,
-  requestId: g.request_id as number,
-  caseNo: g.case_no as string,
-  instanceId: g.instance_id as string,
-  archiveId: g.archive_id as number,
-  archiveNo: g.archive_no as string,
-  cadre: { id: g.cadre_id as number, name: g.cadre_name as string },
-  purpose: g.purpose as string,
-  categories: parseJson<string[]>(g.categories, []),
-  validFrom: g.valid_from as string,
-  validUntil: g.valid_until as string,
-  revokedAt: (g.revoked_at ?? null) as string | null,
-  endedReason: g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !grantStillHeld(g as Parameters<typeof grantStillHeld>[0])) ? ('archive_transferred' as const) : null,
-  open: !g.revoked_at && grantStillHeld(g as Parameters<typeof grantStillHeld>[0]) && (g.valid_from as string) <= now && (g.valid_until as string) > now,
-});
+export function grantDto(g: RequestListRow, now: string) {
+  const held = grantStillHeld(g as Parameters<typeof grantStillHeld>[0]);
+  return {
+    id: g.id as number,
+    requestId: g.request_id as number,
+    caseNo: g.case_no as string,
+    instanceId: g.instance_id as string,
+    archiveId: g.archive_id as number,
+    archiveNo: g.archive_no as string,
+    cadre: { id: g.cadre_id as number, name: g.cadre_name as string },
+    purpose: g.purpose as string,
+    categories: parseJson<string[]>(g.categories, []),
+    validFrom: g.valid_from as string,
+    validUntil: g.valid_until as string,
+    revokedAt: (g.revoked_at ?? null) as string | null,
+    endedReason: g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !held) ? ('archive_transferred' as const) : null,
+    open: !g.revoked_at && held && (g.valid_from as string) <= now && (g.valid_until as string) > now,
+  };
+}

@@ -19,17 +19,11 @@ import { assertReadsCase, caseRead } from './case-reads.ts';
 import { canReadCase } from './scope.ts';
 import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
-import { STATIC, type FormComponent } from '../../shared/forms.ts';
+import { valueFields, type FormComponent } from '../../shared/forms.ts';
 import { startHash } from './start-hash.ts';
 
-/** The fields of a form that hold a value (groups opened, a dynamic list by its path), as the page keys its data. */
-const fieldKeys = (cs: FormComponent[]): string[] =>
-  cs.flatMap((c) => {
-    if (STATIC.has(c.type)) return [];
-    if (c.type === 'group' || (c.type === 'dynamiclist' && !c.path)) return fieldKeys(c.components ?? []);
-    const k = c.key ?? c.path;
-    return k ? [k] : [];
-  });
+/** The fields of a form that hold a value, keyed as the page keys its data (the page's own valueFields). */
+const fieldKeys = (cs: FormComponent[]): string[] => valueFields(cs).map((c) => (c.key ?? c.path)!);
 
 export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.username, roles: u.roles, orgUnitId: u.orgUnitId });
 
@@ -172,14 +166,16 @@ export class WorkflowService {
    * version's. A new version that leaves the start form as it was takes the application as ever.
    */
   private async assertStartFormUnchanged(q: Q, processKey: string, filledVersion: number): Promise<void> {
-    const latest = await engineStore.latestDeployment(q, processKey);
-    if (!latest || latest.version === filledVersion) return;
-    const startForm = async (deploymentId: string) => {
-      const def = await this.engine.definitions.load(q, deploymentId);
-      return def.meta.startFormKey ? (this.engine.formOf(def, def.meta.startFormKey) ?? null) : null;
-    };
+    // The cached definitions: the latest version's id is one small query, its form no read at all.
+    const latestId = await engineStore.latestDeploymentId(q, processKey);
+    if (!latestId) return; // the start answers that there is no such process
+    const latestDef = await this.engine.definitions.load(q, latestId);
+    if (latestDef.deployment.version === filledVersion) return;
+    const latest = latestDef.deployment;
+    const startForm = (def: typeof latestDef) => (def.meta.startFormKey ? (this.engine.formOf(def, def.meta.startFormKey) ?? null) : null);
     const filled = await store.deploymentAt(q, processKey, filledVersion);
-    const [before, now] = await Promise.all([filled ? startForm(filled.id) : undefined, startForm(latest.id)]);
+    const before = filled ? startForm(await this.engine.definitions.load(q, filled.id)) : undefined;
+    const now = startForm(latestDef);
     if (filled && JSON.stringify(before) === JSON.stringify(now)) return;
     const had = new Set(before ? fieldKeys(before.components) : []);
     throw errors.conflict(
