@@ -18,7 +18,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { bool, parseJson } from '../db.ts';
 import { errors } from '../errors.ts';
-import { GONE } from '../archives/codes.ts';
+import { GONE, LEAVING_OR_GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 
 export interface Viewer {
@@ -51,7 +51,7 @@ export type ArchiveCheck =
 const EXCLUSIVE = ['sys_admin', 'sec_admin', 'auditor', 'process_admin'];
 
 /** A grant opens nothing while its archive is being sent (转出中) or has left the office (GONE). */
-const CLOSED_TO_GRANTS: readonly string[] = ['transferring', ...GONE];
+const CLOSED_TO_GRANTS = LEAVING_OR_GONE;
 
 /**
  * Whether a grant's archive is still the granting office's to open: not being sent, not gone, and

@@ -50,6 +50,8 @@ export const STATUS_TRANSITIONS: Record<ArchiveStatus, readonly ArchiveStatus[]>
 export const ON_SHELF: readonly string[] = ['in_stock', 'retired', 'deceased'] satisfies ArchiveStatus[];
 /** No longer in the office's keeping (已转出, 已移交档案馆): not counted as held, not reviewed. */
 export const GONE: readonly string[] = ['transferred', 'archived_state'] satisfies ArchiveStatus[];
+/** Leaving or gone (转出中, 已转出, 已移交档案馆): a grant opens nothing, a use counts the archive as left. */
+export const LEAVING_OR_GONE: readonly string[] = ['transferring', ...GONE];
 /** The register says these are away from the shelf (借出, 数字化中, 转出中). */
 export const AWAY: readonly string[] = ['on_loan', 'digitizing', 'transferring'] satisfies ArchiveStatus[];
 

@@ -5,7 +5,7 @@
 // the office still holds the archive. The task page shows the same fact (records.ts).
 import type { Q } from '../db.ts';
 import { errors } from '../errors.ts';
-import { ARCHIVE_STATUSES, GONE, ON_SHELF, type ArchiveStatus } from '../archives/codes.ts';
+import { ARCHIVE_STATUSES, LEAVING_OR_GONE, ON_SHELF, type ArchiveStatus } from '../archives/codes.ts';
 import type { RequestRow } from './store.ts';
 
 export type ArchiveWhere = 'on_shelf' | 'away' | 'left';
@@ -25,7 +25,7 @@ export interface ArchivePlace {
 
 export function archivePlace(archive: { status: string; custodian_org_id: number }, officeId: number, batch: ArchivePlace['batch'] = null): ArchivePlace {
   const otherOffice = archive.custodian_org_id !== officeId;
-  const where: ArchiveWhere = otherOffice || archive.status === 'transferring' || GONE.includes(archive.status) ? 'left' : ON_SHELF.includes(archive.status) ? 'on_shelf' : 'away';
+  const where: ArchiveWhere = otherOffice || LEAVING_OR_GONE.includes(archive.status) ? 'left' : ON_SHELF.includes(archive.status) ? 'on_shelf' : 'away';
   return { where, status: archive.status, otherOffice, batch: where === 'on_shelf' ? batch : null };
 }
 
