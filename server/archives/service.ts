@@ -97,7 +97,7 @@ export class ArchivesService {
       await this.writableArchive(trx, user, input.archiveId);
       const m = await catalogue.fileMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.file', objectType: 'material', objectId: m.id, detail: { archiveId: m.archive_id, seqNo: m.seq_no } });
-      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user);
+      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user.id);
       return materialDto(m);
     });
   }
@@ -109,22 +109,23 @@ export class ArchivesService {
       await this.writableArchive(trx, user, old.archive_id);
       const m = await catalogue.supersedeMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.supersede', objectType: 'material', objectId: m.id, detail: { supersedes: old.id, seqNo: m.seq_no } });
-      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user);
+      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user.id);
       return materialDto(m);
     });
   }
 
   /**
-   * A row filed or corrected here arrives without page images (they are uploaded to it afterwards),
-   * so in an archive 已数字化 or 已验收 it is a current material that fails 扫描质检. The filing is not
-   * refused — over HTTP the pages can only follow the row — but the claim no longer holds: the check
-   * is recorded (trigger `filing`, listed on /quality) and, as for any failing check, moves the
-   * archive back to 部分数字化 with a note naming the material (server/quality, audited {auto}).
+   * A row filed or corrected here, or the 认定表 a 信息更正 files (corrections/process.ts), arrives
+   * without page images (they are uploaded to it afterwards), so in an archive 已数字化 or 已验收 it
+   * is a current material that fails 扫描质检. The filing is not refused — the pages can only follow
+   * the row — but the claim no longer holds: the check is recorded (trigger `filing`, listed on
+   * /quality) and, as for any failing check, moves the archive back to 部分数字化 with a note naming
+   * the material (server/quality, audited {auto}). `actorId` is who filed it.
    */
-  private async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, user: SessionUser) {
+  async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, actorId: number | null) {
     const archive = (await archiveStore.findArchive(trx, archiveId))!;
     if (!DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
-    await this.scans.checkScans(trx, materialId, { trigger: 'filing', actorId: user.id });
+    await this.scans.checkScans(trx, materialId, { trigger: 'filing', actorId });
   }
 
   /**

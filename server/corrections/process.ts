@@ -241,6 +241,9 @@ export function correctionServices(d: CorrectionDeps) {
       instanceId: ctx.instanceId,
       actor: who,
     });
+    // Filed without its page images (the signed 认定表 is scanned afterwards): in an archive 已数字化 or
+    // 已验收 it fails 扫描质检 and moves the archive back to 部分数字化, as any filing without scans.
+    await d.archives.checkUnscannedInDigitised(ctx.trx, material.id, c.archive_id, actor.id);
     let historyId: number | null = null;
     if (c.field) {
       const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who });

@@ -210,3 +210,60 @@ test.serial('a correction of 工作经历 (no structured field) files the 认定
   t.truthy(c.filed_material_id);
   t.deepEqual(await db('cadres').where({ id: cadre.id }).first(), before);
 });
+
+test.serial('a correction in an archive 已数字化 files its 认定表 without scans: the archive moves back to 部分数字化, the history names the 认定表, and 扫描质检 lists it', async (t) => {
+  const db = sys.services.db;
+  // Given: an archive marked 已数字化 (every material's scans passed when it was marked).
+  const cadre = await plainCadre(sys, { digitised: false, skip: 6 });
+  await db('archives').where({ id: cadre.archive_id }).update({ digital_status: 'done' });
+  const right = cadre.birth_date;
+  await db('cadres').where({ id: cadre.id }).update({ birth_date: `${right.slice(0, 8)}${right.slice(8) === '01' ? '02' : '01'}` });
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'birth_date', proposedValue: right });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const earliest = (await archivist.get(`/api/corrections/by-case/${id}`)).body.evidence.find((e: any) => e.defaultBasis);
+  t.is((await completeAt(archivist, id, 'investigate', { basisMaterials: [earliest.seqNo], findings: '以最早的本人填写材料为准。', proposedValue: right })).status, 200);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve())).status, 200);
+  // Still 已数字化 before the 认定表 is filed.
+  t.is((await db('archives').where({ id: cadre.archive_id }).first()).digital_status, 'done');
+
+  // When: the leader approves and the 认定表 is filed.
+  const done = await completeAt(await sys.as('leader1'), id, 'authorityApproval', { ...approve(), superiorReplyNo: '内组干审〔2026〕12号' });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  const c = await correctionOf(id);
+  t.is(c.status, 'approved');
+
+  // Then: the archive is 部分数字化, its history names the 认定表, the move is audited as automatic.
+  t.is((await db('archives').where({ id: cadre.archive_id }).first()).digital_status, 'partial');
+  const history = await db('archive_digital_history').where({ archive_id: cadre.archive_id }).orderBy('id');
+  t.is(history.length, 1);
+  t.like(history[0], { from_status: 'done', to_status: 'partial' });
+  t.true(history[0].note.includes(`材料 ${c.filed_seq_no}（PAGE_COUNT`), history[0].note);
+  const audit = await db('audit_log').where({ action: 'archive.digital_status', object_id: String(cadre.archive_id) }).orderBy('seq');
+  t.is(audit.length, 1);
+  t.like(JSON.parse(audit[0].detail), { from: 'done', to: 'partial', auto: true, materialId: c.filed_material_id, trigger: 'filing' });
+  const view = await archivist.get(`/api/archives/${cadre.archive_id}`);
+  t.like(view.body.digitalHistory.at(-1), { fromStatus: 'done', toStatus: 'partial', actorName: '赵文华' });
+
+  // And 扫描质检 lists the 认定表 as failing (no page images yet).
+  const failing = await archivist.get(`/api/scan-checks/failing?archiveId=${cadre.archive_id}`);
+  t.is(failing.status, 200);
+  t.deepEqual(failing.body.items.map((i: any) => i.materialId), [c.filed_material_id]);
+  t.like(failing.body.items[0], { seqNo: c.filed_seq_no, title: '干部人事档案出生日期审核认定表', trigger: 'filing', pagesDeclared: 1, pagesScanned: 0 });
+});
+
+test.serial('a correction in an archive not digitised records no check and moves nothing', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 7 });
+  const resume = await firstIn(cadre.archive_id, '1');
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'work_history', proposedValue: '2009.01—2011.06 乌海市财政局科员' });
+  const id = res.body.id;
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const investigated = await completeAt(archivist, id, 'investigate', { basisMaterials: [resume.seq_no], findings: '核对任免审批表，补记该段经历。', proposedValue: '2009.01—2011.06 乌海市财政局科员' });
+  t.is(investigated.status, 200, JSON.stringify(investigated.body));
+  await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve());
+  t.is((await completeAt(await sys.as('leader1'), id, 'authorityApproval', approve())).status, 200);
+  t.is((await db('archives').where({ id: cadre.archive_id }).first()).digital_status, 'none');
+  t.is((await db('scan_checks').where({ archive_id: cadre.archive_id })).length, 0);
+  t.is((await db('archive_digital_history').where({ archive_id: cadre.archive_id })).length, 0);
+});
