@@ -196,6 +196,21 @@ test.serial('checking and writing a file cost the same few queries for 10 rows a
   t.is(Number((await sys.services.db('materials as m').join('archives as a', 'a.id', 'm.archive_id').where('a.archive_no', 'like', 'QRY-%').count({ n: '*' }))[0].n), 400);
 });
 
+test.serial("a 档案号 left blank is the office's next number, after those in the database and those the file gives", async (t) => {
+  const db = sys.services.db;
+  const prefix = '150300-ZZB-DAS-';
+  const no = (n: number) => `${prefix}${String(n).padStart(5, '0')}`;
+  const held: string[] = await db('archives').where('archive_no', 'like', `${prefix}%`).pluck('archive_no');
+  const top = Math.max(0, ...held.map((x) => Number(x.slice(prefix.length))).filter(Number.isInteger));
+  const given = no(top + 5);
+  const csv = [HEAD, row('韩立东', '1', '1983-01-05', '901', { archive_no: '' }), row('韩立南', '1', '1983-02-05', '903', { archive_no: given }), row('韩立西', '1', '1983-03-05', '905', { archive_no: '' })].join('\n');
+  const res = await postBytes(await sys.as('archivist1'), '/api/imports?dryRun=false', csv, 'text/csv');
+  t.deepEqual(res.body.errors, []);
+  t.true(res.body.imported);
+  const archiveNoOf = async (idNumber: string) => (await db('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where('c.id_number', idNumber).first('a.archive_no')).archive_no;
+  t.deepEqual([await archiveNoOf(id('1983-01-05', '901')), await archiveNoOf(id('1983-02-05', '903')), await archiveNoOf(id('1983-03-05', '905'))], [no(top + 6), given, no(top + 7)]);
+});
+
 test.serial('a material filed while the file is being checked is not overwritten: the import numbers after it', async (t) => {
   const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 10);
   const no = (await sys.services.db('archives').where({ id: target.archiveId }).first()).archive_no;
