@@ -13,6 +13,7 @@
 //   archive being sent (转出中) or one that now belongs to another office: a grant is the granting
 //   office's permission and ends with its custody (grantStillHeld; sendTransfer also revokes them).
 // Out of scope answers 404, the same as absent: callers turn a denial into errors.notFound.
+import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -59,6 +60,16 @@ const CLOSED_TO_GRANTS = LEAVING_OR_GONE;
  */
 export const grantStillHeld = (g: { archive_status: string; archive_custodian_org_id: number; grant_office_id: number | null }): boolean =>
   !CLOSED_TO_GRANTS.includes(g.archive_status) && (g.grant_office_id === null || g.grant_office_id === g.archive_custodian_org_id);
+
+/**
+ * grantStillHeld as a WHERE clause on the columns that carry the archive's status and custodian and
+ * the granting office, for a list that pages in SQL (a filter after LIMIT would shorten the page).
+ */
+export function whereGrantStillHeld<T extends Knex.QueryBuilder>(qb: T, col: { archiveStatus: string; archiveCustodian: string; grantOffice: string }): T {
+  return qb
+    .whereNotIn(col.archiveStatus, CLOSED_TO_GRANTS)
+    .where((w) => w.whereNull(col.grantOffice).orWhereRaw('?? = ??', [col.grantOffice, col.archiveCustodian])) as T;
+}
 
 /** A granted code covers itself and its sub-categories ('4' covers '4-2'). */
 export const categoryCovered = (granted: readonly string[], code: string): boolean =>

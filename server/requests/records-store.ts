@@ -3,7 +3,7 @@
 // co-applicant picker's list of colleagues.
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
-import { grantStillHeld } from '../access/rules.ts';
+import { whereGrantStillHeld } from '../access/rules.ts';
 
 export interface RecordScope {
   userId: number;
@@ -195,7 +195,10 @@ export async function findLoanInScope(q: Q, s: RecordScope, id: number): Promise
 
 // -- grants ----------------------------------------------------------------------------------------------
 
-/** A user's viewing grants from requests, newest first; `open`: valid now and not revoked. */
+/**
+ * A user's viewing grants from requests, newest first, at most 200; `open`: valid now, not revoked,
+ * and its archive still the granting office's (rules.ts grantStillHeld, applied before the limit).
+ */
 export async function grantsOf(q: Q, userId: number, now: string, open: boolean): Promise<RequestListRow[]> {
   const qb = q('archive_grants as g')
     .join('utilization_requests as r', 'r.instance_id', 'g.instance_id')
@@ -205,8 +208,9 @@ export async function grantsOf(q: Q, userId: number, now: string, open: boolean)
     .orderBy('g.id', 'desc')
     .limit(200)
     .select('g.*', 'r.id as request_id', 'r.case_no', 'r.purpose', 'r.custodian_org_id as grant_office_id', 'c.name as cadre_name', 'a.archive_no', 'a.cadre_id', 'a.status as archive_status', 'a.custodian_org_id as archive_custodian_org_id');
-  if (open) qb.whereNull('g.revoked_at').andWhere('g.valid_from', '<=', now).andWhere('g.valid_until', '>', now);
-  const rows: RequestListRow[] = await qb;
-  // A grant whose archive left the granting office is not current, revoked or not (rules.ts grantStillHeld).
-  return open ? rows.filter((g) => grantStillHeld(g as Parameters<typeof grantStillHeld>[0])) : rows;
+  if (open) {
+    qb.whereNull('g.revoked_at').andWhere('g.valid_from', '<=', now).andWhere('g.valid_until', '>', now);
+    whereGrantStillHeld(qb, { archiveStatus: 'a.status', archiveCustodian: 'a.custodian_org_id', grantOffice: 'r.custodian_org_id' });
+  }
+  return qb;
 }
