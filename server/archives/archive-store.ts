@@ -126,12 +126,21 @@ export async function statusHistory(q: Q, archiveId: number): Promise<Array<Stat
   return q('archive_status_history as h').leftJoin('users as u', 'u.id', 'h.actor_id').where('h.archive_id', archiveId).orderBy('h.id').select('h.*', 'u.display_name as actor_name');
 }
 
-/** The highest number used in archive numbers of the form `<prefix>NNNNN`. */
+/** The highest number used in archive numbers of the form `<prefix>NNNNN` (0 when there is none). */
 export async function maxArchiveSerial(q: Q, prefix: string): Promise<number> {
-  const rows = await q('archives').where('archive_no', 'like', `${prefix}%`).select('archive_no');
-  let max = 0;
-  for (const r of rows) {
-    const n = Number(String(r.archive_no).slice(prefix.length));
+  return highestSerial(prefix, await q('archives').where('archive_no', 'like', `${prefix}%`).pluck('archive_no'));
+}
+
+/**
+ * The highest NNNNN among `<prefix>NNNNN` numbers, at least `from`. LIKE is only the prefilter
+ * (SQLite's ignores case, and `_` in a code matches any character): a number counts when it starts
+ * with the prefix exactly.
+ */
+export function highestSerial(prefix: string, nos: Iterable<string>, from = 0): number {
+  let max = from;
+  for (const no of nos) {
+    if (!no.startsWith(prefix)) continue;
+    const n = Number(no.slice(prefix.length));
     if (Number.isInteger(n) && n > max) max = n;
   }
   return max;

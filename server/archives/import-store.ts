@@ -69,11 +69,6 @@ export async function maxId(q: Q, table: 'cadres' | 'archives'): Promise<number>
   return Number(r?.m ?? 0);
 }
 
-/** Archive numbers that start with `prefix` (for the next `<office code>-NNNNN`). */
-export async function archiveNosLike(q: Q, prefix: string): Promise<string[]> {
-  return q('archives').where('archive_no', 'like', `${prefix}%`).pluck('archive_no');
-}
-
 /** Rows per multi-row INSERT: ~20 columns × 250 rows stays under every parameter limit. */
 const ROWS = 250;
 

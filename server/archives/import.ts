@@ -20,6 +20,7 @@ import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
 import { cadreProblems, type ActorRef, type CadreInput } from './cadres.ts';
 import { materialProblems, seqNo } from './catalogue.ts';
 import * as store from './store.ts';
+import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
 import * as io from './import-store.ts';
 import { nameKeys } from './pinyin.ts';
@@ -107,8 +108,8 @@ interface State {
   tiedIdNumbers: Set<string>;
   /** The catalogues of the open archives. */
   catalogue: io.CatalogueKeyRow[];
-  /** Archive numbers (with the prefix) of offices that number archives the file leaves without one. */
-  serials: Map<string, string[]>;
+  /** By prefix (`<office code>-`): the highest serial in the database of offices that number archives the file leaves without one. */
+  serials: Map<string, number>;
   /** Changes when anything plan() depends on changes (compared inside the write transaction). */
   mark: string;
 }
@@ -375,13 +376,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   for (const office of offices) {
     const code = [...orgs.entries()].find(([, o]) => o.id === office)![0];
     const prefix = `${code}-`;
-    if (!state.serials.has(prefix)) state.serials.set(prefix, await io.archiveNosLike(q, prefix));
-    let top = 0;
-    for (const no of [...state.serials.get(prefix)!, ...seenNos.keys()]) {
-      if (!no.startsWith(prefix)) continue;
-      const n = Number(no.slice(prefix.length));
-      if (Number.isInteger(n) && n > top) top = n;
-    }
+    if (!state.serials.has(prefix)) state.serials.set(prefix, await archiveStore.maxArchiveSerial(q, prefix));
+    let top = archiveStore.highestSerial(prefix, seenNos.keys(), state.serials.get(prefix));
     for (const c of cadres) if (!c.archive.archiveNo && c.archive.custodianOrgId === office) c.archive.archiveNo = `${prefix}${String(++top).padStart(5, '0')}`;
   }
   problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet < b.sheet ? -1 : 1));
