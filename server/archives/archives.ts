@@ -20,22 +20,43 @@ export interface Custody {
   rangeId: number;
 }
 
+/** A custody range as the custody rule compares it: the levels it covers and the root of its org subtree. */
+export interface RangeScope {
+  levels: readonly string[];
+  rootOrgId: number;
+}
+
 /**
- * The office that should hold a cadre of this unit and level: among the ranges whose org subtree
- * contains the unit and whose levels include the level, the one with the deepest root.
+ * The range that decides who holds a cadre of a unit (by its org path) and a level: among the
+ * ranges whose levels include the level and whose root's subtree contains the unit, the one with
+ * the deepest root (the first of equals). `pathOf` answers a root's org path. custodianFor asks the
+ * database for the paths; the import (import.ts) answers them from the org units it read once.
  */
+export function deepestRange<R extends RangeScope>(unitPath: string, level: string, ranges: readonly R[], pathOf: (orgId: number) => string | undefined): R | undefined {
+  let best: { depth: number; range: R } | undefined;
+  for (const r of ranges) {
+    if (!r.levels.includes(level)) continue;
+    const root = pathOf(r.rootOrgId);
+    if (root === undefined || !unitPath.startsWith(root)) continue;
+    const depth = root.split('/').length;
+    if (!best || depth > best.depth) best = { depth, range: r };
+  }
+  return best?.range;
+}
+
+/** The office that should hold a cadre of this unit and level (deepestRange), and by which range. */
 export async function custodianFor(q: Q, orgUnitId: number, level: string): Promise<Custody | null> {
   const unit = await people.findOrgUnit(q, orgUnitId);
   if (!unit) return null;
-  let best: { depth: number; c: Custody } | null = null;
-  for (const r of await store.listCustodyRanges(q)) {
-    if (!parseJson<string[]>(r.management_levels, []).includes(level)) continue;
-    const root = await people.findOrgUnit(q, r.root_org_id);
-    if (!root || !unit.path.startsWith(root.path)) continue;
-    const depth = root.path.split('/').length;
-    if (!best || depth > best.depth) best = { depth, c: { custodianOrgId: r.custodian_org_id, archiveKind: r.archive_kind as ArchiveKind, rangeId: r.id } };
+  const ranges = (await store.listCustodyRanges(q)).map((row) => ({ row, levels: parseJson<string[]>(row.management_levels, []), rootOrgId: row.root_org_id }));
+  const paths = new Map<number, string>();
+  for (const r of ranges) {
+    if (!r.levels.includes(level) || paths.has(r.rootOrgId)) continue;
+    const root = await people.findOrgUnit(q, r.rootOrgId);
+    if (root) paths.set(r.rootOrgId, root.path);
   }
-  return best?.c ?? null;
+  const best = deepestRange(unit.path, level, ranges, (id) => paths.get(id))?.row;
+  return best ? { custodianOrgId: best.custodian_org_id, archiveKind: best.archive_kind as ArchiveKind, rangeId: best.id } : null;
 }
 
 export interface ArchiveInput {

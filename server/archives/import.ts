@@ -18,6 +18,7 @@ import { bool, parseJson, takeWriterLock } from '../db.ts';
 import { errors } from '../errors.ts';
 import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
 import { cadreProblems, type ActorRef, type CadreInput } from './cadres.ts';
+import { deepestRange } from './archives.ts';
 import { materialProblems, seqNo } from './catalogue.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
@@ -176,22 +177,6 @@ function marksOf(rows: io.CatalogueKeyRow[]) {
   return [...by.values()];
 }
 
-/** The office that holds a unit's cadres of a management level (archives.ts custodianFor, in memory). */
-function custodianOf(state: State, unitId: number, level: string): number | undefined {
-  const byId = new Map([...state.orgs.values()].map((o) => [o.id, o]));
-  const unit = byId.get(unitId);
-  if (!unit) return undefined;
-  let best: { depth: number; office: number } | undefined;
-  for (const r of state.ranges) {
-    if (!r.levels.includes(level)) continue;
-    const root = byId.get(r.rootOrgId);
-    if (!root || !unit.path.startsWith(root.path)) continue;
-    const depth = root.path.split('/').length;
-    if (!best || depth > best.depth) best = { depth, office: r.custodianOrgId };
-  }
-  return best?.office;
-}
-
 export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOptions, given?: State) {
   const state = given ?? (await readState(q, sheets, true, opts));
   const problems: ImportProblem[] = [];
@@ -200,6 +185,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   const materials: PlannedMaterial[] = [];
   const { orgs, categories } = state;
   const orgByName = new Map([...orgs.values()].map((o) => [o.name, o]));
+  const pathById = new Map([...orgs.values()].map((o) => [o.id, o.path]));
   const custody = new Map<string, number | undefined>();
   const seenIds = new Map<string, number>();
   const seenNos = new Map<string, number>();
@@ -276,7 +262,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         } else if (opts.onlyOffice) office = opts.onlyOffice;
         else if (unit && c.management_level) {
           const k = `${unit.id}\u0000${c.management_level}`;
-          if (!custody.has(k)) custody.set(k, custodianOf(state, unit.id, c.management_level));
+          if (!custody.has(k)) custody.set(k, deepestRange(unit.path, c.management_level, state.ranges, (id) => pathById.get(id))?.custodianOrgId);
           office = custody.get(k) ?? opts.defaultOffice;
         } else office = opts.defaultOffice;
         if (opts.onlyOffice && office !== undefined && office !== opts.onlyOffice) bad('custodian_code', '只能导入本档案室保管的档案 / you can import only into your own office');
