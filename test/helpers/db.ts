@@ -1,5 +1,6 @@
 // A fresh, migrated database per test: a SQLite file in a temp folder, or, when DATABASE_URL is
-// set (CI's second run), a new PostgreSQL database on that server, dropped afterwards.
+// set (CI's second run), a new PostgreSQL database on that server, dropped afterwards. Given a
+// template folder (helpers/template.ts), the new database starts as a copy of the prepared one.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createDb, migrate, type Db } from '../../server/db.ts';
+import { copyTemplateFiles, pgTemplateName } from './template.ts';
 
 export const usingPg = !!process.env.DATABASE_URL;
 
@@ -14,19 +16,45 @@ export interface TestDb {
   db: Db;
   config: Config;
   dataDir: string;
+  /** The PostgreSQL database's name (none on SQLite). */
+  pgName?: string;
   drop(): Promise<void>;
 }
 
-export async function createTestDb(env: Record<string, string> = {}): Promise<TestDb> {
+/**
+ * CREATE DATABASE, as a copy of `template` when given. PostgreSQL refuses the copy while another
+ * session is connected to the template (55006): that is a moment's wait, so try again.
+ */
+async function createPgDatabase(admin: knexFactory.Knex, name: string, template?: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.raw(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '55006' || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+    }
+  }
+}
+
+export async function createTestDb(env: Record<string, string> = {}, opts: { template?: string } = {}): Promise<TestDb> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-test-'));
+  if (opts.template) copyTemplateFiles(opts.template, dataDir);
   let databaseUrl: string | undefined;
   let dropPg: (() => Promise<void>) | undefined;
+  let pgName: string | undefined;
   if (usingPg) {
     const base = new URL(process.env.DATABASE_URL!);
     const name = `dangan_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    pgName = name;
+    const from = opts.template ? pgTemplateName(opts.template) : undefined;
+    if (opts.template && !from) throw new Error(`template ${opts.template} has no PostgreSQL database`);
     const admin = knexFactory({ client: 'pg', connection: base.toString(), pool: { min: 0, max: 1 } });
-    await admin.raw(`CREATE DATABASE ${name}`);
-    await admin.destroy();
+    try {
+      await createPgDatabase(admin, name, from);
+    } finally {
+      await admin.destroy();
+    }
     const url = new URL(base.toString());
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
@@ -49,6 +77,7 @@ export async function createTestDb(env: Record<string, string> = {}): Promise<Te
     db,
     config,
     dataDir,
+    pgName,
     async drop() {
       await db.destroy();
       await dropPg?.();

@@ -7,7 +7,9 @@ import { createLogger } from '../../server/logger.ts';
 import { createServices, type Services } from '../../server/services.ts';
 import { prepare } from '../../server/boot.ts';
 import { createApp, serve } from '../../server/app.ts';
+import fs from 'node:fs';
 import { createTestDb, type TestDb } from './db.ts';
+import { publishTemplate, templateDir } from './template.ts';
 import { HttpClient } from './http.ts';
 import { withFreshTotp } from './totp.ts';
 
@@ -24,9 +26,30 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
+/**
+ * A database as the boot steps leave it for these inputs, copied from a template (helpers/template.ts)
+ * that the first call prepares. The caller still runs the boot steps on it, as a restart would.
+ */
+async function preparedTestDb(env: Record<string, string>, clock: MovableClock, demo: boolean): Promise<TestDb> {
+  const dir = await templateDir({ env, clockStart: clock.now().toISOString(), demo });
+  if (!fs.existsSync(dir)) {
+    const built = await createTestDb(env);
+    const services = createServices({ config: built.config, db: built.db, clock: new MovableClock(clock.now()), log: createLogger('silent') });
+    await prepare(services, { demo });
+    await services.jobs.stop();
+    await services.mailer.stop();
+    await built.db.destroy();
+    // Published, the PostgreSQL database stays as the template and the folder was copied; else
+    // another process was first, and this one goes.
+    if (publishTemplate(built.dataDir, dir, built.pgName)) fs.rmSync(built.dataDir, { recursive: true, force: true });
+    else await built.drop();
+  }
+  return createTestDb(env, { template: dir });
+}
+
 export async function startSystem(opts: { env?: Record<string, string>; clock?: MovableClock; demo?: boolean } = {}): Promise<TestSystem> {
-  const testDb = await createTestDb(opts.env);
   const clock = opts.clock ?? new MovableClock('2026-11-02T01:00:00.000Z');
+  const testDb = await preparedTestDb(opts.env ?? {}, clock, opts.demo ?? true);
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
   let services = createServices({ config: testDb.config, db: testDb.db, clock, log });
   await prepare(services, { demo: opts.demo ?? true });
