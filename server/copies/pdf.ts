@@ -3,7 +3,6 @@
 // as SVG paths from the Noto Sans SC font shipped through npm (server/reading/text-paths.ts) and
 // rasterised, so no font is embedded and pdf-lib needs no fontkit: one way of drawing Chinese on the
 // server, the same as the watermark's, and a page nobody can edit as text.
-import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { textPaths } from '../reading/text-paths.ts';
 
@@ -91,6 +90,8 @@ export async function renderCertification(c: Certification): Promise<Buffer> {
 
 /** The PDF: each copied page at its physical size (pixels / dpi), then the certification on A4. */
 export async function buildCopyPdf(pages: CopyPage[], certification: Buffer, meta: { title: string; subject: string; at: Date }): Promise<Buffer> {
+  // Loaded on first use: pdf-lib takes ~0.5 s to load, and only a certified copy needs it.
+  const { PDFDocument } = await import('pdf-lib');
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setTitle(meta.title);
   doc.setSubject(meta.subject);

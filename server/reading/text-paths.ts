@@ -3,8 +3,12 @@
 // and each glyph outline is drawn once; the watermark and the demo page renderer share this.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import opentype, { type Font, type PathCommand } from 'opentype.js';
+import type { Font, PathCommand } from 'opentype.js';
+
+// Loaded with the first text drawn: opentype.js takes ~0.2 s to load, and most requests draw none.
+const loadOpentype = (): typeof import('opentype.js') => createRequire(import.meta.url)('opentype.js');
 
 export const FONT_FILE = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -42,7 +46,7 @@ export class TextPaths {
 
   constructor(fontFile = FONT_FILE) {
     const buf = fs.readFileSync(fontFile);
-    this.font = opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    this.font = loadOpentype().parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   }
 
   private glyph(ch: string) {
