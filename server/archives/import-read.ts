@@ -2,7 +2,7 @@
 // normalised column name, each row keeping the line number a person sees in their editor or Excel.
 // Headers may be the indicator codes of DOMAIN.md §2.2 (a0101 …, e01z211 …) or their Chinese names.
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { errors } from '../errors.ts';
 
 export interface InRow {
@@ -140,7 +140,9 @@ async function readCsv(buf: Buffer, name: string): Promise<Sheet[]> {
 }
 
 async function readXlsx(buf: Buffer): Promise<Sheet[]> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes ~0.5 s to load, and most servers never import a spreadsheet.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
