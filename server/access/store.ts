@@ -117,12 +117,24 @@ export async function removeAvoidance(q: Q, id: number, at: string, by: number):
 
 /**
  * Ends every open grant on these archives because they left the office that granted them
- * (`archive_transferred`); returns the grants ended, with their readers and cases.
+ * (`archive_transferred`); returns the grants ended, with their readers and cases (and the case
+ * numbers, read in the same query: the readers are told by case number).
  */
-export async function revokeGrantsOfArchives(q: Q, archiveIds: number[], at: string, reason: string): Promise<Array<{ id: number; grantee_user_id: number; instance_id: string | null; archive_id: number }>> {
+export async function revokeGrantsOfArchives(
+  q: Q,
+  archiveIds: number[],
+  at: string,
+  reason: string,
+): Promise<Array<{ id: number; grantee_user_id: number; instance_id: string | null; archive_id: number; case_no: string | null }>> {
   if (!archiveIds.length) return [];
   // Open now or approved for a later day; one whose window has already run out is its timer's to close.
-  const open = await q('archive_grants').whereIn('archive_id', archiveIds).whereNull('revoked_at').where('valid_until', '>', at).select('id', 'grantee_user_id', 'instance_id', 'archive_id');
+  const open = await q('archive_grants as g')
+    .leftJoin('utilization_requests as r', 'r.instance_id', 'g.instance_id')
+    .whereIn('g.archive_id', archiveIds)
+    .whereNull('g.revoked_at')
+    .where('g.valid_until', '>', at)
+    .orderBy('g.id')
+    .select('g.id', 'g.grantee_user_id', 'g.instance_id', 'g.archive_id', 'r.case_no');
   if (open.length) await q('archive_grants').whereIn('id', open.map((g: { id: number }) => g.id)).update({ revoked_at: at, revoke_reason: reason });
   return open;
 }

@@ -65,11 +65,10 @@ export async function endViewingGrants(d: TransferDeps, ctx: ServiceContext, ord
   const officeName = oneLine((await notifyStore.orgName(ctx.trx, order.from_org_id)) ?? '档案室');
   for (const g of ended) {
     if (!g.instance_id) continue;
-    const req = await ctx.trx('utilization_requests').where({ instance_id: g.instance_id }).first('case_no');
     await d.notify.notify(ctx.trx, {
       event: 'reading_ended',
       recipients: [{ userId: g.grantee_user_id }],
-      vars: { caseRef: oneLine(req?.case_no ?? g.instance_id, 60), endedAt, officeName },
+      vars: { caseRef: oneLine(g.case_no ?? g.instance_id, 60), endedAt, officeName },
       link: { application: g.instance_id },
       instanceId: g.instance_id,
       key: `reading_ended:${g.id}`,
