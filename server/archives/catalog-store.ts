@@ -1,5 +1,5 @@
 // SQL for the catalogue: categories, materials (append-only: there is no update or delete
-// function here, and the database refuses both) and page images.
+// function here, and the database refuses both), page images and the marks on them (标为不合格).
 import type { Q } from '../db.ts';
 import { bool } from '../db.ts';
 import { idOf } from './store.ts';
@@ -125,4 +125,36 @@ export async function pageCounts(q: Q, materialIds: number[]): Promise<Map<numbe
     for (const r of rows as any[]) out.set(Number(r.material_id), Number(r.n));
   }
   return out;
+}
+
+/** An archivist's mark that a page fails by eye (标为不合格); cleared when the page is rescanned. */
+export interface PageMarkRow {
+  id: number;
+  material_id: number;
+  page_no: number;
+  reason: string;
+  marked_by: number;
+  marked_at: string;
+  cleared_at: string | null;
+  cleared_by: number | null;
+}
+
+export async function insertPageMark(q: Q, row: Omit<PageMarkRow, 'id' | 'cleared_at' | 'cleared_by'>): Promise<number> {
+  const [ret] = await q('page_marks').insert(row).returning('id');
+  return idOf(ret);
+}
+
+/** The marks of a material that stand (not cleared by a rescan), by page, with who marked them. */
+export async function standingMarks(q: Q, materialId: number): Promise<Array<PageMarkRow & { marked_by_name: string | null }>> {
+  return q('page_marks as k')
+    .leftJoin('users as u', 'u.id', 'k.marked_by')
+    .where('k.material_id', materialId)
+    .whereNull('k.cleared_at')
+    .orderBy(['k.page_no', 'k.id'])
+    .select('k.*', 'u.display_name as marked_by_name');
+}
+
+/** 重扫此页 clears the marks standing on that page. */
+export async function clearPageMarks(q: Q, materialId: number, pageNo: number, at: string, by: number | null): Promise<number> {
+  return q('page_marks').where({ material_id: materialId, page_no: pageNo }).whereNull('cleared_at').update({ cleared_at: at, cleared_by: by });
 }

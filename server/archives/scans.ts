@@ -2,7 +2,8 @@
 // page_images row each (sha256, dpi, colour mode, size, bytes read with sharp), and checkScans —
 // the findings of a material's pages against its catalogue row: page count, gaps, duplicates,
 // resolution (SCAN_MIN_DPI), integrity (sha256) and whether each image still decodes at its
-// recorded size. A listener (server/quality) records the checks made at filing, upload or on demand.
+// recorded size, and the pages an archivist marked failing by eye until they are rescanned. A
+// listener (server/quality) records the checks made at filing, upload, on demand or with a mark.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as catalog from './catalog-store.ts';
-import type { PageImageRow } from './catalog-store.ts';
+import type { PageImageRow, PageMarkRow } from './catalog-store.ts';
 import type { ColourMode } from './codes.ts';
 import { assertKept } from './archives.ts';
 
@@ -25,9 +26,11 @@ export const FORMATS: Record<string, { ext: string; type: string }> = {
 export const MAX_PAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ScanFinding {
-  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED' | 'UNREADABLE' | 'SIZE_MISMATCH';
+  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED' | 'UNREADABLE' | 'SIZE_MISMATCH' | 'MARKED_FAILING';
   pageNo?: number;
   message: string;
+  /** MARKED_FAILING: the archivist's words, for a client that shows them apart from `message`. */
+  reason?: string;
 }
 
 export interface ImageFacts {
@@ -91,7 +94,8 @@ export async function writeImage(root: string, dir: string, n: number, buf: Buff
 export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?? 'application/octet-stream';
 
 /** Why a check ran: a material filed through 材料收集归档, pages uploaded, or an archivist asking. */
-export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive';
+/** `mark`: an archivist marked a page failing by eye (标为不合格). */
+export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive' | 'mark';
 
 export interface ScanCheck {
   materialId: number;
@@ -154,6 +158,8 @@ export class Scans {
     const image = await writeImage(this.root, path.posix.join(String(material.archive_id), String(material.id)), pageNo, page);
     const fields = { ...image, created_by: actorId, created_at: iso(this.clock.now()) };
     await catalog.replacePageImage(trx, old.id, fields);
+    // A page marked failing by eye is judged again on its new image: the rescan clears the mark.
+    await catalog.clearPageMarks(trx, materialId, pageNo, fields.created_at, actorId);
     return { old, row: { ...old, ...fields } };
   }
 
@@ -177,7 +183,7 @@ export class Scans {
     const material = await catalog.findMaterial(q, materialId);
     if (!material) throw errors.notFound('Material');
     const pages = await catalog.pagesOf(q, materialId);
-    const findings = [...scanFindings(this.root, material.pages, pages, this.minDpi), ...(await imageFindings(this.root, pages))];
+    const findings = [...scanFindings(this.root, material.pages, pages, this.minDpi), ...(await imageFindings(this.root, pages)), ...markFindings(await catalog.standingMarks(q, materialId))];
     if (record && this.onChecked) {
       await this.onChecked(q, {
         materialId,
@@ -192,6 +198,19 @@ export class Scans {
     }
     return findings;
   }
+}
+
+/**
+ * The pages an archivist marked failing by eye (标为不合格). They stand in every check until the page
+ * is rescanned, so a re-check, which cannot see a blur or a wrong page, does not clear them.
+ */
+export function markFindings(marks: Array<Pick<PageMarkRow, 'page_no' | 'reason'>>): ScanFinding[] {
+  return marks.map((k) => ({
+    code: 'MARKED_FAILING' as const,
+    pageNo: k.page_no,
+    reason: k.reason,
+    message: `第 ${k.page_no} 页经人工检查不合格：${k.reason} / page ${k.page_no} marked failing on inspection: ${k.reason}`,
+  }));
 }
 
 /**

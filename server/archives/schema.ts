@@ -133,10 +133,16 @@ export const pageSchema = z.object({
   bytes: z.number().int(),
 });
 
-export const findingSchema = z.object({ code: z.string(), pageNo: z.number().int().optional(), message: z.string() });
+export const findingSchema = z.object({ code: z.string(), pageNo: z.number().int().optional(), message: z.string(), reason: z.string().optional() });
 
 export const materialDetailSchema = materialSchema
-  .extend({ superseded: z.boolean().openapi({ description: 'a later row with the same 序号 replaces it' }), pageImages: z.array(pageSchema) })
+  .extend({
+    superseded: z.boolean().openapi({ description: 'a later row with the same 序号 replaces it' }),
+    pageImages: z.array(pageSchema),
+    pageMarks: z
+      .array(z.object({ pageNo: z.number().int(), reason: z.string(), markedAt: z.string(), markedByName: z.string().nullable() }))
+      .openapi({ description: 'pages marked failing by eye (标为不合格) and not rescanned since' }),
+  })
   .openapi('MaterialDetail');
 
 export const scanFindingsSchema = z.object({ materialId: z.number().int(), findings: z.array(findingSchema) });

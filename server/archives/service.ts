@@ -24,7 +24,7 @@ import { readImportFile } from './import-read.ts';
 import { runImport } from './import.ts';
 
 /** The archive's digital status now, and the one it had before (`from`) when a check moved it back. */
-async function digitalStatusAfter(q: Q, before: { id: number; digital_status: string }) {
+export async function digitalStatusAfter(q: Q, before: { id: number; digital_status: string }) {
   const now = (await archiveStore.findArchive(q, before.id))!.digital_status;
   return { status: now, label: DIGITAL_STATUSES[now as keyof typeof DIGITAL_STATUSES]?.zh ?? now, from: now === before.digital_status ? null : before.digital_status };
 }

@@ -205,7 +205,15 @@ export class ArchiveViews {
       const m = await this.readableMaterial(trx, user, materialId);
       if (m instanceof Denied) return m;
       const pages = await catalog.pagesOf(trx, materialId);
-      return { ...materialDto(m, pages.length), superseded: await catalog.isSuperseded(trx, m.id), pageImages: pages.map(pageDto) };
+      // The marks are the office's quality control: a reader with a grant does not see them.
+      const custody = (await this.access.custodianOffices(trx, user)).includes((await archiveStore.findArchive(trx, m.archive_id))!.custodian_org_id);
+      const marks = custody ? await catalog.standingMarks(trx, materialId) : [];
+      return {
+        ...materialDto(m, pages.length),
+        superseded: await catalog.isSuperseded(trx, m.id),
+        pageImages: pages.map(pageDto),
+        pageMarks: marks.map((k) => ({ pageNo: k.page_no, reason: k.reason, markedAt: k.marked_at, markedByName: k.marked_by_name })),
+      };
     });
   }
 

@@ -1,5 +1,6 @@
 // HTTP routes of scan quality control: run a check on a material or an archive, list the failing
-// materials of the offices in scope. Thin: parse, call one service function, answer.
+// materials of the offices in scope, mark a page failing by eye (标为不合格). Thin: parse, call one
+// service function, answer.
 import { route } from '../http/route.ts';
 import type { Services } from '../services.ts';
 import * as S from './schema.ts';
@@ -37,6 +38,19 @@ export function qualityRoutes(s: Services) {
       params: S.idParams,
       response: S.archiveCheck,
       handler: ({ user, ip, params }) => q.checkArchive(user, ip, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/materials/:id/pages/:pageNo/failing',
+      summary: '标为不合格: mark a page failing by eye (illegible, skewed, the wrong material), with a reason; recorded as a failing check until the page is rescanned',
+      description:
+        'Archivist or chief of the office holding the archive (404 otherwise, as for an absent material or page; audited page.mark_failing, denied with the reason). The mark is recorded as a check (trigger `mark`, finding MARKED_FAILING): listed on /quality, its category refused for 电子查阅, an archive 已数字化 or 已验收 moved back to 部分数字化. It stands in every later check until PUT /api/materials/:id/pages/:pageNo (重扫此页) replaces the page. 409 PAGE_MARKED when the page is marked already.',
+      tags,
+      permission: 'scan.check',
+      params: S.pageParams,
+      body: S.markBody,
+      response: S.pageMark,
+      handler: ({ user, ip, params, body }) => q.markPage(user, ip, params.id, params.pageNo, body.reason),
     }),
     route({
       method: 'post',

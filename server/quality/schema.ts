@@ -1,14 +1,28 @@
-// Shapes of the scan quality API: a finding, a check's result, the list of failing materials.
+// Shapes of the scan quality API: a finding, a check's result, the list of failing materials, a
+// page marked failing by eye (标为不合格).
 import { z, intId, paging } from '../http/zod.ts';
 import { DIGITAL_STATUS_CODES } from '../archives/codes.ts';
 
 export const idParams = z.object({ id: intId });
+export const pageParams = z.object({ id: intId, pageNo: intId });
+
+/** 标为不合格: why the page fails by eye (illegible, skewed, the wrong material). */
+export const markBody = z
+  .object({
+    reason: z
+      .string({ error: '请写明不合格的原因 / Give the reason' })
+      .trim()
+      .min(2, '原因至少 2 个字 / The reason needs at least 2 characters')
+      .max(200, '原因不能超过 200 个字 / The reason may have at most 200 characters'),
+  })
+  .strict();
 
 export const finding = z
   .object({
-    code: z.enum(['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH']),
+    code: z.enum(['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH', 'MARKED_FAILING']),
     pageNo: z.number().int().optional(),
     message: z.string(),
+    reason: z.string().optional().openapi({ description: 'MARKED_FAILING: the archivist’s reason, as written' }),
   })
   .openapi('ScanFinding');
 
@@ -44,7 +58,7 @@ export const failingList = z
         custodianOrgId: z.number().int(),
         cadreId: z.number().int(),
         cadreName: z.string(),
-        trigger: z.enum(['filing', 'upload', 'material', 'archive']),
+        trigger: z.enum(['filing', 'upload', 'material', 'archive', 'mark']),
         checkedAt: z.string(),
         checkedByName: z.string().nullable(),
         pagesDeclared: z.number().int(),
@@ -73,3 +87,16 @@ export const digitalChange = z
     results: z.array(checkResult),
   })
   .openapi('DigitalStatusChange');
+
+export const pageMark = z
+  .object({
+    materialId: z.number().int(),
+    seqNo: z.string(),
+    pageNo: z.number().int(),
+    passed: z.boolean(),
+    findings: z.array(finding),
+    digitalStatus: z
+      .object({ status: z.string(), label: z.string(), from: z.string().nullable() })
+      .openapi({ description: 'the archive’s digital status after the mark; `from` is set when the mark moved it back to 部分数字化' }),
+  })
+  .openapi('PageMark');

@@ -5,6 +5,7 @@
 // resolution ≥ SCAN_MIN_DPI, sha256, and that each image decodes at its recorded size.
 // It also moves an archive's digital status (数字化进度): 已数字化 and 已验收 only after a fresh check
 // of every current material has passed, and back to 部分数字化 when a recorded check of one fails.
+// An archivist marks a page failing by eye (标为不合格, markPage): recorded as such a check.
 import type { Db, Q, Trx } from '../db.ts';
 import * as people from '../people/store.ts';
 import type { Clock } from '../clock.ts';
@@ -13,7 +14,7 @@ import { errors } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { SessionUser } from '../people/sessions.ts';
-import type { ArchivesService } from '../archives/service.ts';
+import { digitalStatusAfter, type ArchivesService } from '../archives/service.ts';
 import type { ScanCheck, ScanFinding } from '../archives/scans.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
@@ -165,6 +166,37 @@ export class QualityService {
       const archive = await changeDigitalStatus(trx, this.clock, { archiveId, from, to: body.to, note, actor, checked: results.length });
       await this.audit.record(trx, { actor: user, ip, action: 'archive.digital_status', objectType: 'archive', objectId: archiveId, detail: { from, to: body.to, checked: results.length } });
       return { archiveId, fromStatus: from, toStatus: archive.digital_status, toStatusLabel: DIGITAL_STATUSES[body.to].zh, checked: results.length, results };
+    });
+  }
+
+  /**
+   * 标为不合格: an archivist or chief of the holding office marks page `pageNo` of a material failing
+   * by eye (illegible, skewed, the wrong material), with a reason. The mark is recorded as a check of
+   * the material (trigger `mark`, finding MARKED_FAILING), so it is what an automatic failing check
+   * is: /quality lists it, 电子查阅 refuses its category, and an archive 已数字化 or 已验收 moves back
+   * to 部分数字化 (record → withdrawDigitised). It stands in every later check until 重扫此页 replaces
+   * the page. Another office, a cadre to avoid, an absent material or page: 404. Marked already: 409.
+   */
+  async markPage(user: SessionUser, ip: string, materialId: number, pageNo: number, reason: string) {
+    const material = await catalog.findMaterial(this.db, materialId);
+    await this.heldArchive(user, ip, material?.archive_id, { type: 'material', id: materialId }, 'page.mark_failing');
+    return this.db.transaction(async (trx) => {
+      const before = (await archiveStore.lockArchive(trx, material!.archive_id))!;
+      if (!(await catalog.findPage(trx, materialId, pageNo))) throw errors.notFound('Page');
+      if ((await catalog.standingMarks(trx, materialId)).some((k) => k.page_no === pageNo)) {
+        throw errors.conflict('PAGE_MARKED', `第 ${pageNo} 页已标为不合格，重扫此页后才能再标 / Page ${pageNo} is already marked failing; rescan it first`, { pageNo });
+      }
+      await catalog.insertPageMark(trx, { material_id: materialId, page_no: pageNo, reason, marked_by: user.id, marked_at: iso(this.clock.now()) });
+      const findings = await this.archives.checkScans(materialId, trx, { trigger: 'mark', actorId: user.id });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'page.mark_failing',
+        objectType: 'material',
+        objectId: materialId,
+        detail: { archiveId: material!.archive_id, seqNo: material!.seq_no, pageNo, reason, codes: codesOf(findings) },
+      });
+      return { materialId, seqNo: material!.seq_no, pageNo, passed: false, findings, digitalStatus: await digitalStatusAfter(trx, before) };
     });
   }
 
