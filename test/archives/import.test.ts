@@ -116,6 +116,10 @@ test.serial('an XLSX with a cadre sheet and a catalogue sheet imports everything
   t.is(m301[2].copy_date, '2020-05-06');
   const c301 = await sys.services.db('cadres').where({ id: a301.cadre_id }).first();
   t.deepEqual([c301.birth_date, c301.work_start_date, c301.gender, c301.management_level, c301.ethnicity], ['1985-03-12', '2007-08-01', '1', 'county', '蒙古族']);
+  // The cadre's holder is its archive's; the archive is in stock, not digitised, its setting up in the history.
+  t.deepEqual([c301.custodian_org_id, c301.party_join_date, c301.post, a301.kind, a301.volumes, a301.status, a301.digital_status, a301.store_room], [city.id, '2010-07-01', '科员', 'original', 1, 'in_stock', 'none', null]);
+  const h301 = await sys.services.db('archive_status_history').where({ archive_id: a301.id });
+  t.deepEqual(h301.map((h: any) => [h.from_status, h.to_status, h.reason, h.actor_id]), [[null, 'in_stock', '历史数据迁移 / imported', (await sys.services.db('users').where({ username: 'archivist1' }).first()).id]]);
   const m302 = await sys.services.db('materials as m').join('archives as a', 'a.id', 'm.archive_id').where('a.archive_no', 'MIG-302').orderBy('m.id').select('m.seq_no');
   t.deepEqual(m302.map((m: any) => m.seq_no), ['10-1', '9-2-5']);
   const added = await sys.services.db('materials').where({ archive_id: existing.archiveId, category_code: '7' }).orderBy('item_no', 'desc').first();
@@ -209,6 +213,7 @@ test.serial("a 档案号 left blank is the office's next number, after those in 
   t.true(res.body.imported);
   const archiveNoOf = async (idNumber: string) => (await db('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where('c.id_number', idNumber).first('a.archive_no')).archive_no;
   t.deepEqual([await archiveNoOf(id('1983-01-05', '901')), await archiveNoOf(id('1983-02-05', '903')), await archiveNoOf(id('1983-03-05', '905'))], [no(top + 6), given, no(top + 7)]);
+  t.deepEqual(await db('archives').where({ archive_no: given }).first('store_room', 'cabinet', 'shelf'), { store_room: '二号库房', cabinet: '12号柜', shelf: '第3格' });
 });
 
 test.serial('a material filed while the file is being checked is not overwritten: the import numbers after it', async (t) => {
