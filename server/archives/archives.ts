@@ -11,7 +11,7 @@ import * as people from '../people/store.ts';
 import { ARCHIVE_STATUSES, DIGITAL_STATUSES, GONE, DIGITAL_TRANSITIONS, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus, type DigitalStatus } from './codes.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
-import type { ArchiveRow } from './archive-store.ts';
+import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
 import type { ActorRef } from './cadres.ts';
 
 export interface Custody {
@@ -93,7 +93,14 @@ export async function createArchive(trx: Q, clock: Clock, input: ArchiveInput, a
   if (await archiveStore.findArchiveByNo(trx, archiveNo)) throw errors.conflict('ARCHIVE_NO_TAKEN', '档案号已被使用 / The archive number is taken', { archiveNo });
   const now = iso(clock.now());
   const status = input.status ?? 'in_stock';
-  const id = await archiveStore.insertArchive(trx, {
+  const id = await archiveStore.insertArchive(trx, archiveRow(input, archiveNo, status, now));
+  await archiveStore.insertStatusHistory(trx, firstStatusRow(id, status, reason, actor, now));
+  return (await archiveStore.findArchive(trx, id))!;
+}
+
+/** The archives row of a new archive (createArchive and the import's multi-row insert): not digitised, never audited. */
+export function archiveRow(input: Omit<ArchiveInput, 'archiveNo' | 'status'>, archiveNo: string, status: ArchiveStatus, now: string): Omit<ArchiveRow, 'id'> {
+  return {
     cadre_id: input.cadreId,
     archive_no: archiveNo,
     kind: input.kind,
@@ -107,9 +114,12 @@ export async function createArchive(trx: Q, clock: Clock, input: ArchiveInput, a
     last_audit_score: null,
     created_at: now,
     updated_at: now,
-  });
-  await archiveStore.insertStatusHistory(trx, { archive_id: id, from_status: null, to_status: status, reason, instance_id: null, actor_id: actor?.id ?? null, at: now });
-  return (await archiveStore.findArchive(trx, id))!;
+  };
+}
+
+/** The status history row of an archive set up: from nothing to its first status. */
+export function firstStatusRow(archiveId: number, status: string, reason: string, actor: ActorRef | null, now: string): Omit<StatusHistoryRow, 'id'> {
+  return { archive_id: archiveId, from_status: null, to_status: status, reason, instance_id: null, actor_id: actor?.id ?? null, at: now };
 }
 
 type Place = { store_room: string | null; cabinet: string | null; shelf: string | null };

@@ -61,7 +61,16 @@ export async function createCadre(trx: Q, clock: Clock, input: CadreInput): Prom
   if (await store.findCadreByIdNumber(trx, input.id_number)) {
     throw errors.conflict('CADRE_EXISTS', '该身份证号的干部已存在 / A cadre with this ID number exists', { field: 'id_number' });
   }
-  return store.insertCadre(trx, {
+  return store.insertCadre(trx, cadreRow(input, null, nameKeys(input.name), now));
+}
+
+/**
+ * The cadres row of a checked input (empty optional fields stored as null), for createCadre and the
+ * import's multi-row insert. `custodianOrgId` is the holder of the cadre's 正本 when known already
+ * (archive-store keeps it after that); `keys` the pinyin keys of the name.
+ */
+export function cadreRow(input: CadreInput, custodianOrgId: number | null, keys: ReturnType<typeof nameKeys>, now: string): Omit<CadreRow, 'id'> {
+  return {
     name: input.name,
     gender: input.gender,
     birth_date: input.birth_date,
@@ -76,11 +85,11 @@ export async function createCadre(trx: Q, clock: Clock, input: CadreInput): Prom
     org_unit_id: input.org_unit_id,
     post: input.post || null,
     management_level: input.management_level,
-    custodian_org_id: null,
-    ...nameKeys(input.name),
+    custodian_org_id: custodianOrgId,
+    ...keys,
     created_at: now,
     updated_at: now,
-  });
+  };
 }
 
 export interface FieldChange {

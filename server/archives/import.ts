@@ -17,8 +17,8 @@ import { beijingDay } from '../notify/beijing.ts';
 import { bool, parseJson, takeWriterLock } from '../db.ts';
 import { errors } from '../errors.ts';
 import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
-import { cadreProblems, type ActorRef, type CadreInput } from './cadres.ts';
-import { deepestRange } from './archives.ts';
+import { cadreProblems, cadreRow, type ActorRef, type CadreInput } from './cadres.ts';
+import { archiveRow, deepestRange, firstStatusRow } from './archives.ts';
 import { materialProblems, seqNo } from './catalogue.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
@@ -414,49 +414,12 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
 /** The planned rows, with multi-row inserts; the event loop turns between batches. */
 async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>, actor: ActorRef | null): Promise<void> {
   const now = iso(clock.now());
-  const cadreIds = await io.insertCadres(
-    trx,
-    p.cadres.map((c) => ({
-      name: c.input.name,
-      gender: c.input.gender,
-      birth_date: c.input.birth_date,
-      ethnicity: c.input.ethnicity,
-      native_place: c.input.native_place,
-      political_status: c.input.political_status,
-      party_join_date: c.input.party_join_date || null,
-      work_start_date: c.input.work_start_date || null,
-      id_number: c.input.id_number,
-      education: c.input.education || null,
-      degree: c.input.degree || null,
-      org_unit_id: c.input.org_unit_id,
-      post: c.input.post || null,
-      management_level: c.input.management_level,
-      // The cadre's only archive is its main one (archive-store syncCadreCustodian).
-      custodian_org_id: c.archive.custodianOrgId,
-      ...c.nameKeys,
-      created_at: now,
-      updated_at: now,
-    })),
-    nextTurn,
-  );
+  // The cadre's only archive is its main one (archive-store syncCadreCustodian): its holder is the cadre's.
+  const cadreIds = await io.insertCadres(trx, p.cadres.map((c) => cadreRow(c.input, c.archive.custodianOrgId, c.nameKeys, now)), nextTurn);
   const archiveIds = await io.insertArchives(
     trx,
-    p.cadres.map((c) => ({
-      cadre_id: cadreIds.get(c.input.id_number)!,
-      archive_no: c.archive.archiveNo!,
-      kind: c.archive.kind,
-      volumes: c.archive.volumes,
-      custodian_org_id: c.archive.custodianOrgId,
-      store_room: c.archive.storeRoom,
-      cabinet: c.archive.cabinet,
-      shelf: c.archive.shelf,
-      status: 'in_stock',
-      digital_status: 'none',
-      last_audit_score: null,
-      created_at: now,
-      updated_at: now,
-    })),
-    (archiveId, a) => ({ archive_id: archiveId, from_status: null, to_status: a.status, reason: '历史数据迁移 / imported', instance_id: null, actor_id: actor?.id ?? null, at: now }),
+    p.cadres.map((c) => archiveRow({ ...c.archive, cadreId: cadreIds.get(c.input.id_number)! }, c.archive.archiveNo!, 'in_stock', now)),
+    (archiveId, a) => firstStatusRow(archiveId, a.status, '历史数据迁移 / imported', actor, now),
     nextTurn,
   );
   for (const a of p.state.archives.values()) archiveIds.set(a.archive_no, a.id);
