@@ -3,7 +3,7 @@
 // million tasks where a single OR query does not (ENGINE-NOTES "Cost"). The access keys of one user
 // are disjoint (a task has one assignee or one candidate role), so counts simply add up.
 import type { Knex } from 'knex';
-import type { Q } from '../db.ts';
+import { isPg, type Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { NO_DUE } from '../engine/run.ts';
 import { withoutCasesAbout } from './cases-store.ts';
@@ -364,21 +364,17 @@ export const deploymentAt = (q: Q, processKey: string, version: number): Promise
 
 /**
  * The task's latest 转办 (who handed it on, to whom, when), from the case history; the reason is
- * left out. A task is handed on a few times at most, so the instance's reassign rows are few.
+ * left out. One row, picked in SQL by the task id inside the row's detail (JSON, as every history
+ * row's: engine/index.ts reassign writes it) — the task page reads it on every view.
  */
 export async function lastHandOn(q: Q, instanceId: string, taskId: string): Promise<{ actorId: number | null; toId: number | null; at: string } | undefined> {
-  const rows: Array<{ actor_id: number | null; at: string; detail: string | null }> = await q('history')
+  const taskOf = isPg(q) ? "(detail::json ->> 'taskId')" : "json_extract(detail, '$.taskId')";
+  const r: { actor_id: number | null; at: string; detail: string | null } | undefined = await q('history')
     .where({ instance_id: instanceId, event: 'reassign' })
+    .whereRaw(`${taskOf} = ?`, [taskId])
     .orderBy('id', 'desc')
-    .select('actor_id', 'at', 'detail');
-  for (const r of rows) {
-    let d: { taskId?: unknown; toId?: unknown } = {};
-    try {
-      d = JSON.parse(r.detail ?? '{}');
-    } catch {
-      continue;
-    }
-    if (d.taskId === taskId) return { actorId: r.actor_id, toId: typeof d.toId === 'number' ? d.toId : null, at: r.at };
-  }
-  return undefined;
+    .first('actor_id', 'at', 'detail');
+  if (!r) return undefined;
+  const { toId } = JSON.parse(r.detail!) as { toId?: unknown };
+  return { actorId: r.actor_id, toId: typeof toId === 'number' ? toId : null, at: r.at };
 }

@@ -229,3 +229,34 @@ test.serial('督办: the archive chief sees the office’s open tasks with who h
   const refused = await other.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '越权。' });
   t.is(refused.status, 404, 'a task they do not see reads as absent');
 });
+
+test.serial('a task handed on and back, in a case whose tasks were handed on many times: the task page names the latest hand-on of this task, read as one history row', async (t) => {
+  const { id, taskId } = await atReview();
+  const a1 = await sys.as('archivist1');
+  const a2 = await sys.as('archivist2');
+  t.is((await a1.post(`/api/tasks/${taskId}/claim`, {})).status, 200);
+  t.is((await a1.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist2'), reason: '本人出差一周，请代为受理。' })).status, 200);
+  // Thirty hand-ons of the case's other tasks are in its history after it …
+  const row = await db()('history').where({ instance_id: id, event: 'reassign' }).orderBy('id', 'desc').first();
+  const { id: _id, ...copy } = row;
+  const others = Array.from({ length: 30 }, (_, i) => ({ ...copy, detail: JSON.stringify({ ...JSON.parse(row.detail), taskId: `other-task-${i}` }) }));
+  await db()('history').insert(others);
+  // … and archivist2 hands it back.
+  t.is((await a2.post(`/api/tasks/${taskId}/reassign`, { userId: await userId(sys, 'archivist1'), reason: '出差取消，交还。' })).status, 200);
+  await db()('history').insert(others.slice(0, 5));
+
+  // The task page reads one history row for it, and names who handed it on last.
+  const historyRows: number[] = [];
+  const seen = (res: unknown, q: { sql: string }) => {
+    if (/\bhistory\b/.test(q.sql)) historyRows.push(Array.isArray(res) ? res.length : res ? 1 : 0);
+  };
+  db().on('query-response', seen);
+  let view;
+  try {
+    view = (await a1.get(`/api/tasks/${taskId}`)).body;
+  } finally {
+    db().off('query-response', seen);
+  }
+  t.like(view, { canComplete: true, handedOn: { byName: '周代办', toName: '刘晓燕' } });
+  t.deepEqual(historyRows, [1]);
+});
