@@ -9,7 +9,7 @@
 // the event loop serve other requests between batches of rows.
 // The write transaction takes SQLite's writer lock first, reads the same state again (a few
 // set-based queries), and when nothing it depends on moved since plan(), writes with multi-row
-// inserts; otherwise it plans again inside the transaction.
+// inserts; otherwise it plans again inside the transaction, on that state and the catalogue.
 import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -107,7 +107,9 @@ interface State {
   open: Set<string>;
   /** ID numbers of the importer's relatives (their family record): an archive a cadre row of the file sets up for one is not theirs to file into either. */
   tiedIdNumbers: Set<string>;
-  /** The catalogues of the open archives. */
+  /** The ids of the open archives, ascending. */
+  targetIds: number[];
+  /** The catalogues of the open archives (empty in a state read only to compare: withCatalogue). */
   catalogue: io.CatalogueKeyRow[];
   /** By prefix (`<office code>-`): the highest serial in the database of offices that number archives the file leaves without one. */
   serials: Map<string, number>;
@@ -163,7 +165,12 @@ async function readState(q: Q, sheets: Sheet[], full: boolean, opts: ImportOptio
     await io.maxId(q, 'cadres'),
     await io.maxId(q, 'archives'),
   ]);
-  return { orgs, categories, ranges, takenIds, archives, open: new Set(reachable.map((a) => a.archive_no)), tiedIdNumbers: new Set(ties.relativeIdNumbers), catalogue, serials: new Map(), mark };
+  return { orgs, categories, ranges, takenIds, archives, open: new Set(reachable.map((a) => a.archive_no)), tiedIdNumbers: new Set(ties.relativeIdNumbers), targetIds, catalogue, serials: new Map(), mark };
+}
+
+/** A state read without the catalogue (to compare marks), completed for plan(). */
+async function withCatalogue(q: Q, state: State): Promise<State> {
+  return { ...state, catalogue: await io.catalogueOf(q, state.targetIds) };
 }
 
 function marksOf(rows: io.CatalogueKeyRow[]) {
@@ -392,11 +399,12 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
         // The writer lock first (SQLite: a transaction that read and then writes fails with
         // SQLITE_BUSY_SNAPSHOT when another process wrote in between), then the archives the file
         // names (PostgreSQL: concurrent filings wait for us), then the state again: when nothing
-        // plan() read has moved, its numbers hold; else plan again against what is committed now.
+        // plan() read has moved, its numbers hold; else plan again against what is committed now
+        // (the state just read, with the catalogue it left out).
         await takeWriterLock(trx);
         await io.lockArchives(trx, (await io.archivesByNo(trx, keysOf(sheets).nos)).map((a) => Number(a.id)));
         const now = await readState(trx, sheets, false, opts);
-        const p = now.mark === first.state.mark ? first : await plan(trx, clock, sheets, opts);
+        const p = now.mark === first.state.mark ? first : await plan(trx, clock, sheets, opts, await withCatalogue(trx, now));
         if (p.problems.length) return report(false, p);
         await write(trx, clock, p, opts.actor);
         const done = report(true, p);
