@@ -61,10 +61,12 @@ export const ROUTES: RouteDef[] = [
   { path: '/admin/instances', load: () => import('../../pages/admin/InstancesPage.svelte'), roles: PROCESS_ADMIN },
   { path: '/admin/instances/:id', load: () => import('../../pages/admin/InstancePage.svelte'), roles: PROCESS_ADMIN },
   // The three administrators' consoles (三员): accounts, system settings and backups, the security
-  // policy, the audit log. Each page is also gated on the server by its permission.
+  // policy and the avoidance lists (回避管理), the audit log. Each page is also gated on the server
+  // by its permission.
   { path: '/console/users', load: () => import('../../pages/console/UsersPage.svelte') },
   { path: '/console/settings', load: () => import('../../pages/console/SettingsPage.svelte') },
   { path: '/console/security', load: () => import('../../pages/console/SecurityPolicyPage.svelte') },
+  { path: '/console/avoidance', load: () => import('../../pages/console/AvoidancePage.svelte') },
   { path: '/console/backups', load: () => import('../../pages/console/BackupsPage.svelte') },
   { path: '/console/audit', load: () => import('../../pages/console/AuditPage.svelte') },
 ];

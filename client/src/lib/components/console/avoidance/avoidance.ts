@@ -1,0 +1,41 @@
+// What the 回避管理 console checks before it asks the server, by the server's own rules
+// (server/access/routes.ts): a cadre named by an 18-character ID number (17 digits, then a digit
+// or X), a reason for adding of at most 200 characters, a reason for lifting of 2–500. The server
+// checks again and has the last word (an unknown ID number, an entry already in force).
+import type { ApiRoutes } from '../../../api/types.ts';
+
+export type AvoidanceEntry = ApiRoutes['GET /api/avoidance-entries']['response'][number];
+
+export const ADD_REASON_MAX = 200;
+export const LIFT_REASON_MIN = 2;
+export const LIFT_REASON_MAX = 500;
+
+const ID_NUMBER = /^\d{17}[\dX]$/;
+
+/** The ID number as typed, without spaces and with a small x made capital; null unless it has the server's form. */
+export function normaliseIdNumber(typed: string): string | null {
+  const id = typed.replace(/\s+/g, '').toUpperCase();
+  return ID_NUMBER.test(id) ? id : null;
+}
+
+/**
+ * Why a reason for lifting would be refused ('short' | 'long'), or null when it will do. Counted
+ * after trimming and in UTF-16 units, as zod's min/max on the server count.
+ */
+export function liftReasonProblem(reason: string): 'short' | 'long' | null {
+  const n = reason.trim().length;
+  if (n < LIFT_REASON_MIN) return 'short';
+  if (n > LIFT_REASON_MAX) return 'long';
+  return null;
+}
+
+/** The users who have entries in force, by username, with how many each (the list's filter). */
+export function usersOf(entries: AvoidanceEntry[]): Array<{ userId: number; username: string; n: number }> {
+  const by = new Map<number, { userId: number; username: string; n: number }>();
+  for (const e of entries) {
+    const u = by.get(e.userId) ?? { userId: e.userId, username: e.username, n: 0 };
+    u.n += 1;
+    by.set(e.userId, u);
+  }
+  return [...by.values()].sort((a, b) => a.username.localeCompare(b.username));
+}
