@@ -237,7 +237,7 @@ test.serial('in English, the page speaks English', async (t) => {
   t.deepEqual(unexpected(), []);
 });
 
-test.serial('at 1024 px a user’s name reads whole and 查看 is in view without scrolling the table, in Chinese and English', async (t) => {
+test.serial('at 1024 px a user’s name reads whole, the table fits its box and 查看 is in view without scrolling it, in Chinese and English', async (t) => {
   const p = b.page;
   for (const lang of ['zh', 'en'] as const) {
     await p.goto(`${sys.url}/console/audit`);
@@ -258,6 +258,11 @@ test.serial('at 1024 px a user’s name reads whole and 查看 is in view withou
     const scroller = await table.locator('xpath=..').boundingBox();
     const button = await row.getByRole('button').boundingBox();
     t.true(button!.x + button!.width <= scroller!.x + scroller!.width + 1, `${lang}: the button ends at ${button!.x + button!.width}, the table's box at ${scroller!.x + scroller!.width}`);
+    // Nothing sits under the pinned 查看: the table fits its box, so the IP column reads whole.
+    const fits = await table.evaluate((e: any) => ({ table: e.scrollWidth, box: e.parentElement.clientWidth }));
+    t.true(fits.table <= fits.box + 1, `${lang}: the table is ${fits.table} px wide in a box of ${fits.box} px`);
+    const ip = await table.locator('thead th').nth(6).evaluate((e: any) => e.scrollWidth <= e.clientWidth + 1);
+    t.true(ip, `${lang}: the IP column's heading reads whole`);
     t.false(await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth > (globalThis as any).document.documentElement.clientWidth), 'the page does not scroll sideways');
   }
   await p.getByLabel('Language').selectOption('zh');
