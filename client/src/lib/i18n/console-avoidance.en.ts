@@ -6,7 +6,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
   title: 'Avoidance',
   intro:
-    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. Only the cadre’s number and name are shown here. Adding and lifting an entry each take a reason, kept in the audit log.',
+    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. Only the cadre’s number and name are shown here. Adding and lifting an entry each take a reason: the reason for adding is kept with the entry, the reason for lifting in the audit log; a lifted entry stays on record.',
   add: 'Add to an avoidance list',
   filterUser: 'Filter by user',
   allUsers: 'All users',
@@ -41,7 +41,7 @@ export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
     idNumberHint: '18 characters, the last may be X',
     idNumberBad: 'An ID number has 18 digits; the last may be X',
     reason: 'Reason',
-    reasonHint: 'At most {n} characters, kept in the audit log',
+    reasonHint: 'At most {n} characters, kept with the entry',
     required: 'Required',
     chooseUser: 'Choose a user',
     submitting: 'Adding…',

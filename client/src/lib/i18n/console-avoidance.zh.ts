@@ -2,7 +2,7 @@
 export const consoleAvoidanceZh = {
   title: '回避管理',
   intro:
-    '档案人员规避：名单上的用户看不到该干部的档案和信息，也不会收到或办理与其有关的案件。此处只显示干部的编号和姓名。加入和解除都须写明原因，记入审计日志。',
+    '档案人员规避：名单上的用户看不到该干部的档案和信息，也不会收到或办理与其有关的案件。此处只显示干部的编号和姓名。加入和解除都须写明原因：加入的原因随条目保存，解除的原因记入审计日志；解除的条目留档备查。',
   add: '加入回避名单',
   filterUser: '按用户筛选',
   allUsers: '全部用户',
@@ -37,7 +37,7 @@ export const consoleAvoidanceZh = {
     idNumberHint: '18 位，末位可为 X',
     idNumberBad: '身份证号应为 18 位数字，末位可为 X',
     reason: '回避原因',
-    reasonHint: '至多 {n} 个字，记入审计日志',
+    reasonHint: '至多 {n} 个字，随条目保存',
     required: '必填',
     chooseUser: '请选择用户',
     submitting: '正在加入…',
