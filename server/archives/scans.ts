@@ -99,6 +99,8 @@ export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive' | 'm
 
 export interface ScanCheck {
   materialId: number;
+  /** The material's 序号, for a note that names it (server/quality withdrawDigitised). */
+  seqNo: string;
   archiveId: number;
   trigger: ScanCheckTrigger;
   actorId: number | null;
@@ -187,6 +189,7 @@ export class Scans {
     if (record && this.onChecked) {
       await this.onChecked(q, {
         materialId,
+        seqNo: material.seq_no,
         archiveId: material.archive_id,
         trigger: record.trigger,
         actorId: record.actorId,

@@ -59,10 +59,9 @@ export class QualityService {
   private async withdrawDigitised(q: Q, c: ScanCheck): Promise<void> {
     const archive = await archiveStore.findArchive(q, c.archiveId);
     if (!archive || !DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
-    const material = (await catalog.findMaterial(q, c.materialId))!;
     const codes = codesOf(c.findings);
     const run = async (trx: Trx) => {
-      const from = await withdrawDigitisedForFailingCheck(trx, this.clock, { archiveId: c.archiveId, actorId: c.actorId, seqNo: material.seq_no, codes });
+      const from = await withdrawDigitisedForFailingCheck(trx, this.clock, { archiveId: c.archiveId, actorId: c.actorId, seqNo: c.seqNo, codes });
       if (!from) return;
       const user = c.actorId === null ? undefined : await people.findUser(trx, c.actorId);
       const actor = user ? { id: user.id, username: user.username, roles: await people.rolesOf(trx, user.id), orgUnitId: user.org_unit_id } : null;
