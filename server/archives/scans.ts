@@ -13,7 +13,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as catalog from './catalog-store.ts';
-import type { PageImageRow, PageMarkRow } from './catalog-store.ts';
+import type { MaterialRow, PageImageRow, PageMarkRow } from './catalog-store.ts';
 import type { ColourMode } from './codes.ts';
 import { assertKept } from './archives.ts';
 
@@ -110,6 +110,15 @@ export interface ScanCheck {
   findings: ScanFinding[];
 }
 
+/** Who asked for a check to be recorded, and why. */
+export type ScanCheckRecord = { trigger: ScanCheckTrigger; actorId: number | null };
+
+/** A material and the status of its archive: what a page write checks before it writes (assertKept). */
+export interface ScannedMaterial {
+  material: MaterialRow;
+  archive: { id: number; status: string };
+}
+
 /** Told of every recorded check, inside the caller's transaction (server/quality keeps them). */
 export type ScanCheckListener = (q: Q, check: ScanCheck) => Promise<void>;
 
@@ -131,11 +140,21 @@ export class Scans {
    * unreferenced file and never overwrites a page that a committed row points at.
    */
   async addPageScans(trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null): Promise<PageImageRow[]> {
-    const material = await catalog.findMaterial(trx, materialId);
+    return this.appendPages(trx, await this.scanned(trx, materialId), pages, actorId);
+  }
+
+  /** The material and its archive's id and status, read for addPageScans. */
+  private async scanned(q: Q, materialId: number): Promise<ScannedMaterial> {
+    const material = await catalog.findMaterial(q, materialId);
     if (!material) throw errors.notFound('Material');
-    assertKept((await trx('archives').where({ id: material.archive_id }).first('id', 'status'))!);
+    return { material, archive: (await q('archives').where({ id: material.archive_id }).first('id', 'status'))! };
+  }
+
+  /** addPageScans for a caller that has read the material and its archive already (ArchivesService.uploadPages). */
+  async appendPages(trx: Q, { material, archive }: ScannedMaterial, pages: Array<Buffer | string>, actorId: number | null): Promise<PageImageRow[]> {
+    assertKept(archive);
     if (!pages.length) throw errors.validation([{ field: 'pages', message: '没有页面 / no pages' }]);
-    const existing = await catalog.pagesOf(trx, materialId);
+    const existing = await catalog.pagesOf(trx, material.id);
     let pageNo = existing.reduce((m, p) => Math.max(m, p.page_no), 0);
     const out: PageImageRow[] = [];
     for (const page of pages) {
@@ -149,12 +168,12 @@ export class Scans {
   /**
    * 重扫此页: page `pageNo` of a material gets a new image. The row keeps its page number and points
    * at the new file; the old file stays on disk under its own name (ids and its hash), named with
-   * its sha256 in the caller's audit row, so a replaced page can always be produced again.
+   * its sha256 in the caller's audit row, so a replaced page can always be produced again. The
+   * caller has read the material and its archive (ArchivesService.replacePage).
    */
-  async replacePageScan(trx: Q, materialId: number, pageNo: number, page: Buffer, actorId: number | null): Promise<{ old: PageImageRow; row: PageImageRow }> {
-    const material = await catalog.findMaterial(trx, materialId);
-    if (!material) throw errors.notFound('Material');
-    assertKept((await trx('archives').where({ id: material.archive_id }).first('id', 'status'))!);
+  async replacePageScan(trx: Q, { material, archive }: ScannedMaterial, pageNo: number, page: Buffer, actorId: number | null): Promise<{ old: PageImageRow; row: PageImageRow }> {
+    assertKept(archive);
+    const materialId = material.id;
     const old = await catalog.findPage(trx, materialId, pageNo);
     if (!old) throw errors.notFound('Page');
     const image = await writeImage(this.root, path.posix.join(String(material.archive_id), String(material.id)), pageNo, page);
@@ -181,9 +200,15 @@ export class Scans {
    * whether every image decodes at its recorded size. With `record`, the check is handed to the
    * listener (server/quality) in the same transaction, so a rolled-back filing records nothing.
    */
-  async checkScans(q: Q, materialId: number, record?: { trigger: ScanCheckTrigger; actorId: number | null }): Promise<ScanFinding[]> {
+  async checkScans(q: Q, materialId: number, record?: ScanCheckRecord): Promise<ScanFinding[]> {
     const material = await catalog.findMaterial(q, materialId);
     if (!material) throw errors.notFound('Material');
+    return this.checkScansOf(q, material, record);
+  }
+
+  /** checkScans for a caller that has read the material already (its row never changes: materials are append-only). */
+  async checkScansOf(q: Q, material: MaterialRow, record?: ScanCheckRecord): Promise<ScanFinding[]> {
+    const materialId = material.id;
     const pages = await catalog.pagesOf(q, materialId);
     const findings = [...scanFindings(this.root, material.pages, pages, this.minDpi), ...(await imageFindings(this.root, pages)), ...markFindings(await catalog.standingMarks(q, materialId))];
     if (record && this.onChecked) {

@@ -59,10 +59,11 @@ export class ArchivesService {
   /**
    * The archive, if the user is an archivist or chief of the office that holds it; else 404. One
    * that has left the office (已转出, 已移交档案馆) is refused as a rule (archives.assertKept).
+   * With `lock`, the row is read locked for the rest of the transaction (archiveStore.lockArchive).
    */
-  private async writableArchive(trx: Q, user: SessionUser, archiveId: number) {
+  private async writableArchive(trx: Q, user: SessionUser, archiveId: number, lock = false) {
     const check = await this.access.checkArchive(trx, user, archiveId, { register: true });
-    const archive = check.ok ? await archiveStore.findArchive(trx, archiveId) : undefined;
+    const archive = check.ok ? await (lock ? archiveStore.lockArchive : archiveStore.findArchive)(trx, archiveId) : undefined;
     if (!check.ok || check.via !== 'custody' || !archive || archive.custodian_org_id !== user.orgUnitId) throw errors.notFound('Archive');
     archives.assertKept(archive);
     return archive;
@@ -138,17 +139,16 @@ export class ArchivesService {
     return this.db.transaction(async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
       if (!m) throw errors.notFound('Material');
-      await this.writableArchive(trx, user, m.archive_id);
       // Under the archive's lock, so a retry racing its own first attempt sees the page it wrote.
-      const archive = (await archiveStore.lockArchive(trx, m.archive_id))!;
+      const archive = await this.writableArchive(trx, user, m.archive_id, true);
       if (pageNo !== undefined) {
-        const replay = await this.samePageAgain(trx, materialId, pageNo, pages);
+        const replay = await this.samePageAgain(trx, m, pageNo, pages);
         if (replay) return { ...replay, digitalStatus: await digitalStatusAfter(trx, archive), replayed: true };
       }
       archives.assertOpenForScans(archive);
-      const rows = await this.scans.addPageScans(trx, materialId, pages, user.id);
+      const rows = await this.scans.appendPages(trx, { material: m, archive }, pages, user.id);
       await this.audit.record(trx, { actor: user, ip, action: 'page.upload', objectType: 'material', objectId: materialId, detail: { pages: rows.map((r) => r.page_no) } });
-      const findings = await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id });
+      const findings = await this.scans.checkScansOf(trx, m, { trigger: 'upload', actorId: user.id });
       return { pages: rows.map(pageDto), findings, digitalStatus: await digitalStatusAfter(trx, archive), replayed: false };
     });
   }
@@ -159,8 +159,8 @@ export class ArchivesService {
    * another image there is 409 PAGE_EXISTS (重扫此页 replaces a page); a number past the next one
    * is 409 PAGE_NOT_NEXT. Null when `pageNo` is the next page, to be appended.
    */
-  private async samePageAgain(trx: Q, materialId: number, pageNo: number, pages: Buffer[]) {
-    const existing = await catalog.pagesOf(trx, materialId);
+  private async samePageAgain(trx: Q, material: catalog.MaterialRow, pageNo: number, pages: Buffer[]) {
+    const existing = await catalog.pagesOf(trx, material.id);
     const next = existing.reduce((n, p) => Math.max(n, p.page_no), 0) + 1;
     if (pageNo === next) return null;
     if (pageNo > next) {
@@ -170,7 +170,7 @@ export class ArchivesService {
     if (pages.length !== 1 || createHash('sha256').update(pages[0]).digest('hex') !== row.sha256) {
       throw errors.conflict('PAGE_EXISTS', `第 ${pageNo} 页已有另一幅图像；如需替换，请用“重扫此页” / Page ${pageNo} already holds another image; use Rescan this page to replace it`, { pageNo, next });
     }
-    return { pages: [pageDto(row)], findings: await this.scans.checkScans(trx, materialId) };
+    return { pages: [pageDto(row)], findings: await this.scans.checkScansOf(trx, material) };
   }
 
   /**
@@ -184,7 +184,7 @@ export class ArchivesService {
       if (!m) throw errors.notFound('Material');
       const archive = await this.writableArchive(trx, user, m.archive_id);
       archives.assertOpenForScans(archive);
-      const { old, row } = await this.scans.replacePageScan(trx, materialId, pageNo, page, user.id);
+      const { old, row } = await this.scans.replacePageScan(trx, { material: m, archive }, pageNo, page, user.id);
       await this.audit.record(trx, {
         actor: user,
         ip,
@@ -193,7 +193,7 @@ export class ArchivesService {
         objectId: materialId,
         detail: { pageNo, oldSha256: old.sha256, oldFile: old.file, oldDpi: old.dpi, sha256: row.sha256, dpi: row.dpi },
       });
-      const findings = await this.scans.checkScans(trx, materialId, { trigger: 'upload', actorId: user.id });
+      const findings = await this.scans.checkScansOf(trx, m, { trigger: 'upload', actorId: user.id });
       return { page: pageDto(row), findings, digitalStatus: await digitalStatusAfter(trx, archive) };
     });
   }
