@@ -5,6 +5,13 @@ import type { Services } from '../services.ts';
 
 const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreName: z.string(), reason: z.string(), createdAt: z.string() });
 
+/** Why an entry is added (kept with it): 2–200 characters. */
+const addReason = z
+  .string({ error: '请填写回避原因 / Give the reason for the entry' })
+  .trim()
+  .min(2, '回避原因至少 2 个字 / The reason needs at least 2 characters')
+  .max(200, '回避原因最多 200 个字 / The reason may have at most 200 characters');
+
 /** Why an entry is lifted: lifting one lets the user see the cadre again, so it is as accountable as adding one. */
 const liftReason = z
   .string({ error: '请填写解除回避的原因 / Give the reason for lifting the entry' })
@@ -20,10 +27,11 @@ export function accessRoutes(s: Services) {
       method: 'post',
       path: '/api/avoidance-entries',
       summary: 'Add a cadre to a user’s avoidance list (by cadre id or ID number)',
+      description: 'The reason (2–200 characters) is kept with the entry and written to the audit row `avoidance.add`.',
       tags,
       permission: 'avoidance.manage',
       body: z
-        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: z.string().regex(/^\d{17}[\dX]$/).optional(), reason: z.string().trim().min(1).max(200) })
+        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: z.string().regex(/^\d{17}[\dX]$/).optional(), reason: addReason })
         .strict()
         .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: '请选定干部或填写身份证号（二者选一） / give cadreId or cadreIdNumber', path: ['cadreId'] }),
       response: entry,

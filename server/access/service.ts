@@ -45,7 +45,7 @@ export class AvoidanceService {
         removed_at: null,
         removed_by: null,
       });
-      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id } });
+      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id, reason: input.reason } });
       return { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) };
     });
   }

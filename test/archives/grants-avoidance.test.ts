@@ -87,6 +87,11 @@ test.serial('the avoidance list: set by the security administrator, effective at
 
   const bad = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, reason: '同学关系' });
   t.is(bad.status, 400);
+  // The reason for adding is as accountable as the one for lifting: 2–200 characters, in the audit row.
+  const terse = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: ' 同 ' });
+  t.is(terse.status, 400);
+  t.regex(JSON.stringify(terse.body.details), /回避原因至少 2 个字/);
+  t.is((await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: '同'.repeat(201) })).status, 400);
   const added = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreId: target.cadreId, reason: '同学关系' });
   t.is(added.status, 201);
   t.is(added.body.cadreName, target.name);
@@ -119,7 +124,9 @@ test.serial('the avoidance list: set by the security administrator, effective at
   t.is((await archivist.get(`/api/archives/${target.archiveId}`)).status, 200);
   const kept = await sys.services.db('avoidance_entries').where({ id: added.body.id }).first();
   t.truthy(kept.removed_at);
-  t.is((await auditRows(sys, 'avoidance.add')).length, 1);
+  const addedRows = await auditRows(sys, 'avoidance.add');
+  t.is(addedRows.length, 1);
+  t.deepEqual(JSON.parse(addedRows[0].detail), { userId: archivistUser.id, cadreId: target.cadreId, reason: '同学关系' });
   const lifted = await auditRows(sys, 'avoidance.remove');
   t.is(lifted.length, 1);
   t.is(JSON.parse(lifted[0].detail).reason, '同学已调离本市，经研究解除回避');

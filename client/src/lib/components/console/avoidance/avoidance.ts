@@ -1,11 +1,12 @@
 // What the 回避管理 console checks before it asks the server, by the server's own rules
 // (server/access/routes.ts): a cadre named by an 18-character ID number (17 digits, then a digit
-// or X), a reason for adding of at most 200 characters, a reason for lifting of 2–500. The server
+// or X), a reason for adding of 2–200 characters, a reason for lifting of 2–500. The server
 // checks again and has the last word (an unknown ID number, an entry already in force).
 import type { ApiRoutes } from '../../../api/types.ts';
 
 export type AvoidanceEntry = ApiRoutes['GET /api/avoidance-entries']['response'][number];
 
+export const ADD_REASON_MIN = 2;
 export const ADD_REASON_MAX = 200;
 export const LIFT_REASON_MIN = 2;
 export const LIFT_REASON_MAX = 500;
@@ -19,15 +20,18 @@ export function normaliseIdNumber(typed: string): string | null {
 }
 
 /**
- * Why a reason for lifting would be refused ('short' | 'long'), or null when it will do. Counted
- * after trimming and in UTF-16 units, as zod's min/max on the server count.
+ * Why a reason would be refused ('short' | 'long'), or null when it will do. Counted after trimming
+ * and in UTF-16 units, as zod's min/max on the server count.
  */
-export function liftReasonProblem(reason: string): 'short' | 'long' | null {
+function reasonProblem(reason: string, min: number, max: number): 'short' | 'long' | null {
   const n = reason.trim().length;
-  if (n < LIFT_REASON_MIN) return 'short';
-  if (n > LIFT_REASON_MAX) return 'long';
+  if (n < min) return 'short';
+  if (n > max) return 'long';
   return null;
 }
+
+export const addReasonProblem = (reason: string) => reasonProblem(reason, ADD_REASON_MIN, ADD_REASON_MAX);
+export const liftReasonProblem = (reason: string) => reasonProblem(reason, LIFT_REASON_MIN, LIFT_REASON_MAX);
 
 /** The users who have entries in force, by username, with how many each (the list's filter). */
 export function usersOf(entries: AvoidanceEntry[]): Array<{ userId: number; username: string; n: number }> {
