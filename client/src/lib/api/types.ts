@@ -873,6 +873,13 @@ export type MaterialDetail = Material & {
     height: number;
     bytes: number;
   }>;
+  /** pages marked failing by eye (标为不合格) and not rescanned since */
+  pageMarks: Array<{
+    pageNo: number;
+    reason: string;
+    markedAt: string;
+    markedByName: string | null;
+  }>;
 };
 
 export type MaterialLedger = {
@@ -2015,7 +2022,7 @@ export type FailingScans = {
     custodianOrgId: number;
     cadreId: number;
     cadreName: string;
-    trigger: "filing" | "upload" | "material" | "archive";
+    trigger: "filing" | "upload" | "material" | "archive" | "mark";
     checkedAt: string;
     checkedByName: string | null;
     pagesDeclared: number;
@@ -2026,9 +2033,11 @@ export type FailingScans = {
 };
 
 export type ScanFinding = {
-  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH";
+  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH" | "MARKED_FAILING";
   pageNo?: number;
   message: string;
+  /** MARKED_FAILING: the archivist’s reason, as written */
+  reason?: string;
 };
 
 export type MaterialScanCheck = {
@@ -2051,6 +2060,20 @@ export type ArchiveScanCheck = {
     passed: boolean;
     findings: Array<ScanFinding>;
   }>;
+};
+
+export type PageMark = {
+  materialId: number;
+  seqNo: string;
+  pageNo: number;
+  passed: boolean;
+  findings: Array<ScanFinding>;
+  /** the archive’s digital status after the mark; `from` is set when the mark moved it back to 部分数字化 */
+  digitalStatus: {
+    status: string;
+    label: string;
+    from: string | null;
+  };
 };
 
 export type DigitalStatusChange = {
@@ -3257,6 +3280,7 @@ export interface ApiRoutes {
         code: string;
         pageNo?: number;
         message: string;
+        reason?: string;
       }>;
       /** the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化 */
       digitalStatus: {
@@ -3293,6 +3317,7 @@ export interface ApiRoutes {
         code: string;
         pageNo?: number;
         message: string;
+        reason?: string;
       }>;
       /** the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化 */
       digitalStatus: {
@@ -3315,6 +3340,7 @@ export interface ApiRoutes {
         code: string;
         pageNo?: number;
         message: string;
+        reason?: string;
       }>;
     };
   };
@@ -3916,6 +3942,15 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: ArchiveScanCheck;
+  };
+  /** 标为不合格: mark a page failing by eye (illegible, skewed, the wrong material), with a reason; recorded as a failing check until the page is rescanned */
+  "POST /api/materials/:id/pages/:pageNo/failing": {
+    params: { id: number; pageNo: number };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: PageMark;
   };
   /** 数字化进度: mark an archive partly digitised, digitised (every material’s scans pass a check made now) or verified (验收, the archive chief) */
   "POST /api/archives/:id/digital-status": {
