@@ -186,34 +186,26 @@ export class NotifyService {
     const vars = taskVars(task, facts.processName, facts.businessKey);
     const offer = await store.firstOfResumedStep(trx, task);
     // Whoever must avoid the case's cadre cannot see or work the task (WorkflowService): no notice either.
-    const base = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId: cadreOf(variables) };
-    let sent: NotifyResult;
-    let orgId = task.candidate_org_id;
-    const assigned = task.assignee_id !== null && task.assignee_id !== undefined;
-    if (assigned) {
-      sent = await this.notify(trx, { ...base, event: 'task_assigned', recipients: [{ userId: task.assignee_id! }] });
-      vars.roleName = { zh: '指定办理人', en: 'assignee' };
-      orgId = await store.orgOfUser(trx, task.assignee_id!);
-    } else if (task.candidate_role) {
-      const role = await store.roleName(trx, task.candidate_role);
-      vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
-      sent = await this.notify(trx, { ...base, event: 'task_offered', recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
-    } else return;
+    const avoidCadreId = cadreOf(variables);
+    const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId };
+    const told = await this.tellTaskHolders(trx, task, notice, { assigned: 'task_assigned', offered: 'task_offered' });
+    if (!told) return;
+    const { sent, assigned, roleName } = told;
     const reached = sent.queued + sent.held + sent.muted + sent.refused + sent.already;
     if (reached > 0) return;
     // Nobody may take it: all must avoid the cadre, nobody active holds the role there, or the
     // assignee's account is disabled. The case would wait unseen.
     const why = sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
-    await this.onUnstaffed(trx, task, { ...vars, why }, orgId, base.avoidCadreId, offer);
+    const orgId = assigned ? await store.orgOfUser(trx, task.assignee_id!) : task.candidate_org_id;
+    await this.onUnstaffed(trx, task, { ...vars, roleName, why }, orgId, avoidCadreId, offer);
   }
 
   /**
    * 待办逾期: the task's due time has passed and it is still open (overdue.ts finds it and marks it
-   * told in `trx`, so this runs once per task). Told as the new task was: its assignee when someone
-   * holds it, otherwise the holders of its role in its unit — whoever holds it now, so a task handed on
-   * before its due time tells the new holder, not the old. Whoever must avoid the case's cadre is left
-   * out. When nobody can be reached (a vacant role, all must avoid, the assignee's account disabled)
-   * nothing more goes out: task_unstaffed told the chief and the process administrators of that.
+   * told in `trx`, so this runs once per task). Told as the new task was (tellTaskHolders), to whoever
+   * holds it now, so a task handed on before its due time tells the new holder, not the old. When
+   * nobody can be reached (a vacant role, all must avoid, the assignee's account disabled) nothing
+   * more goes out: task_unstaffed told the chief and the process administrators of that.
    * The key names the step's first task and the due time: a step the case comes back to with the same
    * due time is not told again; a later due time is news.
    */
@@ -223,14 +215,33 @@ export class NotifyService {
     const offer = await store.firstOfResumedStep(trx, task);
     // The case index keeps the case's cadre in step with its variables (workflow/cases.ts syncCase).
     const avoidCadreId = await store.caseCadre(trx, task.instance_id);
-    const base = { event: 'task_overdue' as const, link: { task: task.id }, instanceId: task.instance_id, key: `overdue:${offer}:${task.due_at}`, avoidCadreId };
+    const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `overdue:${offer}:${task.due_at}`, avoidCadreId };
+    const told = await this.tellTaskHolders(trx, task, notice, { assigned: 'task_overdue', offered: 'task_overdue' });
+    return told?.sent ?? null;
+  }
+
+  /**
+   * A notice about a task to whoever may work it: its assignee when someone holds it, otherwise the
+   * holders of its role in its unit (`vars.roleName` names it). Never to anyone who must avoid the
+   * case's cadre: the notice names that cadre (`avoidCadreId`, null for none). Null when the task has
+   * neither assignee nor role; `roleName` (指定办理人 for an assignee) is for task_unstaffed.
+   */
+  private async tellTaskHolders(
+    trx: Trx,
+    task: TaskRow,
+    notice: Omit<Notice, 'event' | 'recipients' | 'avoidCadreId'> & { avoidCadreId: number | null },
+    events: { assigned: NoticeEvent; offered: NoticeEvent },
+  ): Promise<{ sent: NotifyResult; assigned: boolean; roleName: VarValue } | null> {
     if (task.assignee_id !== null && task.assignee_id !== undefined) {
-      return this.notify(trx, { ...base, vars, recipients: [{ userId: task.assignee_id }] });
+      const sent = await this.notify(trx, { ...notice, event: events.assigned, recipients: [{ userId: task.assignee_id }] });
+      return { sent, assigned: true, roleName: { zh: '指定办理人', en: 'assignee' } };
     }
     if (!task.candidate_role) return null;
     const role = await store.roleName(trx, task.candidate_role);
-    vars.roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
-    return this.notify(trx, { ...base, vars, recipients: [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }] });
+    const roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
+    const recipients = [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }];
+    const sent = await this.notify(trx, { ...notice, vars: { ...notice.vars, roleName }, event: events.offered, recipients });
+    return { sent, assigned: false, roleName };
   }
 
   /**

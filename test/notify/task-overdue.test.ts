@@ -9,6 +9,7 @@ import type { TestSmtp } from '../helpers/smtp.ts';
 import { approve, completeAt } from '../helpers/workflow.ts';
 import { actor, closeMailSystem, outbox, startAs, startMailSystem, userId } from '../helpers/notify.ts';
 import { borrowingVariables, demoCadre } from '../helpers/cases.ts';
+import { addUser } from '../helpers/users.ts';
 import { OverdueTasks } from '../../server/notify/overdue.ts';
 import { formatInstant } from '../../server/notify/beijing.ts';
 
@@ -17,7 +18,7 @@ let sys: TestSystem;
 let smtp: TestSmtp;
 
 test.before(async () => {
-  ({ sys, smtp } = await startMailSystem({ env: { PUBLIC_URL: PUBLIC }, fixtures: ['assigned.bpmn'] }));
+  ({ sys, smtp } = await startMailSystem({ env: { PUBLIC_URL: PUBLIC }, fixtures: ['assigned.bpmn', 'assigned-to.bpmn'] }));
 });
 test.after.always(() => closeMailSystem(sys, smtp));
 
@@ -130,4 +131,28 @@ test.serial('a server down over the due time tells once after its restart, in th
   t.regex(mails[0].subject, /^\[Dangan\] Task overdue: 补充 申请材料 \([0-9A-F]{8}\)$/);
   t.true(mails[0].text.includes(`which you hold, was due by ${formatInstant(task.due_at)} (Beijing time) and is overdue.`));
   t.true(mails[0].text.includes(`${PUBLIC}/tasks/${task.id}`));
+});
+
+test.serial('a task assigned by name to a disabled account: the office chief and the process administrators are told nobody can work it; past its due time nobody is told', async (t) => {
+  const gone = await addUser(sys, { username: 'archivist9', displayName: '郑离职', org: '150300-ZZB-DAS', roles: ['archivist'] });
+  await db()('users').where({ id: gone }).update({ disabled: true });
+  const { id } = await startAs(sys, 'assignedTo', 'applicant1', { handler: gone });
+  const task = await db()('tasks').where({ instance_id: id, element_id: 'supplement' }).first();
+  t.is(task.assignee_id, gone);
+  await sys.services.mailer.pollOnce();
+
+  // Told at once: the chief of the assignee's office and the process administrators, as 指定办理人.
+  const unstaffed = await outbox(sys).where({ event: 'task_unstaffed', instance_id: id }).orderBy('recipient_id');
+  const chief = await actor(sys, 'chief1');
+  const admin = await actor(sys, 'procadmin');
+  t.deepEqual(unstaffed.map((r: any) => r.recipient_id).sort(), [chief.id, admin.id].sort());
+  t.is(await outbox(sys).where({ event: 'task_assigned', instance_id: id, recipient_id: gone }).whereNot('status', 'refused').first(), undefined);
+  const [mail] = smtp.to('chief1@dangan.example').filter((m) => m.subject.includes('待办无人可办') && m.subject.includes('代为办理'));
+  t.true(mail.text.includes('中的“代为办理”应由乌海市委组织部干部档案室的指定办理人办理，但指定的办理人账号已停用，案件因此停在这一步。'), mail.text);
+
+  // Past its due time the disabled assignee is still the only one it is told to: nobody.
+  pastDue(task);
+  await sweepAndSend();
+  t.deepEqual(await overdueMails(id), []);
+  t.is(await outbox(sys).where({ event: 'task_unstaffed', instance_id: id }).count({ n: '*' }).first().then((r: any) => Number(r.n)), 2, 'not told again');
 });
