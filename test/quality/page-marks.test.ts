@@ -89,6 +89,24 @@ test.serial('a page marked failing moves an archive 已数字化 back, is listed
   t.like(list.body.items[0].findings[0], { code: 'MARKED_FAILING', pageNo, reason: '字迹模糊，第二段无法辨认' });
   const detail = await archivist.get(`/api/materials/${m.id}`);
   t.like(detail.body.pageMarks, [{ pageNo, reason: '字迹模糊，第二段无法辨认', markedByName: '刘晓燕' }]);
+  // The marks are the office's quality control: a reader holding a grant on the category sees the pages, not the marks.
+  const applicantId = (await db()('users').where({ username: 'applicant1' }).first()).id;
+  const now = sys.clock.now();
+  await db()('archive_grants').insert({
+    grantee_user_id: applicantId,
+    archive_id: a.archiveId,
+    categories: JSON.stringify([m.category_code.split('-')[0]]),
+    valid_from: new Date(now.getTime() - 3_600_000).toISOString(),
+    valid_until: new Date(now.getTime() + 3_600_000).toISOString(),
+    revoked_at: null,
+    instance_id: null,
+    created_by: null,
+    created_at: now.toISOString(),
+  });
+  const asReader = await (await sys.as('applicant1')).get(`/api/materials/${m.id}`);
+  t.is(asReader.status, 200, JSON.stringify(asReader.body));
+  t.is(asReader.body.pageImages.length, m.pages);
+  t.deepEqual(asReader.body.pageMarks, []);
 
   // A re-check cannot see a blur: the mark stands, and 已数字化 stays refused.
   const recheck = await archivist.post(`/api/materials/${m.id}/scan-checks`, {});
