@@ -13,9 +13,7 @@ import { executableProcess, parseBpmn } from './moddle.ts';
 import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
-import { checkStepForms, checkVariables } from './lint/variables.ts';
-import { CASE_KEYS } from '../../shared/form-schema.ts';
-import { ENGINE_VARIABLES, SERVICE_OUTPUTS } from './service-outputs.ts';
+import { carriedFormFindings, namedFormKeys } from './lint/carried-forms.ts';
 import * as store from './store.ts';
 import type { DeploymentFormRow, DeploymentRow } from './store.ts';
 
@@ -87,11 +85,6 @@ function extractMeta(root: any): DefinitionMeta {
   };
   walk(proc);
   const start = (proc.flowElements ?? []).find((e: any) => e.$type === 'bpmn:StartEvent' && !e.eventDefinitions?.length);
-  const formKeys = new Set<string>();
-  for (const el of elements.values()) {
-    const k = el.formKey?.trim();
-    if (k && !k.startsWith('=') && (el.type === 'bpmn:UserTask' || el.type === 'bpmn:StartEvent')) formKeys.add(k);
-  }
   return {
     processId: proc.id,
     processName: proc.name ?? proc.id,
@@ -103,7 +96,7 @@ function extractMeta(root: any): DefinitionMeta {
     elements,
     documentation: (proc.documentation ?? []).map((d: any) => d.text).join('\n') || undefined,
     hasTimers,
-    formKeys: [...formKeys].sort(),
+    formKeys: namedFormKeys(root),
   };
 }
 
@@ -160,25 +153,14 @@ export class Definitions {
   }
 
   /**
-   * What the diagram's FEEL reads that nothing on the way supplies, with the forms the version
-   * would carry (lint/variables.ts). Needs the forms, so it runs once they are resolved.
-   */
-  variableFindings(root: unknown, forms: Record<string, FormSchema>): Finding[] {
-    return [...checkStepForms(root, forms, CASE_KEYS), ...checkVariables(root, forms, { serviceOutputs: SERVICE_OUTPUTS, engineVariables: ENGINE_VARIABLES })];
-  }
-
-  /**
    * The forms a version of this (linted) diagram would carry, taken from `forms`, and what is wrong
-   * with them: a form named that nothing supplies, then what the FEEL reads that no form supplies.
+   * with them (lint/carried-forms.ts, which the modeler's live check runs too): a form named that
+   * nothing supplies, then what the FEEL reads that no form supplies.
    */
   async carriedForms(root: unknown, forms: FormSource): Promise<{ meta: DefinitionMeta; carried: Record<string, FormSchema>; findings: Finding[] }> {
     const meta = extractMeta(root);
     const carried = await forms(meta.formKeys, meta.processId);
-    const missing = meta.formKeys.filter((k) => !carried[k]);
-    const findings: Finding[] = missing.length
-      ? missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' }))
-      : this.variableFindings(root, carried);
-    return { meta, carried, findings };
+    return { meta, carried, findings: carriedFormFindings(root, carried) };
   }
 
   /**

@@ -1,8 +1,20 @@
 // What the modeler knows of the installation: the lint context of the server (services, roles,
-// forms, decision tables, timer limits), the forms edited in this session, and whether the
-// process key is fixed. Handed to bpmn-js as the service 'danganContext' and to the live check.
+// forms, decision tables, timer limits), the forms edited in this session, the forms a deployed
+// version would carry, and whether the process key is fixed. Handed to bpmn-js as the service
+// 'danganContext' and to the live check.
 import type { DanganLintContext } from '../../../../server/engine/lint/rules.ts';
+import type { FormSchema } from '../../../../shared/forms.ts';
 import { paren } from '../format/punct.ts';
+
+/** Where the schemas of a version's forms come from, in the order the deploy takes them. */
+export interface FormSources {
+  /** Edited in this session (the form editor's "apply"): they win, as `forms` of the deploy. */
+  edited: () => Record<string, FormSchema>;
+  /** The latest version's (empty for a new process). */
+  base: Record<string, FormSchema>;
+  /** The installation's: processes/forms/, else the newest deployed schema; null when none. */
+  installation: (key: string) => Promise<FormSchema | null>;
+}
 
 export interface RoleOption {
   value: string;
@@ -20,7 +32,40 @@ export class ModelerContext {
     readonly lockedKey: string | null,
     /** The page's language, read at each label: "档案管理员（archivist）", "Archivist (archivist)". */
     private readonly locale: () => 'zh' | 'en' = () => 'zh',
+    private readonly sources?: FormSources,
   ) {}
+
+  /** The installation's schemas asked for so far, one request per key (a failed one is asked again). */
+  private readonly fetched = new Map<string, Promise<FormSchema | null>>();
+
+  /**
+   * The schema a new version would carry for each key, as the deploy resolves it
+   * (server/engine/versioned-forms.ts, 'previous'): edited, else the latest version's, else the
+   * installation's. A key the installation does not know is left out (the lint names it first).
+   */
+  async carriedForms(keys: string[]): Promise<Record<string, FormSchema>> {
+    const out: Record<string, FormSchema> = {};
+    if (!this.sources) return out;
+    const edited = this.sources.edited();
+    const known = new Set(this.lint.forms);
+    await Promise.all(
+      keys.map(async (k) => {
+        const schema = edited[k] ?? this.sources!.base[k] ?? (known.has(k) ? await this.installationForm(k) : null);
+        if (schema) out[k] = schema;
+      }),
+    );
+    return out;
+  }
+
+  private installationForm(key: string): Promise<FormSchema | null> {
+    let p = this.fetched.get(key);
+    if (!p) {
+      p = this.sources!.installation(key);
+      p.catch(() => this.fetched.delete(key));
+      this.fetched.set(key, p);
+    }
+    return p;
+  }
 
   /**
    * Roles a step may name: the business roles the server's lint context lists — never the three

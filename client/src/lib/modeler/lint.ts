@@ -1,19 +1,16 @@
-// The modeler's live check: the diagram as it would be deployed (saved to XML and parsed again by
-// the modeler's own moddle, with the camunda descriptor), linted by the SAME module the server runs
-// at deploy time (server/engine/lint/linter.ts) with the installation's context. Findings are
-// shown on the canvas: a marker on the element and a badge with the count, the messages in its
-// title; the page lists them too.
-import { lintDefinitions, parseMessage, type Finding } from '../../../../server/engine/lint/linter.ts';
+// The modeler's live check on the canvas: the diagram as it would be deployed (saved to XML and
+// parsed again by the modeler's own moddle, with the camunda descriptor), checked by
+// live-check.ts — the deploy's lint and, once it passes, the forms the version would carry.
+// Findings are shown on the canvas: a marker on the element and a badge with the count, the
+// messages in its title; the page lists them too.
+import { parseMessage } from '../../../../server/engine/lint/linter.ts';
 import type { DanganLintContext } from '../../../../server/engine/lint/rules.ts';
+import { CHECK_MEASURE, checkParsed, measure, type CarriedForms, type CheckResult, type Finding } from './live-check.ts';
 
-export type { Finding };
+export type { CarriedForms, CheckResult, Finding };
 
-export interface CheckResult {
-  errors: Finding[];
-  warnings: Finding[];
-}
-
-export async function checkDiagram(modeler: any, ctx: DanganLintContext): Promise<CheckResult> {
+export async function checkDiagram(modeler: any, ctx: DanganLintContext, forms?: CarriedForms): Promise<CheckResult> {
+  const started = performance.now();
   const { xml } = await modeler.saveXML({ format: false });
   let parsed: { rootElement: any; warnings: Array<{ message: string }> };
   try {
@@ -21,9 +18,9 @@ export async function checkDiagram(modeler: any, ctx: DanganLintContext): Promis
   } catch (e) {
     return { errors: [{ rule: 'parse', message: parseMessage((e as Error).message), category: 'error' }], warnings: [] };
   }
-  const errors: Finding[] = [...new Set(parsed.warnings.map((w) => parseMessage(w.message)))].map((message) => ({ rule: 'parse', message, category: 'error' as const }));
-  const lint = await lintDefinitions(parsed.rootElement, ctx);
-  return { errors: [...errors, ...lint.errors], warnings: lint.warnings };
+  const r = await checkParsed(parsed, ctx, forms);
+  measure(CHECK_MEASURE, started);
+  return r;
 }
 
 /** Markers and badges on the canvas for a check's findings. */

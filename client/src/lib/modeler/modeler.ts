@@ -1,6 +1,7 @@
 // The process modeler: bpmn-js Modeler with the camunda descriptor and behaviours, a properties
 // panel restricted to what the engine reads (properties.ts), Chinese labels (translate.ts) that
-// follow the language switch (relabel), the live check (lint.ts) after every change, and a large
+// follow the language switch (relabel), the live check (lint.ts) after every change of the diagram
+// or of a form (the page calls check() when a form is applied), and a large
 // diagram opened at a readable zoom (../diagram/readable-zoom.ts). Imported dynamically by the
 // modeler page only: bpmn-js and the panel never weigh on other pages.
 import Modeler from 'bpmn-js/lib/Modeler';
@@ -82,8 +83,12 @@ export async function openModeler(opts: {
     modeler.get('selection').select(el);
     canvas.scrollToElement?.(el);
   };
+  /** Checks started: a check that waited for a form the installation had to send must not show over a later one. */
+  let turns = 0;
   const check = async (): Promise<CheckResult> => {
-    const r = await checkDiagram(modeler, opts.ctx.lintContext());
+    const turn = ++turns;
+    const r = await checkDiagram(modeler, opts.ctx.lintContext(), (keys) => opts.ctx.carriedForms(keys));
+    if (turn !== turns) return r;
     overlays.show(r, opts.describe, select);
     last = r;
     opts.onCheck(r);
