@@ -1,6 +1,8 @@
 // The live check in a real browser: an invalid edit — a script task, and a user task with no
 // assignment rule — is flagged on the canvas (marker and badge on each element, the list below),
 // deploying stays disabled, and the same diagram sent to the API is refused with the same findings.
+// So is a condition reading a variable no form supplies, found live with the forms the version
+// would carry, in the API's words; adding the field in the form editor clears it.
 import fs from 'node:fs';
 import test from 'ava';
 import type { Page } from 'playwright-core';
@@ -124,4 +126,88 @@ test.serial('a new process starts from a template, is checked like any other, an
   t.like(dep, { version: 1, name: '请假审批', note: '新建请假审批流程' });
   t.regex(dep.xml, /camunda:candidateStarterGroups="applicant"/);
   t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments') && !x.includes('/api/process-definitions')), []);
+});
+
+/** Drags a field of `type` from the form editor's palette below the last field; returns once its key can be typed. */
+async function dropField(p: Page, dialog: ReturnType<Page['locator']>, type: string) {
+  const src = (await dialog.locator(`.fjs-palette-field[data-field-type="${type}"]`).boundingBox())!;
+  const last = (await dialog.locator('.fjs-form-field:not(.fjs-powered-by)').last().boundingBox())!;
+  await p.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
+  await p.mouse.down();
+  await p.mouse.move(src.x + 60, src.y + 20, { steps: 5 });
+  await p.mouse.move(last.x + last.width / 2, last.y + last.height + 10, { steps: 10 });
+  await p.mouse.move(last.x + last.width / 2, last.y + last.height + 14, { steps: 3 });
+  await p.mouse.up();
+  await dialog.locator('.bio-properties-panel-header-type', { hasText: new RegExp(type, 'i') }).waitFor();
+  const key = dialog.locator('[data-entry-id="key"] input');
+  if (!(await key.isVisible())) await dialog.locator('.bio-properties-panel-group-header', { hasText: 'General' }).click();
+  await key.waitFor();
+}
+
+test.serial('a condition reading a variable no form supplies is flagged on the canvas live, as the API words it; the field added to the form clears it', async (t) => {
+  const p = suite.b.page;
+  const admin = await suite.sys.as('procadmin');
+  const versions = (await suite.sys.services.db('process_deployments').where({ process_key: 'copy-request' })).length;
+  await p.goto(`${suite.sys.url}/admin/processes/copy-request/edit`);
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+
+  // The unit head's 同意 flow now also reads "urgent", which no form on the way has.
+  const flow = (await p.locator('.djs-connection[data-element-id="unitHeadApproves"]').boundingBox())!;
+  await p.mouse.click(flow.x + flow.width / 2, flow.y + flow.height / 2);
+  const panel = p.getByRole('complementary', { name: '属性' });
+  const group = p.locator('.bio-properties-panel-group-header', { hasText: '流转条件' });
+  if (!(await group.getAttribute('class'))?.includes('open')) await group.click();
+  await panel.getByLabel('条件（FEEL）').fill('=decision = "approve" and urgent = true');
+  await panel.getByLabel('条件（FEEL）').press('Tab');
+
+  // Flagged live, before any deploy: marker and badge on the flow, the finding in the list.
+  // (A straight flow's group has no height: attached, not "visible".)
+  await p.locator('.djs-element[data-element-id="unitHeadApproves"].dg-lint-error').waitFor({ state: 'attached' });
+  const badge = p.locator('.dg-lint-badge[data-element-id="unitHeadApproves"]');
+  await badge.waitFor();
+  const finding = p.getByTestId('lint-findings').locator('li[data-rule="variables-supplied"][data-element="unitHeadApproves"]');
+  await finding.waitFor();
+  t.true(await p.getByRole('button', { name: '部署新版本' }).isDisabled());
+  const timing = await p.evaluate(() => ['dangan:live-check', 'dangan:live-check-carried-forms'].map((n) => performance.getEntriesByName(n).at(-1)?.duration));
+  t.log(`live check after the change: ${timing[0]?.toFixed(1)} ms, of which the forms' check ${timing[1]?.toFixed(2)} ms`);
+  await shot(p, 'modeler-variables-flagged', { fullPage: true });
+
+  // The same exported diagram: the API refuses it with the same findings, in the same words.
+  const browserErrors = await p.getByTestId('lint-findings').locator('li.error').evaluateAll((lis) =>
+    lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-element')} ${li.querySelector('.msg')!.textContent}`).sort(),
+  );
+  const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: '导出 BPMN' }).click()]);
+  const xml = fs.readFileSync((await download.path())!, 'utf8');
+  const base = (await suite.sys.services.db('process_deployments').where({ process_key: 'copy-request' }).max({ v: 'version' }).first())!.v;
+  const res = await admin.post('/api/admin/deployments', { xml, processKey: 'copy-request', baseVersion: base, note: '同意须加急', forms: {} });
+  t.is(res.status, 422);
+  t.is(res.body.code, 'BPMN_INVALID');
+  const zh = (m: string) => m.slice(0, m.indexOf(' / '));
+  const apiErrors = res.body.details.map((d: any) => `${d.rule} ${d.elementId ?? ''} ${zh(d.message)}`).sort();
+  t.deepEqual(browserErrors, apiErrors, 'the browser and the server find the same errors, in the same words');
+  t.is(apiErrors.length, 1);
+  t.regex(apiErrors[0], /^variables-supplied unitHeadApproves 条件读取变量“urgent”.*approval（单位负责人审核（unitHeadReview））/);
+  t.is((await badge.getAttribute('title'))!, apiErrors[0].replace('variables-supplied unitHeadApproves ', ''));
+  const validated = await admin.post('/api/admin/processes/validate', { xml, forms: {} });
+  t.deepEqual(validated.body.errors, res.body.details);
+
+  // The approval form of the step before gets the field: the finding goes, and the diagram can be deployed.
+  await selectShape(p, '单位负责人审核');
+  await p.getByRole('button', { name: '编辑表单“approval”' }).click();
+  const dialog = p.locator('dialog.form-dialog');
+  await dialog.getByText('表单可以使用。').waitFor();
+  await dropField(p, dialog, 'checkbox');
+  await dialog.locator('[data-entry-id="key"] input').fill('urgent');
+  await dialog.getByText('表单可以使用。').waitFor();
+  await dialog.getByRole('button', { name: '应用修改' }).click();
+  await p.getByText('表单已更新，将随本次部署生效。').waitFor();
+  await finding.waitFor({ state: 'detached' });
+  await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
+  t.is(await badge.count(), 0);
+  t.false(await p.getByRole('button', { name: '部署新版本' }).isDisabled());
+  await shot(p, 'modeler-variables-cleared', { fullPage: true });
+  t.is((await suite.sys.services.db('process_deployments').where({ process_key: 'copy-request' })).length, versions, 'nothing was deployed');
+
+  t.deepEqual(suite.b.problems.filter((x) => !x.includes('/api/admin/deployments')), [], 'no console error, page error or failed request');
+  t.deepEqual(suite.b.outside, []);
 });
