@@ -51,8 +51,11 @@ export interface ImportOptions {
   /** CLI default office when neither a custodian_code column nor a custody range names one. */
   defaultOffice?: number;
   actor: ActorRef | null;
-  /** Called now and then while rows are checked (the CLI prints it). */
-  onProgress?: (checked: number, total: number) => void;
+  /**
+   * Called now and then while rows are checked (the CLI prints it), and once when the check is done,
+   * before anything is written. A promise it returns is waited for.
+   */
+  onProgress?: (checked: number, total: number) => void | Promise<void>;
   /** Report at most this many problems (the API: a file of 40,000 bad rows is not answered with 100,000 lines). */
   maxErrors?: number;
 }
@@ -224,7 +227,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
     }
     for (const r of sheet.rows) {
       if (++checked % ROWS_PER_TURN === 0) {
-        opts.onProgress?.(checked, total);
+        await opts.onProgress?.(checked, total);
         await nextTurn();
       }
       const v = r.values;
@@ -337,7 +340,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
       }
     }
   }
-  opts.onProgress?.(checked, total);
+  await opts.onProgress?.(checked, total);
   // 序号: explicit numbers must be free (in the file and in the database); the rest follow them.
   const taken = (m: PlannedMaterial) => {
     const k = key(m.archiveNo, m.categoryCode);

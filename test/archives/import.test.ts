@@ -289,11 +289,11 @@ test.serial('an avoidance entry or a relative entered while the file is being ch
   const no = (await db('archives').where({ id: target.archiveId }).first()).archive_no;
   const [archivist, secadmin, office] = [await db('users').where({ username: 'archivist1' }).first(), await db('users').where({ username: 'secadmin' }).first(), await db('org_units').where({ code: '150300-ZZB-DAS' }).first()];
   const sheets = await readImportFile(Buffer.from(catalogueFile(no)));
-  let entered: Promise<unknown> | undefined;
+  let entered: Promise<void> | undefined;
   // When the check is done (the row clean), the security administrator puts the cadre on archivist1's list.
-  const onProgress = () => {
-    entered ??= db('avoidance_entries').insert({ user_id: archivist.id, cadre_id: target.cadreId, reason: '迁移期间新增回避', created_by: secadmin.id, created_at: new Date().toISOString(), removed_at: null, removed_by: null }).then((r) => r);
-  };
+  // The import waits for what onProgress returns, so the entry is in before the write, on any database.
+  const onProgress = () =>
+    (entered ??= db('avoidance_entries').insert({ user_id: archivist.id, cadre_id: target.cadreId, reason: '迁移期间新增回避', created_by: secadmin.id, created_at: new Date().toISOString(), removed_at: null, removed_by: null }).then(() => undefined));
   const held = await materialsOf(target.archiveId);
   const report = await runImport(db, sys.clock, sheets, { dryRun: false, onlyOffice: office.id, actor: { id: archivist.id, username: 'archivist1' }, onProgress });
   await entered;
@@ -307,10 +307,9 @@ test.serial('an avoidance entry or a relative entered while the file is being ch
   wb.addWorksheet('干部').addRows([HEAD.split(','), row('陈小梅', '2', '2000-02-02', '822', { archive_no: 'REL-822', a0144: '' }).split(',')]);
   wb.addWorksheet('目录').addRows([CAT.split(','), ['REL-822', '1', '回避测试材料', '2020-01-01', 2]]);
   const both = await readImportFile(Buffer.from(await wb.xlsx.writeBuffer()));
-  let family: Promise<unknown> | undefined;
-  const addNiece = () => {
-    family ??= db('family_members').insert({ cadre_id: chief.cadre_id, name: '陈小梅', relation: '侄女', birth_date: '2000-02-02', id_number: niece, related_cadre_id: null, work_unit: '学生', created_at: new Date().toISOString() }).then((r) => r);
-  };
+  let family: Promise<void> | undefined;
+  const addNiece = () =>
+    (family ??= db('family_members').insert({ cadre_id: chief.cadre_id, name: '陈小梅', relation: '侄女', birth_date: '2000-02-02', id_number: niece, related_cadre_id: null, work_unit: '学生', created_at: new Date().toISOString() }).then(() => undefined));
   const before = await counts();
   const refused = await runImport(db, sys.clock, both, { dryRun: false, onlyOffice: office.id, actor: { id: chief.id, username: 'chief1' }, onProgress: addNiece });
   await family;
