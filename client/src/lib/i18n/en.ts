@@ -102,6 +102,13 @@ export const en: Dictionary = {
     body: 'You have been inactive for a while. You will be logged out in {seconds} seconds.',
     stay: 'Stay logged in',
   },
+  lock: {
+    title: 'Your session ended; log in again to continue',
+    idle: 'You were logged out after a period of inactivity.',
+    kept: 'What you entered is still on this page and comes back as it was when you log in again as the same user. What you were doing was not sent: submit it again after logging in.',
+    abandon: 'Log out and log in as another user',
+    abandonHint: 'What you entered on this page will be discarded.',
+  },
   due: {
     overdue: 'Overdue',
     soon: 'Due soon',
@@ -627,7 +634,7 @@ export const en: Dictionary = {
   errors: {
     generic: 'That did not work. Please try again later.',
     network: 'Cannot reach the server. Check the network and retry.',
-    UNAUTHENTICATED: 'Your session has ended. Please log in again.',
+    UNAUTHENTICATED: 'Your session had ended, so this was not done. Please try again.',
     LOGIN_FAILED: 'Wrong username or password, or the account is locked.',
     TOTP_REQUIRED: 'Enter the one-time code.',
     FORBIDDEN: 'You may not do this.',

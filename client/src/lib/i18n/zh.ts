@@ -101,6 +101,13 @@ export const zh = {
     body: '您已较长时间未操作，将在 {seconds} 秒后自动退出。',
     stay: '继续使用',
   },
+  lock: {
+    title: '会话已结束，请重新登录以继续',
+    idle: '您因长时间未操作已自动退出。',
+    kept: '您填写的内容仍保留在本页，以同一账号重新登录后即恢复原样。刚才的操作未提交，登录后请再次提交。',
+    abandon: '退出，以其他用户登录',
+    abandonHint: '本页填写的内容将被丢弃。',
+  },
   due: {
     overdue: '已逾期',
     soon: '即将到期',
@@ -626,7 +633,8 @@ export const zh = {
   errors: {
     generic: '操作未能完成，请稍后重试。',
     network: '无法连接服务器，请检查网络后重试。',
-    UNAUTHENTICATED: '登录已失效，请重新登录。',
+    /** Seen only on a page kept under the session lock (any other goes to the login page): read after logging in again. */
+    UNAUTHENTICATED: '会话已结束，此操作未完成，请再试一次。',
     LOGIN_FAILED: '用户名或密码错误，或账户已被锁定。',
     TOTP_REQUIRED: '请输入动态验证码。',
     FORBIDDEN: '您无权进行此操作。',

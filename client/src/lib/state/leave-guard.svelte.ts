@@ -3,7 +3,9 @@
 // dirty, leaving by a link in the app (the navigation, a crumb, a 取消 link), by the browser's
 // back or forward button, or by 退出登录 asks first; a reload or closing the tab gets the browser's
 // own question. Navigation by the code itself is not asked about: after a save the page is no
-// longer dirty, and a session that has ended cannot be kept (the modeler keeps its draft aside).
+// longer dirty. A session that ends while a guard is dirty locks the page instead of leaving it
+// (session.locked, SessionLock): the work waits in memory for the same user to log in again, and
+// the lock's 退出 gives it up as 放弃并离开 does. The modeler keeps its draft aside instead (keptAside).
 import { router } from '../router/routes.ts';
 import { inAppTarget } from '../router/router.svelte.ts';
 import { session } from './session.svelte.ts';
@@ -13,6 +15,13 @@ type Leave = { kind: 'link'; to: string } | { kind: 'history'; to: string } | { 
 
 const guards = new Set<LeaveGuard>();
 
+session.unsavedWork = {
+  held: () => [...guards].some((g) => !g.keptAside && g.dirty()),
+  drop: () => {
+    for (const g of guards) if (g.dirty()) g.onDiscard?.();
+  },
+};
+
 /** The back and forward buttons: the router keeps the page while a guard asks. */
 function holdHistory(to: URL): boolean {
   for (const g of guards) if (g.dirty()) return g.heldBack(to);
@@ -21,16 +30,21 @@ function holdHistory(to: URL): boolean {
 
 export class LeaveGuard {
   #asking = $state(false);
+  readonly keptAside: boolean;
   private leave: Leave | null = null;
 
   /**
    * @param dirty whether leaving now would lose something
    * @param onDiscard run when the user gives the work up, before leaving (to forget a kept copy…)
+   * @param opts.keptAside the page keeps its work itself across an ended session (the modeler's
+   *   draft in the tab): the session's end goes to the login page as for a page with nothing to lose
    */
   constructor(
     readonly dirty: () => boolean,
-    private readonly onDiscard?: () => void,
+    readonly onDiscard?: () => void,
+    opts: { keptAside?: boolean } = {},
   ) {
+    this.keptAside = opts.keptAside ?? false;
     $effect(() => {
       const onClick = (e: MouseEvent) => this.clicked(e);
       const onUnload = (e: BeforeUnloadEvent) => {

@@ -1,5 +1,6 @@
 // Who is logged in, the server's settings, the server's clock, and the idle timeout: a notice
-// before the server would end the session, and a clean return to /login when it has.
+// before the server would end the session, and a clean return to /login when it has — or, when the
+// page holds unsaved work, the page kept as it is behind a lock until the same user logs in again.
 import type { ClientSettings, Me } from '../api/types.ts';
 import { abortSessionRequests, ApiError, call, onApi, openSessionRequests } from '../api/client.ts';
 import { errorText } from '../api/errors.ts';
@@ -13,6 +14,17 @@ const WARN_BEFORE_MS = 60_000;
 
 export type MeWithPolicy = Me & { mustChangePassword?: boolean };
 
+/** Why the session ended without the user logging out. */
+export type EndedBy = 'idle' | 'expired';
+
+/** The page's unsaved work, as the leave-guard knows it (state/leave-guard.svelte.ts registers). */
+export interface UnsavedWork {
+  /** Whether the page holds work that leaving now would lose. */
+  held(): boolean;
+  /** The work is given up (as 放弃并离开 gives it up). */
+  drop(): void;
+}
+
 class Session {
   user = $state<MeWithPolicy | null>(null);
   settings = $state<ClientSettings | null>(null);
@@ -20,6 +32,13 @@ class Session {
   /** Seconds until the idle logout, while the warning shows; null otherwise. */
   idleSecondsLeft = $state<number | null>(null);
   canStart = $state(false);
+  /**
+   * The session ended while the page held unsaved work: the page stays as it is, covered and inert
+   * (SessionLock), until the same user logs in again (relogin) or gives the work up (abandon). The
+   * work stays in memory only: start forms hold a cadre's name and ID number.
+   */
+  locked = $state<{ reason: EndedBy; username: string; userId: number } | null>(null);
+  unsavedWork: UnsavedWork = { held: () => false, drop: () => {} };
   private clockOffset = 0;
   private lastActivity = Date.now();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -30,7 +49,7 @@ class Session {
       this.idleSecondsLeft = null;
     });
     onApi('unauthenticated', () => {
-      if (this.user) this.ended('expired');
+      if (this.user && !this.locked) this.ended('expired');
     });
     // A language picked while logged in (the header's switch, the login page during a forced
     // password change) becomes the account's: mails follow the language the user reads.
@@ -155,14 +174,56 @@ class Session {
     this.ended('loggedOut');
   }
 
-  /** The session is over: forget the user and go to the login page, remembering where we were. */
-  ended(reason: 'idle' | 'expired' | 'loggedOut'): void {
+  /**
+   * The session is over. Unsaved work on the page (idle or expired, not a logout) locks the page,
+   * and no request of the ended session goes out meanwhile; otherwise the user is forgotten and the
+   * login page shows, remembering where we were.
+   */
+  ended(reason: EndedBy | 'loggedOut'): void {
     this.stopIdleWatch();
-    this.user = null;
     this.idleSecondsLeft = null;
+    if (reason !== 'loggedOut' && this.user && this.unsavedWork.held()) {
+      abortSessionRequests();
+      this.locked = { reason, username: this.user.username, userId: this.user.id };
+      return;
+    }
+    this.toLogin(reason, reason !== 'loggedOut');
+  }
+
+  private toLogin(reason: EndedBy | 'loggedOut', comeBack: boolean): void {
+    this.user = null;
     const here = location.pathname + location.search;
-    const next = reason !== 'loggedOut' && !here.startsWith('/login') ? `&next=${encodeURIComponent(here)}` : '';
+    const next = comeBack && !here.startsWith('/login') ? `&next=${encodeURIComponent(here)}` : '';
     router.navigate(`/login?reason=${reason}${next}`, { replace: true });
+  }
+
+  /**
+   * 登录 on the lock: the same user again, and the page is as it was. Nothing the ended session
+   * refused is sent again: the user submits again. 'totp' when the account needs a one-time code;
+   * other failures throw as at the login page.
+   */
+  async relogin(password: string, totp?: string): Promise<'ok' | 'totp'> {
+    const locked = this.locked;
+    if (!locked) return 'ok';
+    const r = await this.login(locked.username, password, totp);
+    if (r === 'ok') {
+      this.locked = null;
+      // The work belongs to the account that typed it (a username given to a new account meanwhile).
+      if (this.user?.id !== locked.userId) {
+        this.unsavedWork.drop();
+        router.navigate('/', { replace: true });
+      }
+    }
+    return r;
+  }
+
+  /** 退出 on the lock: the work is given up and the login page shows (not to come back to it). */
+  abandon(): void {
+    const locked = this.locked;
+    if (!locked) return;
+    this.unsavedWork.drop();
+    this.locked = null;
+    this.toLogin(locked.reason, false);
   }
 
   private startIdleWatch(): void {
@@ -176,7 +237,7 @@ class Session {
   }
 
   private checkIdle(): void {
-    if (!this.user || !this.settings) return;
+    if (!this.user || !this.settings || this.locked) return;
     const limit = this.settings.sessionIdleSeconds * 1000 - SERVER_TOUCH_SLACK_MS;
     const left = limit - (Date.now() - this.lastActivity);
     if (left <= 0) {
