@@ -182,7 +182,8 @@ export class ArchivesService {
     return this.db.transaction(async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
       if (!m) throw errors.notFound('Material');
-      const archive = await this.writableArchive(trx, user, m.archive_id);
+      // Locked as an upload and a mark (标为不合格) lock it: a mark made meanwhile is cleared, not left on the new image.
+      const archive = await this.writableArchive(trx, user, m.archive_id, true);
       archives.assertOpenForScans(archive);
       const { old, row } = await this.scans.replacePageScan(trx, { material: m, archive }, pageNo, page, user.id);
       await this.audit.record(trx, {

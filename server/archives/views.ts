@@ -181,10 +181,16 @@ export class ArchiveViews {
 
   /** A material's row and its pages, if its archive and category are readable. */
   private async readableMaterial(trx: Q, user: SessionUser, materialId: number) {
-    const m = await catalog.findMaterial(trx, materialId);
+    const r = await this.materialAccess(trx, user, materialId);
+    return r instanceof Denied ? r : r.material;
+  }
+
+  /** The material, and whether the caller reads it as the office keeping its archive (else by a grant). */
+  private async materialAccess(q: Q, user: SessionUser, materialId: number) {
+    const m = await catalog.findMaterial(q, materialId);
     if (!m) return new Denied('absent');
-    const check = await this.access.checkArchive(trx, user, m.archive_id, { categoryCode: m.category_code });
-    return check.ok ? m : new Denied(check.reason);
+    const check = await this.access.checkArchive(q, user, m.archive_id, { categoryCode: m.category_code });
+    return check.ok ? { material: m, custody: check.via === 'custody' } : new Denied(check.reason);
   }
 
   /**
@@ -193,21 +199,19 @@ export class ArchiveViews {
    * watermarked. One access check serves both questions.
    */
   private async keptMaterial(q: Q, user: SessionUser, materialId: number) {
-    const m = await catalog.findMaterial(q, materialId);
-    if (!m) return new Denied('absent');
-    const check = await this.access.checkArchive(q, user, m.archive_id, { categoryCode: m.category_code });
-    if (!check.ok) return new Denied(check.reason);
-    return check.via === 'custody' ? m : new Denied('reading_room');
+    const r = await this.materialAccess(q, user, materialId);
+    if (r instanceof Denied) return r;
+    return r.custody ? r.material : new Denied('reading_room');
   }
 
   async material(user: SessionUser, ip: string, materialId: number) {
     return this.view(user, ip, 'material', materialId, async (trx) => {
-      const m = await this.readableMaterial(trx, user, materialId);
-      if (m instanceof Denied) return m;
+      const r = await this.materialAccess(trx, user, materialId);
+      if (r instanceof Denied) return r;
+      const m = r.material;
       const pages = await catalog.pagesOf(trx, materialId);
       // The marks are the office's quality control: a reader with a grant does not see them.
-      const custody = (await this.access.custodianOffices(trx, user)).includes((await archiveStore.findArchive(trx, m.archive_id))!.custodian_org_id);
-      const marks = custody ? await catalog.standingMarks(trx, materialId) : [];
+      const marks = r.custody ? await catalog.standingMarks(trx, materialId) : [];
       return {
         ...materialDto(m, pages.length),
         superseded: await catalog.isSuperseded(trx, m.id),
@@ -247,9 +251,11 @@ export class ArchiveViews {
 
   async scanFindings(user: SessionUser, ip: string, materialId: number) {
     return this.view(user, ip, 'material', materialId, async (trx) => {
-      const m = await this.readableMaterial(trx, user, materialId);
-      if (m instanceof Denied) return m;
-      return { materialId, findings: await this.scans.checkScans(trx, materialId) };
+      const r = await this.materialAccess(trx, user, materialId);
+      if (r instanceof Denied) return r;
+      const findings = await this.scans.checkScans(trx, materialId);
+      // A page marked failing by eye carries the office's own words: a reader with a grant does not see them.
+      return { materialId, findings: r.custody ? findings : findings.filter((f) => f.code !== 'MARKED_FAILING') };
     }, () => ({ part: 'scan_check' }));
   }
 

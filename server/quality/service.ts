@@ -182,6 +182,10 @@ export class QualityService {
     return this.db.transaction(async (trx) => {
       const before = (await archiveStore.lockArchive(trx, material!.archive_id))!;
       if (!(await catalog.findPage(trx, materialId, pageNo))) throw errors.notFound('Page');
+      // A corrected row is out of the catalogue and of /quality: a mark there would move the archive back unseen.
+      if (await catalog.isSuperseded(trx, materialId)) {
+        throw errors.conflict('MATERIAL_SUPERSEDED', '该材料已被更正，请在最新的一条上标记 / This material was corrected; mark the pages of the newest row');
+      }
       if ((await catalog.standingMarks(trx, materialId)).some((k) => k.page_no === pageNo)) {
         throw errors.conflict('PAGE_MARKED', `第 ${pageNo} 页已标为不合格，重扫此页后才能再标 / Page ${pageNo} is already marked failing; rescan it first`, { pageNo });
       }

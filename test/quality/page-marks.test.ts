@@ -107,6 +107,13 @@ test.serial('a page marked failing moves an archive 已数字化 back, is listed
   t.is(asReader.status, 200, JSON.stringify(asReader.body));
   t.is(asReader.body.pageImages.length, m.pages);
   t.deepEqual(asReader.body.pageMarks, []);
+  // Nor through the scan check's findings, which the office reads with the mark and its reason.
+  const readerFindings = await (await sys.as('applicant1')).get(`/api/materials/${m.id}/scan-check`);
+  t.is(readerFindings.status, 200);
+  t.false(JSON.stringify(readerFindings.body).includes('字迹模糊'), JSON.stringify(readerFindings.body));
+  t.false(readerFindings.body.findings.some((f: any) => f.code === 'MARKED_FAILING'));
+  const officeFindings = await archivist.get(`/api/materials/${m.id}/scan-check`);
+  t.true(officeFindings.body.findings.some((f: any) => f.code === 'MARKED_FAILING' && f.reason === '字迹模糊，第二段无法辨认'));
 
   // A re-check cannot see a blur: the mark stands, and 已数字化 stays refused.
   const recheck = await archivist.post(`/api/materials/${m.id}/scan-checks`, {});
@@ -238,6 +245,17 @@ test.serial('another office, an avoided cadre, an absent material or page and a 
   t.is((await marksOf(m.id)).length, 1, 'only the valid mark was written');
   t.is((await marksOf(bm.id)).length, 0);
   t.is((await db()('scan_checks').where({ material_id: m.id })).length, checksBefore + 1);
+
+  // A corrected row is out of the catalogue and of /quality: its pages are not marked (409), nothing is written.
+  const old = a.materials[1];
+  const corrected = await (await sys.as('archivist1')).post(`/api/materials/${old.id}/supersede`, { reason: '材料名称有误', title: '更正后的材料名称' });
+  t.is(corrected.status, 201, JSON.stringify(corrected.body));
+  const checksOfOld = (await db()('scan_checks').where({ material_id: old.id })).length;
+  const onOld = await mark('archivist1', old.id, 1, { reason: '字迹模糊' });
+  t.is(onOld.status, 409);
+  t.is(onOld.body.code, 'MATERIAL_SUPERSEDED');
+  t.is((await marksOf(old.id)).length, 0);
+  t.is((await db()('scan_checks').where({ material_id: old.id })).length, checksOfOld);
 });
 
 /** The newest clean undigitised archive of the city office with materials in categories 1 and 9. */
