@@ -104,7 +104,12 @@ export class LeaveGuard {
     return true;
   }
 
+  /**
+   * While the page is locked (SessionLock) nothing asks: a question on the hidden page would open
+   * above the lock and block it. The page simply stays; the lock's 退出 is the way to give it up.
+   */
   private ask(leave: Leave): void {
+    if (session.locked) return;
     this.leave = leave;
     this.#asking = true;
   }

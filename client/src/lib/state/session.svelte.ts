@@ -150,10 +150,16 @@ class Session {
 
   /** 'ok', or 'totp' when the account needs a one-time code. Other failures throw ApiError. */
   async login(username: string, password: string, totp?: string): Promise<'ok' | 'totp'> {
+    const me = await this.authenticate(username, password, totp);
+    if (me === 'totp') return me;
+    await this.signedIn(me);
+    return 'ok';
+  }
+
+  /** The account the server signed in, or 'totp' when it needs a one-time code; not yet this page's user. */
+  private async authenticate(username: string, password: string, totp?: string): Promise<MeWithPolicy | 'totp'> {
     try {
-      const me = await call('POST /api/auth/login', { body: { username, password, ...(totp ? { totp } : {}) } });
-      await this.signedIn(me as MeWithPolicy);
-      return 'ok';
+      return (await call('POST /api/auth/login', { body: { username, password, ...(totp ? { totp } : {}) } })) as MeWithPolicy;
     } catch (e) {
       if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') return 'totp';
       throw e;
@@ -205,16 +211,20 @@ class Session {
   async relogin(password: string, totp?: string): Promise<'ok' | 'totp'> {
     const locked = this.locked;
     if (!locked) return 'ok';
-    const r = await this.login(locked.username, password, totp);
-    if (r === 'ok') {
+    const me = await this.authenticate(locked.username, password, totp);
+    if (me === 'totp') return me;
+    // The work belongs to the account that typed it (a username given to a new account meanwhile):
+    // given up before the page comes back to life under another account.
+    if (me.id !== locked.userId) {
+      this.unsavedWork.drop();
       this.locked = null;
-      // The work belongs to the account that typed it (a username given to a new account meanwhile).
-      if (this.user?.id !== locked.userId) {
-        this.unsavedWork.drop();
-        router.navigate('/', { replace: true });
-      }
+      router.navigate('/', { replace: true });
+      await this.signedIn(me);
+    } else {
+      await this.signedIn(me);
+      this.locked = null;
     }
-    return r;
+    return 'ok';
   }
 
   /** 退出 on the lock: the work is given up and the login page shows (not to come back to it). */
