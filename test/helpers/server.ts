@@ -9,7 +9,7 @@ import { prepare } from '../../server/boot.ts';
 import { createApp, serve } from '../../server/app.ts';
 import fs from 'node:fs';
 import { createTestDb, type TestDb } from './db.ts';
-import { publishTemplate, templateDir } from './template.ts';
+import { forgetOldTemplates, publishTemplate, templateDir, touchTemplate } from './template.ts';
 import { HttpClient } from './http.ts';
 import { withFreshTotp } from './totp.ts';
 
@@ -32,7 +32,9 @@ export interface TestSystem {
  */
 async function preparedTestDb(env: Record<string, string>, clock: MovableClock, demo: boolean): Promise<TestDb> {
   const dir = await templateDir({ env, clockStart: clock.now().toISOString(), demo });
-  if (!fs.existsSync(dir)) {
+  if (fs.existsSync(dir)) touchTemplate(dir);
+  else {
+    await forgetOldTemplates();
     const built = await createTestDb(env);
     const services = createServices({ config: built.config, db: built.db, clock: new MovableClock(clock.now()), log: createLogger('silent') });
     await prepare(services, { demo });

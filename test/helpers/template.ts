@@ -79,7 +79,6 @@ export function pgTemplateName(dir: string): string | undefined {
 export function publishTemplate(dataDir: string, dir: string, pgName: string | undefined): boolean {
   if (pgName) fs.writeFileSync(path.join(dataDir, PG_NAME_FILE), pgName);
   fs.mkdirSync(TEMPLATES_DIR, { recursive: true });
-  forgetOldTemplates();
   const staged = path.join(TEMPLATES_DIR, `.staged-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.cpSync(dataDir, staged, { recursive: true });
   try {
@@ -96,15 +95,38 @@ export function copyTemplateFiles(dir: string, dataDir: string): void {
   fs.cpSync(dir, dataDir, { recursive: true, filter: (src) => path.basename(src) !== PG_NAME_FILE });
 }
 
-/** Templates of sources changed since: those older than a day go (no run lasts that long). */
-function forgetOldTemplates(): void {
+/**
+ * Templates of sources changed since: those not used for a day go (no run lasts that long; a use
+ * touches its folder), with their PostgreSQL databases on the server of DATABASE_URL.
+ */
+export async function forgetOldTemplates(): Promise<void> {
+  if (!fs.existsSync(TEMPLATES_DIR)) return;
   const dayAgo = Date.now() - 86_400_000;
-  for (const e of fs.readdirSync(TEMPLATES_DIR)) {
-    const p = path.join(TEMPLATES_DIR, e);
+  const old = fs.readdirSync(TEMPLATES_DIR).map((e) => path.join(TEMPLATES_DIR, e)).filter((p) => {
     try {
-      if (fs.statSync(p).mtimeMs < dayAgo) fs.rmSync(p, { recursive: true, force: true });
+      return fs.statSync(p).mtimeMs < dayAgo;
     } catch {
-      // Another process removed it first.
+      return false; // another process removed it first
     }
+  });
+  const databases = old.flatMap((p) => pgTemplateName(p) ?? []);
+  if (databases.length && process.env.DATABASE_URL) {
+    const k = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+    try {
+      for (const name of databases) await k.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await k.destroy();
+    }
+  }
+  for (const p of old) fs.rmSync(p, { recursive: true, force: true });
+}
+
+/** A template in use stays: its folder's time says when it was last copied. */
+export function touchTemplate(dir: string): void {
+  const now = new Date();
+  try {
+    fs.utimesSync(dir, now, now);
+  } catch {
+    // Removed meanwhile: the copy that follows fails and says so.
   }
 }
