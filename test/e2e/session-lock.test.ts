@@ -94,6 +94,11 @@ test.serial('a start form whose session ended on the server: 提交 shows the lo
     await p.getByRole('button', { name: '提交申请' }).waitFor();
     await fillBorrowing(sys, p, cadre, reason);
 
+    // As if the user had come from the inbox inside the app: the back button has a page to go to.
+    await p.evaluate(() => {
+      history.replaceState(null, '', '/inbox');
+      history.pushState(null, '', '/start/borrowing');
+    });
     await sys.services.db('sessions').delete();
     await p.getByRole('button', { name: '提交申请' }).click();
     const lock = lockZh(p);
@@ -118,7 +123,14 @@ test.serial('a start form whose session ended on the server: 提交 shows the lo
     await p.keyboard.press('Escape');
     await p.waitForTimeout(200);
     t.true(await lock.isVisible(), 'Esc does not lift the lock');
+    // The back button (mouse, Alt+←) neither leaves the page nor opens its question above the lock.
+    await p.goBack();
+    await p.waitForTimeout(300);
+    t.regex(p.url(), /\/start\/borrowing$/, 'back stays on the page');
+    t.true(await lock.isVisible());
+    t.is(await p.getByRole('dialog', { name: '放弃未保存的内容？' }).count(), 0, 'no question on the hidden page');
     await lock.getByLabel('密码').focus();
+    t.true(await lock.getByLabel('密码').evaluate((el) => el === el.ownerDocument.activeElement), 'the lock still takes the password');
     await p.setViewportSize({ width: 1024, height: 768 });
     t.log(await shot(p, 'session-lock-zh-1024'));
     t.is((await borrowingsOf(sys, 'applicant1')).length, 0);
