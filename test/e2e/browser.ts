@@ -110,3 +110,10 @@ export async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
 }
+
+/** 退出登录 from a page holding unsaved work (a form typed in, not submitted): the page asks, and it is given up. */
+export async function logoutDiscarding(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('dialog', { name: '放弃未保存的内容？' }).getByRole('button', { name: '放弃并离开' }).click();
+  await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
+}

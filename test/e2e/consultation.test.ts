@@ -15,7 +15,7 @@ import { approveStep, borrowingVariables, demoCadre, ensureScanned, todayIn, typ
 import { completeAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { beijingDay } from '../../server/notify/beijing.ts';
-import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { openBrowser, login, logout, logoutDiscarding, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -285,7 +285,8 @@ test.serial('a reading approved for tomorrow: the reading room and the task say 
   t.is((await db('tasks').where({ instance_id: id, element_id: 'electronicReading', status: 'open' })).length, 1);
   t.true((await db('archive_grants').where({ instance_id: id })).every((g: any) => g.revoked_at === null));
   t.is((await db('reading_register').where({ request_id: (await db('utilization_requests').where({ instance_id: id }).first()).id })).length, 0);
-  await logout(p);
+  // The ticked confirmation is still on the page, unsubmitted: leaving asks, and the reader gives it up.
+  await logoutDiscarding(p);
   // The one HTTP error is the refusal itself.
   t.deepEqual(b.problems.map((x) => x.replace(/\/api\/tasks\/[^/]+\//, '/api/tasks/:id/')), [
     `HTTP 422: POST ${sys.url}/api/tasks/:id/complete`,

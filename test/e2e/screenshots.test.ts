@@ -11,7 +11,7 @@ import { projectRoot } from '../../server/services.ts';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
 import { approveStep, atArchive, demoCadre, fileConsultation, REASONS } from '../helpers/cases.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, logoutDiscarding, type Browsing } from './browser.ts';
 
 const HOUR = 3_600_000;
 const NOW = '2026-11-02T01:00:00.000Z'; // 09:00 in Beijing
@@ -96,9 +96,7 @@ test.serial('the start form and an application, as the requester sees them', asy
   // Wait for the logout to finish: navigating away at once would race it, and the new page could
   // still find the old session, then see it end (a 401) while it loads. The task's opinion was
   // typed for the picture only: given up when the page asks.
-  await p.getByRole('button', { name: '退出登录' }).click();
-  await p.getByRole('dialog', { name: '放弃未保存的内容？' }).getByRole('button', { name: '放弃并离开' }).click();
-  await p.getByRole('heading', { name: '登录', exact: true }).waitFor();
+  await logoutDiscarding(p);
   await login(p, sys.url, 'applicant1');
   await p.goto(`${sys.url}/start/borrowing`);
   const target = await demoCadre(sys);

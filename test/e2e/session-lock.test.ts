@@ -96,8 +96,9 @@ test.serial('a start form whose session ended on the server: 提交 shows the lo
 
     // As if the user had come from the inbox inside the app: the back button has a page to go to.
     await p.evaluate(() => {
-      history.replaceState(null, '', '/inbox');
-      history.pushState(null, '', '/start/borrowing');
+      const h = (globalThis as any).history;
+      h.replaceState(null, '', '/inbox');
+      h.pushState(null, '', '/start/borrowing');
     });
     await sys.services.db('sessions').delete();
     await p.getByRole('button', { name: '提交申请' }).click();
