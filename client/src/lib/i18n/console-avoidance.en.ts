@@ -6,7 +6,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
   title: 'Avoidance',
   intro:
-    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. Only the cadre’s number and name are shown here. Adding and lifting an entry each take a reason: the reason for adding is kept with the entry, the reason for lifting in the audit log; a lifted entry stays on record.',
+    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. Only the cadre’s number and name are shown here. Adding and lifting an entry each take a reason: the reason for adding is kept with the entry, and both reasons are kept in the audit log; a lifted entry stays on record.',
   add: 'Add to an avoidance list',
   filterUser: 'Filter by user',
   allUsers: 'All users',
