@@ -50,6 +50,29 @@ export async function demoCadre(sys: TestSystem, level = 'county', nth = 0, kind
   return { id: r.id, name: r.name, idNumber: r.id_number, level: r.management_level, archiveId: r.archive_id, custodianOrgId: r.custodian_org_id };
 }
 
+/**
+ * The newest clean cadre (as demoCadre: nobody's relative, no demo user, on no avoidance list) whose
+ * original archive the city office holds undigitised, with materials in categories 1 and 9: a target
+ * for 电子查阅 whose two categories the test scans and then fails one way or another.
+ */
+export async function cleanCadreWithCategories19(sys: TestSystem): Promise<DemoCadre> {
+  const db = sys.services.db;
+  const city = await db('org_units').where({ code: '150300-ZZB-DAS' }).first('id');
+  const has = (code: string) => (w: any) => w.where('m.category_code', code).orWhere('m.category_code', 'like', `${code}-%`);
+  const r = await db('cadres as c')
+    .join('archives as a', 'a.cadre_id', 'c.id')
+    .where({ 'a.custodian_org_id': city.id, 'a.kind': 'original', 'a.status': 'in_stock', 'a.digital_status': 'none' })
+    .whereNotIn('c.id', db('users').whereNotNull('cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', db('family_members').whereNotNull('related_cadre_id').select('related_cadre_id'))
+    .whereNotIn('c.id', db('family_members').whereNotNull('related_cadre_id').select('cadre_id'))
+    .whereNotIn('c.id', db('avoidance_entries').select('cadre_id'))
+    .whereExists(db('materials as m').whereRaw('m.archive_id = a.id').where(has('9')).select('m.id'))
+    .whereExists(db('materials as m').whereRaw('m.archive_id = a.id').where(has('1')).select('m.id'))
+    .orderBy('c.id', 'desc')
+    .first('c.id', 'c.name', 'c.id_number', 'c.management_level', 'a.id as archive_id', 'a.custodian_org_id');
+  return { id: r.id, name: r.name, idNumber: r.id_number, level: r.management_level, archiveId: r.archive_id, custodianOrgId: r.custodian_org_id };
+}
+
 /** Another active applicant of the same unit: the co-applicant every request needs. */
 export async function colleagueOf(sys: TestSystem, username: string): Promise<number> {
   const db = sys.services.db;

@@ -7,7 +7,7 @@ import test from 'ava';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { taskAt } from '../helpers/workflow.ts';
-import { approveStep, borrowingVariables, ensureScanned, type DemoCadre } from '../helpers/cases.ts';
+import { approveStep, borrowingVariables, cleanCadreWithCategories19, ensureScanned } from '../helpers/cases.ts';
 import { auditRows, cadreNamed, plainArchiveOf } from '../archives/helpers.ts';
 
 let sys: TestSystem;
@@ -161,7 +161,7 @@ test.serial('a page of an archive 已验收 may be marked: the 验收 no longer 
 });
 
 test.serial('电子查阅 of a category with a page marked failing is refused until the page is rescanned', async (t) => {
-  const cadre = await cleanCadreWithCategories();
+  const cadre = await cleanCadreWithCategories19(sys);
   await ensureScanned(sys, cadre.archiveId, ['1', '9']);
   const applicant = await sys.as('applicant1');
   const start = async (categories: string[]) =>
@@ -258,20 +258,3 @@ test.serial('another office, an avoided cadre, an absent material or page and a 
   t.is((await db()('scan_checks').where({ material_id: old.id })).length, checksOfOld);
 });
 
-/** The newest clean undigitised archive of the city office with materials in categories 1 and 9. */
-async function cleanCadreWithCategories(): Promise<DemoCadre> {
-  const city = await db()('org_units').where({ code: '150300-ZZB-DAS' }).first('id');
-  const has = (code: string) => (w: any) => w.where('m.category_code', code).orWhere('m.category_code', 'like', `${code}-%`);
-  const r = await db()('cadres as c')
-    .join('archives as a', 'a.cadre_id', 'c.id')
-    .where({ 'a.custodian_org_id': city.id, 'a.kind': 'original', 'a.status': 'in_stock', 'a.digital_status': 'none' })
-    .whereNotIn('c.id', db()('users').whereNotNull('cadre_id').select('cadre_id'))
-    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('related_cadre_id'))
-    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('cadre_id'))
-    .whereNotIn('c.id', db()('avoidance_entries').select('cadre_id'))
-    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where(has('9')).select('m.id'))
-    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where(has('1')).select('m.id'))
-    .orderBy('c.id', 'desc')
-    .first('c.id', 'c.name', 'c.id_number', 'c.management_level', 'a.id as archive_id', 'a.custodian_org_id');
-  return { id: r.id, name: r.name, idNumber: r.id_number, level: r.management_level, archiveId: r.archive_id, custodianOrgId: r.custodian_org_id };
-}

@@ -7,7 +7,7 @@ import test from 'ava';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt, taskAt } from '../helpers/workflow.ts';
-import { approveStep, borrowingVariables, ensureScanned, type DemoCadre } from '../helpers/cases.ts';
+import { approveStep, borrowingVariables, cleanCadreWithCategories19, ensureScanned } from '../helpers/cases.ts';
 import { auditRows, cadreNamed, plainArchiveOf, postBytes } from '../archives/helpers.ts';
 import { accept, daysAgo, pageScan, plainCadre, registration, uploadScan } from '../processes/material-helpers.ts';
 import { Scans } from '../../server/archives/scans.ts';
@@ -180,25 +180,8 @@ test.serial('checking a whole archive checks its scanned materials and counts th
   t.is((await (await sys.as('receiver1')).post(`/api/archives/${a.archiveId}/scan-checks`, {})).status, 404);
 });
 
-/** A clean cadre of the city office with an archive in stock and no scans, from the end of the list (far from those above). */
-async function lastCleanCadre(): Promise<DemoCadre> {
-  const city = await db()('org_units').where({ code: '150300-ZZB-DAS' }).first('id');
-  const r = await db()('cadres as c')
-    .join('archives as a', 'a.cadre_id', 'c.id')
-    .where({ 'a.custodian_org_id': city.id, 'a.kind': 'original', 'a.status': 'in_stock', 'a.digital_status': 'none' })
-    .whereNotIn('c.id', db()('users').whereNotNull('cadre_id').select('cadre_id'))
-    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('related_cadre_id'))
-    .whereNotIn('c.id', db()('family_members').whereNotNull('related_cadre_id').select('cadre_id'))
-    .whereNotIn('c.id', db()('avoidance_entries').select('cadre_id'))
-    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where((w) => w.where('m.category_code', '9').orWhere('m.category_code', 'like', '9-%')).select('m.id'))
-    .whereExists(db()('materials as m').whereRaw('m.archive_id = a.id').where((w) => w.where('m.category_code', '1').orWhere('m.category_code', 'like', '1-%')).select('m.id'))
-    .orderBy('c.id', 'desc')
-    .first('c.id', 'c.name', 'c.id_number', 'c.management_level', 'a.id as archive_id', 'a.custodian_org_id');
-  return { id: r.id, name: r.name, idNumber: r.id_number, level: r.management_level, archiveId: r.archive_id, custodianOrgId: r.custodian_org_id };
-}
-
 test.serial('电子查阅 of a category whose scans fail 扫描质检 is refused at the start and at the chief’s approval; “as requested” leaves it out', async (t) => {
-  const cadre = await lastCleanCadre();
+  const cadre = await cleanCadreWithCategories19(sys);
   await ensureScanned(sys, cadre.archiveId, ['1', '9']);
   const applicant = await sys.as('applicant1');
   const start = async (categories: string[]) =>
