@@ -124,8 +124,8 @@ export class ArchiveViews {
   private async historyBases(trx: Q, user: SessionUser, rows: FieldHistoryRow[]) {
     const materials = new Map<number, { id: number; archiveId: number; seqNo: string; title: string } | null>();
     for (const id of new Set(rows.flatMap((r) => (r.basis_material_id ? [r.basis_material_id] : [])))) {
-      const m = await this.readableMaterial(trx, user, id);
-      materials.set(id, m instanceof Denied ? null : { id: m.id, archiveId: m.archive_id, seqNo: m.seq_no, title: m.title });
+      const r = await this.materialAccess(trx, user, id);
+      materials.set(id, r instanceof Denied ? null : { id: r.material.id, archiveId: r.material.archive_id, seqNo: r.material.seq_no, title: r.material.title });
     }
     const caseIds = [...new Set(rows.flatMap((r) => (r.basis_instance_id ? [r.basis_instance_id] : [])))];
     const readable = await readableCases(trx, user, caseIds);
@@ -180,11 +180,6 @@ export class ArchiveViews {
   }
 
   /** A material's row and its pages, if its archive and category are readable. */
-  private async readableMaterial(trx: Q, user: SessionUser, materialId: number) {
-    const r = await this.materialAccess(trx, user, materialId);
-    return r instanceof Denied ? r : r.material;
-  }
-
   /** The material, and whether the caller reads it as the office keeping its archive (else by a grant). */
   private async materialAccess(q: Q, user: SessionUser, materialId: number) {
     const m = await catalog.findMaterial(q, materialId);
