@@ -62,6 +62,9 @@ const otherProblems = () => b.problems.filter((x) => !expected.some((re) => re.t
 test.serial('the archivist starts a check, scans archives in place, marks one elsewhere and one missing; the 未找到 filter survives a reload', async (t) => {
   const p = b.page;
   await login(p, sys.url, 'archivist1');
+  // The navigation may still gain links as the signed-in session's reads answer (发起申请 …): let
+  // them settle, so the click lands on 库房核对 and not on a link that moved under it.
+  await p.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
   await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '库房核对' }).click();
   await p.getByRole('heading', { name: '库房核对', level: 1 }).waitFor();
   await p.getByText('还没有库房核对。').waitFor();
