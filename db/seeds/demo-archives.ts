@@ -130,7 +130,7 @@ export async function seedArchiveDemo(trx: Knex.Transaction, clock: Clock): Prom
     const cadreId = await store.insertCadre(trx, {
       name: c.p.name, gender: c.p.gender, birth_date: c.p.birth_date, ethnicity: c.p.ethnicity, native_place: c.p.native_place,
       political_status: c.p.political_status, party_join_date: c.p.party_join_date, work_start_date: c.p.work_start_date, id_number: c.p.id_number,
-      education: c.p.education, degree: c.p.degree, org_unit_id: unit.id, post: values.post, management_level: c.level, custodian_org_id: null,
+      education: c.p.education, degree: c.p.degree, org_unit_id: unit.id, post: values.post, management_level: c.level, custodian_org_id: null, birth_date_ruling: null,
       ...nameKeys(c.p.name), created_at: now, updated_at: now,
     });
     ids.push(cadreId);

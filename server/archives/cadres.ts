@@ -48,9 +48,19 @@ export function cadreProblems(c: Record<string, unknown>, today: string): Proble
     if (p) out.push({ field: f.column, message: p });
   }
   if (out.length) return out;
-  for (const m of idNumberProblems(String(c.id_number), String(c.birth_date), String(c.gender))) out.push({ field: 'id_number', message: m });
+  // A birth date settled by 认定 (birth_date_ruling) stands even where the ID number says otherwise.
+  const birthDate = c.birth_date_ruling ? undefined : String(c.birth_date);
+  for (const m of idNumberProblems(String(c.id_number), birthDate, String(c.gender))) out.push({ field: 'id_number', message: m });
   for (const p of lifeDateProblems(c as never, today)) out.push({ field: p.field, message: p.problem });
   return out;
+}
+
+/** 409 CADRE_EXISTS when another cadre has this ID number. */
+export async function assertIdNumberFree(q: Q, idNumber: string, self?: number): Promise<void> {
+  const other = await store.findCadreByIdNumber(q, idNumber);
+  if (other && other.id !== self) {
+    throw errors.conflict('CADRE_EXISTS', '该身份证号的干部已存在 / A cadre with this ID number exists', { field: 'id_number' });
+  }
 }
 
 export async function createCadre(trx: Q, clock: Clock, input: CadreInput): Promise<number> {
@@ -58,9 +68,7 @@ export async function createCadre(trx: Q, clock: Clock, input: CadreInput): Prom
   const problems = cadreProblems(input as never, beijingDay(clock.now()));
   if (!(await people.findOrgUnit(trx, input.org_unit_id))) problems.push({ field: 'org_unit_id', message: '单位不存在 / no such unit' });
   if (problems.length) throw errors.validation(problems, '干部信息有误 / The cadre record has problems');
-  if (await store.findCadreByIdNumber(trx, input.id_number)) {
-    throw errors.conflict('CADRE_EXISTS', '该身份证号的干部已存在 / A cadre with this ID number exists', { field: 'id_number' });
-  }
+  await assertIdNumberFree(trx, input.id_number);
   return store.insertCadre(trx, cadreRow(input, null, nameKeys(input.name), now));
 }
 
@@ -86,6 +94,7 @@ export function cadreRow(input: CadreInput, custodianOrgId: number | null, keys:
     post: input.post || null,
     management_level: input.management_level,
     custodian_org_id: custodianOrgId,
+    birth_date_ruling: null,
     ...keys,
     created_at: now,
     updated_at: now,
@@ -100,6 +109,11 @@ export interface FieldChange {
   /** A filed material, a process instance, or an official document (文号, e.g. a 任免 notice). */
   basis: { materialId?: number; instanceId?: string; document?: string };
   actor: ActorRef | null;
+  /**
+   * For a birth date: the 信息更正 case number when the change is a 认定, which may then differ from
+   * the ID number's date. Any other change of the birth date clears the cadre's ruling.
+   */
+  ruling?: string;
 }
 
 /** Changes one A01 field and records the version; refuses a change without a basis. */
@@ -125,13 +139,16 @@ export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChan
     stored = Number(value);
     if (!Number.isInteger(stored) || !(await people.findOrgUnit(trx, stored))) throw errors.validation([{ field: f.column, message: '单位不存在 / no such unit' }]);
   }
-  const next: CadreRow = { ...cadre, [f.column]: stored };
+  const ruling = f.column === 'birth_date' ? { birth_date_ruling: change.ruling ?? null } : {};
+  const next: CadreRow = { ...cadre, [f.column]: stored, ...ruling };
   const consistency = cadreProblems(next as never, beijingDay(clock.now())).filter((p) => p.field === f.column || f.column === 'birth_date' || f.column === 'gender');
   if (consistency.length) throw errors.validation(consistency, '更正后的信息不一致 / The corrected record would be inconsistent');
   const old = (cadre as unknown as Record<string, unknown>)[f.column];
   if (String(old ?? '') === String(stored ?? '')) throw errors.rule('no_change', '新值与原值相同 / The new value equals the current one', { field: f.column });
+  if (f.kind === 'id_number') await assertIdNumberFree(trx, String(stored), cadre.id);
   await store.updateCadre(trx, cadre.id, {
     [f.column]: stored,
+    ...ruling,
     ...(f.column === 'name' ? nameKeys(String(stored)) : {}),
     updated_at: now,
   } as Partial<CadreRow>);

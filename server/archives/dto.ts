@@ -4,6 +4,7 @@ import type { CadreRow, FamilyMemberRow, FieldHistoryRow, CustodyRangeRow } from
 import type { ArchiveRow, DigitalHistoryRow, StatusHistoryRow } from './archive-store.ts';
 import type { MaterialRow, PageImageRow } from './catalog-store.ts';
 import { parseJson } from '../db.ts';
+import { idNumberBirthDate } from './validate.ts';
 
 const label = (table: Record<string, { zh: string }>, code: string) => table[code]?.zh ?? code;
 
@@ -13,6 +14,8 @@ export const cadreDto = (c: CadreRow, unitName: string) => ({
   gender: c.gender,
   genderLabel: label(GENDERS, c.gender),
   birthDate: c.birth_date,
+  birthDateRuling: c.birth_date_ruling ?? null,
+  idNumberBirthDate: idNumberBirthDate(c.id_number) === c.birth_date ? null : idNumberBirthDate(c.id_number),
   ethnicity: c.ethnicity,
   nativePlace: c.native_place,
   politicalStatus: c.political_status,

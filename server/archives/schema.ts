@@ -199,6 +199,8 @@ export const cadreSchema = z
     gender: z.string(),
     genderLabel: z.string(),
     birthDate: z.string(),
+    birthDateRuling: z.string().nullable().openapi({ description: 'the 信息更正 case number that settled (认定) the birth date, or null' }),
+    idNumberBirthDate: z.string().nullable().openapi({ description: 'the date inside the ID number when it differs from the birth date (a 认定 birth date), else null' }),
     ethnicity: z.string(),
     nativePlace: z.string(),
     politicalStatus: z.string(),

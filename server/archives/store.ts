@@ -19,6 +19,8 @@ export interface CadreRow {
   post: string | null;
   management_level: string;
   custodian_org_id: number | null;
+  /** The 信息更正 case number that settled (认定) the current birth date, which may then differ from the ID number's. */
+  birth_date_ruling: string | null;
   name_pinyin: string;
   name_initials: string;
   created_at: string;

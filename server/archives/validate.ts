@@ -27,13 +27,18 @@ export function idCheckDigit(first17: string): string {
   return CHECK[sum % 11];
 }
 
-/** Problems with an ID number (公民身份号码): empty when it is well-formed and consistent. */
+/** The birth date written inside an 18-digit ID number, 'YYYY-MM-DD' (not checked). */
+export const idNumberBirthDate = (id: string): string => `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+
+/**
+ * Problems with an ID number (公民身份号码): empty when it is well-formed and consistent. Without a
+ * `birthDate` the date inside is not compared (a birth date settled by 认定 may differ from it).
+ */
 export function idNumberProblems(id: string, birthDate?: string, gender?: string): string[] {
   if (!/^\d{17}[\dX]$/.test(id)) return ['身份证号应为18位（末位可为X） / must be 18 characters, digits with an optional final X'];
   const out: string[] = [];
   if (idCheckDigit(id.slice(0, 17)) !== id[17]) out.push('身份证号校验位不正确 / check digit does not match');
-  const born = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (birthDate && born !== birthDate) out.push('身份证号中的出生日期与出生日期不一致 / the birth date in the ID number differs from the birth date');
+  if (birthDate && idNumberBirthDate(id) !== birthDate) out.push('身份证号中的出生日期与出生日期不一致 / the birth date in the ID number differs from the birth date');
   if (gender && String(Number(id[16]) % 2 === 1 ? '1' : '2') !== gender) {
     out.push('身份证号中的性别与性别不一致 / the gender digit of the ID number differs from the gender');
   }

@@ -18,6 +18,8 @@ export const ITEMS = {
   name: { zh: '姓名', en: 'name', field: 'name' },
   ethnicity: { zh: '民族', en: 'ethnicity', field: 'ethnicity' },
   native_place: { zh: '籍贯', en: 'native place', field: 'native_place' },
+  // A new number after the police corrected the 户口 (e.g. to a 认定 birth date), or a number mistyped.
+  id_number: { zh: '身份证号', en: 'ID number', field: 'id_number' },
 } as const;
 export type Item = keyof typeof ITEMS;
 export const ITEM_CODES = Object.keys(ITEMS) as [Item, ...Item[]];

@@ -18,7 +18,8 @@ import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { MaterialRow } from '../archives/catalog-store.ts';
-import { cadreProblems } from '../archives/cadres.ts';
+import { assertIdNumberFree, cadreProblems } from '../archives/cadres.ts';
+import { idNumberBirthDate } from '../archives/validate.ts';
 import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
@@ -42,19 +43,25 @@ function materialsBySeq(catalogue: MaterialRow[], seqNos: string[], rule: string
   return seqNos.map((s) => bySeq.get(s)!);
 }
 
-/** A value the item may take: the A01 field's format, and a cadre record that stays consistent. */
-function checkValue(item: Item, value: string, cadre: cadreStore.CadreRow, today: string): void {
+/**
+ * A value the item may take: the A01 field's format, and a cadre record that stays consistent. A
+ * birth date is a 认定: it may differ from the date inside the ID number (组通字〔2006〕41号: the
+ * archive's earliest material decides), so that one comparison is left out for it. A new ID number
+ * must be no other cadre's.
+ */
+async function checkValue(trx: ServiceContext['trx'], item: Item, value: string, cadre: cadreStore.CadreRow, today: string): Promise<void> {
   const field = ITEMS[item].field;
   if (!field) return;
   const f = fieldByName(field)!;
   const problem = valueProblem(f, value);
   if (problem) throw errors.validation([{ field: 'proposedValue', message: problem }], '拟认定的值格式不对 / The proposed value is malformed');
-  const next = { ...cadre, [field]: value };
+  const next = { ...cadre, [field]: value, ...(field === 'birth_date' ? { birth_date_ruling: '认定' } : {}) };
   const inconsistent = cadreProblems(next as never, today).filter((p) => p.field === field || field === 'birth_date');
   if (inconsistent.length) throw errors.validation(inconsistent.map((p) => ({ field: 'proposedValue', message: p.message })), '更正后的信息不一致 / The corrected record would be inconsistent');
   if (String((cadre as unknown as Record<string, unknown>)[field] ?? '') === value) {
     throw errors.rule('no_change', '拟认定的值与现记载相同 / The proposed value equals the value on record', { field });
   }
+  if (f.kind === 'id_number') await assertIdNumberFree(trx, value, cadre.id);
 }
 
 export function correctionServices(d: CorrectionDeps) {
@@ -81,7 +88,7 @@ export function correctionServices(d: CorrectionDeps) {
     }
     const cadre = (await cadreStore.findCadre(ctx.trx, cadreId))!;
     const proposed = String(v.proposedValue).trim();
-    checkValue(item, proposed, cadre, beijingDay(clock.now()));
+    await checkValue(ctx.trx, item, proposed, cadre, beijingDay(clock.now()));
     if (await store.openCaseOn(ctx.trx, cadreId, item)) {
       throw errors.rule('correction_open', `该干部的${ITEMS[item].zh}已有在办的更正事项 / A correction of this item is already under way`);
     }
@@ -174,7 +181,7 @@ export function correctionServices(d: CorrectionDeps) {
     if (!basis.length) throw errors.rule('basis_material', '须指明认定依据材料 / Name the materials the determination rests on', { unknown: [] });
     const value = String(v.proposedValue).trim();
     const cadre = (await cadreStore.findCadre(ctx.trx, c.cadre_id))!;
-    checkValue(item, value, cadre, beijingDay(clock.now()));
+    await checkValue(ctx.trx, item, value, cadre, beijingDay(clock.now()));
     const setAside = str(v.setAsideReason);
     if (item === 'birth_date') {
       // The earliest material the cadre filled in decides a birth date; setting it aside needs a reason.
@@ -227,7 +234,10 @@ export function correctionServices(d: CorrectionDeps) {
     if (c.status !== 'proposed' || c.authority_decision !== 'approve' || c.new_value === null) throw errors.conflict('CORRECTION_STATE', `更正事项状态为 ${c.status} / The correction is ${c.status}`);
     const item = c.item as Item;
     const now = clock.now();
-    const remark = [c.superior_reply_no ? `批复：${c.superior_reply_no}` : null, c.case_no].filter(Boolean).join('；');
+    const cadre = (await cadreStore.findCadre(ctx.trx, c.cadre_id))!;
+    const idDate = idNumberBirthDate(cadre.id_number);
+    const differs = item === 'birth_date' && idDate !== c.new_value ? `与身份证号所载出生日期${idDate}不一致` : null;
+    const remark = [c.superior_reply_no ? `批复：${c.superior_reply_no}` : null, differs, c.case_no].filter(Boolean).join('；');
     // The decision is a NEW material (第三十九条: no material is ever changed or removed).
     const material = await d.archives.fileMaterial(ctx.trx, {
       archiveId: c.archive_id,
@@ -246,7 +256,7 @@ export function correctionServices(d: CorrectionDeps) {
     await d.archives.checkUnscannedInDigitised(ctx.trx, material.id, c.archive_id, actor.id);
     let historyId: number | null = null;
     if (c.field) {
-      const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who });
+      const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: c.case_no });
       historyId = h.id;
     }
     const at = iso(now);

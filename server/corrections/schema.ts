@@ -52,6 +52,7 @@ export const correctionRecord = z
     proposedValue: z.string(),
     newValue: z.string().nullable(),
     currentValue: z.string().nullable(),
+    idNumberBirthDate: z.string().nullable().openapi({ description: 'for a birth date: the date inside the cadre’s ID number when the value settled on differs from it (the 认定 stands; the ID number is unchanged), else null' }),
     recordedValues: z.array(z.object({ value: z.string(), seqNos: z.array(z.string()) })),
     trigger: z.string(),
     triggerLabel: z.string(),

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Q } from '../db.ts';
 import { parseJson } from '../db.ts';
+import { idNumberBirthDate } from '../archives/validate.ts';
 import { errors } from '../errors.ts';
 import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
 import { iso } from '../clock.ts';
@@ -89,6 +90,7 @@ export class CorrectionsService {
       proposedValue: c.proposed_value,
       newValue: c.new_value,
       currentValue: c.field && cadre ? ((cadre as unknown as Record<string, string | null>)[c.field] ?? null) : null,
+      idNumberBirthDate: item === 'birth_date' && cadre && idNumberBirthDate(cadre.id_number) !== (c.new_value ?? c.proposed_value) ? idNumberBirthDate(cadre.id_number) : null,
       recordedValues: parseJson<Array<{ value: string; seqNos: string[] }>>(c.recorded_values, []),
       trigger: c.trigger,
       triggerLabel: TRIGGERS[c.trigger] ?? c.trigger,

@@ -6,6 +6,7 @@ import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approve, completeAt, reject, taskAt } from '../helpers/workflow.ts';
 import { plainCadre, today } from './material-helpers.ts';
+import { idCheckDigit, idNumberBirthDate } from '../../server/archives/validate.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -266,4 +267,56 @@ test.serial('a correction in an archive not digitised records no check and moves
   t.is((await db('archives').where({ id: cadre.archive_id }).first()).digital_status, 'none');
   t.is((await db('scan_checks').where({ archive_id: cadre.archive_id })).length, 0);
   t.is((await db('archive_digital_history').where({ archive_id: cadre.archive_id })).length, 0);
+});
+
+test.serial('given a birth date the archive settles differently from the ID card, the 认定 stands: the case says the ID number differs, the cadre keeps the ruling, and the ID number is corrected later as its own item', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 8 });
+  const idDate = cadre.birth_date;
+  t.is(idNumberBirthDate(cadre.id_number), idDate, 'the demo cadre’s record agrees with its ID number');
+  // The earliest forms show the cadre born a year earlier than the ID card says (a 户口 changed later).
+  const settled = `${Number(idDate.slice(0, 4)) - 1}${idDate.slice(4) === '-02-29' ? '-02-28' : idDate.slice(4)}`;
+  const { archivist, res } = await open({ cadreId: cadre.id, item: 'birth_date', proposedValue: settled, trigger: 'special_review', reason: '专项审核发现出生日期与早期材料不一致。' });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const opened = (await archivist.get(`/api/corrections/by-case/${id}`)).body;
+  t.is(opened.idNumberBirthDate, idDate);
+  const earliest = opened.evidence.find((e: any) => e.defaultBasis);
+  t.is((await completeAt(archivist, id, 'investigate', { basisMaterials: [earliest.seqNo], findings: '最早的本人填写材料及户口底账均记载为早一年。', proposedValue: settled })).status, 200);
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefOpinion', approve())).status, 200);
+  t.is((await completeAt(await sys.as('leader1'), id, 'authorityApproval', { ...approve(), superiorReplyNo: '内组干审〔2026〕11号' })).status, 200);
+
+  const c = await correctionOf(id);
+  const after = await db('cadres').where({ id: cadre.id }).first();
+  t.like(after, { birth_date: settled, id_number: cadre.id_number, birth_date_ruling: c.case_no });
+  const filed = await db('materials').where({ id: c.filed_material_id }).first();
+  t.regex(filed.remark, new RegExp(`与身份证号所载出生日期${idDate}不一致`));
+  const shown = (await archivist.get(`/api/cadres/${cadre.id}`)).body;
+  t.like(shown, { birthDate: settled, birthDateRuling: c.case_no, idNumberBirthDate: idDate });
+
+  // A birth date changed otherwise than by 认定 loses the ruling, and must agree with the ID number again.
+  const change = (value: string) => db.transaction((trx) => sys.services.archives.updateCadreField(trx, { cadreId: cadre.id, field: 'birth_date', value, basis: { document: '测试' }, actor: null }));
+  const otherDate = `${Number(idDate.slice(0, 4)) - 2}${settled.slice(4)}`;
+  const refused = await t.throwsAsync(change(otherDate));
+  t.regex(refused!.message, /不一致/);
+  t.is((await db('cadres').where({ id: cadre.id }).first()).birth_date_ruling, c.case_no);
+
+  // The ID number: a number already another cadre's is refused; the cadre's new card (with the settled date) is taken.
+  const someoneElse = await db('cadres').whereNot({ id: cadre.id }).where({ gender: after.gender }).first('id_number');
+  const taken = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: someoneElse.id_number });
+  t.is(taken.res.status, 409, JSON.stringify(taken.res.body));
+  t.is(taken.res.body.code, 'CADRE_EXISTS');
+  const first17 = `${cadre.id_number.slice(0, 6)}${settled.replaceAll('-', '')}${cadre.id_number.slice(14, 17)}`;
+  const newId = `${first17}${idCheckDigit(first17)}`;
+  const again = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: newId, reason: '本人已换领身份证。' });
+  t.is(again.res.status, 201, JSON.stringify(again.res.body));
+  const ev = (await archivist.get(`/api/corrections/by-case/${again.res.body.id}`)).body;
+  t.is(ev.idNumberBirthDate, null);
+  t.true(ev.evidence.length > 0, 'the 履历表 records the ID number');
+  t.is((await completeAt(archivist, again.res.body.id, 'investigate', { basisMaterials: [ev.evidence[0].seqNo], findings: '核对新身份证及户口簿。', proposedValue: newId })).status, 200);
+  t.is((await completeAt(await sys.as('chief1'), again.res.body.id, 'chiefOpinion', approve())).status, 200);
+  const approved = await completeAt(await sys.as('leader1'), again.res.body.id, 'authorityApproval', approve());
+  t.is(approved.status, 200, JSON.stringify(approved.body));
+  const final = (await archivist.get(`/api/cadres/${cadre.id}`)).body;
+  t.like(final, { idNumber: newId, birthDate: settled, birthDateRuling: c.case_no, idNumberBirthDate: null });
 });

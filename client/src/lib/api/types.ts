@@ -720,6 +720,10 @@ export type Cadre = {
   gender: string;
   genderLabel: string;
   birthDate: string;
+  /** the 信息更正 case number that settled (认定) the birth date, or null */
+  birthDateRuling: string | null;
+  /** the date inside the ID number when it differs from the birth date (a 认定 birth date), else null */
+  idNumberBirthDate: string | null;
   ethnicity: string;
   nativePlace: string;
   politicalStatus: string;
@@ -1088,6 +1092,8 @@ export type Correction = {
   proposedValue: string;
   newValue: string | null;
   currentValue: string | null;
+  /** for a birth date: the date inside the cadre’s ID number when the value settled on differs from it (the 认定 stands; the ID number is unchanged), else null */
+  idNumberBirthDate: string | null;
   recordedValues: Array<{
     value: string;
     seqNos: Array<string>;
@@ -3473,7 +3479,7 @@ export interface ApiRoutes {
   /** 信息更正 cases of the caller’s archive offices, newest first */
   "GET /api/corrections": {
     params: never;
-    query: { status?: "open" | "investigated" | "proposed" | "approved" | "rejected" | "withdrawn"; cadreId?: number; item?: "birth_date" | "party_join_date" | "work_start_date" | "education" | "degree" | "work_history" | "cadre_status" | "name" | "ethnicity" | "native_place"; offset?: number | null; limit?: number };
+    query: { status?: "open" | "investigated" | "proposed" | "approved" | "rejected" | "withdrawn"; cadreId?: number; item?: "birth_date" | "party_join_date" | "work_start_date" | "education" | "degree" | "work_history" | "cadre_status" | "name" | "ethnicity" | "native_place" | "id_number"; offset?: number | null; limit?: number };
     body: never;
     response: {
       total: number;
