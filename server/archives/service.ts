@@ -49,8 +49,33 @@ export class ArchivesService {
   changeArchiveCustodian = (trx: Trx, change: Parameters<typeof archives.changeArchiveCustodian>[2]) => archives.changeArchiveCustodian(trx, this.clock, change);
   custodianFor = (q: Q, orgUnitId: number, level: string) => archives.custodianFor(q, orgUnitId, level);
   shelveArchive = (trx: Trx, input: Parameters<typeof archives.shelveArchive>[2]) => archives.shelveArchive(trx, this.clock, input);
-  fileMaterial = (trx: Trx, input: catalogue.MaterialInput) => catalogue.fileMaterial(trx, this.clock, input);
-  supersedeMaterial = (trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) => catalogue.supersedeMaterial(trx, this.clock, input);
+
+  /**
+   * Files a new catalogue row in the caller's transaction, with its page images when it has them
+   * (`scans`: images or stored paths). The filing rule of 扫描质检 lives here, so no caller can miss it:
+   * scans given are added and checked (trigger `filing`), and a finding refuses the filing (the pages
+   * counted must be the pages scanned); a row filed without them goes through checkUnscannedInDigitised.
+   */
+  async fileMaterial(trx: Trx, input: catalogue.MaterialInput & { scans?: Array<Buffer | string> }) {
+    const { scans, ...row } = input;
+    const m = await catalogue.fileMaterial(trx, this.clock, row);
+    const actorId = input.actor?.id ?? null;
+    if (!scans?.length) {
+      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, actorId);
+      return m;
+    }
+    await this.scans.addPageScans(trx, m.id, scans, actorId);
+    const findings = await this.scans.checkScans(trx, m.id, { trigger: 'filing', actorId });
+    if (findings.length) throw errors.rule('scan_check', '扫描件与归档页数不符 / The scans do not match the filed material', { findings });
+    return m;
+  }
+
+  /** A corrected row replacing one (第三十九条: the old row stays, superseded); its pages follow, as for fileMaterial. */
+  async supersedeMaterial(trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) {
+    const m = await catalogue.supersedeMaterial(trx, this.clock, input);
+    await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, input.actor?.id ?? null);
+    return m;
+  }
   addPageScans = (trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null) => this.scans.addPageScans(trx, materialId, pages, actorId);
   checkScans = (materialId: number, q: Q = this.db, record?: Parameters<Scans['checkScans']>[2]) => this.scans.checkScans(q, materialId, record);
 
@@ -96,9 +121,8 @@ export class ArchivesService {
   async fileMaterialAs(user: SessionUser, ip: string, input: Omit<catalogue.MaterialInput, 'actor'>) {
     return this.db.transaction(async (trx) => {
       await this.writableArchive(trx, user, input.archiveId);
-      const m = await catalogue.fileMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
+      const m = await this.fileMaterial(trx, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.file', objectType: 'material', objectId: m.id, detail: { archiveId: m.archive_id, seqNo: m.seq_no } });
-      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user.id);
       return materialDto(m);
     });
   }
@@ -108,22 +132,21 @@ export class ArchivesService {
       const old = await catalog.findMaterial(trx, input.materialId);
       if (!old) throw errors.notFound('Material');
       await this.writableArchive(trx, user, old.archive_id);
-      const m = await catalogue.supersedeMaterial(trx, this.clock, { ...input, actor: actorRef(user) });
+      const m = await this.supersedeMaterial(trx, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.supersede', objectType: 'material', objectId: m.id, detail: { supersedes: old.id, seqNo: m.seq_no } });
-      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, user.id);
       return materialDto(m);
     });
   }
 
   /**
-   * A row filed or corrected here, or the 认定表 a 信息更正 files (corrections/process.ts), arrives
-   * without page images (they are uploaded to it afterwards), so in an archive 已数字化 or 已验收 it
+   * A row filed or corrected without page images (they are uploaded to it afterwards: a row filed by
+   * hand, the 认定表 a 信息更正 files), so in an archive 已数字化 or 已验收 it
    * is a current material that fails 扫描质检. The filing is not refused — the pages can only follow
    * the row — but the claim no longer holds: the check is recorded (trigger `filing`, listed on
    * /quality) and, as for any failing check, moves the archive back to 部分数字化 with a note naming
    * the material (server/quality, audited {auto}). `actorId` is who filed it.
    */
-  async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, actorId: number | null) {
+  private async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, actorId: number | null) {
     const archive = (await archiveStore.findArchive(trx, archiveId))!;
     if (!DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
     await this.scans.checkScans(trx, materialId, { trigger: 'filing', actorId });

@@ -238,7 +238,9 @@ export function correctionServices(d: CorrectionDeps) {
     const idDate = idNumberBirthDate(cadre.id_number);
     const differs = item === 'birth_date' && idDate !== c.new_value ? `与身份证号所载出生日期${idDate}不一致` : null;
     const remark = [c.superior_reply_no ? `批复：${c.superior_reply_no}` : null, differs, c.case_no].filter(Boolean).join('；');
-    // The decision is a NEW material (第三十九条: no material is ever changed or removed).
+    // The decision is a NEW material (第三十九条: no material is ever changed or removed), filed without
+    // its page images (the signed 认定表 is scanned afterwards): in an archive 已数字化 or 已验收 it fails
+    // 扫描质检 and moves the archive back to 部分数字化, as any filing without scans (fileMaterial).
     const material = await d.archives.fileMaterial(ctx.trx, {
       archiveId: c.archive_id,
       categoryCode: d.config.corrections.filingCategory,
@@ -251,9 +253,6 @@ export function correctionServices(d: CorrectionDeps) {
       instanceId: ctx.instanceId,
       actor: who,
     });
-    // Filed without its page images (the signed 认定表 is scanned afterwards): in an archive 已数字化 or
-    // 已验收 it fails 扫描质检 and moves the archive back to 部分数字化, as any filing without scans.
-    await d.archives.checkUnscannedInDigitised(ctx.trx, material.id, c.archive_id, actor.id);
     let historyId: number | null = null;
     if (c.field) {
       const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: c.case_no });

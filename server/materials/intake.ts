@@ -345,13 +345,9 @@ export function intakeServices(d: MaterialsDeps) {
       producerOrgId: intake.producer_org_id,
       instanceId: ctx.instanceId,
       actor: { id: actor.id, username: actor.username },
-    });
-    if (active.length) {
-      await d.archives.addPageScans(ctx.trx, material.id, active.map((s) => d.scans.pathOf(s)), actor.id);
       // The pages counted at filing must be the pages scanned: the archive's own check decides.
-      const findings = await d.archives.checkScans(material.id, ctx.trx, { trigger: 'filing', actorId: actor.id });
-      if (findings.length) throw errors.rule('scan_check', '扫描件与归档页数不符 / The scans do not match the filed material', { findings });
-    }
+      scans: active.map((s) => d.scans.pathOf(s)),
+    });
     const at = iso(clock.now());
     // The ledger says what was filed: the category, the pages and the 序号 of the catalogue row.
     await store.updateIntake(ctx.trx, intake.id, {
