@@ -3,7 +3,8 @@
 // tree) — until the same user logs in again; then the page is as it was, and nothing refused is
 // sent again by itself. A wrong password is refused as at the login page; 退出 gives the work up.
 // An administrator gives the one-time code too. A page with nothing to lose still goes to the
-// login page.
+// login page. A password reset meanwhile is changed on the lock itself (the login page's form), and
+// the lock reads in English at the 中文 | English switch the login page has.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -332,5 +333,178 @@ test.serial('an administrator’s lock asks for the one-time code after the pass
     await p.getByTestId('form-state').filter({ hasText: /已于 .* 保存，新设置已生效。/ }).waitFor();
     t.is((await sys.client().get('/api/system/info')).body.siteName, '临江市委组织部档案系统');
     t.true(b.problems.every((m) => /401/.test(m)), b.problems.join('\n'));
+  });
+});
+
+/** The system administrator, acting from their own desk behind the trusted proxy (an initial password does not log in from the desk that set it). */
+async function adminAtDesk(sys: TestSystem) {
+  const admin = await sys.as('sysadmin');
+  admin.headers['x-forwarded-for'] = '10.20.0.7';
+  return admin;
+}
+
+test.serial('a password reset while the page was locked: the new password is set on the lock, and the form comes back intact to file one case', async (t) => {
+  await withSystem({ TRUST_PROXY: 'loopback' }, async (sys, b) => {
+    const p = b.page;
+    const db = sys.services.db;
+    const cadre = await demoCadre(sys, 'county', 0);
+    await ensureScanned(sys, cadre.archiveId, ['1']);
+    const reason = '拟提拔考察，需查阅该同志的履历材料。';
+    // An ordinary account: a demo account never has to change its password.
+    await db('users').where({ username: 'applicant1' }).update({ is_demo: false });
+    await login(p, sys.url, 'applicant1');
+    await p.goto(`${sys.url}/start/borrowing`);
+    await p.getByRole('button', { name: '提交申请' }).waitFor();
+    await fillBorrowing(sys, p, cadre, reason);
+
+    // Meanwhile the system administrator resets the password (which ends the session); 提交 meets it.
+    const user = await db('users').where({ username: 'applicant1' }).first();
+    const reset = await (await adminAtDesk(sys)).post(`/api/admin/users/${user.id}/reset-password`);
+    t.is(reset.status, 200, JSON.stringify(reset.body));
+    const initial: string = reset.body.initialPassword;
+    await p.getByRole('button', { name: '提交申请' }).click();
+    const lock = lockZh(p);
+    await lock.waitFor();
+
+    // The login with the initial password: the lock asks for a new one, and the page is still there behind it.
+    await lock.getByLabel('密码').fill(initial);
+    await lock.getByRole('button', { name: '登录', exact: true }).click();
+    const change = p.getByRole('dialog', { name: '请设置新密码以继续' });
+    await change.waitFor();
+    await change.getByText('您的密码已被重置或已过期，须设置新密码。').waitFor();
+    t.true(await change.getByLabel('当前密码').evaluate((el) => el === el.ownerDocument.activeElement), 'focus on the first field');
+    t.regex(p.url(), /\/start\/borrowing$/, 'the page is not left for /login');
+    t.false(await p.getByLabel('查阅理由').isVisible(), 'the form is still hidden');
+    t.true(await p.locator('#start-form').evaluate((el) => el.closest('[inert]') !== null), 'and inert');
+    t.log(await shot(p, 'session-lock-change-zh'));
+
+    // The rules of the login page's forced change: a mismatch, then a password the policy refuses.
+    await change.getByLabel('当前密码').fill(initial);
+    await change.getByLabel('新密码', { exact: true }).fill('Harbour#Light7');
+    await change.getByLabel('再次输入新密码').fill('Harbour#Light8');
+    await change.getByRole('button', { name: '修改密码' }).click();
+    await change.getByText('两次输入的新密码不一致').waitFor();
+    await change.getByLabel('新密码', { exact: true }).fill('abc');
+    await change.getByLabel('再次输入新密码').fill('abc');
+    await change.getByRole('button', { name: '修改密码' }).click();
+    await change.getByText('密码至少 8 个字符；至少包含大写字母、小写字母、数字、符号中的 3 类').waitFor();
+    t.is(await change.getByLabel('新密码', { exact: true }).getAttribute('aria-invalid'), 'true');
+    t.log(await shot(p, 'session-lock-change-refused-zh'));
+    t.true(await change.isVisible());
+    t.regex(p.url(), /\/start\/borrowing$/);
+    // The step reads in English too (the switch as on the login page), and what was typed stays.
+    await change.getByRole('button', { name: 'English' }).click();
+    const changeEn = p.getByRole('dialog', { name: 'Set a new password to continue' });
+    await changeEn.getByRole('button', { name: 'Change password' }).waitFor();
+    t.is(await changeEn.getByLabel('Current password').inputValue(), initial);
+    await changeEn.getByText('At least 8 characters; Use at least 3 of: upper case, lower case, digits, symbols').waitFor();
+    t.log(await shot(p, 'session-lock-change-en'));
+    await changeEn.getByRole('button', { name: '中文' }).click();
+    await change.waitFor();
+
+    await change.getByLabel('新密码', { exact: true }).fill('Harbour#Light7');
+    await change.getByLabel('再次输入新密码').fill('Harbour#Light7');
+    await change.getByRole('button', { name: '修改密码' }).click();
+    await change.waitFor({ state: 'hidden' });
+    t.regex(p.url(), /\/start\/borrowing$/);
+    t.is(await p.getByLabel('被查阅干部姓名').inputValue(), cadre.name);
+    t.is(await p.getByLabel('被查阅干部身份证号').inputValue(), cadre.idNumber);
+    t.is(await p.getByLabel('查阅理由').inputValue(), reason);
+    t.true(await p.getByRole('radio', { name: '电子查阅' }).isChecked());
+    t.is((await borrowingsOf(sys, 'applicant1')).length, 0, 'nothing was filed by itself');
+
+    await p.getByRole('button', { name: '提交申请' }).click();
+    await p.getByRole('heading', { name: '办理过程' }).waitFor();
+    const filed = await borrowingsOf(sys, 'applicant1');
+    t.is(filed.length, 1, 'exactly one case');
+    t.is(filed[0].cadre_id, cadre.id);
+    // The new password is the account's, with no change due.
+    const again = await sys.client().post('/api/auth/login', { username: 'applicant1', password: 'Harbour#Light7' });
+    t.is(again.status, 200);
+    t.false(again.body.mustChangePassword);
+    const unexpected = b.problems.filter((m) => !/HTTP 401/.test(m) && !/status of 401/.test(m) && !/HTTP 400: POST .*\/api\/auth\/password$/.test(m) && !/status of 400/.test(m));
+    t.deepEqual(unexpected, []);
+    t.true(b.problems.some((m) => /HTTP 400: POST .*\/api\/auth\/password$/.test(m)), 'the policy refused the weak one');
+  });
+});
+
+test.serial('the lock reads in English at a click on English, and in Chinese again; the pick becomes the account’s at the login', async (t) => {
+  await withSystem({}, async (sys, b) => {
+    const p = b.page;
+    const db = sys.services.db;
+    const cadre = await demoCadre(sys, 'county', 0);
+    const reason = '拟提拔考察，需查阅该同志的履历材料。';
+    await login(p, sys.url, 'applicant1');
+    await p.goto(`${sys.url}/start/borrowing`);
+    await p.getByLabel('查阅理由').fill(reason);
+    await db('sessions').delete();
+    await p.getByLabel('被查阅干部姓名').fill(cadre.name);
+    await p.getByLabel('被查阅干部身份证号').fill(cadre.idNumber);
+    await lockZh(p).waitFor();
+
+    await lockZh(p).getByRole('button', { name: 'English' }).click();
+    const lock = lockEn(p);
+    await lock.waitFor();
+    await lock.getByRole('heading', { name: 'Your session ended; log in again to continue' }).waitFor();
+    t.true(await lock.getByRole('button', { name: 'Log in', exact: true }).isVisible());
+    t.true(await lock.getByRole('button', { name: 'Log out and log in as another user' }).isVisible());
+    t.is(await lock.getByLabel('Username').inputValue(), 'applicant1');
+    t.is(await lock.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
+    t.is(await lockZh(p).count(), 0);
+    t.log(await shot(p, 'session-lock-switched-en'));
+
+    await lock.getByRole('button', { name: '中文' }).click();
+    await lockZh(p).getByRole('heading', { name: '会话已结束，请重新登录以继续' }).waitFor();
+    t.true(await lockZh(p).getByRole('button', { name: '登录', exact: true }).isVisible());
+    t.is(await lockZh(p).getByRole('button', { name: '中文' }).getAttribute('aria-pressed'), 'true');
+    t.log(await shot(p, 'session-lock-switched-zh'));
+
+    // English again, and the login: no session to send the pick with until then; the account has it after.
+    await lockZh(p).getByRole('button', { name: 'English' }).click();
+    await lock.getByLabel('Password').fill('Dangan@2026');
+    await lock.getByRole('button', { name: 'Log in', exact: true }).click();
+    await lock.waitFor({ state: 'hidden' });
+    t.is(await p.getByLabel('查阅理由').inputValue(), reason);
+    await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    const language = async () => (await db('users').where({ username: 'applicant1' }).first()).language;
+    for (let i = 0; i < 50 && (await language()) !== 'en'; i++) await p.waitForTimeout(100);
+    t.is(await language(), 'en');
+    t.true(b.problems.every((m) => /401/.test(m)), b.problems.join('\n'));
+  });
+});
+
+test.serial('the login page’s forced change, the same form: a reset password is changed there and the user goes on, 发起申请 in the menu at once', async (t) => {
+  await withSystem({ TRUST_PROXY: 'loopback' }, async (sys, b) => {
+    const p = b.page;
+    const db = sys.services.db;
+    await db('users').where({ username: 'applicant1' }).update({ is_demo: false });
+    const user = await db('users').where({ username: 'applicant1' }).first();
+    const reset = await (await adminAtDesk(sys)).post(`/api/admin/users/${user.id}/reset-password`);
+    t.is(reset.status, 200, JSON.stringify(reset.body));
+    const initial: string = reset.body.initialPassword;
+
+    await p.goto(`${sys.url}/login`);
+    await p.getByLabel('用户名').fill('applicant1');
+    await p.getByLabel('密码').fill(initial);
+    await p.getByRole('button', { name: '登录', exact: true }).click();
+    await p.getByRole('heading', { name: '请修改密码' }).waitFor();
+    t.regex(p.url(), /\/login$/);
+    await p.getByLabel('当前密码').fill('not-it');
+    await p.getByLabel('新密码', { exact: true }).fill('Harbour#Light7');
+    await p.getByLabel('再次输入新密码').fill('Harbour#Light7');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    await p.getByText('当前密码不正确').waitFor();
+    t.is(await p.getByLabel('当前密码').getAttribute('aria-invalid'), 'true');
+    t.log(await shot(p, 'login-change-wrong-zh'));
+
+    await p.getByLabel('当前密码').fill(initial);
+    await p.getByRole('button', { name: '修改密码' }).click();
+    const nav = p.getByRole('navigation', { name: '主导航' });
+    await nav.waitFor();
+    await nav.getByRole('link', { name: '发起申请' }).waitFor();
+    t.notRegex(p.url(), /\/login/);
+    t.false((await sys.client().post('/api/auth/login', { username: 'applicant1', password: 'Harbour#Light7' })).body.mustChangePassword);
+    const unexpected = b.problems.filter((m) => !/40[01]/.test(m));
+    t.deepEqual(unexpected, []);
   });
 });

@@ -80,7 +80,8 @@ async function send(key: string, url: string, init: RequestInit, background?: bo
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/json');
   if (background) headers.set('x-dangan-background', '1');
-  const signal = key === 'POST /api/auth/login' || key === 'POST /api/auth/logout' ? undefined : session.signal;
+  // The password change too: on the session lock it is part of logging in again (session.svelte.ts).
+  const signal = key === 'POST /api/auth/login' || key === 'POST /api/auth/logout' || key === 'POST /api/auth/password' ? undefined : session.signal;
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers, credentials: 'same-origin' });

@@ -108,6 +108,8 @@ export const en: Dictionary = {
     kept: 'What you entered is still on this page and comes back as it was when you log in again as the same user. What you were doing was not sent: submit it again after logging in.',
     abandon: 'Log out and log in as another user',
     abandonHint: 'What you entered on this page will be discarded.',
+    changeTitle: 'Set a new password to continue',
+    changeHint: 'Your password was reset or has expired: set a new one. The current password is the one you just logged in with. What you entered is still on this page and comes back as it was once the password is changed.',
   },
   due: {
     overdue: 'Overdue',

@@ -86,7 +86,7 @@ export const zh = {
     idle: '您因长时间未操作已自动退出，请重新登录。',
     expired: '登录已失效，请重新登录。',
     loggedOut: '您已安全退出。',
-    changeTitle: '首次登录请修改密码',
+    changeTitle: '请修改密码',
     changeHint: '为保障账户安全，须设置新密码后才能继续使用。',
     currentPassword: '当前密码',
     newPassword: '新密码',
@@ -107,6 +107,8 @@ export const zh = {
     kept: '您填写的内容仍保留在本页，以同一账号重新登录后即恢复原样。刚才的操作未提交，登录后请再次提交。',
     abandon: '退出，以其他用户登录',
     abandonHint: '本页填写的内容将被丢弃。',
+    changeTitle: '请设置新密码以继续',
+    changeHint: '您的密码已被重置或已过期，须设置新密码。“当前密码”即刚才登录所用的密码。本页填写的内容仍保留，修改密码后即恢复原样。',
   },
   due: {
     overdue: '已逾期',

@@ -17,6 +17,14 @@ export type MeWithPolicy = Me & { mustChangePassword?: boolean };
 /** Why the session ended without the user logging out. */
 export type EndedBy = 'idle' | 'expired';
 
+/**
+ * The lock's step: the login of the same user, then — when the password was reset or expired
+ * meanwhile — the forced password change. Until the change is done the page stays locked, the
+ * user stays as before and none of the page's requests go out (they would be refused with
+ * PASSWORD_CHANGE_REQUIRED); the new session begins for the page with the change (signedIn).
+ */
+export type LockStep = 'login' | 'changePassword';
+
 /** The page's unsaved work, as the leave-guard knows it (state/leave-guard.svelte.ts registers). */
 export interface UnsavedWork {
   /** Whether the page holds work that leaving now would lose. */
@@ -34,10 +42,11 @@ class Session {
   canStart = $state(false);
   /**
    * The session ended while the page held unsaved work: the page stays as it is, covered and inert
-   * (SessionLock), until the same user logs in again (relogin) or gives the work up (abandon). The
-   * work stays in memory only: start forms hold a cadre's name and ID number.
+   * (SessionLock), until the same user logs in again (relogin) — and, if the password must be
+   * changed first, has changed it (changePassword) — or gives the work up (abandon). The work stays
+   * in memory only: start forms hold a cadre's name and ID number.
    */
-  locked = $state<{ reason: EndedBy; username: string; userId: number } | null>(null);
+  locked = $state<{ reason: EndedBy; username: string; userId: number; step: LockStep } | null>(null);
   unsavedWork: UnsavedWork = { held: () => false, drop: () => {} };
   private clockOffset = 0;
   private lastActivity = Date.now();
@@ -50,11 +59,15 @@ class Session {
     });
     onApi('unauthenticated', () => {
       if (this.user && !this.locked) this.ended('expired');
+      // The session of the change step ended too (idle on the server): the lock asks for the login again.
+      else if (this.locked?.step === 'changePassword') this.locked = { ...this.locked, step: 'login' };
     });
     // A language picked while logged in (the header's switch, the login page during a forced
-    // password change) becomes the account's: mails follow the language the user reads.
+    // password change) becomes the account's: mails follow the language the user reads. One picked
+    // on the lock goes when the page's session begins again (agreeOnLanguage), as a pick on the
+    // login page does at the login.
     i18n.onPick = (locale) => {
-      if (this.user) void this.sendLanguage(locale);
+      if (this.user && !this.locked) void this.sendLanguage(locale);
     };
   }
 
@@ -137,6 +150,11 @@ class Session {
     await this.agreeOnLanguage(user);
     this.lastActivity = Date.now();
     this.startIdleWatch();
+    await this.findWhatUserMayStart(user);
+  }
+
+  /** canStart: the process definitions answer only once no password change is due. */
+  private async findWhatUserMayStart(user: MeWithPolicy): Promise<void> {
     this.canStart = false;
     if (this.isBusinessUser && !user.mustChangePassword) {
       try {
@@ -170,6 +188,22 @@ class Session {
     this.user = (await call('GET /api/me')) as MeWithPolicy;
   }
 
+  /**
+   * The forced password change (ChangePassword, on the login page or on the lock). Done, the user
+   * may go on: the login page lets them in, and the lock lifts with the page as it was. A refusal
+   * (PASSWORD_POLICY, CURRENT_PASSWORD_WRONG) throws ApiError.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const me = (await call('POST /api/auth/password', { body: { currentPassword, newPassword } })) as MeWithPolicy;
+    if (this.locked?.step === 'changePassword' && !me.mustChangePassword) {
+      await this.signedIn(me);
+      this.locked = null;
+    } else if (this.user && !this.locked) {
+      this.user = { ...this.user, ...me };
+      await this.findWhatUserMayStart(this.user);
+    }
+  }
+
   async logout(): Promise<void> {
     abortSessionRequests();
     try {
@@ -190,7 +224,7 @@ class Session {
     this.idleSecondsLeft = null;
     if (reason !== 'loggedOut' && this.user && this.unsavedWork.held()) {
       abortSessionRequests();
-      this.locked = { reason, username: this.user.username, userId: this.user.id };
+      this.locked = { reason, username: this.user.username, userId: this.user.id, step: 'login' };
       return;
     }
     this.toLogin(reason, reason !== 'loggedOut');
@@ -206,7 +240,8 @@ class Session {
   /**
    * 登录 on the lock: the same user again, and the page is as it was. Nothing the ended session
    * refused is sent again: the user submits again. 'totp' when the account needs a one-time code;
-   * other failures throw as at the login page.
+   * other failures throw as at the login page. A password reset or expired meanwhile is changed on
+   * the lock (step 'changePassword'): the forced change at /login would leave the page and its work.
    */
   async relogin(password: string, totp?: string): Promise<'ok' | 'totp'> {
     const locked = this.locked;
@@ -220,6 +255,9 @@ class Session {
       this.locked = null;
       router.navigate('/', { replace: true });
       await this.signedIn(me);
+    } else if (me.mustChangePassword) {
+      // Not at /login (that would leave the page and its work): the change is made on the lock.
+      this.locked = { ...locked, step: 'changePassword' };
     } else {
       await this.signedIn(me);
       this.locked = null;
@@ -231,6 +269,8 @@ class Session {
   abandon(): void {
     const locked = this.locked;
     if (!locked) return;
+    // Logged in again already, the password still to change: that session ends here too.
+    if (locked.step === 'changePassword') void call('POST /api/auth/logout', { background: true }).catch(() => undefined);
     this.unsavedWork.drop();
     this.locked = null;
     this.toLogin(locked.reason, false);
