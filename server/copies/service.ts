@@ -119,7 +119,10 @@ export class CopiesService {
     }
     const from = range.pageFrom ?? row.page_from;
     const to = range.pageTo ?? row.page_to;
-    if (from > to || from < Math.max(1, row.page_from) || to > Math.min(row.page_to, material.pages)) {
+    if (from > to) {
+      return new Refused('pages_reversed', errors.rule('pages-reversed', `起始页（第 ${from} 页）不能在结束页（第 ${to} 页）之后 / The first page (${from}) comes after the last (${to})`, { field: 'pageFrom' }));
+    }
+    if (from < Math.max(1, row.page_from) || to > Math.min(row.page_to, material.pages)) {
       return new Refused('pages_not_approved', errors.rule('pages-outside-approval', `页码须在批准的第 ${row.page_from}–${row.page_to} 页之内 / Pages must lie within the approved ${row.page_from}–${row.page_to}`, { approved: { from: row.page_from, to: row.page_to } }));
     }
     return { request, pages: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
@@ -135,6 +138,11 @@ export class CopiesService {
       const same = (range.pageFrom ?? row.page_from) === row.page_from && (range.pageTo ?? row.page_to) === row.page_to;
       if (!same) throw errors.conflict('PDF_EXISTS', '该复制件的 PDF 已制作，页码不能再改 / The PDF of this copy exists; its pages cannot change');
       return { ...this.pdfInfo(row), created: false };
+    }
+    // Once the using unit has reported the copies filed or destroyed (the case is closed), no new
+    // certified copy comes into being: one made before stays what it was.
+    if (row.disposition || ok.request.status === 'closed') {
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })));
     }
     const { request, pages } = ok;
     const lines = copyWatermarkLines(row, request);

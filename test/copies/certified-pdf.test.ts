@@ -126,6 +126,10 @@ test.serial('pages outside the register row are refused and audited; a narrower 
   const audit = (await auditRows(sys, 'copy.pdf_denied')).at(-1);
   t.like(audit, { object_id: String(row.id), outcome: 'denied' });
   t.deepEqual(JSON.parse(audit.detail), { reason: 'pages_not_approved' });
+  // A range typed backwards is told as such, not as outside the approval.
+  const reversed = await archivist.post(`/api/copy-register/${row.id}/pdf`, { pageFrom: row.page_from + 1, pageTo: row.page_from });
+  t.is(reversed.body.details.rule, 'pages-reversed', JSON.stringify(reversed.body));
+  t.regex(reversed.body.message, /不能在结束页/);
 
   const last = row.page_to;
   const one = await archivist.post(`/api/copy-register/${row.id}/pdf`, { pageFrom: last, pageTo: last });
@@ -265,4 +269,11 @@ test.serial('once the using unit reports the copies destroyed, the applicants ca
   const listed = await applicant.get(`/api/copy-register/by-case/${fixture.instanceId}`);
   t.deepEqual([...new Set(listed.body.items.map((i: any) => i.disposition))], ['destroyed']);
   t.is((await getBytes(await sys.as('archivist1'), `/api/copy-register/${row.id}/pdf`)).status, 200);
+  // And no new certified copy comes into being after that: a row still without its PDF is refused, audited.
+  const unmade = await forgedRow({});
+  const late = await (await sys.as('archivist1')).post(`/api/copy-register/${unmade}/pdf`, {});
+  t.is(late.status, 422, JSON.stringify(late.body));
+  t.is(late.body.details.rule, 'copy-disposed');
+  t.is((await db()('copy_records').where({ id: unmade }).first()).pdf_file, null);
+  t.like((await auditRows(sys, 'copy.pdf_denied')).at(-1), { object_id: String(unmade), outcome: 'denied', detail: JSON.stringify({ reason: 'disposed' }) });
 });
