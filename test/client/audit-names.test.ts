@@ -22,7 +22,7 @@ function recordedActions(): string[] {
   for (const file of serverFiles(path.resolve('server'))) {
     const src = fs.readFileSync(file, 'utf8');
     for (const m of src.matchAll(/action: '([a-z_]+\.[a-z_]+)'/g)) codes.add(m[1]);
-    for (const m of src.matchAll(new RegExp(`[(,] ?'([a-z_]+\\.(?:${READ_VERBS}))'`, 'g'))) codes.add(m[1]);
+    for (const m of src.matchAll(new RegExp(`[(,] ?'([a-z_]+\\.(?:${READ_VERBS}|[a-z_]+_denied))'`, 'g'))) codes.add(m[1]);
   }
   return [...codes].sort();
 }

@@ -191,6 +191,8 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     case_list_denied: 'case materials refused',
     pdf_create: 'make PDF',
     pdf_download: 'download PDF',
+    pdf_denied: 'make PDF refused',
+    pdf_download_denied: 'download PDF refused',
     out: 'take out',
     renewal_request: 'renewal request',
     family_add: 'add family member',

@@ -188,6 +188,8 @@ export const consoleAuditZh = {
     case_list_denied: '查看案件材料被拒',
     pdf_create: '制作复制件 PDF',
     pdf_download: '下载复制件 PDF',
+    pdf_denied: '制作复制件 PDF 被拒',
+    pdf_download_denied: '下载复制件 PDF 被拒',
     out: '出库',
     renewal_request: '申请续借',
     family_add: '添加家庭成员',
