@@ -75,7 +75,21 @@ export const registerDto = (e: RequestListRow) => ({
   signedAt: (e.signed_at ?? null) as string | null,
   recordedBy: (e.recorded_by ?? null) as number | null,
   note: (e.note ?? null) as string | null,
+  signatures: parseJson<Array<{ userId: number; name: string; signedAt: string; note: string | null }>>(e.signatures, []),
 });
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Days past the due date, a begun day counting whole: measured to now while the file is out (or
+ * lost: it never came back), to the return once returned; 0 when it came back in time.
+ */
+function overdueDays(l: RequestListRow, now: string): number {
+  const end = l.status === 'returned' ? ((l.returned_at ?? null) as string | null) : now;
+  if (!end) return 0;
+  const late = Date.parse(end) - Date.parse(l.due_at as string);
+  return late > 0 ? Math.ceil(late / DAY_MS) : 0;
+}
 
 export function loanDto(l: RequestListRow, now: string) {
   const out = l.status === 'on_loan' || l.status === 'overdue';
@@ -92,6 +106,7 @@ export function loanDto(l: RequestListRow, now: string) {
     checkedOutAt: l.checked_out_at as string,
     dueAt: l.due_at as string,
     overdue: out && (l.due_at as string) < now,
+    overdueDays: overdueDays(l, now),
     status: l.status as string,
     materialCount: l.material_count as number,
     pageCount: l.page_count as number,
@@ -140,6 +155,14 @@ export const copyDto = (c: RequestListRow) => ({
   hasPdf: !!c.pdf_file,
 });
 
+/** Why a grant ended (ViewingGrant.endedReason); older rows revoked without a reason read by their time. */
+function grantEndedReason(g: RequestListRow, held: boolean, now: string): 'finished' | 'reading_closed' | 'window_expired' | 'archive_transferred' | null {
+  if (g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !held)) return 'archive_transferred';
+  if (g.revoke_reason === 'finished' || g.revoke_reason === 'reading_closed' || g.revoke_reason === 'window_expired') return g.revoke_reason;
+  if (g.revoked_at) return (g.revoked_at as string) >= (g.valid_until as string) ? 'window_expired' : 'reading_closed';
+  return (g.valid_until as string) <= now ? 'window_expired' : null;
+}
+
 export function grantDto(g: RequestListRow, now: string) {
   const held = grantStillHeld(g as Parameters<typeof grantStillHeld>[0]);
   return {
@@ -155,7 +178,7 @@ export function grantDto(g: RequestListRow, now: string) {
     validFrom: g.valid_from as string,
     validUntil: g.valid_until as string,
     revokedAt: (g.revoked_at ?? null) as string | null,
-    endedReason: g.revoke_reason === 'archive_transferred' || (!g.revoked_at && !held) ? ('archive_transferred' as const) : null,
+    endedReason: grantEndedReason(g, held, now),
     open: !g.revoked_at && held && (g.valid_from as string) <= now && (g.valid_until as string) > now,
   };
 }

@@ -2,7 +2,7 @@
 // viewing grants, each through the caller's scope (RecordScope, decided in records.ts); and the
 // co-applicant picker's list of colleagues.
 import type { Knex } from 'knex';
-import type { Q } from '../db.ts';
+import { likeEscape, type Q } from '../db.ts';
 import { whereGrantStillHeld } from '../access/rules.ts';
 
 export interface RecordScope {
@@ -102,17 +102,27 @@ function officeBook(q: Q, table: string, s: RecordScope) {
   return qb;
 }
 
-export async function listRegister(
-  q: Q,
-  s: RecordScope,
-  f: { custodianOrgId?: number; from?: string; to?: string },
-  page: Page,
-): Promise<{ rows: RequestListRow[]; total: number }> {
+/** The 查阅登记簿's filters: the office, the end of the reading in [from, to), 申请号 or cadre name, the mode. */
+export interface RegisterFilter {
+  custodianOrgId?: number;
+  from?: string;
+  to?: string;
+  q?: string;
+  mode?: 'electronic' | 'onsite';
+}
+
+export async function listRegister(q: Q, s: RecordScope, f: RegisterFilter, page: Page): Promise<{ rows: RequestListRow[]; total: number }> {
   const filtered = () => {
     const qb = officeBook(q, 'reading_register', s);
     if (f.custodianOrgId) qb.where('e.custodian_org_id', f.custodianOrgId);
     if (f.from) qb.where('e.ended_at', '>=', f.from);
     if (f.to) qb.where('e.ended_at', '<', f.to);
+    if (f.mode) qb.where('e.mode', f.mode);
+    if (f.q) {
+      // The rows are the office's already: the text only narrows its own book.
+      const like = `%${likeEscape(f.q.toLowerCase())}%`;
+      qb.where((w) => w.whereRaw(`lower(r.case_no) LIKE ? ESCAPE '\\'`, [like]).orWhereRaw(`c.name LIKE ? ESCAPE '\\'`, [like]));
+    }
     return qb;
   };
   const [{ n }] = await filtered().count({ n: '*' });
@@ -163,6 +173,8 @@ function loanBase(q: Q, s: RecordScope) {
     .where((w) => {
       if (s.offices.length) w.orWhereIn('l.custodian_org_id', s.offices);
       w.orWhere('l.borrower_id', s.userId);
+      // The co-borrowers (同行查档人员) of the request read its loan as the borrower does: the dates.
+      w.orWhereExists(q('request_applicants as ap').whereRaw('ap.request_id = l.request_id').andWhere('ap.user_id', s.userId).select('ap.id'));
       if (s.unitHead) w.orWhere('l.borrower_org_id', s.orgUnitId);
     });
   if (s.excluded.length) qb.whereNotIn('r.cadre_id', s.excluded);

@@ -113,6 +113,12 @@ export const registerEntry = z
     signedAt: nts,
     recordedBy: z.number().int().nullable(),
     note: nts,
+    signatures: z
+      .array(z.object({ userId: z.number().int(), name: z.string(), signedAt: ts, note: nts }).openapi('ReaderSignature'))
+      .openapi({
+        description:
+          'Electronic readings: each reader who ended their own reading (结束阅档) — the initiator and every co-applicant (同行查档人员) — with when and their own note, in the order they ended; empty for other modes and for entries written before 2026-11-28 (those keep only signedBy/note)',
+      }),
     pageViews: z.number().int().openapi({ description: 'page images the readers viewed in the reading room for this request' }),
   })
   .openapi('ReadingRegisterEntry');
@@ -124,6 +130,8 @@ export const registerQuery = z
     custodianOrgId: intId.optional(),
     from: z.string().datetime().optional(),
     to: z.string().datetime().optional(),
+    q: z.string().trim().max(40).optional().openapi({ description: '申请号 (a part of it, any case) or the cadre’s name (a part of it)' }),
+    mode: z.enum(['electronic', 'onsite']).optional().openapi({ description: '电子查阅 or 现场查阅' }),
     ...paging,
   })
   .strict();
@@ -141,6 +149,9 @@ const loanBase = z.object({
   checkedOutAt: ts,
   dueAt: ts,
   overdue: z.boolean(),
+  overdueDays: z.number().int().openapi({
+    description: 'days (begun days count whole) past the due date: until now while the file is out or lost, until its return once returned (a late return keeps its count); 0 when never past due',
+  }),
   status: z.string().openapi({ description: 'on_loan | overdue | returned | lost' }),
   materialCount: z.number().int(),
   pageCount: z.number().int(),
@@ -237,9 +248,12 @@ export const grantSchema = z
     validUntil: ts,
     revokedAt: nts,
     endedReason: z
-      .enum(['archive_transferred'])
+      .enum(['finished', 'reading_closed', 'window_expired', 'archive_transferred'])
       .nullable()
-      .openapi({ description: 'archive_transferred: the reading ended because the archive left the office that granted it (档案已转出，阅档已终止); null otherwise' }),
+      .openapi({
+        description:
+          'Why the grant ended: finished (the reader ended their reading, 结束阅档), reading_closed (the request’s reading was closed without them: the initiator ended it, or the case was withdrawn), window_expired (the viewing window ran out), archive_transferred (the archive left the office that granted it: 档案已转出，阅档已终止); null while it is open or not yet begun',
+      }),
     open: z.boolean(),
   })
   .openapi('ViewingGrant');
