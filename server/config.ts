@@ -103,6 +103,8 @@ const envSchema = z.object({
     .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
   /** 查阅/借阅, 复制 (server/requests/): the longest electronic viewing window a request may ask for, and the days after copying within which the using unit reports filing or destruction (unverified local practice). */
   MAX_VIEWING_DAYS: int(5),
+  /** How far ahead a 查阅 may be planned (拟查阅日期 at most this many days after today; unverified local practice). */
+  MAX_VIEWING_LEAD_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   COPY_DISPOSITION_DAYS: int(30),
   /** 数字化出库 (server/digitisation/): the latest expected return date a batch may name, in days from its start. */
   DIGITISATION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
@@ -200,6 +202,7 @@ export interface Config {
     correctionApprovalDays: number;
     transferCouriers: number;
     maxViewingDays: number;
+    maxViewingLeadDays: number;
     copyDispositionDays: number;
     digitisationMaxDays: number;
     reviewPassScore: number;
@@ -296,6 +299,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       correctionApprovalDays: e.CORRECTION_APPROVAL_DAYS,
       transferCouriers: e.TRANSFER_COURIERS,
       maxViewingDays: e.MAX_VIEWING_DAYS,
+      maxViewingLeadDays: e.MAX_VIEWING_LEAD_DAYS,
       copyDispositionDays: e.COPY_DISPOSITION_DAYS,
       digitisationMaxDays: e.DIGITISATION_MAX_DAYS,
       reviewPassScore: e.REVIEW_PASS_SCORE,

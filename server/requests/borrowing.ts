@@ -29,11 +29,41 @@ export async function applicantsOfRequest(ctx: ServiceContext, req: RequestRow):
   return (await store.applicantsOf(ctx.trx, [req.id])).map((a) => ({ id: a.user_id, name: a.display_name, isInitiator: !!a.is_initiator }));
 }
 
+export interface ReaderSignature {
+  userId: number;
+  name: string;
+  signedAt: string;
+  note: string | null;
+}
+
+/**
+ * Each reader who ended their electronic reading (结束阅档, grant `finished`): who, when, their own
+ * note — the initiator's and every co-applicant's, in the order they ended.
+ */
+async function readerSignatures(ctx: ServiceContext, req: RequestRow): Promise<ReaderSignature[]> {
+  const names = new Map((await applicantsOfRequest(ctx, req)).map((a) => [a.id, a.name]));
+  return (await store.grantsOfInstance(ctx.trx, ctx.instanceId))
+    .filter((g) => g.revoke_reason === 'finished' && g.revoked_at)
+    .sort((a, b) => a.revoked_at!.localeCompare(b.revoked_at!) || a.id - b.id)
+    .map((g) => ({ userId: g.grantee_user_id, name: names.get(g.grantee_user_id) ?? '', signedAt: g.revoked_at!, note: g.end_note ?? null }));
+}
+
 /** Writes the 查阅登记簿 entry that closes a use, and closes the request. */
 export async function closeWithRegisterEntry(
   ctx: ServiceContext,
   req: RequestRow,
-  entry: { mode: string; startedAt: string; endedAt: string; endReason: string; signedBy: number | null; signedAt: string | null; recordedBy: number | null; note: string | null; categories?: string[] },
+  entry: {
+    mode: string;
+    startedAt: string;
+    endedAt: string;
+    endReason: string;
+    signedBy: number | null;
+    signedAt: string | null;
+    recordedBy: number | null;
+    note: string | null;
+    categories?: string[];
+    signatures?: ReaderSignature[];
+  },
 ): Promise<void> {
   const readers = (await applicantsOfRequest(ctx, req)).map((a) => ({ id: a.id, name: a.name }));
   const now = iso(ctx.clock.now());
@@ -53,6 +83,7 @@ export async function closeWithRegisterEntry(
     signed_at: entry.signedAt,
     recorded_by: entry.recordedBy,
     note: entry.note ? entry.note.slice(0, 1000) : null,
+    signatures: entry.signatures ? JSON.stringify(entry.signatures) : null,
     created_at: now,
   });
   await store.updateRequest(ctx.trx, req.id, { status: 'closed', closed_at: now });
@@ -137,6 +168,11 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       viewFrom = str(v.viewFrom);
       if (!isDay(viewFrom) || viewFrom < today(now)) {
         throw errors.rule('viewing-date', '拟查阅日期须为今天或以后的日期 / The reading date must be today or later', { field: 'viewFrom', viewFrom: viewFrom || null });
+      }
+      // A date far ahead would hold an approved grant for months; the request is filed when the reading is near.
+      const latest = plusDays(today(now), ctx.params.maxViewingLeadDays);
+      if (viewFrom > latest) {
+        throw errors.rule('viewing-date', `拟查阅日期须在今后 ${ctx.params.maxViewingLeadDays} 天之内（不晚于 ${latest}） / The reading date must be within ${ctx.params.maxViewingLeadDays} days (by ${latest})`, { field: 'viewFrom', viewFrom, latest });
       }
       if (mode === 'electronic') {
         const n = days(v.viewDays);
@@ -292,9 +328,14 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     // The archive was sent away while the window was open: the reading ended then (sendTransfer
     // revoked the grants), whoever closes the case now — the reader signing, or the timer.
     const transferredAt = await store.transferRevocationOfInstance(ctx.trx, ctx.instanceId);
-    await store.revokeGrantsOfInstance(ctx.trx, ctx.instanceId, now);
+    const initiatorNote = finished ? str(ctx.variables.comment).trim().slice(0, 1000) || null : null;
+    // The initiator signs their own reading; a co-applicant who ended theirs signed it then (the
+    // reading room's 结束阅档 kept their note on the grant); the rest end with the case.
+    if (finished) await store.finishGrantOf(ctx.trx, ctx.instanceId, req.initiator_id, now, initiatorNote);
+    await store.revokeGrantsOfInstance(ctx.trx, ctx.instanceId, now, finished ? 'reading_closed' : 'window_expired');
     await deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'viewing_window' });
     const endReason = transferredAt ? 'transferred' : finished ? 'finished' : 'window_expired';
+    const signatures = await readerSignatures(ctx, req);
     await closeWithRegisterEntry(ctx, req, {
       mode: 'electronic',
       startedAt: req.window_start ?? now,
@@ -303,8 +344,9 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
       signedBy: finished ? req.initiator_id : null,
       signedAt: finished ? now : null,
       recordedBy: null,
+      signatures,
       note: finished
-        ? str(ctx.variables.comment) || null
+        ? initiatorNote
         : transferredAt
           ? '档案已转出，阅档已终止 / the archive was transferred out; the reading ended'
           : '查阅时限届满，系统自动收回权限 / the window ran out; access withdrawn',

@@ -143,6 +143,17 @@ test.serial('loan-days, viewing-days, viewing-date: limits from configuration, r
   const yesterday = new Date(Date.parse(`${todayIn(sys)}T12:00:00+08:00`) - 86_400_000).toISOString().slice(0, 10);
   await refused(t, { viewFrom: yesterday }, 'viewing-date');
   await refused(t, { mode: 'onsite', viewFrom: yesterday }, 'viewing-date');
+  // Nor planned further ahead than MAX_VIEWING_LEAD_DAYS (30): the last day allowed is today + 30.
+  const { maxViewingLeadDays } = sys.services.config.params;
+  t.is(maxViewingLeadDays, 30);
+  const ahead = (n: number) => new Date(Date.parse(`${todayIn(sys)}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const far = await refused(t, { viewFrom: ahead(31) }, 'viewing-date');
+  t.is(far.details.latest, ahead(30));
+  t.regex(far.message, /须在今后 30 天之内/);
+  await refused(t, { mode: 'onsite', viewFrom: '2099-12-31' }, 'viewing-date');
+  const c = await sys.as('applicant1');
+  const lastDay = await c.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { mode: 'onsite', viewFrom: ahead(30) }) });
+  t.is(lastDay.status, 201, JSON.stringify(lastDay.body));
 });
 
 test.serial('purpose and mode outside their lists: the form refuses them first (400), the start check names the rule when called directly', async (t) => {
