@@ -44,6 +44,24 @@ function materialsBySeq(catalogue: MaterialRow[], seqNos: string[], rule: string
 }
 
 /**
+ * Where a correction leaves the birth date and the ID number disagreeing (a settled birth date may
+ * stand against the ID number): the date inside the ID number — the cadre's, or the new one
+ * proposed — else null.
+ */
+export function idBirthDateDiffering(item: Item, value: string | null, cadre: Pick<cadreStore.CadreRow, 'id_number' | 'birth_date'>): string | null {
+  if (!value) return null;
+  const idDate = item === 'birth_date' ? idNumberBirthDate(cadre.id_number) : item === 'id_number' ? idNumberBirthDate(value) : null;
+  const birth = item === 'birth_date' ? value : cadre.birth_date;
+  return idDate !== null && idDate !== birth ? idDate : null;
+}
+
+/** The value typed, trimmed; an ID number's check character as the standard writes it (X, not x). */
+const proposedOf = (item: Item, value: unknown): string => {
+  const v = String(value).trim();
+  return ITEMS[item].field === 'id_number' ? v.toUpperCase() : v;
+};
+
+/**
  * A value the item may take: the A01 field's format, and a cadre record that stays consistent. A
  * birth date is a 认定: it may differ from the date inside the ID number (组通字〔2006〕41号: the
  * archive's earliest material decides), so that one comparison is left out for it. A new ID number
@@ -87,7 +105,7 @@ export function correctionServices(d: CorrectionDeps) {
       throw errors.rule('original_elsewhere', '本单位保管的是副本，信息更正由正本保管单位办理 / This office holds a copy; the holder of the original corrects it');
     }
     const cadre = (await cadreStore.findCadre(ctx.trx, cadreId))!;
-    const proposed = String(v.proposedValue).trim();
+    const proposed = proposedOf(item, v.proposedValue);
     await checkValue(ctx.trx, item, proposed, cadre, beijingDay(clock.now()));
     if (await store.openCaseOn(ctx.trx, cadreId, item)) {
       throw errors.rule('correction_open', `该干部的${ITEMS[item].zh}已有在办的更正事项 / A correction of this item is already under way`);
@@ -179,7 +197,7 @@ export function correctionServices(d: CorrectionDeps) {
     const catalogue = await catalog.currentMaterials(ctx.trx, c.archive_id);
     const basis = materialsBySeq(catalogue, Array.isArray(v.basisMaterials) ? (v.basisMaterials as string[]) : [], 'basis_material');
     if (!basis.length) throw errors.rule('basis_material', '须指明认定依据材料 / Name the materials the determination rests on', { unknown: [] });
-    const value = String(v.proposedValue).trim();
+    const value = proposedOf(item, v.proposedValue);
     const cadre = (await cadreStore.findCadre(ctx.trx, c.cadre_id))!;
     await checkValue(ctx.trx, item, value, cadre, beijingDay(clock.now()));
     const setAside = str(v.setAsideReason);
@@ -235,8 +253,8 @@ export function correctionServices(d: CorrectionDeps) {
     const item = c.item as Item;
     const now = clock.now();
     const cadre = (await cadreStore.findCadre(ctx.trx, c.cadre_id))!;
-    const idDate = idNumberBirthDate(cadre.id_number);
-    const differs = item === 'birth_date' && idDate !== c.new_value ? `与身份证号所载出生日期${idDate}不一致` : null;
+    const idDate = idBirthDateDiffering(item, c.new_value, cadre);
+    const differs = !idDate ? null : item === 'birth_date' ? `与身份证号所载出生日期${idDate}不一致` : `新身份证号所载出生日期${idDate}与认定的出生日期${cadre.birth_date}不一致`;
     const remark = [c.superior_reply_no ? `批复：${c.superior_reply_no}` : null, differs, c.case_no].filter(Boolean).join('；');
     // The decision is a NEW material (第三十九条: no material is ever changed or removed), filed without
     // its page images (the signed 认定表 is scanned afterwards): in an archive 已数字化 or 已验收 it fails

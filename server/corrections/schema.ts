@@ -52,7 +52,7 @@ export const correctionRecord = z
     proposedValue: z.string(),
     newValue: z.string().nullable(),
     currentValue: z.string().nullable(),
-    idNumberBirthDate: z.string().nullable().openapi({ description: 'for a birth date: the date inside the cadre’s ID number when the value settled on differs from it (the 认定 stands; the ID number is unchanged), else null' }),
+    idNumberBirthDate: z.string().nullable().openapi({ description: 'where the correction leaves birth date and ID number disagreeing: for a birth date, the date inside the cadre’s ID number (the 认定 stands; the ID number is unchanged); for an ID number, the date inside the new number; else null' }),
     recordedValues: z.array(z.object({ value: z.string(), seqNos: z.array(z.string()) })),
     trigger: z.string(),
     triggerLabel: z.string(),

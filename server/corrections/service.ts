@@ -5,7 +5,6 @@
 import path from 'node:path';
 import type { Q } from '../db.ts';
 import { parseJson } from '../db.ts';
-import { idNumberBirthDate } from '../archives/validate.ts';
 import { errors } from '../errors.ts';
 import type { EngineHooks, ServiceRegistry } from '../engine/types.ts';
 import { iso } from '../clock.ts';
@@ -14,7 +13,7 @@ import * as cadreStore from '../archives/store.ts';
 import { readableCases } from '../workflow/scope.ts';
 import { namesOf } from '../materials/store.ts';
 import { ITEMS, loadEvidenceMap, type Item } from './evidence.ts';
-import { correctionServices, type CorrectionDeps } from './process.ts';
+import { correctionServices, idBirthDateDiffering, type CorrectionDeps } from './process.ts';
 import * as store from './store.ts';
 import type { CorrectionRow, CorrectionStatus } from './store.ts';
 
@@ -90,7 +89,7 @@ export class CorrectionsService {
       proposedValue: c.proposed_value,
       newValue: c.new_value,
       currentValue: c.field && cadre ? ((cadre as unknown as Record<string, string | null>)[c.field] ?? null) : null,
-      idNumberBirthDate: item === 'birth_date' && cadre && idNumberBirthDate(cadre.id_number) !== (c.new_value ?? c.proposed_value) ? idNumberBirthDate(cadre.id_number) : null,
+      idNumberBirthDate: cadre ? idBirthDateDiffering(item, c.new_value ?? c.proposed_value, cadre) : null,
       recordedValues: parseJson<Array<{ value: string; seqNos: string[] }>>(c.recorded_values, []),
       trigger: c.trigger,
       triggerLabel: TRIGGERS[c.trigger] ?? c.trigger,

@@ -306,9 +306,15 @@ test.serial('given a birth date the archive settles differently from the ID card
   const taken = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: someoneElse.id_number });
   t.is(taken.res.status, 409, JSON.stringify(taken.res.body));
   t.is(taken.res.body.code, 'CADRE_EXISTS');
-  const first17 = `${cadre.id_number.slice(0, 6)}${settled.replaceAll('-', '')}${cadre.id_number.slice(14, 17)}`;
-  const newId = `${first17}${idCheckDigit(first17)}`;
-  const again = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: newId, reason: '本人已换领身份证。' });
+  // The new card's number (its sequence picked so that the check character is X, typed here as x).
+  const withDate = (date: string) => {
+    for (let seq = 0; ; seq += 2) {
+      const first17 = `${cadre.id_number.slice(0, 6)}${date.replaceAll('-', '')}${String(seq + (Number(cadre.id_number[16]) % 2)).padStart(3, '0')}`;
+      if (idCheckDigit(first17) === 'X') return `${first17}X`;
+    }
+  };
+  const newId = withDate(settled);
+  const again = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: newId.toLowerCase(), reason: '本人已换领身份证。' });
   t.is(again.res.status, 201, JSON.stringify(again.res.body));
   const ev = (await archivist.get(`/api/corrections/by-case/${again.res.body.id}`)).body;
   t.is(ev.idNumberBirthDate, null);
@@ -319,4 +325,8 @@ test.serial('given a birth date the archive settles differently from the ID card
   t.is(approved.status, 200, JSON.stringify(approved.body));
   const final = (await archivist.get(`/api/cadres/${cadre.id}`)).body;
   t.like(final, { idNumber: newId, birthDate: settled, birthDateRuling: c.case_no, idNumberBirthDate: null });
+  // A later number carrying another date is taken against the settled birth date, and the case says so.
+  const third = await open({ cadreId: cadre.id, item: 'id_number', proposedValue: withDate(idDate) });
+  t.is(third.res.status, 201, JSON.stringify(third.res.body));
+  t.is((await archivist.get(`/api/corrections/by-case/${third.res.body.id}`)).body.idNumberBirthDate, idDate);
 });

@@ -533,6 +533,7 @@ export const en: Dictionary = {
     proposed: 'Proposed value',
     newValue: 'Value determined',
     idDiffers: 'Differs from the date in the ID number ({date}). Once settled, the settled birth date stands and the ID number stays as it is; when the cadre has a new ID card, correct the item “ID number”.',
+    idDiffersNew: 'The new ID number carries the birth date {date}, which differs from the birth date on record; the record keeps the settled birth date, whatever the ID number says.',
     current: 'On record now',
     recorded: 'Values recorded in the archive',
     evidence: 'Evidence',

@@ -532,6 +532,7 @@ export const zh = {
     proposed: '拟认定的值',
     newValue: '认定的值',
     idDiffers: '与身份证号所载出生日期 {date} 不一致。认定后以认定的出生日期为准，身份证号不变；本人换领身份证后，以“身份证号”项目更正。',
+    idDiffersNew: '新身份证号所载出生日期 {date} 与档案记载的出生日期不一致；档案的出生日期以认定的为准，不随身份证号改变。',
     current: '现记载',
     recorded: '档案中记载的值',
     evidence: '证据表',
