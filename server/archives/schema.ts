@@ -154,6 +154,8 @@ export const fieldHistorySchema = z.object({
       version: z.number().int(),
       oldValue: z.string().nullable(),
       newValue: z.string().nullable(),
+      oldText: z.string().nullable().openapi({ description: 'the old value as a reader says it where the value is an id (a unit’s name for org_unit_id), else null' }),
+      newText: z.string().nullable().openapi({ description: 'the new value as a reader says it where the value is an id, else null' }),
       basisMaterialId: z.number().int().nullable(),
       basisInstanceId: z.string().nullable(),
       basisDocument: z.string().nullable(),

@@ -132,8 +132,16 @@ export class ArchiveViews {
     const keys = new Map<string, string | null>(
       caseIds.length ? (await trx('process_instances').whereIn('id', caseIds).select('id', 'business_key')).map((r: { id: string; business_key: string | null }) => [r.id, r.business_key ?? null]) : [],
     );
+    // A unit is stored by id: the row says its name (a unit renamed since reads with today's name).
+    const unitIds = [...new Set(rows.filter((h) => h.field === 'org_unit_id').flatMap((h) => [h.old_value, h.new_value]).filter((v): v is string => !!v).map(Number))];
+    const units = new Map<string, string>(
+      unitIds.length ? (await trx('org_units').whereIn('id', unitIds).select('id', 'name')).map((u: { id: number; name: string }) => [String(u.id), u.name]) : [],
+    );
+    const text = (h: FieldHistoryRow, v: string | null) => (h.field === 'org_unit_id' && v ? (units.get(v) ?? null) : null);
     return rows.map((h) => ({
       ...historyDto(h),
+      oldText: text(h, h.old_value),
+      newText: text(h, h.new_value),
       basisMaterial: h.basis_material_id ? (materials.get(h.basis_material_id) ?? null) : null,
       basisCase: h.basis_instance_id ? { instanceId: h.basis_instance_id, caseNo: keys.get(h.basis_instance_id) ?? null, readable: readable.has(h.basis_instance_id) } : null,
     }));

@@ -53,6 +53,11 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   const history = await db('cadre_field_history').where({ cadre_id: cadre.cadreId }).orderBy('id');
   t.deepEqual(history.map((h: any) => h.field).sort(), ['management_level', 'org_unit_id', 'post']);
   t.true(history.every((h: any) => h.basis_document === '乌组任〔2026〕15号'));
+  // The 变更记录 names the units, not their ids.
+  const shown = (await archivist.get(`/api/cadres/${cadre.cadreId}/history`)).body.items.find((h: any) => h.field === 'org_unit_id');
+  const unitName = async (id: string) => (await db('org_units').where({ id: Number(id) }).first()).name;
+  t.like(shown, { oldText: await unitName(shown.oldValue), newText: await unitName(shown.newValue) });
+  t.regex(shown.newText, /[\u4e00-\u9fff]/);
   const change = await db('position_changes').where({ cadre_id: cadre.cadreId }).first();
   t.is(change.from_level, 'unit');
   t.is(change.to_level, 'county');
