@@ -153,10 +153,10 @@ class Session {
     await this.findWhatUserMayStart(user);
   }
 
-  /** canStart: the process definitions answer only once no password change is due. */
+  /** canStart: the process definitions answer only once no password change or TOTP enrolment is due. */
   private async findWhatUserMayStart(user: MeWithPolicy): Promise<void> {
     this.canStart = false;
-    if (this.isBusinessUser && !user.mustChangePassword) {
+    if (this.isBusinessUser && !user.mustChangePassword && !user.mustEnrollTotp) {
       try {
         const defs = await call('GET /api/process-definitions');
         this.canStart = defs.some((d) => d.starters.some((r) => user.roles.includes(r)));
@@ -202,6 +202,18 @@ class Session {
       this.user = { ...this.user, ...me };
       await this.findWhatUserMayStart(this.user);
     }
+  }
+
+  /**
+   * The enrolment of an authenticator (TotpEnrol, on the login page) ends with a code from it. Done,
+   * the user goes on as after a login. A wrong code (TOTP_INVALID) throws ApiError. The secret itself
+   * stays with the enrolment step, never here.
+   */
+  async confirmTotp(code: string): Promise<void> {
+    const me = (await call('POST /api/auth/totp/confirm', { body: { code } })) as MeWithPolicy;
+    if (!this.user || this.locked) return;
+    this.user = { ...this.user, ...me };
+    await this.findWhatUserMayStart(this.user);
   }
 
   async logout(): Promise<void> {
