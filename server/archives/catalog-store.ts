@@ -154,6 +154,15 @@ export async function standingMarks(q: Q, materialId: number): Promise<Array<Pag
     .select('k.*', 'u.display_name as marked_by_name');
 }
 
+/** The pages with a standing 标为不合格 mark, per material (the reading room withholds them). */
+export async function markedPages(q: Q, materialIds: number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (!materialIds.length) return out;
+  const rows: Array<{ material_id: number; page_no: number }> = await q('page_marks').whereIn('material_id', materialIds).whereNull('cleared_at').distinct('material_id', 'page_no').orderBy(['material_id', 'page_no']);
+  for (const r of rows) out.set(r.material_id, [...(out.get(r.material_id) ?? []), r.page_no]);
+  return out;
+}
+
 /** 重扫此页 clears the marks standing on that page. */
 export async function clearPageMarks(q: Q, materialId: number, pageNo: number, at: string, by: number | null): Promise<number> {
   return q('page_marks').where({ material_id: materialId, page_no: pageNo }).whereNull('cleared_at').update({ cleared_at: at, cleared_by: by });

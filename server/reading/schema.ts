@@ -11,6 +11,7 @@ const materialSchema = z.object({
   formedDate: z.string(),
   pages: z.number().int().openapi({ description: '页数 in the catalogue' }),
   scannedPages: z.number().int().openapi({ description: 'page images on file; 0 = not digitised' }),
+  withheldPages: z.array(z.number().int()).openapi({ description: 'pages the office marked failing (标为不合格): withheld from the reader until rescanned' }),
 });
 
 export const sessionSchema = z

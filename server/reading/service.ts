@@ -25,7 +25,7 @@ import { watermarkPage } from './watermark.ts';
 import * as store from './store.ts';
 import type { ReadingGrantRow } from './store.ts';
 
-export type ReadingDenial = 'absent' | 'not_grantee' | 'revoked' | 'before_window' | 'after_window' | 'self' | 'relative' | 'avoided' | 'other_archive' | 'category' | 'no_page' | 'gone';
+export type ReadingDenial = 'absent' | 'not_grantee' | 'revoked' | 'before_window' | 'after_window' | 'self' | 'relative' | 'avoided' | 'other_archive' | 'category' | 'no_page' | 'gone' | 'withheld';
 
 class Denied {
   constructor(readonly reason: ReadingDenial) {}
@@ -81,6 +81,7 @@ export class ReadingRoom {
       const cats = (await catalog.listCategories(trx)).filter((c) => categoryCovered(granted, c.code));
       const materials = await catalog.currentMaterials(trx, g.archive_id, cats.map((c) => c.code));
       const scanned = await catalog.pageCounts(trx, materials.map((m) => m.id));
+      const withheld = await catalog.markedPages(trx, materials.map((m) => m.id));
       const now = this.d.clock.now();
       await this.d.audit.record(trx, { actor: user, ip, action: 'catalog.view', objectType: 'archive', objectId: g.archive_id, detail: { grantId, via: 'reading_room', materials: materials.length } });
       return {
@@ -106,7 +107,7 @@ export class ReadingRoom {
             parentCode: c.parent_code,
             materials: materials
               .filter((m) => m.category_code === c.code)
-              .map((m) => ({ id: m.id, seqNo: m.seq_no, title: m.title, formedDate: m.formed_date, pages: m.pages, scannedPages: scanned.get(m.id) ?? 0 })),
+              .map((m) => ({ id: m.id, seqNo: m.seq_no, title: m.title, formedDate: m.formed_date, pages: m.pages, scannedPages: scanned.get(m.id) ?? 0, withheldPages: withheld.get(m.id) ?? [] })),
           })),
       };
     });
@@ -136,7 +137,10 @@ export class ReadingRoom {
     if (m.archive_id !== g.archive_id) return new Denied('other_archive');
     if (!categoryCovered(parseJson<string[]>(g.categories, []), m.category_code)) return new Denied('category');
     const page = await catalog.findPage(q, materialId, pageNo);
-    return page ? { g, page } : new Denied('no_page');
+    if (!page) return new Denied('no_page');
+    // A page the office marked failing (illegible, or another material's) is withheld until rescanned.
+    if ((await catalog.markedPages(q, [materialId])).get(materialId)?.includes(pageNo)) return new Denied('withheld');
+    return { g, page };
   }
 
   /** What the watermark says: who reads, for which request, when (Beijing time, to the minute). */

@@ -114,6 +114,18 @@ test.serial('a page marked failing moves an archive 已数字化 back, is listed
   t.false(readerFindings.body.findings.some((f: any) => f.code === 'MARKED_FAILING'));
   const officeFindings = await archivist.get(`/api/materials/${m.id}/scan-check`);
   t.true(officeFindings.body.findings.some((f: any) => f.code === 'MARKED_FAILING' && f.reason === '字迹模糊，第二段无法辨认'));
+  // In the reading room the marked page is withheld (it may be illegible, or another material's page); the others open.
+  const reader = await sys.as('applicant1');
+  const grant = await db()('archive_grants').where({ grantee_user_id: applicantId, archive_id: a.archiveId }).orderBy('id', 'desc').first();
+  const room = await reader.get(`/api/reading/${grant.id}`);
+  t.is(room.status, 200, JSON.stringify(room.body));
+  const listed = room.body.categories.flatMap((c: any) => c.materials).find((x: any) => x.id === m.id);
+  t.deepEqual(listed.withheldPages, [pageNo]);
+  t.is((await reader.get(`/api/reading/${grant.id}/materials/${m.id}/pages/${pageNo}`)).status, 404);
+  t.like((await auditRows(sys, 'page.view_denied')).at(-1), { object_id: `${m.id}/${pageNo}`, outcome: 'denied' });
+  t.is(JSON.parse((await auditRows(sys, 'page.view_denied')).at(-1).detail).reason, 'withheld');
+  const otherPage = pageNo === 1 ? 2 : 1;
+  if (otherPage <= m.pages) t.is((await reader.get(`/api/reading/${grant.id}/materials/${m.id}/pages/${otherPage}`)).status, 200);
 
   // A re-check cannot see a blur: the mark stands, and 已数字化 stays refused.
   const recheck = await archivist.post(`/api/materials/${m.id}/scan-checks`, {});
@@ -141,6 +153,7 @@ test.serial('a page marked failing moves an archive 已数字化 back, is listed
   t.is((await archivist.get(`/api/scan-checks/failing?archiveId=${a.archiveId}`)).body.total, 0);
   t.deepEqual((await archivist.get(`/api/materials/${m.id}`)).body.pageMarks, []);
   t.is((await move('archivist1', a.archiveId, { to: 'done' })).status, 200);
+  t.is((await reader.get(`/api/reading/${grant.id}/materials/${m.id}/pages/${pageNo}`)).status, 200, 'rescanned, the page opens to the reader');
   // A rescanned page may be marked again.
   t.is((await mark('chief1', m.id, pageNo, { reason: '重扫后仍歪斜' })).status, 200);
 });

@@ -942,6 +942,8 @@ export const en: Dictionary = {
     rotate: 'Rotate',
     thumbnails: 'Thumbnails',
     thumbOf: 'Thumbnail of page {n}',
+    withheld: 'Page {n} was marked unreadable by the archive office (illegible, or not part of this material) and is withheld until it is rescanned.',
+    thumbWithheld: 'p. {n} awaits rescan',
     pageAlt: '{title}, page {n} (watermarked with the reader)',
     loadFailed: 'The page did not load; please try again.',
     rules: 'Read only what the approved purpose needs; no notes, copies or photos. Pages carry your watermark and every view is recorded.',

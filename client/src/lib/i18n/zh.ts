@@ -942,6 +942,8 @@ export const zh = {
     rotate: '旋转',
     thumbnails: '缩略图',
     thumbOf: '第 {n} 页缩略图',
+    withheld: '第 {n} 页已被档案室标为不合格（看不清或不属于本材料），重扫前不予显示。',
+    thumbWithheld: '第 {n} 页 待重扫',
     pageAlt: '{title} 第 {n} 页（带查阅人水印）',
     loadFailed: '页面未能加载，请重试。',
     rules: '请只查阅与批准用途相关的内容；不得摘抄、复制、拍摄。页面带有查阅人水印，查看记录在案。',
