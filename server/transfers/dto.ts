@@ -53,6 +53,8 @@ export const positionChangeDto = (p: PositionChangeRow, units: Map<number, strin
   noticeNo: p.notice_no,
   noticeDate: p.notice_date,
   recordedAt: p.recorded_at,
+  /** The transfer it started was cancelled: `reverted` — the position went back; `kept` — changed since, left as recorded. */
+  revert: p.revert_result ? { result: p.revert_result, at: p.reverted_at ?? '' } : null,
 });
 
 export const orderDetailDto = (o: OrderRow, extra: {

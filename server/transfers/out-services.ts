@@ -4,6 +4,7 @@
 // receipt, take a defective return back into preparation, and close on the receipt. The archive's
 // uses come first (uses.ts): preparation and sending wait for them, and the send ends its readings.
 import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
+import type { Trx } from '../db.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
@@ -164,10 +165,43 @@ async function returnToPreparation(ctx: ServiceContext) {
   await store.updateOrder(ctx.trx, order.id, { status: 'preparing', updated_at: iso(ctx.clock.now()) });
 }
 
-async function cancelTransfer(ctx: ServiceContext) {
+async function cancelTransfer(d: TransferDeps, ctx: ServiceContext) {
   const order = await orderOf(ctx);
   await store.updateOrder(ctx.trx, order.id, { status: 'cancelled', open_key: null, updated_at: iso(ctx.clock.now()) });
-  return { outcome: 'cancelled' };
+  const reverted = await revertPositionChange(d, ctx.trx, order, await actorRef(ctx));
+  return { outcome: 'cancelled', ...(reverted ? { positionReverted: reverted } : {}) };
+}
+
+/**
+ * A cancelled transfer that a 任免 notice started takes the notice back: unit, post and management
+ * level return to the notice's from_* values, each through updateCadreField with the cancellation as
+ * basis (变更记录). Only when the cadre still holds the notice's to_* values: a position changed since
+ * is left as it is (`kept`; the case tells the archivist to correct it). Undefined: no notice behind it.
+ */
+export async function revertPositionChange(d: TransferDeps, trx: Trx, order: store.OrderRow, actor: Awaited<ReturnType<typeof actorRef>>): Promise<'reverted' | 'kept' | undefined> {
+  const change = await store.positionChangeOfOrder(trx, order.id);
+  if (!change || change.reverted_at) return undefined;
+  const cadre = await cadreStore.findCadre(trx, change.cadre_id);
+  const at = iso(d.clock.now());
+  if (!cadre) return undefined;
+  const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
+  const holds = same(cadre.org_unit_id, change.to_unit_id) && same(cadre.post, change.to_post) && same(cadre.management_level, change.to_level);
+  if (!holds) {
+    await store.markPositionChangeReverted(trx, change.id, 'kept', at);
+    return 'kept';
+  }
+  const document = `撤销转递${order.case_no}（${change.notice_no}）`.slice(0, 60);
+  const back: Array<[string, string | number | null, unknown]> = [
+    ['org_unit_id', change.from_unit_id, cadre.org_unit_id],
+    ['post', change.from_post, cadre.post],
+    ['management_level', change.from_level, cadre.management_level],
+  ];
+  for (const [field, value, now] of back) {
+    if (same(value, now)) continue;
+    await d.archives.updateCadreField(trx, { cadreId: cadre.id, field, value, basis: { document }, actor });
+  }
+  await store.markPositionChangeReverted(trx, change.id, 'reverted', at);
+  return 'reverted';
 }
 
 /** A courier's name as recorded: full-width forms folded, spaces collapsed, none between Chinese characters. */
@@ -259,6 +293,6 @@ export function registerTransferOutServices(registry: ServiceRegistry, d: Transf
   registry.register('openTransfer', (ctx) => openTransfer(d, ctx));
   registry.register('recordPreparation', recordPreparation);
   registry.register('returnToPreparation', returnToPreparation);
-  registry.register('cancelTransfer', cancelTransfer);
+  registry.register('cancelTransfer', (ctx) => cancelTransfer(d, ctx));
   registry.register('sendTransfer', (ctx) => sendTransfer(d, ctx));
 }

@@ -156,7 +156,18 @@ export const orderDetail = orderSummary
     chases: z.array(z.object({ seq: z.number().int(), channel: z.string(), channelLabel: z.string(), note: nullableText, by: nullableText, at: z.string() })),
     returns: z.array(z.object({ slip: nullableText, reason: z.string(), source: z.string(), by: nullableText, at: z.string() })),
     positionChange: z
-      .object({ id: z.number().int(), from: levelSide, to: levelSide, noticeNo: z.string(), noticeDate: z.string(), recordedAt: z.string() })
+      .object({
+        id: z.number().int(),
+        from: levelSide,
+        to: levelSide,
+        noticeNo: z.string(),
+        noticeDate: z.string(),
+        recordedAt: z.string(),
+        revert: z
+          .object({ result: z.enum(['reverted', 'kept']), at: z.string() })
+          .nullable()
+          .openapi({ description: 'The transfer was cancelled: reverted — unit, post and level went back; kept — they had changed since, left as recorded (correct them by hand)' }),
+      })
       .nullable(),
   })
   .openapi('TransferOrder');

@@ -14,6 +14,7 @@ import { indexStartedCase } from '../workflow/cases.ts';
 import type { TransferDeps } from './context.ts';
 import { dayOf } from './dates.ts';
 import { buildSlip } from './slip.ts';
+import { revertPositionChange } from './out-services.ts';
 import { chaseDto, orderDetailDto, orderSummaryDto, positionChangeDto, returnDto, rosterDto } from './dto.ts';
 import * as store from './store.ts';
 import * as holdings from './holdings-store.ts';
@@ -34,7 +35,14 @@ export class TransferService {
     hooks.on('instanceEnded', async (trx, ev) => {
       if (ev.status !== 'terminated' || (ev.processKey !== 'transfer' && ev.processKey !== 'transfer-in')) return;
       const order = await store.orderOfInstance(trx, ev.instanceId);
-      if (order?.open_key) await store.updateOrder(trx, order.id, { status: 'cancelled', open_key: null, updated_at: iso(this.d.clock.now()) });
+      if (!order?.open_key) return;
+      await store.updateOrder(trx, order.id, { status: 'cancelled', open_key: null, updated_at: iso(this.d.clock.now()) });
+      // The archivist who recorded the notice withdrew the case before anyone acted (通知登记错误):
+      // the notice goes back as with 撤销. An administrator's termination leaves the position alone.
+      if (order.direction === 'out' && order.status === 'preparing' && ev.endedBy != null && ev.endedBy === order.opened_by) {
+        const u = await people.findUser(trx, ev.endedBy);
+        await revertPositionChange(this.d, trx, order, u ? { id: u.id, username: u.username, displayName: u.display_name } : null);
+      }
     });
   }
 

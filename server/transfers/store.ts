@@ -96,6 +96,9 @@ export interface PositionChangeRow {
   transfer_order_id: number | null;
   recorded_by: number;
   recorded_at: string;
+  /** Set when the transfer it started was cancelled: `reverted` (the fields went back) or `kept` (changed since; left alone). */
+  reverted_at?: string | null;
+  revert_result?: 'reverted' | 'kept' | null;
 }
 
 const idOf = (ret: unknown): number => Number(typeof ret === 'object' && ret !== null ? (ret as { id: number }).id : ret);
@@ -214,6 +217,10 @@ export async function setPositionChangeOrder(q: Q, id: number, orderId: number):
 
 export async function positionChangesOf(q: Q, cadreId: number): Promise<PositionChangeRow[]> {
   return q('position_changes').where({ cadre_id: cadreId }).orderBy('id');
+}
+
+export async function markPositionChangeReverted(q: Q, id: number, result: 'reverted' | 'kept', at: string): Promise<void> {
+  await q('position_changes').where({ id }).update({ reverted_at: at, revert_result: result });
 }
 
 export async function positionChangeOfOrder(q: Q, orderId: number): Promise<PositionChangeRow | undefined> {

@@ -1274,6 +1274,11 @@ export type TransferOrder = TransferOrderSummary & {
     noticeNo: string;
     noticeDate: string;
     recordedAt: string;
+    /** The transfer was cancelled: reverted — unit, post and level went back; kept — they had changed since, left as recorded (correct them by hand) */
+    revert: {
+      result: "reverted" | "kept";
+      at: string;
+    } | null;
   } | null;
 };
 

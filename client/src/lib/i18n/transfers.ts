@@ -35,6 +35,8 @@ const zhTexts = {
     returnLine: '{at}，{by}退回：{reason}',
     returnLineAnon: '{at} 退回：{reason}',
     paper: '纸质退回',
+    reverted: '转递已撤销，任免通知 {notice} 已撤回：干部的单位、职务和管理权限已恢复为 {from}（见变更记录）。',
+    kept: '转递已撤销，但任免通知 {notice} 登记后，干部的单位、职务或管理权限又有变动，系统未予恢复，干部信息仍为现在登记的内容。请核实后在干部信息中更正。',
   },
   confirm: {
     receiptTitle: '确认登记纸质回执',
@@ -85,6 +87,8 @@ const enTexts: Shape<typeof zhTexts> = {
     returnLine: '{at}, returned by {by}: {reason}',
     returnLineAnon: '{at}, returned: {reason}',
     paper: 'returned on paper',
+    reverted: 'The transfer was cancelled and the notice {notice} taken back: the cadre’s unit, post and management level are again {from} (see the change history).',
+    kept: 'The transfer was cancelled, but the cadre’s unit, post or management level changed again after the notice {notice}; nothing was put back: the record stays as it is now. Check it and correct the cadre’s record.',
   },
   confirm: {
     receiptTitle: 'Record the paper receipt?',
