@@ -64,6 +64,10 @@ async function reviewFacts(q: Q, d: MaterialsDeps, intake: IntakeRow): Promise<R
   return { mismatches: keyFieldMismatches(intake, cadre!), archive: archive!, active, scanFindings: active.length ? d.scans.precheck(intake, active) : [] };
 }
 
+/** The matches for the English half of a message: "收材-2026-0001 (filed, 4-4-3), 4-4-5". */
+const sameMaterialRefs = (list: store.SameMaterial[]) =>
+  list.map((s) => (s.intakeNo ? `${s.intakeNo} (${[s.intakeStatus ? INTAKE_STATUSES[s.intakeStatus].en.toLowerCase() : '', s.seqNo ?? ''].filter(Boolean).join(', ')})` : String(s.seqNo))).join(', ');
+
 /** The task page's early warning: 合格 on 接收鉴别 would be refused, and why. */
 export function materialReviewChoices(d: MaterialsDeps): ChoiceCheck {
   return async (q, task) => {
@@ -111,6 +115,22 @@ export function intakeServices(d: MaterialsDeps) {
     const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);
     if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
 
+    // The same material handed over twice (a second registration of one document) would be filed
+    // twice: refused unless the producer confirms it is a different material and says why.
+    const title = String(v.title).trim();
+    const same = await store.sameMaterials(ctx.trx, { cadreId: cadre.id, archiveId: archive.id, categoryCode: category.code, formedDate: String(v.formedDate), title });
+    const notDuplicateReason = v.notDuplicate === true ? str(v.notDuplicateReason) : null;
+    if (same.length && v.notDuplicate !== true) {
+      throw errors.rule(
+        'duplicate_material',
+        `该干部已有同名、同类别、同形成时间的材料：${store.sameMaterialText(same, (s) => INTAKE_STATUSES[s].zh)}。请勿重复移交（被退回的请补正后重新移交）；确属另一份材料的，勾选“不是同一份材料”并写明理由 / The same material (title, category, formation date) was already handed over or filed for this cadre: ${sameMaterialRefs(same)}. Do not hand it over twice; if it is a different material, confirm so and give the reason`,
+        { field: 'notDuplicate', matches: same },
+      );
+    }
+    if (same.length && (!notDuplicateReason || notDuplicateReason.length < 2)) {
+      throw errors.rule('duplicate_reason', '请写明与已移交材料不是同一份的理由 / Say why this is not the material already handed over', { field: 'notDuplicateReason', matches: same });
+    }
+
     const { handoverDue, late } = handoverTerms(String(v.formedDate), today, ctx.params.materialHandoverDays);
     const intakeNo = await caseNumber(ctx.trx, '收材', now);
     ctx.setBusinessKey(intakeNo);
@@ -124,7 +144,7 @@ export function intakeServices(d: MaterialsDeps) {
       custodian_org_id: archive.custodian_org_id,
       producer_org_id: actor.orgUnitId,
       handler_id: actor.id,
-      title: String(v.title).trim(),
+      title,
       category_code: String(v.categoryCode),
       formed_date: String(v.formedDate),
       pages: Number(v.pages),
@@ -154,7 +174,7 @@ export function intakeServices(d: MaterialsDeps) {
       filed_by: null,
       updated_at: at,
     });
-    await store.insertEvent(ctx.trx, { intake_id: intakeId, round: 1, kind: 'registered', actor_id: actor.id, at, comment: null, detail: JSON.stringify({ late, handoverDue }) });
+    await store.insertEvent(ctx.trx, { intake_id: intakeId, round: 1, kind: 'registered', actor_id: actor.id, at, comment: null, detail: JSON.stringify({ late, handoverDue, ...(same.length ? { sameAs: same, notDuplicateReason } : {}) }) });
     if (notice) {
       // The material a collection notice asked for has arrived: the notice's case ends and its
       // hand-over deadline closes, in this same transaction.
@@ -167,7 +187,7 @@ export function intakeServices(d: MaterialsDeps) {
       objectType: 'material_intake',
       objectId: intakeId,
       orgUnitId: archive.custodian_org_id,
-      detail: { intakeNo, late, handoverDue, noticeNo: notice?.notice_no ?? null },
+      detail: { intakeNo, late, handoverDue, noticeNo: notice?.notice_no ?? null, ...(same.length ? { sameAs: same.map((x) => x.intakeNo ?? x.seqNo), notDuplicateReason } : {}) },
     });
     return {
       intakeId,
@@ -178,7 +198,7 @@ export function intakeServices(d: MaterialsDeps) {
       producerOrgId: actor.orgUnitId,
       late,
       handoverDue,
-      caseSubject: intakeSubject(String(v.title).trim(), cadre.name, late),
+      caseSubject: intakeSubject(title, cadre.name, late),
       orgScopes: { archivist: archive.custodian_org_id, archive_chief: archive.custodian_org_id },
     };
   }

@@ -98,6 +98,10 @@ export const intakeRecord = z
     scans: z.array(scan),
     scanFindings: z.array(finding),
     canUpload: z.boolean(),
+    sameMaterials: z
+      .array(z.object({ intakeNo: z.string().nullable(), intakeStatus: z.string().nullable(), seqNo: z.string().nullable() }))
+      .nullable()
+      .openapi({ description: 'archive staff only: other intakes (not withdrawn) or catalogue rows of the same material — same cadre, category, formation date and title (spaces ignored)' }),
   })
   .openapi('MaterialIntake');
 

@@ -90,6 +90,12 @@ export class MaterialsService {
     const categoryLabel = await store.categoryLabel(q, intake.category_code);
     const active = scans.filter((s) => !s.withdrawn_at);
     const open = intake.status === 'received' || intake.status === 'returned';
+    // Archive view: the same material already handed over or filed (filed meanwhile, or registered
+    // with the producer's "not the same material"), for the reviewer and the filer to weigh.
+    const same =
+      view === 'archive'
+        ? await store.sameMaterials(q, { cadreId: intake.cadre_id, archiveId: intake.archive_id, categoryCode: intake.category_code, formedDate: intake.formed_date, title: intake.title, exceptIntakeId: intake.id })
+        : null;
     return {
       ...intakeDto(intake, { view, names: { users, orgs }, cadreName: cadre!.name, mismatches: view === 'archive' ? keyFieldMismatches(intake, cadre!) : null, noticeNo: notice?.notice_no ?? null }),
       /** The category as people read it (the code when the catalogue does not know it). */
@@ -101,6 +107,8 @@ export class MaterialsService {
       scanFindings: intake.status === 'filed' || !active.length ? [] : this.d.scans.precheck(intake, active),
       /** Only the producer who handed it over, until it is accepted. */
       canUpload: open && view === 'producer' && intake.handler_id === userId,
+      /** Archive view only: other intakes or catalogue rows of the same material (title, category, formation date). */
+      sameMaterials: same,
     };
   }
 

@@ -289,3 +289,70 @@ export async function namesOf(q: Q, table: 'users' | 'org_units', ids: Array<num
   const rows = await q(table).whereIn('id', wanted).select('id', table === 'users' ? 'display_name as name' : 'name');
   return new Map(rows.map((r: any) => [Number(r.id), String(r.name)]));
 }
+
+// -- the same material handed over twice --------------------------------------------------------
+
+/**
+ * How a title compares for "the same material": Unicode-normalised (full-width letters and digits
+ * as their ASCII forms, NFKC) with every space removed (ASCII, full-width U+3000, tabs), lower case.
+ * Chinese titles carry no meaningful spaces; "2026年度 干部培训登记表" is "2026年度干部培训登记表".
+ */
+export const titleKey = (title: string) => title.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
+
+export interface SameMaterial {
+  /** An intake (open or filed) of the same material, or a catalogue row filed without one. */
+  intakeNo: string | null;
+  intakeStatus: IntakeStatus | null;
+  /** The catalogue 序号 the material was filed under. */
+  seqNo: string | null;
+}
+
+/**
+ * What is already handed over or filed that matches this material: same cadre, same category, same
+ * formation date, same title (titleKey). Intakes still received / returned / ledgered / filed count
+ * (a withdrawn one does not); catalogue rows of the cadre's archive count unless a later revision
+ * replaced them. `exceptIntakeId` leaves out the intake being looked at.
+ */
+export async function sameMaterials(
+  q: Q,
+  m: { cadreId: number; archiveId: number; categoryCode: string; formedDate: string; title: string; exceptIntakeId?: number },
+): Promise<SameMaterial[]> {
+  const key = titleKey(m.title);
+  const intakes = await q('material_intakes')
+    .where({ cadre_id: m.cadreId, category_code: m.categoryCode, formed_date: m.formedDate })
+    .whereNot('status', 'withdrawn')
+    .modify((b: any) => {
+      if (m.exceptIntakeId) b.whereNot('id', m.exceptIntakeId);
+    })
+    .orderBy('id')
+    .select('id', 'intake_no', 'status', 'title', 'material_id', 'seq_no');
+  const materials = await q('materials as m')
+    .where({ 'm.archive_id': m.archiveId, 'm.category_code': m.categoryCode, 'm.formed_date': m.formedDate })
+    .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
+    .orderBy('m.id')
+    .select('m.id', 'm.seq_no', 'm.title');
+  const out: SameMaterial[] = [];
+  const seen = new Set<number>();
+  if (m.exceptIntakeId) {
+    // The intake's own catalogue row, once filed, is not another copy of it.
+    const own = await q('material_intakes').where({ id: m.exceptIntakeId }).first('material_id');
+    if (own?.material_id) seen.add(Number(own.material_id));
+  }
+  for (const i of intakes) {
+    if (titleKey(i.title) !== key) continue;
+    if (i.material_id) seen.add(Number(i.material_id));
+    out.push({ intakeNo: i.intake_no, intakeStatus: i.status, seqNo: i.seq_no ?? null });
+  }
+  for (const r of materials) {
+    if (seen.has(Number(r.id)) || titleKey(r.title) !== key) continue;
+    out.push({ intakeNo: null, intakeStatus: null, seqNo: r.seq_no });
+  }
+  return out;
+}
+
+/** The matches as a sentence: "收材-2026-0001（已归档，序号 4-4-3）、序号 4-4-5". */
+export function sameMaterialText(list: SameMaterial[], statusLabel: (s: IntakeStatus) => string): string {
+  return list
+    .map((s) => (s.intakeNo ? `${s.intakeNo}（${[s.intakeStatus ? statusLabel(s.intakeStatus) : '', s.seqNo ? `序号 ${s.seqNo}` : ''].filter(Boolean).join('，')}）` : `序号 ${s.seqNo}`))
+    .join('、');
+}

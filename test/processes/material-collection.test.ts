@@ -309,3 +309,53 @@ test.serial('given a hand-over nobody has reviewed yet, the producer withdraws i
   t.is((await uploadScan(producer, intake.id, await pageScan(9))).status, 409);
   t.true((await (await sys.as('archivist1')).get('/api/material-intakes?status=withdrawn')).body.items.some((i: any) => i.id === intake.id));
 });
+
+test.serial('the same material handed over twice (spaces around the name and in the title) is refused naming the earlier intake, then the filed 序号; confirmed as a different material with its reason it goes in and the archivist is warned', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 3 });
+  const formed = daysAgo(sys, 5);
+  const material = { title: '2026年度干部培训登记表', categoryCode: '4-4' };
+  const first = await register(registration(cadre, formed, material));
+  t.is(first.res.status, 201, JSON.stringify(first.res.body));
+  const firstNo = first.res.body.businessKey;
+
+  // The second hand-over, the name and the title typed with spaces: refused, nothing written.
+  const again = registration(cadre, formed, { ...material, cadreName: ` ${cadre.name} `, title: ' 2026年度 干部培训登记表　' });
+  const intakesBefore = await countOf(sys, 'material_intakes');
+  const twice = await register(again);
+  t.is(twice.res.status, 422, JSON.stringify(twice.res.body));
+  t.is(twice.res.body.details.rule, 'duplicate_material');
+  t.true(twice.res.body.message.includes(`${firstNo}（已接收）`), twice.res.body.message);
+  t.deepEqual(twice.res.body.details.matches, [{ intakeNo: firstNo, intakeStatus: 'received', seqNo: null }]);
+  t.is(await countOf(sys, 'material_intakes'), intakesBefore);
+  // Another category, date or title is another material.
+  t.is((await register(registration(cadre, formed, { ...material, title: '2026年度干部培训登记表（续）' }))).res.status, 201);
+
+  // The first is filed: a third hand-over is refused naming its 序号 too.
+  const archivist = await sys.as('archivist1');
+  t.is((await completeAt(archivist, first.res.body.id, 'reviewMaterial', accept())).status, 200);
+  t.is((await completeAt(archivist, first.res.body.id, 'fileMaterial', { filedCategoryCode: '4-4', filedPages: 2 })).status, 200);
+  const seqNo = (await intakeOf(first.res.body.id)).seq_no;
+  const thrice = await register(again);
+  t.is(thrice.res.status, 422);
+  t.true(thrice.res.body.message.includes(`${firstNo}（已归档，序号 ${seqNo}）`), thrice.res.body.message);
+
+  // The producer says it is a different material: the reason is required, then it goes in.
+  const noReason = await register({ ...again, notDuplicate: true, notDuplicateReason: ' ' });
+  t.is(noReason.res.status, 400);
+  t.true(noReason.res.body.details.some((d: any) => d.field === 'notDuplicateReason'), JSON.stringify(noReason.res.body));
+  const confirmed = await register({ ...again, notDuplicate: true, notDuplicateReason: '第二期培训的登记表，与第一期同名同日' });
+  t.is(confirmed.res.status, 201, JSON.stringify(confirmed.res.body));
+  const second = await intakeOf(confirmed.res.body.id);
+  t.is(second.title, '2026年度 干部培训登记表', 'the title trimmed');
+  t.is(second.stated_name, cadre.name);
+  const registered = await db('material_intake_events').where({ intake_id: second.id, kind: 'registered' }).first();
+  t.like(JSON.parse(registered.detail), { notDuplicateReason: '第二期培训的登记表，与第一期同名同日', sameAs: [{ intakeNo: firstNo, seqNo }] });
+
+  // The archivist's 接收鉴别 sees the earlier one; the producer's view says nothing of the archive.
+  const record = await archivist.get(`/api/material-intakes/by-case/${confirmed.res.body.id}`);
+  t.deepEqual(record.body.sameMaterials, [{ intakeNo: firstNo, intakeStatus: 'filed', seqNo }]);
+  t.is((await confirmed.producer.get(`/api/material-intakes/by-case/${confirmed.res.body.id}`)).body.sameMaterials, null);
+  // The filed first one does not count its own catalogue row as a copy of itself.
+  t.deepEqual((await archivist.get(`/api/material-intakes/by-case/${first.res.body.id}`)).body.sameMaterials, [{ intakeNo: second.intake_no, intakeStatus: 'received', seqNo: null }]);
+});

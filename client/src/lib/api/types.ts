@@ -1019,6 +1019,12 @@ export type MaterialIntake = {
     message: string;
   }>;
   canUpload: boolean;
+  /** archive staff only: other intakes (not withdrawn) or catalogue rows of the same material — same cadre, category, formation date and title (spaces ignored) */
+  sameMaterials: Array<{
+    intakeNo: string | null;
+    intakeStatus: string | null;
+    seqNo: string | null;
+  }> | null;
 };
 
 export type IntakeScans = {
