@@ -1,8 +1,8 @@
 // Reading an import file (历史数据迁移): CSV (UTF-8) or XLSX, into sheets of rows keyed by the
 // normalised column name, each row keeping the line number a person sees in their editor or Excel.
 // Headers may be the indicator codes of DOMAIN.md §2.2 (a0101 …, e01z211 …) or their Chinese names.
+import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse';
-import type ExcelJS from 'exceljs';
 import { errors } from '../errors.ts';
 
 export interface InRow {
@@ -74,39 +74,40 @@ const normaliseHeader = (h: string): string => {
   return HEADER_ALIASES[t] ?? t.toLowerCase();
 };
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellText((v as { result: ExcelJS.CellValue }).result);
-    if ('text' in v) return String((v as { text: unknown }).text);
-    if ('error' in v) return '';
-  }
-  return String(v);
-}
-
-function toSheet(name: string, header: string[], body: Array<{ line: number; cells: string[] }>): Sheet {
+/** normalised column names of a header row, and each one's header as written (for messages). */
+function columnsOf(header: string[]) {
   const cols = header.map(normaliseHeader);
   const headers = new Map<string, string>();
   cols.forEach((c, i) => c && headers.set(c, header[i].trim()));
+  return { cols, headers };
+}
+
+/** A row keyed by column; null for a row with nothing in it. */
+function inRow(cols: string[], r: { line: number; cells: string[] }): InRow | null {
+  if (r.cells.every((c) => !c.trim())) return null;
+  const values: Record<string, string> = {};
+  cols.forEach((c, i) => {
+    if (c) values[c] = (r.cells[i] ?? '').trim();
+  });
+  return { line: r.line, values };
+}
+
+const tooManyRows = (name: string, rows: number) =>
+  errors.validation([
+    {
+      field: 'file',
+      message: `表「${name}」有 ${rows} 行，每次最多导入 ${MAX_IMPORT_ROWS} 行：请拆成几个文件依次导入（重复导入同一文件不会重复写入） / sheet "${name}" has ${rows} rows, at most ${MAX_IMPORT_ROWS} per import: split it into files and import them one after another (importing a file twice writes nothing twice)`,
+    },
+  ]);
+
+function toSheet(name: string, header: string[], body: Array<{ line: number; cells: string[] }>): Sheet {
+  const { cols, headers } = columnsOf(header);
   const rows: InRow[] = [];
   for (const r of body) {
-    if (r.cells.every((c) => !c.trim())) continue;
-    const values: Record<string, string> = {};
-    cols.forEach((c, i) => {
-      if (c) values[c] = (r.cells[i] ?? '').trim();
-    });
-    rows.push({ line: r.line, values });
+    const row = inRow(cols, r);
+    if (row) rows.push(row);
   }
-  if (rows.length > MAX_IMPORT_ROWS) {
-    throw errors.validation([
-      {
-        field: 'file',
-        message: `表「${name}」有 ${rows.length} 行，每次最多导入 ${MAX_IMPORT_ROWS} 行：请拆成几个文件依次导入（重复导入同一文件不会重复写入） / sheet "${name}" has ${rows.length} rows, at most ${MAX_IMPORT_ROWS} per import: split it into files and import them one after another (importing a file twice writes nothing twice)`,
-      },
-    ]);
-  }
+  if (rows.length > MAX_IMPORT_ROWS) throw tooManyRows(name, rows.length);
   return { name, headers, rows };
 }
 
@@ -139,32 +140,95 @@ async function readCsv(buf: Buffer, name: string): Promise<Sheet[]> {
   return [toSheet(name, records[0].record, records.slice(1).map((r) => ({ line: startLine(r), cells: r.record })))];
 }
 
-async function readXlsx(buf: Buffer): Promise<Sheet[]> {
-  // Loaded on first use: exceljs takes ~0.5 s to load, and most servers never import a spreadsheet.
-  const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
-    throw errors.validation([{ field: 'file', message: 'XLSX 无法解析 / the XLSX file cannot be read' }]);
-  }
-  const out: Sheet[] = [];
-  for (const ws of wb.worksheets) {
-    let header: string[] | null = null;
-    const body: Array<{ line: number; cells: string[] }> = [];
-    ws.eachRow({ includeEmpty: false }, (row, n) => {
-      const cells: string[] = [];
-      for (let i = 1; i <= ws.columnCount; i++) cells.push(cellText(row.getCell(i).value));
-      if (!header) header = cells;
-      else body.push({ line: n, cells });
+const XLSX_UNREADABLE = 'XLSX 无法解析 / the XLSX file cannot be read';
+
+/** Rows in one message from the XLSX worker: each takes the main thread a few milliseconds to take in. */
+const XLSX_CHUNK_ROWS = 1_000;
+
+/**
+ * Heap of the XLSX worker. exceljs holds the whole workbook as objects: a 50,000-row sheet of 22
+ * columns, every cell a different text (the widest, cadres), needs 400–500 MB, and runs slowly near
+ * the limit. A file that needs more (a zip that unpacks to far more than the upload limit) stops the
+ * worker with ERR_WORKER_OUT_OF_MEMORY, answered as too big, instead of taking the server's memory.
+ */
+const XLSX_HEAP_MB = 1_536;
+
+/**
+ * An XLSX file, parsed by exceljs in a worker thread (xlsx-worker.mjs) so that the server keeps
+ * answering other users meanwhile; its rows come back in chunks and become a Sheet here, exactly as
+ * a CSV's do. The worker is gone when this settles, whatever happened.
+ */
+function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
+  // A copy of the file's bytes, handed over rather than copied again (buf may be a view of a bigger pool).
+  const bytes = new Uint8Array(buf);
+  const worker = new Worker(new URL('./xlsx-worker.mjs', import.meta.url), {
+    workerData: { bytes, maxRows: MAX_IMPORT_ROWS, chunkRows: XLSX_CHUNK_ROWS },
+    transferList: [bytes.buffer],
+    // Not the parent's flags (tsx's loader, --inspect…): the worker is plain JavaScript.
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: opts.xlsxHeapMb ?? XLSX_HEAP_MB },
+  });
+  return new Promise<Sheet[]>((resolve, reject) => {
+    const out: Sheet[] = [];
+    let sheet: { name: string; cols: string[]; headers: Map<string, string>; rows: InRow[] } | null = null;
+    let settled = false;
+    const settle = (fail: unknown, sheets?: Sheet[]) => {
+      if (settled) return;
+      settled = true;
+      // The answer once the thread is gone (at once when it has ended by itself).
+      void worker.terminate().finally(() => (fail ? reject(fail) : resolve(sheets!)));
+    };
+    const endSheet = () => {
+      if (!sheet) return;
+      if (sheet.rows.length > MAX_IMPORT_ROWS) throw tooManyRows(sheet.name, sheet.rows.length);
+      out.push({ name: sheet.name, headers: sheet.headers, rows: sheet.rows });
+      sheet = null;
+    };
+    worker.on('message', (m: XlsxMessage) => {
+      if (settled) return;
+      try {
+        if (m.type === 'sheet') {
+          endSheet();
+          sheet = { name: m.name, ...columnsOf(m.header), rows: [] };
+        } else if (m.type === 'rows') {
+          for (const r of m.rows) {
+            const row = inRow(sheet!.cols, r);
+            if (row) sheet!.rows.push(row);
+          }
+        } else if (m.type === 'done') {
+          endSheet();
+          return settle(null, out);
+        } else if (m.type === 'tooMany') return settle(tooManyRows(m.name, m.rows));
+        else return settle(errors.validation([{ field: 'file', message: XLSX_UNREADABLE }]));
+        // The next chunk after a turn of the event loop: other requests are served in between.
+        setImmediate(() => settled || worker.postMessage('next'));
+      } catch (e) {
+        settle(e);
+      }
     });
-    if (header) out.push(toSheet(ws.name, header, body));
-  }
-  return out;
+    worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        settle(errors.validation([{ field: 'file', message: 'XLSX 内容过多，无法读取：请拆成几个较小的文件依次导入 / the XLSX file holds too much to read: split it into smaller files and import them one after another' }]));
+      } else settle(e);
+    });
+    worker.on('exit', (code) => settle(new Error(`the XLSX reader stopped (exit code ${code}) before it was done`)));
+  });
+}
+
+type XlsxMessage =
+  | { type: 'sheet'; name: string; header: string[] }
+  | { type: 'rows'; rows: Array<{ line: number; cells: string[] }> }
+  | { type: 'done' }
+  | { type: 'tooMany'; name: string; rows: number }
+  | { type: 'unreadable' };
+
+export interface ReadOptions {
+  /** Heap limit of the XLSX worker in MB (tests make it small to see a worker run out of memory). */
+  xlsxHeapMb?: number;
 }
 
 /** XLSX when the bytes are a zip (PK…), CSV otherwise. */
-export async function readImportFile(buf: Buffer, name = 'CSV'): Promise<Sheet[]> {
-  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b) return readXlsx(buf);
+export async function readImportFile(buf: Buffer, name = 'CSV', opts: ReadOptions = {}): Promise<Sheet[]> {
+  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b) return readXlsx(buf, opts);
   return readCsv(buf, name);
 }
