@@ -1,12 +1,17 @@
 // 历史数据迁移 benchmark: POST /api/imports with a real-size file while another user polls
 // GET /api/health, as an office migrating would. Cadres (with their archives), then the catalogue
-// of those archives, then a dry run of a file where every row is bad. Prints rows/s and how long a
-// concurrent health check waited (max and p95). SQLite by default; PostgreSQL when DATABASE_URL is set.
+// of those archives (also as XLSX: reading alone, then a dry run), then a dry run of a file where
+// every row is bad. Prints rows/s, how long a concurrent health check waited (max and p95) and the
+// longest stall of the server's event loop. SQLite by default; PostgreSQL when DATABASE_URL is set.
 // Sizes: IMPORT_BENCH_CADRES (default 3000) cadres, IMPORT_BENCH_PER_ARCHIVE (default 10) catalogue
 // rows each. `npm run bench -- import`.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import ExcelJS from 'exceljs';
 import { startSystem } from '../test/helpers/server.ts';
 import { idCheckDigit } from '../server/archives/validate.ts';
+import { readImportFile } from '../server/archives/import-read.ts';
 import { summarise } from './stats.ts';
 
 const CADRES = Number(process.env.IMPORT_BENCH_CADRES ?? 3000);
@@ -44,6 +49,32 @@ function catalogueCsv(n: number, per: number, bad = false): string {
   return lines.join('\n');
 }
 
+/** The same rows as an XLSX workbook, one sheet (exceljs's streaming writer). */
+async function toXlsx(csv: string): Promise<Buffer> {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: false });
+  const ws = wb.addWorksheet('目录');
+  for (const line of csv.split('\n')) ws.addRow(line.split(',')).commit();
+  ws.commit();
+  await wb.commit();
+  return Buffer.concat(chunks);
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The longest stall of this process's event loop (the server's: startSystem runs it here) while `work` runs. */
+async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  const result = await work();
+  // A stall is recorded when the loop's timer next fires: give it that turn before reading.
+  await new Promise((r) => setTimeout(r, 30));
+  eld.disable();
+  return { result, stallMs: eld.max / 1e6 };
+}
+
 const PROBE = `
 const { parentPort, workerData } = require('node:worker_threads');
 let running = true;
@@ -65,11 +96,11 @@ export async function run(): Promise<void> {
   try {
     const archivist = await sys.as('archivist1');
     const health = sys.client();
-    const post = async (path: string, body: string) => {
-      const res = await fetch(sys.url + path, { method: 'POST', headers: { cookie: archivist.cookie, 'content-type': 'text/csv' }, body });
+    const post = async (path: string, body: string | Buffer, type: string) => {
+      const res = await fetch(sys.url + path, { method: 'POST', headers: { cookie: archivist.cookie, 'content-type': type }, body });
       return { status: res.status, body: await res.json() };
     };
-    const measure = async (label: string, rows: number, path: string, body: string, expect: (b: any) => boolean) => {
+    const measure = async (label: string, rows: number, path: string, body: string | Buffer, expect: (b: any) => boolean, type = 'text/csv') => {
       // The probe runs in its own thread, like another user's browser: the server's event loop
       // being blocked shows as a long wait, not as a probe that did not get to ask.
       const probe = new Worker(PROBE, { eval: true, workerData: { url: `${sys.url}/api/health` } });
@@ -77,7 +108,7 @@ export async function run(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
       const rss0 = process.memoryUsage().rss;
       const t0 = performance.now();
-      const res = await post(path, body);
+      const { result: res, stallMs } = await stallDuring(() => post(path, body, type));
       const ms = performance.now() - t0;
       probe.postMessage('stop');
       const waits = await waitsP;
@@ -86,12 +117,21 @@ export async function run(): Promise<void> {
       const s = summarise(waits);
       console.log(
         `${label}: ${rows} rows in ${ms.toFixed(0)} ms = ${((rows * 1000) / ms).toFixed(0)} rows/s${ok ? '' : ` (UNEXPECTED ${res.status} ${JSON.stringify(res.body).slice(0, 200)})`}; ` +
-          `concurrent GET /api/health max ${Math.max(...waits).toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms (n=${s.n}); RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MB`,
+          `concurrent GET /api/health max ${Math.max(...waits).toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms (n=${s.n}); longest event-loop stall ${stallMs.toFixed(0)} ms; RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MB`,
       );
     };
     await measure(`cadres+archives`, CADRES, '/api/imports?dryRun=false', cadreCsv(CADRES), (b) => b.imported);
     const cat = catalogueCsv(CADRES, PER_ARCHIVE);
     await measure(`catalogue dry run`, CADRES * PER_ARCHIVE, '/api/imports?dryRun=true', cat, (b) => !b.errors.length);
+    // The same catalogue as XLSX: the reading alone (exceljs, in a worker thread), then a dry run over the API.
+    const xlsx = await toXlsx(cat);
+    const t0 = performance.now();
+    const { result: sheets, stallMs } = await stallDuring(() => readImportFile(xlsx));
+    console.log(
+      `XLSX read: ${sheets[0].rows.length} rows (${(xlsx.length / 2 ** 20).toFixed(1)} MB) in ${(performance.now() - t0).toFixed(0)} ms; ` +
+        `max event-loop stall during XLSX read ${stallMs.toFixed(0)} ms`,
+    );
+    await measure(`catalogue dry run, XLSX`, CADRES * PER_ARCHIVE, '/api/imports?dryRun=true', xlsx, (b) => !b.errors.length, XLSX_TYPE);
     await measure(`catalogue`, CADRES * PER_ARCHIVE, '/api/imports?dryRun=false', cat, (b) => b.imported);
     await measure(`catalogue again (every row a duplicate)`, CADRES * PER_ARCHIVE, '/api/imports?dryRun=false', cat, (b) => !b.imported);
     await measure(`dry run, every row bad`, CADRES * PER_ARCHIVE, '/api/imports?dryRun=true', catalogueCsv(CADRES, PER_ARCHIVE, true), (b) => b.errors.length > 0);
