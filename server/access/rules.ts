@@ -154,14 +154,23 @@ export class AccessRules {
   }
 
   /** A cadre is readable when one of their archives is (custody or an open grant; an archive gone from the office by its register record). */
-  async checkCadre(q: Q, user: Viewer, cadreId: number): Promise<{ ok: true } | { ok: false; reason: DenyReason }> {
+  /**
+   * Whether the user reads the cadre's record: through custody or authority over one of the
+   * cadre's archives (`custody`), or only through a reading grant (`grant`), which shows less.
+   */
+  async checkCadre(q: Q, user: Viewer, cadreId: number): Promise<{ ok: true; via: 'custody' | 'grant' } | { ok: false; reason: DenyReason }> {
     const archives = await q('archives').where({ cadre_id: cadreId }).select('id');
     const cadre = archives.length ? true : !!(await q('cadres').where({ id: cadreId }).first('id'));
     if (!cadre) return { ok: false, reason: 'absent' };
     const relation = await this.relationTo(q, user.id, cadreId);
     if (relation) return { ok: false, reason: relation };
-    for (const a of archives) if ((await this.checkArchive(q, user, a.id, { register: true })).ok) return { ok: true };
-    return { ok: false, reason: 'out_of_scope' };
+    let via: 'custody' | 'grant' | null = null;
+    for (const a of archives) {
+      const check = await this.checkArchive(q, user, a.id, { register: true });
+      if (check.ok && check.via === 'custody') return { ok: true, via: 'custody' };
+      if (check.ok) via = 'grant';
+    }
+    return via ? { ok: true, via } : { ok: false, reason: 'out_of_scope' };
   }
 
   async assertCanReadCadre(q: Q, user: Viewer, cadreId: number): Promise<void> {

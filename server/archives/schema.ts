@@ -217,6 +217,7 @@ export const cadreSchema = z
     managementLevel: z.string(),
     managementLevelLabel: z.string(),
     family: z.array(z.object({ id: z.number().int(), name: z.string(), relation: z.string(), birthDate: z.string().nullable(), relatedCadreId: z.number().int().nullable(), workUnit: z.string().nullable() })),
+    familyWithheld: z.boolean().openapi({ description: 'true for a reader through a reading grant: the family members are not shown (nor any archive’s location)' }),
     archives: z.array(z.object(archiveCore)),
   })
   .openapi('Cadre');

@@ -29,6 +29,11 @@ class Denied {
   constructor(readonly reason: DenyReason) {}
 }
 
+/** An archive as a reader through a grant sees it: where the file is kept stays the office's. */
+function readerView<T extends { location: { storeRoom: string | null; cabinet: string | null; shelf: string | null } }>(dto: T, via: 'custody' | 'grant'): T {
+  return via === 'grant' ? { ...dto, location: { storeRoom: null, cabinet: null, shelf: null } } : dto;
+}
+
 export class ArchiveViews {
   constructor(
     private readonly db: Db,
@@ -98,11 +103,16 @@ export class ArchiveViews {
       const c = (await store.findCadre(trx, cadreId))!;
       const visible = [];
       for (const a of await archiveStore.archivesOfCadre(trx, cadreId)) {
-        if ((await this.access.checkArchive(trx, user, a.id, { register: true })).ok) visible.push(archiveDto(a, await this.unit(trx, a.custodian_org_id)));
+        const seen = await this.access.checkArchive(trx, user, a.id, { register: true });
+        if (seen.ok) visible.push(readerView(archiveDto(a, await this.unit(trx, a.custodian_org_id)), seen.via));
       }
+      // A reader through a grant reads the granted materials, not the office's record of the
+      // cadre's family (third persons) nor where the file is kept.
+      const grantOnly = check.via === 'grant';
       return {
         ...cadreDto(c, await this.unitName(trx, c.org_unit_id)),
-        family: (await store.familyOf(trx, cadreId)).map(familyDto),
+        family: grantOnly ? [] : (await store.familyOf(trx, cadreId)).map(familyDto),
+        familyWithheld: grantOnly,
         archives: visible,
       };
     });
@@ -154,7 +164,7 @@ export class ArchiveViews {
       const a = (await archiveStore.findArchive(trx, archiveId))!;
       const c = (await store.findCadre(trx, a.cadre_id))!;
       return {
-        ...archiveDto(a, await this.unit(trx, a.custodian_org_id)),
+        ...readerView(archiveDto(a, await this.unit(trx, a.custodian_org_id)), check.via),
         cadre: { id: c.id, name: c.name, unitName: await this.unitName(trx, c.org_unit_id), post: c.post },
         access: check.via,
         grantedCategories: check.categories,

@@ -38,6 +38,17 @@ test.serial('an applicant sees no archive without a grant, and only the granted 
   t.is(a.status, 200);
   t.is(a.body.access, 'grant');
   t.deepEqual(a.body.grantedCategories, ['1', '4']);
+  // The grant opens the granted materials, not where the file is kept nor the cadre's family (third persons).
+  t.deepEqual(a.body.location, { storeRoom: null, cabinet: null, shelf: null });
+  const held = await sys.services.db('archives').where({ id: target.archiveId }).first();
+  t.truthy(held.store_room, 'the office knows the place');
+  const record = await applicant.get(`/api/cadres/${target.cadreId}`);
+  t.is(record.status, 200);
+  t.like(record.body, { name: target.name, family: [], familyWithheld: true });
+  t.deepEqual(record.body.archives.map((x: any) => x.location), [{ storeRoom: null, cabinet: null, shelf: null }]);
+  const office = (await (await sys.as('archivist1')).get(`/api/cadres/${target.cadreId}`)).body;
+  t.false(office.familyWithheld);
+  t.is(office.family.length, (await sys.services.db('family_members').where({ cadre_id: target.cadreId })).length);
   const cat = await applicant.get(`/api/archives/${target.archiveId}/catalogue`);
   t.deepEqual(cat.body.categories.map((c: any) => c.code), ['1', '4', '4-1', '4-2', '4-3', '4-4']);
   t.is((await applicant.get(`/api/materials/${(await materialIn(sys, target.archiveId, '4-1')).id}`)).status, 200);

@@ -1039,6 +1039,7 @@ export const en: Dictionary = {
     familyBirth: 'Born',
     workUnit: 'Work unit and post',
     noFamily: 'No family member recorded.',
+    familyWithheld: 'Family members are not shown to a reader through a reading grant.',
     archives: 'Archives',
     archiveNo: 'Archive no.',
     kind: 'Kind',

@@ -1039,6 +1039,7 @@ export const zh = {
     familyBirth: '出生日期',
     workUnit: '工作单位及职务',
     noFamily: '未登记家庭成员。',
+    familyWithheld: '凭查阅授权查看时，不显示家庭成员。',
     archives: '档案',
     archiveNo: '档案号',
     kind: '档案类型',
