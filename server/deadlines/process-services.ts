@@ -86,6 +86,9 @@ export const KINDS: KindSpec[] = [
     name: 'Handover',
     dueVar: 'handoverDueAt',
     due: (ctx) => {
+      // A collection notice sets its own due instant (server/materials/notices.ts noticeDueDay).
+      const set = timeVar(ctx, 'handoverDueAt');
+      if (set) return set;
       const formed = ctx.variables.formedDate;
       if (typeof formed !== 'string' || !formed) throw errors.rule('process_variable', '流程变量 formedDate（材料形成时间）缺失 / formedDate is missing', { variables: ['formedDate'] });
       return addDays(formed, ctx.params.materialHandoverDays);

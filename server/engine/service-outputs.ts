@@ -35,7 +35,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   checkMaterialReview: ['reviewOutcome', 'returnCount'],
   recordResubmission: ['round', 'late', 'handoverDue', 'caseSubject'],
   fileIntoCatalogue: ['materialId', 'seqNo'],
-  openCollectionNotice: ['reminderAfter', 'noticeId', 'noticeNo', 'producerOrgId', 'custodianOrgId', 'caseSubject'],
+  openCollectionNotice: ['reminderAfter', 'handoverDueAt', 'noticeId', 'noticeNo', 'producerOrgId', 'custodianOrgId', 'caseSubject'],
   notifyHandoverDue: [],
   // 信息更正 (server/corrections)
   openCorrection: ['correctionId', 'caseNo', 'archiveId', 'custodianOrgId', 'caseSubject', 'orgScopes'],

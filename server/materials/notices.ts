@@ -17,6 +17,15 @@ import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import { actorOf, addCalendarDays, assertNotAvoided, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
 
+/**
+ * The last day a collection notice gives: the rule's day (formation + the hand-over period) while
+ * it has not passed on the day the notice is sent, else the notice day + one more period.
+ */
+export function noticeDueDay(formed: string, noticeDay: string, period: number): string {
+  const ruleDay = addCalendarDays(formed, period);
+  return ruleDay >= noticeDay ? ruleDay : addCalendarDays(noticeDay, period);
+}
+
 export function noticeServices(d: MaterialsDeps) {
   async function openCollectionNotice(ctx: ServiceContext) {
     const actor = actorOf(ctx);
@@ -37,8 +46,12 @@ export function noticeServices(d: MaterialsDeps) {
     if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
 
     const now = d.clock.now();
-    // The same instant openHandoverDeadline computes: the end of the last Beijing day.
-    const due = endOfBeijingDay(addCalendarDays(formed, ctx.params.materialHandoverDays));
+    // The hand-over is due at the end of the last Beijing day of the period after formation. A
+    // notice sent when that day has passed gives the unit one more period from the day it is sent
+    // (the start form and the diagram say so). openHandoverDeadline takes this instant
+    // (handoverDueAt), so the notice, the 督办 deadline, its mail and the reminder all agree.
+    const dueDay = noticeDueDay(formed, beijingDay(now), ctx.params.materialHandoverDays);
+    const due = endOfBeijingDay(dueDay);
     const noticeNo = await caseNumber(ctx.trx, '催收', now);
     ctx.setBusinessKey(noticeNo);
     const title = String(v.title).trim();
@@ -61,13 +74,13 @@ export function noticeServices(d: MaterialsDeps) {
       closed_reason: null,
     });
     await d.audit.record(ctx.trx, { actor, action: 'collection_notice.send', objectType: 'collection_notice', objectId: noticeId, detail: { noticeNo, producerOrgId: unit.id } });
-    // The reminder comes when the deadline passes. A notice sent after it (the usual case of a
-    // chase) already says so: it gives the unit one more hand-over period before the reminder.
+    // The reminder comes when the deadline passes (never before the end of today: see noticeDueDay).
     // A duration from the service clock, not a timeDate: bpmn-elements measures dates against the
     // wall clock, durations are ours (server/engine/run.ts timerDueAt).
-    const left = Math.ceil((due.getTime() - now.getTime()) / 1000);
+    const left = Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000));
     return {
-      reminderAfter: left > 0 ? `PT${left}S` : `P${ctx.params.materialHandoverDays}D`,
+      reminderAfter: `PT${left}S`,
+      handoverDueAt: iso(due),
       noticeId,
       noticeNo,
       producerOrgId: unit.id,

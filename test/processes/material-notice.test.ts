@@ -4,7 +4,8 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { orgId } from '../helpers/workflow.ts';
-import { endOfBeijingDay } from '../../server/notify/beijing.ts';
+import { beijingDay, endOfBeijingDay } from '../../server/notify/beijing.ts';
+import { noticeDueDay } from '../../server/materials/notices.ts';
 import { iso } from '../../server/clock.ts';
 import { addCalendarDays } from '../../server/materials/deps.ts';
 import { countOf, daysAgo, plainCadre, registration } from './material-helpers.ts';
@@ -133,21 +134,37 @@ test.serial('a notice is refused for a cadre the office does not hold (404), to 
   t.is(await countOf(sys, 'collection_notices'), before);
 });
 
-test.serial('a notice sent after the deadline has passed is red at once, and reminds the unit once more one hand-over period later', async (t) => {
+test.serial('a notice sent after the deadline has passed gives one more hand-over period from the notice day: the notice, the deadline and the mail say that day, the light is green, and the reminder comes when it passes', async (t) => {
   const db = sys.services.db;
   const cadre = await plainCadre(sys, { digitised: false, skip: 3 });
   const { res } = await sendNotice(cadre.id, daysAgo(sys, 50));
   t.is(res.status, 201);
   const id = res.body.id;
-  t.is((await (await sys.as('archivist1')).get(`/api/deadlines?instanceId=${id}`)).body.items[0].light, 'red');
+  const dueAt = iso(endOfBeijingDay(addCalendarDays(beijingDay(sys.clock.now()), 30)));
+  const notice = await noticeOf(id);
+  t.is(notice.due_at, dueAt, 'not formation + 30 days, already past');
+  const archivist = await sys.as('archivist1');
+  t.is((await archivist.get(`/api/collection-notices/${notice.id}`)).body.dueAt, dueAt);
+  const [deadline] = (await archivist.get(`/api/deadlines?instanceId=${id}`)).body.items;
+  t.is(deadline.light, 'green');
+  t.is((await db('deadlines').where({ instance_id: id }).first()).due_at, dueAt);
+  const [mail] = await db('mail_outbox').where({ instance_id: id, event: 'handover_due' });
+  t.true(mail.body.includes(`即 ${addCalendarDays(beijingDay(sys.clock.now()), 30)} 23:59 前移交`), mail.body);
+  // The reminder at the end of that day, not before.
   const job = await db('jobs').where({ instance_id: id, status: 'pending' }).first();
-  t.is(job.due_at, iso(new Date(sys.clock.now().getTime() + 30 * DAY)));
-  sys.clock.advance(30 * DAY - 1000);
+  t.true(job.due_at >= dueAt && Date.parse(job.due_at) - Date.parse(dueAt) < 1000, job.due_at);
+  sys.clock.set(new Date(Date.parse(dueAt) - 1000));
   t.is(await sys.services.jobs.pollOnce(), 0);
-  sys.clock.advance(1000);
+  sys.clock.advance(2000);
   t.is(await sys.services.jobs.pollOnce(), 1);
   t.deepEqual((await mailsTo('producer1', id)).map((m: any) => m.event), ['handover_due', 'handover_due']);
   t.is((await noticeOf(id)).status, 'open', 'still waiting for the material');
+});
+
+test('noticeDueDay: the rule’s day while it has not passed, else one more period from the notice day', (t) => {
+  t.is(noticeDueDay('2026-11-20', '2026-11-28', 30), '2026-12-20');
+  t.is(noticeDueDay('2026-10-29', '2026-11-28', 30), '2026-11-28', 'due today: still the rule’s day');
+  t.is(noticeDueDay('2026-09-01', '2026-11-28', 30), '2026-12-28');
 });
 
 test.serial('a notice case withdrawn from the case page ends the notice and cancels its deadline too', async (t) => {
