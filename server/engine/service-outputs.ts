@@ -8,7 +8,7 @@ import { ENGINE_RESERVED } from '../../shared/form-schema.ts';
 
 export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   // 查阅/借阅, 复制/摘录 (server/requests)
-  checkBorrowingRequest: ['requestId', 'caseNo', 'cadreId', 'archiveId', 'custodianOrgId', 'managementLevel', 'coApplicantsLabels', 'borrowerId', 'borrowerOrgId', 'caseSubject', 'orgScopes'],
+  checkBorrowingRequest: ['requestId', 'caseNo', 'cadreId', 'cadreName', 'archiveId', 'custodianOrgId', 'managementLevel', 'coApplicantsLabels', 'borrowerId', 'borrowerOrgId', 'caseSubject', 'orgScopes'],
   fixGrantedCategories: ['grantedCategories'],
   approveBorrowingRequest: ['outcome', 'comment'],
   rejectRequest: ['outcome'],
@@ -25,7 +25,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   fileLossReport: [],
   notifyLoanDueSoon: [],
   notifyLoanOverdue: [],
-  checkCopyRequest: ['requestId', 'caseNo', 'cadreId', 'archiveId', 'custodianOrgId', 'managementLevel', 'coApplicantsLabels', 'caseSubject', 'orgScopes'],
+  checkCopyRequest: ['requestId', 'caseNo', 'cadreId', 'cadreName', 'archiveId', 'custodianOrgId', 'managementLevel', 'coApplicantsLabels', 'caseSubject', 'orgScopes'],
   approveCopyRequest: ['outcome', 'approvedMaterials', 'comment'],
   registerCopies: ['copyCount'],
   notifyCopyDisposition: [],

@@ -112,10 +112,12 @@ export async function checkApplicants(q: Q, initiatorId: number, coApplicants: u
   return out;
 }
 
+// One answer for every reason (no such cadre, a name that differs, an archive out on loan or in
+// transfer), so that it tells nothing about whose archive exists; it names both causes to check.
 const NOT_HELD = () =>
   errors.rule(
     'target-not-held',
-    '没有找到与该姓名和身份证号相符、由管档单位保管在库的干部档案 / No cadre with this name and ID number is in any custodian office’s holdings',
+    '没有可供利用的在库干部档案：请核对姓名和身份证号；档案借出、转递中时暂不能申请 / No archive available for use: check the name and ID number; an archive out on loan or being transferred cannot be requested meanwhile',
   );
 
 /** Name + 身份证号 → the cadre and the archive an office holds for use (正本 first). */
@@ -227,5 +229,7 @@ export async function fileRequest(
     custodianOrgId: target.custodianOrgId,
     managementLevel: target.cadre.management_level,
     coApplicantsLabels: labelsOf(applicants),
+    // The name as the archive records it, not as typed (" 魏 坚文 " found the cadre): every reader of the case sees that.
+    cadreName: target.cadre.name,
   };
 }

@@ -93,6 +93,12 @@ test.serial('target-not-held: a wrong ID number, a name that does not go with it
     });
     t.not(res.body?.details?.rule, 'target-not-held');
   }
+  t.regex(a.message, /请核对姓名和身份证号/);
+  // A name typed with spaces finds the cadre, and the case then carries the name as the archive records it.
+  const spaced = [...cadre.name].join(' ');
+  const started = await lower.post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', { ...cadre, name: ` ${spaced} ` }) });
+  t.is(started.status, 201, JSON.stringify(started.body));
+  t.is(JSON.parse((await db()('process_instances').where({ id: started.body.id }).first()).variables).cadreName, cadre.name);
 });
 
 test.serial('applicant-is-target: nobody consults their own archive', async (t) => {
