@@ -102,13 +102,13 @@ function officeBook(q: Q, table: string, s: RecordScope) {
   return qb;
 }
 
-/** The 查阅登记簿's filters: the office, the end of the reading in [from, to), 申请号 or cadre name, the mode. */
+/** The 查阅登记簿's filters: the office, the end of the reading (or loan) in [from, to), 申请号 or cadre name, the mode. */
 export interface RegisterFilter {
   custodianOrgId?: number;
   from?: string;
   to?: string;
   q?: string;
-  mode?: 'electronic' | 'onsite';
+  mode?: 'electronic' | 'onsite' | 'loan';
 }
 
 export async function listRegister(q: Q, s: RecordScope, f: RegisterFilter, page: Page): Promise<{ rows: RequestListRow[]; total: number }> {

@@ -131,7 +131,7 @@ export const registerQuery = z
     from: z.string().datetime().optional(),
     to: z.string().datetime().optional(),
     q: z.string().trim().max(40).optional().openapi({ description: '申请号 (a part of it, any case) or the cadre’s name (a part of it)' }),
-    mode: z.enum(['electronic', 'onsite']).optional().openapi({ description: '电子查阅 or 现场查阅' }),
+    mode: z.enum(['electronic', 'onsite', 'loan']).optional().openapi({ description: '电子查阅, 现场查阅, or 借阅 (the entry written at the loan’s return)' }),
     ...paging,
   })
   .strict();

@@ -40,6 +40,7 @@ test.serial('the 查阅登记簿 narrows by cadre name, by 申请号 (any case) 
   t.is((await archivist.get('/api/reading-register?q=%25')).body.total, 0, 'a % is a character, not a wildcard');
   t.is((await archivist.get('/api/reading-register?mode=electronic')).body.total, 2);
   t.is((await archivist.get('/api/reading-register?mode=onsite')).body.total, 0);
+  t.is((await archivist.get('/api/reading-register?mode=loan')).body.total, 0, 'the loan is still out');
   const bad = await archivist.get('/api/reading-register?mode=paper');
   t.is(bad.status, 400);
   // The audit row says a text was searched for, not which.

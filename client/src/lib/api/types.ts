@@ -1571,6 +1571,8 @@ export type Loan = {
   checkedOutAt: string;
   dueAt: string;
   overdue: boolean;
+  /** days (begun days count whole) past the due date: until now while the file is out or lost, until its return once returned (a late return keeps its count); 0 when never past due */
+  overdueDays: number;
   /** on_loan | overdue | returned | lost */
   status: string;
   materialCount: number;
@@ -1604,6 +1606,8 @@ export type LoanDetail = {
   checkedOutAt: string;
   dueAt: string;
   overdue: boolean;
+  /** days (begun days count whole) past the due date: until now while the file is out or lost, until its return once returned (a late return keeps its count); 0 when never past due */
+  overdueDays: number;
   /** on_loan | overdue | returned | lost */
   status: string;
   materialCount: number;
@@ -3648,7 +3652,7 @@ export interface ApiRoutes {
   /** 查阅登记簿 of the archive offices in my scope, latest first */
   "GET /api/reading-register": {
     params: never;
-    query: { custodianOrgId?: number; from?: string; to?: string; offset?: number | null; limit?: number };
+    query: { custodianOrgId?: number; from?: string; to?: string; q?: string; mode?: "electronic" | "onsite" | "loan"; offset?: number | null; limit?: number };
     body: never;
     response: ReadingRegister;
   };

@@ -7,6 +7,8 @@ const PROCESS_ADMIN = ['process_admin'] as const;
 /** Who reads the 材料收集 台账 and 催收通知 (material.read), and the 信息更正 cases (correction.read). */
 const MATERIAL_READERS = ['archivist', 'archive_chief', 'auth_leader', 'producer'] as const;
 const CORRECTION_READERS = ['archivist', 'archive_chief', 'auth_leader'] as const;
+/** Who reads the office books 查阅登记簿 (register.read) and 借阅登记 (the office's loans; an applicant sees their own loan on their case). */
+export const OFFICE_BOOK_READERS = ['archivist', 'archive_chief', 'auth_leader'] as const;
 
 export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../../pages/login/LoginPage.svelte'), public: true },
@@ -28,6 +30,9 @@ export const ROUTES: RouteDef[] = [
   // Issue 9, part B: scan quality checks and the copy register with its certified PDFs.
   { path: '/quality', load: () => import('../../pages/quality/QualityPage.svelte') },
   { path: '/copies', load: () => import('../../pages/copies/CopiesPage.svelte') },
+  // The office books: 查阅登记簿 and 借阅登记.
+  { path: '/reading-register', load: () => import('../../pages/office-books/ReadingRegisterPage.svelte'), roles: OFFICE_BOOK_READERS },
+  { path: '/loans', load: () => import('../../pages/office-books/LoansPage.svelte'), roles: OFFICE_BOOK_READERS },
   // 材料收集: the 移交台账 and the 催收通知 (?tab=notices); 信息更正: the correction cases.
   { path: '/material-intakes', load: () => import('../../pages/intakes/IntakesPage.svelte'), roles: MATERIAL_READERS },
   { path: '/corrections', load: () => import('../../pages/corrections/CorrectionsPage.svelte'), roles: CORRECTION_READERS },
