@@ -39,7 +39,10 @@ export function noticeServices(d: MaterialsDeps) {
     const cadre = (await cadreStore.findCadre(ctx.trx, cadreId))!;
     const unit = await people.findOrgUnit(ctx.trx, Number(v.producerOrgId));
     if (!unit) throw errors.validation([{ field: 'producerOrgId', message: '单位不存在 / no such unit' }]);
-    if (unit.is_custodian) throw errors.rule('producer_unit', '催收对象须为材料形成单位，不能是管档单位 / Chase the unit that formed the material, not an archive office');
+    // The same rule as the form's unit list (GET /api/lookups/org-units?producer=true).
+    if (unit.is_custodian || unit.kind === 'region') {
+      throw errors.rule('producer_unit', '催收对象须为材料形成单位，不能是地区或管档单位 / Chase the unit that formed the material, not a region or an archive office');
+    }
     const formed = String(v.formedDate);
     if (formed > beijingDay(d.clock.now())) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future');
     const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);

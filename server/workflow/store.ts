@@ -334,9 +334,11 @@ export interface OrgUnitOption {
 }
 
 /** The org tree for pickers (names are directory data, not case data). */
-export function orgUnits(q: Q, custodianOnly: boolean): Promise<OrgUnitOption[]> {
+export function orgUnits(q: Q, custodianOnly: boolean, producerOnly = false): Promise<OrgUnitOption[]> {
   const b = q('org_units').select('id', 'name', 'code', 'parent_id', 'path', 'is_custodian').orderBy('id');
   if (custodianOnly) b.where('is_custodian', true);
+  // Units that form materials (材料形成单位): neither a region nor an archive office (server/materials/notices.ts producer_unit).
+  if (producerOnly) b.where('is_custodian', false).whereNot('kind', 'region');
   return b;
 }
 

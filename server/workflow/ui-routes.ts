@@ -34,15 +34,15 @@ export function uiRoutes(s: Services) {
     route({
       method: 'get',
       path: '/api/lookups/org-units',
-      summary: 'Org units for pickers; custodian=true: only the offices that hold archives (管档单位)',
+      summary: 'Org units for pickers; custodian=true: only the offices that hold archives (管档单位); producer=true: only units that form materials (材料形成单位: no region, no archive office)',
       tags: ['ui'],
       permission: 'lookup.read',
-      query: z.object({ custodian: z.enum(['true', 'false']).default('false') }).strict(),
+      query: z.object({ custodian: z.enum(['true', 'false']).default('false'), producer: z.enum(['true', 'false']).default('false') }).strict(),
       response: z.array(
         z.object({ id: z.number().int(), name: z.string(), code: z.string(), parentId: z.number().int().nullable(), isCustodian: z.boolean() }),
       ),
       handler: async ({ query }) =>
-        (await orgUnits(s.db, query.custodian === 'true')).map((o) => ({
+        (await orgUnits(s.db, query.custodian === 'true', query.producer === 'true')).map((o) => ({
           id: o.id,
           name: o.name,
           code: o.code,

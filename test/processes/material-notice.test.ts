@@ -177,3 +177,20 @@ test.serial('a notice case withdrawn from the case page ends the notice and canc
   t.is((await db('deadlines').where({ instance_id: res.body.id }).first()).status, 'cancelled');
   t.is(await countOf(sys, 'jobs', { instance_id: res.body.id, status: 'pending' }), 0);
 });
+
+test.serial('the notice’s unit list offers only units that form materials — no region, no archive office — and the server refuses the same', async (t) => {
+  const db = sys.services.db;
+  const archivist = await sys.as('archivist1');
+  const list = await archivist.get('/api/lookups/org-units?producer=true');
+  t.is(list.status, 200);
+  const offered = new Set(list.body.map((o: any) => o.id));
+  const all = await db('org_units').select('id', 'kind', 'is_custodian', 'name');
+  t.true(all.some((o: any) => o.kind === 'region') && all.some((o: any) => !!o.is_custodian), 'the fixture has both');
+  for (const o of all) t.is(offered.has(o.id), o.kind !== 'region' && !o.is_custodian, o.name);
+  t.true(offered.has(await orgId(sys, '150300-RSJ')));
+  const cadre = await plainCadre(sys, { digitised: false, skip: 5 });
+  const region = all.find((o: any) => o.kind === 'region');
+  const refused = await sendNotice(cadre.id, daysAgo(sys, 2), { producerOrgId: region.id });
+  t.is(refused.res.status, 422);
+  t.is(refused.res.body.details?.rule, 'producer_unit');
+});

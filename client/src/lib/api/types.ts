@@ -3006,7 +3006,7 @@ export interface ApiRoutes {
   /** Org units for pickers; custodian=true: only the offices that hold archives (管档单位) */
   "GET /api/lookups/org-units": {
     params: never;
-    query: { custodian?: "true" | "false" };
+    query: { custodian?: "true" | "false"; producer?: "true" | "false" };
     body: never;
     response: Array<{
       id: number;

@@ -5,11 +5,11 @@ import type { ApiRoutes } from '../api/types.ts';
 type OrgUnits = ApiRoutes['GET /api/lookups/org-units']['response'];
 const cache = new Map<string, Promise<OrgUnits>>();
 
-export function orgUnits(custodianOnly: boolean): Promise<OrgUnits> {
-  const key = String(custodianOnly);
+export function orgUnits(custodianOnly: boolean, producerOnly = false): Promise<OrgUnits> {
+  const key = `${custodianOnly}/${producerOnly}`;
   let p = cache.get(key);
   if (!p) {
-    p = call('GET /api/lookups/org-units', { query: { custodian: custodianOnly ? 'true' : 'false' } });
+    p = call('GET /api/lookups/org-units', { query: { custodian: custodianOnly ? 'true' : 'false', producer: producerOnly ? 'true' : 'false' } });
     p.catch(() => cache.delete(key));
     cache.set(key, p);
   }
