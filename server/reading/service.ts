@@ -200,7 +200,8 @@ export class ReadingRoom {
       return { ended: true, taskCompleted: true };
     }
     await this.d.db.transaction(async (trx) => {
-      if (!(await store.revokeGrant(trx, grantId, iso(this.d.clock.now())))) {
+      const note = body.comment?.trim() ? body.comment.trim().slice(0, 1000) : null;
+      if (!(await store.revokeGrant(trx, grantId, iso(this.d.clock.now()), note))) {
         throw errors.conflict('READING_ENDED', '本次阅档已经结束 / This reading has already ended');
       }
       await this.d.audit.record(trx, { actor: user, ip, action: 'reading.end', objectType: 'grant', objectId: grantId, detail: { archiveId: g.archive_id } });

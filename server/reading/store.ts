@@ -20,7 +20,7 @@ export interface ReadingGrantRow {
   archive_custodian_org_id: number;
   /** The office whose request granted it (null for a grant without a request). */
   grant_office_id: number | null;
-  /** `archive_transferred`: ended because the archive left the office; null otherwise. */
+  /** Why it ended: `archive_transferred`, `finished` (the reader's 结束阅档), `reading_closed`, `window_expired`; null for older rows. */
   revoke_reason: string | null;
   cadre_name: string;
 }
@@ -40,9 +40,12 @@ export async function openReadingTask(q: Q, instanceId: string, userId: number):
   return row?.id ?? null;
 }
 
-/** Ends one reader's grant (a co-applicant's 结束阅档); false when it was already revoked. */
-export async function revokeGrant(q: Q, id: number, at: string): Promise<boolean> {
-  return (await q('archive_grants').where({ id }).whereNull('revoked_at').update({ revoked_at: at })) > 0;
+/**
+ * Ends one reader's grant (a co-applicant's 结束阅档) as `finished`, keeping their own note for the
+ * 查阅登记簿 entry (closeViewing); false when it was already revoked.
+ */
+export async function revokeGrant(q: Q, id: number, at: string, note: string | null): Promise<boolean> {
+  return (await q('archive_grants').where({ id }).whereNull('revoked_at').update({ revoked_at: at, revoke_reason: 'finished', end_note: note })) > 0;
 }
 
 export async function insertPageView(

@@ -61,7 +61,7 @@ export function registerRequestServices(registry: ServiceRegistry, hooks: Engine
     const req = await store.requestOfInstance(trx, ev.instanceId);
     if (!req) return;
     const now = iso(clock.now());
-    await store.revokeGrantsOfInstance(trx, ev.instanceId, now);
+    await store.revokeGrantsOfInstance(trx, ev.instanceId, now, 'reading_closed');
     if (!['closed', 'rejected'].includes(req.status)) await store.updateRequest(trx, req.id, { status: 'withdrawn', closed_at: now });
   });
 }

@@ -88,6 +88,8 @@ export interface RegisterRow {
   signed_at: string | null;
   recorded_by: number | null;
   note: string | null;
+  /** Electronic: JSON [{userId, name, signedAt, note}], each reader who ended their reading (结束阅档); null before 2026-11-28. */
+  signatures?: string | null;
   created_at: string;
 }
 
@@ -305,11 +307,20 @@ export async function setDisposition(q: Q, requestId: number, patch: Pick<CopyRo
 
 // -- grants of a case (archive_grants belongs to server/access; a case revokes its own) ----------------
 
-export async function revokeGrantsOfInstance(q: Q, instanceId: string, at: string): Promise<number> {
-  return q('archive_grants').where({ instance_id: instanceId }).whereNull('revoked_at').update({ revoked_at: at });
+/** Ends the case's grants still open; `reason` says why (see ReadingGrantRow.revoke_reason). */
+export async function revokeGrantsOfInstance(q: Q, instanceId: string, at: string, reason: string | null = null): Promise<number> {
+  return q('archive_grants').where({ instance_id: instanceId }).whereNull('revoked_at').update({ revoked_at: at, revoke_reason: reason });
 }
 
-export async function grantsOfInstance(q: Q, instanceId: string): Promise<Array<{ id: number; grantee_user_id: number; archive_id: number; categories: string; valid_from: string; valid_until: string; revoked_at: string | null }>> {
+/** The reader's own 结束阅档 on the case (the initiator's, through the 电子阅档 task): `finished`, with their note. */
+export async function finishGrantOf(q: Q, instanceId: string, userId: number, at: string, note: string | null): Promise<number> {
+  return q('archive_grants').where({ instance_id: instanceId, grantee_user_id: userId }).whereNull('revoked_at').update({ revoked_at: at, revoke_reason: 'finished', end_note: note });
+}
+
+export async function grantsOfInstance(
+  q: Q,
+  instanceId: string,
+): Promise<Array<{ id: number; grantee_user_id: number; archive_id: number; categories: string; valid_from: string; valid_until: string; revoked_at: string | null; revoke_reason: string | null; end_note: string | null }>> {
   return q('archive_grants').where({ instance_id: instanceId }).orderBy('id');
 }
 

@@ -193,7 +193,8 @@ test.serial('before the window opens and after it closes: 404 and a denied audit
 test.serial('结束阅档: a co-applicant ends their own grant; the initiator completes the task and the case revokes every grant', async (t) => {
   const co = await sys.as('applicant2');
   t.is((await co.post(`/api/reading/${rc.grants.applicant2}/end`, { confirmed: false })).body.details?.rule, 'reading-confirmation');
-  const ended = await co.post(`/api/reading/${rc.grants.applicant2}/end`, { confirmed: true });
+  const coEndedAt = sys.clock.now().toISOString();
+  const ended = await co.post(`/api/reading/${rc.grants.applicant2}/end`, { confirmed: true, comment: '已阅第1类材料，无异议。' });
   t.is(ended.status, 200);
   t.deepEqual(ended.body, { ended: true, taskCompleted: false });
   t.is((await db()('archive_grants').where({ id: rc.grants.applicant2 }).first()).revoked_at, sys.clock.now().toISOString());
@@ -202,6 +203,7 @@ test.serial('结束阅档: a co-applicant ends their own grant; the initiator co
   t.is(JSON.parse((await lastAudit('page.view_denied')).detail).reason, 'revoked');
   t.is((await co.post(`/api/reading/${rc.grants.applicant2}/end`, { confirmed: true })).body.code, 'READING_ENDED');
 
+  sys.clock.set(new Date(sys.clock.now().getTime() + 60_000)); // the initiator ends a minute later
   const done = await reader.post(`/api/reading/${rc.grants.applicant1}/end`, { confirmed: true, comment: '已查阅履历材料。' });
   t.is(done.status, 200);
   t.deepEqual(done.body, { ended: true, taskCompleted: true });
@@ -209,6 +211,16 @@ test.serial('结束阅档: a co-applicant ends their own grant; the initiator co
   t.truthy((await db()('archive_grants').where({ id: rc.grants.applicant1 }).first()).revoked_at);
   const req = await db()('utilization_requests').where({ instance_id: rc.instanceId }).first();
   t.like(await db()('reading_register').where({ request_id: req.id }).first(), { end_reason: 'finished', note: '已查阅履历材料。' });
+  // Each reader's own end is signed in the register: the co-applicant's note is kept beside the initiator's.
+  const ids = Object.fromEntries((await db()('users').whereIn('username', ['applicant1', 'applicant2'])).map((u: any) => [u.username, u.id]));
+  const entry = (await (await sys.as('archivist1')).get('/api/reading-register')).body.items.find((e: any) => e.requestId === req.id);
+  t.deepEqual(entry.signatures, [
+    { userId: ids.applicant2, name: '李红梅', signedAt: coEndedAt, note: '已阅第1类材料，无异议。' },
+    { userId: ids.applicant1, name: '王建国', signedAt: sys.clock.now().toISOString(), note: '已查阅履历材料。' },
+  ]);
+  // Each reader's grants list says why their reading ended: their own 结束阅档.
+  t.like((await co.get('/api/me/grants?state=all')).body.items.find((g: any) => g.id === rc.grants.applicant2), { open: false, endedReason: 'finished' });
+  t.like((await reader.get('/api/me/grants?state=all')).body.items.find((g: any) => g.id === rc.grants.applicant1), { open: false, endedReason: 'finished' });
   // The 查阅登记簿 entry counts the pages its readers viewed in the reading room.
   const views = Number((await db()('page_views').where({ request_id: req.id }).count({ n: '*' }))[0].n);
   t.true(views > 0);

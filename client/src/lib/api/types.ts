@@ -1490,8 +1490,17 @@ export type ReadingRegisterEntry = {
   signedAt: string | null;
   recordedBy: number | null;
   note: string | null;
+  /** Electronic readings: each reader who ended their own reading (结束阅档) — the initiator and every co-applicant (同行查档人员) — with when and their own note, in the order they ended; empty for other modes and for entries written before 2026-11-28 (those keep only signedBy/note) */
+  signatures: Array<ReaderSignature>;
   /** page images the readers viewed in the reading room for this request */
   pageViews: number;
+};
+
+export type ReaderSignature = {
+  userId: number;
+  name: string;
+  signedAt: string;
+  note: string | null;
 };
 
 export type CopyRegister = {
@@ -1676,8 +1685,8 @@ export type ViewingGrant = {
   validFrom: string;
   validUntil: string;
   revokedAt: string | null;
-  /** archive_transferred: the reading ended because the archive left the office that granted it (档案已转出，阅档已终止); null otherwise */
-  endedReason: "archive_transferred" | null;
+  /** Why the grant ended: finished (the reader ended their reading, 结束阅档), reading_closed (the request’s reading was closed without them: the initiator ended it, or the case was withdrawn), window_expired (the viewing window ran out), archive_transferred (the archive left the office that granted it: 档案已转出，阅档已终止); null while it is open or not yet begun */
+  endedReason: "finished" | "reading_closed" | "window_expired" | "archive_transferred" | null;
   open: boolean;
 };
 
