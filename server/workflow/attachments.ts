@@ -13,7 +13,7 @@ import type { AuditLog } from '../audit/service.ts';
 import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
-import { canReadCase } from './scope.ts';
+import { assertMayContribute, canReadCase } from './scope.ts';
 import { assertReadsCase, caseRead } from './case-reads.ts';
 
 import { ATTACHMENT_TYPES, bytesMatch } from '../../shared/attachment-types.ts';
@@ -78,7 +78,7 @@ export class AttachmentService {
   async upload(user: SessionUser, ip: string, instanceId: string, rawName: string, bytes: Buffer) {
     const fileName = cleanFileName(rawName);
     if (!fileName || fileName.startsWith('.')) throw errors.validation([{ field: 'filename', message: '文件名无效 / invalid file name' }]);
-    if (!(await canReadCase(this.db, user, instanceId))) throw errors.notFound('Process instance');
+    await assertMayContribute(this.db, user, instanceId);
     if (bytes.length === 0) throw errors.validation([{ field: 'body', message: '文件为空 / the file is empty' }]);
     if (bytes.length > this.cfg.maxBytes) throw new AppError(413, 'ATTACHMENT_TOO_LARGE', `文件超过 ${this.cfg.maxBytes / 1048576} MB / File too large`, { maxBytes: this.cfg.maxBytes });
     const contentType = sniffType(fileName, bytes);

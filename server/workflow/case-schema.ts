@@ -26,7 +26,11 @@ export const application = instanceSchema
     outcome: true,
     canWithdraw: true,
   })
-  .extend({ currentSteps: z.array(z.string()).openapi({ description: 'Names of the steps waiting now' }) })
+  .extend({
+    currentSteps: z.array(z.string()).openapi({ description: 'Names of the steps waiting now' }),
+    coApplicant: z.boolean().openapi({ description: 'true: the caller is a co-applicant (同行查档人员) of this 利用 request, not its initiator; they read it, the initiator acts on it' }),
+    initiatorName: z.string().nullable().openapi({ description: 'Who filed it (for a co-applicant: the colleague who started the request)' }),
+  })
   .openapi('Application');
 
 export const applicationList = z.object({ items: z.array(application), total: z.number().int() }).openapi('ApplicationList');

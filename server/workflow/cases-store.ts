@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import { LIVE_STATUSES } from '../engine/store.ts';
+import { whereApplicantOf } from './store.ts';
 
 export interface CaseRow {
   instance_id: string;
@@ -145,7 +146,8 @@ export async function applicationsOf(
   limit: number,
 ): Promise<{ rows: ApplicationRow[]; total: number }> {
   const base = () => {
-    const b = q('workflow_cases as c').join('process_instances as pi', 'pi.id', 'c.instance_id').where('c.initiator_id', userId);
+    // Started by the user, or a 利用 request that names them as a co-applicant (同行查档人员).
+    const b = whereApplicantOf(q('workflow_cases as c').join('process_instances as pi', 'pi.id', 'c.instance_id'), 'c.initiator_id', 'c.instance_id', userId);
     if (state === 'open') b.whereIn('pi.status', LIVE_STATUSES);
     if (state === 'closed') b.whereIn('pi.status', ['completed', 'terminated']);
     return b;
@@ -160,9 +162,7 @@ export async function applicationsOf(
 }
 
 export const countOpenApplications = async (q: Q, userId: number): Promise<number> => {
-  const [{ n }] = await q('workflow_cases as c')
-    .join('process_instances as pi', 'pi.id', 'c.instance_id')
-    .where('c.initiator_id', userId)
+  const [{ n }] = await whereApplicantOf(q('workflow_cases as c').join('process_instances as pi', 'pi.id', 'c.instance_id'), 'c.initiator_id', 'c.instance_id', userId)
     .whereIn('pi.status', LIVE_STATUSES)
     .count<{ n: number | string }[]>({ n: '*' });
   return Number(n);

@@ -11,6 +11,7 @@ let sys: TestSystem;
 test.before(async () => {
   sys = await startSystem();
   await addUser(sys, { username: 'archivist2', displayName: '孟凡', org: '150300-ZZB-DAS', roles: ['archivist'] });
+  await addUser(sys, { username: 'applicant3', displayName: '钱晓东', org: '150300-JW', roles: ['applicant'] });
 });
 test.after.always(async () => {
   await sys?.close();
@@ -33,9 +34,11 @@ test.serial('my applications: newest first, with the step each is at and whether
   const first = await apply();
   sys.clock.advance(60_000);
   const second = await apply();
+  // A colleague's request that does not name applicant1 (a request naming them is theirs too: 共同申请).
+  const applicant3 = (await sys.services.db('users').where({ username: 'applicant3' }).first()).id;
   const others = await (await sys.as('applicant2')).post('/api/process-instances', {
     processKey: 'borrowing',
-    variables: await borrowingVariables(sys, 'applicant2', await demoCadre(sys), { purpose: '6', mode: 'onsite', reason: '了解干部情况。' }),
+    variables: await borrowingVariables(sys, 'applicant2', await demoCadre(sys), { purpose: '6', mode: 'onsite', reason: '了解干部情况。', coApplicants: [String(applicant3)] }),
   });
   const unitHead = await sys.as('unithead1');
   const task = await taskAt(unitHead, first.id, 'unitHeadReview');

@@ -12,7 +12,7 @@ import * as engineStore from '../engine/store.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as store from './cases-store.ts';
 import type { ApplicationRow, CaseRow } from './cases-store.ts';
-import { canReadCase } from './scope.ts';
+import { assertMayContribute, canReadCase } from './scope.ts';
 import { assertReadsCase, caseRead } from './case-reads.ts';
 
 
@@ -110,7 +110,8 @@ export class CaseService {
     private readonly clock: Clock,
   ) {}
 
-  private application(r: ApplicationRow, steps: Map<string, string[]>, decided: Set<string>) {
+  private application(r: ApplicationRow, userId: number, steps: Map<string, string[]>, decided: Set<string>) {
+    const mine = r.initiator_id === userId;
     return {
       id: r.instance_id,
       processKey: r.process_key,
@@ -123,7 +124,9 @@ export class CaseService {
       endedAt: r.ended_at,
       outcome: r.outcome,
       currentSteps: steps.get(r.instance_id) ?? [],
-      canWithdraw: engineStore.isLive(r.status) && !decided.has(r.instance_id),
+      coApplicant: !mine,
+      initiatorName: r.initiator_name,
+      canWithdraw: mine && engineStore.isLive(r.status) && !decided.has(r.instance_id),
     };
   }
 
@@ -131,7 +134,7 @@ export class CaseService {
     const { rows, total } = await store.applicationsOf(this.db, user.id, state, offset, limit);
     const ids = rows.map((r) => r.instance_id);
     const [steps, decided] = await Promise.all([store.openStepsOf(this.db, ids), store.decidedInstances(this.db, ids)]);
-    return { items: rows.map((r) => this.application(r, steps, decided)), total };
+    return { items: rows.map((r) => this.application(r, user.id, steps, decided)), total };
   }
 
   /** May the caller withdraw this case now? (Only the initiator, only while nobody has decided.) */
@@ -179,7 +182,8 @@ export class CaseService {
   async addComment(user: SessionUser, ip: string, instanceId: string, body: string) {
     return this.db.transaction(async (trx) => {
       const inst = await engineStore.lockInstance(trx, instanceId);
-      if (!inst || !(await canReadCase(trx, user, instanceId))) throw errors.notFound('Process instance');
+      if (!inst) throw errors.notFound('Process instance');
+      await assertMayContribute(trx, user, instanceId);
       if (!engineStore.isLive(inst.status)) throw errors.instanceNotActive(inst.status);
       const createdAt = iso(this.clock.now());
       const id = await store.insertComment(trx, { instance_id: instanceId, author_id: user.id, body, created_at: createdAt });

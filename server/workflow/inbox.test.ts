@@ -125,7 +125,8 @@ test.serial('workbench counts and facets follow claims', async (t) => {
   t.false(names(await archivist.get('/api/tasks?filter=candidate')).includes(ids.B));
 
   const applicant = await sys.as('applicant1');
-  t.is((await applicant.get('/api/tasks/summary')).body.applicationsOpen, 2, 'A and C are open applications of applicant1');
+  // A and C are applicant1's; D is applicant2's naming applicant1 as co-applicant (我的申请 lists it: 共同申请).
+  t.is((await applicant.get('/api/tasks/summary')).body.applicationsOpen, 3, 'A, C and D are open applications of applicant1');
 
   const facets = await archivist.get('/api/tasks/facets');
   t.deepEqual(

@@ -120,6 +120,7 @@ export const instanceSchema = z
       .nullable()
       .openapi({ description: 'The cadre the case concerns (variables.cadreId), named for the start form read-out' }),
     canWithdraw: z.boolean(),
+    coApplicant: z.boolean().openapi({ description: 'true: the caller reads this case as a co-applicant (同行查档人员) of its 利用 request — read-only' }),
     activeElements: z.array(z.string()),
     variables: z.record(z.string(), z.unknown()),
     history: z.array(historyEntry),

@@ -214,13 +214,14 @@ export class WorkflowService {
     await assertReadsCase(this.db, this.audit, user, ip, id, 'case.view');
     const view = await this.engine.instanceView(this.db, id);
     const i = view.instance;
-    const [names, kase, def] = await Promise.all([
+    const [names, kase, def, coApplied] = await Promise.all([
       store.usernames(this.db, [
         ...view.history.map((h) => h.actor_id!),
         ...view.tasks.flatMap((t) => [t.assignee_id!, t.completed_by!]),
       ]),
       casesStore.findCase(this.db, id),
       this.engine.definitions.load(this.db, i.deployment_id),
+      i.started_by === user.id ? [] : store.coApplicantCases(this.db, [id], user.id),
     ]);
     const name = (uid: number | null) => (uid ? (names.get(uid) ?? null) : null);
     const active = engineStore.isLive(i.status);
@@ -245,6 +246,7 @@ export class WorkflowService {
       // The start form's cadre field reads as a name, for readers who cannot search cadres.
       cadre: kase?.cadre_id ? await store.cadreDisplay(this.db, kase.cadre_id) : null,
       canWithdraw: active && i.started_by === user.id && !view.tasks.some((t) => t.status === 'completed'),
+      coApplicant: coApplied.length > 0,
       activeElements: view.activeElements,
       variables: parseJson<Record<string, unknown>>(i.variables, {}),
       history: view.history.map((h: HistoryRow) => ({

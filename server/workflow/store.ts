@@ -258,16 +258,50 @@ export async function inboxFacets(
   return { processes: sorted(processes), units: sorted(units) };
 }
 
-/** Of these cases, those the user has had anything to do with: started them, holds or held one of their tasks. */
 /**
- * Of these cases, those the user started, and those they work or worked on: a present or past
- * assignee, or a candidate of an open task.
+ * The cases a user is an applicant of: they started it, or a 利用 request (查阅/借阅, 复制/摘录)
+ * names them among its applicants (同行查档人员, `request_applicants`). As a where-clause on a query
+ * with `instanceColumn`, so that lists filter and count in SQL (我的申请's paging).
  */
-export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Promise<{ started: Set<string>; worked: Set<string> }> {
-  if (!instanceIds.length) return { started: new Set(), worked: new Set() };
+export function whereApplicantOf<T extends Knex.QueryBuilder>(qb: T, startedByColumn: string, instanceColumn: string, userId: number): T {
+  return qb.where((w: Knex.QueryBuilder) =>
+    w.where(startedByColumn, userId).orWhereExists((sub: Knex.QueryBuilder) =>
+      sub
+        .select('ap.id')
+        .from('request_applicants as ap')
+        .join('utilization_requests as ur', 'ur.id', 'ap.request_id')
+        .whereRaw('ur.instance_id = ??', [instanceColumn])
+        .where('ap.user_id', userId),
+    ),
+  ) as T;
+}
+
+/** Of these cases, those whose 利用 request names the user as a co-applicant (not the initiator). */
+export async function coApplicantCases(q: Q, instanceIds: string[], userId: number): Promise<string[]> {
+  if (!instanceIds.length) return [];
+  return q('request_applicants as ap')
+    .join('utilization_requests as ur', 'ur.id', 'ap.request_id')
+    .whereIn('ur.instance_id', instanceIds)
+    .where('ap.user_id', userId)
+    .where('ur.initiator_id', '<>', userId)
+    .distinct()
+    .pluck('ur.instance_id');
+}
+
+/**
+ * Of these cases, those the user started, those whose request names them as a co-applicant, and
+ * those they work or worked on: a present or past assignee, or a candidate of an open task.
+ */
+export async function involvedIn(
+  q: Q,
+  instanceIds: string[],
+  key: InboxKey,
+): Promise<{ started: Set<string>; coApplied: Set<string>; worked: Set<string> }> {
+  if (!instanceIds.length) return { started: new Set(), coApplied: new Set(), worked: new Set() };
   const started: string[] = await q('process_instances').whereIn('id', instanceIds).where({ started_by: key.userId }).pluck('id');
-  const rest = instanceIds.filter((id) => !started.includes(id));
-  if (!rest.length) return { started: new Set(started), worked: new Set() };
+  const coApplied = await coApplicantCases(q, instanceIds.filter((id) => !started.includes(id)), key.userId);
+  const rest = instanceIds.filter((id) => !started.includes(id) && !coApplied.includes(id));
+  if (!rest.length) return { started: new Set(started), coApplied: new Set(coApplied), worked: new Set() };
   const tasks = await q('tasks')
     .whereIn('instance_id', rest)
     .andWhere((w) =>
@@ -283,7 +317,7 @@ export async function involvedIn(q: Q, instanceIds: string[], key: InboxKey): Pr
     )
     .distinct()
     .pluck('instance_id');
-  return { started: new Set(started), worked: new Set(tasks) };
+  return { started: new Set(started), coApplied: new Set(coApplied), worked: new Set(tasks) };
 }
 
 /** The cadre each of these cases concerns (null: none, or no case index row). */

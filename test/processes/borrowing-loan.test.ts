@@ -210,7 +210,8 @@ test.serial('asking for a renewal wrongly: not the borrower, too many days, afte
   const archivist = await (await sys.as('archivist1')).post(url, body);
   t.is(archivist.status, 403, 'only applicants ask');
   const colleague = await (await sys.as('applicant2')).post(url, body);
-  t.is(colleague.status, 404, 'the co-applicant is not the borrower and does not see the loan');
+  t.is(colleague.status, 403, 'the co-applicant reads the loan but is not the borrower');
+  t.is(colleague.body.code, 'FORBIDDEN');
   const tooLong = await (await sys.as('applicant1')).post(url, { days: sys.services.config.params.maxLoanDays + 1, reason: '需要继续使用。' });
   t.is(tooLong.status, 422);
   t.is(tooLong.body.details.rule, 'renewal-days');

@@ -131,6 +131,8 @@ export type ProcessInstance = {
     post: string | null;
   } | null;
   canWithdraw: boolean;
+  /** true: the caller reads this case as a co-applicant (同行查档人员) of its 利用 request — read-only */
+  coApplicant: boolean;
   activeElements: Array<string>;
   variables: {
     [key: string]: unknown;
@@ -428,6 +430,10 @@ export type Application = {
   canWithdraw: boolean;
   /** Names of the steps waiting now */
   currentSteps: Array<string>;
+  /** true: the caller is a co-applicant (同行查档人员) of this 利用 request, not its initiator; they read it, the initiator acts on it */
+  coApplicant: boolean;
+  /** Who filed it (for a co-applicant: the colleague who started the request) */
+  initiatorName: string | null;
 };
 
 export type WithdrawResult = {

@@ -341,6 +341,9 @@ export const en: Dictionary = {
     withdrawHint: 'No approver has decided yet, so you can withdraw it.',
     notFound: 'The application does not exist, or you may not see it.',
     endReason: 'Reason for withdrawal',
+    coApplicant: 'Co-applicant',
+    coApplicantBy: 'Started by {name}',
+    coApplicantHint: 'You are a co-applicant of this request: you can follow it here; withdrawing, renewing and the other steps are for the applicant, {name}.',
   },
   status: {
     running: 'In progress',

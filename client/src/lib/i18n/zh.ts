@@ -340,6 +340,9 @@ export const zh = {
     withdrawHint: '尚无审批人作出决定，可以撤回。',
     notFound: '申请不存在，或您无权查看。',
     endReason: '撤回理由',
+    coApplicant: '共同申请',
+    coApplicantBy: '由 {name} 发起',
+    coApplicantHint: '您是本申请的同行查档人员，可以查看办理情况；撤回、续借等操作由申请人 {name} 办理。',
   },
   status: {
     running: '办理中',
