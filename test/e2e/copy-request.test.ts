@@ -42,6 +42,7 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await p.goto(`${sys.url}/start/copy-request`);
   await p.getByRole('button', { name: '提交申请' }).waitFor();
 
+  const before = await db('process_instances').count({ n: '*' }).then(([r]: any) => Number(r.n));
   await p.getByLabel('被查阅干部姓名').fill(cadre.name);
   await p.getByLabel('被查阅干部身份证号').fill(cadre.idNumber);
   await p.getByRole('checkbox', { name: '李红梅' }).check();
@@ -61,7 +62,17 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await p.getByText('该序号已列出').waitFor();
   await seq.fill('');
   await p.getByRole('button', { name: `删除 ${seqs[2]}` }).click();
+  // Leaving the box keeps a number typed: a valid one is added, a wrong one stops the submit.
+  await seq.fill(seqs[2]);
   await p.getByLabel('每份材料复制份数').fill('2');
+  await p.getByRole('button', { name: `删除 ${seqs[2]}` }).click();
+  await seq.fill('99-9-9');
+  await seq.press('Tab');
+  await p.getByText('序号格式应如 1-3、4-1-2').waitFor();
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByText('有输入了但未添加的序号').waitFor();
+  t.is(await db('process_instances').count({ n: '*' }).then(([r]: any) => Number(r.n)), before, 'nothing filed');
+  await seq.fill('');
   await p.getByRole('button', { name: '提交申请' }).click();
   await p.getByRole('heading', { name: '办理过程' }).waitFor();
   const id = new URL(p.url()).pathname.split('/').pop()!;

@@ -484,6 +484,7 @@ export const en: Dictionary = {
     seqAdd: 'Add',
     seqPlaceholder: 'e.g. 4-1-3',
     seqBad: 'A catalogue number looks like 1-3 or 4-1-2',
+    seqUnadded: 'A catalogue number was typed but not added: correct it and press Add, or clear the box, then submit.',
     seqDuplicate: 'Already listed',
     seqRemove: 'Remove {seq}',
     seqNone: 'No materials listed yet.',

@@ -483,6 +483,7 @@ export const zh = {
     seqAdd: '添加',
     seqPlaceholder: '如 4-1-3',
     seqBad: '序号格式应如 1-3、4-1-2',
+    seqUnadded: '有输入了但未添加的序号：请改正后点“添加”，或清空该框，再提交。',
     seqDuplicate: '该序号已列出',
     seqRemove: '删除 {seq}',
     seqNone: '尚未列出材料。',
