@@ -4,6 +4,7 @@
 // is `t('transferUi.panel.title')`; `codeText('outStatus', 'sent', o.statusLabel)` falls back to the
 // server's label for a code the client does not know.
 import { i18n } from './index.svelte.ts';
+import { paren } from '../format/punct.ts';
 
 const zhTexts = {
   outStatus: { preparing: '整理中', approving: '待审批', sent: '已发出', returned: '被退回', receipted: '已回执', cancelled: '已撤销' },
@@ -35,7 +36,7 @@ const zhTexts = {
     returnLine: '{at}，{by}退回：{reason}',
     returnLineAnon: '{at} 退回：{reason}',
     paper: '纸质退回',
-    reverted: '转递已撤销，任免通知 {notice} 已撤回：干部的单位、职务和管理权限已恢复为 {from}（见变更记录）。',
+    reverted: '转递已撤销，任免通知 {notice} 已撤回：干部的单位、职务和管理权限已恢复为{from}，见变更记录。',
     kept: '转递已撤销，但任免通知 {notice} 登记后，干部的单位、职务或管理权限又有变动，系统未予恢复，干部信息仍为现在登记的内容。请核实后在干部信息中更正。',
   },
   confirm: {
@@ -87,7 +88,7 @@ const enTexts: Shape<typeof zhTexts> = {
     returnLine: '{at}, returned by {by}: {reason}',
     returnLineAnon: '{at}, returned: {reason}',
     paper: 'returned on paper',
-    reverted: 'The transfer was cancelled and the notice {notice} taken back: the cadre’s unit, post and management level are again {from} (see the change history).',
+    reverted: 'The transfer was cancelled and the notice {notice} taken back: the cadre’s unit, post and management level are again {from}; see the change history.',
     kept: 'The transfer was cancelled, but the cadre’s unit, post or management level changed again after the notice {notice}; nothing was put back: the record stays as it is now. Check it and correct the cadre’s record.',
   },
   confirm: {
@@ -115,3 +116,7 @@ export const tr = (key: TransferKey, params?: Record<string, string | number>): 
 /** A code's words in the current language; the server's (Chinese) label for a code not listed here. */
 export const codeText = (list: CodeList, code: string | null | undefined, fallback = ''): string =>
   code && i18n.has(`transferUi.${list}.${code}`) ? i18n.tx(`transferUi.${list}.${code}`) : fallback || (code ?? '');
+
+/** A position as a position change names it: unit, post, and the management level in brackets. */
+export const positionText = (p: { unitName: string; post: string | null; managementLevel: string; managementLevelLabel: string }): string =>
+  `${[p.unitName, p.post].filter(Boolean).join(' ')}${paren(i18n.locale, codeText('level', p.managementLevel, p.managementLevelLabel))}`;
