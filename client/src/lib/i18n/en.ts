@@ -356,6 +356,13 @@ export const en: Dictionary = {
   outcome: {
     approved: 'approved',
     rejected: 'not approved',
+    cancelled: 'cancelled',
+    transferred: 'transferred',
+    returned: 'sent back',
+    stored: 'stored',
+    granted: 'granted',
+    refused: 'refused',
+    not_read: 'not read',
   },
   timeline: {
     submitted: 'Application submitted',

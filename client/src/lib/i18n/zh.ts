@@ -355,6 +355,13 @@ export const zh = {
   outcome: {
     approved: '已批准',
     rejected: '已驳回',
+    cancelled: '已撤销',
+    transferred: '已转出',
+    returned: '已退回',
+    stored: '已入库',
+    granted: '已准予',
+    refused: '未准予',
+    not_read: '未查阅',
   },
   timeline: {
     submitted: '提交申请',
