@@ -317,3 +317,75 @@ test.serial('a material filed under another category than proposed: the filing a
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
 });
+
+test.serial('the same material handed over again: the archivist’s 接收鉴别 warns of the earlier intake and shows dates as the page does; the filing form starts with the intake’s 类号 and 页数; the ledger search placeholder is whole', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const shots = process.env.SHOTS_DIR ?? tmp;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 6 });
+  const producer = await sys.as('producer1');
+  const material = { title: '2026年度干部培训登记表', categoryCode: '4-4', pages: 2 };
+  const first = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 3), material) });
+  t.is(first.status, 201, JSON.stringify(first.body));
+  const archivistApi = await sys.as('archivist1');
+  t.is((await completeAt(archivistApi, first.body.id, 'reviewMaterial', accept())).status, 200);
+  const wrongBirth = `${Number(cadre.birth_date.slice(0, 4)) + 1}${cadre.birth_date.slice(4)}`;
+  const second = await producer.post('/api/process-instances', {
+    processKey: 'material-collection',
+    variables: registration(cadre, daysAgo(sys, 3), { ...material, title: ' 2026年度 干部培训登记表', statedBirthDate: wrongBirth, notDuplicate: true, notDuplicateReason: '第二期培训的登记表' }),
+  });
+  t.is(second.status, 201, JSON.stringify(second.body));
+  const taskOf = async (instanceId: string, element: string) => (await db('tasks').where({ instance_id: instanceId, element_id: element, status: 'open' }).first()).id;
+
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/tasks/${await taskOf(second.body.id, 'reviewMaterial')}`);
+  await p.getByRole('heading', { name: '接收鉴别', level: 1 }).waitFor();
+  const warning = p.getByTestId('same-material');
+  await warning.waitFor();
+  t.regex(await warning.innerText(), new RegExp(`${first.body.businessKey}（已入台账）`));
+  // The key-field table: dates formatted like the rest of the page, never ISO.
+  const table = p.locator('table:has(tr.mismatch)');
+  const y = Number(wrongBirth.slice(0, 4));
+  await table.getByText(`${y}年`).waitFor();
+  t.notRegex(await table.innerText(), /\d{4}-\d{2}-\d{2}/);
+  await p.screenshot({ path: path.join(shots, 'intake-same-material-zh.png'), fullPage: true });
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByText(/already has a material with the same title/).waitFor();
+  t.regex(await warning.innerText(), new RegExp(`${first.body.businessKey} \\(Entered in the ledger|${first.body.businessKey} \\(`));
+  t.notRegex(await table.innerText(), /\d{4}-\d{2}-\d{2}/);
+  await p.screenshot({ path: path.join(shots, 'intake-same-material-en.png'), fullPage: true });
+  await p.getByLabel('Language').selectOption('zh');
+
+  // The filing form starts with what the hand-over proposed.
+  await p.goto(`${sys.url}/tasks/${await taskOf(first.body.id, 'fileMaterial')}`);
+  await p.getByRole('heading', { name: '整理归档（类号、页数）', level: 1 }).waitFor();
+  await p.getByRole('button', { name: '提交办理意见' }).waitFor();
+  t.is(await p.getByLabel(/^类号/).inputValue(), '4-4');
+  t.is(await p.getByLabel('页数（每一单面为一页）').inputValue(), '2');
+  await p.screenshot({ path: path.join(shots, 'intake-filing-prefilled-zh.png'), fullPage: true });
+  await submitTask(p);
+  await p.getByText(/已提交/).first().waitFor();
+  t.like(await db('material_intakes').where({ instance_id: first.body.id }).first(), { status: 'filed', category_code: '4-4', pages: 2 });
+
+  // The ledger's search field shows its whole placeholder at 1280 px, in both languages.
+  for (const lang of ['zh', 'en']) {
+    await p.goto(`${sys.url}/material-intakes`);
+    if (lang === 'en') await p.getByLabel('语言').selectOption('en');
+    const input = p.getByRole('search').locator('input[type="search"]');
+    await input.waitFor();
+    const fit = await input.evaluate((el: any) => {
+      const cs = getComputedStyle(el);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      return { text: ctx.measureText(el.placeholder).width, room, placeholder: el.placeholder };
+    });
+    // A margin: the canvas may measure the Chinese part in another font than the field draws it.
+    t.true(fit.text + 16 <= fit.room, JSON.stringify(fit));
+    await p.screenshot({ path: path.join(shots, `intake-ledger-${lang}.png`) });
+    if (lang === 'en') await p.getByLabel('Language').selectOption('zh');
+  }
+  await logout(p);
+  t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});

@@ -33,3 +33,18 @@ export function prefillFrom(components: FormComponent[], query: URLSearchParams 
   }
   return out;
 }
+
+/**
+ * A task form's first values from its case: a field with properties.prefillFrom = "<variable>"
+ * starts with that case variable (the 整理归档 form's 类号 and 页数 start with the hand-over's
+ * categoryCode and pages), under the same rules as above; the user still edits.
+ */
+export function prefillFromCase(components: FormComponent[], variables: Record<string, unknown> | undefined): Data {
+  const query = new URLSearchParams();
+  for (const c of valueFields(components)) {
+    const from = c.properties?.prefillFrom;
+    const v = from && c.key ? variables?.[from] : undefined;
+    if (typeof v === 'string' || typeof v === 'number') query.set(c.key!, String(v));
+  }
+  return prefillFrom(components, query);
+}

@@ -602,7 +602,7 @@ export const en: Dictionary = {
     allStatuses: 'All statuses',
     onlyLate: 'Late hand-overs only',
     q: 'Number or cadre',
-    qPlaceholder: 'e.g. 收材-2026-0012, 张建军',
+    qPlaceholder: 'e.g. 收材-2026-0012 or name',
     search: 'Search',
     from: 'Registered from',
     to: 'to',

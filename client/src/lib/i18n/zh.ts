@@ -601,7 +601,7 @@ export const zh = {
     allStatuses: '全部状态',
     onlyLate: '只看逾期移交',
     q: '登记号或干部姓名',
-    qPlaceholder: '如：收材-2026-0012、张建军',
+    qPlaceholder: '如 收材-2026-0012 或姓名',
     search: '查询',
     from: '登记日期自',
     to: '至',
