@@ -12,7 +12,7 @@ import * as cadreStore from '../archives/store.ts';
 import { caseNumber, nextNumber } from '../shared/sequences.ts';
 import { addDays } from '../deadlines/service.ts';
 import { indexStartedCase } from '../workflow/cases.ts';
-import { DESTINATION_KINDS, METHODS, OFFICE_DESTINATIONS, REASONS, SPECIAL_REASONS, type DestinationKind, type Reason } from './codes.ts';
+import { DESTINATION_KINDS, METHODS, OFFICE_DESTINATIONS, OUT_STATUSES, REASONS, SPECIAL_REASONS, type DestinationKind, type Reason } from './codes.ts';
 import { actorRef, optText, orderOf, ownOffice, text, type TransferDeps } from './context.ts';
 import { dayOf, isDay, secondsUntil } from './dates.ts';
 import { slipText } from './slip.ts';
@@ -213,7 +213,10 @@ const slipWord = (d: TransferDeps, office: { code: string; name: string }) => d.
 
 async function sendTransfer(d: TransferDeps, ctx: ServiceContext) {
   const order = await orderOf(ctx);
-  if (order.status !== 'approving') throw errors.conflict('TRANSFER_NOT_APPROVED', `转递单状态为 ${order.status}，不能发出 / The order cannot be sent now`);
+  if (order.status !== 'approving') {
+    const s = OUT_STATUSES[order.status as keyof typeof OUT_STATUSES];
+    throw errors.conflict('TRANSFER_NOT_APPROVED', `转递单状态为“${s?.zh ?? order.status}”，不能发出 / The order is “${s?.en ?? order.status}” and cannot be sent now`, { status: order.status });
+  }
   const method = String(ctx.variables.method);
   if (!(method in METHODS)) {
     throw errors.rule('transfer_method', '档案只能通过机要交通或派专人送取，不得邮寄，不得由干部本人携带 / Only by confidential courier service or named couriers: never by post, never carried by the cadre', { method });

@@ -1,11 +1,22 @@
 // Input and output shapes of the 转递 API (zod; the OpenAPI document is generated from them).
-import { z, intId, isoDate, paging, uuid } from '../http/zod.ts';
+import { z, intId, paging, uuid } from '../http/zod.ts';
 import { MANAGEMENT_LEVEL_CODES } from '../archives/codes.ts';
 import { isCalendarDate } from '../archives/validate.ts';
 import { ORDER_STATUS_CODES } from './codes.ts';
 
-const day = isoDate.refine(isCalendarDate, '不是有效的日期 / not a calendar date');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** A date field: one message for one mistake (the format first; a well-formed date that does not exist next). */
+const day = (what: string, whatEn: string) =>
+  z
+    .string({ error: `请填写${what} / give the ${whatEn}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${what}应写作 YYYY-MM-DD / the ${whatEn} is written YYYY-MM-DD`, abort: true })
+    .refine(isCalendarDate, `${what}不是有效的日期 / the ${whatEn} is not a date that exists`);
+/** A required text field, trimmed, with its own words for empty and too long. */
+const text = (max: number, what: string, whatEn: string) =>
+  z
+    .string({ error: `请填写${what} / give the ${whatEn}` })
+    .trim()
+    .min(1, { message: `请填写${what} / give the ${whatEn}`, abort: true })
+    .max(max, `${what}最多 ${max} 个字 / the ${whatEn} takes at most ${max} characters`);
 
 export const idParams = z.object({ id: intId });
 export const caseParams = z.object({ instanceId: uuid });
@@ -15,8 +26,8 @@ export const positionChangeBody = z
     unitId: intId.openapi({ description: '新任职单位 (org unit id)' }),
     post: z.string().trim().max(100).nullish().openapi({ description: '新职务; omitted: unchanged; "" or null: none' }),
     managementLevel: z.enum(MANAGEMENT_LEVEL_CODES).openapi({ description: '新的管理权限' }),
-    noticeNo: text(60).openapi({ description: '任免（调动）通知文号' }),
-    noticeDate: day.openapi({ description: '通知日期; the 2-month transfer limit counts from it' }),
+    noticeNo: text(60, '通知文号', 'notice number').openapi({ description: '任免（调动）通知文号' }),
+    noticeDate: day('通知日期', 'notice date').openapi({ description: '通知日期; the 2-month transfer limit counts from it' }),
   })
   .strict()
   .openapi('PositionChange');
@@ -24,15 +35,19 @@ export type PositionChangeBody = z.infer<typeof positionChangeBody>;
 
 export const receiptBody = z
   .object({
-    receivedOn: day.openapi({ description: '回执上接收单位的签收日期' }),
-    signer: text(50).openapi({ description: '回执上的收件人签名' }),
+    receivedOn: day('签收日期', 'date of receipt').openapi({ description: '回执上接收单位的签收日期' }),
+    signer: text(50, '回执上的收件人', 'name of who signed the receipt').openapi({ description: '回执上的收件人签名' }),
   })
   .strict()
   .openapi('PaperReceipt');
 export type ReceiptBody = z.infer<typeof receiptBody>;
 
 export const returnBody = z
-  .object({ reason: text(1000).refine((s) => [...s].length >= 2, 'at least 2 characters').openapi({ description: '退回原因（不全、不规范或手续不完备）' }) })
+  .object({
+    reason: text(1000, '退回原因', 'reason for the return')
+      .refine((s) => [...s].length >= 2, '退回原因至少 2 个字 / the reason for the return takes at least 2 characters')
+      .openapi({ description: '退回原因（不全、不规范或手续不完备）' }),
+  })
   .strict()
   .openapi('PaperReturn');
 export type ReturnBody = z.infer<typeof returnBody>;

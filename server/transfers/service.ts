@@ -14,6 +14,7 @@ import { indexStartedCase } from '../workflow/cases.ts';
 import type { TransferDeps } from './context.ts';
 import { dayOf } from './dates.ts';
 import { buildSlip } from './slip.ts';
+import { OUT_STATUSES } from './codes.ts';
 import { revertPositionChange } from './out-services.ts';
 import { chaseDto, orderDetailDto, orderSummaryDto, positionChangeDto, returnDto, rosterDto } from './dto.ts';
 import * as store from './store.ts';
@@ -205,7 +206,10 @@ export class TransferService {
     if (o.to_org_id !== null) {
       throw errors.rule('receipt_in_dangan', '接收单位在系统内，由其在系统中查收并签退回执 / The receiving office works in Dangan and signs there');
     }
-    if (o.status !== 'sent') throw errors.conflict('NOT_AWAITING_RECEIPT', `转递单状态为“${o.status}”，不在等待回执 / The order is not waiting for a receipt`, { status: o.status });
+    if (o.status !== 'sent') {
+      const s = OUT_STATUSES[o.status as keyof typeof OUT_STATUSES];
+      throw errors.conflict('NOT_AWAITING_RECEIPT', `转递单${s ? `已是“${s.zh}”` : '状态已变'}，不在等待回执 / The order is ${s ? `“${s.en}”` : 'no longer sent'}, not waiting for a receipt`, { status: o.status });
+    }
     return o;
   }
 
