@@ -75,6 +75,16 @@ test.serial('a reader reads three pages of the granted archive by clicking, and 
   t.false(await page.evaluate((img: any) => img.dispatchEvent(new (globalThis as any).MouseEvent('contextmenu', { bubbles: true, cancelable: true }))), 'context menu prevented');
   await p.getByRole('button', { name: '第 2 页缩略图' }).waitFor();
   await shot(p, 'reading-room');
+  // In English at 1024 px the room fits its window: the page image does not widen its column.
+  await p.setViewportSize({ width: 1024, height: 760 });
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByRole('button', { name: 'Zoom in' }).waitFor();
+  t.true(await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth <= (globalThis as any).innerWidth), 'no sideways scroll at 1024 px');
+  t.true(await p.getByRole('button', { name: 'Fit width' }).isVisible());
+  await shot(p, 'reading-room-en-1024');
+  await p.getByLabel('Language').selectOption('zh');
+  await p.setViewportSize({ width: 1280, height: 800 });
+  await p.getByRole('button', { name: '下一页' }).waitFor();
 
   // The server counted the three page views of this reader (thumbnails are not page views).
   const views = await sys.services.db('page_views').where({ grant_id: rc.grants.applicant1 }).orderBy('id');
