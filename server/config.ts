@@ -71,7 +71,12 @@ const envSchema = z.object({
   RECEIPT_CHASE_DAYS: int(30),
   TRANSFER_DEADLINE_DAYS: int(60),
   INBOUND_REVIEW_DAYS: int(60),
-  MATERIAL_HANDOVER_DAYS: int(30),
+  // 材料移交 "在材料形成后1个月内" (DOMAIN.md §1.2): calendar months (server/materials/deps.ts
+  // addCalendarMonths). The former MATERIAL_HANDOVER_DAYS is refused, not silently ignored.
+  MATERIAL_HANDOVER_MONTHS: z.coerce.number().int().min(1).max(12).default(1),
+  MATERIAL_HANDOVER_DAYS: z
+    .undefined({ message: 'MATERIAL_HANDOVER_DAYS is replaced by MATERIAL_HANDOVER_MONTHS (calendar months, default 1)' })
+    .optional(),
   // 材料收集归档 and 信息更正 (server/materials/, server/corrections/): the time each step has, as the
   // due dates of its tasks (FEEL `params.*` in the diagrams). 归档 within a month of receipt is from
   // memory in DOMAIN.md §1.2 (unverified); the others are the office's own service levels.
@@ -193,7 +198,7 @@ export interface Config {
     receiptChaseDays: number;
     transferDeadlineDays: number;
     inboundReviewDays: number;
-    materialHandoverDays: number;
+    materialHandoverMonths: number;
     materialReviewDays: number;
     materialResubmitDays: number;
     materialFilingDays: number;
@@ -290,7 +295,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       receiptChaseDays: e.RECEIPT_CHASE_DAYS,
       transferDeadlineDays: e.TRANSFER_DEADLINE_DAYS,
       inboundReviewDays: e.INBOUND_REVIEW_DAYS,
-      materialHandoverDays: e.MATERIAL_HANDOVER_DAYS,
+      materialHandoverMonths: e.MATERIAL_HANDOVER_MONTHS,
       materialReviewDays: e.MATERIAL_REVIEW_DAYS,
       materialResubmitDays: e.MATERIAL_RESUBMIT_DAYS,
       materialFilingDays: e.MATERIAL_FILING_DAYS,

@@ -10,7 +10,8 @@ import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import * as people from '../people/store.ts';
 import type { NotifyService, RecipientSpec } from '../notify/service.ts';
 import { caseVars, registerNotice } from '../notify/notices.ts';
-import { formatInstant } from '../notify/beijing.ts';
+import { endOfBeijingDay, formatInstant } from '../notify/beijing.ts';
+import { addCalendarMonths } from '../materials/deps.ts';
 import { oneLine } from '../notify/templates.ts';
 import { addDays, toInstant, type DeadlineService } from './service.ts';
 import type { DeadlineKind } from './store.ts';
@@ -91,7 +92,7 @@ export const KINDS: KindSpec[] = [
       if (set) return set;
       const formed = ctx.variables.formedDate;
       if (typeof formed !== 'string' || !formed) throw errors.rule('process_variable', '流程变量 formedDate（材料形成时间）缺失 / formedDate is missing', { variables: ['formedDate'] });
-      return addDays(formed, ctx.params.materialHandoverDays);
+      return endOfBeijingDay(addCalendarMonths(formed, ctx.params.materialHandoverMonths));
     },
     orgUnitId: (ctx) => intVar(ctx, 'producerOrgId', 'initiatorOrgId'),
     custodianOrgId: (ctx) => optInt(ctx.variables.custodianOrgId),

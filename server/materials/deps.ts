@@ -35,6 +35,21 @@ export function addCalendarDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
+/**
+ * 'YYYY-MM-DD' plus n calendar months (Beijing days, DOMAIN.md §1.2 "1个月内"): the same day of the
+ * target month; a day the target month lacks (31 January + 1) and a month-end day (30 April + 1)
+ * give the target month's last day (28/29 February, 31 May).
+ */
+export function addCalendarMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const lastOf = (year: number, month0: number) => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
+  const target = new Date(Date.UTC(y, m - 1 + n, 1));
+  const monthEnd = d === lastOf(y, m - 1);
+  const last = lastOf(target.getUTCFullYear(), target.getUTCMonth());
+  target.setUTCDate(monthEnd ? last : Math.min(d, last));
+  return target.toISOString().slice(0, 10);
+}
+
 export const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 /** An integer process variable the case's own start service set; a missing one is a broken diagram. */

@@ -131,7 +131,7 @@ export function intakeServices(d: MaterialsDeps) {
       throw errors.rule('duplicate_reason', '请写明与已移交材料不是同一份的理由 / Say why this is not the material already handed over', { field: 'notDuplicateReason', matches: same });
     }
 
-    const { handoverDue, late } = handoverTerms(String(v.formedDate), today, ctx.params.materialHandoverDays);
+    const { handoverDue, late } = handoverTerms(String(v.formedDate), today, ctx.params.materialHandoverMonths);
     const intakeNo = await caseNumber(ctx.trx, '收材', now);
     ctx.setBusinessKey(intakeNo);
     const at = iso(now);
@@ -258,7 +258,7 @@ export function intakeServices(d: MaterialsDeps) {
     // A new formation date is a different document handed over today: its period is counted again
     // from that date, and this resubmission is its hand-over (README "材料收集归档").
     let { late, handover_due: handoverDue } = intake;
-    if (formed !== intake.formed_date) ({ handoverDue, late } = handoverTerms(formed, today, ctx.params.materialHandoverDays));
+    if (formed !== intake.formed_date) ({ handoverDue, late } = handoverTerms(formed, today, ctx.params.materialHandoverMonths));
     const at = iso(clock.now());
     const before = {
       formedDate: intake.formed_date,

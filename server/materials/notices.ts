@@ -1,6 +1,6 @@
 // 材料催收 (collection-notice.bpmn): the archive office tells a producing unit that a material it
 // formed is owed (DOMAIN.md §1.2 "联系制度", §6.5 trigger; the Hebei system's 材料催收). The case
-// opens a 督办 hand-over deadline (openHandoverDeadline: formation + MATERIAL_HANDOVER_DAYS),
+// opens a 督办 hand-over deadline (openHandoverDeadline: formation + MATERIAL_HANDOVER_MONTHS),
 // mails the unit's producers (notifyHandoverDue), reminds them once more when the deadline passes,
 // and waits: the material's registration (registerMaterial) delivers `materialArrived`, or the
 // office withdraws the notice (`noticeWithdrawn`, POST /api/collection-notices/:id/withdraw).
@@ -14,16 +14,16 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
-import { actorOf, addCalendarDays, assertNotAvoided, str, type MaterialsDeps } from './deps.ts';
+import { actorOf, addCalendarMonths, assertNotAvoided, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
 
 /**
  * The last day a collection notice gives: the rule's day (formation + the hand-over period) while
  * it has not passed on the day the notice is sent, else the notice day + one more period.
  */
-export function noticeDueDay(formed: string, noticeDay: string, period: number): string {
-  const ruleDay = addCalendarDays(formed, period);
-  return ruleDay >= noticeDay ? ruleDay : addCalendarDays(noticeDay, period);
+export function noticeDueDay(formed: string, noticeDay: string, months: number): string {
+  const ruleDay = addCalendarMonths(formed, months);
+  return ruleDay >= noticeDay ? ruleDay : addCalendarMonths(noticeDay, months);
 }
 
 export function noticeServices(d: MaterialsDeps) {
@@ -53,7 +53,7 @@ export function noticeServices(d: MaterialsDeps) {
     // notice sent when that day has passed gives the unit one more period from the day it is sent
     // (the start form and the diagram say so). openHandoverDeadline takes this instant
     // (handoverDueAt), so the notice, the 督办 deadline, its mail and the reminder all agree.
-    const dueDay = noticeDueDay(formed, beijingDay(now), ctx.params.materialHandoverDays);
+    const dueDay = noticeDueDay(formed, beijingDay(now), ctx.params.materialHandoverMonths);
     const due = endOfBeijingDay(dueDay);
     const noticeNo = await caseNumber(ctx.trx, '催收', now);
     ctx.setBusinessKey(noticeNo);

@@ -2,7 +2,7 @@
 // material-collection.bpmn: at registration, at a resubmission, and at filing (9-2's formalities).
 import { errors, type AppError } from '../errors.ts';
 import { APPOINTMENT_CATEGORY } from './codes.ts';
-import { addCalendarDays, str } from './deps.ts';
+import { addCalendarMonths, str } from './deps.ts';
 
 export type Problem = { rule: string; message: string; details?: Record<string, unknown> };
 
@@ -56,8 +56,8 @@ export function formedBeforeBirth(formedDate: string, cadre: { birth_date: strin
 export const intakeSubject = (title: string, cadreName: string, late: boolean) =>
   `材料移交：${title.length > 30 ? `${title.slice(0, 30)}…` : title}（${cadreName}）${late ? '【逾期移交】' : ''}`;
 
-/** The hand-over period of a material formed on `formed`: due `days` Beijing calendar days later, late after that. */
-export function handoverTerms(formed: string, today: string, days: number): { handoverDue: string; late: boolean } {
-  const handoverDue = addCalendarDays(formed, days);
+/** The hand-over period of a material formed on `formed`: due `months` calendar months later (Beijing days, addCalendarMonths), late after that. */
+export function handoverTerms(formed: string, today: string, months: number): { handoverDue: string; late: boolean } {
+  const handoverDue = addCalendarMonths(formed, months);
   return { handoverDue, late: today > handoverDue };
 }

@@ -6,7 +6,7 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 
 let sys: TestSystem;
 test.before(async () => {
-  sys = await startSystem({ env: { MAX_LOAN_DAYS: '10', MATERIAL_HANDOVER_DAYS: '20', DIGITISATION_MAX_DAYS: '60' } });
+  sys = await startSystem({ env: { MAX_LOAN_DAYS: '10', MATERIAL_HANDOVER_MONTHS: '2', DIGITISATION_MAX_DAYS: '60' } });
 });
 test.after.always(async () => {
   await sys?.close();
@@ -29,7 +29,7 @@ test('the summaries give time limits as the configured numbers of days', async (
   const forApplicant = (await (await sys.as('applicant1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
   t.regex(forApplicant.find((d) => d.key === 'borrowing')!.description, /借出档案不超过 10 天/);
   const forProducer = (await (await sys.as('producer1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
-  t.regex(forProducer.find((d) => d.key === 'material-collection')!.description, /形成后 20 天内移交/);
+  t.regex(forProducer.find((d) => d.key === 'material-collection')!.description, /形成后 2 个月内移交/);
   const forArchivist = (await (await sys.as('archivist1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
   t.regex(forArchivist.find((d) => d.key === 'digitisation-batch')!.description, /至多 60 天后/);
 });
@@ -38,7 +38,7 @@ test('the OpenAPI document keeps the technical documentation, configured values 
   const doc = (await sys.client().get('/api/openapi.json')).body;
   const text: string = doc.paths['/api/process-instances'].post.description;
   t.regex(text, /POST \/api\/material-intakes\/\{id\}\/scans/);
-  t.regex(text, /MATERIAL_HANDOVER_DAYS/);
-  t.regex(text, /形成后 20 天内移交/);
+  t.regex(text, /MATERIAL_HANDOVER_MONTHS/);
+  t.regex(text, /形成后 2 个月内移交/);
   t.notRegex(text, /\{params\./);
 });

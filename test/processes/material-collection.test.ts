@@ -4,6 +4,7 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt, taskAt } from '../helpers/workflow.ts';
+import { addCalendarMonths } from '../../server/materials/deps.ts';
 import { ALL_CHECKS, accept, countOf, daysAgo, pageScan, plainCadre, registration, sendBack, today, uploadScan } from './material-helpers.ts';
 
 let sys: TestSystem;
@@ -200,9 +201,7 @@ test.serial('given a material formed 40 days ago, the late hand-over is accepted
   t.is(res.status, 201);
   const intake = await intakeOf(res.body.id);
   t.true(!!intake.late);
-  const due = new Date(`${formed}T00:00:00Z`);
-  due.setUTCDate(due.getUTCDate() + 30);
-  t.is(intake.handover_due, due.toISOString().slice(0, 10));
+  t.is(intake.handover_due, addCalendarMonths(formed, 1));
   const audit = await sys.services.db('audit_log').where({ action: 'material.register', object_id: String(intake.id) }).first();
   t.like(JSON.parse(audit.detail), { late: true, handoverDue: intake.handover_due });
   const archivist = await sys.as('archivist1');
@@ -211,8 +210,8 @@ test.serial('given a material formed 40 days ago, the late hand-over is accepted
   t.false((await archivist.get('/api/material-intakes?late=false')).body.items.some((i: any) => i.id === intake.id));
   const subject = await sys.services.db('workflow_cases').where({ instance_id: res.body.id }).first();
   t.regex(subject.subject, /逾期移交/);
-  // On the last day of the period it is not late.
-  const onTime = await register(registration(await plainCadre(sys, { digitised: false, skip: 5 }), daysAgo(sys, 30)));
+  // On the last day of the period (one calendar month) it is not late.
+  const onTime = await register(registration(await plainCadre(sys, { digitised: false, skip: 5 }), addCalendarMonths(today(sys), -1)));
   t.false(!!(await intakeOf(onTime.res.body.id)).late);
 });
 
@@ -283,9 +282,7 @@ test.serial('given a material handed over on time, when the resubmission gives a
   const ok = await resubmit(formed);
   t.is(ok.status, 200, JSON.stringify(ok.body));
   const after = await intakeOf(id);
-  const due = new Date(`${formed}T00:00:00Z`);
-  due.setUTCDate(due.getUTCDate() + 30);
-  t.like(after, { status: 'received', round: 2, formed_date: formed, handover_due: due.toISOString().slice(0, 10) });
+  t.like(after, { status: 'received', round: 2, formed_date: formed, handover_due: addCalendarMonths(formed, 1) });
   t.true(!!after.late, 'late against the new formation date');
   t.regex((await db('workflow_cases').where({ instance_id: id }).first()).subject, /【逾期移交】/);
   const event = (await archivist.get(`/api/material-intakes/${after.id}`)).body.events.find((e: any) => e.kind === 'resubmitted');

@@ -7,7 +7,7 @@ import { orgId } from '../helpers/workflow.ts';
 import { beijingDay, endOfBeijingDay } from '../../server/notify/beijing.ts';
 import { noticeDueDay } from '../../server/materials/notices.ts';
 import { iso } from '../../server/clock.ts';
-import { addCalendarDays } from '../../server/materials/deps.ts';
+import { addCalendarMonths } from '../../server/materials/deps.ts';
 import { countOf, daysAgo, plainCadre, registration } from './material-helpers.ts';
 
 let sys: TestSystem;
@@ -44,7 +44,7 @@ test.serial('given a collection notice, the unit is told and the deadline watche
   t.true(res.body.activeElements.includes('materialArrived'));
   const id = res.body.id;
   const notice = await noticeOf(id);
-  const dueAt = iso(endOfBeijingDay(addCalendarDays(formed, 30)));
+  const dueAt = iso(endOfBeijingDay(addCalendarMonths(formed, 1)));
   t.like(notice, { status: 'open', cadre_id: cadre.id, category_code: '3', formed_date: formed, due_at: dueAt });
 
   // The 督办 deadline and the first notice to the unit's producers.
@@ -140,16 +140,16 @@ test.serial('a notice sent after the deadline has passed gives one more hand-ove
   const { res } = await sendNotice(cadre.id, daysAgo(sys, 50));
   t.is(res.status, 201);
   const id = res.body.id;
-  const dueAt = iso(endOfBeijingDay(addCalendarDays(beijingDay(sys.clock.now()), 30)));
+  const dueAt = iso(endOfBeijingDay(addCalendarMonths(beijingDay(sys.clock.now()), 1)));
   const notice = await noticeOf(id);
-  t.is(notice.due_at, dueAt, 'not formation + 30 days, already past');
+  t.is(notice.due_at, dueAt, 'not formation + 1 month, already past');
   const archivist = await sys.as('archivist1');
   t.is((await archivist.get(`/api/collection-notices/${notice.id}`)).body.dueAt, dueAt);
   const [deadline] = (await archivist.get(`/api/deadlines?instanceId=${id}`)).body.items;
   t.is(deadline.light, 'green');
   t.is((await db('deadlines').where({ instance_id: id }).first()).due_at, dueAt);
   const [mail] = await db('mail_outbox').where({ instance_id: id, event: 'handover_due' });
-  t.true(mail.body.includes(`即 ${addCalendarDays(beijingDay(sys.clock.now()), 30)} 23:59 前移交`), mail.body);
+  t.true(mail.body.includes(`即 ${addCalendarMonths(beijingDay(sys.clock.now()), 1)} 23:59 前移交`), mail.body);
   // The reminder at the end of that day, not before.
   const job = await db('jobs').where({ instance_id: id, status: 'pending' }).first();
   t.true(job.due_at >= dueAt && Date.parse(job.due_at) - Date.parse(dueAt) < 1000, job.due_at);
@@ -162,9 +162,11 @@ test.serial('a notice sent after the deadline has passed gives one more hand-ove
 });
 
 test('noticeDueDay: the rule’s day while it has not passed, else one more period from the notice day', (t) => {
-  t.is(noticeDueDay('2026-11-20', '2026-11-28', 30), '2026-12-20');
-  t.is(noticeDueDay('2026-10-29', '2026-11-28', 30), '2026-11-28', 'due today: still the rule’s day');
-  t.is(noticeDueDay('2026-09-01', '2026-11-28', 30), '2026-12-28');
+  t.is(noticeDueDay('2026-11-20', '2026-11-28', 1), '2026-12-20');
+  t.is(noticeDueDay('2026-10-28', '2026-11-28', 1), '2026-11-28', 'due today: still the rule’s day');
+  // The tester's case: formed 20 October, chased 28 November — due 28 December, not 20 November.
+  t.is(noticeDueDay('2026-10-20', '2026-11-28', 1), '2026-12-28');
+  t.is(noticeDueDay('2026-10-01', '2027-01-31', 1), '2027-02-28', 'a month-end notice day: the last day of the next month');
 });
 
 test.serial('a notice case withdrawn from the case page ends the notice and cancels its deadline too', async (t) => {

@@ -5,6 +5,9 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt, taskAt } from '../helpers/workflow.ts';
 import { cadreOfUser } from '../archives/helpers.ts';
 import { registrationProblems } from '../../server/materials/intake.ts';
+import { handoverTerms } from '../../server/materials/rules.ts';
+import { loadConfig } from '../../server/config.ts';
+import { addCalendarMonths } from '../../server/materials/deps.ts';
 import { idCheckDigit } from '../../server/archives/validate.ts';
 import { accept, countOf, daysAgo, pageScan, plainCadre, registration, secondProducer, today, uploadScan } from './material-helpers.ts';
 
@@ -271,4 +274,26 @@ test.serial('filing a 9-2 material handed over as 9-2 takes its approval from th
   t.like(intake, { status: 'filed', category_code: '9-2', pages: 2, approval_doc_no: '乌党任〔2026〕21号' });
   const filed = (await archivist.get(`/api/material-intakes/${intake.id}`)).body.events.find((e: any) => e.kind === 'filed');
   t.is(filed.detail.handedOver, undefined, 'nothing changed against the hand-over');
+});
+
+test('the hand-over period is calendar months (DOMAIN.md §1.2 “1个月内”): the same day next month; a month-end day or a day the month lacks gives its last day', (t) => {
+  t.is(addCalendarMonths('2027-01-01', 1), '2027-02-01');
+  t.is(addCalendarMonths('2027-01-31', 1), '2027-02-28');
+  t.is(addCalendarMonths('2028-01-31', 1), '2028-02-29', 'a leap year');
+  t.is(addCalendarMonths('2027-01-30', 1), '2027-02-28');
+  t.is(addCalendarMonths('2026-04-30', 1), '2026-05-31', 'a month-end day: the last day of the target month');
+  t.is(addCalendarMonths('2026-12-15', 1), '2027-01-15');
+  t.is(addCalendarMonths('2026-11-27', 2), '2027-01-27');
+  t.is(addCalendarMonths('2026-03-31', -1), '2026-02-28');
+  // Formed 1 January: on time on 1 February, late on the 2nd; formed 31 January: on time up to 28 February.
+  t.deepEqual(handoverTerms('2027-01-01', '2027-02-01', 1), { handoverDue: '2027-02-01', late: false });
+  t.deepEqual(handoverTerms('2027-01-01', '2027-02-02', 1), { handoverDue: '2027-02-01', late: true });
+  t.deepEqual(handoverTerms('2027-01-31', '2027-02-28', 1), { handoverDue: '2027-02-28', late: false });
+  t.deepEqual(handoverTerms('2027-01-31', '2027-03-01', 1), { handoverDue: '2027-02-28', late: true });
+});
+
+test('MATERIAL_HANDOVER_MONTHS configures the period; the former MATERIAL_HANDOVER_DAYS is refused, not silently ignored', (t) => {
+  t.is(loadConfig({ MATERIAL_HANDOVER_MONTHS: '2' }).params.materialHandoverMonths, 2);
+  t.is(loadConfig({}).params.materialHandoverMonths, 1);
+  t.throws(() => loadConfig({ MATERIAL_HANDOVER_DAYS: '30' }), { message: /MATERIAL_HANDOVER_MONTHS/ });
 });
