@@ -910,7 +910,7 @@ export const en: Dictionary = {
     out: 'Lent',
     due: 'Due',
     returned: 'Returned and check',
-    materials: '{m} materials, {p} pages',
+    materials: '{m} {m:material|materials}, {p} {p:page|pages}',
     overdue: 'Overdue {n} d',
     returnedLate: 'Returned {n} d late',
     notReturned: 'Not returned',
