@@ -123,7 +123,7 @@ export function intakeServices(d: MaterialsDeps) {
     if (same.length && v.notDuplicate !== true) {
       throw errors.rule(
         'duplicate_material',
-        `该干部已有同名、同类别、同形成时间的材料：${store.sameMaterialText(same, (s) => INTAKE_STATUSES[s].zh)}。请勿重复移交（被退回的请补正后重新移交）；确属另一份材料的，勾选“不是同一份材料”并写明理由 / The same material (title, category, formation date) was already handed over or filed for this cadre: ${sameMaterialRefs(same)}. Do not hand it over twice; if it is a different material, confirm so and give the reason`,
+        `该干部已有同名、同类别、同形成时间的材料：${store.sameMaterialText(same, (s) => INTAKE_STATUSES[s].zh)}。请勿重复移交（被退回的请补正后重新移交）；确属另一份材料的，勾选“确属另一份材料”并写明理由 / The same material (title, category, formation date) was already handed over or filed for this cadre: ${sameMaterialRefs(same)}. Do not hand it over twice; if it is a different material, confirm so and give the reason`,
         { field: 'notDuplicate', matches: same },
       );
     }

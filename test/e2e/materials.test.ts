@@ -374,8 +374,9 @@ test.serial('the same material handed over again: the archivist’s 接收鉴别
     const input = p.getByRole('search').locator('input[type="search"]');
     await input.waitFor();
     const fit = await input.evaluate((el: any) => {
-      const cs = getComputedStyle(el);
-      const ctx = document.createElement('canvas').getContext('2d')!;
+      const w = globalThis as any;
+      const cs = w.getComputedStyle(el);
+      const ctx = w.document.createElement('canvas').getContext('2d');
       ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
       const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
       return { text: ctx.measureText(el.placeholder).width, room, placeholder: el.placeholder };
@@ -387,5 +388,69 @@ test.serial('the same material handed over again: the archivist’s 接收鉴别
   }
   await logout(p);
   t.deepEqual(b.problems, []);
+  t.deepEqual(b.outside, []);
+});
+
+test.serial('the producer hands the same material over again from the start form: told which intake it repeats, then confirms a different material with its reason; the archivist’s 催收 form offers only producing units and a late notice is not overdue', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  const shots = process.env.SHOTS_DIR ?? tmp;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 7 });
+  const producer = await sys.as('producer1');
+  const formed = daysAgo(sys, 2);
+  const first = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, formed, { title: '干部培训登记表', categoryCode: '4-4' }) });
+  t.is(first.status, 201);
+
+  await login(p, sys.url, 'producer1');
+  await p.goto(`${sys.url}/start/material-collection`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  await p.getByLabel('干部姓名').fill(` ${cadre.name} `);
+  await p.getByLabel('干部身份证号').fill(cadre.id_number);
+  await p.getByLabel('材料名称').fill('干部 培训登记表');
+  await p.getByLabel('拟归类别').selectOption({ label: '4-4 培训材料' });
+  await p.getByLabel('材料形成时间（落款日期，多个日期取最晚）').fill(formed);
+  await p.getByLabel('页数（每一单面为一页）').fill('2');
+  await p.getByRole('radio', { name: '专人送交' }).check();
+  await p.getByLabel(/^姓名/).fill(cadre.name);
+  await p.getByLabel(/^出生时间/).fill(cadre.birth_date);
+  t.is(await p.getByLabel(/^不是同一份材料的理由/).count(), 0, 'the reason only once confirmed');
+  await p.getByRole('button', { name: '提交申请' }).click();
+  // The start page's own question (an open case of this cadre), then the server's rule.
+  await p.getByRole('dialog', { name: '已有未办结的申请' }).getByRole('button', { name: '仍要提交' }).click();
+  await p.getByText(new RegExp(`该干部已有同名、同类别、同形成时间的材料：${first.body.businessKey}（已接收）`)).first().waitFor();
+  await p.screenshot({ path: path.join(shots, 'intake-duplicate-refused-zh.png'), fullPage: true });
+  await p.getByRole('checkbox', { name: /确属另一份材料/ }).check();
+  await p.getByLabel(/^不是同一份材料的理由/).fill('第二期培训的登记表');
+  await p.getByRole('button', { name: '提交申请' }).click();
+  await p.getByRole('heading', { name: '材料移交登记' }).waitFor();
+  t.is(await db('material_intakes').where({ cadre_id: cadre.id }).count({ n: '*' }).then(([r]) => Number(r.n)), 2);
+  await logout(p);
+
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/start/collection-notice`);
+  await p.getByRole('button', { name: '提交申请' }).waitFor();
+  const unit = p.getByLabel(/^材料形成单位/);
+  await unit.locator('option', { hasText: '乌海市人力资源和社会保障局' }).waitFor({ state: 'attached' });
+  const offered = await unit.locator('option').allTextContents();
+  for (const no of ['内蒙古自治区', '乌海市', '海勃湾区']) t.false(offered.includes(no), no);
+  t.false(offered.some((o) => o.includes('档案室')), offered.join('|'));
+  await p.screenshot({ path: path.join(shots, 'notice-units-zh.png'), fullPage: true });
+  // A notice sent 50 days after formation: due a month from today, not overdue.
+  const notice = await (await sys.as('archivist1')).post('/api/process-instances', {
+    processKey: 'collection-notice',
+    variables: { cadreId: cadre.id, producerOrgId: (await db('org_units').where({ code: '150300-RSJ' }).first()).id, title: '2026年度干部培训登记表', categoryCode: '4-4', formedDate: daysAgo(sys, 50) },
+  });
+  t.is(notice.status, 201);
+  await p.goto(`${sys.url}/material-intakes?tab=notices`);
+  const row = p.locator('tr', { hasText: notice.body.businessKey });
+  await row.waitFor();
+  t.notRegex(await row.innerText(), /已逾期/);
+  await p.screenshot({ path: path.join(shots, 'notice-late-zh.png') });
+  await p.getByLabel('语言').selectOption('en');
+  await row.getByText(/Due|due/).first().waitFor();
+  t.notRegex(await row.innerText(), /[Oo]verdue/);
+  await p.screenshot({ path: path.join(shots, 'notice-late-en.png') });
+  await p.getByLabel('Language').selectOption('zh');
+  await logout(p);
   t.deepEqual(b.outside, []);
 });
