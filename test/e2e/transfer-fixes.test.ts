@@ -93,7 +93,7 @@ test.serial('in English the slip stays Chinese, and /transfers fits 1024 px', as
     throw e;
   });
   await shot(p, 'transfers-1024-en');
-  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
   t.true(overflow <= 0, `no horizontal overflow (by ${overflow}px)`);
   const table = await p.locator('.table-scroll').first().evaluate((e) => e.scrollWidth - e.clientWidth);
   t.true(table <= 0, `the orders table fits its column (by ${table}px)`);

@@ -751,6 +751,8 @@ export type Cadre = {
     relatedCadreId: number | null;
     workUnit: string | null;
   }>;
+  /** true for a reader through a reading grant: the family members are not shown (nor any archive’s location) */
+  familyWithheld: boolean;
   archives: Array<{
     id: number;
     cadreId: number;
@@ -1104,7 +1106,7 @@ export type Correction = {
   proposedValue: string;
   newValue: string | null;
   currentValue: string | null;
-  /** for a birth date: the date inside the cadre’s ID number when the value settled on differs from it (the 认定 stands; the ID number is unchanged), else null */
+  /** where the correction leaves birth date and ID number disagreeing: for a birth date, the date inside the cadre’s ID number (the 认定 stands; the ID number is unchanged); for an ID number, the date inside the new number; else null */
   idNumberBirthDate: string | null;
   recordedValues: Array<{
     value: string;
@@ -2028,6 +2030,8 @@ export type ReadingSession = {
       pages: number;
       /** page images on file; 0 = not digitised */
       scannedPages: number;
+      /** pages the office marked failing (标为不合格): withheld from the reader until rescanned */
+      withheldPages: Array<number>;
     }>;
   }>;
 };
@@ -3018,7 +3022,7 @@ export interface ApiRoutes {
     body: never;
     response: Bootstrap;
   };
-  /** Org units for pickers; custodian=true: only the offices that hold archives (管档单位) */
+  /** Org units for pickers; custodian=true: only the offices that hold archives (管档单位); producer=true: only units that form materials (材料形成单位: no region, no archive office) */
   "GET /api/lookups/org-units": {
     params: never;
     query: { custodian?: "true" | "false"; producer?: "true" | "false" };
@@ -3207,6 +3211,10 @@ export interface ApiRoutes {
         version: number;
         oldValue: string | null;
         newValue: string | null;
+        /** the old value as a reader says it where the value is an id (a unit’s name for org_unit_id), else null */
+        oldText: string | null;
+        /** the new value as a reader says it where the value is an id, else null */
+        newText: string | null;
         basisMaterialId: number | null;
         basisInstanceId: string | null;
         basisDocument: string | null;
