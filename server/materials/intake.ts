@@ -116,9 +116,12 @@ export function intakeServices(d: MaterialsDeps) {
     if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
 
     // The same material handed over twice (a second registration of one document) would be filed
-    // twice: refused unless the producer confirms it is a different material and says why.
+    // twice: refused unless the producer confirms it is a different material and says why. The unit
+    // is told of its own hand-overs only (number and status, no 序号): a match in the catalogue or
+    // from another unit is not told to a producer, lest the refusal answer what an archive holds;
+    // the archivist's 接收鉴别 shows every match (service.ts, sameMaterials).
     const title = String(v.title).trim();
-    const same = await store.sameMaterials(ctx.trx, { cadreId: cadre.id, archiveId: archive.id, categoryCode: category.code, formedDate: String(v.formedDate), title });
+    const same = await store.sameMaterials(ctx.trx, { cadreId: cadre.id, archiveId: archive.id, categoryCode: category.code, formedDate: String(v.formedDate), title, producerOrgId: actor.orgUnitId });
     const notDuplicateReason = v.notDuplicate === true ? str(v.notDuplicateReason) : null;
     if (same.length && v.notDuplicate !== true) {
       throw errors.rule(

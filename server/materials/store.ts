@@ -315,7 +315,7 @@ export interface SameMaterial {
  */
 export async function sameMaterials(
   q: Q,
-  m: { cadreId: number; archiveId: number; categoryCode: string; formedDate: string; title: string; exceptIntakeId?: number },
+  m: { cadreId: number; archiveId: number; categoryCode: string; formedDate: string; title: string; exceptIntakeId?: number; producerOrgId?: number },
 ): Promise<SameMaterial[]> {
   const key = titleKey(m.title);
   const intakes = await q('material_intakes')
@@ -323,9 +323,12 @@ export async function sameMaterials(
     .whereNot('status', 'withdrawn')
     .modify((b: any) => {
       if (m.exceptIntakeId) b.whereNot('id', m.exceptIntakeId);
+      if (m.producerOrgId !== undefined) b.where('producer_org_id', m.producerOrgId);
     })
     .orderBy('id')
     .select('id', 'intake_no', 'status', 'title', 'material_id', 'seq_no');
+  // A producing unit is told of its own hand-overs only: never of the catalogue (no probing what an archive holds).
+  if (m.producerOrgId !== undefined) return intakes.filter((i: { title: string }) => titleKey(i.title) === key).map((i: { intake_no: string; status: IntakeStatus }) => ({ intakeNo: i.intake_no, intakeStatus: i.status, seqNo: null }));
   const materials = await q('materials as m')
     .where({ 'm.archive_id': m.archiveId, 'm.category_code': m.categoryCode, 'm.formed_date': m.formedDate })
     .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))

@@ -328,14 +328,22 @@ test.serial('the same material handed over twice (spaces around the name and in 
   // Another category, date or title is another material.
   t.is((await register(registration(cadre, formed, { ...material, title: '2026年度干部培训登记表（续）' }))).res.status, 201);
 
-  // The first is filed: a third hand-over is refused naming its 序号 too.
+  // The first is filed: a third hand-over is refused naming it as filed — never its 序号 (the catalogue is the archive's).
   const archivist = await sys.as('archivist1');
   t.is((await completeAt(archivist, first.res.body.id, 'reviewMaterial', accept())).status, 200);
   t.is((await completeAt(archivist, first.res.body.id, 'fileMaterial', { filedCategoryCode: '4-4', filedPages: 2 })).status, 200);
   const seqNo = (await intakeOf(first.res.body.id)).seq_no;
   const thrice = await register(again);
   t.is(thrice.res.status, 422);
-  t.true(thrice.res.body.message.includes(`${firstNo}（已归档，序号 ${seqNo}）`), thrice.res.body.message);
+  t.true(thrice.res.body.message.includes(`${firstNo}（已归档）`), thrice.res.body.message);
+  t.false(JSON.stringify(thrice.res.body).includes(seqNo), 'no 序号 told to the producer');
+  // A catalogue row of the same material, filed otherwise, is not told to a producer: the refusal would answer what the archive holds.
+  const other = await plainCadre(sys, { digitised: false, skip: 8 });
+  const row = await db.transaction((trx) => sys.services.archives.fileMaterial(trx, { archiveId: other.archive_id, categoryCode: '4-4', title: '2026年度干部培训登记表', formedDate: formed, pages: 2, isCopy: false, actor: null }));
+  const probe = await register(registration(other, formed, material));
+  t.is(probe.res.status, 201, JSON.stringify(probe.res.body));
+  const probeRecord = (await archivist.get(`/api/material-intakes/by-case/${probe.res.body.id}`)).body;
+  t.deepEqual(probeRecord.sameMaterials, [{ intakeNo: null, intakeStatus: null, seqNo: row.seq_no }], 'the archivist is warned');
 
   // The producer says it is a different material: the reason is required, then it goes in.
   const noReason = await register({ ...again, notDuplicate: true, notDuplicateReason: ' ' });
@@ -347,7 +355,7 @@ test.serial('the same material handed over twice (spaces around the name and in 
   t.is(second.title, '2026年度 干部培训登记表', 'the title trimmed');
   t.is(second.stated_name, cadre.name);
   const registered = await db('material_intake_events').where({ intake_id: second.id, kind: 'registered' }).first();
-  t.like(JSON.parse(registered.detail), { notDuplicateReason: '第二期培训的登记表，与第一期同名同日', sameAs: [{ intakeNo: firstNo, seqNo }] });
+  t.like(JSON.parse(registered.detail), { notDuplicateReason: '第二期培训的登记表，与第一期同名同日', sameAs: [{ intakeNo: firstNo, seqNo: null }] });
 
   // The archivist's 接收鉴别 sees the earlier one; the producer's view says nothing of the archive.
   const record = await archivist.get(`/api/material-intakes/by-case/${confirmed.res.body.id}`);
