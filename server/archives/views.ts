@@ -168,7 +168,8 @@ export class ArchiveViews {
         cadre: { id: c.id, name: c.name, unitName: await this.unitName(trx, c.org_unit_id), post: c.post },
         access: check.via,
         grantedCategories: check.categories,
-        statusHistory: (await archiveStore.statusHistory(trx, archiveId)).map(statusHistoryDto),
+        // Its reasons name the shelves (入库上架：… → 库房A/3柜/2层): the office's, like the location.
+        statusHistory: check.via === 'grant' ? [] : (await archiveStore.statusHistory(trx, archiveId)).map(statusHistoryDto),
         digitalHistory: (await archiveStore.digitalHistory(trx, archiveId)).map(digitalHistoryDto),
         // The office's staff only: a reader through a grant moves nothing, nor does anyone an archive that has left.
         digitalTransitions: check.via === 'custody' && !check.gone ? digitalTargets(a.digital_status, user.roles) : [],

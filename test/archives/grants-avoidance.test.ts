@@ -40,6 +40,8 @@ test.serial('an applicant sees no archive without a grant, and only the granted 
   t.deepEqual(a.body.grantedCategories, ['1', '4']);
   // The grant opens the granted materials, not where the file is kept nor the cadre's family (third persons).
   t.deepEqual(a.body.location, { storeRoom: null, cabinet: null, shelf: null });
+  t.deepEqual(a.body.statusHistory, [], 'its reasons name the shelves');
+  t.true((await (await sys.as('archivist1')).get(`/api/archives/${target.archiveId}`)).body.statusHistory.length > 0);
   const held = await sys.services.db('archives').where({ id: target.archiveId }).first();
   t.truthy(held.store_room, 'the office knows the place');
   const record = await applicant.get(`/api/cadres/${target.cadreId}`);
