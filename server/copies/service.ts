@@ -145,6 +145,11 @@ export class CopiesService {
       return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })));
     }
     const { request, pages } = ok;
+    // A page marked failing (illegible, or another material's page) is not certified 与原件一致 until rescanned.
+    const marked = ((await catalog.markedPages(this.db, [row.material_id])).get(row.material_id) ?? []).filter((n) => pages.includes(n));
+    if (marked.length) {
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('pages_marked', errors.rule('pages-marked', `第 ${marked.join('、')} 页已被标为不合格，重扫后才能制作复制件 / Page ${marked.join(', ')} is marked failing: rescan it before copying`, { pages: marked })));
+    }
     const lines = copyWatermarkLines(row, request);
     const rendered: CopyPage[] = [];
     for (const pageNo of pages) {

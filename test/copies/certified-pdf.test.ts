@@ -132,6 +132,14 @@ test.serial('pages outside the register row are refused and audited; a narrower 
   t.regex(reversed.body.message, /不能在结束页/);
 
   const last = row.page_to;
+  // A page marked failing (illegible, or another material's page) is not certified until rescanned.
+  const archivistId = (await db()('users').where({ username: 'archivist1' }).first()).id;
+  const [mark] = await db()('page_marks').insert({ material_id: row.material_id, page_no: last, reason: '字迹模糊', marked_by: archivistId, marked_at: sys.clock.now().toISOString() }).returning('id');
+  const refusedMarked = await archivist.post(`/api/copy-register/${row.id}/pdf`, { pageFrom: last, pageTo: last });
+  t.is(refusedMarked.status, 422, JSON.stringify(refusedMarked.body));
+  t.like(refusedMarked.body.details, { rule: 'pages-marked', pages: [last] });
+  t.is((await db()('copy_records').where({ id: row.id }).first()).pdf_file, null);
+  await db()('page_marks').where({ id: typeof mark === 'object' ? mark.id : mark }).update({ cleared_at: sys.clock.now().toISOString(), cleared_by: archivistId });
   const one = await archivist.post(`/api/copy-register/${row.id}/pdf`, { pageFrom: last, pageTo: last });
   t.is(one.status, 201);
   t.like(await db()('copy_records').where({ id: row.id }).first(), { page_from: last, page_to: last });
