@@ -11,7 +11,7 @@ import { CADRE_FIELDS, fieldByName, valueProblem } from './fields.ts';
 import { nameKeys } from './pinyin.ts';
 import * as store from './store.ts';
 import type { CadreRow, FieldHistoryRow } from './store.ts';
-import { idNumberProblems, isCalendarDate, lifeDateProblems } from './validate.ts';
+import { idNumberBirthDate, idNumberProblems, isCalendarDate, lifeDateProblems } from './validate.ts';
 
 export interface ActorRef {
   id: number;
@@ -139,7 +139,13 @@ export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChan
     stored = Number(value);
     if (!Number.isInteger(stored) || !(await people.findOrgUnit(trx, stored))) throw errors.validation([{ field: f.column, message: '单位不存在 / no such unit' }]);
   }
-  const ruling = f.column === 'birth_date' ? { birth_date_ruling: change.ruling ?? null } : {};
+  // A ruling stands only while it is needed: a new ID number that agrees with the birth date ends it.
+  const ruling =
+    f.column === 'birth_date'
+      ? { birth_date_ruling: change.ruling ?? null }
+      : f.kind === 'id_number' && cadre.birth_date_ruling && idNumberBirthDate(String(stored)) === cadre.birth_date
+        ? { birth_date_ruling: null }
+        : {};
   const next: CadreRow = { ...cadre, [f.column]: stored, ...ruling };
   const consistency = cadreProblems(next as never, beijingDay(clock.now())).filter((p) => p.field === f.column || f.column === 'birth_date' || f.column === 'gender');
   if (consistency.length) throw errors.validation(consistency, '更正后的信息不一致 / The corrected record would be inconsistent');

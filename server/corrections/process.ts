@@ -273,7 +273,7 @@ export function correctionServices(d: CorrectionDeps) {
     });
     let historyId: number | null = null;
     if (c.field) {
-      const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: c.case_no });
+      const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: idDate ? c.case_no : undefined });
       historyId = h.id;
     }
     const at = iso(now);
