@@ -36,17 +36,15 @@ export function addCalendarDays(day: string, n: number): string {
 }
 
 /**
- * 'YYYY-MM-DD' plus n calendar months (Beijing days, DOMAIN.md §1.2 "1个月内"): the same day of the
- * target month; a day the target month lacks (31 January + 1) and a month-end day (30 April + 1)
- * give the target month's last day (28/29 February, 31 May).
+ * 'YYYY-MM-DD' plus n calendar months (Beijing days, DOMAIN.md §1.2 "1个月内"), as 民法典 第二百零二条
+ * counts a period in months: the corresponding day of the target month (30 April + 1 → 30 May); a day
+ * the target month lacks gives its last day (31 January + 1 → 28/29 February).
  */
 export function addCalendarMonths(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number);
   const lastOf = (year: number, month0: number) => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
   const target = new Date(Date.UTC(y, m - 1 + n, 1));
-  const monthEnd = d === lastOf(y, m - 1);
-  const last = lastOf(target.getUTCFullYear(), target.getUTCMonth());
-  target.setUTCDate(monthEnd ? last : Math.min(d, last));
+  target.setUTCDate(Math.min(d, lastOf(target.getUTCFullYear(), target.getUTCMonth())));
   return target.toISOString().slice(0, 10);
 }
 

@@ -276,12 +276,13 @@ test.serial('filing a 9-2 material handed over as 9-2 takes its approval from th
   t.is(filed.detail.handedOver, undefined, 'nothing changed against the hand-over');
 });
 
-test('the hand-over period is calendar months (DOMAIN.md §1.2 “1个月内”): the same day next month; a month-end day or a day the month lacks gives its last day', (t) => {
+test('the hand-over period is calendar months (DOMAIN.md §1.2 “1个月内”, counted as 民法典 §202 does): the corresponding day next month; a day the month lacks gives its last day', (t) => {
   t.is(addCalendarMonths('2027-01-01', 1), '2027-02-01');
   t.is(addCalendarMonths('2027-01-31', 1), '2027-02-28');
   t.is(addCalendarMonths('2028-01-31', 1), '2028-02-29', 'a leap year');
   t.is(addCalendarMonths('2027-01-30', 1), '2027-02-28');
-  t.is(addCalendarMonths('2026-04-30', 1), '2026-05-31', 'a month-end day: the last day of the target month');
+  t.is(addCalendarMonths('2026-04-30', 1), '2026-05-30', 'the corresponding day, not the month-end (民法典 §202)');
+  t.is(addCalendarMonths('2027-02-28', 1), '2027-03-28');
   t.is(addCalendarMonths('2026-12-15', 1), '2027-01-15');
   t.is(addCalendarMonths('2026-11-27', 2), '2027-01-27');
   t.is(addCalendarMonths('2026-03-31', -1), '2026-02-28');
