@@ -318,22 +318,24 @@ export async function sameMaterials(
   m: { cadreId: number; archiveId: number; categoryCode: string; formedDate: string; title: string; exceptIntakeId?: number; producerOrgId?: number },
 ): Promise<SameMaterial[]> {
   const key = titleKey(m.title);
+  // A producing unit is told of its own hand-overs only: never of the catalogue (no probing what an archive holds).
+  const unitOnly = m.producerOrgId !== undefined;
   const intakes = await q('material_intakes')
     .where({ cadre_id: m.cadreId, category_code: m.categoryCode, formed_date: m.formedDate })
     .whereNot('status', 'withdrawn')
     .modify((b: any) => {
       if (m.exceptIntakeId) b.whereNot('id', m.exceptIntakeId);
-      if (m.producerOrgId !== undefined) b.where('producer_org_id', m.producerOrgId);
+      if (unitOnly) b.where('producer_org_id', m.producerOrgId);
     })
     .orderBy('id')
     .select('id', 'intake_no', 'status', 'title', 'material_id', 'seq_no');
-  // A producing unit is told of its own hand-overs only: never of the catalogue (no probing what an archive holds).
-  if (m.producerOrgId !== undefined) return intakes.filter((i: { title: string }) => titleKey(i.title) === key).map((i: { intake_no: string; status: IntakeStatus }) => ({ intakeNo: i.intake_no, intakeStatus: i.status, seqNo: null }));
-  const materials = await q('materials as m')
-    .where({ 'm.archive_id': m.archiveId, 'm.category_code': m.categoryCode, 'm.formed_date': m.formedDate })
-    .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
-    .orderBy('m.id')
-    .select('m.id', 'm.seq_no', 'm.title');
+  const materials = unitOnly
+    ? []
+    : await q('materials as m')
+        .where({ 'm.archive_id': m.archiveId, 'm.category_code': m.categoryCode, 'm.formed_date': m.formedDate })
+        .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
+        .orderBy('m.id')
+        .select('m.id', 'm.seq_no', 'm.title');
   const out: SameMaterial[] = [];
   const seen = new Set<number>();
   if (m.exceptIntakeId) {
@@ -344,7 +346,7 @@ export async function sameMaterials(
   for (const i of intakes) {
     if (titleKey(i.title) !== key) continue;
     if (i.material_id) seen.add(Number(i.material_id));
-    out.push({ intakeNo: i.intake_no, intakeStatus: i.status, seqNo: i.seq_no ?? null });
+    out.push({ intakeNo: i.intake_no, intakeStatus: i.status, seqNo: unitOnly ? null : (i.seq_no ?? null) });
   }
   for (const r of materials) {
     if (seen.has(Number(r.id)) || titleKey(r.title) !== key) continue;
