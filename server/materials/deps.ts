@@ -35,18 +35,8 @@ export function addCalendarDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-/**
- * 'YYYY-MM-DD' plus n calendar months (Beijing days, DOMAIN.md §1.2 "1个月内"), as 民法典 第二百零二条
- * counts a period in months: the corresponding day of the target month (30 April + 1 → 30 May); a day
- * the target month lacks gives its last day (31 January + 1 → 28/29 February).
- */
-export function addCalendarMonths(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const lastOf = (year: number, month0: number) => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
-  const target = new Date(Date.UTC(y, m - 1 + n, 1));
-  target.setUTCDate(Math.min(d, lastOf(target.getUTCFullYear(), target.getUTCMonth())));
-  return target.toISOString().slice(0, 10);
-}
+// Moved next to the other Beijing-day helpers (转递 counts months too); re-exported for materials.
+export { addCalendarMonths } from '../notify/beijing.ts';
 
 export const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 

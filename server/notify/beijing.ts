@@ -36,3 +36,17 @@ export function endOfBeijingDay(day: string): Date {
 
 /** The first millisecond of a Beijing calendar day. */
 export const startOfBeijingDay = (day: string): Date => new Date(endOfBeijingDay(day).getTime() + 1 - DAY_MS);
+
+/**
+ * 'YYYY-MM-DD' plus n calendar months, as 民法典 第二百零二条 counts a period in months (材料移交
+ * "1个月内", 转递 and 审核入库 "2个月内", DOMAIN.md §1.2, §1.3): the corresponding day of the target
+ * month (30 April + 2 → 30 June); a day the target month lacks gives its last day (31 December + 2 →
+ * 28/29 February). Plain calendar arithmetic: pass a Beijing day (beijingDay) to count Beijing days.
+ */
+export function addCalendarMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const lastOf = (year: number, month0: number) => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
+  const target = new Date(Date.UTC(y, m - 1 + n, 1));
+  target.setUTCDate(Math.min(d, lastOf(target.getUTCFullYear(), target.getUTCMonth())));
+  return target.toISOString().slice(0, 10);
+}
