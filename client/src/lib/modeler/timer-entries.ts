@@ -46,7 +46,7 @@ export function timerEntries(definition: any): Entry[] {
           element: props.element,
           id: 'dangan-timerValue',
           label: translate('Timer value'),
-          description: translate('Duration PT2H or P3D; date 2026-12-01T09:00:00+08:00; cycle R3/P1D (at least an hour apart, bounded); or FEEL, e.g. ="P" + string(params.receiptChaseDays) + "D"'),
+          description: translate('Duration PT2H or P3D; date 2026-12-01T09:00:00+08:00; cycle R3/P1D (at least an hour apart, bounded); or FEEL, e.g. ="P" + string(params.maxLoanDays) + "D"'),
           debounce,
           getValue: () => definition.get(kind())?.get('body') ?? '',
           setValue: (v: string) => {

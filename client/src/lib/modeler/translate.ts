@@ -198,8 +198,8 @@ const ZH: Record<string, string> = {
   Date: '日期',
   Cycle: '周期',
   'Timer value': '定时值',
-  'Duration PT2H or P3D; date 2026-12-01T09:00:00+08:00; cycle R3/P1D (at least an hour apart, bounded); or FEEL, e.g. ="P" + string(params.receiptChaseDays) + "D"':
-    '时长如 PT2H、P3D；日期如 2026-12-01T09:00:00+08:00；周期如 R3/P1D（间隔至少 1 小时且须限定次数）；或 FEEL，例如 ="P" + string(params.receiptChaseDays) + "D"',
+  'Duration PT2H or P3D; date 2026-12-01T09:00:00+08:00; cycle R3/P1D (at least an hour apart, bounded); or FEEL, e.g. ="P" + string(params.maxLoanDays) + "D"':
+    '时长如 PT2H、P3D；日期如 2026-12-01T09:00:00+08:00；周期如 R3/P1D（间隔至少 1 小时且须限定次数）；或 FEEL，例如 ="P" + string(params.maxLoanDays) + "D"',
   Service: '服务',
   'The registered service this step calls (services cannot be written here: they are part of the installation)': '该环节调用的已注册服务（服务由系统提供，不能在此编写代码）',
   Decision: '决策',
