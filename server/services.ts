@@ -144,6 +144,16 @@ async function mayWorkTasks(q: Q, userId: number): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** The enabled users holding a business role: whom a diagram's literal camunda:assignee may name. */
+async function assignableUsers(q: Q): Promise<number[]> {
+  const rows: Array<{ id: number }> = await q('users')
+    .where('users.disabled', false)
+    .whereExists((sub: any) => sub.select(1).from('user_roles').whereRaw('user_roles.user_id = users.id').whereIn('user_roles.role', [...BUSINESS_ROLES]))
+    .select('users.id')
+    .orderBy('users.id');
+  return rows.map((r) => Number(r.id));
+}
+
 /**
  * An incident of a case (a failed command, a timer job that kept failing) is told to the process
  * administrators, once per case and element (the mail's key): the step, the process and the case
@@ -188,6 +198,7 @@ export function createWorkflowEngine(
     clock,
     ...wiring,
     mayWorkTasks,
+    assignableUsers,
     params: config.params,
     jobMaxRetries: config.engine.jobMaxRetries,
     timerMinCycleSeconds: config.engine.timerMinCycleSeconds,

@@ -1,4 +1,5 @@
-// Cadre search: name (contains), pinyin initials or full pinyin (prefix), ID number (prefix),
+// Cadre search: name (contains), pinyin initials or full pinyin (prefix; the surname reading, 曾 zeng,
+// or the usual one, ceng — pinyin.ts), ID number (prefix),
 // 档案号 (prefix, any case, of an archive the caller reads), unit (the unitId subtree, or a unit
 // whose name contains the text), filtered by scope in SQL and sorted by pinyin. The scope test reads the covering index cadres_scope_search, which is
 // why cadres carry the derived custodian_org_id (bench/search.ts measures it at 100,000 cadres).
@@ -111,7 +112,13 @@ async function branchesFor(q: Q, scope: Scope, text: string): Promise<Branch[]> 
   if (/[0-9]/.test(text) && /^[A-Za-z0-9][A-Za-z0-9\-_/.]*$/.test(text)) return [archiveNo];
   if (/^[a-zA-Z]{1,40}$/.test(text)) {
     const [lo, hi] = prefixRange(text.toLowerCase());
-    return [(qb) => qb.where('c.name_initials', '>=', lo).andWhere('c.name_initials', '<', hi), (qb) => qb.where('c.name_pinyin', '>=', lo).andWhere('c.name_pinyin', '<', hi)];
+    return [
+      (qb) => qb.where('c.name_initials', '>=', lo).andWhere('c.name_initials', '<', hi),
+      (qb) => qb.where('c.name_pinyin', '>=', lo).andWhere('c.name_pinyin', '<', hi),
+      // The usual reading of a surname read otherwise (曾 ceng for zeng): a seek in the partial index
+      // cadres_scope_pinyin_alt, which holds only the names that have one.
+      (qb) => qb.where('c.name_pinyin_alt', '>=', lo).andWhere('c.name_pinyin_alt', '<', hi),
+    ];
   }
   const contains = isPg(q) ? 'strpos(c.name, ?) > 0' : 'instr(c.name, ?) > 0';
   const like = text.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -31,6 +31,19 @@ export async function digitalStatusAfter(q: Q, before: { id: number; digital_sta
 
 const actorRef = (u: SessionUser) => ({ id: u.id, username: u.username, displayName: u.displayName });
 
+/** A write the caller may not make on this archive: why (absent, out_of_scope, self, relative, avoided, gone). */
+class WriteRefused extends Error {
+  constructor(
+    readonly reason: string,
+    /** Throws the answer other than 404 (an archive gone answers its rule). */
+    readonly answer?: () => void,
+  ) {
+    super(`write refused: ${reason}`);
+  }
+}
+
+const NOT_FOUND_NAME = { archive: 'Archive', material: 'Material', cadre: 'Cadre' } as const;
+
 export class ArchivesService {
   constructor(
     private readonly db: Db,
@@ -82,16 +95,36 @@ export class ArchivesService {
   // -- archivists' writes over HTTP -----------------------------------------------------------
 
   /**
-   * The archive, if the user is an archivist or chief of the office that holds it; else 404. One
-   * that has left the office (已转出, 已移交档案馆) is refused as a rule (archives.assertKept).
+   * The archive, if the user is an archivist or chief of the office that holds it and has no tie to
+   * the cadre (self, relative, avoidance list); else a WriteRefused, which `write` audits and answers
+   * as 404 — the same answer as for an absent object. One that has left the office (已转出,
+   * 已移交档案馆) is refused as a rule (archives.assertKept, 422), audited as 'gone'.
    * With `lock`, the row is read locked for the rest of the transaction (archiveStore.lockArchive).
    */
   private async writableArchive(trx: Q, user: SessionUser, archiveId: number, lock = false) {
     const check = await this.access.checkArchive(trx, user, archiveId, { register: true });
-    const archive = check.ok ? await (lock ? archiveStore.lockArchive : archiveStore.findArchive)(trx, archiveId) : undefined;
-    if (!check.ok || check.via !== 'custody' || !archive || archive.custodian_org_id !== user.orgUnitId) throw errors.notFound('Archive');
-    archives.assertKept(archive);
+    if (!check.ok) throw new WriteRefused(check.reason);
+    const archive = await (lock ? archiveStore.lockArchive : archiveStore.findArchive)(trx, archiveId);
+    if (check.via !== 'custody' || !archive || archive.custodian_org_id !== user.orgUnitId) throw new WriteRefused(archive ? 'out_of_scope' : 'absent');
+    if (check.gone) throw new WriteRefused('gone', () => archives.assertKept(archive));
     return archive;
+  }
+
+  /**
+   * Runs an archivist's write in one transaction. A refusal of scope (WriteRefused) rolls it back,
+   * is audited as `action` with outcome 'denied' and the reason — after the rollback, in a
+   * transaction of its own, as the other refused requests are — and answers 404 naming `object`'s
+   * kind (or the rule of an archive gone).
+   */
+  private async write<T>(user: SessionUser, ip: string, action: string, object: { type: 'archive' | 'material' | 'cadre'; id: number }, fn: (trx: Trx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(fn);
+    } catch (e) {
+      if (!(e instanceof WriteRefused)) throw e;
+      await this.audit.record(null, { actor: user, ip, action, objectType: object.type, objectId: object.id, outcome: 'denied', detail: { reason: e.reason } });
+      e.answer?.();
+      throw errors.notFound(NOT_FOUND_NAME[object.type]);
+    }
   }
 
   /** A new cadre with a 正本 archive held by the caller's own office. */
@@ -107,10 +140,10 @@ export class ArchivesService {
   }
 
   async addFamily(user: SessionUser, ip: string, input: cadres.FamilyInput) {
-    return this.db.transaction(async (trx) => {
+    return this.write(user, ip, 'cadre.family_add', { type: 'cadre', id: input.cadreId }, async (trx) => {
       const held = await archiveStore.archivesOfCadre(trx, input.cadreId);
       const mine = held.find((a) => a.custodian_org_id === user.orgUnitId);
-      if (!mine) throw errors.notFound('Cadre');
+      if (!mine) throw new WriteRefused(held.length || (await store.findCadre(trx, input.cadreId)) ? 'out_of_scope' : 'absent');
       await this.writableArchive(trx, user, mine.id);
       const id = await cadres.addFamilyMember(trx, this.clock, input);
       await this.audit.record(trx, { actor: user, ip, action: 'cadre.family_add', objectType: 'cadre', objectId: input.cadreId, detail: { familyMemberId: id } });
@@ -119,7 +152,7 @@ export class ArchivesService {
   }
 
   async fileMaterialAs(user: SessionUser, ip: string, input: Omit<catalogue.MaterialInput, 'actor'>) {
-    return this.db.transaction(async (trx) => {
+    return this.write(user, ip, 'material.file', { type: 'archive', id: input.archiveId }, async (trx) => {
       await this.writableArchive(trx, user, input.archiveId);
       const m = await this.fileMaterial(trx, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.file', objectType: 'material', objectId: m.id, detail: { archiveId: m.archive_id, seqNo: m.seq_no } });
@@ -128,9 +161,9 @@ export class ArchivesService {
   }
 
   async supersedeAs(user: SessionUser, ip: string, input: Omit<Parameters<typeof catalogue.supersedeMaterial>[2], 'actor'>) {
-    return this.db.transaction(async (trx) => {
+    return this.write(user, ip, 'material.supersede', { type: 'material', id: input.materialId }, async (trx) => {
       const old = await catalog.findMaterial(trx, input.materialId);
-      if (!old) throw errors.notFound('Material');
+      if (!old) throw new WriteRefused('absent');
       await this.writableArchive(trx, user, old.archive_id);
       const m = await this.supersedeMaterial(trx, { ...input, actor: actorRef(user) });
       await this.audit.record(trx, { actor: user, ip, action: 'material.supersede', objectType: 'material', objectId: m.id, detail: { supersedes: old.id, seqNo: m.seq_no } });
@@ -159,9 +192,9 @@ export class ArchivesService {
    * (server/quality), and the answer says so in `digitalStatus`.
    */
   async uploadPages(user: SessionUser, ip: string, materialId: number, pages: Buffer[], pageNo?: number) {
-    return this.db.transaction(async (trx) => {
+    return this.write(user, ip, 'page.upload', { type: 'material', id: materialId }, async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
-      if (!m) throw errors.notFound('Material');
+      if (!m) throw new WriteRefused('absent');
       // Under the archive's lock, so a retry racing its own first attempt sees the page it wrote.
       const archive = await this.writableArchive(trx, user, m.archive_id, true);
       if (pageNo !== undefined) {
@@ -202,9 +235,9 @@ export class ArchivesService {
    * in the audit row (page.replace); a failing check moves an archive 已数字化 back to 部分数字化.
    */
   async replacePage(user: SessionUser, ip: string, materialId: number, pageNo: number, page: Buffer) {
-    return this.db.transaction(async (trx) => {
+    return this.write(user, ip, 'page.replace', { type: 'material', id: materialId }, async (trx) => {
       const m = await catalog.findMaterial(trx, materialId);
-      if (!m) throw errors.notFound('Material');
+      if (!m) throw new WriteRefused('absent');
       // Locked as an upload and a mark (标为不合格) lock it: a mark made meanwhile is cleared, not left on the new image.
       const archive = await this.writableArchive(trx, user, m.archive_id, true);
       archives.assertOpenForScans(archive);

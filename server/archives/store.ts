@@ -23,6 +23,8 @@ export interface CadreRow {
   birth_date_ruling: string | null;
   name_pinyin: string;
   name_initials: string;
+  /** The usual reading of every character, where the surname reading of the head differs (pinyin.ts). */
+  name_pinyin_alt: string | null;
   created_at: string;
   updated_at: string;
 }

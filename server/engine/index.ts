@@ -118,6 +118,7 @@ export class WorkflowEngine {
       decisions: (await this.decisionsLoaded).ids(),
       timerMinCycleSeconds: this.opts.timerMinCycleSeconds,
       timerMaxRepetitions: this.opts.timerMaxRepetitions,
+      assignees: q && this.opts.assignableUsers ? await this.opts.assignableUsers(q) : [],
     };
   }
 

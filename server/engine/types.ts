@@ -160,6 +160,8 @@ export interface EngineDeps {
   roles?: readonly string[];
   /** Whether a user may work tasks (holds a business role): a FEEL assignee who may not is a fault. Unset: anyone. */
   mayWorkTasks?(q: Q, userId: number): Promise<boolean>;
+  /** The ids of the enabled users who may work tasks: the literal assignees a diagram may name (lint). Unset: none. */
+  assignableUsers?(q: Q): Promise<number[]>;
   /** Where the runtime tells of what it mends on its own (a due date FEEL resolved to nonsense). */
   warn?(facts: Record<string, unknown>, message: string): void;
 }

@@ -117,6 +117,42 @@ test.serial('an invalid diagram is refused with every finding; validating change
   t.is(await deployments(), n);
 });
 
+test.serial('a fixed assignee must be an enabled business user: a 三员, an unknown id, a name or a disabled account is refused at validate and deploy', async (t) => {
+  const admin = await sys.as('procadmin');
+  const cur = await latest('borrowing');
+  const db = sys.services.db;
+  const id = async (username: string) => (await db('users').where({ username }).first()).id as number;
+  const archivist = await id('archivist1');
+  const withAssignee = (a: string) => cur.xml.replace('camunda:candidateGroups="unit_head"', `camunda:assignee="${a}"`);
+  const n = await deployments();
+  await db('users').insert({ ...(await db('users').where({ id: archivist }).first()), id: undefined, username: 'gone1', disabled: true });
+  const gone = await id('gone1');
+  await db('user_roles').insert({ user_id: gone, role: 'archivist' });
+  try {
+    for (const bad of [String(await id('sysadmin')), String(await id('procadmin')), '99999', 'zhangsan', String(gone)]) {
+      const checked = await admin.post('/api/admin/processes/validate', { xml: withAssignee(bad), forms: {} });
+      t.false(checked.body.ok, bad);
+      t.true(checked.body.errors.some((e: any) => e.rule === 'dangan/user-task-assignment' && e.elementId === 'unitHeadReview' && e.message.includes(bad)), bad);
+      const res = await admin.post('/api/admin/deployments', { xml: withAssignee(bad), processKey: 'borrowing', baseVersion: cur.version, note: '指定办理人', forms: {} });
+      t.is(res.status, 422, bad);
+      t.is(res.body.code, 'BPMN_INVALID', bad);
+    }
+    t.is(await deployments(), n, 'nothing was deployed');
+    const ok = await admin.post('/api/admin/processes/validate', { xml: withAssignee(String(archivist)), forms: {} });
+    t.false(ok.body.errors.some((e: any) => e.rule === 'dangan/user-task-assignment'), JSON.stringify(ok.body.errors));
+    const feel = await admin.post('/api/admin/processes/validate', { xml: withAssignee('=initiator'), forms: {} });
+    t.false(feel.body.errors.some((e: any) => e.rule === 'dangan/user-task-assignment'), 'a FEEL assignee is judged when the case runs');
+    // The modeler checks with the same list, from the lint context.
+    const ctx = (await admin.get('/api/admin/lint-context')).body;
+    t.true(ctx.assignees.includes(archivist));
+    t.false(ctx.assignees.includes(gone));
+    t.false(ctx.assignees.includes(await id('sysadmin')));
+  } finally {
+    await db('user_roles').where({ user_id: gone }).delete();
+    await db('users').where({ id: gone }).delete();
+  }
+});
+
 test.serial('forms are versioned with the process: a case keeps the form of its version', async (t) => {
   const admin = await sys.as('procadmin');
   const cur = await latest('borrowing');

@@ -37,6 +37,8 @@ export const lintContext = z
     decisions: z.array(z.string()),
     timerMinCycleSeconds: z.number(),
     timerMaxRepetitions: z.number(),
+    /** Ids of the enabled business users: a literal assignee must be one of them. */
+    assignees: z.array(z.number().int()),
     requireApproval: z.boolean(),
   })
   .openapi('LintContext');

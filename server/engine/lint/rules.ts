@@ -17,6 +17,12 @@ export interface DanganLintContext {
   decisions: string[];
   timerMinCycleSeconds: number;
   timerMaxRepetitions: number;
+  /**
+   * Ids of the enabled users holding a business role: the only users a literal camunda:assignee
+   * may name. Looked up on the server (the browser gets it with the rest of the context). Unset:
+   * no literal assignee can be confirmed, so every one is refused (the check fails closed).
+   */
+  assignees?: number[];
 }
 
 type Node = any;
@@ -122,6 +128,21 @@ const serviceImplementation: RuleFactory = (config: DanganLintContext) => ({
 });
 
 // -- 5. every user task has an assignment rule naming one known role ------------------------------
+/**
+ * What is wrong with a literal assignee, or null: it must be the id of an enabled user who holds a
+ * business role — a 三员, the process administrator, a disabled account or nobody would leave
+ * every case stuck at the step (run.ts refuses them when a case reaches it).
+ */
+export function assigneeProblem(value: string, assignees: readonly number[] | undefined): string | null {
+  if (!/^[1-9]\d{0,9}$/.test(value)) {
+    return `办理人“${value}”不是用户编号：请填写一名业务人员的编号，或以 = 开头的 FEEL 表达式 / camunda:assignee "${value}" is not a user id: give the id of a business user or a FEEL expression (=…)`;
+  }
+  if (!assignees?.includes(Number(value))) {
+    return `办理人编号 ${value} 不是可办理业务的在用账号（须为未停用且持有业务角色的用户） / camunda:assignee ${value} is not an enabled user holding a business role, so nobody could ever work the step`;
+  }
+  return null;
+}
+
 const userTaskAssignment: RuleFactory = (config: DanganLintContext) => ({
   check(node, reporter) {
     if (!is(node, 'bpmn:UserTask')) return;
@@ -136,6 +157,11 @@ const userTaskAssignment: RuleFactory = (config: DanganLintContext) => ({
       const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
       if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
       for (const g of list) if (!roles.has(g)) reporter.report(node.id, roleProblem(g));
+    }
+    // A FEEL assignee is judged when the case reaches the step (run.ts); a literal one now.
+    if (assignee && !FEEL(assignee)) {
+      const problem = assigneeProblem(assignee.trim(), config?.assignees);
+      if (problem) reporter.report(node.id, problem);
     }
     if (node.formKey && !FEEL(node.formKey) && config?.forms && !config.forms.includes(node.formKey)) {
       reporter.report(node.id, `未知表单 / Unknown form "${node.formKey}"`);

@@ -1711,6 +1711,7 @@ export type LintContext = {
   decisions: Array<string>;
   timerMinCycleSeconds: number;
   timerMaxRepetitions: number;
+  assignees: Array<number>;
   requireApproval: boolean;
 };
 
