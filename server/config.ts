@@ -68,9 +68,21 @@ const envSchema = z.object({
 
   // Archive rules (DOMAIN.md §7 "Parameters"; unverified values stay configurable).
   MAX_LOAN_DAYS: int(7),
-  RECEIPT_CHASE_DAYS: int(30),
-  TRANSFER_DEADLINE_DAYS: int(60),
-  INBOUND_REVIEW_DAYS: int(60),
+  // 转递 (DOMAIN.md §1.3): transfer finished "2个月内" of the 管理权限 change, 审核入库 "2个月内" of
+  // receipt, the 回执 chased when "more than one month" overdue: calendar months (deadlines/service.ts
+  // monthsAfter). The former *_DAYS settings are refused, not silently ignored.
+  TRANSFER_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(2),
+  INBOUND_REVIEW_MONTHS: z.coerce.number().int().min(1).max(12).default(2),
+  RECEIPT_CHASE_MONTHS: z.coerce.number().int().min(1).max(12).default(1),
+  TRANSFER_DEADLINE_DAYS: z
+    .undefined({ message: 'TRANSFER_DEADLINE_DAYS is replaced by TRANSFER_DEADLINE_MONTHS (calendar months, default 2)' })
+    .optional(),
+  INBOUND_REVIEW_DAYS: z
+    .undefined({ message: 'INBOUND_REVIEW_DAYS is replaced by INBOUND_REVIEW_MONTHS (calendar months, default 2)' })
+    .optional(),
+  RECEIPT_CHASE_DAYS: z
+    .undefined({ message: 'RECEIPT_CHASE_DAYS is replaced by RECEIPT_CHASE_MONTHS (calendar months, default 1)' })
+    .optional(),
   // 材料移交 "在材料形成后1个月内" (DOMAIN.md §1.2): calendar months (server/materials/deps.ts
   // addCalendarMonths). The former MATERIAL_HANDOVER_DAYS is refused, not silently ignored.
   MATERIAL_HANDOVER_MONTHS: z.coerce.number().int().min(1).max(12).default(1),
@@ -195,8 +207,15 @@ export interface Config {
   /** Archive parameters handed to process diagrams as `params` (never literals in diagrams). */
   params: {
     maxLoanDays: number;
+    receiptChaseMonths: number;
+    transferDeadlineMonths: number;
+    inboundReviewMonths: number;
+    /**
+     * Only for 转递 diagrams deployed before the limits were months: their timers read
+     * `params.receiptChaseDays` / `params.inboundReviewDays`. 31 days a month, so such a timer never
+     * fires before the calendar-month deadline. New diagrams wait for the computed instant instead.
+     */
     receiptChaseDays: number;
-    transferDeadlineDays: number;
     inboundReviewDays: number;
     materialHandoverMonths: number;
     materialReviewDays: number;
@@ -292,9 +311,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     processes: { requireApproval: e.DEPLOY_REQUIRES_APPROVAL },
     params: {
       maxLoanDays: e.MAX_LOAN_DAYS,
-      receiptChaseDays: e.RECEIPT_CHASE_DAYS,
-      transferDeadlineDays: e.TRANSFER_DEADLINE_DAYS,
-      inboundReviewDays: e.INBOUND_REVIEW_DAYS,
+      receiptChaseMonths: e.RECEIPT_CHASE_MONTHS,
+      transferDeadlineMonths: e.TRANSFER_DEADLINE_MONTHS,
+      inboundReviewMonths: e.INBOUND_REVIEW_MONTHS,
+      receiptChaseDays: 31 * e.RECEIPT_CHASE_MONTHS,
+      inboundReviewDays: 31 * e.INBOUND_REVIEW_MONTHS,
       materialHandoverMonths: e.MATERIAL_HANDOVER_MONTHS,
       materialReviewDays: e.MATERIAL_REVIEW_DAYS,
       materialResubmitDays: e.MATERIAL_RESUBMIT_DAYS,

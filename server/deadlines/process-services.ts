@@ -1,6 +1,7 @@
 // The engine services the five processes call for 督办 and its notices. Each reads documented
 // process variables (README "Notifications and 督办"), so a diagram needs no code and no literal
-// time limit: periods come from `params` (MAX_LOAN_DAYS, RECEIPT_CHASE_DAYS, …).
+// time limit: periods come from `params` (MAX_LOAN_DAYS, TRANSFER_DEADLINE_MONTHS, …); a period in
+// months ends at the end of the Beijing day the calendar months give (monthsAfter).
 //   open<Kind>Deadline  → opens (or moves) the case's deadline and returns its instant as a variable
 //                         (e.g. loanDueAt) for the diagram's timers;
 //   close<Kind>Deadline → closes it (an ending case closes all of its deadlines anyway);
@@ -10,10 +11,9 @@ import type { ServiceContext, ServiceRegistry } from '../engine/types.ts';
 import * as people from '../people/store.ts';
 import type { NotifyService, RecipientSpec } from '../notify/service.ts';
 import { caseVars, registerNotice } from '../notify/notices.ts';
-import { endOfBeijingDay, formatInstant } from '../notify/beijing.ts';
-import { addCalendarMonths } from '../materials/deps.ts';
+import { addCalendarMonths, endOfBeijingDay, formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
-import { addDays, toInstant, type DeadlineService } from './service.ts';
+import { addDays, monthsAfter, toInstant, type DeadlineService } from './service.ts';
 import type { DeadlineKind } from './store.ts';
 
 function intVar(ctx: ServiceContext, ...names: string[]): number {
@@ -62,7 +62,7 @@ export const KINDS: KindSpec[] = [
     kind: 'receipt',
     name: 'Receipt',
     dueVar: 'receiptDueAt',
-    due: (ctx) => addDays(startOr(ctx, 'transferSentAt'), ctx.params.receiptChaseDays),
+    due: (ctx) => monthsAfter(startOr(ctx, 'transferSentAt'), ctx.params.receiptChaseMonths),
     orgUnitId: (ctx) => intVar(ctx, 'custodianOrgId'),
     custodianOrgId: (ctx) => intVar(ctx, 'custodianOrgId'),
   },
@@ -70,7 +70,7 @@ export const KINDS: KindSpec[] = [
     kind: 'transfer',
     name: 'Transfer',
     dueVar: 'transferDueAt',
-    due: (ctx) => addDays(startOr(ctx, 'transferStartedAt'), ctx.params.transferDeadlineDays),
+    due: (ctx) => monthsAfter(startOr(ctx, 'transferStartedAt'), ctx.params.transferDeadlineMonths),
     orgUnitId: (ctx) => intVar(ctx, 'custodianOrgId'),
     custodianOrgId: (ctx) => intVar(ctx, 'custodianOrgId'),
   },
@@ -78,7 +78,7 @@ export const KINDS: KindSpec[] = [
     kind: 'review',
     name: 'Review',
     dueVar: 'reviewDueAt',
-    due: (ctx) => addDays(startOr(ctx, 'receivedAt'), ctx.params.inboundReviewDays),
+    due: (ctx) => monthsAfter(startOr(ctx, 'receivedAt'), ctx.params.inboundReviewMonths),
     orgUnitId: (ctx) => intVar(ctx, 'receiverOrgId', 'custodianOrgId'),
     custodianOrgId: (ctx) => intVar(ctx, 'receiverOrgId', 'custodianOrgId'),
   },
@@ -179,13 +179,13 @@ export function registerDeadlineServices(registry: ServiceRegistry, deadlines: D
   registerNotice(registry, notify, 'notifyTransferDue', async (ctx) => ({
     template: 'transfer_due',
     recipients: [{ role: 'archivist', orgUnitId: intVar(ctx, 'custodianOrgId') }],
-    vars: { dueAt: await dueText(ctx, deadlines, 'transfer') },
+    vars: { dueAt: await dueText(ctx, deadlines, 'transfer'), months: String(ctx.params.transferDeadlineMonths) },
     link: { deadlines: true },
   }));
   registerNotice(registry, notify, 'notifyReviewDue', async (ctx) => ({
     template: 'review_due',
     recipients: [{ role: 'archivist', orgUnitId: intVar(ctx, 'receiverOrgId', 'custodianOrgId') }],
-    vars: { dueAt: await dueText(ctx, deadlines, 'review') },
+    vars: { dueAt: await dueText(ctx, deadlines, 'review'), months: String(ctx.params.inboundReviewMonths) },
     link: { deadlines: true },
   }));
 }

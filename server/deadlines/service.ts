@@ -1,8 +1,9 @@
-// 督办: one list of every deadline someone must meet — loan due dates, transfer receipts (30 days),
+// 督办: one list of every deadline someone must meet — loan due dates, transfer receipts (1 month),
 // material hand-over (1 month after formation), transfer (2 months) and inbound review (2 months)
-// limits, the end of an electronic viewing window (DOMAIN.md §1.2–1.4, §6, §7). Processes open and
-// close deadlines in their own transaction; the list shows each with a light under the service clock:
-// green until warn_at, yellow until due_at, red from due_at on (until it is closed).
+// limits (calendar months, monthsAfter), the end of an electronic viewing window (DOMAIN.md §1.2–1.4,
+// §6, §7). Processes open and close deadlines in their own transaction; the list shows each with a
+// light under the service clock: green until warn_at, yellow until due_at, red from due_at on (until
+// it is closed).
 import type { AccessRules } from '../access/rules.ts';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
@@ -14,7 +15,7 @@ import type { EngineHooks } from '../engine/types.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import { oneLine } from '../notify/templates.ts';
-import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
+import { addCalendarMonths, beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
 import { readableCases } from '../workflow/scope.ts';
 import type { DeadlineKind, DeadlineListRow, DeadlineRow, Filter, Light, Scope } from './store.ts';
@@ -56,6 +57,16 @@ export function addDays(start: Date | string, days: number): Date {
     return endOfBeijingDay(day);
   }
   return new Date(toInstant(start, 'start').getTime() + days * DAY_MS);
+}
+
+/**
+ * `months` calendar months after a start (a Beijing day, or an instant: its Beijing day), met until
+ * the end of that Beijing day: notice 2026-04-30 + 2 → 2026-06-30 23:59:59.999 (民法典 第二百零二条,
+ * addCalendarMonths), 2026-12-31 + 2 → 2027-02-28.
+ */
+export function monthsAfter(start: Date | string, months: number): Date {
+  const day = typeof start === 'string' && DAY.test(start) ? start : beijingDay(toInstant(start, 'start'));
+  return endOfBeijingDay(addCalendarMonths(day, months));
 }
 
 export function lightOf(row: Pick<DeadlineRow, 'warn_at' | 'due_at'>, now: Date): Light {

@@ -54,7 +54,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   recordPreparation: [],
   returnToPreparation: [],
   cancelTransfer: ['outcome'],
-  sendTransfer: ['transferSentAt', 'slipNo'],
+  sendTransfer: ['transferSentAt', 'slipNo', 'receiptChaseSeconds'],
   chaseReceipt: [],
   recordChase: [],
   recordTransferReturned: ['transferSentAt'],

@@ -64,6 +64,13 @@ export const oneLine = (s: string | null | undefined, max = 200): string =>
 type Text = { subject: string; lines: string[] };
 type Template = Record<Lang, (v: Vars) => Text>;
 
+/** '2' → 'two months' (a limit in calendar months; mails queued before it was a variable say two). */
+const monthsEn = (n: string | undefined): string => {
+  const words = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+  const k = Number(n || '2');
+  return `${words[k] ?? k} ${k === 1 ? 'month' : 'months'}`;
+};
+
 const greet = { zh: (v: Vars) => `${v.recipientName}，您好：`, en: (v: Vars) => `Dear ${v.recipientName},` };
 const due = { zh: (v: Vars) => (v.dueAt ? `，请在 ${v.dueAt}（北京时间）前办理` : ''), en: (v: Vars) => (v.dueAt ? `, due by ${v.dueAt} (Beijing time)` : '') };
 
@@ -222,21 +229,21 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
   transfer_due: {
     zh: (v) => ({
       subject: `【档案】档案转递期限：${v.dueAt} 前（${v.caseRef}）`,
-      lines: [greet.zh(v), '', `管理权限变动后，干部人事档案（编号 ${v.caseRef}）应在2个月内、即 ${v.dueAt} 前完成核对整理和转递（《干部人事档案工作条例》第二十五条）。`],
+      lines: [greet.zh(v), '', `管理权限变动后，干部人事档案（编号 ${v.caseRef}）应在${v.months || '2'}个月内、即 ${v.dueAt} 前完成核对整理和转递（《干部人事档案工作条例》第二十五条）。`],
     }),
     en: (v) => ({
       subject: `[Dangan] Archive transfer due by ${v.dueAt} (${v.caseRef})`,
-      lines: [greet.en(v), '', `After the change of authority, the archive (case ${v.caseRef}) must be checked and transferred within two months, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+      lines: [greet.en(v), '', `After the change of authority, the archive (case ${v.caseRef}) must be checked and transferred within ${monthsEn(v.months)}, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
     }),
   },
   review_due: {
     zh: (v) => ({
       subject: `【档案】转入档案审核入库期限：${v.dueAt} 前（${v.caseRef}）`,
-      lines: [greet.zh(v), '', `接收的干部人事档案（编号 ${v.caseRef}）应在接收之日起2个月内、即 ${v.dueAt} 前完成审核入库（《干部人事档案工作条例》第二十五条）。`],
+      lines: [greet.zh(v), '', `接收的干部人事档案（编号 ${v.caseRef}）应在接收之日起${v.months || '2'}个月内、即 ${v.dueAt} 前完成审核入库（《干部人事档案工作条例》第二十五条）。`],
     }),
     en: (v) => ({
       subject: `[Dangan] Review of a received archive due by ${v.dueAt} (${v.caseRef})`,
-      lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within two months of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+      lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within ${monthsEn(v.months)} of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
     }),
   },
   review_submitted: {

@@ -10,7 +10,7 @@ import { errors } from '../errors.ts';
 import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import { caseNumber, nextNumber } from '../shared/sequences.ts';
-import { addDays } from '../deadlines/service.ts';
+import { monthsAfter } from '../deadlines/service.ts';
 import { indexStartedCase } from '../workflow/cases.ts';
 import { DESTINATION_KINDS, METHODS, OFFICE_DESTINATIONS, OUT_STATUSES, REASONS, SPECIAL_REASONS, type DestinationKind, type Reason } from './codes.ts';
 import { actorRef, optText, orderOf, ownOffice, text, type TransferDeps } from './context.ts';
@@ -87,7 +87,7 @@ async function openTransfer(d: TransferDeps, ctx: ServiceContext) {
   if (await store.openOrder(ctx.trx, openKey)) throw errors.rule('transfer_open', '该档案已有未办结的转递 / This archive already has an open transfer');
 
   const now = ctx.clock.now();
-  const due = addDays(noticeDate, ctx.params.transferDeadlineDays);
+  const due = monthsAfter(noticeDate, ctx.params.transferDeadlineMonths);
   const unit = await people.findOrgUnit(ctx.trx, cadre.org_unit_id);
   const caseNo = await caseNumber(ctx.trx, '转出', now);
   ctx.setBusinessKey(caseNo);
@@ -265,7 +265,11 @@ async function sendTransfer(d: TransferDeps, ctx: ServiceContext) {
     updated_at: iso(now),
   });
   if (order.to_org_id !== null) await startTransferIn(d, ctx, order.id);
-  return { transferSentAt: iso(now), slipNo: slipText(word, no) };
+  // The receipt is chased once it is RECEIPT_CHASE_MONTHS calendar months overdue, at the end of that
+  // Beijing day, as the receipt deadline (openReceiptDeadline) says; a cycle in P…M would count months
+  // from the time of day and overflow (31 January + P1M is 3 March), so the diagram's cycle gets seconds.
+  const receiptChaseSeconds = Math.ceil((monthsAfter(now, ctx.params.receiptChaseMonths).getTime() - now.getTime()) / 1000);
+  return { transferSentAt: iso(now), slipNo: slipText(word, no), receiptChaseSeconds };
 }
 
 /** The receiving office works in Dangan: its transfer-in case starts now, offered to its archivists. */

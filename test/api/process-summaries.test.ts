@@ -6,7 +6,7 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 
 let sys: TestSystem;
 test.before(async () => {
-  sys = await startSystem({ env: { MAX_LOAN_DAYS: '10', MATERIAL_HANDOVER_MONTHS: '2', DIGITISATION_MAX_DAYS: '60' } });
+  sys = await startSystem({ env: { MAX_LOAN_DAYS: '10', MATERIAL_HANDOVER_MONTHS: '2', DIGITISATION_MAX_DAYS: '60', INBOUND_REVIEW_MONTHS: '3' } });
 });
 test.after.always(async () => {
   await sys?.close();
@@ -25,13 +25,21 @@ test('every shipped process has a summary in plain Chinese: no API path, setting
   }
 });
 
-test('the summaries give time limits as the configured numbers of days', async (t) => {
+test('the summaries give time limits as the configured numbers of days or months', async (t) => {
   const forApplicant = (await (await sys.as('applicant1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
   t.regex(forApplicant.find((d) => d.key === 'borrowing')!.description, /借出档案不超过 10 天/);
   const forProducer = (await (await sys.as('producer1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
   t.regex(forProducer.find((d) => d.key === 'material-collection')!.description, /形成后 2 个月内移交/);
   const forArchivist = (await (await sys.as('archivist1')).get('/api/process-definitions')).body as Array<{ key: string; description: string }>;
   t.regex(forArchivist.find((d) => d.key === 'digitisation-batch')!.description, /至多 60 天后/);
+  // 转递: calendar months (第二十五条 "2个月内"), never a number of days
+  const transfer = forArchivist.find((d) => d.key === 'transfer')!.description;
+  t.regex(transfer, /自通知之日起 2 个月内完成转递/);
+  t.regex(transfer, /发出 1 个月仍未退回执的催问/);
+  t.notRegex(transfer, /\d+ 天/);
+  const transferIn = forArchivist.find((d) => d.key === 'transfer-in')!.description;
+  t.regex(transferIn, /接收后 3 个月内审核/);
+  t.notRegex(transferIn, /\d+ 天/);
 });
 
 test('the OpenAPI document keeps the technical documentation, configured values filled in', async (t) => {

@@ -38,9 +38,10 @@ test.serial('each kind turns from green to yellow to red as the clock moves, at 
   const t0 = Date.parse(T0);
   const kinds = [
     { service: 'openLoanDeadline', vars: { custodianOrgId: cityArchive }, due: at(t0 + 7 * DAY), viewer: 'unithead1' },
-    { service: 'openReceiptDeadline', vars: { custodianOrgId: cityArchive, transferSentAt: T0 }, due: at(t0 + 30 * DAY), viewer: 'archivist1' },
-    { service: 'openTransferDeadline', vars: { custodianOrgId: cityArchive }, due: at(t0 + 60 * DAY), viewer: 'chief1' },
-    { service: 'openReviewDeadline', vars: { receiverOrgId: districtArchive }, due: at(t0 + 60 * DAY), viewer: 'receiver1' },
+    // Calendar months from the Beijing day of the start (2 November), met until the end of that day.
+    { service: 'openReceiptDeadline', vars: { custodianOrgId: cityArchive, transferSentAt: T0 }, due: '2026-12-02T15:59:59.999Z', viewer: 'archivist1' },
+    { service: 'openTransferDeadline', vars: { custodianOrgId: cityArchive }, due: '2027-01-02T15:59:59.999Z', viewer: 'chief1' },
+    { service: 'openReviewDeadline', vars: { receiverOrgId: districtArchive }, due: '2027-01-02T15:59:59.999Z', viewer: 'receiver1' },
     // One month after formation on 20 October: met until the end of 19 November, Beijing time.
     { service: 'openHandoverDeadline', vars: { producerOrgId: rsj, custodianOrgId: cityArchive, formedDate: '2026-10-20' }, due: '2026-11-20T15:59:59.999Z', viewer: 'producer1' },
     { service: 'openViewingWindowDeadline', vars: { custodianOrgId: cityArchive, windowEnd: at(t0 + 8 * 3_600_000) }, due: at(t0 + 8 * 3_600_000), viewer: 'leader1' },

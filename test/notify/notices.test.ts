@@ -61,8 +61,9 @@ test.serial('transfer and review: the two-month limits reach the sending and the
   const id = await aCase('archivist1');
   const n = smtp.received.length;
   const vars = { custodianOrgId: custodian, receiverOrgId: receiver };
-  t.deepEqual(await callService(sys, 'openTransferDeadline', id, vars), { transferDueAt: '2027-01-01T01:00:00.000Z' });
-  t.deepEqual(await callService(sys, 'openReviewDeadline', id, vars), { reviewDueAt: '2027-01-01T01:00:00.000Z' });
+  // 2 November + 2 calendar months, met until the end of 2 January (Beijing time)
+  t.deepEqual(await callService(sys, 'openTransferDeadline', id, vars), { transferDueAt: '2027-01-02T15:59:59.999Z' });
+  t.deepEqual(await callService(sys, 'openReviewDeadline', id, vars), { reviewDueAt: '2027-01-02T15:59:59.999Z' });
   // The notices read the due time from the open deadline when the variable is not passed.
   await callService(sys, 'notifyTransferDue', id, vars);
   await callService(sys, 'notifyReviewDue', id, vars);
@@ -71,9 +72,9 @@ test.serial('transfer and review: the two-month limits reach the sending and the
   const transfer = got.find((m) => m.subject.includes('档案转递期限'))!;
   const review = got.find((m) => m.subject.includes('审核入库期限'))!;
   t.deepEqual(transfer.envelopeTo, ['archivist1@dangan.example']);
-  t.regex(transfer.subject, /^【档案】档案转递期限：2027-01-01 09:00 前（[0-9A-F]{8}）$/);
+  t.regex(transfer.subject, /^【档案】档案转递期限：2027-01-02 23:59 前（[0-9A-F]{8}）$/);
   t.deepEqual(review.envelopeTo, ['receiver1@dangan.example']);
-  t.regex(review.subject, /^【档案】转入档案审核入库期限：2027-01-01 09:00 前/);
+  t.regex(review.subject, /^【档案】转入档案审核入库期限：2027-01-02 23:59 前/);
   t.is(got.length, 2);
 });
 

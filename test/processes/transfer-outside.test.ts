@@ -59,8 +59,11 @@ test.serial('a transfer to an office outside Dangan: couriers, chase by letter, 
   t.is(slip.body.methodLabel, '派专人送取');
   t.deepEqual(slip.body.couriers.map((c: any) => c.name), ['王强', '李明']);
 
-  // When 30 days pass without a receipt, the archivist is asked to chase by letter or telephone
+  // When the receipt is a calendar month overdue (sent 2 November: from 3 December), the archivist
+  // is asked to chase by letter or telephone
   sys.clock.advanceDays(30);
+  t.is(await sys.services.jobs.pollOnce(), 0, '2 December is still within the month');
+  sys.clock.advanceDays(1);
   t.is(await sys.services.jobs.pollOnce(), 1);
   t.deepEqual(await openTasks(sys, id), ['chaseByLetter']);
   t.is((await db('mail_outbox').where({ event: 'receipt_chase' })).length, 0, 'no mail goes outside Dangan');

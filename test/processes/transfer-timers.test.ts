@@ -1,7 +1,10 @@
 // Every timer of 转递, with the movable clock and the job poller: the 2-month transfer limit in the
 // 督办 list (green → yellow → red, the notice when nothing was sent in time, silence when it was),
-// the receipt chased every RECEIPT_CHASE_DAYS days (repeatedly), and the 2-month review limit.
+// the receipt chased once it is RECEIPT_CHASE_MONTHS calendar month overdue (repeatedly), and the
+// 2-month review limit. Each limit ends at the end of a Beijing day (deadlines/service.ts monthsAfter).
 import test from 'ava';
+import { iso } from '../../server/clock.ts';
+import { monthsAfter } from '../../server/deadlines/service.ts';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { cityCadre, completeAt, inCaseOf, instance, moveToHaibowan, openTasks, order, prepareAndApprove, send } from './transfer-helpers.ts';
 
@@ -25,7 +28,8 @@ const history = async (id: string) => (await sys.services.db('history').where({ 
 
 test.serial('the 2-month transfer limit: green, yellow, red in the 督办 list; a notice when nothing was sent by then', async (t) => {
   const cadre = await cityCadre(sys);
-  const res = await moveToHaibowan(sys, await sys.as('archivist1'), cadre.cadreId, today());
+  const noticeDay = today();
+  const res = await moveToHaibowan(sys, await sys.as('archivist1'), cadre.cadreId, noticeDay);
   t.is(res.status, 201, JSON.stringify(res.body));
   const id = res.body.transfer.instanceId;
   const light = async (username: string) => {
@@ -41,7 +45,13 @@ test.serial('the 2-month transfer limit: green, yellow, red in the 督办 list; 
   t.is(await poll(id), 0);
   t.deepEqual(await light('archivist1'), ['yellow']);
 
-  sys.clock.advanceDays(11);
+  // notice day + 2 calendar months, met until the end of that Beijing day
+  const due = monthsAfter(noticeDay, 2);
+  t.is((await order(sys, id)).due_at, iso(due));
+  sys.clock.set(new Date(due.getTime() - 3_600_000));
+  t.deepEqual(await light('archivist1'), ['yellow'], 'the last day is still in time');
+  t.is(await poll(id), 0);
+  sys.clock.set(new Date(due.getTime() + 1));
   t.deepEqual(await light('archivist1'), ['red']);
   t.is((await mails('transfer_due', id)).length, 0);
   t.is(await poll(id), 1);
@@ -65,8 +75,8 @@ test.serial('sent within the limit: when the limit passes, nobody is warned', as
   const id = (await moveToHaibowan(sys, await sys.as('archivist1'), cadre.cadreId, today())).body.transfer.instanceId;
   await prepareAndApprove(sys, id, cadre.cadreId);
   t.is((await send(sys, id)).status, 200);
-  // the receipt is chased after 30 days (not the subject here), the limit passes after 60
-  sys.clock.advanceDays(61);
+  // the receipt is chased after a month (not the subject here), the limit passes after two
+  sys.clock.set(new Date(monthsAfter(today(), 2).getTime() + 1));
   await poll(id);
   const ended = await history(id);
   t.true(ended.includes('limitMet'));
@@ -76,7 +86,7 @@ test.serial('sent within the limit: when the limit passes, nobody is warned', as
   t.false(limit.closedLate);
 });
 
-test.serial('no receipt: the receiving office is chased every 30 days, each chase recorded; the receipt stops it', async (t) => {
+test.serial('no receipt: the receiving office is chased once the receipt is a month overdue, again each month, each chase recorded; the receipt stops it', async (t) => {
   const db = sys.services.db;
   const cadre = await cityCadre(sys);
   const id = (await moveToHaibowan(sys, await sys.as('archivist1'), cadre.cadreId, today())).body.transfer.instanceId;
@@ -85,14 +95,21 @@ test.serial('no receipt: the receiving office is chased every 30 days, each chas
   const out = await order(sys, id);
   const inId = (await inCaseOf(sys, id))!;
 
-  sys.clock.advanceDays(29);
-  t.is(await poll(id), 0);
+  const receiptDue = monthsAfter(out.sent_at, 1);
+  t.is((await db('deadlines').where({ instance_id: id, kind: 'receipt' }).first()).due_at, iso(receiptDue));
+  /** Fires every due job; answers how many chases of this case have fired so far. */
+  const chased = async () => {
+    await sys.services.jobs.pollOnce();
+    return (await db('jobs').where({ instance_id: id, element_id: 'chase', status: 'done' })).length;
+  };
+  sys.clock.set(new Date(receiptDue.getTime() - 3_600_000));
+  t.is(await chased(), 0, 'not chased on the last day of the month');
   t.deepEqual((await (await sys.as('archivist1')).get(`/api/deadlines?kind=receipt&instanceId=${id}`)).body.items.map((d: any) => d.light), ['yellow']);
 
-  sys.clock.advanceDays(1);
-  t.is(await poll(id), 1);
-  sys.clock.advanceDays(30);
-  t.is(await poll(id), 2);
+  sys.clock.set(new Date(receiptDue.getTime() + 1000));
+  t.is(await chased(), 1);
+  sys.clock.advanceDays(32);
+  t.is(await chased(), 2);
 
   const chases = await db('transfer_chases').where({ order_id: out.id }).orderBy('seq');
   t.deepEqual(chases.map((c: any) => [c.seq, c.channel]), [[1, 'mail'], [2, 'mail']]);
@@ -110,8 +127,8 @@ test.serial('no receipt: the receiving office is chased every 30 days, each chas
   t.is((await completeAt(await sys.as('receiver1'), inId, 'checkPackage', { decision: 'accept', comment: '迟收，查收无误。' })).status, 200);
   t.is((await instance(sys, id)).status, 'completed');
   t.is((await db('jobs').where({ instance_id: id, status: 'pending' })).length, 0);
-  sys.clock.advanceDays(30);
-  t.is(await poll(id), 2);
+  sys.clock.advanceDays(32);
+  t.is(await chased(), 2);
   t.is((await db('transfer_chases').where({ order_id: out.id })).length, 2);
 });
 
@@ -124,11 +141,12 @@ test.serial('review and storage not done within 2 months of receipt: the receivi
   const inId = (await inCaseOf(sys, id))!;
   t.is((await completeAt(await sys.as('receiver1'), inId, 'checkPackage', { decision: 'accept', comment: '查收无误。' })).status, 200);
   const review = await db('deadlines').where({ instance_id: inId, kind: 'review' }).first();
-  t.is(new Date(review.due_at).getTime() - sys.clock.now().getTime(), 60 * 86_400_000);
+  const due = monthsAfter(today(), 2);
+  t.is(review.due_at, iso(due), 'the day of receipt + 2 calendar months, to the end of that day');
 
-  sys.clock.advanceDays(59);
+  sys.clock.set(new Date(due.getTime() - 3_600_000));
   t.is(await poll(inId), 0);
-  sys.clock.advanceDays(1);
+  sys.clock.set(new Date(due.getTime() + 1));
   t.is(await poll(inId), 1);
   const warned = await mails('review_due', inId);
   t.deepEqual(warned.map((m: any) => m.recipient_id), [await userId('receiver1')]);
@@ -155,7 +173,7 @@ test.serial('an open chase-by-letter task is withdrawn when the paper receipt co
   const id = started.body.id;
   await prepareAndApprove(sys, id, cadre.cadreId);
   t.is((await send(sys, id)).status, 200);
-  sys.clock.advanceDays(30);
+  sys.clock.set(new Date(monthsAfter(today(), 1).getTime() + 1000));
   await poll(id);
   t.deepEqual(await openTasks(sys, id), ['chaseByLetter']);
   const o = await order(sys, id);

@@ -63,12 +63,13 @@ test.serial('given a 任免 notice moving a cadre to 海勃湾区, the transfer 
   t.is(change.to_level, 'county');
 
   // and an out order is being prepared, with the 2-month limit counted from the notice date
+  // (1 November + 2 calendar months: 1 January, not 60 days)
   const out = await order(sys, id);
   t.is(out.status, 'preparing');
   t.is(out.from_org_id, city);
   t.is(out.to_org_id, hbw);
   t.is(change.transfer_order_id, out.id);
-  const due = endOfBeijingDay('2026-12-31').toISOString();
+  const due = endOfBeijingDay('2027-01-01').toISOString();
   t.is(out.due_at, due);
   const deadline = await db('deadlines').where({ instance_id: id, kind: 'transfer' }).first();
   t.is(deadline.due_at, due);
