@@ -42,6 +42,12 @@ export const CASE_KEYS: readonly string[] = [
   'orderId', 'inOrderId', 'receiverOrgId', 'receiverInside',
 ];
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/**
+ * Names every JavaScript object already has (toString, constructor, __proto__, hasOwnProperty …):
+ * as a field key, the form's data would read the inherited function for an empty field ("toString
+ * 须为文本") and __proto__ could never hold a value.
+ */
+const BUILT_IN = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 const MAX_COMPONENTS = 200;
 const MAX_DEPTH = 4;
 
@@ -149,6 +155,7 @@ export function checkFormSchema(schema: unknown): FormFinding[] {
 
   const checkKey = (key: string, where: string, keys: Set<string>) => {
     if (RESERVED.has(key)) add(where, `字段标识“${key}”为系统保留 / The key "${key}" is reserved`);
+    else if (BUILT_IN.has(key)) add(where, `字段标识“${key}”是 JavaScript 的内置名称，请换一个 / The key "${key}" is a built-in JavaScript name: choose another`);
     if (keys.has(key)) add(where, `字段标识重复“${key}” / Duplicate key "${key}"`);
     keys.add(key);
   };

@@ -159,13 +159,16 @@ export function isHidden(c: FormComponent, scope: Data, hide?: HideFn): boolean 
   }
 }
 
+/** A field's value: the data's own property only, never one every object inherits (toString, __proto__). */
+const own = (data: Data, key: string): unknown => (Object.prototype.hasOwnProperty.call(data, key) ? data[key] : undefined);
+
 function walk(components: FormComponent[], data: Data, scope: Data, prefix: string, out: Problem[], allowed: Set<string>, hide?: HideFn): void {
   for (const c of components) {
     if (STATIC.has(c.type)) continue;
     if (c.type === 'group' || c.type === 'dynamiclist') {
       if (c.type === 'dynamiclist' && c.path) {
         allowed.add(c.path);
-        const list = data[c.path];
+        const list = own(data, c.path);
         if (list === undefined) {
           if (c.validate?.required) out.push({ field: prefix + c.path, code: 'required' });
           continue;
@@ -191,7 +194,7 @@ function walk(components: FormComponent[], data: Data, scope: Data, prefix: stri
     }
     if (!c.key) continue;
     allowed.add(c.key);
-    const v = data[c.key];
+    const v = own(data, c.key);
     if (isHidden(c, scope, hide)) continue;
     // Text of nothing but spaces is no answer: a reason of six spaces does not fill 查阅理由.
     if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
@@ -222,14 +225,14 @@ export function submittable(components: FormComponent[], data: Data, hide?: Hide
         continue;
       }
       if (c.type === 'dynamiclist' && c.path) {
-        const list = data[c.path];
+        const list = own(data, c.path);
         if (Array.isArray(list) && !isHidden(c, scope, hide)) {
           out[c.path] = list.map((item) => submittable(c.components ?? [], item as Data, hide, { ...scope, ...(item as Data) }));
         }
         continue;
       }
       if (!c.key || isHidden(c, scope, hide)) continue;
-      const v = data[c.key];
+      const v = own(data, c.key);
       if (v === undefined || v === null || v === '') continue;
       out[c.key] = v;
     }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { checkFormSchema } from '../../shared/form-schema.ts';
+import { submittable, validateForm } from '../../shared/forms.ts';
 import { processesDir } from '../../server/services.ts';
 
 const forms = path.join(processesDir, 'forms');
@@ -39,4 +40,21 @@ test('refused: unsupported types, bad keys, reserved keys, unknown checks, bad p
   t.regex(f(Array.from({ length: 201 }, (_, i) => ({ type: 'textfield', key: `k${i}` }))), /More than 200/);
   t.deepEqual(checkFormSchema('nope'), [{ where: '', message: '表单须为 JSON 对象 / A form is a JSON object' }]);
   t.regex(checkFormSchema({ type: 'custom', components: [] })[0].message, /must be "default"/);
+});
+
+test('a key every JavaScript object already has (toString, constructor, __proto__) is refused like a reserved one', (t) => {
+  for (const key of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'prototype']) {
+    const found = checkFormSchema({ type: 'default', components: [{ type: 'textfield', key, label: 'x' }] });
+    t.is(found.length, 1, key);
+    t.regex(found[0].message, /built-in JavaScript name/, key);
+    t.is(found[0].where, key);
+  }
+  t.deepEqual(checkFormSchema({ type: 'default', components: [{ type: 'textfield', key: 'toStringNote', label: 'x' }] }), []);
+});
+
+test('values are read from the data itself, never inherited: an empty optional field named toString is no wrong text', (t) => {
+  // A form stored before the key check (or any schema) still validates by own properties only.
+  const schema = { type: 'default', components: [{ type: 'textfield', key: 'toString' }, { type: 'textfield', key: 'constructor', validate: { required: true } }] } as any;
+  t.deepEqual(validateForm(schema, {}), [{ field: 'constructor', code: 'required' }]);
+  t.deepEqual(submittable(schema.components, {}), {});
 });
