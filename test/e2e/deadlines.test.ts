@@ -22,10 +22,10 @@ test.before(async () => {
   const district = await orgId(sys, '150302-ZZB-DAS');
   const now = sys.clock.now().getTime();
   const open = async (service: string, vars: Record<string, unknown>) => callService(sys, service, (await startAs(sys, 'assigned', 'applicant1', {})).id, vars);
-  // A loan three days overdue, a receipt due in two days (yellow), a transfer due in 60 days (green).
+  // A loan three days overdue, a receipt due in two days (yellow), a transfer due in 2 calendar months (green).
   await open('openLoanDeadline', { custodianOrgId: city, loanDueAt: new Date(now - 3 * DAY).toISOString() });
-  // (the receipt's deadline opened when the archive was sent, 28 days ago)
-  sys.clock.set(new Date(now - 28 * DAY).toISOString());
+  // (the receipt's deadline opened when the archive was sent, on 4 October: due by the end of 4 November)
+  sys.clock.set(new Date(now - 29 * DAY).toISOString());
   await open('openReceiptDeadline', { custodianOrgId: city });
   sys.clock.set(new Date(now).toISOString());
   await open('openTransferDeadline', { custodianOrgId: city });
@@ -58,7 +58,7 @@ test.serial('the office’s deadlines with their lights, days and filters', asyn
   t.deepEqual(table.map((r) => [r[0], r[1], r[5]]), [
     ['红灯·超期', '借出归还', '已超期 3 天'],
     ['黄灯·临期', '转递回执', '剩 2 天'],
-    ['绿灯·正常', '档案转递', '剩 60 天'],
+    ['绿灯·正常', '档案转递', '剩 61 天'],
   ]);
   // These cases never had a step at the office: the archivist watches them but has no case to open.
   t.is(await rows.getByRole('link').count(), 0);
