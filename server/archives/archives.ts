@@ -11,6 +11,7 @@ import * as people from '../people/store.ts';
 import { ARCHIVE_STATUSES, DIGITAL_STATUSES, GONE, DIGITAL_TRANSITIONS, STATUS_TRANSITIONS, type ArchiveKind, type ArchiveStatus, type DigitalStatus } from './codes.ts';
 import * as store from './store.ts';
 import * as archiveStore from './archive-store.ts';
+import * as catalog from './catalog-store.ts';
 import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
 import type { ActorRef } from './cadres.ts';
 
@@ -332,20 +333,14 @@ export interface DigitalChange {
 /**
  * Moves an archive's digital status along DIGITAL_TRANSITIONS and records the move. The caller has
  * locked the archive and checked the scans the target needs; this checks the table, the role, the
- * note of a move down and that 验收 is never by the person who marked the archive 已数字化.
+ * note of a move down and that 验收 is a second person's (assertSecondPerson).
  */
 export async function changeDigitalStatus(trx: Trx, clock: Clock, change: DigitalChange): Promise<ArchiveRow> {
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive) throw errors.notFound('Archive');
   assertKept(archive);
   assertDigitalMove(archive.digital_status, change.to, change.actor.roles, change.note, change.from);
-  if (change.to === 'verified') {
-    // Who last declared the archive complete: a move up to 已数字化, not a 验收 withdrawn back to it.
-    const markedDone = (await archiveStore.digitalHistory(trx, archive.id)).filter((h) => h.to_status === 'done' && !DIGITAL_TRANSITIONS[h.from_status as DigitalStatus]?.done?.down).at(-1);
-    if (markedDone?.actor_id === change.actor.id) {
-      throw errors.rule('four_eyes', '验收须由标记“已数字化”以外的人进行 / The archive must be verified by someone other than who marked it digitised');
-    }
-  }
+  if (change.to === 'verified') await assertSecondPerson(trx, archive.id, change.actor.id);
   const now = iso(clock.now());
   await archiveStore.setDigitalStatus(trx, archive.id, change.to, now);
   await archiveStore.insertDigitalHistory(trx, {
@@ -358,6 +353,41 @@ export async function changeDigitalStatus(trx: Trx, clock: Clock, change: Digita
     checked: change.checked,
   });
   return { ...archive, digital_status: change.to, updated_at: now };
+}
+
+/**
+ * 验收 is a second person's look at what another declared complete (四眼原则). Since the archive was
+ * last marked 已数字化 (a move up to it, not a 验收 withdrawn back to it), the verifier may not be
+ * the one who marked it, one who withdrew a 验收 of it, or one whose image is on one of its pages
+ * (uploaded or rescanned since): that content was seen by nobody else. A chief who withdrew a 验收
+ * and rescanned asks another chief to verify, or an archivist to review it and mark it 已数字化
+ * again (via 部分数字化). 422 RULE_VIOLATION 'four_eyes', details.reason saying which.
+ */
+async function assertSecondPerson(trx: Trx, archiveId: number, actorId: number): Promise<void> {
+  const history = await archiveStore.digitalHistory(trx, archiveId);
+  const marked = history.findLastIndex((h) => h.to_status === 'done' && !DIGITAL_TRANSITIONS[h.from_status as DigitalStatus]?.done?.down);
+  const markedDone = marked < 0 ? undefined : history[marked];
+  if (markedDone?.actor_id === actorId) {
+    throw errors.rule('four_eyes', '验收须由标记“已数字化”以外的人进行 / The archive must be verified by someone other than who marked it digitised', { reason: 'marked_done' });
+  }
+  if (history.slice(marked + 1).some((h) => h.from_status === 'verified' && h.actor_id === actorId)) {
+    throw errors.rule(
+      'four_eyes',
+      '您撤回了该档案的验收，重新验收须由另一位档案室负责人进行，或由档案管理员复核后重新标记“已数字化” / You withdrew this archive’s verification: another archive chief must verify it again, or an archivist reviews it and marks it digitised again',
+      { reason: 'withdrew' },
+    );
+  }
+  // The same instant counts as after: a page written then was not necessarily seen by the marker.
+  const pages = await catalog.pagesWrittenBy(trx, archiveId, actorId, markedDone?.at ?? '');
+  if (pages.length) {
+    const list = pages.map((p) => `${p.seq_no} 第 ${p.page_no} 页`).join('、');
+    const listEn = pages.map((p) => `${p.seq_no} p. ${p.page_no}`).join(', ');
+    throw errors.rule(
+      'four_eyes',
+      `您在该档案标记“已数字化”后上传或重扫了扫描页（${list}），验收须由另一人进行 / You uploaded or rescanned pages of this archive after it was marked digitised (${listEn}): someone else must verify it`,
+      { reason: 'changed_pages', pages: pages.map((p) => ({ materialId: p.material_id, seqNo: p.seq_no, pageNo: p.page_no })) },
+    );
+  }
 }
 
 /**

@@ -127,6 +127,18 @@ export async function pageCounts(q: Q, materialIds: number[]): Promise<Map<numbe
   return out;
 }
 
+/** The pages of an archive's materials whose current image this user wrote at or after `since` (an upload or a rescan). */
+export async function pagesWrittenBy(q: Q, archiveId: number, userId: number, since: string): Promise<Array<{ material_id: number; seq_no: string; page_no: number }>> {
+  return q('page_images as p')
+    .join('materials as m', 'm.id', 'p.material_id')
+    .where('m.archive_id', archiveId)
+    .where('p.created_by', userId)
+    .where('p.created_at', '>=', since)
+    .orderBy([{ column: 'm.category_code' }, { column: 'm.item_no' }, { column: 'm.revision' }, { column: 'p.page_no' }])
+    .limit(20)
+    .select('p.material_id', 'm.seq_no', 'p.page_no');
+}
+
 /** An archivist's mark that a page fails by eye (标为不合格); cleared when the page is rescanned. */
 export interface PageMarkRow {
   id: number;

@@ -105,13 +105,19 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
   t.is(verified.status, 200, JSON.stringify(verified.body));
   t.like(verified.body, { fromStatus: 'done', toStatus: 'verified', checked: a.materials.length });
 
-  // A move back needs a note. Withdrawing a 验收 is no declaration that the archive is complete: the
-  // chief may verify it again. But once she herself marks it 已数字化, 验收 must be someone else's.
+  // A move back needs a note. Whoever withdrew a 验收 does not verify it again: an archivist reviews
+  // it and marks it 已数字化 again (via 部分数字化), and the chief verifies that. Once she herself
+  // marks it 已数字化, 验收 must be someone else's.
   const noNote = await move('chief1', a.archiveId, { to: 'done' });
   t.is(noNote.status, 400);
   t.is(noNote.body.code, 'VALIDATION_FAILED');
   t.is((await move('chief1', a.archiveId, { to: 'done', note: '   ' })).status, 400, 'a blank note is no note');
   t.is((await move('chief1', a.archiveId, { to: 'done', note: '复核发现第3页模糊，重扫' })).status, 200);
+  const again = await move('chief1', a.archiveId, { to: 'verified', note: '重扫后复验' });
+  t.is(again.status, 422);
+  t.like(again.body.details, { rule: 'four_eyes', reason: 'withdrew' });
+  t.is((await move('archivist1', a.archiveId, { to: 'partial', note: '复核第3页' })).status, 200);
+  t.is((await move('archivist1', a.archiveId, { to: 'done' })).status, 200);
   t.is((await move('chief1', a.archiveId, { to: 'verified', note: '重扫后复验' })).status, 200);
   t.is((await move('chief1', a.archiveId, { to: 'partial', note: '补扫新材料' })).status, 200);
   t.is((await move('chief1', a.archiveId, { to: 'done' })).status, 200);
@@ -132,6 +138,8 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
       ['partial', 'done', null, n],
       ['done', 'verified', '验收合格', n],
       ['verified', 'done', '复核发现第3页模糊，重扫', 0],
+      ['done', 'partial', '复核第3页', 0],
+      ['partial', 'done', null, n],
       ['done', 'verified', '重扫后复验', n],
       ['verified', 'partial', '补扫新材料', 0],
       ['partial', 'done', null, n],
@@ -140,12 +148,12 @@ test.serial('an archive becomes 已数字化 only when every material passes a f
   const names = Object.fromEntries((await db()('users').whereIn('username', ['archivist1', 'chief1']).select('username', 'display_name')).map((u: any) => [u.username, u.display_name]));
   t.deepEqual(
     view.body.digitalHistory.map((h: any) => h.actorName),
-    [names.archivist1, names.archivist1, ...Array(5).fill(names.chief1)],
+    [names.archivist1, names.archivist1, names.chief1, names.chief1, names.archivist1, names.archivist1, ...Array(3).fill(names.chief1)],
   );
   t.deepEqual(view.body.digitalTransitions, ['verified', 'partial'], 'the chief may verify (and be refused by the four-eyes rule) or move it back');
 
   const rows = (await auditRows(sys, 'archive.digital_status')).filter((r: any) => r.object_id === String(a.archiveId) && r.outcome === 'success');
-  t.is(rows.length, 7, 'each move is audited');
+  t.is(rows.length, 9, 'each move is audited');
 });
 
 test.serial('a material that fails its newest check keeps an archive from 已数字化 even when every material is scanned', async (t) => {
@@ -405,4 +413,50 @@ test.serial('a material filed directly or corrected without pages moves an archi
   t.is(plain.status, 201);
   t.is(await digitalStatus(c.archiveId), 'none');
   t.is((await db()('scan_checks').where({ material_id: plain.body.id })).length, 0);
+});
+
+test.serial('four eyes on 验收: the chief who withdrew it and rescanned a page does not verify it again; his own image on a page since it was marked keeps him out until an archivist re-marks it', async (t) => {
+  // The tester's path: archivist1 marks it 已数字化, chief1 verifies, withdraws with a note, rescans page 1, verifies again.
+  const a = await digitisedArchive();
+  const m = a.materials[0];
+  const tick = () => sys.clock.advance(1000);
+  tick();
+  t.is((await move('chief1', a.archiveId, { to: 'verified' })).status, 200);
+  tick();
+  t.is((await move('chief1', a.archiveId, { to: 'done', note: '第1页模糊，重扫' })).status, 200);
+  tick();
+  const rescan = await putBytes('chief1', `/api/materials/${m.id}/pages/1`, await page(77));
+  t.is(rescan.status, 200, JSON.stringify(rescan.body));
+  t.like(rescan.body.digitalStatus, { status: 'done' }, 'a good rescan keeps it 已数字化');
+  tick();
+  const own = await move('chief1', a.archiveId, { to: 'verified', note: '复验' });
+  t.is(own.status, 422, 'nobody else has seen the rescanned page');
+  t.like(own.body, { code: 'RULE_VIOLATION', details: { rule: 'four_eyes', reason: 'withdrew' } });
+  t.regex(own.body.message, /^您撤回了该档案的验收，重新验收须由另一位档案室负责人进行.* \/ You withdrew this archive’s verification/);
+  t.is(await digitalStatus(a.archiveId), 'done');
+
+  // Without the withdrawal: an image the chief put on a page after the archive was marked keeps him out too.
+  const b = await digitisedArchive();
+  const n = b.materials[0];
+  tick();
+  t.is((await putBytes('chief1', `/api/materials/${n.id}/pages/1`, await page(78))).status, 200);
+  tick();
+  const changed = await move('chief1', b.archiveId, { to: 'verified' });
+  t.is(changed.status, 422);
+  t.like(changed.body.details, { rule: 'four_eyes', reason: 'changed_pages', pages: [{ materialId: n.id, seqNo: n.seq_no, pageNo: 1 }] });
+  t.is(changed.body.message, `您在该档案标记“已数字化”后上传或重扫了扫描页（${n.seq_no} 第 1 页），验收须由另一人进行 / You uploaded or rescanned pages of this archive after it was marked digitised (${n.seq_no} p. 1): someone else must verify it`);
+  t.is(await digitalStatus(b.archiveId), 'done');
+
+  // The archivist reviews it and marks it 已数字化 again (via 部分数字化): now a second person has seen
+  // both rescans, and the chief verifies.
+  for (const id of [a.archiveId, b.archiveId]) {
+    tick();
+    t.is((await move('archivist1', id, { to: 'partial', note: '复核重扫页' })).status, 200);
+    tick();
+    t.is((await move('archivist1', id, { to: 'done' })).status, 200);
+    tick();
+    const ok = await move('chief1', id, { to: 'verified', note: '复核后验收' });
+    t.is(ok.status, 200, JSON.stringify(ok.body));
+  }
+  t.is(await digitalStatus(a.archiveId), 'verified');
 });
