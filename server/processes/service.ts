@@ -40,7 +40,8 @@ export class ProcessAdminService {
 
   /** What the modeler's live check needs: the same context the deploy-time lint uses. */
   async lintContext() {
-    return { ...(await this.engine.lintContext(this.db)), requireApproval: this.requireApproval };
+    const ctx = await this.engine.lintContext(this.db);
+    return { ...ctx, assignees: ctx.assignees ?? [], requireApproval: this.requireApproval };
   }
 
   async list() {
