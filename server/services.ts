@@ -160,7 +160,7 @@ async function assignableUsers(q: Q): Promise<number[]> {
  * number, never the case's content; the error itself is on the case's page in 运行监控.
  */
 function incidentNotice(notify: NotifyService, engine: () => WorkflowEngine): IncidentListener {
-  return async (trx: Trx, { instanceId, elementId }) => {
+  return async (trx: Trx, { instanceId, elementId, trigger }) => {
     const inst = await trx('process_instances').where({ id: instanceId }).first();
     if (!inst) return;
     const def = await engine().definitions.load(trx, inst.deployment_id);
@@ -168,7 +168,7 @@ function incidentNotice(notify: NotifyService, engine: () => WorkflowEngine): In
     await notify.notify(trx, {
       event: 'process_incident',
       recipients: [{ role: 'process_admin', orgUnitId: null }],
-      vars: { processName: oneLine(def.deployment.name), caseRef: caseRefOf(instanceId, inst.business_key), stepName: oneLine(step) },
+      vars: { processName: oneLine(def.deployment.name), caseRef: caseRefOf(instanceId, inst.business_key), stepName: oneLine(step), trigger: trigger ?? 'action' },
       link: { instance: instanceId },
       instanceId,
       key: `incident:${instanceId}:${elementId}`,

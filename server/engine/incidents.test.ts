@@ -163,7 +163,7 @@ test.serial('a FEEL due date that resolves to nonsense gives the task no due dat
   t.is((await db()('jobs').where({ instance_id: id })).length, 0);
 });
 
-test.serial('a timer job that keeps failing becomes an incident and the process administrators are told once', async (t) => {
+test.serial('a timer job that keeps failing becomes an incident at the step that failed (not the timer), in both languages, and the process administrators are told once, without blaming an action', async (t) => {
   const xml = fixture('timers.bpmn')
     .replaceAll('"timers"', '"timersFault"')
     .replace('<bpmn:userTask id="remind" name="催办" camunda:candidateGroups="archive_chief">', '<bpmn:userTask id="remind" name="催办" camunda:candidateGroups="=missingRole">');
@@ -177,10 +177,16 @@ test.serial('a timer job that keeps failing becomes an incident and the process 
   const job = await db()('jobs').where({ instance_id: id, element_id: 'reminder' }).first();
   t.is(job.status, 'incident');
   t.regex(job.last_error, /missingRole/);
+  t.regex(job.last_error, /^在“催办”（remind）处出错：.* \/ Failed at "催办" \(remind\): /, 'the step after the timer failed, told in both languages');
+  t.deepEqual((await db()('history').where({ instance_id: id, event: 'incident' })).map((h: any) => h.element_id), ['remind']);
   const admins = (await db()('user_roles').where({ role: 'process_admin' })).length;
   const told = await db()('mail_outbox').where({ instance_id: id, event: 'process_incident' });
   t.is(told.length, admins);
-  t.regex(told[0].body, /催办|提醒/);
+  t.regex(told[0].body, /在“催办”处出错/);
+  t.regex(told[0].body, /定时到期后流程自动执行这一步时失败/);
+  t.notRegex(told[0].body, /办理人的操作未能生效/, 'nobody acted: a timer fired');
+  const view = (await (await sys.as('procadmin')).get(`/api/admin/instances/${id}`)).body;
+  t.deepEqual(view.incidentElements, ['remind'], 'the diagram marks the failed step');
 
   // Retried, it fails again and becomes an incident at the same step once more: nobody is told twice.
   t.is((await (await sys.as('procadmin')).post(`/api/admin/jobs/${job.id}/retry`, {})).status, 200);
@@ -189,7 +195,7 @@ test.serial('a timer job that keeps failing becomes an incident and the process 
     sys.clock.advance(30 * 60_000);
   }
   t.is((await db()('jobs').where({ id: job.id }).first()).status, 'incident');
-  t.true((await db()('history').where({ instance_id: id, element_id: 'reminder', event: 'incident' })).length >= 2, 'a second incident was recorded');
+  t.true((await db()('history').where({ instance_id: id, element_id: 'remind', event: 'incident' })).length >= 2, 'a second incident was recorded');
   t.is((await db()('mail_outbox').where({ instance_id: id, event: 'process_incident' })).length, admins);
 });
 
@@ -225,4 +231,37 @@ test.serial('a one-second timer in a loop deployed before the lint refused it st
   t.regex(incident.last_error, /空转|spins/);
   t.is((await db()('process_instances').where({ id }).first()).status, 'incident');
   t.is((await db()('jobs').where({ instance_id: id, status: 'pending' })).length, 0, 'nothing left to fire');
+});
+
+test.serial('a request service in a process that has no request fails in Chinese and English at the service step after the timer, not at the timer', async (t) => {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://dangan.example/test">
+  <bpmn:process id="noRequest" name="故障测试" isExecutable="true" camunda:candidateStarterGroups="applicant">
+    <bpmn:startEvent id="start" name="开始" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+    <bpmn:intermediateCatchEvent id="wait" name="等一小时"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="grant" />
+    <bpmn:serviceTask id="grant" name="授予权限" implementation="\${environment.services.grantViewing}" />
+    <bpmn:sequenceFlow id="f3" sourceRef="grant" targetRef="end" />
+    <bpmn:endEvent id="end" name="结束" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const { randomUUID, createHash } = await import('node:crypto');
+  await db()('process_deployments').insert({
+    id: randomUUID(), process_key: 'noRequest', version: 1, name: '故障测试', xml,
+    sha256: createHash('sha256').update(xml).digest('hex'), deployed_by: null, deployed_at: sys.clock.now().toISOString(), note: 'test',
+  });
+  const id = await start('noRequest');
+  for (let i = 0; i < 6; i++) {
+    sys.clock.advance(3_600_000 + 1000);
+    await sys.services.jobs.pollOnce();
+  }
+  const job = await db()('jobs').where({ instance_id: id, element_id: 'wait' }).first();
+  t.is(job.status, 'incident');
+  t.regex(job.last_error, /^在“授予权限”（grant）处出错：案件 \S+ 没有对应的查借阅或复制申请/);
+  t.regex(job.last_error, / \/ Failed at "授予权限" \(grant\): No request belongs to case/);
+  const view = (await (await sys.as('procadmin')).get(`/api/admin/instances/${id}`)).body;
+  t.deepEqual(view.incidentElements, ['grant']);
+  t.true(view.timeline.some((r: any) => r.event === 'incident' && r.elementName === '授予权限'));
+  t.false(view.timeline.some((r: any) => r.event === 'incident' && r.elementId === 'wait'));
 });

@@ -23,10 +23,28 @@ export interface IncidentFacts {
   executionId: string;
   /** Bilingual "中文 / English" for 运行监控. */
   error: string;
+  /** What ran the failed step: a user's command (unset) or a due job (a timer firing), as the notice tells it. */
+  trigger?: 'job';
 }
 
 /** Told once an incident is new for its case and element (the process administrators' notice). */
-export type IncidentListener = (trx: Trx, incident: { instanceId: string; elementId: string; error: string }) => Promise<void>;
+export type IncidentListener = (trx: Trx, incident: { instanceId: string; elementId: string; error: string; trigger?: 'job' }) => Promise<void>;
+
+/**
+ * A fault of the diagram while a due job ran the case on (a timer fired, then a service step
+ * failed): where it failed — the element the engine was at, not the timer — and the bilingual
+ * message naming it, for the job's incident (jobs.ts).
+ */
+export class JobFault extends Error {
+  constructor(
+    message: string,
+    readonly elementId: string,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'JobFault';
+  }
+}
 
 /** A fault of the diagram, as opposed to a refusal by a domain rule (any other AppError). */
 export const isDiagramFault = (e: unknown): e is ProcessError => e instanceof ProcessError || (e instanceof AppError && e.code === 'PROCESS_ERROR');
@@ -105,7 +123,7 @@ export async function markIncident(trx: Trx, f: IncidentFacts, at: string, onNew
       detail: JSON.stringify({ error: f.error.slice(0, 500) }),
     },
   ]);
-  await onNew?.(trx, { instanceId: f.instanceId, elementId: f.elementId, error: f.error });
+  await onNew?.(trx, { instanceId: f.instanceId, elementId: f.elementId, error: f.error, ...(f.trigger ? { trigger: f.trigger } : {}) });
 }
 
 /**

@@ -13,7 +13,7 @@ import { formOf, formSource } from './versioned-forms.ts';
 import { CASE_KEYS, ENGINE_RESERVED } from '../../shared/form-schema.ts';
 import { ProcessError, Run } from './run.ts';
 import { DecisionRegistry, evaluateDecision } from './decisions.ts';
-import { closeIncidentsOf, faultAnswer, IncidentRecorder, incidentMessage, isDiagramFault, type IncidentListener } from './incidents.ts';
+import { closeIncidentsOf, faultAnswer, IncidentRecorder, incidentMessage, isDiagramFault, JobFault, type IncidentListener } from './incidents.ts';
 import { feelContext } from './expressions.ts';
 import { notStarter } from './starters.ts';
 import * as store from './store.ts';
@@ -453,8 +453,15 @@ export class WorkflowEngine {
       return 'stale';
     }
     run.execution.cancelActivity({ id: job.element_id, executionId: job.execution_id });
-    await run.settle();
-    await run.persist({ firingJobId: job.id });
+    try {
+      await run.settle();
+      await run.persist({ firingJobId: job.id });
+    } catch (e) {
+      if (!isDiagramFault(e)) throw e;
+      // Told in both languages at the element that failed (the step after the timer), not the timer's.
+      const site = run.faultSite?.elementId ?? job.element_id;
+      throw new JobFault(incidentMessage(e, site, run.def.meta.elements.get(site)?.name ?? null), site, e);
+    }
     await store.updateJob(trx, job.id, { status: 'done', done_at: now, lock_owner: null, locked_until: null, attempts: job.attempts + 1 });
     return 'fired';
   }

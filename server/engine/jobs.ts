@@ -9,7 +9,7 @@ import { iso } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import * as store from './store.ts';
 import type { JobRow } from './store.ts';
-import { markIncident, type IncidentListener } from './incidents.ts';
+import { JobFault, markIncident, type IncidentListener } from './incidents.ts';
 
 export interface JobRunnerOptions {
   pollMs: number;
@@ -97,7 +97,9 @@ export class JobRunner {
           lock_owner: null,
           locked_until: null,
         });
-        await markIncident(trx, { instanceId: job.instance_id, elementId: job.element_id, executionId: job.execution_id, error: message }, iso(now), this.opts.onIncident);
+        // A fault of the diagram is recorded where the case failed (a service step after the timer), not at the timer.
+        const elementId = e instanceof JobFault ? e.elementId : job.element_id;
+        await markIncident(trx, { instanceId: job.instance_id, elementId, executionId: job.execution_id, error: message, trigger: 'job' }, iso(now), this.opts.onIncident);
       } else {
         const backoffMs = 30_000 * 2 ** (attempts - 1);
         await store.updateJob(trx, job.id, {

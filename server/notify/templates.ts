@@ -272,7 +272,9 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [
         greet.zh(v),
         '',
-        `“${v.processName}”（编号 ${v.caseRef}）在“${v.stepName}”处出错：流程图的这一步无法执行，办理人的操作未能生效，案件停在这里。`,
+        v.trigger === 'job'
+          ? `“${v.processName}”（编号 ${v.caseRef}）在“${v.stepName}”处出错：定时到期后流程自动执行这一步时失败，已多次重试，案件停在这里（不涉及任何人的办理）。`
+          : `“${v.processName}”（编号 ${v.caseRef}）在“${v.stepName}”处出错：流程图的这一步无法执行，办理人的操作未能生效，案件停在这里。`,
         '请在运行监控中查看该案件的故障详情；可在流程管理中修改流程图并部署新版本（已在办的案件仍按原版本运行），必要时转办或取消该案件。',
       ],
     }),
@@ -281,7 +283,9 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [
         greet.en(v),
         '',
-        `"${v.processName}" (case ${v.caseRef}) failed at "${v.stepName}": the diagram cannot run this step, the action taken on the case was not saved, and the case waits there.`,
+        v.trigger === 'job'
+          ? `"${v.processName}" (case ${v.caseRef}) failed at "${v.stepName}": when a timer fired, the process could not run this step on its own, even after retries, and the case waits there (no one's action was involved).`
+          : `"${v.processName}" (case ${v.caseRef}) failed at "${v.stepName}": the diagram cannot run this step, the action taken on the case was not saved, and the case waits there.`,
         'Please see the incident on the case in process monitoring; mend the diagram and deploy a new version in process administration (running cases stay on their version), and hand on or cancel the case if need be.',
       ],
     }),

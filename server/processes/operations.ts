@@ -125,6 +125,10 @@ export class OperationsService {
     const done = [...new Set(history.filter((h: any) => h.event === 'end').map((h: any) => h.element_id as string))].filter((x) => !active.includes(x));
     const paths = routingPaths(def.deployment.xml, (ref) => decisions.get(ref)?.inputs.map((i) => i.expression) ?? []);
     const name = (elementId: string) => def.meta.elements.get(elementId)?.name ?? null;
+    // Where an incident's case failed: its latest timeline row (a timer job's fault is recorded at
+    // the step after the timer that failed, engine/jobs.ts), else the job's own element.
+    const failedAt = (j: any): string =>
+      history.filter((h: any) => h.event === 'incident' && h.execution_id === j.execution_id).at(-1)?.element_id ?? j.element_id;
     await this.audit.record(null, { actor: user, ip, action: 'instance.inspect', objectType: 'process_instance', objectId: id });
     return {
       id: inst.id,
@@ -142,7 +146,7 @@ export class OperationsService {
       xml: def.deployment.xml,
       activeElements: engineStore.isLive(inst.status) ? active : [],
       doneElements: done,
-      incidentElements: [...new Set(jobs.filter((j: any) => j.status === 'incident').map((j: any) => j.element_id as string))],
+      incidentElements: [...new Set(jobs.filter((j: any) => j.status === 'incident').map((j: any) => failedAt(j)))],
       variables: visibleVariables(parseJson<Record<string, unknown>>(inst.variables, {}), await paths),
       timeline: history.map((h: any) => {
         const detail = parseJson<Record<string, unknown> | null>(h.detail, null);

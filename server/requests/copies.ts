@@ -90,7 +90,7 @@ export function registerCopyServices(registry: ServiceRegistry, deps: RequestDep
     const certification = str(v.certification);
     if (!sealText || !certification) throw errors.rule('seal-required', '复制件须签注意见并加盖公章 / Copies need the certification and the seal');
     const req = await requestOf(ctx);
-    if (!ctx.actor) throw new ProcessError('registerCopies needs the archivist who certified');
+    if (!ctx.actor) throw new ProcessError('登记复制件须由核对的档案管理员办理 / registerCopies needs the archivist who certified');
     const current = new Map((await catalog.currentMaterials(ctx.trx, req.archive_id)).map((m) => [m.seq_no, m]));
     const now = iso(ctx.clock.now());
     const copies = req.copies ?? 1;

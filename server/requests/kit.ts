@@ -13,7 +13,11 @@ export const KINDS: Record<string, string> = { copy: '复制', extract: '摘录'
 /** The case's request, locked for the command (every step of a case changes it). */
 export async function requestOf(ctx: ServiceContext): Promise<RequestRow> {
   const row = await store.lockRequestOfInstance(ctx.trx, ctx.instanceId);
-  if (!row) throw new ProcessError(`No request belongs to case ${ctx.instanceId} (${ctx.elementId})`);
+  if (!row) {
+    throw new ProcessError(
+      `案件 ${ctx.instanceId} 没有对应的查借阅或复制申请：此服务只能用于查阅/借阅、复制/摘录流程 / No request belongs to case ${ctx.instanceId}: this service works only in the borrowing and copying processes`,
+    );
+  }
   return row;
 }
 

@@ -23,7 +23,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
 async function loanOf(ctx: ServiceContext, req: RequestRow): Promise<LoanRow> {
   const loan = await store.loanOfRequest(ctx.trx, req.id);
-  if (!loan) throw new ProcessError(`Case ${req.case_no} has no loan (${ctx.elementId})`);
+  if (!loan) throw new ProcessError(`案件 ${req.case_no} 没有借出记录 / Case ${req.case_no} has no loan`);
   return loan;
 }
 
@@ -109,7 +109,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const req = await requestOf(ctx);
     const loan = await loanOf(ctx, req);
     const renewal = await store.pendingRenewal(ctx.trx, loan.id);
-    if (!renewal) throw new ProcessError(`Case ${req.case_no}: no renewal is pending`);
+    if (!renewal) throw new ProcessError(`案件 ${req.case_no} 没有待审批的续借 / Case ${req.case_no}: no renewal is pending`);
     const now = ctx.clock.now();
     const dueDay = today(new Date(loan.due_at));
     const due = endOfBeijingDay(plusDays(dueDay, renewal.days));
@@ -134,7 +134,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
 
   /** 归还入库: checked face to face against the 出借清单 and intact. */
   registry.register('returnLoan', async (ctx) => {
-    if (ctx.variables.intact !== 'yes') throw new ProcessError('returnLoan runs only for an intact return');
+    if (ctx.variables.intact !== 'yes') throw new ProcessError('只有完好归还才能办理归还 / returnLoan runs only for an intact return');
     const req = await requestOf(ctx);
     const loan = await loanOf(ctx, req);
     const now = iso(ctx.clock.now());
@@ -159,7 +159,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
    */
   registry.register('openLossReport', async (ctx) => {
     const kind = ctx.variables.intact === 'damaged' ? 'damaged' : ctx.variables.intact === 'lost' ? 'lost' : null;
-    if (!kind) throw new ProcessError('openLossReport needs intact = damaged | lost');
+    if (!kind) throw new ProcessError('只有损坏或遗失才能登记报告 / openLossReport needs intact = damaged | lost');
     const req = await requestOf(ctx);
     const loan = await loanOf(ctx, req);
     const now = iso(ctx.clock.now());
@@ -205,7 +205,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const req = await requestOf(ctx);
     const loan = await loanOf(ctx, req);
     const report = await store.lossReportOf(ctx.trx, loan.id);
-    if (!report) throw new ProcessError(`Case ${req.case_no} has no loss report`);
+    if (!report) throw new ProcessError(`案件 ${req.case_no} 没有损坏或遗失报告 / Case ${req.case_no} has no loss report`);
     await store.updateLossReport(ctx.trx, report.id, {
       report: str(ctx.variables.report).slice(0, 2000),
       reported_to: str(ctx.variables.reportedTo).slice(0, 100),
