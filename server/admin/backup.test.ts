@@ -102,6 +102,27 @@ test.serial('the system administrator backs up from the console; the ledger show
   t.is(JSON.parse(row.detail).sha256, b.sha256);
 });
 
+test.serial('two backups asked for at once: one is made, the other is refused as already running; backups in the same second get folders of their own', async (t) => {
+  const admin = await sys.as('sysadmin');
+  const dir = path.join(sys.testDb.dataDir, 'backups');
+  const before = fs.existsSync(dir) ? fs.readdirSync(dir).length : 0;
+  const [a, b] = await Promise.all([admin.post('/api/admin/backups', { medium: 'disk' }), admin.post('/api/admin/backups', { medium: 'disk' })]);
+  const statuses = [a.status, b.status].sort();
+  t.deepEqual(statuses, [201, 409]);
+  const refused = a.status === 409 ? a : b;
+  const made = a.status === 201 ? a : b;
+  t.is(refused.body.code, 'BACKUP_RUNNING');
+  t.regex(refused.body.message, /^已有备份正在进行.* \/ A backup is already running/);
+  t.is(fs.readdirSync(dir).length, before + 1, 'one new folder');
+  const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: made.body.path, encoding: 'utf8' });
+  t.is(check.status, 0, check.stdout + check.stderr);
+  // Once it has finished, the next one is made, in the same second too: a folder of its own.
+  const next = await admin.post('/api/admin/backups', { medium: 'disk' });
+  t.is(next.status, 201);
+  t.not(next.body.path, made.body.path);
+  t.is(fs.readdirSync(dir).length, before + 2);
+});
+
 test.serial('npm run backup, then npm run restore into an empty folder: identical rows and a valid audit chain', async (t) => {
   const out = path.join(tmp, 'cli-backup');
   const backup = npmScript('backup', ['--out', out, '--operator', 'tester', '--medium', 'usb'], source());

@@ -115,17 +115,66 @@ async function snapshotPg(db: Db, databaseUrl: string, dest: string) {
   });
 }
 
+const folderNotEmpty = (dir: string) => errors.conflict('BACKUP_FOLDER_NOT_EMPTY', `备份目录不为空 / The backup folder ${dir} is not empty`);
+const exists = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EEXIST';
+
+/**
+ * The folder named by the time, made exclusively: a second backup in the same second (another
+ * process, npm run backup) gets "…Z-2", never the same folder — nor does one's clean-up on
+ * failure remove the other's copy.
+ */
+function claimNewFolder(parent: string, name: string): string {
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  for (let n = 1; n <= 100; n++) {
+    const dir = path.resolve(parent, n === 1 ? name : `${name}-${n}`);
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+      return dir;
+    } catch (e) {
+      if (!exists(e)) throw e;
+    }
+  }
+  throw folderNotEmpty(path.resolve(parent, name));
+}
+
+/** A folder the operator named (npm run backup --out): made, or taken while still empty. */
+function claimGivenFolder(dir: string): string {
+  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if (!exists(e)) throw e;
+    if (fs.readdirSync(dir).length) throw folderNotEmpty(dir);
+  }
+  return dir;
+}
+
+/** A backup is under way in this process: a second one (a double click, two tabs) is refused, not raced into the same folder. */
+let running = false;
+
 export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string } = {}) {
+  if (running) throw errors.conflict('BACKUP_RUNNING', '已有备份正在进行，请待其完成后再试 / A backup is already running: try again when it has finished');
+  running = true;
+  try {
+    return await backupOnce(deps, who, opts);
+  } finally {
+    running = false;
+  }
+}
+
+async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }) {
   const { config, db, clock, audit } = deps;
   const medium = opts.medium ?? 'disk';
   const createdAt = iso(clock.now());
-  const dir = path.resolve(opts.outDir ?? path.join(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')));
-  if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw errors.conflict('BACKUP_FOLDER_NOT_EMPTY', `备份目录不为空 / The backup folder ${dir} is not empty`);
+  if (opts.outDir) {
+    const given = path.resolve(opts.outDir);
+    if (fs.existsSync(given) && fs.readdirSync(given).length) throw folderNotEmpty(given);
+  }
   const operator = who.actor?.username ?? who.name ?? `os:${os.userInfo().username}`;
 
   // The checkpoint goes into the copy: a restored system can verify its chain up to here.
   await audit.checkpoint('backup');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = opts.outDir ? claimGivenFolder(path.resolve(opts.outDir)) : claimNewFolder(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'));
   try {
     const kind = isPg(db) ? 'pg' : 'sqlite';
     fs.mkdirSync(path.join(dir, 'database'));
