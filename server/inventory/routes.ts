@@ -26,7 +26,7 @@ export function inventoryRoutes(s: Services) {
       method: 'post',
       path: '/api/stock-checks/:id/marks',
       summary: 'Mark an archive, by its number, found (in its place, or elsewhere with `place`) or missing',
-      description: '422 RULE_VIOLATION not_in_check when the number is not in the check; 409 STOCK_CHECK_CLOSED after closing. A later mark replaces an earlier one.',
+      description: 'An archive of the office not on the list (away when the check opened) is added when marked found; 422 RULE_VIOLATION not_in_check when the number is not the office’s, or such an archive is marked missing (the message says where the register has it); 409 STOCK_CHECK_CLOSED after closing. A later mark replaces an earlier one.',
       tags,
       permission: 'stock.check',
       params: S.idParams,

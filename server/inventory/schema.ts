@@ -62,7 +62,7 @@ export const stockCheck = z
     startedAt: z.string(),
     startedByName: z.string().nullable(),
     closedByName: z.string().nullable(),
-    away: z.number().int().openapi({ description: 'archives away from the shelf when the check began (借出, 数字化, 转出中): not checked' }),
+    away: z.number().int().openapi({ description: 'archives away from the shelf when the check began (借出, 数字化, 转出中): not on its list; one found on the shelf is added when marked (items with added)' }),
     closedAt: z.string().nullable(),
     closeNote: z.string().nullable(),
     locationsFixed: z.boolean(),
@@ -85,6 +85,11 @@ export const stockItem = z
     note: z.string().nullable(),
     checkedAt: z.string().nullable(),
     checkedByName: z.string().nullable(),
+    added: z.boolean().openapi({ description: 'not on the list when the check opened (the register had it away: 借出, 数字化中, 转出中 — or the office holds it since); added when found on the shelf' }),
+    registerAway: z
+      .object({ status: z.string(), label: z.string() })
+      .nullable()
+      .openapi({ description: 'marked found on the shelf while the register had it away (借出, 数字化中, 转出中): register and shelf disagree' }),
   })
   .openapi('StockCheckItem');
 

@@ -4,11 +4,15 @@
 // office's staff mark each archive found — in its place, or elsewhere with where — or missing, by
 // its number as on the spine; the chief closes the check, with a note when archives are left
 // unchecked, and may set the register's place of each archive found elsewhere to where it stands.
+// An archive of the office not on the list (away when the check opened, or held since) that is
+// scanned on the shelf is added to the check and marked: the shelf is what a check records, and an
+// archive found while the register has it away keeps that status on its item — the discrepancy the
+// check exists to find (the register itself changes only through the loan, batch or transfer).
 //
 // Scope: the caller's archive offices (custodianOffices); leaders above read. One open check per
 // office. A cadre the caller must avoid (self, relative, avoidance list) is neither listed nor
 // markable by that caller; it still counts in the totals and another colleague checks it.
-import type { Db } from '../db.ts';
+import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
@@ -40,6 +44,8 @@ function itemDto(i: ItemRow & { cadre_id: number; cadre_name?: string; checked_b
     note: i.note,
     checkedAt: i.checked_at,
     checkedByName: i.checked_by_name ?? null,
+    added: !!i.added,
+    registerAway: i.register_status ? { status: i.register_status, label: ARCHIVE_STATUSES[i.register_status as ArchiveStatus]?.zh ?? i.register_status } : null,
   };
 }
 
@@ -136,14 +142,21 @@ export class StockChecks {
     return this.db.transaction(async (trx) => {
       const check = (await store.lockCheck(trx, id))!;
       if (check.status !== 'open') throw errors.conflict('STOCK_CHECK_CLOSED', '本次核对已结束 / The stock check is closed');
-      const item = await store.itemByNo(trx, id, body.archiveNo);
-      if (!item || excluded.has(item.cadre_id)) {
-        throw errors.rule('not_in_check', `档案号 ${body.archiveNo} 不在本次核对的范围内 / Archive ${body.archiveNo} is not in this stock check`, { archiveNo: body.archiveNo });
-      }
+      const notInCheck = () =>
+        errors.rule('not_in_check', `档案号 ${body.archiveNo} 不在本次核对的范围内，请核对档案号 / Archive ${body.archiveNo} is not in this stock check; check the number`, {
+          archiveNo: body.archiveNo,
+        });
+      let item = await store.itemByNo(trx, id, body.archiveNo);
+      if (item && excluded.has(item.cadre_id)) throw notInCheck();
+      if (!item) item = await this.addFound(trx, check, excluded, body, notInCheck);
       // Transferred out (or handed to the state archives) since the check opened: no longer the office's to mark.
       assertKept({ id: item.archive_id, status: item.archive_status });
       const elsewhere = body.result === 'found' && body.place !== undefined && !samePlace(item, body.place);
       const result: ItemResult = body.result === 'missing' ? 'missing' : elsewhere ? 'misplaced' : 'found';
+      // Found on a shelf while the register has it away (借出, 数字化, 转出中 — since the check opened,
+      // or already then and so added now): the mark stands — that is what the shelf shows — and the
+      // item keeps the register's status, so the check's list shows where the two disagree.
+      const awayNow = result !== 'missing' && AWAY.includes(item.archive_status) ? (item.archive_status as ArchiveStatus) : null;
       const patch = {
         result,
         found_store_room: elsewhere ? body.place!.storeRoom : null,
@@ -152,17 +165,72 @@ export class StockChecks {
         note: body.note ?? null,
         checked_by: user.id,
         checked_at: iso(this.clock.now()),
+        register_status: awayNow,
       };
-      // Found on a shelf while the register has it away (借出, 数字化, 转出中, since the check opened):
-      // the mark stands — that is what the shelf shows — and the answer says the register disagrees.
-      const awayNow = result !== 'missing' && AWAY.includes(item.archive_status) ? (item.archive_status as ArchiveStatus) : null;
       await store.updateItem(trx, item.id, patch);
-      await this.audit.record(trx, { actor: user, ip, action: 'stock_check.mark', objectType: 'archive', objectId: item.archive_id, detail: { check: id, result, was: item.result, ...(awayNow ? { awayNow } : {}) } });
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'stock_check.mark',
+        objectType: 'archive',
+        objectId: item.archive_id,
+        detail: { check: id, result, was: item.result, ...(awayNow ? { awayNow } : {}), ...(item.added && item.result === 'unchecked' ? { added: true } : {}) },
+      });
       return {
         ...itemDto({ ...item, ...patch, checked_by_name: user.displayName }),
         awayNow: awayNow && { status: awayNow, label: ARCHIVE_STATUSES[awayNow].zh },
       };
     });
+  }
+
+  /**
+   * An archive of the office not on the check's list — away (借出, 数字化中, 转出中) when the check
+   * opened, or held since — found on the shelf: added to the check with the register's number and
+   * place now, so that the mark records what the shelf shows. Not found, it is not the check's to
+   * mark (the register does not expect it on the shelf): the answer says where the register has it.
+   */
+  private async addFound(
+    trx: Trx,
+    check: store.StockCheckRow,
+    excluded: Set<number>,
+    body: { archiveNo: string; result: 'found' | 'missing' },
+    notInCheck: () => Error,
+  ): Promise<store.MarkableItem> {
+    const archive = await store.heldArchiveByNo(trx, check.custodian_org_id, body.archiveNo);
+    if (!archive || excluded.has(archive.cadre_id)) throw notInCheck();
+    assertKept({ id: archive.id, status: archive.status });
+    if (body.result === 'missing') {
+      const status = archive.status as ArchiveStatus;
+      const loan = status === 'on_loan' ? await store.openLoanOf(trx, archive.id) : undefined;
+      const since = loan ? `（${beijingDay(new Date(loan.checked_out_at))} 借出）` : '';
+      const sinceEn = loan ? ` since ${beijingDay(new Date(loan.checked_out_at))}` : '';
+      throw errors.rule(
+        'not_in_check',
+        AWAY.includes(status)
+          ? `档案号 ${archive.archive_no} 登记为「${ARCHIVE_STATUSES[status].zh}」${since}，不在本次核对的清单上，不在架上无须标记；若在架上找到，请标记在架 / Archive ${archive.archive_no} is ${ARCHIVE_STATUSES[status].en.toLowerCase()}${sinceEn} in the register and not on this check's list: there is nothing to mark while it is away; if it stands on the shelf, mark it found`
+          : `档案号 ${archive.archive_no} 在本次核对开始后才登记在架，不在清单上；若在架上找到，请标记在架 / Archive ${archive.archive_no} came on the shelf after this check opened and is not on its list; if it stands on the shelf, mark it found`,
+        { archiveNo: archive.archive_no, status, checkedOutAt: loan?.checked_out_at ?? null },
+      );
+    }
+    const row = {
+      check_id: check.id,
+      archive_id: archive.id,
+      archive_no: archive.archive_no,
+      store_room: archive.store_room,
+      cabinet: archive.cabinet,
+      shelf: archive.shelf,
+      result: 'unchecked' as const,
+      found_store_room: null,
+      found_cabinet: null,
+      found_shelf: null,
+      note: null,
+      checked_by: null,
+      checked_at: null,
+      added: true,
+      register_status: null,
+    };
+    const itemId = await store.insertItem(trx, row);
+    return { ...row, id: itemId, cadre_id: archive.cadre_id, cadre_name: archive.cadre_name, archive_status: archive.status };
   }
 
   /**

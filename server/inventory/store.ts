@@ -35,6 +35,10 @@ export interface ItemRow {
   note: string | null;
   checked_by: number | null;
   checked_at: string | null;
+  /** Not on the list when the check opened (away then, or held since): added when found on the shelf. */
+  added: boolean;
+  /** The register's status (AWAY) when the archive was marked found on the shelf regardless. */
+  register_status: string | null;
 }
 
 const check = (r: any): StockCheckRow => ({ ...r, locations_fixed: bool(r.locations_fixed) });
@@ -66,15 +70,45 @@ export async function insertCheck(q: Q, row: { custodian_org_id: number; title: 
   return id;
 }
 
-/** The item of an archive number in a check, with the cadre it belongs to. */
+/** SQLite answers a boolean as 0/1. */
+const item = (r: any) => (r ? { ...r, added: bool(r.added) } : undefined);
+
+export type MarkableItem = ItemRow & { cadre_id: number; cadre_name: string; archive_status: string };
+
 /** An item by the number on the spine, in any case of its letters (a scanner or a hand may type "zzb"); with the archive's status now. */
-export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<(ItemRow & { cadre_id: number; cadre_name: string; archive_status: string }) | undefined> {
-  return q('stock_check_items as i')
-    .join('archives as a', 'a.id', 'i.archive_id')
+export async function itemByNo(q: Q, checkId: number, archiveNo: string): Promise<MarkableItem | undefined> {
+  return item(
+    await q('stock_check_items as i')
+      .join('archives as a', 'a.id', 'i.archive_id')
+      .join('cadres as c', 'c.id', 'a.cadre_id')
+      .where('i.check_id', checkId)
+      .whereRaw('upper(i.archive_no) = upper(?)', [archiveNo])
+      .first('i.*', 'a.cadre_id', 'c.name as cadre_name', 'a.status as archive_status'),
+  );
+}
+
+/** An archive the office holds, by the number on its spine in any case (one not on a check's list). */
+export async function heldArchiveByNo(
+  q: Q,
+  officeId: number,
+  archiveNo: string,
+): Promise<{ id: number; archive_no: string; store_room: string | null; cabinet: string | null; shelf: string | null; status: string; cadre_id: number; cadre_name: string } | undefined> {
+  return q('archives as a')
     .join('cadres as c', 'c.id', 'a.cadre_id')
-    .where('i.check_id', checkId)
-    .whereRaw('upper(i.archive_no) = upper(?)', [archiveNo])
-    .first('i.*', 'a.cadre_id', 'c.name as cadre_name', 'a.status as archive_status');
+    .where('a.custodian_org_id', officeId)
+    .whereRaw('upper(a.archive_no) = upper(?)', [archiveNo])
+    .first('a.id', 'a.archive_no', 'a.store_room', 'a.cabinet', 'a.shelf', 'a.status', 'a.cadre_id', 'c.name as cadre_name');
+}
+
+/** The loan an archive is out on now (its check-out time), if any. */
+export async function openLoanOf(q: Q, archiveId: number): Promise<{ checked_out_at: string; due_at: string } | undefined> {
+  return q('loans').where({ archive_id: archiveId }).whereIn('status', ['on_loan', 'overdue']).orderBy('id', 'desc').first('checked_out_at', 'due_at');
+}
+
+/** Adds an archive to an open check (found on the shelf though not on its list), with the register's number and place now. */
+export async function insertItem(q: Q, row: Omit<ItemRow, 'id'>): Promise<number> {
+  const [ret] = await q('stock_check_items').insert(row).returning('id');
+  return idOf(ret);
 }
 
 export async function updateItem(q: Q, id: number, patch: Partial<ItemRow>): Promise<void> {
@@ -125,7 +159,7 @@ export async function listItems(
     .offset(page.offset)
     .limit(page.limit)
     .select('i.*', 'a.cadre_id', 'c.name as cadre_name', 'u.display_name as checked_by_name');
-  return { total: Number(n), rows };
+  return { total: Number(n), rows: rows.map((r: any) => item(r)) };
 }
 
 /** Items found elsewhere, with their archive's status and holder now (it may have left since the check opened). */

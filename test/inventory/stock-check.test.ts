@@ -5,6 +5,8 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { auditRows } from '../archives/helpers.ts';
+import { demoCadre } from '../helpers/cases.ts';
+import { lentOut } from '../helpers/office-books.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -59,7 +61,10 @@ test.serial('a stock check from opening to closing: found, found elsewhere, miss
 
   // Numbers outside the check, a place for a missing archive, bad input.
   t.like(await mark({ archiveNo: 'NO-SUCH-1', result: 'found' }), { status: 422, body: { details: { rule: 'not_in_check' } } });
-  t.like(await mark({ archiveNo: lent.archive_no, result: 'found' }), { status: 422, body: { details: { rule: 'not_in_check' } } });
+  // The lent archive is not on the list: not found, there is nothing to mark, and the answer says why.
+  const lentMissing = await mark({ archiveNo: lent.archive_no, result: 'missing' });
+  t.like(lentMissing, { status: 422, body: { details: { rule: 'not_in_check', status: 'on_loan' } } });
+  t.regex(lentMissing.body.message, /登记为「借出」.*若在架上找到，请标记在架/);
   for (const body of [{ archiveNo: a.archive_no, result: 'missing', place: elsewhere }, { archiveNo: a.archive_no, result: 'lost' }, { archiveNo: '', result: 'found' }, { archiveNo: a.archive_no, result: 'found', place: { storeRoom: 'A' } }]) {
     t.is((await mark(body)).status, 400, JSON.stringify(body));
   }
@@ -141,4 +146,61 @@ test.serial('another office sees nothing; a leader above reads but does not mark
   t.like((await archivist.post(`/api/stock-checks/${check.id}/marks`, { archiveNo: hers[0].archive_no, result: 'found' })).body, { result: 'found' });
   // The totals count every archive, hidden or not.
   t.is((await chief.get(`/api/stock-checks/${check.id}`)).body.progress.total, items.body.total + hers.length);
+});
+
+test.serial('an archive on loan when the check opened, found on its shelf: the scan adds it to the check, and the list shows the register disagrees', async (t) => {
+  const office = await officeOf('archivist1');
+  // Lent out through the borrowing case (出借登记), before the check opens.
+  const cadre = await demoCadre(sys, 'county', 3);
+  t.is(cadre.custodianOrgId, office);
+  await lentOut(sys, cadre, 5);
+  const lent = await db()('archives').where({ id: cadre.archiveId }).first();
+  t.is(lent.status, 'on_loan');
+  const loan = await db()('loans').where({ archive_id: lent.id }).first();
+  const lentOn = new Date(Date.parse(loan.checked_out_at) + 8 * 3_600_000).toISOString().slice(0, 10);
+
+  const archivist = await sys.as('archivist1');
+  for (const open of (await archivist.get('/api/stock-checks')).body.items.filter((x: any) => x.status === 'open')) {
+    await (await sys.as('chief1')).post(`/api/stock-checks/${open.id}/close`, { note: '上一测试的核对' });
+  }
+  const check = (await archivist.post('/api/stock-checks', { title: '借出在架测试' })).body;
+  const before = check.progress.total;
+  t.true(check.away >= 1);
+  t.false((await archivist.get(`/api/stock-checks/${check.id}/items?q=${encodeURIComponent(lent.archive_no)}`)).body.items.length > 0, 'not on the list');
+  const mark = (body: Record<string, unknown>) => archivist.post(`/api/stock-checks/${check.id}/marks`, body);
+
+  // Not on the shelf, as the register expects: nothing to mark; the answer says since when it is out.
+  const notThere = await mark({ archiveNo: lent.archive_no, result: 'missing' });
+  t.like(notThere, { status: 422, body: { details: { rule: 'not_in_check', status: 'on_loan', checkedOutAt: loan.checked_out_at } } });
+  t.true(notThere.body.message.includes(`（${lentOn} 借出）`), notThere.body.message);
+
+  // Standing on its shelf after all (the scan of its spine, lower case): recorded, and the register's 借出 kept beside it.
+  const found = await mark({ archiveNo: lent.archive_no.toLowerCase(), result: 'found' });
+  t.is(found.status, 200, JSON.stringify(found.body));
+  t.like(found.body, {
+    archiveId: lent.id,
+    archiveNo: lent.archive_no,
+    cadreName: cadre.name,
+    result: 'found',
+    added: true,
+    expected: { storeRoom: lent.store_room, cabinet: lent.cabinet, shelf: lent.shelf },
+    awayNow: { status: 'on_loan', label: '借出' },
+    registerAway: { status: 'on_loan', label: '借出' },
+  });
+  // The check's list and counts hold it now; a later mark (elsewhere) keeps the one item.
+  const got = await archivist.get(`/api/stock-checks/${check.id}`);
+  t.like(got.body.progress, { total: before + 1, checked: 1, byResult: { found: 1 } });
+  const elsewhere = { storeRoom: lent.store_room ?? '一号库房', cabinet: 'Z8', shelf: '88' };
+  t.like((await mark({ archiveNo: lent.archive_no, result: 'found', place: elsewhere })).body, { result: 'misplaced', added: true, registerAway: { status: 'on_loan' } });
+  const listed = await archivist.get(`/api/stock-checks/${check.id}/items?q=${encodeURIComponent(lent.archive_no)}`);
+  t.deepEqual(listed.body.items.map((i: any) => [i.archiveNo, i.result, i.added, i.registerAway?.label]), [[lent.archive_no, 'misplaced', true, '借出']]);
+  t.is((await archivist.get(`/api/stock-checks/${check.id}`)).body.progress.total, before + 1);
+  // Other items found where the register agrees carry neither mark.
+  const other = (await archivist.get(`/api/stock-checks/${check.id}/items?result=unchecked&limit=1`)).body.items[0];
+  t.like((await mark({ archiveNo: other.archiveNo, result: 'found' })).body, { added: false, registerAway: null, awayNow: null });
+  const audit = (await auditRows(sys, 'stock_check.mark')).filter((r: any) => r.object_id === String(lent.id));
+  t.like(JSON.parse(audit[0].detail), { check: check.id, result: 'found', was: 'unchecked', awayNow: 'on_loan', added: true });
+  // The register itself is not changed by the check: the loan is the 借阅登记's to end.
+  t.is((await db()('archives').where({ id: lent.id }).first()).status, 'on_loan');
+  t.is((await (await sys.as('chief1')).post(`/api/stock-checks/${check.id}/close`, { note: '测试结束', fixLocations: false })).status, 200);
 });
