@@ -99,3 +99,17 @@ test.serial('another administrator rejects with a reason; the proposer withdraws
     '查阅/借阅干部人事档案',
   ], 'only the stale proposal is still pending');
 });
+
+test.serial('restoring a version identical to the latest is refused at once (NO_CHANGES), not proposed and left pending for ever', async (t) => {
+  const latest = Math.max(...(await sys.services.db('process_deployments').where({ process_key: 'borrowing' })).map((r: any) => r.version));
+  const pendingBefore = (await sys.services.db('deployment_proposals').where({ status: 'pending' })).length;
+  const same = await first.post(`/api/admin/processes/borrowing/versions/${latest}/restore`, { note: '恢复为当前版本' });
+  t.is(same.status, 409);
+  t.is(same.body.code, 'NO_CHANGES');
+  t.is((await sys.services.db('deployment_proposals').where({ status: 'pending' })).length, pendingBefore, 'no proposal waits');
+  // A version that differs is proposed as before.
+  t.true(latest > 1);
+  const back = await first.post('/api/admin/processes/borrowing/versions/1/restore', { note: '恢复第 1 版' });
+  t.is(back.status, 201, JSON.stringify(back.body));
+  t.is(back.body.outcome, 'proposed');
+});

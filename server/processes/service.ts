@@ -14,6 +14,7 @@ import type { WorkflowEngine } from '../engine/index.ts';
 import type { Finding } from '../engine/lint/linter.ts';
 import * as engineStore from '../engine/store.ts';
 import { executableProcess } from '../engine/moddle.ts';
+import { formSha } from '../engine/definitions.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import type { FormSchema } from '../../shared/forms.ts';
 import { checkFormSchema } from '../../shared/form-schema.ts';
@@ -202,7 +203,9 @@ export class ProcessAdminService {
       await this.checkBase(trx, key, body.processKey, body.baseVersion);
       if (this.requireApproval) {
         const latest = await engineStore.latestDeployment(trx, key);
-        if (latest?.sha256 === sha(body.xml) && !Object.keys(body.forms).length) {
+        // What approving would deploy is the latest version again (a restore of an identical
+        // version, forms unchanged): refused now, not left pending until approving fails.
+        if (latest?.sha256 === sha(body.xml) && (await this.latestHasForms(trx, latest.id, body.forms))) {
           throw errors.conflict('NO_CHANGES', '与当前版本相同，无需提交 / Nothing changed');
         }
         const row: ProposalRow = {
@@ -237,6 +240,12 @@ export class ProcessAdminService {
       if (!r.created) throw errors.conflict('NO_CHANGES', '与当前版本相同，未生成新版本 / Nothing changed: no new version');
       return { outcome: 'deployed' as const, key, version: r.deployment.version, proposalId: null, warnings: pub(r.warnings) };
     });
+  }
+
+  /** Does the version already carry each of these forms exactly (so deploying them would change nothing)? */
+  private async latestHasForms(q: Q, deploymentId: string, forms: Forms): Promise<boolean> {
+    const stored = new Map((await engineStore.formsOfDeployment(q, deploymentId)).map((f) => [f.form_key, f.sha256]));
+    return Object.entries(forms).every(([k, schema]) => stored.get(k) === formSha(schema));
   }
 
   /**
