@@ -17,6 +17,7 @@ import type { NotifyService } from '../notify/service.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
 import { assertRoleSet } from './separation.ts';
+import { releaseUnentitledTasks } from '../workflow/held-tasks.ts';
 import * as store from './store.ts';
 
 export const accountDto = (r: store.AccountRow, now: Date) => ({
@@ -163,6 +164,7 @@ export class UserAdminService {
       await this.assertNotLastAdmin(trx, row, row.roles.filter((r) => !wanted.includes(r)));
       await store.replaceRoles(trx, id, wanted);
       await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
+      await this.releaseHeldTasks(trx, actor, ip, { ...row, roles: wanted }, 'roles_change');
     });
     return this.get(id);
   }
@@ -173,8 +175,18 @@ export class UserAdminService {
       if (!(await people.findOrgUnit(trx, orgUnitId))) throw errors.validation([{ field: 'orgUnitId', message: '单位不存在 / No such org unit' }]);
       await store.setOrgUnit(trx, id, orgUnitId);
       await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
+      await this.releaseHeldTasks(trx, actor, ip, { ...row, org_unit_id: orgUnitId }, 'scope_change');
     });
     return this.get(id);
+  }
+
+  /**
+   * The open tasks the user holds that the new roles or unit no longer entitle them to go back to
+   * their candidate group, in the change's transaction (workflow/held-tasks.ts).
+   */
+  private releaseHeldTasks(trx: Trx, actor: Actor, ip: string | null, after: store.AccountRow, why: 'roles_change' | 'scope_change') {
+    const user = { id: after.id, displayName: after.display_name, roles: after.roles, orgUnitId: after.org_unit_id };
+    return releaseUnentitledTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, user, why);
   }
 
   /** A lost authenticator: the user enrols a new one at the next login (their sessions end now). */

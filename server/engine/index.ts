@@ -228,11 +228,17 @@ export class WorkflowEngine {
 
   // -- tasks ----------------------------------------------------------------------------------------
 
-  /** May this actor work on the task? Assignee, or holder of the candidate role in the candidate org. */
+  /**
+   * May this actor work on the task? A holder of the candidate role in the candidate org; of a
+   * claimed task, only its assignee — and only while they still hold that role there (roles and
+   * unit as they are now: a claim does not outlive a role taken away or a move to another unit).
+   * A task the process assigned by name (no candidate role) is its assignee's.
+   */
   canWork(task: TaskRow, actor: Actor): boolean {
-    if (task.assignee_id !== null && task.assignee_id !== undefined) return task.assignee_id === actor.id;
-    if (!task.candidate_role || !actor.roles.includes(task.candidate_role)) return false;
-    return task.candidate_org_id === null || task.candidate_org_id === actor.orgUnitId;
+    if (task.assignee_id !== null && task.assignee_id !== undefined) {
+      return task.assignee_id === actor.id && (!task.candidate_role || this.couldClaim(task, actor));
+    }
+    return this.couldClaim(task, actor);
   }
 
   /** The task, read under the instance lock so that concurrent commands see each other's result. */
@@ -297,7 +303,7 @@ export class WorkflowEngine {
    * administrator, the head of the task's unit).
    */
   assertMayHandOn(task: TaskRow, actor: Actor, override: boolean): void {
-    const allowed = override || task.assignee_id === actor.id || (task.assignee_id === null && this.couldClaim(task, actor));
+    const allowed = override || (task.assignee_id === actor.id && this.canWork(task, actor)) || (task.assignee_id === null && this.couldClaim(task, actor));
     if (!allowed) {
       if (!this.couldClaim(task, actor)) throw errors.notCandidate();
       if (task.status === 'open') throw errors.conflict('TASK_CLAIMED', 'Another user has claimed this task');

@@ -101,11 +101,13 @@ const UNSTAFFED_WHY_ZH: Record<string, string> = {
   avoided: '担任该岗位的人员均须回避本案所涉干部',
   vacant: '该单位目前没有担任该岗位的在职人员',
   assignee_gone: '指定的办理人账号已停用',
+  assignee_unentitled: '指定的办理人已不再担任任何可办理业务的角色',
 };
 const UNSTAFFED_WHY_EN: Record<string, string> = {
   avoided: 'everyone holding that role must avoid the cadre the case concerns',
   vacant: 'nobody active in that unit holds that role',
   assignee_gone: 'the account of the person it was assigned to is disabled',
+  assignee_unentitled: 'the person it was assigned to no longer holds any role that works tasks',
 };
 
 const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结', not_read: '已办结（未查阅）' };
@@ -380,7 +382,11 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
         greet.zh(v),
         '',
         `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${UNSTAFFED_WHY_ZH[v.why] ?? UNSTAFFED_WHY_ZH.avoided}，案件因此停在这一步。`,
-        v.why === 'vacant' ? '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。' : '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+        v.why === 'assignee_unentitled'
+          ? '流程指定由此人办理，不能转办：请商请安全保密管理员恢复其业务角色，或在运行监控中取消该案件。'
+          : v.why === 'vacant'
+            ? '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。'
+            : '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
       ],
     }),
     en: (v) => ({
@@ -389,7 +395,11 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
         greet.en(v),
         '',
         `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${UNSTAFFED_WHY_EN[v.why] ?? UNSTAFFED_WHY_EN.avoided}, so the case waits at this step.`,
-        v.why === 'vacant' ? 'Please ask the security administrator to give the role to a member of that unit, who can then work it.' : 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+        v.why === 'assignee_unentitled'
+          ? 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.'
+          : v.why === 'vacant'
+            ? 'Please ask the security administrator to give the role to a member of that unit, who can then work it.'
+            : 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
       ],
     }),
   },

@@ -91,13 +91,26 @@ function applyFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
   return needsCase(f) ? applyCaseFilter(qb, f) : qb;
 }
 
+/**
+ * Of the tasks a user holds, those they may still work: assigned by the process (no candidate
+ * role), or of a role they hold now, in their unit now (engine canWork). A claim made before a
+ * role was taken away or the user moved is not theirs to see (admin/users.ts releases it).
+ */
+function whereStillEntitled(qb: Knex.QueryBuilder, k: InboxKey, col = 't.'): Knex.QueryBuilder {
+  return qb.andWhere((w) =>
+    w.whereNull(`${col}candidate_role`).orWhere((c) =>
+      c.whereIn(`${col}candidate_role`, k.roles.length ? k.roles : ['-']).andWhere((o) => o.whereNull(`${col}candidate_org_id`).orWhere(`${col}candidate_org_id`, k.orgUnitId)),
+    ),
+  );
+}
+
 function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
   const base = (q: Q) => {
     const qb = withoutCasesAbout(q('tasks as t').where('t.status', 'open'), 't.instance_id', k.excludedCadres);
     return f ? applyFilter(qb, f) : qb;
   };
   const out: Part[] = [];
-  if (filter === 'mine' || filter === 'open') out.push((q) => base(q).andWhere('t.assignee_id', k.userId));
+  if (filter === 'mine' || filter === 'open') out.push((q) => whereStillEntitled(base(q).andWhere('t.assignee_id', k.userId), k));
   if (filter === 'candidate' || filter === 'open') {
     for (const role of k.roles) {
       out.push((q) => base(q).andWhere({ 't.candidate_role': role, 't.candidate_org_id': k.orgUnitId }).whereNull('t.assignee_id'));
@@ -306,7 +319,10 @@ export async function involvedIn(
     .whereIn('instance_id', rest)
     .andWhere((w) =>
       w
-        .where('assignee_id', key.userId)
+        // An open task they hold counts only while they may still work it (a claim outlives no
+        // role taken away, no move to another unit); a past one (done, cancelled) as before.
+        .where((a) => whereStillEntitled(a.where({ assignee_id: key.userId, status: 'open' }), key, ''))
+        .orWhere((a) => a.where('assignee_id', key.userId).whereNot('status', 'open'))
         .orWhere('completed_by', key.userId)
         .orWhere((c) =>
           c

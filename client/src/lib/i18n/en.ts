@@ -375,6 +375,9 @@ export const en: Dictionary = {
     terminated: 'Terminated',
     empty: 'Nothing yet.',
     reassigned: 'Handed on: “{name}” to {to}',
+    released: '“{name}” back to the group: {from}’s {why} changed, so they can no longer work it',
+    releasedWhy: { roles_change: 'roles', scope_change: 'unit' },
+    stranded: 'Nobody may work “{name}”: the assignee {from} has no business role left; the process administrators were told',
     waiting: 'Waiting',
   },
   diagram: {

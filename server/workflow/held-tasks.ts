@@ -1,0 +1,115 @@
+// The open tasks a user holds when the security administrator changes their roles or moves them
+// to another unit (server/admin/users.ts, in the change's own transaction). A task of a candidate
+// role that the new roles or unit no longer entitle them to goes back to its group unclaimed —
+// in the inbox of the role's holders in the task's unit, out of the user's —, with a `release` row in the
+// case's history (why: the account change, not the user's choice) and a `task.release` audit row.
+// A task the process assigned to the person by name (camunda:assignee, e.g. =initiator: the
+// applicant's own step) has no group to go back to; it stays theirs while they hold any business
+// role, since the process chose the person, not a role or a unit. Left with none (made an
+// administrator), nobody can work it: it stays assigned, the history says so (`stranded`), and
+// the process administrators are told (task_unstaffed) — they see it in 运行监控 and may cancel the
+// case, or the security administrator gives the person a business role back.
+// The task routes re-check the current roles and unit as well (engine canWork), so a task held
+// across a change made some other way (SQL, a restore) is still refused.
+import type { Trx } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { iso } from '../clock.ts';
+import type { Actor, AuditLog } from '../audit/service.ts';
+import type { NotifyService } from '../notify/service.ts';
+import { caseRefOf } from '../notify/service.ts';
+import { oneLine } from '../notify/templates.ts';
+import { BUSINESS_ROLES } from '../http/policy.ts';
+import * as engineStore from '../engine/store.ts';
+import type { TaskRow } from '../engine/store.ts';
+
+export type AccountChange = 'roles_change' | 'scope_change';
+
+/** The user as the change leaves them. */
+export interface HolderAfter {
+  id: number;
+  displayName: string;
+  roles: string[];
+  orgUnitId: number;
+}
+
+/** Whether the holder of a candidate task may still work it: its role, in its unit (engine canWork). */
+export const entitledTo = (t: Pick<TaskRow, 'candidate_role' | 'candidate_org_id'>, u: Pick<HolderAfter, 'roles' | 'orgUnitId'>): boolean =>
+  !!t.candidate_role && u.roles.includes(t.candidate_role) && (t.candidate_org_id === null || t.candidate_org_id === u.orgUnitId);
+
+const worksTasks = (roles: string[]) => roles.some((r) => (BUSINESS_ROLES as readonly string[]).includes(r));
+
+export interface HeldTasksResult {
+  released: string[];
+  stranded: string[];
+}
+
+export async function releaseUnentitledTasks(
+  trx: Trx,
+  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify'> },
+  by: { actor: Actor; ip: string | null },
+  user: HolderAfter,
+  why: AccountChange,
+): Promise<HeldTasksResult> {
+  const held: TaskRow[] = await trx('tasks').where({ assignee_id: user.id, status: 'open' }).orderBy('created_at');
+  const out: HeldTasksResult = { released: [], stranded: [] };
+  const now = iso(deps.clock.now());
+  for (const t of held) {
+    const assigned = !t.candidate_role;
+    if (assigned ? worksTasks(user.roles) : entitledTo(t, user)) continue;
+    // Under the case's lock, as every task command: a completion running now is not overtaken.
+    await engineStore.lockInstanceOfTask(trx, t.id);
+    const event = assigned ? 'stranded' : 'release';
+    if (!assigned) await engineStore.updateTask(trx, t.id, { assignee_id: null, claimed_at: null });
+    await engineStore.insertHistory(trx, [
+      {
+        instance_id: t.instance_id,
+        element_id: t.element_id,
+        element_type: 'bpmn:UserTask',
+        element_name: t.name,
+        event,
+        execution_id: t.execution_id,
+        // Nobody of the case did it: the account change did (the audit row names the administrator).
+        actor_id: null,
+        at: now,
+        detail: JSON.stringify({ taskId: t.id, fromId: user.id, fromName: user.displayName, reason: why }),
+      },
+    ]);
+    await deps.audit.record(trx, {
+      actor: by.actor,
+      ip: by.ip,
+      ...(assigned ? { action: 'task.stranded' } : { action: 'task.release' }),
+      objectType: 'task',
+      objectId: t.id,
+      detail: { instanceId: t.instance_id, userId: user.id, reason: why },
+    });
+    if (assigned) {
+      await tellStranded(trx, deps.notify, t, user.orgUnitId);
+      out.stranded.push(t.id);
+    } else out.released.push(t.id);
+  }
+  return out;
+}
+
+/** The process administrators learn that nobody can work the task (no case content, no cadre). */
+async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: TaskRow, orgUnitId: number): Promise<void> {
+  const org = await trx('org_units').where({ id: orgUnitId }).first('name');
+  const c = await trx('workflow_cases as c')
+    .join('process_instances as pi', 'pi.id', 'c.instance_id')
+    .where('c.instance_id', t.instance_id)
+    .first('c.process_name', 'pi.business_key');
+  await notify.notify(trx, {
+    event: 'task_unstaffed',
+    recipients: [{ role: 'process_admin', orgUnitId: null }],
+    vars: {
+      taskName: oneLine(t.name),
+      processName: oneLine(c?.process_name ?? t.process_key),
+      caseRef: caseRefOf(t.instance_id, c?.business_key),
+      roleName: { zh: '指定办理人', en: 'assignee' },
+      orgName: oneLine(org?.name ?? '—'),
+      why: 'assignee_unentitled',
+    },
+    link: { instance: t.instance_id },
+    instanceId: t.instance_id,
+    key: `stranded:${t.id}:${t.assignee_id}`,
+  });
+}
