@@ -19,7 +19,7 @@ try {
   await migrate(db);
   const audit = auditLogFor(config, db, systemClock);
   await audit.syncRetention();
-  const r = await createFirstAdmins(db, systemClock, audit, { code: values['org-code'], name: values['org-name'] });
+  const r = await createFirstAdmins(db, systemClock, audit, { code: values['org-code'], name: values['org-name'] }, config.passwordScryptN);
   for (const c of r.created) console.log(`${c.role}\t${c.username}\t初始密码 / initial password: ${c.initialPassword}`);
   for (const s of r.skipped) console.log(`${s}\t已有可用账号，未创建 / an enabled account exists; none created`);
   if (r.created.length) console.log('首次登录须修改密码并绑定动态口令 / Each must change the password and enrol an authenticator at the first login.');

@@ -53,7 +53,7 @@ export async function prepare(s: Services, opts: { demo: boolean }): Promise<voi
   await migrate(s.db);
   // The delete trigger of audit_log reads the retention from the database (never below 180 days).
   await s.audit.syncRetention();
-  if (opts.demo && (await seedDemo(s.db, s.clock))) s.log.info('seeded demo data');
+  if (opts.demo && (await seedDemo(s.db, s.clock, s.config.passwordScryptN))) s.log.info('seeded demo data');
   // TOTP secrets written in clear (the demo seed, an older installation) are encrypted at rest.
   const sealed = await s.secrets.sealClearSecrets(s.db);
   if (sealed) s.log.info({ sealed }, 'encrypted TOTP secrets stored in clear');

@@ -1,6 +1,7 @@
 // Every setting of Dangan, read from the environment once and validated with zod.
 // Nothing else in the server reads process.env: tests build a Config with loadConfig({...}).
 import { MIN_SCAN_DPI } from './archives/codes.ts';
+import { DEFAULT_SCRYPT_N } from './people/passwords.ts';
 import path from 'node:path';
 import { z } from 'zod';
 import { ALL_ROLES } from './http/policy.ts';
@@ -157,6 +158,14 @@ const envSchema = z.object({
   AUDIT_KEY_FILE: z.string().optional(),
   /** AES-256 key (32 bytes, base64) that encrypts TOTP secrets at rest; default <data dir>/keys/totp-aes256.key. */
   TOTP_KEY_FILE: z.string().optional(),
+  /** scrypt's cost N of new password hashes (server/people/passwords.ts); the test suite lowers it to 2^10. */
+  PASSWORD_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1048576)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+    .default(DEFAULT_SCRYPT_N),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440, 'at most 1440 (one day)').default(60),
   /** Where `npm run backup` and the console write backups; default <data dir>/backups. */
   BACKUP_DIR: z.string().optional(),
@@ -240,6 +249,8 @@ export interface Config {
   audit: { retentionDays: number; keyFile: string; checkpointMinutes: number };
   /** The key file that encrypts TOTP secrets in the database. */
   totpKeyFile: string;
+  /** scrypt's N for new password hashes. */
+  passwordScryptN: number;
   /** Defaults of the security policy; the settings table (sec_admin) overrides them. */
   security: {
     passwordMinLength: number;
@@ -337,6 +348,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     transfers: { slipWords: e.TRANSFER_SLIP_WORDS },
     scans: { minDpi: e.SCAN_MIN_DPI, copyPdfMaxPx: e.COPY_PDF_MAX_PX },
     totpKeyFile: path.resolve(e.TOTP_KEY_FILE ?? path.join(dataDir, 'keys', 'totp-aes256.key')),
+    passwordScryptN: e.PASSWORD_SCRYPT_N,
     audit: {
       retentionDays: e.AUDIT_RETENTION_DAYS,
       keyFile: path.resolve(e.AUDIT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-ed25519.pem')),

@@ -219,8 +219,8 @@ export function createServices(deps: Deps): Services {
   const sessions = new Sessions(db, clock, settings, audit);
   const throttle = new LoginThrottle(db, clock);
   const secrets = new SecretBox(config.totpKeyFile);
-  const people = new PeopleService(db, clock, settings, sessions, audit, throttle, secrets);
-  const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people, secrets);
+  const people = new PeopleService(db, clock, settings, sessions, audit, throttle, secrets, config.passwordScryptN);
+  const credentials = new CredentialsService(db, clock, settings, sessions, audit, throttle, people, secrets, config.passwordScryptN);
   const maintenance = new SecurityMaintenance(log.child({ module: 'security' }), config.audit.checkpointMinutes * 60_000, audit, throttle);
 
   // Domains register the named services their diagrams call, and listen to engine events.
@@ -229,7 +229,7 @@ export function createServices(deps: Deps): Services {
   registerCaseHooks(hooks, clock);
   const access = new AccessRules(clock);
   const notify = new NotifyService(db, clock, config, audit, (q, userId) => access.exclusions(q, userId), log.child({ module: 'notify' }));
-  const users = new UserAdminService(db, clock, sessions, audit, notify);
+  const users = new UserAdminService(db, clock, sessions, audit, notify, config.passwordScryptN);
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans);

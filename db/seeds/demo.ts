@@ -87,9 +87,9 @@ async function insertTree(db: Db, spec: OrgSpec, parentId: number | null, order:
 }
 
 /** Seeds the demo org and users when there are no users yet. Returns whether it seeded. */
-export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
+export async function seedDemo(db: Db, clock: Clock, scryptN: number): Promise<boolean> {
   if ((await people.countUsers(db)) > 0) return false;
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const hash = await hashPassword(DEMO_PASSWORD, scryptN);
   await db.transaction(async (trx) => {
     await insertTree(trx as unknown as Db, DEMO_ORG, null, 0);
     for (const u of DEMO_USERS) {

@@ -27,6 +27,7 @@ export async function createFirstAdmins(
   clock: Clock,
   audit: AuditLog,
   org: { code: string; name?: string },
+  scryptN: number,
   operator = `os:${os.userInfo().username}`,
 ): Promise<BootstrapResult> {
   const result: BootstrapResult = { created: [], skipped: [] };
@@ -47,7 +48,7 @@ export async function createFirstAdmins(
       const now = iso(clock.now());
       const id = await people.insertUser(
         trx,
-        people.newAccountRow({ username, displayName: a.displayName, orgUnitId: unit.id, passwordHash: await hashPassword(initialPassword), now }),
+        people.newAccountRow({ username, displayName: a.displayName, orgUnitId: unit.id, passwordHash: await hashPassword(initialPassword, scryptN), now }),
         [a.role],
       );
       await audit.record(trx, { actorName: operator, action: 'user.create', objectType: 'user', objectId: id, detail: { username, roles: [a.role], bootstrap: true } });

@@ -48,6 +48,7 @@ export class UserAdminService {
     private readonly sessions: Sessions,
     private readonly audit: AuditLog,
     private readonly notify: Pick<NotifyService, 'notify'>,
+    private readonly scryptN: number,
   ) {}
 
   async list(f: { text?: string; role?: string; offset: number; limit: number }) {
@@ -81,7 +82,7 @@ export class UserAdminService {
 
   async create(actor: Actor, ip: string | null, input: { username: string; displayName: string; orgUnitId: number; email?: string | null }) {
     const initialPassword = generateInitialPassword();
-    const hash = await hashPassword(initialPassword);
+    const hash = await hashPassword(initialPassword, this.scryptN);
     const id = await this.db.transaction(async (trx) => {
       if (await store.usernameTaken(trx, input.username)) throw errors.conflict('USERNAME_TAKEN', '用户名已存在 / The username is taken');
       if (!(await people.findOrgUnit(trx, input.orgUnitId))) {
@@ -127,7 +128,7 @@ export class UserAdminService {
    */
   async resetPassword(actor: Actor, ip: string | null, id: number): Promise<{ user: AccountDto; initialPassword: string }> {
     const initialPassword = generateInitialPassword();
-    const hash = await hashPassword(initialPassword);
+    const hash = await hashPassword(initialPassword, this.scryptN);
     await this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       const now = this.clock.now();

@@ -31,6 +31,7 @@ export class CredentialsService {
     private readonly throttle: LoginThrottle,
     private readonly people: PeopleService,
     private readonly secrets: SecretBox,
+    private readonly scryptN: number,
   ) {}
 
   async changePassword(user: SessionUser, ip: string | null, currentPassword: string, newPassword: string): Promise<Me> {
@@ -61,7 +62,7 @@ export class CredentialsService {
       if (broken.length) return refuse('policy', errors.passwordPolicy(broken), { rules: broken.map((b) => b.rule) });
       const now = iso(this.clock.now());
       await store.pushPasswordHistory(trx, u.id, u.password_hash, now, Math.max(count - 1, 0));
-      await store.setPassword(trx, u.id, await hashPassword(newPassword), now, false);
+      await store.setPassword(trx, u.id, await hashPassword(newPassword, this.scryptN), now, false);
       const ended = await this.sessions.endAllOf(trx, u.id, user.sessionId);
       await this.audit.record(trx, { actor: user, ip, action: 'auth.password_change', objectType: 'user', objectId: u.id, detail: { otherSessionsEnded: ended } });
       return { ok: true, value: null };

@@ -6,6 +6,8 @@ import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import type { HttpClient } from '../../test/helpers/http.ts';
 import { DEMO_PASSWORD } from '../../db/seeds/demo.ts';
 import { orgId } from '../../test/helpers/workflow.ts';
+import { loadConfig } from '../config.ts';
+import { DEFAULT_SCRYPT_N, hashPassword, verifyPassword } from './passwords.ts';
 
 let sys: TestSystem;
 let admin: HttpClient;
@@ -173,4 +175,20 @@ test.serial('the system administrator cannot become a user by a reset: the initi
   t.is(own.status, 200);
   t.is(own.body.username, 'leader1');
   t.is((await sys.services.db('users').where({ id: leader.id }).first()).failed_logins, 0);
+});
+
+test('a password is hashed at the configured scrypt cost and keeps it; an installation hashes at 2^14', async (t) => {
+  t.is(loadConfig({}).passwordScryptN, DEFAULT_SCRYPT_N);
+  t.is(DEFAULT_SCRYPT_N, 16384);
+  t.throws(() => loadConfig({ PASSWORD_SCRYPT_N: '3000' }), { message: /power of two/ });
+  const hash = await hashPassword('Wrong@horse9', 2048);
+  t.regex(hash, /^scrypt\$2048\$8\$1\$/);
+  t.true(await verifyPassword('Wrong@horse9', hash));
+  t.false(await verifyPassword('Wrong@horse8', hash));
+  // The suite's accounts: the cost set for it (test/helpers/db.ts), the same for every user it seeds.
+  const row = await sys.services.db('users').where({ username: 'applicant1' }).first();
+  t.true(row.password_hash.startsWith(`scrypt$${sys.services.config.passwordScryptN}$`));
+  const { id } = await newAccount('scrypt_cost');
+  const created = await sys.services.db('users').where({ id }).first();
+  t.true(created.password_hash.startsWith(`scrypt$${sys.services.config.passwordScryptN}$`));
 });

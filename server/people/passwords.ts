@@ -6,15 +6,19 @@ const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
     scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))),
   );
 
-const N = 16384;
+/**
+ * scrypt's cost N of new hashes (PASSWORD_SCRYPT_N): 2^14, ~35 ms of CPU a check on this machine.
+ * A hash keeps the N it was made with, so a changed setting applies to passwords set after it.
+ */
+export const DEFAULT_SCRYPT_N = 16384;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, n = DEFAULT_SCRYPT_N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, KEYLEN, { N, r: R, p: P });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r: R, p: P });
+  return `scrypt$${n}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -30,11 +34,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** Spent on unknown usernames so that timing does not reveal which accounts exist. */
-let dummy: string | undefined;
-export async function burnPasswordCheck(password: string): Promise<void> {
-  dummy ??= await hashPassword('not-a-real-password');
-  await verifyPassword(password, dummy);
+/** Spent on unknown usernames so that timing does not reveal which accounts exist: a check at the N of new hashes. */
+const dummies = new Map<number, Promise<string>>();
+export async function burnPasswordCheck(password: string, n = DEFAULT_SCRYPT_N): Promise<void> {
+  if (!dummies.has(n)) dummies.set(n, hashPassword('not-a-real-password', n));
+  await verifyPassword(password, await dummies.get(n)!);
 }
 
 const INITIAL_SETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '@#%+=?!'];

@@ -54,6 +54,8 @@ export class PeopleService {
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
     private readonly secrets: SecretBox,
+    /** scrypt's N of new hashes: an unknown user's check costs what a real one does. */
+    private readonly scryptN: number,
   ) {}
 
   /**
@@ -116,13 +118,13 @@ export class PeopleService {
         return { ok: false, error: errors.loginFailed() };
       };
       if (!user || user.disabled) {
-        await burnPasswordCheck(input.password);
+        await burnPasswordCheck(input.password, this.scryptN);
         return fail(user ? 'disabled' : 'unknown_user', false);
       }
       const now = this.clock.now();
       if (user.locked_until && new Date(user.locked_until) > now) {
         // Even the right password does not open a locked account; the answer stays the same.
-        await burnPasswordCheck(input.password);
+        await burnPasswordCheck(input.password, this.scryptN);
         return fail('locked', false);
       }
       if (!(await verifyPassword(input.password, user.password_hash))) return fail('bad_password', true);

@@ -15,7 +15,7 @@ export async function addUser(sys: TestSystem, u: { username: string; displayNam
       username: u.username,
       display_name: u.displayName,
       org_unit_id: org.id,
-      password_hash: await hashPassword(DEMO_PASSWORD),
+      password_hash: await hashPassword(DEMO_PASSWORD, sys.services.config.passwordScryptN),
       password_changed_at: iso(sys.clock.now()),
       must_change_password: false,
       failed_logins: 0,

@@ -27,7 +27,7 @@ test.before(async () => {
   sys = await startSystem();
   const s = sys.services;
   // One account per role, holding only that role: a role added to ALL_ROLES is covered at once.
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const hash = await hashPassword(DEMO_PASSWORD, s.config.passwordScryptN);
   const org = (await s.db('org_units').orderBy('id').first()).id;
   for (const role of ALL_ROLES) {
     await people.insertUser(
