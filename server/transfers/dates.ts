@@ -12,7 +12,7 @@ export const isDay = (s: unknown): s is string => typeof s === 'string' && isCal
 export const dayOf = (at: Date | string): string => beijingDay(new Date(at));
 
 /**
- * An ISO duration from `now` to `due` in seconds to the millisecond (never negative). bpmn-elements
- * compares a timeDate with the wall clock, not with the service clock; a duration is measured by ours.
+ * An ISO duration from `now` to `due` in seconds to the millisecond (never negative), for a timer the
+ * engine measures from the service clock (engine/timer-definition.ts gives timers that clock).
  */
 export const secondsUntil = (now: Date, due: Date): string => `PT${(Math.max(0, due.getTime() - now.getTime()) / 1000).toFixed(3)}S`;
