@@ -89,6 +89,16 @@ export async function lastRevision(q: Q, archiveId: number, categoryCode: string
   return Number(r?.n ?? 0);
 }
 
+/** Every row of a material's 序号 (the filed one and its corrections), oldest first, with who filed each. */
+export async function revisionsOf(q: Q, m: Pick<MaterialRow, 'archive_id' | 'category_code' | 'item_no'>): Promise<Array<MaterialRow & { filed_by_name: string | null }>> {
+  const rows = await q('materials as m')
+    .leftJoin('users as u', 'u.id', 'm.filed_by')
+    .where({ 'm.archive_id': m.archive_id, 'm.category_code': m.category_code, 'm.item_no': m.item_no })
+    .orderBy('m.revision')
+    .select('m.*', 'u.display_name as filed_by_name');
+  return rows.map((r: any) => ({ ...materialFromDb(r), filed_by_name: r.filed_by_name ?? null }));
+}
+
 /** The current catalogue of an archive: rows nobody supersedes, optionally only some categories. */
 export async function currentMaterials(q: Q, archiveId: number, categories?: string[]): Promise<MaterialRow[]> {
   const qb = q('materials as m')

@@ -12,7 +12,7 @@ import * as catalog from './catalog-store.ts';
 import type { CategoryRow, MaterialRow } from './catalog-store.ts';
 import type { ActorRef, Problem } from './cadres.ts';
 import { isCalendarDate } from './validate.ts';
-import { GONE } from './codes.ts';
+import { CORRECTED_FIELDS, GONE, type CorrectedField } from './codes.ts';
 import { assertKept } from './archives.ts';
 
 export const seqNo = (categoryCode: string, itemNo: number): string => `${categoryCode}-${itemNo}`;
@@ -94,9 +94,35 @@ export async function fileMaterial(trx: Trx, clock: Clock, input: MaterialInput)
   });
 }
 
+type FieldValue = string | number | boolean | null;
+
+const fieldOf = (m: Omit<MaterialRow, 'id'>): Record<CorrectedField, FieldValue> => ({
+  title: m.title,
+  titleCode: m.title_code,
+  formedDate: m.formed_date,
+  pages: m.pages,
+  isCopy: !!m.is_copy,
+  copyDate: m.copy_date,
+  remark: m.remark,
+  producerOrgId: m.producer_org_id,
+});
+
+/** What a correction changed: each field whose value differs between the earlier row and the later. */
+export function materialChanges(before: Omit<MaterialRow, 'id'>, after: Omit<MaterialRow, 'id'>): Array<{ field: CorrectedField; from: FieldValue; to: FieldValue }> {
+  const a = fieldOf(before);
+  const b = fieldOf(after);
+  return CORRECTED_FIELDS.filter((f) => a[f] !== b[f]).map((field) => ({ field, from: a[field], to: b[field] }));
+}
+
+/** A correction's reason, as the marks and the avoidance list take theirs: 2–200 characters. */
+export const REASON_MIN = 2;
+export const REASON_MAX = 200;
+
 /**
  * A correction of a filed material: a new row with the same 序号 and the next revision that
- * supersedes the old one. The old row stays as it was; the catalogue shows the newest.
+ * supersedes the old one. The old row stays as it was; the catalogue shows the newest. A
+ * correction needs its reason (2–200 characters) and must change something: one that repeats the
+ * row as it stands is refused (400), so the trail holds no empty revision.
  */
 export async function supersedeMaterial(
   trx: Trx,
@@ -107,7 +133,10 @@ export async function supersedeMaterial(
   if (!old) throw errors.notFound('Material');
   assertKept((await archiveStore.lockArchive(trx, old.archive_id))!);
   if (await catalog.isSuperseded(trx, old.id)) throw errors.conflict('MATERIAL_SUPERSEDED', '该材料已被更正，请更正最新的一条 / This material was already corrected; correct the newest row');
-  if (!input.reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明更正原因 / a reason is required' }]);
+  const reason = input.reason?.trim() ?? '';
+  if (reason.length < REASON_MIN || reason.length > REASON_MAX) {
+    throw errors.validation([{ field: 'reason', message: `更正原因须为 ${REASON_MIN}–${REASON_MAX} 个字 / the reason takes ${REASON_MIN} to ${REASON_MAX} characters` }]);
+  }
   const next = {
     categoryCode: old.category_code,
     title: input.title ?? old.title,
@@ -120,7 +149,7 @@ export async function supersedeMaterial(
     producerOrgId: input.producerOrgId === undefined ? old.producer_org_id : input.producerOrgId,
   };
   await validate(trx, clock, next);
-  return catalog.insertMaterial(trx, {
+  const row = {
     archive_id: old.archive_id,
     category_code: old.category_code,
     item_no: old.item_no,
@@ -136,8 +165,12 @@ export async function supersedeMaterial(
     producer_org_id: next.producerOrgId ?? null,
     instance_id: input.instanceId ?? null,
     supersedes_material_id: old.id,
-    supersede_reason: input.reason.trim().slice(0, 500),
+    supersede_reason: reason,
     filed_by: input.actor?.id ?? null,
     filed_at: iso(clock.now()),
-  });
+  };
+  if (!materialChanges(old, row).length) {
+    throw errors.validation([{ field: 'reason', message: '更正内容与现有目录相同，没有任何改动 / Nothing changed: the correction repeats the material as it stands' }], '更正没有改动任何内容 / The correction changes nothing');
+  }
+  return catalog.insertMaterial(trx, row);
 }

@@ -76,6 +76,10 @@ export const DIGITAL_TRANSITIONS: Record<DigitalStatus, Partial<Record<DigitalSt
   verified: { done: { roles: ['archive_chief'], down: true }, partial: { roles: ['archive_chief'], down: true } },
 };
 
+/** The catalogue fields a correction (更正) may change, as the API names them. */
+export const CORRECTED_FIELDS = ['title', 'titleCode', 'formedDate', 'pages', 'isCopy', 'copyDate', 'remark', 'producerOrgId'] as const;
+export type CorrectedField = (typeof CORRECTED_FIELDS)[number];
+
 /** The statuses whose archive claims every material is scanned. */
 export const DIGITISED_STATUSES: readonly DigitalStatus[] = ['done', 'verified'];
 

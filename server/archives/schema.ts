@@ -1,6 +1,6 @@
 // Input and output shapes of the archive API (zod; the OpenAPI document is generated from them).
 import { z, intId, isoDate } from '../http/zod.ts';
-import { ARCHIVE_KIND_CODES, MANAGEMENT_LEVEL_CODES } from './codes.ts';
+import { ARCHIVE_KIND_CODES, CORRECTED_FIELDS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).nullish();
@@ -98,7 +98,15 @@ export const materialBody = z
 export const supersedeBody = materialBody
   .omit({ categoryCode: true })
   .partial()
-  .extend({ reason: text(500) })
+  .extend({
+    // Left out, the material keeps what it was: no default that would turn a copy into an original.
+    isCopy: z.boolean().optional(),
+    reason: z
+      .string({ error: '请写明更正原因 / Give the reason for the correction' })
+      .trim()
+      .min(2, '更正原因至少 2 个字 / The reason needs at least 2 characters')
+      .max(200, '更正原因不能超过 200 个字 / The reason may have at most 200 characters'),
+  })
   .strict();
 
 export const materialSchema = z
@@ -138,6 +146,24 @@ export const findingSchema = z.object({ code: z.string(), pageNo: z.number().int
 export const materialDetailSchema = materialSchema
   .extend({
     superseded: z.boolean().openapi({ description: 'a later row with the same 序号 replaces it' }),
+    corrections: z
+      .array(
+        z.object({
+          revision: z.number().int(),
+          materialId: z.number().int(),
+          at: z.string(),
+          byName: z.string().nullable(),
+          reason: z.string().nullable(),
+          changes: z.array(
+            z.object({
+              field: z.enum(CORRECTED_FIELDS),
+              from: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+              to: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+            }),
+          ),
+        }),
+      )
+      .openapi({ description: 'the corrections (更正) of this 序号, oldest first, each with who, when, why and what changed (producerOrgId as the unit’s name); the office’s only — empty for a reader with a grant' }),
     pageImages: z.array(pageSchema),
     pageMarks: z
       .array(z.object({ pageNo: z.number().int(), reason: z.string(), markedAt: z.string(), markedByName: z.string().nullable() }))

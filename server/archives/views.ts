@@ -20,6 +20,7 @@ import { contentTypeOf } from './scans.ts';
 import { searchCadres, type SearchParams } from './search.ts';
 import { archiveDto, cadreDto, digitalHistoryDto, familyDto, historyDto, materialDto, pageDto, statusHistoryDto } from './dto.ts';
 import { digitalTargets } from './archives.ts';
+import { materialChanges } from './catalogue.ts';
 import type { FieldHistoryRow } from './store.ts';
 import { readableCases } from '../workflow/scope.ts';
 
@@ -229,10 +230,28 @@ export class ArchiveViews {
       return {
         ...materialDto(m, pages.length),
         superseded: await catalog.isSuperseded(trx, m.id),
+        corrections: r.custody ? await this.corrections(trx, m) : [],
         pageImages: pages.map(pageDto),
         pageMarks: marks.map((k) => ({ pageNo: k.page_no, reason: k.reason, markedAt: k.marked_at, markedByName: k.marked_by_name })),
       };
     });
+  }
+
+  /** The corrections of a material's 序号, oldest first: who, when, why and what changed (a unit by its name). */
+  private async corrections(q: Q, m: catalog.MaterialRow) {
+    const rows = await catalog.revisionsOf(q, m);
+    const unitName = async (v: unknown) => (typeof v === 'number' ? ((await people.findOrgUnit(q, v))?.name ?? String(v)) : null);
+    const out = [];
+    for (const row of rows) {
+      const before = rows.find((x) => x.id === row.supersedes_material_id);
+      if (!before) continue;
+      const changes = [];
+      for (const c of materialChanges(before, row)) {
+        changes.push(c.field === 'producerOrgId' ? { ...c, from: await unitName(c.from), to: await unitName(c.to) } : c);
+      }
+      out.push({ revision: row.revision, materialId: row.id, at: row.filed_at, byName: row.filed_by_name, reason: row.supersede_reason, changes });
+    }
+    return out;
   }
 
   async page(user: SessionUser, ip: string, materialId: number, pageNo: number) {

@@ -66,6 +66,61 @@ test.serial('an archivist files over HTTP; a correction supersedes and keeps the
   t.truthy((await sys.services.db('audit_log').where({ action: 'material.supersede' }).first()));
 });
 
+test.serial('a correction must change something and give a reason of 2–200 characters; the corrections show on the material with who, when, why and what changed', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const filed = await archivist.post(`/api/archives/${archiveId}/materials`, material({ categoryCode: '7', title: '年度考核登记表', formedDate: '2025-12-20', pages: 2, isCopy: true, copyDate: '2026-01-05' }));
+  t.is(filed.status, 201, JSON.stringify(filed.body));
+  const rows = async () => Number((await sys.services.db('materials').where({ archive_id: archiveId }).count({ n: '*' }))[0].n);
+  const before = await rows();
+  const url = `/api/materials/${filed.body.id}/supersede`;
+
+  // Nothing changed: no field, or the values it has (the title as filed, spaces aside).
+  for (const body of [{ reason: '核对无误' }, { reason: '核对无误', title: ' 年度考核登记表 ', pages: 2, isCopy: true, copyDate: '2026-01-05' }]) {
+    const same = await archivist.post(url, body);
+    t.is(same.status, 400, JSON.stringify(body));
+    t.is(same.body.code, 'VALIDATION_FAILED');
+    t.is(same.body.message, '更正没有改动任何内容 / The correction changes nothing');
+  }
+  // The reason: at least 2 characters, at most 200, as a mark's.
+  for (const reason of ['页', '  页 ', 'x'.repeat(201)]) {
+    const bad = await archivist.post(url, { reason, pages: 3 });
+    t.is(bad.status, 400, reason);
+    t.true(bad.body.details.some((d: any) => d.field === 'reason'), JSON.stringify(bad.body));
+  }
+  t.is(await rows(), before, 'no revision was written');
+
+  // A copy corrected in its title only stays a copy with its copy date.
+  const fixed = await archivist.post(url, { reason: '题名按原件更正', title: '年度考核登记表（2025年度）' });
+  t.is(fixed.status, 201, JSON.stringify(fixed.body));
+  t.like(fixed.body, { revision: 1, isCopy: true, copyDate: '2026-01-05' });
+  sys.clock.advance(60_000);
+  const chief = await sys.as('chief1');
+  const again = await chief.post(`/api/materials/${fixed.body.id}/supersede`, { reason: '页数按实有页数更正', pages: 3, remark: '缺第2页原件' });
+  t.is(again.status, 201);
+
+  // The material shows its corrections, oldest first — the old row too, so the trail is found from either.
+  const names = Object.fromEntries((await sys.services.db('users').whereIn('username', ['archivist1', 'chief1']).select('username', 'display_name')).map((u: any) => [u.username, u.display_name]));
+  const expected = [
+    { revision: 1, materialId: fixed.body.id, byName: names.archivist1, reason: '题名按原件更正', changes: [{ field: 'title', from: '年度考核登记表', to: '年度考核登记表（2025年度）' }] },
+    {
+      revision: 2,
+      materialId: again.body.id,
+      byName: names.chief1,
+      reason: '页数按实有页数更正',
+      changes: [
+        { field: 'pages', from: 2, to: 3 },
+        { field: 'remark', from: null, to: '缺第2页原件' },
+      ],
+    },
+  ];
+  for (const id of [again.body.id, filed.body.id]) {
+    const view = await archivist.get(`/api/materials/${id}`);
+    t.is(view.status, 200);
+    t.deepEqual(view.body.corrections.map(({ at: _at, ...c }: any) => c), expected, `material ${id}`);
+    t.is(view.body.corrections[1].at, again.body.filedAt);
+  }
+});
+
 test.serial('filing checks: full date, pages > 0, a copy needs its copy date, sub-category for 4 and 9', async (t) => {
   const archivist = await sys.as('archivist1');
   const count = async () => Number((await sys.services.db('materials').where({ archive_id: archiveId }).count({ n: '*' }))[0].n);
