@@ -1,6 +1,6 @@
 // HTTP routes of the avoidance lists (档案人员规避), for the security administrator.
 import { route } from '../http/route.ts';
-import { z, intId } from '../http/zod.ts';
+import { z, intId, idNumber } from '../http/zod.ts';
 import type { Services } from '../services.ts';
 
 const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreName: z.string(), reason: z.string(), createdAt: z.string() });
@@ -31,7 +31,7 @@ export function accessRoutes(s: Services) {
       tags,
       permission: 'avoidance.manage',
       body: z
-        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: z.string().regex(/^\d{17}[\dX]$/).optional(), reason: addReason })
+        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: idNumber.optional(), reason: addReason })
         .strict()
         .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: '请选定干部或填写身份证号（二者选一） / give cadreId or cadreIdNumber', path: ['cadreId'] }),
       response: entry,

@@ -1,5 +1,5 @@
 // Input and output shapes of the administrators' consoles.
-import { z, intId, paging } from '../http/zod.ts';
+import { z, intId, paging, visibleText } from '../http/zod.ts';
 export { pageQuery } from '../http/zod.ts';
 import { ALL_ROLES } from '../http/policy.ts';
 import { MEDIA } from './backup.ts';
@@ -41,7 +41,7 @@ export const createUserBody = z
     username: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_.-]{2,31}$/, '3–32 个字母、数字或 _.-，以字母开头 / 3–32 letters, digits or _.-, starting with a letter'),
-    displayName: z.string().trim().min(1).max(100),
+    displayName: visibleText(1, 100),
     orgUnitId: intId,
     email: z.string().email().max(200).nullish(),
   })

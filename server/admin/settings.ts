@@ -9,7 +9,7 @@ import type { Db, Q } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
-import { z } from '../http/zod.ts';
+import { z, visibleText } from '../http/zod.ts';
 import { NON_ADMIN_ROLES } from '../http/policy.ts';
 import { SETTING_LIMITS, type LimitedSetting } from '../../shared/setting-limits.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
@@ -27,7 +27,7 @@ interface SettingDef {
 /** A whole number in the setting's range (shared/setting-limits.ts). */
 const int = (key: LimitedSetting) => z.number().int().min(SETTING_LIMITS[key].min).max(SETTING_LIMITS[key].max);
 /** Text of the setting's length, trimmed. */
-const text = (key: LimitedSetting) => z.string().trim().min(SETTING_LIMITS[key].min).max(SETTING_LIMITS[key].max);
+const text = (key: LimitedSetting) => visibleText(SETTING_LIMITS[key].min, SETTING_LIMITS[key].max);
 
 
 /** Every setting: its owner, the values it accepts, and its default. Keys are group.name. */

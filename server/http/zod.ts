@@ -23,6 +23,30 @@ export const paging = {
 };
 export const pageQuery = z.object(paging).strict();
 
+/**
+ * Invisible format characters (Unicode Cf: zero-width space and joiners, U+FEFF, bidirectional
+ * controls, the soft hyphen): in a name 「王\u200b建国」 looks like 王建国 yet is another name, and a
+ * title of nothing else looks blank.
+ */
+const INVISIBLE = /\p{Cf}/u;
+export const INVISIBLE_MESSAGE = '不得含有看不见的字符（如零宽空格） / must not contain invisible characters such as zero-width spaces';
+
+/** A name or a title as people read it: trimmed, min–max characters, nothing invisible in it. */
+export const visibleText = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !INVISIBLE.test(s), INVISIBLE_MESSAGE);
+
+/** A 居民身份证 number: 17 digits and a digit or X; spaces around and a small x are forgiven (kept upper-case). */
+export const idNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^\d{17}[\dX]$/, '身份证号应为 18 位，末位可为 X / expected an 18-digit ID number, the last may be X');
+
 export const errorSchema = z
   .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
   .openapi('Error');
