@@ -146,7 +146,7 @@ test.serial('the archivist starts a check, scans archives in place, marks one el
   await progress(p).filter({ hasText: `已核对 4 / ${total} 份` }).waitFor();
   await row(p, missing.archiveNo).filter({ hasText: '未找到' }).filter({ hasText: '架上及相邻格均未见' }).waitFor();
   t.like((await api.get(`/api/stock-checks/${checkId}`)).body.progress, { checked: 4, byResult: { found: 2, misplaced: 1, missing: 1 } });
-  await p.getByRole('status').filter({ hasText: `${missing.archiveNo} 已标记为未找到。` }).getByRole('button', { name: '关闭' }).click();
+  await p.getByRole('status').filter({ hasText: `${missing.archiveNo} 已标记为未找到。` }).getByRole('button', { name: '隐藏此提示' }).click();
   await p.getByRole('heading', { name: title, level: 1 }).scrollIntoViewIfNeeded();
   await p.waitForTimeout(200);
   await shot(p, 'stock-check');

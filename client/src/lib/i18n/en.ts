@@ -10,6 +10,7 @@ export const en: Dictionary = {
     retry: 'Retry',
     back: 'Back',
     close: 'Close',
+    dismiss: 'Dismiss',
     cancel: 'Cancel',
     confirm: 'Confirm',
     save: 'Save',

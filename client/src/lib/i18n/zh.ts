@@ -8,6 +8,7 @@ export const zh = {
     retry: '重试',
     back: '返回',
     close: '关闭',
+    dismiss: '隐藏此提示',
     cancel: '取消',
     confirm: '确认',
     save: '保存',
