@@ -374,8 +374,22 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
     const start = isDay(day) && hhmm.test(str(v.readingStartedAt)) ? beijingTime(day, str(v.readingStartedAt)) : null;
     const end = isDay(day) && hhmm.test(str(v.readingEndedAt)) ? beijingTime(day, str(v.readingEndedAt)) : null;
-    const approvedDay = req.decided_at ? beijingDay(new Date(req.decided_at)) : day;
-    if (!start || !end || end.getTime() <= start.getTime() || end.getTime() > now.getTime() || day < approvedDay) {
+    // The approval sets the day the applicants may come from: the planned day (viewFrom), or the
+    // approval's own day when it came later (the applicant was told to agree another day then).
+    const approvedDay = req.decided_at ? beijingDay(new Date(req.decided_at)) : null;
+    const earliest = [req.view_from, approvedDay].filter((d): d is string => !!d).sort().at(-1) ?? null;
+    if (isDay(day) && earliest && day < earliest) {
+      const [zh, en] =
+        earliest === req.view_from
+          ? [`早于批准的查阅日期 ${earliest}`, `before the approved reading day, ${earliest}`]
+          : [`早于批准之日 ${earliest}`, `before the approval on ${earliest}`];
+      throw errors.rule('reading-date', `查阅日期 ${day} ${zh}：只能登记批准的日期当天或以后进行的查阅 / The reading date ${day} is ${en}: only a reading held on or after that day can be registered`, {
+        field: 'readingDate',
+        readingDate: day,
+        earliest,
+      });
+    }
+    if (!start || !end || end.getTime() <= start.getTime() || end.getTime() > now.getTime()) {
       throw errors.rule('reading-times', '查阅时间须在批准之后、已经结束，且结束晚于开始 / The reading must lie after the approval, be over, and end after it began', {
         readingDate: day || null,
       });

@@ -8,6 +8,7 @@ import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { approve, completeAt, orgId, reject, taskAt } from '../helpers/workflow.ts';
 import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { plusDays } from '../../server/requests/kit.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -190,6 +191,34 @@ test.serial('given an on-site reading, when the archivist records identities, co
     signed_by: req.initiator_id,
   });
   t.is(req.status, 'closed');
+});
+
+test.serial('an on-site reading is registered on the approved reading day or later: a date before it is refused, naming the day', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 9);
+  sys.clock.set(new Date(Date.parse(`${todayIn(sys)}T08:00:00+08:00`) + 24 * HOUR));
+  const today = todayIn(sys);
+  const viewFrom = plusDays(today, 2);
+  const { id } = await start(cadre, { mode: 'onsite', viewFrom });
+  await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+  await approveStep(sys, 'archivist1', id, 'archivistReview');
+  await approveStep(sys, 'chief1', id, 'chiefApproval');
+  t.is((await requestOf(id)).view_from, viewFrom);
+  const reading = { identityChecked: true, accompanied: true, readersSigned: true, readingStartedAt: '09:30', readingEndedAt: '10:45' };
+  // Approved today for the day after tomorrow: a reading registered as held today is refused.
+  sys.clock.advance(4 * HOUR);
+  let archivist = await sys.as('archivist1');
+  const early = await completeAt(archivist, id, 'onsiteReading', { ...reading, readingDate: today });
+  t.is(early.status, 422);
+  t.like(early.body.details, { rule: 'reading-date', field: 'readingDate', readingDate: today, earliest: viewFrom });
+  t.is(early.body.message, `查阅日期 ${today} 早于批准的查阅日期 ${viewFrom}：只能登记批准的日期当天或以后进行的查阅 / The reading date ${today} is before the approved reading day, ${viewFrom}: only a reading held on or after that day can be registered`);
+  t.is(await db()('reading_register').where({ request_id: (await requestOf(id)).id }).first(), undefined);
+  t.truthy(await taskAt(archivist, id, 'onsiteReading'), 'the task stays open');
+  // On the approved day, after the reading: registered.
+  sys.clock.set(new Date(`${viewFrom}T12:00:00+08:00`));
+  archivist = await sys.as('archivist1');
+  const done = await completeAt(archivist, id, 'onsiteReading', { ...reading, readingDate: viewFrom });
+  t.is(done.status, 200, JSON.stringify(done.body));
+  t.like(await db()('reading_register').where({ request_id: (await requestOf(id)).id }).first(), { mode: 'onsite', started_at: new Date(`${viewFrom}T09:30:00+08:00`).toISOString() });
 });
 
 test.serial('an on-site reading is registered only from the shelf: the archive lent out meanwhile, the task page warns and completing is refused; back in stock, it goes through', async (t) => {
