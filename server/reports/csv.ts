@@ -11,13 +11,17 @@ const each = (section: string, rows: Counted): Row[] => rows.map((r) => [section
 export function summaryCsv(s: Summary): string {
   const scope = s.custodianOrgId === null ? s.offices.map((o) => o.name).join('、') : (s.offices.find((o) => o.id === s.custodianOrgId)?.name ?? '');
   const h = s.holdings;
+  // Holdings and digitisation are counted today, not at the end of the year in the title: every such
+  // row says so, so that a row copied out of the sheet still does.
+  const now = { zh: `当前（截至 ${s.asOf}）`, en: `current (as of ${s.asOf})` };
+  const current = (zh: string, en: string) => `${zh}·${now.zh} ${en} · ${now.en}`;
   const rows: Row[] = [
-    ['库存 Holdings', '档案总数 All archives', h.total],
-    ['库存 Holdings', '在管 Held', h.held],
-    ...each('库存·按状态 Holdings by status', h.byStatus),
-    ...each('库存·按管理层次 Held by management level', h.byLevel),
-    ['数字化 Digitisation', '已数字化或已验收 Digitised or verified', h.digitised],
-    ...each('数字化 Digitisation', h.byDigital),
+    [current('库存', 'Holdings'), '档案总数 All archives', h.total],
+    [current('库存', 'Holdings'), '在管 Held', h.held],
+    ...each(current('库存·按状态', 'Holdings by status'), h.byStatus),
+    ...each(current('库存·按管理层次', 'Held by management level'), h.byLevel),
+    [current('数字化', 'Digitisation'), '已数字化或已验收 Digitised or verified', h.digitised],
+    ...each(current('数字化', 'Digitisation'), h.byDigital),
     ['利用 Use', '申请总数 All requests', s.use.total],
     ...s.use.byKind.flatMap((k): Row[] => {
       const section = `利用·${k.zh} Use · ${k.en}`;
@@ -41,7 +45,7 @@ export function summaryCsv(s: Summary): string {
     ['专项审核 Archive reviews', '不合格 Failed', s.reviews.failed],
     ['专项审核 Archive reviews', '其中单项否决 Failed by a veto item', s.reviews.vetoed],
     ...(s.reviews.meanScore === null ? [] : [['专项审核 Archive reviews', '平均得分（百分制） Mean score (of 100)', s.reviews.meanScore] as Row]),
-    ['专项审核 Archive reviews', '进行中 Under way', s.reviews.underWay],
+    ['专项审核 Archive reviews', `进行中·${now.zh} Under way · ${now.en}`, s.reviews.underWay],
   ];
   return csvDocument([[`统计分析 Statistics ${s.year}`, scope], [], ['部分 Section', '项目 Item', '数量 Count'], ...rows]);
 }

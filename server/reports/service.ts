@@ -86,7 +86,11 @@ export class ReportsService {
       throw errors.notFound('Archive office');
     }
     const chosen = one !== undefined ? [one] : offices;
-    const year = query.year ?? Number(beijingDay(this.clock.now()).slice(0, 4));
+    // Holdings, digitisation and the reviews under way are the present state, counted today, for any
+    // year: the register keeps no past state to count them at a year's end (an imported archive
+    // carries the day it was imported, not the day it came to the office). The figures say so (asOf).
+    const asOf = beijingDay(this.clock.now());
+    const year = query.year ?? Number(asOf.slice(0, 4));
     const { from, to } = yearBounds(year);
 
     const archives = await store.archiveCounts(this.db, chosen, GONE);
@@ -113,6 +117,7 @@ export class ReportsService {
 
     const result = {
       year,
+      asOf,
       custodianOrgId: one ?? null,
       offices: names,
       holdings: {

@@ -118,10 +118,11 @@ test.serial('the figures export as CSV for a spreadsheet: the same counts as the
     const row = lines.find((l) => l.startsWith(`${section},${item},`));
     return row === undefined ? undefined : Number(row.split(',').at(-1));
   };
-  t.is(count('库存 Holdings', '档案总数 All archives'), json.holdings.total);
-  t.is(count('库存 Holdings', '在管 Held'), json.holdings.held);
-  t.is(count('数字化 Digitisation', '已数字化或已验收 Digitised or verified'), json.holdings.digitised);
-  for (const d of json.holdings.byDigital) t.is(count('数字化 Digitisation', `${d.zh} ${d.en}`), d.n);
+  const asOf = json.asOf;
+  t.is(count(`库存·当前（截至 ${asOf}） Holdings · current (as of ${asOf})`, '档案总数 All archives'), json.holdings.total);
+  t.is(count(`库存·当前（截至 ${asOf}） Holdings · current (as of ${asOf})`, '在管 Held'), json.holdings.held);
+  t.is(count(`数字化·当前（截至 ${asOf}） Digitisation · current (as of ${asOf})`, '已数字化或已验收 Digitised or verified'), json.holdings.digitised);
+  for (const d of json.holdings.byDigital) t.is(count(`数字化·当前（截至 ${asOf}） Digitisation · current (as of ${asOf})`, `${d.zh} ${d.en}`), d.n);
   const c = consult(json);
   t.is(count('利用·查阅 Use · Consultation', '申请 Filed'), c.total);
   t.is(count('利用·查阅 Use · Consultation', '未批准 Not approved'), c.rejected);
@@ -136,4 +137,24 @@ test.serial('the figures export as CSV for a spreadsheet: the same counts as the
   t.is(other.status, 404);
   t.is((await sys.services.db('audit_log').where({ action: 'report.export', outcome: 'denied' })).length, 1);
   t.is((await (await sys.as('applicant1')).get('/api/reports/summary.csv')).status, 403);
+});
+
+test.serial('a past year’s report says its holdings, digitisation and reviews under way are today’s, on the page’s figures and in every such CSV row', async (t) => {
+  const chief = await sys.as('chief1');
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(sys.clock.now());
+  const year = Number(today.slice(0, 4)) - 1;
+  const last = (await chief.get(`/api/reports/summary?year=${year}`)).body;
+  t.is(last.year, year);
+  t.is(last.asOf, today, 'the holdings are counted today, and the answer says which day');
+  t.deepEqual(last.holdings, (await chief.get('/api/reports/summary')).body.holdings, 'the same holdings whatever the year');
+
+  const res = await fetch(`${sys.url}/api/reports/summary.csv?year=${year}`, { headers: { cookie: (chief as any).cookie } });
+  const lines = (await res.text()).trimEnd().split('\r\n');
+  t.is(lines[0].split(',')[0], `统计分析 Statistics ${year}`);
+  const rows = lines.slice(3).map((l) => l.split(','));
+  const current = rows.filter(([section, item]) => /^(库存|数字化)/.test(section) || item.startsWith('进行中'));
+  t.true(current.length >= 10);
+  for (const [section, item] of current) t.true(`${section} ${item}`.includes(`当前（截至 ${today}）`) && `${section} ${item}`.includes(`current (as of ${today})`), `${section} ${item}`);
+  // The year's own figures carry no such label.
+  t.false(rows.some(([section]) => /^(利用|转|材料收集)/.test(section) && section.includes('当前')));
 });

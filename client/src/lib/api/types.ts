@@ -2154,6 +2154,8 @@ export type CopyPdf = {
 
 export type ReportSummary = {
   year: number;
+  /** the Beijing calendar day (YYYY-MM-DD) the holdings, digitisation and reviews under way are counted on: they are the present state, whatever the year; the other figures are of the year */
+  asOf: string;
   /** the one office asked for; null: every office in the caller’s scope */
   custodianOrgId: number | null;
   /** every archive office in the caller’s scope, to choose from */
@@ -2161,6 +2163,7 @@ export type ReportSummary = {
     id: number;
     name: string;
   }>;
+  /** the office’s archives as they are on `asOf` (today), not at the end of `year` */
   holdings: {
     total: number;
     /** archives still held: not transferred out, not handed to the state archives */
@@ -2239,7 +2242,7 @@ export type ReportSummary = {
     vetoed: number;
     /** the mean score on a 100-point scale (each score against its 审核标准 version’s total), one decimal */
     meanScore: number | null;
-    /** reviews being made or awaiting confirmation now */
+    /** reviews being made or awaiting confirmation on `asOf` (today), whatever the year */
     underWay: number;
   };
 };
