@@ -33,7 +33,7 @@ test.serial('role sets that break the 三员 separation are refused and change n
     t.is(res.body.details.rule, 'SEPARATION_OF_DUTIES');
   }
   t.deepEqual(await rolesOf('applicant1'), ['applicant']);
-  t.is((await sys.services.db('audit_log').where({ action: 'user.roles_change', object_id: String(target) })).length, 0);
+  t.is((await sys.services.db('audit_log').where({ action: 'user.roles_change', object_id: String(target), outcome: 'success' })).length, 0);
 
   const ok = await put(sec, `/api/admin/users/${target}/roles`, { roles: ['applicant', 'unit_head'] });
   t.is(ok.status, 200);

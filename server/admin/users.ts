@@ -3,11 +3,12 @@
 // changed at the next login); the security administrator grants roles, moves a user to another
 // org unit (their scope) and resets a lost authenticator. Nobody manages their own account here,
 // the 三员 separation holds for every role set, and the last enabled holder of an administrator
-// role cannot be disabled or stripped of it. Every change is audited in its transaction.
+// role cannot be disabled or stripped of it. Every change is audited in its transaction, and an
+// attempt refused by one of these rules is audited as denied.
 import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
-import { errors } from '../errors.ts';
+import { errors, isAppError } from '../errors.ts';
 import { ADMIN_ROLES } from '../http/policy.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import type { Sessions } from '../people/sessions.ts';
@@ -41,6 +42,9 @@ export type AccountDto = ReturnType<typeof accountDto>;
 
 const isAdminRole = (r: string) => (ADMIN_ROLES as readonly string[]).includes(r);
 
+/** The refusals of an administrator's attempt that the audit log keeps (the 三员 rules). */
+export const AUDITED_REFUSALS = ['SEPARATION_OF_DUTIES', 'LAST_ADMINISTRATOR', 'NOT_OWN_ACCOUNT'];
+
 export class UserAdminService {
   constructor(
     private readonly db: Db,
@@ -61,6 +65,25 @@ export class UserAdminService {
     const row = await store.findAccount(this.db, id);
     if (!row) throw errors.notFound('User');
     return accountDto(row, this.clock.now());
+  }
+
+  /**
+   * Runs an account change; a refusal by a 三员 rule (two administrator roles on one account, the
+   * last holder of a duty, one's own account) leaves a `denied` row of the same action, written in
+   * its own transaction since the change's rolls back: the auditor sees who tried what on whom,
+   * as a 403 leaves authz.denied. `attempt`: what was asked (the roles, the unit).
+   */
+  private async refusalAudited<T>(actor: Actor, ip: string | null, action: string, id: number, attempt: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const rule = isAppError(e) && e.code === 'RULE_VIOLATION' ? (e.details as { rule?: unknown } | undefined)?.rule : undefined;
+      if (typeof rule === 'string' && AUDITED_REFUSALS.includes(rule)) {
+        const { rule: _rule, ...facts } = (e as { details: Record<string, unknown> }).details;
+        await this.audit.record(null, { actor, ip, action, outcome: 'denied', objectType: 'user', objectId: id, detail: { rule, ...attempt, ...facts } });
+      }
+      throw e;
+    }
   }
 
   /** Loads the target inside the transaction; nobody manages their own account from a console. */
@@ -101,7 +124,7 @@ export class UserAdminService {
   }
 
   async setDisabled(actor: Actor, ip: string | null, id: number, disabled: boolean): Promise<AccountDto> {
-    await this.db.transaction(async (trx) => {
+    await this.refusalAudited(actor, ip, disabled ? 'user.disable' : 'user.enable', id, {}, () => this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       if (row.disabled === disabled) {
         throw errors.conflict(disabled ? 'ALREADY_DISABLED' : 'ALREADY_ENABLED', disabled ? '账号已停用 / Already disabled' : '账号已启用 / Already enabled');
@@ -117,7 +140,7 @@ export class UserAdminService {
         objectId: id,
         detail: disabled ? { sessionsEnded: ended } : undefined,
       });
-    });
+    }));
     return this.get(id);
   }
 
@@ -129,7 +152,7 @@ export class UserAdminService {
   async resetPassword(actor: Actor, ip: string | null, id: number): Promise<{ user: AccountDto; initialPassword: string }> {
     const initialPassword = generateInitialPassword();
     const hash = await hashPassword(initialPassword, this.scryptN);
-    await this.db.transaction(async (trx) => {
+    await this.refusalAudited(actor, ip, 'user.password_reset', id, {}, () => this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       const now = this.clock.now();
       await store.unlock(trx, id);
@@ -144,40 +167,42 @@ export class UserAdminService {
         link: { inbox: true },
         key: `password_reset:${row.id}:${iso(now)}`,
       });
-    });
+    }));
     return { user: await this.get(id), initialPassword };
   }
 
   async unlock(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
-    await this.db.transaction(async (trx) => {
+    await this.refusalAudited(actor, ip, 'user.unlock', id, {}, () => this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       await store.unlock(trx, id);
       await this.audit.record(trx, { actor, ip, action: 'user.unlock', objectType: 'user', objectId: row.id });
-    });
+    }));
     return this.get(id);
   }
 
   async setRoles(actor: Actor, ip: string | null, id: number, roles: string[]): Promise<AccountDto> {
     const wanted = [...new Set(roles)].sort();
-    assertRoleSet(wanted);
-    await this.db.transaction(async (trx) => {
-      const row = await this.target(trx, actor, id);
-      await this.assertNotLastAdmin(trx, row, row.roles.filter((r) => !wanted.includes(r)));
-      await store.replaceRoles(trx, id, wanted);
-      await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
-      await this.releaseHeldTasks(trx, actor, ip, { ...row, roles: wanted }, 'roles_change');
+    await this.refusalAudited(actor, ip, 'user.roles_change', id, { to: wanted }, async () => {
+      assertRoleSet(wanted);
+      await this.db.transaction(async (trx) => {
+        const row = await this.target(trx, actor, id);
+        await this.assertNotLastAdmin(trx, row, row.roles.filter((r) => !wanted.includes(r)));
+        await store.replaceRoles(trx, id, wanted);
+        await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
+        await this.releaseHeldTasks(trx, actor, ip, { ...row, roles: wanted }, 'roles_change');
+      });
     });
     return this.get(id);
   }
 
   async setOrgUnit(actor: Actor, ip: string | null, id: number, orgUnitId: number): Promise<AccountDto> {
-    await this.db.transaction(async (trx) => {
+    await this.refusalAudited(actor, ip, 'user.scope_change', id, { to: orgUnitId }, () => this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       if (!(await people.findOrgUnit(trx, orgUnitId))) throw errors.validation([{ field: 'orgUnitId', message: '单位不存在 / No such org unit' }]);
       await store.setOrgUnit(trx, id, orgUnitId);
       await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
       await this.releaseHeldTasks(trx, actor, ip, { ...row, org_unit_id: orgUnitId }, 'scope_change');
-    });
+    }));
     return this.get(id);
   }
 
@@ -192,12 +217,12 @@ export class UserAdminService {
 
   /** A lost authenticator: the user enrols a new one at the next login (their sessions end now). */
   async resetTotp(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
-    await this.db.transaction(async (trx) => {
+    await this.refusalAudited(actor, ip, 'user.totp_reset', id, {}, () => this.db.transaction(async (trx) => {
       const row = await this.target(trx, actor, id);
       await store.clearTotp(trx, id);
       const ended = await this.sessions.endAllOf(trx, id);
       await this.audit.record(trx, { actor, ip, action: 'user.totp_reset', objectType: 'user', objectId: row.id, detail: { sessionsEnded: ended } });
-    });
+    }));
     return this.get(id);
   }
 }

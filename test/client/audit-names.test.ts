@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { consoleAuditZh } from '../../client/src/lib/i18n/console-audit.zh.ts';
 import { consoleAuditEn } from '../../client/src/lib/i18n/console-audit.en.ts';
+import { AUDITED_REFUSALS } from '../../server/admin/users.ts';
 
 function serverFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -41,4 +42,12 @@ test('every action the server records has words in Chinese and in English', (t) 
   t.true(codes.includes('review_campaign.list') && codes.includes('auth.login'), 'the scan finds the server’s actions');
   t.deepEqual(codes.filter((c) => !worded(consoleAuditZh, c)), [], 'Chinese');
   t.deepEqual(codes.filter((c) => !worded(consoleAuditEn as typeof consoleAuditZh, c)), [], 'English');
+});
+
+test('every 三员 rule a refused administrator attempt is audited with has words in Chinese and in English', (t) => {
+  t.true(AUDITED_REFUSALS.includes('SEPARATION_OF_DUTIES'));
+  for (const rule of AUDITED_REFUSALS) {
+    t.truthy((consoleAuditZh.rules as Record<string, string>)[rule], `zh ${rule}`);
+    t.truthy((consoleAuditEn.rules as Record<string, string>)[rule], `en ${rule}`);
+  }
 });

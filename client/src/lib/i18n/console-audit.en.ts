@@ -218,6 +218,12 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     produce: 'produce',
     import: 'import',
   },
+  /** Why an administrator's attempt was refused (detail.rule of a denied user.* row). */
+  rules: {
+    SEPARATION_OF_DUTIES: 'Separation of duties: one account cannot hold two of the system, security and audit administrator roles, nor one of them with any other role',
+    LAST_ADMINISTRATOR: 'The last enabled account of that administrator duty cannot be disabled or lose the role',
+    NOT_OWN_ACCOUNT: 'Nobody manages their own account from a console',
+  },
   actions: {
     auth: {
       login: 'Login',

@@ -215,6 +215,12 @@ export const consoleAuditZh = {
     produce: '制作',
     import: '导入',
   },
+  /** Why an administrator's attempt was refused (detail.rule of a denied user.* row). */
+  rules: {
+    SEPARATION_OF_DUTIES: '三员分立：系统管理员、安全保密管理员、安全审计员不能由同一账号兼任，也不能兼任其他角色',
+    LAST_ADMINISTRATOR: '这是该管理员职责最后一个可用的账号，不能停用或取消其角色',
+    NOT_OWN_ACCOUNT: '不能在管理控制台中管理本人的账号',
+  },
   actions: {
     auth: {
       login: '登录',
