@@ -1269,7 +1269,7 @@ export const en: Dictionary = {
     clear: 'Clear',
     count: 'Listed: {n}',
     noItems: 'No archives match.',
-    hidden: 'Not listed to you: {n} of cadres you must avoid; a colleague checks them.',
+    hidden: '{n} more {n:archive belongs to a cadre|archives belong to cadres} you must avoid: {n:it is|they are} not listed to you, and a colleague checks {n:it|them}.',
     colNo: 'Archive no.',
     colName: 'Name',
     colExpected: 'Registered place',
