@@ -72,7 +72,7 @@ async function main() {
     }
     const audit = new AuditLog(db, systemClock);
     // A CSV's rows are named by the file's own name, not the path it was given as.
-    const sheets = await readImportFile(fs.readFileSync(file), path.basename(file));
+    const sheets = await readImportFile(fs.readFileSync(file), path.basename(file), { xlsx: /\.xlsx$/i.test(file) });
     const entry = (r: ImportReport) => ({
       actorName: 'cli',
       action: dryRun ? 'import.dry_run' : 'import.run',

@@ -116,7 +116,12 @@ export const errors = {
   /** A rule of the field was broken; `rule` names it so the user sees which. */
   rule: (rule: string, message: string, details?: Record<string, unknown>) =>
     new AppError(422, 'RULE_VIOLATION', message, { rule, ...details }),
-  payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大 / Request body too large'),
+  /** With the limit (bytes) when known: the answer says it, in MB (KB below one MB). */
+  payloadTooLarge: (maxBytes?: number) => {
+    if (!maxBytes) return new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大 / Request body too large');
+    const size = maxBytes >= 1048576 ? `${Math.round((maxBytes / 1048576) * 10) / 10} MB` : `${Math.round(maxBytes / 1024)} KB`;
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', `请求内容过大，上限为 ${size} / Request body too large: at most ${size}`, { maxBytes });
+  },
   /** A JSON route, or an upload route naming the types it takes (uploadTypesText). */
   unsupportedMedia: (accepted?: string[]) =>
     new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', accepted?.length ? uploadTypesText(accepted) : '请以 JSON 格式提交 / Send JSON (application/json)', accepted?.length ? { accepted } : undefined),

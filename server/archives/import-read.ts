@@ -1,6 +1,9 @@
 // Reading an import file (历史数据迁移): CSV (UTF-8) or XLSX, into sheets of rows keyed by the
 // normalised column name, each row keeping the line number a person sees in their editor or Excel.
 // Headers may be the indicator codes of DOMAIN.md §2.2 (a0101 …, e01z211 …) or their Chinese names.
+// A file that is not what it claims (a CSV not in UTF-8, an XLSX that is no workbook) or holds no
+// data row is refused here, before anything is checked or written.
+import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse';
 import { errors } from '../errors.ts';
@@ -14,6 +17,12 @@ export interface Sheet {
   name: string;
   /** normalised column → the header as written in the file (for messages). */
   headers: Map<string, string>;
+  /** The line of the header row (problems with a column are reported on it). */
+  headerLine: number;
+  /** Per position: the normalised column ('' under a blank header) and the header as written. */
+  columns: Array<{ key: string; header: string }>;
+  /** Positions (1-based) past the header or under a blank one that hold a value, and the first line that does. */
+  unnamed: Map<number, number>;
   rows: InRow[];
 }
 
@@ -78,17 +87,19 @@ const normaliseHeader = (h: string): string => {
 function columnsOf(header: string[]) {
   const cols = header.map(normaliseHeader);
   const headers = new Map<string, string>();
-  cols.forEach((c, i) => c && headers.set(c, header[i].trim()));
+  cols.forEach((c, i) => c && !headers.has(c) && headers.set(c, header[i].trim()));
   return { cols, headers };
 }
 
-/** A row keyed by column; null for a row with nothing in it. */
-function inRow(cols: string[], r: { line: number; cells: string[] }): InRow | null {
+/** A row keyed by column; null for a row with nothing in it. A value without a column name is noted in `unnamed`. */
+function inRow(cols: string[], r: { line: number; cells: string[] }, unnamed: Map<number, number>): InRow | null {
   if (r.cells.every((c) => !c.trim())) return null;
   const values: Record<string, string> = {};
-  cols.forEach((c, i) => {
-    if (c) values[c] = (r.cells[i] ?? '').trim();
+  r.cells.forEach((cell, i) => {
+    if (cols[i]) values[cols[i]] = cell.trim();
+    else if (cell.trim() && !unnamed.has(i + 1)) unnamed.set(i + 1, r.line);
   });
+  for (const c of cols) if (c && !(c in values)) values[c] = '';
   return { line: r.line, values };
 }
 
@@ -100,21 +111,47 @@ const tooManyRows = (name: string, rows: number) =>
     },
   ]);
 
-function toSheet(name: string, header: string[], body: Array<{ line: number; cells: string[] }>): Sheet {
-  const { cols, headers } = columnsOf(header);
+function toSheet(name: string, header: { line: number; cells: string[] }, body: Array<{ line: number; cells: string[] }>): Sheet {
+  const { cols, headers } = columnsOf(header.cells);
+  const unnamed = new Map<number, number>();
   const rows: InRow[] = [];
   for (const r of body) {
-    const row = inRow(cols, r);
+    const row = inRow(cols, r, unnamed);
     if (row) rows.push(row);
   }
   if (rows.length > MAX_IMPORT_ROWS) throw tooManyRows(name, rows.length);
-  return { name, headers, rows };
+  return { name, headers, headerLine: header.line, columns: cols.map((key, i) => ({ key, header: header.cells[i].trim() })), unnamed, rows };
 }
 
 /** Bytes parsed between two turns of the event loop: a 5 MB file does not hold up other requests. */
 const CSV_CHUNK = 128 * 1024;
 
+const refused = (message: string) => errors.validation([{ field: 'file', message }]);
+
+/** Why the bytes are no UTF-8 CSV, or null when they are one (a UTF-8 BOM is fine). */
+export function encodingProblem(buf: Buffer): string | null {
+  const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+  if (!utf16 && buf.subarray(0, 8192).includes(0)) return '文件既不是 CSV 也不是 XLSX，无法读取 / the file is neither a CSV nor an XLSX file';
+  if (isUtf8(buf)) return null;
+  // The line of the first byte that is no UTF-8 (what a person looks for in the file).
+  const text = buf.toString('utf8');
+  const at = text.indexOf('\ufffd');
+  const line = utf16 ? 1 : text.slice(0, Math.max(at, 0)).split('\n').length;
+  return `文件不是 UTF-8 编码（第 ${line} 行起，常见于 GBK 编码），请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”或上传 XLSX 文件 / the file is not UTF-8 encoded (from line ${line}; GBK, as Excel/WPS save it on Chinese Windows, is not read): save it as "CSV UTF-8 (Comma delimited)" or upload the XLSX file`;
+}
+
+/** A parse error of csv-parse in words, with its line; nothing of the file is echoed. */
+function csvProblem(e: Error & { code?: string; lines?: number }): string {
+  const at = e.lines ? `第 ${e.lines} 行附近` : '';
+  const near = e.lines ? ` near line ${e.lines}` : '';
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') return `CSV 无法解析：${at}引号没有闭合 / the CSV cannot be read: a quote is not closed${near}`;
+  if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') return `CSV 无法解析：${at}引号后紧跟其他字符（值内的引号须写成两个 ""） / the CSV cannot be read: a closing quote is followed by other characters${near} (a quote inside a value is written twice: "")`;
+  return `CSV 无法解析${at ? `（${at}）` : ''} / the CSV cannot be read${near}`;
+}
+
 async function readCsv(buf: Buffer, name: string): Promise<Sheet[]> {
+  const encoding = encodingProblem(buf);
+  if (encoding) throw refused(encoding);
   const records: Array<{ record: string[]; info: { lines: number } }> = [];
   try {
     const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
@@ -133,11 +170,12 @@ async function readCsv(buf: Buffer, name: string): Promise<Sheet[]> {
     await ended;
     if (failed) throw failed;
   } catch (e) {
-    throw errors.validation([{ field: 'file', message: `CSV 无法解析 / the CSV cannot be read: ${(e as Error).message.slice(0, 200)}` }]);
+    throw refused(csvProblem(e as Error));
   }
   if (!records.length) return [];
   const startLine = (r: { record: string[]; info: { lines: number } }) => r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
-  return [toSheet(name, records[0].record, records.slice(1).map((r) => ({ line: startLine(r), cells: r.record })))];
+  const cells = (r: { record: string[]; info: { lines: number } }) => ({ line: startLine(r), cells: r.record });
+  return [toSheet(name, cells(records[0]), records.slice(1).map(cells))];
 }
 
 const XLSX_UNREADABLE = 'XLSX 无法解析 / the XLSX file cannot be read';
@@ -170,7 +208,7 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
   });
   return new Promise<Sheet[]>((resolve, reject) => {
     const out: Sheet[] = [];
-    let sheet: { name: string; cols: string[]; headers: Map<string, string>; rows: InRow[] } | null = null;
+    let sheet: { name: string; header: { line: number; cells: string[] }; cols: string[]; headers: Map<string, string>; unnamed: Map<number, number>; rows: InRow[] } | null = null;
     let settled = false;
     const settle = (fail: unknown, sheets?: Sheet[]) => {
       if (settled) return;
@@ -181,7 +219,8 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
     const endSheet = () => {
       if (!sheet) return;
       if (sheet.rows.length > MAX_IMPORT_ROWS) throw tooManyRows(sheet.name, sheet.rows.length);
-      out.push({ name: sheet.name, headers: sheet.headers, rows: sheet.rows });
+      const { name, header, cols, headers, unnamed, rows } = sheet;
+      out.push({ name, headers, headerLine: header.line, columns: cols.map((key, i) => ({ key, header: header.cells[i].trim() })), unnamed, rows });
       sheet = null;
     };
     worker.on('message', (m: XlsxMessage) => {
@@ -189,10 +228,10 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
       try {
         if (m.type === 'sheet') {
           endSheet();
-          sheet = { name: m.name, ...columnsOf(m.header), rows: [] };
+          sheet = { name: m.name, header: { line: m.line, cells: m.header }, ...columnsOf(m.header), unnamed: new Map(), rows: [] };
         } else if (m.type === 'rows') {
           for (const r of m.rows) {
-            const row = inRow(sheet!.cols, r);
+            const row = inRow(sheet!.cols, r, sheet!.unnamed);
             if (row) sheet!.rows.push(row);
           }
         } else if (m.type === 'done') {
@@ -216,7 +255,7 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
 }
 
 type XlsxMessage =
-  | { type: 'sheet'; name: string; header: string[] }
+  | { type: 'sheet'; name: string; line: number; header: string[] }
   | { type: 'rows'; rows: Array<{ line: number; cells: string[] }> }
   | { type: 'done' }
   | { type: 'tooMany'; name: string; rows: number }
@@ -225,10 +264,17 @@ type XlsxMessage =
 export interface ReadOptions {
   /** Heap limit of the XLSX worker in MB (tests make it small to see a worker run out of memory). */
   xlsxHeapMb?: number;
+  /** Sent as an XLSX (its content type or file name): bytes that are no workbook are an unreadable XLSX, not a CSV. */
+  xlsx?: boolean;
 }
 
-/** XLSX when the bytes are a zip (PK…), CSV otherwise. */
+export const NO_DATA_ROWS = '文件中没有数据行 / The file has no data rows';
+
+/** XLSX when the bytes are a zip (PK…) or the file was sent as one, CSV otherwise; refused when no sheet holds a row. */
 export async function readImportFile(buf: Buffer, name = 'CSV', opts: ReadOptions = {}): Promise<Sheet[]> {
-  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b) return readXlsx(buf, opts);
-  return readCsv(buf, name);
+  const zip = buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b;
+  if (!zip && opts.xlsx) throw refused(XLSX_UNREADABLE);
+  const sheets = zip ? await readXlsx(buf, opts) : await readCsv(buf, name);
+  if (!sheets.some((s) => s.rows.length)) throw refused(NO_DATA_ROWS);
+  return sheets;
 }

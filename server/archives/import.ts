@@ -1,7 +1,9 @@
 // 历史数据迁移: cadres + their archives (sheets with a0101 …) and catalogue rows (sheets with
 // e01z211 …). plan() checks EVERY row against the data and the database and numbers the materials;
 // nothing is written unless every row is valid, and then all of it in one transaction (a failure
-// anywhere rolls back everything). A dry run is plan() alone.
+// anywhere rolls back everything). A dry run is plan() alone. Each sheet's header row is checked
+// first (import-columns.ts: a column the import does not read is refused, not dropped), and cadre
+// sheets are planned before catalogue sheets, whatever their order in the workbook.
 //
 // A file may hold 50,000 rows a sheet, so the work is kept small and shared: plan() reads what it
 // compares against once, set-based (existing ID numbers, the archives named, the importer's ties
@@ -27,6 +29,7 @@ import * as io from './import-store.ts';
 import { nameKeys } from './pinyin.ts';
 import { normaliseDate } from './validate.ts';
 import type { Sheet } from './import-read.ts';
+import { CADRE_COLUMNS, columnProblems } from './import-columns.ts';
 
 export interface ImportProblem {
   sheet: string;
@@ -60,10 +63,6 @@ export interface ImportOptions {
   maxErrors?: number;
 }
 
-const CADRE_COLUMNS: Record<string, string> = {
-  name: 'a0101', gender: 'a0104', birth_date: 'a0107', native_place: 'a0111a', ethnicity: 'a0117', work_start_date: 'a0134',
-  political_status: 'a0141', party_join_date: 'a0144', id_number: 'a0184', education: 'education', degree: 'degree', post: 'post', management_level: 'management_level',
-};
 const LEVEL_BY_LABEL = Object.fromEntries(Object.entries(MANAGEMENT_LEVELS).flatMap(([code, l]) => [[code, code], [l.zh, code]]));
 const KIND_BY_LABEL = Object.fromEntries(Object.entries(ARCHIVE_KINDS).flatMap(([code, l]) => [[code, code], [l.zh, code]])) as Record<string, ArchiveKind>;
 const GENDER_BY_LABEL: Record<string, string> = { '1': '1', '2': '2', 男: '1', 女: '2' };
@@ -217,21 +216,32 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   const total = sheets.reduce((n, sh) => n + sh.rows.length, 0);
   let checked = 0;
 
-  for (const sheet of sheets) {
+  // Cadre sheets first, whatever their order in the workbook: a catalogue sheet may file into the archives they set up.
+  const ordered = [...sheets.filter((s) => s.headers.has('a0101')), ...sheets.filter((s) => !s.headers.has('a0101'))];
+  for (const sheet of ordered) {
     const col = (c: string) => sheet.headers.get(c) ?? c;
     const isCadres = sheet.headers.has('a0101');
     const isCatalogue = sheet.headers.has('e01z211');
     if (!isCadres && !isCatalogue) {
-      problems.push({ sheet: sheet.name, row: 1, column: null, problem: '无法识别的表：需要 a0101（干部）或 e01z211（目录）列 / unknown sheet: needs an a0101 (cadres) or e01z211 (catalogue) column' });
+      problems.push({ sheet: sheet.name, row: sheet.headerLine, column: null, problem: '无法识别的表：需要 a0101（干部）或 e01z211（目录）列 / unknown sheet: needs an a0101 (cadres) or e01z211 (catalogue) column' });
       continue;
     }
+    // Unknown, doubled or unnamed columns and missing required ones: once, on the header row. A
+    // missing column's problem is not repeated on every row.
+    const columns = columnProblems(sheet, isCadres ? 'cadres' : 'catalogue');
+    for (const p of columns.problems) problems.push({ sheet: sheet.name, row: sheet.headerLine, ...p });
     for (const r of sheet.rows) {
       if (++checked % ROWS_PER_TURN === 0) {
         await opts.onProgress?.(checked, total);
         await nextTurn();
       }
       const v = r.values;
-      const bad = (column: string | null, problem: string) => problems.push({ sheet: sheet.name, row: r.line, column: column && col(column), problem });
+      // A problem in a column the sheet lacks is said once, on the header row; the row is not clean all the same.
+      let clean = true;
+      const bad = (column: string | null, problem: string) => {
+        clean = false;
+        if (column === null || !columns.missing.has(column)) problems.push({ sheet: sheet.name, row: r.line, column: column && col(column), problem });
+      };
       if (isCadres) {
         const c: Record<string, string | null> = {};
         for (const [field, header] of Object.entries(CADRE_COLUMNS)) c[field] = v[header] || null;
@@ -239,7 +249,6 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         if (c.gender) c.gender = GENDER_BY_LABEL[c.gender] ?? c.gender;
         if (c.management_level) c.management_level = LEVEL_BY_LABEL[c.management_level] ?? c.management_level;
         if (c.id_number) c.id_number = c.id_number.toUpperCase();
-        const before = problems.length;
         for (const p of cadreProblems(c, today)) bad(CADRE_COLUMNS[p.field] ?? p.field, p.message);
         const unit = v.unit_code ? orgs.get(v.unit_code) : undefined;
         if (!unit) bad('unit_code', v.unit_code ? `单位代码 ${v.unit_code} 不存在 / no unit with this code` : '必填 / required');
@@ -276,8 +285,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           office = custody.get(k) ?? opts.defaultOffice;
         } else office = opts.defaultOffice;
         if (opts.onlyOffice && office !== undefined && office !== opts.onlyOffice) bad('custodian_code', '只能导入本档案室保管的档案 / you can import only into your own office');
-        if (office === undefined && problems.length === before) bad('custodian_code', '无法确定管档单位 / no custodian office for this cadre');
-        if (problems.length === before) {
+        if (office === undefined && clean) bad('custodian_code', '无法确定管档单位 / no custodian office for this cadre');
+        if (clean) {
           cadres.push({
             line: r.line,
             sheet: sheet.name,
@@ -290,7 +299,6 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
       } else {
         const archiveNo = v.archive_no ?? '';
         const categoryCode = normaliseCategory(v.e01z211 ?? '');
-        const before = problems.length;
         if (!archiveNo) bad('archive_no', '必填 / required');
         // An archive of another office or of a cadre tied to the importer answers exactly what an
         // absent number answers (README "Who sees what"): same message, row and column.
@@ -302,7 +310,10 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         const pages = /^\d+$/.test(v.e01z224 ?? '') ? Number(v.e01z224) : NaN;
         const m = { categoryCode, title: v.e01z211a ?? '', formedDate: formed, pages, isCopy: !!copy, copyDate, remark: v.remark || null };
         const fieldCol: Record<string, string> = { categoryCode: 'e01z211', title: 'e01z211a', formedDate: 'e01z227', pages: 'e01z224', copyDate: 'copy_date', remark: 'remark' };
-        for (const p of materialProblems(m, categories, today)) bad(fieldCol[p.field] ?? p.field, p.message);
+        if (!categoryCode) bad('e01z211', '材料类别不能为空：填类号，如 4-1 / the category must not be empty: give its number, such as 4-1');
+        // An empty category cell is said above; materialProblems would call it an unknown category.
+        for (const p of materialProblems(m, categories, today)) if (categoryCode || p.field !== 'categoryCode') bad(fieldCol[p.field] ?? p.field, p.message);
+        if (v.e01z124 && v.e01z124 !== '1') bad('e01z124', '每行登记一份材料：份数须为 1 或留空，另一份请另起一行 / one row is one document: 份数 must be 1 or blank; give another copy its own row');
         let itemNo: number | null = null;
         if (v.e01z212) {
           const sm = new RegExp(`^${categoryCode.replace('-', '\\-')}-(\\d{1,4})$`).exec(v.e01z212);
@@ -315,7 +326,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           if (!o) bad('e01z0001', '形成单位不存在（填单位代码或全称） / unknown unit (give its code or full name)');
           else producer = o.id;
         }
-        if (problems.length === before) {
+        if (clean) {
           // A row already in the archive (a chunk imported twice) or twice in the file is refused:
           // re-running a file never doubles the catalogue. Two rows of the file that carry different
           // 序号 are two materials of the old catalogue and both go in.
@@ -326,7 +337,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           else if (twin && !(twin.itemNo !== null && itemNo !== null && twin.itemNo !== itemNo)) bad('e01z211a', `与第 ${twin.line} 行是同一份材料（类别、名称、形成时间、页数均相同） / the same material as row ${twin.line} (same category, title, date formed and pages)`);
           else inFile.set(same, { line: r.line, itemNo });
         }
-        if (problems.length === before) {
+        if (clean) {
           materials.push({
             line: r.line,
             sheet: sheet.name,

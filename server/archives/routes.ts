@@ -180,7 +180,7 @@ export function archiveRoutes(s: Services) {
       permission: 'archive.import',
       query: S.importQuery,
       binaryBody: { types: IMPORT_TYPES, maxBytes: 20 * 1024 * 1024 },
-      handler: ({ user, ip, query, body }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun),
+      handler: ({ user, ip, query, body, req }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun, req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1]),
     }),
   ];
 }

@@ -256,10 +256,10 @@ export class ArchivesService {
   }
 
   /** 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row. */
-  async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean) {
+  async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean, xlsx = false) {
     const office = await people.findOrgUnit(this.db, user.orgUnitId);
     if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
-    const sheets = await readImportFile(file);
+    const sheets = await readImportFile(file, 'CSV', { xlsx });
     const audit = (report: { imported: boolean; counts: object; errors: unknown[]; errorCount: number }) => ({
       actor: user,
       ip,

@@ -6,7 +6,7 @@
 // this file loads the same under tsx, the test runner, the CLI and plain node.
 //
 // In: workerData = { bytes: Uint8Array (the file, transferred), maxRows, chunkRows }.
-// Out, in order: per sheet with a header row { type: 'sheet', name, header }, then its rows as
+// Out, in order: per sheet with a header row { type: 'sheet', name, line, header } (line: the header's row), then its rows as
 // { type: 'rows', rows: [{ line, cells }] } in chunks of chunkRows, then { type: 'done' }. After a
 // 'sheet' or 'rows' message the worker waits for the main thread to ask for the next one: messages
 // already queued are all delivered in one turn of its event loop, so sending every chunk at once
@@ -51,12 +51,16 @@ async function read({ bytes, maxRows, chunkRows }) {
     const width = ws.columnCount;
     /** @type {string[] | null} */
     let header = null;
+    let headerLine = 0;
     /** @type {Array<{ line: number, cells: string[] }>} */
     const body = [];
     ws.eachRow({ includeEmpty: false }, (row, n) => {
       const cells = [];
       for (let i = 1; i <= width; i++) cells.push(cellText(row.getCell(i).value));
-      if (!header) header = cells;
+      if (!header) {
+        header = cells;
+        headerLine = n;
+      }
       else if (cells.some((c) => c.trim())) body.push({ line: n, cells });
     });
     if (!header) continue;
@@ -64,7 +68,7 @@ async function read({ bytes, maxRows, chunkRows }) {
       port.postMessage({ type: 'tooMany', name: ws.name, rows: body.length });
       return;
     }
-    await send({ type: 'sheet', name: ws.name, header });
+    await send({ type: 'sheet', name: ws.name, line: headerLine, header });
     for (let i = 0; i < body.length; i += chunkRows) await send({ type: 'rows', rows: body.slice(i, i + chunkRows) });
   }
   port.postMessage({ type: 'done' });

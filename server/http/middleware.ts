@@ -55,8 +55,8 @@ export function toErrorBody(err: unknown, log: Logger, req: Request): { status: 
       },
     };
   }
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === 'entity.too.large') return toErrorBody(errors.payloadTooLarge(), log, req);
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
+  if (e?.type === 'entity.too.large') return toErrorBody(errors.payloadTooLarge(e.limit), log, req);
   if (e?.type === 'entity.parse.failed') return toErrorBody(errors.validation([], 'JSON 格式有误 / Malformed JSON'), log, req);
   const correlationId = randomUUID();
   log.error({ err, correlationId, method: req.method, url: req.originalUrl }, 'unhandled error');

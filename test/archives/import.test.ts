@@ -406,7 +406,7 @@ test.serial('the CLI: a file with one bad row exits 1, names the row, and import
   fs.writeFileSync(file, `${HEAD}\n"韩立,1\n`);
   const unreadable = await cli(file, '--dry-run');
   t.is(unreadable.code, 2);
-  t.regex(unreadable.out, /输入有误 \/ Invalid input\n {2}file: CSV 无法解析 \/ the CSV cannot be read: Quote Not Closed/);
+  t.regex(unreadable.out, /输入有误 \/ Invalid input\n {2}file: CSV 无法解析：第 2 行附近引号没有闭合 \/ the CSV cannot be read: a quote is not closed near line 2/);
   t.false(/\[\{"field"|at .*\.ts:\d+/.test(unreadable.out), unreadable.out);
 });
 
