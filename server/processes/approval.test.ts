@@ -67,7 +67,9 @@ test.serial('a proposal waits; the proposer cannot approve it; another process a
     decidedByName: '钱晓梅',
     version: 2,
   });
-  t.is((await second.post(`/api/admin/deployments/proposals/${id}/approve`, {})).body.code, 'PROPOSAL_DECIDED');
+  const again = await second.post(`/api/admin/deployments/proposals/${id}/approve`, {});
+  t.is(again.body.code, 'PROPOSAL_DECIDED');
+  t.is(again.body.message, '该提议已批准，不能再处理 / The proposal has already been approved', 'the state in words, not its code');
 });
 
 test.serial('a proposal on a base that is no longer the latest cannot be approved', async (t) => {

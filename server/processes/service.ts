@@ -23,6 +23,9 @@ import * as store from './store.ts';
 import type { ProposalListRow, ProposalRow } from './store.ts';
 
 type Forms = Record<string, FormSchema>;
+
+/** A decided proposal's state in words (an answer names it, never the stored code). */
+const DECIDED: Record<string, [string, string]> = { approved: ['已批准', 'approved'], rejected: ['已驳回', 'rejected'], withdrawn: ['已撤回', 'withdrawn'] };
 const retiredDto = (r: (engineStore.RetiredRow & { retired_by_name: string }) | undefined) =>
   r ? { reason: r.reason, retiredAt: r.retired_at, retiredByName: r.retired_by_name } : null;
 const sha = (xml: string) => createHash('sha256').update(xml).digest('hex');
@@ -325,7 +328,10 @@ export class ProcessAdminService {
   private async decide(user: SessionUser, id: string, trx: Trx): Promise<ProposalRow> {
     const p = await store.lockProposal(trx, id);
     if (!p) throw errors.notFound('Proposal');
-    if (p.status !== 'pending') throw errors.conflict('PROPOSAL_DECIDED', `该提议已处理（${p.status}）/ The proposal is already ${p.status}`);
+    if (p.status !== 'pending') {
+      const [zh, en] = DECIDED[p.status] ?? ['已处理', 'decided'];
+      throw errors.conflict('PROPOSAL_DECIDED', `该提议${zh}，不能再处理 / The proposal has already been ${en}`, { status: p.status });
+    }
     return p;
   }
 
