@@ -169,11 +169,11 @@ test('a malformed query is refused with 400 in both languages; an unknown proces
 
   const notANumber = await c.post('/api/process-definitions/borrowing/open-cases', { cadreId: 'abc' });
   t.is(notANumber.status, 400);
-  t.regex(said(notANumber).cadreId, /^应为数字 \/ Invalid input/);
+  t.is(said(notANumber).cadreId, '应为数字 / must be a number');
 
   const stray = await c.post('/api/process-definitions/borrowing/open-cases', { cadreId: cadre.id, userId: 1 });
   t.is(stray.status, 400);
-  t.regex(stray.body.details.map((d: { message: string }) => d.message).join(' '), /不认识的项：userId \/ Unrecognized key/);
+  t.regex(stray.body.details.map((d: { message: string }) => d.message).join(' '), /不认识的项：userId \/ unknown field: userId/);
 
   const unknown = await c.post('/api/process-definitions/no-such-process/open-cases', { cadreId: cadre.id });
   t.is(unknown.status, 404);
