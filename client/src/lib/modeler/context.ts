@@ -33,6 +33,8 @@ export class ModelerContext {
     /** The page's language, read at each label: "档案管理员（archivist）", "Archivist (archivist)". */
     private readonly locale: () => 'zh' | 'en' = () => 'zh',
     private readonly sources?: FormSources,
+    /** What a form is for, in the page's language ("审批意见"); null for a form without one (made in the browser). */
+    private readonly formTitle: (key: string) => string | null = () => null,
   ) {}
 
   /** The installation's schemas asked for so far, one request per key (a failed one is asked again). */
@@ -75,8 +77,12 @@ export class ModelerContext {
     return this.lint.roles.map((r) => ({ value: r, label: `${this.roleLabel(r)}${paren(this.locale(), r)}` }));
   }
 
+  /** The forms a step may show: "审批意见（approval）", or the bare key of a form that has no title. */
   formOptions(): RoleOption[] {
-    return [...new Set([...this.lint.forms, ...this.draftForms])].sort().map((f) => ({ value: f, label: f }));
+    return [...new Set([...this.lint.forms, ...this.draftForms])].sort().map((f) => {
+      const title = this.formTitle(f);
+      return { value: f, label: title ? `${title}${paren(this.locale(), f)}` : f };
+    });
   }
 
   /** The lint context including the forms of this session. */
