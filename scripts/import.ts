@@ -8,7 +8,8 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from '../server/config.ts';
 import { createDb, migrate } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
-import { AuditLog } from '../server/audit/service.ts';
+import { createLogger } from '../server/logger.ts';
+import { createServices } from '../server/services.ts';
 import * as people from '../server/people/store.ts';
 import { readImportFile } from '../server/archives/import-read.ts';
 import { runImport, type ImportReport } from '../server/archives/import.ts';
@@ -70,7 +71,10 @@ async function main() {
       if (!office?.is_custodian) usage(`不是管档单位 / not a custodian office: ${custodianCode}`);
       defaultOffice = office.id;
     }
-    const audit = new AuditLog(db, systemClock);
+    // The server's services (nothing started): the audit log and the filing rule of 扫描质检 with its
+    // listener (server/quality), so an import here files as one over the API does.
+    const services = createServices({ config, db, clock: systemClock, log: createLogger('silent') });
+    const { audit, archives } = services;
     // A CSV's rows are named by the file's own name, not the path it was given as.
     const sheets = await readImportFile(fs.readFileSync(file), path.basename(file), { xlsx: /\.xlsx$/i.test(file) });
     const entry = (r: ImportReport) => ({
@@ -80,7 +84,7 @@ async function main() {
       outcome: r.errors.length ? ('failure' as const) : ('success' as const),
       detail: { imported: r.imported, counts: r.counts, problems: r.errorCount },
     });
-    const report = await runImport(db, systemClock, sheets, { dryRun, defaultOffice, actor: null, onProgress: progress() }, (trx, r) => audit.record(trx, entry(r)).then(() => undefined));
+    const report = await runImport(db, systemClock, sheets, { dryRun, defaultOffice, actor: null, onProgress: progress(), filed: (trx, rows) => archives.checkUnscannedInDigitised(trx, rows, null) }, (trx, r) => audit.record(trx, entry(r)).then(() => undefined));
     if (!report.imported) await audit.record(null, entry(report));
     print(report);
     process.exitCode = report.errors.length ? 1 : 0;

@@ -66,6 +66,15 @@ export async function existingArchiveNos(q: Q, nos: string[]): Promise<Set<strin
   return out;
 }
 
+/** Those of these archives whose digital status is one of `statuses` (500 ids a query). */
+export async function archivesInDigitalStatus(q: Q, ids: number[], statuses: readonly string[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await q('archives').whereIn('id', ids.slice(i, i + 500)).whereIn('digital_status', statuses).select('id')) out.add(Number(r.id));
+  }
+  return out;
+}
+
 export async function archivesOfCadre(q: Q, cadreId: number): Promise<ArchiveRow[]> {
   return q('archives').where({ cadre_id: cadreId }).orderBy('id');
 }

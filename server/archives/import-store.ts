@@ -64,7 +64,7 @@ export async function catalogueMarks(q: Q, archiveIds: number[]): Promise<Array<
   return rows.map((r: any) => ({ archive_id: Number(r.archive_id), n: Number(r.n), m: Number(r.m) }));
 }
 
-export async function maxId(q: Q, table: 'cadres' | 'archives'): Promise<number> {
+export async function maxId(q: Q, table: 'cadres' | 'archives' | 'materials'): Promise<number> {
   const r = await q(table).max({ m: 'id' }).first();
   return Number(r?.m ?? 0);
 }
@@ -104,4 +104,10 @@ export async function insertMaterials(trx: Trx, rows: Array<Omit<MaterialRow, 'i
     await trx('materials').insert(rows.slice(i, i + ROWS));
     await between();
   }
+}
+
+/** The catalogue rows of these archives with an id above `afterId` (those an import has just written), in id order. */
+export async function materialsSince(q: Q, archiveIds: number[], afterId: number): Promise<Array<Pick<MaterialRow, 'id' | 'archive_id'>>> {
+  const rows = await inChunks(archiveIds, (part) => q('materials').whereIn('archive_id', part).where('id', '>', afterId).select('id', 'archive_id'));
+  return rows.map((r) => ({ id: Number(r.id), archive_id: Number(r.archive_id) })).sort((a, b) => a.id - b.id);
 }

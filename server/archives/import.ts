@@ -61,6 +61,12 @@ export interface ImportOptions {
   onProgress?: (checked: number, total: number) => void | Promise<void>;
   /** Report at most this many problems (the API: a file of 40,000 bad rows is not answered with 100,000 lines). */
   maxErrors?: number;
+  /**
+   * The filing rule of 扫描质检 for the catalogue rows written (ArchivesService.checkUnscannedInDigitised),
+   * in the write transaction: a row filed without scans into an archive 已数字化 or 已验收 records a
+   * failing check and moves it back to 部分数字化, as filing by hand does.
+   */
+  filed: (trx: Trx, rows: Array<{ id: number; archive_id: number }>) => Promise<void>;
 }
 
 const LEVEL_BY_LABEL = Object.fromEntries(Object.entries(MANAGEMENT_LEVELS).flatMap(([code, l]) => [[code, code], [l.zh, code]]));
@@ -420,7 +426,7 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
         const now = await readState(trx, sheets, false, opts);
         const p = now.mark === first.state.mark ? first : await plan(trx, clock, sheets, opts, await withCatalogue(trx, now));
         if (p.problems.length) return report(false, p);
-        await write(trx, clock, p, opts.actor);
+        await write(trx, clock, p, opts);
         const done = report(true, p);
         await onCommit?.(trx, done);
         return done;
@@ -434,7 +440,7 @@ export async function runImport(db: Db, clock: Clock, sheets: Sheet[], opts: Imp
 }
 
 /** The planned rows, with multi-row inserts; the event loop turns between batches. */
-async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>, actor: ActorRef | null): Promise<void> {
+async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>, { actor, filed }: ImportOptions): Promise<void> {
   const now = iso(clock.now());
   // The cadre's only archive is its main one (archive-store syncCadreCustodian): its holder is the cadre's.
   const cadreIds = await io.insertCadres(trx, p.cadres.map((c) => cadreRow(c.input, c.archive.custodianOrgId, c.nameKeys, now)), nextTurn);
@@ -445,9 +451,13 @@ async function write(trx: Trx, clock: Clock, p: Awaited<ReturnType<typeof plan>>
     nextTurn,
   );
   for (const a of p.state.archives.values()) archiveIds.set(a.archive_no, a.id);
+  // The writer lock (SQLite) or the archives' locks (PostgreSQL) are held: the rows above this id in them are ours.
+  const lastBefore = await io.maxId(trx, 'materials');
   await io.insertMaterials(
     trx,
     p.materials.map((m) => ({ ...m.row, archive_id: archiveIds.get(m.archiveNo)!, item_no: m.itemNo!, seq_no: seqNo(m.categoryCode, m.itemNo!), filed_by: actor?.id ?? null, filed_at: now })),
     nextTurn,
   );
+  const into = [...new Set(p.materials.map((m) => archiveIds.get(m.archiveNo)!))];
+  if (into.length) await filed(trx, await io.materialsSince(trx, into, lastBefore));
 }

@@ -74,7 +74,7 @@ export class ArchivesService {
     const m = await catalogue.fileMaterial(trx, this.clock, row);
     const actorId = input.actor?.id ?? null;
     if (!scans?.length) {
-      await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, actorId);
+      await this.checkUnscannedInDigitised(trx, [m], actorId);
       return m;
     }
     await this.scans.addPageScans(trx, m.id, scans, actorId);
@@ -86,7 +86,7 @@ export class ArchivesService {
   /** A corrected row replacing one (第三十九条: the old row stays, superseded); its pages follow, as for fileMaterial. */
   async supersedeMaterial(trx: Trx, input: Parameters<typeof catalogue.supersedeMaterial>[2]) {
     const m = await catalogue.supersedeMaterial(trx, this.clock, input);
-    await this.checkUnscannedInDigitised(trx, m.id, m.archive_id, input.actor?.id ?? null);
+    await this.checkUnscannedInDigitised(trx, [m], input.actor?.id ?? null);
     return m;
   }
   addPageScans = (trx: Q, materialId: number, pages: Array<Buffer | string>, actorId: number | null = null) => this.scans.addPageScans(trx, materialId, pages, actorId);
@@ -177,12 +177,17 @@ export class ArchivesService {
    * is a current material that fails 扫描质检. The filing is not refused — the pages can only follow
    * the row — but the claim no longer holds: the check is recorded (trigger `filing`, listed on
    * /quality) and, as for any failing check, moves the archive back to 部分数字化 with a note naming
-   * the material (server/quality, audited {auto}). `actorId` is who filed it.
+   * the material (server/quality, audited {auto}). `actorId` is who filed it. Rows filed together
+   * (the import: runImport's `filed`) are taken as if filed one after another, their archives' status
+   * read once: the first row into such an archive moves it back, the rest find it 部分数字化.
    */
-  private async checkUnscannedInDigitised(trx: Trx, materialId: number, archiveId: number, actorId: number | null) {
-    const archive = (await archiveStore.findArchive(trx, archiveId))!;
-    if (!DIGITISED_STATUSES.includes(archive.digital_status as DigitalStatus)) return;
-    await this.scans.checkScans(trx, materialId, { trigger: 'filing', actorId });
+  async checkUnscannedInDigitised(trx: Trx, filed: Array<Pick<catalog.MaterialRow, 'id' | 'archive_id'>>, actorId: number | null) {
+    const digitised = await archiveStore.archivesInDigitalStatus(trx, [...new Set(filed.map((m) => m.archive_id))], DIGITISED_STATUSES);
+    for (const m of filed) {
+      if (!digitised.has(m.archive_id)) continue;
+      await this.scans.checkScans(trx, m.id, { trigger: 'filing', actorId });
+      if (!DIGITISED_STATUSES.includes((await archiveStore.findArchive(trx, m.archive_id))!.digital_status as DigitalStatus)) digitised.delete(m.archive_id);
+    }
   }
 
   /**
@@ -269,7 +274,7 @@ export class ArchivesService {
       outcome: report.errors.length ? ('failure' as const) : ('success' as const),
       detail: { imported: report.imported, counts: report.counts, problems: report.errorCount },
     });
-    const report = await runImport(this.db, this.clock, sheets, { dryRun, onlyOffice: office.id, actor: actorRef(user), maxErrors: 1000 }, (trx, r) => this.audit.record(trx, audit(r)).then(() => undefined));
+    const report = await runImport(this.db, this.clock, sheets, { dryRun, onlyOffice: office.id, actor: actorRef(user), maxErrors: 1000, filed: (trx, rows) => this.checkUnscannedInDigitised(trx, rows, user.id) }, (trx, r) => this.audit.record(trx, audit(r)).then(() => undefined));
     if (!report.imported) await this.audit.record(null, audit(report));
     return report;
   }

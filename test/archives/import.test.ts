@@ -15,6 +15,7 @@ import { runImport } from '../../server/archives/import.ts';
 import { insertMaterial } from '../../server/archives/catalog-store.ts';
 import { cadreNamed, cadreOfUser, plainArchiveOf, postBytes } from './helpers.ts';
 import { projectRoot } from '../../server/services.ts';
+import type { Trx } from '../../server/db.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -37,6 +38,8 @@ const row = (name: string, gender: string, birth: string, seq: string, over: Par
   };
   return HEAD.split(',').map((h) => v[h]).join(',');
 };
+/** The filing rule of 扫描质检 the server's import applies (ArchivesService.checkUnscannedInDigitised). */
+const filingRule = (actorId: number | null) => (trx: Trx, rows: Array<{ id: number; archive_id: number }>) => sys.services.archives.checkUnscannedInDigitised(trx, rows, actorId);
 const count = async (table: string) => Number((await sys.services.db(table).count({ n: '*' }))[0].n);
 const counts = async () => [await count('cadres'), await count('archives'), await count('materials')];
 
@@ -227,7 +230,7 @@ test.serial('a material filed while the file is being checked is not overwritten
   const onProgress = () => {
     filed ??= insertMaterial(sys.services.db, { archive_id: target.archiveId, category_code: '7', item_no: n + 1, revision: 0, seq_no: `7-${n + 1}`, title: '嘉奖审批表（同时归档）', title_code: null, formed_date: '2025-05-01', pages: 1, is_copy: false, copy_date: null, remark: null, producer_org_id: null, instance_id: null, supersedes_material_id: null, supersede_reason: null, filed_by: null, filed_at: new Date().toISOString() });
   };
-  const report = await runImport(sys.services.db, sys.clock, sheets, { dryRun: false, actor: null, onProgress });
+  const report = await runImport(sys.services.db, sys.clock, sheets, { dryRun: false, actor: null, onProgress, filed: filingRule(null) });
   await filed;
   t.true(report.imported);
   t.is(await top(), n + 2);
@@ -295,7 +298,7 @@ test.serial('an avoidance entry or a relative entered while the file is being ch
   const onProgress = () =>
     (entered ??= db('avoidance_entries').insert({ user_id: archivist.id, cadre_id: target.cadreId, reason: '迁移期间新增回避', created_by: secadmin.id, created_at: new Date().toISOString(), removed_at: null, removed_by: null }).then(() => undefined));
   const held = await materialsOf(target.archiveId);
-  const report = await runImport(db, sys.clock, sheets, { dryRun: false, onlyOffice: office.id, actor: { id: archivist.id, username: 'archivist1' }, onProgress });
+  const report = await runImport(db, sys.clock, sheets, { dryRun: false, onlyOffice: office.id, actor: { id: archivist.id, username: 'archivist1' }, onProgress, filed: filingRule(archivist.id) });
   await entered;
   t.false(report.imported);
   t.deepEqual(report.errors, [absent(2, no)]);
@@ -311,7 +314,7 @@ test.serial('an avoidance entry or a relative entered while the file is being ch
   const addNiece = () =>
     (family ??= db('family_members').insert({ cadre_id: chief.cadre_id, name: '陈小梅', relation: '侄女', birth_date: '2000-02-02', id_number: niece, related_cadre_id: null, work_unit: '学生', created_at: new Date().toISOString() }).then(() => undefined));
   const before = await counts();
-  const refused = await runImport(db, sys.clock, both, { dryRun: false, onlyOffice: office.id, actor: { id: chief.id, username: 'chief1' }, onProgress: addNiece });
+  const refused = await runImport(db, sys.clock, both, { dryRun: false, onlyOffice: office.id, actor: { id: chief.id, username: 'chief1' }, onProgress: addNiece, filed: filingRule(chief.id) });
   await family;
   t.false(refused.imported);
   t.deepEqual(refused.errors.map((e) => [e.sheet, e.row, e.column, e.problem]), [['目录', 2, 'archive_no', '档案号 REL-822 不存在 / no such archive']]);
