@@ -875,6 +875,19 @@ export type NewMaterial = {
 export type MaterialDetail = Material & {
   /** a later row with the same 序号 replaces it */
   superseded: boolean;
+  /** the corrections (更正) of this 序号, oldest first, each with who, when, why and what changed (producerOrgId as the unit’s name); the office’s only — empty for a reader with a grant */
+  corrections: Array<{
+    revision: number;
+    materialId: number;
+    at: string;
+    byName: string | null;
+    reason: string | null;
+    changes: Array<{
+      field: "title" | "titleCode" | "formedDate" | "pages" | "isCopy" | "copyDate" | "remark" | "producerOrgId";
+      from: string | number | boolean | null;
+      to: string | number | boolean | null;
+    }>;
+  }>;
   pageImages: Array<{
     pageNo: number;
     format: string;
