@@ -170,6 +170,21 @@ test.serial('the security policy: read, change (audited per key), refuse what do
   await put(sec, '/api/admin/security-policy', { lockout: { maxFailures: 5 }, session: { idleSeconds: 600 } });
 });
 
+test.serial("the idle timeout the browser is given is the security policy's, not the startup default", async (t) => {
+  const idleOf = async (c: HttpClient) => (await c.get('/api/ui/bootstrap')).body.settings.sessionIdleSeconds;
+  const procadmin = await sys.as('procadmin');
+  t.is(await idleOf(procadmin), 600);
+  // Shorter than the startup default: the browser must warn and lock before the server ends the session.
+  t.is((await put(sec, '/api/admin/security-policy', { session: { idleSeconds: 60 } })).status, 200);
+  t.is(await idleOf(procadmin), 60, 'a page already open reads the new value at its next bootstrap');
+  t.is(await idleOf(sys.client()), 60, 'and so does the login page');
+  // Longer: the browser must not log out before the server would.
+  t.is((await put(sec, '/api/admin/security-policy', { session: { idleSeconds: 3600 } })).status, 200);
+  t.is(await idleOf(procadmin), 3600);
+  await put(sec, '/api/admin/security-policy', { session: { idleSeconds: 600 } });
+  t.is(await idleOf(procadmin), 600);
+});
+
 test.serial('system settings belong to the system administrator and show on the login page', async (t) => {
   const res = await put(sysadmin, '/api/admin/settings', { system: { siteName: '乌海市干部人事档案管理系统', loginNotice: '本系统仅限授权人员使用。' } });
   t.is(res.status, 200);

@@ -1,6 +1,8 @@
 // What the browser needs before anything else: who is logged in (null instead of a 401, so the
 // login page loads without a failed request) and the settings it must honour; plus the org
-// tree for pickers.
+// tree for pickers. The idle timeout is the security policy's (安全策略, changed at run time by the
+// security administrator), not the startup default: the browser warns and locks when the server
+// would end the session. Open pages read it again in the background (state/session.svelte.ts).
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
@@ -22,7 +24,7 @@ export function uiRoutes(s: Services) {
       handler: async ({ user }) => ({
         user: user ? await s.people.me(user.id) : null,
         settings: {
-          sessionIdleSeconds: s.config.session.idleSeconds,
+          sessionIdleSeconds: (await s.settings.current()).session.idleSeconds,
           pollSeconds: s.config.inbox.pollSeconds,
           dueSoonHours: s.config.inbox.dueSoonHours,
           attachmentMaxBytes: s.config.attachments.maxBytes,

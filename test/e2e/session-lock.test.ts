@@ -163,8 +163,8 @@ test.serial('a start form whose session ended on the server: 提交 shows the lo
 });
 
 test.serial('idle timeout with a task opinion typed: the lock (in English), the login, and the opinion still there to submit', async (t) => {
-  // 85 s idle: the browser warns 5 s after the last request and logs out at 65 s (the page's clock
-  // is moved on rather than waited for).
+  // 85 s idle: the browser logs out at 65 s and warns for the last half of that, from 32.5 s (the
+  // page's clock is moved on rather than waited for).
   await withSystem({ SESSION_IDLE_SECONDS: '85' }, async (sys, b) => {
     const p = b.page;
     const db = sys.services.db;
@@ -193,9 +193,9 @@ test.serial('idle timeout with a task opinion typed: the lock (in English), the 
     t.regex(p.url(), new RegExp(`/tasks/${task.id}$`));
 
     const user = await db('users').where({ username: 'unithead1' }).first();
-    await p.clock.fastForward(10_000);
+    await p.clock.fastForward(35_000);
     await p.getByRole('alertdialog', { name: 'You will be logged out' }).waitFor();
-    await p.clock.fastForward(60_000);
+    await p.clock.fastForward(35_000);
     const lock = lockEn(p);
     await lock.waitFor();
     await lock.getByText('You were logged out after a period of inactivity.').waitFor();

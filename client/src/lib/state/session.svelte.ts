@@ -1,6 +1,8 @@
 // Who is logged in, the server's settings, the server's clock, and the idle timeout: a notice
 // before the server would end the session, and a clean return to /login when it has — or, when the
 // page holds unsaved work, the page kept as it is behind a lock until the same user logs in again.
+// The idle limit is the security policy's, which the security administrator may change at any
+// time: an open page reads the settings again in the background at the inbox's poll interval.
 import type { ClientSettings, Me } from '../api/types.ts';
 import { abortSessionRequests, ApiError, call, onApi, openSessionRequests } from '../api/client.ts';
 import { errorText } from '../api/errors.ts';
@@ -10,7 +12,11 @@ import { router } from '../router/routes.ts';
 
 /** The server only records activity every 15 s; stop that much earlier to be on the safe side. */
 const SERVER_TOUCH_SLACK_MS = 20_000;
+/** The notice shows for the last minute — for the last half of a shorter limit, not all the time. */
 const WARN_BEFORE_MS = 60_000;
+
+/** How long before the browser's idle logout the notice shows, for a limit of `limitMs`. */
+const warnBeforeMs = (limitMs: number): number => Math.min(WARN_BEFORE_MS, limitMs / 2);
 
 export type MeWithPolicy = Me & { mustChangePassword?: boolean };
 
@@ -51,6 +57,9 @@ class Session {
   private clockOffset = 0;
   private lastActivity = Date.now();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** When the settings were last read (Date.now()), and whether a read is under way. */
+  private settingsReadAt = 0;
+  private settingsReading = false;
 
   constructor() {
     onApi('activity', () => {
@@ -136,6 +145,7 @@ class Session {
     try {
       const b = await call('GET /api/ui/bootstrap');
       this.settings = b.settings;
+      this.settingsReadAt = Date.now();
       this.syncClock(b.serverTime);
       await this.signedIn(b.user as MeWithPolicy | null);
     } finally {
@@ -300,16 +310,51 @@ class Session {
 
   private checkIdle(): void {
     if (!this.user || !this.settings || this.locked) return;
+    if (Date.now() - this.settingsReadAt >= this.settings.pollSeconds * 1000) void this.rereadSettings();
     const limit = this.settings.sessionIdleSeconds * 1000 - SERVER_TOUCH_SLACK_MS;
     const left = limit - (Date.now() - this.lastActivity);
     if (left <= 0) {
       abortSessionRequests();
       void call('POST /api/auth/logout', { background: true }).catch(() => undefined);
       this.ended('idle');
-    } else if (left <= WARN_BEFORE_MS) {
+    } else if (left <= warnBeforeMs(limit)) {
       this.idleSecondsLeft = Math.ceil(left / 1000);
     } else if (this.idleSecondsLeft !== null) {
       this.idleSecondsLeft = null;
+    }
+  }
+
+  /**
+   * The settings as the server has them now (a changed security policy reaches open pages this
+   * way). In the background: reading them is no activity. A failed read keeps the ones we have.
+   */
+  private async rereadSettings(): Promise<void> {
+    if (this.settingsReading) return;
+    this.settingsReading = true;
+    this.settingsReadAt = Date.now();
+    try {
+      const b = await call('GET /api/ui/bootstrap', { background: true });
+      this.takeSettings(b.settings);
+      this.syncClock(b.serverTime);
+    } catch {
+      /* offline, or aborted by a logout: the next interval tries again */
+    } finally {
+      this.settingsReading = false;
+    }
+  }
+
+  /**
+   * Only what changed is replaced: the effects that read a setting (the counts' poll, for one) start
+   * again when it changes, not at every read — a restart asks in the foreground, which is activity.
+   */
+  private takeSettings(next: ClientSettings): void {
+    if (!this.settings) {
+      this.settings = next;
+      return;
+    }
+    const current = this.settings as Record<string, unknown>;
+    for (const [key, value] of Object.entries(next)) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(value)) current[key] = value;
     }
   }
 
