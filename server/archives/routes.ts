@@ -105,6 +105,7 @@ export function archiveRoutes(s: Services) {
       method: 'post',
       path: '/api/materials/:id/supersede',
       summary: 'Correct a filed material: a new row with the same 序号 supersedes it (the old row never changes)',
+      description: 'The fields left out keep their values. 400 when the correction changes nothing or its reason is not 2–200 characters. GET /api/materials/:id lists the corrections of the 序号 (`corrections`).',
       tags,
       permission: 'archive.write',
       params: S.idParams,

@@ -57,7 +57,7 @@ export function qualityRoutes(s: Services) {
       path: '/api/archives/:id/digital-status',
       summary: '数字化进度: mark an archive partly digitised, digitised (every material’s scans pass a check made now) or verified (验收, the archive chief)',
       description:
-        'Moves: none → partial | done; partial → done; done → verified (archive_chief, not the person who marked it done) | partial; verified → done | partial (archive_chief). A move back needs a note. 422 RULE_VIOLATION with details.rule = digital_status (move not allowed), digital_scans (details.failing lists the materials whose newest check failed, details.notScanned counts those without scans) or four_eyes.',
+        'Moves: none → partial | done; partial → done; done → verified (archive_chief, a second person: not who marked it done, nor — since it was marked — who withdrew a verification of it or whose image is on one of its pages) | partial; verified → done | partial (archive_chief). A move back needs a note. 422 RULE_VIOLATION with details.rule = digital_status (move not allowed), digital_scans (details.failing lists the materials whose newest check failed, details.notScanned counts those without scans) or four_eyes (details.reason: marked_done, withdrew or changed_pages with details.pages).',
       tags,
       permission: 'archive.digitise',
       params: S.idParams,
