@@ -19,6 +19,8 @@ const liftReason = z
   .min(2, '解除回避的原因至少 2 个字 / The reason needs at least 2 characters')
   .max(500, '解除回避的原因最多 500 个字 / The reason may have at most 500 characters');
 
+const CADRE_BY_ID_NUMBER = '请按身份证号指定干部，不接受干部编号 / Name the cadre by ID number (cadreIdNumber); cadreId is not accepted';
+
 export function accessRoutes(s: Services) {
   const tags = ['access'];
   return [
@@ -26,14 +28,16 @@ export function accessRoutes(s: Services) {
     route({
       method: 'post',
       path: '/api/avoidance-entries',
-      summary: 'Add a cadre to a user’s avoidance list (by cadre id or ID number)',
-      description: 'The reason (2–200 characters) is kept with the entry and written to the audit row `avoidance.add`.',
+      summary: 'Add a cadre to a user’s avoidance list, by the cadre’s ID number',
+      description:
+        'The cadre is named by 居民身份证 number only: a 三员 account reads no business data, and a cadre id would list the cadres’ names by number (`cadreId` is refused, 400). An ID number no archive holds is 400 on `cadreIdNumber` (干部不存在), audited `avoidance.add` denied with the number masked. The reason (2–200 characters) is kept with the entry and written to the audit row `avoidance.add`.',
       tags,
       permission: 'avoidance.manage',
-      body: z
-        .object({ userId: intId, cadreId: intId.optional(), cadreIdNumber: idNumber.optional(), reason: addReason })
-        .strict()
-        .refine((b) => !!b.cadreId !== !!b.cadreIdNumber, { message: '请选定干部或填写身份证号（二者选一） / give cadreId or cadreIdNumber', path: ['cadreId'] }),
+      body: z.strictObject(
+        { userId: intId, cadreIdNumber: idNumber, reason: addReason },
+        // A cadre id is refused by name, so the refusal says what to give instead.
+        { error: (iss) => (iss.code === 'unrecognized_keys' && iss.keys.includes('cadreId') ? CADRE_BY_ID_NUMBER : undefined) },
+      ),
       response: entry,
       status: 201,
       handler: ({ user, ip, body }) => s.avoidance.add(user, ip, body),

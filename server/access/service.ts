@@ -1,6 +1,8 @@
 // The avoidance lists (档案人员规避), kept by the security administrator: which cadres a user must
 // never see (former colleagues, parties to a case …). Lifting an entry keeps it for the record.
-// The sec_admin sees only what managing the list needs: the cadre's id and name.
+// The sec_admin sees only what managing the list needs: the cadre's id and name, for the entries
+// they made. They name a cadre by ID number only — never by cadre id, which would let them read the
+// cadres' names by counting (a 三员 account reads no business data).
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -10,6 +12,9 @@ import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import * as store from './store.ts';
+
+/** 150302********123X: the region and the last four, enough to see a pattern, not to name a person. */
+export const maskIdNumber = (n: string): string => `${n.slice(0, 6)}${'*'.repeat(Math.max(0, n.length - 10))}${n.slice(-4)}`;
 
 export class AvoidanceService {
   constructor(
@@ -23,16 +28,18 @@ export class AvoidanceService {
     return rows.map((r) => ({ id: r.id, userId: r.user_id, username: r.username, cadreId: r.cadre_id, cadreName: r.cadre_name, reason: r.reason, createdAt: r.created_at }));
   }
 
-  async add(admin: SessionUser, ip: string, input: { userId: number; cadreId?: number; cadreIdNumber?: string; reason: string }) {
-    return this.db.transaction(async (trx) => {
+  /**
+   * An ID number no archive holds is refused at its field: the administrator must know the entry
+   * was not made (a mistyped number). That answer says only whether this system holds an archive
+   * for a number the administrator already has — never a name — and each refusal is audited
+   * (number masked), so trying numbers in bulk shows in the log.
+   */
+  async add(admin: SessionUser, ip: string, input: { userId: number; cadreIdNumber: string; reason: string }) {
+    const outcome = await this.db.transaction(async (trx) => {
       const user = await people.findUser(trx, input.userId);
       if (!user) throw errors.validation([{ field: 'userId', message: '用户不存在 / no such user' }]);
-      const cadre = input.cadreId
-        ? await cadreStore.findCadre(trx, input.cadreId)
-        : input.cadreIdNumber
-          ? await cadreStore.findCadreByIdNumber(trx, input.cadreIdNumber)
-          : undefined;
-      if (!cadre) throw errors.validation([{ field: input.cadreId ? 'cadreId' : 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
+      const cadre = await cadreStore.findCadreByIdNumber(trx, input.cadreIdNumber);
+      if (!cadre) return { refused: user.id };
       if (await store.activeAvoidance(trx, user.id, cadre.id)) {
         throw errors.conflict('AVOIDANCE_EXISTS', '该用户已对该干部回避 / The user already avoids this cadre');
       }
@@ -46,8 +53,19 @@ export class AvoidanceService {
         removed_by: null,
       });
       await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id, reason: input.reason } });
-      return { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) };
+      return { entry: { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) } };
     });
+    if (outcome.entry) return outcome.entry;
+    await this.audit.record(null, {
+      actor: admin,
+      ip,
+      action: 'avoidance.add',
+      outcome: 'denied',
+      objectType: 'user',
+      objectId: outcome.refused,
+      detail: { userId: outcome.refused, reason: 'no_such_cadre', idNumber: maskIdNumber(input.cadreIdNumber) },
+    });
+    throw errors.validation([{ field: 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
   }
 
   async remove(admin: SessionUser, ip: string, id: number, reason: string) {

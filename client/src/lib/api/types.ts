@@ -3427,14 +3427,13 @@ export interface ApiRoutes {
       createdAt: string;
     }>;
   };
-  /** Add a cadre to a user’s avoidance list (by cadre id or ID number) */
+  /** Add a cadre to a user’s avoidance list, by the cadre’s ID number */
   "POST /api/avoidance-entries": {
     params: never;
     query: never;
     body: {
       userId: number;
-      cadreId?: number;
-      cadreIdNumber?: string;
+      cadreIdNumber: string;
       reason: string;
     };
     response: {
