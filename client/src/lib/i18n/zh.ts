@@ -375,9 +375,9 @@ export const zh = {
     terminated: '流程已终止',
     empty: '暂无记录。',
     reassigned: '转办：「{name}」交给 {to}',
-    released: '「{name}」退回待认领：{from} 的{why}已变更，不能再办理',
+    released: '「{name}」退回待认领：{from}的{why}已变更，不能再办理',
     releasedWhy: { roles_change: '岗位（角色）', scope_change: '所属单位' },
-    stranded: '「{name}」无人可办：指定办理人 {from} 已无业务角色，已告知流程管理员',
+    stranded: '「{name}」无人可办：指定办理人{from}已无业务角色，已告知流程管理员',
     waiting: '等待办理',
   },
   diagram: {
