@@ -105,7 +105,7 @@ test.serial('a new process starts from a template, is checked like any other, an
   await p.getByRole('button', { name: '确认' }).click();
   await p.locator('#new-key-hint.error-text').filter({ hasText: '已有相同标识的流程。' }).waitFor();
   await p.getByLabel('流程标识').fill('leave-request');
-  await p.getByLabel('流程', { exact: true }).fill('请假审批');
+  await p.getByLabel('流程名称', { exact: true }).fill('请假审批');
   await p.getByRole('button', { name: '确认' }).click();
   // The template has no starters yet: the check says so, on the process.
   const finding = p.getByTestId('lint-findings').locator('li[data-rule="dangan/process-starters"]');

@@ -215,7 +215,7 @@ test.serial('a new process not deployed yet survives a reload: offered back with
   const p = b.page;
   await p.goto(`${sys.url}/admin/processes/new`);
   await p.getByLabel('流程标识').fill('leave-kept');
-  await p.getByLabel('流程', { exact: true }).fill('暂存测试流程');
+  await p.getByLabel('流程名称', { exact: true }).fill('暂存测试流程');
   await p.getByRole('button', { name: '确认' }).click();
   await p.locator('.djs-shape', { hasText: '办结' }).first().waitFor();
   await renameFirstStep(p, '办结', '办理完毕');
