@@ -136,12 +136,13 @@ export class RequestRecords {
 
   async readingRegister(user: SessionUser, ip: string | null, f: records.RegisterFilter, page: Page) {
     const { rows, total } = await records.listRegister(this.db, await this.officeScope(user, f.custodianOrgId), f, page);
-    // How many pages the readers of each entry looked at in the reading room (page_views).
-    const views = await pageViewCounts(this.db, rows.map((e) => e.request_id as number));
+    // How many pages the readers of each electronic entry looked at in the reading room (page_views);
+    // an on-site reading or a loan is read from paper, where no page is counted (null, not 0).
+    const views = await pageViewCounts(this.db, rows.filter((e) => e.mode === 'electronic').map((e) => e.request_id as number));
     // The typed text is not kept (filters only, never free text): that there was one is.
     const { q, ...filters } = f;
     await this.listed(user, ip, 'reading_register.list', { ...filters, searched: q ? true : undefined }, total, rows.length);
-    return { total, items: rows.map((e) => ({ ...registerDto(e), pageViews: views.get(e.request_id as number) ?? 0 })) };
+    return { total, items: rows.map((e) => ({ ...registerDto(e), pageViews: e.mode === 'electronic' ? (views.get(e.request_id as number) ?? 0) : null })) };
   }
 
   async copyRegister(user: SessionUser, ip: string | null, f: CopyFilter, page: Page) {

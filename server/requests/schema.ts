@@ -119,7 +119,7 @@ export const registerEntry = z
         description:
           'Electronic readings: each reader who ended their own reading (结束阅档) — the initiator and every co-applicant (同行查档人员) — with when and their own note, in the order they ended; empty for other modes and for entries written before 2026-11-28 (those keep only signedBy/note)',
       }),
-    pageViews: z.number().int().openapi({ description: 'page images the readers viewed in the reading room for this request' }),
+    pageViews: z.number().int().nullable().openapi({ description: 'page images the readers viewed in the reading room for this request; null for 现场查阅 and 借阅 (read from paper: nothing counts pages)' }),
   })
   .openapi('ReadingRegisterEntry');
 

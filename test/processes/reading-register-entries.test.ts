@@ -58,6 +58,13 @@ test.serial('the archivist records an on-site reading without 查阅情况: the 
   const done = await completeAt(await sys.as('archivist1'), id, 'onsiteReading', onsite);
   t.is(done.status, 200, JSON.stringify(done.body));
   t.like((await entryOf(id))[0], { mode: 'onsite', note: null });
+  // The 查阅登记簿 counts pages in the electronic reading room only: an on-site entry has no count (shown as a dash), not 0.
+  const book = await (await sys.as('archivist1')).get('/api/reading-register?mode=onsite&limit=100');
+  const requestId = (await requestOf(id)).id;
+  const shown = book.body.items.find((e: any) => e.requestId === requestId);
+  t.like(shown, { mode: 'onsite', pageViews: null });
+  const electronic = (await (await sys.as('archivist1')).get('/api/reading-register?mode=electronic&limit=100')).body.items;
+  t.true(electronic.length > 0 && electronic.every((e: any) => Number.isInteger(e.pageViews)), 'an electronic entry keeps its count, 0 included');
 
   const other = await approved(await demoCadre(sys, 'county', 3), { mode: 'onsite' });
   sys.clock.advance(HOUR);

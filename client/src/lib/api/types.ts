@@ -1513,8 +1513,8 @@ export type ReadingRegisterEntry = {
   note: string | null;
   /** Electronic readings: each reader who ended their own reading (结束阅档) — the initiator and every co-applicant (同行查档人员) — with when and their own note, in the order they ended; empty for other modes and for entries written before 2026-11-28 (those keep only signedBy/note) */
   signatures: Array<ReaderSignature>;
-  /** page images the readers viewed in the reading room for this request */
-  pageViews: number;
+  /** page images the readers viewed in the reading room for this request; null for 现场查阅 and 借阅 (read from paper: nothing counts pages) */
+  pageViews: number | null;
 };
 
 export type ReaderSignature = {
