@@ -2,7 +2,8 @@
 // check; scans two archive numbers into the marking box (Enter marks each 在架, the box clears and
 // keeps the focus) and sees the progress reach 2; a number not in the check is refused on its line;
 // marks one 位置不符 with the place it stands in (refused until 库房/柜/格 are all given) and one
-// 未找到 from the table; the 未找到 tab lists exactly that one and survives a reload. The chief
+// 未找到 from the table; the 未找到 tab lists exactly that one and survives a reload; the archive
+// lent out before the check, scanned on its shelf, is added and listed with the register's 借出. The chief
 // closes the check: refused without a note while archives are unchecked, then closed with a note
 // and the places corrected — the register (the archive's API) then names the new place, and the
 // missing archive's place is unchanged. Screenshots: docs/screenshots/stock-check.png,
@@ -31,6 +32,8 @@ let total: number;
 let scanned: Item[];
 let elsewhere: Item;
 let missing: Item;
+/** The archive lent out before the check opened: not on its list. */
+let lent: { id: number; archive_no: string };
 const place = { storeRoom: '二号库房', cabinet: 'Z9', shelf: '12' };
 const title = '年终库房核对（测试）';
 
@@ -40,7 +43,7 @@ test.before(async () => {
   // One archive of the office is lent out before the check: away, counted, not checked.
   const db = sys.services.db;
   const office = (await db('users').where({ username: 'archivist1' }).first()).org_unit_id;
-  const lent = await db('archives').where({ custodian_org_id: office, status: 'in_stock' }).orderBy('id', 'desc').first();
+  lent = await db('archives').where({ custodian_org_id: office, status: 'in_stock' }).orderBy('id', 'desc').first();
   await db.transaction((trx) => sys.services.archives.changeArchiveStatus(trx, { archiveId: lent.id, to: 'on_loan', reason: '借出（测试）', actor: null }));
   b = await openBrowser(sys.url, { width: 1280, height: 900 });
 });
@@ -90,7 +93,7 @@ test.serial('the archivist starts a check, scans archives in place, marks one el
   scanned = [items[0], items[1]];
   await progress(p).filter({ hasText: `已核对 0 / ${total} 份` }).waitFor();
   t.true(check.away >= 1);
-  await p.getByTestId('check-away').filter({ hasText: `${check.away} 份档案借出或不在库，不参与核对。` }).waitFor();
+  await p.getByTestId('check-away').filter({ hasText: `开始核对时 ${check.away} 份档案借出或不在库，未列入清单；若在架上找到，扫描其档案号即补入核对。` }).waitFor();
   // Archives of cadres the archivist must avoid count in the totals and are not listed to her.
   await p.getByTestId('items-total').filter({ hasText: `共 ${listed.total} 份` }).waitFor();
   if (listed.total < total) await p.getByTestId('items-hidden').filter({ hasText: `另有 ${total - listed.total} 份档案涉及您须回避的干部` }).waitFor();
@@ -199,6 +202,19 @@ test.serial('the archivist starts a check, scans archives in place, marks one el
   await box.press('Enter');
   await lines.first().filter({ hasText: away.cadreName }).filter({ hasText: '在架' }).filter({ hasText: '登记为「数字化中」，却在架上：请核实' }).waitFor();
   await progress(p).filter({ hasText: `已核对 5 / ${total} 份` }).waitFor();
+
+  // The archive lent out before the check opened stands on its shelf after all: its scan adds it to
+  // the check, 在架, and the list keeps the register's 借出 beside it.
+  await box.fill(lent.archive_no);
+  await box.press('Enter');
+  await lines.first().filter({ hasText: lent.archive_no }).filter({ hasText: '在架' }).filter({ hasText: '登记为「借出」，却在架上：请核实' }).waitFor();
+  total += 1;
+  await progress(p).filter({ hasText: `已核对 6 / ${total} 份` }).waitFor();
+  await p.getByRole('searchbox', { name: '查找档案号或姓名' }).fill(lent.archive_no);
+  await p.getByTestId('items-total').filter({ hasText: '共 1 份' }).waitFor();
+  await row(p, lent.archive_no).filter({ hasText: '在架' }).getByTestId('item-register-away').filter({ hasText: '登记为「借出」，却在架上：请核实' }).waitFor();
+  await p.waitForTimeout(200);
+  await shot(p, 'stock-check-found-away', { fullPage: true });
   t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 2, b.problems.join('\n'));
   t.deepEqual(otherProblems(), []);
   t.deepEqual(b.outside, []);
@@ -212,7 +228,7 @@ test.serial('the chief closes the check: refused without a note while archives a
   await p.getByRole('heading', { name: title, level: 1 }).waitFor();
   await p.getByRole('button', { name: '结束核对' }).click();
   const dialog = p.getByRole('dialog', { name: '结束库房核对' });
-  const unchecked = total - 5;
+  const unchecked = total - 6;
   await dialog.getByText(`还有 ${unchecked} 份档案未核对，结束须写明原因。`).waitFor();
   await dialog.getByRole('button', { name: '结束核对' }).click();
   await dialog.getByRole('alert').filter({ hasText: `还有 ${unchecked} 份档案未核对，请写明结束原因。` }).waitFor();

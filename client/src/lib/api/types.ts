@@ -2269,7 +2269,7 @@ export type StockCheck = {
   startedAt: string;
   startedByName: string | null;
   closedByName: string | null;
-  /** archives away from the shelf when the check began (借出, 数字化, 转出中): not checked */
+  /** archives away from the shelf when the check began (借出, 数字化, 转出中): not on its list; one found on the shelf is added when marked (items with added) */
   away: number;
   closedAt: string | null;
   closeNote: string | null;
@@ -2306,6 +2306,13 @@ export type StockCheckItem = {
   note: string | null;
   checkedAt: string | null;
   checkedByName: string | null;
+  /** not on the list when the check opened (the register had it away: 借出, 数字化中, 转出中 — or the office holds it since); added when found on the shelf */
+  added: boolean;
+  /** marked found on the shelf while the register had it away (借出, 数字化中, 转出中): register and shelf disagree */
+  registerAway: {
+    status: string;
+    label: string;
+  } | null;
 };
 
 export type StockCheckMark = StockCheckItem & {
