@@ -38,7 +38,7 @@ test.serial('role sets that break the 三员 separation are refused and change n
   const ok = await put(sec, `/api/admin/users/${target}/roles`, { roles: ['applicant', 'unit_head'] });
   t.is(ok.status, 200);
   t.deepEqual(ok.body.roles, ['applicant', 'unit_head']);
-  const row = await sys.services.db('audit_log').where({ action: 'user.roles_change', object_id: String(target) }).first();
+  const row = await sys.services.db('audit_log').where({ action: 'user.roles_change', object_id: String(target), outcome: 'success' }).first();
   t.is(row.actor, 'secadmin');
   t.deepEqual(JSON.parse(row.detail), { from: ['applicant'], to: ['applicant', 'unit_head'] });
   await put(sec, `/api/admin/users/${target}/roles`, { roles: ['applicant'] });

@@ -79,7 +79,8 @@ export class UserAdminService {
     } catch (e) {
       const rule = isAppError(e) && e.code === 'RULE_VIOLATION' ? (e.details as { rule?: unknown } | undefined)?.rule : undefined;
       if (typeof rule === 'string' && AUDITED_REFUSALS.includes(rule)) {
-        const { rule: _rule, ...facts } = (e as { details: Record<string, unknown> }).details;
+        // The role set a SEPARATION_OF_DUTIES refusal repeats is the attempt's `to`.
+        const { rule: _rule, roles: _roles, ...facts } = (e as { details: Record<string, unknown> }).details;
         await this.audit.record(null, { actor, ip, action, outcome: 'denied', objectType: 'user', objectId: id, detail: { rule, ...attempt, ...facts } });
       }
       throw e;
