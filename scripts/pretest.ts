@@ -1,13 +1,14 @@
-// `npm test`'s first step: build the client and typecheck, unless both already ran on exactly these
-// sources. CI runs `npm test` twice (SQLite, then PostgreSQL) on one checkout; neither the build nor
-// the typecheck depends on the database, so the second run reuses the first's when every file git
-// knows of (tracked or not ignored) has the same content. The stamp is written only after both
-// passed, and holds the hash of the sources as they were then (the build regenerates
-// client/src/lib/api/types.ts, so the hash is taken after it).
+// `npm test`'s first step: build the client, typecheck, and compile the tests (build-tests.ts),
+// unless all three already ran on exactly these sources. CI runs `npm test` twice (SQLite, then
+// PostgreSQL) on one checkout; none of the three depends on the database, so the second run reuses
+// the first's when every file git knows of (tracked or not ignored) has the same content. The stamp
+// is written only after all passed, and holds the hash of the sources as they were then (the build
+// regenerates client/src/lib/api/types.ts, so the hash is taken after it).
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BUILD_DIR, buildTests } from './build-tests.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stampFile = path.join(root, 'node_modules', '.cache', 'dangan-pretest.json');
@@ -32,13 +33,15 @@ function run(script: string): void {
 }
 
 const stamp = fs.existsSync(stampFile) ? (JSON.parse(fs.readFileSync(stampFile, 'utf8')) as { hash: string; at: string }) : null;
-const built = fs.existsSync(path.join(root, 'client', 'dist', 'index.html'));
+const built = fs.existsSync(path.join(root, 'client', 'dist', 'index.html')) && fs.existsSync(BUILD_DIR);
 if (built && stamp && stamp.hash === sourcesHash()) {
-  console.log(`build and typecheck: up to date (passed on these same sources at ${stamp.at})`);
+  console.log(`build, typecheck and compiled tests: up to date (passed on these same sources at ${stamp.at})`);
 } else {
   run('build');
   const checked = sourcesHash();
-  run('typecheck');
+  // The server side's typecheck is the compile of the tests (scripts/build-tests.ts); the client's is svelte-check.
+  if (!buildTests()) process.exit(1);
+  run('typecheck:client');
   // A file edited while the typecheck ran leaves no stamp: the next run checks again.
   if (sourcesHash() === checked) {
     fs.mkdirSync(path.dirname(stampFile), { recursive: true });

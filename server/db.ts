@@ -2,7 +2,7 @@
 // Knex appears only in store files, migrations and here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from './config.ts';
 
@@ -17,11 +17,23 @@ export type Trx = Knex.Transaction;
 /** Either the root handle or a transaction: store functions accept both. */
 export type Q = Knex | Knex.Transaction;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const migrationsDir = path.join(root, 'db', 'migrations');
+const here = fileURLToPath(import.meta.url);
+/** '.ts' run from the sources through tsx, '.js' run from the tree scripts/build-tests.ts compiles. */
+const codeExt = path.extname(here);
+export const migrationsDir = path.join(path.dirname(here), '..', 'db', 'migrations');
+
+/**
+ * The migrations, named in knex_migrations as they always were (their .ts file names) whether they
+ * run from the sources or compiled: a database migrated by either is current for the other.
+ */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => fs.readdirSync(migrationsDir).filter((f) => f.endsWith(codeExt)).sort(),
+  getMigrationName: (file) => `${file.slice(0, -codeExt.length)}.ts`,
+  getMigration: (file) => import(pathToFileURL(path.join(migrationsDir, file)).href),
+};
 
 export function knexConfig(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Knex.Config {
-  const migrations = { directory: migrationsDir, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  const migrations = { migrationSource, tableName: 'knex_migrations' };
   if (config.databaseUrl) {
     return {
       client: 'pg',
