@@ -7,11 +7,14 @@ import { errors } from '../errors.ts';
 import type { Actor, AuditLog, PruneResult, VerifyFrom, VerifyResult } from './service.ts';
 import * as store from './store.ts';
 import { auditCsv } from './csv.ts';
+import { namesOf, roleNamesZh, type EntryNames } from './names.ts';
 
 /** One export at most this many rows: narrow the filter (e.g. by month) for more. */
 export const EXPORT_MAX_ROWS = 100_000;
 
-export const entryDto = (r: store.AuditRow) => ({
+const NO_NAMES: EntryNames = { actor: null, orgUnit: null, object: null, detail: {} };
+
+export const entryDto = (r: store.AuditRow, names: EntryNames = NO_NAMES) => ({
   seq: r.seq,
   at: r.at,
   actorId: r.actor_id,
@@ -24,6 +27,7 @@ export const entryDto = (r: store.AuditRow) => ({
   orgUnitId: r.org_unit_id,
   outcome: r.outcome,
   detail: parseJson<Record<string, unknown> | null>(r.detail, null),
+  names,
 });
 
 const filterDetail = (f: store.AuditFilter) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
@@ -40,11 +44,15 @@ export class AuditConsole {
       const maxSeq = filter.maxSeq ?? (await store.head(trx)).seq;
       const { rows, total } = await store.search(trx, { ...filter, maxSeq }, offset, limit);
       await this.audit.record(trx, { actor, ip, action: 'audit.search', objectType: 'audit_log', detail: { filter: filterDetail(filter), total } });
-      return { items: rows.map(entryDto), total, maxSeq };
+      const names = await namesOf(trx, rows);
+      return { items: rows.map((r) => entryDto(r, names.get(r.seq))), total, maxSeq };
     });
   }
 
-  /** The matching rows as CSV, oldest first, with the chain's hashes so a copy can be checked offline. */
+  /**
+   * The matching rows as CSV, oldest first, with the chain's hashes so a copy can be checked offline;
+   * the names as read now follow the stored columns.
+   */
   exportCsv(actor: Actor, ip: string | null, filter: store.AuditFilter): Promise<{ csv: string; rows: number }> {
     return this.db.transaction(async (trx) => {
       const n = await store.countMatching(trx, filter);
@@ -56,7 +64,7 @@ export class AuditConsole {
       }
       const rows = await store.allMatching(trx, filter);
       await this.audit.record(trx, { actor, ip, action: 'audit.export', objectType: 'audit_log', detail: { filter: filterDetail(filter), rows: rows.length, format: 'csv' } });
-      return { csv: auditCsv(rows), rows: rows.length };
+      return { csv: auditCsv(rows, await namesOf(trx, rows), await roleNamesZh(trx)), rows: rows.length };
     });
   }
 

@@ -9,7 +9,7 @@ const instant = z
 
 export const auditFilterQuery = z
   .object({
-    actor: z.string().min(1).max(64).optional().openapi({ description: 'Username, exact' }),
+    actor: z.string().trim().min(1).max(100).optional().openapi({ description: "The user: username or display name, whole, in any letter case (a typed username of a failed login too)" }),
     actorId: z.coerce.number().int().positive().optional(),
     role: z.string().regex(/^[a-z_]{2,40}$/).optional().openapi({ description: 'Rows written by a holder of this role' }),
     action: z
@@ -50,6 +50,14 @@ export const auditEntrySchema = z
     orgUnitId: z.number().int().nullable(),
     outcome: z.string(),
     detail: z.record(z.string(), z.unknown()).nullable(),
+    names: z
+      .object({
+        actor: z.string().nullable().openapi({ description: "The actor's display name" }),
+        orgUnit: z.string().nullable().openapi({ description: "The org unit's name" }),
+        object: z.string().nullable().openapi({ description: 'What the object stands for: a name, a case number' }),
+        detail: z.record(z.string(), z.string()).openapi({ description: 'Detail key → the name of the id it holds (userId, cadreId, instanceId …)' }),
+      })
+      .openapi({ description: 'For reading only: resolved from the current tables when read; not part of the stored, hash-chained row' }),
   })
   .openapi('AuditEntry');
 

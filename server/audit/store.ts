@@ -66,6 +66,7 @@ export async function deleteThrough(q: Q, seq: number): Promise<number> {
 // Search (the auditor's console) ------------------------------------------------------------
 
 export interface AuditFilter {
+  /** The user: username or display name, whole, any letter case. */
   actor?: string;
   actorId?: number;
   role?: string;
@@ -82,7 +83,13 @@ export interface AuditFilter {
 
 function filtered(q: Q, f: AuditFilter) {
   const qb = q('audit_log');
-  if (f.actor) qb.where('actor', f.actor);
+  if (f.actor) {
+    // The name as written in the row (also a username typed at a failed login), or any account
+    // whose username or display name it is now.
+    const name = f.actor.toLowerCase();
+    const accounts = q('users').select('id').whereRaw('lower(username) = ?', [name]).orWhereRaw('lower(display_name) = ?', [name]);
+    qb.where((w) => w.whereRaw('lower(actor) = ?', [name]).orWhereIn('actor_id', accounts));
+  }
   if (f.actorId !== undefined) qb.where('actor_id', f.actorId);
   if (f.role) qb.whereRaw(`(',' || role || ',') LIKE ? ESCAPE '\\'`, [`%,${likeEscape(f.role)},%`]);
   if (f.action) {

@@ -1,0 +1,178 @@
+// Readable names for audit rows, for the auditor's eyes only: the actor's display name, the unit's
+// name, and what an object or a detail id stands for (a person, a unit, a cadre, a case number).
+// Resolved when the log is read, from the tables as they are now — the stored row and its hash
+// chain never change; a name that no longer resolves (a deleted row) is simply absent.
+//
+// Scope (DOMAIN.md §4, 三员): the auditor checks who accessed whose archive, so a cadre's or an
+// archive's object is named by the cadre's name — nothing else of the cadre (no ID number, post,
+// birth date, materials). People and units by their names, cases by their number (business key).
+import type { Q } from '../db.ts';
+import type { AuditRow } from './store.ts';
+import { parseJson } from '../db.ts';
+
+/** What the names of one row are: each absent (null, or no key) when there is nothing to name. */
+export interface EntryNames {
+  /** The actor's display name now. */
+  actor: string | null;
+  /** The name of the row's org unit. */
+  orgUnit: string | null;
+  /** What the object (objectType + objectId) stands for. */
+  object: string | null;
+  /** Detail key → the name of the id it holds (userId → 冯涛, cadreId → 张三, instanceId → case number). */
+  detail: Record<string, string>;
+}
+
+type Ref = 'user' | 'org' | 'cadre' | 'archive' | 'instance' | 'task' | 'avoidance' | 'proposal' | 'deployment' | 'process';
+
+const OBJECT_REFS: Record<string, Ref> = {
+  user: 'user',
+  org_unit: 'org',
+  cadre: 'cadre',
+  archive: 'archive',
+  process_instance: 'instance',
+  task: 'task',
+  avoidance: 'avoidance',
+  deployment_proposal: 'proposal',
+  deployment: 'deployment',
+  process: 'process',
+};
+
+/** Detail keys that hold an id, whatever the action. */
+const DETAIL_REFS: Record<string, Ref> = {
+  userId: 'user',
+  user_id: 'user',
+  proposedBy: 'user',
+  recipientId: 'user',
+  recipient_id: 'user',
+  cadreId: 'cadre',
+  cadre_id: 'cadre',
+  archiveId: 'archive',
+  archive_id: 'archive',
+  orgUnitId: 'org',
+  producerOrgId: 'org',
+  custodianOrgId: 'org',
+  instanceId: 'instance',
+  instance_id: 'instance',
+};
+
+/** Detail keys whose meaning depends on the action (a move between units: from/to are unit ids). */
+const ACTION_DETAIL_REFS: Record<string, Record<string, Ref>> = {
+  'user.scope_change': { from: 'org', to: 'org' },
+};
+
+const NUMERIC: ReadonlySet<Ref> = new Set(['user', 'org', 'cadre', 'archive', 'avoidance']);
+
+/** An id as the tables hold it, or null when the value cannot be one (keeps odd detail out of SQL). */
+function idOf(ref: Ref, v: unknown): string | null {
+  const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : null;
+  if (s === null) return null;
+  if (NUMERIC.has(ref)) return /^\d{1,12}$/.test(s) ? s : null;
+  return /^[A-Za-z0-9_.:-]{1,100}$/.test(s) ? s : null;
+}
+
+const detailRefs = (r: AuditRow): Record<string, Ref> => ({ ...DETAIL_REFS, ...(ACTION_DETAIL_REFS[r.action] ?? {}) });
+
+/** Chunks of ids, so that an export of many rows stays under the database's parameter limit. */
+async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<Array<[string, T]>>): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  for (let i = 0; i < ids.length; i += 500) for (const [k, v] of await load(ids.slice(i, i + 500))) out.set(k, v);
+  return out;
+}
+
+const joinName = (...parts: Array<string | null | undefined>): string => parts.filter((p) => p).join(' · ');
+
+/** The name of each id of one kind. */
+function loader(q: Q, ref: Ref): (ids: string[]) => Promise<Array<[string, string]>> {
+  const nums = (ids: string[]) => ids.map(Number);
+  switch (ref) {
+    case 'user':
+      return async (ids) => (await q('users').whereIn('id', nums(ids)).select('id', 'display_name')).map((r: any) => [String(r.id), r.display_name]);
+    case 'org':
+      return async (ids) => (await q('org_units').whereIn('id', nums(ids)).select('id', 'name')).map((r: any) => [String(r.id), r.name]);
+    case 'cadre':
+      return async (ids) => (await q('cadres').whereIn('id', nums(ids)).select('id', 'name')).map((r: any) => [String(r.id), r.name]);
+    case 'archive':
+      return async (ids) =>
+        (await q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').whereIn('a.id', nums(ids)).select('a.id', 'c.name')).map((r: any) => [String(r.id), r.name]);
+    case 'instance':
+      return async (ids) =>
+        (await q('process_instances as i').join('process_deployments as d', 'd.id', 'i.deployment_id').whereIn('i.id', ids).select('i.id', 'i.business_key', 'd.name')).map((r: any) => [
+          r.id,
+          r.business_key ?? r.name,
+        ]);
+    case 'task':
+      return async (ids) =>
+        (await q('tasks as t').join('process_instances as i', 'i.id', 't.instance_id').whereIn('t.id', ids).select('t.id', 't.name', 'i.business_key')).map((r: any) => [
+          r.id,
+          joinName(r.business_key, r.name),
+        ]);
+    case 'avoidance':
+      return async (ids) =>
+        (
+          await q('avoidance_entries as e')
+            .join('users as u', 'u.id', 'e.user_id')
+            .join('cadres as c', 'c.id', 'e.cadre_id')
+            .whereIn('e.id', nums(ids))
+            .select('e.id', 'u.display_name', 'c.name')
+        ).map((r: any) => [String(r.id), `${r.display_name} → ${r.name}`]);
+    case 'proposal':
+      return async (ids) => (await q('deployment_proposals').whereIn('id', ids).select('id', 'name')).map((r: any) => [r.id, r.name]);
+    case 'deployment':
+      return async (ids) => (await q('process_deployments').whereIn('id', ids).select('id', 'name', 'version')).map((r: any) => [r.id, `${r.name} v${r.version}`]);
+    case 'process':
+      // The process by its key: the name of its newest version.
+      return async (ids) =>
+        (await q('process_deployments').whereIn('process_key', ids).orderBy('version').select('process_key', 'name')).map((r: any) => [r.process_key, r.name]);
+  }
+}
+
+/** The names of each row, by seq. */
+export async function namesOf(q: Q, rows: AuditRow[]): Promise<Map<number, EntryNames>> {
+  const wanted = new Map<Ref, Set<string>>();
+  const want = (ref: Ref, v: unknown): string | null => {
+    const id = idOf(ref, v);
+    if (id !== null) (wanted.get(ref) ?? wanted.set(ref, new Set()).get(ref)!).add(id);
+    return id;
+  };
+  const details = rows.map((r) => parseJson<Record<string, unknown> | null>(r.detail, null));
+  rows.forEach((r, i) => {
+    if (r.actor_id !== null) want('user', r.actor_id);
+    if (r.org_unit_id !== null) want('org', r.org_unit_id);
+    const objectRef = r.object_type ? OBJECT_REFS[r.object_type] : undefined;
+    if (objectRef) want(objectRef, r.object_id);
+    const d = details[i];
+    if (d && typeof d === 'object') for (const [k, ref] of Object.entries(detailRefs(r))) if (k in d) want(ref, d[k]);
+  });
+
+  const found = new Map<Ref, Map<string, string>>();
+  for (const [ref, ids] of wanted) found.set(ref, await inChunks([...ids], loader(q, ref)));
+  const nameOf = (ref: Ref, v: unknown): string | null => {
+    const id = idOf(ref, v);
+    return id === null ? null : (found.get(ref)?.get(id) ?? null);
+  };
+
+  const out = new Map<number, EntryNames>();
+  rows.forEach((r, i) => {
+    const detail: Record<string, string> = {};
+    const d = details[i];
+    if (d && typeof d === 'object') {
+      for (const [k, ref] of Object.entries(detailRefs(r))) {
+        const name = k in d ? nameOf(ref, d[k]) : null;
+        if (name !== null) detail[k] = name;
+      }
+    }
+    const objectRef = r.object_type ? OBJECT_REFS[r.object_type] : undefined;
+    out.set(r.seq, {
+      actor: r.actor_id === null ? null : nameOf('user', r.actor_id),
+      orgUnit: r.org_unit_id === null ? null : nameOf('org', r.org_unit_id),
+      object: objectRef ? nameOf(objectRef, r.object_id) : null,
+      detail,
+    });
+  });
+  return out;
+}
+
+/** Role codes → their Chinese names (the CSV export; the console names them in the reader's language). */
+export async function roleNamesZh(q: Q): Promise<Map<string, string>> {
+  return new Map((await q('roles').select('code', 'name_zh')).map((r: any) => [r.code, r.name_zh]));
+}
