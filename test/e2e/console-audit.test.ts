@@ -117,7 +117,7 @@ test.serial('the auditor searches by action and outcome, opens a row, verifies, 
   await p.getByRole('button', { name: '清理过期记录…' }).click();
   const confirm = p.getByRole('dialog', { name: '确认清理过期审计记录' });
   await confirm.getByText(/早于保存期限（不少于 180 天）/).waitFor();
-  await confirm.getByText(/签名检查点/).waitFor();
+  await confirm.getByText(/最后一条被删除的记录签名检查点/).waitFor(); // not the toast of the checkpoint just signed, shown above the dialog
   await shot(p, 'console-audit-prune');
   const rows = Number((await sys.services.db('audit_log').count({ n: '*' }))[0].n);
   await confirm.getByRole('button', { name: '取消' }).click();
@@ -243,11 +243,13 @@ test.serial('at 1024 px a user’s name reads whole, the table fits its box and 
     await p.goto(`${sys.url}/console/audit`);
     if (lang === 'en') await p.getByLabel('语言').selectOption('en');
     const table = p.locator(`table[aria-label="${lang === 'en' ? 'Audit entries' : '审计记录'}"]`);
-    const row = table.locator('tbody tr', { has: p.getByRole('cell', { name: 'auditor', exact: true }) }).first();
+    // The user column: the display name, the username beneath.
+    const row = table.locator('tbody tr', { has: p.getByRole('cell', { name: '何静 auditor', exact: true }) }).first();
     await row.waitFor();
     t.log(await shot(p, `console-audit-${lang}-1024`));
     // "auditor" on one line, not "au/dit/or".
-    const who = row.getByRole('cell', { name: 'auditor', exact: true });
+    const who = row.locator('td.who code');
+    t.is(await who.innerText(), 'auditor');
     const lines = await who.evaluate((e: any) => {
       const r = e.ownerDocument.createRange();
       r.selectNodeContents(e);

@@ -295,6 +295,19 @@ export type AuditEntry = {
   detail: {
     [key: string]: unknown;
   } | null;
+  /** For reading only: resolved from the current tables when read; not part of the stored, hash-chained row */
+  names: {
+    /** The actor's display name */
+    actor: string | null;
+    /** The org unit's name */
+    orgUnit: string | null;
+    /** What the object stands for: a name, a case number */
+    object: string | null;
+    /** Detail key → the name of the id it holds (userId, cadreId, instanceId …) */
+    detail: {
+      [key: string]: string;
+    };
+  };
 };
 
 export type AuditVerifyResult = {

@@ -1,8 +1,11 @@
 // Words for the log's codes: an action's name ("auth.login" → 登录), else its domain's word with
 // the verb's ("stock_check.mark" → 库房核对 · 标记) or the rest of the code, else the code itself;
-// outcomes.
+// outcomes; an entry's object by its kind and name ("用户 冯涛", "案件 JY2026-0001", a setting by
+// its label), from the names the server resolved when reading the log.
+import type { AuditEntry } from '../../../api/types.ts';
 import { i18n } from '../../../i18n/index.svelte.ts';
 import { consoleAuditZh } from '../../../i18n/console-audit.zh.ts';
+import { tcx } from '../../../i18n/console-settings.ts';
 
 export function actionName(action: string): string {
   const exact = `consoleAudit.actions.${action}`;
@@ -25,3 +28,18 @@ export const actionPrefixes = (): Array<{ value: string; label: string }> =>
 export const outcomeName = (outcome: string): string => i18n.tx(`consoleAudit.outcome.${outcome}`, undefined, outcome);
 
 export const outcomeBadge = (outcome: string): string => (outcome === 'success' ? 'badge-ok' : outcome === 'denied' ? 'badge-danger' : outcome === 'failure' ? 'badge-warn' : '');
+
+/** An object kind's word ("user" → 用户), or the code itself. */
+export const objectTypeName = (type: string): string => i18n.tx(`consoleAudit.objectTypes.${type}`, undefined, type);
+
+/** What the entry's object is called: the resolved name, a setting's label; null when neither. */
+export function objectName(e: AuditEntry): string | null {
+  if (e.objectType === 'setting' && e.objectId) return tcx(`security.fields.${e.objectId}.label`) || tcx(`settings.fields.${e.objectId}.label`) || null;
+  return e.names.object;
+}
+
+/** Detail keys that list role codes: the roles an account was given, before and after a change. */
+export const roleListKeys = (action: string): readonly string[] => (action === 'user.roles_change' ? ['from', 'to'] : ['roles']);
+
+/** The value as role codes, when it is a list of them. */
+export const roleCodes = (v: unknown): string[] | null => (Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string') ? v : null);
