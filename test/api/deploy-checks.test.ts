@@ -176,6 +176,6 @@ test.serial('base and key: an unknown base version 422, an unknown process 404, 
   t.regex(over.body.details[0].message, /^流程图不得超过 2 MB \/ The diagram may not exceed 2 MB/);
   const huge = await admin.post('/api/admin/processes/validate', { xml: pad(3_300_000), forms: {} });
   t.is(huge.status, 413);
-  t.is(huge.body.message, '请求内容过大 / Request body too large');
+  t.is(huge.body.message, '请求内容过大，上限为 3 MB / Request body too large: at most 3 MB', 'the answer names the limit');
   t.is(await deployments(), n + 1);
 });
