@@ -186,3 +186,49 @@ export async function request<T = unknown>(method: string, url: string, body?: u
   if (!res.ok) throw await toError(res);
   return (await res.json()) as T;
 }
+
+/**
+ * Sends one file with its upload progress (XMLHttpRequest: fetch reports none): `onProgress` gets
+ * the share sent, 0–1, and 1 once every byte is out (the server is then at work). Counts as
+ * activity, ends with the session (abortSessionRequests), and a 401 tells the session, as `send` does.
+ */
+export function uploadWithProgress<T>(key: string, url: string, body: Blob, contentType: string, onProgress: (sent: number) => void): Promise<T> {
+  const signal = session.signal;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(new DOMException('aborted', 'AbortError'));
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.withCredentials = true;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    const onAbort = () => xhr.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    xhr.onabort = () => {
+      signal.removeEventListener('abort', onAbort);
+      reject(new DOMException('aborted', 'AbortError'));
+    };
+    xhr.onerror = () => {
+      signal.removeEventListener('abort', onAbort);
+      reject(new ApiError(0, 'NETWORK', 'network'));
+    };
+    xhr.onload = () => {
+      signal.removeEventListener('abort', onAbort);
+      for (const fn of listeners.activity) fn();
+      let json: any = null;
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(json as T);
+      const err = new ApiError(xhr.status, json?.code ?? `HTTP_${xhr.status}`, json?.message ?? xhr.statusText, json?.details);
+      if (xhr.status === 401) for (const fn of listeners.unauthenticated) fn(err, key);
+      reject(err);
+    };
+    xhr.send(body);
+  });
+}

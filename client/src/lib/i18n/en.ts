@@ -44,6 +44,7 @@ export const en: Dictionary = {
     corrections: 'Record corrections',
     archives: 'Archives',
     stockChecks: 'Stock check',
+    imports: 'Catalogue import',
     digitisation: 'Digitisation batches',
     quality: 'Scan checks',
     reports: 'Statistics',

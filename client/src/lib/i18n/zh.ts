@@ -43,6 +43,7 @@ export const zh = {
     corrections: '信息更正',
     archives: '档案管理',
     stockChecks: '库房核对',
+    imports: '目录导入',
     digitisation: '数字化出库',
     quality: '扫描质检',
     reports: '统计分析',

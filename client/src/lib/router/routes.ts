@@ -9,6 +9,8 @@ const MATERIAL_READERS = ['archivist', 'archive_chief', 'auth_leader', 'producer
 const CORRECTION_READERS = ['archivist', 'archive_chief', 'auth_leader'] as const;
 /** Who reads the office books 查阅登记簿 (register.read) and 借阅登记 (the office's loans; an applicant sees their own loan on their case). */
 export const OFFICE_BOOK_READERS = ['archivist', 'archive_chief', 'auth_leader'] as const;
+/** Who imports cadres, archives and catalogue rows into their office (archive.import, server/http/policy.ts). */
+export const IMPORTERS = ['archivist', 'archive_chief'] as const;
 
 export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../../pages/login/LoginPage.svelte'), public: true },
@@ -43,6 +45,8 @@ export const ROUTES: RouteDef[] = [
   // 库房核对: the office's stock checks, and one check with its marking box and items.
   { path: '/stock-checks', load: () => import('../../pages/stock-checks/StockChecksPage.svelte') },
   { path: '/stock-checks/:id', load: () => import('../../pages/stock-checks/StockCheckPage.svelte') },
+  // 目录导入: 历史数据迁移 from a CSV or XLSX file, checked (dry run) before it is imported.
+  { path: '/imports', load: () => import('../../pages/imports/ImportPage.svelte'), roles: IMPORTERS },
   // 专项审核: the office's archive reviews, and one review's scoring sheet.
   { path: '/reviews', load: () => import('../../pages/reviews/ReviewsPage.svelte') },
   { path: '/reviews/:id', load: () => import('../../pages/reviews/ReviewPage.svelte') },
