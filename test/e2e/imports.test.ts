@@ -3,10 +3,11 @@
 // chooses the corrected file (the old check is dropped and must be redone), checks it clean (the
 // counts it would add), imports it (busy while the server works, the buttons locked, one request),
 // and finds the materials in the archive's catalogue, on the page and through the API. In English
-// at 1024 px, a GBK file's refusal and a wrong file type are said in English. An 审批领导 has no
-// entry, no page and a 403. Screenshots:
+// at 1024 px, a GBK file's refusal and a wrong file type are said in English. A file changed on disk after
+// its check is not sent. An 审批领导 has no entry, no page and a 403. Screenshots:
 // import-zh-1280.png, import-done-zh-1280.png, import-en-1024.png (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
@@ -123,6 +124,32 @@ test.serial('a bad row is listed and blocks 导入; the corrected file is checke
   await p.getByText('导入测试学历证明').first().waitFor();
   t.deepEqual(b.problems, []);
   t.deepEqual(b.outside, []);
+});
+
+test.serial('a file changed on disk after its check is not sent: the page says it cannot be read and the check must be redone', async (t) => {
+  const p = b.page;
+  await p.goto(`${sys.url}/imports`);
+  await p.getByRole('heading', { name: '目录导入', level: 1 }).waitFor();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-import-')), '目录.csv');
+  fs.writeFileSync(file, `${CAT}\n${archive.archive_no},2,导入测试其他材料,2010-05-01,1\n`);
+  await p.getByLabel('导入文件（CSV 或 XLSX）').setInputFiles(file);
+  await p.getByRole('button', { name: /检查/ }).click();
+  await p.getByTestId('import-report').getByRole('heading', { name: /检查通过/ }).waitFor();
+  fs.writeFileSync(file, `${CAT}\n${archive.archive_no},2,导入测试其他材料,2010-05-01,1\n${archive.archive_no},2,导入测试又一份,2010-05-02,1\n`);
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(file, later, later);
+  let sent = 0;
+  const count = (r: { method(): string; url(): string }) => {
+    if (r.method() === 'POST' && r.url().includes('/api/imports')) sent++;
+  };
+  p.on('request', count);
+  await p.getByRole('button', { name: '导入', exact: true }).click();
+  await p.getByTestId('import-failure').getByText(/文件无法读取/).waitFor();
+  p.off('request', count);
+  t.is(sent, 0, 'nothing was sent');
+  t.true(await p.getByRole('button', { name: '导入', exact: true }).isDisabled(), 'the check is spent');
+  const cat = (await (await sys.as('archivist1')).get(`/api/archives/${archive.id}/catalogue`)).body;
+  t.false(JSON.stringify(cat).includes('导入测试其他材料'));
 });
 
 test.serial('in English at 1024 px: the problems, a GBK file the server refuses and a wrong file type are said in English', async (t) => {

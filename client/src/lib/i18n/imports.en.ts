@@ -56,6 +56,7 @@ export const importsEn: Same<typeof importsZh> = {
   failed: {
     check: 'The check could not be done: {reason}',
     import: 'The import could not be done: {reason}',
+    unreadable: 'The file cannot be read: it may have been changed, moved or deleted since it was chosen. Choose it again and check it.',
     tooLarge: 'The file is over the {limit} limit and the server refused it: split it into smaller files and import them one after another.',
   },
 };

@@ -52,6 +52,7 @@ export const importsZh = {
   failed: {
     check: '检查未能完成：{reason}',
     import: '导入未能完成：{reason}',
+    unreadable: '文件无法读取：可能在选择后被修改、移动或删除。请重新选择文件并检查。',
     tooLarge: '文件超过 {limit} 的上限，服务器拒收：请拆成几个较小的文件依次导入。',
   },
 };
