@@ -152,6 +152,27 @@ test.serial('a file changed on disk after its check is not sent: the page says i
   t.false(JSON.stringify(cat).includes('导入测试其他材料'));
 });
 
+test.serial('a larger file: its upload is shown, then that the server is checking it, until the answer comes', async (t) => {
+  const p = b.page;
+  await p.goto(`${sys.url}/imports`);
+  await p.getByRole('heading', { name: '目录导入', level: 1 }).waitFor();
+  const rows = Array.from({ length: 20_000 }, (_, i) => `${archive.archive_no},2,导入测试大文件材料${i + 1},2011-01-01,1`);
+  await p.getByLabel('导入文件（CSV 或 XLSX）').setInputFiles({ name: '大目录.csv', mimeType: 'text/csv', buffer: Buffer.from(`${CAT}\n${rows.join('\n')}\n`) });
+  // Every text the busy line shows, as the page shows it.
+  await p.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="import-busy"]');
+    window.__seen = [];
+    new MutationObserver(() => window.__seen.push((el.getAttribute('aria-busy') || '') + ':' + el.textContent.trim())).observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+  await p.getByRole('button', { name: /检查/ }).click();
+  await p.getByTestId('import-report').getByRole('heading', { name: /检查通过/ }).waitFor({ timeout: 60_000 });
+  t.is(await p.getByTestId('import-counts').textContent(), '干部 0 人，档案 0 卷，目录材料 20,000 份');
+  const seen = await p.evaluate<string[]>('window.__seen');
+  t.true(seen.some((x) => x.startsWith('true:正在上传')), seen.join(' | '));
+  t.true(seen.some((x) => x === 'true:服务器正在检查，请稍候（大文件需要几秒钟）…'), seen.join(' | '));
+  t.is(await p.getByTestId('import-busy').getAttribute('aria-busy'), 'false');
+});
+
 test.serial('in English at 1024 px: the problems, a GBK file the server refuses and a wrong file type are said in English', async (t) => {
   const p = b.page;
   await p.goto(`${sys.url}/imports`);
