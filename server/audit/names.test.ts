@@ -1,5 +1,6 @@
 // The auditor reads who did what to whom by name: the actor's display name, the unit's name, the
-// object's (a person, a cadre, a case number) and the ids in the detail — resolved at read time,
+// object's (a person, a cadre's 档案号 — never the cadre's name: the 三员 see no business data — a
+// case number) and the ids in the detail — resolved at read time,
 // the stored row and its hash chain unchanged. The user filter takes the username or the display
 // name, in any letter case. The CSV export carries the same names after the stored columns.
 import test from 'ava';
@@ -56,10 +57,12 @@ test.serial('a role change names the actor, the account changed and the unit; th
   t.true((await sys.services.audit.verify('start')).ok, 'the chain still verifies');
 });
 
-test.serial("an avoidance entry names the user and the cadre, in the object and in the detail's ids", async (t) => {
+test.serial("an avoidance entry names the user and the cadre's 档案号 (not the cadre's name), in the object and in the detail's ids", async (t) => {
   const [e] = await entries('action=avoidance.add');
-  t.is(e.names.object, `${displayName.archivist1} → ${cadre.name}`);
-  t.deepEqual(e.names.detail, { userId: displayName.archivist1, cadreId: cadre.name });
+  const archiveNo = (await sys.services.db('archives').where({ id: cadre.archiveId }).first()).archive_no;
+  t.is(e.names.object, `${displayName.archivist1} → ${archiveNo}`);
+  t.deepEqual(e.names.detail, { userId: displayName.archivist1, cadreId: archiveNo });
+  t.false(JSON.stringify(e.names).includes(cadre.name), "the cadre's name is business data");
   t.is(e.detail.cadreId, cadre.id);
 });
 

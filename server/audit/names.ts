@@ -3,9 +3,10 @@
 // Resolved when the log is read, from the tables as they are now — the stored row and its hash
 // chain never change; a name that no longer resolves (a deleted row) is simply absent.
 //
-// Scope (DOMAIN.md §4, 三员): the auditor checks who accessed whose archive, so a cadre's or an
-// archive's object is named by the cadre's name — nothing else of the cadre (no ID number, post,
-// birth date, materials). People and units by their names, cases by their number (business key).
+// Scope (DESIGN.md: the 三员 see no business data; DOMAIN.md §4): the auditor checks who accessed
+// which archive, so a cadre or an archive is named by its 档案号 (the 正本's for a cadre) — the
+// register's number, which the archive office resolves, not the person's name or anything else of
+// the cadre. Users and units by their names, cases by their number (business key).
 import type { Q } from '../db.ts';
 import type { AuditRow } from './store.ts';
 import { parseJson } from '../db.ts';
@@ -18,7 +19,7 @@ export interface EntryNames {
   orgUnit: string | null;
   /** What the object (objectType + objectId) stands for. */
   object: string | null;
-  /** Detail key → the name of the id it holds (userId → 冯涛, cadreId → 张三, instanceId → case number). */
+  /** Detail key → the name of the id it holds (userId → 冯涛, cadreId → its 档案号, instanceId → case number). */
   detail: Record<string, string>;
 }
 
@@ -81,6 +82,19 @@ async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<Arr
 
 const joinName = (...parts: Array<string | null | undefined>): string => parts.filter((p) => p).join(' · ');
 
+/** A cadre's 档案号 for the auditor: the 正本's, else a 副本's; none when no archive is registered. */
+function cadreArchiveNos(q: Q): (ids: string[]) => Promise<Array<[string, string]>> {
+  return async (ids) => {
+    const rows = await q('archives').whereIn('cadre_id', ids.map(Number)).select('cadre_id', 'archive_no', 'kind');
+    const best = new Map<string, { no: string; original: boolean }>();
+    for (const r of rows as Array<{ cadre_id: number; archive_no: string; kind: string }>) {
+      const had = best.get(String(r.cadre_id));
+      if (!had || (!had.original && r.kind === 'original')) best.set(String(r.cadre_id), { no: r.archive_no, original: r.kind === 'original' });
+    }
+    return [...best].map(([id, b]) => [id, b.no]);
+  };
+}
+
 /** The name of each id of one kind. */
 function loader(q: Q, ref: Ref): (ids: string[]) => Promise<Array<[string, string]>> {
   const nums = (ids: string[]) => ids.map(Number);
@@ -90,10 +104,9 @@ function loader(q: Q, ref: Ref): (ids: string[]) => Promise<Array<[string, strin
     case 'org':
       return async (ids) => (await q('org_units').whereIn('id', nums(ids)).select('id', 'name')).map((r: any) => [String(r.id), r.name]);
     case 'cadre':
-      return async (ids) => (await q('cadres').whereIn('id', nums(ids)).select('id', 'name')).map((r: any) => [String(r.id), r.name]);
+      return cadreArchiveNos(q);
     case 'archive':
-      return async (ids) =>
-        (await q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').whereIn('a.id', nums(ids)).select('a.id', 'c.name')).map((r: any) => [String(r.id), r.name]);
+      return async (ids) => (await q('archives').whereIn('id', nums(ids)).select('id', 'archive_no')).map((r: any) => [String(r.id), r.archive_no]);
     case 'instance':
       return async (ids) =>
         (await q('process_instances as i').join('process_deployments as d', 'd.id', 'i.deployment_id').whereIn('i.id', ids).select('i.id', 'i.business_key', 'd.name')).map((r: any) => [
@@ -107,14 +120,11 @@ function loader(q: Q, ref: Ref): (ids: string[]) => Promise<Array<[string, strin
           joinName(r.business_key, r.name),
         ]);
     case 'avoidance':
-      return async (ids) =>
-        (
-          await q('avoidance_entries as e')
-            .join('users as u', 'u.id', 'e.user_id')
-            .join('cadres as c', 'c.id', 'e.cadre_id')
-            .whereIn('e.id', nums(ids))
-            .select('e.id', 'u.display_name', 'c.name')
-        ).map((r: any) => [String(r.id), `${r.display_name} → ${r.name}`]);
+      return async (ids) => {
+        const entries = await q('avoidance_entries as e').join('users as u', 'u.id', 'e.user_id').whereIn('e.id', nums(ids)).select('e.id', 'e.cadre_id', 'u.display_name');
+        const nos = new Map(await cadreArchiveNos(q)(entries.map((e: any) => String(e.cadre_id))));
+        return entries.map((e: any) => [String(e.id), `${e.display_name} → ${nos.get(String(e.cadre_id)) ?? `#${e.cadre_id}`}`]);
+      };
     case 'proposal':
       return async (ids) => (await q('deployment_proposals').whereIn('id', ids).select('id', 'name')).map((r: any) => [r.id, r.name]);
     case 'deployment':

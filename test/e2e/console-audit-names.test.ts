@@ -12,6 +12,7 @@ import { shot } from './shots.ts';
 let sys: TestSystem;
 let b: Browsing;
 let cadre: DemoCadre;
+let archiveNo: string;
 let caseNo: string;
 
 test.before(async () => {
@@ -23,6 +24,7 @@ test.before(async () => {
   const roles = await sec.request('PUT', `/api/admin/users/${unithead.id}/roles`, { roles: ['unit_head', 'applicant'] });
   if (roles.status !== 200) throw new Error(`roles: ${roles.status}`);
   cadre = await demoCadre(sys, 'county', 3);
+  archiveNo = (await sys.services.db('archives').where({ id: cadre.archiveId }).first()).archive_no;
   const added = await sec.post('/api/avoidance-entries', { userId: archivist.id, cadreIdNumber: cadre.idNumber, reason: '与该干部系亲属关系。' });
   if (added.status !== 201) throw new Error(`avoidance: ${added.status} ${JSON.stringify(added.body)}`);
   const id = await fileConsultation(sys, 'applicant1', '干部考察需要查阅该同志档案。');
@@ -48,7 +50,7 @@ test.serial('in Chinese at 1280 px: the user, the account, the cadre and the cas
   await roleChange.waitFor();
   t.is(await roleChange.locator('td.who').innerText(), '冯涛\nsecadmin');
   t.regex(await roleChange.locator('td.object').innerText(), /^用户 张志强\nuser \d+$/);
-  t.regex(await rowOf(p, '审计记录', 'avoidance.add').locator('td.object').innerText(), new RegExp(`^回避 刘晓燕 → ${cadre.name}\\navoidance \\d+$`));
+  t.regex(await rowOf(p, '审计记录', 'avoidance.add').locator('td.object').innerText(), new RegExp(`^回避 刘晓燕 → ${archiveNo}\\navoidance \\d+$`));
   t.regex(await rowOf(p, '审计记录', 'instance.start').locator('td.object').innerText(), new RegExp(`^案件 ${caseNo}\\n`));
   t.log(await shot(p, 'console-audit-names-zh-1280'));
 
@@ -63,12 +65,13 @@ test.serial('in Chinese at 1280 px: the user, the account, the cadre and the cas
   t.log(await shot(p, 'console-audit-names-detail-zh-1280'));
   await dialog.getByRole('button', { name: '关闭' }).click();
 
-  // The avoidance's detail: the user and the cadre by name, the stored ids beside.
+  // The avoidance's detail: the user by name, the cadre by 档案号 (not by name), the stored ids beside.
   await rowOf(p, '审计记录', 'avoidance.add').getByRole('button', { name: /第 \d+ 条记录的详情/ }).click();
   await dialog.waitFor();
   const ids = await dialog.getByTestId('audit-detail').innerText();
   t.regex(ids, /userId\s+刘晓燕（\d+）/);
-  t.regex(ids, new RegExp(`cadreId\\s+${cadre.name}（${cadre.id}）`));
+  t.regex(ids, new RegExp(`cadreId\\s+${archiveNo}（${cadre.id}）`));
+  t.false(ids.includes(cadre.name));
   await dialog.getByRole('button', { name: '关闭' }).click();
 
   // The user filter: the display name, or the username in capitals.
