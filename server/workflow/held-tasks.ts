@@ -56,8 +56,10 @@ export async function releaseUnentitledTasks(
   for (const t of held) {
     const assigned = !t.candidate_role;
     if (assigned ? worksTasks(user.roles) : entitledTo(t, user)) continue;
-    // Under the case's lock, as every task command: a completion running now is not overtaken.
+    // Under the case's lock, as every task command, and read again under it: a completion or a
+    // release that committed while this waited for the lock (PostgreSQL) leaves nothing to do.
     await engineStore.lockInstanceOfTask(trx, t.id);
+    if (!(await trx('tasks').where({ id: t.id, status: 'open', assignee_id: user.id }).first('id'))) continue;
     const event = assigned ? 'stranded' : 'release';
     if (!assigned) await engineStore.updateTask(trx, t.id, { assignee_id: null, claimed_at: null });
     await engineStore.insertHistory(trx, [
