@@ -36,8 +36,18 @@ function linkTree(rel: string): void {
   }
 }
 
-/** Typechecks the server side and writes BUILD_DIR afresh; false when the typecheck failed. */
-export function buildTests(): boolean {
+/** Inside BUILD_DIR, written last: the hash of the sources it was built from (scripts/pretest.ts). */
+const BUILT_FROM = path.join(BUILD_DIR, '.built-from');
+
+/** The hash of the sources BUILD_DIR holds, when a build of it finished. */
+export const builtFrom = (): string | null => (fs.existsSync(BUILT_FROM) ? fs.readFileSync(BUILT_FROM, 'utf8') : null);
+
+/**
+ * Typechecks the server side and writes BUILD_DIR afresh from the sources whose hash is `sources`;
+ * false when the typecheck failed. A build cut short leaves no BUILT_FROM, so it is never taken
+ * for a finished one.
+ */
+export function buildTests(sources: string): boolean {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   const tsc = spawnSync(
     process.execPath,
@@ -48,9 +58,10 @@ export function buildTests(): boolean {
   for (const d of COMPILED) if (fs.existsSync(path.join(root, d))) linkTree(d);
   fs.symlinkSync(path.join(root, 'knexfile.ts'), path.join(BUILD_DIR, 'knexfile.ts'));
   for (const f of LINKED) fs.symlinkSync(path.join(root, f), path.join(BUILD_DIR, f));
+  fs.writeFileSync(BUILT_FROM, sources);
   return true;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  process.exit(buildTests() ? 0 : 1);
+  process.exit(buildTests('') ? 0 : 1);
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILD_DIR, buildTests } from './build-tests.ts';
+import { buildTests, builtFrom } from './build-tests.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stampFile = path.join(root, 'node_modules', '.cache', 'dangan-pretest.json');
@@ -33,14 +33,16 @@ function run(script: string): void {
 }
 
 const stamp = fs.existsSync(stampFile) ? (JSON.parse(fs.readFileSync(stampFile, 'utf8')) as { hash: string; at: string }) : null;
-const built = fs.existsSync(path.join(root, 'client', 'dist', 'index.html')) && fs.existsSync(BUILD_DIR);
-if (built && stamp && stamp.hash === sourcesHash()) {
+// compiled/ must hold exactly the stamped sources: a build for other sources that then failed its
+// client typecheck, or one cut short, does not count.
+const built = fs.existsSync(path.join(root, 'client', 'dist', 'index.html')) && !!stamp && builtFrom() === stamp.hash;
+if (built && stamp.hash === sourcesHash()) {
   console.log(`build, typecheck and compiled tests: up to date (passed on these same sources at ${stamp.at})`);
 } else {
   run('build');
   const checked = sourcesHash();
   // The server side's typecheck is the compile of the tests (scripts/build-tests.ts); the client's is svelte-check.
-  if (!buildTests()) process.exit(1);
+  if (!buildTests(checked)) process.exit(1);
   run('typecheck:client');
   // A file edited while the typecheck ran leaves no stamp: the next run checks again.
   if (sourcesHash() === checked) {

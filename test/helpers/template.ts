@@ -29,7 +29,7 @@ function sourcesHash(): string {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!e.name.endsWith('.test.ts')) h.update(path.relative(ROOT, p)).update('\0').update(fs.readFileSync(p)).update('\0');
+      else if (!/\.test\.[jt]s$/.test(e.name)) h.update(path.relative(ROOT, p)).update('\0').update(fs.readFileSync(p)).update('\0');
     }
   };
   for (const d of SOURCES) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
