@@ -21,6 +21,10 @@ test.before(async () => {
   const sec = await sys.as('secadmin');
   const unithead = await db('users').where({ username: 'unithead1' }).first();
   const archivist = await db('users').where({ username: 'archivist1' }).first();
+  // Refused first (三员分立), so that the successful change below is the newest roles_change row.
+  const procadmin = await db('users').where({ username: 'procadmin' }).first();
+  const refused = await sec.request('PUT', `/api/admin/users/${procadmin.id}/roles`, { roles: ['sys_admin', 'auditor'] });
+  if (refused.status !== 422) throw new Error(`refused roles: ${refused.status}`);
   const roles = await sec.request('PUT', `/api/admin/users/${unithead.id}/roles`, { roles: ['unit_head', 'applicant'] });
   if (roles.status !== 200) throw new Error(`roles: ${roles.status}`);
   cadre = await demoCadre(sys, 'county', 3);
@@ -63,6 +67,16 @@ test.serial('in Chinese at 1280 px: the user, the account, the cadre and the cas
   t.is(await detail.locator('dd').nth(0).innerText(), '单位负责人（unit_head）');
   t.is(await detail.locator('dd').nth(1).innerText(), '查档人员、单位负责人（applicant, unit_head）');
   t.log(await shot(p, 'console-audit-names-detail-zh-1280'));
+  await dialog.getByRole('button', { name: '关闭' }).click();
+
+  // A refused attempt's detail says the rule in words, the code beside.
+  await p.locator('table[aria-label="审计记录"] tbody tr', { has: p.getByText('user.roles_change', { exact: true }) })
+    .filter({ has: p.locator('.badge-danger') })
+    .first()
+    .getByRole('button', { name: /第 \d+ 条记录的详情/ })
+    .click();
+  await dialog.waitFor();
+  t.regex(await dialog.getByTestId('audit-detail').innerText(), /rule\s+三员分立：.*（SEPARATION_OF_DUTIES）/);
   await dialog.getByRole('button', { name: '关闭' }).click();
 
   // The avoidance's detail: the user by name, the cadre by 档案号 (not by name), the stored ids beside.

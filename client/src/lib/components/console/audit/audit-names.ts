@@ -43,3 +43,9 @@ export const roleListKeys = (action: string): readonly string[] => (action === '
 
 /** The value as role codes, when it is a list of them. */
 export const roleCodes = (v: unknown): string[] | null => (Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string') ? v : null);
+
+/** Why an administrator's attempt was refused, in words (detail.rule of a denied user.* row); null for a rule without any. */
+export function ruleName(rule: unknown): string | null {
+  const key = `consoleAudit.rules.${String(rule)}`;
+  return typeof rule === 'string' && i18n.has(key) ? i18n.tx(key) : null;
+}
