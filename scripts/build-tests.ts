@@ -1,7 +1,7 @@
 // `npm test` runs the suite compiled to JavaScript, not through tsx: tsx's loader hooks cost each
 // test process ~0.9 s of CPU to load the server's module graph (measured: 1.9 s with tsx, 1.0 s
-// compiled), and the suite starts ~165 of them per database. One `tsc` pass both typechecks and
-// writes the JavaScript into BUILD_DIR (compiled/), a mirror of the checkout:
+// compiled), and the suite starts one per test file, 184 of them per database. One `tsc` pass
+// both typechecks and writes the JavaScript into BUILD_DIR (compiled/), a mirror of the checkout:
 // - every compiled file sits where its source sits (server/db.js for server/db.ts), so paths a
 //   module takes from import.meta (migrations, the XLSX worker, fixtures) resolve as they do from
 //   the sources;
