@@ -40,7 +40,14 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
   else if (cat.divided) out.push({ field: 'categoryCode', message: `第${cat.numeral}类须归入其小类（如 ${cat.code}-1） / file under a sub-category such as ${cat.code}-1` });
   if (!m.title?.trim()) out.push({ field: 'title', message: '材料名称必填 / title is required' });
   else if (m.title.length > 200) out.push({ field: 'title', message: '材料名称过长 / title too long' });
-  if (!isCalendarDate(m.formedDate ?? '')) out.push({ field: 'formedDate', message: '材料形成时间须为完整的年月日 / the formation date must be a full date YYYY-MM-DD' });
+  if (!isCalendarDate(m.formedDate ?? '')) {
+    // A complete date before 1900 is not malformed, only earlier than any archive material.
+    const early = /^1[0-8]\d\d-\d\d-\d\d$/.test(m.formedDate ?? '');
+    out.push({
+      field: 'formedDate',
+      message: early ? '材料形成时间不能早于 1900 年 / the formation date cannot be before 1900' : '材料形成时间须为完整的年月日 / the formation date must be a full date YYYY-MM-DD',
+    });
+  }
   else if (m.formedDate > today) out.push({ field: 'formedDate', message: '材料形成时间晚于今天 / the formation date is in the future' });
   if (!Number.isInteger(m.pages) || m.pages <= 0) out.push({ field: 'pages', message: '页数须为正整数 / pages must be a positive whole number' });
   else if (m.pages > 2000) out.push({ field: 'pages', message: '页数过大 / too many pages' });

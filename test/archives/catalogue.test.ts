@@ -143,6 +143,10 @@ test.serial('filing checks: full date, pages > 0, a copy needs its copy date, su
     t.true(res.body.details.some((d: any) => d.field === field), JSON.stringify(res.body.details));
     t.regex(res.body.details.find((d: any) => d.field === field).message, /[\u4e00-\u9fa5].* \/ [a-z]/i);
   }
+  // A complete date, only too early, is said to be too early — not "not a full date".
+  const early = await archivist.post(`/api/archives/${archiveId}/materials`, material({ formedDate: '1800-02-01' }));
+  t.is(early.status, 400);
+  t.is(early.body.details.find((d: any) => d.field === 'formedDate').message, '材料形成时间不能早于 1900 年 / the formation date cannot be before 1900');
   const copy = await archivist.post(`/api/archives/${archiveId}/materials`, material({ categoryCode: '4-1', title: '学位证书', isCopy: true, copyDate: '2026-04-01', remark: '复印件' }));
   t.is(copy.status, 201);
   t.is(await count(), before + 1);
