@@ -1,5 +1,10 @@
 // Finding the demo's cadres, archives and materials by what a person would know about them.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { TestSystem } from '../helpers/server.ts';
+import { projectRoot } from '../../server/services.ts';
 
 export async function cadreNamed(sys: TestSystem, name: string) {
   const c = await sys.services.db('cadres').where({ name }).orderBy('id').first();
@@ -58,4 +63,29 @@ export async function postBytes(client: { base: string }, path: string, body: Bu
   const res = await fetch(client.base + path, { method: 'POST', headers: { cookie, 'content-type': contentType }, body });
   const text = await res.text();
   return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text };
+}
+
+/** The environment `npm run import` gets in a test: this system's data folder and database. */
+export const importCliEnv = (sys: TestSystem): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DANGAN_DATA_DIR: sys.testDb.dataDir,
+  LOG_LEVEL: 'silent',
+  ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}),
+});
+
+/** node's arguments for `npm run import -- …` (through tsx, from the sources, as npm runs it). */
+export const importCliArgs = (args: string[]): string[] => ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args];
+
+/** `npm run import -- …` against this system: exit code (or the signal's name), stdout then stderr, and whether the timeout killed it. */
+export const runImportCli = (sys: TestSystem, args: string[], opts: { timeout?: number } = {}): Promise<{ code: number | string; out: string; killed?: boolean }> =>
+  promisify(execFile)(process.execPath, importCliArgs(args), { env: importCliEnv(sys), cwd: projectRoot, timeout: opts.timeout }).then(
+    (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
+    (e) => ({ code: e.code as number | string, out: `${e.stdout}${e.stderr}`, killed: e.killed as boolean }),
+  );
+
+/** A file in a new folder under the system's data folder (what an operator hands the CLI). */
+export function importFileIn(sys: TestSystem, name: string, bytes: Buffer | string): string {
+  const file = path.join(fs.mkdtempSync(path.join(sys.testDb.dataDir, 'imp-')), name);
+  fs.writeFileSync(file, bytes);
+  return file;
 }

@@ -2,16 +2,11 @@
 // in UTF-8 (GBK, as Excel/WPS save it on Chinese Windows), a file without data rows, a column the
 // import does not read (a typo loses its values), a corrupt XLSX: each is named, and nothing is
 // written — materials are append-only, so what goes in wrong stays.
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { idCheckDigit } from '../../server/archives/validate.ts';
-import { projectRoot } from '../../server/services.ts';
-import { plainArchiveOf, postBytes } from './helpers.ts';
+import { importFileIn, plainArchiveOf, postBytes, runImportCli } from './helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -28,18 +23,9 @@ const count = async (table: string) => Number((await db()(table).count({ n: '*' 
 const counts = async () => [await count('cadres'), await count('archives'), await count('materials')];
 const archiveNo = async (officeCode: string, skip: number) => (await db()('archives').where({ id: (await plainArchiveOf(sys, officeCode, skip)).archiveId }).first()).archive_no as string;
 
-const cliEnv = () => ({ ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) });
 /** `npm run import -- …`: exit code, and stdout then stderr. */
-const cli = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args], { env: cliEnv(), cwd: projectRoot }).then(
-    (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
-    (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
-  );
-const tmpFile = (name: string, bytes: Buffer | string) => {
-  const file = path.join(fs.mkdtempSync(path.join(sys.testDb.dataDir, 'imp-')), name);
-  fs.writeFileSync(file, bytes);
-  return file;
-};
+const cli = (...args: string[]) => runImportCli(sys, args);
+const tmpFile = (name: string, bytes: Buffer | string) => importFileIn(sys, name, bytes);
 
 test.serial('a GBK-encoded CSV is refused before anything is written, in the dry run, the real run and the CLI; a UTF-8 BOM is fine', async (t) => {
   const archivist = await sys.as('archivist1');

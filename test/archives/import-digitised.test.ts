@@ -3,15 +3,10 @@
 // one place for both): a failing check recorded and listed on /quality, the archive moved back to
 // 部分数字化 with a note naming the material, in the import's transaction — over the API and from
 // the CLI. Before, the archive stayed 已验收 with materials that have no pages.
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { projectRoot } from '../../server/services.ts';
-import { auditRows, plainArchiveOf, postBytes } from './helpers.ts';
+import { auditRows, importFileIn, plainArchiveOf, postBytes, runImportCli } from './helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -23,18 +18,9 @@ test.after.always(async () => {
 
 const db = () => sys.services.db;
 const CAT = 'archive_no,e01z211,e01z211a,e01z227,e01z224';
-const cliEnv = () => ({ ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) });
 /** `npm run import -- …`: exit code, and stdout then stderr. */
-const cli = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args], { env: cliEnv(), cwd: projectRoot }).then(
-    (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
-    (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
-  );
-const tmpFile = (name: string, bytes: string) => {
-  const file = path.join(fs.mkdtempSync(path.join(sys.testDb.dataDir, 'imp-')), name);
-  fs.writeFileSync(file, bytes);
-  return file;
-};
+const cli = (...args: string[]) => runImportCli(sys, args);
+const tmpFile = (name: string, bytes: string) => importFileIn(sys, name, bytes);
 
 /** The next demo archive of the city office to look at. */
 let nextPlain = 0;

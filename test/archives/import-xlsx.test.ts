@@ -2,19 +2,16 @@
 // xlsx-worker.mjs), so that other users are answered while a big catalogue is read; the rows are
 // the ones the reading on the main thread gave, and a bad file, an oversized sheet or a worker that
 // runs out of memory is a 400 with the reason, never a crashed server.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { MAX_IMPORT_ROWS, readImportFile } from '../../server/archives/import-read.ts';
 import { isAppError } from '../../server/errors.ts';
-import { projectRoot } from '../../server/services.ts';
-import { postBytes } from './helpers.ts';
+import { postBytes, runImportCli } from './helpers.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -177,11 +174,7 @@ test.serial('a reader that runs out of memory is a 400 and its thread is gone; t
 test.serial('the CLI reads an XLSX the same way and exits when done: the reader thread keeps no process alive', async (t) => {
   const file = path.join(fs.mkdtempSync(path.join(sys.testDb.dataDir, 'xlsx-')), 'catalogue.xlsx');
   fs.writeFileSync(file, await catalogue(3));
-  const env = { ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) };
-  const run = await promisify(execFile)(process.execPath, ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), file, '--dry-run'], { env, cwd: projectRoot, timeout: 60_000 }).then(
-    (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
-    (e) => ({ code: e.code as number | string, out: `${e.stdout}${e.stderr}`, killed: e.killed as boolean }),
-  );
+  const run = await runImportCli(sys, [file, '--dry-run'], { timeout: 60_000 });
   // No such archives: every row is named by sheet and line, exit 1 (not killed by the timeout).
   t.is(run.code, 1, run.out);
   t.regex(run.out, /\[目录\] 第 2 行 列 档案号: 档案号 XL-00000 不存在/);

@@ -2,10 +2,9 @@
 // over the API and from the CLI); a clean file imports cadres, archives and catalogue rows in one
 // go; archivists import into their own office only, and never into an archive of a cadre they are
 // tied to (回避: avoidance list, self, relatives), which is answered as absent.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
@@ -13,7 +12,7 @@ import { idCheckDigit } from '../../server/archives/validate.ts';
 import { readImportFile } from '../../server/archives/import-read.ts';
 import { runImport } from '../../server/archives/import.ts';
 import { insertMaterial } from '../../server/archives/catalog-store.ts';
-import { cadreNamed, cadreOfUser, plainArchiveOf, postBytes } from './helpers.ts';
+import { cadreNamed, cadreOfUser, importCliArgs, importCliEnv, plainArchiveOf, postBytes, runImportCli } from './helpers.ts';
 import { projectRoot } from '../../server/services.ts';
 import type { Trx } from '../../server/db.ts';
 
@@ -382,14 +381,8 @@ test.serial("an ID number or 档案号 on record is refused in the same words wh
   for (const [, problem] of byRow(3)) t.false(/海勃湾|乌海市|150300|150302|档案室/.test(problem), problem);
 });
 
-const cliEnv = () => ({ ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}) });
-const cliArgs = (args: string[]) => ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args];
 /** `npm run import -- …`: exit code, and stdout then stderr. */
-const cli = (...args: string[]) =>
-  promisify(execFile)(process.execPath, cliArgs(args), { env: cliEnv(), cwd: projectRoot }).then(
-    (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
-    (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
-  );
+const cli = (...args: string[]) => runImportCli(sys, args);
 
 test.serial('the CLI: a file with one bad row exits 1, names the row, and imports nothing', async (t) => {
   const dir = fs.mkdtempSync(path.join(sys.testDb.dataDir, 'cli-'));
@@ -425,7 +418,7 @@ test.serial('the CLI imports while the server writes: it waits for the writer lo
   // The server is in the middle of a write when the CLI, done checking, opens its transaction.
   const trx = await sys.services.db.transaction();
   await trx('cadres').where('id', '=', trx('cadres').min('id')).update({ updated_at: new Date().toISOString() });
-  const child = spawn(process.execPath, cliArgs([file, '--custodian', '150300-ZZB-DAS']), { env: cliEnv(), cwd: projectRoot });
+  const child = spawn(process.execPath, importCliArgs([file, '--custodian', '150300-ZZB-DAS']), { env: importCliEnv(sys), cwd: projectRoot });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   let timer: NodeJS.Timeout | undefined;
