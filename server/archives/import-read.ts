@@ -111,14 +111,27 @@ const tooManyRows = (name: string, rows: number) =>
     },
   ]);
 
-function toSheet(name: string, header: { line: number; cells: string[] }, body: Array<{ line: number; cells: string[] }>): Sheet {
-  const { cols, headers } = columnsOf(header.cells);
-  const unnamed = new Map<number, number>();
-  const rows: InRow[] = [];
+/** A sheet being read: its header's columns, and the rows so far (a CSV's all at once, an XLSX's in chunks). */
+interface OpenSheet {
+  name: string;
+  header: { line: number; cells: string[] };
+  cols: string[];
+  headers: Map<string, string>;
+  unnamed: Map<number, number>;
+  rows: InRow[];
+}
+
+const openSheet = (name: string, header: { line: number; cells: string[] }): OpenSheet => ({ name, header, ...columnsOf(header.cells), unnamed: new Map(), rows: [] });
+
+function addRows(sheet: OpenSheet, body: Array<{ line: number; cells: string[] }>): void {
   for (const r of body) {
-    const row = inRow(cols, r, unnamed);
-    if (row) rows.push(row);
+    const row = inRow(sheet.cols, r, sheet.unnamed);
+    if (row) sheet.rows.push(row);
   }
+}
+
+/** The sheet read, CSV or XLSX alike; refused past MAX_IMPORT_ROWS. */
+function closeSheet({ name, header, cols, headers, unnamed, rows }: OpenSheet): Sheet {
   if (rows.length > MAX_IMPORT_ROWS) throw tooManyRows(name, rows.length);
   return { name, headers, headerLine: header.line, columns: cols.map((key, i) => ({ key, header: header.cells[i].trim() })), unnamed, rows };
 }
@@ -175,7 +188,9 @@ async function readCsv(buf: Buffer, name: string): Promise<Sheet[]> {
   if (!records.length) return [];
   const startLine = (r: { record: string[]; info: { lines: number } }) => r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
   const cells = (r: { record: string[]; info: { lines: number } }) => ({ line: startLine(r), cells: r.record });
-  return [toSheet(name, cells(records[0]), records.slice(1).map(cells))];
+  const sheet = openSheet(name, cells(records[0]));
+  addRows(sheet, records.slice(1).map(cells));
+  return [closeSheet(sheet)];
 }
 
 const XLSX_UNREADABLE = 'XLSX 无法解析 / the XLSX file cannot be read';
@@ -208,7 +223,7 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
   });
   return new Promise<Sheet[]>((resolve, reject) => {
     const out: Sheet[] = [];
-    let sheet: { name: string; header: { line: number; cells: string[] }; cols: string[]; headers: Map<string, string>; unnamed: Map<number, number>; rows: InRow[] } | null = null;
+    let sheet: OpenSheet | null = null;
     let settled = false;
     const settle = (fail: unknown, sheets?: Sheet[]) => {
       if (settled) return;
@@ -218,9 +233,7 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
     };
     const endSheet = () => {
       if (!sheet) return;
-      if (sheet.rows.length > MAX_IMPORT_ROWS) throw tooManyRows(sheet.name, sheet.rows.length);
-      const { name, header, cols, headers, unnamed, rows } = sheet;
-      out.push({ name, headers, headerLine: header.line, columns: cols.map((key, i) => ({ key, header: header.cells[i].trim() })), unnamed, rows });
+      out.push(closeSheet(sheet));
       sheet = null;
     };
     worker.on('message', (m: XlsxMessage) => {
@@ -228,12 +241,9 @@ function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
       try {
         if (m.type === 'sheet') {
           endSheet();
-          sheet = { name: m.name, header: { line: m.line, cells: m.header }, ...columnsOf(m.header), unnamed: new Map(), rows: [] };
+          sheet = openSheet(m.name, { line: m.line, cells: m.header });
         } else if (m.type === 'rows') {
-          for (const r of m.rows) {
-            const row = inRow(sheet!.cols, r, sheet!.unnamed);
-            if (row) sheet!.rows.push(row);
-          }
+          addRows(sheet!, m.rows);
         } else if (m.type === 'done') {
           endSheet();
           return settle(null, out);
