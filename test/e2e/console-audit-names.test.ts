@@ -91,7 +91,11 @@ test.serial('in Chinese at 1280 px: the user, the account, the cadre and the cas
   // The user filter: the display name, or the username in capitals.
   for (const who of ['冯涛', 'SECADMIN']) {
     await p.getByLabel('用户', { exact: true }).fill(who);
+    // The total of the unfiltered search is on the page already: wait for this search's answer, then for it to be shown.
+    const answered = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/audit/entries' && new URL(r.url()).searchParams.get('actor') === who);
     await p.getByRole('button', { name: '查询' }).click();
+    await answered;
+    await p.locator('[role="status"]', { hasText: '正在加载' }).waitFor({ state: 'detached' });
     await p.getByTestId('audit-total').getByText(/共 [1-9]\d* 条记录/).waitFor();
     const names = await p.locator('table[aria-label="审计记录"] tbody td.who').allInnerTexts();
     t.true(names.length > 0 && names.every((n) => n === '冯涛\nsecadmin'), `${who}: ${names.join(' | ')}`);
