@@ -214,6 +214,7 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
         })
         .catch((e) => s.log.error({ err: e }, 'audit of a denial failed'));
     }
+    if (isAppError(err) && err.headers) res.set(err.headers);
     res.status(status).json(body);
   });
   return app;

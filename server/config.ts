@@ -174,6 +174,11 @@ const envSchema = z.object({
   INBOX_DUE_SOON_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** How often an open inbox asks whether anything changed (ETag polling). */
   INBOX_POLL_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
+  /**
+   * 目录导入 (server/archives/import-read.ts): XLSX files read at once, each in a worker thread whose
+   * heap may grow to 1.5 GB; one more is refused with 503 IMPORT_BUSY, never queued. CSV files are not counted.
+   */
+  IMPORT_MAX_XLSX_READS: z.coerce.number().int().min(1).max(16).default(1),
   ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(200).default(10),
   ATTACHMENTS_PER_CASE: z.coerce.number().int().min(1).max(1000).default(50),
 });
@@ -265,6 +270,8 @@ export interface Config {
   backup: { dir: string };
   inbox: { dueSoonHours: number; pollSeconds: number };
   attachments: { maxBytes: number; maxPerCase: number };
+  /** 目录导入: how many XLSX files are read at once (each worker up to 1.5 GB of heap). */
+  imports: { maxXlsxReads: number };
   /** The reading room: widths (px) of the watermarked page and thumbnails served to readers. */
   reading: { pageWidth: number; thumbWidth: number };
 }
@@ -367,6 +374,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')) },
     inbox: { dueSoonHours: e.INBOX_DUE_SOON_HOURS, pollSeconds: e.INBOX_POLL_SECONDS },
     attachments: { maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerCase: e.ATTACHMENTS_PER_CASE },
+    imports: { maxXlsxReads: e.IMPORT_MAX_XLSX_READS },
     reading: { pageWidth: e.READING_PAGE_WIDTH, thumbWidth: e.READING_THUMB_WIDTH },
   };
 }

@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Headers of the answer (Retry-After of a 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -126,6 +128,12 @@ export const errors = {
   unsupportedMedia: (accepted?: string[]) =>
     new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', accepted?.length ? uploadTypesText(accepted) : '请以 JSON 格式提交 / Send JSON (application/json)', accepted?.length ? { accepted } : undefined),
   foreignOrigin: () => new AppError(403, 'FOREIGN_ORIGIN', '拒绝跨站请求 / Cross-site request refused'),
+  /**
+   * Too busy for this now; nothing was done. The answer carries Retry-After (seconds), and
+   * details.retryAfterSeconds for a client that reads JSON only.
+   */
+  busy: (code: string, message: string, retryAfterSeconds: number) =>
+    new AppError(503, code, message, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) }),
   rateLimited: () => new AppError(429, 'RATE_LIMITED', '尝试过于频繁，请稍后再试 / Too many attempts; wait a moment'),
   /** The session may only change its password (initial or expired password) until it does. */
   passwordChangeRequired: () =>

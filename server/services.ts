@@ -40,6 +40,7 @@ import { registerDeadlineServices } from './deadlines/process-services.ts';
 import { AccessRules } from './access/rules.ts';
 import { AvoidanceService } from './access/service.ts';
 import { ArchivesService } from './archives/service.ts';
+import { XlsxReadSlots } from './archives/import-slots.ts';
 import { ArchiveViews } from './archives/views.ts';
 import { Scans } from './archives/scans.ts';
 import { MaterialsService } from './materials/service.ts';
@@ -232,7 +233,7 @@ export function createServices(deps: Deps): Services {
   const users = new UserAdminService(db, clock, sessions, audit, notify, config.passwordScryptN);
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
-  const archives = new ArchivesService(db, clock, audit, access, scans);
+  const archives = new ArchivesService(db, clock, audit, access, scans, new XlsxReadSlots(config.imports.maxXlsxReads));
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
   const stockChecks = new StockChecks(db, clock, audit, access);

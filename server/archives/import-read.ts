@@ -6,7 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse';
-import { errors } from '../errors.ts';
+import { AppError, errors } from '../errors.ts';
+import type { XlsxReadSlots } from './import-slots.ts';
 
 export interface InRow {
   line: number;
@@ -206,31 +207,51 @@ const XLSX_CHUNK_ROWS = 1_000;
  */
 const XLSX_HEAP_MB = 1_536;
 
+/** The read of a request whose client went away: nobody is left to answer (nginx's 499). */
+const clientGone = () => new AppError(499, 'CLIENT_CLOSED_REQUEST', '请求已取消 / The request was cancelled');
+
 /**
  * An XLSX file, parsed by exceljs in a worker thread (xlsx-worker.mjs) so that the server keeps
  * answering other users meanwhile; its rows come back in chunks and become a Sheet here, exactly as
- * a CSV's do. The worker is gone when this settles, whatever happened.
+ * a CSV's do. The worker is gone when this settles, whatever happened, and only then is its slot
+ * (opts.slots) free again. opts.signal ends the worker early (the client disconnected).
  */
 function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Sheet[]> {
-  // A copy of the file's bytes, handed over rather than copied again (buf may be a view of a bigger pool).
-  const bytes = new Uint8Array(buf);
-  const worker = new Worker(new URL('./xlsx-worker.mjs', import.meta.url), {
-    workerData: { bytes, maxRows: MAX_IMPORT_ROWS, chunkRows: XLSX_CHUNK_ROWS },
-    transferList: [bytes.buffer],
-    // Not the parent's flags (tsx's loader, --inspect…): the worker is plain JavaScript.
-    execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: opts.xlsxHeapMb ?? XLSX_HEAP_MB },
-  });
+  if (opts.signal?.aborted) return Promise.reject(clientGone());
+  // Refused here, before a thread or a copy of the file is made (throws 503 IMPORT_BUSY).
+  const free = opts.slots?.take() ?? (() => {});
+  let worker: Worker;
+  try {
+    // A copy of the file's bytes, handed over rather than copied again (buf may be a view of a bigger pool).
+    const bytes = new Uint8Array(buf);
+    worker = new Worker(new URL('./xlsx-worker.mjs', import.meta.url), {
+      workerData: { bytes, maxRows: MAX_IMPORT_ROWS, chunkRows: XLSX_CHUNK_ROWS },
+      transferList: [bytes.buffer],
+      // Not the parent's flags (tsx's loader, --inspect…): the worker is plain JavaScript.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: opts.xlsxHeapMb ?? XLSX_HEAP_MB },
+    });
+  } catch (e) {
+    free();
+    return Promise.reject(e);
+  }
   return new Promise<Sheet[]>((resolve, reject) => {
     const out: Sheet[] = [];
     let sheet: OpenSheet | null = null;
     let settled = false;
+    const onAbort = () => settle(clientGone());
     const settle = (fail: unknown, sheets?: Sheet[]) => {
       if (settled) return;
       settled = true;
-      // The answer once the thread is gone (at once when it has ended by itself).
-      void worker.terminate().finally(() => (fail ? reject(fail) : resolve(sheets!)));
+      opts.signal?.removeEventListener('abort', onAbort);
+      // The answer once the thread is gone (at once when it has ended by itself); its slot with it.
+      void worker.terminate().finally(() => {
+        free();
+        if (fail) reject(fail);
+        else resolve(sheets!);
+      });
     };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const endSheet = () => {
       if (!sheet) return;
       out.push(closeSheet(sheet));
@@ -276,6 +297,10 @@ export interface ReadOptions {
   xlsxHeapMb?: number;
   /** Sent as an XLSX (its content type or file name): bytes that are no workbook are an unreadable XLSX, not a CSV. */
   xlsx?: boolean;
+  /** The server's limit on XLSX reads at once (none in the CLI and the bench: one file per process). */
+  slots?: XlsxReadSlots;
+  /** Aborted when the client has gone: the XLSX worker is ended and its slot freed. */
+  signal?: AbortSignal;
 }
 
 export const NO_DATA_ROWS = '文件中没有数据行 / The file has no data rows';

@@ -1,5 +1,6 @@
 // HTTP routes of the archive domain: org tree and custody, cadre search and records, archives,
 // the catalogue, page scans and the import. Thin: parse, call one service function, answer.
+import type { Response } from 'express';
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
@@ -12,6 +13,15 @@ const ok = z.object({ ok: z.literal(true) });
 const digitalAfter = z
   .object({ status: z.string(), label: z.string(), from: z.string().nullable() })
   .openapi({ description: 'the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化' });
+
+/** Aborted when the connection closes before the answer is sent (the client went away). */
+function clientGone(res: Response): AbortSignal {
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
 
 export function archiveRoutes(s: Services) {
   const v = s.archiveViews;
@@ -176,12 +186,13 @@ export function archiveRoutes(s: Services) {
       method: 'post',
       path: '/api/imports',
       summary: '历史数据迁移: import cadres, archives and catalogue rows from CSV or XLSX',
-      description: 'Sheets with a0101… columns are cadres (+ archive columns); sheets with e01z211… are catalogue rows. `dryRun=true` (the default) reports every bad row and writes nothing; a real run imports everything in one transaction or nothing.',
+      description:
+        'Sheets with a0101… columns are cadres (+ archive columns); sheets with e01z211… are catalogue rows. `dryRun=true` (the default) reports every bad row and writes nothing; a real run imports everything in one transaction or nothing. The server reads at most IMPORT_MAX_XLSX_READS XLSX files at once: one more is refused at once with 503 IMPORT_BUSY and Retry-After (nothing read, nothing written), never queued.',
       tags,
       permission: 'archive.import',
       query: S.importQuery,
       binaryBody: { types: IMPORT_TYPES, maxBytes: 20 * 1024 * 1024 },
-      handler: ({ user, ip, query, body, req }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun, req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1]),
+      handler: ({ user, ip, query, body, req, res }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun, req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1], clientGone(res)),
     }),
   ];
 }

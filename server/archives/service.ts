@@ -21,6 +21,7 @@ import type { Scans } from './scans.ts';
 import { custodyDto, materialDto, pageDto } from './dto.ts';
 import { DIGITAL_STATUSES, DIGITISED_STATUSES, type ArchiveKind, type DigitalStatus } from './codes.ts';
 import { readImportFile } from './import-read.ts';
+import { XlsxReadSlots } from './import-slots.ts';
 import { runImport } from './import.ts';
 
 /** The archive's digital status now, and the one it had before (`from`) when a check moved it back. */
@@ -51,6 +52,8 @@ export class ArchivesService {
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
     readonly scans: Scans,
+    /** XLSX import files read at once (IMPORT_MAX_XLSX_READS); one more is refused with 503 IMPORT_BUSY. */
+    readonly xlsxReads = new XlsxReadSlots(1),
   ) {}
 
   // -- the domain API for processes (call inside your transaction) --------------------------
@@ -260,11 +263,15 @@ export class ArchivesService {
     });
   }
 
-  /** 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row. */
-  async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean, xlsx = false) {
+  /**
+   * 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row.
+   * An XLSX file takes one of the server's read slots while it is read (503 IMPORT_BUSY when none is
+   * free); `signal` (the client gone) ends its read.
+   */
+  async importFile(user: SessionUser, ip: string, file: Buffer, dryRun: boolean, xlsx = false, signal?: AbortSignal) {
     const office = await people.findOrgUnit(this.db, user.orgUnitId);
     if (!office?.is_custodian) throw errors.rule('custodian_office', '只有管档单位的档案管理员可以导入 / Only archivists of a custodian office import');
-    const sheets = await readImportFile(file, 'CSV', { xlsx });
+    const sheets = await readImportFile(file, 'CSV', { xlsx, slots: this.xlsxReads, signal });
     const audit = (report: { imported: boolean; counts: object; errors: unknown[]; errorCount: number }) => ({
       actor: user,
       ip,
