@@ -192,6 +192,7 @@ export function archiveRoutes(s: Services) {
       permission: 'archive.import',
       query: S.importQuery,
       binaryBody: { types: IMPORT_TYPES, maxBytes: 20 * 1024 * 1024 },
+      response: S.importReportSchema,
       handler: ({ user, ip, query, body, req, res }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun, req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1], clientGone(res)),
     }),
   ];

@@ -39,6 +39,28 @@ export const searchResult = z
   })
   .openapi('CadreSearchResult');
 
+/** The answer of POST /api/imports (import.ts ImportReport). */
+export const importReportSchema = z
+  .object({
+    dryRun: z.boolean(),
+    imported: z.boolean().openapi({ description: 'true only when a real run wrote every row (all or nothing)' }),
+    counts: z
+      .object({ cadres: z.number().int(), archives: z.number().int(), materials: z.number().int() })
+      .openapi({ description: 'what the file adds (a dry run: would add)' }),
+    errors: z
+      .array(
+        z.object({
+          sheet: z.string(),
+          row: z.number().int().openapi({ description: 'the line in the file (the header row for a problem with a column)' }),
+          column: z.string().nullable().openapi({ description: 'the header as written in the file; null for a problem with the whole row or sheet' }),
+          problem: z.string().openapi({ description: 'Chinese / English' }),
+        }),
+      )
+      .openapi({ description: 'the first 1,000 problems, by sheet and row' }),
+    errorCount: z.number().int().openapi({ description: 'all problems (more than errors.length when they were cut)' }),
+  })
+  .openapi('ImportReport');
+
 export const cadreBody = z
   .object({
     name: text(50),

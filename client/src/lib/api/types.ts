@@ -920,6 +920,30 @@ export type MaterialDetail = Material & {
   }>;
 };
 
+export type ImportReport = {
+  dryRun: boolean;
+  /** true only when a real run wrote every row (all or nothing) */
+  imported: boolean;
+  /** what the file adds (a dry run: would add) */
+  counts: {
+    cadres: number;
+    archives: number;
+    materials: number;
+  };
+  /** the first 1,000 problems, by sheet and row */
+  errors: Array<{
+    sheet: string;
+    /** the line in the file (the header row for a problem with a column) */
+    row: number;
+    /** the header as written in the file; null for a problem with the whole row or sheet */
+    column: string | null;
+    /** Chinese / English */
+    problem: string;
+  }>;
+  /** all problems (more than errors.length when they were cut) */
+  errorCount: number;
+};
+
 export type MaterialLedger = {
   total: number;
   items: Array<{
@@ -3430,7 +3454,7 @@ export interface ApiRoutes {
     params: never;
     query: { dryRun?: "0" | "1" | "true" | "false" };
     body: never;
-    response: unknown;
+    response: ImportReport;
   };
   /** Avoidance list entries in force */
   "GET /api/avoidance-entries": {
