@@ -10,6 +10,7 @@ import * as people from '../people/store.ts';
 import { CADRE_FIELDS, fieldByName, valueProblem } from './fields.ts';
 import { nameKeys } from './pinyin.ts';
 import * as store from './store.ts';
+import * as catalog from './catalog-store.ts';
 import type { CadreRow, FieldHistoryRow } from './store.ts';
 import { idNumberBirthDate, idNumberProblems, isCalendarDate, lifeDateProblems } from './validate.ts';
 
@@ -116,6 +117,26 @@ export interface FieldChange {
   ruling?: string;
 }
 
+/**
+ * A birth date after a material of the cadre's archive would leave that material formed before the
+ * cadre was born: refused (400 at `field`), naming the earliest such material, which is corrected
+ * first when its date is the one that is wrong (更正 of the catalogue row).
+ */
+export async function assertBornBeforeMaterials(q: Q, cadreId: number, birthDate: string, field: string): Promise<void> {
+  const m = await catalog.earliestMaterialOfCadre(q, cadreId, birthDate);
+  if (!m) return;
+  throw errors.validation(
+    [
+      {
+        field,
+        message: `出生日期 ${birthDate} 晚于档案中最早的材料（${m.seq_no} ${m.title}，形成于 ${m.formed_date}）；如该材料的形成时间有误，请先更正该材料 / the birth date ${birthDate} is after the earliest material in the archive (${m.seq_no} ${m.title}, formed ${m.formed_date}); if that date is wrong, correct the material first`,
+        earliest: { materialId: m.id, archiveNo: m.archive_no, seqNo: m.seq_no, title: m.title, formedDate: m.formed_date },
+      },
+    ],
+    '出生日期晚于档案中已有材料的形成时间 / The birth date is after a material already in the archive',
+  );
+}
+
 /** Changes one A01 field and records the version; refuses a change without a basis. */
 export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChange): Promise<FieldHistoryRow> {
   const f = fieldByName(change.field);
@@ -149,6 +170,7 @@ export async function updateCadreField(trx: Trx, clock: Clock, change: FieldChan
   const next: CadreRow = { ...cadre, [f.column]: stored, ...ruling };
   const consistency = cadreProblems(next as never, beijingDay(clock.now())).filter((p) => p.field === f.column || f.column === 'birth_date' || f.column === 'gender');
   if (consistency.length) throw errors.validation(consistency, '更正后的信息不一致 / The corrected record would be inconsistent');
+  if (f.column === 'birth_date' && stored) await assertBornBeforeMaterials(trx, cadre.id, String(stored), f.column);
   const old = (cadre as unknown as Record<string, unknown>)[f.column];
   if (String(old ?? '') === String(stored ?? '')) throw errors.rule('no_change', '新值与原值相同 / The new value equals the current one', { field: f.column });
   if (f.kind === 'id_number') await assertIdNumberFree(trx, String(stored), cadre.id);

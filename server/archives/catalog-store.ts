@@ -110,6 +110,22 @@ export async function currentMaterials(q: Q, archiveId: number, categories?: str
   return (await qb).map(materialFromDb);
 }
 
+/**
+ * The earliest-formed material in the current catalogues of a cadre's archives (正本 and 副本), with
+ * the archive's number; undefined when none is formed before `before` (when given) or there is none.
+ */
+export async function earliestMaterialOfCadre(q: Q, cadreId: number, before?: string): Promise<(MaterialRow & { archive_no: string }) | undefined> {
+  const qb = q('materials as m')
+    .join('archives as a', 'a.id', 'm.archive_id')
+    .where('a.cadre_id', cadreId)
+    .whereNotExists(q('materials as s').whereRaw('s.supersedes_material_id = m.id').select('s.id'))
+    .orderBy([{ column: 'm.formed_date' }, { column: 'm.id' }])
+    .first('m.*', 'a.archive_no');
+  if (before) qb.where('m.formed_date', '<', before);
+  const r = await qb;
+  return r ? { ...materialFromDb(r), archive_no: r.archive_no } : undefined;
+}
+
 export async function insertPageImage(q: Q, row: Omit<PageImageRow, 'id'>): Promise<PageImageRow> {
   const [ret] = await q('page_images').insert(row).returning('id');
   return { id: idOf(ret), ...row };

@@ -12,7 +12,7 @@ import * as catalog from './catalog-store.ts';
 import type { CategoryRow, MaterialRow } from './catalog-store.ts';
 import type { ActorRef, Problem } from './cadres.ts';
 import { isCalendarDate } from './validate.ts';
-import { CORRECTED_FIELDS, GONE, type CorrectedField } from './codes.ts';
+import { CORRECTED_FIELDS, GONE, categoryCodeOf, type CorrectedField } from './codes.ts';
 import { assertKept } from './archives.ts';
 
 export const seqNo = (categoryCode: string, itemNo: number): string => `${categoryCode}-${itemNo}`;
@@ -32,8 +32,20 @@ export interface MaterialInput {
   actor: ActorRef | null;
 }
 
-/** Format and rule problems of a catalogue row (DOMAIN.md §2.2 and the 2009 filing rules). */
-export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, categories: CategoryRow[], today: string): Problem[] {
+/**
+ * A material formed before its cadre was born is a typing error (1900-01-01 for an unknown date, a
+ * year slipped), never a fact: refused, naming the birth date, wherever a formation date is written.
+ */
+export const beforeBirthProblem = (formedDate: string, birthDate: string): Problem => ({
+  field: 'formedDate',
+  message: `材料形成时间 ${formedDate} 早于干部的出生日期 ${birthDate} / the formation date ${formedDate} is before the cadre’s birth date ${birthDate}`,
+});
+
+/**
+ * Format and rule problems of a catalogue row (DOMAIN.md §2.2 and the 2009 filing rules); with the
+ * cadre's `birthDate`, a formation date before it too.
+ */
+export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, categories: CategoryRow[], today: string, birthDate?: string | null): Problem[] {
   const out: Problem[] = [];
   const cat = categories.find((c) => c.code === m.categoryCode);
   if (!cat || !cat.active) out.push({ field: 'categoryCode', message: `无此类别 ${m.categoryCode} / unknown category` });
@@ -49,6 +61,7 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
     });
   }
   else if (m.formedDate > today) out.push({ field: 'formedDate', message: '材料形成时间晚于今天 / the formation date is in the future' });
+  else if (birthDate && m.formedDate < birthDate) out.push(beforeBirthProblem(m.formedDate, birthDate));
   if (!Number.isInteger(m.pages) || m.pages <= 0) out.push({ field: 'pages', message: '页数须为正整数 / pages must be a positive whole number' });
   else if (m.pages > 2000) out.push({ field: 'pages', message: '页数过大 / too many pages' });
   if (m.isCopy) {
@@ -60,8 +73,14 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
   return out;
 }
 
-async function validate(trx: Q, clock: Clock, input: Omit<MaterialInput, 'archiveId' | 'actor'>): Promise<void> {
-  const problems = materialProblems(input, await catalog.listCategories(trx), beijingDay(clock.now()));
+/** The birth date of the cadre whose archive this is (null when the archive is not found). */
+async function birthDateOf(q: Q, archiveId: number): Promise<string | null> {
+  const r = await q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').where('a.id', archiveId).first('c.birth_date');
+  return r?.birth_date ?? null;
+}
+
+async function validate(trx: Q, clock: Clock, input: Omit<MaterialInput, 'archiveId' | 'actor'>, archiveId: number): Promise<void> {
+  const problems = materialProblems(input, await catalog.listCategories(trx), beijingDay(clock.now()), await birthDateOf(trx, archiveId));
   if (input.producerOrgId && !(await people.findOrgUnit(trx, input.producerOrgId))) problems.push({ field: 'producerOrgId', message: '形成单位不存在 / no such unit' });
   if (problems.length) throw errors.validation(problems, '目录信息有误 / The catalogue entry has problems');
 }
@@ -71,8 +90,10 @@ async function validate(trx: Q, clock: Clock, input: Omit<MaterialInput, 'archiv
  * locked first (FOR UPDATE on PostgreSQL, SQLite serialises writers), so concurrent filings into
  * one archive queue up and never take the same number; the unique index is the backstop.
  */
-export async function fileMaterial(trx: Trx, clock: Clock, input: MaterialInput): Promise<MaterialRow> {
-  await validate(trx, clock, input);
+export async function fileMaterial(trx: Trx, clock: Clock, given: MaterialInput): Promise<MaterialRow> {
+  // 十, 四之一, 99: the category as people write it, filed under the catalogue's code.
+  const input = { ...given, categoryCode: categoryCodeOf(String(given.categoryCode ?? '')) };
+  await validate(trx, clock, input, input.archiveId);
   const archive = await archiveStore.lockArchive(trx, input.archiveId);
   if (!archive) throw errors.notFound('Archive');
   if (GONE.includes(archive.status)) {
@@ -155,7 +176,7 @@ export async function supersedeMaterial(
     remark: input.remark === undefined ? old.remark : input.remark,
     producerOrgId: input.producerOrgId === undefined ? old.producer_org_id : input.producerOrgId,
   };
-  await validate(trx, clock, next);
+  await validate(trx, clock, next, old.archive_id);
   const row = {
     archive_id: old.archive_id,
     category_code: old.category_code,

@@ -96,3 +96,31 @@ export const MIN_SCAN_DPI = 200;
 /** An archive in stock with no place recorded: received, not yet 入库上架. */
 export const awaitingShelving = (a: { status: string; store_room: string | null; cabinet: string | null; shelf: string | null }): boolean =>
   a.status === 'in_stock' && !a.store_room && !a.cabinet && !a.shelf;
+
+const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const DIVIDED = ['4', '9'];
+
+/**
+ * A category as people write it, as the catalogue's code: the 类号 in Arabic ('10', '4-1') or in
+ * Chinese numerals as the printed catalogue heads it (一 … 十, DOMAIN.md §2.2), with or without
+ * 第…类; a sub-category of 四 or 九 as '4-1', '4.1', '41', '四-1' or '四之一'; '99', the A01 code of
+ * 十类, as '10'; full-width digits and dashes as half-width. Anything else comes back trimmed, for
+ * the caller to refuse as an unknown category.
+ */
+export function categoryCodeOf(text: string): string {
+  const t = text
+    .trim()
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[－—–‐·．]/g, (c) => (c === '·' || c === '．' ? '.' : '-'));
+  const bare = t.replace(/^第\s*/, '').replace(/\s*类$/, '');
+  const part = (p: string) => (/^\d{1,2}$/.test(p) ? String(Number(p)) : NUMERALS[p] ? String(NUMERALS[p]) : null);
+  if (bare === '99') return '10';
+  const whole = part(bare);
+  if (whole && Number(whole) >= 1 && Number(whole) <= 10) return whole;
+  const sub = /^([0-9一二三四五六七八九十]{1,2}?)\s*(?:[-.]|之)\s*([0-9一二三四五六七八九十]{1,2})$/.exec(bare) ?? /^([49])([1-9])$/.exec(bare);
+  if (sub) {
+    const [main, n] = [part(sub[1]), part(sub[2])];
+    if (main && n && DIVIDED.includes(main)) return `${main}-${n}`;
+  }
+  return t;
+}

@@ -25,10 +25,14 @@ export interface ArchiveRef {
   archive_no: string;
   cadre_id: number;
   custodian_org_id: number;
+  /** The cadre's: no catalogue row of the archive is formed before it. */
+  birth_date: string;
 }
 
 export async function archivesByNo(q: Q, nos: string[]): Promise<ArchiveRef[]> {
-  return inChunks(nos, (part) => q('archives').whereIn('archive_no', part).select('id', 'archive_no', 'cadre_id', 'custodian_org_id'));
+  return inChunks(nos, (part) =>
+    q('archives as a').join('cadres as c', 'c.id', 'a.cadre_id').whereIn('a.archive_no', part).select('a.id', 'a.archive_no', 'a.cadre_id', 'a.custodian_org_id', 'c.birth_date'),
+  );
 }
 
 /**

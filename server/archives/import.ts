@@ -18,7 +18,7 @@ import { iso } from '../clock.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { bool, parseJson, takeWriterLock } from '../db.ts';
 import { errors } from '../errors.ts';
-import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, type ArchiveKind } from './codes.ts';
+import { ARCHIVE_KINDS, MANAGEMENT_LEVELS, categoryCodeOf, type ArchiveKind } from './codes.ts';
 import { cadreProblems, cadreRow, type ActorRef, type CadreInput } from './cadres.ts';
 import { archiveRow, deepestRange, firstStatusRow } from './archives.ts';
 import { materialProblems, seqNo } from './catalogue.ts';
@@ -27,7 +27,7 @@ import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
 import * as io from './import-store.ts';
 import { nameKeys } from './pinyin.ts';
-import { normaliseDate } from './validate.ts';
+import { isCalendarDate, normaliseDate } from './validate.ts';
 import type { Sheet } from './import-read.ts';
 import { CADRE_COLUMNS, columnProblems } from './import-columns.ts';
 
@@ -74,14 +74,8 @@ const KIND_BY_LABEL = Object.fromEntries(Object.entries(ARCHIVE_KINDS).flatMap((
 const GENDER_BY_LABEL: Record<string, string> = { '1': '1', '2': '2', 男: '1', 女: '2' };
 const YES: Record<string, boolean> = { 是: true, 否: false, '1': true, '0': false, true: true, false: false, y: true, n: false, '': false };
 
-/** '41' / '4-1' / '4.1' → '4-1'; '99' → '10' (十类, DOMAIN.md §2.1). */
-export function normaliseCategory(v: string): string {
-  const t = v.trim();
-  if (t === '99') return '10';
-  const m = /^(\d)[-.]?(\d)$/.exec(t);
-  if (m && (m[1] === '4' || m[1] === '9')) return `${m[1]}-${m[2]}`;
-  return t;
-}
+/** '41' / '4-1' / '4.1' → '4-1'; '99' → '10'; 一 … 十 → '1' … '10' (十类, DOMAIN.md §2.1): codes.ts categoryCodeOf. */
+export const normaliseCategory = (v: string): string => categoryCodeOf(v);
 
 interface PlannedCadre { line: number; sheet: string; input: CadreInput; nameKeys: ReturnType<typeof nameKeys>; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
 interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
@@ -154,7 +148,7 @@ async function readState(q: Q, sheets: Sheet[], full: boolean, opts: ImportOptio
   const categories = await catalog.listCategories(q);
   const ranges = (await store.listCustodyRanges(q)).map((r) => ({ levels: parseJson<string[]>(r.management_levels, []), rootOrgId: Number(r.root_org_id), custodianOrgId: Number(r.custodian_org_id) }));
   const takenIds = new Set(await io.existingIdNumbers(q, ids));
-  const archives = new Map((await io.archivesByNo(q, nos)).map((a) => [a.archive_no, { id: Number(a.id), archive_no: a.archive_no, cadre_id: Number(a.cadre_id), custodian_org_id: Number(a.custodian_org_id) }]));
+  const archives = new Map((await io.archivesByNo(q, nos)).map((a) => [a.archive_no, { id: Number(a.id), archive_no: a.archive_no, cadre_id: Number(a.cadre_id), custodian_org_id: Number(a.custodian_org_id), birth_date: a.birth_date }]));
   const ties = opts.actor ? await io.importerTies(q, opts.actor.id) : { cadreIds: [], relativeIdNumbers: [] };
   const tied = new Set(ties.cadreIds);
   const reachable = [...archives.values()].filter((a) => openTo(a, opts, tied));
@@ -206,6 +200,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
   const seenNos = new Map<string, number>();
   /** Archive numbers the cadre rows of the file set up; true when the cadre is the importer's relative. */
   const fileArchives = new Map<string, boolean>();
+  /** The birth date of the cadre of each archive number the file sets up (a catalogue row of it is not formed before). */
+  const fileBirths = new Map<string, string>();
   // The catalogue already there: by archive number, the numbers taken per category and the materials.
   const noOf = new Map([...state.archives.values()].map((a) => [a.id, a.archive_no]));
   const there = new Map<string, string>();
@@ -278,6 +274,7 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
           // Like registration by hand, a relative's record may be set up (the importer then no longer
           // sees it); filing into it is refused below, as absent, like filing by hand afterwards.
           fileArchives.set(archiveNo, !!c.id_number && state.tiedIdNumbers.has(c.id_number));
+          if (c.birth_date && isCalendarDate(c.birth_date)) fileBirths.set(archiveNo, c.birth_date);
         }
         let office: number | undefined;
         if (v.custodian_code) {
@@ -318,7 +315,10 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         const fieldCol: Record<string, string> = { categoryCode: 'e01z211', title: 'e01z211a', formedDate: 'e01z227', pages: 'e01z224', copyDate: 'copy_date', remark: 'remark' };
         if (!categoryCode) bad('e01z211', '材料类别不能为空：填类号，如 4-1 / the category must not be empty: give its number, such as 4-1');
         // An empty category cell is said above; materialProblems would call it an unknown category.
-        for (const p of materialProblems(m, categories, today)) if (categoryCode || p.field !== 'categoryCode') bad(fieldCol[p.field] ?? p.field, p.message);
+        // A material formed before its cadre's birth: the birth date of a cadre row of this file, else the
+        // one on record — only of an archive the importer may file into (an absent one names no birth date).
+        const birth = fileArchives.has(archiveNo) ? (fileArchives.get(archiveNo) ? undefined : fileBirths.get(archiveNo)) : state.open.has(archiveNo) ? state.archives.get(archiveNo)?.birth_date : undefined;
+        for (const p of materialProblems(m, categories, today, birth)) if (categoryCode || p.field !== 'categoryCode') bad(fieldCol[p.field] ?? p.field, p.message);
         if (v.e01z124 && v.e01z124 !== '1') bad('e01z124', '每行登记一份材料：份数须为 1 或留空，另一份请另起一行 / one row is one document: 份数 must be 1 or blank; give another copy its own row');
         let itemNo: number | null = null;
         if (v.e01z212) {

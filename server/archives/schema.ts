@@ -104,7 +104,12 @@ export const familyBody = z
 
 export const materialBody = z
   .object({
-    categoryCode: z.string().regex(/^\d{1,2}(-\d{1,2})?$/),
+    categoryCode: z
+      .string()
+      .trim()
+      .min(1, '请填写材料类别 / Give the category')
+      .max(12, '材料类别过长 / The category is too long')
+      .openapi({ description: "the 类号: '1' … '10', a sub-category '4-1' … '9-4'; also as written on paper: 一 … 十, 四-1, 99 (十类)", example: '4-1' }),
     title: text(200),
     titleCode: optText(20),
     formedDate: z.string().max(10),

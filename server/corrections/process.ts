@@ -18,7 +18,7 @@ import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { MaterialRow } from '../archives/catalog-store.ts';
-import { assertIdNumberFree, cadreProblems } from '../archives/cadres.ts';
+import { assertBornBeforeMaterials, assertIdNumberFree, cadreProblems } from '../archives/cadres.ts';
 import { idNumberBirthDate } from '../archives/validate.ts';
 import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
@@ -80,6 +80,8 @@ async function checkValue(trx: ServiceContext['trx'], item: Item, value: string,
     throw errors.rule('no_change', '拟认定的值与现记载相同 / The proposed value equals the value on record', { field });
   }
   if (f.kind === 'id_number') await assertIdNumberFree(trx, value, cadre.id);
+  // Asked at 立案 and at 调查核实, not first when the approved correction is applied.
+  if (field === 'birth_date') await assertBornBeforeMaterials(trx, cadre.id, value, 'proposedValue');
 }
 
 export function correctionServices(d: CorrectionDeps) {

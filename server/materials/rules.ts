@@ -48,7 +48,7 @@ export function registrationProblems(v: Record<string, unknown>, today: string):
  */
 export function formedBeforeBirth(formedDate: string, cadre: { birth_date: string | null }): AppError | undefined {
   if (cadre.birth_date && formedDate < cadre.birth_date) {
-    return errors.rule('formed_before_birth', '材料形成时间早于干部的出生日期 / The formation date is before the cadre’s birth', { field: 'formedDate' });
+    return errors.rule('formed_before_birth', `材料形成时间 ${formedDate} 早于干部的出生日期 ${cadre.birth_date} / The formation date ${formedDate} is before the cadre’s birth date ${cadre.birth_date}`, { field: 'formedDate', birthDate: cadre.birth_date });
   }
 }
 

@@ -91,7 +91,7 @@ test.serial('the filing conditions: no future formation date, a copy needs its d
   }
   const beforeBirth = await start(registration(cadre, '1900-01-01'));
   t.is(beforeBirth.body.details.field, 'formedDate');
-  t.is(beforeBirth.body.message, '材料形成时间早于干部的出生日期 / The formation date is before the cadre’s birth');
+  t.is(beforeBirth.body.message, `材料形成时间 1900-01-01 早于干部的出生日期 ${cadre.birth_date} / The formation date 1900-01-01 is before the cadre’s birth date ${cadre.birth_date}`);
   t.is((await start(registration(cadre, cadre.birth_date))).status, 201, 'formed on the day of birth is possible');
   // The same checks stand when a changed form stops asking (the server's own conditions).
   const d = today(sys);

@@ -21,7 +21,7 @@ export const importsEn: Same<typeof importsZh> = {
     cadresRequired: 'Required: name (a0101), gender (a0104), birth date (a0107), native place (a0111a), ethnicity (a0117), political status (a0141), ID number (a0184), management_level, unit_code.',
     cadresOptional: 'Optional: work start (a0134), party join date (a0144), education, degree, post, archive_no, archive_kind, volumes, store_room, cabinet, shelf, custodian_code.',
     catalogue: 'Catalogue (a sheet with e01z211 category)',
-    catalogueRequired: 'Required: archive_no, category (e01z211, such as 4-1), title (e01z211a), date (e01z227, YYYYMMDD or YYYY-MM-DD), pages (e01z224).',
+    catalogueRequired: 'Required: archive_no, category (e01z211: its code such as 1, 4-1, 10, or as the catalogue writes it: 一, 四-1, 十), title (e01z211a), date (e01z227, YYYYMMDD or YYYY-MM-DD), pages (e01z224).',
     catalogueOptional: 'Optional: item number (e01z212), issuing unit (e01z0001), is_copy (是/否), copy_date, remark.',
     order: 'Import the cadres first, then their catalogue.',
   },

@@ -17,7 +17,7 @@ export const importsZh = {
     cadresRequired: '必填：姓名（a0101）、性别（a0104）、出生日期（a0107）、籍贯（a0111a）、民族（a0117）、政治面貌（a0141）、身份证号（a0184）、管理权限（management_level）、单位代码（unit_code）。',
     cadresOptional: '可选：参加工作时间（a0134）、入党时间（a0144）、学历、学位、职务、档案号、档案类型、卷数、库房、柜、格、管档单位代码。',
     catalogue: '档案目录（含 e01z211 材料类别 的工作表）',
-    catalogueRequired: '必填：档案号（archive_no）、材料类别（e01z211，如 4-1）、材料名称（e01z211a）、形成时间（e01z227，YYYYMMDD 或 YYYY-MM-DD）、页数（e01z224）。',
+    catalogueRequired: '必填：档案号（archive_no）、材料类别（e01z211，类号如 1、4-1、10，或写作 一、四-1、十）、材料名称（e01z211a）、形成时间（e01z227，YYYYMMDD 或 YYYY-MM-DD）、页数（e01z224）。',
     catalogueOptional: '可选：序号（e01z212）、形成单位（e01z0001）、复印件（is_copy，是/否）、复制时间（copy_date）、备注（remark）。',
     order: '先导入干部，再导入其档案目录。',
   },
