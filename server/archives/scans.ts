@@ -81,7 +81,8 @@ export interface StoredImage {
  * overwrites a file a committed row points at.
  */
 export async function writeImage(root: string, dir: string, n: number, buf: Buffer): Promise<StoredImage> {
-  if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge();
+  // The routes read at most this much (RouteDef.binaryBody), so this holds for images given in-process (filing, the demo).
+  if (buf.length > MAX_PAGE_BYTES) throw errors.payloadTooLarge(MAX_PAGE_BYTES);
   const facts = await imageFacts(buf);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const file = path.posix.join(dir, `${String(n).padStart(3, '0')}-${sha256.slice(0, 12)}.${FORMATS[facts.format].ext}`);

@@ -697,6 +697,7 @@ export const en: Dictionary = {
     ATTACHMENT_TYPE: 'File type not accepted.',
     ATTACHMENT_TOO_LARGE: 'The file is too large.',
     PAYLOAD_TOO_LARGE: 'The file is too large.',
+    payloadLimit: 'The file is too large: at most {size}.',
     TOO_MANY_ATTACHMENTS: 'This case has the maximum number of attachments.',
     ATTACHMENT_CORRUPT: 'The attachment is damaged; contact the system administrator.',
     PASSWORD_CHANGE_REQUIRED: 'Change your password first.',

@@ -697,6 +697,7 @@ export const zh = {
     ATTACHMENT_TYPE: '文件类型不受支持。',
     ATTACHMENT_TOO_LARGE: '文件太大。',
     PAYLOAD_TOO_LARGE: '文件太大。',
+    payloadLimit: '文件太大，上限为 {size}。',
     TOO_MANY_ATTACHMENTS: '附件数量已达上限。',
     ATTACHMENT_CORRUPT: '附件已损坏，请联系系统管理员。',
     PASSWORD_CHANGE_REQUIRED: '请先修改密码。',
