@@ -4,7 +4,9 @@
 // org unit (their scope) and resets a lost authenticator. Nobody manages their own account here,
 // the 三员 separation holds for every role set, and the last enabled holder of an administrator
 // role cannot be disabled or stripped of it. Every change is audited in its transaction, and an
-// attempt refused by one of these rules is audited as denied.
+// attempt refused by one of these rules is audited as denied. Disabling an account, or a role or
+// unit change, gives the tasks the user may no longer work back to their groups in the same
+// transaction (workflow/held-tasks.ts).
 import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -18,7 +20,7 @@ import type { NotifyService } from '../notify/service.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
 import { assertRoleSet } from './separation.ts';
-import { releaseUnentitledTasks } from '../workflow/held-tasks.ts';
+import { releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
 import * as store from './store.ts';
 
 export const accountDto = (r: store.AccountRow, now: Date) => ({
@@ -51,7 +53,7 @@ export class UserAdminService {
     private readonly clock: Clock,
     private readonly sessions: Sessions,
     private readonly audit: AuditLog,
-    private readonly notify: Pick<NotifyService, 'notify'>,
+    private readonly notify: Pick<NotifyService, 'notify' | 'onTaskReleased'>,
     private readonly scryptN: number,
   ) {}
 
@@ -141,6 +143,9 @@ export class UserAdminService {
         objectId: id,
         detail: disabled ? { sessionsEnded: ended } : undefined,
       });
+      // A disabled account works nothing: its claims go back to their groups. Enabled again, it
+      // claims anew; a task the process named it for (stranded meanwhile) is its own again.
+      if (disabled) await this.releaseHeldTasks(trx, actor, ip, { ...row, disabled: true }, 'disable');
     }));
     return this.get(id);
   }
@@ -208,11 +213,12 @@ export class UserAdminService {
   }
 
   /**
-   * The open tasks the user holds that the new roles or unit no longer entitle them to go back to
-   * their candidate group, in the change's transaction (workflow/held-tasks.ts).
+   * The open tasks the user holds that the account as changed may no longer work (disabled, or the
+   * new roles or unit do not entitle them) go back to their candidate group, in the change's
+   * transaction (workflow/held-tasks.ts).
    */
-  private releaseHeldTasks(trx: Trx, actor: Actor, ip: string | null, after: store.AccountRow, why: 'roles_change' | 'scope_change') {
-    const user = { id: after.id, displayName: after.display_name, roles: after.roles, orgUnitId: after.org_unit_id };
+  private releaseHeldTasks(trx: Trx, actor: Actor, ip: string | null, after: store.AccountRow, why: AccountChange) {
+    const user = { id: after.id, displayName: after.display_name, roles: after.roles, orgUnitId: after.org_unit_id, disabled: after.disabled };
     return releaseUnentitledTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, user, why);
   }
 

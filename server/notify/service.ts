@@ -189,12 +189,42 @@ export class NotifyService {
     const avoidCadreId = cadreOf(variables);
     const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId };
     const told = await this.tellTaskHolders(trx, task, notice, { assigned: 'task_assigned', offered: 'task_offered' });
+    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer);
+  }
+
+  /**
+   * A claimed task back with its group because its holder's account changed (disabled, roles or unit:
+   * workflow/held-tasks.ts): told as a new task of the group is (task_offered), to whoever holds the
+   * role in the task's unit now — those told when it was new too, since it was someone's meanwhile.
+   * Nobody there to tell: task_unstaffed, as for a new task. `claim` names the claim released
+   * (holder and claim time), so each release is told once.
+   */
+  async onTaskReleased(trx: Trx, task: TaskRow, claim: string): Promise<void> {
+    const info = await store.caseInfo(trx, task.instance_id);
+    const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
+    const avoidCadreId = await store.caseCadre(trx, task.instance_id);
+    const offer = `released:${task.id}:${claim}`;
+    const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId };
+    const told = await this.tellTaskHolders(trx, { ...task, assignee_id: null }, notice, { assigned: 'task_assigned', offered: 'task_offered' });
+    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer);
+  }
+
+  /**
+   * Nobody a task notice went to may take the task: all must avoid the cadre, nobody active holds
+   * the role there, or the assignee's account is disabled. The case would wait unseen.
+   */
+  private async unstaffedUnlessReached(
+    trx: Trx,
+    task: TaskRow,
+    vars: Record<string, VarValue>,
+    told: { sent: NotifyResult; assigned: boolean; roleName: VarValue } | null,
+    avoidCadreId: number | null,
+    offer: string,
+  ): Promise<void> {
     if (!told) return;
     const { sent, assigned, roleName } = told;
     const reached = sent.queued + sent.held + sent.muted + sent.refused + sent.already;
     if (reached > 0) return;
-    // Nobody may take it: all must avoid the cadre, nobody active holds the role there, or the
-    // assignee's account is disabled. The case would wait unseen.
     const why = sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
     const orgId = assigned ? await store.orgOfUser(trx, task.assignee_id!) : task.candidate_org_id;
     await this.onUnstaffed(trx, task, { ...vars, roleName, why }, orgId, avoidCadreId, offer);

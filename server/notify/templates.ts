@@ -109,6 +109,19 @@ const UNSTAFFED_WHY_EN: Record<string, string> = {
   assignee_gone: 'the account of the person it was assigned to is disabled',
   assignee_unentitled: 'the person it was assigned to no longer holds any role that works tasks',
 };
+/** What to do about it: who can give the role, or for a person the process named, get them back. */
+const UNSTAFFED_ASK_ZH: Record<string, string> = {
+  avoided: '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+  vacant: '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。',
+  assignee_gone: '流程指定由此人办理：请商请系统管理员重新启用其账号，或在运行监控中取消该案件。',
+  assignee_unentitled: '流程指定由此人办理，不能转办：请商请安全保密管理员恢复其业务角色，或在运行监控中取消该案件。',
+};
+const UNSTAFFED_ASK_EN: Record<string, string> = {
+  avoided: 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+  vacant: 'Please ask the security administrator to give the role to a member of that unit, who can then work it.',
+  assignee_gone: 'The process names this person: ask the system administrator to enable their account again, or cancel the case in Operations.',
+  assignee_unentitled: 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.',
+};
 
 const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结', not_read: '已办结（未查阅）' };
 const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed', not_read: 'closed without a reading' };
@@ -382,11 +395,7 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
         greet.zh(v),
         '',
         `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${UNSTAFFED_WHY_ZH[v.why] ?? UNSTAFFED_WHY_ZH.avoided}，案件因此停在这一步。`,
-        v.why === 'assignee_unentitled'
-          ? '流程指定由此人办理，不能转办：请商请安全保密管理员恢复其业务角色，或在运行监控中取消该案件。'
-          : v.why === 'vacant'
-            ? '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。'
-            : '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+        UNSTAFFED_ASK_ZH[v.why] ?? UNSTAFFED_ASK_ZH.avoided,
       ],
     }),
     en: (v) => ({
@@ -395,11 +404,7 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
         greet.en(v),
         '',
         `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${UNSTAFFED_WHY_EN[v.why] ?? UNSTAFFED_WHY_EN.avoided}, so the case waits at this step.`,
-        v.why === 'assignee_unentitled'
-          ? 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.'
-          : v.why === 'vacant'
-            ? 'Please ask the security administrator to give the role to a member of that unit, who can then work it.'
-            : 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+        UNSTAFFED_ASK_EN[v.why] ?? UNSTAFFED_ASK_EN.avoided,
       ],
     }),
   },

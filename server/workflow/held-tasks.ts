@@ -1,14 +1,17 @@
-// The open tasks a user holds when the security administrator changes their roles or moves them
-// to another unit (server/admin/users.ts, in the change's own transaction). A task of a candidate
-// role that the new roles or unit no longer entitle them to goes back to its group unclaimed —
-// in the inbox of the role's holders in the task's unit, out of the user's —, with a `release` row in the
-// case's history (why: the account change, not the user's choice) and a `task.release` audit row.
+// The open tasks a user holds when the system administrator disables the account, or the security
+// administrator changes their roles or moves them to another unit (server/admin/users.ts, in the
+// change's own transaction). A task of a candidate role that the user may no longer work — a disabled
+// account works nothing; otherwise the new roles or unit no longer entitle them to it — goes back to
+// its group unclaimed: in the inbox of the role's holders in the task's unit, out of the user's, with a
+// `release` row in the case's history (why: the account change, not the user's choice), a
+// `task.release` audit row, and the group told as of a new task (task_offered; nobody there to tell:
+// task_unstaffed, as for a new task).
 // A task the process assigned to the person by name (camunda:assignee, e.g. =initiator: the
 // applicant's own step) has no group to go back to; it stays theirs while they hold any business
-// role, since the process chose the person, not a role or a unit. Left with none (made an
-// administrator), nobody can work it: it stays assigned, the history says so (`stranded`), and
-// the process administrators are told (task_unstaffed) — they see it in 运行监控 and may cancel the
-// case, or the security administrator gives the person a business role back.
+// role and their account is enabled, since the process chose the person, not a role or a unit. Left
+// with none (made an administrator) or disabled, nobody can work it: it stays assigned, the history
+// says so (`stranded`), and the process administrators are told (task_unstaffed) — they see it in
+// 运行监控 and may cancel the case, or the person gets a business role back or is enabled again.
 // The task routes re-check the current roles and unit as well (engine canWork), so a task held
 // across a change made some other way (SQL, a restore) is still refused.
 import type { Trx } from '../db.ts';
@@ -22,7 +25,7 @@ import { BUSINESS_ROLES } from '../http/policy.ts';
 import * as engineStore from '../engine/store.ts';
 import type { TaskRow } from '../engine/store.ts';
 
-export type AccountChange = 'roles_change' | 'scope_change';
+export type AccountChange = 'roles_change' | 'scope_change' | 'disable';
 
 /** The user as the change leaves them. */
 export interface HolderAfter {
@@ -30,6 +33,8 @@ export interface HolderAfter {
   displayName: string;
   roles: string[];
   orgUnitId: number;
+  /** A disabled account may work nothing, whatever its roles. */
+  disabled?: boolean;
 }
 
 /** Whether the holder of a candidate task may still work it: its role, in its unit (engine canWork). */
@@ -45,7 +50,7 @@ export interface HeldTasksResult {
 
 export async function releaseUnentitledTasks(
   trx: Trx,
-  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify'> },
+  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify' | 'onTaskReleased'> },
   by: { actor: Actor; ip: string | null },
   user: HolderAfter,
   why: AccountChange,
@@ -55,11 +60,12 @@ export async function releaseUnentitledTasks(
   const now = iso(deps.clock.now());
   for (const t of held) {
     const assigned = !t.candidate_role;
-    if (assigned ? worksTasks(user.roles) : entitledTo(t, user)) continue;
+    if (!user.disabled && (assigned ? worksTasks(user.roles) : entitledTo(t, user))) continue;
     // Under the case's lock, as every task command, and read again under it: a completion or a
     // release that committed while this waited for the lock (PostgreSQL) leaves nothing to do.
     await engineStore.lockInstanceOfTask(trx, t.id);
-    if (!(await trx('tasks').where({ id: t.id, status: 'open', assignee_id: user.id }).first('id'))) continue;
+    const claim = await trx('tasks').where({ id: t.id, status: 'open', assignee_id: user.id }).first('id', 'claimed_at');
+    if (!claim) continue;
     const event = assigned ? 'stranded' : 'release';
     if (!assigned) await engineStore.updateTask(trx, t.id, { assignee_id: null, claimed_at: null });
     await engineStore.insertHistory(trx, [
@@ -85,15 +91,19 @@ export async function releaseUnentitledTasks(
       detail: { instanceId: t.instance_id, userId: user.id, reason: why },
     });
     if (assigned) {
-      await tellStranded(trx, deps.notify, t, user.orgUnitId);
+      await tellStranded(trx, deps.notify, t, user.orgUnitId, why, now);
       out.stranded.push(t.id);
-    } else out.released.push(t.id);
+    } else {
+      // The claim this release ends names the offer: each claim is released once, and told once.
+      await deps.notify.onTaskReleased(trx, { ...t, assignee_id: null, claimed_at: null }, `${user.id}:${claim.claimed_at ?? now}`);
+      out.released.push(t.id);
+    }
   }
   return out;
 }
 
 /** The process administrators learn that nobody can work the task (no case content, no cadre). */
-async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: TaskRow, orgUnitId: number): Promise<void> {
+async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: TaskRow, orgUnitId: number, why: AccountChange, at: string): Promise<void> {
   const org = await trx('org_units').where({ id: orgUnitId }).first('name');
   const c = await trx('workflow_cases as c')
     .join('process_instances as pi', 'pi.id', 'c.instance_id')
@@ -108,10 +118,11 @@ async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: 
       caseRef: caseRefOf(t.instance_id, c?.business_key),
       roleName: { zh: '指定办理人', en: 'assignee' },
       orgName: oneLine(org?.name ?? '—'),
-      why: 'assignee_unentitled',
+      why: why === 'disable' ? 'assignee_gone' : 'assignee_unentitled',
     },
     link: { instance: t.instance_id },
     instanceId: t.instance_id,
-    key: `stranded:${t.id}:${t.assignee_id}`,
+    // Disabled is news of its own, each time (enabled meanwhile, the person could work it again).
+    key: `stranded:${t.id}:${t.assignee_id}${why === 'disable' ? `:disabled:${at}` : ''}`,
   });
 }

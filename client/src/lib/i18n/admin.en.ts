@@ -250,7 +250,7 @@ export const adminEn: Widen<typeof adminZh> = {
     cancelled_ok: 'The case is cancelled.',
     taskStatus: { open: 'open', completed: 'done', cancelled: 'cancelled' },
     jobStatusName: { pending: 'waiting', done: 'done', cancelled: 'cancelled', incident: 'incident' },
-    event: { start: 'started', end: 'done', timeout: 'timed out', incident: 'incident', suspend: 'suspended', resume: 'resumed', retry: 'retried', cancel: 'cancelled', reassign: 'handed on', release: 'released (account change)', stranded: 'nobody may work it (assignee has no business role)', discard: 'skipped', error: 'error' },
+    event: { start: 'started', end: 'done', timeout: 'timed out', incident: 'incident', suspend: 'suspended', resume: 'resumed', retry: 'retried', cancel: 'cancelled', reassign: 'handed on', release: 'released (account change)', stranded: 'nobody may work it (assignee has no business role or is disabled)', discard: 'skipped', error: 'error' },
     outcome: { approve: 'approve', reject: 'reject', return: 'return' },
     candidate: '{role} ({org})',
     anyone: 'any unit',

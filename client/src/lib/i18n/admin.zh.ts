@@ -246,7 +246,7 @@ export const adminZh = {
     cancelled_ok: '案件已取消。',
     taskStatus: { open: '待办', completed: '已办', cancelled: '已取消' },
     jobStatusName: { pending: '等待', done: '已执行', cancelled: '已取消', incident: '故障' },
-    event: { start: '开始', end: '完成', timeout: '超时', incident: '故障', suspend: '暂停', resume: '恢复', retry: '重试', cancel: '取消', reassign: '转办', release: '退回待认领（账户变更）', stranded: '无人可办（指定办理人已无业务角色）', discard: '跳过', error: '出错' },
+    event: { start: '开始', end: '完成', timeout: '超时', incident: '故障', suspend: '暂停', resume: '恢复', retry: '重试', cancel: '取消', reassign: '转办', release: '退回待认领（账户变更）', stranded: '无人可办（指定办理人已无业务角色或账号已停用）', discard: '跳过', error: '出错' },
     outcome: { approve: '同意', reject: '不同意', return: '退回' },
     candidate: '{role}（{org}）',
     anyone: '不限单位',

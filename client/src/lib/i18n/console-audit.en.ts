@@ -266,7 +266,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     config: { change: 'Configuration change' },
     backup: { create: 'Backup', restore: 'Restore' },
     process: { deploy: 'Process deployed', propose: 'Deployment proposed', approve: 'Deployment approved', reject: 'Deployment rejected' },
-    task: { release: 'Task released by an account change (role or unit changed)', stranded: 'Task’s assignee has no business role left (process administrators told)' },
+    task: { release: 'Task released by an account change (account disabled, role or unit changed)', stranded: 'Task’s assignee has no business role left or is disabled (process administrators told)' },
     instance: { start: 'Case started', withdraw: 'Case withdrawn', inspect: 'Case inspected' },
     grant: { revoke: 'Reading grant ended (archive transferred)' },
     digitisation_batch: { leave_out: 'Archive left out of a digitisation batch', return_part: 'Digitisation batch partly returned' },

@@ -264,7 +264,7 @@ export const consoleAuditZh = {
     config: { change: '修改配置' },
     backup: { create: '数据备份', restore: '数据恢复' },
     process: { deploy: '部署流程', propose: '提交流程部署', approve: '批准流程部署', reject: '驳回流程部署' },
-    task: { release: '因账户变更退回任务（角色或所属单位已变）', stranded: '任务的指定办理人已无业务角色（已告知流程管理员）' },
+    task: { release: '因账户变更退回任务（账号停用，或角色、所属单位已变）', stranded: '任务的指定办理人已无业务角色或账号已停用（已告知流程管理员）' },
     instance: { start: '发起事项', withdraw: '撤回事项', inspect: '查看案件' },
     grant: { revoke: '终止查阅授权（档案转出）' },
     digitisation_batch: { leave_out: '档案移出数字化批次', return_part: '数字化部分回库' },

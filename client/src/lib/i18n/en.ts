@@ -380,6 +380,8 @@ export const en: Dictionary = {
     released: '“{name}” back to the group: {from}’s {why} changed, so they can no longer work it',
     releasedWhy: { roles_change: 'roles', scope_change: 'unit' },
     stranded: 'Nobody may work “{name}”: the assignee {from} has no business role left; the process administrators were told',
+    releasedDisabled: '“{name}” back to the group: {from}’s account was disabled',
+    strandedDisabled: 'Nobody may work “{name}”: the assignee {from}’s account was disabled; the process administrators were told',
     waiting: 'Waiting',
   },
   diagram: {

@@ -379,6 +379,8 @@ export const zh = {
     released: '「{name}」退回待认领：{from}的{why}已变更，不能再办理',
     releasedWhy: { roles_change: '岗位（角色）', scope_change: '所属单位' },
     stranded: '「{name}」无人可办：指定办理人{from}已无业务角色，已告知流程管理员',
+    releasedDisabled: '「{name}」退回待认领：{from}的账号已停用',
+    strandedDisabled: '「{name}」无人可办：指定办理人{from}的账号已停用，已告知流程管理员',
     waiting: '等待办理',
   },
   diagram: {
