@@ -10,6 +10,10 @@ import type { AuditLog } from '../audit/service.ts';
 import { generateInitialPassword, hashPassword } from '../people/passwords.ts';
 import * as people from '../people/store.ts';
 import * as store from './store.ts';
+import { visibleText } from '../http/zod.ts';
+
+/** An org unit's name (单位名称): at most 200 characters (org_units.name). */
+const unitName = visibleText(1, 200);
 
 const FIRST_ADMINS = [
   { role: 'sys_admin', username: 'sysadmin', displayName: '系统管理员' },
@@ -35,7 +39,10 @@ export async function createFirstAdmins(
     let unit = await people.findOrgUnitByCode(trx, org.code);
     if (!unit) {
       if (!org.name) throw new Error(`no org unit with code ${org.code}; give --org-name to create it as a top-level unit`);
-      unit = await people.insertOrgUnit(trx, { code: org.code, name: org.name, kind: 'unit', parent_id: null });
+      // The unit's name is read on every screen and in every letter: nothing invisible in it.
+      const name = unitName.safeParse(org.name);
+      if (!name.success) throw new Error(`--org-name: ${name.error.issues[0].message}`);
+      unit = await people.insertOrgUnit(trx, { code: org.code, name: name.data, kind: 'unit', parent_id: null });
     }
     for (const a of FIRST_ADMINS) {
       if ((await store.enabledHolders(trx, a.role)) > 0) {

@@ -3,6 +3,7 @@
 import { GENDERS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
 import { idNumberProblems, isCalendarDate } from './validate.ts';
 import { isEthnicity } from '../../shared/ethnicities.ts';
+import { hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 
 export type FieldKind = 'text' | 'date' | 'gender' | 'id_number' | 'level' | 'ethnicity' | 'org';
 
@@ -14,10 +15,12 @@ export interface CadreField {
   kind: FieldKind;
   required: boolean;
   max: number;
+  /** A name people read (姓名): no invisible characters (server/http/zod.ts visibleText). */
+  visible?: boolean;
 }
 
 export const CADRE_FIELDS: CadreField[] = [
-  { column: 'name', a01: 'a0101', zh: '姓名', en: 'name', kind: 'text', required: true, max: 50 },
+  { column: 'name', a01: 'a0101', zh: '姓名', en: 'name', kind: 'text', required: true, max: 50, visible: true },
   { column: 'gender', a01: 'a0104', zh: '性别', en: 'gender', kind: 'gender', required: true, max: 1 },
   { column: 'birth_date', a01: 'a0107', zh: '出生日期', en: 'birth date', kind: 'date', required: true, max: 10 },
   { column: 'native_place', a01: 'a0111a', zh: '籍贯', en: 'native place', kind: 'text', required: true, max: 50 },
@@ -40,6 +43,8 @@ export const fieldByName = (name: string): CadreField | undefined =>
 export function valueProblem(f: CadreField, value: string | null): string | null {
   if (value === null || value === '') return f.required ? '必填 / required' : null;
   if (value.length > f.max) return `不能超过${f.max}个字符 / at most ${f.max} characters`;
+  // 「王\u200b建国」 looks like 王建国 in every list yet is another name (and another pinyin key).
+  if (f.visible && hasInvisible(value)) return INVISIBLE_MESSAGE;
   switch (f.kind) {
     case 'date':
       return isCalendarDate(value) ? null : '应为完整日期 YYYY-MM-DD / must be a full date YYYY-MM-DD';

@@ -1,5 +1,5 @@
 // Input and output shapes of the archive API (zod; the OpenAPI document is generated from them).
-import { z, intId, isoDate } from '../http/zod.ts';
+import { z, intId, isoDate, visibleText } from '../http/zod.ts';
 import { ARCHIVE_KIND_CODES, CORRECTED_FIELDS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -63,7 +63,7 @@ export const importReportSchema = z
 
 export const cadreBody = z
   .object({
-    name: text(50),
+    name: visibleText(1, 50),
     gender: z.enum(['1', '2']).openapi({ description: 'GB/T 2261.1: 1 男, 2 女' }),
     birthDate: isoDate,
     ethnicity: text(20),
@@ -93,7 +93,7 @@ export const cadreBody = z
 
 export const familyBody = z
   .object({
-    name: text(50),
+    name: visibleText(1, 50),
     relation: text(20),
     birthDate: isoDate.nullish(),
     idNumber: z.string().regex(/^\d{17}[\dX]$/).nullish(),

@@ -31,6 +31,9 @@ export const pageQuery = z.object(paging).strict();
 const INVISIBLE = /\p{Cf}/u;
 export const INVISIBLE_MESSAGE = '不得含有看不见的字符（如零宽空格） / must not contain invisible characters such as zero-width spaces';
 
+/** Whether the text holds an invisible format character (for checks outside a zod schema: the import's rows). */
+export const hasInvisible = (s: string): boolean => INVISIBLE.test(s);
+
 /** A name or a title as people read it: trimmed, min–max characters, nothing invisible in it. */
 export const visibleText = (min: number, max: number) =>
   z

@@ -1,5 +1,5 @@
 // Shapes of 库房核对: open a check, mark an archive by its number, close, and the answers.
-import { z, intId, paging } from '../http/zod.ts';
+import { z, intId, paging, visibleText } from '../http/zod.ts';
 import { ITEM_RESULT_CODES } from './codes.ts';
 
 export const idParams = z.object({ id: intId });
@@ -9,7 +9,7 @@ const placePart = z.string().trim().min(1).max(40);
 export const startBody = z
   .object({
     custodianOrgId: intId.optional().openapi({ description: 'the office to check; may be left out when the caller has one' }),
-    title: z.string().trim().min(1).max(100).optional().openapi({ description: 'default: <year>年度库房核对' }),
+    title: visibleText(1, 100).optional().openapi({ description: 'default: <year>年度库房核对' }),
   })
   .strict();
 
