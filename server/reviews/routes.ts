@@ -108,7 +108,7 @@ export function reviewRoutes(s: Services) {
       method: 'post',
       path: '/api/review-standards',
       summary: 'Publish the next version of the 审核标准 (process administrator): its items and the basis it rests on; reviews under way keep theirs',
-      description: '409 STANDARD_CHANGED when a version newer than baseVersion was published meanwhile; 422 RULE_VIOLATION category_unknown, pass_unreachable (fewer points than the pass mark), standard_unchanged.',
+      description: '409 STANDARD_CHANGED when a version newer than baseVersion was published meanwhile; 422 RULE_VIOLATION category_unknown, points_total (the items do not total 100: details points, required), criterion_repeated, standard_unchanged.',
       tags,
       permission: 'review_standard.publish',
       body: S.publishBody,

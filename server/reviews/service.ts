@@ -253,7 +253,10 @@ export class ArchiveReviews {
       const decided = { decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.note || null };
       await store.insertEvent(trx, { review_id: id, action: body.decision, actor_id: user.id, at: decided.decided_at, note: decided.decision_note, score: body.decision === 'confirm' ? r.score : null });
       if (body.decision === 'confirm') {
-        const passed = !r.vetoed && r.score! >= r.pass_score!;
+        // The pass mark is out of 100 (满分 100 分); a version published before totals were held to 100
+        // (standards.ts) is read in percent of its own total, so 87 of 147 (59 %) does not pass 80.
+        const total = store.totalPoints(await store.standard(trx, r.standard_version));
+        const passed = !r.vetoed && r.score! * 100 >= r.pass_score! * total;
         // Made for no campaign, while an open one lists the archive on the same version: it counts there.
         const joins = r.campaign_id === null ? await this.campaigns.joinable(trx, r.custodian_org_id, r.archive_id, r.standard_version) : null;
         if (joins) await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: id, detail: { campaign: joins.id } });

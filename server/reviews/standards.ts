@@ -28,6 +28,9 @@ export interface NewItem {
   categoryCodes: string[];
 }
 
+/** What the items of every version total: 满分 100 分. */
+export const FULL_MARKS = 100;
+
 const itemDto = (i: StandardItemRow) => ({ no: i.no, criterion: i.criterion, deductionRule: i.deduction_rule, maxScore: i.max_score, veto: i.veto, categoryCodes: i.category_codes });
 
 /** The items as stored, numbered 1… in the order given; each item's categories once each, in the catalogue's order. */
@@ -96,8 +99,10 @@ export class ReviewStandards {
     }
     const items = numbered(body.items, order);
     const points = store.totalPoints(items);
-    if (points < this.passScore) {
-      throw errors.rule('pass_unreachable', `总分 ${points} 低于合格线 ${this.passScore} 分，任何档案都不能合格 / The points (${points}) are below the pass mark (${this.passScore})`, { points, passScore: this.passScore });
+    // 满分 100 分 (DOMAIN.md §1.6): the pass mark, 统计分析's 百分制 and every reader take a score out
+    // of 100; a version worth 147 would pass 87 points (59 %) against a mark of 80.
+    if (points !== FULL_MARKS) {
+      throw errors.rule('points_total', `各项分值合计须为 ${FULL_MARKS} 分（现为 ${points} 分） / The items' points must total ${FULL_MARKS} (now ${points})`, { points, required: FULL_MARKS });
     }
     const version = await this.db.transaction(async (trx) => {
       // The newest version's row, locked: two publications one after the other, never side by side.

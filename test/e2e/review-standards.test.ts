@@ -1,7 +1,8 @@
 // 审核标准 in chromium. The archivist reaches it from the 专项审核 page: version 1 (系统初始版本, 现行)
 // with its 23 items and the categories by name, and no way to edit. The process administrator
 // edits a new version from the navigation: item 9 worth 12 (the total moves to 102), item 2
-// removed (99), an item added with category 10 and moved up and back (102); publishing is refused
+// removed (99), an item added with category 10 and moved up and back (102) — while the items do not
+// total 100 the bar says so and 发布 is disabled; the new item worth 1, 100; publishing is refused
 // without a basis, then publishes version 2, listed as 现行 — and the archivist sees it, and
 // version 1 kept in the URL across a reload. A second administrator publishes version 3 through the
 // API while the first edits on version 2: the editor says so (409) and loads version 3. Leaving the
@@ -21,7 +22,7 @@ import { shot } from './shots.ts';
 let sys: TestSystem;
 let b: Browsing;
 const basis = '市委组织部2026年第5号通知';
-const added = { criterion: '干部人事档案专项审核认定表归档', rule: '缺认定表的扣3分' };
+const added = { criterion: '干部人事档案专项审核认定表归档', rule: '缺认定表的扣1分' };
 
 test.before(async () => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
@@ -111,7 +112,16 @@ test.serial('the process administrator edits a new version: points, a removed it
   await rows.nth(22).filter({ hasText: '新增' }).waitFor();
   t.is(await p.getByLabel('第 23 项审核内容').inputValue(), added.criterion);
   await p.getByTestId('standard-diff').filter({ hasText: '与第 1 版相比：修改 1 项，新增 1 项，删除 1 项' }).waitFor();
-  t.is(await p.getByTestId('below-pass').count(), 0, 'above the pass mark');
+  // 102 points: not 满分 100 — said in the bar, 发布 disabled (the server refuses it too).
+  const publishButton = p.getByRole('button', { name: '发布新版本' });
+  await p.getByTestId('not-full').filter({ hasText: '各项分值合计须为 100 分（现为 102 分），调整分值后才能发布。' }).waitFor();
+  t.true(await publishButton.isDisabled(), '发布 is disabled at 102 points');
+  await p.getByTestId('not-full').scrollIntoViewIfNeeded();
+  await shot(p, 'review-standards-not-full');
+  await p.getByLabel('第 23 项分值').fill('1');
+  await total(p, '100 分');
+  await p.getByTestId('not-full').waitFor({ state: 'detached' });
+  t.true(await publishButton.isEnabled());
   await shot(p, 'review-standards-editor');
 
   // No basis: refused at the field, nothing sent.
@@ -132,15 +142,15 @@ test.serial('the process administrator edits a new version: points, a removed it
 
   await shownHeading(p, 2).filter({ hasText: '现行' }).waitFor();
   await p.waitForURL(/\/review-standards\?version=2$/);
-  await versionRow(p, 2).filter({ hasText: '现行' }).filter({ hasText: '吴国平' }).filter({ hasText: basis }).filter({ hasText: '102 分' }).waitFor();
+  await versionRow(p, 2).filter({ hasText: '现行' }).filter({ hasText: '吴国平' }).filter({ hasText: basis }).filter({ hasText: '100 分' }).waitFor();
   t.is(await versionRow(p, 1).filter({ hasText: '现行' }).count(), 0, 'version 1 is no longer in force');
   await p.locator('tr[data-item="23"]').filter({ hasText: added.criterion }).filter({ hasText: '10 其他可供组织参考的材料' }).waitFor();
 
   const v2 = (await (await sys.as('procadmin')).get('/api/review-standards/2')).body;
-  t.like(v2, { version: 2, current: true, basis, points: 102, publishedByName: '吴国平' });
+  t.like(v2, { version: 2, current: true, basis, points: 100, publishedByName: '吴国平' });
   t.is(v2.items.length, 23);
   t.like(v2.items[7], { no: 8, maxScore: 12, categoryCodes: ['4-1'] });
-  t.like(v2.items[22], { no: 23, criterion: added.criterion, deductionRule: added.rule, maxScore: 3, veto: false, categoryCodes: ['10'] });
+  t.like(v2.items[22], { no: 23, criterion: added.criterion, deductionRule: added.rule, maxScore: 1, veto: false, categoryCodes: ['10'] });
   t.false(v2.items.some((i: { criterion: string }) => i.criterion.startsWith('新任中管干部')), 'item 2 is gone');
   t.deepEqual(otherProblems(), []);
 });
@@ -198,7 +208,7 @@ test.serial('another administrator publishes meanwhile: the editor says so and l
 
   // Changes, then the back button: asked; keep editing.
   await p.getByLabel('第 4 项分值').fill('9');
-  await total(p, '103 分');
+  await total(p, '101 分');
   await p.goBack();
   const leave = p.getByRole('dialog', { name: '放弃未发布的修改？' });
   await leave.getByRole('button', { name: '继续编辑' }).click();

@@ -144,7 +144,13 @@ test.serial('a campaign is scored on the 审核标准 in force when it opened; r
   const v0 = (await admin.get('/api/review-standards')).body.current;
   const items = (await admin.get(`/api/review-standards/${v0}`)).body.items.map(({ no: _no, ...i }: any) => i);
   const points = (v: number) => admin.get(`/api/review-standards/${v}`).then((r) => r.body.points as number);
-  const publish = async (from: number, keep: number) => t.is((await admin.post('/api/review-standards', { baseVersion: from, basis: `保留前 ${keep} 项`, items: items.slice(0, keep) })).status, 201);
+  // The first items kept, the points of those dropped given to item 2: every version totals 100.
+  const publish = async (from: number, keep: number) => {
+    const kept = items.slice(0, keep);
+    const dropped = items.slice(keep).reduce((s: number, i: any) => s + i.maxScore, 0);
+    kept[1] = { ...kept[1], maxScore: kept[1].maxScore + dropped };
+    t.is((await admin.post('/api/review-standards', { baseVersion: from, basis: `保留前 ${keep} 项`, items: kept })).status, 201);
+  };
 
   const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);
   const reviewed = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));

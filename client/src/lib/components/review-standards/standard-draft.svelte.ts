@@ -1,16 +1,20 @@
 // The editor's draft of the next version of the 审核标准: seeded from the version it starts from
 // (kept as baseVersion, so a version published meanwhile is refused, not overwritten), its items
-// edited, added, removed (and restored) and moved, the basis; the running total against the pass
-// mark, what changed against the base, the server's limits checked before sending (the same as
+// edited, added, removed (and restored) and moved, the basis; the running total against 满分 100
+// (nothing else is published), what changed against the base, the server's limits checked before sending (the same as
 // server/reviews/schema.ts's publishBody), and a refusal turned into words at the field it is about.
 import type { ApiRoutes, ReviewStandard } from '../../api/types.ts';
 import { ApiError } from '../../api/client.ts';
 import { errorText } from '../../api/errors.ts';
 import { t, type MessageKey } from '../../i18n/index.svelte.ts';
+import { points } from '../reviews/review-codes.ts';
 
 type BaseItem = ReviewStandard['items'][number];
 export type PublishBody = ApiRoutes['POST /api/review-standards']['body'];
 export type ItemField = 'criterion' | 'deductionRule' | 'maxScore' | 'categoryCodes';
+
+/** What the items must total (server/reviews/standards.ts FULL_MARKS). */
+export const FULL_MARKS = 100;
 
 /** The server's limits (publishBody). */
 export const LIMITS = { criterion: [2, 400], deductionRule: [1, 200], basis: [2, 200], maxScore: [0.5, 100], step: 0.5, items: 60, categories: 8 } as const;
@@ -85,7 +89,8 @@ export class StandardDraft {
 
   readonly total = $derived(this.items.reduce((s, i) => s + (validPoints(i.maxScore) ? i.maxScore : 0), 0));
   readonly vetoItems = $derived(this.items.filter((i) => i.veto).length);
-  readonly belowPass = $derived.by(() => this.total < this.passScore);
+  /** 满分 100 分: a version whose items total anything else is not published (the server refuses it too). */
+  readonly notFull = $derived.by(() => this.total !== FULL_MARKS);
 
   /** Against the base: items changed, added, removed, and whether the order moved. */
   readonly diff = $derived.by(() => {
@@ -185,8 +190,8 @@ export class StandardDraft {
       }
       this.serverErrors = { ...this.serverErrors, ...marks };
       this.refusal = { kind: 'text', text: t('reviewStandards.categoryUnknownRule', { codes: codes.join('、') }) };
-    } else if (e.code === 'RULE_VIOLATION' && details.rule === 'pass_unreachable') {
-      this.refusal = { kind: 'text', text: t('reviewStandards.passUnreachable', { points: details.points ?? this.total, pass: details.passScore ?? this.passScore }) };
+    } else if (e.code === 'RULE_VIOLATION' && details.rule === 'points_total') {
+      this.refusal = { kind: 'text', text: t('reviewStandards.totalNotFull', { full: points(details.required ?? FULL_MARKS), points: points(details.points ?? this.total) }) };
     } else if (e.code === 'RULE_VIOLATION' && details.rule === 'standard_unchanged') {
       this.refusal = { kind: 'text', text: t('reviewStandards.unchanged') };
     } else if (e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)) {
