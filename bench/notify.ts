@@ -10,7 +10,6 @@ import { createTestDb } from '../test/helpers/db.ts';
 import { TestSmtp } from '../test/helpers/smtp.ts';
 import type { TestSystem } from '../test/helpers/server.ts';
 import { borrowingVariables, demoCadre } from '../test/helpers/cases.ts';
-import { scopeOf } from '../server/deadlines/service.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
@@ -106,7 +105,7 @@ export async function run(): Promise<void> {
       console.log(`${label}: median ${median(xs).toFixed(2)} ms, p95 ${p95(xs).toFixed(2)} ms`);
     };
     const visible = await s.deadlines.counts(user);
-    console.log(`deadlines: 20000 open, ${visible.open} in the chief's scope (scope ${JSON.stringify(scopeOf(user))})`);
+    console.log(`deadlines: 20000 open, ${visible.open} in the chief's scope (offices ${JSON.stringify(await s.access.custodianOffices(s.db, user))})`);
     await time('list first page (50, soonest first)', () => s.deadlines.list(user, {}, { limit: 50, offset: 0 }));
     await time('list red only', () => s.deadlines.list(user, { light: 'red' }, { limit: 50, offset: 0 }));
     await time('counts (工作台)', () => s.deadlines.counts(user));

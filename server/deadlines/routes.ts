@@ -1,5 +1,5 @@
 // HTTP routes of 督办: the deadline list with its lights, one deadline, and the 工作台 counters.
-// Business users only; each sees the deadlines of their scope (service.scopeOf), the rest is 404.
+// Business users only; each sees the deadlines of their scope (DeadlineService.scope: their unit and custodianOffices), the rest is 404.
 import { route } from '../http/route.ts';
 import type { Services } from '../services.ts';
 import { deadlineCounts, deadlineList, deadlineParams, deadlineQuery, deadlineSchema } from './schema.ts';

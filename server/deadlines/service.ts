@@ -75,14 +75,6 @@ export function lightOf(row: Pick<DeadlineRow, 'warn_at' | 'due_at'>, now: Date)
   return row.warn_at <= t ? 'yellow' : 'green';
 }
 
-export function scopeOf(user: Pick<SessionUser, 'orgUnitId' | 'roles'>): Scope {
-  return {
-    orgUnitId: user.orgUnitId,
-    custodianStaff: user.roles.includes('archivist') || user.roles.includes('archive_chief'),
-    leader: user.roles.includes('auth_leader'),
-  };
-}
-
 export class DeadlineService {
   constructor(
     private readonly db: Db,
@@ -91,9 +83,17 @@ export class DeadlineService {
     private readonly access: AccessRules,
   ) {}
 
-  /** The caller's scope, less the cases of cadres they must avoid (self, relative, avoidance list). */
+  /**
+   * The caller's scope — their unit, and the archive offices whose holdings they read by the same
+   * rule as reviews and reports (custodianOffices) — less the cases of cadres they must avoid (self,
+   * relative, avoidance list).
+   */
   private async scope(user: SessionUser): Promise<Scope> {
-    return { ...scopeOf(user), excludedCadres: await this.access.excludedCadreIds(this.db, user.id) };
+    return {
+      orgUnitId: user.orgUnitId,
+      custodianOrgIds: await this.access.custodianOffices(this.db, user),
+      excludedCadres: await this.access.excludedCadreIds(this.db, user.id),
+    };
   }
 
   /**

@@ -31,13 +31,14 @@ export interface DeadlineListRow extends DeadlineRow {
 }
 
 /**
- * Who sees what: the people of the deadline's org unit; the staff (archivist, archive chief) of the
- * archive office answerable for it; the leaders (auth_leader) of the unit above that office.
+ * Who sees what: the people of the deadline's org unit, and everyone who reads the holdings of the
+ * archive office answerable for it (AccessRules.custodianOffices: the office's archivists and chief,
+ * the leaders — auth_leader — of any unit above it, however many levels up: 分级负责).
  */
 export interface Scope {
   orgUnitId: number;
-  custodianStaff: boolean;
-  leader: boolean;
+  /** The archive offices whose deadlines the user sees besides their own unit's. */
+  custodianOrgIds: number[];
   /** Cadres the user must avoid: the deadlines of cases about them are left out. */
   excludedCadres?: number[];
 }
@@ -81,12 +82,7 @@ export async function closeWhere(
 function scoped(qb: Knex.QueryBuilder, s: Scope): Knex.QueryBuilder {
   return withoutCasesAbout(qb, 'd.instance_id', s.excludedCadres).where((w) => {
     w.where('d.org_unit_id', s.orgUnitId);
-    if (s.custodianStaff) w.orWhere('d.custodian_org_id', s.orgUnitId);
-    if (s.leader) {
-      w.orWhereIn('d.custodian_org_id', (sub: Knex.QueryBuilder) =>
-        sub.select('id').from('org_units').where('parent_id', s.orgUnitId).andWhere('is_custodian', true),
-      );
-    }
+    if (s.custodianOrgIds.length) w.orWhereIn('d.custodian_org_id', s.custodianOrgIds);
   });
 }
 

@@ -5,6 +5,8 @@ import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { deployFixture } from '../helpers/fixtures.ts';
 import { orgId } from '../helpers/workflow.ts';
 import { asAdmin, callService, startAs } from '../helpers/notify.ts';
+import { addUser } from '../helpers/users.ts';
+import * as people from '../../server/people/store.ts';
 
 let sys: TestSystem;
 let cityArchive: number;
@@ -234,4 +236,55 @@ test.serial('bad deadlines are refused and nothing is written', async (t) => {
   t.is(Number((await s.db('deadlines').count({ n: '*' }))[0].n), before);
   const missing = await t.throwsAsync(callService(sys, 'openHandoverDeadline', await caseOf('producer1'), { producerOrgId: rsj }));
   t.is((missing as any).details.rule, 'process_variable');
+});
+
+test.serial('a leader above several archive offices (乌海市) sees the deadlines of every office under him, however far down, and none outside (分级负责)', async (t) => {
+  sys.clock.set(T0);
+  const s = sys.services;
+  const db = s.db;
+  // The tester's account: auth_leader at 乌海市 (150300), whose offices are two and three levels down.
+  await addUser(sys, { username: 'cityleader', displayName: '高志远', org: '150300', roles: ['auth_leader'] });
+  // An office outside 乌海市: 包头市委组织部干部档案室, beside it under 内蒙古自治区.
+  const region = (await people.findOrgUnitByCode(db, '150000'))!;
+  const baotou = await people.insertOrgUnit(db, { code: '150200', name: '包头市', kind: 'region', parent_id: region.id });
+  const outside = (await people.insertOrgUnit(db, { code: '150200-ZZB-DAS', name: '包头市委组织部干部档案室', kind: 'department', parent_id: baotou.id, is_custodian: true })).id;
+  const open = (subject: string, orgUnitId: number, custodianOrgId: number, instanceId?: string) =>
+    db.transaction((trx) => s.deadlines.openDeadline(trx, { kind: 'transfer', subject, dueAt: '2026-12-20', orgUnitId, custodianOrgId, instanceId }));
+  const city = await open('转递 市档案室', rsj, cityArchive);
+  const district = await open('转递 区档案室', districtArchive, districtArchive);
+  const far = await open('转递 包头', outside, outside);
+  // A case about a cadre the new leader must avoid, answered for by the city office.
+  const caseId = await caseOf('applicant1');
+  const avoided = await open('转递 回避', rsj, cityArchive, caseId);
+  const cadre = await db('cadres').orderBy('id').first('id');
+  await db('workflow_cases').where({ instance_id: caseId }).update({ cadre_id: cadre.id });
+  const leaderId = (await db('users').where({ username: 'cityleader' }).first()).id;
+  const sec = await db('users').where({ username: 'secadmin' }).first();
+  await db('avoidance_entries').insert({ user_id: leaderId, cadre_id: cadre.id, reason: '亲属以外的利害关系', created_by: sec.id, created_at: T0, removed_at: null, removed_by: null });
+  const mine = [city, district, far, avoided].map((d) => d.id);
+  const subjectsFor = async (who: string) => {
+    const c = await sys.as(who);
+    const res = await c.get('/api/deadlines?status=all&limit=200');
+    t.is(res.status, 200, who);
+    return res.body.items.filter((d: any) => mine.includes(d.id)).map((d: any) => d.subject).sort();
+  };
+  try {
+    const leader = await sys.as('cityleader');
+    t.deepEqual(await subjectsFor('cityleader'), ['转递 区档案室', '转递 市档案室'], 'both offices under 乌海市; not 包头, not the avoided cadre');
+    t.is((await leader.get(`/api/deadlines/${district.id}`)).status, 200);
+    t.is((await leader.get(`/api/deadlines/${far.id}`)).status, 404);
+    t.is((await leader.get(`/api/deadlines/${avoided.id}`)).status, 404);
+    const counts = (await leader.get('/api/deadlines/counts')).body;
+    t.true(counts.byKind.transfer.green + counts.byKind.transfer.yellow >= 2);
+    t.is((await leader.get(`/api/deadlines?orgUnitId=${outside}&status=all`)).body.total, 0, 'filtering by the outside office shows nothing');
+    // The leader of 乌海市委组织部 (one level above the city office) sees as before: the city office only.
+    t.deepEqual(await subjectsFor('leader1'), ['转递 回避', '转递 市档案室']);
+    t.deepEqual(await subjectsFor('chief1'), ['转递 回避', '转递 市档案室']);
+    t.deepEqual(await subjectsFor('receiver1'), ['转递 区档案室']);
+  } finally {
+    await db('avoidance_entries').where({ user_id: leaderId }).delete();
+    await db.transaction(async (trx) => {
+      for (const id of mine) await s.deadlines.closeDeadline(trx, { id });
+    });
+  }
 });
