@@ -1,7 +1,7 @@
 // Turns any failure into a sentence for the user, by error code, in the current language.
 import { i18n } from '../i18n/index.svelte.ts';
 import { ApiError } from './client.ts';
-import { formatBytes } from '../format/dates.ts';
+import { payloadLimitText } from './limit-text.ts';
 
 /**
  * Field-level messages, field → message in the current language: each of a VALIDATION_FAILED
@@ -35,7 +35,7 @@ export function errorText(e: unknown): string {
   }
   // A body over the limit: the limit the server names (a page image, an import file …).
   const maxBytes = (e.details as { maxBytes?: unknown } | undefined)?.maxBytes;
-  if (e.code === 'PAYLOAD_TOO_LARGE' && typeof maxBytes === 'number') return i18n.t('errors.payloadLimit', { size: formatBytes(maxBytes) });
+  if (e.code === 'PAYLOAD_TOO_LARGE' && typeof maxBytes === 'number') return payloadLimitText(i18n.locale, maxBytes);
   if (i18n.has(`errors.${e.code}`)) return i18n.tx(`errors.${e.code}`);
   return e.message ? i18n.serverText(e.message) : i18n.t('errors.generic');
 }
