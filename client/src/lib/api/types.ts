@@ -874,6 +874,7 @@ export type Material = {
 };
 
 export type NewMaterial = {
+  /** the 类号: '1' … '10', a sub-category '4-1' … '9-4'; also as written on paper: 一 … 十, 四-1, 99 (十类) */
   categoryCode: string;
   title: string;
   titleCode?: string | null;
