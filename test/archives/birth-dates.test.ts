@@ -1,12 +1,14 @@
 // A material formed before its cadre was born is a typing error, never a fact: refused with 400
 // naming the birth date wherever a formation date is written — filing, a correction of the row,
-// the import (dry run and real run, by row and column) — and a birth date moved after a material of
-// the archive is refused naming the earliest material (updateCadreField, 信息更正 at 立案).
+// the import (dry run and real run, by row and column), the filing step of 材料收集归档 — and a birth
+// date moved after a material of the archive is refused naming the earliest material
+// (updateCadreField, 信息更正 at 立案).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { idCheckDigit } from '../../server/archives/validate.ts';
 import { plainArchiveOf, postBytes } from './helpers.ts';
-import { plainCadre } from '../processes/material-helpers.ts';
+import { accept, daysAgo, pageScan, plainCadre, registration, uploadScan } from '../processes/material-helpers.ts';
+import { completeAt, taskAt } from '../helpers/workflow.ts';
 
 let sys: TestSystem;
 let archiveId: number;
@@ -121,4 +123,26 @@ test.serial('a birth date moved after a material of the archive is refused namin
   const h = await change(filed.body.formedDate);
   t.is(h.new_value, filed.body.formedDate);
   t.is((await db('cadres').where({ id: cadre.id }).first()).birth_date, filed.body.formedDate);
+});
+
+test.serial('材料收集归档: the filing step checks the formation date against the birth date on record then, and refuses with 400 naming it; nothing is filed', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const formed = daysAgo(sys, 7);
+  const producer = await sys.as('producer1');
+  const res = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, formed) });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const intake = await db('material_intakes').where({ instance_id: res.body.id }).first();
+  for (const n of [1, 2]) t.is((await uploadScan(producer, intake.id, await pageScan(n))).status, 201);
+  const archivist = await sys.as('archivist1');
+  t.is((await completeAt(archivist, res.body.id, 'reviewMaterial', accept())).status, 200);
+  // The record's birth date is now later than the material (as a 认定 between hand-over and filing could make it).
+  const later = new Date(Date.parse(`${formed}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  await db('cadres').where({ id: cadre.id }).update({ birth_date: later });
+  const before = await db('materials').where({ archive_id: cadre.archive_id }).count({ n: '*' });
+  const filed = await completeAt(archivist, res.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 });
+  t.is(filed.status, 400, JSON.stringify(filed.body));
+  t.deepEqual(filed.body.details, [{ field: 'formedDate', message: `材料形成时间 ${formed} 早于干部的出生日期 ${later} / the formation date ${formed} is before the cadre’s birth date ${later}` }]);
+  t.deepEqual(await db('materials').where({ archive_id: cadre.archive_id }).count({ n: '*' }), before);
+  t.truthy(await taskAt(archivist, res.body.id, 'fileMaterial'), 'the filing task is still open');
 });
