@@ -192,6 +192,17 @@ export async function adoptOpenReviews(q: Q, campaignId: number, version: number
   return ids;
 }
 
+/**
+ * A campaign closing lets go of its reviews still under way (审核中, 待复核): they continue as
+ * reviews made for no campaign, so that the campaign's figures stay as they were when it closed.
+ * Returns their ids.
+ */
+export async function detachOpenReviews(q: Q, campaignId: number, open: readonly string[]): Promise<number[]> {
+  const ids: number[] = (await forUpdate(q, q('archive_reviews').where({ campaign_id: campaignId }).whereIn('status', open).orderBy('id').select('id'))).map((r: any) => Number(r.id));
+  for (let i = 0; i < ids.length; i += 500) await q('archive_reviews').whereIn('id', ids.slice(i, i + 500)).whereIn('status', open).update({ campaign_id: null });
+  return ids;
+}
+
 export interface OutsideReview {
   archive_id: number;
   id: number;

@@ -8,6 +8,11 @@
 // second one over any of the same archives is refused (409 CAMPAIGN_OPEN, naming the first), checked
 // under a lock on the office so that two requests at once cannot both pass.
 //
+// Decision: a campaign's figures are fixed when it closes. Its reviews still under way (审核中,
+// 待复核) leave it then and continue as ordinary reviews — the reviewer's marks are kept, the review
+// can still be submitted, returned and confirmed, and its history says it left the campaign — so
+// nothing confirmed after the close changes the campaign's progress, its close note or its 督办 row.
+//
 // Scope: like 库房核对 — the caller's offices read (the leaders above too); the office's chief
 // opens and closes. A cadre the caller must avoid is not listed to that caller, and still counts.
 import type { Db, Q } from '../db.ts';
@@ -195,14 +200,20 @@ export class ReviewCampaigns {
     await this.db.transaction(async (trx) => {
       const locked = (await store.lockCampaign(trx, id))!;
       if (locked.status !== 'open') throw errors.conflict('CAMPAIGN_CLOSED', '该专项审核工作已结束 / The campaign is closed');
+      // Its figures are fixed now: the reviews still under way leave it and continue as ordinary
+      // reviews (the reviewers' work is kept and can still be submitted and confirmed); each one's
+      // history says so. Counted after they left, as the campaign will show from now on.
+      const at = iso(this.clock.now());
+      const detached = await store.detachOpenReviews(trx, id, OPEN_REVIEW);
+      for (const reviewId of detached) await reviewStore.insertEvent(trx, { review_id: reviewId, action: 'detach', actor_id: user.id, at, note: locked.title, score: null });
       const { total, confirmed } = progressOf((await store.stateCounts(trx, [id])).get(id)!);
       const note = body.note?.trim() || null;
       if (confirmed < total && !note) {
         throw errors.validation([{ field: 'note', message: `还有 ${total - confirmed} 份档案未认定，结束须写明原因 / ${total - confirmed} archives are not confirmed; say why` }]);
       }
-      await store.updateCampaign(trx, id, { status: 'closed', closed_by: user.id, closed_at: iso(this.clock.now()), close_note: note });
+      await store.updateCampaign(trx, id, { status: 'closed', closed_by: user.id, closed_at: at, close_note: note });
       if (locked.deadline_id) await this.deadlines.closeDeadline(trx, { id: locked.deadline_id }, confirmed < total ? 'cancelled' : 'closed');
-      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.close', objectType: 'review_campaign', objectId: id, detail: { total, confirmed } });
+      await this.audit.record(trx, { actor: user, ip, action: 'review_campaign.close', objectType: 'review_campaign', objectId: id, detail: { total, confirmed, detachedReviews: detached } });
     });
     return this.get(user, ip, id);
   }

@@ -120,7 +120,7 @@ export const review = z
       .openapi({ description: 'submitted reviews: whether a chief of the office may confirm it (false: every chief is its reviewer or must avoid the cadre, or there is none — review_unstaffed was sent); else null' }),
     actions: z.array(z.enum(['mark', 'submit', 'withdraw', 'cancel', 'confirm', 'return'])).openapi({ description: 'what the caller may do now (withdraw: 撤回提交, the reviewer takes back a submission nobody has decided)' }),
     history: z
-      .array(z.object({ action: z.enum(['submit', 'withdraw', 'return', 'confirm', 'cancel']), actorName: z.string().nullable(), at: z.string(), note: z.string().nullable(), score: z.number().nullable() }))
+      .array(z.object({ action: z.enum(['submit', 'withdraw', 'return', 'confirm', 'cancel', 'detach']), actorName: z.string().nullable(), at: z.string(), note: z.string().nullable(), score: z.number().nullable() }))
       .openapi({ description: 'every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first' }),
   })
   .openapi('ArchiveReview');

@@ -219,7 +219,7 @@ export async function setMark(q: Q, reviewId: number, itemNo: number, m: Omit<Ma
 
 export interface EventRow {
   review_id: number;
-  action: 'submit' | 'withdraw' | 'return' | 'confirm' | 'cancel';
+  action: 'submit' | 'withdraw' | 'return' | 'confirm' | 'cancel' | 'detach';
   actor_id: number;
   at: string;
   note: string | null;

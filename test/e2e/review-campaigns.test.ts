@@ -6,7 +6,7 @@
 // shows 合格 with the score, the progress 1 confirmed, and the 合格 tab survives a reload. A month on,
 // past its due day, the campaign is flagged 逾期; the leader above reads it and can neither start nor
 // close. The chief closes it: refused without a note while archives are unconfirmed, then closed
-// with one. Screenshots:
+// with one; the review still under way leaves it (the dialog said so) and its history says why. Screenshots:
 // docs/screenshots/review-campaign.png, review-campaigns.png (UPDATE_SCREENSHOTS=1), else a temp folder.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -295,15 +295,25 @@ test.serial('the chief closes the campaign: refused without a note while archive
   await dialog.getByRole('button', { name: '结束' }).click();
   await dialog.getByRole('alert').filter({ hasText: `还有 ${total - 1} 份档案未认定，结束须写明原因` }).waitFor();
   t.is((await (await sys.as('chief1')).get(`/api/review-campaigns/${campaignId}`)).body.status, 'open', 'nothing closed');
+  // The review of `other` is under way: the dialog says it leaves the campaign and goes on as an ordinary review.
+  await dialog.getByTestId('close-detach').filter({ hasText: '正在审核的 1 份（审核中、待复核）结束后不再计入本工作，作为普通审核继续，可照常提交和认定；本工作的统计以结束时为准。' }).waitFor();
   await dialog.getByLabel('结束说明').fill('其余档案转入明年专项审核');
+  await shot(p, 'review-campaign-close');
   await dialog.getByRole('button', { name: '结束' }).click();
   await dialog.waitFor({ state: 'hidden' });
+  // Its figures are fixed: the row of `other` is 未开始 now, its review outside the campaign.
+  const otherRow = p.locator(`table.items tr[data-archive-no="${other.archiveNo}"]`);
+  await otherRow.filter({ hasText: '未开始' }).getByTestId('review-outside').waitFor();
   await p.getByTestId('campaign-status').filter({ hasText: '已结束' }).waitFor();
   await p.getByTestId('campaign-close-note').filter({ hasText: '其余档案转入明年专项审核' }).waitFor();
   t.is(await p.getByRole('button', { name: '结束', exact: true }).count(), 0);
   t.is(await p.getByRole('button', { name: /^开始审核/ }).count(), 0, 'no review starts for a closed campaign');
   t.is(await p.getByTestId('campaign-due').getByText('逾期').count(), 0, 'a closed campaign is not overdue');
   t.like((await (await sys.as('chief1')).get(`/api/review-campaigns/${campaignId}`)).body, { status: 'closed', closeNote: '其余档案转入明年专项审核' });
+  // The review goes on as an ordinary one, and its history says why.
+  await otherRow.getByTestId('review-outside').getByRole('link').click();
+  await p.getByTestId('review-history').filter({ hasText: '专项审核工作结束，本审核不再计入该工作，作为普通审核继续' }).filter({ hasText: title }).waitFor();
+  t.is(await p.getByTestId('review-campaign').count(), 0, 'no longer the campaign’s');
   // The four refusals the test asked for (422, 409 twice: a review, a second campaign; 400), each once.
   t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 4, b.problems.join('\n'));
   t.deepEqual(otherProblems(), []);

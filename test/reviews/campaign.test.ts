@@ -253,3 +253,55 @@ test.serial('an archive is in one open campaign at most: a second campaign over 
   await chief.post(`/api/review-campaigns/${made.id}/close`, { note: '复查改期' });
   t.is((await chief.post('/api/review-campaigns', body)).status, 201);
 });
+
+test.serial('a closed campaign keeps its figures: reviews under way when it closes leave it and go on as ordinary reviews, confirmed later without changing it', async (t) => {
+  const chief = await sys.as('chief1');
+  const archivist = await sys.as('archivist1');
+  for (const c of (await chief.get('/api/review-campaigns')).body.items.filter((c: any) => c.status === 'open')) await chief.post(`/api/review-campaigns/${c.id}/close`, { note: '重新安排' });
+  const office = (await user('chief1')).org_unit_id;
+  const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);
+  const busy = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));
+  const free = (
+    await db()('archives as a')
+      .join('cadres as c', 'c.id', 'a.cadre_id')
+      .where({ 'a.custodian_org_id': office, 'c.management_level': 'county', 'a.status': 'in_stock' })
+      .orderBy('a.id')
+      .select('a.id', 'a.cadre_id')
+  ).filter((a: any) => !tied.has(a.cadre_id) && !busy.has(a.id));
+  const [a, b, c] = free;
+  t.truthy(c, 'three county archives to review');
+
+  const campaign = (await chief.post('/api/review-campaigns', { title: '县管档案年度审核', managementLevels: ['county'], dueDate: inDays(30) })).body;
+  const start = async (archiveId: number) => (await archivist.post('/api/reviews', { archiveId, campaignId: campaign.id })).body;
+  // a confirmed 合格, b submitted (待复核), c 审核中.
+  const [ra, rb, rc] = [await start(a.id), await start(b.id), await start(c.id)];
+  for (const r of [ra, rb]) t.is((await archivist.post(`/api/reviews/${r.id}/submit`, { summary: '齐全' })).status, 200);
+  t.like((await chief.post(`/api/reviews/${ra.id}/decide`, { decision: 'confirm' })).body, { passed: true });
+  const before = (await chief.get(`/api/review-campaigns/${campaign.id}`)).body.progress;
+  t.like(before, { confirmed: 1, byState: { passed: 1, submitted: 1, draft: 1 } });
+
+  const closed = await chief.post(`/api/review-campaigns/${campaign.id}/close`, { note: '年底截止' });
+  t.is(closed.status, 200, JSON.stringify(closed.body));
+  // b and c are no longer its work: the campaign counts them 未开始, and 1 confirmed as before.
+  const fixed = closed.body.progress;
+  t.like(fixed, { total: before.total, confirmed: 1, byState: { passed: 1, submitted: 0, draft: 0, not_started: before.byState.not_started + 2 } });
+  t.deepEqual(JSON.parse((await db()('audit_log').where({ action: 'review_campaign.close', object_id: String(campaign.id) }).first()).detail).detachedReviews, [rb.id, rc.id]);
+  for (const r of [rb, rc]) {
+    const now = (await archivist.get(`/api/reviews/${r.id}`)).body;
+    t.like(now, { campaignId: null, campaignTitle: null });
+    t.like(now.history.at(-1), { action: 'detach', actorName: (await user('chief1')).display_name, note: '县管档案年度审核' });
+  }
+  t.like((await archivist.get(`/api/reviews/${ra.id}`)).body, { campaignId: campaign.id, status: 'confirmed' });
+
+  // The reviewers' work goes on: b confirmed, c marked, submitted and confirmed — as ordinary reviews.
+  t.like((await chief.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' })).body, { status: 'confirmed', campaignId: null });
+  t.like((await archivist.request('PUT', `/api/reviews/${rc.id}/items/10`, { deduction: 1, note: '缺培训材料' })).body, { score: 99 });
+  t.is((await archivist.post(`/api/reviews/${rc.id}/submit`, { summary: '基本齐全' })).status, 200);
+  t.like((await chief.post(`/api/reviews/${rc.id}/decide`, { decision: 'confirm' })).body, { status: 'confirmed', campaignId: null });
+  // …and the closed campaign's figures are as they were when it closed.
+  t.deepEqual((await chief.get(`/api/review-campaigns/${campaign.id}`)).body.progress, fixed);
+  t.deepEqual((await chief.get('/api/review-campaigns')).body.items.find((x: any) => x.id === campaign.id).progress, fixed);
+  const items = (await chief.get(`/api/review-campaigns/${campaign.id}/items?limit=500`)).body.items;
+  t.like(items.find((i: any) => i.archiveId === b.id), { state: 'not_started', reviewId: null, outside: { reviewId: rb.id, status: 'confirmed' } });
+  t.deepEqual(await chief.get(`/api/reviews?campaignId=${campaign.id}`).then((r) => r.body.items.map((x: any) => x.id)), [ra.id]);
+});

@@ -2511,7 +2511,7 @@ export type ArchiveReview = {
   actions: Array<"mark" | "submit" | "withdraw" | "cancel" | "confirm" | "return">;
   /** every submission (with its opinion and score), return (reason), confirmation and withdrawal, oldest first */
   history: Array<{
-    action: "submit" | "withdraw" | "return" | "confirm" | "cancel";
+    action: "submit" | "withdraw" | "return" | "confirm" | "cancel" | "detach";
     actorName: string | null;
     at: string;
     note: string | null;

@@ -1434,7 +1434,7 @@ export const en: Dictionary = {
     historyTitle: 'History',
     searchPlaceholder: 'Archive number or name',
     search: 'Search',
-    historyAction: { submit: 'Submitted', withdraw: 'Submission taken back', return: 'Sent back', confirm: 'Confirmed', cancel: 'Withdrawn' },
+    historyAction: { submit: 'Submitted', withdraw: 'Submission taken back', return: 'Sent back', confirm: 'Confirmed', cancel: 'Withdrawn', detach: 'Campaign closed: this review no longer counts for it and continues as an ordinary review' },
     historyScore: 'score {score}',
     returnedBy: '{name} sent it back on {at}; correct the marks and submit again.',
     cancelledTitle: 'Why it was withdrawn',
