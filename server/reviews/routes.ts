@@ -38,6 +38,16 @@ export function reviewRoutes(s: Services) {
       response: S.reviewCounts,
       handler: ({ user }) => r.counts(user),
     }),
+    route({
+      method: 'get',
+      path: '/api/reviews/awaiting',
+      summary: 'For the office’s chief: the reviews 待复核 of his office, the longest waiting first — those he may confirm (`for=me`, his 待办) or all (`for=office`, 督办)',
+      tags,
+      permission: 'review.decide',
+      query: S.awaitingQuery,
+      response: S.awaitingList,
+      handler: ({ user, query }) => r.awaiting(user, query),
+    }),
     route({ method: 'get', path: '/api/reviews/:id', summary: 'A review: the standard, each item’s mark, the score and what the caller may do', tags, permission: 'review.read', params: S.idParams, response: S.review, handler: ({ user, ip, params }) => r.get(user, ip, params.id) }),
     route({
       method: 'put',

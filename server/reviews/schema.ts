@@ -106,6 +106,32 @@ const summaryFields = {
 
 export const reviewCounts = z.object({ mine: z.number().int(), toConfirm: z.number().int() });
 
+export const awaitingQuery = z
+  .object({
+    for: z
+      .enum(['me', 'office'])
+      .default('me')
+      .openapi({ description: '`me`: those the caller may confirm (not his own, no cadre he must avoid) — the 工作台 tile’s `toConfirm`; `office`: every one of the office' }),
+    ...paging,
+  })
+  .strict();
+
+export const awaitingReview = z
+  .object({
+    id: z.number().int(),
+    archiveNo: z.string(),
+    reviewerName: z.string().nullable(),
+    submittedAt: z.string(),
+    waitingDays: z.number().int().openapi({ description: 'Beijing calendar days since it was submitted: 0 the same day' }),
+    score: z.number(),
+    passScore: z.number(),
+    vetoed: z.boolean(),
+    campaignTitle: z.string().nullable(),
+    confirmable: z.boolean().openapi({ description: 'the caller may confirm it (false: he is its reviewer)' }),
+  })
+  .openapi('AwaitingReview');
+export const awaitingList = z.object({ total: z.number().int(), items: z.array(awaitingReview) });
+
 export const reviewSummary = z.object(summaryFields).openapi('ArchiveReviewSummary');
 export const reviewList = z.object({ total: z.number().int(), items: z.array(reviewSummary) });
 

@@ -43,6 +43,7 @@ import * as archiveStore from '../archives/archive-store.ts';
 import { REVIEW_STATUSES, type ReviewStatus } from './codes.ts';
 import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
+import { beijingDay } from '../notify/beijing.ts';
 import type { NamedReviewRow } from './store.ts';
 
 type Action = 'mark' | 'submit' | 'withdraw' | 'cancel' | 'confirm' | 'return';
@@ -146,6 +147,33 @@ export class ArchiveReviews {
   async counts(user: SessionUser) {
     const excluded = await this.access.excludedCadreIds(this.db, user.id);
     return store.counts(this.db, { id: user.id, orgUnitId: user.orgUnitId, chief: user.roles.includes('archive_chief') }, excluded);
+  }
+
+  /**
+   * Reviews 待复核 of the caller's office (a chief's): those he may confirm (`me`, what the 工作台
+   * tile counts) or all of them (`office`, for 督办), the longest waiting first. The archive's number,
+   * never the cadre's name: not audited, like the counts. Not tasks of the engine: a review is no
+   * process, only the chief's work.
+   */
+  async awaiting(user: SessionUser, f: { for: 'me' | 'office'; offset: number; limit: number }) {
+    const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
+    const { total, rows } = await store.awaiting(this.db, { officeId: user.orgUnitId, excludedCadreIds, notBy: f.for === 'me' ? user.id : undefined }, f);
+    const today = Date.parse(beijingDay(this.clock.now()));
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        archiveNo: r.archive_no,
+        reviewerName: r.reviewer_name,
+        submittedAt: r.submitted_at,
+        waitingDays: Math.max(0, Math.round((today - Date.parse(beijingDay(new Date(r.submitted_at)))) / 86_400_000)),
+        score: r.score,
+        passScore: r.pass_score,
+        vetoed: r.vetoed,
+        campaignTitle: r.campaign_title,
+        confirmable: r.reviewer_id !== user.id,
+      })),
+    };
   }
 
   async get(user: SessionUser, ip: string, id: number) {
@@ -279,12 +307,9 @@ export class ArchiveReviews {
     return this.answer(user, id);
   }
 
-  /**
-   * A draft given up, by its reviewer or the office's chief, with a reason; the archive is free for a
-   * new review. Withdrawn by the chief, the reviewer is told (review_cancelled), as of a return.
-   */
+  /** A draft given up, by its reviewer or the office's chief, with a reason; the archive is free for a new review. */
   async cancel(user: SessionUser, ip: string, id: number, body: { reason: string }) {
-    const named = await this.writable(user, ip, id, 'review.cancel');
+    await this.writable(user, ip, id, 'review.cancel');
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id && !user.roles.includes('archive_chief')) throw errors.forbidden('只有审核人或档案室负责人可以撤销 / Only the reviewer or the chief withdraws a review');
@@ -292,16 +317,6 @@ export class ArchiveReviews {
       await store.updateReview(trx, id, { status: 'cancelled', decided_by: user.id, decided_at: at, decision_note: body.reason });
       await store.insertEvent(trx, { review_id: id, action: 'cancel', actor_id: user.id, at, note: body.reason, score: null });
       await this.audit.record(trx, { actor: user, ip, action: 'review.cancel', objectType: 'archive_review', objectId: id });
-      if (r.reviewer_id !== user.id) {
-        await this.notify.notify(trx, {
-          event: 'review_cancelled',
-          recipients: [{ userId: r.reviewer_id }],
-          vars: { caseRef: named.archive_no, chiefName: user.displayName },
-          link: { review: id },
-          avoidCadreId: named.cadre_id,
-          key: `review:${id}:cancelled`,
-        });
-      }
     });
     return this.answer(user, id);
   }

@@ -185,13 +185,52 @@ export async function listReviews(q: Q, f: ListFilter, page: { offset: number; l
 }
 
 /** For the 工作台: the user's own reviews being made, and (for a chief) the office's reviews awaiting confirmation by someone other than their reviewer. */
+/**
+ * The office's reviews 待复核 (submitted, not yet decided), without the cadres the reader must avoid;
+ * `notBy`: not submitted by this reviewer (谁审核、谁负责: nobody confirms his own). The 工作台 tile
+ * counts it, the chief's 待办 and the office's 在办事项 list it (awaiting).
+ */
+function awaitingQuery(q: Q, f: { officeId: number; excludedCadreIds: number[]; notBy?: number }) {
+  const qb = q('archive_reviews as r').join('archives as a', 'a.id', 'r.archive_id').where({ 'r.custodian_org_id': f.officeId, 'r.status': 'submitted' });
+  if (f.notBy !== undefined) qb.whereNot('r.reviewer_id', f.notBy);
+  if (f.excludedCadreIds.length) qb.whereNotIn('a.cadre_id', f.excludedCadreIds);
+  return qb;
+}
+
 export async function counts(q: Q, user: { id: number; orgUnitId: number; chief: boolean }, excludedCadreIds: number[]): Promise<{ mine: number; toConfirm: number }> {
   const [{ n: mine }] = await q('archive_reviews').where({ reviewer_id: user.id, status: 'draft' }).count({ n: '*' });
   if (!user.chief) return { mine: Number(mine), toConfirm: 0 };
-  const qb = q('archive_reviews as r').join('archives as a', 'a.id', 'r.archive_id').where({ 'r.custodian_org_id': user.orgUnitId, 'r.status': 'submitted' }).whereNot('r.reviewer_id', user.id);
-  if (excludedCadreIds.length) qb.whereNotIn('a.cadre_id', excludedCadreIds);
-  const [{ n: toConfirm }] = await qb.count({ n: '*' });
+  const [{ n: toConfirm }] = await awaitingQuery(q, { officeId: user.orgUnitId, excludedCadreIds, notBy: user.id }).count({ n: '*' });
   return { mine: Number(mine), toConfirm: Number(toConfirm) };
+}
+
+export interface AwaitingRow {
+  id: number;
+  archive_no: string;
+  reviewer_id: number;
+  reviewer_name: string | null;
+  submitted_at: string;
+  score: number;
+  pass_score: number;
+  vetoed: boolean;
+  campaign_title: string | null;
+}
+
+/** A page of awaitingQuery, the longest waiting first: the archive's number, never the cadre's name. */
+export async function awaiting(q: Q, f: { officeId: number; excludedCadreIds: number[]; notBy?: number }, page: { offset: number; limit: number }): Promise<{ total: number; rows: AwaitingRow[] }> {
+  const [{ n }] = await awaitingQuery(q, f).count({ n: '*' });
+  const rows = await awaitingQuery(q, f)
+    .leftJoin('users as u', 'u.id', 'r.reviewer_id')
+    .leftJoin('review_campaigns as k', 'k.id', 'r.campaign_id')
+    .orderBy('r.submitted_at')
+    .orderBy('r.id')
+    .offset(page.offset)
+    .limit(page.limit)
+    .select('r.id', 'a.archive_no', 'r.reviewer_id', 'u.display_name as reviewer_name', 'r.submitted_at', 'r.score', 'r.pass_score', 'r.vetoed', 'k.title as campaign_title');
+  return {
+    total: Number(n),
+    rows: rows.map((r: any) => ({ ...r, id: Number(r.id), reviewer_id: Number(r.reviewer_id), score: Number(r.score), pass_score: Number(r.pass_score), vetoed: !!r.vetoed })),
+  };
 }
 
 export async function marks(q: Q, reviewId: number): Promise<Array<MarkRow & { marked_by_name: string | null }>> {

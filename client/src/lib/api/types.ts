@@ -525,7 +525,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_cancelled" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -552,7 +552,6 @@ export type NotificationSettingsChange = {
     task_taken?: boolean;
     review_submitted?: boolean;
     review_returned?: boolean;
-    review_cancelled?: boolean;
     review_unstaffed?: boolean;
     process_incident?: boolean;
     loan_lent?: boolean;
@@ -2520,6 +2519,21 @@ export type ArchiveReview = {
   }>;
 };
 
+export type AwaitingReview = {
+  id: number;
+  archiveNo: string;
+  reviewerName: string | null;
+  submittedAt: string;
+  /** Beijing calendar days since it was submitted: 0 the same day */
+  waitingDays: number;
+  score: number;
+  passScore: number;
+  vetoed: boolean;
+  campaignTitle: string | null;
+  /** the caller may confirm it (false: he is its reviewer) */
+  confirmable: boolean;
+};
+
 export type ReviewCampaign = {
   id: number;
   custodianOrgId: number;
@@ -4254,6 +4268,16 @@ export interface ApiRoutes {
     response: {
       mine: number;
       toConfirm: number;
+    };
+  };
+  /** For the office’s chief: the reviews 待复核 of his office, the longest waiting first — those he may confirm (`for=me`, his 待办) or all (`for=office`, 督办) */
+  "GET /api/reviews/awaiting": {
+    params: never;
+    query: { for?: "me" | "office"; offset?: number | null; limit?: number };
+    body: never;
+    response: {
+      total: number;
+      items: Array<AwaitingReview>;
     };
   };
   /** A review: the standard, each item’s mark, the score and what the caller may do */
