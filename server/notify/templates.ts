@@ -19,6 +19,7 @@ export const NOTICE_EVENTS = [
   'task_taken',
   'review_submitted',
   'review_returned',
+  'review_cancelled',
   'review_unstaffed',
   'process_incident',
   'loan_lent',
@@ -279,6 +280,16 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Archive review sent back: archive ${v.caseRef}`,
       lines: [greet.en(v), '', `${v.chiefName} has sent back your review of archive ${v.caseRef}. Log in to read why, then mend and submit it again.`],
+    }),
+  },
+  review_cancelled: {
+    zh: (v) => ({
+      subject: `【档案】专项审核被撤销：档案 ${v.caseRef}`,
+      lines: [greet.zh(v), '', `您正在进行的档案 ${v.caseRef} 专项审核已由 ${v.chiefName} 撤销。请登录查看撤销原因；如该档案仍需审核，可重新开始。`],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Archive review withdrawn: archive ${v.caseRef}`,
+      lines: [greet.en(v), '', `${v.chiefName} has withdrawn your review of archive ${v.caseRef}, which was under way. Log in to read why; start a new review if the archive is still to be reviewed.`],
     }),
   },
   process_incident: {

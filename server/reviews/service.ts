@@ -307,9 +307,12 @@ export class ArchiveReviews {
     return this.answer(user, id);
   }
 
-  /** A draft given up, by its reviewer or the office's chief, with a reason; the archive is free for a new review. */
+  /**
+   * A draft given up, by its reviewer or the office's chief, with a reason; the archive is free for a
+   * new review. Withdrawn by the chief, the reviewer is told (review_cancelled), as of a return.
+   */
   async cancel(user: SessionUser, ip: string, id: number, body: { reason: string }) {
-    await this.writable(user, ip, id, 'review.cancel');
+    const named = await this.writable(user, ip, id, 'review.cancel');
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'draft');
       if (r.reviewer_id !== user.id && !user.roles.includes('archive_chief')) throw errors.forbidden('只有审核人或档案室负责人可以撤销 / Only the reviewer or the chief withdraws a review');
@@ -317,6 +320,16 @@ export class ArchiveReviews {
       await store.updateReview(trx, id, { status: 'cancelled', decided_by: user.id, decided_at: at, decision_note: body.reason });
       await store.insertEvent(trx, { review_id: id, action: 'cancel', actor_id: user.id, at, note: body.reason, score: null });
       await this.audit.record(trx, { actor: user, ip, action: 'review.cancel', objectType: 'archive_review', objectId: id });
+      if (r.reviewer_id !== user.id) {
+        await this.notify.notify(trx, {
+          event: 'review_cancelled',
+          recipients: [{ userId: r.reviewer_id }],
+          vars: { caseRef: named.archive_no, chiefName: user.displayName },
+          link: { review: id },
+          avoidCadreId: named.cadre_id,
+          key: `review:${id}:cancelled`,
+        });
+      }
     });
     return this.answer(user, id);
   }

@@ -281,3 +281,25 @@ test.serial('nobody in the office may confirm (回避): the submission is taken,
   t.like((await (await sys.as('chief2')).post(`/api/reviews/${id}/decide`, { decision: 'confirm' })).body, { status: 'confirmed', passed: true });
   t.like(await archivist.post(`/api/reviews/${id}/withdraw`, { reason: '晚了' }), { status: 409, body: { code: 'REVIEW_STATE' } });
 });
+
+test.serial('a draft withdrawn by the chief: its reviewer is told (review_cancelled), with the archive number and not the cadre; withdrawn by the reviewer, nobody is', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const chief = await sys.as('chief1');
+  const open = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));
+  const a = (await freeArchives()).find((x) => !open.has(x.id))!;
+  const told = (id: number) => db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': 'review_cancelled' }).where('m.link', 'like', `%/reviews/${id}`).select('u.username', 'm.subject', 'm.body');
+
+  // Her own draft, withdrawn by herself: no notice.
+  const own = (await archivist.post('/api/reviews', { archiveId: a.id })).body;
+  t.like((await archivist.post(`/api/reviews/${own.id}/cancel`, { reason: '选错档案' })).body, { status: 'cancelled' });
+  t.deepEqual(await told(own.id), []);
+
+  // Her draft, withdrawn by the chief: she hears of it, by the archive's number.
+  const hers = (await archivist.post('/api/reviews', { archiveId: a.id })).body;
+  t.like((await chief.post(`/api/reviews/${hers.id}/cancel`, { reason: '改由他人审核' })).body, { status: 'cancelled', decisionNote: '改由他人审核' });
+  const mails = await told(hers.id);
+  t.deepEqual(mails.map((m: any) => m.username), ['archivist1']);
+  t.is(mails[0].subject, `【档案】专项审核被撤销：档案 ${a.archive_no}`);
+  t.true(mails[0].body.includes((await db()('users').where({ username: 'chief1' }).first()).display_name));
+  t.false(mails[0].body.includes((await db()('cadres').where({ id: a.cadre_id }).first()).name), 'the cadre is not named');
+});

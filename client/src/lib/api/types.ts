@@ -525,7 +525,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_cancelled" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -552,6 +552,7 @@ export type NotificationSettingsChange = {
     task_taken?: boolean;
     review_submitted?: boolean;
     review_returned?: boolean;
+    review_cancelled?: boolean;
     review_unstaffed?: boolean;
     process_incident?: boolean;
     loan_lent?: boolean;

@@ -60,6 +60,7 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       review_due: { label: 'Incoming review due', help: 'A received archive must be reviewed in time (archivist).' },
       review_submitted: { label: 'Archive review to confirm', help: 'A review is submitted for you to confirm (archive chief).' },
       review_returned: { label: 'Archive review returned', help: 'A review you submitted was returned for changes.' },
+      review_cancelled: { label: 'Archive review withdrawn', help: 'The archive chief withdrew a review you had under way.' },
       review_unstaffed: { label: 'Nobody can confirm a review', help: 'Everyone who could confirm it must avoid the cadre (leader, process administrators).' },
       password_reset: { label: 'My password was reset', help: 'The system administrator reset your password: says who did it and when.' },
       process_incident: { label: 'Process incident', help: 'A step of a diagram cannot run and the case is stuck (process administrators).' },

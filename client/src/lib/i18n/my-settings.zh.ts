@@ -56,6 +56,7 @@ export const mySettingsZh = {
       review_due: { label: '转入审核期限', help: '转入的档案须在期限内审核（档案管理员）。' },
       review_submitted: { label: '专项审核待认定', help: '有档案的审核结果提交给您认定（档案室负责人）。' },
       review_returned: { label: '专项审核被退回', help: '您提交的审核结果被退回修改。' },
+      review_cancelled: { label: '专项审核被撤销', help: '您进行中的审核被档案室负责人撤销。' },
       review_unstaffed: { label: '专项审核无人可认定', help: '能认定的人都须回避（领导、流程管理员）。' },
       password_reset: { label: '登录密码被重置', help: '系统管理员重置了您的登录密码：告知由谁、于何时重置。' },
       process_incident: { label: '流程故障', help: '流程图的某一步无法执行，案件停住（流程管理员）。' },
