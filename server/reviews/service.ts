@@ -193,7 +193,7 @@ export class ArchiveReviews {
       if (r.reviewer_id !== user.id) throw errors.forbidden('只有审核人可以评分 / Only the reviewer marks the items');
       const item = (await store.standard(trx, r.standard_version)).find((i) => i.no === itemNo);
       if (!item) throw errors.notFound('Review item');
-      if (body.deduction > item.max_score) throw errors.rule('deduction_max', `第 ${itemNo} 项最多扣 ${item.max_score} 分 / Item ${itemNo} is worth ${item.max_score} points`, { maxScore: item.max_score });
+      if (body.deduction > item.max_score) throw errors.rule('deduction_max', `第 ${itemNo} 项最多扣 ${item.max_score} 分 / Item ${itemNo} is worth ${item.max_score} ${item.max_score === 1 ? 'point' : 'points'}`, { maxScore: item.max_score });
       if (body.veto && !item.veto) throw errors.rule('not_veto_item', `第 ${itemNo} 项不是单项否决项 / Item ${itemNo} is not a veto item`);
       const materialIds = [...new Set(body.materialIds)];
       const known = await store.materialsOfArchive(trx, r.archive_id, materialIds);
@@ -277,7 +277,12 @@ export class ArchiveReviews {
     const named = await this.writable(user, ip, id, 'review.decide');
     await this.db.transaction(async (trx) => {
       const r = await this.lockFor(trx, id, 'submitted');
-      if (r.reviewer_id === user.id) throw errors.rule('four_eyes', '审核人不能认定自己的审核 / The reviewer cannot confirm their own review');
+      if (r.reviewer_id === user.id) {
+        throw errors.rule(
+          'four_eyes',
+          body.decision === 'confirm' ? '审核人不能认定自己的审核 / The reviewer cannot confirm their own review' : '审核人不能退回自己的审核 / The reviewer cannot send back their own review',
+        );
+      }
       const decided = { decided_by: user.id, decided_at: iso(this.clock.now()), decision_note: body.note || null };
       await store.insertEvent(trx, { review_id: id, action: body.decision, actor_id: user.id, at: decided.decided_at, note: decided.decision_note, score: body.decision === 'confirm' ? r.score : null });
       if (body.decision === 'confirm') {

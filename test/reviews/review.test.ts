@@ -52,6 +52,8 @@ test.serial('a review from opening to confirmation: marks, limits, the reviewer 
   t.like(marked.body.items[2], { no: 3, mark: { deduction: 5, veto: false, note: '缺1999年《干部履历表》', materialIds: [material.id] } });
   t.like((await item(10, { deduction: 1.5, note: '缺培训材料' })).body, { score: 93.5 });
   t.like(await item(10, { deduction: 2.5, note: '超出' }), { status: 422, body: { details: { rule: 'deduction_max', maxScore: 2 } } });
+  t.is((await item(10, { deduction: 2.5, note: '超出' })).body.message, '第 10 项最多扣 2 分 / Item 10 is worth 2 points');
+  t.is((await item(1, { deduction: 1.5, note: '超出' })).body.message, '第 1 项最多扣 1 分 / Item 1 is worth 1 point', 'one point, singular');
   t.like(await item(2, { deduction: 0, veto: true, note: '否决' }), { status: 422, body: { details: { rule: 'not_veto_item' } } });
   t.like(await item(4, { deduction: 1, note: '缺照片', materialIds: [foreign.id] }), { status: 422, body: { details: { rule: 'material_not_in_archive', materialIds: [foreign.id] } } });
   for (const body of [{ deduction: 0.3, note: 'x' }, { deduction: 1 }, { deduction: -1, note: 'x' }, { deduction: 1, note: 'x', extra: 1 }]) t.is((await item(4, body)).status, 400, JSON.stringify(body));
@@ -141,7 +143,12 @@ test.serial('the pass mark, four eyes, withdrawing a draft', async (t) => {
   // Only the other chief is asked to confirm: the reviewer may not confirm her own (four eyes).
   const asked = await db()('mail_outbox as m').join('users as u', 'u.id', 'm.recipient_id').where({ 'm.event': 'review_submitted' }).where('m.link', 'like', `%/reviews/${rb.id}`).select('u.username');
   t.deepEqual(asked.map((m: any) => m.username), ['chief2']);
-  t.like(await chief.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' }), { status: 422, body: { details: { rule: 'four_eyes' } } });
+  t.like(await chief.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' }), { status: 422, body: { details: { rule: 'four_eyes' }, message: '审核人不能认定自己的审核 / The reviewer cannot confirm their own review' } });
+  // Nor send it back: the refusal speaks of returning, not of confirming.
+  t.like(await chief.post(`/api/reviews/${rb.id}/decide`, { decision: 'return', note: '自行退回' }), {
+    status: 422,
+    body: { details: { rule: 'four_eyes' }, message: '审核人不能退回自己的审核 / The reviewer cannot send back their own review' },
+  });
   t.like((await chief2.post(`/api/reviews/${rb.id}/decide`, { decision: 'confirm' })).body, { passed: false, vetoed: false, score: 79.5 });
 
   // 80 points kept is 合格.
