@@ -2,7 +2,8 @@
 // '1', '4-1', '10'), fetched once per page load, and how a code reads: "4-1 学历学位材料".
 import { call } from '../../api/client.ts';
 import type { ApiRoutes } from '../../api/types.ts';
-import { t } from '../../i18n/index.svelte.ts';
+import { i18n, t } from '../../i18n/index.svelte.ts';
+import { categoryName } from '../../format/category-name.ts';
 
 export type Category = ApiRoutes['GET /api/catalog-categories']['response'][number];
 
@@ -16,9 +17,9 @@ export function catalogCategories(): Promise<Category[]> {
   return cached;
 }
 
-/** "4-1 学历学位材料"; a code the catalogue does not know says so. */
+/** "4-1 学历学位材料" ("4-1 Education and degrees" in English); a code the catalogue does not know says so. */
 export function categoryLabel(code: string, all: Category[] | null): string {
   const c = all?.find((x) => x.code === code);
-  if (c) return `${c.code} ${c.name}`;
+  if (c) return `${c.code} ${categoryName(i18n.locale, c)}`;
   return all ? t('reviewStandards.categoryUnknown', { code }) : code;
 }
