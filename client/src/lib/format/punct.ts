@@ -13,3 +13,6 @@ export const listOf = (locale: Locale, items: readonly string[]): string => item
 
 /** Clauses joined by ； in Chinese, by "; " in English. */
 export const clausesOf = (locale: Locale, items: readonly string[]): string => items.join(locale === 'zh' ? '；' : '; ');
+
+/** Phrases joined by ， in Chinese, by ", " in English. */
+export const phrasesOf = (locale: Locale, items: readonly string[]): string => items.join(locale === 'zh' ? '，' : ', ');

@@ -184,6 +184,8 @@ export const adminEn: Widen<typeof adminZh> = {
     diagramHint: 'Numbers are the cases waiting at each step, red the incidents; click one to list the cases.',
     legendActive: 'waiting cases',
     legendIncident: 'incidents',
+    // A step's badge on the diagram, read out: its waiting cases and incidents.
+    badgeLabel: '{name}: waiting cases {active}, incidents {incidents}',
     listAll: 'All cases',
     instances: 'Cases',
     filters: 'Filters',

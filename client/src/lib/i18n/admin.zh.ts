@@ -180,6 +180,8 @@ export const adminZh = {
     diagramHint: '图中数字为正在该环节等待的案件数，红色为故障数；点击数字查看案件。',
     legendActive: '等待中的案件',
     legendIncident: '故障',
+    // A step's badge on the diagram, read out: its waiting cases and incidents.
+    badgeLabel: '{name}：等待中的案件 {active}，故障 {incidents}',
     listAll: '查看全部案件',
     instances: '案件列表',
     filters: '筛选',

@@ -5,6 +5,8 @@
 import { roleList } from '../../../format/roles.ts';
 import { formatDuration } from '../../../format/dates.ts';
 import { tc } from '../../../i18n/console-settings.ts';
+import { i18n } from '../../../i18n/index.svelte.ts';
+import { paren } from '../../../format/punct.ts';
 import { SETTING_LIMITS } from '../../../../../../shared/setting-limits.ts';
 
 export type Unit = 'chars' | 'classes' | 'times' | 'days' | 'seconds';
@@ -108,7 +110,7 @@ export function showValue(field: FieldDef, v: unknown): string {
   if (field.kind === 'int') {
     if (typeof v !== 'number' || !Number.isFinite(v)) return tc('form.empty');
     const text = `${v} ${tc(`security.units.${field.unit}`)}`;
-    return field.unit === 'seconds' && v >= 60 ? `${text}（${tc('form.equals', { time: formatDuration(v * 1000) })}）` : text;
+    return field.unit === 'seconds' && v >= 60 ? `${text}${paren(i18n.locale, tc('form.equals', { time: formatDuration(v * 1000) }))}` : text;
   }
   const s = String(v ?? '');
   return s.trim() ? s : tc('form.empty');
