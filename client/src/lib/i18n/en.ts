@@ -1679,6 +1679,7 @@ export const en: Dictionary = {
     closeUnconfirmed: '{n} {n:archive is|archives are} not confirmed; say why the campaign closes.',
     closeAllConfirmed: 'All archives are confirmed ({n}).',
     closeSummary: '{passed} passed, {failed} failed.',
+    closeDetach: '{n} {n:review is|reviews are} under way (in progress or awaiting confirmation): once the campaign closes {n:it no longer counts|they no longer count} for it and {n:continues as an ordinary review|continue as ordinary reviews}, submitted and confirmed as usual. The campaign’s figures stay as they are at closing.',
     closeNoteHint: 'Up to 500 characters.',
     closing: 'Closing…',
     closedOk: 'The review campaign is closed.',
