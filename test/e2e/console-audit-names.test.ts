@@ -121,7 +121,7 @@ test.serial('in English at 1024 px: the roles by their English names, the table 
   await roleChange.getByRole('button', { name: /Detail of entry \d+/ }).click();
   const dialog = p.getByRole('dialog', { name: /Audit entry #\d+/ });
   await dialog.waitFor();
-  t.is(await dialog.getByTestId('audit-detail').locator('dd').nth(1).innerText(), 'Applicant, Unit head（applicant, unit_head）');
+  t.is(await dialog.getByTestId('audit-detail').locator('dd').nth(1).innerText(), 'Applicant, Unit head (applicant, unit_head)', 'half-width brackets in English');
   t.log(await shot(p, 'console-audit-names-detail-en-1024'));
   await dialog.getByRole('button', { name: 'Close' }).click();
   await p.getByLabel('Language').selectOption('zh');
