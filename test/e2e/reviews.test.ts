@@ -167,6 +167,9 @@ test.serial('the chief sends it back with a reason; the archivist reads it, mark
 
   await logout(p);
   await login(p, sys.url, 'archivist1');
+  // In the list it is no fresh draft: 已退回, and when.
+  await p.goto(`${sys.url}/reviews`);
+  await p.locator(`tr[data-review="${reviewId}"]`).filter({ hasText: '审核中' }).getByTestId('review-returned-mark').filter({ hasText: /^\s*已退回 · \S/ }).waitFor();
   await p.goto(`${sys.url}/reviews/${reviewId}`);
   await p.getByTestId('review-returned').filter({ hasText: '退回原因：第1项履历表照片和印章未核' }).waitFor();
   await score(p, '93 / 100');

@@ -1431,6 +1431,8 @@ export const en: Dictionary = {
     colStarted: 'Started',
     open: 'Open',
     openOf: 'Open the review of {no}',
+    returnedMark: 'Sent back · {at}',
+    returnedMarkTimes: 'Sent back {n} times · last {at}',
     score: '{score} / {max}',
     vetoed: 'Veto item failed',
     passed: 'Passed',

@@ -1431,6 +1431,8 @@ export const zh = {
     colStarted: '开始',
     open: '查看',
     openOf: '查看 {no} 的审核',
+    returnedMark: '已退回 · {at}',
+    returnedMarkTimes: '已退回 {n} 次 · 最近 {at}',
     score: '{score} / {max}',
     vetoed: '单项否决',
     passed: '合格',
