@@ -339,3 +339,51 @@ test.serial('nobody in the office may confirm (the chief must avoid the cadre): 
   t.like((await api.get(`/api/reviews/${id}`)).body, { status: 'draft', confirmable: null });
   t.deepEqual(otherProblems(), []);
 });
+
+test.serial('at 1024 px the review list fits its panel in Chinese and in English; a draft sent back twice says so', async (t) => {
+  const p = b.page;
+  const db = sys.services.db;
+  // A draft sent back twice, in the chief's list beside the demo's reviews.
+  const chiefId = (await db('users').where({ username: 'chief1' }).first()).id;
+  const office = (await db('users').where({ username: 'chief1' }).first()).org_unit_id;
+  const tied = await sys.services.access.excludedCadreIds(db, chiefId);
+  const free = await db('archives').where({ custodian_org_id: office, status: 'in_stock' }).whereNotIn('cadre_id', [...tied, -1]).whereNotIn('id', db('archive_reviews').select('archive_id')).orderBy('id').first('id', 'archive_no');
+  const api = await sys.as('archivist1');
+  const chief = await sys.as('chief1');
+  const id = (await api.post('/api/reviews', { archiveId: free.id })).body.id;
+  for (const why of ['缺目录', '目录仍不全']) {
+    t.is((await api.post(`/api/reviews/${id}/submit`, { summary: '齐全' })).status, 200);
+    t.is((await chief.post(`/api/reviews/${id}/decide`, { decision: 'return', note: why })).status, 200);
+  }
+
+  await logout(p);
+  await login(p, sys.url, 'chief1');
+  await p.setViewportSize({ width: 1024, height: 800 });
+  try {
+    await p.goto(`${sys.url}/reviews`);
+    const returned = p.locator(`tr[data-review="${id}"]`).getByTestId('review-returned-mark');
+    await returned.filter({ hasText: /^\s*已退回 2 次 · 最近 \S/ }).waitFor();
+    const fits = async (open: string, started: string) => {
+      const scroll = p.locator('.table-scroll');
+      t.true(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth), `the table fits without scrolling (${await scroll.evaluate((el) => `${el.scrollWidth} in ${el.clientWidth}`)})`);
+      const box = (await scroll.boundingBox())!;
+      for (const name of [started, open]) {
+        const h = (await p.getByRole('columnheader', { name, exact: true }).boundingBox())!;
+        t.true(h.x >= box.x && h.x + h.width <= box.x + box.width + 1, `${name} is whole`);
+      }
+      t.true(((await p.evaluate('document.documentElement.scrollWidth')) as number) <= 1024, 'no sideways scrolling of the page');
+    };
+    await fits('查看', '审核人 / 开始');
+    await shot(p, 'review-list-1024-zh');
+    await p.getByLabel('语言').selectOption('en');
+    await returned.filter({ hasText: /^\s*Sent back 2 times · last \S/ }).waitFor();
+    await p.getByRole('columnheader', { name: 'Reviewer / started', exact: true }).waitFor();
+    await fits('Open', 'Reviewer / started');
+    await shot(p, 'review-list-1024-en');
+    await p.getByLabel('Language').selectOption('zh');
+    await p.getByRole('columnheader', { name: '审核人 / 开始', exact: true }).waitFor();
+  } finally {
+    await p.setViewportSize({ width: 1280, height: 900 });
+  }
+  t.deepEqual(otherProblems(), []);
+});

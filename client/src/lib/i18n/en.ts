@@ -1429,6 +1429,7 @@ export const en: Dictionary = {
     colResult: 'Result',
     colReviewer: 'Reviewer',
     colStarted: 'Started',
+    colReviewerStarted: 'Reviewer / started',
     open: 'Open',
     openOf: 'Open the review of {no}',
     returnedMark: 'Sent back · {at}',

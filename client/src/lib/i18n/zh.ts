@@ -1429,6 +1429,7 @@ export const zh = {
     colResult: '结论',
     colReviewer: '审核人',
     colStarted: '开始',
+    colReviewerStarted: '审核人 / 开始',
     open: '查看',
     openOf: '查看 {no} 的审核',
     returnedMark: '已退回 · {at}',
