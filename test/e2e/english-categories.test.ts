@@ -2,7 +2,8 @@
 // (issue: category names were printed from the server's Chinese catalogue rows in the reading room
 // and in an electronic consultation's 申请类别的数字化情况; pages wrote a literal ：（） beside
 // translated text). In chromium at 1024 px, in both languages: the reader's 阅档室 list and room, the
-// archivist's digitisation list on the task, the task/case pages around them and the inbox filters.
+// archivist's digitisation list on the task, the task/case pages around them, the inbox filters and
+// a material handed over (接收鉴别).
 // Chinese reads as it did. Screenshots to /tmp/hc (looked at).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { clientDist } from '../../server/app.ts';
 import { readingCase, type ReadingCase } from '../reading/helpers.ts';
 import { approveStep, demoCadre, fileConsultation } from '../helpers/cases.ts';
 import { taskAt } from '../helpers/workflow.ts';
+import { daysAgo, plainCadre, registration } from '../processes/material-helpers.ts';
 import { openBrowser, login, type Browsing } from './browser.ts';
 
 let sys: TestSystem;
@@ -157,6 +159,31 @@ test.serial('English pages around a case: “Decision: …” on a done task, �
   t.true(labels.length > 0);
   t.deepEqual(labels.filter((l) => FULL_WIDTH.test(l)), []);
   await shot(p, 'inbox-en');
+  await chinese(p);
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('a material handed over, as the archivist reads it in English: its category by the English name, “(Differs)” in half-width brackets', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 4 });
+  const wrongBirth = `${Number(cadre.birth_date.slice(0, 4)) + 1}${cadre.birth_date.slice(4)}`;
+  const res = await (await sys.as('producer1')).post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 4), { statedBirthDate: wrongBirth }) });
+  t.is(res.status, 201);
+  const task = await sys.services.db('tasks').where({ instance_id: res.body.id, status: 'open' }).first();
+  const p = await as('archivist1');
+  await p.goto(`${sys.url}/tasks/${task.id}`);
+  const material = p.locator('dt', { hasText: /^材料$/ }).locator('xpath=following-sibling::dd[1]');
+  await material.getByText('2026年度公务员年度考核登记表（三、考核鉴定材料）· 原件').waitFor();
+  const mismatch = p.locator('tr.mismatch td').first();
+  t.regex(await mismatch.innerText(), /^出生.*（不一致）$/);
+  await shot(p, 'intake-zh');
+
+  await english(p);
+  const en = p.locator('dt', { hasText: /^Material$/ }).locator('xpath=following-sibling::dd[1]');
+  await en.waitFor();
+  t.is((await en.innerText()).trim(), '2026年度公务员年度考核登记表 (3 Appraisal and assessment materials) · Original');
+  t.regex(await mismatch.innerText(), /^\S.* \(Differs\)$/);
+  t.notRegex(await mismatch.innerText(), FULL_WIDTH);
+  await shot(p, 'intake-en');
   await chinese(p);
   t.deepEqual(b.problems, []);
 });
