@@ -210,24 +210,39 @@ export interface OutsideReview {
   passed: boolean | null;
   standard_version: number;
   campaign_id: number | null;
+  /** The title of the other campaign it was made for (campaign_id), else null. */
+  campaign_title: string | null;
+  decided_at: string | null;
 }
 
 /**
  * For these archives of a campaign, the newest review not made for it that is under way, or was
- * confirmed since the campaign opened: work on the archive the campaign does not count (another
- * version of the standard, or a 合格 archive reviewed again).
+ * confirmed since the campaign opened: work on the archive the campaign does not count (made for
+ * another campaign, on another version of the standard, going on after the campaign closed, or a
+ * 合格 archive reviewed again).
  */
 export async function outsideReviews(q: Q, campaignId: number, archiveIds: number[], since: string, open: readonly string[]): Promise<Map<number, OutsideReview>> {
   const out = new Map<number, OutsideReview>();
   if (!archiveIds.length) return out;
-  const rows = await q('archive_reviews')
-    .whereIn('archive_id', archiveIds)
-    .where((w) => w.whereNull('campaign_id').orWhereNot('campaign_id', campaignId))
-    .where((w) => w.whereIn('status', open).orWhere((c) => c.where('status', 'confirmed').where('decided_at', '>=', since)))
-    .orderBy('id', 'desc')
-    .select('archive_id', 'id', 'status', 'passed', 'standard_version', 'campaign_id');
+  const rows = await q('archive_reviews as r')
+    .leftJoin('review_campaigns as k', 'k.id', 'r.campaign_id')
+    .whereIn('r.archive_id', archiveIds)
+    .where((w) => w.whereNull('r.campaign_id').orWhereNot('r.campaign_id', campaignId))
+    .where((w) => w.whereIn('r.status', open).orWhere((c) => c.where('r.status', 'confirmed').where('r.decided_at', '>=', since)))
+    .orderBy('r.id', 'desc')
+    .select('r.archive_id', 'r.id', 'r.status', 'r.passed', 'r.standard_version', 'r.campaign_id', 'k.title as campaign_title', 'r.decided_at');
   for (const r of rows as any[]) {
-    if (!out.has(Number(r.archive_id))) out.set(Number(r.archive_id), { archive_id: Number(r.archive_id), id: Number(r.id), status: r.status, passed: nullableBool(r.passed), standard_version: Number(r.standard_version), campaign_id: r.campaign_id === null ? null : Number(r.campaign_id) });
+    if (out.has(Number(r.archive_id))) continue;
+    out.set(Number(r.archive_id), {
+      archive_id: Number(r.archive_id),
+      id: Number(r.id),
+      status: r.status,
+      passed: nullableBool(r.passed),
+      standard_version: Number(r.standard_version),
+      campaign_id: r.campaign_id === null ? null : Number(r.campaign_id),
+      campaign_title: r.campaign_title ?? null,
+      decided_at: r.decided_at ?? null,
+    });
   }
   return out;
 }

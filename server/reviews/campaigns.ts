@@ -27,10 +27,10 @@ import { beijingDay } from '../notify/beijing.ts';
 import { addCalendarDays } from '../materials/deps.ts';
 import * as people from '../people/store.ts';
 import { GONE, MANAGEMENT_LEVELS, type ManagementLevel } from '../archives/codes.ts';
-import { CAMPAIGN_ITEM_STATES, OPEN_REVIEW, REVIEW_STATUSES, type CampaignItemState, type ReviewStatus } from './codes.ts';
+import { CAMPAIGN_ITEM_STATES, OPEN_REVIEW, REVIEW_STATUSES, type CampaignItemState, type OutsideReason, type ReviewStatus } from './codes.ts';
 import * as store from './campaign-store.ts';
 import * as reviewStore from './store.ts';
-import type { ItemRow, NamedCampaignRow } from './campaign-store.ts';
+import type { CampaignRow, ItemRow, NamedCampaignRow } from './campaign-store.ts';
 
 /** The latest due day a campaign may name: three years ahead. */
 const MAX_DAYS = 3 * 366;
@@ -185,7 +185,7 @@ export class ReviewCampaigns {
         vetoed: i.vetoed,
         passed: i.review_status === 'confirmed' ? i.passed : null,
         maxScore: i.standard_version === null ? null : (points.get(i.standard_version) ?? null),
-        outside: this.outsideDto(outside.get(i.archive_id)),
+        outside: this.outsideDto(outside.get(i.archive_id), c, stateOf(i)),
       })),
     };
   }
@@ -218,10 +218,34 @@ export class ReviewCampaigns {
     return this.get(user, ip, id);
   }
 
-  private outsideDto(o: store.OutsideReview | undefined) {
+  /**
+   * A review of the archive the campaign does not count, and why: made for another campaign, scored
+   * on another version of the standard, going on (or confirmed) after this campaign closed — its
+   * reviews under way leave it then — or a second look at an archive it already counts 合格.
+   */
+  private outsideDto(o: store.OutsideReview | undefined, c: CampaignRow, state: CampaignItemState) {
     if (!o) return null;
     const status = o.status as ReviewStatus;
-    return { reviewId: o.id, status, statusLabel: REVIEW_STATUSES[status]?.zh ?? status, passed: status === 'confirmed' ? o.passed : null, standardVersion: o.standard_version, campaignId: o.campaign_id };
+    const reason: OutsideReason =
+      o.campaign_id !== null
+        ? 'other_campaign'
+        : o.standard_version !== c.standard_version
+          ? 'other_version'
+          : c.status === 'closed' && c.closed_at !== null && (OPEN_REVIEW.includes(status) || (o.decided_at ?? '') >= c.closed_at)
+            ? 'after_close'
+            : state === 'passed'
+              ? 'passed_again'
+              : 'other';
+    return {
+      reviewId: o.id,
+      status,
+      statusLabel: REVIEW_STATUSES[status]?.zh ?? status,
+      passed: status === 'confirmed' ? o.passed : null,
+      standardVersion: o.standard_version,
+      campaignId: o.campaign_id,
+      campaignTitle: o.campaign_title,
+      reason,
+    };
   }
 
   /**

@@ -27,3 +27,11 @@ export const CAMPAIGN_ITEM_STATES = {
 } as const;
 export type CampaignItemState = keyof typeof CAMPAIGN_ITEM_STATES;
 export const CAMPAIGN_ITEM_STATE_CODES = Object.keys(CAMPAIGN_ITEM_STATES) as [CampaignItemState, ...CampaignItemState[]];
+
+/**
+ * Why a campaign does not count a review of one of its archives (its items' `outside`): made for
+ * another campaign, scored on another version of the standard, going on after the campaign closed,
+ * a second look at an archive it counts 合格, or none of these (made for no campaign).
+ */
+export const OUTSIDE_REASONS = ['other_campaign', 'other_version', 'after_close', 'passed_again', 'other'] as const;
+export type OutsideReason = (typeof OUTSIDE_REASONS)[number];

@@ -2,7 +2,7 @@
 // and the answers.
 import { z, intId, isoDate, paging } from '../http/zod.ts';
 import { MANAGEMENT_LEVEL_CODES } from '../archives/codes.ts';
-import { CAMPAIGN_ITEM_STATE_CODES, DEDUCTION_STEP, REVIEW_STATUS_CODES } from './codes.ts';
+import { CAMPAIGN_ITEM_STATE_CODES, DEDUCTION_STEP, OUTSIDE_REASONS, REVIEW_STATUS_CODES } from './codes.ts';
 
 export const idParams = z.object({ id: intId });
 export const itemParams = z.object({ id: intId, no: z.coerce.number().int().min(1).max(999) });
@@ -226,9 +226,14 @@ export const campaignItems = z.object({
           passed: z.boolean().nullable(),
           standardVersion: z.number().int(),
           campaignId: z.number().int().nullable(),
+          campaignTitle: z.string().nullable().openapi({ description: 'the other campaign it was made for (reason other_campaign); else null' }),
+          reason: z.enum(OUTSIDE_REASONS).openapi({
+            description:
+              'why it does not count: other_campaign (made for another campaign), other_version (another version of the standard), after_close (under way or confirmed after this campaign closed), passed_again (the campaign counts the archive 合格 already), other',
+          }),
         })
         .nullable()
-        .openapi({ description: 'the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened (another version of the standard, or a 合格 archive reviewed again); else null' }),
+        .openapi({ description: 'the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened; else null' }),
     }),
   ),
 });

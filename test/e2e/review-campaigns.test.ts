@@ -303,7 +303,7 @@ test.serial('the chief closes the campaign: refused without a note while archive
   await dialog.waitFor({ state: 'hidden' });
   // Its figures are fixed: the row of `other` is 未开始 now, its review outside the campaign.
   const otherRow = p.locator(`table.items tr[data-archive-no="${other.archiveNo}"]`);
-  await otherRow.filter({ hasText: '未开始' }).getByTestId('review-outside').waitFor();
+  await otherRow.filter({ hasText: '未开始' }).getByTestId('review-outside').filter({ hasText: '另有一份审核（审核中）在本工作结束后继续或认定，不计入本工作' }).waitFor();
   await p.getByTestId('campaign-status').filter({ hasText: '已结束' }).waitFor();
   await p.getByTestId('campaign-close-note').filter({ hasText: '其余档案转入明年专项审核' }).waitFor();
   t.is(await p.getByRole('button', { name: '结束', exact: true }).count(), 0);

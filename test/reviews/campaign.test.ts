@@ -82,7 +82,7 @@ test.serial('a campaign from opening to closing: its archives, reviews made for 
   // A 合格 archive reviewed again from its page stays outside the campaign, which keeps counting it 合格.
   const again = await archivist.post('/api/reviews', { archiveId: first.id });
   t.like(again.body, { status: 'draft', campaignId: null });
-  t.like(await itemOf(first.id), { state: 'passed', reviewId: started.body.id, outside: { reviewId: again.body.id, status: 'draft', campaignId: null } });
+  t.like(await itemOf(first.id), { state: 'passed', reviewId: started.body.id, outside: { reviewId: again.body.id, status: 'draft', campaignId: null, reason: 'passed_again' } });
   await archivist.post(`/api/reviews/${again.body.id}/cancel`, { reason: '误点' });
   t.like(await itemOf(first.id), { outside: null });
   await archivist.post(`/api/reviews/${loose.body.id}/cancel`, { reason: '稍后再审' });
@@ -184,7 +184,7 @@ test.serial('a campaign is scored on the 审核标准 in force when it opened; r
   const itemOf = async (archiveId: number) => (await archivist.get(`/api/review-campaigns/${opened.id}/items?limit=500`)).body.items.find((i: any) => i.archiveId === archiveId);
   t.like(await itemOf(b.id), { state: 'draft', reviewId: draftB.id, outside: null });
   t.like(await itemOf(c.id), { state: 'submitted', reviewId: submittedC.id });
-  t.like(await itemOf(e.id), { state: 'not_started', reviewId: null, outside: { reviewId: onV0.id, status: 'draft', standardVersion: v0, campaignId: null } });
+  t.like(await itemOf(e.id), { state: 'not_started', reviewId: null, outside: { reviewId: onV0.id, status: 'draft', standardVersion: v0, campaignId: null, reason: 'other_version' } });
   // …and cannot be taken in: it would be scored on another standard than the others.
   t.like(await archivist.post('/api/reviews', { archiveId: e.id, campaignId: opened.id }), {
     status: 409,
@@ -302,6 +302,43 @@ test.serial('a closed campaign keeps its figures: reviews under way when it clos
   t.deepEqual((await chief.get(`/api/review-campaigns/${campaign.id}`)).body.progress, fixed);
   t.deepEqual((await chief.get('/api/review-campaigns')).body.items.find((x: any) => x.id === campaign.id).progress, fixed);
   const items = (await chief.get(`/api/review-campaigns/${campaign.id}/items?limit=500`)).body.items;
-  t.like(items.find((i: any) => i.archiveId === b.id), { state: 'not_started', reviewId: null, outside: { reviewId: rb.id, status: 'confirmed' } });
+  t.like(items.find((i: any) => i.archiveId === b.id), { state: 'not_started', reviewId: null, outside: { reviewId: rb.id, status: 'confirmed', campaignId: null, reason: 'after_close' } });
   t.deepEqual(await chief.get(`/api/reviews?campaignId=${campaign.id}`).then((r) => r.body.items.map((x: any) => x.id)), [ra.id]);
+});
+
+test.serial('a closed campaign says why it does not count a review: made for a later campaign over the same archive, or going on after it closed', async (t) => {
+  const chief = await sys.as('chief1');
+  const archivist = await sys.as('archivist1');
+  for (const c of (await chief.get('/api/review-campaigns')).body.items.filter((c: any) => c.status === 'open')) await chief.post(`/api/review-campaigns/${c.id}/close`, { note: '重新安排' });
+  const office = (await user('chief1')).org_unit_id;
+  const tied = new Set([...(await sys.services.access.excludedCadreIds(db(), (await user('archivist1')).id)), ...(await sys.services.access.excludedCadreIds(db(), (await user('chief1')).id))]);
+  const busy = new Set(await db()('archive_reviews').pluck('archive_id'));
+  const [a, b] = (
+    await db()('archives as a')
+      .join('cadres as c', 'c.id', 'a.cadre_id')
+      .where({ 'a.custodian_org_id': office, 'c.management_level': 'county', 'a.status': 'in_stock' })
+      .orderBy('a.id')
+      .select('a.id', 'a.cadre_id')
+  ).filter((x: any) => !tied.has(x.cadre_id) && !busy.has(x.id));
+  t.truthy(b);
+
+  // The first campaign closes with b's review under way: it goes on after the close.
+  const first = (await chief.post('/api/review-campaigns', { title: '第一轮', managementLevels: ['county'], dueDate: inDays(30) })).body;
+  const rb = (await archivist.post('/api/reviews', { archiveId: b.id, campaignId: first.id })).body;
+  t.is((await chief.post(`/api/review-campaigns/${first.id}/close`, { note: '转入第二轮' })).status, 200);
+  // A second campaign over the same archives, a's review made for it.
+  const second = (await chief.post('/api/review-campaigns', { title: '第二轮', managementLevels: ['county'], dueDate: inDays(30) })).body;
+  const ra = (await archivist.post('/api/reviews', { archiveId: a.id, campaignId: second.id })).body;
+  t.like(ra, { campaignId: second.id });
+
+  const itemOf = async (archiveId: number) => (await chief.get(`/api/review-campaigns/${first.id}/items?limit=500`)).body.items.find((i: any) => i.archiveId === archiveId);
+  // a: another campaign's work, named — not "another version of the standard" (it is the same).
+  t.like(await itemOf(a.id), { state: 'not_started', outside: { reviewId: ra.id, campaignId: second.id, campaignTitle: '第二轮', standardVersion: first.standardVersion, reason: 'other_campaign' } });
+  // b: left the first when it closed (and the second took it up, as it was made for none on its version).
+  const bOutside = (await itemOf(b.id)).outside;
+  t.like(bOutside, { reviewId: rb.id });
+  t.true(['after_close', 'other_campaign'].includes(bOutside.reason), bOutside.reason);
+  t.is(bOutside.reason === 'other_campaign', (await archivist.get(`/api/reviews/${rb.id}`)).body.campaignId === second.id);
+  // The second campaign's own item of a is its own work; nothing outside.
+  t.like((await chief.get(`/api/review-campaigns/${second.id}/items?limit=500`)).body.items.find((i: any) => i.archiveId === a.id), { state: 'draft', reviewId: ra.id, outside: null });
 });

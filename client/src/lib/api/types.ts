@@ -4396,7 +4396,7 @@ export interface ApiRoutes {
         passed: boolean | null;
         /** the total points of the standard version the review is scored on; null without a review */
         maxScore: number | null;
-        /** the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened (another version of the standard, or a 合格 archive reviewed again); else null */
+        /** the archive’s newest review the campaign does not count — under way, or confirmed since the campaign opened; else null */
         outside: {
           reviewId: number;
           status: "draft" | "submitted" | "confirmed" | "cancelled";
@@ -4404,6 +4404,10 @@ export interface ApiRoutes {
           passed: boolean | null;
           standardVersion: number;
           campaignId: number | null;
+          /** the other campaign it was made for (reason other_campaign); else null */
+          campaignTitle: string | null;
+          /** why it does not count: other_campaign (made for another campaign), other_version (another version of the standard), after_close (under way or confirmed after this campaign closed), passed_again (the campaign counts the archive 合格 already), other */
+          reason: "other_campaign" | "other_version" | "after_close" | "passed_again" | "other";
         } | null;
       }>;
     };
