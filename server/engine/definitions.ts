@@ -11,6 +11,7 @@ import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import { executableProcess, parseBpmn } from './moddle.ts';
 import { ClockedTimerEventDefinition } from './timer-definition.ts';
+import { BooleanSequenceFlow } from './conditions.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
 import type { DanganLintContext } from './lint/rules.ts';
 import { carriedFormFindings, namedFormKeys } from './lint/carried-forms.ts';
@@ -58,7 +59,7 @@ export type FormSource = (keys: string[], processKey: string) => Promise<Record<
 
 export const formSha = (schema: FormSchema): string => createHash('sha256').update(JSON.stringify(schema)).digest('hex');
 
-const typeResolver = TypeResolver({ ...(Elements as any), TimerEventDefinition: ClockedTimerEventDefinition });
+const typeResolver = TypeResolver({ ...(Elements as any), TimerEventDefinition: ClockedTimerEventDefinition, SequenceFlow: BooleanSequenceFlow });
 
 function extractMeta(root: any): DefinitionMeta {
   const proc = executableProcess(root);

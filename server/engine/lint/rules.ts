@@ -498,7 +498,47 @@ const feelTimeCycle: RuleFactory = () => ({
   },
 });
 
+// -- 17. a sequence flow's condition is FEEL (=…) that can give true or false. The expression
+// resolver hands text without = or ${…} back as it stands (timer values, message names need
+// that), and bpmn-elements takes any non-empty text as true: `decision = "approve"` without its
+// = (or `false`) would take the flow every time. ${…} is refused by allowed-expressions, a
+// language= by no-script-condition; the run time refuses a non-boolean result (conditions.ts) ---
+function flowLabel(flow: Node): string {
+  const name = typeof flow?.name === 'string' && flow.name.trim() ? flow.name.trim() : null;
+  return name ? `“${name}”（${flow.id}）` : `“${flow?.id}”`;
+}
+function flowLabelEn(flow: Node): string {
+  const name = typeof flow?.name === 'string' && flow.name.trim() ? flow.name.trim() : null;
+  return name ? `"${name}" (${flow.id})` : `"${flow?.id}"`;
+}
+
+const feelConditions: RuleFactory = () => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:SequenceFlow') || !node.conditionExpression) return;
+    const cond = node.conditionExpression;
+    if (cond.language) return; // no-script-condition
+    const body = typeof cond.body === 'string' ? cond.body.trim() : '';
+    if (body.includes('${')) return; // allowed-expressions
+    const zh = flowLabel(node);
+    const en = flowLabelEn(node);
+    if (!body) {
+      reporter.report(node.id, `顺序流${zh}的条件为空：请写以 = 开头的 FEEL 条件，或删去条件 / The condition of flow ${en} is empty: write a FEEL condition starting with =, or remove it`);
+    } else if (!FEEL(body)) {
+      reporter.report(
+        node.id,
+        `顺序流${zh}的条件“${body}”不是 FEEL 表达式：条件须以 = 开头并得出“是”或“否”（如 =decision = "approve"），否则会被当作一段文字 / The condition "${body}" of flow ${en} is not FEEL: a condition must start with = and give true or false (e.g. =decision = "approve"); without the = it is plain text`,
+      );
+    } else if (/^=\s*("[^"\\]*"|-?\d+(\.\d+)?|null)?\s*$/.test(body)) {
+      reporter.report(
+        node.id,
+        `顺序流${zh}的条件“${body}”得不出“是”或“否”：条件须为比较或布尔值（如 =decision = "approve"） / The condition "${body}" of flow ${en} does not give true or false: write a comparison or a boolean (e.g. =decision = "approve")`,
+      );
+    }
+  },
+});
+
 export const danganRules: Record<string, RuleFactory> = {
+  'feel-conditions': feelConditions,
   'business-roles': businessRoles,
   'due-date': dueDates,
   'feel-time-cycle': feelTimeCycle,
