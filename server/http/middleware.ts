@@ -29,7 +29,9 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** State-changing requests must come from our own origin (SameSite cookie is the first line). */
 export function sameOrigin(req: Request, _res: Response, next: NextFunction): void {
   if (!STATE_CHANGING.has(req.method)) return next();
-  const origin = req.get('origin') ?? (req.get('referer') ? new URL(req.get('referer')!).origin : undefined);
+  // Origin, else the Referer's origin. A header that is not a URL (`Referer: not a url`) cannot
+  // show the request is ours: it is refused like a foreign one (was a TypeError, 500 INTERNAL).
+  const origin = req.get('origin') ?? req.get('referer');
   if (!origin) return next();
   const host = req.get('host');
   let ok = false;
