@@ -23,7 +23,7 @@ import { idNumberBirthDate } from '../archives/validate.ts';
 import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
-import { actorOf, assertNotAvoided, idVar, str, type MaterialsDeps } from '../materials/deps.ts';
+import { actorOf, assertNotAvoided, assertStartNotAvoided, idVar, str, type MaterialsDeps } from '../materials/deps.ts';
 import { ITEMS, REPLY_REQUIRED, buildEvidence, type EvidenceMap, type Item } from './evidence.ts';
 import * as store from './store.ts';
 import type { CorrectionRow } from './store.ts';
@@ -102,7 +102,7 @@ export function correctionServices(d: CorrectionDeps) {
     const original = archives.find((a) => a.kind === 'original');
     // Only the office holding the 正本 corrects it; a cadre it does not hold at all is not found.
     if (!archives.some((a) => a.custodian_org_id === actor.orgUnitId)) throw errors.notFound('Cadre');
-    await assertNotAvoided(ctx.trx, d.access, actor, cadreId);
+    await assertStartNotAvoided(ctx.trx, d.access, actor, cadreId);
     if (!original || original.custodian_org_id !== actor.orgUnitId) {
       throw errors.rule('original_elsewhere', '本单位保管的是副本，信息更正由正本保管单位办理 / This office holds a copy; the holder of the original corrects it');
     }

@@ -2,7 +2,7 @@
 // audit actor, Beijing calendar days, typed process variables, the 规避 check on a worker.
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
-import { errors } from '../errors.ts';
+import { AppError, errors, notFoundMessage } from '../errors.ts';
 import type { AuditLog } from '../audit/service.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { ArchivesService } from '../archives/service.ts';
@@ -57,4 +57,23 @@ export async function assertNotAvoided(q: Q, access: AccessRules, actor: Actor, 
   if (relation) {
     throw errors.rule('avoidance', '本人、亲属或规避对象的事项须由其他人员办理 / Someone else must handle matters of yourself, a relative or a cadre you must avoid', { relation });
   }
+}
+
+/**
+ * Opening a case on a cadre the starter must avoid (self, a relative, the avoidance list) answers
+ * exactly as a cadre that does not exist: 404 NOT_FOUND 未找到该干部, no details — a 422 naming the
+ * avoidance told the starter that cadre 15 exists and is on their list. `rule` is not sent; the
+ * start (WorkflowService.start) audits the refusal as a denied instance.start with it.
+ */
+export class AvoidedCadre extends AppError {
+  readonly rule = 'avoidance';
+  constructor(readonly relation: string) {
+    super(404, 'NOT_FOUND', notFoundMessage('Cadre'));
+  }
+}
+
+/** The 规避 check of a start service: refused as absent (AvoidedCadre). */
+export async function assertStartNotAvoided(q: Q, access: AccessRules, actor: Actor, cadreId: number): Promise<void> {
+  const relation = await access.relationTo(q, actor.id, cadreId);
+  if (relation) throw new AvoidedCadre(relation);
 }

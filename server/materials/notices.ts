@@ -14,7 +14,7 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
-import { actorOf, addCalendarMonths, assertNotAvoided, str, type MaterialsDeps } from './deps.ts';
+import { actorOf, addCalendarMonths, assertStartNotAvoided, str, type MaterialsDeps } from './deps.ts';
 import * as store from './store.ts';
 
 /**
@@ -35,7 +35,7 @@ export function noticeServices(d: MaterialsDeps) {
     // nothing about the cadre (404, as for a cadre that does not exist).
     const archive = (await archiveStore.archivesOfCadre(ctx.trx, cadreId)).find((a) => a.kind === 'original');
     if (!archive || archive.custodian_org_id !== actor.orgUnitId) throw errors.notFound('Cadre');
-    await assertNotAvoided(ctx.trx, d.access, actor, cadreId);
+    await assertStartNotAvoided(ctx.trx, d.access, actor, cadreId);
     const cadre = (await cadreStore.findCadre(ctx.trx, cadreId))!;
     const unit = await people.findOrgUnit(ctx.trx, Number(v.producerOrgId));
     if (!unit) throw errors.validation([{ field: 'producerOrgId', message: '单位不存在 / no such unit' }]);

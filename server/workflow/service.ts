@@ -21,6 +21,7 @@ import { fillParams, formWithParams, processSummary } from './summary.ts';
 import type { DueState } from './store.ts';
 import { valueFields, type FormComponent } from '../../shared/forms.ts';
 import { startHash } from './start-hash.ts';
+import { AvoidedCadre } from '../materials/deps.ts';
 
 /** The fields of a form that hold a value, keyed as the page keys its data (the page's own valueFields). */
 const fieldKeys = (cs: FormComponent[]): string[] => valueFields(cs).map((c) => (c.key ?? c.path)!);
@@ -132,8 +133,9 @@ export class WorkflowService {
       // A start refused by a rule of the field (e.g. a consultation naming a cadre no office holds)
       // leaves nothing behind but this row: repeated refusals are visible to the auditor. Only the
       // rule's name is kept, never what was typed.
-      if (isAppError(e) && e.code === 'RULE_VIOLATION') {
-        const rule = (e.details as { rule?: unknown } | undefined)?.rule;
+      // A cadre the starter must avoid answers as absent (404) but is audited as the refusal it is.
+      if (isAppError(e) && (e.code === 'RULE_VIOLATION' || e instanceof AvoidedCadre)) {
+        const rule = e instanceof AvoidedCadre ? e.rule : (e.details as { rule?: unknown } | undefined)?.rule;
         await this.audit.record(null, { actor: user, ip, action: 'instance.start', outcome: 'denied', objectType: 'process', objectId: processKey, detail: { rule: typeof rule === 'string' ? rule : null } });
       }
       throw e;
