@@ -1,5 +1,6 @@
 // HTTP routes of the account consoles: the system administrator's (create, disable, enable,
-// unlock, reset password) and the security administrator's (roles, org unit scope, TOTP reset).
+// unlock, reset password) and the security administrator's (roles, org unit scope, TOTP reset, the
+// cadre an account is, by ID number).
 // Both read the account list; neither reaches business data.
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
@@ -8,6 +9,7 @@ import * as store from './store.ts';
 import {
   accountPage,
   accountSchema,
+  cadreLinkBody,
   createUserBody,
   idParams,
   initialPasswordResult,
@@ -102,6 +104,30 @@ export function adminUserRoutes(s: Services) {
       body: orgUnitBody,
       response: accountSchema,
       handler: ({ params, body, user, ip }) => u.setOrgUnit(user, ip, params.id, body.orgUnitId),
+    }),
+    route({
+      method: 'put',
+      path: '/api/admin/users/:id/cadre',
+      summary: 'Link an account to the cadre it is, by the cadre’s ID number',
+      description:
+        'From then on the user reads neither their own archive nor a relative’s (both ways), at once. The cadre is named by 居民身份证 number only (`cadreId` is refused, 400); the answer shows the number masked, never the name. An ID number of no cadre is 400 on `cadreIdNumber` (干部不存在), audited `user.cadre_link` denied with the number masked. 409 ACCOUNT_HAS_CADRE (unlink first), CADRE_ALREADY_LINKED, CADRE_LINKED_ELSEWHERE (details name the account); 422 NOT_OWN_ACCOUNT.',
+      tags: ['admin'],
+      permission: 'avoidance.manage',
+      params: idParams,
+      body: cadreLinkBody,
+      response: accountSchema,
+      handler: ({ params, body, user, ip }) => u.linkCadre(user, ip, params.id, body.cadreIdNumber),
+    }),
+    route({
+      method: 'delete',
+      path: '/api/admin/users/:id/cadre',
+      summary: 'Unlink an account from its cadre',
+      description: 'The user reads their own and their relatives’ archives again where their scope holds them. Audited `user.cadre_unlink` (the number masked). 409 CADRE_NOT_LINKED.',
+      tags: ['admin'],
+      permission: 'avoidance.manage',
+      params: idParams,
+      response: accountSchema,
+      handler: ({ params, user, ip }) => u.unlinkCadre(user, ip, params.id),
     }),
     route({
       method: 'post',

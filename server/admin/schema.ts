@@ -1,5 +1,5 @@
 // Input and output shapes of the administrators' consoles.
-import { z, intId, paging, visibleText } from '../http/zod.ts';
+import { z, intId, idNumber, paging, visibleText } from '../http/zod.ts';
 export { pageQuery } from '../http/zod.ts';
 import { ALL_ROLES } from '../http/policy.ts';
 import { MEDIA } from './backup.ts';
@@ -31,6 +31,10 @@ export const accountSchema = z
     lastLoginAt: z.string().nullable(),
     createdAt: z.string(),
     isDemo: z.boolean(),
+    cadreIdNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name.' }),
   })
   .openapi('Account');
 
@@ -59,6 +63,16 @@ export const rolesBody = z
   .object({ roles: z.array(z.enum(ALL_ROLES)).max(ALL_ROLES.length) })
   .strict()
   .openapi('SetRolesRequest');
+
+const CADRE_BY_ID_NUMBER = '请按身份证号指定干部，不接受干部编号 / Name the cadre by ID number (cadreIdNumber); cadreId is not accepted';
+
+/** The cadre an account is, by 居民身份证 number only (as an avoidance entry names one). */
+export const cadreLinkBody = z
+  .strictObject(
+    { cadreIdNumber: idNumber },
+    { error: (iss) => (iss.code === 'unrecognized_keys' && iss.keys.includes('cadreId') ? CADRE_BY_ID_NUMBER : undefined) },
+  )
+  .openapi('LinkCadreRequest');
 
 export const orgUnitBody = z.object({ orgUnitId: intId }).strict().openapi('SetOrgUnitRequest');
 

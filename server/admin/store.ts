@@ -35,12 +35,16 @@ export interface AccountRow {
   last_login_at: string | null;
   created_at: string;
   email: string | null;
+  cadre_id: number | null;
+  /** The ID number of the cadre the account is (linked by the security administrator), or null. */
+  cadre_id_number: string | null;
   roles: string[];
 }
 
 function accounts(q: Q) {
   return q('users as u')
     .join('org_units as o', 'o.id', 'u.org_unit_id')
+    .leftJoin('cadres as c', 'c.id', 'u.cadre_id')
     .select(
       'u.id',
       'u.username',
@@ -57,6 +61,8 @@ function accounts(q: Q) {
       'u.last_login_at',
       'u.created_at',
       'u.email',
+      'u.cadre_id',
+      'c.id_number as cadre_id_number',
     );
 }
 
@@ -107,6 +113,15 @@ export async function unlock(q: Q, id: number): Promise<void> {
 
 export async function setOrgUnit(q: Q, id: number, orgUnitId: number): Promise<void> {
   await q('users').where({ id }).update({ org_unit_id: orgUnitId });
+}
+
+/** The account linked to a cadre, if any (one at most: unique index users_cadre_id_unique). */
+export async function accountOfCadre(q: Q, cadreId: number): Promise<{ id: number; username: string; display_name: string } | undefined> {
+  return q('users').where({ cadre_id: cadreId }).first('id', 'username', 'display_name');
+}
+
+export async function setCadre(q: Q, id: number, cadreId: number | null): Promise<void> {
+  await q('users').where({ id }).update({ cadre_id: cadreId });
 }
 
 export async function clearTotp(q: Q, id: number): Promise<void> {

@@ -1,7 +1,8 @@
 // Accounts as the administrators manage them. The system administrator creates, disables,
 // enables, unlocks and resets accounts (a reset gives a random initial password that must be
 // changed at the next login); the security administrator grants roles, moves a user to another
-// org unit (their scope) and resets a lost authenticator. Nobody manages their own account here,
+// org unit (their scope), links an account to the cadre its user is (by ID number: nobody reads their
+// own archive or a relative's) and resets a lost authenticator. Nobody manages their own account here,
 // the 三员 separation holds for every role set, and the last enabled holder of an administrator
 // role cannot be disabled or stripped of it. Every change is audited in its transaction, and an
 // attempt refused by one of these rules is audited as denied. Disabling an account, or a role or
@@ -16,6 +17,8 @@ import type { Actor, AuditLog } from '../audit/service.ts';
 import type { Sessions } from '../people/sessions.ts';
 import { generateInitialPassword, hashPassword } from '../people/passwords.ts';
 import * as people from '../people/store.ts';
+import { findCadreByIdNumber } from '../archives/store.ts';
+import { maskIdNumber } from '../access/service.ts';
 import type { NotifyService } from '../notify/service.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
@@ -38,9 +41,25 @@ export const accountDto = (r: store.AccountRow, now: Date) => ({
   lastLoginAt: r.last_login_at,
   createdAt: r.created_at,
   isDemo: r.is_demo,
+  // The cadre the account is, by its ID number masked (150302********000X): enough for the security
+  // administrator to see the link they made, never the cadre's name or id (a 三员 reads no business data).
+  cadreIdNumber: r.cadre_id_number ? maskIdNumber(r.cadre_id_number) : null,
 });
 
 export type AccountDto = ReturnType<typeof accountDto>;
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+};
+
+/** The cadre is another account's already: that account is named (the administrator sees accounts). */
+const conflictOther = (o: { id: number; username: string; display_name: string }) =>
+  errors.conflict('CADRE_LINKED_ELSEWHERE', `该干部已关联账号 ${o.display_name}（${o.username}） / The cadre is already linked to the account ${o.display_name} (${o.username})`, {
+    userId: o.id,
+    username: o.username,
+    displayName: o.display_name,
+  });
 
 const isAdminRole = (r: string) => (ADMIN_ROLES as readonly string[]).includes(r);
 
@@ -220,6 +239,65 @@ export class UserAdminService {
   private releaseHeldTasks(trx: Trx, actor: Actor, ip: string | null, after: store.AccountRow, why: AccountChange) {
     const user = { id: after.id, displayName: after.display_name, roles: after.roles, orgUnitId: after.org_unit_id, disabled: after.disabled };
     return releaseUnentitledTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, user, why);
+  }
+
+  /**
+   * Links the account to the cadre it is, named by ID number only (like an avoidance entry: never by
+   * cadre id, never answering a name). From then on the user reads neither their own archive nor a
+   * relative's (server/access cadreTies, read per request: no new login needed). One account, one
+   * cadre, and the other way round: a linked account or an already-linked cadre is 409 (naming the
+   * account — the security administrator's to see). An ID number of no cadre is 400 at its field
+   * (干部不存在), audited as denied with the number masked, so trying numbers shows in the log.
+   */
+  async linkCadre(actor: Actor, ip: string | null, id: number, idNumber: string): Promise<AccountDto> {
+    const outcome = await this.refusalAudited(actor, ip, 'user.cadre_link', id, { idNumber: maskIdNumber(idNumber) }, () =>
+      this.db.transaction(async (trx) => {
+        const row = await this.target(trx, actor, id);
+        const cadre = await findCadreByIdNumber(trx, idNumber);
+        if (!cadre) return { refused: true as const };
+        if (row.cadre_id === cadre.id) throw errors.conflict('CADRE_ALREADY_LINKED', '该账号已关联此干部 / The account is already linked to this cadre');
+        if (row.cadre_id !== null) {
+          throw errors.conflict('ACCOUNT_HAS_CADRE', '该账号已关联另一名干部，请先解除关联 / The account is linked to another cadre: unlink it first');
+        }
+        const other = await store.accountOfCadre(trx, cadre.id);
+        if (other) throw conflictOther(other);
+        try {
+          await store.setCadre(trx, id, cadre.id);
+        } catch (e) {
+          // Two links of one cadre at once: the unique index settles it, with the same code
+          // (on PostgreSQL the transaction is spoilt by then, so the winner is not looked up).
+          if (!isUniqueViolation(e)) throw e;
+          throw errors.conflict('CADRE_LINKED_ELSEWHERE', '该干部已关联另一个账号 / The cadre is already linked to another account');
+        }
+        await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber) } });
+        return { refused: false as const };
+      }),
+    );
+    if (outcome.refused) {
+      await this.audit.record(null, { actor, ip, action: 'user.cadre_link', outcome: 'denied', objectType: 'user', objectId: id, detail: { reason: 'no_such_cadre', idNumber: maskIdNumber(idNumber) } });
+      throw errors.validation([{ field: 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
+    }
+    return this.get(id);
+  }
+
+  /** Lifts the link: the user reads their own and their relatives' archives again where their scope holds them. */
+  async unlinkCadre(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
+    await this.refusalAudited(actor, ip, 'user.cadre_unlink', id, {}, () =>
+      this.db.transaction(async (trx) => {
+        const row = await this.target(trx, actor, id);
+        if (row.cadre_id === null) throw errors.conflict('CADRE_NOT_LINKED', '该账号未关联干部 / The account is not linked to a cadre');
+        await store.setCadre(trx, id, null);
+        await this.audit.record(trx, {
+          actor,
+          ip,
+          action: 'user.cadre_unlink',
+          objectType: 'user',
+          objectId: id,
+          detail: { cadreId: row.cadre_id, idNumber: row.cadre_id_number ? maskIdNumber(row.cadre_id_number) : null },
+        });
+      }),
+    );
+    return this.get(id);
   }
 
   /** A lost authenticator: the user enrols a new one at the next login (their sessions end now). */

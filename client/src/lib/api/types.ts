@@ -350,6 +350,8 @@ export type Account = {
   lastLoginAt: string | null;
   createdAt: string;
   isDemo: boolean;
+  /** The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name. */
+  cadreIdNumber: string | null;
 };
 
 export type AccountWithInitialPassword = {
@@ -371,6 +373,10 @@ export type SetRolesRequest = {
 
 export type SetOrgUnitRequest = {
   orgUnitId: number;
+};
+
+export type LinkCadreRequest = {
+  cadreIdNumber: string;
 };
 
 export type SecurityPolicy = {
@@ -2888,6 +2894,20 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: SetOrgUnitRequest;
+    response: Account;
+  };
+  /** Link an account to the cadre it is, by the cadre’s ID number */
+  "PUT /api/admin/users/:id/cadre": {
+    params: { id: number };
+    query: never;
+    body: LinkCadreRequest;
+    response: Account;
+  };
+  /** Unlink an account from its cadre */
+  "DELETE /api/admin/users/:id/cadre": {
+    params: { id: number };
+    query: never;
+    body: never;
     response: Account;
   };
   /** Forget a lost authenticator; the user enrols a new one at the next login */
