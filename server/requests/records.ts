@@ -181,10 +181,15 @@ export class RequestRecords {
     return loanDetailDto(row, iso(this.clock.now()), { renewals, notices, lossReport });
   }
 
-  /** The viewing grants the user holds through requests: what the reading room opens. */
+  /**
+   * The viewing grants the user holds through requests: what the reading room opens. A grant on a
+   * cadre the user must now avoid (self, a relative, an avoidance entry added after the grant) is
+   * left out, current or all: every read of it answers 404, so the 阅档室 must not offer it.
+   */
   async myGrants(user: SessionUser, state: 'current' | 'all') {
     const now = iso(this.clock.now());
-    const rows = await records.grantsOf(this.db, user.id, now, state === 'current');
+    const excluded = new Set(await this.access.excludedCadreIds(this.db, user.id));
+    const rows = (await records.grantsOf(this.db, user.id, now, state === 'current')).filter((g) => !excluded.has(g.cadre_id as number));
     return { now, items: rows.map((g) => grantDto(g, now)) };
   }
 }
