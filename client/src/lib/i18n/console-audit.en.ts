@@ -262,6 +262,8 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
       scope_change: 'Org unit changed',
       totp_reset: 'Authenticator reset',
       language: 'Own language changed',
+      cadre_link: 'Linked to own cadre record (by ID number)',
+      cadre_unlink: 'Unlinked from own cadre record',
     },
     config: { change: 'Configuration change' },
     backup: { create: 'Backup', restore: 'Restore' },

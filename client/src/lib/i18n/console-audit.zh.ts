@@ -260,6 +260,8 @@ export const consoleAuditZh = {
       scope_change: '变更所属单位',
       totp_reset: '重置身份验证器',
       language: '变更本人语言',
+      cadre_link: '按身份证号关联本人干部',
+      cadre_unlink: '解除本人干部关联',
     },
     config: { change: '修改配置' },
     backup: { create: '数据备份', restore: '数据恢复' },
