@@ -120,7 +120,13 @@ export class UserAdminService {
   private async assertNotLastAdmin(trx: Trx, row: store.AccountRow, losing: string[]): Promise<void> {
     for (const role of losing.filter(isAdminRole)) {
       if (!row.disabled && (await store.enabledHolders(trx, role, row.id)) === 0) {
-        throw errors.rule('LAST_ADMINISTRATOR', `${role} 至少需要保留一个可用账号 / At least one enabled ${role} account must remain`, { role });
+        // The role named in words (roles table: 安全审计员 / Security auditor), its code kept in details.
+        const name = await trx('roles').where({ code: role }).first('name_zh', 'name_en');
+        throw errors.rule(
+          'LAST_ADMINISTRATOR',
+          `${name?.name_zh ?? role}至少需要保留一个可用账号 / At least one enabled ${name ? name.name_en.charAt(0).toLowerCase() + name.name_en.slice(1) : role} account must remain`,
+          { role },
+        );
       }
     }
   }

@@ -138,9 +138,9 @@ export class WorkflowEngine {
 
   private checkForm(def: LoadedDefinition, formKey: string | undefined | null, variables: Record<string, unknown>, step = false): void {
     for (const k of Object.keys(variables)) {
-      if (RESERVED.has(k)) throw errors.validation([{ field: k, message: '系统保留的名称 / reserved' }], `"${k}" cannot be set`);
+      if (RESERVED.has(k)) throw errors.validation([{ field: k, message: '系统保留的名称 / reserved' }], `“${k}”由系统设定，不能填写 / "${k}" cannot be set`);
       if (step && CASE_RESERVED.has(k)) {
-        throw errors.validation([{ field: k, message: '案件发起时已确定，办理环节不能修改 / fixed when the case started: a step cannot change it' }], `"${k}" cannot be set by a step`);
+        throw errors.validation([{ field: k, message: '案件发起时已确定，办理环节不能修改 / fixed when the case started: a step cannot change it' }], `“${k}”在案件发起时已确定，办理环节不能修改 / "${k}" cannot be set by a step`);
       }
     }
     if (!formKey) {
