@@ -372,19 +372,6 @@ export class WorkflowEngine {
     const decision = typeof variables.decision === 'string' ? variables.decision : null;
     const comment = typeof variables.comment === 'string' ? variables.comment : null;
     run.completion = { executionId: task.execution_id, detail: { decision, by: actor.username } };
-    let status: string;
-    try {
-      Object.assign(api.environment.variables.dangan, variables);
-      api.signal(variables);
-      await run.settle();
-      ({ status } = await run.persist({ completedTaskId: task.id }));
-    } catch (e) {
-      throw this.faulted(trx, e, run, task.instance_id, { elementId: task.element_id, executionId: task.execution_id });
-    }
-    // A step that failed before (an incident) has now moved on: its incident is closed. A case with
-    // an open command incident is 'incident' (commands are refused while suspended), so a running
-    // case skips the write.
-    if (instance.status === 'incident') status = await closeIncidentsOf(trx, this.opts.clock, task.instance_id, task.execution_id, status);
     const patch: Partial<TaskRow> = {
       status: 'completed',
       completed_at: now,
@@ -394,7 +381,23 @@ export class WorkflowEngine {
       outcome: decision,
       comment: comment?.slice(0, 2000) ?? null,
     };
-    await store.updateTask(trx, task.id, patch);
+    let status: string;
+    try {
+      Object.assign(api.environment.variables.dangan, variables);
+      api.signal(variables);
+      await run.settle();
+      // The task is written completed before the steps it reaches are persisted, so that their
+      // taskCreated listeners see who did it (workflow/bars.ts: who did one level is not offered the
+      // next). A fault rolls the command back, this write with it.
+      await store.updateTask(trx, task.id, patch);
+      ({ status } = await run.persist({ completedTaskId: task.id }));
+    } catch (e) {
+      throw this.faulted(trx, e, run, task.instance_id, { elementId: task.element_id, executionId: task.execution_id });
+    }
+    // A step that failed before (an incident) has now moved on: its incident is closed. A case with
+    // an open command incident is 'incident' (commands are refused while suspended), so a running
+    // case skips the write.
+    if (instance.status === 'incident') status = await closeIncidentsOf(trx, this.opts.clock, task.instance_id, task.execution_id, status);
     await this.opts.hooks.emit(trx, 'taskCompleted', { task: { ...task, ...patch }, actor, variables });
     return {
       task: { ...task, ...patch },

@@ -14,6 +14,7 @@ import type { EngineEvents, EngineHooks } from '../engine/types.ts';
 import * as engineStore from '../engine/store.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { cadreOf } from '../workflow/cases.ts';
+import { barredFromTask } from '../workflow/bars.ts';
 import { checkAddress, checkSubject } from './envelope.ts';
 import { IMMEDIATE_EVENTS, MANDATORY_EVENTS, linkUrl, oneLine, render, type Lang, type LinkSpec, type NoticeEvent } from './templates.ts';
 import { formatInstant, nextDigestAt } from './beijing.ts';
@@ -39,6 +40,11 @@ export interface Notice {
    * cadre they must avoid; users named by id are not (an initiator hears of their own case).
    */
   avoidCadreId?: number | null;
+  /**
+   * 办理回避, the same way: users barred from the task for what they are in its case (its initiator or
+   * a co-applicant, or who did another level of it: workflow/bars.ts) get nothing, named or by role.
+   */
+  barredUserIds?: ReadonlySet<number>;
 }
 
 export interface NotifyResult {
@@ -48,6 +54,8 @@ export interface NotifyResult {
   refused: number;
   /** Left out because they must avoid the case's cadre. */
   avoided: number;
+  /** Left out because they may not work the task for what they are in its case (Notice.barredUserIds). */
+  barred: number;
   /** Told already: a message with this notice's key exists for them. */
   already: number;
 }
@@ -81,12 +89,13 @@ export class NotifyService {
 
   /** Writes the notice's messages in `trx`. Never throws for one bad recipient: that one is refused. */
   async notify(trx: Trx, notice: Notice): Promise<NotifyResult> {
-    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0, already: 0 };
+    const result: NotifyResult = { queued: 0, held: 0, muted: 0, refused: 0, avoided: 0, barred: 0, already: 0 };
     const recipients: Recipient[] = [];
     const avoid = await this.cadreToAvoid(trx, notice);
     for (const user of await this.resolve(trx, notice.recipients)) {
       const applies = avoid !== null && (avoid.everyone || user.byRole);
       if (applies && (await this.tiesOf(trx, user.id)).has(avoid.cadreId)) result.avoided++;
+      else if (notice.barredUserIds?.has(user.id)) result.barred++;
       else recipients.push(user);
     }
     const settings = await store.settingsOf(trx, recipients.map((r) => r.id));
@@ -225,7 +234,9 @@ export class NotifyService {
     const { sent, assigned, roleName } = told;
     const reached = sent.queued + sent.held + sent.muted + sent.refused + sent.already;
     if (reached > 0) return;
-    const why = sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
+    // `barred`: some holders are barred from the step (their own request, another level done), the
+    // others, if any, must avoid the cadre.
+    const why = sent.barred > 0 ? 'barred' : sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
     const orgId = assigned ? await store.orgOfUser(trx, task.assignee_id!) : task.candidate_org_id;
     await this.onUnstaffed(trx, task, { ...vars, roleName, why }, orgId, avoidCadreId, offer);
   }
@@ -253,7 +264,8 @@ export class NotifyService {
   /**
    * A notice about a task to whoever may work it: its assignee when someone holds it, otherwise the
    * holders of its role in its unit (`vars.roleName` names it). Never to anyone who must avoid the
-   * case's cadre: the notice names that cadre (`avoidCadreId`, null for none). Null when the task has
+   * case's cadre: the notice names that cadre (`avoidCadreId`, null for none); nor to a holder barred
+   * from the step for what they are in the case (workflow/bars.ts: their own request, another level done). Null when the task has
    * neither assignee nor role; `roleName` (指定办理人 for an assignee) is for task_unstaffed.
    */
   private async tellTaskHolders(
@@ -270,7 +282,8 @@ export class NotifyService {
     const role = await store.roleName(trx, task.candidate_role);
     const roleName = { zh: role?.name_zh ?? task.candidate_role, en: role?.name_en ?? task.candidate_role };
     const recipients = [{ role: task.candidate_role, orgUnitId: task.candidate_org_id }];
-    const sent = await this.notify(trx, { ...notice, vars: { ...notice.vars, roleName }, event: events.offered, recipients });
+    const barredUserIds = new Set((await barredFromTask(trx, task)).keys());
+    const sent = await this.notify(trx, { ...notice, vars: { ...notice.vars, roleName }, event: events.offered, recipients, barredUserIds });
     return { sent, assigned: false, roleName };
   }
 

@@ -100,12 +100,14 @@ const nextStep = {
 /** Why nobody may work a task (`why` of task_unstaffed). */
 const UNSTAFFED_WHY_ZH: Record<string, string> = {
   avoided: '担任该岗位的人员均须回避本案所涉干部',
+  barred: '担任该岗位的人员均不能办理这一环节（本人或同行提出的申请、已在本案中办理过另一级审批，或须回避本案所涉干部）',
   vacant: '该单位目前没有担任该岗位的在职人员',
   assignee_gone: '指定的办理人账号已停用',
   assignee_unentitled: '指定的办理人已不再担任任何可办理业务的角色',
 };
 const UNSTAFFED_WHY_EN: Record<string, string> = {
   avoided: 'everyone holding that role must avoid the cadre the case concerns',
+  barred: 'nobody holding that role may work this step (it is their own or a co-applied request, they already worked another level of approval of this case, or they must avoid the cadre the case concerns)',
   vacant: 'nobody active in that unit holds that role',
   assignee_gone: 'the account of the person it was assigned to is disabled',
   assignee_unentitled: 'the person it was assigned to no longer holds any role that works tasks',
@@ -113,12 +115,14 @@ const UNSTAFFED_WHY_EN: Record<string, string> = {
 /** What to do about it: who can give the role, or for a person the process named, get them back. */
 const UNSTAFFED_ASK_ZH: Record<string, string> = {
   avoided: '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
+  barred: '请商请安全保密管理员为该单位另一名工作人员授予该岗位，由其办理。',
   vacant: '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。',
   assignee_gone: '流程指定由此人办理：请商请系统管理员重新启用其账号，或在运行监控中取消该案件。',
   assignee_unentitled: '流程指定由此人办理，不能转办：请商请安全保密管理员恢复其业务角色，或在运行监控中取消该案件。',
 };
 const UNSTAFFED_ASK_EN: Record<string, string> = {
   avoided: 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
+  barred: 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
   vacant: 'Please ask the security administrator to give the role to a member of that unit, who can then work it.',
   assignee_gone: 'The process names this person: ask the system administrator to enable their account again, or cancel the case in Operations.',
   assignee_unentitled: 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.',

@@ -11,6 +11,7 @@ import type { AuditLog } from '../audit/service.ts';
 import { taskDto } from './dto.ts';
 import { inboxKey } from './scope.ts';
 import * as store from './store.ts';
+import { starterPairs } from './bars.ts';
 import { countOpenApplications } from './cases-store.ts';
 import type { DueState, InboxRow } from './store.ts';
 
@@ -36,10 +37,17 @@ export class InboxService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** The user's access keys, less the cases of cadres they must avoid (档案人员回避). */
+  /**
+   * The user's access keys, less the cases of cadres they must avoid (档案人员回避) and the group
+   * steps they may not work for what they are in the case (办理回避, ./bars.ts). The latter needs two
+   * roles at least — an applicant who is also a unit head, an archivist who is also the chief — and is
+   * added only then, so the usual query keeps its plan; a user with one role whose roles changed
+   * since the start is still refused by the task routes (WorkflowService.assertNotAvoiding).
+   */
   private async keyOf(user: SessionUser): Promise<store.InboxKey> {
     const excluded = await this.access.excludedCadreIds(this.db, user.id);
-    return { ...inboxKey(user), excludedCadres: excluded };
+    const barredBy = user.roles.length > 1 ? await starterPairs(this.db) : undefined;
+    return { ...inboxKey(user), excludedCadres: excluded, barredBy };
   }
 
   /** Now and the end of the "due soon" window, as ISO text comparable with tasks.sort_due. */

@@ -22,6 +22,7 @@ import type { DueState } from './store.ts';
 import { valueFields, type FormComponent } from '../../shared/forms.ts';
 import { startHash } from './start-hash.ts';
 import { AvoidedCadre } from '../materials/deps.ts';
+import { barOf, barredFromTask, type Bar } from './bars.ts';
 
 /** The fields of a form that hold a value, keyed as the page keys its data (the page's own valueFields). */
 const fieldKeys = (cs: FormComponent[]): string[] => valueFields(cs).map((c) => (c.key ?? c.path)!);
@@ -30,9 +31,12 @@ export const actorOf = (u: SessionUser): Actor => ({ id: u.id, username: u.usern
 
 export { taskDto };
 
-/** A task refused because its case concerns a cadre the user must avoid; answers 404 like absent. */
+/**
+ * A task refused because its case concerns a cadre the user must avoid, or because of what the user
+ * is in the case (initiator, co-applicant, another level done: ./bars.ts); answers 404 like absent.
+ */
 class Avoidance extends AppError {
-  constructor(readonly relation: Relation) {
+  constructor(readonly relation: Relation | Bar) {
     super(404, 'NOT_FOUND', notFoundMessage('Task'));
   }
 }
@@ -52,11 +56,18 @@ export class WorkflowService {
    * 档案人员回避: nobody opens, claims or completes a task of a case about themselves, a relative or
    * a cadre on their avoidance list (the case's cadre is the process variable `cadreId`). The inbox
    * leaves such tasks out; this guards the task routes themselves.
+   * 办理回避 goes the same way (./bars.ts, where the rule is written): the initiator and the
+   * co-applicants are never candidates of a group step of their own case (but for the role they filed
+   * it in), and who completed a step of the case in one role works no step of it in another — two
+   * levels of approval need two people. A step the user completed stays theirs to read.
    */
   private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string): Promise<void> {
     const cadreId = await casesStore.cadreOfTask(q, taskId);
     const relation = cadreId ? await this.access.relationTo(q, user.id, cadreId) : null;
     if (relation) throw new Avoidance(relation);
+    const task = await engineStore.findTask(q, taskId);
+    const bar = task && task.completed_by !== user.id ? await barOf(q, user.id, task) : null;
+    if (bar) throw new Avoidance(bar);
   }
 
   /** The processes one may file an application on: the latest version of each, without those withdrawn (停用). */
@@ -486,14 +497,18 @@ export class WorkflowService {
     return { task, override, asHead: override && !asOperator && !own };
   }
 
-  /** Whether the case's cadre ties this user to it (self, relative, avoidance list). */
-  private async tiedToCase(q: Q, userId: number, cadreId: number | null): Promise<boolean> {
-    return cadreId !== null && (await this.access.relationTo(q, userId, cadreId)) !== null;
+  /**
+   * Whether this user must stay away from the task: the case's cadre ties them to it (self, relative,
+   * avoidance list), or they are barred from it for what they are in the case (`barred`: ./bars.ts).
+   */
+  private async tiedToCase(q: Q, userId: number, cadreId: number | null, barred: Map<number, Bar>): Promise<boolean> {
+    return barred.has(userId) || (cadreId !== null && (await this.access.relationTo(q, userId, cadreId)) !== null);
   }
 
   /**
    * Whom the task may be handed to (转办): the active holders of its role in its unit, but not the
-   * caller, the assignee, or anyone who must avoid the case's cadre (they are left out silently).
+   * caller, the assignee, or anyone who must avoid the case's cadre or is barred from the step for
+   * what they are in the case (./bars.ts) — they are left out silently.
    */
   async reassignCandidates(user: SessionUser, taskId: string, asOperator = false) {
     return this.denied(user, null, 'task.view', taskId, async () => {
@@ -501,9 +516,10 @@ export class WorkflowService {
       await this.assertNotAvoiding(this.db, user, taskId);
       const { task } = await this.handOnTask(this.db, user, taskId, asOperator);
       const cadreId = await casesStore.cadreOfTask(this.db, taskId);
+      const barred = await barredFromTask(this.db, task);
       const holders = await store.holdersOf(this.db, task.candidate_role!, task.candidate_org_id, [user.id, task.assignee_id]);
       const items = [];
-      for (const h of holders) if (!(await this.tiedToCase(this.db, h.id, cadreId))) items.push({ id: h.id, name: h.display_name, orgName: h.org_name });
+      for (const h of holders) if (!(await this.tiedToCase(this.db, h.id, cadreId, barred))) items.push({ id: h.id, name: h.display_name, orgName: h.org_name });
       return { items };
     });
   }
@@ -513,7 +529,8 @@ export class WorkflowService {
    * the audit log, and a notice to the colleague. The task's assignee hands it on, a candidate
    * while nobody has claimed it, the archive chief of the task's office (督办), or the process
    * administrator from 运行监控 (`asOperator`).
-   * A colleague who cannot take it (no such role or unit, disabled, tied to the cadre) is refused
+   * A colleague who cannot take it (no such role or unit, disabled, tied to the cadre, barred from
+   * the step for what they are in the case: ./bars.ts) is refused
    * with one answer for every reason.
    */
   reassign(user: SessionUser, ip: string, taskId: string, body: { userId: number; reason: string }, asOperator = false) {
@@ -523,9 +540,9 @@ export class WorkflowService {
       asOperator ? 'task.reassign_operator' : 'task.reassign',
       taskId,
       async (trx) => {
-        const { override, asHead } = await this.handOnTask(trx, user, taskId, asOperator);
+        const { task, override, asHead } = await this.handOnTask(trx, user, taskId, asOperator);
         const target = await store.targetUser(trx, body.userId);
-        if (!target || target.disabled || (await this.tiedToCase(trx, target.id, await casesStore.cadreOfTask(trx, taskId)))) throw reassignTargetRefused();
+        if (!target || target.disabled || (await this.tiedToCase(trx, target.id, await casesStore.cadreOfTask(trx, taskId), await barredFromTask(trx, task)))) throw reassignTargetRefused();
         const to = { id: target.id, username: target.username, roles: target.roles, orgUnitId: target.org_unit_id, displayName: target.display_name };
         const r = await this.engine.reassign(trx, taskId, actorOf(user), to, { reason: body.reason, override });
         return { task: taskDto(r.task), fromId: r.fromId, asHead };

@@ -7,6 +7,7 @@ import { isPg, type Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
 import { NO_DUE } from '../engine/run.ts';
 import { withoutCasesAbout } from './cases-store.ts';
+import { withoutBarredTasks } from './bars.ts';
 import { roleHolders } from '../people/store.ts';
 
 export interface InboxKey {
@@ -15,6 +16,11 @@ export interface InboxKey {
   orgUnitId: number;
   /** Cadres whose cases the user must not work on (self, relatives, avoidance list). */
   excludedCadres?: number[];
+  /**
+   * Set: leave out the group steps the user may not work for what they are in the case (initiator,
+   * co-applicant, another level done: ./bars.ts), given the processes' starter roles (starterPairs).
+   */
+  barredBy?: string[];
 }
 
 export type DueState = 'overdue' | 'soon' | 'later' | 'none';
@@ -107,6 +113,7 @@ function whereStillEntitled(qb: Knex.QueryBuilder, k: InboxKey, col = 't.'): Kne
 function parts(filter: 'mine' | 'candidate' | 'open', k: InboxKey, f?: InboxFilter): Part[] {
   const base = (q: Q) => {
     const qb = withoutCasesAbout(q('tasks as t').where('t.status', 'open'), 't.instance_id', k.excludedCadres);
+    if (k.barredBy) withoutBarredTasks(qb, k.userId, k.barredBy);
     return f ? applyFilter(qb, f) : qb;
   };
   const out: Part[] = [];

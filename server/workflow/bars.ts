@@ -1,0 +1,117 @@
+// Who may not work a step of a case because of what they are in that case (办理回避) — the second
+// half of the rule that keeps people tied to the cadre away from its tasks (档案人员回避, see
+// WorkflowService.assertNotAvoiding): both go through the same checks, so the inbox, the offers
+// (task_offered), claim, complete, 转办 and the task page agree, and a step nobody is left to work is
+// told as unstaffed (task_unstaffed).
+//
+// THE RULE
+// - The initiator and the co-applicants (同行查档人员, request_applicants) of a case work only the steps
+//   the process assigns to them by name (camunda:assignee, e.g. =initiator). They are never candidates
+//   of a group step of their own case: an applicant who is also the unit head does not 审核 their own
+//   request. The role they filed it in is the exception: a case an archivist opens for the office
+//   (转出, 更正, 数字化出库 — processes whose starters are archivists) is worked on by that archivist
+//   in the archivist's steps, as by any archivist; only the steps of another role are closed to them.
+// - A person who has completed a step of a case in one candidate role may not work a step of that case
+//   in another candidate role: two levels of approval need two people (档案管理员受理审查 then 档案室
+//   负责人审批 by one archivist who is also the chief is refused). Consecutive steps of the same role by
+//   the same person stay allowed (an archivist's 受理审查 then 出借登记).
+// A refusal answers as the avoidance does (404 NOT_FOUND, a denied audit row naming the reason).
+import type { Knex } from 'knex';
+import type { Q } from '../db.ts';
+import type { TaskRow } from '../engine/store.ts';
+
+/** `own_request`: initiator or co-applicant; `other_level`: completed a step of the case in another role. */
+export type Bar = 'own_request' | 'other_level';
+
+const startersOfDeployment = new Map<string, string[]>();
+
+/** The roles named by the process's candidateStarterGroups, as the engine reads them (definitions.ts). */
+function startersIn(xml: string): string[] {
+  const m = /<bpmn:process\b[^>]*\bcamunda:candidateStarterGroups="([^"]*)"/.exec(xml);
+  return (m?.[1] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * `process_key:role` for each role that may start a process (any deployed version): the roles an
+ * initiator keeps working in their own case. A deployment never changes, so each is read once.
+ */
+export async function starterPairs(q: Q): Promise<string[]> {
+  const rows: Array<{ id: string; process_key: string }> = await q('process_deployments').select('id', 'process_key');
+  const unknown = rows.filter((r) => !startersOfDeployment.has(r.id)).map((r) => r.id);
+  if (unknown.length) {
+    for (const d of await q('process_deployments').whereIn('id', unknown).select('id', 'xml')) startersOfDeployment.set(d.id, startersIn(d.xml));
+  }
+  const out = new Set<string>();
+  for (const r of rows) for (const role of startersOfDeployment.get(r.id) ?? []) out.add(`${r.process_key}:${role}`);
+  return [...out];
+}
+
+/** The users who may not work this task for what they are in its case (see THE RULE), with why. */
+export async function barredFromTask(q: Q, task: Pick<TaskRow, 'instance_id' | 'process_key' | 'candidate_role'>): Promise<Map<number, Bar>> {
+  const out = new Map<number, Bar>();
+  const role = task.candidate_role;
+  if (!role) return out; // a step assigned by name is its person's
+  const [done, starters] = await Promise.all([
+    q('tasks')
+      .where({ instance_id: task.instance_id, status: 'completed' })
+      .whereNotNull('completed_by')
+      .whereNotNull('candidate_role')
+      .whereNot('candidate_role', role)
+      .distinct('completed_by'),
+    starterPairs(q),
+  ]);
+  for (const r of done as Array<{ completed_by: number }>) out.set(r.completed_by, 'other_level');
+  if (!starters.includes(`${task.process_key}:${role}`)) {
+    const [inst, co] = await Promise.all([
+      q('process_instances').where({ id: task.instance_id }).first('started_by'),
+      q('request_applicants as ap').join('utilization_requests as ur', 'ur.id', 'ap.request_id').where('ur.instance_id', task.instance_id).distinct('ap.user_id'),
+    ]);
+    for (const r of co as Array<{ user_id: number }>) out.set(r.user_id, 'own_request');
+    if (inst?.started_by) out.set(inst.started_by, 'own_request');
+  }
+  return out;
+}
+
+/** Why this user may not work the task, or null. */
+export async function barOf(q: Q, userId: number, task: Pick<TaskRow, 'instance_id' | 'process_key' | 'candidate_role'>): Promise<Bar | null> {
+  return (await barredFromTask(q, task)).get(userId) ?? null;
+}
+
+/**
+ * barredFromTask as a WHERE clause on `tasks as t` for one user (the inbox pages and counts in SQL).
+ * `starters`: starterPairs.
+ */
+export function withoutBarredTasks<T extends Knex.QueryBuilder>(qb: T, userId: number, starters: readonly string[]): T {
+  return qb.where((w: Knex.QueryBuilder) =>
+    w.whereNull('t.candidate_role').orWhere((g: Knex.QueryBuilder) => {
+      g.whereNotExists((d: Knex.QueryBuilder) =>
+        d
+          .select('d.id')
+          .from('tasks as d')
+          .whereRaw('d.instance_id = t.instance_id')
+          .where('d.completed_by', userId)
+          .where('d.status', 'completed')
+          .whereNotNull('d.candidate_role')
+          .whereRaw('d.candidate_role <> t.candidate_role'),
+      );
+      g.where((own: Knex.QueryBuilder) => {
+        if (starters.length) own.whereRaw(`t.process_key || ':' || t.candidate_role in (${starters.map(() => '?').join(',')})`, [...starters]);
+        own.orWhere((n: Knex.QueryBuilder) =>
+          n
+            .whereNotExists((s: Knex.QueryBuilder) => s.select('si.id').from('process_instances as si').whereRaw('si.id = t.instance_id').where('si.started_by', userId))
+            .whereNotExists((s: Knex.QueryBuilder) =>
+              s
+                .select('ap.id')
+                .from('request_applicants as ap')
+                .join('utilization_requests as ur', 'ur.id', 'ap.request_id')
+                .whereRaw('ur.instance_id = t.instance_id')
+                .where('ap.user_id', userId),
+            ),
+        );
+      });
+    }),
+  ) as T;
+}
