@@ -59,14 +59,17 @@ export class WorkflowService {
    * 办理回避 goes the same way (./bars.ts, where the rule is written): the initiator and the
    * co-applicants are never candidates of a group step of their own case (but for the role they filed
    * it in), and who completed a step of the case in one role works no step of it in another — two
-   * levels of approval need two people. A step the user completed stays theirs to read.
+   * levels of approval need two people. A step the user completed stays theirs to read. The bar is
+   * on working the step, not on answering for it: the archive chief who approved the case still hands
+   * on (转办, 督办) its later archivist steps, and the process administrator any step (`handOn`).
    */
-  private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string): Promise<void> {
+  private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string, handOn: 'self' | 'head' | 'operator' = 'self'): Promise<void> {
     const cadreId = await casesStore.cadreOfTask(q, taskId);
     const relation = cadreId ? await this.access.relationTo(q, user.id, cadreId) : null;
     if (relation) throw new Avoidance(relation);
     const task = await engineStore.findTask(q, taskId);
-    const bar = task && task.completed_by !== user.id ? await barOf(q, user.id, task) : null;
+    const answersFor = handOn === 'operator' || (handOn === 'head' && !!task && this.headsUnitOf(task, user));
+    const bar = task && task.completed_by !== user.id && !answersFor ? await barOf(q, user.id, task) : null;
     if (bar) throw new Avoidance(bar);
   }
 
@@ -447,7 +450,7 @@ export class WorkflowService {
     return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
       // The process administrator acts from 运行监控, which lists every task.
       if (action !== 'task.reassign_operator') await this.assertKnowsTask(trx, user, taskId);
-      await this.assertNotAvoiding(trx, user, taskId);
+      await this.assertNotAvoiding(trx, user, taskId, action === 'task.reassign_operator' ? 'operator' : action === 'task.reassign' ? 'head' : 'self');
       const result = await fn(trx);
       await this.audit.record(trx, {
         actor: user,
@@ -513,7 +516,7 @@ export class WorkflowService {
   async reassignCandidates(user: SessionUser, taskId: string, asOperator = false) {
     return this.denied(user, null, 'task.view', taskId, async () => {
       if (!asOperator) await this.assertKnowsTask(this.db, user, taskId);
-      await this.assertNotAvoiding(this.db, user, taskId);
+      await this.assertNotAvoiding(this.db, user, taskId, asOperator ? 'operator' : 'head');
       const { task } = await this.handOnTask(this.db, user, taskId, asOperator);
       const cadreId = await casesStore.cadreOfTask(this.db, taskId);
       const barred = await barredFromTask(this.db, task);

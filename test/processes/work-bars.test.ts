@@ -163,6 +163,11 @@ test.serial('one archivist who is also the chief does 受理审查 but not the �
   // The on-site reading is an archivist's step again: the same archivist is offered it and records it.
   const reading = await openTask(id, 'onsiteReading');
   t.true((await offeredTo(reading.id)).includes(me.id), 'offered his next archivist step');
+  // The chief who approved works no archivist's step of the case, but still answers for it (督办):
+  // he hands it on to the archivist.
+  const handed = await c.post(`/api/tasks/${reading.id}/reassign`, { userId: me.id, reason: '请刘晓燕陪同查阅' });
+  t.is(handed.status, 200, JSON.stringify(handed.body));
+  t.is(handed.body.assigneeId, me.id);
   sys.clock.advance(4 * HOUR);
   const done = await (await sys.as('archivist1')).post(`/api/tasks/${reading.id}/complete`, {
     variables: { identityChecked: true, accompanied: true, readersSigned: true, readingDate: todayIn(sys), readingStartedAt: '09:30', readingEndedAt: '10:45', comment: '两人共同查阅，未摘抄。' },
