@@ -125,7 +125,7 @@ test.serial('a fixed assignee must be an enabled business user: a 三员, an unk
   const archivist = await id('archivist1');
   const withAssignee = (a: string) => cur.xml.replace('camunda:candidateGroups="unit_head"', `camunda:assignee="${a}"`);
   const n = await deployments();
-  await db('users').insert({ ...(await db('users').where({ id: archivist }).first()), id: undefined, username: 'gone1', disabled: true });
+  await db('users').insert({ ...(await db('users').where({ id: archivist }).first()), id: undefined, username: 'gone1', cadre_id: null, disabled: true });
   const gone = await id('gone1');
   await db('user_roles').insert({ user_id: gone, role: 'archivist' });
   try {
