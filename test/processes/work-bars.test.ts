@@ -9,7 +9,7 @@ import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { actor, asAdmin } from '../helpers/notify.ts';
 import { approve } from '../helpers/workflow.ts';
-import { approveStep, borrowingVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
+import { approveStep, borrowingVariables, copyVariables, demoCadre, todayIn, type DemoCadre } from '../helpers/cases.ts';
 import type { HttpClient } from '../helpers/http.ts';
 
 let sys: TestSystem;
@@ -109,6 +109,19 @@ test.serial('a co-applicant who is also the unit head is barred from the request
   await assertRefused(t, await sys.as('applicant2'), task.id, 'own_request');
 
   await approveStep(sys, 'unithead1', id, 'unitHeadReview');
+});
+
+test.serial('the same for a copy request (复制/摘录): its applicant who is also the unit head does not 审核 it', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 8);
+  await setRoles('applicant1', ['applicant', 'unit_head']);
+  t.teardown(() => setRoles('applicant1', ['applicant']));
+  const me = await actor(sys, 'applicant1');
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'copy-request', variables: await copyVariables(sys, 'applicant1', cadre) });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const task = await openTask(res.body.id, 'unitHeadReview');
+  t.false((await offeredTo(task.id)).includes(me.id));
+  await assertRefused(t, await sys.as('applicant1'), task.id, 'own_request');
+  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
 });
 
 test.serial('the unit’s only unit head is the applicant: nobody may work the step, and the chief and the process administrators are told', async (t) => {
