@@ -25,10 +25,14 @@ export type Bar = 'own_request' | 'other_level';
 
 const startersOfDeployment = new Map<string, string[]>();
 
-/** The roles named by the process's candidateStarterGroups, as the engine reads them (definitions.ts). */
-function startersIn(xml: string): string[] {
-  const m = /<bpmn:process\b[^>]*\bcamunda:candidateStarterGroups="([^"]*)"/.exec(xml);
-  return (m?.[1] ?? '')
+/**
+ * The roles named by the process's candidateStarterGroups, as the engine reads them (definitions.ts
+ * `meta.starters`), whatever the prefixes the XML binds its namespaces to (bpmn:, bpmn2:, none; the
+ * camunda attribute under any prefix) and either quote. The deployed XML passed the engine's parse.
+ */
+export function startersIn(xml: string): string[] {
+  const m = /<(?:[\w.-]+:)?process\b[^>]*?\s(?:[\w.-]+:)?candidateStarterGroups\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(xml);
+  return (m?.[1] ?? m?.[2] ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
