@@ -120,8 +120,13 @@ export async function accountOfCadre(q: Q, cadreId: number): Promise<{ id: numbe
   return q('users').where({ cadre_id: cadreId }).first('id', 'username', 'display_name');
 }
 
-export async function setCadre(q: Q, id: number, cadreId: number | null): Promise<void> {
-  await q('users').where({ id }).update({ cadre_id: cadreId });
+/**
+ * Sets the link only if the account still has the link `from` it was read with, so two changes of
+ * one account at once cannot both succeed (the rows were read without a lock): false when it moved.
+ */
+export async function setCadre(q: Q, id: number, from: number | null, cadreId: number | null): Promise<boolean> {
+  const rows = await q('users').where({ id, cadre_id: from }).update({ cadre_id: cadreId });
+  return rows === 1;
 }
 
 export async function clearTotp(q: Q, id: number): Promise<void> {

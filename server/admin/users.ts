@@ -268,7 +268,9 @@ export class UserAdminService {
         const other = await store.accountOfCadre(trx, cadre.id);
         if (other) throw conflictOther(other);
         try {
-          await store.setCadre(trx, id, cadre.id);
+          if (!(await store.setCadre(trx, id, null, cadre.id))) {
+            throw errors.conflict('ACCOUNT_HAS_CADRE', '该账号已关联另一名干部，请先解除关联 / The account is linked to another cadre: unlink it first');
+          }
         } catch (e) {
           // Two links of one cadre at once: the unique index settles it, with the same code
           // (on PostgreSQL the transaction is spoilt by then, so the winner is not looked up).
@@ -292,7 +294,7 @@ export class UserAdminService {
       this.db.transaction(async (trx) => {
         const row = await this.target(trx, actor, id);
         if (row.cadre_id === null) throw errors.conflict('CADRE_NOT_LINKED', '该账号未关联干部 / The account is not linked to a cadre');
-        await store.setCadre(trx, id, null);
+        if (!(await store.setCadre(trx, id, row.cadre_id, null))) throw errors.conflict('CADRE_NOT_LINKED', '该账号未关联干部 / The account is not linked to a cadre');
         await this.audit.record(trx, {
           actor,
           ip,

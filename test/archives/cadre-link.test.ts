@@ -142,6 +142,18 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
   t.is(second.body.code, 'ACCOUNT_HAS_CADRE');
   t.is((await db('users').where({ id }).first()).cadre_id, target.cadreId);
 
+  // Two links of one account at once, to two cadres: one is made, the other is told (PostgreSQL runs
+  // both transactions side by side; before, the second overwrote the first and both were audited).
+  const { id: racing } = await newArchivist('sunli');
+  const [c1, c2] = [await plainArchiveOf(sys, '150300-ZZB-DAS', 15), await plainArchiveOf(sys, '150300-ZZB-DAS', 16)];
+  const linksBefore = (await auditRows(sys, 'user.cadre_link')).filter((r: any) => r.outcome === 'success').length;
+  const both = await Promise.all([c1, c2].map(async (c) => secadmin.request('PUT', `/api/admin/users/${racing}/cadre`, { cadreIdNumber: await idNumberOf(c.cadreId) })));
+  t.deepEqual(both.map((r) => r.status).sort(), [200, 409]);
+  t.is(both.find((r) => r.status === 409)!.body.code, 'ACCOUNT_HAS_CADRE');
+  const won = both.find((r) => r.status === 200)!.body.cadreIdNumber;
+  t.is(mask(await idNumberOf((await db('users').where({ id: racing }).first()).cadre_id)), won, 'the account holds the link that was answered 200');
+  t.is((await auditRows(sys, 'user.cadre_link')).filter((r: any) => r.outcome === 'success').length, linksBefore + 1);
+
   // The database holds the rule too (the unique index of 20261128_0800).
   const twice = await db('users').where({ username: 'wangli' }).update({ cadre_id: target.cadreId }).then(() => null, (e: { code?: string; message?: string }) => e);
   t.truthy(twice, 'a second account of the cadre is refused by the database');
