@@ -136,6 +136,9 @@ test.serial('督办 at 1024 px: the office’s open steps read in their columns,
       const row = section.locator('tbody tr').first();
       await row.waitFor();
       await section.getByRole('button', { name: lang === 'en' ? /Reassign|Hand/ : '转办' }).waitFor();
+      // The reviews 待复核 load on their own: wait for their table too (the demo holds one awaiting the chief).
+      await section.getByTestId('office-reviews').locator('tbody tr').first().waitFor();
+      t.is(await section.locator('table').count(), 2, `${lang}: the open steps and the reviews awaiting confirmation`);
       t.log(await shot(p, `office-tasks-${lang}-1024`, { fullPage: true }));
       const box = await section.boundingBox();
       // Its tables — the open steps, and the reviews 待复核 below them — end within the card.
