@@ -6,9 +6,9 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
-import { fixture } from '../../test/helpers/fixtures.ts';
+import { fixture, forceDeployment } from '../../test/helpers/fixtures.ts';
 import { reject, taskAt } from '../../test/helpers/workflow.ts';
 import { processesDir } from '../services.ts';
 
@@ -65,17 +65,7 @@ for (const [label, body] of [
     const xml = fixture('approval-chain.bpmn')
       .replaceAll('approvalChain', key)
       .replace('>=decision = "approve"</bpmn:conditionExpression>', `>${body}</bpmn:conditionExpression>`);
-    await db()('process_deployments').insert({
-      id: randomUUID(),
-      process_key: key,
-      version: 1,
-      name: key,
-      xml,
-      sha256: createHash('sha256').update(xml).digest('hex'),
-      deployed_by: null,
-      deployed_at: new Date().toISOString(),
-      note: 'forced past validation',
-    });
+    await forceDeployment(db(), key, xml);
     const applicant = await sys.as('applicant1');
     const started = await applicant.post('/api/process-instances', { processKey: key, variables: {} });
     t.is(started.status, 201, JSON.stringify(started.body));

@@ -5,7 +5,7 @@
 // dates FEEL resolves to nonsense, are handled when the case reaches them (helper-41's findings).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
-import { fixture } from '../../test/helpers/fixtures.ts';
+import { fixture, forceDeployment } from '../../test/helpers/fixtures.ts';
 import { approve, taskAt } from '../../test/helpers/workflow.ts';
 import { errors } from '../errors.ts';
 
@@ -214,11 +214,7 @@ test.serial('a one-second timer in a loop deployed before the lint refused it st
   </bpmn:process>
 </bpmn:definitions>`;
   // As it was deployed before the loop rule counted a short timer as no wait.
-  const { randomUUID, createHash } = await import('node:crypto');
-  await db()('process_deployments').insert({
-    id: randomUUID(), process_key: 'spinLoop', version: 1, name: '空转', xml,
-    sha256: createHash('sha256').update(xml).digest('hex'), deployed_by: null, deployed_at: sys.clock.now().toISOString(), note: 'before the rule',
-  });
+  await forceDeployment(db(), 'spinLoop', xml, { name: '空转', at: sys.clock.now(), note: 'before the rule' });
   const id = await start('spinLoop');
   for (let i = 0; i < 20; i++) {
     sys.clock.advance(61_000);
@@ -246,11 +242,7 @@ test.serial('a request service in a process that has no request fails in Chinese
     <bpmn:endEvent id="end" name="结束" />
   </bpmn:process>
 </bpmn:definitions>`;
-  const { randomUUID, createHash } = await import('node:crypto');
-  await db()('process_deployments').insert({
-    id: randomUUID(), process_key: 'noRequest', version: 1, name: '故障测试', xml,
-    sha256: createHash('sha256').update(xml).digest('hex'), deployed_by: null, deployed_at: sys.clock.now().toISOString(), note: 'test',
-  });
+  await forceDeployment(db(), 'noRequest', xml, { name: '故障测试', at: sys.clock.now(), note: 'test' });
   const id = await start('noRequest');
   for (let i = 0; i < 6; i++) {
     sys.clock.advance(3_600_000 + 1000);

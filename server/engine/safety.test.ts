@@ -1,9 +1,8 @@
 // A diagram can never run code on the server: it is refused at deployment with every finding, and
 // one forced straight into the database fails safely when started.
 import test from 'ava';
-import { randomUUID, createHash } from 'node:crypto';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
-import { fixture } from '../../test/helpers/fixtures.ts';
+import { fixture, forceDeployment } from '../../test/helpers/fixtures.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -39,17 +38,7 @@ for (const variant of ['script', 'expression', 'condition', 'cycle']) {
   test.serial(`forced into the database, the ${variant} diagram cannot run code when started`, async (t) => {
     const xml = fixture(`evil-${variant}.bpmn`);
     const key = `evil-${variant}`;
-    await sys.services.db('process_deployments').insert({
-      id: randomUUID(),
-      process_key: key,
-      version: 1,
-      name: key,
-      xml,
-      sha256: createHash('sha256').update(xml).digest('hex'),
-      deployed_by: null,
-      deployed_at: new Date().toISOString(),
-      note: 'forced past validation',
-    });
+    await forceDeployment(sys.services.db, key, xml);
     const applicant = await sys.as('applicant1');
     const res = await applicant.post('/api/process-instances', { processKey: key, variables: {} });
     t.is(pwned(), undefined);
