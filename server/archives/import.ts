@@ -74,8 +74,6 @@ const KIND_BY_LABEL = Object.fromEntries(Object.entries(ARCHIVE_KINDS).flatMap((
 const GENDER_BY_LABEL: Record<string, string> = { '1': '1', '2': '2', 男: '1', 女: '2' };
 const YES: Record<string, boolean> = { 是: true, 否: false, '1': true, '0': false, true: true, false: false, y: true, n: false, '': false };
 
-/** '41' / '4-1' / '4.1' → '4-1'; '99' → '10'; 一 … 十 → '1' … '10' (十类, DOMAIN.md §2.1): codes.ts categoryCodeOf. */
-export const normaliseCategory = (v: string): string => categoryCodeOf(v);
 
 interface PlannedCadre { line: number; sheet: string; input: CadreInput; nameKeys: ReturnType<typeof nameKeys>; archive: { archiveNo: string | null; kind: ArchiveKind; volumes: number; custodianOrgId: number; storeRoom: string | null; cabinet: string | null; shelf: string | null } }
 interface PlannedMaterial { line: number; sheet: string; seqColumn: string; archiveNo: string; categoryCode: string; itemNo: number | null; row: Omit<catalog.MaterialRow, 'id' | 'archive_id' | 'item_no' | 'seq_no' | 'filed_at' | 'filed_by'> }
@@ -301,7 +299,8 @@ export async function plan(q: Q, clock: Clock, sheets: Sheet[], opts: ImportOpti
         }
       } else {
         const archiveNo = v.archive_no ?? '';
-        const categoryCode = normaliseCategory(v.e01z211 ?? '');
+        // '41', '99', 一 … 十: the category as people write it (codes.ts categoryCodeOf, as filing by hand).
+        const categoryCode = categoryCodeOf(v.e01z211 ?? '');
         if (!archiveNo) bad('archive_no', '必填 / required');
         // An archive of another office or of a cadre tied to the importer answers exactly what an
         // absent number answers (README "Who sees what"): same message, row and column.
