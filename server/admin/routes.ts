@@ -1,7 +1,8 @@
 // HTTP routes of the account consoles: the system administrator's (create, disable, enable,
 // unlock, reset password) and the security administrator's (roles, org unit scope, TOTP reset, the
 // cadre an account is, by ID number).
-// Both read the account list; neither reaches business data.
+// Both read the account list; neither reaches business data. Which accounts are cadres (the link,
+// its number masked) is in the security administrator's answers only (users.ts seesCadreLinks).
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
@@ -42,7 +43,7 @@ export function adminUserRoutes(s: Services) {
       permission: 'users.read',
       query: userListQuery,
       response: accountPage,
-      handler: ({ query }) => u.list({ text: query.q, role: query.role, offset: query.offset, limit: query.limit }),
+      handler: ({ query, user }) => u.list(user, { text: query.q, role: query.role, offset: query.offset, limit: query.limit }),
     }),
     route({
       method: 'get',
@@ -52,7 +53,7 @@ export function adminUserRoutes(s: Services) {
       permission: 'users.read',
       params: idParams,
       response: accountSchema,
-      handler: ({ params }) => u.get(params.id),
+      handler: ({ params, user }) => u.get(user, params.id),
     }),
     route({
       method: 'post',

@@ -34,7 +34,11 @@ export const accountSchema = z
     cadreIdNumber: z
       .string()
       .nullable()
-      .openapi({ description: 'The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name.' }),
+      .optional()
+      .openapi({
+        description:
+          'The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name. Only in the security administrator’s answers: the system administrator is not told which accounts are cadres (absent).',
+      }),
   })
   .openapi('Account');
 

@@ -12,7 +12,7 @@ import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors, isAppError } from '../errors.ts';
-import { ADMIN_ROLES } from '../http/policy.ts';
+import { ADMIN_ROLES, isAllowed } from '../http/policy.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import type { Sessions } from '../people/sessions.ts';
 import { generateInitialPassword, hashPassword } from '../people/passwords.ts';
@@ -26,7 +26,14 @@ import { assertRoleSet } from './separation.ts';
 import { releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
 import * as store from './store.ts';
 
-export const accountDto = (r: store.AccountRow, now: Date) => ({
+/**
+ * Whether the reader sees which accounts are cadres (the link and its masked number): the security
+ * administrator, who makes the link. The system administrator manages the same accounts but is not
+ * told which of them are cadres: the field is not in his answers at all.
+ */
+export const seesCadreLinks = (viewer: { roles: readonly string[] }): boolean => isAllowed('avoidance.manage', viewer.roles);
+
+export const accountDto = (r: store.AccountRow, now: Date, viewer: { roles: readonly string[] }) => ({
   id: r.id,
   username: r.username,
   displayName: r.display_name,
@@ -43,7 +50,7 @@ export const accountDto = (r: store.AccountRow, now: Date) => ({
   isDemo: r.is_demo,
   // The cadre the account is, by its ID number masked (150302********000X): enough for the security
   // administrator to see the link they made, never the cadre's name or id (a 三员 reads no business data).
-  cadreIdNumber: r.cadre_id_number ? maskIdNumber(r.cadre_id_number) : null,
+  ...(seesCadreLinks(viewer) ? { cadreIdNumber: r.cadre_id_number ? maskIdNumber(r.cadre_id_number) : null } : {}),
 });
 
 export type AccountDto = ReturnType<typeof accountDto>;
@@ -76,16 +83,17 @@ export class UserAdminService {
     private readonly scryptN: number,
   ) {}
 
-  async list(f: { text?: string; role?: string; offset: number; limit: number }) {
+  /** `viewer`: who reads the list (the cadre links only for the security administrator, seesCadreLinks). */
+  async list(viewer: { roles: readonly string[] }, f: { text?: string; role?: string; offset: number; limit: number }) {
     const { rows, total } = await store.listAccounts(this.db, f);
     const now = this.clock.now();
-    return { items: rows.map((r) => accountDto(r, now)), total };
+    return { items: rows.map((r) => accountDto(r, now, viewer)), total };
   }
 
-  async get(id: number): Promise<AccountDto> {
+  async get(viewer: { roles: readonly string[] }, id: number): Promise<AccountDto> {
     const row = await store.findAccount(this.db, id);
     if (!row) throw errors.notFound('User');
-    return accountDto(row, this.clock.now());
+    return accountDto(row, this.clock.now(), viewer);
   }
 
   /**
@@ -148,7 +156,7 @@ export class UserAdminService {
       await this.audit.record(trx, { actor, ip, action: 'user.create', objectType: 'user', objectId: id, detail: { username: input.username, orgUnitId: input.orgUnitId } });
       return id;
     });
-    return { user: await this.get(id), initialPassword };
+    return { user: await this.get(actor, id), initialPassword };
   }
 
   async setDisabled(actor: Actor, ip: string | null, id: number, disabled: boolean): Promise<AccountDto> {
@@ -172,7 +180,7 @@ export class UserAdminService {
       // claims anew; a task the process named it for (stranded meanwhile) is its own again.
       if (disabled) await this.releaseHeldTasks(trx, actor, ip, { ...row, disabled: true }, 'disable');
     }));
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /**
@@ -199,7 +207,7 @@ export class UserAdminService {
         key: `password_reset:${row.id}:${iso(now)}`,
       });
     }));
-    return { user: await this.get(id), initialPassword };
+    return { user: await this.get(actor, id), initialPassword };
   }
 
   async unlock(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
@@ -208,7 +216,7 @@ export class UserAdminService {
       await store.unlock(trx, id);
       await this.audit.record(trx, { actor, ip, action: 'user.unlock', objectType: 'user', objectId: row.id });
     }));
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   async setRoles(actor: Actor, ip: string | null, id: number, roles: string[]): Promise<AccountDto> {
@@ -223,7 +231,7 @@ export class UserAdminService {
         await this.releaseHeldTasks(trx, actor, ip, { ...row, roles: wanted }, 'roles_change');
       });
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   async setOrgUnit(actor: Actor, ip: string | null, id: number, orgUnitId: number): Promise<AccountDto> {
@@ -234,7 +242,7 @@ export class UserAdminService {
       await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
       await this.releaseHeldTasks(trx, actor, ip, { ...row, org_unit_id: orgUnitId }, 'scope_change');
     }));
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /**
@@ -285,7 +293,7 @@ export class UserAdminService {
       await this.audit.record(null, { actor, ip, action: 'user.cadre_link', outcome: 'denied', objectType: 'user', objectId: id, detail: { reason: 'no_such_cadre', idNumber: maskIdNumber(idNumber) } });
       throw errors.validation([{ field: 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
     }
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /** Lifts the link: the user reads their own and their relatives' archives again where their scope holds them. */
@@ -305,7 +313,7 @@ export class UserAdminService {
         });
       }),
     );
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /** A lost authenticator: the user enrols a new one at the next login (their sessions end now). */
@@ -316,6 +324,6 @@ export class UserAdminService {
       const ended = await this.sessions.endAllOf(trx, id);
       await this.audit.record(trx, { actor, ip, action: 'user.totp_reset', objectType: 'user', objectId: row.id, detail: { sessionsEnded: ended } });
     }));
-    return this.get(id);
+    return this.get(actor, id);
   }
 }
