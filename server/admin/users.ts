@@ -23,7 +23,7 @@ import type { NotifyService } from '../notify/service.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
 import { assertRoleSet } from './separation.ts';
-import { releaseTiedTasks, releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
+import { releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
 import * as store from './store.ts';
 
 /**
@@ -286,8 +286,6 @@ export class UserAdminService {
           throw errors.conflict('CADRE_LINKED_ELSEWHERE', '该干部已关联另一个账号 / The cadre is already linked to another account');
         }
         await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber) } });
-        // Tasks held on cases about the cadre or a relative go back to their groups (workflow/held-tasks.ts).
-        await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, { id, displayName: row.display_name, orgUnitId: row.org_unit_id }, 'cadre_link');
         return { refused: false as const };
       }),
     );

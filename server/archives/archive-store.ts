@@ -96,9 +96,11 @@ export interface DigitalHistoryRow {
   actor_id: number | null;
   at: string;
   checked: number;
+  /** JSON AutoBack (digital-note.ts) of a move back the scan check made; null for a person's move. */
+  auto_back: string | null;
 }
 
-export async function insertDigitalHistory(q: Q, row: Omit<DigitalHistoryRow, 'id'>): Promise<void> {
+export async function insertDigitalHistory(q: Q, row: Omit<DigitalHistoryRow, 'id' | 'auto_back'> & { auto_back?: string | null }): Promise<void> {
   await q('archive_digital_history').insert(row);
 }
 

@@ -14,6 +14,7 @@ import * as archiveStore from './archive-store.ts';
 import * as catalog from './catalog-store.ts';
 import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
 import type { ActorRef } from './cadres.ts';
+import { autoBackNote } from './digital-note.ts';
 
 export interface Custody {
   custodianOrgId: number;
@@ -405,12 +406,14 @@ export async function withdrawDigitisedForFailingCheck(
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive || !(['done', 'verified'] as string[]).includes(archive.digital_status)) return null;
   const now = iso(clock.now());
+  const auto = { seqNo: change.seqNo, codes: change.codes };
   await archiveStore.setDigitalStatus(trx, archive.id, 'partial', now);
   await archiveStore.insertDigitalHistory(trx, {
     archive_id: archive.id,
     from_status: archive.digital_status,
     to_status: 'partial',
-    note: `扫描质检未通过，自动退回：材料 ${change.seqNo}（${change.codes.join('、')}） / Scan check failed, moved back automatically: material ${change.seqNo} (${change.codes.join(', ')})`.slice(0, 500),
+    note: autoBackNote(auto),
+    auto_back: JSON.stringify(auto),
     actor_id: change.actorId,
     at: now,
     checked: 1,

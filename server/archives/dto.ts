@@ -5,6 +5,7 @@ import type { ArchiveRow, DigitalHistoryRow, StatusHistoryRow } from './archive-
 import type { MaterialRow, PageImageRow } from './catalog-store.ts';
 import { parseJson } from '../db.ts';
 import { idNumberBirthDate } from './validate.ts';
+import type { AutoBack } from './digital-note.ts';
 
 const label = (table: Record<string, { zh: string }>, code: string) => table[code]?.zh ?? code;
 
@@ -88,6 +89,7 @@ export const digitalHistoryDto = (h: DigitalHistoryRow & { actor_name: string | 
   fromStatus: h.from_status,
   toStatus: h.to_status,
   note: h.note,
+  autoBack: parseJson<AutoBack | null>(h.auto_back, null),
   actorId: h.actor_id,
   actorName: h.actor_name,
   at: h.at,

@@ -283,7 +283,19 @@ export const archiveSchema = z
     grantedCategories: z.array(z.string()).nullable(),
     statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string() })),
     digitalHistory: z.array(
-      z.object({ fromStatus: z.string(), toStatus: z.string(), note: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string(), checked: z.number().int() }),
+      z.object({
+        fromStatus: z.string(),
+        toStatus: z.string(),
+        note: z.string().nullable(),
+        autoBack: z
+          .object({ seqNo: z.string(), codes: z.array(z.string()) })
+          .nullable()
+          .openapi({ description: 'a move back the scan check made on its own: the material and the findings (codes as in the check result); null for a move a person made' }),
+        actorId: z.number().int().nullable(),
+        actorName: z.string().nullable(),
+        at: z.string(),
+        checked: z.number().int(),
+      }),
     ),
     digitalTransitions: z.array(z.string()).openapi({ description: 'the digital statuses the caller may move the archive to now (POST /api/archives/:id/digital-status)' }),
   })

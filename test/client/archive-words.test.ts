@@ -1,21 +1,22 @@
-// An archive's page in one language at a time: the automatic move back in 数字化记录, stored as one
-// line in both languages with the scan check's codes ("材料 7-3（PAGE_COUNT、PAGE_MISSING） / Scan
-// check failed…"), reads in the user's language with words for the codes; the catalogue's ten
-// categories have English names (client/src/lib/format/digital-note.ts, category-name.ts).
+// An archive's page in one language at a time: the automatic move back in 数字化记录 comes with its
+// material and the scan check's codes (`autoBack`) and reads in the user's language with words for
+// the codes; a person's note, even one written like the system's, is shown as written; the
+// catalogue's ten categories have English names (client/src/lib/format/digital-note.ts, category-name.ts).
 import test from 'ava';
 import { digitalNoteText } from '../../client/src/lib/format/digital-note.ts';
 import { categoryName } from '../../client/src/lib/format/category-name.ts';
 import { zh } from '../../client/src/lib/i18n/zh.ts';
 import { en } from '../../client/src/lib/i18n/en.ts';
+import { autoBackNote } from '../../server/archives/digital-note.ts';
 
-// As withdrawDigitisedForFailingCheck (server/archives/archives.ts) writes it.
-const stored = '扫描质检未通过，自动退回：材料 7-3（PAGE_COUNT、PAGE_MISSING） / Scan check failed, moved back automatically: material 7-3 (PAGE_COUNT, PAGE_MISSING)';
+const autoBack = { seqNo: '7-3', codes: ['PAGE_COUNT', 'PAGE_MISSING'] };
+const stored = { note: autoBackNote(autoBack), autoBack };
 
 test('the automatic move back reads in the user’s language, with words for the codes', (t) => {
   t.is(digitalNoteText('zh', stored), '扫描质检未通过，自动退回：材料 7-3（扫描页数与目录页数不符、缺页）');
   t.is(digitalNoteText('en', stored), 'Scan check failed, moved back automatically: material 7-3 (page count differs from the catalogue, pages missing)');
-  // Cut at 500 characters in the database: the Chinese half is enough.
-  t.is(digitalNoteText('en', '扫描质检未通过，自动退回：材料 4-1-2（MARKED_FAILING） / Scan check f'), 'Scan check failed, moved back automatically: material 4-1-2 (marked failing on inspection)');
+  const cut = { note: '扫描质检未通过，自动退回：材料 4-1-2（MARKED_FAILING） / Scan check f', autoBack: { seqNo: '4-1-2', codes: ['MARKED_FAILING'] } };
+  t.is(digitalNoteText('en', cut), 'Scan check failed, moved back automatically: material 4-1-2 (marked failing on inspection)');
   for (const text of [digitalNoteText('zh', stored)!, digitalNoteText('en', stored)!]) t.notRegex(text, /[A-Z]{2,}_|\s\/\s/);
 });
 
@@ -25,11 +26,14 @@ test('every code of a scan check has words in both languages', (t) => {
   t.deepEqual(Object.keys(en.digital.problems).sort(), [...codes].sort());
 });
 
-test('a person’s own note is shown as written, in either language', (t) => {
-  const own = '扫描件需重做 / rescan needed';
-  t.is(digitalNoteText('zh', own), own);
-  t.is(digitalNoteText('en', own), own);
-  t.is(digitalNoteText('en', null), null);
+test('a person’s own note is shown as written, in either language, even in the system’s words', (t) => {
+  const own = { note: '扫描件需重做 / rescan needed', autoBack: null };
+  t.is(digitalNoteText('zh', own), own.note);
+  t.is(digitalNoteText('en', own), own.note);
+  t.is(digitalNoteText('en', { note: null, autoBack: null }), null);
+  // Typed by a person in the system's words, it stays the person's note, whole.
+  const mimic = { note: '扫描质检未通过，自动退回：材料 7-3（PAGE_COUNT） 另：第2页需重扫', autoBack: null };
+  t.is(digitalNoteText('en', mimic), mimic.note);
 });
 
 test('the ten categories and their sub-categories have English names; an office’s own name stays as it is', (t) => {

@@ -249,6 +249,10 @@ test.serial('已验收 takes no new page until the chief withdraws it; a failing
   const last = view.body.digitalHistory.at(-1);
   t.like(last, { fromStatus: 'done', toStatus: 'partial', checked: 1 });
   t.regex(last.note, new RegExp(`^扫描质检未通过，自动退回：材料 ${m.seq_no}（PAGE_COUNT、.*LOW_DPI`));
+  // The page words it from its parts, not from the note: the material and the findings' codes.
+  t.is(last.autoBack.seqNo, m.seq_no);
+  t.true(last.autoBack.codes.includes('PAGE_COUNT') && last.autoBack.codes.includes('LOW_DPI'), JSON.stringify(last.autoBack));
+  t.true(view.body.digitalHistory.slice(0, -1).every((h: any) => h.autoBack === null), 'the moves people made carry no parts');
   t.is(last.actorName, (await db()('users').where({ username: 'archivist1' }).first()).display_name);
   const audit = (await auditRows(sys, 'archive.digital_status')).at(-1);
   t.like(audit, { object_id: String(a.archiveId), actor: 'archivist1', outcome: 'success' });

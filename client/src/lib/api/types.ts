@@ -841,6 +841,11 @@ export type Archive = {
     fromStatus: string;
     toStatus: string;
     note: string | null;
+    /** a move back the scan check made on its own: the material and the findings (codes as in the check result); null for a move a person made */
+    autoBack: {
+      seqNo: string;
+      codes: Array<string>;
+    } | null;
     actorId: number | null;
     actorName: string | null;
     at: string;
