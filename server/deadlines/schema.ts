@@ -1,6 +1,7 @@
 // Shapes of the 督办 API.
 import { z, intId, uuid } from '../http/zod.ts';
 import { DEADLINE_KINDS } from './store.ts';
+import { DEADLINE_SUBJECT_CODES } from './subjects.ts';
 
 const kind = z.enum(DEADLINE_KINDS);
 const light = z.enum(['green', 'yellow', 'red']);
@@ -10,7 +11,9 @@ export const deadlineSchema = z
   .object({
     id: z.string(),
     kind,
-    subject: z.string(),
+    subject: z.string().openapi({ description: 'as stored (Chinese for a subject the system wrote); shown when subjectCode is null' }),
+    subjectCode: z.enum(DEADLINE_SUBJECT_CODES).nullable().openapi({ description: 'a subject the system wrote: render deadlines.subjects.<code> with subjectParams in the reader’s language' }),
+    subjectParams: z.record(z.string(), z.string()).nullable(),
     instanceId: z.string().nullable(),
     caseReadable: z.boolean().openapi({ description: 'the caller may open the case (/applications/:instanceId)' }),
     campaignId: z.number().int().nullable().openapi({ description: 'the 专项审核工作 of a review_campaign deadline' }),

@@ -17,13 +17,17 @@ import * as people from '../people/store.ts';
 import { oneLine } from '../notify/templates.ts';
 import { addCalendarMonths, beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import * as store from './store.ts';
+import { DEADLINE_SUBJECTS, codedOf, paramsOf, type CodedSubject } from './subjects.ts';
 import { readableCases } from '../workflow/scope.ts';
 import type { DeadlineKind, DeadlineListRow, DeadlineRow, Filter, Light, Scope } from './store.ts';
 
 export interface OpenDeadlineInput {
   kind: DeadlineKind;
-  /** A case reference for the list ("查阅/借阅干部人事档案 JY-2026-0012"), never record content. */
-  subject: string;
+  /**
+   * A case reference for the list, never record content: a code and its values when the system
+   * writes it (shown in the reader's language: ./subjects.ts), or a text (a process's name and case number).
+   */
+  subject: string | CodedSubject;
   instanceId?: string | null;
   /** Tells apart several deadlines of one kind in one case; default ''. */
   ref?: string;
@@ -101,7 +105,10 @@ export class DeadlineService {
    * deadline: opening it again moves it (a renewal) instead of adding a second one.
    */
   async openDeadline(trx: Trx, input: OpenDeadlineInput): Promise<DeadlineRow> {
-    const subject = oneLine(input.subject, 200);
+    const coded = typeof input.subject === 'string' ? null : { code: input.subject.code, params: paramsOf(input.subject.params) };
+    // The Chinese text is kept too: what an older reader, or one without the code, shows.
+    const subject = oneLine(coded ? DEADLINE_SUBJECTS[coded.code].zh(coded.params) : (input.subject as string), 200);
+    const subjectCols = { subject_code: coded?.code ?? null, subject_params: coded ? JSON.stringify(coded.params) : null };
     if (!subject) throw errors.validation([{ field: 'subject', message: '必填 / required' }]);
     const ref = oneLine(input.ref ?? '', 100);
     const now = this.clock.now();
@@ -118,7 +125,7 @@ export class DeadlineService {
     if (input.instanceId) {
       const cur = await store.lockOpen(trx, input.instanceId, input.kind, ref);
       if (cur) {
-        const patch = { subject, due_at: iso(due), warn_at: iso(warn), org_unit_id: input.orgUnitId, custodian_org_id: input.custodianOrgId ?? null };
+        const patch = { subject, ...subjectCols, due_at: iso(due), warn_at: iso(warn), org_unit_id: input.orgUnitId, custodian_org_id: input.custodianOrgId ?? null };
         await store.updateDeadline(trx, cur.id, patch);
         return { ...cur, ...patch };
       }
@@ -127,6 +134,7 @@ export class DeadlineService {
       id: randomUUID(),
       kind: input.kind,
       subject,
+      ...subjectCols,
       instance_id: input.instanceId ?? null,
       ref,
       org_unit_id: input.orgUnitId,
@@ -169,6 +177,9 @@ export class DeadlineService {
       id: r.id,
       kind: r.kind,
       subject: r.subject,
+      // A subject the system wrote: the client renders it in the reader's language (deadlines.subjects.<code>).
+      subjectCode: codedOf(r)?.code ?? null,
+      subjectParams: codedOf(r)?.params ?? null,
       instanceId: r.instance_id,
       caseReadable,
       // A campaign's deadline has no case: its ref is the campaign's id (server/reviews/campaigns.ts).

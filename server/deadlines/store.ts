@@ -14,6 +14,9 @@ export interface DeadlineRow {
   id: string;
   kind: DeadlineKind;
   subject: string;
+  /** A subject the system wrote: its code and values (JSON), rendered per reader (./subjects.ts); null for a text. */
+  subject_code: string | null;
+  subject_params: string | null;
   instance_id: string | null;
   ref: string;
   org_unit_id: number;

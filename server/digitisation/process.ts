@@ -222,7 +222,7 @@ export function digitisationServices(d: DigitisationDeps) {
     // 督办: due at the end of the expected return day; it closes when the case ends (回库登记).
     await d.deadlines.openDeadline(ctx.trx, {
       kind: 'digitisation_return',
-      subject: `数字化出库 ${batch.case_no}（${going.length} 卷）`,
+      subject: { code: 'digitisation_out', params: { caseNo: batch.case_no, count: going.length } },
       instanceId: ctx.instanceId,
       dueAt: batch.expected_return_date,
       orgUnitId: batch.custodian_org_id,
@@ -295,7 +295,7 @@ export function digitisationServices(d: DigitisationDeps) {
       if (expected !== batch.expected_return_date) {
         await d.deadlines.openDeadline(ctx.trx, {
           kind: 'digitisation_return',
-          subject: `数字化出库 ${batch.case_no}（${missing.length} 卷未回库）`,
+          subject: { code: 'digitisation_missing', params: { caseNo: batch.case_no, count: missing.length } },
           instanceId: ctx.instanceId,
           dueAt: expected,
           orgUnitId: batch.custodian_org_id,

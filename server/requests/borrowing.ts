@@ -297,7 +297,7 @@ export function registerBorrowingServices(registry: ServiceRegistry, deps: Reque
     await store.updateRequest(ctx.trx, req.id, { status: 'authorized', window_start: iso(start), window_end: iso(end) });
     await deadlines.openDeadline(ctx.trx, {
       kind: 'viewing_window',
-      subject: `查阅/借阅干部人事档案 ${req.case_no}`,
+      subject: { code: 'loan', params: { caseNo: req.case_no } },
       instanceId: ctx.instanceId,
       dueAt: end,
       orgUnitId: req.requester_org_id,

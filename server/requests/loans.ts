@@ -34,7 +34,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
   const openDue = (ctx: ServiceContext, req: RequestRow, loan: Pick<LoanRow, 'borrower_org_id' | 'custodian_org_id'>, dueAt: Date) =>
     deadlines.openDeadline(ctx.trx, {
       kind: 'loan_due',
-      subject: `查阅/借阅干部人事档案 ${req.case_no}`,
+      subject: { code: 'loan', params: { caseNo: req.case_no } },
       instanceId: ctx.instanceId,
       dueAt,
       orgUnitId: loan.borrower_org_id,

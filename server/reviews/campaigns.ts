@@ -122,7 +122,7 @@ export class ReviewCampaigns {
       }
       const deadline = await this.deadlines.openDeadline(trx, {
         kind: 'review_campaign',
-        subject: `专项审核 ${body.title}（${made.archives} 卷）`,
+        subject: { code: 'review_campaign', params: { title: body.title, count: made.archives } },
         // No case: the ref names the campaign, so that the 督办 list can lead to it.
         ref: String(made.id),
         dueAt: body.dueDate,

@@ -666,7 +666,13 @@ export type DeadlineList = {
 export type Deadline = {
   id: string;
   kind: "loan_due" | "receipt" | "handover" | "transfer" | "review" | "viewing_window" | "digitisation_return" | "review_campaign";
+  /** as stored (Chinese for a subject the system wrote); shown when subjectCode is null */
   subject: string;
+  /** a subject the system wrote: render deadlines.subjects.<code> with subjectParams in the reader’s language */
+  subjectCode: "loan" | "digitisation_out" | "digitisation_missing" | "review_campaign" | null;
+  subjectParams: {
+    [key: string]: string;
+  } | null;
   instanceId: string | null;
   /** the caller may open the case (/applications/:instanceId) */
   caseReadable: boolean;

@@ -423,6 +423,12 @@ export const en: Dictionary = {
     kindLabel: 'Kind',
     allKinds: 'All kinds',
     kind: { loan_due: 'Loan return', receipt: 'Transfer receipt', handover: 'Material hand-over', transfer: 'Transfer', review: 'Review on arrival', viewing_window: 'Viewing window', digitisation_return: 'Digitisation return', review_campaign: 'Review campaign' },
+    subjects: {
+      loan: 'Reading or loan of a cadre archive {caseNo}',
+      digitisation_out: 'Out for digitisation {caseNo} ({count} {count:archive|archives})',
+      digitisation_missing: 'Out for digitisation {caseNo} ({count} not back)',
+      review_campaign: 'Review campaign {title} ({count} {count:archive|archives})',
+    },
     statusLabel: 'State',
     statuses: { open: 'Open', closed: 'Done', cancelled: 'Cancelled', all: 'All' },
     colLight: 'Light',

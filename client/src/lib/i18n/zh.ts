@@ -422,6 +422,13 @@ export const zh = {
     kindLabel: '类型',
     allKinds: '全部类型',
     kind: { loan_due: '借出归还', receipt: '转递回执', handover: '材料移交', transfer: '档案转递', review: '接收审核入库', viewing_window: '查阅时限', digitisation_return: '数字化回库', review_campaign: '专项审核工作' },
+    // A subject the system writes (server/deadlines/subjects.ts), in the reader's language.
+    subjects: {
+      loan: '查阅/借阅干部人事档案 {caseNo}',
+      digitisation_out: '数字化出库 {caseNo}（{count} 卷）',
+      digitisation_missing: '数字化出库 {caseNo}（{count} 卷未回库）',
+      review_campaign: '专项审核 {title}（{count} 卷）',
+    },
     statusLabel: '状态',
     statuses: { open: '进行中', closed: '已办结', cancelled: '已取消', all: '全部' },
     colLight: '督办灯',
