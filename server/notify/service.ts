@@ -198,7 +198,7 @@ export class NotifyService {
     const avoidCadreId = cadreOf(variables);
     const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId };
     const told = await this.tellTaskHolders(trx, task, notice, { assigned: 'task_assigned', offered: 'task_offered' });
-    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer);
+    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer, store.custodianIn(variables));
   }
 
   /**
@@ -215,7 +215,7 @@ export class NotifyService {
     const offer = `released:${task.id}:${claim}`;
     const notice = { vars, link: { task: task.id }, instanceId: task.instance_id, key: `task:${offer}`, avoidCadreId };
     const told = await this.tellTaskHolders(trx, { ...task, assignee_id: null }, notice, { assigned: 'task_assigned', offered: 'task_offered' });
-    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer);
+    await this.unstaffedUnlessReached(trx, task, vars, told, avoidCadreId, offer, await store.caseCustodian(trx, task.instance_id));
   }
 
   /**
@@ -229,6 +229,7 @@ export class NotifyService {
     told: { sent: NotifyResult; assigned: boolean; roleName: VarValue } | null,
     avoidCadreId: number | null,
     offer: string,
+    custodianOrgId: number | null,
   ): Promise<void> {
     if (!told) return;
     const { sent, assigned, roleName } = told;
@@ -238,7 +239,7 @@ export class NotifyService {
     // others, if any, must avoid the cadre.
     const why = sent.barred > 0 ? 'barred' : sent.avoided > 0 ? 'avoided' : assigned ? 'assignee_gone' : 'vacant';
     const orgId = assigned ? await store.orgOfUser(trx, task.assignee_id!) : task.candidate_org_id;
-    await this.onUnstaffed(trx, task, { ...vars, roleName, why }, orgId, avoidCadreId, offer);
+    await this.onUnstaffed(trx, task, { ...vars, roleName, why }, orgId, avoidCadreId, offer, custodianOrgId);
   }
 
   /**
@@ -308,12 +309,34 @@ export class NotifyService {
    * unseen: the archive chief of that unit (who can find a colleague), when there is one, and the
    * process administrators (who watch the running cases) are told. The cadre is never named; a chief
    * who must avoid them is not told.
+   * A leaders' step (auth_leader: the approval of a 借阅 by a leader with authority over the cadre)
+   * falls to a unit above the archive office, which has no archive chief: the chief of the office
+   * that holds the archive (`custodianOrgId`) is told too — the one who can get it moved (转办 once
+   * a leader who need not avoid holds the role, or report it up) — with the case and why (无可办理的领导).
    */
-  private async onUnstaffed(trx: Trx, task: TaskRow, vars: Record<string, VarValue>, orgId: number | null, avoidCadreId: number | null, offer: string): Promise<void> {
+  private async onUnstaffed(
+    trx: Trx,
+    task: TaskRow,
+    vars: Record<string, VarValue>,
+    orgId: number | null,
+    avoidCadreId: number | null,
+    offer: string,
+    custodianOrgId: number | null,
+  ): Promise<void> {
     const orgName = oneLine((await store.orgName(trx, orgId)) ?? '—');
     const notice = { event: 'task_unstaffed' as const, vars: { ...vars, orgName }, instanceId: task.instance_id, avoidCadreId };
     if (orgId !== null && task.candidate_role !== 'archive_chief') {
       await this.notify(trx, { ...notice, recipients: [{ role: 'archive_chief', orgUnitId: orgId }], link: { deadlines: true }, key: `unstaffed:${offer}:chief` });
+    }
+    if (task.candidate_role === 'auth_leader' && ['avoided', 'barred', 'vacant'].includes(String(vars.why)) && custodianOrgId !== null && custodianOrgId !== orgId) {
+      const officeName = oneLine((await store.orgName(trx, custodianOrgId)) ?? '—');
+      await this.notify(trx, {
+        ...notice,
+        vars: { ...notice.vars, audience: 'custodian', officeName },
+        recipients: [{ role: 'archive_chief', orgUnitId: custodianOrgId }],
+        link: { application: task.instance_id },
+        key: `unstaffed:${offer}:custodian`,
+      });
     }
     await this.notify(trx, { ...notice, recipients: [{ role: 'process_admin', orgUnitId: null }], link: { instance: task.instance_id }, key: `unstaffed:${offer}:admin` });
   }

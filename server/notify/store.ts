@@ -154,6 +154,17 @@ export async function orgName(q: Q, id: number | null | undefined): Promise<stri
   return r?.name ?? null;
 }
 
+/** The archive office answerable for a case (its variable `custodianOrgId`), if it names one. */
+export async function caseCustodian(q: Q, instanceId: string): Promise<number | null> {
+  const r = await q('process_instances').where({ id: instanceId }).first('variables');
+  return custodianIn(r?.variables ? JSON.parse(r.variables) : {});
+}
+
+export const custodianIn = (variables: Record<string, unknown>): number | null => {
+  const v = variables.custodianOrgId;
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
+};
+
 /** The case as a mail names it: its process name and business key. */
 export async function caseInfo(q: Q, instanceId: string): Promise<{ business_key: string | null; process_name: string; started_by: number | null } | undefined> {
   return q('process_instances as i')

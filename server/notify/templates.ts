@@ -128,6 +128,25 @@ const UNSTAFFED_ASK_EN: Record<string, string> = {
   assignee_unentitled: 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.',
 };
 
+/**
+ * To the chief of the office holding the archive, when a leaders' step (auth_leader) has nobody
+ * (`audience: custodian`): why no leader may take it, and what the office can do.
+ */
+const LEADERLESS_WHY_ZH: Record<string, string> = {
+  avoided: '无可办理的领导：担任该岗位的领导均需回避本案所涉干部',
+  barred: '无可办理的领导：担任该岗位的领导均需回避（须回避本案所涉干部，或已在本案中办理过另一级审批、为本人或同行提出的申请）',
+  vacant: '无可办理的领导：该单位目前没有在职的领导担任该岗位',
+};
+const LEADERLESS_WHY_EN: Record<string, string> = {
+  avoided: 'no leader may take it: every leader holding that role must avoid the cadre the case concerns',
+  barred: 'no leader may take it: every leader holding that role must stand aside (they must avoid the cadre the case concerns, already worked another level of approval of this case, or it is their own or a co-applied request)',
+  vacant: 'no leader may take it: nobody active in that unit holds that role',
+};
+const LEADERLESS_ASK_ZH = (v: Vars) =>
+  `该档案由${v.officeName}保管。请协调由其他有干部管理权限、无需回避的领导办理（请安全保密管理员为其授予该岗位后，由流程管理员转办给他），或报上级组织部门处理；在此之前案件不会继续。`;
+const LEADERLESS_ASK_EN = (v: Vars) =>
+  `${v.officeName} holds the archive. Please arrange for another leader with authority over the cadre who need not stand aside to work it (the security administrator gives them the role, then the process administrator hands the step to them), or refer it to the organisation department above; the case does not move until then.`;
+
 const OUTCOME_ZH: Record<string, string> = { approved: '已批准', rejected: '未获批准', terminated: '已终止', completed: '已办结', not_read: '已办结（未查阅）' };
 const OUTCOME_EN: Record<string, string> = { approved: 'approved', rejected: 'not approved', terminated: 'terminated', completed: 'completed', not_read: 'closed without a reading' };
 
@@ -404,24 +423,46 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     }),
   },
   task_unstaffed: {
-    zh: (v) => ({
-      subject: `【档案】待办无人可办：${v.taskName}（${v.caseRef}）`,
-      lines: [
-        greet.zh(v),
-        '',
-        `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${UNSTAFFED_WHY_ZH[v.why] ?? UNSTAFFED_WHY_ZH.avoided}，案件因此停在这一步。`,
-        UNSTAFFED_ASK_ZH[v.why] ?? UNSTAFFED_ASK_ZH.avoided,
-      ],
-    }),
-    en: (v) => ({
-      subject: `[Dangan] Nobody may work a task: ${v.taskName} (${v.caseRef})`,
-      lines: [
-        greet.en(v),
-        '',
-        `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${UNSTAFFED_WHY_EN[v.why] ?? UNSTAFFED_WHY_EN.avoided}, so the case waits at this step.`,
-        UNSTAFFED_ASK_EN[v.why] ?? UNSTAFFED_ASK_EN.avoided,
-      ],
-    }),
+    zh: (v) =>
+      v.audience === 'custodian'
+        ? {
+            subject: `【档案】无可办理的领导：${v.taskName}（${v.caseRef}）`,
+            lines: [
+              greet.zh(v),
+              '',
+              `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${LEADERLESS_WHY_ZH[v.why] ?? LEADERLESS_WHY_ZH.avoided}，案件因此停在这一步。`,
+              LEADERLESS_ASK_ZH(v),
+            ],
+          }
+        : {
+            subject: `【档案】待办无人可办：${v.taskName}（${v.caseRef}）`,
+            lines: [
+              greet.zh(v),
+              '',
+              `“${v.processName}”（编号 ${v.caseRef}）中的“${v.taskName}”应由${v.orgName}的${v.roleName}办理，但${UNSTAFFED_WHY_ZH[v.why] ?? UNSTAFFED_WHY_ZH.avoided}，案件因此停在这一步。`,
+              UNSTAFFED_ASK_ZH[v.why] ?? UNSTAFFED_ASK_ZH.avoided,
+            ],
+          },
+    en: (v) =>
+      v.audience === 'custodian'
+        ? {
+            subject: `[Dangan] No leader may take a step: ${v.taskName} (${v.caseRef})`,
+            lines: [
+              greet.en(v),
+              '',
+              `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${LEADERLESS_WHY_EN[v.why] ?? LEADERLESS_WHY_EN.avoided}, so the case waits at this step.`,
+              LEADERLESS_ASK_EN(v),
+            ],
+          }
+        : {
+            subject: `[Dangan] Nobody may work a task: ${v.taskName} (${v.caseRef})`,
+            lines: [
+              greet.en(v),
+              '',
+              `The step "${v.taskName}" of "${v.processName}" (case ${v.caseRef}) falls to the ${v.roleName} of ${v.orgName}, but ${UNSTAFFED_WHY_EN[v.why] ?? UNSTAFFED_WHY_EN.avoided}, so the case waits at this step.`,
+              UNSTAFFED_ASK_EN[v.why] ?? UNSTAFFED_ASK_EN.avoided,
+            ],
+          },
   },
 };
 
