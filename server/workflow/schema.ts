@@ -199,6 +199,13 @@ export const taskDetail = taskSchema
     canClaim: z.boolean(),
     canUnclaim: z.boolean(),
     canReassign: z.boolean().openapi({ description: '转办: the caller may hand the task to another holder of its role' }),
+    bar: z
+      .enum(['own_request', 'other_level'])
+      .nullable()
+      .openapi({
+        description:
+          '办理回避: why the caller may not work this open task though they read it (the archive chief who hands it on, or its holder, who may give it back): own_request (their own or a co-applied request), other_level (they worked a step of the case in another role); null otherwise. canClaim and canComplete are false then.',
+      }),
     caseReadable: z.boolean().openapi({ description: 'The caller may read the case (GET /api/process-instances/:id). When not, the subject and form are left out.' }),
     closedReason: z
       .enum(['done', 'doneByOther', 'withdrawn', 'terminated', 'stepCancelled'])

@@ -63,14 +63,27 @@ export class WorkflowService {
    * on working the step, not on answering for it: the archive chief who approved the case still hands
    * on (转办, 督办) its later archivist steps, and the process administrator any step (`handOn`).
    */
-  private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string, handOn: 'self' | 'head' | 'operator' = 'self'): Promise<void> {
+  /**
+   * `view` (the task page): the chief who answers for the task reads it, and its holder too, so that
+   * a barred one sees why and gives it back; the bar is answered (`bar` of the page), not thrown.
+   * `holder`: giving back (unclaim) is the holder's whatever their bar — it is what the bar asks.
+   * The avoidance of the cadre is never excused: such a holder's claim is released when the tie is
+   * made (held-tasks.ts releaseTiedTasks).
+   */
+  private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string, handOn: 'self' | 'head' | 'operator' | 'holder' | 'view' = 'self'): Promise<Bar | null> {
     const cadreId = await casesStore.cadreOfTask(q, taskId);
     const relation = cadreId ? await this.access.relationTo(q, user.id, cadreId) : null;
     if (relation) throw new Avoidance(relation);
     const task = await engineStore.findTask(q, taskId);
-    const answersFor = handOn === 'operator' || (handOn === 'head' && !!task && this.headsUnitOf(task, user));
-    const bar = task && task.completed_by !== user.id && !answersFor ? await barOf(q, user.id, task) : null;
-    if (bar) throw new Avoidance(bar);
+    if (!task || task.completed_by === user.id) return null;
+    const open = task.status === 'open';
+    const heads = (handOn === 'head' || (handOn === 'view' && open)) && this.headsUnitOf(task, user);
+    const holds = (handOn === 'holder' || (handOn === 'view' && open)) && task.assignee_id === user.id;
+    const excused = handOn === 'operator' || heads || holds;
+    if (excused && handOn !== 'view') return null;
+    const bar = await barOf(q, user.id, task);
+    if (bar && !excused) throw new Avoidance(bar);
+    return bar;
   }
 
   /** The processes one may file an application on: the latest version of each, without those withdrawn (停用). */
@@ -371,13 +384,21 @@ export class WorkflowService {
     return byName && toName ? { byName, toName, at: last.at } : null;
   }
 
+  /**
+   * The task page. Who may know of the task reads it (`seesTask`), and so does the archive chief
+   * who may hand the open task on (督办, 转办) though it is not his role's. Whoever is barred from
+   * working it (./bars.ts) and neither answers for it nor holds it gets 404, as on the commands;
+   * the chief or holder who is barred reads it with `bar` (why) and neither claim nor complete
+   * offered — the commands refuse them anyway.
+   */
   async getTask(user: SessionUser, id: string) {
     const t = await engineStore.findTask(this.db, id);
-    if (!t || !this.seesTask(t, user)) throw errors.notFound('Task');
+    if (!t || !(this.seesTask(t, user) || (t.status === 'open' && this.headsUnitOf(t, user)))) throw errors.notFound('Task');
     const actor = actorOf(user);
+    const bar = await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, id, 'view'));
     const open = t.status === 'open';
-    const couldClaim = open && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
-    await this.denied(user, null, 'task.view', id, () => this.assertNotAvoiding(this.db, user, id));
+    const works = open && !bar && this.engine.canWork(t, actor);
+    const couldClaim = open && !bar && !!t.candidate_role && this.engine.canWork({ ...t, assignee_id: null }, actor);
     const [inst, kase, names, caseReadable] = await Promise.all([
       engineStore.findInstance(this.db, t.instance_id),
       casesStore.findCase(this.db, t.instance_id),
@@ -394,7 +415,7 @@ export class WorkflowService {
       completedByName: t.completed_by ? (names.get(t.completed_by) ?? null) : null,
       comment: caseReadable ? t.comment : null,
       dueState: open ? this.dueState(t.due_at) : ('none' as DueState),
-      canComplete: open && this.engine.canWork(t, actor),
+      canComplete: works,
       canClaim: couldClaim && t.assignee_id === null,
       canUnclaim: open && t.assignee_id === user.id && !!t.candidate_role,
       canReassign: this.mayHandOn(t, user),
@@ -403,7 +424,8 @@ export class WorkflowService {
       reopenedAs: await this.reopenedAs(t, user),
       handedOn: open && caseReadable ? await this.handedOn(t) : null,
       form: caseReadable && t.form_key && inst ? this.withParams((await this.engine.formFor(this.db, inst.deployment_id, t.form_key)) ?? null) : null,
-      blockedChoices: open && this.engine.canWork(t, actor) ? await this.engine.blockedChoices(this.db, t) : [],
+      blockedChoices: works ? await this.engine.blockedChoices(this.db, t) : [],
+      bar: open ? bar : null,
     };
   }
 
@@ -450,7 +472,8 @@ export class WorkflowService {
     return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
       // The process administrator acts from 运行监控, which lists every task.
       if (action !== 'task.reassign_operator') await this.assertKnowsTask(trx, user, taskId);
-      await this.assertNotAvoiding(trx, user, taskId, action === 'task.reassign_operator' ? 'operator' : action === 'task.reassign' ? 'head' : 'self');
+      const excuse = action === 'task.reassign_operator' ? 'operator' : action === 'task.reassign' ? 'head' : action === 'task.unclaim' ? 'holder' : 'self';
+      await this.assertNotAvoiding(trx, user, taskId, excuse);
       const result = await fn(trx);
       await this.audit.record(trx, {
         actor: user,

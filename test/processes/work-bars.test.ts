@@ -42,14 +42,23 @@ const openTask = (instanceId: string, elementId: string) => db()('tasks').where(
 const offeredTo = async (taskId: string) =>
   (await db()('mail_outbox').where({ event: 'task_offered' }).select('recipient_id', 'link')).filter((m: any) => m.link.includes(taskId)).map((m: any) => m.recipient_id as number);
 
-/** Everything a barred user tries on the task is refused as absent, audited with `reason`, and changes nothing. */
-async function assertRefused(t: any, c: HttpClient, taskId: string, reason: string) {
+/**
+ * Everything a barred user tries on the task is refused as absent, audited with `reason`, and changes
+ * nothing. `answersFor`: the archive chief of the task's office, who may hand it on (转办, 督办), reads
+ * it — told why he cannot work it (`bar`), offered neither claim nor complete — but works it no more.
+ */
+async function assertRefused(t: any, c: HttpClient, taskId: string, reason: string, opts: { answersFor?: boolean } = {}) {
   const inbox = (await c.get('/api/tasks?filter=open&limit=200')).body.items.map((x: any) => x.id);
   t.false(inbox.includes(taskId), 'not in the inbox');
   t.false((await c.get('/api/tasks?filter=candidate&limit=200')).body.items.some((x: any) => x.id === taskId), 'not offered in the inbox');
   const before = await db()('tasks').where({ id: taskId }).first();
+  if (opts.answersFor) {
+    const page = await c.get(`/api/tasks/${taskId}`);
+    t.is(page.status, 200, JSON.stringify(page.body));
+    t.like(page.body, { bar: reason, canClaim: false, canComplete: false, canReassign: true, blockedChoices: [] });
+  }
   for (const [method, url, action] of [
-    ['get', `/api/tasks/${taskId}`, 'task.view'],
+    ...(opts.answersFor ? [] : ([['get', `/api/tasks/${taskId}`, 'task.view']] as const)),
     ['post', `/api/tasks/${taskId}/claim`, 'task.claim'],
     ['post', `/api/tasks/${taskId}/complete`, 'task.complete'],
   ] as const) {
@@ -161,7 +170,8 @@ test.serial('one archivist who is also the chief does 受理审查 but not the �
   t.false(offered.includes(me.id), 'not offered the second level');
   t.true(offered.includes(chief.id));
   const archivist = await sys.as('archivist1');
-  await assertRefused(t, archivist, task.id, 'other_level');
+  // As the office's chief he answers for the step: he reads it, told why it is not his to work.
+  await assertRefused(t, archivist, task.id, 'other_level', { answersFor: true });
   // He reads the case he worked on.
   t.is((await archivist.get(`/api/process-instances/${id}`)).status, 200);
 
@@ -202,5 +212,5 @@ test.serial('the chief who did the archivist’s review is not offered the chief
   const procadmin = await actor(sys, 'procadmin');
   const unstaffed = await db()('mail_outbox').where({ instance_id: id, event: 'task_unstaffed' }).select('recipient_id', 'body');
   t.deepEqual(unstaffed.map((m: any) => m.recipient_id), [procadmin.id]);
-  await assertRefused(t, await sys.as('chief1'), task.id, 'other_level');
+  await assertRefused(t, await sys.as('chief1'), task.id, 'other_level', { answersFor: true });
 });
