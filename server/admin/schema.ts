@@ -70,13 +70,31 @@ export const rolesBody = z
 
 const CADRE_BY_ID_NUMBER = '请按身份证号指定干部，不接受干部编号 / Name the cadre by ID number (cadreIdNumber); cadreId is not accepted';
 
-/** The cadre an account is, by 居民身份证 number only (as an avoidance entry names one). */
+/**
+ * Why an account is linked to a cadre, or unlinked: the link decides which archives the user may
+ * no longer read (their own, their relatives'), so it is as accountable as an avoidance entry and
+ * takes its bounds (server/access/routes.ts): 2–200 characters to link, 2–500 to lift.
+ */
+const linkReason = z
+  .string({ error: '请填写关联干部的原因 / Give the reason for the link' })
+  .trim()
+  .min(2, '关联原因至少 2 个字 / The reason needs at least 2 characters')
+  .max(200, '关联原因最多 200 个字 / The reason may have at most 200 characters');
+const unlinkReason = z
+  .string({ error: '请填写解除关联的原因 / Give the reason for lifting the link' })
+  .trim()
+  .min(2, '解除关联的原因至少 2 个字 / The reason needs at least 2 characters')
+  .max(500, '解除关联的原因最多 500 个字 / The reason may have at most 500 characters');
+
+/** The cadre an account is, by 居民身份证 number only (as an avoidance entry names one), and why. */
 export const cadreLinkBody = z
   .strictObject(
-    { cadreIdNumber: idNumber },
+    { cadreIdNumber: idNumber, reason: linkReason },
     { error: (iss) => (iss.code === 'unrecognized_keys' && iss.keys.includes('cadreId') ? CADRE_BY_ID_NUMBER : undefined) },
   )
   .openapi('LinkCadreRequest');
+
+export const cadreUnlinkBody = z.strictObject({ reason: unlinkReason }).openapi('UnlinkCadreRequest');
 
 export const orgUnitBody = z.object({ orgUnitId: intId }).strict().openapi('SetOrgUnitRequest');
 

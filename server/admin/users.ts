@@ -23,7 +23,7 @@ import type { NotifyService } from '../notify/service.ts';
 import { formatInstant } from '../notify/beijing.ts';
 import { oneLine } from '../notify/templates.ts';
 import { assertRoleSet } from './separation.ts';
-import { releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
+import { releaseTiedTasks, releaseUnentitledTasks, type AccountChange } from '../workflow/held-tasks.ts';
 import * as store from './store.ts';
 
 /**
@@ -261,9 +261,10 @@ export class UserAdminService {
    * relative's (server/access cadreTies, read per request: no new login needed). One account, one
    * cadre, and the other way round: a linked account or an already-linked cadre is 409 (naming the
    * account — the security administrator's to see). An ID number of no cadre is 400 at its field
-   * (干部不存在), audited as denied with the number masked, so trying numbers shows in the log.
+   * (干部不存在), audited as denied with the number masked, so trying numbers shows in the log. The
+   * reason given (schema.ts, as an avoidance entry's) is written to the audit row of the link.
    */
-  async linkCadre(actor: Actor, ip: string | null, id: number, idNumber: string): Promise<AccountDto> {
+  async linkCadre(actor: Actor, ip: string | null, id: number, idNumber: string, reason: string): Promise<AccountDto> {
     const outcome = await this.refusalAudited(actor, ip, 'user.cadre_link', id, { idNumber: maskIdNumber(idNumber) }, () =>
       this.db.transaction(async (trx) => {
         const row = await this.target(trx, actor, id);
@@ -285,7 +286,9 @@ export class UserAdminService {
           if (!isUniqueViolation(e)) throw e;
           throw errors.conflict('CADRE_LINKED_ELSEWHERE', '该干部已关联另一个账号 / The cadre is already linked to another account');
         }
-        await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber) } });
+        await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber), reason } });
+        // Tasks held on cases about the cadre or a relative go back to their groups (workflow/held-tasks.ts).
+        await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, { id, displayName: row.display_name, orgUnitId: row.org_unit_id }, 'cadre_link');
         return { refused: false as const };
       }),
     );
@@ -296,8 +299,11 @@ export class UserAdminService {
     return this.get(actor, id);
   }
 
-  /** Lifts the link: the user reads their own and their relatives' archives again where their scope holds them. */
-  async unlinkCadre(actor: Actor, ip: string | null, id: number): Promise<AccountDto> {
+  /**
+   * Lifts the link: the user reads their own and their relatives' archives again where their scope
+   * holds them. Like linking (and lifting an avoidance entry), it is done for a reason, audited.
+   */
+  async unlinkCadre(actor: Actor, ip: string | null, id: number, reason: string): Promise<AccountDto> {
     await this.refusalAudited(actor, ip, 'user.cadre_unlink', id, {}, () =>
       this.db.transaction(async (trx) => {
         const row = await this.target(trx, actor, id);
@@ -309,7 +315,7 @@ export class UserAdminService {
           action: 'user.cadre_unlink',
           objectType: 'user',
           objectId: id,
-          detail: { cadreId: row.cadre_id, idNumber: row.cadre_id_number ? maskIdNumber(row.cadre_id_number) : null },
+          detail: { cadreId: row.cadre_id, idNumber: row.cadre_id_number ? maskIdNumber(row.cadre_id_number) : null, reason },
         });
       }),
     );

@@ -20,6 +20,9 @@ test.after.always(async () => {
 });
 
 const mask = (n: string) => `${n.slice(0, 6)}********${n.slice(-4)}`;
+/** Why the security administrator links and unlinks (a reason is required: cadre-link-reason.test.ts). */
+const WHY = '本人入职时登记的干部身份。';
+const UNWHY = '身份证号登记有误，解除后重新核对。';
 const idNumberOf = async (cadreId: number) => (await sys.services.db('cadres').where({ id: cadreId }).first('id_number')).id_number as string;
 
 /** A new archivist of the city office, made as a real installation makes one: sysadmin creates, secadmin grants. */
@@ -40,7 +43,7 @@ async function newArchivist(username: string) {
 test.serial('linked by ID number, an archivist reads neither her own archive nor a relative’s, at once; unlinked, she reads them again', async (t) => {
   const db = sys.services.db;
   const { id, created } = await newArchivist('wangli');
-  t.is(created.cadreIdNumber, null, 'a new account is no cadre');
+  t.false('cadreIdNumber' in created, 'the system administrator is not told which accounts are cadres');
   t.is((await db('users').where({ id }).first()).cadre_id, null);
 
   // Her own cadre record and her brother's, both held by her office; the brother is recorded in her
@@ -57,7 +60,7 @@ test.serial('linked by ID number, an archivist reads neither her own archive nor
   const secadmin = await sessionOf(sys, 'secadmin');
   const ownIdNumber = await idNumberOf(own.cadreId);
   // Typed with spaces and a small x, as a person types; the answer shows the number masked, no name.
-  const linked = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: ` ${ownIdNumber.toLowerCase()} ` });
+  const linked = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: ` ${ownIdNumber.toLowerCase()} `, reason: WHY });
   t.is(linked.status, 200);
   t.is(linked.body.cadreIdNumber, mask(ownIdNumber));
   t.false(JSON.stringify(linked.body).includes(own.name), 'the cadre’s name is not in the answer');
@@ -77,17 +80,18 @@ test.serial('linked by ID number, an archivist reads neither her own archive nor
   t.is((await chief.get(`/api/archives/${own.archiveId}`)).status, 200);
   t.is((await chief.get(`/api/archives/${brother.archiveId}`)).status, 200);
 
-  // The list shows the link, masked, to both administrators who read accounts.
+  // The list shows the link, masked, to the security administrator (not to the system administrator:
+  // cadre-link-visibility.test.ts).
   const listed = await secadmin.get('/api/admin/users?q=wangli');
   t.is(listed.body.items[0].cadreIdNumber, mask(ownIdNumber));
 
   const rows = await auditRows(sys, 'user.cadre_link');
   t.is(rows.length, 1);
   t.like(rows[0], { actor: 'secadmin', outcome: 'success', object_type: 'user', object_id: String(id) });
-  t.deepEqual(JSON.parse(rows[0].detail), { cadreId: own.cadreId, idNumber: mask(ownIdNumber) });
+  t.deepEqual(JSON.parse(rows[0].detail), { cadreId: own.cadreId, idNumber: mask(ownIdNumber), reason: WHY });
 
   // Unlinked: she reads them again (her office holds them), in the same session.
-  const unlinked = await secadmin.request('DELETE', `/api/admin/users/${id}/cadre`);
+  const unlinked = await secadmin.request('DELETE', `/api/admin/users/${id}/cadre`, { reason: UNWHY });
   t.is(unlinked.status, 200);
   t.is(unlinked.body.cadreIdNumber, null);
   t.is((await db('users').where({ id }).first()).cadre_id, null);
@@ -96,8 +100,8 @@ test.serial('linked by ID number, an archivist reads neither her own archive nor
   const off = await auditRows(sys, 'user.cadre_unlink');
   t.is(off.length, 1);
   t.like(off[0], { actor: 'secadmin', object_id: String(id) });
-  t.deepEqual(JSON.parse(off[0].detail), { cadreId: own.cadreId, idNumber: mask(ownIdNumber) });
-  t.is((await secadmin.request('DELETE', `/api/admin/users/${id}/cadre`)).body.code, 'CADRE_NOT_LINKED');
+  t.deepEqual(JSON.parse(off[0].detail), { cadreId: own.cadreId, idNumber: mask(ownIdNumber), reason: UNWHY });
+  t.is((await secadmin.request('DELETE', `/api/admin/users/${id}/cadre`, { reason: UNWHY })).body.code, 'CADRE_NOT_LINKED');
 });
 
 test.serial('an unknown number is 400 干部不存在, audited masked; a cadre id is refused; one account ↔ one cadre (409 naming the account)', async (t) => {
@@ -106,7 +110,7 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
   const { id } = await newArchivist('zhaomin');
   const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 13);
 
-  const unknown = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: '15030219000101000X' });
+  const unknown = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: '15030219000101000X', reason: WHY });
   t.is(unknown.status, 400);
   t.deepEqual(unknown.body.details, [{ field: 'cadreIdNumber', message: '干部不存在 / no such cadre' }]);
   const denied = (await auditRows(sys, 'user.cadre_link')).filter((r: any) => r.outcome === 'denied');
@@ -115,16 +119,16 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
   t.deepEqual(JSON.parse(denied[0].detail), { reason: 'no_such_cadre', idNumber: '150302********000X' });
   t.false(denied[0].detail.includes('15030219000101000X'));
 
-  const byId = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreId: target.cadreId });
+  const byId = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreId: target.cadreId, reason: WHY });
   t.is(byId.status, 400);
   t.regex(JSON.stringify(byId.body.details), /请按身份证号指定干部/);
-  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: '12345' })).status, 400);
+  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: '12345', reason: WHY })).status, 400);
   t.is((await db('users').where({ id }).first()).cadre_id, null, 'nothing linked');
 
   // archivist1 (a demo account) is a cadre already: her number cannot be another account's.
   const a1 = await db('users').where({ username: 'archivist1' }).first();
   const a1Number = await idNumberOf(a1.cadre_id);
-  const taken = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: a1Number });
+  const taken = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: a1Number, reason: WHY });
   t.is(taken.status, 409);
   t.is(taken.body.code, 'CADRE_LINKED_ELSEWHERE');
   t.regex(taken.body.message, new RegExp(`该干部已关联账号 ${a1.display_name}（archivist1）`));
@@ -134,10 +138,10 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
 
   // Linked once, the account takes no second cadre until it is unlinked.
   const number = await idNumberOf(target.cadreId);
-  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: number })).status, 200);
-  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: number })).body.code, 'CADRE_ALREADY_LINKED');
+  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: number, reason: WHY })).status, 200);
+  t.is((await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: number, reason: WHY })).body.code, 'CADRE_ALREADY_LINKED');
   const other = await plainArchiveOf(sys, '150300-ZZB-DAS', 14);
-  const second = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: await idNumberOf(other.cadreId) });
+  const second = await secadmin.request('PUT', `/api/admin/users/${id}/cadre`, { cadreIdNumber: await idNumberOf(other.cadreId), reason: WHY });
   t.is(second.status, 409);
   t.is(second.body.code, 'ACCOUNT_HAS_CADRE');
   t.is((await db('users').where({ id }).first()).cadre_id, target.cadreId);
@@ -147,7 +151,7 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
   const { id: racing } = await newArchivist('sunli');
   const [c1, c2] = [await plainArchiveOf(sys, '150300-ZZB-DAS', 15), await plainArchiveOf(sys, '150300-ZZB-DAS', 16)];
   const linksBefore = (await auditRows(sys, 'user.cadre_link')).filter((r: any) => r.outcome === 'success').length;
-  const both = await Promise.all([c1, c2].map(async (c) => secadmin.request('PUT', `/api/admin/users/${racing}/cadre`, { cadreIdNumber: await idNumberOf(c.cadreId) })));
+  const both = await Promise.all([c1, c2].map(async (c) => secadmin.request('PUT', `/api/admin/users/${racing}/cadre`, { cadreIdNumber: await idNumberOf(c.cadreId), reason: WHY })));
   t.deepEqual(both.map((r) => r.status).sort(), [200, 409]);
   t.is(both.find((r) => r.status === 409)!.body.code, 'ACCOUNT_HAS_CADRE');
   const won = both.find((r) => r.status === 200)!.body.cadreIdNumber;
@@ -161,7 +165,7 @@ test.serial('an unknown number is 400 干部不存在, audited masked; a cadre i
 
   // Not one's own account (the 三员 rule), audited as refused.
   const me = await db('users').where({ username: 'secadmin' }).first();
-  const own = await secadmin.request('PUT', `/api/admin/users/${me.id}/cadre`, { cadreIdNumber: await idNumberOf(other.cadreId) });
+  const own = await secadmin.request('PUT', `/api/admin/users/${me.id}/cadre`, { cadreIdNumber: await idNumberOf(other.cadreId), reason: WHY });
   t.is(own.status, 422);
   t.is(own.body.details.rule, 'NOT_OWN_ACCOUNT');
   const refused = (await auditRows(sys, 'user.cadre_link')).filter((r: any) => r.outcome === 'denied' && r.object_id === String(me.id));
@@ -177,8 +181,8 @@ test.serial('only the security administrator links and unlinks: the system admin
   const number = await idNumberOf(free.cadreId);
   for (const who of ['sysadmin', 'auditor', 'archivist1', 'chief1', 'applicant1', 'leader1']) {
     const c = await sys.as(who);
-    t.is((await c.request('PUT', `/api/admin/users/${target.id}/cadre`, { cadreIdNumber: number })).status, 403, `${who} links`);
-    t.is((await c.request('DELETE', `/api/admin/users/${target.id}/cadre`)).status, 403, `${who} unlinks`);
+    t.is((await c.request('PUT', `/api/admin/users/${target.id}/cadre`, { cadreIdNumber: number, reason: WHY })).status, 403, `${who} links`);
+    t.is((await c.request('DELETE', `/api/admin/users/${target.id}/cadre`, { reason: UNWHY })).status, 403, `${who} unlinks`);
   }
   t.is((await db('users').where({ id: target.id }).first()).cadre_id, target.cadre_id, 'unchanged');
   t.is((await auditRows(sys, 'user.cadre_unlink')).length, 1, 'only the first test’s unlink');

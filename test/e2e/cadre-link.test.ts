@@ -1,12 +1,13 @@
 // 关联干部 in a real browser: the security administrator links a new archivist's account to her own
-// cadre record by ID number in 用户管理 — a malformed number refused at the field before any request,
+// cadre record by ID number in 用户管理, giving the reason (asked before any request, as the number's
+// form is) — a malformed number refused at the field before any request,
 // an unknown one by the server (干部不存在), a cadre another account already is named in words — and
 // the row then shows the number masked (never the cadre's name); the archivist no longer reads that
 // archive, in the session she has. Unlinking gives it back. In English at 1024 px the table still
 // fits. Screenshots: cadre-link-*.png (and /tmp/hi/ for the report).
 import fs from 'node:fs';
 import test from 'ava';
-import type { Page, Request } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 import { adminSuite } from './admin-setup.ts';
 import { loginWithCode, logout } from './browser.ts';
 import { shot } from './shots.ts';
@@ -77,8 +78,15 @@ test.serial('the security administrator links an account to its cadre by ID numb
   await dlg.getByText('系统不显示干部姓名', { exact: false }).waitFor();
   const link = dlg.getByRole('button', { name: '关联', exact: true });
   await link.click();
-  await dlg.getByText('必填', { exact: true }).waitFor();
+  await dlg.locator('#cadre-id-err').getByText('必填', { exact: true }).waitFor();
   t.is(await dlg.getByLabel('本人居民身份证号').getAttribute('aria-invalid'), 'true');
+  // The reason is asked too (2–200 characters, written to the audit log).
+  await dlg.locator('#cadre-reason-err').getByText('必填', { exact: true }).waitFor();
+  t.is(await dlg.getByLabel('关联原因').getAttribute('aria-invalid'), 'true');
+  await dlg.getByLabel('关联原因').fill('错');
+  await link.click();
+  await dlg.locator('#cadre-reason-err').getByText('原因至少 2 个字').waitFor();
+  await dlg.getByLabel('关联原因').fill('本人系干部，经组织部门核实。');
   await dlg.getByLabel('本人居民身份证号').fill(cadre.id_number.slice(0, 17));
   await link.click();
   await dlg.getByText('身份证号应为 18 位数字，末位可为 X').waitFor();
@@ -116,10 +124,13 @@ test.serial('the security administrator links an account to its cadre by ID numb
   await row(p, 'archivist1').getByText('本人干部（身份证号）').waitFor();
   await save(p, 'cadre-link-zh-1280');
 
-  // Unlinking: the dialog shows the link, and lifting it gives the archive back.
+  // Unlinking: the dialog shows the link and asks why; lifting it gives the archive back.
   await search(p, 'liuyang');
   await r.getByRole('button', { name: '解除干部关联' }).click();
   await dlg.getByText(`已关联本人干部：身份证号 ${mask(cadre.id_number)}`).waitFor();
+  await dlg.getByRole('button', { name: '解除关联' }).click();
+  await dlg.locator('#cadre-reason-err').getByText('必填', { exact: true }).waitFor();
+  await dlg.getByLabel('解除原因').fill('身份证号登记有误，解除后重新核对。');
   await save(p, 'cadre-link-unlink-dialog');
   await dlg.getByRole('button', { name: '解除关联' }).click();
   await dlg.waitFor({ state: 'hidden' });
@@ -132,11 +143,11 @@ test.serial('the security administrator links an account to its cadre by ID numb
 
   const audit = await db('audit_log').whereIn('action', ['user.cadre_link', 'user.cadre_unlink']).orderBy('seq');
   t.deepEqual(
-    audit.map((a: any) => [a.action, a.outcome, JSON.parse(a.detail).idNumber]),
+    audit.map((a: any) => [a.action, a.outcome, JSON.parse(a.detail).idNumber, a.outcome === 'success' ? JSON.parse(a.detail).reason : null]),
     [
-      ['user.cadre_link', 'denied', mask(unknown)],
-      ['user.cadre_link', 'success', mask(cadre.id_number)],
-      ['user.cadre_unlink', 'success', mask(cadre.id_number)],
+      ['user.cadre_link', 'denied', mask(unknown), null],
+      ['user.cadre_link', 'success', mask(cadre.id_number), '本人系干部，经组织部门核实。'],
+      ['user.cadre_unlink', 'success', mask(cadre.id_number), '身份证号登记有误，解除后重新核对。'],
     ],
   );
   t.deepEqual(b.problems.filter((m) => !provoked(m)), []);
@@ -162,9 +173,39 @@ test.serial('in English at 1024 px the link shows and the table fits', async (t)
   await row(p, 'liuyang').getByRole('button', { name: 'Link cadre' }).click();
   const dlg = p.getByRole('dialog', { name: 'Link cadre: 刘洋 (liuyang)' });
   await dlg.getByLabel('Their own resident ID number').waitFor();
+  await dlg.getByLabel('Reason for the link').waitFor();
   await save(p, 'cadre-link-en-dialog');
   await dlg.getByRole('button', { name: 'Cancel' }).click();
   await p.getByLabel('Language').selectOption('zh');
+  await logout(p);
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('the system administrator’s 用户管理 works and shows no account as a cadre', async (t) => {
+  const { sys, b } = suite;
+  const p = b.page;
+  b.problems.length = 0;
+  await p.setViewportSize({ width: 1280, height: 800 });
+  const calls: string[] = [];
+  const onResponse = async (res: Response) => {
+    if (new URL(res.url()).pathname === '/api/admin/users') calls.push(await res.text());
+  };
+  p.on('response', onResponse);
+  await p.context().clearCookies();
+  await loginWithCode(p, sys, 'sysadmin');
+  b.problems.length = 0; // the first answer was 401 TOTP_REQUIRED
+  await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '用户管理' }).click();
+  await p.getByRole('heading', { name: '用户管理', level: 1 }).waitFor();
+  // archivist1 is a cadre (linked): her row looks like any other to him, with his actions.
+  const a1 = row(p, 'archivist1');
+  await a1.getByRole('button', { name: '重置密码' }).waitFor();
+  t.is(await a1.getByRole('button', { name: '停用' }).count(), 1);
+  t.is(await p.getByText('本人干部（身份证号）').count(), 0, 'no row shows a cadre link');
+  t.is(await a1.getByRole('button', { name: '解除干部关联' }).count(), 0);
+  t.true(calls.length > 0);
+  for (const body of calls) t.false(body.includes('cadreIdNumber'), 'the answers carry no cadre field');
+  await save(p, 'cadre-link-sysadmin');
+  p.off('response', onResponse);
   await logout(p);
   t.deepEqual(b.problems, []);
 });

@@ -350,8 +350,8 @@ export type Account = {
   lastLoginAt: string | null;
   createdAt: string;
   isDemo: boolean;
-  /** The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name. */
-  cadreIdNumber: string | null;
+  /** The ID number of the cadre the account is, masked (150302********000X); null when not linked. Never the name. Only in the security administrator’s answers: the system administrator is not told which accounts are cadres (absent). */
+  cadreIdNumber?: string | null;
 };
 
 export type AccountWithInitialPassword = {
@@ -377,6 +377,11 @@ export type SetOrgUnitRequest = {
 
 export type LinkCadreRequest = {
   cadreIdNumber: string;
+  reason: string;
+};
+
+export type UnlinkCadreRequest = {
+  reason: string;
 };
 
 export type SecurityPolicy = {
@@ -2914,11 +2919,11 @@ export interface ApiRoutes {
     body: LinkCadreRequest;
     response: Account;
   };
-  /** Unlink an account from its cadre */
+  /** Unlink an account from its cadre, giving the reason */
   "DELETE /api/admin/users/:id/cadre": {
     params: { id: number };
     query: never;
-    body: never;
+    body: UnlinkCadreRequest;
     response: Account;
   };
   /** Forget a lost authenticator; the user enrols a new one at the next login */

@@ -132,6 +132,11 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
     accountHasCadre: 'This account is linked to another cadre: unlink it first.',
     alreadyLinked: 'This account is already linked to this cadre.',
     notLinked: 'This account is not linked to a cadre.',
+    reason: 'Reason for the link',
+    unlinkReason: 'Reason for unlinking',
+    reasonHint: '{min}–{max} characters, kept in the audit log',
+    reasonShort: 'The reason needs at least {n} characters',
+    reasonLong: 'The reason may have at most {n} characters',
   },
   refusal: {
     separationAdmins: 'Separation of duties: one account cannot hold two of system administrator, security administrator, auditor ({roles}).',

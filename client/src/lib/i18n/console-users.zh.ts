@@ -128,6 +128,11 @@ export const consoleUsersZh = {
     accountHasCadre: '该账号已关联另一名干部，请先解除关联。',
     alreadyLinked: '该账号已关联此干部。',
     notLinked: '该账号未关联干部。',
+    reason: '关联原因',
+    unlinkReason: '解除原因',
+    reasonHint: '{min}–{max} 个字，记入审计日志',
+    reasonShort: '原因至少 {n} 个字',
+    reasonLong: '原因至多 {n} 个字',
   },
   refusal: {
     separationAdmins: '违反三员分立：系统管理员、安全保密管理员、安全审计员不能由同一账号兼任（{roles}）。',
