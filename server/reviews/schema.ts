@@ -123,7 +123,9 @@ export const awaitingReview = z
     reviewerName: z.string().nullable(),
     submittedAt: z.string(),
     waitingDays: z.number().int().openapi({ description: 'Beijing calendar days since it was submitted: 0 the same day' }),
-    score: z.number(),
+    score: z.number().openapi({
+      description: 'out of 100, one decimal: the score against its 审核标准 version’s total (as 统计分析 counts it and passScore reads), so a legacy version’s 87 of 147 is 59.2',
+    }),
     passScore: z.number(),
     vetoed: z.boolean(),
     campaignTitle: z.string().nullable(),

@@ -51,6 +51,12 @@ type Action = 'mark' | 'submit' | 'withdraw' | 'cancel' | 'confirm' | 'return';
 /** Points taken off and whether a veto item failed. */
 const tally = (marks: Array<{ deduction: number; veto: boolean }>) => ({ deducted: marks.reduce((a, m) => a + m.deduction, 0), vetoed: marks.some((m) => m.veto) });
 /** Drafts (and drafts given up) show the score as marked so far; submitted reviews the score fixed then. */
+/**
+ * A score as a figure out of 100, one decimal: against its version's total, as 统计分析 reads it
+ * (server/reports/store.ts reviewCounts) and as the pass mark (out of 100) is applied on confirming.
+ */
+const outOf100 = (score: number, total: number | undefined): number => (total ? Math.round((score * 1000) / total) / 10 : score);
+
 const liveScore = (status: ReviewStatus) => status === 'draft' || status === 'cancelled';
 
 export class ArchiveReviews {
@@ -158,6 +164,7 @@ export class ArchiveReviews {
   async awaiting(user: SessionUser, f: { for: 'me' | 'office'; offset: number; limit: number }) {
     const excludedCadreIds = await this.access.excludedCadreIds(this.db, user.id);
     const { total, rows } = await store.awaiting(this.db, { officeId: user.orgUnitId, excludedCadreIds, notBy: f.for === 'me' ? user.id : undefined }, f);
+    const points = rows.length ? await store.maxScores(this.db) : new Map<number, number>();
     const today = Date.parse(beijingDay(this.clock.now()));
     return {
       total,
@@ -167,7 +174,9 @@ export class ArchiveReviews {
         reviewerName: r.reviewer_name,
         submittedAt: r.submitted_at,
         waitingDays: Math.max(0, Math.round((today - Date.parse(beijingDay(new Date(r.submitted_at)))) / 86_400_000)),
-        score: r.score,
+        // Out of 100, as 统计分析 counts it and the pass mark reads: a version published before totals
+        // were held to 100 (87 of 147) shows 59.2, not 87 that would look like a pass.
+        score: outOf100(r.score, points.get(r.standard_version)),
         passScore: r.pass_score,
         vetoed: r.vetoed,
         campaignTitle: r.campaign_title,

@@ -214,6 +214,7 @@ export interface AwaitingRow {
   pass_score: number;
   vetoed: boolean;
   campaign_title: string | null;
+  standard_version: number;
 }
 
 /** A page of awaitingQuery, the longest waiting first: the archive's number, never the cadre's name. */
@@ -226,10 +227,10 @@ export async function awaiting(q: Q, f: { officeId: number; excludedCadreIds: nu
     .orderBy('r.id')
     .offset(page.offset)
     .limit(page.limit)
-    .select('r.id', 'a.archive_no', 'r.reviewer_id', 'u.display_name as reviewer_name', 'r.submitted_at', 'r.score', 'r.pass_score', 'r.vetoed', 'k.title as campaign_title');
+    .select('r.id', 'a.archive_no', 'r.reviewer_id', 'u.display_name as reviewer_name', 'r.submitted_at', 'r.score', 'r.pass_score', 'r.vetoed', 'k.title as campaign_title', 'r.standard_version');
   return {
     total: Number(n),
-    rows: rows.map((r: any) => ({ ...r, id: Number(r.id), reviewer_id: Number(r.reviewer_id), score: Number(r.score), pass_score: Number(r.pass_score), vetoed: !!r.vetoed })),
+    rows: rows.map((r: any) => ({ ...r, id: Number(r.id), reviewer_id: Number(r.reviewer_id), score: Number(r.score), pass_score: Number(r.pass_score), vetoed: !!r.vetoed, standard_version: Number(r.standard_version) })),
   };
 }
 
