@@ -70,7 +70,10 @@ test('a row changed with the triggers dropped is found by its seq', async (t) =>
   t.false(v.ok);
   t.is(v.firstBadSeq, 23);
   t.is(v.reason, 'hash');
-  t.is(v.entries, 22);
+  t.is(v.headSeq, 22);
+  // The walk goes on past the break: every row is checked, the one break listed.
+  t.is(v.entries, 50);
+  t.deepEqual(v.breaks, [{ seq: 23, reason: 'hash' }]);
 });
 
 test('a chain rewritten with fresh hashes after a change is caught by the checkpoint after it', async (t) => {

@@ -116,6 +116,12 @@ test.serial('verify, sign a checkpoint, list them; other roles cannot', async (t
   const quick = await auditor.get('/api/audit/verify?from=checkpoint');
   t.true(quick.body.ok);
   t.is(quick.body.fromSeq, cp.body.seq);
+  // A quick check says what it covered: from the checkpoint on, not the whole log.
+  t.is(quick.body.scope, 'from_checkpoint');
+  t.is(v.body.scope, 'full');
+  t.deepEqual(v.body.breaks, []);
+  const quickRow = await sys.services.db('audit_log').where({ action: 'audit.verify' }).orderBy('seq', 'desc').first();
+  t.like(JSON.parse(quickRow.detail), { ok: true, from: 'checkpoint', scope: 'from_checkpoint', checkedFrom: cp.body.seq });
   t.deepEqual(
     (await sys.services.db('audit_log').whereIn('action', ['audit.verify', 'audit.checkpoint']).orderBy('seq')).map((r: any) => r.action),
     ['audit.verify', 'audit.checkpoint', 'audit.verify'],
@@ -137,6 +143,7 @@ test.serial('a tampered row shows in the console by its seq', async (t) => {
   t.false(v.body.ok);
   t.is(v.body.firstBadSeq, Number(target.seq));
   t.is(v.body.reason, 'hash');
+  t.deepEqual(v.body.breaks, [{ seq: Number(target.seq), reason: 'hash' }]);
   const row = await db('audit_log').where({ action: 'audit.verify' }).orderBy('seq', 'desc').first();
   t.is(row.outcome, 'failure');
   t.is(JSON.parse(row.detail).firstBadSeq, Number(target.seq));

@@ -76,7 +76,14 @@ export class AuditConsole {
       action: 'audit.verify',
       objectType: 'audit_log',
       outcome: result.ok ? 'success' : 'failure',
-      detail: { ok: result.ok, from, entries: result.entries, ...(result.ok ? {} : { firstBadSeq: result.firstBadSeq, reason: result.reason }) },
+      detail: {
+        ok: result.ok,
+        from,
+        scope: result.scope,
+        ...(result.scope === 'from_checkpoint' ? { checkedFrom: result.fromSeq } : {}),
+        entries: result.entries,
+        ...(result.ok ? {} : { firstBadSeq: result.firstBadSeq, reason: result.reason, breaks: result.breaks.length, ...(result.breaksMore ? { breaksMore: true } : {}) }),
+      },
     });
     return result;
   }

@@ -78,6 +78,13 @@ export const verifyResultSchema = z
     headSeq: z.number().int(),
     firstBadSeq: z.number().int().optional(),
     reason: z.string().optional(),
+    breaks: z
+      .array(z.object({ seq: z.number().int(), reason: z.string(), throughSeq: z.number().int().optional() }))
+      .openapi({ description: 'Every break found, oldest first (the walk goes on past each one), at most 100; firstBadSeq/reason are the first' }),
+    breaksMore: z.boolean().openapi({ description: 'More breaks were found than listed' }),
+    scope: z
+      .enum(['full', 'from_checkpoint'])
+      .openapi({ description: "full: every row left was checked; from_checkpoint: only the rows after the checkpoint at fromSeq — the rows before it were not checked" }),
     fromSeq: z.number().int(),
     checkpointSeq: z.number().int().optional(),
     checkpoints: z.number().int(),

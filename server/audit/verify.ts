@@ -15,15 +15,37 @@ export type VerifyReason =
   | 'checkpoint_signature'
   | 'missing_start';
 
+/** One place where the chain does not hold. */
+export interface VerifyBreak {
+  seq: number;
+  reason: VerifyReason;
+  /** For a gap of several rows: the last missing seq. */
+  throughSeq?: number;
+}
+
+/** At most this many breaks are listed; `breaksMore` says when the walk found others. */
+export const MAX_BREAKS = 100;
+
 export interface VerifyResult {
   ok: boolean;
-  /** Rows checked. */
+  /** Rows checked (the walk goes on past a break, so every row it could reach). */
   entries: number;
-  /** The last seq that checked out. */
+  /** The last seq that checked out before the first break (the head when none). */
   headSeq: number;
+  /** The first break, as before: its seq and reason (= breaks[0]). */
   firstBadSeq?: number;
   reason?: VerifyReason;
-  /** Where the walk began: 0 for the chain's start, else the seq of a checkpoint. */
+  /** Every break the walk found, oldest first, at most MAX_BREAKS. */
+  breaks: VerifyBreak[];
+  /** True when there were more breaks than listed. */
+  breaksMore: boolean;
+  /**
+   * 'full': every row left in the log was checked. 'from_checkpoint': only the rows after the
+   * checkpoint at `fromSeq`; the rows before it were not checked, so an intact answer says nothing
+   * about them.
+   */
+  scope: 'full' | 'from_checkpoint';
+  /** Where the walk began: 0 for the chain's start, else the seq of a checkpoint (or the prune's anchor). */
   fromSeq: number;
   /** Seq of the latest valid checkpoint, if any. */
   checkpointSeq?: number;
@@ -50,21 +72,56 @@ async function trustedCheckpoints(q: Q, signer: CheckpointSigner): Promise<{ byS
 export async function verifyChain(q: Q, signer: CheckpointSigner, from: VerifyFrom = 'start'): Promise<VerifyResult> {
   const { bySeq, bad } = await trustedCheckpoints(q, signer);
   const cpSeqs = [...bySeq.keys()].sort((a, b) => a - b);
-  const base = { entries: 0, checkpoints: cpSeqs.length, checkpointSeq: cpSeqs.at(-1) };
-  if (bad) return { ...base, ok: false, headSeq: 0, fromSeq: 0, firstBadSeq: bad.seq, reason: 'checkpoint_signature' };
+  const base = { checkpoints: cpSeqs.length, checkpointSeq: cpSeqs.at(-1) };
   const after = (seq: number) => (cpSeqs.filter((s) => s < seq).at(-1) ?? 0) + 1;
 
-  const { first, last } = await store.seqBounds(q);
+  // Every break found, the first MAX_BREAKS listed. The walk goes on after each one, re-seeded from
+  // the stored row, so a deletion further on is reported beside a changed row before it.
+  const breaks: VerifyBreak[] = [];
+  let breaksMore = false;
+  let entries = 0;
+  let headSeq: number | null = null;
   let prevSeq = 0;
   let prevHash = GENESIS;
+  let scope: VerifyResult['scope'] = 'full';
+  let fromSeq = 0;
+  const broke = (b: VerifyBreak) => {
+    if (headSeq === null) headSeq = prevSeq;
+    if (breaks.length < MAX_BREAKS) breaks.push(b);
+    else breaksMore = true;
+  };
+  const result = (): VerifyResult => ({
+    ...base,
+    ok: breaks.length === 0,
+    entries,
+    headSeq: headSeq ?? prevSeq,
+    ...(breaks.length ? { firstBadSeq: breaks[0].seq, reason: breaks[0].reason } : {}),
+    breaks,
+    breaksMore,
+    scope,
+    fromSeq,
+  });
+  if (bad) {
+    broke({ seq: bad.seq, reason: 'checkpoint_signature' });
+    return result();
+  }
+
+  const { first, last } = await store.seqBounds(q);
   if (from === 'checkpoint' && last !== null) {
     // The latest checkpoint that still has its row; its row must carry the signed hash.
     const anchor = cpSeqs.filter((s) => s <= last && s >= (first ?? 1)).at(-1);
     if (anchor !== undefined) {
+      scope = 'from_checkpoint';
+      fromSeq = anchor;
       const row = await store.rowAt(q, anchor);
-      if (!row) return { ...base, ok: false, headSeq: anchor - 1, fromSeq: anchor, firstBadSeq: anchor, reason: 'gap' };
+      if (!row) {
+        prevSeq = anchor - 1;
+        broke({ seq: anchor, reason: 'gap' });
+        return result();
+      }
       if (row.hash !== bySeq.get(anchor)) {
-        return { ...base, ok: false, headSeq: 0, fromSeq: anchor, firstBadSeq: after(anchor), reason: 'checkpoint_mismatch' };
+        headSeq = 0;
+        broke({ seq: after(anchor), reason: 'checkpoint_mismatch' });
       }
       prevSeq = anchor;
       prevHash = row.hash;
@@ -73,30 +130,32 @@ export async function verifyChain(q: Q, signer: CheckpointSigner, from: VerifyFr
   if (prevSeq === 0 && first !== null && first > 1) {
     // Pruned: the row before the first one left must be vouched for by a checkpoint.
     const anchorHash = bySeq.get(first - 1);
-    if (!anchorHash) return { ...base, ok: false, headSeq: 0, fromSeq: 0, firstBadSeq: after(first), reason: 'missing_start' };
     prevSeq = first - 1;
-    prevHash = anchorHash;
+    fromSeq = prevSeq;
+    if (anchorHash) prevHash = anchorHash;
+    else {
+      // Not vouched for: said, and the rest is still walked from the first row's own link.
+      headSeq = 0;
+      broke({ seq: after(first), reason: 'missing_start' });
+      const row = await store.rowAt(q, first);
+      prevHash = row!.prev_hash;
+    }
   }
-  const fromSeq = prevSeq;
 
-  let entries = 0;
   const batch = 2000;
-  const fail = (firstBadSeq: number, reason: VerifyReason): VerifyResult => ({
-    ...base,
-    ok: false,
-    entries,
-    headSeq: prevSeq,
-    fromSeq,
-    firstBadSeq,
-    reason,
-  });
   for (;;) {
     const rows = await store.readRange(q, prevSeq, batch);
     for (const r of rows) {
-      if (r.seq !== prevSeq + 1) return fail(prevSeq + 1, 'gap');
-      if (r.prev_hash !== prevHash || chainHash(prevHash, r) !== r.hash) return fail(r.seq, 'hash');
+      let linked = r.prev_hash === prevHash;
+      if (r.seq !== prevSeq + 1) {
+        broke({ seq: prevSeq + 1, reason: 'gap', ...(r.seq > prevSeq + 2 ? { throughSeq: r.seq - 1 } : {}) });
+        // The row after a gap cannot be linked to the missing one; its own hash still must hold.
+        linked = true;
+      }
+      if (!linked || chainHash(r.prev_hash, r) !== r.hash) broke({ seq: r.seq, reason: 'hash' });
       const signed = bySeq.get(r.seq);
-      if (signed !== undefined && signed !== r.hash) return fail(after(r.seq), 'checkpoint_mismatch');
+      if (signed !== undefined && signed !== r.hash) broke({ seq: after(r.seq), reason: 'checkpoint_mismatch' });
+      // Walk on from the row as stored: the next row is checked against it.
       prevSeq = r.seq;
       prevHash = r.hash;
       entries++;
@@ -104,9 +163,8 @@ export async function verifyChain(q: Q, signer: CheckpointSigner, from: VerifyFr
     if (rows.length < batch) break;
   }
   const maxCp = cpSeqs.at(-1) ?? 0;
-  if (maxCp > prevSeq) return fail(prevSeq + 1, 'truncated');
   const head = await store.head(q);
-  if (head.seq > prevSeq) return fail(prevSeq + 1, 'truncated');
-  if (head.seq !== prevSeq || head.hash !== prevHash) return fail(Math.min(head.seq + 1, prevSeq), 'head_mismatch');
-  return { ...base, ok: true, entries, headSeq: prevSeq, fromSeq };
+  if (maxCp > prevSeq || head.seq > prevSeq) broke({ seq: prevSeq + 1, reason: 'truncated' });
+  else if (head.seq !== prevSeq || head.hash !== prevHash) broke({ seq: Math.min(head.seq + 1, prevSeq), reason: 'head_mismatch' });
+  return result();
 }

@@ -316,6 +316,16 @@ export type AuditVerifyResult = {
   headSeq: number;
   firstBadSeq?: number;
   reason?: string;
+  /** Every break found, oldest first (the walk goes on past each one), at most 100; firstBadSeq/reason are the first */
+  breaks: Array<{
+    seq: number;
+    reason: string;
+    throughSeq?: number;
+  }>;
+  /** More breaks were found than listed */
+  breaksMore: boolean;
+  /** full: every row left was checked; from_checkpoint: only the rows after the checkpoint at fromSeq — the rows before it were not checked */
+  scope: "full" | "from_checkpoint";
   fromSeq: number;
   checkpointSeq?: number;
   checkpoints: number;
