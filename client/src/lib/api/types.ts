@@ -233,6 +233,8 @@ export type TaskDetail = Task & {
   canUnclaim: boolean;
   /** 转办: the caller may hand the task to another holder of its role */
   canReassign: boolean;
+  /** 办理回避: why the caller may not work this open task though they read it (the archive chief who hands it on, or its holder, who may give it back): own_request (their own or a co-applied request), other_level (they worked a step of the case in another role); null otherwise. canClaim and canComplete are false then. */
+  bar: "own_request" | "other_level" | null;
   /** The caller may read the case (GET /api/process-instances/:id). When not, the subject and form are left out. */
   caseReadable: boolean;
   /** Why a task is no longer to be done: done (by the caller), doneByOther, withdrawn (the applicant withdrew the case), terminated (the process administrator ended it), stepCancelled (the case went on without this step); null while open */

@@ -251,6 +251,13 @@ export const en: Dictionary = {
     notClaimed: 'Nobody has claimed this task; submitting makes it yours.',
     claimedByOther: '{name} has claimed this task; you can read it but not work on it.',
     handedOnToOther: '{by} handed this task to {to}; you can read it but not work on it.',
+    notYourStep: 'Nobody has claimed this task and it is not for your role; you can read it but not work on it.',
+    bar: {
+      own_request: 'Conflict of interest: this is your own request (or you are a co-applicant), so you may not work this step.',
+      other_level: 'Conflict of interest: you already worked a step of this case in another role, and two levels of approval need two people, so you may not work this step.',
+    },
+    barHandOn: 'You may still hand it on to a colleague who holds its role.',
+    barGiveBack: 'Give it back so that a colleague who holds its role can take it.',
     unsentTitle: 'Your decision was NOT submitted: {reason}.',
     unsentDoneBy: '{name} has already completed this task',
     unsentDoneByMe: 'you have already completed this task (in another window)',
@@ -382,6 +389,8 @@ export const en: Dictionary = {
     stranded: 'Nobody may work “{name}”: the assignee {from} has no business role left; the process administrators were told',
     releasedDisabled: '“{name}” back to the group: {from}’s account was disabled',
     strandedDisabled: 'Nobody may work “{name}”: the assignee {from}’s account was disabled; the process administrators were told',
+    releasedAvoid: '“{name}” back to the group: {from} must avoid the cadre the case concerns, so they can no longer work it',
+    strandedAvoid: 'Nobody may work “{name}”: the assignee {from} must avoid the cadre the case concerns; the process administrators were told',
     waiting: 'Waiting',
   },
   diagram: {

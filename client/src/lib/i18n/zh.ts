@@ -250,6 +250,13 @@ export const zh = {
     notClaimed: '此任务尚未认领，提交时将由您办理。',
     claimedByOther: '此任务已由 {name} 认领，您可以查看但不能办理。',
     handedOnToOther: '此任务已由 {by} 转交 {to} 办理，您可以查看但不能办理。',
+    notYourStep: '此任务尚未认领，不属于您的岗位，您可以查看但不能办理。',
+    bar: {
+      own_request: '办理回避：这是您本人提出（或作为同行查档人员参与）的申请，您不能办理本环节。',
+      other_level: '办理回避：您已在本案中办理过另一岗位的环节，两级审批须由两人办理，您不能办理本环节。',
+    },
+    barHandOn: '您仍可将其转办给本岗位的其他同事。',
+    barGiveBack: '请退回待认领，由本岗位的其他同事办理。',
     unsentTitle: '您的意见未提交：{reason}。',
     unsentDoneBy: '此任务已由 {name} 办结',
     unsentDoneByMe: '此任务已由您本人办结（在另一窗口中）',
@@ -381,6 +388,8 @@ export const zh = {
     stranded: '「{name}」无人可办：指定办理人{from}已无业务角色，已告知流程管理员',
     releasedDisabled: '「{name}」退回待认领：{from}的账号已停用',
     strandedDisabled: '「{name}」无人可办：指定办理人{from}的账号已停用，已告知流程管理员',
+    releasedAvoid: '「{name}」退回待认领：{from}须回避本案所涉干部，不能再办理',
+    strandedAvoid: '「{name}」无人可办：指定办理人{from}须回避本案所涉干部，已告知流程管理员',
     waiting: '等待办理',
   },
   diagram: {
