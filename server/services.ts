@@ -280,7 +280,7 @@ export function createServices(deps: Deps): Services {
     onIncident,
   });
   const requests = new RequestsService(db, clock, audit, engine, records, config.params);
-  const avoidance = new AvoidanceService(db, clock, audit);
+  const avoidance = new AvoidanceService(db, clock, audit, notify);
   const reading = new ReadingRoom({ db, clock, audit, access, scans, workflow, dataDir: config.dataDir, pageWidth: config.reading.pageWidth, thumbWidth: config.reading.thumbWidth });
   const archiveViews = new ArchiveViews(db, audit, access, scans, { derivatives: reading.derivatives, width: config.reading.thumbWidth });
   // The processes' domain services need the engine (a material's arrival ends its collection

@@ -12,6 +12,8 @@ import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import * as cadreStore from '../archives/store.ts';
 import * as store from './store.ts';
+import type { NotifyService } from '../notify/service.ts';
+import { releaseTiedTasks } from '../workflow/held-tasks.ts';
 
 /** 150302********123X: the region and the last four, enough to see a pattern, not to name a person. */
 export const maskIdNumber = (n: string): string => `${n.slice(0, 6)}${'*'.repeat(Math.max(0, n.length - 10))}${n.slice(-4)}`;
@@ -21,6 +23,8 @@ export class AvoidanceService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    /** Tells the group of a task released by a new entry (workflow/held-tasks.ts). */
+    private readonly notify: Pick<NotifyService, 'notify' | 'onTaskReleased'>,
   ) {}
 
   async list(userId?: number) {
@@ -53,6 +57,9 @@ export class AvoidanceService {
         removed_by: null,
       });
       await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id, reason: input.reason } });
+      // A task the user holds on a case about the cadre goes back to its group now (as for a role change).
+      const holder = { id: user.id, displayName: user.display_name, orgUnitId: user.org_unit_id };
+      await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor: admin, ip }, holder, 'avoidance');
       return { entry: { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) } };
     });
     if (outcome.entry) return outcome.entry;

@@ -14,6 +14,9 @@
 // 运行监控 and may cancel the case, or the person gets a business role back or is enabled again.
 // The task routes re-check the current roles and unit as well (engine canWork), so a task held
 // across a change made some other way (SQL, a restore) is still refused.
+// A tie to a case's cadre made by the security administrator — an avoidance entry, or the account
+// linked to the cadre it is (its own cases and its relatives') — gives back the same way the tasks
+// the user holds on the cases about those cadres (releaseTiedTasks), which they could no longer open.
 import type { Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -24,8 +27,16 @@ import { oneLine } from '../notify/templates.ts';
 import { BUSINESS_ROLES } from '../http/policy.ts';
 import * as engineStore from '../engine/store.ts';
 import type { TaskRow } from '../engine/store.ts';
+import { cadreTies } from '../access/store.ts';
 
 export type AccountChange = 'roles_change' | 'scope_change' | 'disable';
+/**
+ * The user became tied to a cadre (server/access cadreTies): an avoidance entry was made for them
+ * (`avoidance`), or their account was linked to the cadre they are (`cadre_link`: their own case and
+ * their relatives'). The case history says `avoidance` for both — its readers (the applicant among
+ * them) learn that the holder must avoid the cadre, never how they are tied; the audit row says which.
+ */
+export type TieChange = 'avoidance' | 'cadre_link';
 
 /** The user as the change leaves them. */
 export interface HolderAfter {
@@ -57,53 +68,95 @@ export async function releaseUnentitledTasks(
 ): Promise<HeldTasksResult> {
   const held: TaskRow[] = await trx('tasks').where({ assignee_id: user.id, status: 'open' }).orderBy('created_at');
   const out: HeldTasksResult = { released: [], stranded: [] };
-  const now = iso(deps.clock.now());
   for (const t of held) {
     const assigned = !t.candidate_role;
     if (!user.disabled && (assigned ? worksTasks(user.roles) : entitledTo(t, user))) continue;
-    // Under the case's lock, as every task command, and read again under it: a completion or a
-    // release that committed while this waited for the lock (PostgreSQL) leaves nothing to do.
-    await engineStore.lockInstanceOfTask(trx, t.id);
-    const claim = await trx('tasks').where({ id: t.id, status: 'open', assignee_id: user.id }).first('id', 'claimed_at');
-    if (!claim) continue;
-    const event = assigned ? 'stranded' : 'release';
-    if (!assigned) await engineStore.updateTask(trx, t.id, { assignee_id: null, claimed_at: null });
-    await engineStore.insertHistory(trx, [
-      {
-        instance_id: t.instance_id,
-        element_id: t.element_id,
-        element_type: 'bpmn:UserTask',
-        element_name: t.name,
-        event,
-        execution_id: t.execution_id,
-        // Nobody of the case did it: the account change did (the audit row names the administrator).
-        actor_id: null,
-        at: now,
-        detail: JSON.stringify({ taskId: t.id, fromId: user.id, fromName: user.displayName, reason: why }),
-      },
-    ]);
-    await deps.audit.record(trx, {
-      actor: by.actor,
-      ip: by.ip,
-      ...(assigned ? { action: 'task.stranded' } : { action: 'task.release' }),
-      objectType: 'task',
-      objectId: t.id,
-      detail: { instanceId: t.instance_id, userId: user.id, reason: why },
-    });
-    if (assigned) {
-      await tellStranded(trx, deps.notify, t, user.orgUnitId, why, now);
-      out.stranded.push(t.id);
-    } else {
-      // The claim this release ends names the offer: each claim is released once, and told once.
-      await deps.notify.onTaskReleased(trx, { ...t, assignee_id: null, claimed_at: null }, `${user.id}:${claim.claimed_at ?? now}`);
-      out.released.push(t.id);
-    }
+    await giveBack(trx, deps, by, user, t, why, out);
   }
   return out;
 }
 
+/**
+ * The open tasks the user holds on cases about a cadre they are now tied to — self, a relative, the
+ * avoidance list, as the task routes check it (access cadreTies, read in the change's transaction,
+ * so the new entry or link counts) — go back as above: a candidate task to its group (`release`), a
+ * task the process assigned to them by name stays theirs but nobody can work it (`stranded`, the
+ * process administrators told). Called when the security administrator adds an avoidance entry
+ * (server/access/service.ts) or links the account to its cadre (server/admin/users.ts).
+ */
+export async function releaseTiedTasks(
+  trx: Trx,
+  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify' | 'onTaskReleased'> },
+  by: { actor: Actor; ip: string | null },
+  user: Pick<HolderAfter, 'id' | 'displayName' | 'orgUnitId'>,
+  why: TieChange,
+): Promise<HeldTasksResult> {
+  const out: HeldTasksResult = { released: [], stranded: [] };
+  const tied = [...new Set((await cadreTies(trx, user.id)).map((r) => r.cadre_id))];
+  if (!tied.length) return out;
+  const held: TaskRow[] = await trx('tasks as t')
+    .join('workflow_cases as c', 'c.instance_id', 't.instance_id')
+    .where({ 't.assignee_id': user.id, 't.status': 'open' })
+    .whereIn('c.cadre_id', tied)
+    .orderBy('t.created_at')
+    .select('t.*');
+  for (const t of held) await giveBack(trx, deps, by, user, t, why, out);
+  return out;
+}
+
+/** One held task back to its group (`release`), or, assigned by name, `stranded`; history, audit, notices. */
+async function giveBack(
+  trx: Trx,
+  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify' | 'onTaskReleased'> },
+  by: { actor: Actor; ip: string | null },
+  user: Pick<HolderAfter, 'id' | 'displayName' | 'orgUnitId'>,
+  t: TaskRow,
+  why: AccountChange | TieChange,
+  out: HeldTasksResult,
+): Promise<void> {
+  const now = iso(deps.clock.now());
+  const assigned = !t.candidate_role;
+  // Under the case's lock, as every task command, and read again under it: a completion or a
+  // release that committed while this waited for the lock (PostgreSQL) leaves nothing to do.
+  await engineStore.lockInstanceOfTask(trx, t.id);
+  const claim = await trx('tasks').where({ id: t.id, status: 'open', assignee_id: user.id }).first('id', 'claimed_at');
+  if (!claim) return;
+  const event = assigned ? 'stranded' : 'release';
+  if (!assigned) await engineStore.updateTask(trx, t.id, { assignee_id: null, claimed_at: null });
+  await engineStore.insertHistory(trx, [
+    {
+      instance_id: t.instance_id,
+      element_id: t.element_id,
+      element_type: 'bpmn:UserTask',
+      element_name: t.name,
+      event,
+      execution_id: t.execution_id,
+      // Nobody of the case did it: the account change did (the audit row names the administrator).
+      actor_id: null,
+      at: now,
+      detail: JSON.stringify({ taskId: t.id, fromId: user.id, fromName: user.displayName, reason: why === 'cadre_link' ? 'avoidance' : why }),
+    },
+  ]);
+  await deps.audit.record(trx, {
+    actor: by.actor,
+    ip: by.ip,
+    ...(assigned ? { action: 'task.stranded' } : { action: 'task.release' }),
+    objectType: 'task',
+    objectId: t.id,
+    detail: { instanceId: t.instance_id, userId: user.id, reason: why },
+  });
+  if (assigned) {
+    await tellStranded(trx, deps.notify, t, user.orgUnitId, why, now);
+    out.stranded.push(t.id);
+  } else {
+    // The claim this release ends names the offer: each claim is released once, and told once.
+    await deps.notify.onTaskReleased(trx, { ...t, assignee_id: null, claimed_at: null }, `${user.id}:${claim.claimed_at ?? now}`);
+    out.released.push(t.id);
+  }
+}
+
 /** The process administrators learn that nobody can work the task (no case content, no cadre). */
-async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: TaskRow, orgUnitId: number, why: AccountChange, at: string): Promise<void> {
+async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: TaskRow, orgUnitId: number, why: AccountChange | TieChange, at: string): Promise<void> {
   const org = await trx('org_units').where({ id: orgUnitId }).first('name');
   const c = await trx('workflow_cases as c')
     .join('process_instances as pi', 'pi.id', 'c.instance_id')
@@ -118,7 +171,8 @@ async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: 
       caseRef: caseRefOf(t.instance_id, c?.business_key),
       roleName: { zh: '指定办理人', en: 'assignee' },
       orgName: oneLine(org?.name ?? '—'),
-      why: why === 'disable' ? 'assignee_gone' : 'assignee_unentitled',
+      // A tie to the cadre: the notice's `avoided` (the person named must avoid the cadre the case concerns).
+      why: why === 'disable' ? 'assignee_gone' : why === 'avoidance' || why === 'cadre_link' ? 'avoided' : 'assignee_unentitled',
     },
     link: { instance: t.instance_id },
     instanceId: t.instance_id,
