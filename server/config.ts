@@ -51,6 +51,8 @@ const envSchema = z.object({
 
   // 督办 (server/deadlines/): a deadline's light turns yellow in the last N % of its span.
   DEADLINE_YELLOW_PERCENT: z.coerce.number().int().min(1).max(99).default(20),
+  /** 专项审核工作 (server/reviews/campaign-reminders.ts): the office's chief is told N days before a campaign's due day. */
+  CAMPAIGN_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
 
   // Sessions and login (DOMAIN.md §7 parameters; 等保 level 3 typical values).
   SESSION_IDLE_SECONDS: int(600),
@@ -207,7 +209,7 @@ export interface Config {
     lockSeconds: number;
     digestHour: number;
   };
-  deadlines: { yellowPercent: number };
+  deadlines: { yellowPercent: number; campaignReminderDays: number };
   session: { idleSeconds: number; absoluteSeconds: number; maxFailures: number; lockSeconds: number };
   engine: {
     jobPollMs: number;
@@ -312,7 +314,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       lockSeconds: e.MAIL_LOCK_SECONDS,
       digestHour: e.MAIL_DIGEST_HOUR,
     },
-    deadlines: { yellowPercent: e.DEADLINE_YELLOW_PERCENT },
+    deadlines: { yellowPercent: e.DEADLINE_YELLOW_PERCENT, campaignReminderDays: e.CAMPAIGN_REMINDER_DAYS },
     session: {
       idleSeconds: e.SESSION_IDLE_SECONDS,
       absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS,

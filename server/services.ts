@@ -35,6 +35,7 @@ import { NotificationSettings } from './notify/settings.ts';
 import { OutboxAdmin } from './notify/outbox.ts';
 import { MailWorker } from './notify/worker.ts';
 import { OverdueTasks } from './notify/overdue.ts';
+import { CampaignReminders } from './reviews/campaign-reminders.ts';
 import { DeadlineService } from './deadlines/service.ts';
 import { registerDeadlineServices } from './deadlines/process-services.ts';
 import { AccessRules } from './access/rules.ts';
@@ -256,7 +257,9 @@ export function createServices(deps: Deps): Services {
   const notifySettings = new NotificationSettings(db, clock, config, audit);
   const outbox = new OutboxAdmin(db, clock, config, audit);
   const mailer = new MailWorker(db, clock, log.child({ module: 'mail' }), audit, config);
-  const overdue = new OverdueTasks(db, clock, notify, log.child({ module: 'overdue' }));
+  // 专项审核工作 due soon: swept with the overdue tasks.
+  const campaignReminders = new CampaignReminders(db, clock, notify, config);
+  const overdue = new OverdueTasks(db, clock, notify, log.child({ module: 'overdue' }), { also: [{ what: 'campaign reminders', sweep: () => campaignReminders.sweep() }] });
 
   const engineLog = log.child({ module: 'engine' });
   const onIncident = incidentNotice(notify, () => engine);

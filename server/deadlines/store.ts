@@ -63,6 +63,11 @@ export async function findDeadline(q: Q, id: string): Promise<DeadlineRow | unde
   return q('deadlines').where({ id }).first();
 }
 
+/** A deadline's subject as stored: its text, and its code and values when the system wrote it. */
+export async function subjectOf(q: Q, id: string): Promise<Pick<DeadlineRow, 'subject' | 'subject_code' | 'subject_params'> | undefined> {
+  return q('deadlines').where({ id }).first('subject', 'subject_code', 'subject_params');
+}
+
 export async function lockOpen(q: Q, instanceId: string, kind: DeadlineKind, ref: string): Promise<DeadlineRow | undefined> {
   return forUpdate(q, q('deadlines').where({ instance_id: instanceId, kind, ref, status: 'open' }).first());
 }

@@ -25,7 +25,12 @@ export class OverdueTasks {
     private readonly clock: Clock,
     private readonly notify: NotifyService,
     private readonly log: Logger,
-    private readonly opts: { pollMs?: number; batch?: number } = {},
+    private readonly opts: {
+      pollMs?: number;
+      batch?: number;
+      /** Other due-day reminders kept in the database, swept on the same poll (reviews/campaign-reminders.ts). */
+      also?: Array<{ what: string; sweep: () => Promise<number> }>;
+    } = {},
   ) {
     this.poller = new Poller(() => this.sweep(), { pollMs: opts.pollMs ?? OVERDUE_POLL_MS, log, what: 'overdue task sweep' });
   }
@@ -62,6 +67,14 @@ export class OverdueTasks {
       after = { sortDue: last.sort_due, id: last.id };
     }
     if (told) this.log.info({ told }, 'overdue tasks told');
+    for (const other of this.opts.also ?? []) {
+      try {
+        const n = await other.sweep();
+        if (n) this.log.info({ told: n }, `${other.what} told`);
+      } catch (err) {
+        this.log.error({ err }, `${other.what} failed`);
+      }
+    }
     return told;
   }
 

@@ -14,6 +14,7 @@ export const NOTICE_EVENTS = [
   'handover_due',
   'transfer_due',
   'review_due',
+  'campaign_due_soon',
   'copy_disposition_due',
   'task_unstaffed',
   'task_taken',
@@ -35,7 +36,7 @@ export type MailEvent = NoticeEvent | 'digest';
  * the one reminder the person who must act gets) and cases nobody can move: a user may get them in
  * the digest, never turn them off.
  */
-export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['task_overdue', 'loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'task_unstaffed', 'review_unstaffed', 'process_incident', 'password_reset'];
+export const MANDATORY_EVENTS: readonly NoticeEvent[] = ['task_overdue', 'loan_overdue', 'receipt_chase', 'handover_due', 'transfer_due', 'review_due', 'campaign_due_soon', 'task_unstaffed', 'review_unstaffed', 'process_incident', 'password_reset'];
 
 /**
  * Sent at once even to a user who chose the daily digest: a password reset they did not ask for
@@ -47,13 +48,14 @@ export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
 
 /** Where a message points: the client routes fixed with the UI (`/tasks/:id`, `/applications/:id`, …). */
-export type LinkSpec = { task: string } | { application: string } | { instance: string } | { review: number } | { deadlines: true } | { inbox: true };
+export type LinkSpec = { task: string } | { application: string } | { instance: string } | { review: number } | { campaign: number } | { deadlines: true } | { inbox: true };
 
 export function linkUrl(publicUrl: string, link: LinkSpec): string {
   if ('task' in link) return `${publicUrl}/tasks/${encodeURIComponent(link.task)}`;
   if ('instance' in link) return `${publicUrl}/admin/instances/${encodeURIComponent(link.instance)}`;
   if ('application' in link) return `${publicUrl}/applications/${encodeURIComponent(link.application)}`;
   if ('review' in link) return `${publicUrl}/reviews/${link.review}`;
+  if ('campaign' in link) return `${publicUrl}/review-campaigns/${link.campaign}`;
   if ('deadlines' in link) return `${publicUrl}/deadlines`;
   return `${publicUrl}/inbox`;
 }
@@ -283,6 +285,26 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
     en: (v) => ({
       subject: `[Dangan] Review of a received archive due by ${v.dueAt} (${v.caseRef})`,
       lines: [greet.en(v), '', `The archive received (case ${v.caseRef}) must be reviewed and shelved within ${monthsEn(v.months)} of receipt, by ${v.dueAt} (Beijing time) (Regulations art. 25).`],
+    }),
+  },
+  // A 专项审核工作 nears its due day with archives not yet confirmed (reviews/campaign-reminders.ts).
+  // `campaign` is its 督办 subject in the reader's language (deadlines/subjects.ts).
+  campaign_due_soon: {
+    zh: (v) => ({
+      subject: `【档案】专项审核工作将于 ${v.dueDate} 到期：${v.campaign}`,
+      lines: [
+        greet.zh(v),
+        '',
+        `${v.officeName}的“${v.campaign}”应于 ${v.dueDate} 前完成，还有 ${v.pending} 卷档案的审核未认定（未开始 ${v.notStarted} 卷，审核中 ${v.drafts} 卷，待复核 ${v.submitted} 卷）。请督促审核人员按期完成，并及时认定已提交的审核。`,
+      ],
+    }),
+    en: (v) => ({
+      subject: `[Dangan] Review campaign due ${v.dueDate}: ${v.campaign}`,
+      lines: [
+        greet.en(v),
+        '',
+        `"${v.campaign}" of ${v.officeName} is due by ${v.dueDate}, and ${v.pending} of its archives are not confirmed yet (${v.notStarted} not started, ${v.drafts} under review, ${v.submitted} awaiting your confirmation). Please see that the reviews are finished in time, and confirm those submitted.`,
+      ],
     }),
   },
   review_submitted: {

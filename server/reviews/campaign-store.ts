@@ -19,6 +19,8 @@ export interface CampaignRow {
   deadline_id: string | null;
   /** The 审核标准 version its reviews are scored on: the one in force when it opened. */
   standard_version: number;
+  /** When its chief was told the due day nears (campaign-reminders.ts); null until then. */
+  reminded_at?: string | null;
 }
 
 export type NamedCampaignRow = CampaignRow & { office_name: string; started_by_name: string | null; closed_by_name: string | null };
@@ -245,4 +247,17 @@ export async function outsideReviews(q: Q, campaignId: number, archiveIds: numbe
     });
   }
   return out;
+}
+
+/**
+ * Open campaigns not yet reminded of whose due day falls from `today` to `until` (Beijing days,
+ * inclusive): one already past its day is not "due soon" and is left alone.
+ */
+export async function campaignsToRemind(q: Q, today: string, until: string): Promise<Array<{ id: number }>> {
+  return (await q('review_campaigns').where({ status: 'open' }).whereNull('reminded_at').where('due_date', '>=', today).where('due_date', '<=', until).orderBy('id').select('id')).map((r: any) => ({ id: Number(r.id) }));
+}
+
+/** Marks the campaign reminded, if it still is open and unreminded; false when another poll got there first. */
+export async function markReminded(q: Q, id: number, at: string): Promise<boolean> {
+  return (await q('review_campaigns').where({ id, status: 'open' }).whereNull('reminded_at').update({ reminded_at: at })) > 0;
 }

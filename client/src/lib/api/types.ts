@@ -548,7 +548,7 @@ export type NotificationSettings = {
   /** MAIL_DIGEST_HOUR: the hour while digestHourIsDefault */
   defaultDigestHour: number;
   events: Array<{
-    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_cancelled" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
+    event: "task_assigned" | "task_offered" | "task_overdue" | "application_decided" | "loan_due_soon" | "loan_overdue" | "receipt_chase" | "handover_due" | "transfer_due" | "review_due" | "campaign_due_soon" | "copy_disposition_due" | "task_unstaffed" | "task_taken" | "review_submitted" | "review_returned" | "review_cancelled" | "review_unstaffed" | "process_incident" | "loan_lent" | "renewal_decided" | "reading_ended" | "password_reset";
     enabled: boolean;
     mandatory: boolean;
   }>;
@@ -570,6 +570,7 @@ export type NotificationSettingsChange = {
     handover_due?: boolean;
     transfer_due?: boolean;
     review_due?: boolean;
+    campaign_due_soon?: boolean;
     copy_disposition_due?: boolean;
     task_unstaffed?: boolean;
     task_taken?: boolean;

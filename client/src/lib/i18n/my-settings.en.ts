@@ -58,6 +58,7 @@ export const mySettingsEn: Same<typeof mySettingsZh> = {
       handover_due: { label: 'Material hand-over due', help: 'New materials must reach the archive office in time (material producer).' },
       transfer_due: { label: 'Transfer due', help: 'An archive must be sent out in time (archivist).' },
       review_due: { label: 'Incoming review due', help: 'A received archive must be reviewed in time (archivist).' },
+      campaign_due_soon: { label: 'Review campaign due soon', help: 'A review campaign of your office is due in a few days and archives are not confirmed yet (archive chief).' },
       review_submitted: { label: 'Archive review to confirm', help: 'A review is submitted for you to confirm (archive chief).' },
       review_returned: { label: 'Archive review returned', help: 'A review you submitted was returned for changes.' },
       review_cancelled: { label: 'Archive review withdrawn', help: 'The archive chief withdrew a review you had under way.' },

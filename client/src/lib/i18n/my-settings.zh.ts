@@ -54,6 +54,7 @@ export const mySettingsZh = {
       handover_due: { label: '材料移交期限', help: '新形成的材料须按期移交档案室（材料形成部门经办人）。' },
       transfer_due: { label: '转递期限', help: '档案须在期限内转出（档案管理员）。' },
       review_due: { label: '转入审核期限', help: '转入的档案须在期限内审核（档案管理员）。' },
+      campaign_due_soon: { label: '专项审核工作临近完成日期', help: '本室的专项审核工作临近完成日期，仍有档案未认定（档案室负责人）。' },
       review_submitted: { label: '专项审核待认定', help: '有档案的审核结果提交给您认定（档案室负责人）。' },
       review_returned: { label: '专项审核被退回', help: '您提交的审核结果被退回修改。' },
       review_cancelled: { label: '专项审核被撤销', help: '您进行中的审核被档案室负责人撤销。' },
