@@ -150,7 +150,15 @@ test.serial('a tampered row shows in the console by its seq', async (t) => {
 });
 
 test.serial('prune through the console keeps everything younger than 180 days', async (t) => {
-  const before = Number((await sys.services.db('audit_log').count({ n: '*' }))[0].n);
+  // The retention is not the caller's to give: an unknown field is refused, nothing written.
+  const count = async () => Number((await sys.services.db('audit_log').count({ n: '*' }))[0].n);
+  const n0 = await count();
+  const days = await auditor.post('/api/audit/prune', { days: 1 });
+  t.is(days.status, 400);
+  t.regex(JSON.stringify(days.body), /days/);
+  t.is((await auditor.post('/api/audit/checkpoints', { seq: 1 })).status, 400);
+  t.is(await count(), n0, 'a refused prune or checkpoint writes no row and deletes none');
+  const before = await count();
   const res = await auditor.post('/api/audit/prune');
   t.is(res.status, 200);
   t.is(res.body.deleted, 0);

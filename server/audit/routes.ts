@@ -16,6 +16,12 @@ import {
   verifyResultSchema,
 } from './schema.ts';
 
+/**
+ * The auditor's POSTs take no input: any field is refused (400), not ignored — the retention is the
+ * installation's (AUDIT_RETENTION_DAYS), never a field of the request ({"days": 1} is refused).
+ */
+const emptyBody = z.object({}).strict().openapi({ description: 'No fields: the retention is the installation’s' });
+
 export function auditRoutes(s: Services) {
   const c = s.auditConsole;
   return [
@@ -79,6 +85,7 @@ export function auditRoutes(s: Services) {
       summary: 'Sign a checkpoint of the head now',
       tags: ['audit'],
       permission: 'audit.manage',
+      body: emptyBody,
       response: checkpointSchema,
       status: 201,
       handler: ({ user, ip }) => c.checkpoint(user, ip),
@@ -90,6 +97,7 @@ export function auditRoutes(s: Services) {
       description: 'Writes an audit.prune row and signed checkpoints first; the database refuses to delete anything younger.',
       tags: ['audit'],
       permission: 'audit.manage',
+      body: emptyBody,
       response: pruneResultSchema,
       handler: ({ user, ip }) => c.prune(user, ip),
     }),

@@ -2844,14 +2844,14 @@ export interface ApiRoutes {
   "POST /api/audit/checkpoints": {
     params: never;
     query: never;
-    body: never;
+    body: Record<string, unknown>;
     response: AuditCheckpoint;
   };
   /** Delete audit rows older than the retention period (at least 180 days) */
   "POST /api/audit/prune": {
     params: never;
     query: never;
-    body: never;
+    body: Record<string, unknown>;
     response: {
       deleted: number;
       throughSeq: number;
