@@ -15,7 +15,10 @@ export interface CadreField {
   kind: FieldKind;
   required: boolean;
   max: number;
-  /** A name people read (姓名): no invisible characters (server/http/zod.ts visibleText). */
+  /**
+   * Text people read (姓名, 籍贯, 政治面貌, 学历, 学位, 职务): no invisible characters (zero-width,
+   * bidirectional controls; server/http/zod.ts visibleText), whether typed, corrected or imported.
+   */
   visible?: boolean;
 }
 
@@ -23,16 +26,16 @@ export const CADRE_FIELDS: CadreField[] = [
   { column: 'name', a01: 'a0101', zh: '姓名', en: 'name', kind: 'text', required: true, max: 50, visible: true },
   { column: 'gender', a01: 'a0104', zh: '性别', en: 'gender', kind: 'gender', required: true, max: 1 },
   { column: 'birth_date', a01: 'a0107', zh: '出生日期', en: 'birth date', kind: 'date', required: true, max: 10 },
-  { column: 'native_place', a01: 'a0111a', zh: '籍贯', en: 'native place', kind: 'text', required: true, max: 50 },
+  { column: 'native_place', a01: 'a0111a', zh: '籍贯', en: 'native place', kind: 'text', required: true, max: 50, visible: true },
   { column: 'ethnicity', a01: 'a0117', zh: '民族', en: 'ethnicity', kind: 'ethnicity', required: true, max: 20 },
   { column: 'work_start_date', a01: 'a0134', zh: '参加工作日期', en: 'work start date', kind: 'date', required: false, max: 10 },
-  { column: 'political_status', a01: 'a0141', zh: '政治面貌', en: 'political status', kind: 'text', required: true, max: 20 },
+  { column: 'political_status', a01: 'a0141', zh: '政治面貌', en: 'political status', kind: 'text', required: true, max: 20, visible: true },
   { column: 'party_join_date', a01: 'a0144', zh: '入党日期', en: 'party join date', kind: 'date', required: false, max: 10 },
   { column: 'id_number', a01: 'a0184', zh: '身份证号', en: 'ID number', kind: 'id_number', required: true, max: 18 },
-  { column: 'education', zh: '学历', en: 'education', kind: 'text', required: false, max: 20 },
-  { column: 'degree', zh: '学位', en: 'degree', kind: 'text', required: false, max: 20 },
+  { column: 'education', zh: '学历', en: 'education', kind: 'text', required: false, max: 20, visible: true },
+  { column: 'degree', zh: '学位', en: 'degree', kind: 'text', required: false, max: 20, visible: true },
   { column: 'org_unit_id', zh: '工作单位', en: 'unit', kind: 'org', required: true, max: 64 },
-  { column: 'post', zh: '职务', en: 'post', kind: 'text', required: false, max: 100 },
+  { column: 'post', zh: '职务', en: 'post', kind: 'text', required: false, max: 100, visible: true },
   { column: 'management_level', zh: '管理权限', en: 'management level', kind: 'level', required: true, max: 12 },
 ];
 
@@ -43,7 +46,8 @@ export const fieldByName = (name: string): CadreField | undefined =>
 export function valueProblem(f: CadreField, value: string | null): string | null {
   if (value === null || value === '') return f.required ? '必填 / required' : null;
   if (value.length > f.max) return `不能超过${f.max}个字符 / at most ${f.max} characters`;
-  // 「王\u200b建国」 looks like 王建国 in every list yet is another name (and another pinyin key).
+  // 「王\u200b建国」 looks like 王建国 in every list yet is another name (and another pinyin key);
+  // a 职务 or 籍贯 with a bidi control reads differently from what is stored.
   if (f.visible && hasInvisible(value)) return INVISIBLE_MESSAGE;
   switch (f.kind) {
     case 'date':

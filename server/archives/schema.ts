@@ -4,6 +4,8 @@ import { ARCHIVE_KIND_CODES, CORRECTED_FIELDS, MANAGEMENT_LEVEL_CODES } from './
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).nullish();
+/** Optional text people read: nothing invisible in it (zero-width, bidi controls), "" or null for none. */
+const optVisibleText = (max: number) => visibleText(0, max).nullish();
 
 export const idParams = z.object({ id: intId });
 export const pageParams = z.object({ id: intId, pageNo: intId });
@@ -67,15 +69,15 @@ export const cadreBody = z
     gender: z.enum(['1', '2']).openapi({ description: 'GB/T 2261.1: 1 男, 2 女' }),
     birthDate: isoDate,
     ethnicity: text(20),
-    nativePlace: text(50),
-    politicalStatus: text(20),
+    nativePlace: visibleText(1, 50),
+    politicalStatus: visibleText(1, 20),
     partyJoinDate: isoDate.nullish(),
     workStartDate: isoDate.nullish(),
     idNumber: z.string().regex(/^\d{17}[\dX]$/, '18 characters'),
-    education: optText(20),
-    degree: optText(20),
+    education: optVisibleText(20),
+    degree: optVisibleText(20),
     unitId: intId,
-    post: optText(100),
+    post: optVisibleText(100),
     managementLevel: z.enum(MANAGEMENT_LEVEL_CODES),
     archive: z
       .object({
@@ -94,11 +96,11 @@ export const cadreBody = z
 export const familyBody = z
   .object({
     name: visibleText(1, 50),
-    relation: text(20),
+    relation: visibleText(1, 20),
     birthDate: isoDate.nullish(),
     idNumber: z.string().regex(/^\d{17}[\dX]$/).nullish(),
     relatedCadreId: intId.nullish(),
-    workUnit: optText(100),
+    workUnit: optVisibleText(100),
   })
   .strict();
 
