@@ -133,11 +133,19 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
     const limit = r.bodyLimit ?? BODY_LIMIT;
     const body = r.binaryBody
       ? [
-          // Authorise before reading a large body: a stranger's upload is refused unread.
+          // Authorise before reading a large body: a stranger's upload is refused unread, and so is
+          // one the route cannot take now (RouteDef.admit).
           (req: Request, _res: Response, next: NextFunction) => {
-            if (POLICY[r.permission] === 'public') return next();
-            if (!req.user) return next(errors.unauthenticated());
-            next(isAllowed(r.permission, req.user.roles) ? undefined : errors.forbidden());
+            if (POLICY[r.permission] !== 'public') {
+              if (!req.user) return next(errors.unauthenticated());
+              if (!isAllowed(r.permission, req.user.roles)) return next(errors.forbidden());
+            }
+            try {
+              r.admit?.(req);
+              next();
+            } catch (e) {
+              next(e);
+            }
           },
           express.raw({ type: accepted, limit: r.binaryBody.maxBytes }),
         ]

@@ -2,8 +2,9 @@
 // worker thread whose heap may grow to 1.5 GB (import-read.ts XLSX_HEAP_MB), so a handful of
 // simultaneous uploads could take the machine's memory. One more than the limit is refused at once
 // with 503 IMPORT_BUSY and a Retry-After, never queued: a queued upload would look to its user like
-// a server that hangs. A slot is freed when its worker has ended, whatever ended it (done, a bad
-// file, out of memory, the client gone).
+// a server that hangs. An upload declared as XLSX is refused before its body is read (assertFree,
+// routes.ts): the user does not wait for 20 MB to go up to hear it. A slot is freed when its worker
+// has ended, whatever ended it (done, a bad file, out of memory, the client gone).
 import { errors } from '../errors.ts';
 
 /** Seconds the refusal asks the client to wait: the longest read (50,000 rows) takes 5–9 s. */
@@ -19,8 +20,11 @@ export class XlsxReadSlots {
     return this.taken;
   }
 
-  /** Takes a slot or throws 503 IMPORT_BUSY; the function returned frees it (once, however often called). */
-  take(): () => void {
+  /**
+   * Throws 503 IMPORT_BUSY when every slot is taken; takes none. Asked before an upload's body is
+   * read; the read itself still takes its slot (take), which may have gone meanwhile.
+   */
+  assertFree(): void {
     if (this.taken >= this.max) {
       throw errors.busy(
         'IMPORT_BUSY',
@@ -28,6 +32,11 @@ export class XlsxReadSlots {
         IMPORT_RETRY_SECONDS,
       );
     }
+  }
+
+  /** Takes a slot or throws 503 IMPORT_BUSY; the function returned frees it (once, however often called). */
+  take(): () => void {
+    this.assertFree();
     this.taken++;
     let freed = false;
     return () => {

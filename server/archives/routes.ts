@@ -187,11 +187,16 @@ export function archiveRoutes(s: Services) {
       path: '/api/imports',
       summary: '历史数据迁移: import cadres, archives and catalogue rows from CSV or XLSX',
       description:
-        'Sheets with a0101… columns are cadres (+ archive columns); sheets with e01z211… are catalogue rows. `dryRun=true` (the default) reports every bad row and writes nothing; a real run imports everything in one transaction or nothing. The server reads at most IMPORT_MAX_XLSX_READS XLSX files at once: one more is refused at once with 503 IMPORT_BUSY and Retry-After (nothing read, nothing written), never queued.',
+        'Sheets with a0101… columns are cadres (+ archive columns); sheets with e01z211… are catalogue rows. `dryRun=true` (the default) reports every bad row and writes nothing; a real run imports everything in one transaction or nothing. The server reads at most IMPORT_MAX_XLSX_READS XLSX files at once: one more is refused at once with 503 IMPORT_BUSY and Retry-After (nothing read, nothing written), never queued — sent as an XLSX (its content type), before its body is read.',
       tags,
       permission: 'archive.import',
       query: S.importQuery,
       binaryBody: { types: IMPORT_TYPES, maxBytes: 20 * 1024 * 1024 },
+      // An XLSX while every reading slot is taken: refused before its bytes are read. Bytes sent as
+      // application/octet-stream may be a CSV (no slot): they are told once read (import-read.ts).
+      admit: (req) => {
+        if (req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1]) a.xlsxReads.assertFree();
+      },
       response: S.importReportSchema,
       handler: ({ user, ip, query, body, req, res }) => a.importFile(user, ip, body as unknown as Buffer, query.dryRun, req.is(IMPORT_TYPES[1]) === IMPORT_TYPES[1], clientGone(res)),
     }),
