@@ -89,3 +89,19 @@ test.serial('a closed campaign sends nothing as its day nears', async (t) => {
   t.is(reminders().length, before);
   t.is(await db()('mail_outbox').where({ event: 'campaign_due_soon' }).count({ n: '*' }).first().then((r: any) => Number(r.n)), 2, 'only the two above');
 });
+
+test.serial('a chief who reads his mail as a daily digest gets it there, not at once', async (t) => {
+  const chief = await sys.as('chief1');
+  t.is((await chief.request('PUT', '/api/me/notification-settings', { digest: true })).status, 200);
+  t.teardown(async () => {
+    await (await sys.as('chief1')).request('PUT', '/api/me/notification-settings', { digest: false });
+  });
+  const before = reminders().length;
+  const opened = await chief.post('/api/review-campaigns', { title: '汇总提醒', managementLevels: ['municipal'], dueDate: addCalendarDays(today(), 1) });
+  t.is(opened.status, 201, JSON.stringify(opened.body));
+  await pollAndSend();
+  t.is(reminders().length, before, 'no mail of its own');
+  const row = await db()('mail_outbox').where({ event: 'campaign_due_soon' }).orderBy('created_at', 'desc').first();
+  t.like(row, { status: 'held', recipient_id: (await actor(sys, 'chief1')).id });
+  t.true(row.subject.includes('汇总提醒'));
+});
