@@ -15,7 +15,11 @@
 //   in another candidate role: two levels of approval need two people (档案管理员受理审查 then 档案室
 //   负责人审批 by one archivist who is also the chief is refused). Consecutive steps of the same role by
 //   the same person stay allowed (an archivist's 受理审查 then 出借登记).
-// A refusal answers as the avoidance does (404 NOT_FOUND, a denied audit row naming the reason).
+// A refusal answers as the avoidance does (404 NOT_FOUND, a denied audit row naming the reason). The
+// archive chief who answers for the step (转办, 督办) and its holder (who may give it back) read its
+// task page instead, told why they cannot work it (TaskDetail.bar), offered neither claim nor complete.
+// The rule is written twice, side by side: in JS for one task (barredFromTask, one query) and in SQL
+// for the inbox pages and counts (withoutBarredTasks).
 import type { Knex } from 'knex';
 import type { Q } from '../db.ts';
 import type { TaskRow } from '../engine/store.ts';
@@ -44,38 +48,49 @@ export function startersIn(xml: string): string[] {
  */
 export async function starterPairs(q: Q): Promise<string[]> {
   const rows: Array<{ id: string; process_key: string }> = await q('process_deployments').select('id', 'process_key');
-  const unknown = rows.filter((r) => !startersOfDeployment.has(r.id)).map((r) => r.id);
-  if (unknown.length) {
-    for (const d of await q('process_deployments').whereIn('id', unknown).select('id', 'xml')) startersOfDeployment.set(d.id, startersIn(d.xml));
-  }
+  await learnStarters(q, rows.map((r) => r.id));
   const out = new Set<string>();
   for (const r of rows) for (const role of startersOfDeployment.get(r.id) ?? []) out.add(`${r.process_key}:${role}`);
   return [...out];
 }
 
-/** The users who may not work this task for what they are in its case (see THE RULE), with why. */
+/** The deployments' starter roles not read yet (each once: a deployment never changes). */
+async function learnStarters(q: Q, deploymentIds: string[]): Promise<void> {
+  const unknown = deploymentIds.filter((id) => !startersOfDeployment.has(id));
+  if (!unknown.length) return;
+  for (const d of await q('process_deployments').whereIn('id', unknown).select('id', 'xml')) startersOfDeployment.set(d.id, startersIn(d.xml));
+}
+
+/**
+ * The users who may not work this task for what they are in its case (see THE RULE), with why.
+ * One query (it runs on every open, claim, complete and 转办 of a task): the people who completed a
+ * step of the case in another candidate role, the initiator, the co-applicants, and the deployments
+ * of the task's process, whose starter roles are read once each (startersOfDeployment).
+ */
 export async function barredFromTask(q: Q, task: Pick<TaskRow, 'instance_id' | 'process_key' | 'candidate_role'>): Promise<Map<number, Bar>> {
   const out = new Map<number, Bar>();
   const role = task.candidate_role;
   if (!role) return out; // a step assigned by name is its person's
-  const [done, starters] = await Promise.all([
-    q('tasks')
-      .where({ instance_id: task.instance_id, status: 'completed' })
-      .whereNotNull('completed_by')
-      .whereNotNull('candidate_role')
-      .whereNot('candidate_role', role)
-      .distinct('completed_by'),
-    starterPairs(q),
-  ]);
-  for (const r of done as Array<{ completed_by: number }>) out.set(r.completed_by, 'other_level');
-  if (!starters.includes(`${task.process_key}:${role}`)) {
-    const [inst, co] = await Promise.all([
-      q('process_instances').where({ id: task.instance_id }).first('started_by'),
-      q('request_applicants as ap').join('utilization_requests as ur', 'ur.id', 'ap.request_id').where('ur.instance_id', task.instance_id).distinct('ap.user_id'),
+  // Literals, not bound parameters, name the kinds: PostgreSQL cannot type a parameter across UNION ALL.
+  const kind = (k: 'done' | 'start' | 'co' | 'dep') => q.raw(`'${k}' as k`);
+  const asText = (col: string) => q.raw('cast(?? as text) as v', [col]);
+  const rows: Array<{ k: 'done' | 'start' | 'co' | 'dep'; v: string | null }> = await q('tasks as d')
+    .where({ 'd.instance_id': task.instance_id, 'd.status': 'completed' })
+    .whereNotNull('d.completed_by')
+    .whereNotNull('d.candidate_role')
+    .whereNot('d.candidate_role', role)
+    .select(kind('done'), asText('d.completed_by'))
+    .unionAll([
+      q('process_instances as si').where('si.id', task.instance_id).whereNotNull('si.started_by').select(kind('start'), asText('si.started_by')),
+      q('request_applicants as ap').join('utilization_requests as ur', 'ur.id', 'ap.request_id').where('ur.instance_id', task.instance_id).select(kind('co'), asText('ap.user_id')),
+      q('process_deployments as pd').where('pd.process_key', task.process_key).select(kind('dep'), asText('pd.id')),
     ]);
-    for (const r of co as Array<{ user_id: number }>) out.set(r.user_id, 'own_request');
-    if (inst?.started_by) out.set(inst.started_by, 'own_request');
-  }
+  const ofKind = (k: string) => rows.filter((r) => r.k === k && r.v !== null).map((r) => r.v!);
+  const deployments = ofKind('dep');
+  await learnStarters(q, deployments);
+  const starter = deployments.some((id) => (startersOfDeployment.get(id) ?? []).includes(role));
+  for (const v of ofKind('done')) out.set(Number(v), 'other_level');
+  if (!starter) for (const v of [...ofKind('co'), ...ofKind('start')]) out.set(Number(v), 'own_request');
   return out;
 }
 
