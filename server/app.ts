@@ -36,6 +36,7 @@ import { inventoryRoutes } from './inventory/routes.ts';
 import { copyRoutes } from './copies/routes.ts';
 import { digitisationRoutes } from './digitisation/routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
+import { withRequestOrigin } from './audit/request-origin.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -173,7 +174,8 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           req,
           res,
         };
-        const result = await r.handler(ctx);
+        // Audit rows written deep in a domain (a workflow service task) carry the request's address.
+        const result = await withRequestOrigin({ ip: ctx.ip || null, userId: user?.id ?? null }, () => r.handler(ctx));
         res.set('Cache-Control', 'no-store');
         if (isRaw(result)) {
           res.status(result.status ?? r.status ?? 200).type(result.contentType);

@@ -10,6 +10,7 @@ import * as store from './store.ts';
 import { chainHash } from './chain.ts';
 import { CheckpointSigner, type SignedCheckpoint } from './signer.ts';
 import { verifyChain, type VerifyFrom, type VerifyResult } from './verify.ts';
+import { requestIpFor } from './request-origin.ts';
 
 export type { VerifyResult, VerifyFrom } from './verify.ts';
 
@@ -24,6 +25,7 @@ export interface AuditEntry {
   actor?: Actor | null;
   /** For failed logins and command-line tools: the name that was tried or used, when no actor is known. */
   actorName?: string;
+  /** The client's address; when left out, the address of the request its actor is being served in (request-origin.ts). */
   ip?: string | null;
   action: string;
   objectType?: string;
@@ -70,7 +72,8 @@ export class AuditLog {
       actor_id: entry.actor?.id ?? null,
       actor: entry.actor?.username ?? entry.actorName?.slice(0, 64) ?? null,
       role: entry.actor ? entry.actor.roles.join(',').slice(0, 200) : null,
-      ip: entry.ip ?? null,
+      // A row written while serving its actor's request without naming an address gets the request's.
+      ip: entry.ip !== undefined ? entry.ip : requestIpFor(entry.actor?.id),
       action: entry.action,
       object_type: entry.objectType ?? null,
       object_id: entry.objectId === undefined ? null : String(entry.objectId).slice(0, 64),
