@@ -48,6 +48,13 @@ function detailNames(r: AuditRow, names: EntryNames | undefined, roleNames: Map<
   return parts.join('; ');
 }
 
+/** The object's name; a page's adds its number ("GB-0001 · 1-1 · 第3页"). */
+function objectText(r: AuditRow, n: EntryNames | undefined): string | null {
+  if (!n?.object) return null;
+  const pageNo = r.object_type === 'page' ? r.object_id?.split('/')[1] : undefined;
+  return pageNo ? `${n.object} · 第${pageNo}页` : n.object;
+}
+
 export function auditCsv(rows: AuditRow[], names: Map<number, EntryNames> = new Map(), roleNames: Map<string, string> = new Map()): string {
   return csvDocument([
     HEADER,
@@ -71,7 +78,7 @@ export function auditCsv(rows: AuditRow[], names: Map<number, EntryNames> = new 
         n?.actor,
         r.role ? roleText(r.role.split(','), roleNames) : null,
         n?.orgUnit,
-        n?.object,
+        objectText(r, n),
         detailNames(r, n, roleNames),
       ];
     }),

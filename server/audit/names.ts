@@ -23,7 +23,22 @@ export interface EntryNames {
   detail: Record<string, string>;
 }
 
-type Ref = 'user' | 'org' | 'cadre' | 'archive' | 'instance' | 'task' | 'avoidance' | 'proposal' | 'deployment' | 'process';
+type Ref =
+  | 'user'
+  | 'org'
+  | 'cadre'
+  | 'archive'
+  | 'instance'
+  | 'task'
+  | 'avoidance'
+  | 'proposal'
+  | 'deployment'
+  | 'process'
+  | 'material'
+  | 'page'
+  | 'intake'
+  | 'copy'
+  | 'grant';
 
 const OBJECT_REFS: Record<string, Ref> = {
   user: 'user',
@@ -36,6 +51,10 @@ const OBJECT_REFS: Record<string, Ref> = {
   deployment_proposal: 'proposal',
   deployment: 'deployment',
   process: 'process',
+  material: 'material',
+  page: 'page',
+  material_intake: 'intake',
+  copy_record: 'copy',
 };
 
 /** Detail keys that hold an id, whatever the action. */
@@ -54,6 +73,8 @@ const DETAIL_REFS: Record<string, Ref> = {
   custodianOrgId: 'org',
   instanceId: 'instance',
   instance_id: 'instance',
+  materialId: 'material',
+  grantId: 'grant',
 };
 
 /** Detail keys whose meaning depends on the action (a move between units: from/to are unit ids). */
@@ -61,13 +82,15 @@ const ACTION_DETAIL_REFS: Record<string, Record<string, Ref>> = {
   'user.scope_change': { from: 'org', to: 'org' },
 };
 
-const NUMERIC: ReadonlySet<Ref> = new Set(['user', 'org', 'cadre', 'archive', 'avoidance']);
+const NUMERIC: ReadonlySet<Ref> = new Set(['user', 'org', 'cadre', 'archive', 'avoidance', 'material', 'intake', 'copy', 'grant']);
 
 /** An id as the tables hold it, or null when the value cannot be one (keeps odd detail out of SQL). */
 function idOf(ref: Ref, v: unknown): string | null {
   const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : null;
   if (s === null) return null;
   if (NUMERIC.has(ref)) return /^\d{1,12}$/.test(s) ? s : null;
+  // A page is "materialId/pageNo".
+  if (ref === 'page') return /^\d{1,12}\/\d{1,6}$/.test(s) ? s : null;
   return /^[A-Za-z0-9_.:-]{1,100}$/.test(s) ? s : null;
 }
 
@@ -93,6 +116,15 @@ function cadreArchiveNos(q: Q): (ids: string[]) => Promise<Array<[string, string
     }
     return [...best].map(([id, b]) => [id, b.no]);
   };
+}
+
+/** A material as the auditor reads it: its archive's 档案号 and its 序号 ("GB-0001 · 1-1"), never its title. */
+function materialNames(q: Q): (ids: string[]) => Promise<Array<[string, string]>> {
+  return async (ids) =>
+    (await q('materials as m').join('archives as a', 'a.id', 'm.archive_id').whereIn('m.id', ids.map(Number)).select('m.id', 'm.seq_no', 'a.archive_no')).map((r: any) => [
+      String(r.id),
+      joinName(r.archive_no, r.seq_no),
+    ]);
 }
 
 /** The name of each id of one kind. */
@@ -129,6 +161,36 @@ function loader(q: Q, ref: Ref): (ids: string[]) => Promise<Array<[string, strin
       return async (ids) => (await q('deployment_proposals').whereIn('id', ids).select('id', 'name')).map((r: any) => [r.id, r.name]);
     case 'deployment':
       return async (ids) => (await q('process_deployments').whereIn('id', ids).select('id', 'name', 'version')).map((r: any) => [r.id, `${r.name} v${r.version}`]);
+    case 'material':
+      return materialNames(q);
+    case 'page':
+      // "materialId/pageNo" → the material's name; the page number is read from the id (the console
+      // words it in the reader's language, the CSV in Chinese).
+      return async (ids) => {
+        const byMaterial = new Map(await materialNames(q)([...new Set(ids.map((id) => id.split('/')[0]))]));
+        return ids.flatMap((id): Array<[string, string]> => {
+          const name = byMaterial.get(id.split('/')[0]);
+          return name ? [[id, name]] : [];
+        });
+      };
+    case 'intake':
+      return async (ids) => (await q('material_intakes').whereIn('id', nums(ids)).select('id', 'intake_no')).map((r: any) => [String(r.id), r.intake_no]);
+    case 'copy':
+      return async (ids) =>
+        (await q('copy_records as c').leftJoin('utilization_requests as r', 'r.id', 'c.request_id').whereIn('c.id', nums(ids)).select('c.id', 'c.serial_no', 'r.case_no')).map((r: any) => [
+          String(r.id),
+          joinName(r.serial_no, r.case_no),
+        ]);
+    case 'grant':
+      // A reading grant by the case it was given for (查借-2026-0001).
+      return async (ids) =>
+        (
+          await q('archive_grants as g')
+            .leftJoin('utilization_requests as r', 'r.instance_id', 'g.instance_id')
+            .leftJoin('process_instances as i', 'i.id', 'g.instance_id')
+            .whereIn('g.id', nums(ids))
+            .select('g.id', 'r.case_no', 'i.business_key')
+        ).flatMap((r: any): Array<[string, string]> => (r.case_no ?? r.business_key ? [[String(r.id), r.case_no ?? r.business_key]] : []));
     case 'process':
       // The process by its key: the name of its newest version.
       return async (ids) =>

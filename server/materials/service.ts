@@ -123,7 +123,7 @@ export class MaterialsService {
         objectType: 'material_intake',
         objectId: intake?.id ?? ref,
         outcome: view ? 'success' : 'denied',
-        detail: view ? { view } : { reason: intake ? 'out_of_scope' : 'absent' },
+        detail: view ? { view, intakeNo: intake!.intake_no } : intake ? { reason: 'out_of_scope', intakeNo: intake.intake_no } : { reason: 'absent' },
       });
       if (!intake || !view) return null;
       return this.recordOf(trx, intake, view, user.id);
@@ -159,7 +159,7 @@ export class MaterialsService {
       const intake = await this.forHandler(trx, user, id);
       if ((await store.maxScanSeq(trx, intake.id)) >= MAX_SCANS_PER_INTAKE) throw errors.rule('scan_limit', `每份材料至多上传 ${MAX_SCANS_PER_INTAKE} 个扫描件 / At most ${MAX_SCANS_PER_INTAKE} uploads per material`);
       const row = await this.d.scans.add(trx, intake, buf, user.id, iso(this.d.clock.now()));
-      await this.d.audit.record(trx, { actor: user, ip, action: 'intake_scan.upload', objectType: 'material_intake', objectId: intake.id, detail: { seq: row.seq, sha256: row.sha256 } });
+      await this.d.audit.record(trx, { actor: user, ip, action: 'intake_scan.upload', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, seq: row.seq, sha256: row.sha256 } });
       return this.scanState(trx, intake);
     });
   }
@@ -171,7 +171,7 @@ export class MaterialsService {
       if (!scan) throw errors.notFound('Scan');
       if (scan.withdrawn_at) throw errors.conflict('SCAN_WITHDRAWN', '该扫描件已撤回 / The scan was withdrawn already');
       await store.withdrawScan(trx, scan.id, iso(this.d.clock.now()), user.id);
-      await this.d.audit.record(trx, { actor: user, ip, action: 'intake_scan.withdraw', objectType: 'material_intake', objectId: intake.id, detail: { seq } });
+      await this.d.audit.record(trx, { actor: user, ip, action: 'intake_scan.withdraw', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, seq } });
       return this.scanState(trx, intake);
     });
   }
@@ -195,7 +195,7 @@ export class MaterialsService {
         objectType: 'material_intake',
         objectId: id,
         outcome: data ? 'success' : 'denied',
-        detail: { seq },
+        detail: { ...(view ? { intakeNo: intake!.intake_no } : {}), seq },
       });
       return scan && data ? { raw: data, contentType: contentTypeOf(scan.format), headers: { 'X-Content-SHA256': scan.sha256 } } : null;
     });

@@ -51,3 +51,31 @@ test('every 三员 rule a refused administrator attempt is audited with has word
     t.truthy((consoleAuditEn.rules as Record<string, string>)[rule], `en ${rule}`);
   }
 });
+
+/** Object kinds the server writes: literal `objectType: 'x'`, and the office books' lists (objectType from the action's domain). */
+function recordedObjectTypes(): string[] {
+  const kinds = new Set<string>(['reading_register', 'copy_register']);
+  for (const file of serverFiles(path.resolve('server'))) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/objectType: '([a-z_]+)'/g)) kinds.add(m[1]);
+  }
+  return [...kinds].sort();
+}
+
+test('every kind of object the server records reads in words in Chinese and in English (no raw audit_log, route, page …)', (t) => {
+  const kinds = recordedObjectTypes();
+  t.true(kinds.includes('page') && kinds.includes('route') && kinds.includes('audit_log'), kinds.join(','));
+  t.deepEqual(kinds.filter((k) => !(consoleAuditZh.objectTypes as Record<string, string>)[k]), [], 'Chinese');
+  t.deepEqual(kinds.filter((k) => !(consoleAuditEn.objectTypes as Record<string, string>)[k]), [], 'English');
+  t.is(consoleAuditZh.objectIds.report.summary, '汇总统计');
+});
+
+test('every reason a reading-room refusal is audited with reads in words in Chinese and in English', (t) => {
+  const src = fs.readFileSync(path.resolve('server/reading/service.ts'), 'utf8');
+  const union = /export type ReadingDenial = ([^;]+);/.exec(src)![1];
+  const reasons = [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+  t.true(reasons.includes('category'));
+  for (const r of [...reasons, 'out_of_scope', 'absent_or_out_of_scope']) {
+    t.truthy((consoleAuditZh.reasons as Record<string, string>)[r], `zh ${r}`);
+    t.truthy((consoleAuditEn.reasons as Record<string, string>)[r], `en ${r}`);
+  }
+});

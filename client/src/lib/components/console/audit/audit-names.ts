@@ -32,10 +32,30 @@ export const outcomeBadge = (outcome: string): string => (outcome === 'success' 
 /** An object kind's word ("user" → 用户), or the code itself. */
 export const objectTypeName = (type: string): string => i18n.tx(`consoleAudit.objectTypes.${type}`, undefined, type);
 
-/** What the entry's object is called: the resolved name, a setting's label; null when neither. */
+/** A page's number from its id ("12/3" → 3), for the words after its material. */
+const pageNoOf = (e: AuditEntry): string | undefined => (e.objectType === 'page' ? e.objectId?.split('/')[1] : undefined);
+
+/**
+ * What the entry's object is called: the resolved name (a page's with its number: "GB-0001 · 1-1 ·
+ * 第 3 页"), a setting's label, an id that is a word ("report summary" → 汇总统计); null when none.
+ */
 export function objectName(e: AuditEntry): string | null {
   if (e.objectType === 'setting' && e.objectId) return tcx(`security.fields.${e.objectId}.label`) || tcx(`settings.fields.${e.objectId}.label`) || null;
-  return e.names.object;
+  const pageNo = pageNoOf(e);
+  if (e.names.object && pageNo) return `${e.names.object} · ${i18n.tx('consoleAudit.pageNo', { n: pageNo })}`;
+  if (e.names.object) return e.names.object;
+  const word = e.objectType && e.objectId ? `consoleAudit.objectIds.${e.objectType}.${e.objectId}` : '';
+  return word && i18n.has(word) ? i18n.tx(word) : null;
+}
+
+/** Whether the object's kind has a word (else the code itself is shown). */
+export const hasObjectTypeName = (type: string): boolean => i18n.has(`consoleAudit.objectTypes.${type}`);
+
+/** Why a read or act was refused, in words (detail.reason); a verification's reason as the check words it; null for a reason without any. */
+export function reasonName(action: string, reason: unknown): string | null {
+  if (typeof reason !== 'string') return null;
+  const key = action === 'audit.verify' ? `consoleAudit.verify.reasons.${reason}` : `consoleAudit.reasons.${reason}`;
+  return i18n.has(key) ? i18n.tx(key) : null;
 }
 
 /** Detail keys that list role codes: the roles an account was given, before and after a change. */
