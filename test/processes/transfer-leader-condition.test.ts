@@ -1,10 +1,11 @@
-// 转递: the flow to the leader's approval (leaderIsNeeded) read `=route.needsLeader`, a bare path.
-// Since a condition must give true or false (server/engine/conditions.ts), a route without that
-// value — a decision table whose rule leaves the output empty, as an administrator may write it —
-// was an incident at the gateway: the chief's 同意 answered 422 and the case stood still. Written
-// `=route.needsLeader = true` like 借阅 (borrowing.bpmn), it takes the leader's step only when
-// the decision says so and otherwise goes on as the default flow (否). The shipped diagram with the
-// comparison is the version start-up deployed.
+// 转递 and 借阅: whether a case needs the leader's approval (and, for 借阅, the upper organisation
+// department's) is read from the decision table's route. The flow that SKIPS the approval is the one
+// with a condition (`=route.needsLeader = false`, `=route.referUpward = false`); the approval is the
+// default flow. A route without the value — a rule whose output an administrator left empty — thus
+// goes to the approval (one step too many, which the leader can wave through) rather than past it,
+// and is no incident at the gateway either (a bare `=route.needsLeader` used to be one: a condition
+// must give true or false, server/engine/conditions.ts). The shipped diagrams deployed at start-up
+// are the ones that say so.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { cityCadre, completeAt, counts, moveToHaibowan, openTasks } from './transfer-helpers.ts';
@@ -17,14 +18,20 @@ test.after.always(async () => {
   await sys?.close();
 });
 
-test.serial('the deployed transfer diagram compares needsLeader with true', async (t) => {
-  const latest = await sys.services.db('process_deployments').where({ process_key: 'transfer' }).orderBy('version', 'desc').first();
-  t.truthy(latest);
-  t.true(latest.xml.includes('>=route.needsLeader = true</bpmn:conditionExpression>'));
-  t.false(latest.xml.includes('>=route.needsLeader</bpmn:conditionExpression>'));
+test.serial('the deployed diagrams make the approval the default and compare the skip with false', async (t) => {
+  const latest = async (key: string) => (await sys.services.db('process_deployments').where({ process_key: key }).orderBy('version', 'desc').first()).xml as string;
+  const transfer = await latest('transfer');
+  t.regex(transfer, /id="leaderNeeded"[^>]*default="leaderIsNeeded"/);
+  t.true(transfer.includes('>=route.needsLeader = false</bpmn:conditionExpression>'));
+  t.false(/>=route\.needsLeader( = true)?<\/bpmn:conditionExpression>/.test(transfer));
+  const borrowing = await latest('borrowing');
+  t.regex(borrowing, /id="leaderNeeded"[^>]*default="leaderIsNeeded"/);
+  t.regex(borrowing, /id="upperNeeded"[^>]*default="upperIsNeeded"/);
+  t.true(borrowing.includes('>=route.needsLeader = false</bpmn:conditionExpression>'));
+  t.true(borrowing.includes('>=route.referUpward = false</bpmn:conditionExpression>'));
 });
 
-test.serial('a route without needsLeader: the chief’s approval goes on to issuing the slip, no incident', async (t) => {
+test.serial('a route without needsLeader: the chief’s approval goes on to the leader, no incident', async (t) => {
   // The 县管/单位管 rule with its output left empty: route.needsLeader is null.
   const table = (await sys.services.engine.decisions()).get('transfer-approval')!;
   const local = table.rules.find((r) => r.id === 'local')!;
@@ -43,7 +50,7 @@ test.serial('a route without needsLeader: the chief’s approval goes on to issu
   t.is((await completeAt(archivist, id, 'prepareArchive', { complete: 'yes', ...(await counts(sys, cadre.cadreId)) })).status, 200);
   const approved = await completeAt(await sys.as('chief1'), id, 'chiefApproval', { decision: 'approve', comment: '同意转出。' });
   t.is(approved.status, 200, JSON.stringify(approved.body));
-  t.deepEqual(await openTasks(sys, id), ['issueSlip'], 'on to 出具转递单, not to the leader');
+  t.deepEqual(await openTasks(sys, id), ['leaderApproval'], 'on to the leader: an unknown route is not waved past the approval');
   t.is((await sys.services.db('process_instances').where({ id }).first()).status, 'running');
   t.is((await sys.services.db('jobs').where({ instance_id: id, status: 'incident' })).length, 0, 'no incident');
 });
