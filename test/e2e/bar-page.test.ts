@@ -1,7 +1,9 @@
 // 办理回避 on the task page in chromium: the archive chief who approved a borrowing opens its later
 // 现场查阅 (an archivist's step he may hand on but not work): the page says why (办理回避：…), offers
 // 转办, and neither 认领 nor 提交办理意见 — also for the archivist who is the chief as well, whom a
-// naive fix offered the claim. Screenshot: a temp folder (docs/screenshots/task-bar.png with UPDATE_SCREENSHOTS=1).
+// naive fix offered the claim. A claim an avoidance entry gave back reads in the timeline as the
+// holder having to avoid the cadre (never how they are tied). Screenshot: a temp folder
+// (docs/screenshots/task-bar.png with UPDATE_SCREENSHOTS=1).
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { addUser } from '../helpers/users.ts';
@@ -63,5 +65,26 @@ test.serial('the archivist who is the chief as well and approved is not offered 
   t.is((await sec.request('PUT', `/api/admin/users/${me.id}/roles`, { roles: ['archivist', 'archive_chief'] })).status, 200);
   t.teardown(() => sec.request('PUT', `/api/admin/users/${me.id}/roles`, { roles: ['archivist'] }));
   await seesBar(t, 'archivist1', await atReading(1, 'archivist1'), 'task-bar-archivist-chief');
+  t.deepEqual(b.problems, []);
+});
+
+test.serial('a claim given back by an avoidance entry reads in the timeline as the holder having to avoid the cadre, not how', async (t) => {
+  const cadre = await demoCadre(sys, 'county', 2);
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', { processKey: 'borrowing', variables: await borrowingVariables(sys, 'applicant1', cadre, { mode: 'onsite' }) });
+  t.is(res.status, 201);
+  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
+  const task = await sys.services.db('tasks').where({ instance_id: res.body.id, element_id: 'archivistReview', status: 'open' }).first();
+  t.is((await (await sys.as('archivist8')).post(`/api/tasks/${task.id}/claim`)).status, 200);
+  const sec = await asAdmin(sys, 'secadmin');
+  const entry = await sec.request('POST', '/api/avoidance-entries', { userId: (await actor(sys, 'archivist8')).id, cadreIdNumber: cadre.idNumber, reason: '曾与该干部同一科室工作，按规定回避' });
+  t.is(entry.status, 201, JSON.stringify(entry.body));
+
+  const p = b.page;
+  await login(p, sys.url, 'archivist1');
+  await p.goto(`${sys.url}/tasks/${task.id}`);
+  const line = p.locator('.timeline li', { hasText: '「档案管理员受理审查」退回待认领：孙丽娟须回避本案所涉干部，不能再办理' });
+  await line.waitFor();
+  t.true(await p.getByRole('button', { name: '提交办理意见' }).isVisible(), 'the colleague works it');
+  await logout(p);
   t.deepEqual(b.problems, []);
 });
