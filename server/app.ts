@@ -37,6 +37,7 @@ import { copyRoutes } from './copies/routes.ts';
 import { digitisationRoutes } from './digitisation/routes.ts';
 import { reviewRoutes } from './reviews/routes.ts';
 import { withRequestOrigin } from './audit/request-origin.ts';
+import { refusedSettingsWrite } from './admin/settings-refusals.ts';
 
 export const clientDist = path.join(projectRoot, 'client', 'dist');
 
@@ -223,6 +224,11 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
           detail: { code: err.code },
         })
         .catch((e) => s.log.error({ err: e }, 'audit of a denial failed'));
+    }
+    const refusedSettings = refusedSettingsWrite(req, status, body);
+    if (refusedSettings) {
+      // A refused change of the policy or the settings: who tried which fields (never the values).
+      await s.audit.record(null, refusedSettings).catch((e) => s.log.error({ err: e }, 'audit of a refused settings write failed'));
     }
     if (isAppError(err) && err.headers) res.set(err.headers);
     res.status(status).json(body);

@@ -24,7 +24,21 @@ const CADRE_BY_ID_NUMBER = '请按身份证号指定干部，不接受干部编�
 export function accessRoutes(s: Services) {
   const tags = ['access'];
   return [
-    route({ method: 'get', path: '/api/avoidance-entries', summary: 'Avoidance list entries in force', tags, permission: 'avoidance.manage', query: z.object({ userId: intId.optional() }), response: z.array(entry), handler: ({ query }) => s.avoidance.list(query.userId) }),
+    route({
+      method: 'get',
+      path: '/api/avoidance-entries',
+      summary: 'Avoidance list entries in force (audited avoidance.list, with the count)',
+      tags,
+      permission: 'avoidance.manage',
+      query: z.object({ userId: intId.optional() }),
+      response: z.array(entry),
+      handler: async ({ query, user, ip }) => {
+        // The list names cadres and why a user must avoid them: its reading is in the log, like any list read.
+        const rows = await s.avoidance.list(query.userId);
+        await s.audit.record(null, { actor: user, ip, action: 'avoidance.list', objectType: 'avoidance', detail: { ...(query.userId ? { userId: query.userId } : {}), total: rows.length } });
+        return rows;
+      },
+    }),
     route({
       method: 'post',
       path: '/api/avoidance-entries',

@@ -44,7 +44,13 @@ export function adminUserRoutes(s: Services) {
       permission: 'users.read',
       query: userListQuery,
       response: accountPage,
-      handler: ({ query, user }) => u.list(user, { text: query.q, role: query.role, offset: query.offset, limit: query.limit }),
+      handler: async ({ query, user, ip }) => {
+        const page = await u.list(user, { text: query.q, role: query.role, offset: query.offset, limit: query.limit });
+        // The account list is read like any other list: audited with the filter and the count.
+        const filter = Object.fromEntries(Object.entries({ q: query.q, role: query.role }).filter(([, v]) => v !== undefined));
+        await s.audit.record(null, { actor: user, ip, action: 'user.list', objectType: 'user', detail: { filter, offset: query.offset, total: page.total, returned: page.items.length } });
+        return page;
+      },
     }),
     route({
       method: 'get',
