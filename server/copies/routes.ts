@@ -1,4 +1,5 @@
-// HTTP routes of certified copies: a case's 复制登记 rows, make the PDF of a row, download it. Thin.
+// HTTP routes of certified copies: a case's 复制登记 rows, make the PDF of a copy's row from its pages
+// or of an extract's row from its text, download it. Thin.
 import { route } from '../http/route.ts';
 import type { Services } from '../services.ts';
 import * as S from './schema.ts';
@@ -30,6 +31,20 @@ export function copyRoutes(s: Services) {
       response: S.copyPdf,
       status: 201,
       handler: ({ user, ip, params, body }) => c.produce(user, ip, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/api/copy-register/:id/extract',
+      summary: '制作摘录件 PDF: the extract’s checked text, citing its material and pages, and the certification page (once per extract)',
+      description:
+        'The archivist of the office that holds the archive enters the text extracted from the material (or pasted from the hand extract) and confirms it checked (`checked: true`). The PDF holds the text, watermarked as a copy’s pages, and the 核证页; no page image of the archive. Refused (422, audited) for a copy’s row (`not-an-extract`), a request not approved, a material not approved, pages outside the row; 400 for empty or too long text; 404 out of scope. Asked again with the same text and pages, answers the PDF made (`created: false`); otherwise 409 `PDF_EXISTS`. `POST /api/copy-register/:id/pdf` refuses an extract’s row (`extract-from-text`).',
+      tags,
+      permission: 'copy.produce',
+      params: S.idParams,
+      body: S.extractBody,
+      response: S.copyPdf,
+      status: 201,
+      handler: ({ user, ip, params, body }) => c.extract(user, ip, params.id, body),
     }),
     route({
       method: 'get',

@@ -1,6 +1,7 @@
 // Shapes of the certified-copy API.
-import { z, intId, uuid } from '../http/zod.ts';
+import { z, intId, uuid, hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 import { copyList } from '../requests/schema.ts';
+import { cleanExtractText, EXTRACT_MAX } from '../../shared/extract-text.ts';
 
 export const idParams = z.object({ id: intId });
 export const caseParams = z.object({ instanceId: uuid });
@@ -9,6 +10,30 @@ export const produceBody = z
   .object({
     pageFrom: z.number().int().min(1).optional().openapi({ description: 'first page to copy (default: the register row’s)' }),
     pageTo: z.number().int().min(1).optional().openapi({ description: 'last page to copy (default: the register row’s)' }),
+  })
+  .strict();
+
+/**
+ * The text of a 摘录件 as the archivist checked it, cleaned as shared/extract-text.ts says (line
+ * breaks kept), nothing invisible (as visibleText), 1–EXTRACT_MAX characters.
+ */
+export const extractText = z
+  .string()
+  .transform(cleanExtractText)
+  .pipe(
+    z
+      .string()
+      .min(1, '请填写摘录的文字 / Enter the extracted text')
+      .max(EXTRACT_MAX, `摘录的文字不能超过 ${EXTRACT_MAX} 字 / The extract may hold at most ${EXTRACT_MAX} characters`)
+      .refine((s) => !hasInvisible(s), INVISIBLE_MESSAGE),
+  );
+
+export const extractBody = z
+  .object({
+    text: extractText.openapi({ description: `the extracted text, checked against the material (1–${EXTRACT_MAX} characters; line breaks kept)` }),
+    pageFrom: z.number().int().min(1).openapi({ description: 'first page the text is taken from (within the register row’s pages)' }),
+    pageTo: z.number().int().min(1).openapi({ description: 'last page the text is taken from' }),
+    checked: z.literal(true, { error: '须先对照档案原件核对摘录的文字 / Check the text against the material first' }).openapi({ description: 'the archivist checked the text against the material (核对)' }),
   })
   .strict();
 

@@ -3,7 +3,9 @@
 // of the custodian office makes the PDF once — exactly the approved pages, each watermarked in its
 // pixels with the request number, purpose and copy serial, plus the 核证页 — and it is kept under the
 // data folder with its sha256. Downloads serve those bytes, audited, to the office's staff and to
-// the applicants on the request until they report the copies filed or destroyed.
+// the applicants on the request until they report the copies filed or destroyed. A 摘录件 (extract)
+// is no copy: its PDF is drawn from the text the archivist entered and checked (DOMAIN.md §1.4:
+// "normally only 摘抄"), citing the material and pages, never from page images.
 // Nothing outside the approval is exported: the request must be approved, the material one the
 // chief approved and of the request's archive, the pages within the register row; every refusal is
 // audited (outcome denied, the rule only).
@@ -24,7 +26,7 @@ import { PURPOSES } from '../requests/checks.ts';
 import type { RequestRow } from '../requests/store.ts';
 import type { RequestRecords } from '../requests/records.ts';
 import { watermarkPage } from '../reading/watermark.ts';
-import { buildCopyPdf, renderCertification, type CopyPage } from './pdf.ts';
+import { buildCopyPdf, CERT_DPI, palettePng, renderCertification, renderExtractPages, type CopyPage } from './pdf.ts';
 import * as store from './store.ts';
 import type { CopyPdfRow } from './store.ts';
 
@@ -37,6 +39,23 @@ const CASE_ROWS = 500;
 /** The watermark of every page of a copy: request number, purpose, serial and day (DOMAIN.md §6.3). */
 export function copyWatermarkLines(row: Pick<CopyPdfRow, 'serial_no' | 'certified_at' | 'kind'>, request: Pick<RequestRow, 'case_no' | 'purpose'>): string[] {
   return [`申请号 ${request.case_no}`, `用途 ${PURPOSES[request.purpose] ?? request.purpose}`, `${KIND_LABEL[row.kind]} ${row.serial_no} ${beijingDay(new Date(row.certified_at))}`];
+}
+
+/** What making a PDF answers (CopyPdf in the API). */
+interface CopyPdfMade {
+  copyId: number;
+  serialNo: string;
+  pages: { from: number; to: number };
+  sha256: string;
+  bytes: number;
+  madeAt: string;
+  created: boolean;
+}
+/** A row cleared for its PDF: in the user's office, of the path's kind, within the approval. */
+interface Certifiable {
+  row: CopyPdfRow;
+  request: RequestRow;
+  pages: number[];
 }
 
 class Refused {
@@ -128,23 +147,49 @@ export class CopiesService {
     return { request, pages: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
   }
 
-  /** Makes the certified PDF of a register row, once; asked again, answers the one made. */
-  async produce(user: SessionUser, ip: string, copyId: number, range: { pageFrom?: number; pageTo?: number }) {
+  /**
+   * What every certified PDF needs before it is drawn: the row in the user's office, of the kind the
+   * path makes (a copy's pages, an extract's text), its pages within the approval. A PDF already made
+   * is answered again when `same` says the ask is the one it was made from, else 409. None comes into
+   * being once the using unit has reported the copies filed or destroyed. Refusals audited.
+   */
+  private async certifiable(
+    user: SessionUser,
+    ip: string,
+    copyId: number,
+    kind: CopyPdfRow['kind'],
+    range: { pageFrom?: number; pageTo?: number },
+    same: (row: CopyPdfRow) => boolean,
+  ): Promise<{ made: CopyPdfMade } | Certifiable> {
     const row = await this.officeRow(user, copyId);
     if (row instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, row);
+    if (row.kind !== kind) {
+      const wrong =
+        row.kind === 'extract'
+          ? new Refused('extract_from_text', errors.rule('extract-from-text', '摘录件由档案管理员录入并核对的摘录文字制作，不复制档案页面 / An extract is made from its checked text, never from page images', { kind: row.kind }))
+          : new Refused('not_extract', errors.rule('not-an-extract', '这是复制件，不是摘录件：请从页面制作 PDF / This is a copy, not an extract: make its PDF from the pages', { kind: row.kind }));
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, wrong);
+    }
     const ok = await this.approvedPages(row, range);
     if (ok instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, ok);
     if (row.pdf_file) {
-      const same = (range.pageFrom ?? row.page_from) === row.page_from && (range.pageTo ?? row.page_to) === row.page_to;
-      if (!same) throw errors.conflict('PDF_EXISTS', '该复制件的 PDF 已制作，页码不能再改 / The PDF of this copy exists; its pages cannot change');
-      return { ...this.pdfInfo(row), created: false };
+      if (!same(row)) throw errors.conflict('PDF_EXISTS', `该${KIND_LABEL[kind]}的 PDF 已制作，${kind === 'extract' ? '文字和' : ''}页码不能再改 / The PDF of this ${kind} exists; it cannot change`);
+      return { made: { ...this.pdfInfo(row), created: false } };
     }
     // Once the using unit has reported the copies filed or destroyed (the case is closed), no new
     // certified copy comes into being: one made before stays what it was.
     if (row.disposition || ok.request.status === 'closed') {
       return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })));
     }
-    const { request, pages } = ok;
+    return { row, ...ok };
+  }
+
+  /** Makes the certified PDF of a copy's register row from its pages, once; asked again, answers the one made. */
+  async produce(user: SessionUser, ip: string, copyId: number, range: { pageFrom?: number; pageTo?: number }): Promise<CopyPdfMade> {
+    const samePages = (r: CopyPdfRow) => (range.pageFrom ?? r.page_from) === r.page_from && (range.pageTo ?? r.page_to) === r.page_to;
+    const ok = await this.certifiable(user, ip, copyId, 'copy', range, samePages);
+    if ('made' in ok) return ok.made;
+    const { row, request, pages } = ok;
     // A page marked failing (illegible, or another material's page) is not certified 与原件一致 until rescanned.
     const marked = ((await catalog.markedPages(this.db, [row.material_id])).get(row.material_id) ?? []).filter((n) => pages.includes(n));
     if (marked.length) {
@@ -156,22 +201,58 @@ export class CopiesService {
       const scan = await this.scans.readPage(this.db, row.material_id, pageNo);
       if (!scan) throw errors.rule('scans-missing', `第 ${pageNo} 页没有扫描件，不能制作电子复制件 / Page ${pageNo} has no scan`, { pageNo });
       const wm = await watermarkPage(scan.data, lines, { format: 'jpeg', quality: 85, maxWidth: this.maxPx || undefined });
-      rendered.push({ jpeg: wm.data, width: wm.width, height: wm.height, dpi: (scan.row.dpi ?? 200) * (wm.width / scan.row.width) });
+      rendered.push({ data: wm.data, format: 'jpeg', width: wm.width, height: wm.height, dpi: (scan.row.dpi ?? 200) * (wm.width / scan.row.width) });
     }
+    return this.keep(user, ip, ok, rendered, {});
+  }
+
+  /**
+   * Makes the certified PDF of an extract's register row (摘录件) from the text the archivist entered
+   * and checked against the material, citing its pages: the text's pages, watermarked as a copy's,
+   * and the 核证页. No page image of the archive enters it. Once; asked again with the same text and
+   * pages, answers the one made.
+   */
+  async extract(user: SessionUser, ip: string, copyId: number, body: { text: string; pageFrom: number; pageTo: number }): Promise<CopyPdfMade> {
+    const same = (r: CopyPdfRow) => r.extract_text === body.text && r.page_from === body.pageFrom && r.page_to === body.pageTo;
+    const ok = await this.certifiable(user, ip, copyId, 'extract', body, same);
+    if ('made' in ok) return ok.made;
+    const { row, request, pages } = ok;
+    const head = await this.head(row, request, pages);
+    const drawn = await renderExtractPages({ title: '干部人事档案摘录件', rows: head.rows, text: body.text, continued: `干部人事档案摘录件（续） ${row.serial_no}` });
+    const lines = copyWatermarkLines(row, request);
+    const rendered: CopyPage[] = [];
+    for (const png of drawn) {
+      const wm = await watermarkPage(png, lines, { format: 'png' });
+      rendered.push({ data: await palettePng(wm.data), format: 'png', width: wm.width, height: wm.height, dpi: CERT_DPI });
+    }
+    return this.keep(user, ip, ok, rendered, { extract_text: body.text }, { chars: body.text.length });
+  }
+
+  /** The rows a 核证页 and an extract's head cite: serial, request, purpose, cadre, material, pages, recipient, office. */
+  private async head(row: CopyPdfRow, request: RequestRow, pages: number[]) {
     const names = await store.certificationNames(this.db, row, request);
     const kind = KIND_LABEL[row.kind];
+    const rows: Array<[string, string]> = [
+      [`${kind}编号`, `${row.serial_no}（第 ${row.copy_no} 份，共 ${row.copies} 份）`],
+      ['申请号', request.case_no],
+      ['用途', PURPOSES[request.purpose] ?? request.purpose],
+      ['干部', `${names.cadreName}（档案号 ${names.archiveNo}）`],
+      ['材料', `${row.seq_no}　${row.title}`],
+      [row.kind === 'extract' ? '摘自' : '页码', `第 ${pages[0]}–${pages.at(-1)} 页，共 ${pages.length} 页`],
+      ['接收单位', names.recipientName],
+      ['管档单位', names.officeName],
+    ];
+    return { names, kind, rows };
+  }
+
+  /** The 核证页 after the pages, the file kept under its hash, the row and the audit: once per row. */
+  private async keep(user: SessionUser, ip: string, ok: Certifiable, rendered: CopyPage[], extra: { extract_text?: string }, detail: Record<string, unknown> = {}): Promise<CopyPdfMade> {
+    const { row, request, pages } = ok;
+    const copyId = row.id;
+    const { names, kind, rows } = await this.head(row, request, pages);
     const certification = await renderCertification({
       title: `干部人事档案材料${kind}核证页`,
-      rows: [
-        [`${kind}编号`, `${row.serial_no}（第 ${row.copy_no} 份，共 ${row.copies} 份）`],
-        ['申请号', request.case_no],
-        ['用途', PURPOSES[request.purpose] ?? request.purpose],
-        ['干部', `${names.cadreName}（档案号 ${names.archiveNo}）`],
-        ['材料', `${row.seq_no}　${row.title}`],
-        ['页码', `第 ${pages[0]}–${pages.at(-1)} 页，共 ${pages.length} 页`],
-        ['接收单位', names.recipientName],
-        ['管档单位', names.officeName],
-      ],
+      rows,
       certification: row.certification,
       sealText: row.seal_text,
       certifiedBy: names.certifiedByName,
@@ -189,9 +270,9 @@ export class CopiesService {
       const locked = (await store.findCopy(trx, copyId, true))!;
       if (locked.pdf_file) return { row: locked, created: false }; // another archivist's request won
       const at = iso(this.clock.now());
-      const v = { pdf_file: file, pdf_sha256: sha256, pdf_bytes: pdf.length, pdf_made_by: user.id, pdf_made_at: at, page_from: pages[0], page_to: pages.at(-1)! };
+      const v = { pdf_file: file, pdf_sha256: sha256, pdf_bytes: pdf.length, pdf_made_by: user.id, pdf_made_at: at, page_from: pages[0], page_to: pages.at(-1)!, ...extra };
       await store.setPdf(trx, copyId, v);
-      await this.audit.record(trx, { actor: user, ip, action: 'copy.pdf_create', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, requestId: row.request_id, pages: pages.length, sha256 } });
+      await this.audit.record(trx, { actor: user, ip, action: 'copy.pdf_create', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, requestId: row.request_id, pages: pages.length, sha256, ...detail } });
       return { row: { ...locked, ...v }, created: true };
     });
     if (!made.created && made.row.pdf_file !== file) fs.rmSync(path.join(this.root, file), { force: true });

@@ -9,6 +9,8 @@ export interface CopyPdfRow extends CopyRow {
   pdf_bytes: number | null;
   pdf_made_by: number | null;
   pdf_made_at: string | null;
+  /** A 摘录件's text as the archivist checked it (migration 20261128_1410); null for a copy. */
+  extract_text: string | null;
 }
 
 export async function findCopy(q: Q, id: number, lock = false): Promise<CopyPdfRow | undefined> {
@@ -46,6 +48,10 @@ export async function certificationNames(q: Q, row: CopyRow, request: RequestRow
   };
 }
 
-export async function setPdf(q: Q, id: number, v: { pdf_file: string; pdf_sha256: string; pdf_bytes: number; pdf_made_by: number; pdf_made_at: string; page_from: number; page_to: number }): Promise<void> {
+export async function setPdf(
+  q: Q,
+  id: number,
+  v: { pdf_file: string; pdf_sha256: string; pdf_bytes: number; pdf_made_by: number; pdf_made_at: string; page_from: number; page_to: number; extract_text?: string },
+): Promise<void> {
   await q('copy_records').where({ id }).whereNull('pdf_file').update(v);
 }

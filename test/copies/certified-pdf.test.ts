@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { PDFDocument, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import type { HttpClient } from '../helpers/http.ts';
 import { approveStep, copyVariables, demoCadre, fileConsultation, todayIn } from '../helpers/cases.ts';
-import { certifiedCase, type CertifiedCase } from './helpers.ts';
+import { certifiedCase, pdfImages, type CertifiedCase } from './helpers.ts';
 import { auditRows } from '../archives/helpers.ts';
 import { addUser } from '../helpers/users.ts';
 import { watermarkPage } from '../../server/reading/watermark.ts';
@@ -33,19 +33,6 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 async function getBytes(client: HttpClient, url: string) {
   const res = await fetch(client.base + url, { headers: { cookie: client.cookie } });
   return { status: res.status, headers: res.headers, data: Buffer.from(await res.arrayBuffer()) };
-}
-
-/** Each page's image XObjects: size, filter and raw stream bytes (JPEG bytes for DCTDecode). */
-async function pdfImages(pdf: Buffer) {
-  const doc = await PDFDocument.load(pdf);
-  return doc.getPages().map((p) => {
-    const xobjects = p.node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
-    return xobjects.entries().map(([, ref]) => {
-      const s = doc.context.lookup(ref) as PDFRawStream;
-      const n = (k: string) => (s.dict.lookup(PDFName.of(k)) as PDFNumber).asNumber();
-      return { width: n('Width'), height: n('Height'), filter: String(s.dict.lookup(PDFName.of('Filter'))), bytes: Buffer.from(s.contents) };
-    });
-  });
 }
 
 let fixture: CertifiedCase;

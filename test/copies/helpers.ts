@@ -1,6 +1,7 @@
 // A copy request certified and registered, for the certified-copy tests and screenshots: two named
 // materials with page scans, the chief approving the first, the archivist certifying two copies.
 import sharp from 'sharp';
+import { PDFDocument, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import type { TestSystem } from '../helpers/server.ts';
 import { completeAt } from '../helpers/workflow.ts';
 import { approveStep, copyVariables, demoCadre } from '../helpers/cases.ts';
@@ -31,6 +32,8 @@ export interface CaseOptions {
   pages?: number;
   /** Each page's scan (default: `scan`, an A5 page at 200 dpi). */
   scanOf?: (n: number) => Promise<Buffer>;
+  /** 复制 (default) or 摘录: an extract registers one row per approved material. */
+  kind?: 'copy' | 'extract';
 }
 
 /**
@@ -41,7 +44,7 @@ export interface CaseOptions {
 export async function certifiedCase(sys: TestSystem, nth = 3, opts: CaseOptions = {}): Promise<CertifiedCase> {
   const s = sys.services;
   const cadre = await demoCadre(sys, 'county', nth);
-  const over: Record<string, unknown> = { copies: opts.copies ?? 2 };
+  const over: Record<string, unknown> = { copies: opts.copies ?? 2, kind: opts.kind ?? 'copy' };
   if (opts.pages) {
     const filed = await s.db.transaction((trx) =>
       s.archives.fileMaterial(trx, { archiveId: cadre.archiveId, categoryCode: '3', title: '干部考察材料', formedDate: '2020-06-18', pages: opts.pages!, isCopy: false, actor: null }),
@@ -67,4 +70,17 @@ export async function certifiedCase(sys: TestSystem, nth = 3, opts: CaseOptions 
   if (made.status !== 200) throw new Error(JSON.stringify(made.body));
   const rows = await s.db('copy_records').where({ request_id: req.id }).orderBy('id');
   return { instanceId, requestId: req.id, approved, other, rows };
+}
+
+/** Each page's image XObjects: size, filter and raw stream bytes (JPEG bytes for DCTDecode). */
+export async function pdfImages(pdf: Buffer) {
+  const doc = await PDFDocument.load(pdf);
+  return doc.getPages().map((p) => {
+    const xobjects = p.node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
+    return xobjects.entries().map(([, ref]) => {
+      const s = doc.context.lookup(ref) as PDFRawStream;
+      const n = (k: string) => (s.dict.lookup(PDFName.of(k)) as PDFNumber).asNumber();
+      return { width: n('Width'), height: n('Height'), filter: String(s.dict.lookup(PDFName.of('Filter'))), bytes: Buffer.from(s.contents) };
+    });
+  });
 }

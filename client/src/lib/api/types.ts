@@ -4160,6 +4160,22 @@ export interface ApiRoutes {
     body: never;
     response: Blob;
   };
+  /** 制作摘录件 PDF: the extract’s checked text, citing its material and pages, and the certification page (once per extract) */
+  "POST /api/copy-register/:id/extract": {
+    params: { id: number };
+    query: never;
+    body: {
+      /** the extracted text, checked against the material (1–5000 characters; line breaks kept) */
+      text: string;
+      /** first page the text is taken from (within the register row’s pages) */
+      pageFrom: number;
+      /** last page the text is taken from */
+      pageTo: number;
+      /** the archivist checked the text against the material (核对) */
+      checked: true;
+    };
+    response: CopyPdf;
+  };
   /** 统计分析: holdings, digitisation, use, transfers and material intake of the caller’s archive offices for a year (audited) */
   "GET /api/reports/summary": {
     params: never;
