@@ -12,6 +12,7 @@ import * as catalog from './catalog-store.ts';
 import type { CategoryRow, MaterialRow } from './catalog-store.ts';
 import type { ActorRef, Problem } from './cadres.ts';
 import { isCalendarDate } from './validate.ts';
+import { hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 import { CORRECTED_FIELDS, GONE, categoryCodeOf, type CorrectedField } from './codes.ts';
 import { assertKept } from './archives.ts';
 
@@ -43,7 +44,8 @@ export const beforeBirthProblem = (formedDate: string, birthDate: string): Probl
 
 /**
  * Format and rule problems of a catalogue row (DOMAIN.md §2.2 and the 2009 filing rules); with the
- * cadre's `birthDate`, a formation date before it too.
+ * cadre's `birthDate`, a formation date before it too. A title or remark with an invisible character
+ * (zero-width, bidi controls) is refused as a name is: the catalogue is searched and printed by it.
  */
 export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, categories: CategoryRow[], today: string, birthDate?: string | null): Problem[] {
   const out: Problem[] = [];
@@ -52,6 +54,7 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
   else if (cat.divided) out.push({ field: 'categoryCode', message: `第${cat.numeral}类须归入其小类（如 ${cat.code}-1） / file under a sub-category such as ${cat.code}-1` });
   if (!m.title?.trim()) out.push({ field: 'title', message: '材料名称必填 / title is required' });
   else if (m.title.length > 200) out.push({ field: 'title', message: '材料名称过长 / title too long' });
+  else if (hasInvisible(m.title)) out.push({ field: 'title', message: INVISIBLE_MESSAGE });
   if (!isCalendarDate(m.formedDate ?? '')) {
     // A complete date before 1900 is not malformed, only earlier than any archive material.
     const early = /^1[0-8]\d\d-\d\d-\d\d$/.test(m.formedDate ?? '');
@@ -70,6 +73,7 @@ export function materialProblems(m: Omit<MaterialInput, 'archiveId' | 'actor'>, 
     else if (isCalendarDate(m.formedDate ?? '') && m.copyDate < m.formedDate) out.push({ field: 'copyDate', message: '复制时间早于形成时间 / copied before it was formed' });
   } else if (m.copyDate) out.push({ field: 'copyDate', message: '原件不填复制时间 / only a copy has a copy date' });
   if (m.remark && m.remark.length > 200) out.push({ field: 'remark', message: '备注过长 / remark too long' });
+  else if (m.remark && hasInvisible(m.remark)) out.push({ field: 'remark', message: INVISIBLE_MESSAGE });
   return out;
 }
 

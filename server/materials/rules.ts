@@ -3,6 +3,7 @@
 import { errors, type AppError } from '../errors.ts';
 import { APPOINTMENT_CATEGORY } from './codes.ts';
 import { addCalendarMonths, str } from './deps.ts';
+import { hasInvisible } from '../http/zod.ts';
 
 export type Problem = { rule: string; message: string; details?: Record<string, unknown> };
 
@@ -26,6 +27,10 @@ export function appointmentProblems(v: Record<string, unknown>, today: string): 
 /** The conditions a material must meet to be handed over at all (DOMAIN.md §1.2 [S12][S15]). */
 export function registrationProblems(v: Record<string, unknown>, today: string): Problem | null {
   const formed = String(v.formedDate);
+  for (const [field, zh, en] of [['title', '材料名称', 'The title'], ['remark', '备注', 'The remark']] as const) {
+    const text = str(v[field]);
+    if (text && hasInvisible(text)) return { rule: 'invisible_text', message: `${zh}不得含有看不见的字符（如零宽空格） / ${en} must not contain invisible characters such as zero-width spaces`, details: { field } };
+  }
   if (formed > today) return { rule: 'formed_date_future', message: '材料形成时间晚于今天 / The formation date is in the future' };
   if (v.isCopy === true) {
     const copyDate = str(v.copyDate);

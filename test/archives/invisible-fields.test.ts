@@ -3,11 +3,13 @@
 // stored as given, and read in every list, letter and 任免表 as something other than what is
 // stored (another value to search and count by). Now 籍贯, 政治面貌, 学历, 学位, 职务 and a family
 // member's 称谓 and 工作单位 are refused with visibleText's words — at registration, in an XLSX
-// import row (by row and column), in a correction of the field — and nothing is written.
+// import row (by row and column), in a correction of the field — and nothing is written. A material's
+// 标题 and 备注 likewise, filed by hand, imported (materialProblems) or handed over by its producer.
 import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { postBytes } from './helpers.ts';
+import { plainArchiveOf, postBytes } from './helpers.ts';
+import { registrationProblems } from '../../server/materials/intake.ts';
 import { idCheckDigit } from '../../server/archives/validate.ts';
 import { INVISIBLE_MESSAGE } from '../../server/http/zod.ts';
 import { isAppError } from '../../server/errors.ts';
@@ -109,4 +111,28 @@ test.serial('an XLSX import: rows whose 籍贯, 政治面貌 or 职务 hold an i
     );
   }
   t.is(await count('cadres'), before);
+});
+
+test.serial('a material’s 标题 and 备注 with an invisible character are refused at their field, filed by hand or handed over; nothing is filed', async (t) => {
+  const { archiveId } = await plainArchiveOf(sys, '150300-ZZB-DAS', 7);
+  const archivist = await sys.as('archivist1');
+  const material = { categoryCode: '7', title: '年度考核登记表', formedDate: '2025-12-20', pages: 2, isCopy: false };
+  const before = await count('materials', { archive_id: archiveId });
+  for (const [field, over] of [
+    ['title', { title: '年度考核\u200b登记表' }],
+    ['title', { title: '\u202e表记登核考度年' }],
+    ['remark', { remark: '原件\u2060存档' }],
+  ] as const) {
+    const res = await archivist.post(`/api/archives/${archiveId}/materials`, { ...material, ...over });
+    t.is(res.status, 400, JSON.stringify(over));
+    t.deepEqual(res.body.details, [{ field, message: INVISIBLE_MESSAGE }], JSON.stringify(over));
+  }
+  t.is(await count('materials', { archive_id: archiveId }), before, 'nothing filed');
+  t.is((await archivist.post(`/api/archives/${archiveId}/materials`, { ...material, remark: '原件存档' })).status, 201);
+
+  // A producer's hand-over (材料收集归档) is refused its title or remark alike, naming the field.
+  const handedOver = { formedDate: '2025-12-20', categoryCode: '7', deliveryMethod: 'hand' };
+  t.like(registrationProblems({ ...handedOver, title: '考核\u200b登记表' }, '2026-11-28'), { rule: 'invisible_text', details: { field: 'title' } });
+  t.like(registrationProblems({ ...handedOver, title: '考核登记表', remark: '\u200d' }, '2026-11-28'), { rule: 'invisible_text', details: { field: 'remark' } });
+  t.is(registrationProblems({ ...handedOver, title: '考核登记表', remark: '原件' }, '2026-11-28'), null);
 });
