@@ -101,11 +101,12 @@ export async function barOf(q: Q, userId: number, task: Pick<TaskRow, 'instance_
 
 /**
  * barredFromTask as a WHERE clause on `tasks as t` for one user (the inbox pages and counts in SQL).
- * `starters`: starterPairs.
+ * `starters`: starterPairs. A task the user holds stays listed (我的) though they became barred
+ * after claiming it: its page says why and offers 退回 (unclaim), which is theirs whatever the bar.
  */
 export function withoutBarredTasks<T extends Knex.QueryBuilder>(qb: T, userId: number, starters: readonly string[]): T {
   return qb.where((w: Knex.QueryBuilder) =>
-    w.whereNull('t.candidate_role').orWhere((g: Knex.QueryBuilder) => {
+    w.whereNull('t.candidate_role').orWhere('t.assignee_id', userId).orWhere((g: Knex.QueryBuilder) => {
       g.whereNotExists((d: Knex.QueryBuilder) =>
         d
           .select('d.id')
