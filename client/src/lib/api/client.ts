@@ -81,7 +81,9 @@ async function send(key: string, url: string, init: RequestInit, background?: bo
   headers.set('accept', 'application/json');
   if (background) headers.set('x-dangan-background', '1');
   // The password change too: on the session lock it is part of logging in again (session.svelte.ts).
-  const signal = key === 'POST /api/auth/login' || key === 'POST /api/auth/logout' || key === 'POST /api/auth/password' ? undefined : session.signal;
+  const own = key === 'POST /api/auth/login' || key === 'POST /api/auth/logout' || key === 'POST /api/auth/password' ? undefined : session.signal;
+  // A caller's own signal (an upload the user stopped) aborts it too.
+  const signal = init.signal && own ? AbortSignal.any([own, init.signal]) : (init.signal ?? own);
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers, credentials: 'same-origin' });
@@ -133,11 +135,12 @@ export async function poll<K extends RouteKey>(
 }
 
 /** Uploads one file to a case (the body is the file itself). */
-export async function uploadAttachment(instanceId: string, file: File) {
+export async function uploadAttachment(instanceId: string, file: File, signal?: AbortSignal) {
   const url = buildUrl('/api/process-instances/:id/attachments', { id: instanceId }, { filename: file.name });
   const res = await send('POST /api/process-instances/:id/attachments', url, {
     method: 'POST',
     body: file,
+    signal,
     headers: { 'content-type': 'application/octet-stream' },
   });
   if (!res.ok) throw await toError(res);
