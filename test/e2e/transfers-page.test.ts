@@ -138,6 +138,8 @@ test.serial('a return on paper is confirmed first; at 1024 px status and slip nu
   await shot(p, 'transfer-english', { fullPage: true });
   await p.goto(`${sys.url}/transfers`);
   await p.getByRole('row', { name: new RegExp(o.case_no) }).getByRole('cell', { name: 'Returned as defective', exact: true }).waitFor();
+  // 登记任免（调动）通知: its management levels in English too (they stayed 中管…单位管).
+  t.deepEqual(await p.locator('#pc-level option:not([value=""])').allInnerTexts(), ['Central', 'Provincial', 'Municipal', 'County', 'Unit']);
   await p.getByLabel('Language').selectOption('zh');
   await logout(p);
   await p.setViewportSize({ width: 1280, height: 800 });
