@@ -43,7 +43,7 @@ export const importsEn: Same<typeof importsZh> = {
     imported: 'Imported. Added:',
     refused: 'Not imported: {n} problem(s) were found and nothing was written. Correct them and check again.',
     counts: '{cadres} cadre(s), {archives} archive(s), {materials} catalogue material(s)',
-    toArchives: 'Open 档案管理 (archives)',
+    toArchives: 'Open Archives',
   },
   table: {
     caption: 'Problems',
