@@ -57,11 +57,11 @@ test.serial('扫描质检: the failing materials with their findings; checking a
   t.regex(text, /扫描页数 1 与目录页数 \d+ 不符/);
   t.regex(text, /分辨率 150 dpi 低于 200/);
   t.true(text.includes(failing[0].cadre) && text.includes(failing[1].cadre));
-  // The finding's text only, in the user's language: its code is a tooltip, not shown.
+  // The finding's text only, in the user's language; its kind in words as a tooltip, never the code.
   t.notRegex(text, /PAGE_COUNT|LOW_DPI|PAGE_MISSING/);
   const first = p.locator('table.qc tbody tr', { hasText: failing[0].cadre });
   t.false((await p.locator('table.qc .findings').allInnerTexts()).join('\n').includes(' / '), 'one language at a time');
-  t.is(await first.locator('.findings li [title]').first().getAttribute('title'), 'PAGE_COUNT');
+  t.is(await first.locator('.findings li [title]').first().getAttribute('title'), '扫描页数与目录页数不符');
   // The cadre and the material lead to the archive.
   const archiveId = (await sys.services.db('materials').where({ id: failing[0].id }).first('archive_id')).archive_id;
   t.is(await first.getByRole('link', { name: failing[0].cadre }).getAttribute('href'), `/archives/${archiveId}`);
