@@ -11,6 +11,10 @@ import { fittedZoom, openReadable, startOf } from './readable-zoom.ts';
 export interface ShownDiagram {
   zoom(step: number): void;
   fit(): void;
+  /** Whether part of the diagram is out of view now (a large one opens at a readable zoom). */
+  partial(): boolean;
+  /** Called with partial() whenever the view moves or zooms. */
+  onView(fn: (partial: boolean) => void): void;
   destroy(): void;
 }
 
@@ -107,11 +111,22 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
   };
   open();
   requestAnimationFrame(open);
+  // Part of the diagram beyond the visible box (a pixel's tolerance): the page says so.
+  const partial = () => {
+    const vb = canvas.viewbox();
+    const { inner } = vb;
+    const slack = 1 / (vb.scale || 1);
+    return inner.x < vb.x - slack || inner.y < vb.y - slack || inner.x + inner.width > vb.x + vb.width + slack || inner.y + inner.height > vb.y + vb.height + slack;
+  };
   return {
     zoom(step) {
       canvas.zoom(Math.min(4, Math.max(0.1, canvas.zoom() * (step > 0 ? 1.25 : 0.8))));
     },
     fit,
+    partial,
+    onView(fn) {
+      viewer.on('canvas.viewbox.changed', () => fn(partial()));
+    },
     destroy() {
       viewer.destroy();
     },

@@ -416,6 +416,7 @@ export const en: Dictionary = {
     done: 'Done',
     active: 'Current step',
     version: 'version {v}',
+    partial: 'A large diagram: only part of it shows, at a size that can be read. Drag to move around, or choose “Fit” to see it whole.',
   },
   files: {
     comments: 'Comments',

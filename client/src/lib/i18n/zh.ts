@@ -415,6 +415,7 @@ export const zh = {
     done: '已完成',
     active: '当前环节',
     version: '第 {v} 版',
+    partial: '流程图较大，按可读的比例只显示了一部分：拖动可平移，点“适应窗口”可看全图。',
   },
   files: {
     comments: '意见交流',
