@@ -23,6 +23,28 @@ export interface AuditFilter {
 
 export const emptyFilter = (): AuditFilter => ({ from: '', to: '', actor: '', action: '', outcome: '', objectType: '', objectId: '' });
 
+/** The filter's keys in the page's query string (?action=auth.*&outcome=failure): a reload or a shared link keeps the search. */
+const FILTER_KEYS = ['from', 'to', 'actor', 'action', 'outcome', 'objectType', 'objectId'] as const;
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+/** The filter a query string holds; anything malformed is left out (the form starts empty there). */
+export function filterFromQuery(q: URLSearchParams | undefined): AuditFilter {
+  const f = emptyFilter();
+  if (!q) return f;
+  const text = (k: string, max: number) => (q.get(k) ?? '').trim().slice(0, max);
+  f.actor = text('actor', 100);
+  f.action = text('action', 65);
+  f.objectType = text('objectType', 40);
+  f.objectId = text('objectId', 64);
+  const outcome = q.get('outcome');
+  f.outcome = OUTCOMES.includes(outcome as Outcome) ? (outcome as Outcome) : '';
+  for (const k of ['from', 'to'] as const) f[k] = LOCAL_TIME.test(q.get(k) ?? '') ? q.get(k)! : '';
+  return f;
+}
+
+/** The filter as query-string values (empty ones removed by the router). */
+export const filterToQuery = (f: AuditFilter): Record<string, string | null> => Object.fromEntries(FILTER_KEYS.map((k) => [k, f[k].trim() || null]));
+
 type EntriesQuery = ApiRoutes['GET /api/audit/entries']['query'];
 type FilterQuery = Omit<EntriesQuery, 'offset' | 'limit'>;
 
@@ -59,6 +81,11 @@ export class AuditSearch {
   loading = $state(false);
   failure = $state<unknown>(null);
   private readonly turns = new Turns();
+
+  /** Starts from the filter of the page's address, if any. */
+  constructor(initial: AuditFilter = emptyFilter()) {
+    this.applied = initial;
+  }
 
   /** A new search: its first page, pinned to the log's head as it is now. */
   run = (filter: AuditFilter): Promise<void> => this.fetch({ ...filter }, 0, undefined);
