@@ -29,6 +29,13 @@ test.serial('the deployed diagrams make the approval the default and compare the
   t.regex(borrowing, /id="upperNeeded"[^>]*default="upperIsNeeded"/);
   t.true(borrowing.includes('>=route.needsLeader = false</bpmn:conditionExpression>'));
   t.true(borrowing.includes('>=route.referUpward = false</bpmn:conditionExpression>'));
+  t.regex(borrowing, /id="renewalLeaderNeeded"[^>]*default="renewalLeaderIsNeeded"/, '续借 as well');
+  // No shipped diagram takes a flow because a route says true: each such flow is an approval, the default.
+  const keys: Array<{ process_key: string }> = await sys.services.db('process_deployments').distinct('process_key');
+  for (const { process_key } of keys) {
+    const xml = await latest(process_key);
+    t.false(/>=route\.\w+( = true)?<\/bpmn:conditionExpression>/.test(xml), process_key);
+  }
 });
 
 test.serial('a route without needsLeader: the chief’s approval goes on to the leader, no incident', async (t) => {
