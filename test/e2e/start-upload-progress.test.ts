@@ -114,6 +114,17 @@ test.serial('a start form filed with attachments still going up says so: number,
   t.deepEqual((await sys.services.db('case_attachments').where({ instance_id: inst.id })).map((a) => a.file_name), ['审批表.pdf']);
   t.is(arrived.length, 2);
   await p.screenshot({ path: `${SHOTS}/start-upload-failed.png`, fullPage: true });
+  // In English too.
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByRole('heading', { name: `Application submitted (no. ${caseNo})` }).waitFor();
+  t.deepEqual(await p.getByRole('alert').filter({ hasText: 'these attachments were not uploaded' }).locator('p').allTextContents(), [
+    `The application (no. ${caseNo}) is submitted, but these attachments were not uploaded: 介绍信.pdf.`,
+    'Open the application and add them under “Comments and attachments” with “Upload”; there is no need to submit the application again.',
+  ]);
+  await p.getByText('1 of 2 attachments uploaded.').waitFor();
+  t.notRegex((await p.locator('.uploads .error-text').textContent())!, /\p{Script=Han}/u, 'why it failed, in English too');
+  await p.screenshot({ path: `${SHOTS}/start-upload-failed-en.png`, fullPage: true });
+  await p.getByLabel('Language').selectOption('zh');
 
   // Nothing left to lose: the navigation just goes.
   await nav(p).getByRole('link', { name: '工作台' }).click();
