@@ -3,7 +3,8 @@
 // restores into DANGAN_DATA_DIR / DATABASE_URL and checks row counts and the audit chain.
 // --check only verifies. Without --force an occupied target is refused; with it, what was there is
 // moved into <data dir>/pre-restore-<time>/ (PostgreSQL tables are dropped and recreated).
-// Stop the servers first: a restore replaces the database under them.
+// Refused while a server uses the data folder (its mark in <data dir>/.in-use/, see
+// server/admin/data-lock.ts) or, on PostgreSQL, while other sessions are connected to the database.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../server/config.ts';
 import { restoreBackup, verifyBackup, RestoreError } from '../server/admin/restore.ts';

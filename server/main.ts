@@ -8,10 +8,13 @@ import { createServices } from './services.ts';
 import { prepare } from './boot.ts';
 import { createApp, serve } from './app.ts';
 import { renderDemoScans } from '../db/seeds/demo-scans.ts';
+import { markInUse } from './admin/data-lock.ts';
 
 async function main() {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
+  // npm run restore refuses while this mark says a live server uses the folder.
+  const releaseDataDir = markInUse(config.dataDir);
   const db = createDb(config);
   const services = createServices({ config, db, clock: systemClock, log });
   await prepare(services, { demo: config.demo });
@@ -38,6 +41,7 @@ async function main() {
     await services.overdue.stop();
     await services.mailer.stop();
     await db.destroy();
+    releaseDataDir();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

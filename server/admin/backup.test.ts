@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import test from 'ava';
@@ -195,4 +195,84 @@ test.serial('an occupied target is refused without --force; with it, the old fil
   t.truthy(aside);
   t.is(fs.readFileSync(path.join(target.dataDir, aside, 'scans', 'newer.jpg'), 'utf8'), 'later scan', 'kept, not deleted');
   t.false(fs.existsSync(path.join(target.dataDir, 'scans', 'newer.jpg')));
+});
+
+/** Starts the real server (server/main.ts) on a data folder; resolves once it listens. */
+async function startServer(target: { dataDir: string; databaseUrl?: string }) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test', DANGAN_DEMO: 'false', PORT: String(41000 + (process.pid % 2000)), HOST: '127.0.0.1' };
+  delete env.DATABASE_URL;
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += String(d);
+      if (out.includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  return { pid: child.pid!, stop };
+}
+
+const npmScriptAsync = (script: string, args: string[], target: { dataDir: string; databaseUrl?: string }) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
+    delete env.DATABASE_URL;
+    if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', `${script}.ts`), ...args], { env, cwd: projectRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+
+test.serial('restore --force over a folder a running server uses is refused, naming the process; once it has stopped, the restore goes ahead', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('in-use');
+  t.is(npmScript('restore', [out], target).status, 0);
+  const server = await startServer(target);
+  let stopped = false;
+  t.teardown(async () => {
+    if (!stopped) await server.stop();
+  });
+  const dbBefore = fs.statSync(path.join(target.dataDir, 'dangan.sqlite')).ino;
+  const refused = await npmScriptAsync('restore', [out, '--force'], target);
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, new RegExp(`拒绝恢复.*数据目录正在被运行中的服务器使用（进程 ${server.pid}），请先停止服务器再恢复 / .*in use by a running server \\(process ${server.pid}\\)`));
+  t.false(fs.readdirSync(target.dataDir).some((n) => n.startsWith('pre-restore-')), 'nothing moved aside');
+  t.is(fs.statSync(path.join(target.dataDir, 'dangan.sqlite')).ino, dbBefore, 'the database the server uses is where it was');
+  t.is(await server.stop(), 0);
+  stopped = true;
+  t.deepEqual(fs.readdirSync(path.join(target.dataDir, '.in-use')), [], 'a clean stop removes its mark');
+  const forced = await npmScriptAsync('restore', [out, '--force'], target);
+  t.is(forced.status, 0, forced.stdout + forced.stderr);
+});
+
+test.serial('a mark left by a server that died (kill -9) does not block a restore', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('stale-mark');
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const pid = Number(dead.stdout);
+  fs.mkdirSync(path.join(target.dataDir, '.in-use'));
+  fs.writeFileSync(path.join(target.dataDir, '.in-use', `${pid}.json`), JSON.stringify({ pid, host: os.hostname(), procStart: '1', startedAt: new Date().toISOString() }));
+  const res = npmScript('restore', [out], target);
+  t.is(res.status, 0, res.stdout + res.stderr);
+  // A live process with a mark of its own (this test) does block.
+  fs.writeFileSync(path.join(target.dataDir, '.in-use', `${process.pid}.json`), JSON.stringify({ pid: process.pid, host: os.hostname(), procStart: null, startedAt: new Date().toISOString() }));
+  const refused = npmScript('restore', [out, '--force'], target);
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, new RegExp(`进程 ${process.pid}`));
 });

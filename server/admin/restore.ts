@@ -17,6 +17,7 @@ import type { VerifyResult } from '../audit/verify.ts';
 import { readSums, runPgTool, sha256File } from './backup-files.ts';
 import { MANIFEST_FORMAT, SQLITE_FILE, type BackupManifest } from './backup.ts';
 import { createPublicKey } from 'node:crypto';
+import { usersOf } from './data-lock.ts';
 
 export class RestoreError extends Error {}
 
@@ -75,10 +76,44 @@ async function pgTableCount(config: Config): Promise<number> {
   }
 }
 
+/** Other sessions connected to the target PostgreSQL database (a server, psql, a report tool). */
+async function pgOtherSessions(config: Config): Promise<Array<{ pid: number; app: string; client: string | null }>> {
+  const db = createDb(config);
+  try {
+    const r = await db.raw(
+      `SELECT pid, application_name AS app, client_addr::text AS client FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    );
+    return r.rows.map((x: { pid: number; app: string; client: string | null }) => ({ pid: Number(x.pid), app: x.app, client: x.client }));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Refuses while a server uses the data folder (its mark in .in-use/) or, on PostgreSQL, the database. */
+async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<void> {
+  const users = usersOf(config.dataDir);
+  if (users.length) {
+    const pids = users.map((u) => (u.host === os.hostname() ? String(u.pid) : `${u.pid}@${u.host}`)).join(', ');
+    throw new RestoreError(
+      `数据目录正在被运行中的服务器使用（进程 ${pids}），请先停止服务器再恢复 / The data folder ${config.dataDir} is in use by a running server (process ${pids}): stop the server first, then restore`,
+    );
+  }
+  if (kind === 'pg') {
+    const others = await pgOtherSessions(config);
+    if (others.length) {
+      const list = others.map((o) => `${o.pid}${o.app ? ` ${o.app}` : ''}${o.client ? ` ${o.client}` : ''}`).join(', ');
+      throw new RestoreError(
+        `数据库正在被其他连接使用（${others.length} 个：${list}），请先停止服务器再恢复 / The database is in use by ${others.length} other connection(s) (${list}): stop the servers first, then restore`,
+      );
+    }
+  }
+}
+
 export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; operator?: string } = {}): Promise<RestoreReport> {
   const manifest = await verifyBackup(folder);
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
   if (manifest.kind !== kind) throw new RestoreError(`a ${manifest.kind} backup cannot be restored into ${kind}`);
+  await refuseWhileInUse(config, kind);
 
   // What would be replaced; refused unless --force.
   fs.mkdirSync(config.dataDir, { recursive: true });
