@@ -45,7 +45,7 @@ async function layout(p: Page) {
     const box = e.parentElement.clientWidth;
     // The lines a time's text takes: the distinct tops of its text's boxes (the cell is as tall as the row).
     const lines = [...e.querySelectorAll('td.at')].map((td: any) => {
-      const range = document.createRange();
+      const range = (globalThis as any).document.createRange();
       range.selectNodeContents(td);
       return new Set([...range.getClientRects()].map((r: any) => Math.round(r.top))).size;
     });
