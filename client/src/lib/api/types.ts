@@ -3522,7 +3522,7 @@ export interface ApiRoutes {
     body: never;
     response: ImportReport;
   };
-  /** Avoidance list entries in force */
+  /** Avoidance list entries in force (audited avoidance.list, with the count) */
   "GET /api/avoidance-entries": {
     params: never;
     query: { userId?: number };
