@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../server/config.ts';
 import { restoreBackup, verifyBackup, RestoreError } from '../server/admin/restore.ts';
+import { totpKeyProblem } from '../server/people/totp-key-check.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,7 +30,15 @@ try {
     for (const m of r.countMismatches) console.log(`  row count differs: ${m.table} expected ${m.expected}, found ${m.actual}`);
     console.log(`  audit chain: ${r.audit.ok ? `valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`);
     if (r.movedAsideTo) console.log(`  what was there before is kept in ${r.movedAsideTo}`);
-    if (!r.ok) process.exitCode = 1;
+    // Keys never travel in a backup (README, Keys): the TOTP key must come from the old installation.
+    const keyProblem = totpKeyProblem(r.totpKey);
+    if (keyProblem) {
+      console.log(`  动态口令密钥 / TOTP key: 有问题，服务器将拒绝启动 / PROBLEM, the server will refuse to start`);
+      console.error(`注意 / ATTENTION: ${keyProblem}`);
+    } else {
+      console.log(`  动态口令密钥 / TOTP key: ${r.totpKey.state === 'ok' ? `${r.totpKey.keyFile} 可解密全部 ${r.totpKey.sealed} 个动态口令 / opens all ${r.totpKey.sealed} stored secrets` : '无已加密的动态口令 / no encrypted secrets stored'}`);
+    }
+    if (!r.ok || keyProblem) process.exitCode = 1;
   }
 } catch (e) {
   console.error(`${e instanceof RestoreError ? '拒绝恢复 / restore refused' : '恢复失败 / restore failed'}: ${e instanceof Error ? e.message : e}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { migrate } from './db.ts';
 import { processesDir, type Services } from './services.ts';
 import { seedDemo } from '../db/seeds/demo.ts';
+import { checkTotpKey, totpKeyProblem } from './people/totp-key-check.ts';
 
 export const SHIPPED_PROCESSES = [
   'borrowing',
@@ -49,11 +50,18 @@ export async function deployShippedProcesses(s: Services): Promise<void> {
   }
 }
 
+/** The server will not start as things are; the message says why and what to do. */
+export class StartRefused extends Error {}
+
 export async function prepare(s: Services, opts: { demo: boolean }): Promise<void> {
   await migrate(s.db);
   // The delete trigger of audit_log reads the retention from the database (never below 180 days).
   await s.audit.syncRetention();
   if (opts.demo && (await seedDemo(s.db, s.clock, s.config.passwordScryptN))) s.log.info('seeded demo data');
+  // Secrets the TOTP key cannot open (a restore without the key file): refuse, rather than create a
+  // new key and lock out everyone with a second factor.
+  const problem = totpKeyProblem(await checkTotpKey(s.db, s.config.totpKeyFile));
+  if (problem) throw new StartRefused(`拒绝启动 / not starting: ${problem}`);
   // TOTP secrets written in clear (the demo seed, an older installation) are encrypted at rest.
   const sealed = await s.secrets.sealClearSecrets(s.db);
   if (sealed) s.log.info({ sealed }, 'encrypted TOTP secrets stored in clear');

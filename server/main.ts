@@ -5,7 +5,7 @@ import { createDb } from './db.ts';
 import { createLogger } from './logger.ts';
 import { systemClock } from './clock.ts';
 import { createServices } from './services.ts';
-import { prepare } from './boot.ts';
+import { prepare, StartRefused } from './boot.ts';
 import { createApp, serve } from './app.ts';
 import { renderDemoScans } from '../db/seeds/demo-scans.ts';
 import { markInUse } from './admin/data-lock.ts';
@@ -49,6 +49,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(e instanceof StartRefused ? e.message : e);
   process.exit(1);
 });

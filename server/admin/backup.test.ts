@@ -43,10 +43,18 @@ test.after.always(async () => {
   }
 });
 
-/** A target for a restore: an empty folder and, on PostgreSQL, an empty database. */
-async function emptyTarget(name: string): Promise<{ dataDir: string; databaseUrl?: string }> {
+/**
+ * A target for a restore: an empty folder and, on PostgreSQL, an empty database. The TOTP key is
+ * copied over from the old installation as README says (keys never travel in a backup), unless withKey is false.
+ */
+async function emptyTarget(name: string, { withKey = true } = {}): Promise<{ dataDir: string; databaseUrl?: string }> {
   const dataDir = path.join(tmp, name);
   fs.mkdirSync(dataDir);
+  if (withKey) {
+    fs.mkdirSync(path.join(dataDir, 'keys'), { mode: 0o700 });
+    fs.copyFileSync(sys.testDb.config.totpKeyFile, path.join(dataDir, 'keys', 'totp-aes256.key'));
+    fs.chmodSync(path.join(dataDir, 'keys', 'totp-aes256.key'), 0o600);
+  }
   if (!usingPg) return { dataDir };
   const db = `dangan_r_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
@@ -137,6 +145,7 @@ test.serial('npm run backup, then npm run restore into an empty folder: identica
   const restore = npmScript('restore', [out], target);
   t.is(restore.status, 0, restore.stdout + restore.stderr);
   t.regex(restore.stdout, /audit chain: valid/);
+  t.regex(restore.stdout, /TOTP key: .*opens all \d+ stored secrets/);
 
   const config = loadConfig({ NODE_ENV: 'test', DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
   const db = createDb(config);
@@ -165,7 +174,7 @@ test.serial('a damaged backup is refused before anything is replaced', async (t)
   const bytes = fs.readFileSync(page);
   bytes[1000] ^= 0xff;
   fs.writeFileSync(page, bytes);
-  const target = await emptyTarget('never-restored');
+  const target = await emptyTarget('never-restored', { withKey: false });
   const res = npmScript('restore', [damaged], target);
   t.is(res.status, 1);
   t.regex(res.stderr, /拒绝恢复.*page-001\.jpg: sha256 does not match/);
@@ -275,4 +284,69 @@ test.serial('a mark left by a server that died (kill -9) does not block a restor
   const refused = npmScript('restore', [out, '--force'], target);
   t.is(refused.status, 1);
   t.regex(refused.stderr, new RegExp(`进程 ${process.pid}`));
+});
+
+test.serial('restored without its TOTP key: the restore says which file to copy, the server refuses to start, admins:reset-totp is the way out', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('no-totp-key', { withKey: false });
+  const keyFile = path.join(target.dataDir, 'keys', 'totp-aes256.key');
+  const restore = npmScript('restore', [out], target);
+  t.is(restore.status, 1, 'not a clean success');
+  t.regex(restore.stdout, /恢复完成/);
+  t.regex(restore.stderr, new RegExp(`动态口令密钥文件 ${keyFile.replace(/[.]/g, '\\.')} 不存在.*请从原安装复制该密钥文件.* / The TOTP key file .* does not exist.*copy the key file from the old installation`));
+  t.false(fs.existsSync(keyFile), 'no new key made up');
+
+  const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', DANGAN_DEMO: 'false', PORT: '0' };
+  delete env.DATABASE_URL;
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  const start = () => spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], { env, encoding: 'utf8', cwd: projectRoot, timeout: 90_000 });
+  const refused = start();
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, /^拒绝启动 \/ not starting: 动态口令密钥文件 .*totp-aes256\.key 不存在/);
+  t.notRegex(refused.stderr, /\n\s+at /, 'words, not a stack');
+  t.false(fs.existsSync(keyFile), 'still no new key');
+
+  // Another installation's key is no better.
+  fs.mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(keyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  const wrong = start();
+  t.is(wrong.status, 1);
+  t.regex(wrong.stderr, /无法解密数据库中 \d+ 个动态口令（.*sysadmin/);
+
+  // The key is lost for good: reset from the shell, audited.
+  const reset = npmScript('reset-totp', ['--unreadable'], target);
+  t.is(reset.status, 0, reset.stdout + reset.stderr);
+  t.regex(reset.stdout, /sysadmin\t动态口令已重置 \/ second factor reset/);
+  t.regex(reset.stdout, /登录页显示二维码/);
+  const server = await startServer(target);
+  t.is(await server.stop(), 0, 'now it starts');
+  const config = loadConfig({ NODE_ENV: 'test', DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
+  const db = createDb(config);
+  t.teardown(() => db.destroy());
+  t.is((await db('users').where({ username: 'sysadmin' }).first()).totp_secret, null);
+  const row = await db('audit_log').where({ action: 'user.totp_reset' }).orderBy('seq', 'desc').first();
+  t.is(row.actor, `os:${os.userInfo().username}`);
+  t.like(JSON.parse(row.detail), { via: 'shell', reason: 'unreadable' });
+});
+
+test.serial('admins:reset-totp <username> forgets one account\'s second factor and ends its sessions', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('reset-one');
+  t.is(npmScript('restore', [out], target).status, 0);
+  const config = loadConfig({ NODE_ENV: 'test', DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
+  const db = createDb(config);
+  t.teardown(() => db.destroy());
+  const sysadminBefore = (await db('users').where({ username: 'sysadmin' }).first()).totp_secret;
+  t.truthy(sysadminBefore);
+  const auditorId = (await db('users').where({ username: 'auditor' }).first()).id;
+  t.true(Number((await db('sessions').where({ user_id: auditorId }).count({ n: '*' }))[0].n) > 0, 'the backup holds a session of auditor');
+  const res = npmScript('reset-totp', ['auditor'], target);
+  t.is(res.status, 0, res.stdout + res.stderr);
+  t.is(Number((await db('sessions').where({ user_id: auditorId }).count({ n: '*' }))[0].n), 0);
+  t.is((await db('users').where({ username: 'auditor' }).first()).totp_secret, null);
+  t.is((await db('users').where({ username: 'sysadmin' }).first()).totp_secret, sysadminBefore, 'nobody else');
+  const missing = npmScript('reset-totp', ['nobody'], target);
+  t.is(missing.status, 1);
+  t.regex(missing.stderr, /nobody: 无此账号 \/ no such account/);
+  t.is(npmScript('reset-totp', [], target).status, 2);
 });

@@ -18,6 +18,7 @@ import { readSums, runPgTool, sha256File } from './backup-files.ts';
 import { MANIFEST_FORMAT, SQLITE_FILE, type BackupManifest } from './backup.ts';
 import { createPublicKey } from 'node:crypto';
 import { usersOf } from './data-lock.ts';
+import { checkTotpKey, type TotpKeyCheck } from '../people/totp-key-check.ts';
 
 export class RestoreError extends Error {}
 
@@ -30,6 +31,8 @@ export interface RestoreReport {
   countMismatches: Array<{ table: string; expected: number; actual: number }>;
   audit: VerifyResult;
   movedAsideTo?: string;
+  /** Whether TOTP_KEY_FILE (never in a backup) opens the restored second factors. */
+  totpKey: TotpKeyCheck;
 }
 
 /** Checks a backup folder without touching anything; returns its manifest. */
@@ -174,14 +177,15 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
     const audit = new AuditLog(db, systemClock, signer, config.audit.retentionDays);
     const verified = await audit.verify();
     const ok = countMismatches.length === 0 && verified.ok;
+    const totpKey = await checkTotpKey(db, config.totpKeyFile);
     await audit.record(null, {
       actorName: opts.operator ?? `os:${os.userInfo().username}`,
       action: 'backup.restore',
       objectType: 'backup',
       outcome: ok ? 'success' : 'failure',
-      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok },
+      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state },
     });
-    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside };
+    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey };
   } finally {
     await db.destroy();
   }
