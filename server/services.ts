@@ -234,7 +234,7 @@ export function createServices(deps: Deps): Services {
   const users = new UserAdminService(db, clock, sessions, audit, notify, config.passwordScryptN);
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
-  const archives = new ArchivesService(db, clock, audit, access, scans, new XlsxReadSlots(config.imports.maxXlsxReads));
+  const archives = new ArchivesService(db, clock, audit, access, scans, notify, new XlsxReadSlots(config.imports.maxXlsxReads));
   const quality = new QualityService(db, clock, audit, access, archives);
   const reports = new ReportsService(db, clock, audit, access);
   const stockChecks = new StockChecks(db, clock, audit, access);

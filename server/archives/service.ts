@@ -11,6 +11,8 @@ import type { AuditLog } from '../audit/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import type { AccessRules } from '../access/rules.ts';
+import type { NotifyService } from '../notify/service.ts';
+import { releaseFamilyTies } from '../workflow/held-tasks.ts';
 import * as cadres from './cadres.ts';
 import * as archives from './archives.ts';
 import * as catalogue from './catalogue.ts';
@@ -52,6 +54,8 @@ export class ArchivesService {
     private readonly audit: AuditLog,
     private readonly access: AccessRules,
     readonly scans: Scans,
+    /** Tells the group of a task given back when a new family member ties its holder to the case's cadre (addFamily). */
+    private readonly notify: Pick<NotifyService, 'notify' | 'onTaskReleased'>,
     /** XLSX import files read at once (IMPORT_MAX_XLSX_READS); one more is refused with 503 IMPORT_BUSY. */
     readonly xlsxReads = new XlsxReadSlots(1),
   ) {}
@@ -150,6 +154,12 @@ export class ArchivesService {
       await this.writableArchive(trx, user, mine.id);
       const id = await cadres.addFamilyMember(trx, this.clock, input);
       await this.audit.record(trx, { actor: user, ip, action: 'cadre.family_add', objectType: 'cadre', objectId: input.cadreId, detail: { familyMemberId: id } });
+      // The cadre and the relative (by the row's cadre link or its ID number) are now tied to each
+      // other's accounts: the tasks such an account holds on the other's cases go back, as for an
+      // avoidance entry (workflow/held-tasks.ts).
+      const row = await trx('family_members').where({ id }).first('related_cadre_id', 'id_number');
+      const byNumber = row?.id_number ? ((await store.findCadreByIdNumber(trx, row.id_number))?.id ?? null) : null;
+      await releaseFamilyTies(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor: user, ip }, [input.cadreId, row?.related_cadre_id, byNumber]);
       return { id };
     });
   }

@@ -106,6 +106,7 @@ const UNSTAFFED_WHY_ZH: Record<string, string> = {
   vacant: '该单位目前没有担任该岗位的在职人员',
   assignee_gone: '指定的办理人账号已停用',
   assignee_unentitled: '指定的办理人已不再担任任何可办理业务的角色',
+  assignee_avoids: '指定的办理人须回避本案所涉干部，不能再办理',
 };
 const UNSTAFFED_WHY_EN: Record<string, string> = {
   avoided: 'everyone holding that role must avoid the cadre the case concerns',
@@ -113,6 +114,7 @@ const UNSTAFFED_WHY_EN: Record<string, string> = {
   vacant: 'nobody active in that unit holds that role',
   assignee_gone: 'the account of the person it was assigned to is disabled',
   assignee_unentitled: 'the person it was assigned to no longer holds any role that works tasks',
+  assignee_avoids: 'the person it was assigned to must avoid the cadre the case concerns and may not work it any more',
 };
 /** What to do about it: who can give the role, or for a person the process named, get them back. */
 const UNSTAFFED_ASK_ZH: Record<string, string> = {
@@ -121,6 +123,7 @@ const UNSTAFFED_ASK_ZH: Record<string, string> = {
   vacant: '请商请安全保密管理员为该单位的工作人员授予该岗位，由其办理。',
   assignee_gone: '流程指定由此人办理：请商请系统管理员重新启用其账号，或在运行监控中取消该案件。',
   assignee_unentitled: '流程指定由此人办理，不能转办：请商请安全保密管理员恢复其业务角色，或在运行监控中取消该案件。',
+  assignee_avoids: '流程指定由此人办理，不能转办他人：请在运行监控中取消该案件。',
 };
 const UNSTAFFED_ASK_EN: Record<string, string> = {
   avoided: 'Please ask the security administrator to give the role to another member of that unit, who can then work it.',
@@ -128,6 +131,7 @@ const UNSTAFFED_ASK_EN: Record<string, string> = {
   vacant: 'Please ask the security administrator to give the role to a member of that unit, who can then work it.',
   assignee_gone: 'The process names this person: ask the system administrator to enable their account again, or cancel the case in Operations.',
   assignee_unentitled: 'The process names this person, so the task cannot be handed on: ask the security administrator to give them a business role back, or cancel the case in Operations.',
+  assignee_avoids: 'The process names this person, so the task cannot be handed on to anyone else: please cancel the case in Operations.',
 };
 
 /**

@@ -35,8 +35,10 @@ export type AccountChange = 'roles_change' | 'scope_change' | 'disable';
  * (`avoidance`), or their account was linked to the cadre they are (`cadre_link`: their own case and
  * their relatives'). The case history says `avoidance` for both — its readers (the applicant among
  * them) learn that the holder must avoid the cadre, never how they are tied; the audit row says which.
+ * `relative`: an archivist recorded a family member (家庭成员) that makes the cadre the user is and
+ * another cadre relatives (releaseFamilyTies).
  */
-export type TieChange = 'avoidance' | 'cadre_link';
+export type TieChange = 'avoidance' | 'cadre_link' | 'relative';
 
 /** The user as the change leaves them. */
 export interface HolderAfter {
@@ -104,6 +106,31 @@ export async function releaseTiedTasks(
   return out;
 }
 
+/**
+ * A family member was recorded and these cadres may now be relatives of each other (access
+ * cadreTies: by related_cadre_id or ID number, both directions): every account linked to one of them
+ * (users.cadre_id) gives back, as releaseTiedTasks, the tasks it holds on cases about a cadre it is
+ * now tied to (audit reason `relative`; the history says `avoidance`, as for any tie). Called in the
+ * archivist's transaction (server/archives/service.ts addFamily).
+ */
+export async function releaseFamilyTies(
+  trx: Trx,
+  deps: { clock: Clock; audit: AuditLog; notify: Pick<NotifyService, 'notify' | 'onTaskReleased'> },
+  by: { actor: Actor; ip: string | null },
+  cadreIds: Array<number | null | undefined>,
+): Promise<HeldTasksResult> {
+  const out: HeldTasksResult = { released: [], stranded: [] };
+  const ids = [...new Set(cadreIds.filter((x): x is number => typeof x === 'number'))];
+  if (!ids.length) return out;
+  const linked: Array<{ id: number; display_name: string; org_unit_id: number }> = await trx('users').whereIn('cadre_id', ids).orderBy('id').select('id', 'display_name', 'org_unit_id');
+  for (const u of linked) {
+    const r = await releaseTiedTasks(trx, deps, by, { id: u.id, displayName: u.display_name, orgUnitId: u.org_unit_id }, 'relative');
+    out.released.push(...r.released);
+    out.stranded.push(...r.stranded);
+  }
+  return out;
+}
+
 /** One held task back to its group (`release`), or, assigned by name, `stranded`; history, audit, notices. */
 async function giveBack(
   trx: Trx,
@@ -134,7 +161,7 @@ async function giveBack(
       // Nobody of the case did it: the account change did (the audit row names the administrator).
       actor_id: null,
       at: now,
-      detail: JSON.stringify({ taskId: t.id, fromId: user.id, fromName: user.displayName, reason: why === 'cadre_link' ? 'avoidance' : why }),
+      detail: JSON.stringify({ taskId: t.id, fromId: user.id, fromName: user.displayName, reason: why === 'cadre_link' || why === 'relative' ? 'avoidance' : why }),
     },
   ]);
   await deps.audit.record(trx, {
@@ -171,8 +198,9 @@ async function tellStranded(trx: Trx, notify: Pick<NotifyService, 'notify'>, t: 
       caseRef: caseRefOf(t.instance_id, c?.business_key),
       roleName: { zh: '指定办理人', en: 'assignee' },
       orgName: oneLine(org?.name ?? '—'),
-      // A tie to the cadre: the notice's `avoided` (the person named must avoid the cadre the case concerns).
-      why: why === 'disable' ? 'assignee_gone' : why === 'avoidance' || why === 'cadre_link' ? 'avoided' : 'assignee_unentitled',
+      // A tie to the cadre: the person the process named must avoid the cadre the case concerns
+      // (`assignee_avoids`; `avoided` is a group's: everyone holding the role).
+      why: why === 'disable' ? 'assignee_gone' : why === 'roles_change' || why === 'scope_change' ? 'assignee_unentitled' : 'assignee_avoids',
     },
     link: { instance: t.instance_id },
     instanceId: t.instance_id,
