@@ -66,15 +66,19 @@ export class WorkflowService {
   /**
    * `view` (the task page): the chief who answers for the task reads it, and its holder too, so that
    * a barred one sees why and gives it back; the bar is answered (`bar` of the page), not thrown.
-   * `holder`: giving back (unclaim) is the holder's whatever their bar — it is what the bar asks.
-   * The avoidance of the cadre is never excused: such a holder's claim is released when the tie is
-   * made (held-tasks.ts releaseTiedTasks).
+   * `holder`: giving back (unclaim) is the holder's whatever their bar — it is what the bar asks —
+   * and whatever their tie to the cadre: a claim the tie's own write did not release (a tie that
+   * came some other way: a relative recorded by an import or a correction) must not stay stuck with
+   * someone who may no longer open it. Nothing else is excused the avoidance of the cadre.
    */
   private async assertNotAvoiding(q: Q, user: SessionUser, taskId: string, handOn: 'self' | 'head' | 'operator' | 'holder' | 'view' = 'self'): Promise<Bar | null> {
     const cadreId = await casesStore.cadreOfTask(q, taskId);
     const relation = cadreId ? await this.access.relationTo(q, user.id, cadreId) : null;
-    if (relation) throw new Avoidance(relation);
     const task = await engineStore.findTask(q, taskId);
+    if (relation) {
+      if (handOn === 'holder' && task?.status === 'open' && task.assignee_id === user.id) return null;
+      throw new Avoidance(relation);
+    }
     if (!task || task.completed_by === user.id) return null;
     const open = task.status === 'open';
     const heads = (handOn === 'head' || (handOn === 'view' && open)) && this.headsUnitOf(task, user);
@@ -472,6 +476,11 @@ export class WorkflowService {
     return this.denied(user, ip, action, taskId, () => this.db.transaction(async (trx) => {
       // The process administrator acts from 运行监控, which lists every task.
       if (action !== 'task.reassign_operator') await this.assertKnowsTask(trx, user, taskId);
+      // The case's lock before the tie is read (PostgreSQL, READ COMMITTED): a new avoidance entry or
+      // cadre link takes the locks of the cadre's open cases before it gives back their claims
+      // (held-tasks.ts releaseTiedTasks), so a claim either commits first and is given back, or
+      // waits and then sees the tie.
+      await engineStore.lockInstanceOfTask(trx, taskId);
       const excuse = action === 'task.reassign_operator' ? 'operator' : action === 'task.reassign' ? 'head' : action === 'task.unclaim' ? 'holder' : 'self';
       await this.assertNotAvoiding(trx, user, taskId, excuse);
       const result = await fn(trx);

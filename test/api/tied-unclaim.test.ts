@@ -1,0 +1,49 @@
+// A holder tied to the case's cadre some way that released nothing — a tie written straight into the
+// database here, as a relative recorded by an import or a restore would be — can no longer open or
+// complete the task (404, like an absent one), but can still give it back (退回), so the claim does
+// not stay stuck with someone who may not work it. Before, 退回 was refused as well (404): only the
+// chief's 转办 got the task moving again.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { approveStep, borrowingVariables, demoCadre } from '../helpers/cases.ts';
+import { taskAt } from '../helpers/workflow.ts';
+import { addUser } from '../helpers/users.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+  await addUser(sys, { username: 'archivist6', displayName: '钱晓雯', org: '150300-ZZB-DAS', roles: ['archivist'] });
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+test('a holder tied to the cadre behind the system’s back cannot work the task but gives it back', async (t) => {
+  const db = sys.services.db;
+  const cadre = await demoCadre(sys, 'county', 0);
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', {
+    processKey: 'borrowing',
+    variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '2', mode: 'onsite', reason: '拟提拔考察，需查阅干部档案。' }),
+  });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
+  const holder = await sys.as('archivist6');
+  const task = await taskAt(holder, res.body.id, 'archivistReview');
+  t.is((await holder.post(`/api/tasks/${task.id}/claim`)).status, 200);
+
+  const me = await db('users').where({ username: 'archivist6' }).first('id');
+  const admin = await db('users').where({ username: 'secadmin' }).first('id');
+  await db('avoidance_entries').insert({ user_id: me.id, cadre_id: cadre.id, reason: '数据恢复带入', created_by: admin.id, created_at: new Date().toISOString(), removed_at: null, removed_by: null });
+  t.like(await db('tasks').where({ id: task.id }).first(), { status: 'open', assignee_id: me.id }, 'nothing released it');
+
+  t.is((await holder.get(`/api/tasks/${task.id}`)).status, 404);
+  t.is((await holder.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'approve', comment: '同意。' } })).status, 404);
+  const back = await holder.post(`/api/tasks/${task.id}/unclaim`);
+  t.is(back.status, 200, JSON.stringify(back.body));
+  t.like(await db('tasks').where({ id: task.id }).first(), { status: 'open', assignee_id: null });
+  // Back with the group: a colleague sees it offered and takes it; the tied archivist may not claim it again.
+  const colleague = await sys.as('archivist1');
+  t.true((await colleague.get('/api/tasks?filter=candidate&limit=200')).body.items.some((x: any) => x.id === task.id));
+  t.is((await holder.post(`/api/tasks/${task.id}/claim`)).status, 404);
+  t.is((await colleague.post(`/api/tasks/${task.id}/claim`)).status, 200);
+});
