@@ -41,6 +41,17 @@ export async function copyHashed(from: string, to: string, rel: string): Promise
   return { path: rel, size, sha256: h.digest('hex') };
 }
 
+/** copyHashed, or null when the file is gone before or while it is read (deleted meanwhile). */
+export async function copyIfPresent(from: string, to: string, rel: string): Promise<FileEntry | null> {
+  try {
+    return await copyHashed(from, to, rel);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || fs.existsSync(from)) throw e;
+    fs.rmSync(to, { force: true });
+    return null;
+  }
+}
+
 /** Every regular file under a folder, relative paths with '/', sorted. Symlinks are not followed. */
 export function walkFiles(root: string): string[] {
   const out: string[] = [];

@@ -350,3 +350,47 @@ test.serial('admins:reset-totp <username> forgets one account\'s second factor a
   t.regex(missing.stderr, /nobody: 无此账号 \/ no such account/);
   t.is(npmScript('reset-totp', [], target).status, 2);
 });
+
+test.serial('a backup under load: uploads still being written are skipped, a file gone meanwhile is no error, a database busy for a while is waited for', async (t) => {
+  const admin = await sys.as('sysadmin');
+  const caseDir = path.join(sys.testDb.dataDir, 'attachments', '77');
+  fs.mkdirSync(caseDir, { recursive: true });
+  fs.writeFileSync(path.join(caseDir, '123.part'), 'half an upload');
+  fs.writeFileSync(path.join(caseDir, '124.tmp'), 'scratch');
+  fs.writeFileSync(path.join(caseDir, '125.pdf'), 'a finished upload');
+  // Another process holds SQLite's writer lock for longer than busy_timeout (5 s).
+  let holder: ReturnType<typeof spawn> | null = null;
+  if (!usingPg) {
+    holder = spawn(
+      process.execPath,
+      ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout = 5000');d.exec('BEGIN IMMEDIATE');process.stdout.write('locked');setTimeout(()=>{d.exec('COMMIT');d.close();},6500);`, path.join(sys.testDb.dataDir, 'dangan.sqlite')],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder!.stdout!.once('data', () => resolve()));
+  }
+  const res = await admin.post('/api/admin/backups', { medium: 'disk' });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const manifest = JSON.parse(fs.readFileSync(path.join(res.body.path, 'manifest.json'), 'utf8'));
+  const paths = manifest.files.map((f: { path: string }) => f.path);
+  t.true(paths.includes('files/attachments/77/125.pdf'));
+  t.false(paths.some((p: string) => /\.(part|tmp)$/.test(p)), 'no upload still being written');
+  fs.rmSync(caseDir, { recursive: true });
+
+  const { copyIfPresent } = await import('./backup-files.ts');
+  const to = path.join(tmp, 'gone', 'x.pdf');
+  t.is(await copyIfPresent(path.join(tmp, 'no-such-file.pdf'), to, 'files/x.pdf'), null);
+  t.false(fs.existsSync(to));
+});
+
+test.serial('a backup that fails is in the audit log as a failure, with its reason in words', async (t) => {
+  const out = path.join(tmp, 'not-empty');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, 'something'), 'x');
+  const res = npmScript('backup', ['--out', out], source());
+  t.is(res.status, 1);
+  t.regex(res.stderr, /备份失败 \/ backup failed: 备份目录不为空/);
+  const row = await sys.services.db('audit_log').where({ action: 'backup.create' }).orderBy('seq', 'desc').first();
+  t.is(row.outcome, 'failure');
+  t.is(row.actor, `os:${os.userInfo().username}`);
+  t.regex(JSON.parse(row.detail).reason, /备份目录不为空/);
+});

@@ -13,13 +13,15 @@ import type { Db } from '../db.ts';
 import { isPg } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
-import { errors } from '../errors.ts';
+import { AppError, errors } from '../errors.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
-import { copyHashed, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
+import { copyIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
 import * as store from './store.ts';
 
 export const MANIFEST_FORMAT = 'dangan-backup/1';
 export const SQLITE_FILE = 'dangan.sqlite';
+/** Files of uploads still being written: never copied. */
+const TEMPORARY = /\.(part|tmp)$/i;
 export const MEDIA = ['disk', 'optical', 'usb', 'tape', 'remote'] as const;
 export type Medium = (typeof MEDIA)[number];
 
@@ -157,9 +159,53 @@ export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: 
   running = true;
   try {
     return await backupOnce(deps, who, opts);
+  } catch (e) {
+    const err = plainError(e);
+    await recordFailure(deps, who, opts, err).catch(() => undefined);
+    throw err;
   } finally {
     running = false;
   }
+}
+
+const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/.test(`${(e as { code?: string })?.code ?? ''} ${(e as Error)?.message ?? ''}`);
+
+/** Under load another process may hold SQLite's writer lock past busy_timeout: wait and try again. */
+export async function whileBusy<T>(fn: () => Promise<T>, delaysMs: number[] = [500, 1000, 2000, 4000]): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isBusy(e) || i >= delaysMs.length) throw e;
+      await new Promise((r) => setTimeout(r, delaysMs[i]));
+    }
+  }
+}
+
+/** What the operator reads: words, not a driver's SQL message. */
+function plainError(e: unknown): Error {
+  if (e instanceof AppError) return e;
+  if (isBusy(e)) {
+    return new AppError(503, 'DATABASE_BUSY', '数据库持续繁忙，备份未完成，请稍后重试 / The database stayed busy (other work kept it locked): the backup was not made; try again in a moment', { retryAfterSeconds: 30 }, { 'Retry-After': '30' });
+  }
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AppError(500, 'BACKUP_FAILED', `备份失败 / The backup failed${code ? ` (${code})` : ''}: ${msg.split('\n')[0].slice(0, 300)}`);
+}
+
+/** A failed backup is in the audit log too, with its reason. */
+async function recordFailure(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }, err: Error) {
+  await whileBusy(() =>
+    deps.audit.record(null, {
+      actor: who.actor ?? null,
+      actorName: who.actor ? undefined : (who.name ?? `os:${os.userInfo().username}`),
+      ip: who.ip ?? null,
+      action: 'backup.create',
+      objectType: 'backup',
+      outcome: 'failure',
+      detail: { medium: opts.medium ?? 'disk', code: (err as AppError).code ?? null, reason: err.message.slice(0, 500) },
+    }),
+  );
 }
 
 async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }) {
@@ -173,7 +219,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
   const operator = who.actor?.username ?? who.name ?? `os:${os.userInfo().username}`;
 
   // The checkpoint goes into the copy: a restored system can verify its chain up to here.
-  await audit.checkpoint('backup');
+  await whileBusy(() => audit.checkpoint('backup'));
   const dir = opts.outDir ? claimGivenFolder(path.resolve(opts.outDir)) : claimNewFolder(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'));
   try {
     const kind = isPg(db) ? 'pg' : 'sqlite';
@@ -186,8 +232,19 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     const files: FileEntry[] = [];
     for (const top of dataEntries(config, dir)) {
       const src = path.join(config.dataDir, top);
-      const rels = fs.statSync(src).isDirectory() ? walkFiles(src).map((r) => `${top}/${r}`) : [top];
-      for (const rel of rels) files.push(await copyHashed(path.join(config.dataDir, rel), path.join(dir, 'files', rel), `files/${rel}`));
+      let rels: string[];
+      try {
+        rels = fs.statSync(src).isDirectory() ? walkFiles(src).map((r) => `${top}/${r}`) : [top];
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw e;
+      }
+      // An upload being written (…part, …tmp) is not a file of the system yet; it becomes one (or
+      // goes) when the upload ends. A file deleted between listing and copying is not in the copy.
+      for (const rel of rels.filter((r) => !TEMPORARY.test(r))) {
+        const entry = await copyIfPresent(path.join(config.dataDir, rel), path.join(dir, 'files', rel), `files/${rel}`);
+        if (entry) files.push(entry);
+      }
     }
     fs.mkdirSync(path.join(dir, 'keys'));
     const keyDir = path.dirname(config.audit.keyFile);
@@ -204,7 +261,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     writeSums(dir, [manifestEntry, database, ...files]);
     const size = [manifestEntry, database, ...files].reduce((s, f) => s + f.size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
 
-    return await db.transaction(async (trx) => {
+    return await whileBusy(() => db.transaction(async (trx) => {
       const row = await store.insertBackup(trx, {
         at: createdAt,
         kind,
@@ -227,7 +284,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
         detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length },
       });
       return { ...row, manifest };
-    });
+    }));
   } catch (e) {
     // Nothing half-done: a failed backup leaves no folder that looks like a backup.
     fs.rmSync(dir, { recursive: true, force: true });
