@@ -3,7 +3,7 @@ import { route } from '../http/route.ts';
 import { z, intId, idNumber } from '../http/zod.ts';
 import type { Services } from '../services.ts';
 
-const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreName: z.string(), reason: z.string(), createdAt: z.string() });
+const entry = z.object({ id: z.number().int(), userId: z.number().int(), username: z.string(), cadreId: z.number().int(), cadreIdNumber: z.string(), archiveNo: z.string().nullable(), reason: z.string(), createdAt: z.string() });
 
 /** Why an entry is added (kept with it): 2–200 characters. */
 const addReason = z

@@ -1,8 +1,10 @@
 // The avoidance lists (档案人员规避), kept by the security administrator: which cadres a user must
 // never see (former colleagues, parties to a case …). Lifting an entry keeps it for the record.
-// The sec_admin sees only what managing the list needs: the cadre's id and name, for the entries
-// they made. They name a cadre by ID number only — never by cadre id, which would let them read the
-// cadres' names by counting (a 三员 account reads no business data).
+// The sec_admin sees only what managing the list needs, and never a cadre's name (a 三员 account
+// reads no business data): a cadre shows by the ID number masked and the 档案号 of the 正本 — how
+// the auditor sees a cadre (audit/names.ts). They name a cadre by ID number only — never by cadre id,
+// which would let them list the cadres by counting — and the answer to an ID number typed names no
+// one, so the form is no number → name lookup.
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -29,7 +31,16 @@ export class AvoidanceService {
 
   async list(userId?: number) {
     const rows = await store.listAvoidance(this.db, userId);
-    return rows.map((r) => ({ id: r.id, userId: r.user_id, username: r.username, cadreId: r.cadre_id, cadreName: r.cadre_name, reason: r.reason, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      username: r.username,
+      cadreId: r.cadre_id,
+      cadreIdNumber: maskIdNumber(r.cadre_id_number),
+      archiveNo: r.archive_no,
+      reason: r.reason,
+      createdAt: r.created_at,
+    }));
   }
 
   /**
@@ -60,7 +71,9 @@ export class AvoidanceService {
       // A task the user holds on a case about the cadre goes back to its group now (as for a role change).
       const holder = { id: user.id, displayName: user.display_name, orgUnitId: user.org_unit_id };
       await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor: admin, ip }, holder, 'avoidance');
-      return { entry: { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreName: cadre.name, reason: input.reason, createdAt: iso(this.clock.now()) } };
+      const archiveNo = await store.archiveNoOfCadre(trx, cadre.id);
+      const entry = { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreIdNumber: maskIdNumber(cadre.id_number), archiveNo, reason: input.reason, createdAt: iso(this.clock.now()) };
+      return { entry };
     });
     if (outcome.entry) return outcome.entry;
     await this.audit.record(null, {

@@ -87,15 +87,30 @@ export async function copyHoldings(q: Q, custodianOrgIds: number[]): Promise<num
   return rows.map((r: { cadre_id: number }) => r.cadre_id);
 }
 
-export async function listAvoidance(q: Q, userId?: number): Promise<Array<AvoidanceRow & { cadre_name: string; username: string }>> {
+/**
+ * The 档案号 a cadre goes by outside the archive office (as audit/names.ts names a cadre to the
+ * auditor): the 正本's, else a 副本's, null when none is registered. A correlated subquery, so it
+ * selects alongside the cadre's row (`c`).
+ */
+const cadreArchiveNo = (q: Q) =>
+  q.raw(`(select a.archive_no from archives a where a.cadre_id = c.id order by case when a.kind = 'original' then 0 else 1 end, a.id limit 1) as archive_no`);
+
+/** The entries in force with what the security administrator may see of each cadre: the ID number (to mask) and the 档案号 — never the name. */
+export async function listAvoidance(q: Q, userId?: number): Promise<Array<AvoidanceRow & { cadre_id_number: string; archive_no: string | null; username: string }>> {
   const qb = q('avoidance_entries as e')
     .join('cadres as c', 'c.id', 'e.cadre_id')
     .join('users as u', 'u.id', 'e.user_id')
     .whereNull('e.removed_at')
     .orderBy('e.id')
-    .select('e.*', 'c.name as cadre_name', 'u.username');
+    .select('e.*', 'c.id_number as cadre_id_number', cadreArchiveNo(q), 'u.username');
   if (userId !== undefined) qb.where('e.user_id', userId);
   return qb;
+}
+
+/** A cadre's 档案号 (the 正本's, else a 副本's), null when none is registered. */
+export async function archiveNoOfCadre(q: Q, cadreId: number): Promise<string | null> {
+  const row = await q('cadres as c').where('c.id', cadreId).first(cadreArchiveNo(q));
+  return (row?.archive_no as string | null | undefined) ?? null;
 }
 
 export async function findAvoidance(q: Q, id: number): Promise<AvoidanceRow | undefined> {

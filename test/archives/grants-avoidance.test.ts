@@ -108,7 +108,7 @@ test.serial('the avoidance list: set by the security administrator, effective at
   t.is((await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreIdNumber, reason: '同'.repeat(201) })).status, 400);
   const added = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreIdNumber, reason: '同学关系' });
   t.is(added.status, 201);
-  t.is(added.body.cadreName, target.name);
+  t.false(JSON.stringify(added.body).includes(target.name), 'the answer names no one');
   const twice = await secadmin.post('/api/avoidance-entries', { userId: archivistUser.id, cadreIdNumber, reason: '同学关系' });
   t.is(twice.status, 409);
 
@@ -177,7 +177,33 @@ test.serial('the security administrator names a cadre by ID number only: a cadre
   const idNo = (await sys.services.db('cadres').where({ id: target.cadreId }).first('id_number')).id_number as string;
   const added = await secadmin.post('/api/avoidance-entries', { userId: user.id, cadreIdNumber: idNo, reason: '同学关系' });
   t.is(added.status, 201);
-  t.like(added.body, { userId: user.id, cadreId: target.cadreId, cadreName: target.name });
+  t.like(added.body, { userId: user.id, cadreId: target.cadreId, cadreIdNumber: `${idNo.slice(0, 6)}********${idNo.slice(-4)}` });
+  await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`, { reason: '测试结束，解除回避' });
+});
+
+test.serial('the security administrator never reads a cadre name: an ID number typed answers its masked number and the 正本’s 档案号, and so does the list (regression: POST answered cadreName, a number → name lookup)', async (t) => {
+  const secadmin = await sessionOf(sys, 'secadmin');
+  const user = await sys.services.db('users').where({ username: 'chief1' }).first();
+  const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 9);
+  const cadre = await sys.services.db('cadres').where({ id: target.cadreId }).first();
+  const original = await sys.services.db('archives').where({ id: target.archiveId }).first();
+  t.is(original.kind, 'original');
+  const masked = `${cadre.id_number.slice(0, 6)}********${cadre.id_number.slice(-4)}`;
+
+  const added = await secadmin.post('/api/avoidance-entries', { userId: user.id, cadreIdNumber: cadre.id_number, reason: '同学关系' });
+  t.is(added.status, 201);
+  t.like(added.body, { cadreIdNumber: masked, archiveNo: original.archive_no });
+  t.false('cadreName' in added.body);
+  t.false(JSON.stringify(added.body).includes(cadre.name), 'no name anywhere in the answer');
+  t.false(JSON.stringify(added.body).includes(cadre.id_number), 'nor the whole number');
+
+  const list = await secadmin.get('/api/avoidance-entries');
+  t.is(list.status, 200);
+  const listed = list.body.find((e: any) => e.id === added.body.id);
+  t.like(listed, { cadreId: cadre.id, cadreIdNumber: masked, archiveNo: original.archive_no });
+  const names = (await sys.services.db('cadres').whereIn('id', list.body.map((e: any) => e.cadreId)).select('name')).map((r: any) => r.name as string);
+  t.true(names.length > 1, 'the seeded entry is listed too');
+  for (const name of names) t.false(JSON.stringify(list.body).includes(name), `the list does not name ${name}`);
   await secadmin.request('DELETE', `/api/avoidance-entries/${added.body.id}`, { reason: '测试结束，解除回避' });
 });
 

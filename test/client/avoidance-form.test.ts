@@ -27,7 +27,7 @@ test('a reason for lifting has 2–500 characters after trimming, counted as the
 });
 
 test('the user filter lists each user with entries once, by username, with how many', (t) => {
-  const e = (id: number, userId: number, username: string) => ({ id, userId, username, cadreId: id, cadreName: '某', reason: 'r', createdAt: '2026-11-02T01:00:00.000Z' });
+  const e = (id: number, userId: number, username: string) => ({ id, userId, username, cadreId: id, cadreIdNumber: '150302********123X', archiveNo: null, reason: 'r', createdAt: '2026-11-02T01:00:00.000Z' });
   t.deepEqual(usersOf([e(1, 7, 'chief1'), e(2, 3, 'archivist1'), e(3, 7, 'chief1')]), [
     { userId: 3, username: 'archivist1', n: 1 },
     { userId: 7, username: 'chief1', n: 2 },

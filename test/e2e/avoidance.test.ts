@@ -1,6 +1,7 @@
 // 回避管理 in a real browser: the security administrator adds a cadre to archivist1's avoidance list
 // by ID number (a malformed number refused at the field before any request, an unknown one by the
-// server, in words), sees it listed with the cadre's number and name only, and archivist1 can no
+// server, in words), sees it listed with the cadre's 档案号 and masked ID number, never a name
+// (no page, table, dialog or toast of the console shows one), and archivist1 can no
 // longer open that archive; lifting it asks for a reason (2–500 characters), the row goes, the
 // archive opens again and the avoidance.remove audit row carries the reason. A requester has no
 // link and is refused at the address, asking the server nothing. Screenshots at 1280 and 1024 px,
@@ -41,6 +42,8 @@ test.serial('the security administrator adds an entry by ID number, archivist1 l
   const db = sys.services.db;
   const target = await plainArchiveOf(sys, '150300-ZZB-DAS', 7);
   const cadre = await db('cadres').where({ id: target.cadreId }).first();
+  const archiveNo = (await db('archives').where({ id: target.archiveId }).first('archive_no')).archive_no as string;
+  const masked = `${cadre.id_number.slice(0, 6)}********${cadre.id_number.slice(-4)}`;
   const archivist = await db('users').where({ username: 'archivist1' }).first();
   const asArchivist = await sys.as('archivist1');
   t.is((await asArchivist.get(`/api/archives/${target.archiveId}`)).status, 200, 'archivist1 reads the archive before');
@@ -96,18 +99,19 @@ test.serial('the security administrator adds an entry by ID number, archivist1 l
   await dlg.waitFor({ state: 'hidden' });
   await p.unroute('**/api/avoidance-entries');
   t.is(calls.filter((c) => c === 'POST /api/avoidance-entries').length, 2, 'the refused one and one more, not three');
-  await p.getByText(`已将干部「${cadre.name}」（编号 ${cadre.id}）加入 archivist1 的回避名单。`).waitFor();
+  await p.getByText(`已将干部（档案号 ${archiveNo}，身份证号 ${masked}）加入 archivist1 的回避名单。`).waitFor();
 
   const added = await db('avoidance_entries').where({ user_id: archivist.id, cadre_id: cadre.id }).whereNull('removed_at');
   t.is(added.length, 1);
   t.is(added[0].reason, '曾在同一处室共事');
   const row = p.locator(`tr[data-entry="${added[0].id}"]`);
-  await row.getByText(cadre.name, { exact: true }).waitFor();
-  await row.getByText(`编号 ${cadre.id}`).waitFor();
+  await row.getByText(archiveNo, { exact: true }).waitFor();
+  await row.getByText(`身份证号 ${masked}`).waitFor();
   await row.getByText('曾在同一处室共事').waitFor();
   t.is(await row.locator('td').first().textContent(), 'archivist1');
   const rowText = (await row.textContent()) ?? '';
-  t.false(rowText.includes(cadre.id_number), 'the list shows no ID number, only the cadre’s number and name');
+  t.false(rowText.includes(cadre.id_number), 'the list shows the ID number masked, never whole');
+  t.false(rowText.includes(cadre.name), 'nor the cadre’s name');
   t.false(rowText.includes(cadre.birth_date ?? '\u0000'), 'nor anything else of the record');
 
   // archivist1 no longer sees the cadre at all.
@@ -133,12 +137,16 @@ test.serial('the security administrator adds an entry by ID number, archivist1 l
   );
   t.is(await p.locator('tbody tr').count(), 2, 'the seeded entry and the new one');
   await p.getByText('共 2 条生效的回避条目').waitFor();
+  const seededName = (await db('cadres').where({ id: seeded.cadre_id }).first('name')).name as string;
+  const pageText = (await p.locator('body').textContent()) ?? '';
+  t.false(pageText.includes(cadre.name) || pageText.includes(seededName), 'the page names no cadre');
   await shot(p, 'avoidance-1280-zh', { fullPage: true });
 
   // Lifting: a reason of at least 2 characters, asked before anything is sent.
   await row.getByRole('button', { name: '解除回避' }).click();
   const lift = p.getByRole('dialog', { name: '解除回避' });
-  await lift.getByText(`archivist1 将可以按其权限再次看到干部「${cadre.name}」（编号 ${cadre.id}）`, { exact: false }).waitFor();
+  await lift.getByText(`archivist1 将可以按其权限再次看到干部（档案号 ${archiveNo}，身份证号 ${masked}）`, { exact: false }).waitFor();
+  t.false(((await lift.textContent()) ?? '').includes(cadre.name), 'the lift dialog names no one');
   const liftButton = lift.getByRole('button', { name: '解除回避' });
   await liftButton.click();
   await lift.getByText('解除原因至少 2 个字').waitFor();
@@ -151,7 +159,7 @@ test.serial('the security administrator adds an entry by ID number, archivist1 l
   await liftButton.click();
   await lift.waitFor({ state: 'hidden' });
   await row.waitFor({ state: 'detached' });
-  await p.getByText(`已解除 archivist1 对干部「${cadre.name}」的回避。`).waitFor();
+  await p.getByText(`已解除 archivist1 对干部（档案号 ${archiveNo}，身份证号 ${masked}）的回避。`).waitFor();
   await p.locator(`tr[data-entry="${seeded.id}"]`).waitFor();
   t.is(calls.filter((c) => c.startsWith('DELETE')).length, 1);
 

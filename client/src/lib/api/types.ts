@@ -3532,7 +3532,8 @@ export interface ApiRoutes {
       userId: number;
       username: string;
       cadreId: number;
-      cadreName: string;
+      cadreIdNumber: string;
+      archiveNo: string | null;
       reason: string;
       createdAt: string;
     }>;
@@ -3551,7 +3552,8 @@ export interface ApiRoutes {
       userId: number;
       username: string;
       cadreId: number;
-      cadreName: string;
+      cadreIdNumber: string;
+      archiveNo: string | null;
       reason: string;
       createdAt: string;
     };

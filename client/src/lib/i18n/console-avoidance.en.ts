@@ -6,7 +6,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
   title: 'Avoidance',
   intro:
-    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. Only the cadre’s number and name are shown here. Adding and lifting an entry each take a reason: the reason for adding is kept with the entry, and both reasons are kept in the audit log; a lifted entry stays on record.',
+    'Avoidance lists (档案人员规避): a user on the list sees nothing of that cadre’s archive or record and is given no case about them. No cadre’s name is shown here: a cadre shows by the archive number and the ID number, partly masked. Adding and lifting an entry each take a reason: the reason for adding is kept with the entry, and both reasons are kept in the audit log; a lifted entry stays on record.',
   add: 'Add to an avoidance list',
   filterUser: 'Filter by user',
   allUsers: 'All users',
@@ -22,7 +22,10 @@ export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
     createdAt: 'Added',
     actions: 'Actions',
   },
-  cadreId: 'No. {id}',
+  noArchive: '(no archive)',
+  idNumber: 'ID number {n}',
+  cadreLabel: 'archive {no}, ID number {n}',
+  cadreLabelNoArchive: 'ID number {n}',
   lift: 'Lift',
   picker: {
     search: 'Find a user',
@@ -50,7 +53,7 @@ export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
   },
   liftDialog: {
     title: 'Lift the avoidance',
-    body: 'Once lifted, {username} may see the archive and cases of {cadre} (No. {id}) again, as far as their role allows.',
+    body: 'Once lifted, {username} may see the archive and cases of the cadre ({cadre}) again, as far as their role allows.',
     reason: 'Reason for lifting',
     reasonHint: '{min}–{max} characters, kept in the audit log',
     tooShort: 'The reason needs at least {n} characters',
@@ -58,7 +61,7 @@ export const consoleAvoidanceEn: Widen<typeof consoleAvoidanceZh> = {
     submitting: 'Lifting…',
   },
   done: {
-    added: '{cadre} (No. {id}) is now on the avoidance list of {username}.',
-    lifted: 'The avoidance of {cadre} by {username} is lifted.',
+    added: 'The cadre ({cadre}) is now on the avoidance list of {username}.',
+    lifted: '{username} no longer avoids the cadre ({cadre}).',
   },
 };

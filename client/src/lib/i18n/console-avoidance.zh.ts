@@ -2,7 +2,7 @@
 export const consoleAvoidanceZh = {
   title: '回避管理',
   intro:
-    '档案人员规避：名单上的用户看不到该干部的档案和信息，也不会收到或办理与其有关的案件。此处只显示干部的编号和姓名。加入和解除都须写明原因：加入的原因随条目保存，两者的原因都记入审计日志；解除的条目留档备查。',
+    '档案人员规避：名单上的用户看不到该干部的档案和信息，也不会收到或办理与其有关的案件。此处不显示干部姓名，干部只以档案号和部分遮盖的身份证号标明。加入和解除都须写明原因：加入的原因随条目保存，两者的原因都记入审计日志；解除的条目留档备查。',
   add: '加入回避名单',
   filterUser: '按用户筛选',
   allUsers: '全部用户',
@@ -18,7 +18,10 @@ export const consoleAvoidanceZh = {
     createdAt: '加入时间',
     actions: '操作',
   },
-  cadreId: '编号 {id}',
+  noArchive: '（无档案）',
+  idNumber: '身份证号 {n}',
+  cadreLabel: '档案号 {no}，身份证号 {n}',
+  cadreLabelNoArchive: '身份证号 {n}',
   lift: '解除回避',
   picker: {
     search: '查找用户',
@@ -46,7 +49,7 @@ export const consoleAvoidanceZh = {
   },
   liftDialog: {
     title: '解除回避',
-    body: '解除后，{username} 将可以按其权限再次看到干部「{cadre}」（编号 {id}）的档案和有关案件。',
+    body: '解除后，{username} 将可以按其权限再次看到干部（{cadre}）的档案和有关案件。',
     reason: '解除原因',
     reasonHint: '{min}–{max} 个字，记入审计日志',
     tooShort: '解除原因至少 {n} 个字',
@@ -54,7 +57,7 @@ export const consoleAvoidanceZh = {
     submitting: '正在解除…',
   },
   done: {
-    added: '已将干部「{cadre}」（编号 {id}）加入 {username} 的回避名单。',
-    lifted: '已解除 {username} 对干部「{cadre}」的回避。',
+    added: '已将干部（{cadre}）加入 {username} 的回避名单。',
+    lifted: '已解除 {username} 对干部（{cadre}）的回避。',
   },
 } as const;

@@ -33,6 +33,14 @@ function reasonProblem(reason: string, min: number, max: number): 'short' | 'lon
 export const addReasonProblem = (reason: string) => reasonProblem(reason, ADD_REASON_MIN, ADD_REASON_MAX);
 export const liftReasonProblem = (reason: string) => reasonProblem(reason, LIFT_REASON_MIN, LIFT_REASON_MAX);
 
+/**
+ * How a cadre is named to the security administrator: by the 档案号 and the masked ID number
+ * (档案号 ZZB-0001，身份证号 150302********123X) — never by name.
+ */
+export function cadreLabel(e: Pick<AvoidanceEntry, 'archiveNo' | 'cadreIdNumber'>, tx: (key: 'cadreLabel' | 'cadreLabelNoArchive', params: Record<string, string>) => string): string {
+  return e.archiveNo ? tx('cadreLabel', { no: e.archiveNo, n: e.cadreIdNumber }) : tx('cadreLabelNoArchive', { n: e.cadreIdNumber });
+}
+
 /** The users who have entries in force, by username, with how many each (the list's filter). */
 export function usersOf(entries: AvoidanceEntry[]): Array<{ userId: number; username: string; n: number }> {
   const by = new Map<number, { userId: number; username: string; n: number }>();
