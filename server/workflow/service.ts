@@ -326,9 +326,16 @@ export class WorkflowService {
    * A history row's detail as this reader may see it. The reason given for a 转办 is the staff's
    * business (it may say why someone stands aside): it is shown to the people of that hand-over and
    * to the holders of the task's role, not to the applicant.
+   * A claim given back because its holder must avoid the case's cadre (`release`/`stranded`, reason
+   * `avoidance`) names nobody to any reader: who must avoid the cadre tells of a personal tie (a
+   * relative, an avoidance entry). The audit row keeps the name, for the auditor.
    */
   private historyDetail(h: HistoryRow, user: SessionUser, tasks: TaskRow[]): Record<string, unknown> | null {
     const detail = parseJson<Record<string, unknown> | null>(h.detail, null);
+    if ((h.event === 'release' || h.event === 'stranded') && detail?.reason === 'avoidance') {
+      const { fromId: _id, fromName: _name, ...rest } = detail;
+      return rest;
+    }
     if (h.event !== 'reassign' || !detail) return detail;
     const task = tasks.find((t) => t.id === detail.taskId);
     const staff = [h.actor_id, detail.fromId, detail.toId].includes(user.id) || (!!task?.candidate_role && user.roles.includes(task.candidate_role));

@@ -72,10 +72,17 @@ async function assertReleased(t: any, taskId: string, instanceId: string, from: 
   const colleague = await sys.as('archivist1');
   t.true((await colleague.get('/api/tasks?filter=candidate&limit=200')).body.items.some((x: any) => x.id === taskId));
   t.is((await (await sys.as(from)).get(`/api/tasks/${taskId}`)).status, 404);
-  // The applicant reads in the timeline that it went back, and not how the holder is tied.
-  const kase = await (await sys.as('applicant1')).get(`/api/process-instances/${instanceId}`);
-  const row = kase.body.history.find((h: any) => h.event === 'release');
-  t.like(row.detail, { reason: 'avoidance' });
+  // Every reader of the case (the applicant, the colleague who takes it on) reads that it went back,
+  // and not who must avoid the cadre: that names a personal tie (regression: the timeline said
+  // 「孙丽娟须回避本案所涉干部」 to the applicant). The stored row and the audit row keep the name.
+  const fromName = (await db()('users').where({ id: fromId }).first()).display_name as string;
+  for (const reader of ['applicant1', 'archivist1']) {
+    const kase = await (await sys.as(reader)).get(`/api/process-instances/${instanceId}`);
+    t.is(kase.status, 200);
+    const row = kase.body.history.find((h: any) => h.event === 'release');
+    t.deepEqual(row.detail, { taskId, reason: 'avoidance' }, `${reader} reads no one in the release`);
+    t.false(JSON.stringify(kase.body.history).includes(fromName), `${reader}: the history does not name ${fromName}`);
+  }
 }
 
 test.serial('an avoidance entry gives back the tasks the user holds on cases about that cadre, and only those', async (t) => {
@@ -119,6 +126,9 @@ test.serial('a task the process assigned to the person by name is stranded by an
   t.is((await db()('tasks').where({ id: task.id }).first()).assignee_id, applicant, 'no group to give it to');
   const history = await db()('history').where({ instance_id: instanceId, event: 'stranded' }).first();
   t.like(JSON.parse(history.detail), { taskId: task.id, fromId: applicant, reason: 'avoidance' });
+  // The case's readers read that nobody may work it, not who must avoid the cadre.
+  const read = await (await sys.as('applicant1')).get(`/api/process-instances/${instanceId}`);
+  t.deepEqual(read.body.history.find((h: any) => h.event === 'stranded').detail, { taskId: task.id, reason: 'avoidance' });
   t.like(JSON.parse((await db()('audit_log').where({ action: 'task.stranded', object_id: task.id }).first()).detail), { reason: 'avoidance' });
   const told = await db()('mail_outbox').where({ instance_id: instanceId, event: 'task_unstaffed' });
   const procadmin = await userId('procadmin');

@@ -402,8 +402,8 @@ export const en: Dictionary = {
     stranded: 'Nobody may work “{name}”: the assignee {from} has no business role left; the process administrators were told',
     releasedDisabled: '“{name}” back to the group: {from}’s account was disabled',
     strandedDisabled: 'Nobody may work “{name}”: the assignee {from}’s account was disabled; the process administrators were told',
-    releasedAvoid: '“{name}” back to the group: {from} must avoid the cadre the case concerns, so they can no longer work it',
-    strandedAvoid: 'Nobody may work “{name}”: the assignee {from} must avoid the cadre the case concerns; the process administrators were told',
+    releasedAvoid: '“{name}” back to the group: its former holder must stand aside and can no longer work it',
+    strandedAvoid: 'Nobody may work “{name}”: the assignee must stand aside; the process administrators were told',
     waiting: 'Waiting',
   },
   diagram: {

@@ -401,8 +401,8 @@ export const zh = {
     stranded: '「{name}」无人可办：指定办理人{from}已无业务角色，已告知流程管理员',
     releasedDisabled: '「{name}」退回待认领：{from}的账号已停用',
     strandedDisabled: '「{name}」无人可办：指定办理人{from}的账号已停用，已告知流程管理员',
-    releasedAvoid: '「{name}」退回待认领：{from}须回避本案所涉干部，不能再办理',
-    strandedAvoid: '「{name}」无人可办：指定办理人{from}须回避本案所涉干部，已告知流程管理员',
+    releasedAvoid: '「{name}」退回待认领：原办理人须回避，不能再办理',
+    strandedAvoid: '「{name}」无人可办：指定办理人须回避，已告知流程管理员',
     waiting: '等待办理',
   },
   diagram: {
