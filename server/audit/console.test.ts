@@ -67,12 +67,16 @@ test.serial('export as CSV: BOM, header, oldest first, formulas defused, and the
   t.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const text = bytes.toString('utf8').slice(1);
   const lines = text.trimEnd().split('\r\n');
-  t.regex(lines[0], /^序号 seq,时间 time \(UTC\),北京时间 time \(Beijing UTC\+8\),用户ID user id,/);
+  // The stored columns first and in order (an offline hash check may read them by position); the
+  // columns made at export — names, the Beijing time — after them.
+  t.regex(lines[0], /^序号 seq,时间 time \(UTC\),用户ID user id,/);
+  t.regex(lines[0], /,北京时间（导出时换算）time in Beijing UTC\+8 \(at export\)$/);
   const logins = await sys.services.db('audit_log').where({ action: 'auth.login' }).orderBy('seq');
   t.is(lines.length - 1, logins.length);
   t.true(lines[1].startsWith(`${logins[0].seq},`));
-  // The stored UTC instant and, beside it, the same instant in Beijing time (8 hours later).
-  const [, utc, beijing] = lines[1].split(',');
+  // The stored UTC instant and, last, the same instant in Beijing time (8 hours later).
+  const cells = lines[1].split(',');
+  const [utc, beijing] = [cells[1], cells.at(-1)];
   t.is(utc, logins[0].at);
   const b = new Date(Date.parse(logins[0].at) + 8 * 3_600_000).toISOString();
   t.is(beijing, `${b.slice(0, 10)} ${b.slice(11, 19)}`);

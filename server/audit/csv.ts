@@ -1,18 +1,18 @@
 // CSV for the audit export: every row with its hashes, in the shared CSV form (server/shared/csv.ts:
 // BOM, RFC 4180 quoting, formula-looking cells neutralised). The stored columns come first, in the
 // chain's order, so a copy can be checked offline; the names read at export time (names.ts) follow,
-// marked as such: they are not part of the hashed row. Beside the stored UTC time, the same instant in
-// Beijing time (what the auditor reads in the console and searches by); it is derived from the UTC
-// column, not hashed: an offline check reads the columns by their header.
+// marked as such: they are not part of the hashed row. Last, the stored UTC instant in Beijing time
+// (what the auditor reads in the console and searches by): derived at export, not hashed, so it comes
+// after the stored columns like the names and a checker reading the columns by position still works.
 import type { AuditRow } from './store.ts';
 import type { EntryNames } from './names.ts';
 import { parseJson } from '../db.ts';
 import { csvDocument } from '../shared/csv.ts';
+import { formatInstant } from '../notify/beijing.ts';
 
 const HEADER = [
   '序号 seq',
   '时间 time (UTC)',
-  '北京时间 time (Beijing UTC+8)',
   '用户ID user id',
   '用户 user',
   '角色 roles',
@@ -30,17 +30,8 @@ const HEADER = [
   '单位名称（导出时）org unit name (at export)',
   '对象名称（导出时）object name (at export)',
   '详情中的名称（导出时）names in detail (at export)',
+  '北京时间（导出时换算）time in Beijing UTC+8 (at export)',
 ];
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** '2026-11-28 21:05:09' in Beijing time (UTC+8 all year), from the stored UTC instant. */
-export function beijingTime(at: string): string {
-  const t = Date.parse(at);
-  if (Number.isNaN(t)) return '';
-  const b = new Date(t + 8 * 3_600_000);
-  return `${b.getUTCFullYear()}-${pad(b.getUTCMonth() + 1)}-${pad(b.getUTCDate())} ${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}:${pad(b.getUTCSeconds())}`;
-}
 
 /** Detail keys that list role codes: the roles an account was given, before and after a change. */
 const roleListKeys = (action: string): string[] => (action === 'user.roles_change' ? ['from', 'to'] : ['roles']);
@@ -76,7 +67,6 @@ export function auditCsv(rows: AuditRow[], names: Map<number, EntryNames> = new 
       return [
         r.seq,
         r.at,
-        beijingTime(r.at),
         r.actor_id,
         r.actor,
         r.role,
@@ -94,6 +84,7 @@ export function auditCsv(rows: AuditRow[], names: Map<number, EntryNames> = new 
         n?.orgUnit,
         objectText(r, n),
         detailNames(r, n, roleNames),
+        formatInstant(r.at, { seconds: true }),
       ];
     }),
   ]);

@@ -5,13 +5,13 @@ const DAY_MS = 86_400_000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** '2026-11-09 09:00' in Beijing time; '' for nothing or garbage. */
-export function formatInstant(value: string | Date | null | undefined): string {
+/** '2026-11-09 09:00' in Beijing time ('2026-11-09 09:00:05' with `seconds`); '' for nothing or garbage. */
+export function formatInstant(value: string | Date | null | undefined, { seconds = false }: { seconds?: boolean } = {}): string {
   if (!value) return '';
   const t = new Date(value).getTime();
   if (Number.isNaN(t)) return '';
   const b = new Date(t + OFFSET_MS);
-  return `${beijingDay(new Date(t))} ${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}`;
+  return `${beijingDay(new Date(t))} ${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}${seconds ? `:${pad(b.getUTCSeconds())}` : ''}`;
 }
 
 /** The calendar day in Beijing, 'YYYY-MM-DD'. */
