@@ -6,6 +6,10 @@
 // Swept with the overdue tasks (notify/overdue.ts, every minute) under the service clock. Each
 // campaign is marked (review_campaigns.reminded_at, a conditional update) in the transaction that
 // writes the mail, so a second server, a crash before the commit or the next poll mails once.
+// An office with no chief to tell (nobody holds archive_chief there, or only disabled accounts) is
+// NOT marked: the transaction is rolled back and the next poll tries again, until a chief is there
+// to tell or the due day has passed (campaignsToRemind) — so a chief appointed in those days still
+// hears. Not logged: it would repeat every minute; the campaign's 督办 row says it is due.
 import type { Db, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
@@ -18,6 +22,10 @@ import * as notifyStore from '../notify/store.ts';
 import { subjectIn } from '../deadlines/subjects.ts';
 import * as deadlineStore from '../deadlines/store.ts';
 import * as store from './campaign-store.ts';
+import { progressOf } from './campaigns.ts';
+
+/** Thrown inside a reminder's transaction to undo its mark: nobody was there to tell. */
+class NobodyToTell extends Error {}
 
 export class CampaignReminders {
   constructor(
@@ -33,7 +41,11 @@ export class CampaignReminders {
     const today = beijingDay(now);
     let told = 0;
     for (const { id } of await store.campaignsToRemind(this.db, today, addCalendarDays(today, this.config.deadlines.campaignReminderDays))) {
-      if (await this.db.transaction((trx) => this.remind(trx, id, iso(now)))) told++;
+      try {
+        if (await this.db.transaction((trx) => this.remind(trx, id, iso(now)))) told++;
+      } catch (e) {
+        if (!(e instanceof NobodyToTell)) throw e;
+      }
     }
     return told;
   }
@@ -42,12 +54,9 @@ export class CampaignReminders {
     if (!(await store.markReminded(trx, id, at))) return false;
     const c = await store.lockCampaign(trx, id);
     if (!c) return false;
-    const by = { not_started: 0, draft: 0, submitted: 0 } as Record<string, number>;
-    for (const r of (await store.stateCounts(trx, [id])).get(id) ?? []) {
-      const state = r.status === null ? 'not_started' : r.status;
-      if (state in by) by[state] += r.n;
-    }
-    const pending = by.not_started + by.draft + by.submitted;
+    // Counted as the campaign's page counts them (campaigns.ts): every archive confirmed tells nobody, marked.
+    const { total, confirmed, byState: by } = progressOf((await store.stateCounts(trx, [id])).get(id) ?? []);
+    const pending = total - confirmed;
     if (!pending) return false;
     // The campaign as its 督办 row names it, in each reader's language (its title as the chief typed it).
     const row = c.deadline_id ? await deadlineStore.subjectOf(trx, c.deadline_id) : undefined;
@@ -67,6 +76,9 @@ export class CampaignReminders {
       link: { campaign: id },
       key: `campaign_due:${id}:${c.due_date}`,
     });
+    // Nobody there at all (no active chief): undo the mark and try again at the next poll. A chief
+    // who muted it or has a refused address was reached as far as he can be: marked.
+    if (Object.values(result).every((n) => n === 0)) throw new NobodyToTell();
     return result.queued + result.held > 0;
   }
 }

@@ -41,7 +41,7 @@ const stateFrom = (status: string | null, passed: boolean | null): CampaignItemS
 const stateOf = (i: ItemRow): CampaignItemState => stateFrom(i.review_status, i.passed);
 
 /** The progress from the database's counts (store.stateCounts). */
-function progressOf(counts: Array<{ status: string | null; passed: boolean | null; n: number }>) {
+export function progressOf(counts: Array<{ status: string | null; passed: boolean | null; n: number }>) {
   const byState = Object.fromEntries(Object.keys(CAMPAIGN_ITEM_STATES).map((s) => [s, 0])) as Record<CampaignItemState, number>;
   for (const c of counts) byState[stateFrom(c.status, c.passed)] += c.n;
   const total = counts.reduce((a, c) => a + c.n, 0);

@@ -105,3 +105,70 @@ test.serial('a chief who reads his mail as a daily digest gets it there, not at 
   t.like(row, { status: 'held', recipient_id: (await actor(sys, 'chief1')).id });
   t.true(row.subject.includes('汇总提醒'));
 });
+
+test.serial('a campaign whose every archive is confirmed tells nobody, and is marked so that it is not counted again', async (t) => {
+  const archivist = await sys.as('archivist1');
+  const chief = await sys.as('chief1');
+  const due = addCalendarDays(today(), 10);
+  const opened = await chief.post('/api/review-campaigns', { title: '全部认定的审核', managementLevels: ['county'], dueDate: due });
+  t.is(opened.status, 201, JSON.stringify(opened.body));
+  const { id } = opened.body;
+  t.teardown(async () => {
+    await (await sys.as('chief1')).post(`/api/review-campaigns/${id}/close`, { note: '测试结束' });
+  });
+  // A campaign of one archive (the others taken off its list), reviewed and confirmed.
+  const tied = new Set([
+    ...(await sys.services.access.excludedCadreIds(db(), (await actor(sys, 'archivist1')).id)),
+    ...(await sys.services.access.excludedCadreIds(db(), (await actor(sys, 'chief1')).id)),
+  ]);
+  const open = new Set(await db()('archive_reviews').whereIn('status', ['draft', 'submitted']).pluck('archive_id'));
+  const items = await db()('review_campaign_items as i').join('archives as a', 'a.id', 'i.archive_id').where('i.campaign_id', id).orderBy('a.id').select('a.id', 'a.cadre_id');
+  const keep = items.find((a: any) => !tied.has(a.cadre_id) && !open.has(a.id));
+  t.truthy(keep, 'an archive both may review');
+  await db()('review_campaign_items').where({ campaign_id: id }).whereNot({ archive_id: keep.id }).delete();
+  const review = await archivist.post('/api/reviews', { archiveId: keep.id, campaignId: id });
+  t.is(review.status, 201, JSON.stringify(review.body));
+  t.is((await archivist.post(`/api/reviews/${review.body.id}/submit`, { summary: '材料齐全。' })).status, 200);
+  t.like((await chief.post(`/api/reviews/${review.body.id}/decide`, { decision: 'confirm', note: '' })).body, { status: 'confirmed' });
+  t.like((await chief.get(`/api/review-campaigns/${id}`)).body.progress, { total: 1, confirmed: 1 });
+
+  noonOf(addCalendarDays(due, -3));
+  await pollAndSend();
+  t.deepEqual(reminders().filter((m) => m.subject.includes('全部认定的审核')), [], 'no mail');
+  t.deepEqual(await db()('mail_outbox').where({ event: 'campaign_due_soon' }).andWhere('subject', 'like', '%全部认定的审核%'), [], 'nothing queued or held');
+  t.truthy((await db()('review_campaigns').where({ id }).first()).reminded_at, 'marked: nothing left to tell');
+});
+
+test.serial('an office with no chief to tell is not marked: the next poll tries again, and a chief there by then hears (regression: marked reminded, never retried)', async (t) => {
+  const chief = await sys.as('chief1');
+  const before = reminders().length;
+  const due = addCalendarDays(today(), 10);
+  const opened = await chief.post('/api/review-campaigns', { title: '无人提醒的审核', managementLevels: ['county'], dueDate: due });
+  t.is(opened.status, 201, JSON.stringify(opened.body));
+  const { id } = opened.body;
+  t.teardown(async () => {
+    await (await sys.as('chief1')).post(`/api/review-campaigns/${id}/close`, { note: '测试结束' });
+  });
+  const office = (await actor(sys, 'chief1')).orgUnitId;
+  // Every chief of the office away (disabled) when the reminder falls due.
+  const chiefs = await db()('users as u').join('user_roles as r', 'r.user_id', 'u.id').where({ 'r.role': 'archive_chief', 'u.org_unit_id': office, 'u.disabled': false }).pluck('u.id');
+  t.true(chiefs.length > 0);
+  await db()('users').whereIn('id', chiefs).update({ disabled: true });
+  t.teardown(() => db()('users').whereIn('id', chiefs).update({ disabled: false }));
+
+  noonOf(addCalendarDays(due, -3));
+  await pollAndSend();
+  await pollAndSend();
+  t.deepEqual(reminders().slice(before).filter((m) => m.subject.includes('无人提醒的审核')), [], 'nobody to mail');
+  t.is((await db()('review_campaigns').where({ id }).first()).reminded_at, null, 'not marked: to be tried again');
+
+  // The next day a chief is back: the next poll tells him, once.
+  await db()('users').whereIn('id', chiefs).update({ disabled: false });
+  noonOf(addCalendarDays(due, -2));
+  await pollAndSend();
+  await pollAndSend();
+  const fresh = reminders().slice(before).filter((m) => m.subject.includes('无人提醒的审核'));
+  t.is(fresh.length, 1, reminders().slice(before).map((m) => m.subject).join(' | '));
+  t.deepEqual(fresh[0].envelopeTo, ['chief1@dangan.example']);
+  t.truthy((await db()('review_campaigns').where({ id }).first()).reminded_at);
+});
