@@ -394,3 +394,43 @@ test.serial('a backup that fails is in the audit log as a failure, with its reas
   t.is(row.actor, `os:${os.userInfo().username}`);
   t.regex(JSON.parse(row.detail).reason, /备份目录不为空/);
 });
+
+/** Rewrites a backup's hashes after a change, as someone with a newer Dangan's backup would have them. */
+async function reseal(folder: string) {
+  const mfile = path.join(folder, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(mfile, 'utf8'));
+  const db = path.join(folder, m.database.path);
+  m.database = { ...m.database, size: fs.statSync(db).size, sha256: sha256(db) };
+  fs.writeFileSync(mfile, JSON.stringify(m, null, 2) + '\n');
+  const entries = [{ path: 'manifest.json', sha256: sha256(mfile) }, m.database, ...m.files];
+  fs.writeFileSync(path.join(folder, 'SHA256SUMS'), entries.map((e: { path: string; sha256: string }) => `${e.sha256}  ${e.path}\n`).join(''));
+}
+
+test.serial('a backup from a newer version (a migration this code lacks) is refused before anything is replaced; the manifest names version and last migration', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8'));
+  const lastHere = fs.readdirSync(path.join(projectRoot, 'db', 'migrations')).filter((f) => f.endsWith('.ts')).sort().at(-1);
+  t.like(m.app, { version: pkg.version, lastMigration: lastHere });
+  if (usingPg) return; // The PostgreSQL path reads the manifest's lastMigration; the SQLite copy is checked itself.
+  const newer = path.join(tmp, 'newer');
+  fs.cpSync(out, newer, { recursive: true });
+  const Database = (await import('better-sqlite3')).default;
+  const copy = new Database(path.join(newer, m.database.path));
+  copy.prepare(`INSERT INTO knex_migrations (name, batch, migration_time) VALUES ('20991231_0000_future.ts', 99, 0)`).run();
+  copy.close();
+  const mm = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
+  mm.app = { ...mm.app, version: '9.0.0', lastMigration: '20991231_0000_future.ts' };
+  mm.tables.knex_migrations += 1;
+  fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(mm));
+  await reseal(newer);
+  t.is(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: newer }).status, 0, 'a sound backup otherwise');
+  const target = await emptyTarget('from-newer', { withKey: false });
+  const res = npmScript('restore', [newer, '--force'], target);
+  t.is(res.status, 1);
+  t.regex(res.stderr, /拒绝恢复.*备份来自较新的版本 9\.0\.0（其数据库含本程序没有的 1 个迁移：20991231_0000_future\.ts）.*upgrade Dangan/);
+  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+  const check = npmScript('restore', [newer, '--check'], target);
+  t.is(check.status, 1);
+  t.regex(check.stderr, /备份来自较新的版本/);
+});

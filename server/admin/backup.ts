@@ -17,6 +17,7 @@ import { AppError, errors } from '../errors.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import { copyIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
 import * as store from './store.ts';
+import { fileURLToPath } from 'node:url';
 
 export const MANIFEST_FORMAT = 'dangan-backup/1';
 export const SQLITE_FILE = 'dangan.sqlite';
@@ -37,6 +38,8 @@ export interface BackupManifest {
   files: FileEntry[];
   operator: string;
   medium: string;
+  /** The Dangan that made the backup: package version and the last database migration applied (absent in older backups). */
+  app?: { version: string; lastMigration: string | null; migrations: number };
 }
 
 export interface BackupOperator {
@@ -96,7 +99,8 @@ async function snapshotSqlite(config: Config, dest: string) {
     const tables: Record<string, number> = {};
     for (const n of names) tables[n] = Number((copy.prepare(`SELECT count(*) AS n FROM "${n.replace(/"/g, '""')}"`).get() as { n: number }).n);
     const head = copy.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
-    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash } };
+    const migrations = copy.prepare('SELECT name FROM knex_migrations ORDER BY name').pluck().all() as string[];
+    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash }, migrations };
   } finally {
     copy.close();
   }
@@ -112,9 +116,19 @@ async function snapshotPg(db: Db, databaseUrl: string, dest: string) {
     );
     const tables = await countTables(trx, names);
     const head = await trx('audit_head').where({ id: 1 }).first();
+    const migrations = (await trx('knex_migrations').select('name').orderBy('name')).map((r: { name: string }) => r.name);
     await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snap}`, `--file=${dest}`], databaseUrl);
-    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash as string } };
+    return { tables, auditHead: { seq: Number(head.seq), hash: head.hash as string }, migrations };
   });
+}
+
+/** The version in Dangan's package.json (the nearest one above this file, sources or compiled tree). */
+export function appVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) return String(JSON.parse(fs.readFileSync(file, 'utf8')).version ?? 'unknown');
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 const folderNotEmpty = (dir: string) => errors.conflict('BACKUP_FOLDER_NOT_EMPTY', `备份目录不为空 / The backup folder ${dir} is not empty`);
@@ -255,7 +269,8 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
       files.push({ path: `keys/${name}`, size: Buffer.byteLength(pem), sha256: await sha256File(path.join(dir, 'keys', name)) });
     }
 
-    const manifest: BackupManifest = { format: MANIFEST_FORMAT, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium };
+    const app = { version: appVersion(), lastMigration: snap.migrations.at(-1) ?? null, migrations: snap.migrations.length };
+    const manifest: BackupManifest = { format: MANIFEST_FORMAT, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium, app };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const manifestEntry: FileEntry = { path: 'manifest.json', size: fs.statSync(path.join(dir, 'manifest.json')).size, sha256: await sha256File(path.join(dir, 'manifest.json')) };
     writeSums(dir, [manifestEntry, database, ...files]);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config.ts';
-import { createDb } from '../db.ts';
+import { createDb, migrationsDir } from '../db.ts';
 import { systemClock, iso } from '../clock.ts';
 import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner, keyIdOf } from '../audit/signer.ts';
@@ -35,6 +35,23 @@ export interface RestoreReport {
   totpKey: TotpKeyCheck;
 }
 
+/** The migrations this code has, as knex_migrations names them (their .ts file names). */
+export function knownMigrations(): Set<string> {
+  return new Set(fs.readdirSync(migrationsDir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).map((f) => f.replace(/\.js$/, '.ts')));
+}
+
+/** A database migrated by a newer Dangan cannot be run by this one: refused before anything is replaced. */
+function refuseNewer(manifest: BackupManifest, applied: string[]): void {
+  const known = knownMigrations();
+  const unknown = applied.filter((n) => !known.has(n));
+  if (!unknown.length) return;
+  const made = manifest.app?.version ? ` ${manifest.app.version}` : '';
+  const ex = unknown.slice(0, 3).join(', ') + (unknown.length > 3 ? ' …' : '');
+  throw new RestoreError(
+    `备份来自较新的版本${made}（其数据库含本程序没有的 ${unknown.length} 个迁移：${ex}），本程序无法运行该数据库：请先把 Dangan 升级到该版本或更新的版本再恢复 / The backup comes from a newer version of Dangan${made} (its database has ${unknown.length} migration(s) this code lacks: ${ex}); this version cannot run it: upgrade Dangan to that version or later, then restore`,
+  );
+}
+
 /** Checks a backup folder without touching anything; returns its manifest. */
 export async function verifyBackup(folder: string): Promise<BackupManifest> {
   const mfile = path.join(folder, 'manifest.json');
@@ -53,6 +70,8 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
     if (!fs.existsSync(file)) throw new RestoreError(`${s.path}: missing`);
     if ((await sha256File(file)) !== s.sha256) throw new RestoreError(`${s.path}: sha256 does not match (damaged or altered)`);
   }
+  // PostgreSQL's dump cannot be read without restoring it: the manifest's record (newer backups) says.
+  if (manifest.kind === 'pg' && manifest.app?.lastMigration) refuseNewer(manifest, [manifest.app.lastMigration]);
   if (manifest.kind === 'sqlite') {
     const copy = new Database(path.join(folder, manifest.database.path), { readonly: true, fileMustExist: true });
     try {
@@ -62,6 +81,7 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
         const actual = Number(copy.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get());
         if (actual !== n) throw new RestoreError(`database copy: ${t} has ${actual} rows, the manifest says ${n}`);
       }
+      if ('knex_migrations' in manifest.tables) refuseNewer(manifest, copy.prepare('SELECT name FROM knex_migrations').pluck().all() as string[]);
     } finally {
       copy.close();
     }
