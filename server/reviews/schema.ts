@@ -92,8 +92,11 @@ const summaryFields = {
   submittedAt: z.string().nullable(),
   score: z.number().openapi({ description: 'points kept: the total of the standard less the deductions (live while being reviewed)' }),
   maxScore: z.number(),
+  percent: z.number().openapi({
+    description: 'the score out of 100 (against maxScore), one decimal TRUNCATED (79.96 → 79.9): as 待复核 and 统计分析 show it; it reaches passScore exactly when confirming gives 合格 (no veto)',
+  }),
   vetoed: z.boolean(),
-  passScore: z.number().openapi({ description: 'the pass mark (REVIEW_PASS_SCORE when submitted)' }),
+  passScore: z.number().openapi({ description: 'the pass mark, out of 100 (REVIEW_PASS_SCORE when submitted)' }),
   passed: z.boolean().nullable().openapi({ description: '合格/不合格 once confirmed; null before' }),
   decidedByName: z.string().nullable(),
   decidedAt: z.string().nullable(),
@@ -124,7 +127,7 @@ export const awaitingReview = z
     submittedAt: z.string(),
     waitingDays: z.number().int().openapi({ description: 'Beijing calendar days since it was submitted: 0 the same day' }),
     score: z.number().openapi({
-      description: 'out of 100, one decimal: the score against its 审核标准 version’s total (as 统计分析 counts it and passScore reads), so a legacy version’s 87 of 147 is 59.2',
+      description: 'out of 100, one decimal TRUNCATED (79.96 → 79.9, never shown as a pass that fails): the score against its 审核标准 version’s total (as 统计分析 counts it and passScore reads), so a legacy version’s 87 of 147 is 59.1 (59.18…)',
     }),
     passScore: z.number(),
     vetoed: z.boolean(),

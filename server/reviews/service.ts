@@ -45,17 +45,13 @@ import { GONE } from '../archives/codes.ts';
 import * as store from './store.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import type { NamedReviewRow } from './store.ts';
+import { passes, shownPercent } from './percent.ts';
 
 type Action = 'mark' | 'submit' | 'withdraw' | 'cancel' | 'confirm' | 'return';
 
 /** Points taken off and whether a veto item failed. */
 const tally = (marks: Array<{ deduction: number; veto: boolean }>) => ({ deducted: marks.reduce((a, m) => a + m.deduction, 0), vetoed: marks.some((m) => m.veto) });
 /** Drafts (and drafts given up) show the score as marked so far; submitted reviews the score fixed then. */
-/**
- * A score as a figure out of 100, one decimal: against its version's total, as 统计分析 reads it
- * (server/reports/store.ts reviewCounts) and as the pass mark (out of 100) is applied on confirming.
- */
-const outOf100 = (score: number, total: number | undefined): number => (total ? Math.round((score * 1000) / total) / 10 : score);
 
 const liveScore = (status: ReviewStatus) => status === 'draft' || status === 'cancelled';
 
@@ -174,9 +170,9 @@ export class ArchiveReviews {
         reviewerName: r.reviewer_name,
         submittedAt: r.submitted_at,
         waitingDays: Math.max(0, Math.round((today - Date.parse(beijingDay(new Date(r.submitted_at)))) / 86_400_000)),
-        // Out of 100, as 统计分析 counts it and the pass mark reads: a version published before totals
-        // were held to 100 (87 of 147) shows 59.2, not 87 that would look like a pass.
-        score: outOf100(r.score, points.get(r.standard_version)),
+        // Out of 100, as 统计分析 counts it and the pass mark reads (percent.ts): a version published
+        // before totals were held to 100 (87 of 147) shows 59.2, not 87 that would look like a pass.
+        score: shownPercent(r.score, points.get(r.standard_version)),
         passScore: r.pass_score,
         vetoed: r.vetoed,
         campaignTitle: r.campaign_title,
@@ -298,7 +294,7 @@ export class ArchiveReviews {
         // The pass mark is out of 100 (满分 100 分); a version published before totals were held to 100
         // (standards.ts) is read in percent of its own total, so 87 of 147 (59 %) does not pass 80.
         const total = store.totalPoints(await store.standard(trx, r.standard_version));
-        const passed = !r.vetoed && r.score! * 100 >= r.pass_score! * total;
+        const passed = passes(r.score!, total, r.pass_score!, !!r.vetoed);
         // Made for no campaign, while an open one lists the archive on the same version: it counts there.
         const joins = r.campaign_id === null ? await this.campaigns.joinable(trx, r.custodian_org_id, r.archive_id, r.standard_version) : null;
         if (joins) await this.audit.record(trx, { actor: user, ip, action: 'review.adopt', objectType: 'archive_review', objectId: id, detail: { campaign: joins.id } });
@@ -371,6 +367,8 @@ export class ArchiveReviews {
       submittedAt: r.submitted_at,
       score: live ? maxScore - live.deducted : r.score!,
       maxScore,
+      // The score out of 100 as 待复核 and 统计分析 show it and the pass mark reads (percent.ts).
+      percent: shownPercent(live ? maxScore - live.deducted : r.score!, maxScore),
       vetoed: live ? live.vetoed : !!r.vetoed,
       passScore: r.pass_score ?? this.passScore,
       passed: r.status === 'confirmed' ? r.passed : null,

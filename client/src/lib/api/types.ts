@@ -2477,8 +2477,10 @@ export type ArchiveReviewSummary = {
   /** points kept: the total of the standard less the deductions (live while being reviewed) */
   score: number;
   maxScore: number;
+  /** the score out of 100 (against maxScore), one decimal TRUNCATED (79.96 → 79.9): as 待复核 and 统计分析 show it; it reaches passScore exactly when confirming gives 合格 (no veto) */
+  percent: number;
   vetoed: boolean;
-  /** the pass mark (REVIEW_PASS_SCORE when submitted) */
+  /** the pass mark, out of 100 (REVIEW_PASS_SCORE when submitted) */
   passScore: number;
   /** 合格/不合格 once confirmed; null before */
   passed: boolean | null;
@@ -2509,8 +2511,10 @@ export type ArchiveReview = {
   /** points kept: the total of the standard less the deductions (live while being reviewed) */
   score: number;
   maxScore: number;
+  /** the score out of 100 (against maxScore), one decimal TRUNCATED (79.96 → 79.9): as 待复核 and 统计分析 show it; it reaches passScore exactly when confirming gives 合格 (no veto) */
+  percent: number;
   vetoed: boolean;
-  /** the pass mark (REVIEW_PASS_SCORE when submitted) */
+  /** the pass mark, out of 100 (REVIEW_PASS_SCORE when submitted) */
   passScore: number;
   /** 合格/不合格 once confirmed; null before */
   passed: boolean | null;
@@ -2562,6 +2566,7 @@ export type AwaitingReview = {
   submittedAt: string;
   /** Beijing calendar days since it was submitted: 0 the same day */
   waitingDays: number;
+  /** out of 100, one decimal TRUNCATED (79.96 → 79.9, never shown as a pass that fails): the score against its 审核标准 version’s total (as 统计分析 counts it and passScore reads), so a legacy version’s 87 of 147 is 59.1 (59.18…) */
   score: number;
   passScore: number;
   vetoed: boolean;
