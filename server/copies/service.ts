@@ -272,7 +272,7 @@ export class CopiesService {
       const at = iso(this.clock.now());
       const v = { pdf_file: file, pdf_sha256: sha256, pdf_bytes: pdf.length, pdf_made_by: user.id, pdf_made_at: at, page_from: pages[0], page_to: pages.at(-1)!, ...extra };
       await store.setPdf(trx, copyId, v);
-      await this.audit.record(trx, { actor: user, ip, action: 'copy.pdf_create', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, requestId: row.request_id, pages: pages.length, sha256, ...detail } });
+      await this.audit.record(trx, { actor: user, ip, action: 'copy.pdf_create', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, requestId: row.request_id, kind: row.kind, pages: pages.length, sha256, ...detail } });
       return { row: { ...locked, ...v }, created: true };
     });
     if (!made.created && made.row.pdf_file !== file) fs.rmSync(path.join(this.root, file), { force: true });
@@ -303,7 +303,7 @@ export class CopiesService {
       await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, outcome: 'failure', detail: { reason: data ? 'changed' : 'missing' } });
       throw errors.conflict('PDF_CHANGED', '复制件 PDF 与登记的校验值不符 / The PDF does not match its recorded hash');
     }
-    await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, sha256: row.pdf_sha256 } });
+    await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, detail: { serialNo: row.serial_no, kind: row.kind, sha256: row.pdf_sha256 } });
     const name = `${row.serial_no}.pdf`;
     return {
       raw: data,

@@ -166,10 +166,10 @@ test.serial('the extract’s PDF is its checked text citing the material and pag
   t.is(changed.body.code, 'PDF_EXISTS');
   t.is(fs.readdirSync(path.join(sys.testDb.dataDir, 'copies', String(fixture.requestId))).length, 1);
 
-  // Audited as a copy's PDF (the size of the text, never the text); downloads as for copies.
+  // Audited as a copy's PDF, of kind extract (the auditor reads 制作摘录件 PDF), with the size of the text, never the text; downloads as for copies.
   const created = (await auditRows(sys, 'copy.pdf_create')).filter((r: any) => r.object_id === String(row.id));
   t.is(created.length, 1);
-  t.deepEqual(JSON.parse(created[0].detail), { serialNo: row.serial_no, requestId: fixture.requestId, pages: 2, sha256: after.pdf_sha256, chars: CLEAN.length });
+  t.deepEqual(JSON.parse(created[0].detail), { serialNo: row.serial_no, requestId: fixture.requestId, kind: 'extract', pages: 2, sha256: after.pdf_sha256, chars: CLEAN.length });
   for (const who of ['archivist1', 'chief1', 'applicant1', 'applicant2']) {
     const d = await getBytes(await sys.as(who), `/api/copy-register/${row.id}/pdf`);
     t.is(d.status, 200, who);

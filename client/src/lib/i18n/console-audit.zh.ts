@@ -50,7 +50,8 @@ export const consoleAuditZh = {
     page: '档案页面',
     material: '材料',
     material_intake: '材料登记',
-    copy_record: '复制件',
+    /** A row of 复制登记: a 复制件 or a 摘录件. */
+    copy_record: '复制登记',
     audit_log: '审计日志',
     reading_register: '查阅登记簿',
     copy_register: '复制登记簿',
@@ -271,7 +272,10 @@ export const consoleAuditZh = {
     form: '查看表单',
     case_list_denied: '查看案件材料被拒',
     pdf_create: '制作复制件 PDF',
+    /** The same verb for a row of kind extract (detail.kind, audit-names actionName). */
+    pdf_create_extract: '制作摘录件 PDF',
     pdf_download: '下载复制件 PDF',
+    pdf_download_extract: '下载摘录件 PDF',
     pdf_denied: '制作复制件 PDF 被拒',
     pdf_download_denied: '下载复制件 PDF 被拒',
     out: '出库',

@@ -7,7 +7,8 @@ import { i18n } from '../../../i18n/index.svelte.ts';
 import { consoleAuditZh } from '../../../i18n/console-audit.zh.ts';
 import { tcx } from '../../../i18n/console-settings.ts';
 
-export function actionName(action: string): string {
+/** The action's name; a verb done to a 摘录件 (detail.kind extract: copy.pdf_create) by its own word when it has one. */
+export function actionName(action: string, detail?: Record<string, unknown> | null): string {
   const exact = `consoleAudit.actions.${action}`;
   if (i18n.has(exact)) return i18n.tx(exact);
   const dot = action.indexOf('.');
@@ -15,7 +16,8 @@ export function actionName(action: string): string {
   const domainKey = `consoleAudit.domains.${domain}`;
   if (dot > 0 && i18n.has(domainKey)) {
     const verb = action.slice(dot + 1);
-    const verbKey = `consoleAudit.verbs.${verb}`;
+    const ofExtract = `consoleAudit.verbs.${verb}_extract`;
+    const verbKey = detail?.kind === 'extract' && i18n.has(ofExtract) ? ofExtract : `consoleAudit.verbs.${verb}`;
     return `${i18n.tx(domainKey)} · ${i18n.has(verbKey) ? i18n.tx(verbKey) : verb}`;
   }
   return action;
