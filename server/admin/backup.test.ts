@@ -434,3 +434,44 @@ test.serial('a backup from a newer version (a migration this code lacks) is refu
   t.is(check.status, 1);
   t.regex(check.stderr, /备份来自较新的版本/);
 });
+
+test.serial('whatever is named instead of a backup, the refusal says what is wrong, in Chinese and English', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  const target = await emptyTarget('bad-inputs', { withKey: false });
+  const bad = path.join(tmp, 'bad');
+  fs.mkdirSync(bad);
+  const emptyFile = path.join(bad, 'empty.bin');
+  fs.writeFileSync(emptyFile, '');
+  const textFile = path.join(bad, 'notes.txt');
+  fs.writeFileSync(textFile, 'not a backup');
+  const emptyDir = path.join(bad, 'empty-dir');
+  fs.mkdirSync(emptyDir);
+  const badJson = path.join(bad, 'bad-json');
+  fs.cpSync(out, badJson, { recursive: true });
+  fs.writeFileSync(path.join(badJson, 'manifest.json'), '{"format": "dangan-backup/1", ');
+  const badShape = path.join(bad, 'bad-shape');
+  fs.cpSync(out, badShape, { recursive: true });
+  fs.writeFileSync(path.join(badShape, 'manifest.json'), JSON.stringify({ format: 'dangan-backup/1', kind: 'sqlite' }));
+  const badSums = path.join(bad, 'bad-sums');
+  fs.cpSync(out, badSums, { recursive: true });
+  fs.appendFileSync(path.join(badSums, 'SHA256SUMS'), 'garbage line\n');
+  const cases: Array<[string, RegExp]> = [
+    [path.join(bad, 'no-such-folder'), /备份目录不存在：.*no-such-folder \/ No backup folder at /],
+    [emptyFile, /empty\.bin 是一个文件，不是备份目录.* \/ .*is a file, not a backup folder/],
+    [textFile, /notes\.txt 是一个文件，不是备份目录/],
+    [emptyDir, /empty-dir 中没有 manifest\.json，不是 Dangan 的备份 \/ .*holds no manifest\.json/],
+    [badJson, /manifest\.json 无法解析，备份已损坏或被改动 \/ manifest\.json is not valid JSON/],
+    [badShape, /manifest\.json 内容不完整或有误（createdAt, database, tables）.* \/ manifest\.json lacks/],
+    [badSums, /SHA256SUMS 有无法识别的行.* \/ SHA256SUMS has a line/],
+  ];
+  for (const [arg, expected] of cases) {
+    for (const mode of [[], ['--check']]) {
+      const res = npmScript('restore', [arg, ...mode], target);
+      t.is(res.status, 1, arg);
+      t.regex(res.stderr, /^拒绝恢复 \/ restore refused: /, arg);
+      t.regex(res.stderr, expected, arg);
+      t.notRegex(res.stderr, /SyntaxError|Unexpected|\n\s+at /, 'no raw parser message or stack');
+    }
+  }
+  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+});

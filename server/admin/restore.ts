@@ -17,10 +17,23 @@ import type { VerifyResult } from '../audit/verify.ts';
 import { readSums, runPgTool, sha256File } from './backup-files.ts';
 import { MANIFEST_FORMAT, SQLITE_FILE, type BackupManifest } from './backup.ts';
 import { createPublicKey } from 'node:crypto';
+import { z } from '../http/zod.ts';
 import { usersOf } from './data-lock.ts';
 import { checkTotpKey, type TotpKeyCheck } from '../people/totp-key-check.ts';
 
 export class RestoreError extends Error {}
+
+const entry = z.object({ path: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+/** What restore relies on in manifest.json; anything else in it is kept as it is. */
+const manifestShape = z.object({
+  format: z.string(),
+  createdAt: z.string(),
+  kind: z.enum(['sqlite', 'pg']),
+  database: entry,
+  tables: z.record(z.string(), z.number().int().nonnegative()),
+  auditHead: z.object({ seq: z.number().int().nonnegative(), hash: z.string() }),
+  files: z.array(entry),
+});
 
 export interface RestoreReport {
   ok: boolean;
@@ -54,21 +67,41 @@ function refuseNewer(manifest: BackupManifest, applied: string[]): void {
 
 /** Checks a backup folder without touching anything; returns its manifest. */
 export async function verifyBackup(folder: string): Promise<BackupManifest> {
+  if (!fs.existsSync(folder)) throw new RestoreError(`备份目录不存在：${folder} / No backup folder at ${folder}`);
+  if (!fs.statSync(folder).isDirectory()) {
+    throw new RestoreError(`${folder} 是一个文件，不是备份目录：请给出含 manifest.json 的备份目录 / ${folder} is a file, not a backup folder: name the folder that holds manifest.json`);
+  }
   const mfile = path.join(folder, 'manifest.json');
-  if (!fs.existsSync(mfile)) throw new RestoreError(`${folder}: no manifest.json`);
-  const manifest = JSON.parse(fs.readFileSync(mfile, 'utf8')) as BackupManifest;
-  if (manifest.format !== MANIFEST_FORMAT) throw new RestoreError(`unknown backup format ${manifest.format}`);
-  const sums = readSums(folder);
+  if (!fs.existsSync(mfile)) throw new RestoreError(`${folder} 中没有 manifest.json，不是 Dangan 的备份 / ${folder} holds no manifest.json: not a Dangan backup`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(mfile, 'utf8'));
+  } catch {
+    throw new RestoreError('manifest.json 无法解析，备份已损坏或被改动 / manifest.json is not valid JSON: the backup is damaged or was altered');
+  }
+  const shape = manifestShape.safeParse(raw);
+  if (!shape.success) {
+    const where = shape.error.issues.slice(0, 3).map((i) => i.path.join('.') || '(top)').join(', ');
+    throw new RestoreError(`manifest.json 内容不完整或有误（${where}），备份已损坏或被改动 / manifest.json lacks or garbles what a backup lists (${where}): the backup is damaged or was altered`);
+  }
+  const manifest = raw as BackupManifest;
+  if (manifest.format !== MANIFEST_FORMAT) throw new RestoreError(`未知的备份格式 ${manifest.format} / Unknown backup format ${manifest.format}`);
+  let sums: Array<{ path: string; sha256: string }>;
+  try {
+    sums = readSums(folder);
+  } catch (e) {
+    throw new RestoreError(`SHA256SUMS 有无法识别的行，备份已损坏或被改动 / SHA256SUMS has a line that is not "<sha256>  <path>": the backup is damaged or was altered (${(e as Error).message.slice(0, 200)})`);
+  }
   const listed = new Map(sums.map((s) => [s.path, s.sha256]));
   for (const e of [manifest.database, ...manifest.files]) {
-    if (listed.get(e.path) !== e.sha256) throw new RestoreError(`${e.path}: not in SHA256SUMS or listed with another hash`);
+    if (listed.get(e.path) !== e.sha256) throw new RestoreError(`${e.path}：不在 SHA256SUMS 中或校验值不同 / ${e.path}: not in SHA256SUMS or listed with another hash`);
   }
-  if (!listed.has('manifest.json')) throw new RestoreError('SHA256SUMS does not cover manifest.json');
+  if (!listed.has('manifest.json')) throw new RestoreError('SHA256SUMS 未包含 manifest.json / SHA256SUMS does not cover manifest.json');
   for (const s of sums) {
     const file = path.join(folder, ...s.path.split('/'));
-    if (path.relative(folder, file).startsWith('..')) throw new RestoreError(`${s.path}: outside the backup folder`);
-    if (!fs.existsSync(file)) throw new RestoreError(`${s.path}: missing`);
-    if ((await sha256File(file)) !== s.sha256) throw new RestoreError(`${s.path}: sha256 does not match (damaged or altered)`);
+    if (path.relative(folder, file).startsWith('..')) throw new RestoreError(`${s.path}：在备份目录之外 / ${s.path}: outside the backup folder`);
+    if (!fs.existsSync(file)) throw new RestoreError(`${s.path}：文件缺失 / ${s.path}: missing`);
+    if ((await sha256File(file)) !== s.sha256) throw new RestoreError(`${s.path}：校验值不符（已损坏或被改动）/ ${s.path}: sha256 does not match (damaged or altered)`);
   }
   // PostgreSQL's dump cannot be read without restoring it: the manifest's record (newer backups) says.
   if (manifest.kind === 'pg' && manifest.app?.lastMigration) refuseNewer(manifest, [manifest.app.lastMigration]);
@@ -76,10 +109,10 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
     const copy = new Database(path.join(folder, manifest.database.path), { readonly: true, fileMustExist: true });
     try {
       const check = copy.prepare('PRAGMA integrity_check').pluck().all();
-      if (check.length !== 1 || check[0] !== 'ok') throw new RestoreError(`database copy fails integrity_check: ${check.slice(0, 3).join('; ')}`);
+      if (check.length !== 1 || check[0] !== 'ok') throw new RestoreError(`数据库副本未通过完整性检查 / The database copy fails integrity_check: ${check.slice(0, 3).join('; ')}`);
       for (const [t, n] of Object.entries(manifest.tables)) {
         const actual = Number(copy.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get());
-        if (actual !== n) throw new RestoreError(`database copy: ${t} has ${actual} rows, the manifest says ${n}`);
+        if (actual !== n) throw new RestoreError(`数据库副本中 ${t} 有 ${actual} 行，清单记为 ${n} 行 / database copy: ${t} has ${actual} rows, the manifest says ${n}`);
       }
       if ('knex_migrations' in manifest.tables) refuseNewer(manifest, copy.prepare('SELECT name FROM knex_migrations').pluck().all() as string[]);
     } finally {
@@ -135,7 +168,7 @@ async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<
 export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; operator?: string } = {}): Promise<RestoreReport> {
   const manifest = await verifyBackup(folder);
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
-  if (manifest.kind !== kind) throw new RestoreError(`a ${manifest.kind} backup cannot be restored into ${kind}`);
+  if (manifest.kind !== kind) throw new RestoreError(`${manifest.kind === 'pg' ? 'PostgreSQL' : 'SQLite'} 的备份不能恢复到 ${kind === 'pg' ? 'PostgreSQL' : 'SQLite'} / A ${manifest.kind} backup cannot be restored into ${kind}`);
   await refuseWhileInUse(config, kind);
 
   // What would be replaced; refused unless --force.
@@ -149,7 +182,7 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
   const witness = new CheckpointSigner(config.audit.keyFile).witnessFile;
   const pgTables = kind === 'pg' ? await pgTableCount(config) : 0;
   if ((occupied.length || pgTables) && !opts.force) {
-    throw new RestoreError(`the target is not empty (${[...occupied, ...(pgTables ? [`${pgTables} tables in the database`] : [])].join(', ')}); use --force to replace it`);
+    throw new RestoreError(`恢复目标不为空（${[...occupied, ...(pgTables ? [`数据库中 ${pgTables} 个表 / ${pgTables} tables in the database`] : [])].join(', ')}）；加 --force 则原有内容移至 pre-restore-<时间>/ 后再恢复 / The target is not empty; use --force to replace it (what is there is moved into pre-restore-<time>/)`);
   }
 
   let aside: string | undefined;
