@@ -7,6 +7,7 @@
 // server, the same as the watermark's, and a page nobody can edit as text.
 import sharp from 'sharp';
 import { textPaths } from '../reading/text-paths.ts';
+import { EXTRACT_FONT_SIZE, EXTRACT_LINE_WIDTH, extractLines, wrapText } from '../../shared/extract-text.ts';
 
 const A4 = { w: 595.28, h: 841.89 };
 /** The certification page is drawn at 150 dpi: sharp enough to print, small in the file. */
@@ -34,25 +35,16 @@ export interface Certification extends PageHead {
   footer: string;
 }
 
-/** Splits text into lines no wider than `max` px at `size`; a line break in the text starts a new line. */
+/** Splits text into lines no wider than `max` px at `size`; a line break in the text starts a new line (shared/extract-text.ts). */
 function wrap(text: string, size: number, max: number): string[] {
-  return text ? text.split('\n').flatMap((para) => (para ? wrapLine(para, size, max) : [''])) : [];
+  const tp = textPaths();
+  return wrapText(text, max, (ch) => tp.width(ch, size));
 }
 
-function wrapLine(text: string, size: number, max: number): string[] {
+/** The lines an extract's text makes on its pages, as renderExtractPages wraps them: what the API limits (EXTRACT_MAX_LINES). */
+export function extractLineCount(text: string): number {
   const tp = textPaths();
-  const out: string[] = [];
-  let line = '';
-  for (const ch of text) {
-    // Closing punctuation never starts a line (禁则): it may stick out past the margin instead.
-    if (tp.width(line + ch, size) > max && line && !'，。、；：！？）》」'.includes(ch)) {
-      out.push(line);
-      line = '';
-    }
-    line += ch;
-  }
-  if (line) out.push(line);
-  return out;
+  return extractLines(text, (ch) => tp.width(ch, EXTRACT_FONT_SIZE));
 }
 
 const PAGE = { w: Math.round((A4.w / 72) * CERT_DPI), h: Math.round((A4.h / 72) * CERT_DPI) };
@@ -141,7 +133,7 @@ export async function renderExtractPages(e: ExtractText): Promise<Buffer[]> {
   const m = MARGIN;
   const lead = SIZE * 1.7;
   const bottom = H - 260; // above the page number and the watermark's band
-  const lines = wrap(e.text, SIZE, W - 2 * m - 40);
+  const lines = wrap(e.text, EXTRACT_FONT_SIZE, EXTRACT_LINE_WIDTH); // W - 2 * m - 40: the lines extractLineCount counts
   const pages: string[][] = [];
   let head = drawHead(e);
   let parts = head.parts;

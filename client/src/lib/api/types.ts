@@ -4172,7 +4172,7 @@ export interface ApiRoutes {
     params: { id: number };
     query: never;
     body: {
-      /** the extracted text, checked against the material (1–5000 characters; line breaks kept) */
+      /** the extracted text, checked against the material (1–5000 characters, at most 220 lines as wrapped on the pages; line breaks kept, a run of blank lines made one) */
       text: string;
       /** first page the text is taken from (within the register row’s pages) */
       pageFrom: number;

@@ -1,0 +1,91 @@
+// A defect of 摘录件 made from text, found in review (2dead86):
+// 1. Line breaks inflated the PDF: '摘' + 4998 line breaks + '录' is 5000 characters but drew 209
+//    pages on the server's image threads. The shared cleaner makes a run of blank lines one, and the
+//    lines the pages would hold (long lines wrapped as drawn) are counted before any page is drawn:
+//    over EXTRACT_MAX_LINES is 400, in both languages, naming the limit. The dialog counts the same.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { PDFDocument } from 'pdf-lib';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { certifiedCase } from './helpers.ts';
+import { auditRows } from '../archives/helpers.ts';
+import { cleanExtractText, EXTRACT_MAX_LINES, extractLines } from '../../shared/extract-text.ts';
+import { extractLineCount } from '../../server/copies/pdf.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+const db = () => sys.services.db;
+const INFLATED = `摘${'\n'.repeat(4998)}录`;
+
+test('the cleaner makes a run of blank lines one blank line, whatever spaces or Windows line breaks they hold', (t) => {
+  t.is(INFLATED.length, 5000);
+  t.is(cleanExtractText(INFLATED), '摘\n\n录');
+  t.is(cleanExtractText('第一段\r\n\r\n \r\n\u3000\n\t\n第二段\n\n第三段\n'), '第一段\n\n第二段\n\n第三段');
+  t.is(extractLines(cleanExtractText(INFLATED)), 3);
+});
+
+test('the lines counted are the lines drawn: long lines wrap, and the dialog’s count (no font) is the server’s for Chinese, digits and Latin', (t) => {
+  const texts = [
+    '工作经历'.repeat(1250),
+    '1998年7月毕业于内蒙古大学汉语言文学专业，同年9月参加工作。'.repeat(40),
+    'Graduated from Inner Mongolia University (B.A., 1998); joined the Party 2003-07-01. '.repeat(30),
+    Array.from({ length: 60 }, (_, i) => `${1990 + i}.09—${1991 + i}.07　某某单位工作，任 ${i} 级职务`).join('\n'),
+  ];
+  for (const text of texts) t.is(extractLines(text), extractLineCount(text), text.slice(0, 20));
+  t.is(extractLineCount('工作经历'.repeat(1250)), 162, 'a full extract of 5000 Chinese characters: 31 to a line');
+});
+
+test.serial('an extract inflated by line breaks is made as its cleaned text (one page), and one still over the line limit is 400 naming it, before any page is drawn', async (t) => {
+  const fixture = await certifiedCase(sys, 5, { kind: 'extract', pages: 4 });
+  const row = fixture.rows[0];
+  const archivist = await sys.as('archivist1');
+  const url = `/api/copy-register/${row.id}/extract`;
+  const body = { pageFrom: 1, pageTo: 2, checked: true };
+
+  // One line to a character, or a blank line between each: 5000 characters, far over the lines; and
+  // lines of 32 characters, each wrapped in two (31 to a line): 111 of them are 222 lines.
+  for (const text of ['摘\n'.repeat(2500), '摘\n\n'.repeat(1666), `${'一'.repeat(32)}\n`.repeat(EXTRACT_MAX_LINES / 2 + 1)]) {
+    const lines = extractLineCount(cleanExtractText(text));
+    t.true(lines > EXTRACT_MAX_LINES);
+    const res = await archivist.post(url, { ...body, text });
+    t.is(res.status, 400, JSON.stringify(res.body).slice(0, 200));
+    const said = JSON.stringify(res.body);
+    t.regex(said, new RegExp(`摘录的文字排版后不能超过 ${EXTRACT_MAX_LINES} 行（约 10 页），现有 ${lines} 行`));
+    t.regex(said, new RegExp(`at most ${EXTRACT_MAX_LINES} lines on its pages \\(about 10 pages\\); it has ${lines}`));
+  }
+  t.is((await db()('copy_records').where({ id: row.id }).first()).pdf_file, null, 'nothing made');
+  t.false(fs.existsSync(path.join(sys.testDb.dataDir, 'copies', String(fixture.requestId))), 'no page drawn to a file');
+
+  // The inflated text is kept as cleaned: two lines and a blank one, one page of text and the 核证页.
+  const made = await archivist.post(url, { ...body, text: INFLATED });
+  t.is(made.status, 201, JSON.stringify(made.body));
+  const after = await db()('copy_records').where({ id: row.id }).first();
+  t.is(after.extract_text, '摘\n\n录');
+  const pdf = await PDFDocument.load(fs.readFileSync(path.join(sys.testDb.dataDir, 'copies', after.pdf_file)));
+  t.is(pdf.getPageCount(), 2, 'one page of text and the 核证页, not 209');
+  const created = (await auditRows(sys, 'copy.pdf_create')).filter((r: any) => r.object_id === String(row.id));
+  t.like(JSON.parse(created[0].detail), { pages: 2, chars: 4 });
+  // Asked again with the inflated text, it is the same text: the PDF made.
+  const again = await archivist.post(url, { ...body, text: INFLATED });
+  t.like(again.body, { created: false, sha256: after.pdf_sha256 });
+});
+
+test.serial('an extract of exactly the line limit is made, on at most 10 pages of text', async (t) => {
+  const fixture = await certifiedCase(sys, 9, { kind: 'extract', pages: 2 });
+  const row = fixture.rows[0];
+  const text = `${'一'.repeat(32)}\n`.repeat(EXTRACT_MAX_LINES / 2);
+  t.is(extractLineCount(cleanExtractText(text)), EXTRACT_MAX_LINES);
+  const made = await (await sys.as('archivist1')).post(`/api/copy-register/${row.id}/extract`, { pageFrom: 1, pageTo: 2, checked: true, text });
+  t.is(made.status, 201, JSON.stringify(made.body).slice(0, 200));
+  const after = await db()('copy_records').where({ id: row.id }).first();
+  const pdf = await PDFDocument.load(fs.readFileSync(path.join(sys.testDb.dataDir, 'copies', after.pdf_file)));
+  t.true(pdf.getPageCount() <= 11, `${pdf.getPageCount()} pages: at most 10 of text and the 核证页`);
+  t.true(pdf.getPageCount() >= 9);
+});
