@@ -56,6 +56,13 @@ interface Certifiable {
   row: CopyPdfRow;
   request: RequestRow;
   pages: number[];
+  /** Whether a PDF made meanwhile was made from this very ask (its text and pages): checked again under the lock. */
+  same: (row: CopyPdfRow) => boolean;
+}
+
+/** A PDF was made already, from another text or other pages: it stays as it is. */
+function pdfExists(kind: CopyPdfRow['kind']) {
+  return errors.conflict('PDF_EXISTS', `该${KIND_LABEL[kind]}的 PDF 已制作，${kind === 'extract' ? '文字和' : ''}页码不能再改 / The PDF of this ${kind} exists; it cannot change`);
 }
 
 class Refused {
@@ -173,7 +180,7 @@ export class CopiesService {
     const ok = await this.approvedPages(row, range);
     if (ok instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, ok);
     if (row.pdf_file) {
-      if (!same(row)) throw errors.conflict('PDF_EXISTS', `该${KIND_LABEL[kind]}的 PDF 已制作，${kind === 'extract' ? '文字和' : ''}页码不能再改 / The PDF of this ${kind} exists; it cannot change`);
+      if (!same(row)) throw pdfExists(kind);
       return { made: { ...this.pdfInfo(row), created: false } };
     }
     // Once the using unit has reported the copies filed or destroyed (the case is closed), no new
@@ -181,7 +188,7 @@ export class CopiesService {
     if (row.disposition || ok.request.status === 'closed') {
       return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })));
     }
-    return { row, ...ok };
+    return { row, ...ok, same };
   }
 
   /** Makes the certified PDF of a copy's register row from its pages, once; asked again, answers the one made. */
@@ -268,7 +275,9 @@ export class CopiesService {
 
     const made = await this.db.transaction(async (trx) => {
       const locked = (await store.findCopy(trx, copyId, true))!;
-      if (locked.pdf_file) return { row: locked, created: false }; // another archivist's request won
+      // Another archivist's request won meanwhile: its PDF is the answer only if made from the same
+      // text and pages (as certifiable checks before drawing), else this ask is refused as it would be now.
+      if (locked.pdf_file) return { row: locked, created: false, same: ok.same(locked) };
       const at = iso(this.clock.now());
       const v = { pdf_file: file, pdf_sha256: sha256, pdf_bytes: pdf.length, pdf_made_by: user.id, pdf_made_at: at, page_from: pages[0], page_to: pages.at(-1)!, ...extra };
       await store.setPdf(trx, copyId, v);
@@ -276,6 +285,7 @@ export class CopiesService {
       return { row: { ...locked, ...v }, created: true };
     });
     if (!made.created && made.row.pdf_file !== file) fs.rmSync(path.join(this.root, file), { force: true });
+    if ('same' in made && !made.same) throw pdfExists(row.kind);
     return { ...this.pdfInfo(made.row), created: made.created };
   }
 

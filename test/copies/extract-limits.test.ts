@@ -1,8 +1,11 @@
-// A defect of 摘录件 made from text, found in review (2dead86):
+// Two defects of 摘录件 made from text, found in review (2dead86):
 // 1. Line breaks inflated the PDF: '摘' + 4998 line breaks + '录' is 5000 characters but drew 209
 //    pages on the server's image threads. The shared cleaner makes a run of blank lines one, and the
 //    lines the pages would hold (long lines wrapped as drawn) are counted before any page is drawn:
 //    over EXTRACT_MAX_LINES is 400, in both languages, naming the limit. The dialog counts the same.
+// 2. Two archivists making the same extract with different texts at once: the second got the first
+//    one's PDF as its own (created: false). The ask is compared again with the row re-read under
+//    the lock: another text is 409 PDF_EXISTS, the same text the PDF made (created: false).
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -88,4 +91,80 @@ test.serial('an extract of exactly the line limit is made, on at most 10 pages o
   const pdf = await PDFDocument.load(fs.readFileSync(path.join(sys.testDb.dataDir, 'copies', after.pdf_file)));
   t.true(pdf.getPageCount() <= 11, `${pdf.getPageCount()} pages: at most 10 of text and the 核证页`);
   t.true(pdf.getPageCount() >= 9);
+});
+
+/** Holds each ask after its check until `n` asks have passed it: they then draw and store at once. */
+function raceAfterCheck(n: number) {
+  const copies = sys.services.copies as any;
+  const check = copies.certifiable;
+  let passed = 0;
+  let release!: () => void;
+  const all = new Promise<void>((r) => (release = r));
+  copies.certifiable = async function (...args: unknown[]) {
+    const ok = await check.apply(this, args);
+    if (++passed === n) release();
+    await all;
+    return ok;
+  };
+  return () => {
+    copies.certifiable = check;
+  };
+}
+
+test.serial('two archivists making the same extract at once: another text is 409 PDF_EXISTS, the same text the PDF made; the winner’s PDF stays, the loser’s file is gone', async (t) => {
+  const fixture = await certifiedCase(sys, 6, { kind: 'extract', pages: 3 });
+  const row = fixture.rows[0];
+  const url = `/api/copy-register/${row.id}/extract`;
+  const body = { pageFrom: 1, pageTo: 3, checked: true };
+  const [a, b] = [await sys.as('archivist1'), await sys.as('archivist1')];
+
+  const restore = raceAfterCheck(2);
+  let answers;
+  try {
+    answers = await Promise.all([a.post(url, { ...body, text: '1998年7月参加工作。' }), b.post(url, { ...body, text: '2005年3月任副主任。' })]);
+  } finally {
+    restore();
+  }
+  const made = answers.filter((r) => r.status === 201);
+  const refused = answers.filter((r) => r.status === 409);
+  t.is(made.length, 1, JSON.stringify(answers.map((r) => [r.status, r.body])));
+  t.is(refused.length, 1);
+  t.is(refused[0].body.code, 'PDF_EXISTS');
+  t.regex(refused[0].body.message, /该摘录件的 PDF 已制作，文字和页码不能再改/);
+  const after = await db()('copy_records').where({ id: row.id }).first();
+  t.is(after.pdf_sha256, made[0].body.sha256);
+  const won = made[0] === answers[0] ? '1998年7月参加工作。' : '2005年3月任副主任。';
+  t.is(after.extract_text, won);
+  t.deepEqual(fs.readdirSync(path.join(sys.testDb.dataDir, 'copies', String(fixture.requestId))), [path.basename(after.pdf_file)]);
+
+  // The same text at once: both answer the one PDF, one of them created: false.
+  const other = await certifiedCase(sys, 7, { kind: 'extract', pages: 3 });
+  const url2 = `/api/copy-register/${other.rows[0].id}/extract`;
+  const again = raceAfterCheck(2);
+  let same;
+  try {
+    same = await Promise.all([a.post(url2, { ...body, text: '同一段文字。' }), b.post(url2, { ...body, text: '同一段文字。' })]);
+  } finally {
+    again();
+  }
+  t.deepEqual(same.map((r) => r.body.created).sort(), [false, true]);
+  t.is(same[0].body.sha256, same[1].body.sha256);
+  t.is(fs.readdirSync(path.join(sys.testDb.dataDir, 'copies', String(other.requestId))).length, 1);
+});
+
+test.serial('two archivists making the same copy’s PDF at once with other pages: the second is 409 PDF_EXISTS too', async (t) => {
+  const fixture = await certifiedCase(sys, 8, { copies: 1 });
+  const row = fixture.rows[0];
+  t.true(row.page_to >= 2);
+  const url = `/api/copy-register/${row.id}/pdf`;
+  const [a, b] = [await sys.as('archivist1'), await sys.as('archivist1')];
+  const restore = raceAfterCheck(2);
+  let answers;
+  try {
+    answers = await Promise.all([a.post(url, { pageFrom: 1, pageTo: 1 }), b.post(url, { pageFrom: 2, pageTo: 2 })]);
+  } finally {
+    restore();
+  }
+  t.deepEqual(answers.map((r) => r.status).sort(), [201, 409], JSON.stringify(answers.map((r) => r.body)));
+  t.is(answers.find((r) => r.status === 409)!.body.code, 'PDF_EXISTS');
 });
