@@ -17,7 +17,7 @@
 // A tie to a case's cadre made by the security administrator — an avoidance entry, or the account
 // linked to the cadre it is (its own cases and its relatives') — gives back the same way the tasks
 // the user holds on the cases about those cadres (releaseTiedTasks), which they could no longer open.
-import type { Trx } from '../db.ts';
+import { forUpdate, type Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
@@ -96,6 +96,12 @@ export async function releaseTiedTasks(
   const out: HeldTasksResult = { released: [], stranded: [] };
   const tied = [...new Set((await cadreTies(trx, user.id)).map((r) => r.cadre_id))];
   if (!tied.length) return out;
+  // PostgreSQL (READ COMMITTED): the locks of the cases about those cadres before the held tasks are
+  // read. A task command takes its case's lock before it reads the tie (WorkflowService.taskCommand),
+  // so a claim that read no tie has committed by the time these are granted, and is seen and given
+  // back; one that comes after waits, then reads the tie and is refused. In id order, as one command
+  // only ever holds one case's lock.
+  await forUpdate(trx, trx('process_instances').whereIn('id', trx('workflow_cases').whereIn('cadre_id', tied).select('instance_id')).where({ status: 'running' }).orderBy('id').select('id'));
   const held: TaskRow[] = await trx('tasks as t')
     .join('workflow_cases as c', 'c.instance_id', 't.instance_id')
     .where({ 't.assignee_id': user.id, 't.status': 'open' })

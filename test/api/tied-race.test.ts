@@ -1,0 +1,54 @@
+// A claim and a new avoidance entry at the same moment (PostgreSQL, READ COMMITTED). The claim has
+// taken its case's lock and written the claim, not yet committed, when the security administrator
+// adds the entry for its holder. Before, the entry read the held tasks at once — the claim not yet
+// visible — released nothing, and both committed: the avoided archivist kept the task. Now the entry
+// waits for the case's lock (held-tasks.ts releaseTiedTasks), then sees the claim and gives it back.
+// On SQLite the two run one after the other anyway; the outcome asserted is the same.
+import test from 'ava';
+import { startSystem, type TestSystem } from '../helpers/server.ts';
+import { approveStep, borrowingVariables, demoCadre } from '../helpers/cases.ts';
+import { taskAt } from '../helpers/workflow.ts';
+import { addUser } from '../helpers/users.ts';
+import { usingPg } from '../helpers/db.ts';
+
+let sys: TestSystem;
+test.before(async () => {
+  sys = await startSystem();
+  await addUser(sys, { username: 'archivist5', displayName: '周雅琴', org: '150300-ZZB-DAS', roles: ['archivist'] });
+});
+test.after.always(async () => {
+  await sys?.close();
+});
+
+test('an avoidance entry made while a claim on the cadre’s case is being written gives that claim back', async (t) => {
+  const db = sys.services.db;
+  const cadre = await demoCadre(sys, 'county', 0);
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', {
+    processKey: 'borrowing',
+    variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '2', mode: 'onsite', reason: '拟提拔考察，需查阅干部档案。' }),
+  });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
+  const task = await taskAt(await sys.as('archivist5'), res.body.id, 'archivistReview');
+  const me = (await db('users').where({ username: 'archivist5' }).first('id')).id as number;
+  const sec = await sys.as('secadmin');
+
+  // The claim, as a task command makes it: the case's lock, then the task written; held open.
+  const claim = await db.transaction();
+  let added: Promise<{ status: number; body: any }> | undefined;
+  try {
+    await claim('process_instances').where({ id: res.body.id }).modify((qb) => (usingPg ? qb.forUpdate() : qb)).first();
+    await claim('tasks').where({ id: task.id }).update({ assignee_id: me, claimed_at: new Date().toISOString() });
+    added = sec.post('/api/avoidance-entries', { userId: me, cadreIdNumber: cadre.idNumber, reason: '与该干部系同学关系，按规定回避' });
+    if (usingPg) {
+      const early = await Promise.race([added.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+      t.is(early, 'waiting', 'the entry waits for the case being worked');
+    }
+  } finally {
+    await claim.commit();
+  }
+  const answer = await added!;
+  t.is(answer.status, 201, JSON.stringify(answer.body));
+  t.like(await db('tasks').where({ id: task.id }).first(), { status: 'open', assignee_id: null }, 'the claim is given back');
+  t.truthy(await db('audit_log').where({ action: 'task.release', object_id: task.id }).first());
+});
