@@ -118,8 +118,9 @@ export class CopiesService {
     return { ...list, viewer };
   }
 
-  private async refuse(user: SessionUser, ip: string, action: string, copyId: number, r: Refused): Promise<never> {
-    await this.audit.record(null, { actor: user, ip, action, objectType: 'copy_record', objectId: copyId, outcome: 'denied', detail: { reason: r.reason } });
+  /** Audits a refusal about a row: why, and the row's kind when it was read (the console reads 制作摘录件 PDF 被拒 by it). */
+  private async refuse(user: SessionUser, ip: string, action: string, copyId: number, r: Refused, kind?: CopyPdfRow['kind']): Promise<never> {
+    await this.audit.record(null, { actor: user, ip, action, objectType: 'copy_record', objectId: copyId, outcome: 'denied', detail: kind ? { reason: r.reason, kind } : { reason: r.reason } });
     throw r.error;
   }
 
@@ -175,10 +176,10 @@ export class CopiesService {
         row.kind === 'extract'
           ? new Refused('extract_from_text', errors.rule('extract-from-text', '摘录件由档案管理员录入并核对的摘录文字制作，不复制档案页面 / An extract is made from its checked text, never from page images', { kind: row.kind }))
           : new Refused('not_extract', errors.rule('not-an-extract', '这是复制件，不是摘录件：请从页面制作 PDF / This is a copy, not an extract: make its PDF from the pages', { kind: row.kind }));
-      return this.refuse(user, ip, 'copy.pdf_denied', copyId, wrong);
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, wrong, row.kind);
     }
     const ok = await this.approvedPages(row, range);
-    if (ok instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, ok);
+    if (ok instanceof Refused) return this.refuse(user, ip, 'copy.pdf_denied', copyId, ok, row.kind);
     if (row.pdf_file) {
       if (!same(row)) throw pdfExists(kind);
       return { made: { ...this.pdfInfo(row), created: false } };
@@ -186,7 +187,7 @@ export class CopiesService {
     // Once the using unit has reported the copies filed or destroyed (the case is closed), no new
     // certified copy comes into being: one made before stays what it was.
     if (row.disposition || ok.request.status === 'closed') {
-      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })));
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('disposed', errors.rule('copy-disposed', '使用单位已报告复制件存档或销毁，本案已办结，不能再制作电子复制件 / The using unit has reported the copies filed or destroyed and the case is closed: no new PDF', { disposition: row.disposition })), row.kind);
     }
     return { row, ...ok, same };
   }
@@ -200,7 +201,7 @@ export class CopiesService {
     // A page marked failing (illegible, or another material's page) is not certified 与原件一致 until rescanned.
     const marked = ((await catalog.markedPages(this.db, [row.material_id])).get(row.material_id) ?? []).filter((n) => pages.includes(n));
     if (marked.length) {
-      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('pages_marked', errors.rule('pages-marked', `第 ${marked.join('、')} 页已被标为不合格，重扫后才能制作复制件 / Page ${marked.join(', ')} is marked failing: rescan it before copying`, { pages: marked })));
+      return this.refuse(user, ip, 'copy.pdf_denied', copyId, new Refused('pages_marked', errors.rule('pages-marked', `第 ${marked.join('、')} 页已被标为不合格，重扫后才能制作复制件 / Page ${marked.join(', ')} is marked failing: rescan it before copying`, { pages: marked })), row.kind);
     }
     const lines = copyWatermarkLines(row, request);
     const rendered: CopyPage[] = [];
@@ -307,7 +308,7 @@ export class CopiesService {
       }
       if (!reason && !row.pdf_file) reason = 'no_pdf';
     }
-    if (reason || !row) return this.refuse(user, ip, 'copy.pdf_download_denied', copyId, new Refused(reason ?? 'absent', errors.notFound('Copy')));
+    if (reason || !row) return this.refuse(user, ip, 'copy.pdf_download_denied', copyId, new Refused(reason ?? 'absent', errors.notFound('Copy')), row?.kind);
     const data = fs.existsSync(path.join(this.root, row.pdf_file!)) ? fs.readFileSync(path.join(this.root, row.pdf_file!)) : null;
     if (!data || createHash('sha256').update(data).digest('hex') !== row.pdf_sha256) {
       await this.audit.record(null, { actor: user, ip, action: 'copy.pdf_download', objectType: 'copy_record', objectId: copyId, outcome: 'failure', detail: { reason: data ? 'changed' : 'missing' } });

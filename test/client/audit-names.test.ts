@@ -79,3 +79,11 @@ test('every reason a reading-room refusal is audited with reads in words in Chin
     t.truthy((consoleAuditEn.reasons as Record<string, string>)[r], `en ${r}`);
   }
 });
+
+test('a refused PDF of a 摘录件 (detail.kind extract) reads as the extract’s, in Chinese and in English', (t) => {
+  // audit-names actionName words copy.<verb> of an extract's row by verbs.<verb>_extract.
+  t.is(consoleAuditZh.verbs.pdf_denied_extract, '制作摘录件 PDF 被拒');
+  t.is(consoleAuditZh.verbs.pdf_download_denied_extract, '下载摘录件 PDF 被拒');
+  t.is(consoleAuditEn.verbs.pdf_denied_extract, 'make extract PDF refused');
+  t.is(consoleAuditEn.verbs.pdf_download_denied_extract, 'download extract PDF refused');
+});

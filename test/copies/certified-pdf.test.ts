@@ -112,7 +112,7 @@ test.serial('pages outside the register row are refused and audited; a narrower 
   t.is((await db()('copy_records').where({ id: row.id }).first()).pdf_file, null);
   const audit = (await auditRows(sys, 'copy.pdf_denied')).at(-1);
   t.like(audit, { object_id: String(row.id), outcome: 'denied' });
-  t.deepEqual(JSON.parse(audit.detail), { reason: 'pages_not_approved' });
+  t.deepEqual(JSON.parse(audit.detail), { reason: 'pages_not_approved', kind: 'copy' });
   // A range typed backwards is told as such, not as outside the approval.
   const reversed = await archivist.post(`/api/copy-register/${row.id}/pdf`, { pageFrom: row.page_from + 1, pageTo: row.page_from });
   t.is(reversed.body.details.rule, 'pages-reversed', JSON.stringify(reversed.body));
@@ -270,5 +270,5 @@ test.serial('once the using unit reports the copies destroyed, the applicants ca
   t.is(late.status, 422, JSON.stringify(late.body));
   t.is(late.body.details.rule, 'copy-disposed');
   t.is((await db()('copy_records').where({ id: unmade }).first()).pdf_file, null);
-  t.like((await auditRows(sys, 'copy.pdf_denied')).at(-1), { object_id: String(unmade), outcome: 'denied', detail: JSON.stringify({ reason: 'disposed' }) });
+  t.like((await auditRows(sys, 'copy.pdf_denied')).at(-1), { object_id: String(unmade), outcome: 'denied', detail: JSON.stringify({ reason: 'disposed', kind: 'copy' }) });
 });

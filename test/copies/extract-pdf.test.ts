@@ -50,6 +50,7 @@ test.serial('an extract is registered one row per approved material, and the ima
   t.regex(res.body.message, /摘录件由档案管理员录入并核对的摘录文字制作/);
   t.is((await db()('copy_records').where({ id: row.id }).first()).pdf_file, null);
   t.deepEqual(await deniedReasons(1), [[String(row.id), 'extract_from_text']]);
+  t.is(JSON.parse((await auditRows(sys, 'copy.pdf_denied')).at(-1).detail).kind, 'extract');
 });
 
 test.serial('text empty, too long, with invisible characters, or not confirmed checked is 400 with a clear message; pages outside the row 422; nothing written', async (t) => {
@@ -78,6 +79,8 @@ test.serial('text empty, too long, with invisible characters, or not confirmed c
   t.is(after.pdf_file, null);
   t.is(after.extract_text, null);
   t.deepEqual(await deniedReasons(1), [[String(row.id), 'pages_not_approved']]);
+  // The refusal says the row is an extract, so the auditor reads 制作摘录件 PDF 被拒, not 制作复制件.
+  t.deepEqual(JSON.parse((await auditRows(sys, 'copy.pdf_denied')).at(-1).detail), { reason: 'pages_not_approved', kind: 'extract' });
 });
 
 test.serial('another office’s archivist gets 404, the chief and applicants 403, a copy’s row is no extract; refusals audited', async (t) => {
@@ -178,7 +181,7 @@ test.serial('the extract’s PDF is its checked text citing the material and pag
   t.is((await getBytes(await sys.as('receiver1'), `/api/copy-register/${row.id}/pdf`)).status, 404);
   const downloads = (await auditRows(sys, 'copy.pdf_download')).filter((r: any) => r.object_id === String(row.id));
   t.is(downloads.length, 4);
-  t.is(JSON.parse((await auditRows(sys, 'copy.pdf_download_denied')).at(-1).detail).reason, 'out_of_scope');
+  t.deepEqual(JSON.parse((await auditRows(sys, 'copy.pdf_download_denied')).at(-1).detail), { reason: 'out_of_scope', kind: 'extract' });
   // The register lists it as made, with the pages cited.
   const listed = (await archivist.get(`/api/copy-register?requestId=${fixture.requestId}`)).body.items[0];
   t.like(listed, { kind: 'extract', hasPdf: true, pages: { from: 2, to: 3 } });

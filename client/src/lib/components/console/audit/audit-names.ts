@@ -7,7 +7,7 @@ import { i18n } from '../../../i18n/index.svelte.ts';
 import { consoleAuditZh } from '../../../i18n/console-audit.zh.ts';
 import { tcx } from '../../../i18n/console-settings.ts';
 
-/** The action's name; a verb done to a 摘录件 (detail.kind extract: copy.pdf_create) by its own word when it has one. */
+/** The action's name; a verb done to a 摘录件 (detail.kind extract: copy.pdf_create, copy.pdf_denied …) by its own word when it has one. */
 export function actionName(action: string, detail?: Record<string, unknown> | null): string {
   const exact = `consoleAudit.actions.${action}`;
   if (i18n.has(exact)) return i18n.tx(exact);
