@@ -120,7 +120,10 @@ test.serial('two backups asked for at once: one is made, the other is refused as
   const refused = a.status === 409 ? a : b;
   const made = a.status === 201 ? a : b;
   t.is(refused.body.code, 'BACKUP_RUNNING');
-  t.regex(refused.body.message, /^已有备份正在进行.* \/ A backup is already running/);
+  t.regex(refused.body.message, /^已有备份正在进行（sysadmin 于 \d{4}-\d\d-\d\dT[\d:.]+Z 开始），请待其完成后再试 \/ A backup is already running \(started .* by sysadmin\)/);
+  t.is(refused.body.details.operator, 'sysadmin');
+  const status = await admin.get('/api/admin/backups/status');
+  t.deepEqual(status.body, { running: false, startedAt: null, operator: null, elapsedMs: null }, 'done by now');
   t.is(fs.readdirSync(dir).length, before + 1, 'one new folder');
   const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: made.body.path, encoding: 'utf8' });
   t.is(check.status, 0, check.stdout + check.stderr);
@@ -474,4 +477,22 @@ test.serial('whatever is named instead of a backup, the refusal says what is wro
     }
   }
   t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+});
+
+test.serial('while a backup runs, the status says so, since when and for whom', async (t) => {
+  const admin = await sys.as('sysadmin');
+  const pending = admin.post('/api/admin/backups', { medium: 'disk' });
+  let seen: any = null;
+  for (let i = 0; i < 200 && !seen; i++) {
+    const s = await admin.get('/api/admin/backups/status');
+    if (s.body.running) seen = s.body;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  t.is((await pending).status, 201);
+  t.truthy(seen, 'seen running');
+  t.is(seen.operator, 'sysadmin');
+  t.regex(seen.startedAt, /^\d{4}-\d\d-\d\dT/);
+  t.true(seen.elapsedMs >= 0 && seen.elapsedMs < 60_000);
+  t.false((await admin.get('/api/admin/backups/status')).body.running);
+  t.is((await (await sys.as('auditor')).get('/api/admin/backups/status')).status, 403);
 });

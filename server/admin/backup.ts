@@ -166,11 +166,20 @@ function claimGivenFolder(dir: string): string {
 }
 
 /** A backup is under way in this process: a second one (a double click, two tabs) is refused, not raced into the same folder. */
-let running = false;
+let running: { startedAt: string; operator: string } | null = null;
+
+/** The backup this server is making now, if any (GET /api/admin/backups/status; the console polls it). */
+export function backupStatus(clock: Clock): { running: boolean; startedAt: string | null; operator: string | null; elapsedMs: number | null } {
+  const elapsedMs = running ? Math.max(0, clock.now().getTime() - Date.parse(running.startedAt)) : null;
+  return { running: running !== null, startedAt: running?.startedAt ?? null, operator: running?.operator ?? null, elapsedMs };
+}
 
 export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string } = {}) {
-  if (running) throw errors.conflict('BACKUP_RUNNING', '已有备份正在进行，请待其完成后再试 / A backup is already running: try again when it has finished');
-  running = true;
+  if (running) {
+    const { startedAt, operator } = running;
+    throw new AppError(409, 'BACKUP_RUNNING', `已有备份正在进行（${operator} 于 ${startedAt} 开始），请待其完成后再试 / A backup is already running (started ${startedAt} by ${operator}): try again when it has finished`, { startedAt, operator, elapsedMs: backupStatus(deps.clock).elapsedMs });
+  }
+  running = { startedAt: iso(deps.clock.now()), operator: who.actor?.username ?? who.name ?? `os:${os.userInfo().username}` };
   try {
     return await backupOnce(deps, who, opts);
   } catch (e) {
@@ -178,14 +187,14 @@ export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: 
     await recordFailure(deps, who, opts, err).catch(() => undefined);
     throw err;
   } finally {
-    running = false;
+    running = null;
   }
 }
 
 const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/.test(`${(e as { code?: string })?.code ?? ''} ${(e as Error)?.message ?? ''}`);
 
 /** Under load another process may hold SQLite's writer lock past busy_timeout: wait and try again. */
-export async function whileBusy<T>(fn: () => Promise<T>, delaysMs: number[] = [500, 1000, 2000, 4000]): Promise<T> {
+export async function whileBusy<T>(fn: () => Promise<T>, delaysMs: number[] = [500, 1000, 2000, 4000, 8000]): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await fn();

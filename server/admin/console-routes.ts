@@ -3,7 +3,7 @@
 import { route } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { Services } from '../services.ts';
-import { createBackup } from './backup.ts';
+import { backupStatus, createBackup } from './backup.ts';
 import { settingsSchema } from './settings.ts';
 import * as store from './store.ts';
 import { backupBody, backupSchema, pageQuery, systemInfoSchema } from './schema.ts';
@@ -75,6 +75,15 @@ export function adminConsoleRoutes(s: Services) {
         const { rows, total } = await store.listBackups(s.db, query.offset, query.limit);
         return { items: rows.map(backupDto), total };
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/admin/backups/status',
+      summary: 'Whether this server is making a backup now, since when and for whom',
+      tags: ['admin'],
+      permission: 'backup.manage',
+      response: z.object({ running: z.boolean(), startedAt: z.string().nullable(), operator: z.string().nullable(), elapsedMs: z.number().int().nullable() }),
+      handler: async () => backupStatus(s.clock),
     }),
     route({
       method: 'post',

@@ -3053,6 +3053,18 @@ export interface ApiRoutes {
     };
     response: Backup;
   };
+  /** Whether this server is making a backup now, since when and for whom */
+  "GET /api/admin/backups/status": {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      running: boolean;
+      startedAt: string | null;
+      operator: string | null;
+      elapsedMs: number | null;
+    };
+  };
   /** The installation name and the notice shown on the login page */
   "GET /api/system/info": {
     params: never;
