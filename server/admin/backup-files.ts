@@ -22,9 +22,10 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Copies one file, hashing what is read; returns its entry. */
+/** Copies one file, hashing what is read, with its permission bits (a 0600 scan stays 0600); returns its entry. */
 export async function copyHashed(from: string, to: string, rel: string): Promise<FileEntry> {
   fs.mkdirSync(path.dirname(to), { recursive: true });
+  const mode = fs.statSync(from).mode & 0o777;
   const h = createHash('sha256');
   let size = 0;
   await pipeline(
@@ -36,8 +37,9 @@ export async function copyHashed(from: string, to: string, rel: string): Promise
         yield chunk;
       }
     },
-    fs.createWriteStream(to, { flags: 'wx' }),
+    fs.createWriteStream(to, { flags: 'wx', mode }),
   );
+  fs.chmodSync(to, mode); // The umask may have taken bits away: the copy has exactly the original's.
   return { path: rel, size, sha256: h.digest('hex') };
 }
 

@@ -496,3 +496,20 @@ test.serial('while a backup runs, the status says so, since when and for whom', 
   t.false((await admin.get('/api/admin/backups/status')).body.running);
   t.is((await (await sys.as('auditor')).get('/api/admin/backups/status')).status, 403);
 });
+
+test.serial('permission bits survive: a 0600 attachment is 0600 in the backup and in the restored folder', async (t) => {
+  const file = path.join(sys.testDb.dataDir, 'attachments', 'private-0600.pdf');
+  fs.writeFileSync(file, 'only the server may read this', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  t.teardown(() => fs.rmSync(file, { force: true }));
+  const out = path.join(tmp, 'modes-backup');
+  const backup = npmScript('backup', ['--out', out], source());
+  t.is(backup.status, 0, backup.stderr);
+  const mode = (f: string) => (fs.statSync(f).mode & 0o777).toString(8);
+  t.is(mode(path.join(out, 'files', 'attachments', 'private-0600.pdf')), '600');
+  t.is(mode(path.join(out, 'files', 'attachments', '说明.txt')), mode(path.join(sys.testDb.dataDir, 'attachments', '说明.txt')), 'others as they were');
+  const target = await emptyTarget('modes');
+  const restore = npmScript('restore', [out], target);
+  t.is(restore.status, 0, restore.stdout + restore.stderr);
+  t.is(mode(path.join(target.dataDir, 'attachments', 'private-0600.pdf')), '600');
+});
