@@ -172,10 +172,10 @@ test.serial('the archivist finds a cadre by name, opens the record and the archi
   const failed = p.locator(`tr.result[data-result="${other.id}"]`);
   await failed.getByText('不合格').waitFor();
   t.regex(await failed.innerText(), new RegExp(`扫描页数 0 与目录页数 ${other.pages} 不符`));
-  // The finding's kind in words, its code only the chip's title (no PAGE_COUNT on the page).
+  // The finding's kind in words, its tooltip too (as /quality words it): no PAGE_COUNT on the page, not even on hover.
   const kind = failed.locator('.findings li[data-code="PAGE_COUNT"] .kind');
   t.is(await kind.innerText(), '扫描页数与目录页数不符');
-  t.is(await kind.getAttribute('title'), 'PAGE_COUNT');
+  t.is(await kind.getAttribute('title'), '扫描页数与目录页数不符');
   t.notRegex(await failed.innerText(), /[A-Z]{3,}_[A-Z]+/);
   // The missing pages on one line, as the 数字化 refusal lists them.
   const missing = failed.locator('.findings li[data-code="PAGE_MISSING"]');
@@ -223,12 +223,12 @@ test.serial('数字化: an archive whose materials are not scanned is not marked
   const text = await failing.innerText();
   for (const m of unscanned) t.true(text.includes(`${m.seqNo} ${m.title}`), `${m.seqNo} is listed`);
   t.false(text.includes(`${viewed.seqNo} ${viewed.title}`), 'the scanned material passes');
-  // Each finding's kind in words (the code only as the chip's title), never a raw code.
+  // Each finding's kind in words (its tooltip too), never a raw code.
   t.notRegex(text, /[A-Z]{3,}_[A-Z]+/);
   const kinds = failing.locator('.findings li[data-code="PAGE_COUNT"] .kind');
   t.is(await kinds.count(), unscanned.length);
   t.deepEqual([...new Set(await kinds.allInnerTexts())], ['扫描页数与目录页数不符']);
-  t.is(await kinds.first().getAttribute('title'), 'PAGE_COUNT');
+  t.is(await kinds.first().getAttribute('title'), '扫描页数与目录页数不符');
   await shot(p, 'archive-digital', { fullPage: false });
   // In English the same list reads in English (the server's half of each finding and the words of its kind).
   await p.getByLabel('语言').selectOption('en');
@@ -236,6 +236,7 @@ test.serial('数字化: an archive whose materials are not scanned is not marked
   const en = await failing.innerText();
   t.notRegex(en, /[A-Z]{3,}_[A-Z]+/);
   t.deepEqual([...new Set(await kinds.allInnerTexts())], ['page count differs from the catalogue']);
+  t.is(await kinds.first().getAttribute('title'), 'page count differs from the catalogue');
   t.log(await shot(p, 'archive-digital-en', { fullPage: false }));
   await p.getByLabel('Language').selectOption('zh');
   await failing.getByText(`不能标记：以下 ${unscanned.length} 份材料的扫描件未通过检查。`, { exact: false }).waitFor();
