@@ -1,6 +1,8 @@
 // `npm run backup -- [--out <folder>] [--medium disk|optical|usb|tape|remote] [--operator <name>]`
 // Backs up the database (online: the server may keep running) and the data folder into a new
 // folder (default BACKUP_DIR/<time>), records it in the ledger and the audit log, prints a summary.
+// The operator recorded is the OS account running this ('os:root'); --operator adds a name as stated
+// ('os:root（自述 / stated: 张三）'), not an account of Dangan.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../server/config.ts';
 import { createDb } from '../server/db.ts';
@@ -22,7 +24,7 @@ try {
   const audit = auditLogFor(config, db, systemClock);
   const b = await createBackup(
     { config, db, clock: systemClock, audit },
-    { name: values.operator ? `os:${values.operator}` : undefined },
+    { label: values.operator },
     { medium: values.medium as Medium, outDir: values.out },
   );
   console.log(`备份完成 / backup written: ${b.path}`);

@@ -25,7 +25,7 @@ try {
     const m = await verifyBackup(positionals[0]);
     console.log(`备份完好 / backup verified: ${m.kind}, created ${m.createdAt}, ${m.files.length + 1} files, audit seq ${m.auditHead.seq}`);
   } else {
-    const r = await restoreBackup(config, positionals[0], { force: values.force, operator: values.operator ? `os:${values.operator}` : undefined });
+    const r = await restoreBackup(config, positionals[0], { force: values.force, operatorLabel: values.operator });
     console.log(`恢复${r.ok ? '完成' : '存在问题'} / restore ${r.ok ? 'done' : 'finished with problems'}: ${r.kind} backup of ${r.createdAt}, ${r.tables} tables`);
     for (const m of r.countMismatches) console.log(`  row count differs: ${m.table} expected ${m.expected}, found ${m.actual}`);
     console.log(`  audit chain: ${r.audit.ok ? `valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`);

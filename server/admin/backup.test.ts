@@ -141,11 +141,15 @@ test.serial('npm run backup, then npm run restore into an empty folder: identica
   t.regex(backup.stdout, /备份完成/);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   const ledger = await (await sys.as('sysadmin')).get('/api/admin/backups');
-  t.is(ledger.body.items[0].operator, 'os:tester');
+  // The OS account that ran it, and the name given as a label, not as if it were an account of Dangan.
+  t.is(ledger.body.items[0].operator, `os:${os.userInfo().username}（自述 / stated: tester）`);
+  const created = await sys.services.db('audit_log').where({ action: 'backup.create' }).orderBy('seq', 'desc').first();
+  t.is(created.actor, `os:${os.userInfo().username}`);
+  t.is(JSON.parse(created.detail).operatorLabel, 'tester');
   t.is(ledger.body.items[0].medium, 'usb');
 
   const target = await emptyTarget('restored');
-  const restore = npmScript('restore', [out], target);
+  const restore = npmScript('restore', [out, '--operator', 'sysadmin'], target);
   t.is(restore.status, 0, restore.stdout + restore.stderr);
   t.regex(restore.stdout, /audit chain: valid/);
   t.regex(restore.stdout, /TOTP key: .*opens all \d+ stored secrets/);
@@ -160,6 +164,8 @@ test.serial('npm run backup, then npm run restore into an empty folder: identica
   }
   const last = await db('audit_log').orderBy('seq', 'desc').first();
   t.is(last.action, 'backup.restore');
+  t.is(last.actor, `os:${os.userInfo().username}`, 'not the sysadmin account');
+  t.is(JSON.parse(last.detail).operatorLabel, 'sysadmin');
   t.is(Number(last.seq), manifest.auditHead.seq + 1);
   const v = await new AuditLog(db, new MovableClock(), new CheckpointSigner(config.audit.keyFile)).verify();
   t.true(v.ok, JSON.stringify(v));

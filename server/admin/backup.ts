@@ -44,9 +44,16 @@ export interface BackupManifest {
 
 export interface BackupOperator {
   actor?: Actor | null;
-  /** For the command line: 'os:<account>'. */
-  name?: string;
+  /** From the command line: who said they run it (--operator), free text; the OS account is recorded beside it. */
+  label?: string;
   ip?: string | null;
+}
+
+/** The console user; from the command line the OS account that ran it ('os:root') and the name given, as given. */
+export function operatorName(who: BackupOperator): string {
+  if (who.actor) return who.actor.username;
+  const label = who.label?.trim();
+  return `os:${os.userInfo().username}${label ? `（自述 / stated: ${label}）` : ''}`;
 }
 
 export interface BackupDeps {
@@ -179,7 +186,7 @@ export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: 
     const { startedAt, operator } = running;
     throw new AppError(409, 'BACKUP_RUNNING', `已有备份正在进行（${operator} 于 ${startedAt} 开始），请待其完成后再试 / A backup is already running (started ${startedAt} by ${operator}): try again when it has finished`, { startedAt, operator, elapsedMs: backupStatus(deps.clock).elapsedMs });
   }
-  running = { startedAt: iso(deps.clock.now()), operator: who.actor?.username ?? who.name ?? `os:${os.userInfo().username}` };
+  running = { startedAt: iso(deps.clock.now()), operator: operatorName(who) };
   try {
     return await backupOnce(deps, who, opts);
   } catch (e) {
@@ -221,12 +228,12 @@ async function recordFailure(deps: BackupDeps, who: BackupOperator, opts: { medi
   await whileBusy(() =>
     deps.audit.record(null, {
       actor: who.actor ?? null,
-      actorName: who.actor ? undefined : (who.name ?? `os:${os.userInfo().username}`),
+      actorName: who.actor ? undefined : `os:${os.userInfo().username}`,
       ip: who.ip ?? null,
       action: 'backup.create',
       objectType: 'backup',
       outcome: 'failure',
-      detail: { medium: opts.medium ?? 'disk', code: (err as AppError).code ?? null, reason: err.message.slice(0, 500) },
+      detail: { medium: opts.medium ?? 'disk', code: (err as AppError).code ?? null, reason: err.message.slice(0, 500), ...(who.label ? { operatorLabel: who.label.slice(0, 100) } : {}) },
     }),
   );
 }
@@ -239,7 +246,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     const given = path.resolve(opts.outDir);
     if (fs.existsSync(given) && fs.readdirSync(given).length) throw folderNotEmpty(given);
   }
-  const operator = who.actor?.username ?? who.name ?? `os:${os.userInfo().username}`;
+  const operator = operatorName(who);
 
   // The checkpoint goes into the copy: a restored system can verify its chain up to here.
   await whileBusy(() => audit.checkpoint('backup'));
@@ -300,12 +307,12 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
       });
       await audit.record(trx, {
         actor: who.actor ?? null,
-        actorName: who.actor ? undefined : operator,
+        actorName: who.actor ? undefined : `os:${os.userInfo().username}`,
         ip: who.ip ?? null,
         action: 'backup.create',
         objectType: 'backup',
         objectId: row.id,
-        detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length },
+        detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length, ...(who.label ? { operatorLabel: who.label.slice(0, 100) } : {}) },
       });
       return { ...row, manifest };
     }));

@@ -165,7 +165,7 @@ async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<
   }
 }
 
-export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; operator?: string } = {}): Promise<RestoreReport> {
+export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; /** --operator: a name as stated, beside the OS account. */ operatorLabel?: string } = {}): Promise<RestoreReport> {
   const manifest = await verifyBackup(folder);
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
   if (manifest.kind !== kind) throw new RestoreError(`${manifest.kind === 'pg' ? 'PostgreSQL' : 'SQLite'} 的备份不能恢复到 ${kind === 'pg' ? 'PostgreSQL' : 'SQLite'} / A ${manifest.kind} backup cannot be restored into ${kind}`);
@@ -232,11 +232,11 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
     const ok = countMismatches.length === 0 && verified.ok;
     const totpKey = await checkTotpKey(db, config.totpKeyFile);
     await audit.record(null, {
-      actorName: opts.operator ?? `os:${os.userInfo().username}`,
+      actorName: `os:${os.userInfo().username}`,
       action: 'backup.restore',
       objectType: 'backup',
       outcome: ok ? 'success' : 'failure',
-      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state },
+      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state, ...(opts.operatorLabel ? { operatorLabel: opts.operatorLabel.slice(0, 100) } : {}) },
     });
     return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey };
   } finally {
