@@ -65,6 +65,8 @@ test.serial('the chief’s 认定 dialog says 不合格 for 79.96 of 100 against
   await p.goto(`${sys.url}/reviews/${review.id}`);
   // The sheet shows the score in red: under the pass mark.
   await p.locator('[data-testid="review-score"].low').waitFor();
+  // Beside the points, the score out of 100 that the pass mark reads (the version's total is not 100).
+  t.is(await p.getByTestId('review-score').innerText(), '999.5 / 1250（折合 79.9 分）');
   await p.getByRole('button', { name: '认定' }).click();
   const confirm = p.getByRole('dialog', { name: '认定审核结果' });
   await confirm.getByText('得分 999.5 / 1250，合格线 80 分。认定后本档案为：').waitFor();
@@ -75,5 +77,19 @@ test.serial('the chief’s 认定 dialog says 不合格 for 79.96 of 100 against
   await confirm.waitFor({ state: 'hidden' });
   await p.getByTestId('review-result').locator('[data-result="failed"]').filter({ hasText: '不合格' }).waitFor();
   t.false((await db('archive_reviews').where({ id: review.id }).first()).passed ? true : false);
+  // The reviews list shows it the same way, in Chinese and in English.
+  await p.goto(`${sys.url}/reviews`);
+  const row = p.locator(`tr[data-review="${review.id}"]`);
+  await row.waitFor();
+  t.regex(await row.innerText(), /999\.5 \/ 1250（折合 79\.9 分）/);
+  // A review on a version of 100 points shows its points alone.
+  const hundred = p.locator('tr[data-review]').filter({ hasText: / \/ 100\b/ }).first();
+  await hundred.waitFor();
+  t.notRegex(await hundred.innerText(), /折合/);
+  t.log(await shot(p, 'review-percent-edge-list'));
+  await p.getByLabel('语言').selectOption('en');
+  await row.getByText('999.5 / 1250 (79.9 of 100)').waitFor();
+  await p.getByLabel('Language').selectOption('zh');
+  await row.getByText('999.5 / 1250（折合 79.9 分）').waitFor();
   t.deepEqual(b.problems, []);
 });

@@ -1481,6 +1481,8 @@ export const en: Dictionary = {
     returnedMark: 'Sent back · {at}',
     returnedMarkTimes: 'Sent back {n} times · last {at}',
     score: '{score} / {max}',
+    /** After the points when the version's total is not 100: the score out of 100 the pass mark reads. */
+    percentOf: ' ({n} of 100)',
     vetoed: 'Veto item failed',
     passed: 'Passed',
     failed: 'Failed',

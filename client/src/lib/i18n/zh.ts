@@ -1482,6 +1482,8 @@ export const zh = {
     returnedMark: '已退回 · {at}',
     returnedMarkTimes: '已退回 {n} 次 · 最近 {at}',
     score: '{score} / {max}',
+    /** After the points when the version's total is not 100: the score out of 100 the pass mark reads. */
+    percentOf: '（折合 {n} 分）',
     vetoed: '单项否决',
     passed: '合格',
     failed: '不合格',
