@@ -67,10 +67,12 @@ export class AvoidanceService {
         removed_at: null,
         removed_by: null,
       });
-      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id, reason: input.reason } });
-      // A task the user holds on a case about the cadre goes back to its group now (as for a role change).
+      // A task the user holds on a case about the cadre goes back to its group now (as for a role
+      // change) — before this change's own audit row: the cases' locks come before the audit chain's
+      // (held-tasks.ts lockCases).
       const holder = { id: user.id, displayName: user.display_name, orgUnitId: user.org_unit_id };
       await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor: admin, ip }, holder, 'avoidance');
+      await this.audit.record(trx, { actor: admin, ip, action: 'avoidance.add', objectType: 'avoidance', objectId: id, detail: { userId: user.id, cadreId: cadre.id, reason: input.reason } });
       const archiveNo = await store.archiveNoOfCadre(trx, cadre.id);
       const entry = { id, userId: user.id, username: user.username, cadreId: cadre.id, cadreIdNumber: maskIdNumber(cadre.id_number), archiveNo, reason: input.reason, createdAt: iso(this.clock.now()) };
       return { entry };

@@ -168,6 +168,10 @@ export class UserAdminService {
       if (disabled) await this.assertNotLastAdmin(trx, row, row.roles);
       await store.setDisabled(trx, id, disabled);
       const ended = disabled ? await this.sessions.endAllOf(trx, id) : 0;
+      // A disabled account works nothing: its claims go back to their groups. Enabled again, it
+      // claims anew; a task the process named it for (stranded meanwhile) is its own again. Before
+      // the change's own audit row: the cases' locks come before the audit chain's (held-tasks.ts).
+      if (disabled) await this.releaseHeldTasks(trx, actor, ip, { ...row, disabled: true }, 'disable');
       await this.audit.record(trx, {
         actor,
         ip,
@@ -176,9 +180,6 @@ export class UserAdminService {
         objectId: id,
         detail: disabled ? { sessionsEnded: ended } : undefined,
       });
-      // A disabled account works nothing: its claims go back to their groups. Enabled again, it
-      // claims anew; a task the process named it for (stranded meanwhile) is its own again.
-      if (disabled) await this.releaseHeldTasks(trx, actor, ip, { ...row, disabled: true }, 'disable');
     }));
     return this.get(actor, id);
   }
@@ -227,8 +228,8 @@ export class UserAdminService {
         const row = await this.target(trx, actor, id);
         await this.assertNotLastAdmin(trx, row, row.roles.filter((r) => !wanted.includes(r)));
         await store.replaceRoles(trx, id, wanted);
-        await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
         await this.releaseHeldTasks(trx, actor, ip, { ...row, roles: wanted }, 'roles_change');
+        await this.audit.record(trx, { actor, ip, action: 'user.roles_change', objectType: 'user', objectId: id, detail: { from: row.roles, to: wanted } });
       });
     });
     return this.get(actor, id);
@@ -239,8 +240,8 @@ export class UserAdminService {
       const row = await this.target(trx, actor, id);
       if (!(await people.findOrgUnit(trx, orgUnitId))) throw errors.validation([{ field: 'orgUnitId', message: '单位不存在 / No such org unit' }]);
       await store.setOrgUnit(trx, id, orgUnitId);
-      await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
       await this.releaseHeldTasks(trx, actor, ip, { ...row, org_unit_id: orgUnitId }, 'scope_change');
+      await this.audit.record(trx, { actor, ip, action: 'user.scope_change', objectType: 'user', objectId: id, detail: { from: row.org_unit_id, to: orgUnitId } });
     }));
     return this.get(actor, id);
   }
@@ -248,7 +249,8 @@ export class UserAdminService {
   /**
    * The open tasks the user holds that the account as changed may no longer work (disabled, or the
    * new roles or unit do not entitle them) go back to their candidate group, in the change's
-   * transaction (workflow/held-tasks.ts).
+   * transaction (workflow/held-tasks.ts) and before its audit row: the cases' locks come before the
+   * audit chain's, as in every task command (held-tasks.ts lockCases).
    */
   private releaseHeldTasks(trx: Trx, actor: Actor, ip: string | null, after: store.AccountRow, why: AccountChange) {
     const user = { id: after.id, displayName: after.display_name, roles: after.roles, orgUnitId: after.org_unit_id, disabled: after.disabled };
@@ -286,9 +288,10 @@ export class UserAdminService {
           if (!isUniqueViolation(e)) throw e;
           throw errors.conflict('CADRE_LINKED_ELSEWHERE', '该干部已关联另一个账号 / The cadre is already linked to another account');
         }
-        await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber), reason } });
-        // Tasks held on cases about the cadre or a relative go back to their groups (workflow/held-tasks.ts).
+        // Tasks held on cases about the cadre or a relative go back to their groups (workflow/held-tasks.ts),
+        // before the link's own audit row: the cases' locks come before the audit chain's (lockCases).
         await releaseTiedTasks(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor, ip }, { id, displayName: row.display_name, orgUnitId: row.org_unit_id }, 'cadre_link');
+        await this.audit.record(trx, { actor, ip, action: 'user.cadre_link', objectType: 'user', objectId: id, detail: { cadreId: cadre.id, idNumber: maskIdNumber(idNumber), reason } });
         return { refused: false as const };
       }),
     );

@@ -153,13 +153,14 @@ export class ArchivesService {
       if (!mine) throw new WriteRefused(held.length || (await store.findCadre(trx, input.cadreId)) ? 'out_of_scope' : 'absent');
       await this.writableArchive(trx, user, mine.id);
       const id = await cadres.addFamilyMember(trx, this.clock, input);
-      await this.audit.record(trx, { actor: user, ip, action: 'cadre.family_add', objectType: 'cadre', objectId: input.cadreId, detail: { familyMemberId: id } });
       // The cadre and the relative (by the row's cadre link or its ID number) are now tied to each
       // other's accounts: the tasks such an account holds on the other's cases go back, as for an
-      // avoidance entry (workflow/held-tasks.ts).
+      // avoidance entry (workflow/held-tasks.ts) — before this change's audit row: the cases' locks
+      // come before the audit chain's (lockCases).
       const row = await trx('family_members').where({ id }).first('related_cadre_id', 'id_number');
       const byNumber = row?.id_number ? ((await store.findCadreByIdNumber(trx, row.id_number))?.id ?? null) : null;
       await releaseFamilyTies(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, { actor: user, ip }, [input.cadreId, row?.related_cadre_id, byNumber]);
+      await this.audit.record(trx, { actor: user, ip, action: 'cadre.family_add', objectType: 'cadre', objectId: input.cadreId, detail: { familyMemberId: id } });
       return { id };
     });
   }

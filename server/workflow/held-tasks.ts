@@ -50,6 +50,24 @@ export interface HolderAfter {
   disabled?: boolean;
 }
 
+/**
+ * Locks these cases (process_instances rows), in id order. The order of locks in a transaction that
+ * gives back claims must be the task commands' order — a case's lock first, the audit chain's head
+ * (taken by every audit row, held to commit) last — or the two deadlock on PostgreSQL: so the
+ * cases are locked here before any audit row of the change, and the callers write their own audit
+ * row after the release. Locking them all at once, in one order, keeps two changes from deadlocking
+ * each other too.
+ */
+async function lockCases(trx: Trx, instanceIds: ReturnType<Trx>): Promise<void> {
+  await forUpdate(trx, trx('process_instances').whereIn('id', instanceIds).orderBy('id').select('id'));
+}
+
+/** The cases about these cadres, whatever their state (a held task may wait on a suspended one). */
+const casesAbout = (trx: Trx, cadreIds: number[]) => trx('workflow_cases').whereIn('cadre_id', cadreIds).select('instance_id');
+
+/** The cadres the user is tied to now (access cadreTies, read in the change's transaction). */
+const tiedCadres = async (trx: Trx, userId: number): Promise<number[]> => [...new Set((await cadreTies(trx, userId)).map((r) => r.cadre_id))];
+
 /** Whether the holder of a candidate task may still work it: its role, in its unit (engine canWork). */
 export const entitledTo = (t: Pick<TaskRow, 'candidate_role' | 'candidate_org_id'>, u: Pick<HolderAfter, 'roles' | 'orgUnitId'>): boolean =>
   !!t.candidate_role && u.roles.includes(t.candidate_role) && (t.candidate_org_id === null || t.candidate_org_id === u.orgUnitId);
@@ -70,6 +88,7 @@ export async function releaseUnentitledTasks(
 ): Promise<HeldTasksResult> {
   const held: TaskRow[] = await trx('tasks').where({ assignee_id: user.id, status: 'open' }).orderBy('created_at');
   const out: HeldTasksResult = { released: [], stranded: [] };
+  await lockCases(trx, trx('tasks').where({ assignee_id: user.id, status: 'open' }).select('instance_id'));
   for (const t of held) {
     const assigned = !t.candidate_role;
     if (!user.disabled && (assigned ? worksTasks(user.roles) : entitledTo(t, user))) continue;
@@ -94,14 +113,13 @@ export async function releaseTiedTasks(
   why: TieChange,
 ): Promise<HeldTasksResult> {
   const out: HeldTasksResult = { released: [], stranded: [] };
-  const tied = [...new Set((await cadreTies(trx, user.id)).map((r) => r.cadre_id))];
+  const tied = await tiedCadres(trx, user.id);
   if (!tied.length) return out;
   // PostgreSQL (READ COMMITTED): the locks of the cases about those cadres before the held tasks are
   // read. A task command takes its case's lock before it reads the tie (WorkflowService.taskCommand),
   // so a claim that read no tie has committed by the time these are granted, and is seen and given
-  // back; one that comes after waits, then reads the tie and is refused. In id order, as one command
-  // only ever holds one case's lock.
-  await forUpdate(trx, trx('process_instances').whereIn('id', trx('workflow_cases').whereIn('cadre_id', tied).select('instance_id')).where({ status: 'running' }).orderBy('id').select('id'));
+  // back; one that comes after waits, then reads the tie and is refused.
+  await lockCases(trx, casesAbout(trx, tied));
   const held: TaskRow[] = await trx('tasks as t')
     .join('workflow_cases as c', 'c.instance_id', 't.instance_id')
     .where({ 't.assignee_id': user.id, 't.status': 'open' })
@@ -129,6 +147,11 @@ export async function releaseFamilyTies(
   const ids = [...new Set(cadreIds.filter((x): x is number => typeof x === 'number'))];
   if (!ids.length) return out;
   const linked: Array<{ id: number; display_name: string; org_unit_id: number }> = await trx('users').whereIn('cadre_id', ids).orderBy('id').select('id', 'display_name', 'org_unit_id');
+  // Every case any of them may hold a claim on, locked at once (id order) before the first release
+  // writes its audit row: see lockCases.
+  const tied = new Set<number>();
+  for (const u of linked) for (const c of await tiedCadres(trx, u.id)) tied.add(c);
+  await lockCases(trx, casesAbout(trx, [...tied]));
   for (const u of linked) {
     const r = await releaseTiedTasks(trx, deps, by, { id: u.id, displayName: u.display_name, orgUnitId: u.org_unit_id }, 'relative');
     out.released.push(...r.released);

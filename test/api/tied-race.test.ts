@@ -2,7 +2,8 @@
 // taken its case's lock and written the claim, not yet committed, when the security administrator
 // adds the entry for its holder. Before, the entry read the held tasks at once — the claim not yet
 // visible — released nothing, and both committed: the avoided archivist kept the task. Now the entry
-// waits for the case's lock (held-tasks.ts releaseTiedTasks), then sees the claim and gives it back.
+// waits for the case's lock (held-tasks.ts releaseTiedTasks), then sees the claim and gives it back —
+// without holding the audit chain's head meanwhile (its own audit row comes after the release).
 // On SQLite the two run one after the other anyway; the outcome asserted is the same.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
@@ -39,6 +40,9 @@ test('an avoidance entry made while a claim on the cadre’s case is being writt
   try {
     await claim('process_instances').where({ id: res.body.id }).modify((qb) => (usingPg ? qb.forUpdate() : qb)).first();
     await claim('tasks').where({ id: task.id }).update({ assignee_id: me, claimed_at: new Date().toISOString() });
+    // …and its audit row, which holds the audit chain's head until commit: the entry must not hold
+    // that head while it waits for the case (regression: a deadlock, the entry 500, the claim kept).
+    await sys.services.audit.record(claim, { actor: { id: me, username: 'archivist5', roles: ['archivist'] }, ip: '127.0.0.1', action: 'task.claim', objectType: 'task', objectId: task.id });
     added = sec.post('/api/avoidance-entries', { userId: me, cadreIdNumber: cadre.idNumber, reason: '与该干部系同学关系，按规定回避' });
     if (usingPg) {
       const early = await Promise.race([added.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 500))]);
