@@ -519,3 +519,35 @@ test.serial('permission bits survive: a 0600 attachment is 0600 in the backup an
   t.is(restore.status, 0, restore.stdout + restore.stderr);
   t.is(mode(path.join(target.dataDir, 'attachments', 'private-0600.pdf')), '600');
 });
+
+test.serial('the manifest is signed with the audit key: checked here it is trusted, elsewhere it matches only the key it carries, altered it is refused', async (t) => {
+  const out = path.join(tmp, 'cli-backup');
+  t.true(fs.existsSync(path.join(out, 'manifest.sig')));
+  t.is(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' }).status, 0, 'SHA256SUMS covers it');
+  const here = npmScript('restore', [out, '--check'], source());
+  t.is(here.status, 0, here.stderr);
+  t.regex(here.stdout, /清单签名 \/ manifest signature: 有效，签名密钥 [0-9a-f]{16} 为本系统所信任/);
+  const entry = await sys.services.db('backups').where({ sha256: sha256(path.join(out, 'manifest.json')) }).first();
+  t.regex(here.stdout, new RegExp(`备份记录 / ledger: 第 ${entry.id} 条（.*）记有相同的清单哈希`));
+  const other = npmScript('restore', [path.join(tmp, 'modes-backup'), '--check'], { dataDir: path.join(tmp, 'restored') });
+  if (!usingPg) t.regex(other.stdout, /本系统的备份记录中没有该清单哈希/, 'another installation never recorded it');
+  const target = await emptyTarget('signed');
+  const elsewhere = npmScript('restore', [out], target);
+  t.is(elsewhere.status, 0, elsewhere.stdout + elsewhere.stderr);
+  t.regex(elsewhere.stdout, /manifest signature: 与备份自带的公钥 [0-9a-f]{16} 相符，但本系统不信任该密钥.*origin is not proven here/);
+
+  // Someone edits the manifest (here: the medium) and recomputes SHA256SUMS: the signature tells.
+  const altered = path.join(tmp, 'altered-manifest');
+  fs.cpSync(out, altered, { recursive: true });
+  const m = JSON.parse(fs.readFileSync(path.join(altered, 'manifest.json'), 'utf8'));
+  m.medium = 'tape';
+  fs.writeFileSync(path.join(altered, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+  await reseal(altered);
+  const refused = await emptyTarget('altered', { withKey: false });
+  for (const args of [[altered], [altered, '--check']]) {
+    const res = npmScript('restore', args, refused);
+    t.is(res.status, 1);
+    t.regex(res.stderr, /拒绝恢复 \/ restore refused: manifest\.json 的签名不符，清单在备份后被改动过 \/ The signature of manifest\.json does not match/);
+  }
+  t.deepEqual(fs.readdirSync(refused.dataDir), [], 'nothing written');
+});

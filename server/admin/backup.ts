@@ -15,11 +15,23 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { AppError, errors } from '../errors.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
+import type { SignedCheckpoint } from '../audit/signer.ts';
+import { createHash } from 'node:crypto';
 import { copyIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
 import * as store from './store.ts';
 import { fileURLToPath } from 'node:url';
 
 export const MANIFEST_FORMAT = 'dangan-backup/1';
+export const MANIFEST_SIG = 'manifest.sig';
+export const MANIFEST_SIG_PURPOSE = 'dangan-backup-manifest/1';
+
+/** manifest.sig: an audit-key signature (Ed25519, as checkpoints are) over {seq, hash, at}, hash being manifestDigest. */
+export interface ManifestSignature extends SignedCheckpoint {
+  purpose: typeof MANIFEST_SIG_PURPOSE;
+}
+
+/** What is signed for a manifest: a digest kept apart from the audit chain's hashes by its prefix. */
+export const manifestDigest = (bytes: Buffer): string => createHash('sha256').update(`${MANIFEST_SIG_PURPOSE}\n`).update(bytes).digest('hex');
 export const SQLITE_FILE = 'dangan.sqlite';
 /** Files of uploads still being written: never copied. */
 const TEMPORARY = /\.(part|tmp)$/i;
@@ -287,10 +299,16 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
 
     const app = { version: appVersion(), lastMigration: snap.migrations.at(-1) ?? null, migrations: snap.migrations.length };
     const manifest: BackupManifest = { format: MANIFEST_FORMAT, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium, app };
-    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(path.join(dir, 'manifest.json'), manifestBytes);
     const manifestEntry: FileEntry = { path: 'manifest.json', size: fs.statSync(path.join(dir, 'manifest.json')).size, sha256: await sha256File(path.join(dir, 'manifest.json')) };
-    writeSums(dir, [manifestEntry, database, ...files]);
-    const size = [manifestEntry, database, ...files].reduce((s, f) => s + f.size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
+    // Signed with the audit key: who holds only the backup cannot alter the manifest (and so any
+    // file's hash) and sign again with this installation's key.
+    const sig: ManifestSignature = { purpose: MANIFEST_SIG_PURPOSE, ...audit.signer.sign({ seq: snap.auditHead.seq, hash: manifestDigest(manifestBytes), at: createdAt }) };
+    fs.writeFileSync(path.join(dir, MANIFEST_SIG), JSON.stringify(sig, null, 2) + '\n');
+    const sigEntry: FileEntry = { path: MANIFEST_SIG, size: fs.statSync(path.join(dir, MANIFEST_SIG)).size, sha256: await sha256File(path.join(dir, MANIFEST_SIG)) };
+    writeSums(dir, [manifestEntry, sigEntry, database, ...files]);
+    const size = [manifestEntry, sigEntry, database, ...files].reduce((s, f) => s + f.size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
 
     return await whileBusy(() => db.transaction(async (trx) => {
       const row = await store.insertBackup(trx, {

@@ -15,7 +15,8 @@ import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner, keyIdOf } from '../audit/signer.ts';
 import type { VerifyResult } from '../audit/verify.ts';
 import { readSums, runPgTool, sha256File } from './backup-files.ts';
-import { MANIFEST_FORMAT, SQLITE_FILE, type BackupManifest } from './backup.ts';
+import { MANIFEST_FORMAT, MANIFEST_SIG, MANIFEST_SIG_PURPOSE, manifestDigest, SQLITE_FILE, type BackupManifest, type ManifestSignature } from './backup.ts';
+import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import { z } from '../http/zod.ts';
 import { usersOf } from './data-lock.ts';
@@ -44,6 +45,7 @@ export interface RestoreReport {
   countMismatches: Array<{ table: string; expected: number; actual: number }>;
   audit: VerifyResult;
   movedAsideTo?: string;
+  signature: SignatureCheck;
   /** Whether TOTP_KEY_FILE (never in a backup) opens the restored second factors. */
   totpKey: TotpKeyCheck;
 }
@@ -63,6 +65,46 @@ function refuseNewer(manifest: BackupManifest, applied: string[]): void {
   throw new RestoreError(
     `备份来自较新的版本${made}（其数据库含本程序没有的 ${unknown.length} 个迁移：${ex}），本程序无法运行该数据库：请先把 Dangan 升级到该版本或更新的版本再恢复 / The backup comes from a newer version of Dangan${made} (its database has ${unknown.length} migration(s) this code lacks: ${ex}); this version cannot run it: upgrade Dangan to that version or later, then restore`,
   );
+}
+
+export interface SignatureCheck {
+  /** trusted: by a key this installation trusts; backupKeyOnly: valid, but only by a key the backup itself carries; unsigned: an older backup. */
+  state: 'trusted' | 'backupKeyOnly' | 'unsigned';
+  keyId: string | null;
+}
+
+/**
+ * manifest.sig against the manifest's bytes. A signature that does not match is refused. One that
+ * matches a key this installation trusts proves the manifest (and through it every file's sha256)
+ * is as the installation made it; one that matches only the public key inside the backup proves
+ * nothing against someone who replaced that key too, and says so.
+ */
+export function checkManifestSignature(folder: string, trusted: Map<string, KeyObject>): SignatureCheck {
+  const file = path.join(folder, MANIFEST_SIG);
+  if (!fs.existsSync(file)) return { state: 'unsigned', keyId: null };
+  let sig: ManifestSignature;
+  try {
+    sig = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new RestoreError(`${MANIFEST_SIG} 无法解析，备份已损坏或被改动 / ${MANIFEST_SIG} is not valid JSON: the backup is damaged or was altered`);
+  }
+  const bytes = fs.readFileSync(path.join(folder, 'manifest.json'));
+  const bad = () =>
+    new RestoreError(`manifest.json 的签名不符，清单在备份后被改动过 / The signature of manifest.json does not match: the manifest was altered after the backup was made`);
+  if (sig.purpose !== MANIFEST_SIG_PURPOSE || sig.hash !== manifestDigest(bytes)) throw bad();
+  if (CheckpointSigner.isValid(sig, trusted)) return { state: 'trusted', keyId: sig.keyId };
+  if (trusted.has(sig.keyId)) throw bad();
+  const carried = new Map<string, KeyObject>();
+  for (const f of fs.existsSync(path.join(folder, 'keys')) ? fs.readdirSync(path.join(folder, 'keys')).filter((n) => n.endsWith('.pub.pem')) : []) {
+    try {
+      const pub = createPublicKey(fs.readFileSync(path.join(folder, 'keys', f)));
+      carried.set(keyIdOf(pub), pub);
+    } catch {
+      // Not a key: trusts nothing.
+    }
+  }
+  if (CheckpointSigner.isValid(sig, carried)) return { state: 'backupKeyOnly', keyId: sig.keyId };
+  throw bad();
 }
 
 /** Checks a backup folder without touching anything; returns its manifest. */
@@ -167,6 +209,7 @@ async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<
 
 export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; /** --operator: a name as stated, beside the OS account. */ operatorLabel?: string } = {}): Promise<RestoreReport> {
   const manifest = await verifyBackup(folder);
+  const signature = checkManifestSignature(folder, new CheckpointSigner(config.audit.keyFile).trustedKeys());
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
   if (manifest.kind !== kind) throw new RestoreError(`${manifest.kind === 'pg' ? 'PostgreSQL' : 'SQLite'} 的备份不能恢复到 ${kind === 'pg' ? 'PostgreSQL' : 'SQLite'} / A ${manifest.kind} backup cannot be restored into ${kind}`);
   await refuseWhileInUse(config, kind);
@@ -236,9 +279,9 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
       action: 'backup.restore',
       objectType: 'backup',
       outcome: ok ? 'success' : 'failure',
-      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state, ...(opts.operatorLabel ? { operatorLabel: opts.operatorLabel.slice(0, 100) } : {}) },
+      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state, signature: signature.state, ...(opts.operatorLabel ? { operatorLabel: opts.operatorLabel.slice(0, 100) } : {}) },
     });
-    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey };
+    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey, signature };
   } finally {
     await db.destroy();
   }
