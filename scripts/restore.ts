@@ -22,7 +22,7 @@ const { values, positionals } = parseArgs({
   options: { force: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, operator: { type: 'string' } },
 });
 if (positionals.length !== 1) {
-  console.error('usage: npm run restore -- <backup folder> [--force] [--check]');
+  console.error('用法 / usage: npm run restore -- <备份文件夹 / backup folder> [--force] [--check] [--operator <name>]');
   process.exit(2);
 }
 
@@ -55,17 +55,19 @@ try {
   if (values.check) {
     const m = await verifyBackup(positionals[0]);
     const sig = checkManifestSignature(positionals[0], new CheckpointSigner(config.audit.keyFile).trustedKeys());
-    console.log(`备份完好 / backup verified: ${m.kind}, created ${m.createdAt}, ${m.files.length + 1} files, audit seq ${m.auditHead.seq}`);
+    console.log(`备份完好 / backup verified: ${m.kind}，备份于 / created ${m.createdAt}，${m.files.length + 1} 个文件 / files，审计序号 / audit seq ${m.auditHead.seq}`);
     console.log(signatureLine(sig));
     const ledger = await ledgerLine(config, positionals[0]);
     if (ledger) console.log(ledger);
   } else {
     const r = await restoreBackup(config, positionals[0], { force: values.force, operatorLabel: values.operator });
-    console.log(`恢复${r.ok ? '完成' : '存在问题'} / restore ${r.ok ? 'done' : 'finished with problems'}: ${r.kind} backup of ${r.createdAt}, ${r.tables} tables`);
-    for (const m of r.countMismatches) console.log(`  row count differs: ${m.table} expected ${m.expected}, found ${m.actual}`);
-    console.log(`  audit chain: ${r.audit.ok ? `valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`);
+    console.log(`恢复${r.ok ? '完成' : '存在问题'} / restore ${r.ok ? 'done' : 'finished with problems'}: ${r.kind}，备份于 / backup of ${r.createdAt}，${r.tables} 个表 / tables`);
+    for (const m of r.countMismatches) console.log(`  行数不符 / row count differs: ${m.table} 应为 / expected ${m.expected}，实为 / found ${m.actual}`);
+    console.log(
+      `  审计链 / audit chain: ${r.audit.ok ? `完好 / valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `在序号 ${r.audit.firstBadSeq} 处断裂 / BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`,
+    );
     console.log(signatureLine(r.signature));
-    if (r.movedAsideTo) console.log(`  what was there before is kept in ${r.movedAsideTo}`);
+    if (r.movedAsideTo) console.log(`  原有内容保存在 / what was there before is kept in ${r.movedAsideTo}`);
     // Keys never travel in a backup (README, Keys): the TOTP key must come from the old installation.
     const keyProblem = totpKeyProblem(r.totpKey);
     if (keyProblem) {

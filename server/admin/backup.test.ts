@@ -151,7 +151,7 @@ test.serial('npm run backup, then npm run restore into an empty folder: identica
   const target = await emptyTarget('restored');
   const restore = npmScript('restore', [out, '--operator', 'sysadmin'], target);
   t.is(restore.status, 0, restore.stdout + restore.stderr);
-  t.regex(restore.stdout, /audit chain: valid/);
+  t.regex(restore.stdout, /审计链 \/ audit chain: 完好 \/ valid/);
   t.regex(restore.stdout, /TOTP key: .*opens all \d+ stored secrets/);
 
   const config = loadConfig({ NODE_ENV: 'test', DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
@@ -208,7 +208,7 @@ test.serial('an occupied target is refused without --force; with it, the old fil
   t.regex(refused.stderr, /not empty/);
   const forced = npmScript('restore', [out, '--force'], target);
   t.is(forced.status, 0, forced.stdout + forced.stderr);
-  t.regex(forced.stdout, /audit chain: valid/);
+  t.regex(forced.stdout, /审计链 \/ audit chain: 完好 \/ valid/);
   const aside = fs.readdirSync(target.dataDir).find((n) => n.startsWith('pre-restore-'))!;
   t.truthy(aside);
   t.is(fs.readFileSync(path.join(target.dataDir, aside, 'scans', 'newer.jpg'), 'utf8'), 'later scan', 'kept, not deleted');
