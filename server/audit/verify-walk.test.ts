@@ -107,3 +107,35 @@ test('the list of breaks is bounded and says when there were more', async (t) =>
   t.is(v.firstBadSeq, 11);
   t.is(v.breaks.at(-1)!.seq, 10 + MAX_BREAKS);
 });
+
+test('breaks are listed in the order of the log, whatever order the walk found them in', async (t) => {
+  // A checkpoint mismatch is found at the checkpointed row but names the first row after the
+  // previous checkpoint: here 11, found after the changed row 15 (regression: listed after it, and
+  // firstBadSeq said 15 though the log is untrustworthy from 11).
+  const { tdb, audit } = await fresh(t);
+  const { chainHash } = await import('./chain.ts');
+  await write(audit, 10);
+  await audit.checkpoint('manual');
+  await write(audit, 10);
+  t.is((await audit.checkpoint('manual'))!.seq, 20);
+  await write(audit, 5);
+  await dropTriggers(tdb.db);
+  await tdb.db('audit_log').where({ seq: 15 }).update({ actor: 'forged' });
+  // Rows 17–20 rewritten with fresh hashes that link: only the checkpoint at 20 can tell.
+  let prev: string | null = null;
+  for (let seq = 17; seq <= 20; seq++) {
+    const r = await tdb.db('audit_log').where({ seq }).first();
+    const linkTo: string = prev ?? r.prev_hash;
+    const row = { ...r, prev_hash: linkTo, actor: seq === 17 ? 'forged' : r.actor };
+    prev = chainHash(linkTo, row);
+    await tdb.db('audit_log').where({ seq }).update({ actor: row.actor, prev_hash: linkTo, hash: prev });
+  }
+  const v = await audit.verify();
+  t.deepEqual(
+    v.breaks.map((b) => b.seq),
+    [...v.breaks.map((b) => b.seq)].sort((a, b) => a - b),
+  );
+  t.is(v.firstBadSeq, 11);
+  t.like(v.breaks[0], { seq: 11, reason: 'checkpoint_mismatch' });
+  t.true(v.breaks.some((b) => b.seq === 15 && b.reason === 'hash'));
+});

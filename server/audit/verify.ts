@@ -85,12 +85,26 @@ export async function verifyChain(q: Q, signer: CheckpointSigner, from: VerifyFr
   let prevHash = GENESIS;
   let scope: VerifyResult['scope'] = 'full';
   let fromSeq = 0;
+  // A break can be found after one at a higher seq (a checkpoint mismatch names the first row after
+  // the previous checkpoint): the list is kept in seq order, the lowest MAX_BREAKS of them.
+  const inLogOrder = (a: VerifyBreak, b: VerifyBreak) => a.seq - b.seq;
   const broke = (b: VerifyBreak) => {
     if (headSeq === null) headSeq = prevSeq;
-    if (breaks.length < MAX_BREAKS) breaks.push(b);
-    else breaksMore = true;
+    breaks.push(b);
+    if (breaks.length > 2 * MAX_BREAKS) {
+      breaks.sort(inLogOrder).length = MAX_BREAKS;
+      breaksMore = true;
+    }
   };
-  const result = (): VerifyResult => ({
+  const result = (): VerifyResult => {
+    breaks.sort(inLogOrder);
+    if (breaks.length > MAX_BREAKS) {
+      breaks.length = MAX_BREAKS;
+      breaksMore = true;
+    }
+    return resultOf();
+  };
+  const resultOf = (): VerifyResult => ({
     ...base,
     ok: breaks.length === 0,
     entries,
