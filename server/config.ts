@@ -128,8 +128,17 @@ const envSchema = z.object({
   COPY_DISPOSITION_DAYS: int(30),
   /** 数字化出库 (server/digitisation/): the latest expected return date a batch may name, in days from its start. */
   DIGITISATION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
-  /** 专项审核 (server/reviews/): the lowest score of a 合格 archive, out of the standard's 100 (unverified local practice). */
-  REVIEW_PASS_SCORE: z.coerce.number().min(0).max(100).default(80),
+  /**
+   * 专项审核 (server/reviews/): the lowest score of a 合格 archive, out of the standard's 100 (unverified
+   * local practice). At most one decimal: scores are shown to one decimal, cut off (reviews/percent.ts),
+   * and a finer mark (59.95) would let a shown 59.9 pass — the page and the decision would disagree.
+   */
+  REVIEW_PASS_SCORE: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine((n) => Number.isInteger(Math.round(n * 10 * 1e6) / 1e6), 'REVIEW_PASS_SCORE: 至多一位小数 / at most one decimal, as scores are shown')
+    .default(80),
   /** Scan quality checks (server/quality/): the lowest resolution a page scan may have (DOMAIN.md §3: ≥ 200 dpi, unverified for the cadre standard). */
   SCAN_MIN_DPI: z.coerce.number().int().min(72).max(1200).default(MIN_SCAN_DPI),
   /** Certified copies (server/copies/): the longest side, in pixels, of a watermarked page in the PDF (0: the scan's own size). */

@@ -4,6 +4,7 @@
 // figure shown is truncated, so it never reads as a pass that fails; the decision is the exact one.
 import test from 'ava';
 import { passes, scorePercent, shownPercent } from '../../server/reviews/percent.ts';
+import { loadConfig } from '../../server/config.ts';
 
 test('at the edge the figure shown never reads as a pass when the decision fails: 79.96 shows 79.9', (t) => {
   // 999.5 of 1250 points is 79.96 of 100.
@@ -35,4 +36,10 @@ test('a legacy version’s 87 of 147 is 59.1 (59.18…, truncated); a 100-point 
   t.is(shownPercent(80.5, 100), 80.5);
   t.is(shownPercent(80.3 * 7, 700), 80.3, 'no float noise cuts a tenth off');
   t.false(passes(100, 100, 80, true));
+});
+
+test('the pass mark takes at most one decimal, as scores are shown: a finer one would let a shown 59.9 pass', (t) => {
+  t.is(loadConfig({ REVIEW_PASS_SCORE: "79.5" }).params.reviewPassScore, 79.5);
+  t.is(loadConfig({}).params.reviewPassScore, 80);
+  t.throws(() => loadConfig({ REVIEW_PASS_SCORE: '59.95' }), { message: /REVIEW_PASS_SCORE/ });
 });
