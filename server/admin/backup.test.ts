@@ -266,15 +266,25 @@ test.serial('restore --force over a folder a running server uses is refused, nam
   t.teardown(async () => {
     if (!stopped) await server.stop();
   });
-  const dbBefore = fs.statSync(path.join(target.dataDir, 'dangan.sqlite')).ino;
+  const dbFile = path.join(target.dataDir, 'dangan.sqlite');
+  const dbBefore = usingPg ? 0 : fs.statSync(dbFile).ino;
   const refused = await npmScriptAsync('restore', [out, '--force'], target);
   t.is(refused.status, 1);
   t.regex(refused.stderr, new RegExp(`拒绝恢复.*数据目录正在被运行中的服务器使用（进程 ${server.pid}），请先停止服务器再恢复 / .*in use by a running server \\(process ${server.pid}\\)`));
   t.false(fs.readdirSync(target.dataDir).some((n) => n.startsWith('pre-restore-')), 'nothing moved aside');
-  t.is(fs.statSync(path.join(target.dataDir, 'dangan.sqlite')).ino, dbBefore, 'the database the server uses is where it was');
+  if (!usingPg) t.is(fs.statSync(dbFile).ino, dbBefore, 'the database the server uses is where it was');
   t.is(await server.stop(), 0);
   stopped = true;
   t.deepEqual(fs.readdirSync(path.join(target.dataDir, '.in-use')), [], 'a clean stop removes its mark');
+  if (target.databaseUrl) {
+    // PostgreSQL: a session on the database (another server, psql) is as good a reason.
+    const other = knexFactory({ client: 'pg', connection: target.databaseUrl, pool: { min: 1, max: 1 } });
+    await other.raw('SELECT 1');
+    const busy = await npmScriptAsync('restore', [out, '--force'], target);
+    await other.destroy();
+    t.is(busy.status, 1);
+    t.regex(busy.stderr, /数据库正在被其他连接使用（1 个：\d+.*），请先停止服务器再恢复 \/ The database is in use by 1 other connection/);
+  }
   const forced = await npmScriptAsync('restore', [out, '--force'], target);
   t.is(forced.status, 0, forced.stdout + forced.stderr);
 });
