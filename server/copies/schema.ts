@@ -1,8 +1,7 @@
 // Shapes of the certified-copy API.
 import { z, intId, uuid, hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 import { copyList } from '../requests/schema.ts';
-import { cleanExtractText, EXTRACT_MAX, EXTRACT_MAX_LINES, EXTRACT_MAX_PAGES } from '../../shared/extract-text.ts';
-import { extractLineCount } from './pdf.ts';
+import { cleanExtractText, EXTRACT_MAX, EXTRACT_MAX_LINES, EXTRACT_MAX_PAGES, extractLines } from '../../shared/extract-text.ts';
 
 export const idParams = z.object({ id: intId });
 export const caseParams = z.object({ instanceId: uuid });
@@ -18,7 +17,10 @@ export const produceBody = z
  * The text of a 摘录件 as the archivist checked it, cleaned as shared/extract-text.ts says (line
  * breaks kept, a run of blank lines made one), nothing invisible (as visibleText), 1–EXTRACT_MAX
  * characters, and no more than EXTRACT_MAX_LINES lines as the PDF wraps them (counted before any
- * page is drawn: line breaks alone would otherwise make hundreds of pages).
+ * page is drawn: line breaks alone would otherwise make hundreds of pages). Counted with the widths
+ * the dialog has (`extractLines`: exact for ASCII and CJK, one em for anything else — never narrower
+ * than the font, so it still bounds the pages), so the dialog and the server refuse the same text;
+ * with the font's own widths a line of em-dashes the dialog counts as two would have passed here.
  */
 export const extractText = z
   .string()
@@ -31,7 +33,7 @@ export const extractText = z
       .refine((s) => !hasInvisible(s), INVISIBLE_MESSAGE)
       .superRefine((s, ctx) => {
         if (s.length > EXTRACT_MAX) return; // refused above; not worth wrapping
-        const n = extractLineCount(s);
+        const n = extractLines(s);
         if (n > EXTRACT_MAX_LINES) {
           ctx.addIssue({
             code: 'custom',

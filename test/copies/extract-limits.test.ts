@@ -54,8 +54,10 @@ test.serial('an extract inflated by line breaks is made as its cleaned text (one
 
   // One line to a character, or a blank line between each: 5000 characters, far over the lines; and
   // lines of 32 characters, each wrapped in two (31 to a line): 111 of them are 222 lines.
-  for (const text of ['摘\n'.repeat(2500), '摘\n\n'.repeat(1666), `${'一'.repeat(32)}\n`.repeat(EXTRACT_MAX_LINES / 2 + 1)]) {
-    const lines = extractLineCount(cleanExtractText(text));
+  // And lines of 32 em-dashes: one line each in the font (26.8 units of 30), two by the widths the
+  // dialog knows (one em): the server counts as the dialog does, so both refuse it.
+  for (const text of ['摘\n'.repeat(2500), '摘\n\n'.repeat(1666), `${'一'.repeat(32)}\n`.repeat(EXTRACT_MAX_LINES / 2 + 1), `${'—'.repeat(32)}\n`.repeat(EXTRACT_MAX_LINES / 2 + 1)]) {
+    const lines = extractLines(cleanExtractText(text));
     t.true(lines > EXTRACT_MAX_LINES);
     const res = await archivist.post(url, { ...body, text });
     t.is(res.status, 400, JSON.stringify(res.body).slice(0, 200));
