@@ -136,18 +136,24 @@ export async function replacePageImage(q: Q, id: number, row: Omit<PageImageRow,
   await q('page_images').where({ id }).update(row);
 }
 
+/** 撤下多余页: the page stays as a row (and its file on disk), marked withdrawn; no page read below sees it. */
+export async function withdrawPageImage(q: Q, id: number, at: string, by: number, reason: string): Promise<void> {
+  await q('page_images').where({ id }).whereNull('withdrawn_at').update({ withdrawn_at: at, withdrawn_by: by, withdrawn_reason: reason });
+}
+
+/** The material's pages, not counting the ones withdrawn (撤下多余页). */
 export async function pagesOf(q: Q, materialId: number): Promise<PageImageRow[]> {
-  return q('page_images').where({ material_id: materialId }).orderBy('page_no');
+  return q('page_images').where({ material_id: materialId }).whereNull('withdrawn_at').orderBy('page_no');
 }
 
 export async function findPage(q: Q, materialId: number, pageNo: number): Promise<PageImageRow | undefined> {
-  return q('page_images').where({ material_id: materialId, page_no: pageNo }).first();
+  return q('page_images').where({ material_id: materialId, page_no: pageNo }).whereNull('withdrawn_at').first();
 }
 
 export async function pageCounts(q: Q, materialIds: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   for (let i = 0; i < materialIds.length; i += 500) {
-    const rows = await q('page_images').whereIn('material_id', materialIds.slice(i, i + 500)).groupBy('material_id').select('material_id').count({ n: '*' });
+    const rows = await q('page_images').whereIn('material_id', materialIds.slice(i, i + 500)).whereNull('withdrawn_at').groupBy('material_id').select('material_id').count({ n: '*' });
     for (const r of rows as any[]) out.set(Number(r.material_id), Number(r.n));
   }
   return out;
@@ -160,6 +166,7 @@ export async function pagesWrittenBy(q: Q, archiveId: number, userId: number, si
     .where('m.archive_id', archiveId)
     .where('p.created_by', userId)
     .where('p.created_at', '>=', since)
+    .whereNull('p.withdrawn_at')
     .orderBy([{ column: 'm.category_code' }, { column: 'm.item_no' }, { column: 'm.revision' }, { column: 'p.page_no' }])
     .limit(20)
     .select('p.material_id', 'm.seq_no', 'p.page_no');

@@ -181,6 +181,27 @@ export function archiveRoutes(s: Services) {
       response: z.object({ page: S.pageSchema, findings: z.array(S.findingSchema), digitalStatus: digitalAfter }),
       handler: ({ user, ip, params, body }) => a.replacePage(user, ip, params.id, params.pageNo, body as unknown as Buffer),
     }),
+    route({
+      method: 'post',
+      path: '/api/materials/:id/pages/:pageNo/withdraw',
+      summary: '撤下多余页: withdraw the last page of a material scanned past its 页数 (a page uploaded by mistake), with a reason; the material is checked again',
+      description:
+        'Archivist or chief of the office holding the archive (404 otherwise, as for an absent material or page; audited page.withdraw, denied with the reason). The page row is kept, marked withdrawn, and its image stays on disk; the audit row names its file and sha256. 422 RULE_VIOLATION page_withdraw when the page is not the last (details.kind not_last) or the pages left would be fewer than the catalogue’s 页数 (too_few); 422 digital_verified on an archive 已验收. The check made after it is recorded (trigger `withdraw`).',
+      tags,
+      permission: 'archive.write',
+      params: S.pageParams,
+      body: S.pageWithdrawBody,
+      response: z.object({
+        materialId: z.number().int(),
+        seqNo: z.string(),
+        pageNo: z.number().int(),
+        scannedPages: z.number().int().openapi({ description: 'pages left (not withdrawn)' }),
+        declaredPages: z.number().int(),
+        findings: z.array(S.findingSchema),
+        digitalStatus: digitalAfter,
+      }),
+      handler: ({ user, ip, params, body }) => a.withdrawPage(user, ip, params.id, params.pageNo, body.reason),
+    }),
     route({ method: 'get', path: '/api/materials/:id/scan-check', summary: 'Findings of the scans against the catalogue row (page count, gaps, dpi, integrity)', tags, permission: 'archive.read', params: S.idParams, response: S.scanFindingsSchema, handler: ({ user, ip, params }) => v.scanFindings(user, ip, params.id) }),
     route({
       method: 'post',

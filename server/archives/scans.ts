@@ -96,7 +96,8 @@ export const contentTypeOf = (format: string): string => FORMATS[format]?.type ?
 
 /** Why a check ran: a material filed through 材料收集归档, pages uploaded, or an archivist asking. */
 /** `mark`: an archivist marked a page failing by eye (标为不合格). */
-export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive' | 'mark';
+/** `withdraw`: a surplus page was withdrawn (撤下多余页). */
+export type ScanCheckTrigger = 'filing' | 'upload' | 'material' | 'archive' | 'mark' | 'withdraw';
 
 export interface ScanCheck {
   materialId: number;
@@ -183,6 +184,35 @@ export class Scans {
     // A page marked failing by eye is judged again on its new image: the rescan clears the mark.
     await catalog.clearPageMarks(trx, materialId, pageNo, fields.created_at, actorId);
     return { old, row: { ...old, ...fields } };
+  }
+
+  /**
+   * 撤下多余页: the LAST page of a material that has more pages than its 页数 is withdrawn — its row
+   * marked (who, when, why), its file left on disk under its own name; every page read skips it, so
+   * the next check counts one page fewer. Refused (422 page_withdraw) for a page that is not the last
+   * or when the pages left would be fewer than the catalogue's 页数; on an archive 已验收 by the
+   * caller (assertOpenForScans). A standing 标为不合格 mark on the page is cleared with it.
+   */
+  async withdrawPageScan(trx: Q, { material, archive }: ScannedMaterial, pageNo: number, reason: string, actorId: number): Promise<PageImageRow> {
+    assertKept(archive);
+    const pages = await catalog.pagesOf(trx, material.id);
+    const row = pages.find((p) => p.page_no === pageNo);
+    if (!row) throw errors.notFound('Page');
+    const last = pages[pages.length - 1].page_no;
+    if (pageNo !== last) {
+      throw errors.rule('page_withdraw', `只能撤下最后一页（第 ${last} 页），第 ${pageNo} 页不是最后一页 / Only the last page (page ${last}) can be withdrawn; page ${pageNo} is not the last`, { pageNo, last, kind: 'not_last' });
+    }
+    if (pages.length - 1 < material.pages) {
+      throw errors.rule(
+        'page_withdraw',
+        `扫描页数 ${pages.length} 未超过目录页数 ${material.pages}，撤下后将少于目录页数；如页面有误，请用“重扫此页” / ${pages.length} pages scanned and the catalogue says ${material.pages}: withdrawing one would leave too few — rescan the page instead if it is wrong`,
+        { pageNo, scanned: pages.length, declared: material.pages, kind: 'too_few' },
+      );
+    }
+    const at = iso(this.clock.now());
+    await catalog.withdrawPageImage(trx, row.id, at, actorId, reason);
+    await catalog.clearPageMarks(trx, material.id, pageNo, at, actorId);
+    return row;
   }
 
   /** The bytes of one page, checked against the recorded sha256 (a changed file is not served). */

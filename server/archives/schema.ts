@@ -1,5 +1,5 @@
 // Input and output shapes of the archive API (zod; the OpenAPI document is generated from them).
-import { z, intId, isoDate, visibleText } from '../http/zod.ts';
+import { z, intId, isoDate, visibleText, hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 import { ARCHIVE_KIND_CODES, CORRECTED_FIELDS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -12,6 +12,18 @@ export const pageParams = z.object({ id: intId, pageNo: intId });
 export const pageUploadQuery = z.object({
   pageNo: intId.max(2000, '页码过大 / page number too large').optional().openapi({ description: 'the page this upload creates; makes a retry safe (see the description)' }),
 });
+
+/** 撤下多余页: why the page goes (uploaded by mistake, another material's page). */
+export const pageWithdrawBody = z
+  .object({
+    reason: z
+      .string({ error: '请写明撤下的原因 / Give the reason' })
+      .trim()
+      .min(2, '原因至少 2 个字 / The reason needs at least 2 characters')
+      .max(200, '原因不能超过 200 个字 / The reason may have at most 200 characters')
+      .refine((s) => !hasInvisible(s), INVISIBLE_MESSAGE),
+  })
+  .strict();
 
 export const searchQuery = z.object({
   q: z.string().max(40).optional().openapi({ description: '姓名（包含）、拼音首字母或全拼（前缀）、身份证号（前缀）、档案号（前缀，不分大小写，仅本人可读的档案）、单位名称' }),

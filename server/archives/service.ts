@@ -275,6 +275,34 @@ export class ArchivesService {
   }
 
   /**
+   * 撤下多余页: withdraws the last page of a material scanned past its 页数 (a page uploaded by
+   * mistake) and checks the material again (recorded, trigger `withdraw`), so PAGE_COUNT clears once
+   * the counts match. Same scope and 404s as 重扫此页; refused on an archive 已验收. The row stays
+   * marked withdrawn and its file stays on disk; the audit row (page.withdraw) names file, sha256 and
+   * the reason.
+   */
+  async withdrawPage(user: SessionUser, ip: string, materialId: number, pageNo: number, reason: string) {
+    return this.write(user, ip, 'page.withdraw', { type: 'material', id: materialId }, async (trx) => {
+      const m = await catalog.findMaterial(trx, materialId);
+      if (!m) throw new WriteRefused('absent');
+      const archive = await this.writableArchive(trx, user, m.archive_id, true);
+      archives.assertOpenForScans(archive);
+      const row = await this.scans.withdrawPageScan(trx, { material: m, archive }, pageNo, reason, user.id);
+      await this.audit.record(trx, {
+        actor: user,
+        ip,
+        action: 'page.withdraw',
+        objectType: 'material',
+        objectId: materialId,
+        detail: { pageNo, reason, file: row.file, sha256: row.sha256, declaredPages: m.pages },
+      });
+      const findings = await this.scans.checkScansOf(trx, m, { trigger: 'withdraw', actorId: user.id });
+      const scannedPages = (await catalog.pagesOf(trx, materialId)).length;
+      return { materialId, seqNo: m.seq_no, pageNo, scannedPages, declaredPages: m.pages, findings, digitalStatus: await digitalStatusAfter(trx, archive) };
+    });
+  }
+
+  /**
    * 历史数据迁移 over HTTP: into the caller's own office only; a dry run writes nothing but its audit row.
    * An XLSX file takes one of the server's read slots while it is read (503 IMPORT_BUSY when none is
    * free); `signal` (the client gone) ends its read.

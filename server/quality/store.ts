@@ -35,6 +35,8 @@ export interface FailingRow {
   checkedByName: string | null;
   pagesDeclared: number;
   pagesScanned: number;
+  /** The material's last page now (not withdrawn); null when it has none. */
+  lastPage: number | null;
   minDpi: number;
   findings: ScanFinding[];
 }
@@ -76,7 +78,9 @@ export async function listFailing(
     .orderBy('s.id', 'desc')
     .limit(page.limit)
     .offset(page.offset)
-    .select('s.*', 'm.seq_no', 'm.title', 'a.archive_no', 'a.custodian_org_id', 'a.cadre_id', 'c.name as cadre_name', 'u.display_name as checked_by_name');
+    .select('s.*', 'm.seq_no', 'm.title', 'a.archive_no', 'a.custodian_org_id', 'a.cadre_id', 'c.name as cadre_name', 'u.display_name as checked_by_name')
+    // The material's last page now (撤下多余页 offers it when there are more pages than the catalogue's).
+    .select(q('page_images as pi').whereRaw('pi.material_id = m.id').whereNull('pi.withdrawn_at').max('pi.page_no').as('last_page'));
   return {
     total: Number(n),
     rows: rows.map((r: any) => ({
@@ -94,6 +98,7 @@ export async function listFailing(
       checkedByName: r.checked_by_name ?? null,
       pagesDeclared: r.pages_declared,
       pagesScanned: r.pages_scanned,
+      lastPage: r.last_page == null ? null : Number(r.last_page),
       minDpi: r.min_dpi,
       findings: parseJson<ScanFinding[]>(r.findings, []),
     })),
@@ -110,7 +115,7 @@ export async function materialsWithScanCounts(q: Q, archiveId: number): Promise<
   const rows = await q('materials as m')
     .where('m.archive_id', archiveId)
     .whereNotExists(q('materials as x').whereRaw('x.supersedes_material_id = m.id').select('x.id'))
-    .leftJoin('page_images as p', 'p.material_id', 'm.id')
+    .leftJoin('page_images as p', (j) => j.on('p.material_id', 'm.id').andOnNull('p.withdrawn_at'))
     // In catalogue order: by the category's place in the ten categories (一 … 十), then 序号.
     .join('catalog_categories as k', 'k.code', 'm.category_code')
     .groupBy('m.id', 'm.seq_no', 'm.title', 'm.pages', 'k.sort_order', 'm.item_no')

@@ -2150,11 +2150,13 @@ export type FailingScans = {
     custodianOrgId: number;
     cadreId: number;
     cadreName: string;
-    trigger: "filing" | "upload" | "material" | "archive" | "mark";
+    trigger: "filing" | "upload" | "material" | "archive" | "mark" | "withdraw";
     checkedAt: string;
     checkedByName: string | null;
     pagesDeclared: number;
     pagesScanned: number;
+    /** the material’s last page now (not withdrawn): the one 撤下多余页 (POST …/pages/:pageNo/withdraw) may withdraw */
+    lastPage: number | null;
     minDpi: number;
     findings: Array<ScanFinding>;
   }>;
@@ -3515,6 +3517,34 @@ export interface ApiRoutes {
       };
       /** true: the page was already there with this image (a retry); nothing was written */
       replayed: boolean;
+    };
+  };
+  /** 撤下多余页: withdraw the last page of a material scanned past its 页数 (a page uploaded by mistake), with a reason; the material is checked again */
+  "POST /api/materials/:id/pages/:pageNo/withdraw": {
+    params: { id: number; pageNo: number };
+    query: never;
+    body: {
+      reason: string;
+    };
+    response: {
+      materialId: number;
+      seqNo: string;
+      pageNo: number;
+      /** pages left (not withdrawn) */
+      scannedPages: number;
+      declaredPages: number;
+      findings: Array<{
+        code: string;
+        pageNo?: number;
+        message: string;
+        reason?: string;
+      }>;
+      /** the archive’s digital status after the new page was checked; `from` is set when a failing check moved it back to 部分数字化 */
+      digitalStatus: {
+        status: string;
+        label: string;
+        from: string | null;
+      };
     };
   };
   /** Findings of the scans against the catalogue row (page count, gaps, dpi, integrity) */
