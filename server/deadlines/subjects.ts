@@ -9,8 +9,8 @@ type P = Record<string, string>;
 
 export const DEADLINE_SUBJECTS = {
   loan: { zh: (p: P) => `查阅/借阅干部人事档案 ${p.caseNo}`, en: (p: P) => `Reading or loan of a cadre archive ${p.caseNo}` },
-  digitisation_out: { zh: (p: P) => `数字化出库 ${p.caseNo}（${p.count} 卷）`, en: (p: P) => `Out for digitisation ${p.caseNo} (${p.count} ${p.count === '1' ? 'archive' : 'archives'})` },
-  digitisation_missing: { zh: (p: P) => `数字化出库 ${p.caseNo}（${p.count} 卷未回库）`, en: (p: P) => `Out for digitisation ${p.caseNo} (${p.count} not back)` },
+  digitisation_out: { zh: (p: P) => `数字化出库 ${p.caseNo}（${p.count} 份）`, en: (p: P) => `Out for digitisation ${p.caseNo} (${p.count} ${p.count === '1' ? 'archive' : 'archives'})` },
+  digitisation_missing: { zh: (p: P) => `数字化出库 ${p.caseNo}（${p.count} 份未回库）`, en: (p: P) => `Out for digitisation ${p.caseNo} (${p.count} ${p.count === '1' ? 'archive' : 'archives'} not back)` },
   review_campaign: { zh: (p: P) => `专项审核 ${p.title}（${p.count} 卷）`, en: (p: P) => `Review campaign ${p.title} (${p.count} ${p.count === '1' ? 'archive' : 'archives'})` },
 } as const;
 

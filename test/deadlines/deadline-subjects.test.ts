@@ -49,6 +49,11 @@ test.serial('the other subjects the system writes have both languages; a row fro
     t.is(fill((zh.deadlines.subjects as Record<string, string>)[code], params), subjectIn(r, 'zh'));
   }
   t.is(subjectIn({ subject: 'x', subject_code: 'digitisation_out', subject_params: JSON.stringify({ caseNo: 'SZ-1', count: '1' }) }, 'en'), 'Out for digitisation SZ-1 (1 archive)');
+  // A batch counts archives (份), not volumes (卷): in Chinese and in English alike.
+  t.is(subjectIn({ subject: 'x', subject_code: 'digitisation_out', subject_params: JSON.stringify({ caseNo: 'SZ-1', count: '3' }) }, 'zh'), '数字化出库 SZ-1（3 份）');
+  t.is(subjectIn({ subject: 'x', subject_code: 'digitisation_missing', subject_params: JSON.stringify({ caseNo: 'SZ-1', count: '2' }) }, 'zh'), '数字化出库 SZ-1（2 份未回库）');
+  t.is(subjectIn({ subject: 'x', subject_code: 'digitisation_missing', subject_params: JSON.stringify({ caseNo: 'SZ-1', count: '2' }) }, 'en'), 'Out for digitisation SZ-1 (2 archives not back)');
+  t.is(subjectIn({ subject: 'x', subject_code: 'digitisation_missing', subject_params: JSON.stringify({ caseNo: 'SZ-1', count: '1' }) }, 'en'), 'Out for digitisation SZ-1 (1 archive not back)');
 
   // An old row: the text it stored, no code.
   const office = (await db()('users').where({ username: 'chief1' }).first()).org_unit_id;

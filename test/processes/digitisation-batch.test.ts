@@ -152,7 +152,7 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.is(task.dueAt, endOfBeijingDay(returnDate).toISOString());
   const watch = async (who = archivist) => (await who.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
   const [due] = await watch();
-  t.like(due, { subject: `数字化出库 ${caseNo}（3 卷）`, dueAt: endOfBeijingDay(returnDate).toISOString(), status: 'open', light: 'green', caseReadable: true, campaignId: null });
+  t.like(due, { subject: `数字化出库 ${caseNo}（3 份）`, dueAt: endOfBeijingDay(returnDate).toISOString(), status: 'open', light: 'green', caseReadable: true, campaignId: null });
   t.like((await watch(await sys.as('chief1')))[0], { id: due.id, caseReadable: true }, 'the chief sees it in 督办 too, and may open the case');
   // The leader above watches the office's 督办 but does not open its cases.
   t.like((await watch(await sys.as('leader1')))[0], { id: due.id, caseReadable: false });
@@ -395,7 +395,7 @@ test.serial('given an approved batch of three, when one is lent meanwhile, then 
   const audit = await db()('audit_log').where({ action: 'digitisation_batch.leave_out' }).orderBy('seq', 'desc').first();
   t.deepEqual(JSON.parse(audit.detail), { caseNo, archiveNos: [x.archive_no], reason: '该卷已借出，下批再扫。' });
   const due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.find((d: any) => d.kind === 'digitisation_return');
-  t.is(due.subject, `数字化出库 ${caseNo}（2 卷）`);
+  t.is(due.subject, `数字化出库 ${caseNo}（2 份）`);
 
   // The register shows it left out, with the reason.
   const record = await archivist.get(`/api/digitisation-batches/by-case/${id}`);

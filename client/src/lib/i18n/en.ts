@@ -449,7 +449,7 @@ export const en: Dictionary = {
     subjects: {
       loan: 'Reading or loan of a cadre archive {caseNo}',
       digitisation_out: 'Out for digitisation {caseNo} ({count} {count:archive|archives})',
-      digitisation_missing: 'Out for digitisation {caseNo} ({count} not back)',
+      digitisation_missing: 'Out for digitisation {caseNo} ({count} {count:archive|archives} not back)',
       review_campaign: 'Review campaign {title} ({count} {count:archive|archives})',
     },
     statusLabel: 'State',

@@ -448,8 +448,8 @@ export const zh = {
     // A subject the system writes (server/deadlines/subjects.ts), in the reader's language.
     subjects: {
       loan: '查阅/借阅干部人事档案 {caseNo}',
-      digitisation_out: '数字化出库 {caseNo}（{count} 卷）',
-      digitisation_missing: '数字化出库 {caseNo}（{count} 卷未回库）',
+      digitisation_out: '数字化出库 {caseNo}（{count} 份）',
+      digitisation_missing: '数字化出库 {caseNo}（{count} 份未回库）',
       review_campaign: '专项审核 {title}（{count} 卷）',
     },
     statusLabel: '状态',
