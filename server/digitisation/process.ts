@@ -289,18 +289,32 @@ export function digitisationServices(d: DigitisationDeps) {
     }
     const late = today > batch.expected_return_date;
     const stillOut = missing.map((i) => archives.get(i.archive_id)?.archive_no ?? i.archive_no);
+    // Each 回库登记 is kept (the batch page's 回库记录): who, when, which archives, the note, the
+    // expected date before and after — the case's variables forget the form once it is done.
+    await store.insertReturn(ctx.trx, {
+      batch_id: batch.id,
+      returned_by: actor.id,
+      returned_at: at,
+      archive_nos: JSON.stringify(back.map((i) => archives.get(i.archive_id)?.archive_no ?? i.archive_no)),
+      still_out_nos: JSON.stringify(stillOut),
+      note: missing.length ? str(v.missingNote)!.slice(0, 500) : null,
+      expected_before: batch.expected_return_date,
+      expected_after: expected,
+    });
     if (missing.length) {
       // The batch stays out; a new expected date moves the 督办 and the next 回库登记's due date.
       await store.updateBatch(ctx.trx, batch.id, { expected_return_date: expected, updated_at: at });
-      if (expected !== batch.expected_return_date) {
-        await d.deadlines.openDeadline(ctx.trx, {
-          kind: 'digitisation_return',
-          subject: { code: 'digitisation_missing', params: { caseNo: batch.case_no, count: missing.length } },
-          instanceId: ctx.instanceId,
-          dueAt: expected,
-          orgUnitId: batch.custodian_org_id,
-          custodianOrgId: batch.custodian_org_id,
-        });
+      const subject = { code: 'digitisation_missing' as const, params: { caseNo: batch.case_no, count: missing.length } };
+      const place = { kind: 'digitisation_return' as const, instanceId: ctx.instanceId, orgUnitId: batch.custodian_org_id, custodianOrgId: batch.custodian_org_id };
+      const cur = await d.deadlines.openOf(ctx.trx, ctx.instanceId, 'digitisation_return');
+      if (expected !== batch.expected_return_date || !cur) {
+        // A date moved does not rewrite the 督办 row: the old one closes now (closed late when its
+        // day has passed — the overdue fact stays on record) and a new one opens for the new day.
+        await d.deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'digitisation_return' });
+        await d.deadlines.openDeadline(ctx.trx, { ...place, subject, dueAt: expected });
+      } else {
+        // Same day: the row stays, its subject counts the archives still out; its light is unchanged.
+        await d.deadlines.openDeadline(ctx.trx, { ...place, subject, dueAt: cur.due_at, warnAt: cur.warn_at });
       }
     } else {
       await store.updateBatch(ctx.trx, batch.id, { status: 'returned', returned_by: actor.id, returned_at: at, updated_at: at });

@@ -53,6 +53,18 @@ export const batchItem = z
   })
   .openapi('DigitisationBatchItem');
 
+export const batchReturn = z
+  .object({
+    by: named,
+    at: z.string(),
+    archiveNos: z.array(z.string()).openapi({ description: 'the archives registered back in this round' }),
+    stillOutNos: z.array(z.string()).openapi({ description: 'the archives still out after it (empty: the batch is back)' }),
+    note: z.string().nullable().openapi({ description: '部分回库: where the archives still out are and why' }),
+    expectedBefore: z.string().openapi({ description: 'YYYY-MM-DD: the expected return date before this round' }),
+    expectedAfter: z.string().openapi({ description: 'YYYY-MM-DD: after it (the same when not moved)' }),
+  })
+  .openapi('DigitisationBatchReturn');
+
 export const batchRecord = z
   .object({
     ...batchBase,
@@ -60,6 +72,8 @@ export const batchRecord = z
     decision: z.object({ by: named.nullable(), decision: z.string().nullable(), comment: z.string().nullable(), at: z.string().nullable() }),
     handedOverBy: named.nullable(),
     returnedBy: named.nullable(),
+    partialReturn: z.object({ back: z.number().int(), of: z.number().int() }).nullable().openapi({ description: 'out, after a 部分回库: archives back of those handed over' }),
+    returns: z.array(batchReturn).openapi({ description: '回库记录: each 回库登记, oldest first' }),
     items: z.array(batchItem).openapi({ description: 'the archives, in the order listed; those of cadres the caller must avoid are left out' }),
   })
   .openapi('DigitisationBatch');

@@ -74,15 +74,40 @@ export class DigitisationService {
     // One after another: q is the audit transaction (one connection; pg refuses overlapping queries).
     const items = await store.itemsWithArchives(q, b.id);
     const excluded = new Set(await this.d.access.excludedCadreIds(q, user.id));
-    const users = await namesOf(q, 'users', [b.started_by, b.chief_id, b.handed_over_by, b.returned_by]);
+    const returns = await store.returnsOf(q, b.id);
+    const users = await namesOf(q, 'users', [b.started_by, b.chief_id, b.handed_over_by, b.returned_by, ...returns.map((r) => r.returned_by)]);
     const orgs = await namesOf(q, 'org_units', [b.custodian_org_id]);
     const who = (id: number | null) => (id ? { id, name: users.get(id) ?? '' } : null);
+    const hidden = new Set(items.filter((i) => excluded.has(i.cadre_id)).map((i) => i.archive_no.toUpperCase()));
+    const nos = (json: string): string[] => {
+      try {
+        const v = JSON.parse(json);
+        // Archives of cadres the reader must avoid are left out here as in `items`.
+        return Array.isArray(v) ? v.map(String).filter((n) => !hidden.has(n.toUpperCase())) : [];
+      } catch {
+        return [];
+      }
+    };
+    // Archives still out: handed over, not left out, not yet back (a 部分回库 leaves some).
+    const out = items.filter((i) => i.out_at && !i.back_at && !i.left_out_at).length;
+    const went = items.filter((i) => i.out_at && !i.left_out_at).length;
     return {
       ...this.summary({ ...b, office_name: orgs.get(b.custodian_org_id) ?? '', started_by_name: users.get(b.started_by) ?? '', item_count: items.length }),
       note: b.note,
       decision: { by: who(b.chief_id), decision: b.chief_decision, comment: b.chief_comment, at: b.decided_at },
       handedOverBy: who(b.handed_over_by),
       returnedBy: who(b.returned_by),
+      // 部分回库（back/went） while some archives are still out after an earlier 回库登记.
+      partialReturn: b.status === 'out' && returns.length ? { back: went - out, of: went } : null,
+      returns: returns.map((r) => ({
+        by: who(r.returned_by)!,
+        at: r.returned_at,
+        archiveNos: nos(r.archive_nos),
+        stillOutNos: nos(r.still_out_nos),
+        note: r.note,
+        expectedBefore: r.expected_before,
+        expectedAfter: r.expected_after,
+      })),
       items: items
         .filter((i) => !excluded.has(i.cadre_id))
         .map((i) => ({

@@ -145,3 +145,25 @@ export async function itemsWithArchives(q: Q, batchId: number) {
     .orderBy('i.id')
     .select('i.*', 'a.cadre_id', 'c.name as cadre_name', 'a.status as archive_status')) as Array<ItemRow & { cadre_id: number; cadre_name: string; archive_status: string }>;
 }
+
+/** One 回库登记 of a batch (digitisation_batch_returns); archive lists as JSON arrays. */
+export interface ReturnRow {
+  id: number;
+  batch_id: number;
+  returned_by: number;
+  returned_at: string;
+  archive_nos: string;
+  still_out_nos: string;
+  note: string | null;
+  expected_before: string;
+  expected_after: string;
+}
+
+export async function insertReturn(q: Q, row: Omit<ReturnRow, 'id'>): Promise<void> {
+  await q('digitisation_batch_returns').insert(row);
+}
+
+/** A batch's 回库登记 rounds, oldest first. */
+export async function returnsOf(q: Q, batchId: number): Promise<ReturnRow[]> {
+  return q('digitisation_batch_returns').where({ batch_id: batchId }).orderBy('id');
+}

@@ -251,6 +251,17 @@ test.serial('archivist1 registers the return in two rounds: first the one archiv
   t.is(await statusOf(mine[0].id), 'in_stock');
   t.is(await statusOf(mine[1].id), 'digitizing');
   t.false(await p.getByRole('checkbox', { name: '部分回库（有档案本次未回库）' }).isChecked(), 'the new round starts empty');
+  // The batch's page says 部分回库（1/2） and keeps the round in its 回库记录.
+  const task = p.url();
+  await p.goto(`${sys.url}/digitisation-batches/${batchId}`);
+  await p.getByTestId('batch-returned').filter({ hasText: '部分回库（1/2）' }).waitFor();
+  const round = p.getByTestId('batch-return-row');
+  t.is(await round.count(), 1);
+  await round.filter({ hasText: `回库 1 份：${mine[0].archive_no}` }).filter({ hasText: `仍未回库：${mine[1].archive_no}` }).filter({ hasText: '纸张破损，扫描单位留存修裱。' }).waitFor();
+  await p.waitForTimeout(200);
+  await shot(p, 'digitisation-batch-partial');
+  await p.goto(task);
+  await p.getByRole('heading', { name: '回库登记（清点、装订复原）', level: 1 }).waitFor();
   await counted.check();
   await submitTask(p);
   await p.getByText(/^已提交/).first().waitFor();

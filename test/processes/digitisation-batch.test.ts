@@ -462,10 +462,11 @@ test.serial('given a batch of three out, when the scanner keeps one, then the ar
   t.deepEqual(items.map((i: any) => !!i.back_at), [true, false, true]);
   const task = await taskAt(archivist, id, 'registerReturn');
   t.is(task.dueAt, endOfBeijingDay(inDays(20)).toISOString(), 'the next 回库登记 is due on the new day');
+  // The date moved: the 督办 row of the old day is closed (met: not past it), a new one opened for the new day.
   const due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
-  t.is(due.length, 1);
-  t.like(due[0], { status: 'open', subject: `数字化出库 ${caseNo}（1 卷未回库）` });
-  t.is(due[0].dueAt.slice(0, 10) >= inDays(19), true, due[0].dueAt);
+  t.deepEqual(due.map((d: any) => d.status), ['closed', 'open']);
+  t.like(due[0], { subject: `数字化出库 ${caseNo}（3 份）`, dueAt: endOfBeijingDay(inDays(10)).toISOString(), closedLate: false });
+  t.like(due[1], { subject: `数字化出库 ${caseNo}（1 份未回库）`, dueAt: endOfBeijingDay(inDays(20)).toISOString() });
   const audit = await db()('audit_log').where({ action: 'digitisation_batch.return_part' }).orderBy('seq', 'desc').first();
   t.like(JSON.parse(audit.detail), { caseNo, returned: 2, stillOut: [b.archive_no], expectedReturnDate: inDays(20) });
   // An archive back already is free for a new batch while the rest are out; one still out is not.
@@ -477,6 +478,10 @@ test.serial('given a batch of three out, when the scanner keeps one, then the ar
   const record = (await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body;
   t.is(record.status, 'out');
   t.deepEqual(record.items.map((i: any) => [i.archiveNo, i.archiveStatus, !!i.backAt]), [[a.archive_no, 'in_stock', true], [b.archive_no, 'digitizing', false], [r.archive_no, 'retired', true]]);
+  // 回库记录: the round kept — who, which archives, the note, the date moved from → to; 部分回库（2/3）.
+  t.deepEqual(record.partialReturn, { back: 2, of: 3 });
+  t.is(record.returns.length, 1);
+  t.like(record.returns[0], { by: { id: await userId('archivist1') }, archiveNos: [a.archive_no, r.archive_no], stillOutNos: [b.archive_no], note: `${b.archive_no} 纸张破损，扫描单位留存修裱。`, expectedBefore: inDays(10), expectedAfter: inDays(20) });
 
   // The next registration, without 部分回库 (what the first one typed is not carried over): the last one is back.
   const last = await completeAt(archivist, id, 'registerReturn', { complete: true, comment: '修裱完毕，已回库。' });
@@ -486,7 +491,50 @@ test.serial('given a batch of three out, when the scanner keeps one, then the ar
   t.deepEqual((await historyOf(a.id, id)).map((h: any) => [h.from_status, h.to_status]), [['in_stock', 'digitizing'], ['digitizing', 'in_stock']], 'an archive back in the first round does not move again');
   t.like(await batchOf(id), { status: 'returned', returned_by: await userId('archivist1') });
   t.truthy(await db()('history').where({ instance_id: id, element_id: 'returned', event: 'end' }).first());
-  t.like((await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.find((d: any) => d.kind === 'digitisation_return'), { status: 'closed' });
+  t.deepEqual((await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return').map((d: any) => d.status), ['closed', 'closed']);
+  const done = (await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body;
+  t.is(done.partialReturn, null);
+  t.like(done.returns[1], { archiveNos: [b.archive_no], stillOutNos: [], note: null, expectedBefore: inDays(20), expectedAfter: inDays(20) });
+});
+
+test.serial('given a batch out past its expected date, when the archivist registers a partial return with a new date, then the old 督办 row is closed late (the overdue fact stays), a new one is open for the new day, and the batch page keeps the old date in its 回库记录', async (t) => {
+  let archivist = await sys.as('archivist1');
+  const [a, b, c] = await shelved(3);
+  const original = inDays(2);
+  const res = await startBatch(archivist, [a.archive_no, b.archive_no, c.archive_no], { expectedReturnDate: original });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id as string;
+  const caseNo = res.body.businessKey as string;
+  t.is((await completeAt(await sys.as('chief1'), id, 'chiefApproval', approve())).status, 200);
+  t.is((await completeAt(archivist, id, 'handover', { counted: true })).status, 200);
+  const before = sys.clock.now();
+  try {
+    sys.clock.set(new Date(before.getTime() + 5 * 86_400_000));
+    archivist = await sys.as('archivist1');
+    t.true((await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body.overdue);
+    const newDate = inDays(7);
+    // Once with the same date (the count only changes), then with a new date.
+    const one = await completeAt(archivist, id, 'registerReturn', { complete: true, partial: true, returnedArchiveNos: a.archive_no, missingNote: '两份仍在扫描。' });
+    t.is(one.status, 200, JSON.stringify(one.body));
+    let due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
+    t.is(due.length, 1, 'the date did not move: the one row stays');
+    t.like(due[0], { status: 'open', subject: `数字化出库 ${caseNo}（2 份未回库）`, light: 'red', dueAt: endOfBeijingDay(original).toISOString() });
+
+    const two = await completeAt(archivist, id, 'registerReturn', { complete: true, partial: true, returnedArchiveNos: b.archive_no, missingNote: `${c.archive_no} 扫描单位留存修裱。`, newExpectedReturnDate: newDate });
+    t.is(two.status, 200, JSON.stringify(two.body));
+    due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
+    t.is(due.length, 2);
+    t.like(due[0], { status: 'closed', closedLate: true, dueAt: endOfBeijingDay(original).toISOString(), subject: `数字化出库 ${caseNo}（2 份未回库）` });
+    t.like(due[1], { status: 'open', light: 'green', dueAt: endOfBeijingDay(newDate).toISOString(), subject: `数字化出库 ${caseNo}（1 份未回库）` });
+
+    const record = (await archivist.get(`/api/digitisation-batches/by-case/${id}`)).body;
+    t.is(record.expectedReturnDate, newDate);
+    t.deepEqual(record.partialReturn, { back: 2, of: 3 });
+    t.deepEqual(record.returns.map((r: any) => [r.archiveNos, r.expectedBefore, r.expectedAfter]), [[[a.archive_no], original, original], [[b.archive_no], original, newDate]]);
+    t.is(record.returns[1].note, `${c.archive_no} 扫描单位留存修裱。`);
+  } finally {
+    sys.clock.set(before);
+  }
 });
 
 test.serial('the register is the office’s: the other office’s archivist gets 404 (audited as denied), an applicant 403, the leader above reads it; a cadre the reader must avoid is left out of the items', async (t) => {

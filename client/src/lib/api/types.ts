@@ -2440,8 +2440,33 @@ export type DigitisationBatch = {
     id: number;
     name: string;
   } | null;
+  /** out, after a 部分回库: archives back of those handed over */
+  partialReturn: {
+    back: number;
+    of: number;
+  } | null;
+  /** 回库记录: each 回库登记, oldest first */
+  returns: Array<DigitisationBatchReturn>;
   /** the archives, in the order listed; those of cadres the caller must avoid are left out */
   items: Array<DigitisationBatchItem>;
+};
+
+export type DigitisationBatchReturn = {
+  by: {
+    id: number;
+    name: string;
+  };
+  at: string;
+  /** the archives registered back in this round */
+  archiveNos: Array<string>;
+  /** the archives still out after it (empty: the batch is back) */
+  stillOutNos: Array<string>;
+  /** 部分回库: where the archives still out are and why */
+  note: string | null;
+  /** YYYY-MM-DD: the expected return date before this round */
+  expectedBefore: string;
+  /** YYYY-MM-DD: after it (the same when not moved) */
+  expectedAfter: string;
 };
 
 export type DigitisationBatchItem = {
