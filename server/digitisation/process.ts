@@ -49,11 +49,14 @@ export const parseArchiveNos = (text: unknown): string[] =>
 /** 'A、B、C' for a message, shortened after ten numbers (details carry them all). */
 const listed = (nos: string[]) => (nos.length > 10 ? `${nos.slice(0, 10).join('、')} 等 ${nos.length} 份` : nos.join('、'));
 
+/** 'Archive A is' / 'Archives A, B are': the English half of a message naming archives. */
+const archivesAre = (nos: string[]) => (nos.length === 1 ? `Archive ${nos[0]} is` : `Archives ${nos.join(', ')} are`);
+
 const NOT_HELD = (archiveNos: string[]) =>
-  errors.rule('archive_not_held', `档案号 ${listed(archiveNos)} 不是本室保管的档案 / Archive ${archiveNos.join(', ')} is not held by your office`, { archiveNos });
+  errors.rule('archive_not_held', `档案号 ${listed(archiveNos)} 不是本室保管的档案 / ${archivesAre(archiveNos)} not held by your office`, { archiveNos });
 
 const NOT_ON_SHELF = (archiveNos: string[], statuses: string[]) =>
-  errors.rule('archive_not_on_shelf', `档案 ${listed(archiveNos)} 不在库（${[...new Set(statuses)].join('、')}），不能出库 / Archive ${archiveNos.join(', ')} is not on the shelf`, { archiveNos });
+  errors.rule('archive_not_on_shelf', `档案 ${listed(archiveNos)} 不在库（${[...new Set(statuses)].join('、')}），不能出库 / ${archivesAre(archiveNos)} not on the shelf`, { archiveNos });
 
 const statusLabel = (s: string) => ARCHIVE_STATUSES[s as ArchiveStatus]?.zh ?? s;
 
@@ -77,7 +80,7 @@ export function digitisationServices(d: DigitisationDeps) {
       throw errors.rule('archive_count', `一批须有 1 至 ${MAX_BATCH_ARCHIVES} 份档案 / A batch takes 1 to ${MAX_BATCH_ARCHIVES} archives`, { count: typed.length, max: MAX_BATCH_ARCHIVES });
     }
     const twice = [...new Set(typed.filter((n, i) => typed.indexOf(n) !== i))];
-    if (twice.length) throw errors.rule('archive_duplicates', `档案号 ${listed(twice)} 重复填写 / Archive ${twice.join(', ')} is listed twice`, { archiveNos: twice });
+    if (twice.length) throw errors.rule('archive_duplicates', `档案号 ${listed(twice)} 重复填写 / ${archivesAre(twice)} listed twice`, { archiveNos: twice });
 
     const purpose = String(v.purpose) as Purpose;
     if (!Object.hasOwn(PURPOSES, purpose)) throw errors.rule('purpose', '用途须为扫描、补扫或修裱 / The purpose is scanning, rescanning or repair', { purpose });
@@ -106,7 +109,7 @@ export function digitisationServices(d: DigitisationDeps) {
     if (taken.length) {
       const nos = archives.filter((a) => taken.some((t) => t.archive_id === a.id)).map((a) => a.archive_no);
       const cases = [...new Set(taken.map((t) => t.case_no))];
-      throw errors.rule('archive_in_open_batch', `档案 ${listed(nos)} 已在未办结的数字化批次 ${cases.join('、')} 中 / Archive ${nos.join(', ')} is in an open batch already`, { archiveNos: nos, caseNos: cases });
+      throw errors.rule('archive_in_open_batch', `档案 ${listed(nos)} 已在未办结的数字化批次 ${cases.join('、')} 中 / ${archivesAre(nos)} in an open batch already`, { archiveNos: nos, caseNos: cases });
     }
 
     const now = ctx.clock.now();
@@ -194,7 +197,7 @@ export function digitisationServices(d: DigitisationDeps) {
       if (v.leaveOutAway !== true) {
         throw errors.rule(
           'archive_not_on_shelf',
-          `档案 ${listed(nos)} 不在库（${statuses}），不能出库。可勾选“不在库的档案移出本批”并写明原因，其余档案照常出库；或待其回库后再交接 / Archive ${nos.join(', ')} is not on the shelf: tick “leave the archives not on the shelf out of this batch” and give the reason to hand over the rest, or wait until it is back`,
+          `档案 ${listed(nos)} 不在库（${statuses}），不能出库。可勾选“不在库的档案移出本批”并写明原因，其余档案照常出库；或待其回库后再交接 / ${archivesAre(nos)} not on the shelf: tick “leave the archives not on the shelf out of this batch” and give the reason to hand over the rest, or wait until ${nos.length === 1 ? 'it is' : 'they are'} back`,
           { archiveNos: nos, leaveOut: true },
         );
       }
@@ -256,7 +259,7 @@ export function digitisationServices(d: DigitisationDeps) {
       }
       const unknown = typed.filter((n) => !byNo.has(n));
       if (unknown.length) {
-        throw errors.rule('return_not_out', `档案号 ${listed(unknown)} 不是本批尚未回库的档案 / Archive ${unknown.join(', ')} is not an archive of this batch still out`, { archiveNos: unknown });
+        throw errors.rule('return_not_out', `档案号 ${listed(unknown)} 不是本批尚未回库的档案 / ${unknown.length === 1 ? `Archive ${unknown[0]} is not an archive` : `Archives ${unknown.join(', ')} are not archives`} of this batch still out`, { archiveNos: unknown });
       }
       back = [...new Set(typed.map((n) => byNo.get(n)!))];
     }

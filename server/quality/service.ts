@@ -149,7 +149,7 @@ export class QualityService {
         const state = await store.currentCheckState(trx, archiveId);
         const failing = fullCheck ? state.filter((m) => !m.passed) : [];
         if (fullCheck && (!state.length || failing.length)) {
-          throw errors.rule('digital_scans', `${failing.length} 份材料的扫描件未通过检查，不能标记为“${DIGITAL_STATUSES[body.to].zh}” / ${failing.length} materials do not pass the scan check`, {
+          throw errors.rule('digital_scans', `${failing.length} 份材料的扫描件未通过检查，不能标记为“${DIGITAL_STATUSES[body.to].zh}” / ${failing.length === 1 ? '1 material does' : `${failing.length} materials do`} not pass the scan check`, {
             checked: results.length,
             notScanned: state.filter((m) => m.scanned === 0).length,
             failing: failing.map((m) => ({ materialId: m.id, seqNo: m.seq_no, title: m.title, findings: m.findings })),

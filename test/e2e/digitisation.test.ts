@@ -272,6 +272,13 @@ test.serial('archivist1 registers the return in two rounds: first the one archiv
   await p.getByTestId('batch-returned').filter({ hasText: (await user('archivist1')).display_name }).waitFor();
   for (const a of mine) await p.locator(`table.items tr[data-archive-no="${a.archive_no}"]`).filter({ hasText: '在库' }).waitFor();
   t.is(await p.locator('table.items').getByText('数字化中').count(), 0);
+  t.is(await p.getByTestId('batch-return-row').count(), 2);
+  // In English the decision reads as words, the chief's comment as typed.
+  await p.getByLabel('语言').selectOption('en');
+  await p.getByTestId('batch-decision').filter({ hasText: 'Approved: 同意出库扫描，按期回库。' }).waitFor();
+  await p.getByRole('heading', { name: 'Returns' }).waitFor();
+  await p.getByLabel('Language').selectOption('zh');
+  await p.getByTestId('batch-decision').filter({ hasText: '同意：同意出库扫描，按期回库。' }).waitFor();
   await logout(p);
   t.is(b.problems.filter((x) => x.startsWith('HTTP')).length, 1, 'no refusal but the one of the first test');
   t.deepEqual(otherProblems(), []);

@@ -299,6 +299,10 @@ test.serial('the start check refuses, naming the numbers: another office’s, an
   const inOpen = await refused([ok.archive_no, inBatch.archive_no], 'archive_in_open_batch');
   t.deepEqual(inOpen.details.archiveNos, [inBatch.archive_no]);
   t.deepEqual(inOpen.details.caseNos, [open.body.businessKey]);
+  t.regex(inOpen.message, new RegExp(`/ Archive ${inBatch.archive_no} is in an open batch already$`));
+  // Several numbers: “Archives … are”.
+  const two = await refused(['150300-ZZB-DAS-99998', '150300-ZZB-DAS-99999'], 'archive_not_held');
+  t.regex(two.message, /\/ Archives 150300-ZZB-DAS-99998, 150300-ZZB-DAS-99999 are not held by your office$/);
   t.like((await refused(Array.from({ length: 201 }, (_, i) => `X-${i}`), 'archive_count')).details, { count: 201, max: 200 });
   t.like((await refused([ok.archive_no], 'return_date', { expectedReturnDate: inDays(-1) })).details, { earliest: todayIn(sys), latest: inDays(90) });
   await refused([ok.archive_no], 'return_date', { expectedReturnDate: inDays(91) });
@@ -315,7 +319,7 @@ test.serial('the start check refuses, naming the numbers: another office’s, an
   t.is(await statusOf(ok.id), 'in_stock');
   // Each refusal is on the audit log with its rule, never the numbers typed.
   const denied = await db()('audit_log').where({ action: 'instance.start', outcome: 'denied', object_id: 'digitisation-batch' }).where('seq', '>', fromSeq).orderBy('seq');
-  t.is(denied.length, 10);
+  t.is(denied.length, 11);
   t.deepEqual(JSON.parse(denied[0].detail), { rule: 'archive_not_held' });
   t.false(denied.some((d: any) => d.detail.includes(theirs.archive_no)));
 });

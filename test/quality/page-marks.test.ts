@@ -136,6 +136,7 @@ test.serial('a page marked failing moves an archive 已数字化 back, is listed
   t.is(refused.status, 422);
   t.is(refused.body.details.rule, 'digital_scans');
   t.deepEqual(refused.body.details.failing.map((f: any) => f.materialId), [m.id]);
+  t.regex(refused.body.message, /\/ 1 material does not pass the scan check$/);
 
   // The same page again: 409, nothing added.
   const again = await mark('chief1', m.id, pageNo, { reason: '页面歪斜' });
