@@ -345,6 +345,6 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
     instance: { start: 'Case started', withdraw: 'Case withdrawn', inspect: 'Case inspected' },
     grant: { revoke: 'Reading grant ended (archive transferred)' },
     digitisation_batch: { leave_out: 'Archive left out of a digitisation batch', return_part: 'Digitisation batch partly returned' },
-    page: { mark_failing: 'Archive page marked failing on inspection' },
+    page: { mark_failing: 'Archive page marked failing on inspection', withdraw: 'Surplus archive page withdrawn (image kept)' },
   },
 };

@@ -345,6 +345,6 @@ export const consoleAuditZh = {
     instance: { start: '发起事项', withdraw: '撤回事项', inspect: '查看案件' },
     grant: { revoke: '终止查阅授权（档案转出）' },
     digitisation_batch: { leave_out: '档案移出数字化批次', return_part: '数字化部分回库' },
-    page: { mark_failing: '档案页面标为不合格（人工质检）' },
+    page: { mark_failing: '档案页面标为不合格（人工质检）', withdraw: '撤下多余的档案扫描页（保留图像）' },
   },
 };
