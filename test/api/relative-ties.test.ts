@@ -11,8 +11,7 @@
 // a role must.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { approveStep, borrowingVariables, demoCadre, type DemoCadre } from '../helpers/cases.ts';
-import { taskAt } from '../helpers/workflow.ts';
+import { borrowingAtReview, demoCadre, type DemoCadre } from '../helpers/cases.ts';
 import { addUser } from '../helpers/users.ts';
 import { readingCase } from '../reading/helpers.ts';
 import { render } from '../../server/notify/templates.ts';
@@ -45,20 +44,7 @@ async function recordRelative(cadre: DemoCadre, relative: DemoCadre) {
   return (await sys.as('archivist1')).post(`/api/cadres/${cadre.id}/family-members`, { name: relative.name, relation: '兄弟', idNumber: relative.idNumber });
 }
 
-/** A borrowing about the cadre, past the unit head, its 受理审查 claimed by the archivist. */
-async function claimedReview(cadre: DemoCadre, archivist: string): Promise<{ instanceId: string; taskId: string }> {
-  const res = await (await sys.as('applicant1')).post('/api/process-instances', {
-    processKey: 'borrowing',
-    variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '2', mode: 'onsite', reason: '拟提拔考察，需查阅干部档案。' }),
-  });
-  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
-  const c = await sys.as(archivist);
-  const task = await taskAt(c, res.body.id, 'archivistReview');
-  const r = await c.post(`/api/tasks/${task.id}/claim`);
-  if (r.status !== 200) throw new Error(`claim: ${r.status} ${JSON.stringify(r.body)}`);
-  return { instanceId: res.body.id, taskId: task.id };
-}
+const claimedReview = (cadre: DemoCadre, archivist: string) => borrowingAtReview(sys, cadre, archivist, { claim: true });
 
 /** Back with the group: unclaimed, the history says avoidance, the audit says relative (by the archivist), the colleague offered it and sees it, the holder 404. */
 async function assertReleased(t: any, taskId: string, instanceId: string, from: string) {

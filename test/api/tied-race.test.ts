@@ -7,8 +7,7 @@
 // On SQLite the two run one after the other anyway; the outcome asserted is the same.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { approveStep, borrowingVariables, demoCadre } from '../helpers/cases.ts';
-import { taskAt } from '../helpers/workflow.ts';
+import { borrowingAtReview, demoCadre } from '../helpers/cases.ts';
 import { addUser } from '../helpers/users.ts';
 import { usingPg } from '../helpers/db.ts';
 
@@ -24,13 +23,8 @@ test.after.always(async () => {
 test('an avoidance entry made while a claim on the cadre’s case is being written gives that claim back', async (t) => {
   const db = sys.services.db;
   const cadre = await demoCadre(sys, 'county', 0);
-  const res = await (await sys.as('applicant1')).post('/api/process-instances', {
-    processKey: 'borrowing',
-    variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '2', mode: 'onsite', reason: '拟提拔考察，需查阅干部档案。' }),
-  });
-  t.is(res.status, 201, JSON.stringify(res.body));
-  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
-  const task = await taskAt(await sys.as('archivist5'), res.body.id, 'archivistReview');
+  const { instanceId, taskId } = await borrowingAtReview(sys, cadre, 'archivist5');
+  const task = { id: taskId };
   const me = (await db('users').where({ username: 'archivist5' }).first('id')).id as number;
   const sec = await sys.as('secadmin');
 
@@ -38,7 +32,7 @@ test('an avoidance entry made while a claim on the cadre’s case is being writt
   const claim = await db.transaction();
   let added: Promise<{ status: number; body: any }> | undefined;
   try {
-    await claim('process_instances').where({ id: res.body.id }).modify((qb) => (usingPg ? qb.forUpdate() : qb)).first();
+    await claim('process_instances').where({ id: instanceId }).modify((qb) => (usingPg ? qb.forUpdate() : qb)).first();
     await claim('tasks').where({ id: task.id }).update({ assignee_id: me, claimed_at: new Date().toISOString() });
     // …and its audit row, which holds the audit chain's head until commit: the entry must not hold
     // that head while it waits for the case (regression: a deadlock, the entry 500, the claim kept).

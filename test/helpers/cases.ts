@@ -198,3 +198,24 @@ export async function callRequestService(sys: TestSystem, name: string, variable
     }),
   );
 }
+
+/**
+ * A 借阅 about the cadre filed by applicant1, past the unit head, at the archivist's 受理审查 — as
+ * `archivist` sees it in the inbox; claimed by them with `claim`. For the tests of who may hold it.
+ */
+export async function borrowingAtReview(sys: TestSystem, cadre: DemoCadre, archivist: string, opts: { claim?: boolean } = {}): Promise<{ instanceId: string; taskId: string }> {
+  const res = await (await sys.as('applicant1')).post('/api/process-instances', {
+    processKey: 'borrowing',
+    variables: await borrowingVariables(sys, 'applicant1', cadre, { purpose: '2', mode: 'onsite', reason: '拟提拔考察，需查阅干部档案。' }),
+  });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  await approveStep(sys, 'unithead1', res.body.id, 'unitHeadReview');
+  const c = await sys.as(archivist);
+  const task = await taskAt(c, res.body.id, 'archivistReview');
+  if (!task) throw new Error(`${archivist} is not offered the 受理审查 of ${res.body.id}`);
+  if (opts.claim) {
+    const r = await c.post(`/api/tasks/${task.id}/claim`);
+    if (r.status !== 200) throw new Error(`claim: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return { instanceId: res.body.id, taskId: task.id };
+}
