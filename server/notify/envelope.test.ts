@@ -66,14 +66,21 @@ test('every template renders a one-line subject and the link, in Chinese and Eng
     stepName: '档案室负责人审批',
     username: 'leader1',
     resetAt: '2026-11-02 09:00',
+    campaign: '2026年市管干部档案专项审核',
+    dueDate: '2026-12-20',
+    pending: '12',
+    notStarted: '5',
+    drafts: '4',
+    submitted: '3',
   };
   for (const event of NOTICE_EVENTS) {
     for (const lang of ['zh', 'en'] as const) {
       const { subject, body } = render(event, lang, vars, 'https://archive.dangan.example/x');
       t.is(checkSubject(subject), null, `${event}/${lang}`);
       t.false(/undefined|\[object/.test(subject + body), `${event}/${lang}`);
-      // A password reset is about the account, not a case.
-      if (event !== 'password_reset') t.true(subject.includes('JY-2026-0012'), `${event}/${lang}`);
+      // A password reset is about the account, not a case; a campaign's reminder names the campaign.
+      if (event === 'campaign_due_soon') t.true(subject.includes('2026年市管干部档案专项审核'), `${event}/${lang}`);
+      else if (event !== 'password_reset') t.true(subject.includes('JY-2026-0012'), `${event}/${lang}`);
       t.true(body.includes('https://archive.dangan.example/x'), `${event}/${lang}`);
       t.is(lang === 'zh', subject.startsWith('【档案】'));
     }

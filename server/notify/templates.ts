@@ -299,7 +299,7 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
       lines: [
         greet.zh(v),
         '',
-        `${v.officeName}的“${v.campaign}”应于 ${v.dueDate} 前完成，还有 ${v.pending} 卷档案的审核未认定（未开始 ${v.notStarted} 卷，审核中 ${v.drafts} 卷，待复核 ${v.submitted} 卷）。请督促审核人员按期完成，并及时认定已提交的审核。`,
+        `${v.officeName}的“${v.campaign}”应于 ${v.dueDate} 前完成，还有 ${v.pending} 份档案的审核未认定（未开始 ${v.notStarted} 份，审核中 ${v.drafts} 份，待复核 ${v.submitted} 份）。请督促审核人员按期完成，并及时认定已提交的审核。`,
       ],
     }),
     en: (v) => ({

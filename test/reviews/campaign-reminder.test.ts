@@ -48,7 +48,7 @@ test.serial('the chief hears once, three days before the due day, how many archi
   t.is(more.length, 0, reminders().map((x) => x.envelopeTo.join()).join(' '));
   t.deepEqual(m.envelopeTo, ['chief1@dangan.example'], 'the office’s chief');
   t.is(m.subject, `【档案】专项审核工作将于 ${due} 到期：专项审核 2026年市管干部档案专项审核（${n} 卷）`);
-  t.true(m.text.includes(`应于 ${due} 前完成，还有 ${n} 卷档案的审核未认定（未开始 ${n} 卷，审核中 0 卷，待复核 0 卷）`), m.text);
+  t.true(m.text.includes(`应于 ${due} 前完成，还有 ${n} 份档案的审核未认定（未开始 ${n} 份，审核中 0 份，待复核 0 份）`), m.text);
   t.true(m.text.includes(`${PUBLIC}/review-campaigns/${id}`), 'a link to the campaign');
 
   // Later polls, the next day: nothing more.
