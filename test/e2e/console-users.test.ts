@@ -49,8 +49,9 @@ test.serial('the system administrator creates an account, sees its password once
   await dlg.getByLabel('姓名').fill('张伟');
   await dlg.getByLabel('所属单位').selectOption(String(unit.id));
   await dlg.getByRole('button', { name: '创建' }).click();
-  await dlg.getByText(/3–32 个字母、数字或 _.-，以字母开头/).waitFor();
-  t.is(await dlg.getByLabel('用户名').getAttribute('aria-invalid'), 'true');
+  // The field's hint says the same words before the server answers: wait for the field marked.
+  await dlg.locator('#cu-username[aria-invalid="true"]').waitFor();
+  t.regex((await dlg.locator('#cu-username-hint.error-text').textContent()) ?? '', /3–32 个字母、数字或 _.-，以字母开头/);
   await dlg.getByLabel('用户名').fill('archivist1');
   await dlg.getByRole('button', { name: '创建' }).click();
   await dlg.getByText('该用户名已被使用').waitFor();
