@@ -2,7 +2,6 @@
 // intakes for a set of archive offices. Each answers rows of (group keys…, n).
 import type { Q } from '../db.ts';
 import { OPEN_REVIEW } from '../reviews/codes.ts';
-import { scorePercent } from '../reviews/percent.ts';
 
 export interface Keyed {
   key: string;
@@ -68,8 +67,8 @@ export async function intakeCounts(q: Q, offices: number[], from: string, to: st
 
 /** Reviews (专项审核) of the offices confirmed in [from, to) by result and veto, with their scores summed; and those under way now. */
 export async function reviewCounts(q: Q, offices: number[], from: string, to: string) {
-  // Points on a 100-point scale: each score against the total of the 审核标准 version it was made on,
-  // by the one percent the reviews read everywhere (reviews/percent.ts), summed exact here.
+  // Points on a 100-point scale: each score against the total of the 审核标准 version it was made on
+  // — the exact percent of reviews/percent.ts (scorePercent: score × 100 / total), summed in SQL.
   const totals = q('review_standard_items').groupBy('version').select('version', q.raw('SUM(max_score) AS total')).as('v');
   const rows = await q('archive_reviews as r')
     .join(totals, 'v.version', 'r.standard_version')
@@ -77,19 +76,14 @@ export async function reviewCounts(q: Q, offices: number[], from: string, to: st
     .where({ 'r.status': 'confirmed' })
     .where('r.decided_at', '>=', from)
     .where('r.decided_at', '<', to)
-    .select('r.passed', 'r.vetoed', 'r.score', 'v.total');
+    .select('r.passed', 'r.vetoed', q.raw('COUNT(*) AS n'), q.raw('SUM(r.score * 100.0 / v.total) AS points'))
+    .groupBy('r.passed', 'r.vetoed');
   const [{ n: underWay }] = await q('archive_reviews').whereIn('custodian_org_id', offices).whereIn('status', OPEN_REVIEW).count({ n: '*' });
   const truthy = (v: unknown) => v === true || v === 1;
-  const groups = new Map<string, { passed: boolean; vetoed: boolean; n: number; points: number }>();
-  for (const r of rows as Array<Record<string, unknown>>) {
-    const passed = truthy(r.passed);
-    const vetoed = truthy(r.vetoed);
-    const g = groups.get(`${passed}:${vetoed}`) ?? { passed, vetoed, n: 0, points: 0 };
-    g.n += 1;
-    g.points += scorePercent(Number(r.score), Number(r.total));
-    groups.set(`${passed}:${vetoed}`, g);
-  }
-  return { confirmed: [...groups.values()], underWay: Number(underWay) };
+  return {
+    confirmed: rows.map((r: Record<string, unknown>) => ({ passed: truthy(r.passed), vetoed: truthy(r.vetoed), n: Number(r.n), points: Number(r.points) })),
+    underWay: Number(underWay),
+  };
 }
 
 export async function officeNames(q: Q, ids: number[]): Promise<Array<{ id: number; name: string }>> {

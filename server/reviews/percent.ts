@@ -1,6 +1,6 @@
 // A review's score out of 100, the one way it is read everywhere: 待复核, a review's page and lists,
 // 统计分析, and the pass mark on confirming (合格 / 不合格). A 审核标准 version published before totals
-// were held to 100 (87 of ~147 points) reads in percent of its own total, so 87 there is 59.2.
+// were held to 100 (87 of ~147 points) reads in percent of its own total: 87 of 147 is 59.18…, shown 59.1.
 //
 // The decision is made on the exact figure; the figure shown is TRUNCATED to one decimal, never
 // rounded: 79.96 shows 79.9, not 80.0, so a score shown against a pass mark of 80 never reads as a

@@ -52,7 +52,6 @@ type Action = 'mark' | 'submit' | 'withdraw' | 'cancel' | 'confirm' | 'return';
 /** Points taken off and whether a veto item failed. */
 const tally = (marks: Array<{ deduction: number; veto: boolean }>) => ({ deducted: marks.reduce((a, m) => a + m.deduction, 0), vetoed: marks.some((m) => m.veto) });
 /** Drafts (and drafts given up) show the score as marked so far; submitted reviews the score fixed then. */
-
 const liveScore = (status: ReviewStatus) => status === 'draft' || status === 'cancelled';
 
 export class ArchiveReviews {
@@ -171,7 +170,7 @@ export class ArchiveReviews {
         submittedAt: r.submitted_at,
         waitingDays: Math.max(0, Math.round((today - Date.parse(beijingDay(new Date(r.submitted_at)))) / 86_400_000)),
         // Out of 100, as 统计分析 counts it and the pass mark reads (percent.ts): a version published
-        // before totals were held to 100 (87 of 147) shows 59.2, not 87 that would look like a pass.
+        // before totals were held to 100 (87 of 147) shows 59.1, not 87 that would look like a pass.
         score: shownPercent(r.score, points.get(r.standard_version)),
         passScore: r.pass_score,
         vetoed: r.vetoed,
