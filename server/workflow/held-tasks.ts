@@ -58,7 +58,7 @@ export interface HolderAfter {
  * row after the release. Locking them all at once, in one order, keeps two changes from deadlocking
  * each other too.
  */
-async function lockCases(trx: Trx, instanceIds: ReturnType<Trx>): Promise<void> {
+async function lockCases(trx: Trx, instanceIds: string[] | ReturnType<Trx>): Promise<void> {
   await forUpdate(trx, trx('process_instances').whereIn('id', instanceIds).orderBy('id').select('id'));
 }
 
@@ -88,12 +88,10 @@ export async function releaseUnentitledTasks(
 ): Promise<HeldTasksResult> {
   const held: TaskRow[] = await trx('tasks').where({ assignee_id: user.id, status: 'open' }).orderBy('created_at');
   const out: HeldTasksResult = { released: [], stranded: [] };
-  await lockCases(trx, trx('tasks').where({ assignee_id: user.id, status: 'open' }).select('instance_id'));
-  for (const t of held) {
-    const assigned = !t.candidate_role;
-    if (!user.disabled && (assigned ? worksTasks(user.roles) : entitledTo(t, user))) continue;
-    await giveBack(trx, deps, by, user, t, why, out);
-  }
+  const lost = held.filter((t) => user.disabled || !(t.candidate_role ? entitledTo(t, user) : worksTasks(user.roles)));
+  if (!lost.length) return out;
+  await lockCases(trx, [...new Set(lost.map((t) => t.instance_id))]);
+  for (const t of lost) await giveBack(trx, deps, by, user, t, why, out);
   return out;
 }
 
