@@ -53,6 +53,8 @@ test.serial('a session ended on the server: the next action goes to the login pa
     const p = b.page;
     await login(p, sys.url, 'archivist1');
     await p.getByText('没有待办事项。').waitFor(); // the workbench has finished loading
+    // …and has nothing more under way: the click below is the first request to meet the ended session.
+    await p.waitForLoadState('networkidle');
     await sys.services.db('sessions').delete();
     await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办/ }).click();
     await p.getByText('登录已失效，请重新登录。').waitFor();
