@@ -335,6 +335,9 @@ export function digitisationServices(d: DigitisationDeps) {
       returnedLate: late,
       allReturned: missing.length === 0,
       returnDueAt: iso(endOfBeijingDay(expected)),
+      // The case's 申请概要 reads the start form's 预计回库日期 from the variables: a moved date is
+      // the one it shows from now on (the 回库记录 keeps the date before and after each round).
+      expectedReturnDate: expected,
       // A completion's fields stay in the case's variables: the next 回库登记 starts from none of these.
       complete: null,
       partial: null,

@@ -48,7 +48,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   openDigitisationBatch: ['batchId', 'caseNo', 'custodianOrgId', 'archiveCount', 'caseSubject', 'returnDueAt', 'orgScopes'],
   decideDigitisationBatch: ['outcome'],
   checkOutDigitisationBatch: [],
-  returnDigitisationBatch: ['returnedLate', 'allReturned', 'returnDueAt', 'complete', 'partial', 'returnedArchiveNos', 'missingNote', 'newExpectedReturnDate'],
+  returnDigitisationBatch: ['returnedLate', 'allReturned', 'returnDueAt', 'expectedReturnDate', 'complete', 'partial', 'returnedArchiveNos', 'missingNote', 'newExpectedReturnDate'],
   // 转递 (server/transfers)
   openTransfer: ['orderId', 'caseSubject', 'orgScopes', 'custodianOrgId', 'receiverInside', 'receiverOrgId', 'managementLevel', 'transferStartedAt', 'transferDueIn', 'transferSentAt'],
   recordPreparation: [],

@@ -466,6 +466,9 @@ test.serial('given a batch of three out, when the scanner keeps one, then the ar
   t.deepEqual(items.map((i: any) => !!i.back_at), [true, false, true]);
   const task = await taskAt(archivist, id, 'registerReturn');
   t.is(task.dueAt, endOfBeijingDay(inDays(20)).toISOString(), 'the next 回库登记 is due on the new day');
+  // The return task's 申请概要 shows the start form's fields from the case's variables: the date in force, not the one first typed.
+  const summary = (await archivist.get(`/api/process-instances/${id}`)).body;
+  t.is(summary.variables.expectedReturnDate, inDays(20), '申请概要 shows the moved 预计回库日期');
   // The date moved: the 督办 row of the old day is closed (met: not past it), a new one opened for the new day.
   const due = (await archivist.get(`/api/deadlines?instanceId=${id}&status=all`)).body.items.filter((d: any) => d.kind === 'digitisation_return');
   t.deepEqual(due.map((d: any) => d.status), ['closed', 'open']);
