@@ -1,6 +1,7 @@
 // SQL behind the access rules: custodian offices by org, grants, avoidance entries, relatives.
 import type { Q } from '../db.ts';
 import { idOf } from '../archives/store.ts';
+import { archiveNosOfCadres } from '../archives/archive-store.ts';
 
 export interface GrantRow {
   id: number;
@@ -87,14 +88,6 @@ export async function copyHoldings(q: Q, custodianOrgIds: number[]): Promise<num
   return rows.map((r: { cadre_id: number }) => r.cadre_id);
 }
 
-/**
- * The 档案号 a cadre goes by outside the archive office (as audit/names.ts names a cadre to the
- * auditor): the 正本's, else a 副本's, null when none is registered. A correlated subquery, so it
- * selects alongside the cadre's row (`c`).
- */
-const cadreArchiveNo = (q: Q) =>
-  q.raw(`(select a.archive_no from archives a where a.cadre_id = c.id order by case when a.kind = 'original' then 0 else 1 end, a.id limit 1) as archive_no`);
-
 /** The entries in force with what the security administrator may see of each cadre: the ID number (to mask) and the 档案号 — never the name. */
 export async function listAvoidance(q: Q, userId?: number): Promise<Array<AvoidanceRow & { cadre_id_number: string; archive_no: string | null; username: string }>> {
   const qb = q('avoidance_entries as e')
@@ -102,15 +95,16 @@ export async function listAvoidance(q: Q, userId?: number): Promise<Array<Avoida
     .join('users as u', 'u.id', 'e.user_id')
     .whereNull('e.removed_at')
     .orderBy('e.id')
-    .select('e.*', 'c.id_number as cadre_id_number', cadreArchiveNo(q), 'u.username');
+    .select('e.*', 'c.id_number as cadre_id_number', 'u.username');
   if (userId !== undefined) qb.where('e.user_id', userId);
-  return qb;
+  const rows: Array<AvoidanceRow & { cadre_id_number: string; username: string }> = await qb;
+  const nos = await archiveNosOfCadres(q, rows.map((r) => r.cadre_id));
+  return rows.map((r) => ({ ...r, archive_no: nos.get(r.cadre_id) ?? null }));
 }
 
-/** A cadre's 档案号 (the 正本's, else a 副本's), null when none is registered. */
+/** A cadre's 档案号 as the 三员 see it (archive-store archiveNosOfCadres), null when none is registered. */
 export async function archiveNoOfCadre(q: Q, cadreId: number): Promise<string | null> {
-  const row = await q('cadres as c').where('c.id', cadreId).first(cadreArchiveNo(q));
-  return (row?.archive_no as string | null | undefined) ?? null;
+  return (await archiveNosOfCadres(q, [cadreId])).get(cadreId) ?? null;
 }
 
 export async function findAvoidance(q: Q, id: number): Promise<AvoidanceRow | undefined> {

@@ -75,6 +75,26 @@ export async function archivesInDigitalStatus(q: Q, ids: number[], statuses: rea
   return out;
 }
 
+/**
+ * The 档案号 each cadre goes by outside the archive office — to the security administrator (回避管理,
+ * 关联干部: server/access) and to the auditor (server/audit/names.ts): its 正本's, else its first
+ * registered 副本's (lowest id); no entry when none is registered. One rule for every reader: before,
+ * the two picked a 副本 each their own way, and a cadre without a 正本 went by one number in 回避管理
+ * and another in the audit log.
+ */
+export async function archiveNosOfCadres(q: Q, cadreIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const ids = [...new Set(cadreIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await q('archives')
+      .whereIn('cadre_id', ids.slice(i, i + 500))
+      .orderByRaw("cadre_id, case when kind = 'original' then 0 else 1 end, id")
+      .select('cadre_id', 'archive_no');
+    for (const r of rows as Array<{ cadre_id: number; archive_no: string }>) if (!out.has(Number(r.cadre_id))) out.set(Number(r.cadre_id), r.archive_no);
+  }
+  return out;
+}
+
 export async function archivesOfCadre(q: Q, cadreId: number): Promise<ArchiveRow[]> {
   return q('archives').where({ cadre_id: cadreId }).orderBy('id');
 }

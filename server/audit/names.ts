@@ -10,6 +10,7 @@
 import type { Q } from '../db.ts';
 import type { AuditRow } from './store.ts';
 import { parseJson } from '../db.ts';
+import { archiveNosOfCadres } from '../archives/archive-store.ts';
 
 /** What the names of one row are: each absent (null, or no key) when there is nothing to name. */
 export interface EntryNames {
@@ -105,17 +106,9 @@ async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<Arr
 
 const joinName = (...parts: Array<string | null | undefined>): string => parts.filter((p) => p).join(' · ');
 
-/** A cadre's 档案号 for the auditor: the 正本's, else a 副本's; none when no archive is registered. */
+/** A cadre's 档案号 for the auditor, by the one rule the security administrator reads it by too (archiveNosOfCadres). */
 function cadreArchiveNos(q: Q): (ids: string[]) => Promise<Array<[string, string]>> {
-  return async (ids) => {
-    const rows = await q('archives').whereIn('cadre_id', ids.map(Number)).select('cadre_id', 'archive_no', 'kind');
-    const best = new Map<string, { no: string; original: boolean }>();
-    for (const r of rows as Array<{ cadre_id: number; archive_no: string; kind: string }>) {
-      const had = best.get(String(r.cadre_id));
-      if (!had || (!had.original && r.kind === 'original')) best.set(String(r.cadre_id), { no: r.archive_no, original: r.kind === 'original' });
-    }
-    return [...best].map(([id, b]) => [id, b.no]);
-  };
+  return async (ids) => [...(await archiveNosOfCadres(q, ids.map(Number)))].map(([id, no]) => [String(id), no]);
 }
 
 /** A material as the auditor reads it: its archive's 档案号 and its 序号 ("GB-0001 · 1-1"), never its title. */
