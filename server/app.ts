@@ -1,6 +1,6 @@
 // createApp(services): the express app, with no side effects; main.ts listens, tests import it.
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -237,14 +237,21 @@ export function createApp(s: Services, opts: { routes?: RouteDef[] } = {}) {
 }
 
 /**
- * Listens on `host:port`. Idle keep-alive connections are kept 65 s, longer than a front proxy keeps
- * its upstream ones (nginx: 60 s): with Node's 5 s default, a proxy or client that reuses a
+ * Listens on `host:port`; resolves once it listens, rejects when it cannot (the port taken, the
+ * address not this machine's). Idle keep-alive connections are kept 65 s, longer than a front proxy
+ * keeps its upstream ones (nginx: 60 s): with Node's 5 s default, a proxy or client that reuses a
  * connection just as the server drops it gets a reset, and a POST is not retried (seen as
  * ECONNRESET in bench/engine.ts after a 7 s pause).
  */
-export function serve(app: express.Express, port: number, host: string, onListening?: () => void): Server {
-  const server = app.listen(port, host, onListening);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
+export function serve(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

@@ -56,10 +56,7 @@ export async function startSystem(opts: { env?: Record<string, string>; clock?: 
   let services = createServices({ config: testDb.config, db: testDb.db, clock, log });
   await prepare(services, { demo: opts.demo ?? true });
   let server: Server;
-  const listen = () =>
-    new Promise<Server>((resolve) => {
-      const srv = serve(createApp(services), 0, '127.0.0.1', () => resolve(srv));
-    });
+  const listen = () => serve(createApp(services), 0, '127.0.0.1');
   server = await listen();
   const sys: TestSystem = {
     get services() {
