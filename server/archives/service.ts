@@ -62,7 +62,6 @@ export class ArchivesService {
 
   // -- the domain API for processes (call inside your transaction) --------------------------
   createCadre = (trx: Q, input: cadres.CadreInput) => cadres.createCadre(trx, this.clock, input);
-  addFamilyMember = (trx: Q, input: cadres.FamilyInput) => cadres.addFamilyMember(trx, this.clock, input);
   updateCadreField = (trx: Trx, change: cadres.FieldChange) => cadres.updateCadreField(trx, this.clock, change);
   createArchive = (trx: Q, input: archives.ArchiveInput, actor: cadres.ActorRef | null) => archives.createArchive(trx, this.clock, input, actor);
   changeArchiveStatus = (trx: Trx, change: archives.StatusChange) => archives.changeArchiveStatus(trx, this.clock, change);

@@ -127,3 +127,10 @@ test('the assignee_avoids notice in English says the person named must avoid the
   t.false(en.includes('everyone holding that role'));
   t.false(en.includes('give the role'));
 });
+
+test('no way to record a relative that gives back nothing: the archives service offers only addFamily', (t) => {
+  // ArchivesService.addFamilyMember wrote a 家庭成员 row in the caller's transaction and released
+  // nothing; nothing called it, and it is gone, so no new caller can record a relative past the release.
+  t.false('addFamilyMember' in sys.services.archives);
+  t.is(typeof sys.services.archives.addFamily, 'function');
+});
