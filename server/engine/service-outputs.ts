@@ -36,6 +36,7 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   recordResubmission: ['round', 'late', 'handoverDue', 'caseSubject'],
   fileIntoCatalogue: ['materialId', 'seqNo'],
   openCollectionNotice: ['reminderAfter', 'handoverDueAt', 'noticeId', 'noticeNo', 'producerOrgId', 'custodianOrgId', 'caseSubject'],
+  reopenCollectionNotice: ['reminderAfter'],
   notifyHandoverDue: [],
   // 信息更正 (server/corrections)
   openCorrection: ['correctionId', 'caseNo', 'archiveId', 'custodianOrgId', 'caseSubject', 'orgScopes'],

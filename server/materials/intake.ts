@@ -8,8 +8,8 @@
 //   fileIntoCatalogue     归档: 类号 and 序号 (fileMaterial), pages, the scans as page images.
 import { iso } from '../clock.ts';
 import { errors, type AppError } from '../errors.ts';
-import type { Q } from '../db.ts';
-import type { ChoiceCheck, ServiceContext } from '../engine/types.ts';
+import type { Q, Trx } from '../db.ts';
+import type { Actor, ChoiceCheck, ServiceContext } from '../engine/types.ts';
 import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
@@ -78,6 +78,25 @@ export function materialReviewChoices(d: MaterialsDeps): ChoiceCheck {
   };
 }
 
+/** Whether a case is running and waiting at a step (a notice case of the first version never waits for the filing). */
+async function waitsAt(q: Q, instanceId: string, elementId: string): Promise<boolean> {
+  const inst = await q('process_instances').where({ id: instanceId }).first('status', 'active_elements');
+  return inst?.status === 'running' && (JSON.parse(inst.active_elements ?? '[]') as string[]).includes(elementId);
+}
+
+/**
+ * The hand-over that answered a collection notice will not be filed (withdrawn, terminated,
+ * refused): the notice opens again, with its 督办 and a mail to the unit (collection-notice.bpmn
+ * handoverUndone), so the missing material is chased again.
+ */
+export async function undoNoticeAnswer(q: Trx, d: Pick<MaterialsDeps, 'engine'>, intake: IntakeRow, actor: Actor | null): Promise<void> {
+  if (!intake.notice_id) return;
+  const notice = await store.lockNotice(q, intake.notice_id);
+  if (!notice || notice.status !== 'answered' || notice.intake_id !== intake.id) return;
+  if (!(await waitsAt(q, notice.instance_id, 'materialFiled'))) return;
+  await d.engine.deliver(q, notice.instance_id, 'handoverUndone', { undoneBy: intake.intake_no }, actor);
+}
+
 export function intakeServices(d: MaterialsDeps) {
   const { clock, audit } = d;
 
@@ -138,7 +157,11 @@ export function intakeServices(d: MaterialsDeps) {
     const intakeNo = await caseNumber(ctx.trx, '收材', now);
     ctx.setBusinessKey(intakeNo);
     const at = iso(now);
-    const notice = await store.openNoticeFor(ctx.trx, cadre.id, actor.orgUnitId, String(v.categoryCode));
+    const noticeNo = str(v.noticeNo);
+    const notice = await store.openNoticeFor(ctx.trx, { cadreId: cadre.id, producerOrgId: actor.orgUnitId, categoryCode: category.code, formedDate: String(v.formedDate), title, noticeNo });
+    if (noticeNo && !notice) {
+      throw errors.rule('notice_not_open', `催收通知 ${noticeNo} 不是本单位就该干部此类别材料的待移交通知 / Notice ${noticeNo} is not an open notice to your unit for this cadre and category`, { field: 'noticeNo' });
+    }
     const intakeId = await store.insertIntake(ctx.trx, {
       intake_no: intakeNo,
       instance_id: ctx.instanceId,
@@ -179,8 +202,9 @@ export function intakeServices(d: MaterialsDeps) {
     });
     await store.insertEvent(ctx.trx, { intake_id: intakeId, round: 1, kind: 'registered', actor_id: actor.id, at, comment: null, detail: JSON.stringify({ late, handoverDue, ...(same.length ? { sameAs: same, notDuplicateReason } : {}) }) });
     if (notice) {
-      // The material a collection notice asked for has arrived: the notice's case ends and its
-      // hand-over deadline closes, in this same transaction.
+      // The material a collection notice asked for has arrived: the notice is answered and its
+      // hand-over deadline closes, in this same transaction; its case waits for the filing, and
+      // opens the notice again should this hand-over be withdrawn or refused (undoNoticeAnswer).
       await store.updateNotice(ctx.trx, notice.id, { status: 'answered', intake_id: intakeId, closed_at: at });
       await d.engine.deliver(ctx.trx, notice.instance_id, 'materialArrived', { answeredBy: intakeNo }, actor);
     }
@@ -402,6 +426,12 @@ export function intakeServices(d: MaterialsDeps) {
       objectId: material.id,
       detail: { intakeNo: intake.intake_no, archiveId: material.archive_id, seqNo: material.seq_no, scans: active.length, ...(filing.changes ? { handedOver: filing.changes.handedOver } : {}) },
     });
+    if (intake.notice_id) {
+      const notice = await store.findNotice(ctx.trx, intake.notice_id);
+      if (notice?.intake_id === intake.id && (await waitsAt(ctx.trx, notice.instance_id, 'materialFiled'))) {
+        await d.engine.deliver(ctx.trx, notice.instance_id, 'materialFiled', { filedAs: material.seq_no }, actor);
+      }
+    }
     return { materialId: material.id, seqNo: material.seq_no };
   }
 

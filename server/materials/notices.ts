@@ -4,6 +4,9 @@
 // mails the unit's producers (notifyHandoverDue), reminds them once more when the deadline passes,
 // and waits: the material's registration (registerMaterial) delivers `materialArrived`, or the
 // office withdraws the notice (`noticeWithdrawn`, POST /api/collection-notices/:id/withdraw).
+// An answered notice waits for the material's filing (`materialFiled`); a hand-over withdrawn,
+// terminated or refused before it is filed delivers `handoverUndone`: the notice opens again
+// (reopenCollectionNotice), with a new 督办 deadline and a mail to the unit.
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
 import type { ServiceContext } from '../engine/types.ts';
@@ -92,6 +95,17 @@ export function noticeServices(d: MaterialsDeps) {
     };
   }
 
+  /** The hand-over that answered the notice is gone: the material is owed again, chased as before. */
+  async function reopenCollectionNotice(ctx: ServiceContext) {
+    const notice = await store.noticeOfInstance(ctx.trx, ctx.instanceId);
+    if (!notice) throw errors.notFound('Collection notice');
+    await store.updateNotice(ctx.trx, notice.id, { status: 'open', intake_id: null, closed_at: null, closed_reason: null });
+    await d.audit.record(ctx.trx, { actor: ctx.actor ?? undefined, action: 'collection_notice.reopen', objectType: 'collection_notice', objectId: notice.id, detail: { noticeNo: notice.notice_no, undoneBy: ctx.variables.undoneBy ?? null } });
+    // The reminder comes when the (unchanged) deadline passes; one already past reminds at once.
+    const left = Math.max(1, Math.ceil((Date.parse(notice.due_at) - d.clock.now().getTime()) / 1000));
+    return { reminderAfter: `PT${left}S` };
+  }
+
   /** The office takes a notice back (sent in error, material no longer expected): the case ends, the deadline is cancelled. */
   async function withdrawNotice(user: SessionUser, ip: string, noticeId: number, reason: string) {
     return d.db.transaction(async (trx) => {
@@ -110,5 +124,5 @@ export function noticeServices(d: MaterialsDeps) {
     });
   }
 
-  return { openCollectionNotice, withdrawNotice };
+  return { openCollectionNotice, reopenCollectionNotice, withdrawNotice };
 }

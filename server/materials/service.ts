@@ -12,7 +12,7 @@ import { readableCases } from '../workflow/scope.ts';
 import { contentTypeOf } from '../archives/scans.ts';
 import { keyFieldMismatches } from './codes.ts';
 import type { MaterialsDeps } from './deps.ts';
-import { intakeServices, materialReviewChoices } from './intake.ts';
+import { intakeServices, materialReviewChoices, undoNoticeAnswer } from './intake.ts';
 import { noticeServices } from './notices.ts';
 import { eventDto, intakeDto, ledgerItemDto, noticeDto, scanList, type View } from './dto.ts';
 import * as store from './store.ts';
@@ -31,9 +31,12 @@ export class MaterialsService {
   register(registry: ServiceRegistry, hooks: EngineHooks): void {
     for (const [name, fn] of Object.entries(intakeServices(this.d))) registry.register(name, fn);
     registry.register('openCollectionNotice', this.notices.openCollectionNotice);
+    registry.register('reopenCollectionNotice', this.notices.reopenCollectionNotice);
     registry.checksChoices('material-review', materialReviewChoices(this.d));
     registry.receives('materialArrived', '材料登记 / registering the material (intake.ts)');
     registry.receives('noticeWithdrawn', '撤回征集通知 / withdrawing the notice (notices.ts)');
+    registry.receives('materialFiled', '材料归档 / filing the material (intake.ts)');
+    registry.receives('handoverUndone', '移交撤回、终止或拒收 / the hand-over withdrawn, terminated or refused (intake.ts undoNoticeAnswer)');
     // A case ended from outside (the producer's 撤回 before any review, an administrator's
     // termination) leaves no intake waiting in the ledger and no notice open.
     hooks.on('instanceEnded', async (trx, ev) => {
@@ -44,6 +47,7 @@ export class MaterialsService {
         if (!intake || intake.status === 'filed') return;
         await store.updateIntake(trx, intake.id, { status: 'withdrawn', updated_at: at });
         await store.insertEvent(trx, { intake_id: intake.id, round: intake.round, kind: 'withdrawn', actor_id: null, at, comment: null, detail: null });
+        await undoNoticeAnswer(trx, this.d, intake, null);
       } else if (ev.processKey === 'collection-notice') {
         const notice = await store.noticeOfInstance(trx, ev.instanceId);
         if (notice?.status === 'open') await store.updateNotice(trx, notice.id, { status: 'withdrawn', closed_at: at, closed_reason: '流程已终止 / case ended' });

@@ -242,15 +242,23 @@ export async function noticeOfInstance(q: Q, instanceId: string): Promise<Notice
   return q('collection_notices').where({ instance_id: instanceId }).first();
 }
 
-/** The oldest open notice a new intake answers: same cadre, same producing unit, same category. */
-export async function openNoticeFor(q: Q, cadreId: number, producerOrgId: number, categoryCode: string): Promise<NoticeRow | undefined> {
-  return forUpdate(
-    q,
-    q('collection_notices')
-      .where({ cadre_id: cadreId, producer_org_id: producerOrgId, category_code: categoryCode, status: 'open' })
-      .orderBy('id')
-      .first(),
-  );
+/**
+ * The open notice a new intake answers. Named by the producer (its 催收 number): the unit's own
+ * notice for this cadre and category. Not named: only a notice asking for this very material — the
+ * same cadre, unit, category, formation date and title (spaces aside), the oldest first. Another
+ * material of the same category answers nothing (a 催收 for the 年度考核登记表 is not closed by
+ * 其他考核材料).
+ */
+export async function openNoticeFor(
+  q: Q,
+  m: { cadreId: number; producerOrgId: number; categoryCode: string; formedDate: string; title: string; noticeNo: string | null },
+): Promise<NoticeRow | undefined> {
+  const base = () => q('collection_notices').where({ cadre_id: m.cadreId, producer_org_id: m.producerOrgId, category_code: m.categoryCode, status: 'open' });
+  if (m.noticeNo) return forUpdate(q, base().where({ notice_no: m.noticeNo }).first());
+  const key = titleKey(m.title);
+  const rows: NoticeRow[] = await base().where({ formed_date: m.formedDate }).orderBy('id').select('*');
+  const hit = rows.find((n) => titleKey(n.title) === key);
+  return hit ? forUpdate(q, q('collection_notices').where({ id: hit.id }).first()) : undefined;
 }
 
 export async function updateNotice(q: Q, id: number, patch: Partial<NoticeRow>): Promise<void> {

@@ -3,12 +3,12 @@
 // passes (movable clock + job poller), the material's arrival ending the chase, and withdrawal.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { orgId } from '../helpers/workflow.ts';
+import { completeAt, orgId } from '../helpers/workflow.ts';
 import { beijingDay, endOfBeijingDay } from '../../server/notify/beijing.ts';
 import { noticeDueDay } from '../../server/materials/notices.ts';
 import { iso } from '../../server/clock.ts';
 import { addCalendarMonths } from '../../server/materials/deps.ts';
-import { countOf, daysAgo, plainCadre, registration } from './material-helpers.ts';
+import { accept, countOf, daysAgo, plainCadre, registration } from './material-helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -77,9 +77,10 @@ test.serial('given a collection notice, the unit is told and the deadline watche
   t.is(intake.notice_id, notice.id);
   t.true(!!intake.late);
   t.like(await noticeOf(id), { status: 'answered', intake_id: intake.id });
-  const ended = await db('process_instances').where({ id }).first();
-  t.is(ended.status, 'completed');
-  t.true(!!(await db('history').where({ instance_id: id, element_id: 'answered', event: 'end' }).first()));
+  // The notice's case waits for the filing (a hand-over withdrawn before it opens the notice again).
+  const waiting = await db('process_instances').where({ id }).first();
+  t.is(waiting.status, 'running');
+  t.true(JSON.parse(waiting.active_elements).includes('materialFiled'));
   const closed = await db('deadlines').where({ instance_id: id }).first();
   t.is(closed.status, 'closed');
   const view = await again.get(`/api/deadlines/${closed.id}`);
@@ -88,8 +89,58 @@ test.serial('given a collection notice, the unit is told and the deadline watche
   t.is(record.body.noticeNo, notice.notice_no);
   const n = await again.get(`/api/collection-notices/${notice.id}`);
   t.deepEqual(n.body.intake, { id: intake.id, intakeNo: intake.intake_no });
-  // The archivist who sent it hears that the case ended.
+  // When the material is filed, the notice's case ends; the archivist who sent it hears so.
+  t.is((await completeAt(again, reg.body.id, 'reviewMaterial', accept())).status, 200);
+  t.is((await completeAt(again, reg.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 })).status, 200);
+  t.is((await db('process_instances').where({ id }).first()).status, 'completed');
+  t.true(!!(await db('history').where({ instance_id: id, element_id: 'answered', event: 'end' }).first()));
   t.true((await mailsTo('archivist1', id)).some((m: any) => m.event === 'application_decided'));
+});
+
+test.serial('a notice is not answered by another material of the same category; the producer may name it; when that hand-over is withdrawn the notice, its 督办 and the chase open again', async (t) => {
+  const db = sys.services.db;
+  const cadre = await plainCadre(sys, { digitised: false, skip: 5 });
+  const { res } = await sendNotice(cadre.id, daysAgo(sys, 3), { title: '2026年度考核登记表' });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const notice = await noticeOf(id);
+  const producer = await sys.as('producer1');
+
+  // Another material of the same cadre and category: the notice stays open, its deadline too.
+  const other = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 30), { title: '其他考核材料' }) });
+  t.is(other.status, 201, JSON.stringify(other.body));
+  t.is((await db('material_intakes').where({ instance_id: other.body.id }).first()).notice_id, null);
+  t.like(await noticeOf(id), { status: 'open', intake_id: null });
+  t.is((await db('deadlines').where({ instance_id: id, status: 'open' })).length, 1);
+
+  // A number that is not an open notice of this unit for the cadre and category is refused at the field.
+  const wrong = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 2), { title: '考核登记表（补）', noticeNo: '催收-2026-9999' }) });
+  t.deepEqual([wrong.status, wrong.body.details?.rule, wrong.body.details?.field], [422, 'notice_not_open', 'noticeNo']);
+
+  // Named by the producer: the notice is answered by it, the 督办 closes.
+  const named = await producer.post('/api/process-instances', { processKey: 'material-collection', variables: registration(cadre, daysAgo(sys, 2), { title: '考核登记表（补）', noticeNo: notice.notice_no }) });
+  t.is(named.status, 201, JSON.stringify(named.body));
+  const intake = await db('material_intakes').where({ instance_id: named.body.id }).first();
+  t.like(await noticeOf(id), { status: 'answered', intake_id: intake.id });
+  t.is((await db('deadlines').where({ instance_id: id, status: 'open' })).length, 0);
+  const mailsBefore = (await mailsTo('producer1', id)).length;
+
+  // The producer withdraws that hand-over: the notice is open again, with an open 督办 and a mail.
+  sys.clock.advance(60_000);
+  const w = await producer.post(`/api/process-instances/${named.body.id}/withdraw`, { reason: '送错了材料' });
+  t.is(w.status, 200, JSON.stringify(w.body));
+  t.is((await db('material_intakes').where({ id: intake.id }).first()).status, 'withdrawn');
+  t.like(await noticeOf(id), { status: 'open', intake_id: null, closed_at: null });
+  const inst = await db('process_instances').where({ id }).first();
+  t.is(inst.status, 'running');
+  t.true(JSON.parse(inst.active_elements).includes('materialArrived'));
+  const open = await db('deadlines').where({ instance_id: id, status: 'open' });
+  t.is(open.length, 1);
+  t.is(open[0].due_at, notice.due_at);
+  t.is((await mailsTo('producer1', id)).length, mailsBefore + 1);
+  t.true(!!(await db('audit_log').where({ action: 'collection_notice.reopen', object_id: String(notice.id) }).first()));
+  // The office can withdraw it again, as any open notice.
+  t.is((await (await sys.as('archivist1')).post(`/api/collection-notices/${notice.id}/withdraw`, { reason: '已当面催交。' })).status, 200);
 });
 
 test.serial('given an open notice, the office withdraws it: the case ends as withdrawn, the deadline is cancelled, its timer too; later hand-overs do not answer it', async (t) => {
