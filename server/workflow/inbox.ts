@@ -9,7 +9,7 @@ import type { SessionUser } from '../people/sessions.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { taskDto } from './dto.ts';
-import { inboxKey } from './scope.ts';
+import { inboxKey, readableCases } from './scope.ts';
 import * as store from './store.ts';
 import { starterPairs } from './bars.ts';
 import { countOpenApplications } from './cases-store.ts';
@@ -86,7 +86,12 @@ export class InboxService {
       query.filter === 'completed'
         ? await store.completedBy(this.db, user.id, f, query.offset, query.limit)
         : await store.inbox(this.db, query.filter, await this.keyOf(user), f, query.sort, query.offset, query.limit);
-    return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
+    if (query.filter !== 'completed') return { items: rows.map((r) => this.item(r, w)), total, serverTime: w.now };
+    // 已办 lists every step the user finished, but names the case (its subject names the cadre) only
+    // while they may still read it: moved to another unit, they keep the step, not the case.
+    const readable = await readableCases(this.db, user, rows.map((r) => r.instance_id));
+    const items = rows.map((r) => this.item(r, w)).map((it, i) => (readable.has(rows[i].instance_id) ? it : { ...it, subject: null, initiatorName: null, initiatorOrgName: null }));
+    return { items, total, serverTime: w.now };
   }
 
   /**

@@ -310,7 +310,8 @@ export async function coApplicantCases(q: Q, instanceIds: string[], userId: numb
 
 /**
  * Of these cases, those the user started, those whose request names them as a co-applicant, and
- * those they work or worked on: a present or past assignee, or a candidate of an open task.
+ * those they work or worked on while their present roles and unit cover the step: a present or
+ * past assignee, who completed a step, or a candidate of an open task.
  */
 export async function involvedIn(
   q: Q,
@@ -326,11 +327,13 @@ export async function involvedIn(
     .whereIn('instance_id', rest)
     .andWhere((w) =>
       w
-        // An open task they hold counts only while they may still work it (a claim outlives no
-        // role taken away, no move to another unit); a past one (done, cancelled) as before.
-        .where((a) => whereStillEntitled(a.where({ assignee_id: key.userId, status: 'open' }), key, ''))
-        .orWhere((a) => a.where('assignee_id', key.userId).whereNot('status', 'open'))
-        .orWhere('completed_by', key.userId)
+        // A task they hold or held, or finished, counts only while their roles and unit now would
+        // offer it to them (a claim outlives no role taken away, no move to another unit; nor does
+        // a step worked once: a leader moved away from the office's unit no longer reads its
+        // cases, the cadre's ID number among them). A step the process gave them by name
+        // (candidate_role null) stays theirs.
+        .where((a) => whereStillEntitled(a.where('assignee_id', key.userId), key, ''))
+        .orWhere((a) => whereStillEntitled(a.where('completed_by', key.userId), key, ''))
         .orWhere((c) =>
           c
             .where('status', 'open')
