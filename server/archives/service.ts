@@ -7,12 +7,12 @@ import type { Db, Q, Trx } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { errors } from '../errors.ts';
-import type { AuditLog } from '../audit/service.ts';
+import type { Actor, AuditLog } from '../audit/service.ts';
 import type { SessionUser } from '../people/sessions.ts';
 import * as people from '../people/store.ts';
 import type { AccessRules } from '../access/rules.ts';
 import type { NotifyService } from '../notify/service.ts';
-import { releaseFamilyTies } from '../workflow/held-tasks.ts';
+import { cadresTiedByNumber, releaseFamilyTies } from '../workflow/held-tasks.ts';
 import * as cadres from './cadres.ts';
 import * as archives from './archives.ts';
 import * as catalogue from './catalogue.ts';
@@ -62,7 +62,20 @@ export class ArchivesService {
 
   // -- the domain API for processes (call inside your transaction) --------------------------
   createCadre = (trx: Q, input: cadres.CadreInput) => cadres.createCadre(trx, this.clock, input);
-  updateCadreField = (trx: Trx, change: cadres.FieldChange) => cadres.updateCadreField(trx, this.clock, change);
+  /**
+   * A new ID number may name a cadre's relative (a 家庭成员 row by ID number): the accounts linked to
+   * either cadre give back, in this transaction, the tasks they hold on the other's cases, as when
+   * the relative is recorded (addFamily; audit `task.release` by `by`, reason `relative`). So a change
+   * of the number says who makes it, and is refused without (a caller that would release nothing).
+   */
+  async updateCadreField(trx: Trx, change: cadres.FieldChange, by?: { actor: Actor; ip: string | null }) {
+    const h = await cadres.updateCadreField(trx, this.clock, change);
+    if (h.field === 'id_number') {
+      if (!by) throw new Error('updateCadreField: an ID number is changed on behalf of someone (by), who gives back the claims it ties');
+      await releaseFamilyTies(trx, { clock: this.clock, audit: this.audit, notify: this.notify }, by, await cadresTiedByNumber(trx, change.cadreId, String(h.new_value)));
+    }
+    return h;
+  }
   createArchive = (trx: Q, input: archives.ArchiveInput, actor: cadres.ActorRef | null) => archives.createArchive(trx, this.clock, input, actor);
   changeArchiveStatus = (trx: Trx, change: archives.StatusChange) => archives.changeArchiveStatus(trx, this.clock, change);
   changeArchiveCustodian = (trx: Trx, change: Parameters<typeof archives.changeArchiveCustodian>[2]) => archives.changeArchiveCustodian(trx, this.clock, change);

@@ -24,6 +24,7 @@ import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay } from '../notify/beijing.ts';
 import { actorOf, assertNotAvoided, assertStartNotAvoided, idVar, str, type MaterialsDeps } from '../materials/deps.ts';
+import { cadresTiedByNumber, lockFamilyTieCases } from '../workflow/held-tasks.ts';
 import { ITEMS, REPLY_REQUIRED, buildEvidence, type EvidenceMap, type Item } from './evidence.ts';
 import * as store from './store.ts';
 import type { CorrectionRow } from './store.ts';
@@ -242,6 +243,10 @@ export function correctionServices(d: CorrectionDeps) {
     if (decision === 'approve' && REPLY_REQUIRED.includes(c.item as Item) && !reply) {
       throw errors.rule('superior_reply_required', `更正${ITEMS[c.item as Item].zh}须有上级批复，请填写批复文号 / Correcting the ${ITEMS[c.item as Item].en} needs a superior's reply: give its number`, { item: c.item });
     }
+    // A new ID number may make a 家庭成员 row of another cadre name this one: applyCorrection then
+    // gives back the claims the tie reaches, and their cases are locked here, before this step's
+    // audit row, since the cases' locks come before the audit chain's (workflow/held-tasks.ts lockCases).
+    if (decision === 'approve' && c.field === 'id_number' && c.new_value) await lockFamilyTieCases(ctx.trx, await cadresTiedByNumber(ctx.trx, c.cadre_id, c.new_value));
     const at = iso(clock.now());
     await store.updateCorrection(ctx.trx, c.id, { authority_id: actor.id, authority_decision: decision, authority_opinion: String(ctx.variables.comment ?? '').trim(), authority_at: at, superior_reply_no: reply, updated_at: at });
     await audit.record(ctx.trx, { actor, action: 'correction.approval', objectType: 'correction', objectId: c.id, detail: { caseNo: c.case_no, decision, reply: !!reply } });
@@ -275,7 +280,12 @@ export function correctionServices(d: CorrectionDeps) {
     });
     let historyId: number | null = null;
     if (c.field) {
-      const h = await d.archives.updateCadreField(ctx.trx, { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: idDate ? c.case_no : undefined });
+      // A new ID number that a relative's 家庭成员 row names gives back the claims the tie reaches (by the approver).
+      const h = await d.archives.updateCadreField(
+        ctx.trx,
+        { cadreId: c.cadre_id, field: c.field, value: c.new_value, basis: { materialId: material.id, instanceId: ctx.instanceId }, actor: who, ruling: idDate ? c.case_no : undefined },
+        { actor, ip: null },
+      );
       historyId = h.id;
     }
     const at = iso(now);

@@ -35,8 +35,9 @@ export type AccountChange = 'roles_change' | 'scope_change' | 'disable';
  * (`avoidance`), or their account was linked to the cadre they are (`cadre_link`: their own case and
  * their relatives'). The case history says `avoidance` for both — its readers (the applicant among
  * them) learn that the holder must avoid the cadre, never how they are tied; the audit row says which.
- * `relative`: an archivist recorded a family member (家庭成员) that makes the cadre the user is and
- * another cadre relatives (releaseFamilyTies).
+ * `relative`: an archivist recorded a family member (家庭成员), or an approved 信息更正 gave a cadre the
+ * ID number a family member row names, that makes the cadre the user is and another cadre relatives
+ * (releaseFamilyTies).
  */
 export type TieChange = 'avoidance' | 'cadre_link' | 'relative';
 
@@ -133,7 +134,8 @@ export async function releaseTiedTasks(
  * cadreTies: by related_cadre_id or ID number, both directions): every account linked to one of them
  * (users.cadre_id) gives back, as releaseTiedTasks, the tasks it holds on cases about a cadre it is
  * now tied to (audit reason `relative`; the history says `avoidance`, as for any tie). Called in the
- * archivist's transaction (server/archives/service.ts addFamily).
+ * archivist's transaction (server/archives/service.ts addFamily), and in that of an approved 信息更正
+ * of an ID number that a 家庭成员 row names (server/archives/service.ts updateCadreField).
  */
 export async function releaseFamilyTies(
   trx: Trx,
@@ -156,6 +158,33 @@ export async function releaseFamilyTies(
     out.stranded.push(...r.stranded);
   }
   return out;
+}
+
+/**
+ * The cadres a new ID number of `cadreId` ties to it: those whose 家庭成员 name that number (access
+ * cadreTies matches a relative by ID number, both directions) — with the cadre itself, what
+ * releaseFamilyTies takes after the number is changed (信息更正, server/archives/service.ts
+ * updateCadreField).
+ */
+export async function cadresTiedByNumber(trx: Trx, cadreId: number, idNumber: string): Promise<number[]> {
+  const named: number[] = await trx('family_members').where({ id_number: idNumber }).whereNot({ cadre_id: cadreId }).pluck('cadre_id');
+  return [cadreId, ...named.map(Number)];
+}
+
+/**
+ * Locks now every case releaseFamilyTies(cadreIds) may give back a claim on once the tie is made,
+ * for a change that writes an audit row of its own before it can make it: an approved 信息更正 of an
+ * ID number (server/corrections/process.ts) records the approval before the next step changes the
+ * number, and the cases' locks must come before the audit chain's (lockCases). The tie is not made
+ * yet, so the cadres themselves are added to those the linked accounts are tied to already.
+ */
+export async function lockFamilyTieCases(trx: Trx, cadreIds: number[]): Promise<void> {
+  const ids = [...new Set(cadreIds)];
+  const linked: number[] = ids.length ? await trx('users').whereIn('cadre_id', ids).pluck('id') : [];
+  if (!linked.length) return;
+  const tied = new Set<number>(ids);
+  for (const u of linked) for (const c of await tiedCadres(trx, Number(u))) tied.add(c);
+  await lockCases(trx, casesAbout(trx, [...tied]));
 }
 
 /** One held task back to its group (`release`), or, assigned by name, `stranded`; history, audit, notices. */
