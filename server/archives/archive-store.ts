@@ -27,6 +27,8 @@ export interface StatusHistoryRow {
   from_status: string | null;
   to_status: string;
   reason: string;
+  /** JSON SystemReason (status-reason.ts) of a move the system made; null for a reason a person typed. */
+  system_reason?: string | null;
   instance_id: string | null;
   actor_id: number | null;
   at: string;

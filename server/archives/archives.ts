@@ -15,6 +15,7 @@ import * as catalog from './catalog-store.ts';
 import type { ArchiveRow, StatusHistoryRow } from './archive-store.ts';
 import type { ActorRef } from './cadres.ts';
 import { autoBackNote } from './digital-note.ts';
+import { systemReasonText, type SystemReason } from './status-reason.ts';
 
 export interface Custody {
   custodianOrgId: number;
@@ -135,7 +136,8 @@ const placeText = (p: Place): string => [p.store_room, p.cabinet, p.shelf].map((
 export interface StatusChange {
   archiveId: number;
   to: ArchiveStatus;
-  reason: string;
+  /** A person's words, kept as typed; or the system's reason as data (status-reason.ts), worded by each reader's page. */
+  reason: string | SystemReason;
   actor: ActorRef | null;
   instanceId?: string;
   /** The archive comes back to an office that once sent it: its old shelf may hold another by now. */
@@ -145,7 +147,9 @@ export interface StatusChange {
 /** Moves an archive along the transition table (codes.ts) and records the change. */
 export async function changeArchiveStatus(trx: Trx, clock: Clock, change: StatusChange): Promise<ArchiveRow> {
   if (!(change.to in ARCHIVE_STATUSES)) throw errors.validation([{ field: 'to', message: `未知状态 ${change.to} / unknown status` }]);
-  if (!change.reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明原因 / a reason is required' }]);
+  const said = typeof change.reason === 'string' ? null : change.reason;
+  const reason = said ? systemReasonText(said) : (change.reason as string);
+  if (!reason?.trim()) throw errors.validation([{ field: 'reason', message: '须写明原因 / a reason is required' }]);
   const archive = await archiveStore.lockArchive(trx, change.archiveId);
   if (!archive) throw errors.notFound('Archive');
   const from = archive.status as ArchiveStatus;
@@ -163,7 +167,8 @@ export async function changeArchiveStatus(trx: Trx, clock: Clock, change: Status
     archive_id: archive.id,
     from_status: from,
     to_status: change.to,
-    reason: change.reason.slice(0, 500),
+    reason: reason.slice(0, 500),
+    system_reason: said ? JSON.stringify(said) : null,
     instance_id: change.instanceId ?? null,
     actor_id: change.actor?.id ?? null,
     at: now,

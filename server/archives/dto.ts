@@ -6,6 +6,7 @@ import type { MaterialRow, PageImageRow } from './catalog-store.ts';
 import { parseJson } from '../db.ts';
 import { idNumberBirthDate } from './validate.ts';
 import type { AutoBack } from './digital-note.ts';
+import type { SystemReason } from './status-reason.ts';
 
 const label = (table: Record<string, { zh: string }>, code: string) => table[code]?.zh ?? code;
 
@@ -79,6 +80,7 @@ export const statusHistoryDto = (h: StatusHistoryRow & { actor_name?: string | n
   fromStatus: h.from_status,
   toStatus: h.to_status,
   reason: h.reason,
+  systemReason: parseJson<SystemReason | null>(h.system_reason ?? null, null),
   instanceId: h.instance_id,
   actorId: h.actor_id,
   actorName: h.actor_name ?? null,

@@ -1,6 +1,7 @@
 // Input and output shapes of the archive API (zod; the OpenAPI document is generated from them).
 import { z, intId, isoDate, visibleText, hasInvisible, INVISIBLE_MESSAGE } from '../http/zod.ts';
 import { ARCHIVE_KIND_CODES, CORRECTED_FIELDS, MANAGEMENT_LEVEL_CODES } from './codes.ts';
+import { STATUS_REASON_CODES } from './status-reason.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).nullish();
@@ -295,7 +296,7 @@ export const archiveSchema = z
     cadre: z.object({ id: z.number().int(), name: z.string(), unitName: z.string(), post: z.string().nullable() }),
     access: z.enum(['custody', 'grant']),
     grantedCategories: z.array(z.string()).nullable(),
-    statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string() })),
+    statusHistory: z.array(z.object({ fromStatus: z.string().nullable(), toStatus: z.string(), reason: z.string(), systemReason: z.object({ code: z.enum(STATUS_REASON_CODES), params: z.record(z.string(), z.string()) }).nullable().openapi({ description: 'a move the system made (a loan, 数字化出库/回库, a transfer): the reason as data, worded in the reader’s language; null for a reason a person typed (shown as typed)' }), instanceId: z.string().nullable(), actorId: z.number().int().nullable(), actorName: z.string().nullable(), at: z.string() })),
     digitalHistory: z.array(
       z.object({
         fromStatus: z.string(),

@@ -24,6 +24,7 @@ import { caseNumber } from '../shared/sequences.ts';
 import { beijingDay, endOfBeijingDay } from '../notify/beijing.ts';
 import { actorOf, addCalendarDays, idVar, str } from '../materials/deps.ts';
 import { ARCHIVE_STATUSES, ON_SHELF, type ArchiveStatus } from '../archives/codes.ts';
+import { systemReason } from '../archives/status-reason.ts';
 import { MAX_BATCH_ARCHIVES, PURPOSES, type Purpose } from './codes.ts';
 import * as store from './store.ts';
 import type { BatchRow } from './store.ts';
@@ -214,7 +215,7 @@ export function digitisationServices(d: DigitisationDeps) {
       await audit.record(ctx.trx, { actor, action: 'digitisation_batch.leave_out', objectType: 'digitisation_batch', objectId: batch.id, detail: { caseNo: batch.case_no, archiveNos: nos, reason: why.slice(0, 500) } });
     }
     const going = items.filter((i) => !away.includes(i));
-    const reason = `数字化出库 ${batch.case_no}（${PURPOSES[batch.purpose].zh}）`;
+    const reason = systemReason('digitisation_out', { caseNo: batch.case_no, purpose: batch.purpose });
     const who = { id: actor.id, username: actor.username };
     for (const i of going) {
       const before = archives.get(i.archive_id)!.status;
@@ -278,7 +279,7 @@ export function digitisationServices(d: DigitisationDeps) {
         expected = day;
       }
     }
-    const reason = `数字化回库 ${batch.case_no}`;
+    const reason = systemReason('digitisation_back', { caseNo: batch.case_no });
     const who = { id: actor.id, username: actor.username };
     const at = iso(ctx.clock.now());
     for (const i of back) {
@@ -286,7 +287,7 @@ export function digitisationServices(d: DigitisationDeps) {
       // 数字化中 goes back to 在库 only (codes.ts); an archive that left as 离退 or 死亡 takes that
       // status again with a second recorded move, so the register says what it said before.
       if (i.status_before === 'retired' || i.status_before === 'deceased') {
-        await d.archives.changeArchiveStatus(ctx.trx, { archiveId: i.archive_id, to: i.status_before, reason: `${reason}，恢复${statusLabel(i.status_before)}状态`, actor: who, instanceId: ctx.instanceId });
+        await d.archives.changeArchiveStatus(ctx.trx, { archiveId: i.archive_id, to: i.status_before, reason: systemReason('digitisation_restore', { caseNo: batch.case_no, status: i.status_before }), actor: who, instanceId: ctx.instanceId });
       }
       await store.updateItem(ctx.trx, i.id, { back_at: at });
     }

@@ -18,6 +18,7 @@ import { assertOnShelf } from './availability.ts';
 import { actorRef, endOfBeijingDay, loanTimers, plusDays, requestOf, today } from './kit.ts';
 import * as store from './store.ts';
 import type { LoanRow, RequestRow } from './store.ts';
+import { systemReason } from '../archives/status-reason.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
@@ -64,7 +65,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const now = ctx.clock.now();
     const materials = await catalog.currentMaterials(ctx.trx, req.archive_id);
     const snapshot = materials.map((m) => ({ materialId: m.id, seqNo: m.seq_no, title: m.title, pages: m.pages }));
-    await archives.changeArchiveStatus(ctx.trx, { archiveId: req.archive_id, to: 'on_loan', reason: `借出 ${req.case_no}`, actor: actorRef(ctx), instanceId: ctx.instanceId });
+    await archives.changeArchiveStatus(ctx.trx, { archiveId: req.archive_id, to: 'on_loan', reason: systemReason('loan_out', { caseNo: req.case_no }), actor: actorRef(ctx), instanceId: ctx.instanceId });
     const due = endOfBeijingDay(plusDays(today(now), req.loan_days ?? ctx.params.maxLoanDays));
     const borrowerOrg = req.requester_org_id;
     const loanId = await store.insertLoan(ctx.trx, {
@@ -138,7 +139,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const req = await requestOf(ctx);
     const loan = await loanOf(ctx, req);
     const now = iso(ctx.clock.now());
-    await archives.changeArchiveStatus(ctx.trx, { archiveId: loan.archive_id, to: 'in_stock', reason: `归还 ${req.case_no}`, actor: actorRef(ctx), instanceId: ctx.instanceId });
+    await archives.changeArchiveStatus(ctx.trx, { archiveId: loan.archive_id, to: 'in_stock', reason: systemReason('loan_back', { caseNo: req.case_no }), actor: actorRef(ctx), instanceId: ctx.instanceId });
     await store.updateLoan(ctx.trx, loan.id, { status: 'returned', returned_at: now, return_checked_by: ctx.actor?.id ?? null, check_result: 'intact', check_note: str(ctx.variables.comment) || null });
     await deadlines.closeDeadline(ctx.trx, { instanceId: ctx.instanceId, kind: 'loan_due' });
     await closeWithRegisterEntry(ctx, req, {
@@ -164,7 +165,7 @@ export function registerLoanServices(registry: ServiceRegistry, deps: RequestDep
     const loan = await loanOf(ctx, req);
     const now = iso(ctx.clock.now());
     if (kind === 'damaged') {
-      await archives.changeArchiveStatus(ctx.trx, { archiveId: loan.archive_id, to: 'in_stock', reason: `归还（有缺失或损坏）${req.case_no}`, actor: actorRef(ctx), instanceId: ctx.instanceId });
+      await archives.changeArchiveStatus(ctx.trx, { archiveId: loan.archive_id, to: 'in_stock', reason: systemReason('loan_back_damaged', { caseNo: req.case_no }), actor: actorRef(ctx), instanceId: ctx.instanceId });
     }
     await store.updateLoan(ctx.trx, loan.id, {
       status: kind === 'lost' ? 'lost' : 'returned',

@@ -17,6 +17,7 @@ import { dayOf } from './dates.ts';
 import * as store from './store.ts';
 import * as holdings from './holdings-store.ts';
 import type { OrderArchive, OrderRow } from './store.ts';
+import { systemReason } from '../archives/status-reason.ts';
 
 /** What the registration knows of an arriving archive, from the sender's order or from the form. */
 type Arrival = Pick<OrderRow, 'cadre_name' | 'cadre_id_number' | 'from_unit_name'> & Partial<OrderRow>;
@@ -192,7 +193,7 @@ async function receiveFromOutside(d: TransferDeps, ctx: ServiceContext, order: O
   if (gone && gone.custodian_org_id !== order.to_org_id) {
     row = await d.archives.changeArchiveCustodian(ctx.trx, { archiveId: gone.id, toOrgId: order.to_org_id!, reason, actor, instanceId: ctx.instanceId });
   } else if (gone) {
-    row = await d.archives.changeArchiveStatus(ctx.trx, { archiveId: gone.id, to: 'in_stock', reason, actor, instanceId: ctx.instanceId, clearPlace: true });
+    row = await d.archives.changeArchiveStatus(ctx.trx, { archiveId: gone.id, to: 'in_stock', reason: systemReason('transfer_in', { caseNo: order.case_no }), actor, instanceId: ctx.instanceId, clearPlace: true });
   } else {
     row = await createArchive(ctx.trx, ctx.clock, { cadreId, kind, volumes, custodianOrgId: order.to_org_id! }, actor, reason);
   }

@@ -20,6 +20,7 @@ import * as store from './store.ts';
 import * as holdings from './holdings-store.ts';
 import { assertNoOpenUses, endViewingGrants } from './uses.ts';
 import type { OrderArchive } from './store.ts';
+import { systemReason } from '../archives/status-reason.ts';
 
 /** 正本卷, 副本卷 and 材料份 of the archives an office holds of a cadre, as the records say. */
 export async function recordedCounts(ctx: ServiceContext, officeId: number, cadreId: number) {
@@ -242,7 +243,7 @@ async function sendTransfer(d: TransferDeps, ctx: ServiceContext) {
   await assertNoOpenUses(ctx, order.from_org_id!, counts.held);
   const actor = await actorRef(ctx);
   for (const a of counts.held) {
-    await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.id, to: 'transferring', reason: `转递 ${order.case_no}`, actor, instanceId: ctx.instanceId });
+    await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.id, to: 'transferring', reason: systemReason('transfer_out', { caseNo: order.case_no }), actor, instanceId: ctx.instanceId });
   }
   await endViewingGrants(d, ctx, order, counts.held);
   const office = (await people.findOrgUnit(ctx.trx, order.from_org_id!))!;

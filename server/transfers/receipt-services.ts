@@ -10,6 +10,7 @@ import { actorRef, optText, orderOf, type TransferDeps } from './context.ts';
 import { slipText } from './slip.ts';
 import * as store from './store.ts';
 import type { OrderArchive } from './store.ts';
+import { systemReason } from '../archives/status-reason.ts';
 
 async function chaseReceipt(d: TransferDeps, ctx: ServiceContext) {
   const order = await orderOf(ctx);
@@ -45,7 +46,7 @@ async function recordTransferReturned(d: TransferDeps, ctx: ServiceContext) {
   const order = await orderOf(ctx);
   const actor = await actorRef(ctx);
   for (const a of parseJson<OrderArchive[]>(order.archives, [])) {
-    await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'in_stock', reason: `被退回 ${order.case_no}`, actor, instanceId: ctx.instanceId });
+    await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'in_stock', reason: systemReason('transfer_returned', { caseNo: order.case_no }), actor, instanceId: ctx.instanceId });
   }
   const inOrderId = Number(ctx.variables.returnInOrderId);
   await store.insertReturn(ctx.trx, {
@@ -67,7 +68,7 @@ async function finishTransferOut(d: TransferDeps, ctx: ServiceContext) {
   if (order.to_org_id === null) {
     const actor = await actorRef(ctx);
     for (const a of parseJson<OrderArchive[]>(order.archives, [])) {
-      await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'transferred', reason: `已转出，回执已退回 ${order.case_no}`, actor, instanceId: ctx.instanceId });
+      await d.archives.changeArchiveStatus(ctx.trx, { archiveId: a.archiveId, to: 'transferred', reason: systemReason('transfer_done', { caseNo: order.case_no }), actor, instanceId: ctx.instanceId });
     }
   }
   await store.updateOrder(ctx.trx, order.id, {

@@ -177,6 +177,15 @@ test.serial('given archives on the shelf, when archivist1 asks, chief1 approves,
   t.deepEqual((await historyOf(a.id, id)).map((h: any) => [h.from_status, h.to_status]), [['in_stock', 'digitizing'], ['digitizing', 'in_stock']]);
   t.deepEqual((await historyOf(r.id, id)).map((h: any) => [h.from_status, h.to_status]), [['retired', 'digitizing'], ['digitizing', 'in_stock'], ['in_stock', 'retired']]);
   t.true((await historyOf(a.id, id)).every((h: any) => h.reason.includes(caseNo)));
+  // The archive's 档案状态记录 gives the reasons the batch wrote as data, for the page to word in its
+  // reader's language; the Chinese line stays beside them.
+  const ofCase = (await archivist.get(`/api/archives/${r.id}`)).body.statusHistory.filter((h: any) => h.instanceId === id);
+  t.deepEqual(ofCase.map((h: any) => h.systemReason), [
+    { code: 'digitisation_out', params: { caseNo, purpose: 'scan' } },
+    { code: 'digitisation_back', params: { caseNo } },
+    { code: 'digitisation_restore', params: { caseNo, status: 'retired' } },
+  ]);
+  t.deepEqual(ofCase.map((h: any) => h.reason), [`数字化出库 ${caseNo}（扫描）`, `数字化回库 ${caseNo}`, `数字化回库 ${caseNo}，恢复离退状态`]);
   t.like(await batchOf(id), { status: 'returned', returned_by: await userId('archivist1') });
   t.true((await itemsOf(id)).every((i: any) => !!i.back_at));
   t.like((await watch())[0], { status: 'closed', light: null });

@@ -856,6 +856,13 @@ export type Archive = {
     fromStatus: string | null;
     toStatus: string;
     reason: string;
+    /** a move the system made (a loan, 数字化出库/回库, a transfer): the reason as data, worded in the reader’s language; null for a reason a person typed (shown as typed) */
+    systemReason: {
+      code: "digitisation_out" | "digitisation_back" | "digitisation_restore" | "loan_out" | "loan_back" | "loan_back_damaged" | "transfer_out" | "transfer_in" | "transfer_returned" | "transfer_done";
+      params: {
+        [key: string]: string;
+      };
+    } | null;
     instanceId: string | null;
     actorId: number | null;
     actorName: string | null;
