@@ -23,6 +23,7 @@ test.after.always(async () => {
 const db = () => sys.services.db;
 const borrowing = () => fs.readFileSync(path.join(processesDir, 'borrowing.bpmn'), 'utf8');
 const FIRST = '>=decision = "approve"</bpmn:conditionExpression>';
+const latestBorrowing = async (): Promise<number> => Number((await db()('process_deployments').where({ process_key: 'borrowing' }).max('version as v').first())?.v);
 
 for (const [label, body] of [
   ['its = forgotten', 'decision = "approve"'],
@@ -47,11 +48,47 @@ for (const [label, body] of [
   });
 }
 
+// The Java / JavaScript habit: feelin parses `decision == "approve"` as decision compared with the
+// test `= "approve"` and gives null, never true or false — every case stopped at the gateway when
+// the unit head approved (409 PROCESS_ERROR, an incident), though validate had answered ok.
+for (const body of ['=decision == "approve"', '=decision = = "approve"', '=decision === "approve"']) {
+  test.serial(`validate and deploy refuse the doubled comparison ${body} at the flow, saying to write =decision = "approve"`, async (t) => {
+    const admin = await sys.as('procadmin');
+    const xml = borrowing().replace(FIRST, `>${body}</bpmn:conditionExpression>`);
+    t.not(xml, borrowing());
+    const res = await admin.post('/api/admin/processes/validate', { xml, forms: {} });
+    t.is(res.status, 200);
+    t.false(res.body.ok);
+    const mine = res.body.errors.filter((e: any) => e.elementId === 'unitHeadApproves');
+    t.is(mine.length, 1, JSON.stringify(res.body.errors));
+    t.is(mine[0].rule, 'dangan/feel-conditions');
+    t.regex(mine[0].message, /^顺序流“同意”（unitHeadApproves）的条件.*运算符写了两次.*请写作 =decision = "approve" \/ .*FEEL's equality is one =.*write =decision = "approve"$/);
+    const deployed = await admin.post('/api/admin/deployments', { xml, processKey: 'borrowing', baseVersion: await latestBorrowing(), note: '测试', forms: {} });
+    t.is(deployed.status, 422);
+    t.true(deployed.body.details.some((d: any) => d.rule === 'dangan/feel-conditions' && d.elementId === 'unitHeadApproves'));
+  });
+}
+
+test.serial('validate and deploy refuse a condition that gives no boolean for any value the forms can give (string length(decision))', async (t) => {
+  const admin = await sys.as('procadmin');
+  const xml = borrowing().replace(FIRST, '>=string length(decision)</bpmn:conditionExpression>');
+  const res = await admin.post('/api/admin/processes/validate', { xml, forms: {} });
+  t.false(res.body.ok);
+  const mine = res.body.errors.filter((e: any) => e.elementId === 'unitHeadApproves');
+  t.is(mine.length, 1, JSON.stringify(res.body.errors));
+  t.is(mine[0].rule, 'condition-boolean');
+  t.regex(mine[0].message, /得不出“是”或“否”（试过 decision = "approve", "reject"/);
+  t.regex(mine[0].message, / \/ The condition "=string length\(decision\)" of flow "同意" \(unitHeadApproves\) gives neither true nor false/);
+  const deployed = await admin.post('/api/admin/deployments', { xml, processKey: 'borrowing', baseVersion: await latestBorrowing(), note: '测试', forms: {} });
+  t.is(deployed.status, 422, JSON.stringify(deployed.body));
+  t.true(deployed.body.details.some((d: any) => d.rule === 'condition-boolean' && d.elementId === 'unitHeadApproves'));
+});
+
 test.serial('the shipped diagrams pass the condition rule (every condition is a FEEL comparison or boolean path)', async (t) => {
   const admin = await sys.as('procadmin');
   for (const file of fs.readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'))) {
     const res = await admin.post('/api/admin/processes/validate', { xml: fs.readFileSync(path.join(processesDir, file), 'utf8'), forms: {} });
-    t.deepEqual(res.body.errors.filter((e: any) => e.rule === 'dangan/feel-conditions'), [], file);
+    t.deepEqual(res.body.errors.filter((e: any) => e.rule === 'dangan/feel-conditions' || e.rule === 'condition-boolean'), [], file);
   }
 });
 

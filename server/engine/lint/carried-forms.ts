@@ -10,6 +10,7 @@ import { executableProcess } from '../moddle.ts';
 import { ENGINE_VARIABLES, SERVICE_OUTPUTS } from '../service-outputs.ts';
 import type { Finding } from './linter.ts';
 import { checkStepForms, checkVariables } from './variables.ts';
+import { checkConditionSamples } from './condition-samples.ts';
 
 /** Form keys the diagram names literally (start events and user tasks, sorted); FEEL keys resolve at run time. */
 export function namedFormKeys(root: unknown): string[] {
@@ -32,8 +33,6 @@ export function namedFormKeys(root: unknown): string[] {
 export function carriedFormFindings(root: unknown, carried: Record<string, FormSchema>): Finding[] {
   const missing = namedFormKeys(root).filter((k) => !carried[k]);
   if (missing.length) return missing.map((k) => ({ rule: 'known-forms', message: `未知表单 / Unknown form "${k}"`, category: 'error' }));
-  return [
-    ...checkStepForms(root, carried, CASE_KEYS),
-    ...checkVariables(root, carried, { serviceOutputs: SERVICE_OUTPUTS, engineVariables: ENGINE_VARIABLES }),
-  ];
+  const vctx = { serviceOutputs: SERVICE_OUTPUTS, engineVariables: ENGINE_VARIABLES };
+  return [...checkStepForms(root, carried, CASE_KEYS), ...checkVariables(root, carried, vctx), ...checkConditionSamples(root, carried, vctx)];
 }

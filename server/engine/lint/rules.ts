@@ -53,6 +53,47 @@ function feelSyntaxError(expr: string): string | null {
   }
 }
 
+/**
+ * A comparison whose right side is itself a comparison (a unary test): `decision == "approve"`, the
+ * Java / JavaScript habit, or `decision = = "approve"`. feelin parses it without an error node as
+ * `decision` compared with the test `= "approve"` and evaluates it to null, never true or false.
+ * Returns the expression as it was probably meant (`decision = "approve"`) when both operators
+ * are `=`, else '' (the operator is unclear); null when there is no such comparison.
+ */
+export function doubledComparison(expr: string): string | null {
+  const text = expr.trim().replace(/^=/, '');
+  let tree;
+  try {
+    tree = parseExpression(text, {}, undefined);
+  } catch {
+    return null;
+  }
+  type Span = { from: number; to: number };
+  const found: { outer?: Span; inner?: Span } = {};
+  tree.iterate({
+    enter(ref: any) {
+      if (found.outer || ref.type.name !== 'Comparison') return undefined;
+      const kids: any[] = [];
+      for (let c = ref.node.firstChild; c; c = c.nextSibling) kids.push(c);
+      const op = kids.find((k) => k.type.name === 'CompareOp');
+      const test = kids.find((k) => k.type.name === 'SimplePositiveUnaryTest');
+      if (op && test && test.from >= op.to) {
+        // `===` nests one unary test in another: the innermost operator is the last one written.
+        let inner = test.firstChild;
+        for (let t = test; t?.type.name === 'SimplePositiveUnaryTest'; t = t.firstChild?.nextSibling) inner = t.firstChild;
+        found.outer = op;
+        found.inner = inner;
+      }
+      return undefined;
+    },
+  });
+  const { outer, inner } = found;
+  if (!outer || !inner) return null;
+  const ops = text.slice(outer.from, inner.to).replace(/\s+/g, '');
+  if (!/^=+$/.test(ops)) return '';
+  return `=${text.slice(0, outer.from).trimEnd()} = ${text.slice(inner.to).trimStart()}`;
+}
+
 // -- 1. no code: script tasks, scripts in extensions, Java-style hooks --------------------------
 const noScript: RuleFactory = () => ({
   check(node, reporter) {
@@ -521,12 +562,21 @@ const feelConditions: RuleFactory = () => ({
     if (body.includes('${')) return; // allowed-expressions
     const zh = flowLabel(node);
     const en = flowLabelEn(node);
+    let meant: string | null;
     if (!body) {
       reporter.report(node.id, `顺序流${zh}的条件为空：请写以 = 开头的 FEEL 条件，或删去条件 / The condition of flow ${en} is empty: write a FEEL condition starting with =, or remove it`);
     } else if (!FEEL(body)) {
       reporter.report(
         node.id,
         `顺序流${zh}的条件“${body}”不是 FEEL 表达式：条件须以 = 开头并得出“是”或“否”（如 =decision = "approve"），否则会被当作一段文字 / The condition "${body}" of flow ${en} is not FEEL: a condition must start with = and give true or false (e.g. =decision = "approve"); without the = it is plain text`,
+      );
+    } else if ((meant = doubledComparison(body)) !== null) {
+      const zhFix = meant ? `请写作 ${meant}` : '比较只用一个运算符（=、!=、<、<=、>、>=），如 =decision = "approve"';
+      const enFix = meant ? `write ${meant}` : 'use one comparison operator (=, !=, <, <=, >, >=), e.g. =decision = "approve"';
+      reporter.report(
+        node.id,
+        `顺序流${zh}的条件“${body}”把比较运算符写了两次（FEEL 的相等比较是一个 =，不是 ==），它永远得不出“是”或“否”，每个案件都会停在这个网关：${zhFix} / ` +
+          `The condition "${body}" of flow ${en} compares with a comparison (FEEL's equality is one =, not ==): it never gives true or false and every case would stop at the gateway — ${enFix}`,
       );
     } else if (/^=\s*("[^"\\]*"|-?\d+(\.\d+)?|null)?\s*$/.test(body)) {
       reporter.report(

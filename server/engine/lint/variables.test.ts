@@ -79,9 +79,9 @@ test('a service that declares no outputs may supply anything: no false alarm aft
 });
 
 test('feelReads: the first name of each path, no function names or params; comparisons with literals; not plain → null', (t) => {
-  t.deepEqual(feelReads('route.needsLeader = true'), { variables: ['route'], literals: [] });
-  t.deepEqual(feelReads('"P" + string(params.copyDispositionDays) + "D"'), { variables: [], literals: [] });
-  t.deepEqual(feelReads('"approve" = decision'), { variables: ['decision'], literals: [{ variable: 'decision', value: 'approve' }] });
+  t.deepEqual(feelReads('route.needsLeader = true'), { variables: ['route'], literals: [], paths: ['route'], params: false });
+  t.deepEqual(feelReads('"P" + string(params.copyDispositionDays) + "D"'), { variables: [], literals: [], paths: [], params: true });
+  t.deepEqual(feelReads('"approve" = decision'), { variables: ['decision'], literals: [{ variable: 'decision', value: 'approve' }], paths: [], params: false });
   t.deepEqual(feelReads('decision in ["a", "b"]')?.literals, [{ variable: 'decision', value: 'a' }, { variable: 'decision', value: 'b' }]);
   t.is(feelReads('some x in items satisfies x > 1'), null);
   t.is(feelReads('decision = '), null);

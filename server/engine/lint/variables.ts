@@ -43,6 +43,10 @@ export interface FeelReads {
   variables: string[];
   /** `name = "literal"`, `"literal" = name`, `name != "literal"`, `name in ["a", "b"]`. */
   literals: Array<{ variable: string; value: string }>;
+  /** Variables read through a path (`route` of `route.needsLeader`): their shape is not known here. */
+  paths: string[];
+  /** Whether it reads the installation's `params`. */
+  params: boolean;
 }
 
 /** What a plain FEEL expression (without the leading =) reads; null when it is not plain or does not parse. */
@@ -54,6 +58,8 @@ export function feelReads(expression: string): FeelReads | null {
     return null;
   }
   const variables = new Set<string>();
+  const paths = new Set<string>();
+  let params = false;
   const literals: FeelReads['literals'] = [];
   const text = (n: { from: number; to: number }) => expression.slice(n.from, n.to);
   const unquote = (s: string) => {
@@ -78,7 +84,9 @@ export function feelReads(expression: string): FeelReads | null {
         if (parent?.type.name === 'PathExpression' && parent.firstChild && parent.firstChild.from !== node.from) return false;
         if (parent?.type.name === 'FunctionInvocation' && parent.firstChild?.from === node.from) return false;
         const name = text(node);
+        if (name === 'params') params = true;
         if (!NOT_VARIABLES.has(name)) variables.add(name);
+        if (parent?.type.name === 'PathExpression' && !NOT_VARIABLES.has(name)) paths.add(name);
         return false;
       }
       if (ref.type.name === 'Comparison') {
@@ -108,7 +116,7 @@ export function feelReads(expression: string): FeelReads | null {
       return undefined;
     },
   });
-  return plain ? { variables: [...variables], literals } : null;
+  return plain ? { variables: [...variables], literals, paths: [...paths], params } : null;
 }
 
 /** The top-level variables a form sets, and for a radio or select with listed options, the values it offers. */
