@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   watermark: () => import('./watermark.ts'),
   copies: () => import('./copies.ts'),
   import: () => import('./import.ts'),
+  backup: () => import('./backup.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

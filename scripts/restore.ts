@@ -1,5 +1,6 @@
 // `npm run restore -- <backup folder> [--force] [--check]`
-// Verifies the backup (manifest, every sha256, the database copy) before replacing anything, then
+// Verifies the backup (manifest, every sha256, every encrypted chunk with BACKUP_KEY_FILE, the
+// database copy) before replacing anything, then
 // restores into DANGAN_DATA_DIR / DATABASE_URL and checks row counts and the audit chain.
 // --check only verifies. Without --force an occupied target is refused; with it, what was there is
 // moved into <data dir>/pre-restore-<time>/ (PostgreSQL tables are dropped and recreated).
@@ -33,6 +34,12 @@ function signatureLine(s: SignatureCheck): string {
   return '  清单签名 / manifest signature: 无（较早的备份）/ none (an older backup)';
 }
 
+/** An older backup is restored all the same (losing it would be worse), but said to be in clear. */
+function encryptionLine(encrypted: boolean, keyId: string | null | undefined): string {
+  if (encrypted) return `  加密 / encryption: AES-256-GCM，每个文件逐块解密校验通过${keyId ? `，备份密钥 ${keyId}` : ''} / every chunk of every file decrypted and authenticated${keyId ? ` (backup key ${keyId})` : ''}`;
+  return '  加密 / encryption: 无——这是未加密的旧备份，其介质上的数据是明文：请做一次新的（加密的）备份，并按涉密载体销毁旧介质 / NONE — an older backup in clear: its medium carries the data readable; make a new (encrypted) backup and destroy the old medium as classified media are';
+}
+
 /** Whether this installation's ledger lists a backup with this manifest's sha256 (it records it for each backup). */
 async function ledgerLine(config: Config, folder: string): Promise<string | null> {
   if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, SQLITE_FILE))) return null;
@@ -53,9 +60,12 @@ async function ledgerLine(config: Config, folder: string): Promise<string | null
 const config = loadConfigOrExit();
 try {
   if (values.check) {
-    const m = await verifyBackup(positionals[0]);
+    const v = await verifyBackup(positionals[0], { keyFile: config.backup.keyFile, workDir: config.dataDir });
+    v.dispose();
+    const m = v.manifest;
     const sig = checkManifestSignature(positionals[0], new CheckpointSigner(config.audit.keyFile).trustedKeys());
     console.log(`备份完好 / backup verified: ${m.kind}，备份于 / created ${m.createdAt}，${m.files.length + 1} 个文件 / files，审计序号 / audit seq ${m.auditHead.seq}`);
+    console.log(encryptionLine(v.encrypted, m.encryption?.keyId));
     console.log(signatureLine(sig));
     const ledger = await ledgerLine(config, positionals[0]);
     if (ledger) console.log(ledger);
@@ -67,6 +77,7 @@ try {
       `  审计链 / audit chain: ${r.audit.ok ? `完好 / valid (${r.audit.entries} rows, head ${r.audit.headSeq})` : `在序号 ${r.audit.firstBadSeq} 处断裂 / BROKEN at seq ${r.audit.firstBadSeq} (${r.audit.reason})`}`,
     );
     console.log(signatureLine(r.signature));
+    console.log(encryptionLine(r.encrypted, null));
     if (r.movedAsideTo) console.log(`  原有内容保存在 / what was there before is kept in ${r.movedAsideTo}`);
     // Keys never travel in a backup (README, Keys): the TOTP key must come from the old installation.
     const keyProblem = totpKeyProblem(r.totpKey);

@@ -180,6 +180,8 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440, 'at most 1440 (one day)').default(60),
   /** Where `npm run backup` and the console write backups; default <data dir>/backups. */
   BACKUP_DIR: z.string().optional(),
+  /** AES-256 key (32 bytes, base64) that encrypts backups at rest; default <data dir>/keys/backup-aes256.key. Never inside a backup. */
+  BACKUP_KEY_FILE: z.string().optional(),
   // Inbox and cases (server/workflow/).
   /** A task is "due soon" (yellow light) when its due date is less than this far away. */
   INBOX_DUE_SOON_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
@@ -278,7 +280,7 @@ export interface Config {
     ipWindowSeconds: number;
   };
   trustProxy: string;
-  backup: { dir: string };
+  backup: { dir: string; keyFile: string };
   inbox: { dueSoonHours: number; pollSeconds: number };
   attachments: { maxBytes: number; maxPerCase: number };
   /** 目录导入: how many XLSX files are read at once (each worker up to 1.5 GB of heap). */
@@ -382,7 +384,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ipWindowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
     },
     trustProxy: e.TRUST_PROXY,
-    backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')) },
+    backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')), keyFile: path.resolve(e.BACKUP_KEY_FILE ?? path.join(dataDir, 'keys', 'backup-aes256.key')) },
     inbox: { dueSoonHours: e.INBOX_DUE_SOON_HOURS, pollSeconds: e.INBOX_POLL_SECONDS },
     attachments: { maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerCase: e.ATTACHMENTS_PER_CASE },
     imports: { maxXlsxReads: e.IMPORT_MAX_XLSX_READS },

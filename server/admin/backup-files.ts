@@ -1,4 +1,4 @@
-// File plumbing shared by backup and restore: sha256 of files, copying folders while hashing,
+// File plumbing shared by backup and restore: sha256 of files, encrypting files into a backup,
 // SHA256SUMS in the format of coreutils' sha256sum (so `sha256sum -c SHA256SUMS` checks a backup
 // without Dangan), and running pg_dump / pg_restore with the credentials in their environment
 // (never on the command line, where `ps` would show them).
@@ -8,12 +8,16 @@ import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { childProcessEnv } from '../config.ts';
+import { encryptFile, type Digest } from './backup-crypt.ts';
 
 export interface FileEntry {
   /** Relative to the backup folder, '/'-separated. */
   path: string;
+  /** Of the file as it was and is restored (the plaintext). */
   size: number;
   sha256: string;
+  /** Of the encrypted file as stored in the backup (what SHA256SUMS lists); absent for files kept in clear. */
+  stored?: Digest;
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -22,31 +26,11 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Copies one file, hashing what is read, with its permission bits (a 0600 scan stays 0600); returns its entry. */
-export async function copyHashed(from: string, to: string, rel: string): Promise<FileEntry> {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  const mode = fs.statSync(from).mode & 0o777;
-  const h = createHash('sha256');
-  let size = 0;
-  await pipeline(
-    fs.createReadStream(from),
-    async function* (src) {
-      for await (const chunk of src as AsyncIterable<Buffer>) {
-        h.update(chunk);
-        size += chunk.length;
-        yield chunk;
-      }
-    },
-    fs.createWriteStream(to, { flags: 'wx', mode }),
-  );
-  fs.chmodSync(to, mode); // The umask may have taken bits away: the copy has exactly the original's.
-  return { path: rel, size, sha256: h.digest('hex') };
-}
-
-/** copyHashed, or null when the file is gone before or while it is read (deleted meanwhile). */
-export async function copyIfPresent(from: string, to: string, rel: string): Promise<FileEntry | null> {
+/** encryptFile into the backup, or null when the file is gone before or while it is read (deleted meanwhile). */
+export async function encryptIfPresent(from: string, to: string, rel: string, key: Buffer): Promise<FileEntry | null> {
   try {
-    return await copyHashed(from, to, rel);
+    const { plain, stored } = await encryptFile(from, to, rel, key);
+    return { path: rel, ...plain, stored };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || fs.existsSync(from)) throw e;
     fs.rmSync(to, { force: true });
@@ -68,8 +52,9 @@ export function walkFiles(root: string): string[] {
   return out;
 }
 
+/** SHA256SUMS lists the files as stored (encrypted), so `sha256sum -c` checks the media without the key. */
 export function writeSums(dir: string, entries: FileEntry[]): void {
-  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), entries.map((e) => `${e.sha256}  ${e.path}\n`).join(''));
+  fs.writeFileSync(path.join(dir, 'SHA256SUMS'), entries.map((e) => `${e.stored?.sha256 ?? e.sha256}  ${e.path}\n`).join(''));
 }
 
 export function readSums(dir: string): Array<{ path: string; sha256: string }> {

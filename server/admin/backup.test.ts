@@ -17,6 +17,7 @@ import { loadConfig } from '../config.ts';
 import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner } from '../audit/signer.ts';
 import { MovableClock } from '../clock.ts';
+import { decryptFile, encryptFile, loadBackupKey } from './backup-crypt.ts';
 
 let sys: TestSystem;
 const scan = randomBytes(50_000);
@@ -45,15 +46,21 @@ test.after.always(async () => {
 
 /**
  * A target for a restore: an empty folder and, on PostgreSQL, an empty database. The TOTP key is
- * copied over from the old installation as README says (keys never travel in a backup), unless withKey is false.
+ * copied over from the old installation as README says (keys never travel in a backup), unless withKey is false;
+ * the backup key likewise, unless backupKey is false.
  */
-async function emptyTarget(name: string, { withKey = true } = {}): Promise<{ dataDir: string; databaseUrl?: string }> {
+async function emptyTarget(name: string, { withKey = true, backupKey = true } = {}): Promise<{ dataDir: string; databaseUrl?: string }> {
   const dataDir = path.join(tmp, name);
   fs.mkdirSync(dataDir);
   if (withKey) {
     fs.mkdirSync(path.join(dataDir, 'keys'), { mode: 0o700 });
     fs.copyFileSync(sys.testDb.config.totpKeyFile, path.join(dataDir, 'keys', 'totp-aes256.key'));
     fs.chmodSync(path.join(dataDir, 'keys', 'totp-aes256.key'), 0o600);
+  }
+  // The backup key too, kept apart from the media as README says, unless backupKey is false.
+  if (backupKey && fs.existsSync(sys.testDb.config.backup.keyFile)) {
+    fs.mkdirSync(path.join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(sys.testDb.config.backup.keyFile, path.join(dataDir, 'keys', 'backup-aes256.key'));
   }
   if (!usingPg) return { dataDir };
   const db = `dangan_r_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -187,7 +194,7 @@ test.serial('a damaged backup is refused before anything is replaced', async (t)
   const res = npmScript('restore', [damaged], target);
   t.is(res.status, 1);
   t.regex(res.stderr, /拒绝恢复.*page-001\.jpg: sha256 does not match/);
-  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+  t.deepEqual(written(target.dataDir), [], 'nothing written');
   if (target.databaseUrl) {
     const db = knexFactory({ client: 'pg', connection: target.databaseUrl, pool: { min: 0, max: 1 } });
     const r = await db.raw(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'`);
@@ -395,9 +402,9 @@ test.serial('a backup under load: uploads still being written are skipped, a fil
   t.false(paths.some((p: string) => /\.(part|tmp)$/.test(p)), 'no upload still being written');
   fs.rmSync(caseDir, { recursive: true });
 
-  const { copyIfPresent } = await import('./backup-files.ts');
+  const { encryptIfPresent } = await import('./backup-files.ts');
   const to = path.join(tmp, 'gone', 'x.pdf');
-  t.is(await copyIfPresent(path.join(tmp, 'no-such-file.pdf'), to, 'files/x.pdf'), null);
+  t.is(await encryptIfPresent(path.join(tmp, 'no-such-file.pdf'), to, 'files/x.pdf', randomBytes(32)), null);
   t.false(fs.existsSync(to));
 });
 
@@ -414,16 +421,18 @@ test.serial('a backup that fails is in the audit log as a failure, with its reas
   t.regex(JSON.parse(row.detail).reason, /备份目录不为空/);
 });
 
-/** Rewrites a backup's hashes after a change, as someone with a newer Dangan's backup would have them. */
-async function reseal(folder: string) {
+/** Rewrites a backup's hashes after a change (database: the new database entry), as someone with a newer Dangan's backup would have them. */
+async function reseal(folder: string, database?: { size: number; sha256: string; stored: { size: number; sha256: string } }) {
   const mfile = path.join(folder, 'manifest.json');
   const m = JSON.parse(fs.readFileSync(mfile, 'utf8'));
-  const db = path.join(folder, m.database.path);
-  m.database = { ...m.database, size: fs.statSync(db).size, sha256: sha256(db) };
+  if (database) m.database = { ...m.database, ...database };
   fs.writeFileSync(mfile, JSON.stringify(m, null, 2) + '\n');
   const entries = [{ path: 'manifest.json', sha256: sha256(mfile) }, m.database, ...m.files];
-  fs.writeFileSync(path.join(folder, 'SHA256SUMS'), entries.map((e: { path: string; sha256: string }) => `${e.sha256}  ${e.path}\n`).join(''));
+  fs.writeFileSync(path.join(folder, 'SHA256SUMS'), entries.map((e: { path: string; sha256: string; stored?: { sha256: string } }) => `${e.stored?.sha256 ?? e.sha256}  ${e.path}\n`).join(''));
 }
+
+/** What a refused restore left in the target, besides the keys the operator put there. */
+const written = (dataDir: string) => fs.readdirSync(dataDir).filter((n) => n !== 'keys');
 
 test.serial('a backup from a newer version (a migration this code lacks) is refused before anything is replaced; the manifest names version and last migration', async (t) => {
   const out = path.join(tmp, 'cli-backup');
@@ -435,20 +444,26 @@ test.serial('a backup from a newer version (a migration this code lacks) is refu
   const newer = path.join(tmp, 'newer');
   fs.cpSync(out, newer, { recursive: true });
   const Database = (await import('better-sqlite3')).default;
-  const copy = new Database(path.join(newer, m.database.path));
+  // Opened with the backup key, changed, sealed again: a backup a newer Dangan of this office made.
+  const key = loadBackupKey(sys.testDb.config.backup.keyFile)!;
+  const plain = path.join(tmp, 'newer.sqlite');
+  await decryptFile(path.join(newer, m.database.path), plain, m.database.path, key);
+  const copy = new Database(plain);
   copy.prepare(`INSERT INTO knex_migrations (name, batch, migration_time) VALUES ('20991231_0000_future.ts', 99, 0)`).run();
   copy.close();
+  fs.rmSync(path.join(newer, m.database.path));
+  const sealed = await encryptFile(plain, path.join(newer, m.database.path), m.database.path, key);
   const mm = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
   mm.app = { ...mm.app, version: '9.0.0', lastMigration: '20991231_0000_future.ts' };
   mm.tables.knex_migrations += 1;
   fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(mm));
-  await reseal(newer);
+  await reseal(newer, { ...sealed.plain, stored: sealed.stored });
   t.is(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: newer }).status, 0, 'a sound backup otherwise');
   const target = await emptyTarget('from-newer', { withKey: false });
   const res = npmScript('restore', [newer, '--force'], target);
   t.is(res.status, 1);
   t.regex(res.stderr, /拒绝恢复.*备份来自较新的版本 9\.0\.0（其数据库含本程序没有的 1 个迁移：20991231_0000_future\.ts）.*upgrade Dangan/);
-  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+  t.deepEqual(written(target.dataDir), [], 'nothing written');
   const check = npmScript('restore', [newer, '--check'], target);
   t.is(check.status, 1);
   t.regex(check.stderr, /备份来自较新的版本/);
@@ -492,7 +507,7 @@ test.serial('whatever is named instead of a backup, the refusal says what is wro
       t.notRegex(res.stderr, /SyntaxError|Unexpected|\n\s+at /, 'no raw parser message or stack');
     }
   }
-  t.deepEqual(fs.readdirSync(target.dataDir), [], 'nothing written');
+  t.deepEqual(written(target.dataDir), [], 'nothing written');
 });
 
 test.serial('while a backup runs, the status says so, since when and for whom', async (t) => {
@@ -559,5 +574,5 @@ test.serial('the manifest is signed with the audit key: checked here it is trust
     t.is(res.status, 1);
     t.regex(res.stderr, /拒绝恢复 \/ restore refused: manifest\.json 的签名不符，清单在备份后被改动过 \/ The signature of manifest\.json does not match/);
   }
-  t.deepEqual(fs.readdirSync(refused.dataDir), [], 'nothing written');
+  t.deepEqual(written(refused.dataDir), [], 'nothing written');
 });

@@ -1,7 +1,8 @@
 // Backups (数据备份): the database (SQLite's online backup API through better-sqlite3, or
 // pg_dump inside one REPEATABLE READ snapshot on PostgreSQL) plus the files of the data folder
-// (the page scans and other uploads), into one folder with a manifest (row counts, the audit head,
-// the size and sha256 of every file) and SHA256SUMS. The audit key's public half goes along so a
+// (the page scans and other uploads), each encrypted with the backup key (backup-crypt.ts), into
+// one folder with a manifest (row counts, the audit head, the size and sha256 of every file, as it
+// was and as stored) and SHA256SUMS (of the stored files). The audit key's public half goes along so a
 // restored system can still verify its checkpoints; the private key never does. Each backup is
 // signed into the audit chain first (a checkpoint), then recorded in the ledger and the audit log.
 import fs from 'node:fs';
@@ -17,11 +18,14 @@ import { AppError, errors } from '../errors.ts';
 import type { Actor, AuditLog } from '../audit/service.ts';
 import type { SignedCheckpoint } from '../audit/signer.ts';
 import { createHash } from 'node:crypto';
-import { copyIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
+import { encryptIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
+import { backupKeyId, ENCRYPTION, encryptFile, loadOrCreateBackupKey } from './backup-crypt.ts';
 import * as store from './store.ts';
 import { fileURLToPath } from 'node:url';
 
-export const MANIFEST_FORMAT = 'dangan-backup/1';
+/** 2: files encrypted (manifest.encryption). 1: the older backups in clear, still restored with a warning. */
+export const MANIFEST_FORMAT = 'dangan-backup/2';
+export const MANIFEST_FORMAT_CLEAR = 'dangan-backup/1';
 export const MANIFEST_SIG = 'manifest.sig';
 export const MANIFEST_SIG_PURPOSE = 'dangan-backup-manifest/1';
 
@@ -39,7 +43,9 @@ export const MEDIA = ['disk', 'optical', 'usb', 'tape', 'remote'] as const;
 export type Medium = (typeof MEDIA)[number];
 
 export interface BackupManifest {
-  format: typeof MANIFEST_FORMAT;
+  format: typeof MANIFEST_FORMAT | typeof MANIFEST_FORMAT_CLEAR;
+  /** How the database and files/ are encrypted and under which key (its id, not the key); absent in format 1. */
+  encryption?: { algorithm: typeof ENCRYPTION; keyId: string };
   createdAt: string;
   kind: 'sqlite' | 'pg';
   database: FileEntry;
@@ -83,7 +89,7 @@ function dataEntries(config: Config, outDir: string): string[] {
     const rel = path.relative(config.dataDir, p);
     return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep)[0] : null;
   };
-  for (const p of [outDir, config.backup.dir, path.dirname(config.audit.keyFile)]) {
+  for (const p of [outDir, config.backup.dir, path.dirname(config.audit.keyFile), path.dirname(config.backup.keyFile), path.dirname(config.totpKeyFile)]) {
     const top = inside(p);
     if (top) skip.add(top);
   }
@@ -262,14 +268,21 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
 
   // The checkpoint goes into the copy: a restored system can verify its chain up to here.
   await whileBusy(() => audit.checkpoint('backup'));
+  const key = loadOrCreateBackupKey(config.backup.keyFile);
   const dir = opts.outDir ? claimGivenFolder(path.resolve(opts.outDir)) : claimNewFolder(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'));
+  // The snapshot in clear stays in the data folder (which holds it in clear anyway), never on the
+  // backup medium, where a deleted file can still be read back.
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(config.dataDir, '.backup-'));
   try {
     const kind = isPg(db) ? 'pg' : 'sqlite';
     fs.mkdirSync(path.join(dir, 'database'));
     const dbRel = kind === 'pg' ? 'database/dangan.pgdump' : `database/${SQLITE_FILE}`;
-    const dbFile = path.join(dir, dbRel);
-    const snap = kind === 'pg' ? await snapshotPg(db, config.databaseUrl!, dbFile) : await snapshotSqlite(config, dbFile);
-    const database: FileEntry = { path: dbRel, size: fs.statSync(dbFile).size, sha256: await sha256File(dbFile) };
+    const plainDb = path.join(work, path.basename(dbRel));
+    const snap = kind === 'pg' ? await snapshotPg(db, config.databaseUrl!, plainDb) : await snapshotSqlite(config, plainDb);
+    const sealed = await encryptFile(plainDb, path.join(dir, dbRel), dbRel, key);
+    fs.rmSync(work, { recursive: true, force: true });
+    const database: FileEntry = { path: dbRel, ...sealed.plain, stored: sealed.stored };
 
     const files: FileEntry[] = [];
     for (const top of dataEntries(config, dir)) {
@@ -284,10 +297,11 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
       // An upload being written (…part, …tmp) is not a file of the system yet; it becomes one (or
       // goes) when the upload ends. A file deleted between listing and copying is not in the copy.
       for (const rel of rels.filter((r) => !TEMPORARY.test(r))) {
-        const entry = await copyIfPresent(path.join(config.dataDir, rel), path.join(dir, 'files', rel), `files/${rel}`);
+        const entry = await encryptIfPresent(path.join(config.dataDir, rel), path.join(dir, 'files', rel), `files/${rel}`, key);
         if (entry) files.push(entry);
       }
     }
+    // Public keys stay in clear: nothing secret, and they let anyone check manifest.sig without the backup key.
     fs.mkdirSync(path.join(dir, 'keys'));
     const keyDir = path.dirname(config.audit.keyFile);
     const publicKeys = [[`${audit.signer.keyId()}.pub.pem`, audit.signer.publicKeyPem()]];
@@ -298,7 +312,8 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     }
 
     const app = { version: appVersion(), lastMigration: snap.migrations.at(-1) ?? null, migrations: snap.migrations.length };
-    const manifest: BackupManifest = { format: MANIFEST_FORMAT, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium, app };
+    const encryption = { algorithm: ENCRYPTION, keyId: backupKeyId(key) };
+    const manifest: BackupManifest = { format: MANIFEST_FORMAT, encryption, createdAt, kind, database, tables: snap.tables, auditHead: snap.auditHead, files, operator, medium, app };
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
     fs.writeFileSync(path.join(dir, 'manifest.json'), manifestBytes);
     const manifestEntry: FileEntry = { path: 'manifest.json', size: fs.statSync(path.join(dir, 'manifest.json')).size, sha256: await sha256File(path.join(dir, 'manifest.json')) };
@@ -308,7 +323,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     fs.writeFileSync(path.join(dir, MANIFEST_SIG), JSON.stringify(sig, null, 2) + '\n');
     const sigEntry: FileEntry = { path: MANIFEST_SIG, size: fs.statSync(path.join(dir, MANIFEST_SIG)).size, sha256: await sha256File(path.join(dir, MANIFEST_SIG)) };
     writeSums(dir, [manifestEntry, sigEntry, database, ...files]);
-    const size = [manifestEntry, sigEntry, database, ...files].reduce((s, f) => s + f.size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
+    const size = [manifestEntry, sigEntry, database, ...files].reduce((s, f) => s + (f.stored ?? f).size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
 
     return await whileBusy(() => db.transaction(async (trx) => {
       const row = await store.insertBackup(trx, {
@@ -338,5 +353,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     // Nothing half-done: a failed backup leaves no folder that looks like a backup.
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,7 @@
 // Restore (数据恢复) from a backup folder. Everything is verified before anything is replaced:
-// the manifest's format, every file against SHA256SUMS and the manifest, the SQLite copy's
+// the manifest's format, every file against SHA256SUMS and the manifest, every encrypted file
+// decrypted and its chunks authenticated with the backup key (a missing or wrong key, an altered
+// or cut file, is refused here), the SQLite copy's
 // integrity and row counts, and that the target is empty (or --force, which moves what was there
 // into pre-restore-<time>/ rather than deleting it; on PostgreSQL it drops and recreates the
 // tables). Afterwards the row counts are compared with the manifest and the audit chain is
@@ -15,7 +17,9 @@ import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner, keyIdOf } from '../audit/signer.ts';
 import type { VerifyResult } from '../audit/verify.ts';
 import { readSums, runPgTool, sha256File } from './backup-files.ts';
-import { MANIFEST_FORMAT, MANIFEST_SIG, MANIFEST_SIG_PURPOSE, manifestDigest, SQLITE_FILE, type BackupManifest, type ManifestSignature } from './backup.ts';
+import { BackupDecryptError, backupKeyId, decryptFile, loadBackupKey } from './backup-crypt.ts';
+import { AppError } from '../errors.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_CLEAR, MANIFEST_SIG, MANIFEST_SIG_PURPOSE, manifestDigest, SQLITE_FILE, type BackupManifest, type ManifestSignature } from './backup.ts';
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import { z } from '../http/zod.ts';
@@ -24,10 +28,12 @@ import { checkTotpKey, type TotpKeyCheck } from '../people/totp-key-check.ts';
 
 export class RestoreError extends Error {}
 
-const entry = z.object({ path: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const digest = { size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) };
+const entry = z.object({ path: z.string().min(1), ...digest, stored: z.object(digest).optional() });
 /** What restore relies on in manifest.json; anything else in it is kept as it is. */
 const manifestShape = z.object({
   format: z.string(),
+  encryption: z.object({ algorithm: z.string(), keyId: z.string() }).optional(),
   createdAt: z.string(),
   kind: z.enum(['sqlite', 'pg']),
   database: entry,
@@ -48,6 +54,8 @@ export interface RestoreReport {
   signature: SignatureCheck;
   /** Whether TOTP_KEY_FILE (never in a backup) opens the restored second factors. */
   totpKey: TotpKeyCheck;
+  /** false: an older backup (format 1) kept in clear, restored with a warning. */
+  encrypted: boolean;
 }
 
 /** The migrations this code has, as knex_migrations names them (their .ts file names). */
@@ -107,8 +115,45 @@ export function checkManifestSignature(folder: string, trusted: Map<string, KeyO
   throw bad();
 }
 
-/** Checks a backup folder without touching anything; returns its manifest. */
-export async function verifyBackup(folder: string): Promise<BackupManifest> {
+export interface VerifiedBackup {
+  manifest: BackupManifest;
+  /** false for an older backup (format 1), whose files are in clear. */
+  encrypted: boolean;
+  /** The database copy in clear: in the backup (format 1), or decrypted into the work folder. */
+  database: string;
+  key: Buffer | null;
+  /** Removes what was decrypted for the check. */
+  dispose(): void;
+}
+
+/** The backup key that opens this manifest's files, or a refusal that says which file to bring. */
+function keyFor(manifest: BackupManifest, keyFile: string): Buffer {
+  let key: Buffer | null;
+  try {
+    key = loadBackupKey(keyFile);
+  } catch (e) {
+    throw e instanceof AppError ? new RestoreError(e.message) : e;
+  }
+  const id = manifest.encryption!.keyId;
+  if (!key) {
+    throw new RestoreError(
+      `备份已加密，但备份密钥文件 ${keyFile} 不存在：请把制作该备份的安装的备份密钥（其数据目录下的 keys/backup-aes256.key，或其 BACKUP_KEY_FILE 所指文件，密钥标识 ${id}）复制到此处，权限 600 / The backup is encrypted and the backup key file ${keyFile} does not exist: copy the backup key of the installation that made it (keys/backup-aes256.key in its data folder, or the file its BACKUP_KEY_FILE names; key id ${id}) here, mode 600`,
+    );
+  }
+  if (backupKeyId(key) !== id) {
+    throw new RestoreError(
+      `备份密钥不符：该备份由密钥 ${id} 加密，${keyFile} 中是密钥 ${backupKeyId(key)}：请换成制作该备份的安装的备份密钥 / Wrong backup key: the backup was encrypted with key ${id}, ${keyFile} holds key ${backupKeyId(key)}: use the backup key of the installation that made it`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Checks a backup folder without replacing anything: every file, and for an encrypted backup every
+ * chunk of every file decrypted and authenticated. The database copy is decrypted into a folder
+ * under workDir (the data folder: it holds the database in clear anyway), which dispose() removes.
+ */
+export async function verifyBackup(folder: string, opts: { keyFile: string; workDir: string }): Promise<VerifiedBackup> {
   if (!fs.existsSync(folder)) throw new RestoreError(`备份目录不存在：${folder} / No backup folder at ${folder}`);
   if (!fs.statSync(folder).isDirectory()) {
     throw new RestoreError(`${folder} 是一个文件，不是备份目录：请给出含 manifest.json 的备份目录 / ${folder} is a file, not a backup folder: name the folder that holds manifest.json`);
@@ -127,7 +172,15 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
     throw new RestoreError(`manifest.json 内容不完整或有误（${where}），备份已损坏或被改动 / manifest.json lacks or garbles what a backup lists (${where}): the backup is damaged or was altered`);
   }
   const manifest = raw as BackupManifest;
-  if (manifest.format !== MANIFEST_FORMAT) throw new RestoreError(`未知的备份格式 ${manifest.format} / Unknown backup format ${manifest.format}`);
+  if (manifest.format !== MANIFEST_FORMAT && manifest.format !== MANIFEST_FORMAT_CLEAR) throw new RestoreError(`未知的备份格式 ${manifest.format} / Unknown backup format ${manifest.format}`);
+  const encrypted = manifest.format === MANIFEST_FORMAT;
+  if (encrypted && !manifest.encryption) throw new RestoreError('manifest.json 未说明加密方式（encryption），备份已损坏或被改动 / manifest.json lacks its encryption entry: the backup is damaged or was altered');
+  // In an encrypted backup only the public keys are in clear: a file in clear elsewhere was put there.
+  const sealed = [manifest.database, ...manifest.files].filter((e) => !e.path.startsWith('keys/'));
+  if (encrypted) {
+    const clear = sealed.find((e) => !e.stored);
+    if (clear) throw new RestoreError(`${clear.path}：加密的备份中出现未加密的文件，备份被改动过 / ${clear.path}: listed in clear in an encrypted backup: the backup was altered`);
+  }
   let sums: Array<{ path: string; sha256: string }>;
   try {
     sums = readSums(folder);
@@ -136,7 +189,7 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
   }
   const listed = new Map(sums.map((s) => [s.path, s.sha256]));
   for (const e of [manifest.database, ...manifest.files]) {
-    if (listed.get(e.path) !== e.sha256) throw new RestoreError(`${e.path}：不在 SHA256SUMS 中或校验值不同 / ${e.path}: not in SHA256SUMS or listed with another hash`);
+    if (listed.get(e.path) !== (e.stored ?? e).sha256) throw new RestoreError(`${e.path}：不在 SHA256SUMS 中或校验值不同 / ${e.path}: not in SHA256SUMS or listed with another hash`);
   }
   if (!listed.has('manifest.json')) throw new RestoreError('SHA256SUMS 未包含 manifest.json / SHA256SUMS does not cover manifest.json');
   for (const s of sums) {
@@ -147,21 +200,58 @@ export async function verifyBackup(folder: string): Promise<BackupManifest> {
   }
   // PostgreSQL's dump cannot be read without restoring it: the manifest's record (newer backups) says.
   if (manifest.kind === 'pg' && manifest.app?.lastMigration) refuseNewer(manifest, [manifest.app.lastMigration]);
-  if (manifest.kind === 'sqlite') {
-    const copy = new Database(path.join(folder, manifest.database.path), { readonly: true, fileMustExist: true });
-    try {
-      const check = copy.prepare('PRAGMA integrity_check').pluck().all();
-      if (check.length !== 1 || check[0] !== 'ok') throw new RestoreError(`数据库副本未通过完整性检查 / The database copy fails integrity_check: ${check.slice(0, 3).join('; ')}`);
-      for (const [t, n] of Object.entries(manifest.tables)) {
-        const actual = Number(copy.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get());
-        if (actual !== n) throw new RestoreError(`数据库副本中 ${t} 有 ${actual} 行，清单记为 ${n} 行 / database copy: ${t} has ${actual} rows, the manifest says ${n}`);
+  // The medium checks out (SHA256SUMS needs no key); now what only the key can tell.
+  const key = encrypted ? keyFor(manifest, opts.keyFile) : null;
+
+  const stored = (e: { path: string }) => path.join(folder, ...e.path.split('/'));
+  let work: string | null = null;
+  const dispose = () => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    let database = stored(manifest.database);
+    if (key) {
+      fs.mkdirSync(opts.workDir, { recursive: true });
+      work = fs.mkdtempSync(path.join(opts.workDir, '.restore-'));
+      database = path.join(work, path.basename(manifest.database.path));
+      for (const e of sealed) {
+        const got = await openChecked(stored(e), e === manifest.database ? database : null, e.path, key);
+        if (got.sha256 !== e.sha256 || got.size !== e.size) {
+          throw new RestoreError(`${e.path}：解密后的内容与清单不符 / ${e.path}: decrypted, it is not the file the manifest lists`);
+        }
       }
-      if ('knex_migrations' in manifest.tables) refuseNewer(manifest, copy.prepare('SELECT name FROM knex_migrations').pluck().all() as string[]);
-    } finally {
-      copy.close();
     }
+    if (manifest.kind === 'sqlite') checkSqliteCopy(manifest, database);
+    return { manifest, encrypted, database, key, dispose };
+  } catch (e) {
+    dispose();
+    throw e;
   }
-  return manifest;
+}
+
+/** decryptFile, its failure said as a refusal. */
+async function openChecked(from: string, to: string | null, rel: string, key: Buffer) {
+  try {
+    return await decryptFile(from, to, rel, key);
+  } catch (e) {
+    if (e instanceof BackupDecryptError) throw new RestoreError(`解密校验失败，备份已损坏或被改动：${e.message}`);
+    throw e;
+  }
+}
+
+function checkSqliteCopy(manifest: BackupManifest, file: string): void {
+  const copy = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const check = copy.prepare('PRAGMA integrity_check').pluck().all();
+    if (check.length !== 1 || check[0] !== 'ok') throw new RestoreError(`数据库副本未通过完整性检查 / The database copy fails integrity_check: ${check.slice(0, 3).join('; ')}`);
+    for (const [t, n] of Object.entries(manifest.tables)) {
+      const actual = Number(copy.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get());
+      if (actual !== n) throw new RestoreError(`数据库副本中 ${t} 有 ${actual} 行，清单记为 ${n} 行 / database copy: ${t} has ${actual} rows, the manifest says ${n}`);
+    }
+    if ('knex_migrations' in manifest.tables) refuseNewer(manifest, copy.prepare('SELECT name FROM knex_migrations').pluck().all() as string[]);
+  } finally {
+    copy.close();
+  }
 }
 
 async function pgTableCount(config: Config): Promise<number> {
@@ -207,8 +297,19 @@ async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<
   }
 }
 
-export async function restoreBackup(config: Config, folder: string, opts: { force?: boolean; /** --operator: a name as stated, beside the OS account. */ operatorLabel?: string } = {}): Promise<RestoreReport> {
-  const manifest = await verifyBackup(folder);
+type RestoreOptions = { force?: boolean; /** --operator: a name as stated, beside the OS account. */ operatorLabel?: string };
+
+export async function restoreBackup(config: Config, folder: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
+  const verified = await verifyBackup(folder, { keyFile: config.backup.keyFile, workDir: config.dataDir });
+  try {
+    return await restoreVerified(config, folder, verified, opts);
+  } finally {
+    verified.dispose();
+  }
+}
+
+async function restoreVerified(config: Config, folder: string, backup: VerifiedBackup, opts: RestoreOptions): Promise<RestoreReport> {
+  const { manifest, key } = backup;
   const signature = checkManifestSignature(folder, new CheckpointSigner(config.audit.keyFile).trustedKeys());
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
   if (manifest.kind !== kind) throw new RestoreError(`${manifest.kind === 'pg' ? 'PostgreSQL' : 'SQLite'} 的备份不能恢复到 ${kind === 'pg' ? 'PostgreSQL' : 'SQLite'} / A ${manifest.kind} backup cannot be restored into ${kind}`);
@@ -238,7 +339,8 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
   // Checkpoints witnessed after the backup describe rows the restored database does not have.
   if (fs.existsSync(witness)) moveAside(witness, path.basename(witness));
 
-  const src = path.join(folder, ...manifest.database.path.split('/'));
+  // The database copy verified (decrypted into the data folder, or in clear in an older backup).
+  const src = backup.database;
   if (kind === 'sqlite') {
     const tmp = path.join(config.dataDir, `${SQLITE_FILE}.restoring`);
     fs.copyFileSync(src, tmp);
@@ -250,7 +352,8 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
   for (const f of manifest.files.filter((e) => e.path.startsWith('files/'))) {
     const to = path.join(config.dataDir, ...f.path.split('/').slice(1));
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(path.join(folder, ...f.path.split('/')), to);
+    if (key) await openChecked(path.join(folder, ...f.path.split('/')), to, f.path, key);
+    else fs.copyFileSync(path.join(folder, ...f.path.split('/')), to);
   }
   // Public keys of the backup become trusted here (retired keys), unless one is this system's own.
   const signer = new CheckpointSigner(config.audit.keyFile);
@@ -279,9 +382,9 @@ export async function restoreBackup(config: Config, folder: string, opts: { forc
       action: 'backup.restore',
       objectType: 'backup',
       outcome: ok ? 'success' : 'failure',
-      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state, signature: signature.state, ...(opts.operatorLabel ? { operatorLabel: opts.operatorLabel.slice(0, 100) } : {}) },
+      detail: { createdAt: manifest.createdAt, auditSeq: manifest.auditHead.seq, tables: Object.keys(manifest.tables).length, countsMatch: !countMismatches.length, chainOk: verified.ok, totpKey: totpKey.state, signature: signature.state, encrypted: backup.encrypted, ...(opts.operatorLabel ? { operatorLabel: opts.operatorLabel.slice(0, 100) } : {}) },
     });
-    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey, signature };
+    return { ok, kind, createdAt: manifest.createdAt, tables: Object.keys(manifest.tables).length, countMismatches, audit: verified, movedAsideTo: aside, totpKey, signature, encrypted: backup.encrypted };
   } finally {
     await db.destroy();
   }
