@@ -116,6 +116,21 @@ export class InboxService {
     return { ...counts, applicationsOpen, dueSoonHours: this.cfg.dueSoonHours, serverTime: w.now };
   }
 
+  /**
+   * 办理回避: the claims the user holds on cases about a cadre they must avoid. The tie releases them
+   * when it is made (workflow/held-tasks.ts); one it did not (a claim from before that code, a tie
+   * written by a restore) is left out of the inbox with the rest of the cadre's cases and its task
+   * page is 404, so it is listed here to be given back (unclaim, which the holder may make whatever
+   * the tie) — by the step and the process only: the holder must avoid the cadre, so nothing of the
+   * case (number, subject, applicant, form). A step the process assigned to the person by name
+   * cannot be given back (stranded: the process administrators are told), so it is not offered.
+   */
+  async avoidedHolds(user: SessionUser) {
+    const tied = await this.access.excludedCadreIds(this.db, user.id);
+    const rows = await store.heldOnCasesAbout(this.db, user.id, tied);
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, processName: r.process_name ?? r.process_key, claimedAt: r.claimed_at })) };
+  }
+
   async facets(user: SessionUser, filter: InboxFilterName) {
     return store.inboxFacets(this.db, filter, await this.keyOf(user));
   }

@@ -18,6 +18,7 @@ import {
   startResult,
   facetsQuery,
   inboxFacets,
+  avoidedHolds,
   inboxSummary,
   taskDetail,
   taskList,
@@ -110,6 +111,15 @@ export function workflowRoutes(s: Services) {
         const { serverTime: _t, ...counts } = r;
         return conditional(req, res, counts, r);
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/tasks/avoided',
+      summary: '办理回避: the tasks I hold on cases about a cadre I must avoid, to give back — the step and the process only',
+      tags: ['tasks'],
+      permission: 'task.read',
+      response: avoidedHolds,
+      handler: ({ user }) => s.inbox.avoidedHolds(user),
     }),
     route({
       method: 'get',

@@ -183,6 +183,22 @@ export const inboxSummary = z
   })
   .openapi('InboxSummary');
 
+export const avoidedHolds = z
+  .object({
+    items: z.array(
+      z.object({
+        id: uuid,
+        name: z.string().openapi({ description: 'the step (任务) as the diagram names it' }),
+        processName: z.string(),
+        claimedAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('AvoidedHolds', {
+    description:
+      '办理回避: the open tasks the caller holds (claimed) on cases about a cadre they must avoid (self, relative, avoidance list), which they may no longer open but give back (POST /api/tasks/:id/unclaim). Nothing of the case: no case number, subject, cadre or form.',
+  });
+
 const facet = z.object({ id: z.string(), name: z.string(), count: z.number().int() });
 export const inboxFacets = z.object({ processes: z.array(facet), units: z.array(facet) }).openapi('InboxFacets');
 export const facetsQuery = z.object({ filter: z.enum(['mine', 'candidate', 'completed', 'open']).default('open') }).strict();

@@ -206,6 +206,18 @@ export async function completedBy(
   return { rows, total: Number(n) };
 }
 
+/** The open candidate tasks a user holds on cases about these cadres, oldest claim first (InboxService.avoidedHolds). */
+export async function heldOnCasesAbout(q: Q, userId: number, cadreIds: number[]): Promise<Array<Pick<TaskRow, 'id' | 'name' | 'process_key' | 'claimed_at'> & { process_name: string | null }>> {
+  if (!cadreIds.length) return [];
+  return q('tasks as t')
+    .join('workflow_cases as c', 'c.instance_id', 't.instance_id')
+    .where({ 't.assignee_id': userId, 't.status': 'open' })
+    .whereNotNull('t.candidate_role')
+    .whereIn('c.cadre_id', cadreIds)
+    .orderBy([{ column: 't.claimed_at' }, { column: 't.id' }])
+    .select('t.id', 't.name', 't.process_key', 't.claimed_at', 'c.process_name');
+}
+
 export interface InboxCounts {
   open: number;
   mine: number;

@@ -2,7 +2,8 @@
 // database here, as a relative recorded by an import or a restore would be — can no longer open or
 // complete the task (404, like an absent one), but can still give it back (退回), so the claim does
 // not stay stuck with someone who may not work it. Before, 退回 was refused as well (404): only the
-// chief's 转办 got the task moving again.
+// chief's 转办 got the task moving again. GET /api/tasks/avoided lists it for him to give back (the
+// inbox's 办理回避 box), by the step and the process only.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { borrowingAtReview, demoCadre } from '../helpers/cases.ts';
@@ -30,10 +31,18 @@ test('a holder tied to the cadre behind the system’s back cannot work the task
   t.like(await db('tasks').where({ id: task.id }).first(), { status: 'open', assignee_id: me.id }, 'nothing released it');
 
   t.is((await holder.get(`/api/tasks/${task.id}`)).status, 404);
+  // The inbox offers it to be given back (办理回避), by the step and the process only.
+  const avoided = await holder.get('/api/tasks/avoided');
+  t.is(avoided.status, 200);
+  t.deepEqual(avoided.body.items.map((x: any) => Object.keys(x).sort()), [['claimedAt', 'id', 'name', 'processName']]);
+  t.like(avoided.body.items[0], { id: task.id, name: '档案管理员受理审查' });
+  t.false(JSON.stringify(avoided.body).includes(cadre.name), 'nothing of the case');
+  t.deepEqual((await (await sys.as('archivist1')).get('/api/tasks/avoided')).body.items, [], 'nobody else’s');
   t.is((await holder.post(`/api/tasks/${task.id}/complete`, { variables: { decision: 'approve', comment: '同意。' } })).status, 404);
   const back = await holder.post(`/api/tasks/${task.id}/unclaim`);
   t.is(back.status, 200, JSON.stringify(back.body));
   t.like(await db('tasks').where({ id: task.id }).first(), { status: 'open', assignee_id: null });
+  t.deepEqual((await holder.get('/api/tasks/avoided')).body.items, [], 'given back, no longer listed');
   // Back with the group: a colleague sees it offered and takes it; the tied archivist may not claim it again.
   const colleague = await sys.as('archivist1');
   t.true((await colleague.get('/api/tasks?filter=candidate&limit=200')).body.items.some((x: any) => x.id === task.id));

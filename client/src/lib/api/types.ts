@@ -208,6 +208,16 @@ export type InboxSummary = {
   serverTime: string;
 };
 
+export type AvoidedHolds = {
+  items: Array<{
+    id: string;
+    /** the step (任务) as the diagram names it */
+    name: string;
+    processName: string;
+    claimedAt: string | null;
+  }>;
+};
+
 export type InboxFacets = {
   processes: Array<{
     id: string;
@@ -2786,6 +2796,13 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: InboxSummary;
+  };
+  /** 办理回避: the tasks I hold on cases about a cadre I must avoid, to give back — the step and the process only */
+  "GET /api/tasks/avoided": {
+    params: never;
+    query: never;
+    body: never;
+    response: AvoidedHolds;
   };
   /** Processes and applying units present in my list, with counts (for the filter menus) */
   "GET /api/tasks/facets": {
