@@ -52,6 +52,8 @@ export interface TemplateInputs {
   env: Record<string, string>;
   clockStart: string;
   demo: boolean;
+  /** Migrated only (helpers/db.ts's starting point), not booted: no seed, no processes, no clock. */
+  migratedOnly?: boolean;
 }
 
 /** The template folder for these inputs (it may not exist yet). */
@@ -59,7 +61,7 @@ export async function templateDir(inputs: TemplateInputs): Promise<string> {
   const pg = process.env.DATABASE_URL ? await pgSystemId(process.env.DATABASE_URL) : 'sqlite';
   const env = Object.fromEntries(Object.entries(inputs.env).sort(([a], [b]) => a.localeCompare(b)));
   const key = createHash('sha256')
-    .update(JSON.stringify({ sources: sourcesHash(), pg, clock: inputs.clockStart, demo: inputs.demo, env }))
+    .update(JSON.stringify({ sources: sourcesHash(), pg, clock: inputs.clockStart, demo: inputs.demo, env, migratedOnly: !!inputs.migratedOnly }))
     .digest('hex')
     .slice(0, 24);
   return path.join(TEMPLATES_DIR, key);
