@@ -31,10 +31,12 @@ export const SERVICE_OUTPUTS: Record<string, readonly string[]> = {
   notifyCopyDisposition: [],
   recordCopyDisposition: [],
   // 材料收集归档, 催收 (server/materials)
-  registerMaterial: ['intakeId', 'intakeNo', 'cadreId', 'archiveId', 'custodianOrgId', 'producerOrgId', 'late', 'handoverDue', 'caseSubject', 'orgScopes'],
+  registerMaterial: ['intakeId', 'intakeNo', 'cadreId', 'archiveId', 'custodianOrgId', 'producerOrgId', 'late', 'handoverDue', 'caseSubject', 'orgScopes', 'filingAction', 'resubmitAction'],
   checkMaterialReview: ['reviewOutcome', 'returnCount'],
   recordResubmission: ['round', 'late', 'handoverDue', 'caseSubject'],
   fileIntoCatalogue: ['materialId', 'seqNo'],
+  returnToReview: ['filingAction'],
+  withdrawReturnedIntake: [],
   openCollectionNotice: ['reminderAfter', 'handoverDueAt', 'noticeId', 'noticeNo', 'producerOrgId', 'custodianOrgId', 'caseSubject'],
   reopenCollectionNotice: ['reminderAfter'],
   notifyHandoverDue: [],

@@ -12,6 +12,8 @@ export const INTAKE_STATUSES: Record<IntakeStatus, { zh: string; en: string }> =
   filed: { zh: '已归档', en: 'Filed' },
   /** The case was withdrawn or terminated before filing. */
   withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+  /** The archive office refused it at 接收鉴别 (拒收), with a reason. */
+  refused: { zh: '已拒收', en: 'Refused' },
 };
 
 /** The review checklist: every item must be ticked to accept (form material-review, field passedChecks). */

@@ -21,7 +21,7 @@ import { appointmentProblems, formedBeforeBirth, handoverTerms, intakeSubject, r
 import * as store from './store.ts';
 import type { IntakeRow, IntakeScanRow, IntakeStatus } from './store.ts';
 import type { ScanFinding } from '../archives/scans.ts';
-import { GONE } from '../archives/codes.ts';
+import { GONE, LEAVING_OR_GONE } from '../archives/codes.ts';
 
 export { registrationProblems } from './rules.ts';
 
@@ -41,13 +41,14 @@ function scansRequired(archive: { digital_status: string }, active: unknown[]): 
  */
 interface ReviewFacts {
   mismatches: KeyFieldMismatch[];
-  archive: { digital_status: string };
+  archive: { digital_status: string; status: string };
   active: IntakeScanRow[];
   scanFindings: ScanFinding[];
 }
 
-function acceptBlocks(f: ReviewFacts): { keyFields?: AppError; scans?: AppError } {
-  const out: { keyFields?: AppError; scans?: AppError } = {};
+function acceptBlocks(f: ReviewFacts): { keyFields?: AppError; scans?: AppError; archive?: AppError } {
+  const out: { keyFields?: AppError; scans?: AppError; archive?: AppError } = {};
+  if (LEAVING_OR_GONE.includes(f.archive.status)) out.archive = leavingArchive();
   if (f.mismatches.length) {
     out.keyFields = errors.rule('key_fields_mismatch', `材料记载的${f.mismatches.map((m) => m.label).join('、')}与档案不一致，须退回 / The material’s key fields differ from the archive; return it`, { mismatches: f.mismatches });
   }
@@ -64,6 +65,10 @@ async function reviewFacts(q: Q, d: MaterialsDeps, intake: IntakeRow): Promise<R
   return { mismatches: keyFieldMismatches(intake, cadre!), archive: archive!, active, scanFindings: active.length ? d.scans.precheck(intake, active) : [] };
 }
 
+/** The archive is leaving or has left: what comes for it goes to the new custodian, not into this catalogue. */
+const leavingArchive = () =>
+  errors.rule('archive_leaving', '该干部的档案正在转出或已转出，材料不能归入本档案，请按材料转递送交新的管档单位 / The cadre’s archive is being transferred or has left; send the material to its new custodian by material transfer', { field: 'decision' });
+
 /** The matches for the English half of a message: "收材-2026-0001 (filed, 4-4-3), 4-4-5". */
 const sameMaterialRefs = (list: store.SameMaterial[]) =>
   list.map((s) => (s.intakeNo ? `${s.intakeNo} (${[s.intakeStatus ? INTAKE_STATUSES[s.intakeStatus].en.toLowerCase() : '', s.seqNo ?? ''].filter(Boolean).join(', ')})` : String(s.seqNo))).join(', ');
@@ -74,7 +79,7 @@ export function materialReviewChoices(d: MaterialsDeps): ChoiceCheck {
     const intake = await store.intakeOfInstance(q, task.instance_id);
     if (!intake || intake.status !== 'received') return [];
     const blocks = acceptBlocks(await reviewFacts(q, d, intake));
-    return [blocks.keyFields, blocks.scans].filter((e) => !!e).map((e) => ({ field: 'decision', value: 'accept', message: e.message }));
+    return [blocks.archive, blocks.keyFields, blocks.scans].filter((e) => !!e).map((e) => ({ field: 'decision', value: 'accept', message: e.message }));
   };
 }
 
@@ -127,6 +132,9 @@ export function intakeServices(d: MaterialsDeps) {
     if (!archive || GONE.includes(archive.status)) {
       throw errors.rule('archive_not_held', '该干部的档案不由本系统的管档单位保管，请按散材料转递办理 / The cadre’s archive is not held by an office in this system; send the material to its custodian');
     }
+    // An archive being transferred leaves with what it holds now: a material filed into it stays
+    // behind on paper. It goes by 材料转递 to the new custodian (DOMAIN.md §6.5.5).
+    if (archive.status === 'transferring') throw leavingArchive();
     const problem = registrationProblems(v, today);
     if (problem) throw errors.rule(problem.rule, problem.message, problem.details);
     const beforeBirth = formedBeforeBirth(String(v.formedDate), cadre);
@@ -227,6 +235,10 @@ export function intakeServices(d: MaterialsDeps) {
       handoverDue,
       caseSubject: intakeSubject(title, cadre.name, late),
       orgScopes: { archivist: archive.custodian_org_id, archive_chief: archive.custodian_org_id },
+      // The choices of 整理归档 and 补正 start as the usual way on, so a form (or an API client)
+      // leaving them out files or resubmits (FEEL refuses a variable it does not know).
+      filingAction: 'file',
+      resubmitAction: 'resubmit',
     };
   }
 
@@ -240,8 +252,19 @@ export function intakeServices(d: MaterialsDeps) {
     const at = iso(clock.now());
     const comment = String(ctx.variables.comment ?? '').trim();
 
+    if (ctx.variables.decision === 'refuse') {
+      // 拒收: the case ends, the unit is told why (the case's end and its comment); a notice it
+      // answered is chased again.
+      if (comment.length < 4) throw errors.rule('refuse_reason', '拒收须写明理由（至少 4 个字） / Give the reason for refusing (at least 4 characters)', { field: 'comment' });
+      await store.updateIntake(ctx.trx, intake.id, { status: 'refused', receiver_id: actor.id, updated_at: at });
+      await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'refused', actor_id: actor.id, at, comment, detail: JSON.stringify({ archiveStatus: facts.archive.status }) });
+      await audit.record(ctx.trx, { actor, action: 'material.refuse', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
+      await undoNoticeAnswer(ctx.trx, d, intake, actor);
+      return { reviewOutcome: 'refused' };
+    }
     if (ctx.variables.decision === 'accept') {
       const blocks = acceptBlocks(facts);
+      if (blocks.archive) throw blocks.archive;
       if (blocks.keyFields) throw blocks.keyFields;
       if (unchecked.length) {
         throw errors.rule('review_checklist', '鉴别要点未全部合格，须退回 / Not every review point passed; return the material', { unchecked: unchecked.map(reviewPoint) });
@@ -275,21 +298,53 @@ export function intakeServices(d: MaterialsDeps) {
   async function recordResubmission(ctx: ServiceContext) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'returned', false);
-    const v = ctx.variables;
     const today = beijingDay(clock.now());
+    // The returned points are corrected here (title, category, copy, approval, delivery): the form
+    // of version 2 carries them, prefilled; a case on the first version's form keeps the
+    // hand-over's values. Checked by the registration's rules.
+    const given = ctx.variables;
+    const keep = (key: string, value: unknown) => (given[key] === undefined && given.title === undefined ? value : given[key]);
+    const v: Record<string, unknown> = {
+      ...given,
+      title: keep('title', intake.title),
+      categoryCode: keep('categoryCode', intake.category_code),
+      isCopy: keep('isCopy', intake.is_copy),
+      copyDate: keep('copyDate', intake.copy_date),
+      copySealed: keep('copySealed', intake.copy_sealed),
+      approvalAuthority: keep('approvalAuthority', intake.approval_authority),
+      approvalDate: keep('approvalDate', intake.approval_date),
+      approvalDocNo: keep('approvalDocNo', intake.approval_doc_no),
+      deliveryMethod: keep('deliveryMethod', intake.delivery_method),
+      confidentialNo: keep('confidentialNo', intake.confidential_no),
+    };
     const formed = String(v.formedDate);
-    if (formed > today) throw errors.rule('formed_date_future', '材料形成时间晚于今天 / The formation date is in the future', { field: 'formedDate' });
+    const title = String(v.title ?? '').trim();
+    if (!title) throw errors.validation([{ field: 'title', message: '必填 / required' }]);
+    const problem = registrationProblems(v, today);
+    if (problem) throw errors.rule(problem.rule, problem.message, problem.details);
     const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
     const beforeBirth = formedBeforeBirth(formed, cadre);
     if (beforeBirth) throw beforeBirth;
+    const category = (await catalog.listCategories(ctx.trx)).find((c) => c.code === v.categoryCode);
+    if (!category || !category.active || category.divided) throw errors.validation([{ field: 'categoryCode', message: '无此类别 / unknown category' }]);
     // A new formation date is a different document handed over today: its period is counted again
     // from that date, and this resubmission is its hand-over (README "材料收集归档").
     let { late, handover_due: handoverDue } = intake;
     if (formed !== intake.formed_date) ({ handoverDue, late } = handoverTerms(formed, today, ctx.params.materialHandoverMonths));
     const at = iso(clock.now());
     const before = {
+      title: intake.title,
+      categoryCode: intake.category_code,
       formedDate: intake.formed_date,
       pages: intake.pages,
+      isCopy: intake.is_copy,
+      copyDate: intake.copy_date,
+      copySealed: intake.copy_sealed,
+      approvalAuthority: intake.approval_authority,
+      approvalDate: intake.approval_date,
+      approvalDocNo: intake.approval_doc_no,
+      deliveryMethod: intake.delivery_method,
+      confidentialNo: intake.confidential_no,
       late: intake.late,
       handoverDue: intake.handover_due,
       statedName: intake.stated_name,
@@ -298,11 +353,23 @@ export function intakeServices(d: MaterialsDeps) {
       statedPartyJoinDate: intake.stated_party_join_date,
     };
     const round = intake.round + 1;
+    const isCopy = v.isCopy === true;
+    const confidential = v.deliveryMethod === 'confidential';
     await store.updateIntake(ctx.trx, intake.id, {
       status: 'received',
       round,
+      title,
+      category_code: category.code,
       formed_date: formed,
       pages: Number(v.pages),
+      is_copy: isCopy,
+      copy_date: isCopy ? str(v.copyDate) : null,
+      copy_sealed: isCopy && v.copySealed === true,
+      approval_authority: str(v.approvalAuthority),
+      approval_date: str(v.approvalDate),
+      approval_doc_no: str(v.approvalDocNo),
+      delivery_method: confidential ? 'confidential' : 'hand',
+      confidential_no: confidential ? str(v.confidentialNo) : null,
       handover_due: handoverDue,
       late,
       stated_name: String(v.statedName).trim(),
@@ -313,7 +380,7 @@ export function intakeServices(d: MaterialsDeps) {
     });
     await store.insertEvent(ctx.trx, { intake_id: intake.id, round, kind: 'resubmitted', actor_id: actor.id, at, comment: String(v.correction ?? '').trim(), detail: JSON.stringify({ before, late, handoverDue }) });
     await audit.record(ctx.trx, { actor, action: 'material.resubmit', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round, late, handoverDue } });
-    return { round, late, handoverDue, caseSubject: intakeSubject(intake.title, cadre.name, late) };
+    return { round, late, handoverDue, caseSubject: intakeSubject(title, cadre.name, late) };
   }
 
   /**
@@ -375,6 +442,16 @@ export function intakeServices(d: MaterialsDeps) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'ledgered', true);
     const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
+    // What was true at 接收鉴别 may not be now: the archive went away, or a 信息更正 changed the
+    // record the key fields were compared with (DOMAIN.md §1.2.5). The way out is 退回接收鉴别.
+    if (LEAVING_OR_GONE.includes(archive.status)) {
+      throw errors.rule('archive_leaving', '档案正在转出或已转出，材料不能归入本档案：请选“退回接收鉴别”后拒收，材料按材料转递送交新的管档单位 / The archive is being transferred or has left: choose “back to review” and refuse the material; it goes to the new custodian', { field: 'filingAction', status: archive.status });
+    }
+    const cadre = (await cadreStore.findCadre(ctx.trx, intake.cadre_id))!;
+    const mismatches = keyFieldMismatches(intake, cadre);
+    if (mismatches.length) {
+      throw errors.rule('key_fields_mismatch', `材料记载的${mismatches.map((m) => m.label).join('、')}与档案不一致（档案已更正），不能归档：请选“退回接收鉴别”后退回补正 / The material’s key fields no longer match the archive; choose “back to review” and return it`, { field: 'filingAction', mismatches });
+    }
     const active = await store.scansOf(ctx.trx, intake.id, { activeOnly: true });
     const missing = scansRequired(archive, active);
     if (missing) throw missing;
@@ -435,5 +512,31 @@ export function intakeServices(d: MaterialsDeps) {
     return { materialId: material.id, seqNo: material.seq_no };
   }
 
-  return { registerMaterial, checkMaterialReview, recordResubmission, fileIntoCatalogue };
+  /** 退回接收鉴别 from 整理归档: the material is reviewed again (then returned to the unit or refused). */
+  async function returnToReview(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const intake = await intakeAt(ctx, 'ledgered', true);
+    const reason = str(ctx.variables.backReason);
+    if (!reason || reason.length < 4) throw errors.rule('back_reason', '须写明退回接收鉴别的原因 / Give the reason for sending it back to review', { field: 'backReason' });
+    const at = iso(clock.now());
+    await store.updateIntake(ctx.trx, intake.id, { status: 'received', accepted_at: null, updated_at: at });
+    await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'reviewAgain', actor_id: actor.id, at, comment: reason, detail: null });
+    await audit.record(ctx.trx, { actor, action: 'material.review_again', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
+    // The next 整理归档 files unless it says otherwise again.
+    return { filingAction: 'file' };
+  }
+
+  /** The producer gives up a returned hand-over (撤回移交 on the resubmit step): the case ends withdrawn. */
+  async function withdrawReturnedIntake(ctx: ServiceContext) {
+    const actor = actorOf(ctx);
+    const intake = await intakeAt(ctx, 'returned', false);
+    const at = iso(clock.now());
+    await store.updateIntake(ctx.trx, intake.id, { status: 'withdrawn', updated_at: at });
+    await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'withdrawn', actor_id: actor.id, at, comment: str(ctx.variables.correction), detail: null });
+    await audit.record(ctx.trx, { actor, action: 'material.withdraw', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
+    await undoNoticeAnswer(ctx.trx, d, intake, actor);
+    return {};
+  }
+
+  return { registerMaterial, checkMaterialReview, recordResubmission, fileIntoCatalogue, returnToReview, withdrawReturnedIntake };
 }

@@ -8,7 +8,7 @@ export const scanParams = z.object({ id: intId, seq: intId });
 
 export const ledgerQuery = z
   .object({
-    status: z.enum(['received', 'returned', 'ledgered', 'filed', 'withdrawn']).optional().openapi({ description: '已接收 / 已退回 / 已入台账 / 已归档 / 已撤回' }),
+    status: z.enum(['received', 'returned', 'ledgered', 'filed', 'withdrawn', 'refused']).optional().openapi({ description: '已接收 / 已退回 / 已入台账 / 已归档 / 已撤回 / 已拒收' }),
     late: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')

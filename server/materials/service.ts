@@ -44,7 +44,7 @@ export class MaterialsService {
       const at = iso(this.d.clock.now());
       if (ev.processKey === 'material-collection') {
         const intake = await store.intakeOfInstance(trx, ev.instanceId);
-        if (!intake || intake.status === 'filed') return;
+        if (!intake || intake.status === 'filed' || intake.status === 'withdrawn' || intake.status === 'refused') return;
         await store.updateIntake(trx, intake.id, { status: 'withdrawn', updated_at: at });
         await store.insertEvent(trx, { intake_id: intake.id, round: intake.round, kind: 'withdrawn', actor_id: null, at, comment: null, detail: null });
         await undoNoticeAnswer(trx, this.d, intake, null);

@@ -5,7 +5,7 @@ import { iso } from '../clock.ts';
 import { endOfBeijingDay, startOfBeijingDay } from '../notify/beijing.ts';
 import { idOf } from '../archives/store.ts';
 
-export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed' | 'withdrawn';
+export type IntakeStatus = 'received' | 'returned' | 'ledgered' | 'filed' | 'withdrawn' | 'refused';
 export type NoticeStatus = 'open' | 'answered' | 'withdrawn';
 
 export interface IntakeRow {
@@ -52,7 +52,7 @@ export interface IntakeEventRow {
   id: number;
   intake_id: number;
   round: number;
-  kind: 'registered' | 'returned' | 'resubmitted' | 'accepted' | 'filed' | 'withdrawn';
+  kind: 'registered' | 'returned' | 'resubmitted' | 'accepted' | 'filed' | 'withdrawn' | 'refused' | 'reviewAgain';
   actor_id: number | null;
   at: string;
   comment: string | null;
@@ -330,7 +330,7 @@ export async function sameMaterials(
   const unitOnly = m.producerOrgId !== undefined;
   const intakes = await q('material_intakes')
     .where({ cadre_id: m.cadreId, category_code: m.categoryCode, formed_date: m.formedDate })
-    .whereNot('status', 'withdrawn')
+    .whereNotIn('status', ['withdrawn', 'refused'])
     .modify((b: any) => {
       if (m.exceptIntakeId) b.whereNot('id', m.exceptIntakeId);
       if (unitOnly) b.where('producer_org_id', m.producerOrgId);

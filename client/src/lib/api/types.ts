@@ -3668,7 +3668,7 @@ export interface ApiRoutes {
   /** 材料接收台账: the intakes the caller may see, newest first */
   "GET /api/material-intakes": {
     params: never;
-    query: { status?: "received" | "returned" | "ledgered" | "filed" | "withdrawn"; late?: "true" | "false"; cadreId?: number; q?: string; from?: string; to?: string; offset?: number | null; limit?: number };
+    query: { status?: "received" | "returned" | "ledgered" | "filed" | "withdrawn" | "refused"; late?: "true" | "false"; cadreId?: number; q?: string; from?: string; to?: string; offset?: number | null; limit?: number };
     body: never;
     response: MaterialLedger;
   };

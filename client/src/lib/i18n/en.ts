@@ -548,6 +548,7 @@ export const en: Dictionary = {
     st_ledgered: 'Entered in the ledger',
     st_filed: 'Filed',
     st_withdrawn: 'Withdrawn',
+    st_refused: 'Refused',
     round: 'Hand-over no. {n}',
     late: 'Late (due by {due})',
     onTime: 'On time (due by {due})',
@@ -579,6 +580,8 @@ export const en: Dictionary = {
     ev_accepted: 'Accepted into the ledger',
     ev_filed: 'Filed',
     ev_withdrawn: 'Withdrawn',
+    ev_refused: 'Refused',
+    ev_reviewAgain: 'Sent back to review',
     unchecked: 'Review points not passed: {items}',
     checks: {
       finished: 'Finished',

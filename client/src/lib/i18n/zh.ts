@@ -548,6 +548,7 @@ export const zh = {
     st_ledgered: '已入台账',
     st_filed: '已归档',
     st_withdrawn: '已撤回',
+    st_refused: '已拒收',
     round: '第 {n} 次移交',
     late: '逾期移交（应于 {due} 前）',
     onTime: '按期移交（期限 {due}）',
@@ -579,6 +580,8 @@ export const zh = {
     ev_accepted: '鉴别合格，入台账',
     ev_filed: '归档',
     ev_withdrawn: '已撤回',
+    ev_refused: '拒收',
+    ev_reviewAgain: '退回接收鉴别',
     unchecked: '未通过的鉴别要点：{items}',
     checks: {
       finished: '办理完毕',
