@@ -13,7 +13,7 @@ import { executableProcess, parseBpmn } from './moddle.ts';
 import { ClockedTimerEventDefinition } from './timer-definition.ts';
 import { BooleanSequenceFlow } from './conditions.ts';
 import { validateBpmn, type Finding } from './lint/validate.ts';
-import type { DanganLintContext } from './lint/rules.ts';
+import { formKeyValue, type DanganLintContext } from './lint/rules.ts';
 import { carriedFormFindings, namedFormKeys } from './lint/carried-forms.ts';
 import * as store from './store.ts';
 import type { DeploymentFormRow, DeploymentRow } from './store.ts';
@@ -75,7 +75,8 @@ function extractMeta(root: any): DefinitionMeta {
         name: el.name ?? el.id,
         assignee: el.assignee,
         candidateGroups: el.candidateGroups,
-        formKey: el.formKey,
+        // A FEEL constant (="approval") as its text; keys computed from variables are refused at deploy.
+        formKey: formKeyValue(el.formKey) ?? el.formKey,
         dueDate: el.dueDate,
         decisionRef: el.decisionRef,
         resultVariable: el.resultVariable,
@@ -93,7 +94,7 @@ function extractMeta(root: any): DefinitionMeta {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    startFormKey: start?.formKey,
+    startFormKey: formKeyValue(start?.formKey) ?? start?.formKey,
     elements,
     documentation: (proc.documentation ?? []).map((d: any) => d.text).join('\n') || undefined,
     hasTimers,

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.ts';
 import { iso } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { createExpressions, evalFeel, feelContext, refuseScripts, VARS } from './expressions.ts';
-import { cycleProblem, dueDateProblem, durationSeconds } from './lint/rules.ts';
+import { constantText, cycleProblem, dueDateProblem, durationSeconds } from './lint/rules.ts';
 import { moddleOptions } from './moddle.ts';
 import type { LoadedDefinition } from './definitions.ts';
 import type { HistoryRow, InstanceRow, JobRow, TaskRow } from './store.ts';
@@ -200,7 +200,7 @@ export class Run {
         `环节 ${api.id} 的候选角色“${roleCode ?? ''}”不是可办理业务的角色 / Task ${api.id}: candidate role "${roleCode ?? ''}" is not a role that works tasks`,
       );
     }
-    const formKey = this.resolveText(info?.formKey, vars) as string | undefined;
+    const formKey = this.formKey(info?.formKey, vars, api.id);
     const dueAt = this.dueAt(info?.dueDate, vars, api.id);
     return {
       id: randomUUID(),
@@ -226,28 +226,42 @@ export class Run {
   }
 
   /**
+   * The form of a task. The lint refuses a key computed from variables; one forced past it (or
+   * deployed before) must name a form of this version or of the installation, else the task could
+   * never be completed (400 未知表单) and nobody would be told: a fault of the diagram, an incident.
+   */
+  private formKey(text: string | undefined, vars: Record<string, unknown>, elementId: string): string | undefined {
+    const value = this.resolveText(text, vars);
+    if (value === undefined || value === null || value === '') return undefined;
+    const key = String(value).trim();
+    if (typeof value !== 'string' || !(this.def.forms.has(key) || this.deps.forms?.get(key))) {
+      throw new ProcessError(`环节 ${elementId} 的表单“${String(value).slice(0, 100)}”不存在，任务无法办理 / Task ${elementId}: form "${String(value).slice(0, 100)}" does not exist, so the task could never be completed`);
+    }
+    return key;
+  }
+
+  /**
    * A due date is a positive ISO duration from now (P3D, at most ten years) or an ISO date /
    * date-time (at most ten years ahead; one FEEL computed may have passed). A value that is neither
-   * — FEEL that resolved to nonsense, or a literal deployed before the lint refused it — gives the
-   * task no due date and a warning in the log: the date only orders the inbox and lights 督办, and
-   * the step must still reach its people; failing the command would stop the approver before it
-   * for a date. The same for FEEL that fails (a variable the case does not have).
+   * — FEEL that resolved to nonsense or failed (a variable the case does not have), or a literal
+   * deployed before the lint refused it — is a fault of the diagram: the command fails and the case
+   * gets an incident the process administrators see. Giving the task no due date instead dropped
+   * the deadline unseen (no 督办, no escalation), with only a log line. FEEL that gives null: no deadline.
    */
   private dueAt(text: string | undefined, vars: Record<string, unknown>, elementId: string): string | null {
     let value: unknown;
-    let problem: string | null = null;
     try {
       value = this.resolveText(text, vars);
     } catch (e) {
-      problem = (e as Error).message;
+      throw new ProcessError(`环节 ${elementId} 的办理期限“${text}”无法计算 / Task ${elementId}: due date "${text}" cannot be computed`, e);
     }
-    if (!problem && (value === undefined || value === null || value === '')) return null;
+    if (value === undefined || value === null || value === '') return null;
     const now = this.clock.now().getTime();
-    const s = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : String(value ?? '').trim();
-    problem ??= dueDateProblem(s, now, true);
+    const s = constantText(value);
+    const problem = dueDateProblem(s, now, true);
     if (problem) {
-      this.deps.warn?.({ instanceId: this.instance.id, elementId, dueDate: text, value: s.slice(0, 100), problem }, 'task due date ignored');
-      return null;
+      const cut = problem.indexOf(' / ');
+      throw new ProcessError(`环节 ${elementId} 的办理期限 ${String(text).slice(0, 100)}：${problem.slice(0, cut)} / Task ${elementId}, due date ${String(text).slice(0, 100)}: ${problem.slice(cut + 3)}`);
     }
     const secs = /^P/.test(s) ? durationSeconds(s) : null;
     return iso(new Date(secs !== null ? now + secs * 1000 : Date.parse(s)));

@@ -162,6 +162,8 @@ export interface EngineDeps {
   mayWorkTasks?(q: Q, userId: number): Promise<boolean>;
   /** The ids of the enabled users who may work tasks: the literal assignees a diagram may name (lint). Unset: none. */
   assignableUsers?(q: Q): Promise<number[]>;
-  /** Where the runtime tells of what it mends on its own (a due date FEEL resolved to nonsense). */
+  /** Where the runtime tells of what it notices on its own. */
   warn?(facts: Record<string, unknown>, message: string): void;
+  /** The installation's forms (processes/forms/): a form key FEEL computes must name one of them or one the version carries. */
+  forms?: { get(key: string): unknown };
 }

@@ -9,16 +9,17 @@ import { CASE_KEYS } from '../../../shared/form-schema.ts';
 import { executableProcess } from '../moddle.ts';
 import { ENGINE_VARIABLES, SERVICE_OUTPUTS } from '../service-outputs.ts';
 import type { Finding } from './linter.ts';
+import { formKeyValue } from './rules.ts';
 import { checkStepForms, checkVariables } from './variables.ts';
 import { checkConditionSamples } from './condition-samples.ts';
 
-/** Form keys the diagram names literally (start events and user tasks, sorted); FEEL keys resolve at run time. */
+/** Form keys the diagram names (start events and user tasks, sorted): literal or FEEL constants (="approval"). */
 export function namedFormKeys(root: unknown): string[] {
   const keys = new Set<string>();
   const walk = (container: any) => {
     for (const el of container?.flowElements ?? []) {
-      const k = typeof el.formKey === 'string' ? el.formKey.trim() : '';
-      if (k && !k.startsWith('=') && (el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:StartEvent')) keys.add(k);
+      const k = formKeyValue(el.formKey);
+      if (k && (el.$type === 'bpmn:UserTask' || el.$type === 'bpmn:StartEvent')) keys.add(k);
       if (el.flowElements) walk(el);
     }
   };

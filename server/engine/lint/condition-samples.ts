@@ -12,6 +12,7 @@ import type { FormComponent, FormSchema } from '../../../shared/forms.ts';
 import { executableProcess } from '../moddle.ts';
 import type { Finding } from './linter.ts';
 import { feelReads, type VariableContext } from './variables.ts';
+import { formKeyValue } from './rules.ts';
 
 type El = any;
 
@@ -58,7 +59,7 @@ function fieldsByKey(schema: FormSchema | undefined, out: Map<string, unknown[]>
   walk(schema?.components);
 }
 
-const formKeyOf = (el: El): string => (typeof el.formKey === 'string' ? el.formKey.trim() : '');
+const formKeyOf = (el: El): string => formKeyValue(el.formKey) ?? '';
 
 const SERVICE_EXPR = /^\$\{\s*environment\.services\.([A-Za-z_][A-Za-z0-9_]*)\s*\}$/;
 

@@ -1,7 +1,7 @@
 // Dangan's own bpmnlint rules: what a diagram may contain so that it can never run code on the
 // server and can never spin. Pure functions over moddle elements, no Node APIs: the modeler in
 // the browser runs the very same rules for live checking (issue: process administration).
-import { parseExpression } from '@bpmn-io/feelin';
+import { evaluate, parseExpression } from '@bpmn-io/feelin';
 
 /** What the rules need to know about the installation. */
 export interface DanganLintContext {
@@ -51,6 +51,62 @@ function feelSyntaxError(expr: string): string | null {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** FEEL functions whose value changes with the day: an expression calling them is no constant. */
+const CLOCK_FUNCTIONS = new Set(['now', 'today']);
+
+/**
+ * The value of a FEEL expression (`=…`) that reads no variable, no `params` and no clock — the same
+ * at deploy as in every case (`="approval"`, `="P" + string(3) + "D"`) — so that it is checked
+ * like the literal it stands for. `{ ok: false }` when it does not parse or gives a warning (its
+ * value would be null at run time too); null when it is no constant (judged when it resolves).
+ * FEEL is data, not code: evaluating it here runs nothing of the diagram's.
+ */
+export function feelConstant(expr: string): { ok: true; value: unknown } | { ok: false } | null {
+  const text = expr.trim().replace(/^=/, '');
+  let constant = true;
+  let broken = false;
+  try {
+    parseExpression(text, {}, undefined).iterate({
+      enter(ref: any) {
+        if (ref.type.isError) broken = true;
+        if (ref.type.name !== 'VariableName') return undefined;
+        const parent = ref.node.parent;
+        const isCallee = parent?.type.name === 'FunctionInvocation' && parent.firstChild?.from === ref.node.from;
+        if (!isCallee || CLOCK_FUNCTIONS.has(text.slice(ref.from, ref.to).trim())) constant = false;
+        return false;
+      },
+    });
+  } catch {
+    return { ok: false };
+  }
+  if (broken) return { ok: false };
+  if (!constant) return null;
+  try {
+    const r = evaluate(text, {}) as { value: unknown; warnings?: unknown[] };
+    return r.warnings?.length ? { ok: false } : { ok: true, value: r.value };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** A constant's value as the run time reads it as text (run.ts): a FEEL date as its ISO text. */
+export function constantText(value: unknown): string {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  return String(value ?? '').trim();
+}
+
+/**
+ * The form a start event or user task names: its literal key, or the text of a constant FEEL key
+ * (`="approval"`); null for a key computed from variables (refused by known-form-keys) or none.
+ */
+export function formKeyValue(raw: unknown): string | null {
+  const key = typeof raw === 'string' ? raw.trim() : '';
+  if (!key) return null;
+  if (!FEEL(key)) return key;
+  const c = feelConstant(key);
+  return c?.ok && typeof c.value === 'string' && c.value.trim() ? c.value.trim() : null;
 }
 
 /**
@@ -199,13 +255,36 @@ const userTaskAssignment: RuleFactory = (config: DanganLintContext) => ({
       if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
       for (const g of list) if (!roles.has(g)) reporter.report(node.id, roleProblem(g));
     }
-    // A FEEL assignee is judged when the case reaches the step (run.ts); a literal one now.
-    if (assignee && !FEEL(assignee)) {
-      const problem = assigneeProblem(assignee.trim(), config?.assignees);
-      if (problem) reporter.report(node.id, problem);
+    // A FEEL assignee that reads variables is judged when the case reaches the step (run.ts); a
+    // literal or a FEEL constant (="5") now.
+    if (assignee) {
+      const c = FEEL(assignee) ? feelConstant(assignee) : { ok: true as const, value: assignee };
+      if (c?.ok === false) {
+        reporter.report(node.id, `办理人“${assignee}”的 FEEL 表达式得不出值 / camunda:assignee "${assignee}" gives no value`);
+      } else if (c && c.value !== null) {
+        const problem = assigneeProblem(constantText(c.value), config?.assignees);
+        if (problem) reporter.report(node.id, problem);
+      }
     }
-    if (node.formKey && !FEEL(node.formKey) && config?.forms && !config.forms.includes(node.formKey)) {
-      reporter.report(node.id, `未知表单 / Unknown form "${node.formKey}"`);
+  },
+});
+
+// -- 5b. a form key names a known form. One computed from variables is refused: nothing shipped
+// uses one, and a key resolving at run time to no form left the task without a form that could
+// never be completed (400 未知表单) and no incident. A FEEL constant (="approval") is its text. ----
+const knownFormKeys: RuleFactory = (config: DanganLintContext) => ({
+  check(node, reporter) {
+    if (!(is(node, 'bpmn:UserTask') || is(node, 'bpmn:StartEvent'))) return;
+    const raw = typeof node.formKey === 'string' ? node.formKey.trim() : '';
+    if (!raw) return;
+    const key = formKeyValue(raw);
+    if (key === null) {
+      reporter.report(
+        node.id,
+        `表单“${raw}”须为固定的表单标识（如 approval 或 ="approval"）；由变量计算的表单在运行时可能找不到，任务将无法办理 / camunda:formKey "${raw}" must name one form (approval, or ="approval"): a key computed from variables may name no form when a case runs, and the task could never be completed`,
+      );
+    } else if (config?.forms && !config.forms.includes(key)) {
+      reporter.report(node.id, `未知表单 / Unknown form "${key}"`);
     }
   },
 });
@@ -465,27 +544,26 @@ export function roleProblem(role: string): string {
     : `未知角色 / Unknown role "${role}"`;
 }
 
-/** A FEEL expression that is a single string literal (`="sec_admin"`): its text, else null. */
-function feelStringLiteral(expr: string): string | null {
-  const m = /^=\s*"([^"\\]*)"\s*$/.exec(expr.trim());
-  return m ? m[1] : null;
-}
-
 const businessRoles: RuleFactory = (config: DanganLintContext) => ({
   check(node, reporter) {
     if (!is(node, 'bpmn:UserTask')) return;
     const groups = node.candidateGroups as string | undefined;
     if (!groups || !FEEL(groups)) return; // literal roles: user-task-assignment
-    const literal = feelStringLiteral(groups);
-    if (literal === null) return; // resolved when the case runs, and checked then (run.ts)
-    const list = literal.split(',').map((g) => g.trim()).filter(Boolean);
+    const c = feelConstant(groups);
+    if (c === null) return; // reads variables: resolved when the case runs, and checked then (run.ts)
+    if (!c.ok || typeof c.value !== 'string') {
+      reporter.report(node.id, `候选角色“${groups}”得不出角色代码 / camunda:candidateGroups "${groups}" gives no role code`);
+      return;
+    }
+    const list = c.value.split(',').map((g) => g.trim()).filter(Boolean);
     if (list.length !== 1) reporter.report(node.id, '候选角色只能有一个 / camunda:candidateGroups names exactly one role');
     for (const g of list) if (!(config?.roles ?? []).includes(g)) reporter.report(node.id, roleProblem(g));
   },
 });
 
 // -- 15. a task's due date: a positive ISO 8601 duration of at most ten years, or a date in the
-// future (at most ten years ahead); FEEL is checked when it resolves (run.ts) ------------------
+// future (at most ten years ahead); a FEEL constant (="P3D") like the literal it gives, FEEL that
+// reads variables when it resolves (run.ts: an incident when it gives no date) -------------------
 export const MAX_DUE_SECONDS = 10 * 365 * 86400;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -517,8 +595,15 @@ const dueDates: RuleFactory = () => ({
   check(node, reporter) {
     if (!is(node, 'bpmn:UserTask')) return;
     const due = typeof node.dueDate === 'string' ? node.dueDate.trim() : '';
-    if (!due || FEEL(due)) return;
-    const problem = dueDateProblem(due, Date.now());
+    if (!due) return;
+    if (!FEEL(due)) {
+      const problem = dueDateProblem(due, Date.now());
+      if (problem) reporter.report(node.id, problem);
+      return;
+    }
+    const c = feelConstant(due);
+    if (c === null || (c.ok && c.value === null)) return; // resolved when the case runs; =null: no deadline
+    const problem = c.ok ? dueDateProblem(constantText(c.value), Date.now()) : `办理期限“${due}”的 FEEL 表达式得不出值 / due date "${due}" gives no value`;
     if (problem) reporter.report(node.id, problem);
   },
 });
@@ -601,6 +686,7 @@ export const danganRules: Record<string, RuleFactory> = {
   'allowed-expressions': allowedExpressions,
   'service-implementation': serviceImplementation,
   'user-task-assignment': userTaskAssignment,
+  'known-form-keys': knownFormKeys,
   'process-starters': processStarters,
   'timer-bounds': timerBounds,
   'no-loop-without-wait': noLoopWithoutWait,

@@ -17,6 +17,7 @@ import { parseExpression } from '@bpmn-io/feelin';
 import type { FormComponent, FormSchema } from '../../../shared/forms.ts';
 import type { Finding } from './linter.ts';
 import { executableProcess } from '../moddle.ts';
+import { formKeyValue } from './rules.ts';
 
 export interface VariableContext {
   /** Variables each service may return, by service name; a service not listed may supply anything. */
@@ -177,10 +178,11 @@ export function checkVariables(root: El, forms: Record<string, FormSchema>, vctx
   const supplies = new Map<El, Supply>();
   const formSupply = (key: unknown): Supply => {
     if (typeof key !== 'string' || !key.trim()) return { kind: 'some', keys: new Set() };
-    const schema = forms[key.trim()];
-    if (key.trim().startsWith('=') || !schema) return { kind: 'all' }; // resolved at run time, or refused by known-forms
+    const name = formKeyValue(key);
+    const schema = name === null ? undefined : forms[name];
+    if (!schema) return { kind: 'all' }; // refused by known-form-keys or known-forms
     const s = formSupplies(schema);
-    return { kind: 'some', keys: s.keys, form: key.trim(), choices: s.choices };
+    return { kind: 'some', keys: s.keys, form: name!, choices: s.choices };
   };
   for (const n of nodes) {
     const defs: string[] = (n.eventDefinitions ?? []).map((d: El) => d.$type);
@@ -377,7 +379,7 @@ export function checkStepForms(root: El, forms: Record<string, FormSchema>, case
   const reserved = new Set(caseKeys);
   const out: Finding[] = [];
   for (const n of proc?.flowElements ?? []) {
-    const key = typeof n.formKey === 'string' ? n.formKey.trim() : '';
+    const key = formKeyValue(n.formKey) ?? '';
     if (n.$type !== 'bpmn:UserTask' || !key || !forms[key]) continue;
     const bad = [...formSupplies(forms[key]).keys].filter((k) => reserved.has(k));
     for (const k of bad) {
