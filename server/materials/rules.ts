@@ -31,6 +31,10 @@ export function registrationProblems(v: Record<string, unknown>, today: string):
     const text = str(v[field]);
     if (text && hasInvisible(text)) return { rule: 'invisible_text', message: `${zh}不得含有看不见的字符（如零宽空格） / ${en} must not contain invisible characters such as zero-width spaces`, details: { field } };
   }
+  // A title is one line: a newline or tab would run on into case subjects, the inbox and mails.
+  if (/\p{Cc}/u.test(String(v.title ?? ''))) {
+    return { rule: 'title_one_line', message: '材料名称须为一行文字，不得含换行符或制表符 / The title must be one line, without line breaks or tabs', details: { field: 'title' } };
+  }
   if (formed > today) return { rule: 'formed_date_future', message: '材料形成时间晚于今天 / The formation date is in the future' };
   if (v.isCopy === true) {
     const copyDate = str(v.copyDate);

@@ -120,3 +120,12 @@ test.serial('a returned hand-over: the producer corrects title, category, copy a
   t.is((await instanceOf(res.body.id)).status, 'completed');
   t.is((await intakeOf(res.body.id)).status, 'withdrawn');
 });
+
+test.serial('a material title is one line: a line break or a tab is refused at the field at registration (a resubmission runs the same rule)', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 15 });
+  for (const title of ['2026年度\n考核登记表', '2026年度\t考核登记表']) {
+    const res = await register(registration(cadre, daysAgo(sys, 3), { title }));
+    t.deepEqual([res.status, res.body.details?.rule, res.body.details?.field], [422, 'title_one_line', 'title']);
+  }
+  t.is(await sys.services.db('material_intakes').where({ cadre_id: cadre.id }).first(), undefined);
+});
