@@ -80,7 +80,11 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
     const t = el.target?.id;
     if (doneSet.has(s) && (doneSet.has(t) || activeSet.has(t))) canvas.addMarker(el.id, 'dg-taken');
   }
-  for (const [id, cls] of Object.entries(extras.marks ?? {})) if (registry.get(id)) canvas.addMarker(id, cls);
+  // A diff marks the process itself when its name, documentation or starters changed: the process
+  // is the canvas's root, not a shape — a marker on it would colour every element, and as a focus
+  // it has no x or y (the view became NaN and the page said 流程图加载失败). The change list says it.
+  const root = canvas.getRootElement();
+  for (const [id, cls] of Object.entries(extras.marks ?? {})) if (registry.get(id) && registry.get(id) !== root) canvas.addMarker(id, cls);
   addBadges(viewer, extras);
   // Fit with a margin, once the container has its final size; a small diagram is enlarged up to
   // 1.5× ('fit-viewport' alone never zooms in). A large one opens at a readable zoom instead,
@@ -93,7 +97,11 @@ export async function showDiagram(container: HTMLElement, xml: string, done: str
   // Where the reader looks first: the case's current step, else an element with cases waiting or
   // an incident, else a changed element of a diff; the leftmost of them. A case that has ended: the
   // end it reached (else the last step it did). Else the start.
-  const shapesOf = (ids: string[]) => ids.map((id) => registry.get(id)).filter((e: any) => e && !e.waypoints).sort((a: any, b: any) => a.x - b.x);
+  const shapesOf = (ids: string[]) =>
+    ids
+      .map((id) => registry.get(id))
+      .filter((e: any) => e && e !== root && !e.waypoints && Number.isFinite(e.x) && Number.isFinite(e.y))
+      .sort((a: any, b: any) => a.x - b.x);
   const leftmost = (ids: string[]) => shapesOf(ids)[0];
   const ended = () => {
     if (active.length) return undefined;
