@@ -18,7 +18,7 @@ import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { MaterialRow } from '../archives/catalog-store.ts';
-import { assertBornBeforeMaterials, assertIdNumberFree, cadreProblems } from '../archives/cadres.ts';
+import { assertBornBeforeMaterials, cadreProblems } from '../archives/cadres.ts';
 import { idNumberBirthDate } from '../archives/validate.ts';
 import { fieldByName, valueProblem } from '../archives/fields.ts';
 import { caseNumber } from '../shared/sequences.ts';
@@ -74,16 +74,22 @@ async function checkValue(trx: ServiceContext['trx'], item: Item, value: string,
   const f = fieldByName(field)!;
   const problem = valueProblem(f, value);
   if (problem) throw errors.validation([{ field: 'proposedValue', message: problem }], '拟认定的值格式不对 / The proposed value is malformed');
+  // A number another cadre holds, or another open correction proposes, is refused first, here, rather
+  // than at the leader's 批准 (CADRE_EXISTS); the archivist is not told whose it is — the other
+  // cadre may be outside her scope.
+  if (f.kind === 'id_number' && ((await cadreStore.findCadreByIdNumber(trx, value))?.id ?? cadre.id) !== cadre.id) throw idNumberUnusable();
+  if (f.kind === 'id_number' && (await store.openCaseProposingIdNumber(trx, value, cadre.id))) throw idNumberUnusable();
   const next = { ...cadre, [field]: value, ...(field === 'birth_date' ? { birth_date_ruling: '认定' } : {}) };
   const inconsistent = cadreProblems(next as never, today).filter((p) => p.field === field || field === 'birth_date');
   if (inconsistent.length) throw errors.validation(inconsistent.map((p) => ({ field: 'proposedValue', message: p.message })), '更正后的信息不一致 / The corrected record would be inconsistent');
   if (String((cadre as unknown as Record<string, unknown>)[field] ?? '') === value) {
     throw errors.rule('no_change', '拟认定的值与现记载相同 / The proposed value equals the value on record', { field });
   }
-  if (f.kind === 'id_number') await assertIdNumberFree(trx, value, cadre.id);
   // Asked at 立案 and at 调查核实, not first when the approved correction is applied.
   if (field === 'birth_date') await assertBornBeforeMaterials(trx, cadre.id, value, 'proposedValue');
 }
+
+const idNumberUnusable = () => errors.rule('id_number_unusable', '该身份证号不能使用 / This ID number cannot be used', { field: 'proposedValue' });
 
 export function correctionServices(d: CorrectionDeps) {
   const { clock, audit } = d;

@@ -78,6 +78,11 @@ export async function openCaseOn(q: Q, cadreId: number, item: string): Promise<C
   return q('corrections').where({ cadre_id: cadreId, item }).whereIn('status', ['open', 'investigated', 'proposed']).first();
 }
 
+/** An open correction of another cadre that proposes this new ID number (two cases must not both reach it). */
+export async function openCaseProposingIdNumber(q: Q, idNumber: string, exceptCadreId: number): Promise<CorrectionRow | undefined> {
+  return q('corrections').where({ item: 'id_number', proposed_value: idNumber }).whereNot('cadre_id', exceptCadreId).whereIn('status', ['open', 'investigated', 'proposed']).first();
+}
+
 export async function updateCorrection(q: Q, id: number, patch: Partial<CorrectionRow>): Promise<void> {
   await q('corrections').where({ id }).update(patch);
 }
