@@ -32,6 +32,11 @@ export interface Notice {
   vars: Record<string, VarValue>;
   link: LinkSpec;
   instanceId?: string | null;
+  /**
+   * The task a task notice is about: the worker drops the message (status `obsolete`) when, at send
+   * or digest time, the task is no longer open or no longer offered to the recipient.
+   */
+  taskId?: string | null;
   /** Names this notice; one message per key and recipient, however often it is enqueued. */
   key: string;
   /**
@@ -127,6 +132,7 @@ export class NotifyService {
         body,
         link: url,
         instance_id: notice.instanceId ?? null,
+        task_id: notice.taskId ?? null,
         status: problem ? 'refused' : hold ? 'held' : 'pending',
         hold_until: hold ? iso(hold) : null,
         digest_id: null,
@@ -272,9 +278,10 @@ export class NotifyService {
   private async tellTaskHolders(
     trx: Trx,
     task: TaskRow,
-    notice: Omit<Notice, 'event' | 'recipients' | 'avoidCadreId'> & { avoidCadreId: number | null },
+    base: Omit<Notice, 'event' | 'recipients' | 'avoidCadreId'> & { avoidCadreId: number | null },
     events: { assigned: NoticeEvent; offered: NoticeEvent },
   ): Promise<{ sent: NotifyResult; assigned: boolean; roleName: VarValue } | null> {
+    const notice = { ...base, taskId: task.id };
     if (task.assignee_id !== null && task.assignee_id !== undefined) {
       const sent = await this.notify(trx, { ...notice, event: events.assigned, recipients: [{ userId: task.assignee_id }] });
       return { sent, assigned: true, roleName: { zh: '指定办理人', en: 'assignee' } };
@@ -296,7 +303,7 @@ export class NotifyService {
     const info = await store.caseInfo(trx, task.instance_id);
     const vars = taskVars(task, info?.process_name ?? task.process_key, info?.business_key);
     const key = `task:${task.id}:to:${task.assignee_id}:${task.claimed_at}`;
-    await this.notify(trx, { event: 'task_assigned', vars, link: { task: task.id }, instanceId: task.instance_id, key, recipients: [{ userId: task.assignee_id! }] });
+    await this.notify(trx, { event: 'task_assigned', vars, link: { task: task.id }, instanceId: task.instance_id, taskId: task.id, key, recipients: [{ userId: task.assignee_id! }] });
     if (fromId === null || fromId === actor.id) return;
     const names = new Map((await store.activeUsers(trx, [task.assignee_id!, actor.id])).map((u) => [u.id, oneLine(u.display_name, 100)]));
     const taken = { ...vars, toName: names.get(task.assignee_id!) ?? '—', byName: names.get(actor.id) ?? '—' };

@@ -5,8 +5,9 @@ import type { Q, Trx } from '../db.ts';
 import { bool, isPg, parseJson } from '../db.ts';
 import { roleHolders } from '../people/store.ts';
 
-export type MailStatus = 'pending' | 'held' | 'digested' | 'sent' | 'incident' | 'refused';
-export const MAIL_STATUSES: readonly MailStatus[] = ['pending', 'held', 'digested', 'sent', 'incident', 'refused'];
+/** `obsolete`: a task notice whose task was no longer open, or no longer the recipient's, when it was to go out. */
+export type MailStatus = 'pending' | 'held' | 'digested' | 'sent' | 'incident' | 'refused' | 'obsolete';
+export const MAIL_STATUSES: readonly MailStatus[] = ['pending', 'held', 'digested', 'sent', 'incident', 'refused', 'obsolete'];
 
 export interface MailRow {
   id: string;
@@ -20,6 +21,8 @@ export interface MailRow {
   body: string;
   link: string;
   instance_id: string | null;
+  /** The task a task notice is about (null for any other notice). */
+  task_id: string | null;
   status: MailStatus;
   hold_until: string | null;
   digest_id: string | null;
@@ -206,6 +209,25 @@ export async function moveHeld(q: Q, userId: number, holdUntil: string): Promise
 }
 
 // -- the worker ---------------------------------------------------------------------------------
+
+export type Obsolete = 'TASK_CLOSED' | 'TASK_NOT_OFFERED';
+
+/**
+ * Why a notice about this task no longer means anything to this user, or null while it does: the task
+ * is open and theirs (they hold it) or offered to them (unclaimed, and they hold its role in its unit).
+ */
+export async function taskNoLongerFor(q: Q, taskId: string, userId: number): Promise<Obsolete | null> {
+  const cols = ['status', 'instance_id', 'element_id', 'assignee_id', 'candidate_role', 'candidate_org_id'];
+  let t = await q('tasks').where({ id: taskId }).first(cols);
+  // A step the case came back to (申请续借 cancels 归还核对 and re-creates it) is the same offer,
+  // told once under the first task's key (firstOfResumedStep): the open task of the step stands in.
+  if (t?.status === 'cancelled') t = (await q('tasks').where({ instance_id: t.instance_id, element_id: t.element_id, status: 'open' }).first(cols)) ?? t;
+  if (!t || t.status !== 'open') return 'TASK_CLOSED';
+  if (t.assignee_id !== null && t.assignee_id !== undefined) return t.assignee_id === userId ? null : 'TASK_NOT_OFFERED';
+  if (!t.candidate_role) return 'TASK_NOT_OFFERED';
+  const holds = await roleHolders(q, t.candidate_role, t.candidate_org_id ?? null).where('u.id', userId).first('u.id');
+  return holds ? null : 'TASK_NOT_OFFERED';
+}
 
 /** Updates a message this worker still holds; 0 when the lock was lost meanwhile. */
 export async function updateClaimed(q: Q, id: string, owner: string, patch: Partial<MailRow>): Promise<number> {

@@ -11,6 +11,12 @@
 //   resend then carries the same Message-ID (derived from the idempotency key), which mail systems
 //   recognise as the same message.
 // - Without SMTP_URL nothing is sent: messages stay `pending`, readable by the system administrator.
+// - A task notice goes out only while its task is open and still the recipient's (held or offered to
+//   their role in its unit), checked at send and at digest time: a mail retried after the task was
+//   done, or a digest composed after it, would tell of work that is not there. Such a message
+//   becomes `obsolete` (nothing failed: no incident, no audit row).
+// - The Date header is when the mail leaves, not when the notice was written: a mail retried for
+//   hours must not arrive dated in the past.
 import { createHash, randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
@@ -35,6 +41,8 @@ export interface PollResult {
   retried: number;
   incidents: number;
   refused: number;
+  /** Task notices dropped: the task was done, or is no longer the recipient's. */
+  obsolete: number;
   digests: number;
 }
 
@@ -86,8 +94,10 @@ export class MailWorker {
   }
 
   private async drain(): Promise<PollResult> {
-    const r: PollResult = { sent: 0, skipped: 0, retried: 0, incidents: 0, refused: 0, digests: 0 };
-    r.digests = await this.composeDigests();
+    const r: PollResult = { sent: 0, skipped: 0, retried: 0, incidents: 0, refused: 0, obsolete: 0, digests: 0 };
+    const digests = await this.composeDigests();
+    r.digests = digests.made;
+    r.obsolete = digests.obsolete;
     if (!this.transport) return r;
     for (;;) {
       const now = this.clock.now();
@@ -100,10 +110,15 @@ export class MailWorker {
     }
   }
 
-  private async deliver(m: MailRow): Promise<'sent' | 'skipped' | 'retried' | 'incidents' | 'refused'> {
+  private async deliver(m: MailRow): Promise<'sent' | 'skipped' | 'retried' | 'incidents' | 'refused' | 'obsolete'> {
     // The lock was taken for the whole batch; renew it for this message, or leave it if it was lost.
     const until = iso(new Date(this.clock.now().getTime() + this.config.mail.lockSeconds * 1000));
     if (!(await store.updateClaimed(this.db, m.id, this.owner, { locked_until: until }))) return 'skipped';
+    const obsolete = m.task_id ? await store.taskNoLongerFor(this.db, m.task_id, m.recipient_id) : null;
+    if (obsolete) {
+      const n = await store.updateClaimed(this.db, m.id, this.owner, { status: 'obsolete', last_error: obsolete, lock_owner: null, locked_until: null });
+      return n ? 'obsolete' : 'skipped';
+    }
     // The directory decides the address at send time too: a disabled user or a changed address wins.
     const [user] = await store.activeUsers(this.db, [m.recipient_id]);
     const problem = user ? (checkAddress(user.email, this.config.mail.allowedDomains) ?? checkSubject(m.subject)) : 'RECIPIENT_DISABLED';
@@ -123,7 +138,7 @@ export class MailWorker {
         subject: m.subject,
         text: m.body,
         messageId: m.message_id,
-        date: new Date(m.created_at),
+        date: this.clock.now(),
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
       });
     } catch (e) {
@@ -177,12 +192,22 @@ export class MailWorker {
   }
 
   /** One digest per recipient whose digest hour has come, replacing the held messages in one transaction. */
-  private async composeDigests(): Promise<number> {
+  private async composeDigests(): Promise<{ made: number; obsolete: number }> {
     const now = this.clock.now();
     let made = 0;
+    let dropped = 0;
     for (const recipient_id of await store.dueDigestRecipients(this.db, iso(now))) {
       made += await this.db.transaction(async (trx) => {
-        const held = await store.lockHeld(trx, recipient_id, iso(now));
+        const held: MailRow[] = [];
+        // A task done or handed to someone else since it was told of is not listed, and dropped.
+        for (const m of await store.lockHeld(trx, recipient_id, iso(now))) {
+          const why = m.task_id ? await store.taskNoLongerFor(trx, m.task_id, recipient_id) : null;
+          if (!why) held.push(m);
+          else {
+            await store.updateMessage(trx, m.id, { status: 'obsolete', last_error: why, hold_until: null });
+            dropped++;
+          }
+        }
         if (!held.length) return 0;
         const [user] = await store.activeUsers(trx, [recipient_id]);
         const lang: Lang = (user?.language ?? held[0].language) === 'en' ? 'en' : 'zh';
@@ -203,6 +228,7 @@ export class MailWorker {
           body,
           link: inbox,
           instance_id: null,
+          task_id: null,
           status: 'pending',
           hold_until: null,
           digest_id: null,
@@ -219,6 +245,6 @@ export class MailWorker {
         return 1;
       });
     }
-    return made;
+    return { made, obsolete: dropped };
   }
 }
