@@ -189,6 +189,35 @@ export async function insertPageMark(q: Q, row: Omit<PageMarkRow, 'id' | 'cleare
   return idOf(ret);
 }
 
+/**
+ * The other cadres' archives whose current pages have the same image (sha256) as a current page of
+ * this material: per page, the archive, its 档案号, office and cadre (DUPLICATE_ELSEWHERE). The same
+ * cadre's 正本 and 副本 may share an image and are not counted. `pageNo` narrows it to one page.
+ */
+export async function archivesSharingPages(q: Q, materialId: number, pageNo?: number): Promise<Array<{ page_no: number; archive_id: number; archive_no: string; custodian_org_id: number; cadre_id: number }>> {
+  const rows = await q('page_images as p')
+    .join('materials as m', 'm.id', 'p.material_id')
+    .join('archives as a', 'a.id', 'm.archive_id')
+    .join('page_images as o', (j) => j.on('o.sha256', 'p.sha256').andOnNull('o.withdrawn_at'))
+    .join('materials as om', 'om.id', 'o.material_id')
+    .join('archives as oa', 'oa.id', 'om.archive_id')
+    .where('p.material_id', materialId)
+    .whereNull('p.withdrawn_at')
+    .modify((qb) => {
+      if (pageNo !== undefined) qb.where('p.page_no', pageNo);
+    })
+    .whereRaw('oa.id <> a.id')
+    .whereRaw('oa.cadre_id <> a.cadre_id')
+    .distinct('p.page_no', 'oa.id as archive_id', 'oa.archive_no', 'oa.custodian_org_id', 'oa.cadre_id')
+    .orderBy([{ column: 'p.page_no' }, { column: 'oa.id' }]);
+  return rows.map((r: any) => ({ page_no: Number(r.page_no), archive_id: Number(r.archive_id), archive_no: r.archive_no, custodian_org_id: Number(r.custodian_org_id), cadre_id: Number(r.cadre_id) }));
+}
+
+/** The page numbers of a material whose image is also a page of another cadre's archive. */
+export async function pagesElsewhere(q: Q, materialId: number): Promise<number[]> {
+  return (await archivesSharingPages(q, materialId)).map((r) => r.page_no);
+}
+
 /** The marks of a material that stand (not cleared by a rescan), by page, with who marked them. */
 export async function standingMarks(q: Q, materialId: number): Promise<Array<PageMarkRow & { marked_by_name: string | null }>> {
   return q('page_marks as k')

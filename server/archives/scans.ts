@@ -26,11 +26,13 @@ export const FORMATS: Record<string, { ext: string; type: string }> = {
 export const MAX_PAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ScanFinding {
-  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED' | 'UNREADABLE' | 'SIZE_MISMATCH' | 'MARKED_FAILING';
+  code: 'PAGE_COUNT' | 'PAGE_MISSING' | 'PAGE_DUPLICATE' | 'DUPLICATE_ELSEWHERE' | 'LOW_DPI' | 'NO_DPI' | 'FILE_MISSING' | 'FILE_CHANGED' | 'UNREADABLE' | 'SIZE_MISMATCH' | 'MARKED_FAILING';
   pageNo?: number;
   message: string;
   /** MARKED_FAILING: the archivist's words, for a client that shows them apart from `message`. */
   reason?: string;
+  /** DUPLICATE_ELSEWHERE, on /quality only: the other archives as this reader may be told of them. */
+  elsewhere?: { archiveNos: string[]; hidden: number };
 }
 
 export interface ImageFacts {
@@ -215,6 +217,22 @@ export class Scans {
     return row;
   }
 
+  /** Of these page numbers, those whose image is not blank (one flat colour); an unreadable file is left to the other findings. */
+  private async notBlank(pages: Array<Pick<PageImageRow, 'page_no' | 'file'>>, pageNos: number[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const n of new Set(pageNos)) {
+      const p = pages.find((x) => x.page_no === n);
+      if (!p) continue;
+      try {
+        const { channels } = await sharp(path.join(this.root, p.file), { limitInputPixels: 100_000_000 }).stats();
+        if (channels.some((c) => c.min !== c.max)) out.push(n);
+      } catch {
+        // Missing or undecodable: FILE_MISSING / UNREADABLE say so.
+      }
+    }
+    return out;
+  }
+
   /** The bytes of one page, checked against the recorded sha256 (a changed file is not served). */
   async readPage(q: Q, materialId: number, pageNo: number): Promise<{ row: PageImageRow; data: Buffer } | null> {
     const row = await catalog.findPage(q, materialId, pageNo);
@@ -241,7 +259,12 @@ export class Scans {
   async checkScansOf(q: Q, material: MaterialRow, record?: ScanCheckRecord): Promise<ScanFinding[]> {
     const materialId = material.id;
     const pages = await catalog.pagesOf(q, materialId);
-    const findings = [...scanFindings(this.root, material.pages, pages, this.minDpi), ...(await imageFindings(this.root, pages)), ...markFindings(await catalog.standingMarks(q, materialId))];
+    const findings = [
+      ...scanFindings(this.root, material.pages, pages, this.minDpi),
+      ...(await imageFindings(this.root, pages)),
+      ...elsewhereFindings(await this.notBlank(pages, await catalog.pagesElsewhere(q, materialId))),
+      ...markFindings(await catalog.standingMarks(q, materialId)),
+    ];
     if (record && this.onChecked) {
       await this.onChecked(q, {
         materialId,
@@ -257,6 +280,21 @@ export class Scans {
     }
     return findings;
   }
+}
+
+/**
+ * Pages whose image (sha256) is also a page of another cadre's archive: a scan filed into the wrong
+ * archive, or the wrong image uploaded. A blank page (one flat colour, as a generated placeholder is)
+ * says nothing of anyone and looks the same everywhere: it is not counted. The finding names no other archive — it is stored, and the
+ * check's answers go to whoever checked; /quality names the other archive to a reader whose scope
+ * covers it (server/quality/service.ts) and tells the others only that one exists.
+ */
+export function elsewhereFindings(pageNos: number[]): ScanFinding[] {
+  return [...new Set(pageNos)].map((n) => ({
+    code: 'DUPLICATE_ELSEWHERE' as const,
+    pageNo: n,
+    message: `第 ${n} 页的图像与另一份档案中的页相同 / page ${n}: the same image is a page of another archive`,
+  }));
 }
 
 /**

@@ -19,10 +19,14 @@ export const markBody = z
 
 export const finding = z
   .object({
-    code: z.enum(['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH', 'MARKED_FAILING']),
+    code: z.enum(['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'DUPLICATE_ELSEWHERE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH', 'MARKED_FAILING']),
     pageNo: z.number().int().optional(),
     message: z.string(),
     reason: z.string().optional().openapi({ description: 'MARKED_FAILING: the archivist’s reason, as written' }),
+    elsewhere: z
+      .object({ archiveNos: z.array(z.string()), hidden: z.number().int() })
+      .optional()
+      .openapi({ description: 'DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers, and how many others (never named)' }),
   })
   .openapi('ScanFinding');
 

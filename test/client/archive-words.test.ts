@@ -21,7 +21,7 @@ test('the automatic move back reads in the user’s language, with words for the
 });
 
 test('every code of a scan check has words in both languages', (t) => {
-  const codes = ['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH', 'MARKED_FAILING'];
+  const codes = ['PAGE_COUNT', 'PAGE_MISSING', 'PAGE_DUPLICATE', 'DUPLICATE_ELSEWHERE', 'LOW_DPI', 'NO_DPI', 'FILE_MISSING', 'FILE_CHANGED', 'UNREADABLE', 'SIZE_MISMATCH', 'MARKED_FAILING'];
   t.deepEqual(Object.keys(zh.digital.problems).sort(), [...codes].sort());
   t.deepEqual(Object.keys(en.digital.problems).sort(), [...codes].sort());
 });

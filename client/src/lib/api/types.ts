@@ -2180,11 +2180,16 @@ export type FailingScans = {
 };
 
 export type ScanFinding = {
-  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH" | "MARKED_FAILING";
+  code: "PAGE_COUNT" | "PAGE_MISSING" | "PAGE_DUPLICATE" | "DUPLICATE_ELSEWHERE" | "LOW_DPI" | "NO_DPI" | "FILE_MISSING" | "FILE_CHANGED" | "UNREADABLE" | "SIZE_MISMATCH" | "MARKED_FAILING";
   pageNo?: number;
   message: string;
   /** MARKED_FAILING: the archivist’s reason, as written */
   reason?: string;
+  /** DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers, and how many others (never named) */
+  elsewhere?: {
+    archiveNos: Array<string>;
+    hidden: number;
+  };
 };
 
 export type MaterialScanCheck = {

@@ -1321,6 +1321,7 @@ export const en: Dictionary = {
       PAGE_COUNT: 'page count differs from the catalogue',
       PAGE_MISSING: 'pages missing',
       PAGE_DUPLICATE: 'a page repeated',
+      DUPLICATE_ELSEWHERE: 'an image also in another archive',
       LOW_DPI: 'resolution too low',
       NO_DPI: 'no resolution recorded',
       FILE_MISSING: 'image file missing',

@@ -1323,6 +1323,7 @@ export const zh = {
       PAGE_COUNT: '扫描页数与目录页数不符',
       PAGE_MISSING: '缺页',
       PAGE_DUPLICATE: '有重复页',
+      DUPLICATE_ELSEWHERE: '图像与其他档案的页相同',
       LOW_DPI: '分辨率过低',
       NO_DPI: '未记录分辨率',
       FILE_MISSING: '图像文件缺失',
