@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../db/seeds/demo.ts';
 import { withFreshTotp, type TotpSystem } from '../helpers/totp.ts';
 
@@ -18,6 +18,9 @@ const FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** The requests of each watched page still under way, and how many it has started (see `settled`). */
+const underWay = new WeakMap<Page, { open: Set<Request>; started: number }>();
 
 export interface Browsing {
   browser: Browser;
@@ -61,6 +64,14 @@ export async function openBrowser(baseUrl: string, viewport = { width: 1280, hei
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
     });
+    const net = { open: new Set<Request>(), started: 0 };
+    underWay.set(page, net);
+    page.on('request', (r) => {
+      net.open.add(r);
+      net.started++;
+    });
+    page.on('requestfinished', (r) => net.open.delete(r));
+    page.on('requestfailed', (r) => net.open.delete(r));
   };
   context.on('page', watch);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -76,6 +87,27 @@ export async function openBrowser(baseUrl: string, viewport = { width: 1280, hei
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until nothing the page asked for is under way and nothing new has started for `quietMs`.
+ * Before the test changes what the server or the page's clock says (ends the sessions, moves the
+ * clock), so that the test's next action, not an answer of the page's own loading still on its
+ * way, is the first to meet the change. Playwright's 'networkidle' does not do this: it is reached
+ * once per document, so after a login or a click inside the app it has long been reached.
+ */
+export async function settled(page: Page, quietMs = 500, timeoutMs = 15_000): Promise<void> {
+  const net = underWay.get(page);
+  if (!net) throw new Error('settled: not a page of openBrowser');
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const started = net.started;
+    if (net.open.size === 0) {
+      await new Promise((r) => setTimeout(r, quietMs));
+      if (net.open.size === 0 && net.started === started) return;
+    } else await new Promise((r) => setTimeout(r, 50));
+    if (Date.now() > until) throw new Error(`settled: still under way after ${timeoutMs} ms: ${[...net.open].map((r) => r.url()).join(', ')}`);
+  }
 }
 
 /** Logs in through the login page as a user would. */

@@ -14,7 +14,7 @@ import { demoCadre, ensureScanned, fileConsultation, todayIn, type DemoCadre } f
 import { taskAt } from '../helpers/workflow.ts';
 import { clientDist } from '../../server/app.ts';
 import { freshTotpCode } from '../helpers/totp.ts';
-import { openBrowser, login, loginWithCode, type Browsing } from './browser.ts';
+import { openBrowser, login, loginWithCode, settled, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 test.before(() => {
@@ -101,6 +101,9 @@ test.serial('a start form whose session ended on the server: 提交 shows the lo
       h.replaceState(null, '', '/inbox');
       h.pushState(null, '', '/start/borrowing');
     });
+    // The page's own requests answered (the cadre box's search, the check of open cases): 提交 is
+    // the first to meet the ended session, else the lock would come first and hide the button.
+    await settled(p);
     await sys.services.db('sessions').delete();
     await p.getByRole('button', { name: '提交申请' }).click();
     const lock = lockZh(p);
@@ -193,6 +196,8 @@ test.serial('idle timeout with a task opinion typed: the lock (in English), the 
     t.regex(p.url(), new RegExp(`/tasks/${task.id}$`));
 
     const user = await db('users').where({ username: 'unithead1' }).first();
+    // The task page's own answers all in: one coming after the clock moved would count as activity.
+    await settled(p);
     await p.clock.fastForward(35_000);
     await p.getByRole('alertdialog', { name: 'You will be logged out' }).waitFor();
     await p.clock.fastForward(35_000);
@@ -313,6 +318,8 @@ test.serial('an administrator’s lock asks for the one-time code after the pass
     const confirm = p.getByRole('dialog', { name: '确认保存以下更改' });
     await confirm.waitFor();
 
+    // The settings page's own requests answered: 确认保存 is the first to meet the ended session.
+    await settled(p);
     await db('sessions').delete();
     await confirm.getByRole('button', { name: '确认保存' }).click();
     const lock = lockZh(p);
@@ -361,7 +368,9 @@ test.serial('a password reset while the page was locked: the new password is set
     await p.getByRole('button', { name: '提交申请' }).waitFor();
     await fillBorrowing(sys, p, cadre, reason);
 
-    // Meanwhile the system administrator resets the password (which ends the session); 提交 meets it.
+    // Meanwhile the system administrator resets the password (which ends the session); 提交 meets it
+    // (the page's own requests answered before, as in the first test).
+    await settled(p);
     const user = await db('users').where({ username: 'applicant1' }).first();
     const reset = await (await adminAtDesk(sys)).post(`/api/admin/users/${user.id}/reset-password`);
     t.is(reset.status, 200, JSON.stringify(reset.body));

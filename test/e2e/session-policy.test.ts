@@ -9,7 +9,7 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
-import { openBrowser, type Browsing } from './browser.ts';
+import { openBrowser, settled, type Browsing } from './browser.ts';
 
 test.before(() => {
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('client/dist is missing: run `npm run build` first');
@@ -31,7 +31,11 @@ async function setIdlePolicy(sys: TestSystem, idleSeconds: number) {
   if (res.status !== 200) throw new Error(`policy not saved: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-/** Logs in with the page's clock installed, and waits until the workbench has loaded. */
+/**
+ * Logs in with the page's clock installed, and waits until the workbench has loaded — all of it:
+ * an answer of its own that came after the clock was moved would count as activity then, and the
+ * idle time would run from it.
+ */
 async function loginWithClock(p: Page, sys: TestSystem, username: string) {
   await p.clock.install();
   await p.goto(`${sys.url}/login`);
@@ -40,6 +44,7 @@ async function loginWithClock(p: Page, sys: TestSystem, username: string) {
   await p.getByRole('button', { name: '登录' }).click();
   await p.getByRole('navigation', { name: '主导航' }).waitFor();
   await p.getByText('没有待办事项。').waitFor();
+  await settled(p);
 }
 
 const notice = (p: Page) => p.getByRole('alertdialog', { name: '即将自动退出' });

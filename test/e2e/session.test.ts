@@ -2,7 +2,7 @@
 // session that ended on the server sending the user to the login page and back where they were.
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, settled, type Browsing } from './browser.ts';
 
 async function withSystem(env: Record<string, string>, fn: (sys: TestSystem, b: Browsing) => Promise<void>) {
   const sys = await startSystem({ env });
@@ -52,9 +52,11 @@ test.serial('a session ended on the server: the next action goes to the login pa
   await withSystem({}, async (sys, b) => {
     const p = b.page;
     await login(p, sys.url, 'archivist1');
-    await p.getByText('没有待办事项。').waitFor(); // the workbench has finished loading
-    // …and has nothing more under way: the click below is the first request to meet the ended session.
-    await p.waitForLoadState('networkidle');
+    await p.getByText('没有待办事项。').waitFor(); // the workbench has shown its tasks
+    // …and has nothing more under way (its other sections load beside them): the click below is the
+    // first request to meet the ended session. ('networkidle' would not wait: the /login document
+    // reached it before the login.)
+    await settled(p);
     await sys.services.db('sessions').delete();
     await p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待办/ }).click();
     await p.getByText('登录已失效，请重新登录。').waitFor();
