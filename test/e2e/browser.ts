@@ -110,6 +110,14 @@ export async function settled(page: Page, quietMs = 500, timeoutMs = 15_000): Pr
   }
 }
 
+/**
+ * After the page's next animation frame: what the page queued for it before this call (a diagram's
+ * second opening, once the layout is done) has run. A fixed sleep instead loses on a loaded machine.
+ */
+export async function nextFrame(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => (globalThis as any).requestAnimationFrame(() => resolve())));
+}
+
 /** Logs in through the login page as a user would. */
 export async function login(page: Page, baseUrl: string, username: string, password = 'Dangan@2026'): Promise<void> {
   await page.goto(`${baseUrl}/login`);

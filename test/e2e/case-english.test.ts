@@ -5,7 +5,7 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { fileConsultation, REASONS } from '../helpers/cases.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, nextFrame, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -50,8 +50,9 @@ test.serial('in English the application’s form date and filing time read as da
 
   // The large diagram opens at a readable zoom with the step the case waits at on screen.
   const canvas = p.locator('.djs-container').first();
+  // The step's marker is set as the first opening is, which queues the second for the next frame.
   await p.locator('.djs-element.dg-active').first().waitFor();
-  await p.waitForTimeout(100);
+  await nextFrame(p);
   const scale = await canvas.locator('svg g.viewport').first().evaluate((g) => Number(/matrix\(\s*([-\d.e]+)/.exec(g.getAttribute('transform') ?? '')?.[1] ?? 1));
   t.is(scale, 0.75);
   const box = (await canvas.boundingBox())!;

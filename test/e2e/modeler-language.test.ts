@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { BpmnModdle } from 'bpmn-moddle';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { firstUserTask } from '../helpers/bpmn-edit.ts';
-import { login } from './browser.ts';
+import { login, nextFrame } from './browser.ts';
 import { adminSuite } from './admin-setup.ts';
 import { selectShape } from './modeler-ui.ts';
 import { shot } from './shots.ts';
@@ -38,7 +38,7 @@ test.serial('a large diagram opens at a readable zoom at its start event; 放大
   await login(p, suite.sys.url, 'procadmin');
   await p.goto(`${suite.sys.url}/admin/processes/borrowing/edit`);
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
-  await p.waitForTimeout(100); // the second layout pass (requestAnimationFrame)
+  await nextFrame(p); // the second layout pass, queued for the next frame before the check began
 
   // Opened at 75 %, the start event on screen and clear of the palette, not fitted (~15 %).
   t.is(await scaleOf(p), 0.75);
@@ -66,7 +66,7 @@ test.serial('a large diagram opens at a readable zoom at its start event; 放大
   await p.setViewportSize({ width: 1024, height: 768 });
   await p.reload();
   await p.getByTestId('lint-state').getByText('校验通过，可以部署。').waitFor();
-  await p.waitForTimeout(100);
+  await nextFrame(p);
   t.is(await scaleOf(p), 0.75);
   t.true(await within(p, start.id));
   await shot(p, 'modeler-large-1024');

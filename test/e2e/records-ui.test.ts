@@ -14,7 +14,7 @@ import { approve, completeAt } from '../helpers/workflow.ts';
 import { approveStep, copyVariables, demoCadre } from '../helpers/cases.ts';
 import { certifiedCase, type CertifiedCase } from '../copies/helpers.ts';
 import { daysAgo, plainCadre, registration } from '../processes/material-helpers.ts';
-import { openBrowser, login, logout, type Browsing } from './browser.ts';
+import { openBrowser, login, logout, nextFrame, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -82,8 +82,11 @@ const nav = (p: Page) => p.getByRole('navigation', { name: /主导航|Main navig
 async function diagramView(p: Page, focus?: string): Promise<{ inView: boolean; blankLeft: number; blankRight: number; shapes: number }> {
   const canvas = p.locator('.diagram-box .canvas').first();
   await canvas.locator('.djs-element.djs-shape').first().waitFor();
+  // The case's markers are set as the first opening is, which queues the second (once the box has
+  // its size) for the next animation frame: after that frame the view is the one the reader gets.
+  await canvas.locator('.djs-element.dg-done, .djs-element.dg-active').first().waitFor({ state: 'attached' });
   await p.locator('.diagram-box').first().scrollIntoViewIfNeeded();
-  await p.waitForTimeout(150); // the second opening runs on the next animation frame
+  await nextFrame(p);
   const box = (await canvas.boundingBox())!;
   const rects = await canvas.locator('.djs-element.djs-shape .djs-visual').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
   const target = canvas.locator(focus ? `.djs-element[data-element-id="${focus}"] .djs-visual` : '.djs-element.dg-active .djs-visual').first();
