@@ -128,9 +128,14 @@ test.serial('the archivist finds a cadre by name, opens the record and the archi
   t.is(await p.getByLabel('姓名、拼音、身份证号、档案号或单位').inputValue(), plain.cadre.name);
   // Each row names its 档案号 (namesakes told apart), and the number, typed in lower case, finds the cadre too.
   t.is((await hit.getByTestId('archive-no').innerText()).trim(), plain.archive.archiveNo);
-  await p.getByLabel('姓名、拼音、身份证号、档案号或单位').fill(plain.archive.archiveNo.toLowerCase());
+  // The name's answer, the same cadre, is on screen until the number's comes: the number's own
+  // answer says what it finds, then the page shows it.
+  const lower = plain.archive.archiveNo.toLowerCase();
+  const byNumber = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/cadres' && new URL(r.url()).searchParams.get('q') === lower);
+  await p.getByLabel('姓名、拼音、身份证号、档案号或单位').fill(lower);
   await p.getByRole('button', { name: '查询', exact: true }).click();
-  await p.waitForURL(new RegExp(`q=${encodeURIComponent(plain.archive.archiveNo.toLowerCase())}`));
+  t.deepEqual(((await (await byNumber).json()).items as Array<{ name: string }>).map((c) => c.name), [plain.cadre.name]);
+  await p.waitForURL(new RegExp(`q=${encodeURIComponent(lower)}`));
   await p.getByTestId('cadre-count').filter({ hasText: '共 1 人' }).waitFor();
   t.is(await hit.getByRole('link').textContent(), plain.cadre.name);
   await shot(p, 'archive-search-by-number');

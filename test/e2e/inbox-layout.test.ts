@@ -153,7 +153,11 @@ test.serial('the search box finds a case by its cadre’s name and by 档案号'
   const box = p.getByRole('searchbox', { name: '搜索' });
   t.true((await box.getAttribute('title'))!.includes('档案号'));
   for (const q of [no, cadre.name]) {
+    // The number's answer, the same case, is on screen when the name is typed: the name's own
+    // answer says what it finds, then the page shows it.
+    const answered = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/tasks' && new URL(r.url()).searchParams.get('q') === q);
     await box.fill(q);
+    t.is((await (await answered).json()).total, 1, q);
     await p.getByTestId('inbox-total').filter({ hasText: '共 1 件' }).waitFor();
     t.is(await p.locator('table.inbox tbody tr').count(), 1, q);
   }

@@ -178,11 +178,19 @@ test.serial('the 材料收集 台账, 催收通知 and 信息更正 lists: in th
   // A part of the 登记号 in lower case, or the cadre's name, finds it (kept in the URL); other words
   // and a registration day after today find nothing.
   const box = p.getByRole('searchbox', { name: '登记号或干部姓名' });
-  await box.fill(intakeNo.slice(-7).toLowerCase());
+  const part = intakeNo.slice(-7);
+  // The late list stays on screen until the search's answer comes (its row among them): wait for
+  // that answer, and for its rows, not for a row that was there before.
+  const byNumber = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/material-intakes' && new URL(r.url()).searchParams.get('q') === part.toLowerCase());
+  await box.fill(part.toLowerCase());
   await box.press('Enter');
-  await p.waitForURL((u) => u.searchParams.get('q') === intakeNo.slice(-7).toLowerCase());
+  await p.waitForURL((u) => u.searchParams.get('q') === part.toLowerCase());
+  const found = ((await (await byNumber).json()).items as Array<{ intakeNo: string }>).map((i) => i.intakeNo);
+  t.true(found.includes(intakeNo) && found.every((no) => no.includes(part)), found.join(', '));
+  await p.locator('tr[data-intake]').filter({ hasNotText: part }).first().waitFor({ state: 'detached' });
   await ledgerRow.waitFor();
-  t.is(await p.locator('tr[data-intake]').count(), await p.locator('tr[data-intake]', { hasText: intakeNo.slice(-7) }).count());
+  t.is(await p.locator('tr[data-intake]').count(), found.length);
+  t.is(await p.locator('tr[data-intake]').count(), await p.locator('tr[data-intake]', { hasText: part }).count());
   await box.fill('查无此人');
   await p.getByRole('button', { name: '查询', exact: true }).click();
   await p.getByText('没有符合条件的记录。').waitFor();
