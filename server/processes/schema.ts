@@ -17,16 +17,24 @@ export const editedForms = z
   .default({});
 
 /**
- * A diagram: at most 2,000,000 bytes of UTF-8. The JSON body of the routes that carry one is
- * read up to DIAGRAM_BODY_LIMIT (their RouteDef.bodyLimit), room for the diagram, the forms and the note, so
- * the body limit never refuses what this accepts.
+ * A diagram: at most 300,000 bytes of UTF-8. Parsing and checking a diagram holds the server's one
+ * thread, and nobody else is answered meanwhile: a 1.87 MB diagram of 3,400 steps took 12.2 s, one
+ * of 800 steps (433 kB) 3.1 s, of 400 steps (216 kB) 2.0 s, the largest shipped one (borrowing,
+ * 51 kB) 0.6–1.2 s (`npx tsx bench/diagram-size.ts`, 2 cores busy with other work). 300 kB is six
+ * times the largest shipped diagram, some 550 steps: far more than an office's process. The JSON body of the routes that
+ * carry one is read up to DIAGRAM_BODY_LIMIT (their RouteDef.bodyLimit), room for the diagram, the
+ * forms (200,000 characters, up to 600 kB of UTF-8) and the note, so the body limit never refuses
+ * what this accepts; a larger body is refused unread.
  */
-export const MAX_DIAGRAM_BYTES = 2_000_000;
-export const DIAGRAM_BODY_LIMIT = '3mb';
+export const MAX_DIAGRAM_BYTES = 300_000;
+export const DIAGRAM_BODY_LIMIT = '1mb';
 export const diagramXml = z
   .string()
   .min(1, '请提交流程图 / The diagram is empty')
-  .refine((x) => new TextEncoder().encode(x).length <= MAX_DIAGRAM_BYTES, '流程图不得超过 2 MB / The diagram may not exceed 2 MB');
+  .refine(
+    (x) => new TextEncoder().encode(x).length <= MAX_DIAGRAM_BYTES,
+    '流程图不得超过 300 KB（约 550 个环节）/ The diagram may not exceed 300 kB (some 550 steps)',
+  );
 
 export const lintContext = z
   .object({

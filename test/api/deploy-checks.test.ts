@@ -166,16 +166,16 @@ test.serial('base and key: an unknown base version 422, an unknown process 404, 
     t.true(r.body.details.some((f: any) => f.rule === 'process-name'), JSON.stringify(r.body.details));
   }
 
-  // A 1.9 MB diagram is read and checked (no 413); past the limit: the diagram limit in words, then 413.
+  // A 290 kB diagram is read and checked (no 413); past the limit: the diagram limit in words, then 413.
   const pad = (bytes: number) => body.xml.replace('</bpmn:definitions>', `<!-- ${'x'.repeat(bytes - body.xml.length - 20)} -->\n</bpmn:definitions>`);
-  const large = await admin.post('/api/admin/deployments', { ...body, xml: pad(1_900_000) });
+  const large = await admin.post('/api/admin/deployments', { ...body, xml: pad(290_000) });
   t.not(large.status, 413);
   t.is(large.status, 201, JSON.stringify(large.body).slice(0, 300));
-  const over = await admin.post('/api/admin/processes/validate', { xml: pad(2_100_000), forms: {} });
+  const over = await admin.post('/api/admin/processes/validate', { xml: pad(310_000), forms: {} });
   t.is(over.status, 400);
-  t.regex(over.body.details[0].message, /^流程图不得超过 2 MB \/ The diagram may not exceed 2 MB/);
-  const huge = await admin.post('/api/admin/processes/validate', { xml: pad(3_300_000), forms: {} });
+  t.regex(over.body.details[0].message, /^流程图不得超过 300 KB（约 550 个环节）\/ The diagram may not exceed 300 kB/);
+  const huge = await admin.post('/api/admin/processes/validate', { xml: pad(1_100_000), forms: {} });
   t.is(huge.status, 413);
-  t.is(huge.body.message, '请求内容过大，上限为 3 MB / Request body too large: at most 3 MB', 'the answer names the limit');
+  t.is(huge.body.message, '请求内容过大，上限为 1 MB / Request body too large: at most 1 MB', 'the answer names the limit');
   t.is(await deployments(), n + 1);
 });
