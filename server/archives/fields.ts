@@ -49,6 +49,9 @@ export function valueProblem(f: CadreField, value: string | null): string | null
   // 「王\u200b建国」 looks like 王建国 in every list yet is another name (and another pinyin key);
   // a 职务 or 籍贯 with a bidi control reads differently from what is stored.
   if (f.visible && hasInvisible(value)) return INVISIBLE_MESSAGE;
+  // A record's words are words: a line break, markup (<b>博士</b>) or an emoji (梁😀) is a slip
+  // of the keyboard or a paste, never what a 干部任免审批表 says.
+  if (f.visible && /[\p{Cc}<>]|\p{Extended_Pictographic}/u.test(value)) return '不得含有换行、尖括号、表情符号等非文字字符 / must not contain line breaks, angle brackets, emoji or other non-text characters';
   switch (f.kind) {
     case 'date':
       return isCalendarDate(value) ? null : '应为完整日期 YYYY-MM-DD / must be a full date YYYY-MM-DD';

@@ -129,12 +129,16 @@ export function intakeServices(d: MaterialsDeps) {
     const archive = (await archiveStore.archivesOfCadre(ctx.trx, cadre.id)).find((a) => a.kind === 'original');
     // Decision (README): an archive held outside Dangan is out of scope; such a material goes by
     // 散材料转递 to its custodian, outside this process.
-    if (!archive || GONE.includes(archive.status)) {
-      throw errors.rule('archive_not_held', '该干部的档案不由本系统的管档单位保管，请按散材料转递办理 / The cadre’s archive is not held by an office in this system; send the material to its custodian');
-    }
     // An archive being transferred leaves with what it holds now: a material filed into it stays
-    // behind on paper. It goes by 材料转递 to the new custodian (DOMAIN.md §6.5.5).
-    if (archive.status === 'transferring') throw leavingArchive();
+    // behind on paper. It goes by 材料转递 to the new custodian (DOMAIN.md §6.5.5). Decision (README):
+    // only a producer of the cadre's own unit — usually the one who arranged the move — is told the
+    // archive is leaving; a producer of another unit gets the answer of an archive not held, which
+    // names both causes, so that a right name/ID pair does not reveal a move before it is announced.
+    const leaving = archive?.status === 'transferring';
+    if (!archive || GONE.includes(archive.status) || (leaving && cadre.org_unit_id !== actor.orgUnitId)) {
+      throw errors.rule('archive_not_held', '该干部的档案不由本系统的管档单位保管或正在转出，请按材料转递送交其管档单位 / The cadre’s archive is not held by an office in this system or is being transferred; send the material to its custodian by material transfer');
+    }
+    if (leaving) throw leavingArchive();
     const problem = registrationProblems(v, today);
     if (problem) throw errors.rule(problem.rule, problem.message, problem.details);
     const beforeBirth = formedBeforeBirth(String(v.formedDate), cadre);
@@ -274,6 +278,11 @@ export function intakeServices(d: MaterialsDeps) {
       await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'accepted', actor_id: actor.id, at, comment, detail: JSON.stringify({ scans: active.length }) });
       await audit.record(ctx.trx, { actor, action: 'material.accept', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
       return { reviewOutcome: 'accepted' };
+    }
+    // The unit must learn what to correct: with every point ticked and nothing found by the system,
+    // only the comment says it — "xx" does not.
+    if (!unchecked.length && !mismatches.length && !scanFindings.length && comment.length < 10) {
+      throw errors.rule('return_reason', '鉴别要点均合格时退回，须写明具体原因和补正要求（至少 10 个字），或取消不合格要点的勾选 / Every point passed: say what to correct (at least 10 characters) or untick the points that failed', { field: 'comment' });
     }
     await store.updateIntake(ctx.trx, intake.id, { status: 'returned', updated_at: at });
     await store.insertEvent(ctx.trx, {

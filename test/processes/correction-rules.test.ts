@@ -57,6 +57,11 @@ test.serial('opening: a value equal to the record, a malformed date, a date befo
     const bad = await refused(t, 'archivist1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: name }, { status: 400, field: 'proposedValue' });
     t.regex(bad.body.details[0].message, /^须为 56 个民族的名称之一/);
   }
+  // A name of words only, a 学历 without markup: an emoji, a tag, a line break are refused at the field.
+  for (const [item, value] of [['name', '梁😀'], ['name', '梁\n伟'], ['education', '<b>博士</b>'], ['education', '大学\t本科']]) {
+    const bad = await refused(t, 'archivist1', { cadreId: cadre.id, item, proposedValue: value }, { status: 400, field: 'proposedValue' });
+    t.regex(bad.body.details[0].message, /^不得含有换行、尖括号、表情符号/);
+  }
   // Who may not open a correction is told who may, in both languages.
   const producer = await refused(t, 'producer1', { cadreId: cadre.id, item: 'ethnicity', proposedValue: '回族' }, { status: 403 });
   t.is(producer.body.message, '只有档案管理员可以发起“干部人事档案信息更正（审核认定）” / Only an archivist may start “干部人事档案信息更正（审核认定）”');

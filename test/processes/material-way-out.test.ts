@@ -4,7 +4,7 @@
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { completeAt, taskAt } from '../helpers/workflow.ts';
-import { accept, daysAgo, plainCadre, registration, sendBack } from './material-helpers.ts';
+import { ALL_CHECKS, accept, daysAgo, plainCadre, registration, sendBack } from './material-helpers.ts';
 
 let sys: TestSystem;
 test.before(async () => {
@@ -128,4 +128,15 @@ test.serial('a material title is one line: a line break or a tab is refused at t
     t.deepEqual([res.status, res.body.details?.rule, res.body.details?.field], [422, 'title_one_line', 'title']);
   }
   t.is(await sys.services.db('material_intakes').where({ cadre_id: cadre.id }).first(), undefined);
+});
+
+test.serial('a 退回 must tell the unit why: with every point ticked and nothing found, a comment of “xx” is refused; a point unticked or a reason of some length returns it', async (t) => {
+  const cadre = await plainCadre(sys, { digitised: false, skip: 16 });
+  const res = await register(registration(cadre, daysAgo(sys, 3)));
+  const archivist = await sys.as('archivist1');
+  const bare = await completeAt(archivist, res.body.id, 'reviewMaterial', sendBack('xx', ALL_CHECKS));
+  t.deepEqual([bare.status, bare.body.details?.rule, bare.body.details?.field], [422, 'return_reason', 'comment']);
+  t.is((await intakeOf(res.body.id)).status, 'received');
+  t.is((await completeAt(archivist, res.body.id, 'reviewMaterial', sendBack('xx'))).status, 200, 'a point not ticked names what to correct');
+  t.is((await intakeOf(res.body.id)).status, 'returned');
 });
