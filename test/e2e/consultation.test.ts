@@ -182,6 +182,9 @@ test.serial('a consultation goes from the requester through every approver to th
   await p.getByRole('button', { name: '提交办理意见' }).click();
   await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
   await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  // The inbox this submission opens: the words alone may be the chief's toast, still showing after
+  // a quick logout and login.
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor();
 
   const tasks = await db('tasks').where({ instance_id: instanceId });
   const order = ['unitHeadReview', 'archivistReview', 'chiefApproval', 'electronicReading'];

@@ -94,6 +94,7 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await p.getByRole('button', { name: '提交办理意见' }).click();
   await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
   await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor(); // this submission's, not a toast left from the last one
   await logout(p);
   t.is((await db('utilization_requests').where({ instance_id: id }).first()).approved_materials, JSON.stringify([seqs[0]]));
 
@@ -116,6 +117,7 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await p.getByRole('button', { name: '提交办理意见' }).click();
   await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
   await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor(); // this submission's, not a toast left from the last one
   await logout(p);
 
   // The requester reports what became of the two copies, listed by their number.
@@ -130,6 +132,7 @@ test.serial('a copy request by 序号, approved in part, copied, and reported de
   await p.getByRole('button', { name: '提交办理意见' }).click();
   await p.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确认' }).click();
   await p.getByText('已提交，您的待办已全部处理完毕。').waitFor();
+  await p.getByRole('heading', { name: '待办', level: 1 }).waitFor(); // this submission's, not a toast left from the last one
   const rows = await db('copy_records').where({ request_id: (await db('utilization_requests').where({ instance_id: id }).first()).id });
   t.is(rows.length, 2);
   t.true(rows.every((r: any) => r.disposition === 'destroyed' && r.disposition_date === todayIn(sys)));
