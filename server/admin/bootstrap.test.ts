@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { projectRoot } from '../services.ts';
+import { nodeScriptArgs } from '../../test/helpers/node-script.ts';
 import { totpCode } from '../people/totp.ts';
 
 let sys: TestSystem;
@@ -20,7 +21,7 @@ function adminsInit(args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: sys.testDb.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
   delete env.DATABASE_URL;
   if (sys.testDb.config.databaseUrl) env.DATABASE_URL = sys.testDb.config.databaseUrl;
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'create-admins.ts'), ...args], { env, encoding: 'utf8', cwd: projectRoot, timeout: 120_000 });
+  return spawnSync(process.execPath, nodeScriptArgs(projectRoot, 'scripts/create-admins.ts', args), { env, encoding: 'utf8', cwd: projectRoot, timeout: 120_000 });
 }
 
 test.serial('the first three administrators, each with an initial password; a second run creates none', async (t) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestSystem } from '../helpers/server.ts';
 import { projectRoot } from '../../server/services.ts';
+import { nodeScriptArgs } from '../helpers/node-script.ts';
 
 export async function cadreNamed(sys: TestSystem, name: string) {
   const c = await sys.services.db('cadres').where({ name }).orderBy('id').first();
@@ -73,8 +74,8 @@ export const importCliEnv = (sys: TestSystem): NodeJS.ProcessEnv => ({
   ...(sys.testDb.config.databaseUrl ? { DATABASE_URL: sys.testDb.config.databaseUrl } : {}),
 });
 
-/** node's arguments for `npm run import -- …` (through tsx, from the sources, as npm runs it). */
-export const importCliArgs = (args: string[]): string[] => ['--import=tsx', path.join(projectRoot, 'scripts/import.ts'), ...args];
+/** node's arguments for `npm run import -- …` (through tsx from the sources, as npm runs it; compiled in `npm test`). */
+export const importCliArgs = (args: string[]): string[] => nodeScriptArgs(projectRoot, 'scripts/import.ts', args);
 
 /** `npm run import -- …` against this system: exit code (or the signal's name), stdout then stderr, and whether the timeout killed it. */
 export const runImportCli = (sys: TestSystem, args: string[], opts: { timeout?: number } = {}): Promise<{ code: number | string; out: string; killed?: boolean }> =>
