@@ -231,7 +231,7 @@ export function createServices(deps: Deps): Services {
   registerCaseHooks(hooks, clock);
   const access = new AccessRules(clock);
   const notify = new NotifyService(db, clock, config, audit, (q, userId) => access.exclusions(q, userId), log.child({ module: 'notify' }));
-  const users = new UserAdminService(db, clock, sessions, audit, notify, config.passwordScryptN);
+  const users = new UserAdminService(db, clock, sessions, audit, notify, config.passwordScryptN, config.mail.allowedDomains);
   const deadlines = new DeadlineService(db, clock, config, access);
   const scans = new Scans(config.dataDir, clock, config.scans.minDpi);
   const archives = new ArchivesService(db, clock, audit, access, scans, notify, new XlsxReadSlots(config.imports.maxXlsxReads));

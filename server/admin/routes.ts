@@ -13,6 +13,7 @@ import {
   cadreLinkBody,
   cadreUnlinkBody,
   createUserBody,
+  emailBody,
   idParams,
   initialPasswordResult,
   orgUnitBody,
@@ -88,6 +89,19 @@ export function adminUserRoutes(s: Services) {
       params: idParams,
       response: initialPasswordResult,
       handler: ({ params, user, ip }) => u.resetPassword(user, ip, params.id),
+    }),
+    route({
+      method: 'put',
+      path: '/api/admin/users/:id/email',
+      summary: "Add, correct or remove an account's mail address",
+      description:
+        'The address is checked as the mail worker checks it: one plain address in a domain of MAIL_ALLOWED_DOMAINS, else 400 VALIDATION_FAILED on `email` naming the allowed domains. `null` removes it (the user gets no mail). Audited `user.email_change` with the old and new address. 422 NOT_OWN_ACCOUNT for your own.',
+      tags: ['admin'],
+      permission: 'users.manage',
+      params: idParams,
+      body: emailBody,
+      response: accountSchema,
+      handler: ({ params, body, user, ip }) => u.setEmail(user, ip, params.id, body.email),
     }),
     route({
       method: 'put',

@@ -267,6 +267,13 @@ export const reassignBody = z
 
 export const reassignCandidates = z
   .object({
-    items: z.array(z.object({ id: z.number().int(), name: z.string(), orgName: z.string() })),
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        name: z.string(),
+        orgName: z.string(),
+        noAddress: z.boolean().openapi({ description: 'The colleague has no mail address: the 转办 notice will not reach them by mail' }),
+      }),
+    ),
   })
   .openapi('ReassignCandidates', { description: 'The active holders of the task’s role in its unit, the caller, the assignee and anyone tied to the case’s cadre left out' });

@@ -561,7 +561,7 @@ export class WorkflowService {
       const barred = await barredFromTask(this.db, task);
       const holders = await store.holdersOf(this.db, task.candidate_role!, task.candidate_org_id, [user.id, task.assignee_id]);
       const items = [];
-      for (const h of holders) if (!(await this.tiedToCase(this.db, h.id, cadreId, barred))) items.push({ id: h.id, name: h.display_name, orgName: h.org_name });
+      for (const h of holders) if (!(await this.tiedToCase(this.db, h.id, cadreId, barred))) items.push({ id: h.id, name: h.display_name, orgName: h.org_name, noAddress: !h.email });
       return { items };
     });
   }

@@ -415,13 +415,13 @@ export function orgUnits(q: Q, custodianOnly: boolean, producerOnly = false): Pr
 }
 
 /** 转办 candidates: the active holders of a role (in one unit, or anywhere), by unit and name; at most 200. */
-export async function holdersOf(q: Q, role: string, orgUnitId: number | null, except: Array<number | null>): Promise<Array<{ id: number; display_name: string; org_name: string }>> {
+export async function holdersOf(q: Q, role: string, orgUnitId: number | null, except: Array<number | null>): Promise<Array<{ id: number; display_name: string; org_name: string; email: string | null }>> {
   return roleHolders(q, role, orgUnitId)
     .join('org_units as o', 'o.id', 'u.org_unit_id')
     .whereNotIn('u.id', except.filter((x): x is number => x !== null))
     .orderBy(['o.name', 'u.display_name', 'u.id'])
     .limit(200)
-    .select('u.id', 'u.display_name', 'o.name as org_name');
+    .select('u.id', 'u.display_name', 'o.name as org_name', 'u.email');
 }
 
 /** A user as a 转办 target: the account, its roles, whether it may work at all. */

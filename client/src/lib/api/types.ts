@@ -271,6 +271,8 @@ export type ReassignCandidates = {
     id: number;
     name: string;
     orgName: string;
+    /** The colleague has no mail address: the 转办 notice will not reach them by mail */
+    noAddress: boolean;
   }>;
 };
 
@@ -387,6 +389,10 @@ export type CreateUserRequest = {
   displayName: string;
   orgUnitId: number;
   email?: string | null;
+};
+
+export type SetEmailRequest = {
+  email: string | null;
 };
 
 export type SetRolesRequest = {
@@ -2971,6 +2977,13 @@ export interface ApiRoutes {
     query: never;
     body: never;
     response: AccountWithInitialPassword;
+  };
+  /** Add, correct or remove an account's mail address */
+  "PUT /api/admin/users/:id/email": {
+    params: { id: number };
+    query: never;
+    body: SetEmailRequest;
+    response: Account;
   };
   /** Set an account's roles */
   "PUT /api/admin/users/:id/roles": {

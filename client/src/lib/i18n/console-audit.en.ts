@@ -340,6 +340,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
       language: 'Own language changed',
       cadre_link: 'Linked to own cadre record (by ID number)',
       cadre_unlink: 'Unlinked from own cadre record',
+      email_change: 'Mail address changed',
     },
     config: { change: 'Configuration change' },
     backup: { create: 'Backup', restore: 'Restore' },

@@ -340,6 +340,7 @@ export const consoleAuditZh = {
       language: '变更本人语言',
       cadre_link: '按身份证号关联本人干部',
       cadre_unlink: '解除本人干部关联',
+      email_change: '变更电子邮箱',
     },
     config: { change: '修改配置' },
     backup: { create: '数据备份', restore: '数据恢复' },

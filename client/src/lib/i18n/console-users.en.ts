@@ -5,7 +5,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
   title: 'Users',
-  introSys: 'The system administrator creates, disables, enables and unlocks accounts and resets passwords here; roles and org units are granted by the security administrator.',
+  introSys: 'The system administrator creates, disables, enables and unlocks accounts, resets passwords and adds or corrects mail addresses here; roles and org units are granted by the security administrator.',
   introSec: 'The security administrator grants roles, moves accounts to another org unit (their data scope), links an account to its own cadre record by ID number (its own and its relatives’ archives are then hidden from it) and resets authenticators here; accounts are created by the system administrator.',
   refused: 'You may not use the user console. Accounts are managed by the system administrator, roles granted by the security administrator.',
   goHome: 'Back to the workbench',
@@ -46,6 +46,7 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
     enable: 'Enable',
     unlock: 'Unlock',
     resetPassword: 'Reset password',
+    email: 'Mail address',
     roles: 'Roles',
     orgUnit: 'Org unit',
     resetTotp: 'Reset authenticator',
@@ -72,6 +73,8 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
     resetTotp: "{username}'s authenticator reset.",
     roles: "{username}'s roles updated.",
     orgUnit: '{username} moved to {unit}.',
+    email: 'Mail address of {username} updated.',
+    emailRemoved: 'Mail address of {username} removed.',
     cadreLink: '{username} linked to their own cadre record ({idNumber}).',
     cadreUnlink: '{username} unlinked from the cadre record.',
   },
@@ -113,6 +116,16 @@ export const consoleUsersEn: Widen<typeof consoleUsersZh> = {
     current: 'Now: {unit}',
     saving: 'Saving…',
     same: 'Choose another unit',
+  },
+  email: {
+    title: 'Mail address: {name} ({username})',
+    intro: 'Tasks, due dates, password resets and other notices go to this address. It must be in a mail domain this system allows, or every mail is refused. Leave it empty to remove the address (the user then gets no mail).',
+    current: 'Current address: {email}',
+    none: 'No address yet',
+    label: 'Mail address',
+    saving: 'Saving…',
+    same: 'The address is unchanged',
+    refusedHint: 'Mail refused earlier for want of an address or for its domain is not sent again by itself: retry it under Mail delivery.',
   },
   cadre: {
     title: 'Link cadre: {name} ({username})',

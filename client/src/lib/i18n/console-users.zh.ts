@@ -1,7 +1,7 @@
 // 中文: the 用户管理 console of the system and the security administrator. Same keys in console-users.en.ts.
 export const consoleUsersZh = {
   title: '用户管理',
-  introSys: '系统管理员在此创建、停用、启用、解锁账号和重置密码；角色和所属单位由安全保密管理员授予。',
+  introSys: '系统管理员在此创建、停用、启用、解锁账号，重置密码和填写或更正电子邮箱；角色和所属单位由安全保密管理员授予。',
   introSec: '安全保密管理员在此授予角色、调整所属单位（即数据范围）、按身份证号关联本人干部档案（本人及亲属的档案对其不可见）和重置动态口令；账号由系统管理员创建。',
   refused: '您无权使用用户管理。账号由系统管理员管理，角色由安全保密管理员授予。',
   goHome: '返回工作台',
@@ -42,6 +42,7 @@ export const consoleUsersZh = {
     enable: '启用',
     unlock: '解锁',
     resetPassword: '重置密码',
+    email: '电子邮箱',
     roles: '授予角色',
     orgUnit: '调整单位',
     resetTotp: '重置动态口令',
@@ -68,6 +69,8 @@ export const consoleUsersZh = {
     resetTotp: '已重置 {username} 的动态口令。',
     roles: '已更新 {username} 的角色。',
     orgUnit: '已将 {username} 调整到 {unit}。',
+    email: '已更新 {username} 的电子邮箱。',
+    emailRemoved: '已删除 {username} 的电子邮箱。',
     cadreLink: '已将 {username} 关联到本人干部（{idNumber}）。',
     cadreUnlink: '已解除 {username} 与干部的关联。',
   },
@@ -109,6 +112,16 @@ export const consoleUsersZh = {
     current: '当前单位：{unit}',
     saving: '正在保存…',
     same: '请选择另一个单位',
+  },
+  email: {
+    title: '电子邮箱：{name}（{username}）',
+    intro: '待办、到期提醒和密码重置等通知发往此邮箱。邮箱须属于本系统允许的邮件域，否则所有邮件都会被拒发。留空即删除邮箱（本人不再收到邮件）。',
+    current: '当前邮箱：{email}',
+    none: '当前没有邮箱',
+    label: '电子邮箱',
+    saving: '正在保存…',
+    same: '邮箱没有变化',
+    refusedHint: '此前因没有邮箱或邮件域不允许而被拒发的邮件不会自动重发，可在“邮件发送”中重发。',
   },
   cadre: {
     title: '关联干部：{name}（{username}）',

@@ -1138,6 +1138,8 @@ export const en: Dictionary = {
     submit: 'Hand on',
     busy: 'Handing on…',
     done: 'Handed on to {name}',
+    noAddress: ' (no mail address: gets no mail)',
+    noAddressNote: 'Colleagues marked “no mail address” get no mail of the hand-over: tell them another way. The system administrator adds addresses under Users.',
   },
   archives: {
     title: 'Archive search',

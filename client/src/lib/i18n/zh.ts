@@ -1139,6 +1139,8 @@ export const zh = {
     submit: '确认转办',
     busy: '正在转办…',
     done: '已转办给{name}',
+    noAddress: '（无邮箱，收不到邮件通知）',
+    noAddressNote: '标有“无邮箱”的人员不会收到转办邮件，请另行告知；邮箱由系统管理员在用户管理中填写。',
   },
   archives: {
     title: '档案查询',
