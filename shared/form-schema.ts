@@ -66,6 +66,14 @@ function feelError(expr: string): string | null {
   }
 }
 
+/**
+ * Markup in a text component's text: an HTML tag (`<img …>`, `</b>`, `<!-- -->`) or a Markdown image
+ * or link. The task page shows the text as written (never {@html}); form-js's preview in the form
+ * editor renders it as Markdown with HTML, so the two disagreed and `<img src="http://…">` made the
+ * modeler reach for the network. Plain text reads the same in both: markup is refused.
+ */
+const MARKUP = /<\s*[A-Za-z!/?]|!?\[[^\]]*\]\([^)]*\)/;
+
 /** Every reason the schema cannot be used; empty means it can. */
 export function checkFormSchema(schema: unknown): FormFinding[] {
   const out: FormFinding[] = [];
@@ -115,6 +123,13 @@ export function checkFormSchema(schema: unknown): FormFinding[] {
           walk(c.components, depth + 1, new Set());
         } else walk(c.components, depth + 1, keys);
         continue;
+      }
+      if (c.type === 'text' && typeof c.text === 'string' && MARKUP.test(c.text)) {
+        add(
+          where,
+          '说明文字只能是纯文字，不能含 HTML 标签或 Markdown 图片、链接（任务页面原样显示文字，预览却会渲染，图片还会从网络加载） / ' +
+            'A text component is plain text: no HTML tags nor Markdown images or links (the task page shows the text as written, while the preview rendered it and would load an image from the network)',
+        );
       }
       if ((SUPPORTED_STATIC as readonly string[]).includes(c.type)) continue;
       // An input: a plain, unique, unreserved key, options for a choice, and only the checks we run.

@@ -16,6 +16,18 @@ test('every shipped form passes the check', (t) => {
   for (const f of files) t.deepEqual(checkFormSchema(JSON.parse(fs.readFileSync(path.join(forms, f), 'utf8'))), [], f);
 });
 
+// The form editor's preview rendered HTML and Markdown in 说明文字 while the task page shows the
+// text as written: `<img src="http://…">` made the modeler load from the network.
+test('a text component is plain text: HTML tags and Markdown images or links are refused, in Chinese and English', (t) => {
+  const text = (s: string) => checkFormSchema({ type: 'default', components: [{ type: 'text', text: s }] }).map((x) => x.message);
+  for (const bad of ['<img src="http://203.0.113.9/x.png">', '请阅读</b>', '<!-- x -->', '![图](http://203.0.113.9/x.png)', '见[附件](http://example.org)', '< script>']) {
+    const found = text(bad);
+    t.is(found.length, 1, bad);
+    t.regex(found[0], /^说明文字只能是纯文字.* \/ A text component is plain text/, bad);
+  }
+  for (const ok of ['出生日期以形成最早的本人填写材料为依据；不以其为依据的，须写明理由。', '1 < 2 且 3 > 2', '见第[3]条（附件）', '**注意**：按时归还']) t.deepEqual(text(ok), [], ok);
+});
+
 test('a picker widget supplies the options of a choice; plain choices must list theirs', (t) => {
   const picker = { type: 'default', components: [{ type: 'taglist', key: 'people', properties: { widget: 'user-picker' } }] };
   t.deepEqual(checkFormSchema(picker), []);
