@@ -241,10 +241,18 @@ function plainError(e: unknown): Error {
   return new AppError(500, 'BACKUP_FAILED', `备份失败 / The backup failed${code ? ` (${code})` : ''}: ${msg.split('\n')[0].slice(0, 300)}`);
 }
 
-/** A failed backup is in the audit log too, with its reason. */
+/** A failed backup is in the ledger (the office sees the gap) and the audit log, with its reason. */
 async function recordFailure(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }, err: Error) {
-  await whileBusy(() =>
-    deps.audit.record(null, {
+  await whileBusy(() => deps.db.transaction(async (trx) => {
+    await store.insertBackupFailure(trx, {
+      at: iso(deps.clock.now()),
+      medium: opts.medium ?? 'disk',
+      operator_id: who.actor?.id ?? null,
+      operator: operatorName(who).slice(0, 100),
+      code: ((err as AppError).code ?? 'BACKUP_FAILED').slice(0, 40),
+      reason: err.message.slice(0, 500),
+    });
+    await deps.audit.record(trx, {
       actor: who.actor ?? null,
       actorName: who.actor ? undefined : `os:${os.userInfo().username}`,
       ip: who.ip ?? null,
@@ -252,8 +260,8 @@ async function recordFailure(deps: BackupDeps, who: BackupOperator, opts: { medi
       objectType: 'backup',
       outcome: 'failure',
       detail: { medium: opts.medium ?? 'disk', code: (err as AppError).code ?? null, reason: err.message.slice(0, 500), ...(who.label ? { operatorLabel: who.label.slice(0, 100) } : {}) },
-    }),
-  );
+    });
+  }));
 }
 
 async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }) {

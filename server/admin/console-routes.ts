@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import { backupStatus, createBackup } from './backup.ts';
 import { settingsSchema } from './settings.ts';
 import * as store from './store.ts';
-import { backupBody, backupSchema, pageQuery, systemInfoSchema } from './schema.ts';
+import { backupBody, backupSchema, ledgerEntrySchema, pageQuery, systemInfoSchema } from './schema.ts';
 
 const backupDto = (r: store.BackupRow) => ({
   id: r.id,
@@ -19,6 +19,22 @@ const backupDto = (r: store.BackupRow) => ({
   sha256: r.sha256,
   files: r.files,
   auditSeq: r.audit_seq,
+});
+
+const ledgerDto = (r: store.LedgerRow) => ({
+  outcome: r.outcome,
+  id: r.id,
+  at: r.at,
+  kind: r.kind,
+  medium: r.medium,
+  operator: r.operator,
+  path: r.path,
+  size: r.size,
+  sha256: r.sha256,
+  files: r.files,
+  auditSeq: r.audit_seq,
+  code: r.code,
+  reason: r.reason,
 });
 
 export function adminConsoleRoutes(s: Services) {
@@ -66,14 +82,14 @@ export function adminConsoleRoutes(s: Services) {
     route({
       method: 'get',
       path: '/api/admin/backups',
-      summary: 'The backup ledger: time, medium, operator, size, hash',
+      summary: 'The backup ledger: time, medium, operator, size, hash; failed backups too, with why',
       tags: ['admin'],
       permission: 'backup.manage',
       query: pageQuery,
-      response: z.object({ items: z.array(backupSchema), total: z.number().int() }),
+      response: z.object({ items: z.array(ledgerEntrySchema), total: z.number().int() }),
       handler: async ({ query }) => {
         const { rows, total } = await store.listBackups(s.db, query.offset, query.limit);
-        return { items: rows.map(backupDto), total };
+        return { items: rows.map(ledgerDto), total };
       },
     }),
     route({

@@ -56,19 +56,6 @@ export const createUserBody = z
   .strict()
   .openapi('CreateUserRequest');
 
-/** The system administrator's correction of an account's mail address; null removes it. The mail domain is checked by the service (MAIL_ALLOWED_DOMAINS). */
-export const emailBody = z
-  .object({
-    email: z
-      .string()
-      .trim()
-      .max(200, '邮箱地址最长 200 个字符 / At most 200 characters')
-      .email('邮箱地址格式不正确 / Not a mail address')
-      .nullable(),
-  })
-  .strict()
-  .openapi('SetEmailRequest');
-
 export const initialPasswordResult = z
   .object({
     user: accountSchema,
@@ -141,5 +128,24 @@ export const backupSchema = z
     auditSeq: z.number().int(),
   })
   .openapi('Backup');
+
+/** A line of the ledger: a backup made (outcome success, as Backup) or one that failed (no copy: its code and reason instead). */
+export const ledgerEntrySchema = z
+  .object({
+    outcome: z.enum(['success', 'failure']),
+    id: z.number().int(),
+    at: z.string(),
+    kind: z.string().nullable(),
+    medium: z.string(),
+    operator: z.string(),
+    path: z.string().nullable(),
+    size: z.number().int().nullable(),
+    sha256: z.string().nullable(),
+    files: z.number().int().nullable(),
+    auditSeq: z.number().int().nullable(),
+    code: z.string().nullable().openapi({ description: 'Why it failed, as an error code the console translates (DATABASE_BUSY, BACKUP_FOLDER_NOT_EMPTY, BACKUP_FAILED …)' }),
+    reason: z.string().nullable().openapi({ description: 'Why it failed as the operator was told, "中文 / English"' }),
+  })
+  .openapi('BackupLedgerEntry');
 
 export const systemInfoSchema = z.object({ siteName: z.string(), loginNotice: z.string() }).openapi('SystemInfo');

@@ -107,10 +107,6 @@ export async function setDisabled(q: Q, id: number, disabled: boolean): Promise<
   await q('users').where({ id }).update({ disabled, ...(disabled ? {} : { failed_logins: 0, locked_until: null }) });
 }
 
-export async function setEmail(q: Q, id: number, email: string | null): Promise<void> {
-  await q('users').where({ id }).update({ email });
-}
-
 export async function unlock(q: Q, id: number): Promise<void> {
   await q('users').where({ id }).update({ failed_logins: 0, locked_until: null });
 }
@@ -182,8 +178,38 @@ export async function insertBackup(q: Q, row: Omit<BackupRow, 'id'>): Promise<Ba
   return { ...row, id: typeof ret === 'object' ? ret.id : ret };
 }
 
-export async function listBackups(q: Q, offset: number, limit: number): Promise<{ rows: BackupRow[]; total: number }> {
+export interface BackupFailureRow {
+  id: number;
+  at: string;
+  medium: string;
+  operator_id: number | null;
+  operator: string;
+  code: string;
+  reason: string;
+}
+
+export async function insertBackupFailure(q: Q, row: Omit<BackupFailureRow, 'id'>): Promise<void> {
+  await q('backup_failures').insert(row);
+}
+
+/** A line of the ledger: a backup made, or one that failed (outcome 'failure', its code and reason, no copy). */
+export type LedgerRow = ({ outcome: 'success' } & BackupRow & { code: null; reason: null }) | ({ outcome: 'failure' } & Omit<BackupFailureRow, 'operator_id'> & { kind: null; path: null; size: null; sha256: null; files: null; audit_seq: null });
+
+/** The ledger, newest first: backups made and backups failed, interleaved by time. */
+export async function listBackups(q: Q, offset: number, limit: number): Promise<{ rows: LedgerRow[]; total: number }> {
   const [{ n }] = await q('backups').count<{ n: number | string }[]>({ n: '*' });
-  const rows = await q('backups').orderBy('id', 'desc').offset(offset).limit(limit);
-  return { rows: rows.map(backupFromDb), total: Number(n) };
+  const [{ f }] = await q('backup_failures').count<{ f: number | string }[]>({ f: '*' });
+  const nul = (c: string) => q.raw(`NULL AS ${c}`);
+  const made = q('backups').select('id', 'at', q.raw(`'success' AS outcome`), 'kind', 'medium', 'operator', 'path', 'size', 'sha256', 'files', 'audit_seq', nul('code'), nul('reason'));
+  const failed = q('backup_failures').select('id', 'at', q.raw(`'failure' AS outcome`), nul('kind'), 'medium', 'operator', nul('path'), nul('size'), nul('sha256'), nul('files'), nul('audit_seq'), 'code', 'reason');
+  const rows = await q
+    .from(made.unionAll(failed).as('ledger'))
+    .select('*')
+    .orderBy([{ column: 'at', order: 'desc' }, { column: 'outcome', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .offset(offset)
+    .limit(limit);
+  return {
+    rows: rows.map((r: any) => (r.outcome === 'failure' ? { ...r, size: null, files: null, audit_seq: null } : { ...backupFromDb(r), outcome: 'success', code: null, reason: null, files: Number(r.files) })),
+    total: Number(n) + Number(f),
+  };
 }

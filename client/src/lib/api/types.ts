@@ -443,6 +443,24 @@ export type SystemSettings = {
   };
 };
 
+export type BackupLedgerEntry = {
+  outcome: "success" | "failure";
+  id: number;
+  at: string;
+  kind: string | null;
+  medium: string;
+  operator: string;
+  path: string | null;
+  size: number | null;
+  sha256: string | null;
+  files: number | null;
+  auditSeq: number | null;
+  /** Why it failed, as an error code the console translates (DATABASE_BUSY, BACKUP_FOLDER_NOT_EMPTY, BACKUP_FAILED …) */
+  code: string | null;
+  /** Why it failed as the operator was told, "中文 / English" */
+  reason: string | null;
+};
+
 export type Backup = {
   id: number;
   at: string;
@@ -3102,13 +3120,13 @@ export interface ApiRoutes {
     };
     response: SystemSettings;
   };
-  /** The backup ledger: time, medium, operator, size, hash */
+  /** The backup ledger: time, medium, operator, size, hash; failed backups too, with why */
   "GET /api/admin/backups": {
     params: never;
     query: { offset?: number | null; limit?: number };
     body: never;
     response: {
-      items: Array<Backup>;
+      items: Array<BackupLedgerEntry>;
       total: number;
     };
   };
