@@ -12,6 +12,7 @@ import test from 'ava';
 import { startSystem, type TestSystem } from '../../test/helpers/server.ts';
 import { usingPg } from '../../test/helpers/db.ts';
 import { projectRoot } from '../services.ts';
+import { nodeScriptArgs } from '../../test/helpers/node-script.ts';
 import { createDb } from '../db.ts';
 import { loadConfig } from '../config.ts';
 import { AuditLog } from '../audit/service.ts';
@@ -77,7 +78,7 @@ function npmScript(script: string, args: string[], target: { dataDir: string; da
   const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
   delete env.DATABASE_URL;
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', `${script}.ts`), ...args], { env, encoding: 'utf8', cwd: projectRoot, timeout: 120_000 });
+  return spawnSync(process.execPath, nodeScriptArgs(projectRoot, `scripts/${script}.ts`, args), { env, encoding: 'utf8', cwd: projectRoot, timeout: 120_000 });
 }
 
 const source = () => ({ dataDir: sys.testDb.dataDir, databaseUrl: sys.testDb.config.databaseUrl });
@@ -227,7 +228,7 @@ async function startServer(target: { dataDir: string; databaseUrl?: string }) {
   const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test', DANGAN_DEMO: 'false', PORT: String(41000 + (process.pid % 2000)), HOST: '127.0.0.1' };
   delete env.DATABASE_URL;
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, nodeScriptArgs(projectRoot, 'server/main.ts'), { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 90_000);
@@ -256,7 +257,7 @@ const npmScriptAsync = (script: string, args: string[], target: { dataDir: strin
     const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
     delete env.DATABASE_URL;
     if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', `${script}.ts`), ...args], { env, cwd: projectRoot });
+    const child = spawn(process.execPath, nodeScriptArgs(projectRoot, `scripts/${script}.ts`, args), { env, cwd: projectRoot });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -325,7 +326,7 @@ test.serial('restored without its TOTP key: the restore says which file to copy,
   const env: NodeJS.ProcessEnv = { ...process.env, DANGAN_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', DANGAN_DEMO: 'false', PORT: '0' };
   delete env.DATABASE_URL;
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  const start = () => spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], { env, encoding: 'utf8', cwd: projectRoot, timeout: 90_000 });
+  const start = () => spawnSync(process.execPath, nodeScriptArgs(projectRoot, 'server/main.ts'), { env, encoding: 'utf8', cwd: projectRoot, timeout: 90_000 });
   const refused = start();
   t.is(refused.status, 1);
   t.regex(refused.stderr, /^拒绝启动 \/ not starting: 动态口令密钥文件 .*totp-aes256\.key 不存在/);

@@ -56,6 +56,19 @@ export const createUserBody = z
   .strict()
   .openapi('CreateUserRequest');
 
+/** The system administrator's correction of an account's mail address; null removes it. The mail domain is checked by the service (MAIL_ALLOWED_DOMAINS). */
+export const emailBody = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .max(200, '邮箱地址最长 200 个字符 / At most 200 characters')
+      .email('邮箱地址格式不正确 / Not a mail address')
+      .nullable(),
+  })
+  .strict()
+  .openapi('SetEmailRequest');
+
 export const initialPasswordResult = z
   .object({
     user: accountSchema,

@@ -107,6 +107,10 @@ export async function setDisabled(q: Q, id: number, disabled: boolean): Promise<
   await q('users').where({ id }).update({ disabled, ...(disabled ? {} : { failed_logins: 0, locked_until: null }) });
 }
 
+export async function setEmail(q: Q, id: number, email: string | null): Promise<void> {
+  await q('users').where({ id }).update({ email });
+}
+
 export async function unlock(q: Q, id: number): Promise<void> {
   await q('users').where({ id }).update({ failed_logins: 0, locked_until: null });
 }
