@@ -12,11 +12,12 @@ import { checkAddress, checkSubject, PROBLEM_TEXT, type EnvelopeProblem } from '
 import * as store from './store.ts';
 import type { MailRow, MailStatus } from './store.ts';
 
-export function mailDto(m: MailRow) {
+export function mailDto(m: store.AdminMailRow) {
   return {
     id: m.id,
     event: m.event,
     recipientId: m.recipient_id,
+    recipientName: m.recipient_name ?? null,
     to: m.to_address,
     language: m.language,
     subject: m.subject,
@@ -59,6 +60,40 @@ export class OutboxAdmin {
     if (!m) throw errors.notFound('Message');
     await this.audit.record(null, { actor: user, ip, action: 'outbox.view', objectType: 'mail', objectId: id });
     return { ...mailDto(m), body: m.body };
+  }
+
+  /**
+   * 全部重发: every incident (up to 1000, oldest first) goes back to the queue in one transaction and
+   * one audited action (`outbox.retry_all`), each to its recipient's current address; one whose
+   * recipient has no allowed address now, or is disabled, stays an incident and is named with why.
+   * The answer's ids let the page follow the sending (progress).
+   */
+  async retryIncidents(user: SessionUser, ip: string) {
+    return this.db.transaction(async (trx) => {
+      const rows = await store.incidents(trx, 1000);
+      const users = new Map((await store.activeUsers(trx, [...new Set(rows.map((m) => m.recipient_id))])).map((u) => [u.id, u]));
+      const now = iso(this.clock.now());
+      const ids: string[] = [];
+      const skipped: Array<{ id: string; problem: EnvelopeProblem }> = [];
+      for (const m of rows) {
+        const u = users.get(m.recipient_id);
+        const problem: EnvelopeProblem | null = u ? (checkAddress(u.email, this.config.mail.allowedDomains) ?? checkSubject(m.subject)) : 'RECIPIENT_DISABLED';
+        if (problem) {
+          skipped.push({ id: m.id, problem });
+          continue;
+        }
+        await store.updateMessage(trx, m.id, { status: 'pending', to_address: u!.email, attempts: 0, next_attempt_at: now, last_error: null, lock_owner: null, locked_until: null });
+        ids.push(m.id);
+      }
+      await this.audit.record(trx, { actor: user, ip, action: 'outbox.retry_all', objectType: 'mail', detail: { retried: ids.length, skipped: skipped.length } });
+      return { retried: ids.length, skipped, ids };
+    });
+  }
+
+  /** Where the messages of a 全部重发 are now (counts by status): the page's progress. */
+  async progress(ids: string[]) {
+    const counts = await store.statusesOf(this.db, [...new Set(ids)]);
+    return { total: new Set(ids).size, counts: Object.fromEntries(store.MAIL_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<MailStatus, number> };
   }
 
   /** An incident or a refused message goes back to the queue, to the recipient's current address. */

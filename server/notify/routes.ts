@@ -1,7 +1,7 @@
 // HTTP routes of notifications: every user's own settings; the outbox for the system administrator.
 import { route } from '../http/route.ts';
 import type { Services } from '../services.ts';
-import { mailDetailSchema, mailParams, mailSchema, outboxList, outboxQuery, settingsBody, settingsSchema } from './schema.ts';
+import { mailDetailSchema, mailParams, mailSchema, outboxList, outboxQuery, progressBody, progressResult, retryAllResult, settingsBody, settingsSchema } from './schema.ts';
 
 export function notifyRoutes(s: Services) {
   return [
@@ -34,6 +34,26 @@ export function notifyRoutes(s: Services) {
       query: outboxQuery,
       response: outboxList,
       handler: ({ user, ip, query }) => s.outbox.list(user, ip, query),
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/outbox/retry-incidents',
+      summary: 'Send every failed message (incident) again, in one audited action',
+      description: 'Each to its recipient’s current address; one whose recipient has no allowed address now, or is disabled, stays an incident and is listed in `skipped` with why. Audited `outbox.retry_all` (counts).',
+      tags: ['notifications'],
+      permission: 'outbox.retry',
+      response: retryAllResult,
+      handler: ({ user, ip }) => s.outbox.retryIncidents(user, ip),
+    }),
+    route({
+      method: 'post',
+      path: '/api/admin/outbox/progress',
+      summary: 'How many of these messages are in each status (the progress of a retry)',
+      tags: ['notifications'],
+      permission: 'outbox.read',
+      body: progressBody,
+      response: progressResult,
+      handler: ({ body }) => s.outbox.progress(body.ids),
     }),
     route({
       method: 'get',

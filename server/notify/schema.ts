@@ -29,6 +29,7 @@ export const mailSchema = z
     id: z.string(),
     event: z.string(),
     recipientId: z.number().int(),
+    recipientName: z.string().nullable().optional().openapi({ description: 'The recipient as the directory names them (in the list)' }),
     to: z.string().nullable(),
     language: z.string(),
     subject: z.string(),
@@ -66,3 +67,16 @@ export const outboxList = z
   .openapi('Outbox');
 
 export const mailParams = z.object({ id: uuid }).strict();
+
+export const retryAllResult = z
+  .object({
+    retried: z.number().int().openapi({ description: 'Incidents queued again' }),
+    skipped: z.array(z.object({ id: z.string(), problem: z.string() })).openapi({ description: 'Incidents left as they are: the recipient has no allowed address now, or is disabled' }),
+    ids: z.array(z.string()).openapi({ description: 'The messages queued again, to follow with POST /api/admin/outbox/progress' }),
+  })
+  .openapi('OutboxRetryAll');
+
+export const progressBody = z.object({ ids: z.array(uuid).min(1).max(1000) }).strict();
+export const progressResult = z
+  .object({ total: z.number().int(), counts: z.record(z.enum(MAIL_STATUSES), z.number().int()) })
+  .openapi('OutboxProgress');

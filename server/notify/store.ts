@@ -266,13 +266,28 @@ export async function markDigested(q: Q, ids: string[], digestId: string): Promi
 
 // -- admin reads ----------------------------------------------------------------------------------
 
-export async function listMessages(q: Q, f: { status?: MailStatus; limit: number; offset: number }): Promise<{ rows: MailRow[]; total: number }> {
-  const base = () => (f.status ? q('mail_outbox').where({ status: f.status }) : q('mail_outbox'));
+/** A message as the system administrator lists it: with the recipient's name from the directory. */
+export type AdminMailRow = MailRow & { recipient_name?: string | null };
+
+export async function listMessages(q: Q, f: { status?: MailStatus; limit: number; offset: number }): Promise<{ rows: AdminMailRow[]; total: number }> {
+  const base = () => (f.status ? q('mail_outbox as m').where('m.status', f.status) : q('mail_outbox as m'));
   const [rows, count] = await Promise.all([
-    base().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset),
+    base().leftJoin('users as u', 'u.id', 'm.recipient_id').orderBy('m.created_at', 'desc').orderBy('m.id').limit(f.limit).offset(f.offset).select('m.*', 'u.display_name as recipient_name'),
     base().count<{ n: number | string }[]>({ n: '*' }),
   ]);
   return { rows, total: Number(count[0].n) };
+}
+
+/** The incidents, oldest first, at most `limit` (what 全部重发 sends again). */
+export async function incidents(q: Q, limit: number): Promise<MailRow[]> {
+  return q('mail_outbox').where({ status: 'incident' }).orderBy('created_at').orderBy('id').limit(limit);
+}
+
+/** How many of these messages are in each status (the progress of a 全部重发). */
+export async function statusesOf(q: Q, ids: string[]): Promise<Record<string, number>> {
+  if (!ids.length) return {};
+  const rows = await q('mail_outbox').whereIn('id', ids).groupBy('status').select('status').count<{ status: string; n: number | string }[]>({ n: '*' });
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 export async function countByStatus(q: Q): Promise<Record<string, number>> {

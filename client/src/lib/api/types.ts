@@ -630,6 +630,7 @@ export type Outbox = {
     sent?: number;
     incident?: number;
     refused?: number;
+    obsolete?: number;
   };
   total: number;
   items: Array<Mail>;
@@ -639,12 +640,14 @@ export type Mail = {
   id: string;
   event: string;
   recipientId: number;
+  /** The recipient as the directory names them (in the list) */
+  recipientName?: string | null;
   to: string | null;
   language: string;
   subject: string;
   link: string;
   instanceId: string | null;
-  status: "pending" | "held" | "digested" | "sent" | "incident" | "refused";
+  status: "pending" | "held" | "digested" | "sent" | "incident" | "refused" | "obsolete";
   attempts: number;
   nextAttemptAt: string | null;
   holdUntil: string | null;
@@ -653,6 +656,31 @@ export type Mail = {
   messageId: string;
   createdAt: string;
   sentAt: string | null;
+};
+
+export type OutboxRetryAll = {
+  /** Incidents queued again */
+  retried: number;
+  /** Incidents left as they are: the recipient has no allowed address now, or is disabled */
+  skipped: Array<{
+    id: string;
+    problem: string;
+  }>;
+  /** The messages queued again, to follow with POST /api/admin/outbox/progress */
+  ids: Array<string>;
+};
+
+export type OutboxProgress = {
+  total: number;
+  counts: {
+    pending?: number;
+    held?: number;
+    digested?: number;
+    sent?: number;
+    incident?: number;
+    refused?: number;
+    obsolete?: number;
+  };
 };
 
 export type MailDetail = Mail & {
@@ -3283,9 +3311,25 @@ export interface ApiRoutes {
   /** The mail outbox: waiting, sent, failed (incident) and refused messages */
   "GET /api/admin/outbox": {
     params: never;
-    query: { status?: "pending" | "held" | "digested" | "sent" | "incident" | "refused"; limit?: number; offset?: number | null };
+    query: { status?: "pending" | "held" | "digested" | "sent" | "incident" | "refused" | "obsolete"; limit?: number; offset?: number | null };
     body: never;
     response: Outbox;
+  };
+  /** Send every failed message (incident) again, in one audited action */
+  "POST /api/admin/outbox/retry-incidents": {
+    params: never;
+    query: never;
+    body: never;
+    response: OutboxRetryAll;
+  };
+  /** How many of these messages are in each status (the progress of a retry) */
+  "POST /api/admin/outbox/progress": {
+    params: never;
+    query: never;
+    body: {
+      ids: Array<string>;
+    };
+    response: OutboxProgress;
   };
   /** One message with its text */
   "GET /api/admin/outbox/:id": {

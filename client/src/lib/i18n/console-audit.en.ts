@@ -343,6 +343,7 @@ export const consoleAuditEn: Same<typeof consoleAuditZh> = {
       email_change: 'Mail address changed',
     },
     config: { change: 'Configuration change' },
+    outbox: { retry_all: 'All failed mail sent again' },
     backup: { create: 'Backup', restore: 'Restore' },
     process: { deploy: 'Process deployed', propose: 'Deployment proposed', approve: 'Deployment approved', reject: 'Deployment rejected' },
     task: { release: 'Task released by an account change (account disabled, role or unit changed)', stranded: 'Task’s assignee has no business role left or is disabled (process administrators told)' },

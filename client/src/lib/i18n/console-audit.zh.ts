@@ -343,6 +343,7 @@ export const consoleAuditZh = {
       email_change: '变更电子邮箱',
     },
     config: { change: '修改配置' },
+    outbox: { retry_all: '全部重发失败邮件' },
     backup: { create: '数据备份', restore: '数据恢复' },
     process: { deploy: '部署流程', propose: '提交流程部署', approve: '批准流程部署', reject: '驳回流程部署' },
     task: { release: '因账户变更退回任务（账号停用，或角色、所属单位已变）', stranded: '任务的指定办理人已无业务角色或账号已停用（已告知流程管理员）' },

@@ -54,6 +54,7 @@ export const en: Dictionary = {
       users: 'Users',
       settings: 'System settings',
       backups: 'Backups',
+      mail: 'Mail delivery',
       security: 'Security policy',
       avoidance: 'Avoidance',
       audit: 'Audit log',

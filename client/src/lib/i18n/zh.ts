@@ -53,6 +53,7 @@ export const zh = {
       users: '用户管理',
       settings: '系统设置',
       backups: '数据备份',
+      mail: '邮件发送',
       security: '安全策略',
       avoidance: '回避管理',
       audit: '审计日志',

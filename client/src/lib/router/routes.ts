@@ -77,6 +77,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/console/security', load: () => import('../../pages/console/SecurityPolicyPage.svelte') },
   { path: '/console/avoidance', load: () => import('../../pages/console/AvoidancePage.svelte') },
   { path: '/console/backups', load: () => import('../../pages/console/BackupsPage.svelte') },
+  { path: '/console/mail', load: () => import('../../pages/console/MailPage.svelte') },
   { path: '/console/audit', load: () => import('../../pages/console/AuditPage.svelte') },
 ];
 
