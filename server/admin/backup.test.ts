@@ -428,6 +428,27 @@ test.serial('a failed backup is in the ledger too, between the backups made: whe
   // The backup key left readable by others (a careless copy): the backup is refused, and the office should see the gap.
   fs.chmodSync(keyFile, 0o644);
   const failed = await admin.post('/api/admin/backups', { medium: 'optical' });
+  fs.chmodSync(keyFile, 0o600);
+  t.is(failed.status, 500);
+  t.is(failed.body.code, 'BACKUP_KEY_UNSAFE');
+  const made = await admin.post('/api/admin/backups', { medium: 'disk' });
+  t.is(made.status, 201);
+  const ledger = await admin.get('/api/admin/backups?limit=100');
+  t.is(ledger.status, 200);
+  const items = ledger.body.items;
+  const newest = items.find((i: any) => i.outcome === 'success' && i.id === made.body.id);
+  t.like(newest, { code: null, reason: null });
+  const gap = items.find((i: any) => i.outcome === 'failure' && i.code === 'BACKUP_KEY_UNSAFE');
+  t.like(gap, { operator: 'sysadmin', medium: 'optical', kind: null, path: null, size: null, sha256: null, files: null, auditSeq: null });
+  t.regex(gap.reason, /^备份密钥文件权限过宽，请 chmod 600 \/ The backup key file .* is readable by others/);
+  t.true(items.indexOf(gap) > items.indexOf(newest) || gap.at === newest.at, 'newest first');
+  t.deepEqual(items.map((i: any) => i.at), items.map((i: any) => i.at).sort().reverse(), 'in time order');
+  // The command line's failure (the folder not empty, above) is there too, by the OS account.
+  const all = ledger.body;
+  t.truthy(all.items.find((i: any) => i.outcome === 'failure' && i.code === 'BACKUP_FOLDER_NOT_EMPTY' && i.operator === `os:${os.userInfo().username}`));
+  const count = async (table: string) => Number(((await sys.services.db(table).count({ n: '*' })) as Array<{ n: number | string }>)[0].n);
+  t.is(all.total, (await count('backups')) + (await count('backup_failures')));
+});
 
 /** Rewrites a backup's hashes after a change (database: the new database entry), as someone with a newer Dangan's backup would have them. */
 async function reseal(folder: string, database?: { size: number; sha256: string; stored: { size: number; sha256: string } }) {
