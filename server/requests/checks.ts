@@ -16,7 +16,6 @@ import * as archiveStore from '../archives/archive-store.ts';
 import * as catalog from '../archives/catalog-store.ts';
 import type { ArchiveRow } from '../archives/archive-store.ts';
 import type { CadreRow } from '../archives/store.ts';
-import { AWAY } from '../archives/codes.ts';
 import { iso } from '../clock.ts';
 import type { Actor, ServiceContext } from '../engine/types.ts';
 import { caseNumber } from '../shared/sequences.ts';
@@ -113,16 +112,15 @@ export async function checkApplicants(q: Q, initiatorId: number, coApplicants: u
   return out;
 }
 
-// One answer for every miss (no such cadre, a name that differs, no office holding the archive), so
-// that a wrong pair tells nothing about whose archive exists; it names the causes to check. A pair
-// that is right, of a cadre whose archive is away for now (借出, 数字化中, 转出中), says which in
-// `details.archiveStatus`: whoever typed both the name and the 身份证号 knows the person already, and
-// learns only when to try again — never where the archive is, who has it or why.
-const NOT_HELD = (archiveStatus?: string) =>
+// One answer for every miss (no such cadre, a name that differs, no office holding the archive, an
+// archive away for now: 借出, 数字化中, 转出中), so that a pair tells nothing about whose archive exists
+// nor what becomes of it: 借出 often means the cadre is being examined (拟提拔考察), 转出中 a move not yet
+// announced. The message names the causes to check together; the state itself is shown only to the
+// staff of the office that holds the archive (its 档案 page, in their scope).
+const NOT_HELD = () =>
   errors.rule(
     'target-not-held',
     '没有可供利用的在库干部档案：请核对姓名和身份证号；档案借出、数字化中、转递中时暂不能申请 / No archive available for use: check the name and ID number; an archive out on loan, being digitised or being transferred cannot be requested meanwhile',
-    archiveStatus ? { archiveStatus } : undefined,
   );
 
 /** Name + 身份证号 → the cadre and the archive an office holds for use (正本 first). */
@@ -133,15 +131,13 @@ export async function resolveTarget(q: Q, name: unknown, idNumber: unknown): Pro
   const cadre = await cadreStore.findCadreByIdNumber(q, id);
   if (!cadre || cadre.name !== n) throw NOT_HELD();
   const usable: Array<{ archive: ArchiveRow; office: people.OrgUnitRow }> = [];
-  const away: ArchiveRow[] = [];
   for (const archive of await archiveStore.archivesOfCadre(q, cadre.id)) {
     const office = await people.findOrgUnit(q, archive.custodian_org_id);
     if (!office?.is_custodian) continue;
     if (USABLE_STATUSES.includes(archive.status)) usable.push({ archive, office });
-    else if (AWAY.includes(archive.status)) away.push(archive);
   }
   const pick = usable.find((u) => u.archive.kind === 'original') ?? usable[0];
-  if (!pick) throw NOT_HELD((away.find((a) => a.kind === 'original') ?? away[0])?.status);
+  if (!pick) throw NOT_HELD();
   return { cadre, archive: pick.archive, custodianOrgId: pick.office.id, leaderOrgId: pick.office.parent_id ?? pick.office.id };
 }
 
