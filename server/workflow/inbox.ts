@@ -10,6 +10,7 @@ import type { AccessRules } from '../access/rules.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { taskDto } from './dto.ts';
 import { inboxKey, readableCases } from './scope.ts';
+import { cadreTies } from '../access/store.ts';
 import * as store from './store.ts';
 import { starterPairs } from './bars.ts';
 import { countOpenApplications } from './cases-store.ts';
@@ -81,7 +82,9 @@ export class InboxService {
     const text = query.q?.trim().toLowerCase() || undefined;
     let unitPath: string | undefined;
     if (query.unitId !== undefined) unitPath = (await store.orgUnitPath(this.db, query.unitId)) ?? '/none/';
-    const f = { processKey: query.processKey, due: query.due, unitPath, text, ...w };
+    // 已办 searched by text or unit: only the cases the user may still read can match.
+    const stillRead = query.filter === 'completed' && (text || unitPath) ? await this.completedReadable(user) : undefined;
+    const f = { processKey: query.processKey, due: query.due, unitPath, text, readable: stillRead, ...w };
     const { rows, total } =
       query.filter === 'completed'
         ? await store.completedBy(this.db, user.id, f, query.offset, query.limit)
@@ -132,6 +135,14 @@ export class InboxService {
   }
 
   async facets(user: SessionUser, filter: InboxFilterName) {
-    return store.inboxFacets(this.db, filter, await this.keyOf(user));
+    return store.inboxFacets(this.db, filter, await this.keyOf(user), filter === 'completed' ? await this.completedReadable(user) : undefined);
+  }
+
+  /** Which of the user's completed steps are on cases he may still read (store.CompletedReadable). */
+  private async completedReadable(user: SessionUser): Promise<store.CompletedReadable> {
+    const key = inboxKey(user);
+    const tied = (await cadreTies(this.db, user.id)).map((t) => t.cadre_id);
+    const doubt = await store.completedInDoubt(this.db, key, tied);
+    return { key, tied, also: [...(await readableCases(this.db, user, doubt))] };
   }
 }

@@ -55,6 +55,23 @@ test.serial('a leader moved to another unit no longer reads the cases he approve
   t.truthy(step, '已办 keeps the step he did');
   t.is(step.subject, null, 'but does not name the case');
   t.false(JSON.stringify(done.body).includes(cadre.name));
+  // Nor does a search: by the cadre's name, 档案号 or the case's unit, the step he can no longer read
+  // matches nothing — the same as a name that was never his (else the count names the cadre).
+  const archiveNo = (await db()('archives').where({ id: cadre.archiveId }).first('archive_no')).archive_no as string;
+  const applicantUnit = (await db()('workflow_cases').where({ instance_id: id }).first('initiator_org_id')).initiator_org_id as number;
+  for (const q of [cadre.name, archiveNo, '无此人名']) {
+    const found = await after.get(`/api/tasks?filter=completed&q=${encodeURIComponent(q)}`);
+    t.is(found.status, 200);
+    t.false(found.body.items.some((x: any) => x.instanceId === id), `q=${q} does not find the case`);
+  }
+  const byName = await after.get(`/api/tasks?filter=completed&q=${encodeURIComponent(cadre.name)}`);
+  const nobody = await after.get(`/api/tasks?filter=completed&q=${encodeURIComponent('无此人名')}`);
+  t.is(byName.body.total, nobody.body.total, 'the cadre’s name counts as a random one');
+  const byUnit = await after.get(`/api/tasks?filter=completed&unitId=${applicantUnit}`);
+  t.false(byUnit.body.items.some((x: any) => x.instanceId === id), 'nor the applying unit');
+  const facets = await after.get('/api/tasks/facets?filter=completed');
+  t.is(facets.status, 200);
+  t.false(facets.body.units.some((u: any) => u.id === String(applicantUnit)), 'the unit facet counts only cases he reads');
   const denied = await db()('audit_log').where({ action: 'case.view', object_id: id, outcome: 'denied', actor: 'leader1' });
   t.is(denied.length, 1, 'the refused read is audited');
 
@@ -65,9 +82,15 @@ test.serial('a leader moved to another unit no longer reads the cases he approve
   t.is((await (await sys.as('applicant1')).get(`/api/process-instances/${id}`)).status, 200);
   t.is((await sec.request('PUT', `/api/admin/users/${applicantId}/org-unit`, { orgUnitId: applicantHome })).status, 200);
 
-  // Moved back: the step is his unit's again, and so is the case.
+  // Moved back: the step is his unit's again, and so is the case — and the search finds it.
   t.is((await sec.request('PUT', `/api/admin/users/${leaderId}/org-unit`, { orgUnitId: home })).status, 200);
-  t.is((await (await sys.as('leader1')).get(`/api/process-instances/${id}`)).status, 200);
+  const back = await sys.as('leader1');
+  t.is((await back.get(`/api/process-instances/${id}`)).status, 200);
+  for (const q of [cadre.name, archiveNo]) {
+    t.true((await back.get(`/api/tasks?filter=completed&q=${encodeURIComponent(q)}`)).body.items.some((x: any) => x.instanceId === id), `q=${q} finds it again`);
+  }
+  t.true((await back.get(`/api/tasks?filter=completed&unitId=${applicantUnit}`)).body.items.some((x: any) => x.instanceId === id));
+  t.true((await back.get('/api/tasks/facets?filter=completed')).body.units.some((u: any) => u.id === String(applicantUnit)));
 });
 
 test.serial('a unit head whose role is taken away no longer reads the requests he approved', async (t) => {
