@@ -79,10 +79,18 @@ export class OverdueTasks {
   }
 
   private async tell(trx: Trx, taskId: string, now: string): Promise<boolean> {
+    // Marked first: of two servers sweeping at once, one tells (the mark is the claim).
     if (!(await store.markOverdueTold(trx, taskId, now))) return false;
     const task = await engineStore.findTask(trx, taskId);
     if (!task) return false;
-    await this.notify.onTaskOverdue(trx, task);
+    const sent = await this.notify.onTaskOverdue(trx, task);
+    // Told nobody (the unit has no holder of the role, the holder's account is disabled): not told,
+    // so that whoever takes the role or the step later hears of it at the next sweep.
+    const reached = sent ? sent.queued + sent.held + sent.muted + sent.refused + sent.already : 0;
+    if (reached === 0) {
+      await store.unmarkOverdueTold(trx, taskId);
+      return false;
+    }
     return true;
   }
 }

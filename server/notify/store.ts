@@ -147,6 +147,11 @@ export async function markOverdueTold(q: Q, taskId: string, now: string): Promis
   return n === 1;
 }
 
+/** Takes the mark back: the sweep that made it reached nobody. */
+export async function unmarkOverdueTold(q: Q, taskId: string): Promise<void> {
+  await q('tasks').where({ id: taskId }).update({ overdue_told_at: null });
+}
+
 export async function roleName(q: Q, code: string): Promise<{ name_zh: string; name_en: string } | undefined> {
   return q('roles').where({ code }).first('name_zh', 'name_en');
 }
