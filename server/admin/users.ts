@@ -222,7 +222,8 @@ export class UserAdminService {
         event: 'password_reset',
         recipients: [{ userId: row.id }],
         vars: { username: row.username, byName: by ? `${oneLine(by.display_name, 100)}（${by.username}）` : actor.username, resetAt: formatInstant(now) },
-        link: { inbox: true },
+        // The new password is to be used at the login page (the inbox would only send them there).
+        link: { login: true },
         key: `password_reset:${row.id}:${iso(now)}`,
       });
     }));

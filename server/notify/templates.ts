@@ -48,7 +48,8 @@ export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string>;
 
 /** Where a message points: the client routes fixed with the UI (`/tasks/:id`, `/applications/:id`, …). */
-export type LinkSpec = { task: string } | { application: string } | { instance: string } | { review: number } | { campaign: number } | { deadlines: true } | { inbox: true };
+/** `login`: the login page, for a mail that is read before one can log in (a password reset). */
+export type LinkSpec = { task: string } | { application: string } | { instance: string } | { review: number } | { campaign: number } | { deadlines: true } | { inbox: true } | { login: true };
 
 export function linkUrl(publicUrl: string, link: LinkSpec): string {
   if ('task' in link) return `${publicUrl}/tasks/${encodeURIComponent(link.task)}`;
@@ -57,6 +58,7 @@ export function linkUrl(publicUrl: string, link: LinkSpec): string {
   if ('review' in link) return `${publicUrl}/reviews/${link.review}`;
   if ('campaign' in link) return `${publicUrl}/review-campaigns/${link.campaign}`;
   if ('deadlines' in link) return `${publicUrl}/deadlines`;
+  if ('login' in link) return `${publicUrl}/login`;
   return `${publicUrl}/inbox`;
 }
 
@@ -234,7 +236,7 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
   loan_due_soon: {
     zh: (v) => ({
       subject: `【档案】借阅档案将于 ${v.dueAt} 到期（${v.caseRef}）`,
-      lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt} 前归还档案室，归还时当面核对。如需续借，请在到期前重新申请审批。`],
+      lines: [greet.zh(v), '', `您借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt}（北京时间）前归还档案室，归还时当面核对。如需续借，请在到期前重新申请审批。`],
     }),
     en: (v) => ({
       subject: `[Dangan] Borrowed archive due ${v.dueAt} (${v.caseRef})`,
@@ -244,7 +246,7 @@ export const TEMPLATES: Record<NoticeEvent, Template> = {
   loan_overdue: {
     zh: (v) => ({
       subject: `【档案】借阅档案已逾期：${v.borrowerName}（${v.caseRef}）`,
-      lines: [greet.zh(v), '', `${v.borrowerOrg}${v.borrowerName}借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt} 归还，现已逾期，请督促其立即归还。`],
+      lines: [greet.zh(v), '', `${v.borrowerOrg}${v.borrowerName}借阅的干部人事档案（编号 ${v.caseRef}）应于 ${v.dueAt}（北京时间）归还，现已逾期，请督促其立即归还。`],
     }),
     en: (v) => ({
       subject: `[Dangan] Borrowed archive overdue: ${v.borrowerName} (${v.caseRef})`,
