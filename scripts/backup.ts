@@ -1,8 +1,9 @@
-// `npm run backup -- [--out <folder>] [--medium disk|optical|usb|tape|remote] [--operator <name>]`
+// `npm run backup -- [--out <folder>] [--medium disk|optical|usb|tape|remote] [--operator <name>] [--new-key]`
 // Backs up the database (online: the server may keep running) and the data folder into a new
 // folder (default BACKUP_DIR/<time>), records it in the ledger and the audit log, prints a summary.
 // The operator recorded is the OS account running this ('os:root'); --operator adds a name as stated
-// ('os:root（自述 / stated: 张三）'), not an account of Dangan.
+// ('os:root（自述 / stated: 张三）'), not an account of Dangan. The backup key is made for the first
+// backup only; --new-key makes one where none is (lost), on purpose — the audit row says so.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../server/config.ts';
 import { createDb } from '../server/db.ts';
@@ -11,7 +12,7 @@ import { auditLogFor } from '../server/audit/service.ts';
 import { createBackup, MEDIA, type Medium } from '../server/admin/backup.ts';
 
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, medium: { type: 'string', default: 'disk' }, operator: { type: 'string' } },
+  options: { out: { type: 'string' }, medium: { type: 'string', default: 'disk' }, operator: { type: 'string' }, 'new-key': { type: 'boolean', default: false } },
 });
 if (!(MEDIA as readonly string[]).includes(values.medium!)) {
   console.error(`--medium must be one of ${MEDIA.join(', ')}`);
@@ -25,7 +26,7 @@ try {
   const b = await createBackup(
     { config, db, clock: systemClock, audit },
     { label: values.operator },
-    { medium: values.medium as Medium, outDir: values.out },
+    { medium: values.medium as Medium, outDir: values.out, newKey: values['new-key'] },
   );
   console.log(`备份完成 / backup written: ${b.path}`);
   console.log(`  ${b.kind}, ${b.files} files, ${b.size} bytes, manifest sha256 ${b.sha256}, audit seq ${b.audit_seq}`);

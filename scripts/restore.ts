@@ -2,7 +2,8 @@
 // Verifies the backup (manifest, every sha256, every encrypted chunk with BACKUP_KEY_FILE, the
 // database copy) before replacing anything, then
 // restores into DANGAN_DATA_DIR / DATABASE_URL and checks row counts and the audit chain.
-// --check only verifies. Without --force an occupied target is refused; with it, what was there is
+// --check only verifies. An older backup in clear (no key authenticates its manifest) is restored
+// only with --accept-clear. Without --force an occupied target is refused; with it, what was there is
 // moved into <data dir>/pre-restore-<time>/ (PostgreSQL tables are dropped and recreated).
 // Refused while a server uses the data folder (its mark in <data dir>/.in-use/, see
 // server/admin/data-lock.ts) or, on PostgreSQL, while other sessions are connected to the database.
@@ -20,10 +21,10 @@ import { totpKeyProblem } from '../server/people/totp-key-check.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { force: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, operator: { type: 'string' } },
+  options: { force: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, operator: { type: 'string' }, 'accept-clear': { type: 'boolean', default: false } },
 });
 if (positionals.length !== 1) {
-  console.error('用法 / usage: npm run restore -- <备份文件夹 / backup folder> [--force] [--check] [--operator <name>]');
+  console.error('用法 / usage: npm run restore -- <备份文件夹 / backup folder> [--force] [--check] [--operator <name>] [--accept-clear]');
   process.exit(2);
 }
 
@@ -63,14 +64,14 @@ try {
     const v = await verifyBackup(positionals[0], { keyFile: config.backup.keyFile, workDir: config.dataDir });
     v.dispose();
     const m = v.manifest;
-    const sig = checkManifestSignature(positionals[0], new CheckpointSigner(config.audit.keyFile).trustedKeys());
+    const sig = checkManifestSignature(positionals[0], new CheckpointSigner(config.audit.keyFile).trustedKeys(), { encrypted: v.encrypted });
     console.log(`备份完好 / backup verified: ${m.kind}，备份于 / created ${m.createdAt}，${m.files.length + 1} 个文件 / files，审计序号 / audit seq ${m.auditHead.seq}`);
     console.log(encryptionLine(v.encrypted, m.encryption?.keyId));
     console.log(signatureLine(sig));
     const ledger = await ledgerLine(config, positionals[0]);
     if (ledger) console.log(ledger);
   } else {
-    const r = await restoreBackup(config, positionals[0], { force: values.force, operatorLabel: values.operator });
+    const r = await restoreBackup(config, positionals[0], { force: values.force, operatorLabel: values.operator, acceptClear: values['accept-clear'] });
     console.log(`恢复${r.ok ? '完成' : '存在问题'} / restore ${r.ok ? 'done' : 'finished with problems'}: ${r.kind}，备份于 / backup of ${r.createdAt}，${r.tables} 个表 / tables`);
     for (const m of r.countMismatches) console.log(`  行数不符 / row count differs: ${m.table} 应为 / expected ${m.expected}，实为 / found ${m.actual}`);
     console.log(

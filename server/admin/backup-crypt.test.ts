@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import test from 'ava';
-import { BackupDecryptError, CHUNK, decryptFile, encryptFile, loadOrCreateBackupKey } from './backup-crypt.ts';
+import { BackupDecryptError, CHUNK, decryptFile, encryptFile, loadOrCreateBackupKey, manifestMac, manifestMacValid } from './backup-crypt.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dangan-backup-crypt-'));
 test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -79,13 +79,28 @@ test('a file moved to another path, or opened with another key, does not decrypt
   t.regex(await refused(t, bytes, rel, randomBytes(32)), /chunk 1 fails/);
 });
 
-test('the backup key is made on first use, 0600 in a 0700 folder, and the same key is read after; a key readable by others is refused', (t) => {
+test('the backup key is made when it may be, 0600 in a 0700 folder, and the same key is read after; a missing key is never made up otherwise; a key readable by others is refused', (t) => {
   const file = path.join(tmp, 'keys', 'backup-aes256.key');
-  const k = loadOrCreateBackupKey(file);
+  t.throws(() => loadOrCreateBackupKey(file, false), { message: /备份密钥文件 .* 不存在.*--new-key/ });
+  t.false(fs.existsSync(file), 'nothing made when it may not be');
+  const { key: k, created } = loadOrCreateBackupKey(file, true);
+  t.true(created);
   t.is(k.length, 32);
   t.is(fs.statSync(file).mode & 0o777, 0o600);
   t.is(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
-  t.true(loadOrCreateBackupKey(file).equals(k));
+  const again = loadOrCreateBackupKey(file, true);
+  t.true(again.key.equals(k));
+  t.false(again.created);
+  t.true(loadOrCreateBackupKey(file, false).key.equals(k));
   fs.chmodSync(file, 0o644);
-  t.throws(() => loadOrCreateBackupKey(file), { message: /备份密钥文件权限过宽.*chmod 600/ });
+  t.throws(() => loadOrCreateBackupKey(file, false), { message: /备份密钥文件权限过宽.*chmod 600/ });
+});
+
+test('the manifest MAC: valid under its key only, and for the exact bytes', (t) => {
+  const bytes = Buffer.from('{"format":"dangan-backup/2"}\n');
+  const mac = manifestMac(key, bytes);
+  t.true(manifestMacValid(key, bytes, mac));
+  t.false(manifestMacValid(randomBytes(32), bytes, mac), 'another key');
+  t.false(manifestMacValid(key, Buffer.from('{"format":"dangan-backup/2" }\n'), mac), 'a changed manifest');
+  t.false(manifestMacValid(key, bytes, 'not hex'));
 });

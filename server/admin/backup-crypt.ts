@@ -12,7 +12,7 @@
 // The backup key (32 random bytes, base64) lives at BACKUP_KEY_FILE, never inside a backup.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.ts';
 
@@ -35,18 +35,47 @@ function readKey(file: string): Buffer {
   return key;
 }
 
-/** The backup key, made on first use (0600 in a 0700 folder), as the TOTP key is. */
-export function loadOrCreateBackupKey(file: string): Buffer {
+/**
+ * The backup key. It is made (0600 in a 0700 folder) only when `mayCreate` — the installation's first
+ * backup, or `npm run backup -- --new-key` — never because the file is missing: a key made anew
+ * when the file was deleted, or when BACKUP_KEY_FILE names a USB key not mounted, would encrypt
+ * every later backup under a key nobody holds a copy of, found out only at restore time.
+ */
+export function loadOrCreateBackupKey(file: string, mayCreate: boolean): { key: Buffer; created: boolean } {
+  let created = false;
   if (!fs.existsSync(file)) {
+    if (!mayCreate) {
+      throw new AppError(
+        409,
+        'BACKUP_KEY_MISSING',
+        `备份密钥文件 ${file} 不存在，而此前的备份是用它加密的：请把该密钥（保存在备份介质之外的副本）放回此处（权限 600）后再备份；确已遗失时，由系统管理员在服务器上运行 npm run backup -- --new-key 生成新密钥（此前的备份须用旧密钥才能恢复） / The backup key file ${file} is missing, and earlier backups were encrypted with it: put the key back (from the copy kept apart from the backup media, mode 600) and back up again; if it is truly lost, the system administrator runs npm run backup -- --new-key on the server to make a new one (earlier backups still need the old key)`,
+      );
+    }
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     try {
       // 'wx': two backups starting at once keep the first one's key.
       fs.writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      created = true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-  return readKey(file);
+  return { key: readKey(file), created };
+}
+
+/** Beside manifest.json: its HMAC under the backup key, so that nobody without the key can alter the manifest. */
+export const MANIFEST_MAC = 'manifest.mac';
+
+/**
+ * The manifest's authentication by the backup key (HMAC-SHA256 under a key derived for this use
+ * alone). manifest.sig (the audit key) says which installation made the backup, but a backup may be
+ * restored where that key is not trusted; the backup key is needed there anyway. Without this, who
+ * holds the medium could drop a file from the manifest (or put an older backup's file in its place)
+ * and delete manifest.sig.
+ */
+export function manifestMac(key: Buffer, manifestBytes: Buffer): string {
+  const macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'dangan-backup-manifest/1', 32));
+  return createHmac('sha256', macKey).update(manifestBytes).digest('hex');
 }
 
 /** The key for a restore: never made up (a new key opens nothing); null when the file is not there. */
@@ -182,4 +211,11 @@ export async function decryptFile(from: string, to: string | null, rel: string, 
     fs.chmodSync(to, mode);
   }
   return { size: plain.size, sha256: plain.h.digest('hex') };
+}
+
+/** Whether `mac` (hex) is the manifest's HMAC under the backup key. */
+export function manifestMacValid(key: Buffer, manifestBytes: Buffer, mac: string): boolean {
+  const want = Buffer.from(manifestMac(key, manifestBytes), 'hex');
+  const got = /^[0-9a-f]{64}$/.test(mac) ? Buffer.from(mac, 'hex') : Buffer.alloc(0);
+  return got.length === want.length && timingSafeEqual(got, want);
 }

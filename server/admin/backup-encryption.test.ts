@@ -122,7 +122,7 @@ test.serial('restore without the backup key, or with another installation\'s, is
   t.false(fs.readdirSync(good.dataDir).some((n) => n.startsWith('.restore-')), 'the decrypted check copy is gone');
 });
 
-test.serial('a chunk altered on the medium, with the manifest and SHA256SUMS made to match, is refused by its authentication before anything is moved', async (t) => {
+test.serial('a chunk altered on the medium, with the manifest and SHA256SUMS made to match, is refused before anything is moved: the manifest is authenticated by the backup key', async (t) => {
   const altered = path.join(tmp, 'altered');
   fs.cpSync(backup.path, altered, { recursive: true });
   const rel = 'files/scans/0009/page-001.jpg';
@@ -132,13 +132,43 @@ test.serial('a chunk altered on the medium, with the manifest and SHA256SUMS mad
   const m = JSON.parse(fs.readFileSync(path.join(altered, 'manifest.json'), 'utf8'));
   m.files.find((f: { path: string }) => f.path === rel).stored.sha256 = createHash('sha256').update(bytes).digest('hex');
   fs.writeFileSync(path.join(altered, 'manifest.json'), JSON.stringify(m, null, 2));
-  fs.rmSync(path.join(altered, 'manifest.sig')); // passed off as an older, unsigned backup
   resum(altered, m);
   const to = await target('altered-target');
   const res = restore([altered, '--force'], to);
   t.is(res.status, 1);
-  t.regex(res.stderr, /拒绝恢复 \/ restore refused: 解密校验失败，备份已损坏或被改动：files\/scans\/0009\/page-001\.jpg：第 2 块解密校验失败.*chunk 2 fails its authentication/);
+  t.regex(res.stderr, /拒绝恢复 \/ restore refused: manifest\.json 与备份密钥对它的认证（manifest\.mac）不符.*the manifest was altered/);
   t.deepEqual(written(to.dataDir), [], 'nothing moved or written');
+});
+
+test.serial('without the key nobody can drop a file from an encrypted backup: a scan left out of the manifest and SUMS, with manifest.sig or manifest.mac deleted, is refused — not passed off as an older backup (regression)', async (t) => {
+  const rel = 'files/scans/0009/page-001.jpg';
+  for (const gone of ['manifest.sig', 'manifest.mac']) {
+    const cut = path.join(tmp, `cut-${gone}`);
+    fs.cpSync(backup.path, cut, { recursive: true });
+    const m = JSON.parse(fs.readFileSync(path.join(cut, 'manifest.json'), 'utf8'));
+    m.files = m.files.filter((f: { path: string }) => f.path !== rel);
+    fs.rmSync(path.join(cut, rel));
+    fs.writeFileSync(path.join(cut, 'manifest.json'), JSON.stringify(m, null, 2));
+    fs.rmSync(path.join(cut, gone));
+    resum(cut, m);
+    const to = await target(`cut-target-${gone}`);
+    for (const args of [[cut], [cut, '--check']]) {
+      const res = restore(args, to);
+      t.is(res.status, 1, `${gone} ${args.join(' ')}: ${res.stdout}`);
+      t.regex(res.stderr, gone === 'manifest.mac' ? /加密的备份缺少 manifest\.mac/ : /manifest\.json 与备份密钥对它的认证（manifest\.mac）不符/);
+      t.notRegex(res.stdout, /较早的备份/);
+    }
+    t.deepEqual(written(to.dataDir), []);
+  }
+  // The manifest intact, only manifest.sig deleted: still refused (every encrypted backup has one).
+  const unsigned = path.join(tmp, 'unsigned');
+  fs.cpSync(backup.path, unsigned, { recursive: true });
+  fs.rmSync(path.join(unsigned, 'manifest.sig'));
+  resum(unsigned, JSON.parse(fs.readFileSync(path.join(unsigned, 'manifest.json'), 'utf8')));
+  const to = await target('unsigned-target');
+  const res = restore([unsigned], to);
+  t.is(res.status, 1, res.stdout);
+  t.regex(res.stderr, /加密的备份缺少 manifest\.sig/);
 });
 
 test.serial('an older backup in clear (dangan-backup/1) is still restored, with a warning to back up again and destroy the old medium; the audit row says so', async (t) => {
@@ -157,9 +187,14 @@ test.serial('an older backup in clear (dangan-backup/1) is still restored, with 
   delete m.encryption;
   fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(m, null, 2));
   fs.rmSync(path.join(old, 'manifest.sig'));
+  fs.rmSync(path.join(old, 'manifest.mac'));
   resum(old, m);
   const to = await target('from-old', 'none');
-  const res = restore([old], to);
+  // Nothing authenticates such a manifest: restored only when the operator says the medium was kept safe.
+  const refused = restore([old], to);
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, /这是未加密的旧备份.*--accept-clear/);
+  const res = restore([old, '--accept-clear'], to);
   t.is(res.status, 0, res.stdout + res.stderr);
   t.regex(res.stdout, /加密 \/ encryption: 无——这是未加密的旧备份.*make a new \(encrypted\) backup and destroy the old medium/);
   t.deepEqual(fs.readFileSync(path.join(to.dataDir, 'scans', '0009', 'page-001.jpg')), scan);
@@ -170,4 +205,28 @@ test.serial('an older backup in clear (dangan-backup/1) is still restored, with 
   const row = await db('audit_log').orderBy('seq', 'desc').first();
   t.is(row.action, 'backup.restore');
   t.is(JSON.parse(row.detail).encrypted, false);
+});
+
+test.serial('a backup key deleted after the first backup is not made up again: the next backup is refused naming the file, and only --new-key makes one, audited', async (t) => {
+  const keyFile = sys.testDb.config.backup.keyFile;
+  const first = await sys.services.db('audit_log').where({ action: 'backup.create' }).orderBy('seq').first();
+  t.like(JSON.parse(first.detail), { keyId: backupKeyId(loadBackupKey(keyFile)!), keyCreated: true }, 'the first backup made the key and says so');
+  t.is((await sys.services.db('backups').where({ id: Number(first.object_id) }).first()).key_id, backupKeyId(loadBackupKey(keyFile)!), 'the ledger names the key');
+  const kept = fs.readFileSync(keyFile);
+  fs.rmSync(keyFile);
+  t.teardown(() => fs.writeFileSync(keyFile, kept, { mode: 0o600 }));
+  const res = await (await sys.as('sysadmin')).post('/api/admin/backups', { medium: 'usb' });
+  t.is(res.status, 409);
+  t.is(res.body.code, 'BACKUP_KEY_MISSING');
+  t.regex(res.body.message, /备份密钥文件 .* 不存在.*--new-key/);
+  t.false(fs.existsSync(keyFile), 'no new key made behind the office’s back');
+  const { createBackup } = await import('./backup.ts');
+  const deps = { config: sys.testDb.config, db: sys.services.db, clock: sys.clock, audit: sys.services.audit };
+  const made = await createBackup(deps, { label: 'test' }, { medium: 'disk', outDir: path.join(tmp, 'new-key'), newKey: true });
+  t.true(fs.existsSync(keyFile));
+  t.false(loadBackupKey(keyFile)!.equals(Buffer.from(kept.toString('utf8').trim(), 'base64')), 'a new key');
+  const row = await sys.services.db('audit_log').where({ action: 'backup.create', object_id: String(made.id) }).first();
+  t.like(JSON.parse(row.detail), { keyCreated: true });
+  await t.throwsAsync(createBackup(deps, { label: 'test' }, { medium: 'disk', outDir: path.join(tmp, 'new-key-2'), newKey: true }), { message: /已存在，--new-key 不会替换它/ });
+  fs.rmSync(keyFile);
 });

@@ -18,7 +18,7 @@ import { loadConfig } from '../config.ts';
 import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner } from '../audit/signer.ts';
 import { MovableClock } from '../clock.ts';
-import { decryptFile, encryptFile, loadBackupKey } from './backup-crypt.ts';
+import { decryptFile, encryptFile, loadBackupKey, MANIFEST_MAC, manifestMac } from './backup-crypt.ts';
 
 let sys: TestSystem;
 const scan = randomBytes(50_000);
@@ -456,6 +456,8 @@ async function reseal(folder: string, database?: { size: number; sha256: string;
   const m = JSON.parse(fs.readFileSync(mfile, 'utf8'));
   if (database) m.database = { ...m.database, ...database };
   fs.writeFileSync(mfile, JSON.stringify(m, null, 2) + '\n');
+  // As the holder of the backup key would: its authentication of the manifest made anew.
+  if (fs.existsSync(path.join(folder, MANIFEST_MAC))) fs.writeFileSync(path.join(folder, MANIFEST_MAC), manifestMac(loadBackupKey(sys.testDb.config.backup.keyFile)!, fs.readFileSync(mfile)) + '\n');
   const entries = [{ path: 'manifest.json', sha256: sha256(mfile) }, m.database, ...m.files];
   fs.writeFileSync(path.join(folder, 'SHA256SUMS'), entries.map((e: { path: string; sha256: string; stored?: { sha256: string } }) => `${e.stored?.sha256 ?? e.sha256}  ${e.path}\n`).join(''));
 }
@@ -590,7 +592,8 @@ test.serial('the manifest is signed with the audit key: checked here it is trust
   t.is(elsewhere.status, 0, elsewhere.stdout + elsewhere.stderr);
   t.regex(elsewhere.stdout, /manifest signature: 与备份自带的公钥 [0-9a-f]{16} 相符，但本系统不信任该密钥.*origin is not proven here/);
 
-  // Someone edits the manifest (here: the medium) and recomputes SHA256SUMS: the signature tells.
+  // Someone holding the backup key (not the audit key) edits the manifest (here: the medium), makes
+  // its manifest.mac anew and recomputes SHA256SUMS: the signature tells.
   const altered = path.join(tmp, 'altered-manifest');
   fs.cpSync(out, altered, { recursive: true });
   const m = JSON.parse(fs.readFileSync(path.join(altered, 'manifest.json'), 'utf8'));

@@ -19,7 +19,7 @@ import type { Actor, AuditLog } from '../audit/service.ts';
 import type { SignedCheckpoint } from '../audit/signer.ts';
 import { createHash } from 'node:crypto';
 import { encryptIfPresent, runPgTool, sha256File, walkFiles, writeSums, type FileEntry } from './backup-files.ts';
-import { backupKeyId, ENCRYPTION, encryptFile, loadOrCreateBackupKey } from './backup-crypt.ts';
+import { backupKeyId, ENCRYPTION, encryptFile, loadOrCreateBackupKey, MANIFEST_MAC, manifestMac } from './backup-crypt.ts';
 import * as store from './store.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -199,7 +199,7 @@ export function backupStatus(clock: Clock): { running: boolean; startedAt: strin
   return { running: running !== null, startedAt: running?.startedAt ?? null, operator: running?.operator ?? null, elapsedMs };
 }
 
-export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string } = {}) {
+export async function createBackup(deps: BackupDeps, who: BackupOperator, opts: BackupOptions = {}) {
   if (running) {
     const { startedAt, operator } = running;
     throw new AppError(409, 'BACKUP_RUNNING', `已有备份正在进行（${operator} 于 ${startedAt} 开始），请待其完成后再试 / A backup is already running (started ${startedAt} by ${operator}): try again when it has finished`, { startedAt, operator, elapsedMs: backupStatus(deps.clock).elapsedMs });
@@ -264,7 +264,10 @@ async function recordFailure(deps: BackupDeps, who: BackupOperator, opts: { medi
   }));
 }
 
-async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?: Medium; outDir?: string }) {
+/** --new-key (npm run backup only): make a new backup key where none is, on purpose, audited. */
+type BackupOptions = { medium?: Medium; outDir?: string; newKey?: boolean };
+
+async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: BackupOptions) {
   const { config, db, clock, audit } = deps;
   const medium = opts.medium ?? 'disk';
   const createdAt = iso(clock.now());
@@ -276,7 +279,11 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
 
   // The checkpoint goes into the copy: a restored system can verify its chain up to here.
   await whileBusy(() => audit.checkpoint('backup'));
-  const key = loadOrCreateBackupKey(config.backup.keyFile);
+  // A key is made for the installation's first backup only, or when asked for: see loadOrCreateBackupKey.
+  if (opts.newKey && fs.existsSync(config.backup.keyFile)) {
+    throw new AppError(409, 'BACKUP_KEY_EXISTS', `备份密钥文件 ${config.backup.keyFile} 已存在，--new-key 不会替换它（此前的备份须用它恢复）/ The backup key file ${config.backup.keyFile} exists: --new-key does not replace it (earlier backups need it to be restored)`);
+  }
+  const { key, created: keyCreated } = loadOrCreateBackupKey(config.backup.keyFile, !(await store.anyEncryptedBackup(db)) || !!opts.newKey);
   const dir = opts.outDir ? claimGivenFolder(path.resolve(opts.outDir)) : claimNewFolder(config.backup.dir, createdAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'));
   // The snapshot in clear stays in the data folder (which holds it in clear anyway), never on the
   // backup medium, where a deleted file can still be read back.
@@ -330,8 +337,11 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
     const sig: ManifestSignature = { purpose: MANIFEST_SIG_PURPOSE, ...audit.signer.sign({ seq: snap.auditHead.seq, hash: manifestDigest(manifestBytes), at: createdAt }) };
     fs.writeFileSync(path.join(dir, MANIFEST_SIG), JSON.stringify(sig, null, 2) + '\n');
     const sigEntry: FileEntry = { path: MANIFEST_SIG, size: fs.statSync(path.join(dir, MANIFEST_SIG)).size, sha256: await sha256File(path.join(dir, MANIFEST_SIG)) };
-    writeSums(dir, [manifestEntry, sigEntry, database, ...files]);
-    const size = [manifestEntry, sigEntry, database, ...files].reduce((s, f) => s + (f.stored ?? f).size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
+    // …and authenticated by the backup key, which a restore needs anyway (the audit key may not be trusted there).
+    fs.writeFileSync(path.join(dir, MANIFEST_MAC), manifestMac(key, manifestBytes) + '\n');
+    const macEntry: FileEntry = { path: MANIFEST_MAC, size: fs.statSync(path.join(dir, MANIFEST_MAC)).size, sha256: await sha256File(path.join(dir, MANIFEST_MAC)) };
+    writeSums(dir, [manifestEntry, sigEntry, macEntry, database, ...files]);
+    const size = [manifestEntry, sigEntry, macEntry, database, ...files].reduce((s, f) => s + (f.stored ?? f).size, 0) + fs.statSync(path.join(dir, 'SHA256SUMS')).size;
 
     return await whileBusy(() => db.transaction(async (trx) => {
       const row = await store.insertBackup(trx, {
@@ -345,7 +355,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
         sha256: manifestEntry.sha256,
         files: files.length + 1,
         audit_seq: snap.auditHead.seq,
-      });
+      }, encryption.keyId);
       await audit.record(trx, {
         actor: who.actor ?? null,
         actorName: who.actor ? undefined : `os:${os.userInfo().username}`,
@@ -353,7 +363,7 @@ async function backupOnce(deps: BackupDeps, who: BackupOperator, opts: { medium?
         action: 'backup.create',
         objectType: 'backup',
         objectId: row.id,
-        detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length, ...(who.label ? { operatorLabel: who.label.slice(0, 100) } : {}) },
+        detail: { kind, medium, size, sha256: manifestEntry.sha256, auditSeq: snap.auditHead.seq, files: files.length, keyId: encryption.keyId, ...(keyCreated ? { keyCreated: true } : {}), ...(who.label ? { operatorLabel: who.label.slice(0, 100) } : {}) },
       });
       return { ...row, manifest };
     }));

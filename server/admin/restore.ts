@@ -17,7 +17,7 @@ import { AuditLog } from '../audit/service.ts';
 import { CheckpointSigner, keyIdOf } from '../audit/signer.ts';
 import type { VerifyResult } from '../audit/verify.ts';
 import { readSums, runPgTool, sha256File } from './backup-files.ts';
-import { BackupDecryptError, backupKeyId, decryptFile, loadBackupKey } from './backup-crypt.ts';
+import { BackupDecryptError, backupKeyId, decryptFile, loadBackupKey, MANIFEST_MAC, manifestMacValid } from './backup-crypt.ts';
 import { AppError } from '../errors.ts';
 import { MANIFEST_FORMAT, MANIFEST_FORMAT_CLEAR, MANIFEST_SIG, MANIFEST_SIG_PURPOSE, manifestDigest, SQLITE_FILE, type BackupManifest, type ManifestSignature } from './backup.ts';
 import type { KeyObject } from 'node:crypto';
@@ -87,9 +87,13 @@ export interface SignatureCheck {
  * is as the installation made it; one that matches only the public key inside the backup proves
  * nothing against someone who replaced that key too, and says so.
  */
-export function checkManifestSignature(folder: string, trusted: Map<string, KeyObject>): SignatureCheck {
+export function checkManifestSignature(folder: string, trusted: Map<string, KeyObject>, { encrypted }: { encrypted: boolean }): SignatureCheck {
   const file = path.join(folder, MANIFEST_SIG);
-  if (!fs.existsSync(file)) return { state: 'unsigned', keyId: null };
+  if (!fs.existsSync(file)) {
+    // Only a backup of the older format (in clear) was made without one.
+    if (encrypted) throw new RestoreError(`加密的备份缺少 ${MANIFEST_SIG}（每个加密的备份都有清单签名）：备份被改动过 / The encrypted backup lacks ${MANIFEST_SIG} (every encrypted backup is made with one): the backup was altered`);
+    return { state: 'unsigned', keyId: null };
+  }
   let sig: ManifestSignature;
   try {
     sig = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -202,6 +206,7 @@ export async function verifyBackup(folder: string, opts: { keyFile: string; work
   if (manifest.kind === 'pg' && manifest.app?.lastMigration) refuseNewer(manifest, [manifest.app.lastMigration]);
   // The medium checks out (SHA256SUMS needs no key); now what only the key can tell.
   const key = encrypted ? keyFor(manifest, opts.keyFile) : null;
+  if (key) checkManifestMac(folder, key);
 
   const stored = (e: { path: string }) => path.join(folder, ...e.path.split('/'));
   let work: string | null = null;
@@ -226,6 +231,21 @@ export async function verifyBackup(folder: string, opts: { keyFile: string; work
   } catch (e) {
     dispose();
     throw e;
+  }
+}
+
+/**
+ * manifest.mac: the manifest as the holder of the backup key wrote it. Required in an encrypted
+ * backup — without it, who holds the medium could drop a file from the manifest, or put an older
+ * backup's file (same key, same path) in its place, recompute SHA256SUMS and delete manifest.sig.
+ */
+function checkManifestMac(folder: string, key: Buffer): void {
+  const file = path.join(folder, MANIFEST_MAC);
+  if (!fs.existsSync(file)) {
+    throw new RestoreError(`加密的备份缺少 ${MANIFEST_MAC}（清单的密钥认证），无法证明清单未被改动：备份已损坏或被改动 / The encrypted backup lacks ${MANIFEST_MAC} (the manifest's authentication by the backup key): the manifest cannot be shown unaltered; the backup is damaged or was altered`);
+  }
+  if (!manifestMacValid(key, fs.readFileSync(path.join(folder, 'manifest.json')), fs.readFileSync(file, 'utf8').trim())) {
+    throw new RestoreError(`manifest.json 与备份密钥对它的认证（${MANIFEST_MAC}）不符：清单在备份后被改动过 / manifest.json does not match its authentication by the backup key (${MANIFEST_MAC}): the manifest was altered after the backup was made`);
   }
 }
 
@@ -297,7 +317,13 @@ async function refuseWhileInUse(config: Config, kind: 'sqlite' | 'pg'): Promise<
   }
 }
 
-type RestoreOptions = { force?: boolean; /** --operator: a name as stated, beside the OS account. */ operatorLabel?: string };
+type RestoreOptions = {
+  force?: boolean;
+  /** --operator: a name as stated, beside the OS account. */
+  operatorLabel?: string;
+  /** --accept-clear: an older backup in clear (unauthenticated) is restored only when the operator says so. */
+  acceptClear?: boolean;
+};
 
 export async function restoreBackup(config: Config, folder: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
   const verified = await verifyBackup(folder, { keyFile: config.backup.keyFile, workDir: config.dataDir });
@@ -310,7 +336,12 @@ export async function restoreBackup(config: Config, folder: string, opts: Restor
 
 async function restoreVerified(config: Config, folder: string, backup: VerifiedBackup, opts: RestoreOptions): Promise<RestoreReport> {
   const { manifest, key } = backup;
-  const signature = checkManifestSignature(folder, new CheckpointSigner(config.audit.keyFile).trustedKeys());
+  const signature = checkManifestSignature(folder, new CheckpointSigner(config.audit.keyFile).trustedKeys(), { encrypted: backup.encrypted });
+  if (!backup.encrypted && !opts.acceptClear) {
+    throw new RestoreError(
+      '这是未加密的旧备份（dangan-backup/1）：其清单没有密钥认证，无法证明备份后未被改动。确认介质一直妥善保管后，加 --accept-clear 恢复 / This is an older backup in clear (dangan-backup/1): its manifest is not authenticated by a key, so it cannot be shown unaltered since it was made. If the medium was kept safe throughout, restore it with --accept-clear',
+    );
+  }
   const kind = config.databaseUrl ? 'pg' : 'sqlite';
   if (manifest.kind !== kind) throw new RestoreError(`${manifest.kind === 'pg' ? 'PostgreSQL' : 'SQLite'} 的备份不能恢复到 ${kind === 'pg' ? 'PostgreSQL' : 'SQLite'} / A ${manifest.kind} backup cannot be restored into ${kind}`);
   await refuseWhileInUse(config, kind);
@@ -352,8 +383,17 @@ async function restoreVerified(config: Config, folder: string, backup: VerifiedB
   for (const f of manifest.files.filter((e) => e.path.startsWith('files/'))) {
     const to = path.join(config.dataDir, ...f.path.split('/').slice(1));
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    if (key) await openChecked(path.join(folder, ...f.path.split('/')), to, f.path, key);
-    else fs.copyFileSync(path.join(folder, ...f.path.split('/')), to);
+    if (key) {
+      // Decrypted beside its place and compared with the manifest again: the medium was checked
+      // before, but a file swapped on it since (a network share) must not slip in.
+      const part = `${to}.restoring`;
+      const got = await openChecked(path.join(folder, ...f.path.split('/')), part, f.path, key);
+      if (got.sha256 !== f.sha256 || got.size !== f.size) {
+        fs.rmSync(part, { force: true });
+        throw new RestoreError(`${f.path}：恢复时解密的内容与清单不符（检查之后介质上的文件被换过）/ ${f.path}: decrypted at restore, it is not the file the manifest lists (the medium changed after the check)`);
+      }
+      fs.renameSync(part, to);
+    } else fs.copyFileSync(path.join(folder, ...f.path.split('/')), to);
   }
   // Public keys of the backup become trusted here (retired keys), unless one is this system's own.
   const signer = new CheckpointSigner(config.audit.keyFile);

@@ -175,10 +175,16 @@ export interface BackupRow {
   audit_seq: number;
 }
 
+/** Whether a backup in the ledger was encrypted (then its key is never made anew unasked). */
+export async function anyEncryptedBackup(q: Q): Promise<boolean> {
+  return !!(await q('backups').whereNotNull('key_id').first('id'));
+}
+
 const backupFromDb = (r: any): BackupRow => ({ ...r, size: Number(r.size), audit_seq: Number(r.audit_seq) });
 
-export async function insertBackup(q: Q, row: Omit<BackupRow, 'id'>): Promise<BackupRow> {
-  const [ret] = await q('backups').insert(row).returning('id');
+/** A backup made; `keyId`: the id of the backup key that encrypted it. */
+export async function insertBackup(q: Q, row: Omit<BackupRow, 'id'>, keyId: string): Promise<BackupRow> {
+  const [ret] = await q('backups').insert({ ...row, key_id: keyId }).returning('id');
   return { ...row, id: typeof ret === 'object' ? ret.id : ret };
 }
 
