@@ -194,7 +194,7 @@ export async function insertPageMark(q: Q, row: Omit<PageMarkRow, 'id' | 'cleare
  * this material: per page, the archive, its 档案号, office and cadre (DUPLICATE_ELSEWHERE). The same
  * cadre's 正本 and 副本 may share an image and are not counted. `pageNo` narrows it to one page.
  */
-export async function archivesSharingPages(q: Q, materialId: number, pageNo?: number): Promise<Array<{ page_no: number; archive_id: number; archive_no: string; custodian_org_id: number; cadre_id: number }>> {
+export async function archivesSharingPages(q: Q, materialId: number, pageNo?: number, sameOffice = false): Promise<Array<{ page_no: number; archive_id: number; archive_no: string; custodian_org_id: number; cadre_id: number }>> {
   const rows = await q('page_images as p')
     .join('materials as m', 'm.id', 'p.material_id')
     .join('archives as a', 'a.id', 'm.archive_id')
@@ -208,14 +208,21 @@ export async function archivesSharingPages(q: Q, materialId: number, pageNo?: nu
     })
     .whereRaw('oa.id <> a.id')
     .whereRaw('oa.cadre_id <> a.cadre_id')
+    .modify((qb) => {
+      if (sameOffice) qb.whereRaw('oa.custodian_org_id = a.custodian_org_id');
+    })
     .distinct('p.page_no', 'oa.id as archive_id', 'oa.archive_no', 'oa.custodian_org_id', 'oa.cadre_id')
     .orderBy([{ column: 'p.page_no' }, { column: 'oa.id' }]);
   return rows.map((r: any) => ({ page_no: Number(r.page_no), archive_id: Number(r.archive_id), archive_no: r.archive_no, custodian_org_id: Number(r.custodian_org_id), cadre_id: Number(r.cadre_id) }));
 }
 
-/** The page numbers of a material whose image is also a page of another cadre's archive. */
+/**
+ * The page numbers of a material whose image is also a page of another cadre's archive of the same
+ * office. Not another office's: the check answers whoever uploaded, and a flag for an archive he may
+ * not see would tell him whether a known image is on file there (an oracle).
+ */
 export async function pagesElsewhere(q: Q, materialId: number): Promise<number[]> {
-  return (await archivesSharingPages(q, materialId)).map((r) => r.page_no);
+  return (await archivesSharingPages(q, materialId, undefined, true)).map((r) => r.page_no);
 }
 
 /** The marks of a material that stand (not cleared by a rescan), by page, with who marked them. */

@@ -32,7 +32,7 @@ export interface ScanFinding {
   /** MARKED_FAILING: the archivist's words, for a client that shows them apart from `message`. */
   reason?: string;
   /** DUPLICATE_ELSEWHERE, on /quality only: the other archives as this reader may be told of them. */
-  elsewhere?: { archiveNos: string[]; hidden: number };
+  elsewhere?: { archiveNos: string[] };
 }
 
 export interface ImageFacts {
@@ -285,9 +285,10 @@ export class Scans {
 /**
  * Pages whose image (sha256) is also a page of another cadre's archive: a scan filed into the wrong
  * archive, or the wrong image uploaded. A blank page (one flat colour, as a generated placeholder is)
- * says nothing of anyone and looks the same everywhere: it is not counted. The finding names no other archive — it is stored, and the
- * check's answers go to whoever checked; /quality names the other archive to a reader whose scope
- * covers it (server/quality/service.ts) and tells the others only that one exists.
+ * says nothing of anyone and looks the same everywhere: it is not counted. Only an archive of the same
+ * office counts (catalog.pagesElsewhere): the check answers whoever uploaded. The finding names no
+ * other archive — it is stored, and the check's answers go to whoever checked; /quality names the
+ * other archive to a reader whose scope covers it (server/quality/service.ts) and to no one else.
  */
 export function elsewhereFindings(pageNos: number[]): ScanFinding[] {
   return [...new Set(pageNos)].map((n) => ({

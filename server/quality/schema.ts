@@ -24,9 +24,9 @@ export const finding = z
     message: z.string(),
     reason: z.string().optional().openapi({ description: 'MARKED_FAILING: the archivist’s reason, as written' }),
     elsewhere: z
-      .object({ archiveNos: z.array(z.string()), hidden: z.number().int() })
+      .object({ archiveNos: z.array(z.string()) })
       .optional()
-      .openapi({ description: 'DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers, and how many others (never named)' }),
+      .openapi({ description: 'DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers (of others nothing, not even their number)' }),
   })
   .openapi('ScanFinding');
 

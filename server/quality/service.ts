@@ -216,9 +216,10 @@ export class QualityService {
 
   /**
    * DUPLICATE_ELSEWHERE for this reader: the 档案号 of the other archives holding the page's image
-   * that the reader's scope covers (an office they read, no cadre they must avoid), and only how many
-   * others there are — never their number, cadre or office. Read now, so a page withdrawn or rescanned
-   * since the check is no longer named.
+   * that the reader's scope covers (an office they read, no cadre they must avoid). Of the others
+   * nothing, not even that they exist — a count would tell an archivist whether an image is on file
+   * with a cadre he must avoid; with none he may see, the finding is not his. Read now, so a page
+   * withdrawn or rescanned since the check is no longer named.
    */
   private async sayWhereElse(materialId: number, findings: ScanFinding[], offices: number[], excludedCadreIds: number[]): Promise<ScanFinding[]> {
     if (!findings.some((x) => x.code === 'DUPLICATE_ELSEWHERE')) return findings;
@@ -231,8 +232,7 @@ export class QualityService {
       const others = await catalog.archivesSharingPages(this.db, materialId, x.pageNo);
       const seen = others.filter((o) => offices.includes(o.custodian_org_id) && !excludedCadreIds.includes(o.cadre_id));
       const archiveNos = [...new Set(seen.map((o) => o.archive_no))];
-      const hidden = new Set(others.filter((o) => !seen.includes(o)).map((o) => o.archive_id)).size;
-      out.push({ ...x, message: elsewhereMessage(x.pageNo, archiveNos, hidden) ?? x.message, elsewhere: { archiveNos, hidden } });
+      if (archiveNos.length) out.push({ ...x, message: elsewhereMessage(x.pageNo, archiveNos), elsewhere: { archiveNos } });
     }
     return out;
   }
@@ -240,11 +240,7 @@ export class QualityService {
 
 const codesOf = (findings: ScanFinding[]) => [...new Set(findings.map((x) => x.code))];
 
-/** Where else a page's image is, as the reader may be told (null: nowhere now — the stored words stand). */
-function elsewhereMessage(n: number, archiveNos: string[], hidden: number): string | null {
-  if (!archiveNos.length && !hidden) return null;
-  const zhOthers = hidden ? `${archiveNos.length ? '，另有' : '另有'} ${hidden} 份您无权查看的档案也有此图像` : '';
-  const enOthers = hidden ? `${archiveNos.length ? ', and of' : ''} ${hidden === 1 ? 'an archive' : `${hidden} archives`} you may not see` : '';
-  if (!archiveNos.length) return `第 ${n} 页的图像与${hidden === 1 ? '另一份' : ` ${hidden} 份`}您无权查看的档案中的页相同 / page ${n}: the same image is a page of${enOthers}`;
-  return `第 ${n} 页的图像与档案 ${archiveNos.join('、')} 中的页相同${zhOthers} / page ${n}: the same image is a page of archive${archiveNos.length === 1 ? '' : 's'} ${archiveNos.join(', ')}${enOthers}`;
+/** Where else a page's image is, as the reader may be told: archives he may see only. */
+function elsewhereMessage(n: number, archiveNos: string[]): string {
+  return `第 ${n} 页的图像与档案 ${archiveNos.join('、')} 中的页相同 / page ${n}: the same image is a page of archive${archiveNos.length === 1 ? '' : 's'} ${archiveNos.join(', ')}`;
 }

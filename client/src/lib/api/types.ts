@@ -2237,10 +2237,9 @@ export type ScanFinding = {
   message: string;
   /** MARKED_FAILING: the archivist’s reason, as written */
   reason?: string;
-  /** DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers, and how many others (never named) */
+  /** DUPLICATE_ELSEWHERE on /quality: the 档案号 of the other archives holding the image that the reader’s scope covers (of others nothing, not even their number) */
   elsewhere?: {
     archiveNos: Array<string>;
-    hidden: number;
   };
 };
 
