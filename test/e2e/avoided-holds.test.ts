@@ -45,7 +45,13 @@ test('a holder who must avoid the cadre gives the task back from the inbox, told
   t.regex(text, /您须回避以下任务所涉的干部（本人、亲属或回避名单），不能再办理，也不能查看案件。/);
   t.regex(text, /查阅\/借阅干部人事档案 · 档案管理员受理审查\s+\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 认领\s+放弃办理/);
   for (const secret of [cadre.name, cadre.idNumber, businessKey, archiveNo, kase.subject].filter(Boolean)) t.false(text.includes(secret), `nothing of the case: ${secret}`);
-  t.false((await p.locator('main').innerText()).includes(cadre.name), 'the cadre is named nowhere on the page');
+  // The list must have loaded (its rows or its empty line) before the page is read: read while it
+  // still loads, "named nowhere" would pass whatever the list showed.
+  const list = p.locator('main table.inbox, main p.empty').first();
+  await list.waitFor();
+  const main = await p.locator('main').innerText();
+  t.true(main.includes((await list.innerText()).trim().slice(0, 20)), 'the list is on the page read');
+  t.false(main.includes(cadre.name), 'the cadre is named nowhere on the page');
   await shot(p, 'inbox-avoided');
   await p.screenshot({ path: '/tmp/ties-shots/inbox-avoided.png' }).catch(() => undefined);
 
