@@ -107,7 +107,7 @@ test.serial('a producer hands a material over with its scan; the archivist sees 
     await p.getByRole('checkbox', { name: label }).check();
   }
   await p.getByRole('radio', { name: '合格，准予归档' }).check();
-  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('经鉴别，材料合格。');
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求，拒收的写明理由）').fill('经鉴别，材料合格。');
   await submitTask(p);
   // The next task of the same case opens: filing.
   await p.getByRole('heading', { name: '整理归档（类号、页数）', level: 1 }).waitFor();
@@ -140,7 +140,7 @@ test.serial('given a material whose birth date differs from the archive, 合格 
     await p.getByRole('checkbox', { name: label }).check();
   }
   await p.getByRole('radio', { name: '合格，准予归档' }).check();
-  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('经鉴别，材料合格。');
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求，拒收的写明理由）').fill('经鉴别，材料合格。');
   await p.getByRole('button', { name: '提交办理意见' }).click();
   // Said at the conclusion, in the user's language, and no confirmation is asked for.
   await p.getByText('材料记载的出生时间与档案不一致，须退回').waitFor();
@@ -150,7 +150,7 @@ test.serial('given a material whose birth date differs from the archive, 合格 
   t.is((await sys.services.db('material_intakes').where({ instance_id: res.body.id }).first()).status, 'received');
 
   await p.getByRole('radio', { name: '退回补正' }).check();
-  await p.getByLabel('鉴别意见（退回的写明原因和补正要求）').fill('出生时间与档案记载不一致，请核实后出具说明。');
+  await p.getByLabel('鉴别意见（退回的写明原因和补正要求，拒收的写明理由）').fill('出生时间与档案记载不一致，请核实后出具说明。');
   await submitTask(p);
   await p.getByRole('heading', { name: '待办', level: 1 }).or(p.getByText(/已提交/)).first().waitFor();
   t.is((await sys.services.db('material_intakes').where({ instance_id: res.body.id }).first()).status, 'returned');
