@@ -33,8 +33,41 @@ export interface InboxFilter {
   unitPath?: string;
   /** Lower-cased search text. */
   text?: string;
+  /** 已办 only: the rows the text and unit filters may match — the cases the user may still read. */
+  readable?: CompletedReadable;
   now: string;
   soonUntil: string;
+}
+
+/**
+ * Which of a user's completed steps are on cases he may still read (scope.ts readableCases, in
+ * SQL): the step itself still his to be offered (whereStillEntitled) on a case about a cadre he is
+ * not tied to, or one of `also`, the cases readableCases found readable among the rest (started
+ * by him, a co-applicant's, another step still his).
+ */
+export interface CompletedReadable {
+  key: InboxKey;
+  tied: number[];
+  also: string[];
+}
+
+/** Restricts a 已办 query (tasks t, workflow_cases c joined) to the rows of cases the user may still read. */
+function whereCompletedReadable(qb: Knex.QueryBuilder, r: CompletedReadable): Knex.QueryBuilder {
+  return qb.andWhere((w) =>
+    w
+      .where((a) => whereStillEntitled(a, r.key).andWhere((c) => c.whereNull('c.cadre_id').orWhereNotIn('c.cadre_id', r.tied.length ? r.tied : [-1])))
+      .orWhereIn('t.instance_id', r.also.length ? r.also : ['-']),
+  );
+}
+
+/** A user's completed steps whose case he may no longer read, or may not read without a further check (the `also` of CompletedReadable). */
+export function completedInDoubt(q: Q, key: InboxKey, tied: number[]): Promise<string[]> {
+  return q('tasks as t')
+    .leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id')
+    .where('t.completed_by', key.userId)
+    .whereNot((w) => whereCompletedReadable(w, { key, tied, also: [] }))
+    .distinct()
+    .pluck('t.instance_id');
 }
 
 export type InboxRow = TaskRow & {
@@ -76,6 +109,9 @@ const needsCase = (f?: InboxFilter) => !!(f?.unitPath || f?.text);
 
 function applyCaseFilter(qb: Knex.QueryBuilder, f: InboxFilter): Knex.QueryBuilder {
   qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
+  // In 已办, a case the user may no longer read (moved away, role taken) matches no search term nor
+  // unit: its step is listed unnamed, and a filter that found it would name its cadre or unit.
+  if (f.readable) whereCompletedReadable(qb, f.readable);
   if (f.unitPath) qb.andWhere('c.initiator_org_path', 'like', `${f.unitPath}%`);
   if (f.text) {
     const p = likePattern(f.text);
@@ -261,6 +297,7 @@ export async function inboxFacets(
   q: Q,
   filter: 'mine' | 'candidate' | 'open' | 'completed',
   key: InboxKey,
+  readable?: CompletedReadable,
 ): Promise<{ processes: Facet[]; units: Facet[] }> {
   const withCase = (qb: Knex.QueryBuilder) => qb.leftJoin('workflow_cases as c', 'c.instance_id', 't.instance_id');
   const ps: Part[] =
@@ -280,7 +317,10 @@ export async function inboxFacets(
     ps.map(async (p) => {
       const [byProcess, byUnit] = await Promise.all([
         p(q).select('t.process_key', q.raw('max(c.process_name) as name'), q.raw('count(*) as n')).groupBy('t.process_key'),
-        p(q).select('c.initiator_org_id', q.raw('max(c.initiator_org_name) as name'), q.raw('count(*) as n')).groupBy('c.initiator_org_id'),
+        // 已办's units: of the cases the user may still read only (a case's unit names part of it).
+        (filter === 'completed' && readable ? whereCompletedReadable(p(q), readable) : p(q))
+          .select('c.initiator_org_id', q.raw('max(c.initiator_org_name) as name'), q.raw('count(*) as n'))
+          .groupBy('c.initiator_org_id'),
       ]);
       for (const r of byProcess) add(processes, r.process_key, r.name, r.n);
       for (const r of byUnit) add(units, r.initiator_org_id, r.name, r.n);
