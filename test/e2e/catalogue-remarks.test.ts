@@ -42,7 +42,7 @@ test.serial('the catalogue shows 备注: a copy with its copy date, a remark as 
     t.notRegex((await copyCell.textContent())!, /复印件/, 'the copy badge says it once');
     t.is((await p.locator(`td[data-remark="${noted.id}"]`).textContent())!.trim(), '原件存<b>本人</b>处，已核对');
     // Nothing wider than the window.
-    t.true(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `fits at ${width}`);
+    t.true((await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean, `fits at ${width}`);
     await p.locator(`tr[data-material="${noted.id}"]`).scrollIntoViewIfNeeded();
     console.log(await shot(p, `catalogue-remarks-${width}`));
   }
