@@ -8,7 +8,7 @@
 //   fileIntoCatalogue     归档: 类号 and 序号 (fileMaterial), pages, the scans as page images.
 import { iso } from '../clock.ts';
 import { errors, type AppError } from '../errors.ts';
-import type { Q, Trx } from '../db.ts';
+import { forUpdate, type Q, type Trx } from '../db.ts';
 import type { Actor, ChoiceCheck, ServiceContext } from '../engine/types.ts';
 import * as cadreStore from '../archives/store.ts';
 import * as archiveStore from '../archives/archive-store.ts';
@@ -94,6 +94,18 @@ async function waitsAt(q: Q, instanceId: string, elementId: string): Promise<boo
  * refused): the notice opens again, with its 督办 and a mail to the unit (collection-notice.bpmn
  * handoverUndone), so the missing material is chased again.
  */
+/**
+ * Locks the case of the notice an intake answered, before the step writes its own audit row: the
+ * step may deliver to that case (undoNoticeAnswer, materialFiled), and a command on it (a process
+ * administrator's 终止) locks the case first and the audit chain's head last — taken the other way
+ * round, the two deadlock on PostgreSQL (workflow/held-tasks.ts lockCases says the same).
+ */
+async function lockNoticeCase(q: Trx, intake: IntakeRow): Promise<void> {
+  if (!intake.notice_id) return;
+  const notice = await store.findNotice(q, intake.notice_id);
+  if (notice?.instance_id) await forUpdate(q, q('process_instances').where({ id: notice.instance_id }).select('id'));
+}
+
 export async function undoNoticeAnswer(q: Trx, d: Pick<MaterialsDeps, 'engine'>, intake: IntakeRow, actor: Actor | null): Promise<void> {
   if (!intake.notice_id) return;
   const notice = await store.lockNotice(q, intake.notice_id);
@@ -260,6 +272,7 @@ export function intakeServices(d: MaterialsDeps) {
       // 拒收: the case ends, the unit is told why (the case's end and its comment); a notice it
       // answered is chased again.
       if (comment.length < 4) throw errors.rule('refuse_reason', '拒收须写明理由（至少 4 个字） / Give the reason for refusing (at least 4 characters)', { field: 'comment' });
+      await lockNoticeCase(ctx.trx, intake);
       await store.updateIntake(ctx.trx, intake.id, { status: 'refused', receiver_id: actor.id, updated_at: at });
       await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'refused', actor_id: actor.id, at, comment, detail: JSON.stringify({ archiveStatus: facts.archive.status }) });
       await audit.record(ctx.trx, { actor, action: 'material.refuse', objectType: 'material_intake', objectId: intake.id, detail: { intakeNo: intake.intake_no, round: intake.round } });
@@ -450,6 +463,7 @@ export function intakeServices(d: MaterialsDeps) {
   async function fileIntoCatalogue(ctx: ServiceContext) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'ledgered', true);
+    await lockNoticeCase(ctx.trx, intake); // before fileMaterial's audit rows and ours
     const archive = (await archiveStore.findArchive(ctx.trx, intake.archive_id))!;
     // What was true at 接收鉴别 may not be now: the archive went away, or a 信息更正 changed the
     // record the key fields were compared with (DOMAIN.md §1.2.5). The way out is 退回接收鉴别.
@@ -539,6 +553,7 @@ export function intakeServices(d: MaterialsDeps) {
   async function withdrawReturnedIntake(ctx: ServiceContext) {
     const actor = actorOf(ctx);
     const intake = await intakeAt(ctx, 'returned', false);
+    await lockNoticeCase(ctx.trx, intake);
     const at = iso(clock.now());
     await store.updateIntake(ctx.trx, intake.id, { status: 'withdrawn', updated_at: at });
     await store.insertEvent(ctx.trx, { intake_id: intake.id, round: intake.round, kind: 'withdrawn', actor_id: actor.id, at, comment: str(ctx.variables.correction), detail: null });

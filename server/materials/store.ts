@@ -258,7 +258,9 @@ export async function openNoticeFor(
   const key = titleKey(m.title);
   const rows: NoticeRow[] = await base().where({ formed_date: m.formedDate }).orderBy('id').select('*');
   const hit = rows.find((n) => titleKey(n.title) === key);
-  return hit ? forUpdate(q, q('collection_notices').where({ id: hit.id }).first()) : undefined;
+  // Still open once locked: a registration of the same material at the same moment may have answered
+  // it meanwhile (PostgreSQL re-reads the row after the lock); then this one answers no notice.
+  return hit ? forUpdate(q, q('collection_notices').where({ id: hit.id, status: 'open' }).first()) : undefined;
 }
 
 export async function updateNotice(q: Q, id: number, patch: Partial<NoticeRow>): Promise<void> {
