@@ -46,6 +46,9 @@ async function openInboxTask(p: Page, step: string) {
 
 async function decide(p: Page, username: string, step: string, comment: string, extra?: (p: Page) => Promise<void>) {
   await login(p, sys.url, username);
+  // The toasts of the session before (the last approver's 已提交…, moments ago) went with it: the
+  // next user of this browser reads none of them.
+  if (await p.getByText('已提交，您的待办已全部处理完毕。').count()) throw new Error(`the previous user's toast shows to ${username}`);
   await p.getByTestId('count-open').filter({ hasText: '1' }).waitFor();
   await openInboxTask(p, step);
   // The approver sees the application — the cadre, both applicants by name — and the attachment.

@@ -254,6 +254,8 @@ class Session {
 
   private toLogin(reason: EndedBy | 'loggedOut', comeBack: boolean): void {
     this.user = null;
+    // A toast may name a case or a 档案号 (办理回避); it stays the user's, not the next one's.
+    toasts.clear();
     const here = location.pathname + location.search;
     const next = comeBack && !here.startsWith('/login') ? `&next=${encodeURIComponent(here)}` : '';
     router.navigate(`/login?reason=${reason}${next}`, { replace: true });

@@ -26,6 +26,11 @@ class Toasts {
   dismiss(id: number): void {
     this.items = this.items.filter((t) => t.id !== id);
   }
+
+  /** All gone: at the end of a session, so that the next user of the browser reads none of them. */
+  clear(): void {
+    this.items = [];
+  }
 }
 
 export const toasts = new Toasts();
