@@ -151,7 +151,7 @@ test.serial('a backup shows its progress while it runs, then its result and its 
   t.is(row.operator, 'sysadmin');
   const ledgerRow = p.locator(`tr[data-backup="${row.id}"]`);
   await ledgerRow.filter({ hasText: '光盘' }).filter({ hasText: 'sysadmin' }).filter({ hasText: row.path }).waitFor();
-  await p.getByText('共 1 次备份').waitFor();
+  await p.getByText('共 1 条记录（含失败的备份）').waitFor();
   t.true(fs.existsSync(path.join(row.path, 'SHA256SUMS')), 'the backup is where the ledger says');
   t.log(await shot(p, 'console-backups', { fullPage: true }));
   await logout(p);
