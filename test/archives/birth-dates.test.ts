@@ -139,6 +139,9 @@ test.serial('材料收集归档: the filing step checks the formation date again
   // The record's birth date is now later than the material (as a 认定 between hand-over and filing could make it).
   const later = new Date(Date.parse(`${formed}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   await db('cadres').where({ id: cadre.id }).update({ birth_date: later });
+  // The material stating that date too: the key fields agree (else 整理归档's re-check of them refuses
+  // first, key_fields_mismatch), and what is left to refuse is the formation date before the birth.
+  await db('material_intakes').where({ id: intake.id }).update({ stated_birth_date: later });
   const before = await db('materials').where({ archive_id: cadre.archive_id }).count({ n: '*' });
   const filed = await completeAt(archivist, res.body.id, 'fileMaterial', { filedCategoryCode: '3', filedPages: 2 });
   t.is(filed.status, 400, JSON.stringify(filed.body));
