@@ -68,6 +68,9 @@ test.after.always(async () => {
 });
 
 async function setLanguage(p: Page, lang: 'zh' | 'en') {
+  // The header's switch, once the page has drawn it (read at once after goto, it was not there yet
+  // and the language never changed: lost on PostgreSQL).
+  await p.getByLabel('语言').or(p.getByLabel('Language')).first().waitFor();
   const select = p.getByLabel(lang === 'en' ? '语言' : 'Language');
   if (await select.count()) await select.selectOption(lang);
   await p.waitForFunction((l) => (globalThis as any).document.documentElement.lang.startsWith(l), lang);
