@@ -7,7 +7,7 @@ import path from 'node:path';
 import test from 'ava';
 import { startSystem, type TestSystem } from '../helpers/server.ts';
 import { clientDist } from '../../server/app.ts';
-import { openBrowser, loginWithCode, type Browsing } from './browser.ts';
+import { openBrowser, loginWithCode, setLanguage, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -31,12 +31,6 @@ test.after.always(async () => {
   await b?.close();
   await sys?.close();
 });
-
-async function setLanguage(p: Browsing['page'], lang: 'zh' | 'en') {
-  const select = p.getByLabel(lang === 'en' ? '语言' : 'Language');
-  if (await select.count()) await select.selectOption(lang);
-  await p.waitForFunction((l) => (globalThis as any).document.documentElement.lang.startsWith(l), lang);
-}
 
 for (const lang of ['zh', 'en'] as const) {
   for (const width of [1024, 1280]) {

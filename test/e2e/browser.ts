@@ -118,6 +118,17 @@ export async function nextFrame(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => (globalThis as any).requestAnimationFrame(() => resolve())));
 }
 
+/**
+ * Switches the page's language at the header's switch (语言 / Language), once the page has drawn it
+ * (read at once after a goto, it may not be there yet), and waits for the page to speak it.
+ */
+export async function setLanguage(page: Page, lang: 'zh' | 'en'): Promise<void> {
+  await page.getByLabel('语言').or(page.getByLabel('Language')).first().waitFor();
+  const select = page.getByLabel(lang === 'en' ? '语言' : 'Language');
+  if (await select.count()) await select.selectOption(lang);
+  await page.waitForFunction((l) => (globalThis as any).document.documentElement.lang.startsWith(l), lang);
+}
+
 /** Logs in through the login page as a user would. */
 export async function login(page: Page, baseUrl: string, username: string, password = 'Dangan@2026'): Promise<void> {
   await page.goto(`${baseUrl}/login`);

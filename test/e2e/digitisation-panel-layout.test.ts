@@ -14,7 +14,7 @@ import { approve, completeAt, taskAt } from '../helpers/workflow.ts';
 import { todayIn } from '../helpers/cases.ts';
 import { addCalendarDays } from '../../server/materials/deps.ts';
 import { clientDist } from '../../server/app.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, setLanguage, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -66,15 +66,6 @@ test.after.always(async () => {
   await b?.close();
   await sys?.close();
 });
-
-async function setLanguage(p: Page, lang: 'zh' | 'en') {
-  // The header's switch, once the page has drawn it (read at once after goto, it was not there yet
-  // and the language never changed: lost on PostgreSQL).
-  await p.getByLabel('语言').or(p.getByLabel('Language')).first().waitFor();
-  const select = p.getByLabel(lang === 'en' ? '语言' : 'Language');
-  if (await select.count()) await select.selectOption(lang);
-  await p.waitForFunction((l) => (globalThis as any).document.documentElement.lang.startsWith(l), lang);
-}
 
 /**
  * The panel's table against its card, its cells' lines, and whether the page scrolls sideways. A

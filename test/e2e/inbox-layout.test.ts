@@ -9,7 +9,7 @@ import { deployFixture } from '../helpers/fixtures.ts';
 import { orgId } from '../helpers/workflow.ts';
 import { callService, startAs } from '../helpers/notify.ts';
 import { demoCadre, fileConsultation, REASONS } from '../helpers/cases.ts';
-import { openBrowser, login, type Browsing } from './browser.ts';
+import { openBrowser, login, setLanguage, type Browsing } from './browser.ts';
 import { shot } from './shots.ts';
 
 let sys: TestSystem;
@@ -46,12 +46,6 @@ async function overflow(p: Browsing['page']) {
     });
     return { tables, pageScrolls: d.documentElement.scrollWidth > d.documentElement.clientWidth };
   });
-}
-
-async function setLanguage(p: Browsing['page'], lang: 'zh' | 'en') {
-  const select = p.getByLabel(lang === 'en' ? '语言' : 'Language');
-  if (await select.count()) await select.selectOption(lang);
-  await p.waitForFunction((l) => (globalThis as any).document.documentElement.lang.startsWith(l), lang);
 }
 
 for (const lang of ['en', 'zh'] as const) {
