@@ -44,6 +44,6 @@ test.serial('the catalogue shows 备注: a copy with its copy date, a remark as 
     // Nothing wider than the window.
     t.true((await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean, `fits at ${width}`);
     await p.locator(`tr[data-material="${noted.id}"]`).scrollIntoViewIfNeeded();
-    console.log(await shot(p, `catalogue-remarks-${width}`));
+    t.log(await shot(p, `catalogue-remarks-${width}`));
   }
 });
